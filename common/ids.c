@@ -1,0 +1,228 @@
+/* Owner ids (personal id, tax code), agency ids, time, files. */
+#include "sh_common.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int sh_id_taxcode_ok(const char *d)
+{
+	static const int w[9] = {31, 29, 23, 19, 17, 13, 7, 5, 3};
+	int sum = 0;
+	for (int i = 0; i < 9; i++)
+		sum += (d[i] - '0') * w[i];
+	int r = sum % 11;
+	if (r == 0)
+		return 0;
+	int check = 10 - r;
+	if (check == 10) /* remainder 1 gives no single digit: invalid */
+		return 0;
+	return d[9] - '0' == check;
+}
+
+int sh_id_owner_check(int *out_kind, char *norm, const char *id)
+{
+	if (!id || !*id)
+		return sh_error_set(SH_EINVAL, "owner id is empty: give a 12-digit personal id "
+					       "or a 10/13-digit tax code");
+	size_t n = strlen(id);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (c >= 0x80)
+			return sh_error_set(SH_EINVAL, "owner id '%s' contains a non-ASCII character "
+						       "(a lookalike digit?): use digits 0-9 only", id);
+	}
+	char digits[16];
+	int kind;
+	if (n == 12 && all_digits(id, 12)) {
+		kind = SH_OWNER_PERSON;
+		memcpy(digits, id, 13);
+	} else if (n == 10 && all_digits(id, 10)) {
+		if (!sh_id_taxcode_ok(id))
+			return sh_error_set(SH_EINVAL, "tax code '%s' has a wrong check digit "
+						       "(10th digit); check the number", id);
+		kind = SH_OWNER_ORG;
+		memcpy(digits, id, 11);
+	} else if ((n == 13 && all_digits(id, 13)) ||
+		   (n == 14 && id[10] == '-' && all_digits(id, 10) && all_digits(id + 11, 3))) {
+		if (!sh_id_taxcode_ok(id))
+			return sh_error_set(SH_EINVAL, "branch tax code '%s' has a wrong check digit "
+						       "(10th digit); check the number", id);
+		kind = SH_OWNER_BRANCH;
+		memcpy(digits, id, 10);
+		memcpy(digits + 10, id + (n == 14 ? 11 : 10), 3);
+		digits[13] = 0;
+		if (!strcmp(digits + 10, "000"))
+			return sh_error_set(SH_EINVAL, "branch code '%s': suffix 000 is not a branch; "
+						       "give the 10-digit tax code", id);
+	} else {
+		if (all_digits(id, n))
+			return sh_error_set(SH_EINVAL, "owner id '%s' has %zu digits: a personal id has "
+						       "12, a tax code 10, a branch code 13", id, n);
+		return sh_error_set(SH_EINVAL, "owner id '%s' is not a number: a personal id has "
+					       "12 digits, a tax code 10, a branch code 13 "
+					       "(NNNNNNNNNN-NNN)", id);
+	}
+	if (out_kind)
+		*out_kind = kind;
+	if (norm)
+		strcpy(norm, digits);
+	return SH_OK;
+}
+
+int sh_id_agency_check(const char *id)
+{
+	if (!id || !*id)
+		return sh_error_set(SH_EINVAL, "agency id is empty");
+	size_t n = strlen(id);
+	if (n > 35)
+		return sh_error_set(SH_EINVAL, "agency id '%.40s...' is longer than 35 characters", id);
+	int has_letter_group = 0;
+	const char *g = id;
+	for (;;) {
+		const char *e = strchr(g, '.');
+		size_t gl = e ? (size_t)(e - g) : strlen(g);
+		if (gl == 0)
+			return sh_error_set(SH_EINVAL, "agency id '%s' has an empty group "
+						       "(leading, trailing or double dot)", id);
+		for (size_t i = 0; i < gl; i++) {
+			char c = g[i];
+			if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+				return sh_error_set(SH_EINVAL, "agency id '%s': character '%c' not allowed "
+							       "(only 0-9, A-Z and dots)", id, c);
+		}
+		if (gl == 3 && g[0] >= 'A' && g[0] <= 'Z' && isdigit((unsigned char)g[1]) &&
+		    isdigit((unsigned char)g[2]))
+			has_letter_group = 1;
+		if (!e)
+			break;
+		g = e + 1;
+	}
+	if (!has_letter_group)
+		return sh_error_set(SH_EINVAL, "agency id '%s' has no group of a capital letter and "
+					       "two digits (like H23)", id);
+	return SH_OK;
+}
+
+int64_t sh_now(void)
+{
+	const char *e = getenv("SOHOA_NOW");
+	if (e && *e) {
+		char *end;
+		long long v = strtoll(e, &end, 10);
+		if (*end == 0 && v > 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+int sh_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max)
+{
+	*out = NULL;
+	*out_len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return sh_error_set(SH_ENOTFOUND, "%s: no such file", path);
+		return sh_error_set(SH_EIO, "%s: cannot open: %s", path, strerror(errno));
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return sh_error_set(SH_EIO, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return sh_error_set(SH_EINVAL, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return sh_error_set(SH_ELIMIT, "%s: %lld bytes is over the limit of %zu bytes", path,
+				    (long long)st.st_size, max);
+	}
+	size_t n = (size_t)st.st_size;
+	uint8_t *buf = sh_malloc(n + 1);
+	if (!buf) {
+		close(fd);
+		return SH_ENOMEM;
+	}
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : 0;
+			close(fd);
+			sh_free(buf);
+			return sh_error_set(SH_EIO, "%s: read failed: %s", path,
+					    e ? strerror(e) : "file shrank while reading");
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[n] = 0;
+	*out = buf;
+	*out_len = n;
+	return SH_OK;
+}
+
+int sh_file_write(const char *path, const void *data, size_t len)
+{
+	char *tmp = sh_asprintf("%s.tmp.%ld", path, (long)getpid());
+	if (!tmp)
+		return SH_ENOMEM;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int e = errno;
+		sh_free(tmp);
+		return sh_error_set(e == ENOSPC ? SH_EFULL : SH_EIO, "%s: cannot create: %s", path,
+				    strerror(e));
+	}
+	const uint8_t *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			unlink(tmp);
+			sh_free(tmp);
+			return sh_error_set(e == ENOSPC ? SH_EFULL : SH_EIO, "%s: write failed: %s",
+					    path, strerror(e));
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		int e = errno;
+		unlink(tmp);
+		sh_free(tmp);
+		return sh_error_set(SH_EIO, "%s: cannot flush: %s", path, strerror(e));
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		sh_free(tmp);
+		return sh_error_set(SH_EIO, "%s: cannot rename into place: %s", path, strerror(e));
+	}
+	sh_free(tmp);
+	return SH_OK;
+}

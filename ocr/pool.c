@@ -1,0 +1,356 @@
+/* Worker pool: one Tesseract engine (and one osd engine) per worker thread,
+ * created once; pages are handed out by an atomic counter so decoding,
+ * clean-up and recognition of different pages overlap. */
+#include "ocr_int.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct sh_ocr_pool {
+	sh_ocr_options opts;
+	char *datapath, *lang;
+	int nworkers;
+	pthread_t *threads;
+	sh_ocr_worker *workers;
+	int *init_rc;
+	char (*init_msg)[256];
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_done;
+	unsigned long generation; /* bumped for each run */
+	int quit;
+	int ready;                /* workers that finished init */
+	int busy;                 /* workers inside the current run */
+
+	/* the current run */
+	size_t n;
+	atomic_size_t next;
+	sh_ocr_load_fn load;
+	void *arg;
+	sh_ocr_page *out;
+};
+
+const char *sh_ocr_flags_str(unsigned f)
+{
+	static _Thread_local char buf[160];
+	static const char *names[] = {"blank", "rescan suggested", "rotated", "deskewed",
+				      "seal removed", "low resolution", "border removed", "bilevel"};
+	buf[0] = 0;
+	for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
+		if (f & (1u << i)) {
+			if (buf[0])
+				strcat(buf, ", ");
+			strcat(buf, names[i]);
+		}
+	}
+	return buf;
+}
+
+void sh_ocr_page_clear(sh_ocr_page *p)
+{
+	if (!p)
+		return;
+	sh_free(p->text);
+	sh_free(p->hocr);
+	memset(p, 0, sizeof *p);
+}
+
+static int engine_new(TessBaseAPI **out, const char *datapath, const char *lang, char *msg,
+		      size_t msglen)
+{
+	TessBaseAPI *api = TessBaseAPICreate();
+	if (!api) {
+		snprintf(msg, msglen, "cannot create a Tesseract engine (out of memory?)");
+		return SH_ENOMEM;
+	}
+	/* Tesseract reports to stderr by default; the library never prints. */
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	if (TessBaseAPIInit3(api, datapath, lang) != 0) {
+		TessBaseAPIDelete(api);
+		snprintf(msg, msglen,
+			 "Tesseract language data '%s' not found%s%s: install tesseract-ocr-%s "
+			 "(or set TESSDATA_PREFIX)",
+			 lang, datapath ? " in " : "", datapath ? datapath : "", lang);
+		return SH_ENOTFOUND;
+	}
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	*out = api;
+	return SH_OK;
+}
+
+static int has_text(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s > ' ')
+			return 1;
+	return 0;
+}
+
+static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
+{
+	sh_ocr_page *r = &pool->out[i];
+	PIX *src = NULL, *pix = NULL;
+	memset(r, 0, sizeof *r);
+	sh_error_clear();
+	int rc = pool->load(pool->arg, i, &src);
+	if (rc) {
+		r->status = rc;
+		snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
+		return;
+	}
+	r->width = pixGetWidth(src);
+	r->height = pixGetHeight(src);
+	if (pool->opts.no_clean) {
+		pix = pixClone(src);
+		r->clean.dpi = pixGetXRes(src) > 0 ? pixGetXRes(src) : 300;
+	} else {
+		rc = sh_ocr_clean(w, src, &pix, &r->clean);
+		if (rc) {
+			pixDestroy(&src);
+			r->status = rc;
+			snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
+			return;
+		}
+	}
+	pixDestroy(&src);
+	r->flags = r->clean.flags;
+
+	TessBaseAPISetImage2(w->api, pix);
+	TessBaseAPISetSourceResolution(w->api, r->clean.dpi > 0 ? r->clean.dpi : 300);
+	if (TessBaseAPIRecognize(w->api, NULL) != 0) {
+		pixDestroy(&pix);
+		TessBaseAPIClear(w->api);
+		r->status = sh_error_set(SH_ERROR, "Tesseract failed to recognise page %zu", i + 1);
+		snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
+		return;
+	}
+	char *t = TessBaseAPIGetUTF8Text(w->api);
+	rc = t ? sh_text_nfc(&r->text, t, strlen(t)) : sh_error_set(SH_ENOMEM, "no text");
+	if (t)
+		TessDeleteText(t);
+	if (!rc && pool->opts.want_hocr) {
+		char *h = TessBaseAPIGetHOCRText(w->api, (int)i);
+		if (h) {
+			r->hocr = sh_strdup(h);
+			TessDeleteText(h);
+			if (!r->hocr)
+				rc = SH_ENOMEM;
+		}
+	}
+	int *conf = TessBaseAPIAllWordConfidences(w->api);
+	if (conf) {
+		long sum = 0;
+		for (int k = 0; conf[k] >= 0; k++) {
+			sum += conf[k];
+			r->words++;
+			if (conf[k] < 60)
+				r->weak_words++;
+		}
+		r->confidence = r->words ? (float)sum / (float)r->words : 0.0f;
+		TessDeleteIntArray(conf);
+	}
+	TessBaseAPIClear(w->api);
+	pixDestroy(&pix);
+	if (rc) {
+		r->status = rc;
+		snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
+		return;
+	}
+	if (r->words == 0 || !has_text(r->text)) {
+		r->flags |= SH_PAGE_BLANK;
+		snprintf(r->reason, sizeof r->reason, "no text found: blank page? kept for review");
+	} else if (r->words >= 3 && (r->confidence < 70.0f || r->weak_words * 4 > r->words)) {
+		r->flags |= SH_PAGE_RESCAN;
+		snprintf(r->reason, sizeof r->reason,
+			 "poor recognition: mean word confidence %.0f%%, %d of %d words below 60%%",
+			 r->confidence, r->weak_words, r->words);
+	}
+	if ((r->flags & SH_PAGE_LOWRES) && !r->reason[0])
+		snprintf(r->reason, sizeof r->reason, "scanned below 200 dpi");
+}
+
+struct start {
+	sh_ocr_pool *pool;
+	int idx;
+};
+
+static void *worker_run(void *p)
+{
+	struct start *st = p;
+	sh_ocr_pool *pool = st->pool;
+	int idx = st->idx;
+	sh_ocr_worker *w = &pool->workers[idx];
+	sh_free(st);
+
+	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
+			    sizeof pool->init_msg[idx]);
+	if (!rc && !(pool->opts.no_clean)) {
+		char ignore[256];
+		if (engine_new(&w->osd, pool->datapath, "osd", ignore, sizeof ignore))
+			w->osd = NULL; /* orientation then falls back to Leptonica */
+	}
+	pthread_mutex_lock(&pool->mu);
+	pool->init_rc[idx] = rc;
+	pool->ready++;
+	pthread_cond_broadcast(&pool->cv_done);
+	unsigned long seen = 0;
+	for (;;) {
+		while (!pool->quit && pool->generation == seen)
+			pthread_cond_wait(&pool->cv_work, &pool->mu);
+		if (pool->quit)
+			break;
+		seen = pool->generation;
+		pthread_mutex_unlock(&pool->mu);
+		if (w->api) {
+			for (;;) {
+				size_t i = atomic_fetch_add(&pool->next, 1);
+				if (i >= pool->n)
+					break;
+				recognise(pool, w, i);
+			}
+		}
+		pthread_mutex_lock(&pool->mu);
+		if (--pool->busy == 0)
+			pthread_cond_broadcast(&pool->cv_done);
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+int sh_ocr_pool_workers(const sh_ocr_pool *pool) { return pool->nworkers; }
+
+void sh_ocr_pool_free(sh_ocr_pool **pp)
+{
+	sh_ocr_pool *pool = pp ? *pp : NULL;
+	if (!pool)
+		return;
+	pthread_mutex_lock(&pool->mu);
+	pool->quit = 1;
+	pthread_cond_broadcast(&pool->cv_work);
+	pthread_mutex_unlock(&pool->mu);
+	for (int i = 0; i < pool->nworkers; i++)
+		if (pool->threads[i])
+			pthread_join(pool->threads[i], NULL);
+	for (int i = 0; i < pool->nworkers; i++) {
+		if (pool->workers[i].api)
+			TessBaseAPIDelete(pool->workers[i].api);
+		if (pool->workers[i].osd)
+			TessBaseAPIDelete(pool->workers[i].osd);
+	}
+	pthread_mutex_destroy(&pool->mu);
+	pthread_cond_destroy(&pool->cv_work);
+	pthread_cond_destroy(&pool->cv_done);
+	sh_free(pool->threads);
+	sh_free(pool->workers);
+	sh_free(pool->init_rc);
+	sh_free(pool->init_msg);
+	sh_free(pool->datapath);
+	sh_free(pool->lang);
+	sh_free(pool);
+	*pp = NULL;
+}
+
+int sh_ocr_pool_new(sh_ocr_pool **out, const sh_ocr_options *opts)
+{
+	*out = NULL;
+	/* One OpenMP thread inside Tesseract per worker: workers are the
+	 * parallelism. Must be set before the first engine starts OpenMP. */
+	setenv("OMP_THREAD_LIMIT", "1", 0);
+	setMsgSeverity(L_SEVERITY_NONE); /* Leptonica must not print either */
+
+	sh_ocr_pool *pool = sh_calloc(1, sizeof *pool);
+	if (!pool)
+		return SH_ENOMEM;
+	if (opts)
+		pool->opts = *opts;
+	int n = pool->opts.workers;
+	if (n <= 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (int)c : 1;
+	}
+	if (n > 64)
+		n = 64;
+	pool->nworkers = n;
+	pool->lang = sh_strdup(pool->opts.lang ? pool->opts.lang : "vie");
+	pool->datapath = pool->opts.datapath ? sh_strdup(pool->opts.datapath) : NULL;
+	pool->opts.lang = pool->lang;
+	pool->opts.datapath = pool->datapath;
+	if (!pool->opts.clean)
+		pool->opts.clean = SH_CLEAN_ALL;
+	pool->threads = sh_calloc((size_t)n, sizeof *pool->threads);
+	pool->workers = sh_calloc((size_t)n, sizeof *pool->workers);
+	pool->init_rc = sh_calloc((size_t)n, sizeof *pool->init_rc);
+	pool->init_msg = sh_calloc((size_t)n, sizeof *pool->init_msg);
+	if (!pool->lang || (opts && opts->datapath && !pool->datapath) || !pool->threads ||
+	    !pool->workers || !pool->init_rc || !pool->init_msg) {
+		sh_free(pool->threads);
+		sh_free(pool->workers);
+		sh_free(pool->init_rc);
+		sh_free(pool->init_msg);
+		sh_free(pool->lang);
+		sh_free(pool->datapath);
+		sh_free(pool);
+		return SH_ENOMEM;
+	}
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->cv_work, NULL);
+	pthread_cond_init(&pool->cv_done, NULL);
+	int started = 0, rc = SH_OK;
+	for (int i = 0; i < n; i++) {
+		pool->workers[i].opts = &pool->opts;
+		struct start *st = sh_malloc(sizeof *st);
+		if (!st) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		st->pool = pool;
+		st->idx = i;
+		if (pthread_create(&pool->threads[i], NULL, worker_run, st) != 0) {
+			sh_free(st);
+			rc = sh_error_set(SH_ERROR, "cannot start OCR worker thread");
+			break;
+		}
+		started++;
+	}
+	pthread_mutex_lock(&pool->mu);
+	while (pool->ready < started)
+		pthread_cond_wait(&pool->cv_done, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
+	for (int i = 0; i < started && !rc; i++)
+		if (pool->init_rc[i])
+			rc = sh_error_set(pool->init_rc[i], "%s", pool->init_msg[i]);
+	if (rc) {
+		pool->nworkers = started;
+		sh_ocr_pool_free(&pool);
+		return rc;
+	}
+	*out = pool;
+	return SH_OK;
+}
+
+int sh_ocr_pool_run(sh_ocr_pool *pool, size_t n, sh_ocr_load_fn load, void *arg,
+		    sh_ocr_page *out)
+{
+	if (n == 0)
+		return SH_OK;
+	pthread_mutex_lock(&pool->mu);
+	pool->n = n;
+	atomic_store(&pool->next, 0);
+	pool->load = load;
+	pool->arg = arg;
+	pool->out = out;
+	pool->busy = pool->nworkers;
+	pool->generation++;
+	pthread_cond_broadcast(&pool->cv_work);
+	while (pool->busy > 0)
+		pthread_cond_wait(&pool->cv_done, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
+	for (size_t i = 0; i < n; i++)
+		if (out[i].status)
+			return sh_error_set(out[i].status, "%s", out[i].reason);
+	return SH_OK;
+}

@@ -1,0 +1,109 @@
+/*
+ * sh_ocr.h — page images to text: clean-up (Leptonica) and recognition
+ * (Tesseract C API, `vie`) on every core.
+ *
+ * A pool holds one worker thread per core; each worker owns one Tesseract
+ * recognition engine and one orientation (osd) engine, created once when the
+ * pool is made and reused for every page. Tesseract's own OpenMP threading is
+ * limited to one thread so workers do not fight (sh_ocr_pool_new sets
+ * OMP_THREAD_LIMIT=1 unless the caller has set it).
+ *
+ * Thread safety: a pool may be used by one thread at a time.
+ */
+#ifndef SH_OCR_H
+#define SH_OCR_H
+
+#include <stddef.h>
+#include <leptonica/allheaders.h>
+
+#include "sh_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Page flags: set by clean-up and recognition, stored with the page. */
+enum sh_page_flag {
+	SH_PAGE_BLANK = 1u << 0,     /* no text found: kept, marked for review */
+	SH_PAGE_RESCAN = 1u << 1,    /* recognition confidence poor: rescan suggested */
+	SH_PAGE_ROTATED = 1u << 2,   /* orientation corrected (90/180/270) */
+	SH_PAGE_DESKEWED = 1u << 3,  /* skew corrected */
+	SH_PAGE_SEAL = 1u << 4,      /* red seal / coloured stamp dropped out */
+	SH_PAGE_LOWRES = 1u << 5,    /* scanned below 200 dpi */
+	SH_PAGE_BORDER = 1u << 6,    /* dark scanner border / binding shadow removed */
+	SH_PAGE_BILEVEL = 1u << 7    /* source was 1 bit per pixel */
+};
+
+/* Clean-up steps (all on by default). */
+enum sh_clean_step {
+	SH_CLEAN_ORIENT = 1u << 0,
+	SH_CLEAN_DESKEW = 1u << 1,
+	SH_CLEAN_BACKGROUND = 1u << 2,
+	SH_CLEAN_BORDER = 1u << 3,
+	SH_CLEAN_SEAL = 1u << 4,
+	SH_CLEAN_UPSCALE = 1u << 5,
+	SH_CLEAN_ALL = 0xffffu
+};
+
+typedef struct sh_clean_report {
+	int rotation;      /* degrees clockwise applied to the page: 0, 90, 180, 270 */
+	float skew;        /* degrees of skew corrected */
+	int dpi;           /* resolution the page was recognised at */
+	unsigned flags;    /* SH_PAGE_* set by clean-up */
+} sh_clean_report;
+
+typedef struct sh_ocr_options {
+	int workers;          /* 0: one per online CPU */
+	const char *datapath; /* tessdata directory; NULL: Tesseract's default */
+	const char *lang;     /* NULL: "vie" */
+	unsigned clean;       /* SH_CLEAN_* steps; 0 means SH_CLEAN_ALL */
+	int no_clean;         /* 1: recognise the page as given (benchmarks) */
+	int want_hocr;        /* 1: also produce hOCR with word boxes */
+} sh_ocr_options;
+
+/* The result of one page. Strings owned by the struct; release with
+ * sh_ocr_page_clear. */
+typedef struct sh_ocr_page {
+	int status;         /* SH_OK, or the error that stopped this page */
+	char *text;         /* recognised text, UTF-8 NFC; never NULL when status == SH_OK */
+	char *hocr;         /* hOCR page fragment, or NULL */
+	float confidence;   /* mean word confidence, 0..100 (0 when no words) */
+	int words;          /* number of words recognised */
+	int weak_words;     /* words with confidence below 60 */
+	int width, height;  /* source image size in pixels */
+	unsigned flags;     /* SH_PAGE_* */
+	sh_clean_report clean;
+	char reason[160];   /* why the page is flagged, for people ("" if not) */
+} sh_ocr_page;
+
+typedef struct sh_ocr_pool sh_ocr_pool;
+
+/* Create a pool and its engines. *out: destroy with sh_ocr_pool_free.
+ * Errors: SH_ENOTFOUND (language data missing), SH_ENOMEM, SH_ERROR. */
+int sh_ocr_pool_new(sh_ocr_pool **out, const sh_ocr_options *opts);
+void sh_ocr_pool_free(sh_ocr_pool **pool);
+int sh_ocr_pool_workers(const sh_ocr_pool *pool);
+
+/* Loads page i for the pool. Called on worker threads, concurrently with
+ * other indices, so it must be thread-safe. *out: a new PIX the pool
+ * destroys. Returns SH_OK or an error (message set on that thread). */
+typedef int (*sh_ocr_load_fn)(void *arg, size_t i, PIX **out);
+
+/* Recognise pages 0..n-1: decoding (load), clean-up and recognition of
+ * different pages overlap across workers. out[0..n-1] are filled (each
+ * has its own status). Returns SH_OK when every page succeeded, else the
+ * first failing page's error (message copied to the calling thread). */
+int sh_ocr_pool_run(sh_ocr_pool *pool, size_t n, sh_ocr_load_fn load, void *arg,
+		    sh_ocr_page *out);
+
+/* Release a page result's strings; the struct may be reused. */
+void sh_ocr_page_clear(sh_ocr_page *page);
+
+/* Human description of page flags, e.g. "blank, rotated". Static buffer
+ * per thread; borrowed until the next call on this thread. */
+const char *sh_ocr_flags_str(unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

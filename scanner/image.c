@@ -1,0 +1,264 @@
+/* Image files: sniff, count pages, check limits before decoding, decode. */
+#include "sh_scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tiffio.h>
+
+struct sh_scan_file {
+	char *name;
+	uint8_t *data;
+	size_t len;
+	sh_image_type type;
+	int lept_format;
+	size_t pages;
+	int *w, *h, *dpi; /* per page */
+};
+
+static void quiet(void)
+{
+	static int done;
+	if (!done) {
+		done = 1;
+		setMsgSeverity(L_SEVERITY_NONE);
+		TIFFSetWarningHandler(NULL);
+		TIFFSetErrorHandler(NULL);
+	}
+}
+
+void sh_scan_file_free(sh_scan_file **pf)
+{
+	sh_scan_file *f = pf ? *pf : NULL;
+	if (!f)
+		return;
+	sh_free(f->name);
+	sh_free(f->data);
+	sh_free(f->w);
+	sh_free(f->h);
+	sh_free(f->dpi);
+	sh_free(f);
+	*pf = NULL;
+}
+
+static sh_image_type type_of(int fmt)
+{
+	switch (fmt) {
+	case IFF_PNG: return SH_IMAGE_PNG;
+	case IFF_JFIF_JPEG: return SH_IMAGE_JPEG;
+	case IFF_PNM: return SH_IMAGE_PNM;
+	case IFF_TIFF: case IFF_TIFF_PACKBITS: case IFF_TIFF_RLE: case IFF_TIFF_G3:
+	case IFF_TIFF_G4: case IFF_TIFF_LZW: case IFF_TIFF_ZIP: case IFF_TIFF_JPEG:
+		return SH_IMAGE_TIFF;
+	default: return SH_IMAGE_UNKNOWN;
+	}
+}
+
+static int check_dims(const sh_scan_file *f, size_t page, int w, int h)
+{
+	if (w <= 0 || h <= 0)
+		return sh_error_set(SH_EINVAL, "%s: page %zu has no size (corrupt header)", f->name,
+				    page + 1);
+	if (w > SH_SCAN_MAX_SIDE || h > SH_SCAN_MAX_SIDE ||
+	    (long)w * (long)h > SH_SCAN_MAX_PIXELS)
+		return sh_error_set(SH_ELIMIT,
+				    "%s: page %zu is %d x %d pixels, over the limit (%d per side, "
+				    "%ld Mpx); scan at a lower resolution",
+				    f->name, page + 1, w, h, SH_SCAN_MAX_SIDE,
+				    SH_SCAN_MAX_PIXELS / 1000000);
+	return SH_OK;
+}
+
+static int tiff_count(const sh_scan_file *f, size_t *out)
+{
+	FILE *fp = fmemopen(f->data, f->len, "rb");
+	if (!fp)
+		return sh_error_set(SH_ENOMEM, "%s: cannot open TIFF in memory", f->name);
+	l_int32 n = 0;
+	l_ok bad = tiffGetCount(fp, &n);
+	fclose(fp);
+	if (bad || n <= 0)
+		return sh_error_set(SH_EINVAL, "%s: TIFF is corrupt or truncated (no readable page)",
+				    f->name);
+	*out = (size_t)n;
+	return SH_OK;
+}
+
+static int open_checked(sh_scan_file *f)
+{
+	if (f->len == 0)
+		return sh_error_set(SH_EINVAL, "%s: file is empty (0 bytes): not an image", f->name);
+	l_int32 fmt = IFF_UNKNOWN;
+	if (f->len < 12 || findFileFormatBuffer(f->data, &fmt) || (f->type = type_of(fmt)) ==
+								    SH_IMAGE_UNKNOWN)
+		return sh_error_set(SH_EINVAL,
+				    "%s: not a supported image (PNG, JPEG, PNM or TIFF expected)",
+				    f->name);
+	f->lept_format = fmt;
+	if (f->type == SH_IMAGE_TIFF) {
+		int rc = tiff_count(f, &f->pages);
+		if (rc)
+			return rc;
+		if (f->pages > SH_SCAN_MAX_PAGES)
+			return sh_error_set(SH_ELIMIT, "%s: %zu pages, over the limit of %d", f->name,
+					    f->pages, SH_SCAN_MAX_PAGES);
+	} else {
+		f->pages = 1;
+	}
+	f->w = sh_calloc(f->pages, sizeof *f->w);
+	f->h = sh_calloc(f->pages, sizeof *f->h);
+	f->dpi = sh_calloc(f->pages, sizeof *f->dpi);
+	if (!f->w || !f->h || !f->dpi)
+		return SH_ENOMEM;
+	for (size_t i = 0; i < f->pages; i++) {
+		l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, pf = 0;
+		l_ok bad;
+		if (f->type == SH_IMAGE_TIFF)
+			bad = readHeaderMemTiff(f->data, f->len, (l_int32)i, &w, &h, &bps, &spp, &res,
+						&cmap, &pf);
+		else
+			bad = pixReadHeaderMem(f->data, f->len, &pf, &w, &h, &bps, &spp, &cmap);
+		if (bad)
+			return sh_error_set(SH_EINVAL, "%s: page %zu: corrupt or truncated image header",
+					    f->name, i + 1);
+		int rc = check_dims(f, i, w, h);
+		if (rc)
+			return rc;
+		f->w[i] = w;
+		f->h[i] = h;
+		f->dpi[i] = res;
+	}
+	return SH_OK;
+}
+
+int sh_scan_file_open_mem(sh_scan_file **out, const void *data, size_t len, const char *name)
+{
+	*out = NULL;
+	quiet();
+	sh_scan_file *f = sh_calloc(1, sizeof *f);
+	if (!f)
+		return SH_ENOMEM;
+	f->name = sh_strdup(name ? name : "(memory)");
+	f->data = sh_malloc(len + 1);
+	if (!f->name || !f->data) {
+		sh_scan_file_free(&f);
+		return SH_ENOMEM;
+	}
+	if (len)
+		memcpy(f->data, data, len);
+	f->data[len] = 0;
+	f->len = len;
+	int rc = open_checked(f);
+	if (rc) {
+		sh_scan_file_free(&f);
+		return rc;
+	}
+	*out = f;
+	return SH_OK;
+}
+
+int sh_scan_file_open(sh_scan_file **out, const char *path)
+{
+	*out = NULL;
+	quiet();
+	sh_scan_file *f = sh_calloc(1, sizeof *f);
+	if (!f)
+		return SH_ENOMEM;
+	f->name = sh_strdup(path);
+	if (!f->name) {
+		sh_free(f);
+		return SH_ENOMEM;
+	}
+	int rc = sh_file_read(&f->data, &f->len, path, SH_FILE_MAX);
+	if (!rc)
+		rc = open_checked(f);
+	if (rc) {
+		sh_scan_file_free(&f);
+		return rc;
+	}
+	*out = f;
+	return SH_OK;
+}
+
+size_t sh_scan_file_pages(const sh_scan_file *f) { return f->pages; }
+sh_image_type sh_scan_file_type(const sh_scan_file *f) { return f->type; }
+const char *sh_scan_file_name(const sh_scan_file *f) { return f->name; }
+
+int sh_scan_file_page_info(const sh_scan_file *f, size_t i, int *w, int *h, int *dpi)
+{
+	if (i >= f->pages)
+		return sh_error_set(SH_ENOTFOUND, "%s: no page %zu", f->name, i + 1);
+	if (w) *w = f->w[i];
+	if (h) *h = f->h[i];
+	if (dpi) *dpi = f->dpi[i];
+	return SH_OK;
+}
+
+int sh_scan_file_page(const sh_scan_file *f, size_t i, PIX **out)
+{
+	*out = NULL;
+	if (i >= f->pages)
+		return sh_error_set(SH_ENOTFOUND, "%s: no page %zu", f->name, i + 1);
+	PIX *pix = f->type == SH_IMAGE_TIFF ? pixReadMemTiff(f->data, f->len, (l_int32)i)
+					    : pixReadMem(f->data, f->len);
+	if (!pix)
+		return sh_error_set(SH_EINVAL, "%s: page %zu cannot be decoded (truncated or corrupt "
+					       "image data); rescan or re-export the file",
+				    f->name, i + 1);
+	if (pixGetWidth(pix) != f->w[i] || pixGetHeight(pix) != f->h[i]) {
+		pixDestroy(&pix);
+		return sh_error_set(SH_EINVAL, "%s: page %zu decodes to a size its header does not "
+					       "state (corrupt file)",
+				    f->name, i + 1);
+	}
+	*out = pix;
+	return SH_OK;
+}
+
+int sh_scan_file_page_bytes(const sh_scan_file *f, size_t i, PIX *pix, uint8_t **out,
+			    size_t *out_len, const char **mime)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (f->pages == 1 && (f->type == SH_IMAGE_PNG || f->type == SH_IMAGE_JPEG)) {
+		uint8_t *d = sh_malloc(f->len);
+		if (!d)
+			return SH_ENOMEM;
+		memcpy(d, f->data, f->len);
+		*out = d;
+		*out_len = f->len;
+		*mime = f->type == SH_IMAGE_PNG ? "image/png" : "image/jpeg";
+		return SH_OK;
+	}
+	PIX *own = NULL;
+	if (!pix) {
+		int rc = sh_scan_file_page(f, i, &own);
+		if (rc)
+			return rc;
+		pix = own;
+	}
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	l_ok bad;
+	if (pixGetDepth(pix) == 1) {
+		bad = pixWriteMemTiff(&data, &size, pix, IFF_TIFF_G4);
+		*mime = "image/tiff";
+	} else {
+		bad = pixWriteMemPng(&data, &size, pix, 0.0f);
+		*mime = "image/png";
+	}
+	pixDestroy(&own);
+	if (bad || !data)
+		return sh_error_set(SH_ENOMEM, "%s: page %zu: cannot encode page image", f->name,
+				    i + 1);
+	uint8_t *d = sh_malloc(size);
+	if (!d) {
+		lept_free(data);
+		return SH_ENOMEM;
+	}
+	memcpy(d, data, size);
+	lept_free(data);
+	*out = d;
+	*out_len = size;
+	return SH_OK;
+}

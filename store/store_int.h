@@ -1,0 +1,48 @@
+/* Private to store/: the record encoding (docs/FORMATS.md). */
+#ifndef SH_STORE_INT_H
+#define SH_STORE_INT_H
+
+#include "sh_store.h"
+
+/* A record: 'S','H', type byte, version byte, then fields:
+ * varint tag, varint length, length bytes. Unknown tags are skipped, so
+ * later versions can add fields; a field may repeat (lists). */
+enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M' };
+#define REC_VERSION 1
+
+/* Field tags: dossier (D_), paper (P_), page (G_). Never renumber. */
+enum { D_CODE = 1, D_AGENCY, D_OWNER, D_PROCEDURE, D_RECEIVED, D_OPERATOR, D_PAPER };
+enum { P_CODE = 1, P_DOSSIER, P_OWNER, P_FILE, P_KIND, P_FACTS, P_FLAGS, P_CREATED, P_PAGE };
+enum { G_IMAGE = 1, G_MIME, G_IMAGE_LEN, G_TEXT, G_HOCR, G_WIDTH, G_HEIGHT, G_DPI, G_ROTATION,
+       G_CONF, G_FLAGS, G_NOTE };
+
+typedef struct rec_w {
+	sh_buf b;
+	int err;
+} rec_w;
+
+void rec_begin(rec_w *w, int type);
+void rec_bytes(rec_w *w, unsigned tag, const void *p, size_t n);
+void rec_str(rec_w *w, unsigned tag, const char *s); /* skipped if NULL */
+void rec_u64(rec_w *w, unsigned tag, uint64_t v);
+void rec_i64(rec_w *w, unsigned tag, int64_t v);
+void rec_f32(rec_w *w, unsigned tag, float v);
+
+typedef struct rec_r {
+	const uint8_t *p, *end;
+	int type, version;
+} rec_r;
+
+/* Start reading; SH_ECORRUPT if the header is wrong or type differs
+ * (type 0: any). */
+int rec_open(rec_r *r, const void *data, size_t len, int type);
+/* Next field: 1 and tag/value set, 0 at the end, SH_ECORRUPT on damage. */
+int rec_next(rec_r *r, unsigned *tag, const uint8_t **val, size_t *len);
+int rec_get_u64(const uint8_t *val, size_t len, uint64_t *out);
+char *rec_dup_str(const uint8_t *val, size_t len); /* NULL on ENOMEM or embedded NUL */
+
+/* Record decoders used by the store and by the fuzz target. */
+int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out);
+int store_decode_paper(const void *data, size_t len, sh_paper_rec **out);
+
+#endif

@@ -1,0 +1,50 @@
+/* tools/: the sohoa program. Argument parsing and printing only; every
+ * decision is made by the modules. Private to tools/. */
+#ifndef SH_CLI_H
+#define SH_CLI_H
+
+#include <stdio.h>
+
+#include "sh_common.h"
+#include "sh_store.h"
+
+/* Exit codes (README.md "Exit codes"). */
+enum {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,  /* unexpected failure */
+	EXIT_USAGE = 2,     /* unknown option, missing argument */
+	EXIT_INPUT = 3,     /* bad input: file, id, code, limit */
+	EXIT_NOTFOUND = 4,  /* no such code, file or warehouse */
+	EXIT_STORE = 5,     /* warehouse cannot be read/written, full, damaged */
+	EXIT_VERIFY = 6,    /* a signature or hash does not verify */
+	EXIT_DEVICE = 7,    /* scanner fault */
+	EXIT_PERM = 8       /* role does not allow the command */
+};
+
+/* Map an sh_error code to an exit code. */
+int cli_exit_code(int rc);
+/* Print "sohoa <cmd>: <message>" for the current error; returns the exit code. */
+int cli_fail(const char *cmd, int rc);
+/* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Warehouse location: --store value, $SOHOA_STORE, $XDG_DATA_HOME/sohoa,
+ * ~/.local/share/sohoa. Returns a string the caller frees with sh_free. */
+char *cli_store_dir(const char *opt);
+/* Open the warehouse for a command; prints the error itself. */
+int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned flags);
+
+/* Is argv[i] "--name" or "--name=value"? Sets *val (next argv or after '=')
+ * and advances *i. Returns 1 when matched, -1 when the value is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+int cli_flag(char **argv, int i, const char *name);
+int cli_is_help(const char *a);
+
+int cmd_init(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_find(int argc, char **argv);
+int cmd_ocr(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,384 @@
+/* ingest and ocr: image files through the page pipeline. */
+#include "cli.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sh_ocr.h"
+#include "sh_scan.h"
+
+/* One page of the run: which file, which page, and its archival bytes
+ * (filled on the worker thread that decodes it). */
+typedef struct job {
+	sh_scan_file *file;
+	size_t page;
+	int want_bytes;
+	uint8_t *bytes;
+	size_t len;
+	const char *mime;
+} job;
+
+typedef struct run {
+	sh_scan_file **files;
+	size_t nfiles;
+	job *jobs;
+	size_t njobs;
+	sh_ocr_page *pages;
+} run;
+
+static int load_page(void *arg, size_t i, PIX **out)
+{
+	run *r = arg;
+	job *j = &r->jobs[i];
+	int rc = sh_scan_file_page(j->file, j->page, out);
+	if (rc || !j->want_bytes)
+		return rc;
+	rc = sh_scan_file_page_bytes(j->file, j->page, *out, &j->bytes, &j->len, &j->mime);
+	if (rc)
+		pixDestroy(out);
+	return rc;
+}
+
+static void run_free(run *r)
+{
+	for (size_t i = 0; i < r->njobs; i++) {
+		sh_free(r->jobs[i].bytes);
+		if (r->pages)
+			sh_ocr_page_clear(&r->pages[i]);
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		sh_scan_file_free(&r->files[i]);
+	sh_free(r->files);
+	sh_free(r->jobs);
+	sh_free(r->pages);
+	memset(r, 0, sizeof *r);
+}
+
+/* Open every file (checking it) and lay out one job per page. With
+ * keep_going, files that fail are reported and skipped (files[i] NULL). */
+static int run_open(run *r, const char *cmd, char **paths, size_t n, int want_bytes,
+		    int keep_going, int *failed)
+{
+	memset(r, 0, sizeof *r);
+	r->files = sh_calloc(n, sizeof *r->files);
+	if (!r->files)
+		return SH_ENOMEM;
+	r->nfiles = n;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		int rc = sh_scan_file_open(&r->files[i], paths[i]);
+		if (rc) {
+			if (!keep_going)
+				return rc;
+			fprintf(stderr, "sohoa %s: %s\n", cmd, sh_error_message());
+			(*failed)++;
+			continue;
+		}
+		total += sh_scan_file_pages(r->files[i]);
+	}
+	r->jobs = sh_calloc(total ? total : 1, sizeof *r->jobs);
+	r->pages = sh_calloc(total ? total : 1, sizeof *r->pages);
+	if (!r->jobs || !r->pages)
+		return SH_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!r->files[i])
+			continue;
+		for (size_t p = 0; p < sh_scan_file_pages(r->files[i]); p++) {
+			job *j = &r->jobs[r->njobs++];
+			j->file = r->files[i];
+			j->page = p;
+			/* single-page PNG/JPEG are stored as they came: no re-encoding */
+			sh_image_type t = sh_scan_file_type(r->files[i]);
+			j->want_bytes = want_bytes &&
+					!(sh_scan_file_pages(r->files[i]) == 1 &&
+					  (t == SH_IMAGE_PNG || t == SH_IMAGE_JPEG));
+		}
+	}
+	return SH_OK;
+}
+
+static int parse_workers(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || v < 0 || v > 64)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	const char *store = NULL, *owner = NULL, *procedure = NULL, *workers_s = NULL,
+		   *operator_id = getenv("SOHOA_USER");
+	int json = 0, workers = 0;
+	char **files = sh_calloc((size_t)argc, sizeof *files);
+	size_t nfiles = 0;
+	if (!files)
+		return cli_fail("ingest", SH_ENOMEM);
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa ingest --owner OWNER_ID --procedure CODE [--json]\n"
+			       "                    [--workers N] [--store DIR] FILE...\n\n"
+			       "Receive one dossier: each FILE (PNG, JPEG, PNM, TIFF incl. multi-page and\n"
+			       "CCITT G4) is one component paper. Every page is cleaned and OCR'd in\n"
+			       "Vietnamese on every core; the dossier gets the code AGENCY-YYMMDD-NNNN and\n"
+			       "each paper DOSSIER-NN-KIND. Stored whole or not at all.\n"
+			       "OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n");
+			sh_free(files);
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
+			   (m = cli_opt(argc, argv, &i, "--procedure", &procedure)) ||
+			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			if (m < 0) {
+				sh_free(files);
+				return cli_usage("ingest", "%s needs a value", argv[i]);
+			}
+		} else if (!strcmp(argv[i], "--")) {
+			while (++i < argc)
+				files[nfiles++] = argv[i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			sh_free(files);
+			return cli_usage("ingest", "unknown option '%s'", argv[i]);
+		} else {
+			files[nfiles++] = argv[i];
+		}
+	}
+	int ex = EXIT_OK, rc;
+	if (!owner)
+		ex = cli_usage("ingest", "--owner OWNER_ID is required");
+	else if (!procedure)
+		ex = cli_usage("ingest", "--procedure CODE is required");
+	else if (!nfiles)
+		ex = cli_usage("ingest", "give the image files of the dossier's papers");
+	else if (workers_s && parse_workers(workers_s, &workers))
+		ex = cli_usage("ingest", "--workers takes a number from 0 to 64");
+	if (ex) {
+		sh_free(files);
+		return ex;
+	}
+	if ((rc = sh_id_owner_check(NULL, NULL, owner))) {
+		sh_free(files);
+		return cli_fail("ingest", rc);
+	}
+
+	sh_store *s = NULL;
+	sh_ocr_pool *pool = NULL;
+	sh_dossier_codes *codes = NULL;
+	sh_paper_in *papers = NULL;
+	sh_page_in *pins = NULL;
+	run r = {0};
+	if ((ex = cli_store_open(&s, "ingest", store, 0)))
+		goto out;
+	int failed = 0;
+	if ((rc = run_open(&r, "ingest", files, nfiles, 1, 0, &failed)))
+		goto fail;
+	sh_ocr_options o = {.workers = workers, .want_hocr = 1};
+	if ((rc = sh_ocr_pool_new(&pool, &o)))
+		goto fail;
+	if ((rc = sh_ocr_pool_run(pool, r.njobs, load_page, &r, r.pages)))
+		goto fail;
+
+	papers = sh_calloc(nfiles, sizeof *papers);
+	pins = sh_calloc(r.njobs, sizeof *pins);
+	if (!papers || !pins) {
+		rc = SH_ENOMEM;
+		goto fail;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		const char *base = strrchr(files[i], '/');
+		papers[i].file = base ? base + 1 : files[i];
+		papers[i].kind = NULL; /* classified once paper kinds land */
+		papers[i].pages = &pins[k];
+		papers[i].npages = sh_scan_file_pages(r.files[i]);
+		for (size_t p = 0; p < papers[i].npages; p++, k++) {
+			job *j = &r.jobs[k];
+			sh_ocr_page *op = &r.pages[k];
+			sh_page_in *pi = &pins[k];
+			if (j->bytes) {
+				pi->image = j->bytes;
+				pi->image_len = j->len;
+				pi->mime = j->mime;
+			} else if ((rc = sh_scan_file_page_bytes(j->file, j->page, NULL, &j->bytes,
+								 &j->len, &j->mime))) {
+				goto fail;
+			} else {
+				pi->image = j->bytes;
+				pi->image_len = j->len;
+				pi->mime = j->mime;
+			}
+			pi->text = op->text;
+			pi->hocr = op->hocr;
+			pi->width = op->width;
+			pi->height = op->height;
+			pi->dpi = op->clean.dpi;
+			pi->rotation = op->clean.rotation;
+			pi->confidence = op->confidence;
+			pi->flags = op->flags;
+			pi->note = op->reason[0] ? op->reason : NULL;
+			if (op->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
+				papers[i].flags |= SH_PAPER_REVIEW;
+		}
+	}
+	sh_dossier_in din = {.owner = owner, .procedure = procedure, .operator_id = operator_id,
+			     .npapers = nfiles, .papers = papers};
+	if ((rc = sh_store_dossier_put(s, &din, &codes)))
+		goto fail;
+
+	if (json) {
+		json_t *comps = json_array();
+		for (size_t i = 0; i < nfiles; i++)
+			json_array_append_new(comps, json_pack("{s:s, s:s, s:i}", "code",
+							       codes->papers[i], "file", files[i],
+							       "pages", (int)papers[i].npages));
+		json_t *o2 = json_pack("{s:s, s:o}", "dossier", codes->dossier, "components", comps);
+		json_dumpf(o2, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(o2);
+	} else {
+		printf("dossier %s stored\n", codes->dossier);
+		for (size_t i = 0; i < nfiles; i++) {
+			printf("  %s  %s (%zu page%s)\n", codes->papers[i], files[i], papers[i].npages,
+			       papers[i].npages == 1 ? "" : "s");
+			for (size_t p = 0; p < papers[i].npages; p++) {
+				const sh_page_in *pi = &papers[i].pages[p];
+				if (pi->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
+					printf("    page %zu: %s%s%s\n", p + 1,
+					       sh_ocr_flags_str(pi->flags), pi->note ? " — " : "",
+					       pi->note ? pi->note : "");
+			}
+		}
+	}
+	goto out;
+fail:
+	ex = cli_fail("ingest", rc);
+	fprintf(stderr, "sohoa ingest: nothing of this dossier was stored\n");
+out:
+	sh_dossier_codes_free(&codes);
+	sh_free(papers);
+	sh_free(pins);
+	run_free(&r);
+	sh_ocr_pool_free(&pool);
+	sh_store_close(&s);
+	sh_free(files);
+	return ex;
+}
+
+static char *out_name(const char *dir, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	return sh_asprintf("%s/%.*s.txt", dir, (int)n, base);
+}
+
+int cmd_ocr(int argc, char **argv)
+{
+	const char *outdir = NULL, *workers_s = NULL;
+	int workers = 0, raw = 0;
+	char **files = sh_calloc((size_t)argc, sizeof *files);
+	size_t nfiles = 0;
+	if (!files)
+		return cli_fail("ocr", SH_ENOMEM);
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa ocr --out DIR [--workers N] [--no-clean] FILE...\n\n"
+			       "OCR image files (Vietnamese), nothing stored: writes DIR/NAME.txt for each\n"
+			       "FILE (NAME without its extension; pages separated by form feeds), using\n"
+			       "every core. --no-clean skips the clean-up (orientation, deskew, ...).\n");
+			sh_free(files);
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--no-clean")) {
+			raw = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--out", &outdir)) ||
+			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			if (m < 0) {
+				sh_free(files);
+				return cli_usage("ocr", "%s needs a value", argv[i]);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			sh_free(files);
+			return cli_usage("ocr", "unknown option '%s'", argv[i]);
+		} else {
+			files[nfiles++] = argv[i];
+		}
+	}
+	int ex = EXIT_OK;
+	if (!outdir)
+		ex = cli_usage("ocr", "--out DIR is required");
+	else if (!nfiles)
+		ex = cli_usage("ocr", "give the image files to read");
+	else if (workers_s && parse_workers(workers_s, &workers))
+		ex = cli_usage("ocr", "--workers takes a number from 0 to 64");
+	if (ex) {
+		sh_free(files);
+		return ex;
+	}
+	if (mkdir(outdir, 0775) < 0 && errno != EEXIST) {
+		sh_error_set(SH_EIO, "%s: cannot create the output folder: %s", outdir,
+			     strerror(errno));
+		sh_free(files);
+		return cli_fail("ocr", SH_EIO);
+	}
+	run r;
+	sh_ocr_pool *pool = NULL;
+	int failed = 0, rc;
+	if ((rc = run_open(&r, "ocr", files, nfiles, 0, 1, &failed)))
+		goto fail;
+	sh_ocr_options o = {.workers = workers, .no_clean = raw};
+	if ((rc = sh_ocr_pool_new(&pool, &o)))
+		goto fail;
+	sh_ocr_pool_run(pool, r.njobs, load_page, &r, r.pages); /* per-page status below */
+	size_t k = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (!r.files[i])
+			continue;
+		size_t np = sh_scan_file_pages(r.files[i]);
+		sh_buf b = SH_BUF_INIT;
+		int bad = 0;
+		for (size_t p = 0; p < np; p++, k++) {
+			if (r.pages[k].status) {
+				fprintf(stderr, "sohoa ocr: %s\n", r.pages[k].reason);
+				bad = 1;
+				continue;
+			}
+			if (p)
+				sh_buf_puts(&b, "\f");
+			sh_buf_puts(&b, r.pages[k].text);
+		}
+		if (bad) {
+			failed++;
+			sh_buf_free(&b);
+			continue;
+		}
+		char *name = out_name(outdir, files[i]);
+		rc = name ? sh_file_write(name, b.data ? (char *)b.data : "", b.len) : SH_ENOMEM;
+		if (rc) {
+			fprintf(stderr, "sohoa ocr: %s\n", sh_error_message());
+			failed++;
+		}
+		sh_free(name);
+		sh_buf_free(&b);
+	}
+	ex = failed ? EXIT_INPUT : EXIT_OK;
+	if (failed)
+		fprintf(stderr, "sohoa ocr: %d of %zu files could not be read\n", failed, nfiles);
+	goto out;
+fail:
+	ex = cli_fail("ocr", rc);
+out:
+	run_free(&r);
+	sh_ocr_pool_free(&pool);
+	sh_free(files);
+	return ex;
+}

@@ -1,0 +1,139 @@
+/* sohoa: the command-line program. Dispatch and shared helpers. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_exit_code(int rc)
+{
+	switch (rc) {
+	case SH_OK: return EXIT_OK;
+	case SH_EINVAL: case SH_ELIMIT: case SH_EEXISTS: return EXIT_INPUT;
+	case SH_ENOTFOUND: return EXIT_NOTFOUND;
+	case SH_EIO: case SH_EFULL: case SH_ECORRUPT: case SH_EVERSION: case SH_EBUSY:
+		return EXIT_STORE;
+	case SH_EBADSIG: return EXIT_VERIFY;
+	case SH_EDEVICE: case SH_ECANCELED: return EXIT_DEVICE;
+	case SH_EPERM: return EXIT_PERM;
+	default: return EXIT_INTERNAL;
+	}
+}
+
+int cli_fail(const char *cmd, int rc)
+{
+	fprintf(stderr, "sohoa %s: %s\n", cmd, sh_error_message());
+	return cli_exit_code(rc);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "sohoa %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see `sohoa %s --help`)\n", cmd);
+	return EXIT_USAGE;
+}
+
+char *cli_store_dir(const char *opt)
+{
+	if (opt && *opt)
+		return sh_strdup(opt);
+	const char *e = getenv("SOHOA_STORE");
+	if (e && *e)
+		return sh_strdup(e);
+	e = getenv("XDG_DATA_HOME");
+	if (e && *e)
+		return sh_asprintf("%s/sohoa", e);
+	e = getenv("HOME");
+	return sh_asprintf("%s/.local/share/sohoa", e && *e ? e : ".");
+}
+
+int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned flags)
+{
+	char *dir = cli_store_dir(opt);
+	if (!dir)
+		return cli_fail(cmd, SH_ENOMEM);
+	int rc = sh_store_open(out, dir, flags);
+	sh_free(dir);
+	return rc ? cli_fail(cmd, rc) : EXIT_OK;
+}
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != 0)
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+int cli_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }
+
+int cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} cmds[] = {
+	{"init", cmd_init, "create the warehouse for an agency"},
+	{"ingest", cmd_ingest, "receive a dossier from image files (OCR, codes, store)"},
+	{"show", cmd_show, "show a dossier or a paper by its code"},
+	{"find", cmd_find, "find papers by words (diacritics optional)"},
+	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
+	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sohoa <command> [options]\n\n"
+		   "sohoa digitises the paper dossiers received at a reception desk: capture,\n"
+		   "clean-up and Vietnamese OCR, codes, signatures and the LMDB warehouse.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\n`sohoa <command> --help` describes each command.\n"
+		   "The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
+		   "else ~/.local/share/sohoa.\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT when it loads, before
+	 * main: our workers are the parallelism, so restart once with it set. */
+	if (!getenv("OMP_THREAD_LIMIT")) {
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execv("/proc/self/exe", argv);
+		/* if that fails, run on: slower, still correct */
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("sohoa %s\n", SOHOA_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "sohoa: unknown command '%s' (see `sohoa --help`)\n", argv[1]);
+	return EXIT_USAGE;
+}
