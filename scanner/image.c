@@ -84,6 +84,16 @@ static int tiff_count(const sh_scan_file *f, size_t *out)
 	return SH_OK;
 }
 
+/* Does the marker occur within the last `window` bytes? */
+static int has_tail(const sh_scan_file *f, const uint8_t *m, size_t mlen, size_t window)
+{
+	size_t start = f->len > window ? f->len - window : 0;
+	for (size_t i = f->len >= mlen ? f->len - mlen + 1 : 0; i-- > start;)
+		if (!memcmp(f->data + i, m, mlen))
+			return 1;
+	return 0;
+}
+
 static int open_checked(sh_scan_file *f)
 {
 	if (f->len == 0)
@@ -95,6 +105,14 @@ static int open_checked(sh_scan_file *f)
 				    "%s: not a supported image (PNG, JPEG, PNM or TIFF expected)",
 				    f->name);
 	f->lept_format = fmt;
+	/* Truncation shows at the end: check the end markers before any decoder
+	 * sees the data (decoders may print, or fill missing rows with grey). */
+	if (f->type == SH_IMAGE_PNG && !has_tail(f, (const uint8_t *)"IEND", 4, 64))
+		return sh_error_set(SH_EINVAL, "%s: PNG is truncated (no IEND chunk): re-export or "
+					       "rescan the file", f->name);
+	if (f->type == SH_IMAGE_JPEG && !has_tail(f, (const uint8_t *)"\xff\xd9", 2, 1 << 16))
+		return sh_error_set(SH_EINVAL, "%s: JPEG is truncated (no end-of-image marker): "
+					       "re-export or rescan the file", f->name);
 	if (f->type == SH_IMAGE_TIFF) {
 		int rc = tiff_count(f, &f->pages);
 		if (rc)
@@ -199,8 +217,17 @@ int sh_scan_file_page(const sh_scan_file *f, size_t i, PIX **out)
 	*out = NULL;
 	if (i >= f->pages)
 		return sh_error_set(SH_ENOTFOUND, "%s: no page %zu", f->name, i + 1);
-	PIX *pix = f->type == SH_IMAGE_TIFF ? pixReadMemTiff(f->data, f->len, (l_int32)i)
-					    : pixReadMem(f->data, f->len);
+	PIX *pix;
+	if (f->type == SH_IMAGE_JPEG) {
+		l_int32 warnings = 0;
+		pix = pixReadMemJpeg(f->data, f->len, 0, 1, &warnings, 0);
+		if (pix && warnings > 0) /* libjpeg recovered from damage: refuse */
+			pixDestroy(&pix);
+	} else if (f->type == SH_IMAGE_TIFF) {
+		pix = pixReadMemTiff(f->data, f->len, (l_int32)i);
+	} else {
+		pix = pixReadMem(f->data, f->len);
+	}
 	if (!pix)
 		return sh_error_set(SH_EINVAL, "%s: page %zu cannot be decoded (truncated or corrupt "
 					       "image data); rescan or re-export the file",
