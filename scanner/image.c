@@ -94,6 +94,86 @@ static int has_tail(const sh_scan_file *f, const uint8_t *m, size_t mlen, size_t
 	return 0;
 }
 
+static uint32_t rd32(const uint8_t *p, int be)
+{
+	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint16_t rd16(const uint8_t *p, int be)
+{
+	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+/* Walk a classic TIFF's directory chain: a next-directory offset or an
+ * entry's data pointing past the end means the file was cut short, and a
+ * reader would silently stop at the last whole page. Returns the number of
+ * directories, or an error. BigTIFF is left to libtiff. */
+static int tiff_walk(const sh_scan_file *f, size_t *out)
+{
+	const uint8_t *d = f->data;
+	size_t len = f->len;
+	*out = 0;
+	if (len < 8)
+		return sh_error_set(SH_EINVAL, "%s: TIFF is truncated", f->name);
+	int be = d[0] == 'M';
+	if (rd16(d + 2, be) != 42)
+		return SH_OK; /* BigTIFF */
+	uint64_t off = rd32(d + 4, be);
+	size_t n = 0;
+	while (off) {
+		if (off & 1 || off + 2 > len)
+			return sh_error_set(SH_EINVAL, "%s: TIFF is truncated or corrupt at page %zu "
+						       "(directory beyond the end of the file)",
+					    f->name, n + 1);
+		uint16_t cnt = rd16(d + off, be);
+		if (off + 2 + 12ull * cnt + 4 > len)
+			return sh_error_set(SH_EINVAL, "%s: TIFF is truncated in page %zu's directory",
+					    f->name, n + 1);
+		uint64_t strip_off = 0, strip_len = 0;
+		int nstrips = 0;
+		for (unsigned e = 0; e < cnt; e++) {
+			const uint8_t *ent = d + off + 2 + 12 * e;
+			uint16_t tag = rd16(ent, be), type = rd16(ent + 2, be);
+			uint32_t count = rd32(ent + 4, be);
+			/* StripOffsets/TileOffsets and their byte counts, single-valued or
+			 * pointing at arrays: check the arrays lie in the file and, for one
+			 * strip, that the strip does. */
+			if (tag == 273 || tag == 324 || tag == 279 || tag == 325) {
+				unsigned sz = type == 3 ? 2 : 4;
+				uint64_t bytes = (uint64_t)count * sz;
+				uint64_t v;
+				if (bytes > 4) {
+					uint64_t at = rd32(ent + 8, be);
+					if (at + bytes > len)
+						return sh_error_set(SH_EINVAL, "%s: TIFF is truncated in page "
+									       "%zu (strip table past the end)",
+								    f->name, n + 1);
+					v = 0;
+				} else {
+					v = sz == 2 ? rd16(ent + 8, be) : rd32(ent + 8, be);
+				}
+				if (tag == 273 || tag == 324) {
+					strip_off = v;
+					nstrips = (int)count;
+				} else {
+					strip_len = v;
+				}
+			}
+		}
+		if (nstrips == 1 && strip_off + strip_len > len)
+			return sh_error_set(SH_EINVAL, "%s: TIFF is truncated in page %zu (image data "
+						       "past the end of the file)",
+					    f->name, n + 1);
+		if (++n > SH_SCAN_MAX_PAGES)
+			return sh_error_set(SH_ELIMIT, "%s: more than %d pages", f->name,
+					    SH_SCAN_MAX_PAGES);
+		off = rd32(d + off + 2 + 12ull * cnt, be);
+	}
+	*out = n;
+	return SH_OK;
+}
+
 static int open_checked(sh_scan_file *f)
 {
 	if (f->len == 0)
@@ -114,9 +194,16 @@ static int open_checked(sh_scan_file *f)
 		return sh_error_set(SH_EINVAL, "%s: JPEG is truncated (no end-of-image marker): "
 					       "re-export or rescan the file", f->name);
 	if (f->type == SH_IMAGE_TIFF) {
-		int rc = tiff_count(f, &f->pages);
+		size_t walked = 0;
+		int rc = tiff_walk(f, &walked);
+		if (!rc)
+			rc = tiff_count(f, &f->pages);
 		if (rc)
 			return rc;
+		if (walked && walked != f->pages)
+			return sh_error_set(SH_EINVAL, "%s: TIFF has %zu page directories but only %zu "
+						       "can be read: the file is damaged",
+					    f->name, walked, f->pages);
 		if (f->pages > SH_SCAN_MAX_PAGES)
 			return sh_error_set(SH_ELIMIT, "%s: %zu pages, over the limit of %d", f->name,
 					    f->pages, SH_SCAN_MAX_PAGES);

@@ -1,0 +1,213 @@
+#!/bin/sh
+# Black-box tests of the sohoa program: `cli.sh CASE` runs one case.
+# Environment (set by CTest): SOHOA (the binary), DATA (tests/data), TMPROOT.
+set -u
+CASE=$1
+T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-cli-$CASE.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export SOHOA_STORE="$T/store"
+export TZ=Asia/Ho_Chi_Minh
+AG=000.00.99.Z99
+P="$DATA/papers"
+TOOLS=$(cd "$(dirname "$0")" && pwd)
+G="$DATA/pages"
+fails=0
+
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# expect CODE CMD...: run, keep stdout/stderr in $T/out $T/err, check the exit code
+expect() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  if [ "$got" != "$want" ]; then
+    fail "'$*' exited $got, expected $want"; sed 's/^/  stderr: /' "$T/err" >&2
+  fi
+}
+has() { grep -q -- "$2" "$1" || fail "$1 lacks '$2'"; }
+hasnt() { ! grep -q -- "$2" "$1" || fail "$1 has '$2'"; }
+one_line_err() {
+  n=$(grep -c . "$T/err")
+  [ "$n" -ge 1 ] || fail "no error message for: $1"
+  grep -q "^sohoa" "$T/err" || fail "error not prefixed with 'sohoa': $(cat "$T/err")"
+}
+json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1" || fail "json check: $1"; }
+blobs() { mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}'; }
+init() { expect 0 "$SOHOA" init --agency $AG; }
+today() { date +%y%m%d; }
+
+case $CASE in
+help)
+  for c in init ingest show find ocr check; do
+    expect 0 "$SOHOA" $c --help; has "$T/out" "usage: sohoa $c"
+  done
+  expect 0 "$SOHOA" --help
+  expect 2 "$SOHOA"
+  expect 2 "$SOHOA" frobnicate; one_line_err frobnicate
+  ;;
+
+init)
+  for bad in h23.12 H23..12 .H23 H23. ABC.DEF 000.00.12 "H23 12" \
+             H23.12.000000000000000000000000000000 ""; do
+    expect 3 "$SOHOA" init --store "$T/bad" --agency "$bad"; one_line_err "agency '$bad'"
+  done
+  [ ! -e "$T/bad/data.mdb" ] || fail "a malformed agency created a warehouse"
+  for good in 000.00.12.H23 H23.12 H23 000.00.99.Z99; do
+    expect 0 "$SOHOA" init --store "$T/ok-$good" --agency "$good"
+  done
+  init
+  expect 3 "$SOHOA" init --agency H23.12; has "$T/err" "already holds a warehouse"
+  expect 2 "$SOHOA" init --agency; one_line_err "missing value"
+  expect 2 "$SOHOA" init; one_line_err "missing agency"
+  expect 2 "$SOHOA" init --agency H23.12 --colour; one_line_err "unknown option"
+  expect 5 "$SOHOA" init --store /proc/sohoa-cannot-be-here --agency H23.12; one_line_err unwritable
+  ;;
+
+owner)
+  init
+  for bad in 00118436229 0011843622970 08206241 0820624126 08206241250001 0820624125-000 \
+             "00118436229７" "O01184362297" "001 184362297" "-1"; do
+    expect 3 "$SOHOA" ingest --owner "$bad" --procedure 1.001193 "$P/dev04-can-cuoc-color300.jpg"
+    one_line_err "owner '$bad'"
+  done
+  expect 3 "$SOHOA" ingest --owner 001184362297 --procedure "1.00 1" "$P/dev04-can-cuoc-color300.jpg"
+  [ "$(blobs)" = 0 ] || fail "refused ingests stored pages"
+  ;;
+
+ingest)
+  init
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 \
+    "$P/dev03-giay-khai-sinh-office200.jpg" "$G/two-pages-g4.tif" "$P/dev05-dang-ky-doanh-nghiep-fax200.tif" \
+    "$P/dev01-quyet-dinh-clean300.png"
+  json "
+import re
+assert re.fullmatch(r'000\.00\.99\.Z99-\d{6}-0001', d['dossier']), d
+c = d['components']
+assert [x['pages'] for x in c] == [1, 2, 1, 1], c
+for i, x in enumerate(c):
+    assert re.fullmatch(re.escape(d['dossier']) + r'-%02d-[A-Z0-9]{1,12}' % (i + 1), x['code']), x
+assert c[1]['file'].endswith('two-pages-g4.tif')
+assert len(set(x['code'] for x in c)) == 4
+"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  case $D in *-$(today)-0001) ;; *) fail "dossier code $D is not dated today" ;; esac
+  GKS=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  expect 0 "$SOHOA" show "$D"
+  has "$T/out" "owner     033317490435"; has "$T/out" "procedure 1.001193"; has "$T/out" "NGÔ MINH QUYÊN"
+  expect 0 "$SOHOA" show --json "$D"
+  json "
+assert d['dossier'] == '$D' and d['owner'] == '033317490435' and d['procedure'] == '1.001193'
+assert len(d['papers']) == 4 and d['papers'][1]['pages'][1]['page'] == 2
+assert all(len(p['sha256']) == 64 for x in d['papers'] for p in x['pages'])
+assert d['papers'][3]['pages'][0]['mime'] == 'image/png' and d['papers'][1]['pages'][0]['mime'] == 'image/tiff'
+"
+  expect 0 "$SOHOA" show --json "$GKS"
+  json "
+t = d['pages'][0]['text']
+assert 'KHAI SINH' in t and '033317490435' in t, t
+assert 0 < d['pages'][0]['confidence'] <= 100
+"
+  # the stored image is the file's own bytes
+  python3 -c "import hashlib,json; d=json.load(open('$T/out')); assert d['pages'][0]['sha256']==hashlib.sha256(open('$P/dev03-giay-khai-sinh-office200.jpg','rb').read()).hexdigest()" ||
+    fail "stored JPEG is not the original bytes"
+  # find: folded, exact, and nothing
+  expect 0 "$SOHOA" find khai sinh; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" find "NGÔ MINH QUYÊN"; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" find "Ngô minh quyên"; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" find ngo minh quyen; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" find --json cong ty xay dung minh duc
+  json "assert len(d) >= 1 and d[0]['code'].startswith('$D-03-'), d"
+  expect 0 "$SOHOA" find --json zzzkhongcochu; json "assert d == []"
+  expect 2 "$SOHOA" find; one_line_err "no words"
+  expect 4 "$SOHOA" show "$AG-$(today)-9999"; one_line_err "unknown code"
+  # the same pages again: stored once
+  before=$(blobs)
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg" "$G/two-pages-g4.tif"
+  has "$T/out" "$AG-$(today)-0002"
+  [ "$(blobs)" = "$before" ] || fail "identical pages stored twice: $before -> $(blobs) blobs"
+  expect 0 "$SOHOA" check; has "$T/out" "warehouse OK"
+  ;;
+
+pnm)
+  init
+  python3 "$TOOLS/mkimg.py" pnm "$G/kh2024-f0-p01-clean300.png" "$T/page.pnm" || fail "mkimg"
+  expect 0 "$SOHOA" ingest --json --owner 001184362297 --procedure 2.000001 "$T/page.pnm"
+  json "assert d['components'][0]['pages'] == 1"
+  expect 0 "$SOHOA" find "ke hoach kiem soat thu tuc hanh chinh"
+  has "$T/out" "page.pnm"
+  ;;
+
+atomic)
+  init
+  head -c 30000 "$G/two-pages-g4.tif" > "$T/cut.tif"
+  expect 3 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg" "$T/cut.tif"
+  one_line_err "truncated tiff"; has "$T/err" "cut.tif"; has "$T/err" "nothing of this dossier was stored"
+  expect 4 "$SOHOA" show "$AG-$(today)-0001"
+  [ "$(blobs)" = 0 ] || fail "a failed ingest left $(blobs) blobs"
+  expect 0 "$SOHOA" find --json khai sinh; json "assert d == []"
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg"
+  has "$T/out" "$AG-$(today)-0001 stored"
+  expect 0 "$SOHOA" check
+  ;;
+
+badinput)
+  expect 4 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$P/dev03-giay-khai-sinh-office200.jpg"
+  has "$T/err" "sohoa init"
+  init
+  : > "$T/zero.png"; echo "not an image" > "$T/text.jpg"
+  head -c 100000 "$P/dev04-can-cuoc-color300.jpg" > "$T/cut.jpg"
+  head -c 40000 "$P/dev01-quyet-dinh-clean300.png" > "$T/cut.png"
+  cp "$P/dev04-can-cuoc-color300.jpg" "$T/really-a-jpeg.png"
+  python3 "$TOOLS/mkimg.py" bomb "$T/bomb.png" || fail "mkimg bomb"
+  mkdir "$T/dir.png"
+  expect 4 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$T/missing.png"; one_line_err missing
+  for f in zero.png text.jpg cut.jpg cut.png bomb.png dir.png; do
+    expect 3 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$T/$f"; one_line_err "$f"
+    has "$T/err" "$f"
+  done
+  has "$T/err" "nothing of this dossier"
+  expect 3 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$T/bomb.png"; has "$T/err" "over the limit"
+  expect 2 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 --fast "$T/x.png"; one_line_err "unknown option"
+  expect 2 "$SOHOA" ingest --owner 001184362297 --procedure 1.1; one_line_err "no files"
+  expect 2 "$SOHOA" ingest --procedure 1.1 "$T/x.png"; one_line_err "no owner"
+  [ "$(blobs)" = 0 ] || fail "bad input stored something"
+  # content decides, not the name
+  expect 0 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$T/really-a-jpeg.png"
+  expect 0 "$SOHOA" check
+  ;;
+
+ocr)
+  expect 0 "$SOHOA" ocr --out "$T/txt" "$G/kh2024-f0-p01-clean300.png" "$G/two-pages-g4.tif"
+  [ -s "$T/txt/kh2024-f0-p01-clean300.txt" ] || fail "no text for the PNG"
+  [ -s "$T/txt/two-pages-g4.txt" ] || fail "no text for the TIFF"
+  [ ! -e "$SOHOA_STORE" ] || fail "ocr touched the warehouse"
+  python3 "$TOOLS/cer.py" "$G/kh2024-f0-p01-clean300.gt.txt" "$T/txt/kh2024-f0-p01-clean300.txt" 0.03 ||
+    fail "character error rate too high on a clean page"
+  grep -q "$(printf '\f')" "$T/txt/two-pages-g4.txt" || fail "pages of a TIFF not separated by a form feed"
+  echo junk > "$T/junk.png"
+  expect 3 "$SOHOA" ocr --out "$T/txt2" "$T/junk.png" "$G/kh2024-f0-p01-clean300.png"
+  has "$T/err" "junk.png"
+  [ -s "$T/txt2/kh2024-f0-p01-clean300.txt" ] || fail "one bad file stopped the others"
+  expect 2 "$SOHOA" ocr "$G/kh2024-f0-p01-clean300.png"; one_line_err "no --out"
+  ;;
+
+concurrent)
+  init
+  "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg" > "$T/a" 2>&1 &
+  a=$!
+  "$SOHOA" ingest --owner 001184362297 --procedure 1.001193 "$P/dev04-can-cuoc-color300.jpg" > "$T/b" 2>&1 &
+  b=$!
+  wait $a || fail "first concurrent ingest failed: $(cat "$T/a")"
+  wait $b || fail "second concurrent ingest failed: $(cat "$T/b")"
+  ca=$(awk '/^dossier/{print $2}' "$T/a"); cb=$(awk '/^dossier/{print $2}' "$T/b")
+  [ -n "$ca" ] && [ -n "$cb" ] && [ "$ca" != "$cb" ] || fail "codes '$ca' and '$cb' not distinct"
+  printf '%s\n%s\n' "$ca" "$cb" | sort > "$T/codes"
+  printf '%s\n%s\n' "$AG-$(today)-0001" "$AG-$(today)-0002" > "$T/want"
+  cmp -s "$T/codes" "$T/want" || fail "codes $(cat "$T/codes" | tr '\n' ' ') are not 0001 and 0002"
+  expect 0 "$SOHOA" check
+  ;;
+
+*)
+  echo "unknown case $CASE" >&2; exit 2 ;;
+esac
+[ $fails = 0 ] || { echo "$CASE: $fails failure(s)" >&2; exit 1; }
+echo "$CASE: ok"
