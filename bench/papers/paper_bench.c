@@ -1,0 +1,175 @@
+/* paper_bench — accuracy of kind and fact extraction (sh_paper.h).
+ *
+ *   paper_bench [-k KINDS.json] [-v] TRUTH.json...
+ *
+ * Each TRUTH.json holds "kind", "fields" and "text" (the corpus form). For
+ * every paper the extractor runs on the ground-truth text and, when
+ * NAME.ocr.txt sits next to it, on that OCR output. Prints, per source and
+ * field, how many values were exactly right, missing or WRONG (a value that
+ * differs from the truth, or one the truth does not have). A benchmark: it
+ * prints figures and exits 0 unless it cannot run. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh_paper.h"
+
+enum { SRC_TEXT, SRC_OCR, SRC_N };
+#define KIND SH_FACT_COUNT /* row for the kind itself */
+
+typedef struct tally {
+	int right[KIND + 1], missing[KIND + 1], wrong[KIND + 1], total[KIND + 1];
+	int papers, all_right;
+} tally;
+
+static int verbose;
+
+static void judge(tally *t, const char *name, const char *src, json_t *truth, const sh_paper_facts *f)
+{
+	json_t *fields = json_object_get(truth, "fields");
+	const char *kind = json_string_value(json_object_get(truth, "kind"));
+	int ok_all = 1;
+	t->papers++;
+	t->total[KIND]++;
+	if (kind && !strcmp(kind, sh_paper_kind(f))) {
+		t->right[KIND]++;
+	} else {
+		t->wrong[KIND]++;
+		ok_all = 0;
+		if (verbose)
+			printf("  %s [%s] kind: want %s got %s\n", name, src, kind, sh_paper_kind(f));
+	}
+	for (int i = 0; i < SH_FACT_COUNT; i++) {
+		json_t *tv = json_object_get(fields, sh_paper_fact_name(i));
+		const char *want = json_string_value(tv);
+		int want_null = tv && json_is_null(tv);
+		const char *got = sh_paper_fact(f, i);
+		int got_null = i == SH_FACT_VALID_UNTIL && sh_paper_never_expires(f);
+		if (!tv) {
+			if (got) {
+				t->wrong[i]++;
+				ok_all = 0;
+				if (verbose)
+					printf("  %s [%s] %s: not on paper, got \"%s\"\n", name, src,
+					       sh_paper_fact_name(i), got);
+			}
+			continue;
+		}
+		t->total[i]++;
+		if ((want && got && !strcmp(want, got)) || (want_null && got_null && !got)) {
+			t->right[i]++;
+			continue;
+		}
+		ok_all = 0;
+		if (!got && !got_null)
+			t->missing[i]++;
+		else
+			t->wrong[i]++;
+		if (verbose)
+			printf("  %s [%s] %s: want \"%s\" got \"%s\"\n", name, src, sh_paper_fact_name(i),
+			       want ? want : "null", got ? got : got_null ? "null" : "(none)");
+	}
+	t->all_right += ok_all;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b)
+		b[n] = 0;
+	fclose(fp);
+	return b;
+}
+
+static void report(const char *label, const tally *t)
+{
+	if (!t->papers)
+		return;
+	printf("\n%s: %d papers, %d with every fact right (%.1f %%)\n", label, t->papers, t->all_right,
+	       100.0 * t->all_right / t->papers);
+	printf("  %-13s %6s %6s %7s %6s %8s\n", "field", "total", "right", "missing", "WRONG", "accuracy");
+	int r = 0, n = 0;
+	for (int i = 0; i <= KIND; i++) {
+		const char *name = i == KIND ? "kind" : sh_paper_fact_name(i);
+		if (!t->total[i] && !t->wrong[i])
+			continue;
+		printf("  %-13s %6d %6d %7d %6d %7.1f %%\n", name, t->total[i], t->right[i], t->missing[i],
+		       t->wrong[i], t->total[i] ? 100.0 * t->right[i] / t->total[i] : 0.0);
+		if (i != KIND) {
+			r += t->right[i];
+			n += t->total[i];
+		}
+	}
+	printf("  %-13s %6d %6d %7s %6s %7.1f %%\n", "all facts", n, r, "", "", n ? 100.0 * r / n : 0.0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *kpath = sh_kinds_default_path();
+	int a = 1;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "-k") && a + 1 < argc)
+			kpath = argv[++a];
+		else if (!strcmp(argv[a], "-v"))
+			verbose = 1;
+		else {
+			fprintf(stderr, "usage: paper_bench [-k KINDS.json] [-v] TRUTH.json...\n");
+			return 2;
+		}
+	}
+	sh_kinds *kinds = NULL;
+	if (sh_kinds_load(&kinds, kpath)) {
+		fprintf(stderr, "paper_bench: %s\n", sh_error_message());
+		return 1;
+	}
+	tally t[SRC_N];
+	memset(t, 0, sizeof t);
+	for (; a < argc; a++) {
+		json_error_t err;
+		json_t *truth = json_load_file(argv[a], 0, &err);
+		if (!truth) {
+			fprintf(stderr, "paper_bench: %s: line %d: %s\n", argv[a], err.line, err.text);
+			continue;
+		}
+		const char *name = strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a];
+		const char *text = json_string_value(json_object_get(truth, "text"));
+		sh_paper_facts *f = NULL;
+		if (text) {
+			if (sh_paper_extract(&f, kinds, text) == SH_OK)
+				judge(&t[SRC_TEXT], name, "text", truth, f);
+			else
+				fprintf(stderr, "paper_bench: %s: %s\n", name, sh_error_message());
+			sh_paper_facts_free(&f);
+		}
+		size_t n = strlen(argv[a]);
+		char *ocrp = malloc(n + 16);
+		memcpy(ocrp, argv[a], n - 5);
+		strcpy(ocrp + n - 5, ".ocr.txt");
+		char *ocr = slurp(ocrp);
+		if (ocr) {
+			if (sh_paper_extract(&f, kinds, ocr) == SH_OK)
+				judge(&t[SRC_OCR], name, "ocr", truth, f);
+			else
+				fprintf(stderr, "paper_bench: %s: %s\n", ocrp, sh_error_message());
+			sh_paper_facts_free(&f);
+		}
+		free(ocr);
+		free(ocrp);
+		json_decref(truth);
+	}
+	report("ground-truth text", &t[SRC_TEXT]);
+	report("OCR text (tesseract vie)", &t[SRC_OCR]);
+	sh_kinds_free(&kinds);
+	return 0;
+}

@@ -1,0 +1,1516 @@
+/* Paper kinds and facts from OCR text (Nghị định 30/2020/NĐ-CP layouts for
+ * agency documents; labelled forms for personal and company papers).
+ *
+ * Everything is matched on the folded text (no diacritics, lower case), so
+ * OCR that lost diacritics still matches; values are cut from the original
+ * text through the fold's offset map. Ids are validated and cross-checked;
+ * a doubtful value is left out rather than guessed. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct sh_paper_facts {
+	char *slug, *code;
+	char *v[SH_FACT_COUNT];
+	int never_expires;
+	double confidence;
+};
+
+typedef struct doc {
+	const sh_kinds *k;
+	char *text; /* NFC original */
+	size_t tlen;
+	char *f; /* folded */
+	size_t flen;
+	size_t *map; /* folded offset -> text offset */
+	size_t *ls, *le; /* line i is f[ls[i], le[i]) */
+	size_t nl;
+	int oom;
+	size_t heading; /* line of the kind's heading, or nl */
+} doc;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int is_alnum_ascii(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Folded text is ASCII for Vietnamese; bytes >= 0x80 count as letters. */
+static int is_wordc(unsigned char c)
+{
+	return is_alnum_ascii(c) || c >= 0x80;
+}
+
+static char *dup_n(doc *d, const char *s, size_t n)
+{
+	char *r = sh_strndup(s, n);
+	if (!r)
+		d->oom = 1;
+	return r;
+}
+
+/* Original text of folded range [a, b), trimmed of spaces and of the
+ * punctuation in trim_right at the end. */
+static char *orig_range(doc *d, size_t a, size_t b, const char *trim_right)
+{
+	size_t oa = d->map[a], ob = d->map[b];
+	while (oa < ob && isspace((unsigned char)d->text[oa]))
+		oa++;
+	while (ob > oa && (isspace((unsigned char)d->text[ob - 1]) ||
+			   (trim_right && strchr(trim_right, d->text[ob - 1]))))
+		ob--;
+	if (ob == oa)
+		return NULL;
+	return dup_n(d, d->text + oa, ob - oa);
+}
+
+/* Share of upper-case letters among the letters of the original line
+ * (0..100); -1 when it has no letters. */
+static int upper_share_range(const doc *d, size_t fa, size_t fb)
+{
+	size_t oa = d->map[fa], ob = d->map[fb];
+	int up = 0, all = 0;
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			break;
+		if (utf8proc_isupper(c))
+			up++, all++;
+		else if (utf8proc_islower(c))
+			all++;
+		oa += (size_t)k;
+	}
+	return all ? up * 100 / all : -1;
+}
+
+static int upper_share(const doc *d, size_t line)
+{
+	return upper_share_range(d, d->ls[line], d->le[line]);
+}
+
+/* Is there an upper-case letter or a digit in folded range [a, b) of the
+ * original? (A value starts with one; a longer label does not.) */
+static int value_before(const doc *d, size_t a, size_t b)
+{
+	size_t oa = d->map[a], ob = d->map[b];
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			return 0;
+		if (utf8proc_isupper(c) || (c >= '0' && c <= '9'))
+			return 1;
+		oa += (size_t)k;
+	}
+	return 0;
+}
+
+static int line_empty(const doc *d, size_t i)
+{
+	return d->le[i] == d->ls[i];
+}
+
+/* Does folded f[at..] start with word w, ending at a word boundary? */
+static int word_at(const char *f, size_t flen, size_t at, const char *w)
+{
+	size_t n = strlen(w);
+	if (at + n > flen || memcmp(f + at, w, n))
+		return 0;
+	return at + n == flen || !is_wordc((unsigned char)f[at + n]);
+}
+
+static int starts_word(const char *f, size_t at)
+{
+	return at == 0 || !is_wordc((unsigned char)f[at - 1]);
+}
+
+/* Normalised heading form of folded s: letters, digits and '/' kept, every
+ * other run one space, trimmed. dst has cap bytes. */
+static void norm_heading(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t o = 0;
+	int sp = 0;
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_wordc(c) || c == '/') {
+			if (sp && o)
+				dst[o++] = ' ';
+			sp = 0;
+			dst[o++] = (char)c;
+		} else {
+			sp = 1;
+		}
+	}
+	dst[o] = 0;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > 200 || nb > 200)
+		return (size_t)-1;
+	size_t row[201];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t cur = row[j];
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[nb];
+}
+
+static int all_upper_ascii_or_marks(const char *orig)
+{
+	for (const char *p = orig; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			return 0;
+	return 1;
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+/* Read a number of 1..maxd digits at f[*at], reading the OCR slips o→0,
+ * l/i→1 when the token has at least one real digit. */
+static int read_num(const char *f, size_t flen, size_t *at, int maxd, int *out)
+{
+	size_t i = *at, n = 0;
+	int v = 0, real = 0;
+	while (i < flen && n < (size_t)maxd + 1) {
+		char c = f[i];
+		int dgt;
+		if (c >= '0' && c <= '9')
+			dgt = c - '0', real = 1;
+		else if (c == 'o')
+			dgt = 0;
+		else if (c == 'l' || c == 'i' || c == '|')
+			dgt = 1;
+		else
+			break;
+		v = v * 10 + dgt;
+		i++, n++;
+	}
+	if (!real || n == 0 || n > (size_t)maxd || (i < flen && is_wordc((unsigned char)f[i])))
+		return 0;
+	*at = i;
+	*out = v;
+	return 1;
+}
+
+static int real_date(int y, int m, int dd)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
+		return 0;
+	if (m == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+static size_t skip_ws(const char *f, size_t flen, size_t i, int newlines)
+{
+	while (i < flen && (f[i] == ' ' || (newlines && f[i] == '\n')))
+		i++;
+	return i;
+}
+
+/* "ngay D thang M nam YYYY" starting at f[at] (whitespace may include one
+ * line break); 1 and the date in out (11 bytes) if found. */
+static int date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end)
+{
+	static const char *const w[3] = {"ngay", "thang", "nam"};
+	int v[3];
+	size_t i = at;
+	for (int k = 0; k < 3; k++) {
+		i = skip_ws(f, flen, i, 1);
+		if (!word_at(f, flen, i, w[k]))
+			return 0;
+		i = skip_ws(f, flen, i + strlen(w[k]), 1);
+		if (i < flen && f[i] == ':')
+			i = skip_ws(f, flen, i + 1, 1);
+		if (!read_num(f, flen, &i, k == 2 ? 4 : 2, &v[k]))
+			return 0;
+	}
+	if (!real_date(v[2], v[1], v[0]))
+		return 0;
+	snprintf(out, 11, "%04d-%02d-%02d", v[2], v[1], v[0]);
+	if (end)
+		*end = i;
+	return 1;
+}
+
+/* "DD/MM/YYYY" (or with '-' or '.') at f[at]. */
+static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
+{
+	int dd, mm, yy;
+	size_t i = at;
+	if (!read_num(f, flen, &i, 2, &dd))
+		return 0;
+	if (i >= flen || !strchr("/-.", f[i]))
+		return 0;
+	char sep = f[i++];
+	if (!read_num(f, flen, &i, 2, &mm) || i >= flen || f[i] != sep)
+		return 0;
+	i++;
+	if (!read_num(f, flen, &i, 4, &yy) || yy < 1000)
+		return 0;
+	if (!real_date(yy, mm, dd))
+		return 0;
+	snprintf(out, 11, "%04d-%02d-%02d", yy, mm, dd);
+	return 1;
+}
+
+/* A date in either form within the first `window` bytes after at. */
+static int date_near(const char *f, size_t flen, size_t at, size_t window, char *out)
+{
+	size_t stop = at + window < flen ? at + window : flen;
+	for (size_t i = at; i < stop; i++) {
+		if (!starts_word(f, i) && f[i - 1] != ':' && f[i - 1] != '(')
+			continue;
+		if (date_words_at(f, flen, i, out, NULL) || date_numeric_at(f, flen, i, out))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+static int split_lines(doc *d)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < d->flen; i++)
+		n += d->f[i] == '\n';
+	d->ls = sh_malloc(n * sizeof *d->ls);
+	d->le = sh_malloc(n * sizeof *d->le);
+	if (!d->ls || !d->le)
+		return SH_ENOMEM;
+	size_t s = 0, k = 0;
+	for (size_t i = 0; i <= d->flen; i++) {
+		if (i == d->flen || d->f[i] == '\n') {
+			d->ls[k] = s;
+			d->le[k] = i;
+			k++;
+			s = i + 1;
+		}
+	}
+	d->nl = k;
+	return SH_OK;
+}
+
+static size_t line_of(const doc *d, size_t pos)
+{
+	size_t lo = 0, hi = d->nl;
+	while (lo + 1 < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->ls[mid] <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ---- kind recognition --------------------------------------------------- */
+
+typedef struct number_info {
+	size_t a, b;   /* folded range of the number token */
+	char sym[64];  /* folded type segment: "qd" */
+	int found;
+} number_info;
+
+/* Find "Số: 535/QĐ-UBND" near the top: "so" at a line start or followed by
+ * ':' / '.', then the token. */
+static void find_number(const doc *d, number_info *ni)
+{
+	memset(ni, 0, sizeof *ni);
+	size_t lines = d->nl < 30 ? d->nl : 30;
+	for (size_t l = 0; l < lines; l++) {
+		const char *f = d->f;
+		for (size_t i = d->ls[l]; i + 2 < d->le[l]; i++) {
+			if (!starts_word(f, i) || !word_at(f, d->le[l], i, "so"))
+				continue;
+			size_t j = i + 2;
+			int punct = 0;
+			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.')) {
+				punct |= f[j] != ' ';
+				j++;
+			}
+			if (!punct && i != d->ls[l])
+				continue;
+			size_t e = j;
+			while (e < d->le[l] && f[e] != ' ')
+				e++;
+			while (e > j && strchr(".,;:", f[e - 1]))
+				e--;
+			/* digits (with slips), optional /YYYY, then /SYMBOL */
+			size_t p = j, nd = 0, real = 0;
+			while (p < e && (isdigit((unsigned char)f[p]) || f[p] == 'o' || f[p] == 'l' ||
+					 f[p] == 'i')) {
+				real += isdigit((unsigned char)f[p]) != 0;
+				p++, nd++;
+			}
+			if (!real || nd > 6 || p >= e || f[p] != '/')
+				continue;
+			size_t q = p + 1;
+			if (q + 5 <= e && isdigit((unsigned char)f[q]) && isdigit((unsigned char)f[q + 3]) &&
+			    f[q + 4] == '/')
+				q += 5;
+			size_t s = q;
+			while (q < e && f[q] != '-' && f[q] != '/')
+				q++;
+			if (q == s || q - s >= sizeof ni->sym)
+				continue;
+			int ok = 1;
+			for (size_t t = j; t < e; t++)
+				if (!(is_alnum_ascii((unsigned char)f[t]) || strchr("/-.", f[t])))
+					ok = 0;
+			if (!ok)
+				continue;
+			memcpy(ni->sym, f + s, q - s);
+			ni->sym[q - s] = 0;
+			ni->a = j;
+			ni->b = e;
+			ni->found = 1;
+			return;
+		}
+	}
+}
+
+typedef struct kind_pick {
+	size_t kind;
+	size_t heading; /* line, or nl */
+	double evidence;
+} kind_pick;
+
+static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
+{
+	const sh_kinds *k = d->k;
+	long best = 0;
+	kp->kind = k->other;
+	kp->heading = d->nl;
+	kp->evidence = 0.3;
+	size_t rank = 0;
+	char nh[512];
+	for (size_t ki = 0; ki < k->n; ki++) {
+		const paper_kind *pk = &k->v[ki];
+		if (pk->family == PAPER_OTHER)
+			continue;
+		long score = 0;
+		size_t head = d->nl;
+		double ev = 0;
+		rank = 0;
+		for (size_t l = 0; l < d->nl && rank < 40; l++) {
+			if (line_empty(d, l))
+				continue;
+			rank++;
+			norm_heading(nh, sizeof nh, d->f + d->ls[l], d->le[l] - d->ls[l]);
+			if (!*nh)
+				continue;
+			int up = -2;
+			for (size_t t = 0; t < pk->titles.n; t++) {
+				char th[512];
+				norm_heading(th, sizeof th, pk->titles.fold[t], strlen(pk->titles.fold[t]));
+				size_t tn = strlen(th);
+				if (!tn)
+					continue;
+				if (all_upper_ascii_or_marks(pk->titles.orig[t])) {
+					if (up == -2)
+						up = upper_share(d, l);
+					if (up < 70)
+						continue;
+				}
+				long s = 0;
+				double e = 0;
+				if (!strcmp(nh, th))
+					s = 1000, e = 1.0;
+				else if (!strncmp(nh, th, tn) && nh[tn] == ' ')
+					s = 700, e = 0.85;
+				else if (tn >= 6 && edit_distance(nh, th) <= tn / 8)
+					s = 900, e = 0.9;
+				if (!s)
+					continue;
+				s -= (long)rank * 5;
+				if (s > score) {
+					score = s;
+					head = l;
+					ev = e;
+				}
+			}
+		}
+		if (ni->found && *ni->sym) {
+			for (size_t t = 0; t < pk->symbols.n; t++)
+				if (!strcmp(ni->sym, pk->symbols.fold[t])) {
+					score += 800;
+					ev = ev > 0 ? 1.0 : 0.8;
+				}
+		}
+		if (score > 0) {
+			int kw = 0;
+			for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
+				if (strstr(d->f, pk->keywords.fold[t]))
+					kw++;
+			score += kw * 30;
+		}
+		if (score >= 500 && score > best) {
+			best = score;
+			kp->kind = ki;
+			kp->heading = head;
+			kp->evidence = ev;
+		}
+	}
+}
+
+/* ---- agency facts ------------------------------------------------------- */
+
+/* Canonical printed form of a folded symbol segment, from the catalogue's
+ * symbols and short body names ("qd" -> "QĐ", "ubnd" -> "UBND"). */
+static const char *known_symbol(const sh_kinds *k, const char *fold, size_t n)
+{
+	for (size_t i = 0; i < k->n; i++)
+		for (size_t t = 0; t < k->v[i].symbols.n; t++)
+			if (strlen(k->v[i].symbols.fold[t]) == n &&
+			    !memcmp(k->v[i].symbols.fold[t], fold, n))
+				return k->v[i].symbols.orig[t];
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *s = k->body_short[b];
+		if (strchr(s, ' '))
+			continue;
+		int up = 1;
+		for (const char *p = s; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				up = 0;
+		if (up && strlen(k->bodies.fold[b]) == n && !memcmp(k->bodies.fold[b], fold, n))
+			return s;
+	}
+	return NULL;
+}
+
+/* The number as printed, with digit slips read and known symbol segments
+ * restored to their printed form (OCR drops the bar of Đ). */
+static char *number_value(doc *d, const number_info *ni)
+{
+	sh_buf b = SH_BUF_INIT;
+	const char *f = d->f;
+	size_t i = ni->a;
+	int rc = 0;
+	while (i < ni->b && f[i] != '/') {
+		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
+		rc |= sh_buf_put(&b, &c, 1);
+		i++;
+	}
+	while (!rc && i < ni->b) {
+		/* separator */
+		rc |= sh_buf_put(&b, f + i, 1);
+		i++;
+		size_t s = i;
+		while (i < ni->b && f[i] != '/' && f[i] != '-')
+			i++;
+		const char *canon = known_symbol(d->k, f + s, i - s);
+		if (canon) {
+			rc |= sh_buf_puts(&b, canon);
+		} else {
+			size_t oa = d->map[s], ob = d->map[i];
+			rc |= sh_buf_put(&b, d->text + oa, ob - oa);
+		}
+	}
+	if (rc) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+static char *find_place_date(doc *d)
+{
+	char date[11];
+	size_t first_any = (size_t)-1;
+	char any[11] = "";
+	for (size_t i = 1; i + 4 < d->flen; i++) {
+		if (!word_at(d->f, d->flen, i, "ngay") || !starts_word(d->f, i))
+			continue;
+		size_t j = i;
+		while (j > 0 && d->f[j - 1] == ' ')
+			j--;
+		if (j == 0 || d->f[j - 1] != ',')
+			continue;
+		if (!date_words_at(d->f, d->flen, i, date, NULL))
+			continue;
+		size_t l = line_of(d, i);
+		if (d->heading < d->nl && l <= d->heading)
+			return dup_n(d, date, 10);
+		if (first_any == (size_t)-1) {
+			first_any = i;
+			memcpy(any, date, 11);
+		}
+	}
+	return *any ? dup_n(d, any, 10) : NULL;
+}
+
+static const struct {
+	const char *fold, *print;
+} levels[] = {{"thanh pho", "thành phố"}, {"thi xa", "thị xã"}, {"thi tran", "thị trấn"},
+	      {"tinh", "tỉnh"},           {"huyen", "huyện"},  {"xa", "xã"},
+	      {"quan", "quận"},           {"phuong", "phường"}};
+
+typedef struct word {
+	size_t a, b; /* folded range */
+} word;
+
+/* Title-case an original word: first letter upper, the rest lower. */
+static int put_titlecase(sh_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	int first = 1, rc = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			break;
+		c = first ? utf8proc_toupper(c) : utf8proc_tolower(c);
+		first = 0;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(c, e);
+		rc |= sh_buf_put(b, e, (size_t)en);
+		i += (size_t)k;
+	}
+	return rc;
+}
+
+/* Issuer from the header's left column: the lowest body named there and the
+ * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
+static char *find_issuer(doc *d, size_t number_line)
+{
+	const sh_kinds *k = d->k;
+	word w[64];
+	size_t nw = 0;
+	/* the header ends at the heading or the number; without either, at
+	 * the national motto, and without that there is no header */
+	size_t stop = d->heading < d->nl ? d->heading : d->nl;
+	if (number_line < stop)
+		stop = number_line;
+	if (stop >= d->nl) {
+		stop = 0;
+		for (size_t l = 0; l < d->nl && l < 8; l++) {
+			const char *lf = d->f + d->ls[l];
+			size_t ln = d->le[l] - d->ls[l];
+			for (size_t i = 0; i + 7 <= ln; i++)
+				if (!memcmp(lf + i, "cong hoa", 8 <= ln - i ? 8 : 7) ||
+				    !memcmp(lf + i, "doc lap", 7))
+					stop = l + 1;
+		}
+	}
+	if (stop > 8)
+		stop = 8;
+	for (size_t l = 0; l < stop; l++) {
+		size_t a = d->ls[l], e = d->le[l];
+		const char *f = d->f;
+		for (size_t i = a; i < e; i++) {
+			if (!starts_word(f, i))
+				continue;
+			size_t j = i + 2;
+			while (j < e && f[j] == ' ')
+				j++;
+			if (word_at(f, e, i, "cong hoa") || word_at(f, e, i, "doc lap") ||
+			    (word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j])))) {
+				e = i;
+				break;
+			}
+		}
+		while (e > a && d->f[e - 1] == ' ')
+			e--;
+		/* only the part before the cut must be upper case */
+		if (e <= a || upper_share_range(d, a, e) < 70)
+			continue;
+		size_t i = a;
+		while (i < e && nw < 64) {
+			while (i < e && !is_wordc((unsigned char)f[i]) && f[i] != '-')
+				i++;
+			size_t s = i;
+			while (i < e && (is_wordc((unsigned char)f[i]) || f[i] == '-'))
+				i++;
+			if (i > s)
+				w[nw++] = (word){s, i};
+		}
+	}
+	if (!nw)
+		return NULL;
+	/* Walk: bodies (longest catalogue match), levels starting places. */
+	long last_body = -1, unknown_a = -1, unknown_b = -1;
+	size_t place_from = 0, place_to = 0, body_place_from = 0, body_place_to = 0;
+	size_t i = 0;
+	while (i < nw) {
+		size_t best_len = 0;
+		long best = -1;
+		for (size_t b = 0; b < k->bodies.n; b++) {
+			const char *bf = k->bodies.fold[b];
+			size_t bl = strlen(bf);
+			/* compare words i.. against bf */
+			size_t p = 0, wi = i;
+			while (wi < nw && p < bl) {
+				size_t wl = w[wi].b - w[wi].a;
+				if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl))
+					break;
+				p += wl;
+				wi++;
+				if (p < bl && bf[p] == ' ')
+					p++;
+				else
+					break;
+			}
+			if (p == bl && wi - i > best_len) {
+				best_len = wi - i;
+				best = (long)b;
+			}
+		}
+		if (best >= 0) {
+			last_body = best;
+			unknown_a = -1;
+			body_place_from = body_place_to = 0;
+			i += best_len;
+			continue;
+		}
+		int lv = -1;
+		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++) {
+			size_t ln = strlen(levels[t].fold);
+			if (w[i].a + ln <= d->flen && !memcmp(d->f + w[i].a, levels[t].fold, ln) &&
+			    word_at(d->f, d->flen, w[i].a, levels[t].fold))
+				lv = (int)t;
+		}
+		if (lv >= 0) {
+			size_t s = i;
+			i++;
+			if (strchr(levels[lv].fold, ' '))
+				i++;
+			while (i < nw) {
+				int isbody = 0;
+				for (size_t b = 0; b < k->bodies.n && !isbody; b++) {
+					size_t bl = strlen(k->bodies.fold[b]);
+					size_t first = strcspn(k->bodies.fold[b], " ");
+					if (w[i].b - w[i].a == first &&
+					    !memcmp(k->bodies.fold[b], d->f + w[i].a, first) && bl >= first)
+						isbody = 1;
+				}
+				if (isbody)
+					break;
+				i++;
+			}
+			place_from = s;
+			place_to = i;
+			if (last_body >= 0 || unknown_a >= 0) {
+				body_place_from = s;
+				body_place_to = i;
+			}
+			continue;
+		}
+		if (last_body < 0 && unknown_a < 0)
+			unknown_a = (long)i;
+		if (last_body < 0)
+			unknown_b = (long)i + 1;
+		i++;
+	}
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	if (last_body >= 0) {
+		rc |= sh_buf_puts(&b, k->body_short[last_body]);
+	} else if (unknown_a >= 0) {
+		/* unknown body: sentence case of what is printed */
+		for (long x = unknown_a; x < unknown_b; x++) {
+			size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+			if (x > unknown_a)
+				rc |= sh_buf_puts(&b, " ");
+			if (x == unknown_a) {
+				rc |= put_titlecase(&b, d->text + oa, ob - oa);
+			} else {
+				char *lw = NULL;
+				if (sh_text_lower(&lw, d->text + oa, ob - oa)) {
+					rc = 1;
+					break;
+				}
+				rc |= sh_buf_puts(&b, lw);
+				sh_free(lw);
+			}
+		}
+	} else {
+		return NULL;
+	}
+	if (body_place_to > body_place_from) {
+		place_from = body_place_from;
+		place_to = body_place_to;
+	}
+	if (place_to > place_from) {
+		int lv = -1;
+		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++)
+			if (word_at(d->f, d->flen, w[place_from].a, levels[t].fold))
+				lv = (int)t;
+		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
+		rc |= sh_buf_printf(&b, " %s", levels[lv].print);
+		if (nstart < place_to) {
+			/* the place name: gazetteer first, else title case */
+			size_t fa = w[nstart].a, fb = w[place_to - 1].b;
+			const char *canon = NULL;
+			for (size_t p = 0; p < k->places.n && !canon; p++)
+				if (strlen(k->places.fold[p]) == fb - fa &&
+				    !memcmp(k->places.fold[p], d->f + fa, fb - fa))
+					canon = k->places.orig[p];
+			rc |= sh_buf_puts(&b, " ");
+			if (canon) {
+				rc |= sh_buf_puts(&b, canon);
+			} else {
+				for (size_t x = nstart; x < place_to; x++) {
+					size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+					if (x > nstart)
+						rc |= sh_buf_puts(&b, " ");
+					rc |= put_titlecase(&b, d->text + oa, ob - oa);
+				}
+			}
+		}
+	}
+	if (rc) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+static int title_stop(const doc *d, size_t l)
+{
+	static const char *const stops[] = {"can cu", "kinh gui", "dieu ", "noi nhan", "thuc hien",
+					    "xet de nghi", "theo de nghi"};
+	const char *f = d->f + d->ls[l];
+	size_t n = d->le[l] - d->ls[l];
+	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
+		if (n >= strlen(stops[i]) && !memcmp(f, stops[i], strlen(stops[i])))
+			return 1;
+	/* section marks: "I.", "1.", "II)" (OCR: "I1.") */
+	size_t i = 0;
+	while (i < n && i < 5 && strchr("ivxl0123456789", f[i]))
+		i++;
+	if (i > 0 && i < n && (f[i] == '.' || f[i] == ')'))
+		return 1;
+	int up = upper_share(d, l);
+	return up >= 70;
+}
+
+static char *find_title(doc *d, const paper_kind *pk)
+{
+	if (d->heading >= d->nl)
+		return NULL;
+	size_t l = d->heading;
+	int include_heading = 0;
+	/* a heading written in lower case ("V/v ...") is the title itself */
+	for (size_t t = 0; t < pk->titles.n; t++)
+		if (!all_upper_ascii_or_marks(pk->titles.orig[t]))
+			include_heading = 1;
+	if (!include_heading) {
+		l++;
+		while (l < d->nl && line_empty(d, l))
+			l++;
+	}
+	size_t first = l, last = l;
+	for (size_t n = 0; l < d->nl && n < 4; l++, n++) {
+		if (line_empty(d, l))
+			break;
+		if ((l != first || !include_heading) && title_stop(d, l))
+			break;
+		last = l + 1;
+	}
+	if (last <= first)
+		return NULL;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (size_t x = first; x < last; x++) {
+		char *s = orig_range(d, d->ls[x], d->le[x], NULL);
+		if (!s)
+			continue;
+		if (b.len)
+			rc |= sh_buf_puts(&b, " ");
+		rc |= sh_buf_puts(&b, s);
+		sh_free(s);
+	}
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	char *r = sh_buf_detach(&b);
+	if (!r)
+		d->oom = 1;
+	return r;
+}
+
+/* A person's name as printed under a signature: 2-6 words, each a capital
+ * letter followed by small ones. */
+static int name_line(const doc *d, size_t l)
+{
+	size_t oa = d->map[d->ls[l]], ob = d->map[d->le[l]];
+	int words = 0, at_start = 1, ok = 1;
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			return 0;
+		oa += (size_t)k;
+		if (c == ' ') {
+			at_start = 1;
+			continue;
+		}
+		if (at_start) {
+			words++;
+			if (!utf8proc_isupper(c))
+				ok = 0;
+			at_start = 0;
+		} else if (!utf8proc_islower(c)) {
+			ok = 0;
+		}
+	}
+	return ok && words >= 2 && words <= 6;
+}
+
+static int signer_prefix(const doc *d, size_t l)
+{
+	static const char *const pre[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
+	const char *f = d->f + d->ls[l];
+	size_t n = d->le[l] - d->ls[l];
+	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
+		size_t pl = strlen(pre[i]);
+		if (n > pl + 1 && !memcmp(f, pre[i], pl) && (f[pl] == '.' || f[pl] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void find_signer(doc *d, char **signer, char **title)
+{
+	*signer = *title = NULL;
+	size_t seen = 0;
+	for (size_t l = d->nl; l-- > 0 && seen < 12;) {
+		if (line_empty(d, l))
+			continue;
+		seen++;
+		if (!name_line(d, l))
+			continue;
+		/* the title block: upper-case lines right above, a gap of at
+		 * most one short line (signature, "(Đã ký)") allowed */
+		size_t t = l, gap = 0;
+		size_t bend = 0, bstart = 0;
+		while (t-- > 0) {
+			if (line_empty(d, t))
+				continue;
+			int up = upper_share(d, t);
+			if (up >= 80) {
+				if (!bend)
+					bend = t + 1;
+				bstart = t;
+				if (bend - bstart >= 3 || signer_prefix(d, t))
+					break;
+				continue;
+			}
+			if (bend || ++gap > 1)
+				break;
+		}
+		if (!bend)
+			return;
+		/* skip empty lines inside the block */
+		size_t last = bend - 1;
+		while (last > bstart && line_empty(d, last))
+			last--;
+		*title = orig_range(d, d->ls[last], d->le[last], NULL);
+		*signer = orig_range(d, d->ls[l], d->le[l], NULL);
+		return;
+	}
+}
+
+/* ---- labelled facts ----------------------------------------------------- */
+
+typedef int (*value_fn)(doc *d, size_t a, size_t e, void *out);
+
+/* The value line for a label with nothing after it: the next line, or,
+ * when labels were printed as a column ("A:\nB:\nC:\nvA\nvB\nvC"), the
+ * line in the same place of the value column. */
+static long value_line(const doc *d, size_t l)
+{
+	size_t s = l, e = l;
+	for (;;) {
+		size_t p = s;
+		while (p > 0 && line_empty(d, p - 1))
+			p--;
+		if (p == 0 || d->le[p - 1] == d->ls[p - 1] || d->f[d->le[p - 1] - 1] != ':')
+			break;
+		s = p - 1;
+	}
+	size_t pos = 0;
+	for (size_t x = s; x < l; x++)
+		pos += !line_empty(d, x);
+	for (;;) {
+		size_t n = e + 1;
+		while (n < d->nl && line_empty(d, n))
+			n++;
+		if (n >= d->nl || d->f[d->le[n] - 1] != ':')
+			break;
+		e = n;
+	}
+	size_t x = e + 1;
+	for (;; x++) {
+		while (x < d->nl && line_empty(d, x))
+			x++;
+		if (x >= d->nl)
+			return -1;
+		if (!pos)
+			break;
+		pos--;
+	}
+	if (d->f[d->le[x] - 1] == ':')
+		return -1;
+	return (long)x;
+}
+
+/* Try each occurrence of each label (at a line start or after ", "/"; ")
+ * and hand the value range to fn until it accepts one. */
+static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	for (size_t l = 0; l < d->nl; l++) {
+		for (size_t t = 0; t < labels->n; t++) {
+			const char *lab = labels->fold[t];
+			size_t ln = strlen(lab);
+			for (size_t i = d->ls[l]; i + ln <= d->le[l]; i++) {
+				if (i != d->ls[l]) {
+					size_t j = i;
+					while (j > d->ls[l] && d->f[j - 1] == ' ')
+						j--;
+					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
+						continue;
+				}
+				if (memcmp(d->f + i, lab, ln) ||
+				    (i + ln < d->le[l] && is_wordc((unsigned char)d->f[i + ln])))
+					continue;
+				size_t a = i + ln;
+				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+					a++;
+				/* "Họ, chữ đệm, tên người cha:" is another label */
+				size_t colon = a;
+				while (colon < d->le[l] && d->f[colon] != ':')
+					colon++;
+				if (colon < d->le[l] && !value_before(d, a, colon))
+					continue;
+				if (a < d->le[l]) {
+					if (fn(d, a, d->le[l], out))
+						return 1;
+				} else {
+					long v = value_line(d, l);
+					if (v >= 0 && fn(d, d->ls[v], d->le[v], out))
+						return 1;
+				}
+				if (d->oom)
+					return 0;
+			}
+		}
+	}
+	return 0;
+}
+
+typedef struct id_out {
+	int family;
+	char id[16];
+} id_out;
+
+static const char *const provinces =
+	"001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+	"035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
+
+static int person_id_ok(const char *id)
+{
+	char p[4] = {id[0], id[1], id[2], 0};
+	return strlen(id) == 12 && strstr(provinces, p) != NULL;
+}
+
+/* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
+ * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
+static int id_value(doc *d, size_t a, size_t e, void *out)
+{
+	id_out *io = out;
+	char dg[20];
+	size_t n = 0, i = a;
+	int slips = 0;
+	while (i < e && n < 16) {
+		char c = d->f[i];
+		if (c >= '0' && c <= '9')
+			dg[n++] = c;
+		else if (c == 'o' || c == 'l' || c == 'i' || c == '|') {
+			if (i + 1 < e && is_alnum_ascii((unsigned char)d->f[i + 1]) &&
+			    !isdigit((unsigned char)d->f[i + 1]) && d->f[i + 1] != 'o' &&
+			    d->f[i + 1] != 'l' && d->f[i + 1] != 'i')
+				break;
+			dg[n++] = c == 'o' ? '0' : '1';
+			slips++;
+		} else if (c == ' ' && n > 0 && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
+			/* a space inside a digit run */
+		} else if (c == '-' && n == 10) {
+			dg[n++] = '-';
+		} else {
+			break;
+		}
+		i++;
+	}
+	if (i < e && is_wordc((unsigned char)d->f[i]))
+		return 0;
+	dg[n] = 0;
+	if (slips > 1 || n == 0)
+		return 0;
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, dg) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
+		return 0;
+	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
+		return 0;
+	if (kind == SH_OWNER_PERSON && !person_id_ok(norm))
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", norm);
+	return 1;
+}
+
+/* Only one distinct well-formed id of the family in the whole text. */
+static int id_anywhere(doc *d, id_out *io)
+{
+	char found[16] = "";
+	size_t want1 = io->family == PAPER_COMPANY ? 10 : 12;
+	for (size_t i = 0; i < d->flen; i++) {
+		if (!isdigit((unsigned char)d->f[i]) || (i > 0 && (is_wordc((unsigned char)d->f[i - 1]) ||
+								   d->f[i - 1] == '/' || d->f[i - 1] == '-')))
+			continue;
+		size_t j = i;
+		while (j < d->flen && isdigit((unsigned char)d->f[j]))
+			j++;
+		if (j - i == want1 && !(j < d->flen && (is_wordc((unsigned char)d->f[j]) ||
+							  d->f[j] == '/' || d->f[j] == '-'))) {
+			id_out t = {io->family, ""};
+			if (id_value(d, i, j, &t)) {
+				if (*found && strcmp(found, t.id))
+					return 0;
+				snprintf(found, sizeof found, "%s", t.id);
+			}
+		}
+		i = j;
+	}
+	if (!*found)
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", found);
+	return 1;
+}
+
+typedef struct str_out {
+	char *s;
+	int company;
+} str_out;
+
+static int name_value(doc *d, size_t a, size_t e, void *out)
+{
+	str_out *so = out;
+	size_t end = a;
+	while (end < e && !strchr(",;(", d->f[end]))
+		end++;
+	/* "LÊ VĂN BÌNH sinh năm 1970" */
+	for (size_t i = a; i < end; i++)
+		if (starts_word(d->f, i) && word_at(d->f, end, i, "sinh")) {
+			end = i;
+			break;
+		}
+	while (end > a && d->f[end - 1] == ' ')
+		end--;
+	if (end <= a)
+		return 0;
+	/* a person's name: letters only, 2-7 words; a company's: also digits */
+	int words = 1;
+	for (size_t i = a; i < end; i++) {
+		char c = d->f[i];
+		if (c == ' ')
+			words++;
+		else if (!(is_wordc((unsigned char)c) && (so->company || !isdigit((unsigned char)c))) &&
+			 !(so->company && strchr("&.-'", c)))
+			return 0;
+	}
+	if (words < 2 || words > (so->company ? 20 : 7))
+		return 0;
+	/* a company name wrapped onto the next line (upper case, no label) */
+	size_t l = line_of(d, a);
+	size_t fb = end;
+	if (so->company && end == d->le[l] && upper_share_range(d, a, end) >= 90 && l + 1 < d->nl &&
+	    !line_empty(d, l + 1)) {
+		size_t n = l + 1;
+		const char *nf = d->f + d->ls[n];
+		size_t nn = d->le[n] - d->ls[n];
+		int ok = upper_share(d, n) >= 90 && nn <= 40 && !memchr(nf, ':', nn) &&
+			 !isdigit((unsigned char)nf[0]);
+		for (size_t i = 0; ok && i < nn; i++)
+			if (!is_wordc((unsigned char)nf[i]) && nf[i] != ' ')
+				ok = 0;
+		if (ok)
+			fb = d->le[n];
+	}
+	if (fb != end) {
+		char *p1 = orig_range(d, a, end, NULL);
+		char *p2 = orig_range(d, d->ls[l + 1], fb, NULL);
+		if (p1 && p2)
+			so->s = sh_asprintf("%s %s", p1, p2);
+		if (!so->s)
+			d->oom = 1;
+		sh_free(p1);
+		sh_free(p2);
+	} else {
+		so->s = orig_range(d, a, end, NULL);
+	}
+	return so->s != NULL;
+}
+
+typedef struct date_out {
+	char date[11];
+	int never;
+	int allow_never;
+} date_out;
+
+static int date_value(doc *d, size_t a, size_t e, void *out)
+{
+	date_out *dout = out;
+	if (dout->allow_never && (word_at(d->f, e, a, "khong thoi han") ||
+				  word_at(d->f, e, a, "khong xac dinh thoi han"))) {
+		dout->never = 1;
+		return 1;
+	}
+	size_t win = e - a < 48 ? e - a : 48;
+	/* the date may continue on the next line ("năm\n2010") */
+	size_t lim = a + win;
+	if (lim == e && e < d->flen)
+		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
+	return date_near(d->f, lim, a, lim - a, dout->date);
+}
+
+static int sex_value(doc *d, size_t a, size_t e, void *out)
+{
+	const char **s = out;
+	if (word_at(d->f, e, a, "nam"))
+		*s = "Nam";
+	else if (word_at(d->f, e, a, "nu"))
+		*s = "Nữ";
+	else
+		return 0;
+	return 1;
+}
+
+/* ---- the whole ---------------------------------------------------------- */
+
+void sh_paper_facts_free(sh_paper_facts **facts)
+{
+	if (!facts || !*facts)
+		return;
+	sh_paper_facts *f = *facts;
+	sh_free(f->slug);
+	sh_free(f->code);
+	for (int i = 0; i < SH_FACT_COUNT; i++)
+		sh_free(f->v[i]);
+	sh_free(f);
+	*facts = NULL;
+}
+
+static void set_fact(doc *d, sh_paper_facts *pf, int fact, const char *s)
+{
+	if (!s || pf->v[fact])
+		return;
+	if (!(pf->v[fact] = sh_strdup(s)))
+		d->oom = 1;
+}
+
+static int birth_matches_id(const char *id, const char *birth, const char *sex)
+{
+	int cs = id[3] - '0';
+	if (birth) {
+		int year = atoi(birth);
+		int century = 20 + cs / 2; /* 0/1: 1900s, 2/3: 2000s, ... */
+		if ((year / 100) + 1 != century || year % 100 != (id[4] - '0') * 10 + (id[5] - '0'))
+			return 0;
+	}
+	if (sex && ((cs % 2 == 0) != !strcmp(sex, "Nam")))
+		return 0;
+	return 1;
+}
+
+static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	unsigned want = pk->facts;
+	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
+		char *v = number_value(d, ni);
+		set_fact(d, pf, SH_FACT_NUMBER, v);
+		sh_free(v);
+	}
+	if (want & (1u << SH_FACT_DOC_TYPE)) {
+		if (pk->doc_type) {
+			set_fact(d, pf, SH_FACT_DOC_TYPE, pk->doc_type);
+		} else if (ni->found) {
+			const char *canon = known_symbol(d->k, ni->sym, strlen(ni->sym));
+			if (canon && strlen(ni->sym) <= 8)
+				set_fact(d, pf, SH_FACT_DOC_TYPE, canon);
+		}
+	}
+	if (want & (1u << SH_FACT_DATE)) {
+		date_out dt = {"", 0, 0};
+		if (pk->labels[SH_FACT_DATE].n) {
+			if (by_label(d, &pk->labels[SH_FACT_DATE], date_value, &dt))
+				set_fact(d, pf, SH_FACT_DATE, dt.date);
+		} else {
+			char *v = find_place_date(d);
+			set_fact(d, pf, SH_FACT_DATE, v);
+			sh_free(v);
+		}
+	}
+	if (want & (1u << SH_FACT_ISSUER)) {
+		char *v = find_issuer(d, ni->found ? line_of(d, ni->a) : d->nl);
+		set_fact(d, pf, SH_FACT_ISSUER, v);
+		sh_free(v);
+	}
+	if (want & (1u << SH_FACT_TITLE)) {
+		char *v = find_title(d, pk);
+		set_fact(d, pf, SH_FACT_TITLE, v);
+		sh_free(v);
+	}
+	if (want & ((1u << SH_FACT_SIGNER) | (1u << SH_FACT_SIGNER_TITLE))) {
+		char *s = NULL, *t = NULL;
+		find_signer(d, &s, &t);
+		if (s && t) {
+			if (want & (1u << SH_FACT_SIGNER))
+				set_fact(d, pf, SH_FACT_SIGNER, s);
+			if (want & (1u << SH_FACT_SIGNER_TITLE))
+				set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
+		}
+		sh_free(s);
+		sh_free(t);
+	}
+	if (want & (1u << SH_FACT_OWNER_NAME)) {
+		str_out so = {NULL, pk->family == PAPER_COMPANY};
+		if (by_label(d, &pk->labels[SH_FACT_OWNER_NAME], name_value, &so))
+			set_fact(d, pf, SH_FACT_OWNER_NAME, so.s);
+		sh_free(so.s);
+	}
+	if (want & (1u << SH_FACT_BIRTH_DATE)) {
+		date_out dt = {"", 0, 0};
+		if (by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], date_value, &dt))
+			set_fact(d, pf, SH_FACT_BIRTH_DATE, dt.date);
+	}
+	if (want & (1u << SH_FACT_SEX)) {
+		const char *s = NULL;
+		if (by_label(d, &pk->labels[SH_FACT_SEX], sex_value, &s))
+			set_fact(d, pf, SH_FACT_SEX, s);
+	}
+	if (want & (1u << SH_FACT_VALID_UNTIL)) {
+		date_out dt = {"", 0, 1};
+		if (by_label(d, &pk->labels[SH_FACT_VALID_UNTIL], date_value, &dt)) {
+			if (dt.never)
+				pf->never_expires = 1;
+			else
+				set_fact(d, pf, SH_FACT_VALID_UNTIL, dt.date);
+		}
+	}
+	if (want & (1u << SH_FACT_OWNER_ID)) {
+		id_out io = {pk->family, ""};
+		if (by_label(d, &pk->labels[SH_FACT_OWNER_ID], id_value, &io) || id_anywhere(d, &io)) {
+			/* a personal id states the birth century, sex and year:
+			 * when they disagree with the paper, one was misread */
+			if (strlen(io.id) != 12 ||
+			    birth_matches_id(io.id, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX]))
+				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
+		}
+	}
+}
+
+int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text)
+{
+	*out = NULL;
+	if (!kinds || !text)
+		return sh_error_set(SH_EINVAL, "paper extraction needs a kind catalogue and a text");
+	size_t len = strlen(text);
+	if (len > SH_PAPER_TEXT_MAX)
+		return sh_error_set(SH_ELIMIT, "OCR text of %zu bytes is over the limit of %zu bytes",
+				    len, SH_PAPER_TEXT_MAX);
+	doc d = {0};
+	d.k = kinds;
+	sh_paper_facts *pf = NULL;
+	int rc = sh_text_nfc(&d.text, text, len);
+	if (rc)
+		goto out;
+	d.tlen = strlen(d.text);
+	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))
+		goto out;
+	if ((rc = split_lines(&d)))
+		goto out;
+	number_info ni;
+	find_number(&d, &ni);
+	kind_pick kp;
+	pick_kind(&d, &ni, &kp);
+	d.heading = kp.heading;
+	const paper_kind *pk = &kinds->v[kp.kind];
+	if (!(pf = sh_calloc(1, sizeof *pf))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	if (!(pf->slug = sh_strdup(pk->slug)) || !(pf->code = sh_strdup(pk->code))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	extract_facts(&d, pk, &ni, pf);
+	if (d.oom) {
+		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
+		goto out;
+	}
+	int want = 0, got = 0;
+	for (int f = 0; f < SH_FACT_COUNT; f++) {
+		if (f == SH_FACT_DOC_TYPE || !(pk->facts & (1u << f)))
+			continue;
+		want++;
+		got += pf->v[f] != NULL || (f == SH_FACT_VALID_UNTIL && pf->never_expires);
+	}
+	double share = want ? (double)got / want : 1.0;
+	pf->confidence = floor(kp.evidence * (0.5 + 0.5 * share) * 100 + 0.5) / 100;
+	*out = pf;
+	pf = NULL;
+out:
+	if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
+		sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
+	sh_paper_facts_free(&pf);
+	sh_free(d.text);
+	sh_free(d.f);
+	sh_free(d.map);
+	sh_free(d.ls);
+	sh_free(d.le);
+	return rc;
+}
+
+/* ---- accessors and JSON ------------------------------------------------- */
+
+const char *sh_paper_kind(const sh_paper_facts *f)
+{
+	return f->slug;
+}
+
+const char *sh_paper_kind_code(const sh_paper_facts *f)
+{
+	return f->code;
+}
+
+const char *sh_paper_doc_type(const sh_paper_facts *f)
+{
+	return f->v[SH_FACT_DOC_TYPE];
+}
+
+const char *sh_paper_owner_id(const sh_paper_facts *f)
+{
+	return f->v[SH_FACT_OWNER_ID];
+}
+
+const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	if ((int)fact < 0 || fact >= SH_FACT_COUNT)
+		return NULL;
+	return f->v[fact];
+}
+
+int sh_paper_never_expires(const sh_paper_facts *f)
+{
+	return f->never_expires;
+}
+
+double sh_paper_confidence(const sh_paper_facts *f)
+{
+	return f->confidence;
+}
+
+static int put_json_string(sh_buf *b, const char *s)
+{
+	int rc = sh_buf_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		if (*p == '"' || *p == '\\')
+			rc = sh_buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			rc = sh_buf_printf(b, "\\u%04x", *p);
+		else
+			rc = sh_buf_put(b, p, 1);
+	}
+	return rc ? rc : sh_buf_puts(b, "\"");
+}
+
+static int put_fields(sh_buf *b, const sh_paper_facts *f)
+{
+	int rc = sh_buf_puts(b, "{");
+	int first = 1;
+	for (int i = 0; i < SH_FACT_COUNT && !rc; i++) {
+		int never = i == SH_FACT_VALID_UNTIL && f->never_expires && !f->v[i];
+		if (!f->v[i] && !never)
+			continue;
+		rc = sh_buf_printf(b, "%s\"%s\":", first ? "" : ",", sh_paper_fact_name(i));
+		if (!rc)
+			rc = never ? sh_buf_puts(b, "null") : put_json_string(b, f->v[i]);
+		first = 0;
+	}
+	return rc ? rc : sh_buf_puts(b, "}");
+}
+
+char *sh_paper_facts_json(const sh_paper_facts *f)
+{
+	sh_buf b = SH_BUF_INIT;
+	if (put_fields(&b, f)) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = sh_buf_puts(&b, "{");
+	if (!rc && file) {
+		rc = sh_buf_puts(&b, "\"file\":");
+		if (!rc)
+			rc = put_json_string(&b, file);
+		if (!rc)
+			rc = sh_buf_puts(&b, ",");
+	}
+	if (!rc)
+		rc = sh_buf_puts(&b, "\"kind\":");
+	if (!rc)
+		rc = put_json_string(&b, f->slug);
+	if (!rc)
+		rc = sh_buf_puts(&b, ",\"fields\":");
+	if (!rc)
+		rc = put_fields(&b, f);
+	if (!rc)
+		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
+	if (rc) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}

@@ -1,0 +1,128 @@
+/*
+ * sh_paper.h — paper kinds and the facts they carry.
+ *
+ * A kind catalogue (ocr/kinds.json, see docs/PAPERS.md) lists the kinds of
+ * paper a reception desk sees: its slug ("quyet-dinh"), ASCII code used in
+ * component codes ("QD"), the type abbreviation printed on it ("QĐ"), how it
+ * is recognised (heading lines, number-symbol abbreviations, keywords), which
+ * facts it carries and the labels those facts are printed after. The office
+ * extends it without recompiling.
+ *
+ * sh_paper_extract reads OCR text (UTF-8, pages joined with "\f") and returns
+ * the kind and facts. Identifiers are validated (12-digit personal id with a
+ * province code and the century/sex digit matching the birth date and sex;
+ * tax codes with their check digit): an id that fails is left out, never
+ * guessed. Dates are ISO "YYYY-MM-DD" and real calendar dates.
+ *
+ * Thread safety: a loaded catalogue is read-only and may be shared by any
+ * number of threads calling sh_paper_extract at once. Facts objects belong
+ * to one thread at a time. Nothing here prints.
+ */
+#ifndef SH_PAPER_H
+#define SH_PAPER_H
+
+#include <stddef.h>
+
+#include "sh_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The facts a kind may carry; names are the keys of the corpus JSON
+ * "fields" object (sh_paper_fact_name). */
+enum sh_paper_fact {
+	SH_FACT_DOC_TYPE = 0, /* type abbreviation: "QĐ", "KH", "CCCD", ... */
+	SH_FACT_NUMBER,       /* number and symbol: "535/QĐ-UBND" */
+	SH_FACT_DATE,         /* date of issue, YYYY-MM-DD */
+	SH_FACT_ISSUER,       /* issuing body: "UBND huyện Thanh Hà" */
+	SH_FACT_TITLE,        /* trích yếu, as printed, lines joined */
+	SH_FACT_SIGNER,       /* person who signed */
+	SH_FACT_SIGNER_TITLE, /* title signed under: "PHÓ CHỦ TỊCH", "Q. CHỦ TỊCH" */
+	SH_FACT_OWNER_ID,     /* 12-digit personal id or 10/13-digit tax code */
+	SH_FACT_OWNER_NAME,   /* as printed */
+	SH_FACT_BIRTH_DATE,   /* YYYY-MM-DD */
+	SH_FACT_SEX,          /* "Nam" or "Nữ" */
+	SH_FACT_VALID_UNTIL,  /* YYYY-MM-DD; see sh_paper_never_expires */
+	SH_FACT_COUNT
+};
+
+/* Limits on a catalogue; a file beyond them is refused with SH_ELIMIT. */
+#define SH_KINDS_FILE_MAX ((size_t)1 << 20) /* bytes */
+#define SH_KINDS_MAX 256                    /* kinds */
+#define SH_KINDS_LIST_MAX 512               /* entries in one list or map */
+#define SH_KINDS_STRING_MAX 256             /* bytes in one string */
+/* Longest OCR text sh_paper_extract accepts (SH_ELIMIT beyond). */
+#define SH_PAPER_TEXT_MAX ((size_t)4 << 20)
+
+typedef struct sh_kinds sh_kinds;
+typedef struct sh_paper_facts sh_paper_facts;
+
+/* ---- catalogue ---------------------------------------------------------- */
+
+/* Load a kind catalogue from a JSON file. *out: release with sh_kinds_free.
+ * Errors: SH_ENOTFOUND (no file), SH_EIO, SH_ELIMIT (over a limit above),
+ * SH_EINVAL (not JSON, or a field is missing, mistyped, unknown or out of
+ * form; the message names the line/column or the kind and field), SH_ENOMEM.
+ * On error *out is NULL. */
+int sh_kinds_load(sh_kinds **out, const char *path);
+/* The same from a buffer (need not be NUL-terminated); name is used in
+ * messages (may be NULL). The buffer is not kept. */
+int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *name);
+/* Release a catalogue and set *kinds to NULL. NULL and *kinds == NULL are
+ * fine. Every sh_paper_facts made with it stays valid. */
+void sh_kinds_free(sh_kinds **kinds);
+/* Number of kinds, and the slug / code / name of kind i (< count); borrowed,
+ * valid until sh_kinds_free. NULL if i is out of range. */
+size_t sh_kinds_count(const sh_kinds *kinds);
+const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
+const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
+const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
+/* Where the catalogue is found when running from the build tree:
+ * SOHOA_SOURCE_DIR "/ocr/kinds.json". Static storage. */
+const char *sh_kinds_default_path(void);
+
+/* ---- facts -------------------------------------------------------------- */
+
+/* Recognise the kind of the paper whose OCR text is text (UTF-8; any
+ * normalisation, NFC is applied; pages separated by '\f') and extract the
+ * facts that kind carries. The kind is the catalogue's "other" kind when no
+ * kind is recognised. *out: release with sh_paper_facts_free; it copies
+ * what it needs and does not refer to kinds or text afterwards.
+ * Errors: SH_EINVAL (text is not UTF-8 or kinds is NULL), SH_ELIMIT (over
+ * SH_PAPER_TEXT_MAX), SH_ENOMEM. Finding no facts is not an error. */
+int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text);
+/* Release and set *facts to NULL; NULL-safe. */
+void sh_paper_facts_free(sh_paper_facts **facts);
+
+/* Accessors; returned strings are borrowed and valid until
+ * sh_paper_facts_free. */
+const char *sh_paper_kind(const sh_paper_facts *f);      /* slug: "quyet-dinh", never NULL */
+const char *sh_paper_kind_code(const sh_paper_facts *f); /* ^[A-Z0-9]{1,12}$: "QD", "TL" */
+const char *sh_paper_doc_type(const sh_paper_facts *f);  /* "QĐ", or NULL */
+const char *sh_paper_owner_id(const sh_paper_facts *f);  /* validated digits, or NULL */
+/* A fact's value, or NULL when not found (or not carried by the kind). */
+const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* 1 when the paper says it never expires ("Không thời hạn"): valid_until
+ * is then NULL and printed as null. */
+int sh_paper_never_expires(const sh_paper_facts *f);
+/* How sure the extraction is, 0..1: kind evidence times the share of the
+ * kind's facts found. For ranking and review flags, not a probability. */
+double sh_paper_confidence(const sh_paper_facts *f);
+/* JSON key of a fact ("owner_id"); static storage; NULL if out of range. */
+const char *sh_paper_fact_name(enum sh_paper_fact fact);
+
+/* The "fields" object as one line of compact JSON, keys in enum order,
+ * facts not found left out (valid_until is null when the paper never
+ * expires). Caller frees with sh_free; NULL on out of memory. */
+char *sh_paper_facts_json(const sh_paper_facts *f);
+/* One `sohoa extract --json` line (no newline):
+ * {"file":file,"kind":...,"fields":{...},"confidence":0.93}.
+ * file may be NULL (then left out). Caller frees with sh_free; NULL on out
+ * of memory. */
+char *sh_paper_result_json(const sh_paper_facts *f, const char *file);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
