@@ -148,8 +148,10 @@ typedef struct sh_scan_fault {
 int sh_scan_batch_create(sh_scan_batch **out, const char *dir, const char *owner,
 			 const char *procedure);
 /* Open an existing batch (any state). Errors: SH_ENOTFOUND, SH_EBUSY (open
- * elsewhere), SH_ECORRUPT (manifest unreadable or a page file's hash does
- * not match), SH_EVERSION, SH_EIO, SH_ENOMEM. */
+ * elsewhere), SH_ECORRUPT (manifest unreadable, or a page file missing or
+ * of another size; hashes are checked when a page is read), SH_EVERSION,
+ * SH_EIO, SH_ENOMEM. A batch found SCANNING (its capture died) is made
+ * INTERRUPTED with fault status "STOPPED". */
 int sh_scan_batch_open(sh_scan_batch **out, const char *dir);
 /* Release the handle and its lock; NULL-safe; sets *b = NULL. */
 void sh_scan_batch_close(sh_scan_batch **b);
@@ -275,6 +277,10 @@ typedef struct sh_scan_options {
  *   duplex, device cannot reach 200 dpi); SH_EPERM committed batch;
  *   SH_EIO/SH_EFULL writing pages; SH_ENOMEM. */
 int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *opts);
+/* The settings of the batch's last capture, for `sohoa scan --resume`:
+ * fills device (borrowed from b; NULL if never captured), source, duplex,
+ * dpi and mode; extra and progress are left as they are. */
+void sh_scan_batch_settings(const sh_scan_batch *b, sh_scan_options *out);
 
 /* ---- watch folder --------------------------------------------------------- */
 
