@@ -596,11 +596,57 @@ static int put_titlecase(sh_buf *b, const char *s, size_t n)
 	return rc;
 }
 
+static void collect_words(const doc *d, size_t a, size_t e, word *w, size_t *nw)
+{
+	const char *f = d->f;
+	size_t i = a;
+	while (i < e && *nw < 64) {
+		while (i < e && !is_wordc((unsigned char)f[i]) && f[i] != '-')
+			i++;
+		size_t s = i;
+		while (i < e && (is_wordc((unsigned char)f[i]) || f[i] == '-'))
+			i++;
+		if (i > s && !(i == s + 1 && f[s] == '-'))
+			w[(*nw)++] = (word){s, i};
+	}
+}
+
+/* The longest catalogue body printed as words w[i..]; its index, and the
+ * number of words in *len; -1 if none. */
+static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
+{
+	const sh_kinds *k = d->k;
+	long best = -1;
+	*len = 0;
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *bf = k->bodies.fold[b];
+		size_t bl = strlen(bf), p = 0, wi = i;
+		while (wi < nw && p < bl) {
+			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+				p++;
+			size_t wl = w[wi].b - w[wi].a;
+			if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl) ||
+			    (p + wl < bl && bf[p + wl] != ' ' && bf[p + wl] != '-'))
+				break;
+			p += wl;
+			wi++;
+			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+				p++;
+		}
+		if (p == bl && wi - i > *len) {
+			*len = wi - i;
+			best = (long)b;
+		}
+	}
+	return best;
+}
+
+static char *issuer_words(doc *d, const word *w, size_t nw);
+
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
 static char *find_issuer(doc *d, size_t number_line)
 {
-	const sh_kinds *k = d->k;
 	word w[64];
 	size_t nw = 0;
 	/* the header ends at the heading or the number; without either, at
@@ -641,47 +687,42 @@ static char *find_issuer(doc *d, size_t number_line)
 		/* only the part before the cut must be upper case */
 		if (e <= a || upper_share_range(d, a, e) < 70)
 			continue;
-		size_t i = a;
-		while (i < e && nw < 64) {
-			while (i < e && !is_wordc((unsigned char)f[i]) && f[i] != '-')
-				i++;
-			size_t s = i;
-			while (i < e && (is_wordc((unsigned char)f[i]) || f[i] == '-'))
-				i++;
-			if (i > s)
-				w[nw++] = (word){s, i};
-		}
+		collect_words(d, a, e, w, &nw);
 	}
+	char *r = issuer_words(d, w, nw);
+	if (r || d->oom)
+		return r;
+	/* no header (certificates): "TM. ỦY BAN NHÂN DÂN HUYỆN X" above the
+	 * signature names the issuing body */
+	size_t seen = 0;
+	for (size_t l = d->nl; l-- > 0 && seen < 15;) {
+		if (line_empty(d, l))
+			continue;
+		seen++;
+		const char *f = d->f + d->ls[l];
+		size_t n = d->le[l] - d->ls[l];
+		if (n < 4 || memcmp(f, "tm", 2) || !(f[2] == '.' || f[2] == ' '))
+			continue;
+		nw = 0;
+		collect_words(d, d->ls[l] + 3, d->le[l], w, &nw);
+		return issuer_words(d, w, nw);
+	}
+	return NULL;
+}
+
+/* Issuer from header words: bodies (longest catalogue match) and places
+ * (a level word and a name); NULL when neither a known body nor a place. */
+static char *issuer_words(doc *d, const word *w, size_t nw)
+{
+	const sh_kinds *k = d->k;
 	if (!nw)
 		return NULL;
-	/* Walk: bodies (longest catalogue match), levels starting places. */
 	long last_body = -1, unknown_a = -1, unknown_b = -1;
 	size_t place_from = 0, place_to = 0, body_place_from = 0, body_place_to = 0;
 	size_t i = 0;
 	while (i < nw) {
-		size_t best_len = 0;
-		long best = -1;
-		for (size_t b = 0; b < k->bodies.n; b++) {
-			const char *bf = k->bodies.fold[b];
-			size_t bl = strlen(bf);
-			/* compare words i.. against bf */
-			size_t p = 0, wi = i;
-			while (wi < nw && p < bl) {
-				size_t wl = w[wi].b - w[wi].a;
-				if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl))
-					break;
-				p += wl;
-				wi++;
-				if (p < bl && bf[p] == ' ')
-					p++;
-				else
-					break;
-			}
-			if (p == bl && wi - i > best_len) {
-				best_len = wi - i;
-				best = (long)b;
-			}
-		}
+		size_t best_len;
+		long best = body_at(d, w, nw, i, &best_len);
 		if (best >= 0) {
 			last_body = best;
 			unknown_a = -1;
@@ -702,14 +743,8 @@ static char *find_issuer(doc *d, size_t number_line)
 			if (strchr(levels[lv].fold, ' '))
 				i++;
 			while (i < nw) {
-				int isbody = 0;
-				for (size_t b = 0; b < k->bodies.n && !isbody; b++) {
-					size_t bl = strlen(k->bodies.fold[b]);
-					size_t first = strcspn(k->bodies.fold[b], " ");
-					if (w[i].b - w[i].a == first &&
-					    !memcmp(k->bodies.fold[b], d->f + w[i].a, first) && bl >= first)
-						isbody = 1;
-				}
+				size_t bl;
+				int isbody = body_at(d, w, nw, i, &bl) >= 0;
 				if (isbody)
 					break;
 				i++;
@@ -728,6 +763,8 @@ static char *find_issuer(doc *d, size_t number_line)
 			unknown_b = (long)i + 1;
 		i++;
 	}
+	if (last_body < 0 && place_to <= place_from)
+		return NULL;
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;
 	if (last_body >= 0) {
@@ -854,8 +891,30 @@ static char *find_title(doc *d, const paper_kind *pk)
 		return NULL;
 	}
 	char *r = sh_buf_detach(&b);
-	if (!r)
+	if (!r) {
 		d->oom = 1;
+		return NULL;
+	}
+	/* "Về việc" is a fixed phrase: give back diacritics OCR dropped */
+	char *fr = NULL;
+	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
+		if (!strncmp(fr, "ve viec ", 8)) {
+			const char *sp = strchr(r, ' ');
+			sp = sp ? strchr(sp + 1, ' ') : NULL;
+			if (sp) {
+				char *fixed = sh_asprintf("Về việc%s", sp);
+				if (fixed) {
+					sh_free(r);
+					r = fixed;
+				} else {
+					d->oom = 1;
+				}
+			}
+		}
+		sh_free(fr);
+	} else {
+		d->oom = 1;
+	}
 	return r;
 }
 

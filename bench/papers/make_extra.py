@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""Make extra test papers for the paper-kind benchmark (not the corpus).
+
+Writes, for every paper, NAME.json (kind, fields, text: the corpus form)
+into OUT (default tests/data/papers/extra/), renders the text with
+text2image (tesseract-ocr package) into IMG (default /tmp/sohoa-extra/) at
+other resolutions / fonts / degradations, and OCRs it with the tesseract
+CLI into OUT/NAME.ocr.txt.  Deterministic for a given --seed.
+
+Other kinds than the corpus (TB, BC, CV, TTr, đơn/tờ khai, GCNQSDĐ, "other")
+and other layouts of the corpus kinds: two-level headers, numbers with a
+year, Q./TL./TM.+KT. signature blocks, new-style căn cước, "Không thời
+hạn", labels and values in columns.
+
+  python3 bench/papers/make_extra.py [--seed N] [--count-per-kind N] [--no-ocr]
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+          "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Tạ"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang", "Xuân", "Thu",
+          "Bảo", "Kim", "Diệu", "Công", "Thế"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Huệ",
+         "Khánh", "Lan", "Linh", "Mai", "Nga", "Oanh", "Phúc", "Quân", "Sơn", "Tâm", "Thảo",
+         "Trang", "Tuấn", "Uyên", "Vân", "Yến", "Đạt", "Lộc", "Nhung"]
+# (province, districts, communes); several are not in the catalogue's
+# gazetteer on purpose.
+PLACES = [
+    ("Ninh Bình", ["Hoa Lư", "Kim Sơn", "Yên Mô"], ["Ninh Hải", "Khánh Thành", "Yên Phong"]),
+    ("Thái Nguyên", ["Đại Từ", "Phú Lương", "Đồng Hỷ"], ["Hùng Sơn", "Yên Lạc", "Hóa Thượng"]),
+    ("Lào Cai", ["Bảo Thắng", "Bát Xát", "Sa Pa"], ["Phố Lu", "Bản Vược", "Tả Van"]),
+    ("Hải Dương", ["Thanh Hà", "Tứ Kỳ", "Kinh Môn"], ["Thanh Xuân", "Tân Kỳ", "Hiệp An"]),
+    ("Nghệ An", ["Nghi Lộc", "Đô Lương", "Yên Thành"], ["Nghi Phong", "Lạc Sơn", "Bảo Thành"]),
+]
+PROVINCE_CODES = ["001", "008", "022", "025", "030", "031", "034", "036", "037", "040", "042",
+                  "045", "052", "079", "092"]
+MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+
+
+def upper(s):
+    return s.upper()
+
+
+class Gen:
+    def __init__(self, rnd):
+        self.r = rnd
+
+    def name(self, sex=None):
+        r = self.r
+        mid = r.choice(MIDDLE)
+        if sex == "Nữ":
+            mid = r.choice(["Thị", "Thu", "Ngọc", "Diệu", "Kim"])
+        elif sex == "Nam":
+            mid = r.choice(["Văn", "Hữu", "Đức", "Quang", "Công", "Thế"])
+        return "%s %s %s" % (r.choice(FAMILY), mid, r.choice(GIVEN))
+
+    def date(self, y0, y1):
+        r = self.r
+        y = r.randint(y0, y1)
+        m = r.randint(1, 12)
+        d = r.randint(1, 28)
+        return y, m, d
+
+    def person_id(self, year, sex):
+        r = self.r
+        century = (year // 100) - 19  # 1900s -> 0, 2000s -> 1
+        digit = century * 2 + (1 if sex == "Nữ" else 0)
+        return "%s%d%02d%06d" % (r.choice(PROVINCE_CODES), digit, year % 100, r.randint(0, 999999))
+
+    def tax_code(self):
+        r = self.r
+        w = [31, 29, 23, 19, 17, 13, 7, 5, 3]
+        while True:
+            d = [r.randint(0, 9) for _ in range(9)]
+            d[0], d[1] = 0, r.choice([1, 2, 3, 4, 8])
+            rem = sum(a * b for a, b in zip(d, w)) % 11
+            if rem in (0, 1):
+                continue
+            return "".join(map(str, d)) + str(10 - rem)
+
+    def place(self):
+        return self.r.choice(PLACES)
+
+    def header(self, left, width=64):
+        """Two columns: issuer lines left, motto right, padded with spaces."""
+        lines = []
+        for i in range(max(len(left), 2)):
+            l = left[i] if i < len(left) else ""
+            m = MOTTO[i] if i < 2 else ""
+            lines.append(l + " " * max(4, width - len(l) - len(m)) + m)
+        return lines
+
+    def numline(self, number, place, y, m, d, width=64):
+        n = "Số: " + number
+        pd = "%s, ngày %02d tháng %02d năm %d" % (place, d, m, y) if self.r.random() < 0.7 else \
+            "%s, ngày %d tháng %d năm %d" % (place, d, m, y)
+        return n + " " * max(4, width - len(n) - len(pd)) + pd
+
+
+def agency(g, kind, doc_type, sym, heading, titles, body, signer_block, two_level=None,
+           level="HUYỆN", with_year=False, cv=False):
+    r = g.r
+    prov, dists, comms = g.place()
+    if level == "HUYỆN":
+        where, where_print = r.choice(dists), "huyện"
+    elif level == "XÃ":
+        where, where_print = r.choice(comms), "xã"
+    else:
+        where, where_print = prov, "tỉnh"
+    y, m, d = g.date(2019, 2025)
+    num = r.randint(1, 3999)
+    if two_level:
+        body_up, body_short, unit = two_level
+        left = ["UBND %s %s" % (level, upper(where)), body_up]
+        issuer = "%s %s %s" % (body_short, where_print, where)
+        number = "%d/%s-%s" % (num, sym, unit) if sym else "%d/%s" % (num, unit)
+    else:
+        left = ["ỦY BAN NHÂN DÂN", "%s %s" % (level, upper(where))]
+        issuer = "UBND %s %s" % (where_print, where)
+        number = "%d/%s-UBND" % (num, sym)
+    if with_year:
+        number = number.replace("/", "/%d/" % y, 1)
+    title = r.choice(titles).replace("{year}", str(y)).replace("{where}", where)
+    lines = g.header(left)
+    lines.append(g.numline(number, prov if r.random() < 0.5 else where, y, m, d))
+    if cv:
+        lines.append("V/v " + title)
+        shown_title = "V/v " + title
+    else:
+        lines += ["", " " * 24 + heading, title]
+        shown_title = title
+    lines.append("")
+    lines += [b.replace("{where}", where) for b in body]
+    signer = g.name()
+    block, signer_title = signer_block
+    lines += [""] + [" " * 36 + b for b in block] + ["", "", " " * 36 + signer]
+    fields = {"number": number, "doc_type": doc_type, "issuer": issuer,
+              "date": "%04d-%02d-%02d" % (y, m, d), "title": shown_title,
+              "signer": signer, "signer_title": signer_title}
+    return kind, fields, lines
+
+
+SIGN_TM = (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "CHỦ TỊCH")
+SIGN_KT = (["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "PHÓ CHỦ TỊCH")
+SIGN_TMKT = (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "PHÓ CHỦ TỊCH")
+SIGN_Q = (["Q. CHỦ TỊCH"], "Q. CHỦ TỊCH")
+SIGN_TL = (["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "CHÁNH VĂN PHÒNG")
+SIGN_GD = (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC")
+SIGN_TP = (["TRƯỞNG PHÒNG"], "TRƯỞNG PHÒNG")
+
+
+def p_tb(g):
+    return agency(g, "thong-bao", "TB", "TB", "THÔNG BÁO",
+                  ["Về việc tiếp nhận hồ sơ thủ tục hành chính qua dịch vụ bưu chính công ích",
+                   "Kết luận của Chủ tịch tại cuộc họp giao ban tháng {year}"],
+                  ["Thực hiện chỉ đạo của cấp trên, cơ quan thông báo như sau:",
+                   "1. Kể từ ngày ký, bộ phận một cửa tiếp nhận hồ sơ trong giờ hành chính.",
+                   "2. Các cơ quan, đơn vị có liên quan thực hiện nghiêm túc./."],
+                  g.r.choice([SIGN_TP, SIGN_KT]),
+                  two_level=g.r.choice([("PHÒNG TƯ PHÁP", "Phòng Tư pháp", "PTP"), None]))
+
+
+def p_bc(g):
+    return agency(g, "bao-cao", "BC", "BC", "BÁO CÁO",
+                  ["Kết quả giải quyết thủ tục hành chính quý II năm {year}",
+                   "Tình hình thực hiện cơ chế một cửa, một cửa liên thông năm {year}"],
+                  ["I. KẾT QUẢ ĐẠT ĐƯỢC",
+                   "Tổng số hồ sơ tiếp nhận trong kỳ là 1.245 hồ sơ, đã giải quyết đúng hạn 1.198 hồ sơ.",
+                   "II. PHƯƠNG HƯỚNG, NHIỆM VỤ"],
+                  g.r.choice([SIGN_TMKT, SIGN_TM]), level=g.r.choice(["XÃ", "HUYỆN"]))
+
+
+def p_cv(g):
+    return agency(g, "cong-van", "CV", None, None,
+                  ["hướng dẫn số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+                   "đôn đốc thực hiện chứng thực bản sao điện tử"],
+                  ["Kính gửi: Ủy ban nhân dân các xã, thị trấn.",
+                   "Để triển khai thống nhất trên địa bàn, đề nghị các đơn vị thực hiện một số nội dung sau:",
+                   "1. Rà soát, số hóa hồ sơ đã tiếp nhận từ năm 2021.",
+                   "2. Báo cáo kết quả trước ngày 30 hằng tháng./."],
+                  SIGN_GD, two_level=("SỞ TƯ PHÁP", "Sở Tư pháp", "STP-HCTP"), level="TỈNH", cv=True)
+
+
+def p_ttr(g):
+    return agency(g, "to-trinh", "TTr", "TTr", "TỜ TRÌNH",
+                  ["Về việc đề nghị phê duyệt danh mục dịch vụ công trực tuyến toàn trình",
+                   "Về việc đề nghị công nhận xã đạt chuẩn tiếp cận pháp luật năm {year}"],
+                  ["Kính gửi: Ủy ban nhân dân tỉnh.",
+                   "Căn cứ Nghị định số 42/2022/NĐ-CP ngày 24 tháng 6 năm 2022 của Chính phủ;",
+                   "Ủy ban nhân dân kính trình xem xét, phê duyệt./."],
+                  SIGN_TM)
+
+
+def p_qd(g):
+    return agency(g, "quyet-dinh", "QĐ", "QĐ", "QUYẾT ĐỊNH",
+                  ["Về việc thành lập Tổ công tác triển khai Đề án 06 trên địa bàn {where}",
+                   "Ban hành Quy chế hoạt động của Bộ phận Một cửa"],
+                  ["CHỦ TỊCH ỦY BAN NHÂN DÂN",
+                   "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+                   "QUYẾT ĐỊNH:",
+                   "Điều 1. Thành lập Tổ công tác gồm các thành viên có tên sau đây.",
+                   "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./."],
+                  g.r.choice([SIGN_Q, SIGN_KT]), level=g.r.choice(["TỈNH", "HUYỆN"]),
+                  with_year=g.r.random() < 0.5)
+
+
+def p_kh(g):
+    return agency(g, "ke-hoach", "KH", "KH", "KẾ HOẠCH",
+                  ["Triển khai chuyển đổi số trong giải quyết thủ tục hành chính năm {year}",
+                   "Tuyên truyền, phổ biến giáo dục pháp luật năm {year}"],
+                  ["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích",
+                   "Nâng cao chất lượng phục vụ người dân, doanh nghiệp.",
+                   "II. NỘI DUNG THỰC HIỆN"],
+                  g.r.choice([SIGN_TL, SIGN_TM]))
+
+
+def p_other(g):
+    kind, fields, lines = agency(g, "khac", None, "CT", "CHỈ THỊ",
+                                 ["Về việc tăng cường kỷ luật, kỷ cương hành chính"],
+                                 ["Thời gian qua, công tác cải cách hành chính đã đạt kết quả.",
+                                  "Chủ tịch yêu cầu thực hiện tốt các nội dung sau:",
+                                  "1. Thủ trưởng các cơ quan chịu trách nhiệm trước Chủ tịch./."],
+                                 SIGN_TM)
+    del fields["doc_type"]
+    del fields["title"]  # not a catalogued kind: no heading to read it under
+    return kind, fields, lines
+
+
+def p_don(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1950, 2004)
+    pid = g.person_id(by, sex)
+    name = g.name(sex)
+    prov, dists, comms = g.place()
+    y, m, d = g.date(2021, 2025)
+    shown = upper(name) if r.random() < 0.5 else name
+    if r.random() < 0.5:
+        head = "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH"
+        lab_name, lab_birth, lab_id = "Họ và tên người yêu cầu", "Ngày, tháng, năm sinh", "Số định danh cá nhân"
+    else:
+        head = "TỜ KHAI ĐĂNG KÝ THƯỜNG TRÚ"
+        lab_name, lab_birth, lab_id = "Họ, chữ đệm, tên người yêu cầu", "Ngày sinh", "Số CCCD"
+    lines = [" " * 14 + MOTTO[0], " " * 18 + MOTTO[1], "", " " * 10 + head,
+             "Kính gửi: Ủy ban nhân dân xã %s, huyện %s" % (r.choice(comms), r.choice(dists)),
+             "%s: %s" % (lab_name, shown),
+             "%s: %02d/%02d/%d" % (lab_birth, bd, bm, by),
+             "%s: %s" % (lab_id, pid),
+             "Nơi cư trú: thôn Đông, xã %s, tỉnh %s" % (r.choice(comms), prov),
+             "Đề nghị cơ quan có thẩm quyền giải quyết theo quy định.",
+             "Tôi cam đoan những nội dung khai trên đây là đúng sự thật.",
+             "",
+             " " * 30 + "%s, ngày %02d tháng %02d năm %d" % (prov, d, m, y),
+             " " * 36 + "NGƯỜI YÊU CẦU", " " * 34 + "(Ký, ghi rõ họ tên)", "", " " * 36 + name]
+    fields = {"doc_type": "Đơn", "date": "%04d-%02d-%02d" % (y, m, d), "owner_id": pid,
+              "owner_name": shown, "birth_date": "%04d-%02d-%02d" % (by, bm, bd)}
+    return "don-to-khai", fields, lines
+
+
+def p_qsdd(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, _, _ = g.date(1945, 1995)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    dist = r.choice(dists)
+    y, m, d = g.date(2010, 2024)
+    signer = g.name()
+    lines = [" " * 14 + MOTTO[0], " " * 18 + MOTTO[1], "", " " * 22 + "GIẤY CHỨNG NHẬN",
+             "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+             "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+             "%s: %s, sinh năm %d, CCCD số: %s" % ("Ông" if sex == "Nam" else "Bà", name, by, pid),
+             "Địa chỉ thường trú: xã %s, huyện %s, tỉnh %s" % (r.choice(comms), dist, prov),
+             "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+             "1. Thửa đất: Thửa đất số: %d, tờ bản đồ số: %d" % (r.randint(1, 900), r.randint(1, 60)),
+             "Diện tích: %d m2, hình thức sử dụng: riêng" % r.randint(60, 900),
+             "",
+             " " * 30 + "%s, ngày %02d tháng %02d năm %d" % (dist, d, m, y),
+             " " * 30 + "TM. ỦY BAN NHÂN DÂN HUYỆN %s" % upper(dist),
+             " " * 36 + "KT. CHỦ TỊCH", " " * 36 + "PHÓ CHỦ TỊCH", "", "", " " * 36 + signer]
+    fields = {"doc_type": "GCNQSDĐ", "date": "%04d-%02d-%02d" % (y, m, d),
+              "issuer": "UBND huyện %s" % dist, "signer": signer, "signer_title": "PHÓ CHỦ TỊCH",
+              "owner_id": pid, "owner_name": name}
+    return "quyen-su-dung-dat", fields, lines
+
+
+def p_cccd(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1950, 2006)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    new = r.random() < 0.5
+    never = by < 1965 and r.random() < 0.7
+    vy = by + r.choice([25, 40, 60])
+    valid = "Không thời hạn" if never else "%02d/%02d/%d" % (bd, bm, vy)
+    if new:
+        lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 24 + "CĂN CƯỚC",
+                 "Số định danh cá nhân: %s" % pid,
+                 "Họ, chữ đệm và tên khai sinh: %s" % name,
+                 "Ngày, tháng, năm sinh: %02d/%02d/%d" % (bd, bm, by),
+                 "Giới tính: %s        Quốc tịch: Việt Nam" % sex,
+                 "Nơi cư trú: xã %s, huyện %s, tỉnh %s" % (r.choice(comms), r.choice(dists), prov),
+                 "Có giá trị đến: %s" % valid]
+    else:
+        lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 18 + "CĂN CƯỚC CÔNG DÂN",
+                 "Số: %s" % pid, "Họ và tên:", name,
+                 "Ngày sinh: %02d/%02d/%d" % (bd, bm, by),
+                 "Giới tính: %s     Quốc tịch: Việt Nam" % sex,
+                 "Quê quán: %s, %s" % (r.choice(dists), prov),
+                 "Có giá trị đến: %s" % valid]
+    fields = {"owner_id": pid, "owner_name": name, "birth_date": "%04d-%02d-%02d" % (by, bm, bd),
+              "sex": sex, "doc_type": "CCCD",
+              "valid_until": None if never else "%04d-%02d-%02d" % (vy, bm, bd)}
+    return "can-cuoc", fields, lines
+
+
+def p_gks(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(2000, 2024)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    cols = r.random() < 0.4
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 22 + "GIẤY KHAI SINH",
+             " " * 24 + "(BẢN CHÍNH)"]
+    labels = ["Họ, chữ đệm, tên:", "Ngày, tháng, năm sinh:", "Giới tính:", "Dân tộc:",
+              "Số định danh cá nhân:"]
+    values = [name, "%02d/%02d/%d" % (bd, bm, by), sex, "Kinh", pid]
+    if cols:
+        lines += labels + [""] + values
+    else:
+        lines += ["%s %s" % (a, b) for a, b in zip(labels, values)]
+    lines += ["Họ, chữ đệm, tên người cha: %s" % g.name("Nam"),
+              "Họ, chữ đệm, tên người mẹ: %s" % g.name("Nữ"), "",
+              " " * 30 + "%s, ngày %02d tháng %02d năm %d" % (prov, min(bd + 2, 28), bm, by),
+              " " * 30 + "TM. ỦY BAN NHÂN DÂN", " " * 36 + "CHỦ TỊCH", "", " " * 34 + g.name()]
+    fields = {"owner_id": pid, "owner_name": name, "birth_date": "%04d-%02d-%02d" % (by, bm, bd),
+              "sex": sex, "doc_type": "GKS"}
+    return "giay-khai-sinh", fields, lines
+
+
+def p_dn(g):
+    r = g.r
+    prov, dists, comms = g.place()
+    tax = g.tax_code()
+    name = "CÔNG TY %s %s %s" % (r.choice(["TNHH", "CỔ PHẦN", "TNHH MỘT THÀNH VIÊN"]),
+                                 r.choice(["THƯƠNG MẠI", "XÂY DỰNG", "DỊCH VỤ", "VẬN TẢI"]),
+                                 upper(r.choice(["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"])))
+    y, m, d = g.date(2005, 2025)
+    lines = g.header(["SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "TỈNH " + upper(prov)]) + [
+        "PHÒNG ĐĂNG KÝ KINH DOANH", "", " " * 6 + "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP",
+        " " * 12 + "CÔNG TY TRÁCH NHIỆM HỮU HẠN",
+        "Mã số doanh nghiệp: %s" % tax,
+        "Đăng ký lần đầu: ngày %02d tháng %02d năm %d" % (d, m, y),
+        "Đăng ký thay đổi lần thứ 2: ngày 12 tháng 04 năm 2025",
+        "1. Tên công ty", "Tên công ty viết bằng tiếng Việt: %s" % name,
+        "Tên công ty viết bằng tiếng nước ngoài: %s CO., LTD" % upper(r.choice(["Hoang Long", "Sao Mai"])),
+        "2. Địa chỉ trụ sở chính: Số %d đường Lê Lợi, thành phố %s" % (r.randint(1, 300), prov),
+        "3. Vốn điều lệ: %d.000.000.000 đồng" % r.randint(1, 50), "",
+        " " * 36 + "TRƯỞNG PHÒNG", "", " " * 34 + g.name()]
+    fields = {"owner_id": tax, "owner_name": name, "doc_type": "GCNĐKDN",
+              "date": "%04d-%02d-%02d" % (y, m, d)}
+    return "dang-ky-doanh-nghiep", fields, lines
+
+
+MAKERS = [("tb", p_tb), ("bc", p_bc), ("cv", p_cv), ("ttr", p_ttr), ("don", p_don),
+          ("qsdd", p_qsdd), ("qd", p_qd), ("kh", p_kh), ("khac", p_other), ("cccd", p_cccd),
+          ("gks", p_gks), ("dn", p_dn)]
+# (name, font, ptsize, dpi, degrade): plain to hard
+SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans", 11, 200, False),
+         ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True)]
+
+
+def render(txt, base, font, pt, dpi, degrade):
+    xs, ys = int(8.27 * dpi), int(11.69 * dpi)
+    subprocess.run(["text2image", "--text", txt, "--outputbase", base, "--font", font,
+                    "--fonts_dir", "/usr/share/fonts", "--ptsize", str(pt), "--resolution", str(dpi),
+                    "--xsize", str(xs), "--ysize", str(ys), "--margin", str(dpi // 2),
+                    "--leading", str(max(8, dpi // 20)), "--strip_unrenderable_words=false",
+                    "--degrade_image=%s" % ("true" if degrade else "false"),
+                    "--rotate_image=%s" % ("true" if degrade else "false")],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return base + ".tif"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--count-per-kind", type=int, default=2)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/data/papers/extra"))
+    ap.add_argument("--img", default="/tmp/sohoa-extra")
+    ap.add_argument("--no-ocr", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    os.makedirs(a.img, exist_ok=True)
+    g = Gen(random.Random(a.seed))
+    k = 0
+    for i in range(a.count_per_kind):
+        for tag, fn in MAKERS:
+            kind, fields, lines = fn(g)
+            scan = SCANS[k % len(SCANS)]
+            k += 1
+            name = "x%02d-%s-%s" % (k, tag, scan[0])
+            text = "\n".join(lines) + "\n"
+            truth = {"kind": kind, "fields": fields,
+                     "text": "\n".join(" ".join(l.split()) for l in lines if l.strip())}
+            with open(os.path.join(a.out, name + ".json"), "w", encoding="utf-8") as f:
+                json.dump(truth, f, ensure_ascii=False, indent=1)
+                f.write("\n")
+            txt = os.path.join(a.img, name + ".txt")
+            with open(txt, "w", encoding="utf-8") as f:
+                f.write(text)
+            img = render(txt, os.path.join(a.img, name), *scan[1:])
+            if not a.no_ocr:
+                env = dict(os.environ, OMP_THREAD_LIMIT="1")
+                out = subprocess.run(["tesseract", img, "-", "-l", "vie", "--dpi", str(scan[3])],
+                                     env=env, check=True, capture_output=True).stdout
+                with open(os.path.join(a.out, name + ".ocr.txt"), "wb") as f:
+                    f.write(out)
+            print(name, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
