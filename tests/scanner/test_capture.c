@@ -21,6 +21,9 @@ static void done(sh_scan_batch **b, char *root)
 	sh_scan_batch_close(b);
 	rm_rf(root);
 	free(root);
+	/* Every library allocation is released (leaks inside SANE backends,
+	 * which the library cannot free, are not counted here). */
+	assert_int_equal(sh_alloc_live(), 0);
 }
 
 static void test_devices(void **state)
