@@ -1,5 +1,5 @@
 /* Image files: sniff, count pages, check limits before decoding, decode. */
-#include "sh_scan.h"
+#include "image_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,11 +305,11 @@ int sh_scan_file_page(const sh_scan_file *f, size_t i, PIX **out)
 	if (i >= f->pages)
 		return sh_error_set(SH_ENOTFOUND, "%s: no page %zu", f->name, i + 1);
 	PIX *pix;
-	if (f->type == SH_IMAGE_JPEG) {
-		l_int32 warnings = 0;
-		pix = pixReadMemJpeg(f->data, f->len, 0, 1, &warnings, 0);
-		if (pix && warnings > 0) /* libjpeg recovered from damage: refuse */
-			pixDestroy(&pix);
+	if (f->type == SH_IMAGE_JPEG || f->type == SH_IMAGE_PNG) {
+		int rc = f->type == SH_IMAGE_JPEG ? scan_decode_jpeg(f->data, f->len, f->name, &pix)
+						  : scan_decode_png(f->data, f->len, f->name, &pix);
+		if (rc)
+			return rc;
 	} else if (f->type == SH_IMAGE_TIFF) {
 		pix = pixReadMemTiff(f->data, f->len, (l_int32)i);
 	} else {
