@@ -860,7 +860,7 @@ int sh_scan_batch_find(const sh_scan_batch *b, unsigned id, size_t *out_pos)
 
 int sh_scan_batch_page_path(const sh_scan_batch *b, unsigned id, char **out)
 {
-	size_t pos;
+	size_t pos = 0;
 	*out = NULL;
 	int rc = sh_scan_batch_find(b, id, &pos);
 	if (rc)
@@ -1054,7 +1054,7 @@ int sh_scan_batch_add_pix(sh_scan_batch *b, unsigned *out_id, PIX *pix, sh_scan_
 
 int sh_scan_batch_delete(sh_scan_batch *b, unsigned id)
 {
-	size_t pos;
+	size_t pos = 0;
 	int rc = reviewable(b);
 	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
 		return rc;
@@ -1080,7 +1080,7 @@ int sh_scan_batch_delete(sh_scan_batch *b, unsigned id)
 
 int sh_scan_batch_rotate(sh_scan_batch *b, unsigned id, int degrees)
 {
-	size_t pos;
+	size_t pos = 0;
 	int rc = reviewable(b);
 	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
 		return rc;
@@ -1092,7 +1092,7 @@ int sh_scan_batch_rotate(sh_scan_batch *b, unsigned id, int degrees)
 
 int sh_scan_batch_move(sh_scan_batch *b, unsigned id, size_t to)
 {
-	size_t pos;
+	size_t pos = 0;
 	int rc = reviewable(b);
 	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
 		return rc;
@@ -1161,7 +1161,7 @@ int sh_scan_batch_reorder(sh_scan_batch *b, const unsigned *ids, size_t n)
 int sh_scan_batch_annotate(sh_scan_batch *b, unsigned id, unsigned flags, const char *note,
 			   int rotation)
 {
-	size_t pos;
+	size_t pos = 0;
 	int rc = reviewable(b);
 	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
 		return rc;
@@ -1246,7 +1246,7 @@ int sh_scan_batch_set_code(sh_scan_batch *b, size_t k, const char *code)
 		return sh_error_set(SH_ENOTFOUND, "batch %s has no component %zu", b->id, k + 1);
 	if (code && !code_ok(code))
 		return sh_error_set(SH_EINVAL, "component code \"%s\" is not valid", code);
-	size_t pos;
+	size_t pos = 0;
 	sh_scan_batch_find(b, b->comps[k].ids[0], &pos);
 	char *c = NULL;
 	if (code && *code && !(c = sh_strdup(code)))
