@@ -874,7 +874,7 @@ int sh_scan_batch_page_pix(const sh_scan_batch *b, unsigned id, PIX **out)
 	*out = NULL;
 	char *path = NULL;
 	uint8_t *data = NULL;
-	size_t len = 0, pos;
+	size_t len = 0, pos = 0;
 	int rc = sh_scan_batch_find(b, id, &pos);
 	if (rc || (rc = sh_scan_batch_page_path(b, id, &path)))
 		return rc;
@@ -1135,7 +1135,7 @@ int sh_scan_batch_reorder(sh_scan_batch *b, const unsigned *ids, size_t n)
 	if (!np)
 		return SH_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		size_t pos;
+		size_t pos = 0;
 		if ((rc = sh_scan_batch_find(b, ids[i], &pos))) {
 			sh_free(np);
 			return rc;
