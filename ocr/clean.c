@@ -31,7 +31,7 @@ enum {
 	PROBE_DPI = 150,
 	SEAL_RED_MARGIN = 60,    /* red minus the larger of green and blue */
 	SEAL_MIN_PER_MILLE = 2,  /* red ink on 0.2 % of the page makes a seal */
-	BLANK_MAX_MARKS = 25,    /* text-sized marks on a page called blank */
+	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
 	BORDER_MIN_PER_MILLE = 5 /* whitened area that flags a border */
 };
 
@@ -182,8 +182,8 @@ static int is_blank(PIX *probe, int *blank)
 	for (int i = 0; i < n && marks <= BLANK_MAX_MARKS; i++) {
 		l_int32 bx, by, bw, bh;
 		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-		/* 1.5 pt to 40 pt at 150 dpi: specks and rules do not count */
-		if (bh >= 3 && bh <= 80 && bw >= 1 && bw <= 120 && bw * bh >= 6)
+		/* 0.7 to 13 mm high at 150 dpi: dust, hairs and rules do not count */
+		if (bh >= 4 && bh <= 80 && bw >= 2 && bw <= 120)
 			marks++;
 	}
 	boxaDestroy(&boxa);
