@@ -35,22 +35,16 @@ void sh_sign_key_id_of(char out[SH_SIGN_KEYID_HEX + 1], const uint8_t pub[SH_SIG
 /* Public key of seed via libgcrypt's "q@eddsa" (RFC 8032 §5.1.5). */
 static int derive_public(uint8_t pub[SH_SIGN_PUBLIC_LEN], const uint8_t seed[SH_SIGN_SEED_LEN])
 {
+	gcry_sexp_t sk = NULL;
 	gcry_ctx_t ctx = NULL;
-	gcry_mpi_t d = NULL, q = NULL;
+	gcry_mpi_t q = NULL;
 	int rc = SH_OK;
-	gcry_error_t err = gcry_mpi_ec_new(&ctx, NULL, "Ed25519");
+	gcry_error_t err = gcry_sexp_build(&sk, NULL, "(private-key(ecc(curve Ed25519)(flags eddsa)(d %b)))",
+					   (int)SH_SIGN_SEED_LEN, seed);
+	if (!err)
+		err = gcry_mpi_ec_new(&ctx, sk, NULL);
 	if (err) {
 		rc = gcry_fail(err, "Ed25519 context");
-		goto out;
-	}
-	d = gcry_mpi_set_opaque_copy(NULL, seed, SH_SIGN_SEED_LEN * 8);
-	if (!d) {
-		rc = sh_error_set(SH_ENOMEM, "out of memory");
-		goto out;
-	}
-	err = gcry_mpi_ec_set_mpi("d", d, ctx);
-	if (err) {
-		rc = gcry_fail(err, "set d");
 		goto out;
 	}
 	q = gcry_mpi_ec_get_mpi("q@eddsa", ctx, 1);
@@ -67,8 +61,8 @@ static int derive_public(uint8_t pub[SH_SIGN_PUBLIC_LEN], const uint8_t seed[SH_
 	memcpy(pub, qb, SH_SIGN_PUBLIC_LEN);
 out:
 	gcry_mpi_release(q);
-	gcry_mpi_release(d);
 	gcry_ctx_release(ctx);
+	gcry_sexp_release(sk);
 	return rc;
 }
 
