@@ -46,5 +46,6 @@ int cmd_show(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 #endif

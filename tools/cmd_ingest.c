@@ -9,6 +9,7 @@
 
 #include "sh_ocr.h"
 #include "sh_scan.h"
+#include "pipeline.h"
 
 /* One page of the run: which file, which page, and its archival bytes
  * (filled on the worker thread that decodes it). */
@@ -110,6 +111,36 @@ static int parse_workers(const char *s, int *out)
 	return 0;
 }
 
+static void print_codes(const sh_dossier_codes *codes, const pl_run *r, char **names, int json)
+{
+	if (json) {
+		json_t *comps = json_array();
+		for (size_t i = 0; i < r->ncomps; i++)
+			json_array_append_new(comps, json_pack("{s:s, s:s, s:i}", "code",
+							       codes->papers[i], "file",
+							       names ? names[i] : r->comps[i].file,
+							       "pages", (int)r->comps[i].npages));
+		json_t *o = json_pack("{s:s, s:o}", "dossier", codes->dossier, "components", comps);
+		json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(o);
+		return;
+	}
+	printf("dossier %s stored\n", codes->dossier);
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const sh_paper_in *p = &r->papers[i];
+		printf("  %s  %s (%zu page%s)%s\n", codes->papers[i], names ? names[i] : p->file,
+		       p->npages, p->npages == 1 ? "" : "s",
+		       p->flags & SH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it" : "");
+		for (size_t k = 0; k < p->npages; k++) {
+			const sh_page_in *pi = &p->pages[k];
+			if (pi->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
+				printf("    page %zu: %s%s%s\n", k + 1, sh_ocr_flags_str(pi->flags),
+				       pi->note ? " — " : "", pi->note ? pi->note : "");
+		}
+	}
+}
+
 int cmd_ingest(int argc, char **argv)
 {
 	const char *store = NULL, *owner = NULL, *procedure = NULL, *workers_s = NULL,
@@ -126,8 +157,9 @@ int cmd_ingest(int argc, char **argv)
 			       "                    [--workers N] [--store DIR] FILE...\n\n"
 			       "Receive one dossier: each FILE (PNG, JPEG, PNM, TIFF incl. multi-page and\n"
 			       "CCITT G4) is one component paper. Every page is cleaned and OCR'd in\n"
-			       "Vietnamese on every core; the dossier gets the code AGENCY-YYMMDD-NNNN and\n"
-			       "each paper DOSSIER-NN-KIND. Stored whole or not at all.\n"
+			       "Vietnamese on every core, each paper's kind and facts are extracted; the\n"
+			       "dossier gets the code AGENCY-YYMMDD-NNNN and each paper DOSSIER-NN-KIND.\n"
+			       "Stored whole or not at all.\n"
 			       "OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n");
 			sh_free(files);
 			return EXIT_OK;
@@ -168,105 +200,26 @@ int cmd_ingest(int argc, char **argv)
 		sh_free(files);
 		return cli_fail("ingest", rc);
 	}
-
 	sh_store *s = NULL;
-	sh_ocr_pool *pool = NULL;
 	sh_dossier_codes *codes = NULL;
-	sh_paper_in *papers = NULL;
-	sh_page_in *pins = NULL;
-	run r = {0};
+	pl_run r = {0};
 	if ((ex = cli_store_open(&s, "ingest", store, 0)))
 		goto out;
-	int failed = 0;
-	if ((rc = run_open(&r, "ingest", files, nfiles, 1, 0, &failed)))
+	if ((rc = pl_from_files(&r, files, nfiles, NULL)) || (rc = pl_read(&r, workers, 0)) ||
+	    (rc = pl_papers(&r, owner)))
 		goto fail;
-	sh_ocr_options o = {.workers = workers, .want_hocr = 1};
-	if ((rc = sh_ocr_pool_new(&pool, &o)))
-		goto fail;
-	if ((rc = sh_ocr_pool_run(pool, r.njobs, load_page, &r, r.pages)))
-		goto fail;
-
-	papers = sh_calloc(nfiles, sizeof *papers);
-	pins = sh_calloc(r.njobs, sizeof *pins);
-	if (!papers || !pins) {
-		rc = SH_ENOMEM;
-		goto fail;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *base = strrchr(files[i], '/');
-		papers[i].file = base ? base + 1 : files[i];
-		papers[i].kind = NULL; /* classified once paper kinds land */
-		papers[i].pages = &pins[k];
-		papers[i].npages = sh_scan_file_pages(r.files[i]);
-		for (size_t p = 0; p < papers[i].npages; p++, k++) {
-			job *j = &r.jobs[k];
-			sh_ocr_page *op = &r.pages[k];
-			sh_page_in *pi = &pins[k];
-			if (j->bytes) {
-				pi->image = j->bytes;
-				pi->image_len = j->len;
-				pi->mime = j->mime;
-			} else if ((rc = sh_scan_file_page_bytes(j->file, j->page, NULL, &j->bytes,
-								 &j->len, &j->mime))) {
-				goto fail;
-			} else {
-				pi->image = j->bytes;
-				pi->image_len = j->len;
-				pi->mime = j->mime;
-			}
-			pi->text = op->text;
-			pi->hocr = op->hocr;
-			pi->width = op->width;
-			pi->height = op->height;
-			pi->dpi = op->clean.dpi;
-			pi->rotation = op->clean.rotation;
-			pi->confidence = op->confidence;
-			pi->flags = op->flags;
-			pi->note = op->reason[0] ? op->reason : NULL;
-			if (op->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
-				papers[i].flags |= SH_PAPER_REVIEW;
-		}
-	}
 	sh_dossier_in din = {.owner = owner, .procedure = procedure, .operator_id = operator_id,
-			     .npapers = nfiles, .papers = papers};
+			     .npapers = r.ncomps, .papers = r.papers};
 	if ((rc = sh_store_dossier_put(s, &din, &codes)))
 		goto fail;
-
-	if (json) {
-		json_t *comps = json_array();
-		for (size_t i = 0; i < nfiles; i++)
-			json_array_append_new(comps, json_pack("{s:s, s:s, s:i}", "code",
-							       codes->papers[i], "file", files[i],
-							       "pages", (int)papers[i].npages));
-		json_t *o2 = json_pack("{s:s, s:o}", "dossier", codes->dossier, "components", comps);
-		json_dumpf(o2, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(o2);
-	} else {
-		printf("dossier %s stored\n", codes->dossier);
-		for (size_t i = 0; i < nfiles; i++) {
-			printf("  %s  %s (%zu page%s)\n", codes->papers[i], files[i], papers[i].npages,
-			       papers[i].npages == 1 ? "" : "s");
-			for (size_t p = 0; p < papers[i].npages; p++) {
-				const sh_page_in *pi = &papers[i].pages[p];
-				if (pi->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
-					printf("    page %zu: %s%s%s\n", p + 1,
-					       sh_ocr_flags_str(pi->flags), pi->note ? " — " : "",
-					       pi->note ? pi->note : "");
-			}
-		}
-	}
+	print_codes(codes, &r, files, json);
 	goto out;
 fail:
 	ex = cli_fail("ingest", rc);
 	fprintf(stderr, "sohoa ingest: nothing of this dossier was stored\n");
 out:
 	sh_dossier_codes_free(&codes);
-	sh_free(papers);
-	sh_free(pins);
-	run_free(&r);
-	sh_ocr_pool_free(&pool);
+	pl_free(&r);
 	sh_store_close(&s);
 	sh_free(files);
 	return ex;
@@ -379,6 +332,72 @@ fail:
 out:
 	run_free(&r);
 	sh_ocr_pool_free(&pool);
+	sh_free(files);
+	return ex;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	const char *workers_s = NULL;
+	int workers = 0, json = 0;
+	char **files = sh_calloc((size_t)argc, sizeof *files);
+	size_t nfiles = 0;
+	if (!files)
+		return cli_fail("extract", SH_ENOMEM);
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa extract [--json] [--workers N] FILE...\n\n"
+			       "OCR each FILE and say what paper it is and what it states: one JSON object\n"
+			       "per line, {\"file\", \"kind\", \"fields\": {doc_type, number, date, issuer,\n"
+			       "title, signer, signer_title, owner_id, owner_name, birth_date, sex,\n"
+			       "valid_until}, \"confidence\"}. Nothing is stored. Kinds come from the\n"
+			       "catalogue ocr/kinds.json (or $SOHOA_KINDS).\n");
+			sh_free(files);
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			if (m < 0) {
+				sh_free(files);
+				return cli_usage("extract", "%s needs a value", argv[i]);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			sh_free(files);
+			return cli_usage("extract", "unknown option '%s'", argv[i]);
+		} else {
+			files[nfiles++] = argv[i];
+		}
+	}
+	(void)json; /* JSON lines is the only output form */
+	int ex = EXIT_OK;
+	if (!nfiles)
+		ex = cli_usage("extract", "give the image files to read");
+	else if (workers_s && parse_workers(workers_s, &workers))
+		ex = cli_usage("extract", "--workers takes a number from 0 to 64");
+	if (ex) {
+		sh_free(files);
+		return ex;
+	}
+	pl_run r = {0};
+	int skipped = 0, rc;
+	if ((rc = pl_from_files(&r, files, nfiles, &skipped)) || (rc = pl_read(&r, workers, 0))) {
+		ex = cli_fail("extract", rc);
+		goto out;
+	}
+	for (size_t i = 0; i < r.ncomps; i++) {
+		char *line = sh_paper_result_json(r.comps[i].facts, r.comps[i].path);
+		if (!line) {
+			ex = cli_fail("extract", SH_ENOMEM);
+			goto out;
+		}
+		printf("%s\n", line);
+		sh_free(line);
+	}
+	if (skipped)
+		ex = EXIT_INPUT;
+out:
+	pl_free(&r);
 	sh_free(files);
 	return ex;
 }

@@ -94,6 +94,7 @@ static const struct {
 	{"show", cmd_show, "show a dossier or a paper by its code"},
 	{"find", cmd_find, "find papers by words (diacritics optional)"},
 	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
+	{"extract", cmd_extract, "say what papers image files are and what they state (JSON)"},
 	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
 };
 
