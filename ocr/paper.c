@@ -178,12 +178,17 @@ static size_t edit_distance(const char *a, const char *b)
 	return row[nb];
 }
 
+/* Is a catalogue title written in capitals (so only upper-case lines can
+ * be it)? Titles of fewer than three letters ("V/") say nothing. */
 static int all_upper_ascii_or_marks(const char *orig)
 {
-	for (const char *p = orig; *p; p++)
+	int letters = 0;
+	for (const char *p = orig; *p; p++) {
 		if (*p >= 'a' && *p <= 'z')
 			return 0;
-	return 1;
+		letters += (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
+	}
+	return letters >= 3;
 }
 
 /* ---- dates -------------------------------------------------------------- */
@@ -355,9 +360,23 @@ static void find_number(const doc *d, number_info *ni)
 			}
 			if (!punct && i != d->ls[l])
 				continue;
+			/* the token; spaces next to '/' and '-' are part of it
+			 * ("Số: 1914 /QĐ-UBND", a number typed into a blank) */
 			size_t e = j;
-			while (e < d->le[l] && f[e] != ' ')
+			while (e < d->le[l]) {
+				if (f[e] == ' ') {
+					size_t q = e;
+					while (q < d->le[l] && f[q] == ' ')
+						q++;
+					if (q < d->le[l] && (f[q] == '/' || f[q] == '-' ||
+							     (e > j && (f[e - 1] == '/' || f[e - 1] == '-')))) {
+						e = q;
+						continue;
+					}
+					break;
+				}
 				e++;
+			}
 			while (e > j && strchr(".,;:", f[e - 1]))
 				e--;
 			/* digits (with slips), optional /YYYY, then /SYMBOL */
@@ -367,20 +386,26 @@ static void find_number(const doc *d, number_info *ni)
 				real += isdigit((unsigned char)f[p]) != 0;
 				p++, nd++;
 			}
+			while (p < e && f[p] == ' ')
+				p++;
 			if (!real || nd > 6 || p >= e || f[p] != '/')
 				continue;
 			size_t q = p + 1;
+			while (q < e && f[q] == ' ')
+				q++;
 			if (q + 5 <= e && isdigit((unsigned char)f[q]) && isdigit((unsigned char)f[q + 3]) &&
 			    f[q + 4] == '/')
 				q += 5;
+			while (q < e && f[q] == ' ')
+				q++;
 			size_t s = q;
-			while (q < e && f[q] != '-' && f[q] != '/')
+			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ')
 				q++;
 			if (q == s || q - s >= sizeof ni->sym)
 				continue;
 			int ok = 1;
 			for (size_t t = j; t < e; t++)
-				if (!(is_alnum_ascii((unsigned char)f[t]) || strchr("/-.", f[t])))
+				if (!(is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t])))
 					ok = 0;
 			if (!ok)
 				continue;
@@ -513,21 +538,27 @@ static char *number_value(doc *d, const number_info *ni)
 	int rc = 0;
 	while (i < ni->b && f[i] != '/') {
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
-		rc |= sh_buf_put(&b, &c, 1);
+		if (c != ' ')
+			rc |= sh_buf_put(&b, &c, 1);
 		i++;
 	}
 	while (!rc && i < ni->b) {
 		/* separator */
 		rc |= sh_buf_put(&b, f + i, 1);
 		i++;
+		while (i < ni->b && f[i] == ' ')
+			i++;
 		size_t s = i;
 		while (i < ni->b && f[i] != '/' && f[i] != '-')
 			i++;
-		const char *canon = known_symbol(d->k, f + s, i - s);
+		size_t se = i;
+		while (se > s && f[se - 1] == ' ')
+			se--;
+		const char *canon = known_symbol(d->k, f + s, se - s);
 		if (canon) {
 			rc |= sh_buf_puts(&b, canon);
 		} else {
-			size_t oa = d->map[s], ob = d->map[i];
+			size_t oa = d->map[s], ob = d->map[se];
 			rc |= sh_buf_put(&b, d->text + oa, ob - oa);
 		}
 	}
@@ -676,7 +707,14 @@ static char *find_issuer(doc *d, size_t number_line)
 			size_t j = i + 2;
 			while (j < e && f[j] == ' ')
 				j++;
-			if (word_at(f, e, i, "cong hoa") || word_at(f, e, i, "doc lap") ||
+			size_t we = i;
+			while (we < e && f[we] != ' ')
+				we++;
+			/* the left column is upper case; the motto's second line
+			 * is not, and its first is cut by name */
+			if (word_at(f, e, i, "cong hoa") || word_at(f, e, i, "xa hoi chu nghia") ||
+			    word_at(f, e, i, "tu do") || word_at(f, e, i, "hanh phuc") ||
+			    (upper_share_range(d, i, we) >= 0 && upper_share_range(d, i, we) < 100) ||
 			    (word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j])))) {
 				e = i;
 				break;
@@ -895,14 +933,16 @@ static char *find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
-	/* "Về việc" is a fixed phrase: give back diacritics OCR dropped */
+	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
 	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
-		if (!strncmp(fr, "ve viec ", 8)) {
+		int vv = !strncmp(fr, "v/v ", 4) || !strncmp(fr, "v/ ", 3) || !strncmp(fr, "vv ", 3) ||
+			 !strncmp(fr, "v/v. ", 5);
+		if (!strncmp(fr, "ve viec ", 8) || vv) {
 			const char *sp = strchr(r, ' ');
-			sp = sp ? strchr(sp + 1, ' ') : NULL;
+			sp = sp && !vv ? strchr(sp + 1, ' ') : sp;
 			if (sp) {
-				char *fixed = sh_asprintf("Về việc%s", sp);
+				char *fixed = sh_asprintf("%s%s", vv ? "V/v" : "Về việc", sp);
 				if (fixed) {
 					sh_free(r);
 					r = fixed;
@@ -920,9 +960,9 @@ static char *find_title(doc *d, const paper_kind *pk)
 
 /* A person's name as printed under a signature: 2-6 words, each a capital
  * letter followed by small ones. */
-static int name_line(const doc *d, size_t l)
+static int name_line(const doc *d, size_t fa, size_t fb)
 {
-	size_t oa = d->map[d->ls[l]], ob = d->map[d->le[l]];
+	size_t oa = d->map[fa], ob = d->map[fb];
 	int words = 0, at_start = 1, ok = 1;
 	while (oa < ob) {
 		utf8proc_int32_t c;
@@ -947,17 +987,94 @@ static int name_line(const doc *d, size_t l)
 	return ok && words >= 2 && words <= 6;
 }
 
-static int signer_prefix(const doc *d, size_t l)
+/* A line of the "Nơi nhận" (recipients) list: "Nơi nhận:", "- Như trên;",
+ * "- Lưu: VT" (OCR may read the dash as '~' or a bullet). */
+static int recipient_item(const doc *d, size_t l)
 {
-	static const char *const pre[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
 	const char *f = d->f + d->ls[l];
 	size_t n = d->le[l] - d->ls[l];
-	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
-		size_t pl = strlen(pre[i]);
-		if (n > pl + 1 && !memcmp(f, pre[i], pl) && (f[pl] == '.' || f[pl] == ' '))
+	if (n == 0)
+		return 0;
+	if (strchr("-~+*", f[0]) || !strncmp(f, "noi nhan", n < 8 ? n : 8) ||
+	    !strncmp(f, "luu", n < 3 ? n : 3))
+		return 1;
+	/* '•' U+2022, '–' U+2013, '—' U+2014 */
+	return n >= 3 && (!memcmp(f, "\xe2\x80\xa2", 3) || !memcmp(f, "\xe2\x80\x93", 3) ||
+			  !memcmp(f, "\xe2\x80\x94", 3));
+}
+
+static int is_signer_prefix(const char *f, size_t n)
+{
+	static const char *const prefixes[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (n >= pl + 1 && !memcmp(f, prefixes[i], pl) && (f[pl] == '.' || f[pl] == ' '))
 			return 1;
 	}
 	return 0;
+}
+
+/* Start (folded offset) of the upper-case tail of line l — the right
+ * column when OCR put "Nơi nhận:" items on the same line — or (size_t)-1.
+ * The tail has a word of three letters or more and no ',', ';', ':'. */
+static size_t upper_tail(const doc *d, size_t l)
+{
+	size_t a = d->ls[l], e = d->le[l], start = (size_t)-1;
+	int long_word = 0;
+	size_t we = e;
+	while (we > a) {
+		size_t ws = we;
+		while (ws > a && d->f[ws - 1] != ' ')
+			ws--;
+		if (upper_share_range(d, ws, we) != 100)
+			break;
+		int letters = 0, bad = 0;
+		for (size_t i = ws; i < we; i++) {
+			letters += is_wordc((unsigned char)d->f[i]) && !isdigit((unsigned char)d->f[i]);
+			bad |= strchr(",;:", d->f[i]) != NULL;
+		}
+		/* "VP." ends the left column's text; "KT." starts a title */
+		if (bad || (d->f[we - 1] == '.' && we != e && !is_signer_prefix(d->f + ws, we - ws)))
+			break;
+		long_word |= letters >= 3;
+		start = ws;
+		we = ws > a ? ws - 1 : a;
+	}
+	if (!long_word)
+		return (size_t)-1;
+	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
+	 * TỊCH"): titles have no words of one or two letters but prefixes */
+	while (start < e) {
+		size_t we2 = start;
+		while (we2 < e && d->f[we2] != ' ')
+			we2++;
+		size_t letters = 0;
+		for (size_t i = start; i < we2; i++)
+			letters += is_wordc((unsigned char)d->f[i]) != 0;
+		if (letters > 2 || we2 >= e || is_signer_prefix(d->f + start, we2 - start))
+			break;
+		start = we2 + 1;
+	}
+	/* a value after a label ("- Lưu: VTVP") is not a title, except the
+	 * right column after "Nơi nhận:" */
+	if (start > a && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8))
+		return (size_t)-1;
+	return start;
+}
+
+/* Start of a signer's name at the end of line l: the whole line, or the
+ * tail after a "Nơi nhận" item ("- Lưu: VT. Nguyễn Văn An"); (size_t)-1. */
+static size_t name_tail(const doc *d, size_t l)
+{
+	if (name_line(d, d->ls[l], d->le[l]))
+		return d->ls[l];
+	if (!recipient_item(d, l))
+		return (size_t)-1;
+	size_t best = (size_t)-1;
+	for (size_t i = d->le[l]; i-- > d->ls[l];)
+		if (d->f[i] == ' ' && name_line(d, i + 1, d->le[l]))
+			best = i + 1;
+	return best;
 }
 
 static void find_signer(doc *d, char **signer, char **title)
@@ -968,35 +1085,38 @@ static void find_signer(doc *d, char **signer, char **title)
 		if (line_empty(d, l))
 			continue;
 		seen++;
-		if (!name_line(d, l))
+		size_t na = name_tail(d, l);
+		if (na == (size_t)-1)
 			continue;
-		/* the title block: upper-case lines right above, a gap of at
-		 * most one short line (signature, "(Đã ký)") allowed */
-		size_t t = l, gap = 0;
-		size_t bend = 0, bstart = 0;
-		while (t-- > 0) {
+		/* the title block: upper-case lines (or right-column tails)
+		 * right above; a gap of at most one line (signature, "(Đã
+		 * ký)") allowed */
+		size_t t = l, gap = 0, n = 0;
+		size_t last = 0, last_a = 0;
+		while (t-- > 0 && n < 3) {
 			if (line_empty(d, t))
 				continue;
-			int up = upper_share(d, t);
-			if (up >= 80) {
-				if (!bend)
-					bend = t + 1;
-				bstart = t;
-				if (bend - bstart >= 3 || signer_prefix(d, t))
+			size_t ta = upper_tail(d, t);
+			if (ta != (size_t)-1) {
+				if (!n) {
+					last = t;
+					last_a = ta;
+				}
+				n++;
+				if (is_signer_prefix(d->f + ta, d->le[t] - ta))
 					break;
 				continue;
 			}
-			if (bend || ++gap > 1)
+			/* "Nơi nhận" items beside the block are not gaps */
+			if (recipient_item(d, t))
+				continue;
+			if (n || ++gap > 1)
 				break;
 		}
-		if (!bend)
+		if (!n)
 			return;
-		/* skip empty lines inside the block */
-		size_t last = bend - 1;
-		while (last > bstart && line_empty(d, last))
-			last--;
-		*title = orig_range(d, d->ls[last], d->le[last], NULL);
-		*signer = orig_range(d, d->ls[l], d->le[l], NULL);
+		*title = orig_range(d, last_a, d->le[last], NULL);
+		*signer = orig_range(d, na, d->le[l], NULL);
 		return;
 	}
 }
@@ -1067,6 +1187,16 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 				size_t a = i + ln;
 				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
 					a++;
+				/* bilingual cards: "Họ và tên / Full name: ..." */
+				if (a < d->le[l] && d->f[a] == '/') {
+					size_t c = a;
+					while (c < d->le[l] && c < a + 40 && d->f[c] != ':')
+						c++;
+					if (c < d->le[l] && d->f[c] == ':')
+						a = c;
+					while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
+						a++;
+				}
 				/* "Họ, chữ đệm, tên người cha:" is another label */
 				size_t colon = a;
 				while (colon < d->le[l] && d->f[colon] != ':')

@@ -127,7 +127,8 @@ def agency(g, kind, doc_type, sym, heading, titles, body, signer_block, two_leve
         number = number.replace("/", "/%d/" % y, 1)
     title = r.choice(titles).replace("{year}", str(y)).replace("{where}", where)
     lines = g.header(left)
-    lines.append(g.numline(number, prov if r.random() < 0.5 else where, y, m, d))
+    printed = number.replace("/", " /", 1) if r.random() < 0.2 else number  # typed into a blank
+    lines.append(g.numline(printed, prov if r.random() < 0.5 else where, y, m, d))
     if cv:
         lines.append("V/v " + title)
         shown_title = "V/v " + title
@@ -137,8 +138,22 @@ def agency(g, kind, doc_type, sym, heading, titles, body, signer_block, two_leve
     lines.append("")
     lines += [b.replace("{where}", where) for b in body]
     signer = g.name()
+    if r.random() < 0.3:  # four-word names
+        signer = signer.replace(" ", " %s " % r.choice(["Bích", "Thanh", "Minh", "Hồng"]), 1)
     block, signer_title = signer_block
-    lines += [""] + [" " * 36 + b for b in block] + ["", "", " " * 36 + signer]
+    if r.random() < 0.5:
+        # "Nơi nhận" in the left column beside the signature block
+        left = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP."]
+        rows = max(len(left), len(block))
+        sig = []
+        for i in range(rows):
+            a = left[i] if i < len(left) else ""
+            b = block[i] if i < len(block) else ""
+            sig.append(a + " " * (36 - len(a)) + b)
+        lines += [""] + sig + ([" " * 36 + "(Đã ký)"] if r.random() < 0.5 else [""]) + \
+            ["", " " * 36 + signer]
+    else:
+        lines += [""] + [" " * 36 + b for b in block] + ["", "", " " * 36 + signer]
     fields = {"number": number, "doc_type": doc_type, "issuer": issuer,
               "date": "%04d-%02d-%02d" % (y, m, d), "title": shown_title,
               "signer": signer, "signer_title": signer_title}
@@ -301,7 +316,17 @@ def p_cccd(g):
     never = by < 1965 and r.random() < 0.7
     vy = by + r.choice([25, 40, 60])
     valid = "Không thời hạn" if never else "%02d/%02d/%d" % (bd, bm, vy)
-    if new:
+    if r.random() < 0.35:
+        # bilingual card
+        lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 14 + "CĂN CƯỚC CÔNG DÂN",
+                 " " * 14 + "Citizen Identity Card",
+                 "Số / No.: %s" % pid,
+                 "Họ và tên / Full name: %s" % name,
+                 "Ngày sinh / Date of birth: %02d/%02d/%d" % (bd, bm, by),
+                 "Giới tính / Sex: %s     Quốc tịch / Nationality: Việt Nam" % sex,
+                 "Quê quán / Place of origin: %s, %s" % (r.choice(dists), prov),
+                 "Có giá trị đến / Date of expiry: %s" % valid]
+    elif new:
         lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 24 + "CĂN CƯỚC",
                  "Số định danh cá nhân: %s" % pid,
                  "Họ, chữ đệm và tên khai sinh: %s" % name,
@@ -377,7 +402,8 @@ MAKERS = [("tb", p_tb), ("bc", p_bc), ("cv", p_cv), ("ttr", p_ttr), ("don", p_do
           ("gks", p_gks), ("dn", p_dn)]
 # (name, font, ptsize, dpi, degrade): plain to hard
 SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans", 11, 200, False),
-         ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True)]
+         ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True),
+         ("sans150", "DejaVu Sans", 10, 150, True)]
 
 
 def render(txt, base, font, pt, dpi, degrade):
