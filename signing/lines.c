@@ -130,7 +130,7 @@ static int unescape(char *out, size_t *out_len, const char *s, size_t n, const c
 
 int sign_unescape(char **out, const char *s, size_t n, const char *what)
 {
-	size_t len;
+	size_t len = 0;
 	*out = NULL;
 	if (n > SH_SIGN_VALUE_MAX * 4)
 		return sh_error_set(SH_ELIMIT, "%s: value longer than %d bytes", what, SH_SIGN_VALUE_MAX);

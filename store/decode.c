@@ -36,6 +36,8 @@ void sh_paper_rec_free(sh_paper_rec **pr)
 		sh_free(r->pages[i].mime);
 		sh_free(r->pages[i].text);
 		sh_free(r->pages[i].note);
+		sh_free(r->pages[i].make);
+		sh_free(r->pages[i].model);
 	}
 	sh_free(r->pages);
 	sh_free(r);
@@ -156,6 +158,8 @@ static int decode_page(sh_page_rec *pg, const uint8_t *data, size_t len)
 		case G_MIME: rc = set_str(&pg->mime, v, n); break;
 		case G_TEXT: rc = set_str(&pg->text, v, n); break;
 		case G_NOTE: rc = set_str(&pg->note, v, n); break;
+		case G_MAKE: rc = set_str(&pg->make, v, n); break;
+		case G_MODEL: rc = set_str(&pg->model, v, n); break;
 		case G_IMAGE_LEN:
 			rc = rec_get_u64(v, n, &u);
 			pg->image_len = (size_t)u;

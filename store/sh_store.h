@@ -61,6 +61,8 @@ typedef struct sh_page_in {
 	float confidence;      /* mean word confidence 0..100 */
 	unsigned flags;        /* SH_PAGE_* from sh_ocr.h */
 	const char *note;      /* why flagged, or NULL */
+	const char *make;      /* scanner vendor and model, or NULL */
+	const char *model;
 } sh_page_in;
 
 /* One component paper. */
@@ -83,6 +85,9 @@ typedef struct sh_dossier_in {
 	const char *procedure;  /* procedure code, e.g. "1.001193" */
 	int64_t received;       /* receipt time (unix s); 0: now */
 	const char *operator_id;/* who received it, or NULL */
+	const char *idem_key;   /* idempotency key (e.g. "batch:<id>", "file:<sha256>"),
+				 * or NULL: a put whose key was already stored stores
+				 * nothing and returns that dossier's codes */
 	size_t npapers;
 	const sh_paper_in *papers;
 } sh_dossier_in;
@@ -92,6 +97,7 @@ typedef struct sh_dossier_codes {
 	char dossier[SH_CODE_MAX];
 	size_t npapers;
 	char (*papers)[SH_CODE_MAX]; /* npapers entries, same order as the input */
+	int existing;                /* 1: idem_key was already stored; nothing new */
 } sh_dossier_codes;
 void sh_dossier_codes_free(sh_dossier_codes **codes);
 
@@ -115,6 +121,7 @@ typedef struct sh_page_rec {
 	float confidence;
 	unsigned flags;
 	char *note;            /* may be NULL */
+	char *make, *model;    /* scanner, may be NULL */
 } sh_page_rec;
 
 typedef struct sh_paper_rec {

@@ -18,7 +18,7 @@
 
 struct sh_store {
 	MDB_env *env;
-	MDB_dbi meta, seq, dossier, paper, blob, word, owner;
+	MDB_dbi meta, seq, dossier, paper, blob, word, owner, ikey;
 	char *dir;
 	char *agency;
 	size_t map_limit;
@@ -92,6 +92,7 @@ static int open_dbis(sh_store *s, MDB_txn *txn, unsigned flags)
 		{"dossier", &s->dossier, 0}, {"paper", &s->paper, 0},
 		{"blob", &s->blob, 0},       {"word", &s->word, MDB_DUPSORT},
 		{"owner", &s->owner, MDB_DUPSORT},
+		{"ikey", &s->ikey, 0},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		int rc = mdb_dbi_open(txn, t[i].name, t[i].f | flags, t[i].dbi);
@@ -189,6 +190,12 @@ static char *get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k)
 	return sh_strndup(val.mv_data, val.mv_size);
 }
 
+static int has_meta(MDB_txn *txn, MDB_dbi dbi, const char *k)
+{
+	MDB_val key = {strlen(k), (void *)k}, val;
+	return mdb_get(txn, dbi, &key, &val) == 0;
+}
+
 void sh_store_close(sh_store **ps)
 {
 	sh_store *s = ps ? *ps : NULL;
@@ -229,6 +236,15 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 		goto fail;
 	}
 	rc = open_dbis(s, txn, 0);
+	if (rc == SH_ENOTFOUND && has_meta(txn, s->meta, "schema")) {
+		/* a table added since this warehouse was made: create it */
+		mdb_txn_abort(txn);
+		if ((lrc = mdb_txn_begin(s->env, NULL, 0, &txn))) {
+			rc = lmdb_err(lrc, dir);
+			goto fail;
+		}
+		rc = open_dbis(s, txn, MDB_CREATE);
+	}
 	if (!rc) {
 		char *ver = get_meta(txn, s->meta, "schema");
 		s->agency = get_meta(txn, s->meta, "agency");
@@ -359,6 +375,27 @@ void sh_dossier_codes_free(sh_dossier_codes **pc)
 	*pc = NULL;
 }
 
+/* The codes of a dossier stored earlier under the same idempotency key. */
+static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_codes *codes)
+{
+	MDB_val v;
+	int lrc = mdb_get(txn, s->dossier, &code, &v);
+	if (lrc)
+		return lmdb_err(lrc, "dossier of an idempotency key");
+	sh_dossier_rec *d = NULL;
+	int rc = store_decode_dossier(v.mv_data, v.mv_size, &d);
+	if (rc)
+		return rc;
+	snprintf(codes->dossier, sizeof codes->dossier, "%s", d->code);
+	size_t n = d->npapers < codes->npapers ? d->npapers : codes->npapers;
+	for (size_t i = 0; i < n; i++)
+		snprintf(codes->papers[i], SH_CODE_MAX, "%s", d->papers[i]);
+	codes->npapers = n;
+	codes->existing = 1;
+	sh_dossier_rec_free(&d);
+	return SH_OK;
+}
+
 /* One attempt at the write transaction. Returns SH_OK, an sh_error, or
  * a positive LMDB code when the map is full (caller grows and retries). */
 static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
@@ -366,9 +403,22 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 {
 	MDB_txn *txn = NULL;
 	int rc = txn_begin(s, 0, &txn), lrc = 0;
-	rec_w w = {0};
+	rec_w w = {0}, dw = {0};
 	if (rc)
 		return rc;
+
+	if (in->idem_key) {
+		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key}, iv;
+		lrc = mdb_get(txn, s->ikey, &ik, &iv);
+		if (lrc == 0) {
+			rc = existing_codes(txn, s, iv, codes);
+			mdb_txn_abort(txn);
+			return rc;
+		}
+		if (lrc != MDB_NOTFOUND)
+			goto lmdb_fail;
+		lrc = 0;
+	}
 
 	int64_t t = in->received ? in->received : sh_now();
 	time_t tt = (time_t)t;
@@ -414,7 +464,6 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)))
 		goto lmdb_fail;
 
-	rec_w dw;
 	rec_begin(&dw, REC_DOSSIER);
 	rec_str(&dw, D_CODE, codes->dossier);
 	rec_str(&dw, D_AGENCY, s->agency);
@@ -456,6 +505,8 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 			rec_f32(&gw, G_CONF, pg->confidence);
 			rec_u64(&gw, G_FLAGS, pg->flags);
 			rec_str(&gw, G_NOTE, pg->note);
+			rec_str(&gw, G_MAKE, pg->make && *pg->make ? pg->make : NULL);
+			rec_str(&gw, G_MODEL, pg->model && *pg->model ? pg->model : NULL);
 			if (gw.err) {
 				rc = gw.err;
 				sh_buf_free(&gw.b);
@@ -505,6 +556,11 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	sh_buf_free(&dw.b);
 	if (lrc)
 		goto lmdb_fail;
+	if (in->idem_key) {
+		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key};
+		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
+			goto lmdb_fail;
+	}
 	lrc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (lrc)

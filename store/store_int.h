@@ -14,7 +14,7 @@ enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M' };
 enum { D_CODE = 1, D_AGENCY, D_OWNER, D_PROCEDURE, D_RECEIVED, D_OPERATOR, D_PAPER };
 enum { P_CODE = 1, P_DOSSIER, P_OWNER, P_FILE, P_KIND, P_FACTS, P_FLAGS, P_CREATED, P_PAGE };
 enum { G_IMAGE = 1, G_MIME, G_IMAGE_LEN, G_TEXT, G_HOCR, G_WIDTH, G_HEIGHT, G_DPI, G_ROTATION,
-       G_CONF, G_FLAGS, G_NOTE };
+       G_CONF, G_FLAGS, G_NOTE, G_MAKE, G_MODEL };
 
 typedef struct rec_w {
 	sh_buf b;

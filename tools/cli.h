@@ -47,5 +47,10 @@ int cmd_find(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_export_tiff(int argc, char **argv);
 
 #endif

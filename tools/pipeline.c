@@ -133,8 +133,11 @@ static int load_page(void *arg, size_t i, PIX **out)
 		rc = sh_scan_batch_find(p->batch, p->batch_id, &pos);
 		if (!rc)
 			rc = sh_scan_batch_page(p->batch, pos, &info);
-		if (!rc)
+		if (!rc) {
+			snprintf(p->make, sizeof p->make, "%s", info.make ? info.make : "");
+			snprintf(p->model, sizeof p->model, "%s", info.model ? info.model : "");
 			rc = sh_scan_batch_page_pix(p->batch, p->batch_id, out);
+		}
 		if (!rc && info.rotation == 0) {
 			/* the captured file as it is (its hash is in the manifest) */
 			char *path = NULL;
@@ -252,6 +255,8 @@ int pl_papers(pl_run *r, const char *owner)
 			pi->confidence = pg->ocr.confidence;
 			pi->flags = pg->ocr.flags;
 			pi->note = pg->ocr.reason[0] ? pg->ocr.reason : NULL;
+			pi->make = pg->make[0] ? pg->make : NULL;
+			pi->model = pg->model[0] ? pg->model : NULL;
 			if (pg->ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
 				p->flags |= SH_PAPER_REVIEW;
 		}

@@ -19,6 +19,7 @@ typedef struct pl_page {
 	uint8_t *bytes;           /* archival bytes (owned) */
 	size_t len;
 	const char *mime;
+	char make[64], model[64]; /* scanner, "" unknown */
 	sh_ocr_page ocr;
 } pl_page;
 

@@ -95,6 +95,11 @@ static const struct {
 	{"find", cmd_find, "find papers by words (diacritics optional)"},
 	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
 	{"extract", cmd_extract, "say what papers image files are and what they state (JSON)"},
+	{"devices", cmd_devices, "list the scanners SANE can see"},
+	{"scan", cmd_scan, "capture a batch from a scanner (ADF, duplex) into a dossier"},
+	{"batch", cmd_batch, "review staged batches: delete, rotate, move, split, commit"},
+	{"watch", cmd_watch, "scan-to-folder: ingest files dropped into a folder"},
+	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
 	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
 };
 
@@ -105,7 +110,7 @@ static void usage(FILE *f)
 		   "clean-up and Vietnamese OCR, codes, signatures and the LMDB warehouse.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n`sohoa <command> --help` describes each command.\n"
 		   "The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
 		   "else ~/.local/share/sohoa.\n");

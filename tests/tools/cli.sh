@@ -206,6 +206,65 @@ concurrent)
   expect 0 "$SOHOA" check
   ;;
 
+scan)
+  # real SANE backends: test (ADF, faults) and pnm (a corpus crop)
+  export SANE_CONFIG_DIR="$DATA/scanner/sane.d"
+  init
+  expect 0 "$SOHOA" devices; has "$T/out" "test:0"; has "$T/out" "pnm:0"
+  SMALL="--option br-x=20 --option br-y=15"
+  expect 7 "$SOHOA" scan --device test:0 --source adf $SMALL --option read-return-value=SANE_STATUS_JAMMED \
+    --owner 001184362297 --procedure 1.001193
+  has "$T/err" "paper jam"; has "$T/err" "sohoa scan --resume"
+  B=$(sed -n 's/.*run `sohoa scan --resume \([^`]*\)`.*/\1/p' "$T/err" | head -1)
+  [ -n "$B" ] || fail "no batch named in the jam message"
+  expect 0 "$SOHOA" batch list; has "$T/out" "$B	interrupted"
+  expect 3 "$SOHOA" batch commit "$B"; has "$T/err" "resume"
+  [ "$(blobs)" = 0 ] || fail "an interrupted batch stored pages"
+  expect 0 "$SOHOA" scan --resume "$B" --review $SMALL
+  has "$T/out" "pages     10"; has "$T/out" "blank"
+  expect 0 "$SOHOA" batch split "$B" 4 8; has "$T/out" "paper 3: page ids 8 9 10"
+  expect 0 "$SOHOA" batch delete "$B" 10; has "$T/out" "pages     9"
+  expect 0 "$SOHOA" batch rotate "$B" 2 90; has "$T/out" "turned"
+  expect 0 "$SOHOA" batch move "$B" 3 1
+  expect 0 "$SOHOA" batch commit --json "$B"
+  json "assert [c['pages'] for c in d['components']] == [3, 4, 2], d"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  expect 3 "$SOHOA" batch commit "$B"; has "$T/err" "already dossier $D"
+  expect 0 "$SOHOA" show --json "$D"; json "assert sum(p['pages'].__len__() for p in d['papers']) == 9"
+  # flatbed through the pnm backend, straight to a dossier
+  expect 0 "$SOHOA" scan --device pnm:0 --option "filename=$DATA/scanner/clean300-crop.pgm" \
+    --owner 001184362297 --procedure 1.001193 --json
+  P1=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  expect 0 "$SOHOA" export-tiff "$P1" "$T/master.tif"
+  tiffinfo "$T/master.tif" > "$T/ti" 2>&1 || fail "tiffinfo failed on the master"
+  ! grep -qi "warning\|error" "$T/ti" || fail "tiffinfo complains: $(cat "$T/ti")"
+  has "$T/ti" "$P1"; has "$T/ti" "Resolution: 300"; has "$T/ti" "Make: Noname"
+  expect 2 "$SOHOA" scan --owner 001184362297 --procedure 1.1; one_line_err "no device"
+  expect 3 "$SOHOA" scan --device test:0 --mode sepia --owner 001184362297 --procedure 1.1; one_line_err "bad mode"
+  expect 0 "$SOHOA" check
+  ;;
+
+watch)
+  init
+  mkdir -p "$T/in"
+  cp "$P/dev03-giay-khai-sinh-office200.jpg" "$T/in/033317490435_1.001193_gks.jpg"
+  cp "$P/dev05-dang-ky-doanh-nghiep-fax200.tif" "$T/in/dkdn.tif"
+  printf '{"owner": "0820624125", "procedure": "1.001612"}' > "$T/in/dkdn.json"
+  cp "$G/kh2024-f0-p01-clean300.png" "$T/in/no-mapping.png"
+  echo junk > "$T/in/001184362297_1.1_junk.png"
+  expect 0 "$SOHOA" watch "$T/in" --once --settle 100
+  has "$T/out" "033317490435_1.001193_gks.jpg: dossier"
+  has "$T/out" "dkdn.tif: dossier"
+  [ -e "$T/in/done/033317490435_1.001193_gks.jpg" ] || fail "ingested file not moved to done/"
+  [ -e "$T/in/failed/001184362297_1.1_junk.png" ] || fail "bad file not moved to failed/"
+  ls "$T/in/failed/" | grep -q "junk.png.reason" || fail "no reason for the failed file"
+  # a restart: nothing new, nothing twice
+  expect 0 "$SOHOA" watch "$T/in" --once --settle 100
+  hasnt "$T/out" "dossier"
+  expect 0 "$SOHOA" find --json khai sinh; json "assert len(d) == 1, d"
+  expect 0 "$SOHOA" check
+  ;;
+
 *)
   echo "unknown case $CASE" >&2; exit 2 ;;
 esac
