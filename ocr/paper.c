@@ -468,7 +468,8 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 					s = 1000, e = 1.0;
 				else if (!strncmp(nh, th, tn) && nh[tn] == ' ')
 					s = 700, e = 0.85;
-				else if (tn >= 6 && edit_distance(nh, th) <= tn / 8)
+				else if (tn >= 6 && strlen(nh) <= tn + tn / 8 && strlen(nh) + tn / 8 >= tn &&
+					 edit_distance(nh, th) <= tn / 8)
 					s = 900, e = 0.9;
 				if (!s)
 					continue;
@@ -530,8 +531,9 @@ static const char *known_symbol(const sh_kinds *k, const char *fold, size_t n)
 
 /* The number as printed, with digit slips read and known symbol segments
  * restored to their printed form (OCR drops the bar of Đ). */
-static char *number_value(doc *d, const number_info *ni)
+static char *number_value(doc *d, const number_info *ni, const paper_kind *pk)
 {
+	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
 	sh_buf b = SH_BUF_INIT;
 	const char *f = d->f;
 	size_t i = ni->a;
@@ -555,6 +557,20 @@ static char *number_value(doc *d, const number_info *ni)
 		while (se > s && f[se - 1] == ' ')
 			se--;
 		const char *canon = known_symbol(d->k, f + s, se - s);
+		/* the type slot of a paper whose heading was read: one OCR slip
+		 * from the kind's own symbol is that symbol ("TIr" -> "TTr") */
+		if (!canon && slot && d->heading < d->nl && se - s >= 2 && se - s < 16 &&
+		    !(isdigit((unsigned char)f[s]) && se - s == 4)) {
+			char seg[16];
+			memcpy(seg, f + s, se - s);
+			seg[se - s] = 0;
+			for (size_t t = 0; t < pk->symbols.n && !canon; t++)
+				if (strlen(pk->symbols.fold[t]) >= 2 &&
+				    edit_distance(seg, pk->symbols.fold[t]) <= 1)
+					canon = pk->symbols.orig[t];
+		}
+		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
+			slot = 0;
 		if (canon) {
 			rc |= sh_buf_puts(&b, canon);
 		} else {
@@ -1077,6 +1093,32 @@ static size_t name_tail(const doc *d, size_t l)
 	return best;
 }
 
+/* A signer's title as printed, or — when it is printed in capitals and
+ * folds to a catalogue position — that position's spelling (OCR misreads
+ * "PHÓ" as "PHỎ"); a "Q. " prefix is kept. */
+static char *position_value(doc *d, size_t a, size_t e)
+{
+	size_t p = a;
+	if (e - a > 3 && !memcmp(d->f + a, "q.", 2)) {
+		p = a + 2;
+		while (p < e && d->f[p] == ' ')
+			p++;
+	}
+	if (upper_share_range(d, a, e) == 100) {
+		for (size_t i = 0; i < d->k->positions.n; i++) {
+			const char *pf = d->k->positions.fold[i];
+			if (strlen(pf) == e - p && !memcmp(pf, d->f + p, e - p)) {
+				char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i])
+						: sh_strdup(d->k->positions.orig[i]);
+				if (!r)
+					d->oom = 1;
+				return r;
+			}
+		}
+	}
+	return orig_range(d, a, e, NULL);
+}
+
 static void find_signer(doc *d, char **signer, char **title)
 {
 	*signer = *title = NULL;
@@ -1091,9 +1133,9 @@ static void find_signer(doc *d, char **signer, char **title)
 		/* the title block: upper-case lines (or right-column tails)
 		 * right above; a gap of at most one line (signature, "(Đã
 		 * ký)") allowed */
-		size_t t = l, gap = 0, n = 0;
+		size_t t = l, gap = 0, n = 0, walked = 0;
 		size_t last = 0, last_a = 0;
-		while (t-- > 0 && n < 3) {
+		while (t-- > 0 && n < 3 && walked++ < 12) {
 			if (line_empty(d, t))
 				continue;
 			size_t ta = upper_tail(d, t);
@@ -1115,7 +1157,7 @@ static void find_signer(doc *d, char **signer, char **title)
 		}
 		if (!n)
 			return;
-		*title = orig_range(d, last_a, d->le[last], NULL);
+		*title = position_value(d, last_a, d->le[last]);
 		*signer = orig_range(d, na, d->le[l], NULL);
 		return;
 	}
@@ -1131,7 +1173,8 @@ typedef int (*value_fn)(doc *d, size_t a, size_t e, void *out);
 static long value_line(const doc *d, size_t l)
 {
 	size_t s = l, e = l;
-	for (;;) {
+	/* columns are short: looking further costs time on hostile text */
+	for (int guard = 0; guard < 16; guard++) {
 		size_t p = s;
 		while (p > 0 && line_empty(d, p - 1))
 			p--;
@@ -1142,7 +1185,7 @@ static long value_line(const doc *d, size_t l)
 	size_t pos = 0;
 	for (size_t x = s; x < l; x++)
 		pos += !line_empty(d, x);
-	for (;;) {
+	for (int guard = 0; guard < 16; guard++) {
 		size_t n = e + 1;
 		while (n < d->nl && line_empty(d, n))
 			n++;
@@ -1452,7 +1495,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 {
 	unsigned want = pk->facts;
 	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
-		char *v = number_value(d, ni);
+		char *v = number_value(d, ni, pk);
 		set_fact(d, pf, SH_FACT_NUMBER, v);
 		sh_free(v);
 	}

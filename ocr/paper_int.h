@@ -29,6 +29,7 @@ struct sh_kinds {
 	paper_strs bodies;  /* orig: printed form (upper case); fold as usual */
 	char **body_short;  /* what each body is written as in the issuer fact */
 	paper_strs places;
+	paper_strs positions; /* signer titles as printed: "PHÓ CHỦ TỊCH" */
 };
 
 /* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks

@@ -191,6 +191,7 @@ void sh_kinds_free(sh_kinds **kinds)
 	sh_free(k->body_short);
 	strs_clear(&k->bodies);
 	strs_clear(&k->places);
+	strs_clear(&k->positions);
 	sh_free(k);
 	*kinds = NULL;
 }
@@ -427,9 +428,10 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
-		    strcmp(key, "bodies") && strcmp(key, "places"))
+		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
-						       "format, version, bodies, places, kinds)", name, key);
+						       "format, version, bodies, places, positions, kinds)",
+					    name, key);
 	}
 	v = json_object_get(root, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "sohoa-kinds"))
@@ -444,6 +446,9 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	int rc;
 	v = json_object_get(root, "places");
 	if (v && (rc = load_list(&c, "places", v, &k->places)))
+		return rc;
+	v = json_object_get(root, "positions");
+	if (v && (rc = load_list(&c, "positions", v, &k->positions)))
 		return rc;
 	v = json_object_get(root, "bodies");
 	if (v) {

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Paper kinds and facts benchmark: accuracy per field (docs/PAPERS.md).
+#
+#   bench/papers/run.sh BUILD_DIR            committed texts: corpus papers and
+#                                            tests/data/papers/extra (OCR saved)
+#   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
+#                                            also: OCR the corpus paper images
+#                                            again and make N papers per kind
+#                                            (seed SEED) never seen in tests
+#
+# OCR is the tesseract CLI (vie, one thread); the integrator may switch it to
+# `sohoa extract --json`. Needs text2image (tesseract-ocr) for --fresh.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:?usage: run.sh BUILD_DIR [--fresh [SEED [N]]]}
+bench="$build/bench/papers/paper_bench"
+[ -x "$bench" ] || { echo "run.sh: $bench not built: cmake --build $build --target paper_bench" >&2; exit 1; }
+data="$root/tests/data/papers"
+
+echo "== corpus papers (15) and committed extra papers"
+"$bench" -k "$root/ocr/kinds.json" "$data"/*.json "$data"/extra/*.json
+
+[ "${2:-}" = "--fresh" ] || exit 0
+seed=${3:-31}
+n=${4:-5}
+corpus=${SOHOA_CORPUS:-/work/shared/corpus}/papers
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/corpus" "$tmp/fresh"
+for img in "$corpus"/*.png "$corpus"/*.jpg "$corpus"/*.tif; do
+	[ -e "$img" ] || continue
+	b=$(basename "$img"); b=${b%.*}
+	cp "$corpus/$b.json" "$tmp/corpus/"
+	OMP_THREAD_LIMIT=1 tesseract "$img" "$tmp/corpus/$b.ocr" -l vie >/dev/null 2>&1
+done
+echo "== corpus papers, OCR now"
+"$bench" -k "$root/ocr/kinds.json" "$tmp/corpus"/*.json
+python3 "$here/make_extra.py" --seed "$seed" --count-per-kind "$n" --out "$tmp/fresh" \
+	--img "$tmp/img" 2>/dev/null
+echo "== fresh papers: seed $seed, $n per kind"
+"$bench" -k "$root/ocr/kinds.json" "$tmp/fresh"/*.json
