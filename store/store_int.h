@@ -2,7 +2,33 @@
 #ifndef SH_STORE_INT_H
 #define SH_STORE_INT_H
 
+#include <lmdb.h>
+
 #include "sh_store.h"
+
+#define MAP_INITIAL ((size_t)1 << 30)          /* 1 GiB of address space */
+#define MAP_LIMIT ((size_t)1 << 40)            /* grow up to 1 TiB */
+#define WORD_MAX 64                            /* bytes of a folded word kept in the index */
+
+struct sh_store {
+	MDB_env *env;
+	MDB_dbi meta, seq, dossier, paper, blob, word, owner, ikey;
+	char *dir;
+	char *agency;
+	size_t map_limit;
+	int rdonly;
+};
+
+/* Translate an LMDB or errno code into an sh_error with a message. */
+int store_lmdb_err(int rc, const char *what);
+/* Begin a transaction (flags 0 or MDB_RDONLY), following a map grown by
+ * another process. SH_EPERM for a write on a read-only handle. */
+int store_txn_begin(sh_store *s, unsigned flags, MDB_txn **txn);
+/* After MDB_MAP_FULL, with no transaction open in this process: double the
+ * map up to its limit (SH_EFULL beyond). */
+int store_grow_map(sh_store *s);
+/* A meta value as a new string (sh_free), or NULL. */
+char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);
 
 /* A record: 'S','H', type byte, version byte, then fields:
  * varint tag, varint length, length bytes. Unknown tags are skipped, so

@@ -1,0 +1,197 @@
+/* sh_store_check: every index against the records, every blob against its hash. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- check -------------------------------------------------------------- */
+
+struct checker {
+	void (*report)(void *, const char *);
+	void *arg;
+	size_t problems;
+};
+
+static void problem(struct checker *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void problem(struct checker *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	c->problems++;
+	if (c->report)
+		c->report(c->arg, buf);
+}
+
+static int has_pair(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t klen, const char *val)
+{
+	MDB_cursor *c;
+	if (mdb_cursor_open(txn, dbi, &c))
+		return 0;
+	MDB_val k = {klen, (void *)key}, v = {strlen(val), (void *)val};
+	int ok = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH) == 0;
+	mdb_cursor_close(c);
+	return ok;
+}
+
+struct idx_check {
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	const char *code;
+	struct checker *c;
+	int missing;
+};
+
+static int idx_word(void *arg, const char *w, size_t n)
+{
+	struct idx_check *x = arg;
+	if (n > WORD_MAX)
+		n = WORD_MAX;
+	if (!x->missing && !has_pair(x->txn, x->dbi, w, n, x->code)) {
+		x->missing = 1;
+		problem(x->c, "paper %s: word '%.*s' missing from the search index", x->code, (int)n,
+			w);
+	}
+	return 0;
+}
+
+int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
+		   size_t *out_problems)
+{
+	struct checker c = {report, arg, 0};
+	MDB_txn *txn;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
+	if (rc)
+		return rc;
+
+	/* dossiers: decode, and every listed paper exists and points back */
+	if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
+		goto lfail;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		sh_dossier_rec *d = NULL;
+		if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
+			problem(&c, "dossier %.*s: record cannot be decoded: %s", (int)k.mv_size,
+				(char *)k.mv_data, sh_error_message());
+			continue;
+		}
+		if (strlen(d->code) != k.mv_size || memcmp(d->code, k.mv_data, k.mv_size))
+			problem(&c, "dossier %.*s: record names itself %s", (int)k.mv_size,
+				(char *)k.mv_data, d->code);
+		for (size_t i = 0; i < d->npapers; i++) {
+			MDB_val pk = {strlen(d->papers[i]), d->papers[i]}, pv;
+			if (mdb_get(txn, s->paper, &pk, &pv))
+				problem(&c, "dossier %s: paper %s is missing", d->code, d->papers[i]);
+		}
+		sh_dossier_rec_free(&d);
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+
+	/* papers: decode, dossier exists, blobs exist, indexed by owner and words */
+	if ((lrc = mdb_cursor_open(txn, s->paper, &cur)))
+		goto lfail;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		sh_paper_rec *p = NULL;
+		if (store_decode_paper(v.mv_data, v.mv_size, &p)) {
+			problem(&c, "paper %.*s: record cannot be decoded: %s", (int)k.mv_size,
+				(char *)k.mv_data, sh_error_message());
+			continue;
+		}
+		MDB_val dk = {strlen(p->dossier), p->dossier}, dv;
+		if (mdb_get(txn, s->dossier, &dk, &dv))
+			problem(&c, "paper %s: its dossier %s is missing", p->code, p->dossier);
+		if (!has_pair(txn, s->owner, p->owner, strlen(p->owner), p->code))
+			problem(&c, "paper %s: not in the owner index under %s", p->code, p->owner);
+		for (size_t i = 0; i < p->npages; i++) {
+			MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
+			char hex[65];
+			sh_hex(hex, p->pages[i].image_sha, SH_SHA256_LEN);
+			if (mdb_get(txn, s->blob, &bk, &bv))
+				problem(&c, "paper %s page %zu: image %s is missing", p->code, i + 1,
+					hex);
+			else if (bv.mv_size != p->pages[i].image_len)
+				problem(&c, "paper %s page %zu: image %s has %zu bytes, record says %zu",
+					p->code, i + 1, hex, bv.mv_size, p->pages[i].image_len);
+			if (p->pages[i].has_hocr) {
+				MDB_val hk = {SH_SHA256_LEN, p->pages[i].hocr_sha};
+				if (mdb_get(txn, s->blob, &hk, &bv))
+					problem(&c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
+			}
+			char *folded = NULL;
+			if (!sh_text_fold(&folded, p->pages[i].text, strlen(p->pages[i].text))) {
+				struct idx_check x = {txn, s->word, p->code, &c, 0};
+				sh_text_words(folded, strlen(folded), idx_word, &x);
+				sh_free(folded);
+			}
+		}
+		sh_paper_rec_free(&p);
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+
+	/* index entries point at existing papers */
+	MDB_dbi idx[2] = {s->word, s->owner};
+	const char *idxname[2] = {"search", "owner"};
+	for (int t = 0; t < 2; t++) {
+		if ((lrc = mdb_cursor_open(txn, idx[t], &cur)))
+			goto lfail;
+		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+			MDB_val pv;
+			if (mdb_get(txn, s->paper, &v, &pv))
+				problem(&c, "%s index: '%.*s' points at missing paper %.*s", idxname[t],
+					(int)k.mv_size, (char *)k.mv_data, (int)v.mv_size,
+					(char *)v.mv_data);
+		}
+		mdb_cursor_close(cur);
+		cur = NULL;
+	}
+
+	/* blobs match their hashes */
+	if ((lrc = mdb_cursor_open(txn, s->blob, &cur)))
+		goto lfail;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		uint8_t h[SH_SHA256_LEN];
+		char hex[65];
+		if (k.mv_size != SH_SHA256_LEN) {
+			problem(&c, "blob with a %zu-byte key (expected 32)", k.mv_size);
+			continue;
+		}
+		sh_sha256(h, v.mv_data, v.mv_size);
+		if (memcmp(h, k.mv_data, SH_SHA256_LEN)) {
+			sh_hex(hex, k.mv_data, SH_SHA256_LEN);
+			problem(&c, "blob %s: content does not match its SHA-256 (damaged)", hex);
+		}
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+	mdb_txn_abort(txn);
+	if (out_problems)
+		*out_problems = c.problems;
+	if (c.problems)
+		return sh_error_set(SH_ECORRUPT, "%zu problem%s found in the warehouse", c.problems,
+				    c.problems == 1 ? "" : "s");
+	return SH_OK;
+lfail:
+	if (lrc == MDB_NOTFOUND) {
+		if (cur)
+			mdb_cursor_close(cur);
+		mdb_txn_abort(txn);
+		return SH_ERROR;
+	}
+	rc = store_lmdb_err(lrc, "checking the warehouse");
+	if (cur)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return rc;
+}
+

@@ -1,0 +1,374 @@
+/* Writing dossiers: codes, blobs, records and indexes in one transaction. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct page_prep {
+	uint8_t sha[SH_SHA256_LEN];
+	uint8_t hocr_sha[SH_SHA256_LEN];
+	char *text; /* NFC */
+} page_prep;
+
+static int check_code_part(const char *what, const char *v, size_t max, const char *allowed_punct)
+{
+	if (!v || !*v)
+		return sh_error_set(SH_EINVAL, "%s is empty", what);
+	size_t n = strlen(v);
+	if (n > max)
+		return sh_error_set(SH_EINVAL, "%s '%.20s...' is longer than %zu characters", what, v,
+				    max);
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (allowed_punct && c && strchr(allowed_punct, c))))
+			return sh_error_set(SH_EINVAL, "%s '%s': character '%c' not allowed", what, v,
+					    c);
+	}
+	return SH_OK;
+}
+
+static int word_put(void *arg, const char *w, size_t n);
+
+struct word_ctx {
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val code;
+	int lrc;
+};
+
+static int word_put(void *arg, const char *w, size_t n)
+{
+	struct word_ctx *c = arg;
+	if (n > WORD_MAX)
+		n = WORD_MAX;
+	MDB_val key = {n, (void *)w};
+	int rc = mdb_put(c->txn, c->dbi, &key, &c->code, MDB_NODUPDATA);
+	if (rc && rc != MDB_KEYEXIST) {
+		c->lrc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+static int index_text(MDB_txn *txn, MDB_dbi dbi, const char *code, const char *text, int *lrc)
+{
+	char *folded = NULL;
+	int rc = sh_text_fold(&folded, text, strlen(text));
+	if (rc)
+		return rc;
+	struct word_ctx c = {txn, dbi, {strlen(code), (void *)code}, 0};
+	sh_text_words(folded, strlen(folded), word_put, &c);
+	sh_free(folded);
+	*lrc = c.lrc;
+	return SH_OK;
+}
+
+void sh_dossier_codes_free(sh_dossier_codes **pc)
+{
+	sh_dossier_codes *c = pc ? *pc : NULL;
+	if (!c)
+		return;
+	sh_free(c->papers);
+	sh_free(c);
+	*pc = NULL;
+}
+
+/* The codes of a dossier stored earlier under the same idempotency key. */
+static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_codes *codes)
+{
+	MDB_val v;
+	int lrc = mdb_get(txn, s->dossier, &code, &v);
+	if (lrc)
+		return store_lmdb_err(lrc, "dossier of an idempotency key");
+	sh_dossier_rec *d = NULL;
+	int rc = store_decode_dossier(v.mv_data, v.mv_size, &d);
+	if (rc)
+		return rc;
+	snprintf(codes->dossier, sizeof codes->dossier, "%s", d->code);
+	size_t n = d->npapers < codes->npapers ? d->npapers : codes->npapers;
+	for (size_t i = 0; i < n; i++)
+		snprintf(codes->papers[i], SH_CODE_MAX, "%s", d->papers[i]);
+	codes->npapers = n;
+	codes->existing = 1;
+	sh_dossier_rec_free(&d);
+	return SH_OK;
+}
+
+/* One attempt at the write transaction. Returns SH_OK, an sh_error, or
+ * a positive LMDB code when the map is full (caller grows and retries). */
+static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
+		       const char *owner, sh_dossier_codes *codes)
+{
+	MDB_txn *txn = NULL;
+	int rc = store_txn_begin(s, 0, &txn), lrc = 0;
+	rec_w w = {0}, dw = {0};
+	if (rc)
+		return rc;
+
+	if (in->idem_key) {
+		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key}, iv;
+		lrc = mdb_get(txn, s->ikey, &ik, &iv);
+		if (lrc == 0) {
+			rc = existing_codes(txn, s, iv, codes);
+			mdb_txn_abort(txn);
+			return rc;
+		}
+		if (lrc != MDB_NOTFOUND)
+			goto lmdb_fail;
+		lrc = 0;
+	}
+
+	int64_t t = in->received ? in->received : sh_now();
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	char day[8];
+	snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
+
+	/* the day's sequence, allocated in this transaction */
+	char seqkey[64];
+	snprintf(seqkey, sizeof seqkey, "D|%s|%s", s->agency, day);
+	MDB_val k = {strlen(seqkey), seqkey}, v;
+	unsigned seq = 0;
+	lrc = mdb_get(txn, s->seq, &k, &v);
+	if (lrc == 0 && v.mv_size == 4) {
+		const uint8_t *b = v.mv_data;
+		seq = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+	} else if (lrc && lrc != MDB_NOTFOUND) {
+		goto lmdb_fail;
+	}
+	lrc = 0;
+	for (;;) {
+		if (++seq > SH_SEQ_MAX) {
+			rc = sh_error_set(SH_EFULL, "agency %s has received %d dossiers on %s: the "
+						    "day's 4-digit sequence is exhausted",
+					  s->agency, SH_SEQ_MAX, day);
+			goto out;
+		}
+		snprintf(codes->dossier, sizeof codes->dossier, "%s-%s-%04u", s->agency, day, seq);
+		MDB_val dk = {strlen(codes->dossier), codes->dossier};
+		lrc = mdb_get(txn, s->dossier, &dk, &v);
+		if (lrc == MDB_NOTFOUND)
+			break;
+		if (lrc)
+			goto lmdb_fail;
+		/* a code taken (e.g. restored data): never reuse it, move on */
+	}
+	lrc = 0;
+	uint8_t seqb[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
+			   (uint8_t)seq};
+	v.mv_size = 4;
+	v.mv_data = seqb;
+	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)))
+		goto lmdb_fail;
+
+	rec_begin(&dw, REC_DOSSIER);
+	rec_str(&dw, D_CODE, codes->dossier);
+	rec_str(&dw, D_AGENCY, s->agency);
+	rec_str(&dw, D_OWNER, owner);
+	rec_str(&dw, D_PROCEDURE, in->procedure);
+	rec_i64(&dw, D_RECEIVED, t);
+	rec_str(&dw, D_OPERATOR, in->operator_id);
+
+	for (size_t i = 0; i < in->npapers; i++) {
+		const sh_paper_in *p = &in->papers[i];
+		const char *kind = p->kind ? p->kind : "TL";
+		snprintf(codes->papers[i], SH_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
+		rec_str(&dw, D_PAPER, codes->papers[i]);
+
+		rec_begin(&w, REC_PAPER);
+		rec_str(&w, P_CODE, codes->papers[i]);
+		rec_str(&w, P_DOSSIER, codes->dossier);
+		rec_str(&w, P_OWNER, owner);
+		rec_str(&w, P_FILE, p->file);
+		rec_str(&w, P_KIND, kind);
+		rec_str(&w, P_FACTS, p->facts);
+		rec_u64(&w, P_FLAGS, p->flags);
+		rec_i64(&w, P_CREATED, t);
+		for (size_t j = 0; j < p->npages; j++) {
+			const sh_page_in *pg = &p->pages[j];
+			page_prep *pp = &prep[i][j];
+			rec_w gw;
+			rec_begin(&gw, REC_PAGE);
+			rec_bytes(&gw, G_IMAGE, pp->sha, SH_SHA256_LEN);
+			rec_str(&gw, G_MIME, pg->mime);
+			rec_u64(&gw, G_IMAGE_LEN, pg->image_len);
+			rec_str(&gw, G_TEXT, pp->text);
+			if (pg->hocr)
+				rec_bytes(&gw, G_HOCR, pp->hocr_sha, SH_SHA256_LEN);
+			rec_u64(&gw, G_WIDTH, (uint64_t)(pg->width > 0 ? pg->width : 0));
+			rec_u64(&gw, G_HEIGHT, (uint64_t)(pg->height > 0 ? pg->height : 0));
+			rec_u64(&gw, G_DPI, (uint64_t)(pg->dpi > 0 ? pg->dpi : 0));
+			rec_u64(&gw, G_ROTATION, (uint64_t)((pg->rotation % 360 + 360) % 360));
+			rec_f32(&gw, G_CONF, pg->confidence);
+			rec_u64(&gw, G_FLAGS, pg->flags);
+			rec_str(&gw, G_NOTE, pg->note);
+			rec_str(&gw, G_MAKE, pg->make && *pg->make ? pg->make : NULL);
+			rec_str(&gw, G_MODEL, pg->model && *pg->model ? pg->model : NULL);
+			if (gw.err) {
+				rc = gw.err;
+				sh_buf_free(&gw.b);
+				goto out;
+			}
+			rec_bytes(&w, P_PAGE, gw.b.data, gw.b.len);
+			sh_buf_free(&gw.b);
+
+			/* content-addressed: stored once however often it appears */
+			MDB_val bk = {SH_SHA256_LEN, pp->sha}, bv = {pg->image_len, (void *)pg->image};
+			lrc = mdb_put(txn, s->blob, &bk, &bv, MDB_NOOVERWRITE);
+			if (lrc && lrc != MDB_KEYEXIST)
+				goto lmdb_fail;
+			if (pg->hocr) {
+				MDB_val hk = {SH_SHA256_LEN, pp->hocr_sha},
+					hv = {strlen(pg->hocr), (void *)pg->hocr};
+				lrc = mdb_put(txn, s->blob, &hk, &hv, MDB_NOOVERWRITE);
+				if (lrc && lrc != MDB_KEYEXIST)
+					goto lmdb_fail;
+			}
+			lrc = 0;
+			if ((rc = index_text(txn, s->word, codes->papers[i], pp->text, &lrc)))
+				goto out;
+			if (lrc)
+				goto lmdb_fail;
+		}
+		if (w.err) {
+			rc = w.err;
+			goto out;
+		}
+		MDB_val pk = {strlen(codes->papers[i]), codes->papers[i]},
+			pv = {w.b.len, w.b.data};
+		if ((lrc = mdb_put(txn, s->paper, &pk, &pv, MDB_NOOVERWRITE)))
+			goto lmdb_fail;
+		sh_buf_free(&w.b);
+		MDB_val ok = {strlen(owner), (void *)owner};
+		if ((lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA)))
+			goto lmdb_fail;
+	}
+	if (dw.err) {
+		rc = dw.err;
+		sh_buf_free(&dw.b);
+		goto out;
+	}
+	MDB_val dk = {strlen(codes->dossier), codes->dossier}, dv = {dw.b.len, dw.b.data};
+	lrc = mdb_put(txn, s->dossier, &dk, &dv, MDB_NOOVERWRITE);
+	sh_buf_free(&dw.b);
+	if (lrc)
+		goto lmdb_fail;
+	if (in->idem_key) {
+		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key};
+		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
+			goto lmdb_fail;
+	}
+	lrc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (lrc)
+		goto lmdb_fail;
+	return SH_OK;
+
+lmdb_fail:
+	if (lrc == MDB_MAP_FULL)
+		rc = MDB_MAP_FULL;
+	else
+		rc = store_lmdb_err(lrc, "storing the dossier");
+out:
+	sh_buf_free(&w.b);
+	sh_buf_free(&dw.b);
+	if (txn)
+		mdb_txn_abort(txn);
+	return rc;
+}
+
+int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes **out)
+{
+	*out = NULL;
+	char owner[16];
+	int rc = sh_id_owner_check(NULL, owner, in->owner);
+	if (rc)
+		return rc;
+	if ((rc = check_code_part("procedure code", in->procedure, 40, ".-_")))
+		return rc;
+	if (in->npapers == 0)
+		return sh_error_set(SH_EINVAL, "a dossier needs at least one paper");
+	if (in->npapers > 999)
+		return sh_error_set(SH_ELIMIT, "a dossier holds at most 999 papers");
+	for (size_t i = 0; i < in->npapers; i++) {
+		const sh_paper_in *p = &in->papers[i];
+		if (p->kind && (rc = check_code_part("kind code", p->kind, 12, NULL)))
+			return rc;
+		if (p->npages == 0)
+			return sh_error_set(SH_EINVAL, "paper %zu (%s) has no pages", i + 1,
+					    p->file ? p->file : "?");
+		if (p->file && !sh_text_valid(p->file, strlen(p->file)))
+			return sh_error_set(SH_EINVAL, "paper %zu: file name is not valid UTF-8", i + 1);
+		if (p->facts && !sh_text_valid(p->facts, strlen(p->facts)))
+			return sh_error_set(SH_EINVAL, "paper %zu: facts are not valid UTF-8", i + 1);
+		for (size_t j = 0; j < p->npages; j++)
+			if (!p->pages[j].image || !p->pages[j].image_len || !p->pages[j].mime)
+				return sh_error_set(SH_EINVAL, "paper %zu page %zu has no image", i + 1,
+						    j + 1);
+	}
+
+	sh_dossier_codes *codes = sh_calloc(1, sizeof *codes);
+	page_prep **prep = sh_calloc(in->npapers, sizeof *prep);
+	if (!codes || !prep) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	codes->npapers = in->npapers;
+	codes->papers = sh_calloc(in->npapers, sizeof *codes->papers);
+	if (!codes->papers) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	/* hashing and normalisation outside the write lock */
+	for (size_t i = 0; i < in->npapers; i++) {
+		const sh_paper_in *p = &in->papers[i];
+		prep[i] = sh_calloc(p->npages, sizeof **prep);
+		if (!prep[i]) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+		for (size_t j = 0; j < p->npages; j++) {
+			const sh_page_in *pg = &p->pages[j];
+			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
+			if (pg->hocr)
+				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			const char *t = pg->text ? pg->text : "";
+			if ((rc = sh_text_nfc(&prep[i][j].text, t, strlen(t)))) {
+				sh_error_wrap(rc, "paper %zu page %zu: ", i + 1, j + 1);
+				goto out;
+			}
+		}
+	}
+	for (;;) {
+		rc = put_attempt(s, in, prep, owner, codes);
+		if (rc != MDB_MAP_FULL)
+			break;
+		if ((rc = store_grow_map(s)))
+			break;
+	}
+out:
+	if (prep) {
+		for (size_t i = 0; i < in->npapers; i++) {
+			if (!prep[i])
+				continue;
+			for (size_t j = 0; j < in->papers[i].npages; j++)
+				sh_free(prep[i][j].text);
+			sh_free(prep[i]);
+		}
+		sh_free(prep);
+	}
+	if (rc) {
+		sh_dossier_codes_free(&codes);
+		return rc;
+	}
+	*out = codes;
+	return SH_OK;
+}
+
