@@ -1230,15 +1230,22 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 				size_t a = i + ln;
 				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
 					a++;
-				/* bilingual cards: "Họ và tên / Full name: ..." */
-				if (a < d->le[l] && d->f[a] == '/') {
-					size_t c = a;
-					while (c < d->le[l] && c < a + 40 && d->f[c] != ':')
+				/* bilingual cards: "Họ và tên / Full name: ..." (OCR
+				 * may read the '/' as '7', '|', 'l') */
+				if (a < d->le[l] && strchr("/7|l1i", d->f[a])) {
+					size_t c = a + 1, letters = 0;
+					while (c < d->le[l] && c < a + 40 &&
+					       ((d->f[c] >= 'a' && d->f[c] <= 'z') || d->f[c] == ' ' ||
+						d->f[c] == '.')) {
+						letters += d->f[c] >= 'a' && d->f[c] <= 'z';
 						c++;
-					if (c < d->le[l] && d->f[c] == ':')
+					}
+					if (c < d->le[l] && d->f[c] == ':' && letters >= 3 &&
+					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
 						a = c;
-					while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
-						a++;
+						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
+							a++;
+					}
 				}
 				/* "Họ, chữ đệm, tên người cha:" is another label */
 				size_t colon = a;

@@ -99,7 +99,8 @@ int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t 
 		breaks = space = 0;
 		utf8proc_int32_t dst[8];
 		utf8proc_ssize_t nd;
-		if (c == 0x110 || c == 0x111) {
+		/* Đ đ, and the lookalikes OCR puts for them: Ð ð (eth), Ɖ ɖ */
+		if (c == 0x110 || c == 0x111 || c == 0xD0 || c == 0xF0 || c == 0x189 || c == 0x256) {
 			dst[0] = 'd';
 			nd = 1;
 		} else {

@@ -199,6 +199,32 @@ static void id_slips(void **state)
 	}
 }
 
+static void bilingual_labels(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"Họ và tên / Full name: NGUYỄN CÔNG MAI",
+		"Họ và tên 7 Full name: NGUYỄN CÔNG MAI", /* OCR read '/' as '7' */
+		"Họ và tên | Full name: NGUYỄN CÔNG MAI",
+		"Họ và tên: NGUYỄN CÔNG MAI",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+		char text[512];
+		snprintf(text, sizeof text, CCCD_HEAD "Số / No.: 001184362297\n%s\n"
+						     "Ngày sinh / Date of birth: 26/01/1984\n"
+						     "Giới tính / Sex: Nữ\n"
+						     "Có giá trị đến / Date of expiry: 26/01/2044\n",
+			 lines[i]);
+		sh_paper_facts *f = extract(text);
+		assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "NGUYỄN CÔNG MAI");
+		assert_string_equal(sh_paper_owner_id(f), "001184362297");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_BIRTH_DATE), "1984-01-26");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_SEX), "Nữ");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_VALID_UNTIL), "2044-01-26");
+		sh_paper_facts_free(&f);
+	}
+}
+
 static void tax_code_check_digit(void **state)
 {
 	(void)state;
@@ -265,6 +291,8 @@ static void number_type_slot(void **state)
 		{"Số: 1O5/KH-UBND", "KẾ HOẠCH", "105/KH-UBND"},
 		{"Số: 12/XYZ-UBND", "TỜ TRÌNH", "12/XYZ-UBND"}, /* far from TTr: as printed */
 		{"Số: 12/UBND-VP", "V/v cấp giấy", "12/UBND-VP"},  /* công văn: no type slot */
+		{"Số: 12/QÐ-UBND", "QUYẾT ĐỊNH", "12/QĐ-UBND"},     /* Ð (eth) for Đ */
+		{"Số: 3856 /QĐÐ-UBND", "QUYẾT ĐỊNH", "3856/QĐ-UBND"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[256];
@@ -469,6 +497,7 @@ int main(void)
 		cmocka_unit_test(extra_papers_ground_truth_text),
 		cmocka_unit_test(extra_papers_ocr_text),
 		cmocka_unit_test(id_slips),
+		cmocka_unit_test(bilingual_labels),
 		cmocka_unit_test(tax_code_check_digit),
 		cmocka_unit_test(lost_diacritics),
 		cmocka_unit_test(number_type_slot),
