@@ -350,9 +350,14 @@ static void find_number(const doc *d, number_info *ni)
 	for (size_t l = 0; l < lines; l++) {
 		const char *f = d->f;
 		for (size_t i = d->ls[l]; i + 2 < d->le[l]; i++) {
-			if (!starts_word(f, i) || !word_at(f, d->le[l], i, "so"))
+			if (!starts_word(f, i))
 				continue;
 			size_t j = i + 2;
+			if (!word_at(f, d->le[l], i, "so")) {
+				/* "Số:" misread at a line start ("S6:", "Sé:") */
+				if (i != d->ls[l] || f[i] != 's' || i + 3 >= d->le[l] || f[i + 2] != ':')
+					continue;
+			}
 			int punct = 0;
 			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.')) {
 				punct |= f[j] != ' ';
@@ -595,7 +600,7 @@ static char *find_place_date(doc *d)
 		if (!word_at(d->f, d->flen, i, "ngay") || !starts_word(d->f, i))
 			continue;
 		size_t j = i;
-		while (j > 0 && d->f[j - 1] == ' ')
+		while (j > 0 && (d->f[j - 1] == ' ' || d->f[j - 1] == '\n'))
 			j--;
 		if (j == 0 || d->f[j - 1] != ',')
 			continue;
@@ -1080,15 +1085,20 @@ static size_t upper_tail(const doc *d, size_t l)
 
 /* Start of a signer's name at the end of line l: the whole line, or the
  * tail after a "Nơi nhận" item ("- Lưu: VT. Nguyễn Văn An"); (size_t)-1. */
-static size_t name_tail(const doc *d, size_t l)
+static size_t name_tail(const doc *d, size_t l, size_t *end)
 {
-	if (name_line(d, d->ls[l], d->le[l]))
+	/* stray marks after the name ("Hoàng Thu Trang .") are not part of it */
+	size_t e = d->le[l];
+	while (e > d->ls[l] && !is_wordc((unsigned char)d->f[e - 1]))
+		e--;
+	*end = e;
+	if (e > d->ls[l] && name_line(d, d->ls[l], e))
 		return d->ls[l];
 	if (!recipient_item(d, l))
 		return (size_t)-1;
 	size_t best = (size_t)-1;
-	for (size_t i = d->le[l]; i-- > d->ls[l];)
-		if (d->f[i] == ' ' && name_line(d, i + 1, d->le[l]))
+	for (size_t i = e; i-- > d->ls[l];)
+		if (d->f[i] == ' ' && name_line(d, i + 1, e))
 			best = i + 1;
 	return best;
 }
@@ -1127,7 +1137,8 @@ static void find_signer(doc *d, char **signer, char **title)
 		if (line_empty(d, l))
 			continue;
 		seen++;
-		size_t na = name_tail(d, l);
+		size_t ne;
+		size_t na = name_tail(d, l, &ne);
 		if (na == (size_t)-1)
 			continue;
 		/* the title block: upper-case lines (or right-column tails)
@@ -1158,7 +1169,7 @@ static void find_signer(doc *d, char **signer, char **title)
 		if (!n)
 			return;
 		*title = position_value(d, last_a, d->le[last]);
-		*signer = orig_range(d, na, d->le[l], NULL);
+		*signer = orig_range(d, na, ne, NULL);
 		return;
 	}
 }
@@ -1575,7 +1586,11 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_OWNER_ID)) {
 		id_out io = {pk->family, ""};
-		if (by_label(d, &pk->labels[SH_FACT_OWNER_ID], id_value, &io) || id_anywhere(d, &io)) {
+		/* an unlabelled personal id is taken only when a birth date can
+		 * vouch for it (a parent's id may be the one that was read) */
+		int anywhere = pk->family == PAPER_COMPANY || pf->v[SH_FACT_BIRTH_DATE];
+		if (by_label(d, &pk->labels[SH_FACT_OWNER_ID], id_value, &io) ||
+		    (anywhere && id_anywhere(d, &io))) {
 			/* a personal id states the birth century, sex and year:
 			 * when they disagree with the paper, one was misread */
 			if (strlen(io.id) != 12 ||

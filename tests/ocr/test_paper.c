@@ -225,6 +225,37 @@ static void bilingual_labels(void **state)
 	}
 }
 
+/* An id without its label is taken only when it is the only one and the
+ * birth date vouches for it. */
+static void unlabelled_ids(void **state)
+{
+	(void)state;
+	const char *head = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGÔ MINH QUYÊN\n";
+	char text[512];
+	snprintf(text, sizeof text, "%sNgày, tháng, năm sinh: 07/02/2017\nGiới tính: Nữ\n"
+				    "Số định danh cá nhân:\n\n033317490435\n", head);
+	sh_paper_facts *f = extract(text);
+	assert_string_equal(sh_paper_owner_id(f), "033317490435");
+	sh_paper_facts_free(&f);
+	/* no birth date: the lone number could be anyone's */
+	snprintf(text, sizeof text, "%sSố định đanh cá nhân ? 033317490435\n", head);
+	f = extract(text);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	/* two different ids, neither labelled: none */
+	snprintf(text, sizeof text, "%sNgày sinh: 07/02/2017\nGiới tính: Nữ\n033317490435\n"
+				    "033317490436\n", head);
+	f = extract(text);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	/* the father's id (born 1985, male) does not match the child */
+	snprintf(text, sizeof text, "%sNgày sinh: 07/02/2017\nGiới tính: Nữ\n"
+				    "Cha: Phạm Quang Dũng, 034085001234\n", head);
+	f = extract(text);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+}
+
 static void tax_code_check_digit(void **state)
 {
 	(void)state;
@@ -293,6 +324,7 @@ static void number_type_slot(void **state)
 		{"Số: 12/UBND-VP", "V/v cấp giấy", "12/UBND-VP"},  /* công văn: no type slot */
 		{"Số: 12/QÐ-UBND", "QUYẾT ĐỊNH", "12/QĐ-UBND"},     /* Ð (eth) for Đ */
 		{"Số: 3856 /QĐÐ-UBND", "QUYẾT ĐỊNH", "3856/QĐ-UBND"},
+		{"S6: 77/QĐ-UBND", "QUYẾT ĐỊNH", "77/QĐ-UBND"},       /* "Số" misread */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[256];
@@ -324,11 +356,12 @@ static void signature_blocks(void **state)
 		{"TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ TƯ PHÁP\n(Đã ký)\n", "GIÁM ĐỐC SỞ TƯ PHÁP"},
 		{"CHỦ TỊCH\n", "CHỦ TỊCH"},
 	};
+	/* the name may carry a stray mark from the signature */
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[512];
 		snprintf(text, sizeof text, "ỦY BAN NHÂN DÂN\nHUYỆN KIM SƠN\nSố: 7/KH-UBND\nKẾ HOẠCH\n"
-					    "Tổ chức hội nghị\nI. MỤC ĐÍCH\nNội dung.\n%s\nTrần Thị Bích Ngọc\n",
-			 cases[i].block);
+					    "Tổ chức hội nghị\nI. MỤC ĐÍCH\nNội dung.\n%s\nTrần Thị Bích Ngọc%s\n",
+			 cases[i].block, i % 2 ? " ." : "");
 		sh_paper_facts *f = extract(text);
 		assert_string_equal(sh_paper_kind(f), "ke-hoach");
 		assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), "UBND huyện Kim Sơn");
@@ -498,6 +531,7 @@ int main(void)
 		cmocka_unit_test(extra_papers_ocr_text),
 		cmocka_unit_test(id_slips),
 		cmocka_unit_test(bilingual_labels),
+		cmocka_unit_test(unlabelled_ids),
 		cmocka_unit_test(tax_code_check_digit),
 		cmocka_unit_test(lost_diacritics),
 		cmocka_unit_test(number_type_slot),
