@@ -100,6 +100,38 @@ static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_co
 	return SH_OK;
 }
 
+/* The signed manifest of a paper: code, owner, kind, facts, the SHA-256 of
+ * every page image and page text, time, agency (docs/SIGNING.md). */
+static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
+		      const char *code, const char *owner, const char *kind, const sh_paper_in *p,
+		      const page_prep *prep, int64_t t)
+{
+	sh_sign_page *pages = sh_calloc(p->npages, sizeof *pages);
+	if (!pages)
+		return SH_ENOMEM;
+	for (size_t j = 0; j < p->npages; j++) {
+		memcpy(pages[j].image, prep[j].sha, SH_SHA256_LEN);
+		pages[j].has_text = prep[j].text[0] != 0;
+		if (pages[j].has_text)
+			sh_sha256(pages[j].text, prep[j].text, strlen(prep[j].text));
+	}
+	sh_sign_manifest m;
+	memset(&m, 0, sizeof m);
+	m.type = "component";
+	m.code = code;
+	m.owner = owner;
+	m.kind = kind;
+	m.facts = p->fact_list;
+	m.nfacts = p->nfacts;
+	m.pages = pages;
+	m.npages = p->npages;
+	m.time = t;
+	m.agency = s->agency;
+	int rc = store_log_sign_append(s, txn, f, key, &m, NULL);
+	sh_free(pages);
+	return rc;
+}
+
 /* One attempt at the write transaction. Returns SH_OK, an sh_error, or
  * a positive LMDB code when the map is full (caller grows and retries). */
 static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
@@ -168,6 +200,9 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)))
 		goto lmdb_fail;
 
+	sh_log_frontier frontier;
+	if (in->key && (rc = store_log_begin(s, txn, &frontier)))
+		goto out;
 	rec_begin(&dw, REC_DOSSIER);
 	rec_str(&dw, D_CODE, codes->dossier);
 	rec_str(&dw, D_AGENCY, s->agency);
@@ -245,6 +280,9 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 			pv = {w.b.len, w.b.data};
 		if ((lrc = mdb_put(txn, s->paper, &pk, &pv, MDB_NOOVERWRITE)))
 			goto lmdb_fail;
+		if (in->key && (rc = sign_paper(s, txn, &frontier, in->key, codes->papers[i], owner,
+						kind, p, prep[i], t)))
+			goto out;
 		sh_buf_free(&w.b);
 		MDB_val ok = {strlen(owner), (void *)owner};
 		if ((lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA)))
@@ -265,6 +303,8 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
 			goto lmdb_fail;
 	}
+	if (in->key && (rc = store_log_commit(s, txn, &frontier, in->key, t)))
+		goto out;
 	lrc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (lrc)

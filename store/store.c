@@ -52,7 +52,7 @@ static int env_open(sh_store *s, const char *dir, int rdonly)
 	int rc = mdb_env_create(&s->env);
 	if (rc)
 		return store_lmdb_err(rc, "warehouse");
-	mdb_env_set_maxdbs(s->env, 16);
+	mdb_env_set_maxdbs(s->env, 32); /* 19 tables in use */
 	mdb_env_set_maxreaders(s->env, 256);
 	size_t map = MAP_INITIAL;
 	const char *e = getenv("SOHOA_MAPSIZE"); /* tests: small maps to exercise growth */
@@ -84,6 +84,17 @@ static int open_dbis(sh_store *s, MDB_txn *txn, unsigned flags)
 		{"blob", &s->blob, 0},       {"word", &s->word, MDB_DUPSORT},
 		{"owner", &s->owner, MDB_DUPSORT},
 		{"ikey", &s->ikey, 0},
+		{"log", &s->log, 0},
+		{"lognode", &s->lognode, 0},
+		{"sig", &s->sig, MDB_DUPSORT},
+		{"checkpoint", &s->checkpoint, 0},
+		{"key", &s->key, 0},
+		{"state", &s->state, 0},
+		{"attach", &s->attach, MDB_DUPSORT},
+		{"attached", &s->attached, MDB_DUPSORT},
+		{"rdate", &s->rdate, 0},
+		{"user", &s->user, 0},
+		{"audit", &s->audit, 0},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		int rc = mdb_dbi_open(txn, t[i].name, t[i].f | flags, t[i].dbi);

@@ -4,6 +4,7 @@
 
 #include <lmdb.h>
 
+#include "sh_sign.h"
 #include "sh_store.h"
 
 #define MAP_INITIAL ((size_t)1 << 30)          /* 1 GiB of address space */
@@ -13,6 +14,8 @@
 struct sh_store {
 	MDB_env *env;
 	MDB_dbi meta, seq, dossier, paper, blob, word, owner, ikey;
+	MDB_dbi log, lognode, sig, checkpoint, key; /* the signed log (log.c) */
+	MDB_dbi state, attach, attached, rdate, user, audit; /* owners' warehouse (warehouse.c, access.c) */
 	char *dir;
 	char *agency;
 	size_t map_limit;
@@ -27,13 +30,30 @@ int store_txn_begin(sh_store *s, unsigned flags, MDB_txn **txn);
 /* After MDB_MAP_FULL, with no transaction open in this process: double the
  * map up to its limit (SH_EFULL beyond). */
 int store_grow_map(sh_store *s);
+/* ---- the signed log (store/log.c) ----------------------------------------
+ * Append a signed event about `code` to the log inside the caller's write
+ * transaction: a manifest of `type` ("reuse", "revocation", "validity",
+ * "correction", ...) with the given facts, signed with key, its leaf added
+ * to the Merkle tree and a new signed checkpoint written, all in txn.
+ * *out_index (may be NULL) receives its log index. */
+int store_log_event(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *type,
+		    const char *code, const char *owner, const sh_sign_fact *facts,
+		    size_t nfacts, int64_t when, uint64_t *out_index);
+/* Several entries in one transaction: begin (read the right edge), sign and
+ * append each manifest, commit (save the edge, write a signed checkpoint). */
+int store_log_begin(sh_store *s, MDB_txn *txn, sh_log_frontier *f);
+int store_log_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
+			  const sh_sign_manifest *m, uint64_t *out_index);
+int store_log_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
+		     int64_t when);
+
 /* A meta value as a new string (sh_free), or NULL. */
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);
 
 /* A record: 'S','H', type byte, version byte, then fields:
  * varint tag, varint length, length bytes. Unknown tags are skipped, so
  * later versions can add fields; a field may repeat (lists). */
-enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M' };
+enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M', REC_KEY = 'K' };
 #define REC_VERSION 1
 
 /* Field tags: dossier (D_), paper (P_), page (G_). Never renumber. */
@@ -70,5 +90,20 @@ char *rec_dup_str(const uint8_t *val, size_t len); /* NULL on ENOMEM or embedded
 /* Record decoders used by the store and by the fuzz target. */
 int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out);
 int store_decode_paper(const void *data, size_t len, sh_paper_rec **out);
+
+/* ---- the warehouse of owners (warehouse.c, report.c, access.c) -----------
+ * state: paper code → record 'V' (clerk validity, revocation); attach
+ * (DUPSORT): dossier → reused paper code; attached (DUPSORT): paper code →
+ * dossier it was reused in; rdate: 8-byte BE received time ‖ dossier code →
+ * empty (receipt-date index); user: name → role (ASCII); audit: 8-byte BE
+ * sequence → record 'A'. */
+enum { REC_STATE = 'V', REC_AUDIT = 'A' };
+enum { V_UNTIL = 1, V_UNTIL_BY, V_UNTIL_AT, V_REVOKED_AT, V_REASON, V_REVOKED_BY, V_LOG };
+enum { A_WHEN = 1, A_USER, A_COMMAND, A_CODE, A_DOSSIER };
+/* Index a dossier just written in txn by its receipt time (rdate). Called
+ * by every dossier write. */
+int store_wh_dossier_added(sh_store *s, MDB_txn *txn, const char *dossier, int64_t received);
+/* rdate key of a dossier into k (at least 8 + SH_CODE_MAX bytes); its length. */
+size_t store_wh_rdate_key(uint8_t *k, const char *dossier, int64_t received);
 
 #endif

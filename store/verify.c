@@ -1,0 +1,462 @@
+/* Verification for archivists: every hash recomputed from the stored bytes,
+ * every signature checked against its key's validity at the time the entry
+ * reached the log, every entry's inclusion in the latest signed checkpoint,
+ * and every checkpoint consistent with the entries before it. */
+#include "store_int.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct vctx {
+	sh_store *s;
+	sh_store_verify_fn report;
+	void *arg;
+	pthread_mutex_t mu;
+	atomic_size_t problems;
+	/* the latest checkpoint, verified once */
+	int have_cp;
+	sh_sign_checkpoint cp;
+};
+
+static void problem(struct vctx *v, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void problem(struct vctx *v, const char *code, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	atomic_fetch_add(&v->problems, 1);
+	if (v->report) {
+		pthread_mutex_lock(&v->mu);
+		v->report(v->arg, code, msg);
+		pthread_mutex_unlock(&v->mu);
+	}
+}
+
+/* Verify a signed checkpoint document with its registered key. */
+static int verify_checkpoint(sh_store *s, const uint8_t *doc, size_t len, sh_sign_checkpoint *out)
+{
+	char kid[SH_SIGN_KEYID_HEX + 1];
+	sh_sign_pubkey pub;
+	int rc = sh_sign_doc_key_id(kid, doc, len);
+	if (!rc)
+		rc = sh_store_key_get(s, kid, &pub, NULL);
+	if (!rc)
+		rc = sh_sign_checkpoint_verify(out, &pub, doc, len);
+	return rc;
+}
+
+/* The trusted time an entry reached the log: that of the first checkpoint
+ * covering it (its signature checked). */
+static int entry_time(sh_store *s, uint64_t index, int64_t *out)
+{
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	sh_sign_checkpoint cp;
+	int rc = sh_store_checkpoint(s, index + 1, &doc, &len, NULL);
+	if (!rc)
+		rc = verify_checkpoint(s, doc, len, &cp);
+	sh_free(doc);
+	if (!rc)
+		*out = cp.time;
+	return rc;
+}
+
+/* Facts in the record (JSON) and in the manifest must be the same set. */
+static int facts_match(const char *json, const sh_sign_manifest *m)
+{
+	json_t *o = json ? json_loads(json, JSON_REJECT_DUPLICATES, NULL) : json_object();
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	size_t n = 0;
+	const char *k;
+	json_t *val;
+	int ok = 1;
+	json_object_foreach(o, k, val) {
+		if (json_is_null(val))
+			continue;
+		n++;
+		const char *want = json_is_string(val) ? json_string_value(val) : NULL;
+		int found = 0;
+		for (size_t i = 0; i < m->nfacts; i++)
+			if (!strcmp(m->facts[i].name, k)) {
+				found = want && !strcmp(m->facts[i].value, want);
+				break;
+			}
+		if (!found)
+			ok = 0;
+	}
+	json_decref(o);
+	return ok && n == m->nfacts;
+}
+
+/* Verify one signed entry about code: signature, key validity at log time,
+ * inclusion in the latest checkpoint. *out (may be NULL) gets the manifest. */
+static int verify_entry(struct vctx *v, const char *code, uint64_t index, sh_sign_manifest **out)
+{
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	char kid[SH_SIGN_KEYID_HEX + 1];
+	sh_sign_pubkey pub;
+	sh_sign_manifest *m = NULL;
+	int64_t when = SH_SIGN_WHEN_CLAIMED;
+	int ok = 0;
+	if (sh_store_log_entry(v->s, index, &doc, &len)) {
+		problem(v, code, "log entry %llu: %s", (unsigned long long)index, sh_error_message());
+		goto out;
+	}
+	if (sh_sign_doc_key_id(kid, doc, len)) {
+		problem(v, code, "log entry %llu: signed document is damaged: %s",
+			(unsigned long long)index, sh_error_message());
+		goto out;
+	}
+	if (sh_store_key_get(v->s, kid, &pub, NULL)) {
+		problem(v, code, "log entry %llu: signed with key %.16s… which is not registered",
+			(unsigned long long)index, kid);
+		goto out;
+	}
+	if (entry_time(v->s, index, &when)) {
+		problem(v, code, "log entry %llu: no valid checkpoint covers it: %s",
+			(unsigned long long)index, sh_error_message());
+		goto out;
+	}
+	if (sh_sign_manifest_verify(&m, &pub, when, doc, len)) {
+		problem(v, code, "log entry %llu: signature does not hold: %s",
+			(unsigned long long)index, sh_error_message());
+		goto out;
+	}
+	if (strcmp(m->code, code)) {
+		problem(v, code, "log entry %llu is about %s, not %s", (unsigned long long)index,
+			m->code, code);
+		goto out;
+	}
+	if (v->have_cp) {
+		uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN], leaf[SH_SHA256_LEN],
+			stored[SH_SHA256_LEN];
+		size_t n = 0;
+		sh_log_leaf_hash(leaf, doc, len);
+		if (sh_store_log_inclusion(v->s, index, v->cp.size, path, &n, stored)) {
+			problem(v, code, "log entry %llu: no inclusion proof: %s",
+				(unsigned long long)index, sh_error_message());
+			goto out;
+		}
+		if (memcmp(leaf, stored, SH_SHA256_LEN) ||
+		    sh_log_inclusion_verify(leaf, index, v->cp.size, (const uint8_t(*)[32])path, n,
+					    v->cp.root)) {
+			problem(v, code, "log entry %llu is not included in the signed checkpoint of "
+					 "size %llu (log altered)",
+				(unsigned long long)index, (unsigned long long)v->cp.size);
+			goto out;
+		}
+	}
+	ok = 1;
+out:
+	sh_free(doc);
+	if (ok && out)
+		*out = m;
+	else
+		sh_sign_manifest_free(&m);
+	return ok ? SH_OK : SH_EBADSIG;
+}
+
+static void verify_paper(struct vctx *v, const char *code)
+{
+	sh_paper_rec *p = NULL;
+	uint64_t *idx = NULL;
+	size_t nidx = 0;
+	sh_sign_manifest *m = NULL;
+	if (sh_store_paper_get(v->s, code, &p)) {
+		problem(v, code, "%s", sh_error_message());
+		return;
+	}
+	/* the bytes against their own hashes */
+	uint8_t (*text_sha)[SH_SHA256_LEN] = sh_calloc(p->npages ? p->npages : 1, SH_SHA256_LEN);
+	if (!text_sha) {
+		problem(v, code, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < p->npages; i++) {
+		uint8_t *blob = NULL, h[SH_SHA256_LEN];
+		size_t len = 0;
+		if (sh_store_blob_get(v->s, p->pages[i].image_sha, &blob, &len)) {
+			problem(v, code, "page %zu: image missing", i + 1);
+			continue;
+		}
+		sh_sha256(h, blob, len);
+		sh_free(blob);
+		if (memcmp(h, p->pages[i].image_sha, SH_SHA256_LEN))
+			problem(v, code, "page %zu: image bytes do not match their SHA-256 (altered)",
+				i + 1);
+		sh_sha256(text_sha[i], p->pages[i].text, strlen(p->pages[i].text));
+	}
+	if (sh_store_log_entries_of(v->s, code, &idx, &nidx)) {
+		problem(v, code, "%s", sh_error_message());
+		goto out;
+	}
+	if (nidx == 0) {
+		problem(v, code, "not signed: no manifest in the log");
+		goto out;
+	}
+	for (size_t e = 0; e < nidx; e++) {
+		sh_sign_manifest *em = NULL;
+		if (verify_entry(v, code, idx[e], &em))
+			continue;
+		if (!m && !strcmp(em->type, "component"))
+			m = em;
+		else
+			sh_sign_manifest_free(&em);
+	}
+	if (!m) {
+		problem(v, code, "no valid component manifest");
+		goto out;
+	}
+	/* the manifest against the record */
+	if (strcmp(m->owner ? m->owner : "", p->owner))
+		problem(v, code, "owner %s differs from the signed owner %s", p->owner,
+			m->owner ? m->owner : "(none)");
+	if (strcmp(m->kind ? m->kind : "", p->kind))
+		problem(v, code, "kind %s differs from the signed kind %s", p->kind,
+			m->kind ? m->kind : "(none)");
+	if (!facts_match(p->facts, m))
+		problem(v, code, "facts differ from the signed facts (altered)");
+	if (m->npages != p->npages) {
+		problem(v, code, "%zu pages stored, %zu signed", p->npages, m->npages);
+	} else {
+		for (size_t i = 0; i < p->npages; i++) {
+			if (memcmp(m->pages[i].image, p->pages[i].image_sha, SH_SHA256_LEN))
+				problem(v, code, "page %zu: image is not the one signed", i + 1);
+			int has_text = p->pages[i].text[0] != 0;
+			if (has_text != m->pages[i].has_text ||
+			    (has_text && memcmp(m->pages[i].text, text_sha[i], SH_SHA256_LEN)))
+				problem(v, code, "page %zu: text is not the one signed (altered)", i + 1);
+		}
+	}
+out:
+	sh_sign_manifest_free(&m);
+	sh_free(text_sha);
+	sh_free(idx);
+	sh_paper_rec_free(&p);
+}
+
+static int latest_checkpoint(struct vctx *v)
+{
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	int rc = sh_store_checkpoint(v->s, 0, &doc, &len, NULL);
+	if (rc == SH_ENOTFOUND)
+		return SH_OK; /* nothing signed yet */
+	if (!rc) {
+		rc = verify_checkpoint(v->s, doc, len, &v->cp);
+		if (rc)
+			problem(v, "log", "the latest checkpoint does not verify: %s", sh_error_message());
+		else
+			v->have_cp = 1;
+	}
+	sh_free(doc);
+	return rc;
+}
+
+int sh_store_verify(sh_store *s, const char *code, sh_store_verify_fn report, void *arg,
+		    size_t *out_problems)
+{
+	struct vctx v = {.s = s, .report = report, .arg = arg};
+	pthread_mutex_init(&v.mu, NULL);
+	latest_checkpoint(&v);
+	sh_dossier_rec *d = NULL;
+	if (!sh_store_dossier_get(s, code, &d)) {
+		for (size_t i = 0; i < d->npapers; i++)
+			verify_paper(&v, d->papers[i]);
+		sh_dossier_rec_free(&d);
+	} else {
+		verify_paper(&v, code);
+	}
+	pthread_mutex_destroy(&v.mu);
+	size_t n = atomic_load(&v.problems);
+	if (out_problems)
+		*out_problems = n;
+	return n ? sh_error_set(SH_EBADSIG, "%zu problem%s found", n, n == 1 ? "" : "s") : SH_OK;
+}
+
+/* ---- --all ----------------------------------------------------------------- */
+
+struct all_job {
+	struct vctx *v;
+	char **codes;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *all_worker(void *p)
+{
+	struct all_job *j = p;
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+		if (i >= j->n)
+			break;
+		verify_paper(j->v, j->codes[i]);
+	}
+	return NULL;
+}
+
+/* The whole log: every entry's leaf recomputed from its bytes, every
+ * checkpoint's root recomputed and its signature checked, each consistent
+ * with the one before. */
+static void verify_log(struct vctx *v, uint64_t *entries)
+{
+	uint64_t size = 0;
+	if (sh_store_log_size(v->s, &size)) {
+		problem(v, "log", "%s", sh_error_message());
+		return;
+	}
+	*entries = size;
+	for (uint64_t i = 0; i < size; i++) {
+		uint8_t *doc = NULL, leaf[SH_SHA256_LEN], stored[SH_SHA256_LEN];
+		uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+		size_t len = 0, n = 0;
+		if (sh_store_log_entry(v->s, i, &doc, &len)) {
+			problem(v, "log", "entry %llu is missing (log truncated or altered)",
+				(unsigned long long)i);
+			continue;
+		}
+		sh_log_leaf_hash(leaf, doc, len);
+		sh_free(doc);
+		if (sh_store_log_inclusion(v->s, i, i + 1, path, &n, stored) ||
+		    memcmp(leaf, stored, SH_SHA256_LEN))
+			problem(v, "log", "entry %llu does not match its recorded hash (altered)",
+				(unsigned long long)i);
+	}
+	uint64_t *sizes = NULL;
+	size_t ns = 0;
+	if (sh_store_checkpoint_sizes(v->s, &sizes, &ns)) {
+		problem(v, "log", "%s", sh_error_message());
+		return;
+	}
+	uint64_t prev_size = 0;
+	uint8_t prev_root[SH_SHA256_LEN] = {0};
+	for (size_t c = 0; c < ns; c++) {
+		uint8_t *doc = NULL, root[SH_SHA256_LEN];
+		size_t len = 0;
+		sh_sign_checkpoint cp;
+		if (sh_store_checkpoint(v->s, sizes[c], &doc, &len, NULL) ||
+		    verify_checkpoint(v->s, doc, len, &cp)) {
+			problem(v, "log", "checkpoint of size %llu does not verify: %s",
+				(unsigned long long)sizes[c], sh_error_message());
+			sh_free(doc);
+			continue;
+		}
+		sh_free(doc);
+		if (cp.size != sizes[c] || cp.size > size) {
+			problem(v, "log", "checkpoint of size %llu names size %llu (log has %llu)",
+				(unsigned long long)sizes[c], (unsigned long long)cp.size,
+				(unsigned long long)size);
+			continue;
+		}
+		if (sh_store_log_root(v->s, cp.size, 1, root) ||
+		    memcmp(root, cp.root, SH_SHA256_LEN)) {
+			problem(v, "log", "entries 0..%llu do not hash to the root signed in their "
+					  "checkpoint (an entry was removed, reordered or altered)",
+				(unsigned long long)cp.size - 1);
+			continue;
+		}
+		if (prev_size) {
+			uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+			size_t n = 0;
+			if (sh_store_log_consistency(v->s, prev_size, cp.size, path, &n) ||
+			    sh_log_consistency_verify(prev_size, prev_root, cp.size, cp.root,
+						      (const uint8_t(*)[32])path, n))
+				problem(v, "log", "checkpoint %llu is not consistent with checkpoint %llu",
+					(unsigned long long)cp.size, (unsigned long long)prev_size);
+		}
+		prev_size = cp.size;
+		memcpy(prev_root, cp.root, SH_SHA256_LEN);
+	}
+	if (ns && prev_size != size)
+		problem(v, "log", "%llu entries follow the last checkpoint (size %llu)",
+			(unsigned long long)(size - prev_size), (unsigned long long)prev_size);
+	sh_free(sizes);
+}
+
+int sh_store_verify_all(sh_store *s, int workers, sh_store_verify_fn report, void *arg,
+			sh_store_verify_stats *stats)
+{
+	struct vctx v = {.s = s, .report = report, .arg = arg};
+	pthread_mutex_init(&v.mu, NULL);
+	struct all_job j = {.v = &v};
+	uint64_t entries = 0;
+	int rc = SH_OK;
+	latest_checkpoint(&v);
+	verify_log(&v, &entries);
+
+	/* every paper code */
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	size_t cap = 0;
+	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
+		goto out;
+	int lrc = mdb_cursor_open(txn, s->paper, &cur);
+	if (lrc) {
+		mdb_txn_abort(txn);
+		rc = store_lmdb_err(lrc, "papers");
+		goto out;
+	}
+	MDB_val k, val;
+	while ((lrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) == 0) {
+		if (j.n == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			char **np = sh_realloc(j.codes, nc * sizeof *np);
+			if (!np) {
+				rc = SH_ENOMEM;
+				break;
+			}
+			j.codes = np;
+			cap = nc;
+		}
+		if (!(j.codes[j.n] = sh_strndup(k.mv_data, k.mv_size))) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		j.n++;
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	if (rc)
+		goto out;
+	if (workers <= 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		workers = c > 0 ? (int)c : 1;
+	}
+	if (workers > 64)
+		workers = 64;
+	pthread_t th[64];
+	int started = 0;
+	for (int i = 0; i < workers; i++)
+		if (pthread_create(&th[i], NULL, all_worker, &j) == 0)
+			started++;
+	if (!started)
+		all_worker(&j);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+out:
+	if (stats) {
+		stats->papers = j.n;
+		stats->log_entries = entries;
+		stats->problems = atomic_load(&v.problems);
+	}
+	for (size_t i = 0; i < j.n; i++)
+		sh_free(j.codes[i]);
+	sh_free(j.codes);
+	pthread_mutex_destroy(&v.mu);
+	if (rc)
+		return rc;
+	size_t n = atomic_load(&v.problems);
+	return n ? sh_error_set(SH_EBADSIG, "%zu problem%s found", n, n == 1 ? "" : "s") : SH_OK;
+}
