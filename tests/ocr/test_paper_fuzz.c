@@ -1,0 +1,64 @@
+/* Fuzz target: the kind catalogue parser and fact extraction (sh_paper.h).
+ * The first byte chooses: even — the rest is a catalogue for
+ * sh_kinds_parse; odd — the rest is OCR text for sh_paper_extract with the
+ * shipped catalogue. Every input must give facts or an expected error,
+ * every id found must validate, and no allocation may be left behind.
+ * Seeds: "\x00" + ocr/kinds.json, "\x01" + tests/data/papers/*.ocr.txt.
+ * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh_paper.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static sh_kinds *shipped;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	if (!shipped && sh_kinds_load(&shipped, sh_kinds_default_path()) != SH_OK)
+		abort(); /* the shipped catalogue must load */
+	long live = sh_alloc_live();
+	if (!(data[0] & 1)) {
+		sh_kinds *k = NULL;
+		int rc = sh_kinds_parse(&k, (const char *)data + 1, size - 1, "fuzz");
+		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT && rc != SH_EVERSION)
+			abort();
+		if ((rc == SH_OK) != (k != NULL))
+			abort();
+		for (size_t i = 0; k && i < sh_kinds_count(k); i++) {
+			const char *code = sh_kinds_code(k, i);
+			size_t n = strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+			if (n == 0 || n > 12 || code[n])
+				abort();
+		}
+		sh_kinds_free(&k);
+	} else {
+		char *text = malloc(size);
+		if (!text)
+			return 0;
+		memcpy(text, data + 1, size - 1);
+		text[size - 1] = 0;
+		sh_paper_facts *f = NULL;
+		int rc = sh_paper_extract(&f, shipped, text);
+		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT)
+			abort();
+		if (rc == SH_OK) {
+			const char *id = sh_paper_owner_id(f);
+			if (id && sh_id_owner_check(NULL, NULL, id) != SH_OK)
+				abort();
+			char *j = sh_paper_result_json(f, "fuzz");
+			if (!j)
+				abort();
+			sh_free(j);
+		}
+		sh_paper_facts_free(&f);
+		free(text);
+	}
+	if (sh_alloc_live() != live)
+		abort(); /* leak on some path */
+	return 0;
+}
