@@ -1133,7 +1133,7 @@ static void find_signer(doc *d, char **signer, char **title)
 {
 	*signer = *title = NULL;
 	size_t seen = 0;
-	for (size_t l = d->nl; l-- > 0 && seen < 12;) {
+	for (size_t l = d->nl; l-- > 0 && seen < 30;) {
 		if (line_empty(d, l))
 			continue;
 		seen++;

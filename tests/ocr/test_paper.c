@@ -371,6 +371,45 @@ static void signature_blocks(void **state)
 	}
 }
 
+/* Orders in which OCR gives a two-column header, and a recipients list
+ * after the signature. */
+static void header_orders(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		/* columns as separate blocks */
+		"ỦY BAN NHÂN DÂN\nHUYỆN GIA LỘC\n\nSố: 1914/QĐ-UBND\n\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n____________\n\n"
+		"Hải Dương, ngày 18 tháng 06 năm 2023\n\nQUYẾT ĐỊNH\nVề việc công bố\n\n"
+		"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHoàng Thu Trang\n",
+		/* the motto first */
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+		"ỦY BAN NHÂN DÂN\nHUYỆN GIA LỘC\nSố: 1914/QĐ-UBND\n"
+		"Hải Dương,\nngày 18 tháng 06 năm 2023\nQUYẾT ĐỊNH\nVề việc công bố\n"
+		"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàng Thu Trang\nNơi nhận:\n- Như Điều 3;\n"
+		"- UBND các xã;\n- Phòng Tư pháp;\n- Lưu: VT.\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		sh_paper_facts *f = extract(texts[i]);
+		assert_string_equal(sh_paper_kind(f), "quyet-dinh");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "1914/QĐ-UBND");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2023-06-18");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), "UBND huyện Gia Lộc");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Về việc công bố");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Hoàng Thu Trang");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER_TITLE), "PHÓ CHỦ TỊCH");
+		sh_paper_facts_free(&f);
+	}
+	/* a draft: number and day left blank are not facts */
+	sh_paper_facts *f = extract("Số: /QĐ-UBND\nHải Dương, ngày tháng 01 năm 2024\nQUYẾT ĐỊNH\n"
+				    "Ban hành Kế hoạch\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n");
+	assert_string_equal(sh_paper_kind(f), "quyet-dinh");
+	assert_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_null(sh_paper_fact(f, SH_FACT_DATE));
+	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Ban hành Kế hoạch");
+	sh_paper_facts_free(&f);
+}
+
 static void never_expires_and_json(void **state)
 {
 	(void)state;
@@ -536,6 +575,7 @@ int main(void)
 		cmocka_unit_test(lost_diacritics),
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
+		cmocka_unit_test(header_orders),
 		cmocka_unit_test(never_expires_and_json),
 		cmocka_unit_test(unknown_papers_are_other),
 		cmocka_unit_test(bad_input),
