@@ -1,0 +1,407 @@
+/* Operators, roles and the audit of reads (docs/WAREHOUSE.md "Roles"). */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int role;
+} roles[] = {
+	{"desk", SH_ROLE_DESK},
+	{"clerk", SH_ROLE_CLERK},
+	{"archivist", SH_ROLE_ARCHIVIST},
+	{"admin", SH_ROLE_ADMIN},
+};
+
+int sh_role_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof roles / sizeof *roles; i++)
+		if (!strcmp(roles[i].name, name))
+			return roles[i].role;
+	return 0;
+}
+
+const char *sh_role_name(int role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "unknown";
+}
+
+enum { D = SH_ROLE_DESK, C = SH_ROLE_CLERK, A = SH_ROLE_ARCHIVIST, M = SH_ROLE_ADMIN };
+
+/* Who may run what. Reads of personal papers (show, find, owner, reuse)
+ * are for the desk and the clerk; the archivist verifies and exports; the
+ * admin manages keys and operators and is not given personal data. */
+static const struct {
+	const char *cmd;
+	int roles;
+} commands[] = {
+	{"init", M},          {"user", M},          {"keys", M},
+	{"ingest", D},        {"scan", D},          {"batch", D},
+	{"watch", D},         {"devices", D},       {"ocr", D | C},
+	{"extract", D | C},   {"show", D | C | A},  {"find", C},
+	{"owner", C},         {"reuse", C},         {"attach", C},
+	{"revoke", C},        {"validity", C},      {"report", C | A | M},
+	{"check", A | M},     {"verify", A},        {"export-proof", A},
+	{"export-tiff", A},   {"backup", A | M},    {"restore", M},
+	{"audit", A | M},     {"whoami", D | C | A | M},
+};
+
+static int user_name_ok(const char *n)
+{
+	size_t len = n ? strlen(n) : 0;
+	if (!len || len > 32)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '.' ||
+		      n[i] == '_' || n[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int bad_name(const char *n)
+{
+	return sh_error_set(SH_EINVAL, "operator name '%s': use 1 to 32 of a-z 0-9 . _ -",
+			    n ? n : "");
+}
+
+int sh_store_user_add(sh_store *s, const char *name, int role)
+{
+	if (!user_name_ok(name))
+		return bad_name(name);
+	if (!role || !strcmp(sh_role_name(role), "unknown"))
+		return sh_error_set(SH_EINVAL, "unknown role: use desk, clerk, archivist or admin");
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, 0, &txn);
+	if (rc)
+		return rc;
+	const char *rn = sh_role_name(role);
+	MDB_val k = {strlen(name), (void *)name}, v = {strlen(rn), (void *)rn};
+	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
+	if (lrc == MDB_KEYEXIST)
+		rc = sh_error_set(SH_EEXISTS, "operator %s already exists: remove them first to "
+					      "change the role", name);
+	else if (lrc || (lrc = mdb_txn_commit(txn)))
+		rc = store_lmdb_err(lrc, "adding the operator");
+	else
+		txn = NULL;
+	if (txn)
+		mdb_txn_abort(txn);
+	return rc;
+}
+
+int sh_store_user_del(sh_store *s, const char *name)
+{
+	if (!user_name_ok(name))
+		return bad_name(name);
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, 0, &txn);
+	if (rc)
+		return rc;
+	MDB_val k = {strlen(name), (void *)name};
+	int lrc = mdb_del(txn, s->user, &k, NULL);
+	if (lrc == MDB_NOTFOUND)
+		rc = sh_error_set(SH_ENOTFOUND, "no operator named %s", name);
+	else if (lrc || (lrc = mdb_txn_commit(txn)))
+		rc = store_lmdb_err(lrc, "removing the operator");
+	else
+		txn = NULL;
+	if (txn)
+		mdb_txn_abort(txn);
+	return rc;
+}
+
+static int role_txn(sh_store *s, MDB_txn *txn, const char *name, int *role)
+{
+	MDB_val k = {strlen(name), (void *)name}, v;
+	int lrc = mdb_get(txn, s->user, &k, &v);
+	if (lrc == MDB_NOTFOUND)
+		return sh_error_set(SH_ENOTFOUND, "no operator named %s", name);
+	if (lrc)
+		return store_lmdb_err(lrc, "operators");
+	char buf[16];
+	if (v.mv_size >= sizeof buf)
+		return sh_error_set(SH_ECORRUPT, "operator %s has a damaged role", name);
+	memcpy(buf, v.mv_data, v.mv_size);
+	buf[v.mv_size] = 0;
+	if (!(*role = sh_role_parse(buf)))
+		return sh_error_set(SH_ECORRUPT, "operator %s has an unknown role '%s'", name, buf);
+	return SH_OK;
+}
+
+int sh_store_user_role(sh_store *s, const char *name, int *out_role)
+{
+	*out_role = 0;
+	if (!user_name_ok(name))
+		return bad_name(name);
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
+	if (rc)
+		return rc;
+	rc = role_txn(s, txn, name, out_role);
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int sh_store_user_list(sh_store *s, sh_user **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	MDB_txn *txn;
+	MDB_cursor *c = NULL;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
+	if (rc)
+		return rc;
+	MDB_stat st;
+	if ((lrc = mdb_stat(txn, s->user, &st)) || (lrc = mdb_cursor_open(txn, s->user, &c))) {
+		rc = store_lmdb_err(lrc, "operators");
+		goto out;
+	}
+	if (st.ms_entries && !(*out = sh_calloc(st.ms_entries, sizeof **out))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	MDB_val k, v;
+	while (*n < st.ms_entries && (lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+		sh_user *u = &(*out)[*n];
+		size_t kn = k.mv_size < sizeof u->name ? k.mv_size : sizeof u->name - 1;
+		memcpy(u->name, k.mv_data, kn);
+		u->name[kn] = 0;
+		if ((rc = role_txn(s, txn, u->name, &u->role)))
+			goto out;
+		(*n)++;
+	}
+out:
+	if (c)
+		mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	if (rc) {
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int sh_store_authorize(sh_store *s, const char *user, const char *command)
+{
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), role = 0;
+	if (rc)
+		return rc;
+	MDB_stat st;
+	int lrc = mdb_stat(txn, s->user, &st);
+	if (lrc) {
+		rc = store_lmdb_err(lrc, "operators");
+	} else if (st.ms_entries == 0) {
+		rc = SH_OK; /* bootstrap: no operator yet */
+	} else if (!user || !*user) {
+		rc = sh_error_set(SH_EPERM, "%s: who is operating? set SOHOA_USER or write your "
+					    "operator name in ~/.config/sohoa/user", command);
+	} else if (!user_name_ok(user) || role_txn(s, txn, user, &role)) {
+		rc = sh_error_set(SH_EPERM, "%s: '%s' is not an operator of this warehouse: ask "
+					    "an admin (sohoa user add)", command, user);
+	} else {
+		int allowed = -1;
+		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+			if (!strcmp(commands[i].cmd, command))
+				allowed = commands[i].roles;
+		if (allowed < 0)
+			allowed = D | C | A | M; /* help, version: nothing personal */
+		if (!(allowed & role)) {
+			sh_buf b = SH_BUF_INIT;
+			for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+				if (allowed & roles[i].role)
+					sh_buf_printf(&b, "%s%s", b.len ? ", " : "", roles[i].name);
+			rc = sh_error_set(SH_EPERM, "%s: operator %s has the role %s; this command is "
+						    "for: %s", command, user, sh_role_name(role),
+					  b.data ? (char *)b.data : "");
+			sh_buf_free(&b);
+		}
+	}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+/* ---- audit of reads ---------------------------------------------------------- */
+
+static void be64(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		out[i] = (uint8_t)v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
+			 const char *const *codes, size_t n, const char *dossier, int64_t when)
+{
+	if (!n)
+		return SH_OK;
+	if (!when)
+		when = sh_now();
+	for (;;) {
+		MDB_txn *txn;
+		MDB_cursor *c = NULL;
+		rec_w w;
+		memset(&w, 0, sizeof w);
+		int rc = store_txn_begin(s, 0, &txn), lrc;
+		if (rc)
+			return rc;
+		uint64_t seq = 0;
+		MDB_val k, v;
+		if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
+			goto lfail;
+		lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+		if (lrc == 0 && k.mv_size == 8)
+			seq = rd64(k.mv_data) + 1;
+		else if (lrc && lrc != MDB_NOTFOUND)
+			goto lfail;
+		for (size_t i = 0; i < n; i++, seq++) {
+			rec_begin(&w, REC_AUDIT);
+			rec_i64(&w, A_WHEN, when);
+			rec_str(&w, A_USER, user && *user ? user : "-");
+			rec_str(&w, A_COMMAND, command);
+			rec_str(&w, A_CODE, codes[i]);
+			rec_str(&w, A_DOSSIER, dossier && *dossier ? dossier : NULL);
+			if ((rc = w.err))
+				goto out;
+			uint8_t kb[8];
+			be64(kb, seq);
+			k.mv_size = 8;
+			k.mv_data = kb;
+			v.mv_size = w.b.len;
+			v.mv_data = w.b.data;
+			if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
+				goto lfail;
+			sh_buf_free(&w.b);
+		}
+		mdb_cursor_close(c);
+		c = NULL;
+		lrc = mdb_txn_commit(txn);
+		txn = NULL;
+		if (!lrc)
+			return SH_OK;
+	lfail:
+		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "audit of reads");
+	out:
+		sh_buf_free(&w.b);
+		if (c)
+			mdb_cursor_close(c);
+		if (txn)
+			mdb_txn_abort(txn);
+		if (rc != MDB_MAP_FULL)
+			return rc;
+		if ((rc = store_grow_map(s)))
+			return rc;
+	}
+}
+
+int sh_store_audit_read(sh_store *s, const char *user, const char *command, const char *code,
+			const char *dossier, int64_t when)
+{
+	return sh_store_audit_reads(s, user, command, &code, 1, dossier, when);
+}
+
+static int audit_decode(sh_audit_rec *a, const void *data, size_t len)
+{
+	rec_r r;
+	int rc = rec_open(&r, data, len, REC_AUDIT);
+	if (rc)
+		return rc;
+	unsigned tag;
+	const uint8_t *v;
+	size_t n;
+	uint64_t u;
+	int have = 0;
+	while ((rc = rec_next(&r, &tag, &v, &n)) == 1) {
+		rc = SH_OK;
+		char *dst = NULL;
+		size_t cap = 0;
+		switch (tag) {
+		case A_WHEN:
+			if ((rc = rec_get_u64(v, n, &u)))
+				return rc;
+			a->when = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+			have |= 1;
+			break;
+		case A_USER: dst = a->user; cap = sizeof a->user; have |= 2; break;
+		case A_COMMAND: dst = a->command; cap = sizeof a->command; break;
+		case A_CODE: dst = a->code; cap = sizeof a->code; have |= 4; break;
+		case A_DOSSIER: dst = a->dossier; cap = sizeof a->dossier; break;
+		default: break;
+		}
+		if (dst) {
+			size_t m = n < cap ? n : cap - 1;
+			memcpy(dst, v, m);
+			dst[m] = 0;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	return have == 7 ? SH_OK : sh_error_set(SH_ECORRUPT, "audit record lacks a field");
+}
+
+int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len)
+{
+	memset(a, 0, sizeof *a);
+	return audit_decode(a, data, len);
+}
+
+int sh_store_audit_list(sh_store *s, const char *user, const char *code, sh_audit_rec **out,
+			size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	MDB_txn *txn;
+	MDB_cursor *c = NULL;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	MDB_val k, v;
+	if ((lrc = mdb_cursor_open(txn, s->audit, &c))) {
+		rc = store_lmdb_err(lrc, "audit of reads");
+		goto out;
+	}
+	while ((lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+		sh_audit_rec a;
+		if (k.mv_size != 8 || store_wh_audit_decode(&a, v.mv_data, v.mv_size)) {
+			rc = sh_error_set(SH_ECORRUPT, "the audit of reads is damaged: run sohoa check");
+			goto out;
+		}
+		a.seq = rd64(k.mv_data);
+		if ((user && strcmp(user, a.user)) || (code && strcmp(code, a.code)))
+			continue;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			sh_audit_rec *na = sh_realloc(*out, nc * sizeof *na);
+			if (!na) {
+				rc = SH_ENOMEM;
+				goto out;
+			}
+			*out = na;
+			cap = nc;
+		}
+		(*out)[(*n)++] = a;
+	}
+out:
+	if (c)
+		mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	if (rc) {
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,102 @@
+/* Backup (a consistent, compacted copy while desks keep working) and
+ * restore (checked before it replaces anything). */
+#include "store_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int has_warehouse(const char *dir)
+{
+	char *p = sh_asprintf("%s/data.mdb", dir);
+	struct stat st;
+	int r = p && stat(p, &st) == 0 && st.st_size > 0;
+	sh_free(p);
+	return r;
+}
+
+static int make_dir(const char *dir)
+{
+	if (mkdir(dir, 0770) < 0 && errno != EEXIST)
+		return sh_error_set(SH_EIO, "%s: cannot create folder: %s", dir, strerror(errno));
+	return SH_OK;
+}
+
+int sh_store_backup(sh_store *s, const char *dest)
+{
+	if (has_warehouse(dest))
+		return sh_error_set(SH_EEXISTS, "%s already holds a warehouse: back up into a new "
+						"folder", dest);
+	int rc = make_dir(dest);
+	if (rc)
+		return rc;
+	/* mdb_env_copy2 copies from one read transaction: writers go on. */
+	int lrc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
+	if (lrc) {
+		char *p = sh_asprintf("%s/data.mdb", dest);
+		if (p)
+			unlink(p);
+		sh_free(p);
+		return store_lmdb_err(lrc, dest);
+	}
+	return SH_OK;
+}
+
+static void count_problem(void *arg, const char *msg)
+{
+	(void)msg;
+	++*(size_t *)arg;
+}
+
+int sh_store_restore(const char *src, const char *dir, int replace)
+{
+	if (!has_warehouse(src))
+		return sh_error_set(SH_ENOTFOUND, "%s holds no backup (no data.mdb)", src);
+	sh_store *b = NULL;
+	int rc = sh_store_open(&b, src, SH_STORE_RDONLY);
+	if (rc)
+		return sh_error_wrap(rc, "backup %s: ", src);
+	size_t problems = 0, seen = 0;
+	rc = sh_store_check(b, count_problem, &seen, &problems);
+	if (rc) {
+		sh_store_close(&b);
+		return rc == SH_ECORRUPT
+			       ? sh_error_set(SH_ECORRUPT, "backup %s fails its check (%zu problems): "
+							   "run `sohoa check --store %s`; nothing restored",
+					      src, problems, src)
+			       : rc;
+	}
+	char *aside = NULL;
+	if (has_warehouse(dir)) {
+		if (!replace) {
+			sh_store_close(&b);
+			return sh_error_set(SH_EEXISTS, "%s already holds a warehouse: use --replace "
+							"(it is kept aside) or restore elsewhere", dir);
+		}
+		aside = sh_asprintf("%s/replaced-%lld", dir, (long long)sh_now());
+		char *d = sh_asprintf("%s/data.mdb", dir), *l = sh_asprintf("%s/lock.mdb", dir),
+		     *ad = aside ? sh_asprintf("%s/data.mdb", aside) : NULL;
+		if (!aside || !d || !l || !ad)
+			rc = SH_ENOMEM;
+		else if (!(rc = make_dir(aside)) && rename(d, ad) < 0)
+			rc = sh_error_set(SH_EIO, "%s: cannot move the old warehouse aside: %s", dir,
+					  strerror(errno));
+		if (!rc)
+			unlink(l); /* readers of the old file keep their mapping */
+		sh_free(d);
+		sh_free(l);
+		sh_free(ad);
+	} else {
+		rc = make_dir(dir);
+	}
+	if (!rc) {
+		int lrc = mdb_env_copy2(b->env, dir, MDB_CP_COMPACT);
+		if (lrc)
+			rc = store_lmdb_err(lrc, dir);
+	}
+	sh_store_close(&b);
+	sh_free(aside);
+	return rc;
+}
