@@ -438,6 +438,8 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 	kp->heading = d->nl;
 	kp->evidence = 0.3;
 	size_t rank = 0;
+	int kw_best = 0;
+	size_t kw_kind = 0;
 	char nh[512];
 	for (size_t ki = 0; ki < k->n; ki++) {
 		const paper_kind *pk = &k->v[ki];
@@ -493,12 +495,18 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 					ev = ev > 0 ? 1.0 : 0.8;
 				}
 		}
-		if (score > 0) {
-			int kw = 0;
-			for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
-				if (strstr(d->f, pk->keywords.fold[t]))
-					kw++;
+		int kw = 0;
+		for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
+			if (strstr(d->f, pk->keywords.fold[t]))
+				kw++;
+		if (score > 0)
 			score += kw * 30;
+		/* a form whose heading OCR lost (printed in red and dropped with
+		 * the seals): its labels still say what it is */
+		if (!score && kw >= 2 && (pk->family == PAPER_PERSONAL || pk->family == PAPER_COMPANY) &&
+		    kw > kw_best) {
+			kw_best = kw;
+			kw_kind = ki;
 		}
 		if (score >= 500 && score > best) {
 			best = score;
@@ -506,6 +514,10 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 			kp->heading = head;
 			kp->evidence = ev;
 		}
+	}
+	if (!best && kw_best) {
+		kp->kind = kw_kind;
+		kp->evidence = 0.6;
 	}
 }
 
@@ -889,6 +901,14 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 	return sh_buf_detach(&b);
 }
 
+static int starts_lower(const doc *d, size_t l)
+{
+	utf8proc_int32_t c;
+	size_t oa = d->map[d->ls[l]], ob = d->map[d->le[l]];
+	return oa < ob && utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+					   (utf8proc_ssize_t)(ob - oa), &c) > 0 && utf8proc_islower(c);
+}
+
 static int title_stop(const doc *d, size_t l)
 {
 	static const char *const stops[] = {"can cu", "kinh gui", "dieu ", "noi nhan", "thuc hien",
@@ -925,8 +945,14 @@ static char *find_title(doc *d, const paper_kind *pk)
 	}
 	size_t first = l, last = l;
 	for (size_t n = 0; l < d->nl && n < 4; l++, n++) {
-		if (line_empty(d, l))
+		if (line_empty(d, l)) {
+			/* a title line that goes on in lower case after a blank
+			 * line (OCR spacing) */
+			if (l + 1 < d->nl && !line_empty(d, l + 1) && !title_stop(d, l + 1) &&
+			    starts_lower(d, l + 1))
+				continue;
 			break;
+		}
 		if ((l != first || !include_heading) && title_stop(d, l))
 			break;
 		last = l + 1;

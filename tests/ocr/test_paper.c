@@ -410,6 +410,37 @@ static void header_orders(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* What the page pipeline gives: a red heading dropped with the seals, a
+ * title broken by a blank line. */
+static void pipeline_text(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+				    "Số: 001184362297\nHọ và tên BÙI THỊ HÙNG\nNgày sinh: 26/01/1984\n"
+				    "Giới tính: Nữ Quốc tịch: Việt Nam\nQuê quán: Kim Thành, Bắc Ninh\n"
+				    "Có giá trị đến:26/01/2024\n");
+	assert_string_equal(sh_paper_kind(f), "can-cuoc");
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_VALID_UNTIL), "2024-01-26");
+	assert_true(sh_paper_confidence(f) < 0.9); /* weaker evidence than a heading */
+	sh_paper_facts_free(&f);
+	/* one keyword is not enough; agency kinds never go by keywords */
+	static const char *const others[] = {
+		"Quê quán: Kim Thành\nHọ và tên: AN\n",
+		"Kính gửi: UBND tỉnh\nđề nghị xem xét\nCăn cứ Luật\nĐiều 1. Nay ban hành\n",
+	};
+	for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+		f = extract(others[i]);
+		assert_string_equal(sh_paper_kind(f), "khac");
+		sh_paper_facts_free(&f);
+	}
+	f = extract("QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính trên môi\n\n"
+		    "trường điện tử\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN\n");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE),
+			    "Về việc công bố danh mục thủ tục hành chính trên môi trường điện tử");
+	sh_paper_facts_free(&f);
+}
+
 static void never_expires_and_json(void **state)
 {
 	(void)state;
@@ -576,6 +607,7 @@ int main(void)
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
 		cmocka_unit_test(header_orders),
+		cmocka_unit_test(pipeline_text),
 		cmocka_unit_test(never_expires_and_json),
 		cmocka_unit_test(unknown_papers_are_other),
 		cmocka_unit_test(bad_input),

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Compare `sohoa extract --json` output with ground-truth papers.
+
+  sohoa extract --json IMG... > out.jsonl
+  python3 bench/papers/compare.py out.jsonl TRUTH_DIR... [-v]
+
+Truth for IMG is NAME.json in a TRUTH_DIR (NAME = IMG without extension).
+Prints per field: total, right, missing, WRONG (a value different from the
+truth, or one the truth does not have) and accuracy, as paper_bench does.
+"""
+import json
+import os
+import sys
+
+FIELDS = ["doc_type", "number", "date", "issuer", "title", "signer", "signer_title",
+          "owner_id", "owner_name", "birth_date", "sex", "valid_until"]
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    verbose = "-v" in sys.argv
+    if len(args) < 2:
+        sys.exit(__doc__)
+    truths = {}
+    for d in args[1:]:
+        for f in os.listdir(d):
+            if f.endswith(".json"):
+                with open(os.path.join(d, f), encoding="utf-8") as fp:
+                    truths[f[:-5]] = json.load(fp)
+    rows = {k: [0, 0, 0, 0] for k in FIELDS + ["kind"]}  # total right missing wrong
+    papers = allright = 0
+    with open(args[0], encoding="utf-8") as fp:
+        for line in fp:
+            got = json.loads(line)
+            name = os.path.splitext(os.path.basename(got["file"]))[0]
+            t = truths.get(name)
+            if t is None:
+                continue
+            papers += 1
+            ok = True
+            r = rows["kind"]
+            r[0] += 1
+            if got["kind"] == t["kind"]:
+                r[1] += 1
+            else:
+                r[3] += 1
+                ok = False
+                if verbose:
+                    print("  %s kind: want %s got %s" % (name, t["kind"], got["kind"]))
+            gf, tf = got.get("fields", {}), t["fields"]
+            for k in FIELDS:
+                r = rows[k]
+                if k not in tf:
+                    if gf.get(k) is not None:
+                        r[3] += 1
+                        ok = False
+                        if verbose:
+                            print("  %s %s: not on paper, got %r" % (name, k, gf[k]))
+                    continue
+                r[0] += 1
+                if k in gf and gf[k] == tf[k]:
+                    r[1] += 1
+                    continue
+                ok = False
+                if k not in gf:
+                    r[2] += 1
+                else:
+                    r[3] += 1
+                if verbose:
+                    print("  %s %s: want %r got %r" % (name, k, tf[k], gf.get(k, "(none)")))
+            allright += ok
+    print("%d papers, %d with every fact right (%.1f %%)" % (papers, allright,
+                                                            100.0 * allright / max(papers, 1)))
+    print("  %-13s %6s %6s %7s %6s %8s" % ("field", "total", "right", "missing", "WRONG", "accuracy"))
+    tot = right = 0
+    for k in FIELDS + ["kind"]:
+        t, rr, m, w = rows[k]
+        if not t and not w:
+            continue
+        print("  %-13s %6d %6d %7d %6d %7.1f %%" % (k, t, rr, m, w, 100.0 * rr / t if t else 0))
+        if k != "kind":
+            tot += t
+            right += rr
+    print("  %-13s %6d %6d %23.1f %%" % ("all facts", tot, right, 100.0 * right / max(tot, 1)))
+
+
+if __name__ == "__main__":
+    main()
