@@ -2,6 +2,7 @@
 #include "store_int.h"
 
 #include <errno.h>
+#include <sys/statvfs.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,6 +99,15 @@ static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_co
 	codes->existing = 1;
 	sh_dossier_rec_free(&d);
 	return SH_OK;
+}
+
+/* LMDB reports a short write as EIO: tell a full disk apart. */
+static int disk_nearly_full(const char *dir)
+{
+	struct statvfs st;
+	if (statvfs(dir, &st) != 0)
+		return 0;
+	return (uint64_t)st.f_bavail * st.f_frsize < ((uint64_t)16 << 20);
 }
 
 /* The signed manifest of a paper: code, owner, kind, facts, the SHA-256 of
@@ -314,6 +324,12 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 lmdb_fail:
 	if (lrc == MDB_MAP_FULL)
 		rc = MDB_MAP_FULL;
+	else if (lrc == EFBIG)
+		rc = sh_error_set(SH_EFULL, "storing the dossier: the file size limit was reached "
+					    "(ulimit -f): nothing of this dossier was stored");
+	else if (lrc == EIO && disk_nearly_full(s->dir))
+		rc = sh_error_set(SH_EFULL, "storing the dossier: the disk is full: free space and "
+					    "retry (nothing of this dossier was stored)");
 	else
 		rc = store_lmdb_err(lrc, "storing the dossier");
 out:
@@ -341,6 +357,10 @@ int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes 
 		const sh_paper_in *p = &in->papers[i];
 		if (p->kind && (rc = check_code_part("kind code", p->kind, 12, NULL)))
 			return rc;
+		for (const char *c = p->kind; c && *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				return sh_error_set(SH_EINVAL, "kind code '%s': capital letters only",
+						    p->kind);
 		if (p->npages == 0)
 			return sh_error_set(SH_EINVAL, "paper %zu (%s) has no pages", i + 1,
 					    p->file ? p->file : "?");

@@ -412,6 +412,11 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 {
 	if (!actor)
 		return sh_error_set(SH_EINVAL, "a signing key is needed to change a key");
+	/* one clock reading for the event; a retired key signs up to `when` - 1,
+	 * so retirement is never earlier than the next second */
+	int64_t now = sh_now();
+	if (!revoke && when <= now)
+		when = now + 1;
 	for (;;) {
 		MDB_txn *txn;
 		int rc = store_txn_begin(s, 0, &txn);
@@ -463,7 +468,7 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 		sh_free(copy);
 		if (!rc)
 			rc = store_log_event(s, txn, actor, revoke ? "revocation" : "rotation", id, NULL,
-					     facts, reason && *reason ? 3 : 2, 0, NULL);
+					     facts, 3, now, NULL);
 		if (rc) {
 			mdb_txn_abort(txn);
 			return rc;

@@ -187,6 +187,7 @@ out:
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k)
 {
 	MDB_val key = {strlen(k), (void *)k}, val;
+	sh_error_clear();
 	if (mdb_get(txn, dbi, &key, &val))
 		return NULL;
 	return sh_strndup(val.mv_data, val.mv_size);
@@ -250,7 +251,9 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 	if (!rc) {
 		char *ver = store_get_meta(txn, s->meta, "schema");
 		s->agency = store_get_meta(txn, s->meta, "agency");
-		if (!ver || !s->agency)
+		if ((!ver || !s->agency) && sh_error_last() == SH_ENOMEM)
+			rc = SH_ENOMEM;
+		else if (!ver || !s->agency)
 			rc = sh_error_set(SH_ECORRUPT, "%s: warehouse metadata missing", dir);
 		else if (atoi(ver) > SH_STORE_SCHEMA)
 			rc = sh_error_set(SH_EVERSION, "%s: warehouse schema %s is newer than this "

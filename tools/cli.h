@@ -34,6 +34,12 @@ char *cli_store_dir(const char *opt);
 /* Open the warehouse for a command; prints the error itself. */
 int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned flags);
 
+/* The operator's signing key (loaded once: $SOHOA_KEY or
+ * ~/.config/sohoa/signing.key, passphrase from $SOHOA_PASSPHRASE_FILE or the
+ * terminal). Borrowed for the process. SH_ENOTFOUND with what to do. */
+typedef struct sh_sign_key sh_sign_key;
+int cli_signing_key(const sh_sign_key **out, const char *cmd);
+
 /* Is argv[i] "--name" or "--name=value"? Sets *val (next argv or after '=')
  * and advances *i. Returns 1 when matched, -1 when the value is missing. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
@@ -47,6 +53,8 @@ int cmd_find(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

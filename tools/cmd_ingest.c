@@ -203,13 +203,14 @@ int cmd_ingest(int argc, char **argv)
 	sh_store *s = NULL;
 	sh_dossier_codes *codes = NULL;
 	pl_run r = {0};
+	const sh_sign_key *key = NULL;
 	if ((ex = cli_store_open(&s, "ingest", store, 0)))
 		goto out;
-	if ((rc = pl_from_files(&r, files, nfiles, NULL)) || (rc = pl_read(&r, workers, 0)) ||
+	if ((rc = cli_signing_key(&key, "ingest")) || (rc = pl_from_files(&r, files, nfiles, NULL)) || (rc = pl_read(&r, workers, 0)) ||
 	    (rc = pl_papers(&r, owner)))
 		goto fail;
 	sh_dossier_in din = {.owner = owner, .procedure = procedure, .operator_id = operator_id,
-			     .npapers = r.ncomps, .papers = r.papers};
+			     .key = key, .npapers = r.ncomps, .papers = r.papers};
 	if ((rc = sh_store_dossier_put(s, &din, &codes)))
 		goto fail;
 	print_codes(codes, &r, files, json);

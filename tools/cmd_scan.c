@@ -71,14 +71,16 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	sh_dossier_codes *codes = NULL;
 	int rc;
 	char key[600];
+	const sh_sign_key *skey = NULL;
 	snprintf(key, sizeof key, "batch:%s:%s", sh_store_dir(s), sh_scan_batch_id(b));
-	if ((rc = pl_from_batch(&r, b)) || (rc = pl_read(&r, workers, 0)) ||
+	if ((rc = cli_signing_key(&skey, cmd)) || (rc = pl_from_batch(&r, b)) || (rc = pl_read(&r, workers, 0)) ||
 	    (rc = pl_papers(&r, sh_scan_batch_owner(b))))
 		goto fail;
 	sh_dossier_in din = {.owner = sh_scan_batch_owner(b),
 			     .procedure = sh_scan_batch_procedure(b),
 			     .operator_id = getenv("SOHOA_USER"),
 			     .idem_key = key,
+			     .key = skey,
 			     .npapers = r.ncomps,
 			     .papers = r.papers};
 	if ((rc = sh_store_dossier_put(s, &din, &codes)))
@@ -312,6 +314,11 @@ int cmd_scan(int argc, char **argv)
 		o.dpi = atoi(res);
 	extra[nextra] = NULL;
 	o.extra = nextra ? extra : NULL;
+	const sh_sign_key *skey;
+	if (!review && (rc = cli_signing_key(&skey, "scan"))) {
+		ex = cli_fail("scan", rc);
+		goto out;
+	}
 	size_t before = sh_scan_batch_count(b);
 	rc = sh_scan_capture(b, &o);
 	if (rc) {
@@ -541,14 +548,17 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 		goto out;
 	key = sh_asprintf("file:%s", it->key);
 	char *paths[1] = {path};
+	const sh_sign_key *skey = NULL;
 	if (!key)
 		rc = SH_ENOMEM;
+	else if ((rc = cli_signing_key(&skey, "watch")))
+		;
 	else if (!(rc = pl_from_files(&r, paths, 1, NULL)) && !(rc = pl_read(&r, w->workers, 0)) &&
 		 !(rc = pl_papers(&r, it->owner))) {
 		r.comps[0].file = it->name;
 		r.papers[0].file = it->name;
 		sh_dossier_in din = {.owner = it->owner, .procedure = it->procedure,
-				     .operator_id = "watch", .idem_key = key,
+				     .operator_id = "watch", .idem_key = key, .key = skey,
 				     .npapers = r.ncomps, .papers = r.papers};
 		rc = sh_store_dossier_put(s, &din, &codes);
 	}
@@ -602,10 +612,13 @@ int cmd_watch(int argc, char **argv)
 	if (!folder)
 		return cli_usage("watch", "which folder?");
 	sh_store *s = NULL;
-	int ex = cli_store_open(&s, "watch", store, SH_STORE_RDONLY);
+	int ex = cli_store_open(&s, "watch", store, SH_STORE_RDONLY), rc0;
 	if (ex)
 		return ex;
 	sh_store_close(&s);
+	const sh_sign_key *skey;
+	if ((rc0 = cli_signing_key(&skey, "watch")))
+		return cli_fail("watch", rc0);
 	struct watch_ctx ctx = {store, workers_s ? atoi(workers_s) : 0};
 	sh_scan_watch_options o = {.settle_ms = settle ? atoi(settle) : 0,
 				   .ingest = watch_ingest,

@@ -235,6 +235,17 @@ int pl_papers(pl_run *r, const char *owner)
 		p->file = c->file;
 		p->kind = c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
 		p->facts = c->facts_json;
+		c->nfacts = 0;
+		for (int f = 0; c->facts && f < SH_FACT_COUNT; f++) {
+			const char *v = sh_paper_fact(c->facts, (enum sh_paper_fact)f);
+			if (v) {
+				c->fact_list[c->nfacts].name = sh_paper_fact_name((enum sh_paper_fact)f);
+				c->fact_list[c->nfacts].value = v;
+				c->nfacts++;
+			}
+		}
+		p->fact_list = c->fact_list;
+		p->nfacts = c->nfacts;
 		p->pages = &r->pins[c->first];
 		p->npages = c->npages;
 		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;

@@ -7,6 +7,7 @@
 #include "sh_ocr.h"
 #include "sh_paper.h"
 #include "sh_scan.h"
+#include "sh_sign.h"
 #include "sh_store.h"
 
 /* Where a page comes from. */
@@ -32,6 +33,8 @@ typedef struct pl_component {
 	sh_paper_facts *facts;
 	char *facts_json;
 	char *text;               /* all pages, joined with form feeds */
+	sh_sign_fact fact_list[SH_FACT_COUNT]; /* borrowed from facts */
+	size_t nfacts;
 } pl_component;
 
 typedef struct pl_run {

@@ -100,6 +100,8 @@ static const struct {
 	{"batch", cmd_batch, "review staged batches: delete, rotate, move, split, commit"},
 	{"watch", cmd_watch, "scan-to-folder: ingest files dropped into a folder"},
 	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
+	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
+	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
 	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
 };
 

@@ -4,9 +4,11 @@
 set -u
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-cli-$CASE.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 export SOHOA_STORE="$T/store"
 export TZ=Asia/Ho_Chi_Minh
+export SOHOA_KEY="$T/keys/desk.key" SOHOA_PASSPHRASE_FILE="$T/pass"
+printf 'mật khẩu thử nghiệm\n' > "$T/pass"
 AG=000.00.99.Z99
 P="$DATA/papers"
 TOOLS=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +34,10 @@ one_line_err() {
 }
 json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1" || fail "json check: $1"; }
 blobs() { mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}'; }
-init() { expect 0 "$SOHOA" init --agency $AG; }
+init() {
+  expect 0 "$SOHOA" init --agency $AG
+  expect 0 "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức Bộ phận Một cửa"
+}
 today() { date +%y%m%d; }
 
 case $CASE in
@@ -263,6 +268,93 @@ watch)
   hasnt "$T/out" "dossier"
   expect 0 "$SOHOA" find --json khai sinh; json "assert len(d) == 1, d"
   expect 0 "$SOHOA" check
+  ;;
+
+verify)
+  init
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 \
+    "$P/dev03-giay-khai-sinh-office200.jpg" "$G/two-pages-g4.tif"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  C1=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  C2=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][1]['code'])")
+  expect 0 "$SOHOA" ingest --owner 001184362297 --procedure 1.001193 "$P/dev04-can-cuoc-color300.jpg"
+  expect 0 "$SOHOA" verify "$D"; has "$T/out" "OK"
+  expect 0 "$SOHOA" verify --all --json
+  json "assert d['ok'] and d['papers'] == 3 and d['log_entries'] == 3 and d['problems'] == [], d"
+  cp -r "$SOHOA_STORE" "$T/clean"
+  restore() { rm -rf "$SOHOA_STORE"; cp -r "$T/clean" "$SOHOA_STORE"; }
+  # a flipped byte in a page image
+  IMG=$(python3 -c "import hashlib; print(hashlib.sha256(open('$P/dev03-giay-khai-sinh-office200.jpg','rb').read()).hexdigest())")
+  "$TAMPER" "$SOHOA_STORE" flip blob "hex:$IMG" 5000 || fail tamper
+  expect 6 "$SOHOA" verify --all; has "$T/out" "FAIL $C1: page 1: image bytes do not match"
+  expect 6 "$SOHOA" verify "$C1"; hasnt "$T/out" "$C2"
+  restore
+  # a flipped byte in the stored OCR text
+  off=$("$TAMPER" "$SOHOA_STORE" find paper "$C1" "KHAI") || fail "text not found in record"
+  "$TAMPER" "$SOHOA_STORE" flip paper "$C1" "$off"
+  expect 6 "$SOHOA" verify --all; has "$T/out" "FAIL $C1: page 1: text is not the one signed"
+  restore
+  # facts changed in the record
+  off=$("$TAMPER" "$SOHOA_STORE" find paper "$C1" "033317490435") || fail "owner id not in facts"
+  "$TAMPER" "$SOHOA_STORE" flip paper "$C1" "$off"
+  expect 6 "$SOHOA" verify "$C1"; has "$T/out" "FAIL $C1"
+  restore
+  # a flipped byte in a manifest, and in a signature
+  "$TAMPER" "$SOHOA_STORE" flip log log:0 40
+  expect 6 "$SOHOA" verify --all; has "$T/out" "FAIL $C1: log entry 0"; has "$T/out" "FAIL log: entry 0 does not match"
+  restore
+  "$TAMPER" "$SOHOA_STORE" flip log log:1 -5
+  expect 6 "$SOHOA" verify --all; has "$T/out" "FAIL $C2: log entry 1: signature does not hold"
+  restore
+  # a removed and a reordered log entry break consistency with the signed checkpoints
+  "$TAMPER" "$SOHOA_STORE" del log log:1
+  expect 6 "$SOHOA" verify --all; has "$T/out" "entry 1 is missing"
+  restore
+  "$TAMPER" "$SOHOA_STORE" swap log log:0 log:1
+  "$TAMPER" "$SOHOA_STORE" swap lognode "hex:000000000000000000" "hex:000000000000000001"
+  expect 6 "$SOHOA" verify --all; has "$T/out" "do not hash to the root signed"
+  restore
+  # a flipped byte in the latest checkpoint
+  "$TAMPER" "$SOHOA_STORE" flip checkpoint log:3 30
+  expect 6 "$SOHOA" verify --all; has "$T/out" "checkpoint"
+  restore
+  expect 0 "$SOHOA" verify --all
+  expect 4 "$SOHOA" verify "$AG-000000-0001"
+  ;;
+
+keys)
+  init
+  expect 0 "$SOHOA" keys list --json
+  json "assert len(d) == 1 and d[0]['signer'] == 'Nguyễn Thị Bình' and d[0]['revoked_at'] is None, d"
+  K1=$(python3 -c "import json; print(json.load(open('$T/out'))[0]['key'])")
+  [ "$(stat -c %a "$SOHOA_KEY")" = 600 ] || fail "private key file is not mode 600"
+  [ ! -e "$SOHOA_STORE/desk.key" ] || fail "private key inside the warehouse"
+  ! grep -rq "sohoa-seckey" "$SOHOA_STORE" || fail "private key material inside the warehouse"
+  expect 3 "$SOHOA" keys new --signer X --title Y; has "$T/err" "already holds a key"
+  # wrong passphrase
+  echo "sai mat khau" > "$T/wrong"
+  SOHOA_PASSPHRASE_FILE="$T/wrong" expect 3 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$P/dev04-can-cuoc-color300.jpg"
+  has "$T/err" "wrong passphrase"
+  # no key at all: nothing is stored unsigned
+  SOHOA_KEY="$T/none.key" expect 4 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$P/dev04-can-cuoc-color300.jpg"
+  has "$T/err" "sohoa keys new"
+  [ "$(blobs)" = 0 ] || fail "stored without a signature"
+  # signed before a rotation stays valid; the old key no longer signs
+  expect 0 "$SOHOA" ingest --json --owner 001184362297 --procedure 1.1 "$P/dev04-can-cuoc-color300.jpg"
+  OLD=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  expect 0 "$SOHOA" keys rotate; has "$T/out" "replaces $K1"
+  expect 0 "$SOHOA" ingest --owner 001184362297 --procedure 1.1 "$P/dev03-giay-khai-sinh-office200.jpg"
+  expect 0 "$SOHOA" verify --all
+  expect 0 "$SOHOA" keys export "$K1" "$T/k1.pub"; grep -q "sohoa-pubkey-v1" "$T/k1.pub" || fail "export"
+  # revocation: from a moment on, signatures by that key are rejected; before it they stand
+  SOHOA_KEY="$T/keys/admin.key" expect 0 "$SOHOA" keys new --signer "Trần Văn Quản" --title "Quản trị"
+  K2=$(SOHOA_KEY="$T/keys/admin.key" "$SOHOA" keys list --json | python3 -c "import json,sys; print([k['key'] for k in json.load(sys.stdin) if k['title'] == 'Công chức Bộ phận Một cửa' and k['revoked_at'] is None and k['valid_until'] is None][0])")
+  SOHOA_KEY="$T/keys/admin.key" expect 3 "$SOHOA" keys revoke "$K2"; has "$T/err" "reason"
+  SOHOA_KEY="$T/keys/admin.key" expect 0 "$SOHOA" keys revoke "$K2" --reason "máy bị mất" --at $(($(date +%s) + 3600))
+  expect 0 "$SOHOA" verify --all
+  SOHOA_KEY="$T/keys/admin.key" expect 0 "$SOHOA" keys revoke "$K2" --reason "lộ khóa" --at 1000000000
+  expect 6 "$SOHOA" verify --all; has "$T/out" "revoked"
+  expect 0 "$SOHOA" verify "$OLD"
   ;;
 
 *)

@@ -1,0 +1,474 @@
+/* keys (new, list, rotate, revoke, export), verify, and the signing key
+ * every storing command uses. */
+#include "cli.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sh_sign.h"
+
+static sh_sign_key *g_key;
+
+/* Default private key file: $SOHOA_KEY, else $XDG_CONFIG_HOME/sohoa/signing.key,
+ * else ~/.config/sohoa/signing.key. Never inside the warehouse. */
+static char *key_path(const char *opt)
+{
+	if (opt && *opt)
+		return sh_strdup(opt);
+	const char *e = getenv("SOHOA_KEY");
+	if (e && *e)
+		return sh_strdup(e);
+	e = getenv("XDG_CONFIG_HOME");
+	if (e && *e)
+		return sh_asprintf("%s/sohoa/signing.key", e);
+	e = getenv("HOME");
+	return sh_asprintf("%s/.config/sohoa/signing.key", e && *e ? e : ".");
+}
+
+/* The passphrase: first line of --passphrase-file / $SOHOA_PASSPHRASE_FILE,
+ * else asked on the terminal without echo. */
+static char *passphrase(const char *file_opt, const char *prompt, int confirm)
+{
+	const char *f = file_opt && *file_opt ? file_opt : getenv("SOHOA_PASSPHRASE_FILE");
+	if (f && *f) {
+		uint8_t *d = NULL;
+		size_t n = 0;
+		if (sh_file_read(&d, &n, f, 4096))
+			return NULL;
+		char *nl = memchr(d, '\n', n);
+		if (nl)
+			*nl = 0;
+		if (!d[0]) {
+			sh_free(d);
+			sh_error_set(SH_EINVAL, "%s: the passphrase is empty", f);
+			return NULL;
+		}
+		return (char *)d;
+	}
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty) {
+		sh_error_set(SH_EINVAL, "no passphrase: set SOHOA_PASSPHRASE_FILE or give "
+					"--passphrase-file (no terminal to ask on)");
+		return NULL;
+	}
+	char *res = NULL;
+	for (int round = 0; round < (confirm ? 2 : 1); round++) {
+		struct termios old, quiet;
+		char buf[1024];
+		fprintf(tty, "%s", round ? "again: " : prompt);
+		fflush(tty);
+		int have = tcgetattr(fileno(tty), &old) == 0;
+		if (have) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+		}
+		char *got = fgets(buf, sizeof buf, tty);
+		if (have)
+			tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fprintf(tty, "\n");
+		if (!got) {
+			sh_error_set(SH_EINVAL, "no passphrase given");
+			break;
+		}
+		buf[strcspn(buf, "\r\n")] = 0;
+		if (!round) {
+			res = sh_strdup(buf);
+		} else if (strcmp(res, buf)) {
+			sh_free(res);
+			res = NULL;
+			sh_error_set(SH_EINVAL, "the two passphrases differ");
+		}
+		memset(buf, 0, sizeof buf);
+	}
+	fclose(tty);
+	return res;
+}
+
+static void wipe_free(char *p)
+{
+	if (p) {
+		volatile char *v = p;
+		while (*v)
+			*v++ = 0;
+		sh_free(p);
+	}
+}
+
+int cli_signing_key(const sh_sign_key **out, const char *cmd)
+{
+	if (g_key) {
+		*out = g_key;
+		return SH_OK;
+	}
+	char *path = key_path(NULL);
+	if (!path)
+		return SH_ENOMEM;
+	if (access(path, F_OK) != 0) {
+		int rc = sh_error_set(SH_ENOTFOUND,
+				      "no signing key at %s: every paper is signed when stored; create "
+				      "a key with `sohoa keys new --signer NAME --title TITLE` (or set "
+				      "SOHOA_KEY)",
+				      path);
+		sh_free(path);
+		return rc;
+	}
+	char *pass = passphrase(NULL, "passphrase of the signing key: ", 0);
+	if (!pass) {
+		sh_free(path);
+		return sh_error_last() ? sh_error_last() : SH_EINVAL;
+	}
+	int rc = sh_sign_key_load_file(&g_key, path, pass);
+	wipe_free(pass);
+	if (rc == SH_EBADSIG)
+		rc = sh_error_set(SH_EINVAL, "signing key %s: wrong passphrase (or the key file is "
+					     "damaged)", path);
+	else if (rc)
+		sh_error_wrap(rc, "signing key %s: ", path);
+	sh_free(path);
+	if (!rc)
+		*out = g_key;
+	(void)cmd;
+	return rc;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char *d = sh_strdup(path);
+	if (!d)
+		return SH_ENOMEM;
+	for (char *c = d + 1; *c; c++)
+		if (*c == '/') {
+			*c = 0;
+			mkdir(d, 0700);
+			*c = '/';
+		}
+	sh_free(d);
+	return SH_OK;
+}
+
+static void print_key(const sh_sign_pubkey *k, const char *reason)
+{
+	char from[32], until[32] = "never", rev[32] = "";
+	time_t t = (time_t)k->valid_from;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(from, sizeof from, "%Y-%m-%d %H:%M", &tm);
+	if (k->valid_until != SH_SIGN_NEVER) {
+		t = (time_t)k->valid_until;
+		localtime_r(&t, &tm);
+		strftime(until, sizeof until, "%Y-%m-%d %H:%M", &tm);
+	}
+	if (k->revoked_at != SH_SIGN_NEVER) {
+		t = (time_t)k->revoked_at;
+		localtime_r(&t, &tm);
+		strftime(rev, sizeof rev, "%Y-%m-%d %H:%M", &tm);
+	}
+	int revoked = rev[0] != 0;
+	printf("%s  %s, %s (%s)  valid %s .. %s%s%s%s%s\n", k->key_id, k->name, k->title, k->agency,
+	       from, until, revoked ? "  REVOKED from " : "", rev, revoked && reason ? ": " : "",
+	       revoked && reason ? reason : "");
+}
+
+/* Make a key, write its private file (refusing to overwrite), register it. */
+static int new_key(sh_store *s, const char *path, const char *pass, const char *signer,
+		   const char *title, long days, sh_sign_key **out, sh_sign_pubkey *pub)
+{
+	sh_sign_key *key = NULL;
+	sh_buf pubfile = SH_BUF_INIT;
+	int64_t now = sh_now();
+	int rc = sh_sign_key_generate(&key);
+	if (!rc)
+		rc = sh_sign_pubkey_make(pub, key, signer, title, sh_store_agency(s), now,
+					 days > 0 ? now + days * 86400 : SH_SIGN_NEVER);
+	if (!rc)
+		rc = sh_sign_pubkey_export(&pubfile, pub, key);
+	if (!rc)
+		rc = mkdir_parent(path);
+	if (!rc)
+		rc = sh_sign_key_save_file(path, key, pass, NULL);
+	if (!rc && (rc = sh_store_key_register(s, pubfile.data, pubfile.len)))
+		unlink(path); /* not registered: the file would be useless */
+	sh_buf_free(&pubfile);
+	if (rc)
+		sh_sign_key_free(&key);
+	else
+		*out = key;
+	return rc;
+}
+
+int cmd_keys(int argc, char **argv)
+{
+	const char *store = NULL, *signer = NULL, *title = NULL, *pfile = NULL, *out = NULL,
+		   *reason = NULL, *days_s = NULL, *at_s = NULL;
+	int json = 0;
+	const char *pos[4] = {0};
+	int npos = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa keys new --signer NAME --title TITLE [--valid-days N]\n"
+			       "                     [--passphrase-file F] [--out KEYFILE]\n"
+			       "       sohoa keys list [--json]\n"
+			       "       sohoa keys rotate [--passphrase-file F]\n"
+			       "       sohoa keys revoke KEYID --reason TEXT [--at UNIXTIME]\n"
+			       "       sohoa keys export KEYID FILE\n\n"
+			       "Ed25519 keys of officers or desks. The private key is encrypted with a\n"
+			       "passphrase (scrypt, AES-256-GCM) in KEYFILE (default $SOHOA_KEY, else\n"
+			       "~/.config/sohoa/signing.key), never in the warehouse; the public key is\n"
+			       "registered in the warehouse. Storing commands sign with that key (the\n"
+			       "passphrase from $SOHOA_PASSPHRASE_FILE, else asked). rotate: a new key\n"
+			       "for the same signer; the old one stops signing, its signatures stay\n"
+			       "valid. revoke: signatures made from then on are rejected. export: the\n"
+			       "public key file archivists trust (`sohoa verify-bundle --trust`).\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--signer", &signer)) ||
+			   (m = cli_opt(argc, argv, &i, "--title", &title)) ||
+			   (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile)) ||
+			   (m = cli_opt(argc, argv, &i, "--out", &out)) ||
+			   (m = cli_opt(argc, argv, &i, "--reason", &reason)) ||
+			   (m = cli_opt(argc, argv, &i, "--valid-days", &days_s)) ||
+			   (m = cli_opt(argc, argv, &i, "--at", &at_s))) {
+			if (m < 0)
+				return cli_usage("keys", "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			return cli_usage("keys", "unknown option '%s'", argv[i]);
+		} else if (npos < 4) {
+			pos[npos++] = argv[i];
+		} else {
+			return cli_usage("keys", "too many arguments");
+		}
+	}
+	const char *verb = npos ? pos[0] : "";
+	sh_store *s = NULL;
+	int ex, rc = SH_OK;
+	if (!strcmp(verb, "new")) {
+		if (!signer || !title)
+			return cli_usage("keys", "new needs --signer NAME and --title TITLE");
+		long days = days_s ? strtol(days_s, NULL, 10) : 0;
+		if (days_s && days <= 0)
+			return cli_usage("keys", "--valid-days takes a positive number of days");
+		if ((ex = cli_store_open(&s, "keys", store, 0)))
+			return ex;
+		char *path = key_path(out);
+		char *pass = path ? passphrase(pfile, "passphrase for the new key: ", 1) : NULL;
+		sh_sign_key *key = NULL;
+		sh_sign_pubkey pub;
+		if (!path)
+			rc = SH_ENOMEM;
+		else if (!pass)
+			rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
+		else if (access(path, F_OK) == 0)
+			rc = sh_error_set(SH_EEXISTS, "%s already holds a key: use `sohoa keys rotate`, "
+						      "or --out another file",
+					  path);
+		else
+			rc = new_key(s, path, pass, signer, title, days, &key, &pub);
+		wipe_free(pass);
+		if (!rc) {
+			printf("key %s\n  for %s, %s (%s)\n  private key: %s\n", pub.key_id, pub.name,
+			       pub.title, pub.agency, path);
+			sh_sign_key_free(&key);
+		}
+		sh_free(path);
+		sh_store_close(&s);
+		return rc ? cli_fail("keys", rc) : EXIT_OK;
+	}
+	if ((ex = cli_store_open(&s, "keys", store, 0)))
+		return ex;
+	if (!strcmp(verb, "list")) {
+		sh_sign_pubkey *keys = NULL;
+		size_t n = 0;
+		if (!(rc = sh_store_key_list(s, &keys, &n))) {
+			json_t *arr = json ? json_array() : NULL;
+			for (size_t i = 0; i < n; i++) {
+				char *why = NULL;
+				sh_sign_pubkey k;
+				if (sh_store_key_get(s, keys[i].key_id, &k, &why))
+					continue;
+				if (json)
+					json_array_append_new(
+						arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o}",
+							       "key", k.key_id, "signer", k.name, "title",
+							       k.title, "agency", k.agency, "valid_from",
+							       (json_int_t)k.valid_from, "valid_until",
+							       k.valid_until == SH_SIGN_NEVER
+								       ? json_null()
+								       : json_integer(k.valid_until),
+							       "revoked_at",
+							       k.revoked_at == SH_SIGN_NEVER
+								       ? json_null()
+								       : json_integer(k.revoked_at),
+							       "reason", why ? json_string(why) : json_null()));
+				else
+					print_key(&k, why);
+				sh_free(why);
+			}
+			if (json) {
+				json_dumpf(arr, stdout, JSON_INDENT(1));
+				putchar('\n');
+				json_decref(arr);
+			}
+			sh_free(keys);
+		}
+	} else if (!strcmp(verb, "revoke") && npos == 2) {
+		const sh_sign_key *actor;
+		int64_t at = at_s ? strtoll(at_s, NULL, 10) : 0;
+		if (!reason)
+			rc = sh_error_set(SH_EINVAL, "say why with --reason TEXT");
+		else if (!(rc = cli_signing_key(&actor, "keys")))
+			rc = sh_store_key_revoke(s, actor, pos[1], at, reason);
+		if (!rc)
+			printf("key %s revoked: signatures made from then on are rejected\n", pos[1]);
+	} else if (!strcmp(verb, "rotate") && npos == 1) {
+		const sh_sign_key *old;
+		char *path = key_path(out), *pass = NULL, *newpath = NULL, *oldpath = NULL;
+		sh_sign_pubkey oldpub, pub;
+		sh_sign_key *key = NULL;
+		if (!path || !(newpath = sh_asprintf("%s.new", path)))
+			rc = SH_ENOMEM;
+		else if (!(rc = cli_signing_key(&old, "keys")) &&
+			 !(rc = sh_store_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
+			pass = passphrase(pfile, "passphrase for the new key: ", 1);
+			if (!pass)
+				rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
+			else if (!(rc = new_key(s, newpath, pass, oldpub.name, oldpub.title, 0, &key,
+						&pub)) &&
+				 !(rc = sh_store_key_retire(s, old, oldpub.key_id, 0))) {
+				oldpath = sh_asprintf("%s.%.16s.retired", path, oldpub.key_id);
+				if (!oldpath || rename(path, oldpath) || rename(newpath, path))
+					rc = sh_error_set(SH_EIO, "keys rotated in the warehouse, but the "
+								  "key files could not be swapped: the new "
+								  "key is %s",
+							  newpath);
+			}
+		}
+		if (!rc)
+			printf("key %s replaces %s (kept as %s)\n", pub.key_id, oldpub.key_id,
+			       oldpath ? oldpath : "?");
+		wipe_free(pass);
+		sh_sign_key_free(&key);
+		sh_free(path);
+		sh_free(newpath);
+		sh_free(oldpath);
+	} else if (!strcmp(verb, "export") && npos == 3) {
+		uint8_t *file = NULL;
+		size_t len = 0;
+		if (!(rc = sh_store_key_file(s, pos[1], &file, &len)))
+			rc = sh_file_write(pos[2], file, len);
+		sh_free(file);
+		if (!rc)
+			printf("public key %s written to %s\n", pos[1], pos[2]);
+	} else {
+		sh_store_close(&s);
+		return cli_usage("keys", "unknown or incomplete keys command");
+	}
+	sh_store_close(&s);
+	return rc ? cli_fail("keys", rc) : EXIT_OK;
+}
+
+/* ---- verify ------------------------------------------------------------------ */
+
+struct vout {
+	json_t *arr;
+};
+
+static void on_problem(void *arg, const char *code, const char *msg)
+{
+	struct vout *o = arg;
+	if (o->arr)
+		json_array_append_new(o->arr, json_pack("{s:s, s:s}", "code", code, "problem", msg));
+	else
+		printf("FAIL %s: %s\n", code, msg);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	const char *store = NULL, *code = NULL, *workers_s = NULL;
+	int json = 0, all = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa verify CODE [--json]\n"
+			       "       sohoa verify --all [--json] [--workers N]\n\n"
+			       "Recompute every hash from the stored bytes, check every signature and its\n"
+			       "key's validity when the paper was logged, inclusion in the signed log and\n"
+			       "the log's consistency with every checkpoint. Each failure names the paper\n"
+			       "and the reason; exit 0 only when everything holds (6 otherwise).\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if (cli_flag(argv, i, "--all")) {
+			all = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			if (m < 0)
+				return cli_usage("verify", "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-') {
+			return cli_usage("verify", "unknown option '%s'", argv[i]);
+		} else if (!code) {
+			code = argv[i];
+		} else {
+			return cli_usage("verify", "give one code, or --all");
+		}
+	}
+	if (!all == !code)
+		return cli_usage("verify", "give a dossier or paper code, or --all");
+	sh_store *s;
+	int ex = cli_store_open(&s, "verify", store, SH_STORE_RDONLY);
+	if (ex)
+		return ex;
+	struct vout o = {json ? json_array() : NULL};
+	sh_store_verify_stats st = {0};
+	size_t problems = 0;
+	int rc;
+	if (all) {
+		rc = sh_store_verify_all(s, workers_s ? atoi(workers_s) : 0, on_problem, &o, &st);
+		problems = st.problems;
+	} else {
+		sh_dossier_rec *d = NULL;
+		sh_paper_rec *p = NULL;
+		if (sh_store_dossier_get(s, code, &d) && sh_store_paper_get(s, code, &p)) {
+			sh_store_close(&s);
+			json_decref(o.arr);
+			sh_error_set(SH_ENOTFOUND, "no dossier or paper has the code %s", code);
+			return cli_fail("verify", SH_ENOTFOUND);
+		}
+		sh_dossier_rec_free(&d);
+		sh_paper_rec_free(&p);
+		rc = sh_store_verify(s, code, on_problem, &o, &problems);
+	}
+	if (json) {
+		json_t *res = json_pack("{s:b, s:o}", "ok", rc == SH_OK, "problems", o.arr);
+		if (all) {
+			json_object_set_new(res, "papers", json_integer((json_int_t)st.papers));
+			json_object_set_new(res, "log_entries", json_integer((json_int_t)st.log_entries));
+		}
+		json_dumpf(res, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(res);
+	} else if (!rc) {
+		if (all)
+			printf("OK: %zu papers and %llu log entries verified\n", st.papers,
+			       (unsigned long long)st.log_entries);
+		else
+			printf("OK: %s verified\n", code);
+	}
+	sh_store_close(&s);
+	if (rc == SH_EBADSIG) {
+		if (!json)
+			fprintf(stderr, "sohoa verify: %zu problem%s found\n", problems,
+				problems == 1 ? "" : "s");
+		return EXIT_VERIFY;
+	}
+	return rc ? cli_fail("verify", rc) : EXIT_OK;
+}
