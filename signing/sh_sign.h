@@ -302,6 +302,25 @@ int sh_log_frontier_append(sh_log_frontier *f, const uint8_t leaf[SH_SHA256_LEN]
 /* Root of the entries appended so far. */
 void sh_log_frontier_root(uint8_t out[SH_SHA256_LEN], const sh_log_frontier *f);
 
+/* ---- proof bundles (bundle.c) -------------------------------------------------- */
+
+/* Called once per problem found, with a message for people. */
+typedef void (*sh_sign_report_fn)(void *arg, const char *problem);
+
+/* Parse proof.txt ("sohoa-proof-v1", "index: N", "size: M", then one
+ * "path: <64 hex>" line per hash). SH_EINVAL when malformed. */
+int sh_sign_proof_parse(uint64_t *index, uint64_t *size, uint8_t path[][SH_SHA256_LEN],
+			size_t *n, const char *text, size_t len);
+
+/* Verify a proof bundle directory (manifest.sig, checkpoint.sig, proof.txt,
+ * page-NNN.{png,jpg,tif} and page-NNN.txt) against trusted public keys
+ * only: the checkpoint's signature, the manifest's signature by a key valid
+ * at the checkpoint's time, the manifest's inclusion in the checkpoint's
+ * tree, and every page image and text against the signed hashes. Each
+ * problem is reported; SH_OK or SH_EBADSIG. */
+int sh_sign_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t ntrust,
+			  sh_sign_report_fn report, void *arg, size_t *out_problems);
+
 #ifdef __cplusplus
 }
 #endif

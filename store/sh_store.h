@@ -250,6 +250,12 @@ typedef struct sh_store_verify_stats {
 int sh_store_verify_all(sh_store *store, int workers, sh_store_verify_fn report, void *arg,
 			sh_store_verify_stats *stats);
 
+/* Write a proof bundle for paper code into dir (created if missing): its
+ * page images and texts, signed manifest, the first checkpoint covering it,
+ * the inclusion proof, the signers' public keys and a README. Checked by
+ * sh_sign_bundle_verify with no warehouse. */
+int sh_store_export_proof(sh_store *store, const char *code, const char *dir);
+
 /* ---- checking ---------------------------------------------------------- */
 
 /* Verify every record decodes, every index entry points at a record and

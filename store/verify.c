@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 struct vctx {
 	sh_store *s;
@@ -459,4 +461,110 @@ out:
 		return rc;
 	size_t n = atomic_load(&v.problems);
 	return n ? sh_error_set(SH_EBADSIG, "%zu problem%s found", n, n == 1 ? "" : "s") : SH_OK;
+}
+
+/* ---- export-proof ---------------------------------------------------------- */
+
+static int put_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *p = sh_asprintf("%s/%s", dir, name);
+	if (!p)
+		return SH_ENOMEM;
+	int rc = sh_file_write(p, data, len);
+	sh_free(p);
+	return rc;
+}
+
+int sh_store_export_proof(sh_store *s, const char *code, const char *dir)
+{
+	sh_paper_rec *p = NULL;
+	uint64_t *idx = NULL, cpsize = 0, index = 0;
+	size_t nidx = 0, n = 0;
+	uint8_t *doc = NULL, *cp = NULL, *blob = NULL, *kfile = NULL;
+	size_t doclen = 0, cplen = 0, blen = 0, klen = 0;
+	sh_buf proof = SH_BUF_INIT;
+	uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+	char kid[SH_SIGN_KEYID_HEX + 1], hex[65];
+	int rc = sh_store_paper_get(s, code, &p);
+	if (rc)
+		return rc;
+	if ((rc = sh_store_log_entries_of(s, code, &idx, &nidx)))
+		goto out;
+	if (!nidx) {
+		rc = sh_error_set(SH_ENOTFOUND, "%s is not signed: nothing to prove", code);
+		goto out;
+	}
+	index = idx[0]; /* the component manifest is the first entry about it */
+	if ((rc = sh_store_log_entry(s, index, &doc, &doclen)) ||
+	    (rc = sh_store_checkpoint(s, index + 1, &cp, &cplen, &cpsize)) ||
+	    (rc = sh_store_log_inclusion(s, index, cpsize, path, &n, NULL)))
+		goto out;
+	if (mkdir(dir, 0775) < 0 && errno != EEXIST) {
+		rc = sh_error_set(SH_EIO, "%s: cannot create the bundle folder: %s", dir,
+				  strerror(errno));
+		goto out;
+	}
+	sh_buf_printf(&proof, "sohoa-proof-v1\nindex: %llu\nsize: %llu\n",
+		      (unsigned long long)index, (unsigned long long)cpsize);
+	for (size_t i = 0; i < n; i++) {
+		sh_hex(hex, path[i], SH_SHA256_LEN);
+		sh_buf_printf(&proof, "path: %s\n", hex);
+	}
+	if ((rc = put_file(dir, "manifest.sig", doc, doclen)) ||
+	    (rc = put_file(dir, "checkpoint.sig", cp, cplen)) ||
+	    (rc = put_file(dir, "proof.txt", proof.data, proof.len)))
+		goto out;
+	/* the public keys of both signers, for convenience: trust comes from
+	 * the keys the archivist holds, not from these files */
+	const uint8_t *docs[2] = {doc, cp};
+	size_t lens[2] = {doclen, cplen};
+	const char *names[2] = {"signer.pub", "checkpoint-signer.pub"};
+	for (int k = 0; k < 2; k++) {
+		if ((rc = sh_sign_doc_key_id(kid, docs[k], lens[k])) ||
+		    (rc = sh_store_key_file(s, kid, &kfile, &klen)) ||
+		    (rc = put_file(dir, names[k], kfile, klen)))
+			goto out;
+		sh_free(kfile);
+		kfile = NULL;
+	}
+	for (size_t i = 0; i < p->npages; i++) {
+		char name[64];
+		const char *mime = p->pages[i].mime;
+		const char *ext = !strcmp(mime, "image/jpeg") ? "jpg"
+				  : !strcmp(mime, "image/tiff") ? "tif" : "png";
+		if ((rc = sh_store_blob_get(s, p->pages[i].image_sha, &blob, &blen)))
+			goto out;
+		snprintf(name, sizeof name, "page-%03zu.%s", i + 1, ext);
+		if ((rc = put_file(dir, name, blob, blen)))
+			goto out;
+		sh_free(blob);
+		blob = NULL;
+		snprintf(name, sizeof name, "page-%03zu.txt", i + 1);
+		if ((rc = put_file(dir, name, p->pages[i].text, strlen(p->pages[i].text))))
+			goto out;
+	}
+	sh_buf readme = SH_BUF_INIT;
+	sh_buf_printf(&readme,
+		      "Proof bundle for paper %s (dossier %s, owner %s, kind %s).\n\n"
+		      "manifest.sig        the signed manifest: code, owner, kind, facts, SHA-256 of\n"
+		      "                    every page image and page text, time, agency, key\n"
+		      "page-NNN.*          the page images as stored; page-NNN.txt their OCR text\n"
+		      "checkpoint.sig      the signed log checkpoint that first covered the manifest\n"
+		      "proof.txt           the RFC 6962 inclusion proof of the manifest in that log\n"
+		      "signer.pub, checkpoint-signer.pub  the signers' public key files\n\n"
+		      "Check it with: sohoa verify-bundle DIR --trust KEYFILE...\n"
+		      "(KEYFILE: public keys obtained from the office itself, not from this folder.)\n"
+		      "Formats: docs/SIGNING.md of sohoa.\n",
+		      p->code, p->dossier, p->owner, p->kind);
+	rc = put_file(dir, "README.txt", readme.data, readme.len);
+	sh_buf_free(&readme);
+out:
+	sh_buf_free(&proof);
+	sh_free(idx);
+	sh_free(doc);
+	sh_free(cp);
+	sh_free(blob);
+	sh_free(kfile);
+	sh_paper_rec_free(&p);
+	return rc;
 }

@@ -55,6 +55,8 @@ int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_export_proof(int argc, char **argv);
+int cmd_verify_bundle(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

@@ -472,3 +472,112 @@ int cmd_verify(int argc, char **argv)
 	}
 	return rc ? cli_fail("verify", rc) : EXIT_OK;
 }
+
+/* ---- proof bundles ----------------------------------------------------------- */
+
+int cmd_export_proof(int argc, char **argv)
+{
+	const char *store = NULL, *code = NULL, *dir = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
+			       "Write a self-contained proof bundle for a paper: page images and text,\n"
+			       "signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
+			       "anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("export-proof", "--store needs a value");
+		} else if (argv[i][0] == '-') {
+			return cli_usage("export-proof", "unknown option '%s'", argv[i]);
+		} else if (!code) {
+			code = argv[i];
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			return cli_usage("export-proof", "give a paper code and a folder");
+		}
+	}
+	if (!code || !dir)
+		return cli_usage("export-proof", "give a paper code and a folder");
+	sh_store *s;
+	int ex = cli_store_open(&s, "export-proof", store, SH_STORE_RDONLY);
+	if (ex)
+		return ex;
+	int rc = sh_store_export_proof(s, code, dir);
+	sh_store_close(&s);
+	if (rc)
+		return cli_fail("export-proof", rc);
+	printf("proof bundle for %s written to %s\n", code, dir);
+	return EXIT_OK;
+}
+
+static void on_bundle_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	printf("FAIL: %s\n", msg);
+}
+
+int cmd_verify_bundle(int argc, char **argv)
+{
+	const char *dir = NULL;
+	sh_sign_pubkey *trust = sh_calloc((size_t)argc, sizeof *trust);
+	size_t ntrust = 0;
+	int rc = SH_OK;
+	if (!trust)
+		return cli_fail("verify-bundle", SH_ENOMEM);
+	for (int i = 1; i < argc; i++) {
+		int m;
+		const char *kf;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
+			       "Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
+			       "signatures by the trusted public keys, the inclusion proof against the\n"
+			       "signed checkpoint, every page image and text against the signed\n"
+			       "hashes. Exit 0 only when everything holds (6 otherwise).\n");
+			sh_free(trust);
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--trust", &kf))) {
+			uint8_t *d = NULL;
+			size_t n = 0;
+			if (m < 0) {
+				sh_free(trust);
+				return cli_usage("verify-bundle", "--trust needs a public key file");
+			}
+			if ((rc = sh_file_read(&d, &n, kf, 1 << 20)) ||
+			    (rc = sh_sign_pubkey_parse(&trust[ntrust], d, n))) {
+				sh_error_wrap(rc, "%s: ", kf);
+				sh_free(d);
+				sh_free(trust);
+				return cli_fail("verify-bundle", rc);
+			}
+			sh_free(d);
+			ntrust++;
+		} else if (argv[i][0] == '-') {
+			sh_free(trust);
+			return cli_usage("verify-bundle", "unknown option '%s'", argv[i]);
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			sh_free(trust);
+			return cli_usage("verify-bundle", "give one bundle folder");
+		}
+	}
+	if (!dir || !ntrust) {
+		sh_free(trust);
+		return cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
+	}
+	size_t problems = 0;
+	rc = sh_sign_bundle_verify(dir, trust, ntrust, on_bundle_problem, NULL, &problems);
+	sh_free(trust);
+	if (rc == SH_EBADSIG) {
+		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
+			problems == 1 ? "" : "s");
+		return EXIT_VERIFY;
+	}
+	if (rc)
+		return cli_fail("verify-bundle", rc);
+	printf("OK: the bundle in %s holds\n", dir);
+	return EXIT_OK;
+}

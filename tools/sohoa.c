@@ -102,6 +102,8 @@ static const struct {
 	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
 	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
 	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
+	{"export-proof", cmd_export_proof, "write a self-contained proof bundle for a paper"},
+	{"verify-bundle", cmd_verify_bundle, "check a proof bundle with trusted public keys only"},
 	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
 };
 

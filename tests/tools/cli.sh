@@ -320,6 +320,20 @@ verify)
   restore
   expect 0 "$SOHOA" verify --all
   expect 4 "$SOHOA" verify "$AG-000000-0001"
+  # a proof bundle checks with no warehouse, against a key the archivist holds
+  K=$("$SOHOA" keys list --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['key'])")
+  expect 0 "$SOHOA" keys export "$K" "$T/office.pub"
+  expect 0 "$SOHOA" export-proof "$C2" "$T/bundle"
+  [ -s "$T/bundle/page-002.tif" ] && [ -s "$T/bundle/proof.txt" ] || fail "bundle incomplete"
+  SOHOA_STORE=/nonexistent expect 0 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub"
+  cp -r "$T/bundle" "$T/b2"; printf x >> "$T/b2/page-001.tif"
+  expect 6 "$SOHOA" verify-bundle "$T/b2" --trust "$T/office.pub"; has "$T/out" "page 1: image differs"
+  cp -r "$T/bundle" "$T/b3"; sed -i '4s/path: ./path: f/' "$T/b3/proof.txt"
+  expect 6 "$SOHOA" verify-bundle "$T/b3" --trust "$T/office.pub"; has "$T/out" "inclusion proof fails"
+  SOHOA_KEY="$T/keys/other.key" expect 0 "$SOHOA" keys new --signer "Người khác" --title "Khác" --out "$T/keys/other.key"
+  K3=$("$SOHOA" keys list --json | python3 -c "import json,sys; print([k['key'] for k in json.load(sys.stdin) if k['signer'] == 'Người khác'][0])")
+  expect 0 "$SOHOA" keys export "$K3" "$T/other.pub"
+  expect 6 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/other.pub"; has "$T/out" "not signed by a trusted key"
   ;;
 
 keys)
