@@ -1,0 +1,890 @@
+/* The warehouse of persons and organisations: owner, revoke, validity,
+ * reuse, attach, search, report, user, audit, backup, restore, whoami. */
+#define _GNU_SOURCE /* strptime */
+#include "cli.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- identity and roles ------------------------------------------------- */
+
+const char *cli_user(void)
+{
+	static char name[64];
+	static int done;
+	if (done)
+		return name[0] ? name : NULL;
+	done = 1;
+	const char *e = getenv("SOHOA_USER");
+	if (e && *e) {
+		snprintf(name, sizeof name, "%s", e);
+		return name;
+	}
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path = xdg && *xdg ? sh_asprintf("%s/sohoa/user", xdg)
+				 : sh_asprintf("%s/.config/sohoa/user", home ? home : ".");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (f) {
+		if (fgets(name, sizeof name, f))
+			name[strcspn(name, " \t\r\n")] = 0;
+		fclose(f);
+	}
+	sh_free(path);
+	return name[0] ? name : NULL;
+}
+
+int cli_authorize(sh_store *s, const char *cmd)
+{
+	int rc = sh_store_authorize(s, cli_user(), cmd);
+	return rc ? cli_fail(cmd, rc) : EXIT_OK;
+}
+
+int cli_authorize_command(const char *cmd, int argc, char **argv)
+{
+	const char *store = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i]))
+			return EXIT_OK;
+		if (cli_opt(argc, argv, &i, "--store", &store) < 0)
+			return EXIT_OK; /* the command reports the usage error */
+	}
+	char *dir = cli_store_dir(store);
+	if (!dir)
+		return cli_fail(cmd, SH_ENOMEM);
+	sh_store *s = NULL;
+	int rc = sh_store_open(&s, dir, SH_STORE_RDONLY), ex = EXIT_OK;
+	sh_free(dir);
+	if (rc == SH_OK)
+		ex = cli_authorize(s, cmd);
+	/* no warehouse yet: the command itself says so (or creates it) */
+	sh_store_close(&s);
+	return ex;
+}
+
+/* Open read-write (reads are audited) and check the operator's role. */
+static int open_checked(sh_store **s, const char *cmd, const char *store)
+{
+	int ex = cli_store_open(s, cmd, store, 0);
+	if (!ex && (ex = cli_authorize(*s, cmd)))
+		sh_store_close(s);
+	return ex;
+}
+
+static int load_cat(sh_proc_cat **cat, sh_store *s, const char *cmd)
+{
+	const char *e = getenv("SOHOA_PROCEDURES");
+	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));
+	int rc = extra ? sh_proc_cat_load(cat, e && *e ? e : sh_proc_default_path(), extra)
+		       : SH_ENOMEM;
+	sh_free(extra);
+	return rc ? cli_fail(cmd, rc) : EXIT_OK;
+}
+
+/* ---- printing ----------------------------------------------------------- */
+
+static void day_of(char *buf, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+static void until_str(char *buf, size_t n, int64_t until)
+{
+	if (until == SH_NEVER)
+		snprintf(buf, n, "never expires");
+	else
+		day_of(buf, n, until - 1); /* the last day it is valid */
+}
+
+static json_t *paper_json(const sh_owner_paper *p)
+{
+	char created[16], until[24];
+	day_of(created, sizeof created, p->created);
+	until_str(until, sizeof until, p->validity.valid_until);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "code", p->code,
+			      "kind", p->kind, "dossier", p->dossier, "received", created, "status",
+			      sh_validity_status_name(p->validity.status), "validity_source",
+			      sh_validity_source_name(p->validity.source), "signature",
+			      p->validity.nsigned ? "signed" : "unsigned", "log_entries",
+			      p->validity.nsigned, "reused", (int)p->reused);
+	json_object_set_new(o, "valid_until", p->validity.valid_until == SH_NEVER
+						      ? json_null()
+						      : json_string(until));
+	if (p->validity.status == SH_REVOKED) {
+		char rv[16];
+		day_of(rv, sizeof rv, p->validity.revoked_at);
+		json_object_set_new(o, "revoked", json_string(rv));
+		json_object_set_new(o, "reason", json_string(p->validity.reason));
+	}
+	json_t *f = p->facts ? json_loads(p->facts, 0, NULL) : NULL;
+	json_object_set_new(o, "facts", f ? f : json_object());
+	return o;
+}
+
+static void paper_line(const sh_owner_paper *p, const char *indent)
+{
+	char until[24], created[16];
+	until_str(until, sizeof until, p->validity.valid_until);
+	day_of(created, sizeof created, p->created);
+	printf("%s%-8s %s  %s (%s: %s)  %s", indent, p->kind, p->code,
+	       sh_validity_status_name(p->validity.status),
+	       sh_validity_source_name(p->validity.source), until,
+	       p->validity.nsigned ? "signed" : "UNSIGNED");
+	if (p->validity.status == SH_REVOKED)
+		printf("  revoked: %s", p->validity.reason);
+	printf("\n");
+	if (p->facts)
+		printf("%s         received %s, facts %s\n", indent, created, p->facts);
+}
+
+static void dump_json(json_t *o)
+{
+	json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(o);
+}
+
+/* ---- owner --------------------------------------------------------------- */
+
+int cmd_owner(int argc, char **argv)
+{
+	const char *store = NULL, *id = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa owner ID [--json] [--store DIR]\n\n"
+			       "The papers filed under an owner (a person's 12-digit id, a 10-digit tax\n"
+			       "code or a 13-digit branch code), newest first: kind, code, validity\n"
+			       "(valid / expired / revoked, and whether from the printed date, the kind's\n"
+			       "rule or a clerk), signature state, facts. Every paper listed is recorded\n"
+			       "in the audit of reads. Role: clerk.\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("owner", "--store needs a value");
+		} else if (argv[i][0] == '-' || id) {
+			return cli_usage("owner", "unexpected argument '%s'", argv[i]);
+		} else {
+			id = argv[i];
+		}
+	}
+	if (!id)
+		return cli_usage("owner", "whose papers? give the owner id");
+	sh_store *s;
+	sh_proc_cat *cat = NULL;
+	sh_owner_paper *ps = NULL;
+	size_t n = 0;
+	int ex = open_checked(&s, "owner", store), rc;
+	if (ex)
+		return ex;
+	if ((ex = load_cat(&cat, s, "owner")))
+		goto out;
+	if ((rc = sh_store_owner_papers(s, cat, id, 0, &ps, &n))) {
+		ex = cli_fail("owner", rc);
+		goto out;
+	}
+	const char **codes = n ? sh_calloc(n, sizeof *codes) : NULL;
+	for (size_t i = 0; codes && i < n; i++)
+		codes[i] = ps[i].code;
+	if (n && (!codes || (rc = sh_store_audit_reads(s, cli_user(), "owner", codes, n, NULL, 0)))) {
+		sh_free(codes);
+		ex = cli_fail("owner", codes ? rc : SH_ENOMEM);
+		goto out;
+	}
+	sh_free(codes);
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, paper_json(&ps[i]));
+		dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
+	} else if (!n) {
+		fprintf(stderr, "sohoa owner: no papers are filed under %s\n", id);
+	} else {
+		printf("owner %s: %zu paper%s\n", id, n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++)
+			paper_line(&ps[i], "  ");
+	}
+out:
+	sh_owner_papers_free(&ps, n);
+	sh_proc_cat_free(&cat);
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- revoke, validity ----------------------------------------------------- */
+
+int cmd_revoke(int argc, char **argv)
+{
+	const char *store = NULL, *code = NULL, *reason = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa revoke CODE --reason TEXT [--store DIR]\n\n"
+			       "Revoke a paper (Nghị định 45/2020/NĐ-CP Điều 15): the revocation, its time,\n"
+			       "reason and operator are a signed log event. The paper stays archived and\n"
+			       "findable, is shown as revoked and is never offered for reuse. Role: clerk.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--reason", &reason))) {
+			if (m < 0)
+				return cli_usage("revoke", "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-' || code) {
+			return cli_usage("revoke", "unexpected argument '%s'", argv[i]);
+		} else {
+			code = argv[i];
+		}
+	}
+	if (!code || !reason)
+		return cli_usage("revoke", "give the paper code and --reason TEXT");
+	sh_store *s;
+	const sh_sign_key *key = NULL;
+	uint64_t index = 0;
+	int ex = open_checked(&s, "revoke", store), rc;
+	if (ex)
+		return ex;
+	if ((rc = cli_signing_key(&key, "revoke")) ||
+	    (rc = sh_store_revoke(s, key, code, reason, cli_user(), 0, &index)))
+		ex = cli_fail("revoke", rc);
+	else
+		printf("revoked %s (signed log entry %llu)\n", code, (unsigned long long)index);
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_validity(int argc, char **argv)
+{
+	const char *store = NULL, *code = NULL, *until = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--store DIR]\n\n"
+			       "Show a paper's validity; with --until a clerk sets it (the last valid\n"
+			       "day, or never), as a signed log event. Role: clerk.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--until", &until))) {
+			if (m < 0)
+				return cli_usage("validity", "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-' || code) {
+			return cli_usage("validity", "unexpected argument '%s'", argv[i]);
+		} else {
+			code = argv[i];
+		}
+	}
+	if (!code)
+		return cli_usage("validity", "give the paper code");
+	int64_t t = SH_NEVER;
+	if (until && strcmp(until, "never")) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		char *end = strptime(until, "%Y-%m-%d", &tm);
+		if (!end || *end)
+			return cli_usage("validity", "--until takes YYYY-MM-DD or never");
+		tm.tm_mday++; /* valid through that day */
+		tm.tm_isdst = -1;
+		t = (int64_t)mktime(&tm);
+	}
+	sh_store *s;
+	sh_proc_cat *cat = NULL;
+	const sh_sign_key *key = NULL;
+	int ex = open_checked(&s, "validity", store), rc = SH_OK;
+	if (ex)
+		return ex;
+	if (until && ((rc = cli_signing_key(&key, "validity")) ||
+		      (rc = sh_store_validity_set(s, key, code, t, cli_user(), 0, NULL)))) {
+		ex = cli_fail("validity", rc);
+		goto out;
+	}
+	if ((ex = load_cat(&cat, s, "validity")))
+		goto out;
+	sh_validity v;
+	if ((rc = sh_store_validity(s, cat, code, 0, &v))) {
+		ex = cli_fail("validity", rc);
+		goto out;
+	}
+	char u[24];
+	until_str(u, sizeof u, v.valid_until);
+	printf("%s  %s (%s: %s)%s%s\n", code, sh_validity_status_name(v.status),
+	       sh_validity_source_name(v.source), u, v.status == SH_REVOKED ? "  revoked: " : "",
+	       v.status == SH_REVOKED ? v.reason : "");
+out:
+	sh_proc_cat_free(&cat);
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- reuse, attach --------------------------------------------------------- */
+
+int cmd_reuse(int argc, char **argv)
+{
+	const char *store = NULL, *owner = NULL, *proc = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
+			       "For each paper kind the procedure requires (store/procedures.json, and the\n"
+			       "office's own <warehouse>/procedures.json), the owner's valid papers, newest\n"
+			       "first, or \"missing — must be submitted\". Attach one with `sohoa attach`.\n"
+			       "Role: clerk.\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
+			   (m = cli_opt(argc, argv, &i, "--procedure", &proc))) {
+			if (m < 0)
+				return cli_usage("reuse", "%s needs a value", argv[i]);
+		} else {
+			return cli_usage("reuse", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!owner || !proc)
+		return cli_usage("reuse", "give --owner ID and --procedure CODE");
+	sh_store *s;
+	sh_proc_cat *cat = NULL;
+	sh_reuse *r = NULL;
+	int ex = open_checked(&s, "reuse", store), rc;
+	if (ex)
+		return ex;
+	if ((ex = load_cat(&cat, s, "reuse")))
+		goto out;
+	if ((rc = sh_store_reuse(s, cat, owner, proc, 0, &r))) {
+		ex = cli_fail("reuse", rc);
+		goto out;
+	}
+	for (size_t i = 0; i < r->nneeds; i++)
+		for (size_t j = 0; j < r->needs[i].npapers; j++)
+			if ((rc = sh_store_audit_read(s, cli_user(), "reuse", r->needs[i].papers[j].code,
+						      NULL, 0))) {
+				ex = cli_fail("reuse", rc);
+				goto out;
+			}
+	if (json) {
+		json_t *needs = json_array();
+		for (size_t i = 0; i < r->nneeds; i++) {
+			json_t *arr = json_array();
+			for (size_t j = 0; j < r->needs[i].npapers; j++)
+				json_array_append_new(arr, paper_json(&r->needs[i].papers[j]));
+			json_array_append_new(needs, json_pack("{s:s, s:s, s:b, s:o}", "kind",
+							       r->needs[i].kind, "name",
+							       r->needs[i].kind_name, "missing",
+							       r->needs[i].npapers == 0, "papers",
+							       arr));
+		}
+		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
+				    r->name, "kinds", needs));
+	} else {
+		printf("procedure %s %s, owner %s\n", proc, r->name, owner);
+		for (size_t i = 0; i < r->nneeds; i++) {
+			const sh_reuse_need *nd = &r->needs[i];
+			printf("%s (%s): ", nd->kind, nd->kind_name);
+			if (!nd->npapers) {
+				printf("missing — must be submitted\n");
+				continue;
+			}
+			printf("%zu held\n", nd->npapers);
+			for (size_t j = 0; j < nd->npapers; j++)
+				paper_line(&nd->papers[j], "  ");
+		}
+	}
+out:
+	sh_reuse_free(&r);
+	sh_proc_cat_free(&cat);
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	const char *store = NULL, *args[2] = {NULL, NULL};
+	int na = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa attach DOSSIER CODE [--store DIR]\n\n"
+			       "Put the owner's earlier paper CODE into DOSSIER without re-scanning; the\n"
+			       "reuse is a signed log event. Refused for revoked or expired papers and\n"
+			       "for another owner's papers. Role: clerk.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("attach", "--store needs a value");
+		} else if (argv[i][0] == '-' || na == 2) {
+			return cli_usage("attach", "unexpected argument '%s'", argv[i]);
+		} else {
+			args[na++] = argv[i];
+		}
+	}
+	if (na != 2)
+		return cli_usage("attach", "give the dossier code and the paper code");
+	sh_store *s;
+	sh_proc_cat *cat = NULL;
+	const sh_sign_key *key = NULL;
+	uint64_t index = 0;
+	int ex = open_checked(&s, "attach", store), rc;
+	if (ex)
+		return ex;
+	if ((ex = load_cat(&cat, s, "attach")))
+		goto out;
+	if ((rc = cli_signing_key(&key, "attach")) ||
+	    (rc = sh_store_attach(s, key, cat, args[0], args[1], cli_user(), 0, &index)))
+		ex = cli_fail("attach", rc);
+	else
+		printf("attached %s to %s (signed log entry %llu)\n", args[1], args[0],
+		       (unsigned long long)index);
+out:
+	sh_proc_cat_free(&cat);
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- search ----------------------------------------------------------------- */
+
+int cmd_search(int argc, char **argv)
+{
+	const char *store = NULL, *limit_s = NULL;
+	sh_find_filter f = {0};
+	int json = 0;
+	sh_buf q = SH_BUF_INIT;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa search WORDS... [--owner ID] [--kind KIND] [--agency ID]\n"
+			       "                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]\n"
+			       "                    [--json] [--store DIR]\n\n"
+			       "Papers holding every word, in their OCR text; case and diacritics are\n"
+			       "optional (\"giay khai sinh\" finds \"Giấy khai sinh\", \"dang\" finds \"Đặng\"),\n"
+			       "words typed exactly rank first. Filters: owner, kind code, receiving\n"
+			       "agency, receipt dates. Results listed are recorded in the audit of reads.\n"
+			       "Role: clerk.\n");
+			sh_buf_free(&q);
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--limit", &limit_s)) ||
+			   (m = cli_opt(argc, argv, &i, "--owner", &f.owner)) ||
+			   (m = cli_opt(argc, argv, &i, "--kind", &f.kind)) ||
+			   (m = cli_opt(argc, argv, &i, "--agency", &f.agency)) ||
+			   (m = cli_opt(argc, argv, &i, "--from", &f.from)) ||
+			   (m = cli_opt(argc, argv, &i, "--to", &f.to))) {
+			if (m < 0) {
+				sh_buf_free(&q);
+				return cli_usage("search", "%s needs a value", argv[i]);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			sh_buf_free(&q);
+			return cli_usage("search", "unknown option '%s'", argv[i]);
+		} else {
+			if (q.len)
+				sh_buf_puts(&q, " ");
+			sh_buf_puts(&q, argv[i]);
+		}
+	}
+	if (!q.len)
+		return cli_usage("search", "give the words to look for");
+	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
+	sh_store *s;
+	int ex = open_checked(&s, "search", store), rc;
+	if (ex) {
+		sh_buf_free(&q);
+		return ex;
+	}
+	sh_hit *hits = NULL;
+	size_t n = 0;
+	if ((rc = sh_store_search(s, (char *)q.data, &f, limit, &hits, &n))) {
+		ex = cli_fail("search", rc);
+		goto out;
+	}
+	const char **codes = n ? sh_calloc(n, sizeof *codes) : NULL;
+	for (size_t i = 0; codes && i < n; i++)
+		codes[i] = hits[i].code;
+	if (n && (!codes || (rc = sh_store_audit_reads(s, cli_user(), "search", codes, n, NULL, 0)))) {
+		sh_free(codes);
+		ex = cli_fail("search", codes ? rc : SH_ENOMEM);
+		goto out;
+	}
+	sh_free(codes);
+	json_t *arr = json ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		sh_paper_rec *p = NULL;
+		if (sh_store_paper_get(s, hits[i].code, &p))
+			continue;
+		const char *first = p->npages ? p->pages[0].text : "";
+		size_t fl = strcspn(first, "\n");
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s%}", "code",
+							     p->code, "dossier", p->dossier, "owner",
+							     p->owner, "kind", p->kind, "score",
+							     hits[i].score, "first_line", first,
+							     fl));
+		else
+			printf("%s\t%s\t%s\t%.*s\n", p->code, p->kind, p->owner, (int)fl, first);
+		sh_paper_rec_free(&p);
+	}
+	if (json)
+		dump_json(arr);
+	else if (!n)
+		fprintf(stderr, "sohoa search: no paper holds all of: %s\n", (char *)q.data);
+out:
+	sh_free(hits);
+	sh_buf_free(&q);
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- report ------------------------------------------------------------------- */
+
+static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
+
+int cmd_report(int argc, char **argv)
+{
+	const char *store = NULL, *from = NULL, *to = NULL, *by_s = NULL;
+	int json = 0, csv = 0, by = SH_REPORT_TOTAL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa report --from YYYY-MM-DD --to YYYY-MM-DD\n"
+			       "                    [--by agency|procedure] [--json|--csv] [--store DIR]\n\n"
+			       "For the dossiers received in the period (both days included): dossiers\n"
+			       "received, papers digitised, share of dossiers fully digitised (every paper\n"
+			       "imaged, none to review), results issued electronically, papers reused and\n"
+			       "share of dossiers that reused at least one, and share of owners asked for\n"
+			       "no paper the warehouse already held valid. Role: clerk, archivist, admin.\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if (cli_flag(argv, i, "--csv")) {
+			csv = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--from", &from)) ||
+			   (m = cli_opt(argc, argv, &i, "--to", &to)) ||
+			   (m = cli_opt(argc, argv, &i, "--by", &by_s))) {
+			if (m < 0)
+				return cli_usage("report", "%s needs a value", argv[i]);
+		} else {
+			return cli_usage("report", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!from || !to)
+		return cli_usage("report", "give --from YYYY-MM-DD and --to YYYY-MM-DD");
+	if (json && csv)
+		return cli_usage("report", "choose --json or --csv");
+	if (by_s && !strcmp(by_s, "agency"))
+		by = SH_REPORT_AGENCY;
+	else if (by_s && !strcmp(by_s, "procedure"))
+		by = SH_REPORT_PROCEDURE;
+	else if (by_s)
+		return cli_usage("report", "--by takes agency or procedure");
+	sh_store *s;
+	sh_proc_cat *cat = NULL;
+	sh_report_row *rows = NULL;
+	size_t n = 0;
+	int ex = open_checked(&s, "report", store), rc;
+	if (ex)
+		return ex;
+	if ((ex = load_cat(&cat, s, "report")))
+		goto out;
+	if ((rc = sh_store_report(s, cat, from, to, by, &rows, &n))) {
+		ex = cli_fail("report", rc);
+		goto out;
+	}
+	const char *gname = by == SH_REPORT_AGENCY ? "agency" : "procedure";
+	if (csv)
+		printf("%s,dossiers,papers,dossiers_fully_digitised,share_fully_digitised,"
+		       "results_electronic,papers_reused,dossiers_reusing,share_dossiers_reusing,"
+		       "owners,owners_not_asked,share_owners_not_asked\n",
+		       by ? gname : "group");
+	json_t *arr = json ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const sh_report_row *r = &rows[i];
+		const char *g = i == 0 ? "total" : r->group;
+		if (json) {
+			json_t *o = json_pack(
+				"{s:s, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:f, s:I, s:I, s:f}", "group", g,
+				"dossiers", (json_int_t)r->dossiers, "papers", (json_int_t)r->papers,
+				"dossiers_fully_digitised", (json_int_t)r->dossiers_full,
+				"share_fully_digitised", pct(r->dossiers_full, r->dossiers),
+				"results_electronic", (json_int_t)r->results, "papers_reused",
+				(json_int_t)r->reused, "dossiers_reusing",
+				(json_int_t)r->dossiers_reusing, "share_dossiers_reusing",
+				pct(r->dossiers_reusing, r->dossiers), "owners", (json_int_t)r->owners,
+				"owners_not_asked", (json_int_t)r->owners_not_asked,
+				"share_owners_not_asked", pct(r->owners_not_asked, r->owners));
+			json_array_append_new(arr, o);
+		} else if (csv) {
+			printf("%s,%zu,%zu,%zu,%.1f,%zu,%zu,%zu,%.1f,%zu,%zu,%.1f\n", g, r->dossiers,
+			       r->papers, r->dossiers_full, pct(r->dossiers_full, r->dossiers),
+			       r->results, r->reused, r->dossiers_reusing,
+			       pct(r->dossiers_reusing, r->dossiers), r->owners, r->owners_not_asked,
+			       pct(r->owners_not_asked, r->owners));
+		} else {
+			printf("%s%s %s to %s\n", i ? "\n" : "", i ? g : "total,", from, to);
+			printf("  dossiers received              %zu\n", r->dossiers);
+			printf("  papers digitised               %zu\n", r->papers);
+			printf("  dossiers fully digitised       %zu (%.1f%%)\n", r->dossiers_full,
+			       pct(r->dossiers_full, r->dossiers));
+			printf("  results issued electronically  %zu\n", r->results);
+			printf("  papers reused                  %zu\n", r->reused);
+			printf("  dossiers reusing a paper       %zu (%.1f%%)\n", r->dossiers_reusing,
+			       pct(r->dossiers_reusing, r->dossiers));
+			printf("  owners asked for nothing held  %zu of %zu (%.1f%%)\n",
+			       r->owners_not_asked, r->owners, pct(r->owners_not_asked, r->owners));
+		}
+	}
+	if (json)
+		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
+				    by ? gname : "total", "rows", arr));
+out:
+	sh_free(rows);
+	sh_proc_cat_free(&cat);
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- user, audit, whoami ------------------------------------------------------- */
+
+int cmd_user(int argc, char **argv)
+{
+	const char *store = NULL, *role_s = NULL, *verb = NULL, *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa user add NAME --role desk|clerk|archivist|admin\n"
+			       "       sohoa user del NAME\n"
+			       "       sohoa user list\n\n"
+			       "Operators and their roles: desk (scan and receive), clerk (search and\n"
+			       "reuse), archivist (verify and export), admin (keys and users). The\n"
+			       "operator is $SOHOA_USER, else the first word of ~/.config/sohoa/user.\n"
+			       "While no operator exists every command is allowed: add the first with\n"
+			       "--role admin. Role: admin.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--role", &role_s))) {
+			if (m < 0)
+				return cli_usage("user", "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-') {
+			return cli_usage("user", "unknown option '%s'", argv[i]);
+		} else if (!verb) {
+			verb = argv[i];
+		} else if (!name) {
+			name = argv[i];
+		} else {
+			return cli_usage("user", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!verb || (strcmp(verb, "list") && !name) ||
+	    (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "list")))
+		return cli_usage("user", "use: user add NAME --role ROLE | user del NAME | user list");
+	int role = 0;
+	if (!strcmp(verb, "add") && !(role = sh_role_parse(role_s)))
+		return cli_usage("user", "--role takes desk, clerk, archivist or admin");
+	sh_store *s;
+	int ex = open_checked(&s, "user", store), rc = SH_OK;
+	if (ex)
+		return ex;
+	if (!strcmp(verb, "add")) {
+		if (!(rc = sh_store_user_add(s, name, role)))
+			printf("operator %s added with the role %s\n", name, sh_role_name(role));
+	} else if (!strcmp(verb, "del")) {
+		if (!(rc = sh_store_user_del(s, name)))
+			printf("operator %s removed\n", name);
+	} else {
+		sh_user *us = NULL;
+		size_t n = 0;
+		if (!(rc = sh_store_user_list(s, &us, &n)))
+			for (size_t i = 0; i < n; i++)
+				printf("%s\t%s\n", us[i].name, sh_role_name(us[i].role));
+		sh_free(us);
+	}
+	if (rc)
+		ex = cli_fail("user", rc);
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	const char *store = NULL, *user = NULL, *code = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n\n"
+			       "The audit of reads of personal papers: sequence, time, operator,\n"
+			       "command, paper, dossier. Role: archivist, admin.\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--user", &user)) ||
+			   (m = cli_opt(argc, argv, &i, "--code", &code))) {
+			if (m < 0)
+				return cli_usage("audit", "%s needs a value", argv[i]);
+		} else {
+			return cli_usage("audit", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	sh_store *s;
+	sh_audit_rec *a = NULL;
+	size_t n = 0;
+	int ex = open_checked(&s, "audit", store), rc;
+	if (ex)
+		return ex;
+	if ((rc = sh_store_audit_list(s, user, code, &a, &n))) {
+		ex = cli_fail("audit", rc);
+	} else {
+		json_t *arr = json ? json_array() : NULL;
+		for (size_t i = 0; i < n; i++) {
+			char when[32];
+			time_t tt = (time_t)a[i].when;
+			struct tm tm;
+			localtime_r(&tt, &tm);
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+			if (json)
+				json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}",
+								     "seq", (json_int_t)a[i].seq, "when",
+								     when, "user", a[i].user, "command",
+								     a[i].command, "code", a[i].code,
+								     "dossier", a[i].dossier));
+			else
+				printf("%llu\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)a[i].seq, when,
+				       a[i].user, a[i].command, a[i].code, a[i].dossier);
+		}
+		if (json)
+			dump_json(arr);
+	}
+	sh_free(a);
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_whoami(int argc, char **argv)
+{
+	const char *store = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa whoami [--store DIR]\n\n"
+			       "The operator this program runs as and their role.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("whoami", "--store needs a value");
+		} else {
+			return cli_usage("whoami", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	sh_store *s;
+	int ex = cli_store_open(&s, "whoami", store, SH_STORE_RDONLY), role = 0;
+	if (ex)
+		return ex;
+	const char *u = cli_user();
+	int rc = u ? sh_store_user_role(s, u, &role) : SH_ENOTFOUND;
+	sh_user *us = NULL;
+	size_t n = 0;
+	sh_store_user_list(s, &us, &n);
+	sh_free(us);
+	if (!n)
+		printf("%s (no operators defined yet: every command is allowed)\n", u ? u : "-");
+	else if (rc)
+		ex = cli_fail("whoami", sh_error_set(SH_EPERM, "'%s' is not an operator of this "
+							       "warehouse", u ? u : ""));
+	else
+		printf("%s\t%s\n", u, sh_role_name(role));
+	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- backup, restore ------------------------------------------------------------ */
+
+int cmd_backup(int argc, char **argv)
+{
+	const char *store = NULL, *dest = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa backup DEST [--store DIR]\n\n"
+			       "Write a consistent, compacted copy of the warehouse into the folder DEST\n"
+			       "while the desks keep working. Role: archivist, admin.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("backup", "--store needs a value");
+		} else if (argv[i][0] == '-' || dest) {
+			return cli_usage("backup", "unexpected argument '%s'", argv[i]);
+		} else {
+			dest = argv[i];
+		}
+	}
+	if (!dest)
+		return cli_usage("backup", "give the destination folder");
+	sh_store *s;
+	int ex = cli_store_open(&s, "backup", store, SH_STORE_RDONLY), rc;
+	if (ex)
+		return ex;
+	if ((ex = cli_authorize(s, "backup")))
+		goto out;
+	if ((rc = sh_store_backup(s, dest)))
+		ex = cli_fail("backup", rc);
+	else
+		printf("backup written to %s\n", dest);
+out:
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	const char *store = NULL, *src = NULL;
+	int replace = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa restore SRC [--replace] [--store DIR]\n\n"
+			       "Restore the backup in folder SRC as the warehouse. The backup is checked\n"
+			       "first (as by sohoa check); a warehouse already there is replaced only with\n"
+			       "--replace and is kept in <warehouse>/replaced-<time>/. Stop the desks\n"
+			       "first. Role: admin.\n");
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--replace")) {
+			replace = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("restore", "--store needs a value");
+		} else if (argv[i][0] == '-' || src) {
+			return cli_usage("restore", "unexpected argument '%s'", argv[i]);
+		} else {
+			src = argv[i];
+		}
+	}
+	if (!src)
+		return cli_usage("restore", "give the backup folder");
+	char *dir = cli_store_dir(store);
+	if (!dir)
+		return cli_fail("restore", SH_ENOMEM);
+	int ex = EXIT_OK;
+	sh_store *s = NULL;
+	/* the current warehouse's operators decide (none there: bootstrap) */
+	if (sh_store_open(&s, dir, SH_STORE_RDONLY) == SH_OK) {
+		ex = cli_authorize(s, "restore");
+		sh_store_close(&s);
+	}
+	if (!ex) {
+		int rc = sh_store_restore(src, dir, replace);
+		if (rc)
+			ex = cli_fail("restore", rc);
+		else
+			printf("restored %s into %s\n", src, dir);
+	}
+	sh_free(dir);
+	return ex;
+}
