@@ -928,6 +928,36 @@ static int title_stop(const doc *d, size_t l)
 	return up >= 70;
 }
 
+/* The catalogue's corrections (whole words, as printed) applied to s;
+ * takes s, returns the result (NULL on out of memory, d->oom set). */
+static char *apply_corrections(doc *d, char *s)
+{
+	const sh_kinds *k = d->k;
+	for (size_t i = 0; i < k->fix_from.n; i++) {
+		const char *from = k->fix_from.orig[i], *to = k->fix_to[i];
+		size_t fl = strlen(from);
+		char *at = s;
+		while ((at = strstr(at, from))) {
+			size_t off = (size_t)(at - s);
+			int left = off == 0 || at[-1] == ' ';
+			int right = at[fl] == 0 || at[fl] == ' ' || at[fl] == ',' || at[fl] == '.';
+			if (!left || !right) {
+				at += fl;
+				continue;
+			}
+			char *n = sh_asprintf("%.*s%s%s", (int)off, s, to, at + fl);
+			sh_free(s);
+			if (!n) {
+				d->oom = 1;
+				return NULL;
+			}
+			s = n;
+			at = s + off + strlen(to);
+		}
+	}
+	return s;
+}
+
 static char *find_title(doc *d, const paper_kind *pk)
 {
 	if (d->heading >= d->nl)
@@ -980,6 +1010,8 @@ static char *find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
+	if (!(r = apply_corrections(d, r)))
+		return NULL;
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
 	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
@@ -1034,6 +1066,25 @@ static int name_line(const doc *d, size_t fa, size_t fb)
 	return ok && words >= 2 && words <= 6;
 }
 
+/* Letters (Unicode category L) in folded range [fa, fb) of the original:
+ * OCR noise such as '‹' or '„' is not a letter. */
+static int count_letters(const doc *d, size_t fa, size_t fb)
+{
+	size_t oa = d->map[fa], ob = d->map[fb];
+	int n = 0;
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(c);
+		n += cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+		oa += (size_t)k;
+	}
+	return n;
+}
+
 /* A line of the "Nơi nhận" (recipients) list: "Nơi nhận:", "- Như trên;",
  * "- Lưu: VT" (OCR may read the dash as '~' or a bullet). */
 static int recipient_item(const doc *d, size_t l)
@@ -1075,11 +1126,9 @@ static size_t upper_tail(const doc *d, size_t l)
 			ws--;
 		if (upper_share_range(d, ws, we) != 100)
 			break;
-		int letters = 0, bad = 0;
-		for (size_t i = ws; i < we; i++) {
-			letters += is_wordc((unsigned char)d->f[i]) && !isdigit((unsigned char)d->f[i]);
+		int letters = count_letters(d, ws, we), bad = 0;
+		for (size_t i = ws; i < we; i++)
 			bad |= strchr(",;:", d->f[i]) != NULL;
-		}
 		/* "VP." ends the left column's text; "KT." starts a title */
 		if (bad || (d->f[we - 1] == '.' && we != e && !is_signer_prefix(d->f + ws, we - ws)))
 			break;
@@ -1089,23 +1138,37 @@ static size_t upper_tail(const doc *d, size_t l)
 	}
 	if (!long_word)
 		return (size_t)-1;
+	/* a value after a label ("- Lưu: VTVP") is not a title, except the
+	 * right column after "Nơi nhận:"; the archive line has none */
+	if (start > a + 1 && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8))
+		return (size_t)-1;
+	size_t b = a;
+	while (b < e && !is_alnum_ascii((unsigned char)d->f[b]))
+		b++;
+	if (b > a && word_at(d->f, e, b, "luu")) {
+		/* only a known position beside the archive line: "- Lưu: VT, VP
+		 * PHÓ CHỦ TỊCH", not "- Lưu: VT VPB" */
+		for (size_t i = start; i < e; i++) {
+			if (i != start && d->f[i - 1] != ' ')
+				continue;
+			for (size_t p = 0; p < d->k->positions.n; p++)
+				if (strlen(d->k->positions.fold[p]) == e - i &&
+				    !memcmp(d->k->positions.fold[p], d->f + i, e - i))
+					return i;
+		}
+		return (size_t)-1;
+	}
 	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
 	 * TỊCH"): titles have no words of one or two letters but prefixes */
 	while (start < e) {
 		size_t we2 = start;
 		while (we2 < e && d->f[we2] != ' ')
 			we2++;
-		size_t letters = 0;
-		for (size_t i = start; i < we2; i++)
-			letters += is_wordc((unsigned char)d->f[i]) != 0;
-		if (letters > 2 || we2 >= e || is_signer_prefix(d->f + start, we2 - start))
+		if (count_letters(d, start, we2) > 2 || we2 >= e ||
+		    is_signer_prefix(d->f + start, we2 - start))
 			break;
 		start = we2 + 1;
 	}
-	/* a value after a label ("- Lưu: VTVP") is not a title, except the
-	 * right column after "Nơi nhận:" */
-	if (start > a && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8))
-		return (size_t)-1;
 	return start;
 }
 

@@ -30,6 +30,8 @@ struct sh_kinds {
 	char **body_short;  /* what each body is written as in the issuer fact */
 	paper_strs places;
 	paper_strs positions; /* signer titles as printed: "PHÓ CHỦ TỊCH" */
+	paper_strs fix_from;  /* corrections: OCR misreading (orig) ... */
+	char **fix_to;        /* ... and the printed phrase */
 };
 
 /* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks

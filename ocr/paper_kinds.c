@@ -193,6 +193,11 @@ void sh_kinds_free(sh_kinds **kinds)
 	strs_clear(&k->bodies);
 	strs_clear(&k->places);
 	strs_clear(&k->positions);
+	if (k->fix_to)
+		for (size_t i = 0; i < k->fix_from.n; i++)
+			sh_free(k->fix_to[i]);
+	sh_free(k->fix_to);
+	strs_clear(&k->fix_from);
 	sh_free(k);
 	*kinds = NULL;
 }
@@ -429,9 +434,11 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
-		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions"))
+		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions") &&
+		    strcmp(key, "corrections"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
-						       "format, version, bodies, places, positions, kinds)",
+						       "format, version, bodies, places, positions, corrections, "
+						       "kinds)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -479,6 +486,37 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 			if ((rc = check_string(&c, field, bv, 1, &s)))
 				return rc;
 			if (!(k->body_short[k->bodies.n - 1] = sh_strdup(s)))
+				return SH_ENOMEM;
+		}
+	}
+	v = json_object_get(root, "corrections");
+	if (v) {
+		if (!json_is_object(v))
+			return bad(&c, "corrections", "must be an object of OCR misreading to phrase");
+		size_t n = json_object_size(v);
+		if (n > SH_KINDS_LIST_MAX)
+			return sh_error_set(SH_ELIMIT, "%s: \"corrections\" has %zu entries; at most %d "
+						       "allowed", name, n, SH_KINDS_LIST_MAX);
+		if (n && !(k->fix_to = sh_calloc(n, sizeof *k->fix_to)))
+			return SH_ENOMEM;
+		json_t *cv;
+		json_object_foreach(v, key, cv)
+		{
+			const char *s;
+			char field[300];
+			snprintf(field, sizeof field, "corrections.%.200s", key);
+			json_t *kv = json_string(key);
+			if (!kv)
+				return sh_error_set(SH_ENOMEM, "out of memory");
+			rc = check_string(&c, field, kv, 1, &s);
+			if (!rc)
+				rc = strs_add(&k->fix_from, s);
+			json_decref(kv);
+			if (rc)
+				return rc;
+			if ((rc = check_string(&c, field, cv, 1, &s)))
+				return rc;
+			if (!(k->fix_to[k->fix_from.n - 1] = sh_strdup(s)))
 				return SH_ENOMEM;
 		}
 	}

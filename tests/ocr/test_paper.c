@@ -349,6 +349,7 @@ static void signature_blocks(void **state)
 		{"Q. CHU TICH\n", "Q. CHỦ TỊCH"},
 		{"Nơi nhận: KT. CHỦ TỊCH\n- Như trên; PHỎ CHỦ TỊCH\n~ Lưu: VT, VP.\n(Đã ký)\n", "PHÓ CHỦ TỊCH"},
 		{"Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; CHỦ TỊCH\n- Lưu: VTVP\n", "CHỦ TỊCH"},
+		{"Nơi nhận: KT GIÁM ĐỐC\n- Như trên; PHỎ GIÁM ĐỐC\n- Lưu: VI VPB\n(Đã ký)\n", "PHÓ GIÁM ĐỐC"},
 		{"Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; KT. CHỦ TỊCH\n- Lưu: VT, VP PHÓ CHỦ TỊCH\n",
 		 "PHÓ CHỦ TỊCH"},
 		{"TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n", "CHÁNH VĂN PHÒNG"},
@@ -438,6 +439,14 @@ static void pipeline_text(void **state)
 		    "trường điện tử\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN\n");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE),
 			    "Về việc công bố danh mục thủ tục hành chính trên môi trường điện tử");
+	sh_paper_facts_free(&f);
+	/* catalogue corrections of misread phrases, whole words only */
+	f = extract("TỜ TRÌNH\nVẻ việc để nghị phê duyệt Để án để nghịch\n\n");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Về việc đề nghị phê duyệt Đề án để nghịch");
+	sh_paper_facts_free(&f);
+	/* noise is not a signer */
+	f = extract("A\n‹Ó2\nÑó Ab\n");
+	assert_null(sh_paper_fact(f, SH_FACT_SIGNER_TITLE));
 	sh_paper_facts_free(&f);
 }
 
