@@ -1,0 +1,453 @@
+/* Unit tests of the warehouse of owners (store/warehouse.c, report.c,
+ * access.c, backup.c, find.c filters) on real LMDB warehouses.
+ * One CTest per test: warehouse.<test>. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "sh_sign.h"
+
+#define OWNER "001184362297"
+#define OTHER "033317490435"
+
+struct env {
+	char *dir;
+	sh_store *s;
+	sh_proc_cat *cat;
+	sh_sign_key *key;
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof *e);
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+	e->dir = tmp_dir("wh");
+	assert_int_equal(sh_store_create(e->dir, AGENCY), SH_OK);
+	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
+	assert_int_equal(sh_proc_cat_load(&e->cat, sh_proc_default_path(), NULL), SH_OK);
+	uint8_t seed[SH_SIGN_SEED_LEN] = {7};
+	assert_int_equal(sh_sign_key_from_seed(&e->key, seed), SH_OK);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	sh_sign_key_free(&e->key);
+	sh_proc_cat_free(&e->cat);
+	sh_store_close(&e->s);
+	rm_rf(e->dir);
+	free(e->dir);
+	free(e);
+	return 0;
+}
+
+/* One dossier of owner with papers of the given kinds and facts (bulk API). */
+static void put(struct env *e, const char *owner, const char *proc, int64_t when, size_t n,
+		const char **kinds, const char **facts, const char *text, sh_dossier_codes **out)
+{
+	fake_dossier f;
+	fake_init(&f, owner, n, 1, (unsigned)when, 64, text, when);
+	f.in.procedure = proc;
+	for (size_t i = 0; i < n; i++) {
+		f.papers[i].kind = kinds[i];
+		f.papers[i].facts = facts ? facts[i] : NULL;
+	}
+	assert_int_equal(sh_store_dossiers_put(e->s, &f.in, 1, out), SH_OK);
+	fake_free(&f);
+}
+
+static void catalogue(void **state)
+{
+	struct env *e = *state;
+	const char *name;
+	const char *const *kinds;
+	size_t n;
+	assert_int_equal(sh_proc_find(e->cat, "1.000656", &name, &kinds, &n), SH_OK);
+	assert_string_equal(name, "Đăng ký kết hôn");
+	assert_int_equal(n, 3);
+	assert_int_equal(sh_proc_find(e->cat, "9.999999", &name, &kinds, &n), SH_ENOTFOUND);
+	assert_string_equal(sh_proc_kind_name(e->cat, "GKS"), "Giấy khai sinh");
+	/* the office's file adds and replaces */
+	char *extra = NULL;
+	assert_true(asprintf(&extra, "%s/procedures.json", e->dir) > 0);
+	FILE *f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"procedures\":[{\"code\":"
+	      "\"1.000656\",\"name\":\"Kết hôn\",\"kinds\":[\"CCCD\"]},{\"code\":\"9.000001\","
+	      "\"name\":\"Mới\",\"kinds\":[\"GKS\"]}]}", f);
+	fclose(f);
+	sh_proc_cat *c2 = NULL;
+	assert_int_equal(sh_proc_cat_load(&c2, sh_proc_default_path(), extra), SH_OK);
+	assert_int_equal(sh_proc_find(c2, "1.000656", &name, &kinds, &n), SH_OK);
+	assert_string_equal(name, "Kết hôn");
+	assert_int_equal(n, 1);
+	assert_int_equal(sh_proc_find(c2, "9.000001", &name, &kinds, &n), SH_OK);
+	sh_proc_cat_free(&c2);
+	f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"kinds\":{\"X\":{\"validity\":"
+	      "\"sometimes\"}}}", f);
+	fclose(f);
+	assert_int_equal(sh_proc_cat_load(&c2, sh_proc_default_path(), extra), SH_EINVAL);
+	assert_null(c2);
+	free(extra);
+}
+
+static void validity_rules(void **state)
+{
+	struct env *e = *state;
+	const char *kinds[] = {"GKS", "CCCD", "CCCD", "DON"};
+	const char *facts[] = {NULL, "{\"valid_until\":\"2024-01-26\"}", "{\"valid_until\":null}",
+			       "{\"date\":\"2024-06-01\"}"};
+	sh_dossier_codes *c = NULL;
+	put(e, OWNER, "1.001193", DAY1, 4, kinds, facts, NULL, &c);
+	sh_validity v;
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[0], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_VALID);
+	assert_int_equal(v.source, SH_VSRC_RULE);
+	assert_true(v.valid_until == SH_NEVER);
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_EXPIRED);
+	assert_int_equal(v.source, SH_VSRC_FACTS);
+	/* valid through 2024-01-26 in local time */
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], 1706201999, &v), SH_OK);
+	assert_int_equal(v.status, SH_VALID);
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], 1706202000, &v), SH_OK);
+	assert_int_equal(v.status, SH_EXPIRED);
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[2], DAY1, &v), SH_OK);
+	assert_true(v.valid_until == SH_NEVER && v.source == SH_VSRC_FACTS);
+	/* DON: 30 days from its date */
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[3], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_VALID);
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[3], DAY1 + 30 * 86400, &v),
+			 SH_OK);
+	assert_int_equal(v.status, SH_EXPIRED);
+	/* a clerk sets it: signed */
+	uint64_t idx = 99;
+	assert_int_equal(sh_store_validity_set(e->s, e->key, c->papers[1], SH_NEVER, "an", DAY1,
+					       &idx),
+			 SH_OK);
+	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_VALID);
+	assert_int_equal(v.source, SH_VSRC_CLERK);
+	assert_string_equal(v.by, "an");
+	assert_int_equal(v.nsigned, 1);
+	assert_int_equal(sh_store_validity_set(e->s, NULL, c->papers[1], SH_NEVER, "an", DAY1, NULL),
+			 SH_EINVAL); /* no key: nothing unsigned is recorded */
+	assert_int_equal(sh_store_validity(e->s, e->cat, "nope", DAY1, &v), SH_ENOTFOUND);
+	sh_dossier_codes_free(&c);
+}
+
+static void revoke_and_reuse(void **state)
+{
+	struct env *e = *state;
+	const char *k1[] = {"GKS", "CCCD"}, *f1[] = {NULL, "{\"valid_until\":\"2030-01-01\"}"};
+	const char *k2[] = {"GKS"};
+	sh_dossier_codes *a = NULL, *b = NULL, *d = NULL;
+	put(e, OWNER, "1.001193", DAY1, 2, k1, f1, NULL, &a);
+	put(e, OWNER, "1.001193", DAY2, 1, k2, NULL, NULL, &b);
+	sh_reuse *r = NULL;
+	assert_int_equal(sh_store_reuse(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
+	assert_int_equal(r->nneeds, 3);
+	assert_string_equal(r->needs[0].kind, "DON");
+	assert_int_equal(r->needs[0].npapers, 0); /* never reused: must be submitted */
+	assert_string_equal(r->needs[1].kind, "CCCD");
+	assert_int_equal(r->needs[1].npapers, 1);
+	assert_string_equal(r->needs[2].kind, "GKS");
+	assert_int_equal(r->needs[2].npapers, 2);
+	assert_string_equal(r->needs[2].papers[0].code, b->papers[0]); /* newest first */
+	sh_reuse_free(&r);
+
+	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "", "an", DAY2, NULL), SH_EINVAL);
+	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "QĐ 12/QĐ-UBND", "an",
+					 DAY2 + 5, NULL),
+			 SH_OK);
+	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "again", "an", DAY2 + 6, NULL),
+			 SH_EEXISTS);
+	sh_validity v;
+	assert_int_equal(sh_store_validity(e->s, e->cat, b->papers[0], DAY2 + 10, &v), SH_OK);
+	assert_int_equal(v.status, SH_REVOKED);
+	assert_string_equal(v.reason, "QĐ 12/QĐ-UBND");
+	assert_int_equal(sh_store_reuse(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
+	assert_int_equal(r->needs[2].npapers, 1);
+	assert_string_equal(r->needs[2].papers[0].code, a->papers[0]);
+	sh_reuse_free(&r);
+	/* still archived and findable */
+	sh_hit *h = NULL;
+	size_t n = 0;
+	sh_find_filter ff = {.owner = OWNER, .kind = "GKS"};
+	assert_int_equal(sh_store_search(e->s, "giay khai sinh", &ff, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 2);
+	sh_free(h);
+	sh_owner_paper *ps = NULL;
+	assert_int_equal(sh_store_owner_papers(e->s, e->cat, OWNER, DAY2 + 10, &ps, &n), SH_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ps[0].validity.status, SH_REVOKED);
+	sh_owner_papers_free(&ps, n);
+	assert_int_equal(sh_store_owner_papers(e->s, e->cat, "12345", 0, &ps, &n), SH_EINVAL);
+
+	/* attach into a new dossier */
+	const char *k3[] = {"DON"};
+	put(e, OWNER, "1.000656", DAY2 + 100, 1, k3, NULL, NULL, &d);
+	uint64_t idx = 0;
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
+					 DAY2 + 200, &idx),
+			 SH_OK);
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
+					 DAY2 + 200, NULL),
+			 SH_EEXISTS);
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, b->papers[0], "an",
+					 DAY2 + 200, NULL),
+			 SH_EINVAL); /* revoked */
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, d->papers[0], "an",
+					 DAY2 + 200, NULL),
+			 SH_EEXISTS); /* its own */
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, "no-such", a->papers[0], "an",
+					 DAY2 + 200, NULL),
+			 SH_ENOTFOUND);
+	sh_dossier_codes *o = NULL;
+	put(e, OTHER, "1.000656", DAY2 + 300, 1, k3, NULL, NULL, &o);
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, o->dossier, a->papers[0], "an",
+					 DAY2 + 400, NULL),
+			 SH_EINVAL); /* another owner's paper */
+	char(*att)[SH_CODE_MAX] = NULL;
+	assert_int_equal(sh_store_attached(e->s, d->dossier, &att, &n), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(att[0], a->papers[0]);
+	sh_free(att);
+
+	/* report: 4 dossiers on DAY1..DAY2, one reused */
+	sh_report_row *rows = NULL;
+	assert_int_equal(sh_store_report(e->s, e->cat, "2024-06-10", "2024-06-11",
+					 SH_REPORT_PROCEDURE, &rows, &n),
+			 SH_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].dossiers, 4);
+	assert_int_equal(rows[0].papers, 5);
+	assert_int_equal(rows[0].reused, 1);
+	assert_int_equal(rows[0].dossiers_reusing, 1);
+	assert_int_equal(rows[0].owners, 2);
+	/* OWNER brought a GKS on DAY2 while holding one from DAY1 */
+	assert_int_equal(rows[0].owners_not_asked, 1);
+	assert_string_equal(rows[1].group, "1.000656");
+	assert_int_equal(rows[1].dossiers, 2);
+	sh_free(rows);
+	assert_int_equal(sh_store_report(e->s, e->cat, "2024-06-12", "2024-06-30", 0, &rows, &n),
+			 SH_OK);
+	assert_int_equal(rows[0].dossiers, 0);
+	sh_free(rows);
+	assert_int_equal(sh_store_report(e->s, e->cat, "2024-13-01", "2024-06-30", 0, &rows, &n),
+			 SH_EINVAL);
+
+	size_t problems = 9;
+	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
+	assert_int_equal(problems, 0);
+	sh_dossier_codes_free(&a);
+	sh_dossier_codes_free(&b);
+	sh_dossier_codes_free(&d);
+	sh_dossier_codes_free(&o);
+}
+
+static void search_filters(void **state)
+{
+	struct env *e = *state;
+	const char *k[] = {"GKS", "QD"};
+	sh_dossier_codes *a = NULL, *b = NULL;
+	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, "Ông Đặng Văn An, giấy khai sinh", &a);
+	put(e, OTHER, "1.001193", DAY2, 2, k, NULL, "Ong Dang Van Binh, giay khai sinh", &b);
+	sh_hit *h = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_store_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 4);
+	sh_free(h);
+	/* exact form first */
+	assert_int_equal(sh_store_search(e->s, "Đặng", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 4);
+	assert_memory_equal(h[0].code, a->dossier, strlen(a->dossier));
+	sh_free(h);
+	assert_int_equal(sh_store_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
+	assert_memory_equal(h[0].code, b->dossier, strlen(b->dossier));
+	sh_free(h);
+	sh_find_filter f = {.owner = OTHER};
+	assert_int_equal(sh_store_search(e->s, "giay khai sinh", &f, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 2);
+	sh_free(h);
+	f = (sh_find_filter){.kind = "QD", .from = "2024-06-11"};
+	assert_int_equal(sh_store_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].code, b->papers[1]);
+	sh_free(h);
+	f = (sh_find_filter){.agency = "H99.99"};
+	assert_int_equal(sh_store_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 0);
+	sh_free(h);
+	f = (sh_find_filter){.to = "2024-06-10", .agency = AGENCY};
+	assert_int_equal(sh_store_search(e->s, "van sinh", &f, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 2);
+	sh_free(h);
+	assert_int_equal(sh_store_search(e->s, "khai zzzz", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(n, 0);
+	sh_free(h);
+	sh_dossier_codes_free(&a);
+	sh_dossier_codes_free(&b);
+}
+
+static void roles_and_audit(void **state)
+{
+	struct env *e = *state;
+	/* bootstrap: nobody defined, all allowed */
+	assert_int_equal(sh_store_authorize(e->s, NULL, "owner"), SH_OK);
+	assert_int_equal(sh_store_user_add(e->s, "Bad Name", SH_ROLE_ADMIN), SH_EINVAL);
+	assert_int_equal(sh_store_user_add(e->s, "quan", SH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_store_user_add(e->s, "quan", SH_ROLE_DESK), SH_EEXISTS);
+	assert_int_equal(sh_store_user_add(e->s, "binh", SH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_store_user_add(e->s, "an", SH_ROLE_DESK), SH_OK);
+	assert_int_equal(sh_store_authorize(e->s, NULL, "owner"), SH_EPERM);
+	assert_int_equal(sh_store_authorize(e->s, "nobody", "owner"), SH_EPERM);
+	assert_int_equal(sh_store_authorize(e->s, "binh", "owner"), SH_OK);
+	assert_int_equal(sh_store_authorize(e->s, "an", "owner"), SH_EPERM);
+	assert_non_null(strstr(sh_error_message(), "clerk"));
+	assert_int_equal(sh_store_authorize(e->s, "an", "ingest"), SH_OK);
+	assert_int_equal(sh_store_authorize(e->s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_store_authorize(e->s, "quan", "reuse"), SH_EPERM);
+	int role = 0;
+	assert_int_equal(sh_store_user_role(e->s, "binh", &role), SH_OK);
+	assert_int_equal(role, SH_ROLE_CLERK);
+	sh_user *u = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_store_user_list(e->s, &u, &n), SH_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(u[0].name, "an");
+	sh_free(u);
+	assert_int_equal(sh_store_user_del(e->s, "an"), SH_OK);
+	assert_int_equal(sh_store_user_del(e->s, "an"), SH_ENOTFOUND);
+
+	const char *k[] = {"GKS"};
+	sh_dossier_codes *a = NULL;
+	put(e, OWNER, "1.001193", DAY1, 1, k, NULL, NULL, &a);
+	assert_int_equal(sh_store_audit_read(e->s, "binh", "owner", a->papers[0], NULL, DAY1), SH_OK);
+	const char *codes[] = {a->papers[0], a->papers[0]};
+	assert_int_equal(sh_store_audit_reads(e->s, "binh", "show", codes, 2, a->dossier, DAY2),
+			 SH_OK);
+	sh_audit_rec *rec = NULL;
+	assert_int_equal(sh_store_audit_list(e->s, "binh", NULL, &rec, &n), SH_OK);
+	assert_int_equal(n, 3);
+	assert_true(rec[0].seq < rec[1].seq && rec[1].seq < rec[2].seq);
+	assert_string_equal(rec[2].command, "show");
+	assert_string_equal(rec[2].dossier, a->dossier);
+	assert_true(rec[0].when == DAY1);
+	sh_free(rec);
+	assert_int_equal(sh_store_audit_list(e->s, "quan", NULL, &rec, &n), SH_OK);
+	assert_int_equal(n, 0);
+	sh_free(rec);
+	size_t problems = 1;
+	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
+	sh_dossier_codes_free(&a);
+}
+
+static void backup_restore(void **state)
+{
+	struct env *e = *state;
+	const char *k[] = {"GKS", "CCCD"};
+	sh_dossier_codes *a = NULL;
+	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, NULL, &a);
+	assert_int_equal(sh_store_revoke(e->s, e->key, a->papers[1], "lost", "an", DAY1, NULL),
+			 SH_OK);
+	char *bk = NULL, *rs = NULL;
+	assert_true(asprintf(&bk, "%s/backup", e->dir) > 0);
+	assert_true(asprintf(&rs, "%s/restored", e->dir) > 0);
+	assert_int_equal(sh_store_backup(e->s, bk), SH_OK);
+	assert_int_equal(sh_store_backup(e->s, bk), SH_EEXISTS);
+	assert_int_equal(sh_store_restore(bk, rs, 0), SH_OK);
+	assert_int_equal(sh_store_restore(bk, rs, 0), SH_EEXISTS);
+	assert_int_equal(sh_store_restore(bk, rs, 1), SH_OK);
+	sh_store *r = NULL;
+	assert_int_equal(sh_store_open(&r, rs, 0), SH_OK);
+	sh_validity v;
+	assert_int_equal(sh_store_validity(r, e->cat, a->papers[1], DAY2, &v), SH_OK);
+	assert_int_equal(v.status, SH_REVOKED);
+	size_t problems = 1;
+	assert_int_equal(sh_store_check(r, NULL, NULL, &problems), SH_OK);
+	sh_store_close(&r);
+	/* a damaged backup is refused before anything is replaced */
+	sh_store_close(&e->s);
+	const char *bad = "not a record";
+	assert_int_equal(raw_put(bk, "state", a->papers[0], strlen(a->papers[0]), bad, strlen(bad)), 0);
+	assert_int_equal(sh_store_restore(bk, rs, 1), SH_ECORRUPT);
+	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
+	assert_int_equal(sh_store_restore("/nonexistent-sohoa", rs, 1), SH_ENOTFOUND);
+	free(bk);
+	free(rs);
+	sh_dossier_codes_free(&a);
+}
+
+static void check_owners_tables(void **state)
+{
+	struct env *e = *state;
+	const char *k[] = {"GKS"};
+	sh_dossier_codes *a = NULL, *d = NULL;
+	put(e, OWNER, "1.001193", DAY1, 1, k, NULL, NULL, &a);
+	put(e, OWNER, "1.000656", DAY2, 1, k, NULL, NULL, &d);
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an", DAY2,
+					 NULL),
+			 SH_OK);
+	sh_store_close(&e->s);
+	/* remove the reverse entry and add a state for a missing paper */
+	assert_int_equal(raw_put(e->dir, "attached", a->papers[0], strlen(a->papers[0]), NULL, 0), 0);
+	assert_int_equal(raw_put(e->dir, "state", "ghost", 5, "SHV\x01", 4), 0);
+	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
+	size_t problems = 0;
+	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_ECORRUPT);
+	assert_true(problems >= 2);
+	sh_dossier_codes_free(&a);
+	sh_dossier_codes_free(&d);
+}
+
+static void bulk_all_or_nothing(void **state)
+{
+	struct env *e = *state;
+	fake_dossier f[2];
+	fake_init(&f[0], OWNER, 2, 2, 1, 100, NULL, DAY1);
+	fake_init(&f[1], "12345", 1, 1, 2, 100, NULL, DAY1);
+	sh_dossier_in in[2] = {f[0].in, f[1].in};
+	sh_dossier_codes *c[2];
+	assert_int_equal(sh_store_dossiers_put(e->s, in, 2, c), SH_EINVAL);
+	assert_null(c[0]);
+	sh_dossier_rec *d = NULL;
+	assert_int_equal(sh_store_dossier_get(e->s, AGENCY "-" DAY1_S "-0001", &d), SH_ENOTFOUND);
+	in[1].owner = OTHER;
+	assert_int_equal(sh_store_dossiers_put(e->s, in, 2, c), SH_OK);
+	assert_string_equal(c[0]->dossier, AGENCY "-" DAY1_S "-0001");
+	assert_string_equal(c[1]->dossier, AGENCY "-" DAY1_S "-0002");
+	assert_int_equal(sh_store_dossier_get(e->s, c[1]->dossier, &d), SH_OK);
+	sh_dossier_rec_free(&d);
+	sh_paper_rec *p = NULL;
+	assert_int_equal(sh_store_paper_get(e->s, c[0]->papers[1], &p), SH_OK);
+	assert_int_equal(p->npages, 2);
+	sh_paper_rec_free(&p);
+	size_t problems = 1;
+	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
+	sh_dossier_codes_free(&c[0]);
+	sh_dossier_codes_free(&c[1]);
+	fake_free(&f[0]);
+	fake_free(&f[1]);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest all[] = {
+		cmocka_unit_test_setup_teardown(catalogue, setup, teardown),
+		cmocka_unit_test_setup_teardown(validity_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(revoke_and_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(roles_and_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(backup_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_owners_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(bulk_all_or_nothing, setup, teardown),
+	};
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(all, NULL, NULL);
+}
