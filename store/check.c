@@ -63,6 +63,132 @@ static int idx_word(void *arg, const char *w, size_t n)
 	return 0;
 }
 
+static int exists(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k)
+{
+	MDB_val v;
+	return mdb_get(txn, dbi, (MDB_val *)k, &v) == 0;
+}
+
+/* state, attach/attached, rdate, user, audit. Returns an LMDB code on a
+ * read failure, 0 otherwise (problems are reported). */
+static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc;
+
+	if ((lrc = mdb_cursor_open(txn, s->state, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		rec_r r;
+		unsigned tag;
+		const uint8_t *fv;
+		size_t fn;
+		int ok = rec_open(&r, v.mv_data, v.mv_size, REC_STATE) == 0, more;
+		while (ok && (more = rec_next(&r, &tag, &fv, &fn)) != 0)
+			ok = more > 0;
+		if (!ok)
+			problem(c, "paper state %.*s: record cannot be decoded", (int)k.mv_size,
+				(char *)k.mv_data);
+		if (!exists(txn, s->paper, &k))
+			problem(c, "paper state %.*s: no such paper", (int)k.mv_size,
+				(char *)k.mv_data);
+	}
+	mdb_cursor_close(cur);
+
+	MDB_dbi pair[2][2] = {{s->attach, s->attached}, {s->attached, s->attach}};
+	const char *pname[2] = {"attach", "attached"};
+	for (int t = 0; t < 2; t++) {
+		if ((lrc = mdb_cursor_open(txn, pair[t][0], &cur)))
+			return lrc;
+		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+			const MDB_val *dk = t == 0 ? &k : &v, *pk = t == 0 ? &v : &k;
+			if (!exists(txn, s->dossier, dk))
+				problem(c, "%s index: dossier %.*s is missing", pname[t],
+					(int)dk->mv_size, (char *)dk->mv_data);
+			if (!exists(txn, s->paper, pk))
+				problem(c, "%s index: reused paper %.*s is missing", pname[t],
+					(int)pk->mv_size, (char *)pk->mv_data);
+			MDB_cursor *o;
+			MDB_val ok = v, ov = k;
+			if (!mdb_cursor_open(txn, pair[t][1], &o)) {
+				if (mdb_cursor_get(o, &ok, &ov, MDB_GET_BOTH))
+					problem(c, "%s index: %.*s → %.*s has no reverse entry", pname[t],
+						(int)k.mv_size, (char *)k.mv_data, (int)v.mv_size,
+						(char *)v.mv_data);
+				mdb_cursor_close(o);
+			}
+		}
+		mdb_cursor_close(cur);
+	}
+
+	MDB_stat st;
+	if ((lrc = mdb_stat(txn, s->rdate, &st)))
+		return lrc;
+	if ((lrc = mdb_cursor_open(txn, s->rdate, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		MDB_val dk = {k.mv_size > 8 ? k.mv_size - 8 : 0, (uint8_t *)k.mv_data + 8}, dv;
+		sh_dossier_rec *d = NULL;
+		if (k.mv_size <= 8 || mdb_get(txn, s->dossier, &dk, &dv)) {
+			problem(c, "receipt-date index: entry for missing dossier %.*s",
+				(int)dk.mv_size, (char *)dk.mv_data);
+			continue;
+		}
+		if (store_decode_dossier(dv.mv_data, dv.mv_size, &d))
+			continue; /* reported with the dossiers */
+		uint8_t kb[8 + SH_CODE_MAX];
+		size_t kl = store_wh_rdate_key(kb, d->code, d->received);
+		if (kl != k.mv_size || memcmp(kb, k.mv_data, kl))
+			problem(c, "receipt-date index: dossier %s filed under a wrong time",
+				d->code);
+		sh_dossier_rec_free(&d);
+	}
+	mdb_cursor_close(cur);
+	if (st.ms_entries) { /* once indexed, every dossier must be */
+		if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
+			return lrc;
+		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+			sh_dossier_rec *d = NULL;
+			if (store_decode_dossier(v.mv_data, v.mv_size, &d))
+				continue;
+			uint8_t kb[8 + SH_CODE_MAX];
+			MDB_val rk = {store_wh_rdate_key(kb, d->code, d->received), kb};
+			if (!exists(txn, s->rdate, &rk))
+				problem(c, "dossier %s: missing from the receipt-date index", d->code);
+			sh_dossier_rec_free(&d);
+		}
+		mdb_cursor_close(cur);
+	}
+
+	if ((lrc = mdb_cursor_open(txn, s->user, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		char role[16];
+		size_t n = v.mv_size < sizeof role ? v.mv_size : sizeof role - 1;
+		memcpy(role, v.mv_data, n);
+		role[n] = 0;
+		if (!sh_role_parse(role))
+			problem(c, "operator %.*s: unknown role '%s'", (int)k.mv_size,
+				(char *)k.mv_data, role);
+	}
+	mdb_cursor_close(cur);
+
+	if ((lrc = mdb_cursor_open(txn, s->audit, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		sh_audit_rec a;
+		if (k.mv_size != 8)
+			problem(c, "audit of reads: a %zu-byte key (expected 8)", k.mv_size);
+		else if (store_wh_audit_decode(&a, v.mv_data, v.mv_size))
+			problem(c, "audit of reads: record %zu cannot be decoded", c->problems);
+		else if (!exists(txn, s->paper, &(MDB_val){strlen(a.code), a.code}))
+			problem(c, "audit of reads: names missing paper %s", a.code);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
 int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		   size_t *out_problems)
 {
@@ -79,7 +205,9 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		goto lfail;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		sh_dossier_rec *d = NULL;
-		if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
+		if ((rc = store_decode_dossier(v.mv_data, v.mv_size, &d))) {
+			if (rc == SH_ENOMEM)
+				goto nomem;
 			problem(&c, "dossier %.*s: record cannot be decoded: %s", (int)k.mv_size,
 				(char *)k.mv_data, sh_error_message());
 			continue;
@@ -102,7 +230,9 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		goto lfail;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		sh_paper_rec *p = NULL;
-		if (store_decode_paper(v.mv_data, v.mv_size, &p)) {
+		if ((rc = store_decode_paper(v.mv_data, v.mv_size, &p))) {
+			if (rc == SH_ENOMEM)
+				goto nomem;
 			problem(&c, "paper %.*s: record cannot be decoded: %s", (int)k.mv_size,
 				(char *)k.mv_data, sh_error_message());
 			continue;
@@ -128,7 +258,12 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 					problem(&c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
 			}
 			char *folded = NULL;
-			if (!sh_text_fold(&folded, p->pages[i].text, strlen(p->pages[i].text))) {
+			if ((rc = sh_text_fold(&folded, p->pages[i].text, strlen(p->pages[i].text))) ==
+			    SH_ENOMEM) {
+				sh_paper_rec_free(&p);
+				goto nomem;
+			}
+			if (!rc) {
 				struct idx_check x = {txn, s->word, p->code, &c, 0};
 				sh_text_words(folded, strlen(folded), idx_word, &x);
 				sh_free(folded);
@@ -156,6 +291,10 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		cur = NULL;
 	}
 
+	/* the warehouse of owners: states, attachments, receipt dates, operators, audit */
+	if ((lrc = check_owners_tables(s, txn, &c)))
+		goto lfail;
+
 	/* blobs match their hashes */
 	if ((lrc = mdb_cursor_open(txn, s->blob, &cur)))
 		goto lfail;
@@ -181,6 +320,11 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		return sh_error_set(SH_ECORRUPT, "%zu problem%s found in the warehouse", c.problems,
 				    c.problems == 1 ? "" : "s");
 	return SH_OK;
+nomem:
+	if (cur)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return sh_error_set(SH_ENOMEM, "checking the warehouse: out of memory");
 lfail:
 	if (lrc == MDB_NOTFOUND) {
 		if (cur)

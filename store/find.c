@@ -1,4 +1,5 @@
-/* Finding papers by folded words, exact forms ranked first. */
+/* Finding papers by folded words (a leapfrog join of the words' sorted
+ * paper lists), with filters; exact forms ranked first. */
 #include "store_int.h"
 
 #include <errno.h>
@@ -10,19 +11,6 @@
 #include <time.h>
 
 /* ---- find --------------------------------------------------------------- */
-
-/* Is (key, val) present in a DUPSORT table? */
-static int has_pair_val(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *val)
-{
-	MDB_cursor *c;
-	if (mdb_cursor_open(txn, dbi, &c))
-		return 0;
-	MDB_val k = {strlen(key), (void *)key}, v = *val;
-	int ok = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH) == 0;
-	mdb_cursor_close(c);
-	return ok;
-}
-
 
 struct qwords {
 	char **w;
@@ -79,13 +67,19 @@ static double exact_score(MDB_txn *txn, sh_store *s, const char *code, const str
 	if (mdb_get(txn, s->paper, &k, &v))
 		return 0;
 	sh_paper_rec *p = NULL;
-	if (store_decode_paper(v.mv_data, v.mv_size, &p))
-		return 0;
+	int rc = store_decode_paper(v.mv_data, v.mv_size, &p);
+	if (rc)
+		return rc == SH_ENOMEM ? -1 : 0; /* damage: check reports it */
 	double score = 0;
 	for (size_t i = 0; i < p->npages; i++) {
 		char *low = NULL;
-		if (sh_text_lower(&low, p->pages[i].text, strlen(p->pages[i].text)))
+		if ((rc = sh_text_lower(&low, p->pages[i].text, strlen(p->pages[i].text)))) {
+			if (rc == SH_ENOMEM) {
+				score = -1;
+				break;
+			}
 			continue;
+		}
 		for (size_t j = 0; j < lw->n; j++)
 			for (const char *q = low; (q = strstr(q, lw->w[j])); q += strlen(lw->w[j]))
 				score += 1.0;
@@ -95,17 +89,87 @@ static double exact_score(MDB_txn *txn, sh_store *s, const char *code, const str
 	return score;
 }
 
-int sh_store_find(sh_store *s, const char *query, size_t limit, sh_hit **out, size_t *n)
+/* The parts of a paper code <agency>-YYMMDD-NNNN-NN-KIND a filter needs:
+ * agency length, the date as "20YY-MM-DD", the kind. 0 if malformed. */
+static int code_parts(const char *code, size_t len, size_t *agency_len, char date[11],
+		      const char **kind, size_t *kind_len)
+{
+	size_t dash[4], nd = 0;
+	for (size_t i = len; i > 0 && nd < 4; i--)
+		if (code[i - 1] == '-')
+			dash[nd++] = i - 1;
+	if (nd < 4 || dash[2] - dash[3] != 7)
+		return 0;
+	const char *d = code + dash[3] + 1;
+	snprintf(date, 11, "20%.2s-%.2s-%.2s", d, d + 2, d + 4);
+	*agency_len = dash[3];
+	*kind = code + dash[0] + 1;
+	*kind_len = len - dash[0] - 1;
+	return 1;
+}
+
+static int filter_pass(const sh_find_filter *f, const MDB_val *v)
+{
+	if (!f || (!f->kind && !f->agency && !f->from && !f->to))
+		return 1;
+	size_t al, kl;
+	char date[11];
+	const char *kind;
+	if (!code_parts(v->mv_data, v->mv_size, &al, date, &kind, &kl))
+		return 0;
+	if (f->kind && (strlen(f->kind) != kl || memcmp(f->kind, kind, kl)))
+		return 0;
+	if (f->agency && (strlen(f->agency) != al || memcmp(f->agency, v->mv_data, al)))
+		return 0;
+	if (f->from && strcmp(date, f->from) < 0)
+		return 0;
+	if (f->to && strcmp(date, f->to) > 0)
+		return 0;
+	return 1;
+}
+
+static int cmp_code_desc(const void *a, const void *b)
+{
+	return strcmp(((const sh_hit *)b)->code, ((const sh_hit *)a)->code);
+}
+
+struct list {
+	MDB_cursor *c;
+	MDB_val key;
+	size_t count;
+};
+
+static int cmp_list(const void *a, const void *b)
+{
+	const struct list *x = a, *y = b;
+	return x->count < y->count ? -1 : x->count > y->count;
+}
+
+static int val_cmp(const MDB_val *a, const MDB_val *b)
+{
+	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+	int c = memcmp(a->mv_data, b->mv_data, n);
+	return c ? c : (a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size);
+}
+
+int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, size_t limit,
+		    sh_hit **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	char *folded = NULL, *lower = NULL;
+	char *folded = NULL, *lower = NULL, owner[16];
 	struct qwords q = {0}, lw = {0};
+	struct list *lists = NULL;
+	size_t nl = 0;
 	sh_hit *hits = NULL;
 	size_t nh = 0, cap = 0;
 	MDB_txn *txn = NULL;
-	MDB_cursor *cur = NULL;
-	int rc = sh_text_fold(&folded, query, strlen(query));
+	int lrc = 0, rc = SH_OK;
+	if (f && f->owner && (rc = sh_id_owner_check(NULL, owner, f->owner)))
+		return rc;
+	if (f && ((f->from && strlen(f->from) != 10) || (f->to && strlen(f->to) != 10)))
+		return sh_error_set(SH_EINVAL, "dates are written YYYY-MM-DD");
+	rc = sh_text_fold(&folded, query, strlen(query));
 	if (!rc)
 		rc = sh_text_lower(&lower, query, strlen(query));
 	if (rc)
@@ -120,51 +184,100 @@ int sh_store_find(sh_store *s, const char *query, size_t limit, sh_hit **out, si
 	}
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		goto out;
-	int lrc = mdb_cursor_open(txn, s->word, &cur);
-	if (lrc) {
-		rc = store_lmdb_err(lrc, "search");
+	/* one sorted list of paper codes per word (and the owner's): a
+	 * leapfrog join from the shortest */
+	if (!(lists = sh_calloc(q.n + 1, sizeof *lists))) {
+		rc = SH_ENOMEM;
 		goto out;
 	}
-	MDB_val k = {strlen(q.w[0]), q.w[0]}, v;
-	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY); lrc == 0;
-	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
-		if (v.mv_size >= SH_CODE_MAX)
-			continue;
-		int all = 1;
-		for (size_t i = 1; i < q.n && all; i++)
-			all = has_pair_val(txn, s->word, q.w[i], &v);
-		if (!all)
-			continue;
-		if (nh == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			sh_hit *nhits = sh_realloc(hits, nc * sizeof *nhits);
-			if (!nhits) {
-				rc = SH_ENOMEM;
-				goto out;
-			}
-			hits = nhits;
-			cap = nc;
+	for (size_t i = 0; i <= q.n; i++) {
+		if (i == q.n && !(f && f->owner))
+			break;
+		struct list *l = &lists[nl];
+		MDB_dbi dbi = i < q.n ? s->word : s->owner;
+		const char *key = i < q.n ? q.w[i] : owner;
+		if ((lrc = mdb_cursor_open(txn, dbi, &l->c)))
+			goto lfail;
+		nl++;
+		l->key.mv_size = strlen(key);
+		l->key.mv_data = (void *)key;
+		MDB_val v;
+		lrc = mdb_cursor_get(l->c, &l->key, &v, MDB_SET_KEY);
+		if (lrc == MDB_NOTFOUND)
+			goto done; /* a word nobody has: no hits */
+		if (lrc || (lrc = mdb_cursor_count(l->c, &l->count)))
+			goto lfail;
+	}
+	qsort(lists, nl, sizeof *lists, cmp_list);
+	MDB_val cand, v;
+	if ((lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_GET_CURRENT)))
+		goto lfail;
+	for (;;) {
+		size_t i = 1;
+		for (; i < nl; i++) {
+			v = cand;
+			lrc = mdb_cursor_get(lists[i].c, &lists[i].key, &v, MDB_GET_BOTH_RANGE);
+			if (lrc == MDB_NOTFOUND)
+				goto done;
+			if (lrc)
+				goto lfail;
+			if (val_cmp(&v, &cand) != 0)
+				break;
 		}
-		memcpy(hits[nh].code, v.mv_data, v.mv_size);
-		hits[nh].code[v.mv_size] = 0;
-		hits[nh].score = 0;
-		nh++;
+		if (i == nl) {
+			if (cand.mv_size < SH_CODE_MAX && filter_pass(f, &cand)) {
+				if (nh == cap) {
+					size_t nc = cap ? cap * 2 : 16;
+					sh_hit *nhits = sh_realloc(hits, nc * sizeof *nhits);
+					if (!nhits) {
+						rc = SH_ENOMEM;
+						goto out;
+					}
+					hits = nhits;
+					cap = nc;
+				}
+				memcpy(hits[nh].code, cand.mv_data, cand.mv_size);
+				hits[nh].code[cand.mv_size] = 0;
+				hits[nh].score = (double)q.n;
+				nh++;
+			}
+			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_NEXT_DUP);
+		} else {
+			/* jump the shortest list to the larger code found */
+			cand = v;
+			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_GET_BOTH_RANGE);
+		}
+		if (lrc == MDB_NOTFOUND)
+			break;
+		if (lrc)
+			goto lfail;
 	}
-	if (lrc != MDB_NOTFOUND && lrc != 0) {
-		rc = store_lmdb_err(lrc, "search");
-		goto out;
+done:
+	lrc = 0;
+	/* exact forms rank first among the newest SH_FIND_SCORED matches */
+	if (nh > 1)
+		qsort(hits, nh, sizeof *hits, cmp_code_desc);
+	for (size_t i = 0; i < nh && i < SH_FIND_SCORED; i++) {
+		double x = exact_score(txn, s, hits[i].code, &lw);
+		if (x < 0) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+		hits[i].score += x;
 	}
-	for (size_t i = 0; i < nh; i++)
-		hits[i].score = (double)q.n + exact_score(txn, s, hits[i].code, &lw);
 	qsort(hits, nh, sizeof *hits, cmp_hit);
 	if (limit && nh > limit)
 		nh = limit;
 	*out = hits;
 	*n = nh;
 	hits = NULL;
+	goto out;
+lfail:
+	rc = store_lmdb_err(lrc, "search");
 out:
-	if (cur)
-		mdb_cursor_close(cur);
+	for (size_t i = 0; i < nl; i++)
+		mdb_cursor_close(lists[i].c);
+	sh_free(lists);
 	if (txn)
 		mdb_txn_abort(txn);
 	sh_free(hits);
@@ -175,3 +288,7 @@ out:
 	return rc;
 }
 
+int sh_store_find(sh_store *s, const char *query, size_t limit, sh_hit **out, size_t *n)
+{
+	return sh_store_search(s, query, NULL, limit, out, n);
+}

@@ -1041,7 +1041,7 @@ static int bulk_one(sh_store *s, MDB_txn *txn, const sh_dossier_in *in, sh_dossi
 	struct tm tm;
 	localtime_r(&tt, &tm);
 	snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-	snprintf(seqkey, sizeof seqkey, "D|%s|%s", s->agency, day);
+	snprintf(seqkey, sizeof seqkey, "D|%s", day); /* as dossier.c: one per office and day */
 	MDB_val k = {strlen(seqkey), seqkey}, v;
 	unsigned seq = 0;
 	lrc = mdb_get(txn, s->seq, &k, &v);
