@@ -8,8 +8,9 @@
 #                                            again and make N papers per kind
 #                                            (seed SEED) never seen in tests
 #
-# OCR is the tesseract CLI (vie, one thread); the integrator may switch it to
-# `sohoa extract --json`. Needs text2image (tesseract-ocr) for --fresh.
+# OCR is the tesseract CLI (vie, one thread). With SOHOA=path/to/sohoa, --fresh
+# also runs `sohoa extract --json` (clean-up + OCR pool) on the same images and
+# scores it with compare.py. Needs text2image (tesseract-ocr) for --fresh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,3 +41,13 @@ python3 "$here/make_extra.py" --seed "$seed" --count-per-kind "$n" --out "$tmp/f
 	--img "$tmp/img" 2>/dev/null
 echo "== fresh papers: seed $seed, $n per kind"
 "$bench" -k "$root/ocr/kinds.json" "$tmp/fresh"/*.json
+if [ -n "${SOHOA:-}" ]; then
+	echo "== corpus papers through sohoa extract"
+	SOHOA_KINDS="$root/ocr/kinds.json" "$SOHOA" extract --json --workers 2 "$corpus"/*.png \
+		"$corpus"/*.jpg "$corpus"/*.tif > "$tmp/corpus.jsonl"
+	python3 "$here/compare.py" "$tmp/corpus.jsonl" "$corpus"
+	echo "== fresh papers through sohoa extract"
+	SOHOA_KINDS="$root/ocr/kinds.json" "$SOHOA" extract --json --workers 2 "$tmp/img"/*.tif \
+		> "$tmp/fresh.jsonl"
+	python3 "$here/compare.py" "$tmp/fresh.jsonl" "$tmp/fresh"
+fi
