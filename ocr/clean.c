@@ -307,8 +307,13 @@ int sh_ocr_clean(sh_ocr_worker *w, PIX *pixs, PIX **out, sh_clean_report *rep)
 		pixt = NULL;
 	}
 
-	int factor = dpi >= 2 * PROBE_DPI - PROBE_DPI / 2 ? 2 : 1;
-	pixt = factor == 2 ? pixScaleAreaMap2(pixg) : pixClone(pixg);
+	/* whole reduction to about PROBE_DPI: 2 at 300 dpi, 4 at 600 */
+	int factor = (dpi + PROBE_DPI / 2) / PROBE_DPI;
+	if (factor < 1)
+		factor = 1;
+	pixt = factor == 1   ? pixClone(pixg)
+	       : factor == 2 ? pixScaleAreaMap2(pixg)
+			     : pixScaleAreaMap(pixg, 1.0f / (float)factor, 1.0f / (float)factor);
 	probe = pixt ? pixThresholdToBinary(pixt, 128) : NULL;
 	pixDestroy(&pixt);
 	if (!probe) {

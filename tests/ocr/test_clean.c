@@ -305,6 +305,25 @@ static void test_clean_lowres_upscaled(void **state)
 	pixDestroy(&out);
 }
 
+/* 600 dpi pages are probed at 150 dpi like the rest. */
+static void test_clean_600dpi_turned(void **state)
+{
+	fixture *f = *state;
+	PIX *big = pixScaleGrayLI(f->page, 2.0f, 2.0f), *turned = NULL, *out = NULL;
+	assert_non_null(big);
+	turned = pixRotate180(NULL, big);
+	pixSetResolution(turned, 600, 600);
+	sh_clean_report rep;
+	assert_int_equal(sh_ocr_clean(&f->w, turned, &out, &rep), SH_OK);
+	assert_int_equal(rep.dpi, 600);
+	assert_int_equal(rep.rotation, 180);
+	assert_false(rep.flags & (SH_PAGE_BLANK | SH_PAGE_BORDER | SH_PAGE_LOWRES));
+	assert_int_equal(pixGetWidth(out), pixGetWidth(big));
+	pixDestroy(&big);
+	pixDestroy(&turned);
+	pixDestroy(&out);
+}
+
 static void test_clean_bilevel(void **state)
 {
 	fixture *f = *state;
@@ -410,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_clean_border_removed),
 		cmocka_unit_test(test_clean_blank_flagged_kept),
 		cmocka_unit_test(test_clean_lowres_upscaled),
+		cmocka_unit_test(test_clean_600dpi_turned),
 		cmocka_unit_test(test_clean_bilevel),
 		cmocka_unit_test(test_clean_bad_input),
 		cmocka_unit_test(test_clean_pool_turned_pages_read_the_same),
