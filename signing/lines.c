@@ -111,7 +111,7 @@ static int unescape(char *out, size_t *out_len, const char *s, size_t n, const c
 		else if (e == 't')
 			out[o++] = '\t';
 		else if (e == 'x') {
-			uint8_t b;
+			uint8_t b = 0;
 			if (i + 2 >= n || sign_parse_hex(&b, 1, s + i + 1, 2, what))
 				return sh_error_set(SH_EINVAL, "%s: bad \\x escape", what);
 			if (b == 0 || !(b < 0x20 || b == 0x7f) || b == '\n' || b == '\r' || b == '\t')

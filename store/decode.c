@@ -17,6 +17,9 @@ void sh_dossier_rec_free(sh_dossier_rec **pr)
 	for (size_t i = 0; i < r->npapers; i++)
 		sh_free(r->papers[i]);
 	sh_free(r->papers);
+	for (size_t i = 0; i < r->nresults; i++)
+		sh_free(r->results[i]);
+	sh_free(r->results);
 	sh_free(r);
 	*pr = NULL;
 }
@@ -74,6 +77,22 @@ static int get_i64(int64_t *dst, const uint8_t *v, size_t n)
 	return SH_OK;
 }
 
+static int push_str(char ***list, size_t *n, size_t *cap, const uint8_t *v, size_t len)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 4;
+		char **nl = sh_realloc(*list, nc * sizeof *nl);
+		if (!nl)
+			return SH_ENOMEM;
+		*list = nl;
+		*cap = nc;
+	}
+	if (!((*list)[*n] = rec_dup_str(v, len)))
+		return sh_error_last() ? sh_error_last() : SH_ENOMEM;
+	(*n)++;
+	return SH_OK;
+}
+
 int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out)
 {
 	*out = NULL;
@@ -84,7 +103,7 @@ int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out)
 	sh_dossier_rec *d = sh_calloc(1, sizeof *d);
 	if (!d)
 		return SH_ENOMEM;
-	size_t cap = 0;
+	size_t cap = 0, rcap = 0;
 	unsigned tag;
 	const uint8_t *v;
 	size_t n;
@@ -97,6 +116,9 @@ int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out)
 		case D_PROCEDURE: rc = set_str(&d->procedure, v, n); break;
 		case D_OPERATOR: rc = set_str(&d->operator_id, v, n); break;
 		case D_RECEIVED: rc = get_i64(&d->received, v, n); break;
+		case D_RESULT:
+			rc = push_str(&d->results, &d->nresults, &rcap, v, n);
+			break;
 		case D_PAPER:
 			if (d->npapers == cap) {
 				size_t nc = cap ? cap * 2 : 8;

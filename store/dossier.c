@@ -2,7 +2,6 @@
 #include "store_int.h"
 
 #include <errno.h>
-#include <sys/statvfs.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,20 +100,11 @@ static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_co
 	return SH_OK;
 }
 
-/* LMDB reports a short write as EIO: tell a full disk apart. */
-static int disk_nearly_full(const char *dir)
-{
-	struct statvfs st;
-	if (statvfs(dir, &st) != 0)
-		return 0;
-	return (uint64_t)st.f_bavail * st.f_frsize < ((uint64_t)16 << 20);
-}
-
 /* The signed manifest of a paper: code, owner, kind, facts, the SHA-256 of
  * every page image and page text, time, agency (docs/SIGNING.md). */
 static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 		      const char *code, const char *owner, const char *kind, const sh_paper_in *p,
-		      const page_prep *prep, int64_t t)
+		      const page_prep *prep, int64_t t, const char *type)
 {
 	sh_sign_page *pages = sh_calloc(p->npages, sizeof *pages);
 	if (!pages)
@@ -127,7 +117,7 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	}
 	sh_sign_manifest m;
 	memset(&m, 0, sizeof m);
-	m.type = "component";
+	m.type = type;
 	m.code = code;
 	m.owner = owner;
 	m.kind = kind;
@@ -139,6 +129,92 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	m.agency = s->agency;
 	int rc = store_log_sign_append(s, txn, f, key, &m, NULL);
 	sh_free(pages);
+	return rc;
+}
+
+/* Write one paper in txn: page blobs (content-addressed), its record, its
+ * words and owner index entries, and (with a key) its signed manifest of
+ * `type`. Returns an sh_error, or SH_OK with *lrc set to a failing LMDB
+ * code (the caller decides about MDB_MAP_FULL). */
+static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *dossier,
+		       const char *owner, const char *kind, const sh_paper_in *p,
+		       const page_prep *prep, int64_t t, const sh_sign_key *key,
+		       sh_log_frontier *frontier, const char *type, unsigned extra_flags, int *lrc)
+{
+	rec_w w;
+	int rc = SH_OK;
+	*lrc = 0;
+	rec_begin(&w, REC_PAPER);
+	rec_str(&w, P_CODE, code);
+	rec_str(&w, P_DOSSIER, dossier);
+	rec_str(&w, P_OWNER, owner);
+	rec_str(&w, P_FILE, p->file);
+	rec_str(&w, P_KIND, kind);
+	rec_str(&w, P_FACTS, p->facts);
+	rec_u64(&w, P_FLAGS, p->flags | extra_flags);
+	rec_i64(&w, P_CREATED, t);
+	for (size_t j = 0; j < p->npages; j++) {
+		const sh_page_in *pg = &p->pages[j];
+		const page_prep *pp = &prep[j];
+		rec_w gw;
+		rec_begin(&gw, REC_PAGE);
+		rec_bytes(&gw, G_IMAGE, pp->sha, SH_SHA256_LEN);
+		rec_str(&gw, G_MIME, pg->mime);
+		rec_u64(&gw, G_IMAGE_LEN, pg->image_len);
+		rec_str(&gw, G_TEXT, pp->text);
+		if (pg->hocr)
+			rec_bytes(&gw, G_HOCR, pp->hocr_sha, SH_SHA256_LEN);
+		rec_u64(&gw, G_WIDTH, (uint64_t)(pg->width > 0 ? pg->width : 0));
+		rec_u64(&gw, G_HEIGHT, (uint64_t)(pg->height > 0 ? pg->height : 0));
+		rec_u64(&gw, G_DPI, (uint64_t)(pg->dpi > 0 ? pg->dpi : 0));
+		rec_u64(&gw, G_ROTATION, (uint64_t)((pg->rotation % 360 + 360) % 360));
+		rec_f32(&gw, G_CONF, pg->confidence);
+		rec_u64(&gw, G_FLAGS, pg->flags);
+		rec_str(&gw, G_NOTE, pg->note);
+		rec_str(&gw, G_MAKE, pg->make && *pg->make ? pg->make : NULL);
+		rec_str(&gw, G_MODEL, pg->model && *pg->model ? pg->model : NULL);
+		if (gw.err) {
+			rc = gw.err;
+			sh_buf_free(&gw.b);
+			goto out;
+		}
+		rec_bytes(&w, P_PAGE, gw.b.data, gw.b.len);
+		sh_buf_free(&gw.b);
+
+		/* content-addressed: stored once however often it appears */
+		MDB_val bk = {SH_SHA256_LEN, (void *)pp->sha}, bv = {pg->image_len, (void *)pg->image};
+		int e = mdb_put(txn, s->blob, &bk, &bv, MDB_NOOVERWRITE);
+		if (e && e != MDB_KEYEXIST) {
+			*lrc = e;
+			goto out;
+		}
+		if (pg->hocr) {
+			MDB_val hk = {SH_SHA256_LEN, (void *)pp->hocr_sha},
+				hv = {strlen(pg->hocr), (void *)pg->hocr};
+			e = mdb_put(txn, s->blob, &hk, &hv, MDB_NOOVERWRITE);
+			if (e && e != MDB_KEYEXIST) {
+				*lrc = e;
+				goto out;
+			}
+		}
+		if ((rc = index_text(txn, s->word, code, pp->text, lrc)) || *lrc)
+			goto out;
+	}
+	if (w.err) {
+		rc = w.err;
+		goto out;
+	}
+	MDB_val pk = {strlen(code), (void *)code}, pv = {w.b.len, w.b.data};
+	if ((*lrc = mdb_put(txn, s->paper, &pk, &pv, MDB_NOOVERWRITE)))
+		goto out;
+	if (key && (rc = sign_paper(s, txn, frontier, key, code, owner, kind, p, prep, t, type)))
+		goto out;
+	MDB_val ok = {strlen(owner), (void *)owner};
+	*lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA);
+	if (*lrc == MDB_KEYEXIST)
+		*lrc = 0;
+out:
+	sh_buf_free(&w.b);
 	return rc;
 }
 
@@ -175,7 +251,9 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 
 	/* the day's sequence, allocated in this transaction */
 	char seqkey[64];
-	snprintf(seqkey, sizeof seqkey, "D|%s|%s", s->agency, day);
+	/* one sequence per office and day, across agency ids it has had: a
+	 * code re-spelled under a successor or alias id never names another */
+	snprintf(seqkey, sizeof seqkey, "D|%s", day);
 	MDB_val k = {strlen(seqkey), seqkey}, v;
 	unsigned seq = 0;
 	lrc = mdb_get(txn, s->seq, &k, &v);
@@ -227,76 +305,12 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 		snprintf(codes->papers[i], SH_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
 		rec_str(&dw, D_PAPER, codes->papers[i]);
 
-		rec_begin(&w, REC_PAPER);
-		rec_str(&w, P_CODE, codes->papers[i]);
-		rec_str(&w, P_DOSSIER, codes->dossier);
-		rec_str(&w, P_OWNER, owner);
-		rec_str(&w, P_FILE, p->file);
-		rec_str(&w, P_KIND, kind);
-		rec_str(&w, P_FACTS, p->facts);
-		rec_u64(&w, P_FLAGS, p->flags);
-		rec_i64(&w, P_CREATED, t);
-		for (size_t j = 0; j < p->npages; j++) {
-			const sh_page_in *pg = &p->pages[j];
-			page_prep *pp = &prep[i][j];
-			rec_w gw;
-			rec_begin(&gw, REC_PAGE);
-			rec_bytes(&gw, G_IMAGE, pp->sha, SH_SHA256_LEN);
-			rec_str(&gw, G_MIME, pg->mime);
-			rec_u64(&gw, G_IMAGE_LEN, pg->image_len);
-			rec_str(&gw, G_TEXT, pp->text);
-			if (pg->hocr)
-				rec_bytes(&gw, G_HOCR, pp->hocr_sha, SH_SHA256_LEN);
-			rec_u64(&gw, G_WIDTH, (uint64_t)(pg->width > 0 ? pg->width : 0));
-			rec_u64(&gw, G_HEIGHT, (uint64_t)(pg->height > 0 ? pg->height : 0));
-			rec_u64(&gw, G_DPI, (uint64_t)(pg->dpi > 0 ? pg->dpi : 0));
-			rec_u64(&gw, G_ROTATION, (uint64_t)((pg->rotation % 360 + 360) % 360));
-			rec_f32(&gw, G_CONF, pg->confidence);
-			rec_u64(&gw, G_FLAGS, pg->flags);
-			rec_str(&gw, G_NOTE, pg->note);
-			rec_str(&gw, G_MAKE, pg->make && *pg->make ? pg->make : NULL);
-			rec_str(&gw, G_MODEL, pg->model && *pg->model ? pg->model : NULL);
-			if (gw.err) {
-				rc = gw.err;
-				sh_buf_free(&gw.b);
-				goto out;
-			}
-			rec_bytes(&w, P_PAGE, gw.b.data, gw.b.len);
-			sh_buf_free(&gw.b);
-
-			/* content-addressed: stored once however often it appears */
-			MDB_val bk = {SH_SHA256_LEN, pp->sha}, bv = {pg->image_len, (void *)pg->image};
-			lrc = mdb_put(txn, s->blob, &bk, &bv, MDB_NOOVERWRITE);
-			if (lrc && lrc != MDB_KEYEXIST)
-				goto lmdb_fail;
-			if (pg->hocr) {
-				MDB_val hk = {SH_SHA256_LEN, pp->hocr_sha},
-					hv = {strlen(pg->hocr), (void *)pg->hocr};
-				lrc = mdb_put(txn, s->blob, &hk, &hv, MDB_NOOVERWRITE);
-				if (lrc && lrc != MDB_KEYEXIST)
-					goto lmdb_fail;
-			}
-			lrc = 0;
-			if ((rc = index_text(txn, s->word, codes->papers[i], pp->text, &lrc)))
-				goto out;
-			if (lrc)
-				goto lmdb_fail;
-		}
-		if (w.err) {
-			rc = w.err;
-			goto out;
-		}
-		MDB_val pk = {strlen(codes->papers[i]), codes->papers[i]},
-			pv = {w.b.len, w.b.data};
-		if ((lrc = mdb_put(txn, s->paper, &pk, &pv, MDB_NOOVERWRITE)))
+		rc = write_paper(s, txn, codes->papers[i], codes->dossier, owner, kind, p, prep[i], t,
+				 in->key, &frontier, "component", 0, &lrc);
+		if (lrc)
 			goto lmdb_fail;
-		if (in->key && (rc = sign_paper(s, txn, &frontier, in->key, codes->papers[i], owner,
-						kind, p, prep[i], t)))
+		if (rc)
 			goto out;
-		sh_buf_free(&w.b);
-		MDB_val ok = {strlen(owner), (void *)owner};
-		if ((lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA)))
-			goto lmdb_fail;
 	}
 	if (dw.err) {
 		rc = dw.err;
@@ -313,6 +327,13 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
 			goto lmdb_fail;
 	}
+	if ((rc = store_wh_dossier_added(s, txn, codes->dossier, t))) {
+		if (rc == MDB_MAP_FULL) {
+			lrc = rc;
+			goto lmdb_fail;
+		}
+		goto out;
+	}
 	if (in->key && (rc = store_log_commit(s, txn, &frontier, in->key, t)))
 		goto out;
 	lrc = mdb_txn_commit(txn);
@@ -324,14 +345,8 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 lmdb_fail:
 	if (lrc == MDB_MAP_FULL)
 		rc = MDB_MAP_FULL;
-	else if (lrc == EFBIG)
-		rc = sh_error_set(SH_EFULL, "storing the dossier: the file size limit was reached "
-					    "(ulimit -f): nothing of this dossier was stored");
-	else if (lrc == EIO && disk_nearly_full(s->dir))
-		rc = sh_error_set(SH_EFULL, "storing the dossier: the disk is full: free space and "
-					    "retry (nothing of this dossier was stored)");
 	else
-		rc = store_lmdb_err(lrc, "storing the dossier");
+		rc = store_write_err(s, lrc, "storing the dossier");
 out:
 	sh_buf_free(&w.b);
 	sh_buf_free(&dw.b);
@@ -432,3 +447,141 @@ out:
 	return SH_OK;
 }
 
+
+/* ---- results ------------------------------------------------------------- */
+
+static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *papers,
+			  size_t n, page_prep **prep, const sh_sign_key *key,
+			  char (*codes)[SH_CODE_MAX])
+{
+	MDB_txn *txn = NULL;
+	sh_dossier_rec *d = NULL;
+	rec_w dw = {0};
+	int lrc = 0, rc = store_txn_begin(s, 0, &txn);
+	if (rc)
+		return rc;
+	MDB_val dk = {strlen(dossier), (void *)dossier}, dv;
+	if ((lrc = mdb_get(txn, s->dossier, &dk, &dv))) {
+		if (lrc == MDB_NOTFOUND) {
+			rc = sh_error_set(SH_ENOTFOUND, "no dossier with code %s", dossier);
+			lrc = 0;
+		}
+		goto fail;
+	}
+	if ((rc = store_decode_dossier(dv.mv_data, dv.mv_size, &d)))
+		goto fail;
+	/* the dossier's result sequence, in this transaction */
+	char seqkey[SH_CODE_MAX + 8];
+	snprintf(seqkey, sizeof seqkey, "K|%s", dossier);
+	MDB_val k = {strlen(seqkey), seqkey}, v;
+	unsigned seq = 0;
+	if ((lrc = mdb_get(txn, s->seq, &k, &v)) == 0 && v.mv_size == 4) {
+		const uint8_t *b = v.mv_data;
+		seq = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+	} else if (lrc && lrc != MDB_NOTFOUND) {
+		goto fail;
+	}
+	lrc = 0;
+	int64_t t = sh_now();
+	sh_log_frontier frontier;
+	if (key && (rc = store_log_begin(s, txn, &frontier)))
+		goto fail;
+	/* the dossier record again, with the results added */
+	rec_begin(&dw, REC_DOSSIER);
+	rec_str(&dw, D_CODE, d->code);
+	rec_str(&dw, D_AGENCY, d->agency);
+	rec_str(&dw, D_OWNER, d->owner);
+	rec_str(&dw, D_PROCEDURE, d->procedure);
+	rec_i64(&dw, D_RECEIVED, d->received);
+	rec_str(&dw, D_OPERATOR, d->operator_id);
+	for (size_t i = 0; i < d->npapers; i++)
+		rec_str(&dw, D_PAPER, d->papers[i]);
+	for (size_t i = 0; i < d->nresults; i++)
+		rec_str(&dw, D_RESULT, d->results[i]);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(codes[i], SH_CODE_MAX, "%s-KQ%u", dossier, ++seq);
+		rec_str(&dw, D_RESULT, codes[i]);
+		const char *kind = papers[i].kind ? papers[i].kind : "TL";
+		rc = write_paper(s, txn, codes[i], dossier, d->owner, kind, &papers[i], prep[i], t,
+				 key, &frontier, "result", SH_PAPER_RESULT, &lrc);
+		if (rc || lrc)
+			goto fail;
+	}
+	if ((rc = dw.err))
+		goto fail;
+	uint8_t seqb[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
+			   (uint8_t)seq};
+	v.mv_size = 4;
+	v.mv_data = seqb;
+	dv.mv_size = dw.b.len;
+	dv.mv_data = dw.b.data;
+	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)) || (lrc = mdb_put(txn, s->dossier, &dk, &dv, 0)))
+		goto fail;
+	if (key && (rc = store_log_commit(s, txn, &frontier, key, t)))
+		goto fail;
+	lrc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (lrc)
+		goto fail;
+	sh_buf_free(&dw.b);
+	sh_dossier_rec_free(&d);
+	return SH_OK;
+fail:
+	if (lrc == MDB_MAP_FULL)
+		rc = MDB_MAP_FULL;
+	else if (lrc)
+		rc = store_write_err(s, lrc, "storing the result");
+	if (txn)
+		mdb_txn_abort(txn);
+	sh_buf_free(&dw.b);
+	sh_dossier_rec_free(&d);
+	return rc;
+}
+
+int sh_store_result_put(sh_store *s, const char *dossier, const sh_paper_in *papers,
+			size_t npapers, const sh_sign_key *key, char (*codes)[SH_CODE_MAX])
+{
+	if (npapers == 0)
+		return sh_error_set(SH_EINVAL, "give at least one result paper");
+	page_prep **prep = sh_calloc(npapers, sizeof *prep);
+	int rc = prep ? SH_OK : SH_ENOMEM;
+	for (size_t i = 0; !rc && i < npapers; i++) {
+		const sh_paper_in *p = &papers[i];
+		if (p->kind && (rc = check_code_part("kind code", p->kind, 12, NULL)))
+			break;
+		if (!p->npages) {
+			rc = sh_error_set(SH_EINVAL, "result %zu has no pages", i + 1);
+			break;
+		}
+		if (!(prep[i] = sh_calloc(p->npages, sizeof **prep))) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		for (size_t j = 0; !rc && j < p->npages; j++) {
+			const sh_page_in *pg = &p->pages[j];
+			if (!pg->image || !pg->image_len || !pg->mime) {
+				rc = sh_error_set(SH_EINVAL, "result %zu page %zu has no image", i + 1,
+						  j + 1);
+				break;
+			}
+			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
+			if (pg->hocr)
+				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			const char *t = pg->text ? pg->text : "";
+			rc = sh_text_nfc(&prep[i][j].text, t, strlen(t));
+		}
+	}
+	while (!rc) {
+		rc = result_attempt(s, dossier, papers, npapers, prep, key, codes);
+		if (rc != MDB_MAP_FULL)
+			break;
+		rc = store_grow_map(s);
+	}
+	for (size_t i = 0; prep && i < npapers; i++) {
+		for (size_t j = 0; prep[i] && j < papers[i].npages; j++)
+			sh_free(prep[i][j].text);
+		sh_free(prep[i]);
+	}
+	sh_free(prep);
+	return rc;
+}

@@ -339,7 +339,7 @@ int sh_store_key_file(sh_store *s, const char *key_id, uint8_t **out, size_t *ou
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
-	MDB_val raw;
+	MDB_val raw = {0, NULL};
 	sh_sign_pubkey pub;
 	rc = key_get_txn(s, txn, key_id, &pub, NULL, &raw);
 	if (!rc) {
@@ -424,7 +424,7 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 			return rc;
 		sh_sign_pubkey pub;
 		char *old_reason = NULL;
-		MDB_val raw;
+		MDB_val raw = {0, NULL};
 		rc = key_get_txn(s, txn, id, &pub, &old_reason, &raw);
 		if (rc) {
 			mdb_txn_abort(txn);

@@ -46,6 +46,16 @@ void sh_store_close(sh_store **store);
 
 /* Borrowed, valid while the store is open. */
 const char *sh_store_agency(const sh_store *store);
+
+/* Agency ids change when provinces and districts merge (1 July 2025).
+ * successor = 1: id becomes this warehouse's agency id for new codes, the
+ * old one is kept as its predecessor; successor = 0: id is an alias of the
+ * current one. Codes already issued stay valid, and a code is found under
+ * any known id of the office (lookups try each spelling). */
+int sh_store_agency_add(sh_store *store, const char *id, int successor);
+/* Every known id with its role ("current", "predecessor", "alias"). Both
+ * arrays and their strings: caller sh_free. */
+int sh_store_agency_ids(sh_store *store, char ***ids, char ***roles, size_t *n);
 const char *sh_store_dir(const sh_store *store);
 
 /* ---- writing a dossier -------------------------------------------------- */
@@ -80,7 +90,8 @@ typedef struct sh_paper_in {
 
 enum sh_paper_flag {
 	SH_PAPER_OWNER_MISMATCH = 1u << 0, /* names an owner id other than the dossier's */
-	SH_PAPER_REVIEW = 1u << 1          /* some page flagged blank / rescan */
+	SH_PAPER_REVIEW = 1u << 1,         /* some page flagged blank / rescan */
+	SH_PAPER_RESULT = 1u << 2          /* a result of the procedure (KQ code) */
 };
 
 typedef struct sh_dossier_in {
@@ -112,6 +123,13 @@ void sh_dossier_codes_free(sh_dossier_codes **codes);
  * procedure, kind or UTF-8), SH_EFULL (disk full, or 9999 dossiers that
  * day), SH_EIO. On error nothing of the dossier is stored. */
 int sh_store_dossier_put(sh_store *store, const sh_dossier_in *in, sh_dossier_codes **out);
+
+/* Store the result papers of a dossier (Nghị định 45/2020/NĐ-CP Điều 14),
+ * each coded <dossier>-KQ<n>, n counting the dossier's results from 1; the
+ * dossier record lists them. key signs each ("result" manifest). codes:
+ * npapers entries filled. SH_ENOTFOUND (no such dossier). */
+int sh_store_result_put(sh_store *store, const char *dossier, const sh_paper_in *papers,
+			size_t npapers, const sh_sign_key *key, char (*codes)[SH_CODE_MAX]);
 
 /* ---- reading ----------------------------------------------------------- */
 
@@ -151,6 +169,8 @@ typedef struct sh_dossier_rec {
 	int64_t received;
 	size_t npapers;
 	char **papers;         /* component codes, in order */
+	size_t nresults;
+	char **results;        /* result codes <dossier>-KQ<n>, in order */
 } sh_dossier_rec;
 
 /* Look up by code. *out: free with the matching _free. SH_ENOTFOUND. */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +45,25 @@ int store_lmdb_err(int rc, const char *what)
 	default:
 		return sh_error_set(SH_EIO, "%s: %s", what, mdb_strerror(rc));
 	}
+}
+
+/* A failed write, named: LMDB reports a short write (disk full, file size
+ * limit) as EIO, so look at the disk and the limit before calling it I/O. */
+int store_write_err(sh_store *s, int lrc, const char *what)
+{
+	if (lrc == EIO || lrc == EFBIG || lrc == ENOSPC) {
+		struct statvfs st;
+		struct rlimit rl;
+		if (lrc == ENOSPC || (statvfs(s->dir, &st) == 0 &&
+				      (uint64_t)st.f_bavail * st.f_frsize < ((uint64_t)16 << 20)))
+			return sh_error_set(SH_EFULL, "%s: the disk is full: free space and retry "
+						      "(nothing of this operation was stored)", what);
+		if (lrc == EFBIG || (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY))
+			return sh_error_set(SH_EFULL, "%s: the file size limit (ulimit -f) was "
+						      "reached (nothing of this operation was stored)",
+					    what);
+	}
+	return store_lmdb_err(lrc, what);
 }
 
 /* ---- open / create ------------------------------------------------------ */
@@ -163,11 +184,13 @@ int sh_store_create(const char *dir, const char *agency)
 	}
 	if ((rc = open_dbis(&s, txn, MDB_CREATE)))
 		goto out;
-	char ver[16], now[32];
+	char ver[16], now[32], agency_key[64];
+	snprintf(agency_key, sizeof agency_key, "agency_id|%s", agency);
 	snprintf(ver, sizeof ver, "%d", SH_STORE_SCHEMA);
 	snprintf(now, sizeof now, "%lld", (long long)sh_now());
 	if ((lrc = put_str(txn, s.meta, "schema", ver, MDB_NOOVERWRITE)) ||
 	    (lrc = put_str(txn, s.meta, "agency", agency, MDB_NOOVERWRITE)) ||
+	    (lrc = put_str(txn, s.meta, agency_key, "current", MDB_NOOVERWRITE)) ||
 	    (lrc = put_str(txn, s.meta, "created", now, MDB_NOOVERWRITE))) {
 		rc = lrc == MDB_KEYEXIST ? sh_error_set(SH_EEXISTS, "%s already holds a warehouse", dir)
 					 : store_lmdb_err(lrc, dir);
@@ -250,8 +273,10 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 	}
 	if (!rc) {
 		char *ver = store_get_meta(txn, s->meta, "schema");
-		s->agency = store_get_meta(txn, s->meta, "agency");
-		if ((!ver || !s->agency) && sh_error_last() == SH_ENOMEM)
+		int nomem = !ver && sh_error_last() == SH_ENOMEM;
+		s->agency = nomem ? NULL : store_get_meta(txn, s->meta, "agency");
+		nomem = nomem || (!s->agency && sh_error_last() == SH_ENOMEM);
+		if (nomem)
 			rc = SH_ENOMEM;
 		else if (!ver || !s->agency)
 			rc = sh_error_set(SH_ECORRUPT, "%s: warehouse metadata missing", dir);
@@ -312,21 +337,155 @@ int store_grow_map(sh_store *s)
 
 /* ---- reads -------------------------------------------------------------- */
 
+/* Another spelling of code under a known agency id (successor, predecessor,
+ * alias) that exists in dbi, into alt. Agency ids change when provinces and
+ * districts merge; codes already issued stay findable under either id. */
+static int resolve_alias(sh_store *s, MDB_txn *txn, MDB_dbi dbi, const char *code, MDB_val *v,
+			 char alt[SH_CODE_MAX])
+{
+	MDB_cursor *cur;
+	if (mdb_cursor_open(txn, s->meta, &cur))
+		return 0;
+	char ids[16][40];
+	int nids = 0, found = 0;
+	MDB_val k = {10, "agency_id|"}, val;
+	for (int lrc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
+	     lrc == 0 && k.mv_size > 10 && !memcmp(k.mv_data, "agency_id|", 10) && nids < 16;
+	     lrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+		size_t n = k.mv_size - 10;
+		if (n < sizeof ids[0]) {
+			memcpy(ids[nids], (char *)k.mv_data + 10, n);
+			ids[nids++][n] = 0;
+		}
+	}
+	mdb_cursor_close(cur);
+	for (int a = 0; a < nids && !found; a++) {
+		size_t al = strlen(ids[a]);
+		if (strncmp(code, ids[a], al) || code[al] != '-')
+			continue;
+		for (int b = 0; b < nids && !found; b++) {
+			if (a == b || snprintf(alt, SH_CODE_MAX, "%s%s", ids[b], code + al) >= SH_CODE_MAX)
+				continue;
+			MDB_val ak = {strlen(alt), alt};
+			found = mdb_get(txn, dbi, &ak, v) == 0;
+		}
+	}
+	return found;
+}
+
 static int get_rec(sh_store *s, MDB_dbi dbi, const char *code, const char *what,
 		   int (*decode)(const void *, size_t, void *), void *out)
 {
 	MDB_txn *txn;
+	char alt[SH_CODE_MAX];
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
 	MDB_val k = {strlen(code), (void *)code}, v;
 	int lrc = mdb_get(txn, dbi, &k, &v);
+	if (lrc == MDB_NOTFOUND && resolve_alias(s, txn, dbi, code, &v, alt))
+		lrc = 0;
 	if (lrc == MDB_NOTFOUND)
 		rc = sh_error_set(SH_ENOTFOUND, "no %s with code %s", what, code);
 	else if (lrc)
 		rc = store_lmdb_err(lrc, code);
 	else if ((rc = decode(v.mv_data, v.mv_size, out)))
 		sh_error_wrap(rc, "%s %s: ", what, code);
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int sh_store_agency_add(sh_store *s, const char *id, int successor)
+{
+	int rc = sh_id_agency_check(id);
+	if (rc)
+		return rc;
+	if (s->rdonly)
+		return sh_error_set(SH_EPERM, "warehouse opened read-only");
+	for (;;) {
+		MDB_txn *txn;
+		if ((rc = store_txn_begin(s, 0, &txn)))
+			return rc;
+		char key[64];
+		snprintf(key, sizeof key, "agency_id|%s", id);
+		MDB_val k = {strlen(key), key}, v;
+		int lrc = mdb_get(txn, s->meta, &k, &v);
+		if (lrc == 0 && !successor) {
+			mdb_txn_abort(txn);
+			return sh_error_set(SH_EEXISTS, "agency id %s is already known here", id);
+		}
+		if (!strcmp(id, s->agency)) {
+			mdb_txn_abort(txn);
+			return sh_error_set(SH_EEXISTS, "%s is already this warehouse's agency id", id);
+		}
+		char oldkey[64];
+		snprintf(oldkey, sizeof oldkey, "agency_id|%s", s->agency);
+		lrc = put_str(txn, s->meta, oldkey, successor ? "predecessor" : "current", 0);
+		if (!lrc)
+			lrc = put_str(txn, s->meta, key, successor ? "current" : "alias", 0);
+		if (!lrc && successor)
+			lrc = put_str(txn, s->meta, "agency", id, 0);
+		if (lrc) {
+			mdb_txn_abort(txn);
+			if (lrc == MDB_MAP_FULL && !(rc = store_grow_map(s)))
+				continue;
+			return rc ? rc : store_lmdb_err(lrc, "agency ids");
+		}
+		if ((lrc = mdb_txn_commit(txn)))
+			return store_lmdb_err(lrc, "agency ids");
+		if (successor) {
+			char *copy = sh_strdup(id);
+			if (!copy)
+				return SH_ENOMEM;
+			sh_free(s->agency);
+			s->agency = copy;
+		}
+		return SH_OK;
+	}
+}
+
+int sh_store_agency_ids(sh_store *s, char ***out, char ***roles, size_t *n)
+{
+	*out = *roles = NULL;
+	*n = 0;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
+	if (rc)
+		return rc;
+	if (mdb_cursor_open(txn, s->meta, &cur)) {
+		mdb_txn_abort(txn);
+		return sh_error_set(SH_EIO, "cannot read agency ids");
+	}
+	MDB_val k = {10, "agency_id|"}, v;
+	size_t cap = 0;
+	for (int lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     lrc == 0 && k.mv_size > 10 && !memcmp(k.mv_data, "agency_id|", 10);
+	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			char **a = sh_realloc(*out, nc * sizeof *a), **b;
+			if (a)
+				*out = a;
+			b = a ? sh_realloc(*roles, nc * sizeof *b) : NULL;
+			if (!b) {
+				rc = SH_ENOMEM;
+				break;
+			}
+			*roles = b;
+			cap = nc;
+		}
+		(*out)[*n] = sh_strndup((char *)k.mv_data + 10, k.mv_size - 10);
+		(*roles)[*n] = sh_strndup(v.mv_data, v.mv_size);
+		if (!(*out)[*n] || !(*roles)[*n]) {
+			sh_free((*out)[*n]);
+			sh_free((*roles)[*n]);
+			rc = SH_ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
 	return rc;
 }

@@ -24,6 +24,9 @@ struct sh_store {
 
 /* Translate an LMDB or errno code into an sh_error with a message. */
 int store_lmdb_err(int rc, const char *what);
+/* The same for a failed write: a full disk or file size limit reported by
+ * LMDB as EIO becomes SH_EFULL saying so. */
+int store_write_err(sh_store *s, int lrc, const char *what);
 /* Begin a transaction (flags 0 or MDB_RDONLY), following a map grown by
  * another process. SH_EPERM for a write on a read-only handle. */
 int store_txn_begin(sh_store *s, unsigned flags, MDB_txn **txn);
@@ -57,7 +60,7 @@ enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M', REC_K
 #define REC_VERSION 1
 
 /* Field tags: dossier (D_), paper (P_), page (G_). Never renumber. */
-enum { D_CODE = 1, D_AGENCY, D_OWNER, D_PROCEDURE, D_RECEIVED, D_OPERATOR, D_PAPER };
+enum { D_CODE = 1, D_AGENCY, D_OWNER, D_PROCEDURE, D_RECEIVED, D_OPERATOR, D_PAPER, D_RESULT };
 enum { P_CODE = 1, P_DOSSIER, P_OWNER, P_FILE, P_KIND, P_FACTS, P_FLAGS, P_CREATED, P_PAGE };
 enum { G_IMAGE = 1, G_MIME, G_IMAGE_LEN, G_TEXT, G_HOCR, G_WIDTH, G_HEIGHT, G_DPI, G_ROTATION,
        G_CONF, G_FLAGS, G_NOTE, G_MAKE, G_MODEL };
@@ -105,5 +108,14 @@ enum { A_WHEN = 1, A_USER, A_COMMAND, A_CODE, A_DOSSIER };
 int store_wh_dossier_added(sh_store *s, MDB_txn *txn, const char *dossier, int64_t received);
 /* rdate key of a dossier into k (at least 8 + SH_CODE_MAX bytes); its length. */
 size_t store_wh_rdate_key(uint8_t *k, const char *dossier, int64_t received);
+/* Validity of a paper (its code, kind, facts, created) at now, in txn. */
+int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *code,
+		      const char *kind, const char *facts, int64_t created, int64_t now,
+		      sh_validity *out);
+/* Decode an audit record (seq left 0). */
+int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len);
+/* May a paper of kind be offered for reuse (catalogue "reusable"; without
+ * a catalogue: all but DON and TL)? */
+int store_wh_kind_reusable(const sh_proc_cat *cat, const char *kind);
 
 #endif

@@ -212,13 +212,13 @@ static void verify_paper(struct vctx *v, const char *code)
 		sh_sign_manifest *em = NULL;
 		if (verify_entry(v, code, idx[e], &em))
 			continue;
-		if (!m && !strcmp(em->type, "component"))
+		if (!m && (!strcmp(em->type, "component") || !strcmp(em->type, "result")))
 			m = em;
 		else
 			sh_sign_manifest_free(&em);
 	}
 	if (!m) {
-		problem(v, code, "no valid component manifest");
+		problem(v, code, "no valid component or result manifest");
 		goto out;
 	}
 	/* the manifest against the record */

@@ -54,6 +54,8 @@ int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_result(int argc, char **argv);
+int cmd_agency(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_export_proof(int argc, char **argv);
 int cmd_verify_bundle(int argc, char **argv);
@@ -62,5 +64,28 @@ int cmd_scan(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_export_tiff(int argc, char **argv);
+
+/* The warehouse of owners (cmd_warehouse.c). */
+int cmd_owner(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_validity(int argc, char **argv);
+int cmd_reuse(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+/* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
+ * or ~/.config/sohoa/user; NULL when none. Static storage. */
+const char *cli_user(void);
+/* Check the operator's role for cmd on an open warehouse (sh_store_authorize);
+ * prints the refusal; returns an exit code. */
+int cli_authorize(sh_store *s, const char *cmd);
+/* The same before dispatch: opens the warehouse named by --store (or the
+ * default) read-only; no warehouse yet is allowed (init). */
+int cli_authorize_command(const char *cmd, int argc, char **argv);
 
 #endif

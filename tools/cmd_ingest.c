@@ -402,3 +402,90 @@ out:
 	sh_free(files);
 	return ex;
 }
+
+int cmd_result(int argc, char **argv)
+{
+	const char *store = NULL, *workers_s = NULL;
+	int json = 0, workers = 0;
+	char **pos = sh_calloc((size_t)argc, sizeof *pos);
+	size_t npos = 0;
+	if (!pos)
+		return cli_fail("result", SH_ENOMEM);
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa result add DOSSIER FILE... [--json] [--store DIR]\n\n"
+			       "Store the result papers of a dossier (the decision, licence, certificate\n"
+			       "issued to the citizen), each coded DOSSIER-KQ<n> (Nghị định\n"
+			       "45/2020/NĐ-CP Điều 14), numbered in order; OCR'd, classified and signed\n"
+			       "like every paper.\n");
+			sh_free(pos);
+			return EXIT_OK;
+		} else if (cli_flag(argv, i, "--json")) {
+			json = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			if (m < 0) {
+				sh_free(pos);
+				return cli_usage("result", "%s needs a value", argv[i]);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			sh_free(pos);
+			return cli_usage("result", "unknown option '%s'", argv[i]);
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	int ex = EXIT_OK, rc;
+	if (npos < 3 || strcmp(pos[0], "add"))
+		ex = cli_usage("result", "usage: sohoa result add DOSSIER FILE...");
+	else if (workers_s && parse_workers(workers_s, &workers))
+		ex = cli_usage("result", "--workers takes a number from 0 to 64");
+	if (ex) {
+		sh_free(pos);
+		return ex;
+	}
+	sh_store *s = NULL;
+	pl_run r = {0};
+	const sh_sign_key *key = NULL;
+	sh_dossier_rec *d = NULL;
+	char (*codes)[SH_CODE_MAX] = NULL;
+	if ((ex = cli_store_open(&s, "result", store, 0)))
+		goto out;
+	if ((rc = sh_store_dossier_get(s, pos[1], &d)) || (rc = cli_signing_key(&key, "result")) ||
+	    (rc = pl_from_files(&r, pos + 2, npos - 2, NULL)) || (rc = pl_read(&r, workers, 0)) ||
+	    (rc = pl_papers(&r, d->owner)))
+		goto fail;
+	if (!(codes = sh_calloc(r.ncomps, sizeof *codes))) {
+		rc = SH_ENOMEM;
+		goto fail;
+	}
+	if ((rc = sh_store_result_put(s, pos[1], r.papers, r.ncomps, key, codes)))
+		goto fail;
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < r.ncomps; i++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i}", "code", codes[i],
+							     "kind", r.papers[i].kind ? r.papers[i].kind : "TL",
+							     "file", pos[2 + i],
+							     "pages", (int)r.papers[i].npages));
+		json_t *o = json_pack("{s:s, s:o}", "dossier", pos[1], "results", arr);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		for (size_t i = 0; i < r.ncomps; i++)
+			printf("result %s stored  %s (%zu page%s)\n", codes[i], pos[2 + i],
+			       r.papers[i].npages, r.papers[i].npages == 1 ? "" : "s");
+	}
+	goto out;
+fail:
+	ex = cli_fail("result", rc);
+out:
+	sh_free(codes);
+	sh_dossier_rec_free(&d);
+	pl_free(&r);
+	sh_store_close(&s);
+	sh_free(pos);
+	return ex;
+}

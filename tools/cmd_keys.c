@@ -502,10 +502,12 @@ int cmd_export_proof(int argc, char **argv)
 	if (!code || !dir)
 		return cli_usage("export-proof", "give a paper code and a folder");
 	sh_store *s;
-	int ex = cli_store_open(&s, "export-proof", store, SH_STORE_RDONLY);
+	int ex = cli_store_open(&s, "export-proof", store, 0);
 	if (ex)
 		return ex;
-	int rc = sh_store_export_proof(s, code, dir);
+	int rc = sh_store_audit_read(s, cli_user(), "export-proof", code, NULL, 0);
+	if (!rc)
+		rc = sh_store_export_proof(s, code, dir);
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("export-proof", rc);

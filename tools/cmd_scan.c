@@ -676,12 +676,14 @@ int cmd_export_tiff(int argc, char **argv)
 	if (!code || !out)
 		return cli_usage("export-tiff", "give a paper code and the TIFF file to write");
 	sh_store *s = NULL;
-	int ex = cli_store_open(&s, "export-tiff", store, SH_STORE_RDONLY);
+	int ex = cli_store_open(&s, "export-tiff", store, 0);
 	if (ex)
 		return ex;
 	sh_paper_rec *p = NULL;
 	sh_scan_master *m = NULL;
 	int rc = sh_store_paper_get(s, code, &p);
+	if (!rc)
+		rc = sh_store_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
 	if (rc)
 		goto fail;
 	sh_scan_master_info info = {.code = p->code, .time = p->created,

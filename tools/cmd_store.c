@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sh_ocr.h"
+#include "sh_store.h"
 
 int cmd_init(int argc, char **argv)
 {
@@ -65,6 +66,8 @@ static json_t *paper_json(const sh_paper_rec *p, int with_text)
 	json_t *flags = json_array();
 	if (p->flags & SH_PAPER_OWNER_MISMATCH)
 		json_array_append_new(flags, json_string("owner mismatch"));
+	if (p->flags & SH_PAPER_RESULT)
+		json_array_append_new(flags, json_string("result"));
 	if (p->flags & SH_PAPER_REVIEW)
 		json_array_append_new(flags, json_string("review"));
 	json_object_set_new(o, "flags", flags);
@@ -91,7 +94,7 @@ static void print_paper(const sh_paper_rec *p, int with_text)
 {
 	char when[32];
 	fmt_time(when, sizeof when, p->created);
-	printf("paper     %s\n", p->code);
+	printf("%s    %s\n", p->flags & SH_PAPER_RESULT ? "result" : "paper ", p->code);
 	printf("kind      %s\n", p->kind);
 	printf("file      %s\n", p->file ? p->file : "");
 	printf("dossier   %s\n", p->dossier);
@@ -140,7 +143,7 @@ int cmd_show(int argc, char **argv)
 	if (!code)
 		return cli_usage("show", "which code? give a dossier or paper code");
 	sh_store *s;
-	int ex = cli_store_open(&s, "show", store, SH_STORE_RDONLY);
+	int ex = cli_store_open(&s, "show", store, 0); /* writes the audit record */
 	if (ex)
 		return ex;
 	sh_dossier_rec *d = NULL;
@@ -151,8 +154,19 @@ int cmd_show(int argc, char **argv)
 		if (rc == SH_ENOTFOUND)
 			sh_error_set(SH_ENOTFOUND, "no dossier or paper has the code %s", code);
 	}
+	/* every read of a person's papers is recorded before anything is shown */
+	if (!rc && p)
+		rc = sh_store_audit_read(s, cli_user(), "show", p->code, p->dossier, 0);
+	if (!rc && d)
+		rc = sh_store_audit_reads(s, cli_user(), "show", (const char *const *)d->papers,
+					  d->npapers, d->code, 0);
+	if (!rc && d && d->nresults)
+		rc = sh_store_audit_reads(s, cli_user(), "show", (const char *const *)d->results,
+					  d->nresults, d->code, 0);
 	if (rc) {
 		ex = cli_fail("show", rc);
+		sh_dossier_rec_free(&d);
+		sh_paper_rec_free(&p);
 		sh_store_close(&s);
 		return ex;
 	}
@@ -169,30 +183,51 @@ int cmd_show(int argc, char **argv)
 	} else {
 		char when[32];
 		fmt_time(when, sizeof when, d->received);
-		json_t *o = NULL, *papers = NULL;
+		json_t *o = NULL, *papers = NULL, *results = NULL;
 		if (json) {
 			o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "dossier", d->code, "agency",
 				      d->agency, "owner", d->owner, "procedure", d->procedure,
 				      "received", when);
 			papers = json_array();
+			results = json_array();
 			json_object_set_new(o, "papers", papers);
+			json_object_set_new(o, "results", results);
 		} else {
 			printf("dossier   %s\nagency    %s\nowner     %s\nprocedure %s\nreceived  %s\n"
-			       "papers    %zu\n",
-			       d->code, d->agency, d->owner, d->procedure, when, d->npapers);
+			       "papers    %zu\nresults   %zu\n",
+			       d->code, d->agency, d->owner, d->procedure, when, d->npapers,
+			       d->nresults);
 		}
-		for (size_t i = 0; i < d->npapers && !rc; i++) {
-			rc = sh_store_paper_get(s, d->papers[i], &p);
+		for (size_t i = 0; i < d->npapers + d->nresults && !rc; i++) {
+			const char *pc = i < d->npapers ? d->papers[i] : d->results[i - d->npapers];
+			rc = sh_store_paper_get(s, pc, &p);
 			if (rc)
 				break;
 			if (json) {
-				json_array_append_new(papers, paper_json(p, 1));
+				json_array_append_new(i < d->npapers ? papers : results,
+						      paper_json(p, 1));
 			} else {
 				printf("\n");
 				print_paper(p, 1);
 			}
 			sh_paper_rec_free(&p);
 		}
+		char (*att)[SH_CODE_MAX] = NULL;
+		size_t natt = 0;
+		if (!rc && !sh_store_attached(s, d->code, &att, &natt) && natt) {
+			json_t *ra = json ? json_array() : NULL;
+			if (!json)
+				printf("\nreused papers (attached, not re-scanned):\n");
+			for (size_t i = 0; i < natt; i++) {
+				if (json)
+					json_array_append_new(ra, json_string(att[i]));
+				else
+					printf("  %s\n", att[i]);
+			}
+			if (json)
+				json_object_set_new(o, "reused", ra);
+		}
+		sh_free(att);
 		if (json && !rc) {
 			json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 			putchar('\n');
@@ -270,7 +305,7 @@ int cmd_find(int argc, char **argv)
 		return cli_usage("find", "give the words to look for");
 	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
 	sh_store *s;
-	int ex = cli_store_open(&s, "find", store, SH_STORE_RDONLY);
+	int ex = cli_store_open(&s, "find", store, 0); /* writes the audit record */
 	if (ex) {
 		sh_buf_free(&q);
 		return ex;
@@ -278,6 +313,16 @@ int cmd_find(int argc, char **argv)
 	sh_hit *hits = NULL;
 	size_t n = 0;
 	int rc = sh_store_find(s, (char *)q.data, limit, &hits, &n);
+	if (!rc && n) { /* results show personal text: recorded first */
+		const char **codes = sh_calloc(n, sizeof *codes);
+		if (!codes)
+			rc = SH_ENOMEM;
+		for (size_t i = 0; codes && i < n; i++)
+			codes[i] = hits[i].code;
+		if (codes)
+			rc = sh_store_audit_reads(s, cli_user(), "find", codes, n, NULL, 0);
+		sh_free(codes);
+	}
 	if (rc) {
 		ex = cli_fail("find", rc);
 		goto out;
@@ -356,4 +401,58 @@ int cmd_check(int argc, char **argv)
 		return cli_fail("check", rc);
 	printf("warehouse OK\n");
 	return EXIT_OK;
+}
+
+int cmd_agency(int argc, char **argv)
+{
+	const char *store = NULL, *pos[3] = {0};
+	int npos = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa agency                    list the office's agency ids\n"
+			       "       sohoa agency successor NEW_ID   the office's new id (after a merger)\n"
+			       "       sohoa agency alias ID           another id the office is known by\n\n"
+			       "New dossier codes use the current id. Codes issued under any known id\n"
+			       "stay valid and are found under either spelling.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("agency", "--store needs a value");
+		} else if (argv[i][0] == '-') {
+			return cli_usage("agency", "unknown option '%s'", argv[i]);
+		} else if (npos < 3) {
+			pos[npos++] = argv[i];
+		} else {
+			return cli_usage("agency", "too many arguments");
+		}
+	}
+	sh_store *s;
+	int ex = cli_store_open(&s, "agency", store, npos ? 0 : SH_STORE_RDONLY), rc = SH_OK;
+	if (ex)
+		return ex;
+	if (npos == 0) {
+		char **ids = NULL, **roles = NULL;
+		size_t n = 0;
+		if (!(rc = sh_store_agency_ids(s, &ids, &roles, &n)))
+			for (size_t i = 0; i < n; i++)
+				printf("%s\t%s\n", ids[i], roles[i]);
+		for (size_t i = 0; i < n; i++) {
+			sh_free(ids[i]);
+			sh_free(roles[i]);
+		}
+		sh_free(ids);
+		sh_free(roles);
+	} else if (npos == 2 && (!strcmp(pos[0], "successor") || !strcmp(pos[0], "alias"))) {
+		int succ = !strcmp(pos[0], "successor");
+		if (!(rc = sh_store_agency_add(s, pos[1], succ)))
+			printf(succ ? "new dossiers are now coded %s-YYMMDD-NNNN; earlier codes stay valid\n"
+				    : "%s is now an alias of this office\n",
+			       pos[1]);
+	} else {
+		sh_store_close(&s);
+		return cli_usage("agency", "unknown agency command");
+	}
+	sh_store_close(&s);
+	return rc ? cli_fail("agency", rc) : EXIT_OK;
 }

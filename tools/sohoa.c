@@ -91,6 +91,7 @@ static const struct {
 } cmds[] = {
 	{"init", cmd_init, "create the warehouse for an agency"},
 	{"ingest", cmd_ingest, "receive a dossier from image files (OCR, codes, store)"},
+	{"result", cmd_result, "store the result papers of a dossier (KQ codes)"},
 	{"show", cmd_show, "show a dossier or a paper by its code"},
 	{"find", cmd_find, "find papers by words (diacritics optional)"},
 	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
@@ -104,7 +105,20 @@ static const struct {
 	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
 	{"export-proof", cmd_export_proof, "write a self-contained proof bundle for a paper"},
 	{"verify-bundle", cmd_verify_bundle, "check a proof bundle with trusted public keys only"},
+	{"agency", cmd_agency, "the office's agency ids: successor after a merger, aliases"},
 	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
+	{"owner", cmd_owner, "an owner's papers with their validity and signature state"},
+	{"revoke", cmd_revoke, "revoke a paper (signed; kept, never reused)"},
+	{"validity", cmd_validity, "show or set (clerk, signed) a paper's validity"},
+	{"reuse", cmd_reuse, "the owner's valid papers for each kind a procedure needs"},
+	{"attach", cmd_attach, "put an earlier paper into a new dossier (signed reuse)"},
+	{"search", cmd_search, "find with filters: --owner --kind --agency --from --to"},
+	{"report", cmd_report, "monthly indicators: received, digitised, reused, ..."},
+	{"user", cmd_user, "operators and their roles: add, del, list"},
+	{"audit", cmd_audit, "the audit of reads of personal papers"},
+	{"whoami", cmd_whoami, "the operator and their role"},
+	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
+	{"restore", cmd_restore, "restore a checked backup"},
 };
 
 static void usage(FILE *f)
@@ -141,9 +155,19 @@ int main(int argc, char **argv)
 		printf("sohoa %s\n", SOHOA_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		int help = 0;
+		for (int k = 2; k < argc; k++)
+			help |= cli_is_help(argv[k]);
+		if (!help) { /* every command against the operator's role */
+			int ex = cli_authorize_command(cmds[i].name, argc - 1, argv + 1);
+			if (ex)
+				return ex;
+		}
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "sohoa: unknown command '%s' (see `sohoa --help`)\n", argv[1]);
 	return EXIT_USAGE;
 }

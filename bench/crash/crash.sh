@@ -33,6 +33,8 @@ command -v mdb_dump >/dev/null || { echo "crash.sh: needs mdb_dump (lmdb-utils)"
 W=$(mktemp -d "${TMPDIR:-/tmp}/sohoa-crash.XXXXXX")
 [ $KEEP = 1 ] || trap 'rm -rf "$W"' EXIT
 export SOHOA_STORE="$W/store" OMP_THREAD_LIMIT=1 TZ=Asia/Ho_Chi_Minh
+export SOHOA_KEY="$W/desk.key" SOHOA_PASSPHRASE_FILE="$W/passphrase"
+echo "crash harness passphrase" > "$SOHOA_PASSPHRASE_FILE"
 RANDOM=$SEED
 PAPERS=("$DATA/papers/dev05-dang-ky-doanh-nghiep-fax200.tif"
         "$DATA/pages/pl2022-f0-p01-fax200.tif"
@@ -43,6 +45,7 @@ PAPERS=($(printf '%s\n' "${PAPERS[@]}" | grep .))
 OWNERS=(001184362297 033317490435 0820624125)
 
 "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || exit 2
+"$SOHOA" keys new --signer "Crash Harness" --title "Test" >/dev/null || exit 2
 
 kills=0 completed=0 printed=0 unprinted=0 lost=0 partial=0 checkfail=0 failed=0
 : > "$W/printed"   # CODE NPAPERS, for every "stored" line seen

@@ -371,6 +371,31 @@ keys)
   expect 0 "$SOHOA" verify "$OLD"
   ;;
 
+result)
+  init
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  expect 0 "$SOHOA" result add --json "$D" "$P/dev01-quyet-dinh-clean300.png"
+  json "assert d['results'][0]['code'] == '$D-KQ1', d"
+  expect 0 "$SOHOA" result add "$D" "$P/dev01-quyet-dinh-clean300.png" "$G/two-pages-g4.tif"
+  has "$T/out" "$D-KQ2 stored"; has "$T/out" "$D-KQ3 stored"
+  expect 0 "$SOHOA" show --json "$D"
+  json "assert [r['code'] for r in d['results']] == ['$D-KQ1', '$D-KQ2', '$D-KQ3'] and 'result' in d['results'][0]['flags'], d"
+  expect 4 "$SOHOA" result add "$AG-000101-0001" "$P/dev01-quyet-dinh-clean300.png"
+  expect 4 "$SOHOA" result add "$D" "$T/missing.png"
+  expect 0 "$SOHOA" verify --all
+  # agency merger: new codes under the successor, old codes found under both
+  expect 3 "$SOHOA" agency successor "bad id"
+  expect 0 "$SOHOA" agency successor 000.00.88.Y88
+  expect 0 "$SOHOA" agency; has "$T/out" "000.00.88.Y88	current"; has "$T/out" "$AG	predecessor"
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg"
+  has "$T/out" "dossier 000.00.88.Y88-$(today)-0002 stored"
+  expect 0 "$SOHOA" show "$D"
+  NEWSPELL=$(echo "$D" | sed "s/^$AG/000.00.88.Y88/")
+  expect 0 "$SOHOA" show "$NEWSPELL"; has "$T/out" "dossier   $D"
+  expect 0 "$SOHOA" verify --all
+  ;;
+
 *)
   echo "unknown case $CASE" >&2; exit 2 ;;
 esac
