@@ -15,6 +15,7 @@ struct checker {
 	void (*report)(void *, const char *);
 	void *arg;
 	size_t problems;
+	int nomem; /* an allocation failed: the check is incomplete, not the store */
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -135,8 +136,10 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 				(int)dk.mv_size, (char *)dk.mv_data);
 			continue;
 		}
-		if (store_decode_dossier(dv.mv_data, dv.mv_size, &d))
-			continue; /* reported with the dossiers */
+		if (store_decode_dossier(dv.mv_data, dv.mv_size, &d)) {
+			c->nomem |= sh_error_last() == SH_ENOMEM;
+			continue; /* damage is reported with the dossiers */
+		}
 		uint8_t kb[8 + SH_CODE_MAX];
 		size_t kl = store_wh_rdate_key(kb, d->code, d->received);
 		if (kl != k.mv_size || memcmp(kb, k.mv_data, kl))
@@ -150,8 +153,10 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 			return lrc;
 		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 			sh_dossier_rec *d = NULL;
-			if (store_decode_dossier(v.mv_data, v.mv_size, &d))
+			if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
+				c->nomem |= sh_error_last() == SH_ENOMEM;
 				continue;
+			}
 			uint8_t kb[8 + SH_CODE_MAX];
 			MDB_val rk = {store_wh_rdate_key(kb, d->code, d->received), kb};
 			if (!exists(txn, s->rdate, &rk))
@@ -192,7 +197,7 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		   size_t *out_problems)
 {
-	struct checker c = {report, arg, 0};
+	struct checker c = {report, arg, 0, 0};
 	MDB_txn *txn;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -316,6 +321,8 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	mdb_txn_abort(txn);
 	if (out_problems)
 		*out_problems = c.problems;
+	if (c.nomem)
+		return sh_error_set(SH_ENOMEM, "out of memory while checking: the check is incomplete");
 	if (c.problems)
 		return sh_error_set(SH_ECORRUPT, "%zu problem%s found in the warehouse", c.problems,
 				    c.problems == 1 ? "" : "s");
