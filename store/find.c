@@ -265,7 +265,8 @@ done:
 		}
 		hits[i].score += x;
 	}
-	qsort(hits, nh, sizeof *hits, cmp_hit);
+	if (nh > 1)
+		qsort(hits, nh, sizeof *hits, cmp_hit);
 	if (limit && nh > limit)
 		nh = limit;
 	*out = hits;
