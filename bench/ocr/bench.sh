@@ -15,6 +15,7 @@
 #   JOBS    processes / workers per tool (default 2)
 #   PASSES  "accuracy speed" (default): which passes to run
 #   ROUNDS  rounds of the speed pass, best counts (default 2)
+#   BENCH_BIN  where cer, mkhard, ocrdrv are (default BUILD_DIR/bench/ocr)
 # Needs: tesseract, tesseract-ocr-vie, ocrmypdf, unpaper (for --clean),
 # GNU time (/usr/bin/time).
 set -eu
@@ -26,7 +27,7 @@ TOOLS=${TOOLS:-sohoa tesseract ocrmypdf}
 JOBS=${JOBS:-2}
 PASSES=${PASSES:-accuracy speed}
 ROUNDS=${ROUNDS:-2}
-BENCH=$BUILD/bench/ocr
+BENCH=${BENCH_BIN:-$BUILD/bench/ocr}
 [ -x "$BENCH/cer" ] || BENCH=$BUILD
 CER=$BENCH/cer
 
