@@ -8,14 +8,16 @@
  *   1. grey: colour pages take the brightest channel, so red seals and
  *      yellowed paper turn light while black text stays black; bilevel
  *      pages are widened to grey;
- *   2. resolution: pages below 250 dpi are scaled up to 300 dpi;
+ *   2. resolution: pages below 250 dpi are scaled up to 300 dpi (bilevel
+ *      pages blurred first, so their edges come out smooth);
  *   3. background: lighting, paper tint and shadows flattened to white;
  *   4. a 150 dpi binary copy ("probe") drives the decisions below, so they
  *      cost little next to recognition (~1.4 s a page);
  *   5. borders: large dark regions touching the image edge are whitened;
  *   6. blank: too few text-sized marks left flags the page (it is kept);
- *   7. orientation: Tesseract's osd engine on the probe, its answer taken
- *      only when confident, else Leptonica's up/down and landscape test;
+ *   7. orientation: Leptonica's up/down and landscape scores when they are
+ *      clear, else Tesseract's osd engine on the probe when confident,
+ *      else Leptonica's best guess unless it is a near tie;
  *   8. skew: measured on the probe, corrected on the grey page.
  * Each threshold below was measured on the corpus; see docs/OCR.md.
  */
@@ -204,7 +206,7 @@ static int find_orientation(sh_ocr_worker *w, PIX *probe, int *quads)
 	l_float32 up = 0, left = 0;
 	*quads = 0;
 	if (pixOrientDetect(probe, &up, &left, 0, 0))
-		return nomem("orientation");
+		up = left = 0; /* too little text to score: osd may still tell */
 	/* score of each correction: 0 turns, 1, 2, 3 clockwise */
 	float score[4] = {up, left, -up, -left};
 	int best = 0, second = -1;
