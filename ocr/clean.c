@@ -40,6 +40,7 @@ enum {
 #define LEPT_SURE_SCORE 10.0f   /* Leptonica orientation taken without osd */
 #define LEPT_SURE_RATIO 2.0f
 #define OSD_MIN_CONF 2.0f       /* osd orientation confidence taken as is */
+#define OSD_SURE_CONF 4.0f      /* osd overrules a fair Leptonica score */
 #define LEPT_MIN_SCORE 5.0f     /* Leptonica orientation when osd cannot tell */
 #define LEPT_MIN_RATIO 1.3f
 #define SKEW_MIN_DEG 0.1f       /* smaller skew is left to Tesseract */
@@ -229,9 +230,15 @@ static int find_orientation(sh_ocr_worker *w, PIX *probe, int *quads)
 		TessBaseAPISetSourceResolution(w->osd, PROBE_DPI);
 		int ok = TessBaseAPIDetectOrientationScript(w->osd, &deg, &conf, &script, &sconf);
 		TessBaseAPIClear(w->osd);
-		if (ok && conf >= OSD_MIN_CONF) {
-			/* deg: how far the page is turned clockwise */
-			*quads = (4 - ((deg / 90) % 4 + 4) % 4) % 4;
+		/* deg: how far the page is turned clockwise */
+		int oq = (4 - ((deg / 90) % 4 + 4) % 4) % 4;
+		int lept_says = b >= LEPT_MIN_SCORE && b >= LEPT_MIN_RATIO * s;
+		/* A weak osd answer against a fair Leptonica score loses: on short
+		 * pages with large headings (business registrations, 200 dpi fax)
+		 * osd has called upright pages upside down at confidence 2.0-2.4
+		 * where Leptonica scored them upright at 5.3-6.9. */
+		if (ok && conf >= OSD_MIN_CONF && (oq == best || !lept_says || conf >= OSD_SURE_CONF)) {
+			*quads = oq;
 			return SH_OK;
 		}
 	}
