@@ -23,7 +23,33 @@ struct vctx {
 	/* the latest checkpoint, verified once */
 	int have_cp;
 	sh_sign_checkpoint cp;
+	/* caches (under mu): keys parsed and self-signature checked once; the
+	 * log time of each checkpoint verified once */
+	sh_sign_pubkey keys[16];
+	size_t nkeys;
+	struct { uint64_t size; int64_t time; } cps[64];
+	size_t ncps;
 };
+
+static int cached_key(struct vctx *v, const char *kid, sh_sign_pubkey *out)
+{
+	pthread_mutex_lock(&v->mu);
+	for (size_t i = 0; i < v->nkeys; i++)
+		if (!strcmp(v->keys[i].key_id, kid)) {
+			*out = v->keys[i];
+			pthread_mutex_unlock(&v->mu);
+			return SH_OK;
+		}
+	pthread_mutex_unlock(&v->mu);
+	int rc = sh_store_key_get(v->s, kid, out, NULL);
+	if (!rc) {
+		pthread_mutex_lock(&v->mu);
+		if (v->nkeys < sizeof v->keys / sizeof *v->keys)
+			v->keys[v->nkeys++] = *out;
+		pthread_mutex_unlock(&v->mu);
+	}
+	return rc;
+}
 
 static void problem(struct vctx *v, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -43,32 +69,51 @@ static void problem(struct vctx *v, const char *code, const char *fmt, ...)
 }
 
 /* Verify a signed checkpoint document with its registered key. */
-static int verify_checkpoint(sh_store *s, const uint8_t *doc, size_t len, sh_sign_checkpoint *out)
+static int verify_checkpoint(struct vctx *v, const uint8_t *doc, size_t len,
+			     sh_sign_checkpoint *out)
 {
 	char kid[SH_SIGN_KEYID_HEX + 1];
 	sh_sign_pubkey pub;
 	int rc = sh_sign_doc_key_id(kid, doc, len);
 	if (!rc)
-		rc = sh_store_key_get(s, kid, &pub, NULL);
+		rc = cached_key(v, kid, &pub);
 	if (!rc)
 		rc = sh_sign_checkpoint_verify(out, &pub, doc, len);
 	return rc;
 }
 
 /* The trusted time an entry reached the log: that of the first checkpoint
- * covering it (its signature checked). */
-static int entry_time(sh_store *s, uint64_t index, int64_t *out)
+ * covering it (its signature checked, once per checkpoint). */
+static int entry_time(struct vctx *v, uint64_t index, int64_t *out)
 {
 	uint8_t *doc = NULL;
 	size_t len = 0;
+	uint64_t size = 0;
 	sh_sign_checkpoint cp;
-	int rc = sh_store_checkpoint(s, index + 1, &doc, &len, NULL);
-	if (!rc)
-		rc = verify_checkpoint(s, doc, len, &cp);
+	int rc = sh_store_checkpoint(v->s, index + 1, &doc, &len, &size);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&v->mu);
+	for (size_t i = 0; i < v->ncps; i++)
+		if (v->cps[i].size == size) {
+			*out = v->cps[i].time;
+			pthread_mutex_unlock(&v->mu);
+			sh_free(doc);
+			return SH_OK;
+		}
+	pthread_mutex_unlock(&v->mu);
+	rc = verify_checkpoint(v, doc, len, &cp);
 	sh_free(doc);
-	if (!rc)
-		*out = cp.time;
-	return rc;
+	if (rc)
+		return rc;
+	*out = cp.time;
+	pthread_mutex_lock(&v->mu);
+	if (v->ncps == sizeof v->cps / sizeof *v->cps) /* keep the newest */
+		memmove(v->cps, v->cps + 1, sizeof v->cps - sizeof *v->cps), v->ncps--;
+	v->cps[v->ncps].size = size;
+	v->cps[v->ncps++].time = cp.time;
+	pthread_mutex_unlock(&v->mu);
+	return SH_OK;
 }
 
 /* Facts in the record (JSON) and in the manifest must be the same set. */
@@ -121,12 +166,12 @@ static int verify_entry(struct vctx *v, const char *code, uint64_t index, sh_sig
 			(unsigned long long)index, sh_error_message());
 		goto out;
 	}
-	if (sh_store_key_get(v->s, kid, &pub, NULL)) {
+	if (cached_key(v, kid, &pub)) {
 		problem(v, code, "log entry %llu: signed with key %.16s… which is not registered",
 			(unsigned long long)index, kid);
 		goto out;
 	}
-	if (entry_time(v->s, index, &when)) {
+	if (entry_time(v, index, &when)) {
 		problem(v, code, "log entry %llu: no valid checkpoint covers it: %s",
 			(unsigned long long)index, sh_error_message());
 		goto out;
@@ -257,7 +302,7 @@ static int latest_checkpoint(struct vctx *v)
 	if (rc == SH_ENOTFOUND)
 		return SH_OK; /* nothing signed yet */
 	if (!rc) {
-		rc = verify_checkpoint(v->s, doc, len, &v->cp);
+		rc = verify_checkpoint(v, doc, len, &v->cp);
 		if (rc)
 			problem(v, "log", "the latest checkpoint does not verify: %s", sh_error_message());
 		else
@@ -309,82 +354,109 @@ static void *all_worker(void *p)
 	return NULL;
 }
 
-/* The whole log: every entry's leaf recomputed from its bytes, every
- * checkpoint's root recomputed and its signature checked, each consistent
- * with the one before. */
+/* The whole log in one pass: every entry's leaf hash recomputed from its
+ * bytes and compared with the recorded one, the roots rebuilt with a
+ * frontier and compared at each checkpoint (signature checked), and each
+ * checkpoint's consistency with the one before proven from the recorded
+ * nodes. */
 static void verify_log(struct vctx *v, uint64_t *entries)
 {
+	sh_store *s = v->s;
+	MDB_txn *txn = NULL;
+	MDB_cursor *lc = NULL, *cc = NULL;
 	uint64_t size = 0;
-	if (sh_store_log_size(v->s, &size)) {
+	if (sh_store_log_size(s, &size)) {
 		problem(v, "log", "%s", sh_error_message());
 		return;
 	}
 	*entries = size;
-	for (uint64_t i = 0; i < size; i++) {
-		uint8_t *doc = NULL, leaf[SH_SHA256_LEN], stored[SH_SHA256_LEN];
-		uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
-		size_t len = 0, n = 0;
-		if (sh_store_log_entry(v->s, i, &doc, &len)) {
+	if (store_txn_begin(s, MDB_RDONLY, &txn) || mdb_cursor_open(txn, s->log, &lc) ||
+	    mdb_cursor_open(txn, s->checkpoint, &cc)) {
+		problem(v, "log", "cannot read the log: %s", sh_error_message());
+		goto out;
+	}
+	sh_log_frontier f;
+	sh_log_frontier_init(&f);
+	MDB_val ck, cv, k, val;
+	int have_c = mdb_cursor_get(cc, &ck, &cv, MDB_FIRST) == 0;
+	uint64_t prev_size = 0, i = 0;
+	uint8_t prev_root[SH_SHA256_LEN] = {0};
+	int lrc = mdb_cursor_get(lc, &k, &val, MDB_FIRST);
+	for (;;) {
+		/* checkpoints due at the current size */
+		while (have_c && ck.mv_size == 8) {
+			uint64_t csize = 0;
+			for (int b = 0; b < 8; b++)
+				csize = csize << 8 | ((const uint8_t *)ck.mv_data)[b];
+			if (csize > f.size)
+				break;
+			sh_sign_checkpoint cp;
+			uint8_t root[SH_SHA256_LEN];
+			if (verify_checkpoint(v, cv.mv_data, cv.mv_size, &cp)) {
+				problem(v, "log", "checkpoint of size %llu does not verify: %s",
+					(unsigned long long)csize, sh_error_message());
+			} else if (cp.size != csize) {
+				problem(v, "log", "checkpoint filed under size %llu names size %llu",
+					(unsigned long long)csize, (unsigned long long)cp.size);
+			} else {
+				sh_log_frontier_root(root, &f);
+				if (memcmp(root, cp.root, SH_SHA256_LEN)) {
+					problem(v, "log", "entries 0..%llu do not hash to the root signed in "
+							  "their checkpoint (an entry was removed, reordered "
+							  "or altered)",
+						(unsigned long long)cp.size - 1);
+				} else if (prev_size) {
+					uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+					size_t n = 0;
+					if (sh_store_log_consistency(s, prev_size, cp.size, path, &n) ||
+					    sh_log_consistency_verify(prev_size, prev_root, cp.size, cp.root,
+								      (const uint8_t(*)[32])path, n))
+						problem(v, "log", "checkpoint %llu is not consistent with "
+								  "checkpoint %llu",
+							(unsigned long long)cp.size,
+							(unsigned long long)prev_size);
+				}
+				prev_size = cp.size;
+				memcpy(prev_root, cp.root, SH_SHA256_LEN);
+			}
+			have_c = mdb_cursor_get(cc, &ck, &cv, MDB_NEXT) == 0;
+		}
+		if (i >= size)
+			break;
+		/* entry i */
+		uint64_t ki = 0;
+		if (lrc == 0 && k.mv_size == 8)
+			for (int b = 0; b < 8; b++)
+				ki = ki << 8 | ((const uint8_t *)k.mv_data)[b];
+		if (lrc != 0 || k.mv_size != 8 || ki != i) {
 			problem(v, "log", "entry %llu is missing (log truncated or altered)",
 				(unsigned long long)i);
-			continue;
+			break; /* the roots after this point cannot match */
 		}
-		sh_log_leaf_hash(leaf, doc, len);
-		sh_free(doc);
-		if (sh_store_log_inclusion(v->s, i, i + 1, path, &n, stored) ||
-		    memcmp(leaf, stored, SH_SHA256_LEN))
+		uint8_t leaf[SH_SHA256_LEN], nk[9];
+		sh_log_leaf_hash(leaf, val.mv_data, val.mv_size);
+		nk[0] = 0;
+		for (int b = 0; b < 8; b++)
+			nk[1 + b] = (uint8_t)(i >> (56 - 8 * b));
+		MDB_val nkey = {9, nk}, nval;
+		if (mdb_get(txn, s->lognode, &nkey, &nval) || nval.mv_size != SH_SHA256_LEN ||
+		    memcmp(nval.mv_data, leaf, SH_SHA256_LEN))
 			problem(v, "log", "entry %llu does not match its recorded hash (altered)",
 				(unsigned long long)i);
+		sh_log_frontier_append(&f, leaf, NULL, NULL);
+		i++;
+		lrc = mdb_cursor_get(lc, &k, &val, MDB_NEXT);
 	}
-	uint64_t *sizes = NULL;
-	size_t ns = 0;
-	if (sh_store_checkpoint_sizes(v->s, &sizes, &ns)) {
-		problem(v, "log", "%s", sh_error_message());
-		return;
-	}
-	uint64_t prev_size = 0;
-	uint8_t prev_root[SH_SHA256_LEN] = {0};
-	for (size_t c = 0; c < ns; c++) {
-		uint8_t *doc = NULL, root[SH_SHA256_LEN];
-		size_t len = 0;
-		sh_sign_checkpoint cp;
-		if (sh_store_checkpoint(v->s, sizes[c], &doc, &len, NULL) ||
-		    verify_checkpoint(v->s, doc, len, &cp)) {
-			problem(v, "log", "checkpoint of size %llu does not verify: %s",
-				(unsigned long long)sizes[c], sh_error_message());
-			sh_free(doc);
-			continue;
-		}
-		sh_free(doc);
-		if (cp.size != sizes[c] || cp.size > size) {
-			problem(v, "log", "checkpoint of size %llu names size %llu (log has %llu)",
-				(unsigned long long)sizes[c], (unsigned long long)cp.size,
-				(unsigned long long)size);
-			continue;
-		}
-		if (sh_store_log_root(v->s, cp.size, 1, root) ||
-		    memcmp(root, cp.root, SH_SHA256_LEN)) {
-			problem(v, "log", "entries 0..%llu do not hash to the root signed in their "
-					  "checkpoint (an entry was removed, reordered or altered)",
-				(unsigned long long)cp.size - 1);
-			continue;
-		}
-		if (prev_size) {
-			uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
-			size_t n = 0;
-			if (sh_store_log_consistency(v->s, prev_size, cp.size, path, &n) ||
-			    sh_log_consistency_verify(prev_size, prev_root, cp.size, cp.root,
-						      (const uint8_t(*)[32])path, n))
-				problem(v, "log", "checkpoint %llu is not consistent with checkpoint %llu",
-					(unsigned long long)cp.size, (unsigned long long)prev_size);
-		}
-		prev_size = cp.size;
-		memcpy(prev_root, cp.root, SH_SHA256_LEN);
-	}
-	if (ns && prev_size != size)
-		problem(v, "log", "%llu entries follow the last checkpoint (size %llu)",
+	if (have_c || (prev_size && prev_size != size))
+		problem(v, "log", "%llu entries follow the last good checkpoint (size %llu)",
 			(unsigned long long)(size - prev_size), (unsigned long long)prev_size);
-	sh_free(sizes);
+out:
+	if (lc)
+		mdb_cursor_close(lc);
+	if (cc)
+		mdb_cursor_close(cc);
+	if (txn)
+		mdb_txn_abort(txn);
 }
 
 int sh_store_verify_all(sh_store *s, int workers, sh_store_verify_fn report, void *arg,
