@@ -60,32 +60,39 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 /* Exact-form bonus: how many of the query's own (lower-cased, accented)
- * words occur in the paper's lower-cased text. */
+ * words occur in the paper's lower-cased text. The page texts are read in
+ * place from the stored record (no whole decode); -1 when out of memory. */
 static double exact_score(MDB_txn *txn, sh_store *s, const char *code, const struct qwords *lw)
 {
 	MDB_val k = {strlen(code), (void *)code}, v;
 	if (mdb_get(txn, s->paper, &k, &v))
 		return 0;
-	sh_paper_rec *p = NULL;
-	int rc = store_decode_paper(v.mv_data, v.mv_size, &p);
-	if (rc)
-		return rc == SH_ENOMEM ? -1 : 0; /* damage: check reports it */
+	rec_r r, g;
+	unsigned tag, gtag;
+	const uint8_t *val, *gval;
+	size_t len, glen;
 	double score = 0;
-	for (size_t i = 0; i < p->npages; i++) {
-		char *low = NULL;
-		if ((rc = sh_text_lower(&low, p->pages[i].text, strlen(p->pages[i].text)))) {
-			if (rc == SH_ENOMEM) {
-				score = -1;
-				break;
-			}
+	if (rec_open(&r, v.mv_data, v.mv_size, REC_PAPER))
+		return 0; /* damage: check reports it */
+	while (rec_next(&r, &tag, &val, &len) == 1) {
+		if (tag != P_PAGE || rec_open(&g, val, len, REC_PAGE))
 			continue;
+		while (rec_next(&g, &gtag, &gval, &glen) == 1) {
+			if (gtag != G_TEXT || memchr(gval, 0, glen))
+				continue;
+			char *low = NULL;
+			int rc = sh_text_lower(&low, (const char *)gval, glen);
+			if (rc == SH_ENOMEM)
+				return -1;
+			if (rc)
+				continue;
+			for (size_t j = 0; j < lw->n; j++)
+				for (const char *q = low; (q = strstr(q, lw->w[j]));
+				     q += strlen(lw->w[j]))
+					score += 1.0;
+			sh_free(low);
 		}
-		for (size_t j = 0; j < lw->n; j++)
-			for (const char *q = low; (q = strstr(q, lw->w[j])); q += strlen(lw->w[j]))
-				score += 1.0;
-		sh_free(low);
 	}
-	sh_paper_rec_free(&p);
 	return score;
 }
 
@@ -128,11 +135,6 @@ static int filter_pass(const sh_find_filter *f, const MDB_val *v)
 	return 1;
 }
 
-static int cmp_code_desc(const void *a, const void *b)
-{
-	return strcmp(((const sh_hit *)b)->code, ((const sh_hit *)a)->code);
-}
-
 struct list {
 	MDB_cursor *c;
 	MDB_val key;
@@ -150,6 +152,25 @@ static int val_cmp(const MDB_val *a, const MDB_val *b)
 	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
 	int c = memcmp(a->mv_data, b->mv_data, n);
 	return c ? c : (a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size);
+}
+
+/* The list's largest code not above *v, into *v: 0, MDB_NOTFOUND when none
+ * is left, or an LMDB error. The lists are walked newest (largest) first. */
+static int seek_le(struct list *l, MDB_val *v)
+{
+	MDB_val want = *v, got = want;
+	int lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_GET_BOTH_RANGE);
+	if (lrc == 0) {
+		if (val_cmp(&got, &want) != 0)
+			lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_PREV_DUP);
+	} else if (lrc == MDB_NOTFOUND) { /* every code is smaller: the last one */
+		lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_SET_KEY);
+		if (!lrc)
+			lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_LAST_DUP);
+	}
+	if (!lrc)
+		*v = got;
+	return lrc;
 }
 
 int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, size_t limit,
@@ -209,14 +230,18 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 			goto lfail;
 	}
 	qsort(lists, nl, sizeof *lists, cmp_list);
+	/* newest first: with a limit within SH_FIND_SCORED, the matches older
+	 * than the newest SH_FIND_SCORED cannot reach the answer (they score
+	 * the base and follow by date), so the join stops there */
+	size_t enough = limit && limit <= SH_FIND_SCORED ? SH_FIND_SCORED : (size_t)-1;
 	MDB_val cand, v;
-	if ((lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_GET_CURRENT)))
+	if ((lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_LAST_DUP)))
 		goto lfail;
 	for (;;) {
 		size_t i = 1;
 		for (; i < nl; i++) {
 			v = cand;
-			lrc = mdb_cursor_get(lists[i].c, &lists[i].key, &v, MDB_GET_BOTH_RANGE);
+			lrc = seek_le(&lists[i], &v);
 			if (lrc == MDB_NOTFOUND)
 				goto done;
 			if (lrc)
@@ -240,12 +265,14 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 				hits[nh].code[cand.mv_size] = 0;
 				hits[nh].score = (double)q.n;
 				nh++;
+				if (nh >= enough)
+					goto done;
 			}
-			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_NEXT_DUP);
+			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_PREV_DUP);
 		} else {
-			/* jump the shortest list to the larger code found */
+			/* jump the shortest list down to the smaller code found */
 			cand = v;
-			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_GET_BOTH_RANGE);
+			lrc = seek_le(&lists[0], &cand);
 		}
 		if (lrc == MDB_NOTFOUND)
 			break;
@@ -254,9 +281,8 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 	}
 done:
 	lrc = 0;
-	/* exact forms rank first among the newest SH_FIND_SCORED matches */
-	if (nh > 1)
-		qsort(hits, nh, sizeof *hits, cmp_code_desc);
+	/* exact forms rank first among the newest SH_FIND_SCORED matches; the
+	 * join found them newest first already */
 	for (size_t i = 0; i < nh && i < SH_FIND_SCORED; i++) {
 		double x = exact_score(txn, s, hits[i].code, &lw);
 		if (x < 0) {
