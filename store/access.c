@@ -48,6 +48,8 @@ static const struct {
 	{"check", A | M},     {"verify", A},        {"export-proof", A},
 	{"export-tiff", A},   {"backup", A | M},    {"restore", M},
 	{"audit", A | M},     {"whoami", D | C | A | M},
+	{"result", D},        {"search", C},        {"agency", M},
+	{"log", A | M},       {"verify-bundle", D | C | A | M},
 };
 
 static int user_name_ok(const char *n)

@@ -58,6 +58,7 @@ int cmd_result(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_export_proof(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 int cmd_verify_bundle(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

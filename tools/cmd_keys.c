@@ -583,3 +583,89 @@ int cmd_verify_bundle(int argc, char **argv)
 	printf("OK: the bundle in %s holds\n", dir);
 	return EXIT_OK;
 }
+
+/* ---- log -------------------------------------------------------------------- */
+
+int cmd_log(int argc, char **argv)
+{
+	const char *store = NULL, *pos[3] = {0};
+	int npos = 0;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa log                         size and checkpoints of the signed log\n"
+			       "       sohoa log consistency OLD [NEW]   RFC 6962 consistency proof between the\n"
+			       "                                        checkpoints of sizes OLD and NEW (default:\n"
+			       "                                        the latest), checked against both\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("log", "--store needs a value");
+		} else if (argv[i][0] == '-') {
+			return cli_usage("log", "unknown option '%s'", argv[i]);
+		} else if (npos < 3) {
+			pos[npos++] = argv[i];
+		} else {
+			return cli_usage("log", "too many arguments");
+		}
+	}
+	sh_store *s;
+	int ex = cli_store_open(&s, "log", store, SH_STORE_RDONLY), rc = SH_OK;
+	if (ex)
+		return ex;
+	uint64_t size = 0, *sizes = NULL;
+	size_t ns = 0;
+	if (npos == 0) {
+		if (!(rc = sh_store_log_size(s, &size)) && !(rc = sh_store_checkpoint_sizes(s, &sizes, &ns))) {
+			printf("log entries  %llu\ncheckpoints  %zu", (unsigned long long)size, ns);
+			for (size_t i = 0; i < ns; i++)
+				printf("%s%llu", i ? " " : ": ", (unsigned long long)sizes[i]);
+			printf("\n");
+		}
+	} else if (!strcmp(pos[0], "consistency") && npos >= 2) {
+		uint64_t old = strtoull(pos[1], NULL, 10), neu = npos > 2 ? strtoull(pos[2], NULL, 10) : 0;
+		uint8_t *d1 = NULL, *d2 = NULL;
+		size_t l1 = 0, l2 = 0;
+		uint64_t s1 = 0, s2 = 0;
+		sh_sign_checkpoint c1, c2;
+		uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+		size_t n = 0;
+		char kid[SH_SIGN_KEYID_HEX + 1], hex[65];
+		sh_sign_pubkey pub;
+		rc = sh_store_checkpoint(s, old, &d1, &l1, &s1);
+		if (!rc)
+			rc = sh_store_checkpoint(s, neu, &d2, &l2, &s2);
+		if (!rc && (s1 != old || (neu && s2 != neu)))
+			rc = sh_error_set(SH_ENOTFOUND, "no checkpoint of exactly that size (see `sohoa log`)");
+		if (!rc && !(rc = sh_sign_doc_key_id(kid, d1, l1)) && !(rc = sh_store_key_get(s, kid, &pub, NULL)))
+			rc = sh_sign_checkpoint_verify(&c1, &pub, d1, l1);
+		if (!rc && !(rc = sh_sign_doc_key_id(kid, d2, l2)) && !(rc = sh_store_key_get(s, kid, &pub, NULL)))
+			rc = sh_sign_checkpoint_verify(&c2, &pub, d2, l2);
+		if (!rc)
+			rc = sh_store_log_consistency(s, s1, s2, path, &n);
+		if (!rc && (rc = sh_log_consistency_verify(s1, c1.root, s2, c2.root,
+							   (const uint8_t(*)[SH_SHA256_LEN])path, n)))
+			sh_error_set(SH_EBADSIG, "the log of size %llu is not an extension of the log of "
+						 "size %llu",
+				     (unsigned long long)s2, (unsigned long long)s1);
+		if (!rc) {
+			sh_hex(hex, c1.root, SH_SHA256_LEN);
+			printf("old: size %llu root %s\n", (unsigned long long)s1, hex);
+			sh_hex(hex, c2.root, SH_SHA256_LEN);
+			printf("new: size %llu root %s\n", (unsigned long long)s2, hex);
+			for (size_t i = 0; i < n; i++) {
+				sh_hex(hex, path[i], SH_SHA256_LEN);
+				printf("path: %s\n", hex);
+			}
+			printf("OK: consistent (both checkpoints signed, proof checked)\n");
+		}
+		sh_free(d1);
+		sh_free(d2);
+	} else {
+		sh_store_close(&s);
+		return cli_usage("log", "unknown log command");
+	}
+	sh_free(sizes);
+	sh_store_close(&s);
+	return rc ? cli_fail("log", rc) : EXIT_OK;
+}

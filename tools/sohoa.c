@@ -103,6 +103,7 @@ static const struct {
 	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
 	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
 	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
+	{"log", cmd_log, "the signed log: size, checkpoints, consistency proofs"},
 	{"export-proof", cmd_export_proof, "write a self-contained proof bundle for a paper"},
 	{"verify-bundle", cmd_verify_bundle, "check a proof bundle with trusted public keys only"},
 	{"agency", cmd_agency, "the office's agency ids: successor after a merger, aliases"},

@@ -322,6 +322,8 @@ verify)
   restore
   expect 0 "$SOHOA" verify --all
   expect 4 "$SOHOA" verify "$AG-000000-0001"
+  expect 0 "$SOHOA" log; has "$T/out" "log entries  3"; has "$T/out" "checkpoints  2: 2 3"
+  expect 0 "$SOHOA" log consistency 2 3; has "$T/out" "OK: consistent"
   # a proof bundle checks with no warehouse, against a key the archivist holds
   K=$("$SOHOA" keys list --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['key'])")
   expect 0 "$SOHOA" keys export "$K" "$T/office.pub"
