@@ -230,20 +230,6 @@ int sh_store_authorize(sh_store *s, const char *user, const char *command)
 
 /* ---- audit of reads ---------------------------------------------------------- */
 
-static void be64(uint8_t out[8], uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		out[i] = (uint8_t)v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
 			 const char *const *codes, size_t n, const char *dossier, int64_t when)
 {
@@ -265,7 +251,7 @@ int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
 			goto lfail;
 		lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
 		if (lrc == 0 && k.mv_size == 8)
-			seq = rd64(k.mv_data) + 1;
+			seq = store_rd64(k.mv_data) + 1;
 		else if (lrc && lrc != MDB_NOTFOUND)
 			goto lfail;
 		for (size_t i = 0; i < n; i++, seq++) {
@@ -278,7 +264,7 @@ int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
 			if ((rc = w.err))
 				goto out;
 			uint8_t kb[8];
-			be64(kb, seq);
+			store_be64(kb, seq);
 			k.mv_size = 8;
 			k.mv_data = kb;
 			v.mv_size = w.b.len;
@@ -381,7 +367,7 @@ int sh_store_audit_list(sh_store *s, const char *user, const char *code, sh_audi
 			rc = sh_error_set(SH_ECORRUPT, "the audit of reads is damaged: run sohoa check");
 			goto out;
 		}
-		a.seq = rd64(k.mv_data);
+		a.seq = store_rd64(k.mv_data);
 		if ((user && strcmp(user, a.user)) || (code && strcmp(code, a.code)))
 			continue;
 		if (*n == cap) {

@@ -12,20 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void be64(uint8_t out[8], uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		out[i] = (uint8_t)v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* ---- LMDB-backed log source --------------------------------------------- */
 
 struct src_ctx {
@@ -38,7 +24,7 @@ static int node_get(void *arg, unsigned level, uint64_t index, uint8_t out[SH_SH
 	struct src_ctx *c = arg;
 	uint8_t k[9];
 	k[0] = (uint8_t)level;
-	be64(k + 1, index);
+	store_be64(k + 1, index);
 	MDB_val key = {9, k}, val;
 	int lrc = mdb_get(c->txn, c->s->lognode, &key, &val);
 	if (lrc == MDB_NOTFOUND)
@@ -66,7 +52,7 @@ static int node_put(void *arg, unsigned level, uint64_t index, const uint8_t has
 	struct src_ctx *c = arg;
 	uint8_t k[9];
 	k[0] = (uint8_t)level;
-	be64(k + 1, index);
+	store_be64(k + 1, index);
 	MDB_val key = {9, k}, val = {SH_SHA256_LEN, (void *)hash};
 	int lrc = mdb_put(c->txn, c->s->lognode, &key, &val, 0);
 	return lrc ? store_lmdb_err(lrc, "log node") : SH_OK;
@@ -101,7 +87,7 @@ static int log_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const char 
 {
 	uint64_t index = f->size;
 	uint8_t k[8], leaf[SH_SHA256_LEN];
-	be64(k, index);
+	store_be64(k, index);
 	MDB_val key = {8, k}, val = {len, (void *)doc};
 	int lrc = mdb_put(txn, s->log, &key, &val, MDB_NOOVERWRITE | MDB_APPEND);
 	if (lrc)
@@ -136,7 +122,7 @@ static int checkpoint_put(sh_store *s, MDB_txn *txn, const sh_sign_key *key,
 	int rc = sh_sign_checkpoint_sign(&b, key, &cp);
 	if (!rc) {
 		uint8_t k[8];
-		be64(k, f->size);
+		store_be64(k, f->size);
 		MDB_val ck = {8, k}, cv = {b.len, b.data};
 		int lrc = mdb_put(txn, s->checkpoint, &ck, &cv, 0);
 		if (lrc)
@@ -517,7 +503,7 @@ int sh_store_log_entry(sh_store *s, uint64_t index, uint8_t **out, size_t *out_l
 	if (rc)
 		return rc;
 	uint8_t k[8];
-	be64(k, index);
+	store_be64(k, index);
 	MDB_val key = {8, k}, val;
 	int lrc = mdb_get(txn, s->log, &key, &val);
 	if (lrc)
@@ -567,7 +553,7 @@ int sh_store_log_entries_of(sh_store *s, const char *code, uint64_t **out, size_
 			*out = np;
 			cap = nc;
 		}
-		(*out)[(*n)++] = rd64(v.mv_data);
+		(*out)[(*n)++] = store_rd64(v.mv_data);
 	}
 	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
@@ -595,7 +581,7 @@ int sh_store_checkpoint(sh_store *s, uint64_t size, uint8_t **out, size_t *out_l
 		return store_lmdb_err(lrc, "checkpoints");
 	}
 	uint8_t kb[8];
-	be64(kb, size);
+	store_be64(kb, size);
 	MDB_val k = {8, kb}, v;
 	/* size 0: the latest; else the first checkpoint of at least size */
 	lrc = size ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
@@ -614,7 +600,7 @@ int sh_store_checkpoint(sh_store *s, uint64_t size, uint8_t **out, size_t *out_l
 		(*out)[v.mv_size] = 0;
 		*out_len = v.mv_size;
 		if (out_size)
-			*out_size = rd64(k.mv_data);
+			*out_size = store_rd64(k.mv_data);
 	}
 	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
@@ -648,7 +634,7 @@ int sh_store_checkpoint_sizes(sh_store *s, uint64_t **out, size_t *n)
 			*out = np;
 			cap = nc;
 		}
-		(*out)[(*n)++] = rd64(k.mv_data);
+		(*out)[(*n)++] = store_rd64(k.mv_data);
 	}
 	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);

@@ -50,6 +50,21 @@ int store_log_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const s
 int store_log_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 		     int64_t when);
 
+/* 8-byte big-endian keys (log indexes, tree sizes, audit sequence): they
+ * sort in numeric order. */
+static inline void store_be64(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		out[i] = (uint8_t)v;
+}
+static inline uint64_t store_rd64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* A meta value as a new string (sh_free), or NULL. */
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);
 

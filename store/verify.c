@@ -385,9 +385,7 @@ static void verify_log(struct vctx *v, uint64_t *entries)
 	for (;;) {
 		/* checkpoints due at the current size */
 		while (have_c && ck.mv_size == 8) {
-			uint64_t csize = 0;
-			for (int b = 0; b < 8; b++)
-				csize = csize << 8 | ((const uint8_t *)ck.mv_data)[b];
+			uint64_t csize = store_rd64(ck.mv_data);
 			if (csize > f.size)
 				break;
 			sh_sign_checkpoint cp;
@@ -424,10 +422,7 @@ static void verify_log(struct vctx *v, uint64_t *entries)
 		if (i >= size)
 			break;
 		/* entry i */
-		uint64_t ki = 0;
-		if (lrc == 0 && k.mv_size == 8)
-			for (int b = 0; b < 8; b++)
-				ki = ki << 8 | ((const uint8_t *)k.mv_data)[b];
+		uint64_t ki = lrc == 0 && k.mv_size == 8 ? store_rd64(k.mv_data) : 0;
 		if (lrc != 0 || k.mv_size != 8 || ki != i) {
 			problem(v, "log", "entry %llu is missing (log truncated or altered)",
 				(unsigned long long)i);
@@ -436,8 +431,7 @@ static void verify_log(struct vctx *v, uint64_t *entries)
 		uint8_t leaf[SH_SHA256_LEN], nk[9];
 		sh_log_leaf_hash(leaf, val.mv_data, val.mv_size);
 		nk[0] = 0;
-		for (int b = 0; b < 8; b++)
-			nk[1 + b] = (uint8_t)(i >> (56 - 8 * b));
+		store_be64(nk + 1, i);
 		MDB_val nkey = {9, nk}, nval;
 		if (mdb_get(txn, s->lognode, &nkey, &nval) || nval.mv_size != SH_SHA256_LEN ||
 		    memcmp(nval.mv_data, leaf, SH_SHA256_LEN))
