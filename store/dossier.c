@@ -213,6 +213,14 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 	*lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA);
 	if (*lrc == MDB_KEYEXIST)
 		*lrc = 0;
+	char named[16];
+	if (!*lrc && p->named_owner && !sh_id_owner_check(NULL, named, p->named_owner) &&
+	    strcmp(named, owner)) {
+		MDB_val nk = {strlen(named), named};
+		*lrc = mdb_put(txn, s->owner, &nk, &pk, MDB_NODUPDATA);
+		if (*lrc == MDB_KEYEXIST)
+			*lrc = 0;
+	}
 out:
 	sh_buf_free(&w.b);
 	return rc;

@@ -84,6 +84,10 @@ typedef struct sh_paper_in {
 	const sh_sign_fact *fact_list; /* the same facts as name/value pairs, signed */
 	size_t nfacts;
 	unsigned flags;        /* SH_PAPER_* */
+	const char *named_owner; /* the (valid) owner id the paper itself names, or
+				  * NULL; when it differs from the dossier's owner the
+				  * paper is also filed under it (a child's birth
+				  * certificate in a parent's dossier) */
 	size_t npages;
 	const sh_page_in *pages;
 } sh_paper_in;

@@ -894,7 +894,9 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 				  c->dossier);
 		goto out;
 	}
-	if (strcmp(p->owner, d->owner)) {
+	if (strcmp(p->owner, d->owner) && !has_dup(txn, s->owner, d->owner, p->code)) {
+		/* a paper is the owner's when filed under them: the dossier's owner,
+		 * or the person the paper itself names */
 		rc = sh_error_set(SH_EINVAL, "paper %s belongs to %s, dossier %s to %s: only the "
 					     "owner's own papers can be reused", c->code, p->owner,
 				  c->dossier, d->owner);

@@ -251,6 +251,7 @@ int pl_papers(pl_run *r, const char *owner)
 		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;
 		if (named && norm[0] && strcmp(named, norm))
 			p->flags |= SH_PAPER_OWNER_MISMATCH;
+		p->named_owner = named;
 		for (size_t i = 0; i < c->npages; i++) {
 			pl_page *pg = &r->pages[c->first + i];
 			sh_page_in *pi = &r->pins[c->first + i];

@@ -400,6 +400,25 @@ result)
   expect 0 "$SOHOA" verify --all
   ;;
 
+named)
+  # a child's birth certificate received in the parent's dossier is filed under
+  # the child too, and can be reused for the child later without a rescan
+  init
+  expect 0 "$SOHOA" ingest --json --owner 001184362297 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg"
+  GKS=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  case $GKS in *-GKS) ;; *) fail "birth certificate not classified: $GKS" ;; esac
+  expect 0 "$SOHOA" show --json "$GKS"; json "assert 'owner mismatch' in d['flags'], d"
+  expect 0 "$SOHOA" owner 033317490435; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" owner 001184362297; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" reuse --owner 033317490435 --procedure 1.000656; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.000656 "$P/dev04-can-cuoc-color300.jpg"
+  D2=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  expect 0 "$SOHOA" attach "$D2" "$GKS"
+  expect 0 "$SOHOA" show "$D2"; has "$T/out" "reused papers"; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" verify --all
+  expect 0 "$SOHOA" check
+  ;;
+
 *)
   echo "unknown case $CASE" >&2; exit 2 ;;
 esac
