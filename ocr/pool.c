@@ -163,6 +163,9 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	if (r->words == 0 || !has_text(r->text)) {
 		r->flags |= SH_PAGE_BLANK;
 		snprintf(r->reason, sizeof r->reason, "no text found: blank page? kept for review");
+	} else if (r->flags & SH_PAGE_BLANK) { /* clean-up saw no marks; the words are noise */
+		snprintf(r->reason, sizeof r->reason,
+			 "blank page? (only specks found) kept for review");
 	} else if (r->words >= 3 && (r->confidence < 70.0f || r->weak_words * 4 > r->words)) {
 		r->flags |= SH_PAGE_RESCAN;
 		snprintf(r->reason, sizeof r->reason,
