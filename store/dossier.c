@@ -226,6 +226,50 @@ out:
 	return rc;
 }
 
+/* Allocate the next dossier code for receipt time t in txn: the office's
+ * sequence for that local day (one sequence across the agency ids it has
+ * had, so a code re-spelled under another id never names another dossier),
+ * skipping codes already taken (restored data), recorded in `seq`. Returns
+ * an sh_error, or SH_OK with *lrc a failing LMDB code (0 when done). */
+int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_CODE_MAX], int *lrc)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char day[8], seqkey[16];
+	localtime_r(&tt, &tm);
+	snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
+	snprintf(seqkey, sizeof seqkey, "D|%s", day);
+	MDB_val k = {strlen(seqkey), seqkey}, v;
+	unsigned seq = 0;
+	*lrc = mdb_get(txn, s->seq, &k, &v);
+	if (*lrc == 0 && v.mv_size == 4) {
+		const uint8_t *b = v.mv_data;
+		seq = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+	} else if (*lrc && *lrc != MDB_NOTFOUND) {
+		return SH_OK;
+	}
+	*lrc = 0;
+	for (;;) {
+		if (++seq > SH_SEQ_MAX)
+			return sh_error_set(SH_EFULL, "agency %s has received %d dossiers on %s: the "
+						      "day's 4-digit sequence is exhausted",
+					    s->agency, SH_SEQ_MAX, day);
+		snprintf(code, SH_CODE_MAX, "%s-%s-%04u", s->agency, day, seq);
+		MDB_val dk = {strlen(code), code};
+		*lrc = mdb_get(txn, s->dossier, &dk, &v);
+		if (*lrc == MDB_NOTFOUND)
+			break;
+		if (*lrc)
+			return SH_OK;
+	}
+	uint8_t seqb[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
+			   (uint8_t)seq};
+	v.mv_size = 4;
+	v.mv_data = seqb;
+	*lrc = mdb_put(txn, s->seq, &k, &v, 0);
+	return SH_OK;
+}
+
 /* One attempt at the write transaction. Returns SH_OK, an sh_error, or
  * a positive LMDB code when the map is full (caller grows and retries). */
 static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
@@ -251,49 +295,9 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	}
 
 	int64_t t = in->received ? in->received : sh_now();
-	time_t tt = (time_t)t;
-	struct tm tm;
-	localtime_r(&tt, &tm);
-	char day[8];
-	snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-
-	/* the day's sequence, allocated in this transaction */
-	char seqkey[64];
-	/* one sequence per office and day, across agency ids it has had: a
-	 * code re-spelled under a successor or alias id never names another */
-	snprintf(seqkey, sizeof seqkey, "D|%s", day);
-	MDB_val k = {strlen(seqkey), seqkey}, v;
-	unsigned seq = 0;
-	lrc = mdb_get(txn, s->seq, &k, &v);
-	if (lrc == 0 && v.mv_size == 4) {
-		const uint8_t *b = v.mv_data;
-		seq = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
-	} else if (lrc && lrc != MDB_NOTFOUND) {
-		goto lmdb_fail;
-	}
-	lrc = 0;
-	for (;;) {
-		if (++seq > SH_SEQ_MAX) {
-			rc = sh_error_set(SH_EFULL, "agency %s has received %d dossiers on %s: the "
-						    "day's 4-digit sequence is exhausted",
-					  s->agency, SH_SEQ_MAX, day);
-			goto out;
-		}
-		snprintf(codes->dossier, sizeof codes->dossier, "%s-%s-%04u", s->agency, day, seq);
-		MDB_val dk = {strlen(codes->dossier), codes->dossier};
-		lrc = mdb_get(txn, s->dossier, &dk, &v);
-		if (lrc == MDB_NOTFOUND)
-			break;
-		if (lrc)
-			goto lmdb_fail;
-		/* a code taken (e.g. restored data): never reuse it, move on */
-	}
-	lrc = 0;
-	uint8_t seqb[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
-			   (uint8_t)seq};
-	v.mv_size = 4;
-	v.mv_data = seqb;
-	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)))
+	if ((rc = store_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+		goto out;
+	if (lrc)
 		goto lmdb_fail;
 
 	sh_log_frontier frontier;

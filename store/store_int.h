@@ -65,6 +65,11 @@ static inline uint64_t store_rd64(const uint8_t *p)
 	return v;
 }
 
+/* The next dossier code for receipt time t (dossier.c): an sh_error, or
+ * SH_OK with *lrc a failing LMDB code (0 when allocated). */
+int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_CODE_MAX],
+			    int *lrc);
+
 /* A meta value as a new string (sh_free), or NULL. */
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);
 

@@ -1429,44 +1429,15 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 			const sh_dossier_in *in, sh_dossier_codes *codes, MDB_cursor *pc,
 			MDB_cursor *dc, MDB_cursor *rc_)
 {
-	char day[8], seqkey[64];
 	const char *owner = b->owner[d];
 	int rc = SH_OK, lrc = 0;
 	rec_w w, dw;
 	memset(&w, 0, sizeof w);
 	memset(&dw, 0, sizeof dw);
 	int64_t t = in->received ? in->received : sh_now();
-	time_t tt = (time_t)t;
-	struct tm tm;
-	localtime_r(&tt, &tm);
-	snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-	snprintf(seqkey, sizeof seqkey, "D|%s", day); /* as dossier.c: one per office and day */
-	MDB_val k = {strlen(seqkey), seqkey}, v;
-	unsigned seq = 0;
-	lrc = mdb_get(txn, s->seq, &k, &v);
-	if (lrc == 0 && v.mv_size == 4) {
-		const uint8_t *sb = v.mv_data;
-		seq = (unsigned)sb[0] << 24 | (unsigned)sb[1] << 16 | (unsigned)sb[2] << 8 | sb[3];
-	} else if (lrc && lrc != MDB_NOTFOUND) {
-		goto lfail;
-	}
-	for (;;) {
-		if (++seq > SH_SEQ_MAX)
-			return sh_error_set(SH_EFULL, "agency %s has received %d dossiers on %s",
-					    s->agency, SH_SEQ_MAX, day);
-		snprintf(codes->dossier, sizeof codes->dossier, "%s-%s-%04u", s->agency, day, seq);
-		MDB_val dk = {strlen(codes->dossier), codes->dossier};
-		lrc = mdb_get(txn, s->dossier, &dk, &v);
-		if (lrc == MDB_NOTFOUND)
-			break;
-		if (lrc)
-			goto lfail;
-	}
-	uint8_t seqb[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
-			   (uint8_t)seq};
-	v.mv_size = 4;
-	v.mv_data = seqb;
-	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)))
+	if ((rc = store_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+		return rc;
+	if (lrc)
 		goto lfail;
 	rec_begin(&dw, REC_DOSSIER);
 	rec_str(&dw, D_CODE, codes->dossier);
