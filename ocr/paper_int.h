@@ -14,6 +14,18 @@ typedef struct paper_strs {
 	size_t n;
 } paper_strs;
 
+/* Lexicon of name words (ocr/names.json): spellings with their folded
+ * forms and how common each is in its position. */
+enum { LEX_SURNAME, LEX_MIDDLE, LEX_GIVEN, LEX_PLACE_WORD, LEX_TABLES };
+typedef struct paper_lextab {
+	char **word; /* as written: "Đinh" */
+	char **fold; /* "dinh" */
+	unsigned long *weight;
+	size_t n;
+} paper_lextab;
+/* Most entries in one lexicon table; a names file beyond is SH_ELIMIT. */
+#define PAPER_LEX_MAX 8192
+
 typedef struct paper_kind {
 	char *slug, *code, *doc_type, *name; /* doc_type may be NULL */
 	int family;
@@ -32,6 +44,9 @@ struct sh_kinds {
 	paper_strs positions; /* signer titles as printed: "PHÓ CHỦ TỊCH" */
 	paper_strs fix_from;  /* corrections: OCR misreading (orig) ... */
 	char **fix_to;        /* ... and the printed phrase */
+	char *lexicon_file;   /* "lexicon": names file, relative to the catalogue */
+	paper_lextab lex[LEX_TABLES];
+	paper_strs lex_places; /* the lexicon's place names */
 };
 
 /* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks
@@ -40,5 +55,11 @@ struct sh_kinds {
  * frees) holds for every byte of *out plus the end the offset in s of the
  * character it came from. */
 int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t len);
+
+/* Replace the catalogue's lexicon with the names file in data (len bytes;
+ * name for messages). sh_kinds_load reads the file "lexicon" names;
+ * sh_kinds_parse never reads files. Errors as sh_kinds_parse; on error the
+ * catalogue keeps no lexicon. Not thread-safe: call before sharing. */
+int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *name);
 
 #endif

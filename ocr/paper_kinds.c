@@ -168,6 +168,22 @@ static void strs_clear(paper_strs *l)
 	l->n = 0;
 }
 
+static void lexicon_clear(sh_kinds *k)
+{
+	for (int t = 0; t < LEX_TABLES; t++) {
+		paper_lextab *x = &k->lex[t];
+		for (size_t i = 0; i < x->n; i++) {
+			sh_free(x->word[i]);
+			sh_free(x->fold[i]);
+		}
+		sh_free(x->word);
+		sh_free(x->fold);
+		sh_free(x->weight);
+		memset(x, 0, sizeof *x);
+	}
+	strs_clear(&k->lex_places);
+}
+
 void sh_kinds_free(sh_kinds **kinds)
 {
 	if (!kinds || !*kinds)
@@ -198,6 +214,8 @@ void sh_kinds_free(sh_kinds **kinds)
 			sh_free(k->fix_to[i]);
 	sh_free(k->fix_to);
 	strs_clear(&k->fix_from);
+	lexicon_clear(k);
+	sh_free(k->lexicon_file);
 	sh_free(k);
 	*kinds = NULL;
 }
@@ -268,15 +286,14 @@ static int strs_add(paper_strs *l, const char *s)
 	return SH_OK;
 }
 
-static int load_list(const ctx *c, const char *field, json_t *arr, paper_strs *l)
+static int load_list_max(const ctx *c, const char *field, json_t *arr, paper_strs *l, size_t max)
 {
 	if (!json_is_array(arr))
 		return bad(c, field, "must be an array of strings");
 	size_t n = json_array_size(arr);
-	if (n > SH_KINDS_LIST_MAX)
-		return sh_error_set(SH_ELIMIT, "%s: %s%s\"%s\" has %zu entries; at most %d allowed",
-				    c->name, c->where, *c->where ? ": " : "", field, n,
-				    SH_KINDS_LIST_MAX);
+	if (n > max)
+		return sh_error_set(SH_ELIMIT, "%s: %s%s\"%s\" has %zu entries; at most %zu allowed",
+				    c->name, c->where, *c->where ? ": " : "", field, n, max);
 	for (size_t i = 0; i < n; i++) {
 		const char *s;
 		char f[64];
@@ -288,6 +305,11 @@ static int load_list(const ctx *c, const char *field, json_t *arr, paper_strs *l
 			return rc;
 	}
 	return SH_OK;
+}
+
+static int load_list(const ctx *c, const char *field, json_t *arr, paper_strs *l)
+{
+	return load_list_max(c, field, arr, l, SH_KINDS_LIST_MAX);
 }
 
 static int fact_index(const char *name)
@@ -435,10 +457,10 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
 		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions") &&
-		    strcmp(key, "corrections"))
+		    strcmp(key, "corrections") && strcmp(key, "lexicon"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
 						       "format, version, bodies, places, positions, corrections, "
-						       "kinds)",
+						       "lexicon, kinds)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -452,6 +474,17 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 						 "program (it reads version 1): update sohoa",
 				    name, (long long)json_integer_value(v));
 	int rc;
+	v = json_object_get(root, "lexicon");
+	if (v) {
+		const char *s;
+		if ((rc = check_string(&c, "lexicon", v, 1, &s)))
+			return rc;
+		if (s[0] == '/' || strstr(s, ".."))
+			return bad(&c, "lexicon", "must be a file name beside the catalogue (no \"/\" "
+						  "at the start, no \"..\")");
+		if (!(k->lexicon_file = sh_strdup(s)))
+			return SH_ENOMEM;
+	}
 	v = json_object_get(root, "places");
 	if (v && (rc = load_list(&c, "places", v, &k->places)))
 		return rc;
@@ -553,6 +586,180 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	return SH_OK;
 }
 
+/* ---- lexicon (names file) ---------------------------------------------- */
+
+static int lextab_add(paper_lextab *x, const char *w, unsigned long weight)
+{
+	char **nw = sh_realloc(x->word, (x->n + 1) * sizeof *nw);
+	if (!nw)
+		return SH_ENOMEM;
+	x->word = nw;
+	char **nf = sh_realloc(x->fold, (x->n + 1) * sizeof *nf);
+	if (!nf)
+		return SH_ENOMEM;
+	x->fold = nf;
+	unsigned long *nn = sh_realloc(x->weight, (x->n + 1) * sizeof *nn);
+	if (!nn)
+		return SH_ENOMEM;
+	x->weight = nn;
+	char *o = NULL, *f = NULL;
+	if (sh_text_nfc(&o, w, strlen(w)) || paper_fold(&f, NULL, NULL, w, strlen(w))) {
+		sh_free(o);
+		return SH_ENOMEM;
+	}
+	x->word[x->n] = o;
+	x->fold[x->n] = f;
+	x->weight[x->n] = weight;
+	x->n++;
+	return SH_OK;
+}
+
+/* The words of every place name (catalogue and lexicon), counted: a word
+ * of a place not listed is restored from them. */
+static int place_words(sh_kinds *k)
+{
+	paper_lextab *x = &k->lex[LEX_PLACE_WORD];
+	for (size_t i = 0; i < x->n; i++) {
+		sh_free(x->word[i]);
+		sh_free(x->fold[i]);
+	}
+	x->n = 0;
+	const paper_strs *lists[2] = {&k->places, &k->lex_places};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *p = lists[l]->orig[i];
+			while (*p) {
+				size_t n = strcspn(p, " -'");
+				if (n) {
+					char *w = sh_strndup(p, n);
+					if (!w)
+						return SH_ENOMEM;
+					char *nf = NULL;
+					int rc = sh_text_nfc(&nf, w, n);
+					sh_free(w);
+					if (rc)
+						return SH_ENOMEM;
+					size_t j = 0;
+					while (j < x->n && strcmp(x->word[j], nf))
+						j++;
+					if (j < x->n)
+						x->weight[j]++;
+					else
+						rc = lextab_add(x, nf, 1);
+					sh_free(nf);
+					if (rc)
+						return rc;
+				}
+				p += n;
+				while (*p == ' ' || *p == '-' || *p == '\'')
+					p++;
+			}
+		}
+	return SH_OK;
+}
+
+static int load_lextab(const ctx *c, const char *field, json_t *v, paper_lextab *x)
+{
+	if (!json_is_object(v))
+		return bad(c, field, "must be an object of name word to how common it is (a "
+				     "positive integer)");
+	size_t n = json_object_size(v);
+	if (n > PAPER_LEX_MAX)
+		return sh_error_set(SH_ELIMIT, "%s: \"%s\" has %zu entries; at most %d allowed", c->name,
+				    field, n, PAPER_LEX_MAX);
+	const char *key;
+	json_t *wv;
+	json_object_foreach(v, key, wv)
+	{
+		char f[300];
+		snprintf(f, sizeof f, "%s.%.200s", field, key);
+		json_t *kv = json_string(key);
+		if (!kv)
+			return SH_ENOMEM;
+		const char *s;
+		int rc = check_string(c, f, kv, 1, &s);
+		if (!rc && strpbrk(s, " ,.;:/0123456789"))
+			rc = bad(c, f, "must be one word of letters (no spaces, digits or punctuation)");
+		if (rc) {
+			json_decref(kv);
+			return rc;
+		}
+		if (!json_is_integer(wv) || json_integer_value(wv) < 1 ||
+		    json_integer_value(wv) > 100000000) {
+			json_decref(kv);
+			return bad(c, f, "must be how common the word is: an integer from 1 to 100000000");
+		}
+		rc = lextab_add(x, s, (unsigned long)json_integer_value(wv));
+		json_decref(kv);
+		if (rc)
+			return rc;
+	}
+	return SH_OK;
+}
+
+static int load_lexicon(sh_kinds *k, json_t *root, const char *name)
+{
+	ctx c = {name, ""};
+	if (!json_is_object(root))
+		return sh_error_set(SH_EINVAL, "%s: the lexicon must be a JSON object with \"format\": "
+					       "\"sohoa-names\" and \"version\": 1", name);
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "surnames") &&
+		    strcmp(key, "middle") && strcmp(key, "given") && strcmp(key, "places"))
+			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
+						       "format, version, surnames, middle, given, places)",
+					    name, key);
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_string(v) || strcmp(json_string_value(v), "sohoa-names"))
+		return bad(&c, "format", "must be \"sohoa-names\"");
+	v = json_object_get(root, "version");
+	if (!json_is_integer(v))
+		return bad(&c, "version", "must be the integer 1");
+	if (json_integer_value(v) != 1)
+		return sh_error_set(SH_EVERSION, "%s: lexicon version %lld is not known to this "
+						 "program (it reads version 1): update sohoa",
+				    name, (long long)json_integer_value(v));
+	static const char *const tabs[3] = {"surnames", "middle", "given"};
+	int rc;
+	for (int t = 0; t < 3; t++)
+		if ((v = json_object_get(root, tabs[t])) && (rc = load_lextab(&c, tabs[t], v, &k->lex[t])))
+			return rc;
+	v = json_object_get(root, "places");
+	if (v && (rc = load_list_max(&c, "places", v, &k->lex_places, PAPER_LEX_MAX)))
+		return rc;
+	return place_words(k);
+}
+
+int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *name)
+{
+	if (!name)
+		name = "lexicon";
+	lexicon_clear(k);
+	if (!data)
+		return sh_error_set(SH_EINVAL, "%s: no data", name);
+	if (len > SH_KINDS_FILE_MAX)
+		return sh_error_set(SH_ELIMIT, "%s: %zu bytes is over the limit of %zu bytes", name, len,
+				    SH_KINDS_FILE_MAX);
+	json_error_t err;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return sh_error_set(SH_EINVAL, "%s: line %d, column %d: %s", name, err.line, err.column,
+				    err.text);
+	int rc = load_lexicon(k, root, name);
+	json_decref(root);
+	if (rc) {
+		if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
+			sh_error_set(SH_ENOMEM, "%s: out of memory while loading", name);
+		lexicon_clear(k);
+		place_words(k); /* the catalogue's own places; no allocation is kept on failure */
+	}
+	return rc;
+}
+
 int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *name)
 {
 	*out = NULL;
@@ -575,6 +782,8 @@ int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *nam
 		goto out;
 	}
 	rc = load_top(k, root, name);
+	if (!rc)
+		rc = place_words(k);
 out:
 	json_decref(root);
 	if (rc) {
@@ -597,6 +806,28 @@ int sh_kinds_load(sh_kinds **out, const char *path)
 		return rc;
 	rc = sh_kinds_parse(out, (const char *)data, len, path);
 	sh_free(data);
+	data = NULL;
+	if (rc || !(*out)->lexicon_file)
+		return rc;
+	const char *slash = strrchr(path, '/');
+	char *lp = sh_asprintf("%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
+			       (*out)->lexicon_file);
+	if (!lp) {
+		rc = sh_error_set(SH_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = sh_file_read(&data, &len, lp, SH_KINDS_FILE_MAX);
+	if (rc == SH_ENOTFOUND)
+		rc = sh_error_set(SH_ENOTFOUND, "%s: the lexicon \"%s\" it names is not there (%s): "
+					       "restore it or remove \"lexicon\"",
+				  path, (*out)->lexicon_file, lp);
+	if (!rc)
+		rc = paper_lexicon_parse(*out, (const char *)data, len, lp);
+	sh_free(data);
+	sh_free(lp);
+fail:
+	if (rc)
+		sh_kinds_free(out);
 	return rc;
 }
 

@@ -301,7 +301,8 @@ static void lost_diacritics(void **state)
 	assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2024-03-05");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), "UBND tỉnh Bắc Ninh");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Về việc ban hanh quy che");
-	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Nguyen Van An");
+	/* a name whose folded words each have one common spelling gets them */
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Nguyễn Văn An");
 	/* a title from the catalogue's positions gets its diacritics back */
 	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER_TITLE), "PHÓ CHỦ TỊCH");
 	sh_paper_facts_free(&f);
@@ -601,6 +602,103 @@ static void mutated_texts_never_crash(void **state)
 	assert_int_equal(sh_alloc_live(), live);
 }
 
+/* The name lexicon (ocr/names.json) restores a misread diacritic in a
+ * signer's or owner's name and in an issuer's place, and leaves everything
+ * else as OCR read it. */
+static const char *signer_of(const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "ỦY BAN NHÂN DÂN\nHUYỆN KIM SƠN\nSố: 7/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị\n"
+			 "I. MỤC ĐÍCH\nNội dung.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n%s\n", name);
+	return buf;
+}
+
+static void name_lexicon_restores(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"Định Công Sơn", "Đinh Công Sơn"},     /* surname first: Định is no surname */
+		{"Đạng Quang Trang", "Đặng Quang Trang"}, /* no such word */
+		{"Lê Minh Vần", "Lê Minh Vân"},           /* Vân far commoner than Văn as given name */
+		{"Trấn Thị Lan", "Trần Thị Lan"},
+		{"Nguyễn Thể Định", "Nguyễn Thế Định"},   /* Định stays as given name */
+		{"Nguyễn Văn Đinh", "Nguyễn Văn Định"},   /* Đinh is no given name */
+		/* must NOT change: equally common spellings of one folded word */
+		{"Trần Thị Thư", "Trần Thị Thư"},
+		{"Trần Thị Thu", "Trần Thị Thu"},
+		{"Nguyễn Văn Hòa", "Nguyễn Văn Hòa"},
+		{"Nguyễn Thị Hoa", "Nguyễn Thị Hoa"},
+		{"Phạm Văn Dũng", "Phạm Văn Dũng"},
+		{"Phạm Thị Dung", "Phạm Thị Dung"},
+		{"Lê Văn Khanh", "Lê Văn Khanh"},
+		{"Lê Văn Khánh", "Lê Văn Khánh"},
+		/* must NOT change: a word the lexicon does not know */
+		{"Nguyễn Văn Xzyq", "Nguyễn Văn Xzyq"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		sh_paper_facts *f = extract(signer_of(cases[i].read, text, sizeof text));
+		assert_string_equal(sh_paper_kind(f), "ke-hoach");
+		const char *got = sh_paper_fact(f, SH_FACT_SIGNER);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("signer \"%s\": want \"%s\" got \"%s\"", cases[i].read, cases[i].want,
+				 got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+
+	/* owner's name on a card; id, dates and sex as read */
+	sh_paper_facts *f = extract(CCCD_HEAD "Số: 001184362297\nHọ và tên: ĐỊNH THỂ GIANG\n"
+					      "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "ĐINH THẾ GIANG");
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_BIRTH_DATE), "1984-01-26");
+	sh_paper_facts_free(&f);
+	/* ambiguous given name in capitals: left as read */
+	f = extract(CCCD_HEAD "Họ và tên: NGUYỄN VĂN HOA\nNgày sinh: 26/01/1984\n");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "NGUYỄN VĂN HOA");
+	sh_paper_facts_free(&f);
+
+	/* issuer places: a listed place, an unlisted commune whose word is no
+	 * Vietnamese name word ("Nghị"), and one whose word is ("Hùng" stays
+	 * though "Hưng" is the commoner place word) */
+	static const struct {
+		const char *head, *want;
+	} places[] = {
+		{"ỦY BAN NHÂN DÂN\nHUYỆN NGHỊ LỘC", "UBND huyện Nghi Lộc"},
+		{"ỦY BAN NHÂN DÂN\nXÃ NGHỊ PHONG", "UBND xã Nghi Phong"},
+		{"ỦY BAN NHÂN DÂN\nXÃ HÙNG SƠN", "UBND xã Hùng Sơn"},
+		{"ỦY BAN NHÂN DÂN\nXÃ PHÙ LƯƠNG", "UBND xã Phú Lương"}, /* a listed place wins */
+	};
+	for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+		char text[512];
+		snprintf(text, sizeof text, "%s\nSố: 7/BC-UBND\nBÁO CÁO\nKết quả năm 2024\n\nNội dung.\n"
+					    "CHỦ TỊCH\n\nLê Văn Nam\n", places[i].head);
+		f = extract(text);
+		assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), places[i].want);
+		assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "7/BC-UBND");
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* A catalogue without a lexicon (sh_kinds_parse reads no file) changes no
+ * name. */
+static void no_lexicon_no_change(void **state)
+{
+	(void)state;
+	char *json = slurp(sh_kinds_default_path());
+	assert_non_null(json);
+	sh_kinds *k = NULL;
+	assert_int_equal(sh_kinds_parse(&k, json, strlen(json), "kinds.json"), SH_OK);
+	free(json);
+	char text[512];
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, k, signer_of("Định Công Sơn", text, sizeof text)), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Định Công Sơn");
+	sh_paper_facts_free(&f);
+	sh_kinds_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +711,8 @@ int main(void)
 		cmocka_unit_test(unlabelled_ids),
 		cmocka_unit_test(tax_code_check_digit),
 		cmocka_unit_test(lost_diacritics),
+		cmocka_unit_test(name_lexicon_restores),
+		cmocka_unit_test(no_lexicon_no_change),
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
 		cmocka_unit_test(header_orders),

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sh_paper.h"
+#include "paper_int.h"
 
 static void shipped_catalogue_loads(void **state)
 {
@@ -96,7 +98,66 @@ static const struct bad_case {
 	{HEAD "\"kinds\":[" OTHER "],\"corrections\":[]}", SH_EINVAL, "\"corrections\" must be an object"},
 	{HEAD "\"kinds\":[" OTHER "],\"corrections\":{\"a\":1}}", SH_EINVAL, "corrections.a\" must be a string"},
 	{HEAD "\"kinds\":[" OTHER "],\"positions\":[\"\"]}", SH_EINVAL, "\"positions[0]\" must not be empty"},
+	{HEAD "\"kinds\":[" OTHER "],\"lexicon\":\"../names.json\"}", SH_EINVAL, "\"lexicon\" must be a file name"},
+	{HEAD "\"kinds\":[" OTHER "],\"lexicon\":7}", SH_EINVAL, "\"lexicon\" must be a string"},
 };
+
+/* The names lexicon (ocr/names.json): strict like the catalogue. */
+static void lexicons_are_checked(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		int code;
+		const char *msg;
+	} cases[] = {
+		{"[]", SH_EINVAL, "must be a JSON object"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"nick\":{}}", SH_EINVAL, "unknown top-level field"},
+		{"{\"format\":\"sohoa-kinds\",\"version\":1}", SH_EINVAL, "must be \"sohoa-names\""},
+		{"{\"format\":\"sohoa-names\",\"version\":2}", SH_EVERSION, "version 2"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"given\":{\"An\":0}}", SH_EINVAL, "from 1 to"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"given\":{\"Văn An\":3}}", SH_EINVAL, "one word"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"given\":[\"An\"]}", SH_EINVAL, "must be an object"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"places\":[\"\"]}", SH_EINVAL, "must not be empty"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"given\":{\"An\":1,\"An\":2}}", SH_EINVAL, "line"},
+		{"{\"format\":\"sohoa-names\",\"version\":1,\"surnames\":{\"Đinh\":5},\"given\":{\"Định\":3},"
+		 "\"middle\":{\"Văn\":9},\"places\":[\"Nghi Lộc\"]}", SH_OK, ""},
+	};
+	const char *j = HEAD "\"kinds\":[" QD "," OTHER "]}";
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_kinds *k = NULL;
+		assert_int_equal(sh_kinds_parse(&k, j, strlen(j), NULL), SH_OK);
+		int rc = paper_lexicon_parse(k, cases[i].json, strlen(cases[i].json), "n.json");
+		if (rc != cases[i].code || (rc && !strstr(sh_error_message(), cases[i].msg)))
+			fail_msg("case %zu: rc %d, message \"%s\"; want %d and \"%s\"", i, rc,
+				 sh_error_message(), cases[i].code, cases[i].msg);
+		if (rc)
+			assert_int_equal(k->lex[LEX_GIVEN].n, 0);
+		else
+			assert_int_equal(k->lex[LEX_GIVEN].n, 1);
+		sh_kinds_free(&k);
+	}
+	/* the shipped catalogue names its lexicon and loads it */
+	sh_kinds *k = NULL;
+	assert_int_equal(sh_kinds_load(&k, sh_kinds_default_path()), SH_OK);
+	assert_non_null(k->lexicon_file);
+	assert_true(k->lex[LEX_SURNAME].n > 50 && k->lex_places.n > 300);
+	sh_kinds_free(&k);
+	/* a catalogue naming a lexicon that is not there is refused */
+	char dir[] = "/tmp/sohoa-lexXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/kinds.json", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s", HEAD "\"lexicon\":\"names.json\",\"kinds\":[" OTHER "]}");
+	fclose(f);
+	assert_int_equal(sh_kinds_load(&k, path), SH_ENOTFOUND);
+	assert_non_null(strstr(sh_error_message(), "names.json"));
+	assert_null(k);
+	remove(path);
+	rmdir(dir);
+}
 
 static void bad_catalogues_are_refused(void **state)
 {
@@ -251,6 +312,7 @@ int main(void)
 		cmocka_unit_test(missing_file_is_not_found),
 		cmocka_unit_test(bad_catalogues_are_refused),
 		cmocka_unit_test(minimal_catalogue_loads),
+		cmocka_unit_test(lexicons_are_checked),
 		cmocka_unit_test(limits_are_enforced),
 		cmocka_unit_test(mutated_catalogues_never_crash),
 		cmocka_unit_test(allocation_failures_are_clean),
