@@ -815,6 +815,9 @@ static char *lex_restore(doc *d, char *s, int person)
 	const sh_kinds *k = d->k;
 	if (!s)
 		return NULL;
+	/* no lexicon loaded (sh_kinds_parse): every word as read */
+	if (!k->lex[LEX_SURNAME].n && !k->lex[LEX_MIDDLE].n && !k->lex[LEX_GIVEN].n && !k->lex_places.n)
+		return s;
 	size_t nw = 0;
 	for (const char *p = s; *p;) {
 		while (*p == ' ')
