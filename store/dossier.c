@@ -200,6 +200,9 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 		if ((rc = index_text(txn, s->word, code, pp->text, lrc)) || *lrc)
 			goto out;
 	}
+	/* found by what it is and what it states too, not only by its OCR text */
+	if (p->search_text && ((rc = index_text(txn, s->word, code, p->search_text, lrc)) || *lrc))
+		goto out;
 	if (w.err) {
 		rc = w.err;
 		goto out;

@@ -84,6 +84,8 @@ typedef struct sh_paper_in {
 	const sh_sign_fact *fact_list; /* the same facts as name/value pairs, signed */
 	size_t nfacts;
 	unsigned flags;        /* SH_PAPER_* */
+	const char *search_text; /* more words to find the paper by (its kind's name,
+				  * its facts), or NULL: indexed, not stored */
 	const char *named_owner; /* the (valid) owner id the paper itself names, or
 				  * NULL; when it differs from the dossier's owner the
 				  * paper is also filed under it (a child's birth

@@ -267,6 +267,14 @@ static char *snippet(const sh_paper_rec *p, const char *query)
 		}
 	}
 	sh_free(fq);
+	/* found by its kind or facts rather than its text: its first line */
+	for (size_t i = 0; i < p->npages && !res; i++) {
+		const char *t = p->pages[i].text;
+		while (*t == '\n' || *t == ' ')
+			t++;
+		if (*t)
+			res = sh_strndup(t, strcspn(t, "\n"));
+	}
 	return res;
 }
 

@@ -29,6 +29,7 @@ void pl_free(pl_run *r)
 		sh_paper_facts_free(&r->comps[i].facts);
 		sh_free(r->comps[i].facts_json);
 		sh_free(r->comps[i].text);
+		sh_free(r->comps[i].search_text);
 	}
 	for (size_t i = 0; i < r->nfiles; i++)
 		sh_scan_file_free(&r->files[i]);
@@ -246,6 +247,22 @@ int pl_papers(pl_run *r, const char *owner)
 		}
 		p->fact_list = c->fact_list;
 		p->nfacts = c->nfacts;
+		/* its kind's name and its facts, so "giay khai sinh" finds a birth
+		 * certificate whose heading OCR misread */
+		const sh_kinds *kinds = NULL;
+		sh_buf st = SH_BUF_INIT;
+		if (p->kind && !pl_kinds(&kinds))
+			for (size_t k2 = 0; k2 < sh_kinds_count(kinds); k2++)
+				if (!strcmp(sh_kinds_code(kinds, k2), p->kind))
+					sh_buf_puts(&st, sh_kinds_name(kinds, k2));
+		for (size_t f = 0; f < c->nfacts; f++) {
+			sh_buf_puts(&st, " ");
+			sh_buf_puts(&st, c->fact_list[f].value);
+		}
+		if (st.len)
+			c->search_text = sh_buf_detach(&st);
+		sh_buf_free(&st);
+		p->search_text = c->search_text;
 		p->pages = &r->pins[c->first];
 		p->npages = c->npages;
 		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;

@@ -34,6 +34,7 @@ typedef struct pl_component {
 	char *facts_json;
 	char *text;               /* all pages, joined with form feeds */
 	sh_sign_fact fact_list[SH_FACT_COUNT]; /* borrowed from facts */
+	char *search_text;        /* kind name and fact values, for find */
 	size_t nfacts;
 } pl_component;
 

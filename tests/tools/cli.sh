@@ -116,6 +116,8 @@ assert 0 < d['pages'][0]['confidence'] <= 100
     fail "stored JPEG is not the original bytes"
   # find: folded, exact, and nothing
   expect 0 "$SOHOA" find khai sinh; has "$T/out" "$GKS"
+  expect 0 "$SOHOA" find giay khai sinh; has "$T/out" "$GKS"   # by its kind, whatever OCR made of the heading
+  expect 0 "$SOHOA" find 2017-02-07; has "$T/out" "$GKS"        # by a fact (birth date)
   expect 0 "$SOHOA" find "NGÔ MINH QUYÊN"; has "$T/out" "$GKS"
   expect 0 "$SOHOA" find "Ngô minh quyên"; has "$T/out" "$GKS"
   expect 0 "$SOHOA" find ngo minh quyen; has "$T/out" "$GKS"
