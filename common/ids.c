@@ -134,10 +134,13 @@ int sh_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max)
 {
 	*out = NULL;
 	*out_len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang us before the regular-file check */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return sh_error_set(SH_ENOTFOUND, "%s: no such file", path);
+		if (errno == ELOOP || errno == ENAMETOOLONG || errno == EISDIR)
+			return sh_error_set(SH_EINVAL, "%s: cannot open: %s", path, strerror(errno));
 		return sh_error_set(SH_EIO, "%s: cannot open: %s", path, strerror(errno));
 	}
 	struct stat st;

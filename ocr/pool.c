@@ -133,7 +133,9 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	if (t)
 		TessDeleteText(t);
 	if (!rc && pool->opts.want_hocr) {
-		char *h = TessBaseAPIGetHOCRText(w->api, (int)i);
+		/* page number 0 for every page: the same page gives the same hOCR,
+		 * stored once, whatever run or position it came in */
+		char *h = TessBaseAPIGetHOCRText(w->api, 0);
 		if (h) {
 			r->hocr = sh_strdup(h);
 			TessDeleteText(h);

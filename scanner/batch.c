@@ -375,6 +375,17 @@ static int corrupt(const sh_scan_batch *b, const char *what)
 			    b->id, what);
 }
 
+/* Page files are named by the batch: p<digits>.png or p<digits>.tif. */
+static int page_file_name_ok(const char *f)
+{
+	if (f[0] != 'p' || !f[1])
+		return 0;
+	size_t i = 1;
+	while (f[i] >= '0' && f[i] <= '9')
+		i++;
+	return i > 1 && i <= 11 && (!strcmp(f + i, ".png") || !strcmp(f + i, ".tif"));
+}
+
 static int load_page(sh_scan_batch *b, json_t *o, struct page *p)
 {
 	json_int_t id, bytes, sheet, dpi, w, h, depth, t, rot, flags;
@@ -388,8 +399,11 @@ static int load_page(sh_scan_batch *b, json_t *o, struct page *p)
 		return corrupt(b, "a page lacks a field");
 	int si = parse_name(source_names, 3, src), mi = parse_name(mode_names, 3, mode);
 	if (id <= 0 || id >= b->next_id || strlen(sha) != 64 || si < 0 || mi < 0 ||
-	    strchr(file, '/') || file[0] == '.' || rot % 90 || rot < 0 || rot >= 360 || bytes < 0)
+	    !page_file_name_ok(file) || rot % 90 || rot < 0 || rot >= 360 || bytes < 0)
 		return corrupt(b, "a page field is out of range");
+	for (size_t q = 0; q < b->n; q++) /* two pages never share a file */
+		if (b->pages[q].file && !strcmp(b->pages[q].file, file))
+			return corrupt(b, "two pages name the same file");
 	p->id = (unsigned)id;
 	memcpy(p->sha256, sha, 65);
 	p->bytes = (uint64_t)bytes;
@@ -738,6 +752,13 @@ int sh_scan_batch_open(sh_scan_batch **out, const char *dir)
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return sh_error_set(SH_ENOTFOUND, "%s: no such batch folder", dir);
+	char *manifest = sh_asprintf("%s/batch.json", dir);
+	if (!manifest)
+		return SH_ENOMEM;
+	int is_batch = stat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+	sh_free(manifest);
+	if (!is_batch) /* never leave a lock file in a folder that is not a batch */
+		return sh_error_set(SH_ENOTFOUND, "%s: not a batch (no batch.json)", dir);
 	sh_scan_batch *b = NULL;
 	int rc = new_handle(&b, dir);
 	if (rc)
@@ -891,12 +912,18 @@ int sh_scan_batch_page_pix(const sh_scan_batch *b, unsigned id, PIX **out)
 				  b->id, id);
 		goto out;
 	}
-	sh_scan__quiet();
-	PIX *pix = pixReadMem(data, len);
-	if (!pix) {
-		rc = sh_error_set(SH_ECORRUPT, "batch %s: page %u cannot be decoded", b->id, id);
+	/* through the image-file checks: pixel limits before decoding */
+	sh_scan_file *sf = NULL;
+	PIX *pix = NULL;
+	if ((rc = sh_scan_file_open_mem(&sf, data, len, b->pages[pos].file)) ||
+	    (rc = sh_scan_file_page(sf, 0, &pix))) {
+		sh_scan_file_free(&sf);
+		sh_error_wrap(rc == SH_ELIMIT ? SH_ELIMIT : SH_ECORRUPT, "batch %s: page %u: ", b->id,
+			      id);
+		rc = rc == SH_ELIMIT ? SH_ELIMIT : SH_ECORRUPT;
 		goto out;
 	}
+	sh_scan_file_free(&sf);
 	int rot = b->pages[pos].rotation / 90;
 	if (rot) {
 		PIX *r = pixRotateOrth(pix, rot);
@@ -1086,7 +1113,7 @@ int sh_scan_batch_rotate(sh_scan_batch *b, unsigned id, int degrees)
 		return rc;
 	if (degrees % 90)
 		return sh_error_set(SH_EINVAL, "rotate by %d degrees: use a multiple of 90", degrees);
-	b->pages[pos].rotation = (((b->pages[pos].rotation + degrees) % 360) + 360) % 360;
+	b->pages[pos].rotation = ((b->pages[pos].rotation + degrees % 360) % 360 + 360) % 360;
 	return commit_change(b);
 }
 
@@ -1113,6 +1140,7 @@ int sh_scan_batch_move(sh_scan_batch *b, unsigned id, size_t to)
 	if (to == 0) {
 		/* It becomes the first page of the first component. */
 		mv.starts = 1;
+		sh_free(mv.code);
 		mv.code = b->pages[1].code;
 		b->pages[1].code = NULL;
 		b->pages[1].starts = 0;

@@ -25,6 +25,8 @@ enum {
 int cli_exit_code(int rc);
 /* Print "sohoa <cmd>: <message>" for the current error; returns the exit code. */
 int cli_fail(const char *cmd, int rc);
+/* Print "sohoa[ cmd]: msg" as one line, control and non-UTF-8 bytes as \xNN. */
+void cli_print_error(const char *cmd, const char *msg);
 /* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

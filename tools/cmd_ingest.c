@@ -74,7 +74,7 @@ static int run_open(run *r, const char *cmd, char **paths, size_t n, int want_by
 		if (rc) {
 			if (!keep_going)
 				return rc;
-			fprintf(stderr, "sohoa %s: %s\n", cmd, sh_error_message());
+			cli_print_error(cmd, sh_error_message());
 			(*failed)++;
 			continue;
 		}
@@ -302,7 +302,7 @@ int cmd_ocr(int argc, char **argv)
 		int bad = 0;
 		for (size_t p = 0; p < np; p++, k++) {
 			if (r.pages[k].status) {
-				fprintf(stderr, "sohoa ocr: %s\n", r.pages[k].reason);
+				cli_print_error("ocr", r.pages[k].reason);
 				bad = 1;
 				continue;
 			}
@@ -318,7 +318,7 @@ int cmd_ocr(int argc, char **argv)
 		char *name = out_name(outdir, files[i]);
 		rc = name ? sh_file_write(name, b.data ? (char *)b.data : "", b.len) : SH_ENOMEM;
 		if (rc) {
-			fprintf(stderr, "sohoa ocr: %s\n", sh_error_message());
+			cli_print_error("ocr", sh_error_message());
 			failed++;
 		}
 		sh_free(name);

@@ -505,9 +505,13 @@ int cmd_export_proof(int argc, char **argv)
 	int ex = cli_store_open(&s, "export-proof", store, 0);
 	if (ex)
 		return ex;
-	int rc = sh_store_audit_read(s, cli_user(), "export-proof", code, NULL, 0);
+	sh_paper_rec *p = NULL;
+	int rc = sh_store_paper_get(s, code, &p); /* only real papers are audited */
 	if (!rc)
-		rc = sh_store_export_proof(s, code, dir);
+		rc = sh_store_audit_read(s, cli_user(), "export-proof", p->code, p->dossier, 0);
+	if (!rc)
+		rc = sh_store_export_proof(s, p->code, dir);
+	sh_paper_rec_free(&p);
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("export-proof", rc);

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -120,7 +121,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	}
 	goto out;
 fail:
-	fprintf(stderr, "sohoa %s: %s\n", cmd, sh_error_message());
+	cli_print_error(cmd, sh_error_message());
 	fprintf(stderr, "sohoa %s: batch %s is kept with its pages; nothing was stored\n", cmd,
 		sh_scan_batch_id(b));
 out:
@@ -354,8 +355,10 @@ static int parse_uint(const char *s, unsigned long *out)
 {
 	char *end;
 	errno = 0;
+	if (!*s || *s < '0' || *s > '9')
+		return -1;
 	unsigned long v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-')
+	if (*end || errno || v > UINT_MAX)
 		return -1;
 	*out = v;
 	return 0;
@@ -451,12 +454,13 @@ int cmd_batch(int argc, char **argv)
 	} else if (!strcmp(verb, "delete") && npos == 3 && !parse_uint(pos[2], &a)) {
 		rc = sh_scan_batch_delete(b, (unsigned)a);
 	} else if (!strcmp(verb, "rotate") && npos == 4 && !parse_uint(pos[2], &a)) {
-		int deg = atoi(pos[3]);
-		if (deg % 90 || !strchr("-0123456789", pos[3][0])) {
+		char *end = NULL;
+		long deg = strtol(pos[3], &end, 10);
+		if (!pos[3][0] || *end || deg % 90 || deg < -270 || deg > 270) {
 			ex = cli_usage("batch", "rotate takes 90, 180, 270 or -90 degrees");
 			goto out;
 		}
-		rc = sh_scan_batch_rotate(b, (unsigned)a, deg);
+		rc = sh_scan_batch_rotate(b, (unsigned)a, (int)deg);
 	} else if (!strcmp(verb, "move") && npos == 4 && !parse_uint(pos[2], &a) &&
 		   !parse_uint(pos[3], &c) && c >= 1) {
 		rc = sh_scan_batch_move(b, (unsigned)a, c - 1);

@@ -1,5 +1,6 @@
 /* Receiving papers: sources → OCR → kinds and facts → store input. */
 #include "pipeline.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ int pl_from_files(pl_run *r, char **paths, size_t n, int *skipped)
 		if (rc && !skipped)
 			return rc;
 		if (rc) { /* report and go on with the other files */
-			fprintf(stderr, "sohoa: %s\n", sh_error_message());
+			cli_print_error(NULL, sh_error_message());
 			(*skipped)++;
 			continue;
 		}

@@ -21,19 +21,51 @@ int cli_exit_code(int rc)
 	}
 }
 
+/* One line on stderr whatever the message holds: control bytes and bytes
+ * that are not UTF-8 (from hostile arguments echoed back) as \xNN. */
+static void put_line(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = 1;
+		if (c >= 0x80) { /* a valid UTF-8 sequence goes out as it is */
+			k = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+			if (k == 0 || i + k > n || !sh_text_valid(s + i, k))
+				k = 0;
+		}
+		if (k == 0 || (c < 0x20 && c != '\t') || c == 0x7f) {
+			fprintf(stderr, "\\x%02x", c);
+			i++;
+		} else {
+			fwrite(s + i, 1, k, stderr);
+			i += k;
+		}
+	}
+}
+
+void cli_print_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, cmd ? "sohoa %s: " : "sohoa: ", cmd);
+	put_line(msg);
+	fputc('\n', stderr);
+}
+
 int cli_fail(const char *cmd, int rc)
 {
-	fprintf(stderr, "sohoa %s: %s\n", cmd, sh_error_message());
+	cli_print_error(cmd, sh_error_message());
 	return cli_exit_code(rc);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
-	fprintf(stderr, "sohoa %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "sohoa %s: ", cmd);
+	put_line(msg);
 	fprintf(stderr, " (see `sohoa %s --help`)\n", cmd);
 	return EXIT_USAGE;
 }
@@ -70,14 +102,15 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 		return 0;
 	if (a[n] == '=') {
 		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] != 0)
+	} else if (a[n] != 0) {
 		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
+	} else {
+		if (*i + 1 >= argc)
+			return -1;
+		*val = argv[++*i];
+	}
+	/* an empty value is a missing one (`--store=` must not mean the default) */
+	return **val ? 1 : -1;
 }
 
 int cli_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }

@@ -52,7 +52,7 @@ help)
 
 init)
   for bad in h23.12 H23..12 .H23 H23. ABC.DEF 000.00.12 "H23 12" \
-             H23.12.000000000000000000000000000000 ""; do
+             H23.12.000000000000000000000000000000; do
     expect 3 "$SOHOA" init --store "$T/bad" --agency "$bad"; one_line_err "agency '$bad'"
   done
   [ ! -e "$T/bad/data.mdb" ] || fail "a malformed agency created a warehouse"
@@ -62,6 +62,7 @@ init)
   init
   expect 3 "$SOHOA" init --agency H23.12; has "$T/err" "already holds a warehouse"
   expect 2 "$SOHOA" init --agency; one_line_err "missing value"
+  expect 2 "$SOHOA" init --agency ""; one_line_err "empty value"
   expect 2 "$SOHOA" init; one_line_err "missing agency"
   expect 2 "$SOHOA" init --agency H23.12 --colour; one_line_err "unknown option"
   expect 5 "$SOHOA" init --store /proc/sohoa-cannot-be-here --agency H23.12; one_line_err unwritable

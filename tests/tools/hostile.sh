@@ -173,8 +173,8 @@ args)
   refused 2 "$SOHOA" ingest --owner $O --procedure 1.1 --workers=-1 "$JPG"
   refused 2 "$SOHOA" ingest --owner $O --procedure 1.1 --workers 0x10 "$JPG"
   refused 2 "$SOHOA" ingest --owner --procedure 1.1 "$JPG"   # --owner takes "--procedure"
-  refused 3 "$SOHOA" ingest --owner= --procedure 1.1 "$JPG"
-  refused 3 "$SOHOA" ingest --owner $O --procedure= "$JPG"
+  refused 2 "$SOHOA" ingest --owner= --procedure 1.1 "$JPG"      # an empty value is a missing one
+  refused 2 "$SOHOA" ingest --owner $O --procedure= "$JPG"
   refused 2 "$SOHOA" show
   refused 2 "$SOHOA" find
   refused 2 "$SOHOA" init --agency
