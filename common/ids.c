@@ -118,6 +118,95 @@ int sh_id_agency_check(const char *id)
 	return SH_OK;
 }
 
+/* min..max digits at s, not all zero. */
+static int number_ok(const char *s, size_t n, size_t min, size_t max)
+{
+	if (n < min || n > max || !all_digits(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '0')
+			return 1;
+	return 0;
+}
+
+static const char *code_kind_name(unsigned want)
+{
+	switch (want) {
+	case SH_CODE_DOSSIER: return "a dossier code (AGENCY-YYMMDD-NNNN)";
+	case SH_CODE_PAPER | SH_CODE_RESULT: return "a paper code (DOSSIER-NN-KIND or DOSSIER-KQn)";
+	case SH_CODE_PAPER: return "a paper code (DOSSIER-NN-KIND)";
+	case SH_CODE_RESULT: return "a result code (DOSSIER-KQn)";
+	default: return "a dossier or paper code (AGENCY-YYMMDD-NNNN, DOSSIER-NN-KIND or DOSSIER-KQn)";
+	}
+}
+
+int sh_id_code_check(int *out_kind, const char *code, unsigned want)
+{
+	if (!want)
+		want = SH_CODE_DOSSIER | SH_CODE_PAPER | SH_CODE_RESULT;
+	if (!code || !*code)
+		return sh_error_set(SH_EINVAL, "the code is empty: give %s", code_kind_name(want));
+	/* dash-separated parts: agency, day, number[, position, kind | KQn] */
+	const char *part[6];
+	size_t len[6], np = 0;
+	const char *p = code;
+	for (;;) {
+		const char *e = strchr(p, '-');
+		if (np == 5)
+			goto bad;
+		part[np] = p;
+		len[np++] = e ? (size_t)(e - p) : strlen(p);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	if (np < 3)
+		goto bad;
+	{
+		char agency[40];
+		if (len[0] == 0 || len[0] >= sizeof agency)
+			goto bad;
+		memcpy(agency, part[0], len[0]);
+		agency[len[0]] = 0;
+		if (sh_id_agency_check(agency))
+			goto bad;
+	}
+	if (len[1] != 6 || !all_digits(part[1], 6) || !number_ok(part[2], len[2], 4, 4))
+		goto bad;
+	int kind;
+	if (np == 3) {
+		kind = SH_CODE_DOSSIER;
+	} else if (np == 4) {
+		if (len[3] < 3 || part[3][0] != 'K' || part[3][1] != 'Q' || part[3][2] == '0' ||
+		    !number_ok(part[3] + 2, len[3] - 2, 1, 10))
+			goto bad;
+		kind = SH_CODE_RESULT;
+	} else {
+		/* NN: two digits below 100, three from 100 (as the store writes it) */
+		if (!number_ok(part[3], len[3], 2, 3) || (len[3] == 3 && part[3][0] == '0') ||
+		    len[4] < 1 || len[4] > 12)
+			goto bad;
+		for (size_t i = 0; i < len[4]; i++) {
+			char c = part[4][i];
+			if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+				goto bad;
+		}
+		kind = SH_CODE_PAPER;
+	}
+	if (!(want & (unsigned)kind))
+		return sh_error_set(SH_EINVAL, "%s is %s; give %s", code,
+				    kind == SH_CODE_DOSSIER ? "a dossier code"
+				    : kind == SH_CODE_PAPER ? "a paper code"
+							    : "a result code",
+				    code_kind_name(want));
+	if (out_kind)
+		*out_kind = kind;
+	return SH_OK;
+bad:
+	return sh_error_set(SH_EINVAL, "'%.120s%s' is not %s", code, strlen(code) > 120 ? "..." : "",
+			    code_kind_name(want));
+}
+
 int64_t sh_now(void)
 {
 	const char *e = getenv("SOHOA_NOW");

@@ -151,6 +151,18 @@ int sh_id_taxcode_ok(const char *digits10);
  * non-empty groups, one group a capital letter followed by two digits. */
 int sh_id_agency_check(const char *id);
 
+/* The codes the warehouse gives (docs/ARCHITECTURE.md "Codes"). */
+enum sh_code_kind {
+	SH_CODE_DOSSIER = 1, /* <agency id>-YYMMDD-NNNN */
+	SH_CODE_PAPER = 2,   /* <dossier code>-NN-KIND (NN 01-999, KIND [A-Z0-9]{1,12}) */
+	SH_CODE_RESULT = 4   /* <dossier code>-KQn (n from 1, no leading zero) */
+};
+/* Check the form of a dossier, paper or result code (not whether it exists).
+ * want: the SH_CODE_* kinds the caller accepts (0: any). On success
+ * *out_kind (may be NULL) is the kind. SH_EINVAL with a reason when the
+ * code is malformed or of a kind not wanted. */
+int sh_id_code_check(int *out_kind, const char *code, unsigned want);
+
 /* ---- time -------------------------------------------------------------- */
 
 /* Current time, seconds since the epoch. Tests may pin it with the

@@ -35,6 +35,12 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 char *cli_store_dir(const char *opt);
 /* Open the warehouse for a command; prints the error itself. */
 int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned flags);
+/* Check the form of a code given to cmd (sh_id_code_check; want: SH_CODE_*
+ * kinds, 0 any) before anything is looked up: a malformed code is bad input
+ * (exit 3), a well-formed one not there is not found (4). Prints the
+ * refusal; returns the exit code. */
+int cli_code(const char *cmd, const char *code, unsigned want);
+#define CLI_PAPER (SH_CODE_PAPER | SH_CODE_RESULT)
 
 /* The operator's signing key (loaded once: $SOHOA_KEY or
  * ~/.config/sohoa/signing.key, passphrase from $SOHOA_PASSPHRASE_FILE or the

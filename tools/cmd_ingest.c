@@ -441,6 +441,8 @@ int cmd_result(int argc, char **argv)
 		ex = cli_usage("result", "usage: sohoa result add DOSSIER FILE...");
 	else if (workers_s && parse_workers(workers_s, &workers))
 		ex = cli_usage("result", "--workers takes a number from 0 to 64");
+	else
+		ex = cli_code("result", pos[1], SH_CODE_DOSSIER);
 	if (ex) {
 		sh_free(pos);
 		return ex;

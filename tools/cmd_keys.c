@@ -424,7 +424,9 @@ int cmd_verify(int argc, char **argv)
 	if (!all == !code)
 		return cli_usage("verify", "give a dossier or paper code, or --all");
 	sh_store *s;
-	int ex = cli_store_open(&s, "verify", store, SH_STORE_RDONLY);
+	int ex = code ? cli_code("verify", code, 0) : EXIT_OK;
+	if (!ex)
+		ex = cli_store_open(&s, "verify", store, SH_STORE_RDONLY);
 	if (ex)
 		return ex;
 	struct vout o = {json ? json_array() : NULL};
@@ -502,7 +504,9 @@ int cmd_export_proof(int argc, char **argv)
 	if (!code || !dir)
 		return cli_usage("export-proof", "give a paper code and a folder");
 	sh_store *s;
-	int ex = cli_store_open(&s, "export-proof", store, 0);
+	int ex = cli_code("export-proof", code, CLI_PAPER);
+	if (!ex)
+		ex = cli_store_open(&s, "export-proof", store, 0);
 	if (ex)
 		return ex;
 	sh_paper_rec *p = NULL;

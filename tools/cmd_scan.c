@@ -680,7 +680,9 @@ int cmd_export_tiff(int argc, char **argv)
 	if (!code || !out)
 		return cli_usage("export-tiff", "give a paper code and the TIFF file to write");
 	sh_store *s = NULL;
-	int ex = cli_store_open(&s, "export-tiff", store, 0);
+	int ex = cli_code("export-tiff", code, CLI_PAPER);
+	if (!ex)
+		ex = cli_store_open(&s, "export-tiff", store, 0);
 	if (ex)
 		return ex;
 	sh_paper_rec *p = NULL;

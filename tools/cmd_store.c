@@ -143,7 +143,9 @@ int cmd_show(int argc, char **argv)
 	if (!code)
 		return cli_usage("show", "which code? give a dossier or paper code");
 	sh_store *s;
-	int ex = cli_store_open(&s, "show", store, 0); /* writes the audit record */
+	int ex = cli_code("show", code, 0);
+	if (!ex)
+		ex = cli_store_open(&s, "show", store, 0); /* writes the audit record */
 	if (ex)
 		return ex;
 	sh_dossier_rec *d = NULL;

@@ -246,7 +246,9 @@ int cmd_revoke(int argc, char **argv)
 	sh_store *s;
 	const sh_sign_key *key = NULL;
 	uint64_t index = 0;
-	int ex = open_checked(&s, "revoke", store), rc;
+	int ex = cli_code("revoke", code, CLI_PAPER), rc;
+	if (!ex)
+		ex = open_checked(&s, "revoke", store);
 	if (ex)
 		return ex;
 	if ((rc = cli_signing_key(&key, "revoke")) ||
@@ -280,6 +282,9 @@ int cmd_validity(int argc, char **argv)
 	}
 	if (!code)
 		return cli_usage("validity", "give the paper code");
+	int ex = cli_code("validity", code, CLI_PAPER);
+	if (ex)
+		return ex;
 	int64_t t = SH_NEVER;
 	if (until && strcmp(until, "never")) {
 		struct tm tm;
@@ -294,7 +299,8 @@ int cmd_validity(int argc, char **argv)
 	sh_store *s;
 	sh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
-	int ex = open_checked(&s, "validity", store), rc = SH_OK;
+	int rc = SH_OK;
+	ex = open_checked(&s, "validity", store);
 	if (ex)
 		return ex;
 	if (until && ((rc = cli_signing_key(&key, "validity")) ||
@@ -429,7 +435,11 @@ int cmd_attach(int argc, char **argv)
 	sh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
 	uint64_t index = 0;
-	int ex = open_checked(&s, "attach", store), rc;
+	int ex = cli_code("attach", args[0], SH_CODE_DOSSIER), rc;
+	if (!ex)
+		ex = cli_code("attach", args[1], CLI_PAPER);
+	if (!ex)
+		ex = open_checked(&s, "attach", store);
 	if (ex)
 		return ex;
 	if ((ex = load_cat(&cat, s, "attach")))
@@ -736,7 +746,9 @@ int cmd_audit(int argc, char **argv)
 	sh_store *s;
 	sh_audit_rec *a = NULL;
 	size_t n = 0;
-	int ex = open_checked(&s, "audit", store), rc;
+	int ex = code ? cli_code("audit", code, CLI_PAPER) : EXIT_OK, rc;
+	if (!ex)
+		ex = open_checked(&s, "audit", store);
 	if (ex)
 		return ex;
 	if ((rc = sh_store_audit_list(s, user, code, &a, &n))) {

@@ -94,6 +94,12 @@ int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned fl
 	return rc ? cli_fail(cmd, rc) : EXIT_OK;
 }
 
+int cli_code(const char *cmd, const char *code, unsigned want)
+{
+	int rc = sh_id_code_check(NULL, code, want);
+	return rc ? cli_fail(cmd, rc) : EXIT_OK;
+}
+
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	const char *a = argv[*i];

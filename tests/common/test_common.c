@@ -121,6 +121,50 @@ static void agency_ids(void **state)
 	assert_int_equal(sh_id_agency_check(NULL), SH_EINVAL);
 }
 
+static void codes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *code;
+		int kind;
+	} good[] = {
+		{"000.00.12.H23-261122-0007", SH_CODE_DOSSIER},
+		{"H23.12-010101-9999", SH_CODE_DOSSIER},
+		{"000.00.12.H23-261122-0007-02-GKS", SH_CODE_PAPER},
+		{"000.00.12.H23-261122-0007-999-TL", SH_CODE_PAPER},
+		{"000.00.12.H23-261122-0007-100-ABCDEFGHIJ12", SH_CODE_PAPER},
+		{"000.00.12.H23-261122-0007-KQ1", SH_CODE_RESULT},
+		{"000.00.12.H23-261122-0007-KQ4294967295", SH_CODE_RESULT},
+	};
+	static const char *bad[] = {
+		"", "-", "--", "H23", "H23-261122", "h23-261122-0007", "H23-26112-0007",
+		"H23-2611220-0007", "H23-261122-007", "H23-261122-00007", "H23-261122-0000",
+		"H23-261122-0007-", "H23-261122-0007-1-GKS", "H23-261122-0007-00-GKS",
+		"H23-261122-0007-099-GKS", "H23-261122-0007-1000-GKS", "H23-261122-0007-02-",
+		"H23-261122-0007-02-gks", "H23-261122-0007-02-ABCDEFGHIJKLM", "H23-261122-0007-KQ",
+		"H23-261122-0007-KQ0", "H23-261122-0007-KQ01", "H23-261122-0007-KQ12345678901",
+		"H23-261122-0007-kq1", "H23-261122-0007-02-GKS-1", "H23-261122-0007-02-GKS-1-2",
+		"../../etc/passwd", "/etc/passwd", "%s%n", "H23-261122-0007\n", "H23-2611\xff-0007",
+		"H23-261122-0007 ", " H23-261122-0007", "H23-\xef\xbc\x92" "61122-0007",
+		"000.00.12.H23.000000000000000000000000000-261122-0007",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		int kind = 0;
+		if (sh_id_code_check(&kind, good[i].code, 0))
+			fail_msg("code '%s' refused: %s", good[i].code, sh_error_message());
+		assert_int_equal(kind, good[i].kind);
+		assert_int_equal(sh_id_code_check(NULL, good[i].code, (unsigned)good[i].kind), SH_OK);
+		/* the wrong kind is bad input too, and says what was given */
+		unsigned other = (SH_CODE_DOSSIER | SH_CODE_PAPER | SH_CODE_RESULT) & ~(unsigned)good[i].kind;
+		assert_int_equal(sh_id_code_check(NULL, good[i].code, other), SH_EINVAL);
+		assert_non_null(strstr(sh_error_message(), good[i].code));
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (sh_id_code_check(NULL, bad[i], 0) != SH_EINVAL)
+			fail_msg("code '%s' accepted", bad[i]);
+	assert_int_equal(sh_id_code_check(NULL, NULL, 0), SH_EINVAL);
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 static void expect_fold(const char *in, const char *want)
@@ -445,6 +489,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(owner_valid),     cmocka_unit_test(owner_invalid),
 		cmocka_unit_test(taxcode_check_digit), cmocka_unit_test(agency_ids),
+		cmocka_unit_test(codes),
 		cmocka_unit_test(text_fold),       cmocka_unit_test(text_invalid_utf8),
 		cmocka_unit_test(text_words),      cmocka_unit_test(errors),
 		cmocka_unit_test(alloc_injection), cmocka_unit_test(buffers),

@@ -403,6 +403,57 @@ result)
   expect 0 "$SOHOA" verify --all
   ;;
 
+codes)
+  # README "Exit codes": a malformed code (or one of the wrong kind) is bad
+  # input, 3, for every command taking a code; a well-formed code that is not
+  # there is not found, 4; nothing is looked up or written for a malformed one
+  init
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 "$P/dev03-giay-khai-sinh-office200.jpg"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  PC=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  expect 0 "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 "$P/dev04-can-cuoc-color300.jpg"
+  D2=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  MISSING_D="$AG-$(today)-9999"; MISSING_P="$AG-$(today)-9999-01-GKS"
+  audits=$(mdb_stat -s audit "$SOHOA_STORE" | awk '/Entries/{print $2}')
+  for bad in "not-a-code" "$AG" "$D-" "$D-1-GKS" "$D-01-gks" "$D-KQ0" "../../etc/passwd" "$(printf '%s\377' "$D")"; do
+    expect 3 "$SOHOA" show "$bad"; one_line_err "show $bad"; has "$T/err" "is not"
+    expect 3 "$SOHOA" verify "$bad"; one_line_err "verify $bad"
+    expect 3 "$SOHOA" export-proof "$bad" "$T/bundle"; [ ! -e "$T/bundle" ] || fail "bundle written for $bad"
+    expect 3 "$SOHOA" export-tiff "$bad" "$T/x.tif"; [ ! -e "$T/x.tif" ] || fail "TIFF written for $bad"
+    expect 3 "$SOHOA" revoke "$bad" --reason "thử"
+    expect 3 "$SOHOA" validity "$bad"
+    expect 3 "$SOHOA" validity "$bad" --until never
+    expect 3 "$SOHOA" attach "$bad" "$PC"
+    expect 3 "$SOHOA" attach "$D2" "$bad"
+    expect 3 "$SOHOA" result add "$bad" "$P/dev01-quyet-dinh-clean300.png"
+    expect 3 "$SOHOA" audit --code "$bad"
+  done
+  # the wrong kind of code: a dossier where a paper is meant, and back
+  expect 3 "$SOHOA" revoke "$D" --reason "thử"; has "$T/err" "is a dossier code"
+  expect 3 "$SOHOA" validity "$D"; has "$T/err" "is a dossier code"
+  expect 3 "$SOHOA" export-proof "$D" "$T/bundle"
+  expect 3 "$SOHOA" export-tiff "$D" "$T/x.tif"
+  expect 3 "$SOHOA" attach "$PC" "$D"
+  expect 3 "$SOHOA" result add "$PC" "$P/dev01-quyet-dinh-clean300.png"; has "$T/err" "is a paper code"
+  # well-formed, not there
+  expect 4 "$SOHOA" show "$MISSING_D"; expect 4 "$SOHOA" show "$MISSING_P"
+  expect 4 "$SOHOA" verify "$MISSING_P"
+  expect 4 "$SOHOA" export-proof "$MISSING_P" "$T/bundle"
+  expect 4 "$SOHOA" export-tiff "$MISSING_P" "$T/x.tif"
+  expect 4 "$SOHOA" revoke "$MISSING_P" --reason "thử"
+  expect 4 "$SOHOA" validity "$MISSING_P"
+  expect 4 "$SOHOA" attach "$MISSING_D" "$PC"
+  expect 4 "$SOHOA" attach "$D2" "$MISSING_P"
+  expect 4 "$SOHOA" result add "$MISSING_D" "$P/dev01-quyet-dinh-clean300.png"
+  [ "$(mdb_stat -s audit "$SOHOA_STORE" | awk '/Entries/{print $2}')" = "$audits" ] ||
+    fail "a refused code was recorded in the audit of reads"
+  # and the real ones still work
+  expect 0 "$SOHOA" show "$PC"; expect 0 "$SOHOA" verify "$D"
+  expect 0 "$SOHOA" validity "$PC"
+  expect 0 "$SOHOA" audit --code "$PC"
+  expect 0 "$SOHOA" check
+  ;;
+
 named)
   # a child's birth certificate received in the parent's dossier is filed under
   # the child too, and can be reused for the child later without a rescan

@@ -277,15 +277,18 @@ ids)
   done
   for code in "../../etc/passwd" "/etc/passwd" "%s%n%s%n%s%n" "$(printf 'a\377b')" \
               "$AG-261122-0001/../0002" "$AG-261122-0001-01-../../GKS" "$(printf '%s' "$AG" | tr 0 '\357')" \
-              "$(printf '\357\274\220')00.00.99.Z99-261122-0001" "$AG-261122-0001$(printf '\n')-01-GKS"; do
-    refused "3 4" "$SOHOA" show "$code"
-    refused "3 4" "$SOHOA" verify "$code"
-    refused "3 4" "$SOHOA" export-proof "$code" "$T/bundle"
+              "$(printf '\357\274\220')00.00.99.Z99-261122-0001" "$AG-261122-0001${NL}-01-GKS"; do
+    refused 3 "$SOHOA" show "$code"
+    refused 3 "$SOHOA" verify "$code"
+    refused 3 "$SOHOA" export-proof "$code" "$T/bundle"
     [ ! -e "$T/bundle" ] || fail "export-proof of '$(show_args "$code")' wrote a bundle"
-    refused "3 4" "$SOHOA" export-tiff "$code" "$T/x.tif"
+    refused 3 "$SOHOA" export-tiff "$code" "$T/x.tif"
     [ ! -e "$T/x.tif" ] || fail "export-tiff of '$(show_args "$code")' wrote a file"
-    refused "3 4" "$SOHOA" revoke "$code" --reason "thử"
-    refused "3 4" "$SOHOA" result add "$code" "$JPG"
+    refused 3 "$SOHOA" revoke "$code" --reason "thử"
+    refused 3 "$SOHOA" validity "$code" --until never
+    refused 3 "$SOHOA" attach "$code" "$code"
+    refused 3 "$SOHOA" result add "$code" "$JPG"
+    refused 3 "$SOHOA" audit --code "$code"
   done
   for w in "$(printf '\377\376\375')" "$(printf 'gi\341y')" "$(printf 'a\300\200b')" "$(printf '\355\240\200')"; do
     refused 3 "$SOHOA" find "$w"
@@ -295,7 +298,7 @@ ids)
   # a newline in an argument must not split the error message
   refused 3 "$SOHOA" ingest --owner "0011${NL}84362297" --procedure 1.001193 "$JPG"
   refused 3 "$SOHOA" ingest --owner $O --procedure "1.001193${NL}sohoa: forged line" "$JPG"
-  refused 4 "$SOHOA" show "$AG-261122-0001${NL}sohoa: forged line"
+  refused 3 "$SOHOA" show "$AG-261122-0001${NL}sohoa: forged line"
   check
   ;;
 
