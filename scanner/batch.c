@@ -691,6 +691,36 @@ fail:
 	return rc;
 }
 
+int sh_scan_batch_discard(sh_scan_batch **pb)
+{
+	sh_scan_batch *b = pb ? *pb : NULL;
+	if (!b)
+		return sh_error_set(SH_EINVAL, "discard batch: no batch");
+	int rc = SH_OK;
+	if (b->n || b->next_id != 1 || b->device || b->fault_status ||
+	    b->state == SH_SCAN_STATE_COMMITTED) {
+		rc = sh_error_set(SH_EINVAL, "batch %s has been scanned into: it is kept (resume, "
+					     "finish or commit it)", b->id);
+		sh_scan_batch_close(pb);
+		return rc;
+	}
+	/* the manifest first: from then on the folder is not a batch */
+	static const char *const files[] = {MANIFEST, LOCKFILE};
+	for (size_t i = 0; i < 2 && !rc; i++) {
+		char *p = sh_asprintf("%s/%s", b->dir, files[i]);
+		if (!p)
+			rc = SH_ENOMEM;
+		else if (unlink(p) < 0 && errno != ENOENT)
+			rc = sh_error_set(SH_EIO, "%s: cannot remove: %s", p, strerror(errno));
+		sh_free(p);
+	}
+	if (!rc && rmdir(b->dir) < 0)
+		rc = sh_error_set(SH_EIO, "%s: cannot remove the empty batch folder: %s", b->dir,
+				  strerror(errno));
+	sh_scan_batch_close(pb);
+	return rc;
+}
+
 static int named(const sh_scan_batch *b, const char *file)
 {
 	for (size_t i = 0; i < b->n; i++)

@@ -155,6 +155,13 @@ int sh_scan_batch_create(sh_scan_batch **out, const char *dir, const char *owner
 int sh_scan_batch_open(sh_scan_batch **out, const char *dir);
 /* Release the handle and its lock; NULL-safe; sets *b = NULL. */
 void sh_scan_batch_close(sh_scan_batch **b);
+/* Remove a batch nothing was ever captured into (just created, no page, no
+ * capture begun: e.g. the scanner refused its options) - its manifest, lock
+ * and folder - and close the handle (*b = NULL, also on error). SH_EINVAL
+ * (and the batch is kept) once it holds pages or a capture has begun: those
+ * are resumed, never thrown away. SH_EIO when the folder cannot be removed
+ * (it is no longer a batch then: no batch.json). */
+int sh_scan_batch_discard(sh_scan_batch **b);
 
 const char *sh_scan_batch_id(const sh_scan_batch *b);      /* dir's base name; borrowed */
 const char *sh_scan_batch_dir(const sh_scan_batch *b);     /* borrowed */

@@ -260,8 +260,14 @@ int cmd_scan(int argc, char **argv)
 	sh_store *s = NULL;
 	sh_scan_batch *b = NULL;
 	char *bdir = NULL, *dir = NULL;
+	const sh_sign_key *skey;
 	if ((ex = cli_store_open(&s, "scan", store, 0)))
 		goto out;
+	/* the key before any batch is made: no key, no empty batch left behind */
+	if (!review && (rc = cli_signing_key(&skey, "scan"))) {
+		ex = cli_fail("scan", rc);
+		goto out;
+	}
 	if (!(bdir = batches_dir(store))) {
 		ex = cli_fail("scan", SH_ENOMEM);
 		goto out;
@@ -315,16 +321,18 @@ int cmd_scan(int argc, char **argv)
 		o.dpi = atoi(res);
 	extra[nextra] = NULL;
 	o.extra = nextra ? extra : NULL;
-	const sh_sign_key *skey;
-	if (!review && (rc = cli_signing_key(&skey, "scan"))) {
-		ex = cli_fail("scan", rc);
-		goto out;
-	}
 	size_t before = sh_scan_batch_count(b);
 	rc = sh_scan_capture(b, &o);
 	if (rc) {
 		/* the message says what happened and how to continue */
 		ex = cli_fail("scan", rc);
+		/* refused before anything was captured (an option the device lacks, no
+		 * such device, busy): the new batch is not left behind empty */
+		sh_scan_fault f;
+		sh_scan_batch_fault(b, &f);
+		if (!resume && sh_scan_batch_count(b) == 0 && !(f.status && *f.status) &&
+		    sh_scan_batch_discard(&b))
+			cli_print_error("scan", sh_error_message());
 		goto out;
 	}
 	fprintf(stderr, "sohoa scan: batch %s: %zu page%s captured (%zu in all)\n",

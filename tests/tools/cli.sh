@@ -251,6 +251,23 @@ scan)
   has "$T/ti" "$P1"; has "$T/ti" "Resolution: 300"; has "$T/ti" "Make: Noname"
   expect 2 "$SOHOA" scan --owner 001184362297 --procedure 1.1; one_line_err "no device"
   expect 3 "$SOHOA" scan --device test:0 --mode sepia --owner 001184362297 --procedure 1.1; one_line_err "bad mode"
+  # refused before a page is captured (an option the device lacks, a value it
+  # refuses, no such device, no signing key): no empty batch is left behind
+  ls "$SOHOA_STORE/batches" > "$T/batches.before"
+  for o in no-such-option=1 br-x=abc mode=Sepia =1 br-x; do
+    expect 3 "$SOHOA" scan --device test:0 --option "$o" --owner 001184362297 --procedure 1.1
+    one_line_err "option $o"; has "$T/err" "${o%%=*}"
+    expect 3 "$SOHOA" scan --device test:0 --review --option "$o" --owner 001184362297 --procedure 1.1
+  done
+  expect 4 "$SOHOA" scan --device test:9 --owner 001184362297 --procedure 1.1; one_line_err "no such device"
+  SOHOA_KEY="$T/none.key" expect 4 "$SOHOA" scan --device test:0 --owner 001184362297 --procedure 1.1
+  ls "$SOHOA_STORE/batches" | diff "$T/batches.before" - >&2 || fail "a refused scan left a batch behind"
+  expect 0 "$SOHOA" batch list; hasnt "$T/out" "unreadable"
+  # a jam before the first page keeps the new batch: it is resumed, not redone
+  expect 7 "$SOHOA" scan --device test:0 --source adf $SMALL --option read-return-value=SANE_STATUS_JAMMED \
+    --owner 001184362297 --procedure 1.1
+  [ "$(ls "$SOHOA_STORE/batches" | wc -l)" = $(($(wc -l < "$T/batches.before") + 1)) ] ||
+    fail "a batch interrupted by a jam was not kept"
   expect 0 "$SOHOA" check
   ;;
 
