@@ -32,12 +32,13 @@ static void problem(struct checker *c, const char *fmt, ...)
 		c->report(c->arg, buf);
 }
 
-static int has_pair(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t klen, const char *val)
+static int has_pair(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t klen, const void *val,
+		    size_t vlen)
 {
 	MDB_cursor *c;
 	if (mdb_cursor_open(txn, dbi, &c))
 		return 0;
-	MDB_val k = {klen, (void *)key}, v = {strlen(val), (void *)val};
+	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
 	int ok = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH) == 0;
 	mdb_cursor_close(c);
 	return ok;
@@ -45,21 +46,20 @@ static int has_pair(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t klen, con
 
 struct idx_check {
 	MDB_txn *txn;
-	MDB_dbi dbi;
+	MDB_dbi dbi[2];
 	const char *code;
+	uint8_t id[4];
 	struct checker *c;
 	int missing;
 };
 
-static int idx_word(void *arg, const char *w, size_t n)
+static int idx_word(void *arg, int table, const char *w, size_t n)
 {
 	struct idx_check *x = arg;
-	if (n > WORD_MAX)
-		n = WORD_MAX;
-	if (!x->missing && !has_pair(x->txn, x->dbi, w, n, x->code)) {
+	if (!x->missing && !has_pair(x->txn, x->dbi[table], w, n, x->id, 4)) {
 		x->missing = 1;
-		problem(x->c, "paper %s: word '%.*s' missing from the search index", x->code, (int)n,
-			w);
+		problem(x->c, "paper %s: word '%.*s' missing from the %s index", x->code, (int)n, w,
+			table ? "exact-form" : "search");
 	}
 	return 0;
 }
@@ -245,7 +245,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		MDB_val dk = {strlen(p->dossier), p->dossier}, dv;
 		if (mdb_get(txn, s->dossier, &dk, &dv))
 			problem(&c, "paper %s: its dossier %s is missing", p->code, p->dossier);
-		if (!has_pair(txn, s->owner, p->owner, strlen(p->owner), p->code))
+		if (!has_pair(txn, s->owner, p->owner, strlen(p->owner), p->code, strlen(p->code)))
 			problem(&c, "paper %s: not in the owner index under %s", p->code, p->owner);
 		for (size_t i = 0; i < p->npages; i++) {
 			MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
@@ -262,17 +262,26 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 				if (mdb_get(txn, s->blob, &hk, &bv))
 					problem(&c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
 			}
-			char *folded = NULL;
-			if ((rc = sh_text_fold(&folded, p->pages[i].text, strlen(p->pages[i].text))) ==
-			    SH_ENOMEM) {
+			if (!p->id)
+				continue;
+			struct idx_check x = {txn, {s->post, s->exact}, p->code, {0}, &c, 0};
+			store_be32(x.id, p->id);
+			if (store_text_terms(p->pages[i].text, idx_word, &x) == SH_ENOMEM) {
 				sh_paper_rec_free(&p);
 				goto nomem;
 			}
-			if (!rc) {
-				struct idx_check x = {txn, s->word, p->code, &c, 0};
-				sh_text_words(folded, strlen(folded), idx_word, &x);
-				sh_free(folded);
-			}
+		}
+		/* numbered, and its number names it */
+		if (!p->id) {
+			problem(&c, "paper %s: has no paper id (search index)", p->code);
+		} else {
+			uint8_t ib[4];
+			store_be32(ib, p->id);
+			MDB_val ik = {4, ib}, iv;
+			if (mdb_get(txn, s->pid, &ik, &iv) || iv.mv_size != strlen(p->code) ||
+			    memcmp(iv.mv_data, p->code, iv.mv_size))
+				problem(&c, "paper %s: paper id %u does not name it", p->code,
+					(unsigned)p->id);
 		}
 		sh_paper_rec_free(&p);
 	}
@@ -280,17 +289,37 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	cur = NULL;
 
 	/* index entries point at existing papers */
-	MDB_dbi idx[2] = {s->word, s->owner};
-	const char *idxname[2] = {"search", "owner"};
+	if ((lrc = mdb_cursor_open(txn, s->owner, &cur)))
+		goto lfail;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		MDB_val pv;
+		if (mdb_get(txn, s->paper, &v, &pv))
+			problem(&c, "owner index: '%.*s' points at missing paper %.*s",
+				(int)k.mv_size, (char *)k.mv_data, (int)v.mv_size, (char *)v.mv_data);
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+	if ((lrc = mdb_cursor_open(txn, s->pid, &cur)))
+		goto lfail;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		MDB_val pv;
+		if (k.mv_size != 4 || mdb_get(txn, s->paper, &v, &pv) ||
+		    store_paper_id(pv.mv_data, pv.mv_size) != store_rd32(k.mv_data))
+			problem(&c, "paper ids: '%.*s' is not the number of a paper",
+				(int)v.mv_size, (char *)v.mv_data);
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+	MDB_dbi idx[2] = {s->post, s->exact};
+	const char *idxname[2] = {"search", "exact-form"};
 	for (int t = 0; t < 2; t++) {
 		if ((lrc = mdb_cursor_open(txn, idx[t], &cur)))
 			goto lfail;
 		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 			MDB_val pv;
-			if (mdb_get(txn, s->paper, &v, &pv))
-				problem(&c, "%s index: '%.*s' points at missing paper %.*s", idxname[t],
-					(int)k.mv_size, (char *)k.mv_data, (int)v.mv_size,
-					(char *)v.mv_data);
+			if (v.mv_size != 4 || mdb_get(txn, s->pid, &v, &pv))
+				problem(&c, "%s index: '%.*s' holds an id no paper has", idxname[t],
+					(int)k.mv_size, (char *)k.mv_data);
 		}
 		mdb_cursor_close(cur);
 		cur = NULL;

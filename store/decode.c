@@ -241,6 +241,14 @@ int store_decode_paper(const void *data, size_t len, sh_paper_rec **out)
 			p->flags = (unsigned)u;
 			break;
 		case P_CREATED: rc = get_i64(&p->created, v, n); break;
+		case P_ID: {
+			uint64_t id = 0;
+			rc = rec_get_u64(v, n, &id);
+			if (!rc && id > STORE_PID_MAX)
+				rc = sh_error_set(SH_ECORRUPT, "paper id out of range");
+			p->id = (uint32_t)id;
+			break;
+		}
 		case P_PAGE:
 			if (p->npages == cap) {
 				size_t nc = cap ? cap * 2 : 4;

@@ -33,42 +33,6 @@ static int check_code_part(const char *what, const char *v, size_t max, const ch
 	return SH_OK;
 }
 
-static int word_put(void *arg, const char *w, size_t n);
-
-struct word_ctx {
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	MDB_val code;
-	int lrc;
-};
-
-static int word_put(void *arg, const char *w, size_t n)
-{
-	struct word_ctx *c = arg;
-	if (n > WORD_MAX)
-		n = WORD_MAX;
-	MDB_val key = {n, (void *)w};
-	int rc = mdb_put(c->txn, c->dbi, &key, &c->code, MDB_NODUPDATA);
-	if (rc && rc != MDB_KEYEXIST) {
-		c->lrc = rc;
-		return 1;
-	}
-	return 0;
-}
-
-static int index_text(MDB_txn *txn, MDB_dbi dbi, const char *code, const char *text, int *lrc)
-{
-	char *folded = NULL;
-	int rc = sh_text_fold(&folded, text, strlen(text));
-	if (rc)
-		return rc;
-	struct word_ctx c = {txn, dbi, {strlen(code), (void *)code}, 0};
-	sh_text_words(folded, strlen(folded), word_put, &c);
-	sh_free(folded);
-	*lrc = c.lrc;
-	return SH_OK;
-}
-
 void sh_dossier_codes_free(sh_dossier_codes **pc)
 {
 	sh_dossier_codes *c = pc ? *pc : NULL;
@@ -142,8 +106,10 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 		       sh_log_frontier *frontier, const char *type, unsigned extra_flags, int *lrc)
 {
 	rec_w w;
-	int rc = SH_OK;
-	*lrc = 0;
+	uint32_t id = 0;
+	int rc = store_pid_alloc(s, txn, 1, &id, lrc);
+	if (rc || *lrc)
+		return rc;
 	rec_begin(&w, REC_PAPER);
 	rec_str(&w, P_CODE, code);
 	rec_str(&w, P_DOSSIER, dossier);
@@ -153,6 +119,7 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 	rec_str(&w, P_FACTS, p->facts);
 	rec_u64(&w, P_FLAGS, p->flags | extra_flags);
 	rec_i64(&w, P_CREATED, t);
+	rec_u64(&w, P_ID, id);
 	for (size_t j = 0; j < p->npages; j++) {
 		const sh_page_in *pg = &p->pages[j];
 		const page_prep *pp = &prep[j];
@@ -197,11 +164,11 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 				goto out;
 			}
 		}
-		if ((rc = index_text(txn, s->word, code, pp->text, lrc)) || *lrc)
+		if ((rc = store_index_text(s, txn, id, pp->text, lrc)) || *lrc)
 			goto out;
 	}
 	/* found by what it is and what it states too, not only by its OCR text */
-	if (p->search_text && ((rc = index_text(txn, s->word, code, p->search_text, lrc)) || *lrc))
+	if (p->search_text && ((rc = store_index_text(s, txn, id, p->search_text, lrc)) || *lrc))
 		goto out;
 	if (w.err) {
 		rc = w.err;
@@ -209,6 +176,11 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 	}
 	MDB_val pk = {strlen(code), (void *)code}, pv = {w.b.len, w.b.data};
 	if ((*lrc = mdb_put(txn, s->paper, &pk, &pv, MDB_NOOVERWRITE)))
+		goto out;
+	uint8_t ib[4];
+	store_be32(ib, id);
+	MDB_val ik = {4, ib};
+	if ((*lrc = mdb_put(txn, s->pid, &ik, &pk, MDB_APPEND)))
 		goto out;
 	if (key && (rc = sign_paper(s, txn, frontier, key, code, owner, kind, p, prep, t, type)))
 		goto out;

@@ -1,5 +1,5 @@
-/* Finding papers by folded words (a leapfrog join of the words' sorted
- * paper lists), with filters; exact forms ranked first. */
+/* Finding papers by folded words (a leapfrog join of the words' lists of
+ * paper ids, newest first), with filters; exact forms ranked first. */
 #include "store_int.h"
 
 #include <errno.h>
@@ -51,51 +51,79 @@ static void qwords_free(struct qwords *q)
 	sh_free(q->w);
 }
 
-static int cmp_hit(const void *a, const void *b)
+struct cand {
+	uint32_t id;
+	double score;
+};
+
+static int cmp_cand(const void *a, const void *b)
 {
-	const sh_hit *x = a, *y = b;
+	const struct cand *x = a, *y = b;
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
-	return strcmp(y->code, x->code); /* newer codes first */
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* newer first */
 }
 
-/* Exact-form bonus: how many of the query's own (lower-cased, accented)
- * words occur in the paper's lower-cased text. The page texts are read in
- * place from the stored record (no whole decode); -1 when out of memory. */
-static double exact_score(MDB_txn *txn, sh_store *s, const char *code, const struct qwords *lw)
+/* The code of paper id into code (SH_CODE_MAX): 0, or an LMDB error
+ * (MDB_NOTFOUND for an id nobody has). */
+static int id_code(sh_store *s, MDB_txn *txn, uint32_t id, char code[SH_CODE_MAX])
 {
-	MDB_val k = {strlen(code), (void *)code}, v;
-	if (mdb_get(txn, s->paper, &k, &v))
-		return 0;
-	rec_r r, g;
-	unsigned tag, gtag;
-	const uint8_t *val, *gval;
-	size_t len, glen;
-	double score = 0;
-	if (rec_open(&r, v.mv_data, v.mv_size, REC_PAPER))
-		return 0; /* damage: check reports it */
-	while (rec_next(&r, &tag, &val, &len) == 1) {
-		if (tag != P_PAGE || rec_open(&g, val, len, REC_PAGE))
-			continue;
-		while (rec_next(&g, &gtag, &gval, &glen) == 1) {
-			if (gtag != G_TEXT || memchr(gval, 0, glen))
-				continue;
-			char *low = NULL;
-			int rc = sh_text_lower(&low, (const char *)gval, glen);
-			if (rc == SH_ENOMEM)
-				return -1;
-			if (rc)
-				continue;
-			for (size_t j = 0; j < lw->n; j++)
-				for (const char *q = low; (q = strstr(q, lw->w[j]));
-				     q += strlen(lw->w[j]))
-					score += 1.0;
-			sh_free(low);
-		}
-	}
-	return score;
+	uint8_t ib[4];
+	store_be32(ib, id);
+	MDB_val k = {4, ib}, v;
+	int lrc = mdb_get(txn, s->pid, &k, &v);
+	if (lrc)
+		return lrc;
+	if (!v.mv_size || v.mv_size >= SH_CODE_MAX)
+		return MDB_CORRUPTED;
+	memcpy(code, v.mv_data, v.mv_size);
+	code[v.mv_size] = 0;
+	return 0;
 }
 
+static int cmp_be32(const void *a, const void *b)
+{
+	uint32_t x = store_rd32(a), y = store_rd32(b);
+	return x < y ? -1 : x > y;
+}
+
+/* The owner's paper ids as an ascending array list (*arr: caller sh_free). */
+static int owner_list(sh_store *s, MDB_txn *txn, const char *owner, store_plist *l, uint8_t **arr)
+{
+	MDB_cursor *c;
+	size_t n = 0, cap = 0;
+	*arr = NULL;
+	int lrc = mdb_cursor_open(txn, s->owner, &c);
+	if (lrc)
+		return store_lmdb_err(lrc, "owner index");
+	MDB_val k = {strlen(owner), (void *)owner}, v;
+	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); !lrc;
+	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+		uint32_t id = store_owner_entry_id(s, txn, &v);
+		if (!id)
+			continue; /* sohoa check reports it */
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			uint8_t *na = sh_realloc(*arr, nc * 4);
+			if (!na) {
+				mdb_cursor_close(c);
+				return SH_ENOMEM;
+			}
+			*arr = na;
+			cap = nc;
+		}
+		store_be32(*arr + 4 * n++, id);
+	}
+	mdb_cursor_close(c);
+	if (lrc != MDB_NOTFOUND)
+		return store_lmdb_err(lrc, "owner index");
+	if (n > 1)
+		qsort(*arr, n, 4, cmp_be32);
+	memset(l, 0, sizeof *l);
+	l->blk = *arr;
+	l->nblk = l->count = n;
+	return SH_OK;
+}
 /* The parts of a paper code <agency>-YYMMDD-NNNN-NN-KIND a filter needs:
  * agency length, the date as "20YY-MM-DD", the kind. 0 if malformed. */
 static int code_parts(const char *code, size_t len, size_t *agency_len, char date[11],
@@ -115,18 +143,16 @@ static int code_parts(const char *code, size_t len, size_t *agency_len, char dat
 	return 1;
 }
 
-static int filter_pass(const sh_find_filter *f, const MDB_val *v)
+static int filter_pass(const sh_find_filter *f, const char *code)
 {
-	if (!f || (!f->kind && !f->agency && !f->from && !f->to))
-		return 1;
 	size_t al, kl;
 	char date[11];
 	const char *kind;
-	if (!code_parts(v->mv_data, v->mv_size, &al, date, &kind, &kl))
+	if (!code_parts(code, strlen(code), &al, date, &kind, &kl))
 		return 0;
 	if (f->kind && (strlen(f->kind) != kl || memcmp(f->kind, kind, kl)))
 		return 0;
-	if (f->agency && (strlen(f->agency) != al || memcmp(f->agency, v->mv_data, al)))
+	if (f->agency && (strlen(f->agency) != al || memcmp(f->agency, code, al)))
 		return 0;
 	if (f->from && strcmp(date, f->from) < 0)
 		return 0;
@@ -135,42 +161,15 @@ static int filter_pass(const sh_find_filter *f, const MDB_val *v)
 	return 1;
 }
 
-struct list {
-	MDB_cursor *c;
-	MDB_val key;
-	size_t count;
-};
-
-static int cmp_list(const void *a, const void *b)
+static int cmp_plist(const void *a, const void *b)
 {
-	const struct list *x = a, *y = b;
+	const store_plist *x = a, *y = b;
 	return x->count < y->count ? -1 : x->count > y->count;
 }
 
-static int val_cmp(const MDB_val *a, const MDB_val *b)
+static int has_filter(const sh_find_filter *f)
 {
-	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
-	int c = memcmp(a->mv_data, b->mv_data, n);
-	return c ? c : (a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size);
-}
-
-/* The list's largest code not above *v, into *v: 0, MDB_NOTFOUND when none
- * is left, or an LMDB error. The lists are walked newest (largest) first. */
-static int seek_le(struct list *l, MDB_val *v)
-{
-	MDB_val want = *v, got = want;
-	int lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_GET_BOTH_RANGE);
-	if (lrc == 0) {
-		if (val_cmp(&got, &want) != 0)
-			lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_PREV_DUP);
-	} else if (lrc == MDB_NOTFOUND) { /* every code is smaller: the last one */
-		lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_SET_KEY);
-		if (!lrc)
-			lrc = mdb_cursor_get(l->c, &l->key, &got, MDB_LAST_DUP);
-	}
-	if (!lrc)
-		*v = got;
-	return lrc;
+	return f && (f->kind || f->agency || f->from || f->to);
 }
 
 int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, size_t limit,
@@ -180,9 +179,11 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 	*n = 0;
 	char *folded = NULL, *lower = NULL, owner[16];
 	struct qwords q = {0}, lw = {0};
-	struct list *lists = NULL;
+	store_plist *lists = NULL, ex;
+	uint8_t *oarr = NULL;
 	size_t nl = 0;
-	sh_hit *hits = NULL;
+	struct cand *hits = NULL;
+	sh_hit *res = NULL;
 	size_t nh = 0, cap = 0;
 	MDB_txn *txn = NULL;
 	int lrc = 0, rc = SH_OK;
@@ -205,109 +206,135 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 	}
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		goto out;
-	/* one sorted list of paper codes per word (and the owner's): a
-	 * leapfrog join from the shortest */
+	/* one list of paper ids per word (and the owner's): a leapfrog join
+	 * from the shortest, newest (largest id) first */
 	if (!(lists = sh_calloc(q.n + 1, sizeof *lists))) {
 		rc = SH_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i <= q.n; i++) {
-		if (i == q.n && !(f && f->owner))
-			break;
-		struct list *l = &lists[nl];
-		MDB_dbi dbi = i < q.n ? s->word : s->owner;
-		const char *key = i < q.n ? q.w[i] : owner;
-		if ((lrc = mdb_cursor_open(txn, dbi, &l->c)))
-			goto lfail;
-		nl++;
-		l->key.mv_size = strlen(key);
-		l->key.mv_data = (void *)key;
-		MDB_val v;
-		lrc = mdb_cursor_get(l->c, &l->key, &v, MDB_SET_KEY);
-		if (lrc == MDB_NOTFOUND)
+	for (size_t i = 0; i < q.n; i++) {
+		rc = store_plist_open(&lists[nl], txn, s->post, q.w[i], strlen(q.w[i]));
+		if (rc == SH_ENOTFOUND) {
+			rc = SH_OK;
 			goto done; /* a word nobody has: no hits */
-		if (lrc || (lrc = mdb_cursor_count(l->c, &l->count)))
-			goto lfail;
+		}
+		if (rc)
+			goto out;
+		nl++;
 	}
-	qsort(lists, nl, sizeof *lists, cmp_list);
-	/* newest first: with a limit within SH_FIND_SCORED, the matches older
-	 * than the newest SH_FIND_SCORED cannot reach the answer (they score
-	 * the base and follow by date), so the join stops there */
+	if (f && f->owner) {
+		if ((rc = owner_list(s, txn, owner, &lists[nl], &oarr)))
+			goto out;
+		if (!lists[nl++].count)
+			goto done;
+	}
+	qsort(lists, nl, sizeof *lists, cmp_plist);
+	/* with a limit within SH_FIND_SCORED, the matches older than the newest
+	 * SH_FIND_SCORED cannot reach the answer (they score the base and follow
+	 * by date), so the join stops there */
 	size_t enough = limit && limit <= SH_FIND_SCORED ? SH_FIND_SCORED : (size_t)-1;
-	MDB_val cand, v;
-	if ((lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_LAST_DUP)))
-		goto lfail;
-	for (;;) {
+	uint32_t cand = 0, y = 0;
+	lrc = store_plist_le(&lists[0], STORE_PID_MAX, &cand);
+	while (!lrc) {
 		size_t i = 1;
-		for (; i < nl; i++) {
-			v = cand;
-			lrc = seek_le(&lists[i], &v);
-			if (lrc == MDB_NOTFOUND)
-				goto done;
-			if (lrc)
-				goto lfail;
-			if (val_cmp(&v, &cand) != 0)
+		for (; i < nl; i++)
+			if ((lrc = store_plist_le(&lists[i], cand, &y)) || y != cand)
+				break;
+		if (lrc)
+			break;
+		if (i < nl) { /* jump the shortest list down to the smaller id found */
+			lrc = store_plist_le(&lists[0], y, &cand);
+			continue;
+		}
+		int pass = 1;
+		if (has_filter(f)) {
+			char code[SH_CODE_MAX];
+			int e = id_code(s, txn, cand, code);
+			if (e && e != MDB_NOTFOUND) {
+				lrc = e;
+				break;
+			}
+			pass = !e && filter_pass(f, code);
+		}
+		if (pass) {
+			if (nh == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct cand *nhits = sh_realloc(hits, nc * sizeof *nhits);
+				if (!nhits) {
+					rc = SH_ENOMEM;
+					goto out;
+				}
+				hits = nhits;
+				cap = nc;
+			}
+			hits[nh++] = (struct cand){cand, (double)q.n};
+			if (nh >= enough)
 				break;
 		}
-		if (i == nl) {
-			if (cand.mv_size < SH_CODE_MAX && filter_pass(f, &cand)) {
-				if (nh == cap) {
-					size_t nc = cap ? cap * 2 : 16;
-					sh_hit *nhits = sh_realloc(hits, nc * sizeof *nhits);
-					if (!nhits) {
-						rc = SH_ENOMEM;
-						goto out;
-					}
-					hits = nhits;
-					cap = nc;
-				}
-				memcpy(hits[nh].code, cand.mv_data, cand.mv_size);
-				hits[nh].code[cand.mv_size] = 0;
-				hits[nh].score = (double)q.n;
-				nh++;
-				if (nh >= enough)
-					goto done;
-			}
-			lrc = mdb_cursor_get(lists[0].c, &lists[0].key, &cand, MDB_PREV_DUP);
-		} else {
-			/* jump the shortest list down to the smaller code found */
-			cand = v;
-			lrc = seek_le(&lists[0], &cand);
-		}
-		if (lrc == MDB_NOTFOUND)
+		if (cand == 1)
 			break;
-		if (lrc)
+		lrc = store_plist_le(&lists[0], cand - 1, &cand);
+	}
+	if (lrc && lrc != MDB_NOTFOUND)
+		goto lfail;
+	lrc = 0;
+	/* exact forms rank first among the newest SH_FIND_SCORED matches: each
+	 * query word the paper holds as written (accents and all) adds one. The hits are
+	 * newest first, the order the exact lists are read in. */
+	for (size_t j = 0; j < lw.n && nh; j++) {
+		rc = store_plist_open(&ex, txn, s->exact, lw.w[j], strlen(lw.w[j]));
+		if (rc == SH_ENOTFOUND) {
+			rc = SH_OK;
+			continue;
+		}
+		if (rc)
+			goto out;
+		for (size_t i = 0; i < nh && i < SH_FIND_SCORED; i++) {
+			if ((lrc = store_plist_le(&ex, hits[i].id, &y)))
+				break;
+			if (y == hits[i].id)
+				hits[i].score += 1.0;
+		}
+		store_plist_close(&ex);
+		if (lrc && lrc != MDB_NOTFOUND)
 			goto lfail;
+		lrc = 0;
 	}
 done:
-	lrc = 0;
-	/* exact forms rank first among the newest SH_FIND_SCORED matches; the
-	 * join found them newest first already */
-	for (size_t i = 0; i < nh && i < SH_FIND_SCORED; i++) {
-		double x = exact_score(txn, s, hits[i].code, &lw);
-		if (x < 0) {
-			rc = SH_ENOMEM;
-			goto out;
-		}
-		hits[i].score += x;
-	}
 	if (nh > 1)
-		qsort(hits, nh, sizeof *hits, cmp_hit);
+		qsort(hits, nh, sizeof *hits, cmp_cand);
 	if (limit && nh > limit)
 		nh = limit;
-	*out = hits;
-	*n = nh;
-	hits = NULL;
+	if (nh && !(res = sh_calloc(nh, sizeof *res))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	size_t nr = 0;
+	for (size_t i = 0; i < nh; i++) {
+		int e = id_code(s, txn, hits[i].id, res[nr].code);
+		if (e == MDB_NOTFOUND)
+			continue; /* damage: sohoa check names it */
+		if (e) {
+			lrc = e;
+			goto lfail;
+		}
+		res[nr++].score = hits[i].score;
+	}
+	*out = res;
+	*n = nr;
+	res = NULL;
 	goto out;
 lfail:
 	rc = store_lmdb_err(lrc, "search");
 out:
 	for (size_t i = 0; i < nl; i++)
-		mdb_cursor_close(lists[i].c);
+		store_plist_close(&lists[i]);
 	sh_free(lists);
+	sh_free(oarr);
 	if (txn)
 		mdb_txn_abort(txn);
 	sh_free(hits);
+	sh_free(res);
 	sh_free(folded);
 	sh_free(lower);
 	qwords_free(&q);

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define SH_STORE_SCHEMA 1       /* schema version written by this build */
+#define SH_STORE_SCHEMA 2       /* schema version written by this build (2: paper ids) */
 #define SH_CODE_MAX 96          /* longest code incl. NUL */
 #define SH_SEQ_MAX 9999         /* dossiers per agency per day (4 digits) */
 
@@ -162,6 +162,7 @@ typedef struct sh_paper_rec {
 	char *facts;           /* JSON object text, or NULL */
 	unsigned flags;
 	int64_t created;
+	uint32_t id;           /* paper id: its number in the search index (0: none) */
 	size_t npages;
 	sh_page_rec *pages;
 } sh_paper_rec;

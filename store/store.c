@@ -73,7 +73,7 @@ static int env_open(sh_store *s, const char *dir, int rdonly)
 	int rc = mdb_env_create(&s->env);
 	if (rc)
 		return store_lmdb_err(rc, "warehouse");
-	mdb_env_set_maxdbs(s->env, 32); /* 19 tables in use */
+	mdb_env_set_maxdbs(s->env, 32); /* 21 tables in use (and `word` of schema 1) */
 	mdb_env_set_maxreaders(s->env, 256);
 	size_t map = MAP_INITIAL;
 	const char *e = getenv("SOHOA_MAPSIZE"); /* tests: small maps to exercise growth */
@@ -102,7 +102,10 @@ static int open_dbis(sh_store *s, MDB_txn *txn, unsigned flags)
 	struct { const char *name; MDB_dbi *dbi; unsigned f; } t[] = {
 		{"meta", &s->meta, 0},       {"seq", &s->seq, 0},
 		{"dossier", &s->dossier, 0}, {"paper", &s->paper, 0},
-		{"blob", &s->blob, 0},       {"word", &s->word, MDB_DUPSORT},
+		{"blob", &s->blob, 0},
+		{"post", &s->post, MDB_DUPSORT | MDB_DUPFIXED},
+		{"exact", &s->exact, MDB_DUPSORT | MDB_DUPFIXED},
+		{"pid", &s->pid, 0},
 		{"owner", &s->owner, MDB_DUPSORT},
 		{"ikey", &s->ikey, 0},
 		{"log", &s->log, 0},
@@ -256,6 +259,7 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 	if (rc)
 		goto fail;
 	MDB_txn *txn;
+	int schema = SH_STORE_SCHEMA;
 	int lrc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
 	if (lrc) {
 		rc = store_lmdb_err(lrc, dir);
@@ -284,6 +288,8 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 			rc = sh_error_set(SH_EVERSION, "%s: warehouse schema %s is newer than this "
 						       "sohoa (%d): upgrade sohoa", dir, ver,
 					  SH_STORE_SCHEMA);
+		if (ver)
+			schema = atoi(ver);
 		sh_free(ver);
 	}
 	/* dbi handles opened in a read txn stay valid once it commits */
@@ -293,6 +299,16 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 		rc = store_lmdb_err(lrc, dir);
 	if (rc)
 		goto fail;
+	if (schema < 2) {
+		/* schema 1 indexed words by paper code: renumber and re-index once
+		 * (a write even for a read-only handle; one transaction) */
+		int ro = s->rdonly;
+		s->rdonly = 0;
+		rc = store_index_upgrade(s);
+		s->rdonly = ro;
+		if (rc)
+			goto fail;
+	}
 	*out = s;
 	return SH_OK;
 fail:

@@ -13,7 +13,8 @@
 
 struct sh_store {
 	MDB_env *env;
-	MDB_dbi meta, seq, dossier, paper, blob, word, owner, ikey;
+	MDB_dbi meta, seq, dossier, paper, blob, owner, ikey;
+	MDB_dbi post, exact, pid; /* the search index (index.c) */
 	MDB_dbi log, lognode, sig, checkpoint, key; /* the signed log (log.c) */
 	MDB_dbi state, attach, attached, rdate, user, audit; /* owners' warehouse (warehouse.c, access.c) */
 	char *dir;
@@ -81,7 +82,8 @@ enum { REC_DOSSIER = 'D', REC_PAPER = 'P', REC_PAGE = 'g', REC_META = 'M', REC_K
 
 /* Field tags: dossier (D_), paper (P_), page (G_). Never renumber. */
 enum { D_CODE = 1, D_AGENCY, D_OWNER, D_PROCEDURE, D_RECEIVED, D_OPERATOR, D_PAPER, D_RESULT };
-enum { P_CODE = 1, P_DOSSIER, P_OWNER, P_FILE, P_KIND, P_FACTS, P_FLAGS, P_CREATED, P_PAGE };
+enum { P_CODE = 1, P_DOSSIER, P_OWNER, P_FILE, P_KIND, P_FACTS, P_FLAGS, P_CREATED, P_PAGE,
+       P_ID };
 enum { G_IMAGE = 1, G_MIME, G_IMAGE_LEN, G_TEXT, G_HOCR, G_WIDTH, G_HEIGHT, G_DPI, G_ROTATION,
        G_CONF, G_FLAGS, G_NOTE, G_MAKE, G_MODEL };
 
@@ -137,5 +139,61 @@ int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len);
 /* May a paper of kind be offered for reuse (catalogue "reusable"; without
  * a catalogue: all but DON and TL)? */
 int store_wh_kind_reusable(const sh_proc_cat *cat, const char *kind);
+
+/* ---- the search index (index.c; docs/FORMATS.md "Search index") ----------
+ * Every paper has a number, its paper id (1, 2, ... in storing order, kept
+ * in the paper record as P_ID; the next one in `seq` under "P"). Tables:
+ * post (DUPSORT|DUPFIXED): folded word -> 4-byte big-endian paper ids;
+ * exact (same): lower-cased word as written (diacritics kept) -> ids;
+ * pid: 4-byte BE id -> paper code. */
+#define STORE_PID_MAX 0xfffffffeu
+static inline void store_be32(uint8_t out[4], uint32_t v)
+{
+	out[0] = (uint8_t)(v >> 24);
+	out[1] = (uint8_t)(v >> 16);
+	out[2] = (uint8_t)(v >> 8);
+	out[3] = (uint8_t)v;
+}
+static inline uint32_t store_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+/* Reserve n paper ids in txn: *first receives the first. An sh_error, or
+ * SH_OK with *lrc a failing LMDB code. */
+int store_pid_alloc(sh_store *s, MDB_txn *txn, uint32_t n, uint32_t *first, int *lrc);
+/* Index one text of paper id: its folded words in post, its lower-cased
+ * words in exact. An sh_error, or SH_OK with *lrc set. */
+int store_index_text(sh_store *s, MDB_txn *txn, uint32_t id, const char *text, int *lrc);
+/* Call fn(arg, table, word, len) for each index term of text: table 0 the
+ * folded words (post), 1 the lower-cased words (exact); words cut
+ * to WORD_MAX bytes; a word may repeat. Stops at fn's non-zero result.
+ * SH_OK, SH_ENOMEM or another sh_error. */
+int store_text_terms(const char *text, int (*fn)(void *, int, const char *, size_t), void *arg);
+/* The paper id field of an encoded paper record (0 when absent or damaged). */
+uint32_t store_paper_id(const void *rec, size_t len);
+/* Upgrade a schema-1 warehouse in one write transaction: number every
+ * paper, move the old `word` index into post and exact, drop it. */
+int store_index_upgrade(sh_store *s);
+
+/* The paper id of owner index entry v (0 when its paper is missing). */
+uint32_t store_owner_entry_id(sh_store *s, MDB_txn *txn, const MDB_val *v);
+
+/* A list of paper ids read newest (largest) first: a word's postings
+ * (cursor) or an array of 4-byte BE ids (the owner filter). */
+typedef struct store_plist {
+	MDB_cursor *c;      /* NULL: blk/nblk is the whole list */
+	MDB_val key;
+	size_t count;
+	const uint8_t *blk; /* current block: ascending 4-byte BE ids */
+	size_t nblk;
+	uint8_t one[4];
+} store_plist;
+/* Open the postings of key in dbi: SH_OK, SH_ENOTFOUND (no such word) or
+ * an sh_error. key must outlive the list. */
+int store_plist_open(store_plist *l, MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen);
+void store_plist_close(store_plist *l);
+/* The largest id <= x into *out: 0, MDB_NOTFOUND, or an LMDB error. The
+ * calls on one list must ask for non-increasing x. */
+int store_plist_le(store_plist *l, uint32_t x, uint32_t *out);
 
 #endif

@@ -1049,6 +1049,8 @@ struct fslot {
 	uint32_t tlen, flen;
 	uint32_t wid;     /* the word, when single */
 	int used, single; /* single: the folded token is one whole word */
+	uint32_t xwid;    /* its accented lower-cased word (exact index), when xn == 1 */
+	int xn;           /* how many it has (> 1: redone each time) */
 };
 
 struct bprep {
@@ -1101,11 +1103,13 @@ static int wtab_grow(struct bprep *b)
 	return SH_OK;
 }
 
-/* The id of the folded word at off (len bytes, cut to WORD_MAX) in the arena. */
+/* The id of the folded word at off (len bytes, cut to WORD_MAX) in the
+ * arena; an exact word starts with byte 1 (and has WORD_MAX bytes after it). */
 static int word_intern(struct bprep *b, size_t off, size_t len, uint32_t *wid)
 {
-	if (len > WORD_MAX)
-		len = WORD_MAX;
+	size_t max = WORD_MAX + (len && b->arena.data[off] == 1);
+	if (len > max)
+		len = max;
 	if (b->nwords * 2 >= b->wtcap) {
 		int rc = wtab_grow(b);
 		if (rc)
@@ -1174,6 +1178,43 @@ static int fold_word(void *arg, const char *w, size_t n)
 	return 0;
 }
 
+struct xspan {
+	struct bprep *b;
+	int push, n;
+	uint32_t wid;
+};
+
+/* One word of a lower-cased text: an exact word. */
+static int exact_word(void *arg, const char *w, size_t n)
+{
+	struct xspan *x = arg;
+	struct bprep *b = x->b;
+	if (n > WORD_MAX)
+		n = WORD_MAX;
+	size_t off = b->arena.len;
+	if ((b->err = sh_buf_put(&b->arena, "\1", 1)) || (b->err = sh_buf_put(&b->arena, w, n)) ||
+	    (b->err = word_intern(b, off, n + 1, &x->wid)) ||
+	    (x->push && (b->err = bword_push(b, x->wid))))
+		return 1;
+	x->n++;
+	return 0;
+}
+
+/* The exact words of text (n bytes, NFC), pushed for the current paper
+ * when push; x->n of them, the last in x->wid. */
+static int exact_words(struct bprep *b, const char *text, size_t n, int push, struct xspan *x)
+{
+	char *low = NULL;
+	*x = (struct xspan){b, push, 0, 0};
+	int rc = sh_text_lower(&low, text, n);
+	if (rc)
+		return rc;
+	b->err = 0;
+	sh_text_words(low, strlen(low), exact_word, x);
+	sh_free(low);
+	return b->err;
+}
+
 static int memo_grow(struct bprep *b)
 {
 	size_t nc = b->mcap ? b->mcap * 2 : 8192;
@@ -1227,9 +1268,21 @@ static int bulk_token(void *arg, const char *t, size_t n)
 		sh_text_words(folded, fl, fold_word, &x);
 		sh_free(folded);
 		*f = (struct fslot){h, tok, tok + n, (uint32_t)n, (uint32_t)fl, 0, 1,
-				    x.n == 1 && x.first_len == fl};
+				    x.n == 1 && x.first_len == fl, 0, 0};
 		b->mn++;
 		if (f->single && (b->err = word_intern(b, f->fold, f->flen, &f->wid)))
+			return 1;
+		struct xspan xs;
+		if ((b->err = exact_words(b, t, n, 0, &xs)))
+			return 1;
+		f->xn = xs.n;
+		f->xwid = xs.wid;
+	}
+	if (f->xn == 1 && (b->err = bword_push(b, f->xwid)))
+		return 1;
+	if (f->xn > 1) {
+		struct xspan xs;
+		if ((b->err = exact_words(b, (const char *)b->arena.data + f->tok, f->tlen, 1, &xs)))
 			return 1;
 	}
 	if (f->single)
@@ -1268,7 +1321,10 @@ static int bulk_page_words(struct bprep *b, const char *text)
 		return rc;
 	struct wspan x = {(const char *)b->arena.data + off, b, off, 0, 0, 1};
 	sh_text_words((const char *)b->arena.data + off, fl, fold_word, &x);
-	return b->err;
+	if (b->err)
+		return b->err;
+	struct xspan xs;
+	return exact_words(b, text, len, 1, &xs);
 }
 
 static void bprep_free(struct bprep *b)
@@ -1427,7 +1483,7 @@ static int put_append(MDB_cursor *c, MDB_val *k, MDB_val *v, unsigned flags)
  * ikey (as dossier.c's put otherwise). */
 static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t d,
 			const sh_dossier_in *in, sh_dossier_codes *codes, MDB_cursor *pc,
-			MDB_cursor *dc, MDB_cursor *rc_)
+			MDB_cursor *dc, MDB_cursor *rc_, MDB_cursor *ic, uint32_t first_id)
 {
 	const char *owner = b->owner[d];
 	int rc = SH_OK, lrc = 0;
@@ -1461,6 +1517,8 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 		rec_str(&w, P_FACTS, p->facts);
 		rec_u64(&w, P_FLAGS, p->flags);
 		rec_i64(&w, P_CREATED, t);
+		uint32_t id = first_id + (uint32_t)(b->paper0[d] + i);
+		rec_u64(&w, P_ID, id);
 		for (size_t j = 0; j < p->npages; j++) {
 			const sh_page_in *pg = &p->pages[j];
 			rec_w gw;
@@ -1491,6 +1549,11 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 			goto out;
 		MDB_val pk = {strlen(codes->papers[i]), codes->papers[i]}, pv = {w.b.len, w.b.data};
 		if ((lrc = put_append(pc, &pk, &pv, MDB_NOOVERWRITE)))
+			goto lfail;
+		uint8_t ib[4];
+		store_be32(ib, id);
+		MDB_val ik = {4, ib};
+		if ((lrc = put_append(ic, &ik, &pk, MDB_NOOVERWRITE)))
 			goto lfail;
 		sh_buf_free(&w.b);
 	}
@@ -1523,8 +1586,8 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	struct bulk *bk = arg;
 	struct bprep *b = bk->prep;
-	MDB_cursor *cur[6] = {0};
-	MDB_dbi dbis[6] = {s->paper, s->dossier, s->rdate, s->blob, s->owner, s->word};
+	MDB_cursor *cur[8] = {0};
+	MDB_dbi dbis[8] = {s->paper, s->dossier, s->rdate, s->blob, s->owner, s->post, s->exact, s->pid};
 	struct bcode *codes = NULL;
 	struct bowner *own = NULL;
 	struct bblob *blobs = NULL;
@@ -1533,11 +1596,21 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 	uint64_t *keys = NULL;
 	size_t nblobs = 0;
 	int rc = SH_OK, lrc = 0;
-	for (size_t i = 0; i < 6; i++)
+	uint32_t first_id = 0;
+	for (size_t i = 0; i < 8; i++)
 		if ((lrc = mdb_cursor_open(txn, dbis[i], &cur[i])))
 			goto lfail;
+	if (b->np > STORE_PID_MAX) {
+		rc = sh_error_set(SH_EINVAL, "too many papers in one batch");
+		goto out;
+	}
+	if ((rc = store_pid_alloc(s, txn, (uint32_t)b->np, &first_id, &lrc)))
+		goto out;
+	if (lrc)
+		goto lfail;
 	for (size_t d = 0; d < bk->n; d++) {
-		rc = bulk_dossier(s, txn, b, d, &bk->in[d], bk->out[d], cur[0], cur[1], cur[2]);
+		rc = bulk_dossier(s, txn, b, d, &bk->in[d], bk->out[d], cur[0], cur[1], cur[2],
+				  cur[7], first_id);
 		if (rc) {
 			if (rc < 0)
 				rc = sh_error_wrap(rc, "dossier %zu of the batch: ", d + 1);
@@ -1572,8 +1645,9 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 	qsort(ws, b->nwords, sizeof *ws, cmp_wsort);
 	for (size_t i = 0; i < b->nwords; i++)
 		wrank[ws[i].wid] = (uint32_t)i;
+	/* (word, paper id) as one number: the words' order, then the papers' */
 	for (size_t i = 0; i < b->nw; i++)
-		keys[i] = (uint64_t)wrank[b->w[i].wid] << 32 | rank[b->w[i].paper];
+		keys[i] = (uint64_t)wrank[b->w[i].wid] << 32 | b->w[i].paper;
 	for (size_t d = 0; d < bk->n; d++)
 		for (size_t i = 0; i < bk->in[d].npapers; i++) {
 			size_t p = b->paper0[d] + i;
@@ -1621,9 +1695,16 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 		if (i && keys[i - 1] == keys[i])
 			continue; /* a word twice in a paper */
 		const struct wsort *wd = &ws[keys[i] >> 32];
-		const char *code = codes[(uint32_t)keys[i]].code;
-		MDB_val k = {wd->len, (void *)wd->w}, v = {strlen(code), (void *)code};
-		if ((lrc = mdb_cursor_put(cur[5], &k, &v, MDB_NODUPDATA)) && lrc != MDB_KEYEXIST)
+		int exact = wd->len && wd->w[0] == 1; /* marked: the exact index */
+		uint8_t ib[4];
+		store_be32(ib, first_id + (uint32_t)keys[i]);
+		MDB_val k = {wd->len - (size_t)exact, (void *)(wd->w + exact)}, v = {4, ib};
+		MDB_cursor *c = cur[5 + exact];
+		/* the new ids are the largest: appended to each word's list */
+		lrc = mdb_cursor_put(c, &k, &v, MDB_APPENDDUP);
+		if (lrc == MDB_KEYEXIST)
+			lrc = mdb_cursor_put(c, &k, &v, MDB_NODUPDATA);
+		if (lrc && lrc != MDB_KEYEXIST)
 			goto lfail;
 	}
 	lrc = 0;
@@ -1631,7 +1712,7 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 lfail:
 	rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "storing dossiers");
 out:
-	for (size_t i = 0; i < 6; i++)
+	for (size_t i = 0; i < 8; i++)
 		if (cur[i])
 			mdb_cursor_close(cur[i]);
 	sh_free(codes);

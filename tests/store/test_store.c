@@ -473,10 +473,117 @@ static void check_detects_damage(void **state)
 
 	/* 5. a word missing from the index */
 	const char *w = "khai";
-	assert_int_equal(raw_put(f->dir, "word", w, 4, NULL, 0), 0);
+	assert_int_equal(raw_put(f->dir, "post", w, 4, NULL, 0), 0);
 	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
 	assert_true(x.saw[3]);
 	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
+}
+
+
+/* ---- postings read newest first (store/index.c) ------------------------------ */
+
+static uint64_t prng = 0x9e3779b97f4a7c15ull;
+static uint32_t prand(void)
+{
+	prng ^= prng << 13;
+	prng ^= prng >> 7;
+	prng ^= prng << 17;
+	return (uint32_t)prng;
+}
+
+/* Lists of 1 to 40 000 ids (a sub-page, one page, many pages) against a
+ * sorted array: every "largest id <= x" for falling x, in small steps
+ * (the page before) and jumps (a seek), and below the first id. */
+static void postings_newest_first(void **state)
+{
+	fixture *f = *state;
+	static const size_t sizes[] = {1, 2, 7, 600, 1100, 5000, 40000};
+	enum { NL = sizeof sizes / sizeof *sizes };
+	static uint32_t ids[NL][40000];
+	MDB_txn *txn;
+	assert_int_equal(mdb_txn_begin(f->s->env, NULL, 0, &txn), 0);
+	for (size_t l = 0; l < NL; l++) {
+		char key[16];
+		snprintf(key, sizeof key, "w%zu", l);
+		uint32_t id = 1 + prand() % 50;
+		for (size_t i = 0; i < sizes[l]; i++) {
+			ids[l][i] = id;
+			uint8_t b[4];
+			store_be32(b, id);
+			MDB_val k = {strlen(key), key}, v = {4, b};
+			assert_int_equal(mdb_put(txn, f->s->post, &k, &v, MDB_NODUPDATA), 0);
+			id += 1 + (prand() % 4 ? prand() % 3 : prand() % 5000);
+		}
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	assert_int_equal(mdb_txn_begin(f->s->env, NULL, MDB_RDONLY, &txn), 0);
+	for (size_t l = 0; l < NL; l++) {
+		char key[16];
+		snprintf(key, sizeof key, "w%zu", l);
+		for (int round = 0; round < 40; round++) {
+			store_plist pl;
+			assert_int_equal(store_plist_open(&pl, txn, f->s->post, key, strlen(key)),
+					 SH_OK);
+			assert_int_equal(pl.count, sizes[l]);
+			uint32_t x = round % 2 ? STORE_PID_MAX : ids[l][sizes[l] - 1] + prand() % 3;
+			size_t i = sizes[l];
+			for (;;) {
+				/* brute force (x only falls) */
+				while (i > 0 && ids[l][i - 1] > x)
+					i--;
+				uint32_t got = 0;
+				int lrc = store_plist_le(&pl, x, &got);
+				if (i == 0) {
+					assert_int_equal(lrc, MDB_NOTFOUND);
+					break;
+				}
+				assert_int_equal(lrc, 0);
+				assert_int_equal(got, ids[l][i - 1]);
+				uint32_t step = round < 10 ? 1 : round < 20 ? 1 + prand() % 8
+						: round < 30 ? 1 + prand() % 3000 : 1 + prand() % 200000;
+				if (prand() % 3 == 0)
+					step = x - got + 1; /* just below the one found */
+				if (x < step)
+					x = 0;
+				else
+					x -= step;
+				if (x == 0) {
+					assert_int_equal(store_plist_le(&pl, 0, &got), MDB_NOTFOUND);
+					break;
+				}
+			}
+			store_plist_close(&pl);
+		}
+	}
+	/* a first query on a fresh list seeks: just below and at every id (so
+	 * also just below each page's first id, found on the page before) */
+	for (size_t l = 0; l < NL; l++) {
+		char key[16];
+		snprintf(key, sizeof key, "w%zu", l);
+		for (size_t j = 0; j < sizes[l]; j++) {
+			store_plist pl;
+			uint32_t got = 0;
+			assert_int_equal(store_plist_open(&pl, txn, f->s->post, key, strlen(key)),
+					 SH_OK);
+			int lrc = store_plist_le(&pl, ids[l][j] - 1, &got);
+			if (j == 0 || ids[l][j - 1] == ids[l][j] - 1) {
+				if (j == 0)
+					assert_int_equal(lrc, MDB_NOTFOUND);
+			} else {
+				assert_int_equal(lrc, 0);
+				assert_int_equal(got, ids[l][j - 1]);
+			}
+			store_plist_close(&pl);
+			assert_int_equal(store_plist_open(&pl, txn, f->s->post, key, strlen(key)),
+					 SH_OK);
+			assert_int_equal(store_plist_le(&pl, ids[l][j], &got), 0);
+			assert_int_equal(got, ids[l][j]);
+			store_plist_close(&pl);
+		}
+	}
+	store_plist pl;
+	assert_int_equal(store_plist_open(&pl, txn, f->s->post, "nobody", 6), SH_ENOTFOUND);
+	mdb_txn_abort(txn);
 }
 
 /* ---- record decoding ------------------------------------------------------ */
@@ -578,6 +685,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(blobs_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(find_folding_ranking, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_detects_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(postings_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(decode_garbage, setup, teardown),
 	};
 	if (argc > 1)

@@ -105,6 +105,24 @@ backup)
   ls -d "$SOHOA_STORE"/replaced-* >/dev/null 2>&1 || fail "old warehouse not kept aside"
   expect 4 "$SOHOA" restore "$T/none"
   ;;
+upgrade)
+  # a schema-1 warehouse (tests/data/store-v1/README.md) is upgraded when opened:
+  # the same answers, every paper numbered, the old index gone, check and verify pass
+  mkdir -p "$SOHOA_STORE" && cp "$DATA/store-v1/data.mdb" "$SOHOA_STORE/" && chmod u+w "$SOHOA_STORE/data.mdb"
+  K=000.00.99.Z99-261122-0001
+  expect 0 "$SOHOA" find "dang ky doanh nghiep"; has "$T/out" "$K-01-GCNDKDN"
+  mdb_stat -a "$SOHOA_STORE" > "$T/stat" 2>&1
+  hasnt "$T/stat" "Status of word"; has "$T/stat" "Status of post"
+  expect 0 "$SOHOA" search "kế hoạch kiem soat"; has "$T/out" "$K-02-TL"
+  expect 0 "$SOHOA" search "doanh nghiep" --owner 0820624125; has "$T/out" "$K-01-GCNDKDN"
+  expect 0 "$SOHOA" check; has "$T/out" "OK"
+  expect 0 "$SOHOA" verify --all; has "$T/out" "2 papers"
+  # and new papers go on from there
+  expect 0 "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức Bộ phận Một cửa"
+  expect 0 "$SOHOA" ingest --owner 0820624125 --procedure 1.001193 "$DATA/pages/two-pages-g4.tif"
+  expect 0 "$SOHOA" check
+  expect 0 "$SOHOA" find "dang ky doanh nghiep"; has "$T/out" "$K-01-GCNDKDN"
+  ;;
 *) echo "unknown case $CASE" >&2; exit 2 ;;
 esac
 [ $fails = 0 ] || { echo "$fails failure(s) in $CASE" >&2; exit 1; }
