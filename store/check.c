@@ -245,7 +245,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		MDB_val dk = {strlen(p->dossier), p->dossier}, dv;
 		if (mdb_get(txn, s->dossier, &dk, &dv))
 			problem(&c, "paper %s: its dossier %s is missing", p->code, p->dossier);
-		if (!has_pair(txn, s->owner, p->owner, strlen(p->owner), p->code, strlen(p->code)))
+		if (!store_owner_has(txn, s->owner, p->owner, p->code))
 			problem(&c, "paper %s: not in the owner index under %s", p->code, p->owner);
 		for (size_t i = 0; i < p->npages; i++) {
 			MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
@@ -292,10 +292,37 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	if ((lrc = mdb_cursor_open(txn, s->owner, &cur)))
 		goto lfail;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		store_osum o;
 		MDB_val pv;
-		if (mdb_get(txn, s->paper, &v, &pv))
-			problem(&c, "owner index: '%.*s' points at missing paper %.*s",
-				(int)k.mv_size, (char *)k.mv_data, (int)v.mv_size, (char *)v.mv_data);
+		if (store_osum_decode(v.mv_data, v.mv_size, &o)) {
+			problem(&c, "owner index: an entry of '%.*s' cannot be decoded",
+				(int)k.mv_size, (char *)k.mv_data);
+			continue;
+		}
+		MDB_val pk = {strlen(o.code), o.code};
+		if (mdb_get(txn, s->paper, &pk, &pv)) {
+			problem(&c, "owner index: '%.*s' points at missing paper %s",
+				(int)k.mv_size, (char *)k.mv_data, o.code);
+			continue;
+		}
+		/* the summary says what the record says */
+		sh_paper_rec *p = NULL;
+		uint8_t b[STORE_OSUM_MAX];
+		size_t n;
+		store_osum r;
+		if ((rc = store_decode_paper(pv.mv_data, pv.mv_size, &p))) {
+			if (rc == SH_ENOMEM)
+				goto nomem;
+			continue; /* reported with the papers */
+		}
+		rc = store_osum_encode(b, &n, p->code, p->id, p->created, p->kind, p->facts);
+		sh_paper_rec_free(&p);
+		if (rc == SH_ENOMEM)
+			goto nomem;
+		if (o.has_sum && (rc || store_osum_decode(b, n, &r) || memcmp(&r, &o, sizeof r)))
+			problem(&c, "owner index: the entry of %s under '%.*s' differs from the paper",
+				o.code, (int)k.mv_size, (char *)k.mv_data);
+		rc = SH_OK;
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;

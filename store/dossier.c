@@ -184,18 +184,12 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 		goto out;
 	if (key && (rc = sign_paper(s, txn, frontier, key, code, owner, kind, p, prep, t, type)))
 		goto out;
-	MDB_val ok = {strlen(owner), (void *)owner};
-	*lrc = mdb_put(txn, s->owner, &ok, &pk, MDB_NODUPDATA);
-	if (*lrc == MDB_KEYEXIST)
-		*lrc = 0;
+	if ((rc = store_owner_put(s, txn, NULL, owner, code, id, t, kind, p->facts, lrc)) || *lrc)
+		goto out;
 	char named[16];
-	if (!*lrc && p->named_owner && !sh_id_owner_check(NULL, named, p->named_owner) &&
-	    strcmp(named, owner)) {
-		MDB_val nk = {strlen(named), named};
-		*lrc = mdb_put(txn, s->owner, &nk, &pk, MDB_NODUPDATA);
-		if (*lrc == MDB_KEYEXIST)
-			*lrc = 0;
-	}
+	if (p->named_owner && !sh_id_owner_check(NULL, named, p->named_owner) &&
+	    strcmp(named, owner))
+		rc = store_owner_put(s, txn, NULL, named, code, id, t, kind, p->facts, lrc);
 out:
 	sh_buf_free(&w.b);
 	return rc;

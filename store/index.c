@@ -251,6 +251,85 @@ int store_plist_le(store_plist *l, uint32_t x, uint32_t *out)
 
 /* ---- upgrade from schema 1 ------------------------------------------------------- */
 
+/* Owner entries of schema 1 (a code alone) get their summaries: owner by
+ * owner, the entries read, deleted and put again. */
+static int upgrade_owners(sh_store *s, MDB_txn *txn, int *lrc)
+{
+	MDB_cursor *c;
+	char owner[64];
+	size_t ol = 0, n = 0, cap = 0;
+	char (*codes)[SH_CODE_MAX] = NULL;
+	int rc = SH_OK;
+	if ((*lrc = mdb_cursor_open(txn, s->owner, &c)))
+		return SH_OK;
+	MDB_val k, v;
+	MDB_cursor_op op = MDB_FIRST;
+	while ((*lrc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+		if (k.mv_size >= sizeof owner) {
+			op = MDB_NEXT_NODUP;
+			continue;
+		}
+		ol = k.mv_size;
+		memcpy(owner, k.mv_data, ol);
+		n = 0;
+		for (; !*lrc; *lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+			store_osum o;
+			if (store_osum_decode(v.mv_data, v.mv_size, &o) || o.has_sum)
+				continue;
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				void *na = sh_realloc(codes, nc * sizeof *codes);
+				if (!na) {
+					rc = SH_ENOMEM;
+					goto out;
+				}
+				codes = na;
+				cap = nc;
+			}
+			memcpy(codes[n++], o.code, SH_CODE_MAX);
+		}
+		if (*lrc != MDB_NOTFOUND)
+			goto out;
+		*lrc = 0;
+		for (size_t i = 0; i < n; i++) {
+			MDB_val ok = {ol, owner}, cv = {strlen(codes[i]), codes[i]}, pv;
+			if ((*lrc = mdb_del(txn, s->owner, &ok, &cv)))
+				goto out;
+			if ((*lrc = mdb_get(txn, s->paper, &cv, &pv))) {
+				if (*lrc != MDB_NOTFOUND)
+					goto out;
+				*lrc = 0;
+				continue; /* a stale entry: dropped */
+			}
+			sh_paper_rec *p = NULL;
+			if ((rc = store_decode_paper(pv.mv_data, pv.mv_size, &p)))
+				goto out;
+			char on[64];
+			memcpy(on, owner, ol);
+			on[ol] = 0;
+			rc = store_owner_put(s, txn, NULL, on, p->code, p->id, p->created, p->kind,
+					     p->facts, lrc);
+			sh_paper_rec_free(&p);
+			if (rc || *lrc)
+				goto out;
+		}
+		/* on to the next owner */
+		MDB_val ok = {ol, owner};
+		*lrc = mdb_cursor_get(c, &ok, &v, MDB_SET_RANGE);
+		if (*lrc)
+			break;
+		op = MDB_NEXT_NODUP;
+		if (ok.mv_size != ol || memcmp(ok.mv_data, owner, ol))
+			op = MDB_GET_CURRENT; /* the owner's entries are all gone */
+	}
+	if (*lrc == MDB_NOTFOUND)
+		*lrc = 0;
+out:
+	mdb_cursor_close(c);
+	sh_free(codes);
+	return rc;
+}
+
 static int upgrade_txn(sh_store *s, MDB_txn *txn, MDB_dbi word)
 {
 	MDB_cursor *pc = NULL, *wc = NULL, *ic = NULL;
@@ -326,6 +405,8 @@ static int upgrade_txn(sh_store *s, MDB_txn *txn, MDB_dbi word)
 	wc = NULL;
 	if ((lrc = mdb_drop(txn, word, 1)))
 		goto lfail;
+	if ((rc = upgrade_owners(s, txn, &lrc)) || lrc)
+		goto lcheck;
 	MDB_val sk = {6, "schema"}, sv = {1, "2"};
 	if ((lrc = mdb_put(txn, s->meta, &sk, &sv, 0)))
 		goto lfail;
@@ -367,12 +448,4 @@ int store_index_upgrade(sh_store *s)
 		if ((rc = store_grow_map(s)))
 			return rc;
 	}
-}
-
-uint32_t store_owner_entry_id(sh_store *s, MDB_txn *txn, const MDB_val *v)
-{
-	MDB_val pv;
-	if (mdb_get(txn, s->paper, (MDB_val *)v, &pv))
-		return 0;
-	return store_paper_id(pv.mv_data, pv.mv_size);
 }

@@ -72,14 +72,24 @@ static int already_held(struct rep *r, const char *owner, const char *kind, cons
 	size_t dl = strlen(dossier);
 	for (int lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); lrc == 0 && !held;
 	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
-		if (v.mv_size >= SH_CODE_MAX || (v.mv_size > dl && !memcmp(v.mv_data, dossier, dl)))
-			continue;
-		MDB_val pv;
-		sh_paper_rec *p = NULL;
-		if (mdb_get(r->txn, r->s->paper, &v, &pv) ||
-		    store_decode_paper(pv.mv_data, pv.mv_size, &p))
+		store_osum o;
+		if (store_osum_decode(v.mv_data, v.mv_size, &o) ||
+		    (strlen(o.code) > dl && !memcmp(o.code, dossier, dl)))
 			continue;
 		sh_validity val;
+		if (o.has_sum) { /* the summary says all that is needed */
+			if (!strcmp(o.kind, kind) && o.created < t &&
+			    !store_wh_validity_sum(r->s, r->txn, r->cat, &o, t, &val) &&
+			    (val.status == SH_VALID ||
+			     (val.status == SH_REVOKED && val.revoked_at > t)))
+				held = 1;
+			continue;
+		}
+		MDB_val pk = {strlen(o.code), o.code}, pv;
+		sh_paper_rec *p = NULL;
+		if (mdb_get(r->txn, r->s->paper, &pk, &pv) ||
+		    store_decode_paper(pv.mv_data, pv.mv_size, &p))
+			continue;
 		if (!strcmp(p->kind, kind) && p->created < t &&
 		    !store_wh_validity(r->s, r->txn, r->cat, p->code, p->kind, p->facts, p->created, t,
 				       &val) &&

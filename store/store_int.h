@@ -175,8 +175,41 @@ uint32_t store_paper_id(const void *rec, size_t len);
  * paper, move the old `word` index into post and exact, drop it. */
 int store_index_upgrade(sh_store *s);
 
-/* The paper id of owner index entry v (0 when its paper is missing). */
+/* ---- the owner index (owner.c) ---------------------------------------------
+ * owner (DUPSORT): owner id -> paper code, byte 0, summary: 'S', paper id
+ * (4 BE), created (8 BE), kind (length byte + bytes), the valid_until fact
+ * (0 absent, 1 null, 2 + length byte + string) and the date fact (0 or 2 +
+ * string). Byte 0 sorts below every code byte, so entries keep code order.
+ * Schema-1 entries (code alone) are read too. */
+#define STORE_OSUM_STR 32
+#define STORE_OSUM_MAX (SH_CODE_MAX + 16 + 16 + 2 * (STORE_OSUM_STR + 2))
+typedef struct store_osum {
+	char code[SH_CODE_MAX];
+	int has_sum;  /* 0: a code alone (the rest is unset) */
+	uint32_t id;
+	int64_t created;
+	char kind[16];
+	int vu, date; /* 0 absent, 1 null (vu only), 2 the string below */
+	char vu_s[STORE_OSUM_STR + 1], date_s[STORE_OSUM_STR + 1];
+} store_osum;
+/* Encode an entry into out (STORE_OSUM_MAX bytes), *len its size. */
+int store_osum_encode(uint8_t *out, size_t *len, const char *code, uint32_t id, int64_t created,
+		      const char *kind, const char *facts);
+/* Decode an entry: 0, or -1 when damaged. */
+int store_osum_decode(const void *val, size_t len, store_osum *o);
+/* File paper code under owner (through cursor c, or txn when c is NULL).
+ * An sh_error, or SH_OK with *lrc a failing LMDB code (an entry already
+ * there is not a failure). */
+int store_owner_put(sh_store *s, MDB_txn *txn, MDB_cursor *c, const char *owner, const char *code,
+		    uint32_t id, int64_t created, const char *kind, const char *facts, int *lrc);
+/* Is code filed under owner in dbi? */
+int store_owner_has(MDB_txn *txn, MDB_dbi dbi, const char *owner, const char *code);
+/* The paper id of owner index entry v (0 when damaged or its paper missing). */
 uint32_t store_owner_entry_id(sh_store *s, MDB_txn *txn, const MDB_val *v);
+/* Validity of a paper from its owner-index summary and its state, at now
+ * (validity.nsigned is not filled). */
+int store_wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const store_osum *o,
+			  int64_t now, sh_validity *out);
 
 /* A list of paper ids read newest (largest) first: a word's postings
  * (cursor) or an array of 4-byte BE ids (the owner filter). */

@@ -427,41 +427,61 @@ const char *sh_validity_source_name(int source)
 	}
 }
 
-/* From the paper's own facts and its kind's rule. */
-static void validity_of_paper(const sh_proc_cat *cat, const char *kind, const char *facts,
-			      int64_t created, sh_validity *out)
+static size_t dup_count(MDB_txn *txn, MDB_dbi dbi, const char *key)
+{
+	MDB_cursor *c;
+	size_t cnt = 0;
+	if (mdb_cursor_open(txn, dbi, &c))
+		return 0;
+	MDB_val k = {strlen(key), (void *)key}, v;
+	if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY))
+		mdb_cursor_count(c, &cnt);
+	mdb_cursor_close(c);
+	return cnt;
+}
+
+/* From the paper's own facts (valid_until: 0 absent, 1 null, 2 the string
+ * vu; date: 0 absent, 2 the string date) and its kind's rule. */
+static void validity_rule(const sh_proc_cat *cat, const char *kind, int vuk, const char *vu,
+			  int datek, const char *date, int64_t created, sh_validity *out)
 {
 	out->source = SH_VSRC_NONE;
 	out->valid_until = SH_NEVER;
-	json_t *f = facts ? json_loads(facts, 0, NULL) : NULL;
-	json_t *vu = f ? json_object_get(f, "valid_until") : NULL;
 	const struct wh_kind *k = kind_get(cat, kind);
 	int64_t t;
-	if (vu && json_is_string(vu) && !date_parse(&t, json_string_value(vu), 1)) {
+	if (vuk == 2 && !date_parse(&t, vu, 1)) {
 		out->source = SH_VSRC_FACTS;
 		out->valid_until = t;
-	} else if (vu && json_is_null(vu)) { /* "Không thời hạn" printed */
+	} else if (vuk == 1) { /* "Không thời hạn" printed */
 		out->source = SH_VSRC_FACTS;
 	} else if (k && k->rule == RULE_NEVER) {
 		out->source = SH_VSRC_RULE;
 	} else if (k && k->rule == RULE_DAYS) {
-		json_t *d = f ? json_object_get(f, "date") : NULL;
 		out->source = SH_VSRC_RULE;
-		if (d && json_is_string(d) && !date_parse(&t, json_string_value(d), k->days))
+		if (datek == 2 && !date_parse(&t, date, k->days))
 			out->valid_until = t;
 		else
 			out->valid_until = created + (int64_t)k->days * 86400;
 	}
-	json_decref(f);
 }
 
-/* The whole validity of a decoded paper inside txn. */
-int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *code,
-		      const char *kind, const char *facts, int64_t created, int64_t now,
-		      sh_validity *out)
+static void validity_of_paper(const sh_proc_cat *cat, const char *kind, const char *facts,
+			      int64_t created, sh_validity *out)
 {
-	memset(out, 0, sizeof *out);
-	validity_of_paper(cat, kind, facts, created, out);
+	store_osum o;
+	size_t n;
+	uint8_t b[STORE_OSUM_MAX];
+	/* the owner index keeps the same fields: one reading of the facts */
+	if (store_osum_encode(b, &n, "x", 0, created, "x", facts) ||
+	    store_osum_decode(b, n, &o))
+		memset(&o, 0, sizeof o);
+	validity_rule(cat, kind, o.vu, o.vu_s, o.date, o.date_s, created, out);
+}
+
+/* Clerk validity and revocation from the state table over the paper's own. */
+static int validity_state(sh_store *s, MDB_txn *txn, const char *code, sh_validity *out,
+			  int64_t now)
+{
 	wh_state st;
 	int rc = state_get(s, txn, code, &st);
 	if (rc < 0)
@@ -478,14 +498,28 @@ int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const c
 		snprintf(out->reason, sizeof out->reason, "%s", st.reason);
 		snprintf(out->by, sizeof out->by, "%s", st.revoked_by);
 	}
-	MDB_cursor *c;
-	if (!mdb_cursor_open(txn, s->sig, &c)) {
-		MDB_val k = {strlen(code), (void *)code}, v;
-		size_t cnt = 0;
-		if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY) && !mdb_cursor_count(c, &cnt))
-			out->nsigned = (int)cnt;
-		mdb_cursor_close(c);
-	}
+	return SH_OK;
+}
+
+int store_wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const store_osum *o,
+			  int64_t now, sh_validity *out)
+{
+	memset(out, 0, sizeof *out);
+	validity_rule(cat, o->kind, o->vu, o->vu_s, o->date, o->date_s, o->created, out);
+	return validity_state(s, txn, o->code, out, now);
+}
+
+/* The whole validity of a decoded paper inside txn. */
+int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *code,
+		      const char *kind, const char *facts, int64_t created, int64_t now,
+		      sh_validity *out)
+{
+	memset(out, 0, sizeof *out);
+	validity_of_paper(cat, kind, facts, created, out);
+	int rc = validity_state(s, txn, code, out, now);
+	if (rc)
+		return rc;
+	out->nsigned = (int)dup_count(txn, s->sig, code);
 	return SH_OK;
 }
 
@@ -540,19 +574,6 @@ static int cmp_newest(const void *a, const void *b)
 	return strcmp(y->code, x->code);
 }
 
-static size_t dup_count(MDB_txn *txn, MDB_dbi dbi, const char *key)
-{
-	MDB_cursor *c;
-	size_t cnt = 0;
-	if (mdb_cursor_open(txn, dbi, &c))
-		return 0;
-	MDB_val k = {strlen(key), (void *)key}, v;
-	if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY))
-		mdb_cursor_count(c, &cnt);
-	mdb_cursor_close(c);
-	return cnt;
-}
-
 /* Papers of owner (normalised) in txn; kind (may be NULL) filters. */
 static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *owner,
 			    const char *kind, int64_t now, sh_owner_paper **out, size_t *n)
@@ -568,13 +589,13 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 	MDB_val k = {strlen(owner), (void *)owner}, v;
 	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); lrc == 0;
 	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
-		char code[SH_CODE_MAX];
-		if (v.mv_size >= SH_CODE_MAX)
+		store_osum os;
+		if (store_osum_decode(v.mv_data, v.mv_size, &os))
+			continue; /* damage: sohoa check names it */
+		if (kind && os.has_sum && strcmp(os.kind, kind))
 			continue;
-		memcpy(code, v.mv_data, v.mv_size);
-		code[v.mv_size] = 0;
 		sh_paper_rec *p = NULL;
-		if ((rc = paper_in_txn(s, txn, code, &p)))
+		if ((rc = paper_in_txn(s, txn, os.code, &p)))
 			break;
 		if (kind && strcmp(p->kind, kind)) {
 			sh_paper_rec_free(&p);
@@ -654,6 +675,38 @@ void sh_reuse_free(sh_reuse **pr)
 	*pr = NULL;
 }
 
+/* A schema-1 owner entry (a code alone): its summary from the record. */
+static int osum_from_record(sh_store *s, MDB_txn *txn, store_osum *o)
+{
+	sh_paper_rec *p = NULL;
+	uint8_t b[STORE_OSUM_MAX];
+	size_t n;
+	int rc = paper_in_txn(s, txn, o->code, &p);
+	if (!rc)
+		rc = store_osum_encode(b, &n, p->code, p->id, p->created, p->kind, p->facts);
+	sh_paper_rec_free(&p);
+	if (!rc && store_osum_decode(b, n, o))
+		rc = sh_error_set(SH_ECORRUPT, "paper %s: cannot be summarised", o->code);
+	return rc;
+}
+
+/* What is shown of a paper offered for reuse beyond its summary: dossier,
+ * facts, signatures, reuses. */
+static int offered_paper(sh_store *s, MDB_txn *txn, sh_owner_paper *op)
+{
+	sh_paper_rec *p = NULL;
+	int rc = paper_in_txn(s, txn, op->code, &p);
+	if (rc)
+		return rc;
+	snprintf(op->dossier, sizeof op->dossier, "%s", p->dossier);
+	op->facts = p->facts; /* taken over */
+	p->facts = NULL;
+	sh_paper_rec_free(&p);
+	op->validity.nsigned = (int)dup_count(txn, s->sig, op->code);
+	op->reused = dup_count(txn, s->attached, op->code);
+	return SH_OK;
+}
+
 int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const char *procedure,
 		   int64_t now, sh_reuse **out)
 {
@@ -661,7 +714,7 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 	char norm[16];
 	const char *name;
 	const char *const *kinds;
-	size_t nkinds, np = 0;
+	size_t nkinds;
 	int rc = sh_id_owner_check(NULL, norm, owner);
 	if (rc)
 		return rc;
@@ -670,7 +723,6 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 	if (!now)
 		now = sh_now();
 	sh_reuse *r = sh_calloc(1, sizeof *r);
-	sh_owner_paper *all = NULL;
 	MDB_txn *txn = NULL;
 	if (!r || (nkinds && !(r->needs = sh_calloc(nkinds, sizeof *r->needs)))) {
 		rc = SH_ENOMEM;
@@ -692,32 +744,64 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 	}
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		goto out;
-	if ((rc = owner_papers_txn(s, txn, cat, norm, NULL, now, &all, &np)))
+	/* one walk of the owner's index entries: kind, date and validity come
+	 * from their summaries; only the papers offered are read whole */
+	MDB_cursor *c;
+	int lrc = mdb_cursor_open(txn, s->owner, &c);
+	if (lrc) {
+		rc = store_lmdb_err(lrc, "owner index");
 		goto out;
-	/* all is newest first: hand each valid, reusable paper to its kind */
-	for (size_t i = 0; i < nkinds; i++) {
-		const struct wh_kind *k = kind_get(cat, kinds[i]);
-		if (k && !k->reusable)
+	}
+	MDB_val k = {strlen(norm), norm}, v;
+	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); lrc == 0 && !rc;
+	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+		store_osum o;
+		if (store_osum_decode(v.mv_data, v.mv_size, &o))
+			continue; /* damage: sohoa check names it */
+		if (!o.has_sum && (rc = osum_from_record(s, txn, &o)))
+			break;
+		sh_validity val;
+		int wanted = 0;
+		for (size_t i = 0; i < nkinds && !wanted; i++) {
+			const struct wh_kind *kd = kind_get(cat, kinds[i]);
+			wanted = !strcmp(o.kind, kinds[i]) && (!kd || kd->reusable);
+		}
+		if (!wanted)
 			continue;
-		sh_reuse_need *nd = &r->needs[i];
-		for (size_t j = 0; j < np; j++) {
-			if (strcmp(all[j].kind, kinds[i]) || all[j].validity.status != SH_VALID)
+		if ((rc = store_wh_validity_sum(s, txn, cat, &o, now, &val)))
+			break;
+		if (val.status != SH_VALID)
+			continue;
+		for (size_t i = 0; i < nkinds && !rc; i++) {
+			if (strcmp(o.kind, kinds[i]))
 				continue;
+			sh_reuse_need *nd = &r->needs[i];
 			sh_owner_paper *na = sh_realloc(nd->papers, (nd->npapers + 1) * sizeof *na);
 			if (!na) {
 				rc = SH_ENOMEM;
-				goto out;
+				break;
 			}
 			nd->papers = na;
-			na[nd->npapers] = all[j];
-			all[j].facts = NULL; /* moved */
+			sh_owner_paper *op = &na[nd->npapers];
+			memset(op, 0, sizeof *op);
+			snprintf(op->code, sizeof op->code, "%s", o.code);
+			snprintf(op->kind, sizeof op->kind, "%s", o.kind);
+			op->created = o.created;
+			op->validity = val;
 			nd->npapers++;
+			rc = offered_paper(s, txn, op);
 		}
 	}
+	mdb_cursor_close(c);
+	if (!rc && lrc && lrc != MDB_NOTFOUND)
+		rc = store_lmdb_err(lrc, "owner index");
+	for (size_t i = 0; i < nkinds && !rc; i++)
+		if (r->needs[i].npapers > 1)
+			qsort(r->needs[i].papers, r->needs[i].npapers, sizeof *r->needs[i].papers,
+			      cmp_newest);
 out:
 	if (txn)
 		mdb_txn_abort(txn);
-	sh_owner_papers_free(&all, np);
 	if (rc) {
 		sh_reuse_free(&r);
 		return rc;
@@ -894,7 +978,7 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 				  c->dossier);
 		goto out;
 	}
-	if (strcmp(p->owner, d->owner) && !has_dup(txn, s->owner, d->owner, p->code)) {
+	if (strcmp(p->owner, d->owner) && !store_owner_has(txn, s->owner, d->owner, p->code)) {
 		/* a paper is the owner's when filed under them: the dossier's owner,
 		 * or the person the paper itself names */
 		rc = sh_error_set(SH_EINVAL, "paper %s belongs to %s, dossier %s to %s: only the "
@@ -1405,6 +1489,7 @@ struct bcode {
 struct bowner {
 	const char *owner;
 	uint32_t rank;
+	uint32_t dossier;
 };
 struct bblob {
 	const uint8_t *sha;
@@ -1483,14 +1568,13 @@ static int put_append(MDB_cursor *c, MDB_val *k, MDB_val *v, unsigned flags)
  * ikey (as dossier.c's put otherwise). */
 static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t d,
 			const sh_dossier_in *in, sh_dossier_codes *codes, MDB_cursor *pc,
-			MDB_cursor *dc, MDB_cursor *rc_, MDB_cursor *ic, uint32_t first_id)
+			MDB_cursor *dc, MDB_cursor *rc_, MDB_cursor *ic, uint32_t first_id, int64_t t)
 {
 	const char *owner = b->owner[d];
 	int rc = SH_OK, lrc = 0;
 	rec_w w, dw;
 	memset(&w, 0, sizeof w);
 	memset(&dw, 0, sizeof dw);
-	int64_t t = in->received ? in->received : sh_now();
 	if ((rc = store_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
 		return rc;
 	if (lrc)
@@ -1592,6 +1676,7 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 	struct bowner *own = NULL;
 	struct bblob *blobs = NULL;
 	uint32_t *rank = NULL, *wrank = NULL;
+	int64_t *when = NULL;
 	struct wsort *ws = NULL;
 	uint64_t *keys = NULL;
 	size_t nblobs = 0;
@@ -1608,9 +1693,14 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 		goto out;
 	if (lrc)
 		goto lfail;
+	if (!(when = sh_calloc(bk->n ? bk->n : 1, sizeof *when))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
 	for (size_t d = 0; d < bk->n; d++) {
+		when[d] = bk->in[d].received ? bk->in[d].received : sh_now();
 		rc = bulk_dossier(s, txn, b, d, &bk->in[d], bk->out[d], cur[0], cur[1], cur[2],
-				  cur[7], first_id);
+				  cur[7], first_id, when[d]);
 		if (rc) {
 			if (rc < 0)
 				rc = sh_error_wrap(rc, "dossier %zu of the batch: ", d + 1);
@@ -1672,7 +1762,7 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 			else
 				hi = mid;
 		}
-		own[r] = (struct bowner){b->owner[lo], (uint32_t)r};
+		own[r] = (struct bowner){b->owner[lo], (uint32_t)r, (uint32_t)lo};
 	}
 	qsort(blobs, nblobs, sizeof *blobs, cmp_bblob);
 	qsort(own, b->np, sizeof *own, cmp_bowner);
@@ -1685,10 +1775,13 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 			goto lfail;
 	}
 	for (size_t i = 0; i < b->np; i++) {
-		const char *code = codes[own[i].rank].code;
-		MDB_val k = {strlen(own[i].owner), (void *)own[i].owner}, v = {strlen(code),
-									       (void *)code};
-		if ((lrc = mdb_cursor_put(cur[4], &k, &v, MDB_NODUPDATA)) && lrc != MDB_KEYEXIST)
+		const struct bcode *bc = &codes[own[i].rank];
+		const sh_paper_in *pi = b->paper[bc->paper];
+		if ((rc = store_owner_put(s, txn, cur[4], own[i].owner, bc->code,
+					  first_id + bc->paper, when[own[i].dossier],
+					  pi->kind ? pi->kind : "TL", pi->facts, &lrc)))
+			goto out;
+		if (lrc)
 			goto lfail;
 	}
 	for (size_t i = 0; i < b->nw; i++) {
@@ -1717,6 +1810,7 @@ out:
 			mdb_cursor_close(cur[i]);
 	sh_free(codes);
 	sh_free(own);
+	sh_free(when);
 	sh_free(blobs);
 	sh_free(rank);
 	sh_free(wrank);

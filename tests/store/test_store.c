@@ -471,7 +471,26 @@ static void check_detects_damage(void **state)
 	free(val);
 	assert_int_equal(run_check(f, &x), SH_OK);
 
-	/* 5. a word missing from the index */
+	/* 5. an owner index summary that says another kind than the paper */
+	char pcode1[SH_CODE_MAX];
+	snprintf(pcode1, sizeof pcode1, "%s-02-TL", code);
+	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
+	MDB_txn *txn;
+	assert_int_equal(mdb_txn_begin(f->s->env, NULL, 0, &txn), 0);
+	uint8_t ob[STORE_OSUM_MAX];
+	size_t on;
+	assert_int_equal(store_osum_encode(ob, &on, pcode1, 2, DAY1, "TL", NULL), SH_OK);
+	MDB_val ok = {12, "001184362297"}, ov = {on, ob};
+	assert_int_equal(mdb_del(txn, f->s->owner, &ok, &ov), 0); /* the entry as written */
+	assert_int_equal(store_osum_encode(ob, &on, pcode1, 2, DAY1, "GKS", NULL), SH_OK);
+	ov = (MDB_val){on, ob};
+	assert_int_equal(mdb_put(txn, f->s->owner, &ok, &ov, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	sh_store_close(&f->s);
+	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
+	assert_non_null(strstr(x.last, "differs from the paper"));
+
+	/* 6. a word missing from the index */
 	const char *w = "khai";
 	assert_int_equal(raw_put(f->dir, "post", w, 4, NULL, 0), 0);
 	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
