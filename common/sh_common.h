@@ -123,6 +123,16 @@ int sh_unhex(uint8_t *out, const char *hex, size_t n);
 int sh_text_valid(const char *s, size_t len);
 /* NFC-normalise. *out: caller frees with sh_free. SH_EINVAL on bad UTF-8. */
 int sh_text_nfc(char **out, const char *s, size_t len);
+/* The same NFC through a cache of the words already seen, for many texts
+ * of one vocabulary (bulk imports): a text whose separators are ASCII and
+ * whose words do not start with a combining mark is normalised word by
+ * word (NFC cannot join such words); others whole. c may be NULL.
+ * Same results and errors as sh_text_nfc. The cache holds at most 2^20
+ * words (then starts over); it is not thread-safe. */
+typedef struct sh_nfc_cache sh_nfc_cache;
+int sh_nfc_cache_new(sh_nfc_cache **out);
+void sh_nfc_cache_free(sh_nfc_cache **c);
+int sh_text_nfc_cached(sh_nfc_cache *c, char **out, const char *s, size_t len);
 /* Search form: NFC, case-folded, diacritics stripped, đ/Đ → d.
  * "Giấy khai SINH" → "giay khai sinh". *out: caller frees with sh_free. */
 int sh_text_fold(char **out, const char *s, size_t len);

@@ -1152,6 +1152,7 @@ struct bprep {
 	size_t wtcap;
 	struct fslot *memo;
 	size_t mcap, mn;
+	sh_nfc_cache *nfc;    /* the batch's words in NFC */
 	/* while tokenising one page */
 	const char *text;
 	size_t prev_end;
@@ -1426,6 +1427,7 @@ static void bprep_free(struct bprep *b)
 	sh_free(b->words);
 	sh_free(b->wtab);
 	sh_free(b->memo);
+	sh_nfc_cache_free(&b->nfc);
 	sh_buf_free(&b->arena);
 	memset(b, 0, sizeof *b);
 }
@@ -1437,7 +1439,8 @@ static int bprep_make(struct bprep *b, const sh_dossier_in *in, size_t n)
 	b->nd = n;
 	for (size_t i = 0; i < n; i++)
 		b->np += in[i].npapers;
-	if (!(b->owner = sh_calloc(n ? n : 1, sizeof *b->owner)) ||
+	if (sh_nfc_cache_new(&b->nfc) ||
+	    !(b->owner = sh_calloc(n ? n : 1, sizeof *b->owner)) ||
 	    !(b->paper0 = sh_calloc(n + 1, sizeof *b->paper0)) ||
 	    !(b->paper = sh_calloc(b->np ? b->np : 1, sizeof *b->paper)) ||
 	    !(b->pages = sh_calloc(b->np ? b->np : 1, sizeof *b->pages)))
@@ -1469,7 +1472,7 @@ static int bprep_make(struct bprep *b, const sh_dossier_in *in, size_t n)
 								       "%zu page %zu has no image",
 							    d + 1, i + 1, j + 1);
 				const char *t0 = pg->text ? pg->text : "";
-				if ((rc = sh_text_nfc(&bp->text, t0, strlen(t0))) ||
+				if ((rc = sh_text_nfc_cached(b->nfc, &bp->text, t0, strlen(t0))) ||
 				    (rc = bulk_page_words(b, bp->text)))
 					return sh_error_wrap(rc, "dossier %zu of the batch: ", d + 1);
 				sh_sha256(bp->sha, pg->image, pg->image_len);

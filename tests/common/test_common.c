@@ -178,6 +178,52 @@ static void expect_fold(const char *in, const char *want)
 	sh_free(out);
 }
 
+/* The cached NFC gives what sh_text_nfc gives, whatever the text: NFD
+ * words, marks at a word's start (which may compose with the separator
+ * before, as "<" + U+0338), non-ASCII separators, NUL, bad UTF-8, and
+ * random mixes of those pieces. */
+static void text_nfc_cached(void **state)
+{
+	(void)state;
+	long live = sh_alloc_live();
+	static const char *pieces[] = {
+		"Gia\xcc\x82\xcc\x81y", " ", "khai", "\n", "sinh", "\xcc\x81", "<", "\xcc\xb8", "=",
+		"\xe2\x80\x83", /* EM SPACE */ "\xc2\xa0", "\xff", "\xe1\xba\xa5", "D\xcc\xa3",
+		"\xc4\x91", "-", "2024", "\xea\xb0\x80", "\xe1\x85\xa1", /* Hangul jamo */
+		"\xe0\xaf\x86", "\xe0\xae\xbe", /* Tamil: composes with no mark category rule */
+		"Q\xcc\x81", ".", "\t", "ABC", "\xcd\x85", "\xed\xa0\x80" /* surrogate */};
+	sh_nfc_cache *c = NULL;
+	assert_int_equal(sh_nfc_cache_new(&c), SH_OK);
+	uint64_t r = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char text[256];
+		size_t len = 0;
+		int np = 1 + (int)(r % 12);
+		for (int i = 0; i < np; i++) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			const char *p = pieces[(r >> 33) % (sizeof pieces / sizeof *pieces)];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		if (round % 97 == 0)
+			text[len++] = 0; /* an embedded NUL */
+		char *a = NULL, *b = NULL;
+		int ra = sh_text_nfc(&a, text, len), rb = sh_text_nfc_cached(c, &b, text, len);
+		assert_int_equal(ra, rb);
+		if (!ra)
+			assert_string_equal(a, b);
+		sh_free(a);
+		sh_free(b);
+	}
+	sh_nfc_cache_free(&c);
+	sh_nfc_cache_free(&c); /* twice is harmless */
+	char *x = NULL;
+	assert_int_equal(sh_text_nfc_cached(NULL, &x, "a\xcc\x80", 3), SH_OK);
+	assert_string_equal(x, "\xc3\xa0");
+	sh_free(x);
+	assert_int_equal(sh_alloc_live(), live);
+}
+
 static void text_fold(void **state)
 {
 	(void)state;
@@ -491,6 +537,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(taxcode_check_digit), cmocka_unit_test(agency_ids),
 		cmocka_unit_test(codes),
 		cmocka_unit_test(text_fold),       cmocka_unit_test(text_invalid_utf8),
+		cmocka_unit_test(text_nfc_cached),
 		cmocka_unit_test(text_words),      cmocka_unit_test(errors),
 		cmocka_unit_test(alloc_injection), cmocka_unit_test(buffers),
 		cmocka_unit_test(hashing),         cmocka_unit_test(files),
