@@ -69,7 +69,7 @@ static int get_str8(const uint8_t **p, const uint8_t *end, char *out, size_t max
 		return -1;
 	size_t l = **p;
 	(*p)++;
-	if (l > max || (size_t)(end - *p) < l)
+	if (l > max || (size_t)(end - *p) < l || memchr(*p, 0, l))
 		return -1;
 	memcpy(out, *p, l);
 	out[l] = 0;
