@@ -1,12 +1,16 @@
 /* Scale benchmark of the warehouse of owners (not a test; docs/WAREHOUSE.md).
  *
- *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED]
+ *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED] [-S] [-R]
  *
  * Fills a new warehouse in DIR with synthetic dossiers (1-4 papers of one
  * small page each, Vietnamese-like text, facts) for OWNERS owners through
  * sh_store_dossiers_put, then prints: ingest papers/s, reuse lookup p50/p99,
  * search latency for 1, 2 and 3 folded words, report time, store size per
- * paper. Deterministic for a seed. */
+ * paper. Deterministic for a seed. -S: the same papers also go into SQLite
+ * with FTS5 (DIR.sqlite), batch by batch, and the same lookups and searches
+ * run there: what an office would otherwise build (wh_sqlite.c). -R: DIR
+ * holds a warehouse this benchmark filled before (same -p and -o): only the
+ * lookups, searches and report run (a second pass over a warm cache). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,9 @@
 #include <math.h>
 
 #include "sh_store.h"
+#ifdef WH_SQLITE
+#include "wh_sqlite.h"
+#endif
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t rnd(void)
@@ -91,8 +98,8 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL;
 	size_t papers = 1000000, owners = 0, batch = 1000, queries = 2000;
-	int opt;
-	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:")) != -1) {
+	int opt, cmp = 0, again = 0;
+	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:SR")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 'p': papers = strtoull(optarg, NULL, 10); break;
@@ -100,9 +107,16 @@ int main(int argc, char **argv)
 		case 'b': batch = strtoull(optarg, NULL, 10); break;
 		case 'q': queries = strtoull(optarg, NULL, 10); break;
 		case 's': rng = strtoull(optarg, NULL, 10) * 2654435761ull + 1; break;
+		case 'S': cmp = 1; break;
+		case 'R': again = 1; break;
 		default:
+#ifdef WH_SQLITE
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
-					"[-q QUERIES] [-s SEED]\n");
+					"[-q QUERIES] [-s SEED] [-R] [-S]\n");
+#else
+			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
+					"[-q QUERIES] [-s SEED] [-R]\n");
+#endif
 			return 2;
 		}
 	}
@@ -115,7 +129,7 @@ int main(int argc, char **argv)
 	setenv("TZ", "Asia/Ho_Chi_Minh", 0);
 	tzset();
 	make_vocab();
-	if (sh_store_create(dir, "000.00.99.Z99")) {
+	if (!again && sh_store_create(dir, "000.00.99.Z99")) {
 		fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 		return 1;
 	}
@@ -124,6 +138,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 		return 1;
 	}
+	double t_sql = 0;
+#ifdef WH_SQLITE
+	whsql *sq = NULL;
+	char sqpath[4200];
+	snprintf(sqpath, sizeof sqpath, "%s.sqlite", dir);
+	if (cmp && whsql_open(&sq, sqpath))
+		return 1;
+#else
+	if (cmp) {
+		fprintf(stderr, "wh_bench: built without SQLite (libsqlite3-dev): no comparison\n");
+		return 2;
+	}
+#endif
 	/* days so that no day needs more than ~5000 dossiers */
 	size_t ndossiers_est = papers / 2 + 1, days = ndossiers_est / 5000 + 1;
 	if (days < 365)
@@ -139,6 +166,10 @@ int main(int argc, char **argv)
 	sh_dossier_codes **codes = calloc(batch, sizeof *codes);
 	size_t stored = 0, serial = 0;
 	double t_ing = 0, start = now_s();
+	if (again) {
+		cmp = 0;
+		stored = papers;
+	}
 	while (stored < papers) {
 		size_t nd = 0, np = 0;
 		while (nd < batch && stored + np < papers) {
@@ -192,6 +223,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t_ing += now_s() - a;
+#ifdef WH_SQLITE
+		if (sq) {
+			a = now_s();
+			if (whsql_put(sq, din, nd, codes))
+				return 1;
+			t_sql += now_s() - a;
+		}
+#endif
 		for (size_t i = 0; i < nd; i++)
 			sh_dossier_codes_free(&codes[i]);
 		stored += np;
@@ -201,8 +240,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "\n");
 	printf("papers %zu, owners %zu, batch %zu dossiers/txn, %zu days\n", papers, owners, batch,
 	       days);
-	printf("ingest                       %.0f papers/s (store calls %.1f s, wall %.1f s)\n",
-	       (double)papers / t_ing, t_ing, now_s() - start);
+	if (!again)
+		printf("ingest                       %.0f papers/s (store calls %.1f s, wall %.1f s)\n",
+		       (double)papers / t_ing, t_ing, now_s() - start);
+	if (cmp)
+		printf("  SQLite+FTS5, same batches   %.0f papers/s (%.1f s)\n", (double)papers / t_sql,
+		       t_sql);
 
 	sh_proc_cat *cat = NULL;
 	char catpath[4096];
@@ -229,9 +272,29 @@ int main(int argc, char **argv)
 	}
 	pr_lat("reuse lookup", lat, queries);
 	printf("  (%.2f valid papers offered per lookup)\n", (double)found / (double)queries);
+#ifdef WH_SQLITE
+	if (sq) { /* the same owners again: their papers by the owner index */
+		uint64_t keep = rng;
+		size_t rows = 0;
+		for (size_t i = 0; i < queries; i++) {
+			char id[16];
+			owner_id(id, rnd() % owners);
+			size_t nr = 0;
+			double a = now_s();
+			if (whsql_owner(sq, id, &nr))
+				return 1;
+			lat[i] = now_s() - a;
+			rows += nr;
+		}
+		pr_lat("  SQLite, owner's papers", lat, queries);
+		printf("  (%.2f papers per owner)\n", (double)rows / (double)queries);
+		rng = keep;
+	}
+#endif
 
 	for (int nw = 1; nw <= 3; nw++) {
 		size_t nq = queries / 4 ? queries / 4 : 1, hits = 0;
+		uint64_t qseed = rng; /* the same queries for SQLite */
 		for (size_t i = 0; i < nq; i++) {
 			char q[128] = "";
 			for (int w = 0; w < nw; w++) {
@@ -255,6 +318,31 @@ int main(int argc, char **argv)
 		snprintf(what, sizeof what, "search, %d word%s", nw, nw > 1 ? "s" : "");
 		pr_lat(what, lat, nq);
 		printf("  (%.1f hits returned per query, limit 50)\n", (double)hits / (double)nq);
+#ifdef WH_SQLITE
+		if (sq) {
+			uint64_t keep = rng;
+			rng = qseed;
+			hits = 0;
+			for (size_t i = 0; i < nq; i++) {
+				char q[128] = "";
+				for (int w = 0; w < nw; w++) {
+					strcat(q, vocab[(10 + rnd() % 400) % NVOCAB]);
+					strcat(q, " ");
+				}
+				size_t nh = 0;
+				double a = now_s();
+				if (whsql_search(sq, q, 50, &nh))
+					return 1;
+				lat[i] = now_s() - a;
+				hits += nh;
+			}
+			snprintf(what, sizeof what, "  SQLite FTS5, %d word%s", nw, nw > 1 ? "s" : "");
+			pr_lat(what, lat, nq);
+			printf("  (%.1f hits returned per query, newest first, limit 50)\n",
+			       (double)hits / (double)nq);
+			rng = keep;
+		}
+#endif
 	}
 	sh_report_row *rows = NULL;
 	size_t nr = 0;
@@ -293,6 +381,18 @@ int main(int argc, char **argv)
 		printf("store size, as written       %.0f bytes/paper (%.1f MiB on disk)\n",
 		       (double)st.st_blocks * 512.0 / (double)papers,
 		       (double)st.st_blocks * 512.0 / 1048576.0);
+#ifdef WH_SQLITE
+	if (sq) {
+		printf("  SQLite+FTS5 size           %.0f bytes/paper\n", whsql_size(sq) / (double)papers);
+		whsql_close(&sq);
+		unlink(sqpath);
+		char wal[4300];
+		snprintf(wal, sizeof wal, "%s-wal", sqpath);
+		unlink(wal);
+		snprintf(wal, sizeof wal, "%s-shm", sqpath);
+		unlink(wal);
+	}
+#endif
 	free(lat);
 	free(din);
 	free(pin);
