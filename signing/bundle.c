@@ -1,6 +1,6 @@
 /* Proof bundles: everything an archivist needs to check one paper on a
  * machine with no warehouse (docs/SIGNING.md, "Proof bundles"). */
-#include "sh_sign.h"
+#include "sign_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,32 +32,44 @@ static int read_in(uint8_t **out, size_t *len, const char *dir, const char *name
 	return rc;
 }
 
-/* proof.txt: "sohoa-proof-v1\nindex: N\nsize: M\n" then "path: <64 hex>\n"* */
+/* proof.txt: "sohoa-proof-v1\nindex: N\nsize: M\n" then "path: <64 hex>\n"*, in
+ * the line syntax of every signing/ text (docs/SIGNING.md §2): canonical
+ * numbers, lower-case hex, '\n' only. Reads exactly len bytes. */
 int sh_sign_proof_parse(uint64_t *index, uint64_t *size, uint8_t path[][SH_SHA256_LEN],
 			size_t *n, const char *text, size_t len)
 {
+	static const char magic[] = "sohoa-proof-v1\n";
 	*n = 0;
-	if (len > 65536 || memchr(text, 0, len))
+	if (!text || len > 65536 || memchr(text, 0, len) || memchr(text, '\r', len))
 		return sh_error_set(SH_EINVAL, "proof file is malformed");
-	unsigned long long a, b;
-	int used = 0;
-	if (sscanf(text, "sohoa-proof-v1\nindex: %llu\nsize: %llu\n%n", &a, &b, &used) != 2 ||
-	    used <= 0 || a >= b)
-		return sh_error_set(SH_EINVAL, "proof file: bad header (sohoa-proof-v1, index, size)");
-	const char *p = text + used, *end = text + len;
-	while (p < end) {
-		if (*n >= SH_LOG_PROOF_MAX || end - p < 71 || memcmp(p, "path: ", 6) || p[70] != '\n')
-			return sh_error_set(SH_EINVAL, "proof file: bad path line");
-		char hex[65];
-		memcpy(hex, p + 6, 64);
-		hex[64] = 0;
-		if (sh_unhex(path[*n], hex, SH_SHA256_LEN))
-			return sh_error_set(SH_EINVAL, "proof file: bad hash");
-		(*n)++;
-		p += 71;
+	if (len < sizeof magic - 1 || memcmp(text, magic, sizeof magic - 1))
+		return sh_error_set(SH_EINVAL, "proof file: not a sohoa proof (first line "
+					       "sohoa-proof-v1)");
+	sign_lines l = {text + sizeof magic - 1, text + len};
+	const char *v;
+	size_t vl, count = 0;
+	uint64_t a, b;
+	int rc;
+	if ((rc = sign_line_take(&l, "index", 0, NULL, NULL, &v, &vl)) ||
+	    (rc = sign_parse_u64(&a, v, vl, "index")) ||
+	    (rc = sign_line_take(&l, "size", 0, NULL, NULL, &v, &vl)) ||
+	    (rc = sign_parse_u64(&b, v, vl, "size")))
+		return sh_error_wrap(rc, "proof file: ");
+	if (a >= b)
+		return sh_error_set(SH_EINVAL, "proof file: index %llu is outside a tree of %llu "
+					       "entries", (unsigned long long)a, (unsigned long long)b);
+	while (l.p < l.end) {
+		if (count >= SH_LOG_PROOF_MAX)
+			return sh_error_set(SH_EINVAL, "proof file: more than %d path lines",
+					    SH_LOG_PROOF_MAX);
+		if ((rc = sign_line_take(&l, "path", 0, NULL, NULL, &v, &vl)) ||
+		    (rc = sign_parse_hex(path[count], SH_SHA256_LEN, v, vl, "path")))
+			return sh_error_wrap(rc, "proof file: ");
+		count++;
 	}
 	*index = a;
 	*size = b;
+	*n = count;
 	return SH_OK;
 }
 

@@ -308,7 +308,10 @@ void sh_log_frontier_root(uint8_t out[SH_SHA256_LEN], const sh_log_frontier *f);
 typedef void (*sh_sign_report_fn)(void *arg, const char *problem);
 
 /* Parse proof.txt ("sohoa-proof-v1", "index: N", "size: M", then one
- * "path: <64 hex>" line per hash). SH_EINVAL when malformed. */
+ * "path: <64 hex>" line per hash, at most SH_LOG_PROOF_MAX), in the line
+ * syntax of docs/SIGNING.md §2: canonical numbers, lower-case hex, every line
+ * ending in '\n'; index < size. Reads exactly len bytes of text (no NUL
+ * needed after them). SH_EINVAL when malformed; *n is then 0. */
 int sh_sign_proof_parse(uint64_t *index, uint64_t *size, uint8_t path[][SH_SHA256_LEN],
 			size_t *n, const char *text, size_t len);
 

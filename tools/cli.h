@@ -8,6 +8,12 @@
 #include "sh_common.h"
 #include "sh_store.h"
 
+/* The program: dispatch argv[1] to its command and return the exit code.
+ * Never exits; everything it opens is closed again, except the signing key
+ * and kind catalogue it caches for the process. main.c calls it; so does
+ * the command-line fuzz target (tests/fuzz/fuzz_cli.c). */
+int cli_main(int argc, char **argv);
+
 /* Exit codes (README.md "Exit codes"). */
 enum {
 	EXIT_OK = 0,
@@ -27,6 +33,9 @@ int cli_exit_code(int rc);
 int cli_fail(const char *cmd, int rc);
 /* Print "sohoa[ cmd]: msg" as one line, control and non-UTF-8 bytes as \xNN. */
 void cli_print_error(const char *cmd, const char *msg);
+/* Print "sohoa[ cmd]: <formatted>" as one line, as cli_print_error: for
+ * every message that may hold what the user typed or a file name. */
+void cli_note(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

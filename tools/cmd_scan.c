@@ -87,9 +87,8 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	if ((rc = sh_store_dossier_put(s, &din, &codes)))
 		goto fail;
 	if ((rc = sh_scan_batch_commit(b, codes->dossier))) {
-		fprintf(stderr, "sohoa %s: dossier %s is stored, but the batch could not be marked "
-				"committed: %s\n",
-			cmd, codes->dossier, sh_error_message());
+		cli_note(cmd, "dossier %s is stored, but the batch could not be marked committed: %s",
+			 codes->dossier, sh_error_message());
 		rc = SH_OK; /* the dossier is safe; a retry returns the same code */
 	}
 	if (json) {
@@ -122,8 +121,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	goto out;
 fail:
 	cli_print_error(cmd, sh_error_message());
-	fprintf(stderr, "sohoa %s: batch %s is kept with its pages; nothing was stored\n", cmd,
-		sh_scan_batch_id(b));
+	cli_note(cmd, "batch %s is kept with its pages; nothing was stored", sh_scan_batch_id(b));
 out:
 	sh_dossier_codes_free(&codes);
 	pl_free(&r);
@@ -335,9 +333,9 @@ int cmd_scan(int argc, char **argv)
 			cli_print_error("scan", sh_error_message());
 		goto out;
 	}
-	fprintf(stderr, "sohoa scan: batch %s: %zu page%s captured (%zu in all)\n",
-		sh_scan_batch_id(b), sh_scan_batch_count(b) - before,
-		sh_scan_batch_count(b) - before == 1 ? "" : "s", sh_scan_batch_count(b));
+	cli_note("scan", "batch %s: %zu page%s captured (%zu in all)", sh_scan_batch_id(b),
+		 sh_scan_batch_count(b) - before, sh_scan_batch_count(b) - before == 1 ? "" : "s",
+		 sh_scan_batch_count(b));
 	if (review) {
 		if ((rc = annotate_batch(b, workers))) {
 			ex = cli_fail("scan", rc);
@@ -578,7 +576,7 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 		printf("%s: dossier %s%s\n", it->name, codes->dossier,
 		       codes->existing ? " (already stored)" : " stored");
 	else
-		fprintf(stderr, "sohoa watch: %s: %s\n", it->name, sh_error_message());
+		cli_note("watch", "%s: %s", it->name, sh_error_message());
 	fflush(stdout);
 out:
 	sh_dossier_codes_free(&codes);

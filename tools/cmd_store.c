@@ -311,8 +311,10 @@ int cmd_find(int argc, char **argv)
 			sh_buf_puts(&q, argv[i]);
 		}
 	}
-	if (!q.len)
+	if (!q.len) { /* empty words may have grown the buffer */
+		sh_buf_free(&q);
 		return cli_usage("find", "give the words to look for");
+	}
 	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
 	sh_store *s;
 	int ex = cli_store_open(&s, "find", store, 0); /* writes the audit record */
@@ -361,7 +363,7 @@ int cmd_find(int argc, char **argv)
 		putchar('\n');
 		json_decref(arr);
 	} else if (n == 0) {
-		fprintf(stderr, "sohoa find: no paper holds all of: %s\n", (char *)q.data);
+		cli_note("find", "no paper holds all of: %s", (char *)q.data);
 	}
 out:
 	sh_free(hits);

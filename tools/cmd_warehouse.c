@@ -205,7 +205,7 @@ int cmd_owner(int argc, char **argv)
 			json_array_append_new(arr, paper_json(&ps[i]));
 		dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
 	} else if (!n) {
-		fprintf(stderr, "sohoa owner: no papers are filed under %s\n", id);
+		cli_note("owner", "no papers are filed under %s", id);
 	} else {
 		printf("owner %s: %zu paper%s\n", id, n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++)
@@ -499,8 +499,10 @@ int cmd_search(int argc, char **argv)
 			sh_buf_puts(&q, argv[i]);
 		}
 	}
-	if (!q.len)
+	if (!q.len) { /* empty words may have grown the buffer */
+		sh_buf_free(&q);
 		return cli_usage("search", "give the words to look for");
+	}
 	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
 	sh_store *s;
 	int ex = open_checked(&s, "search", store), rc;
@@ -543,7 +545,7 @@ int cmd_search(int argc, char **argv)
 	if (json)
 		dump_json(arr);
 	else if (!n)
-		fprintf(stderr, "sohoa search: no paper holds all of: %s\n", (char *)q.data);
+		cli_note("search", "no paper holds all of: %s", (char *)q.data);
 out:
 	sh_free(hits);
 	sh_buf_free(&q);

@@ -57,6 +57,16 @@ int cli_fail(const char *cmd, int rc)
 	return cli_exit_code(rc);
 }
 
+void cli_note(const char *cmd, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cli_print_error(cmd, msg);
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	char msg[1024];
@@ -174,17 +184,10 @@ static void usage(FILE *f)
 		   "else ~/.local/share/sohoa.\n");
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
-	/* Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT when it loads, before
-	 * main: our workers are the parallelism, so restart once with it set. */
-	if (!getenv("OMP_THREAD_LIMIT")) {
-		setenv("OMP_THREAD_LIMIT", "1", 1);
-		execv("/proc/self/exe", argv);
-		/* if that fails, run on: slower, still correct */
-	}
-	if (argc < 2) {
-		usage(stderr);
+	if (argc < 2) { /* an error is one line, like every other */
+		fprintf(stderr, "sohoa: which command? (see `sohoa --help`)\n");
 		return EXIT_USAGE;
 	}
 	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
@@ -208,6 +211,6 @@ int main(int argc, char **argv)
 		}
 		return cmds[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "sohoa: unknown command '%s' (see `sohoa --help`)\n", argv[1]);
+	cli_note(NULL, "unknown command '%s' (see `sohoa --help`)", argv[1]);
 	return EXIT_USAGE;
 }

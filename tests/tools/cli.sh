@@ -46,7 +46,7 @@ help)
     expect 0 "$SOHOA" $c --help; has "$T/out" "usage: sohoa $c"
   done
   expect 0 "$SOHOA" --help
-  expect 2 "$SOHOA"
+  expect 2 "$SOHOA"; one_line_err "no command"; [ "$(wc -l < "$T/err")" = 1 ] || fail "more than one line for no command"
   expect 2 "$SOHOA" frobnicate; one_line_err frobnicate
   ;;
 
@@ -352,8 +352,11 @@ verify)
   SOHOA_STORE=/nonexistent expect 0 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub"
   cp -r "$T/bundle" "$T/b2"; printf x >> "$T/b2/page-001.tif"
   expect 6 "$SOHOA" verify-bundle "$T/b2" --trust "$T/office.pub"; has "$T/out" "page 1: image differs"
-  cp -r "$T/bundle" "$T/b3"; sed -i '4s/path: ./path: f/' "$T/b3/proof.txt"
+  cp -r "$T/bundle" "$T/b3"; sed -i '4{s/path: f/path: 0/;t;s/path: ./path: f/}' "$T/b3/proof.txt"   # always a change
   expect 6 "$SOHOA" verify-bundle "$T/b3" --trust "$T/office.pub"; has "$T/out" "inclusion proof fails"
+  # one spelling per proof (docs/SIGNING.md §2): a leading zero is refused, not read as the number
+  cp -r "$T/bundle" "$T/b4"; sed -i 's/^index: /index: 0/' "$T/b4/proof.txt"
+  expect 6 "$SOHOA" verify-bundle "$T/b4" --trust "$T/office.pub"; has "$T/out" "proof file: index"
   SOHOA_KEY="$T/keys/other.key" expect 0 "$SOHOA" keys new --signer "Người khác" --title "Khác" --out "$T/keys/other.key"
   K3=$("$SOHOA" keys list --json | python3 -c "import json,sys; print([k['key'] for k in json.load(sys.stdin) if k['signer'] == 'Người khác'][0])")
   expect 0 "$SOHOA" keys export "$K3" "$T/other.pub"
