@@ -326,31 +326,73 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
+	/* paper ids: each names the paper that holds it; a bitmap of the good
+	 * ones then checks the postings a page at a time */
 	if ((lrc = mdb_cursor_open(txn, s->pid, &cur)))
 		goto lfail;
-	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+	uint8_t *ids = NULL;
+	size_t idcap = 0;
+	if (!mdb_cursor_get(cur, &k, &v, MDB_LAST) && k.mv_size == 4) {
+		idcap = (size_t)store_rd32(k.mv_data) / 8 + 1;
+		if (!(ids = sh_calloc(idcap, 1)))
+			goto nomem;
+	}
+	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0;
+	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		MDB_val pv;
 		if (k.mv_size != 4 || mdb_get(txn, s->paper, &v, &pv) ||
-		    store_paper_id(pv.mv_data, pv.mv_size) != store_rd32(k.mv_data))
+		    store_paper_id(pv.mv_data, pv.mv_size) != store_rd32(k.mv_data)) {
 			problem(&c, "paper ids: '%.*s' is not the number of a paper",
 				(int)v.mv_size, (char *)v.mv_data);
+			continue;
+		}
+		uint32_t id = store_rd32(k.mv_data);
+		if (id / 8 < idcap)
+			ids[id / 8] |= (uint8_t)(1u << (id % 8));
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
 	MDB_dbi idx[2] = {s->post, s->exact};
 	const char *idxname[2] = {"search", "exact-form"};
 	for (int t = 0; t < 2; t++) {
-		if ((lrc = mdb_cursor_open(txn, idx[t], &cur)))
+		if ((lrc = mdb_cursor_open(txn, idx[t], &cur))) {
+			sh_free(ids);
 			goto lfail;
-		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-			MDB_val pv;
-			if (v.mv_size != 4 || mdb_get(txn, s->pid, &v, &pv))
+		}
+		for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !lrc;
+		     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+			int bad = v.mv_size != 4;
+			MDB_val blk = {0, NULL};
+			int r = bad ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &blk, MDB_GET_MULTIPLE);
+			if (!r && !blk.mv_size)
+				blk = v; /* a word of one paper: no page of its own */
+			while (!r && !bad) {
+				if (blk.mv_size % 4) {
+					bad = 1;
+					break;
+				}
+				for (size_t i = 0; i < blk.mv_size && !bad; i += 4) {
+					uint32_t id = store_rd32((const uint8_t *)blk.mv_data + i);
+					bad = id / 8 >= idcap || !(ids[id / 8] & (1u << (id % 8)));
+				}
+				r = mdb_cursor_get(cur, &k, &blk, MDB_NEXT_MULTIPLE);
+			}
+			if (bad)
 				problem(&c, "%s index: '%.*s' holds an id no paper has", idxname[t],
 					(int)k.mv_size, (char *)k.mv_data);
+			if (r && r != MDB_NOTFOUND) {
+				lrc = r;
+				break;
+			}
 		}
 		mdb_cursor_close(cur);
 		cur = NULL;
+		if (lrc != MDB_NOTFOUND) {
+			sh_free(ids);
+			goto lfail;
+		}
 	}
+	sh_free(ids);
 
 	/* the warehouse of owners: states, attachments, receipt dates, operators, audit */
 	if ((lrc = check_owners_tables(s, txn, &c)))

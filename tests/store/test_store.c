@@ -490,7 +490,14 @@ static void check_detects_damage(void **state)
 	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
 	assert_non_null(strstr(x.last, "differs from the paper"));
 
-	/* 6. a word missing from the index */
+	/* 6. a posting of a paper id nobody has */
+	assert_int_equal(raw_put(f->dir, "post", "zzz", 3, "\x00\x0f\x42\x3f", 4), 0);
+	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
+	assert_int_equal(x.n, 2); /* the owner summary above, and this */
+	assert_non_null(strstr(x.last, "'zzz' holds an id no paper has"));
+	assert_int_equal(raw_put(f->dir, "post", "zzz", 3, NULL, 0), 0);
+
+	/* 7. a word missing from the index */
 	const char *w = "khai";
 	assert_int_equal(raw_put(f->dir, "post", w, 4, NULL, 0), 0);
 	assert_int_equal(run_check(f, &x), SH_ECORRUPT);
