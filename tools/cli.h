@@ -39,6 +39,12 @@ void cli_note(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A number given on the command line (what: "--workers", "OLD"): decimal
+ * digits only, a '-' first when min < 0, from min to max. Sets *out and
+ * returns EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_number(const char *cmd, const char *what, const char *s, long long min, long long max,
+	       long long *out);
+
 /* Warehouse location: --store value, $SOHOA_STORE, $XDG_DATA_HOME/sohoa,
  * ~/.local/share/sohoa. Returns a string the caller frees with sh_free. */
 char *cli_store_dir(const char *opt);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -254,9 +255,9 @@ int cmd_keys(int argc, char **argv)
 	if (!strcmp(verb, "new")) {
 		if (!signer || !title)
 			return cli_usage("keys", "new needs --signer NAME and --title TITLE");
-		long days = days_s ? strtol(days_s, NULL, 10) : 0;
-		if (days_s && days <= 0)
-			return cli_usage("keys", "--valid-days takes a positive number of days");
+		long long days = 0;
+		if (days_s && (ex = cli_number("keys", "--valid-days", days_s, 1, 1000000, &days)))
+			return ex;
 		if ((ex = cli_store_open(&s, "keys", store, 0)))
 			return ex;
 		char *path = key_path(out);
@@ -272,7 +273,7 @@ int cmd_keys(int argc, char **argv)
 						      "or --out another file",
 					  path);
 		else
-			rc = new_key(s, path, pass, signer, title, days, &key, &pub);
+			rc = new_key(s, path, pass, signer, title, (long)days, &key, &pub);
 		wipe_free(pass);
 		if (!rc) {
 			printf("key %s\n  for %s, %s (%s)\n  private key: %s\n", pub.key_id, pub.name,
@@ -283,6 +284,9 @@ int cmd_keys(int argc, char **argv)
 		sh_store_close(&s);
 		return rc ? cli_fail("keys", rc) : EXIT_OK;
 	}
+	long long at = 0;
+	if (at_s && (ex = cli_number("keys", "--at", at_s, 0, LLONG_MAX, &at)))
+		return ex;
 	if ((ex = cli_store_open(&s, "keys", store, 0)))
 		return ex;
 	if (!strcmp(verb, "list")) {
@@ -322,11 +326,10 @@ int cmd_keys(int argc, char **argv)
 		}
 	} else if (!strcmp(verb, "revoke") && npos == 2) {
 		const sh_sign_key *actor;
-		int64_t at = at_s ? strtoll(at_s, NULL, 10) : 0;
 		if (!reason)
 			rc = sh_error_set(SH_EINVAL, "say why with --reason TEXT");
 		else if (!(rc = cli_signing_key(&actor, "keys")))
-			rc = sh_store_key_revoke(s, actor, pos[1], at, reason);
+			rc = sh_store_key_revoke(s, actor, pos[1], (int64_t)at, reason);
 		if (!rc)
 			printf("key %s revoked: signatures made from then on are rejected\n", pos[1]);
 	} else if (!strcmp(verb, "rotate") && npos == 1) {
@@ -424,7 +427,10 @@ int cmd_verify(int argc, char **argv)
 	if (!all == !code)
 		return cli_usage("verify", "give a dossier or paper code, or --all");
 	sh_store *s;
+	long long workers = 0;
 	int ex = code ? cli_code("verify", code, 0) : EXIT_OK;
+	if (!ex && workers_s)
+		ex = cli_number("verify", "--workers", workers_s, 0, 64, &workers);
 	if (!ex)
 		ex = cli_store_open(&s, "verify", store, SH_STORE_RDONLY);
 	if (ex)
@@ -434,7 +440,7 @@ int cmd_verify(int argc, char **argv)
 	size_t problems = 0;
 	int rc;
 	if (all) {
-		rc = sh_store_verify_all(s, workers_s ? atoi(workers_s) : 0, on_problem, &o, &st);
+		rc = sh_store_verify_all(s, (int)workers, on_problem, &o, &st);
 		problems = st.problems;
 	} else {
 		sh_dossier_rec *d = NULL;
@@ -617,6 +623,12 @@ int cmd_log(int argc, char **argv)
 			return cli_usage("log", "too many arguments");
 		}
 	}
+	long long sz[2] = {0, 0};
+	for (int k = 1; k < npos && k < 3; k++) {
+		int ex = cli_number("log", k == 1 ? "OLD" : "NEW", pos[k], 0, LLONG_MAX, &sz[k - 1]);
+		if (ex)
+			return ex;
+	}
 	sh_store *s;
 	int ex = cli_store_open(&s, "log", store, SH_STORE_RDONLY), rc = SH_OK;
 	if (ex)
@@ -631,7 +643,7 @@ int cmd_log(int argc, char **argv)
 			printf("\n");
 		}
 	} else if (!strcmp(pos[0], "consistency") && npos >= 2) {
-		uint64_t old = strtoull(pos[1], NULL, 10), neu = npos > 2 ? strtoull(pos[2], NULL, 10) : 0;
+		uint64_t old = (uint64_t)sz[0], neu = (uint64_t)sz[1];
 		uint8_t *d1 = NULL, *d2 = NULL;
 		size_t l1 = 0, l2 = 0;
 		uint64_t s1 = 0, s2 = 0;

@@ -236,6 +236,7 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 	int ex = EXIT_OK, rc = SH_OK;
+	long long dpi = 0, nworkers = 0;
 	sh_scan_options o = {0};
 	if (!resume && (!device || !owner || !procedure))
 		ex = cli_usage("scan", "--device, --owner and --procedure are required "
@@ -244,17 +245,17 @@ int cmd_scan(int argc, char **argv)
 		ex = cli_fail("scan", rc);
 	else if (mode && (rc = sh_scan_mode_parse(&o.mode, mode)))
 		ex = cli_fail("scan", rc);
-	else if (res && (atoi(res) <= 0 || atoi(res) > 2400))
-		ex = cli_usage("scan", "--resolution takes dots per inch, e.g. 300");
-	else if (workers_s && (atoi(workers_s) < 0 || atoi(workers_s) > 64))
-		ex = cli_usage("scan", "--workers takes a number from 0 to 64");
+	else if (res && (ex = cli_number("scan", "--resolution (dots per inch)", res, 1, 2400, &dpi)))
+		;
+	else if (workers_s && (ex = cli_number("scan", "--workers", workers_s, 0, 64, &nworkers)))
+		;
 	else if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
 		ex = cli_fail("scan", rc);
 	if (ex) {
 		sh_free(extra);
 		return ex;
 	}
-	workers = workers_s ? atoi(workers_s) : 0;
+	workers = (int)nworkers;
 	sh_store *s = NULL;
 	sh_scan_batch *b = NULL;
 	char *bdir = NULL, *dir = NULL;
@@ -307,7 +308,7 @@ int cmd_scan(int argc, char **argv)
 		}
 		o.device = device;
 		o.duplex = duplex;
-		o.dpi = res ? atoi(res) : 0;
+		o.dpi = (int)dpi;
 	}
 	if (source)
 		sh_scan_source_parse(&o.source, source);
@@ -316,7 +317,7 @@ int cmd_scan(int argc, char **argv)
 	if (duplex)
 		o.duplex = 1;
 	if (res)
-		o.dpi = atoi(res);
+		o.dpi = (int)dpi;
 	extra[nextra] = NULL;
 	o.extra = nextra ? extra : NULL;
 	size_t before = sh_scan_batch_count(b);
@@ -410,6 +411,11 @@ int cmd_batch(int argc, char **argv)
 		}
 	}
 	int ex = EXIT_OK, rc = SH_OK;
+	long long workers = 0;
+	if (workers_s && (ex = cli_number("batch", "--workers", workers_s, 0, 64, &workers))) {
+		sh_free(pos);
+		return ex;
+	}
 	char *bdir = batches_dir(store), *dir = NULL;
 	sh_scan_batch *b = NULL;
 	sh_store *s = NULL;
@@ -511,7 +517,7 @@ int cmd_batch(int argc, char **argv)
 			ex = cli_fail("batch", SH_EINVAL);
 			goto out;
 		}
-		rc = commit_batch("batch", s, b, workers_s ? atoi(workers_s) : 0, json);
+		rc = commit_batch("batch", s, b, (int)workers, json);
 		if (rc)
 			ex = cli_exit_code(rc);
 		goto out;
@@ -621,16 +627,22 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (!folder)
 		return cli_usage("watch", "which folder?");
+	long long settle_ms = 0, workers = 0;
+	int ex;
+	if ((settle && (ex = cli_number("watch", "--settle (ms)", settle, 0, 3600000, &settle_ms))) ||
+	    (workers_s && (ex = cli_number("watch", "--workers", workers_s, 0, 64, &workers))))
+		return ex;
 	sh_store *s = NULL;
-	int ex = cli_store_open(&s, "watch", store, SH_STORE_RDONLY), rc0;
+	int rc0;
+	ex = cli_store_open(&s, "watch", store, SH_STORE_RDONLY);
 	if (ex)
 		return ex;
 	sh_store_close(&s);
 	const sh_sign_key *skey;
 	if ((rc0 = cli_signing_key(&skey, "watch")))
 		return cli_fail("watch", rc0);
-	struct watch_ctx ctx = {store, workers_s ? atoi(workers_s) : 0};
-	sh_scan_watch_options o = {.settle_ms = settle ? atoi(settle) : 0,
+	struct watch_ctx ctx = {store, (int)workers};
+	sh_scan_watch_options o = {.settle_ms = (int)settle_ms,
 				   .ingest = watch_ingest,
 				   .ingest_arg = &ctx};
 	sh_scan_watch *w = NULL;

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -315,7 +316,11 @@ int cmd_find(int argc, char **argv)
 		sh_buf_free(&q);
 		return cli_usage("find", "give the words to look for");
 	}
-	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
+	long long limit = 50;
+	if (limit_s && cli_number("find", "--limit", limit_s, 0, LLONG_MAX, &limit)) {
+		sh_buf_free(&q);
+		return EXIT_USAGE;
+	}
 	sh_store *s;
 	int ex = cli_store_open(&s, "find", store, 0); /* writes the audit record */
 	if (ex) {
@@ -324,7 +329,7 @@ int cmd_find(int argc, char **argv)
 	}
 	sh_hit *hits = NULL;
 	size_t n = 0;
-	int rc = sh_store_find(s, (char *)q.data, limit, &hits, &n);
+	int rc = sh_store_find(s, (char *)q.data, (size_t)limit, &hits, &n);
 	if (!rc && n) { /* results show personal text: recorded first */
 		const char **codes = sh_calloc(n, sizeof *codes);
 		if (!codes)

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -503,7 +504,11 @@ int cmd_search(int argc, char **argv)
 		sh_buf_free(&q);
 		return cli_usage("search", "give the words to look for");
 	}
-	size_t limit = limit_s ? (size_t)strtoul(limit_s, NULL, 10) : 50;
+	long long limit = 50;
+	if (limit_s && cli_number("search", "--limit", limit_s, 0, LLONG_MAX, &limit)) {
+		sh_buf_free(&q);
+		return EXIT_USAGE;
+	}
 	sh_store *s;
 	int ex = open_checked(&s, "search", store), rc;
 	if (ex) {
@@ -512,7 +517,7 @@ int cmd_search(int argc, char **argv)
 	}
 	sh_hit *hits = NULL;
 	size_t n = 0;
-	if ((rc = sh_store_search(s, (char *)q.data, &f, limit, &hits, &n))) {
+	if ((rc = sh_store_search(s, (char *)q.data, &f, (size_t)limit, &hits, &n))) {
 		ex = cli_fail("search", rc);
 		goto out;
 	}

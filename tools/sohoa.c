@@ -1,6 +1,7 @@
 /* sohoa: the command-line program. Dispatch and shared helpers. */
 #include "cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,26 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	put_line(msg);
 	fprintf(stderr, " (see `sohoa %s --help`)\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_number(const char *cmd, const char *what, const char *s, long long min, long long max,
+	       long long *out)
+{
+	const char *d = s + (min < 0 && *s == '-');
+	long long v = 0;
+	int ok = *d != 0;
+	for (; ok && *d; d++) {
+		if (*d < '0' || *d > '9' || v > (LLONG_MAX - (*d - '0')) / 10)
+			ok = 0;
+		else
+			v = v * 10 + (*d - '0');
+	}
+	if (ok && *s == '-')
+		v = -v;
+	if (!ok || v < min || v > max)
+		return cli_usage(cmd, "%s takes a number from %lld to %lld, not '%s'", what, min, max, s);
+	*out = v;
+	return EXIT_OK;
 }
 
 char *cli_store_dir(const char *opt)

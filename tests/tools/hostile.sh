@@ -173,6 +173,22 @@ args)
   refused 2 "$SOHOA" ingest --owner $O --procedure 1.1 --workers=-1 "$JPG"
   refused 2 "$SOHOA" ingest --owner $O --procedure 1.1 --workers 0x10 "$JPG"
   refused 2 "$SOHOA" ingest --owner --procedure 1.1 "$JPG"   # --owner takes "--procedure"
+  # every number given on the command line: digits only, in range (cli_number)
+  for n in abc 1x 0x10 -1 1e3 " 5" 99999999999999999999; do
+    refused 2 "$SOHOA" find words --limit "$n"
+    refused 2 "$SOHOA" search words --limit="$n"
+    refused 2 "$SOHOA" verify --all --workers "$n"
+    refused 2 "$SOHOA" batch list --workers "$n"
+    refused 2 "$SOHOA" scan --device test:0 --owner $O --procedure 1.1 --resolution "$n"
+    refused 2 "$SOHOA" watch "$T/f" --once --settle "$n"
+    refused 2 "$SOHOA" keys list --at "$n"
+    refused 2 "$SOHOA" keys new --signer a --title b --valid-days "$n"
+    refused 2 "$SOHOA" log consistency "$n"
+    refused 2 "$SOHOA" log consistency 1 "$n"
+  done
+  refused 2 "$SOHOA" verify --all --workers 65
+  refused 2 "$SOHOA" scan --device test:0 --owner $O --procedure 1.1 --resolution 2401
+  refused 2 "$SOHOA" keys new --signer a --title b --valid-days 0
   refused 2 "$SOHOA" ingest --owner= --procedure 1.1 "$JPG"      # an empty value is a missing one
   refused 2 "$SOHOA" ingest --owner $O --procedure= "$JPG"
   refused 2 "$SOHOA" show
