@@ -136,9 +136,15 @@ delay() { # T
   if ((RANDOM % 3 == 0)); then echo $((RANDOM % ($1 + 1)))
   else echo $(($1 * 6 / 10 + RANDOM % ($1 * 8 / 10 + 1))); fi
 }
-# Run sohoa ARGS... in the background, kill it after DELAY_MS; $st is its exit status.
+# Run sohoa ARGS... in the background, kill it after DELAY_MS; $st is its
+# exit status. The command's kill window follows what it takes here and now:
+# a little longer after each kill, the time it took after each run that
+# succeeded (scaled by SCALE_N/SCALE_D to the whole set of papers for ingest).
+declare -A window
+SCALE_N=1 SCALE_D=1
 run_killed() { # NAME DELAY_MS ARGS...
-  local name=$1 d=$2; shift 2
+  local name=$1 d=$2 t0; shift 2
+  t0=$(now_ms)
   "$SOHOA" "$@" > "$W/out" 2> "$W/err" &
   local pid=$!
   msleep "$d"
@@ -146,6 +152,11 @@ run_killed() { # NAME DELAY_MS ARGS...
   { wait $pid; } 2>/dev/null
   st=$?
   runs[$name]=$((runs[$name] + 1))
+  if [ $st = 137 ]; then window[$name]=$((window[$name] * 21 / 20))
+  elif [ $st = 0 ]; then # it ended when it last wrote its output (the success line)
+    local took=$(($(stat -c %.3Y "$W/out" | tr -d .) - t0))
+    window[$name]=$(((window[$name] + took * SCALE_N / SCALE_D) / 2))
+  fi
   if [ $st = 137 ]; then killed[$name]=$((killed[$name] + 1))
   elif [ $st = 0 ]; then completed[$name]=$((completed[$name] + 1))
   elif [ $st = 3 ] && [ "$name" != ingest ]; then refused[$name]=$((refused[$name] + 1))
@@ -174,6 +185,7 @@ start=$(now_ms)
 "$SOHOA" revoke "$ap" --reason "calibration" > "$W/out" 2>&1 || { echo "crash.sh: calibration revoke failed: $(cat "$W/out")" >&2; exit 2; }
 TR=$(($(now_ms) - start))
 echo "$ap" >> "$W/revoked"
+window[ingest]=$T window[attach]=$TA window[revoke]=$TR
 whole_events 0
 [ $halfdone = 0 ] || { echo "crash.sh: the log-entry rule does not hold before any kill" >&2; exit 2; }
 
@@ -188,8 +200,10 @@ for ((i = 1; i <= N; i++)); do
     files=()
     for ((k = 0; k < np; k++)); do files+=("${PAPERS[$(((RANDOM + k) % ${#PAPERS[@]}))]}"); done
     owner=${OWNERS[$((RANDOM % 3))]}
-    run_killed ingest "$(delay $((T * np / ${#PAPERS[@]})))" \
+    SCALE_N=${#PAPERS[@]} SCALE_D=$np
+    run_killed ingest "$(delay $((window[ingest] * np / ${#PAPERS[@]})))" \
       ingest --workers 1 --owner "$owner" --procedure 1.001193 "${files[@]}"
+    SCALE_N=1 SCALE_D=1
     code=$(awk '/^dossier .* stored$/{print $2}' "$W/out")
     if [ -n "$code" ]; then
       echo "$code $np" >> "$W/printed"; printed=$((printed + 1))
@@ -197,7 +211,7 @@ for ((i = 1; i <= N; i++)); do
     fi
     ;;
   attach)
-    run_killed attach "$(delay "$TA")" attach "$ad" "$ap"
+    run_killed attach "$(delay "${window[attach]}")" attach "$ad" "$ap"
     if grep -q "^attached $ap to $ad " "$W/out"; then
       echo "$ap $ad" >> "$W/attached"
       attached_there "$ap" "$ad" || { lost=$((lost + 1)); echo "iteration $i: attach of $ap to $ad printed but not there" >&2; }
@@ -205,7 +219,7 @@ for ((i = 1; i <= N; i++)); do
     ;;
   revoke)
     rp=$(awk '{print $1}' "$W/papers" | sed -n "$((RANDOM % $(wc -l < "$W/papers") + 1))p")
-    run_killed revoke "$(delay "$TR")" revoke "$rp" --reason "crash harness $i"
+    run_killed revoke "$(delay "${window[revoke]}")" revoke "$rp" --reason "crash harness $i"
     if grep -q "^revoked $rp " "$W/out"; then
       echo "$rp" >> "$W/revoked"
       revoked_there "$rp" || { lost=$((lost + 1)); echo "iteration $i: revocation of $rp printed but not there" >&2; }
@@ -246,5 +260,6 @@ done
 echo "crash: iterations $N; dossiers stored and printed $printed, stored unprinted $unprinted," \
      "dossiers $total; attaches printed $(wc -l < "$W/attached"), revocations printed" \
      "$(wc -l < "$W/revoked"); lost $lost, partial $partial, half-done $halfdone," \
-     "check failures $checkfail (kill windows: ingest ${T} ms, attach ${TA} ms, revoke ${TR} ms)"
+     "check failures $checkfail (kill windows at the end: ingest ${window[ingest]} ms for" \
+     "${#PAPERS[@]} papers, attach ${window[attach]} ms, revoke ${window[revoke]} ms)"
 [ $lost = 0 ] && [ $partial = 0 ] && [ $halfdone = 0 ] && [ $checkfail = 0 ] && [ $nfailed = 0 ]
