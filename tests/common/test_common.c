@@ -111,7 +111,7 @@ static void agency_ids(void **state)
 				     "A00.B99.C12.000000000000000000000"};
 	static const char *bad[] = {"", "h23.12", "H23..12", ".H23", "H23.", "ABC.DEF", "000.00.12",
 				    "H23 12", "H23.12.000000000000000000000000000000", "H2", "H234",
-				    "H23-12", "\xd0\x9d" "23", "H\xef\xbc\x92\x33"};
+				    "H23-12", ("\xd0\x9d" "23"), "H\xef\xbc\x92\x33"};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
 		if (sh_id_agency_check(good[i]))
 			fail_msg("agency '%s' refused: %s", good[i], sh_error_message());
@@ -145,7 +145,7 @@ static void codes(void **state)
 		"H23-261122-0007-KQ0", "H23-261122-0007-KQ01", "H23-261122-0007-KQ12345678901",
 		"H23-261122-0007-kq1", "H23-261122-0007-02-GKS-1", "H23-261122-0007-02-GKS-1-2",
 		"../../etc/passwd", "/etc/passwd", "%s%n", "H23-261122-0007\n", "H23-2611\xff-0007",
-		"H23-261122-0007 ", " H23-261122-0007", "H23-\xef\xbc\x92" "61122-0007",
+		"H23-261122-0007 ", " H23-261122-0007", ("H23-\xef\xbc\x92" "61122-0007"),
 		"000.00.12.H23.000000000000000000000000000-261122-0007",
 	};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
