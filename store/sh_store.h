@@ -312,6 +312,8 @@ const char *sh_proc_default_path(void);
  * same code. *out: release with sh_proc_cat_free. SH_ENOTFOUND (no path),
  * SH_EINVAL (not the format, with where), SH_ENOMEM. */
 int sh_proc_cat_load(sh_proc_cat **out, const char *path, const char *extra);
+/* The same from len bytes in memory (name: for messages). */
+int sh_proc_cat_parse(sh_proc_cat **out, const void *data, size_t len, const char *name);
 void sh_proc_cat_free(sh_proc_cat **cat);
 size_t sh_proc_cat_count(const sh_proc_cat *cat);
 /* Procedure i (< count) or by code: its name and required kinds. All

@@ -189,16 +189,11 @@ static int load_procs(sh_proc_cat *c, json_t *procs, const char *path)
 	return SH_OK;
 }
 
-static int load_file(sh_proc_cat *c, const char *path)
+static int load_buf(sh_proc_cat *c, const void *data, size_t len, const char *path)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int rc = sh_file_read(&data, &len, path, 16u << 20);
-	if (rc)
-		return rc;
 	json_error_t err;
+	int rc = SH_OK;
 	json_t *root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &err);
-	sh_free(data);
 	if (!root)
 		return sh_error_set(SH_EINVAL, "%s:%d: %s", path, err.line, err.text);
 	json_t *fmt = json_object_get(root, "format"), *kinds = json_object_get(root, "kinds"),
@@ -216,6 +211,33 @@ static int load_file(sh_proc_cat *c, const char *path)
 		rc = load_procs(c, procs, path);
 	json_decref(root);
 	return rc;
+}
+
+static int load_file(sh_proc_cat *c, const char *path)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc = sh_file_read(&data, &len, path, 16u << 20);
+	if (rc)
+		return rc;
+	rc = load_buf(c, data, len, path);
+	sh_free(data);
+	return rc;
+}
+
+int sh_proc_cat_parse(sh_proc_cat **out, const void *data, size_t len, const char *name)
+{
+	*out = NULL;
+	sh_proc_cat *c = sh_calloc(1, sizeof *c);
+	if (!c)
+		return SH_ENOMEM;
+	int rc = load_buf(c, data, len, name ? name : "catalogue");
+	if (rc) {
+		sh_proc_cat_free(&c);
+		return rc;
+	}
+	*out = c;
+	return SH_OK;
 }
 
 int sh_proc_cat_load(sh_proc_cat **out, const char *path, const char *extra)
