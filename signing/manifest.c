@@ -370,6 +370,15 @@ int sh_sign_manifest_verify(sh_sign_manifest **out, const sh_sign_pubkey *pub, i
 	return rc;
 }
 
+int sh_sign_manifest_read(sh_sign_manifest **out, const void *doc, size_t len)
+{
+	uint8_t sig[SH_SIGN_SIG_LEN];
+	size_t body;
+	*out = NULL;
+	int rc = sign_doc_split(&body, sig, doc, len);
+	return rc ? rc : sh_sign_manifest_parse(out, doc, body);
+}
+
 int sh_sign_doc_key_id(char out[SH_SIGN_KEYID_HEX + 1], const void *doc, size_t len)
 {
 	uint8_t sig[SH_SIGN_SIG_LEN];

@@ -209,6 +209,11 @@ int sh_sign_manifest_sign(sh_buf *out, const sh_sign_key *key, const sh_sign_man
 int sh_sign_manifest_verify(sh_sign_manifest **out, const sh_sign_pubkey *pub, int64_t when,
 			    const void *doc, size_t len);
 
+/* Parse a signed manifest (canonical bytes + signature line) WITHOUT
+ * checking its signature: for cross-checking indexes against the log, never
+ * for trust (use sh_sign_manifest_verify). *out as for _parse. */
+int sh_sign_manifest_read(sh_sign_manifest **out, const void *doc, size_t len);
+
 /* The key id a signed manifest or checkpoint names, to look up its
  * sh_sign_pubkey before verifying. Does not verify anything. */
 int sh_sign_doc_key_id(char out[SH_SIGN_KEYID_HEX + 1], const void *doc, size_t len);

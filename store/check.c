@@ -94,6 +94,9 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 		if (!exists(txn, s->paper, &k))
 			problem(c, "paper state %.*s: no such paper", (int)k.mv_size,
 				(char *)k.mv_data);
+		else if (!exists(txn, s->sig, &k))
+			problem(c, "paper state %.*s: the paper has no signed event", (int)k.mv_size,
+				(char *)k.mv_data);
 	}
 	mdb_cursor_close(cur);
 
@@ -192,6 +195,156 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 	}
 	mdb_cursor_close(cur);
 	return 0;
+}
+
+/* What the signed log says about one paper: its revocation, the last
+ * validity a clerk set, the dossiers it was reused in. */
+struct events {
+	int revoked, has_until;
+	int64_t revoked_at, until;
+	char reason[512];
+	char (*dossiers)[SH_CODE_MAX];
+	size_t ndossiers, cap;
+};
+
+static const char *fact_of(const sh_sign_manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->nfacts; i++)
+		if (!strcmp(m->facts[i].name, name))
+			return m->facts[i].value;
+	return NULL;
+}
+
+/* One log entry (index ix, listed under code) into e. SH_ENOMEM or SH_OK
+ * (problems are reported). */
+static int event_read(MDB_txn *txn, sh_store *s, struct checker *c, const char *code,
+		      const MDB_val *ix, struct events *e)
+{
+	MDB_val lv;
+	unsigned long long at = ix->mv_size == 8 ? (unsigned long long)store_rd64(ix->mv_data) : 0;
+	if (ix->mv_size != 8) {
+		problem(c, "signature index: an entry of %s is not a log index", code);
+		return SH_OK;
+	}
+	if (mdb_get(txn, s->log, (MDB_val *)ix, &lv)) {
+		problem(c, "signature index: entry %llu of %s is not in the log", at, code);
+		return SH_OK;
+	}
+	sh_sign_manifest *m = NULL;
+	int rc = sh_sign_manifest_read(&m, lv.mv_data, lv.mv_size);
+	if (rc == SH_ENOMEM)
+		return rc;
+	if (rc) {
+		problem(c, "log entry %llu (of %s) cannot be read: %s", at, code, sh_error_message());
+		return SH_OK;
+	}
+	const char *f;
+	if (strcmp(m->code, code)) {
+		problem(c, "signature index: log entry %llu is about %s, not %s", at, m->code, code);
+	} else if (!strcmp(m->type, "revocation")) {
+		e->revoked = 1;
+		e->revoked_at = m->time;
+		f = fact_of(m, "reason");
+		snprintf(e->reason, sizeof e->reason, "%s", f ? f : "");
+	} else if (!strcmp(m->type, "validity")) {
+		e->has_until = 1; /* the last one counts: dups come in log order */
+		f = fact_of(m, "valid_until");
+		e->until = !f ? INT64_MIN : !strcmp(f, "never") ? SH_NEVER : strtoll(f, NULL, 10);
+	} else if (!strcmp(m->type, "reuse") && (f = fact_of(m, "dossier")) != NULL) {
+		if (!has_pair(txn, s->attach, f, strlen(f), code, strlen(code)))
+			problem(c, "paper %s: its signed reuse in dossier %s (log entry %llu) is not "
+				   "in the attachment index", code, f, at);
+		if (e->ndossiers == e->cap) {
+			size_t nc = e->cap ? e->cap * 2 : 4;
+			void *np = sh_realloc(e->dossiers, nc * sizeof *e->dossiers);
+			if (!np) {
+				sh_sign_manifest_free(&m);
+				return SH_ENOMEM;
+			}
+			e->dossiers = np;
+			e->cap = nc;
+		}
+		snprintf(e->dossiers[e->ndossiers++], SH_CODE_MAX, "%s", f);
+	}
+	sh_sign_manifest_free(&m);
+	return SH_OK;
+}
+
+/* The paper's state record and attachments against its events. */
+static void events_compare(sh_store *s, MDB_txn *txn, MDB_cursor *ac, struct checker *c,
+			   const char *code, const struct events *e)
+{
+	store_state st;
+	int r = store_wh_state_get(s, txn, code, &st);
+	if (r == 0 && e->revoked)
+		problem(c, "paper %s: revoked in the signed log but not in its state (it would be "
+			   "offered for reuse)", code);
+	else if (r == 0 && e->has_until)
+		problem(c, "paper %s: a clerk's validity is in the signed log but not in its state",
+			code);
+	if (r == 1 && !e->revoked && st.revoked_at)
+		problem(c, "paper %s: its state says revoked, the signed log has no revocation",
+			code);
+	else if (r == 1 && e->revoked &&
+		 (st.revoked_at != e->revoked_at || strcmp(st.reason, e->reason)))
+		problem(c, "paper %s: its state's revocation differs from the signed one", code);
+	if (r == 1 && (st.has_until != e->has_until || (e->has_until && st.until != e->until)))
+		problem(c, "paper %s: its state's validity differs from the signed log", code);
+	MDB_val k = {strlen(code), (void *)code}, v;
+	for (int lrc = mdb_cursor_get(ac, &k, &v, MDB_SET_KEY); !lrc;
+	     lrc = mdb_cursor_get(ac, &k, &v, MDB_NEXT_DUP)) {
+		size_t i = 0;
+		while (i < e->ndossiers && (strlen(e->dossiers[i]) != v.mv_size ||
+					    memcmp(e->dossiers[i], v.mv_data, v.mv_size)))
+			i++;
+		if (i == e->ndossiers)
+			problem(c, "paper %s: attached to dossier %.*s without a signed reuse", code,
+				(int)v.mv_size, (char *)v.mv_data);
+	}
+}
+
+/* The state and attachment tables say what the signed log says: every
+ * revocation, clerk validity and reuse of a paper is there, and nothing
+ * there lacks its signed event. Returns an LMDB code on a read failure,
+ * SH_ENOMEM, or 0 (problems are reported). */
+static int check_events(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur, *ac;
+	MDB_val k, v, pv;
+	int lrc, rc = SH_OK;
+	if ((lrc = mdb_cursor_open(txn, s->sig, &cur)))
+		return lrc;
+	if ((lrc = mdb_cursor_open(txn, s->attached, &ac))) {
+		mdb_cursor_close(cur);
+		return lrc;
+	}
+	struct events e = {0};
+	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !lrc && !rc;
+	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+		char code[SH_CODE_MAX];
+		if (k.mv_size >= sizeof code || mdb_get(txn, s->paper, &k, &pv))
+			continue; /* a dossier's result, a key's rotation */
+		memcpy(code, k.mv_data, k.mv_size);
+		code[k.mv_size] = 0;
+		char (*keep)[SH_CODE_MAX] = e.dossiers;
+		size_t cap = e.cap;
+		memset(&e, 0, sizeof e);
+		e.dossiers = keep;
+		e.cap = cap;
+		/* every entry, the paper's own manifest too: a paper stored
+		 * unsigned has only its events */
+		for (int r = 0; !r && !rc;
+		     r = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP))
+			rc = event_read(txn, s, c, code, &v, &e);
+		if (!rc)
+			events_compare(s, txn, ac, c, code, &e);
+	}
+	sh_free(e.dossiers);
+	mdb_cursor_close(ac);
+	mdb_cursor_close(cur);
+	if (rc)
+		return rc;
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
 }
 
 int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
@@ -396,6 +549,11 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 
 	/* the warehouse of owners: states, attachments, receipt dates, operators, audit */
 	if ((lrc = check_owners_tables(s, txn, &c)))
+		goto lfail;
+	/* ... and they say what the signed log says */
+	if ((lrc = check_events(s, txn, &c)) == SH_ENOMEM)
+		goto nomem;
+	if (lrc)
 		goto lfail;
 
 	/* blobs match their hashes */

@@ -135,6 +135,19 @@ int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const c
 		      const char *kind, const char *facts, int64_t created, int64_t now,
 		      sh_validity *out);
 /* Decode an audit record (seq left 0). */
+/* A paper's clerk-set state (the `state` table): validity set by a clerk
+ * and revocation, each also a signed log event. */
+typedef struct store_state {
+	int has_until;
+	int64_t until; /* SH_NEVER: never */
+	char until_by[64];
+	int64_t until_at;
+	int64_t revoked_at; /* 0: not revoked */
+	char reason[512], revoked_by[64];
+} store_state;
+/* 1 and *st filled when code has a state record, 0 when none, <0 error
+ * (SH_ECORRUPT for a record that cannot be decoded). */
+int store_wh_state_get(sh_store *s, MDB_txn *txn, const char *code, store_state *st);
 int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len);
 /* May a paper of kind be offered for reuse (catalogue "reusable"; without
  * a catalogue: all but DON and TL)? */

@@ -334,15 +334,6 @@ static int date_parse(int64_t *out, const char *s, int plus_days)
 
 /* ---- state records ------------------------------------------------------------ */
 
-typedef struct wh_state {
-	int has_until;
-	int64_t until; /* SH_NEVER: never */
-	char until_by[64];
-	int64_t until_at;
-	int64_t revoked_at; /* 0: not revoked */
-	char reason[512], revoked_by[64];
-} wh_state;
-
 static void copy_field(char *dst, size_t cap, const uint8_t *v, size_t n)
 {
 	if (n >= cap)
@@ -351,7 +342,7 @@ static void copy_field(char *dst, size_t cap, const uint8_t *v, size_t n)
 	dst[n] = 0;
 }
 
-static int state_decode(wh_state *st, const void *data, size_t len)
+static int state_decode(store_state *st, const void *data, size_t len)
 {
 	memset(st, 0, sizeof *st);
 	rec_r r;
@@ -394,7 +385,7 @@ static int state_decode(wh_state *st, const void *data, size_t len)
 	return SH_OK;
 }
 
-static int state_encode(rec_w *w, const wh_state *st)
+static int state_encode(rec_w *w, const store_state *st)
 {
 	rec_begin(w, REC_STATE);
 	if (st->has_until) {
@@ -410,8 +401,7 @@ static int state_encode(rec_w *w, const wh_state *st)
 	return w->err;
 }
 
-/* 1 and *st filled when code has a state record, 0 when none, <0 error. */
-static int state_get(sh_store *s, MDB_txn *txn, const char *code, wh_state *st)
+int store_wh_state_get(sh_store *s, MDB_txn *txn, const char *code, store_state *st)
 {
 	MDB_val k = {strlen(code), (void *)code}, v;
 	int lrc = mdb_get(txn, s->state, &k, &v);
@@ -504,8 +494,8 @@ static void validity_of_paper(const sh_proc_cat *cat, const char *kind, const ch
 static int validity_state(sh_store *s, MDB_txn *txn, const char *code, sh_validity *out,
 			  int64_t now)
 {
-	wh_state st;
-	int rc = state_get(s, txn, code, &st);
+	store_state st;
+	int rc = store_wh_state_get(s, txn, code, &st);
 	if (rc < 0)
 		return rc;
 	if (rc == 1 && st.has_until) {
@@ -839,7 +829,7 @@ static int paper_owner_kind(sh_store *s, MDB_txn *txn, const char *code, sh_pape
 	return paper_in_txn(s, txn, code, p);
 }
 
-static int state_put(sh_store *s, MDB_txn *txn, const char *code, const wh_state *st)
+static int state_put(sh_store *s, MDB_txn *txn, const char *code, const store_state *st)
 {
 	rec_w w;
 	int rc = state_encode(&w, st);
@@ -901,11 +891,11 @@ static int revoke_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	struct change *c = arg;
 	sh_paper_rec *p = NULL;
-	wh_state st;
+	store_state st;
 	int rc = paper_owner_kind(s, txn, c->code, &p);
 	if (rc)
 		return rc;
-	if ((rc = state_get(s, txn, c->code, &st)) < 0)
+	if ((rc = store_wh_state_get(s, txn, c->code, &st)) < 0)
 		goto out;
 	if (st.revoked_at) {
 		rc = sh_error_set(SH_EEXISTS, "paper %s was already revoked (%s)", c->code, st.reason);

@@ -405,6 +405,92 @@ static void check_owners_tables(void **state)
 	sh_dossier_codes_free(&d);
 }
 
+/* check: the state and attachment tables against the signed log */
+struct said {
+	size_t n;
+	char all[4096];
+};
+
+static void said_add(void *arg, const char *msg)
+{
+	struct said *x = arg;
+	x->n++;
+	size_t l = strlen(x->all);
+	snprintf(x->all + l, sizeof x->all - l, "%s\n", msg);
+}
+
+static int check_says(struct env *e, struct said *x)
+{
+	memset(x, 0, sizeof *x);
+	sh_store_close(&e->s);
+	int rc = sh_store_open(&e->s, e->dir, 0);
+	if (!rc)
+		rc = sh_store_check(e->s, said_add, x, NULL);
+	sh_store_close(&e->s);
+	return rc;
+}
+
+static void check_against_log(void **state)
+{
+	struct env *e = *state;
+	const char *k[] = {"GKS", "CCCD"}, *k3[] = {"DON"};
+	sh_dossier_codes *a = NULL, *d = NULL;
+	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, NULL, &a);
+	put(e, OWNER, "1.000656", DAY2, 1, k3, NULL, NULL, &d);
+	const char *p0 = a->papers[0], *p1 = a->papers[1], *dd = d->dossier;
+	assert_int_equal(sh_store_validity_set(e->s, e->key, p1, SH_NEVER, "an", DAY2, NULL), SH_OK);
+	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, dd, p1, "an", DAY2 + 1, NULL), SH_OK);
+	assert_int_equal(sh_store_revoke(e->s, e->key, p0, "QĐ 7/QĐ-UBND", "an", DAY2 + 2, NULL),
+			 SH_OK);
+	struct said x;
+	assert_int_equal(check_says(e, &x), SH_OK);
+	assert_int_equal(x.n, 0);
+
+	/* 1. the revocation's state record gone: the paper would be offered again */
+	size_t l0, l1;
+	void *s0 = raw_get(e->dir, "state", p0, strlen(p0), &l0, NULL, NULL);
+	void *s1 = raw_get(e->dir, "state", p1, strlen(p1), &l1, NULL, NULL);
+	assert_non_null(s0);
+	assert_non_null(s1);
+	assert_int_equal(raw_put(e->dir, "state", p0, strlen(p0), NULL, 0), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_int_equal(x.n, 1);
+	assert_non_null(strstr(x.all, "revoked in the signed log but not in its state"));
+
+	/* 2. another state in its place: revocation and validity both differ */
+	assert_int_equal(raw_put(e->dir, "state", p0, strlen(p0), s1, l1), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_int_equal(x.n, 2);
+	assert_non_null(strstr(x.all, "state's revocation differs from the signed one"));
+	assert_non_null(strstr(x.all, "state's validity differs from the signed log"));
+	/* ... and a revocation nobody signed */
+	assert_int_equal(raw_put(e->dir, "state", p0, strlen(p0), s0, l0), 0);
+	assert_int_equal(raw_put(e->dir, "state", p1, strlen(p1), s0, l0), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_non_null(strstr(x.all, "says revoked, the signed log has no revocation"));
+	assert_int_equal(raw_put(e->dir, "state", p1, strlen(p1), s1, l1), 0);
+	assert_int_equal(check_says(e, &x), SH_OK);
+
+	/* 3. a signed reuse missing from the attachment index */
+	assert_int_equal(raw_put(e->dir, "attach", dd, strlen(dd), NULL, 0), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_non_null(strstr(x.all, "is not in the attachment index"));
+	assert_int_equal(raw_put(e->dir, "attach", dd, strlen(dd), p1, strlen(p1)), 0);
+	assert_int_equal(check_says(e, &x), SH_OK);
+
+	/* 4. an attachment nobody signed (both directions, so only this) */
+	assert_int_equal(raw_put(e->dir, "attach", dd, strlen(dd), p0, strlen(p0)), 0);
+	assert_int_equal(raw_put(e->dir, "attached", p0, strlen(p0), dd, strlen(dd)), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_int_equal(x.n, 1);
+	assert_non_null(strstr(x.all, "without a signed reuse"));
+	free(s0);
+	free(s1);
+	sh_dossier_codes_free(&a);
+	sh_dossier_codes_free(&d);
+	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
+}
+
 static void bulk_all_or_nothing(void **state)
 {
 	struct env *e = *state;
@@ -445,6 +531,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(roles_and_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_owners_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_against_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_all_or_nothing, setup, teardown),
 	};
 	if (argc > 1)
