@@ -84,6 +84,25 @@ int sh_id_owner_check(int *out_kind, char *norm, const char *id)
 	return SH_OK;
 }
 
+int sh_id_procedure_check(const char *code)
+{
+	if (!code || !*code)
+		return sh_error_set(SH_EINVAL, "procedure code is empty");
+	size_t n = strlen(code);
+	if (n > 40)
+		return sh_error_set(SH_EINVAL, "procedure code '%.20s...' is longer than 40 "
+					       "characters", code);
+	for (size_t i = 0; i < n; i++) {
+		char c = code[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '.' || c == '-' || c == '_'))
+			return sh_error_set(SH_EINVAL, "procedure code '%s': character '%c' not "
+						       "allowed (letters, digits, '.', '-', '_'; e.g. "
+						       "1.001193)", code, c);
+	}
+	return SH_OK;
+}
+
 int sh_id_agency_check(const char *id)
 {
 	if (!id || !*id)

@@ -161,6 +161,9 @@ int sh_id_taxcode_ok(const char *digits10);
  * non-empty groups, one group a capital letter followed by two digits. */
 int sh_id_agency_check(const char *id);
 
+/* Check a procedure code (the national catalogue's, e.g. 1.001193, or an
+ * office's own): 1-40 chars of [0-9A-Za-z._-]. SH_EINVAL with a reason. */
+int sh_id_procedure_check(const char *code);
 /* The codes the warehouse gives (docs/ARCHITECTURE.md "Codes"). */
 enum sh_code_kind {
 	SH_CODE_DOSSIER = 1, /* <agency id>-YYMMDD-NNNN */

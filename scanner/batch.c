@@ -140,20 +140,6 @@ static int code_ok(const char *c)
 	return 1;
 }
 
-static int procedure_ok(const char *c)
-{
-	size_t n = strlen(c);
-	if (n == 0 || n > 64)
-		return 0;
-	for (const char *p = c; *p; p++) {
-		char ch = *p;
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      ch == '.' || ch == '-' || ch == '_'))
-			return 0;
-	}
-	return 1;
-}
-
 static void page_clear(struct page *p)
 {
 	sh_free(p->file);
@@ -640,10 +626,8 @@ int sh_scan_batch_create(sh_scan_batch **out, const char *dir, const char *owner
 	int rc = sh_id_owner_check(NULL, norm, owner);
 	if (rc)
 		return rc;
-	if (!procedure_ok(procedure))
-		return sh_error_set(SH_EINVAL,
-				    "procedure code \"%s\": 1 to 64 letters, digits, '.', '-' or '_'",
-				    procedure);
+	if ((rc = sh_id_procedure_check(procedure)))
+		return rc;
 	if (mkdir(dir, 0755) < 0) {
 		int e = errno;
 		if (e == EEXIST)

@@ -58,18 +58,6 @@ static int ignored(const char *name)
 	       ends_with(name, ".ingested") || ends_with(name, ".reason");
 }
 
-static int procedure_ok(const char *c)
-{
-	size_t n = strlen(c);
-	if (n == 0 || n > 64)
-		return 0;
-	for (const char *p = c; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      *p == '.' || *p == '-'))
-			return 0;
-	return 1;
-}
-
 /* ---- mapping ------------------------------------------------------------ */
 
 int sh_scan_watch_parse_name(char *owner, char *procedure, const char *name)
@@ -98,9 +86,8 @@ int sh_scan_watch_parse_name(char *owner, char *procedure, const char *name)
 	int rc = sh_id_owner_check(NULL, norm, own);
 	if (rc)
 		return sh_error_wrap(rc, "%s: ", name);
-	if (!procedure_ok(proc))
-		return sh_error_set(SH_EINVAL, "%s: procedure code \"%s\" in the name is not valid",
-				    name, proc);
+	if ((rc = sh_id_procedure_check(proc)))
+		return sh_error_wrap(rc, "%s: ", name);
 	strcpy(owner, norm);
 	strcpy(procedure, proc);
 	return SH_OK;
@@ -158,9 +145,8 @@ static int sidecar_parse(char *owner, char *procedure, const char *path, const c
 	char norm[16];
 	if ((rc = sh_id_owner_check(NULL, norm, own)))
 		return sh_error_wrap(rc, "sidecar %s: ", shown);
-	if (!procedure_ok(proc))
-		return sh_error_set(SH_EINVAL, "sidecar %s: procedure code \"%s\" is not valid", shown,
-				    proc);
+	if ((rc = sh_id_procedure_check(proc)))
+		return sh_error_wrap(rc, "sidecar %s: ", shown);
 	strcpy(owner, norm);
 	strcpy(procedure, proc);
 	return SH_OK;

@@ -343,7 +343,7 @@ int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes 
 	int rc = sh_id_owner_check(NULL, owner, in->owner);
 	if (rc)
 		return rc;
-	if ((rc = check_code_part("procedure code", in->procedure, 40, ".-_")))
+	if ((rc = sh_id_procedure_check(in->procedure)))
 		return rc;
 	if (in->npapers == 0)
 		return sh_error_set(SH_EINVAL, "a dossier needs at least one paper");

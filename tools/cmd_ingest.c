@@ -196,7 +196,8 @@ int cmd_ingest(int argc, char **argv)
 		sh_free(files);
 		return ex;
 	}
-	if ((rc = sh_id_owner_check(NULL, NULL, owner))) {
+	/* the codes before any reading: a typo costs no OCR time */
+	if ((rc = sh_id_owner_check(NULL, NULL, owner)) || (rc = sh_id_procedure_check(procedure))) {
 		sh_free(files);
 		return cli_fail("ingest", rc);
 	}

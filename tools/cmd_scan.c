@@ -251,6 +251,8 @@ int cmd_scan(int argc, char **argv)
 		;
 	else if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
 		ex = cli_fail("scan", rc);
+	else if (procedure && (rc = sh_id_procedure_check(procedure)))
+		ex = cli_fail("scan", rc);
 	if (ex) {
 		sh_free(extra);
 		return ex;

@@ -119,6 +119,19 @@ static void agency_ids(void **state)
 		if (sh_id_agency_check(bad[i]) != SH_EINVAL)
 			fail_msg("agency '%s' accepted", bad[i]);
 	assert_int_equal(sh_id_agency_check(NULL), SH_EINVAL);
+	/* procedure codes: the one rule of ingest, scan, watch and the store */
+	static const char *pgood[] = {"1.001193", "1.1", "2.002154-HCM", "noi_bo.01",
+				      "1234567890123456789012345678901234567890"};
+	static const char *pbad[] = {"", "1 001193", "1.001193/..", "../../etc", "%s%n",
+				     ("1.00119" "\xe2\x80\x8b" "3"), ("\xef\xbc\x91" ".001193"),
+				     "12345678901234567890123456789012345678901", "1.001193\n"};
+	for (size_t i = 0; i < sizeof pgood / sizeof *pgood; i++)
+		if (sh_id_procedure_check(pgood[i]))
+			fail_msg("procedure '%s' refused: %s", pgood[i], sh_error_message());
+	for (size_t i = 0; i < sizeof pbad / sizeof *pbad; i++)
+		if (sh_id_procedure_check(pbad[i]) != SH_EINVAL)
+			fail_msg("procedure '%s' accepted", pbad[i]);
+	assert_int_equal(sh_id_procedure_check(NULL), SH_EINVAL);
 }
 
 static void codes(void **state)
