@@ -505,74 +505,100 @@ static int frame_to_pix(PIX **pix, const SANE_Parameters *p, const uint8_t *data
 	return SH_OK;
 }
 
-/* Read one frame to its end. *st: the status that ended it (EOF = good). */
-static int read_frame(SANE_Handle h, const SANE_Parameters *p, sh_buf *buf, SANE_Status *st)
+/* ---- capture: the worker process ------------------------------------------
+ *
+ * SANE backends are third-party code that can hang (SANE's own test backend
+ * deadlocks in sane_cancel when its reader thread is cancelled inside malloc)
+ * or crash. Capture therefore runs every SANE call in a forked worker that
+ * streams frames to the caller over a socket; the caller converts and records
+ * pages, runs the progress callback, and can give up on a worker that stays
+ * silent or dies: the batch keeps its pages and can be resumed.
+ *
+ * Messages, worker -> caller: type byte, u32 payload length, payload.
+ *   'E' i32 code, message       an error before or during capture
+ *   'R' i32 dpi, make\0model\0  device open, options set: capture begins
+ *   'D' bytes                   frame data (at most WORK_CHUNK)
+ *   'F' i32 format, last_frame, bytes_per_line, pixels_per_line, lines, depth
+ *                               the frame whose data came before ends
+ *   'P'                         the page is complete; wait for a reply
+ *   'S' i32 status, i32 at_start  SANE stopped the run with this status
+ * Caller -> worker after 'P': 'c' scan the next sheet. Closing the socket
+ * stops the worker (it cancels, closes the device and exits). */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WORK_CHUNK 65536
+#define WORK_MAX_MSG (WORK_CHUNK + 4096)
+#define CLOSE_GRACE_MS 10000 /* a worker still closing the device after this is killed */
+
+static int send_all(int fd, const void *p, size_t n)
 {
-	uint8_t chunk[65536];
-	size_t max = (size_t)SH_SCAN_MAX_PIXELS * 6;
-	buf->len = 0;
-	(void)p;
-	for (;;) {
-		SANE_Int got = 0;
-		SANE_Status s = sane_read(h, chunk, (SANE_Int)sizeof chunk, &got);
-		if (s == SANE_STATUS_EOF) {
-			*st = SANE_STATUS_GOOD;
-			return SH_OK;
-		}
-		if (s != SANE_STATUS_GOOD) {
-			*st = s;
-			return SH_OK;
-		}
-		if (got > 0) {
-			if (buf->len + (size_t)got > max)
-				return sh_error_set(SH_ELIMIT, "page is over the size limit; scan at a "
-							       "lower resolution");
-			int rc = sh_buf_put(buf, chunk, (size_t)got);
-			if (rc)
-				return rc;
-		}
+	const uint8_t *c = p;
+	while (n) {
+		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
 	}
+	return 0;
 }
 
-/* ---- capture ------------------------------------------------------------ */
-
-static void device_info(const char *dev, char **make, char **model)
+static int send_msg(int fd, char type, const void *a, size_t na, const void *b, size_t nb)
 {
-	const SANE_Device **list = NULL;
-	*make = *model = NULL;
-	if (sane_get_devices(&list, SANE_FALSE) != SANE_STATUS_GOOD || !list)
-		return;
-	for (size_t i = 0; list[i]; i++)
-		if (list[i]->name && !strcmp(list[i]->name, dev)) {
-			*make = sh_strdup(list[i]->vendor ? list[i]->vendor : "");
-			*model = sh_strdup(list[i]->model ? list[i]->model : "");
-			return;
-		}
+	uint8_t hdr[5];
+	uint32_t len = (uint32_t)(na + nb);
+	hdr[0] = (uint8_t)type;
+	memcpy(hdr + 1, &len, 4);
+	if (send_all(fd, hdr, 5) || (na && send_all(fd, a, na)) || (nb && send_all(fd, b, nb)))
+		return -1;
+	return 0;
 }
 
-int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
+static void send_error(int fd, int code)
 {
-	if (!b || !o || !o->device || !*o->device)
-		return sh_error_set(SH_EINVAL, "scan: no scanner given; list them with `sohoa devices`");
-	if (sh_scan_batch_state(b) == SH_SCAN_STATE_COMMITTED)
-		return sh_error_set(SH_EPERM, "batch %s is already committed; start a new batch",
-				    sh_scan_batch_id(b));
-	if (o->source != SH_SCAN_FLATBED && o->source != SH_SCAN_ADF)
-		return sh_error_set(SH_EINVAL, "scan: source must be flatbed or adf");
+	int32_t c = code;
+	const char *m = sh_error_message();
+	send_msg(fd, 'E', &c, 4, m, strlen(m) + 1);
+}
+
+/* The worker's side: never returns. */
+static void worker(int fd, const sh_scan_options *o, int want, pid_t parent)
+{
+	/* Dies with the caller; the caller's handlers are not the worker's: a
+	 * crashing driver must end the worker, not run them. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	static const int dfl[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+		signal(dfl[i], SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
 	const char *dev = o->device;
-	int want = o->dpi > 0 ? o->dpi : SH_SCAN_DEFAULT_DPI;
-	if (want < SH_SCAN_MIN_DPI)
-		want = SH_SCAN_MIN_DPI;
-	int rc = sane_up(), dpi = want, started = 0, begun = 0;
-	if (rc)
-		return rc;
 	SANE_Handle h = NULL;
-	char *make = NULL, *model = NULL;
-	sh_buf buf = SH_BUF_INIT;
-	PIX *pix = NULL;
-	const char *status = NULL;
-	unsigned run_pages = 0;
-	device_info(dev, &make, &model);
+	int dpi = want, started = 0, rc = sane_up();
+	if (rc) {
+		send_error(fd, rc);
+		_exit(0);
+	}
+	const SANE_Device **list = NULL;
+	const char *make = "", *model = "";
+	if (sane_get_devices(&list, SANE_FALSE) == SANE_STATUS_GOOD && list)
+		for (size_t i = 0; list[i]; i++)
+			if (list[i]->name && !strcmp(list[i]->name, dev)) {
+				make = list[i]->vendor ? list[i]->vendor : "";
+				model = list[i]->model ? list[i]->model : "";
+				break;
+			}
 	SANE_Status s = sane_open(dev, &h);
 	if (s != SANE_STATUS_GOOD) {
 		if (s == SANE_STATUS_DEVICE_BUSY)
@@ -587,103 +613,419 @@ int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
 			rc = sh_error_set(SH_EDEVICE, "scanner %s cannot be opened: %s; check that it "
 						      "is on and connected",
 					  dev, sane_strstatus(s));
+		send_error(fd, rc);
 		h = NULL;
 		goto out;
 	}
-	/* Options: an error here leaves the batch untouched. */
 	if ((rc = set_source(h, dev, o)) || (rc = set_mode(h, dev, o->mode)) ||
-	    (rc = set_dpi(h, dev, want, &dpi)))
+	    (rc = set_dpi(h, dev, want, &dpi))) {
+		send_error(fd, rc);
 		goto out;
+	}
 	for (const char *const *e = o->extra; e && *e; e++)
-		if ((rc = set_extra(h, dev, *e)))
-			goto out;
-	if ((rc = sh_scan__capture_begin(b, dev, make, model, o, dpi)))
-		goto out;
-	begun = 1;
-	unsigned base_sheet = sh_scan__sheets(b);
-	for (;;) {
-		s = sane_start(h);
-		started = 1;
-		if (s == SANE_STATUS_NO_DOCS && o->source == SH_SCAN_ADF && run_pages > 0)
-			break; /* feeder empty: the batch is done */
-		if (s != SANE_STATUS_GOOD) {
-			status = status_name(s);
-			rc = fault(b, dev, s, run_pages);
+		if ((rc = set_extra(h, dev, *e))) {
+			send_error(fd, rc);
 			goto out;
 		}
-		SANE_Parameters p;
-		SANE_Status rs = SANE_STATUS_GOOD;
+	{
+		int32_t d = dpi;
+		sh_buf mm = SH_BUF_INIT;
+		if (sh_buf_put(&mm, make, strlen(make) + 1) || sh_buf_put(&mm, model, strlen(model) + 1)) {
+			send_error(fd, SH_ENOMEM);
+			sh_buf_free(&mm);
+			goto out;
+		}
+		int bad = send_msg(fd, 'R', &d, 4, mm.data, mm.len);
+		sh_buf_free(&mm);
+		if (bad)
+			goto out;
+	}
+	static uint8_t chunk[WORK_CHUNK];
+	size_t max = (size_t)SH_SCAN_MAX_PIXELS * 6;
+	for (;;) {
+		/* one page: frames until the last */
+		int at_start = 1;
 		for (;;) {
-			if ((s = sane_get_parameters(h, &p)) != SANE_STATUS_GOOD) {
-				status = status_name(s);
-				rc = fault(b, dev, s, run_pages);
+			s = sane_start(h);
+			started = 1;
+			SANE_Parameters p;
+			if (s == SANE_STATUS_GOOD)
+				s = sane_get_parameters(h, &p);
+			if (s != SANE_STATUS_GOOD) {
+				int32_t v[2] = {(int32_t)s, at_start};
+				send_msg(fd, 'S', v, sizeof v, NULL, 0);
 				goto out;
 			}
-			if ((rc = read_frame(h, &p, &buf, &rs)))
-				goto out;
-			if (rs != SANE_STATUS_GOOD)
-				break;
-			if ((rc = frame_to_pix(&pix, &p, buf.data, buf.len, dev)))
+			at_start = 0;
+			size_t len = 0;
+			for (;;) {
+				SANE_Int got = 0;
+				s = sane_read(h, chunk, (SANE_Int)sizeof chunk, &got);
+				if (s == SANE_STATUS_EOF)
+					break;
+				if (s != SANE_STATUS_GOOD) {
+					int32_t v[2] = {(int32_t)s, 0};
+					send_msg(fd, 'S', v, sizeof v, NULL, 0);
+					goto out;
+				}
+				if (got <= 0)
+					continue;
+				len += (size_t)got;
+				if (len > max) {
+					send_error(fd, sh_error_set(SH_ELIMIT, "page is over the size limit; "
+									       "scan at a lower resolution"));
+					goto out;
+				}
+				if (send_msg(fd, 'D', chunk, (size_t)got, NULL, 0))
+					goto out; /* the caller is gone */
+			}
+			int32_t f[6] = {(int32_t)p.format, p.last_frame, p.bytes_per_line,
+					p.pixels_per_line, p.lines, p.depth};
+			if (send_msg(fd, 'F', f, sizeof f, NULL, 0))
 				goto out;
 			if (p.last_frame)
 				break;
-			if ((s = sane_start(h)) != SANE_STATUS_GOOD) {
-				rs = s;
-				break;
-			}
 		}
-		if (rs != SANE_STATUS_GOOD) {
-			/* The page cut short is dropped; NO_DOCS mid-page means the
-			 * feeder lost the sheet, which is a fault like a jam. */
-			pixDestroy(&pix);
-			status = status_name(rs);
-			rc = fault(b, dev, rs, run_pages);
+		char reply = 0;
+		if (send_msg(fd, 'P', NULL, 0, NULL, 0))
 			goto out;
-		}
-		int back = o->duplex ? (int)(run_pages % 2) : 0;
-		unsigned sheet = base_sheet + 1 + (o->duplex ? run_pages / 2 : run_pages);
-		sh_scan_mode mode = pixGetDepth(pix) == 1 ? SH_SCAN_LINEART
-				    : pixGetDepth(pix) == 32 ? SH_SCAN_COLOR
-							     : SH_SCAN_GRAY;
-		unsigned id = 0;
-		rc = sh_scan__add(b, &id, pix, o->source, back, sheet, dpi, mode, make, model);
-		pixDestroy(&pix);
-		if (rc) {
-			status = "WRITE_FAILED";
+		ssize_t r;
+		do
+			r = recv(fd, &reply, 1, 0);
+		while (r < 0 && errno == EINTR);
+		if (r != 1 || reply != 'c')
 			goto out;
-		}
-		run_pages++;
-		if (o->progress) {
-			sh_scan_page pg;
-			size_t pos = 0;
-			sh_scan_batch_find(b, id, &pos);
-			sh_scan_batch_page(b, pos, &pg);
-			if (o->progress(o->progress_arg, &pg)) {
-				status = "CANCELLED";
-				rc = sh_error_set(SH_ECANCELED,
-						  "scan cancelled after %u new page%s; batch %s keeps its "
-						  "%zu page%s: run `sohoa scan --resume %s` for the rest",
-						  run_pages, run_pages == 1 ? "" : "s",
-						  sh_scan_batch_id(b), sh_scan_batch_count(b),
-						  sh_scan_batch_count(b) == 1 ? "" : "s",
-						  sh_scan_batch_id(b));
-				goto out;
-			}
-		}
-		if (o->source == SH_SCAN_FLATBED)
-			break;
 	}
 out:
-	pixDestroy(&pix);
 	if (h) {
 		if (started)
 			sane_cancel(h);
 		sane_close(h);
 	}
 	sane_exit();
+	close(fd);
+	_exit(0);
+}
+
+/* ---- capture: the caller's side ----------------------------------------- */
+
+typedef struct work {
+	pid_t pid;
+	int fd;
+	int timeout_ms;
+	int reaped, wstatus;
+} work;
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Read exactly n bytes, waiting at most until deadline. 1 done, 0 the worker
+ * closed the socket (at a message boundary only if n is a header), -1 timed
+ * out, -2 read error. */
+static int recv_exact(int fd, void *p, size_t n, int64_t deadline)
+{
+	uint8_t *c = p;
+	while (n) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			return -1;
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		int pr = poll(&pf, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr < 0)
+			return -2;
+		if (pr == 0)
+			return -1;
+		ssize_t r = recv(fd, c, n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -2;
+		if (r == 0)
+			return 0;
+		c += r;
+		n -= (size_t)r;
+	}
+	return 1;
+}
+
+/* Next message into *type and msg. 1 got one, 0 worker gone, -1 silent past
+ * the timeout, -2 broken (read error, impossible length). */
+static int recv_msg(work *w, char *type, sh_buf *msg)
+{
+	uint8_t hdr[5];
+	int64_t deadline = now_ms() + w->timeout_ms;
+	int r = recv_exact(w->fd, hdr, 5, deadline);
+	if (r != 1)
+		return r;
+	uint32_t len;
+	memcpy(&len, hdr + 1, 4);
+	if (len > WORK_MAX_MSG)
+		return -2;
+	msg->len = 0;
+	if (sh_buf_grow(msg, len + 1))
+		return -3;
+	if (len && (r = recv_exact(w->fd, msg->data, len, deadline)) != 1)
+		return r == 0 ? -2 : r;
+	msg->len = len;
+	msg->data[len] = 0;
+	*type = (char)hdr[0];
+	return 1;
+}
+
+/* Stop the worker: closing the socket tells it to cancel and close the
+ * device; one that is still at it after the grace (or kill_now) is killed. */
+static void work_end(work *w, int kill_now)
+{
+	if (w->fd >= 0) {
+		close(w->fd);
+		w->fd = -1;
+	}
+	if (w->pid <= 0 || w->reaped)
+		return;
+	int grace = w->timeout_ms < CLOSE_GRACE_MS ? w->timeout_ms : CLOSE_GRACE_MS;
+	int64_t deadline = now_ms() + (kill_now ? 0 : grace);
+	for (unsigned nap = 1;;) {
+		pid_t r = waitpid(w->pid, &w->wstatus, WNOHANG);
+		if (r == w->pid || (r < 0 && errno != EINTR)) {
+			if (r < 0) /* SIGCHLD ignored by the application: reaped already */
+				w->wstatus = 0;
+			w->reaped = 1;
+			return;
+		}
+		if (r == 0 && now_ms() >= deadline) {
+			kill(w->pid, SIGKILL);
+			while (waitpid(w->pid, &w->wstatus, 0) < 0 && errno == EINTR)
+				;
+			w->reaped = 1;
+			return;
+		}
+		struct timespec t = {0, (long)nap * 1000000L};
+		nanosleep(&t, NULL);
+		if (nap < 50)
+			nap *= 2;
+	}
+}
+
+/* A fault the worker could not report: it stopped answering or died. */
+static int worker_fault(const sh_scan_batch *b, const char *dev, int silent_ms, int wstatus,
+			unsigned run_pages, const char **status)
+{
+	char what[160];
+	if (silent_ms) {
+		*status = "TIMEOUT";
+		snprintf(what, sizeof what, "scanner stopped responding for %d s", silent_ms / 1000);
+	} else if (WIFSIGNALED(wstatus)) {
+		*status = "DRIVER_CRASHED";
+		snprintf(what, sizeof what, "scanner driver crashed (signal %d)", WTERMSIG(wstatus));
+	} else {
+		*status = "DRIVER_FAILED";
+		snprintf(what, sizeof what, "scanner driver stopped without a reason");
+	}
+	return sh_error_set(SH_EDEVICE,
+			    "scanner %s: %s (%s) after %u new page%s; batch %s keeps its %zu "
+			    "page%s: switch the scanner off and on, put back the sheet that was "
+			    "being scanned and run `sohoa scan --resume %s`",
+			    dev, what, *status, run_pages, run_pages == 1 ? "" : "s",
+			    sh_scan_batch_id(b), sh_scan_batch_count(b),
+			    sh_scan_batch_count(b) == 1 ? "" : "s", sh_scan_batch_id(b));
+}
+
+static int32_t get32(const sh_buf *m, size_t i)
+{
+	int32_t v;
+	memcpy(&v, m->data + 4 * i, 4);
+	return v;
+}
+
+int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
+{
+	if (!b || !o || !o->device || !*o->device)
+		return sh_error_set(SH_EINVAL, "scan: no scanner given; list them with `sohoa devices`");
+	if (sh_scan_batch_state(b) == SH_SCAN_STATE_COMMITTED)
+		return sh_error_set(SH_EPERM, "batch %s is already committed; start a new batch",
+				    sh_scan_batch_id(b));
+	if (o->source != SH_SCAN_FLATBED && o->source != SH_SCAN_ADF)
+		return sh_error_set(SH_EINVAL, "scan: source must be flatbed or adf");
+	if (o->timeout_ms < 0)
+		return sh_error_set(SH_EINVAL, "scan: timeout must not be negative");
+	const char *dev = o->device;
+	int want = o->dpi > 0 ? o->dpi : SH_SCAN_DEFAULT_DPI;
+	if (want < SH_SCAN_MIN_DPI)
+		want = SH_SCAN_MIN_DPI;
+
+	work w = {.pid = -1, .fd = -1, .timeout_ms = o->timeout_ms ? o->timeout_ms
+								   : SH_SCAN_DEFAULT_TIMEOUT_MS};
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return sh_error_set(SH_EIO, "scan: cannot start the scanner worker: %s",
+				    strerror(errno));
+	pid_t me = getpid();
+	w.pid = fork();
+	if (w.pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return sh_error_set(e == ENOMEM || e == EAGAIN ? SH_ENOMEM : SH_EIO,
+				    "scan: cannot start the scanner worker: %s", strerror(e));
+	}
+	if (w.pid == 0) {
+		close(sv[0]);
+		worker(sv[1], o, want, me);
+	}
+	close(sv[1]);
+	w.fd = sv[0];
+
+	int rc = SH_OK, begun = 0, dpi = want, silent = 0, gone = 0;
+	unsigned base_sheet = 0;
+	char *make = NULL, *model = NULL;
+	const char *status = NULL;
+	unsigned run_pages = 0;
+	sh_buf msg = SH_BUF_INIT, frame = SH_BUF_INIT;
+	PIX *pix = NULL;
+	size_t max = (size_t)SH_SCAN_MAX_PIXELS * 6;
+	for (;;) {
+		char type = 0;
+		int r = recv_msg(&w, &type, &msg);
+		if (r == -3) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		if (r == -1)
+			silent = w.timeout_ms;
+		if (r != 1) {
+			gone = 1;
+			break;
+		}
+		if (type == 'E' && msg.len >= 5) {
+			rc = sh_error_set(get32(&msg, 0), "%s", (const char *)msg.data + 4);
+			if (rc >= 0) /* a worker never sends success as an error */
+				rc = sh_error_set(SH_ERROR, "scan: scanner worker sent a bad error");
+			break;
+		}
+		if (type == 'R' && !begun && msg.len >= 6) {
+			dpi = get32(&msg, 0);
+			/* make\0model\0; msg.data[msg.len] is 0 too */
+			const char *mk = (const char *)msg.data + 4;
+			size_t n = strlen(mk);
+			const char *md = 4 + n + 1 < msg.len ? mk + n + 1 : "";
+			if (dpi < SH_SCAN_MIN_DPI)
+				dpi = want;
+			if (!(make = sh_strdup(mk)) || !(model = sh_strdup(md))) {
+				rc = SH_ENOMEM;
+				break;
+			}
+			if ((rc = sh_scan__capture_begin(b, dev, make, model, o, dpi)))
+				break;
+			begun = 1;
+			base_sheet = sh_scan__sheets(b);
+			continue;
+		}
+		if (!begun) {
+			gone = 1;
+			break;
+		}
+		if (type == 'D') {
+			if (frame.len + msg.len > max) {
+				rc = sh_error_set(SH_ELIMIT, "page is over the size limit; scan at a "
+							     "lower resolution");
+				break;
+			}
+			if ((rc = sh_buf_put(&frame, msg.data, msg.len)))
+				break;
+			continue;
+		}
+		if (type == 'F' && msg.len == 24) {
+			SANE_Parameters p = {.format = (SANE_Frame)get32(&msg, 0),
+					     .last_frame = get32(&msg, 1),
+					     .bytes_per_line = get32(&msg, 2),
+					     .pixels_per_line = get32(&msg, 3),
+					     .lines = get32(&msg, 4),
+					     .depth = get32(&msg, 5)};
+			rc = frame_to_pix(&pix, &p, frame.data, frame.len, dev);
+			frame.len = 0;
+			if (rc)
+				break;
+			continue;
+		}
+		if (type == 'S' && msg.len == 8) {
+			SANE_Status s = (SANE_Status)get32(&msg, 0);
+			int at_start = get32(&msg, 1);
+			if (at_start && s == SANE_STATUS_NO_DOCS && o->source == SH_SCAN_ADF &&
+			    run_pages > 0)
+				break; /* feeder empty: the batch is done */
+			/* The page cut short is dropped; NO_DOCS mid-page means the
+			 * feeder lost the sheet, which is a fault like a jam. */
+			status = status_name(s);
+			rc = fault(b, dev, s, run_pages);
+			break;
+		}
+		if (type == 'P' && pix) {
+			int back = o->duplex ? (int)(run_pages % 2) : 0;
+			unsigned sheet = base_sheet + 1 + (o->duplex ? run_pages / 2 : run_pages);
+			sh_scan_mode mode = pixGetDepth(pix) == 1    ? SH_SCAN_LINEART
+					    : pixGetDepth(pix) == 32 ? SH_SCAN_COLOR
+								     : SH_SCAN_GRAY;
+			unsigned id = 0;
+			rc = sh_scan__add(b, &id, pix, o->source, back, sheet, dpi, mode, make, model);
+			pixDestroy(&pix);
+			if (rc) {
+				status = "WRITE_FAILED";
+				break;
+			}
+			run_pages++;
+			if (o->progress) {
+				sh_scan_page pg;
+				size_t pos = 0;
+				sh_scan_batch_find(b, id, &pos);
+				sh_scan_batch_page(b, pos, &pg);
+				if (o->progress(o->progress_arg, &pg)) {
+					status = "CANCELLED";
+					rc = sh_error_set(
+					    SH_ECANCELED,
+					    "scan cancelled after %u new page%s; batch %s keeps its "
+					    "%zu page%s: run `sohoa scan --resume %s` for the rest",
+					    run_pages, run_pages == 1 ? "" : "s", sh_scan_batch_id(b),
+					    sh_scan_batch_count(b), sh_scan_batch_count(b) == 1 ? "" : "s",
+					    sh_scan_batch_id(b));
+					break;
+				}
+			}
+			if (o->source == SH_SCAN_FLATBED)
+				break;
+			char c = 'c';
+			if (send_all(w.fd, &c, 1)) {
+				gone = 1;
+				break;
+			}
+			continue;
+		}
+		gone = 1; /* a message out of order: treat the worker as broken */
+		break;
+	}
+	pixDestroy(&pix);
+	work_end(&w, silent);
+	if (gone && !rc) {
+		if (begun)
+			rc = worker_fault(b, dev, silent, w.wstatus, run_pages, &status);
+		else if (silent)
+			rc = sh_error_set(SH_EDEVICE, "scanner %s did not answer for %d s; check that "
+						      "it is on and connected",
+					  dev, silent / 1000);
+		else
+			rc = sh_error_set(SH_EDEVICE, "scanner %s: its driver stopped before the scan "
+						      "began%s; check that it is on and connected",
+					  dev, WIFSIGNALED(w.wstatus) ? " (crashed)" : "");
+	}
 	if (begun)
 		rc = sh_scan__capture_end(b, rc, status);
-	sh_buf_free(&buf);
+	sh_buf_free(&msg);
+	sh_buf_free(&frame);
 	sh_free(make);
 	sh_free(model);
 	return rc;

@@ -244,7 +244,8 @@ typedef struct sh_scan_device {
 
 /* List the scanners SANE knows (honours SANE_CONFIG_DIR). *out: array of
  * *n, free with sh_scan_devices_free. n may be 0. SANE calls are not
- * thread-safe: no other SANE use (listing or capture) at the same time.
+ * thread-safe: no two listings at the same time (capture runs SANE in its
+ * own process and may overlap).
  * Errors: SH_EDEVICE (SANE failed to start), SH_ENOMEM. */
 int sh_scan_devices(sh_scan_device **out, size_t *n);
 void sh_scan_devices_free(sh_scan_device **list, size_t n);
@@ -265,10 +266,22 @@ typedef struct sh_scan_options {
 	const char *const *extra;
 	sh_scan_progress_fn progress;
 	void *progress_arg;
+	/* How long the scanner may stay silent (opening, warming up, between
+	 * data) before capture gives up on it, in ms; 0: SH_SCAN_DEFAULT_TIMEOUT_MS.
+	 * It also bounds (with at most 10 s) the wait for the driver to close the
+	 * device after a fault or a cancel. */
+	int timeout_ms;
 } sh_scan_options;
+#define SH_SCAN_DEFAULT_TIMEOUT_MS 120000
 
 /* Capture into batch b (state COMPLETE or INTERRUPTED becomes SCANNING while
- * it runs; a new batch is SCANNING from creation). Pages are appended after
+ * it runs; a new batch is SCANNING from creation). Every SANE call runs in a
+ * forked worker process (the caller's process only records pages and runs
+ * the progress callback), so a driver that hangs or crashes cannot take the
+ * caller with it: a worker silent for opts->timeout_ms is killed and the
+ * fault is TIMEOUT; one that dies is DRIVER_CRASHED. Fork from a program
+ * with other threads only if they hold no locks the worker needs (the
+ * worker calls malloc and dlopen; glibc makes these safe after fork). Pages are appended after
  * those already in the batch, so after a fault the same call resumes it.
  * ADF: sheets until the feeder reports empty; flatbed: one sheet (two frames
  * with duplex is refused). Each page is recorded as soon as it is complete;
@@ -277,7 +290,7 @@ typedef struct sh_scan_options {
  * Errors (batch left INTERRUPTED with every recorded page and the fault in
  * the manifest, message says what to do next):
  *   SH_EDEVICE   jam, cover open, empty feeder at the start, I/O error,
- *                device refused options;
+ *                device refused options, driver silent or crashed;
  *   SH_EBUSY     device busy or locked;
  *   SH_ECANCELED cancelled at the scanner or by the progress callback;
  *   SH_ENOTFOUND no such device; SH_EINVAL bad options (no feeder, no

@@ -182,7 +182,7 @@ static void print_batch(sh_scan_batch *b)
 int cmd_scan(int argc, char **argv)
 {
 	const char *store = NULL, *device = NULL, *source = NULL, *mode = NULL, *res = NULL,
-		   *owner = NULL, *procedure = NULL, *resume = NULL, *workers_s = NULL;
+		   *owner = NULL, *procedure = NULL, *resume = NULL, *workers_s = NULL, *wait_s = NULL;
 	int duplex = 0, review = 0, json = 0, workers = 0;
 	const char **extra = sh_calloc((size_t)argc + 1, sizeof *extra);
 	size_t nextra = 0;
@@ -195,14 +195,15 @@ int cmd_scan(int argc, char **argv)
 			printf("usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
 			       "                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
 			       "                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
-			       "                  [--review] [--json] [--store DIR]\n"
+			       "                  [--wait SECONDS] [--review] [--json] [--store DIR]\n"
 			       "       sohoa scan --resume BATCH [--device DEV] [--review]\n\n"
 			       "Capture a batch from a SANE scanner (defaults: flatbed, 300 dpi, grey;\n"
 			       "never below 200 dpi; an ADF runs until the feeder is empty) and store it as\n"
 			       "a dossier. --review stages it instead: its pages are read and flagged\n"
 			       "(blank, rescan suggested, turned) for `sohoa batch` review and commit.\n"
 			       "A jam or other scanner fault keeps every page captured: clear it and run\n"
-			       "`sohoa scan --resume BATCH`.\n");
+			       "`sohoa scan --resume BATCH`. A scanner silent for --wait seconds (default\n"
+			       "120: opening, warming up, between data) is given up as stopped.\n");
 			sh_free(extra);
 			return EXIT_OK;
 		} else if (cli_flag(argv, i, "--duplex")) {
@@ -225,7 +226,8 @@ int cmd_scan(int argc, char **argv)
 			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
 			   (m = cli_opt(argc, argv, &i, "--procedure", &procedure)) ||
 			   (m = cli_opt(argc, argv, &i, "--resume", &resume)) ||
-			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
+			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s)) ||
+			   (m = cli_opt(argc, argv, &i, "--wait", &wait_s))) {
 			if (m < 0) {
 				sh_free(extra);
 				return cli_usage("scan", "%s needs a value", argv[i]);
@@ -236,7 +238,7 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 	int ex = EXIT_OK, rc = SH_OK;
-	long long dpi = 0, nworkers = 0;
+	long long dpi = 0, nworkers = 0, wait = 0;
 	sh_scan_options o = {0};
 	if (!resume && (!device || !owner || !procedure))
 		ex = cli_usage("scan", "--device, --owner and --procedure are required "
@@ -248,6 +250,8 @@ int cmd_scan(int argc, char **argv)
 	else if (res && (ex = cli_number("scan", "--resolution (dots per inch)", res, 1, 2400, &dpi)))
 		;
 	else if (workers_s && (ex = cli_number("scan", "--workers", workers_s, 0, 64, &nworkers)))
+		;
+	else if (wait_s && (ex = cli_number("scan", "--wait (seconds)", wait_s, 1, 3600, &wait)))
 		;
 	else if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
 		ex = cli_fail("scan", rc);
@@ -322,6 +326,7 @@ int cmd_scan(int argc, char **argv)
 		o.dpi = (int)dpi;
 	extra[nextra] = NULL;
 	o.extra = nextra ? extra : NULL;
+	o.timeout_ms = (int)wait * 1000;
 	size_t before = sh_scan_batch_count(b);
 	rc = sh_scan_capture(b, &o);
 	if (rc) {

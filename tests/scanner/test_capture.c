@@ -2,6 +2,10 @@
  * test (flatbed, ADF of 10 sheets, every error status). */
 #include "helpers.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
 #define OWNER "001090123456"
 
 static const char *const SMALL[] = {"br-x=20", "br-y=15", "test-picture=Grid", NULL};
@@ -242,11 +246,92 @@ static void test_cancel_by_operator(void **state)
 	done(&b, root);
 }
 
+/* The scanner worker: the one child of this process (found in /proc). */
+static pid_t worker_pid(void)
+{
+	pid_t me = getpid(), found = -1;
+	DIR *d = opendir("/proc");
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		char *rp = strrchr(buf, ')'); /* comm may hold spaces */
+		int ppid = 0;
+		char st;
+		if (rp && sscanf(rp + 1, " %c %d", &st, &ppid) == 2 && ppid == me)
+			found = (pid_t)atoi(e->d_name);
+	}
+	closedir(d);
+	return found;
+}
+
+/* After page 2 the driver freezes (SIGSTOP) or crashes (SIGSEGV). */
+static int sabotage(void *arg, const sh_scan_page *pg)
+{
+	if (pg->id == 2) {
+		pid_t w = worker_pid();
+		assert_true(w > 0);
+		assert_int_equal(kill(w, *(int *)arg), 0);
+	}
+	return 0;
+}
+
+/* A driver that hangs or crashes mid-feed cannot take the caller with it:
+ * the capture gives up on it, the batch keeps the pages already recorded,
+ * says what happened, and resumes. */
+static void driver_fails(int sig, const char *status, const char *what)
+{
+	char *root;
+	sh_scan_batch *b = fresh(&root);
+	sh_scan_options o = {.device = "test:0", .source = SH_SCAN_ADF, .extra = SMALL,
+			     .progress = sabotage, .progress_arg = &sig, .timeout_ms = 3000};
+	int rc = sh_scan_capture(b, &o);
+	assert_int_equal(rc, SH_EDEVICE);
+	const char *msg = sh_error_message();
+	if (!strstr(msg, what))
+		fprintf(stderr, "message: %s\n", msg);
+	assert_non_null(strstr(msg, what));
+	assert_non_null(strstr(msg, status));
+	assert_non_null(strstr(msg, "after 2 new pages"));
+	assert_non_null(strstr(msg, "sohoa scan --resume B7"));
+	assert_int_equal(sh_scan_batch_count(b), 2);
+	assert_int_equal(sh_scan_batch_state(b), SH_SCAN_STATE_INTERRUPTED);
+	sh_scan_fault fl;
+	sh_scan_batch_fault(b, &fl);
+	assert_string_equal(fl.status, status);
+	/* no worker is left behind */
+	assert_int_equal(worker_pid(), -1);
+	o.progress = NULL;
+	OK(sh_scan_capture(b, &o));
+	assert_int_equal(sh_scan_batch_count(b), 12);
+	assert_int_equal(sh_scan_batch_state(b), SH_SCAN_STATE_COMPLETE);
+	done(&b, root);
+}
+
+static void test_driver_hangs(void **s) { (void)s; driver_fails(SIGSTOP, "TIMEOUT", "stopped responding for 3 s"); }
+static void test_driver_crashes(void **s) { (void)s; driver_fails(SIGSEGV, "DRIVER_CRASHED", "crashed (signal 11)"); }
+
+static void test_bad_timeout(void **state)
+{
+	(void)state;
+	char *root;
+	sh_scan_batch *b = fresh(&root);
+	sh_scan_options o = {.device = "test:0", .extra = SMALL, .timeout_ms = -1};
+	assert_int_equal(sh_scan_capture(b, &o), SH_EINVAL);
+	assert_int_equal(sh_scan_batch_count(b), 0);
+	done(&b, root);
+}
+
 int main(int argc, char **argv)
 {
-	/* one case per process (CTest runs each alone): the SANE test backend
-	 * cancels its reader thread, which can leave a malloc lock held for the
-	 * next capture in the same process */
+	/* one case per process (CTest runs each alone) */
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
@@ -265,6 +350,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_no_mem),
 		cmocka_unit_test(test_denied),
 		cmocka_unit_test(test_cancel_by_operator),
+		cmocka_unit_test(test_driver_hangs),
+		cmocka_unit_test(test_driver_crashes),
+		cmocka_unit_test(test_bad_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
