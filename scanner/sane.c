@@ -124,44 +124,6 @@ void sh_scan_devices_free(sh_scan_device **plist, size_t n)
 	*plist = NULL;
 }
 
-int sh_scan_devices(sh_scan_device **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	int rc = sane_up();
-	if (rc)
-		return rc;
-	const SANE_Device **list = NULL;
-	SANE_Status s = sane_get_devices(&list, SANE_FALSE);
-	if (s != SANE_STATUS_GOOD) {
-		sane_exit();
-		return sh_error_set(SH_EDEVICE, "cannot list scanners: %s", sane_strstatus(s));
-	}
-	size_t k = 0;
-	while (list && list[k])
-		k++;
-	sh_scan_device *d = sh_calloc(k ? k : 1, sizeof *d);
-	if (!d) {
-		sane_exit();
-		return SH_ENOMEM;
-	}
-	for (size_t i = 0; i < k; i++) {
-		d[i].name = sh_strdup(list[i]->name ? list[i]->name : "");
-		d[i].vendor = sh_strdup(list[i]->vendor ? list[i]->vendor : "");
-		d[i].model = sh_strdup(list[i]->model ? list[i]->model : "");
-		d[i].type = sh_strdup(list[i]->type ? list[i]->type : "");
-		if (!d[i].name || !d[i].vendor || !d[i].model || !d[i].type) {
-			sh_scan_devices_free(&d, i + 1);
-			sane_exit();
-			return SH_ENOMEM;
-		}
-	}
-	sane_exit();
-	*out = d;
-	*n = k;
-	return SH_OK;
-}
-
 /* ---- options ------------------------------------------------------------ */
 
 static int find_opt(SANE_Handle h, const char *name, const SANE_Option_Descriptor **out)
@@ -571,24 +533,22 @@ static void send_error(int fd, int code)
 	send_msg(fd, 'E', &c, 4, m, strlen(m) + 1);
 }
 
-/* The worker's side: never returns. */
-static void worker(int fd, const sh_scan_options *o, int want, pid_t parent)
+typedef struct capture_job {
+	const sh_scan_options *o;
+	int want;
+} capture_job;
+
+/* The capture worker's side (in the child; returns to _exit). */
+static void capture_worker(int fd, void *arg)
 {
-	/* Dies with the caller; the caller's handlers are not the worker's: a
-	 * crashing driver must end the worker, not run them. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	static const int dfl[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
-	for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
-		signal(dfl[i], SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
+	const sh_scan_options *o = ((capture_job *)arg)->o;
+	int want = ((capture_job *)arg)->want;
 	const char *dev = o->device;
 	SANE_Handle h = NULL;
 	int dpi = want, started = 0, rc = sane_up();
 	if (rc) {
 		send_error(fd, rc);
-		_exit(0);
+		return;
 	}
 	const SANE_Device **list = NULL;
 	const char *make = "", *model = "";
@@ -703,8 +663,6 @@ out:
 		sane_close(h);
 	}
 	sane_exit();
-	close(fd);
-	_exit(0);
 }
 
 /* ---- capture: the caller's side ----------------------------------------- */
@@ -715,6 +673,46 @@ typedef struct work {
 	int timeout_ms;
 	int reaped, wstatus;
 } work;
+
+/* Fork a worker running fn(fd, arg) in the child, which then exits. */
+static int work_start(work *w, void (*fn)(int fd, void *arg), void *arg)
+{
+	w->pid = -1;
+	w->fd = -1;
+	w->reaped = w->wstatus = 0;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return sh_error_set(SH_EIO, "scan: cannot start the scanner worker: %s",
+				    strerror(errno));
+	pid_t parent = getpid();
+	w->pid = fork();
+	if (w->pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return sh_error_set(e == ENOMEM || e == EAGAIN ? SH_ENOMEM : SH_EIO,
+				    "scan: cannot start the scanner worker: %s", strerror(e));
+	}
+	if (w->pid == 0) {
+		/* Dies with the caller; the caller's handlers are not the
+		 * worker's: a crashing driver must end the worker, not run them. */
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		static const int dfl[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV,
+					  SIGBUS, SIGILL,  SIGFPE, SIGABRT};
+		for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+			signal(dfl[i], SIG_DFL);
+		signal(SIGPIPE, SIG_IGN);
+		fn(sv[1], arg);
+		close(sv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	w->fd = sv[0];
+	return SH_OK;
+}
 
 static int64_t now_ms(void)
 {
@@ -859,27 +857,11 @@ int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
 	if (want < SH_SCAN_MIN_DPI)
 		want = SH_SCAN_MIN_DPI;
 
-	work w = {.pid = -1, .fd = -1, .timeout_ms = o->timeout_ms ? o->timeout_ms
-								   : SH_SCAN_DEFAULT_TIMEOUT_MS};
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return sh_error_set(SH_EIO, "scan: cannot start the scanner worker: %s",
-				    strerror(errno));
-	pid_t me = getpid();
-	w.pid = fork();
-	if (w.pid < 0) {
-		int e = errno;
-		close(sv[0]);
-		close(sv[1]);
-		return sh_error_set(e == ENOMEM || e == EAGAIN ? SH_ENOMEM : SH_EIO,
-				    "scan: cannot start the scanner worker: %s", strerror(e));
-	}
-	if (w.pid == 0) {
-		close(sv[0]);
-		worker(sv[1], o, want, me);
-	}
-	close(sv[1]);
-	w.fd = sv[0];
+	work w = {.timeout_ms = o->timeout_ms ? o->timeout_ms : SH_SCAN_DEFAULT_TIMEOUT_MS};
+	capture_job job = {o, want};
+	int rc0 = work_start(&w, capture_worker, &job);
+	if (rc0)
+		return rc0;
 
 	int rc = SH_OK, begun = 0, dpi = want, silent = 0, gone = 0;
 	unsigned base_sheet = 0;
@@ -1029,4 +1011,129 @@ int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
 	sh_free(make);
 	sh_free(model);
 	return rc;
+}
+
+/* ---- devices ------------------------------------------------------------ */
+
+/* The listing worker: one 'L' message per device (name, vendor, model, type,
+ * each NUL-terminated), then 'Z'; or 'E'. */
+static void devices_worker(int fd, void *arg)
+{
+	(void)arg;
+	int rc = sane_up();
+	if (rc) {
+		send_error(fd, rc);
+		return;
+	}
+	const SANE_Device **list = NULL;
+	SANE_Status s = sane_get_devices(&list, SANE_FALSE);
+	if (s != SANE_STATUS_GOOD) {
+		send_error(fd, sh_error_set(SH_EDEVICE, "cannot list scanners: %s",
+					    sane_strstatus(s)));
+		sane_exit();
+		return;
+	}
+	for (size_t i = 0; list && list[i]; i++) {
+		const char *f[4] = {list[i]->name, list[i]->vendor, list[i]->model, list[i]->type};
+		sh_buf m = SH_BUF_INIT;
+		int bad = 0;
+		for (int k = 0; k < 4 && !bad; k++) {
+			const char *v = f[k] ? f[k] : "";
+			size_t n = strnlen(v, 1024); /* a driver's strings, bounded */
+			bad = sh_buf_put(&m, v, n) || sh_buf_put(&m, "", 1);
+		}
+		if (bad || send_msg(fd, 'L', m.data, m.len, NULL, 0)) {
+			sh_buf_free(&m);
+			sane_exit();
+			return;
+		}
+		sh_buf_free(&m);
+	}
+	send_msg(fd, 'Z', NULL, 0, NULL, 0);
+	sane_exit();
+}
+
+int sh_scan_devices(sh_scan_device **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	work w = {.timeout_ms = SH_SCAN_DEFAULT_TIMEOUT_MS};
+	int rc = work_start(&w, devices_worker, NULL);
+	if (rc)
+		return rc;
+	sh_scan_device *d = NULL;
+	size_t k = 0, cap = 0;
+	sh_buf msg = SH_BUF_INIT;
+	int silent = 0;
+	for (;;) {
+		char type = 0;
+		int r = recv_msg(&w, &type, &msg);
+		if (r == -3) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		if (r != 1) {
+			silent = r == -1;
+			if (silent)
+				rc = sh_error_set(SH_EDEVICE, "scanner drivers did not answer for %d s "
+							      "while listing scanners; check network "
+							      "scanners and SANE's configuration",
+						  w.timeout_ms / 1000);
+			else
+				rc = sh_error_set(SH_EDEVICE, "a scanner driver stopped while listing "
+							      "scanners; check SANE's configuration");
+			break;
+		}
+		if (type == 'Z')
+			break;
+		if (type == 'E' && msg.len >= 5) {
+			rc = sh_error_set(get32(&msg, 0), "%s", (const char *)msg.data + 4);
+			if (rc >= 0)
+				rc = sh_error_set(SH_ERROR, "scan: scanner worker sent a bad error");
+			break;
+		}
+		if (type != 'L') {
+			rc = sh_error_set(SH_EDEVICE, "scanner worker sent a bad message");
+			break;
+		}
+		const char *f[4], *p = (const char *)msg.data, *end = p + msg.len;
+		int k4 = 0;
+		for (; k4 < 4 && p < end; k4++) {
+			f[k4] = p;
+			p += strlen(p) + 1; /* msg.data[msg.len] is 0 */
+		}
+		if (k4 < 4) {
+			rc = sh_error_set(SH_EDEVICE, "scanner worker sent a bad message");
+			break;
+		}
+		if (k == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			sh_scan_device *nd = sh_realloc(d, nc * sizeof *nd);
+			if (!nd) {
+				rc = SH_ENOMEM;
+				break;
+			}
+			d = nd;
+			cap = nc;
+		}
+		sh_scan_device *e = &d[k];
+		e->name = sh_strdup(f[0]);
+		e->vendor = sh_strdup(f[1]);
+		e->model = sh_strdup(f[2]);
+		e->type = sh_strdup(f[3]);
+		k++;
+		if (!e->name || !e->vendor || !e->model || !e->type) {
+			rc = SH_ENOMEM;
+			break;
+		}
+	}
+	work_end(&w, silent);
+	sh_buf_free(&msg);
+	if (rc) {
+		sh_scan_devices_free(&d, k);
+		return rc;
+	}
+	*out = d;
+	*n = k;
+	return SH_OK;
 }

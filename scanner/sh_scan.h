@@ -243,10 +243,11 @@ typedef struct sh_scan_device {
 } sh_scan_device;
 
 /* List the scanners SANE knows (honours SANE_CONFIG_DIR). *out: array of
- * *n, free with sh_scan_devices_free. n may be 0. SANE calls are not
- * thread-safe: no two listings at the same time (capture runs SANE in its
- * own process and may overlap).
- * Errors: SH_EDEVICE (SANE failed to start), SH_ENOMEM. */
+ * *n, free with sh_scan_devices_free (NULL when n is 0). SANE runs in a
+ * forked worker process, as for capture, so listings and captures may
+ * overlap and a driver that hangs or crashes cannot take the caller along.
+ * Errors: SH_EDEVICE (SANE failed to start, a driver silent for
+ * SH_SCAN_DEFAULT_TIMEOUT_MS or crashed), SH_ENOMEM. */
 int sh_scan_devices(sh_scan_device **out, size_t *n);
 void sh_scan_devices_free(sh_scan_device **list, size_t n);
 
