@@ -590,7 +590,10 @@ static void capture_worker(int fd, void *arg)
 	{
 		int32_t d = dpi;
 		sh_buf mm = SH_BUF_INIT;
-		if (sh_buf_put(&mm, make, strlen(make) + 1) || sh_buf_put(&mm, model, strlen(model) + 1)) {
+		/* a driver's strings, bounded (a message holds at most WORK_MAX_MSG) */
+		size_t nmk = strnlen(make, 1024), nmd = strnlen(model, 1024);
+		if (sh_buf_put(&mm, make, nmk) || sh_buf_put(&mm, "", 1) ||
+		    sh_buf_put(&mm, model, nmd) || sh_buf_put(&mm, "", 1)) {
 			send_error(fd, SH_ENOMEM);
 			sh_buf_free(&mm);
 			goto out;
