@@ -447,7 +447,7 @@ static void check_against_log(void **state)
 	assert_int_equal(x.n, 0);
 
 	/* 1. the revocation's state record gone: the paper would be offered again */
-	size_t l0, l1;
+	size_t l0 = 0, l1 = 0; /* raw_get sets them when it returns a record */
 	void *s0 = raw_get(e->dir, "state", p0, strlen(p0), &l0, NULL, NULL);
 	void *s1 = raw_get(e->dir, "state", p1, strlen(p1), &l1, NULL, NULL);
 	assert_non_null(s0);
