@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-void sh_dossier_rec_free(sh_dossier_rec **pr)
+void sh_store_dossier_rec_free(sh_store_dossier_rec **pr)
 {
-	sh_dossier_rec *r = pr ? *pr : NULL;
+	sh_store_dossier_rec *r = pr ? *pr : NULL;
 	if (!r)
 		return;
 	sh_free(r->code);
@@ -24,9 +24,9 @@ void sh_dossier_rec_free(sh_dossier_rec **pr)
 	*pr = NULL;
 }
 
-void sh_paper_rec_free(sh_paper_rec **pr)
+void sh_store_paper_rec_free(sh_store_paper_rec **pr)
 {
-	sh_paper_rec *r = pr ? *pr : NULL;
+	sh_store_paper_rec *r = pr ? *pr : NULL;
 	if (!r)
 		return;
 	sh_free(r->code);
@@ -93,14 +93,14 @@ static int push_str(char ***list, size_t *n, size_t *cap, const uint8_t *v, size
 	return SH_OK;
 }
 
-int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out)
+int store_decode_dossier(const void *data, size_t len, sh_store_dossier_rec **out)
 {
 	*out = NULL;
 	rec_r r;
 	int rc = rec_open(&r, data, len, REC_DOSSIER);
 	if (rc)
 		return rc;
-	sh_dossier_rec *d = sh_calloc(1, sizeof *d);
+	sh_store_dossier_rec *d = sh_calloc(1, sizeof *d);
 	if (!d)
 		return SH_ENOMEM;
 	size_t cap = 0, rcap = 0;
@@ -144,14 +144,14 @@ int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out)
 	if (!rc && (!d->code || !d->owner || !d->procedure || !d->agency))
 		rc = sh_error_set(SH_ECORRUPT, "stored dossier lacks a required field");
 	if (rc) {
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 		return rc;
 	}
 	*out = d;
 	return SH_OK;
 }
 
-static int decode_page(sh_page_rec *pg, const uint8_t *data, size_t len)
+static int decode_page(sh_store_page_rec *pg, const uint8_t *data, size_t len)
 {
 	rec_r r;
 	int rc = rec_open(&r, data, len, REC_PAGE);
@@ -212,14 +212,14 @@ static int decode_page(sh_page_rec *pg, const uint8_t *data, size_t len)
 	return SH_OK;
 }
 
-int store_decode_paper(const void *data, size_t len, sh_paper_rec **out)
+int store_decode_paper(const void *data, size_t len, sh_store_paper_rec **out)
 {
 	*out = NULL;
 	rec_r r;
 	int rc = rec_open(&r, data, len, REC_PAPER);
 	if (rc)
 		return rc;
-	sh_paper_rec *p = sh_calloc(1, sizeof *p);
+	sh_store_paper_rec *p = sh_calloc(1, sizeof *p);
 	if (!p)
 		return SH_ENOMEM;
 	size_t cap = 0;
@@ -252,7 +252,7 @@ int store_decode_paper(const void *data, size_t len, sh_paper_rec **out)
 		case P_PAGE:
 			if (p->npages == cap) {
 				size_t nc = cap ? cap * 2 : 4;
-				sh_page_rec *np = sh_realloc(p->pages, nc * sizeof *np);
+				sh_store_page_rec *np = sh_realloc(p->pages, nc * sizeof *np);
 				if (!np) {
 					rc = SH_ENOMEM;
 					break;
@@ -272,7 +272,7 @@ int store_decode_paper(const void *data, size_t len, sh_paper_rec **out)
 	if (!rc && (!p->code || !p->dossier || !p->owner || !p->kind))
 		rc = sh_error_set(SH_ECORRUPT, "stored paper lacks a required field");
 	if (rc) {
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 		return rc;
 	}
 	*out = p;

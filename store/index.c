@@ -258,7 +258,7 @@ static int upgrade_owners(sh_store *s, MDB_txn *txn, int *lrc)
 	MDB_cursor *c;
 	char owner[64];
 	size_t ol = 0, n = 0, cap = 0;
-	char (*codes)[SH_CODE_MAX] = NULL;
+	char (*codes)[SH_STORE_CODE_MAX] = NULL;
 	int rc = SH_OK;
 	if ((*lrc = mdb_cursor_open(txn, s->owner, &c)))
 		return SH_OK;
@@ -286,7 +286,7 @@ static int upgrade_owners(sh_store *s, MDB_txn *txn, int *lrc)
 				codes = na;
 				cap = nc;
 			}
-			memcpy(codes[n++], o.code, SH_CODE_MAX);
+			memcpy(codes[n++], o.code, SH_STORE_CODE_MAX);
 		}
 		if (*lrc != MDB_NOTFOUND)
 			goto out;
@@ -301,7 +301,7 @@ static int upgrade_owners(sh_store *s, MDB_txn *txn, int *lrc)
 				*lrc = 0;
 				continue; /* a stale entry: dropped */
 			}
-			sh_paper_rec *p = NULL;
+			sh_store_paper_rec *p = NULL;
 			if ((rc = store_decode_paper(pv.mv_data, pv.mv_size, &p)))
 				goto out;
 			char on[64];
@@ -309,7 +309,7 @@ static int upgrade_owners(sh_store *s, MDB_txn *txn, int *lrc)
 			on[ol] = 0;
 			rc = store_owner_put(s, txn, NULL, on, p->code, p->id, p->created, p->kind,
 					     p->facts, lrc);
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 			if (rc || *lrc)
 				goto out;
 		}
@@ -343,24 +343,24 @@ static int upgrade_txn(sh_store *s, MDB_txn *txn, MDB_dbi word)
 	while ((lrc = mdb_cursor_get(pc, &k, &v, MDB_NEXT)) == 0) {
 		if (store_paper_id(v.mv_data, v.mv_size))
 			continue;
-		char code[SH_CODE_MAX];
-		if (k.mv_size >= SH_CODE_MAX) {
+		char code[SH_STORE_CODE_MAX];
+		if (k.mv_size >= SH_STORE_CODE_MAX) {
 			rc = sh_error_set(SH_ECORRUPT, "a paper key of %zu bytes", k.mv_size);
 			goto out;
 		}
 		memcpy(code, k.mv_data, k.mv_size); /* the page moves when written */
 		k.mv_data = code;
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if ((rc = store_decode_paper(v.mv_data, v.mv_size, &p)))
 			goto out; /* damage: sohoa check names it; nothing is changed */
 		if ((rc = store_pid_alloc(s, txn, 1, &id, &lrc)) || lrc) {
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 			goto lcheck;
 		}
 		sh_buf_free(&w.b);
 		w.err = 0;
 		if ((rc = sh_buf_put(&w.b, v.mv_data, v.mv_size))) {
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 			goto out;
 		}
 		rec_u64(&w, P_ID, id);
@@ -374,7 +374,7 @@ static int upgrade_txn(sh_store *s, MDB_txn *txn, MDB_dbi word)
 			lrc = mdb_cursor_put(ic, &ik, &k, MDB_APPEND);
 		for (size_t i = 0; !rc && !lrc && i < p->npages; i++)
 			rc = store_index_text(s, txn, id, p->pages[i].text, &lrc);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 		if (rc || lrc)
 			goto lcheck;
 	}

@@ -33,7 +33,7 @@ int store_osum_encode(uint8_t *out, size_t *len, const char *code, uint32_t id, 
 		      const char *kind, const char *facts)
 {
 	size_t cl = strlen(code), kl = strlen(kind), n = 0;
-	if (cl >= SH_CODE_MAX || kl > 15)
+	if (cl >= SH_STORE_CODE_MAX || kl > 15)
 		return sh_error_set(SH_EINVAL, "paper code or kind too long for the owner index");
 	char vu[STORE_OSUM_STR + 1] = "", date[STORE_OSUM_STR + 1] = "";
 	int vuk = 0, datek = 0;
@@ -82,7 +82,7 @@ int store_osum_decode(const void *val, size_t len, store_osum *o)
 	memset(o, 0, sizeof *o);
 	const uint8_t *v = val, *z = memchr(v, 0, len), *end = v + len;
 	size_t cl = z ? (size_t)(z - v) : len;
-	if (!cl || cl >= SH_CODE_MAX)
+	if (!cl || cl >= SH_STORE_CODE_MAX)
 		return -1;
 	memcpy(o->code, v, cl);
 	o->code[cl] = 0;

@@ -1,12 +1,15 @@
 /*
- * sh_store.h — the LMDB warehouse (Kho quản lý dữ liệu điện tử của tổ chức,
- * cá nhân): dossiers, their component papers, page images (content-addressed
- * by SHA-256), OCR text, and the indexes to find them again.
+ * sh_store.h — the storage engine of the warehouse: one LMDB environment
+ * holding every table of the schema (docs/ARCHITECTURE.md), the stored
+ * records of dossiers and papers (docs/FORMATS.md), page images and hOCR
+ * as blobs content-addressed by SHA-256, the search and owner indexes, and
+ * the growth of the memory map. The signed log lives in ledger/
+ * (sh_ledger.h), the domain (dossiers in, owners, validity, reuse, roles)
+ * in warehouse/ (sh_wh.h); both are built on this handle.
  *
- * Every write is one LMDB write transaction: a dossier is stored whole or not
- * at all, and codes are allocated inside that same transaction, so two
- * processes writing at once never share a code and an aborted write leaves
- * no gap. Schema: docs/ARCHITECTURE.md; record encoding: docs/FORMATS.md.
+ * Conventions: int return, SH_OK or a negative sh_error code with a message
+ * (sh_error_message()); *out pointers are owned by the caller and released
+ * with the _free named beside them.
  *
  * Thread safety: an sh_store handle may be shared by threads for reads;
  * writes are serialised by LMDB (across processes too).
@@ -18,15 +21,13 @@
 #include <stdint.h>
 
 #include "sh_common.h"
-#include "sh_sign.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define SH_STORE_SCHEMA 2       /* schema version written by this build (2: paper ids) */
-#define SH_CODE_MAX 96          /* longest code incl. NUL */
-#define SH_SEQ_MAX 9999         /* dossiers per agency per day (4 digits) */
+#define SH_STORE_CODE_MAX 96    /* longest code (dossier, paper) incl. NUL */
 
 typedef struct sh_store sh_store;
 
@@ -57,89 +58,9 @@ int sh_store_agency_add(sh_store *store, const char *id, int successor);
  * arrays and their strings: caller sh_free. */
 int sh_store_agency_ids(sh_store *store, char ***ids, char ***roles, size_t *n);
 const char *sh_store_dir(const sh_store *store);
-
-/* ---- writing a dossier -------------------------------------------------- */
-
-/* One page as it enters the warehouse. All pointers borrowed for the call. */
-typedef struct sh_page_in {
-	const uint8_t *image;  /* archival bytes (see sh_scan_file_page_bytes) */
-	size_t image_len;
-	const char *mime;      /* "image/png", "image/jpeg", "image/tiff" */
-	const char *text;      /* OCR text, UTF-8 (stored NFC) */
-	const char *hocr;      /* hOCR, or NULL */
-	int width, height, dpi;
-	int rotation;          /* degrees applied by clean-up */
-	float confidence;      /* mean word confidence 0..100 */
-	unsigned flags;        /* SH_PAGE_* from sh_ocr.h */
-	const char *note;      /* why flagged, or NULL */
-	const char *make;      /* scanner vendor and model, or NULL */
-	const char *model;
-} sh_page_in;
-
-/* One component paper. */
-typedef struct sh_paper_in {
-	const char *file;      /* the name it arrived under (stored as given) */
-	const char *kind;      /* kind code, ASCII [A-Z0-9]{1,12} ("GKS"); NULL: "TL" */
-	const char *facts;     /* extracted facts as a JSON object, or NULL */
-	const sh_sign_fact *fact_list; /* the same facts as name/value pairs, signed */
-	size_t nfacts;
-	unsigned flags;        /* SH_PAPER_* */
-	const char *search_text; /* more words to find the paper by (its kind's name,
-				  * its facts), or NULL: indexed, not stored */
-	const char *named_owner; /* the (valid) owner id the paper itself names, or
-				  * NULL; when it differs from the dossier's owner the
-				  * paper is also filed under it (a child's birth
-				  * certificate in a parent's dossier) */
-	size_t npages;
-	const sh_page_in *pages;
-} sh_paper_in;
-
-enum sh_paper_flag {
-	SH_PAPER_OWNER_MISMATCH = 1u << 0, /* names an owner id other than the dossier's */
-	SH_PAPER_REVIEW = 1u << 1,         /* some page flagged blank / rescan */
-	SH_PAPER_RESULT = 1u << 2          /* a result of the procedure (KQ code) */
-};
-
-typedef struct sh_dossier_in {
-	const char *owner;      /* checked with sh_id_owner_check */
-	const char *procedure;  /* procedure code, e.g. "1.001193" */
-	int64_t received;       /* receipt time (unix s); 0: now */
-	const char *operator_id;/* who received it, or NULL */
-	const sh_sign_key *key; /* signs every paper's manifest (borrowed); NULL: the
-				 * papers are stored unsigned and `verify` says so */
-	const char *idem_key;   /* idempotency key (e.g. "batch:<id>", "file:<sha256>"),
-				 * or NULL: a put whose key was already stored stores
-				 * nothing and returns that dossier's codes */
-	size_t npapers;
-	const sh_paper_in *papers;
-} sh_dossier_in;
-
-/* Codes given to a stored dossier. */
-typedef struct sh_dossier_codes {
-	char dossier[SH_CODE_MAX];
-	size_t npapers;
-	char (*papers)[SH_CODE_MAX]; /* npapers entries, same order as the input */
-	int existing;                /* 1: idem_key was already stored; nothing new */
-} sh_dossier_codes;
-void sh_dossier_codes_free(sh_dossier_codes **codes);
-
-/* Store a dossier whole, allocating its code <agency>-YYMMDD-NNNN (receipt
- * date in local time) and one code per paper (docs/ARCHITECTURE.md).
- * *out: free with sh_dossier_codes_free. Errors: SH_EINVAL (bad owner,
- * procedure, kind or UTF-8), SH_EFULL (disk full, or 9999 dossiers that
- * day), SH_EIO. On error nothing of the dossier is stored. */
-int sh_store_dossier_put(sh_store *store, const sh_dossier_in *in, sh_dossier_codes **out);
-
-/* Store the result papers of a dossier (Nghị định 45/2020/NĐ-CP Điều 14),
- * each coded <dossier>-KQ<n>, n counting the dossier's results from 1; the
- * dossier record lists them. key signs each ("result" manifest). codes:
- * npapers entries filled. SH_ENOTFOUND (no such dossier). */
-int sh_store_result_put(sh_store *store, const char *dossier, const sh_paper_in *papers,
-			size_t npapers, const sh_sign_key *key, char (*codes)[SH_CODE_MAX]);
-
 /* ---- reading ----------------------------------------------------------- */
 
-typedef struct sh_page_rec {
+typedef struct sh_store_page_rec {
 	uint8_t image_sha[SH_SHA256_LEN];
 	char *mime;
 	size_t image_len;
@@ -151,9 +72,9 @@ typedef struct sh_page_rec {
 	unsigned flags;
 	char *note;            /* may be NULL */
 	char *make, *model;    /* scanner, may be NULL */
-} sh_page_rec;
+} sh_store_page_rec;
 
-typedef struct sh_paper_rec {
+typedef struct sh_store_paper_rec {
 	char *code;
 	char *dossier;         /* dossier it was received in */
 	char *owner;
@@ -164,10 +85,10 @@ typedef struct sh_paper_rec {
 	int64_t created;
 	uint32_t id;           /* paper id: its number in the search index (0: none) */
 	size_t npages;
-	sh_page_rec *pages;
-} sh_paper_rec;
+	sh_store_page_rec *pages;
+} sh_store_paper_rec;
 
-typedef struct sh_dossier_rec {
+typedef struct sh_store_dossier_rec {
 	char *code;
 	char *agency;
 	char *owner;
@@ -178,350 +99,17 @@ typedef struct sh_dossier_rec {
 	char **papers;         /* component codes, in order */
 	size_t nresults;
 	char **results;        /* result codes <dossier>-KQ<n>, in order */
-} sh_dossier_rec;
+} sh_store_dossier_rec;
 
 /* Look up by code. *out: free with the matching _free. SH_ENOTFOUND. */
-int sh_store_dossier_get(sh_store *store, const char *code, sh_dossier_rec **out);
-int sh_store_paper_get(sh_store *store, const char *code, sh_paper_rec **out);
-void sh_dossier_rec_free(sh_dossier_rec **rec);
-void sh_paper_rec_free(sh_paper_rec **rec);
+int sh_store_dossier_get(sh_store *store, const char *code, sh_store_dossier_rec **out);
+int sh_store_paper_get(sh_store *store, const char *code, sh_store_paper_rec **out);
+void sh_store_dossier_rec_free(sh_store_dossier_rec **rec);
+void sh_store_paper_rec_free(sh_store_paper_rec **rec);
 
 /* A stored blob (page image, hOCR) by its SHA-256. *out: caller sh_free. */
 int sh_store_blob_get(sh_store *store, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
 		      size_t *out_len);
-
-/* ---- finding ----------------------------------------------------------- */
-
-typedef struct sh_hit {
-	char code[SH_CODE_MAX];
-	double score;
-} sh_hit;
-
-/* Papers whose text contains every word of query (folded: case and
- * diacritics ignored, đ = d), best first; exact (unfolded) matches rank
- * above folded ones. *out: caller sh_free; *n hits (at most limit; 0 = no
- * limit). */
-int sh_store_find(sh_store *store, const char *query, size_t limit, sh_hit **out, size_t *n);
-
-/* ---- keys and the signed log (log.c, verify.c) --------------------------
- * Every paper stored with a key gets a signed manifest (signing/sh_sign.h)
- * appended to an RFC 6962 Merkle log in the same transaction, and each
- * write transaction ends with a signed checkpoint. */
-
-/* Register a public key file (sh_sign_pubkey_export). SH_EEXISTS, SH_EINVAL
- * (another agency), SH_EBADSIG (self-signature). */
-int sh_store_key_register(sh_store *store, const void *file, size_t len);
-/* A registered key with the store's retirement/revocation applied to its
- * validity. reason (may be NULL): revocation reason or NULL, caller sh_free. */
-int sh_store_key_get(sh_store *store, const char *key_id, sh_sign_pubkey *out, char **reason);
-/* The key's public key file as registered. *out: caller sh_free. */
-int sh_store_key_file(sh_store *store, const char *key_id, uint8_t **out, size_t *out_len);
-/* All registered keys. *out: caller sh_free. */
-int sh_store_key_list(sh_store *store, sh_sign_pubkey **out, size_t *n);
-/* Revoke key_id from time when (0: now): signatures made from then on are
- * rejected, earlier ones stay valid. A signed "revocation" event made with
- * actor. SH_EINVAL without a reason. */
-int sh_store_key_revoke(sh_store *store, const sh_sign_key *actor, const char *key_id,
-			int64_t when, const char *reason);
-/* Retire key_id from when (rotation to a new key), as a signed "rotation" event. */
-int sh_store_key_retire(sh_store *store, const sh_sign_key *actor, const char *key_id,
-			int64_t when);
-
-/* Number of log entries. */
-int sh_store_log_size(sh_store *store, uint64_t *out);
-/* Entry index (a signed document). *out: caller sh_free. SH_ENOTFOUND. */
-int sh_store_log_entry(sh_store *store, uint64_t index, uint8_t **out, size_t *out_len);
-/* Indexes of every entry about code (its manifest, later events), oldest
- * first. *out: caller sh_free. */
-int sh_store_log_entries_of(sh_store *store, const char *code, uint64_t **out, size_t *n);
-/* The signed checkpoint of the log at size (0: the latest; otherwise the
- * first checkpoint whose size is at least size). *out: caller sh_free;
- * *out_size (may be NULL) its tree size. */
-int sh_store_checkpoint(sh_store *store, uint64_t size, uint8_t **out, size_t *out_len,
-			uint64_t *out_size);
-/* Sizes of every checkpoint, ascending. *out: caller sh_free. */
-int sh_store_checkpoint_sizes(sh_store *store, uint64_t **out, size_t *n);
-/* Inclusion proof of entry index in the tree of size entries (path holds
- * up to SH_LOG_PROOF_MAX hashes), and the entry's stored leaf hash. */
-int sh_store_log_inclusion(sh_store *store, uint64_t index, uint64_t size,
-			   uint8_t path[][SH_SHA256_LEN], size_t *n, uint8_t leaf[SH_SHA256_LEN]);
-int sh_store_log_consistency(sh_store *store, uint64_t old_size, uint64_t new_size,
-			     uint8_t path[][SH_SHA256_LEN], size_t *n);
-/* Root of the first size entries from the stored hashes (from_entries: from
- * the leaf hashes only, ignoring cached subtrees). */
-int sh_store_log_root(sh_store *store, uint64_t size, int from_entries,
-		      uint8_t root[SH_SHA256_LEN]);
-
-/* Called once per problem found: code (a paper code, or "log"), message. */
-typedef void (*sh_store_verify_fn)(void *arg, const char *code, const char *problem);
-
-/* Verify a dossier's papers or one paper: image bytes against their hashes,
- * the signed manifest (signature; key valid when the entry reached the log)
- * against the record (owner, kind, facts, page images, text), and inclusion
- * in the latest signed checkpoint. SH_OK, or SH_EBADSIG when any problem
- * was reported. */
-int sh_store_verify(sh_store *store, const char *code, sh_store_verify_fn report, void *arg,
-		    size_t *out_problems);
-
-typedef struct sh_store_verify_stats {
-	size_t papers;
-	uint64_t log_entries;
-	size_t problems;
-} sh_store_verify_stats;
-
-/* Everything: the whole log (each entry against its recorded hash, each
- * checkpoint's root recomputed from the entries, signature, consistency with
- * the previous checkpoint) and every paper as sh_store_verify does, on
- * `workers` threads (0: one per core). report may be called from any of
- * them, one call at a time. */
-int sh_store_verify_all(sh_store *store, int workers, sh_store_verify_fn report, void *arg,
-			sh_store_verify_stats *stats);
-
-/* Write a proof bundle for paper code into dir (created if missing): its
- * page images and texts, signed manifest, the first checkpoint covering it,
- * the inclusion proof, the signers' public keys and a README. Checked by
- * sh_sign_bundle_verify with no warehouse. */
-int sh_store_export_proof(sh_store *store, const char *code, const char *dir);
-
-/* ---- checking ---------------------------------------------------------- */
-
-/* Verify every record decodes, every index entry points at a record and
- * every record is indexed, every blob matches its hash. report: called
- * once per problem found (may be NULL). Returns SH_OK or SH_ECORRUPT. */
-int sh_store_check(sh_store *store, void (*report)(void *arg, const char *problem),
-		   void *arg, size_t *out_problems);
-
-/* ---- the warehouse of persons and organisations (warehouse.c, report.c,
- * access.c, backup.c; docs/WAREHOUSE.md) ---------------------------------
- * Papers are filed under their owner. Paper records are immutable; what
- * changes later (a clerk-set validity, a revocation, a reuse in another
- * dossier) lives in separate tables and is a signed log event. */
-
-#define SH_NEVER INT64_MAX /* valid_until of a paper that never expires */
-
-/* The catalogue of procedures (code, name, required paper kinds) and of
- * kinds (name, validity rule): store/procedures.json, extended by the
- * office's own file. Opaque; read-only once loaded, so it may be shared by
- * threads. */
-typedef struct sh_proc_cat sh_proc_cat;
-
-/* store/procedures.json of the source tree (static storage). */
-const char *sh_proc_default_path(void);
-/* Load path, then (if extra is not NULL and the file exists) the office's
- * additions from extra: procedures and kinds there replace those of the
- * same code. *out: release with sh_proc_cat_free. SH_ENOTFOUND (no path),
- * SH_EINVAL (not the format, with where), SH_ENOMEM. */
-int sh_proc_cat_load(sh_proc_cat **out, const char *path, const char *extra);
-/* The same from len bytes in memory (name: for messages). */
-int sh_proc_cat_parse(sh_proc_cat **out, const void *data, size_t len, const char *name);
-void sh_proc_cat_free(sh_proc_cat **cat);
-size_t sh_proc_cat_count(const sh_proc_cat *cat);
-/* Procedure i (< count) or by code: its name and required kinds. All
- * borrowed, valid while cat lives. SH_ENOTFOUND for an unknown code. */
-int sh_proc_get(const sh_proc_cat *cat, size_t i, const char **code, const char **name,
-		const char *const **kinds, size_t *nkinds);
-int sh_proc_find(const sh_proc_cat *cat, const char *code, const char **name,
-		 const char *const **kinds, size_t *nkinds);
-/* A kind's name ("Giấy khai sinh"), or the code itself when unknown. Borrowed. */
-const char *sh_proc_kind_name(const sh_proc_cat *cat, const char *kind);
-
-/* ---- validity ---- */
-
-enum sh_validity_status { SH_VALID = 1, SH_EXPIRED = 2, SH_REVOKED = 3 };
-enum sh_validity_source {
-	SH_VSRC_NONE = 0,  /* no rule and no printed date: valid */
-	SH_VSRC_FACTS = 1, /* the date printed on the paper (valid_until fact) */
-	SH_VSRC_RULE = 2,  /* the kind's rule (e.g. GKS never expires) */
-	SH_VSRC_CLERK = 3  /* set by a clerk (signed log event) */
-};
-typedef struct sh_validity {
-	int status;          /* sh_validity_status */
-	int source;          /* sh_validity_source */
-	int64_t valid_until; /* first second no longer valid, or SH_NEVER */
-	int64_t revoked_at;  /* 0 when not revoked */
-	char reason[512];    /* revocation reason, or "" */
-	char by[64];         /* who revoked or set the validity, or "" */
-	int nsigned;         /* signed log entries about the paper (0: unsigned) */
-} sh_validity;
-/* Names for printing: "valid", "expired", "revoked"; "facts", "rule",
- * "clerk", "none". Static storage. */
-const char *sh_validity_status_name(int status);
-const char *sh_validity_source_name(int source);
-
-/* The validity of paper code at time now (0: now). cat: the kind rules
- * (NULL: facts and clerk only). SH_ENOTFOUND. */
-int sh_store_validity(sh_store *store, const sh_proc_cat *cat, const char *code, int64_t now,
-		      sh_validity *out);
-
-/* One of an owner's papers. */
-typedef struct sh_owner_paper {
-	char code[SH_CODE_MAX];
-	char dossier[SH_CODE_MAX]; /* received in */
-	char kind[16];
-	char *facts;               /* JSON object text, or NULL; owned */
-	int64_t created;
-	sh_validity validity;
-	size_t reused;             /* dossiers it was attached to later */
-} sh_owner_paper;
-/* Every paper filed under owner (checked with sh_id_owner_check), newest
- * first. *out: release with sh_owner_papers_free(out, n). No papers is not
- * an error (*n = 0). SH_EINVAL for a malformed id. */
-int sh_store_owner_papers(sh_store *store, const sh_proc_cat *cat, const char *owner,
-			  int64_t now, sh_owner_paper **out, size_t *n);
-void sh_owner_papers_free(sh_owner_paper **papers, size_t n);
-
-/* Revoke paper code (Nghị định 45/2020/NĐ-CP Điều 15) at when (0: now):
- * a signed "revocation" log event (key, borrowed) with the reason and
- * operator_id, and its state recorded in the same transaction. The paper
- * stays archived and findable, shown as revoked, never offered for reuse.
- * SH_EINVAL (empty reason), SH_ENOTFOUND, SH_EEXISTS (already revoked).
- * *out_index (may be NULL): the log index of the event. */
-int sh_store_revoke(sh_store *store, const sh_sign_key *key, const char *code,
-		    const char *reason, const char *operator_id, int64_t when,
-		    uint64_t *out_index);
-/* A clerk sets the validity of code: valid_until (SH_NEVER: never expires),
- * a signed "validity" log event. SH_EINVAL for a revoked paper. */
-int sh_store_validity_set(sh_store *store, const sh_sign_key *key, const char *code,
-			  int64_t valid_until, const char *operator_id, int64_t when,
-			  uint64_t *out_index);
-
-/* ---- reuse ---- */
-
-typedef struct sh_reuse_need {
-	const char *kind;        /* borrowed from the catalogue */
-	const char *kind_name;
-	size_t npapers;          /* 0: missing — must be submitted */
-	sh_owner_paper *papers;  /* the owner's valid papers of this kind, newest first */
-} sh_reuse_need;
-typedef struct sh_reuse {
-	const char *procedure, *name; /* borrowed from the catalogue */
-	size_t nneeds;
-	sh_reuse_need *needs;
-} sh_reuse;
-/* For each kind procedure requires, the owner's valid papers (never revoked
- * or expired ones). *out: release with sh_reuse_free (before cat).
- * SH_ENOTFOUND for a procedure not in the catalogue, SH_EINVAL. */
-int sh_store_reuse(sh_store *store, const sh_proc_cat *cat, const char *owner,
-		   const char *procedure, int64_t now, sh_reuse **out);
-void sh_reuse_free(sh_reuse **reuse);
-
-/* Put earlier paper code into dossier without re-scanning: a signed "reuse"
- * log event and the attach tables, in one transaction. Refused: a revoked
- * or expired paper, another owner's paper (SH_EINVAL), a paper already in
- * the dossier (SH_EEXISTS), SH_ENOTFOUND. cat: kind rules (may be NULL). */
-int sh_store_attach(sh_store *store, const sh_sign_key *key, const sh_proc_cat *cat,
-		    const char *dossier, const char *code, const char *operator_id,
-		    int64_t when, uint64_t *out_index);
-/* The papers attached to dossier (reused), in code order. *out: caller
- * sh_free; no attachments: *n = 0. */
-int sh_store_attached(sh_store *store, const char *dossier, char (**out)[SH_CODE_MAX],
-		      size_t *n);
-
-/* ---- search with filters (find.c) ---- */
-
-typedef struct sh_find_filter {
-	const char *owner;   /* papers filed under this owner, or NULL */
-	const char *kind;    /* kind code in the paper code ("GKS"), or NULL */
-	const char *agency;  /* receiving agency (dossier code prefix), or NULL */
-	const char *from;    /* received on or after YYYY-MM-DD, or NULL */
-	const char *to;      /* received on or before YYYY-MM-DD, or NULL */
-} sh_find_filter;
-/* sh_store_find with filters (filter may be NULL). The words are joined
- * starting from the rarest; exact (unfolded) forms rank first among the
- * SH_FIND_SCORED newest matches, older matches follow by date. */
-#define SH_FIND_SCORED 2000
-int sh_store_search(sh_store *store, const char *query, const sh_find_filter *filter,
-		    size_t limit, sh_hit **out, size_t *n);
-
-/* ---- reports (report.c) ---- */
-
-typedef struct sh_report_row {
-	char group[SH_CODE_MAX];  /* agency or procedure code; "" for the total */
-	size_t dossiers;          /* received in the period */
-	size_t papers;            /* component papers digitised (scanned) */
-	size_t dossiers_full;     /* every paper has its images and none needs review */
-	size_t results;           /* results issued electronically (<dossier>-KQn) */
-	size_t reused;            /* earlier papers attached instead of re-submitted */
-	size_t dossiers_reusing;  /* dossiers that reused at least one paper */
-	size_t owners;            /* distinct owners served */
-	size_t owners_not_asked;  /* owners asked for no kind of paper already held valid */
-} sh_report_row;
-enum sh_report_by { SH_REPORT_TOTAL = 0, SH_REPORT_AGENCY = 1, SH_REPORT_PROCEDURE = 2 };
-/* Indicators for dossiers received from..to (YYYY-MM-DD, both included,
- * local dates as in the dossier code). rows[0] is the total, then one row
- * per group in code order. *out: caller sh_free. cat: kind rules for
- * "already held" (may be NULL). SH_EINVAL for malformed dates. */
-int sh_store_report(sh_store *store, const sh_proc_cat *cat, const char *from, const char *to,
-		    int by, sh_report_row **out, size_t *n);
-
-/* ---- operators, roles and the audit of reads (access.c) ---- */
-
-enum sh_role {
-	SH_ROLE_DESK = 1,      /* scan and receive */
-	SH_ROLE_CLERK = 2,     /* search and reuse */
-	SH_ROLE_ARCHIVIST = 4, /* verify and export */
-	SH_ROLE_ADMIN = 8      /* keys and users */
-};
-/* "desk", "clerk", "archivist", "admin" ↔ role; 0 when unknown. */
-int sh_role_parse(const char *name);
-const char *sh_role_name(int role);
-/* Operator names: 1..32 of [a-z0-9._-]. Add: SH_EEXISTS; del: SH_ENOTFOUND. */
-int sh_store_user_add(sh_store *store, const char *name, int role);
-int sh_store_user_del(sh_store *store, const char *name);
-/* Role of name: SH_ENOTFOUND when not an operator. */
-int sh_store_user_role(sh_store *store, const char *name, int *out_role);
-typedef struct sh_user { char name[40]; int role; } sh_user;
-/* All operators in name order. *out: caller sh_free. */
-int sh_store_user_list(sh_store *store, sh_user **out, size_t *n);
-/* May user run command ("ingest", "owner", ...)? Roles per command:
- * docs/WAREHOUSE.md. Bootstrap: while no operator exists, everything is
- * allowed (so `init` and the first `user add --role admin` work). SH_EPERM
- * with the reason (no identity, unknown operator, role lacks command). */
-int sh_store_authorize(sh_store *store, const char *user, const char *command);
-
-/* The audit of reads: append-only, monotonic sequence. */
-typedef struct sh_audit_rec {
-	uint64_t seq;
-	int64_t when;
-	char user[40];
-	char command[24];
-	char code[SH_CODE_MAX];    /* paper read */
-	char dossier[SH_CODE_MAX]; /* in the context of this dossier, or "" */
-} sh_audit_rec;
-/* Record that user read paper code (in dossier, may be NULL) with command,
- * at when (0: now). Its own write transaction. */
-int sh_store_audit_read(sh_store *store, const char *user, const char *command,
-			const char *code, const char *dossier, int64_t when);
-/* The same for n codes in one transaction. */
-int sh_store_audit_reads(sh_store *store, const char *user, const char *command,
-			 const char *const *codes, size_t n, const char *dossier, int64_t when);
-/* Audit records, oldest first, filtered by user and/or code (NULL: any).
- * *out: caller sh_free. */
-int sh_store_audit_list(sh_store *store, const char *user, const char *code,
-			sh_audit_rec **out, size_t *n);
-
-/* ---- backup and restore (backup.c) ---- */
-
-/* A consistent, compacted copy of the warehouse into dest (created; must
- * not hold a warehouse: SH_EEXISTS), taken in one read transaction while
- * writers keep working (mdb_env_copy2 with MDB_CP_COMPACT). */
-int sh_store_backup(sh_store *store, const char *dest);
-/* Restore the backup in src into dir: src is opened and checked
- * (sh_store_check) first; dir must hold no warehouse unless replace is set,
- * then the old one is kept as <dir>/replaced-<time>/ . SH_ECORRUPT when the
- * backup fails its check. */
-int sh_store_restore(const char *src, const char *dir, int replace);
-
-/* ---- writing many dossiers at once (warehouse.c; scale benchmark, bulk
- * imports) ---- */
-
-/* Store n dossiers in as few write transactions as possible (one unless the
- * map must grow), with the same codes, records, indexes as
- * sh_store_dossier_put (unsigned: in[i].key is ignored). out: an array of n
- * pointers, each released with sh_dossier_codes_free. All or nothing. */
-int sh_store_dossiers_put(sh_store *store, const sh_dossier_in *in, size_t n,
-			  sh_dossier_codes **out);
-
 #ifdef __cplusplus
 }
 #endif

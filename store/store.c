@@ -357,7 +357,7 @@ int store_grow_map(sh_store *s)
  * alias) that exists in dbi, into alt. Agency ids change when provinces and
  * districts merge; codes already issued stay findable under either id. */
 static int resolve_alias(sh_store *s, MDB_txn *txn, MDB_dbi dbi, const char *code, MDB_val *v,
-			 char alt[SH_CODE_MAX])
+			 char alt[SH_STORE_CODE_MAX])
 {
 	MDB_cursor *cur;
 	if (mdb_cursor_open(txn, s->meta, &cur))
@@ -380,7 +380,7 @@ static int resolve_alias(sh_store *s, MDB_txn *txn, MDB_dbi dbi, const char *cod
 		if (strncmp(code, ids[a], al) || code[al] != '-')
 			continue;
 		for (int b = 0; b < nids && !found; b++) {
-			if (a == b || snprintf(alt, SH_CODE_MAX, "%s%s", ids[b], code + al) >= SH_CODE_MAX)
+			if (a == b || snprintf(alt, SH_STORE_CODE_MAX, "%s%s", ids[b], code + al) >= SH_STORE_CODE_MAX)
 				continue;
 			MDB_val ak = {strlen(alt), alt};
 			found = mdb_get(txn, dbi, &ak, v) == 0;
@@ -393,7 +393,7 @@ static int get_rec(sh_store *s, MDB_dbi dbi, const char *code, const char *what,
 		   int (*decode)(const void *, size_t, void *), void *out)
 {
 	MDB_txn *txn;
-	char alt[SH_CODE_MAX];
+	char alt[SH_STORE_CODE_MAX];
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
@@ -506,14 +506,14 @@ int sh_store_agency_ids(sh_store *s, char ***out, char ***roles, size_t *n)
 	return rc;
 }
 
-int sh_store_dossier_get(sh_store *s, const char *code, sh_dossier_rec **out)
+int sh_store_dossier_get(sh_store *s, const char *code, sh_store_dossier_rec **out)
 {
 	*out = NULL;
 	return get_rec(s, s->dossier, code, "dossier",
 		       (int (*)(const void *, size_t, void *))store_decode_dossier, out);
 }
 
-int sh_store_paper_get(sh_store *s, const char *code, sh_paper_rec **out)
+int sh_store_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out)
 {
 	*out = NULL;
 	return get_rec(s, s->paper, code, "paper",

@@ -1,10 +1,13 @@
-/* Private to store/: the record encoding (docs/FORMATS.md). */
+/* Private to the storage engine and the two modules built on it (ledger/,
+ * warehouse/): the LMDB handle and its tables, error translation, the
+ * record encoding (docs/FORMATS.md), the search and owner indexes. Nothing
+ * outside store/, ledger/, warehouse/ (and the fuzz targets of the record
+ * decoders) includes it. */
 #ifndef SH_STORE_INT_H
 #define SH_STORE_INT_H
 
 #include <lmdb.h>
 
-#include "sh_sign.h"
 #include "sh_store.h"
 
 #define MAP_INITIAL ((size_t)1 << 30)          /* 1 GiB of address space */
@@ -34,23 +37,6 @@ int store_txn_begin(sh_store *s, unsigned flags, MDB_txn **txn);
 /* After MDB_MAP_FULL, with no transaction open in this process: double the
  * map up to its limit (SH_EFULL beyond). */
 int store_grow_map(sh_store *s);
-/* ---- the signed log (store/log.c) ----------------------------------------
- * Append a signed event about `code` to the log inside the caller's write
- * transaction: a manifest of `type` ("reuse", "revocation", "validity",
- * "correction", ...) with the given facts, signed with key, its leaf added
- * to the Merkle tree and a new signed checkpoint written, all in txn.
- * *out_index (may be NULL) receives its log index. */
-int store_log_event(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *type,
-		    const char *code, const char *owner, const sh_sign_fact *facts,
-		    size_t nfacts, int64_t when, uint64_t *out_index);
-/* Several entries in one transaction: begin (read the right edge), sign and
- * append each manifest, commit (save the edge, write a signed checkpoint). */
-int store_log_begin(sh_store *s, MDB_txn *txn, sh_log_frontier *f);
-int store_log_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
-			  const sh_sign_manifest *m, uint64_t *out_index);
-int store_log_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
-		     int64_t when);
-
 /* 8-byte big-endian keys (log indexes, tree sizes, audit sequence): they
  * sort in numeric order. */
 static inline void store_be64(uint8_t out[8], uint64_t v)
@@ -66,10 +52,6 @@ static inline uint64_t store_rd64(const uint8_t *p)
 	return v;
 }
 
-/* The next dossier code for receipt time t (dossier.c): an sh_error, or
- * SH_OK with *lrc a failing LMDB code (0 when allocated). */
-int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_CODE_MAX],
-			    int *lrc);
 
 /* A meta value as a new string (sh_free), or NULL. */
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);
@@ -113,46 +95,8 @@ int rec_get_u64(const uint8_t *val, size_t len, uint64_t *out);
 char *rec_dup_str(const uint8_t *val, size_t len); /* NULL on ENOMEM or embedded NUL */
 
 /* Record decoders used by the store and by the fuzz target. */
-int store_decode_dossier(const void *data, size_t len, sh_dossier_rec **out);
-int store_decode_paper(const void *data, size_t len, sh_paper_rec **out);
-
-/* ---- the warehouse of owners (warehouse.c, report.c, access.c) -----------
- * state: paper code → record 'V' (clerk validity, revocation); attach
- * (DUPSORT): dossier → reused paper code; attached (DUPSORT): paper code →
- * dossier it was reused in; rdate: 8-byte BE received time ‖ dossier code →
- * empty (receipt-date index); user: name → role (ASCII); audit: 8-byte BE
- * sequence → record 'A'. */
-enum { REC_STATE = 'V', REC_AUDIT = 'A' };
-enum { V_UNTIL = 1, V_UNTIL_BY, V_UNTIL_AT, V_REVOKED_AT, V_REASON, V_REVOKED_BY, V_LOG };
-enum { A_WHEN = 1, A_USER, A_COMMAND, A_CODE, A_DOSSIER };
-/* Index a dossier just written in txn by its receipt time (rdate). Called
- * by every dossier write. */
-int store_wh_dossier_added(sh_store *s, MDB_txn *txn, const char *dossier, int64_t received);
-/* rdate key of a dossier into k (at least 8 + SH_CODE_MAX bytes); its length. */
-size_t store_wh_rdate_key(uint8_t *k, const char *dossier, int64_t received);
-/* Validity of a paper (its code, kind, facts, created) at now, in txn. */
-int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *code,
-		      const char *kind, const char *facts, int64_t created, int64_t now,
-		      sh_validity *out);
-/* Decode an audit record (seq left 0). */
-/* A paper's clerk-set state (the `state` table): validity set by a clerk
- * and revocation, each also a signed log event. */
-typedef struct store_state {
-	int has_until;
-	int64_t until; /* SH_NEVER: never */
-	char until_by[64];
-	int64_t until_at;
-	int64_t revoked_at; /* 0: not revoked */
-	char reason[512], revoked_by[64];
-} store_state;
-/* 1 and *st filled when code has a state record, 0 when none, <0 error
- * (SH_ECORRUPT for a record that cannot be decoded). */
-int store_wh_state_get(sh_store *s, MDB_txn *txn, const char *code, store_state *st);
-int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len);
-/* May a paper of kind be offered for reuse (catalogue "reusable"; without
- * a catalogue: all but DON and TL)? */
-int store_wh_kind_reusable(const sh_proc_cat *cat, const char *kind);
-
+int store_decode_dossier(const void *data, size_t len, sh_store_dossier_rec **out);
+int store_decode_paper(const void *data, size_t len, sh_store_paper_rec **out);
 /* ---- the search index (index.c; docs/FORMATS.md "Search index") ----------
  * Every paper has a number, its paper id (1, 2, ... in storing order, kept
  * in the paper record as P_ID; the next one in `seq` under "P"). Tables:
@@ -195,9 +139,9 @@ int store_index_upgrade(sh_store *s);
  * string). Byte 0 sorts below every code byte, so entries keep code order.
  * Schema-1 entries (code alone) are read too. */
 #define STORE_OSUM_STR 32
-#define STORE_OSUM_MAX (SH_CODE_MAX + 16 + 16 + 2 * (STORE_OSUM_STR + 2))
+#define STORE_OSUM_MAX (SH_STORE_CODE_MAX + 16 + 16 + 2 * (STORE_OSUM_STR + 2))
 typedef struct store_osum {
-	char code[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
 	int has_sum;  /* 0: a code alone (the rest is unset) */
 	uint32_t id;
 	int64_t created;
@@ -219,11 +163,6 @@ int store_owner_put(sh_store *s, MDB_txn *txn, MDB_cursor *c, const char *owner,
 int store_owner_has(MDB_txn *txn, MDB_dbi dbi, const char *owner, const char *code);
 /* The paper id of owner index entry v (0 when damaged or its paper missing). */
 uint32_t store_owner_entry_id(sh_store *s, MDB_txn *txn, const MDB_val *v);
-/* Validity of a paper from its owner-index summary and its state, at now
- * (validity.nsigned is not filled). */
-int store_wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const store_osum *o,
-			  int64_t now, sh_validity *out);
-
 /* A list of paper ids read newest (largest) first: a word's postings
  * (cursor) or an array of 4-byte BE ids (the owner filter). */
 typedef struct store_plist {

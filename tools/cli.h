@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "sh_common.h"
-#include "sh_store.h"
+#include "sh_wh.h"
 
 /* The program: dispatch argv[1] to its command and return the exit code.
  * Never exits; everything it opens is closed again, except the signing key
@@ -105,7 +105,7 @@ int cmd_restore(int argc, char **argv);
 /* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
  * or ~/.config/sohoa/user; NULL when none. Static storage. */
 const char *cli_user(void);
-/* Check the operator's role for cmd on an open warehouse (sh_store_authorize);
+/* Check the operator's role for cmd on an open warehouse (sh_wh_authorize);
  * prints the refusal; returns an exit code. */
 int cli_authorize(sh_store *s, const char *cmd);
 /* The same before dispatch: opens the warehouse named by --store (or the

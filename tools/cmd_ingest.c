@@ -111,7 +111,7 @@ static int parse_workers(const char *s, int *out)
 	return 0;
 }
 
-static void print_codes(const sh_dossier_codes *codes, const pl_run *r, char **names, int json)
+static void print_codes(const sh_wh_dossier_codes *codes, const pl_run *r, char **names, int json)
 {
 	if (json) {
 		json_t *comps = json_array();
@@ -128,12 +128,12 @@ static void print_codes(const sh_dossier_codes *codes, const pl_run *r, char **n
 	}
 	printf("dossier %s stored\n", codes->dossier);
 	for (size_t i = 0; i < r->ncomps; i++) {
-		const sh_paper_in *p = &r->papers[i];
+		const sh_wh_paper_in *p = &r->papers[i];
 		printf("  %s  %s (%zu page%s)%s\n", codes->papers[i], names ? names[i] : p->file,
 		       p->npages, p->npages == 1 ? "" : "s",
-		       p->flags & SH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it" : "");
+		       p->flags & SH_WH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it" : "");
 		for (size_t k = 0; k < p->npages; k++) {
-			const sh_page_in *pi = &p->pages[k];
+			const sh_wh_page_in *pi = &p->pages[k];
 			if (pi->flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
 				printf("    page %zu: %s%s%s\n", k + 1, sh_ocr_flags_str(pi->flags),
 				       pi->note ? " — " : "", pi->note ? pi->note : "");
@@ -202,7 +202,7 @@ int cmd_ingest(int argc, char **argv)
 		return cli_fail("ingest", rc);
 	}
 	sh_store *s = NULL;
-	sh_dossier_codes *codes = NULL;
+	sh_wh_dossier_codes *codes = NULL;
 	pl_run r = {0};
 	const sh_sign_key *key = NULL;
 	if ((ex = cli_store_open(&s, "ingest", store, 0)))
@@ -210,9 +210,9 @@ int cmd_ingest(int argc, char **argv)
 	if ((rc = cli_signing_key(&key, "ingest")) || (rc = pl_from_files(&r, files, nfiles, NULL)) || (rc = pl_read(&r, workers, 0)) ||
 	    (rc = pl_papers(&r, owner)))
 		goto fail;
-	sh_dossier_in din = {.owner = owner, .procedure = procedure, .operator_id = operator_id,
+	sh_wh_dossier_in din = {.owner = owner, .procedure = procedure, .operator_id = operator_id,
 			     .key = key, .npapers = r.ncomps, .papers = r.papers};
-	if ((rc = sh_store_dossier_put(s, &din, &codes)))
+	if ((rc = sh_wh_dossier_put(s, &din, &codes)))
 		goto fail;
 	print_codes(codes, &r, files, json);
 	goto out;
@@ -220,7 +220,7 @@ fail:
 	ex = cli_fail("ingest", rc);
 	fprintf(stderr, "sohoa ingest: nothing of this dossier was stored\n");
 out:
-	sh_dossier_codes_free(&codes);
+	sh_wh_dossier_codes_free(&codes);
 	pl_free(&r);
 	sh_store_close(&s);
 	sh_free(files);
@@ -451,8 +451,8 @@ int cmd_result(int argc, char **argv)
 	sh_store *s = NULL;
 	pl_run r = {0};
 	const sh_sign_key *key = NULL;
-	sh_dossier_rec *d = NULL;
-	char (*codes)[SH_CODE_MAX] = NULL;
+	sh_store_dossier_rec *d = NULL;
+	char (*codes)[SH_STORE_CODE_MAX] = NULL;
 	if ((ex = cli_store_open(&s, "result", store, 0)))
 		goto out;
 	if ((rc = sh_store_dossier_get(s, pos[1], &d)) || (rc = cli_signing_key(&key, "result")) ||
@@ -463,7 +463,7 @@ int cmd_result(int argc, char **argv)
 		rc = SH_ENOMEM;
 		goto fail;
 	}
-	if ((rc = sh_store_result_put(s, pos[1], r.papers, r.ncomps, key, codes)))
+	if ((rc = sh_wh_result_put(s, pos[1], r.papers, r.ncomps, key, codes)))
 		goto fail;
 	if (json) {
 		json_t *arr = json_array();
@@ -486,7 +486,7 @@ fail:
 	ex = cli_fail("result", rc);
 out:
 	sh_free(codes);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	pl_free(&r);
 	sh_store_close(&s);
 	sh_free(pos);

@@ -194,7 +194,7 @@ static int new_key(sh_store *s, const char *path, const char *pass, const char *
 		rc = mkdir_parent(path);
 	if (!rc)
 		rc = sh_sign_key_save_file(path, key, pass, NULL);
-	if (!rc && (rc = sh_store_key_register(s, pubfile.data, pubfile.len)))
+	if (!rc && (rc = sh_ledger_key_register(s, pubfile.data, pubfile.len)))
 		unlink(path); /* not registered: the file would be useless */
 	sh_buf_free(&pubfile);
 	if (rc)
@@ -292,12 +292,12 @@ int cmd_keys(int argc, char **argv)
 	if (!strcmp(verb, "list")) {
 		sh_sign_pubkey *keys = NULL;
 		size_t n = 0;
-		if (!(rc = sh_store_key_list(s, &keys, &n))) {
+		if (!(rc = sh_ledger_key_list(s, &keys, &n))) {
 			json_t *arr = json ? json_array() : NULL;
 			for (size_t i = 0; i < n; i++) {
 				char *why = NULL;
 				sh_sign_pubkey k;
-				if (sh_store_key_get(s, keys[i].key_id, &k, &why))
+				if (sh_ledger_key_get(s, keys[i].key_id, &k, &why))
 					continue;
 				if (json)
 					json_array_append_new(
@@ -329,7 +329,7 @@ int cmd_keys(int argc, char **argv)
 		if (!reason)
 			rc = sh_error_set(SH_EINVAL, "say why with --reason TEXT");
 		else if (!(rc = cli_signing_key(&actor, "keys")))
-			rc = sh_store_key_revoke(s, actor, pos[1], (int64_t)at, reason);
+			rc = sh_ledger_key_revoke(s, actor, pos[1], (int64_t)at, reason);
 		if (!rc)
 			printf("key %s revoked: signatures made from then on are rejected\n", pos[1]);
 	} else if (!strcmp(verb, "rotate") && npos == 1) {
@@ -340,13 +340,13 @@ int cmd_keys(int argc, char **argv)
 		if (!path || !(newpath = sh_asprintf("%s.new", path)))
 			rc = SH_ENOMEM;
 		else if (!(rc = cli_signing_key(&old, "keys")) &&
-			 !(rc = sh_store_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
+			 !(rc = sh_ledger_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
 			pass = passphrase(pfile, "passphrase for the new key: ", 1);
 			if (!pass)
 				rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
 			else if (!(rc = new_key(s, newpath, pass, oldpub.name, oldpub.title, 0, &key,
 						&pub)) &&
-				 !(rc = sh_store_key_retire(s, old, oldpub.key_id, 0))) {
+				 !(rc = sh_ledger_key_retire(s, old, oldpub.key_id, 0))) {
 				oldpath = sh_asprintf("%s.%.16s.retired", path, oldpub.key_id);
 				if (!oldpath || rename(path, oldpath) || rename(newpath, path))
 					rc = sh_error_set(SH_EIO, "keys rotated in the warehouse, but the "
@@ -366,7 +366,7 @@ int cmd_keys(int argc, char **argv)
 	} else if (!strcmp(verb, "export") && npos == 3) {
 		uint8_t *file = NULL;
 		size_t len = 0;
-		if (!(rc = sh_store_key_file(s, pos[1], &file, &len)))
+		if (!(rc = sh_ledger_key_file(s, pos[1], &file, &len)))
 			rc = sh_file_write(pos[2], file, len);
 		sh_free(file);
 		if (!rc)
@@ -436,24 +436,24 @@ int cmd_verify(int argc, char **argv)
 	if (ex)
 		return ex;
 	struct vout o = {json ? json_array() : NULL};
-	sh_store_verify_stats st = {0};
+	sh_ledger_verify_stats st = {0};
 	size_t problems = 0;
 	int rc;
 	if (all) {
-		rc = sh_store_verify_all(s, (int)workers, on_problem, &o, &st);
+		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
 		problems = st.problems;
 	} else {
-		sh_dossier_rec *d = NULL;
-		sh_paper_rec *p = NULL;
+		sh_store_dossier_rec *d = NULL;
+		sh_store_paper_rec *p = NULL;
 		if (sh_store_dossier_get(s, code, &d) && sh_store_paper_get(s, code, &p)) {
 			sh_store_close(&s);
 			json_decref(o.arr);
 			sh_error_set(SH_ENOTFOUND, "no dossier or paper has the code %s", code);
 			return cli_fail("verify", SH_ENOTFOUND);
 		}
-		sh_dossier_rec_free(&d);
-		sh_paper_rec_free(&p);
-		rc = sh_store_verify(s, code, on_problem, &o, &problems);
+		sh_store_dossier_rec_free(&d);
+		sh_store_paper_rec_free(&p);
+		rc = sh_ledger_verify(s, code, on_problem, &o, &problems);
 	}
 	if (json) {
 		json_t *res = json_pack("{s:b, s:o}", "ok", rc == SH_OK, "problems", o.arr);
@@ -515,13 +515,13 @@ int cmd_export_proof(int argc, char **argv)
 		ex = cli_store_open(&s, "export-proof", store, 0);
 	if (ex)
 		return ex;
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	int rc = sh_store_paper_get(s, code, &p); /* only real papers are audited */
 	if (!rc)
-		rc = sh_store_audit_read(s, cli_user(), "export-proof", p->code, p->dossier, 0);
+		rc = sh_wh_audit_read(s, cli_user(), "export-proof", p->code, p->dossier, 0);
 	if (!rc)
-		rc = sh_store_export_proof(s, p->code, dir);
-	sh_paper_rec_free(&p);
+		rc = sh_ledger_export_proof(s, p->code, dir);
+	sh_store_paper_rec_free(&p);
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("export-proof", rc);
@@ -636,7 +636,7 @@ int cmd_log(int argc, char **argv)
 	uint64_t size = 0, *sizes = NULL;
 	size_t ns = 0;
 	if (npos == 0) {
-		if (!(rc = sh_store_log_size(s, &size)) && !(rc = sh_store_checkpoint_sizes(s, &sizes, &ns))) {
+		if (!(rc = sh_ledger_size(s, &size)) && !(rc = sh_ledger_checkpoint_sizes(s, &sizes, &ns))) {
 			printf("log entries  %llu\ncheckpoints  %zu", (unsigned long long)size, ns);
 			for (size_t i = 0; i < ns; i++)
 				printf("%s%llu", i ? " " : ": ", (unsigned long long)sizes[i]);
@@ -652,17 +652,17 @@ int cmd_log(int argc, char **argv)
 		size_t n = 0;
 		char kid[SH_SIGN_KEYID_HEX + 1], hex[65];
 		sh_sign_pubkey pub;
-		rc = sh_store_checkpoint(s, old, &d1, &l1, &s1);
+		rc = sh_ledger_checkpoint(s, old, &d1, &l1, &s1);
 		if (!rc)
-			rc = sh_store_checkpoint(s, neu, &d2, &l2, &s2);
+			rc = sh_ledger_checkpoint(s, neu, &d2, &l2, &s2);
 		if (!rc && (s1 != old || (neu && s2 != neu)))
 			rc = sh_error_set(SH_ENOTFOUND, "no checkpoint of exactly that size (see `sohoa log`)");
-		if (!rc && !(rc = sh_sign_doc_key_id(kid, d1, l1)) && !(rc = sh_store_key_get(s, kid, &pub, NULL)))
+		if (!rc && !(rc = sh_sign_doc_key_id(kid, d1, l1)) && !(rc = sh_ledger_key_get(s, kid, &pub, NULL)))
 			rc = sh_sign_checkpoint_verify(&c1, &pub, d1, l1);
-		if (!rc && !(rc = sh_sign_doc_key_id(kid, d2, l2)) && !(rc = sh_store_key_get(s, kid, &pub, NULL)))
+		if (!rc && !(rc = sh_sign_doc_key_id(kid, d2, l2)) && !(rc = sh_ledger_key_get(s, kid, &pub, NULL)))
 			rc = sh_sign_checkpoint_verify(&c2, &pub, d2, l2);
 		if (!rc)
-			rc = sh_store_log_consistency(s, s1, s2, path, &n);
+			rc = sh_ledger_consistency(s, s1, s2, path, &n);
 		if (!rc && (rc = sh_log_consistency_verify(s1, c1.root, s2, c2.root,
 							   (const uint8_t(*)[SH_SHA256_LEN])path, n)))
 			sh_error_set(SH_EBADSIG, "the log of size %llu is not an extension of the log of "

@@ -69,7 +69,7 @@ int cmd_devices(int argc, char **argv)
 static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int workers, int json)
 {
 	pl_run r = {0};
-	sh_dossier_codes *codes = NULL;
+	sh_wh_dossier_codes *codes = NULL;
 	int rc;
 	char key[600];
 	const sh_sign_key *skey = NULL;
@@ -77,14 +77,14 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	if ((rc = cli_signing_key(&skey, cmd)) || (rc = pl_from_batch(&r, b)) || (rc = pl_read(&r, workers, 0)) ||
 	    (rc = pl_papers(&r, sh_scan_batch_owner(b))))
 		goto fail;
-	sh_dossier_in din = {.owner = sh_scan_batch_owner(b),
+	sh_wh_dossier_in din = {.owner = sh_scan_batch_owner(b),
 			     .procedure = sh_scan_batch_procedure(b),
 			     .operator_id = getenv("SOHOA_USER"),
 			     .idem_key = key,
 			     .key = skey,
 			     .npapers = r.ncomps,
 			     .papers = r.papers};
-	if ((rc = sh_store_dossier_put(s, &din, &codes)))
+	if ((rc = sh_wh_dossier_put(s, &din, &codes)))
 		goto fail;
 	if ((rc = sh_scan_batch_commit(b, codes->dossier))) {
 		cli_note(cmd, "dossier %s is stored, but the batch could not be marked committed: %s",
@@ -105,10 +105,10 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	} else {
 		printf("dossier %s stored from batch %s\n", codes->dossier, sh_scan_batch_id(b));
 		for (size_t i = 0; i < r.ncomps; i++) {
-			const sh_paper_in *p = &r.papers[i];
+			const sh_wh_paper_in *p = &r.papers[i];
 			printf("  %s  (%zu page%s)%s\n", codes->papers[i], p->npages,
 			       p->npages == 1 ? "" : "s",
-			       p->flags & SH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it"
+			       p->flags & SH_WH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it"
 								   : "");
 			for (size_t k = 0; k < p->npages; k++)
 				if (p->pages[k].flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
@@ -123,7 +123,7 @@ fail:
 	cli_print_error(cmd, sh_error_message());
 	cli_note(cmd, "batch %s is kept with its pages; nothing was stored", sh_scan_batch_id(b));
 out:
-	sh_dossier_codes_free(&codes);
+	sh_wh_dossier_codes_free(&codes);
 	pl_free(&r);
 	return rc;
 }
@@ -564,7 +564,7 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 	struct watch_ctx *w = arg;
 	sh_store *s = NULL;
 	pl_run r = {0};
-	sh_dossier_codes *codes = NULL;
+	sh_wh_dossier_codes *codes = NULL;
 	char *dir = cli_store_dir(w->store), *path = sh_strdup(it->path), *key = NULL;
 	int rc = dir && path ? sh_store_open(&s, dir, 0) : SH_ENOMEM;
 	if (rc)
@@ -580,10 +580,10 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 		 !(rc = pl_papers(&r, it->owner))) {
 		r.comps[0].file = it->name;
 		r.papers[0].file = it->name;
-		sh_dossier_in din = {.owner = it->owner, .procedure = it->procedure,
+		sh_wh_dossier_in din = {.owner = it->owner, .procedure = it->procedure,
 				     .operator_id = "watch", .idem_key = key, .key = skey,
 				     .npapers = r.ncomps, .papers = r.papers};
-		rc = sh_store_dossier_put(s, &din, &codes);
+		rc = sh_wh_dossier_put(s, &din, &codes);
 	}
 	if (!rc)
 		printf("%s: dossier %s%s\n", it->name, codes->dossier,
@@ -592,7 +592,7 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 		cli_note("watch", "%s: %s", it->name, sh_error_message());
 	fflush(stdout);
 out:
-	sh_dossier_codes_free(&codes);
+	sh_wh_dossier_codes_free(&codes);
 	pl_free(&r);
 	sh_store_close(&s);
 	sh_free(dir);
@@ -710,11 +710,11 @@ int cmd_export_tiff(int argc, char **argv)
 		ex = cli_store_open(&s, "export-tiff", store, 0);
 	if (ex)
 		return ex;
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	sh_scan_master *m = NULL;
 	int rc = sh_store_paper_get(s, code, &p);
 	if (!rc)
-		rc = sh_store_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
+		rc = sh_wh_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
 	if (rc)
 		goto fail;
 	sh_scan_master_info info = {.code = p->code, .time = p->created,
@@ -751,7 +751,7 @@ fail:
 	ex = cli_fail("export-tiff", rc);
 done:
 	sh_scan_master_free(&m);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	sh_store_close(&s);
 	return ex;
 }

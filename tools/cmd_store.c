@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "sh_ocr.h"
-#include "sh_store.h"
+#include "sh_wh.h"
 
 int cmd_init(int argc, char **argv)
 {
@@ -52,7 +52,7 @@ static void fmt_time(char *buf, size_t n, int64_t t)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static json_t *paper_json(const sh_paper_rec *p, int with_text)
+static json_t *paper_json(const sh_store_paper_rec *p, int with_text)
 {
 	char when[32], hex[65];
 	fmt_time(when, sizeof when, p->created);
@@ -65,16 +65,16 @@ static json_t *paper_json(const sh_paper_rec *p, int with_text)
 			json_object_set_new(o, "facts", f);
 	}
 	json_t *flags = json_array();
-	if (p->flags & SH_PAPER_OWNER_MISMATCH)
+	if (p->flags & SH_WH_PAPER_OWNER_MISMATCH)
 		json_array_append_new(flags, json_string("owner mismatch"));
-	if (p->flags & SH_PAPER_RESULT)
+	if (p->flags & SH_WH_PAPER_RESULT)
 		json_array_append_new(flags, json_string("result"));
-	if (p->flags & SH_PAPER_REVIEW)
+	if (p->flags & SH_WH_PAPER_REVIEW)
 		json_array_append_new(flags, json_string("review"));
 	json_object_set_new(o, "flags", flags);
 	json_t *pages = json_array();
 	for (size_t i = 0; i < p->npages; i++) {
-		const sh_page_rec *g = &p->pages[i];
+		const sh_store_page_rec *g = &p->pages[i];
 		sh_hex(hex, g->image_sha, SH_SHA256_LEN);
 		json_t *pg = json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:s}", "page",
 				       (int)i + 1, "sha256", hex, "mime", g->mime, "width", g->width,
@@ -91,11 +91,11 @@ static json_t *paper_json(const sh_paper_rec *p, int with_text)
 	return o;
 }
 
-static void print_paper(const sh_paper_rec *p, int with_text)
+static void print_paper(const sh_store_paper_rec *p, int with_text)
 {
 	char when[32];
 	fmt_time(when, sizeof when, p->created);
-	printf("%s    %s\n", p->flags & SH_PAPER_RESULT ? "result" : "paper ", p->code);
+	printf("%s    %s\n", p->flags & SH_WH_PAPER_RESULT ? "result" : "paper ", p->code);
 	printf("kind      %s\n", p->kind);
 	printf("file      %s\n", p->file ? p->file : "");
 	printf("dossier   %s\n", p->dossier);
@@ -103,11 +103,11 @@ static void print_paper(const sh_paper_rec *p, int with_text)
 	printf("received  %s\n", when);
 	if (p->facts)
 		printf("facts     %s\n", p->facts);
-	if (p->flags & SH_PAPER_OWNER_MISMATCH)
+	if (p->flags & SH_WH_PAPER_OWNER_MISMATCH)
 		printf("flag      names an owner other than the dossier's: check it\n");
 	printf("pages     %zu\n", p->npages);
 	for (size_t i = 0; i < p->npages; i++) {
-		const sh_page_rec *g = &p->pages[i];
+		const sh_store_page_rec *g = &p->pages[i];
 		printf("  page %zu: %dx%d, %d dpi, confidence %.0f%%%s%s%s%s\n", i + 1, g->width,
 		       g->height, g->dpi, (double)g->confidence, g->flags ? ", " : "",
 		       sh_ocr_flags_str(g->flags), g->note ? " — " : "", g->note ? g->note : "");
@@ -149,8 +149,8 @@ int cmd_show(int argc, char **argv)
 		ex = cli_store_open(&s, "show", store, 0); /* writes the audit record */
 	if (ex)
 		return ex;
-	sh_dossier_rec *d = NULL;
-	sh_paper_rec *p = NULL;
+	sh_store_dossier_rec *d = NULL;
+	sh_store_paper_rec *p = NULL;
 	int rc = sh_store_dossier_get(s, code, &d);
 	if (rc == SH_ENOTFOUND) {
 		rc = sh_store_paper_get(s, code, &p);
@@ -159,17 +159,17 @@ int cmd_show(int argc, char **argv)
 	}
 	/* every read of a person's papers is recorded before anything is shown */
 	if (!rc && p)
-		rc = sh_store_audit_read(s, cli_user(), "show", p->code, p->dossier, 0);
+		rc = sh_wh_audit_read(s, cli_user(), "show", p->code, p->dossier, 0);
 	if (!rc && d)
-		rc = sh_store_audit_reads(s, cli_user(), "show", (const char *const *)d->papers,
+		rc = sh_wh_audit_reads(s, cli_user(), "show", (const char *const *)d->papers,
 					  d->npapers, d->code, 0);
 	if (!rc && d && d->nresults)
-		rc = sh_store_audit_reads(s, cli_user(), "show", (const char *const *)d->results,
+		rc = sh_wh_audit_reads(s, cli_user(), "show", (const char *const *)d->results,
 					  d->nresults, d->code, 0);
 	if (rc) {
 		ex = cli_fail("show", rc);
-		sh_dossier_rec_free(&d);
-		sh_paper_rec_free(&p);
+		sh_store_dossier_rec_free(&d);
+		sh_store_paper_rec_free(&p);
 		sh_store_close(&s);
 		return ex;
 	}
@@ -182,7 +182,7 @@ int cmd_show(int argc, char **argv)
 		} else {
 			print_paper(p, 1);
 		}
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	} else {
 		char when[32];
 		fmt_time(when, sizeof when, d->received);
@@ -213,11 +213,11 @@ int cmd_show(int argc, char **argv)
 				printf("\n");
 				print_paper(p, 1);
 			}
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 		}
-		char (*att)[SH_CODE_MAX] = NULL;
+		char (*att)[SH_STORE_CODE_MAX] = NULL;
 		size_t natt = 0;
-		if (!rc && !sh_store_attached(s, d->code, &att, &natt) && natt) {
+		if (!rc && !sh_wh_attached(s, d->code, &att, &natt) && natt) {
 			json_t *ra = json ? json_array() : NULL;
 			if (!json)
 				printf("\nreused papers (attached, not re-scanned):\n");
@@ -236,7 +236,7 @@ int cmd_show(int argc, char **argv)
 			putchar('\n');
 		}
 		json_decref(o);
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 		if (rc) {
 			ex = cli_fail("show", rc);
 			sh_store_close(&s);
@@ -248,7 +248,7 @@ int cmd_show(int argc, char **argv)
 }
 
 /* First line of the paper's text holding a query word (folded compare). */
-static char *snippet(const sh_paper_rec *p, const char *query)
+static char *snippet(const sh_store_paper_rec *p, const char *query)
 {
 	char *fq = NULL;
 	if (sh_text_fold(&fq, query, strlen(query)))
@@ -327,9 +327,9 @@ int cmd_find(int argc, char **argv)
 		sh_buf_free(&q);
 		return ex;
 	}
-	sh_hit *hits = NULL;
+	sh_wh_hit *hits = NULL;
 	size_t n = 0;
-	int rc = sh_store_find(s, (char *)q.data, (size_t)limit, &hits, &n);
+	int rc = sh_wh_find(s, (char *)q.data, (size_t)limit, &hits, &n);
 	if (!rc && n) { /* results show personal text: recorded first */
 		const char **codes = sh_calloc(n, sizeof *codes);
 		if (!codes)
@@ -337,7 +337,7 @@ int cmd_find(int argc, char **argv)
 		for (size_t i = 0; codes && i < n; i++)
 			codes[i] = hits[i].code;
 		if (codes)
-			rc = sh_store_audit_reads(s, cli_user(), "find", codes, n, NULL, 0);
+			rc = sh_wh_audit_reads(s, cli_user(), "find", codes, n, NULL, 0);
 		sh_free(codes);
 	}
 	if (rc) {
@@ -346,7 +346,7 @@ int cmd_find(int argc, char **argv)
 	}
 	json_t *arr = json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if (sh_store_paper_get(s, hits[i].code, &p))
 			continue;
 		char *snip = snippet(p, (char *)q.data);
@@ -361,7 +361,7 @@ int cmd_find(int argc, char **argv)
 			       snip ? snip : "");
 		}
 		sh_free(snip);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
 	if (json) {
 		json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -412,7 +412,7 @@ int cmd_check(int argc, char **argv)
 		return ex;
 	struct report_ctx c = {0};
 	size_t problems = 0;
-	int rc = sh_store_check(s, print_problem, &c, &problems);
+	int rc = sh_wh_check(s, print_problem, &c, &problems);
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("check", rc);

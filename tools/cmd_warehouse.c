@@ -38,7 +38,7 @@ const char *cli_user(void)
 
 int cli_authorize(sh_store *s, const char *cmd)
 {
-	int rc = sh_store_authorize(s, cli_user(), cmd);
+	int rc = sh_wh_authorize(s, cli_user(), cmd);
 	return rc ? cli_fail(cmd, rc) : EXIT_OK;
 }
 
@@ -73,11 +73,11 @@ static int open_checked(sh_store **s, const char *cmd, const char *store)
 	return ex;
 }
 
-static int load_cat(sh_proc_cat **cat, sh_store *s, const char *cmd)
+static int load_cat(sh_wh_proc_cat **cat, sh_store *s, const char *cmd)
 {
 	const char *e = getenv("SOHOA_PROCEDURES");
 	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));
-	int rc = extra ? sh_proc_cat_load(cat, e && *e ? e : sh_proc_default_path(), extra)
+	int rc = extra ? sh_wh_proc_cat_load(cat, e && *e ? e : sh_wh_proc_default_path(), extra)
 		       : SH_ENOMEM;
 	sh_free(extra);
 	return rc ? cli_fail(cmd, rc) : EXIT_OK;
@@ -95,27 +95,27 @@ static void day_of(char *buf, size_t n, int64_t t)
 
 static void until_str(char *buf, size_t n, int64_t until)
 {
-	if (until == SH_NEVER)
+	if (until == SH_WH_NEVER)
 		snprintf(buf, n, "never expires");
 	else
 		day_of(buf, n, until - 1); /* the last day it is valid */
 }
 
-static json_t *paper_json(const sh_owner_paper *p)
+static json_t *paper_json(const sh_wh_owner_paper *p)
 {
 	char created[16], until[24];
 	day_of(created, sizeof created, p->created);
 	until_str(until, sizeof until, p->validity.valid_until);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "code", p->code,
 			      "kind", p->kind, "dossier", p->dossier, "received", created, "status",
-			      sh_validity_status_name(p->validity.status), "validity_source",
-			      sh_validity_source_name(p->validity.source), "signature",
+			      sh_wh_validity_status_name(p->validity.status), "validity_source",
+			      sh_wh_validity_source_name(p->validity.source), "signature",
 			      p->validity.nsigned ? "signed" : "unsigned", "log_entries",
 			      p->validity.nsigned, "reused", (int)p->reused);
-	json_object_set_new(o, "valid_until", p->validity.valid_until == SH_NEVER
+	json_object_set_new(o, "valid_until", p->validity.valid_until == SH_WH_NEVER
 						      ? json_null()
 						      : json_string(until));
-	if (p->validity.status == SH_REVOKED) {
+	if (p->validity.status == SH_WH_REVOKED) {
 		char rv[16];
 		day_of(rv, sizeof rv, p->validity.revoked_at);
 		json_object_set_new(o, "revoked", json_string(rv));
@@ -126,16 +126,16 @@ static json_t *paper_json(const sh_owner_paper *p)
 	return o;
 }
 
-static void paper_line(const sh_owner_paper *p, const char *indent)
+static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 {
 	char until[24], created[16];
 	until_str(until, sizeof until, p->validity.valid_until);
 	day_of(created, sizeof created, p->created);
 	printf("%s%-8s %s  %s (%s: %s)  %s", indent, p->kind, p->code,
-	       sh_validity_status_name(p->validity.status),
-	       sh_validity_source_name(p->validity.source), until,
+	       sh_wh_validity_status_name(p->validity.status),
+	       sh_wh_validity_source_name(p->validity.source), until,
 	       p->validity.nsigned ? "signed" : "UNSIGNED");
-	if (p->validity.status == SH_REVOKED)
+	if (p->validity.status == SH_WH_REVOKED)
 		printf("  revoked: %s", p->validity.reason);
 	printf("\n");
 	if (p->facts)
@@ -179,22 +179,22 @@ int cmd_owner(int argc, char **argv)
 	if (!id)
 		return cli_usage("owner", "whose papers? give the owner id");
 	sh_store *s;
-	sh_proc_cat *cat = NULL;
-	sh_owner_paper *ps = NULL;
+	sh_wh_proc_cat *cat = NULL;
+	sh_wh_owner_paper *ps = NULL;
 	size_t n = 0;
 	int ex = open_checked(&s, "owner", store), rc;
 	if (ex)
 		return ex;
 	if ((ex = load_cat(&cat, s, "owner")))
 		goto out;
-	if ((rc = sh_store_owner_papers(s, cat, id, 0, &ps, &n))) {
+	if ((rc = sh_wh_owner_papers(s, cat, id, 0, &ps, &n))) {
 		ex = cli_fail("owner", rc);
 		goto out;
 	}
 	const char **codes = n ? sh_calloc(n, sizeof *codes) : NULL;
 	for (size_t i = 0; codes && i < n; i++)
 		codes[i] = ps[i].code;
-	if (n && (!codes || (rc = sh_store_audit_reads(s, cli_user(), "owner", codes, n, NULL, 0)))) {
+	if (n && (!codes || (rc = sh_wh_audit_reads(s, cli_user(), "owner", codes, n, NULL, 0)))) {
 		sh_free(codes);
 		ex = cli_fail("owner", codes ? rc : SH_ENOMEM);
 		goto out;
@@ -213,8 +213,8 @@ int cmd_owner(int argc, char **argv)
 			paper_line(&ps[i], "  ");
 	}
 out:
-	sh_owner_papers_free(&ps, n);
-	sh_proc_cat_free(&cat);
+	sh_wh_owner_papers_free(&ps, n);
+	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;
 }
@@ -253,7 +253,7 @@ int cmd_revoke(int argc, char **argv)
 	if (ex)
 		return ex;
 	if ((rc = cli_signing_key(&key, "revoke")) ||
-	    (rc = sh_store_revoke(s, key, code, reason, cli_user(), 0, &index)))
+	    (rc = sh_wh_revoke(s, key, code, reason, cli_user(), 0, &index)))
 		ex = cli_fail("revoke", rc);
 	else
 		printf("revoked %s (signed log entry %llu)\n", code, (unsigned long long)index);
@@ -286,7 +286,7 @@ int cmd_validity(int argc, char **argv)
 	int ex = cli_code("validity", code, CLI_PAPER);
 	if (ex)
 		return ex;
-	int64_t t = SH_NEVER;
+	int64_t t = SH_WH_NEVER;
 	if (until && strcmp(until, "never")) {
 		struct tm tm;
 		memset(&tm, 0, sizeof tm);
@@ -298,31 +298,31 @@ int cmd_validity(int argc, char **argv)
 		t = (int64_t)mktime(&tm);
 	}
 	sh_store *s;
-	sh_proc_cat *cat = NULL;
+	sh_wh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
 	int rc = SH_OK;
 	ex = open_checked(&s, "validity", store);
 	if (ex)
 		return ex;
 	if (until && ((rc = cli_signing_key(&key, "validity")) ||
-		      (rc = sh_store_validity_set(s, key, code, t, cli_user(), 0, NULL)))) {
+		      (rc = sh_wh_validity_set(s, key, code, t, cli_user(), 0, NULL)))) {
 		ex = cli_fail("validity", rc);
 		goto out;
 	}
 	if ((ex = load_cat(&cat, s, "validity")))
 		goto out;
-	sh_validity v;
-	if ((rc = sh_store_validity(s, cat, code, 0, &v))) {
+	sh_wh_validity v;
+	if ((rc = sh_wh_validity_of(s, cat, code, 0, &v))) {
 		ex = cli_fail("validity", rc);
 		goto out;
 	}
 	char u[24];
 	until_str(u, sizeof u, v.valid_until);
-	printf("%s  %s (%s: %s)%s%s\n", code, sh_validity_status_name(v.status),
-	       sh_validity_source_name(v.source), u, v.status == SH_REVOKED ? "  revoked: " : "",
-	       v.status == SH_REVOKED ? v.reason : "");
+	printf("%s  %s (%s: %s)%s%s\n", code, sh_wh_validity_status_name(v.status),
+	       sh_wh_validity_source_name(v.source), u, v.status == SH_WH_REVOKED ? "  revoked: " : "",
+	       v.status == SH_WH_REVOKED ? v.reason : "");
 out:
-	sh_proc_cat_free(&cat);
+	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;
 }
@@ -337,7 +337,7 @@ int cmd_reuse(int argc, char **argv)
 		int m;
 		if (cli_is_help(argv[i])) {
 			printf("usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
-			       "For each paper kind the procedure requires (store/procedures.json, and the\n"
+			       "For each paper kind the procedure requires (warehouse/procedures.json, and the\n"
 			       "office's own <warehouse>/procedures.json), the owner's valid papers, newest\n"
 			       "first, or \"missing — must be submitted\". Attach one with `sohoa attach`.\n"
 			       "Role: clerk.\n");
@@ -356,20 +356,20 @@ int cmd_reuse(int argc, char **argv)
 	if (!owner || !proc)
 		return cli_usage("reuse", "give --owner ID and --procedure CODE");
 	sh_store *s;
-	sh_proc_cat *cat = NULL;
-	sh_reuse *r = NULL;
+	sh_wh_proc_cat *cat = NULL;
+	sh_wh_reuse *r = NULL;
 	int ex = open_checked(&s, "reuse", store), rc;
 	if (ex)
 		return ex;
 	if ((ex = load_cat(&cat, s, "reuse")))
 		goto out;
-	if ((rc = sh_store_reuse(s, cat, owner, proc, 0, &r))) {
+	if ((rc = sh_wh_reuse_plan(s, cat, owner, proc, 0, &r))) {
 		ex = cli_fail("reuse", rc);
 		goto out;
 	}
 	for (size_t i = 0; i < r->nneeds; i++)
 		for (size_t j = 0; j < r->needs[i].npapers; j++)
-			if ((rc = sh_store_audit_read(s, cli_user(), "reuse", r->needs[i].papers[j].code,
+			if ((rc = sh_wh_audit_read(s, cli_user(), "reuse", r->needs[i].papers[j].code,
 						      NULL, 0))) {
 				ex = cli_fail("reuse", rc);
 				goto out;
@@ -391,7 +391,7 @@ int cmd_reuse(int argc, char **argv)
 	} else {
 		printf("procedure %s %s, owner %s\n", proc, r->name, owner);
 		for (size_t i = 0; i < r->nneeds; i++) {
-			const sh_reuse_need *nd = &r->needs[i];
+			const sh_wh_reuse_need *nd = &r->needs[i];
 			printf("%s (%s): ", nd->kind, nd->kind_name);
 			if (!nd->npapers) {
 				printf("missing — must be submitted\n");
@@ -403,8 +403,8 @@ int cmd_reuse(int argc, char **argv)
 		}
 	}
 out:
-	sh_reuse_free(&r);
-	sh_proc_cat_free(&cat);
+	sh_wh_reuse_free(&r);
+	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;
 }
@@ -433,7 +433,7 @@ int cmd_attach(int argc, char **argv)
 	if (na != 2)
 		return cli_usage("attach", "give the dossier code and the paper code");
 	sh_store *s;
-	sh_proc_cat *cat = NULL;
+	sh_wh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
 	uint64_t index = 0;
 	int ex = cli_code("attach", args[0], SH_CODE_DOSSIER), rc;
@@ -446,13 +446,13 @@ int cmd_attach(int argc, char **argv)
 	if ((ex = load_cat(&cat, s, "attach")))
 		goto out;
 	if ((rc = cli_signing_key(&key, "attach")) ||
-	    (rc = sh_store_attach(s, key, cat, args[0], args[1], cli_user(), 0, &index)))
+	    (rc = sh_wh_attach(s, key, cat, args[0], args[1], cli_user(), 0, &index)))
 		ex = cli_fail("attach", rc);
 	else
 		printf("attached %s to %s (signed log entry %llu)\n", args[1], args[0],
 		       (unsigned long long)index);
 out:
-	sh_proc_cat_free(&cat);
+	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;
 }
@@ -462,7 +462,7 @@ out:
 int cmd_search(int argc, char **argv)
 {
 	const char *store = NULL, *limit_s = NULL;
-	sh_find_filter f = {0};
+	sh_wh_filter f = {0};
 	int json = 0;
 	sh_buf q = SH_BUF_INIT;
 	for (int i = 1; i < argc; i++) {
@@ -515,16 +515,16 @@ int cmd_search(int argc, char **argv)
 		sh_buf_free(&q);
 		return ex;
 	}
-	sh_hit *hits = NULL;
+	sh_wh_hit *hits = NULL;
 	size_t n = 0;
-	if ((rc = sh_store_search(s, (char *)q.data, &f, (size_t)limit, &hits, &n))) {
+	if ((rc = sh_wh_search(s, (char *)q.data, &f, (size_t)limit, &hits, &n))) {
 		ex = cli_fail("search", rc);
 		goto out;
 	}
 	const char **codes = n ? sh_calloc(n, sizeof *codes) : NULL;
 	for (size_t i = 0; codes && i < n; i++)
 		codes[i] = hits[i].code;
-	if (n && (!codes || (rc = sh_store_audit_reads(s, cli_user(), "search", codes, n, NULL, 0)))) {
+	if (n && (!codes || (rc = sh_wh_audit_reads(s, cli_user(), "search", codes, n, NULL, 0)))) {
 		sh_free(codes);
 		ex = cli_fail("search", codes ? rc : SH_ENOMEM);
 		goto out;
@@ -532,7 +532,7 @@ int cmd_search(int argc, char **argv)
 	sh_free(codes);
 	json_t *arr = json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if (sh_store_paper_get(s, hits[i].code, &p))
 			continue;
 		const char *first = p->npages ? p->pages[0].text : "";
@@ -545,7 +545,7 @@ int cmd_search(int argc, char **argv)
 							     fl));
 		else
 			printf("%s\t%s\t%s\t%.*s\n", p->code, p->kind, p->owner, (int)fl, first);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
 	if (json)
 		dump_json(arr);
@@ -565,7 +565,7 @@ static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b
 int cmd_report(int argc, char **argv)
 {
 	const char *store = NULL, *from = NULL, *to = NULL, *by_s = NULL;
-	int json = 0, csv = 0, by = SH_REPORT_TOTAL;
+	int json = 0, csv = 0, by = SH_WH_REPORT_TOTAL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
@@ -596,25 +596,25 @@ int cmd_report(int argc, char **argv)
 	if (json && csv)
 		return cli_usage("report", "choose --json or --csv");
 	if (by_s && !strcmp(by_s, "agency"))
-		by = SH_REPORT_AGENCY;
+		by = SH_WH_REPORT_AGENCY;
 	else if (by_s && !strcmp(by_s, "procedure"))
-		by = SH_REPORT_PROCEDURE;
+		by = SH_WH_REPORT_PROCEDURE;
 	else if (by_s)
 		return cli_usage("report", "--by takes agency or procedure");
 	sh_store *s;
-	sh_proc_cat *cat = NULL;
-	sh_report_row *rows = NULL;
+	sh_wh_proc_cat *cat = NULL;
+	sh_wh_report_row *rows = NULL;
 	size_t n = 0;
 	int ex = open_checked(&s, "report", store), rc;
 	if (ex)
 		return ex;
 	if ((ex = load_cat(&cat, s, "report")))
 		goto out;
-	if ((rc = sh_store_report(s, cat, from, to, by, &rows, &n))) {
+	if ((rc = sh_wh_report(s, cat, from, to, by, &rows, &n))) {
 		ex = cli_fail("report", rc);
 		goto out;
 	}
-	const char *gname = by == SH_REPORT_AGENCY ? "agency" : "procedure";
+	const char *gname = by == SH_WH_REPORT_AGENCY ? "agency" : "procedure";
 	if (csv)
 		printf("%s,dossiers,papers,dossiers_fully_digitised,share_fully_digitised,"
 		       "results_electronic,papers_reused,dossiers_reusing,share_dossiers_reusing,"
@@ -622,7 +622,7 @@ int cmd_report(int argc, char **argv)
 		       by ? gname : "group");
 	json_t *arr = json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		const sh_report_row *r = &rows[i];
+		const sh_wh_report_row *r = &rows[i];
 		const char *g = i == 0 ? "total" : r->group;
 		if (json) {
 			json_t *o = json_pack(
@@ -662,7 +662,7 @@ int cmd_report(int argc, char **argv)
 				    by ? gname : "total", "rows", arr));
 out:
 	sh_free(rows);
-	sh_proc_cat_free(&cat);
+	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;
 }
@@ -702,24 +702,24 @@ int cmd_user(int argc, char **argv)
 	    (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "list")))
 		return cli_usage("user", "use: user add NAME --role ROLE | user del NAME | user list");
 	int role = 0;
-	if (!strcmp(verb, "add") && !(role = sh_role_parse(role_s)))
+	if (!strcmp(verb, "add") && !(role = sh_wh_role_parse(role_s)))
 		return cli_usage("user", "--role takes desk, clerk, archivist or admin");
 	sh_store *s;
 	int ex = open_checked(&s, "user", store), rc = SH_OK;
 	if (ex)
 		return ex;
 	if (!strcmp(verb, "add")) {
-		if (!(rc = sh_store_user_add(s, name, role)))
-			printf("operator %s added with the role %s\n", name, sh_role_name(role));
+		if (!(rc = sh_wh_user_add(s, name, role)))
+			printf("operator %s added with the role %s\n", name, sh_wh_role_name(role));
 	} else if (!strcmp(verb, "del")) {
-		if (!(rc = sh_store_user_del(s, name)))
+		if (!(rc = sh_wh_user_del(s, name)))
 			printf("operator %s removed\n", name);
 	} else {
-		sh_user *us = NULL;
+		sh_wh_user *us = NULL;
 		size_t n = 0;
-		if (!(rc = sh_store_user_list(s, &us, &n)))
+		if (!(rc = sh_wh_user_list(s, &us, &n)))
 			for (size_t i = 0; i < n; i++)
-				printf("%s\t%s\n", us[i].name, sh_role_name(us[i].role));
+				printf("%s\t%s\n", us[i].name, sh_wh_role_name(us[i].role));
 		sh_free(us);
 	}
 	if (rc)
@@ -751,14 +751,14 @@ int cmd_audit(int argc, char **argv)
 		}
 	}
 	sh_store *s;
-	sh_audit_rec *a = NULL;
+	sh_wh_audit_rec *a = NULL;
 	size_t n = 0;
 	int ex = code ? cli_code("audit", code, CLI_PAPER) : EXIT_OK, rc;
 	if (!ex)
 		ex = open_checked(&s, "audit", store);
 	if (ex)
 		return ex;
-	if ((rc = sh_store_audit_list(s, user, code, &a, &n))) {
+	if ((rc = sh_wh_audit_list(s, user, code, &a, &n))) {
 		ex = cli_fail("audit", rc);
 	} else {
 		json_t *arr = json ? json_array() : NULL;
@@ -807,10 +807,10 @@ int cmd_whoami(int argc, char **argv)
 	if (ex)
 		return ex;
 	const char *u = cli_user();
-	int rc = u ? sh_store_user_role(s, u, &role) : SH_ENOTFOUND;
-	sh_user *us = NULL;
+	int rc = u ? sh_wh_user_role(s, u, &role) : SH_ENOTFOUND;
+	sh_wh_user *us = NULL;
 	size_t n = 0;
-	sh_store_user_list(s, &us, &n);
+	sh_wh_user_list(s, &us, &n);
 	sh_free(us);
 	if (!n)
 		printf("%s (no operators defined yet: every command is allowed)\n", u ? u : "-");
@@ -818,7 +818,7 @@ int cmd_whoami(int argc, char **argv)
 		ex = cli_fail("whoami", sh_error_set(SH_EPERM, "'%s' is not an operator of this "
 							       "warehouse", u ? u : ""));
 	else
-		printf("%s\t%s\n", u, sh_role_name(role));
+		printf("%s\t%s\n", u, sh_wh_role_name(role));
 	sh_store_close(&s);
 	return ex;
 }
@@ -852,7 +852,7 @@ int cmd_backup(int argc, char **argv)
 		return ex;
 	if ((ex = cli_authorize(s, "backup")))
 		goto out;
-	if ((rc = sh_store_backup(s, dest)))
+	if ((rc = sh_wh_backup(s, dest)))
 		ex = cli_fail("backup", rc);
 	else
 		printf("backup written to %s\n", dest);
@@ -898,7 +898,7 @@ int cmd_restore(int argc, char **argv)
 		sh_store_close(&s);
 	}
 	if (!ex) {
-		int rc = sh_store_restore(src, dir, replace);
+		int rc = sh_wh_restore(src, dir, replace);
 		if (rc)
 			ex = cli_fail("restore", rc);
 		else

@@ -233,7 +233,7 @@ int pl_papers(pl_run *r, const char *owner)
 		sh_id_owner_check(NULL, norm, owner);
 	for (size_t k = 0; k < r->ncomps; k++) {
 		pl_component *c = &r->comps[k];
-		sh_paper_in *p = &r->papers[k];
+		sh_wh_paper_in *p = &r->papers[k];
 		p->file = c->file;
 		p->kind = c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
 		p->facts = c->facts_json;
@@ -268,11 +268,11 @@ int pl_papers(pl_run *r, const char *owner)
 		p->npages = c->npages;
 		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;
 		if (named && norm[0] && strcmp(named, norm))
-			p->flags |= SH_PAPER_OWNER_MISMATCH;
+			p->flags |= SH_WH_PAPER_OWNER_MISMATCH;
 		p->named_owner = named;
 		for (size_t i = 0; i < c->npages; i++) {
 			pl_page *pg = &r->pages[c->first + i];
-			sh_page_in *pi = &r->pins[c->first + i];
+			sh_wh_page_in *pi = &r->pins[c->first + i];
 			pi->image = pg->bytes;
 			pi->image_len = pg->len;
 			pi->mime = pg->mime;
@@ -288,7 +288,7 @@ int pl_papers(pl_run *r, const char *owner)
 			pi->make = pg->make[0] ? pg->make : NULL;
 			pi->model = pg->model[0] ? pg->model : NULL;
 			if (pg->ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
-				p->flags |= SH_PAPER_REVIEW;
+				p->flags |= SH_WH_PAPER_REVIEW;
 		}
 	}
 	return SH_OK;

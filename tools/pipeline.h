@@ -8,7 +8,7 @@
 #include "sh_paper.h"
 #include "sh_scan.h"
 #include "sh_sign.h"
-#include "sh_store.h"
+#include "sh_wh.h"
 
 /* Where a page comes from. */
 typedef struct pl_page {
@@ -45,8 +45,8 @@ typedef struct pl_run {
 	size_t npages;
 	pl_component *comps;
 	size_t ncomps;
-	sh_paper_in *papers;      /* built by pl_papers */
-	sh_page_in *pins;
+	sh_wh_paper_in *papers;      /* built by pl_papers */
+	sh_wh_page_in *pins;
 } pl_run;
 
 /* Open files as one component each (all checked before anything else).

@@ -2,7 +2,7 @@
  * speed of SHA-256 and Ed25519 verification measured in the same run.
  *   verify_bench DIR [PAPERS] [PAPERS_PER_DOSSIER]
  * Fills DIR (a new warehouse) with PAPERS signed papers (small page images
- * and texts), then times sh_store_verify_all on every core. */
+ * and texts), then times sh_ledger_verify_all on every core. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "sh_sign.h"
-#include "sh_store.h"
+#include "sh_wh.h"
 
 static double now_s(void)
 {
@@ -73,10 +73,10 @@ int main(int argc, char **argv)
 	sh_sign_pubkey pk;
 	sh_buf pf = SH_BUF_INIT;
 	if (sh_sign_pubkey_make(&pk, key, "Bench", "Desk", "000.00.99.Z99", 1, SH_SIGN_NEVER) ||
-	    sh_sign_pubkey_export(&pf, &pk, key) || sh_store_key_register(s, pf.data, pf.len))
+	    sh_sign_pubkey_export(&pf, &pk, key) || sh_ledger_key_register(s, pf.data, pf.len))
 		die("register key");
-	sh_page_in *pages = calloc((size_t)per, sizeof *pages);
-	sh_paper_in *pin = calloc((size_t)per, sizeof *pin);
+	sh_wh_page_in *pages = calloc((size_t)per, sizeof *pages);
+	sh_wh_paper_in *pin = calloc((size_t)per, sizeof *pin);
 	uint8_t *imgs = malloc((size_t)per * IMG);
 	char *texts = malloc((size_t)per * TXT);
 	char files[64][32];
@@ -93,21 +93,21 @@ int main(int argc, char **argv)
 					 n);
 			memset(t + w, 'a', TXT - 1 - (size_t)w);
 			t[TXT - 1] = 0;
-			pages[i] = (sh_page_in){.image = im, .image_len = IMG, .mime = "image/png",
+			pages[i] = (sh_wh_page_in){.image = im, .image_len = IMG, .mime = "image/png",
 						.text = t, .width = 100, .height = 100, .dpi = 300};
 			snprintf(files[i % 64], sizeof files[0], "p%ld.png", stored + i);
-			pin[i] = (sh_paper_in){.file = files[i % 64], .kind = "GKS", .npages = 1,
+			pin[i] = (sh_wh_paper_in){.file = files[i % 64], .kind = "GKS", .npages = 1,
 					       .pages = &pages[i]};
 		}
 		char owner[16];
 		snprintf(owner, sizeof owner, "0011%08ld", n % 100000000);
-		sh_dossier_in din = {.owner = owner, .procedure = "1.001193", .key = key,
+		sh_wh_dossier_in din = {.owner = owner, .procedure = "1.001193", .key = key,
 				     .received = 1795000000 + n * 7, .npapers = (size_t)k,
 				     .papers = pin};
-		sh_dossier_codes *c = NULL;
-		if (sh_store_dossier_put(s, &din, &c))
+		sh_wh_dossier_codes *c = NULL;
+		if (sh_wh_dossier_put(s, &din, &c))
 			die("put");
-		sh_dossier_codes_free(&c);
+		sh_wh_dossier_codes_free(&c);
 		stored += k;
 		n++;
 	}
@@ -116,9 +116,9 @@ int main(int argc, char **argv)
 	       stored / fill);
 
 	long workers = sysconf(_SC_NPROCESSORS_ONLN);
-	sh_store_verify_stats st;
+	sh_ledger_verify_stats st;
 	t0 = now_s();
-	int rc = sh_store_verify_all(s, 0, NULL, NULL, &st);
+	int rc = sh_ledger_verify_all(s, 0, NULL, NULL, &st);
 	double el = now_s() - t0;
 	double mb = (double)stored * (IMG + TXT) / 1e6;
 	printf("verify --all: %zu papers, %llu log entries, %zu problems, %.2f s on %ld cores\n",

@@ -4,7 +4,7 @@
  *
  * Fills a new warehouse in DIR with synthetic dossiers (1-4 papers of one
  * small page each, Vietnamese-like text, facts) for OWNERS owners through
- * sh_store_dossiers_put, then prints: ingest papers/s, reuse lookup p50/p99,
+ * sh_wh_dossiers_put, then prints: ingest papers/s, reuse lookup p50/p99,
  * search latency for 1, 2 and 3 folded words, report time, store size per
  * paper. Deterministic for a seed. -S: the same papers also go into SQLite
  * with FTS5 (DIR.sqlite), batch by batch, and the same lookups and searches
@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <math.h>
 
-#include "sh_store.h"
+#include "sh_wh.h"
 #ifdef WH_SQLITE
 #include "wh_sqlite.h"
 #endif
@@ -156,14 +156,14 @@ int main(int argc, char **argv)
 	if (days < 365)
 		days = 365;
 	int64_t t0 = 1704042000; /* 2024-01-01 00:00 +07 */
-	sh_dossier_in *din = calloc(batch, sizeof *din);
-	sh_paper_in *pin = calloc(batch * 4, sizeof *pin);
-	sh_page_in *gin = calloc(batch * 4, sizeof *gin);
+	sh_wh_dossier_in *din = calloc(batch, sizeof *din);
+	sh_wh_paper_in *pin = calloc(batch * 4, sizeof *pin);
+	sh_wh_page_in *gin = calloc(batch * 4, sizeof *gin);
 	char (*texts)[400] = calloc(batch * 4, sizeof *texts);
 	char (*facts)[160] = calloc(batch * 4, sizeof *facts);
 	uint8_t (*imgs)[48] = calloc(batch * 4, sizeof *imgs);
 	char (*oids)[16] = calloc(batch, sizeof *oids);
-	sh_dossier_codes **codes = calloc(batch, sizeof *codes);
+	sh_wh_dossier_codes **codes = calloc(batch, sizeof *codes);
 	size_t stored = 0, serial = 0;
 	double t_ing = 0, start = now_s();
 	if (again) {
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 			size_t k = 1 + rnd() % 4;
 			if (stored + np + k > papers)
 				k = papers - stored - np;
-			sh_dossier_in *d = &din[nd];
+			sh_wh_dossier_in *d = &din[nd];
 			owner_id(oids[nd], rnd() % owners);
 			d->owner = oids[nd];
 			d->procedure = procs[rnd() % 5];
@@ -186,8 +186,8 @@ int main(int argc, char **argv)
 			d->papers = &pin[np];
 			d->npapers = k;
 			for (size_t j = 0; j < k; j++, np++) {
-				sh_paper_in *p = &pin[np];
-				sh_page_in *g = &gin[np];
+				sh_wh_paper_in *p = &pin[np];
+				sh_wh_page_in *g = &gin[np];
 				const char *kind = kinds[rnd() % 6];
 				size_t len = (size_t)snprintf(texts[np], sizeof texts[np],
 							      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s\n",
@@ -209,16 +209,16 @@ int main(int argc, char **argv)
 				memcpy(imgs[np] + 8, &serial, sizeof serial);
 				for (size_t b = 16; b < sizeof imgs[np]; b++)
 					imgs[np][b] = (uint8_t)rnd();
-				*g = (sh_page_in){.image = imgs[np], .image_len = sizeof imgs[np],
+				*g = (sh_wh_page_in){.image = imgs[np], .image_len = sizeof imgs[np],
 						  .mime = "image/png", .text = texts[np], .width = 2480,
 						  .height = 3508, .dpi = 300, .confidence = 90};
-				*p = (sh_paper_in){.file = "scan.png", .kind = kind,
+				*p = (sh_wh_paper_in){.file = "scan.png", .kind = kind,
 						   .facts = facts[np], .npages = 1, .pages = g};
 			}
 			nd++;
 		}
 		double a = now_s();
-		if (sh_store_dossiers_put(s, din, nd, codes)) {
+		if (sh_wh_dossiers_put(s, din, nd, codes)) {
 			fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 			return 1;
 		}
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 		}
 #endif
 		for (size_t i = 0; i < nd; i++)
-			sh_dossier_codes_free(&codes[i]);
+			sh_wh_dossier_codes_free(&codes[i]);
 		stored += np;
 		if ((stored / np) % 100 == 0)
 			fprintf(stderr, "\r%zu papers", stored);
@@ -247,10 +247,10 @@ int main(int argc, char **argv)
 		printf("  SQLite+FTS5, same batches   %.0f papers/s (%.1f s)\n", (double)papers / t_sql,
 		       t_sql);
 
-	sh_proc_cat *cat = NULL;
+	sh_wh_proc_cat *cat = NULL;
 	char catpath[4096];
-	snprintf(catpath, sizeof catpath, "%s", sh_proc_default_path());
-	if (sh_proc_cat_load(&cat, catpath, NULL)) {
+	snprintf(catpath, sizeof catpath, "%s", sh_wh_proc_default_path());
+	if (sh_wh_proc_cat_load(&cat, catpath, NULL)) {
 		fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 		return 1;
 	}
@@ -259,16 +259,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < queries; i++) {
 		char id[16];
 		owner_id(id, rnd() % owners);
-		sh_reuse *r = NULL;
+		sh_wh_reuse *r = NULL;
 		double a = now_s();
-		if (sh_store_reuse(s, cat, id, procs[i % 5], 0, &r)) {
+		if (sh_wh_reuse_plan(s, cat, id, procs[i % 5], 0, &r)) {
 			fprintf(stderr, "wh_bench: reuse: %s\n", sh_error_message());
 			return 1;
 		}
 		lat[i] = now_s() - a;
 		for (size_t j = 0; j < r->nneeds; j++)
 			found += r->needs[j].npapers;
-		sh_reuse_free(&r);
+		sh_wh_reuse_free(&r);
 	}
 	pr_lat("reuse lookup", lat, queries);
 	printf("  (%.2f valid papers offered per lookup)\n", (double)found / (double)queries);
@@ -303,10 +303,10 @@ int main(int argc, char **argv)
 				strcat(q, vocab[(10 + rnd() % 400) % NVOCAB]);
 				strcat(q, " ");
 			}
-			sh_hit *h = NULL;
+			sh_wh_hit *h = NULL;
 			size_t n = 0;
 			double a = now_s();
-			if (sh_store_search(s, q, NULL, 50, &h, &n)) {
+			if (sh_wh_search(s, q, NULL, 50, &h, &n)) {
 				fprintf(stderr, "wh_bench: search: %s\n", sh_error_message());
 				return 1;
 			}
@@ -344,21 +344,21 @@ int main(int argc, char **argv)
 		}
 #endif
 	}
-	sh_report_row *rows = NULL;
+	sh_wh_report_row *rows = NULL;
 	size_t nr = 0;
 	double a = now_s();
-	if (sh_store_report(s, cat, "2024-01-01", "2024-01-31", SH_REPORT_PROCEDURE, &rows, &nr)) {
+	if (sh_wh_report(s, cat, "2024-01-01", "2024-01-31", SH_WH_REPORT_PROCEDURE, &rows, &nr)) {
 		fprintf(stderr, "wh_bench: report: %s\n", sh_error_message());
 		return 1;
 	}
 	printf("report, one month by procedure %.3f s (%zu dossiers)\n", now_s() - a,
 	       rows[0].dossiers);
 	sh_free(rows);
-	sh_proc_cat_free(&cat);
+	sh_wh_proc_cat_free(&cat);
 	char bdir[4096];
 	snprintf(bdir, sizeof bdir, "%s.backup", dir);
 	a = now_s();
-	if (sh_store_backup(s, bdir)) {
+	if (sh_wh_backup(s, bdir)) {
 		fprintf(stderr, "wh_bench: backup: %s\n", sh_error_message());
 		return 1;
 	}

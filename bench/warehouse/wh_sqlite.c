@@ -63,13 +63,13 @@ fail:
 	return -1;
 }
 
-int whsql_put(whsql *w, const sh_dossier_in *in, size_t n, sh_dossier_codes *const *codes)
+int whsql_put(whsql *w, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes *const *codes)
 {
 	if (!ok(w, sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL), "begin"))
 		return -1;
 	for (size_t d = 0; d < n; d++)
 		for (size_t i = 0; i < in[d].npapers; i++) {
-			const sh_paper_in *p = &in[d].papers[i];
+			const sh_wh_paper_in *p = &in[d].papers[i];
 			sqlite3_stmt *s = w->ins;
 			sqlite3_reset(s);
 			sqlite3_bind_text(s, 1, codes[d]->papers[i], -1, SQLITE_STATIC);

@@ -4,11 +4,11 @@
 #define WH_SQLITE_H
 #include <stddef.h>
 
-#include "sh_store.h"
+#include "sh_wh.h"
 
 typedef struct whsql whsql;
 int whsql_open(whsql **w, const char *path);
-int whsql_put(whsql *w, const sh_dossier_in *in, size_t n, sh_dossier_codes *const *codes);
+int whsql_put(whsql *w, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes *const *codes);
 int whsql_owner(whsql *w, const char *owner, size_t *rows);
 int whsql_search(whsql *w, const char *query, size_t limit, size_t *hits);
 double whsql_size(whsql *w); /* bytes of the database file after a checkpoint */

@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	long live = sh_alloc_live();
-	sh_dossier_rec *d = NULL;
-	sh_paper_rec *p = NULL;
+	sh_store_dossier_rec *d = NULL;
+	sh_store_paper_rec *p = NULL;
 	int rc = store_decode_dossier(data, size, &d);
 	if (rc != SH_OK && rc != SH_ECORRUPT && rc != SH_EVERSION)
 		abort();
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc != SH_OK && d)
 		abort();
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	rc = store_decode_paper(data, size, &p);
 	if (rc != SH_OK && rc != SH_ECORRUPT && rc != SH_EVERSION)
 		abort();
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (p) {
 		abort();
 	}
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	store_osum o;
 	rc = store_osum_decode(data, size, &o);
 	if (rc != 0 && rc != -1)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "sh_scan.h"
-#include "sh_store.h"
+#include "sh_wh.h"
 
 static void put_file(const char *dir, const char *name, const void *d, size_t n)
 {
@@ -34,22 +34,22 @@ static void records(const char *out)
 	uint8_t img[64];
 	for (int i = 0; i < 64; i++)
 		img[i] = (uint8_t)i;
-	sh_page_in pg[2] = {
+	sh_wh_page_in pg[2] = {
 		{.image = img, .image_len = 64, .mime = "image/png", .text = "Giấy khai sinh Đặng",
 		 .hocr = "<p>h</p>", .width = 100, .height = 200, .dpi = 300, .rotation = 90,
 		 .confidence = 88.5f, .flags = 1, .note = "note"},
 		{.image = img + 1, .image_len = 63, .mime = "image/tiff", .text = "", .width = 1,
 		 .height = 1}};
-	sh_paper_in pp[2] = {
+	sh_wh_paper_in pp[2] = {
 		{.file = "a.png", .kind = "GKS", .facts = "{\"a\":1}", .flags = 3, .npages = 2,
 		 .pages = pg},
 		{.file = "b.tif", .npages = 1, .pages = pg + 1}};
-	sh_dossier_in d = {.owner = "0820624125-001", .procedure = "1.001193",
+	sh_wh_dossier_in d = {.owner = "0820624125-001", .procedure = "1.001193",
 			   .received = 1718000000, .operator_id = "op", .npapers = 2, .papers = pp};
-	sh_dossier_codes *c = NULL;
-	if (sh_store_dossier_put(s, &d, &c))
+	sh_wh_dossier_codes *c = NULL;
+	if (sh_wh_dossier_put(s, &d, &c))
 		exit(1);
-	sh_dossier_codes_free(&c);
+	sh_wh_dossier_codes_free(&c);
 	sh_store_close(&s);
 	MDB_env *env;
 	MDB_txn *txn;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sh_store.h"
+#include "sh_wh.h"
 
 #define AGENCY "000.00.99.Z99"
 #define DAY1 ((int64_t)1718000000) /* 2024-06-10 13:13 at UTC+7 */
@@ -45,9 +45,9 @@ static inline char *tmp_dir(const char *tag)
 #define FD_MAX_PAPERS 4
 #define FD_MAX_PAGES 3
 typedef struct fake_dossier {
-	sh_dossier_in in;
-	sh_paper_in papers[FD_MAX_PAPERS];
-	sh_page_in pages[FD_MAX_PAPERS][FD_MAX_PAGES];
+	sh_wh_dossier_in in;
+	sh_wh_paper_in papers[FD_MAX_PAPERS];
+	sh_wh_page_in pages[FD_MAX_PAPERS][FD_MAX_PAGES];
 	uint8_t *img[FD_MAX_PAPERS][FD_MAX_PAGES];
 } fake_dossier;
 
@@ -78,14 +78,14 @@ static inline void fake_init(fake_dossier *f, const char *owner, size_t npapers,
 	f->in.npapers = npapers;
 	f->in.papers = f->papers;
 	for (size_t i = 0; i < npapers; i++) {
-		sh_paper_in *p = &f->papers[i];
+		sh_wh_paper_in *p = &f->papers[i];
 		p->file = i == 0 ? "giấy khai sinh.jpg" : "page.png";
 		p->kind = kinds[i % 4];
 		p->facts = i == 0 ? "{\"owner_name\":\"Đặng Văn An\"}" : NULL;
 		p->npages = npages;
 		p->pages = f->pages[i];
 		for (size_t j = 0; j < npages; j++) {
-			sh_page_in *g = &f->pages[i][j];
+			sh_wh_page_in *g = &f->pages[i][j];
 			f->img[i][j] = fake_bytes(image_len, seed * 100 + (unsigned)(i * 10 + j));
 			g->image = f->img[i][j];
 			g->image_len = image_len;

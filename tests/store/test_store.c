@@ -45,18 +45,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Put a fake dossier; returns its code in code (SH_CODE_MAX). */
+/* Put a fake dossier; returns its code in code (SH_STORE_CODE_MAX). */
 static int put_fake(sh_store *s, const char *owner, size_t npapers, size_t npages, unsigned seed,
 		    size_t len, const char *text, int64_t when, char *code)
 {
 	fake_dossier fd;
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	fake_init(&fd, owner, npapers, npages, seed, len, text, when);
-	int rc = sh_store_dossier_put(s, &fd.in, &c);
+	int rc = sh_wh_dossier_put(s, &fd.in, &c);
 	if (!rc) {
 		if (code)
 			strcpy(code, c->dossier);
-		sh_dossier_codes_free(&c);
+		sh_wh_dossier_codes_free(&c);
 	}
 	fake_free(&fd);
 	return rc;
@@ -71,7 +71,7 @@ static void problems_to_stderr(void *arg, const char *p)
 static void assert_check_ok(sh_store *s)
 {
 	size_t n = 99;
-	int rc = sh_store_check(s, problems_to_stderr, NULL, &n);
+	int rc = sh_wh_check(s, problems_to_stderr, NULL, &n);
 	if (rc)
 		fail_msg("check: %s", sh_error_message());
 	assert_int_equal(n, 0);
@@ -97,9 +97,9 @@ static void create_open(void **state)
 	assert_int_equal(sh_store_create(sub, "h23.12"), SH_EINVAL);
 	assert_int_equal(sh_store_create(sub, AGENCY), SH_OK); /* folders made as needed */
 	assert_int_equal(sh_store_open(&s, sub, SH_STORE_RDONLY), SH_OK);
-	char code[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(s, "001184362297", 1, 1, 1, 100, NULL, DAY1, code), SH_EPERM);
-	assert_int_equal(sh_store_check(s, NULL, NULL, NULL), SH_OK);
+	assert_int_equal(sh_wh_check(s, NULL, NULL, NULL), SH_OK);
 	sh_store_close(&s);
 	sh_store_close(&s); /* NULL-safe */
 	assert_int_equal(sh_store_create("/proc/sohoa-cannot-be-here", AGENCY), SH_EIO);
@@ -120,17 +120,17 @@ static void put_get(void **state)
 	fixture *f = *state;
 	long live = sh_alloc_live();
 	fake_dossier fd;
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	/* NFD text goes in, NFC comes out */
 	fake_init(&fd, "0820624125-001", 3, 2, 7, 3000, "Gia\xcc\x82\xcc\x81y khai sinh Đặng", DAY1);
-	assert_int_equal(sh_store_dossier_put(f->s, &fd.in, &c), SH_OK);
+	assert_int_equal(sh_wh_dossier_put(f->s, &fd.in, &c), SH_OK);
 	assert_string_equal(c->dossier, AGENCY "-" DAY1_S "-0001");
 	assert_int_equal(c->npapers, 3);
 	assert_string_equal(c->papers[0], AGENCY "-" DAY1_S "-0001-01-GKS");
 	assert_string_equal(c->papers[1], AGENCY "-" DAY1_S "-0001-02-TL");
 	assert_string_equal(c->papers[2], AGENCY "-" DAY1_S "-0001-03-CCCD");
 
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	assert_int_equal(sh_store_dossier_get(f->s, c->dossier, &d), SH_OK);
 	assert_string_equal(d->code, c->dossier);
 	assert_string_equal(d->agency, AGENCY);
@@ -141,10 +141,10 @@ static void put_get(void **state)
 	assert_int_equal(d->npapers, 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_string_equal(d->papers[i], c->papers[i]);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	assert_null(d);
 
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	assert_int_equal(sh_store_paper_get(f->s, c->papers[0], &p), SH_OK);
 	assert_string_equal(p->dossier, c->dossier);
 	assert_string_equal(p->owner, "0820624125001");
@@ -154,7 +154,7 @@ static void put_get(void **state)
 	assert_int_equal(p->created, DAY1);
 	assert_int_equal(p->npages, 2);
 	for (size_t j = 0; j < 2; j++) {
-		const sh_page_rec *g = &p->pages[j];
+		const sh_store_page_rec *g = &p->pages[j];
 		uint8_t h[SH_SHA256_LEN];
 		sh_sha256(h, fd.img[0][j], 3000);
 		assert_memory_equal(g->image_sha, h, SH_SHA256_LEN);
@@ -182,7 +182,7 @@ static void put_get(void **state)
 	assert_int_equal(sh_store_blob_get(f->s, p->pages[0].hocr_sha, &h, &hn), SH_OK);
 	assert_string_equal((char *)h, "<div class='ocr_page'>hOCR</div>");
 	sh_free(h);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 
 	/* not found */
 	assert_int_equal(sh_store_dossier_get(f->s, AGENCY "-" DAY1_S "-0002", &d), SH_ENOTFOUND);
@@ -191,7 +191,7 @@ static void put_get(void **state)
 	uint8_t zero[SH_SHA256_LEN] = {0};
 	assert_int_equal(sh_store_blob_get(f->s, zero, &h, &hn), SH_ENOTFOUND);
 	assert_null(h);
-	sh_dossier_codes_free(&c);
+	sh_wh_dossier_codes_free(&c);
 	fake_free(&fd);
 	assert_int_equal(sh_alloc_live(), live);
 	assert_check_ok(f->s);
@@ -201,7 +201,7 @@ static void put_refuses_bad_input(void **state)
 {
 	fixture *f = *state;
 	fake_dossier fd;
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	struct { const char *what; int want; } cases[] = {
 		{"owner lookalike", SH_EINVAL}, {"owner check digit", SH_EINVAL},
 		{"procedure", SH_EINVAL},       {"kind", SH_EINVAL},
@@ -226,7 +226,7 @@ static void put_refuses_bad_input(void **state)
 		case 10: fd.in.procedure = "../../etc"; break;
 		case 11: fd.papers[0].kind = "ABCDEFGHIJKLM"; break;
 		}
-		int rc = sh_store_dossier_put(f->s, &fd.in, &c);
+		int rc = sh_wh_dossier_put(f->s, &fd.in, &c);
 		if (rc != cases[i].want)
 			fail_msg("%s: got %s (%s)", cases[i].what, sh_error_name(rc), sh_error_message());
 		assert_null(c);
@@ -244,7 +244,7 @@ static void put_refuses_bad_input(void **state)
 static void codes_sequence(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX], want[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX], want[SH_STORE_CODE_MAX];
 	for (int i = 1; i <= 5; i++) {
 		assert_int_equal(put_fake(f->s, "001184362297", 1, 1, (unsigned)i, 200, NULL,
 					  DAY1 + i * 60, code), SH_OK);
@@ -271,7 +271,7 @@ static void codes_sequence(void **state)
 static void codes_exhausted(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 1, 200, NULL, DAY1, code), SH_OK);
 	sh_store_close(&f->s);
 	/* jump the day's counter to 9998 */
@@ -332,10 +332,10 @@ static void blobs_once(void **state)
 
 /* ---- find ----------------------------------------------------------------- */
 
-static size_t find(sh_store *s, const char *q, sh_hit **hits)
+static size_t find(sh_store *s, const char *q, sh_wh_hit **hits)
 {
 	size_t n = 0;
-	int rc = sh_store_find(s, q, 0, hits, &n);
+	int rc = sh_wh_find(s, q, 0, hits, &n);
 	if (rc)
 		fail_msg("find '%s': %s", q, sh_error_message());
 	return n;
@@ -344,14 +344,14 @@ static size_t find(sh_store *s, const char *q, sh_hit **hits)
 static void find_folding_ranking(void **state)
 {
 	fixture *f = *state;
-	char a[SH_CODE_MAX], b[SH_CODE_MAX], c[SH_CODE_MAX];
+	char a[SH_STORE_CODE_MAX], b[SH_STORE_CODE_MAX], c[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 1, 300,
 				  "GIẤY KHAI SINH\nHọ tên: Đặng Thị Hồng", DAY1, a), SH_OK);
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 2, 300,
 				  "Giay khai sinh (ban sao)\nHo ten: Dang Thi Hong", DAY1, b), SH_OK);
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 3, 300,
 				  "Quyết định về việc bổ nhiệm", DAY1, c), SH_OK);
-	sh_hit *h = NULL;
+	sh_wh_hit *h = NULL;
 	long live = sh_alloc_live();
 	/* folded: both spellings found, the other paper not */
 	assert_int_equal(find(f->s, "giay khai sinh", &h), 2);
@@ -376,12 +376,12 @@ static void find_folding_ranking(void **state)
 	assert_int_equal(find(f->s, "zzzkhongco", &h), 0);
 	/* limit */
 	size_t n = 0;
-	assert_int_equal(sh_store_find(f->s, "sinh", 1, &h, &n), SH_OK);
+	assert_int_equal(sh_wh_find(f->s, "sinh", 1, &h, &n), SH_OK);
 	assert_int_equal(n, 1);
 	sh_free(h);
 	/* no words / bad UTF-8 */
-	assert_int_equal(sh_store_find(f->s, " ,. ", 0, &h, &n), SH_EINVAL);
-	assert_int_equal(sh_store_find(f->s, "gi\xff", 0, &h, &n), SH_EINVAL);
+	assert_int_equal(sh_wh_find(f->s, " ,. ", 0, &h, &n), SH_EINVAL);
+	assert_int_equal(sh_wh_find(f->s, "gi\xff", 0, &h, &n), SH_EINVAL);
 	assert_null(h);
 	assert_int_equal(n, 0);
 	assert_int_equal(sh_alloc_live(), live);
@@ -415,7 +415,7 @@ static int run_check(fixture *f, struct problems *x)
 	memset(x, 0, sizeof *x);
 	assert_int_equal(sh_store_open(&f->s, f->dir, SH_STORE_RDONLY), SH_OK);
 	size_t n = 0;
-	int rc = sh_store_check(f->s, collect_problem, x, &n);
+	int rc = sh_wh_check(f->s, collect_problem, x, &n);
 	assert_int_equal(n, x->n);
 	sh_store_close(&f->s);
 	return rc;
@@ -424,7 +424,7 @@ static int run_check(fixture *f, struct problems *x)
 static void check_detects_damage(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 2, 1, 1, 4000, "Giấy khai sinh", DAY1, code),
 			 SH_OK);
 	assert_int_equal(put_fake(f->s, "033317490435", 1, 1, 2, 4000, "Căn cước", DAY1, NULL), SH_OK);
@@ -455,7 +455,7 @@ static void check_detects_damage(void **state)
 	free(val);
 
 	/* 3. a paper record overwritten with garbage */
-	char pcode[SH_CODE_MAX];
+	char pcode[SH_STORE_CODE_MAX];
 	snprintf(pcode, sizeof pcode, "%s-01-GKS", code);
 	val = raw_get(f->dir, "paper", pcode, strlen(pcode), &vlen, NULL, NULL);
 	assert_non_null(val);
@@ -472,7 +472,7 @@ static void check_detects_damage(void **state)
 	assert_int_equal(run_check(f, &x), SH_OK);
 
 	/* 5. an owner index summary that says another kind than the paper */
-	char pcode1[SH_CODE_MAX];
+	char pcode1[SH_STORE_CODE_MAX];
 	snprintf(pcode1, sizeof pcode1, "%s-02-TL", code);
 	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
 	MDB_txn *txn;
@@ -617,14 +617,14 @@ static void postings_newest_first(void **state)
 static void decode_one(const uint8_t *d, size_t n)
 {
 	long live = sh_alloc_live();
-	sh_dossier_rec *dr = NULL;
-	sh_paper_rec *pr = NULL;
+	sh_store_dossier_rec *dr = NULL;
+	sh_store_paper_rec *pr = NULL;
 	int rc = store_decode_dossier(d, n, &dr);
 	if (rc) {
 		assert_null(dr);
 		assert_true(rc == SH_ECORRUPT || rc == SH_EVERSION || rc == SH_ENOMEM);
 	}
-	sh_dossier_rec_free(&dr);
+	sh_store_dossier_rec_free(&dr);
 	rc = store_decode_paper(d, n, &pr);
 	if (rc) {
 		assert_null(pr);
@@ -633,14 +633,14 @@ static void decode_one(const uint8_t *d, size_t n)
 		for (size_t i = 0; i < pr->npages; i++)
 			assert_non_null(pr->pages[i].text);
 	}
-	sh_paper_rec_free(&pr);
+	sh_store_paper_rec_free(&pr);
 	assert_int_equal(sh_alloc_live(), live);
 }
 
 static void decode_garbage(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX], pcode[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX], pcode[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 2, 3, 1, 100, "Giấy khai sinh", DAY1, code),
 			 SH_OK);
 	sh_store_close(&f->s);
@@ -652,14 +652,14 @@ static void decode_garbage(void **state)
 	assert_non_null(prec);
 	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
 
-	sh_dossier_rec *d = NULL;
-	sh_paper_rec *p = NULL;
+	sh_store_dossier_rec *d = NULL;
+	sh_store_paper_rec *p = NULL;
 	assert_int_equal(store_decode_dossier(drec, dlen, &d), SH_OK);
 	assert_int_equal(d->npapers, 2);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	assert_int_equal(store_decode_paper(prec, plen, &p), SH_OK);
 	assert_int_equal(p->npages, 3);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	/* wrong type */
 	assert_int_equal(store_decode_dossier(prec, plen, &d), SH_ECORRUPT);
 	assert_int_equal(store_decode_paper(drec, dlen, &p), SH_ECORRUPT);

@@ -62,13 +62,13 @@ static int put_fake(sh_store *s, const char *owner, size_t npapers, size_t npage
 		    size_t len, const char *text, int64_t when, char *code)
 {
 	fake_dossier fd;
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	fake_init(&fd, owner, npapers, npages, seed, len, text, when);
-	int rc = sh_store_dossier_put(s, &fd.in, &c);
+	int rc = sh_wh_dossier_put(s, &fd.in, &c);
 	if (!rc) {
 		if (code)
 			strcpy(code, c->dossier);
-		sh_dossier_codes_free(&c);
+		sh_wh_dossier_codes_free(&c);
 	} else if (c) {
 		fail_msg("put failed but returned codes");
 	}
@@ -85,7 +85,7 @@ static void problems_to_stderr(void *arg, const char *p)
 static void assert_check_ok(sh_store *s)
 {
 	size_t n = 99;
-	int rc = sh_store_check(s, problems_to_stderr, NULL, &n);
+	int rc = sh_wh_check(s, problems_to_stderr, NULL, &n);
 	if (rc)
 		fail_msg("check: %s: %s", sh_error_name(rc), sh_error_message());
 	assert_int_equal(n, 0);
@@ -95,12 +95,12 @@ static void assert_check_ok(sh_store *s)
  * page's image present with its recorded length)? */
 static int dossier_whole(sh_store *s, const char *code)
 {
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	int rc = sh_store_dossier_get(s, code, &d);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < d->npapers && !rc; i++) {
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if ((rc = sh_store_paper_get(s, d->papers[i], &p)))
 			break;
 		if (strcmp(p->dossier, code))
@@ -113,9 +113,9 @@ static int dossier_whole(sh_store *s, const char *code)
 				rc = SH_ECORRUPT;
 			sh_free(b);
 		}
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return rc;
 }
 
@@ -126,7 +126,7 @@ static void code_of(char *out, int64_t day, unsigned seq)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	snprintf(ymd, sizeof ymd, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-	snprintf(out, SH_CODE_MAX, "%s-%s-%04u", AGENCY, ymd, seq);
+	snprintf(out, SH_STORE_CODE_MAX, "%s-%s-%04u", AGENCY, ymd, seq);
 }
 
 /* ---- allocation failure -------------------------------------------------- */
@@ -198,9 +198,9 @@ static int op_put(fixture *f, void *arg)
 static void verify_put(fixture *f, void *arg, int failed)
 {
 	struct put_arg *a = arg;
-	char code[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
 	code_of(code, DAY1, a->seq);
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	uint8_t *b = NULL;
 	size_t n;
 	if (failed) {
@@ -234,15 +234,15 @@ static void alloc_put(void **state)
 }
 
 struct get_arg {
-	char code[SH_CODE_MAX];
-	char paper[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX];
+	char paper[SH_STORE_CODE_MAX];
 };
 
 static int op_get(fixture *f, void *arg)
 {
 	struct get_arg *a = arg;
-	sh_dossier_rec *d = (sh_dossier_rec *)0x1;
-	sh_paper_rec *p = (sh_paper_rec *)0x1;
+	sh_store_dossier_rec *d = (sh_store_dossier_rec *)0x1;
+	sh_store_paper_rec *p = (sh_store_paper_rec *)0x1;
 	int rc = sh_store_dossier_get(f->s, a->code, &d);
 	if (rc) {
 		assert_null(d);
@@ -253,8 +253,8 @@ static int op_get(fixture *f, void *arg)
 		assert_null(p);
 	else
 		assert_int_equal(p->npages, 3);
-	sh_dossier_rec_free(&d);
-	sh_paper_rec_free(&p);
+	sh_store_dossier_rec_free(&d);
+	sh_store_paper_rec_free(&p);
 	return rc;
 }
 
@@ -270,16 +270,16 @@ static void alloc_get(void **state)
 }
 
 struct find_arg {
-	sh_hit *ref;
+	sh_wh_hit *ref;
 	size_t nref;
 };
 
 static int op_find(fixture *f, void *arg)
 {
 	struct find_arg *a = arg;
-	sh_hit *h = NULL;
+	sh_wh_hit *h = NULL;
 	size_t n = 0;
-	int rc = sh_store_find(f->s, "Đặng khai sinh", 0, &h, &n);
+	int rc = sh_wh_find(f->s, "Đặng khai sinh", 0, &h, &n);
 	if (rc) {
 		assert_null(h);
 		return rc;
@@ -304,7 +304,7 @@ static void alloc_find(void **state)
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 2, 500, "giay khai sinh dang van an",
 				  DAY1, NULL), SH_OK);
 	struct find_arg a = {NULL, 0};
-	assert_int_equal(sh_store_find(f->s, "Đặng khai sinh", 0, &a.ref, &a.nref), SH_OK);
+	assert_int_equal(sh_wh_find(f->s, "Đặng khai sinh", 0, &a.ref, &a.nref), SH_OK);
 	assert_int_equal(a.nref, 3);
 	/* KNOWN BUG (reported): exact_score() in store/store.c ignores a failed
 	 * store_decode_paper / sh_text_lower and scores 0, so find succeeds with
@@ -318,13 +318,13 @@ static int op_check(fixture *f, void *arg)
 {
 	(void)arg;
 	size_t n = 0;
-	return sh_store_check(f->s, NULL, NULL, &n);
+	return sh_wh_check(f->s, NULL, NULL, &n);
 }
 
 static void alloc_check(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX], p0[SH_CODE_MAX + 8], p1[SH_CODE_MAX + 8];
+	char code[SH_STORE_CODE_MAX], p0[SH_STORE_CODE_MAX + 8], p1[SH_STORE_CODE_MAX + 8];
 	assert_int_equal(put_fake(f->s, "001184362297", 2, 2, 1, 500, "Giấy khai sinh", DAY1, code),
 			 SH_OK);
 	/* signed events for check to read: a revocation, a clerk's validity */
@@ -333,14 +333,14 @@ static void alloc_check(void **state)
 	assert_int_equal(sh_sign_key_from_seed(&key, seed), SH_OK);
 	snprintf(p0, sizeof p0, "%s-01-GKS", code);
 	snprintf(p1, sizeof p1, "%s-02-TL", code);
-	assert_int_equal(sh_store_revoke(f->s, key, p0, "QĐ 1", "an", DAY1 + 60, NULL), SH_OK);
-	assert_int_equal(sh_store_validity_set(f->s, key, p1, SH_NEVER, "an", DAY1 + 61, NULL),
+	assert_int_equal(sh_wh_revoke(f->s, key, p0, "QĐ 1", "an", DAY1 + 60, NULL), SH_OK);
+	assert_int_equal(sh_wh_validity_set(f->s, key, p1, SH_WH_NEVER, "an", DAY1 + 61, NULL),
 			 SH_OK);
 	sh_sign_key_free(&key);
 	assert_check_ok(f->s);
-	/* KNOWN BUG (reported): sh_store_check reports a record it cannot decode
+	/* KNOWN BUG (reported): sh_wh_check reports a record it cannot decode
 	 * for lack of memory as damage and returns SH_ECORRUPT ("restore from
-	 * backup"); it must return SH_ENOMEM. store/store.c sh_store_check: when
+	 * backup"); it must return SH_ENOMEM. store/store.c sh_wh_check: when
 	 * store_decode_* (or sh_text_fold) returns SH_ENOMEM, stop and return it. */
 	torture(f, "check", op_check, NULL, NULL, 0, only_enomem);
 }
@@ -356,21 +356,21 @@ static int op_decode(fixture *f, void *arg)
 	(void)f;
 	struct dec_arg *a = arg;
 	if (a->paper) {
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		int rc = store_decode_paper(a->rec, a->len, &p);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 		return rc;
 	}
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	int rc = store_decode_dossier(a->rec, a->len, &d);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return rc;
 }
 
 static void alloc_decode(void **state)
 {
 	fixture *f = *state;
-	char code[SH_CODE_MAX], pcode[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX], pcode[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 3, 3, 1, 100, "Giấy khai sinh", DAY1, code),
 			 SH_OK);
 	sh_store_close(&f->s);
@@ -432,7 +432,7 @@ static void map_grows_then_full(void **state)
 	setenv("SOHOA_MAPSIZE", "65536", 1); /* 16 pages */
 	assert_int_equal(sh_store_create(f->dir, AGENCY), SH_OK);
 	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
-	char code[SH_CODE_MAX], want[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX], want[SH_STORE_CODE_MAX];
 	for (unsigned i = 1; i <= 12; i++) {
 		int rc = put_fake(f->s, "001184362297", 2, 2, i, 12000, "Giấy khai sinh", DAY1, code);
 		if (rc)
@@ -455,8 +455,8 @@ static void map_grows_then_full(void **state)
 	fake_init(&fd, "033317490435", 1, 1, 99, grown, NULL, DAY1);
 	uint8_t sha[SH_SHA256_LEN];
 	sh_sha256(sha, fd.img[0][0], grown);
-	sh_dossier_codes *c = NULL;
-	int rc = sh_store_dossier_put(f->s, &fd.in, &c);
+	sh_wh_dossier_codes *c = NULL;
+	int rc = sh_wh_dossier_put(f->s, &fd.in, &c);
 	fake_free(&fd);
 	assert_int_equal(rc, SH_EFULL);
 	assert_null(c);
@@ -467,7 +467,7 @@ static void map_grows_then_full(void **state)
 	size_t n;
 	assert_int_equal(sh_store_blob_get(f->s, sha, &b, &n), SH_ENOTFOUND);
 	code_of(want, DAY1, 13);
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	assert_int_equal(sh_store_dossier_get(f->s, want, &d), SH_ENOTFOUND);
 	for (unsigned i = 1; i <= 12; i++) {
 		code_of(want, DAY1, i);
@@ -492,7 +492,7 @@ static void map_grows_then_full(void **state)
  * this handle and after reopening. */
 static void assert_intact(fixture *f, const uint8_t sha[SH_SHA256_LEN])
 {
-	char want[SH_CODE_MAX];
+	char want[SH_STORE_CODE_MAX];
 	for (int round = 0; round < 2; round++) {
 		for (unsigned i = 1; i <= 3; i++) {
 			code_of(want, DAY1, i);
@@ -502,7 +502,7 @@ static void assert_intact(fixture *f, const uint8_t sha[SH_SHA256_LEN])
 		size_t n;
 		assert_int_equal(sh_store_blob_get(f->s, sha, &b, &n), SH_ENOTFOUND);
 		code_of(want, DAY1, 4);
-		sh_dossier_rec *d = NULL;
+		sh_store_dossier_rec *d = NULL;
 		assert_int_equal(sh_store_dossier_get(f->s, want, &d), SH_ENOTFOUND);
 		assert_check_ok(f->s);
 		sh_store_close(&f->s);
@@ -516,9 +516,9 @@ static void write_fail(fixture *f, int want_rc, const char *want_msg, size_t big
 	fake_init(&fd, "033317490435", 1, 1, 77, big, NULL, DAY1);
 	uint8_t sha[SH_SHA256_LEN];
 	sh_sha256(sha, fd.img[0][0], big);
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	long live = sh_alloc_live();
-	int rc = sh_store_dossier_put(f->s, &fd.in, &c);
+	int rc = sh_wh_dossier_put(f->s, &fd.in, &c);
 	fake_free(&fd);
 	if (rc != want_rc || !strstr(sh_error_message(), want_msg))
 		fail_msg("a write failure gave %s '%s', expected %s naming '%s'", sh_error_name(rc),
@@ -552,7 +552,7 @@ static void disk_full(void **state)
 	 * space (statvfs) when a commit fails with EIO and report SH_EFULL. */
 	write_fail(f, SH_EFULL, "disk is full", 2u << 20);
 	/* the space comes back: a small dossier fits, with the next code */
-	char code[SH_CODE_MAX], want[SH_CODE_MAX];
+	char code[SH_STORE_CODE_MAX], want[SH_STORE_CODE_MAX];
 	assert_int_equal(put_fake(f->s, "001184362297", 1, 1, 9, 2000, NULL, DAY1, code), SH_OK);
 	code_of(want, DAY1, 4);
 	assert_string_equal(code, want);
@@ -586,9 +586,9 @@ static void file_too_large(void **state)
 		struct rlimit rl = {(rlim_t)st.st_size + 65536, (rlim_t)st.st_size + 65536};
 		setrlimit(RLIMIT_FSIZE, &rl);
 		fake_dossier fd;
-		sh_dossier_codes *c = NULL;
+		sh_wh_dossier_codes *c = NULL;
 		fake_init(&fd, "033317490435", 1, 1, 77, 1u << 20, NULL, DAY1);
-		int rc = sh_store_dossier_put(s, &fd.in, &c);
+		int rc = sh_wh_dossier_put(s, &fd.in, &c);
 		fprintf(stderr, "file_too_large: %s: %s\n", sh_error_name(rc), sh_error_message());
 		/* LMDB reports the short write as EIO; the store must name the cause */
 		int ok = rc == SH_EFULL && c == NULL &&
@@ -621,20 +621,20 @@ static void writer(const char *dir, int id, int fd)
 		_exit(20);
 	for (int i = 0; i < PER_WRITER; i++) {
 		fake_dossier d;
-		sh_dossier_codes *c = NULL;
+		sh_wh_dossier_codes *c = NULL;
 		fake_init(&d, "001184362297", 2, 1, (unsigned)(id * 100 + i), 3000,
 			  "Giấy khai sinh Đặng", DAY1);
-		int rc = sh_store_dossier_put(s, &d.in, &c);
+		int rc = sh_wh_dossier_put(s, &d.in, &c);
 		fake_free(&d);
 		if (rc) {
 			fprintf(stderr, "writer %d: %s\n", id, sh_error_message());
 			_exit(21);
 		}
-		char line[SH_CODE_MAX + 1];
+		char line[SH_STORE_CODE_MAX + 1];
 		int n = snprintf(line, sizeof line, "%s\n", c->dossier);
 		if (write(fd, line, (size_t)n) != n)
 			_exit(22);
-		sh_dossier_codes_free(&c);
+		sh_wh_dossier_codes_free(&c);
 	}
 	sh_store_close(&s);
 	_exit(0);
@@ -649,12 +649,12 @@ static void reader(const char *dir, const char *stop)
 		_exit(30);
 	int rounds = 0;
 	while (access(stop, F_OK) != 0 || rounds < 3) {
-		sh_hit *h = NULL;
+		sh_wh_hit *h = NULL;
 		size_t n = 0;
-		if (sh_store_find(s, "khai sinh", 0, &h, &n))
+		if (sh_wh_find(s, "khai sinh", 0, &h, &n))
 			_exit(31);
 		for (size_t i = 0; i < n; i++) {
-			sh_paper_rec *p = NULL;
+			sh_store_paper_rec *p = NULL;
 			if (sh_store_paper_get(s, h[i].code, &p))
 				_exit(32);
 			if (dossier_whole(s, p->dossier)) {
@@ -662,7 +662,7 @@ static void reader(const char *dir, const char *stop)
 					sh_error_message());
 				_exit(33);
 			}
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 		}
 		sh_free(h);
 		rounds++;
@@ -721,7 +721,7 @@ static void writers_and_readers(void **state)
 	int seen[WRITERS * PER_WRITER + 1] = {0};
 	int lines = 0;
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		char want[SH_CODE_MAX];
+		char want[SH_STORE_CODE_MAX];
 		code_of(want, DAY1, 1);
 		size_t pre = strlen(want) - 4;
 		assert_memory_equal(line, want, pre);

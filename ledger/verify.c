@@ -2,7 +2,7 @@
  * every signature checked against its key's validity at the time the entry
  * reached the log, every entry's inclusion in the latest signed checkpoint,
  * and every checkpoint consistent with the entries before it. */
-#include "store_int.h"
+#include "ledger_int.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -16,7 +16,7 @@
 
 struct vctx {
 	sh_store *s;
-	sh_store_verify_fn report;
+	sh_ledger_verify_fn report;
 	void *arg;
 	pthread_mutex_t mu;
 	atomic_size_t problems;
@@ -41,7 +41,7 @@ static int cached_key(struct vctx *v, const char *kid, sh_sign_pubkey *out)
 			return SH_OK;
 		}
 	pthread_mutex_unlock(&v->mu);
-	int rc = sh_store_key_get(v->s, kid, out, NULL);
+	int rc = sh_ledger_key_get(v->s, kid, out, NULL);
 	if (!rc) {
 		pthread_mutex_lock(&v->mu);
 		if (v->nkeys < sizeof v->keys / sizeof *v->keys)
@@ -90,7 +90,7 @@ static int entry_time(struct vctx *v, uint64_t index, int64_t *out)
 	size_t len = 0;
 	uint64_t size = 0;
 	sh_sign_checkpoint cp;
-	int rc = sh_store_checkpoint(v->s, index + 1, &doc, &len, &size);
+	int rc = sh_ledger_checkpoint(v->s, index + 1, &doc, &len, &size);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&v->mu);
@@ -157,7 +157,7 @@ static int verify_entry(struct vctx *v, const char *code, uint64_t index, sh_sig
 	sh_sign_manifest *m = NULL;
 	int64_t when = SH_SIGN_WHEN_CLAIMED;
 	int ok = 0;
-	if (sh_store_log_entry(v->s, index, &doc, &len)) {
+	if (sh_ledger_entry(v->s, index, &doc, &len)) {
 		problem(v, code, "log entry %llu: %s", (unsigned long long)index, sh_error_message());
 		goto out;
 	}
@@ -191,7 +191,7 @@ static int verify_entry(struct vctx *v, const char *code, uint64_t index, sh_sig
 			stored[SH_SHA256_LEN];
 		size_t n = 0;
 		sh_log_leaf_hash(leaf, doc, len);
-		if (sh_store_log_inclusion(v->s, index, v->cp.size, path, &n, stored)) {
+		if (sh_ledger_inclusion(v->s, index, v->cp.size, path, &n, stored)) {
 			problem(v, code, "log entry %llu: no inclusion proof: %s",
 				(unsigned long long)index, sh_error_message());
 			goto out;
@@ -217,7 +217,7 @@ out:
 
 static void verify_paper(struct vctx *v, const char *code)
 {
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	uint64_t *idx = NULL;
 	size_t nidx = 0;
 	sh_sign_manifest *m = NULL;
@@ -245,7 +245,7 @@ static void verify_paper(struct vctx *v, const char *code)
 				i + 1);
 		sh_sha256(text_sha[i], p->pages[i].text, strlen(p->pages[i].text));
 	}
-	if (sh_store_log_entries_of(v->s, code, &idx, &nidx)) {
+	if (sh_ledger_entries_of(v->s, code, &idx, &nidx)) {
 		problem(v, code, "%s", sh_error_message());
 		goto out;
 	}
@@ -291,14 +291,14 @@ out:
 	sh_sign_manifest_free(&m);
 	sh_free(text_sha);
 	sh_free(idx);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 }
 
 static int latest_checkpoint(struct vctx *v)
 {
 	uint8_t *doc = NULL;
 	size_t len = 0;
-	int rc = sh_store_checkpoint(v->s, 0, &doc, &len, NULL);
+	int rc = sh_ledger_checkpoint(v->s, 0, &doc, &len, NULL);
 	if (rc == SH_ENOTFOUND)
 		return SH_OK; /* nothing signed yet */
 	if (!rc) {
@@ -312,17 +312,17 @@ static int latest_checkpoint(struct vctx *v)
 	return rc;
 }
 
-int sh_store_verify(sh_store *s, const char *code, sh_store_verify_fn report, void *arg,
+int sh_ledger_verify(sh_store *s, const char *code, sh_ledger_verify_fn report, void *arg,
 		    size_t *out_problems)
 {
 	struct vctx v = {.s = s, .report = report, .arg = arg};
 	pthread_mutex_init(&v.mu, NULL);
 	latest_checkpoint(&v);
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	if (!sh_store_dossier_get(s, code, &d)) {
 		for (size_t i = 0; i < d->npapers; i++)
 			verify_paper(&v, d->papers[i]);
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 	} else {
 		verify_paper(&v, code);
 	}
@@ -365,7 +365,7 @@ static void verify_log(struct vctx *v, uint64_t *entries)
 	MDB_txn *txn = NULL;
 	MDB_cursor *lc = NULL, *cc = NULL;
 	uint64_t size = 0;
-	if (sh_store_log_size(s, &size)) {
+	if (sh_ledger_size(s, &size)) {
 		problem(v, "log", "%s", sh_error_message());
 		return;
 	}
@@ -406,7 +406,7 @@ static void verify_log(struct vctx *v, uint64_t *entries)
 				} else if (prev_size) {
 					uint8_t path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
 					size_t n = 0;
-					if (sh_store_log_consistency(s, prev_size, cp.size, path, &n) ||
+					if (sh_ledger_consistency(s, prev_size, cp.size, path, &n) ||
 					    sh_log_consistency_verify(prev_size, prev_root, cp.size, cp.root,
 								      (const uint8_t(*)[32])path, n))
 						problem(v, "log", "checkpoint %llu is not consistent with "
@@ -453,8 +453,8 @@ out:
 		mdb_txn_abort(txn);
 }
 
-int sh_store_verify_all(sh_store *s, int workers, sh_store_verify_fn report, void *arg,
-			sh_store_verify_stats *stats)
+int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, void *arg,
+			sh_ledger_verify_stats *stats)
 {
 	struct vctx v = {.s = s, .report = report, .arg = arg};
 	pthread_mutex_init(&v.mu, NULL);
@@ -541,9 +541,9 @@ static int put_file(const char *dir, const char *name, const void *data, size_t 
 	return rc;
 }
 
-int sh_store_export_proof(sh_store *s, const char *code, const char *dir)
+int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 {
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	uint64_t *idx = NULL, cpsize = 0, index = 0;
 	size_t nidx = 0, n = 0;
 	uint8_t *doc = NULL, *cp = NULL, *blob = NULL, *kfile = NULL;
@@ -554,16 +554,16 @@ int sh_store_export_proof(sh_store *s, const char *code, const char *dir)
 	int rc = sh_store_paper_get(s, code, &p);
 	if (rc)
 		return rc;
-	if ((rc = sh_store_log_entries_of(s, code, &idx, &nidx)))
+	if ((rc = sh_ledger_entries_of(s, code, &idx, &nidx)))
 		goto out;
 	if (!nidx) {
 		rc = sh_error_set(SH_ENOTFOUND, "%s is not signed: nothing to prove", code);
 		goto out;
 	}
 	index = idx[0]; /* the component manifest is the first entry about it */
-	if ((rc = sh_store_log_entry(s, index, &doc, &doclen)) ||
-	    (rc = sh_store_checkpoint(s, index + 1, &cp, &cplen, &cpsize)) ||
-	    (rc = sh_store_log_inclusion(s, index, cpsize, path, &n, NULL)))
+	if ((rc = sh_ledger_entry(s, index, &doc, &doclen)) ||
+	    (rc = sh_ledger_checkpoint(s, index + 1, &cp, &cplen, &cpsize)) ||
+	    (rc = sh_ledger_inclusion(s, index, cpsize, path, &n, NULL)))
 		goto out;
 	if (mkdir(dir, 0775) < 0 && errno != EEXIST) {
 		rc = sh_error_set(SH_EIO, "%s: cannot create the bundle folder: %s", dir,
@@ -587,7 +587,7 @@ int sh_store_export_proof(sh_store *s, const char *code, const char *dir)
 	const char *names[2] = {"signer.pub", "checkpoint-signer.pub"};
 	for (int k = 0; k < 2; k++) {
 		if ((rc = sh_sign_doc_key_id(kid, docs[k], lens[k])) ||
-		    (rc = sh_store_key_file(s, kid, &kfile, &klen)) ||
+		    (rc = sh_ledger_key_file(s, kid, &kfile, &klen)) ||
 		    (rc = put_file(dir, names[k], kfile, klen)))
 			goto out;
 		sh_free(kfile);
@@ -631,6 +631,6 @@ out:
 	sh_free(cp);
 	sh_free(blob);
 	sh_free(kfile);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	return rc;
 }

@@ -1,5 +1,5 @@
-/* sh_store_check: every index against the records, every blob against its hash. */
-#include "store_int.h"
+/* sh_wh_check: every index against the records, every blob against its hash. */
+#include "wh_int.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -133,7 +133,7 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		MDB_val dk = {k.mv_size > 8 ? k.mv_size - 8 : 0, (uint8_t *)k.mv_data + 8}, dv;
-		sh_dossier_rec *d = NULL;
+		sh_store_dossier_rec *d = NULL;
 		if (k.mv_size <= 8 || mdb_get(txn, s->dossier, &dk, &dv)) {
 			problem(c, "receipt-date index: entry for missing dossier %.*s",
 				(int)dk.mv_size, (char *)dk.mv_data);
@@ -143,28 +143,28 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 			c->nomem |= sh_error_last() == SH_ENOMEM;
 			continue; /* damage is reported with the dossiers */
 		}
-		uint8_t kb[8 + SH_CODE_MAX];
-		size_t kl = store_wh_rdate_key(kb, d->code, d->received);
+		uint8_t kb[8 + SH_STORE_CODE_MAX];
+		size_t kl = wh_rdate_key(kb, d->code, d->received);
 		if (kl != k.mv_size || memcmp(kb, k.mv_data, kl))
 			problem(c, "receipt-date index: dossier %s filed under a wrong time",
 				d->code);
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 	}
 	mdb_cursor_close(cur);
 	if (st.ms_entries) { /* once indexed, every dossier must be */
 		if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
 			return lrc;
 		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-			sh_dossier_rec *d = NULL;
+			sh_store_dossier_rec *d = NULL;
 			if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
 				c->nomem |= sh_error_last() == SH_ENOMEM;
 				continue;
 			}
-			uint8_t kb[8 + SH_CODE_MAX];
-			MDB_val rk = {store_wh_rdate_key(kb, d->code, d->received), kb};
+			uint8_t kb[8 + SH_STORE_CODE_MAX];
+			MDB_val rk = {wh_rdate_key(kb, d->code, d->received), kb};
 			if (!exists(txn, s->rdate, &rk))
 				problem(c, "dossier %s: missing from the receipt-date index", d->code);
-			sh_dossier_rec_free(&d);
+			sh_store_dossier_rec_free(&d);
 		}
 		mdb_cursor_close(cur);
 	}
@@ -176,7 +176,7 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 		size_t n = v.mv_size < sizeof role ? v.mv_size : sizeof role - 1;
 		memcpy(role, v.mv_data, n);
 		role[n] = 0;
-		if (!sh_role_parse(role))
+		if (!sh_wh_role_parse(role))
 			problem(c, "operator %.*s: unknown role '%s'", (int)k.mv_size,
 				(char *)k.mv_data, role);
 	}
@@ -185,10 +185,10 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 	if ((lrc = mdb_cursor_open(txn, s->audit, &cur)))
 		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-		sh_audit_rec a;
+		sh_wh_audit_rec a;
 		if (k.mv_size != 8)
 			problem(c, "audit of reads: a %zu-byte key (expected 8)", k.mv_size);
-		else if (store_wh_audit_decode(&a, v.mv_data, v.mv_size))
+		else if (wh_audit_decode(&a, v.mv_data, v.mv_size))
 			problem(c, "audit of reads: record %zu cannot be decoded", c->problems);
 		else if (!exists(txn, s->paper, &(MDB_val){strlen(a.code), a.code}))
 			problem(c, "audit of reads: names missing paper %s", a.code);
@@ -203,7 +203,7 @@ struct events {
 	int revoked, has_until;
 	int64_t revoked_at, until;
 	char reason[512];
-	char (*dossiers)[SH_CODE_MAX];
+	char (*dossiers)[SH_STORE_CODE_MAX];
 	size_t ndossiers, cap;
 };
 
@@ -249,7 +249,7 @@ static int event_read(MDB_txn *txn, sh_store *s, struct checker *c, const char *
 	} else if (!strcmp(m->type, "validity")) {
 		e->has_until = 1; /* the last one counts: dups come in log order */
 		f = fact_of(m, "valid_until");
-		e->until = !f ? INT64_MIN : !strcmp(f, "never") ? SH_NEVER : strtoll(f, NULL, 10);
+		e->until = !f ? INT64_MIN : !strcmp(f, "never") ? SH_WH_NEVER : strtoll(f, NULL, 10);
 	} else if (!strcmp(m->type, "reuse") && (f = fact_of(m, "dossier")) != NULL) {
 		if (!has_pair(txn, s->attach, f, strlen(f), code, strlen(code)))
 			problem(c, "paper %s: its signed reuse in dossier %s (log entry %llu) is not "
@@ -264,7 +264,7 @@ static int event_read(MDB_txn *txn, sh_store *s, struct checker *c, const char *
 			e->dossiers = np;
 			e->cap = nc;
 		}
-		snprintf(e->dossiers[e->ndossiers++], SH_CODE_MAX, "%s", f);
+		snprintf(e->dossiers[e->ndossiers++], SH_STORE_CODE_MAX, "%s", f);
 	}
 	sh_sign_manifest_free(&m);
 	return SH_OK;
@@ -274,8 +274,8 @@ static int event_read(MDB_txn *txn, sh_store *s, struct checker *c, const char *
 static void events_compare(sh_store *s, MDB_txn *txn, MDB_cursor *ac, struct checker *c,
 			   const char *code, const struct events *e)
 {
-	store_state st;
-	int r = store_wh_state_get(s, txn, code, &st);
+	wh_state st;
+	int r = wh_state_get(s, txn, code, &st);
 	if (r == 0 && e->revoked)
 		problem(c, "paper %s: revoked in the signed log but not in its state (it would be "
 			   "offered for reuse)", code);
@@ -321,12 +321,12 @@ static int check_events(sh_store *s, MDB_txn *txn, struct checker *c)
 	struct events e = {0};
 	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !lrc && !rc;
 	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
-		char code[SH_CODE_MAX];
+		char code[SH_STORE_CODE_MAX];
 		if (k.mv_size >= sizeof code || mdb_get(txn, s->paper, &k, &pv))
 			continue; /* a dossier's result, a key's rotation */
 		memcpy(code, k.mv_data, k.mv_size);
 		code[k.mv_size] = 0;
-		char (*keep)[SH_CODE_MAX] = e.dossiers;
+		char (*keep)[SH_STORE_CODE_MAX] = e.dossiers;
 		size_t cap = e.cap;
 		memset(&e, 0, sizeof e);
 		e.dossiers = keep;
@@ -347,7 +347,7 @@ static int check_events(sh_store *s, MDB_txn *txn, struct checker *c)
 	return lrc == MDB_NOTFOUND ? 0 : lrc;
 }
 
-int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
+int sh_wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		   size_t *out_problems)
 {
 	struct checker c = {report, arg, 0, 0};
@@ -362,7 +362,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
 		goto lfail;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-		sh_dossier_rec *d = NULL;
+		sh_store_dossier_rec *d = NULL;
 		if ((rc = store_decode_dossier(v.mv_data, v.mv_size, &d))) {
 			if (rc == SH_ENOMEM)
 				goto nomem;
@@ -378,7 +378,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			if (mdb_get(txn, s->paper, &pk, &pv))
 				problem(&c, "dossier %s: paper %s is missing", d->code, d->papers[i]);
 		}
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
@@ -387,7 +387,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	if ((lrc = mdb_cursor_open(txn, s->paper, &cur)))
 		goto lfail;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if ((rc = store_decode_paper(v.mv_data, v.mv_size, &p))) {
 			if (rc == SH_ENOMEM)
 				goto nomem;
@@ -420,7 +420,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			struct idx_check x = {txn, {s->post, s->exact}, p->code, {0}, &c, 0};
 			store_be32(x.id, p->id);
 			if (store_text_terms(p->pages[i].text, idx_word, &x) == SH_ENOMEM) {
-				sh_paper_rec_free(&p);
+				sh_store_paper_rec_free(&p);
 				goto nomem;
 			}
 		}
@@ -436,7 +436,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 				problem(&c, "paper %s: paper id %u does not name it", p->code,
 					(unsigned)p->id);
 		}
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
@@ -459,7 +459,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			continue;
 		}
 		/* the summary says what the record says */
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		uint8_t b[STORE_OSUM_MAX];
 		size_t n;
 		store_osum r;
@@ -469,7 +469,7 @@ int sh_store_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			continue; /* reported with the papers */
 		}
 		rc = store_osum_encode(b, &n, p->code, p->id, p->created, p->kind, p->facts);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 		if (rc == SH_ENOMEM)
 			goto nomem;
 		if (o.has_sum && (rc || store_osum_decode(b, n, &r) || memcmp(&r, &o, sizeof r)))

@@ -1,5 +1,5 @@
 /* Writing dossiers: codes, blobs, records and indexes in one transaction. */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -33,9 +33,9 @@ static int check_code_part(const char *what, const char *v, size_t max, const ch
 	return SH_OK;
 }
 
-void sh_dossier_codes_free(sh_dossier_codes **pc)
+void sh_wh_dossier_codes_free(sh_wh_dossier_codes **pc)
 {
-	sh_dossier_codes *c = pc ? *pc : NULL;
+	sh_wh_dossier_codes *c = pc ? *pc : NULL;
 	if (!c)
 		return;
 	sh_free(c->papers);
@@ -44,30 +44,30 @@ void sh_dossier_codes_free(sh_dossier_codes **pc)
 }
 
 /* The codes of a dossier stored earlier under the same idempotency key. */
-static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_dossier_codes *codes)
+static int existing_codes(MDB_txn *txn, sh_store *s, MDB_val code, sh_wh_dossier_codes *codes)
 {
 	MDB_val v;
 	int lrc = mdb_get(txn, s->dossier, &code, &v);
 	if (lrc)
 		return store_lmdb_err(lrc, "dossier of an idempotency key");
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	int rc = store_decode_dossier(v.mv_data, v.mv_size, &d);
 	if (rc)
 		return rc;
 	snprintf(codes->dossier, sizeof codes->dossier, "%s", d->code);
 	size_t n = d->npapers < codes->npapers ? d->npapers : codes->npapers;
 	for (size_t i = 0; i < n; i++)
-		snprintf(codes->papers[i], SH_CODE_MAX, "%s", d->papers[i]);
+		snprintf(codes->papers[i], SH_STORE_CODE_MAX, "%s", d->papers[i]);
 	codes->npapers = n;
 	codes->existing = 1;
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return SH_OK;
 }
 
 /* The signed manifest of a paper: code, owner, kind, facts, the SHA-256 of
  * every page image and page text, time, agency (docs/SIGNING.md). */
 static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
-		      const char *code, const char *owner, const char *kind, const sh_paper_in *p,
+		      const char *code, const char *owner, const char *kind, const sh_wh_paper_in *p,
 		      const page_prep *prep, int64_t t, const char *type)
 {
 	sh_sign_page *pages = sh_calloc(p->npages, sizeof *pages);
@@ -91,7 +91,7 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	m.npages = p->npages;
 	m.time = t;
 	m.agency = s->agency;
-	int rc = store_log_sign_append(s, txn, f, key, &m, NULL);
+	int rc = ledger_sign_append(s, txn, f, key, &m, NULL);
 	sh_free(pages);
 	return rc;
 }
@@ -101,7 +101,7 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
  * `type`. Returns an sh_error, or SH_OK with *lrc set to a failing LMDB
  * code (the caller decides about MDB_MAP_FULL). */
 static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *dossier,
-		       const char *owner, const char *kind, const sh_paper_in *p,
+		       const char *owner, const char *kind, const sh_wh_paper_in *p,
 		       const page_prep *prep, int64_t t, const sh_sign_key *key,
 		       sh_log_frontier *frontier, const char *type, unsigned extra_flags, int *lrc)
 {
@@ -121,7 +121,7 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 	rec_i64(&w, P_CREATED, t);
 	rec_u64(&w, P_ID, id);
 	for (size_t j = 0; j < p->npages; j++) {
-		const sh_page_in *pg = &p->pages[j];
+		const sh_wh_page_in *pg = &p->pages[j];
 		const page_prep *pp = &prep[j];
 		rec_w gw;
 		rec_begin(&gw, REC_PAGE);
@@ -200,7 +200,7 @@ out:
  * had, so a code re-spelled under another id never names another dossier),
  * skipping codes already taken (restored data), recorded in `seq`. Returns
  * an sh_error, or SH_OK with *lrc a failing LMDB code (0 when done). */
-int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_CODE_MAX], int *lrc)
+int wh_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_STORE_CODE_MAX], int *lrc)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -219,11 +219,11 @@ int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_C
 	}
 	*lrc = 0;
 	for (;;) {
-		if (++seq > SH_SEQ_MAX)
+		if (++seq > SH_WH_SEQ_MAX)
 			return sh_error_set(SH_EFULL, "agency %s has received %d dossiers on %s: the "
 						      "day's 4-digit sequence is exhausted",
-					    s->agency, SH_SEQ_MAX, day);
-		snprintf(code, SH_CODE_MAX, "%s-%s-%04u", s->agency, day, seq);
+					    s->agency, SH_WH_SEQ_MAX, day);
+		snprintf(code, SH_STORE_CODE_MAX, "%s-%s-%04u", s->agency, day, seq);
 		MDB_val dk = {strlen(code), code};
 		*lrc = mdb_get(txn, s->dossier, &dk, &v);
 		if (*lrc == MDB_NOTFOUND)
@@ -241,8 +241,8 @@ int store_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_C
 
 /* One attempt at the write transaction. Returns SH_OK, an sh_error, or
  * a positive LMDB code when the map is full (caller grows and retries). */
-static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
-		       const char *owner, sh_dossier_codes *codes)
+static int put_attempt(sh_store *s, const sh_wh_dossier_in *in, page_prep **prep,
+		       const char *owner, sh_wh_dossier_codes *codes)
 {
 	MDB_txn *txn = NULL;
 	int rc = store_txn_begin(s, 0, &txn), lrc = 0;
@@ -264,13 +264,13 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	}
 
 	int64_t t = in->received ? in->received : sh_now();
-	if ((rc = store_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+	if ((rc = wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
 		goto out;
 	if (lrc)
 		goto lmdb_fail;
 
 	sh_log_frontier frontier;
-	if (in->key && (rc = store_log_begin(s, txn, &frontier)))
+	if (in->key && (rc = ledger_begin(s, txn, &frontier)))
 		goto out;
 	rec_begin(&dw, REC_DOSSIER);
 	rec_str(&dw, D_CODE, codes->dossier);
@@ -281,9 +281,9 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 	rec_str(&dw, D_OPERATOR, in->operator_id);
 
 	for (size_t i = 0; i < in->npapers; i++) {
-		const sh_paper_in *p = &in->papers[i];
+		const sh_wh_paper_in *p = &in->papers[i];
 		const char *kind = p->kind ? p->kind : "TL";
-		snprintf(codes->papers[i], SH_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
+		snprintf(codes->papers[i], SH_STORE_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
 		rec_str(&dw, D_PAPER, codes->papers[i]);
 
 		rc = write_paper(s, txn, codes->papers[i], codes->dossier, owner, kind, p, prep[i], t,
@@ -308,14 +308,14 @@ static int put_attempt(sh_store *s, const sh_dossier_in *in, page_prep **prep,
 		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
 			goto lmdb_fail;
 	}
-	if ((rc = store_wh_dossier_added(s, txn, codes->dossier, t))) {
+	if ((rc = wh_dossier_added(s, txn, codes->dossier, t))) {
 		if (rc == MDB_MAP_FULL) {
 			lrc = rc;
 			goto lmdb_fail;
 		}
 		goto out;
 	}
-	if (in->key && (rc = store_log_commit(s, txn, &frontier, in->key, t)))
+	if (in->key && (rc = ledger_commit(s, txn, &frontier, in->key, t)))
 		goto out;
 	lrc = mdb_txn_commit(txn);
 	txn = NULL;
@@ -336,7 +336,7 @@ out:
 	return rc;
 }
 
-int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes **out)
+int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_codes **out)
 {
 	*out = NULL;
 	char owner[16];
@@ -350,7 +350,7 @@ int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes 
 	if (in->npapers > 999)
 		return sh_error_set(SH_ELIMIT, "a dossier holds at most 999 papers");
 	for (size_t i = 0; i < in->npapers; i++) {
-		const sh_paper_in *p = &in->papers[i];
+		const sh_wh_paper_in *p = &in->papers[i];
 		if (p->kind && (rc = check_code_part("kind code", p->kind, 12, NULL)))
 			return rc;
 		for (const char *c = p->kind; c && *c; c++)
@@ -370,7 +370,7 @@ int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes 
 						    j + 1);
 	}
 
-	sh_dossier_codes *codes = sh_calloc(1, sizeof *codes);
+	sh_wh_dossier_codes *codes = sh_calloc(1, sizeof *codes);
 	page_prep **prep = sh_calloc(in->npapers, sizeof *prep);
 	if (!codes || !prep) {
 		rc = SH_ENOMEM;
@@ -384,14 +384,14 @@ int sh_store_dossier_put(sh_store *s, const sh_dossier_in *in, sh_dossier_codes 
 	}
 	/* hashing and normalisation outside the write lock */
 	for (size_t i = 0; i < in->npapers; i++) {
-		const sh_paper_in *p = &in->papers[i];
+		const sh_wh_paper_in *p = &in->papers[i];
 		prep[i] = sh_calloc(p->npages, sizeof **prep);
 		if (!prep[i]) {
 			rc = SH_ENOMEM;
 			goto out;
 		}
 		for (size_t j = 0; j < p->npages; j++) {
-			const sh_page_in *pg = &p->pages[j];
+			const sh_wh_page_in *pg = &p->pages[j];
 			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
 			if (pg->hocr)
 				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
@@ -421,7 +421,7 @@ out:
 		sh_free(prep);
 	}
 	if (rc) {
-		sh_dossier_codes_free(&codes);
+		sh_wh_dossier_codes_free(&codes);
 		return rc;
 	}
 	*out = codes;
@@ -431,12 +431,12 @@ out:
 
 /* ---- results ------------------------------------------------------------- */
 
-static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *papers,
+static int result_attempt(sh_store *s, const char *dossier, const sh_wh_paper_in *papers,
 			  size_t n, page_prep **prep, const sh_sign_key *key,
-			  char (*codes)[SH_CODE_MAX])
+			  char (*codes)[SH_STORE_CODE_MAX])
 {
 	MDB_txn *txn = NULL;
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	rec_w dw = {0};
 	int lrc = 0, rc = store_txn_begin(s, 0, &txn);
 	if (rc)
@@ -452,7 +452,7 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *p
 	if ((rc = store_decode_dossier(dv.mv_data, dv.mv_size, &d)))
 		goto fail;
 	/* the dossier's result sequence, in this transaction */
-	char seqkey[SH_CODE_MAX + 8];
+	char seqkey[SH_STORE_CODE_MAX + 8];
 	snprintf(seqkey, sizeof seqkey, "K|%s", dossier);
 	MDB_val k = {strlen(seqkey), seqkey}, v;
 	unsigned seq = 0;
@@ -465,7 +465,7 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *p
 	lrc = 0;
 	int64_t t = sh_now();
 	sh_log_frontier frontier;
-	if (key && (rc = store_log_begin(s, txn, &frontier)))
+	if (key && (rc = ledger_begin(s, txn, &frontier)))
 		goto fail;
 	/* the dossier record again, with the results added */
 	rec_begin(&dw, REC_DOSSIER);
@@ -480,11 +480,11 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *p
 	for (size_t i = 0; i < d->nresults; i++)
 		rec_str(&dw, D_RESULT, d->results[i]);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(codes[i], SH_CODE_MAX, "%s-KQ%u", dossier, ++seq);
+		snprintf(codes[i], SH_STORE_CODE_MAX, "%s-KQ%u", dossier, ++seq);
 		rec_str(&dw, D_RESULT, codes[i]);
 		const char *kind = papers[i].kind ? papers[i].kind : "TL";
 		rc = write_paper(s, txn, codes[i], dossier, d->owner, kind, &papers[i], prep[i], t,
-				 key, &frontier, "result", SH_PAPER_RESULT, &lrc);
+				 key, &frontier, "result", SH_WH_PAPER_RESULT, &lrc);
 		if (rc || lrc)
 			goto fail;
 	}
@@ -498,14 +498,14 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_paper_in *p
 	dv.mv_data = dw.b.data;
 	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)) || (lrc = mdb_put(txn, s->dossier, &dk, &dv, 0)))
 		goto fail;
-	if (key && (rc = store_log_commit(s, txn, &frontier, key, t)))
+	if (key && (rc = ledger_commit(s, txn, &frontier, key, t)))
 		goto fail;
 	lrc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (lrc)
 		goto fail;
 	sh_buf_free(&dw.b);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return SH_OK;
 fail:
 	if (lrc == MDB_MAP_FULL)
@@ -515,19 +515,19 @@ fail:
 	if (txn)
 		mdb_txn_abort(txn);
 	sh_buf_free(&dw.b);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return rc;
 }
 
-int sh_store_result_put(sh_store *s, const char *dossier, const sh_paper_in *papers,
-			size_t npapers, const sh_sign_key *key, char (*codes)[SH_CODE_MAX])
+int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *papers,
+			size_t npapers, const sh_sign_key *key, char (*codes)[SH_STORE_CODE_MAX])
 {
 	if (npapers == 0)
 		return sh_error_set(SH_EINVAL, "give at least one result paper");
 	page_prep **prep = sh_calloc(npapers, sizeof *prep);
 	int rc = prep ? SH_OK : SH_ENOMEM;
 	for (size_t i = 0; !rc && i < npapers; i++) {
-		const sh_paper_in *p = &papers[i];
+		const sh_wh_paper_in *p = &papers[i];
 		if (p->kind && (rc = check_code_part("kind code", p->kind, 12, NULL)))
 			break;
 		if (!p->npages) {
@@ -539,7 +539,7 @@ int sh_store_result_put(sh_store *s, const char *dossier, const sh_paper_in *pap
 			break;
 		}
 		for (size_t j = 0; !rc && j < p->npages; j++) {
-			const sh_page_in *pg = &p->pages[j];
+			const sh_wh_page_in *pg = &p->pages[j];
 			if (!pg->image || !pg->image_len || !pg->mime) {
 				rc = sh_error_set(SH_EINVAL, "result %zu page %zu has no image", i + 1,
 						  j + 1);

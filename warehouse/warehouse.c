@@ -2,7 +2,7 @@
  * catalogue, validity (facts, kind rules, clerk), revocation, reuse and
  * attachment of earlier papers, the receipt-date index, and bulk writes.
  * Tables and formats: docs/WAREHOUSE.md. */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -26,24 +26,24 @@ struct wh_proc {
 	char **kinds;
 };
 
-struct sh_proc_cat {
+struct sh_wh_proc_cat {
 	size_t nkinds, nprocs;
 	struct wh_kind *kinds;
 	struct wh_proc *procs;
 };
 
-const char *sh_proc_default_path(void)
+const char *sh_wh_proc_default_path(void)
 {
 #ifdef SOHOA_SOURCE_DIR
-	return SOHOA_SOURCE_DIR "/store/procedures.json";
+	return SOHOA_SOURCE_DIR "/warehouse/procedures.json";
 #else
-	return "store/procedures.json";
+	return "warehouse/procedures.json";
 #endif
 }
 
-void sh_proc_cat_free(sh_proc_cat **pc)
+void sh_wh_proc_cat_free(sh_wh_proc_cat **pc)
 {
-	sh_proc_cat *c = pc ? *pc : NULL;
+	sh_wh_proc_cat *c = pc ? *pc : NULL;
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->nkinds; i++) {
@@ -77,7 +77,7 @@ static int code_ok(const char *s, size_t max, const char *punct)
 	return 1;
 }
 
-static struct wh_kind *kind_slot(sh_proc_cat *c, const char *code)
+static struct wh_kind *kind_slot(sh_wh_proc_cat *c, const char *code)
 {
 	for (size_t i = 0; i < c->nkinds; i++)
 		if (!strcmp(c->kinds[i].code, code))
@@ -85,7 +85,7 @@ static struct wh_kind *kind_slot(sh_proc_cat *c, const char *code)
 	return NULL;
 }
 
-static int load_kinds(sh_proc_cat *c, json_t *kinds, const char *path)
+static int load_kinds(sh_wh_proc_cat *c, json_t *kinds, const char *path)
 {
 	const char *code;
 	json_t *k;
@@ -136,7 +136,7 @@ static int load_kinds(sh_proc_cat *c, json_t *kinds, const char *path)
 	return SH_OK;
 }
 
-static int load_procs(sh_proc_cat *c, json_t *procs, const char *path)
+static int load_procs(sh_wh_proc_cat *c, json_t *procs, const char *path)
 {
 	size_t i;
 	json_t *p;
@@ -189,7 +189,7 @@ static int load_procs(sh_proc_cat *c, json_t *procs, const char *path)
 	return SH_OK;
 }
 
-static int load_buf(sh_proc_cat *c, const void *data, size_t len, const char *path)
+static int load_buf(sh_wh_proc_cat *c, const void *data, size_t len, const char *path)
 {
 	json_error_t err;
 	int rc = SH_OK;
@@ -213,7 +213,7 @@ static int load_buf(sh_proc_cat *c, const void *data, size_t len, const char *pa
 	return rc;
 }
 
-static int load_file(sh_proc_cat *c, const char *path)
+static int load_file(sh_wh_proc_cat *c, const char *path)
 {
 	uint8_t *data = NULL;
 	size_t len = 0;
@@ -225,25 +225,25 @@ static int load_file(sh_proc_cat *c, const char *path)
 	return rc;
 }
 
-int sh_proc_cat_parse(sh_proc_cat **out, const void *data, size_t len, const char *name)
+int sh_wh_proc_cat_parse(sh_wh_proc_cat **out, const void *data, size_t len, const char *name)
 {
 	*out = NULL;
-	sh_proc_cat *c = sh_calloc(1, sizeof *c);
+	sh_wh_proc_cat *c = sh_calloc(1, sizeof *c);
 	if (!c)
 		return SH_ENOMEM;
 	int rc = load_buf(c, data, len, name ? name : "catalogue");
 	if (rc) {
-		sh_proc_cat_free(&c);
+		sh_wh_proc_cat_free(&c);
 		return rc;
 	}
 	*out = c;
 	return SH_OK;
 }
 
-int sh_proc_cat_load(sh_proc_cat **out, const char *path, const char *extra)
+int sh_wh_proc_cat_load(sh_wh_proc_cat **out, const char *path, const char *extra)
 {
 	*out = NULL;
-	sh_proc_cat *c = sh_calloc(1, sizeof *c);
+	sh_wh_proc_cat *c = sh_calloc(1, sizeof *c);
 	if (!c)
 		return SH_ENOMEM;
 	int rc = load_file(c, path);
@@ -251,16 +251,16 @@ int sh_proc_cat_load(sh_proc_cat **out, const char *path, const char *extra)
 	if (!rc && extra && stat(extra, &st) == 0)
 		rc = load_file(c, extra);
 	if (rc) {
-		sh_proc_cat_free(&c);
+		sh_wh_proc_cat_free(&c);
 		return rc;
 	}
 	*out = c;
 	return SH_OK;
 }
 
-size_t sh_proc_cat_count(const sh_proc_cat *c) { return c ? c->nprocs : 0; }
+size_t sh_wh_proc_cat_count(const sh_wh_proc_cat *c) { return c ? c->nprocs : 0; }
 
-int sh_proc_get(const sh_proc_cat *c, size_t i, const char **code, const char **name,
+int sh_wh_proc_get(const sh_wh_proc_cat *c, size_t i, const char **code, const char **name,
 		const char *const **kinds, size_t *nkinds)
 {
 	if (!c || i >= c->nprocs)
@@ -277,17 +277,17 @@ int sh_proc_get(const sh_proc_cat *c, size_t i, const char **code, const char **
 	return SH_OK;
 }
 
-int sh_proc_find(const sh_proc_cat *c, const char *code, const char **name,
+int sh_wh_proc_find(const sh_wh_proc_cat *c, const char *code, const char **name,
 		 const char *const **kinds, size_t *nkinds)
 {
 	for (size_t i = 0; c && i < c->nprocs; i++)
 		if (!strcmp(c->procs[i].code, code))
-			return sh_proc_get(c, i, NULL, name, kinds, nkinds);
+			return sh_wh_proc_get(c, i, NULL, name, kinds, nkinds);
 	return sh_error_set(SH_ENOTFOUND, "procedure %s is not in the catalogue: add it to the "
 					  "office's procedures.json", code);
 }
 
-static const struct wh_kind *kind_get(const sh_proc_cat *c, const char *kind)
+static const struct wh_kind *kind_get(const sh_wh_proc_cat *c, const char *kind)
 {
 	for (size_t i = 0; c && i < c->nkinds; i++)
 		if (!strcmp(c->kinds[i].code, kind))
@@ -295,7 +295,7 @@ static const struct wh_kind *kind_get(const sh_proc_cat *c, const char *kind)
 	return NULL;
 }
 
-int store_wh_kind_reusable(const sh_proc_cat *c, const char *kind)
+int wh_kind_reusable(const sh_wh_proc_cat *c, const char *kind)
 {
 	const struct wh_kind *k = kind_get(c, kind);
 	if (!k)
@@ -303,7 +303,7 @@ int store_wh_kind_reusable(const sh_proc_cat *c, const char *kind)
 	return k->reusable;
 }
 
-const char *sh_proc_kind_name(const sh_proc_cat *c, const char *kind)
+const char *sh_wh_kind_name(const sh_wh_proc_cat *c, const char *kind)
 {
 	const struct wh_kind *k = kind_get(c, kind);
 	return k ? k->name : kind;
@@ -342,7 +342,7 @@ static void copy_field(char *dst, size_t cap, const uint8_t *v, size_t n)
 	dst[n] = 0;
 }
 
-static int state_decode(store_state *st, const void *data, size_t len)
+static int state_decode(wh_state *st, const void *data, size_t len)
 {
 	memset(st, 0, sizeof *st);
 	rec_r r;
@@ -385,7 +385,7 @@ static int state_decode(store_state *st, const void *data, size_t len)
 	return SH_OK;
 }
 
-static int state_encode(rec_w *w, const store_state *st)
+static int state_encode(rec_w *w, const wh_state *st)
 {
 	rec_begin(w, REC_STATE);
 	if (st->has_until) {
@@ -401,7 +401,7 @@ static int state_encode(rec_w *w, const store_state *st)
 	return w->err;
 }
 
-int store_wh_state_get(sh_store *s, MDB_txn *txn, const char *code, store_state *st)
+int wh_state_get(sh_store *s, MDB_txn *txn, const char *code, wh_state *st)
 {
 	MDB_val k = {strlen(code), (void *)code}, v;
 	int lrc = mdb_get(txn, s->state, &k, &v);
@@ -419,22 +419,22 @@ int store_wh_state_get(sh_store *s, MDB_txn *txn, const char *code, store_state 
 
 /* ---- validity ------------------------------------------------------------------ */
 
-const char *sh_validity_status_name(int status)
+const char *sh_wh_validity_status_name(int status)
 {
 	switch (status) {
-	case SH_VALID: return "valid";
-	case SH_EXPIRED: return "expired";
-	case SH_REVOKED: return "revoked";
+	case SH_WH_VALID: return "valid";
+	case SH_WH_EXPIRED: return "expired";
+	case SH_WH_REVOKED: return "revoked";
 	default: return "unknown";
 	}
 }
 
-const char *sh_validity_source_name(int source)
+const char *sh_wh_validity_source_name(int source)
 {
 	switch (source) {
-	case SH_VSRC_FACTS: return "facts";
-	case SH_VSRC_RULE: return "rule";
-	case SH_VSRC_CLERK: return "clerk";
+	case SH_WH_VSRC_FACTS: return "facts";
+	case SH_WH_VSRC_RULE: return "rule";
+	case SH_WH_VSRC_CLERK: return "clerk";
 	default: return "none";
 	}
 }
@@ -454,22 +454,22 @@ static size_t dup_count(MDB_txn *txn, MDB_dbi dbi, const char *key)
 
 /* From the paper's own facts (valid_until: 0 absent, 1 null, 2 the string
  * vu; date: 0 absent, 2 the string date) and its kind's rule. */
-static void validity_rule(const sh_proc_cat *cat, const char *kind, int vuk, const char *vu,
-			  int datek, const char *date, int64_t created, sh_validity *out)
+static void validity_rule(const sh_wh_proc_cat *cat, const char *kind, int vuk, const char *vu,
+			  int datek, const char *date, int64_t created, sh_wh_validity *out)
 {
-	out->source = SH_VSRC_NONE;
-	out->valid_until = SH_NEVER;
+	out->source = SH_WH_VSRC_NONE;
+	out->valid_until = SH_WH_NEVER;
 	const struct wh_kind *k = kind_get(cat, kind);
 	int64_t t;
 	if (vuk == 2 && !date_parse(&t, vu, 1)) {
-		out->source = SH_VSRC_FACTS;
+		out->source = SH_WH_VSRC_FACTS;
 		out->valid_until = t;
 	} else if (vuk == 1) { /* "Không thời hạn" printed */
-		out->source = SH_VSRC_FACTS;
+		out->source = SH_WH_VSRC_FACTS;
 	} else if (k && k->rule == RULE_NEVER) {
-		out->source = SH_VSRC_RULE;
+		out->source = SH_WH_VSRC_RULE;
 	} else if (k && k->rule == RULE_DAYS) {
-		out->source = SH_VSRC_RULE;
+		out->source = SH_WH_VSRC_RULE;
 		if (datek == 2 && !date_parse(&t, date, k->days))
 			out->valid_until = t;
 		else
@@ -477,8 +477,8 @@ static void validity_rule(const sh_proc_cat *cat, const char *kind, int vuk, con
 	}
 }
 
-static void validity_of_paper(const sh_proc_cat *cat, const char *kind, const char *facts,
-			      int64_t created, sh_validity *out)
+static void validity_of_paper(const sh_wh_proc_cat *cat, const char *kind, const char *facts,
+			      int64_t created, sh_wh_validity *out)
 {
 	store_osum o;
 	size_t n;
@@ -491,21 +491,21 @@ static void validity_of_paper(const sh_proc_cat *cat, const char *kind, const ch
 }
 
 /* Clerk validity and revocation from the state table over the paper's own. */
-static int validity_state(sh_store *s, MDB_txn *txn, const char *code, sh_validity *out,
+static int validity_state(sh_store *s, MDB_txn *txn, const char *code, sh_wh_validity *out,
 			  int64_t now)
 {
-	store_state st;
-	int rc = store_wh_state_get(s, txn, code, &st);
+	wh_state st;
+	int rc = wh_state_get(s, txn, code, &st);
 	if (rc < 0)
 		return rc;
 	if (rc == 1 && st.has_until) {
-		out->source = SH_VSRC_CLERK;
+		out->source = SH_WH_VSRC_CLERK;
 		out->valid_until = st.until;
 		snprintf(out->by, sizeof out->by, "%s", st.until_by);
 	}
-	out->status = now < out->valid_until ? SH_VALID : SH_EXPIRED;
+	out->status = now < out->valid_until ? SH_WH_VALID : SH_WH_EXPIRED;
 	if (rc == 1 && st.revoked_at) {
-		out->status = SH_REVOKED;
+		out->status = SH_WH_REVOKED;
 		out->revoked_at = st.revoked_at;
 		snprintf(out->reason, sizeof out->reason, "%s", st.reason);
 		snprintf(out->by, sizeof out->by, "%s", st.revoked_by);
@@ -513,8 +513,8 @@ static int validity_state(sh_store *s, MDB_txn *txn, const char *code, sh_validi
 	return SH_OK;
 }
 
-int store_wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const store_osum *o,
-			  int64_t now, sh_validity *out)
+int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,
+			  int64_t now, sh_wh_validity *out)
 {
 	memset(out, 0, sizeof *out);
 	validity_rule(cat, o->kind, o->vu, o->vu_s, o->date, o->date_s, o->created, out);
@@ -522,9 +522,9 @@ int store_wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, con
 }
 
 /* The whole validity of a decoded paper inside txn. */
-int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *code,
+int wh_validity(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *code,
 		      const char *kind, const char *facts, int64_t created, int64_t now,
-		      sh_validity *out)
+		      sh_wh_validity *out)
 {
 	memset(out, 0, sizeof *out);
 	validity_of_paper(cat, kind, facts, created, out);
@@ -535,7 +535,7 @@ int store_wh_validity(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const c
 	return SH_OK;
 }
 
-static int paper_in_txn(sh_store *s, MDB_txn *txn, const char *code, sh_paper_rec **out)
+static int paper_in_txn(sh_store *s, MDB_txn *txn, const char *code, sh_store_paper_rec **out)
 {
 	*out = NULL;
 	MDB_val k = {strlen(code), (void *)code}, v;
@@ -548,28 +548,28 @@ static int paper_in_txn(sh_store *s, MDB_txn *txn, const char *code, sh_paper_re
 	return rc ? sh_error_wrap(rc, "paper %s: ", code) : SH_OK;
 }
 
-int sh_store_validity(sh_store *s, const sh_proc_cat *cat, const char *code, int64_t now,
-		      sh_validity *out)
+int sh_wh_validity_of(sh_store *s, const sh_wh_proc_cat *cat, const char *code, int64_t now,
+		      sh_wh_validity *out)
 {
 	memset(out, 0, sizeof *out);
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	if (!(rc = paper_in_txn(s, txn, code, &p)))
-		rc = store_wh_validity(s, txn, cat, code, p->kind, p->facts, p->created,
+		rc = wh_validity(s, txn, cat, code, p->kind, p->facts, p->created,
 				       now ? now : sh_now(), out);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	mdb_txn_abort(txn);
 	return rc;
 }
 
 /* ---- an owner's papers ------------------------------------------------------------ */
 
-void sh_owner_papers_free(sh_owner_paper **pp, size_t n)
+void sh_wh_owner_papers_free(sh_wh_owner_paper **pp, size_t n)
 {
-	sh_owner_paper *p = pp ? *pp : NULL;
+	sh_wh_owner_paper *p = pp ? *pp : NULL;
 	if (!p)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -580,15 +580,15 @@ void sh_owner_papers_free(sh_owner_paper **pp, size_t n)
 
 static int cmp_newest(const void *a, const void *b)
 {
-	const sh_owner_paper *x = a, *y = b;
+	const sh_wh_owner_paper *x = a, *y = b;
 	if (x->created != y->created)
 		return x->created < y->created ? 1 : -1;
 	return strcmp(y->code, x->code);
 }
 
 /* Papers of owner (normalised) in txn; kind (may be NULL) filters. */
-static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, const char *owner,
-			    const char *kind, int64_t now, sh_owner_paper **out, size_t *n)
+static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *owner,
+			    const char *kind, int64_t now, sh_wh_owner_paper **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -596,7 +596,7 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 	int lrc = mdb_cursor_open(txn, s->owner, &c), rc = SH_OK;
 	if (lrc)
 		return store_lmdb_err(lrc, "owner index");
-	sh_owner_paper *arr = NULL;
+	sh_wh_owner_paper *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	MDB_val k = {strlen(owner), (void *)owner}, v;
 	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); lrc == 0;
@@ -606,25 +606,25 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 			continue; /* damage: sohoa check names it */
 		if (kind && os.has_sum && strcmp(os.kind, kind))
 			continue;
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if ((rc = paper_in_txn(s, txn, os.code, &p)))
 			break;
 		if (kind && strcmp(p->kind, kind)) {
-			sh_paper_rec_free(&p);
+			sh_store_paper_rec_free(&p);
 			continue;
 		}
 		if (cnt == cap) {
 			size_t nc = cap ? cap * 2 : 8;
-			sh_owner_paper *na = sh_realloc(arr, nc * sizeof *na);
+			sh_wh_owner_paper *na = sh_realloc(arr, nc * sizeof *na);
 			if (!na) {
-				sh_paper_rec_free(&p);
+				sh_store_paper_rec_free(&p);
 				rc = SH_ENOMEM;
 				break;
 			}
 			arr = na;
 			cap = nc;
 		}
-		sh_owner_paper *o = &arr[cnt];
+		sh_wh_owner_paper *o = &arr[cnt];
 		memset(o, 0, sizeof *o);
 		snprintf(o->code, sizeof o->code, "%s", p->code);
 		snprintf(o->dossier, sizeof o->dossier, "%s", p->dossier);
@@ -635,10 +635,10 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 			p->facts = NULL;
 		}
 		cnt++;
-		rc = store_wh_validity(s, txn, cat, o->code, o->kind, o->facts, o->created, now,
+		rc = wh_validity(s, txn, cat, o->code, o->kind, o->facts, o->created, now,
 				       &o->validity);
 		o->reused = dup_count(txn, s->attached, o->code);
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 		if (rc)
 			break;
 	}
@@ -646,7 +646,7 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 	if (!rc && lrc && lrc != MDB_NOTFOUND)
 		rc = store_lmdb_err(lrc, "owner index");
 	if (rc) {
-		sh_owner_papers_free(&arr, cnt);
+		sh_wh_owner_papers_free(&arr, cnt);
 		return rc;
 	}
 	if (cnt > 1)
@@ -656,8 +656,8 @@ static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_proc_cat *cat, c
 	return SH_OK;
 }
 
-int sh_store_owner_papers(sh_store *s, const sh_proc_cat *cat, const char *owner, int64_t now,
-			  sh_owner_paper **out, size_t *n)
+int sh_wh_owner_papers(sh_store *s, const sh_wh_proc_cat *cat, const char *owner, int64_t now,
+			  sh_wh_owner_paper **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -675,13 +675,13 @@ int sh_store_owner_papers(sh_store *s, const sh_proc_cat *cat, const char *owner
 
 /* ---- reuse --------------------------------------------------------------------- */
 
-void sh_reuse_free(sh_reuse **pr)
+void sh_wh_reuse_free(sh_wh_reuse **pr)
 {
-	sh_reuse *r = pr ? *pr : NULL;
+	sh_wh_reuse *r = pr ? *pr : NULL;
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->nneeds; i++)
-		sh_owner_papers_free(&r->needs[i].papers, r->needs[i].npapers);
+		sh_wh_owner_papers_free(&r->needs[i].papers, r->needs[i].npapers);
 	sh_free(r->needs);
 	sh_free(r);
 	*pr = NULL;
@@ -690,13 +690,13 @@ void sh_reuse_free(sh_reuse **pr)
 /* A schema-1 owner entry (a code alone): its summary from the record. */
 static int osum_from_record(sh_store *s, MDB_txn *txn, store_osum *o)
 {
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	uint8_t b[STORE_OSUM_MAX];
 	size_t n;
 	int rc = paper_in_txn(s, txn, o->code, &p);
 	if (!rc)
 		rc = store_osum_encode(b, &n, p->code, p->id, p->created, p->kind, p->facts);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	if (!rc && store_osum_decode(b, n, o))
 		rc = sh_error_set(SH_ECORRUPT, "paper %s: cannot be summarised", o->code);
 	return rc;
@@ -704,23 +704,23 @@ static int osum_from_record(sh_store *s, MDB_txn *txn, store_osum *o)
 
 /* What is shown of a paper offered for reuse beyond its summary: dossier,
  * facts, signatures, reuses. */
-static int offered_paper(sh_store *s, MDB_txn *txn, sh_owner_paper *op)
+static int offered_paper(sh_store *s, MDB_txn *txn, sh_wh_owner_paper *op)
 {
-	sh_paper_rec *p = NULL;
+	sh_store_paper_rec *p = NULL;
 	int rc = paper_in_txn(s, txn, op->code, &p);
 	if (rc)
 		return rc;
 	snprintf(op->dossier, sizeof op->dossier, "%s", p->dossier);
 	op->facts = p->facts; /* taken over */
 	p->facts = NULL;
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	op->validity.nsigned = (int)dup_count(txn, s->sig, op->code);
 	op->reused = dup_count(txn, s->attached, op->code);
 	return SH_OK;
 }
 
-int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const char *procedure,
-		   int64_t now, sh_reuse **out)
+int sh_wh_reuse_plan(sh_store *s, const sh_wh_proc_cat *cat, const char *owner, const char *procedure,
+		   int64_t now, sh_wh_reuse **out)
 {
 	*out = NULL;
 	char norm[16];
@@ -730,19 +730,19 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 	int rc = sh_id_owner_check(NULL, norm, owner);
 	if (rc)
 		return rc;
-	if ((rc = sh_proc_find(cat, procedure, &name, &kinds, &nkinds)))
+	if ((rc = sh_wh_proc_find(cat, procedure, &name, &kinds, &nkinds)))
 		return rc;
 	if (!now)
 		now = sh_now();
-	sh_reuse *r = sh_calloc(1, sizeof *r);
+	sh_wh_reuse *r = sh_calloc(1, sizeof *r);
 	MDB_txn *txn = NULL;
 	if (!r || (nkinds && !(r->needs = sh_calloc(nkinds, sizeof *r->needs)))) {
 		rc = SH_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < sh_proc_cat_count(cat); i++) {
+	for (size_t i = 0; i < sh_wh_proc_cat_count(cat); i++) {
 		const char *c;
-		sh_proc_get(cat, i, &c, NULL, NULL, NULL);
+		sh_wh_proc_get(cat, i, &c, NULL, NULL, NULL);
 		if (!strcmp(c, procedure)) {
 			r->procedure = c;
 			break;
@@ -752,7 +752,7 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 	r->nneeds = nkinds;
 	for (size_t i = 0; i < nkinds; i++) {
 		r->needs[i].kind = kinds[i];
-		r->needs[i].kind_name = sh_proc_kind_name(cat, kinds[i]);
+		r->needs[i].kind_name = sh_wh_kind_name(cat, kinds[i]);
 	}
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		goto out;
@@ -772,7 +772,7 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 			continue; /* damage: sohoa check names it */
 		if (!o.has_sum && (rc = osum_from_record(s, txn, &o)))
 			break;
-		sh_validity val;
+		sh_wh_validity val;
 		int wanted = 0;
 		for (size_t i = 0; i < nkinds && !wanted; i++) {
 			const struct wh_kind *kd = kind_get(cat, kinds[i]);
@@ -780,21 +780,21 @@ int sh_store_reuse(sh_store *s, const sh_proc_cat *cat, const char *owner, const
 		}
 		if (!wanted)
 			continue;
-		if ((rc = store_wh_validity_sum(s, txn, cat, &o, now, &val)))
+		if ((rc = wh_validity_sum(s, txn, cat, &o, now, &val)))
 			break;
-		if (val.status != SH_VALID)
+		if (val.status != SH_WH_VALID)
 			continue;
 		for (size_t i = 0; i < nkinds && !rc; i++) {
 			if (strcmp(o.kind, kinds[i]))
 				continue;
-			sh_reuse_need *nd = &r->needs[i];
-			sh_owner_paper *na = sh_realloc(nd->papers, (nd->npapers + 1) * sizeof *na);
+			sh_wh_reuse_need *nd = &r->needs[i];
+			sh_wh_owner_paper *na = sh_realloc(nd->papers, (nd->npapers + 1) * sizeof *na);
 			if (!na) {
 				rc = SH_ENOMEM;
 				break;
 			}
 			nd->papers = na;
-			sh_owner_paper *op = &na[nd->npapers];
+			sh_wh_owner_paper *op = &na[nd->npapers];
 			memset(op, 0, sizeof *op);
 			snprintf(op->code, sizeof op->code, "%s", o.code);
 			snprintf(op->kind, sizeof op->kind, "%s", o.kind);
@@ -815,7 +815,7 @@ out:
 	if (txn)
 		mdb_txn_abort(txn);
 	if (rc) {
-		sh_reuse_free(&r);
+		sh_wh_reuse_free(&r);
 		return rc;
 	}
 	*out = r;
@@ -824,12 +824,12 @@ out:
 
 /* ---- signed changes: revocation, validity, reuse ------------------------------------ */
 
-static int paper_owner_kind(sh_store *s, MDB_txn *txn, const char *code, sh_paper_rec **p)
+static int paper_owner_kind(sh_store *s, MDB_txn *txn, const char *code, sh_store_paper_rec **p)
 {
 	return paper_in_txn(s, txn, code, p);
 }
 
-static int state_put(sh_store *s, MDB_txn *txn, const char *code, const store_state *st)
+static int state_put(sh_store *s, MDB_txn *txn, const char *code, const wh_state *st)
 {
 	rec_w w;
 	int rc = state_encode(&w, st);
@@ -880,7 +880,7 @@ static int write_txn(sh_store *s, int (*fn)(sh_store *, MDB_txn *, void *), void
 
 struct change {
 	const sh_sign_key *key;
-	const sh_proc_cat *cat;
+	const sh_wh_proc_cat *cat;
 	const char *code, *dossier, *reason, *op;
 	int64_t when, until;
 	int revoke;
@@ -890,12 +890,12 @@ struct change {
 static int revoke_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	struct change *c = arg;
-	sh_paper_rec *p = NULL;
-	store_state st;
+	sh_store_paper_rec *p = NULL;
+	wh_state st;
 	int rc = paper_owner_kind(s, txn, c->code, &p);
 	if (rc)
 		return rc;
-	if ((rc = store_wh_state_get(s, txn, c->code, &st)) < 0)
+	if ((rc = wh_state_get(s, txn, c->code, &st)) < 0)
 		goto out;
 	if (st.revoked_at) {
 		rc = sh_error_set(SH_EEXISTS, "paper %s was already revoked (%s)", c->code, st.reason);
@@ -918,20 +918,20 @@ static int revoke_fn(sh_store *s, MDB_txn *txn, void *arg)
 	if (c->revoke) {
 		facts[nf++] = (sh_sign_fact){"reason", c->reason};
 	} else {
-		facts[nf++] = (sh_sign_fact){"valid_until", c->until == SH_NEVER ? "never" : until};
+		facts[nf++] = (sh_sign_fact){"valid_until", c->until == SH_WH_NEVER ? "never" : until};
 	}
 	if (c->op && *c->op)
 		facts[nf++] = (sh_sign_fact){"operator", c->op};
-	if ((rc = store_log_event(s, txn, c->key, c->revoke ? "revocation" : "validity", c->code,
+	if ((rc = ledger_event(s, txn, c->key, c->revoke ? "revocation" : "validity", c->code,
 				  p->owner, facts, nf, c->when, &c->index)))
 		goto out;
 	rc = state_put(s, txn, c->code, &st);
 out:
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	return rc;
 }
 
-int sh_store_revoke(sh_store *s, const sh_sign_key *key, const char *code, const char *reason,
+int sh_wh_revoke(sh_store *s, const sh_sign_key *key, const char *code, const char *reason,
 		    const char *operator_id, int64_t when, uint64_t *out_index)
 {
 	if (!reason || !*reason || !sh_text_valid(reason, strlen(reason)) || strlen(reason) > 500)
@@ -945,7 +945,7 @@ int sh_store_revoke(sh_store *s, const sh_sign_key *key, const char *code, const
 	return rc;
 }
 
-int sh_store_validity_set(sh_store *s, const sh_sign_key *key, const char *code,
+int sh_wh_validity_set(sh_store *s, const sh_sign_key *key, const char *code,
 			  int64_t valid_until, const char *operator_id, int64_t when,
 			  uint64_t *out_index)
 {
@@ -973,8 +973,8 @@ static int has_dup(MDB_txn *txn, MDB_dbi dbi, const char *key, const char *val)
 static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	struct change *c = arg;
-	sh_paper_rec *p = NULL;
-	sh_dossier_rec *d = NULL;
+	sh_store_paper_rec *p = NULL;
+	sh_store_dossier_rec *d = NULL;
 	MDB_val dk = {strlen(c->dossier), (void *)c->dossier}, dv;
 	int lrc = mdb_get(txn, s->dossier, &dk, &dv), rc;
 	if (lrc)
@@ -998,13 +998,13 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 				  c->dossier, d->owner);
 		goto out;
 	}
-	sh_validity v;
-	if ((rc = store_wh_validity(s, txn, c->cat, p->code, p->kind, p->facts, p->created, c->when,
+	sh_wh_validity v;
+	if ((rc = wh_validity(s, txn, c->cat, p->code, p->kind, p->facts, p->created, c->when,
 				    &v)))
 		goto out;
-	if (v.status != SH_VALID) {
+	if (v.status != SH_WH_VALID) {
 		rc = sh_error_set(SH_EINVAL, "paper %s is %s%s%s: it cannot be reused; ask for a "
-					     "new one", c->code, sh_validity_status_name(v.status),
+					     "new one", c->code, sh_wh_validity_status_name(v.status),
 				  v.reason[0] ? ": " : "", v.reason);
 		goto out;
 	}
@@ -1013,7 +1013,7 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 	facts[nf++] = (sh_sign_fact){"dossier", c->dossier};
 	if (c->op && *c->op)
 		facts[nf++] = (sh_sign_fact){"operator", c->op};
-	if ((rc = store_log_event(s, txn, c->key, "reuse", c->code, p->owner, facts, nf, c->when,
+	if ((rc = ledger_event(s, txn, c->key, "reuse", c->code, p->owner, facts, nf, c->when,
 				  &c->index)))
 		goto out;
 	MDB_val pk = {strlen(c->code), (void *)c->code};
@@ -1021,12 +1021,12 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 	    (lrc = mdb_put(txn, s->attached, &pk, &dk, MDB_NODUPDATA)))
 		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "attaching");
 out:
-	sh_paper_rec_free(&p);
-	sh_dossier_rec_free(&d);
+	sh_store_paper_rec_free(&p);
+	sh_store_dossier_rec_free(&d);
 	return rc;
 }
 
-int sh_store_attach(sh_store *s, const sh_sign_key *key, const sh_proc_cat *cat,
+int sh_wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
 		    const char *dossier, const char *code, const char *operator_id, int64_t when,
 		    uint64_t *out_index)
 {
@@ -1038,7 +1038,7 @@ int sh_store_attach(sh_store *s, const sh_sign_key *key, const sh_proc_cat *cat,
 	return rc;
 }
 
-int sh_store_attached(sh_store *s, const char *dossier, char (**out)[SH_CODE_MAX], size_t *n)
+int sh_wh_attached(sh_store *s, const char *dossier, char (**out)[SH_STORE_CODE_MAX], size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -1055,11 +1055,11 @@ int sh_store_attached(sh_store *s, const char *dossier, char (**out)[SH_CODE_MAX
 	size_t cap = 0;
 	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); lrc == 0;
 	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
-		if (v.mv_size >= SH_CODE_MAX)
+		if (v.mv_size >= SH_STORE_CODE_MAX)
 			continue;
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 4;
-			char(*na)[SH_CODE_MAX] = sh_realloc(*out, nc * sizeof *na);
+			char(*na)[SH_STORE_CODE_MAX] = sh_realloc(*out, nc * sizeof *na);
 			if (!na) {
 				rc = SH_ENOMEM;
 				goto out;
@@ -1085,22 +1085,22 @@ out:
 
 /* ---- receipt-date index --------------------------------------------------------------- */
 
-size_t store_wh_rdate_key(uint8_t *k, const char *dossier, int64_t received)
+size_t wh_rdate_key(uint8_t *k, const char *dossier, int64_t received)
 {
 	uint64_t u = (uint64_t)received;
 	for (int i = 7; i >= 0; i--, u >>= 8)
 		k[i] = (uint8_t)u;
 	size_t n = strlen(dossier);
-	if (n >= SH_CODE_MAX)
-		n = SH_CODE_MAX - 1;
+	if (n >= SH_STORE_CODE_MAX)
+		n = SH_STORE_CODE_MAX - 1;
 	memcpy(k + 8, dossier, n);
 	return 8 + n;
 }
 
-int store_wh_dossier_added(sh_store *s, MDB_txn *txn, const char *dossier, int64_t received)
+int wh_dossier_added(sh_store *s, MDB_txn *txn, const char *dossier, int64_t received)
 {
-	uint8_t kb[8 + SH_CODE_MAX];
-	MDB_val k = {store_wh_rdate_key(kb, dossier, received), kb}, v = {0, ""};
+	uint8_t kb[8 + SH_STORE_CODE_MAX];
+	MDB_val k = {wh_rdate_key(kb, dossier, received), kb}, v = {0, ""};
 	int lrc = mdb_put(txn, s->rdate, &k, &v, 0);
 	if (lrc == MDB_MAP_FULL)
 		return MDB_MAP_FULL;
@@ -1153,7 +1153,7 @@ struct bprep {
 	size_t nd, np;
 	char (*owner)[16];    /* normalised, per dossier */
 	size_t *paper0;       /* first paper index of each dossier */
-	const sh_paper_in **paper; /* per paper */
+	const sh_wh_paper_in **paper; /* per paper */
 	struct bpage **pages; /* per paper */
 	sh_buf arena;         /* tokens and folded words */
 	struct bword *w;
@@ -1445,7 +1445,7 @@ static void bprep_free(struct bprep *b)
 }
 
 /* Everything that needs no transaction. Errors name the dossier. */
-static int bprep_make(struct bprep *b, const sh_dossier_in *in, size_t n)
+static int bprep_make(struct bprep *b, const sh_wh_dossier_in *in, size_t n)
 {
 	memset(b, 0, sizeof *b);
 	b->nd = n;
@@ -1468,7 +1468,7 @@ static int bprep_make(struct bprep *b, const sh_dossier_in *in, size_t n)
 			return sh_error_wrap(rc, "dossier %zu of the batch: ", d + 1);
 		b->paper0[d] = p;
 		for (size_t i = 0; i < in[d].npapers; i++, p++) {
-			const sh_paper_in *pi = &in[d].papers[i];
+			const sh_wh_paper_in *pi = &in[d].papers[i];
 			b->paper[p] = pi;
 			if (!code_ok(pi->kind ? pi->kind : "TL", 12, NULL) || !pi->npages)
 				return sh_error_set(SH_EINVAL, "dossier %zu of the batch: paper %zu: "
@@ -1477,7 +1477,7 @@ static int bprep_make(struct bprep *b, const sh_dossier_in *in, size_t n)
 				return SH_ENOMEM;
 			b->cur = (uint32_t)p;
 			for (size_t j = 0; j < pi->npages; j++) {
-				const sh_page_in *pg = &pi->pages[j];
+				const sh_wh_page_in *pg = &pi->pages[j];
 				struct bpage *bp = &b->pages[p][j];
 				if (!pg->image || !pg->image_len || !pg->mime)
 					return sh_error_set(SH_EINVAL, "dossier %zu of the batch: paper "
@@ -1582,7 +1582,7 @@ static int put_append(MDB_cursor *c, MDB_val *k, MDB_val *v, unsigned flags)
 /* The dossier records, codes, papers, receipt-date index; no signatures, no
  * ikey (as dossier.c's put otherwise). */
 static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t d,
-			const sh_dossier_in *in, sh_dossier_codes *codes, MDB_cursor *pc,
+			const sh_wh_dossier_in *in, sh_wh_dossier_codes *codes, MDB_cursor *pc,
 			MDB_cursor *dc, MDB_cursor *rc_, MDB_cursor *ic, uint32_t first_id, int64_t t)
 {
 	const char *owner = b->owner[d];
@@ -1590,7 +1590,7 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 	rec_w w, dw;
 	memset(&w, 0, sizeof w);
 	memset(&dw, 0, sizeof dw);
-	if ((rc = store_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+	if ((rc = wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
 		return rc;
 	if (lrc)
 		goto lfail;
@@ -1602,10 +1602,10 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 	rec_i64(&dw, D_RECEIVED, t);
 	rec_str(&dw, D_OPERATOR, in->operator_id);
 	for (size_t i = 0; i < in->npapers; i++) {
-		const sh_paper_in *p = &in->papers[i];
+		const sh_wh_paper_in *p = &in->papers[i];
 		const struct bpage *bp = b->pages[b->paper0[d] + i];
 		const char *kind = p->kind ? p->kind : "TL";
-		snprintf(codes->papers[i], SH_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
+		snprintf(codes->papers[i], SH_STORE_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
 		rec_str(&dw, D_PAPER, codes->papers[i]);
 		rec_begin(&w, REC_PAPER);
 		rec_str(&w, P_CODE, codes->papers[i]);
@@ -1619,7 +1619,7 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 		uint32_t id = first_id + (uint32_t)(b->paper0[d] + i);
 		rec_u64(&w, P_ID, id);
 		for (size_t j = 0; j < p->npages; j++) {
-			const sh_page_in *pg = &p->pages[j];
+			const sh_wh_page_in *pg = &p->pages[j];
 			rec_w gw;
 			rec_begin(&gw, REC_PAGE);
 			rec_bytes(&gw, G_IMAGE, bp[j].sha, SH_SHA256_LEN);
@@ -1661,8 +1661,8 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 	MDB_val dk = {strlen(codes->dossier), codes->dossier}, dv = {dw.b.len, dw.b.data};
 	if ((lrc = put_append(dc, &dk, &dv, MDB_NOOVERWRITE)))
 		goto lfail;
-	uint8_t kb[8 + SH_CODE_MAX];
-	MDB_val rk = {store_wh_rdate_key(kb, codes->dossier, t), kb}, rv = {0, ""};
+	uint8_t kb[8 + SH_STORE_CODE_MAX];
+	MDB_val rk = {wh_rdate_key(kb, codes->dossier, t), kb}, rv = {0, ""};
 	if ((lrc = put_append(rc_, &rk, &rv, 0)))
 		goto lfail;
 	goto out;
@@ -1675,9 +1675,9 @@ out:
 }
 
 struct bulk {
-	const sh_dossier_in *in;
+	const sh_wh_dossier_in *in;
 	size_t n;
-	sh_dossier_codes **out;
+	sh_wh_dossier_codes **out;
 	struct bprep *prep;
 };
 
@@ -1756,7 +1756,7 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 	for (size_t d = 0; d < bk->n; d++)
 		for (size_t i = 0; i < bk->in[d].npapers; i++) {
 			size_t p = b->paper0[d] + i;
-			const sh_paper_in *pi = b->paper[p];
+			const sh_wh_paper_in *pi = b->paper[p];
 			for (size_t j = 0; j < pi->npages; j++) {
 				blobs[nblobs++] = (struct bblob){b->pages[p][j].sha, pi->pages[j].image,
 								 pi->pages[j].image_len};
@@ -1791,7 +1791,7 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 	}
 	for (size_t i = 0; i < b->np; i++) {
 		const struct bcode *bc = &codes[own[i].rank];
-		const sh_paper_in *pi = b->paper[bc->paper];
+		const sh_wh_paper_in *pi = b->paper[bc->paper];
 		if ((rc = store_owner_put(s, txn, cur[4], own[i].owner, bc->code,
 					  first_id + bc->paper, when[own[i].dossier],
 					  pi->kind ? pi->kind : "TL", pi->facts, &lrc)))
@@ -1834,7 +1834,7 @@ out:
 	return rc;
 }
 
-int sh_store_dossiers_put(sh_store *s, const sh_dossier_in *in, size_t n, sh_dossier_codes **out)
+int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes **out)
 {
 	memset(out, 0, n * sizeof *out);
 	int rc = SH_OK;
@@ -1862,6 +1862,6 @@ int sh_store_dossiers_put(sh_store *s, const sh_dossier_in *in, size_t n, sh_dos
 	bprep_free(&prep);
 	if (rc)
 		for (size_t i = 0; i < n; i++)
-			sh_dossier_codes_free(&out[i]);
+			sh_wh_dossier_codes_free(&out[i]);
 	return rc;
 }

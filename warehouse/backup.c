@@ -1,6 +1,6 @@
 /* Backup (a consistent, compacted copy while desks keep working) and
  * restore (checked before it replaces anything). */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static int make_dir(const char *dir)
 	return SH_OK;
 }
 
-int sh_store_backup(sh_store *s, const char *dest)
+int sh_wh_backup(sh_store *s, const char *dest)
 {
 	if (has_warehouse(dest))
 		return sh_error_set(SH_EEXISTS, "%s already holds a warehouse: back up into a new "
@@ -50,7 +50,7 @@ static void count_problem(void *arg, const char *msg)
 	++*(size_t *)arg;
 }
 
-int sh_store_restore(const char *src, const char *dir, int replace)
+int sh_wh_restore(const char *src, const char *dir, int replace)
 {
 	if (!has_warehouse(src))
 		return sh_error_set(SH_ENOTFOUND, "%s holds no backup (no data.mdb)", src);
@@ -59,7 +59,7 @@ int sh_store_restore(const char *src, const char *dir, int replace)
 	if (rc)
 		return sh_error_wrap(rc, "backup %s: ", src);
 	size_t problems = 0, seen = 0;
-	rc = sh_store_check(b, count_problem, &seen, &problems);
+	rc = sh_wh_check(b, count_problem, &seen, &problems);
 	if (rc) {
 		sh_store_close(&b);
 		return rc == SH_ECORRUPT

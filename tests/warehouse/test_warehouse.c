@@ -15,7 +15,7 @@
 struct env {
 	char *dir;
 	sh_store *s;
-	sh_proc_cat *cat;
+	sh_wh_proc_cat *cat;
 	sh_sign_key *key;
 };
 
@@ -26,7 +26,7 @@ static int setup(void **state)
 	e->dir = tmp_dir("wh");
 	assert_int_equal(sh_store_create(e->dir, AGENCY), SH_OK);
 	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
-	assert_int_equal(sh_proc_cat_load(&e->cat, sh_proc_default_path(), NULL), SH_OK);
+	assert_int_equal(sh_wh_proc_cat_load(&e->cat, sh_wh_proc_default_path(), NULL), SH_OK);
 	uint8_t seed[SH_SIGN_SEED_LEN] = {7};
 	assert_int_equal(sh_sign_key_from_seed(&e->key, seed), SH_OK);
 	*state = e;
@@ -37,7 +37,7 @@ static int teardown(void **state)
 {
 	struct env *e = *state;
 	sh_sign_key_free(&e->key);
-	sh_proc_cat_free(&e->cat);
+	sh_wh_proc_cat_free(&e->cat);
 	sh_store_close(&e->s);
 	rm_rf(e->dir);
 	free(e->dir);
@@ -47,7 +47,7 @@ static int teardown(void **state)
 
 /* One dossier of owner with papers of the given kinds and facts (bulk API). */
 static void put(struct env *e, const char *owner, const char *proc, int64_t when, size_t n,
-		const char **kinds, const char **facts, const char *text, sh_dossier_codes **out)
+		const char **kinds, const char **facts, const char *text, sh_wh_dossier_codes **out)
 {
 	fake_dossier f;
 	fake_init(&f, owner, n, 1, (unsigned)when, 64, text, when);
@@ -56,7 +56,7 @@ static void put(struct env *e, const char *owner, const char *proc, int64_t when
 		f.papers[i].kind = kinds[i];
 		f.papers[i].facts = facts ? facts[i] : NULL;
 	}
-	assert_int_equal(sh_store_dossiers_put(e->s, &f.in, 1, out), SH_OK);
+	assert_int_equal(sh_wh_dossiers_put(e->s, &f.in, 1, out), SH_OK);
 	fake_free(&f);
 }
 
@@ -66,11 +66,11 @@ static void catalogue(void **state)
 	const char *name;
 	const char *const *kinds;
 	size_t n;
-	assert_int_equal(sh_proc_find(e->cat, "1.000656", &name, &kinds, &n), SH_OK);
+	assert_int_equal(sh_wh_proc_find(e->cat, "1.000656", &name, &kinds, &n), SH_OK);
 	assert_string_equal(name, "Đăng ký kết hôn");
 	assert_int_equal(n, 3);
-	assert_int_equal(sh_proc_find(e->cat, "9.999999", &name, &kinds, &n), SH_ENOTFOUND);
-	assert_string_equal(sh_proc_kind_name(e->cat, "GKS"), "Giấy khai sinh");
+	assert_int_equal(sh_wh_proc_find(e->cat, "9.999999", &name, &kinds, &n), SH_ENOTFOUND);
+	assert_string_equal(sh_wh_kind_name(e->cat, "GKS"), "Giấy khai sinh");
 	/* the office's file adds and replaces */
 	char *extra = NULL;
 	assert_true(asprintf(&extra, "%s/procedures.json", e->dir) > 0);
@@ -79,18 +79,18 @@ static void catalogue(void **state)
 	      "\"1.000656\",\"name\":\"Kết hôn\",\"kinds\":[\"CCCD\"]},{\"code\":\"9.000001\","
 	      "\"name\":\"Mới\",\"kinds\":[\"GKS\"]}]}", f);
 	fclose(f);
-	sh_proc_cat *c2 = NULL;
-	assert_int_equal(sh_proc_cat_load(&c2, sh_proc_default_path(), extra), SH_OK);
-	assert_int_equal(sh_proc_find(c2, "1.000656", &name, &kinds, &n), SH_OK);
+	sh_wh_proc_cat *c2 = NULL;
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_OK);
+	assert_int_equal(sh_wh_proc_find(c2, "1.000656", &name, &kinds, &n), SH_OK);
 	assert_string_equal(name, "Kết hôn");
 	assert_int_equal(n, 1);
-	assert_int_equal(sh_proc_find(c2, "9.000001", &name, &kinds, &n), SH_OK);
-	sh_proc_cat_free(&c2);
+	assert_int_equal(sh_wh_proc_find(c2, "9.000001", &name, &kinds, &n), SH_OK);
+	sh_wh_proc_cat_free(&c2);
 	f = fopen(extra, "w");
 	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"kinds\":{\"X\":{\"validity\":"
 	      "\"sometimes\"}}}", f);
 	fclose(f);
-	assert_int_equal(sh_proc_cat_load(&c2, sh_proc_default_path(), extra), SH_EINVAL);
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_EINVAL);
 	assert_null(c2);
 	free(extra);
 }
@@ -101,43 +101,43 @@ static void validity_rules(void **state)
 	const char *kinds[] = {"GKS", "CCCD", "CCCD", "DON"};
 	const char *facts[] = {NULL, "{\"valid_until\":\"2024-01-26\"}", "{\"valid_until\":null}",
 			       "{\"date\":\"2024-06-01\"}"};
-	sh_dossier_codes *c = NULL;
+	sh_wh_dossier_codes *c = NULL;
 	put(e, OWNER, "1.001193", DAY1, 4, kinds, facts, NULL, &c);
-	sh_validity v;
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[0], DAY1, &v), SH_OK);
-	assert_int_equal(v.status, SH_VALID);
-	assert_int_equal(v.source, SH_VSRC_RULE);
-	assert_true(v.valid_until == SH_NEVER);
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
-	assert_int_equal(v.status, SH_EXPIRED);
-	assert_int_equal(v.source, SH_VSRC_FACTS);
+	sh_wh_validity v;
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[0], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_VALID);
+	assert_int_equal(v.source, SH_WH_VSRC_RULE);
+	assert_true(v.valid_until == SH_WH_NEVER);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_EXPIRED);
+	assert_int_equal(v.source, SH_WH_VSRC_FACTS);
 	/* valid through 2024-01-26 in local time */
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], 1706288399, &v), SH_OK);
-	assert_int_equal(v.status, SH_VALID);
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], 1706288400, &v), SH_OK);
-	assert_int_equal(v.status, SH_EXPIRED);
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[2], DAY1, &v), SH_OK);
-	assert_true(v.valid_until == SH_NEVER && v.source == SH_VSRC_FACTS);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[1], 1706288399, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_VALID);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[1], 1706288400, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_EXPIRED);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[2], DAY1, &v), SH_OK);
+	assert_true(v.valid_until == SH_WH_NEVER && v.source == SH_WH_VSRC_FACTS);
 	/* DON: 30 days from its date */
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[3], DAY1, &v), SH_OK);
-	assert_int_equal(v.status, SH_VALID);
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[3], DAY1 + 30 * 86400, &v),
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[3], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_VALID);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[3], DAY1 + 30 * 86400, &v),
 			 SH_OK);
-	assert_int_equal(v.status, SH_EXPIRED);
+	assert_int_equal(v.status, SH_WH_EXPIRED);
 	/* a clerk sets it: signed */
 	uint64_t idx = 99;
-	assert_int_equal(sh_store_validity_set(e->s, e->key, c->papers[1], SH_NEVER, "an", DAY1,
+	assert_int_equal(sh_wh_validity_set(e->s, e->key, c->papers[1], SH_WH_NEVER, "an", DAY1,
 					       &idx),
 			 SH_OK);
-	assert_int_equal(sh_store_validity(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
-	assert_int_equal(v.status, SH_VALID);
-	assert_int_equal(v.source, SH_VSRC_CLERK);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, c->papers[1], DAY1, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_VALID);
+	assert_int_equal(v.source, SH_WH_VSRC_CLERK);
 	assert_string_equal(v.by, "an");
 	assert_int_equal(v.nsigned, 1);
-	assert_int_equal(sh_store_validity_set(e->s, NULL, c->papers[1], SH_NEVER, "an", DAY1, NULL),
+	assert_int_equal(sh_wh_validity_set(e->s, NULL, c->papers[1], SH_WH_NEVER, "an", DAY1, NULL),
 			 SH_EINVAL); /* no key: nothing unsigned is recorded */
-	assert_int_equal(sh_store_validity(e->s, e->cat, "nope", DAY1, &v), SH_ENOTFOUND);
-	sh_dossier_codes_free(&c);
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, "nope", DAY1, &v), SH_ENOTFOUND);
+	sh_wh_dossier_codes_free(&c);
 }
 
 static void revoke_and_reuse(void **state)
@@ -145,11 +145,11 @@ static void revoke_and_reuse(void **state)
 	struct env *e = *state;
 	const char *k1[] = {"GKS", "CCCD"}, *f1[] = {NULL, "{\"valid_until\":\"2030-01-01\"}"};
 	const char *k2[] = {"GKS"};
-	sh_dossier_codes *a = NULL, *b = NULL, *d = NULL;
+	sh_wh_dossier_codes *a = NULL, *b = NULL, *d = NULL;
 	put(e, OWNER, "1.001193", DAY1, 2, k1, f1, NULL, &a);
 	put(e, OWNER, "1.001193", DAY2, 1, k2, NULL, NULL, &b);
-	sh_reuse *r = NULL;
-	assert_int_equal(sh_store_reuse(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
+	sh_wh_reuse *r = NULL;
+	assert_int_equal(sh_wh_reuse_plan(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
 	assert_int_equal(r->nneeds, 3);
 	assert_string_equal(r->needs[0].kind, "DON");
 	assert_int_equal(r->needs[0].npapers, 0); /* never reused: must be submitted */
@@ -158,70 +158,70 @@ static void revoke_and_reuse(void **state)
 	assert_string_equal(r->needs[2].kind, "GKS");
 	assert_int_equal(r->needs[2].npapers, 2);
 	assert_string_equal(r->needs[2].papers[0].code, b->papers[0]); /* newest first */
-	sh_reuse_free(&r);
+	sh_wh_reuse_free(&r);
 
-	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "", "an", DAY2, NULL), SH_EINVAL);
-	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "QĐ 12/QĐ-UBND", "an",
+	assert_int_equal(sh_wh_revoke(e->s, e->key, b->papers[0], "", "an", DAY2, NULL), SH_EINVAL);
+	assert_int_equal(sh_wh_revoke(e->s, e->key, b->papers[0], "QĐ 12/QĐ-UBND", "an",
 					 DAY2 + 5, NULL),
 			 SH_OK);
-	assert_int_equal(sh_store_revoke(e->s, e->key, b->papers[0], "again", "an", DAY2 + 6, NULL),
+	assert_int_equal(sh_wh_revoke(e->s, e->key, b->papers[0], "again", "an", DAY2 + 6, NULL),
 			 SH_EEXISTS);
-	sh_validity v;
-	assert_int_equal(sh_store_validity(e->s, e->cat, b->papers[0], DAY2 + 10, &v), SH_OK);
-	assert_int_equal(v.status, SH_REVOKED);
+	sh_wh_validity v;
+	assert_int_equal(sh_wh_validity_of(e->s, e->cat, b->papers[0], DAY2 + 10, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_REVOKED);
 	assert_string_equal(v.reason, "QĐ 12/QĐ-UBND");
-	assert_int_equal(sh_store_reuse(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
+	assert_int_equal(sh_wh_reuse_plan(e->s, e->cat, OWNER, "1.000656", DAY2 + 10, &r), SH_OK);
 	assert_int_equal(r->needs[2].npapers, 1);
 	assert_string_equal(r->needs[2].papers[0].code, a->papers[0]);
-	sh_reuse_free(&r);
+	sh_wh_reuse_free(&r);
 	/* still archived and findable */
-	sh_hit *h = NULL;
+	sh_wh_hit *h = NULL;
 	size_t n = 0;
-	sh_find_filter ff = {.owner = OWNER, .kind = "GKS"};
-	assert_int_equal(sh_store_search(e->s, "giay khai sinh", &ff, 0, &h, &n), SH_OK);
+	sh_wh_filter ff = {.owner = OWNER, .kind = "GKS"};
+	assert_int_equal(sh_wh_search(e->s, "giay khai sinh", &ff, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 2);
 	sh_free(h);
-	sh_owner_paper *ps = NULL;
-	assert_int_equal(sh_store_owner_papers(e->s, e->cat, OWNER, DAY2 + 10, &ps, &n), SH_OK);
+	sh_wh_owner_paper *ps = NULL;
+	assert_int_equal(sh_wh_owner_papers(e->s, e->cat, OWNER, DAY2 + 10, &ps, &n), SH_OK);
 	assert_int_equal(n, 3);
-	assert_int_equal(ps[0].validity.status, SH_REVOKED);
-	sh_owner_papers_free(&ps, n);
-	assert_int_equal(sh_store_owner_papers(e->s, e->cat, "12345", 0, &ps, &n), SH_EINVAL);
+	assert_int_equal(ps[0].validity.status, SH_WH_REVOKED);
+	sh_wh_owner_papers_free(&ps, n);
+	assert_int_equal(sh_wh_owner_papers(e->s, e->cat, "12345", 0, &ps, &n), SH_EINVAL);
 
 	/* attach into a new dossier */
 	const char *k3[] = {"DON"};
 	put(e, OWNER, "1.000656", DAY2 + 100, 1, k3, NULL, NULL, &d);
 	uint64_t idx = 0;
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
 					 DAY2 + 200, &idx),
 			 SH_OK);
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an",
 					 DAY2 + 200, NULL),
 			 SH_EEXISTS);
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, b->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, d->dossier, b->papers[0], "an",
 					 DAY2 + 200, NULL),
 			 SH_EINVAL); /* revoked */
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, d->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, d->dossier, d->papers[0], "an",
 					 DAY2 + 200, NULL),
 			 SH_EEXISTS); /* its own */
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, "no-such", a->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, "no-such", a->papers[0], "an",
 					 DAY2 + 200, NULL),
 			 SH_ENOTFOUND);
-	sh_dossier_codes *o = NULL;
+	sh_wh_dossier_codes *o = NULL;
 	put(e, OTHER, "1.000656", DAY2 + 300, 1, k3, NULL, NULL, &o);
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, o->dossier, a->papers[0], "an",
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, o->dossier, a->papers[0], "an",
 					 DAY2 + 400, NULL),
 			 SH_EINVAL); /* another owner's paper */
-	char(*att)[SH_CODE_MAX] = NULL;
-	assert_int_equal(sh_store_attached(e->s, d->dossier, &att, &n), SH_OK);
+	char(*att)[SH_STORE_CODE_MAX] = NULL;
+	assert_int_equal(sh_wh_attached(e->s, d->dossier, &att, &n), SH_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(att[0], a->papers[0]);
 	sh_free(att);
 
 	/* report: 4 dossiers on DAY1..DAY2, one reused */
-	sh_report_row *rows = NULL;
-	assert_int_equal(sh_store_report(e->s, e->cat, "2024-06-10", "2024-06-11",
-					 SH_REPORT_PROCEDURE, &rows, &n),
+	sh_wh_report_row *rows = NULL;
+	assert_int_equal(sh_wh_report(e->s, e->cat, "2024-06-10", "2024-06-11",
+					 SH_WH_REPORT_PROCEDURE, &rows, &n),
 			 SH_OK);
 	assert_int_equal(n, 3);
 	assert_int_equal(rows[0].dossiers, 4);
@@ -234,163 +234,163 @@ static void revoke_and_reuse(void **state)
 	assert_string_equal(rows[1].group, "1.000656");
 	assert_int_equal(rows[1].dossiers, 2);
 	sh_free(rows);
-	assert_int_equal(sh_store_report(e->s, e->cat, "2024-06-12", "2024-06-30", 0, &rows, &n),
+	assert_int_equal(sh_wh_report(e->s, e->cat, "2024-06-12", "2024-06-30", 0, &rows, &n),
 			 SH_OK);
 	assert_int_equal(rows[0].dossiers, 0);
 	sh_free(rows);
-	assert_int_equal(sh_store_report(e->s, e->cat, "2024-13-01", "2024-06-30", 0, &rows, &n),
+	assert_int_equal(sh_wh_report(e->s, e->cat, "2024-13-01", "2024-06-30", 0, &rows, &n),
 			 SH_EINVAL);
 
 	size_t problems = 9;
-	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
+	assert_int_equal(sh_wh_check(e->s, NULL, NULL, &problems), SH_OK);
 	assert_int_equal(problems, 0);
-	sh_dossier_codes_free(&a);
-	sh_dossier_codes_free(&b);
-	sh_dossier_codes_free(&d);
-	sh_dossier_codes_free(&o);
+	sh_wh_dossier_codes_free(&a);
+	sh_wh_dossier_codes_free(&b);
+	sh_wh_dossier_codes_free(&d);
+	sh_wh_dossier_codes_free(&o);
 }
 
 static void search_filters(void **state)
 {
 	struct env *e = *state;
 	const char *k[] = {"GKS", "QD"};
-	sh_dossier_codes *a = NULL, *b = NULL;
+	sh_wh_dossier_codes *a = NULL, *b = NULL;
 	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, "Ông Đặng Văn An, giấy khai sinh", &a);
 	put(e, OTHER, "1.001193", DAY2, 2, k, NULL, "Ong Dang Van Binh, giay khai sinh", &b);
-	sh_hit *h = NULL;
+	sh_wh_hit *h = NULL;
 	size_t n = 0;
-	assert_int_equal(sh_store_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(sh_wh_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 4);
 	sh_free(h);
 	/* exact form first */
-	assert_int_equal(sh_store_search(e->s, "Đặng", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(sh_wh_search(e->s, "Đặng", NULL, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 4);
 	assert_memory_equal(h[0].code, a->dossier, strlen(a->dossier));
 	sh_free(h);
-	assert_int_equal(sh_store_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(sh_wh_search(e->s, "dang", NULL, 0, &h, &n), SH_OK);
 	assert_memory_equal(h[0].code, b->dossier, strlen(b->dossier));
 	sh_free(h);
-	sh_find_filter f = {.owner = OTHER};
-	assert_int_equal(sh_store_search(e->s, "giay khai sinh", &f, 0, &h, &n), SH_OK);
+	sh_wh_filter f = {.owner = OTHER};
+	assert_int_equal(sh_wh_search(e->s, "giay khai sinh", &f, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 2);
 	sh_free(h);
-	f = (sh_find_filter){.kind = "QD", .from = "2024-06-11"};
-	assert_int_equal(sh_store_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
+	f = (sh_wh_filter){.kind = "QD", .from = "2024-06-11"};
+	assert_int_equal(sh_wh_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(h[0].code, b->papers[1]);
 	sh_free(h);
-	f = (sh_find_filter){.agency = "H99.99"};
-	assert_int_equal(sh_store_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
+	f = (sh_wh_filter){.agency = "H99.99"};
+	assert_int_equal(sh_wh_search(e->s, "khai", &f, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 0);
 	sh_free(h);
-	f = (sh_find_filter){.to = "2024-06-10", .agency = AGENCY};
-	assert_int_equal(sh_store_search(e->s, "van sinh", &f, 0, &h, &n), SH_OK);
+	f = (sh_wh_filter){.to = "2024-06-10", .agency = AGENCY};
+	assert_int_equal(sh_wh_search(e->s, "van sinh", &f, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 2);
 	sh_free(h);
-	assert_int_equal(sh_store_search(e->s, "khai zzzz", NULL, 0, &h, &n), SH_OK);
+	assert_int_equal(sh_wh_search(e->s, "khai zzzz", NULL, 0, &h, &n), SH_OK);
 	assert_int_equal(n, 0);
 	sh_free(h);
-	sh_dossier_codes_free(&a);
-	sh_dossier_codes_free(&b);
+	sh_wh_dossier_codes_free(&a);
+	sh_wh_dossier_codes_free(&b);
 }
 
 static void roles_and_audit(void **state)
 {
 	struct env *e = *state;
 	/* bootstrap: nobody defined, all allowed */
-	assert_int_equal(sh_store_authorize(e->s, NULL, "owner"), SH_OK);
-	assert_int_equal(sh_store_user_add(e->s, "Bad Name", SH_ROLE_ADMIN), SH_EINVAL);
-	assert_int_equal(sh_store_user_add(e->s, "quan", SH_ROLE_ADMIN), SH_OK);
-	assert_int_equal(sh_store_user_add(e->s, "quan", SH_ROLE_DESK), SH_EEXISTS);
-	assert_int_equal(sh_store_user_add(e->s, "binh", SH_ROLE_CLERK), SH_OK);
-	assert_int_equal(sh_store_user_add(e->s, "an", SH_ROLE_DESK), SH_OK);
-	assert_int_equal(sh_store_authorize(e->s, NULL, "owner"), SH_EPERM);
-	assert_int_equal(sh_store_authorize(e->s, "nobody", "owner"), SH_EPERM);
-	assert_int_equal(sh_store_authorize(e->s, "binh", "owner"), SH_OK);
-	assert_int_equal(sh_store_authorize(e->s, "an", "owner"), SH_EPERM);
+	assert_int_equal(sh_wh_authorize(e->s, NULL, "owner"), SH_OK);
+	assert_int_equal(sh_wh_user_add(e->s, "Bad Name", SH_WH_ROLE_ADMIN), SH_EINVAL);
+	assert_int_equal(sh_wh_user_add(e->s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_user_add(e->s, "quan", SH_WH_ROLE_DESK), SH_EEXISTS);
+	assert_int_equal(sh_wh_user_add(e->s, "binh", SH_WH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_wh_user_add(e->s, "an", SH_WH_ROLE_DESK), SH_OK);
+	assert_int_equal(sh_wh_authorize(e->s, NULL, "owner"), SH_EPERM);
+	assert_int_equal(sh_wh_authorize(e->s, "nobody", "owner"), SH_EPERM);
+	assert_int_equal(sh_wh_authorize(e->s, "binh", "owner"), SH_OK);
+	assert_int_equal(sh_wh_authorize(e->s, "an", "owner"), SH_EPERM);
 	assert_non_null(strstr(sh_error_message(), "clerk"));
-	assert_int_equal(sh_store_authorize(e->s, "an", "ingest"), SH_OK);
-	assert_int_equal(sh_store_authorize(e->s, "quan", "user"), SH_OK);
-	assert_int_equal(sh_store_authorize(e->s, "quan", "reuse"), SH_EPERM);
+	assert_int_equal(sh_wh_authorize(e->s, "an", "ingest"), SH_OK);
+	assert_int_equal(sh_wh_authorize(e->s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_authorize(e->s, "quan", "reuse"), SH_EPERM);
 	int role = 0;
-	assert_int_equal(sh_store_user_role(e->s, "binh", &role), SH_OK);
-	assert_int_equal(role, SH_ROLE_CLERK);
-	sh_user *u = NULL;
+	assert_int_equal(sh_wh_user_role(e->s, "binh", &role), SH_OK);
+	assert_int_equal(role, SH_WH_ROLE_CLERK);
+	sh_wh_user *u = NULL;
 	size_t n = 0;
-	assert_int_equal(sh_store_user_list(e->s, &u, &n), SH_OK);
+	assert_int_equal(sh_wh_user_list(e->s, &u, &n), SH_OK);
 	assert_int_equal(n, 3);
 	assert_string_equal(u[0].name, "an");
 	sh_free(u);
-	assert_int_equal(sh_store_user_del(e->s, "an"), SH_OK);
-	assert_int_equal(sh_store_user_del(e->s, "an"), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_user_del(e->s, "an"), SH_OK);
+	assert_int_equal(sh_wh_user_del(e->s, "an"), SH_ENOTFOUND);
 
 	const char *k[] = {"GKS"};
-	sh_dossier_codes *a = NULL;
+	sh_wh_dossier_codes *a = NULL;
 	put(e, OWNER, "1.001193", DAY1, 1, k, NULL, NULL, &a);
-	assert_int_equal(sh_store_audit_read(e->s, "binh", "owner", a->papers[0], NULL, DAY1), SH_OK);
+	assert_int_equal(sh_wh_audit_read(e->s, "binh", "owner", a->papers[0], NULL, DAY1), SH_OK);
 	const char *codes[] = {a->papers[0], a->papers[0]};
-	assert_int_equal(sh_store_audit_reads(e->s, "binh", "show", codes, 2, a->dossier, DAY2),
+	assert_int_equal(sh_wh_audit_reads(e->s, "binh", "show", codes, 2, a->dossier, DAY2),
 			 SH_OK);
-	sh_audit_rec *rec = NULL;
-	assert_int_equal(sh_store_audit_list(e->s, "binh", NULL, &rec, &n), SH_OK);
+	sh_wh_audit_rec *rec = NULL;
+	assert_int_equal(sh_wh_audit_list(e->s, "binh", NULL, &rec, &n), SH_OK);
 	assert_int_equal(n, 3);
 	assert_true(rec[0].seq < rec[1].seq && rec[1].seq < rec[2].seq);
 	assert_string_equal(rec[2].command, "show");
 	assert_string_equal(rec[2].dossier, a->dossier);
 	assert_true(rec[0].when == DAY1);
 	sh_free(rec);
-	assert_int_equal(sh_store_audit_list(e->s, "quan", NULL, &rec, &n), SH_OK);
+	assert_int_equal(sh_wh_audit_list(e->s, "quan", NULL, &rec, &n), SH_OK);
 	assert_int_equal(n, 0);
 	sh_free(rec);
 	size_t problems = 1;
-	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
-	sh_dossier_codes_free(&a);
+	assert_int_equal(sh_wh_check(e->s, NULL, NULL, &problems), SH_OK);
+	sh_wh_dossier_codes_free(&a);
 }
 
 static void backup_restore(void **state)
 {
 	struct env *e = *state;
 	const char *k[] = {"GKS", "CCCD"};
-	sh_dossier_codes *a = NULL;
+	sh_wh_dossier_codes *a = NULL;
 	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, NULL, &a);
-	assert_int_equal(sh_store_revoke(e->s, e->key, a->papers[1], "lost", "an", DAY1, NULL),
+	assert_int_equal(sh_wh_revoke(e->s, e->key, a->papers[1], "lost", "an", DAY1, NULL),
 			 SH_OK);
 	char *bk = NULL, *rs = NULL;
 	assert_true(asprintf(&bk, "%s/backup", e->dir) > 0);
 	assert_true(asprintf(&rs, "%s/restored", e->dir) > 0);
-	assert_int_equal(sh_store_backup(e->s, bk), SH_OK);
-	assert_int_equal(sh_store_backup(e->s, bk), SH_EEXISTS);
-	assert_int_equal(sh_store_restore(bk, rs, 0), SH_OK);
-	assert_int_equal(sh_store_restore(bk, rs, 0), SH_EEXISTS);
-	assert_int_equal(sh_store_restore(bk, rs, 1), SH_OK);
+	assert_int_equal(sh_wh_backup(e->s, bk), SH_OK);
+	assert_int_equal(sh_wh_backup(e->s, bk), SH_EEXISTS);
+	assert_int_equal(sh_wh_restore(bk, rs, 0), SH_OK);
+	assert_int_equal(sh_wh_restore(bk, rs, 0), SH_EEXISTS);
+	assert_int_equal(sh_wh_restore(bk, rs, 1), SH_OK);
 	sh_store *r = NULL;
 	assert_int_equal(sh_store_open(&r, rs, 0), SH_OK);
-	sh_validity v;
-	assert_int_equal(sh_store_validity(r, e->cat, a->papers[1], DAY2, &v), SH_OK);
-	assert_int_equal(v.status, SH_REVOKED);
+	sh_wh_validity v;
+	assert_int_equal(sh_wh_validity_of(r, e->cat, a->papers[1], DAY2, &v), SH_OK);
+	assert_int_equal(v.status, SH_WH_REVOKED);
 	size_t problems = 1;
-	assert_int_equal(sh_store_check(r, NULL, NULL, &problems), SH_OK);
+	assert_int_equal(sh_wh_check(r, NULL, NULL, &problems), SH_OK);
 	sh_store_close(&r);
 	/* a damaged backup is refused before anything is replaced */
 	sh_store_close(&e->s);
 	const char *bad = "not a record";
 	assert_int_equal(raw_put(bk, "state", a->papers[0], strlen(a->papers[0]), bad, strlen(bad)), 0);
-	assert_int_equal(sh_store_restore(bk, rs, 1), SH_ECORRUPT);
+	assert_int_equal(sh_wh_restore(bk, rs, 1), SH_ECORRUPT);
 	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
-	assert_int_equal(sh_store_restore("/nonexistent-sohoa", rs, 1), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_restore("/nonexistent-sohoa", rs, 1), SH_ENOTFOUND);
 	free(bk);
 	free(rs);
-	sh_dossier_codes_free(&a);
+	sh_wh_dossier_codes_free(&a);
 }
 
 static void check_owners_tables(void **state)
 {
 	struct env *e = *state;
 	const char *k[] = {"GKS"};
-	sh_dossier_codes *a = NULL, *d = NULL;
+	sh_wh_dossier_codes *a = NULL, *d = NULL;
 	put(e, OWNER, "1.001193", DAY1, 1, k, NULL, NULL, &a);
 	put(e, OWNER, "1.000656", DAY2, 1, k, NULL, NULL, &d);
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an", DAY2,
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, d->dossier, a->papers[0], "an", DAY2,
 					 NULL),
 			 SH_OK);
 	sh_store_close(&e->s);
@@ -399,10 +399,10 @@ static void check_owners_tables(void **state)
 	assert_int_equal(raw_put(e->dir, "state", "ghost", 5, "SHV\x01", 4), 0);
 	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
 	size_t problems = 0;
-	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_ECORRUPT);
+	assert_int_equal(sh_wh_check(e->s, NULL, NULL, &problems), SH_ECORRUPT);
 	assert_true(problems >= 2);
-	sh_dossier_codes_free(&a);
-	sh_dossier_codes_free(&d);
+	sh_wh_dossier_codes_free(&a);
+	sh_wh_dossier_codes_free(&d);
 }
 
 /* check: the state and attachment tables against the signed log */
@@ -425,7 +425,7 @@ static int check_says(struct env *e, struct said *x)
 	sh_store_close(&e->s);
 	int rc = sh_store_open(&e->s, e->dir, 0);
 	if (!rc)
-		rc = sh_store_check(e->s, said_add, x, NULL);
+		rc = sh_wh_check(e->s, said_add, x, NULL);
 	sh_store_close(&e->s);
 	return rc;
 }
@@ -434,13 +434,13 @@ static void check_against_log(void **state)
 {
 	struct env *e = *state;
 	const char *k[] = {"GKS", "CCCD"}, *k3[] = {"DON"};
-	sh_dossier_codes *a = NULL, *d = NULL;
+	sh_wh_dossier_codes *a = NULL, *d = NULL;
 	put(e, OWNER, "1.001193", DAY1, 2, k, NULL, NULL, &a);
 	put(e, OWNER, "1.000656", DAY2, 1, k3, NULL, NULL, &d);
 	const char *p0 = a->papers[0], *p1 = a->papers[1], *dd = d->dossier;
-	assert_int_equal(sh_store_validity_set(e->s, e->key, p1, SH_NEVER, "an", DAY2, NULL), SH_OK);
-	assert_int_equal(sh_store_attach(e->s, e->key, e->cat, dd, p1, "an", DAY2 + 1, NULL), SH_OK);
-	assert_int_equal(sh_store_revoke(e->s, e->key, p0, "QĐ 7/QĐ-UBND", "an", DAY2 + 2, NULL),
+	assert_int_equal(sh_wh_validity_set(e->s, e->key, p1, SH_WH_NEVER, "an", DAY2, NULL), SH_OK);
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, dd, p1, "an", DAY2 + 1, NULL), SH_OK);
+	assert_int_equal(sh_wh_revoke(e->s, e->key, p0, "QĐ 7/QĐ-UBND", "an", DAY2 + 2, NULL),
 			 SH_OK);
 	struct said x;
 	assert_int_equal(check_says(e, &x), SH_OK);
@@ -486,8 +486,8 @@ static void check_against_log(void **state)
 	assert_non_null(strstr(x.all, "without a signed reuse"));
 	free(s0);
 	free(s1);
-	sh_dossier_codes_free(&a);
-	sh_dossier_codes_free(&d);
+	sh_wh_dossier_codes_free(&a);
+	sh_wh_dossier_codes_free(&d);
 	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
 }
 
@@ -497,26 +497,26 @@ static void bulk_all_or_nothing(void **state)
 	fake_dossier f[2];
 	fake_init(&f[0], OWNER, 2, 2, 1, 100, NULL, DAY1);
 	fake_init(&f[1], "12345", 1, 1, 2, 100, NULL, DAY1);
-	sh_dossier_in in[2] = {f[0].in, f[1].in};
-	sh_dossier_codes *c[2];
-	assert_int_equal(sh_store_dossiers_put(e->s, in, 2, c), SH_EINVAL);
+	sh_wh_dossier_in in[2] = {f[0].in, f[1].in};
+	sh_wh_dossier_codes *c[2];
+	assert_int_equal(sh_wh_dossiers_put(e->s, in, 2, c), SH_EINVAL);
 	assert_null(c[0]);
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	assert_int_equal(sh_store_dossier_get(e->s, AGENCY "-" DAY1_S "-0001", &d), SH_ENOTFOUND);
 	in[1].owner = OTHER;
-	assert_int_equal(sh_store_dossiers_put(e->s, in, 2, c), SH_OK);
+	assert_int_equal(sh_wh_dossiers_put(e->s, in, 2, c), SH_OK);
 	assert_string_equal(c[0]->dossier, AGENCY "-" DAY1_S "-0001");
 	assert_string_equal(c[1]->dossier, AGENCY "-" DAY1_S "-0002");
 	assert_int_equal(sh_store_dossier_get(e->s, c[1]->dossier, &d), SH_OK);
-	sh_dossier_rec_free(&d);
-	sh_paper_rec *p = NULL;
+	sh_store_dossier_rec_free(&d);
+	sh_store_paper_rec *p = NULL;
 	assert_int_equal(sh_store_paper_get(e->s, c[0]->papers[1], &p), SH_OK);
 	assert_int_equal(p->npages, 2);
-	sh_paper_rec_free(&p);
+	sh_store_paper_rec_free(&p);
 	size_t problems = 1;
-	assert_int_equal(sh_store_check(e->s, NULL, NULL, &problems), SH_OK);
-	sh_dossier_codes_free(&c[0]);
-	sh_dossier_codes_free(&c[1]);
+	assert_int_equal(sh_wh_check(e->s, NULL, NULL, &problems), SH_OK);
+	sh_wh_dossier_codes_free(&c[0]);
+	sh_wh_dossier_codes_free(&c[1]);
 	fake_free(&f[0]);
 	fake_free(&f[1]);
 }

@@ -1,6 +1,6 @@
 /* Finding papers by folded words (a leapfrog join of the words' lists of
  * paper ids, newest first), with filters; exact forms ranked first. */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -64,9 +64,9 @@ static int cmp_cand(const void *a, const void *b)
 	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* newer first */
 }
 
-/* The code of paper id into code (SH_CODE_MAX): 0, or an LMDB error
+/* The code of paper id into code (SH_STORE_CODE_MAX): 0, or an LMDB error
  * (MDB_NOTFOUND for an id nobody has). */
-static int id_code(sh_store *s, MDB_txn *txn, uint32_t id, char code[SH_CODE_MAX])
+static int id_code(sh_store *s, MDB_txn *txn, uint32_t id, char code[SH_STORE_CODE_MAX])
 {
 	uint8_t ib[4];
 	store_be32(ib, id);
@@ -74,7 +74,7 @@ static int id_code(sh_store *s, MDB_txn *txn, uint32_t id, char code[SH_CODE_MAX
 	int lrc = mdb_get(txn, s->pid, &k, &v);
 	if (lrc)
 		return lrc;
-	if (!v.mv_size || v.mv_size >= SH_CODE_MAX)
+	if (!v.mv_size || v.mv_size >= SH_STORE_CODE_MAX)
 		return MDB_CORRUPTED;
 	memcpy(code, v.mv_data, v.mv_size);
 	code[v.mv_size] = 0;
@@ -143,7 +143,7 @@ static int code_parts(const char *code, size_t len, size_t *agency_len, char dat
 	return 1;
 }
 
-static int filter_pass(const sh_find_filter *f, const char *code)
+static int filter_pass(const sh_wh_filter *f, const char *code)
 {
 	size_t al, kl;
 	char date[11];
@@ -167,13 +167,13 @@ static int cmp_plist(const void *a, const void *b)
 	return x->count < y->count ? -1 : x->count > y->count;
 }
 
-static int has_filter(const sh_find_filter *f)
+static int has_filter(const sh_wh_filter *f)
 {
 	return f && (f->kind || f->agency || f->from || f->to);
 }
 
-int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, size_t limit,
-		    sh_hit **out, size_t *n)
+int sh_wh_search(sh_store *s, const char *query, const sh_wh_filter *f, size_t limit,
+		    sh_wh_hit **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -183,7 +183,7 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 	uint8_t *oarr = NULL;
 	size_t nl = 0;
 	struct cand *hits = NULL;
-	sh_hit *res = NULL;
+	sh_wh_hit *res = NULL;
 	size_t nh = 0, cap = 0;
 	MDB_txn *txn = NULL;
 	int lrc = 0, rc = SH_OK;
@@ -229,10 +229,10 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 			goto done;
 	}
 	qsort(lists, nl, sizeof *lists, cmp_plist);
-	/* with a limit within SH_FIND_SCORED, the matches older than the newest
-	 * SH_FIND_SCORED cannot reach the answer (they score the base and follow
+	/* with a limit within SH_WH_FIND_SCORED, the matches older than the newest
+	 * SH_WH_FIND_SCORED cannot reach the answer (they score the base and follow
 	 * by date), so the join stops there */
-	size_t enough = limit && limit <= SH_FIND_SCORED ? SH_FIND_SCORED : (size_t)-1;
+	size_t enough = limit && limit <= SH_WH_FIND_SCORED ? SH_WH_FIND_SCORED : (size_t)-1;
 	uint32_t cand = 0, y = 0;
 	lrc = store_plist_le(&lists[0], STORE_PID_MAX, &cand);
 	while (!lrc) {
@@ -248,7 +248,7 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 		}
 		int pass = 1;
 		if (has_filter(f)) {
-			char code[SH_CODE_MAX];
+			char code[SH_STORE_CODE_MAX];
 			int e = id_code(s, txn, cand, code);
 			if (e && e != MDB_NOTFOUND) {
 				lrc = e;
@@ -278,7 +278,7 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 	if (lrc && lrc != MDB_NOTFOUND)
 		goto lfail;
 	lrc = 0;
-	/* exact forms rank first among the newest SH_FIND_SCORED matches: each
+	/* exact forms rank first among the newest SH_WH_FIND_SCORED matches: each
 	 * query word the paper holds as written (accents and all) adds one. The hits are
 	 * newest first, the order the exact lists are read in. */
 	for (size_t j = 0; j < lw.n && nh; j++) {
@@ -289,7 +289,7 @@ int sh_store_search(sh_store *s, const char *query, const sh_find_filter *f, siz
 		}
 		if (rc)
 			goto out;
-		for (size_t i = 0; i < nh && i < SH_FIND_SCORED; i++) {
+		for (size_t i = 0; i < nh && i < SH_WH_FIND_SCORED; i++) {
 			if ((lrc = store_plist_le(&ex, hits[i].id, &y)))
 				break;
 			if (y == hits[i].id)
@@ -342,7 +342,7 @@ out:
 	return rc;
 }
 
-int sh_store_find(sh_store *s, const char *query, size_t limit, sh_hit **out, size_t *n)
+int sh_wh_find(sh_store *s, const char *query, size_t limit, sh_wh_hit **out, size_t *n)
 {
-	return sh_store_search(s, query, NULL, limit, out, n);
+	return sh_wh_search(s, query, NULL, limit, out, n);
 }

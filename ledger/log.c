@@ -7,7 +7,7 @@
  * completed perfect subtrees), sig (DUPSORT code → 8-byte BE index of every
  * entry about it), checkpoint (8-byte BE tree size → signed checkpoint),
  * key (key id → key record), meta "log_frontier" (the right edge). */
-#include "store_int.h"
+#include "ledger_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -132,12 +132,12 @@ static int checkpoint_put(sh_store *s, MDB_txn *txn, const sh_sign_key *key,
 	return rc;
 }
 
-int store_log_begin(sh_store *s, MDB_txn *txn, sh_log_frontier *f)
+int ledger_begin(sh_store *s, MDB_txn *txn, sh_log_frontier *f)
 {
 	return frontier_get(s, txn, f);
 }
 
-int store_log_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
+int ledger_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 			  const sh_sign_manifest *m, uint64_t *out_index)
 {
 	sh_buf b = SH_BUF_INIT;
@@ -148,7 +148,7 @@ int store_log_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const s
 	return rc;
 }
 
-int store_log_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
+int ledger_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 		     int64_t when)
 {
 	int rc = frontier_put(s, txn, f);
@@ -157,7 +157,7 @@ int store_log_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sig
 	return rc;
 }
 
-int store_log_event(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *type,
+int ledger_event(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *type,
 		    const char *code, const char *owner, const sh_sign_fact *facts,
 		    size_t nfacts, int64_t when, uint64_t *out_index)
 {
@@ -177,9 +177,9 @@ int store_log_event(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const cha
 	m.nfacts = nfacts;
 	m.time = when ? when : sh_now();
 	m.agency = s->agency;
-	if ((rc = store_log_sign_append(s, txn, &f, key, &m, out_index)))
+	if ((rc = ledger_sign_append(s, txn, &f, key, &m, out_index)))
 		return rc;
-	return store_log_commit(s, txn, &f, key, m.time);
+	return ledger_commit(s, txn, &f, key, m.time);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -260,7 +260,7 @@ static int key_write(sh_store *s, MDB_txn *txn, const char *id, const void *file
 	return rc;
 }
 
-int sh_store_key_register(sh_store *s, const void *file, size_t len)
+int sh_ledger_key_register(sh_store *s, const void *file, size_t len)
 {
 	sh_sign_pubkey pub;
 	int rc = sh_sign_pubkey_parse(&pub, file, len);
@@ -306,7 +306,7 @@ static int key_get_txn(sh_store *s, MDB_txn *txn, const char *id, sh_sign_pubkey
 	return key_decode(v.mv_data, v.mv_size, out, reason);
 }
 
-int sh_store_key_get(sh_store *s, const char *key_id, sh_sign_pubkey *out, char **reason)
+int sh_ledger_key_get(sh_store *s, const char *key_id, sh_sign_pubkey *out, char **reason)
 {
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
@@ -317,7 +317,7 @@ int sh_store_key_get(sh_store *s, const char *key_id, sh_sign_pubkey *out, char 
 	return rc;
 }
 
-int sh_store_key_file(sh_store *s, const char *key_id, uint8_t **out, size_t *out_len)
+int sh_ledger_key_file(sh_store *s, const char *key_id, uint8_t **out, size_t *out_len)
 {
 	*out = NULL;
 	*out_len = 0;
@@ -350,7 +350,7 @@ int sh_store_key_file(sh_store *s, const char *key_id, uint8_t **out, size_t *ou
 	return rc;
 }
 
-int sh_store_key_list(sh_store *s, sh_sign_pubkey **out, size_t *n)
+int sh_ledger_key_list(sh_store *s, sh_sign_pubkey **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -453,7 +453,7 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 		rc = key_write(s, txn, id, copy, flen, registered, retired, revoked, reason);
 		sh_free(copy);
 		if (!rc)
-			rc = store_log_event(s, txn, actor, revoke ? "revocation" : "rotation", id, NULL,
+			rc = ledger_event(s, txn, actor, revoke ? "revocation" : "rotation", id, NULL,
 					     facts, 3, now, NULL);
 		if (rc) {
 			mdb_txn_abort(txn);
@@ -466,7 +466,7 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 	}
 }
 
-int sh_store_key_revoke(sh_store *s, const sh_sign_key *actor, const char *key_id, int64_t when,
+int sh_ledger_key_revoke(sh_store *s, const sh_sign_key *actor, const char *key_id, int64_t when,
 			const char *reason)
 {
 	if (!reason || !*reason)
@@ -474,14 +474,14 @@ int sh_store_key_revoke(sh_store *s, const sh_sign_key *actor, const char *key_i
 	return key_change(s, actor, key_id, when ? when : sh_now(), reason, 1);
 }
 
-int sh_store_key_retire(sh_store *s, const sh_sign_key *actor, const char *key_id, int64_t when)
+int sh_ledger_key_retire(sh_store *s, const sh_sign_key *actor, const char *key_id, int64_t when)
 {
 	return key_change(s, actor, key_id, when ? when : sh_now(), "rotated", 0);
 }
 
 /* ---- reading the log ----------------------------------------------------- */
 
-int sh_store_log_size(sh_store *s, uint64_t *out)
+int sh_ledger_size(sh_store *s, uint64_t *out)
 {
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
@@ -494,7 +494,7 @@ int sh_store_log_size(sh_store *s, uint64_t *out)
 	return rc;
 }
 
-int sh_store_log_entry(sh_store *s, uint64_t index, uint8_t **out, size_t *out_len)
+int sh_ledger_entry(sh_store *s, uint64_t index, uint8_t **out, size_t *out_len)
 {
 	*out = NULL;
 	*out_len = 0;
@@ -521,7 +521,7 @@ int sh_store_log_entry(sh_store *s, uint64_t index, uint8_t **out, size_t *out_l
 	return rc;
 }
 
-int sh_store_log_entries_of(sh_store *s, const char *code, uint64_t **out, size_t *n)
+int sh_ledger_entries_of(sh_store *s, const char *code, uint64_t **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -565,7 +565,7 @@ int sh_store_log_entries_of(sh_store *s, const char *code, uint64_t **out, size_
 	return rc;
 }
 
-int sh_store_checkpoint(sh_store *s, uint64_t size, uint8_t **out, size_t *out_len,
+int sh_ledger_checkpoint(sh_store *s, uint64_t size, uint8_t **out, size_t *out_len,
 			uint64_t *out_size)
 {
 	*out = NULL;
@@ -607,7 +607,7 @@ int sh_store_checkpoint(sh_store *s, uint64_t size, uint8_t **out, size_t *out_l
 	return rc;
 }
 
-int sh_store_checkpoint_sizes(sh_store *s, uint64_t **out, size_t *n)
+int sh_ledger_checkpoint_sizes(sh_store *s, uint64_t **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -641,7 +641,7 @@ int sh_store_checkpoint_sizes(sh_store *s, uint64_t **out, size_t *n)
 	return rc;
 }
 
-int sh_store_log_inclusion(sh_store *s, uint64_t index, uint64_t size,
+int sh_ledger_inclusion(sh_store *s, uint64_t index, uint64_t size,
 			   uint8_t path[][SH_SHA256_LEN], size_t *n, uint8_t leaf[SH_SHA256_LEN])
 {
 	MDB_txn *txn;
@@ -657,7 +657,7 @@ int sh_store_log_inclusion(sh_store *s, uint64_t index, uint64_t size,
 	return rc;
 }
 
-int sh_store_log_consistency(sh_store *s, uint64_t old_size, uint64_t new_size,
+int sh_ledger_consistency(sh_store *s, uint64_t old_size, uint64_t new_size,
 			     uint8_t path[][SH_SHA256_LEN], size_t *n)
 {
 	MDB_txn *txn;
@@ -671,7 +671,7 @@ int sh_store_log_consistency(sh_store *s, uint64_t old_size, uint64_t new_size,
 	return rc;
 }
 
-int sh_store_log_root(sh_store *s, uint64_t size, int from_entries, uint8_t root[SH_SHA256_LEN])
+int sh_ledger_root(sh_store *s, uint64_t size, int from_entries, uint8_t root[SH_SHA256_LEN])
 {
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);

@@ -1,6 +1,6 @@
 /* Reports: the indicators the province's plans ask for monthly, over the
  * dossiers received in a period (docs/WAREHOUSE.md "Reports"). */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +34,9 @@ struct own {
 struct rep {
 	sh_store *s;
 	MDB_txn *txn;
-	const sh_proc_cat *cat;
+	const sh_wh_proc_cat *cat;
 	int by;
-	sh_report_row *rows;
+	sh_wh_report_row *rows;
 	size_t nrows;
 	struct own *owners;
 	size_t nown, capown;
@@ -47,7 +47,7 @@ static size_t group_of(struct rep *r, const char *g, int *err)
 	for (size_t i = 1; i < r->nrows; i++)
 		if (!strcmp(r->rows[i].group, g))
 			return i;
-	sh_report_row *nr = sh_realloc(r->rows, (r->nrows + 1) * sizeof *nr);
+	sh_wh_report_row *nr = sh_realloc(r->rows, (r->nrows + 1) * sizeof *nr);
 	if (!nr) {
 		*err = SH_ENOMEM;
 		return 0;
@@ -76,26 +76,26 @@ static int already_held(struct rep *r, const char *owner, const char *kind, cons
 		if (store_osum_decode(v.mv_data, v.mv_size, &o) ||
 		    (strlen(o.code) > dl && !memcmp(o.code, dossier, dl)))
 			continue;
-		sh_validity val;
+		sh_wh_validity val;
 		if (o.has_sum) { /* the summary says all that is needed */
 			if (!strcmp(o.kind, kind) && o.created < t &&
-			    !store_wh_validity_sum(r->s, r->txn, r->cat, &o, t, &val) &&
-			    (val.status == SH_VALID ||
-			     (val.status == SH_REVOKED && val.revoked_at > t)))
+			    !wh_validity_sum(r->s, r->txn, r->cat, &o, t, &val) &&
+			    (val.status == SH_WH_VALID ||
+			     (val.status == SH_WH_REVOKED && val.revoked_at > t)))
 				held = 1;
 			continue;
 		}
 		MDB_val pk = {strlen(o.code), o.code}, pv;
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if (mdb_get(r->txn, r->s->paper, &pk, &pv) ||
 		    store_decode_paper(pv.mv_data, pv.mv_size, &p))
 			continue;
 		if (!strcmp(p->kind, kind) && p->created < t &&
-		    !store_wh_validity(r->s, r->txn, r->cat, p->code, p->kind, p->facts, p->created, t,
+		    !wh_validity(r->s, r->txn, r->cat, p->code, p->kind, p->facts, p->created, t,
 				       &val) &&
-		    (val.status == SH_VALID || (val.status == SH_REVOKED && val.revoked_at > t)))
+		    (val.status == SH_WH_VALID || (val.status == SH_WH_REVOKED && val.revoked_at > t)))
 			held = 1;
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
 	mdb_cursor_close(c);
 	return held;
@@ -120,39 +120,39 @@ static int add_owner(struct rep *r, size_t group, const char *owner, int asked)
 
 static int one_dossier(struct rep *r, const MDB_val *dv)
 {
-	sh_dossier_rec *d = NULL;
+	sh_store_dossier_rec *d = NULL;
 	int rc = store_decode_dossier(dv->mv_data, dv->mv_size, &d), err = 0;
 	if (rc)
 		return rc;
 	size_t g = 0;
-	if (r->by == SH_REPORT_AGENCY)
+	if (r->by == SH_WH_REPORT_AGENCY)
 		g = group_of(r, d->agency, &err);
-	else if (r->by == SH_REPORT_PROCEDURE)
+	else if (r->by == SH_WH_REPORT_PROCEDURE)
 		g = group_of(r, d->procedure, &err);
 	if (err) {
-		sh_dossier_rec_free(&d);
+		sh_store_dossier_rec_free(&d);
 		return err;
 	}
 	size_t papers = 0, results = 0, reused = 0;
 	int full = 1, asked = 0;
 	for (size_t i = 0; i < d->npapers; i++) {
 		MDB_val pk = {strlen(d->papers[i]), d->papers[i]}, pv;
-		sh_paper_rec *p = NULL;
+		sh_store_paper_rec *p = NULL;
 		if (mdb_get(r->txn, r->s->paper, &pk, &pv) ||
 		    store_decode_paper(pv.mv_data, pv.mv_size, &p)) {
 			full = 0;
 			continue;
 		}
 		papers++;
-		if (!p->npages || (p->flags & SH_PAPER_REVIEW))
+		if (!p->npages || (p->flags & SH_WH_PAPER_REVIEW))
 			full = 0;
-		if (!asked && store_wh_kind_reusable(r->cat, p->kind) &&
+		if (!asked && wh_kind_reusable(r->cat, p->kind) &&
 		    already_held(r, d->owner, p->kind, d->code, d->received))
 			asked = 1;
-		sh_paper_rec_free(&p);
+		sh_store_paper_rec_free(&p);
 	}
 	/* results issued electronically: <dossier>-KQn papers */
-	char prefix[SH_CODE_MAX + 4];
+	char prefix[SH_STORE_CODE_MAX + 4];
 	snprintf(prefix, sizeof prefix, "%s-KQ", d->code);
 	MDB_cursor *c;
 	if (!mdb_cursor_open(r->txn, r->s->paper, &c)) {
@@ -171,7 +171,7 @@ static int one_dossier(struct rep *r, const MDB_val *dv)
 	}
 	size_t gs[2] = {0, g};
 	for (int j = 0; j < (g ? 2 : 1); j++) {
-		sh_report_row *row = &r->rows[gs[j]];
+		sh_wh_report_row *row = &r->rows[gs[j]];
 		row->dossiers++;
 		row->papers += papers;
 		row->dossiers_full += full;
@@ -182,7 +182,7 @@ static int one_dossier(struct rep *r, const MDB_val *dv)
 	rc = add_owner(r, 0, d->owner, asked);
 	if (!rc && g)
 		rc = add_owner(r, g, d->owner, asked);
-	sh_dossier_rec_free(&d);
+	sh_store_dossier_rec_free(&d);
 	return rc;
 }
 
@@ -196,11 +196,11 @@ static int cmp_own(const void *a, const void *b)
 
 static int cmp_row(const void *a, const void *b)
 {
-	return strcmp(((const sh_report_row *)a)->group, ((const sh_report_row *)b)->group);
+	return strcmp(((const sh_wh_report_row *)a)->group, ((const sh_wh_report_row *)b)->group);
 }
 
-int sh_store_report(sh_store *s, const sh_proc_cat *cat, const char *from, const char *to,
-		    int by, sh_report_row **out, size_t *n)
+int sh_wh_report(sh_store *s, const sh_wh_proc_cat *cat, const char *from, const char *to,
+		    int by, sh_wh_report_row **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -232,8 +232,8 @@ int sh_store_report(sh_store *s, const sh_proc_cat *cat, const char *from, const
 		/* the receipt-date index covers every dossier */
 		if ((lrc = mdb_cursor_open(r.txn, s->rdate, &c)))
 			goto lfail;
-		uint8_t kb[8 + SH_CODE_MAX];
-		MDB_val k = {store_wh_rdate_key(kb, "", t0), kb}, v;
+		uint8_t kb[8 + SH_STORE_CODE_MAX];
+		MDB_val k = {wh_rdate_key(kb, "", t0), kb}, v;
 		for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); lrc == 0;
 		     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 			if (k.mv_size <= 8)
@@ -256,11 +256,11 @@ int sh_store_report(sh_store *s, const sh_proc_cat *cat, const char *from, const
 			goto lfail;
 		MDB_val k, v;
 		while ((lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
-			sh_dossier_rec *d = NULL;
+			sh_store_dossier_rec *d = NULL;
 			if (store_decode_dossier(v.mv_data, v.mv_size, &d))
 				continue;
 			int in = d->received >= t0 && d->received < t1;
-			sh_dossier_rec_free(&d);
+			sh_store_dossier_rec_free(&d);
 			if (in && (rc = one_dossier(&r, &v)))
 				goto out;
 		}

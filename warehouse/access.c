@@ -1,5 +1,5 @@
 /* Operators, roles and the audit of reads (docs/WAREHOUSE.md "Roles"). */
-#include "store_int.h"
+#include "wh_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,13 +8,13 @@ static const struct {
 	const char *name;
 	int role;
 } roles[] = {
-	{"desk", SH_ROLE_DESK},
-	{"clerk", SH_ROLE_CLERK},
-	{"archivist", SH_ROLE_ARCHIVIST},
-	{"admin", SH_ROLE_ADMIN},
+	{"desk", SH_WH_ROLE_DESK},
+	{"clerk", SH_WH_ROLE_CLERK},
+	{"archivist", SH_WH_ROLE_ARCHIVIST},
+	{"admin", SH_WH_ROLE_ADMIN},
 };
 
-int sh_role_parse(const char *name)
+int sh_wh_role_parse(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof roles / sizeof *roles; i++)
 		if (!strcmp(roles[i].name, name))
@@ -22,7 +22,7 @@ int sh_role_parse(const char *name)
 	return 0;
 }
 
-const char *sh_role_name(int role)
+const char *sh_wh_role_name(int role)
 {
 	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
 		if (roles[i].role == role)
@@ -30,7 +30,7 @@ const char *sh_role_name(int role)
 	return "unknown";
 }
 
-enum { D = SH_ROLE_DESK, C = SH_ROLE_CLERK, A = SH_ROLE_ARCHIVIST, M = SH_ROLE_ADMIN };
+enum { D = SH_WH_ROLE_DESK, C = SH_WH_ROLE_CLERK, A = SH_WH_ROLE_ARCHIVIST, M = SH_WH_ROLE_ADMIN };
 
 /* Who may run what. Reads of personal papers (show, find, owner, reuse)
  * are for the desk and the clerk; the archivist verifies and exports; the
@@ -70,17 +70,17 @@ static int bad_name(const char *n)
 			    n ? n : "");
 }
 
-int sh_store_user_add(sh_store *s, const char *name, int role)
+int sh_wh_user_add(sh_store *s, const char *name, int role)
 {
 	if (!user_name_ok(name))
 		return bad_name(name);
-	if (!role || !strcmp(sh_role_name(role), "unknown"))
+	if (!role || !strcmp(sh_wh_role_name(role), "unknown"))
 		return sh_error_set(SH_EINVAL, "unknown role: use desk, clerk, archivist or admin");
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, 0, &txn);
 	if (rc)
 		return rc;
-	const char *rn = sh_role_name(role);
+	const char *rn = sh_wh_role_name(role);
 	MDB_val k = {strlen(name), (void *)name}, v = {strlen(rn), (void *)rn};
 	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
 	if (lrc == MDB_KEYEXIST)
@@ -95,7 +95,7 @@ int sh_store_user_add(sh_store *s, const char *name, int role)
 	return rc;
 }
 
-int sh_store_user_del(sh_store *s, const char *name)
+int sh_wh_user_del(sh_store *s, const char *name)
 {
 	if (!user_name_ok(name))
 		return bad_name(name);
@@ -129,12 +129,12 @@ static int role_txn(sh_store *s, MDB_txn *txn, const char *name, int *role)
 		return sh_error_set(SH_ECORRUPT, "operator %s has a damaged role", name);
 	memcpy(buf, v.mv_data, v.mv_size);
 	buf[v.mv_size] = 0;
-	if (!(*role = sh_role_parse(buf)))
+	if (!(*role = sh_wh_role_parse(buf)))
 		return sh_error_set(SH_ECORRUPT, "operator %s has an unknown role '%s'", name, buf);
 	return SH_OK;
 }
 
-int sh_store_user_role(sh_store *s, const char *name, int *out_role)
+int sh_wh_user_role(sh_store *s, const char *name, int *out_role)
 {
 	*out_role = 0;
 	if (!user_name_ok(name))
@@ -148,7 +148,7 @@ int sh_store_user_role(sh_store *s, const char *name, int *out_role)
 	return rc;
 }
 
-int sh_store_user_list(sh_store *s, sh_user **out, size_t *n)
+int sh_wh_user_list(sh_store *s, sh_wh_user **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -168,7 +168,7 @@ int sh_store_user_list(sh_store *s, sh_user **out, size_t *n)
 	}
 	MDB_val k, v;
 	while (*n < st.ms_entries && (lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
-		sh_user *u = &(*out)[*n];
+		sh_wh_user *u = &(*out)[*n];
 		size_t kn = k.mv_size < sizeof u->name ? k.mv_size : sizeof u->name - 1;
 		memcpy(u->name, k.mv_data, kn);
 		u->name[kn] = 0;
@@ -188,7 +188,7 @@ out:
 	return rc;
 }
 
-int sh_store_authorize(sh_store *s, const char *user, const char *command)
+int sh_wh_authorize(sh_store *s, const char *user, const char *command)
 {
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn), role = 0;
@@ -219,7 +219,7 @@ int sh_store_authorize(sh_store *s, const char *user, const char *command)
 				if (allowed & roles[i].role)
 					sh_buf_printf(&b, "%s%s", b.len ? ", " : "", roles[i].name);
 			rc = sh_error_set(SH_EPERM, "%s: operator %s has the role %s; this command is "
-						    "for: %s", command, user, sh_role_name(role),
+						    "for: %s", command, user, sh_wh_role_name(role),
 					  b.data ? (char *)b.data : "");
 			sh_buf_free(&b);
 		}
@@ -230,7 +230,7 @@ int sh_store_authorize(sh_store *s, const char *user, const char *command)
 
 /* ---- audit of reads ---------------------------------------------------------- */
 
-int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
+int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 			 const char *const *codes, size_t n, const char *dossier, int64_t when)
 {
 	if (!n)
@@ -294,13 +294,13 @@ int sh_store_audit_reads(sh_store *s, const char *user, const char *command,
 	}
 }
 
-int sh_store_audit_read(sh_store *s, const char *user, const char *command, const char *code,
+int sh_wh_audit_read(sh_store *s, const char *user, const char *command, const char *code,
 			const char *dossier, int64_t when)
 {
-	return sh_store_audit_reads(s, user, command, &code, 1, dossier, when);
+	return sh_wh_audit_reads(s, user, command, &code, 1, dossier, when);
 }
 
-static int audit_decode(sh_audit_rec *a, const void *data, size_t len)
+static int audit_decode(sh_wh_audit_rec *a, const void *data, size_t len)
 {
 	rec_r r;
 	int rc = rec_open(&r, data, len, REC_AUDIT);
@@ -339,13 +339,13 @@ static int audit_decode(sh_audit_rec *a, const void *data, size_t len)
 	return have == 7 ? SH_OK : sh_error_set(SH_ECORRUPT, "audit record lacks a field");
 }
 
-int store_wh_audit_decode(sh_audit_rec *a, const void *data, size_t len)
+int wh_audit_decode(sh_wh_audit_rec *a, const void *data, size_t len)
 {
 	memset(a, 0, sizeof *a);
 	return audit_decode(a, data, len);
 }
 
-int sh_store_audit_list(sh_store *s, const char *user, const char *code, sh_audit_rec **out,
+int sh_wh_audit_list(sh_store *s, const char *user, const char *code, sh_wh_audit_rec **out,
 			size_t *n)
 {
 	*out = NULL;
@@ -362,8 +362,8 @@ int sh_store_audit_list(sh_store *s, const char *user, const char *code, sh_audi
 		goto out;
 	}
 	while ((lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
-		sh_audit_rec a;
-		if (k.mv_size != 8 || store_wh_audit_decode(&a, v.mv_data, v.mv_size)) {
+		sh_wh_audit_rec a;
+		if (k.mv_size != 8 || wh_audit_decode(&a, v.mv_data, v.mv_size)) {
 			rc = sh_error_set(SH_ECORRUPT, "the audit of reads is damaged: run sohoa check");
 			goto out;
 		}
@@ -372,7 +372,7 @@ int sh_store_audit_list(sh_store *s, const char *user, const char *code, sh_audi
 			continue;
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			sh_audit_rec *na = sh_realloc(*out, nc * sizeof *na);
+			sh_wh_audit_rec *na = sh_realloc(*out, nc * sizeof *na);
 			if (!na) {
 				rc = SH_ENOMEM;
 				goto out;

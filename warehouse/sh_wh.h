@@ -1,0 +1,366 @@
+/*
+ * sh_wh.h — the warehouse of persons and organisations (Kho quản lý dữ
+ * liệu điện tử của tổ chức, cá nhân): dossiers received and their
+ * component papers, filed under their owner; validity, revocation, reuse in
+ * later dossiers, search, reports, operators and their roles, the audit of
+ * reads, consistency check, backup. Built on the storage engine (sh_store.h,
+ * whose handle it uses) and the signed log (sh_ledger.h).
+ *
+ * Every write is one LMDB write transaction: a dossier is stored whole or not
+ * at all, and codes are allocated inside that same transaction, so two
+ * processes writing at once never share a code and an aborted write leaves
+ * no gap. Schema: docs/ARCHITECTURE.md; record encoding: docs/FORMATS.md;
+ * the domain: docs/WAREHOUSE.md.
+ *
+ * Conventions as in sh_store.h. Thread safety: as the sh_store handle.
+ */
+#ifndef SH_WH_H
+#define SH_WH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sh_common.h"
+#include "sh_ledger.h"
+#include "sh_sign.h"
+#include "sh_store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SH_WH_SEQ_MAX 9999      /* dossiers per agency per day (4 digits) */
+
+/* ---- writing a dossier -------------------------------------------------- */
+
+/* One page as it enters the warehouse. All pointers borrowed for the call. */
+typedef struct sh_wh_page_in {
+	const uint8_t *image;  /* archival bytes (see sh_scan_file_page_bytes) */
+	size_t image_len;
+	const char *mime;      /* "image/png", "image/jpeg", "image/tiff" */
+	const char *text;      /* OCR text, UTF-8 (stored NFC) */
+	const char *hocr;      /* hOCR, or NULL */
+	int width, height, dpi;
+	int rotation;          /* degrees applied by clean-up */
+	float confidence;      /* mean word confidence 0..100 */
+	unsigned flags;        /* SH_PAGE_* from sh_ocr.h */
+	const char *note;      /* why flagged, or NULL */
+	const char *make;      /* scanner vendor and model, or NULL */
+	const char *model;
+} sh_wh_page_in;
+
+/* One component paper. */
+typedef struct sh_wh_paper_in {
+	const char *file;      /* the name it arrived under (stored as given) */
+	const char *kind;      /* kind code, ASCII [A-Z0-9]{1,12} ("GKS"); NULL: "TL" */
+	const char *facts;     /* extracted facts as a JSON object, or NULL */
+	const sh_sign_fact *fact_list; /* the same facts as name/value pairs, signed */
+	size_t nfacts;
+	unsigned flags;        /* SH_PAPER_* */
+	const char *search_text; /* more words to find the paper by (its kind's name,
+				  * its facts), or NULL: indexed, not stored */
+	const char *named_owner; /* the (valid) owner id the paper itself names, or
+				  * NULL; when it differs from the dossier's owner the
+				  * paper is also filed under it (a child's birth
+				  * certificate in a parent's dossier) */
+	size_t npages;
+	const sh_wh_page_in *pages;
+} sh_wh_paper_in;
+
+enum sh_wh_paper_flag {
+	SH_WH_PAPER_OWNER_MISMATCH = 1u << 0, /* names an owner id other than the dossier's */
+	SH_WH_PAPER_REVIEW = 1u << 1,         /* some page flagged blank / rescan */
+	SH_WH_PAPER_RESULT = 1u << 2          /* a result of the procedure (KQ code) */
+};
+
+typedef struct sh_wh_dossier_in {
+	const char *owner;      /* checked with sh_id_owner_check */
+	const char *procedure;  /* procedure code, e.g. "1.001193" */
+	int64_t received;       /* receipt time (unix s); 0: now */
+	const char *operator_id;/* who received it, or NULL */
+	const sh_sign_key *key; /* signs every paper's manifest (borrowed); NULL: the
+				 * papers are stored unsigned and `verify` says so */
+	const char *idem_key;   /* idempotency key (e.g. "batch:<id>", "file:<sha256>"),
+				 * or NULL: a put whose key was already stored stores
+				 * nothing and returns that dossier's codes */
+	size_t npapers;
+	const sh_wh_paper_in *papers;
+} sh_wh_dossier_in;
+
+/* Codes given to a stored dossier. */
+typedef struct sh_wh_dossier_codes {
+	char dossier[SH_STORE_CODE_MAX];
+	size_t npapers;
+	char (*papers)[SH_STORE_CODE_MAX]; /* npapers entries, same order as the input */
+	int existing;                /* 1: idem_key was already stored; nothing new */
+} sh_wh_dossier_codes;
+void sh_wh_dossier_codes_free(sh_wh_dossier_codes **codes);
+
+/* Store a dossier whole, allocating its code <agency>-YYMMDD-NNNN (receipt
+ * date in local time) and one code per paper (docs/ARCHITECTURE.md).
+ * *out: free with sh_wh_dossier_codes_free. Errors: SH_EINVAL (bad owner,
+ * procedure, kind or UTF-8), SH_EFULL (disk full, or 9999 dossiers that
+ * day), SH_EIO. On error nothing of the dossier is stored. */
+int sh_wh_dossier_put(sh_store *store, const sh_wh_dossier_in *in, sh_wh_dossier_codes **out);
+
+/* Store the result papers of a dossier (Nghị định 45/2020/NĐ-CP Điều 14),
+ * each coded <dossier>-KQ<n>, n counting the dossier's results from 1; the
+ * dossier record lists them. key signs each ("result" manifest). codes:
+ * npapers entries filled. SH_ENOTFOUND (no such dossier). */
+int sh_wh_result_put(sh_store *store, const char *dossier, const sh_wh_paper_in *papers,
+			size_t npapers, const sh_sign_key *key, char (*codes)[SH_STORE_CODE_MAX]);
+/* ---- finding ----------------------------------------------------------- */
+
+typedef struct sh_wh_hit {
+	char code[SH_STORE_CODE_MAX];
+	double score;
+} sh_wh_hit;
+
+/* Papers whose text contains every word of query (folded: case and
+ * diacritics ignored, đ = d), best first; exact (unfolded) matches rank
+ * above folded ones. *out: caller sh_free; *n hits (at most limit; 0 = no
+ * limit). */
+int sh_wh_find(sh_store *store, const char *query, size_t limit, sh_wh_hit **out, size_t *n);
+/* ---- checking ---------------------------------------------------------- */
+
+/* Verify every record decodes, every index entry points at a record and
+ * every record is indexed, every blob matches its hash. report: called
+ * once per problem found (may be NULL). Returns SH_OK or SH_ECORRUPT. */
+int sh_wh_check(sh_store *store, void (*report)(void *arg, const char *problem),
+		   void *arg, size_t *out_problems);
+
+/* ---- the warehouse of persons and organisations (warehouse.c, report.c,
+ * access.c, backup.c; docs/WAREHOUSE.md) ---------------------------------
+ * Papers are filed under their owner. Paper records are immutable; what
+ * changes later (a clerk-set validity, a revocation, a reuse in another
+ * dossier) lives in separate tables and is a signed log event. */
+
+#define SH_WH_NEVER INT64_MAX /* valid_until of a paper that never expires */
+
+/* The catalogue of procedures (code, name, required paper kinds) and of
+ * kinds (name, validity rule): warehouse/procedures.json, extended by the
+ * office's own file. Opaque; read-only once loaded, so it may be shared by
+ * threads. */
+typedef struct sh_wh_proc_cat sh_wh_proc_cat;
+
+/* warehouse/procedures.json of the source tree (static storage). */
+const char *sh_wh_proc_default_path(void);
+/* Load path, then (if extra is not NULL and the file exists) the office's
+ * additions from extra: procedures and kinds there replace those of the
+ * same code. *out: release with sh_wh_proc_cat_free. SH_ENOTFOUND (no path),
+ * SH_EINVAL (not the format, with where), SH_ENOMEM. */
+int sh_wh_proc_cat_load(sh_wh_proc_cat **out, const char *path, const char *extra);
+/* The same from len bytes in memory (name: for messages). */
+int sh_wh_proc_cat_parse(sh_wh_proc_cat **out, const void *data, size_t len, const char *name);
+void sh_wh_proc_cat_free(sh_wh_proc_cat **cat);
+size_t sh_wh_proc_cat_count(const sh_wh_proc_cat *cat);
+/* Procedure i (< count) or by code: its name and required kinds. All
+ * borrowed, valid while cat lives. SH_ENOTFOUND for an unknown code. */
+int sh_wh_proc_get(const sh_wh_proc_cat *cat, size_t i, const char **code, const char **name,
+		const char *const **kinds, size_t *nkinds);
+int sh_wh_proc_find(const sh_wh_proc_cat *cat, const char *code, const char **name,
+		 const char *const **kinds, size_t *nkinds);
+/* A kind's name ("Giấy khai sinh"), or the code itself when unknown. Borrowed. */
+const char *sh_wh_kind_name(const sh_wh_proc_cat *cat, const char *kind);
+
+/* ---- validity ---- */
+
+enum sh_wh_validity_status { SH_WH_VALID = 1, SH_WH_EXPIRED = 2, SH_WH_REVOKED = 3 };
+enum sh_wh_validity_source {
+	SH_WH_VSRC_NONE = 0,  /* no rule and no printed date: valid */
+	SH_WH_VSRC_FACTS = 1, /* the date printed on the paper (valid_until fact) */
+	SH_WH_VSRC_RULE = 2,  /* the kind's rule (e.g. GKS never expires) */
+	SH_WH_VSRC_CLERK = 3  /* set by a clerk (signed log event) */
+};
+typedef struct sh_wh_validity {
+	int status;          /* sh_wh_validity_status */
+	int source;          /* sh_wh_validity_source */
+	int64_t valid_until; /* first second no longer valid, or SH_WH_NEVER */
+	int64_t revoked_at;  /* 0 when not revoked */
+	char reason[512];    /* revocation reason, or "" */
+	char by[64];         /* who revoked or set the validity, or "" */
+	int nsigned;         /* signed log entries about the paper (0: unsigned) */
+} sh_wh_validity;
+/* Names for printing: "valid", "expired", "revoked"; "facts", "rule",
+ * "clerk", "none". Static storage. */
+const char *sh_wh_validity_status_name(int status);
+const char *sh_wh_validity_source_name(int source);
+
+/* The validity of paper code at time now (0: now). cat: the kind rules
+ * (NULL: facts and clerk only). SH_ENOTFOUND. */
+int sh_wh_validity_of(sh_store *store, const sh_wh_proc_cat *cat, const char *code, int64_t now,
+		      sh_wh_validity *out);
+
+/* One of an owner's papers. */
+typedef struct sh_wh_owner_paper {
+	char code[SH_STORE_CODE_MAX];
+	char dossier[SH_STORE_CODE_MAX]; /* received in */
+	char kind[16];
+	char *facts;               /* JSON object text, or NULL; owned */
+	int64_t created;
+	sh_wh_validity validity;
+	size_t reused;             /* dossiers it was attached to later */
+} sh_wh_owner_paper;
+/* Every paper filed under owner (checked with sh_id_owner_check), newest
+ * first. *out: release with sh_wh_owner_papers_free(out, n). No papers is not
+ * an error (*n = 0). SH_EINVAL for a malformed id. */
+int sh_wh_owner_papers(sh_store *store, const sh_wh_proc_cat *cat, const char *owner,
+			  int64_t now, sh_wh_owner_paper **out, size_t *n);
+void sh_wh_owner_papers_free(sh_wh_owner_paper **papers, size_t n);
+
+/* Revoke paper code (Nghị định 45/2020/NĐ-CP Điều 15) at when (0: now):
+ * a signed "revocation" log event (key, borrowed) with the reason and
+ * operator_id, and its state recorded in the same transaction. The paper
+ * stays archived and findable, shown as revoked, never offered for reuse.
+ * SH_EINVAL (empty reason), SH_ENOTFOUND, SH_EEXISTS (already revoked).
+ * *out_index (may be NULL): the log index of the event. */
+int sh_wh_revoke(sh_store *store, const sh_sign_key *key, const char *code,
+		    const char *reason, const char *operator_id, int64_t when,
+		    uint64_t *out_index);
+/* A clerk sets the validity of code: valid_until (SH_WH_NEVER: never expires),
+ * a signed "validity" log event. SH_EINVAL for a revoked paper. */
+int sh_wh_validity_set(sh_store *store, const sh_sign_key *key, const char *code,
+			  int64_t valid_until, const char *operator_id, int64_t when,
+			  uint64_t *out_index);
+
+/* ---- reuse ---- */
+
+typedef struct sh_wh_reuse_need {
+	const char *kind;        /* borrowed from the catalogue */
+	const char *kind_name;
+	size_t npapers;          /* 0: missing — must be submitted */
+	sh_wh_owner_paper *papers;  /* the owner's valid papers of this kind, newest first */
+} sh_wh_reuse_need;
+typedef struct sh_wh_reuse {
+	const char *procedure, *name; /* borrowed from the catalogue */
+	size_t nneeds;
+	sh_wh_reuse_need *needs;
+} sh_wh_reuse;
+/* For each kind procedure requires, the owner's valid papers (never revoked
+ * or expired ones). *out: release with sh_wh_reuse_free (before cat).
+ * SH_ENOTFOUND for a procedure not in the catalogue, SH_EINVAL. */
+int sh_wh_reuse_plan(sh_store *store, const sh_wh_proc_cat *cat, const char *owner,
+		   const char *procedure, int64_t now, sh_wh_reuse **out);
+void sh_wh_reuse_free(sh_wh_reuse **reuse);
+
+/* Put earlier paper code into dossier without re-scanning: a signed "reuse"
+ * log event and the attach tables, in one transaction. Refused: a revoked
+ * or expired paper, another owner's paper (SH_EINVAL), a paper already in
+ * the dossier (SH_EEXISTS), SH_ENOTFOUND. cat: kind rules (may be NULL). */
+int sh_wh_attach(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		    const char *dossier, const char *code, const char *operator_id,
+		    int64_t when, uint64_t *out_index);
+/* The papers attached to dossier (reused), in code order. *out: caller
+ * sh_free; no attachments: *n = 0. */
+int sh_wh_attached(sh_store *store, const char *dossier, char (**out)[SH_STORE_CODE_MAX],
+		      size_t *n);
+
+/* ---- search with filters (find.c) ---- */
+
+typedef struct sh_wh_filter {
+	const char *owner;   /* papers filed under this owner, or NULL */
+	const char *kind;    /* kind code in the paper code ("GKS"), or NULL */
+	const char *agency;  /* receiving agency (dossier code prefix), or NULL */
+	const char *from;    /* received on or after YYYY-MM-DD, or NULL */
+	const char *to;      /* received on or before YYYY-MM-DD, or NULL */
+} sh_wh_filter;
+/* sh_wh_find with filters (filter may be NULL). The words are joined
+ * starting from the rarest; exact (unfolded) forms rank first among the
+ * SH_WH_FIND_SCORED newest matches, older matches follow by date. */
+#define SH_WH_FIND_SCORED 2000
+int sh_wh_search(sh_store *store, const char *query, const sh_wh_filter *filter,
+		    size_t limit, sh_wh_hit **out, size_t *n);
+
+/* ---- reports (report.c) ---- */
+
+typedef struct sh_wh_report_row {
+	char group[SH_STORE_CODE_MAX];  /* agency or procedure code; "" for the total */
+	size_t dossiers;          /* received in the period */
+	size_t papers;            /* component papers digitised (scanned) */
+	size_t dossiers_full;     /* every paper has its images and none needs review */
+	size_t results;           /* results issued electronically (<dossier>-KQn) */
+	size_t reused;            /* earlier papers attached instead of re-submitted */
+	size_t dossiers_reusing;  /* dossiers that reused at least one paper */
+	size_t owners;            /* distinct owners served */
+	size_t owners_not_asked;  /* owners asked for no kind of paper already held valid */
+} sh_wh_report_row;
+enum sh_wh_report_by { SH_WH_REPORT_TOTAL = 0, SH_WH_REPORT_AGENCY = 1, SH_WH_REPORT_PROCEDURE = 2 };
+/* Indicators for dossiers received from..to (YYYY-MM-DD, both included,
+ * local dates as in the dossier code). rows[0] is the total, then one row
+ * per group in code order. *out: caller sh_free. cat: kind rules for
+ * "already held" (may be NULL). SH_EINVAL for malformed dates. */
+int sh_wh_report(sh_store *store, const sh_wh_proc_cat *cat, const char *from, const char *to,
+		    int by, sh_wh_report_row **out, size_t *n);
+
+/* ---- operators, roles and the audit of reads (access.c) ---- */
+
+enum sh_wh_role {
+	SH_WH_ROLE_DESK = 1,      /* scan and receive */
+	SH_WH_ROLE_CLERK = 2,     /* search and reuse */
+	SH_WH_ROLE_ARCHIVIST = 4, /* verify and export */
+	SH_WH_ROLE_ADMIN = 8      /* keys and users */
+};
+/* "desk", "clerk", "archivist", "admin" ↔ role; 0 when unknown. */
+int sh_wh_role_parse(const char *name);
+const char *sh_wh_role_name(int role);
+/* Operator names: 1..32 of [a-z0-9._-]. Add: SH_EEXISTS; del: SH_ENOTFOUND. */
+int sh_wh_user_add(sh_store *store, const char *name, int role);
+int sh_wh_user_del(sh_store *store, const char *name);
+/* Role of name: SH_ENOTFOUND when not an operator. */
+int sh_wh_user_role(sh_store *store, const char *name, int *out_role);
+typedef struct sh_wh_user { char name[40]; int role; } sh_wh_user;
+/* All operators in name order. *out: caller sh_free. */
+int sh_wh_user_list(sh_store *store, sh_wh_user **out, size_t *n);
+/* May user run command ("ingest", "owner", ...)? Roles per command:
+ * docs/WAREHOUSE.md. Bootstrap: while no operator exists, everything is
+ * allowed (so `init` and the first `user add --role admin` work). SH_EPERM
+ * with the reason (no identity, unknown operator, role lacks command). */
+int sh_wh_authorize(sh_store *store, const char *user, const char *command);
+
+/* The audit of reads: append-only, monotonic sequence. */
+typedef struct sh_wh_audit_rec {
+	uint64_t seq;
+	int64_t when;
+	char user[40];
+	char command[24];
+	char code[SH_STORE_CODE_MAX];    /* paper read */
+	char dossier[SH_STORE_CODE_MAX]; /* in the context of this dossier, or "" */
+} sh_wh_audit_rec;
+/* Record that user read paper code (in dossier, may be NULL) with command,
+ * at when (0: now). Its own write transaction. */
+int sh_wh_audit_read(sh_store *store, const char *user, const char *command,
+			const char *code, const char *dossier, int64_t when);
+/* The same for n codes in one transaction. */
+int sh_wh_audit_reads(sh_store *store, const char *user, const char *command,
+			 const char *const *codes, size_t n, const char *dossier, int64_t when);
+/* Audit records, oldest first, filtered by user and/or code (NULL: any).
+ * *out: caller sh_free. */
+int sh_wh_audit_list(sh_store *store, const char *user, const char *code,
+			sh_wh_audit_rec **out, size_t *n);
+
+/* ---- backup and restore (backup.c) ---- */
+
+/* A consistent, compacted copy of the warehouse into dest (created; must
+ * not hold a warehouse: SH_EEXISTS), taken in one read transaction while
+ * writers keep working (mdb_env_copy2 with MDB_CP_COMPACT). */
+int sh_wh_backup(sh_store *store, const char *dest);
+/* Restore the backup in src into dir: src is opened and checked
+ * (sh_wh_check) first; dir must hold no warehouse unless replace is set,
+ * then the old one is kept as <dir>/replaced-<time>/ . SH_ECORRUPT when the
+ * backup fails its check. */
+int sh_wh_restore(const char *src, const char *dir, int replace);
+
+/* ---- writing many dossiers at once (warehouse.c; scale benchmark, bulk
+ * imports) ---- */
+
+/* Store n dossiers in as few write transactions as possible (one unless the
+ * map must grow), with the same codes, records, indexes as
+ * sh_wh_dossier_put (unsigned: in[i].key is ignored). out: an array of n
+ * pointers, each released with sh_wh_dossier_codes_free. All or nothing. */
+int sh_wh_dossiers_put(sh_store *store, const sh_wh_dossier_in *in, size_t n,
+			  sh_wh_dossier_codes **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
