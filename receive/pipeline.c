@@ -232,6 +232,8 @@ static int load_page(void *arg, size_t i, PIX **out)
 	}
 	if (p->file) {
 		rc = sh_scan_file_page(p->file, p->index, out);
+		if (!rc && p->dpi <= 0) /* PNG, JPEG: read from the decoded page */
+			p->dpi = pixGetXRes(*out);
 		if (!rc && p->want_bytes)
 			rc = sh_scan_file_page_bytes(p->file, p->index, *out, &p->bytes, &p->len,
 						     &p->mime);
