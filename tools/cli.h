@@ -104,6 +104,9 @@ typedef struct cli_spec {
 	int no_positional;       /* 1: any other argument is unknown */
 	int dash_positional;     /* 1: "-x" (one dash) is positional (e.g. -90) */
 	int double_dash;         /* 1: "--" ends the options */
+	size_t max_pos;          /* more positional arguments than this (0: no
+				  * limit) is a usage error ... */
+	const char *too_many;    /* ... saying this (may hold one %s: the argument) */
 } cli_spec;
 
 /* The positional arguments, in order; free with cli_args_free. */
@@ -130,7 +133,6 @@ void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
 int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_show(int argc, char **argv);
-int cmd_find(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -153,7 +155,7 @@ int cmd_revoke(int argc, char **argv);
 int cmd_validity(int argc, char **argv);
 int cmd_reuse(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
-int cmd_search(int argc, char **argv);
+int cmd_search(int argc, char **argv); /* also `find` */
 int cmd_report(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -98,6 +98,10 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out)
 				out->pos[out->npos++] = argv[i];
 		} else if (spec->no_positional || (a[0] == '-' && a[1] && !(spec->dash_positional && a[1] != '-'))) {
 			ex = cli_usage(spec->cmd, spec->unknown ? spec->unknown : "unknown option '%s'", a);
+		} else if (spec->max_pos && out->npos == spec->max_pos) {
+			/* too_many may name the argument: "unexpected argument '%s'" */
+			ex = cli_usage(spec->cmd, spec->too_many ? spec->too_many : "too many arguments",
+				       a);
 		} else {
 			out->pos[out->npos++] = a;
 		}

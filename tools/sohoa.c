@@ -160,7 +160,7 @@ static const struct {
 	{"ingest", cmd_ingest, "receive a dossier from image files (OCR, codes, store)"},
 	{"result", cmd_result, "store the result papers of a dossier (KQ codes)"},
 	{"show", cmd_show, "show a dossier or a paper by its code"},
-	{"find", cmd_find, "find papers by words (diacritics optional)"},
+	{"find", cmd_search, "find papers by words (diacritics optional): search"},
 	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
 	{"extract", cmd_extract, "say what papers image files are and what they state (JSON)"},
 	{"devices", cmd_devices, "list the scanners SANE can see"},
