@@ -129,6 +129,8 @@ void cli_args_free(cli_args *a);
 
 /* Print the flagged pages of a received paper (cmd_ingest.c). */
 void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
+/* A per-page progress line for cmd when stderr is a terminal. */
+void cli_progress(sh_recv_options *o, const char *cmd);
 
 int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sh_recv.h"
 
@@ -17,6 +18,21 @@ static int workers_arg(const char *cmd, const char *s, int *out)
 	int ex = s ? cli_number(cmd, "--workers", s, 0, 64, &v) : EXIT_OK;
 	*out = (int)v;
 	return ex;
+}
+
+/* Per-page progress on a terminal (stderr), nothing otherwise. */
+static void tty_progress(void *arg, size_t done, size_t total)
+{
+	fprintf(stderr, "\rsohoa %s: reading page %zu of %zu%s", (const char *)arg, done, total,
+		done == total ? "\n" : "");
+}
+
+void cli_progress(sh_recv_options *o, const char *cmd)
+{
+	if (isatty(STDERR_FILENO)) {
+		o->progress = tty_progress;
+		o->progress_arg = (void *)cmd;
+	}
 }
 
 /* The inputs of a run: one per file, named after the path's base name. */
@@ -106,6 +122,7 @@ int cmd_ingest(int argc, char **argv)
 	sh_recv_options o = {.owner = owner, .procedure = procedure, .operator_id = cli_user(),
 			     .workers = workers};
 	sh_recv_source src = {.inputs = in, .ninputs = a.npos};
+	cli_progress(&o, "ingest");
 	/* the codes before the warehouse, the key or any reading */
 	if (!in)
 		rc = SH_ENOMEM;
