@@ -204,6 +204,60 @@ static int new_key(sh_store *s, const char *path, const char *pass, const char *
 	return rc;
 }
 
+/* rotate: a new key for the same signer is made and registered, the old one
+ * retired (its signatures stay valid), then the key files are swapped. */
+static int keys_rotate(sh_store *s, const char *out, const char *pfile)
+{
+	int rc = SH_OK;
+	const sh_sign_key *old;
+	char *path = key_path(out), *pass = NULL, *newpath = NULL, *oldpath = NULL;
+	sh_sign_pubkey oldpub, pub;
+	sh_sign_key *key = NULL;
+	if (!path || !(newpath = sh_asprintf("%s.new", path)))
+		rc = SH_ENOMEM;
+	else if (!(rc = cli_signing_key(&old, "keys")) &&
+		 !(rc = sh_ledger_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
+		pass = passphrase(pfile, "passphrase for the new key: ", 1);
+		if (!pass)
+			rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
+		else if (!(rc = new_key(s, newpath, pass, oldpub.name, oldpub.title, 0, &key,
+					&pub)) &&
+			 !(rc = sh_ledger_key_retire(s, old, oldpub.key_id, 0))) {
+			oldpath = sh_asprintf("%s.%.16s.retired", path, oldpub.key_id);
+			if (!oldpath || rename(path, oldpath) || rename(newpath, path))
+				rc = sh_error_set(SH_EIO, "keys rotated in the warehouse, but the "
+							  "key files could not be swapped: the new "
+							  "key is %s",
+						  newpath);
+		}
+	}
+	if (!rc)
+		printf("key %s replaces %s (kept as %s)\n", pub.key_id, oldpub.key_id,
+		       oldpath ? oldpath : "?");
+	wipe_free(pass);
+	sh_sign_key_free(&key);
+	sh_free(path);
+	sh_free(newpath);
+	sh_free(oldpath);
+	return rc;
+}
+
+static const char keys_help[] =
+	"usage: sohoa keys new --signer NAME --title TITLE [--valid-days N]\n"
+	"                     [--passphrase-file F] [--out KEYFILE]\n"
+	"       sohoa keys list [--json]\n"
+	"       sohoa keys rotate [--passphrase-file F]\n"
+	"       sohoa keys revoke KEYID --reason TEXT [--at UNIXTIME]\n"
+	"       sohoa keys export KEYID FILE\n\n"
+	"Ed25519 keys of officers or desks. The private key is encrypted with a\n"
+	"passphrase (scrypt, AES-256-GCM) in KEYFILE (default $SOHOA_KEY, else\n"
+	"~/.config/sohoa/signing.key), never in the warehouse; the public key is\n"
+	"registered in the warehouse. Storing commands sign with that key (the\n"
+	"passphrase from $SOHOA_PASSPHRASE_FILE, else asked). rotate: a new key\n"
+	"for the same signer; the old one stops signing, its signatures stay\n"
+	"valid. revoke: signatures made from then on are rejected. export: the\n"
+	"public key file archivists trust (`sohoa verify-bundle --trust`).\n";
+
 int cmd_keys(int argc, char **argv)
 {
 	const char *store = NULL, *signer = NULL, *title = NULL, *pfile = NULL, *out = NULL,
@@ -211,44 +265,25 @@ int cmd_keys(int argc, char **argv)
 	int json = 0;
 	const char *pos[4] = {0};
 	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa keys new --signer NAME --title TITLE [--valid-days N]\n"
-			       "                     [--passphrase-file F] [--out KEYFILE]\n"
-			       "       sohoa keys list [--json]\n"
-			       "       sohoa keys rotate [--passphrase-file F]\n"
-			       "       sohoa keys revoke KEYID --reason TEXT [--at UNIXTIME]\n"
-			       "       sohoa keys export KEYID FILE\n\n"
-			       "Ed25519 keys of officers or desks. The private key is encrypted with a\n"
-			       "passphrase (scrypt, AES-256-GCM) in KEYFILE (default $SOHOA_KEY, else\n"
-			       "~/.config/sohoa/signing.key), never in the warehouse; the public key is\n"
-			       "registered in the warehouse. Storing commands sign with that key (the\n"
-			       "passphrase from $SOHOA_PASSPHRASE_FILE, else asked). rotate: a new key\n"
-			       "for the same signer; the old one stops signing, its signatures stay\n"
-			       "valid. revoke: signatures made from then on are rejected. export: the\n"
-			       "public key file archivists trust (`sohoa verify-bundle --trust`).\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--signer", &signer)) ||
-			   (m = cli_opt(argc, argv, &i, "--title", &title)) ||
-			   (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile)) ||
-			   (m = cli_opt(argc, argv, &i, "--out", &out)) ||
-			   (m = cli_opt(argc, argv, &i, "--reason", &reason)) ||
-			   (m = cli_opt(argc, argv, &i, "--valid-days", &days_s)) ||
-			   (m = cli_opt(argc, argv, &i, "--at", &at_s))) {
-			if (m < 0)
-				return cli_usage("keys", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			return cli_usage("keys", "unknown option '%s'", argv[i]);
-		} else if (npos < 4) {
-			pos[npos++] = argv[i];
-		} else {
-			return cli_usage("keys", "too many arguments");
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{"--signer", 0, CLI_STR, &signer},
+		{"--title", 0, CLI_STR, &title},
+		{"--passphrase-file", 0, CLI_STR, &pfile},
+		{"--out", 0, CLI_STR, &out},
+		{"--reason", 0, CLI_STR, &reason},
+		{"--valid-days", 0, CLI_STR, &days_s},
+		{"--at", 0, CLI_STR, &at_s},
+		{NULL}};
+	const cli_spec spec = {"keys", keys_help, opts, .dash_positional = 1, .max_pos = 4};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	for (size_t i = 0; i < a.npos; i++)
+		pos[npos++] = a.pos[i];
+	cli_args_free(&a);
 	const char *verb = npos ? pos[0] : "";
 	sh_store *s = NULL;
 	int ex, rc = SH_OK;
@@ -333,36 +368,7 @@ int cmd_keys(int argc, char **argv)
 		if (!rc)
 			printf("key %s revoked: signatures made from then on are rejected\n", pos[1]);
 	} else if (!strcmp(verb, "rotate") && npos == 1) {
-		const sh_sign_key *old;
-		char *path = key_path(out), *pass = NULL, *newpath = NULL, *oldpath = NULL;
-		sh_sign_pubkey oldpub, pub;
-		sh_sign_key *key = NULL;
-		if (!path || !(newpath = sh_asprintf("%s.new", path)))
-			rc = SH_ENOMEM;
-		else if (!(rc = cli_signing_key(&old, "keys")) &&
-			 !(rc = sh_ledger_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
-			pass = passphrase(pfile, "passphrase for the new key: ", 1);
-			if (!pass)
-				rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
-			else if (!(rc = new_key(s, newpath, pass, oldpub.name, oldpub.title, 0, &key,
-						&pub)) &&
-				 !(rc = sh_ledger_key_retire(s, old, oldpub.key_id, 0))) {
-				oldpath = sh_asprintf("%s.%.16s.retired", path, oldpub.key_id);
-				if (!oldpath || rename(path, oldpath) || rename(newpath, path))
-					rc = sh_error_set(SH_EIO, "keys rotated in the warehouse, but the "
-								  "key files could not be swapped: the new "
-								  "key is %s",
-							  newpath);
-			}
-		}
-		if (!rc)
-			printf("key %s replaces %s (kept as %s)\n", pub.key_id, oldpub.key_id,
-			       oldpath ? oldpath : "?");
-		wipe_free(pass);
-		sh_sign_key_free(&key);
-		sh_free(path);
-		sh_free(newpath);
-		sh_free(oldpath);
+		rc = keys_rotate(s, out, pfile);
 	} else if (!strcmp(verb, "export") && npos == 3) {
 		uint8_t *file = NULL;
 		size_t len = 0;
@@ -394,36 +400,31 @@ static void on_problem(void *arg, const char *code, const char *msg)
 		printf("FAIL %s: %s\n", code, msg);
 }
 
+static const char verify_help[] =
+	"usage: sohoa verify CODE [--json]\n"
+	"       sohoa verify --all [--json] [--workers N]\n\n"
+	"Recompute every hash from the stored bytes, check every signature and its\n"
+	"key's validity when the paper was logged, inclusion in the signed log and\n"
+	"the log's consistency with every checkpoint. Each failure names the paper\n"
+	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
+
 int cmd_verify(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *workers_s = NULL;
 	int json = 0, all = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa verify CODE [--json]\n"
-			       "       sohoa verify --all [--json] [--workers N]\n\n"
-			       "Recompute every hash from the stored bytes, check every signature and its\n"
-			       "key's validity when the paper was logged, inclusion in the signed log and\n"
-			       "the log's consistency with every checkpoint. Each failure names the paper\n"
-			       "and the reason; exit 0 only when everything holds (6 otherwise).\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if (cli_flag(argv, i, "--all")) {
-			all = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
-			if (m < 0)
-				return cli_usage("verify", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-') {
-			return cli_usage("verify", "unknown option '%s'", argv[i]);
-		} else if (!code) {
-			code = argv[i];
-		} else {
-			return cli_usage("verify", "give one code, or --all");
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--all", 0, CLI_FLAG, &all},
+		{"--store", 0, CLI_STR, &store},
+		{"--workers", 0, CLI_STR, &workers_s},
+		{NULL}};
+	const cli_spec spec = {"verify", verify_help, opts, .max_pos = 1, .too_many = "give one code, or --all"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	code = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!all == !code)
 		return cli_usage("verify", "give a dossier or paper code, or --all");
 	sh_store *s;
@@ -483,30 +484,26 @@ int cmd_verify(int argc, char **argv)
 
 /* ---- proof bundles ----------------------------------------------------------- */
 
+static const char export_proof_help[] =
+	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
+	"Write a self-contained proof bundle for a paper: page images and text,\n"
+	"signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
+	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n";
+
 int cmd_export_proof(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *dir = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
-			       "Write a self-contained proof bundle for a paper: page images and text,\n"
-			       "signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
-			       "anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("export-proof", "--store needs a value");
-		} else if (argv[i][0] == '-') {
-			return cli_usage("export-proof", "unknown option '%s'", argv[i]);
-		} else if (!code) {
-			code = argv[i];
-		} else if (!dir) {
-			dir = argv[i];
-		} else {
-			return cli_usage("export-proof", "give a paper code and a folder");
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = "give a paper code and a folder"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	code = a.npos ? a.pos[0] : NULL;
+	dir = a.npos > 1 ? a.pos[1] : NULL;
+	cli_args_free(&a);
 	if (!code || !dir)
 		return cli_usage("export-proof", "give a paper code and a folder");
 	sh_store *s;
@@ -535,6 +532,13 @@ static void on_bundle_problem(void *arg, const char *msg)
 	printf("FAIL: %s\n", msg);
 }
 
+static const char verify_bundle_help[] =
+	"usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
+	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
+	"signatures by the trusted public keys, the inclusion proof against the\n"
+	"signed checkpoint, every page image and text against the signed\n"
+	"hashes. Exit 0 only when everything holds (6 otherwise).\n";
+
 int cmd_verify_bundle(int argc, char **argv)
 {
 	const char *dir = NULL;
@@ -543,43 +547,34 @@ int cmd_verify_bundle(int argc, char **argv)
 	int rc = SH_OK;
 	if (!trust)
 		return cli_fail("verify-bundle", SH_ENOMEM);
-	for (int i = 1; i < argc; i++) {
-		int m;
-		const char *kf;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
-			       "Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
-			       "signatures by the trusted public keys, the inclusion proof against the\n"
-			       "signed checkpoint, every page image and text against the signed\n"
-			       "hashes. Exit 0 only when everything holds (6 otherwise).\n");
-			sh_free(trust);
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--trust", &kf))) {
-			uint8_t *d = NULL;
-			size_t n = 0;
-			if (m < 0) {
-				sh_free(trust);
-				return cli_usage("verify-bundle", "--trust needs a public key file");
-			}
-			if ((rc = sh_file_read(&d, &n, kf, 1 << 20)) ||
-			    (rc = sh_sign_pubkey_parse(&trust[ntrust], d, n))) {
-				sh_error_wrap(rc, "%s: ", kf);
-				sh_free(d);
-				sh_free(trust);
-				return cli_fail("verify-bundle", rc);
-			}
-			sh_free(d);
-			ntrust++;
-		} else if (argv[i][0] == '-') {
-			sh_free(trust);
-			return cli_usage("verify-bundle", "unknown option '%s'", argv[i]);
-		} else if (!dir) {
-			dir = argv[i];
-		} else {
-			sh_free(trust);
-			return cli_usage("verify-bundle", "give one bundle folder");
-		}
+	cli_list trusts = {0};
+	const cli_option opts[] = {
+		{"--trust", 0, CLI_LIST, &trusts, "--trust needs a public key file"},
+		{NULL}};
+	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = "give one bundle folder"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex) {
+		sh_free(trust);
+		return CLI_DONE(pex);
 	}
+	for (size_t k = 0; k < trusts.n; k++) {
+		uint8_t *d = NULL;
+		size_t n = 0;
+		const char *kf = trusts.v[k];
+		if ((rc = sh_file_read(&d, &n, kf, 1 << 20)) ||
+		    (rc = sh_sign_pubkey_parse(&trust[ntrust], d, n))) {
+			sh_error_wrap(rc, "%s: ", kf);
+			sh_free(d);
+			sh_free(trust);
+			cli_args_free(&a);
+			return cli_fail("verify-bundle", rc);
+		}
+		sh_free(d);
+		ntrust++;
+	}
+	dir = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!dir || !ntrust) {
 		sh_free(trust);
 		return cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
@@ -600,29 +595,27 @@ int cmd_verify_bundle(int argc, char **argv)
 
 /* ---- log -------------------------------------------------------------------- */
 
+static const char log_help[] =
+	"usage: sohoa log                         size and checkpoints of the signed log\n"
+	"       sohoa log consistency OLD [NEW]   RFC 6962 consistency proof between the\n"
+	"                                        checkpoints of sizes OLD and NEW (default:\n"
+	"                                        the latest), checked against both\n";
+
 int cmd_log(int argc, char **argv)
 {
 	const char *store = NULL, *pos[3] = {0};
 	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa log                         size and checkpoints of the signed log\n"
-			       "       sohoa log consistency OLD [NEW]   RFC 6962 consistency proof between the\n"
-			       "                                        checkpoints of sizes OLD and NEW (default:\n"
-			       "                                        the latest), checked against both\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("log", "--store needs a value");
-		} else if (argv[i][0] == '-') {
-			return cli_usage("log", "unknown option '%s'", argv[i]);
-		} else if (npos < 3) {
-			pos[npos++] = argv[i];
-		} else {
-			return cli_usage("log", "too many arguments");
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"log", log_help, opts, .max_pos = 3};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	for (size_t i = 0; i < a.npos; i++)
+		pos[npos++] = a.pos[i];
+	cli_args_free(&a);
 	long long sz[2] = {0, 0};
 	for (int k = 1; k < npos && k < 3; k++) {
 		int ex = cli_number("log", k == 1 ? "OLD" : "NEW", pos[k], 0, LLONG_MAX, &sz[k - 1]);

@@ -1,4 +1,4 @@
-/* init, show, find, check. */
+/* init, show, check, agency (find is search: cmd_warehouse.c). */
 #include "cli.h"
 
 #include <jansson.h>
@@ -9,25 +9,25 @@
 #include "sh_ocr.h"
 #include "sh_wh.h"
 
+static const char init_help[] =
+	"usage: sohoa init --agency AGENCY_ID [--store DIR]\n\n"
+	"Create an empty warehouse for the receiving agency. AGENCY_ID is the\n"
+	"office's electronic identifier, e.g. 000.00.12.H23 or H23.12: at most 35\n"
+	"characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n";
+
 int cmd_init(int argc, char **argv)
 {
 	const char *agency = NULL, *store = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa init --agency AGENCY_ID [--store DIR]\n\n"
-			       "Create an empty warehouse for the receiving agency. AGENCY_ID is the\n"
-			       "office's electronic identifier, e.g. 000.00.12.H23 or H23.12: at most 35\n"
-			       "characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--agency", &agency)) ||
-			   (m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("init", "%s needs a value", argv[i]);
-		} else {
-			return cli_usage("init", "unknown argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--agency", 0, CLI_STR, &agency},
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"init", init_help, opts, "unknown argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
 	if (!agency)
 		return cli_usage("init", "--agency AGENCY_ID is required");
 	char *dir = cli_store_dir(store);
@@ -117,30 +117,26 @@ static void print_paper(const sh_store_paper_rec *p, int with_text)
 			printf("\n--- page %zu ---\n%s\n", i + 1, p->pages[i].text);
 }
 
+static const char show_help[] =
+	"usage: sohoa show CODE [--json] [--store DIR]\n\n"
+	"Show a dossier (owner, procedure, date, its papers and their text) or one\n"
+	"paper (kind, facts, pages with their flags, text) by its code.\n";
+
 int cmd_show(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL;
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa show CODE [--json] [--store DIR]\n\n"
-			       "Show a dossier (owner, procedure, date, its papers and their text) or one\n"
-			       "paper (kind, facts, pages with their flags, text) by its code.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("show", "--store needs a value");
-		} else if (argv[i][0] == '-') {
-			return cli_usage("show", "unknown option '%s'", argv[i]);
-		} else if (code) {
-			return cli_usage("show", "give one code");
-		} else {
-			code = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"show", show_help, opts, .max_pos = 1, .too_many = "give one code"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	code = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!code)
 		return cli_usage("show", "which code? give a dossier or paper code");
 	sh_store *s;
@@ -247,136 +243,6 @@ int cmd_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* First line of the paper's text holding a query word (folded compare). */
-static char *snippet(const sh_store_paper_rec *p, const char *query)
-{
-	char *fq = NULL;
-	if (sh_text_fold(&fq, query, strlen(query)))
-		return NULL;
-	char *first = strtok(fq, " \t");
-	char *res = NULL;
-	for (size_t i = 0; i < p->npages && !res && first; i++) {
-		const char *t = p->pages[i].text;
-		while (*t && !res) {
-			const char *e = strchr(t, '\n');
-			size_t n = e ? (size_t)(e - t) : strlen(t);
-			char *fl = NULL;
-			if (n && !sh_text_fold(&fl, t, n)) {
-				if (strstr(fl, first))
-					res = sh_strndup(t, n);
-				sh_free(fl);
-			}
-			t += n + (e ? 1 : 0);
-		}
-	}
-	sh_free(fq);
-	/* found by its kind or facts rather than its text: its first line */
-	for (size_t i = 0; i < p->npages && !res; i++) {
-		const char *t = p->pages[i].text;
-		while (*t == '\n' || *t == ' ')
-			t++;
-		if (*t)
-			res = sh_strndup(t, strcspn(t, "\n"));
-	}
-	return res;
-}
-
-int cmd_find(int argc, char **argv)
-{
-	const char *store = NULL, *limit_s = NULL;
-	int json = 0;
-	sh_buf q = SH_BUF_INIT;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa find WORDS... [--json] [--limit N] [--store DIR]\n\n"
-			       "Papers whose text holds every word. Case and diacritics are optional:\n"
-			       "\"giay khai sinh\" finds \"Giấy khai sinh\", \"dang\" finds \"Đặng\"; papers\n"
-			       "matching the words exactly as typed rank first.\n");
-			sh_buf_free(&q);
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--limit", &limit_s))) {
-			if (m < 0) {
-				sh_buf_free(&q);
-				return cli_usage("find", "%s needs a value", argv[i]);
-			}
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			sh_buf_free(&q);
-			return cli_usage("find", "unknown option '%s'", argv[i]);
-		} else {
-			if (q.len)
-				sh_buf_puts(&q, " ");
-			sh_buf_puts(&q, argv[i]);
-		}
-	}
-	if (!q.len) { /* empty words may have grown the buffer */
-		sh_buf_free(&q);
-		return cli_usage("find", "give the words to look for");
-	}
-	long long limit = 50;
-	if (limit_s && cli_number("find", "--limit", limit_s, 0, LLONG_MAX, &limit)) {
-		sh_buf_free(&q);
-		return EXIT_USAGE;
-	}
-	sh_store *s;
-	int ex = cli_store_open(&s, "find", store, 0); /* writes the audit record */
-	if (ex) {
-		sh_buf_free(&q);
-		return ex;
-	}
-	sh_wh_hit *hits = NULL;
-	size_t n = 0;
-	int rc = sh_wh_find(s, (char *)q.data, (size_t)limit, &hits, &n);
-	if (!rc && n) { /* results show personal text: recorded first */
-		const char **codes = sh_calloc(n, sizeof *codes);
-		if (!codes)
-			rc = SH_ENOMEM;
-		for (size_t i = 0; codes && i < n; i++)
-			codes[i] = hits[i].code;
-		if (codes)
-			rc = sh_wh_audit_reads(s, cli_user(), "find", codes, n, NULL, 0);
-		sh_free(codes);
-	}
-	if (rc) {
-		ex = cli_fail("find", rc);
-		goto out;
-	}
-	json_t *arr = json ? json_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
-		sh_store_paper_rec *p = NULL;
-		if (sh_store_paper_get(s, hits[i].code, &p))
-			continue;
-		char *snip = snippet(p, (char *)q.data);
-		if (json) {
-			json_array_append_new(
-				arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:s}", "code", p->code,
-					       "dossier", p->dossier, "owner", p->owner, "kind", p->kind,
-					       "file", p->file ? p->file : "", "score", hits[i].score,
-					       "snippet", snip ? snip : ""));
-		} else {
-			printf("%s\t%s\t%s\t%s\n", p->code, p->kind, p->file ? p->file : "",
-			       snip ? snip : "");
-		}
-		sh_free(snip);
-		sh_store_paper_rec_free(&p);
-	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(arr);
-	} else if (n == 0) {
-		cli_note("find", "no paper holds all of: %s", (char *)q.data);
-	}
-out:
-	sh_free(hits);
-	sh_buf_free(&q);
-	sh_store_close(&s);
-	return ex;
-}
-
 struct report_ctx {
 	size_t n;
 };
@@ -388,24 +254,24 @@ static void print_problem(void *arg, const char *msg)
 	printf("problem: %s\n", msg);
 }
 
+static const char check_help[] =
+	"usage: sohoa check [--store DIR]\n\n"
+	"Verify every record decodes, every index entry matches a record and every\n"
+	"record is indexed, and every stored blob matches its SHA-256. Prints each\n"
+	"problem; exit 0 only when there is none.\n";
+
 int cmd_check(int argc, char **argv)
 {
 	const char *store = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa check [--store DIR]\n\n"
-			       "Verify every record decodes, every index entry matches a record and every\n"
-			       "record is indexed, and every stored blob matches its SHA-256. Prints each\n"
-			       "problem; exit 0 only when there is none.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("check", "--store needs a value");
-		} else {
-			return cli_usage("check", "unknown argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"check", check_help, opts, "unknown argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
 	sh_store *s;
 	int ex = cli_store_open(&s, "check", store, SH_STORE_RDONLY);
 	if (ex)
@@ -420,30 +286,28 @@ int cmd_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char agency_help[] =
+	"usage: sohoa agency                    list the office's agency ids\n"
+	"       sohoa agency successor NEW_ID   the office's new id (after a merger)\n"
+	"       sohoa agency alias ID           another id the office is known by\n\n"
+	"New dossier codes use the current id. Codes issued under any known id\n"
+	"stay valid and are found under either spelling.\n";
+
 int cmd_agency(int argc, char **argv)
 {
 	const char *store = NULL, *pos[3] = {0};
 	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa agency                    list the office's agency ids\n"
-			       "       sohoa agency successor NEW_ID   the office's new id (after a merger)\n"
-			       "       sohoa agency alias ID           another id the office is known by\n\n"
-			       "New dossier codes use the current id. Codes issued under any known id\n"
-			       "stay valid and are found under either spelling.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("agency", "--store needs a value");
-		} else if (argv[i][0] == '-') {
-			return cli_usage("agency", "unknown option '%s'", argv[i]);
-		} else if (npos < 3) {
-			pos[npos++] = argv[i];
-		} else {
-			return cli_usage("agency", "too many arguments");
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"agency", agency_help, opts, .max_pos = 3};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	for (size_t i = 0; i < a.npos; i++)
+		pos[npos++] = a.pos[i];
+	cli_args_free(&a);
 	sh_store *s;
 	int ex = cli_store_open(&s, "agency", store, npos ? 0 : SH_STORE_RDONLY), rc = SH_OK;
 	if (ex)

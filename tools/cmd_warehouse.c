@@ -151,31 +151,29 @@ static void dump_json(json_t *o)
 
 /* ---- owner --------------------------------------------------------------- */
 
+static const char owner_help[] =
+	"usage: sohoa owner ID [--json] [--store DIR]\n\n"
+	"The papers filed under an owner (a person's 12-digit id, a 10-digit tax\n"
+	"code or a 13-digit branch code), newest first: kind, code, validity\n"
+	"(valid / expired / revoked, and whether from the printed date, the kind's\n"
+	"rule or a clerk), signature state, facts. Every paper listed is recorded\n"
+	"in the audit of reads. Role: clerk.\n";
+
 int cmd_owner(int argc, char **argv)
 {
 	const char *store = NULL, *id = NULL;
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa owner ID [--json] [--store DIR]\n\n"
-			       "The papers filed under an owner (a person's 12-digit id, a 10-digit tax\n"
-			       "code or a 13-digit branch code), newest first: kind, code, validity\n"
-			       "(valid / expired / revoked, and whether from the printed date, the kind's\n"
-			       "rule or a clerk), signature state, facts. Every paper listed is recorded\n"
-			       "in the audit of reads. Role: clerk.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("owner", "--store needs a value");
-		} else if (argv[i][0] == '-' || id) {
-			return cli_usage("owner", "unexpected argument '%s'", argv[i]);
-		} else {
-			id = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"owner", owner_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	id = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!id)
 		return cli_usage("owner", "whose papers? give the owner id");
 	sh_store *s;
@@ -221,27 +219,26 @@ out:
 
 /* ---- revoke, validity ----------------------------------------------------- */
 
+static const char revoke_help[] =
+	"usage: sohoa revoke CODE --reason TEXT [--store DIR]\n\n"
+	"Revoke a paper (Nghị định 45/2020/NĐ-CP Điều 15): the revocation, its time,\n"
+	"reason and operator are a signed log event. The paper stays archived and\n"
+	"findable, is shown as revoked and is never offered for reuse. Role: clerk.\n";
+
 int cmd_revoke(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *reason = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa revoke CODE --reason TEXT [--store DIR]\n\n"
-			       "Revoke a paper (Nghị định 45/2020/NĐ-CP Điều 15): the revocation, its time,\n"
-			       "reason and operator are a signed log event. The paper stays archived and\n"
-			       "findable, is shown as revoked and is never offered for reuse. Role: clerk.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--reason", &reason))) {
-			if (m < 0)
-				return cli_usage("revoke", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-' || code) {
-			return cli_usage("revoke", "unexpected argument '%s'", argv[i]);
-		} else {
-			code = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{"--reason", 0, CLI_STR, &reason},
+		{NULL}};
+	const cli_spec spec = {"revoke", revoke_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	code = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!code || !reason)
 		return cli_usage("revoke", "give the paper code and --reason TEXT");
 	sh_store *s;
@@ -261,26 +258,25 @@ int cmd_revoke(int argc, char **argv)
 	return ex;
 }
 
+static const char validity_help[] =
+	"usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--store DIR]\n\n"
+	"Show a paper's validity; with --until a clerk sets it (the last valid\n"
+	"day, or never), as a signed log event. Role: clerk.\n";
+
 int cmd_validity(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *until = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--store DIR]\n\n"
-			       "Show a paper's validity; with --until a clerk sets it (the last valid\n"
-			       "day, or never), as a signed log event. Role: clerk.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--until", &until))) {
-			if (m < 0)
-				return cli_usage("validity", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-' || code) {
-			return cli_usage("validity", "unexpected argument '%s'", argv[i]);
-		} else {
-			code = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{"--until", 0, CLI_STR, &until},
+		{NULL}};
+	const cli_spec spec = {"validity", validity_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	code = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!code)
 		return cli_usage("validity", "give the paper code");
 	int ex = cli_code("validity", code, CLI_PAPER);
@@ -329,30 +325,29 @@ out:
 
 /* ---- reuse, attach --------------------------------------------------------- */
 
+static const char reuse_help[] =
+	"usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
+	"For each paper kind the procedure requires (store/procedures.json, and the\n"
+	"office's own <warehouse>/procedures.json), the owner's valid papers, newest\n"
+	"first, or \"missing — must be submitted\". Attach one with `sohoa attach`.\n"
+	"Role: clerk.\n";
+
 int cmd_reuse(int argc, char **argv)
 {
 	const char *store = NULL, *owner = NULL, *proc = NULL;
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
-			       "For each paper kind the procedure requires (warehouse/procedures.json, and the\n"
-			       "office's own <warehouse>/procedures.json), the owner's valid papers, newest\n"
-			       "first, or \"missing — must be submitted\". Attach one with `sohoa attach`.\n"
-			       "Role: clerk.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
-			   (m = cli_opt(argc, argv, &i, "--procedure", &proc))) {
-			if (m < 0)
-				return cli_usage("reuse", "%s needs a value", argv[i]);
-		} else {
-			return cli_usage("reuse", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{"--owner", 0, CLI_STR, &owner},
+		{"--procedure", 0, CLI_STR, &proc},
+		{NULL}};
+	const cli_spec spec = {"reuse", reuse_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
 	if (!owner || !proc)
 		return cli_usage("reuse", "give --owner ID and --procedure CODE");
 	sh_store *s;
@@ -409,27 +404,27 @@ out:
 	return ex;
 }
 
+static const char attach_help[] =
+	"usage: sohoa attach DOSSIER CODE [--store DIR]\n\n"
+	"Put the owner's earlier paper CODE into DOSSIER without re-scanning; the\n"
+	"reuse is a signed log event. Refused for revoked or expired papers and\n"
+	"for another owner's papers. Role: clerk.\n";
+
 int cmd_attach(int argc, char **argv)
 {
 	const char *store = NULL, *args[2] = {NULL, NULL};
 	int na = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa attach DOSSIER CODE [--store DIR]\n\n"
-			       "Put the owner's earlier paper CODE into DOSSIER without re-scanning; the\n"
-			       "reuse is a signed log event. Refused for revoked or expired papers and\n"
-			       "for another owner's papers. Role: clerk.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("attach", "--store needs a value");
-		} else if (argv[i][0] == '-' || na == 2) {
-			return cli_usage("attach", "unexpected argument '%s'", argv[i]);
-		} else {
-			args[na++] = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"attach", attach_help, opts, "unexpected argument '%s'", .max_pos = 2, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	for (size_t i = 0; i < a.npos; i++)
+		args[na++] = a.pos[i];
+	cli_args_free(&a);
 	if (na != 2)
 		return cli_usage("attach", "give the dossier code and the paper code");
 	sh_store *s;
@@ -459,58 +454,92 @@ out:
 
 /* ---- search ----------------------------------------------------------------- */
 
+/* First line of the paper's text holding a query word (folded compare). */
+static char *snippet(const sh_store_paper_rec *p, const char *query)
+{
+	char *fq = NULL;
+	if (sh_text_fold(&fq, query, strlen(query)))
+		return NULL;
+	char *first = strtok(fq, " \t");
+	char *res = NULL;
+	for (size_t i = 0; i < p->npages && !res && first; i++) {
+		const char *t = p->pages[i].text;
+		while (*t && !res) {
+			const char *e = strchr(t, '\n');
+			size_t n = e ? (size_t)(e - t) : strlen(t);
+			char *fl = NULL;
+			if (n && !sh_text_fold(&fl, t, n)) {
+				if (strstr(fl, first))
+					res = sh_strndup(t, n);
+				sh_free(fl);
+			}
+			t += n + (e ? 1 : 0);
+		}
+	}
+	sh_free(fq);
+	/* found by its kind or facts rather than its text: its first line */
+	for (size_t i = 0; i < p->npages && !res; i++) {
+		const char *t = p->pages[i].text;
+		while (*t == '\n' || *t == ' ')
+			t++;
+		if (*t)
+			res = sh_strndup(t, strcspn(t, "\n"));
+	}
+	return res;
+}
+
+static const char search_help[] =
+	"usage: sohoa %s WORDS... [--owner ID] [--kind KIND] [--agency ID]\n"
+	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]\n"
+	"                    [--json] [--store DIR]\n\n"
+	"Papers holding every word, in their OCR text; case and diacritics are\n"
+	"optional (\"giay khai sinh\" finds \"Giấy khai sinh\", \"dang\" finds \"Đặng\"),\n"
+	"words typed exactly rank first. Filters: owner, kind code, receiving\n"
+	"agency, receipt dates. Results listed are recorded in the audit of reads.\n"
+	"`sohoa find` is the same command. Role: clerk.\n";
+
 int cmd_search(int argc, char **argv)
 {
 	const char *store = NULL, *limit_s = NULL;
 	sh_wh_filter f = {0};
 	int json = 0;
 	sh_buf q = SH_BUF_INIT;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa search WORDS... [--owner ID] [--kind KIND] [--agency ID]\n"
-			       "                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]\n"
-			       "                    [--json] [--store DIR]\n\n"
-			       "Papers holding every word, in their OCR text; case and diacritics are\n"
-			       "optional (\"giay khai sinh\" finds \"Giấy khai sinh\", \"dang\" finds \"Đặng\"),\n"
-			       "words typed exactly rank first. Filters: owner, kind code, receiving\n"
-			       "agency, receipt dates. Results listed are recorded in the audit of reads.\n"
-			       "Role: clerk.\n");
-			sh_buf_free(&q);
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--limit", &limit_s)) ||
-			   (m = cli_opt(argc, argv, &i, "--owner", &f.owner)) ||
-			   (m = cli_opt(argc, argv, &i, "--kind", &f.kind)) ||
-			   (m = cli_opt(argc, argv, &i, "--agency", &f.agency)) ||
-			   (m = cli_opt(argc, argv, &i, "--from", &f.from)) ||
-			   (m = cli_opt(argc, argv, &i, "--to", &f.to))) {
-			if (m < 0) {
-				sh_buf_free(&q);
-				return cli_usage("search", "%s needs a value", argv[i]);
-			}
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			sh_buf_free(&q);
-			return cli_usage("search", "unknown option '%s'", argv[i]);
-		} else {
-			if (q.len)
-				sh_buf_puts(&q, " ");
-			sh_buf_puts(&q, argv[i]);
-		}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{"--limit", 0, CLI_STR, &limit_s},
+		{"--owner", 0, CLI_STR, &f.owner},
+		{"--kind", 0, CLI_STR, &f.kind},
+		{"--agency", 0, CLI_STR, &f.agency},
+		{"--from", 0, CLI_STR, &f.from},
+		{"--to", 0, CLI_STR, &f.to},
+		{NULL}};
+	/* also run as `find` (argv[0]): messages, help and audit name it */
+	const char *cmd = !strcmp(argv[0], "find") ? "find" : "search";
+	char *help = sh_asprintf(search_help, cmd);
+	const cli_spec spec = {cmd, help ? help : "", opts, .dash_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	sh_free(help);
+	if (pex)
+		return CLI_DONE(pex);
+	for (size_t i = 0; i < a.npos; i++) {
+		if (q.len)
+			sh_buf_puts(&q, " ");
+		sh_buf_puts(&q, a.pos[i]);
 	}
+	cli_args_free(&a);
 	if (!q.len) { /* empty words may have grown the buffer */
 		sh_buf_free(&q);
-		return cli_usage("search", "give the words to look for");
+		return cli_usage(cmd, "give the words to look for");
 	}
 	long long limit = 50;
-	if (limit_s && cli_number("search", "--limit", limit_s, 0, LLONG_MAX, &limit)) {
+	if (limit_s && cli_number(cmd, "--limit", limit_s, 0, LLONG_MAX, &limit)) {
 		sh_buf_free(&q);
 		return EXIT_USAGE;
 	}
 	sh_store *s;
-	int ex = open_checked(&s, "search", store), rc;
+	int ex = open_checked(&s, cmd, store), rc;
 	if (ex) {
 		sh_buf_free(&q);
 		return ex;
@@ -518,15 +547,15 @@ int cmd_search(int argc, char **argv)
 	sh_wh_hit *hits = NULL;
 	size_t n = 0;
 	if ((rc = sh_wh_search(s, (char *)q.data, &f, (size_t)limit, &hits, &n))) {
-		ex = cli_fail("search", rc);
+		ex = cli_fail(cmd, rc);
 		goto out;
 	}
 	const char **codes = n ? sh_calloc(n, sizeof *codes) : NULL;
 	for (size_t i = 0; codes && i < n; i++)
 		codes[i] = hits[i].code;
-	if (n && (!codes || (rc = sh_wh_audit_reads(s, cli_user(), "search", codes, n, NULL, 0)))) {
+	if (n && (!codes || (rc = sh_wh_audit_reads(s, cli_user(), cmd, codes, n, NULL, 0)))) {
 		sh_free(codes);
-		ex = cli_fail("search", codes ? rc : SH_ENOMEM);
+		ex = cli_fail(cmd, codes ? rc : SH_ENOMEM);
 		goto out;
 	}
 	sh_free(codes);
@@ -537,20 +566,24 @@ int cmd_search(int argc, char **argv)
 			continue;
 		const char *first = p->npages ? p->pages[0].text : "";
 		size_t fl = strcspn(first, "\n");
+		char *snip = snippet(p, (char *)q.data);
 		if (json)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s%}", "code",
-							     p->code, "dossier", p->dossier, "owner",
-							     p->owner, "kind", p->kind, "score",
-							     hits[i].score, "first_line", first,
-							     fl));
-		else
-			printf("%s\t%s\t%s\t%.*s\n", p->code, p->kind, p->owner, (int)fl, first);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s%, s:s, s:s}",
+							     "code", p->code, "dossier", p->dossier,
+							     "owner", p->owner, "kind", p->kind, "score",
+							     hits[i].score, "first_line", first, fl,
+							     "file", p->file ? p->file : "", "snippet",
+							     snip ? snip : ""));
+		else /* the file last: what `find` showed before it became search */
+			printf("%s\t%s\t%s\t%.*s\t%s\n", p->code, p->kind, p->owner, (int)fl, first,
+			       p->file ? p->file : "");
+		sh_free(snip);
 		sh_store_paper_rec_free(&p);
 	}
 	if (json)
 		dump_json(arr);
 	else if (!n)
-		cli_note("search", "no paper holds all of: %s", (char *)q.data);
+		cli_note(cmd, "no paper holds all of: %s", (char *)q.data);
 out:
 	sh_free(hits);
 	sh_buf_free(&q);
@@ -562,35 +595,33 @@ out:
 
 static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
+static const char report_help[] =
+	"usage: sohoa report --from YYYY-MM-DD --to YYYY-MM-DD\n"
+	"                    [--by agency|procedure] [--json|--csv] [--store DIR]\n\n"
+	"For the dossiers received in the period (both days included): dossiers\n"
+	"received, papers digitised, share of dossiers fully digitised (every paper\n"
+	"imaged, none to review), results issued electronically, papers reused and\n"
+	"share of dossiers that reused at least one, and share of owners asked for\n"
+	"no paper the warehouse already held valid. Role: clerk, archivist, admin.\n";
+
 int cmd_report(int argc, char **argv)
 {
 	const char *store = NULL, *from = NULL, *to = NULL, *by_s = NULL;
 	int json = 0, csv = 0, by = SH_WH_REPORT_TOTAL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa report --from YYYY-MM-DD --to YYYY-MM-DD\n"
-			       "                    [--by agency|procedure] [--json|--csv] [--store DIR]\n\n"
-			       "For the dossiers received in the period (both days included): dossiers\n"
-			       "received, papers digitised, share of dossiers fully digitised (every paper\n"
-			       "imaged, none to review), results issued electronically, papers reused and\n"
-			       "share of dossiers that reused at least one, and share of owners asked for\n"
-			       "no paper the warehouse already held valid. Role: clerk, archivist, admin.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if (cli_flag(argv, i, "--csv")) {
-			csv = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--from", &from)) ||
-			   (m = cli_opt(argc, argv, &i, "--to", &to)) ||
-			   (m = cli_opt(argc, argv, &i, "--by", &by_s))) {
-			if (m < 0)
-				return cli_usage("report", "%s needs a value", argv[i]);
-		} else {
-			return cli_usage("report", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--csv", 0, CLI_FLAG, &csv},
+		{"--store", 0, CLI_STR, &store},
+		{"--from", 0, CLI_STR, &from},
+		{"--to", 0, CLI_STR, &to},
+		{"--by", 0, CLI_STR, &by_s},
+		{NULL}};
+	const cli_spec spec = {"report", report_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
 	if (!from || !to)
 		return cli_usage("report", "give --from YYYY-MM-DD and --to YYYY-MM-DD");
 	if (json && csv)
@@ -669,35 +700,31 @@ out:
 
 /* ---- user, audit, whoami ------------------------------------------------------- */
 
+static const char user_help[] =
+	"usage: sohoa user add NAME --role desk|clerk|archivist|admin\n"
+	"       sohoa user del NAME\n"
+	"       sohoa user list\n\n"
+	"Operators and their roles: desk (scan and receive), clerk (search and\n"
+	"reuse), archivist (verify and export), admin (keys and users). The\n"
+	"operator is $SOHOA_USER, else the first word of ~/.config/sohoa/user.\n"
+	"While no operator exists every command is allowed: add the first with\n"
+	"--role admin. Role: admin.\n";
+
 int cmd_user(int argc, char **argv)
 {
 	const char *store = NULL, *role_s = NULL, *verb = NULL, *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa user add NAME --role desk|clerk|archivist|admin\n"
-			       "       sohoa user del NAME\n"
-			       "       sohoa user list\n\n"
-			       "Operators and their roles: desk (scan and receive), clerk (search and\n"
-			       "reuse), archivist (verify and export), admin (keys and users). The\n"
-			       "operator is $SOHOA_USER, else the first word of ~/.config/sohoa/user.\n"
-			       "While no operator exists every command is allowed: add the first with\n"
-			       "--role admin. Role: admin.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--role", &role_s))) {
-			if (m < 0)
-				return cli_usage("user", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-') {
-			return cli_usage("user", "unknown option '%s'", argv[i]);
-		} else if (!verb) {
-			verb = argv[i];
-		} else if (!name) {
-			name = argv[i];
-		} else {
-			return cli_usage("user", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{"--role", 0, CLI_STR, &role_s},
+		{NULL}};
+	const cli_spec spec = {"user", user_help, opts, .max_pos = 2, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	verb = a.npos ? a.pos[0] : NULL;
+	name = a.npos > 1 ? a.pos[1] : NULL;
+	cli_args_free(&a);
 	if (!verb || (strcmp(verb, "list") && !name) ||
 	    (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "list")))
 		return cli_usage("user", "use: user add NAME --role ROLE | user del NAME | user list");
@@ -728,28 +755,27 @@ int cmd_user(int argc, char **argv)
 	return ex;
 }
 
+static const char audit_help[] =
+	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n\n"
+	"The audit of reads of personal papers: sequence, time, operator,\n"
+	"command, paper, dossier. Role: archivist, admin.\n";
+
 int cmd_audit(int argc, char **argv)
 {
 	const char *store = NULL, *user = NULL, *code = NULL;
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n\n"
-			       "The audit of reads of personal papers: sequence, time, operator,\n"
-			       "command, paper, dossier. Role: archivist, admin.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--user", &user)) ||
-			   (m = cli_opt(argc, argv, &i, "--code", &code))) {
-			if (m < 0)
-				return cli_usage("audit", "%s needs a value", argv[i]);
-		} else {
-			return cli_usage("audit", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{"--user", 0, CLI_STR, &user},
+		{"--code", 0, CLI_STR, &code},
+		{NULL}};
+	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	cli_args args;
+	int pex = cli_parse(&spec, argc, argv, &args);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&args);
 	sh_store *s;
 	sh_wh_audit_rec *a = NULL;
 	size_t n = 0;
@@ -786,22 +812,22 @@ int cmd_audit(int argc, char **argv)
 	return ex;
 }
 
+static const char whoami_help[] =
+	"usage: sohoa whoami [--store DIR]\n\n"
+	"The operator this program runs as and their role.\n";
+
 int cmd_whoami(int argc, char **argv)
 {
 	const char *store = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa whoami [--store DIR]\n\n"
-			       "The operator this program runs as and their role.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("whoami", "--store needs a value");
-		} else {
-			return cli_usage("whoami", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"whoami", whoami_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
 	sh_store *s;
 	int ex = cli_store_open(&s, "whoami", store, SH_STORE_RDONLY), role = 0;
 	if (ex)
@@ -825,25 +851,24 @@ int cmd_whoami(int argc, char **argv)
 
 /* ---- backup, restore ------------------------------------------------------------ */
 
+static const char backup_help[] =
+	"usage: sohoa backup DEST [--store DIR]\n\n"
+	"Write a consistent, compacted copy of the warehouse into the folder DEST\n"
+	"while the desks keep working. Role: archivist, admin.\n";
+
 int cmd_backup(int argc, char **argv)
 {
 	const char *store = NULL, *dest = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa backup DEST [--store DIR]\n\n"
-			       "Write a consistent, compacted copy of the warehouse into the folder DEST\n"
-			       "while the desks keep working. Role: archivist, admin.\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("backup", "--store needs a value");
-		} else if (argv[i][0] == '-' || dest) {
-			return cli_usage("backup", "unexpected argument '%s'", argv[i]);
-		} else {
-			dest = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"backup", backup_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	dest = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!dest)
 		return cli_usage("backup", "give the destination folder");
 	sh_store *s;
@@ -861,30 +886,25 @@ out:
 	return ex;
 }
 
+static const char restore_help[] =
+	"usage: sohoa restore SRC [--replace] [--store DIR]\n\n"
+	"Restore the backup in folder SRC as the warehouse. The backup is checked\n";
+
 int cmd_restore(int argc, char **argv)
 {
 	const char *store = NULL, *src = NULL;
 	int replace = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa restore SRC [--replace] [--store DIR]\n\n"
-			       "Restore the backup in folder SRC as the warehouse. The backup is checked\n"
-			       "first (as by sohoa check); a warehouse already there is replaced only with\n"
-			       "--replace and is kept in <warehouse>/replaced-<time>/. Stop the desks\n"
-			       "first. Role: admin.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--replace")) {
-			replace = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("restore", "--store needs a value");
-		} else if (argv[i][0] == '-' || src) {
-			return cli_usage("restore", "unexpected argument '%s'", argv[i]);
-		} else {
-			src = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--replace", 0, CLI_FLAG, &replace},
+		{"--store", 0, CLI_STR, &store},
+		{NULL}};
+	const cli_spec spec = {"restore", restore_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	src = a.npos ? a.pos[0] : NULL;
+	cli_args_free(&a);
 	if (!src)
 		return cli_usage("restore", "give the backup folder");
 	char *dir = cli_store_dir(store);

@@ -150,9 +150,6 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 	return **val ? 1 : -1;
 }
 
-int cli_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }
-
-int cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 static const struct {
 	const char *name;
@@ -163,7 +160,7 @@ static const struct {
 	{"ingest", cmd_ingest, "receive a dossier from image files (OCR, codes, store)"},
 	{"result", cmd_result, "store the result papers of a dossier (KQ codes)"},
 	{"show", cmd_show, "show a dossier or a paper by its code"},
-	{"find", cmd_find, "find papers by words (diacritics optional)"},
+	{"find", cmd_search, "find papers by words (diacritics optional): search"},
 	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
 	{"extract", cmd_extract, "say what papers image files are and what they state (JSON)"},
 	{"devices", cmd_devices, "list the scanners SANE can see"},
@@ -200,7 +197,7 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n`sohoa <command> --help` describes each command.\n"
+	fprintf(f, "\n`sohoa help <command>` (or `sohoa <command> --help`) describes each command.\n"
 		   "The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
 		   "else ~/.local/share/sohoa.\n");
 }
@@ -209,6 +206,15 @@ int cli_main(int argc, char **argv)
 {
 	if (argc < 2) { /* an error is one line, like every other */
 		fprintf(stderr, "sohoa: which command? (see `sohoa --help`)\n");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) { /* sohoa help CMD: that command's help */
+		for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+			if (!strcmp(argv[2], cmds[i].name)) {
+				char *hv[] = {argv[2], "--help", NULL};
+				return cmds[i].fn(2, hv);
+			}
+		cli_note(NULL, "unknown command '%s' (see `sohoa --help`)", argv[2]);
 		return EXIT_USAGE;
 	}
 	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
