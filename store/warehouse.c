@@ -34,11 +34,7 @@ struct sh_proc_cat {
 
 const char *sh_proc_default_path(void)
 {
-#ifdef SOHOA_SOURCE_DIR
-	return SOHOA_SOURCE_DIR "/store/procedures.json";
-#else
-	return "store/procedures.json";
-#endif
+	return sh_data_file("procedures.json");
 }
 
 void sh_proc_cat_free(sh_proc_cat **pc)
