@@ -5,7 +5,7 @@
 # Each step must succeed; the first failure stops with its exit code.
 set -eu
 SOHOA=$1
-page=$2
+page=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
