@@ -302,6 +302,10 @@ int sh_file_write(const char *path, const void *data, size_t len)
 	if (fd < 0) {
 		int e = errno;
 		sh_free(tmp);
+		/* a folder that is not there is "not found" (exit 4), not a
+		 * failing disk */
+		if (e == ENOENT || e == ENOTDIR)
+			return sh_error_set(SH_ENOTFOUND, "%s: no such folder: create it first", path);
 		return sh_error_set(e == ENOSPC ? SH_EFULL : SH_EIO, "%s: cannot create: %s", path,
 				    strerror(e));
 	}
