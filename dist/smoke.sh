@@ -22,7 +22,7 @@ run keys new --signer "Nguyễn Thị Bình" --title "Công chức Bộ phận M
 run extract "page.${page##*.}" > extract.json
 grep -q '"kind"' extract.json
 run ingest --owner 033317490435 --procedure 1.001193 "page.${page##*.}" | tee ingest.out
-paper=$(awk '/^ +[0-9A-Z.]+-[0-9]{6}-[0-9]{4}-[0-9]+-/{print $1; exit}' ingest.out)
+paper=$(awk '$1 ~ /-01-[A-Z0-9]+$/ {print $1; exit}' ingest.out)
 dossier=$(awk '/^dossier /{print $2; exit}' ingest.out)
 [ -n "$dossier" ]
 run show "$dossier" > /dev/null
