@@ -2,6 +2,7 @@
 #include "sh_common.h"
 
 #include <errno.h>
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ int sh_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(tl_msg, sizeof tl_msg, fmt, ap);
+	vsnprintf(tl_msg, sizeof tl_msg, dgettext(SH_TEXTDOMAIN, fmt), ap);
 	va_end(ap);
 	tl_code = code;
 	return code;
@@ -28,7 +29,7 @@ int sh_error_wrap(int code, const char *fmt, ...)
 	char prefix[MSG_MAX], old[MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	vsnprintf(prefix, sizeof prefix, dgettext(SH_TEXTDOMAIN, fmt), ap);
 	va_end(ap);
 	memcpy(old, tl_msg, sizeof old);
 	snprintf(tl_msg, sizeof tl_msg, "%s%s", prefix, old);

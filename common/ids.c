@@ -151,11 +151,11 @@ static int number_ok(const char *s, size_t n, size_t min, size_t max)
 static const char *code_kind_name(unsigned want)
 {
 	switch (want) {
-	case SH_CODE_DOSSIER: return "a dossier code (AGENCY-YYMMDD-NNNN)";
-	case SH_CODE_PAPER | SH_CODE_RESULT: return "a paper code (DOSSIER-NN-KIND or DOSSIER-KQn)";
-	case SH_CODE_PAPER: return "a paper code (DOSSIER-NN-KIND)";
-	case SH_CODE_RESULT: return "a result code (DOSSIER-KQn)";
-	default: return "a dossier or paper code (AGENCY-YYMMDD-NNNN, DOSSIER-NN-KIND or DOSSIER-KQn)";
+	case SH_CODE_DOSSIER: return _("a dossier code (AGENCY-YYMMDD-NNNN)");
+	case SH_CODE_PAPER | SH_CODE_RESULT: return _("a paper code (DOSSIER-NN-KIND or DOSSIER-KQn)");
+	case SH_CODE_PAPER: return _("a paper code (DOSSIER-NN-KIND)");
+	case SH_CODE_RESULT: return _("a result code (DOSSIER-KQn)");
+	default: return _("a dossier or paper code (AGENCY-YYMMDD-NNNN, DOSSIER-NN-KIND or DOSSIER-KQn)");
 	}
 }
 
@@ -214,9 +214,9 @@ int sh_id_code_check(int *out_kind, const char *code, unsigned want)
 	}
 	if (!(want & (unsigned)kind))
 		return sh_error_set(SH_EINVAL, "%s is %s; give %s", code,
-				    kind == SH_CODE_DOSSIER ? "a dossier code"
-				    : kind == SH_CODE_PAPER ? "a paper code"
-							    : "a result code",
+				    kind == SH_CODE_DOSSIER ? _("a dossier code")
+				    : kind == SH_CODE_PAPER ? _("a paper code")
+							    : _("a result code"),
 				    code_kind_name(want));
 	if (out_kind)
 		*out_kind = kind;
@@ -282,7 +282,7 @@ int sh_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max)
 			close(fd);
 			sh_free(buf);
 			return sh_error_set(SH_EIO, "%s: read failed: %s", path,
-					    e ? strerror(e) : "file shrank while reading");
+					    e ? strerror(e) : _("file shrank while reading"));
 		}
 		got += (size_t)r;
 	}
@@ -302,6 +302,10 @@ int sh_file_write(const char *path, const void *data, size_t len)
 	if (fd < 0) {
 		int e = errno;
 		sh_free(tmp);
+		/* a folder that is not there is "not found" (exit 4), not a
+		 * failing disk */
+		if (e == ENOENT || e == ENOTDIR)
+			return sh_error_set(SH_ENOTFOUND, "%s: no such folder: create it first", path);
 		return sh_error_set(e == ENOSPC ? SH_EFULL : SH_EIO, "%s: cannot create: %s", path,
 				    strerror(e));
 	}

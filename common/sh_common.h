@@ -191,6 +191,39 @@ int sh_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max);
 /* Write atomically (temp file + fsync + rename). */
 int sh_file_write(const char *path, const void *data, size_t len);
 
+/* ---- data files and messages ------------------------------------------ */
+
+/* Where the data file called name (a bare file name such as "kinds.json",
+ * "names.json", "procedures.json") is, found by name, never through the
+ * source path, first of:
+ *  1. $SOHOA_DATA_DIR/name, if that file exists;
+ *  2. <folder of the running program>/../share/sohoa/name (an installed
+ *     program under any prefix; the build tree's tools/sohoa);
+ *  3. <build tree>/share/sohoa/name, when the program runs from a build tree
+ *     (a CMakeCache.txt at most 4 folders above it: tests, fuzzers);
+ *  4. ${prefix}/share/sohoa/name (the prefix configured at build time).
+ * The path may not exist (then the caller's open says so with the path).
+ * Static storage, cached per name for the life of the process;
+ * thread-safe. NULL if name is empty or holds a '/'. */
+const char *sh_data_file(const char *name);
+/* The message catalogues' folder (bindtextdomain's dirname): the share
+ * folder found as above + "/locale", or $SOHOA_LOCALE_DIR. Static storage. */
+const char *sh_locale_dir(void);
+
+/* Messages: the library's sh_error_set and sh_error_wrap translate their
+ * format through the "sohoa" text domain (dgettext) before formatting, so
+ * every library message is translatable; front ends mark theirs with _()
+ * (translated now) and N_() (marked only, translated where used). The front
+ * end calls setlocale and bindtextdomain(SH_TEXTDOMAIN, sh_locale_dir()). */
+#define SH_TEXTDOMAIN "sohoa"
+#include <libintl.h>
+#ifndef _
+#define _(s) dgettext(SH_TEXTDOMAIN, s)
+#endif
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,11 +20,7 @@ const char *sh_paper_fact_name(enum sh_paper_fact fact)
 
 const char *sh_kinds_default_path(void)
 {
-#ifdef SOHOA_SOURCE_DIR
-	return SOHOA_SOURCE_DIR "/ocr/kinds.json";
-#else
-	return "ocr/kinds.json";
-#endif
+	return sh_data_file("kinds.json");
 }
 
 /* ---- folding ------------------------------------------------------------ */

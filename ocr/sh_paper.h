@@ -78,8 +78,8 @@ size_t sh_kinds_count(const sh_kinds *kinds);
 const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
-/* Where the catalogue is found when running from the build tree:
- * SOHOA_SOURCE_DIR "/ocr/kinds.json". Static storage. */
+/* The shipped catalogue: sh_data_file("kinds.json") (installed
+ * share/sohoa, or the build tree's). Static storage. */
 const char *sh_kinds_default_path(void);
 
 /* ---- facts -------------------------------------------------------------- */

@@ -211,7 +211,10 @@ static int master_page(sh_scan_master *m, sh_store *s, const sh_store_page_rec *
 {
 	uint8_t *bytes = NULL;
 	size_t len = 0;
-	int rc = sh_store_blob_get(s, pg->image_sha, &bytes, &len);
+	/* the stored rotation is applied, so the master is upright (issue 19) */
+	int rc = sh_scan_master_set_turn(m, pg->rotation);
+	if (!rc)
+		rc = sh_store_blob_get(s, pg->image_sha, &bytes, &len);
 	if (rc)
 		return rc;
 	if (!strcmp(pg->mime, "image/jpeg")) {

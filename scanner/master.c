@@ -98,6 +98,7 @@ struct sh_scan_master {
 	char *code, *make, *model;
 	char datetime[20];
 	unsigned pages;
+	int turn; /* quarter turns clockwise that make the next page upright */
 	int spent;
 };
 
@@ -134,8 +135,10 @@ int sh_scan_master_new(sh_scan_master **out, const sh_scan_master_info *info)
 		return SH_ENOMEM;
 	}
 	time_t t = (time_t)(info && info->time ? info->time : sh_now());
+	/* TIFF DateTime has no zone: local time by convention (TIFF 6.0, Exif);
+	 * the services run with TZ=Asia/Ho_Chi_Minh */
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	strftime(m->datetime, sizeof m->datetime, "%Y:%m:%d %H:%M:%S", &tm);
 	m->tif = mf_open(&m->mf, "w");
 	if (!m->tif) {
@@ -146,13 +149,32 @@ int sh_scan_master_new(sh_scan_master **out, const sh_scan_master_info *info)
 	return SH_OK;
 }
 
-static void common_tags(sh_scan_master *m, int w, int h, int dpi)
+int sh_scan_master_set_turn(sh_scan_master *m, int degrees)
+{
+	int d = ((degrees % 360) + 360) % 360;
+	if (d % 90)
+		return sh_error_set(SH_EINVAL, "TIFF master: a page turns by 0, 90, 180 or 270 degrees, not %d",
+				    degrees);
+	m->turn = d / 90;
+	return SH_OK;
+}
+
+/* The Orientation tag of a page stored as it was scanned, which must be
+ * turned by q quarter turns clockwise to be upright (as Exif 1/6/3/8). */
+static uint16_t orientation_of(int q)
+{
+	static const uint16_t o[4] = {ORIENTATION_TOPLEFT, ORIENTATION_RIGHTTOP,
+				      ORIENTATION_BOTRIGHT, ORIENTATION_LEFTBOT};
+	return o[q & 3];
+}
+
+static void common_tags(sh_scan_master *m, int w, int h, int dpi, uint16_t orientation)
 {
 	TIFF *t = m->tif;
 	TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
 	TIFFSetField(t, TIFFTAG_IMAGEWIDTH, (uint32_t)w);
 	TIFFSetField(t, TIFFTAG_IMAGELENGTH, (uint32_t)h);
-	TIFFSetField(t, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
+	TIFFSetField(t, TIFFTAG_ORIENTATION, orientation);
 	TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
 	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
 	TIFFSetField(t, TIFFTAG_XRESOLUTION, (float)dpi);
@@ -164,7 +186,8 @@ static void common_tags(sh_scan_master *m, int w, int h, int dpi)
 		TIFFSetField(t, TIFFTAG_MAKE, m->make);
 	if (m->model)
 		TIFFSetField(t, TIFFTAG_MODEL, m->model);
-	/* PageNumber's total is unknown while appending; 0 means unknown. */
+	/* PageNumber's total is unknown while appending: set by finish
+	 * (set_page_totals) */
 	TIFFSetField(t, TIFFTAG_PAGENUMBER, (uint16_t)m->pages, (uint16_t)0);
 }
 
@@ -184,7 +207,15 @@ int sh_scan_master_add_pix(sh_scan_master *m, PIX *pixs, int dpi)
 		return rc;
 	if (!pixs)
 		return sh_error_set(SH_EINVAL, "TIFF master: no page given");
-	PIX *p;
+	PIX *p, *turned = NULL;
+	if (m->turn) { /* written upright */
+		turned = pixRotateOrth(pixs, m->turn);
+		if (!turned)
+			return sh_error_set(SH_ENOMEM, "TIFF master: cannot turn the page");
+		if (pixGetXRes(pixs) > 0 && m->turn % 2)
+			pixSetResolution(turned, pixGetYRes(pixs), pixGetXRes(pixs));
+		pixs = turned;
+	}
 	int d = pixGetDepth(pixs);
 	if (pixGetColormap(pixs))
 		p = pixRemoveColormap(pixs, REMOVE_CMAP_BASED_ON_SRC);
@@ -194,6 +225,7 @@ int sh_scan_master_add_pix(sh_scan_master *m, PIX *pixs, int dpi)
 		p = pixConvert16To8(pixs, L_MS_BYTE);
 	else
 		p = pixConvertTo8(pixs, 0);
+	pixDestroy(&turned);
 	if (!p)
 		return sh_error_set(SH_ENOMEM, "TIFF master: cannot convert the page");
 	d = pixGetDepth(p);
@@ -201,7 +233,7 @@ int sh_scan_master_add_pix(sh_scan_master *m, PIX *pixs, int dpi)
 	if (dpi <= 0)
 		dpi = pixGetXRes(p) > 0 ? pixGetXRes(p) : SH_SCAN_DEFAULT_DPI;
 	TIFF *t = m->tif;
-	common_tags(m, w, h, dpi);
+	common_tags(m, w, h, dpi, ORIENTATION_TOPLEFT);
 	int spp = d == 32 ? 3 : 1;
 	TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, (uint16_t)(d == 1 ? 1 : 8));
 	TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)spp);
@@ -254,6 +286,7 @@ int sh_scan_master_add_pix(sh_scan_master *m, PIX *pixs, int dpi)
 		return rc;
 	}
 	m->pages++;
+	m->turn = 0;
 	return SH_OK;
 }
 
@@ -316,7 +349,8 @@ int sh_scan_master_add_bytes(sh_scan_master *m, const uint8_t *data, size_t len,
 			dpi = xr > 0 ? xr : SH_SCAN_DEFAULT_DPI;
 		}
 		TIFF *t = m->tif;
-		common_tags(m, w, h, dpi);
+		/* stored as scanned (not re-encoded): the tag says how to show it */
+		common_tags(m, w, h, dpi, orientation_of(m->turn));
 		TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, (uint16_t)8);
 		TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)nc);
 		TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_JPEG);
@@ -334,6 +368,7 @@ int sh_scan_master_add_bytes(sh_scan_master *m, const uint8_t *data, size_t len,
 					    m->pages + 1);
 		}
 		m->pages++;
+		m->turn = 0;
 		return SH_OK;
 	}
 	sh_scan__quiet();
@@ -344,6 +379,37 @@ int sh_scan_master_add_bytes(sh_scan_master *m, const uint8_t *data, size_t len,
 	rc = sh_scan_master_add_pix(m, p, dpi);
 	pixDestroy(&p);
 	return rc;
+}
+
+/* Every page's PageNumber total (unknown while appending) patched in place
+ * in the finished file: the entry (SHORT, count 2) holds both values inline. */
+static int set_page_totals(uint8_t *d, size_t n, unsigned total)
+{
+	if (n < 8 || (d[0] != d[1]) || (d[0] != 'I' && d[0] != 'M'))
+		return -1;
+	int le = d[0] == 'I';
+#define U16(o) (le ? (unsigned)d[o] | (unsigned)d[(o) + 1] << 8 : (unsigned)d[o] << 8 | d[(o) + 1])
+#define U32(o) (le ? (uint32_t)U16(o) | (uint32_t)U16((o) + 2) << 16 : (uint32_t)U16(o) << 16 | U16((o) + 2))
+	uint64_t ifd = U32(4);
+	for (unsigned dirs = 0; ifd && dirs <= SH_SCAN_MAX_PAGES; dirs++) {
+		if (ifd + 2 > n)
+			return -1;
+		unsigned k = U16(ifd);
+		if (ifd + 2 + 12ull * k + 4 > n)
+			return -1;
+		for (unsigned e = 0; e < k; e++) {
+			size_t o = (size_t)ifd + 2 + 12u * e;
+			if (U16(o) == TIFFTAG_PAGENUMBER && U16(o + 2) == TIFF_SHORT && U32(o + 4) == 2) {
+				size_t v = o + 10; /* the second SHORT of the value field */
+				d[v + !le] = (uint8_t)(total & 0xff);
+				d[v + le] = (uint8_t)(total >> 8);
+			}
+		}
+		ifd = U32((size_t)ifd + 2 + 12u * k);
+	}
+#undef U16
+#undef U32
+	return 0;
 }
 
 int sh_scan_master_finish(sh_scan_master *m, uint8_t **out, size_t *out_len)
@@ -357,6 +423,8 @@ int sh_scan_master_finish(sh_scan_master *m, uint8_t **out, size_t *out_len)
 	m->spent = 1;
 	TIFFClose(m->tif);
 	m->tif = NULL;
+	if (set_page_totals(m->mf.data, m->mf.len, m->pages))
+		return sh_error_set(SH_ERROR, "TIFF master: cannot set the page count");
 	*out = m->mf.data;
 	*out_len = m->mf.len;
 	m->mf.data = NULL;
@@ -398,6 +466,7 @@ int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t 
 	}
 	uint32_t w = 0, h = 0;
 	uint16_t bps = 1, spp = 1, photo = 0, comp = 1, planar = PLANARCONFIG_CONTIG;
+	uint16_t orient = ORIENTATION_TOPLEFT;
 	float xr = 0;
 	TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
 	TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
@@ -407,6 +476,7 @@ int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t 
 	TIFFGetFieldDefaulted(t, TIFFTAG_COMPRESSION, &comp);
 	TIFFGetField(t, TIFFTAG_PHOTOMETRIC, &photo);
 	TIFFGetField(t, TIFFTAG_XRESOLUTION, &xr);
+	TIFFGetFieldDefaulted(t, TIFFTAG_ORIENTATION, &orient);
 	if (w == 0 || h == 0 || w > SH_SCAN_MAX_SIDE || h > SH_SCAN_MAX_SIDE ||
 	    (long)w * (long)h > SH_SCAN_MAX_PIXELS) {
 		rc = sh_error_set(SH_ELIMIT, "TIFF page %zu: %u x %u pixels is empty or over the limit",
@@ -477,6 +547,18 @@ int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t 
 	}
 	if (xr > 0)
 		pixSetResolution(p, (l_int32)(xr + 0.5f), (l_int32)(xr + 0.5f));
+	/* a page stored as scanned with its Orientation: given upright */
+	int q = orient == ORIENTATION_RIGHTTOP ? 1 : orient == ORIENTATION_BOTRIGHT ? 2
+		: orient == ORIENTATION_LEFTBOT ? 3 : 0;
+	if (q) {
+		PIX *r = pixRotateOrth(p, q);
+		if (!r) {
+			rc = sh_error_set(SH_ENOMEM, "out of memory turning TIFF page %zu", i + 1);
+			goto out;
+		}
+		pixDestroy(&p);
+		p = r;
+	}
 	*out = p;
 	p = NULL;
 out:

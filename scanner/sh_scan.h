@@ -370,8 +370,10 @@ int sh_scan_watch_parse_name(char *owner, char *procedure, const char *name);
 /* A multi-page TIFF master of one component: CCITT G4 for 1 bpp pages,
  * Deflate (horizontal predictor) for grey and RGB, JPEG-in-TIFF only for
  * pages given as JPEG bytes (copied unchanged). Each page carries X/Y
- * resolution in dpi, DateTime, Software "sohoa VERSION", ImageDescription
- * (the component code), Make/Model when known, PageNumber. */
+ * resolution in dpi, DateTime (local time, the TIFF convention: run with
+ * TZ set to the office's zone), Software "sohoa VERSION", ImageDescription
+ * (the component code), Make/Model when known, PageNumber (page, total).
+ * Pages are upright: see sh_scan_master_set_turn. */
 typedef struct sh_scan_master sh_scan_master;
 
 typedef struct sh_scan_master_info {
@@ -384,6 +386,13 @@ typedef struct sh_scan_master_info {
 /* Begin a master in memory. info is copied. */
 int sh_scan_master_new(sh_scan_master **out, const sh_scan_master_info *info);
 void sh_scan_master_free(sh_scan_master **m);
+/* The next page added was scanned turned: degrees (0, 90, 180, 270, or
+ * -90) clockwise make it upright (the clean-up's rotation, sh_page_rec's
+ * rotation). Pixel pages are written upright; JPEG pages, stored as
+ * scanned, carry the matching Orientation tag (6, 3, 8), and
+ * sh_scan_master_read gives them upright. Applies to the next page only.
+ * SH_EINVAL for other angles. */
+int sh_scan_master_set_turn(sh_scan_master *m, int degrees);
 /* Append a page from pixels (borrowed): 1 bpp -> G4, 8 bpp grey -> Deflate,
  * 32 bpp -> RGB Deflate, others converted to 8 or 32 bpp first (colormaps
  * resolved). dpi <= 0: the PIX's resolution, else 300. */
@@ -398,7 +407,8 @@ int sh_scan_master_finish(sh_scan_master *m, uint8_t **out, size_t *out_len);
 int sh_scan_master_write(sh_scan_master *m, const char *path);
 
 /* Read page i of a master (or any TIFF) back to pixels: 1 bpp pages as
- * 1 bpp (0 = white), grey as 8 bpp, RGB as 32 bpp. *out: caller pixDestroy.
+ * 1 bpp (0 = white), grey as 8 bpp, RGB as 32 bpp, upright (turned as its
+ * Orientation tag says, 1/6/3/8). *out: caller pixDestroy.
  * *n_pages (may be NULL): the file's page count. SH_EINVAL (not a TIFF,
  * corrupt), SH_ENOTFOUND (no page i), SH_ELIMIT, SH_ENOMEM. */
 int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t len, size_t i);

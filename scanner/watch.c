@@ -235,12 +235,18 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return rc;
 }
 
+static int mkdir_p(const char *p);
+
 /* Move the file (and sidecar) out of processing/ into done/ or failed/. */
 static int finish(sh_scan_watch *w, const char *name, const char *side, const char *reason)
 {
 	const char *to = reason ? w->failed : w->done;
+	/* checked again: the link may have been put there while watching */
+	int rc = mkdir_p(to);
+	if (rc)
+		return rc;
 	char *final = unique(to, name), *sname = NULL, *rname = NULL;
-	int rc = final ? SH_OK : SH_ENOMEM;
+	rc = final ? SH_OK : SH_ENOMEM;
 	if (rc == SH_OK && reason) {
 		rname = sh_asprintf("%s.reason", final);
 		char *nl = rname ? sh_asprintf("%s\n", reason) : NULL;
@@ -568,10 +574,21 @@ void sh_scan_watch_free(sh_scan_watch **pw)
 	*pw = NULL;
 }
 
+/* Create the folder p, or accept the one there: a real folder only. A
+ * symbolic link (or anything else) in its place is refused, so files never
+ * leave the watched folder (a "done" link to /etc, another desk's folder). */
 static int mkdir_p(const char *p)
 {
 	if (mkdir(p, 0755) < 0 && errno != EEXIST)
 		return sh_error_set(SH_EIO, "%s: cannot create: %s", p, strerror(errno));
+	struct stat st;
+	if (lstat(p, &st) < 0)
+		return sh_error_set(SH_EIO, "%s: %s", p, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return sh_error_set(SH_EINVAL, "%s is a symbolic link: files stay inside the watched "
+					       "folder; replace it with a folder", p);
+	if (!S_ISDIR(st.st_mode))
+		return sh_error_set(SH_EINVAL, "%s is not a folder: move it away", p);
 	return SH_OK;
 }
 

@@ -503,7 +503,7 @@ static const char watch_help[] =
 	"file name OWNER_PROCEDURE_anything.ext. Files go to DIR/done/ or\n"
 	"DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
 	"twice. --once: one pass, then exit. Runs as a service:\n"
-	"scanner/sohoa-watch.service.\n";
+	"dist/sohoa-watch.service.in.\n";
 
 int cmd_watch(int argc, char **argv)
 {

@@ -73,7 +73,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr, "sohoa %s: ", cmd);
 	put_line(msg);

@@ -34,11 +34,7 @@ struct sh_wh_proc_cat {
 
 const char *sh_wh_proc_default_path(void)
 {
-#ifdef SOHOA_SOURCE_DIR
-	return SOHOA_SOURCE_DIR "/warehouse/procedures.json";
-#else
-	return "warehouse/procedures.json";
-#endif
+	return sh_data_file("procedures.json");
 }
 
 void sh_wh_proc_cat_free(sh_wh_proc_cat **pc)

@@ -523,10 +523,24 @@ static void files(void **state)
 	assert_int_equal(n, 0);
 	assert_string_equal((char *)d, "");
 	sh_free(d);
-	/* writing into a missing folder fails cleanly and leaves no temp file */
+	/* writing into a missing folder fails cleanly and leaves no temp file;
+	 * it is "not found" (export-tiff CODE /nonexistent/x.tif: exit 4), as is
+	 * a path through a file */
 	char *bad = sh_asprintf("%s/missing/f.txt", dir);
-	assert_int_equal(sh_file_write(bad, "x", 1), SH_EIO);
+	assert_int_equal(sh_file_write(bad, "x", 1), SH_ENOTFOUND);
 	assert_non_null(strstr(sh_error_message(), "missing/f.txt"));
+	char *through = sh_asprintf("%s/f.txt/g.txt", dir);
+	assert_int_equal(sh_file_write(through, "x", 1), SH_ENOTFOUND);
+	sh_free(through);
+	/* a folder that is there but not writable stays an I/O failure */
+	if (geteuid() != 0) {
+		char *ro = sh_asprintf("%s/ro", dir), *rof = sh_asprintf("%s/ro/f.txt", dir);
+		assert_int_equal(mkdir(ro, 0500), 0);
+		assert_int_equal(sh_file_write(rof, "x", 1), SH_EIO);
+		rmdir(ro);
+		sh_free(ro);
+		sh_free(rof);
+	}
 	unlink(path);
 	rmdir(dir);
 	sh_free(bad);

@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 #include <tiffio.h>
+#include <time.h>
 
 static PIX *load(const char *name)
 {
@@ -121,7 +122,12 @@ static void test_roundtrip(void **state)
 		assert_true(TIFFGetField(t, TIFFTAG_MODEL, &s));
 		assert_string_equal(s, "fi-7160");
 		assert_true(TIFFGetField(t, TIFFTAG_DATETIME, &s));
-		assert_string_equal(s, "2023:11:14 22:13:20");
+		/* local time (TZ=Asia/Ho_Chi_Minh, main): 22:13:20 UTC + 7 h */
+		assert_string_equal(s, "2023:11:15 05:13:20");
+		uint16_t pg = 99, total = 99;
+		assert_true(TIFFGetField(t, TIFFTAG_PAGENUMBER, &pg, &total));
+		assert_int_equal(pg, i);
+		assert_int_equal(total, 4);
 		assert_true(TIFFGetField(t, TIFFTAG_SOFTWARE, &s));
 		assert_non_null(strstr(s, "sohoa"));
 		if (i < 3)
@@ -214,9 +220,104 @@ static void test_alloc_failures(void **state)
 	pixDestroy(&grey);
 }
 
+/* A page scanned turned (the clean-up rotated it 90/180/270 degrees
+ * clockwise) is exported upright: pixels turned, or for a JPEG kept as
+ * scanned the Orientation tag, which the reader applies (issue 19). */
+static void test_turned_pages(void **state)
+{
+	(void)state;
+	PIX *grey = load("clean300-crop.pgm");
+	PIX *bilevel = load("fax200.tif");
+	size_t jn = 0;
+	uint8_t *jpeg = slurp("office200-crop.jpg", &jn);
+	PIX *jref = pixReadMem(jpeg, jn);
+	assert_non_null(jref);
+	static const uint16_t want_tag[4] = {1, 6, 3, 8};
+	for (int q = 0; q < 4; q++) {
+		/* the page as the scanner gave it: upright turned back by q quarters */
+		PIX *sg = pixRotateOrth(grey, (4 - q) % 4), *sb = pixRotateOrth(bilevel, (4 - q) % 4);
+		PIX *sj = pixRotateOrth(jref, (4 - q) % 4);
+		l_int32 jw, jh;
+		pixGetDimensions(sj, &jw, &jh, NULL);
+		uint8_t *jbytes = NULL;
+		size_t jlen = 0;
+		assert_int_equal(pixWriteMemJpeg(&jbytes, &jlen, sj, 95, 0), 0);
+		sh_scan_master *m = NULL;
+		OK(sh_scan_master_new(&m, NULL));
+		OK(sh_scan_master_set_turn(m, 90 * q));
+		OK(sh_scan_master_add_pix(m, sg, 300));
+		OK(sh_scan_master_add_pix(m, grey, 300)); /* the turn was for one page only */
+		OK(sh_scan_master_set_turn(m, q == 3 ? -90 : 90 * q));
+		OK(sh_scan_master_add_pix(m, sb, 0));
+		OK(sh_scan_master_set_turn(m, 90 * q));
+		OK(sh_scan_master_add_bytes(m, jbytes, jlen, 200));
+		assert_int_equal(sh_scan_master_set_turn(m, 45), SH_EINVAL);
+		uint8_t *tif = NULL;
+		size_t tn = 0;
+		OK(sh_scan_master_finish(m, &tif, &tn));
+		sh_scan_master_free(&m);
+		PIX *want[3] = {grey, grey, bilevel};
+		for (size_t i = 0; i < 3; i++) {
+			PIX *got = NULL;
+			OK(sh_scan_master_read(&got, NULL, tif, tn, i));
+			l_int32 same = 0;
+			pixEqual(want[i], got, &same);
+			assert_true(same);
+			pixDestroy(&got);
+		}
+		/* JPEG: stored as scanned with the tag; read back upright */
+		PIX *got = NULL;
+		OK(sh_scan_master_read(&got, NULL, tif, tn, 3));
+		assert_int_equal(pixGetWidth(got), pixGetWidth(jref));
+		assert_int_equal(pixGetHeight(got), pixGetHeight(jref));
+		PIX *g1 = pixConvertTo8(got, 0), *g2 = pixConvertTo8(jref, 0);
+		l_float32 diff = 0;
+		pixCompareGrayOrRGB(g1, g2, L_COMPARE_ABS_DIFF, 0, NULL, &diff, NULL, NULL);
+		assert_true(diff < 4.0f);
+		pixDestroy(&g1);
+		pixDestroy(&g2);
+		pixDestroy(&got);
+		char *dir = tmpdir_new(), *path = path_of(dir, "t.tif");
+		FILE *f = fopen(path, "wb");
+		assert_int_equal(fwrite(tif, 1, tn, f), tn);
+		fclose(f);
+		tiffinfo_clean(path);
+		TIFF *t = TIFFOpen(path, "r");
+		assert_non_null(t);
+		uint16_t o = 0;
+		for (int i = 0; i < 3; i++) {
+			assert_true(TIFFGetFieldDefaulted(t, TIFFTAG_ORIENTATION, &o));
+			assert_int_equal(o, ORIENTATION_TOPLEFT);
+			assert_true(TIFFReadDirectory(t));
+		}
+		uint32_t w = 0;
+		assert_true(TIFFGetFieldDefaulted(t, TIFFTAG_ORIENTATION, &o));
+		assert_int_equal(o, want_tag[q]);
+		TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
+		assert_int_equal(w, jw); /* the JPEG itself is not re-encoded */
+		TIFFClose(t);
+		rm_rf(dir);
+		free(path);
+		free(dir);
+		free(jbytes);
+		sh_free(tif);
+		pixDestroy(&sg);
+		pixDestroy(&sb);
+		pixDestroy(&sj);
+	}
+	pixDestroy(&jref);
+	pixDestroy(&grey);
+	pixDestroy(&bilevel);
+	sh_free(jpeg);
+}
+
 int main(void)
 {
+	/* DateTime is local time: pin the office's zone */
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+	tzset();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_turned_pages),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_odd_sizes),
 		cmocka_unit_test(test_alloc_failures),

@@ -188,9 +188,59 @@ static void test_restart(void **state)
 	free(dir);
 }
 
+/* done/ (or failed/, processing/) a symbolic link out of the folder: refused
+ * at open, and when put there while watching nothing is moved through it
+ * (issue 19). */
+static void test_symlink_refused(void **state)
+{
+	(void)state;
+	const char *subs[] = {"done", "failed", "processing"};
+	for (int k = 0; k < 3; k++) {
+		char *dir = tmpdir_new(), *outside = tmpdir_new();
+		char *link = path_of(dir, subs[k]);
+		assert_int_equal(symlink(outside, link), 0);
+		calls c = {0};
+		sh_scan_watch_options o = {.settle_ms = 1, .mapping_wait_ms = 1, .ingest = ingest,
+					   .ingest_arg = &c};
+		sh_scan_watch *w = NULL;
+		assert_int_equal(sh_scan_watch_open(&w, dir, &o), SH_EINVAL);
+		assert_null(w);
+		assert_non_null(strstr(sh_error_message(), "symbolic link"));
+		free(link);
+		rm_rf(outside);
+		free(outside);
+		rm_rf(dir);
+		free(dir);
+	}
+	/* swapped for a link while watching */
+	char *dir = tmpdir_new(), *outside = tmpdir_new();
+	calls c = {0};
+	sh_scan_watch_options o = {.settle_ms = 1, .mapping_wait_ms = 1, .ingest = ingest,
+				   .ingest_arg = &c};
+	sh_scan_watch *w = NULL;
+	OK(sh_scan_watch_open(&w, dir, &o));
+	char *done = path_of(dir, "done");
+	assert_int_equal(rmdir(done), 0);
+	assert_int_equal(symlink(outside, done), 0);
+	put(dir, OWNER "_1.5_a.png", "AAAA");
+	size_t a = 0, b = 0;
+	for (int i = 0; i < 4; i++) {
+		sh_scan_watch_poll(w, 30, &a, &b);
+		usleep(20000);
+	}
+	assert_false(exists(outside, OWNER "_1.5_a.png"));
+	sh_scan_watch_free(&w);
+	free(done);
+	rm_rf(outside);
+	free(outside);
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_symlink_refused),
 		cmocka_unit_test(test_parse_name),
 		cmocka_unit_test(test_ingest_and_outcomes),
 		cmocka_unit_test(test_restart),

@@ -1,0 +1,15 @@
+#!/bin/sh
+# po/sohoa.pot from the sources, merged into each LANG.po (run from the top of
+# the tree; `cmake --build build --target sohoa-pot` runs it).
+# usage: po/update.sh XGETTEXT MSGMERGE LANG...
+set -eu
+xgettext=$1 msgmerge=$2
+shift 2
+git ls-files '*.c' '*.h' | grep -v -e '^tests/' -e '^bench/' | sort > po/POTFILES
+"$xgettext" --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
+  --keyword=sh_error_set:2 --keyword=sh_error_wrap:2 --keyword=_ --keyword=N_ --keyword=cli_usage:2 \
+  --package-name=sohoa --msgid-bugs-address=sohoa@example.org \
+  --files-from=po/POTFILES -o po/sohoa.pot
+for lang in "$@"; do
+  "$msgmerge" --quiet --update --backup=none --no-fuzzy-matching "po/$lang.po" po/sohoa.pot
+done
