@@ -214,6 +214,7 @@ static void serve_static(srv_ctx *c, char **segs, size_t n)
 		if (d) {
 			memcpy(d, a->data, a->len);
 			srv_bytes(c, 200, a->mime, d, a->len);
+			c->asset = 1;
 		} else {
 			srv_error(c, 500, "out of memory");
 		}
@@ -295,11 +296,8 @@ static enum MHD_Result send_ctx(srv_ctx *c)
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
 	if (c->srv->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-	const char *u = c->r ? c->r->uri : "";
-	if (!strncmp(u, "/api/", 5) || !strcmp(u, "/api"))
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	else
-		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	/* personal data is never cached; the pages themselves are revalidated */
+	MHD_add_response_header(resp, "Cache-Control", c->asset ? "no-cache" : "no-store");
 	if (c->cookie[0])
 		MHD_add_response_header(resp, "Set-Cookie", c->cookie);
 	if (c->retry_after[0])

@@ -68,6 +68,7 @@ typedef struct srv_ctx {
 	char cookie[256];                  /* Set-Cookie, or "" */
 	char retry_after[24];              /* Retry-After, or "" */
 	char disposition[160];             /* Content-Disposition, or "" */
+	int asset;                         /* a static page (cacheable, revalidated) */
 } srv_ctx;
 
 typedef int (*srv_handler)(srv_ctx *c);
