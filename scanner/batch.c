@@ -46,6 +46,7 @@ struct sh_scan_batch {
 	unsigned next_id;
 	/* capture settings and device of the last capture */
 	char *device, *make, *model;
+	char **extra; /* backend options "name=value", NULL-terminated, or NULL */
 	sh_scan_source source;
 	int duplex, dpi;
 	sh_scan_mode mode;
@@ -160,6 +161,42 @@ static void comps_clear(sh_scan_batch *b)
 	b->ncomps = 0;
 }
 
+static void extra_free(char ***e)
+{
+	for (char **p = *e; p && *p; p++)
+		sh_free(*p);
+	sh_free(*e);
+	*e = NULL;
+}
+
+/* A copy of a NULL-terminated option list; NULL when empty. */
+static int extra_dup(char ***out, const char *const *e)
+{
+	size_t n = 0;
+	*out = NULL;
+	while (e && e[n])
+		n++;
+	if (!n)
+		return SH_OK;
+	char **c = sh_calloc(n + 1, sizeof *c);
+	for (size_t i = 0; c && i < n; i++)
+		if (!(c[i] = sh_strdup(e[i]))) {
+			extra_free(&c);
+			return SH_ENOMEM;
+		}
+	*out = c;
+	return c ? SH_OK : SH_ENOMEM;
+}
+
+static int extra_same(char *const *a, const char *const *b)
+{
+	size_t i = 0;
+	for (; a && b && a[i] && b[i]; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return (!a || !a[i]) && (!b || !b[i]);
+}
+
 static void state_clear(sh_scan_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
@@ -174,6 +211,7 @@ static void state_clear(sh_scan_batch *b)
 	sh_free(b->device);
 	sh_free(b->make);
 	sh_free(b->model);
+	extra_free(&b->extra);
 	sh_free(b->fault_status);
 	sh_free(b->fault_message);
 	b->owner = b->procedure = b->dossier = b->device = b->make = b->model = NULL;
@@ -286,6 +324,12 @@ static int save(sh_scan_batch *b)
 	json_t *st = json_pack("{s:s,s:b,s:i,s:s}", "source", sh_scan_source_name(b->source),
 			       "duplex", b->duplex, "dpi", b->dpi, "mode",
 			       sh_scan_mode_name(b->mode));
+	if (st && b->extra) { /* the backend options, for resume */
+		json_t *ex = json_array();
+		for (char **e = b->extra; *e; e++)
+			json_array_append_new(ex, json_string(*e));
+		json_object_set_new(st, "options", ex);
+	}
 	bad |= set(root, "settings", st);
 	json_t *fault = json_null();
 	if (b->fault_status)
@@ -480,6 +524,20 @@ static int load(sh_scan_batch *b)
 		b->mode = x >= 0 ? (sh_scan_mode)x : SH_SCAN_GRAY;
 		b->duplex = json_is_true(json_object_get(st, "duplex"));
 		b->dpi = geti(st, "dpi", &dpi) ? 0 : (int)dpi;
+		json_t *ex = json_object_get(st, "options");
+		size_t ne = json_is_array(ex) ? json_array_size(ex) : 0;
+		extra_free(&b->extra);
+		if (ne && !(b->extra = sh_calloc(ne + 1, sizeof *b->extra))) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0, k = 0; i < ne; i++) {
+			const char *v = json_string_value(json_array_get(ex, i));
+			if (v && !(b->extra[k++] = sh_strdup(v))) {
+				rc = SH_ENOMEM;
+				goto out;
+			}
+		}
 	}
 	json_t *fault = json_object_get(root, "fault");
 	if (json_is_object(fault)) {
@@ -1342,12 +1400,25 @@ int sh_scan__capture_begin(sh_scan_batch *b, const char *device, const char *mak
 	int rc = writable(b);
 	if (rc)
 		return rc;
-	char *dv = NULL, *mk = NULL, *md = NULL;
-	if (dup_or_null(&dv, device) || dup_or_null(&mk, make) || dup_or_null(&md, model)) {
+	char *dv = NULL, *mk = NULL, *md = NULL, **ex = NULL;
+	/* the device and options a resume took from sh_scan_batch_settings are
+	 * b's own strings, still in use by the caller: kept, not replaced */
+	int same_dev = device && b->device && !strcmp(device, b->device),
+	    same_ex = extra_same(b->extra, o->extra);
+	if ((!same_dev && dup_or_null(&dv, device)) || dup_or_null(&mk, make) ||
+	    dup_or_null(&md, model) || (!same_ex && extra_dup(&ex, o->extra))) {
 		sh_free(dv);
 		sh_free(mk);
 		sh_free(md);
 		return SH_ENOMEM;
+	}
+	if (same_dev) {
+		dv = b->device;
+		b->device = NULL;
+	}
+	if (!same_ex) {
+		extra_free(&b->extra);
+		b->extra = ex;
 	}
 	sh_free(b->device);
 	sh_free(b->make);
@@ -1397,6 +1468,8 @@ int sh_scan__capture_end(sh_scan_batch *b, int rc, const char *status)
 void sh_scan_batch_settings(const sh_scan_batch *b, sh_scan_options *out)
 {
 	out->device = b->device;
+	if (b->extra)
+		out->extra = (const char *const *)b->extra;
 	out->source = b->source;
 	out->duplex = b->duplex;
 	out->dpi = b->dpi;

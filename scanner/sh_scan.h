@@ -300,7 +300,10 @@ typedef struct sh_scan_options {
 int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *opts);
 /* The settings of the batch's last capture, for `sohoa scan --resume`:
  * fills device (borrowed from b; NULL if never captured), source, duplex,
- * dpi and mode; extra and progress are left as they are. */
+ * dpi, mode, and extra when that capture was given backend options
+ * (borrowed from b; saved in the manifest as settings.options). The
+ * borrowed strings stay valid across a sh_scan_capture of b given them
+ * back, until b is closed. progress is left as it is. */
 void sh_scan_batch_settings(const sh_scan_batch *b, sh_scan_options *out);
 
 /* ---- watch folder --------------------------------------------------------- */

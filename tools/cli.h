@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sh_common.h"
+#include "sh_recv.h"
 #include "sh_store.h"
 
 /* The program: dispatch argv[1] to its command and return the exit code.
@@ -63,11 +64,68 @@ int cli_code(const char *cmd, const char *code, unsigned want);
 typedef struct sh_sign_key sh_sign_key;
 int cli_signing_key(const sh_sign_key **out, const char *cmd);
 
+int cli_is_help(const char *a);
 /* Is argv[i] "--name" or "--name=value"? Sets *val (next argv or after '=')
- * and advances *i. Returns 1 when matched, -1 when the value is missing. */
+ * and advances *i. Returns 1 when matched, -1 when the value is missing.
+ * Only for reading --store before dispatch; commands use cli_parse. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 int cli_flag(char **argv, int i, const char *name);
-int cli_is_help(const char *a);
+
+/* ---- the option parser (getparam.c), after curl's tool_getparam.c ----
+ * Every command describes its options in one table; cli_parse reads argv
+ * against it. "--name value" and "--name=value"; an empty value is a
+ * missing one (`--store=` must not mean the default warehouse). */
+typedef enum cli_argkind {
+	CLI_FLAG,   /* no value; target: int, set to 1 */
+	CLI_STR,    /* one value; target: const char *, the last one given */
+	CLI_LIST    /* repeatable value; target: cli_list */
+} cli_argkind;
+
+typedef struct cli_list {
+	const char **v;  /* NULL-terminated, n entries; freed by cli_args_free */
+	size_t n;
+} cli_list;
+
+typedef struct cli_option {
+	const char *name;   /* "--store" */
+	char letter;        /* short form ('j' for -j), 0 none */
+	cli_argkind kind;
+	void *target;
+	const char *missing;/* usage message when the value is missing, or NULL:
+			     * "<name> needs a value" */
+} cli_option;
+
+typedef struct cli_spec {
+	const char *cmd;
+	const char *help;        /* printed by --help, -h and `sohoa help CMD` */
+	const cli_option *opts;  /* ends with {NULL} */
+	const char *unknown;     /* "unknown option '%s'" (the default) or
+				  * "unknown argument '%s'" */
+	int no_positional;       /* 1: any other argument is unknown */
+	int dash_positional;     /* 1: "-x" (one dash) is positional (e.g. -90) */
+	int double_dash;         /* 1: "--" ends the options */
+} cli_spec;
+
+/* The positional arguments, in order; free with cli_args_free. */
+typedef struct cli_args {
+	const char **pos;        /* npos entries, NULL-terminated */
+	size_t npos;
+	cli_list *lists[4];      /* lists filled, to free */
+	size_t nlists;
+} cli_args;
+
+enum { CLI_HELP = -1 };
+/* Parse argv[1..argc) (argv[0] is the command). Returns EXIT_OK, CLI_HELP
+ * after printing the help (a --help or -h anywhere before "--", even where a
+ * value was expected: `scan --resume --help`), or EXIT_USAGE after printing
+ * the usage error; EXIT_INTERNAL when out of memory. */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out);
+void cli_args_free(cli_args *a);
+/* The exit code for a cli_parse result that is not EXIT_OK. */
+#define CLI_DONE(ex) ((ex) == CLI_HELP ? EXIT_OK : (ex))
+
+/* Print the flagged pages of a received paper (cmd_ingest.c). */
+void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
 
 int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);

@@ -11,31 +11,18 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "pipeline.h"
-
-static char *batches_dir(const char *store_opt)
-{
-	char *dir = cli_store_dir(store_opt);
-	if (!dir)
-		return NULL;
-	char *b = sh_asprintf("%s/batches", dir);
-	sh_free(dir);
-	return b;
-}
 
 int cmd_devices(int argc, char **argv)
 {
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else {
-			return cli_usage("devices", "unknown argument '%s'", argv[i]);
-		}
-	}
+	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
+	const cli_spec spec = {"devices", "usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n",
+			       opts, "unknown argument '%s'", .no_positional = 1};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a);
+	cli_args_free(&a);
+	if (ex)
+		return CLI_DONE(ex);
 	sh_scan_device *list = NULL;
 	size_t n = 0;
 	int rc = sh_scan_devices(&list, &n);
@@ -63,84 +50,49 @@ int cmd_devices(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Store a complete batch as a dossier, then mark the batch committed.
- * Idempotent: a batch whose dossier was stored but not yet marked (a crash
- * in between) gets the same dossier back. */
+/* Store a complete batch as a dossier (sh_recv_store: idempotent, the batch
+ * marked committed after) and print it. */
 static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int workers, int json)
 {
-	pl_run r = {0};
-	sh_dossier_codes *codes = NULL;
-	int rc;
-	char key[600];
-	const sh_sign_key *skey = NULL;
-	snprintf(key, sizeof key, "batch:%s:%s", sh_store_dir(s), sh_scan_batch_id(b));
-	if ((rc = cli_signing_key(&skey, cmd)) || (rc = pl_from_batch(&r, b)) || (rc = pl_read(&r, workers, 0)) ||
-	    (rc = pl_papers(&r, sh_scan_batch_owner(b))))
-		goto fail;
-	sh_dossier_in din = {.owner = sh_scan_batch_owner(b),
-			     .procedure = sh_scan_batch_procedure(b),
-			     .operator_id = getenv("SOHOA_USER"),
-			     .idem_key = key,
-			     .key = skey,
-			     .npapers = r.ncomps,
-			     .papers = r.papers};
-	if ((rc = sh_store_dossier_put(s, &din, &codes)))
-		goto fail;
-	if ((rc = sh_scan_batch_commit(b, codes->dossier))) {
-		cli_note(cmd, "dossier %s is stored, but the batch could not be marked committed: %s",
-			 codes->dossier, sh_error_message());
-		rc = SH_OK; /* the dossier is safe; a retry returns the same code */
+	sh_recv_result *res = NULL;
+	sh_recv_source src = {.batch = b};
+	sh_recv_options o = {.operator_id = cli_user(), .workers = workers};
+	int rc = cli_signing_key(&o.key, cmd);
+	if (!rc)
+		rc = sh_recv_store(&res, s, &src, &o);
+	if (rc) {
+		cli_print_error(cmd, sh_error_message());
+		if (rc != SH_EEXISTS && sh_scan_batch_state(b) == SH_SCAN_STATE_COMPLETE)
+			cli_note(cmd, "batch %s is kept with its pages; nothing was stored",
+				 sh_scan_batch_id(b));
+		return rc;
 	}
+	if (res->warning)
+		cli_note(cmd, "%s", res->warning);
 	if (json) {
 		json_t *comps = json_array();
-		for (size_t i = 0; i < r.ncomps; i++)
+		for (size_t i = 0; i < res->npapers; i++)
 			json_array_append_new(comps, json_pack("{s:s, s:s, s:i}", "code",
-							       codes->papers[i], "file", r.comps[i].file,
-							       "pages", (int)r.comps[i].npages));
-		json_t *o = json_pack("{s:s, s:s, s:o}", "dossier", codes->dossier, "batch",
+							       res->papers[i].code, "file",
+							       res->papers[i].name,
+							       "pages", (int)res->papers[i].npages));
+		json_t *j = json_pack("{s:s, s:s, s:o}", "dossier", res->dossier, "batch",
 				      sh_scan_batch_id(b), "components", comps);
-		json_dumpf(o, stdout, JSON_COMPACT);
+		json_dumpf(j, stdout, JSON_COMPACT);
 		putchar('\n');
-		json_decref(o);
+		json_decref(j);
 	} else {
-		printf("dossier %s stored from batch %s\n", codes->dossier, sh_scan_batch_id(b));
-		for (size_t i = 0; i < r.ncomps; i++) {
-			const sh_paper_in *p = &r.papers[i];
-			printf("  %s  (%zu page%s)%s\n", codes->papers[i], p->npages,
-			       p->npages == 1 ? "" : "s",
+		printf("dossier %s stored from batch %s\n", res->dossier, sh_scan_batch_id(b));
+		for (size_t i = 0; i < res->npapers; i++) {
+			const sh_recv_paper *p = &res->papers[i];
+			printf("  %s  (%zu page%s)%s\n", p->code, p->npages, p->npages == 1 ? "" : "s",
 			       p->flags & SH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it"
 								   : "");
-			for (size_t k = 0; k < p->npages; k++)
-				if (p->pages[k].flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN | SH_PAGE_ROTATED))
-					printf("    page %zu: %s%s%s\n", k + 1,
-					       sh_ocr_flags_str(p->pages[k].flags),
-					       p->pages[k].note ? " — " : "",
-					       p->pages[k].note ? p->pages[k].note : "");
+			cli_print_pages(res, p);
 		}
 	}
-	goto out;
-fail:
-	cli_print_error(cmd, sh_error_message());
-	cli_note(cmd, "batch %s is kept with its pages; nothing was stored", sh_scan_batch_id(b));
-out:
-	sh_dossier_codes_free(&codes);
-	pl_free(&r);
-	return rc;
-}
-
-/* Run the page pipeline over a batch to record its flags for review. */
-static int annotate_batch(sh_scan_batch *b, int workers)
-{
-	pl_run r = {0};
-	int rc = pl_from_batch(&r, b);
-	if (!rc)
-		rc = pl_read(&r, workers, 0);
-	for (size_t i = 0; !rc && i < r.npages; i++)
-		rc = sh_scan_batch_annotate(b, r.pages[i].batch_id, r.pages[i].ocr.flags,
-					    r.pages[i].ocr.reason[0] ? r.pages[i].ocr.reason : NULL,
-					    -1);
-	pl_free(&r);
-	return rc;
+	sh_recv_result_free(&res);
+	return SH_OK;
 }
 
 static void print_batch(sh_scan_batch *b)
@@ -179,173 +131,160 @@ static void print_batch(sh_scan_batch *b)
 	}
 }
 
-int cmd_scan(int argc, char **argv)
+static const char scan_help[] =
+	"usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
+	"                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
+	"                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
+	"                  [--wait SECONDS] [--review] [--json] [--store DIR]\n"
+	"       sohoa scan --resume BATCH [--device DEV] [--option NAME=VALUE]...\n"
+	"                  [--review]\n\n"
+	"Capture a batch from a SANE scanner (defaults: flatbed, 300 dpi, grey;\n"
+	"never below 200 dpi; an ADF runs until the feeder is empty) and store it as\n"
+	"a dossier. --review stages it instead: its pages are read and flagged\n"
+	"(blank, rescan suggested, turned) for `sohoa batch` review and commit.\n"
+	"A jam or other scanner fault keeps every page captured: clear it and run\n"
+	"`sohoa scan --resume BATCH` (the batch's device, settings and --option\n"
+	"values are used again unless given). A scanner silent for --wait seconds\n"
+	"(default 120: opening, warming up, between data) is given up as stopped.\n";
+
+/* What the command line asked of a capture. */
+struct scan_args {
+	const char *store, *device, *source, *mode, *res, *owner, *procedure, *resume,
+		*workers_s, *wait_s;
+	int duplex, review, json;
+	cli_list extra;
+	long long dpi, workers, wait;
+};
+
+static int scan_parse(struct scan_args *w, int argc, char **argv)
 {
-	const char *store = NULL, *device = NULL, *source = NULL, *mode = NULL, *res = NULL,
-		   *owner = NULL, *procedure = NULL, *resume = NULL, *workers_s = NULL, *wait_s = NULL;
-	int duplex = 0, review = 0, json = 0, workers = 0;
-	const char **extra = sh_calloc((size_t)argc + 1, sizeof *extra);
-	size_t nextra = 0;
-	if (!extra)
-		return cli_fail("scan", SH_ENOMEM);
-	for (int i = 1; i < argc; i++) {
-		int m;
-		const char *v;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
-			       "                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
-			       "                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
-			       "                  [--wait SECONDS] [--review] [--json] [--store DIR]\n"
-			       "       sohoa scan --resume BATCH [--device DEV] [--review]\n\n"
-			       "Capture a batch from a SANE scanner (defaults: flatbed, 300 dpi, grey;\n"
-			       "never below 200 dpi; an ADF runs until the feeder is empty) and store it as\n"
-			       "a dossier. --review stages it instead: its pages are read and flagged\n"
-			       "(blank, rescan suggested, turned) for `sohoa batch` review and commit.\n"
-			       "A jam or other scanner fault keeps every page captured: clear it and run\n"
-			       "`sohoa scan --resume BATCH`. A scanner silent for --wait seconds (default\n"
-			       "120: opening, warming up, between data) is given up as stopped.\n");
-			sh_free(extra);
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--duplex")) {
-			duplex = 1;
-		} else if (cli_flag(argv, i, "--review")) {
-			review = 1;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--option", &v))) {
-			if (m < 0) {
-				sh_free(extra);
-				return cli_usage("scan", "--option needs NAME=VALUE");
-			}
-			extra[nextra++] = v;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--device", &device)) ||
-			   (m = cli_opt(argc, argv, &i, "--source", &source)) ||
-			   (m = cli_opt(argc, argv, &i, "--mode", &mode)) ||
-			   (m = cli_opt(argc, argv, &i, "--resolution", &res)) ||
-			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
-			   (m = cli_opt(argc, argv, &i, "--procedure", &procedure)) ||
-			   (m = cli_opt(argc, argv, &i, "--resume", &resume)) ||
-			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s)) ||
-			   (m = cli_opt(argc, argv, &i, "--wait", &wait_s))) {
-			if (m < 0) {
-				sh_free(extra);
-				return cli_usage("scan", "%s needs a value", argv[i]);
-			}
-		} else {
-			sh_free(extra);
-			return cli_usage("scan", "unknown argument '%s'", argv[i]);
-		}
-	}
-	int ex = EXIT_OK, rc = SH_OK;
-	long long dpi = 0, nworkers = 0, wait = 0;
-	sh_scan_options o = {0};
-	if (!resume && (!device || !owner || !procedure))
+	const cli_option opts[] = {
+		{"--duplex", 0, CLI_FLAG, &w->duplex},
+		{"--review", 0, CLI_FLAG, &w->review},
+		{"--json", 0, CLI_FLAG, &w->json},
+		{"--option", 0, CLI_LIST, &w->extra, "--option needs NAME=VALUE"},
+		{"--store", 0, CLI_STR, &w->store},
+		{"--device", 0, CLI_STR, &w->device},
+		{"--source", 0, CLI_STR, &w->source},
+		{"--mode", 0, CLI_STR, &w->mode},
+		{"--resolution", 0, CLI_STR, &w->res},
+		{"--owner", 0, CLI_STR, &w->owner},
+		{"--procedure", 0, CLI_STR, &w->procedure},
+		{"--resume", 0, CLI_STR, &w->resume},
+		{"--workers", 0, CLI_STR, &w->workers_s},
+		{"--wait", 0, CLI_STR, &w->wait_s},
+		{NULL}};
+	const cli_spec spec = {"scan", scan_help, opts, "unknown argument '%s'", .no_positional = 1};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a), rc = SH_OK;
+	sh_free(a.pos); /* the option list lives on in w->extra */
+	if (ex)
+		return ex;
+	sh_scan_source src;
+	sh_scan_mode mode;
+	if (!w->resume && (!w->device || !w->owner || !w->procedure))
 		ex = cli_usage("scan", "--device, --owner and --procedure are required "
 				       "(or --resume BATCH)");
-	else if (source && (rc = sh_scan_source_parse(&o.source, source)))
+	else if (w->source && (rc = sh_scan_source_parse(&src, w->source)))
 		ex = cli_fail("scan", rc);
-	else if (mode && (rc = sh_scan_mode_parse(&o.mode, mode)))
+	else if (w->mode && (rc = sh_scan_mode_parse(&mode, w->mode)))
 		ex = cli_fail("scan", rc);
-	else if (res && (ex = cli_number("scan", "--resolution (dots per inch)", res, 1, 2400, &dpi)))
+	else if (w->res && (ex = cli_number("scan", "--resolution (dots per inch)", w->res, 1, 2400,
+					    &w->dpi)))
 		;
-	else if (workers_s && (ex = cli_number("scan", "--workers", workers_s, 0, 64, &nworkers)))
+	else if (w->workers_s && (ex = cli_number("scan", "--workers", w->workers_s, 0, 64, &w->workers)))
 		;
-	else if (wait_s && (ex = cli_number("scan", "--wait (seconds)", wait_s, 1, 3600, &wait)))
+	else if (w->wait_s && (ex = cli_number("scan", "--wait (seconds)", w->wait_s, 1, 3600, &w->wait)))
 		;
-	else if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
+	else if (w->owner && (rc = sh_id_owner_check(NULL, NULL, w->owner)))
 		ex = cli_fail("scan", rc);
-	else if (procedure && (rc = sh_id_procedure_check(procedure)))
+	else if (w->procedure && (rc = sh_id_procedure_check(w->procedure)))
 		ex = cli_fail("scan", rc);
-	if (ex) {
-		sh_free(extra);
-		return ex;
+	return ex;
+}
+
+/* The batch to capture into: a new one, or the one resumed with its last
+ * settings (the command line's win). */
+static int scan_batch(sh_scan_batch **b, sh_scan_options *o, const struct scan_args *w,
+		      const char *dir)
+{
+	int rc;
+	if (w->resume) {
+		if ((rc = sh_recv_batch_open(b, dir, w->resume)))
+			return rc;
+		sh_scan_batch_settings(*b, o);
+	} else {
+		if ((rc = sh_recv_batch_new(b, dir, w->owner, w->procedure)))
+			return rc;
 	}
-	workers = (int)nworkers;
+	if (w->device)
+		o->device = w->device;
+	if (w->source)
+		sh_scan_source_parse(&o->source, w->source);
+	if (w->mode)
+		sh_scan_mode_parse(&o->mode, w->mode);
+	if (w->duplex)
+		o->duplex = 1;
+	if (w->res)
+		o->dpi = (int)w->dpi;
+	if (w->extra.n)
+		o->extra = w->extra.v;
+	o->timeout_ms = (int)w->wait * 1000;
+	return SH_OK;
+}
+
+/* Capture failed: say so; a new batch refused before anything was captured
+ * (an option the device lacks, no such device, busy) is not left behind. */
+static int scan_failed(sh_scan_batch **b, int rc, int resumed)
+{
+	int ex = cli_fail("scan", rc);
+	sh_scan_fault f;
+	sh_scan_batch_fault(*b, &f);
+	if (!resumed && sh_scan_batch_count(*b) == 0 && !(f.status && *f.status) &&
+	    sh_scan_batch_discard(b))
+		cli_print_error("scan", sh_error_message());
+	return ex;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct scan_args w = {0};
+	int ex = scan_parse(&w, argc, argv), rc;
+	if (ex) {
+		sh_free(w.extra.v);
+		return CLI_DONE(ex);
+	}
 	sh_store *s = NULL;
 	sh_scan_batch *b = NULL;
-	char *bdir = NULL, *dir = NULL;
+	sh_scan_options o = {0};
 	const sh_sign_key *skey;
-	if ((ex = cli_store_open(&s, "scan", store, 0)))
+	char *dir = NULL;
+	if ((ex = cli_store_open(&s, "scan", w.store, 0)))
 		goto out;
 	/* the key before any batch is made: no key, no empty batch left behind */
-	if (!review && (rc = cli_signing_key(&skey, "scan"))) {
+	if (!w.review && (rc = cli_signing_key(&skey, "scan"))) {
 		ex = cli_fail("scan", rc);
 		goto out;
 	}
-	if (!(bdir = batches_dir(store))) {
+	if (!(dir = cli_store_dir(w.store))) {
 		ex = cli_fail("scan", SH_ENOMEM);
 		goto out;
 	}
-	mkdir(bdir, 0770);
-	if (resume) {
-		dir = strchr(resume, '/') ? sh_strdup(resume) : sh_asprintf("%s/%s", bdir, resume);
-		if (!dir || (rc = sh_scan_batch_open(&b, dir))) {
-			ex = cli_fail("scan", dir ? rc : SH_ENOMEM);
-			goto out;
-		}
-		sh_scan_batch_settings(b, &o);
-		if (device)
-			o.device = device;
-	} else {
-		/* B<YYMMDD>-<n>: the first free number; mkdir decides races */
-		char day[16];
-		time_t now = (time_t)sh_now();
-		struct tm tm;
-		localtime_r(&now, &tm);
-		snprintf(day, sizeof day, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-		for (int n = 1; n < 100000 && !b; n++) {
-			sh_free(dir);
-			dir = sh_asprintf("%s/B%s-%d", bdir, day, n);
-			if (!dir) {
-				rc = SH_ENOMEM;
-				break;
-			}
-			struct stat st;
-			if (stat(dir, &st) == 0)
-				continue;
-			rc = sh_scan_batch_create(&b, dir, owner, procedure);
-			if (rc != SH_EEXISTS)
-				break;
-		}
-		if (rc || !b) {
-			ex = cli_fail("scan", rc ? rc : SH_EFULL);
-			goto out;
-		}
-		o.device = device;
-		o.duplex = duplex;
-		o.dpi = (int)dpi;
-	}
-	if (source)
-		sh_scan_source_parse(&o.source, source);
-	if (mode)
-		sh_scan_mode_parse(&o.mode, mode);
-	if (duplex)
-		o.duplex = 1;
-	if (res)
-		o.dpi = (int)dpi;
-	extra[nextra] = NULL;
-	o.extra = nextra ? extra : NULL;
-	o.timeout_ms = (int)wait * 1000;
-	size_t before = sh_scan_batch_count(b);
-	rc = sh_scan_capture(b, &o);
-	if (rc) {
-		/* the message says what happened and how to continue */
+	if ((rc = scan_batch(&b, &o, &w, dir))) {
 		ex = cli_fail("scan", rc);
-		/* refused before anything was captured (an option the device lacks, no
-		 * such device, busy): the new batch is not left behind empty */
-		sh_scan_fault f;
-		sh_scan_batch_fault(b, &f);
-		if (!resume && sh_scan_batch_count(b) == 0 && !(f.status && *f.status) &&
-		    sh_scan_batch_discard(&b))
-			cli_print_error("scan", sh_error_message());
+		goto out;
+	}
+	size_t before = sh_scan_batch_count(b);
+	if ((rc = sh_scan_capture(b, &o))) {
+		ex = scan_failed(&b, rc, w.resume != NULL);
 		goto out;
 	}
 	cli_note("scan", "batch %s: %zu page%s captured (%zu in all)", sh_scan_batch_id(b),
 		 sh_scan_batch_count(b) - before, sh_scan_batch_count(b) - before == 1 ? "" : "s",
 		 sh_scan_batch_count(b));
-	if (review) {
-		if ((rc = annotate_batch(b, workers))) {
+	if (w.review) {
+		sh_recv_options ro = {.workers = (int)w.workers};
+		if ((rc = sh_recv_annotate(b, &ro))) {
 			ex = cli_fail("scan", rc);
 			goto out;
 		}
@@ -353,15 +292,14 @@ int cmd_scan(int argc, char **argv)
 		printf("\nreview with `sohoa batch delete|rotate|move|split %s ...`, then "
 		       "`sohoa batch commit %s`\n",
 		       sh_scan_batch_id(b), sh_scan_batch_id(b));
-	} else if ((rc = commit_batch("scan", s, b, workers, json))) {
+	} else if ((rc = commit_batch("scan", s, b, (int)w.workers, w.json))) {
 		ex = cli_exit_code(rc);
 	}
 out:
 	sh_scan_batch_close(&b);
 	sh_store_close(&s);
-	sh_free(bdir);
 	sh_free(dir);
-	sh_free(extra);
+	sh_free(w.extra.v);
 	return ex;
 }
 
@@ -378,170 +316,142 @@ static int parse_uint(const char *s, unsigned long *out)
 	return 0;
 }
 
-int cmd_batch(int argc, char **argv)
+static const char batch_help[] =
+	"usage: sohoa batch list\n"
+	"       sohoa batch show BATCH\n"
+	"       sohoa batch delete BATCH PAGE_ID\n"
+	"       sohoa batch rotate BATCH PAGE_ID DEGREES     (90, 180, 270, -90)\n"
+	"       sohoa batch move BATCH PAGE_ID POSITION      (1 = first)\n"
+	"       sohoa batch split BATCH POSITION...          (where papers start)\n"
+	"       sohoa batch kind BATCH PAPER KIND             (e.g. 2 GKS)\n"
+	"       sohoa batch finish BATCH   (accept an interrupted batch as it is)\n"
+	"       sohoa batch commit BATCH [--json]            (store it as a dossier)\n\n"
+	"Staged batches (scans under review) live in the warehouse folder under\n"
+	"batches/. Format: docs/CAPTURE.md.\n";
+
+static void batch_list(const char *store_dir)
 {
-	const char *store = NULL, *workers_s = NULL;
-	int json = 0;
-	char **pos = sh_calloc((size_t)argc + 1, sizeof *pos);
-	size_t npos = 0;
-	if (!pos)
-		return cli_fail("batch", SH_ENOMEM);
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa batch list\n"
-			       "       sohoa batch show BATCH\n"
-			       "       sohoa batch delete BATCH PAGE_ID\n"
-			       "       sohoa batch rotate BATCH PAGE_ID DEGREES     (90, 180, 270, -90)\n"
-			       "       sohoa batch move BATCH PAGE_ID POSITION      (1 = first)\n"
-			       "       sohoa batch split BATCH POSITION...          (where papers start)\n"
-			       "       sohoa batch kind BATCH PAPER KIND             (e.g. 2 GKS)\n"
-			       "       sohoa batch finish BATCH   (accept an interrupted batch as it is)\n"
-			       "       sohoa batch commit BATCH [--json]            (store it as a dossier)\n\n"
-			       "Staged batches (scans under review) live in the warehouse folder under\n"
-			       "batches/. Format: docs/CAPTURE.md.\n");
-			sh_free(pos);
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--json")) {
-			json = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
-			if (m < 0) {
-				sh_free(pos);
-				return cli_usage("batch", "%s needs a value", argv[i]);
-			}
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			sh_free(pos);
-			return cli_usage("batch", "unknown option '%s'", argv[i]);
-		} else {
-			pos[npos++] = argv[i];
-		}
-	}
-	int ex = EXIT_OK, rc = SH_OK;
-	long long workers = 0;
-	if (workers_s && (ex = cli_number("batch", "--workers", workers_s, 0, 64, &workers))) {
-		sh_free(pos);
-		return ex;
-	}
-	char *bdir = batches_dir(store), *dir = NULL;
+	char *bdir = NULL;
+	if (sh_recv_batches_dir(&bdir, store_dir))
+		return;
+	DIR *d = opendir(bdir);
+	struct dirent *e;
 	sh_scan_batch *b = NULL;
-	sh_store *s = NULL;
-	if (!bdir) {
-		ex = cli_fail("batch", SH_ENOMEM);
-		goto out;
-	}
-	const char *verb = npos ? pos[0] : "";
-	if (!strcmp(verb, "list")) {
-		DIR *d = opendir(bdir);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			char *p = sh_asprintf("%s/%s", bdir, e->d_name);
-			if (p && !sh_scan_batch_open(&b, p)) {
-				printf("%s\t%s\t%zu pages\t%s\t%s%s%s\n", sh_scan_batch_id(b),
-				       sh_scan_state_name(sh_scan_batch_state(b)), sh_scan_batch_count(b),
-				       sh_scan_batch_owner(b), sh_scan_batch_procedure(b),
-				       sh_scan_batch_dossier(b) ? "\t" : "",
-				       sh_scan_batch_dossier(b) ? sh_scan_batch_dossier(b) : "");
-				sh_scan_batch_close(&b);
-			} else if (p) {
-				printf("%s\t(unreadable: %s)\n", e->d_name, sh_error_message());
-			}
-			sh_free(p);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (!sh_recv_batch_open(&b, store_dir, e->d_name)) {
+			printf("%s\t%s\t%zu pages\t%s\t%s%s%s\n", sh_scan_batch_id(b),
+			       sh_scan_state_name(sh_scan_batch_state(b)), sh_scan_batch_count(b),
+			       sh_scan_batch_owner(b), sh_scan_batch_procedure(b),
+			       sh_scan_batch_dossier(b) ? "\t" : "",
+			       sh_scan_batch_dossier(b) ? sh_scan_batch_dossier(b) : "");
+			sh_scan_batch_close(&b);
+		} else {
+			printf("%s\t(unreadable: %s)\n", e->d_name, sh_error_message());
 		}
-		if (d)
-			closedir(d);
-		goto out;
 	}
-	if (npos < 2) {
-		ex = cli_usage("batch", "which batch? (`sohoa batch list`)");
-		goto out;
+	if (d)
+		closedir(d);
+	sh_free(bdir);
+}
+
+static int batch_split(sh_scan_batch *b, const char **pos, size_t n, int *rc)
+{
+	size_t *starts = sh_calloc(n + 1, sizeof *starts), k = 0;
+	unsigned long a;
+	if (!starts)
+		return cli_fail("batch", SH_ENOMEM);
+	starts[k++] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (parse_uint(pos[i], &a) || a < 1) {
+			sh_free(starts);
+			return cli_usage("batch", "split takes page positions (1 = first page)");
+		}
+		if (a > 1)
+			starts[k++] = a - 1;
 	}
-	dir = strchr(pos[1], '/') ? sh_strdup(pos[1]) : sh_asprintf("%s/%s", bdir, pos[1]);
-	if (!dir) {
-		ex = cli_fail("batch", SH_ENOMEM);
-		goto out;
-	}
-	if ((rc = sh_scan_batch_open(&b, dir))) {
-		ex = cli_fail("batch", rc);
-		goto out;
-	}
+	*rc = sh_scan_batch_split(b, starts, NULL, k);
+	sh_free(starts);
+	return EXIT_OK;
+}
+
+/* The review verbs: change the batch, then show it. */
+static int batch_edit(sh_scan_batch *b, const char *verb, const char **pos, size_t npos)
+{
 	unsigned long a = 0, c = 0;
+	int rc = SH_OK, ex = EXIT_OK;
 	if (!strcmp(verb, "show")) {
 		print_batch(b);
+		return EXIT_OK;
 	} else if (!strcmp(verb, "delete") && npos == 3 && !parse_uint(pos[2], &a)) {
 		rc = sh_scan_batch_delete(b, (unsigned)a);
 	} else if (!strcmp(verb, "rotate") && npos == 4 && !parse_uint(pos[2], &a)) {
 		char *end = NULL;
 		long deg = strtol(pos[3], &end, 10);
-		if (!pos[3][0] || *end || deg % 90 || deg < -270 || deg > 270) {
-			ex = cli_usage("batch", "rotate takes 90, 180, 270 or -90 degrees");
-			goto out;
-		}
+		if (!pos[3][0] || *end || deg % 90 || deg < -270 || deg > 270)
+			return cli_usage("batch", "rotate takes 90, 180, 270 or -90 degrees");
 		rc = sh_scan_batch_rotate(b, (unsigned)a, (int)deg);
 	} else if (!strcmp(verb, "move") && npos == 4 && !parse_uint(pos[2], &a) &&
 		   !parse_uint(pos[3], &c) && c >= 1) {
 		rc = sh_scan_batch_move(b, (unsigned)a, c - 1);
 	} else if (!strcmp(verb, "split") && npos >= 3) {
-		size_t n = npos - 2;
-		size_t *starts = sh_calloc(n + 1, sizeof *starts);
-		size_t k = 0;
-		if (!starts) {
-			ex = cli_fail("batch", SH_ENOMEM);
-			goto out;
-		}
-		starts[k++] = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (parse_uint(pos[2 + i], &a) || a < 1) {
-				sh_free(starts);
-				ex = cli_usage("batch", "split takes page positions (1 = first page)");
-				goto out;
-			}
-			if (a > 1)
-				starts[k++] = a - 1;
-		}
-		rc = sh_scan_batch_split(b, starts, NULL, k);
-		sh_free(starts);
+		if ((ex = batch_split(b, pos + 2, npos - 2, &rc)))
+			return ex;
 	} else if (!strcmp(verb, "kind") && npos == 4 && !parse_uint(pos[2], &a) && a >= 1) {
 		rc = sh_scan_batch_set_code(b, a - 1, pos[3]);
 	} else if (!strcmp(verb, "finish") && npos == 2) {
 		rc = sh_scan_batch_finish(b);
-	} else if (!strcmp(verb, "commit") && npos == 2) {
-		if ((ex = cli_store_open(&s, "batch", store, 0)))
-			goto out;
-		if (sh_scan_batch_state(b) == SH_SCAN_STATE_COMMITTED) {
-			sh_error_set(SH_EEXISTS, "batch %s is already dossier %s", sh_scan_batch_id(b),
-				     sh_scan_batch_dossier(b));
-			ex = cli_fail("batch", SH_EEXISTS);
-			goto out;
-		}
-		if (sh_scan_batch_state(b) != SH_SCAN_STATE_COMPLETE) {
-			sh_error_set(SH_EINVAL, "batch %s is %s: resume it (`sohoa scan --resume %s`) "
-						"or accept it as it is (`sohoa batch finish %s`) first",
-				     sh_scan_batch_id(b), sh_scan_state_name(sh_scan_batch_state(b)),
-				     sh_scan_batch_id(b), sh_scan_batch_id(b));
-			ex = cli_fail("batch", SH_EINVAL);
-			goto out;
-		}
-		rc = commit_batch("batch", s, b, (int)workers, json);
-		if (rc)
-			ex = cli_exit_code(rc);
-		goto out;
 	} else {
-		ex = cli_usage("batch", "unknown or incomplete batch command");
-		goto out;
+		return cli_usage("batch", "unknown or incomplete batch command");
 	}
 	if (rc)
+		return cli_fail("batch", rc);
+	print_batch(b);
+	return EXIT_OK;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+	const char *store = NULL, *workers_s = NULL;
+	int json = 0;
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--store", 0, CLI_STR, &store},
+		{"--workers", 0, CLI_STR, &workers_s},
+		{NULL}};
+	/* "rotate ... -90": one dash is a number, not an option */
+	const cli_spec spec = {"batch", batch_help, opts, .dash_positional = 1};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a), rc;
+	if (ex)
+		return CLI_DONE(ex);
+	long long workers = 0;
+	if (workers_s && (ex = cli_number("batch", "--workers", workers_s, 0, 64, &workers))) {
+		cli_args_free(&a);
+		return ex;
+	}
+	char *dir = cli_store_dir(store);
+	sh_scan_batch *b = NULL;
+	sh_store *s = NULL;
+	const char *verb = a.npos ? a.pos[0] : "";
+	if (!dir)
+		ex = cli_fail("batch", SH_ENOMEM);
+	else if (!strcmp(verb, "list"))
+		batch_list(dir);
+	else if (a.npos < 2)
+		ex = cli_usage("batch", "which batch? (`sohoa batch list`)");
+	else if ((rc = sh_recv_batch_open(&b, dir, a.pos[1])))
 		ex = cli_fail("batch", rc);
-	else if (strcmp(verb, "show"))
-		print_batch(b);
-out:
+	else if (strcmp(verb, "commit") || a.npos != 2)
+		ex = batch_edit(b, verb, a.pos, a.npos);
+	else if (!(ex = cli_store_open(&s, "batch", store, 0)) &&
+		 (rc = commit_batch("batch", s, b, (int)workers, json)))
+		ex = cli_exit_code(rc);
 	sh_scan_batch_close(&b);
 	sh_store_close(&s);
-	sh_free(bdir);
 	sh_free(dir);
-	sh_free(pos);
+	cli_args_free(&a);
 	return ex;
 }
 
@@ -559,83 +469,64 @@ struct watch_ctx {
 	int workers;
 };
 
+/* One watched-folder file into the warehouse (sh_recv_store: idempotent on
+ * the file's hash, so a restart never stores it twice). */
 static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 {
 	struct watch_ctx *w = arg;
 	sh_store *s = NULL;
-	pl_run r = {0};
-	sh_dossier_codes *codes = NULL;
-	char *dir = cli_store_dir(w->store), *path = sh_strdup(it->path), *key = NULL;
-	int rc = dir && path ? sh_store_open(&s, dir, 0) : SH_ENOMEM;
-	if (rc)
-		goto out;
-	key = sh_asprintf("file:%s", it->key);
-	char *paths[1] = {path};
-	const sh_sign_key *skey = NULL;
-	if (!key)
-		rc = SH_ENOMEM;
-	else if ((rc = cli_signing_key(&skey, "watch")))
-		;
-	else if (!(rc = pl_from_files(&r, paths, 1, NULL)) && !(rc = pl_read(&r, w->workers, 0)) &&
-		 !(rc = pl_papers(&r, it->owner))) {
-		r.comps[0].file = it->name;
-		r.papers[0].file = it->name;
-		sh_dossier_in din = {.owner = it->owner, .procedure = it->procedure,
-				     .operator_id = "watch", .idem_key = key, .key = skey,
-				     .npapers = r.ncomps, .papers = r.papers};
-		rc = sh_store_dossier_put(s, &din, &codes);
-	}
+	sh_recv_result *res = NULL;
+	sh_recv_source src = {.watched = it};
+	sh_recv_options o = {.operator_id = "watch", .workers = w->workers};
+	char *dir = cli_store_dir(w->store);
+	int rc = dir ? sh_store_open(&s, dir, 0) : SH_ENOMEM;
+	if (!rc && !(rc = cli_signing_key(&o.key, "watch")))
+		rc = sh_recv_store(&res, s, &src, &o);
 	if (!rc)
-		printf("%s: dossier %s%s\n", it->name, codes->dossier,
-		       codes->existing ? " (already stored)" : " stored");
-	else
+		printf("%s: dossier %s%s\n", it->name, res->dossier,
+		       res->existing ? " (already stored)" : " stored");
+	else if (s)
 		cli_note("watch", "%s: %s", it->name, sh_error_message());
 	fflush(stdout);
-out:
-	sh_dossier_codes_free(&codes);
-	pl_free(&r);
+	sh_recv_result_free(&res);
 	sh_store_close(&s);
 	sh_free(dir);
-	sh_free(path);
-	sh_free(key);
 	return rc;
 }
 
+static const char watch_help[] =
+	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n\n"
+	"Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
+	"Owner and procedure come from a sidecar NAME.json ({\"owner\": ...,\n"
+	"\"procedure\": ...}) or NAME.txt (owner=..., procedure=...), or from the\n"
+	"file name OWNER_PROCEDURE_anything.ext. Files go to DIR/done/ or\n"
+	"DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
+	"twice. --once: one pass, then exit. Runs as a service:\n"
+	"scanner/sohoa-watch.service.\n";
+
 int cmd_watch(int argc, char **argv)
 {
-	const char *store = NULL, *folder = NULL, *settle = NULL, *workers_s = NULL;
+	const char *store = NULL, *settle = NULL, *workers_s = NULL;
 	int once = 0;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n\n"
-			       "Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
-			       "Owner and procedure come from a sidecar NAME.json ({\"owner\": ...,\n"
-			       "\"procedure\": ...}) or NAME.txt (owner=..., procedure=...), or from the\n"
-			       "file name OWNER_PROCEDURE_anything.ext. Files go to DIR/done/ or\n"
-			       "DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
-			       "twice. --once: one pass, then exit. Runs as a service:\n"
-			       "scanner/sohoa-watch.service.\n");
-			return EXIT_OK;
-		} else if (cli_flag(argv, i, "--once")) {
-			once = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
-			   (m = cli_opt(argc, argv, &i, "--settle", &settle)) ||
-			   (m = cli_opt(argc, argv, &i, "--workers", &workers_s))) {
-			if (m < 0)
-				return cli_usage("watch", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-') {
-			return cli_usage("watch", "unknown option '%s'", argv[i]);
-		} else if (folder) {
-			return cli_usage("watch", "give one folder");
-		} else {
-			folder = argv[i];
-		}
-	}
+	const cli_option opts[] = {
+		{"--once", 0, CLI_FLAG, &once},
+		{"--store", 0, CLI_STR, &store},
+		{"--settle", 0, CLI_STR, &settle},
+		{"--workers", 0, CLI_STR, &workers_s},
+		{NULL}};
+	const cli_spec spec = {"watch", watch_help, opts, .dash_positional = 0};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a);
+	if (ex)
+		return CLI_DONE(ex);
+	const char *folder = a.npos ? a.pos[0] : NULL;
+	size_t npos = a.npos;
+	cli_args_free(&a);
+	if (npos > 1)
+		return cli_usage("watch", "give one folder");
 	if (!folder)
 		return cli_usage("watch", "which folder?");
 	long long settle_ms = 0, workers = 0;
-	int ex;
 	if ((settle && (ex = cli_number("watch", "--settle (ms)", settle, 0, 3600000, &settle_ms))) ||
 	    (workers_s && (ex = cli_number("watch", "--workers", workers_s, 0, 64, &workers))))
 		return ex;
@@ -678,79 +569,45 @@ int cmd_watch(int argc, char **argv)
 
 /* ---- export-tiff ---------------------------------------------------------- */
 
+static const char export_tiff_help[] =
+	"usage: sohoa export-tiff CODE FILE [--store DIR]\n\n"
+	"Write a paper's pages as its archival multi-page TIFF master: CCITT G4\n"
+	"for bilevel pages, Deflate for grey and colour, JPEG only where the scan\n"
+	"was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n";
+
 int cmd_export_tiff(int argc, char **argv)
 {
-	const char *store = NULL, *code = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-tiff CODE FILE [--store DIR]\n\n"
-			       "Write a paper's pages as its archival multi-page TIFF master: CCITT G4\n"
-			       "for bilevel pages, Deflate for grey and colour, JPEG only where the scan\n"
-			       "was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n");
-			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
-			if (m < 0)
-				return cli_usage("export-tiff", "--store needs a value");
-		} else if (argv[i][0] == '-') {
-			return cli_usage("export-tiff", "unknown option '%s'", argv[i]);
-		} else if (!code) {
-			code = argv[i];
-		} else if (!out) {
-			out = argv[i];
-		} else {
-			return cli_usage("export-tiff", "give a code and a file");
-		}
-	}
+	const char *store = NULL;
+	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {NULL}};
+	const cli_spec spec = {"export-tiff", export_tiff_help, opts};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a);
+	if (ex)
+		return CLI_DONE(ex);
+	const char *code = a.npos > 0 ? a.pos[0] : NULL, *out = a.npos > 1 ? a.pos[1] : NULL;
+	size_t npos = a.npos;
+	cli_args_free(&a);
+	if (npos > 2)
+		return cli_usage("export-tiff", "give a code and a file");
 	if (!code || !out)
 		return cli_usage("export-tiff", "give a paper code and the TIFF file to write");
 	sh_store *s = NULL;
-	int ex = cli_code("export-tiff", code, CLI_PAPER);
+	ex = cli_code("export-tiff", code, CLI_PAPER);
 	if (!ex)
 		ex = cli_store_open(&s, "export-tiff", store, 0);
 	if (ex)
 		return ex;
 	sh_paper_rec *p = NULL;
-	sh_scan_master *m = NULL;
 	int rc = sh_store_paper_get(s, code, &p);
 	if (!rc)
 		rc = sh_store_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
-	if (rc)
-		goto fail;
-	sh_scan_master_info info = {.code = p->code, .time = p->created,
-				    .make = p->pages[0].make, .model = p->pages[0].model};
-	if ((rc = sh_scan_master_new(&m, &info)))
-		goto fail;
-	for (size_t i = 0; i < p->npages && !rc; i++) {
-		uint8_t *bytes = NULL;
-		size_t len = 0;
-		if ((rc = sh_store_blob_get(s, p->pages[i].image_sha, &bytes, &len)))
-			break;
-		if (!strcmp(p->pages[i].mime, "image/jpeg")) {
-			rc = sh_scan_master_add_bytes(m, bytes, len, p->pages[i].dpi);
-		} else {
-			sh_scan_file *f = NULL;
-			PIX *pix = NULL;
-			rc = sh_scan_file_open_mem(&f, bytes, len, code);
-			if (!rc)
-				rc = sh_scan_file_page(f, 0, &pix);
-			if (!rc)
-				rc = sh_scan_master_add_pix(m, pix, p->pages[i].dpi);
-			pixDestroy(&pix);
-			sh_scan_file_free(&f);
-		}
-		sh_free(bytes);
-	}
 	if (!rc)
-		rc = sh_scan_master_write(m, out);
+		rc = sh_recv_export_tiff(s, p, out);
 	if (rc)
-		goto fail;
-	printf("%s: %zu page%s written to %s\n", p->code, p->npages, p->npages == 1 ? "" : "s", out);
-	goto done;
-fail:
-	ex = cli_fail("export-tiff", rc);
-done:
-	sh_scan_master_free(&m);
+		ex = cli_fail("export-tiff", rc);
+	else
+		printf("%s: %zu page%s written to %s\n", p->code, p->npages, p->npages == 1 ? "" : "s",
+		       out);
 	sh_paper_rec_free(&p);
 	sh_store_close(&s);
 	return ex;

@@ -150,9 +150,6 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 	return **val ? 1 : -1;
 }
 
-int cli_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }
-
-int cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 static const struct {
 	const char *name;
@@ -201,7 +198,7 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n`sohoa <command> --help` describes each command.\n"
+	fprintf(f, "\n`sohoa help <command>` (or `sohoa <command> --help`) describes each command.\n"
 		   "The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
 		   "else ~/.local/share/sohoa.\n");
 }
@@ -210,6 +207,15 @@ int cli_main(int argc, char **argv)
 {
 	if (argc < 2) { /* an error is one line, like every other */
 		fprintf(stderr, "sohoa: which command? (see `sohoa --help`)\n");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) { /* sohoa help CMD: that command's help */
+		for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+			if (!strcmp(argv[2], cmds[i].name)) {
+				char *hv[] = {argv[2], "--help", NULL};
+				return cmds[i].fn(2, hv);
+			}
+		cli_note(NULL, "unknown command '%s' (see `sohoa --help`)", argv[2]);
 		return EXIT_USAGE;
 	}
 	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {

@@ -1,0 +1,428 @@
+/* The page pipeline: sources → decode → OCR → kinds and facts → store input. */
+#include "recv_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sh_kinds *g_kinds;
+static pthread_mutex_t g_kinds_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int sh_recv_kinds(const sh_kinds **out)
+{
+	int rc = SH_OK;
+	pthread_mutex_lock(&g_kinds_lock);
+	if (!g_kinds) {
+		const char *path = getenv("SOHOA_KINDS");
+		rc = sh_kinds_load(&g_kinds, path && *path ? path : sh_kinds_default_path());
+	}
+	pthread_mutex_unlock(&g_kinds_lock);
+	*out = g_kinds;
+	return rc;
+}
+
+rv_run *rv_new(void)
+{
+	rv_run *r = sh_calloc(1, sizeof *r);
+	if (r)
+		pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+void sh_recv_result_free(sh_recv_result **res)
+{
+	if (!res || !*res)
+		return;
+	rv_run *r = (rv_run *)*res; /* res is the run's first member */
+	for (size_t i = 0; i < r->npages; i++) {
+		sh_free(r->pages[i].bytes);
+		sh_ocr_page_clear(&r->pages[i].ocr);
+	}
+	for (size_t i = 0; i < r->ncomps; i++) {
+		sh_free(r->comps[i].name);
+		sh_paper_facts_free(&r->comps[i].facts);
+		sh_free(r->comps[i].facts_json);
+		sh_free(r->comps[i].text);
+		sh_free(r->comps[i].search_text);
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		sh_scan_file_free(&r->files[i]);
+	sh_free(r->files);
+	sh_free(r->pages);
+	sh_free(r->comps);
+	sh_free(r->papers);
+	sh_free(r->pins);
+	sh_free(r->codes);
+	sh_free(r->res.papers);
+	sh_free(r->res.pages);
+	pthread_mutex_destroy(&r->lock);
+	sh_free(r);
+	*res = NULL;
+}
+
+static int open_input(sh_scan_file **f, const sh_recv_input *in)
+{
+	if (in->path)
+		return sh_scan_file_open(f, in->path);
+	if (!in->data)
+		return sh_error_set(SH_EINVAL, "%s: no bytes given", in->name ? in->name : "upload");
+	return sh_scan_file_open_mem(f, in->data, in->len, in->name ? in->name : "upload");
+}
+
+/* Each input one component (all opened and checked before anything is read). */
+static int from_inputs(rv_run *r, const sh_recv_input *in, size_t n, int keep_going, int storing)
+{
+	r->files = sh_calloc(n ? n : 1, sizeof *r->files);
+	r->comps = sh_calloc(n ? n : 1, sizeof *r->comps);
+	if (!r->files || !r->comps)
+		return SH_ENOMEM;
+	r->nfiles = n;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		rv_comp *c = &r->comps[r->ncomps++];
+		const char *name = in[i].name, *base = in[i].path ? strrchr(in[i].path, '/') : NULL;
+		if (!name)
+			name = base ? base + 1 : in[i].path ? in[i].path : "upload";
+		c->path = in[i].path;
+		c->kind_hint = in[i].kind_hint && *in[i].kind_hint ? in[i].kind_hint : NULL;
+		if (!(c->name = sh_strdup(name)))
+			return SH_ENOMEM;
+		int rc = open_input(&r->files[i], &in[i]);
+		if (rc && !keep_going)
+			return rc;
+		if (rc) { /* recorded; the other inputs go on */
+			c->status = rc;
+			snprintf(c->error, sizeof c->error, "%s", sh_error_message());
+			continue;
+		}
+		total += sh_scan_file_pages(r->files[i]);
+	}
+	r->pages = sh_calloc(total ? total : 1, sizeof *r->pages);
+	if (!r->pages)
+		return SH_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rv_comp *c = &r->comps[i];
+		c->first = r->npages;
+		if (!r->files[i])
+			continue;
+		c->npages = sh_scan_file_pages(r->files[i]);
+		for (size_t p = 0; p < c->npages; p++) {
+			rv_page *pg = &r->pages[r->npages++];
+			pg->file = r->files[i];
+			pg->index = p;
+			pg->want_bytes = storing;
+			int w, h;
+			if (sh_scan_file_page_info(r->files[i], p, &w, &h, &pg->dpi))
+				pg->dpi = 0;
+		}
+	}
+	return SH_OK;
+}
+
+/* The components of a staged batch, in order. */
+static int from_batch(rv_run *r, sh_scan_batch *b, int storing)
+{
+	size_t nc = sh_scan_batch_components(b), total = sh_scan_batch_count(b);
+	if (total == 0)
+		return sh_error_set(SH_EINVAL, "batch %s has no pages", sh_scan_batch_id(b));
+	r->comps = sh_calloc(nc ? nc : 1, sizeof *r->comps);
+	r->pages = sh_calloc(total, sizeof *r->pages);
+	if (!r->comps || !r->pages)
+		return SH_ENOMEM;
+	for (size_t k = 0; k < nc; k++) {
+		const char *code;
+		const unsigned *ids;
+		size_t n;
+		int rc = sh_scan_batch_component(b, k, &code, &ids, &n);
+		if (rc)
+			return rc;
+		if (n == 0)
+			continue;
+		rv_comp *c = &r->comps[r->ncomps++];
+		if (!(c->name = sh_strdup(sh_scan_batch_id(b))))
+			return SH_ENOMEM;
+		c->kind_hint = code && *code ? code : NULL;
+		c->first = r->npages;
+		c->npages = n;
+		for (size_t i = 0; i < n; i++) {
+			rv_page *pg = &r->pages[r->npages++];
+			pg->batch = b;
+			pg->batch_id = ids[i];
+			pg->want_bytes = storing;
+		}
+	}
+	r->res.batch = sh_scan_batch_id(b);
+	return SH_OK;
+}
+
+int rv_from_source(rv_run *r, const sh_recv_source *src, const sh_recv_options *o, int storing)
+{
+	int n = (src->inputs != NULL) + (src->batch != NULL) + (src->watched != NULL);
+	if (n != 1)
+		return sh_error_set(SH_EINVAL, "give one source: files, a batch or a watched file");
+	if (src->batch)
+		return from_batch(r, src->batch, storing);
+	if (src->watched) {
+		sh_recv_input in = {.path = src->watched->path, .name = src->watched->name};
+		return from_inputs(r, &in, 1, 0, storing);
+	}
+	if (!src->ninputs)
+		return sh_error_set(SH_EINVAL, "give the image files of the dossier's papers");
+	return from_inputs(r, src->inputs, src->ninputs, !storing && o->keep_going, storing);
+}
+
+/* A page turned at review is kept as it reads: re-encoded losslessly. */
+static int encode_turned(rv_page *p, PIX *pix)
+{
+	l_uint8 *d = NULL;
+	size_t n = 0;
+	int rc = SH_OK, d1 = pixGetDepth(pix) == 1;
+	if ((d1 ? pixWriteMemTiff(&d, &n, pix, IFF_TIFF_G4) : pixWriteMemPng(&d, &n, pix, 0.0f)) ||
+	    !d) {
+		rc = sh_error_set(SH_ENOMEM, "cannot encode a rotated page");
+	} else if ((p->bytes = sh_malloc(n))) {
+		memcpy(p->bytes, d, n);
+		p->len = n;
+		p->mime = d1 ? "image/tiff" : "image/png";
+	} else {
+		rc = SH_ENOMEM;
+	}
+	if (d)
+		lept_free(d);
+	return rc;
+}
+
+static int load_batch_page(rv_page *p, PIX **out)
+{
+	sh_scan_page info;
+	size_t pos;
+	int rc = sh_scan_batch_find(p->batch, p->batch_id, &pos);
+	if (!rc)
+		rc = sh_scan_batch_page(p->batch, pos, &info);
+	if (rc)
+		return rc;
+	snprintf(p->make, sizeof p->make, "%s", info.make ? info.make : "");
+	snprintf(p->model, sizeof p->model, "%s", info.model ? info.model : "");
+	p->dpi = info.dpi;
+	if ((rc = sh_scan_batch_page_pix(p->batch, p->batch_id, out)) || !p->want_bytes)
+		return rc;
+	if (info.rotation)
+		return encode_turned(p, *out);
+	/* the captured file as it is (its hash is in the manifest) */
+	char *path = NULL;
+	rc = sh_scan_batch_page_path(p->batch, p->batch_id, &path);
+	if (!rc)
+		rc = sh_file_read(&p->bytes, &p->len, path, SH_FILE_MAX);
+	sh_free(path);
+	p->mime = info.mime && !strcmp(info.mime, "image/tiff") ? "image/tiff" : "image/png";
+	return rc;
+}
+
+/* The OCR pool's decode callback, on a worker thread: decode page i and
+ * produce its archival bytes. */
+static int load_page(void *arg, size_t i, PIX **out)
+{
+	rv_run *r = arg;
+	rv_page *p = &r->pages[i];
+	int rc;
+	if (r->opts->progress) {
+		pthread_mutex_lock(&r->lock);
+		r->opts->progress(r->opts->progress_arg, ++r->started, r->npages);
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (p->file) {
+		rc = sh_scan_file_page(p->file, p->index, out);
+		if (!rc && p->dpi <= 0) /* PNG, JPEG: read from the decoded page */
+			p->dpi = pixGetXRes(*out);
+		if (!rc && p->want_bytes)
+			rc = sh_scan_file_page_bytes(p->file, p->index, *out, &p->bytes, &p->len,
+						     &p->mime);
+	} else {
+		rc = load_batch_page(p, out);
+	}
+	if (rc && *out)
+		pixDestroy(out);
+	return rc;
+}
+
+/* Join a component's pages and extract its kind and facts. */
+static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = SH_OK;
+	for (size_t i = 0; i < c->npages && !rc; i++) {
+		const sh_ocr_page *pg = &r->pages[c->first + i].ocr;
+		if (pg->status) { /* keep_going: the paper is unreadable */
+			c->status = pg->status;
+			snprintf(c->error, sizeof c->error, "%s", pg->reason);
+			sh_buf_free(&b);
+			return SH_OK;
+		}
+		if (i)
+			rc = sh_buf_puts(&b, "\f");
+		if (!rc)
+			rc = sh_buf_puts(&b, pg->text);
+	}
+	if (!rc && !(c->text = sh_buf_detach(&b)))
+		rc = SH_ENOMEM;
+	sh_buf_free(&b);
+	if (!rc)
+		rc = sh_paper_extract(&c->facts, kinds, c->text);
+	if (!rc && !(c->facts_json = sh_paper_facts_json(c->facts)))
+		rc = SH_ENOMEM;
+	return rc;
+}
+
+int rv_read(rv_run *r, const sh_recv_options *o, int storing)
+{
+	const sh_kinds *kinds;
+	int rc = sh_recv_kinds(&kinds);
+	if (rc)
+		return rc;
+	sh_ocr_pool *pool = NULL;
+	sh_ocr_options oo = {.workers = o->workers, .want_hocr = storing, .no_clean = o->no_clean};
+	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
+	if (!res)
+		return SH_ENOMEM;
+	r->opts = o;
+	if (o->progress)
+		o->progress(o->progress_arg, 0, r->npages);
+	if ((rc = sh_ocr_pool_new(&pool, &oo)))
+		goto out;
+	rc = sh_ocr_pool_run(pool, r->npages, load_page, r, res);
+	for (size_t i = 0; i < r->npages; i++)
+		r->pages[i].ocr = res[i]; /* ownership of the strings moves */
+	if (rc && (storing || !o->keep_going))
+		goto out;
+	rc = SH_OK;
+	for (size_t k = 0; k < r->ncomps && !rc; k++)
+		if (!r->comps[k].status)
+			rc = comp_extract(r, &r->comps[k], kinds);
+out:
+	sh_free(res);
+	sh_ocr_pool_free(&pool);
+	return rc;
+}
+
+/* Its kind's name and its facts, so "giay khai sinh" finds a birth
+ * certificate whose heading OCR misread. */
+static void comp_facts(rv_comp *c, sh_paper_in *p)
+{
+	c->nfacts = 0;
+	for (int f = 0; c->facts && f < SH_FACT_COUNT; f++) {
+		const char *v = sh_paper_fact(c->facts, (enum sh_paper_fact)f);
+		if (v) {
+			c->fact_list[c->nfacts].name = sh_paper_fact_name((enum sh_paper_fact)f);
+			c->fact_list[c->nfacts].value = v;
+			c->nfacts++;
+		}
+	}
+	p->fact_list = c->fact_list;
+	p->nfacts = c->nfacts;
+	const sh_kinds *kinds = NULL;
+	sh_buf st = SH_BUF_INIT;
+	if (p->kind && !sh_recv_kinds(&kinds))
+		for (size_t k = 0; k < sh_kinds_count(kinds); k++)
+			if (!strcmp(sh_kinds_code(kinds, k), p->kind))
+				sh_buf_puts(&st, sh_kinds_name(kinds, k));
+	for (size_t f = 0; f < c->nfacts; f++) {
+		sh_buf_puts(&st, " ");
+		sh_buf_puts(&st, c->fact_list[f].value);
+	}
+	if (st.len)
+		c->search_text = sh_buf_detach(&st);
+	sh_buf_free(&st);
+	p->search_text = c->search_text;
+}
+
+static void page_in(sh_page_in *pi, const rv_page *pg)
+{
+	pi->image = pg->bytes;
+	pi->image_len = pg->len;
+	pi->mime = pg->mime;
+	pi->text = pg->ocr.text;
+	pi->hocr = pg->ocr.hocr;
+	pi->width = pg->ocr.width;
+	pi->height = pg->ocr.height;
+	/* the file's own resolution: the clean-up may work at another */
+	pi->dpi = pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
+	pi->rotation = pg->ocr.clean.rotation;
+	pi->confidence = pg->ocr.confidence;
+	pi->flags = pg->ocr.flags;
+	pi->note = pg->ocr.reason[0] ? pg->ocr.reason : NULL;
+	pi->make = pg->make[0] ? pg->make : NULL;
+	pi->model = pg->model[0] ? pg->model : NULL;
+}
+
+int rv_papers(rv_run *r, const char *owner)
+{
+	r->papers = sh_calloc(r->ncomps ? r->ncomps : 1, sizeof *r->papers);
+	r->pins = sh_calloc(r->npages ? r->npages : 1, sizeof *r->pins);
+	if (!r->papers || !r->pins)
+		return SH_ENOMEM;
+	char norm[16] = "";
+	if (owner)
+		sh_id_owner_check(NULL, norm, owner);
+	for (size_t k = 0; k < r->ncomps; k++) {
+		rv_comp *c = &r->comps[k];
+		sh_paper_in *p = &r->papers[k];
+		p->file = c->name;
+		p->kind = c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
+		p->facts = c->facts_json;
+		comp_facts(c, p);
+		p->pages = &r->pins[c->first];
+		p->npages = c->npages;
+		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;
+		if (named && norm[0] && strcmp(named, norm))
+			p->flags |= SH_PAPER_OWNER_MISMATCH;
+		p->named_owner = named;
+		for (size_t i = 0; i < c->npages; i++) {
+			page_in(&r->pins[c->first + i], &r->pages[c->first + i]);
+			if (r->pages[c->first + i].ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
+				p->flags |= SH_PAPER_REVIEW;
+		}
+	}
+	return SH_OK;
+}
+
+/* Fill the public result from the run. */
+int rv_publish(rv_run *r)
+{
+	sh_recv_result *res = &r->res;
+	res->papers = sh_calloc(r->ncomps ? r->ncomps : 1, sizeof *res->papers);
+	res->pages = sh_calloc(r->npages ? r->npages : 1, sizeof *res->pages);
+	if (!res->papers || !res->pages)
+		return SH_ENOMEM;
+	res->npapers = r->ncomps;
+	res->npages = r->npages;
+	res->warning = r->warning[0] ? r->warning : NULL;
+	for (size_t k = 0; k < r->ncomps; k++) {
+		const rv_comp *c = &r->comps[k];
+		sh_recv_paper *p = &res->papers[k];
+		p->status = c->status;
+		p->error = c->error;
+		p->name = c->name;
+		p->path = c->path;
+		p->kind = r->papers ? r->papers[k].kind
+			: c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
+		p->code = r->codes ? r->codes[k] : NULL;
+		p->flags = r->papers ? r->papers[k].flags : 0;
+		p->text = c->text ? c->text : "";
+		p->facts = c->facts;
+		p->first = c->first;
+		p->npages = c->npages;
+	}
+	for (size_t i = 0; i < r->npages; i++) {
+		const rv_page *pg = &r->pages[i];
+		sh_recv_page *p = &res->pages[i];
+		p->status = pg->ocr.status;
+		p->text = pg->ocr.text ? pg->ocr.text : "";
+		p->flags = pg->ocr.flags;
+		p->note = pg->ocr.reason;
+		p->width = pg->ocr.width;
+		p->height = pg->ocr.height;
+		p->dpi = pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
+		p->batch_id = pg->batch_id;
+	}
+	return SH_OK;
+}

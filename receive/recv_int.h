@@ -1,0 +1,65 @@
+/* receive/: private to the module. A run is the pipeline's working state;
+ * the public result is its first member, so sh_recv_result_free finds the
+ * run again. */
+#ifndef SH_RECV_INT_H
+#define SH_RECV_INT_H
+
+#include <pthread.h>
+
+#include "sh_ocr.h"
+#include "sh_recv.h"
+
+typedef struct rv_page {
+	sh_scan_file *file;       /* either a file page ... */
+	size_t index;
+	sh_scan_batch *batch;     /* ... or a staged batch page */
+	unsigned batch_id;
+	int want_bytes;           /* storing: produce the archival bytes */
+	uint8_t *bytes;           /* archival bytes (owned) */
+	size_t len;
+	const char *mime;
+	int dpi;                  /* the source's own resolution, 0 unknown */
+	char make[64], model[64]; /* scanner, "" unknown */
+	sh_ocr_page ocr;
+} rv_page;
+
+typedef struct rv_comp {
+	char *name;               /* owned copy */
+	const char *path;         /* borrowed from the input, or NULL */
+	const char *kind_hint;    /* borrowed, or NULL */
+	size_t first, npages;
+	int status;
+	char error[256];
+	sh_paper_facts *facts;
+	char *facts_json;
+	char *text;
+	sh_sign_fact fact_list[SH_FACT_COUNT]; /* borrowed from facts */
+	size_t nfacts;
+	char *search_text;
+} rv_comp;
+
+typedef struct rv_run {
+	sh_recv_result res;       /* first: the public face */
+	sh_scan_file **files;     /* owned, one per input (NULL when unreadable) */
+	size_t nfiles;
+	rv_page *pages;
+	size_t npages;
+	rv_comp *comps;
+	size_t ncomps;
+	sh_paper_in *papers;      /* the store's input */
+	sh_page_in *pins;
+	char (*codes)[SH_CODE_MAX];
+	char warning[512];
+	/* progress */
+	const sh_recv_options *opts;
+	pthread_mutex_t lock;
+	size_t started;
+} rv_run;
+
+int rv_from_source(rv_run *r, const sh_recv_source *src, const sh_recv_options *o, int storing);
+int rv_read(rv_run *r, const sh_recv_options *o, int storing);
+int rv_papers(rv_run *r, const char *owner);
+int rv_publish(rv_run *r);
+rv_run *rv_new(void);
+
+#endif
