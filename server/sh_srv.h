@@ -31,7 +31,7 @@ typedef struct sh_srv_options {
 				    * them only a loopback address is accepted */
 	const sh_sign_key *key;    /* the office's signing key (borrowed, lives
 				    * until sh_srv_stop); NULL: writes that sign
-				    * answer 503 */
+				    * (attach, revoke, uploads) answer 503 */
 	size_t max_upload;         /* bytes of a request body; 0: 64 MiB */
 	unsigned timeout_s;        /* a connection idle this long is closed; 0: 30 */
 	unsigned threads;          /* worker threads; 0: 4 */

@@ -329,14 +329,33 @@ def case_api(wh):
         # uploads
         img = open(os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), "rb").read()
         body, ct = multipart([("owner", OWNER), ("procedure", "1.001193")], [("gks.jpg", img)])
-        r = desk.req("POST", "/api/v1/dossiers", body, ctype=ct)
-        check(r.status in (201, 503), "upload: 201 or 503 (not yet wired), got %d %s" % (r.status, r.data[:200]))
+        r = desk.req("POST", "/api/v1/dossiers", body, ctype=ct, headers={"Idempotency-Key": "t-1"})
+        ok = check(r.status == 201 and r.json["components"][0]["file"] == "gks.jpg" and
+                   r.json["components"][0]["code"].endswith("-01-GKS") and r.json["components"][0]["pages"] == 1,
+                   "upload: 201 with the JSON of ingest --json, got %d %s" % (r.status, r.data[:200]))
+        if ok:
+            up = r.json["dossier"]
+            r = desk.req("POST", "/api/v1/dossiers", body, ctype=ct, headers={"Idempotency-Key": "t-1"})
+            check(r.status == 200 and r.json["dossier"] == up, "a retried upload stores nothing new")
+            r = clerk.req("GET", "/api/v1/dossiers/" + up)
+            check(r.status == 200 and r.json["operator"] == "desk1", "uploaded dossier's operator is desk1")
+            res, ctr = multipart([], [("kq.png", open(os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"), "rb").read())])
+            r = desk.req("POST", "/api/v1/dossiers/%s/results" % up, res, ctype=ctr)
+            check(r.status == 201 and r.json["results"][0]["code"] == up + "-KQ1", "results upload: %d %s" % (r.status, r.data[:200]))
+        n_before = len(clerk.req("GET", "/api/v1/owners/" + OWNER).json["papers"])
         body2, ct2 = multipart([("owner", "123"), ("procedure", "1.001193")], [("gks.jpg", img)])
         check(desk.req("POST", "/api/v1/dossiers", body2, ctype=ct2).status == 422, "upload, bad owner: 422")
         body3, ct3 = multipart([("owner", OWNER), ("procedure", "1.001193")], [])
         check(desk.req("POST", "/api/v1/dossiers", body3, ctype=ct3).status == 422, "upload, no file: 422")
         check(desk.req("POST", "/api/v1/dossiers", b"--x\r\nbroken", ctype="multipart/form-data; boundary=x"
                        ).status == 400, "upload, broken multipart: 400")
+        bad_img, ctx = multipart([("owner", OWNER), ("procedure", "1.001193")],
+                                 [("a.jpg", img), ("b.png", b"not an image at all")])
+        r = desk.req("POST", "/api/v1/dossiers", bad_img, ctype=ctx)
+        check(r.status == 422 and "error" in r.json, "upload with a file that is not an image: 422, got %d %s"
+              % (r.status, r.data[:200]))
+        check(len(clerk.req("GET", "/api/v1/owners/" + OWNER).json["papers"]) == n_before,
+              "refused uploads stored nothing")
         ctb = ct
         # a 413 before the body is read: only the headers are sent
         s = socket.create_connection(("127.0.0.1", srv.port))
