@@ -54,6 +54,13 @@ class Warehouse:
                      user="admin1")
         self.run("user", "add", "nopass", "--role", "clerk", user="admin1")
         self.run("user", "disable", "gone", user="admin1")
+        self.write("pw-old", "old password\n")
+        self.run("user", "add", "changer", "--role", "clerk", "--password-file", self.dir + "/pw-old", user="admin1")
+        self.run("user", "passwd", "changer", "--password-file", self.dir + "/pw", user="admin1")
+        p = self.run("user", "passwd", "changer", "--password-file", self.dir + "/pw", user="clerk1", ok=False)
+        check(p.returncode == 8, "user passwd by a clerk: exit 8 (role), got %d" % p.returncode)
+        p = self.run("user", "passwd", "changer", user="admin1", ok=False)
+        check(p.returncode == 2, "user passwd without --password-file: usage error")
 
     def write(self, name, text):
         with open(os.path.join(self.dir, name), "w", encoding="utf-8") as f:
@@ -208,6 +215,8 @@ def case_api(wh):
         check(anon.login("nosuchuser").status == 401, "unknown user: 401")
         check(anon.login("gone").status == 401, "disabled user: 401")
         check(anon.login("nopass").status == 401, "user without a password: 401")
+        check(Client(srv, source="127.0.0.3").login("changer", "old password").status == 401, "the old password no longer works")
+        check(Client(srv).login("changer").status == 200, "the password set with user passwd works")
         clerk = Client(srv)
         r = clerk.login("clerk1")
         check(r.status == 200 and r.json["user"] == "clerk1" and r.json["role"] == "clerk", "clerk login")
@@ -427,6 +436,33 @@ def case_api(wh):
         check(r.status == 429, "the account waits even from another address with the right password")
         check(Client(srv).login("clerk1").status == 200, "another account from 127.0.0.1 is not throttled")
         check(Client(srv, source="127.0.0.2").login("clerk1").status == 429, "the address waits too")
+        # SIGTERM while an upload is in flight: it finishes (201), then exit 0.
+        # "Expect: 100-continue" says when the server has taken the request.
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                   "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+                   "Expect: 100-continue\r\nConnection: close\r\n\r\n"
+                   % (desk.cookie, desk.csrf, ct, len(body))).encode())
+        s.settimeout(120)
+        cont = s.recv(4096)
+        check(cont.startswith(b"HTTP/1.1 100"), "100 Continue: %r" % cont[:30])
+        srv.proc.send_signal(signal.SIGTERM)
+        s.sendall(body)
+        resp = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            resp += chunk
+        s.close()
+        check(resp.startswith(b"HTTP/1.1 201"), "the upload in flight at SIGTERM finished: %r" % resp[:40])
+        code = srv.stop()
+        check(code == 0, "SIGTERM with a request in flight: exit 0, got %s" % code)
+        try:
+            socket.create_connection(("127.0.0.1", srv.port), timeout=5).close()
+            check(False, "nothing listens after the stop")
+        except OSError:
+            pass
     finally:
         code = srv.stop()
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
