@@ -102,7 +102,7 @@ static int login(srv_ctx *c)
 	const char *user = json_string_value(json_object_get(b, "user"));
 	const char *pw = json_string_value(json_object_get(b, "password"));
 	size_t pwlen = json_string_length(json_object_get(b, "password"));
-	if (!user || !pw) {
+	if (!user || !pw || strlen(user) != json_string_length(json_object_get(b, "user"))) {
 		json_decref(b);
 		return srv_error(c, 400, "give \"user\" and \"password\"");
 	}
@@ -710,7 +710,7 @@ static int report(srv_ctx *c)
 		goto out;
 	}
 	if ((rc = sh_store_report(c->srv->s, c->srv->cat, from, to, by, &rows, &n))) {
-		srv_fail(c, rc == SH_EINVAL ? rc : rc);
+		srv_fail(c, rc);
 		goto out;
 	}
 	json_t *arr = json_array();
