@@ -265,6 +265,22 @@ def case_api(wh):
         check(r.getheader("Content-Type") == "application/json" and "<script>alert(1).png" in files,
               "<script> file name is a JSON string value")
         check(b"<script>" in r.data and r.data.lstrip()[:1] == b"{", "the body is JSON, not HTML")
+        # many at once: every answer right (thread pool, shared warehouse handle)
+        import threading
+        results = []
+
+        def burst():
+            for i in range(10):
+                path = ["/api/v1/search?q=giay", "/api/v1/owners/" + OWNER, "/api/v1/papers/" + gks,
+                        "/api/v1/papers/%s/pages/1?w=64" % gks][i % 4]
+                r = clerk.req("GET", path)
+                results.append(r.status)
+        ts = [threading.Thread(target=burst) for _ in range(8)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        check(results == [200] * 80, "80 concurrent reads all 200: %s" % sorted(set(results)))
         # role refused
         r = clerk.req("GET", "/api/v1/users")
         check(r.status == 403 and "error" in r.json, "clerk on admin route: 403")
