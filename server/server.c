@@ -330,6 +330,32 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* Uploads (multipart page files) may be up to max_upload; every other
+ * body is a small JSON object. */
+static size_t body_limit(const sh_srv *srv, const char *uri)
+{
+	size_t n = strcspn(uri, "?");
+	int upload = (n == 16 && !strncmp(uri, "/api/v1/dossiers", 16)) ||
+		     (n > 17 && !strncmp(uri, "/api/v1/dossiers/", 17) &&
+		      !strncmp(uri + n - 8, "/results", 8));
+	return upload ? srv->max_upload : JSON_BODY_MAX;
+}
+
+/* Before an upload's body is read: a session and its CSRF token, so that
+ * nobody without an account can make the server hold megabytes. 1 when a
+ * refusal was written to c. */
+static int early_refusal(srv_ctx *c)
+{
+	sh_auth_session sess;
+	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
+	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &sess))
+		return srv_error(c, 401, "log in first (no session, or it expired)"), 1;
+	if (!sh_auth_csrf_ok(&sess, MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND,
+								"X-CSRF-Token")))
+		return srv_error(c, 403, "missing or wrong X-CSRF-Token header"), 1;
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -358,11 +384,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 								     "Content-Length");
 			unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
-			size_t lim = !strncmp(r->uri, "/api/v1/dossiers", 16) ? srv->max_upload
-									       : JSON_BODY_MAX;
-			if (body && cl && len > lim)
+			size_t lim = body_limit(srv, r->uri);
+			if (body && cl && len > lim) {
 				srv_error(&c, 413, "the body is over the limit of %zu bytes", lim);
-			else if (!body && cl && len > 0)
+			} else if (body && lim > JSON_BODY_MAX && early_refusal(&c)) {
+				/* an upload from no session is refused before it is read */
+			} else if (body && cl && atomic_load(&srv->buffered) + len > srv->max_buffered) {
+				snprintf(c.retry_after, sizeof c.retry_after, "10");
+				srv_error(&c, 503, "too many uploads at once: retry shortly");
+			} else if (!body && cl && len > 0)
 				srv_error(&c, 400, "a %s request has no body", method);
 			else
 				return MHD_YES;
@@ -373,9 +403,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_ctx(&c);
 	}
 	if (*upload_size) {
-		size_t lim = !strncmp(r->uri, "/api/v1/dossiers", 16) ? srv->max_upload : JSON_BODY_MAX;
+		size_t lim = body_limit(srv, r->uri);
 		if (r->body.len + *upload_size > lim)
 			return MHD_NO; /* streamed past the limit: cut the connection */
+		if (atomic_fetch_add(&srv->buffered, *upload_size) + *upload_size > srv->max_buffered) {
+			atomic_fetch_sub(&srv->buffered, *upload_size);
+			return MHD_NO; /* the server holds all the uploads it can */
+		}
+		r->counted += *upload_size;
 		if (sh_buf_put(&r->body, upload_data, *upload_size))
 			return MHD_NO;
 		if (sc)
@@ -418,6 +453,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		sc->start = sh_now();
 	}
 	if (r) {
+		atomic_fetch_sub(&srv->buffered, r->counted);
 		atomic_fetch_sub(&srv->inflight, 1);
 		sh_buf_free(&r->body);
 		sh_free(r->uri);
@@ -597,6 +633,9 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	srv->key = o->key;
 	srv->max_upload = o->max_upload ? o->max_upload : (size_t)64 << 20;
 	srv->timeout_s = o->timeout_s ? o->timeout_s : 30;
+	/* bodies held at once, all connections together */
+	srv->max_buffered = srv->max_upload * 4 > ((size_t)256 << 20) ? srv->max_upload * 4
+									: (size_t)256 << 20;
 	srv->tls = o->tls_cert != NULL;
 	const char *e = getenv("SOHOA_PROCEDURES");
 	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));

@@ -32,6 +32,8 @@ struct sh_srv {
 	unsigned port;
 	char *cert_pem, *key_pem;
 	atomic_int inflight;   /* requests begun and not completed */
+	atomic_size_t buffered; /* body bytes held in memory, all requests */
+	size_t max_buffered;
 	pthread_mutex_t cmu;   /* the connection list */
 	srv_conn *conns;
 	pthread_t watchdog;
@@ -45,6 +47,7 @@ typedef struct srv_req {
 	sh_buf body;
 	int started;
 	int refused;       /* a response was queued before the body */
+	size_t counted;    /* bytes of body counted in sh_srv.buffered */
 } srv_req;
 
 #define SRV_MAX_PARAMS 3

@@ -390,6 +390,14 @@ def case_api(wh):
         resp = s.recv(4096)
         s.close()
         check(resp.startswith(b"HTTP/1.1 413"), "413 before reading the body: %r" % resp[:40])
+        # an upload without a session (or without the CSRF token) is refused before its body
+        for cookie, want in (("", b"HTTP/1.1 401"), ("Cookie: sohoa_session=%s\r\n" % desk.cookie, b"HTTP/1.1 403")):
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\n"
+                       "Content-Length: 500000\r\n\r\n" % (cookie, ctb)).encode())
+            resp = s.recv(4096)
+            s.close()
+            check(resp.startswith(want), "upload refused before its body: %r" % resp[:40])
         # streamed (chunked, no length) past the limit: the connection is cut
         s = socket.create_connection(("127.0.0.1", srv.port))
         s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
