@@ -437,6 +437,13 @@ def case_api(wh):
             check(resp.startswith(b"HTTP/1.1 400"), "path %s: 400, got %r" % (path, resp[:20]))
         check(clerk.req("GET", "/api/v1/nosuch").status == 404, "unknown API route: 404")
         check(clerk.req("POST", "/api/v1/search", {}).status == 405, "wrong method: 405")
+        if os.environ.get("SRV_WEB") == "1":
+            r = anon.req("GET", "/")
+            check(r.status == 200 and r.getheader("Content-Type", "").startswith("text/html") and
+                  b"<html" in r.data.lower(), "/ is the built-in index.html")
+            headers_ok(r, "index.html")
+            check(r.getheader("Cache-Control") == "no-cache", "pages: Cache-Control no-cache")
+            check(anon.req("POST", "/").status == 405, "POST to a page: 405")
         r = anon.req("GET", "/no-such-page.html")
         check(r.status == 404, "unknown page: 404")
         headers_ok(r, "page 404")
