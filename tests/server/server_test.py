@@ -213,6 +213,13 @@ def case_api(wh):
         check(r.status == 401 and r.json.get("error"), "bad password: 401, got %d" % r.status)
         check(r.getheader("Set-Cookie") is None, "bad password sets no cookie")
         check(anon.login("nosuchuser").status == 401, "unknown user: 401")
+        r = anon.req("POST", "/api/v1/login", b'{"user":"a","password":"' + b"x" * 70000 + b'"}',
+                     ctype="application/json")
+        check(r.status == 413, "a login body over 64 KiB: 413, got %d" % r.status)
+        r = anon.req("POST", "/api/v1/login", b"user=a&password=b", ctype="application/x-www-form-urlencoded")
+        check(r.status == 415, "a form-encoded login: 415, got %d" % r.status)
+        r = anon.req("POST", "/api/v1/login", {"user": "clerk1"})
+        check(r.status == 400, "login without a password: 400")
         check(anon.login("gone").status == 401, "disabled user: 401")
         check(anon.login("nopass").status == 401, "user without a password: 401")
         check(Client(srv, source="127.0.0.3").login("changer", "old password").status == 401, "the old password no longer works")
