@@ -413,6 +413,16 @@ int sh_scan_master_write(sh_scan_master *m, const char *path);
  * corrupt), SH_ENOTFOUND (no page i), SH_ELIMIT, SH_ENOMEM. */
 int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t len, size_t i);
 
+/* ---- previews ------------------------------------------------------------ */
+
+#define SH_SCAN_PREVIEW_MIN 16
+#define SH_SCAN_PREVIEW_MAX 4096
+/* A PNG of the first page of the image file in data (len bytes), scaled
+ * down to width pixels wide (never up), 1-bit pages as gray, for screens.
+ * *out: caller sh_free. SH_EINVAL (width out of range, not an image),
+ * SH_ELIMIT (as sh_scan_file_open_mem), SH_ENOMEM. */
+int sh_scan_preview(uint8_t **out, size_t *out_len, const void *data, size_t len, int width);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,6 +110,12 @@ void sh_store_paper_rec_free(sh_store_paper_rec **rec);
 /* A stored blob (page image, hOCR) by its SHA-256. *out: caller sh_free. */
 int sh_store_blob_get(sh_store *store, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
 		      size_t *out_len);
+/* Make the map as large as its limit now, so it never has to grow while
+ * threads of this process hold transactions (a multi-threaded server).
+ * Address space only: the file grows with the data. Call right after
+ * sh_store_open, before any other thread uses the store. */
+int sh_store_map_reserve(sh_store *store);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * reuse, attach, search, report, user, audit, backup, restore, whoami. */
 #define _GNU_SOURCE /* strptime */
 #include "cli.h"
+#include "sh_auth.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -702,20 +703,26 @@ out:
 
 static const char user_help[] =
 	"usage: sohoa user add NAME --role desk|clerk|archivist|admin\n"
+	"                      [--password-file FILE]\n"
+	"       sohoa user passwd NAME --password-file FILE\n"
+	"       sohoa user disable NAME\n"
 	"       sohoa user del NAME\n"
 	"       sohoa user list\n\n"
 	"Operators and their roles: desk (scan and receive), clerk (search and\n"
 	"reuse), archivist (verify and export), admin (keys and users). The\n"
 	"operator is $SOHOA_USER, else the first word of ~/.config/sohoa/user.\n"
 	"While no operator exists every command is allowed: add the first with\n"
-	"--role admin. Role: admin.\n";
+	"--role admin. A password (the first line of FILE) lets the operator log\n"
+	"in to the office server (sohoa serve); it is kept as an Argon2id hash\n"
+	"(docs/SERVER.md). A disabled operator cannot log in. Role: admin.\n";
 
 int cmd_user(int argc, char **argv)
 {
-	const char *store = NULL, *role_s = NULL, *verb = NULL, *name = NULL;
+	const char *store = NULL, *role_s = NULL, *verb = NULL, *name = NULL, *pfile = NULL;
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
 		{"--role", 0, CLI_STR, &role_s},
+		{"--password-file", 0, CLI_STR, &pfile},
 		{NULL}};
 	const cli_spec spec = {"user", user_help, opts, .max_pos = 2, .too_many = "unexpected argument '%s'"};
 	cli_args a;
@@ -725,19 +732,48 @@ int cmd_user(int argc, char **argv)
 	verb = a.npos ? a.pos[0] : NULL;
 	name = a.npos > 1 ? a.pos[1] : NULL;
 	cli_args_free(&a);
-	if (!verb || (strcmp(verb, "list") && !name) ||
-	    (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "list")))
-		return cli_usage("user", "use: user add NAME --role ROLE | user del NAME | user list");
+	static const char *const verbs[] = {"add", "del", "list", "passwd", "disable"};
+	int known = 0;
+	for (size_t i = 0; verb && i < sizeof verbs / sizeof *verbs; i++)
+		known |= !strcmp(verb, verbs[i]);
+	if (!known || (strcmp(verb, "list") && !name))
+		return cli_usage("user", "use: user add NAME --role ROLE [--password-file F] | user "
+					 "passwd NAME --password-file F | user disable NAME | user "
+					 "del NAME | user list");
 	int role = 0;
 	if (!strcmp(verb, "add") && !(role = sh_wh_role_parse(role_s)))
 		return cli_usage("user", "--role takes desk, clerk, archivist or admin");
+	if (!strcmp(verb, "passwd") && !pfile)
+		return cli_usage("user", "passwd needs --password-file FILE");
+	if (pfile && strcmp(verb, "add") && strcmp(verb, "passwd"))
+		return cli_usage("user", "--password-file goes with add or passwd");
+	char *pw = NULL;
+	char enc[SH_AUTH_ENCODED_MAX];
+	int rc = SH_OK;
+	/* the password is read and hashed before anything is stored */
+	if (pfile && ((rc = sh_auth_password_file(&pw, pfile)) ||
+		      (rc = sh_auth_hash(enc, pw, strlen(pw))))) {
+		sh_auth_wipe_free(pw);
+		return cli_fail("user", rc);
+	}
+	sh_auth_wipe_free(pw);
 	sh_store *s;
-	int ex = open_checked(&s, "user", store), rc = SH_OK;
+	int ex = open_checked(&s, "user", store);
 	if (ex)
 		return ex;
 	if (!strcmp(verb, "add")) {
-		if (!(rc = sh_wh_user_add(s, name, role)))
-			printf("operator %s added with the role %s\n", name, sh_wh_role_name(role));
+		if (!(rc = sh_wh_user_add(s, name, role)) && pfile &&
+		    (rc = sh_wh_cred_set(s, name, enc)))
+			sh_wh_user_del(s, name); /* not half-added */
+		if (!rc)
+			printf("operator %s added with the role %s%s\n", name, sh_wh_role_name(role),
+			       pfile ? " and a password" : "");
+	} else if (!strcmp(verb, "passwd")) {
+		if (!(rc = sh_wh_cred_set(s, name, enc)))
+			printf("password of %s set\n", name);
+	} else if (!strcmp(verb, "disable")) {
+		if (!(rc = sh_wh_user_disable(s, name, 1)))
+			printf("operator %s disabled: they cannot log in\n", name);
 	} else if (!strcmp(verb, "del")) {
 		if (!(rc = sh_wh_user_del(s, name)))
 			printf("operator %s removed\n", name);
@@ -745,10 +781,15 @@ int cmd_user(int argc, char **argv)
 		sh_wh_user *us = NULL;
 		size_t n = 0;
 		if (!(rc = sh_wh_user_list(s, &us, &n)))
-			for (size_t i = 0; i < n; i++)
-				printf("%s\t%s\n", us[i].name, sh_wh_role_name(us[i].role));
+			for (size_t i = 0; i < n; i++) {
+				int r2 = 0, dis = 0;
+				sh_wh_cred_get(s, us[i].name, &r2, NULL, &dis);
+				printf("%s\t%s%s\n", us[i].name, sh_wh_role_name(us[i].role),
+				       dis ? "\tdisabled" : "");
+			}
 		sh_free(us);
 	}
+	memset(enc, 0, sizeof enc);
 	if (rc)
 		ex = cli_fail("user", rc);
 	sh_store_close(&s);

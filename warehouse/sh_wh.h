@@ -360,6 +360,24 @@ int sh_wh_restore(const char *src, const char *dir, int replace);
 int sh_wh_dossiers_put(sh_store *store, const sh_wh_dossier_in *in, size_t n,
 			  sh_wh_dossier_codes **out);
 
+/* ---- operators' credentials (cred.c): the office server's accounts ----
+ * Kept in the meta table under "cred|<name>" (no schema change): the
+ * password hash (an encoded Argon2id string made by auth/) and a disabled
+ * flag. The warehouse treats the hash as an opaque string. */
+
+/* Set operator name's password hash (encoded: ASCII, 1..255 bytes). The
+ * operator must exist (SH_ENOTFOUND); a disabled flag is kept. */
+int sh_wh_cred_set(sh_store *store, const char *name, const char *encoded);
+/* Disable (1) or enable (0) operator name: a disabled operator cannot log
+ * in to the server. SH_ENOTFOUND. */
+int sh_wh_user_disable(sh_store *store, const char *name, int disabled);
+/* The operator's role, password hash and disabled flag.
+ * *out_encoded: caller sh_free, NULL when no password is set
+ * (out_encoded may be NULL). SH_ENOTFOUND (no such operator), SH_EINVAL
+ * (malformed name). */
+int sh_wh_cred_get(sh_store *store, const char *name, int *out_role, char **out_encoded,
+		   int *out_disabled);
+
 #ifdef __cplusplus
 }
 #endif

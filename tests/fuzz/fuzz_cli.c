@@ -19,7 +19,7 @@
  * /dev/shm, with HOME, XDG_*, SOHOA_STORE, SOHOA_KEY and the passphrase file
  * inside it, and no SANE backend. Inputs with a '/' in an argument are
  * skipped, so every relative path a command writes stays in that folder
- * (".." is the input's own parent, also ours). Skipped too: `watch` (a
+ * (".." is the input's own parent, also ours). Skipped too: `watch` and `serve` (a
  * service; it runs until stopped) unless asked for --help. The image
  * pipeline is not reached (no image file can be named), nor a scanner.
  * FUZZ_CLI_SHOW=1 prints each command and its exit code.
@@ -279,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0; /* could name a path outside the sandbox */
 		}
 	}
-	if (argc > 1 && !strcmp(argv[1], "watch") && !help) {
+	if (argc > 1 && (!strcmp(argv[1], "watch") || !strcmp(argv[1], "serve")) && !help) {
 		free(buf);
 		return 0;
 	}

@@ -1,0 +1,714 @@
+/* The office server: libmicrohttpd daemon, request life cycle, sessions,
+ * CSRF, security headers, slow-client watchdog, static pages. Handlers are
+ * in routes.c. */
+#define _GNU_SOURCE
+#include "srv_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef SOHOA_HAVE_WEB
+#include "sh_web.h"
+#endif
+
+#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+	    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+#define JSON_BODY_MAX (64 * 1024)
+#define HEADER_MEMORY (64 * 1024) /* MHD's per-connection buffer: headers beyond it: 431 */
+#define MIN_RATE 16384            /* bytes/s a body must keep after the timeout */
+
+/* ---- responses ------------------------------------------------------------- */
+
+json_t *srv_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	size_t n = strlen(s);
+	if (sh_text_valid(s, n))
+		return json_stringn(s, n);
+	sh_buf b = SH_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		size_t k = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3
+					  : (ch & 0xf8) == 0xf0 ? 4 : 0;
+		if (k && i + k <= n && sh_text_valid(s + i, k)) {
+			sh_buf_put(&b, s + i, k);
+			i += k - 1;
+		} else {
+			sh_buf_puts(&b, "\xef\xbf\xbd");
+		}
+	}
+	json_t *o = json_stringn(b.data ? (char *)b.data : "", b.len);
+	sh_buf_free(&b);
+	return o;
+}
+
+int srv_bytes(srv_ctx *c, unsigned status, const char *mime, uint8_t *data, size_t len)
+{
+	sh_free(c->out);
+	c->out = data;
+	c->out_len = len;
+	c->mime = mime;
+	c->status = status;
+	return 0;
+}
+
+int srv_json(srv_ctx *c, unsigned status, json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!s)
+		return srv_bytes(c, 500, "application/json",
+				 (uint8_t *)sh_strdup("{\"error\":\"out of memory\"}"), 25);
+	size_t n = strlen(s);
+	uint8_t *d = sh_malloc(n + 1);
+	if (d)
+		memcpy(d, s, n + 1);
+	free(s);
+	if (!d)
+		return srv_bytes(c, 500, "application/json", NULL, 0);
+	return srv_bytes(c, status, "application/json", d, n);
+}
+
+int srv_error(srv_ctx *c, unsigned status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++) /* one line */
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return srv_json(c, status, json_pack("{s:o}", "error", srv_str(msg)));
+}
+
+int srv_fail(srv_ctx *c, int rc)
+{
+	unsigned st;
+	switch (rc) {
+	case SH_EINVAL: st = 422; break;
+	case SH_ENOTFOUND: st = 404; break;
+	case SH_EEXISTS: st = 409; break;
+	case SH_EPERM: st = 403; break;
+	case SH_ELIMIT: st = 413; break;
+	case SH_EFULL: st = 507; break;
+	case SH_EBUSY: st = 503; break;
+	default: st = 500; break;
+	}
+	return srv_error(c, st, "%s", sh_error_message());
+}
+
+/* ---- query and body ------------------------------------------------------- */
+
+int srv_query(srv_ctx *c, const char *name, char **out)
+{
+	*out = NULL;
+	const char *q = strchr(c->r->uri, '?');
+	size_t nl = strlen(name);
+	for (const char *p = q ? q + 1 : NULL; p && *p;) {
+		const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		const char *kend = eq ? eq : end;
+		if ((size_t)(kend - p) == nl && !memcmp(p, name, nl)) {
+			sh_free(*out); /* the last one counts */
+			*out = NULL;
+			int rc = sh_srv_query_decode(out, eq ? eq + 1 : end,
+						     eq ? (size_t)(end - eq - 1) : 0);
+			if (rc)
+				return rc;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return SH_OK;
+}
+
+json_t *srv_body_json(srv_ctx *c)
+{
+	const char *ct = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16)) {
+		srv_error(c, 415, "send the body as application/json");
+		return NULL;
+	}
+	json_error_t err;
+	json_t *o = c->r->body.len ? json_loadb((const char *)c->r->body.data, c->r->body.len,
+						JSON_REJECT_DUPLICATES, &err)
+				   : NULL;
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		srv_error(c, 400, "the body is not a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- sessions --------------------------------------------------------------- */
+
+static int authenticate(srv_ctx *c)
+{
+	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
+	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &c->sess))
+		return srv_error(c, 401, "log in first (no session, or it expired)"), -1;
+	/* the account as it is now: removed or disabled since login ends it */
+	int role = 0, disabled = 0;
+	int rc = sh_wh_cred_get(c->srv->s, c->sess.user, &role, NULL, &disabled);
+	if (rc == SH_ENOTFOUND || rc == SH_EINVAL || disabled) {
+		sh_auth_session_end_user(c->srv->sess, c->sess.user);
+		return srv_error(c, 401, "this account can no longer log in"), -1;
+	}
+	if (rc)
+		return srv_fail(c, rc), -1;
+	c->sess.role = role;
+	c->user = c->sess.user;
+	c->authed = 1;
+	return 0;
+}
+
+/* ---- routing ------------------------------------------------------------------ */
+
+/* Split a route pattern and match it against segments; params filled. */
+static int match(const char *pattern, char **segs, size_t n, const char **param)
+{
+	size_t k = 0, np = 0;
+	const char *p = pattern + 1;
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (k == n)
+			return 0;
+		if (p[0] == '{') {
+			if (np < SRV_MAX_PARAMS)
+				param[np++] = segs[k];
+		} else if (strlen(segs[k]) != l || memcmp(segs[k], p, l)) {
+			return 0;
+		}
+		k++;
+		p += l + (e ? 1 : 0);
+	}
+	return k == n;
+}
+
+static void serve_static(srv_ctx *c, char **segs, size_t n)
+{
+	if (strcmp(c->method, "GET") && strcmp(c->method, "HEAD")) {
+		srv_error(c, 405, "pages are read with GET");
+		return;
+	}
+	sh_buf path = SH_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		sh_buf_printf(&path, "/%s", segs[i]);
+	const char *p = n ? (const char *)path.data : "/index.html";
+#ifdef SOHOA_HAVE_WEB
+	const sh_web_asset *a = p ? sh_web_asset_find(p) : NULL;
+	if (a) {
+		uint8_t *d = sh_malloc(a->len ? a->len : 1);
+		if (d) {
+			memcpy(d, a->data, a->len);
+			srv_bytes(c, 200, a->mime, d, a->len);
+			c->asset = 1;
+		} else {
+			srv_error(c, 500, "out of memory");
+		}
+		sh_buf_free(&path);
+		return;
+	}
+#endif
+	(void)p;
+	sh_buf_free(&path);
+	srv_error(c, 404, "no such page");
+}
+
+static void dispatch(srv_ctx *c)
+{
+	char **segs = NULL;
+	size_t n = 0;
+	if (sh_srv_path_split(c->r->uri, &segs, &n)) {
+		srv_error(c, 400, "%s", sh_error_message());
+		return;
+	}
+	if (!n || strcmp(segs[0], "api")) {
+		serve_static(c, segs, n);
+		sh_srv_path_free(&segs, n);
+		return;
+	}
+	const srv_route *rt = NULL;
+	int other_method = 0;
+	for (size_t i = 0; i < srv_nroutes; i++) {
+		const char *prm[SRV_MAX_PARAMS] = {0};
+		if (!match(srv_routes[i].pattern, segs, n, prm))
+			continue;
+		if (strcmp(srv_routes[i].method, c->method) &&
+		    !(!strcmp(c->method, "HEAD") && !strcmp(srv_routes[i].method, "GET"))) {
+			other_method = 1;
+			continue;
+		}
+		rt = &srv_routes[i];
+		memcpy(c->param, prm, sizeof prm);
+		break;
+	}
+	if (!rt) {
+		if (other_method)
+			srv_error(c, 405, "method %s not allowed here", c->method);
+		else
+			srv_error(c, 404, "no such API route");
+	} else if (!(rt->flags & SRV_PUBLIC) && authenticate(c)) {
+		/* 401 written */
+	} else if (strcmp(c->method, "GET") && strcmp(c->method, "HEAD") && c->authed &&
+		   !sh_auth_csrf_ok(&c->sess, MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND,
+									    "X-CSRF-Token"))) {
+		srv_error(c, 403, "missing or wrong X-CSRF-Token header");
+	} else {
+		int rc = rt->perm ? sh_wh_authorize(c->srv->s, c->user, rt->perm) : SH_OK;
+		if (rc == SH_EPERM)
+			srv_error(c, 403, "%s", sh_error_message());
+		else if (rc)
+			srv_fail(c, rc);
+		else
+			rt->fn(c);
+	}
+	sh_srv_path_free(&segs, n);
+}
+
+/* ---- MHD callbacks --------------------------------------------------------------- */
+
+static enum MHD_Result send_ctx(srv_ctx *c)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		c->out_len, c->out ? c->out : (void *)"", MHD_RESPMEM_MUST_COPY);
+	sh_free(c->out);
+	c->out = NULL;
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", c->mime ? c->mime : "application/json");
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	if (c->srv->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	/* personal data is never cached; the pages themselves are revalidated */
+	MHD_add_response_header(resp, "Cache-Control", c->asset ? "no-cache" : "no-store");
+	if (c->cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", c->cookie);
+	if (c->retry_after[0])
+		MHD_add_response_header(resp, "Retry-After", c->retry_after);
+	if (c->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", c->disposition);
+	enum MHD_Result r = MHD_queue_response(c->conn, c->status ? c->status : 500, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static srv_conn *conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? (srv_conn *)ci->socket_context : NULL;
+}
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+/* Uploads (multipart page files) may be up to max_upload; every other
+ * body is a small JSON object. */
+static size_t body_limit(const sh_srv *srv, const char *uri)
+{
+	size_t n = strcspn(uri, "?");
+	int upload = (n == 16 && !strncmp(uri, "/api/v1/dossiers", 16)) ||
+		     (n > 17 && !strncmp(uri, "/api/v1/dossiers/", 17) &&
+		      !strncmp(uri + n - 8, "/results", 8));
+	return upload ? srv->max_upload : JSON_BODY_MAX;
+}
+
+/* Before an upload's body is read: a session and its CSRF token, so that
+ * nobody without an account can make the server hold megabytes. 1 when a
+ * refusal was written to c. */
+static int early_refusal(srv_ctx *c)
+{
+	sh_auth_session sess;
+	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
+	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &sess))
+		return srv_error(c, 401, "log in first (no session, or it expired)"), 1;
+	if (!sh_auth_csrf_ok(&sess, MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND,
+								"X-CSRF-Token")))
+		return srv_error(c, 403, "missing or wrong X-CSRF-Token header"), 1;
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	sh_srv *srv = cls;
+	srv_req *r = *con_cls;
+	srv_conn *sc = conn_of(conn);
+	if (!r)
+		return MHD_NO; /* the URI callback failed to allocate */
+	srv_ctx c;
+	memset(&c, 0, sizeof c);
+	c.srv = srv;
+	c.conn = conn;
+	c.r = r;
+	c.method = method;
+	if (r->refused) { /* a response is queued: drop the rest of the body */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!r->started) {
+		r->started = 1;
+		int body = strcmp(method, "GET") && strcmp(method, "HEAD");
+		if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST")) {
+			srv_error(&c, 405, "method %s not allowed", method);
+		} else {
+			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								     "Content-Length");
+			unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+			size_t lim = body_limit(srv, r->uri);
+			if (body && cl && len > lim) {
+				srv_error(&c, 413, "the body is over the limit of %zu bytes", lim);
+			} else if (body && lim > JSON_BODY_MAX && early_refusal(&c)) {
+				/* an upload from no session is refused before it is read */
+			} else if (body && cl && atomic_load(&srv->buffered) + len > srv->max_buffered) {
+				snprintf(c.retry_after, sizeof c.retry_after, "10");
+				srv_error(&c, 503, "too many uploads at once: retry shortly");
+			} else if (!body && cl && len > 0)
+				srv_error(&c, 400, "a %s request has no body", method);
+			else
+				return MHD_YES;
+		}
+		r->refused = 1;
+		if (sc)
+			sc->busy = 1;
+		return send_ctx(&c);
+	}
+	if (*upload_size) {
+		size_t lim = body_limit(srv, r->uri);
+		if (r->body.len + *upload_size > lim)
+			return MHD_NO; /* streamed past the limit: cut the connection */
+		if (atomic_fetch_add(&srv->buffered, *upload_size) + *upload_size > srv->max_buffered) {
+			atomic_fetch_sub(&srv->buffered, *upload_size);
+			return MHD_NO; /* the server holds all the uploads it can */
+		}
+		r->counted += *upload_size;
+		if (sh_buf_put(&r->body, upload_data, *upload_size))
+			return MHD_NO;
+		if (sc)
+			sc->received += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (sc)
+		sc->busy = 1;
+	client_addr(conn, c.addr, sizeof c.addr);
+	(void)url;
+	(void)version;
+	dispatch(&c);
+	return send_ctx(&c);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	srv_req *r = sh_calloc(1, sizeof *r);
+	if (r && !(r->uri = sh_strdup(uri))) {
+		sh_free(r);
+		r = NULL;
+	}
+	sh_srv *srv = cls;
+	if (r)
+		atomic_fetch_add(&srv->inflight, 1);
+	(void)conn;
+	return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	sh_srv *srv = cls;
+	srv_req *r = *con_cls;
+	srv_conn *sc = conn_of(conn);
+	if (sc) { /* keep-alive: the next request's clock starts now */
+		sc->busy = 0;
+		sc->received = 0;
+		sc->start = sh_now();
+	}
+	if (r) {
+		atomic_fetch_sub(&srv->buffered, r->counted);
+		atomic_fetch_sub(&srv->inflight, 1);
+		sh_buf_free(&r->body);
+		sh_free(r->uri);
+		sh_free(r);
+		*con_cls = NULL;
+	}
+	(void)toe;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	sh_srv *srv = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		srv_conn *sc = sh_calloc(1, sizeof *sc);
+		if (!sc)
+			return;
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		sc->fd = ci ? ci->connect_fd : -1;
+		sc->start = sh_now();
+		pthread_mutex_lock(&srv->cmu);
+		sc->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = sc;
+		srv->conns = sc;
+		pthread_mutex_unlock(&srv->cmu);
+		*socket_context = sc;
+	} else if (*socket_context) {
+		srv_conn *sc = *socket_context;
+		pthread_mutex_lock(&srv->cmu);
+		if (sc->prev)
+			sc->prev->next = sc->next;
+		else
+			srv->conns = sc->next;
+		if (sc->next)
+			sc->next->prev = sc->prev;
+		pthread_mutex_unlock(&srv->cmu);
+		sh_free(sc);
+		*socket_context = NULL;
+	}
+}
+
+/* A client that sends its request too slowly (one byte a second keeps MHD's
+ * idle timeout from firing) is cut off: the request must be received within
+ * timeout_s, or keep MIN_RATE bytes a second of body after that. shutdown()
+ * makes MHD see the connection end and close it in its own thread. */
+static void *watchdog(void *arg)
+{
+	sh_srv *srv = arg;
+	while (!atomic_load(&srv->stopping)) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		int64_t now = sh_now();
+		pthread_mutex_lock(&srv->cmu);
+		for (srv_conn *sc = srv->conns; sc; sc = sc->next) {
+			int64_t el = now - sc->start;
+			if (!sc->busy && sc->fd >= 0 && el > (int64_t)srv->timeout_s &&
+			    sc->received < (size_t)(el - srv->timeout_s) * MIN_RATE + 1) {
+				shutdown(sc->fd, SHUT_RDWR);
+				sc->fd = -1;
+			}
+		}
+		pthread_mutex_unlock(&srv->cmu);
+	}
+	return NULL;
+}
+
+static size_t identity_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s); /* the raw URI is decoded by sh_srv_path_split */
+}
+
+/* ---- start and stop -------------------------------------------------------------- */
+
+static int parse_listen(const char *l, struct sockaddr_storage *ss, socklen_t *len, int *loop)
+{
+	char host[64];
+	const char *colon;
+	memset(ss, 0, sizeof *ss);
+	if (!l || !*l)
+		return sh_error_set(SH_EINVAL, "--listen ADDR:PORT is needed");
+	if (l[0] == '[') {
+		const char *e = strchr(l, ']');
+		if (!e || e[1] != ':' || (size_t)(e - l - 1) >= sizeof host)
+			return sh_error_set(SH_EINVAL, "--listen: write IPv6 as [ADDR]:PORT");
+		memcpy(host, l + 1, (size_t)(e - l - 1));
+		host[e - l - 1] = 0;
+		colon = e + 1;
+	} else {
+		colon = strrchr(l, ':');
+		if (!colon || (size_t)(colon - l) >= sizeof host)
+			return sh_error_set(SH_EINVAL, "--listen takes ADDR:PORT, not '%s'", l);
+		memcpy(host, l, (size_t)(colon - l));
+		host[colon - l] = 0;
+	}
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return sh_error_set(SH_EINVAL, "--listen: a port from 0 to 65535, not '%s'", colon + 1);
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof *s4;
+		*loop = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *s6;
+		*loop = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+	} else {
+		return sh_error_set(SH_EINVAL, "--listen: '%s' is not an IP address", host);
+	}
+	return SH_OK;
+}
+
+static int read_pem(char **out, const char *path)
+{
+	uint8_t *d = NULL;
+	size_t n = 0;
+	int rc = sh_file_read(&d, &n, path, 1 << 20);
+	if (rc)
+		return sh_error_wrap(rc, "TLS: ");
+	char *s = sh_malloc(n + 1);
+	if (!s) {
+		sh_free(d);
+		return SH_ENOMEM;
+	}
+	memcpy(s, d, n);
+	s[n] = 0;
+	sh_free(d);
+	*out = s;
+	return SH_OK;
+}
+
+static void srv_free(sh_srv *srv)
+{
+	if (!srv)
+		return;
+	sh_wh_proc_cat_free(&srv->cat);
+	sh_auth_sessions_free(&srv->sess);
+	sh_auth_throttle_free(&srv->thr);
+	if (srv->key_pem) {
+		memset(srv->key_pem, 0, strlen(srv->key_pem));
+		sh_free(srv->key_pem);
+	}
+	sh_free(srv->cert_pem);
+	pthread_mutex_destroy(&srv->cmu);
+	sh_free(srv);
+}
+
+int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
+{
+	*out = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	int loop = 0, rc = parse_listen(o->listen, &ss, &sl, &loop);
+	if (rc)
+		return rc;
+	if (!o->tls_cert != !o->tls_key)
+		return sh_error_set(SH_EINVAL, "give both --tls-cert and --tls-key, or neither");
+	if (!o->tls_cert && !loop)
+		return sh_error_set(SH_EINVAL, "plain HTTP is served on a loopback address only: "
+					       "give --tls-cert and --tls-key to listen on %s",
+				    o->listen);
+	if (o->tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return sh_error_set(SH_EINVAL, "this libmicrohttpd was built without TLS");
+	sh_srv *srv = sh_calloc(1, sizeof *srv);
+	if (!srv)
+		return SH_ENOMEM;
+	pthread_mutex_init(&srv->cmu, NULL);
+	srv->s = s;
+	srv->key = o->key;
+	srv->max_upload = o->max_upload ? o->max_upload : (size_t)64 << 20;
+	srv->timeout_s = o->timeout_s ? o->timeout_s : 30;
+	/* bodies held at once, all connections together */
+	srv->max_buffered = srv->max_upload * 4 > ((size_t)256 << 20) ? srv->max_upload * 4
+									: (size_t)256 << 20;
+	srv->tls = o->tls_cert != NULL;
+	const char *e = getenv("SOHOA_PROCEDURES");
+	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));
+	if (!extra)
+		rc = SH_ENOMEM;
+	if (!rc && !(rc = sh_store_map_reserve(s)) &&
+	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&
+	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
+					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
+	    !(rc = sh_auth_throttle_new(&srv->thr)) && srv->tls &&
+	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
+		rc = read_pem(&srv->key_pem, o->tls_key);
+	sh_free(extra);
+	if (rc) {
+		srv_free(srv);
+		return rc;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (srv->tls)
+		flags |= MHD_USE_TLS;
+	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_SOCK_ADDR, 0, &ss},
+		{MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, o->max_connections ? o->max_connections : 256, NULL},
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip ? o->per_ip : 64, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, HEADER_MEMORY, NULL},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv},
+		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv},
+		{MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)identity_unescape, NULL},
+		{srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->cert_pem},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
+				  MHD_OPTION_END);
+	if (!srv->d) {
+		rc = sh_error_set(SH_EIO, "cannot listen on %s (address in use, or not this "
+					  "machine's%s)", o->listen, srv->tls ? "; or the TLS files are not "
+									 "a PEM certificate and key" : "");
+		srv_free(srv);
+		return rc;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : 0;
+	if (pthread_create(&srv->watchdog, NULL, watchdog, srv) == 0)
+		srv->watchdog_on = 1;
+	*out = srv;
+	return SH_OK;
+}
+
+unsigned sh_srv_port(const sh_srv *srv) { return srv->port; }
+int sh_srv_tls(const sh_srv *srv) { return srv->tls; }
+
+void sh_srv_stop(sh_srv **p, unsigned grace_s)
+{
+	sh_srv *srv = p ? *p : NULL;
+	if (!srv)
+		return;
+	MHD_socket lfd = MHD_quiesce_daemon(srv->d); /* no new connections */
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	for (unsigned i = 0; i < grace_s * 20 && atomic_load(&srv->inflight) > 0; i++) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	atomic_store(&srv->stopping, 1);
+	if (srv->watchdog_on)
+		pthread_join(srv->watchdog, NULL);
+	MHD_stop_daemon(srv->d);
+	srv_free(srv);
+	*p = NULL;
+}

@@ -1,0 +1,121 @@
+/* Private to server/: the request context handlers work on. */
+#ifndef SH_SRV_INT_H
+#define SH_SRV_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "sh_auth.h"
+#include "sh_srv.h"
+
+/* One connection, watched for slow clients (server.c). */
+typedef struct srv_conn {
+	struct srv_conn *prev, *next;
+	int fd;
+	int64_t start;     /* when the request being received began */
+	size_t received;   /* body bytes of that request so far */
+	int busy;          /* 1: handling or answering, not watched */
+} srv_conn;
+
+struct sh_srv {
+	struct MHD_Daemon *d;
+	sh_store *s;
+	const sh_sign_key *key;
+	sh_wh_proc_cat *cat;
+	sh_auth_sessions *sess;
+	sh_auth_throttle *thr;
+	size_t max_upload;
+	unsigned timeout_s;
+	int tls;
+	unsigned port;
+	char *cert_pem, *key_pem;
+	atomic_int inflight;   /* requests begun and not completed */
+	atomic_size_t buffered; /* body bytes held in memory, all requests */
+	size_t max_buffered;
+	pthread_mutex_t cmu;   /* the connection list */
+	srv_conn *conns;
+	pthread_t watchdog;
+	int watchdog_on;
+	atomic_int stopping;
+};
+
+/* One request (MHD's con_cls). */
+typedef struct srv_req {
+	char *uri;         /* raw, as received */
+	sh_buf body;
+	int started;
+	int refused;       /* a response was queued before the body */
+	size_t counted;    /* bytes of body counted in sh_srv.buffered */
+} srv_req;
+
+#define SRV_MAX_PARAMS 3
+
+/* What a handler sees and fills. */
+typedef struct srv_ctx {
+	sh_srv *srv;
+	struct MHD_Connection *conn;
+	srv_req *r;
+	const char *method;
+	const char *param[SRV_MAX_PARAMS]; /* "{...}" segments of the route, decoded */
+	char addr[64];                     /* client address */
+	int authed;
+	sh_auth_session sess;              /* when authed */
+	const char *user;                  /* sess.user, or NULL */
+	/* the response */
+	unsigned status;
+	uint8_t *out;                      /* body, sh_malloc'd */
+	size_t out_len;
+	const char *mime;
+	char cookie[256];                  /* Set-Cookie, or "" */
+	char retry_after[24];              /* Retry-After, or "" */
+	char disposition[160];             /* Content-Disposition, or "" */
+	int asset;                         /* a static page (cacheable, revalidated) */
+} srv_ctx;
+
+typedef int (*srv_handler)(srv_ctx *c);
+
+/* The route table (routes.c). perm: the command name given to
+ * sh_wh_authorize, NULL for routes without one (login, me, logout,
+ * openapi). flags: SRV_PUBLIC (no session needed). */
+enum { SRV_PUBLIC = 1 };
+typedef struct srv_route {
+	const char *method;
+	const char *pattern;
+	const char *perm;
+	unsigned flags;
+	srv_handler fn;
+} srv_route;
+extern const srv_route srv_routes[];
+extern const size_t srv_nroutes;
+
+/* Responses (server.c). Each returns 0 so handlers can `return reply...`. */
+int srv_json(srv_ctx *c, unsigned status, json_t *o);        /* steals o */
+int srv_error(srv_ctx *c, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The library's current error, with the status its code maps to. */
+int srv_fail(srv_ctx *c, int rc);
+int srv_bytes(srv_ctx *c, unsigned status, const char *mime, uint8_t *data, size_t len); /* steals */
+/* A JSON string from any bytes: not UTF-8 bytes become U+FFFD. Never NULL
+ * (an empty string on allocation failure is not possible: jansson aborts
+ * the response instead, see srv_json). */
+json_t *srv_str(const char *s);
+/* A query-string value, decoded (srv_query_get: *out NULL when absent).
+ * Returns SH_EINVAL when malformed. *out: caller sh_free. */
+int srv_query(srv_ctx *c, const char *name, char **out);
+/* The request body as a JSON object (400 written to c on failure: returns
+ * NULL). */
+json_t *srv_body_json(srv_ctx *c);
+
+/* Receiving a dossier from an upload (receive.c): the one place that calls
+ * the receiving module. */
+typedef struct srv_upload {
+	const char *owner, *procedure; /* checked */
+	const char *result_of;         /* a dossier code: store results, or NULL */
+	size_t nfiles;
+	const sh_srv_part *const *files;
+} srv_upload;
+int srv_receive(srv_ctx *c, const srv_upload *u);
+
+#endif

@@ -1,0 +1,614 @@
+#!/usr/bin/env python3
+"""Black-box tests of `sohoa serve` against a real server on loopback.
+
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow)
+
+Each case makes a fresh warehouse (init, a signing key, operators with
+password files, dossiers ingested with the command line), starts the
+server on 127.0.0.1 port 0 (it prints the port), runs its checks and stops
+the server by its PID with SIGTERM (exit 0 expected). Nothing is timed:
+waits are for events (the port line, the connection being closed)."""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tarfile
+import io
+import tempfile
+
+SOHOA, DATA, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+OWNER = "001184362297"
+PW = "mật khẩu đúng 1"
+fails = []
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+class Warehouse:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="sohoa-srv-%s." % CASE)
+        self.env = dict(os.environ)
+        self.env.update(SOHOA_STORE=self.dir + "/store", SOHOA_KEY=self.dir + "/keys/desk.key",
+                        SOHOA_PASSPHRASE_FILE=self.dir + "/pass", XDG_CONFIG_HOME=self.dir + "/config",
+                        TZ="Asia/Ho_Chi_Minh")
+        self.env.pop("SOHOA_USER", None)
+        self.write("pass", "khóa thử\n")
+        self.write("pw", PW + "\n")
+        self.run("init", "--agency", "000.00.99.Z99")
+        self.run("keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức")
+        self.run("user", "add", "admin1", "--role", "admin", "--password-file", self.dir + "/pw")
+        for name, role in (("desk1", "desk"), ("clerk1", "clerk"), ("arch1", "archivist"),
+                           ("victim", "clerk"), ("gone", "clerk")):
+            self.run("user", "add", name, "--role", role, "--password-file", self.dir + "/pw",
+                     user="admin1")
+        self.run("user", "add", "nopass", "--role", "clerk", user="admin1")
+        self.run("user", "disable", "gone", user="admin1")
+        self.write("pw-old", "old password\n")
+        self.run("user", "add", "changer", "--role", "clerk", "--password-file", self.dir + "/pw-old", user="admin1")
+        self.run("user", "passwd", "changer", "--password-file", self.dir + "/pw", user="admin1")
+        p = self.run("user", "passwd", "changer", "--password-file", self.dir + "/pw", user="clerk1", ok=False)
+        check(p.returncode == 8, "user passwd by a clerk: exit 8 (role), got %d" % p.returncode)
+        p = self.run("user", "passwd", "changer", user="admin1", ok=False)
+        check(p.returncode == 2, "user passwd without --password-file: usage error")
+
+    def write(self, name, text):
+        with open(os.path.join(self.dir, name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def run(self, *args, user=None, ok=True):
+        env = dict(self.env)
+        if user:
+            env["SOHOA_USER"] = user
+        p = subprocess.run([SOHOA] + list(args), env=env, capture_output=True, text=True)
+        if ok and p.returncode != 0:
+            raise SystemExit("setup: sohoa %s exited %d: %s" % (" ".join(args), p.returncode, p.stderr))
+        return p
+
+    def ingest(self):
+        """Two dossiers of the owner; one file name holds <script>."""
+        evil = os.path.join(self.dir, "<script>alert(1).png")
+        shutil.copy(os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"), evil)
+        p = self.run("ingest", "--json", "--owner", OWNER, "--procedure", "1.001193",
+                     os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), evil, user="desk1")
+        self.d1 = json.loads(p.stdout)
+        p = self.run("ingest", "--json", "--owner", OWNER, "--procedure", "1.000656",
+                     os.path.join(DATA, "papers", "dev04-can-cuoc-color300.jpg"), user="desk1")
+        self.d2 = json.loads(p.stdout)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server:
+    def __init__(self, wh, *extra):
+        self.proc = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:0"] + list(extra),
+                                     env=wh.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.proc.kill()
+            raise SystemExit("server did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.tls = m.group(1) == "https"
+        self.port = int(m.group(2))
+
+    def stop(self):
+        """SIGTERM by PID; returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return -1
+
+
+class Client:
+    """One browser: a cookie jar of one cookie and the CSRF token."""
+
+    def __init__(self, srv, source="127.0.0.1"):
+        self.srv, self.source = srv, source
+        self.cookie = None
+        self.csrf = None
+
+    def conn(self):
+        if self.srv.tls:
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return http.client.HTTPSConnection("127.0.0.1", self.srv.port, timeout=120, context=ctx,
+                                               source_address=(self.source, 0))
+        return http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=120,
+                                          source_address=(self.source, 0))
+
+    def req(self, method, path, body=None, ctype=None, csrf=True, headers=None):
+        c = self.conn()
+        h = dict(headers or {})
+        if self.cookie:
+            h["Cookie"] = "sohoa_session=" + self.cookie
+        if csrf and self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            ctype = ctype or "application/json"
+        if ctype:
+            h["Content-Type"] = ctype
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        r.data = data
+        try:
+            r.json = json.loads(data) if r.getheader("Content-Type", "").startswith("application/json") else None
+        except ValueError:
+            r.json = None
+        return r
+
+    def login(self, user, password=PW):
+        r = self.req("POST", "/api/v1/login", {"user": user, "password": password})
+        if r.status == 200:
+            m = re.match(r"sohoa_session=([0-9a-f]{64});", r.getheader("Set-Cookie", ""))
+            self.cookie = m.group(1) if m else None
+            self.csrf = r.json["csrf"]
+        return r
+
+
+def multipart(fields, files):
+    b = "sohoa-test-boundary-7d2f"
+    out = io.BytesIO()
+    for k, v in fields:
+        out.write(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode())
+    for name, data in files:
+        out.write(("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                   "Content-Type: application/octet-stream\r\n\r\n" % (b, name)).encode())
+        out.write(data + b"\r\n")
+    out.write(("--%s--\r\n" % b).encode())
+    return out.getvalue(), "multipart/form-data; boundary=" + b
+
+
+SEC = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def headers_ok(r, what):
+    for k, v in SEC.items():
+        check(r.getheader(k) == v, "%s: header %s is %r" % (what, k, r.getheader(k)))
+    if r.json is not None:
+        check(r.getheader("Cache-Control") == "no-store", what + ": Cache-Control no-store")
+
+
+def case_api(wh):
+    wh.ingest()
+    srv = Server(wh, "--max-upload", "1000000")
+    try:
+        d1 = wh.d1["dossier"]
+        gks, evil = wh.d1["components"][0]["code"], wh.d1["components"][1]["code"]
+        cccd = wh.d2["components"][0]["code"]
+        d2 = wh.d2["dossier"]
+        anon = Client(srv)
+        # no session
+        r = anon.req("GET", "/api/v1/me")
+        check(r.status == 401 and "error" in r.json, "no session: 401 with an error, got %d" % r.status)
+        headers_ok(r, "401")
+        r = anon.req("GET", "/api/v1/search?q=a")
+        check(r.status == 401, "search without a session: 401")
+        # login bad, good
+        r = anon.login("clerk1", "wrong")
+        check(r.status == 401 and r.json.get("error"), "bad password: 401, got %d" % r.status)
+        check(r.getheader("Set-Cookie") is None, "bad password sets no cookie")
+        check(anon.login("nosuchuser").status == 401, "unknown user: 401")
+        r = anon.req("POST", "/api/v1/login", b'{"user":"a","password":"' + b"x" * 70000 + b'"}',
+                     ctype="application/json")
+        check(r.status == 413, "a login body over 64 KiB: 413, got %d" % r.status)
+        r = anon.req("POST", "/api/v1/login", b"user=a&password=b", ctype="application/x-www-form-urlencoded")
+        check(r.status == 415, "a form-encoded login: 415, got %d" % r.status)
+        r = anon.req("POST", "/api/v1/login", {"user": "clerk1"})
+        check(r.status == 400, "login without a password: 400")
+        check(anon.login("gone").status == 401, "disabled user: 401")
+        check(anon.login("nopass").status == 401, "user without a password: 401")
+        check(Client(srv, source="127.0.0.3").login("changer", "old password").status == 401, "the old password no longer works")
+        check(Client(srv).login("changer").status == 200, "the password set with user passwd works")
+        clerk = Client(srv)
+        r = clerk.login("clerk1")
+        check(r.status == 200 and r.json["user"] == "clerk1" and r.json["role"] == "clerk", "clerk login")
+        sc = r.getheader("Set-Cookie", "")
+        check("HttpOnly" in sc and "SameSite=Strict" in sc and "Path=/" in sc and "Secure" not in sc,
+              "cookie attributes: " + sc)
+        check(re.fullmatch(r"[0-9a-f]{64}", r.json["csrf"] or "") is not None, "csrf is 256 bits hex")
+        headers_ok(r, "login")
+        r = clerk.req("GET", "/api/v1/me")
+        check(r.status == 200 and r.json["user"] == "clerk1", "me")
+        # reads (clerk)
+        r = clerk.req("GET", "/api/v1/search?q=giay+khai+sinh")
+        check(r.status == 200 and any(p["code"] == gks for p in r.json["papers"]),
+              "search without diacritics finds the GKS")
+        headers_ok(r, "search")
+        r = clerk.req("GET", "/api/v1/search?q=")
+        check(r.status == 400, "empty search: 400")
+        r = clerk.req("GET", "/api/v1/owners/" + OWNER)
+        check(r.status == 200 and len(r.json["papers"]) == 3, "owner: 3 papers")
+        r = clerk.req("GET", "/api/v1/owners/12345")
+        check(r.status == 400, "malformed owner id: 400, got %d" % r.status)
+        r = clerk.req("GET", "/api/v1/reuse?owner=%s&procedure=1.000656" % OWNER)
+        check(r.status == 200 and any(k["kind"] == "GKS" and k["papers"] for k in r.json["kinds"]), "reuse")
+        r = clerk.req("GET", "/api/v1/reuse?owner=%s&procedure=9.999999" % OWNER)
+        check(r.status == 404, "reuse of an unknown procedure: 404, got %d" % r.status)
+        r = clerk.req("GET", "/api/v1/dossiers/" + d1)
+        check(r.status == 200 and [p["code"] for p in r.json["papers"]] == [gks, evil], "dossier")
+        r = clerk.req("GET", "/api/v1/papers/" + gks)
+        check(r.status == 200 and r.json["kind"] == "GKS" and r.json["pages"][0]["text"], "paper")
+        r = clerk.req("GET", "/api/v1/papers/%s/pages/1" % gks)
+        check(r.status == 200 and r.getheader("Content-Type") == "image/jpeg" and r.data[:2] == b"\xff\xd8",
+              "page image")
+        headers_ok(r, "page")
+        r = clerk.req("GET", "/api/v1/papers/%s/pages/1?w=120" % gks)
+        check(r.status == 200 and r.data[:8] == b"\x89PNG\r\n\x1a\n" and
+              int.from_bytes(r.data[16:20], "big") == 120, "preview 120 px wide PNG")
+        check(clerk.req("GET", "/api/v1/papers/%s/pages/2" % gks).status == 404, "page 2 of 1: 404")
+        check(clerk.req("GET", "/api/v1/papers/%s/pages/1?w=1" % gks).status == 400, "w=1: 400")
+        check(clerk.req("GET", "/api/v1/papers/000.00.99.Z99-990101-0001-01-GKS").status == 404,
+              "unknown paper: 404")
+        check(clerk.req("GET", "/api/v1/papers/not-a-code").status == 400, "malformed code: 400")
+        check(clerk.req("GET", "/api/v1/dossiers/" + gks).status == 400, "paper code as dossier: 400")
+        # <script> in data stays a JSON string
+        r = clerk.req("GET", "/api/v1/dossiers/" + d1)
+        files = [p["file"] for p in r.json["papers"]]
+        check(r.getheader("Content-Type") == "application/json" and "<script>alert(1).png" in files,
+              "<script> file name is a JSON string value")
+        check(b"<script>" in r.data and r.data.lstrip()[:1] == b"{", "the body is JSON, not HTML")
+        # many at once: every answer right (thread pool, shared warehouse handle)
+        import threading
+        results = []
+
+        def burst():
+            for i in range(10):
+                path = ["/api/v1/search?q=giay", "/api/v1/owners/" + OWNER, "/api/v1/papers/" + gks,
+                        "/api/v1/papers/%s/pages/1?w=64" % gks][i % 4]
+                r = clerk.req("GET", path)
+                results.append(r.status)
+        ts = [threading.Thread(target=burst) for _ in range(8)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        check(results == [200] * 80, "80 concurrent reads all 200: %s" % sorted(set(results)))
+        # role refused
+        r = clerk.req("GET", "/api/v1/users")
+        check(r.status == 403 and "error" in r.json, "clerk on admin route: 403")
+        desk = Client(srv)
+        check(desk.login("desk1").status == 200, "desk login")
+        r = desk.req("GET", "/api/v1/users")
+        check(r.status == 403, "desk on admin route: 403, got %d" % r.status)
+        r = desk.req("GET", "/api/v1/search?q=a")
+        check(r.status == 403, "desk may not search: 403")
+        # CSRF
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, {"paper": gks}, csrf=False)
+        check(r.status == 403 and "CSRF" in r.json["error"], "attach without CSRF: 403")
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, {"paper": gks},
+                      headers={"X-CSRF-Token": "0" * 64}, csrf=False)
+        check(r.status == 403, "attach with a wrong CSRF token: 403")
+        # attach, revoke
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, {"paper": gks})
+        check(r.status == 200 and r.json["paper"] == gks, "attach: 200, got %d %s" % (r.status, r.data[:200]))
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, {"paper": gks})
+        check(r.status == 409, "attach twice: 409, got %d" % r.status)
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, b"not json", ctype="application/json")
+        check(r.status == 400, "attach with a body that is not JSON: 400")
+        r = clerk.req("POST", "/api/v1/dossiers/%s/attach" % d2, {"paper": "x"})
+        check(r.status == 400, "attach of a malformed code: 400")
+        r = clerk.req("POST", "/api/v1/papers/%s/revoke" % cccd, {"reason": "Bị mất, đã cấp lại"})
+        check(r.status == 200 and r.json["revoked"], "revoke")
+        r = clerk.req("POST", "/api/v1/papers/%s/revoke" % cccd, {"reason": "again"})
+        check(r.status == 409, "revoke twice: 409")
+        r = clerk.req("POST", "/api/v1/papers/%s/revoke" % cccd, {})
+        check(r.status == 400, "revoke without a reason: 400")
+        r = clerk.req("GET", "/api/v1/papers/" + cccd)
+        check(r.json["validity"]["status"] == "revoked" and r.json["validity"]["by"] == "clerk1",
+              "revoked by the logged-in operator")
+        r = clerk.req("GET", "/api/v1/dossiers/" + d2)
+        check(gks in r.json["attached"], "attached paper listed")
+        # archivist: verify, proof, audit
+        arch = Client(srv)
+        check(arch.login("arch1").status == 200, "archivist login")
+        r = arch.req("GET", "/api/v1/papers/%s/verify" % gks)
+        check(r.status == 200 and r.json["ok"] is True, "verify ok: %s" % r.data[:300])
+        r = arch.req("GET", "/api/v1/papers/%s/proof" % gks)
+        ok = r.status == 200 and r.getheader("Content-Type") == "application/x-tar"
+        if check(ok, "proof: a tar"):
+            names = tarfile.open(fileobj=io.BytesIO(r.data)).getnames()
+            check(any(n.endswith("README.txt") or "README" in n for n in names) and len(names) > 3,
+                  "proof tar holds the bundle: %s" % names)
+        r = arch.req("GET", "/api/v1/audit?user=clerk1")
+        cmds = [e["command"] for e in r.json["entries"]] if r.status == 200 else []
+        check("login" in cmds and "search" in cmds and "owner" in cmds, "audit has login and reads: %s" % cmds)
+        r = arch.req("GET", "/api/v1/audit")
+        cmds = [e["command"] for e in r.json["entries"]]
+        check("login-failed" in cmds, "failed logins audited")
+        r = arch.req("GET", "/api/v1/report?from=2000-01-01&to=2099-12-31&by=procedure")
+        check(r.status == 200 and r.json["rows"][0]["dossiers"] == 2, "report")
+        check(arch.req("GET", "/api/v1/report?from=x&to=y").status in (400, 422), "report bad dates")
+        # admin
+        adm = Client(srv)
+        check(adm.login("admin1").status == 200, "admin login")
+        r = adm.req("GET", "/api/v1/users")
+        check(r.status == 200 and any(u["name"] == "gone" and u["disabled"] for u in r.json["users"]), "users")
+        r = adm.req("GET", "/api/v1/keys")
+        check(r.status == 200 and len(r.json["keys"]) == 1, "keys")
+        r = adm.req("POST", "/api/v1/users", {"name": "desk2", "role": "desk", "password": "pw-desk-2"})
+        check(r.status == 201, "add user: 201, got %d" % r.status)
+        d2c = Client(srv)
+        check(d2c.login("desk2", "pw-desk-2").status == 200, "new user logs in")
+        r = adm.req("POST", "/api/v1/users/desk2/disable")
+        check(r.status == 200, "disable")
+        check(d2c.req("GET", "/api/v1/me").status == 401, "disabled user's session ended")
+        check(d2c.login("desk2", "pw-desk-2").status == 401, "disabled user cannot log in")
+        # uploads
+        img = open(os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), "rb").read()
+        body, ct = multipart([("owner", OWNER), ("procedure", "1.001193")], [("gks.jpg", img)])
+        r = desk.req("POST", "/api/v1/dossiers", body, ctype=ct, headers={"Idempotency-Key": "t-1"})
+        ok = check(r.status == 201 and r.json["components"][0]["file"] == "gks.jpg" and
+                   r.json["components"][0]["code"].endswith("-01-GKS") and r.json["components"][0]["pages"] == 1,
+                   "upload: 201 with the JSON of ingest --json, got %d %s" % (r.status, r.data[:200]))
+        if ok:
+            up = r.json["dossier"]
+            r = desk.req("POST", "/api/v1/dossiers", body, ctype=ct, headers={"Idempotency-Key": "t-1"})
+            check(r.status == 200 and r.json["dossier"] == up, "a retried upload stores nothing new")
+            r = clerk.req("GET", "/api/v1/dossiers/" + up)
+            check(r.status == 200 and r.json["operator"] == "desk1", "uploaded dossier's operator is desk1")
+            res, ctr = multipart([], [("kq.png", open(os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"), "rb").read())])
+            r = desk.req("POST", "/api/v1/dossiers/%s/results" % up, res, ctype=ctr)
+            check(r.status == 201 and r.json["results"][0]["code"] == up + "-KQ1", "results upload: %d %s" % (r.status, r.data[:200]))
+        n_before = len(clerk.req("GET", "/api/v1/owners/" + OWNER).json["papers"])
+        body2, ct2 = multipart([("owner", "123"), ("procedure", "1.001193")], [("gks.jpg", img)])
+        check(desk.req("POST", "/api/v1/dossiers", body2, ctype=ct2).status == 422, "upload, bad owner: 422")
+        body3, ct3 = multipart([("owner", OWNER), ("procedure", "1.001193")], [])
+        check(desk.req("POST", "/api/v1/dossiers", body3, ctype=ct3).status == 422, "upload, no file: 422")
+        check(desk.req("POST", "/api/v1/dossiers", b"--x\r\nbroken", ctype="multipart/form-data; boundary=x"
+                       ).status == 400, "upload, broken multipart: 400")
+        bad_img, ctx = multipart([("owner", OWNER), ("procedure", "1.001193")],
+                                 [("a.jpg", img), ("b.png", b"not an image at all")])
+        r = desk.req("POST", "/api/v1/dossiers", bad_img, ctype=ctx)
+        check(r.status == 422 and "error" in r.json, "upload with a file that is not an image: 422, got %d %s"
+              % (r.status, r.data[:200]))
+        check(len(clerk.req("GET", "/api/v1/owners/" + OWNER).json["papers"]) == n_before,
+              "refused uploads stored nothing")
+        ctb = ct
+        # a 413 before the body is read: only the headers are sent
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                   "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: 999999999\r\n\r\n"
+                   % (desk.cookie, desk.csrf, ctb)).encode())
+        resp = s.recv(4096)
+        s.close()
+        check(resp.startswith(b"HTTP/1.1 413"), "413 before reading the body: %r" % resp[:40])
+        # an upload without a session (or without the CSRF token) is refused before its body
+        for cookie, want in (("", b"HTTP/1.1 401"), ("Cookie: sohoa_session=%s\r\n" % desk.cookie, b"HTTP/1.1 403")):
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\n"
+                       "Content-Length: 500000\r\n\r\n" % (cookie, ctb)).encode())
+            resp = s.recv(4096)
+            s.close()
+            check(resp.startswith(want), "upload refused before its body: %r" % resp[:40])
+        # streamed (chunked, no length) past the limit: the connection is cut
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                   "X-CSRF-Token: %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   % (desk.cookie, desk.csrf, ctb)).encode())
+        sent, cut = 0, False
+        chunk = b"%x\r\n%s\r\n" % (65536, b"\0" * 65536)
+        try:
+            while sent < 8000000:
+                s.sendall(chunk)
+                sent += 65536
+        except OSError:
+            cut = True
+        if not cut:
+            s.settimeout(30)
+            try:
+                r = s.recv(4096)
+                cut = r == b"" or r.startswith(b"HTTP/1.1 413")
+            except OSError:
+                cut = True
+        s.close()
+        check(cut and sent < 8000000, "a chunked body past --max-upload is cut (sent %d)" % sent)
+        # hostile paths
+        for path in ("/api/v1/../../etc/passwd", "/api/v1/papers/%2e%2e", "/api/v1/papers/a%00b",
+                     "/api/v1/papers/%C0%AE%C0%AE", "/api/v1/papers/%ff", "/api/v1/papers/%zz",
+                     "/api/v1//me", "/..%2f..%2fetc%2fpasswd"):
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\nConnection: close\r\n\r\n"
+                       % (path, clerk.cookie)).encode())
+            resp = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                resp += chunk
+            s.close()
+            check(resp.startswith(b"HTTP/1.1 400"), "path %s: 400, got %r" % (path, resp[:20]))
+        check(clerk.req("GET", "/api/v1/nosuch").status == 404, "unknown API route: 404")
+        check(clerk.req("POST", "/api/v1/search", {}).status == 405, "wrong method: 405")
+        if os.environ.get("SRV_WEB") == "1":
+            r = anon.req("GET", "/")
+            check(r.status == 200 and r.getheader("Content-Type", "").startswith("text/html") and
+                  b"<html" in r.data.lower(), "/ is the built-in index.html")
+            headers_ok(r, "index.html")
+            check(r.getheader("Cache-Control") == "no-cache", "pages: Cache-Control no-cache")
+            check(anon.req("POST", "/").status == 405, "POST to a page: 405")
+        r = anon.req("GET", "/no-such-page.html")
+        check(r.status == 404, "unknown page: 404")
+        headers_ok(r, "page 404")
+        r = clerk.req("GET", "/api/v1/me", headers={"X-Big": "a" * 100000})
+        check(r.status in (413, 431), "huge header refused, got %d" % r.status)
+        # logout
+        r = clerk.req("POST", "/api/v1/logout", csrf=False)
+        check(r.status == 403, "logout without CSRF: 403")
+        r = clerk.req("POST", "/api/v1/logout")
+        check(r.status == 200, "logout")
+        check(clerk.req("GET", "/api/v1/me").status == 401, "after logout: 401")
+        r = arch.req("GET", "/api/v1/audit?user=clerk1")
+        check("logout" in [e["command"] for e in r.json["entries"]], "logout audited")
+        # throttle: from another loopback address, against one account
+        t = Client(srv, source="127.0.0.2")
+        codes = [t.login("victim", "wrong-%d" % i).status for i in range(5)]
+        check(codes == [401] * 5, "five wrong passwords: 401 each, got %s" % codes)
+        r = t.login("victim", "wrong-6")
+        check(r.status == 429 and int(r.getheader("Retry-After", "0")) >= 1, "sixth try: 429 + Retry-After")
+        r = Client(srv).login("victim")
+        check(r.status == 429, "the account waits even from another address with the right password")
+        check(Client(srv).login("clerk1").status == 200, "another account from 127.0.0.1 is not throttled")
+        check(Client(srv, source="127.0.0.2").login("clerk1").status == 429, "the address waits too")
+        # SIGTERM while an upload is in flight: it finishes (201), then exit 0.
+        # "Expect: 100-continue" says when the server has taken the request.
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(("POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                   "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+                   "Expect: 100-continue\r\nConnection: close\r\n\r\n"
+                   % (desk.cookie, desk.csrf, ct, len(body))).encode())
+        s.settimeout(120)
+        cont = s.recv(4096)
+        check(cont.startswith(b"HTTP/1.1 100"), "100 Continue: %r" % cont[:30])
+        srv.proc.send_signal(signal.SIGTERM)
+        s.sendall(body)
+        resp = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            resp += chunk
+        s.close()
+        check(resp.startswith(b"HTTP/1.1 201"), "the upload in flight at SIGTERM finished: %r" % resp[:40])
+        code = srv.stop()
+        check(code == 0, "SIGTERM with a request in flight: exit 0, got %s" % code)
+        try:
+            socket.create_connection(("127.0.0.1", srv.port), timeout=5).close()
+            check(False, "nothing listens after the stop")
+        except OSError:
+            pass
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
+def case_openapi(wh):
+    wh.ingest()
+    srv = Server(wh)
+    try:
+        anon = Client(srv)
+        r = anon.req("GET", "/api/v1/openapi.json")
+        check(r.status == 200 and r.json["openapi"].startswith("3."), "openapi.json served")
+        doc = r.json
+        documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
+        # the router table, from the binary's own listing
+        routes = set()
+        out = subprocess.run([os.environ["SRV_ROUTES"]], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            m, p = line.split()
+            routes.add((m, p))
+        check(routes and routes <= documented, "undocumented routes: %s" % sorted(routes - documented))
+        check(documented <= routes, "documented but not routed: %s" % sorted(documented - routes))
+        users = {}
+        for u in ("admin1", "desk1", "clerk1", "arch1"):
+            users[u] = Client(srv)
+            users[u].login(u)
+        gks = wh.d1["components"][0]["code"]
+        vals = {"code": gks, "id": OWNER, "n": "1", "name": "nopass"}
+        for m, p in sorted(documented):
+            path = re.sub(r"\{(\w+)\}", lambda mo: vals[mo.group(1)], p)
+            if p.startswith("/api/v1/dossiers/{code}"):
+                path = path.replace(gks, wh.d1["dossier"])
+            if p == "/api/v1/search":
+                path += "?q=giay"
+            if p == "/api/v1/reuse":
+                path += "?owner=%s&procedure=1.001193" % OWNER
+            if p == "/api/v1/report":
+                path += "?from=2000-01-01&to=2099-12-31"
+            statuses = []
+            for c in users.values():
+                r = c.req(m, path, {} if m == "POST" else None)
+                statuses.append(r.status)
+            check(all(s not in (404, 405) for s in statuses) or
+                  (p == "/api/v1/logout"), "%s %s answers: %s" % (m, p, statuses))
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0")
+
+
+def case_tls(wh):
+    cert, key = wh.dir + "/cert.pem", wh.dir + "/key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+    # plain HTTP on a non-loopback address is refused
+    p = subprocess.run([SOHOA, "serve", "--listen", "0.0.0.0:0"], env=wh.env, capture_output=True, text=True)
+    check(p.returncode != 0 and "loopback" in p.stderr, "plain HTTP on 0.0.0.0 refused: %s" % p.stderr)
+    p = subprocess.run([SOHOA, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert], env=wh.env,
+                       capture_output=True, text=True)
+    check(p.returncode == 2 or p.returncode == 3, "cert without key refused")
+    srv = Server(wh, "--tls-cert", cert, "--tls-key", key)
+    try:
+        check(srv.tls, "https announced")
+        c = Client(srv)
+        r = c.login("clerk1")
+        check(r.status == 200 and "Secure" in r.getheader("Set-Cookie", ""), "Secure cookie under TLS")
+        check(r.getheader("Strict-Transport-Security") is not None, "HSTS under TLS")
+        check(c.req("GET", "/api/v1/me").status == 200, "session over TLS")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0")
+
+
+def case_slow(wh):
+    srv = Server(wh, "--timeout", "2")
+    try:
+        # one byte a second: keeps an idle timeout from firing, cut anyway
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        req = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n"
+        cut = False
+        s.settimeout(1.0)
+        for i in range(len(req) * 4):
+            try:
+                s.sendall(req[i % len(req):i % len(req) + 1] if i < len(req) else b"X")
+                data = s.recv(1)
+                if data == b"":
+                    cut = True
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                cut = True
+                break
+        s.close()
+        check(cut, "a client sending a byte a second is cut off")
+        # an in-flight request finishes on SIGTERM
+        c = Client(srv)
+        check(c.login("clerk1").status == 200, "server still serves after the cut")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0")
+
+
+wh = Warehouse()
+try:
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow}[CASE](wh)
+finally:
+    if not os.environ.get("KEEP"):
+        wh.cleanup()
+print("%s: %s" % (CASE, "FAILED %d" % len(fails) if fails else "ok"))
+sys.exit(1 if fails else 0)

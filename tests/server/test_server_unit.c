@@ -1,0 +1,244 @@
+/* Unit tests of auth/ (sh_auth.h) and of the server's parsers (sh_srv.h):
+ * Argon2id against the reference implementation's vector, the encoded
+ * format, throttling, sessions and CSRF, URL paths, multipart bodies, and
+ * credentials in a real warehouse. One CTest per test: server.unit.<name>. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh_auth.h"
+#include "sh_srv.h"
+
+/* argon2 reference implementation, test.c: Argon2id v=19, t=2, m=65536,
+ * p=1, "password", "somesalt". */
+static void argon2id_vector(void **state)
+{
+	char enc[SH_AUTH_ENCODED_MAX];
+	assert_int_equal(sh_auth_hash_with(enc, "password", 8, 2, 65536, 1,
+					   (const uint8_t *)"somesalt", 8), SH_OK);
+	assert_string_equal(enc, "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$"
+				 "CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc");
+	assert_int_equal(sh_auth_verify(enc, "password", 8), SH_OK);
+	assert_int_equal(sh_auth_verify(enc, "passwore", 8), SH_EPERM);
+	(void)state;
+}
+
+static void hash_verify(void **state)
+{
+	char a[SH_AUTH_ENCODED_MAX], b[SH_AUTH_ENCODED_MAX];
+	const char *pw = "mật khẩu";
+	assert_int_equal(sh_auth_hash(a, pw, strlen(pw)), SH_OK);
+	assert_int_equal(sh_auth_hash(b, pw, strlen(pw)), SH_OK);
+	assert_string_not_equal(a, b); /* fresh salt each time */
+	assert_true(!strncmp(a, "$argon2id$v=19$m=65536,t=3,p=1$", 31));
+	assert_int_equal(sh_auth_verify(a, pw, strlen(pw)), SH_OK);
+	assert_int_equal(sh_auth_verify(a, pw, strlen(pw) - 1), SH_EPERM);
+	assert_int_equal(sh_auth_verify(a, "", 0), SH_EPERM);
+	assert_int_equal(sh_auth_hash(a, "", 0), SH_EINVAL);
+	static const char *bad[] = {"", "$argon2i$v=19$m=65536,t=3,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8",
+				    "$argon2id$v=19$m=065536,t=3,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8",
+				    "$argon2id$v=19$m=65536,t=0,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8",
+				    "$argon2id$v=19$m=99999999,t=3,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8",
+				    "$argon2id$v=19$m=65536,t=3,p=1$c29t!XNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8",
+				    "$argon2id$v=19$m=65536,t=3,p=1$c29tZXNhbHQ"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(sh_auth_verify(bad[i], "x", 1), SH_EINVAL);
+	(void)state;
+}
+
+static void throttle(void **state)
+{
+	sh_auth_throttle *t;
+	assert_int_equal(sh_auth_throttle_new(&t), SH_OK);
+	int64_t now = 1000000;
+	for (int i = 0; i < SH_AUTH_FREE_TRIES; i++) {
+		assert_int_equal(sh_auth_throttle_wait(t, "an", "10.0.0.1", now), 0);
+		sh_auth_throttle_fail(t, "an", "10.0.0.1", now);
+	}
+	assert_int_equal(sh_auth_throttle_wait(t, "an", "10.0.0.9", now), SH_AUTH_WAIT_BASE);
+	assert_int_equal(sh_auth_throttle_wait(t, "binh", "10.0.0.1", now), SH_AUTH_WAIT_BASE);
+	assert_int_equal(sh_auth_throttle_wait(t, "binh", "10.0.0.9", now), 0);
+	assert_int_equal(sh_auth_throttle_wait(t, "an", NULL, now + SH_AUTH_WAIT_BASE), 0);
+	sh_auth_throttle_fail(t, "an", NULL, now + 10);
+	assert_int_equal(sh_auth_throttle_wait(t, "an", NULL, now + 10), 2 * SH_AUTH_WAIT_BASE);
+	for (int i = 0; i < 40; i++)
+		sh_auth_throttle_fail(t, "an", NULL, now + 20);
+	assert_int_equal(sh_auth_throttle_wait(t, "an", NULL, now + 20), SH_AUTH_WAIT_MAX);
+	assert_int_equal(sh_auth_throttle_wait(t, "an", NULL, now + 20 + 24 * 3600), 0);
+	sh_auth_throttle_ok(t, "an", "10.0.0.1");
+	assert_int_equal(sh_auth_throttle_wait(t, "an", "10.0.0.1", now + 20), 0);
+	sh_auth_throttle_free(&t);
+	assert_null(t);
+	(void)state;
+}
+
+static void sessions(void **state)
+{
+	sh_auth_sessions *t;
+	char tok[SH_AUTH_TOKEN_HEX], csrf[SH_AUTH_TOKEN_HEX], tok2[SH_AUTH_TOKEN_HEX];
+	sh_auth_session s;
+	assert_int_equal(sh_auth_sessions_new(&t, 1800, 43200, 2), SH_OK);
+	assert_int_equal(sh_auth_session_new(t, "an", SH_WH_ROLE_CLERK, 1000, tok, csrf), SH_OK);
+	assert_int_equal(strlen(tok), 64);
+	assert_string_not_equal(tok, csrf);
+	assert_int_equal(sh_auth_session_get(t, tok, 1001, &s), SH_OK);
+	assert_string_equal(s.user, "an");
+	assert_true(sh_auth_csrf_ok(&s, csrf));
+	assert_false(sh_auth_csrf_ok(&s, tok));
+	assert_false(sh_auth_csrf_ok(&s, NULL));
+	assert_false(sh_auth_csrf_ok(&s, ""));
+	/* idle expiry restarts with each use; absolute expiry does not */
+	assert_int_equal(sh_auth_session_get(t, tok, 1000 + 1799, &s), SH_OK);
+	assert_int_equal(sh_auth_session_get(t, tok, 1000 + 1799 + 1799, &s), SH_OK);
+	assert_int_equal(sh_auth_session_get(t, tok, 1000 + 3 * 1799 + 1, &s), SH_ENOTFOUND);
+	assert_int_equal(sh_auth_session_new(t, "an", SH_WH_ROLE_CLERK, 5000, tok, csrf), SH_OK);
+	for (int64_t now = 5000; now < 5000 + 43200; now += 1000)
+		assert_int_equal(sh_auth_session_get(t, tok, now, &s), SH_OK);
+	assert_int_equal(sh_auth_session_get(t, tok, 5000 + 43200, &s), SH_ENOTFOUND);
+	/* logout, end by user, a full table drops the least recently used */
+	assert_int_equal(sh_auth_session_new(t, "an", 2, 9000, tok, csrf), SH_OK);
+	assert_int_equal(sh_auth_session_end(t, tok), SH_OK);
+	assert_int_equal(sh_auth_session_get(t, tok, 9001, &s), SH_ENOTFOUND);
+	assert_int_equal(sh_auth_session_end(t, tok), SH_ENOTFOUND);
+	assert_int_equal(sh_auth_session_new(t, "an", 2, 9000, tok, csrf), SH_OK);
+	assert_int_equal(sh_auth_session_new(t, "binh", 2, 9001, tok2, csrf), SH_OK);
+	assert_int_equal(sh_auth_session_count(t), 2);
+	assert_int_equal(sh_auth_session_end_user(t, "an"), 1);
+	assert_int_equal(sh_auth_session_get(t, tok2, 9002, &s), SH_OK);
+	assert_int_equal(sh_auth_session_get(t, "zz", 9002, &s), SH_ENOTFOUND);
+	sh_auth_sessions_free(&t);
+	(void)state;
+}
+
+static void paths(void **state)
+{
+	char **s;
+	size_t n;
+	assert_int_equal(sh_srv_path_split("/api/v1/papers/a%2Db/pages/1?w=3", &s, &n), SH_OK);
+	assert_int_equal(n, 6);
+	assert_string_equal(s[3], "a-b");
+	sh_srv_path_free(&s, n);
+	assert_int_equal(sh_srv_path_split("/", &s, &n), SH_OK);
+	assert_int_equal(n, 0);
+	sh_srv_path_free(&s, n);
+	assert_int_equal(sh_srv_path_split("/a/%E1%BB%87/", &s, &n), SH_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(s[1], "\xe1\xbb\x87");
+	sh_srv_path_free(&s, n);
+	static const char *bad[] = {"", "a", "/a/../b", "/..", "/a/%2e%2E", "/a%00", "/a%2fb", "/a%5cb",
+				    "//a", "/a//b", "/%C0%AF", "/%ff", "/%e1%bb", "/%zz", "/%4", "/a%0a",
+				    "/\x01", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		s = NULL;
+		assert_int_equal(sh_srv_path_split(bad[i], &s, &n), SH_EINVAL);
+		assert_null(s);
+	}
+	char *v;
+	assert_int_equal(sh_srv_query_decode(&v, "nguy%E1%BB%85n+van", 18), SH_OK);
+	assert_string_equal(v, "nguyễn van");
+	sh_free(v);
+	assert_int_equal(sh_srv_query_decode(&v, "a%00", 4), SH_EINVAL);
+	(void)state;
+}
+
+static void multipart(void **state)
+{
+	const char body[] = "--XyZ\r\nContent-Disposition: form-data; name=\"owner\"\r\n\r\n001184362297\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".png\"\r\n"
+			    "Content-Type: image/png\r\n\r\n\x89PNG\r\n--XyZ\r\n--XyZ--\r\n\r\nepilogue";
+	sh_srv_part *p;
+	size_t n;
+	const char *ct = "multipart/form-data; boundary=XyZ";
+	/* "--XyZ\r\n--XyZ--": a part without headers is refused (no name) */
+	assert_int_equal(sh_srv_multipart_parse(ct, (const uint8_t *)body, sizeof body - 1, &p, &n),
+			 SH_EINVAL);
+	const char ok[] = "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"owner\"\r\n\r\n"
+			  "001184362297\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+			  "filename=\"a \\\"b\\\".png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\r\n"
+			  "--XyZ--\r\n";
+	assert_int_equal(sh_srv_multipart_parse(ct, (const uint8_t *)ok, sizeof ok - 1, &p, &n), SH_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].name, "owner");
+	assert_null(p[0].filename);
+	assert_int_equal(p[0].len, 12);
+	assert_memory_equal(p[0].data, "001184362297", 12);
+	assert_string_equal(p[1].filename, "a \"b\".png");
+	assert_string_equal(p[1].content_type, "image/png");
+	assert_int_equal(p[1].len, 6); /* "\x89PNG\r\n": the CRLF before the delimiter is not data */
+	sh_srv_parts_free(&p, n);
+	static const char *bad_ct[] = {NULL, "text/plain", "multipart/form-data",
+				       "multipart/form-data; boundary=",
+				       "multipart/form-data; boundary=\"unterminated"};
+	for (size_t i = 0; i < sizeof bad_ct / sizeof *bad_ct; i++)
+		assert_int_equal(sh_srv_multipart_parse(bad_ct[i], (const uint8_t *)ok, sizeof ok - 1,
+							&p, &n), SH_EINVAL);
+	/* cut anywhere: refused, never read past the end */
+	for (size_t cut = 0; cut < sizeof ok - 3; cut++) {
+		uint8_t *b = malloc(cut ? cut : 1);
+		memcpy(b, ok, cut);
+		assert_int_equal(sh_srv_multipart_parse(ct, b, cut, &p, &n), SH_EINVAL);
+		free(b);
+	}
+	(void)state;
+}
+
+static void credentials(void **state)
+{
+	char dir[] = "/tmp/sohoa-cred-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	sh_store *s;
+	assert_int_equal(sh_store_create(dir, "000.00.99.Z99"), SH_OK);
+	assert_int_equal(sh_store_open(&s, dir, 0), SH_OK);
+	assert_int_equal(sh_store_map_reserve(s), SH_OK);
+	int role, dis;
+	char *enc;
+	assert_int_equal(sh_auth_set_password(s, "an", "pw", 2), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_user_add(s, "an", SH_WH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_auth_login(s, "an", "pw", 2, &role), SH_EPERM); /* no password yet */
+	assert_int_equal(sh_auth_set_password(s, "an", "pw", 2), SH_OK);
+	assert_int_equal(sh_wh_cred_get(s, "an", &role, &enc, &dis), SH_OK);
+	assert_int_equal(role, SH_WH_ROLE_CLERK);
+	assert_int_equal(dis, 0);
+	assert_true(!strncmp(enc, "$argon2id$", 10));
+	sh_free(enc);
+	assert_int_equal(sh_auth_login(s, "an", "pw", 2, &role), SH_OK);
+	assert_int_equal(role, SH_WH_ROLE_CLERK);
+	assert_int_equal(sh_auth_login(s, "an", "pX", 2, &role), SH_EPERM);
+	assert_int_equal(sh_auth_login(s, "nobody", "pw", 2, &role), SH_EPERM);
+	assert_int_equal(sh_auth_login(s, "BAD NAME", "pw", 2, &role), SH_EPERM);
+	assert_int_equal(sh_wh_user_disable(s, "an", 1), SH_OK);
+	assert_int_equal(sh_auth_login(s, "an", "pw", 2, &role), SH_EPERM);
+	assert_int_equal(sh_auth_set_password(s, "an", "pw2", 3), SH_OK);
+	assert_int_equal(sh_wh_cred_get(s, "an", &role, NULL, &dis), SH_OK);
+	assert_int_equal(dis, 1); /* a new password does not enable */
+	assert_int_equal(sh_wh_user_disable(s, "an", 0), SH_OK);
+	assert_int_equal(sh_auth_login(s, "an", "pw2", 3, &role), SH_OK);
+	assert_int_equal(sh_wh_cred_set(s, "an", "has space"), SH_EINVAL);
+	assert_int_equal(sh_wh_user_disable(s, "nobody", 1), SH_ENOTFOUND);
+	size_t problems = 0;
+	assert_int_equal(sh_wh_check(s, NULL, NULL, &problems), SH_OK);
+	sh_store_close(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest all[] = {
+		cmocka_unit_test(argon2id_vector), cmocka_unit_test(hash_verify),
+		cmocka_unit_test(throttle),        cmocka_unit_test(sessions),
+		cmocka_unit_test(paths),           cmocka_unit_test(multipart),
+		cmocka_unit_test(credentials),
+	};
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(all, NULL, NULL);
+}

@@ -1,0 +1,146 @@
+/* sohoa serve: the office server (server/sh_srv.h). Parses the options,
+ * opens the warehouse and the signing key, starts the server and waits for
+ * SIGTERM or SIGINT, then stops it gracefully. */
+#include "cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh_auth.h"
+#include "sh_sign.h"
+#include "sh_srv.h"
+
+static int serve_help(void)
+{
+	printf("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
+	       "                   [--tls-cert FILE --tls-key FILE] [--max-upload BYTES]\n"
+	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
+	       "                   [--key FILE] [--passphrase-file FILE]\n\n"
+	       "Serve the warehouse to the office over HTTPS: the JSON API under /api/v1\n"
+	       "(documented at /api/v1/openapi.json and in docs/SERVER.md) and the web pages.\n"
+	       "People log in with the accounts of `sohoa user add NAME --role ROLE\n"
+	       "--password-file F`. Without --tls-cert/--tls-key only a loopback address is\n"
+	       "accepted (plain HTTP). PORT 0 picks a free port; the address served is\n"
+	       "printed on the first line. --timeout (default 30) cuts a client whose\n"
+	       "request does not arrive in time; --max-upload (default 64 MiB) bounds a\n"
+	       "request body. The office's signing key is --key, else $SOHOA_KEY, else\n"
+	       "~/.config/sohoa/signing.key, unlocked with the first line of\n"
+	       "--passphrase-file, else $SOHOA_PASSPHRASE_FILE, else\n"
+	       "$CREDENTIALS_DIRECTORY/passphrase (systemd LoadCredential). SIGTERM or\n"
+	       "SIGINT stop it: no new connections, requests in flight finish.\n");
+	return EXIT_OK;
+}
+
+/* The signing key: NULL (and a note) when there is no key file at all. */
+static int load_key(sh_sign_key **out, const char *path, const char *pfile)
+{
+	*out = NULL;
+	const char *e = getenv("SOHOA_KEY"), *home = getenv("HOME");
+	char *def = NULL;
+	if (!path && e && *e)
+		path = e;
+	if (!path && (def = sh_asprintf("%s/.config/sohoa/signing.key", home ? home : ".")))
+		path = def;
+	if (!path || access(path, F_OK)) {
+		cli_note("serve", "no signing key%s%s: serving without changes that sign (attach, "
+				  "revoke, uploads answer 503)", path ? " at " : "", path ? path : "");
+		sh_free(def);
+		return EXIT_OK;
+	}
+	char *credpath = NULL, *pass = NULL;
+	const char *ce = getenv("CREDENTIALS_DIRECTORY");
+	if (!pfile && (e = getenv("SOHOA_PASSPHRASE_FILE")) && *e)
+		pfile = e;
+	if (!pfile && ce && *ce && (credpath = sh_asprintf("%s/passphrase", ce)))
+		pfile = credpath;
+	int rc = pfile ? sh_auth_password_file(&pass, pfile)
+		       : sh_error_set(SH_EINVAL, "the signing key %s needs --passphrase-file", path);
+	if (!rc && (rc = sh_sign_key_load_file(out, path, pass)) == SH_EBADSIG)
+		rc = sh_error_set(SH_EINVAL, "signing key %s: wrong passphrase (or the key file is "
+					     "damaged)", path);
+	sh_auth_wipe_free(pass);
+	sh_free(credpath);
+	sh_free(def);
+	return rc ? cli_fail("serve", rc) : EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *store = NULL, *listen = NULL, *cert = NULL, *tkey = NULL, *max_s = NULL,
+		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i]))
+			return serve_help();
+		if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+		    (m = cli_opt(argc, argv, &i, "--listen", &listen)) ||
+		    (m = cli_opt(argc, argv, &i, "--tls-cert", &cert)) ||
+		    (m = cli_opt(argc, argv, &i, "--tls-key", &tkey)) ||
+		    (m = cli_opt(argc, argv, &i, "--max-upload", &max_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--timeout", &to_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--threads", &thr_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--session-idle", &idle_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--key", &key)) ||
+		    (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile))) {
+			if (m < 0)
+				return cli_usage("serve", "%s needs a value", argv[i]);
+		} else {
+			return cli_usage("serve", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!listen)
+		return cli_usage("serve", "give --listen ADDR:PORT");
+	sh_srv_options o = {.listen = listen, .tls_cert = cert, .tls_key = tkey};
+	long long v;
+	if (max_s && cli_number("serve", "--max-upload", max_s, 1024, (long long)1 << 32, &v))
+		return EXIT_USAGE;
+	o.max_upload = max_s ? (size_t)v : 0;
+	if (to_s && cli_number("serve", "--timeout", to_s, 1, 3600, &v))
+		return EXIT_USAGE;
+	o.timeout_s = to_s ? (unsigned)v : 0;
+	if (thr_s && cli_number("serve", "--threads", thr_s, 1, 256, &v))
+		return EXIT_USAGE;
+	o.threads = thr_s ? (unsigned)v : 0;
+	if (idle_s && cli_number("serve", "--session-idle", idle_s, 1, 86400, &v))
+		return EXIT_USAGE;
+	o.session_idle_s = idle_s ? (unsigned)v : 0;
+
+	/* the threads the server starts inherit this mask: signals come here */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	sh_store *s = NULL;
+	sh_sign_key *sk = NULL;
+	sh_srv *srv = NULL;
+	int ex = cli_store_open(&s, "serve", store, 0), rc;
+	if (ex)
+		goto out;
+	if ((ex = load_key(&sk, key, pfile)))
+		goto out;
+	o.key = sk;
+	if ((rc = sh_srv_start(&srv, s, &o))) {
+		ex = cli_fail("serve", rc);
+		goto out;
+	}
+	const char *host = listen;
+	size_t hl = strrchr(listen, ':') ? (size_t)(strrchr(listen, ':') - listen) : strlen(listen);
+	printf("sohoa serve: listening on %s://%.*s:%u\n", sh_srv_tls(srv) ? "https" : "http",
+	       (int)hl, host, sh_srv_port(srv));
+	fflush(stdout);
+	sigdelset(&set, SIGPIPE);
+	int sig = 0;
+	sigwait(&set, &sig);
+	sh_srv_stop(&srv, 30);
+	printf("sohoa serve: stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+out:
+	sh_sign_key_free(&sk);
+	sh_store_close(&s);
+	return ex;
+}

@@ -1,0 +1,145 @@
+/* Operators' credentials for the office server (sh_wh.h "credentials"):
+ * "cred|<name>" in the meta table holds "<disabled 0|1>\n<encoded hash>".
+ * Kept apart from access.c on purpose: the user table's records (the role)
+ * keep their format, so older programs read this warehouse unchanged. */
+#include "wh_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CRED_PREFIX "cred|"
+
+static int name_ok(const char *n)
+{
+	size_t len = n ? strlen(n) : 0;
+	if (!len || len > 32)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '.' ||
+		      n[i] == '_' || n[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int bad_name(const char *n)
+{
+	return sh_error_set(SH_EINVAL, "operator name '%.40s': use 1 to 32 of a-z 0-9 . _ -",
+			    n ? n : "");
+}
+
+static int user_exists(sh_store *s, MDB_txn *txn, const char *name)
+{
+	MDB_val k = {strlen(name), (void *)name}, v;
+	int lrc = mdb_get(txn, s->user, &k, &v);
+	if (lrc == MDB_NOTFOUND)
+		return sh_error_set(SH_ENOTFOUND, "no operator named %s", name);
+	return lrc ? store_lmdb_err(lrc, "operators") : SH_OK;
+}
+
+/* The stored value split: disabled flag and the hash (may be empty). */
+static int cred_read(MDB_txn *txn, sh_store *s, const char *name, int *disabled,
+		     char **encoded)
+{
+	char key[48];
+	snprintf(key, sizeof key, CRED_PREFIX "%s", name);
+	MDB_val k = {strlen(key), key}, v;
+	*disabled = 0;
+	if (encoded)
+		*encoded = NULL;
+	int lrc = mdb_get(txn, s->meta, &k, &v);
+	if (lrc == MDB_NOTFOUND)
+		return SH_OK;
+	if (lrc)
+		return store_lmdb_err(lrc, "operators' credentials");
+	const char *d = v.mv_data;
+	if (v.mv_size < 2 || (d[0] != '0' && d[0] != '1') || d[1] != '\n' || v.mv_size > 2 + 255)
+		return sh_error_set(SH_ECORRUPT, "operator %s has damaged credentials", name);
+	*disabled = d[0] == '1';
+	if (encoded && v.mv_size > 2 && !(*encoded = sh_strndup(d + 2, v.mv_size - 2)))
+		return SH_ENOMEM;
+	return SH_OK;
+}
+
+/* Write "cred|name" = disabled + hash; hash NULL keeps the stored one. */
+static int cred_write(sh_store *s, const char *name, const char *hash, int disabled)
+{
+	for (;;) {
+		MDB_txn *txn;
+		char *old = NULL;
+		int od = 0, rc = store_txn_begin(s, 0, &txn), lrc = 0;
+		if (rc)
+			return rc;
+		if ((rc = user_exists(s, txn, name)) ||
+		    (rc = cred_read(txn, s, name, &od, hash ? NULL : &old))) {
+			mdb_txn_abort(txn);
+			return rc;
+		}
+		if (disabled < 0)
+			disabled = od;
+		const char *h = hash ? hash : old ? old : "";
+		char key[48];
+		snprintf(key, sizeof key, CRED_PREFIX "%s", name);
+		sh_buf b = SH_BUF_INIT;
+		if (sh_buf_printf(&b, "%c\n%s", disabled ? '1' : '0', h)) {
+			sh_free(old);
+			mdb_txn_abort(txn);
+			return SH_ENOMEM;
+		}
+		sh_free(old);
+		MDB_val k = {strlen(key), key}, v = {b.len, b.data};
+		lrc = mdb_put(txn, s->meta, &k, &v, 0);
+		sh_buf_free(&b);
+		if (!lrc) {
+			lrc = mdb_txn_commit(txn);
+			txn = NULL;
+		}
+		if (txn)
+			mdb_txn_abort(txn);
+		if (!lrc)
+			return SH_OK;
+		if (lrc != MDB_MAP_FULL)
+			return store_write_err(s, lrc, "operators' credentials");
+		if ((rc = store_grow_map(s)))
+			return rc;
+	}
+}
+
+int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)
+{
+	if (!name_ok(name))
+		return bad_name(name);
+	size_t n = encoded ? strlen(encoded) : 0;
+	if (!n || n > 255)
+		return sh_error_set(SH_EINVAL, "a password hash of 1 to 255 bytes");
+	for (size_t i = 0; i < n; i++)
+		if (encoded[i] < 0x21 || encoded[i] > 0x7e)
+			return sh_error_set(SH_EINVAL, "a password hash is printable ASCII");
+	return cred_write(s, name, encoded, -1);
+}
+
+int sh_wh_user_disable(sh_store *s, const char *name, int disabled)
+{
+	if (!name_ok(name))
+		return bad_name(name);
+	return cred_write(s, name, NULL, disabled ? 1 : 0);
+}
+
+int sh_wh_cred_get(sh_store *s, const char *name, int *out_role, char **out_encoded,
+		      int *out_disabled)
+{
+	if (out_encoded)
+		*out_encoded = NULL;
+	*out_disabled = 0;
+	*out_role = 0;
+	if (!name_ok(name))
+		return bad_name(name);
+	int rc = sh_wh_user_role(s, name, out_role);
+	if (rc)
+		return rc;
+	MDB_txn *txn;
+	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
+		return rc;
+	rc = cred_read(txn, s, name, out_disabled, out_encoded);
+	mdb_txn_abort(txn);
+	return rc;
+}
