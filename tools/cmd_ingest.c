@@ -354,7 +354,7 @@ int cmd_extract(int argc, char **argv)
 			       "per line, {\"file\", \"kind\", \"fields\": {doc_type, number, date, issuer,\n"
 			       "title, signer, signer_title, owner_id, owner_name, birth_date, sex,\n"
 			       "valid_until}, \"confidence\"}. Nothing is stored. Kinds come from the\n"
-			       "catalogue ocr/kinds.json (or $SOHOA_KINDS).\n");
+			       "catalogue paper/kinds.json (or $SOHOA_KINDS).\n");
 			sh_free(files);
 			return EXIT_OK;
 		} else if (cli_flag(argv, i, "--json")) {

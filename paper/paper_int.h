@@ -1,4 +1,4 @@
-/* paper_int.h — private to ocr/paper*.c: the catalogue's in-memory form and
+/* paper_int.h — private to paper/paper*.c: the catalogue's in-memory form and
  * the folding shared by the loader and the extractor. */
 #ifndef SH_PAPER_INT_H
 #define SH_PAPER_INT_H
@@ -14,7 +14,7 @@ typedef struct paper_strs {
 	size_t n;
 } paper_strs;
 
-/* Lexicon of name words (ocr/names.json): spellings with their folded
+/* Lexicon of name words (paper/names.json): spellings with their folded
  * forms and how common each is in its position. */
 enum { LEX_SURNAME, LEX_MIDDLE, LEX_GIVEN, LEX_PLACE_WORD, LEX_TABLES };
 typedef struct paper_lextab {

@@ -3,7 +3,7 @@
  * sh_kinds_parse; odd — the rest is OCR text for sh_paper_extract with the
  * shipped catalogue. Every input must give facts or an expected error,
  * every id found must validate, and no allocation may be left behind.
- * Seeds: "\x00" + ocr/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt.
+ * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt.
  * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Kind catalogue loading (ocr/paper_kinds.c): the shipped catalogue, strict
+/* Kind catalogue loading (paper/paper_kinds.c): the shipped catalogue, strict
  * refusals with messages that name the place, hostile input, allocation
  * failure. */
 #include <setjmp.h>
@@ -102,7 +102,7 @@ static const struct bad_case {
 	{HEAD "\"kinds\":[" OTHER "],\"lexicon\":7}", SH_EINVAL, "\"lexicon\" must be a string"},
 };
 
-/* The names lexicon (ocr/names.json): strict like the catalogue. */
+/* The names lexicon (paper/names.json): strict like the catalogue. */
 static void lexicons_are_checked(void **state)
 {
 	(void)state;

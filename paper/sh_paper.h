@@ -1,7 +1,7 @@
 /*
  * sh_paper.h — paper kinds and the facts they carry.
  *
- * A kind catalogue (ocr/kinds.json, see docs/PAPERS.md) lists the kinds of
+ * A kind catalogue (paper/kinds.json, see docs/PAPERS.md) lists the kinds of
  * paper a reception desk sees: its slug ("quyet-dinh"), ASCII code used in
  * component codes ("QD"), the type abbreviation printed on it ("QĐ"), how it
  * is recognised (heading lines, number-symbol abbreviations, keywords), which
@@ -79,7 +79,7 @@ const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
 /* Where the catalogue is found when running from the build tree:
- * SOHOA_SOURCE_DIR "/ocr/kinds.json". Static storage. */
+ * SOHOA_SOURCE_DIR "/paper/kinds.json". Static storage. */
 const char *sh_kinds_default_path(void);
 
 /* ---- facts -------------------------------------------------------------- */

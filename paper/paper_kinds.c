@@ -21,9 +21,9 @@ const char *sh_paper_fact_name(enum sh_paper_fact fact)
 const char *sh_kinds_default_path(void)
 {
 #ifdef SOHOA_SOURCE_DIR
-	return SOHOA_SOURCE_DIR "/ocr/kinds.json";
+	return SOHOA_SOURCE_DIR "/paper/kinds.json";
 #else
-	return "ocr/kinds.json";
+	return "paper/kinds.json";
 #endif
 }
 

@@ -1,4 +1,4 @@
-/* Paper kinds and facts (ocr/paper.c) on the corpus papers and the extra
+/* Paper kinds and facts (paper/paper.c) on the corpus papers and the extra
  * papers of tests/data/papers: ground-truth text and real tesseract output,
  * OCR slips, ids that must not be guessed, JSON forms, bad input,
  * allocation failure. */
@@ -602,7 +602,7 @@ static void mutated_texts_never_crash(void **state)
 	assert_int_equal(sh_alloc_live(), live);
 }
 
-/* The name lexicon (ocr/names.json) restores a misread diacritic in a
+/* The name lexicon (paper/names.json) restores a misread diacritic in a
  * signer's or owner's name and in an issuer's place, and leaves everything
  * else as OCR read it. */
 static const char *signer_of(const char *name, char *buf, size_t n)
