@@ -62,4 +62,84 @@ int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t 
  * catalogue keeps no lexicon. Not thread-safe: call before sharing. */
 int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *name);
 
+/* ---- extraction (paper*.c) ---------------------------------------------- */
+
+struct sh_paper_facts {
+	char *slug, *code;
+	char *v[SH_FACT_COUNT];
+	int never_expires;
+	double confidence;
+};
+
+typedef struct doc {
+	const sh_kinds *k;
+	char *text; /* NFC original */
+	size_t tlen;
+	char *f; /* folded */
+	size_t flen;
+	size_t *map; /* folded offset -> text offset */
+	size_t *ls, *le; /* line i is f[ls[i], le[i]) */
+	size_t nl;
+	int oom;
+	size_t heading; /* line of the kind's heading, or nl */
+} doc;
+
+typedef struct number_info {
+	size_t a, b;   /* folded range of the number token */
+	char sym[64];  /* folded type segment: "qd" */
+	int found;
+} number_info;
+
+typedef int (*value_fn)(doc *d, size_t a, size_t e, void *out);
+
+typedef struct id_out {
+	int family;
+	char id[16];
+} id_out;
+
+typedef struct str_out {
+	char *s;
+	int company;
+} str_out;
+
+typedef struct date_out {
+	char date[11];
+	int never;
+	int allow_never;
+} date_out;
+
+/* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
+ * paper_names.c; contracts at their definitions. */
+char *paper_apply_corrections(doc *d, char *s);
+char *paper_dup_n(doc *d, const char *s, size_t n);
+char *paper_find_issuer(doc *d, size_t number_line);
+char *paper_find_place_date(doc *d);
+char *paper_find_title(doc *d, const paper_kind *pk);
+char *paper_lex_restore(doc *d, char *s, int person);
+char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
+char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
+const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
+int paper_all_upper_ascii_or_marks(const char *orig);
+int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out);
+int paper_date_near(const char *f, size_t flen, size_t at, size_t window, char *out);
+int paper_date_value(doc *d, size_t a, size_t e, void *out);
+int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end);
+int paper_id_anywhere(doc *d, id_out *io);
+int paper_id_value(doc *d, size_t a, size_t e, void *out);
+int paper_is_alnum_ascii(int c);
+int paper_is_wordc(unsigned char c);
+int paper_line_empty(const doc *d, size_t i);
+int paper_name_value(doc *d, size_t a, size_t e, void *out);
+int paper_sex_value(doc *d, size_t a, size_t e, void *out);
+int paper_split_lines(doc *d);
+int paper_starts_word(const char *f, size_t at);
+int paper_upper_share(const doc *d, size_t line);
+int paper_upper_share_range(const doc *d, size_t fa, size_t fb);
+int paper_value_before(const doc *d, size_t a, size_t b);
+int paper_word_at(const char *f, size_t flen, size_t at, const char *w);
+size_t paper_edit_distance(const char *a, const char *b);
+size_t paper_line_of(const doc *d, size_t pos);
+void paper_find_signer(doc *d, char **signer, char **title);
+void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
+
 #endif

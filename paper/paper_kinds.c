@@ -445,6 +445,9 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 	return SH_OK;
 }
 
+/* The catalogue's top level, field by field in file order (~140 lines on
+ * purpose: a flat list of independent checks, each a few lines, that reads
+ * like the format in docs/PAPERS.md). */
 static int load_top(sh_kinds *k, json_t *root, const char *name)
 {
 	ctx c = {name, ""};

@@ -1,0 +1,293 @@
+/* Labelled facts of personal and company papers: ids, names, dates, sex. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- labelled facts ----------------------------------------------------- */
+
+
+/* The value line for a label with nothing after it: the next line, or,
+ * when labels were printed as a column ("A:\nB:\nC:\nvA\nvB\nvC"), the
+ * line in the same place of the value column. */
+static long value_line(const doc *d, size_t l)
+{
+	size_t s = l, e = l;
+	/* columns are short: looking further costs time on hostile text */
+	for (int guard = 0; guard < 16; guard++) {
+		size_t p = s;
+		while (p > 0 && paper_line_empty(d, p - 1))
+			p--;
+		if (p == 0 || d->le[p - 1] == d->ls[p - 1] || d->f[d->le[p - 1] - 1] != ':')
+			break;
+		s = p - 1;
+	}
+	size_t pos = 0;
+	for (size_t x = s; x < l; x++)
+		pos += !paper_line_empty(d, x);
+	for (int guard = 0; guard < 16; guard++) {
+		size_t n = e + 1;
+		while (n < d->nl && paper_line_empty(d, n))
+			n++;
+		if (n >= d->nl || d->f[d->le[n] - 1] != ':')
+			break;
+		e = n;
+	}
+	size_t x = e + 1;
+	for (;; x++) {
+		while (x < d->nl && paper_line_empty(d, x))
+			x++;
+		if (x >= d->nl)
+			return -1;
+		if (!pos)
+			break;
+		pos--;
+	}
+	if (d->f[d->le[x] - 1] == ':')
+		return -1;
+	return (long)x;
+}
+
+/* Try each occurrence of each label (at a line start or after ", "/"; ")
+ * and hand the value range to fn until it accepts one. */
+int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	for (size_t l = 0; l < d->nl; l++) {
+		for (size_t t = 0; t < labels->n; t++) {
+			const char *lab = labels->fold[t];
+			size_t ln = strlen(lab);
+			for (size_t i = d->ls[l]; i + ln <= d->le[l]; i++) {
+				if (i != d->ls[l]) {
+					size_t j = i;
+					while (j > d->ls[l] && d->f[j - 1] == ' ')
+						j--;
+					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
+						continue;
+				}
+				if (memcmp(d->f + i, lab, ln) ||
+				    (i + ln < d->le[l] && paper_is_wordc((unsigned char)d->f[i + ln])))
+					continue;
+				size_t a = i + ln;
+				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+					a++;
+				/* bilingual cards: "Họ và tên / Full name: ..." (OCR
+				 * may read the '/' as '7', '|', 'l') */
+				if (a < d->le[l] && strchr("/7|l1i", d->f[a])) {
+					size_t c = a + 1, letters = 0;
+					while (c < d->le[l] && c < a + 40 &&
+					       ((d->f[c] >= 'a' && d->f[c] <= 'z') || d->f[c] == ' ' ||
+						d->f[c] == '.')) {
+						letters += d->f[c] >= 'a' && d->f[c] <= 'z';
+						c++;
+					}
+					if (c < d->le[l] && d->f[c] == ':' && letters >= 3 &&
+					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
+						a = c;
+						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
+							a++;
+					}
+				}
+				/* "Họ, chữ đệm, tên người cha:" is another label */
+				size_t colon = a;
+				while (colon < d->le[l] && d->f[colon] != ':')
+					colon++;
+				if (colon < d->le[l] && !paper_value_before(d, a, colon))
+					continue;
+				if (a < d->le[l]) {
+					if (fn(d, a, d->le[l], out))
+						return 1;
+				} else {
+					long v = value_line(d, l);
+					if (v >= 0 && fn(d, d->ls[v], d->le[v], out))
+						return 1;
+				}
+				if (d->oom)
+					return 0;
+			}
+		}
+	}
+	return 0;
+}
+
+
+static const char *const provinces =
+	"001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+	"035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
+
+static int person_id_ok(const char *id)
+{
+	char p[4] = {id[0], id[1], id[2], 0};
+	return strlen(id) == 12 && strstr(provinces, p) != NULL;
+}
+
+/* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
+ * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
+int paper_id_value(doc *d, size_t a, size_t e, void *out)
+{
+	id_out *io = out;
+	char dg[20];
+	size_t n = 0, i = a;
+	int slips = 0;
+	while (i < e && n < 16) {
+		char c = d->f[i];
+		if (c >= '0' && c <= '9')
+			dg[n++] = c;
+		else if (c == 'o' || c == 'l' || c == 'i' || c == '|') {
+			if (i + 1 < e && paper_is_alnum_ascii((unsigned char)d->f[i + 1]) &&
+			    !isdigit((unsigned char)d->f[i + 1]) && d->f[i + 1] != 'o' &&
+			    d->f[i + 1] != 'l' && d->f[i + 1] != 'i')
+				break;
+			dg[n++] = c == 'o' ? '0' : '1';
+			slips++;
+		} else if (c == ' ' && n > 0 && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
+			/* a space inside a digit run */
+		} else if (c == '-' && n == 10) {
+			dg[n++] = '-';
+		} else {
+			break;
+		}
+		i++;
+	}
+	if (i < e && paper_is_wordc((unsigned char)d->f[i]))
+		return 0;
+	dg[n] = 0;
+	if (slips > 1 || n == 0)
+		return 0;
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, dg) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
+		return 0;
+	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
+		return 0;
+	if (kind == SH_OWNER_PERSON && !person_id_ok(norm))
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", norm);
+	return 1;
+}
+
+/* Only one distinct well-formed id of the family in the whole text. */
+int paper_id_anywhere(doc *d, id_out *io)
+{
+	char found[16] = "";
+	size_t want1 = io->family == PAPER_COMPANY ? 10 : 12;
+	for (size_t i = 0; i < d->flen; i++) {
+		if (!isdigit((unsigned char)d->f[i]) || (i > 0 && (paper_is_wordc((unsigned char)d->f[i - 1]) ||
+								   d->f[i - 1] == '/' || d->f[i - 1] == '-')))
+			continue;
+		size_t j = i;
+		while (j < d->flen && isdigit((unsigned char)d->f[j]))
+			j++;
+		if (j - i == want1 && !(j < d->flen && (paper_is_wordc((unsigned char)d->f[j]) ||
+							  d->f[j] == '/' || d->f[j] == '-'))) {
+			id_out t = {io->family, ""};
+			if (paper_id_value(d, i, j, &t)) {
+				if (*found && strcmp(found, t.id))
+					return 0;
+				snprintf(found, sizeof found, "%s", t.id);
+			}
+		}
+		i = j;
+	}
+	if (!*found)
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", found);
+	return 1;
+}
+
+
+int paper_name_value(doc *d, size_t a, size_t e, void *out)
+{
+	str_out *so = out;
+	size_t end = a;
+	while (end < e && !strchr(",;(", d->f[end]))
+		end++;
+	/* "LÊ VĂN BÌNH sinh năm 1970" */
+	for (size_t i = a; i < end; i++)
+		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh")) {
+			end = i;
+			break;
+		}
+	while (end > a && d->f[end - 1] == ' ')
+		end--;
+	if (end <= a)
+		return 0;
+	/* a person's name: letters only, 2-7 words; a company's: also digits */
+	int words = 1;
+	for (size_t i = a; i < end; i++) {
+		char c = d->f[i];
+		if (c == ' ')
+			words++;
+		else if (!(paper_is_wordc((unsigned char)c) && (so->company || !isdigit((unsigned char)c))) &&
+			 !(so->company && strchr("&.-'", c)))
+			return 0;
+	}
+	if (words < 2 || words > (so->company ? 20 : 7))
+		return 0;
+	/* a company name wrapped onto the next line (upper case, no label) */
+	size_t l = paper_line_of(d, a);
+	size_t fb = end;
+	if (so->company && end == d->le[l] && paper_upper_share_range(d, a, end) >= 90 && l + 1 < d->nl &&
+	    !paper_line_empty(d, l + 1)) {
+		size_t n = l + 1;
+		const char *nf = d->f + d->ls[n];
+		size_t nn = d->le[n] - d->ls[n];
+		int ok = paper_upper_share(d, n) >= 90 && nn <= 40 && !memchr(nf, ':', nn) &&
+			 !isdigit((unsigned char)nf[0]);
+		for (size_t i = 0; ok && i < nn; i++)
+			if (!paper_is_wordc((unsigned char)nf[i]) && nf[i] != ' ')
+				ok = 0;
+		if (ok)
+			fb = d->le[n];
+	}
+	if (fb != end) {
+		char *p1 = paper_orig_range(d, a, end, NULL);
+		char *p2 = paper_orig_range(d, d->ls[l + 1], fb, NULL);
+		if (p1 && p2)
+			so->s = sh_asprintf("%s %s", p1, p2);
+		if (!so->s)
+			d->oom = 1;
+		sh_free(p1);
+		sh_free(p2);
+	} else {
+		so->s = paper_orig_range(d, a, end, NULL);
+	}
+	return so->s != NULL;
+}
+
+
+int paper_date_value(doc *d, size_t a, size_t e, void *out)
+{
+	date_out *dout = out;
+	if (dout->allow_never && (paper_word_at(d->f, e, a, "khong thoi han") ||
+				  paper_word_at(d->f, e, a, "khong xac dinh thoi han"))) {
+		dout->never = 1;
+		return 1;
+	}
+	size_t win = e - a < 48 ? e - a : 48;
+	/* the date may continue on the next line ("năm\n2010") */
+	size_t lim = a + win;
+	if (lim == e && e < d->flen)
+		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
+	return paper_date_near(d->f, lim, a, lim - a, dout->date);
+}
+
+int paper_sex_value(doc *d, size_t a, size_t e, void *out)
+{
+	const char **s = out;
+	if (paper_word_at(d->f, e, a, "nam"))
+		*s = "Nam";
+	else if (paper_word_at(d->f, e, a, "nu"))
+		*s = "Nữ";
+	else
+		return 0;
+	return 1;
+}
