@@ -206,8 +206,10 @@ void sh_paper_facts_free(sh_paper_facts **facts)
 	sh_paper_facts *f = *facts;
 	sh_free(f->slug);
 	sh_free(f->code);
-	for (int i = 0; i < SH_FACT_COUNT; i++)
+	for (int i = 0; i < SH_FACT_COUNT; i++) {
 		sh_free(f->v[i]);
+		sh_free(f->as_read[i]);
+	}
 	sh_free(f);
 	*facts = NULL;
 }
@@ -275,7 +277,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	if (want & ((1u << SH_FACT_SIGNER) | (1u << SH_FACT_SIGNER_TITLE))) {
 		char *s = NULL, *t = NULL;
 		paper_find_signer(d, &s, &t);
-		s = paper_lex_restore(d, s, 1);
+		s = paper_lex_restore(d, s, PAPER_NAME_PERSON);
 		if (s && t) {
 			if (want & (1u << SH_FACT_SIGNER))
 				set_fact(d, pf, SH_FACT_SIGNER, s);
@@ -291,9 +293,10 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			/* a person's name from the lexicon; a company's fixed
 			 * phrases from the corrections */
 			if (pk->family == PAPER_COMPANY)
-				so.s = paper_apply_corrections(d, so.s);
+				so.s = paper_lex_restore(d, paper_apply_corrections(d, so.s),
+							 PAPER_NAME_COMPANY);
 			else
-				so.s = paper_lex_restore(d, so.s, 1);
+				so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);
 			set_fact(d, pf, SH_FACT_OWNER_NAME, so.s);
 		}
 		sh_free(so.s);
@@ -333,7 +336,81 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 }
 
+static int wconf_cmp(const void *a, const void *b)
+{
+	const paper_wconf *x = a, *y = b;
+	int c = strcmp(x->w, y->w);
+	return c ? c : (x->conf > y->conf) - (x->conf < y->conf);
+}
+
+/* The caller's word confidences as (NFC lower-case word, confidence),
+ * sorted for paper_word_conf. Words out of the text's bounds are refused. */
+static int load_words(doc *d, const char *text, size_t len, const sh_paper_word *words, size_t n)
+{
+	if (!n)
+		return SH_OK;
+	if (!words)
+		return sh_error_set(SH_EINVAL, "word confidences: %zu words but no array", n);
+	if (n > SH_PAPER_TEXT_MAX / 2)
+		return sh_error_set(SH_ELIMIT, "%zu word confidences is over the limit", n);
+	paper_wconf *wc = sh_calloc(n, sizeof *wc);
+	if (!wc)
+		return SH_ENOMEM;
+	d->wc = wc;
+	for (size_t i = 0; i < n; i++) {
+		const sh_paper_word *w = &words[i];
+		if (w->off > len || w->len > len - w->off || w->conf < 0 || w->conf > 100)
+			return sh_error_set(SH_EINVAL, "word confidence %zu: offset %zu + %zu is outside "
+						       "the text of %zu bytes or confidence %d is not 0..100",
+					    i, w->off, w->len, len, w->conf);
+		char *nfc = NULL;
+		int rc = sh_text_nfc(&nfc, text + w->off, w->len);
+		if (!rc) {
+			rc = sh_text_lower(&wc[i].w, nfc, strlen(nfc));
+			sh_free(nfc);
+		}
+		if (rc)
+			return rc;
+		wc[i].conf = w->conf;
+		d->nwc = i + 1;
+	}
+	qsort(wc, n, sizeof *wc, wconf_cmp);
+	return SH_OK;
+}
+
+static void free_words(doc *d)
+{
+	paper_wconf *wc = (paper_wconf *)d->wc;
+	for (size_t i = 0; i < d->nwc; i++)
+		sh_free(wc[i].w);
+	sh_free(wc);
+}
+
+/* Facts as printed (no lexicon, no corrections) and as extracted: every
+ * fact that differs keeps its reading in as_read (sh_paper_fact_as_read). */
+static void extract_twice(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	sh_paper_facts raw = {0};
+	d->no_restore = 1;
+	extract_facts(d, pk, ni, &raw);
+	d->no_restore = 0;
+	extract_facts(d, pk, ni, pf);
+	for (int f = 0; f < SH_FACT_COUNT; f++) {
+		if (raw.v[f] && (!pf->v[f] || strcmp(raw.v[f], pf->v[f]))) {
+			pf->as_read[f] = raw.v[f];
+			raw.v[f] = NULL;
+		}
+		sh_free(raw.v[f]);
+	}
+}
+
 int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text)
+{
+	return sh_paper_extract_words(out, kinds, text, NULL, 0);
+}
+
+int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const char *text,
+			   const sh_paper_word *words, size_t nwords)
 {
 	*out = NULL;
 	if (!kinds || !text)
@@ -345,10 +422,13 @@ int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *te
 	doc d = {0};
 	d.k = kinds;
 	sh_paper_facts *pf = NULL;
-	int rc = sh_text_nfc(&d.text, text, len);
+	int rc = load_words(&d, text, len, words, nwords);
 	if (rc)
 		goto out;
+	if ((rc = sh_text_nfc(&d.text, text, len)))
+		goto out;
 	d.tlen = strlen(d.text);
+	paper_marks_lost(&d);
 	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))
 		goto out;
 	if ((rc = paper_split_lines(&d)))
@@ -367,7 +447,7 @@ int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *te
 		rc = SH_ENOMEM;
 		goto out;
 	}
-	extract_facts(&d, pk, &ni, pf);
+	extract_twice(&d, pk, &ni, pf);
 	if (d.oom) {
 		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 		goto out;
@@ -387,6 +467,7 @@ out:
 	if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
 		sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 	sh_paper_facts_free(&pf);
+	free_words(&d);
 	sh_free(d.text);
 	sh_free(d.f);
 	sh_free(d.map);
@@ -422,6 +503,11 @@ const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact)
 	if ((int)fact < 0 || fact >= SH_FACT_COUNT)
 		return NULL;
 	return f->v[fact];
+}
+
+const char *sh_paper_fact_as_read(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (unsigned)fact < SH_FACT_COUNT ? f->as_read[fact] : NULL;
 }
 
 int sh_paper_never_expires(const sh_paper_facts *f)
@@ -474,6 +560,14 @@ char *sh_paper_facts_json(const sh_paper_facts *f)
 	return sh_buf_detach(&b);
 }
 
+static int any_after(const sh_paper_facts *f, int i)
+{
+	for (int j = i + 1; j < SH_FACT_COUNT; j++)
+		if (f->as_read[j])
+			return 1;
+	return 0;
+}
+
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 {
 	sh_buf b = SH_BUF_INIT;
@@ -493,6 +587,17 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 		rc = sh_buf_puts(&b, ",\"fields\":");
 	if (!rc)
 		rc = put_fields(&b, f);
+	/* corrected facts as read: for review at the desk */
+	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
+		if (!f->as_read[i])
+			continue;
+		rc = sh_buf_printf(&b, "%s\"%s\":", first ? ",\"as_read\":{" : ",", sh_paper_fact_name(i));
+		if (!rc)
+			rc = put_json_string(&b, f->as_read[i]);
+		first = 0;
+		if (!rc && (i == SH_FACT_COUNT - 1 || !any_after(f, i)))
+			rc = sh_buf_puts(&b, "}");
+	}
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
 	if (rc) {

@@ -389,7 +389,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 				}
 				char *pl = rc ? NULL : sh_buf_detach(&pb);
 				sh_buf_free(&pb);
-				pl = paper_lex_restore(d, pl, 0);
+				pl = paper_lex_restore(d, pl, PAPER_NAME_PLACE);
 				if (pl)
 					rc |= sh_buf_puts(&b, pl);
 				else
@@ -438,6 +438,8 @@ static int title_stop(const doc *d, size_t l)
 char *paper_apply_corrections(doc *d, char *s)
 {
 	const sh_kinds *k = d->k;
+	if (!s || d->no_restore)
+		return s;
 	for (size_t i = 0; i < k->fix_from.n; i++) {
 		const char *from = k->fix_from.orig[i], *to = k->fix_to[i];
 		size_t fl = strlen(from);

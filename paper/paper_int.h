@@ -16,7 +16,7 @@ typedef struct paper_strs {
 
 /* Lexicon of name words (paper/names.json): spellings with their folded
  * forms and how common each is in its position. */
-enum { LEX_SURNAME, LEX_MIDDLE, LEX_GIVEN, LEX_PLACE_WORD, LEX_TABLES };
+enum { LEX_SURNAME, LEX_MIDDLE, LEX_GIVEN, LEX_PLACE_WORD, LEX_COMPANY, LEX_TABLES };
 typedef struct paper_lextab {
 	char **word; /* as written: "Đinh" */
 	char **fold; /* "dinh" */
@@ -67,9 +67,16 @@ int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *n
 struct sh_paper_facts {
 	char *slug, *code;
 	char *v[SH_FACT_COUNT];
+	char *as_read[SH_FACT_COUNT]; /* reading, when the lexicon or a correction changed it */
 	int never_expires;
 	double confidence;
 };
+
+/* An OCR word (NFC, lower case) and its confidence 0..100. */
+typedef struct paper_wconf {
+	char *w;
+	int conf;
+} paper_wconf;
 
 typedef struct doc {
 	const sh_kinds *k;
@@ -82,6 +89,10 @@ typedef struct doc {
 	size_t nl;
 	int oom;
 	size_t heading; /* line of the kind's heading, or nl */
+	const paper_wconf *wc; /* OCR word confidences, sorted by word; may be NULL */
+	size_t nwc;
+	int no_restore; /* 1: every value as read (no lexicon, no corrections) */
+	int marks_lost; /* OCR read (nearly) no diacritic on the page */
 } doc;
 
 typedef struct number_info {
@@ -115,7 +126,8 @@ char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
-char *paper_lex_restore(doc *d, char *s, int person);
+enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
+char *paper_lex_restore(doc *d, char *s, int mode);
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
 const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
@@ -141,5 +153,13 @@ size_t paper_edit_distance(const char *a, const char *b);
 size_t paper_line_of(const doc *d, size_t pos);
 void paper_find_signer(doc *d, char **signer, char **title);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
+
+/* 1 when w (n bytes of UTF-8) is a valid Vietnamese syllable (any case). */
+int paper_syllable_ok(const char *w, size_t n);
+/* Set d->marks_lost: under a tenth of the page's words carry a diacritic. */
+void paper_marks_lost(doc *d);
+/* Confidence OCR gave word w (n bytes): the highest over its occurrences,
+ * or -1 when unknown (no confidences given, or the word is not among them). */
+int paper_word_conf(doc *d, const char *w, size_t n);
 
 #endif

@@ -711,9 +711,10 @@ static int load_lexicon(sh_kinds *k, json_t *root, const char *name)
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "surnames") &&
-		    strcmp(key, "middle") && strcmp(key, "given") && strcmp(key, "places"))
+		    strcmp(key, "middle") && strcmp(key, "given") && strcmp(key, "places") &&
+		    strcmp(key, "company"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
-						       "format, version, surnames, middle, given, places)",
+						       "format, version, surnames, middle, given, places, company)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -731,6 +732,9 @@ static int load_lexicon(sh_kinds *k, json_t *root, const char *name)
 	for (int t = 0; t < 3; t++)
 		if ((v = json_object_get(root, tabs[t])) && (rc = load_lextab(&c, tabs[t], v, &k->lex[t])))
 			return rc;
+	if ((v = json_object_get(root, "company")) &&
+	    (rc = load_lextab(&c, "company", v, &k->lex[LEX_COMPANY])))
+		return rc;
 	v = json_object_get(root, "places");
 	if (v && (rc = load_list_max(&c, "places", v, &k->lex_places, PAPER_LEX_MAX)))
 		return rc;

@@ -153,19 +153,125 @@ static int lex_known(doc *d, const char *w, size_t n)
 	return found;
 }
 
-/* Restore misread diacritics in the words of s from the lexicon: a person's
- * name (surname first, given name last, middle names between) when person,
- * else a place name. Only words of letters are looked at, only spellings
- * folding exactly like the word OCR read are put in, and the paper's case
- * style is kept. Takes s; returns the result (NULL with d->oom on out of
- * memory). */
-char *paper_lex_restore(doc *d, char *s, int person)
+void paper_marks_lost(doc *d)
+{
+	size_t words = 0, marked = 0;
+	const char *t = d->text;
+	for (size_t i = 0; i < d->tlen;) {
+		while (i < d->tlen && !(isalpha((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80))
+			i++;
+		size_t s = i;
+		int m = 0;
+		while (i < d->tlen && (isalpha((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80))
+			m |= (unsigned char)t[i++] >= 0x80;
+		if (i > s) {
+			words++;
+			marked += m;
+		}
+	}
+	d->marks_lost = words >= 12 && marked * 100 < words * 10;
+}
+
+/* ---- OCR word confidences ---------------------------------------------- */
+
+int paper_word_conf(doc *d, const char *w, size_t n)
+{
+	if (!d->nwc)
+		return -1;
+	char *lw = NULL;
+	if (sh_text_lower(&lw, w, n)) {
+		d->oom = 1;
+		return -1;
+	}
+	size_t lo = 0, hi = d->nwc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->wc[mid].w, lw) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int conf = -1;
+	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++)
+		if (d->wc[lo].conf > conf)
+			conf = d->wc[lo].conf;
+	sh_free(lw);
+	return conf;
+}
+
+/* May the lexicon touch word w (n bytes)? Only when it is no Vietnamese
+ * syllable (OCR made it up) or OCR was unsure of it. Unknown confidence
+ * counts as sure: a name read as a valid syllable is kept. */
+static int may_restore(doc *d, const char *w, size_t n)
+{
+	if (!paper_syllable_ok(w, n))
+		return 1;
+	/* a page read with (nearly) no diacritic at all: OCR is not reading
+	 * marks, so a word without any is no sure reading either */
+	int marked = 0;
+	for (size_t i = 0; i < n && !marked; i++)
+		marked = (unsigned char)w[i] >= 0x80;
+	if (d->marks_lost && !marked)
+		return 1;
+	int conf = paper_word_conf(d, w, n);
+	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+}
+
+/* The lexicon spelling for word p (n bytes) at word index wi of nw, for a
+ * person's name (tables by position, then the others), a company name
+ * (company words, then given and middle names), or a place. NULL: keep. */
+static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size_t nw, int mode)
 {
 	const sh_kinds *k = d->k;
-	if (!s)
+	const char *r = NULL;
+	int miss = 1;
+	if (mode == PAPER_NAME_PLACE) {
+		/* a place word is put right only when what OCR read is no name
+		 * or place word at all ("Nghị" of "Nghi Phong"); "Hùng Sơn"
+		 * stays, though "Hưng" is the commoner place word */
+		if (lex_known(d, p, n))
+			return NULL;
+		int conf = paper_word_conf(d, p, n);
+		if (conf >= SH_PAPER_WEAK_CONF && paper_syllable_ok(p, n))
+			return NULL;
+		return lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
+	}
+	if (!may_restore(d, p, n))
 		return NULL;
+	static const int company[] = {LEX_COMPANY, LEX_GIVEN, LEX_MIDDLE};
+	int order[3];
+	if (mode == PAPER_NAME_PERSON) {
+		order[0] = wi == 0 ? LEX_SURNAME : wi == nw - 1 ? LEX_GIVEN : LEX_MIDDLE;
+		order[1] = order[0] == LEX_SURNAME ? LEX_MIDDLE : LEX_SURNAME;
+		order[2] = order[0] == LEX_GIVEN ? LEX_MIDDLE : LEX_GIVEN;
+	} else {
+		memcpy(order, company, sizeof order);
+	}
+	/* a word of another position (a given name as middle name) only
+	 * when its own table has no spelling of it */
+	for (int o = 0; o < 3 && miss && !r; o++)
+		r = lex_pick(d, &k->lex[order[o]], p, n, &miss);
+	return r;
+}
+
+/* Restore misread diacritics in the words of s from the lexicon: a
+ * person's name (surname first, given name last, middle names between), a
+ * company name or a place name (mode PAPER_NAME_*). A word is touched only
+ * when it is no valid syllable or OCR was unsure of it (may_restore), only
+ * spellings folding exactly like the word OCR read are put in (the letters
+ * read), a spelling only when far commoner than every other (lex_pick), and
+ * the paper's case style is kept. Takes s; returns the result (NULL with
+ * d->oom on out of memory). */
+char *paper_lex_restore(doc *d, char *s, int mode)
+{
+	const sh_kinds *k = d->k;
+	if (!s || d->no_restore)
+		return s;
 	/* no lexicon loaded (sh_kinds_parse): every word as read */
-	if (!k->lex[LEX_SURNAME].n && !k->lex[LEX_MIDDLE].n && !k->lex[LEX_GIVEN].n && !k->lex_places.n)
+	int any = k->lex_places.n > 0;
+	for (int t = 0; t < LEX_TABLES; t++)
+		any |= k->lex[t].n > 0;
+	if (!any)
 		return s;
 	size_t nw = 0;
 	for (const char *p = s; *p;) {
@@ -176,7 +282,7 @@ char *paper_lex_restore(doc *d, char *s, int person)
 		nw++;
 		p += strcspn(p, " ");
 	}
-	if (person && (nw < 2 || nw > 6))
+	if (mode == PAPER_NAME_PERSON && (nw < 2 || nw > 6))
 		return s;
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;
@@ -189,24 +295,7 @@ char *paper_lex_restore(doc *d, char *s, int person)
 			break;
 		size_t n = strcspn(p, " ");
 		int cs = word_case(p, n);
-		const char *r = NULL;
-		if (cs != CASE_OTHER) {
-			int miss = 1;
-			if (person) {
-				int t = wi == 0 ? LEX_SURNAME : wi == nw - 1 ? LEX_GIVEN : LEX_MIDDLE;
-				r = lex_pick(d, &k->lex[t], p, n, &miss);
-				/* a word of another position (a given name as middle name) */
-				for (int o = LEX_SURNAME; o <= LEX_GIVEN && miss && !r; o++)
-					if (o != t)
-						r = lex_pick(d, &k->lex[o], p, n, &miss);
-			} else if (!lex_known(d, p, n)) {
-				/* a place word is put right only when what OCR read
-				 * is no name or place word at all ("Nghị" of
-				 * "Nghi Phong"); "Hùng Sơn" stays, though "Hưng"
-				 * is the commoner place word */
-				r = lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
-			}
-		}
+		const char *r = cs != CASE_OTHER ? restore_word(d, p, n, wi, nw, mode) : NULL;
 		if (r)
 			rc |= put_case(&b, r, cs);
 		else

@@ -92,6 +92,32 @@ const char *sh_kinds_default_path(void);
  * Errors: SH_EINVAL (text is not UTF-8 or kinds is NULL), SH_ELIMIT (over
  * SH_PAPER_TEXT_MAX), SH_ENOMEM. Finding no facts is not an error. */
 int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text);
+/* OCR confidence of one word of the text: bytes [off, off + len) of the
+ * text given to sh_paper_extract_words, confidence 0..100 (Tesseract's
+ * x_wconf). */
+typedef struct sh_paper_word {
+	size_t off, len;
+	int conf;
+} sh_paper_word;
+/* Below this confidence a word is "weak": the name lexicon may restore it
+ * even when it is a valid syllable (the same bound as sh_ocr's weak_words). */
+#define SH_PAPER_WEAK_CONF 60
+
+/* sh_paper_extract with the OCR's word confidences (words may be NULL when
+ * nwords is 0: then every word counts as read with good confidence). The
+ * name lexicon changes a word of a name only when it is no valid
+ * Vietnamese syllable or its confidence is below SH_PAPER_WEAK_CONF: a
+ * name read as valid syllables with good confidence is kept as read. words
+ * is not kept. Errors as sh_paper_extract, and SH_EINVAL when a word lies
+ * outside the text or a confidence is not 0..100. */
+int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const char *text,
+			   const sh_paper_word *words, size_t nwords);
+/* Word confidences from hOCR (the ocrx_word spans' x_wconf, pages in the
+ * order of the text's pages, concatenated), located in text in reading
+ * order; a word not found in text is skipped. *out: caller frees with
+ * sh_free (NULL when *n is 0). Errors: SH_EINVAL (NULL text or hocr),
+ * SH_ELIMIT (over SH_PAPER_TEXT_MAX), SH_ENOMEM. */
+int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const char *hocr);
 /* Release and set *facts to NULL; NULL-safe. */
 void sh_paper_facts_free(sh_paper_facts **facts);
 
@@ -103,6 +129,11 @@ const char *sh_paper_doc_type(const sh_paper_facts *f);  /* "QĐ", or NULL */
 const char *sh_paper_owner_id(const sh_paper_facts *f);  /* validated digits, or NULL */
 /* A fact's value, or NULL when not found (or not carried by the kind). */
 const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* The fact as OCR read it when the name lexicon or the catalogue's
+ * corrections changed it (the value of sh_paper_fact is then a correction
+ * to be shown to the desk for review), else NULL. Borrowed like
+ * sh_paper_fact. */
+const char *sh_paper_fact_as_read(const sh_paper_facts *f, enum sh_paper_fact fact);
 /* 1 when the paper says it never expires ("Không thời hạn"): valid_until
  * is then NULL and printed as null. */
 int sh_paper_never_expires(const sh_paper_facts *f);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "paper_int.h" /* paper_syllable_ok */
 #include "sh_paper.h"
 
 static sh_kinds *kinds;
@@ -612,45 +613,164 @@ static const char *signer_of(const char *name, char *buf, size_t n)
 	return buf;
 }
 
+/* Extract text with OCR word confidences: every word 95 except the words
+ * listed in weak (space-separated), which get 30. */
+static sh_paper_facts *extract_conf(const char *text, const char *weak)
+{
+	sh_paper_word w[256];
+	size_t n = 0;
+	for (const char *p = text; *p && n < 256;) {
+		size_t sp = strcspn(p, " \n\f:,");
+		if (sp) {
+			int c = 95;
+			for (const char *q = weak; q && *q;) {
+				size_t ql = strcspn(q, " ");
+				if (ql == sp && !strncmp(p, q, sp))
+					c = 30;
+				q += ql;
+				q += *q == ' ';
+			}
+			w[n++] = (sh_paper_word){(size_t)(p - text), sp, c};
+		}
+		p += sp;
+		p += *p != 0;
+	}
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	assert_non_null(f);
+	return f;
+}
+
+/* The syllable test the lexicon relies on: every syllable of a name is
+ * valid, OCR's inventions are not. */
+static void syllables(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {
+		"Nguyễn", "NGUYỄN", "Văn", "Thị", "Yên", "Yến", "Hưởng", "Hương", "Xuyến", "Xuyên",
+		"Vỹ", "Vy", "Đoan", "Đoàn", "Quyết", "Định", "Giang", "gì", "Khuya", "Quý", "Nghĩa",
+		"Trường", "Ngoãn", "Thuở", "Oanh", "Uyên", "Chiêm", "Hoạch", "Kỳ", "Gh\u1eb9", "Phúc",
+		"Đặng", "Xoong", "Quỳnh", "Huỳnh", "Khuê", "Ương", "Ước", "An", "Ý", "Tuấn",
+	};
+	static const char *const bad[] = {
+		"Nguyen", "Phat", "Duc", "Ngiã", "Kan", "Cim", "Ghô", "Thanhh", "Xzyq", "Hải1",
+		"Viêt", "ĐỨCC", "Qan", "Hoàả", "Ngư̂", "Tiec", "",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (!paper_syllable_ok(ok[i], strlen(ok[i])))
+			fail_msg("\"%s\" is a syllable", ok[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (paper_syllable_ok(bad[i], strlen(bad[i])))
+			fail_msg("\"%s\" is no syllable", bad[i]);
+}
+
+/* Word confidences from Tesseract's hOCR, found in the text in order. */
+static void hocr_words(void **state)
+{
+	(void)state;
+	const char *text = "Họ và tên: MẠC THỊ YÊN\nA & B\n";
+	const char *hocr = "<span class='ocr_line'><span class='ocrx_word' id='w1' title='bbox 1 2 3 4; "
+			   "x_wconf 91'>Họ</span> <span class='ocrx_word' title='bbox 1 2 3 4; x_wconf 88'>"
+			   "<strong>và</strong></span><span class='ocrx_word' title='x_wconf 40'>YÊN</span>"
+			   "<span class='ocrx_word' title='x_wconf 77'>&amp;</span>"
+			   "<span class='ocrx_word' title='x_wconf 50'>nowhere</span>"
+			   "<span class='ocrx_word' title='bbox 1 2 3 4'>nowconf</span>";
+	sh_paper_word *w = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_paper_hocr_words(&w, &n, text, hocr), SH_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(w[0].off, 0);
+	assert_int_equal(w[0].len, strlen("Họ"));
+	assert_int_equal(w[0].conf, 91);
+	assert_int_equal(w[1].conf, 88);
+	assert_memory_equal(text + w[2].off, "YÊN", strlen("YÊN"));
+	assert_int_equal(w[2].conf, 40);
+	assert_int_equal(text[w[3].off], '&');
+	/* the weak YÊN may now be restored; a good one never */
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	sh_paper_facts_free(&f);
+	sh_free(w);
+	assert_int_equal(sh_paper_hocr_words(&w, &n, text, "no words"), SH_OK);
+	assert_int_equal(n, 0);
+	assert_null(w);
+	assert_int_equal(sh_paper_hocr_words(&w, &n, NULL, "x"), SH_EINVAL);
+	/* words outside the text are refused */
+	sh_paper_word out[1] = {{5, 100, 90}};
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, out, 1), SH_EINVAL);
+	assert_null(f);
+	out[0] = (sh_paper_word){0, 2, 101};
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, out, 1), SH_EINVAL);
+}
+
 static void name_lexicon_restores(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *read, *want;
+		const char *read, *weak, *want;
 	} cases[] = {
-		{"Định Công Sơn", "Đinh Công Sơn"},     /* surname first: Định is no surname */
-		{"Đạng Quang Trang", "Đặng Quang Trang"}, /* no such word */
-		{"Lê Minh Vần", "Lê Minh Vân"},           /* Vân far commoner than Văn as given name */
-		{"Trấn Thị Lan", "Trần Thị Lan"},
-		{"Nguyễn Thể Định", "Nguyễn Thế Định"},   /* Định stays as given name */
-		{"Nguyễn Văn Đinh", "Nguyễn Văn Định"},   /* Đinh is no given name */
-		/* must NOT change: equally common spellings of one folded word */
-		{"Trần Thị Thư", "Trần Thị Thư"},
-		{"Trần Thị Thu", "Trần Thị Thu"},
-		{"Nguyễn Văn Hòa", "Nguyễn Văn Hòa"},
-		{"Nguyễn Thị Hoa", "Nguyễn Thị Hoa"},
-		{"Phạm Văn Dũng", "Phạm Văn Dũng"},
-		{"Phạm Thị Dung", "Phạm Thị Dung"},
-		{"Lê Văn Khanh", "Lê Văn Khanh"},
-		{"Lê Văn Khánh", "Lê Văn Khánh"},
-		/* must NOT change: a word the lexicon does not know */
-		{"Nguyễn Văn Xzyq", "Nguyễn Văn Xzyq"},
+		/* weak words: restored to the far commoner spelling of the
+		 * same letters in their position */
+		{"Định Công Sơn", "Định", "Đinh Công Sơn"}, /* Định is no surname */
+		{"Lê Minh Vần", "Vần", "Lê Minh Vân"},      /* Vân far commoner as given name */
+		{"Trấn Thị Lan", "Trấn", "Trần Thị Lan"},
+		{"Nguyễn Thể Định", "Thể", "Nguyễn Thế Định"},
+		{"Nguyễn Văn Đinh", "Đinh", "Nguyễn Văn Định"}, /* Đinh is no given name */
+		/* no valid syllable: restored whatever the confidence */
+		{"Nguyên Văn Huy", NULL, "Nguyên Văn Huy"},     /* valid: stays */
+		{"Nguyen Thị Lan", NULL, "Nguyễn Thị Lan"},     /* "nguyen" is no syllable */
+		{"Lê Văn Phat", NULL, "Lê Văn Phát"},           /* -t takes only sắc / nặng */
+		/* read with good confidence as valid syllables: never changed,
+		 * however rare (issue 18: every one of these was changed) */
+		{"Định Công Sơn", NULL, "Định Công Sơn"},
+		{"Trấn Thị Lan", NULL, "Trấn Thị Lan"},
+		{"Mạc Thị Yên", NULL, "Mạc Thị Yên"},
+		{"Võ Đình Hưởng", NULL, "Võ Đình Hưởng"},
+		{"Đinh Thế Xuyến", NULL, "Đinh Thế Xuyến"},
+		{"Lê Minh Vỹ", NULL, "Lê Minh Vỹ"},
+		{"Phạm Thị Đoan", NULL, "Phạm Thị Đoan"},
+		/* weak but ambiguous: equally common spellings stay as read */
+		{"Trần Thị Thư", "Thư", "Trần Thị Thư"},
+		{"Trần Thị Thu", "Thu", "Trần Thị Thu"},
+		{"Nguyễn Văn Hòa", "Hòa", "Nguyễn Văn Hòa"},
+		{"Nguyễn Thị Hoa", "Hoa", "Nguyễn Thị Hoa"},
+		{"Phạm Văn Dũng", "Dũng", "Phạm Văn Dũng"},
+		{"Phạm Thị Dung", "Dung", "Phạm Thị Dung"},
+		{"Lê Văn Khanh", "Khanh", "Lê Văn Khanh"},
+		{"Lê Văn Khánh", "Khánh", "Lê Văn Khánh"},
+		/* a word the lexicon does not know */
+		{"Nguyễn Văn Xzyq", "Xzyq", "Nguyễn Văn Xzyq"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[512];
-		sh_paper_facts *f = extract(signer_of(cases[i].read, text, sizeof text));
+		sh_paper_facts *f = extract_conf(signer_of(cases[i].read, text, sizeof text), cases[i].weak);
 		assert_string_equal(sh_paper_kind(f), "ke-hoach");
 		const char *got = sh_paper_fact(f, SH_FACT_SIGNER);
 		if (!got || strcmp(got, cases[i].want))
-			fail_msg("signer \"%s\": want \"%s\" got \"%s\"", cases[i].read, cases[i].want,
-				 got ? got : "(none)");
+			fail_msg("signer \"%s\" (weak: %s): want \"%s\" got \"%s\"", cases[i].read,
+				 cases[i].weak ? cases[i].weak : "none", cases[i].want, got ? got : "(none)");
+		/* a change keeps the reading beside it, for review */
+		const char *as_read = sh_paper_fact_as_read(f, SH_FACT_SIGNER);
+		if (strcmp(cases[i].read, cases[i].want))
+			assert_string_equal(as_read, cases[i].read);
+		else
+			assert_null(as_read);
 		sh_paper_facts_free(&f);
 	}
+	/* plain text (no confidences): a valid syllable is a good reading */
+	char text0[512];
+	sh_paper_facts *f = extract(signer_of("Mạc Thị Yên", text0, sizeof text0));
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Mạc Thị Yên");
+	sh_paper_facts_free(&f);
 
 	/* owner's name on a card; id, dates and sex as read */
-	sh_paper_facts *f = extract(CCCD_HEAD "Số: 001184362297\nHọ và tên: ĐỊNH THỂ GIANG\n"
-					      "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n");
+	f = extract_conf(CCCD_HEAD "Số: 001184362297\nHọ và tên: ĐỊNH THỂ GIANG\n"
+				   "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n", "ĐỊNH THỂ");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "ĐINH THẾ GIANG");
+	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME), "ĐỊNH THỂ GIANG");
+	char *j = sh_paper_result_json(f, NULL);
+	assert_non_null(strstr(j, "\"as_read\":{\"owner_name\":\"ĐỊNH THỂ GIANG\"}"));
+	sh_free(j);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_BIRTH_DATE), "1984-01-26");
 	sh_paper_facts_free(&f);
@@ -711,6 +831,8 @@ int main(void)
 		cmocka_unit_test(unlabelled_ids),
 		cmocka_unit_test(tax_code_check_digit),
 		cmocka_unit_test(lost_diacritics),
+		cmocka_unit_test(syllables),
+		cmocka_unit_test(hocr_words),
 		cmocka_unit_test(name_lexicon_restores),
 		cmocka_unit_test(no_lexicon_no_change),
 		cmocka_unit_test(number_type_slot),
