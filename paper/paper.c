@@ -236,8 +236,60 @@ static int birth_matches_id(const char *id, const char *birth, const char *sex)
 	return 1;
 }
 
+/* Facts read after their labels only: land, residence, marriage and death
+ * papers, diplomas (number and title printed after a label, not as an
+ * agency's "Số:" and trích yếu). Runs first: set_fact keeps the first. */
+static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
+{
+	const paper_strs *lab = pk->labels;
+	unsigned want = pk->facts;
+	static const int text_facts[] = {SH_FACT_NUMBER, SH_FACT_TITLE, SH_FACT_ADDRESS};
+	for (size_t i = 0; i < sizeof text_facts / sizeof *text_facts; i++) {
+		int f = text_facts[i];
+		str_out so = {NULL, 0};
+		if ((want & (1u << f)) && lab[f].n && paper_by_label(d, &lab[f], paper_text_value, &so))
+			set_fact(d, pf, f, f == SH_FACT_TITLE ? (so.s = paper_apply_corrections(d, so.s)) : so.s);
+		sh_free(so.s);
+	}
+	static const int digit_facts[] = {SH_FACT_PARCEL, SH_FACT_MAP_SHEET};
+	for (size_t i = 0; i < 2; i++) {
+		char v[16];
+		int f = digit_facts[i];
+		if ((want & (1u << f)) && paper_by_label_anywhere(d, &lab[f], paper_digits_value, v))
+			set_fact(d, pf, f, v);
+	}
+	char v[24];
+	if ((want & (1u << SH_FACT_AREA)) &&
+	    paper_by_label_anywhere(d, &lab[SH_FACT_AREA], paper_area_value, v))
+		set_fact(d, pf, SH_FACT_AREA, v);
+	if ((want & (1u << SH_FACT_OLD_ID)) && paper_by_label(d, &lab[SH_FACT_OLD_ID], paper_old_id_value, v))
+		set_fact(d, pf, SH_FACT_OLD_ID, v);
+	date_out dt = {"", 0, 0};
+	if ((want & (1u << SH_FACT_EVENT_DATE)) &&
+	    paper_by_label_anywhere(d, &lab[SH_FACT_EVENT_DATE], paper_date_value, &dt))
+		set_fact(d, pf, SH_FACT_EVENT_DATE, dt.date);
+	if (want & (1u << SH_FACT_HOLDERS)) {
+		holders_out ho = {{NULL}, 0};
+		paper_by_label(d, &lab[SH_FACT_HOLDERS], paper_holders_value, &ho);
+		sh_buf b = SH_BUF_INIT;
+		int rc = 0;
+		for (size_t i = 0; i < ho.n; i++) {
+			rc |= sh_buf_printf(&b, "%s%s", i ? "; " : "", ho.v[i]);
+			sh_free(ho.v[i]);
+		}
+		char *all = rc ? NULL : sh_buf_detach(&b);
+		sh_buf_free(&b);
+		if (rc)
+			d->oom = 1;
+		if (all && *all)
+			set_fact(d, pf, SH_FACT_HOLDERS, all);
+		sh_free(all);
+	}
+}
+
 static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
 {
+	labelled_facts(d, pk, pf);
 	unsigned want = pk->facts;
 	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
 		char *v = paper_number_value(d, ni, pk);

@@ -291,3 +291,136 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 		return 0;
 	return 1;
 }
+
+/* ---- facts of land, residence, marriage and death papers ---------------- */
+
+/* Free text to the end of the line (an address), trimmed. out: str_out. */
+int paper_text_value(doc *d, size_t a, size_t e, void *out)
+{
+	str_out *so = out;
+	while (e > a && strchr(" .,;", d->f[e - 1]))
+		e--;
+	if (e < a + 3 || !paper_value_before(d, a, e))
+		return 0;
+	so->s = paper_orig_range(d, a, e, " .,;");
+	return so->s != NULL;
+}
+
+/* Digits of one token, OCR's o/l read as 0/1 beside a real digit; up to
+ * max digits. dst has at least max + 1 bytes. */
+static size_t digits_at(const doc *d, size_t a, size_t e, char *dst, size_t max, int spaces)
+{
+	size_t n = 0, real = 0;
+	for (size_t i = a; i < e && n <= max; i++) {
+		char c = d->f[i];
+		if (isdigit((unsigned char)c))
+			dst[n++] = c, real++;
+		else if ((c == 'o' || c == 'l') && n)
+			dst[n++] = c == 'o' ? '0' : '1';
+		else if (spaces && c == ' ' && n && i + 1 < e && isdigit((unsigned char)d->f[i + 1]))
+			continue;
+		else if (n || (c != ' ' && c != '#'))
+			break;
+	}
+	dst[n] = 0;
+	return real && n <= max ? n : 0;
+}
+
+/* A parcel or map-sheet number: 1-6 digits. out: char[16]. */
+int paper_digits_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	return digits_at(d, a, e, dst, 6, 0) > 0;
+}
+
+/* A 9-digit CMND number; 12 digits are a CCCD number, not this. out:
+ * char[16]. */
+int paper_old_id_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	if (digits_at(d, a, e, dst, 12, 1) != 9)
+		return 0;
+	return 1;
+}
+
+/* An area: "123,4 m2", "1.234,5m²", "85.6 m2" -> "123.4", "1234.5", "85.6".
+ * A '.' followed by exactly three digits groups thousands (the printed
+ * convention); any other '.' or ',' is the decimal mark. out: char[24]. */
+int paper_area_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	size_t n = 0, i = a;
+	int dec = 0;
+	while (i < e && d->f[i] == ' ')
+		i++;
+	if (i >= e || !isdigit((unsigned char)d->f[i]))
+		return 0;
+	for (; i < e && n < 20; i++) {
+		char c = d->f[i];
+		if (isdigit((unsigned char)c)) {
+			dst[n++] = c;
+		} else if ((c == '.' || c == ',') && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
+			size_t k = i + 1;
+			while (k < e && isdigit((unsigned char)d->f[k]))
+				k++;
+			if (c == '.' && k - i - 1 == 3 && !dec)
+				continue;
+			if (dec)
+				break;
+			dst[n++] = '.';
+			dec = 1;
+		} else {
+			break;
+		}
+	}
+	dst[n] = 0;
+	return n > 0 && n < 20;
+}
+
+/* Every holder's name, "; "-joined, each once: returns 0 so that
+ * paper_by_label goes on to the next label. out: holders_out. */
+int paper_holders_value(doc *d, size_t a, size_t e, void *out)
+{
+	holders_out *ho = out;
+	str_out so = {NULL, 0};
+	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
+		sh_free(so.s);
+		return 0;
+	}
+	so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);
+	if (!so.s)
+		return 0;
+	for (size_t i = 0; i < ho->n; i++)
+		if (!strcmp(ho->v[i], so.s)) {
+			sh_free(so.s);
+			return 0;
+		}
+	ho->v[ho->n++] = so.s;
+	return 0;
+}
+
+/* Like paper_by_label, but a label may stand anywhere in a line (at a word
+ * start): for phrases that are never part of another label ("Thửa đất
+ * số", "tờ bản đồ số", "Diện tích"), printed after other facts on one
+ * line. The value is read to the end of the label's line. */
+int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	for (size_t t = 0; t < labels->n; t++) {
+		const char *lab = labels->fold[t];
+		size_t ln = strlen(lab);
+		for (const char *p = d->f; (p = strstr(p, lab)); p++) {
+			size_t i = (size_t)(p - d->f);
+			if (!paper_starts_word(d->f, i) ||
+			    (i + ln < d->flen && paper_is_wordc((unsigned char)d->f[i + ln])))
+				continue;
+			size_t l = paper_line_of(d, i), a = i + ln;
+			while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+				a++;
+			if (a < d->le[l] && fn(d, a, d->le[l], out))
+				return 1;
+			if (d->oom)
+				return 0;
+		}
+	}
+	return 0;
+}

@@ -31,6 +31,8 @@ typedef struct paper_kind {
 	int family;
 	paper_strs titles, symbols, keywords;
 	unsigned facts;                      /* 1u << SH_FACT_* */
+	int validity, days, reusable;        /* enum sh_paper_validity, ... */
+	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
 	paper_strs labels[SH_FACT_COUNT];
 } paper_kind;
 
@@ -113,6 +115,11 @@ typedef struct str_out {
 	int company;
 } str_out;
 
+typedef struct holders_out {
+	char *v[8];
+	size_t n;
+} holders_out;
+
 typedef struct date_out {
 	char date[11];
 	int never;
@@ -161,5 +168,12 @@ void paper_marks_lost(doc *d);
 /* Confidence OCR gave word w (n bytes): the highest over its occurrences,
  * or -1 when unknown (no confidences given, or the word is not among them). */
 int paper_word_conf(doc *d, const char *w, size_t n);
+
+int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void *out);
+int paper_text_value(doc *d, size_t a, size_t e, void *out);
+int paper_digits_value(doc *d, size_t a, size_t e, void *out);
+int paper_old_id_value(doc *d, size_t a, size_t e, void *out);
+int paper_area_value(doc *d, size_t a, size_t e, void *out);
+int paper_holders_value(doc *d, size_t a, size_t e, void *out);
 
 #endif

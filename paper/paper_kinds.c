@@ -9,7 +9,8 @@
 
 static const char *const fact_names[SH_FACT_COUNT] = {
 	"doc_type", "number", "date", "issuer", "title", "signer", "signer_title",
-	"owner_id", "owner_name", "birth_date", "sex", "valid_until"};
+	"owner_id", "owner_name", "birth_date", "sex", "valid_until", "old_id", "address",
+	"parcel", "map_sheet", "area", "holders", "event_date"};
 
 const char *sh_paper_fact_name(enum sh_paper_fact fact)
 {
@@ -338,6 +339,47 @@ static int match_set(const char *s, const char *lo, const char *hi, const char *
 	return 1;
 }
 
+/* "validity": "never" (default) | "printed" | {"days": N} | {"until":
+ * "YYYY-MM-DD"}; "reusable": true (default) | false. */
+static int load_validity(const ctx *c, paper_kind *p, json_t *o)
+{
+	json_t *v = json_object_get(o, "validity"), *r = json_object_get(o, "reusable");
+	p->reusable = 1;
+	if (r) {
+		if (!json_is_boolean(r))
+			return bad(c, "reusable", "must be true or false");
+		p->reusable = json_is_true(r);
+	}
+	if (!v || (json_is_string(v) && !strcmp(json_string_value(v), "never"))) {
+		p->validity = SH_PAPER_VALID_NEVER;
+		return SH_OK;
+	}
+	if (json_is_string(v) && !strcmp(json_string_value(v), "printed")) {
+		p->validity = SH_PAPER_VALID_PRINTED;
+		return SH_OK;
+	}
+	json_t *days = json_is_object(v) ? json_object_get(v, "days") : NULL;
+	json_t *until = json_is_object(v) ? json_object_get(v, "until") : NULL;
+	if (json_is_object(v) && json_object_size(v) == 1 && json_is_integer(days) &&
+	    json_integer_value(days) > 0 && json_integer_value(days) <= 36600) {
+		p->validity = SH_PAPER_VALID_DAYS;
+		p->days = (int)json_integer_value(days);
+		return SH_OK;
+	}
+	int y, m, dd;
+	char tail;
+	if (json_is_object(v) && json_object_size(v) == 1 && json_is_string(until) &&
+	    strlen(json_string_value(until)) == 10 &&
+	    sscanf(json_string_value(until), "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && y >= 1900 &&
+	    m >= 1 && m <= 12 && dd >= 1 && dd <= 31) {
+		p->validity = SH_PAPER_VALID_UNTIL;
+		memcpy(p->until, json_string_value(until), 11);
+		return SH_OK;
+	}
+	return bad(c, "validity", "must be \"never\", \"printed\", {\"days\": N} (1..36600) or "
+				  "{\"until\": \"YYYY-MM-DD\"}");
+}
+
 static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 {
 	ctx c = {name, ""};
@@ -350,7 +392,8 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 	json_object_foreach(o, key, v)
 	{
 		static const char *const known[] = {"slug", "code", "doc_type", "name", "family",
-						    "titles", "symbols", "keywords", "facts", "labels"};
+						    "titles", "symbols", "keywords", "facts", "labels",
+						    "validity", "reusable"};
 		int ok = 0;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			if (!strcmp(key, known[i]))
@@ -358,7 +401,7 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		if (!ok)
 			return sh_error_set(SH_EINVAL, "%s: %s: unknown field \"%.64s\" (known: slug, code, "
 						       "doc_type, name, family, titles, symbols, keywords, "
-						       "facts, labels)", name, c.where, key);
+						       "facts, labels, validity, reusable)", name, c.where, key);
 	}
 	const char *s;
 	int rc;
@@ -419,12 +462,15 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 			return sh_error_set(SH_EINVAL, "%s: %s: \"facts[%zu]\" is not a fact name (known: "
 						       "doc_type, number, date, issuer, title, signer, "
 						       "signer_title, owner_id, owner_name, birth_date, sex, "
-						       "valid_until)", name, c.where, i);
+						       "valid_until, old_id, address, parcel, map_sheet, "
+						       "area, holders, event_date)", name, c.where, i);
 		if (p->facts & (1u << f))
 			return sh_error_set(SH_EINVAL, "%s: %s: fact \"%s\" is listed twice", name, c.where,
 					    fact_names[f]);
 		p->facts |= 1u << f;
 	}
+	if ((rc = load_validity(&c, p, o)))
+		return rc;
 	v = json_object_get(o, "labels");
 	if (v) {
 		if (!json_is_object(v))
@@ -836,6 +882,40 @@ fail:
 	if (rc)
 		sh_kinds_free(out);
 	return rc;
+}
+
+static const paper_kind *kind_by_code(const sh_kinds *kinds, const char *code)
+{
+	if (!kinds || !code)
+		return NULL;
+	for (size_t i = 0; i < kinds->n; i++)
+		if (!strcmp(kinds->v[i].code, code))
+			return &kinds->v[i];
+	return NULL;
+}
+
+const char *sh_paper_kind_name(const sh_kinds *kinds, const char *code)
+{
+	const paper_kind *p = kind_by_code(kinds, code);
+	return p ? p->name : NULL;
+}
+
+int sh_paper_kind_validity(const sh_kinds *kinds, const char *code, int *rule, int *days,
+			   const char **until, int *reusable)
+{
+	const paper_kind *p = kind_by_code(kinds, code);
+	if (!p)
+		return sh_error_set(SH_ENOTFOUND, "no kind with code \"%.32s\" in the kind catalogue",
+				    code ? code : "(null)");
+	if (rule)
+		*rule = p->validity;
+	if (days)
+		*days = p->validity == SH_PAPER_VALID_DAYS ? p->days : 0;
+	if (until)
+		*until = p->validity == SH_PAPER_VALID_UNTIL ? p->until : NULL;
+	if (reusable)
+		*reusable = p->reusable;
+	return SH_OK;
 }
 
 size_t sh_kinds_count(const sh_kinds *kinds)

@@ -44,6 +44,13 @@ enum sh_paper_fact {
 	SH_FACT_BIRTH_DATE,   /* YYYY-MM-DD */
 	SH_FACT_SEX,          /* "Nam" or "Nữ" */
 	SH_FACT_VALID_UNTIL,  /* YYYY-MM-DD; see sh_paper_never_expires */
+	SH_FACT_OLD_ID,       /* 9-digit number of an old CMND (not an owner id) */
+	SH_FACT_ADDRESS,      /* place of residence / of the parcel, as printed */
+	SH_FACT_PARCEL,       /* land parcel number (thửa đất số), digits */
+	SH_FACT_MAP_SHEET,    /* map sheet number (tờ bản đồ số), digits */
+	SH_FACT_AREA,         /* area in m², "123.5" */
+	SH_FACT_HOLDERS,      /* every holder / spouse named, "; "-separated */
+	SH_FACT_EVENT_DATE,   /* YYYY-MM-DD of the event: death */
 	SH_FACT_COUNT
 };
 
@@ -78,6 +85,25 @@ size_t sh_kinds_count(const sh_kinds *kinds);
 const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
+/* The one kind catalogue serves recognition and reuse: each kind also
+ * states how long a paper of it stays valid ("validity" in kinds.json) and
+ * whether it may be reused for another dossier. */
+enum sh_paper_validity {
+	SH_PAPER_VALID_NEVER = 0, /* valid for ever ("never" expires) */
+	SH_PAPER_VALID_PRINTED,   /* until the valid_until fact printed on it */
+	SH_PAPER_VALID_DAYS,      /* *days after the paper's date (else its receipt) */
+	SH_PAPER_VALID_UNTIL      /* until a fixed day (*until, "YYYY-MM-DD"): CMND */
+};
+/* Name of the kind with code (e.g. "GKS" -> "Giấy khai sinh"); borrowed,
+ * valid until sh_kinds_free; NULL when no kind has that code. */
+const char *sh_paper_kind_name(const sh_kinds *kinds, const char *code);
+/* Validity rule of the kind with code: *rule (enum sh_paper_validity),
+ * *days (SH_PAPER_VALID_DAYS, else 0), *until (SH_PAPER_VALID_UNTIL,
+ * borrowed like sh_paper_kind_name, else NULL), *reusable (0: asked for
+ * every time). Any out pointer may be NULL. SH_ENOTFOUND when no kind has
+ * that code. */
+int sh_paper_kind_validity(const sh_kinds *kinds, const char *code, int *rule, int *days,
+			   const char **until, int *reusable);
 /* Where the catalogue is found when running from the build tree:
  * SOHOA_SOURCE_DIR "/paper/kinds.json". Static storage. */
 const char *sh_kinds_default_path(void);

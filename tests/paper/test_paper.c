@@ -53,6 +53,9 @@ static const struct {
 	const char *paper, *fact;
 } ocr_losses[] = {
 	{"x10-cccd-sans150", "owner_name"}, /* "CÔNG" read as "CÓNG" */
+	/* label and value read interleaved: "Nơi thường Xã Hồng Phong, Gia Lộc, Bắc\ntrú: Ninh" */
+	{"dev04-can-cuoc-color300", "address"},
+	{"dev14-can-cuoc-color300", "address"},
 };
 
 static int ocr_loss(const char *paper, const char *fact)
@@ -801,6 +804,172 @@ static void name_lexicon_restores(void **state)
 	}
 }
 
+/* The kinds of issue 18: each recognised, with its facts. */
+#define MOTTO "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+static void expect(const sh_paper_facts *f, enum sh_paper_fact fact, const char *want)
+{
+	const char *got = sh_paper_fact(f, fact);
+	if (!want ? got != NULL : !got || strcmp(got, want))
+		fail_msg("%s: %s \"%s\", want \"%s\"", sh_paper_kind(f), sh_paper_fact_name(fact),
+			 got ? got : "(none)", want ? want : "(none)");
+}
+
+static void new_kinds(void **state)
+{
+	(void)state;
+	/* old 9-digit CMND: its number is no owner id */
+	sh_paper_facts *f = extract(MOTTO "GIẤY CHỨNG MINH NHÂN DÂN\nSỐ 121456789\nHọ tên: NGUYỄN VĂN TUẤN\n"
+					  "Sinh ngày: 12-03-1975\nNguyên quán: Thanh Hà, Hải Dương\n"
+					  "Nơi ĐKHK thường trú: Xã Thanh Xuân, Thanh Hà, Hải Dương\n");
+	assert_string_equal(sh_paper_kind_code(f), "CMND");
+	expect(f, SH_FACT_OLD_ID, "121456789");
+	expect(f, SH_FACT_OWNER_ID, NULL);
+	expect(f, SH_FACT_OWNER_NAME, "NGUYỄN VĂN TUẤN");
+	expect(f, SH_FACT_BIRTH_DATE, "1975-03-12");
+	expect(f, SH_FACT_ADDRESS, "Xã Thanh Xuân, Thanh Hà, Hải Dương");
+	sh_paper_facts_free(&f);
+	/* a 12-digit number on a CMND is not taken as its 9-digit number */
+	f = extract(MOTTO "GIẤY CHỨNG MINH NHÂN DÂN\nSỐ 030175001234\nHọ tên: LÊ VĂN AN\n");
+	expect(f, SH_FACT_OLD_ID, NULL);
+	sh_paper_facts_free(&f);
+
+	/* CCCD, 2016 design (no chip) and 2021 design (chip, bilingual) */
+	f = extract(MOTTO "CĂN CƯỚC CÔNG DÂN\nSố: 030075001234\nHọ và tên: PHẠM THỊ HOA\n"
+			  "Ngày sinh: 05/06/1975\nGiới tính: Nữ\nQuê quán: Thanh Hà, Hải Dương\n"
+			  "Nơi thường trú: Xã Thanh Xuân, Thanh Hà, Hải Dương\nCó giá trị đến: 05/06/2035\n");
+	assert_string_equal(sh_paper_kind_code(f), "CCCD");
+	/* 030075...: century/sex digit 0 (man, 1900s) against "Nữ": left out */
+	expect(f, SH_FACT_OWNER_ID, NULL);
+	expect(f, SH_FACT_OWNER_NAME, "PHẠM THỊ HOA");
+	expect(f, SH_FACT_VALID_UNTIL, "2035-06-05");
+	expect(f, SH_FACT_ADDRESS, "Xã Thanh Xuân, Thanh Hà, Hải Dương");
+	sh_paper_facts_free(&f);
+	f = extract(MOTTO "CĂN CƯỚC CÔNG DÂN\nCitizen Identity Card\nSố / No.: 030175001234\n"
+			  "Họ và tên / Full name:\nPHẠM THỊ HOA\nNgày sinh / Date of birth: 05/06/1975\n"
+			  "Giới tính / Sex: Nữ\nQuốc tịch / Nationality: Việt Nam\n"
+			  "Nơi thường trú / Place of residence: Xã Thanh Xuân, Thanh Hà, Hải Dương\n"
+			  "Có giá trị đến / Date of expiry: 05/06/2035\n");
+	assert_string_equal(sh_paper_kind_code(f), "CCCD");
+	expect(f, SH_FACT_OWNER_ID, "030175001234");
+	expect(f, SH_FACT_OWNER_NAME, "PHẠM THỊ HOA");
+	expect(f, SH_FACT_BIRTH_DATE, "1975-06-05");
+	expect(f, SH_FACT_SEX, "Nữ");
+	expect(f, SH_FACT_VALID_UNTIL, "2035-06-05");
+	expect(f, SH_FACT_ADDRESS, "Xã Thanh Xuân, Thanh Hà, Hải Dương");
+	sh_paper_facts_free(&f);
+	/* 2024 thẻ căn cước: front and back, two pages of one paper */
+	f = extract(MOTTO "CĂN CƯỚC\nIDENTITY CARD\nSố định danh cá nhân / Personal identification number:\n"
+			  "001090012345\nHọ, chữ đệm và tên khai sinh / Full name:\nĐỖ MINH ĐỨC\n"
+			  "Ngày, tháng, năm sinh / Date of birth: 14/02/1990\nGiới tính / Sex: Nam\n"
+			  "\fNơi cư trú / Place of residence: Phường Láng Hạ, Đống Đa, Hà Nội\n"
+			  "Nơi đăng ký khai sinh / Place of birth: Hà Nội\n"
+			  "Ngày, tháng, năm hết hạn / Date of expiry: 14/02/2030\n");
+	assert_string_equal(sh_paper_kind_code(f), "CCCD");
+	expect(f, SH_FACT_OWNER_ID, "001090012345");
+	expect(f, SH_FACT_OWNER_NAME, "ĐỖ MINH ĐỨC");
+	expect(f, SH_FACT_BIRTH_DATE, "1990-02-14");
+	expect(f, SH_FACT_VALID_UNTIL, "2030-02-14");
+	expect(f, SH_FACT_ADDRESS, "Phường Láng Hạ, Đống Đa, Hà Nội");
+	sh_paper_facts_free(&f);
+
+	/* land-use right certificate: parcel, map sheet, area, holders */
+	f = extract(MOTTO "GIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT\n"
+			  "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất\n"
+			  "Ông: TRẦN VĂN BÌNH, sinh năm 1970, CCCD số: 030070001234\n"
+			  "Bà: LÊ THỊ HẠNH, sinh năm 1972, CCCD số: 030172004321\n"
+			  "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất\n"
+			  "1. Thửa đất: Thửa đất số: 112, tờ bản đồ số: 7\n"
+			  "Địa chỉ: thôn Đông, xã Thanh Xuân, huyện Thanh Hà, tỉnh Hải Dương\n"
+			  "Diện tích: 1.234,5 m2, hình thức sử dụng: chung\n");
+	assert_string_equal(sh_paper_kind_code(f), "GCNQSDD");
+	expect(f, SH_FACT_PARCEL, "112");
+	expect(f, SH_FACT_MAP_SHEET, "7");
+	expect(f, SH_FACT_AREA, "1234.5");
+	expect(f, SH_FACT_HOLDERS, "TRẦN VĂN BÌNH; LÊ THỊ HẠNH");
+	expect(f, SH_FACT_ADDRESS, "thôn Đông, xã Thanh Xuân, huyện Thanh Hà, tỉnh Hải Dương");
+	expect(f, SH_FACT_OWNER_ID, "030070001234");
+	sh_paper_facts_free(&f);
+
+	/* household-registration confirmation */
+	f = extract("CÔNG AN TỈNH HẢI DƯƠNG\nCÔNG AN HUYỆN THANH HÀ\n" MOTTO
+		    "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\nHọ, chữ đệm và tên: VŨ THỊ LAN\n"
+		    "Ngày, tháng, năm sinh: 01/09/1988\nGiới tính: Nữ\nSố định danh cá nhân: 030188007777\n"
+		    "Nơi thường trú: Xã Thanh Xuân, huyện Thanh Hà, tỉnh Hải Dương\n"
+		    "Họ, chữ đệm và tên chủ hộ: VŨ VĂN NAM\nQuan hệ với chủ hộ: Con\n");
+	assert_string_equal(sh_paper_kind_code(f), "XNCT");
+	expect(f, SH_FACT_OWNER_ID, "030188007777");
+	expect(f, SH_FACT_OWNER_NAME, "VŨ THỊ LAN");
+	expect(f, SH_FACT_ADDRESS, "Xã Thanh Xuân, huyện Thanh Hà, tỉnh Hải Dương");
+	sh_paper_facts_free(&f);
+
+	/* marriage certificate: both spouses */
+	f = extract(MOTTO "GIẤY CHỨNG NHẬN KẾT HÔN\nThông tin người chồng\nHọ, chữ đệm, tên: HOÀNG VĂN LONG\n"
+			  "Ngày, tháng, năm sinh: 02/02/1992\nThông tin người vợ\n"
+			  "Họ, chữ đệm, tên: MAI THỊ THU\nNgày, tháng, năm sinh: 03/03/1994\n"
+			  "Ngày, tháng, năm đăng ký: 20/10/2020\n");
+	assert_string_equal(sh_paper_kind_code(f), "GCNKH");
+	expect(f, SH_FACT_HOLDERS, "HOÀNG VĂN LONG; MAI THỊ THU");
+	expect(f, SH_FACT_DATE, "2020-10-20");
+	sh_paper_facts_free(&f);
+
+	/* death certificate: the deceased and the day of death */
+	f = extract(MOTTO "TRÍCH LỤC KHAI TỬ\nHọ, chữ đệm, tên: ĐINH VĂN HẢI\nNgày, tháng, năm sinh: 10/10/1940\n"
+			  "Giới tính: Nam\nSố định danh cá nhân: 030040001111\n"
+			  "Đã chết vào lúc: 10 giờ 30 phút, ngày 05/03/2024\nNơi chết: tại nhà\n"
+			  "Ngày, tháng, năm đăng ký: 07/03/2024\n");
+	assert_string_equal(sh_paper_kind_code(f), "KHAITU");
+	expect(f, SH_FACT_OWNER_NAME, "ĐINH VĂN HẢI");
+	expect(f, SH_FACT_OWNER_ID, "030040001111");
+	expect(f, SH_FACT_EVENT_DATE, "2024-03-05");
+	expect(f, SH_FACT_DATE, "2024-03-07");
+	sh_paper_facts_free(&f);
+
+	/* diploma */
+	f = extract(MOTTO "BẰNG TỐT NGHIỆP ĐẠI HỌC\nNgành đào tạo: Kế toán\nCho: Ông NGUYỄN MINH QUÂN\n"
+			  "Ngày sinh: 21/07/1998\nXếp loại tốt nghiệp: Khá\nSố hiệu: QH-2020-001234\n"
+			  "Số vào sổ cấp bằng: 5678\n");
+	assert_string_equal(sh_paper_kind_code(f), "BTN");
+	expect(f, SH_FACT_TITLE, "Kế toán");
+	expect(f, SH_FACT_NUMBER, "QH-2020-001234");
+	expect(f, SH_FACT_BIRTH_DATE, "1998-07-21");
+	sh_paper_facts_free(&f);
+
+	/* a birth certificate whose red title was lost: its labels say GKS */
+	f = extract(MOTTO "Họ, chữ đệm, tên: LÝ THỊ MAI\nNgày, tháng, năm sinh: 08/08/2019\nGiới tính: Nữ\n"
+			  "Số định danh cá nhân: 030319001234\nNơi sinh: Trạm y tế xã Thanh Xuân\n"
+			  "Họ, chữ đệm, tên người mẹ: LÝ THỊ HỒNG\nHọ, chữ đệm, tên người cha: LÝ VĂN BA\n");
+	assert_string_equal(sh_paper_kind_code(f), "GKS");
+	expect(f, SH_FACT_OWNER_NAME, "LÝ THỊ MAI");
+	expect(f, SH_FACT_OWNER_ID, "030319001234");
+	sh_paper_facts_free(&f);
+}
+
+/* The one kind catalogue answers the store's questions: name, validity. */
+static void kind_validity(void **state)
+{
+	(void)state;
+	assert_string_equal(sh_paper_kind_name(kinds, "GKS"), "Giấy khai sinh");
+	assert_null(sh_paper_kind_name(kinds, "NOPE"));
+	int rule = -1, days = -1, reusable = -1;
+	const char *until = "x";
+	assert_int_equal(sh_paper_kind_validity(kinds, "CCCD", &rule, &days, &until, &reusable), SH_OK);
+	assert_int_equal(rule, SH_PAPER_VALID_PRINTED);
+	assert_null(until);
+	assert_int_equal(reusable, 1);
+	assert_int_equal(sh_paper_kind_validity(kinds, "DON", &rule, &days, NULL, &reusable), SH_OK);
+	assert_int_equal(rule, SH_PAPER_VALID_DAYS);
+	assert_int_equal(days, 30);
+	assert_int_equal(reusable, 0);
+	assert_int_equal(sh_paper_kind_validity(kinds, "CMND", &rule, NULL, &until, NULL), SH_OK);
+	assert_int_equal(rule, SH_PAPER_VALID_UNTIL);
+	assert_string_equal(until, "2024-12-31");
+	assert_int_equal(sh_paper_kind_validity(kinds, "QD", &rule, NULL, NULL, NULL), SH_OK);
+	assert_int_equal(rule, SH_PAPER_VALID_NEVER);
+	assert_int_equal(sh_paper_kind_validity(kinds, "NOPE", &rule, NULL, NULL, NULL), SH_ENOTFOUND);
+	assert_int_equal(sh_paper_kind_validity(kinds, "TL", NULL, NULL, NULL, &reusable), SH_OK);
+	assert_int_equal(reusable, 0);
+}
+
 /* A catalogue without a lexicon (sh_kinds_parse reads no file) changes no
  * name. */
 static void no_lexicon_no_change(void **state)
@@ -834,6 +1003,8 @@ int main(void)
 		cmocka_unit_test(syllables),
 		cmocka_unit_test(hocr_words),
 		cmocka_unit_test(name_lexicon_restores),
+		cmocka_unit_test(new_kinds),
+		cmocka_unit_test(kind_validity),
 		cmocka_unit_test(no_lexicon_no_change),
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
