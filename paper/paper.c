@@ -456,6 +456,34 @@ static void extract_twice(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 }
 
+/* OCR sometimes reads one marked letter twice ("HUYỆỆN") or one mark
+ * twice: no Vietnamese word has the same marked vowel twice in a row, so
+ * the repeat goes (in place; NFC text). */
+static void undouble_marks(char *t)
+{
+	char *w = t;
+	utf8proc_int32_t prev = -1;
+	for (char *r = t; *r;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)r, -1, &c);
+		if (k <= 0) {
+			*w++ = *r++;
+			prev = -1;
+			continue;
+		}
+		utf8proc_category_t cat = utf8proc_category(c);
+		int marked = c >= 0xC0 && c != 0xD7 && c != 0xF7 && (cat == UTF8PROC_CATEGORY_LU ||
+			cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_MN);
+		if (!(marked && c == prev)) {
+			memmove(w, r, (size_t)k);
+			w += k;
+		}
+		prev = c;
+		r += k;
+	}
+	*w = 0;
+}
+
 int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text)
 {
 	return sh_paper_extract_words(out, kinds, text, NULL, 0);
@@ -479,6 +507,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 		goto out;
 	if ((rc = sh_text_nfc(&d.text, text, len)))
 		goto out;
+	undouble_marks(d.text);
 	d.tlen = strlen(d.text);
 	paper_marks_lost(&d);
 	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))

@@ -435,6 +435,74 @@ static int title_stop(const doc *d, size_t l)
 
 /* The catalogue's corrections (whole words, as printed) applied to s;
  * takes s, returns the result (NULL on out of memory, d->oom set). */
+/* Letter count and upper-case letters of s[a, b). */
+static void count_case(const char *s, size_t a, size_t b, int *letters, int *upper)
+{
+	*letters = *upper = 0;
+	while (a < b) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + a, (utf8proc_ssize_t)(b - a), &c);
+		if (k <= 0)
+			break;
+		*letters += utf8proc_isupper(c) || utf8proc_islower(c);
+		*upper += utf8proc_isupper(c);
+		a += (size_t)k;
+	}
+}
+
+/* s with [oa, ob) replaced by phrase ph, its first letter in the case of
+ * the text replaced. Takes s. */
+static char *put_phrase(doc *d, char *s, size_t oa, size_t ob, const char *ph)
+{
+	utf8proc_int32_t c0, p0;
+	utf8proc_ssize_t k0 = utf8proc_iterate((const utf8proc_uint8_t *)s + oa, (utf8proc_ssize_t)(ob - oa), &c0);
+	utf8proc_ssize_t kp = utf8proc_iterate((const utf8proc_uint8_t *)ph, -1, &p0);
+	char *r = NULL;
+	if (k0 > 0 && kp > 0) {
+		utf8proc_uint8_t e[4];
+		utf8proc_int32_t first = utf8proc_isupper(c0) ? utf8proc_toupper(p0) : utf8proc_tolower(p0);
+		utf8proc_ssize_t en = utf8proc_encode_char(first, e);
+		r = sh_asprintf("%.*s%.*s%s%s", (int)oa, s, (int)en, (const char *)e, ph + kp, s + ob);
+		if (!r)
+			d->oom = 1;
+	}
+	sh_free(s);
+	return r;
+}
+
+/* Put each catalogue phrase in where s holds its letters with other marks
+ * ("Quy chê" -> "Quy chế"): whole words only, not in a line of capitals. */
+static char *apply_phrases(doc *d, char *s)
+{
+	const sh_kinds *k = d->k;
+	for (size_t i = 0; i < k->phrases.n && s; i++) {
+		const char *pf = k->phrases.fold[i], *ph = k->phrases.orig[i];
+		size_t pn = strlen(pf), fl = 0, *map = NULL;
+		char *f = NULL;
+		if (paper_fold(&f, &map, &fl, s, strlen(s))) {
+			d->oom = 1;
+			sh_free(s);
+			return NULL;
+		}
+		for (char *hit = f; (hit = strstr(hit, pf)); hit++) {
+			size_t a = (size_t)(hit - f), b = a + pn;
+			if ((a && paper_is_wordc((unsigned char)f[a - 1])) ||
+			    (b < fl && paper_is_wordc((unsigned char)f[b])))
+				continue;
+			size_t oa = map[a], ob = map[b];
+			int letters, upper;
+			count_case(s, oa, ob, &letters, &upper);
+			if (upper > 1 || (ob - oa == strlen(ph) && !memcmp(s + oa, ph, ob - oa)))
+				continue;
+			s = put_phrase(d, s, oa, ob, ph);
+			break; /* once per phrase: offsets changed */
+		}
+		sh_free(f);
+		sh_free(map);
+	}
+	return s;
+}
+
 char *paper_apply_corrections(doc *d, char *s)
 {
 	const sh_kinds *k = d->k;
@@ -462,7 +530,7 @@ char *paper_apply_corrections(doc *d, char *s)
 			at = s + off + strlen(to);
 		}
 	}
-	return s;
+	return apply_phrases(d, s);
 }
 
 char *paper_find_title(doc *d, const paper_kind *pk)

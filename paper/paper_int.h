@@ -43,6 +43,7 @@ struct sh_kinds {
 	paper_strs bodies;  /* orig: printed form (upper case); fold as usual */
 	char **body_short;  /* what each body is written as in the issuer fact */
 	paper_strs places;
+	paper_strs phrases;   /* common title phrases as printed: "Quy chế" */
 	paper_strs positions; /* signer titles as printed: "PHÓ CHỦ TỊCH" */
 	paper_strs fix_from;  /* corrections: OCR misreading (orig) ... */
 	char **fix_to;        /* ... and the printed phrase */

@@ -209,6 +209,7 @@ void sh_kinds_free(sh_kinds **kinds)
 	sh_free(k->body_short);
 	strs_clear(&k->bodies);
 	strs_clear(&k->places);
+	strs_clear(&k->phrases);
 	strs_clear(&k->positions);
 	if (k->fix_to)
 		for (size_t i = 0; i < k->fix_from.n; i++)
@@ -506,10 +507,10 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
 		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions") &&
-		    strcmp(key, "corrections") && strcmp(key, "lexicon"))
+		    strcmp(key, "corrections") && strcmp(key, "lexicon") && strcmp(key, "phrases"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
 						       "format, version, bodies, places, positions, corrections, "
-						       "lexicon, kinds)",
+						       "phrases, lexicon, kinds)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -536,6 +537,9 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	}
 	v = json_object_get(root, "places");
 	if (v && (rc = load_list(&c, "places", v, &k->places)))
+		return rc;
+	v = json_object_get(root, "phrases");
+	if (v && (rc = load_list(&c, "phrases", v, &k->phrases)))
 		return rc;
 	v = json_object_get(root, "positions");
 	if (v && (rc = load_list(&c, "positions", v, &k->positions)))

@@ -182,6 +182,8 @@ static int read_num(const char *f, size_t flen, size_t *at, int maxd, int *out)
 			dgt = 0;
 		else if (c == 'l' || c == 'i' || c == '|')
 			dgt = 1;
+		else if (c == 's' && n)
+			dgt = 5; /* "0Š", "1S": S for 5 after a digit */
 		else
 			break;
 		v = v * 10 + dgt;

@@ -304,7 +304,10 @@ static void lost_diacritics(void **state)
 	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "12/QĐ-UBND");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2024-03-05");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), "UBND tỉnh Bắc Ninh");
-	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Về việc ban hanh quy che");
+	/* the catalogue's title phrases give back their marks; the reading
+	 * stays beside it */
+	assert_string_equal(sh_paper_fact(f, SH_FACT_TITLE), "Về việc ban hành quy chế");
+	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_TITLE), "Về việc ban hanh quy che");
 	/* a name whose folded words each have one common spelling gets them */
 	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Nguyễn Văn An");
 	/* a title from the catalogue's positions gets its diacritics back */
@@ -944,6 +947,42 @@ static void new_kinds(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Issue 18.3: an agency heading on two lines sharing them with the motto,
+ * a doubled diacritic, a month read "0Š", a title phrase read "Quy chê". */
+static void headings_and_titles(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN THANH HÀ Độc lập - Tự do - Hạnh phúc\n"
+		"Số: 12/QĐ-UBND Thanh Hà, ngày 05 tháng 0Š năm 2024\nQUYẾT ĐỊNH\n"
+		"Về việc ban hành Quy chê làm việc\n\nĐiều 1. Ban hành.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n",
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆỆN THANH HÀ Độc lập - Tự do - Hạnh phúc\n"
+		"Số: 12/QĐ-UBND Thanh Hà, ngày 05 tháng 05 năm 2024\nQUYẾT ĐỊNH\n"
+		"Về việc ban hành Quy chế làm việc\n\nĐiều 1. Ban hành.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n",
+		"ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN THANH HÀ\nĐộc lập - Tự do - Hạnh phúc\n"
+		"Số: 12/QĐ-UBND\nThanh Hà, ngày 05 tháng 05 năm 2024\nQUYẾT ĐỊNH\n"
+		"Về việc ban hành Quy chế làm việc\n\nĐiều 1. Ban hành.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		sh_paper_facts *f = extract(texts[i]);
+		assert_string_equal(sh_paper_kind_code(f), "QD");
+		expect(f, SH_FACT_ISSUER, "UBND huyện Thanh Hà");
+		expect(f, SH_FACT_DATE, "2024-05-05");
+		expect(f, SH_FACT_TITLE, "Về việc ban hành Quy chế làm việc");
+		expect(f, SH_FACT_NUMBER, "12/QĐ-UBND");
+		if (i == 0)
+			assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_TITLE),
+					    "Về việc ban hành Quy chê làm việc");
+		else
+			assert_null(sh_paper_fact_as_read(f, SH_FACT_TITLE));
+		sh_paper_facts_free(&f);
+	}
+	/* a phrase in a line of capitals is left to the heading match */
+	sh_paper_facts *f = extract(texts[2]);
+	assert_null(sh_paper_fact_as_read(f, SH_FACT_ISSUER));
+	sh_paper_facts_free(&f);
+}
+
 /* The one kind catalogue answers the store's questions: name, validity. */
 static void kind_validity(void **state)
 {
@@ -1005,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(name_lexicon_restores),
 		cmocka_unit_test(new_kinds),
 		cmocka_unit_test(kind_validity),
+		cmocka_unit_test(headings_and_titles),
 		cmocka_unit_test(no_lexicon_no_change),
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
