@@ -983,6 +983,38 @@ static void headings_and_titles(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Issue 18.4: company names in capitals follow the person-name rules with
+ * the lexicon's company words: a non-syllable or weak word gets its marks,
+ * a good reading stays, nothing is invented. */
+static void company_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *weak, *want;
+	} cases[] = {
+		{"CÔNG TY TNHH HỒNG PHAT", NULL, "CÔNG TY TNHH HỒNG PHÁT"},   /* "phat" is no syllable */
+		{"CÔNG TY TNHH DỊCH VỤ THÀNH CONG", "CONG", "CÔNG TY TNHH DỊCH VỤ THÀNH CÔNG"},
+		{"CÔNG TY TNHH DỊCH VỤ THÀNH CONG", NULL, "CÔNG TY TNHH DỊCH VỤ THÀNH CONG"}, /* good reading */
+		{"CÔNG TY CỔ PHẦN MINH DỨC", "DỨC", "CÔNG TY CỔ PHẦN MINH ĐỨC"},
+		{"CÔNG TY CỔ PHẦN XYLO QWERT", "XYLO QWERT", "CÔNG TY CỔ PHẦN XYLO QWERT"}, /* unknown words */
+		{"CÔNG TY TNHH HỒNG PHÁT", "HỒNG PHÁT", "CÔNG TY TNHH HỒNG PHÁT"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text, "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0820624125\n"
+					    "Tên doanh nghiệp viết bằng tiếng Việt: %s\nĐăng ký lần đầu: ngày 01 tháng 02 năm 2020\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract_conf(text, cases[i].weak);
+		assert_string_equal(sh_paper_kind_code(f), "GCNDKDN");
+		expect(f, SH_FACT_OWNER_NAME, cases[i].want);
+		if (strcmp(cases[i].read, cases[i].want))
+			assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME), cases[i].read);
+		else
+			assert_null(sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME));
+		sh_paper_facts_free(&f);
+	}
+}
+
 /* The one kind catalogue answers the store's questions: name, validity. */
 static void kind_validity(void **state)
 {
@@ -1045,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(new_kinds),
 		cmocka_unit_test(kind_validity),
 		cmocka_unit_test(headings_and_titles),
+		cmocka_unit_test(company_names),
 		cmocka_unit_test(no_lexicon_no_change),
 		cmocka_unit_test(number_type_slot),
 		cmocka_unit_test(signature_blocks),
