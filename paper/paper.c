@@ -458,7 +458,8 @@ static void extract_twice(doc *d, const paper_kind *pk, const number_info *ni, s
 
 /* OCR sometimes reads one marked letter twice ("HUYỆỆN") or one mark
  * twice: no Vietnamese word has the same marked vowel twice in a row, so
- * the repeat goes (in place; NFC text). */
+ * the repeat goes; '_' (a filler OCR puts between columns) becomes a space.
+ * In place; NFC text. */
 static void undouble_marks(char *t)
 {
 	char *w = t;
@@ -474,6 +475,8 @@ static void undouble_marks(char *t)
 		utf8proc_category_t cat = utf8proc_category(c);
 		int marked = c >= 0xC0 && c != 0xD7 && c != 0xF7 && (cat == UTF8PROC_CATEGORY_LU ||
 			cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_MN);
+		if (c == '_') /* OCR's filler between columns ("QĐ-UBND_ Thái Nguyên") */
+			*r = ' ';
 		if (!(marked && c == prev)) {
 			memmove(w, r, (size_t)k);
 			w += k;

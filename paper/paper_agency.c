@@ -102,7 +102,8 @@ char *paper_find_place_date(doc *d)
 		size_t j = i;
 		while (j > 0 && (d->f[j - 1] == ' ' || d->f[j - 1] == '\n'))
 			j--;
-		if (j == 0 || d->f[j - 1] != ',')
+		/* "Thanh Hà, ngày"; OCR may read the comma as a full stop */
+		if (j < 2 || (d->f[j - 1] != ',' && !(d->f[j - 1] == '.' && paper_is_wordc((unsigned char)d->f[j - 2]))))
 			continue;
 		if (!paper_date_words_at(d->f, d->flen, i, date, NULL))
 			continue;

@@ -54,6 +54,16 @@ static long value_line(const doc *d, size_t l)
 
 /* Try each occurrence of each label (at a line start or after ", "/"; ")
  * and hand the value range to fn until it accepts one. */
+/* Does folded text t start with label lab (n bytes)? OCR reads a label's
+ * comma as a full stop ("Ngày. tháng, năm sinh"): the two match. */
+static int label_at(const char *t, const char *lab, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')))
+			return 0;
+	return 1;
+}
+
 int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 {
 	for (size_t l = 0; l < d->nl; l++) {
@@ -68,7 +78,7 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
 						continue;
 				}
-				if (memcmp(d->f + i, lab, ln) ||
+				if (!label_at(d->f + i, lab, ln) ||
 				    (i + ln < d->le[l] && paper_is_wordc((unsigned char)d->f[i + ln])))
 					continue;
 				size_t a = i + ln;
@@ -207,6 +217,18 @@ int paper_id_anywhere(doc *d, id_out *io)
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
+	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name */
+	if (!so->company && (paper_word_at(d->f, e, a, "ong") || paper_word_at(d->f, e, a, "ba")) &&
+	    paper_value_before(d, a, a + 1)) {
+		size_t b = a + (d->f[a] == 'o' ? 3 : 2);
+		while (b < e && d->f[b] == ' ')
+			b++;
+		size_t sp = 0;
+		for (size_t i = b; i < e && d->f[i] != ','; i++)
+			sp += d->f[i] == ' ';
+		if (sp >= 1)
+			a = b;
+	}
 	size_t end = a;
 	while (end < e && !strchr(",;(", d->f[end]))
 		end++;
@@ -300,7 +322,7 @@ int paper_text_value(doc *d, size_t a, size_t e, void *out)
 	str_out *so = out;
 	while (e > a && strchr(" .,;", d->f[e - 1]))
 		e--;
-	if (e < a + 3 || !paper_value_before(d, a, e))
+	if (e <= a || !paper_value_before(d, a, e))
 		return 0;
 	so->s = paper_orig_range(d, a, e, " .,;");
 	return so->s != NULL;

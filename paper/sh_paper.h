@@ -126,8 +126,12 @@ typedef struct sh_paper_word {
 	int conf;
 } sh_paper_word;
 /* Below this confidence a word is "weak": the name lexicon may restore it
- * even when it is a valid syllable (the same bound as sh_ocr's weak_words). */
-#define SH_PAPER_WEAK_CONF 60
+ * even when it is a valid syllable. Tesseract (vie) gives 93-96 to a name
+ * word it reads cleanly; the misread marks of the tune split scored 71-89
+ * ("Định" for "Đinh"), correct name words 49-96. 80 catches the worse half
+ * of the misreads; a weak word is still changed only to a spelling with the
+ * same letters that is far commoner than the one read (docs/PAPERS.md). */
+#define SH_PAPER_WEAK_CONF 80
 
 /* sh_paper_extract with the OCR's word confidences (words may be NULL when
  * nwords is 0: then every word counts as read with good confidence). The
