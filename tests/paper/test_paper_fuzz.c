@@ -1,9 +1,11 @@
 /* Fuzz target: the kind catalogue parser and fact extraction (sh_paper.h).
  * The first byte chooses: even — the rest is a catalogue for
  * sh_kinds_parse; odd — the rest is OCR text for sh_paper_extract with the
- * shipped catalogue. Every input must give facts or an expected error,
+ * shipped catalogue; and when bit 1 is set too, "TEXT\0HOCR": word
+ * confidences read by sh_paper_hocr_words, then sh_paper_extract_words. Every input must give facts or an expected error,
  * every id found must validate, and no allocation may be left behind.
- * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt.
+ * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt,
+ * "\x03" + a tune paper's OCR text, NUL, its hOCR.
  * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,7 +45,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(text, data + 1, size - 1);
 		text[size - 1] = 0;
 		sh_paper_facts *f = NULL;
-		int rc = sh_paper_extract(&f, shipped, text);
+		sh_paper_word *w = NULL;
+		size_t nw = 0;
+		int rc = SH_OK;
+		if (data[0] & 2) {
+			size_t tl = strlen(text);
+			const char *hocr = tl + 1 < size - 1 ? text + tl + 1 : "";
+			rc = sh_paper_hocr_words(&w, &nw, text, hocr);
+			if (rc != SH_OK && rc != SH_ELIMIT)
+				abort();
+			for (size_t i = 0; i < nw; i++)
+				if (w[i].off + w[i].len > tl || w[i].conf < 0 || w[i].conf > 100)
+					abort();
+		}
+		if (rc == SH_OK)
+			rc = sh_paper_extract_words(&f, shipped, text, w, nw);
+		sh_free(w);
 		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT)
 			abort();
 		if (rc == SH_OK) {
