@@ -3,6 +3,9 @@
 #
 #   bench/papers/run.sh BUILD_DIR            committed texts: corpus papers and
 #                                            tests/data/papers/extra (OCR saved)
+#   bench/papers/run.sh BUILD_DIR --splits      the TUNE and HELD-OUT splits in
+#                                            bench/papers/{tune,heldout} (OCR text
+#                                            and hOCR cached; per field and kind)
 #   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
 #                                            also: OCR the corpus paper images
 #                                            again and make N papers per kind
@@ -22,6 +25,13 @@ data="$root/tests/data/papers"
 echo "== corpus papers (15) and committed extra papers"
 "$bench" -k "$root/paper/kinds.json" "$data"/*.json "$data"/extra/*.json
 
+if [ "${2:-}" = "--splits" ]; then
+	for split in tune heldout; do
+		echo "== $split split (bench/papers/$split)"
+		"$bench" -K -k "$root/paper/kinds.json" "$here/$split"/*.json
+	done
+	exit 0
+fi
 [ "${2:-}" = "--fresh" ] || exit 0
 seed=${3:-31}
 n=${4:-5}
