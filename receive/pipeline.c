@@ -248,7 +248,7 @@ static int load_page(void *arg, size_t i, PIX **out)
 /* Join a component's pages and extract its kind and facts. */
 static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 {
-	sh_buf b = SH_BUF_INIT;
+	sh_buf b = SH_BUF_INIT, h = SH_BUF_INIT;
 	int rc = SH_OK;
 	for (size_t i = 0; i < c->npages && !rc; i++) {
 		const sh_ocr_page *pg = &r->pages[c->first + i].ocr;
@@ -256,18 +256,30 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 			c->status = pg->status;
 			snprintf(c->error, sizeof c->error, "%s", pg->reason);
 			sh_buf_free(&b);
+			sh_buf_free(&h);
 			return SH_OK;
 		}
 		if (i)
 			rc = sh_buf_puts(&b, "\f");
 		if (!rc)
 			rc = sh_buf_puts(&b, pg->text);
+		if (!rc && pg->hocr)
+			rc = sh_buf_puts(&h, pg->hocr);
 	}
 	if (!rc && !(c->text = sh_buf_detach(&b)))
 		rc = SH_ENOMEM;
 	sh_buf_free(&b);
+	/* per-word OCR confidences: a name read with good confidence is never
+	 * "corrected" into another valid name (docs/PAPERS.md) */
+	sh_paper_word *words = NULL;
+	size_t nwords = 0;
+	if (!rc && h.len) /* sh_buf keeps its bytes NUL-terminated */
+		rc = sh_paper_hocr_words(&words, &nwords, c->text, (const char *)h.data);
+	sh_buf_free(&h);
 	if (!rc)
-		rc = sh_paper_extract(&c->facts, kinds, c->text);
+		rc = nwords ? sh_paper_extract_words(&c->facts, kinds, c->text, words, nwords)
+			    : sh_paper_extract(&c->facts, kinds, c->text);
+	sh_free(words);
 	if (!rc && !(c->facts_json = sh_paper_facts_json(c->facts)))
 		rc = SH_ENOMEM;
 	return rc;
@@ -280,7 +292,7 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 	if (rc)
 		return rc;
 	sh_ocr_pool *pool = NULL;
-	sh_ocr_options oo = {.workers = o->workers, .want_hocr = storing, .no_clean = o->no_clean};
+	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
 	if (!res)
 		return SH_ENOMEM;

@@ -239,7 +239,7 @@ static const char extract_help[] =
 	"per line, {\"file\", \"kind\", \"fields\": {doc_type, number, date, issuer,\n"
 	"title, signer, signer_title, owner_id, owner_name, birth_date, sex,\n"
 	"valid_until}, \"confidence\"}. Nothing is stored. Kinds come from the\n"
-	"catalogue ocr/kinds.json (or $SOHOA_KINDS).\n";
+	"catalogue kinds.json (share/sohoa; or $SOHOA_KINDS).\n";
 
 int cmd_extract(int argc, char **argv)
 {

@@ -37,6 +37,25 @@ PLACES = [
     ("Hải Dương", ["Thanh Hà", "Tứ Kỳ", "Kinh Môn"], ["Thanh Xuân", "Tân Kỳ", "Hiệp An"]),
     ("Nghệ An", ["Nghi Lộc", "Đô Lương", "Yên Thành"], ["Nghi Phong", "Lạc Sơn", "Bảo Thành"]),
 ]
+# The held-out split (--split heldout) uses none of the names, places or
+# fonts above: rarer names (the ones issue 18 saw changed among them), other
+# provinces, other DejaVu faces. Never tune on it.
+HELD_FAMILY = ["Mạc", "Khúc", "Nghiêm", "Quách", "Thân", "Tôn", "Lò", "Bế", "Cù", "Doãn", "Đàm",
+               "Kiều", "Lã", "Ninh", "Phí", "Phùng", "Triệu", "Trương", "Vương", "Hứa"]
+HELD_MIDDLE = ["Đình", "Thế", "Bá", "Khắc", "Như", "Mỹ", "Tường", "Gia", "Phương", "Hoài",
+               "Lệ", "Tuyết", "Cẩm", "Duy", "Trọng"]
+HELD_GIVEN = ["Yên", "Hưởng", "Xuyến", "Vỹ", "Đoan", "Thoa", "Khuê", "Quế", "Luyến", "Nhạn",
+              "Toản", "Khiêm", "Thường", "Chiến", "Lượng", "Huyền", "Ngát", "Thắm", "Duẩn", "Sỹ",
+              "Cừ", "Dịu", "Hiển", "Kha", "Ly", "Mẫn", "Nguyệt", "Phượng", "Thụy", "Vĩ"]
+HELD_PLACES = [
+    ("Quảng Trị", ["Gio Linh", "Hải Lăng", "Triệu Phong"], ["Gio Mỹ", "Hải Thượng", "Triệu Ái"]),
+    ("Hà Giang", ["Đồng Văn", "Mèo Vạc", "Yên Minh"], ["Lũng Cú", "Pải Lủng", "Đường Thượng"]),
+    ("Bến Tre", ["Ba Tri", "Giồng Trôm", "Mỏ Cày Nam"], ["An Thủy", "Lương Quới", "Định Thủy"]),
+    ("Sơn La", ["Mộc Châu", "Thuận Châu", "Yên Châu"], ["Chiềng Sơn", "Phổng Lái", "Chiềng Khoi"]),
+    ("Kon Tum", ["Đắk Hà", "Kon Plông", "Sa Thầy"], ["Hà Mòn", "Măng Cành", "Ya Xiêr"]),
+]
+COMPANY_WORDS = [["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"],
+                 ["Thành Công", "Hồng Phát", "Minh Đức", "Quế Lâm", "Vĩnh Hưng", "Đức Thịnh"]]
 PROVINCE_CODES = ["001", "008", "022", "025", "030", "031", "034", "036", "037", "040", "042",
                   "045", "052", "079", "092"]
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -50,8 +69,17 @@ class Gen:
     def __init__(self, rnd):
         self.r = rnd
 
+    held = False
+
     def name(self, sex=None):
         r = self.r
+        if self.held:
+            mid = r.choice(HELD_MIDDLE)
+            if sex == "Nữ":
+                mid = r.choice(["Thị", "Mỹ", "Lệ", "Tuyết", "Cẩm"])
+            elif sex == "Nam":
+                mid = r.choice(["Đình", "Bá", "Khắc", "Duy", "Trọng"])
+            return "%s %s %s" % (r.choice(HELD_FAMILY), mid, r.choice(HELD_GIVEN))
         mid = r.choice(MIDDLE)
         if sex == "Nữ":
             mid = r.choice(["Thị", "Thu", "Ngọc", "Diệu", "Kim"])
@@ -84,7 +112,10 @@ class Gen:
             return "".join(map(str, d)) + str(10 - rem)
 
     def place(self):
-        return self.r.choice(PLACES)
+        return self.r.choice(HELD_PLACES if self.held else PLACES)
+
+    def company_word(self):
+        return self.r.choice(COMPANY_WORDS[1 if self.held else 0])
 
     def header(self, left, width=64):
         """Two columns: issuer lines left, motto right, padded with spaces."""
@@ -287,21 +318,27 @@ def p_qsdd(g):
     dist = r.choice(dists)
     y, m, d = g.date(2010, 2024)
     signer = g.name()
+    parcel, sheet = r.randint(1, 900), r.randint(1, 60)
+    area = r.randint(60, 2400)
+    dec = r.choice([0, 0, r.randint(1, 9)])
+    area_p = ("{:,}".format(area).replace(",", ".")) + ("," + str(dec) if dec else "")
+    area_t = str(area) + ("." + str(dec) if dec else "")
     lines = [" " * 14 + MOTTO[0], " " * 18 + MOTTO[1], "", " " * 22 + "GIẤY CHỨNG NHẬN",
              "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
              "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
              "%s: %s, sinh năm %d, CCCD số: %s" % ("Ông" if sex == "Nam" else "Bà", name, by, pid),
              "Địa chỉ thường trú: xã %s, huyện %s, tỉnh %s" % (r.choice(comms), dist, prov),
              "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
-             "1. Thửa đất: Thửa đất số: %d, tờ bản đồ số: %d" % (r.randint(1, 900), r.randint(1, 60)),
-             "Diện tích: %d m2, hình thức sử dụng: riêng" % r.randint(60, 900),
+             "1. Thửa đất: Thửa đất số: %d, tờ bản đồ số: %d" % (parcel, sheet),
+             "Diện tích: %s m2, hình thức sử dụng: riêng" % area_p,
              "",
              " " * 30 + "%s, ngày %02d tháng %02d năm %d" % (dist, d, m, y),
              " " * 30 + "TM. ỦY BAN NHÂN DÂN HUYỆN %s" % upper(dist),
              " " * 36 + "KT. CHỦ TỊCH", " " * 36 + "PHÓ CHỦ TỊCH", "", "", " " * 36 + signer]
     fields = {"doc_type": "GCNQSDĐ", "date": "%04d-%02d-%02d" % (y, m, d),
               "issuer": "UBND huyện %s" % dist, "signer": signer, "signer_title": "PHÓ CHỦ TỊCH",
-              "owner_id": pid, "owner_name": name}
+              "owner_id": pid, "owner_name": name, "parcel": str(parcel), "map_sheet": str(sheet),
+              "area": area_t, "holders": name}
     return "quyen-su-dung-dat", fields, lines
 
 
@@ -316,6 +353,7 @@ def p_cccd(g):
     never = by < 1965 and r.random() < 0.7
     vy = by + r.choice([25, 40, 60])
     valid = "Không thời hạn" if never else "%02d/%02d/%d" % (bd, bm, vy)
+    addr = "xã %s, huyện %s, tỉnh %s" % (r.choice(comms), r.choice(dists), prov)
     if r.random() < 0.35:
         # bilingual card
         lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 14 + "CĂN CƯỚC CÔNG DÂN",
@@ -332,7 +370,7 @@ def p_cccd(g):
                  "Họ, chữ đệm và tên khai sinh: %s" % name,
                  "Ngày, tháng, năm sinh: %02d/%02d/%d" % (bd, bm, by),
                  "Giới tính: %s        Quốc tịch: Việt Nam" % sex,
-                 "Nơi cư trú: xã %s, huyện %s, tỉnh %s" % (r.choice(comms), r.choice(dists), prov),
+                 "Nơi cư trú: %s" % addr,
                  "Có giá trị đến: %s" % valid]
     else:
         lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 18 + "CĂN CƯỚC CÔNG DÂN",
@@ -344,6 +382,8 @@ def p_cccd(g):
     fields = {"owner_id": pid, "owner_name": name, "birth_date": "%04d-%02d-%02d" % (by, bm, bd),
               "sex": sex, "doc_type": "CCCD",
               "valid_until": None if never else "%04d-%02d-%02d" % (vy, bm, bd)}
+    if any(l.startswith("Nơi cư trú: ") for l in lines):
+        fields["address"] = addr
     return "can-cuoc", fields, lines
 
 
@@ -379,7 +419,7 @@ def p_dn(g):
     tax = g.tax_code()
     name = "CÔNG TY %s %s %s" % (r.choice(["TNHH", "CỔ PHẦN", "TNHH MỘT THÀNH VIÊN"]),
                                  r.choice(["THƯƠNG MẠI", "XÂY DỰNG", "DỊCH VỤ", "VẬN TẢI"]),
-                                 upper(r.choice(["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"])))
+                                 upper(g.company_word()))
     y, m, d = g.date(2005, 2025)
     lines = g.header(["SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "TỈNH " + upper(prov)]) + [
         "PHÒNG ĐĂNG KÝ KINH DOANH", "", " " * 6 + "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP",
@@ -397,13 +437,154 @@ def p_dn(g):
     return "dang-ky-doanh-nghiep", fields, lines
 
 
+def p_cmnd(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1950, 1998)
+    num = "%09d" % r.randint(10000000, 389999999)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    addr = "Xã %s, %s, %s" % (r.choice(comms), r.choice(dists), prov)
+    sep = r.choice(["-", "/"])
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 12 + "GIẤY CHỨNG MINH NHÂN DÂN",
+             "SỐ %s" % num, "Họ tên: %s" % name,
+             "Sinh ngày: %02d%s%02d%s%d" % (bd, sep, bm, sep, by),
+             "Nguyên quán: %s, %s" % (r.choice(dists), prov),
+             "Nơi ĐKHK thường trú: %s" % addr]
+    fields = {"doc_type": "CMND", "old_id": num, "owner_name": name,
+              "birth_date": "%04d-%02d-%02d" % (by, bm, bd), "address": addr}
+    return "chung-minh-nhan-dan", fields, lines
+
+
+def p_cc2024(g):
+    """2024 thẻ căn cước: front and back, two pages of one paper ("\f")."""
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1950, 2010)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    vy = by + r.choice([25, 40, 60])
+    addr = "Xã %s, %s, %s" % (r.choice(comms), r.choice(dists), prov)
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], " " * 24 + "CĂN CƯỚC", " " * 22 + "IDENTITY CARD",
+             "Số định danh cá nhân / Personal identification number:", pid,
+             "Họ, chữ đệm và tên khai sinh / Full name:", name,
+             "Ngày, tháng, năm sinh / Date of birth: %02d/%02d/%d" % (bd, bm, by),
+             "Giới tính / Sex: %s   Quốc tịch / Nationality: Việt Nam" % sex,
+             "\f",
+             "Nơi cư trú / Place of residence: %s" % addr,
+             "Nơi đăng ký khai sinh / Place of birth: %s" % prov,
+             "Ngày, tháng, năm cấp / Date of issue: %02d/%02d/2024" % (r.randint(1, 28), r.randint(7, 12)),
+             "Ngày, tháng, năm hết hạn / Date of expiry: %02d/%02d/%d" % (bd, bm, vy),
+             " " * 10 + "BỘ CÔNG AN"]
+    fields = {"doc_type": "CCCD", "owner_id": pid, "owner_name": name,
+              "birth_date": "%04d-%02d-%02d" % (by, bm, bd), "sex": sex,
+              "valid_until": "%04d-%02d-%02d" % (vy, bm, bd), "address": addr}
+    return "can-cuoc", fields, lines
+
+
+def p_xnct(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1950, 2010)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    prov, dists, comms = g.place()
+    dist = r.choice(dists)
+    y, m, d = g.date(2022, 2025)
+    addr = "xã %s, huyện %s, tỉnh %s" % (r.choice(comms), dist, prov)
+    lines = g.header(["CÔNG AN TỈNH " + upper(prov), "CÔNG AN HUYỆN " + upper(dist)]) + [
+        "Số: %d/XN-CAH" % r.randint(1, 999), "", " " * 12 + "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+        "Công an huyện %s xác nhận thông tin về cư trú của công dân như sau:" % dist,
+        "Họ, chữ đệm và tên: %s" % name,
+        "Ngày, tháng, năm sinh: %02d/%02d/%d" % (bd, bm, by), "Giới tính: %s" % sex,
+        "Số định danh cá nhân: %s" % pid, "Nơi thường trú: %s" % addr,
+        "Họ, chữ đệm và tên chủ hộ: %s" % upper(g.name("Nam")), "Quan hệ với chủ hộ: Con",
+        "", " " * 30 + "%s, ngày %02d tháng %02d năm %d" % (dist, d, m, y),
+        " " * 36 + "TRƯỞNG CÔNG AN", "", " " * 36 + g.name()]
+    fields = {"doc_type": "XNTTCT", "date": "%04d-%02d-%02d" % (y, m, d),
+              "issuer": "Công an huyện %s" % dist, "owner_id": pid, "owner_name": name,
+              "birth_date": "%04d-%02d-%02d" % (by, bm, bd), "sex": sex, "address": addr}
+    return "xac-nhan-cu-tru", fields, lines
+
+
+def p_kethon(g):
+    r = g.r
+    hy, hm, hd = g.date(1960, 2002)
+    wy, wm, wd = g.date(1960, 2002)
+    husband, wife = upper(g.name("Nam")), upper(g.name("Nữ"))
+    y, m, d = g.date(2010, 2025)
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 12 + "GIẤY CHỨNG NHẬN KẾT HÔN",
+             "Số: %d" % r.randint(1, 300), "Thông tin người chồng",
+             "Họ, chữ đệm, tên: %s" % husband, "Ngày, tháng, năm sinh: %02d/%02d/%d" % (hd, hm, hy),
+             "Dân tộc: Kinh    Quốc tịch: Việt Nam", "Thông tin người vợ",
+             "Họ, chữ đệm, tên: %s" % wife, "Ngày, tháng, năm sinh: %02d/%02d/%d" % (wd, wm, wy),
+             "Dân tộc: Kinh    Quốc tịch: Việt Nam",
+             "Ngày, tháng, năm đăng ký: %02d/%02d/%d" % (d, m, y), "",
+             " " * 30 + "CHỦ TỊCH", "", " " * 30 + g.name()]
+    fields = {"doc_type": "GCNKH", "number": lines[4][4:], "date": "%04d-%02d-%02d" % (y, m, d),
+              "holders": "%s; %s" % (husband, wife)}
+    return "ket-hon", fields, lines
+
+
+def p_khaitu(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1925, 1980)
+    pid = g.person_id(by, sex)
+    name = upper(g.name(sex))
+    y, m, d = g.date(2018, 2025)
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 16 + "TRÍCH LỤC KHAI TỬ",
+             "Số: %d/TLKT-BS" % r.randint(1, 300),
+             "Họ, chữ đệm, tên: %s" % name, "Ngày, tháng, năm sinh: %02d/%02d/%d" % (bd, bm, by),
+             "Giới tính: %s     Dân tộc: Kinh" % sex, "Số định danh cá nhân: %s" % pid,
+             "Đã chết vào lúc: %d giờ %02d phút, ngày %02d/%02d/%d" % (r.randint(0, 23), r.randint(0, 59), d, m, y),
+             "Nơi chết: tại nhà", "Nguyên nhân chết: bệnh",
+             "Ngày, tháng, năm đăng ký: %02d/%02d/%d" % (min(d + 2, 28), m, y), "",
+             " " * 30 + "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "", " " * 32 + g.name()]
+    fields = {"doc_type": "TLKT", "number": lines[4][4:], "date": "%04d-%02d-%02d" % (y, m, min(d + 2, 28)),
+              "owner_id": pid, "owner_name": name, "birth_date": "%04d-%02d-%02d" % (by, bm, bd),
+              "sex": sex, "event_date": "%04d-%02d-%02d" % (y, m, d)}
+    return "khai-tu", fields, lines
+
+
+def p_bang(g):
+    r = g.r
+    sex = r.choice(["Nam", "Nữ"])
+    by, bm, bd = g.date(1975, 2004)
+    name = g.name(sex)
+    major = r.choice(["Kế toán", "Luật kinh tế", "Công nghệ thông tin", "Quản trị kinh doanh"])
+    num = "%s%06d" % (r.choice(["QH-", "A", "B"]), r.randint(1, 999999))
+    head = r.choice(["BẰNG CỬ NHÂN", "BẰNG TỐT NGHIỆP ĐẠI HỌC", "BẰNG KỸ SƯ"])
+    lines = [" " * 10 + MOTTO[0], " " * 14 + MOTTO[1], "", " " * 8 + "HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC KINH TẾ",
+             " " * 18 + "cấp", " " * 14 + head, "Ngành đào tạo: %s" % major,
+             "Cho: %s %s" % ("Ông" if sex == "Nam" else "Bà", name),
+             "Ngày sinh: %02d/%02d/%d" % (bd, bm, by), "Xếp loại tốt nghiệp: Khá",
+             "Số hiệu: %s" % num, "Số vào sổ cấp bằng: %d" % r.randint(100, 99999)]
+    fields = {"doc_type": "Bằng", "number": num, "title": major, "owner_name": name,
+              "birth_date": "%04d-%02d-%02d" % (by, bm, bd)}
+    return "bang-tot-nghiep", fields, lines
+
+
+def p_gks_notitle(g):
+    """A birth certificate whose red title was dropped with the seals."""
+    kind, fields, lines = p_gks(g)
+    lines = [l for l in lines if "GIẤY KHAI SINH" not in l and "(BẢN CHÍNH)" not in l]
+    return kind, fields, lines
+
+
 MAKERS = [("tb", p_tb), ("bc", p_bc), ("cv", p_cv), ("ttr", p_ttr), ("don", p_don),
           ("qsdd", p_qsdd), ("qd", p_qd), ("kh", p_kh), ("khac", p_other), ("cccd", p_cccd),
-          ("gks", p_gks), ("dn", p_dn)]
+          ("gks", p_gks), ("dn", p_dn), ("cmnd", p_cmnd), ("cc24", p_cc2024), ("xnct", p_xnct),
+          ("kh2", p_kethon), ("kt", p_khaitu), ("bang", p_bang), ("gksnt", p_gks_notitle)]
 # (name, font, ptsize, dpi, degrade): plain to hard
 SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans", 11, 200, False),
          ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True),
          ("sans150", "DejaVu Sans", 10, 150, True)]
+# held-out faces and resolutions: none of the above
+HELD_SCANS = [("scond200", "DejaVu Sans Semi-Condensed", 11, 200, True), ("mono300", "DejaVu Sans Mono", 10, 300, False),
+              ("bold180", "DejaVu Serif Bold", 11, 180, True), ("scond170", "DejaVu Sans Semi-Condensed", 11, 170, True),
+              ("sbold240", "DejaVu Sans Bold Semi-Condensed", 10, 240, False)]
 
 
 def render(txt, base, font, pt, dpi, degrade):
@@ -418,40 +599,84 @@ def render(txt, base, font, pt, dpi, degrade):
     return base + ".tif"
 
 
+def ocr(img, dpi):
+    """Tesseract CLI once per page (one thread): text and hOCR (word
+    confidences), so extraction can be rerun without OCR."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    base = img[:-4]
+    subprocess.run(["nice", "-n", "10", "tesseract", img, base, "-l", "vie", "--dpi", str(dpi), "txt", "hocr"],
+                   env=env, check=True, capture_output=True)
+    with open(base + ".txt", "rb") as f:
+        txt = f.read()
+    with open(base + ".hocr", "rb") as f:
+        hocr = f.read()
+    return txt, hocr
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../tests/data/papers/extra"))
+    ap.add_argument("--split", choices=["tune", "heldout", "extra"], default="extra",
+                    help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
+                         "faces (heldout: never tune on it); extra: the committed test papers")
+    ap.add_argument("--out")
     ap.add_argument("--img", default="/tmp/sohoa-extra")
     ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--only", help="comma-separated maker tags")
     a = ap.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    if not a.out:
+        a.out = os.path.join(here, a.split) if a.split != "extra" else \
+            os.path.join(here, "../../tests/data/papers/extra")
+    img_dir = os.path.join(a.img, a.split)
     os.makedirs(a.out, exist_ok=True)
-    os.makedirs(a.img, exist_ok=True)
+    os.makedirs(img_dir, exist_ok=True)
     g = Gen(random.Random(a.seed))
+    g.held = a.split == "heldout"
+    scans = HELD_SCANS if g.held else SCANS
+    makers = MAKERS if a.split != "extra" else MAKERS[:12]
+    if a.only:
+        makers = [m for m in makers if m[0] in a.only.split(",")]
+    prefix = {"tune": "t", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
-        for tag, fn in MAKERS:
+        for tag, fn in makers:
             kind, fields, lines = fn(g)
-            scan = SCANS[k % len(SCANS)]
+            scan = scans[k % len(scans)]
             k += 1
-            name = "x%02d-%s-%s" % (k, tag, scan[0])
-            text = "\n".join(lines) + "\n"
+            name = "%s%03d-%s-%s" % (prefix, k, tag, scan[0]) if a.split != "extra" else \
+                "x%02d-%s-%s" % (k, tag, scan[0])
+            pages, cur = [], []
+            for l in lines:
+                if l == "\f":
+                    pages.append(cur)
+                    cur = []
+                else:
+                    cur.append(l)
+            pages.append(cur)
             truth = {"kind": kind, "fields": fields,
-                     "text": "\n".join(" ".join(l.split()) for l in lines if l.strip())}
+                     "text": "\f".join("\n".join(" ".join(l.split()) for l in pg if l.strip()) for pg in pages)}
             with open(os.path.join(a.out, name + ".json"), "w", encoding="utf-8") as f:
                 json.dump(truth, f, ensure_ascii=False, indent=1)
                 f.write("\n")
-            txt = os.path.join(a.img, name + ".txt")
-            with open(txt, "w", encoding="utf-8") as f:
-                f.write(text)
-            img = render(txt, os.path.join(a.img, name), *scan[1:])
+            texts, hocrs = [], []
+            for pi, pg in enumerate(pages):
+                pname = name + ("" if len(pages) == 1 else "-p%d" % (pi + 1))
+                txt = os.path.join(img_dir, pname + ".txt")
+                with open(txt, "w", encoding="utf-8") as f:
+                    f.write("\n".join(pg) + "\n")
+                img = render(txt, os.path.join(img_dir, pname), *scan[1:])
+                if not a.no_ocr:
+                    t, h = ocr(img, scan[3])
+                    texts.append(t)
+                    hocrs.append(h)
             if not a.no_ocr:
-                env = dict(os.environ, OMP_THREAD_LIMIT="1")
-                out = subprocess.run(["tesseract", img, "-", "-l", "vie", "--dpi", str(scan[3])],
-                                     env=env, check=True, capture_output=True).stdout
                 with open(os.path.join(a.out, name + ".ocr.txt"), "wb") as f:
-                    f.write(out)
+                    f.write(b"\f".join(texts))
+                if a.split != "extra":
+                    with open(os.path.join(a.out, name + ".ocr.hocr"), "wb") as f:
+                        f.write(b"".join(hocrs))
             print(name, file=sys.stderr)
 
 

@@ -1,6 +1,12 @@
 /* paper_bench — accuracy of kind and fact extraction (sh_paper.h).
  *
- *   paper_bench [-k KINDS.json] [-v] TRUTH.json...
+ *   paper_bench [-k KINDS.json] [-v] [-K] TRUTH.json...
+ *
+ * -K adds a table per kind. With NAME.ocr.hocr beside NAME.ocr.txt the OCR
+ * text is extracted with its word confidences (sh_paper_extract_words), as
+ * the pipeline does. "correct names changed" counts name facts (owner,
+ * signer, holders) that OCR read exactly right and the extraction changed:
+ * it must be 0.
  *
  * Each TRUTH.json holds "kind", "fields" and "text" (the corpus form). For
  * every paper the extractor runs on the ground-truth text and, when
@@ -21,15 +27,60 @@ enum { SRC_TEXT, SRC_OCR, SRC_N };
 typedef struct tally {
 	int right[KIND + 1], missing[KIND + 1], wrong[KIND + 1], total[KIND + 1];
 	int papers, all_right;
+	int names_read_right, names_changed, names_restored, corrected;
 } tally;
 
-static int verbose;
+/* per kind (by the truth's slug): papers, kind right, facts right / total */
+#define KINDS_MAX 64
+static struct {
+	char slug[48];
+	int papers, kind_right, facts, facts_right;
+} per_kind[SRC_N][KINDS_MAX];
 
-static void judge(tally *t, const char *name, const char *src, json_t *truth, const sh_paper_facts *f)
+static int verbose, by_kind;
+
+static void kind_row(int src, const char *slug, int kind_ok, int facts, int right)
+{
+	int i = 0;
+	while (i < KINDS_MAX && per_kind[src][i].slug[0] && strcmp(per_kind[src][i].slug, slug))
+		i++;
+	if (i == KINDS_MAX)
+		return;
+	snprintf(per_kind[src][i].slug, sizeof per_kind[src][i].slug, "%s", slug);
+	per_kind[src][i].papers++;
+	per_kind[src][i].kind_right += kind_ok;
+	per_kind[src][i].facts += facts;
+	per_kind[src][i].facts_right += right;
+}
+
+static int is_name_fact(int i)
+{
+	return i == SH_FACT_OWNER_NAME || i == SH_FACT_SIGNER || i == SH_FACT_HOLDERS;
+}
+
+static void judge(tally *t, int srci, const char *name, const char *src, json_t *truth, const sh_paper_facts *f)
 {
 	json_t *fields = json_object_get(truth, "fields");
 	const char *kind = json_string_value(json_object_get(truth, "kind"));
-	int ok_all = 1;
+	int ok_all = 1, nf = 0, nr = 0;
+	for (int i = 0; i < SH_FACT_COUNT; i++) {
+		const char *want = json_string_value(json_object_get(fields, sh_paper_fact_name(i)));
+		const char *got = sh_paper_fact(f, i), *read = sh_paper_fact_as_read(f, i);
+		t->corrected += read != NULL;
+		if (!is_name_fact(i) || !want)
+			continue;
+		const char *as_read = read ? read : got;
+		if (as_read && !strcmp(as_read, want)) {
+			t->names_read_right++;
+			if (!got || strcmp(got, want)) {
+				t->names_changed++;
+				printf("  %s [%s] CORRECT NAME CHANGED: %s \"%s\" -> \"%s\"\n", name, src,
+				       sh_paper_fact_name(i), want, got ? got : "(none)");
+			}
+		} else if (read && got && !strcmp(got, want)) {
+			t->names_restored++;
+		}
+	}
 	t->papers++;
 	t->total[KIND]++;
 	if (kind && !strcmp(kind, sh_paper_kind(f))) {
@@ -57,8 +108,10 @@ static void judge(tally *t, const char *name, const char *src, json_t *truth, co
 			continue;
 		}
 		t->total[i]++;
+		nf++;
 		if ((want && got && !strcmp(want, got)) || (want_null && got_null && !got)) {
 			t->right[i]++;
+			nr++;
 			continue;
 		}
 		ok_all = 0;
@@ -71,6 +124,7 @@ static void judge(tally *t, const char *name, const char *src, json_t *truth, co
 			       want ? want : "null", got ? got : got_null ? "null" : "(none)");
 	}
 	t->all_right += ok_all;
+	kind_row(srci, kind ? kind : "?", kind && !strcmp(kind, sh_paper_kind(f)), nf, nr);
 }
 
 static char *slurp(const char *path)
@@ -112,6 +166,20 @@ static void report(const char *label, const tally *t)
 		}
 	}
 	printf("  %-13s %6d %6d %7s %6s %7.1f %%\n", "all facts", n, r, "", "", n ? 100.0 * r / n : 0.0);
+	printf("  correct names changed: %d of %d names read right (must be 0); names restored: %d; "
+	       "facts corrected (as_read kept, for review): %d\n",
+	       t->names_changed, t->names_read_right, t->names_restored, t->corrected);
+}
+
+static void report_kinds(const char *label, int src)
+{
+	if (!by_kind || !per_kind[src][0].slug[0])
+		return;
+	printf("\n%s, per kind:\n  %-22s %6s %7s %8s\n", label, "kind", "papers", "kind", "facts");
+	for (int i = 0; i < KINDS_MAX && per_kind[src][i].slug[0]; i++)
+		printf("  %-22s %6d %6.1f %% %6.1f %%\n", per_kind[src][i].slug, per_kind[src][i].papers,
+		       100.0 * per_kind[src][i].kind_right / per_kind[src][i].papers,
+		       per_kind[src][i].facts ? 100.0 * per_kind[src][i].facts_right / per_kind[src][i].facts : 100.0);
 }
 
 int main(int argc, char **argv)
@@ -123,8 +191,10 @@ int main(int argc, char **argv)
 			kpath = argv[++a];
 		else if (!strcmp(argv[a], "-v"))
 			verbose = 1;
+		else if (!strcmp(argv[a], "-K"))
+			by_kind = 1;
 		else {
-			fprintf(stderr, "usage: paper_bench [-k KINDS.json] [-v] TRUTH.json...\n");
+			fprintf(stderr, "usage: paper_bench [-k KINDS.json] [-v] [-K] TRUTH.json...\n");
 			return 2;
 		}
 	}
@@ -147,7 +217,7 @@ int main(int argc, char **argv)
 		sh_paper_facts *f = NULL;
 		if (text) {
 			if (sh_paper_extract(&f, kinds, text) == SH_OK)
-				judge(&t[SRC_TEXT], name, "text", truth, f);
+				judge(&t[SRC_TEXT], SRC_TEXT, name, "text", truth, f);
 			else
 				fprintf(stderr, "paper_bench: %s: %s\n", name, sh_error_message());
 			sh_paper_facts_free(&f);
@@ -157,19 +227,29 @@ int main(int argc, char **argv)
 		memcpy(ocrp, argv[a], n - 5);
 		strcpy(ocrp + n - 5, ".ocr.txt");
 		char *ocr = slurp(ocrp);
+		strcpy(ocrp + n - 5, ".ocr.hocr");
+		char *hocr = ocr ? slurp(ocrp) : NULL;
+		sh_paper_word *w = NULL;
+		size_t nw = 0;
+		if (hocr && sh_paper_hocr_words(&w, &nw, ocr, hocr))
+			fprintf(stderr, "paper_bench: %s: %s\n", ocrp, sh_error_message());
+		free(hocr);
 		if (ocr) {
-			if (sh_paper_extract(&f, kinds, ocr) == SH_OK)
-				judge(&t[SRC_OCR], name, "ocr", truth, f);
+			if (sh_paper_extract_words(&f, kinds, ocr, w, nw) == SH_OK)
+				judge(&t[SRC_OCR], SRC_OCR, name, "ocr", truth, f);
 			else
 				fprintf(stderr, "paper_bench: %s: %s\n", ocrp, sh_error_message());
 			sh_paper_facts_free(&f);
 		}
 		free(ocr);
+		sh_free(w);
 		free(ocrp);
 		json_decref(truth);
 	}
 	report("ground-truth text", &t[SRC_TEXT]);
 	report("OCR text (tesseract vie)", &t[SRC_OCR]);
+	report_kinds("ground-truth text", SRC_TEXT);
+	report_kinds("OCR text", SRC_OCR);
 	sh_kinds_free(&kinds);
 	return 0;
 }

@@ -3,6 +3,9 @@
 #
 #   bench/papers/run.sh BUILD_DIR            committed texts: corpus papers and
 #                                            tests/data/papers/extra (OCR saved)
+#   bench/papers/run.sh BUILD_DIR --splits      the TUNE and HELD-OUT splits in
+#                                            bench/papers/{tune,heldout} (OCR text
+#                                            and hOCR cached; per field and kind)
 #   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
 #                                            also: OCR the corpus paper images
 #                                            again and make N papers per kind
@@ -20,8 +23,15 @@ bench="$build/bench/papers/paper_bench"
 data="$root/tests/data/papers"
 
 echo "== corpus papers (15) and committed extra papers"
-"$bench" -k "$root/ocr/kinds.json" "$data"/*.json "$data"/extra/*.json
+"$bench" -k "$root/paper/kinds.json" "$data"/*.json "$data"/extra/*.json
 
+if [ "${2:-}" = "--splits" ]; then
+	for split in tune heldout; do
+		echo "== $split split (bench/papers/$split)"
+		"$bench" -K -k "$root/paper/kinds.json" "$here/$split"/*.json
+	done
+	exit 0
+fi
 [ "${2:-}" = "--fresh" ] || exit 0
 seed=${3:-31}
 n=${4:-5}
@@ -36,18 +46,18 @@ for img in "$corpus"/*.png "$corpus"/*.jpg "$corpus"/*.tif; do
 	OMP_THREAD_LIMIT=1 tesseract "$img" "$tmp/corpus/$b.ocr" -l vie >/dev/null 2>&1
 done
 echo "== corpus papers, OCR now"
-"$bench" -k "$root/ocr/kinds.json" "$tmp/corpus"/*.json
+"$bench" -k "$root/paper/kinds.json" "$tmp/corpus"/*.json
 python3 "$here/make_extra.py" --seed "$seed" --count-per-kind "$n" --out "$tmp/fresh" \
 	--img "$tmp/img" 2>/dev/null
 echo "== fresh papers: seed $seed, $n per kind"
-"$bench" -k "$root/ocr/kinds.json" "$tmp/fresh"/*.json
+"$bench" -k "$root/paper/kinds.json" "$tmp/fresh"/*.json
 if [ -n "${SOHOA:-}" ]; then
 	echo "== corpus papers through sohoa extract"
-	SOHOA_KINDS="$root/ocr/kinds.json" "$SOHOA" extract --json --workers 2 "$corpus"/*.png \
+	SOHOA_KINDS="$root/paper/kinds.json" "$SOHOA" extract --json --workers 2 "$corpus"/*.png \
 		"$corpus"/*.jpg "$corpus"/*.tif > "$tmp/corpus.jsonl"
 	python3 "$here/compare.py" "$tmp/corpus.jsonl" "$corpus"
 	echo "== fresh papers through sohoa extract"
-	SOHOA_KINDS="$root/ocr/kinds.json" "$SOHOA" extract --json --workers 2 "$tmp/img"/*.tif \
+	SOHOA_KINDS="$root/paper/kinds.json" "$SOHOA" extract --json --workers 2 "$tmp/img"/*.tif \
 		> "$tmp/fresh.jsonl"
 	python3 "$here/compare.py" "$tmp/fresh.jsonl" "$tmp/fresh"
 fi

@@ -1,5 +1,5 @@
-/* Fuzz target: the names lexicon (ocr/names.json, paper_lexicon_parse in
- * ocr/paper_kinds.c) and the name restoration it drives (ocr/paper.c).
+/* Fuzz target: the names lexicon (paper/names.json, paper_lexicon_parse in
+ * paper/paper_kinds.c) and the name restoration it drives (paper/paper.c).
  * Input: a names file, optionally followed by a NUL byte and an OCR text.
  * The file is loaded into the shipped kind catalogue; then each sample
  * text (real OCR of tests/data/papers, one with every diacritic of its
@@ -12,7 +12,7 @@
  *   - change only diacritics and case: the same kind, and every fact folds
  *     (paper_fold) exactly like the fact read with no lexicon;
  *   - leave no allocation behind.
- * Seeds: tests/fuzz/corpus/names/ (ocr/names.json, cut and damaged ones). */
+ * Seeds: tests/fuzz/corpus/names/ (paper/names.json, cut and damaged ones). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

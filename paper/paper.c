@@ -1,0 +1,692 @@
+/* Paper kinds and facts from OCR text (Nghị định 30/2020/NĐ-CP layouts for
+ * agency documents; labelled forms for personal and company papers).
+ *
+ * Everything is matched on the folded text (no diacritics, lower case), so
+ * OCR that lost diacritics still matches; values are cut from the original
+ * text through the fold's offset map. Ids are validated and cross-checked;
+ * a doubtful value is left out rather than guessed. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- kind recognition --------------------------------------------------- */
+
+
+/* Find "Số: 535/QĐ-UBND" near the top: "so" at a line start or followed by
+ * ':' / '.', then the token. */
+static void find_number(const doc *d, number_info *ni)
+{
+	memset(ni, 0, sizeof *ni);
+	size_t lines = d->nl < 30 ? d->nl : 30;
+	for (size_t l = 0; l < lines; l++) {
+		const char *f = d->f;
+		for (size_t i = d->ls[l]; i + 2 < d->le[l]; i++) {
+			if (!paper_starts_word(f, i))
+				continue;
+			size_t j = i + 2;
+			if (!paper_word_at(f, d->le[l], i, "so")) {
+				/* "Số:" misread at a line start ("S6:", "Sé:") */
+				if (i != d->ls[l] || f[i] != 's' || i + 3 >= d->le[l] || f[i + 2] != ':')
+					continue;
+			}
+			int punct = 0;
+			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.')) {
+				punct |= f[j] != ' ';
+				j++;
+			}
+			if (!punct && i != d->ls[l])
+				continue;
+			/* the token; spaces next to '/' and '-' are part of it
+			 * ("Số: 1914 /QĐ-UBND", a number typed into a blank) */
+			size_t e = j;
+			while (e < d->le[l]) {
+				if (f[e] == ' ') {
+					size_t q = e;
+					while (q < d->le[l] && f[q] == ' ')
+						q++;
+					if (q < d->le[l] && (f[q] == '/' || f[q] == '-' ||
+							     (e > j && (f[e - 1] == '/' || f[e - 1] == '-')))) {
+						e = q;
+						continue;
+					}
+					break;
+				}
+				e++;
+			}
+			while (e > j && strchr(".,;:", f[e - 1]))
+				e--;
+			/* digits (with slips), optional /YYYY, then /SYMBOL */
+			size_t p = j, nd = 0, real = 0;
+			while (p < e && (isdigit((unsigned char)f[p]) || f[p] == 'o' || f[p] == 'l' ||
+					 f[p] == 'i')) {
+				real += isdigit((unsigned char)f[p]) != 0;
+				p++, nd++;
+			}
+			while (p < e && f[p] == ' ')
+				p++;
+			if (!real || nd > 6 || p >= e || f[p] != '/')
+				continue;
+			size_t q = p + 1;
+			while (q < e && f[q] == ' ')
+				q++;
+			if (q + 5 <= e && isdigit((unsigned char)f[q]) && isdigit((unsigned char)f[q + 3]) &&
+			    f[q + 4] == '/')
+				q += 5;
+			while (q < e && f[q] == ' ')
+				q++;
+			size_t s = q;
+			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ')
+				q++;
+			if (q == s || q - s >= sizeof ni->sym)
+				continue;
+			int ok = 1;
+			for (size_t t = j; t < e; t++)
+				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t])))
+					ok = 0;
+			if (!ok)
+				continue;
+			memcpy(ni->sym, f + s, q - s);
+			ni->sym[q - s] = 0;
+			ni->a = j;
+			ni->b = e;
+			ni->found = 1;
+			return;
+		}
+	}
+}
+
+typedef struct kind_pick {
+	size_t kind;
+	size_t heading; /* line, or nl */
+	double evidence;
+} kind_pick;
+
+static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
+{
+	const sh_kinds *k = d->k;
+	long best = 0;
+	kp->kind = k->other;
+	kp->heading = d->nl;
+	kp->evidence = 0.3;
+	size_t rank = 0;
+	int kw_best = 0;
+	size_t kw_kind = 0;
+	char nh[512];
+	for (size_t ki = 0; ki < k->n; ki++) {
+		const paper_kind *pk = &k->v[ki];
+		if (pk->family == PAPER_OTHER)
+			continue;
+		long score = 0;
+		size_t head = d->nl;
+		double ev = 0;
+		rank = 0;
+		for (size_t l = 0; l < d->nl && rank < 40; l++) {
+			if (paper_line_empty(d, l))
+				continue;
+			rank++;
+			paper_norm_heading(nh, sizeof nh, d->f + d->ls[l], d->le[l] - d->ls[l]);
+			if (!*nh)
+				continue;
+			int up = -2;
+			for (size_t t = 0; t < pk->titles.n; t++) {
+				char th[512];
+				paper_norm_heading(th, sizeof th, pk->titles.fold[t], strlen(pk->titles.fold[t]));
+				size_t tn = strlen(th);
+				if (!tn)
+					continue;
+				if (paper_all_upper_ascii_or_marks(pk->titles.orig[t])) {
+					if (up == -2)
+						up = paper_upper_share(d, l);
+					if (up < 70)
+						continue;
+				}
+				long s = 0;
+				double e = 0;
+				if (!strcmp(nh, th))
+					s = 1000, e = 1.0;
+				else if (!strncmp(nh, th, tn) && nh[tn] == ' ')
+					s = 700, e = 0.85;
+				else if (tn >= 6 && strlen(nh) <= tn + tn / 8 && strlen(nh) + tn / 8 >= tn &&
+					 paper_edit_distance(nh, th) <= tn / 8)
+					s = 900, e = 0.9;
+				if (!s)
+					continue;
+				s -= (long)rank * 5;
+				if (s > score) {
+					score = s;
+					head = l;
+					ev = e;
+				}
+			}
+		}
+		if (ni->found && *ni->sym) {
+			for (size_t t = 0; t < pk->symbols.n; t++)
+				if (!strcmp(ni->sym, pk->symbols.fold[t])) {
+					score += 800;
+					ev = ev > 0 ? 1.0 : 0.8;
+				}
+		}
+		int kw = 0;
+		for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
+			if (strstr(d->f, pk->keywords.fold[t]))
+				kw++;
+		if (score > 0)
+			score += kw * 30;
+		/* a form whose heading OCR lost (printed in red and dropped with
+		 * the seals): its labels still say what it is */
+		if (!score && kw >= 2 && (pk->family == PAPER_PERSONAL || pk->family == PAPER_COMPANY) &&
+		    kw > kw_best) {
+			kw_best = kw;
+			kw_kind = ki;
+		}
+		if (score >= 500 && score > best) {
+			best = score;
+			kp->kind = ki;
+			kp->heading = head;
+			kp->evidence = ev;
+		}
+	}
+	if (!best && kw_best) {
+		kp->kind = kw_kind;
+		kp->evidence = 0.6;
+	}
+}
+
+/* ---- the whole ---------------------------------------------------------- */
+
+void sh_paper_facts_free(sh_paper_facts **facts)
+{
+	if (!facts || !*facts)
+		return;
+	sh_paper_facts *f = *facts;
+	sh_free(f->slug);
+	sh_free(f->code);
+	for (int i = 0; i < SH_FACT_COUNT; i++) {
+		sh_free(f->v[i]);
+		sh_free(f->as_read[i]);
+	}
+	sh_free(f);
+	*facts = NULL;
+}
+
+static void set_fact(doc *d, sh_paper_facts *pf, int fact, const char *s)
+{
+	if (!s || pf->v[fact])
+		return;
+	if (!(pf->v[fact] = sh_strdup(s)))
+		d->oom = 1;
+}
+
+static int birth_matches_id(const char *id, const char *birth, const char *sex)
+{
+	int cs = id[3] - '0';
+	if (birth) {
+		int year = atoi(birth);
+		int century = 20 + cs / 2; /* 0/1: 1900s, 2/3: 2000s, ... */
+		if ((year / 100) + 1 != century || year % 100 != (id[4] - '0') * 10 + (id[5] - '0'))
+			return 0;
+	}
+	if (sex && ((cs % 2 == 0) != !strcmp(sex, "Nam")))
+		return 0;
+	return 1;
+}
+
+/* Facts read after their labels only: land, residence, marriage and death
+ * papers, diplomas (number and title printed after a label, not as an
+ * agency's "Số:" and trích yếu). Runs first: set_fact keeps the first. */
+static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
+{
+	const paper_strs *lab = pk->labels;
+	unsigned want = pk->facts;
+	static const int text_facts[] = {SH_FACT_NUMBER, SH_FACT_TITLE, SH_FACT_ADDRESS};
+	for (size_t i = 0; i < sizeof text_facts / sizeof *text_facts; i++) {
+		int f = text_facts[i];
+		str_out so = {NULL, 0};
+		if ((want & (1u << f)) && lab[f].n && paper_by_label(d, &lab[f], paper_text_value, &so))
+			set_fact(d, pf, f, f == SH_FACT_TITLE ? (so.s = paper_apply_corrections(d, so.s)) : so.s);
+		sh_free(so.s);
+	}
+	static const int digit_facts[] = {SH_FACT_PARCEL, SH_FACT_MAP_SHEET};
+	for (size_t i = 0; i < 2; i++) {
+		char v[16];
+		int f = digit_facts[i];
+		if ((want & (1u << f)) && paper_by_label_anywhere(d, &lab[f], paper_digits_value, v))
+			set_fact(d, pf, f, v);
+	}
+	char v[24];
+	if ((want & (1u << SH_FACT_AREA)) &&
+	    paper_by_label_anywhere(d, &lab[SH_FACT_AREA], paper_area_value, v))
+		set_fact(d, pf, SH_FACT_AREA, v);
+	if ((want & (1u << SH_FACT_OLD_ID)) && paper_by_label(d, &lab[SH_FACT_OLD_ID], paper_old_id_value, v))
+		set_fact(d, pf, SH_FACT_OLD_ID, v);
+	date_out dt = {"", 0, 0};
+	if ((want & (1u << SH_FACT_EVENT_DATE)) &&
+	    paper_by_label_anywhere(d, &lab[SH_FACT_EVENT_DATE], paper_date_value, &dt))
+		set_fact(d, pf, SH_FACT_EVENT_DATE, dt.date);
+	if (want & (1u << SH_FACT_HOLDERS)) {
+		holders_out ho = {{NULL}, 0};
+		paper_by_label(d, &lab[SH_FACT_HOLDERS], paper_holders_value, &ho);
+		sh_buf b = SH_BUF_INIT;
+		int rc = 0;
+		for (size_t i = 0; i < ho.n; i++) {
+			rc |= sh_buf_printf(&b, "%s%s", i ? "; " : "", ho.v[i]);
+			sh_free(ho.v[i]);
+		}
+		char *all = rc ? NULL : sh_buf_detach(&b);
+		sh_buf_free(&b);
+		if (rc)
+			d->oom = 1;
+		if (all && *all)
+			set_fact(d, pf, SH_FACT_HOLDERS, all);
+		sh_free(all);
+	}
+}
+
+static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	labelled_facts(d, pk, pf);
+	unsigned want = pk->facts;
+	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
+		char *v = paper_number_value(d, ni, pk);
+		set_fact(d, pf, SH_FACT_NUMBER, v);
+		sh_free(v);
+	}
+	if (want & (1u << SH_FACT_DOC_TYPE)) {
+		if (pk->doc_type) {
+			set_fact(d, pf, SH_FACT_DOC_TYPE, pk->doc_type);
+		} else if (ni->found) {
+			const char *canon = paper_known_symbol(d->k, ni->sym, strlen(ni->sym));
+			if (canon && strlen(ni->sym) <= 8)
+				set_fact(d, pf, SH_FACT_DOC_TYPE, canon);
+		}
+	}
+	if (want & (1u << SH_FACT_DATE)) {
+		date_out dt = {"", 0, 0};
+		if (pk->labels[SH_FACT_DATE].n) {
+			if (paper_by_label(d, &pk->labels[SH_FACT_DATE], paper_date_value, &dt))
+				set_fact(d, pf, SH_FACT_DATE, dt.date);
+		} else {
+			char *v = paper_find_place_date(d);
+			set_fact(d, pf, SH_FACT_DATE, v);
+			sh_free(v);
+		}
+	}
+	if (want & (1u << SH_FACT_ISSUER)) {
+		char *v = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
+		set_fact(d, pf, SH_FACT_ISSUER, v);
+		sh_free(v);
+	}
+	if (want & (1u << SH_FACT_TITLE)) {
+		char *v = paper_find_title(d, pk);
+		set_fact(d, pf, SH_FACT_TITLE, v);
+		sh_free(v);
+	}
+	if (want & ((1u << SH_FACT_SIGNER) | (1u << SH_FACT_SIGNER_TITLE))) {
+		char *s = NULL, *t = NULL;
+		paper_find_signer(d, &s, &t);
+		s = paper_lex_restore(d, s, PAPER_NAME_PERSON);
+		if (s && t) {
+			if (want & (1u << SH_FACT_SIGNER))
+				set_fact(d, pf, SH_FACT_SIGNER, s);
+			if (want & (1u << SH_FACT_SIGNER_TITLE))
+				set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
+		}
+		sh_free(s);
+		sh_free(t);
+	}
+	if (want & (1u << SH_FACT_OWNER_NAME)) {
+		str_out so = {NULL, pk->family == PAPER_COMPANY};
+		if (paper_by_label(d, &pk->labels[SH_FACT_OWNER_NAME], paper_name_value, &so)) {
+			/* a person's name from the lexicon; a company's fixed
+			 * phrases from the corrections */
+			if (pk->family == PAPER_COMPANY)
+				so.s = paper_lex_restore(d, paper_apply_corrections(d, so.s),
+							 PAPER_NAME_COMPANY);
+			else
+				so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);
+			set_fact(d, pf, SH_FACT_OWNER_NAME, so.s);
+		}
+		sh_free(so.s);
+	}
+	if (want & (1u << SH_FACT_BIRTH_DATE)) {
+		date_out dt = {"", 0, 0};
+		if (paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_date_value, &dt))
+			set_fact(d, pf, SH_FACT_BIRTH_DATE, dt.date);
+	}
+	if (want & (1u << SH_FACT_SEX)) {
+		const char *s = NULL;
+		if (paper_by_label(d, &pk->labels[SH_FACT_SEX], paper_sex_value, &s))
+			set_fact(d, pf, SH_FACT_SEX, s);
+	}
+	if (want & (1u << SH_FACT_VALID_UNTIL)) {
+		date_out dt = {"", 0, 1};
+		if (paper_by_label(d, &pk->labels[SH_FACT_VALID_UNTIL], paper_date_value, &dt)) {
+			if (dt.never)
+				pf->never_expires = 1;
+			else
+				set_fact(d, pf, SH_FACT_VALID_UNTIL, dt.date);
+		}
+	}
+	if (want & (1u << SH_FACT_OWNER_ID)) {
+		id_out io = {pk->family, ""};
+		/* an unlabelled personal id is taken only when a birth date can
+		 * vouch for it (a parent's id may be the one that was read) */
+		int anywhere = pk->family == PAPER_COMPANY || pf->v[SH_FACT_BIRTH_DATE];
+		if (paper_by_label(d, &pk->labels[SH_FACT_OWNER_ID], paper_id_value, &io) ||
+		    (anywhere && paper_id_anywhere(d, &io))) {
+			/* a personal id states the birth century, sex and year:
+			 * when they disagree with the paper, one was misread */
+			if (strlen(io.id) != 12 ||
+			    birth_matches_id(io.id, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX]))
+				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
+		}
+	}
+}
+
+static int wconf_cmp(const void *a, const void *b)
+{
+	const paper_wconf *x = a, *y = b;
+	int c = strcmp(x->w, y->w);
+	return c ? c : (x->conf > y->conf) - (x->conf < y->conf);
+}
+
+/* The caller's word confidences as (NFC lower-case word, confidence),
+ * sorted for paper_word_conf. Words out of the text's bounds are refused. */
+static int load_words(doc *d, const char *text, size_t len, const sh_paper_word *words, size_t n)
+{
+	if (!n)
+		return SH_OK;
+	if (!words)
+		return sh_error_set(SH_EINVAL, "word confidences: %zu words but no array", n);
+	if (n > SH_PAPER_TEXT_MAX / 2)
+		return sh_error_set(SH_ELIMIT, "%zu word confidences is over the limit", n);
+	paper_wconf *wc = sh_calloc(n, sizeof *wc);
+	if (!wc)
+		return SH_ENOMEM;
+	d->wc = wc;
+	for (size_t i = 0; i < n; i++) {
+		const sh_paper_word *w = &words[i];
+		if (w->off > len || w->len > len - w->off || w->conf < 0 || w->conf > 100)
+			return sh_error_set(SH_EINVAL, "word confidence %zu: offset %zu + %zu is outside "
+						       "the text of %zu bytes or confidence %d is not 0..100",
+					    i, w->off, w->len, len, w->conf);
+		char *nfc = NULL;
+		int rc = sh_text_nfc(&nfc, text + w->off, w->len);
+		if (!rc) {
+			rc = sh_text_lower(&wc[i].w, nfc, strlen(nfc));
+			sh_free(nfc);
+		}
+		if (rc)
+			return rc;
+		wc[i].conf = w->conf;
+		d->nwc = i + 1;
+	}
+	qsort(wc, n, sizeof *wc, wconf_cmp);
+	return SH_OK;
+}
+
+static void free_words(doc *d)
+{
+	paper_wconf *wc = (paper_wconf *)d->wc;
+	for (size_t i = 0; i < d->nwc; i++)
+		sh_free(wc[i].w);
+	sh_free(wc);
+}
+
+/* Facts as printed (no lexicon, no corrections) and as extracted: every
+ * fact that differs keeps its reading in as_read (sh_paper_fact_as_read). */
+static void extract_twice(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	sh_paper_facts raw = {0};
+	d->no_restore = 1;
+	extract_facts(d, pk, ni, &raw);
+	d->no_restore = 0;
+	extract_facts(d, pk, ni, pf);
+	for (int f = 0; f < SH_FACT_COUNT; f++) {
+		if (raw.v[f] && (!pf->v[f] || strcmp(raw.v[f], pf->v[f]))) {
+			pf->as_read[f] = raw.v[f];
+			raw.v[f] = NULL;
+		}
+		sh_free(raw.v[f]);
+	}
+}
+
+/* OCR sometimes reads one marked letter twice ("HUYỆỆN") or one mark
+ * twice: no Vietnamese word has the same marked vowel twice in a row, so
+ * the repeat goes; '_' (a filler OCR puts between columns) becomes a space.
+ * In place; NFC text. */
+static void undouble_marks(char *t)
+{
+	char *w = t;
+	utf8proc_int32_t prev = -1;
+	for (char *r = t; *r;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)r, -1, &c);
+		if (k <= 0) {
+			*w++ = *r++;
+			prev = -1;
+			continue;
+		}
+		utf8proc_category_t cat = utf8proc_category(c);
+		int marked = c >= 0xC0 && c != 0xD7 && c != 0xF7 && (cat == UTF8PROC_CATEGORY_LU ||
+			cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_MN);
+		if (c == '_') /* OCR's filler between columns ("QĐ-UBND_ Thái Nguyên") */
+			*r = ' ';
+		if (!(marked && c == prev)) {
+			memmove(w, r, (size_t)k);
+			w += k;
+		}
+		prev = c;
+		r += k;
+	}
+	*w = 0;
+}
+
+int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text)
+{
+	return sh_paper_extract_words(out, kinds, text, NULL, 0);
+}
+
+int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const char *text,
+			   const sh_paper_word *words, size_t nwords)
+{
+	*out = NULL;
+	if (!kinds || !text)
+		return sh_error_set(SH_EINVAL, "paper extraction needs a kind catalogue and a text");
+	size_t len = strlen(text);
+	if (len > SH_PAPER_TEXT_MAX)
+		return sh_error_set(SH_ELIMIT, "OCR text of %zu bytes is over the limit of %zu bytes",
+				    len, SH_PAPER_TEXT_MAX);
+	doc d = {0};
+	d.k = kinds;
+	sh_paper_facts *pf = NULL;
+	int rc = load_words(&d, text, len, words, nwords);
+	if (rc)
+		goto out;
+	if ((rc = sh_text_nfc(&d.text, text, len)))
+		goto out;
+	undouble_marks(d.text);
+	d.tlen = strlen(d.text);
+	paper_marks_lost(&d);
+	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))
+		goto out;
+	if ((rc = paper_split_lines(&d)))
+		goto out;
+	number_info ni;
+	find_number(&d, &ni);
+	kind_pick kp;
+	pick_kind(&d, &ni, &kp);
+	d.heading = kp.heading;
+	const paper_kind *pk = &kinds->v[kp.kind];
+	if (!(pf = sh_calloc(1, sizeof *pf))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	if (!(pf->slug = sh_strdup(pk->slug)) || !(pf->code = sh_strdup(pk->code))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	extract_twice(&d, pk, &ni, pf);
+	if (d.oom) {
+		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
+		goto out;
+	}
+	int want = 0, got = 0;
+	for (int f = 0; f < SH_FACT_COUNT; f++) {
+		if (f == SH_FACT_DOC_TYPE || !(pk->facts & (1u << f)))
+			continue;
+		want++;
+		got += pf->v[f] != NULL || (f == SH_FACT_VALID_UNTIL && pf->never_expires);
+	}
+	double share = want ? (double)got / want : 1.0;
+	pf->confidence = floor(kp.evidence * (0.5 + 0.5 * share) * 100 + 0.5) / 100;
+	*out = pf;
+	pf = NULL;
+out:
+	if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
+		sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
+	sh_paper_facts_free(&pf);
+	free_words(&d);
+	sh_free(d.text);
+	sh_free(d.f);
+	sh_free(d.map);
+	sh_free(d.ls);
+	sh_free(d.le);
+	return rc;
+}
+
+/* ---- accessors and JSON ------------------------------------------------- */
+
+const char *sh_paper_kind(const sh_paper_facts *f)
+{
+	return f->slug;
+}
+
+const char *sh_paper_kind_code(const sh_paper_facts *f)
+{
+	return f->code;
+}
+
+const char *sh_paper_doc_type(const sh_paper_facts *f)
+{
+	return f->v[SH_FACT_DOC_TYPE];
+}
+
+const char *sh_paper_owner_id(const sh_paper_facts *f)
+{
+	return f->v[SH_FACT_OWNER_ID];
+}
+
+const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	if ((int)fact < 0 || fact >= SH_FACT_COUNT)
+		return NULL;
+	return f->v[fact];
+}
+
+const char *sh_paper_fact_as_read(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (unsigned)fact < SH_FACT_COUNT ? f->as_read[fact] : NULL;
+}
+
+int sh_paper_never_expires(const sh_paper_facts *f)
+{
+	return f->never_expires;
+}
+
+double sh_paper_confidence(const sh_paper_facts *f)
+{
+	return f->confidence;
+}
+
+static int put_json_string(sh_buf *b, const char *s)
+{
+	int rc = sh_buf_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		if (*p == '"' || *p == '\\')
+			rc = sh_buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			rc = sh_buf_printf(b, "\\u%04x", *p);
+		else
+			rc = sh_buf_put(b, p, 1);
+	}
+	return rc ? rc : sh_buf_puts(b, "\"");
+}
+
+static int put_fields(sh_buf *b, const sh_paper_facts *f)
+{
+	int rc = sh_buf_puts(b, "{");
+	int first = 1;
+	for (int i = 0; i < SH_FACT_COUNT && !rc; i++) {
+		int never = i == SH_FACT_VALID_UNTIL && f->never_expires && !f->v[i];
+		if (!f->v[i] && !never)
+			continue;
+		rc = sh_buf_printf(b, "%s\"%s\":", first ? "" : ",", sh_paper_fact_name(i));
+		if (!rc)
+			rc = never ? sh_buf_puts(b, "null") : put_json_string(b, f->v[i]);
+		first = 0;
+	}
+	return rc ? rc : sh_buf_puts(b, "}");
+}
+
+char *sh_paper_facts_json(const sh_paper_facts *f)
+{
+	sh_buf b = SH_BUF_INIT;
+	if (put_fields(&b, f)) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+static int any_after(const sh_paper_facts *f, int i)
+{
+	for (int j = i + 1; j < SH_FACT_COUNT; j++)
+		if (f->as_read[j])
+			return 1;
+	return 0;
+}
+
+char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = sh_buf_puts(&b, "{");
+	if (!rc && file) {
+		rc = sh_buf_puts(&b, "\"file\":");
+		if (!rc)
+			rc = put_json_string(&b, file);
+		if (!rc)
+			rc = sh_buf_puts(&b, ",");
+	}
+	if (!rc)
+		rc = sh_buf_puts(&b, "\"kind\":");
+	if (!rc)
+		rc = put_json_string(&b, f->slug);
+	if (!rc)
+		rc = sh_buf_puts(&b, ",\"fields\":");
+	if (!rc)
+		rc = put_fields(&b, f);
+	/* corrected facts as read: for review at the desk */
+	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
+		if (!f->as_read[i])
+			continue;
+		rc = sh_buf_printf(&b, "%s\"%s\":", first ? ",\"as_read\":{" : ",", sh_paper_fact_name(i));
+		if (!rc)
+			rc = put_json_string(&b, f->as_read[i]);
+		first = 0;
+		if (!rc && (i == SH_FACT_COUNT - 1 || !any_after(f, i)))
+			rc = sh_buf_puts(&b, "}");
+	}
+	if (!rc)
+		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
+	if (rc) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}

@@ -1,0 +1,840 @@
+/* Facts of agency documents (Nghị định 30/2020/NĐ-CP): number, place and
+ * date, issuer, title (trích yếu), signer and the title signed under. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- agency facts ------------------------------------------------------- */
+
+/* Canonical printed form of a folded symbol segment, from the catalogue's
+ * symbols and short body names ("qd" -> "QĐ", "ubnd" -> "UBND"). */
+const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n)
+{
+	for (size_t i = 0; i < k->n; i++)
+		for (size_t t = 0; t < k->v[i].symbols.n; t++)
+			if (strlen(k->v[i].symbols.fold[t]) == n &&
+			    !memcmp(k->v[i].symbols.fold[t], fold, n))
+				return k->v[i].symbols.orig[t];
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *s = k->body_short[b];
+		if (strchr(s, ' '))
+			continue;
+		int up = 1;
+		for (const char *p = s; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				up = 0;
+		if (up && strlen(k->bodies.fold[b]) == n && !memcmp(k->bodies.fold[b], fold, n))
+			return s;
+	}
+	return NULL;
+}
+
+/* The number as printed, with digit slips read and known symbol segments
+ * restored to their printed form (OCR drops the bar of Đ). */
+char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
+{
+	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
+	sh_buf b = SH_BUF_INIT;
+	const char *f = d->f;
+	size_t i = ni->a;
+	int rc = 0;
+	while (i < ni->b && f[i] != '/') {
+		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
+		if (c != ' ')
+			rc |= sh_buf_put(&b, &c, 1);
+		i++;
+	}
+	while (!rc && i < ni->b) {
+		/* separator */
+		rc |= sh_buf_put(&b, f + i, 1);
+		i++;
+		while (i < ni->b && f[i] == ' ')
+			i++;
+		size_t s = i;
+		while (i < ni->b && f[i] != '/' && f[i] != '-')
+			i++;
+		size_t se = i;
+		while (se > s && f[se - 1] == ' ')
+			se--;
+		const char *canon = paper_known_symbol(d->k, f + s, se - s);
+		/* the type slot of a paper whose heading was read: one OCR slip
+		 * from the kind's own symbol is that symbol ("TIr" -> "TTr") */
+		if (!canon && slot && d->heading < d->nl && se - s >= 2 && se - s < 16 &&
+		    !(isdigit((unsigned char)f[s]) && se - s == 4)) {
+			char seg[16];
+			memcpy(seg, f + s, se - s);
+			seg[se - s] = 0;
+			for (size_t t = 0; t < pk->symbols.n && !canon; t++)
+				if (strlen(pk->symbols.fold[t]) >= 2 &&
+				    paper_edit_distance(seg, pk->symbols.fold[t]) <= 1)
+					canon = pk->symbols.orig[t];
+		}
+		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
+			slot = 0;
+		if (canon) {
+			rc |= sh_buf_puts(&b, canon);
+		} else {
+			size_t oa = d->map[s], ob = d->map[se];
+			rc |= sh_buf_put(&b, d->text + oa, ob - oa);
+		}
+	}
+	if (rc) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+char *paper_find_place_date(doc *d)
+{
+	char date[11];
+	size_t first_any = (size_t)-1;
+	char any[11] = "";
+	for (size_t i = 1; i + 4 < d->flen; i++) {
+		if (!paper_word_at(d->f, d->flen, i, "ngay") || !paper_starts_word(d->f, i))
+			continue;
+		size_t j = i;
+		while (j > 0 && (d->f[j - 1] == ' ' || d->f[j - 1] == '\n'))
+			j--;
+		/* "Thanh Hà, ngày"; OCR may read the comma as a full stop */
+		if (j < 2 || (d->f[j - 1] != ',' && !(d->f[j - 1] == '.' && paper_is_wordc((unsigned char)d->f[j - 2]))))
+			continue;
+		if (!paper_date_words_at(d->f, d->flen, i, date, NULL))
+			continue;
+		size_t l = paper_line_of(d, i);
+		if (d->heading < d->nl && l <= d->heading)
+			return paper_dup_n(d, date, 10);
+		if (first_any == (size_t)-1) {
+			first_any = i;
+			memcpy(any, date, 11);
+		}
+	}
+	return *any ? paper_dup_n(d, any, 10) : NULL;
+}
+
+static const struct {
+	const char *fold, *print;
+} levels[] = {{"thanh pho", "thành phố"}, {"thi xa", "thị xã"}, {"thi tran", "thị trấn"},
+	      {"tinh", "tỉnh"},           {"huyen", "huyện"},  {"xa", "xã"},
+	      {"quan", "quận"},           {"phuong", "phường"}};
+
+typedef struct word {
+	size_t a, b; /* folded range */
+} word;
+
+/* Title-case an original word: first letter upper, the rest lower. */
+static int put_titlecase(sh_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	int first = 1, rc = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			break;
+		c = first ? utf8proc_toupper(c) : utf8proc_tolower(c);
+		first = 0;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(c, e);
+		rc |= sh_buf_put(b, e, (size_t)en);
+		i += (size_t)k;
+	}
+	return rc;
+}
+
+
+static void collect_words(const doc *d, size_t a, size_t e, word *w, size_t *nw)
+{
+	const char *f = d->f;
+	size_t i = a;
+	while (i < e && *nw < 64) {
+		while (i < e && !paper_is_wordc((unsigned char)f[i]) && f[i] != '-')
+			i++;
+		size_t s = i;
+		while (i < e && (paper_is_wordc((unsigned char)f[i]) || f[i] == '-'))
+			i++;
+		if (i > s && !(i == s + 1 && f[s] == '-'))
+			w[(*nw)++] = (word){s, i};
+	}
+}
+
+/* The longest catalogue body printed as words w[i..]; its index, and the
+ * number of words in *len; -1 if none. */
+static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
+{
+	const sh_kinds *k = d->k;
+	long best = -1;
+	*len = 0;
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *bf = k->bodies.fold[b];
+		size_t bl = strlen(bf), p = 0, wi = i;
+		while (wi < nw && p < bl) {
+			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+				p++;
+			size_t wl = w[wi].b - w[wi].a;
+			if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl) ||
+			    (p + wl < bl && bf[p + wl] != ' ' && bf[p + wl] != '-'))
+				break;
+			p += wl;
+			wi++;
+			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+				p++;
+		}
+		if (p == bl && wi - i > *len) {
+			*len = wi - i;
+			best = (long)b;
+		}
+	}
+	return best;
+}
+
+static char *issuer_words(doc *d, const word *w, size_t nw);
+
+/* Issuer from the header's left column: the lowest body named there and the
+ * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
+char *paper_find_issuer(doc *d, size_t number_line)
+{
+	word w[64];
+	size_t nw = 0;
+	/* the header ends at the heading or the number; without either, at
+	 * the national motto, and without that there is no header */
+	size_t stop = d->heading < d->nl ? d->heading : d->nl;
+	if (number_line < stop)
+		stop = number_line;
+	if (stop >= d->nl) {
+		stop = 0;
+		for (size_t l = 0; l < d->nl && l < 8; l++) {
+			const char *lf = d->f + d->ls[l];
+			size_t ln = d->le[l] - d->ls[l];
+			for (size_t i = 0; i + 7 <= ln; i++)
+				if (!memcmp(lf + i, "cong hoa", 8 <= ln - i ? 8 : 7) ||
+				    !memcmp(lf + i, "doc lap", 7))
+					stop = l + 1;
+		}
+	}
+	if (stop > 8)
+		stop = 8;
+	for (size_t l = 0; l < stop; l++) {
+		size_t a = d->ls[l], e = d->le[l];
+		const char *f = d->f;
+		for (size_t i = a; i < e; i++) {
+			if (!paper_starts_word(f, i))
+				continue;
+			size_t j = i + 2;
+			while (j < e && f[j] == ' ')
+				j++;
+			size_t we = i;
+			while (we < e && f[we] != ' ')
+				we++;
+			/* the left column is upper case; the motto's second line
+			 * is not, and its first is cut by name */
+			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
+			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
+			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
+			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j])))) {
+				e = i;
+				break;
+			}
+		}
+		while (e > a && d->f[e - 1] == ' ')
+			e--;
+		/* only the part before the cut must be upper case */
+		if (e <= a || paper_upper_share_range(d, a, e) < 70)
+			continue;
+		collect_words(d, a, e, w, &nw);
+	}
+	char *r = issuer_words(d, w, nw);
+	if (r || d->oom)
+		return r;
+	/* no header (certificates): "TM. ỦY BAN NHÂN DÂN HUYỆN X" above the
+	 * signature names the issuing body */
+	size_t seen = 0;
+	for (size_t l = d->nl; l-- > 0 && seen < 15;) {
+		if (paper_line_empty(d, l))
+			continue;
+		seen++;
+		const char *f = d->f + d->ls[l];
+		size_t n = d->le[l] - d->ls[l];
+		if (n < 4 || memcmp(f, "tm", 2) || !(f[2] == '.' || f[2] == ' '))
+			continue;
+		nw = 0;
+		collect_words(d, d->ls[l] + 3, d->le[l], w, &nw);
+		return issuer_words(d, w, nw);
+	}
+	return NULL;
+}
+
+/* Issuer from header words: bodies (longest catalogue match) and places
+ * (a level word and a name); NULL when neither a known body nor a place.
+ * Long (~130 lines) on purpose: one left-to-right pass whose states (body,
+ * level word, place name) share the word cursor; split, they would pass
+ * the same five locals around. */
+static char *issuer_words(doc *d, const word *w, size_t nw)
+{
+	const sh_kinds *k = d->k;
+	if (!nw)
+		return NULL;
+	long last_body = -1, unknown_a = -1, unknown_b = -1;
+	size_t place_from = 0, place_to = 0, body_place_from = 0, body_place_to = 0;
+	size_t i = 0;
+	while (i < nw) {
+		size_t best_len;
+		long best = body_at(d, w, nw, i, &best_len);
+		if (best >= 0) {
+			last_body = best;
+			unknown_a = -1;
+			body_place_from = body_place_to = 0;
+			i += best_len;
+			continue;
+		}
+		int lv = -1;
+		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++) {
+			size_t ln = strlen(levels[t].fold);
+			if (w[i].a + ln <= d->flen && !memcmp(d->f + w[i].a, levels[t].fold, ln) &&
+			    paper_word_at(d->f, d->flen, w[i].a, levels[t].fold))
+				lv = (int)t;
+		}
+		if (lv >= 0) {
+			size_t s = i;
+			i++;
+			if (strchr(levels[lv].fold, ' '))
+				i++;
+			while (i < nw) {
+				size_t bl;
+				int isbody = body_at(d, w, nw, i, &bl) >= 0;
+				if (isbody)
+					break;
+				i++;
+			}
+			place_from = s;
+			place_to = i;
+			if (last_body >= 0 || unknown_a >= 0) {
+				body_place_from = s;
+				body_place_to = i;
+			}
+			continue;
+		}
+		if (last_body < 0 && unknown_a < 0)
+			unknown_a = (long)i;
+		if (last_body < 0)
+			unknown_b = (long)i + 1;
+		i++;
+	}
+	if (last_body < 0 && place_to <= place_from)
+		return NULL;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	if (last_body >= 0) {
+		rc |= sh_buf_puts(&b, k->body_short[last_body]);
+	} else if (unknown_a >= 0) {
+		/* unknown body: sentence case of what is printed */
+		for (long x = unknown_a; x < unknown_b; x++) {
+			size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+			if (x > unknown_a)
+				rc |= sh_buf_puts(&b, " ");
+			if (x == unknown_a) {
+				rc |= put_titlecase(&b, d->text + oa, ob - oa);
+			} else {
+				char *lw = NULL;
+				if (sh_text_lower(&lw, d->text + oa, ob - oa)) {
+					rc = 1;
+					break;
+				}
+				rc |= sh_buf_puts(&b, lw);
+				sh_free(lw);
+			}
+		}
+	} else {
+		return NULL;
+	}
+	if (body_place_to > body_place_from) {
+		place_from = body_place_from;
+		place_to = body_place_to;
+	}
+	if (place_to > place_from) {
+		int lv = -1;
+		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++)
+			if (paper_word_at(d->f, d->flen, w[place_from].a, levels[t].fold))
+				lv = (int)t;
+		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
+		rc |= sh_buf_printf(&b, " %s", levels[lv].print);
+		if (nstart < place_to) {
+			/* the place name: gazetteer first, else title case */
+			size_t fa = w[nstart].a, fb = w[place_to - 1].b;
+			const char *canon = NULL;
+			const paper_strs *lists[2] = {&k->places, &k->lex_places};
+			for (int l = 0; l < 2; l++)
+				for (size_t p = 0; p < lists[l]->n && !canon; p++)
+					if (strlen(lists[l]->fold[p]) == fb - fa &&
+					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
+						canon = lists[l]->orig[p];
+			rc |= sh_buf_puts(&b, " ");
+			if (canon) {
+				rc |= sh_buf_puts(&b, canon);
+			} else {
+				/* not listed: title case, each word restored from
+				 * the words of listed places */
+				sh_buf pb = SH_BUF_INIT;
+				for (size_t x = nstart; x < place_to; x++) {
+					size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+					if (x > nstart)
+						rc |= sh_buf_puts(&pb, " ");
+					rc |= put_titlecase(&pb, d->text + oa, ob - oa);
+				}
+				char *pl = rc ? NULL : sh_buf_detach(&pb);
+				sh_buf_free(&pb);
+				pl = paper_lex_restore(d, pl, PAPER_NAME_PLACE);
+				if (pl)
+					rc |= sh_buf_puts(&b, pl);
+				else
+					rc = 1;
+				sh_free(pl);
+			}
+		}
+	}
+	if (rc) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+static int starts_lower(const doc *d, size_t l)
+{
+	utf8proc_int32_t c;
+	size_t oa = d->map[d->ls[l]], ob = d->map[d->le[l]];
+	return oa < ob && utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+					   (utf8proc_ssize_t)(ob - oa), &c) > 0 && utf8proc_islower(c);
+}
+
+static int title_stop(const doc *d, size_t l)
+{
+	static const char *const stops[] = {"can cu", "kinh gui", "dieu ", "noi nhan", "thuc hien",
+					    "xet de nghi", "theo de nghi"};
+	const char *f = d->f + d->ls[l];
+	size_t n = d->le[l] - d->ls[l];
+	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
+		if (n >= strlen(stops[i]) && !memcmp(f, stops[i], strlen(stops[i])))
+			return 1;
+	/* section marks: "I.", "1.", "II)" (OCR: "I1.") */
+	size_t i = 0;
+	while (i < n && i < 5 && strchr("ivxl0123456789", f[i]))
+		i++;
+	if (i > 0 && i < n && (f[i] == '.' || f[i] == ')'))
+		return 1;
+	int up = paper_upper_share(d, l);
+	return up >= 70;
+}
+
+/* The catalogue's corrections (whole words, as printed) applied to s;
+ * takes s, returns the result (NULL on out of memory, d->oom set). */
+/* Letter count and upper-case letters of s[a, b). */
+static void count_case(const char *s, size_t a, size_t b, int *letters, int *upper)
+{
+	*letters = *upper = 0;
+	while (a < b) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + a, (utf8proc_ssize_t)(b - a), &c);
+		if (k <= 0)
+			break;
+		*letters += utf8proc_isupper(c) || utf8proc_islower(c);
+		*upper += utf8proc_isupper(c);
+		a += (size_t)k;
+	}
+}
+
+/* s with [oa, ob) replaced by phrase ph, its first letter in the case of
+ * the text replaced. Takes s. */
+static char *put_phrase(doc *d, char *s, size_t oa, size_t ob, const char *ph)
+{
+	utf8proc_int32_t c0, p0;
+	utf8proc_ssize_t k0 = utf8proc_iterate((const utf8proc_uint8_t *)s + oa, (utf8proc_ssize_t)(ob - oa), &c0);
+	utf8proc_ssize_t kp = utf8proc_iterate((const utf8proc_uint8_t *)ph, -1, &p0);
+	char *r = NULL;
+	if (k0 > 0 && kp > 0) {
+		utf8proc_uint8_t e[4];
+		utf8proc_int32_t first = utf8proc_isupper(c0) ? utf8proc_toupper(p0) : utf8proc_tolower(p0);
+		utf8proc_ssize_t en = utf8proc_encode_char(first, e);
+		r = sh_asprintf("%.*s%.*s%s%s", (int)oa, s, (int)en, (const char *)e, ph + kp, s + ob);
+		if (!r)
+			d->oom = 1;
+	}
+	sh_free(s);
+	return r;
+}
+
+/* Put each catalogue phrase in where s holds its letters with other marks
+ * ("Quy chê" -> "Quy chế"): whole words only, not in a line of capitals. */
+static char *apply_phrases(doc *d, char *s)
+{
+	const sh_kinds *k = d->k;
+	for (size_t i = 0; i < k->phrases.n && s; i++) {
+		const char *pf = k->phrases.fold[i], *ph = k->phrases.orig[i];
+		size_t pn = strlen(pf), fl = 0, *map = NULL;
+		char *f = NULL;
+		if (paper_fold(&f, &map, &fl, s, strlen(s))) {
+			d->oom = 1;
+			sh_free(s);
+			return NULL;
+		}
+		for (char *hit = f; (hit = strstr(hit, pf)); hit++) {
+			size_t a = (size_t)(hit - f), b = a + pn;
+			if ((a && paper_is_wordc((unsigned char)f[a - 1])) ||
+			    (b < fl && paper_is_wordc((unsigned char)f[b])))
+				continue;
+			size_t oa = map[a], ob = map[b];
+			int letters, upper;
+			count_case(s, oa, ob, &letters, &upper);
+			if (upper > 1 || (ob - oa == strlen(ph) && !memcmp(s + oa, ph, ob - oa)))
+				continue;
+			s = put_phrase(d, s, oa, ob, ph);
+			break; /* once per phrase: offsets changed */
+		}
+		sh_free(f);
+		sh_free(map);
+	}
+	return s;
+}
+
+char *paper_apply_corrections(doc *d, char *s)
+{
+	const sh_kinds *k = d->k;
+	if (!s || d->no_restore)
+		return s;
+	for (size_t i = 0; i < k->fix_from.n; i++) {
+		const char *from = k->fix_from.orig[i], *to = k->fix_to[i];
+		size_t fl = strlen(from);
+		char *at = s;
+		while ((at = strstr(at, from))) {
+			size_t off = (size_t)(at - s);
+			int left = off == 0 || at[-1] == ' ';
+			int right = at[fl] == 0 || at[fl] == ' ' || at[fl] == ',' || at[fl] == '.';
+			if (!left || !right) {
+				at += fl;
+				continue;
+			}
+			char *n = sh_asprintf("%.*s%s%s", (int)off, s, to, at + fl);
+			sh_free(s);
+			if (!n) {
+				d->oom = 1;
+				return NULL;
+			}
+			s = n;
+			at = s + off + strlen(to);
+		}
+	}
+	return apply_phrases(d, s);
+}
+
+char *paper_find_title(doc *d, const paper_kind *pk)
+{
+	if (d->heading >= d->nl)
+		return NULL;
+	size_t l = d->heading;
+	int include_heading = 0;
+	/* a heading written in lower case ("V/v ...") is the title itself */
+	for (size_t t = 0; t < pk->titles.n; t++)
+		if (!paper_all_upper_ascii_or_marks(pk->titles.orig[t]))
+			include_heading = 1;
+	if (!include_heading) {
+		l++;
+		while (l < d->nl && paper_line_empty(d, l))
+			l++;
+	}
+	size_t first = l, last = l;
+	for (size_t n = 0; l < d->nl && n < 4; l++, n++) {
+		if (paper_line_empty(d, l)) {
+			/* a title line that goes on in lower case after a blank
+			 * line (OCR spacing) */
+			if (l + 1 < d->nl && !paper_line_empty(d, l + 1) && !title_stop(d, l + 1) &&
+			    starts_lower(d, l + 1))
+				continue;
+			break;
+		}
+		if ((l != first || !include_heading) && title_stop(d, l))
+			break;
+		last = l + 1;
+	}
+	if (last <= first)
+		return NULL;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (size_t x = first; x < last; x++) {
+		char *s = paper_orig_range(d, d->ls[x], d->le[x], NULL);
+		if (!s)
+			continue;
+		if (b.len)
+			rc |= sh_buf_puts(&b, " ");
+		rc |= sh_buf_puts(&b, s);
+		sh_free(s);
+	}
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	char *r = sh_buf_detach(&b);
+	if (!r) {
+		d->oom = 1;
+		return NULL;
+	}
+	if (!(r = paper_apply_corrections(d, r)))
+		return NULL;
+	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
+	char *fr = NULL;
+	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
+		int vv = !strncmp(fr, "v/v ", 4) || !strncmp(fr, "v/ ", 3) || !strncmp(fr, "vv ", 3) ||
+			 !strncmp(fr, "v/v. ", 5);
+		if (!strncmp(fr, "ve viec ", 8) || vv) {
+			const char *sp = strchr(r, ' ');
+			sp = sp && !vv ? strchr(sp + 1, ' ') : sp;
+			if (sp) {
+				char *fixed = sh_asprintf("%s%s", vv ? "V/v" : "Về việc", sp);
+				if (fixed) {
+					sh_free(r);
+					r = fixed;
+				} else {
+					d->oom = 1;
+				}
+			}
+		}
+		sh_free(fr);
+	} else {
+		d->oom = 1;
+	}
+	return r;
+}
+
+/* A person's name as printed under a signature: 2-6 words, each a capital
+ * letter followed by small ones. */
+static int name_line(const doc *d, size_t fa, size_t fb)
+{
+	size_t oa = d->map[fa], ob = d->map[fb];
+	int words = 0, at_start = 1, ok = 1;
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			return 0;
+		oa += (size_t)k;
+		if (c == ' ') {
+			at_start = 1;
+			continue;
+		}
+		if (at_start) {
+			words++;
+			if (!utf8proc_isupper(c))
+				ok = 0;
+			at_start = 0;
+		} else if (!utf8proc_islower(c)) {
+			ok = 0;
+		}
+	}
+	return ok && words >= 2 && words <= 6;
+}
+
+/* Letters (Unicode category L) in folded range [fa, fb) of the original:
+ * OCR noise such as '‹' or '„' is not a letter. */
+static int count_letters(const doc *d, size_t fa, size_t fb)
+{
+	size_t oa = d->map[fa], ob = d->map[fb];
+	int n = 0;
+	while (oa < ob) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
+						      (utf8proc_ssize_t)(ob - oa), &c);
+		if (k <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(c);
+		n += cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+		oa += (size_t)k;
+	}
+	return n;
+}
+
+/* A line of the "Nơi nhận" (recipients) list: "Nơi nhận:", "- Như trên;",
+ * "- Lưu: VT" (OCR may read the dash as '~' or a bullet). */
+static int recipient_item(const doc *d, size_t l)
+{
+	const char *f = d->f + d->ls[l];
+	size_t n = d->le[l] - d->ls[l];
+	if (n == 0)
+		return 0;
+	if (strchr("-~+*", f[0]) || !strncmp(f, "noi nhan", n < 8 ? n : 8) ||
+	    !strncmp(f, "luu", n < 3 ? n : 3))
+		return 1;
+	/* '•' U+2022, '–' U+2013, '—' U+2014 */
+	return n >= 3 && (!memcmp(f, "\xe2\x80\xa2", 3) || !memcmp(f, "\xe2\x80\x93", 3) ||
+			  !memcmp(f, "\xe2\x80\x94", 3));
+}
+
+static int is_signer_prefix(const char *f, size_t n)
+{
+	static const char *const prefixes[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (n >= pl + 1 && !memcmp(f, prefixes[i], pl) && (f[pl] == '.' || f[pl] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Start (folded offset) of the upper-case tail of line l — the right
+ * column when OCR put "Nơi nhận:" items on the same line — or (size_t)-1.
+ * The tail has a word of three letters or more and no ',', ';', ':'. */
+static size_t upper_tail(const doc *d, size_t l)
+{
+	size_t a = d->ls[l], e = d->le[l], start = (size_t)-1;
+	int long_word = 0;
+	size_t we = e;
+	while (we > a) {
+		size_t ws = we;
+		while (ws > a && d->f[ws - 1] != ' ')
+			ws--;
+		if (paper_upper_share_range(d, ws, we) != 100)
+			break;
+		int letters = count_letters(d, ws, we), bad = 0;
+		for (size_t i = ws; i < we; i++)
+			bad |= strchr(",;:", d->f[i]) != NULL;
+		/* "VP." ends the left column's text; "KT." starts a title */
+		if (bad || (d->f[we - 1] == '.' && we != e && !is_signer_prefix(d->f + ws, we - ws)))
+			break;
+		long_word |= letters >= 3;
+		start = ws;
+		we = ws > a ? ws - 1 : a;
+	}
+	if (!long_word)
+		return (size_t)-1;
+	/* a value after a label ("- Lưu: VTVP") is not a title, except the
+	 * right column after "Nơi nhận:"; the archive line has none */
+	if (start > a + 1 && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8))
+		return (size_t)-1;
+	size_t b = a;
+	while (b < e && !paper_is_alnum_ascii((unsigned char)d->f[b]))
+		b++;
+	if (b > a && paper_word_at(d->f, e, b, "luu")) {
+		/* only a known position beside the archive line: "- Lưu: VT, VP
+		 * PHÓ CHỦ TỊCH", not "- Lưu: VT VPB" */
+		for (size_t i = start; i < e; i++) {
+			if (i != start && d->f[i - 1] != ' ')
+				continue;
+			for (size_t p = 0; p < d->k->positions.n; p++)
+				if (strlen(d->k->positions.fold[p]) == e - i &&
+				    !memcmp(d->k->positions.fold[p], d->f + i, e - i))
+					return i;
+		}
+		return (size_t)-1;
+	}
+	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
+	 * TỊCH"): titles have no words of one or two letters but prefixes */
+	while (start < e) {
+		size_t we2 = start;
+		while (we2 < e && d->f[we2] != ' ')
+			we2++;
+		if (count_letters(d, start, we2) > 2 || we2 >= e ||
+		    is_signer_prefix(d->f + start, we2 - start))
+			break;
+		start = we2 + 1;
+	}
+	return start;
+}
+
+/* Start of a signer's name at the end of line l: the whole line, or the
+ * tail after a "Nơi nhận" item ("- Lưu: VT. Nguyễn Văn An"); (size_t)-1. */
+static size_t name_tail(const doc *d, size_t l, size_t *end)
+{
+	/* stray marks after the name ("Hoàng Thu Trang .") are not part of it */
+	size_t e = d->le[l];
+	while (e > d->ls[l] && !paper_is_wordc((unsigned char)d->f[e - 1]))
+		e--;
+	*end = e;
+	if (e > d->ls[l] && name_line(d, d->ls[l], e))
+		return d->ls[l];
+	if (!recipient_item(d, l))
+		return (size_t)-1;
+	size_t best = (size_t)-1;
+	for (size_t i = e; i-- > d->ls[l];)
+		if (d->f[i] == ' ' && name_line(d, i + 1, e))
+			best = i + 1;
+	return best;
+}
+
+/* A signer's title as printed, or — when it is printed in capitals and
+ * folds to a catalogue position — that position's spelling (OCR misreads
+ * "PHÓ" as "PHỎ"); a "Q. " prefix is kept. */
+static char *position_value(doc *d, size_t a, size_t e)
+{
+	size_t p = a;
+	if (e - a > 3 && !memcmp(d->f + a, "q.", 2)) {
+		p = a + 2;
+		while (p < e && d->f[p] == ' ')
+			p++;
+	}
+	if (paper_upper_share_range(d, a, e) == 100) {
+		for (size_t i = 0; i < d->k->positions.n; i++) {
+			const char *pf = d->k->positions.fold[i];
+			if (strlen(pf) == e - p && !memcmp(pf, d->f + p, e - p)) {
+				char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i])
+						: sh_strdup(d->k->positions.orig[i]);
+				if (!r)
+					d->oom = 1;
+				return r;
+			}
+		}
+	}
+	return paper_orig_range(d, a, e, NULL);
+}
+
+void paper_find_signer(doc *d, char **signer, char **title)
+{
+	*signer = *title = NULL;
+	size_t seen = 0;
+	for (size_t l = d->nl; l-- > 0 && seen < 30;) {
+		if (paper_line_empty(d, l))
+			continue;
+		seen++;
+		size_t ne;
+		size_t na = name_tail(d, l, &ne);
+		if (na == (size_t)-1)
+			continue;
+		/* the title block: upper-case lines (or right-column tails)
+		 * right above; a gap of at most one line (signature, "(Đã
+		 * ký)") allowed */
+		size_t t = l, gap = 0, n = 0, walked = 0;
+		size_t last = 0, last_a = 0;
+		while (t-- > 0 && n < 3 && walked++ < 12) {
+			if (paper_line_empty(d, t))
+				continue;
+			size_t ta = upper_tail(d, t);
+			if (ta != (size_t)-1) {
+				if (!n) {
+					last = t;
+					last_a = ta;
+				}
+				n++;
+				if (is_signer_prefix(d->f + ta, d->le[t] - ta))
+					break;
+				continue;
+			}
+			/* "Nơi nhận" items beside the block are not gaps */
+			if (recipient_item(d, t))
+				continue;
+			if (n || ++gap > 1)
+				break;
+		}
+		if (!n)
+			return;
+		*title = position_value(d, last_a, d->le[last]);
+		*signer = paper_orig_range(d, na, ne, NULL);
+		return;
+	}
+}

@@ -1,0 +1,448 @@
+/* Labelled facts of personal and company papers: ids, names, dates, sex. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- labelled facts ----------------------------------------------------- */
+
+
+/* The value line for a label with nothing after it: the next line, or,
+ * when labels were printed as a column ("A:\nB:\nC:\nvA\nvB\nvC"), the
+ * line in the same place of the value column. */
+static long value_line(const doc *d, size_t l)
+{
+	size_t s = l, e = l;
+	/* columns are short: looking further costs time on hostile text */
+	for (int guard = 0; guard < 16; guard++) {
+		size_t p = s;
+		while (p > 0 && paper_line_empty(d, p - 1))
+			p--;
+		if (p == 0 || d->le[p - 1] == d->ls[p - 1] || d->f[d->le[p - 1] - 1] != ':')
+			break;
+		s = p - 1;
+	}
+	size_t pos = 0;
+	for (size_t x = s; x < l; x++)
+		pos += !paper_line_empty(d, x);
+	for (int guard = 0; guard < 16; guard++) {
+		size_t n = e + 1;
+		while (n < d->nl && paper_line_empty(d, n))
+			n++;
+		if (n >= d->nl || d->f[d->le[n] - 1] != ':')
+			break;
+		e = n;
+	}
+	size_t x = e + 1;
+	for (;; x++) {
+		while (x < d->nl && paper_line_empty(d, x))
+			x++;
+		if (x >= d->nl)
+			return -1;
+		if (!pos)
+			break;
+		pos--;
+	}
+	if (d->f[d->le[x] - 1] == ':')
+		return -1;
+	return (long)x;
+}
+
+/* Try each occurrence of each label (at a line start or after ", "/"; ")
+ * and hand the value range to fn until it accepts one. */
+/* Does folded text t start with label lab (n bytes)? OCR reads a label's
+ * comma as a full stop ("Ngày. tháng, năm sinh"): the two match. */
+static int label_at(const char *t, const char *lab, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')))
+			return 0;
+	return 1;
+}
+
+int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	for (size_t l = 0; l < d->nl; l++) {
+		for (size_t t = 0; t < labels->n; t++) {
+			const char *lab = labels->fold[t];
+			size_t ln = strlen(lab);
+			for (size_t i = d->ls[l]; i + ln <= d->le[l]; i++) {
+				if (i != d->ls[l]) {
+					size_t j = i;
+					while (j > d->ls[l] && d->f[j - 1] == ' ')
+						j--;
+					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
+						continue;
+				}
+				if (!label_at(d->f + i, lab, ln) ||
+				    (i + ln < d->le[l] && paper_is_wordc((unsigned char)d->f[i + ln])))
+					continue;
+				size_t a = i + ln;
+				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+					a++;
+				/* bilingual cards: "Họ và tên / Full name: ..." (OCR
+				 * may read the '/' as '7', '|', 'l') */
+				if (a < d->le[l] && strchr("/7|l1i", d->f[a])) {
+					size_t c = a + 1, letters = 0;
+					while (c < d->le[l] && c < a + 40 &&
+					       ((d->f[c] >= 'a' && d->f[c] <= 'z') || d->f[c] == ' ' ||
+						d->f[c] == '.')) {
+						letters += d->f[c] >= 'a' && d->f[c] <= 'z';
+						c++;
+					}
+					if (c < d->le[l] && d->f[c] == ':' && letters >= 3 &&
+					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
+						a = c;
+						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
+							a++;
+					}
+				}
+				/* "Họ, chữ đệm, tên người cha:" is another label */
+				size_t colon = a;
+				while (colon < d->le[l] && d->f[colon] != ':')
+					colon++;
+				if (colon < d->le[l] && !paper_value_before(d, a, colon))
+					continue;
+				if (a < d->le[l]) {
+					if (fn(d, a, d->le[l], out))
+						return 1;
+				} else {
+					long v = value_line(d, l);
+					if (v >= 0 && fn(d, d->ls[v], d->le[v], out))
+						return 1;
+				}
+				if (d->oom)
+					return 0;
+			}
+		}
+	}
+	return 0;
+}
+
+
+static const char *const provinces =
+	"001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+	"035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
+
+static int person_id_ok(const char *id)
+{
+	char p[4] = {id[0], id[1], id[2], 0};
+	return strlen(id) == 12 && strstr(provinces, p) != NULL;
+}
+
+/* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
+ * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
+int paper_id_value(doc *d, size_t a, size_t e, void *out)
+{
+	id_out *io = out;
+	char dg[20];
+	size_t n = 0, i = a;
+	int slips = 0;
+	while (i < e && n < 16) {
+		char c = d->f[i];
+		if (c >= '0' && c <= '9')
+			dg[n++] = c;
+		else if (c == 'o' || c == 'l' || c == 'i' || c == '|') {
+			if (i + 1 < e && paper_is_alnum_ascii((unsigned char)d->f[i + 1]) &&
+			    !isdigit((unsigned char)d->f[i + 1]) && d->f[i + 1] != 'o' &&
+			    d->f[i + 1] != 'l' && d->f[i + 1] != 'i')
+				break;
+			dg[n++] = c == 'o' ? '0' : '1';
+			slips++;
+		} else if (c == ' ' && n > 0 && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
+			/* a space inside a digit run */
+		} else if (c == '-' && n == 10) {
+			dg[n++] = '-';
+		} else {
+			break;
+		}
+		i++;
+	}
+	if (i < e && paper_is_wordc((unsigned char)d->f[i]))
+		return 0;
+	dg[n] = 0;
+	if (slips > 1 || n == 0)
+		return 0;
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, dg) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
+		return 0;
+	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
+		return 0;
+	if (kind == SH_OWNER_PERSON && !person_id_ok(norm))
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", norm);
+	return 1;
+}
+
+/* Only one distinct well-formed id of the family in the whole text. */
+int paper_id_anywhere(doc *d, id_out *io)
+{
+	char found[16] = "";
+	size_t want1 = io->family == PAPER_COMPANY ? 10 : 12;
+	for (size_t i = 0; i < d->flen; i++) {
+		if (!isdigit((unsigned char)d->f[i]) || (i > 0 && (paper_is_wordc((unsigned char)d->f[i - 1]) ||
+								   d->f[i - 1] == '/' || d->f[i - 1] == '-')))
+			continue;
+		size_t j = i;
+		while (j < d->flen && isdigit((unsigned char)d->f[j]))
+			j++;
+		if (j - i == want1 && !(j < d->flen && (paper_is_wordc((unsigned char)d->f[j]) ||
+							  d->f[j] == '/' || d->f[j] == '-'))) {
+			id_out t = {io->family, ""};
+			if (paper_id_value(d, i, j, &t)) {
+				if (*found && strcmp(found, t.id))
+					return 0;
+				snprintf(found, sizeof found, "%s", t.id);
+			}
+		}
+		i = j;
+	}
+	if (!*found)
+		return 0;
+	snprintf(io->id, sizeof io->id, "%s", found);
+	return 1;
+}
+
+
+int paper_name_value(doc *d, size_t a, size_t e, void *out)
+{
+	str_out *so = out;
+	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name */
+	if (!so->company && (paper_word_at(d->f, e, a, "ong") || paper_word_at(d->f, e, a, "ba")) &&
+	    paper_value_before(d, a, a + 1)) {
+		size_t b = a + (d->f[a] == 'o' ? 3 : 2);
+		while (b < e && d->f[b] == ' ')
+			b++;
+		size_t sp = 0;
+		for (size_t i = b; i < e && d->f[i] != ','; i++)
+			sp += d->f[i] == ' ';
+		if (sp >= 1)
+			a = b;
+	}
+	size_t end = a;
+	while (end < e && !strchr(",;(", d->f[end]))
+		end++;
+	/* "LÊ VĂN BÌNH sinh năm 1970" */
+	for (size_t i = a; i < end; i++)
+		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh")) {
+			end = i;
+			break;
+		}
+	while (end > a && d->f[end - 1] == ' ')
+		end--;
+	if (end <= a)
+		return 0;
+	/* a person's name: letters only, 2-7 words; a company's: also digits */
+	int words = 1;
+	for (size_t i = a; i < end; i++) {
+		char c = d->f[i];
+		if (c == ' ')
+			words++;
+		else if (!(paper_is_wordc((unsigned char)c) && (so->company || !isdigit((unsigned char)c))) &&
+			 !(so->company && strchr("&.-'", c)))
+			return 0;
+	}
+	if (words < 2 || words > (so->company ? 20 : 7))
+		return 0;
+	/* a company name wrapped onto the next line (upper case, no label) */
+	size_t l = paper_line_of(d, a);
+	size_t fb = end;
+	if (so->company && end == d->le[l] && paper_upper_share_range(d, a, end) >= 90 && l + 1 < d->nl &&
+	    !paper_line_empty(d, l + 1)) {
+		size_t n = l + 1;
+		const char *nf = d->f + d->ls[n];
+		size_t nn = d->le[n] - d->ls[n];
+		int ok = paper_upper_share(d, n) >= 90 && nn <= 40 && !memchr(nf, ':', nn) &&
+			 !isdigit((unsigned char)nf[0]);
+		for (size_t i = 0; ok && i < nn; i++)
+			if (!paper_is_wordc((unsigned char)nf[i]) && nf[i] != ' ')
+				ok = 0;
+		if (ok)
+			fb = d->le[n];
+	}
+	if (fb != end) {
+		char *p1 = paper_orig_range(d, a, end, NULL);
+		char *p2 = paper_orig_range(d, d->ls[l + 1], fb, NULL);
+		if (p1 && p2)
+			so->s = sh_asprintf("%s %s", p1, p2);
+		if (!so->s)
+			d->oom = 1;
+		sh_free(p1);
+		sh_free(p2);
+	} else {
+		so->s = paper_orig_range(d, a, end, NULL);
+	}
+	return so->s != NULL;
+}
+
+
+int paper_date_value(doc *d, size_t a, size_t e, void *out)
+{
+	date_out *dout = out;
+	if (dout->allow_never && (paper_word_at(d->f, e, a, "khong thoi han") ||
+				  paper_word_at(d->f, e, a, "khong xac dinh thoi han"))) {
+		dout->never = 1;
+		return 1;
+	}
+	size_t win = e - a < 48 ? e - a : 48;
+	/* the date may continue on the next line ("năm\n2010") */
+	size_t lim = a + win;
+	if (lim == e && e < d->flen)
+		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
+	return paper_date_near(d->f, lim, a, lim - a, dout->date);
+}
+
+int paper_sex_value(doc *d, size_t a, size_t e, void *out)
+{
+	const char **s = out;
+	if (paper_word_at(d->f, e, a, "nam"))
+		*s = "Nam";
+	else if (paper_word_at(d->f, e, a, "nu"))
+		*s = "Nữ";
+	else
+		return 0;
+	return 1;
+}
+
+/* ---- facts of land, residence, marriage and death papers ---------------- */
+
+/* Free text to the end of the line (an address), trimmed. out: str_out. */
+int paper_text_value(doc *d, size_t a, size_t e, void *out)
+{
+	str_out *so = out;
+	while (e > a && strchr(" .,;", d->f[e - 1]))
+		e--;
+	if (e <= a || !paper_value_before(d, a, e))
+		return 0;
+	so->s = paper_orig_range(d, a, e, " .,;");
+	return so->s != NULL;
+}
+
+/* Digits of one token, OCR's o/l read as 0/1 beside a real digit; up to
+ * max digits. dst has at least max + 1 bytes. */
+static size_t digits_at(const doc *d, size_t a, size_t e, char *dst, size_t max, int spaces)
+{
+	size_t n = 0, real = 0;
+	for (size_t i = a; i < e && n <= max; i++) {
+		char c = d->f[i];
+		if (isdigit((unsigned char)c))
+			dst[n++] = c, real++;
+		else if ((c == 'o' || c == 'l') && n)
+			dst[n++] = c == 'o' ? '0' : '1';
+		else if (spaces && c == ' ' && n && i + 1 < e && isdigit((unsigned char)d->f[i + 1]))
+			continue;
+		else if (n || (c != ' ' && c != '#'))
+			break;
+	}
+	dst[n] = 0;
+	return real && n <= max ? n : 0;
+}
+
+/* A parcel or map-sheet number: 1-6 digits. out: char[16]. */
+int paper_digits_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	return digits_at(d, a, e, dst, 6, 0) > 0;
+}
+
+/* A 9-digit CMND number; 12 digits are a CCCD number, not this. out:
+ * char[16]. */
+int paper_old_id_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	if (digits_at(d, a, e, dst, 12, 1) != 9)
+		return 0;
+	return 1;
+}
+
+/* An area: "123,4 m2", "1.234,5m²", "85.6 m2" -> "123.4", "1234.5", "85.6".
+ * A '.' followed by exactly three digits groups thousands (the printed
+ * convention); any other '.' or ',' is the decimal mark. out: char[24]. */
+int paper_area_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *dst = out;
+	size_t n = 0, i = a;
+	int dec = 0;
+	while (i < e && d->f[i] == ' ')
+		i++;
+	if (i >= e || !isdigit((unsigned char)d->f[i]))
+		return 0;
+	for (; i < e && n < 20; i++) {
+		char c = d->f[i];
+		if (isdigit((unsigned char)c)) {
+			dst[n++] = c;
+		} else if ((c == '.' || c == ',') && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
+			size_t k = i + 1;
+			while (k < e && isdigit((unsigned char)d->f[k]))
+				k++;
+			if (c == '.' && k - i - 1 == 3 && !dec)
+				continue;
+			if (dec)
+				break;
+			dst[n++] = '.';
+			dec = 1;
+		} else {
+			break;
+		}
+	}
+	dst[n] = 0;
+	return n > 0 && n < 20;
+}
+
+/* Every holder's name, "; "-joined, each once: returns 0 so that
+ * paper_by_label goes on to the next label. out: holders_out. */
+int paper_holders_value(doc *d, size_t a, size_t e, void *out)
+{
+	holders_out *ho = out;
+	str_out so = {NULL, 0};
+	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
+		sh_free(so.s);
+		return 0;
+	}
+	so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);
+	if (!so.s)
+		return 0;
+	for (size_t i = 0; i < ho->n; i++)
+		if (!strcmp(ho->v[i], so.s)) {
+			sh_free(so.s);
+			return 0;
+		}
+	ho->v[ho->n++] = so.s;
+	return 0;
+}
+
+/* Like paper_by_label, but a label may stand anywhere in a line (at a word
+ * start): for phrases that are never part of another label ("Thửa đất
+ * số", "tờ bản đồ số", "Diện tích"), printed after other facts on one
+ * line. The value is read to the end of the label's line. */
+int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	for (size_t t = 0; t < labels->n; t++) {
+		const char *lab = labels->fold[t];
+		size_t ln = strlen(lab);
+		for (const char *p = d->f; (p = strstr(p, lab)); p++) {
+			size_t i = (size_t)(p - d->f);
+			if (!paper_starts_word(d->f, i) ||
+			    (i + ln < d->flen && paper_is_wordc((unsigned char)d->f[i + ln])))
+				continue;
+			size_t l = paper_line_of(d, i), a = i + ln;
+			while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+				a++;
+			if (a < d->le[l] && fn(d, a, d->le[l], out))
+				return 1;
+			if (d->oom)
+				return 0;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,180 @@
+/* paper_int.h — private to paper/paper*.c: the catalogue's in-memory form and
+ * the folding shared by the loader and the extractor. */
+#ifndef SH_PAPER_INT_H
+#define SH_PAPER_INT_H
+
+#include "sh_paper.h"
+
+enum paper_family { PAPER_AGENCY = 1, PAPER_PERSONAL, PAPER_COMPANY, PAPER_OTHER };
+
+/* A list of strings with their folded forms (paper_fold). All owned. */
+typedef struct paper_strs {
+	char **orig;
+	char **fold;
+	size_t n;
+} paper_strs;
+
+/* Lexicon of name words (paper/names.json): spellings with their folded
+ * forms and how common each is in its position. */
+enum { LEX_SURNAME, LEX_MIDDLE, LEX_GIVEN, LEX_PLACE_WORD, LEX_COMPANY, LEX_TABLES };
+typedef struct paper_lextab {
+	char **word; /* as written: "Đinh" */
+	char **fold; /* "dinh" */
+	unsigned long *weight;
+	size_t n;
+} paper_lextab;
+/* Most entries in one lexicon table; a names file beyond is SH_ELIMIT. */
+#define PAPER_LEX_MAX 8192
+
+typedef struct paper_kind {
+	char *slug, *code, *doc_type, *name; /* doc_type may be NULL */
+	int family;
+	paper_strs titles, symbols, keywords;
+	unsigned facts;                      /* 1u << SH_FACT_* */
+	int validity, days, reusable;        /* enum sh_paper_validity, ... */
+	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
+	paper_strs labels[SH_FACT_COUNT];
+} paper_kind;
+
+struct sh_kinds {
+	paper_kind *v;
+	size_t n;
+	size_t other;       /* index of the family "other" kind */
+	paper_strs bodies;  /* orig: printed form (upper case); fold as usual */
+	char **body_short;  /* what each body is written as in the issuer fact */
+	paper_strs places;
+	paper_strs phrases;   /* common title phrases as printed: "Quy chế" */
+	paper_strs positions; /* signer titles as printed: "PHÓ CHỦ TỊCH" */
+	paper_strs fix_from;  /* corrections: OCR misreading (orig) ... */
+	char **fix_to;        /* ... and the printed phrase */
+	char *lexicon_file;   /* "lexicon": names file, relative to the catalogue */
+	paper_lextab lex[LEX_TABLES];
+	paper_strs lex_places; /* the lexicon's place names */
+};
+
+/* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks
+ * stripped, case-folded, đ→d, every whitespace run one space. *out (caller
+ * frees with sh_free) is NUL-terminated; if map is non-NULL, *map (caller
+ * frees) holds for every byte of *out plus the end the offset in s of the
+ * character it came from. */
+int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t len);
+
+/* Replace the catalogue's lexicon with the names file in data (len bytes;
+ * name for messages). sh_kinds_load reads the file "lexicon" names;
+ * sh_kinds_parse never reads files. Errors as sh_kinds_parse; on error the
+ * catalogue keeps no lexicon. Not thread-safe: call before sharing. */
+int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *name);
+
+/* ---- extraction (paper*.c) ---------------------------------------------- */
+
+struct sh_paper_facts {
+	char *slug, *code;
+	char *v[SH_FACT_COUNT];
+	char *as_read[SH_FACT_COUNT]; /* reading, when the lexicon or a correction changed it */
+	int never_expires;
+	double confidence;
+};
+
+/* An OCR word (NFC, lower case) and its confidence 0..100. */
+typedef struct paper_wconf {
+	char *w;
+	int conf;
+} paper_wconf;
+
+typedef struct doc {
+	const sh_kinds *k;
+	char *text; /* NFC original */
+	size_t tlen;
+	char *f; /* folded */
+	size_t flen;
+	size_t *map; /* folded offset -> text offset */
+	size_t *ls, *le; /* line i is f[ls[i], le[i]) */
+	size_t nl;
+	int oom;
+	size_t heading; /* line of the kind's heading, or nl */
+	const paper_wconf *wc; /* OCR word confidences, sorted by word; may be NULL */
+	size_t nwc;
+	int no_restore; /* 1: every value as read (no lexicon, no corrections) */
+	int marks_lost; /* OCR read (nearly) no diacritic on the page */
+} doc;
+
+typedef struct number_info {
+	size_t a, b;   /* folded range of the number token */
+	char sym[64];  /* folded type segment: "qd" */
+	int found;
+} number_info;
+
+typedef int (*value_fn)(doc *d, size_t a, size_t e, void *out);
+
+typedef struct id_out {
+	int family;
+	char id[16];
+} id_out;
+
+typedef struct str_out {
+	char *s;
+	int company;
+} str_out;
+
+typedef struct holders_out {
+	char *v[8];
+	size_t n;
+} holders_out;
+
+typedef struct date_out {
+	char date[11];
+	int never;
+	int allow_never;
+} date_out;
+
+/* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
+ * paper_names.c; contracts at their definitions. */
+char *paper_apply_corrections(doc *d, char *s);
+char *paper_dup_n(doc *d, const char *s, size_t n);
+char *paper_find_issuer(doc *d, size_t number_line);
+char *paper_find_place_date(doc *d);
+char *paper_find_title(doc *d, const paper_kind *pk);
+enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
+char *paper_lex_restore(doc *d, char *s, int mode);
+char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
+char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
+const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
+int paper_all_upper_ascii_or_marks(const char *orig);
+int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out);
+int paper_date_near(const char *f, size_t flen, size_t at, size_t window, char *out);
+int paper_date_value(doc *d, size_t a, size_t e, void *out);
+int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end);
+int paper_id_anywhere(doc *d, id_out *io);
+int paper_id_value(doc *d, size_t a, size_t e, void *out);
+int paper_is_alnum_ascii(int c);
+int paper_is_wordc(unsigned char c);
+int paper_line_empty(const doc *d, size_t i);
+int paper_name_value(doc *d, size_t a, size_t e, void *out);
+int paper_sex_value(doc *d, size_t a, size_t e, void *out);
+int paper_split_lines(doc *d);
+int paper_starts_word(const char *f, size_t at);
+int paper_upper_share(const doc *d, size_t line);
+int paper_upper_share_range(const doc *d, size_t fa, size_t fb);
+int paper_value_before(const doc *d, size_t a, size_t b);
+int paper_word_at(const char *f, size_t flen, size_t at, const char *w);
+size_t paper_edit_distance(const char *a, const char *b);
+size_t paper_line_of(const doc *d, size_t pos);
+void paper_find_signer(doc *d, char **signer, char **title);
+void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
+
+/* 1 when w (n bytes of UTF-8) is a valid Vietnamese syllable (any case). */
+int paper_syllable_ok(const char *w, size_t n);
+/* Set d->marks_lost: under a tenth of the page's words carry a diacritic. */
+void paper_marks_lost(doc *d);
+/* Confidence OCR gave word w (n bytes): the highest over its occurrences,
+ * or -1 when unknown (no confidences given, or the word is not among them). */
+int paper_word_conf(doc *d, const char *w, size_t n);
+
+int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void *out);
+int paper_text_value(doc *d, size_t a, size_t e, void *out);
+int paper_digits_value(doc *d, size_t a, size_t e, void *out);
+int paper_old_id_value(doc *d, size_t a, size_t e, void *out);
+int paper_area_value(doc *d, size_t a, size_t e, void *out);
+int paper_holders_value(doc *d, size_t a, size_t e, void *out);
+
+#endif

@@ -1,0 +1,313 @@
+/* The name lexicon (names.json): restores diacritics OCR lost in person,
+ * company and place names, and never changes a name read correctly. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- name lexicon ---------------------------------------------------- */
+
+/* How much more common a spelling must be than every other spelling of the
+ * same folded word (the one OCR produced included) to be put in its place. */
+#define LEX_FAR 4
+
+enum { CASE_OTHER, CASE_UPPER, CASE_TITLE, CASE_LOWER };
+
+/* Case style of a word: all capitals, first capital, all small, or mixed;
+ * CASE_OTHER too when it holds anything but letters and marks. */
+static int word_case(const char *s, size_t n)
+{
+	int up = 0, low = 0, first_up = 0, i0 = 1;
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			return CASE_OTHER;
+		utf8proc_category_t cat = utf8proc_category(c);
+		if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) {
+			i += (size_t)k;
+			continue;
+		}
+		if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO)
+			return CASE_OTHER;
+		if (utf8proc_isupper(c)) {
+			up++;
+			if (i0)
+				first_up = 1;
+		} else {
+			low++;
+		}
+		i0 = 0;
+		i += (size_t)k;
+	}
+	if (!up && !low)
+		return CASE_OTHER;
+	if (!low)
+		return up > 1 || n <= 2 ? CASE_UPPER : CASE_TITLE;
+	if (!up)
+		return CASE_LOWER;
+	return first_up && up == 1 ? CASE_TITLE : CASE_OTHER;
+}
+
+/* Write w (a lexicon spelling, title case) in case style cs. */
+static int put_case(sh_buf *b, const char *w, int cs)
+{
+	size_t n = strlen(w), i = 0;
+	int first = 1, rc = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+						      (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			break;
+		if (cs == CASE_UPPER || (cs == CASE_TITLE && first))
+			c = utf8proc_toupper(c);
+		else
+			c = utf8proc_tolower(c);
+		first = 0;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(c, e);
+		rc |= sh_buf_put(b, e, (size_t)en);
+		i += (size_t)k;
+	}
+	return rc;
+}
+
+/* The lexicon's spelling for word w (n bytes) in table x, or NULL to leave
+ * it: no entry folds like it, it is already the most common spelling, or no
+ * spelling is LEX_FAR times as common as every other (the one printed
+ * included: "Định" and "Đinh" as given names stay as read). *miss is set
+ * when no entry folds like it. */
+static const char *lex_pick(doc *d, const paper_lextab *x, const char *w, size_t n, int *miss)
+{
+	char *f = NULL, *lw = NULL;
+	const char *r = NULL;
+	*miss = 1;
+	if (paper_fold(&f, NULL, NULL, w, n) || sh_text_lower(&lw, w, n)) {
+		d->oom = 1;
+		goto out;
+	}
+	long best = -1;
+	unsigned long bw = 0, second = 0, own = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		if (strcmp(x->fold[i], f))
+			continue;
+		*miss = 0;
+		char *ll = NULL;
+		if (sh_text_lower(&ll, x->word[i], strlen(x->word[i]))) {
+			d->oom = 1;
+			goto out;
+		}
+		if (!strcmp(ll, lw))
+			own = x->weight[i];
+		sh_free(ll);
+		if (best < 0 || x->weight[i] > bw) {
+			second = bw;
+			bw = x->weight[i];
+			best = (long)i;
+		} else if (x->weight[i] > second) {
+			second = x->weight[i];
+		}
+	}
+	if (best < 0 || own == bw)
+		goto out;
+	if (own > second)
+		second = own;
+	if (bw >= LEX_FAR * second)
+		r = x->word[best];
+out:
+	sh_free(f);
+	sh_free(lw);
+	return r;
+}
+
+/* Is word w (n bytes) spelt so in any lexicon table (case aside)? */
+static int lex_known(doc *d, const char *w, size_t n)
+{
+	char *lw = NULL;
+	if (sh_text_lower(&lw, w, n)) {
+		d->oom = 1;
+		return 1;
+	}
+	int found = 0;
+	for (int t = 0; t < LEX_TABLES && !found; t++) {
+		const paper_lextab *x = &d->k->lex[t];
+		for (size_t i = 0; i < x->n && !found; i++) {
+			char *ll = NULL;
+			if (sh_text_lower(&ll, x->word[i], strlen(x->word[i]))) {
+				d->oom = 1;
+				found = 1;
+				break;
+			}
+			found = !strcmp(ll, lw);
+			sh_free(ll);
+		}
+	}
+	sh_free(lw);
+	return found;
+}
+
+void paper_marks_lost(doc *d)
+{
+	size_t words = 0, marked = 0;
+	const char *t = d->text;
+	for (size_t i = 0; i < d->tlen;) {
+		while (i < d->tlen && !(isalpha((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80))
+			i++;
+		size_t s = i;
+		int m = 0;
+		while (i < d->tlen && (isalpha((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80))
+			m |= (unsigned char)t[i++] >= 0x80;
+		if (i > s) {
+			words++;
+			marked += m;
+		}
+	}
+	d->marks_lost = words >= 12 && marked * 100 < words * 10;
+}
+
+/* ---- OCR word confidences ---------------------------------------------- */
+
+int paper_word_conf(doc *d, const char *w, size_t n)
+{
+	if (!d->nwc)
+		return -1;
+	char *lw = NULL;
+	if (sh_text_lower(&lw, w, n)) {
+		d->oom = 1;
+		return -1;
+	}
+	size_t lo = 0, hi = d->nwc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->wc[mid].w, lw) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int conf = -1;
+	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++)
+		if (d->wc[lo].conf > conf)
+			conf = d->wc[lo].conf;
+	sh_free(lw);
+	return conf;
+}
+
+/* May the lexicon touch word w (n bytes)? Only when it is no Vietnamese
+ * syllable (OCR made it up) or OCR was unsure of it. Unknown confidence
+ * counts as sure: a name read as a valid syllable is kept. */
+static int may_restore(doc *d, const char *w, size_t n)
+{
+	if (!paper_syllable_ok(w, n))
+		return 1;
+	/* a page read with (nearly) no diacritic at all: OCR is not reading
+	 * marks, so a word without any is no sure reading either */
+	int marked = 0;
+	for (size_t i = 0; i < n && !marked; i++)
+		marked = (unsigned char)w[i] >= 0x80;
+	if (d->marks_lost && !marked)
+		return 1;
+	int conf = paper_word_conf(d, w, n);
+	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+}
+
+/* The lexicon spelling for word p (n bytes) at word index wi of nw, for a
+ * person's name (tables by position, then the others), a company name
+ * (company words, then given and middle names), or a place. NULL: keep. */
+static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size_t nw, int mode)
+{
+	const sh_kinds *k = d->k;
+	const char *r = NULL;
+	int miss = 1;
+	if (mode == PAPER_NAME_PLACE) {
+		/* a place word is put right only when what OCR read is no name
+		 * or place word at all ("Nghị" of "Nghi Phong"); "Hùng Sơn"
+		 * stays, though "Hưng" is the commoner place word */
+		if (lex_known(d, p, n))
+			return NULL;
+		int conf = paper_word_conf(d, p, n);
+		if (conf >= SH_PAPER_WEAK_CONF && paper_syllable_ok(p, n))
+			return NULL;
+		return lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
+	}
+	if (!may_restore(d, p, n))
+		return NULL;
+	static const int company[] = {LEX_COMPANY, LEX_GIVEN, LEX_MIDDLE};
+	int order[3];
+	if (mode == PAPER_NAME_PERSON) {
+		order[0] = wi == 0 ? LEX_SURNAME : wi == nw - 1 ? LEX_GIVEN : LEX_MIDDLE;
+		order[1] = order[0] == LEX_SURNAME ? LEX_MIDDLE : LEX_SURNAME;
+		order[2] = order[0] == LEX_GIVEN ? LEX_MIDDLE : LEX_GIVEN;
+	} else {
+		memcpy(order, company, sizeof order);
+	}
+	/* a word of another position (a given name as middle name) only
+	 * when its own table has no spelling of it */
+	for (int o = 0; o < 3 && miss && !r; o++)
+		r = lex_pick(d, &k->lex[order[o]], p, n, &miss);
+	return r;
+}
+
+/* Restore misread diacritics in the words of s from the lexicon: a
+ * person's name (surname first, given name last, middle names between), a
+ * company name or a place name (mode PAPER_NAME_*). A word is touched only
+ * when it is no valid syllable or OCR was unsure of it (may_restore), only
+ * spellings folding exactly like the word OCR read are put in (the letters
+ * read), a spelling only when far commoner than every other (lex_pick), and
+ * the paper's case style is kept. Takes s; returns the result (NULL with
+ * d->oom on out of memory). */
+char *paper_lex_restore(doc *d, char *s, int mode)
+{
+	const sh_kinds *k = d->k;
+	if (!s || d->no_restore)
+		return s;
+	/* no lexicon loaded (sh_kinds_parse): every word as read */
+	int any = k->lex_places.n > 0;
+	for (int t = 0; t < LEX_TABLES; t++)
+		any |= k->lex[t].n > 0;
+	if (!any)
+		return s;
+	size_t nw = 0;
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		nw++;
+		p += strcspn(p, " ");
+	}
+	if (mode == PAPER_NAME_PERSON && (nw < 2 || nw > 6))
+		return s;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	size_t wi = 0;
+	for (const char *p = s; *p;) {
+		size_t sp = strspn(p, " ");
+		rc |= sh_buf_put(&b, p, sp);
+		p += sp;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, " ");
+		int cs = word_case(p, n);
+		const char *r = cs != CASE_OTHER ? restore_word(d, p, n, wi, nw, mode) : NULL;
+		if (r)
+			rc |= put_case(&b, r, cs);
+		else
+			rc |= sh_buf_put(&b, p, n);
+		p += n;
+		wi++;
+	}
+	sh_free(s);
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}

@@ -1,0 +1,189 @@
+/*
+ * sh_paper.h — paper kinds and the facts they carry.
+ *
+ * A kind catalogue (paper/kinds.json, see docs/PAPERS.md) lists the kinds of
+ * paper a reception desk sees: its slug ("quyet-dinh"), ASCII code used in
+ * component codes ("QD"), the type abbreviation printed on it ("QĐ"), how it
+ * is recognised (heading lines, number-symbol abbreviations, keywords), which
+ * facts it carries and the labels those facts are printed after. The office
+ * extends it without recompiling.
+ *
+ * sh_paper_extract reads OCR text (UTF-8, pages joined with "\f") and returns
+ * the kind and facts. Identifiers are validated (12-digit personal id with a
+ * province code and the century/sex digit matching the birth date and sex;
+ * tax codes with their check digit): an id that fails is left out, never
+ * guessed. Dates are ISO "YYYY-MM-DD" and real calendar dates.
+ *
+ * Thread safety: a loaded catalogue is read-only and may be shared by any
+ * number of threads calling sh_paper_extract at once. Facts objects belong
+ * to one thread at a time. Nothing here prints.
+ */
+#ifndef SH_PAPER_H
+#define SH_PAPER_H
+
+#include <stddef.h>
+
+#include "sh_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The facts a kind may carry; names are the keys of the corpus JSON
+ * "fields" object (sh_paper_fact_name). */
+enum sh_paper_fact {
+	SH_FACT_DOC_TYPE = 0, /* type abbreviation: "QĐ", "KH", "CCCD", ... */
+	SH_FACT_NUMBER,       /* number and symbol: "535/QĐ-UBND" */
+	SH_FACT_DATE,         /* date of issue, YYYY-MM-DD */
+	SH_FACT_ISSUER,       /* issuing body: "UBND huyện Thanh Hà" */
+	SH_FACT_TITLE,        /* trích yếu, as printed, lines joined */
+	SH_FACT_SIGNER,       /* person who signed */
+	SH_FACT_SIGNER_TITLE, /* title signed under: "PHÓ CHỦ TỊCH", "Q. CHỦ TỊCH" */
+	SH_FACT_OWNER_ID,     /* 12-digit personal id or 10/13-digit tax code */
+	SH_FACT_OWNER_NAME,   /* as printed */
+	SH_FACT_BIRTH_DATE,   /* YYYY-MM-DD */
+	SH_FACT_SEX,          /* "Nam" or "Nữ" */
+	SH_FACT_VALID_UNTIL,  /* YYYY-MM-DD; see sh_paper_never_expires */
+	SH_FACT_OLD_ID,       /* 9-digit number of an old CMND (not an owner id) */
+	SH_FACT_ADDRESS,      /* place of residence / of the parcel, as printed */
+	SH_FACT_PARCEL,       /* land parcel number (thửa đất số), digits */
+	SH_FACT_MAP_SHEET,    /* map sheet number (tờ bản đồ số), digits */
+	SH_FACT_AREA,         /* area in m², "123.5" */
+	SH_FACT_HOLDERS,      /* every holder / spouse named, "; "-separated */
+	SH_FACT_EVENT_DATE,   /* YYYY-MM-DD of the event: death */
+	SH_FACT_COUNT
+};
+
+/* Limits on a catalogue; a file beyond them is refused with SH_ELIMIT. */
+#define SH_KINDS_FILE_MAX ((size_t)1 << 20) /* bytes */
+#define SH_KINDS_MAX 256                    /* kinds */
+#define SH_KINDS_LIST_MAX 512               /* entries in one list or map */
+#define SH_KINDS_STRING_MAX 256             /* bytes in one string */
+/* Longest OCR text sh_paper_extract accepts (SH_ELIMIT beyond). */
+#define SH_PAPER_TEXT_MAX ((size_t)4 << 20)
+
+typedef struct sh_kinds sh_kinds;
+typedef struct sh_paper_facts sh_paper_facts;
+
+/* ---- catalogue ---------------------------------------------------------- */
+
+/* Load a kind catalogue from a JSON file. *out: release with sh_kinds_free.
+ * Errors: SH_ENOTFOUND (no file), SH_EIO, SH_ELIMIT (over a limit above),
+ * SH_EINVAL (not JSON, or a field is missing, mistyped, unknown or out of
+ * form; the message names the line/column or the kind and field), SH_ENOMEM.
+ * On error *out is NULL. */
+int sh_kinds_load(sh_kinds **out, const char *path);
+/* The same from a buffer (need not be NUL-terminated); name is used in
+ * messages (may be NULL). The buffer is not kept. */
+int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *name);
+/* Release a catalogue and set *kinds to NULL. NULL and *kinds == NULL are
+ * fine. Every sh_paper_facts made with it stays valid. */
+void sh_kinds_free(sh_kinds **kinds);
+/* Number of kinds, and the slug / code / name of kind i (< count); borrowed,
+ * valid until sh_kinds_free. NULL if i is out of range. */
+size_t sh_kinds_count(const sh_kinds *kinds);
+const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
+const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
+const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
+/* The one kind catalogue serves recognition and reuse: each kind also
+ * states how long a paper of it stays valid ("validity" in kinds.json) and
+ * whether it may be reused for another dossier. */
+enum sh_paper_validity {
+	SH_PAPER_VALID_NEVER = 0, /* valid for ever ("never" expires) */
+	SH_PAPER_VALID_PRINTED,   /* until the valid_until fact printed on it */
+	SH_PAPER_VALID_DAYS,      /* *days after the paper's date (else its receipt) */
+	SH_PAPER_VALID_UNTIL      /* until a fixed day (*until, "YYYY-MM-DD"): CMND */
+};
+/* Name of the kind with code (e.g. "GKS" -> "Giấy khai sinh"); borrowed,
+ * valid until sh_kinds_free; NULL when no kind has that code. */
+const char *sh_paper_kind_name(const sh_kinds *kinds, const char *code);
+/* Validity rule of the kind with code: *rule (enum sh_paper_validity),
+ * *days (SH_PAPER_VALID_DAYS, else 0), *until (SH_PAPER_VALID_UNTIL,
+ * borrowed like sh_paper_kind_name, else NULL), *reusable (0: asked for
+ * every time). Any out pointer may be NULL. SH_ENOTFOUND when no kind has
+ * that code. */
+int sh_paper_kind_validity(const sh_kinds *kinds, const char *code, int *rule, int *days,
+			   const char **until, int *reusable);
+/* The shipped catalogue: sh_data_file("kinds.json") (installed
+ * share/sohoa, or the build tree's). Static storage. */
+const char *sh_kinds_default_path(void);
+
+/* ---- facts -------------------------------------------------------------- */
+
+/* Recognise the kind of the paper whose OCR text is text (UTF-8; any
+ * normalisation, NFC is applied; pages separated by '\f') and extract the
+ * facts that kind carries. The kind is the catalogue's "other" kind when no
+ * kind is recognised. *out: release with sh_paper_facts_free; it copies
+ * what it needs and does not refer to kinds or text afterwards.
+ * Errors: SH_EINVAL (text is not UTF-8 or kinds is NULL), SH_ELIMIT (over
+ * SH_PAPER_TEXT_MAX), SH_ENOMEM. Finding no facts is not an error. */
+int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *text);
+/* OCR confidence of one word of the text: bytes [off, off + len) of the
+ * text given to sh_paper_extract_words, confidence 0..100 (Tesseract's
+ * x_wconf). */
+typedef struct sh_paper_word {
+	size_t off, len;
+	int conf;
+} sh_paper_word;
+/* Below this confidence a word is "weak": the name lexicon may restore it
+ * even when it is a valid syllable. Tesseract (vie) gives 93-96 to a name
+ * word it reads cleanly; the misread marks of the tune split scored 71-89
+ * ("Định" for "Đinh"), correct name words 49-96. 80 catches the worse half
+ * of the misreads; a weak word is still changed only to a spelling with the
+ * same letters that is far commoner than the one read (docs/PAPERS.md). */
+#define SH_PAPER_WEAK_CONF 80
+
+/* sh_paper_extract with the OCR's word confidences (words may be NULL when
+ * nwords is 0: then every word counts as read with good confidence). The
+ * name lexicon changes a word of a name only when it is no valid
+ * Vietnamese syllable or its confidence is below SH_PAPER_WEAK_CONF: a
+ * name read as valid syllables with good confidence is kept as read. words
+ * is not kept. Errors as sh_paper_extract, and SH_EINVAL when a word lies
+ * outside the text or a confidence is not 0..100. */
+int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const char *text,
+			   const sh_paper_word *words, size_t nwords);
+/* Word confidences from hOCR (the ocrx_word spans' x_wconf, pages in the
+ * order of the text's pages, concatenated), located in text in reading
+ * order; a word not found in text is skipped. *out: caller frees with
+ * sh_free (NULL when *n is 0). Errors: SH_EINVAL (NULL text or hocr),
+ * SH_ELIMIT (over SH_PAPER_TEXT_MAX), SH_ENOMEM. */
+int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const char *hocr);
+/* Release and set *facts to NULL; NULL-safe. */
+void sh_paper_facts_free(sh_paper_facts **facts);
+
+/* Accessors; returned strings are borrowed and valid until
+ * sh_paper_facts_free. */
+const char *sh_paper_kind(const sh_paper_facts *f);      /* slug: "quyet-dinh", never NULL */
+const char *sh_paper_kind_code(const sh_paper_facts *f); /* ^[A-Z0-9]{1,12}$: "QD", "TL" */
+const char *sh_paper_doc_type(const sh_paper_facts *f);  /* "QĐ", or NULL */
+const char *sh_paper_owner_id(const sh_paper_facts *f);  /* validated digits, or NULL */
+/* A fact's value, or NULL when not found (or not carried by the kind). */
+const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* The fact as OCR read it when the name lexicon or the catalogue's
+ * corrections changed it (the value of sh_paper_fact is then a correction
+ * to be shown to the desk for review), else NULL. Borrowed like
+ * sh_paper_fact. */
+const char *sh_paper_fact_as_read(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* 1 when the paper says it never expires ("Không thời hạn"): valid_until
+ * is then NULL and printed as null. */
+int sh_paper_never_expires(const sh_paper_facts *f);
+/* How sure the extraction is, 0..1: kind evidence times the share of the
+ * kind's facts found. For ranking and review flags, not a probability. */
+double sh_paper_confidence(const sh_paper_facts *f);
+/* JSON key of a fact ("owner_id"); static storage; NULL if out of range. */
+const char *sh_paper_fact_name(enum sh_paper_fact fact);
+
+/* The "fields" object as one line of compact JSON, keys in enum order,
+ * facts not found left out (valid_until is null when the paper never
+ * expires). Caller frees with sh_free; NULL on out of memory. */
+char *sh_paper_facts_json(const sh_paper_facts *f);
+/* One `sohoa extract --json` line (no newline):
+ * {"file":file,"kind":...,"fields":{...},"confidence":0.93}.
+ * file may be NULL (then left out). Caller frees with sh_free; NULL on out
+ * of memory. */
+char *sh_paper_result_json(const sh_paper_facts *f, const char *file);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

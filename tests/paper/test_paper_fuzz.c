@@ -1,0 +1,81 @@
+/* Fuzz target: the kind catalogue parser and fact extraction (sh_paper.h).
+ * The first byte chooses: even — the rest is a catalogue for
+ * sh_kinds_parse; odd — the rest is OCR text for sh_paper_extract with the
+ * shipped catalogue; and when bit 1 is set too, "TEXT\0HOCR": word
+ * confidences read by sh_paper_hocr_words, then sh_paper_extract_words. Every input must give facts or an expected error,
+ * every id found must validate, and no allocation may be left behind.
+ * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt,
+ * "\x03" + a tune paper's OCR text, NUL, its hOCR.
+ * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh_paper.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static sh_kinds *shipped;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	if (!shipped && sh_kinds_load(&shipped, sh_kinds_default_path()) != SH_OK)
+		abort(); /* the shipped catalogue must load */
+	long live = sh_alloc_live();
+	if (!(data[0] & 1)) {
+		sh_kinds *k = NULL;
+		int rc = sh_kinds_parse(&k, (const char *)data + 1, size - 1, "fuzz");
+		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT && rc != SH_EVERSION)
+			abort();
+		if ((rc == SH_OK) != (k != NULL))
+			abort();
+		for (size_t i = 0; k && i < sh_kinds_count(k); i++) {
+			const char *code = sh_kinds_code(k, i);
+			size_t n = strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+			if (n == 0 || n > 12 || code[n])
+				abort();
+		}
+		sh_kinds_free(&k);
+	} else {
+		char *text = malloc(size);
+		if (!text)
+			return 0;
+		memcpy(text, data + 1, size - 1);
+		text[size - 1] = 0;
+		sh_paper_facts *f = NULL;
+		sh_paper_word *w = NULL;
+		size_t nw = 0;
+		int rc = SH_OK;
+		if (data[0] & 2) {
+			size_t tl = strlen(text);
+			const char *hocr = tl + 1 < size - 1 ? text + tl + 1 : "";
+			rc = sh_paper_hocr_words(&w, &nw, text, hocr);
+			if (rc != SH_OK && rc != SH_ELIMIT)
+				abort();
+			for (size_t i = 0; i < nw; i++)
+				if (w[i].off + w[i].len > tl || w[i].conf < 0 || w[i].conf > 100)
+					abort();
+		}
+		if (rc == SH_OK)
+			rc = sh_paper_extract_words(&f, shipped, text, w, nw);
+		sh_free(w);
+		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT)
+			abort();
+		if (rc == SH_OK) {
+			const char *id = sh_paper_owner_id(f);
+			if (id && sh_id_owner_check(NULL, NULL, id) != SH_OK)
+				abort();
+			char *j = sh_paper_result_json(f, "fuzz");
+			if (!j)
+				abort();
+			sh_free(j);
+		}
+		sh_paper_facts_free(&f);
+		free(text);
+	}
+	if (sh_alloc_live() != live)
+		abort(); /* leak on some path */
+	return 0;
+}
