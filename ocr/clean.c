@@ -946,8 +946,19 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		if (rc)
 			goto out;
 		if (found) {
-			rep->flags |= SH_PAGE_PHOTO;
-			pixs = photo; /* from here on the page is the rectified one */
+			int tag = rep->tag_dpi;
+			if (tag >= 100 && tag <= 1200 && dpi && abs(dpi - tag) * 20 <= tag * 3) {
+				/* A scan on a dark bed or under a black lid: a real tag
+				 * that agrees with the page's size. Left to the border
+				 * step, as scanned (no perspective to undo; the page's
+				 * edge there need not be the paper's). */
+				pixDestroy(&photo);
+				memset(rep->corners, 0, sizeof rep->corners);
+				dpi = 0;
+			} else {
+				rep->flags |= SH_PAGE_PHOTO;
+				pixs = photo; /* from here on the page is the rectified one */
+			}
 		}
 	}
 	if (!dpi)

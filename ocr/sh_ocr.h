@@ -32,7 +32,9 @@ enum sh_page_flag {
 	SH_PAGE_LOWRES = 1u << 5,    /* scanned below 200 dpi */
 	SH_PAGE_BORDER = 1u << 6,    /* dark scanner border / binding shadow removed */
 	SH_PAGE_BILEVEL = 1u << 7,   /* source was 1 bit per pixel */
-	SH_PAGE_PHOTO = 1u << 8,     /* a photo: page found, perspective rectified, desk cropped */
+	SH_PAGE_PHOTO = 1u << 8,     /* a photo: page found, perspective rectified, desk cropped
+				      * (a page on a dark surround whose real tag, 100 dpi or
+				      * more, agrees with its size is a scan: left as scanned) */
 	SH_PAGE_ORIENT_READ = 1u << 9 /* orientation evidence weak: decided by reading both ways */
 };
 

@@ -281,6 +281,27 @@ static void test_photo_scan_is_not_a_photo(void **state)
 	assert_false(rep.flags & SH_PAGE_PHOTO);
 	pixDestroy(&out);
 	pixDestroy(&blank);
+	/* a 300 dpi scan under a black lid: the page (95 %) inside a black
+	 * frame is found, but its real tag agrees with its size: a scan, left
+	 * to the border step */
+	PIX *small = pixScale(f->a4, 0.95f, 0.95f), *lid = pixCreate(2480, 3508, 32);
+	pixRasterop(lid, 62, 88, pixGetWidth(small), pixGetHeight(small), PIX_SRC, small, 0, 0);
+	pixSetResolution(lid, 300, 300);
+	assert_int_equal(sh_ocr_photo_rectify(lid, &page, c, &dpi, &found), SH_OK);
+	assert_true(found);
+	pixDestroy(&page);
+	assert_int_equal(sh_ocr_clean(&f->w, lid, &out, &rep), SH_OK);
+	assert_false(rep.flags & SH_PAGE_PHOTO);
+	assert_true(rep.flags & SH_PAGE_BORDER);
+	assert_int_equal(rep.dpi, 300);
+	/* the same tagged 72 dpi (a phone): a photo */
+	pixSetResolution(lid, 72, 72);
+	pixDestroy(&out);
+	assert_int_equal(sh_ocr_clean(&f->w, lid, &out, &rep), SH_OK);
+	assert_true(rep.flags & SH_PAGE_PHOTO);
+	pixDestroy(&out);
+	pixDestroy(&small);
+	pixDestroy(&lid);
 }
 
 /* The resolution tag lies: a whole A4 page says 72 dpi or 200 dpi but is
