@@ -345,7 +345,7 @@ out:
 int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
 {
 	int rc = SH_OK;
-	PIX *src = NULL, *small = NULL, *grey = NULL, *one = NULL;
+	PIX *src = NULL, *grey = NULL, *one = NULL;
 	*out = NULL;
 	*found = 0;
 	*true_dpi = 0;
@@ -367,16 +367,38 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	int W = pixGetWidth(src), H = pixGetHeight(src);
 	if ((W < H ? W : H) < 400)
 		goto out;
-	float f = (float)PHOTO_WORK_SIDE / (float)(W > H ? W : H);
-	if (f > 1.0f)
-		f = 1.0f;
-	small = f < 1.0f ? pixScaleAreaMap(src, f, f) : pixClone(src);
-	grey = small && d == 32 ? pixConvertRGBToGrayMinMax(small, L_CHOOSE_MIN)
-	       : small		? pixClone(small)
-				: NULL;
+	/* the work copy: every step-th pixel's 2x2 mean of the min channel
+	 * (a few ms; an area-map reduction of a 12 MP photo costs 50x more) */
+	int step = ((W > H ? W : H) + PHOTO_WORK_SIDE - 1) / PHOTO_WORK_SIDE;
+	if (step < 1)
+		step = 1;
+	int sw = W / step, sh = H / step, swpl = pixGetWpl(src);
+	grey = pixCreate(sw, sh, 8);
 	if (!grey) {
 		rc = nomem("photo");
 		goto out;
+	}
+	l_uint32 *sdata = pixGetData(src), *gdata = pixGetData(grey);
+	int gwpl = pixGetWpl(grey);
+	for (int y = 0; y < sh; y++) {
+		int y0 = y * step, y1 = y0 + 1 < H ? y0 + 1 : y0;
+		l_uint32 *l0 = sdata + (size_t)y0 * swpl, *l1 = sdata + (size_t)y1 * swpl;
+		for (int x = 0; x < sw; x++) {
+			int x0 = x * step, x1 = x0 + 1 < W ? x0 + 1 : x0, v = 0;
+			if (d == 32) {
+				l_uint32 px[4] = {l0[x0], l0[x1], l1[x0], l1[x1]};
+				for (int k = 0; k < 4; k++) {
+					l_int32 r, g, b;
+					extractRGBValues(px[k], &r, &g, &b);
+					int m = r < g ? r : g;
+					v += m < b ? m : b;
+				}
+			} else {
+				v = GET_DATA_BYTE(l0, x0) + GET_DATA_BYTE(l0, x1) + GET_DATA_BYTE(l1, x0) +
+				    GET_DATA_BYTE(l1, x1);
+			}
+			SET_DATA_BYTE(gdata + (size_t)y * gwpl, x, v / 4);
+		}
 	}
 	const char *why = NULL;
 	one = page_region(grey, &why);
@@ -395,9 +417,11 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	}
 	if (!ok || fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
 		goto out;
-	/* back to full scale: work pixel centre (x + 0.5) / f */
+	/* back to full scale, as continuous coordinates (the image's top-left
+	 * corner is 0,0): work pixel i's centre is the mean of source pixels
+	 * i * step and i * step + 1, centred at i * step + 1 */
 	for (int i = 0; i < 8; i++) {
-		c[i] = (c[i] + 0.5f) / f - 0.5f;
+		c[i] = c[i] * (float)step + 1.0f;
 		if (c[i] < -2.0f || c[i] > (float)((i % 2 ? H : W) + 2))
 			goto out;
 	}
@@ -439,7 +463,6 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	*found = 1;
 out:
 	pixDestroy(&src);
-	pixDestroy(&small);
 	pixDestroy(&grey);
 	pixDestroy(&one);
 	return rc;

@@ -62,7 +62,8 @@ typedef struct sh_clean_report {
 			    * is missing or disagrees; else the tag. For a photo: the
 			    * rectified page's resolution before any upscaling. */
 	float corners[8];  /* SH_PAGE_PHOTO: the page's corners in the received image
-			    * (pixels, sub-pixel), x,y of top-left, top-right,
+			    * (pixels, sub-pixel, the image's top-left corner at 0,0),
+			    * x,y of top-left, top-right,
 			    * bottom-right, bottom-left as the page lies in the photo
 			    * (before any quarter turn); zeros otherwise */
 } sh_clean_report;
