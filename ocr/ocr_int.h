@@ -17,4 +17,16 @@ typedef struct sh_ocr_worker {
  * Implemented in clean.c. */
 int sh_ocr_clean(sh_ocr_worker *w, PIX *pixs, PIX **out, sh_clean_report *rep);
 
+/* As sh_ocr_clean; when rectified is not NULL and pixs is a photo of a
+ * page (SH_PAGE_PHOTO), *rectified receives the page cut out of it, colour
+ * kept, upright (caller destroys); else *rectified = NULL. */
+int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
+		    sh_clean_report *rep);
+
+/* Photo of a page: finds the page's four corners (TL, TR, BR, BL as x,y in
+ * pixs) and cuts it out as a flat rectangle. *found = 0 when pixs does not
+ * look like a page on a desk (then *out stays NULL). *true_dpi: the page's
+ * resolution from its size when it is an A4 page or an ID card, else 0. */
+int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found);
+
 #endif

@@ -36,9 +36,10 @@ struct sh_ocr_pool {
 
 const char *sh_ocr_flags_str(unsigned f)
 {
-	static _Thread_local char buf[160];
+	static _Thread_local char buf[200];
 	static const char *names[] = {"blank", "rescan suggested", "rotated", "deskewed",
-				      "seal removed", "low resolution", "border removed", "bilevel"};
+				      "seal removed", "low resolution", "border removed", "bilevel",
+				      "photo rectified", "orientation read both ways"};
 	buf[0] = 0;
 	for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
 		if (f & (1u << i)) {
@@ -56,6 +57,8 @@ void sh_ocr_page_clear(sh_ocr_page *p)
 		return;
 	sh_free(p->text);
 	sh_free(p->hocr);
+	pixDestroy(&p->original);
+	pixDestroy(&p->rectified);
 	memset(p, 0, sizeof *p);
 }
 
@@ -93,7 +96,7 @@ static int has_text(const char *s)
 static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 {
 	sh_ocr_page *r = &pool->out[i];
-	PIX *src = NULL, *pix = NULL;
+	PIX *src = NULL, *pix = NULL, *rect = NULL;
 	memset(r, 0, sizeof *r);
 	sh_error_clear();
 	int rc = pool->load(pool->arg, i, &src);
@@ -108,13 +111,18 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		pix = pixClone(src);
 		r->clean.dpi = pixGetXRes(src) > 0 ? pixGetXRes(src) : 300;
 	} else {
-		rc = sh_ocr_clean(w, src, &pix, &r->clean);
+		rc = sh_ocr_clean_ex(w, src, &pix, pool->opts.keep_images ? &rect : NULL, &r->clean);
 		if (rc) {
 			pixDestroy(&src);
 			r->status = rc;
 			snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
 			return;
 		}
+	}
+	if (pool->opts.keep_images) {
+		r->original = src;
+		r->rectified = rect;
+		src = NULL;
 	}
 	pixDestroy(&src);
 	r->flags = r->clean.flags;

@@ -31,7 +31,11 @@ enum sh_page_flag {
 	SH_PAGE_SEAL = 1u << 4,      /* red seal / coloured stamp dropped out */
 	SH_PAGE_LOWRES = 1u << 5,    /* scanned below 200 dpi */
 	SH_PAGE_BORDER = 1u << 6,    /* dark scanner border / binding shadow removed */
-	SH_PAGE_BILEVEL = 1u << 7    /* source was 1 bit per pixel */
+	SH_PAGE_BILEVEL = 1u << 7,   /* source was 1 bit per pixel */
+	SH_PAGE_PHOTO = 1u << 8,     /* a photo: page found, perspective rectified, desk cropped
+				      * (a page on a dark surround whose real tag, 100 dpi or
+				      * more, agrees with its size is a scan: left as scanned) */
+	SH_PAGE_ORIENT_READ = 1u << 9 /* orientation evidence weak: decided by reading both ways */
 };
 
 /* Clean-up steps (all on by default). */
@@ -42,6 +46,8 @@ enum sh_clean_step {
 	SH_CLEAN_BORDER = 1u << 3,
 	SH_CLEAN_SEAL = 1u << 4,
 	SH_CLEAN_UPSCALE = 1u << 5,
+	SH_CLEAN_PHOTO = 1u << 6,    /* find the page in a photo and rectify it */
+	SH_CLEAN_READ_ORIENT = 1u << 7, /* weak orientation evidence: read both ways */
 	SH_CLEAN_ALL = 0xffffu
 };
 
@@ -50,6 +56,16 @@ typedef struct sh_clean_report {
 	float skew;        /* degrees of skew corrected */
 	int dpi;           /* resolution the page was recognised at */
 	unsigned flags;    /* SH_PAGE_* set by clean-up */
+	int tag_dpi;       /* resolution written in the file (0: none) */
+	int true_dpi;      /* resolution of the page as received, measured from the page
+			    * (its size when it is an A4 page or an ID card) when the tag
+			    * is missing or disagrees; else the tag. For a photo: the
+			    * rectified page's resolution before any upscaling. */
+	float corners[8];  /* SH_PAGE_PHOTO: the page's corners in the received image
+			    * (pixels, sub-pixel, the image's top-left corner at 0,0),
+			    * x,y of top-left, top-right,
+			    * bottom-right, bottom-left as the page lies in the photo
+			    * (before any quarter turn); zeros otherwise */
 } sh_clean_report;
 
 typedef struct sh_ocr_options {
@@ -59,10 +75,14 @@ typedef struct sh_ocr_options {
 	unsigned clean;       /* SH_CLEAN_* steps; 0 means SH_CLEAN_ALL */
 	int no_clean;         /* 1: recognise the page as given (benchmarks) */
 	int want_hocr;        /* 1: also produce hOCR with word boxes */
+	int keep_images;      /* 1: keep the received image and the rectified page in
+			       * each sh_ocr_page (original, rectified) for storage */
 } sh_ocr_options;
 
-/* The result of one page. Strings owned by the struct; release with
- * sh_ocr_page_clear. */
+/* The result of one page. Strings and images owned by the struct; release
+ * with sh_ocr_page_clear (which destroys original and rectified: a caller
+ * that keeps one takes it with pixClone, or sets the field to NULL after
+ * taking it over). */
 typedef struct sh_ocr_page {
 	int status;         /* SH_OK, or the error that stopped this page */
 	char *text;         /* recognised text, UTF-8 NFC; never NULL when status == SH_OK */
@@ -74,6 +94,13 @@ typedef struct sh_ocr_page {
 	unsigned flags;     /* SH_PAGE_* */
 	sh_clean_report clean;
 	char reason[160];   /* why the page is flagged, for people ("" if not) */
+	/* opts.keep_images only, else NULL. original: the image as decoded
+	 * (the evidence, store it as received). rectified: SH_PAGE_PHOTO pages
+	 * only: the page cut out of the photo and flattened to a rectangle, in
+	 * colour, upright, at true_dpi (its resolution is set): the page to
+	 * show and to store beside the photo. */
+	PIX *original;
+	PIX *rectified;
 } sh_ocr_page;
 
 typedef struct sh_ocr_pool sh_ocr_pool;
@@ -96,7 +123,7 @@ typedef int (*sh_ocr_load_fn)(void *arg, size_t i, PIX **out);
 int sh_ocr_pool_run(sh_ocr_pool *pool, size_t n, sh_ocr_load_fn load, void *arg,
 		    sh_ocr_page *out);
 
-/* Release a page result's strings; the struct may be reused. */
+/* Release a page result's strings and images; the struct may be reused. */
 void sh_ocr_page_clear(sh_ocr_page *page);
 
 /* Human description of page flags, e.g. "blank, rotated". Static buffer

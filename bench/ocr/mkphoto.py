@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""Phone photos of papers on a desk, for the photo benchmark and tests (not a test).
+
+  /usr/bin/python3 bench/ocr/mkphoto.py --split tune|heldout OUT_DIR [--pages DIR] [--count N]
+  /usr/bin/python3 bench/ocr/mkphoto.py --gks-test OUT.png   # the red-title test page (tests/data/clean)
+
+For every photo: NAME.jpg (JPEG q 70-85, a 72 dpi tag or none), NAME.gt.txt (the page's text)
+and NAME.corners (the page's corners in the photo: TL TR BR BL as x y). Sources: corpus pages
+(/work/shared/corpus/pages, clean300/skew300 renders with their ground truth) and birth
+certificates rendered here with a red printed title and a red round seal over the signature.
+Each photo: the page scaled to a phone's resolution (page 1300-2300 px wide), perspective
+(tilt, rotation, corner jitter) onto a desk (wood or grey texture), uneven light (a gradient and a
+vignette), blur, JPEG. Splits use different seeds, source pages, fonts, desks and angles:
+tune on `tune`, report `heldout`, never tune on it. Needs python3-pil, python3-numpy.
+"""
+import argparse
+import math
+import os
+import random
+import sys
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
+SPLITS = {
+    # seed, source pages, GKS font, desks, max rotation (deg), max tilt
+    "tune": dict(seed=11, pages=["kh2024-f0-p01-clean300", "pl2022-f0-p03-clean300"],
+                 font="DejaVuSerif", desks=["wood", "grey"], rot=6, tilt=0.10),
+    "heldout": dict(seed=907, pages=["kh2024-f1-p02-clean300", "pl2022-f1-p04-clean300",
+                                     "kh2024-f0-p02-skew300", "pl2022-f0-p04-skew300"],
+                    font="DejaVuSans", desks=["darkwood", "slate", "green"], rot=10, tilt=0.14),
+}
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Mạc", "Kiều"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Xuân", "Thế", "Đình"]
+GIVEN = ["An", "Bình", "Cường", "Hạnh", "Hiếu", "Khánh", "Lan", "Nhung", "Yên", "Hưởng", "Xuyến"]
+PLACES = ["xã Thanh Xuân, huyện Thanh Hà, tỉnh Hải Dương", "phường Ninh Khánh, thành phố Ninh Bình",
+          "xã Hùng Sơn, huyện Đại Từ, tỉnh Thái Nguyên", "xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"]
+
+
+def font(name, size):
+    return ImageFont.truetype(FONT_DIR + name + ".ttf", size)
+
+
+def seal(draw_img, cx, cy, r, rnd, fnt):
+    """A red round seal: double ring, lettering along it, a star; semi-transparent (multiply)."""
+    layer = Image.new("RGB", draw_img.size, (255, 255, 255))
+    d = ImageDraw.Draw(layer)
+    red = (205 + rnd.randint(-15, 15), 40, 45)
+    d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=red, width=max(4, r // 22))
+    r2 = int(r * 0.68)
+    d.ellipse([cx - r2, cy - r2, cx + r2, cy + r2], outline=red, width=max(3, r // 40))
+    text = "ỦY BAN NHÂN DÂN XÃ THANH XUÂN * HẢI DƯƠNG *"
+    for i, ch in enumerate(text):
+        a = -math.pi / 2 + 2 * math.pi * i / len(text)
+        x, y = cx + 0.84 * r * math.cos(a), cy + 0.84 * r * math.sin(a)
+        g = Image.new("L", (60, 60), 0)
+        ImageDraw.Draw(g).text((30, 30), ch, font=fnt, fill=255, anchor="mm")
+        g = g.rotate(-math.degrees(a) - 90, resample=Image.BICUBIC)
+        layer.paste(Image.new("RGB", g.size, red), (int(x) - 30, int(y) - 30), g)
+    pts = []
+    for k in range(10):
+        rr = r * (0.28 if k % 2 == 0 else 0.11)
+        a = -math.pi / 2 + math.pi * k / 5
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    d.polygon(pts, fill=red)
+    # multiply, 85 % strength: text under the seal shows through
+    a = np.asarray(draw_img, dtype=np.float32)
+    b = np.asarray(layer, dtype=np.float32)
+    out = a * (1 - 0.85 * (1 - b / 255.0))
+    return Image.fromarray(out.clip(0, 255).astype(np.uint8))
+
+
+def gks_page(rnd, fontname, dpi=300, height_mm=297):
+    """A birth certificate, A4 at dpi: red title, a red seal over the signature. (image, text)"""
+    px = lambda mm: int(round(mm * dpi / 25.4))
+    W, H = px(210), px(height_mm)
+    img = Image.new("RGB", (W, H), (252, 251, 247))
+    d = ImageDraw.Draw(img)
+    body = font(fontname, px(4.6))
+    bold = font(fontname + "-Bold", px(4.6))
+    title = font(fontname + "-Bold", px(7.2))
+    lines = []
+    y = px(18)
+
+    def put(text, f, x=None, fill=(20, 20, 20), center=False, step=8.5):
+        nonlocal y
+        if center:
+            d.text((W // 2, y), text, font=f, fill=fill, anchor="ma")
+        else:
+            d.text((x if x is not None else px(22), y), text, font=f, fill=fill)
+        lines.append(text)
+        y += px(step)
+
+    put("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold, center=True)
+    put("Độc lập - Tự do - Hạnh phúc", bold, center=True, step=16)
+    put("GIẤY KHAI SINH", title, center=True, fill=(200, 25, 35), step=16)
+    name = "%s %s %s" % (rnd.choice(FAMILY), rnd.choice(MIDDLE), rnd.choice(GIVEN))
+    pid = "0%02d%d%02d%06d" % (rnd.choice([1, 30, 34, 36]), rnd.choice([2, 3]), rnd.randint(0, 24),
+                               rnd.randint(0, 999999))
+    born = "%02d/%02d/20%02d" % (rnd.randint(1, 28), rnd.randint(1, 12), rnd.randint(5, 24))
+    fields = [
+        "Họ, chữ đệm, tên: " + name.upper(),
+        "Ngày, tháng, năm sinh: " + born,
+        "Giới tính: " + rnd.choice(["Nam", "Nữ"]) + "    Dân tộc: Kinh    Quốc tịch: Việt Nam",
+        "Nơi sinh: " + rnd.choice(PLACES),
+        "Số định danh cá nhân: " + pid,
+        "Họ, chữ đệm, tên người mẹ: " + ("%s Thị %s" % (rnd.choice(FAMILY), rnd.choice(GIVEN))).upper(),
+        "Họ, chữ đệm, tên người cha: " + ("%s %s %s" % (rnd.choice(FAMILY), rnd.choice(MIDDLE),
+                                                       rnd.choice(GIVEN))).upper(),
+        "Nơi cư trú: " + rnd.choice(PLACES),
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân " + rnd.choice(PLACES).split(",")[0],
+        "Ngày, tháng, năm đăng ký: %02d/%02d/2024" % (rnd.randint(1, 28), rnd.randint(1, 12)),
+    ]
+    for t in fields:
+        put(t, body, step=10)
+    y += px(6)
+    put("NGƯỜI KÝ GIẤY KHAI SINH", bold, x=px(112))
+    put("CHỦ TỊCH", bold, x=px(132), step=26)
+    sig_y = y
+    signer = "%s %s %s" % (rnd.choice(FAMILY), rnd.choice(MIDDLE), rnd.choice(GIVEN))
+    put(signer, bold, x=px(122))
+    img = seal(img, px(128) + rnd.randint(-px(4), px(4)), sig_y - px(14), px(19), rnd,
+               font(fontname + "-Bold", px(3.2)))
+    img.info["dpi"] = (dpi, dpi)
+    return img, "\n".join(lines) + "\n"
+
+
+def desk(kind, size, rnd):
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    noise = np.asarray(Image.effect_noise((w, h), 40).filter(ImageFilter.GaussianBlur(2)),
+                       dtype=np.float32) - 128
+    if kind in ("wood", "darkwood"):
+        base = np.array([150, 100, 60] if kind == "wood" else [95, 62, 40], dtype=np.float32)
+        a = rnd.uniform(-0.2, 0.2)
+        grain = np.sin((yy + a * xx) / rnd.uniform(9, 15) + 3 * np.sin(xx / 160.0)) * 14
+        v = grain + noise * 0.4
+    else:
+        base = {"grey": [128, 128, 124], "slate": [80, 86, 92], "green": [50, 95, 70]}[kind]
+        base = np.array(base, dtype=np.float32)
+        v = noise * 0.6
+    img = base[None, None, :] + v[:, :, None]
+    return Image.fromarray(img.clip(0, 255).astype(np.uint8))
+
+
+def perspective_coeffs(dst, src):
+    """PIL PERSPECTIVE data mapping output (dst) points to input (src) points."""
+    m = []
+    for (x, y), (u, v) in zip(dst, src):
+        m.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        m.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    b = [c for p in src for c in p]
+    return np.linalg.solve(np.array(m, dtype=np.float64), np.array(b, dtype=np.float64)).tolist()
+
+
+def photo(page, rnd, cfg):
+    """(photo, corners): page photographed on a desk."""
+    W, H = rnd.choice([(2448, 3264), (3000, 4000), (2304, 3072)])
+    pw = rnd.uniform(0.58, 0.78) * W  # page width in the photo
+    ph = pw * page.size[1] / page.size[0]
+    if ph > 0.86 * H:
+        ph = 0.86 * H
+        pw = ph * page.size[0] / page.size[1]
+    cx = W / 2 + rnd.uniform(-0.05, 0.05) * W
+    cy = H / 2 + rnd.uniform(-0.04, 0.04) * H
+    rot = math.radians(rnd.uniform(-cfg["rot"], cfg["rot"]))
+    tilt = rnd.uniform(0, cfg["tilt"])  # far (top) edge shorter: the phone leans over the foot
+    corners = []
+    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        x = sx * pw / 2 * (1 - tilt if sy < 0 else 1)
+        y = sy * ph / 2 * (1 - tilt / 2)
+        x += rnd.uniform(-0.012, 0.012) * pw
+        y += rnd.uniform(-0.012, 0.012) * ph
+        xr = cx + x * math.cos(rot) - y * math.sin(rot)
+        yr = cy + x * math.sin(rot) + y * math.cos(rot)
+        corners.append((xr, yr))
+    pw0, ph0 = page.size
+    src = [(0, 0), (pw0, 0), (pw0, ph0), (0, ph0)]
+    data = perspective_coeffs(corners, src)
+    warped = page.convert("RGB").transform((W, H), Image.PERSPECTIVE, data, Image.BICUBIC,
+                                           fillcolor=(0, 0, 0))
+    mask = Image.new("L", page.size, 255).transform((W, H), Image.PERSPECTIVE, data, Image.BILINEAR,
+                                                    fillcolor=0)
+    img = desk(rnd.choice(cfg["desks"]), (W, H), rnd)
+    # a soft shadow of the page on the desk
+    shadow = mask.filter(ImageFilter.GaussianBlur(12))
+    img = Image.composite(Image.new("RGB", (W, H), (30, 25, 20)), img,
+                          shadow.point(lambda v: v * 0.35))
+    img = Image.composite(warped, img, mask)
+    # uneven light: a linear gradient in a random direction and a vignette
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    a = rnd.uniform(0, 2 * math.pi)
+    g = ((xx - W / 2) * math.cos(a) + (yy - H / 2) * math.sin(a)) / (0.5 * math.hypot(W, H))
+    light = 1.0 - rnd.uniform(0.08, 0.22) * (g + 1) / 2
+    r2 = ((xx - W / 2) ** 2 + (yy - H / 2) ** 2) / ((W / 2) ** 2 + (H / 2) ** 2)
+    light *= 1.0 - rnd.uniform(0.05, 0.15) * r2
+    tint = np.array([1.0, rnd.uniform(0.96, 1.0), rnd.uniform(0.88, 0.97)], dtype=np.float32)
+    arr = np.asarray(img, dtype=np.float32) * light[:, :, None] * tint[None, None, :]
+    arr += np.random.default_rng(rnd.randint(0, 1 << 30)).normal(0, 3.0, arr.shape)
+    img = Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+    img = img.filter(ImageFilter.GaussianBlur(rnd.uniform(0.5, 1.1)))
+    return img, corners
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", choices=sorted(SPLITS))
+    ap.add_argument("--pages", default="/work/shared/corpus/pages")
+    ap.add_argument("--count", type=int, default=2, help="photos per source page")
+    ap.add_argument("--gks", type=int, default=3, help="birth certificates with a red title")
+    ap.add_argument("--gks-test", metavar="OUT_PNG")
+    ap.add_argument("out", nargs="?")
+    a = ap.parse_args()
+    if a.gks_test:
+        # the unit test's page: top 235 mm of a birth certificate at 300 dpi, 32 colours
+        img, text = gks_page(random.Random(5), "DejaVuSerif", 300, 235)
+        img = img.quantize(32).convert("RGB").quantize(32)
+        img.save(a.gks_test, dpi=(300, 300), optimize=True)
+        with open(os.path.splitext(a.gks_test)[0] + ".gt.txt", "w", encoding="utf-8") as f:
+            f.write(text)
+        return 0
+    if not a.split or not a.out:
+        ap.error("--split and OUT_DIR are needed")
+    cfg = SPLITS[a.split]
+    rnd = random.Random(cfg["seed"])
+    os.makedirs(a.out, exist_ok=True)
+    sources = []
+    for n in cfg["pages"]:
+        img = Image.open(os.path.join(a.pages, n + ".png"))
+        with open(os.path.join(a.pages, n + ".gt.txt"), encoding="utf-8") as f:
+            sources.append((n, img, f.read()))
+    for k in range(a.gks):
+        img, text = gks_page(rnd, cfg["font"])
+        sources.append(("gks%d" % (k + 1), img, text))
+    for name, page, text in sources:
+        for k in range(a.count if not name.startswith("gks") else 1):
+            img, corners = photo(page, rnd, cfg)
+            base = os.path.join(a.out, "%s-%s-photo%d" % (a.split, name, k + 1))
+            kw = {"quality": rnd.randint(70, 85)}
+            if rnd.random() < 0.7:
+                kw["dpi"] = (72, 72)
+            img.save(base + ".jpg", **kw)
+            with open(base + ".gt.txt", "w", encoding="utf-8") as f:
+                f.write(text)
+            with open(base + ".corners", "w") as f:
+                f.write(" ".join("%.1f %.1f" % c for c in corners) + "\n")
+            print(base + ".jpg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
