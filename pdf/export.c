@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sh_ocr.h"
 #include "sh_pdf.h"
 #include "sh_store.h"
 
@@ -114,7 +115,8 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 						  .rotation = pg->rotation,
 						  .hocr = (const char *)hocr,
 						  .hocr_len = hocr_len,
-						  .text = pg->text};
+						  .text = pg->text,
+						  .skew_unknown = !!(pg->flags & SH_PAGE_DESKEWED)};
 				rc = sh_pdf_add_page(pdf, &in);
 				if (rc)
 					rc = sh_error_wrap(rc, "%s page %zu", r->code, k + 1);

@@ -3,6 +3,7 @@
  * y1; ..."), word text with tags removed and the five XML entities and
  * numeric references decoded. Anything else in the markup is skipped. The
  * input is stored data but parsed as untrusted (fuzz_pdf_hocr). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,27 @@ static int tag_bbox(const char *tag, const char *end, int box[4])
 	if (box[2] < box[0] || box[3] < box[1])
 		return sh_error_set(SH_EINVAL, "hOCR: bbox with negative size");
 	return 1;
+}
+
+/* "baseline s b" in the tag's title: 1 found, 0 none. */
+static int tag_baseline(const char *tag, const char *end, double *slope, double *base)
+{
+	for (const char *p = tag; p + 9 < end && *p != '>'; p++)
+		if (!memcmp(p, "baseline ", 9)) {
+			char buf[64];
+			size_t n = (size_t)(end - p - 9) < sizeof buf - 1 ? (size_t)(end - p - 9)
+									 : sizeof buf - 1;
+			memcpy(buf, p + 9, n);
+			buf[n] = 0;
+			double a, b;
+			if (sscanf(buf, "%lf %lf", &a, &b) != 2 || !(a > -1 && a < 1) ||
+			    !(b > -10000 && b <= 0))
+				return 0;
+			*slope = a;
+			*base = b;
+			return 1;
+		}
+	return 0;
 }
 
 static const char *find(const char *p, const char *end, const char *s)
@@ -169,6 +191,7 @@ int pdf_hocr_parse(pdf_hocr *out, const char *s, size_t len)
 		return sh_error_set(SH_ELIMIT, "hOCR of %zu bytes is over the limit", len);
 	const char *p = s, *end = s + len;
 	int line[4] = {0, 0, 0, 0}, rc = SH_OK;
+	double slope = 0, base = 0;
 	size_t nline = 0, cap = 0;
 	int have_line = 0;
 	while (p < end && !rc) {
@@ -203,6 +226,8 @@ int pdf_hocr_parse(pdf_hocr *out, const char *s, size_t len)
 				break;
 			if (rc == 1) {
 				memcpy(line, box, sizeof line);
+				if (!tag_baseline(tag, tend, &slope, &base))
+					slope = base = 0;
 				if (have_line)
 					nline++;
 				have_line = 1;
@@ -250,6 +275,8 @@ int pdf_hocr_parse(pdf_hocr *out, const char *s, size_t len)
 					w->ly0 = line[1];
 					w->lx1 = line[2];
 					w->ly1 = line[3];
+					w->slope = slope;
+					w->base = base;
 				} else {
 					w->lx0 = box[0];
 					w->ly0 = box[1];

@@ -83,6 +83,18 @@ static int from_jpeg(pdf_img *out, const uint8_t *b, size_t len)
 			if (bits != 8 || (m != 0xC0 && m != 0xC1 && m != 0xC2) ||
 			    (nc != 1 && nc != 3) || (nc == 3 && adobe_transform == 0))
 				return 0;
+			/* the data must be whole: a scan, then EOI (zero
+			 * padding after it allowed) */
+			size_t e = len;
+			while (e > i && b[e - 1] == 0)
+				e--;
+			if (e < i + 4 || b[e - 2] != 0xFF || b[e - 1] != 0xD9)
+				return sh_error_set(SH_EINVAL, "JPEG: truncated (no end of image)");
+			int sos = 0;
+			for (size_t k = i; k + 1 < e && !sos; k++)
+				sos = b[k] == 0xFF && b[k + 1] == 0xDA;
+			if (!sos)
+				return sh_error_set(SH_EINVAL, "JPEG: no image data");
 			out->filter = PDF_DCT;
 			out->bpc = 8;
 			out->colors = nc;

@@ -1,7 +1,9 @@
 /* pdf/pdf.c — a document: pages (image + invisible text), metadata, XMP. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <leptonica/allheaders.h>
 
 #include "pdf_int.h"
 #include "sh_pdf.h"
@@ -122,8 +124,37 @@ static int put_hex(sh_buf *b, const char *s, int space, size_t *n)
 	return rc;
 }
 
+/* The skew the OCR clean-up corrected (ocr/clean.c step 8), measured the
+ * same way on the stored page: grey, turned upright, reduced to about 150
+ * dpi, thresholded, Leptonica's sweep-and-search over +-7 degrees. */
+static double skew_estimate(const sh_pdf_page *pg, double idpi)
+{
+	PIX *p = pixReadMem(pg->image, pg->image_len), *g = NULL, *r = NULL, *s = NULL, *b = NULL;
+	float angle = 0, conf = 0;
+	if (p)
+		g = pixConvertTo8(p, 0);
+	if (g)
+		r = pg->rotation ? pixRotateOrth(g, pg->rotation / 90) : pixClone(g);
+	int factor = (int)((idpi + 75) / 150);
+	if (r)
+		s = factor <= 1	  ? pixClone(r)
+		    : factor == 2 ? pixScaleAreaMap2(r)
+				  : pixScaleAreaMap(r, 1.0f / (float)factor, 1.0f / (float)factor);
+	if (s)
+		b = pixThresholdToBinary(s, 128);
+	if (!b || pixFindSkewSweepAndSearch(b, &angle, &conf, 2, 1, 7.0f, 1.0f, 0.01f) ||
+	    conf < 3.0f || fabsf(angle) < 0.1f)
+		angle = 0;
+	pixDestroy(&b);
+	pixDestroy(&s);
+	pixDestroy(&r);
+	pixDestroy(&g);
+	pixDestroy(&p);
+	return angle;
+}
+
 static int text_layer(sh_buf *c, const pdf_hocr *h, const sh_pdf_page *pg, double wpt,
-		      double hpt, double wr, double hr)
+		      double hpt, double wr, double hr, double skew)
 {
 	int rc = sh_buf_puts(c, "q\n");
 	switch (pg->rotation) {
@@ -139,15 +170,27 @@ static int text_layer(sh_buf *c, const pdf_hocr *h, const sh_pdf_page *pg, doubl
 	default:
 		break;
 	}
+	if (skew != 0) {
+		/* the words were found on the page turned clockwise by skew
+		 * about its centre: turn them back */
+		double t = skew * M_PI / 180, co = cos(t), si = sin(t), cx = wr / 2, cy = hr / 2;
+		rc = rc ? rc : sh_buf_printf(c, "%.6f %.6f %.6f %.6f %.3f %.3f cm\n", co, si, -si, co,
+					     cx - co * cx + si * cy, cy - si * cx - co * cy);
+	}
 	rc = rc ? rc : sh_buf_puts(c, "BT\n3 Tr\n");
 	if (h && h->nwords) {
 		double sx = wr / h->page_w, sy = hr / h->page_h;
 		for (size_t i = 0; i < h->nwords && !rc; i++) {
 			const pdf_word *w = &h->words[i];
-			double fs = (w->ly1 - w->ly0) * sy;
+			/* glyphs from the baseline (Tesseract's, in the line's
+			 * title) up to the top of the line's box */
+			double by = w->ly1 + w->base + w->slope * (w->x0 - w->lx0);
+			if (by <= w->ly0)
+				by = w->ly1;
+			double fs = (by - w->ly0) * sy;
 			if (fs < 1)
 				fs = 1;
-			double x = w->x0 * sx, y = hr - w->ly1 * sy, ww = (w->x1 - w->x0) * sx;
+			double x = w->x0 * sx, y = hr - by * sy, ww = (w->x1 - w->x0) * sx;
 			int space = i + 1 < h->nwords && h->words[i + 1].line == w->line;
 			sh_buf word = SH_BUF_INIT;
 			size_t n = 0;
@@ -226,7 +269,10 @@ int sh_pdf_add_page(sh_pdf *pdf, const sh_pdf_page *pg)
 		rc = sh_error_set(SH_ELIMIT, "page of %.0fx%.0f points is over PDF's 14400", wpt, hpt);
 		goto out;
 	}
-	if ((rc = text_layer(&c, &h, pg, wpt, hpt, wr, hr)))
+	double skew = pg->skew;
+	if (pg->skew_unknown && h.nwords)
+		skew = skew_estimate(pg, idpi);
+	if ((rc = text_layer(&c, &h, pg, wpt, hpt, wr, hr, skew)))
 		goto out;
 	if ((rc = pdfw_add_page(pdf->w, &img, wpt, hpt, pg->rotation, (const char *)c.data, c.len)))
 		goto out;

@@ -38,6 +38,7 @@ void pdf_img_clear(pdf_img *img);
 typedef struct pdf_word {
 	int x0, y0, x1, y1;
 	int lx0, ly0, lx1, ly1; /* the line's box */
+	double slope, base;     /* the line's baseline: y = ly1 + base + slope * (x - lx0) */
 	size_t line;            /* line number, from 0 */
 	char *text;             /* UTF-8, entities decoded; owned */
 } pdf_word;

@@ -60,6 +60,9 @@ typedef struct sh_pdf_page {
 	const char *hocr;      /* Tesseract hOCR of the page turned by rotation, or NULL */
 	size_t hocr_len;
 	const char *text;      /* without hOCR: the page's text, put unplaced (may be NULL) */
+	double skew;           /* degrees (clockwise) the OCR straightened the page by */
+	int skew_unknown;      /* 1: it did (SH_PAGE_DESKEWED) but the angle was not
+				* kept: measured again here, as the OCR clean-up does */
 } sh_pdf_page;
 
 typedef struct sh_pdf sh_pdf;

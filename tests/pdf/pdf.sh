@@ -1,0 +1,144 @@
+#!/bin/sh
+# Black-box tests of export-pdf and pdf/ (docs/PDF.md), checked by
+# independent tools: qpdf --check, pdftotext, pdfimages, Apache PDFBox
+# Preflight (PDF/A-1b). `pdf.sh CASE`. Environment (set by CTest): SOHOA,
+# PDF_MAKE, DATA (tests/data), TMPROOT, SRC (this folder), PREFLIGHT_CP.
+set -u
+CASE=$1
+T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-pdf-$CASE.XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+export SOHOA_STORE="$T/store" TZ=Asia/Ho_Chi_Minh
+export SOHOA_KEY="$T/keys/desk.key" SOHOA_PASSPHRASE_FILE="$T/pass"
+printf 'mật khẩu thử nghiệm\n' > "$T/pass"
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+expect() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  [ "$got" = "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/  stderr: /' "$T/err" >&2; }
+}
+has() { grep -q -- "$2" "$1" || fail "$1 lacks '$2'"; }
+preflight() { # FILE: 0 when PDFBox Preflight says it is PDF/A-1b
+  java -cp "$PREFLIGHT_CP" org.apache.pdfbox.preflight.Validator_A1b "$1" >"$T/preflight" 2>&1
+  grep -q "is a valid PDF/A-1b file" "$T/preflight"
+}
+# near A B: |A - B| <= 1.5 (points)
+near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1.5) }'; }
+# word WORD FILE: "xMin yMin xMax yMax" of WORD in pdftotext -bbox output
+word() { sed -n "s/.*xMin=\"\([0-9.]*\)\" yMin=\"\([0-9.]*\)\" xMax=\"\([0-9.]*\)\" yMax=\"\([0-9.]*\)\">$1<\/word>.*/\1 \2 \3 \4/p" "$2" | head -1; }
+
+case $CASE in
+place)
+  # Word boxes land where the hOCR put them, on a page turned by each
+  # quarter: coordinates as displayed (the hOCR's frame), 300 dpi.
+  for rot in 0 90 180 270; do
+    if [ $rot = 0 ] || [ $rot = 180 ]; then W=2400 H=3000; else W=3000 H=2400; fi
+    sed "s/@W@/$W/; s/@H@/$H/" "$SRC/place.hocr.in" > "$T/p.hocr"
+    expect 0 "$PDF_MAKE" "$T/p$rot.pdf" blank:2400x3000 "$T/p.hocr" 300 $rot
+    has "$T/out" "Flate+PNG predictor"
+    pdftotext -bbox "$T/p$rot.pdf" "$T/b$rot.html" || fail "pdftotext rot $rot"
+    set -- $(word Xin "$T/b$rot.html")
+    [ $# = 4 ] || { fail "rot $rot: no word Xin"; continue; }
+    near "$1" 72 || fail "rot $rot: Xin xMin $1, want 72"
+    near "$2" 144 || fail "rot $rot: Xin yMin $2, want 144 (line top)"
+    set -- $(word "chào&amp;" "$T/b$rot.html")
+    [ $# = 4 ] || { fail "rot $rot: no word chào&"; continue; }
+    near "$1" 192 || fail "rot $rot: chào xMin $1, want 192"
+    near "$3" 360 || fail "rot $rot: chào xMax $3, want 360"
+    set -- $(word "Việt" "$T/b$rot.html")
+    [ $# = 4 ] || { fail "rot $rot: no word Việt"; continue; }
+    near "$2" 216 || fail "rot $rot: Việt yMin $2, want 216"
+    pdfinfo "$T/p$rot.pdf" > "$T/info"
+    has "$T/info" "Page rot: *$rot"
+    has "$T/info" "Page size: *576 x 720 pts"
+    preflight "$T/p$rot.pdf" || fail "rot $rot: not PDF/A-1b: $(tail -5 "$T/preflight")"
+  done
+  # a skew the OCR corrected is turned back: the word moves
+  sed "s/@W@/2400/; s/@H@/3000/" "$SRC/place.hocr.in" > "$T/p.hocr"
+  expect 0 "$PDF_MAKE" "$T/skew.pdf" blank:2400x3000 "$T/p.hocr" 300 0 2
+  pdftotext -bbox "$T/skew.pdf" "$T/skew.html"
+  set -- $(word Xin "$T/skew.html")
+  near "$1" 72 && fail "skew 2 degrees: Xin did not move"
+  ;;
+
+export)
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  J="$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$J" \
+    "$DATA/pages/two-pages-g4.tif" "$DATA/pages/kh2024-f0-p01-clean300.png"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  [ -n "$D" ] || { fail "no dossier code"; exit 1; }
+  expect 0 "$SOHOA" export-pdf "$D" "$T/d.pdf"
+  has "$T/out" "4 pages written"
+  qpdf --check "$T/d.pdf" > "$T/check" 2>&1 || fail "qpdf --check: $(cat "$T/check")"
+  has "$T/check" "No syntax or stream encoding errors"
+  # images kept as they were stored: JPEG as DCT (the very bytes), G4 as CCITT
+  pdfimages -list "$T/d.pdf" > "$T/list"
+  awk 'NR==3 && !($4==1687 && $5==2363 && $9=="jpeg") {exit 1}' "$T/list" || fail "page 1 not the JPEG: $(sed -n 3p "$T/list")"
+  awk 'NR==4 && !($4==1698 && $5==2368 && $9=="ccitt" && $8==1) {exit 1}' "$T/list" || fail "page 2 not CCITT: $(sed -n 4p "$T/list")"
+  awk 'NR==5 && !($9=="ccitt") {exit 1}' "$T/list" || fail "page 3 not CCITT"
+  awk 'NR==6 && !($4==2479 && $5==3504 && $8==1 && $13=="300") {exit 1}' "$T/list" || fail "page 4 size/bits/ppi: $(sed -n 6p "$T/list")"
+  awk 'NR==3 && !($13==200) {exit 1}' "$T/list" || fail "page 1 not at its own 200 dpi"
+  pdfimages -f 1 -l 1 -j "$T/d.pdf" "$T/img"
+  cmp -s "$T/img-000.jpg" "$J" || fail "the JPEG in the PDF is not the stored file byte for byte"
+  # the text layer holds the stored text's words
+  pdftotext "$T/d.pdf" "$T/d.txt" || fail pdftotext
+  : > "$T/stored.txt"
+  "$SOHOA" show "$D-01-GKS" | sed '1,/^--- page/d' >> "$T/stored.txt"
+  "$SOHOA" show "$D-03-QD" | sed '1,/^--- page/d' >> "$T/stored.txt"
+  tr -s ' \t' '\n\n' < "$T/stored.txt" | grep -v '^-' | awk 'length($0) >= 4' | sort -u > "$T/words"
+  tr -s ' \t' '\n\n' < "$T/d.txt" | sort -u > "$T/pdfwords"
+  n=$(wc -l < "$T/words"); miss=$(comm -23 "$T/words" "$T/pdfwords" | wc -l)
+  [ "$n" -ge 50 ] || fail "only $n stored words to look for"
+  [ "$miss" -le $((n / 50)) ] || fail "$miss of $n stored words not in pdftotext output: $(comm -23 "$T/words" "$T/pdfwords" | head -5 | tr '\n' ' ')"
+  has "$T/d.txt" "KHAI SINH"
+  # metadata: code, kinds, agency, procedure; never the owner's id
+  pdfinfo "$T/d.pdf" > "$T/info"
+  has "$T/info" "Title: *Hồ sơ $D"
+  has "$T/info" "Author: *000.00.99.Z99"
+  has "$T/info" "1.001193"
+  has "$T/info" "$D-02-TL"
+  has "$T/info" "PDF version: *1.4"
+  grep -q 033317490435 "$T/info" && fail "the owner id is in the metadata"
+  preflight "$T/d.pdf" || fail "not PDF/A-1b: $(tail -5 "$T/preflight")"
+  # the validator does fail: an image-only PDF from img2pdf is not PDF/A
+  img2pdf -o "$T/plain.pdf" "$J" 2>/dev/null && { preflight "$T/plain.pdf" && fail "Preflight accepts a non-PDF/A file"; }
+  # one paper, one result of the same
+  expect 0 "$SOHOA" export-pdf "$D-01-GKS" "$T/p.pdf"
+  has "$T/out" "1 page written"
+  pdfinfo "$T/p.pdf" | grep -q "Title: *GKS $D-01-GKS" || fail "paper title"
+  preflight "$T/p.pdf" || fail "paper PDF not PDF/A-1b"
+  # the read is audited
+  "$SOHOA" audit > "$T/audit" 2>&1; has "$T/audit" "export-pdf"
+  ;;
+
+badinput)
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  expect 3 "$SOHOA" export-pdf "not a code" "$T/x.pdf"
+  expect 4 "$SOHOA" export-pdf 000.00.99.Z99-260101-0001 "$T/x.pdf"
+  expect 4 "$SOHOA" export-pdf 000.00.99.Z99-260101-0001-01-GKS "$T/x.pdf"
+  expect 2 "$SOHOA" export-pdf 000.00.99.Z99-260101-0001
+  expect 2 "$SOHOA" export-pdf --frob 000.00.99.Z99-260101-0001 "$T/x.pdf"
+  [ ! -e "$T/x.pdf" ] || fail "a refused export wrote a file"
+  expect 0 "$SOHOA" export-pdf --help; has "$T/out" "usage: sohoa export-pdf"
+  # images and hOCR that cannot be used: an error, no file
+  printf 'not an image' > "$T/junk"
+  expect 3 "$PDF_MAKE" "$T/j.pdf" "$T/junk" - 300 0
+  head -c 3000 "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" > "$T/cut.jpg"
+  expect 3 "$PDF_MAKE" "$T/c.pdf" "$T/cut.jpg" - 300 0; has "$T/err" "JPEG"
+  printf "<span class='ocrx_word' title='bbox 9 9 1 1'>x</span>" > "$T/bad.hocr"
+  expect 3 "$PDF_MAKE" "$T/h.pdf" blank:100x100 "$T/bad.hocr" 300 0
+  expect 3 "$PDF_MAKE" "$T/r.pdf" blank:100x100 - 300 45
+  expect 3 "$PDF_MAKE" "$T/l.pdf" blank:40000x10 - 300 0
+  for f in j c h r l; do [ ! -e "$T/$f.pdf" ] || fail "refused input wrote $f.pdf"; done
+  # missing colour profile: said, nothing written
+  expect 1 env SOHOA_PDF_ICC=/nonexistent "$PDF_MAKE" "$T/i.pdf" blank:100x100 - 300 0
+  has "$T/err" "icc-profiles-free"
+  [ ! -e "$T/i.pdf" ] || fail "wrote a PDF without the profile"
+  ;;
+*) echo "unknown case $CASE" >&2; exit 2 ;;
+esac
+[ "$fails" = 0 ] || { echo "$fails failure(s) in $CASE" >&2; exit 1; }
+echo "ok $CASE"
