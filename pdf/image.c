@@ -6,6 +6,7 @@
  * decoded by Leptonica and given as samples the writer Flate-compresses:
  * lossless except that 16-bit samples keep their high byte and alpha is
  * dropped (PDF/A-1 has neither; docs/PDF.md). */
+#include <pthread.h>
 #include <string.h>
 #include <tiffio.h>
 #include <leptonica/allheaders.h>
@@ -13,6 +14,13 @@
 #include "pdf_int.h"
 #include "sh_common.h"
 #include "sh_scan.h"
+
+static void pdf_quiet_once(void)
+{
+	setMsgSeverity(L_SEVERITY_NONE);
+	TIFFSetWarningHandler(NULL);
+	TIFFSetErrorHandler(NULL);
+}
 
 void pdf_img_clear(pdf_img *img)
 {
@@ -220,13 +228,17 @@ static toff_t mt_size(thandle_t h) { return ((memtiff *)h)->len; }
 static int mt_map(thandle_t h, void **base, toff_t *size) { return 0; }
 static void mt_unmap(thandle_t h, void *base, toff_t size) {}
 
-static void tiff_quiet(const char *module, const char *fmt, va_list ap) {}
+/* Leptonica and libtiff print by default; the library never does. Both
+ * settings are process-wide, as in scanner/ (set once, never restored). */
+void pdf_quiet(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, pdf_quiet_once);
+}
 
 static int from_tiff(pdf_img *out, const uint8_t *b, size_t len)
 {
 	memtiff m = {b, len, 0};
-	TIFFErrorHandler eh = TIFFSetErrorHandler(tiff_quiet);
-	TIFFErrorHandler wh = TIFFSetWarningHandler(tiff_quiet);
 	TIFF *t = TIFFClientOpen("page", "rm", &m, mt_read, mt_write, mt_seek, mt_close, mt_size,
 				 mt_map, mt_unmap);
 	int rc = 0;
@@ -285,8 +297,6 @@ static int from_tiff(pdf_img *out, const uint8_t *b, size_t len)
 out:
 	if (t)
 		TIFFClose(t);
-	TIFFSetErrorHandler(eh);
-	TIFFSetWarningHandler(wh);
 	return rc;
 }
 
@@ -401,6 +411,7 @@ static int image_dpi(const uint8_t *b, size_t len)
 int pdf_img_from_bytes(pdf_img *out, const uint8_t *b, size_t len, const char *mime)
 {
 	memset(out, 0, sizeof *out);
+	pdf_quiet();
 	int rc = 0;
 	if (!b || len == 0)
 		return sh_error_set(SH_EINVAL, "empty image");

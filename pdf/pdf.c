@@ -31,6 +31,7 @@ static int load(uint8_t **out, size_t *len, const char *env, const char *def, co
 int sh_pdf_new(sh_pdf **out, const sh_pdf_meta *meta)
 {
 	*out = NULL;
+	pdf_quiet();
 	sh_pdf *d = sh_calloc(1, sizeof *d);
 	uint8_t *icc = NULL, *font = NULL;
 	size_t icc_len = 0, font_len = 0;
@@ -129,13 +130,22 @@ static int put_hex(sh_buf *b, const char *s, int space, size_t *n)
  * dpi, thresholded, Leptonica's sweep-and-search over +-7 degrees. */
 static double skew_estimate(const sh_pdf_page *pg, double idpi)
 {
-	PIX *p = pixReadMem(pg->image, pg->image_len), *g = NULL, *r = NULL, *s = NULL, *b = NULL;
+	int factor = (int)((idpi + 75) / 150);
+	PIX *p = NULL, *g = NULL, *r = NULL, *s = NULL, *b = NULL;
 	float angle = 0, conf = 0;
+	if (pg->image_len > 2 && pg->image[0] == 0xFF && pg->image[1] == 0xD8 &&
+	    (factor == 2 || factor == 4)) {
+		/* libjpeg decodes the luminance straight at the reduced size */
+		p = pixReadMemJpeg(pg->image, pg->image_len, 0, factor, NULL, L_JPEG_READ_LUMINANCE);
+		if (p)
+			factor = 1;
+	}
+	if (!p)
+		p = pixReadMem(pg->image, pg->image_len);
 	if (p)
 		g = pixConvertTo8(p, 0);
 	if (g)
 		r = pg->rotation ? pixRotateOrth(g, pg->rotation / 90) : pixClone(g);
-	int factor = (int)((idpi + 75) / 150);
 	if (r)
 		s = factor <= 1	  ? pixClone(r)
 		    : factor == 2 ? pixScaleAreaMap2(r)

@@ -33,6 +33,8 @@ typedef struct pdf_img {
  * release with pdf_img_clear. SH_EINVAL, SH_ELIMIT, SH_ENOMEM. */
 int pdf_img_from_bytes(pdf_img *out, const uint8_t *bytes, size_t len, const char *mime);
 void pdf_img_clear(pdf_img *img);
+/* Silence Leptonica and libtiff (process-wide, once). */
+void pdf_quiet(void);
 
 /* One hOCR word (hocr.c): its box in the hOCR page's pixels, its line. */
 typedef struct pdf_word {
