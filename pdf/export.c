@@ -98,6 +98,9 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 			    .created = opts && opts->now ? opts->now : sh_now()};
 	if ((rc = sh_pdf_new(&pdf, &meta)))
 		goto out;
+	if (opts && opts->signer &&
+	    (rc = sh_pdf_set_signer(pdf, opts->signer, opts->sig_name, opts->sig_reason)))
+		goto out;
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		const sh_paper_rec *r = p.recs[i];
 		for (size_t k = 0; k < r->npages && !rc; k++) {

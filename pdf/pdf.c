@@ -14,7 +14,11 @@ struct sh_pdf {
 	const char *last_enc;
 	char *title, *author, *subject, *keywords;
 	int64_t created;
+	const sh_pdf_signer *signer; /* borrowed */
+	char *sig_name, *sig_reason;
 };
+
+#define SIG_SPACE 16384 /* bytes kept for the CMS: chain of a few certificates */
 
 static int load(uint8_t **out, size_t *len, const char *env, const char *def, const char *what)
 {
@@ -74,6 +78,8 @@ void sh_pdf_free(sh_pdf **pdf)
 	sh_free(d->author);
 	sh_free(d->subject);
 	sh_free(d->keywords);
+	sh_free(d->sig_name);
+	sh_free(d->sig_reason);
 	sh_free(d);
 	*pdf = NULL;
 }
@@ -369,6 +375,87 @@ static int make_xmp(sh_buf *x, const sh_pdf *d, const char *iso, const char *cre
 	return rc;
 }
 
+int sh_pdf_set_signer(sh_pdf *pdf, const sh_pdf_signer *signer, const char *name,
+		      const char *reason)
+{
+	char *n = NULL, *r = NULL;
+	if ((name && !sh_text_valid(name, strlen(name))) ||
+	    (reason && !sh_text_valid(reason, strlen(reason))))
+		return sh_error_set(SH_EINVAL, "signer name or reason is not UTF-8");
+	if ((name && !(n = sh_strdup(name))) || (reason && !(r = sh_strdup(reason)))) {
+		sh_free(n);
+		return SH_ENOMEM;
+	}
+	sh_free(pdf->sig_name);
+	sh_free(pdf->sig_reason);
+	pdf->signer = signer;
+	pdf->sig_name = n;
+	pdf->sig_reason = r;
+	return SH_OK;
+}
+
+static const uint8_t *mem_find(const uint8_t *h, size_t hl, const char *n, size_t from)
+{
+	size_t nl = strlen(n);
+	for (size_t i = from; i + nl <= hl; i++)
+		if (h[i] == (uint8_t)n[0] && !memcmp(h + i, n, nl))
+			return h + i;
+	return NULL;
+}
+
+/* Fill the ByteRange and /Contents placeholders the writer left: the CMS
+ * covers every byte but the hex string <...> itself. */
+static int sign_file(const sh_pdf_signer *signer, uint8_t *f, size_t n)
+{
+	const uint8_t *br = mem_find(f, n, "9999999999", 0);
+	const uint8_t *c = br ? mem_find(f, n, "/Contents <", (size_t)(br - f)) : NULL;
+	if (!c)
+		c = mem_find(f, n, "/Contents <", 0);
+	if (!br || !c)
+		return sh_error_set(SH_ERROR, "signature placeholders not found in the PDF");
+	size_t lt = (size_t)(c - f) + 10, gt = lt + 1;
+	while (gt < n && f[gt] == '0')
+		gt++;
+	if (gt >= n || f[gt] != '>' || gt - lt - 1 != 2 * SIG_SPACE)
+		return sh_error_set(SH_ERROR, "signature contents placeholder malformed");
+	size_t open = (size_t)(br - f), close = open;
+	while (open > 0 && f[open] != '[')
+		open--;
+	while (close < n && f[close] != ']')
+		close++;
+	if (close >= n)
+		return sh_error_set(SH_ERROR, "ByteRange placeholder malformed");
+	size_t b2 = gt + 1, l2 = n - b2;
+	char r[80];
+	int k = snprintf(r, sizeof r, "[0 %zu %zu %zu", lt, b2, l2);
+	if (k < 0 || (size_t)k > close - open)
+		return sh_error_set(SH_ERROR, "ByteRange does not fit");
+	memset(f + open, ' ', close - open);
+	memcpy(f + open, r, (size_t)k);
+	uint8_t *data = sh_malloc(lt + l2 ? lt + l2 : 1), *cms = NULL;
+	size_t cms_len = 0;
+	if (!data)
+		return SH_ENOMEM;
+	memcpy(data, f, lt);
+	memcpy(data + lt, f + b2, l2);
+	int rc = pdf_cms_sign(signer, data, lt + l2, &cms, &cms_len);
+	sh_free(data);
+	if (rc)
+		return rc;
+	if (cms_len > SIG_SPACE) {
+		sh_free(cms);
+		return sh_error_set(SH_ELIMIT, "the signature (%zu bytes) is over the %d kept for it",
+				    cms_len, SIG_SPACE);
+	}
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < cms_len; i++) {
+		f[lt + 1 + 2 * i] = (uint8_t)hex[cms[i] >> 4];
+		f[lt + 2 + 2 * i] = (uint8_t)hex[cms[i] & 15];
+	}
+	sh_free(cms);
+	return SH_OK;
+}
+
 int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len)
 {
 	*out = NULL;
@@ -388,8 +475,14 @@ int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len)
 	int rc = make_xmp(&x, pdf, iso, creator, producer);
 	if (!rc) {
 		pdfw_info info = {pdf->title, pdf->author, pdf->subject, pdf->keywords,
-				  creator, producer, date, (const char *)x.data};
+				  creator, producer, date, (const char *)x.data,
+				  pdf->signer ? SIG_SPACE : 0, pdf->sig_name, pdf->sig_reason};
 		rc = pdfw_write(pdf->w, &info, out, out_len);
+		if (!rc && pdf->signer && (rc = sign_file(pdf->signer, *out, *out_len))) {
+			sh_free(*out);
+			*out = NULL;
+			*out_len = 0;
+		}
 	}
 	sh_buf_free(&x);
 	return rc;

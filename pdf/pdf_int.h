@@ -61,7 +61,16 @@ typedef struct pdfw_info {
 	const char *title, *author, *subject, *keywords, *creator, *producer;
 	const char *pdf_date;  /* D:YYYYMMDDHHmmSS+00'00' */
 	const char *xmp;       /* the XMP packet, consistent with the above */
+	size_t sig_space;      /* > 0: add a signature field whose /Contents holds
+				* this many zero bytes and a ByteRange placeholder */
+	const char *sig_name, *sig_reason; /* UTF-8, may be NULL */
 } pdfw_info;
+#define PDFW_BYTERANGE_PLACEHOLDER 9999999999LL
+
+typedef struct sh_pdf_signer sh_pdf_signer;
+/* Detached CMS (DER) over data (sign.c). *out: caller sh_free. */
+int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, uint8_t **out,
+		 size_t *out_len);
 int pdfw_new(pdfw **out, const uint8_t *icc, size_t icc_len, const uint8_t *font,
 	     size_t font_len);
 void pdfw_free(pdfw **w);

@@ -82,12 +82,44 @@ int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len);
 /* The same written atomically to path (temp + fsync + rename). */
 int sh_pdf_write(sh_pdf *pdf, const char *path);
 
+/* ---- signing (sign.c): PAdES baseline B-B -------------------------------
+ * /Type/Sig /Filter/Adobe.PPKLite /SubFilter/ETSI.CAdES.detached over the
+ * ByteRange (every byte but the signature itself); a detached CMS made by
+ * GnuTLS with SHA-256, signed attributes content-type, message-digest and
+ * ESS signing-certificate-v2, no CMS signing-time (the claimed time is the
+ * dictionary's /M), the signer's certificate and chain included. Keys: RSA
+ * (PKCS#1 v1.5 or PSS, as the key says) >= 2048 bits or ECDSA >= 256 bits
+ * (Thông tư 15/2025/TT-BKHCN). */
+typedef struct sh_pdf_signer sh_pdf_signer;
+
+/* key: a PKCS#11 URI ("pkcs11:token=...;object=...", the module found by
+ * p11-kit) or the path of a PKCS#12 file. pin: the token PIN or the file's
+ * password (may be NULL; one attempt only, so a wrong PIN cannot lock the
+ * token). chain: a PEM file, the signer's certificate first then its
+ * issuers (`sohoa certs add`); required for a token, replaces a PKCS#12
+ * file's own when given. *out: release with sh_pdf_signer_free.
+ * SH_ENOTFOUND (no such key or file), SH_EPERM (wrong PIN/password),
+ * SH_EINVAL (weak key, certificate not the key's, unreadable file). */
+int sh_pdf_signer_open(sh_pdf_signer **out, const char *key, const char *pin, const char *chain);
+void sh_pdf_signer_free(sh_pdf_signer **signer);
+/* Sign the document when it is written. signer borrowed until then; name
+ * and reason (UTF-8, may be NULL) go into the signature dictionary. */
+int sh_pdf_set_signer(sh_pdf *pdf, const sh_pdf_signer *signer, const char *name,
+		      const char *reason);
+
+/* `sohoa certs add`: check a PEM chain (signer first, each issued by the
+ * next, all valid now, the first allowed to sign documents) and write it
+ * to dest atomically. subject (may be NULL): the signer's DN. */
+int sh_pdf_certs_add(const char *chain, const char *dest, char *subject, size_t subject_len);
+
 /* ---- from the warehouse (export.c: the one place pdf/ reads the store) ---- */
 
 typedef struct sh_pdf_export_opts {
 	int64_t now;           /* creation date (0: now) */
 	const char *user;      /* operator recorded in the read audit (may be NULL) */
 	const char *command;   /* command recorded there; NULL: "export-pdf" */
+	const sh_pdf_signer *signer; /* sign the file (may be NULL) */
+	const char *sig_name, *sig_reason;
 } sh_pdf_export_opts;
 
 /* Write the papers of code — a paper, a result, or a dossier (its papers

@@ -249,6 +249,45 @@ extern "C" int pdfw_write(pdfw *w, const pdfw_info *in, uint8_t **out, size_t *o
 		intents.appendItem(pdf.makeIndirectObject(w->intent));
 		root.replaceKey("/OutputIntents", intents);
 		root.replaceKey("/PageMode", name("/UseNone"));
+		if (in->sig_space) {
+			// PAdES B-B: an invisible signature field on the first page
+			OH sig = OH::parse("<< /Type /Sig /Filter /Adobe.PPKLite"
+					   " /SubFilter /ETSI.CAdES.detached >>");
+			OH br = OH::newArray();
+			br.appendItem(OH::newInteger(0));
+			for (int i = 0; i < 3; i++)
+				br.appendItem(OH::newInteger(PDFW_BYTERANGE_PLACEHOLDER));
+			sig.replaceKey("/ByteRange", br);
+			sig.replaceKey("/Contents", OH::newString(std::string(in->sig_space, '\0')));
+			sig.replaceKey("/M", OH::newString(in->pdf_date));
+			if (in->sig_name)
+				sig.replaceKey("/Name", OH::newUnicodeString(in->sig_name));
+			if (in->sig_reason)
+				sig.replaceKey("/Reason", OH::newUnicodeString(in->sig_reason));
+			sig = pdf.makeIndirectObject(sig);
+			OH page1 = QPDFPageDocumentHelper(pdf).getAllPages().at(0).getObjectHandle();
+			OH field = pdf.makeIndirectObject(OH::parse(
+				"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1)"
+				" /Rect [0 0 0 0] /F 132 >>"));
+			field.replaceKey("/V", sig);
+			// PDF/A-1 wants an appearance for every widget, even an empty one
+			OH ap = stream(pdf, "");
+			ap.getDict().replaceKey("/Type", name("/XObject"));
+			ap.getDict().replaceKey("/Subtype", name("/Form"));
+			ap.getDict().replaceKey("/BBox", OH::parse("[0 0 0 0]"));
+			OH apd = OH::newDictionary();
+			apd.replaceKey("/N", ap);
+			field.replaceKey("/AP", apd);
+			field.replaceKey("/P", page1);
+			OH annots = OH::newArray();
+			annots.appendItem(field);
+			page1.replaceKey("/Annots", annots);
+			OH fields = OH::newArray();
+			fields.appendItem(field);
+			OH form = OH::parse("<< /SigFlags 3 >>");
+			form.replaceKey("/Fields", fields);
+			root.replaceKey("/AcroForm", form);
+		}
 
 		QPDFWriter qw(pdf);
 		qw.setOutputMemory();

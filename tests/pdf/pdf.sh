@@ -138,6 +138,121 @@ badinput)
   has "$T/err" "icc-profiles-free"
   [ ! -e "$T/i.pdf" ] || fail "wrote a PDF without the profile"
   ;;
+sign)
+  # PAdES B-B by a PKCS#12 file and by a SoftHSM2 token; pdfsig (NSS) and
+  # OpenSSL check it; the test CA is made here.
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  J="$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$J"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  C="$T/ca"; mkdir -p "$C"
+  q() { "$@" >/dev/null 2>&1 || fail "setup: $*"; }
+  q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$C/ca.key" \
+    -out "$C/ca.pem" -days 30 -subj "/CN=Sohoa Test CA/O=Test" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  printf 'keyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=CA:FALSE\n' > "$C/ext"
+  officer() { # NAME KEYGEN-ARGS...: key, cert signed by the CA, PKCS#12 (password "secret")
+    n=$1; shift
+    q openssl genpkey "$@" -out "$C/$n.key"
+    q openssl req -new -key "$C/$n.key" -out "$C/$n.csr" -subj "/CN=Officer $n/O=UBND xa Test"
+    q openssl x509 -req -in "$C/$n.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+      -out "$C/$n.pem" -days 20 -extfile "$C/ext"
+    cat "$C/$n.pem" "$C/ca.pem" > "$C/$n.chain"
+    q openssl pkcs12 -export -inkey "$C/$n.key" -in "$C/$n.pem" -certfile "$C/ca.pem" \
+      -out "$C/$n.p12" -passout pass:secret
+  }
+  officer ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+  officer pss -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048
+  officer weak -algorithm RSA -pkeyopt rsa_keygen_bits:1024
+  echo secret > "$T/p12pass"
+  mkdir "$T/nss" && q certutil -N -d "sql:$T/nss" --empty-password
+  q certutil -A -d "sql:$T/nss" -n ca -t "CT,C,C" -i "$C/ca.pem"
+  mkdir "$T/nss0" && q certutil -N -d "sql:$T/nss0" --empty-password
+  export SOHOA_CERTS="$T/conf/signing-chain.pem"
+  # certs add: the chain checked, then registered
+  cat "$C/ca.pem" "$C/ec.pem" > "$T/reversed.pem"
+  expect 3 "$SOHOA" certs add "$T/reversed.pem"
+  [ ! -e "$SOHOA_CERTS" ] || fail "a bad chain was registered"
+  expect 0 "$SOHOA" certs add "$C/ec.chain"; has "$T/out" "Officer ec"
+  cmp -s "$SOHOA_CERTS" "$C/ec.chain" || fail "registered chain differs"
+  # PKCS#12, ECDSA P-256, the registered chain
+  expect 0 "$SOHOA" export-pdf "$D" "$T/s.pdf" --sign "$C/ec.p12" --pin-file "$T/p12pass" --reason "Bản sao điện tử"
+  has "$T/out" "signed PAdES B-B"
+  pdfsig -nssdir "sql:$T/nss" "$T/s.pdf" > "$T/sig" 2>&1
+  has "$T/sig" "Signature Type: ETSI.CAdES.detached"
+  has "$T/sig" "Total document signed"
+  has "$T/sig" "Signature is Valid"
+  has "$T/sig" "Certificate is Trusted"
+  has "$T/sig" "Signing Hash Algorithm: SHA-256"
+  pdfsig -nssdir "sql:$T/nss0" "$T/s.pdf" > "$T/sig0" 2>&1
+  grep -q "Certificate is Trusted" "$T/sig0" && fail "trusted without the CA in the NSS db"
+  preflight "$T/s.pdf" || fail "signed PDF not PDF/A-1b: $(tail -3 "$T/preflight")"
+  qpdf --check "$T/s.pdf" >/dev/null 2>&1 || fail "qpdf --check on the signed file"
+  # the CMS: signing-certificate-v2, no signing-time
+  python3 - "$T/s.pdf" "$T/s.der" "$T/s.data" <<'PY' || fail "cannot take the CMS out"
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
+assert a == 0 and c + e == len(d)
+h = d[b + 1:c - 1].rstrip(b'0')
+h += b'0' * (len(h) % 2)
+open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode()))
+open(sys.argv[3], 'wb').write(d[:b] + d[c:])
+PY
+  openssl cms -inform DER -in "$T/s.der" -cmsout -print > "$T/cms" 2>&1
+  has "$T/cms" "signingCertificateV2"
+  has "$T/cms" "messageDigest"
+  grep -q "signingTime" "$T/cms" && fail "the CMS has a signing-time attribute"
+  # one byte changed in the signed range
+  python3 -c "
+import sys; d = bytearray(open('$T/s.pdf','rb').read()); d[len(d) // 3 if False else 200] ^= 1; open('$T/t.pdf','wb').write(d)"
+  pdfsig -nssdir "sql:$T/nss" "$T/t.pdf" > "$T/sigt" 2>&1
+  has "$T/sigt" "Digest Mismatch"
+  python3 -c "
+d = bytearray(open('$T/s.pdf','rb').read()); d[-100] ^= 1; open('$T/t2.pdf','wb').write(d)"
+  pdfsig -nssdir "sql:$T/nss" "$T/t2.pdf" > "$T/sigt2" 2>&1
+  has "$T/sigt2" "Digest Mismatch"
+  # RSASSA-PSS 2048: NSS in Debian 12 cannot verify PSS in CMS, OpenSSL does
+  expect 0 "$SOHOA" export-pdf "$D-01-GKS" "$T/pss.pdf" --sign "$C/pss.p12" --cert "$C/pss.chain" --pin-file "$T/p12pass"
+  python3 - "$T/pss.pdf" "$T/pss.der" "$T/pss.data" <<'PY'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
+h = d[b + 1:c - 1].rstrip(b'0'); h += b'0' * (len(h) % 2)
+open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode())); open(sys.argv[3], 'wb').write(d[:b] + d[c:])
+PY
+  openssl cms -verify -inform DER -in "$T/pss.der" -content "$T/pss.data" -binary -CAfile "$C/ca.pem" \
+    -purpose any -out /dev/null > "$T/v" 2>&1 || fail "RSA-PSS CMS does not verify: $(cat "$T/v")"
+  openssl cms -inform DER -in "$T/pss.der" -cmsout -print | grep -q rsassaPss || fail "not RSASSA-PSS"
+  # refusals: weak key, wrong password, no file written
+  expect 3 "$SOHOA" export-pdf "$D" "$T/w.pdf" --sign "$C/weak.p12" --cert "$C/weak.chain" --pin-file "$T/p12pass"
+  has "$T/err" "1024"
+  echo wrong > "$T/wrong"
+  expect 8 "$SOHOA" export-pdf "$D" "$T/w.pdf" --sign "$C/ec.p12" --pin-file "$T/wrong"
+  expect 2 "$SOHOA" export-pdf "$D" "$T/w.pdf" --cert "$C/ec.chain"
+  [ ! -e "$T/w.pdf" ] || fail "a refused signing wrote a file"
+  # a SoftHSM2 token as the officer's USB token
+  if command -v softhsm2-util >/dev/null; then
+    export SOFTHSM2_CONF="$T/softhsm2.conf"
+    mkdir "$T/tokens"; echo "directories.tokendir = $T/tokens" > "$SOFTHSM2_CONF"
+    q softhsm2-util --init-token --free --label sohoa-test --pin 1234 --so-pin 5678
+    q openssl pkcs8 -topk8 -nocrypt -in "$C/ec.key" -out "$C/ec.p8"
+    q softhsm2-util --import "$C/ec.p8" --token sohoa-test --label officer --id 01 --pin 1234
+    echo 1234 > "$T/pin"
+    URI="pkcs11:token=sohoa-test;object=officer;type=private"
+    expect 0 "$SOHOA" export-pdf "$D" "$T/h.pdf" --sign "$URI" --pin-file "$T/pin"
+    pdfsig -nssdir "sql:$T/nss" "$T/h.pdf" > "$T/sigh" 2>&1
+    has "$T/sigh" "Signature is Valid"
+    has "$T/sigh" "Certificate is Trusted"
+    echo 9999 > "$T/badpin"
+    expect 8 "$SOHOA" export-pdf "$D" "$T/h2.pdf" --sign "$URI" --pin-file "$T/badpin"
+    expect 4 "$SOHOA" export-pdf "$D" "$T/h2.pdf" --sign "pkcs11:token=sohoa-test;object=nobody;type=private" --pin-file "$T/pin"
+    [ ! -e "$T/h2.pdf" ] || fail "a refused token signing wrote a file"
+  else
+    fail "softhsm2-util missing (Debian softhsm2)"
+  fi
+  ;;
 *) echo "unknown case $CASE" >&2; exit 2 ;;
 esac
 [ "$fails" = 0 ] || { echo "$fails failure(s) in $CASE" >&2; exit 1; }
