@@ -253,6 +253,43 @@ PY
     fail "softhsm2-util missing (Debian softhsm2)"
   fi
   ;;
+input)
+  # PDF files in: a page that is one JPEG keeps its bytes; other pages are
+  # rendered at 300 dpi; refusals store nothing.
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  J="$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  img2pdf -o "$T/scan.pdf" "$J" || fail img2pdf
+  python3 "$SRC/mkpdf.py" text "$T/text.pdf" || fail mkpdf
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$T/scan.pdf" "$T/text.pdf"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" export-pdf "$D" "$T/back.pdf"
+  pdfimages -list "$T/back.pdf" > "$T/list"
+  awk 'NR==3 && !($4==1687 && $5==2363 && $9=="jpeg" && $13==200) {exit 1}' "$T/list" || fail "scan page not its JPEG: $(sed -n 3p "$T/list")"
+  awk 'NR==4 && !($4==834 && $5==625 && $13==300) {exit 1}' "$T/list" || fail "text page not rendered at 300 dpi: $(sed -n 4p "$T/list")"
+  pdfimages -f 1 -l 1 -j "$T/back.pdf" "$T/img"
+  cmp -s "$T/img-000.jpg" "$J" || fail "the JPEG taken out of the PDF is not the original bytes"
+  "$SOHOA" show "$D-02-TL" > "$T/show" 2>&1 || "$SOHOA" show "$D" > "$T/show" 2>&1
+  "$SOHOA" find "khai sinh" > "$T/find" 2>&1; has "$T/find" "$D"
+  # refusals, with the reason, nothing stored
+  before=$(mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}')
+  python3 "$SRC/mkpdf.py" js "$T/js.pdf"
+  qpdf --encrypt user owner 256 -- "$T/text.pdf" "$T/enc.pdf"
+  qpdf --encrypt "" owner 256 -- "$T/text.pdf" "$T/enc0.pdf"
+  python3 "$SRC/mkpdf.py" pages-2001 "$T/many.pdf"
+  python3 "$SRC/mkpdf.py" big "$T/big.pdf"
+  head -c 300 "$T/scan.pdf" > "$T/cut.pdf"
+  # a damaged xref qpdf has to rebuild
+  sed 's/^startxref$/startxrex/' "$T/text.pdf" > "$T/noxref.pdf"
+  for f in js:JavaScript enc:encrypted enc0:encrypted many:2001 big:limit cut:PDF noxref:damaged; do
+    n=${f%%:*}; why=${f#*:}
+    expect 3 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$T/$n.pdf"
+    has "$T/err" "$why"
+    grep -v '^sohoa' "$T/err" | grep -q . && fail "$n.pdf: a library printed: $(grep -v '^sohoa' "$T/err")"
+  done
+  after=$(mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}')
+  [ "$before" = "$after" ] || fail "refused PDFs stored blobs ($before -> $after)"
+  ;;
 *) echo "unknown case $CASE" >&2; exit 2 ;;
 esac
 [ "$fails" = 0 ] || { echo "$fails failure(s) in $CASE" >&2; exit 1; }
