@@ -133,6 +133,18 @@ typedef struct sh_pdf_export_opts {
 int sh_pdf_export(sh_store *store, const char *code, const char *path,
 		  const sh_pdf_export_opts *opts, size_t *out_pages);
 
+/* A BagIt (RFC 8493, version 1.0) transfer bag of a dossier or a paper in
+ * dir (which must not exist: SH_EEXISTS): data/<paper>/ holds each paper's
+ * proof bundle (sh_store_export_proof: page images, texts, signed
+ * manifest, checkpoint, inclusion proof, public keys, README) and its
+ * page-N.hocr; data/<code>.pdf the PDF/A (unsigned). Tag files: bagit.txt,
+ * bag-info.txt (Source-Organization = the agency, Bagging-Date,
+ * External-Identifier = code, Payload-Oxum), manifest-sha256.txt and
+ * tagmanifest-sha256.txt. Built in dir.tmp-<pid> and renamed: nothing is
+ * left on error. *out_papers (may be NULL): papers in the bag. */
+int sh_pdf_export_bag(sh_store *store, const char *code, const char *dir,
+		      const sh_pdf_export_opts *opts, size_t *out_papers);
+
 #ifdef __cplusplus
 }
 #endif

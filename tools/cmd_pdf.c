@@ -162,3 +162,47 @@ int cmd_export_pdf(int argc, char **argv)
 	sh_store_close(&s);
 	return ex;
 }
+
+int cmd_export_bag(int argc, char **argv)
+{
+	const char *store = NULL, *code = NULL, *dir = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa export-bag CODE DIR [--store DIR]\n\n"
+			       "Write a dossier or a paper as a BagIt (RFC 8493) bag in the new folder DIR:\n"
+			       "per paper its proof bundle (page images, text, signed manifest, checkpoint,\n"
+			       "inclusion proof, public keys) and hOCR, the whole as a PDF/A, and\n"
+			       "bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md).\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				return cli_usage("export-bag", "--store needs a value");
+		} else if (argv[i][0] == '-') {
+			return cli_usage("export-bag", "unknown option '%s'", argv[i]);
+		} else if (!code) {
+			code = argv[i];
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			return cli_usage("export-bag", "give a code and a folder");
+		}
+	}
+	if (!code || !dir)
+		return cli_usage("export-bag", "give a dossier or paper code and the new bag folder");
+	sh_store *s = NULL;
+	int ex = cli_code("export-bag", code, 0);
+	if (!ex)
+		ex = cli_store_open(&s, "export-bag", store, 0);
+	if (ex)
+		return ex;
+	size_t n = 0;
+	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-bag"};
+	int rc = sh_pdf_export_bag(s, code, dir, &o, &n);
+	if (rc)
+		ex = cli_fail("export-bag", rc);
+	else
+		printf("%s: bag of %zu paper%s written to %s\n", code, n, n == 1 ? "" : "s", dir);
+	sh_store_close(&s);
+	return ex;
+}

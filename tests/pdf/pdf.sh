@@ -290,6 +290,40 @@ input)
   after=$(mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}')
   [ "$before" = "$after" ] || fail "refused PDFs stored blobs ($before -> $after)"
   ;;
+bag)
+  # BagIt (RFC 8493) export, checked as bagit-python's validate() does
+  # (bagcheck.py), and every paper's proof bundle by verify-bundle
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 \
+    "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" "$DATA/pages/two-pages-g4.tif"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag"
+  has "$T/out" "bag of 2 papers"
+  python3 "$SRC/bagcheck.py" "$T/bag" > "$T/check" || fail "$(cat "$T/check")"
+  has "$T/bag/bag-info.txt" "Source-Organization: 000.00.99.Z99"
+  has "$T/bag/bag-info.txt" "External-Identifier: $D"
+  has "$T/bag/bag-info.txt" "Bagging-Date: "
+  for p in "$D-01-GKS" "$D-02-TL"; do
+    [ -s "$T/bag/data/$p/page-001.hocr" ] || fail "$p: no hOCR"
+    expect 0 "$SOHOA" verify-bundle "$T/bag/data/$p" --trust "$T/bag/data/$p/signer.pub"
+  done
+  cmp -s "$T/bag/data/$D-01-GKS/page-001.jpg" "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" || fail "page image changed"
+  qpdf --check "$T/bag/data/$D.pdf" >/dev/null 2>&1 || fail "the bag's PDF"
+  preflight "$T/bag/data/$D.pdf" || fail "the bag's PDF is not PDF/A-1b"
+  # the checker does fail: one changed byte, one extra file, one missing file
+  cp -r "$T/bag" "$T/b1"; printf x >> "$T/b1/data/$D-01-GKS/page-001.txt"
+  python3 "$SRC/bagcheck.py" "$T/b1" >/dev/null && fail "a changed payload file passes"
+  cp -r "$T/bag" "$T/b2"; echo x > "$T/b2/data/extra.txt"
+  python3 "$SRC/bagcheck.py" "$T/b2" >/dev/null && fail "an extra payload file passes"
+  cp -r "$T/bag" "$T/b3"; rm "$T/b3/data/$D.pdf"
+  python3 "$SRC/bagcheck.py" "$T/b3" >/dev/null && fail "a missing payload file passes"
+  # refusals: the folder exists, no such code; nothing left behind
+  expect 3 "$SOHOA" export-bag "$D" "$T/bag"; has "$T/err" "already exists"
+  expect 4 "$SOHOA" export-bag 000.00.99.Z99-260101-0001 "$T/nobag"
+  [ ! -e "$T/nobag" ] || fail "a refused export left a folder"
+  ls "$T" | grep -q 'tmp-' && fail "a temporary bag folder was left"
+  ;;
 *) echo "unknown case $CASE" >&2; exit 2 ;;
 esac
 [ "$fails" = 0 ] || { echo "$fails failure(s) in $CASE" >&2; exit 1; }
