@@ -304,10 +304,18 @@ out:
 
 static int from_pix(pdf_img *out, const uint8_t *b, size_t len)
 {
-	PIX *p = pixReadMem(b, len), *q = NULL;
-	if (!p)
-		return sh_error_set(SH_EINVAL, "image cannot be decoded");
-	int rc = check_size(pixGetWidth(p), pixGetHeight(p));
+	/* scanner/'s decoders: quiet, and the limits checked before decoding */
+	sh_scan_file *f = NULL;
+	PIX *p = NULL, *q = NULL;
+	int rc = sh_scan_file_open_mem(&f, b, len, "page image");
+	if (!rc && sh_scan_file_pages(f) != 1)
+		rc = sh_error_set(SH_EINVAL, "page image holds %zu pages", sh_scan_file_pages(f));
+	if (!rc)
+		rc = sh_scan_file_page(f, 0, &p);
+	sh_scan_file_free(&f);
+	if (rc)
+		return rc;
+	rc = check_size(pixGetWidth(p), pixGetHeight(p));
 	if (rc)
 		goto out;
 	if (pixGetColormap(p))

@@ -114,8 +114,10 @@ static int page_jpeg(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 		return 0;
 	unsigned char *c = NULL;
 	size_t n = 0;
-	if (qpdf_oh_get_page_content_data(q, page, &c, &n) != QPDF_SUCCESS || !c)
+	if ((qpdf_oh_get_page_content_data(q, page, &c, &n) & QPDF_ERRORS) || !c) {
+		free(c);
 		return 0;
+	}
 	int one = tokens(c, n, "Do") == 1 && tokens(c, n, "BT") == 0 && tokens(c, n, "sh") == 0;
 	free(c);
 	if (!one)
@@ -123,7 +125,7 @@ static int page_jpeg(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 	unsigned char *raw = NULL;
 	size_t len = 0;
 	QPDF_BOOL filtered = QPDF_FALSE;
-	if (qpdf_oh_get_stream_data(q, img, qpdf_dl_none, &filtered, &raw, &len) != QPDF_SUCCESS ||
+	if ((qpdf_oh_get_stream_data(q, img, qpdf_dl_none, &filtered, &raw, &len) & QPDF_ERRORS) ||
 	    !raw || len < 4 || raw[0] != 0xFF || raw[1] != 0xD8) {
 		free(raw);
 		return 0;
