@@ -372,14 +372,15 @@ int sh_scan_file_page_bytes(const sh_scan_file *f, size_t i, PIX *pix, uint8_t *
 	}
 	const uint8_t *jb = NULL;
 	size_t jlen = 0;
-	if (f->type == SH_IMAGE_PDF && scan_pdf_page_jpeg(f->pdf, i, &jb, &jlen)) {
+	const char *jmime = NULL;
+	if (f->type == SH_IMAGE_PDF && scan_pdf_page_image(f->pdf, i, &jb, &jlen, &jmime)) {
 		uint8_t *d = sh_malloc(jlen);
 		if (!d)
 			return SH_ENOMEM;
 		memcpy(d, jb, jlen);
 		*out = d;
 		*out_len = jlen;
-		*mime = "image/jpeg";
+		*mime = jmime;
 		return SH_OK;
 	}
 	PIX *own = NULL;

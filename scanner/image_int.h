@@ -18,8 +18,11 @@ int scan_pdf_open(scan_pdf **out, const uint8_t *data, size_t len, const char *n
 		  size_t *pages);
 void scan_pdf_free(scan_pdf **p);
 void scan_pdf_page_info(const scan_pdf *p, size_t i, int *w, int *h, int *dpi);
-/* 1 and the page's JPEG bytes (borrowed from p) when it is one JPEG, else 0. */
-int scan_pdf_page_jpeg(const scan_pdf *p, size_t i, const uint8_t **bytes, size_t *len);
+/* 1 and the page's image bytes (borrowed from p) and mime when it is one
+ * JPEG ("image/jpeg", the stream as is) or one CCITT G4 image ("image/tiff",
+ * the G4 data as is in a one-strip TIFF); else 0. */
+int scan_pdf_page_image(const scan_pdf *p, size_t i, const uint8_t **bytes, size_t *len,
+			const char **mime);
 /* Decode or render page i. Thread-safe (one lock). */
 int scan_pdf_page(scan_pdf *p, size_t i, const char *name, PIX **out);
 

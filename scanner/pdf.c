@@ -16,11 +16,13 @@
 #include <pthread.h>
 #include <qpdf/qpdf-c.h>
 #include <string.h>
+#include <tiffio.h>
 
 #define RENDER_DPI 300
 
 typedef struct pdf_page_info {
-	int jpeg;            /* 1: the page is one JPEG: bytes below */
+	int jpeg;            /* 1: the page is one JPEG, 2: one CCITT G4 image: bytes below
+			      * (the JPEG file, or the G4 data in a one-strip TIFF) */
 	uint8_t *bytes;
 	size_t len;
 	int w, h, dpi;
@@ -73,8 +75,87 @@ static size_t tokens(const unsigned char *c, size_t n, const char *tok)
 	return count;
 }
 
-/* The page's one JPEG image, when that is all it shows. */
-static int page_jpeg(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
+/* In-memory TIFF writing for g4_tiff. */
+typedef struct memw {
+	sh_buf b;
+	size_t pos;
+} memw;
+static tmsize_t mw_read(thandle_t h, void *buf, tmsize_t n)
+{
+	memw *m = h;
+	if (n < 0 || m->pos >= m->b.len)
+		return 0;
+	size_t k = (size_t)n < m->b.len - m->pos ? (size_t)n : m->b.len - m->pos;
+	memcpy(buf, m->b.data + m->pos, k);
+	m->pos += k;
+	return (tmsize_t)k;
+}
+static tmsize_t mw_write(thandle_t h, void *buf, tmsize_t n)
+{
+	memw *m = h;
+	if (n < 0)
+		return 0;
+	if (m->pos + (size_t)n > m->b.len) {
+		size_t grow = m->pos + (size_t)n - m->b.len;
+		if (sh_buf_grow(&m->b, grow))
+			return 0;
+		memset(m->b.data + m->b.len, 0, grow);
+		m->b.len += grow;
+	}
+	memcpy(m->b.data + m->pos, buf, (size_t)n);
+	m->pos += (size_t)n;
+	return n;
+}
+static toff_t mw_seek(thandle_t h, toff_t off, int whence)
+{
+	memw *m = h;
+	uint64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->b.len;
+	m->pos = (size_t)(base + off);
+	return m->pos;
+}
+static int mw_close(thandle_t h) { return 0; }
+static toff_t mw_size(thandle_t h) { return ((memw *)h)->b.len; }
+static int mw_map(thandle_t h, void **base, toff_t *size) { return 0; }
+static void mw_unmap(thandle_t h, void *base, toff_t size) {}
+
+/* The PDF's G4 data as the one strip of a TIFF (no re-coding): white runs
+ * are white (MinIsWhite) unless BlackIs1 / Decode [1 0] invert them. */
+static int g4_tiff(pdf_page_info *out, const unsigned char *g4, size_t len, int invert)
+{
+	memw m = {SH_BUF_INIT, 0};
+	TIFF *t = TIFFClientOpen("page.tif", "w", &m, mw_read, mw_write, mw_seek, mw_close, mw_size,
+				 mw_map, mw_unmap);
+	if (!t)
+		return sh_error_set(SH_ENOMEM, "cannot make a TIFF");
+	int ok = TIFFSetField(t, TIFFTAG_IMAGEWIDTH, (uint32_t)out->w) &&
+		 TIFFSetField(t, TIFFTAG_IMAGELENGTH, (uint32_t)out->h) &&
+		 TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1) && TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1) &&
+		 TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4) &&
+		 TIFFSetField(t, TIFFTAG_PHOTOMETRIC,
+			      invert ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_MINISWHITE) &&
+		 TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, (uint32_t)out->h) &&
+		 TIFFSetField(t, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB) &&
+		 TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	if (ok && out->dpi > 0)
+		ok = TIFFSetField(t, TIFFTAG_XRESOLUTION, (float)out->dpi) &&
+		     TIFFSetField(t, TIFFTAG_YRESOLUTION, (float)out->dpi) &&
+		     TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	if (ok)
+		ok = TIFFWriteRawStrip(t, 0, (void *)g4, (tmsize_t)len) == (tmsize_t)len;
+	if (ok)
+		ok = TIFFWriteDirectory(t);
+	TIFFClose(t);
+	if (!ok) {
+		sh_buf_free(&m.b);
+		return sh_error_set(SH_EINVAL, "cannot wrap the G4 data in a TIFF");
+	}
+	out->len = m.b.len;
+	out->bytes = m.b.data;
+	return SH_OK;
+}
+
+/* The page's one JPEG or CCITT G4 image, when that is all it shows. */
+static int page_image(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 {
 	qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
 	if (qpdf_oh_is_integer(q, rot) && qpdf_oh_get_int_value_as_int(q, rot) % 360 != 0)
@@ -104,14 +185,57 @@ static int page_jpeg(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 	qpdf_oh ow = qpdf_oh_get_key(q, d, "/Width"), oh = qpdf_oh_get_key(q, d, "/Height");
 	if (!qpdf_oh_is_integer(q, bpc) || !qpdf_oh_is_integer(q, ow) || !qpdf_oh_is_integer(q, oh))
 		return 0;
-	if (!qpdf_oh_is_name_and_equals(q, f, "/DCTDecode") ||
+	int g4 = qpdf_oh_is_name_and_equals(q, f, "/CCITTFaxDecode"), invert = 0;
+	/* an ICC-based grey or RGB space (img2pdf writes one) counts as
+	 * DeviceGray/RGB: the samples are kept, the profile is not */
+	if (qpdf_oh_is_array(q, cs) && qpdf_oh_get_array_n_items(q, cs) == 2 &&
+	    qpdf_oh_is_name_and_equals(q, qpdf_oh_get_array_item(q, cs, 0), "/ICCBased")) {
+		qpdf_oh prof = qpdf_oh_get_array_item(q, cs, 1);
+		qpdf_oh nn = qpdf_oh_is_stream(q, prof) ? qpdf_oh_get_key(q, qpdf_oh_get_dict(q, prof), "/N")
+							: 0;
+		int ncomp = nn && qpdf_oh_is_integer(q, nn) ? qpdf_oh_get_int_value_as_int(q, nn) : 0;
+		if (ncomp == 1)
+			cs = qpdf_oh_new_name(q, "/DeviceGray");
+		else if (ncomp == 3)
+			cs = qpdf_oh_new_name(q, "/DeviceRGB");
+	}
+	if (!(g4 || qpdf_oh_is_name_and_equals(q, f, "/DCTDecode")) ||
 	    !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Subtype"), "/Image") ||
-	    qpdf_oh_get_int_value_as_int(q, bpc) != 8 ||
+	    qpdf_oh_get_int_value_as_int(q, bpc) != (g4 ? 1 : 8) ||
 	    !(qpdf_oh_is_name_and_equals(q, cs, "/DeviceGray") ||
-	      qpdf_oh_is_name_and_equals(q, cs, "/DeviceRGB")) ||
+	      (!g4 && qpdf_oh_is_name_and_equals(q, cs, "/DeviceRGB"))) ||
 	    qpdf_oh_has_key(q, d, "/SMask") || qpdf_oh_has_key(q, d, "/Mask") ||
-	    qpdf_oh_has_key(q, d, "/Decode"))
+	    qpdf_oh_has_key(q, d, "/ImageMask"))
 		return 0;
+	qpdf_oh dec = qpdf_oh_get_key(q, d, "/Decode");
+	if (qpdf_oh_is_array(q, dec)) {
+		/* [1 0] inverts a 1-bit image; anything else is not taken as is */
+		if (!g4 || qpdf_oh_get_array_n_items(q, dec) != 2 ||
+		    !qpdf_oh_is_number(q, qpdf_oh_get_array_item(q, dec, 0)) ||
+		    qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, dec, 0)) != 1)
+			return 0;
+		invert = 1;
+	} else if (!qpdf_oh_is_null(q, dec)) {
+		return 0;
+	}
+	if (g4) {
+		/* pure 2-D G4 (K < 0), no byte alignment, no EOB games */
+		qpdf_oh dp = qpdf_oh_get_key(q, d, "/DecodeParms");
+		if (qpdf_oh_is_array(q, dp) && qpdf_oh_get_array_n_items(q, dp) == 1)
+			dp = qpdf_oh_get_array_item(q, dp, 0);
+		if (!qpdf_oh_is_dictionary(q, dp))
+			return 0;
+		qpdf_oh k = qpdf_oh_get_key(q, dp, "/K"), cols = qpdf_oh_get_key(q, dp, "/Columns");
+		qpdf_oh b1 = qpdf_oh_get_key(q, dp, "/BlackIs1");
+		qpdf_oh al = qpdf_oh_get_key(q, dp, "/EncodedByteAlign");
+		if (!qpdf_oh_is_integer(q, k) || qpdf_oh_get_int_value_as_int(q, k) >= 0 ||
+		    !qpdf_oh_is_integer(q, cols) ||
+		    qpdf_oh_get_int_value_as_int(q, cols) != qpdf_oh_get_int_value_as_int(q, ow) ||
+		    (qpdf_oh_is_bool(q, al) && qpdf_oh_get_bool_value(q, al)))
+			return 0;
+		if (qpdf_oh_is_bool(q, b1) && qpdf_oh_get_bool_value(q, b1))
+			invert = !invert;
+	}
 	unsigned char *c = NULL;
 	size_t n = 0;
 	if ((qpdf_oh_get_page_content_data(q, page, &c, &n) & QPDF_ERRORS) || !c) {
@@ -126,21 +250,31 @@ static int page_jpeg(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 	size_t len = 0;
 	QPDF_BOOL filtered = QPDF_FALSE;
 	if ((qpdf_oh_get_stream_data(q, img, qpdf_dl_none, &filtered, &raw, &len) & QPDF_ERRORS) ||
-	    !raw || len < 4 || raw[0] != 0xFF || raw[1] != 0xD8) {
+	    !raw || len < 4 || (!g4 && (raw[0] != 0xFF || raw[1] != 0xD8))) {
 		free(raw);
 		return 0;
 	}
-	out->bytes = sh_malloc(len);
-	if (!out->bytes) {
-		free(raw);
-		return SH_ENOMEM;
-	}
-	memcpy(out->bytes, raw, len);
-	free(raw);
-	out->len = len;
-	out->jpeg = 1;
 	out->w = qpdf_oh_get_int_value_as_int(q, ow);
 	out->h = qpdf_oh_get_int_value_as_int(q, oh);
+	if (out->w <= 0 || out->h <= 0 || out->w > SH_SCAN_MAX_SIDE || out->h > SH_SCAN_MAX_SIDE) {
+		free(raw);
+		out->w = out->h = 0;
+		return 0;
+	}
+	out->dpi = pw > 0 ? (int)lround(out->w * 72.0 / pw) : 0;
+	int rc = g4 ? g4_tiff(out, raw, len, invert) : SH_OK;
+	if (!g4 && !(out->bytes = sh_malloc(len)))
+		rc = SH_ENOMEM;
+	else if (!g4) {
+		memcpy(out->bytes, raw, len);
+		out->len = len;
+	}
+	free(raw);
+	if (rc) {
+		out->w = out->h = 0;
+		return rc == SH_ENOMEM ? rc : 0;
+	}
+	out->jpeg = g4 ? 2 : 1;
 	out->dpi = pw > 0 ? (int)lround(out->w * 72.0 / pw) : 0;
 	return 1;
 }
@@ -222,7 +356,7 @@ static int inspect(scan_pdf *p, const uint8_t *data, size_t len, const char *nam
 			ph = fabs(qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, box, 3)) -
 				  qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, box, 1)));
 		}
-		int j = page_jpeg(q, page, pw, &p->info[i]);
+		int j = page_image(q, page, pw, &p->info[i]);
 		if (j < 0) {
 			rc = j;
 			break;
@@ -277,12 +411,14 @@ void scan_pdf_page_info(const scan_pdf *p, size_t i, int *w, int *h, int *dpi)
 	*dpi = p->info[i].dpi;
 }
 
-int scan_pdf_page_jpeg(const scan_pdf *p, size_t i, const uint8_t **bytes, size_t *len)
+int scan_pdf_page_image(const scan_pdf *p, size_t i, const uint8_t **bytes, size_t *len,
+			const char **mime)
 {
 	if (!p->info[i].jpeg)
 		return 0;
 	*bytes = p->info[i].bytes;
 	*len = p->info[i].len;
+	*mime = p->info[i].jpeg == 1 ? "image/jpeg" : "image/tiff";
 	return 1;
 }
 
@@ -354,8 +490,14 @@ out:
 int scan_pdf_page(scan_pdf *p, size_t i, const char *name, PIX **out)
 {
 	*out = NULL;
-	if (p->info[i].jpeg)
+	if (p->info[i].jpeg == 1)
 		return scan_decode_jpeg(p->info[i].bytes, p->info[i].len, name, out);
+	if (p->info[i].jpeg == 2) {
+		*out = pixReadMemTiff(p->info[i].bytes, p->info[i].len, 0);
+		return *out ? SH_OK
+			    : sh_error_set(SH_EINVAL, "%s: page %zu: the G4 image cannot be decoded",
+					   name, i + 1);
+	}
 	pthread_mutex_lock(&lock);
 	int rc = render(p, i, name, out);
 	pthread_mutex_unlock(&lock);

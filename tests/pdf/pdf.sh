@@ -271,6 +271,17 @@ input)
   cmp -s "$T/img-000.jpg" "$J" || fail "the JPEG taken out of the PDF is not the original bytes"
   "$SOHOA" show "$D-02-TL" > "$T/show" 2>&1 || "$SOHOA" show "$D" > "$T/show" 2>&1
   "$SOHOA" find "khai sinh" > "$T/find" 2>&1; has "$T/find" "$D"
+  # a G4 page (a copier's black-and-white scan) keeps its G4 data
+  img2pdf -o "$T/g4.pdf" "$DATA/pages/kh2024-f0-p04-fax200.tif" || fail img2pdf
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$T/g4.pdf"
+  G=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" export-pdf "$G" "$T/g4back.pdf"
+  pdfimages -list "$T/g4back.pdf" | awk 'NR==3 && !($4==1689 && $5==2361 && $9=="ccitt" && $13==200) {exit 1}' || \
+    fail "G4 page not kept: $(pdfimages -list "$T/g4back.pdf" | sed -n 3p)"
+  pdfimages -ccitt "$T/g4.pdf" "$T/ca" && pdfimages -ccitt "$T/g4back.pdf" "$T/cb"
+  cmp -s "$T/ca-000.ccitt" "$T/cb-000.ccitt" || fail "the G4 data changed on the way in and out"
+  pdftoppm -r 50 -gray "$T/g4.pdf" "$T/ra" && pdftoppm -r 50 -gray "$T/g4back.pdf" "$T/rb"
+  cmp -s "$T/ra-1.pgm" "$T/rb-1.pgm" || fail "the G4 page does not render the same"
   # refusals, with the reason, nothing stored
   before=$(mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}')
   python3 "$SRC/mkpdf.py" js "$T/js.pdf"
