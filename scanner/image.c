@@ -14,6 +14,7 @@ struct sh_scan_file {
 	int lept_format;
 	size_t pages;
 	int *w, *h, *dpi; /* per page */
+	scan_pdf *pdf;    /* SH_IMAGE_PDF (pdf.c) */
 };
 
 static void quiet(void)
@@ -37,6 +38,7 @@ void sh_scan_file_free(sh_scan_file **pf)
 	sh_free(f->w);
 	sh_free(f->h);
 	sh_free(f->dpi);
+	scan_pdf_free(&f->pdf);
 	sh_free(f);
 	*pf = NULL;
 }
@@ -174,10 +176,30 @@ static int tiff_walk(const sh_scan_file *f, size_t *out)
 	return SH_OK;
 }
 
+static int open_pdf(sh_scan_file *f)
+{
+	f->type = SH_IMAGE_PDF;
+	int rc = scan_pdf_open(&f->pdf, f->data, f->len, f->name, &f->pages);
+	if (rc)
+		return rc;
+	f->w = sh_calloc(f->pages, sizeof *f->w);
+	f->h = sh_calloc(f->pages, sizeof *f->h);
+	f->dpi = sh_calloc(f->pages, sizeof *f->dpi);
+	if (!f->w || !f->h || !f->dpi)
+		return SH_ENOMEM;
+	for (size_t i = 0; i < f->pages && !rc; i++) {
+		scan_pdf_page_info(f->pdf, i, &f->w[i], &f->h[i], &f->dpi[i]);
+		rc = check_dims(f, i, f->w[i], f->h[i]);
+	}
+	return rc;
+}
+
 static int open_checked(sh_scan_file *f)
 {
 	if (f->len == 0)
 		return sh_error_set(SH_EINVAL, "%s: file is empty (0 bytes): not an image", f->name);
+	if (f->len >= 5 && !memcmp(f->data, "%PDF-", 5))
+		return open_pdf(f);
 	l_int32 fmt = IFF_UNKNOWN;
 	if (f->len < 12 || findFileFormatBuffer(f->data, &fmt) || (f->type = type_of(fmt)) ==
 								    SH_IMAGE_UNKNOWN)
@@ -310,6 +332,10 @@ int sh_scan_file_page(const sh_scan_file *f, size_t i, PIX **out)
 						  : scan_decode_png(f->data, f->len, f->name, &pix);
 		if (rc)
 			return rc;
+	} else if (f->type == SH_IMAGE_PDF) {
+		int rc = scan_pdf_page(f->pdf, i, f->name, &pix);
+		if (rc)
+			return rc;
 	} else if (f->type == SH_IMAGE_TIFF) {
 		pix = pixReadMemTiff(f->data, f->len, (l_int32)i);
 	} else {
@@ -342,6 +368,19 @@ int sh_scan_file_page_bytes(const sh_scan_file *f, size_t i, PIX *pix, uint8_t *
 		*out = d;
 		*out_len = f->len;
 		*mime = f->type == SH_IMAGE_PNG ? "image/png" : "image/jpeg";
+		return SH_OK;
+	}
+	const uint8_t *jb = NULL;
+	size_t jlen = 0;
+	const char *jmime = NULL;
+	if (f->type == SH_IMAGE_PDF && scan_pdf_page_image(f->pdf, i, &jb, &jlen, &jmime)) {
+		uint8_t *d = sh_malloc(jlen);
+		if (!d)
+			return SH_ENOMEM;
+		memcpy(d, jb, jlen);
+		*out = d;
+		*out_len = jlen;
+		*mime = jmime;
 		return SH_OK;
 	}
 	PIX *own = NULL;

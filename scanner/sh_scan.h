@@ -31,7 +31,8 @@ typedef enum sh_image_type {
 	SH_IMAGE_PNG,
 	SH_IMAGE_JPEG,
 	SH_IMAGE_PNM,
-	SH_IMAGE_TIFF
+	SH_IMAGE_TIFF,
+	SH_IMAGE_PDF     /* scanner/pdf.c: one-JPEG pages as they are, others rendered at 300 dpi */
 } sh_image_type;
 
 /* An image file read into memory and checked: type sniffed from its bytes

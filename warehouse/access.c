@@ -47,6 +47,7 @@ static const struct {
 	{"revoke", C},        {"validity", C},      {"report", C | A | M},
 	{"check", A | M},     {"verify", A},        {"export-proof", A},
 	{"export-tiff", A},   {"backup", A | M},    {"restore", M},
+	{"export-pdf", C | A}, {"certs", C | A | M}, {"export-bag", A},
 	{"audit", A | M},     {"whoami", D | C | A | M},
 	{"result", D},        {"search", C},        {"agency", M},
 	{"log", A | M},       {"verify-bundle", D | C | A | M},

@@ -1,0 +1,154 @@
+/* pdf/export.c — the one place pdf/ reads the warehouse: a paper's or a
+ * dossier's records, stored page images and hOCR, through sh_store.h. */
+#include <string.h>
+#include <time.h>
+
+#include "sh_ocr.h"
+#include "sh_pdf.h"
+#include "sh_wh.h"
+
+typedef struct papers {
+	sh_store_dossier_rec *dossier;
+	size_t n;
+	sh_store_paper_rec **recs;
+} papers;
+
+static void papers_free(papers *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		sh_store_paper_rec_free(&p->recs[i]);
+	sh_free(p->recs);
+	sh_store_dossier_rec_free(&p->dossier);
+}
+
+static int load_papers(sh_store *s, const char *code, papers *out)
+{
+	int kind = 0;
+	int rc = sh_id_code_check(&kind, code, 0);
+	if (rc)
+		return rc;
+	if (kind == SH_CODE_DOSSIER) {
+		if ((rc = sh_store_dossier_get(s, code, &out->dossier)))
+			return rc;
+		size_t n = out->dossier->npapers + out->dossier->nresults;
+		if (n == 0)
+			return sh_error_set(SH_ENOTFOUND, "dossier %s holds no papers", code);
+		if (!(out->recs = sh_calloc(n, sizeof *out->recs)))
+			return SH_ENOMEM;
+		for (size_t i = 0; i < n && !rc; i++) {
+			const char *c = i < out->dossier->npapers
+						? out->dossier->papers[i]
+						: out->dossier->results[i - out->dossier->npapers];
+			if (!(rc = sh_store_paper_get(s, c, &out->recs[i])))
+				out->n++;
+		}
+		return rc;
+	}
+	if (!(out->recs = sh_calloc(1, sizeof *out->recs)))
+		return SH_ENOMEM;
+	if ((rc = sh_store_paper_get(s, code, &out->recs[0])))
+		return rc;
+	out->n = 1;
+	return sh_store_dossier_get(s, out->recs[0]->dossier, &out->dossier);
+}
+
+static int metadata(sh_buf *title, sh_buf *subject, sh_buf *keywords, const papers *p,
+		    const char *code)
+{
+	char day[16] = "";
+	time_t t = (time_t)p->dossier->received;
+	struct tm tm;
+	if (localtime_r(&t, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	int rc;
+	if (p->n == 1 && strcmp(code, p->dossier->code))
+		rc = sh_buf_printf(title, "%s %s", p->recs[0]->kind, p->recs[0]->code);
+	else
+		rc = sh_buf_printf(title, "Hồ sơ %s", p->dossier->code);
+	rc = rc ? rc : sh_buf_printf(subject, "Hồ sơ %s; thủ tục %s; tiếp nhận %s; giấy tờ:",
+				     p->dossier->code, p->dossier->procedure, day);
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		rc = sh_buf_printf(subject, " %s", p->recs[i]->kind);
+		rc = rc ? rc : sh_buf_printf(keywords, "%s%s", i ? ", " : "", p->recs[i]->code);
+	}
+	rc = rc ? rc : sh_buf_put(title, "", 1);
+	rc = rc ? rc : sh_buf_put(subject, "", 1);
+	rc = rc ? rc : sh_buf_put(keywords, "", 1);
+	return rc;
+}
+
+int sh_pdf_export(sh_store *s, const char *code, const char *path,
+		  const sh_pdf_export_opts *opts, size_t *out_pages)
+{
+	papers p = {0};
+	sh_pdf *pdf = NULL;
+	sh_buf title = SH_BUF_INIT, subject = SH_BUF_INIT, keywords = SH_BUF_INIT;
+	const char **codes = NULL;
+	if (out_pages)
+		*out_pages = 0;
+	int rc = load_papers(s, code, &p);
+	if (!rc)
+		rc = metadata(&title, &subject, &keywords, &p, code);
+	if (rc)
+		goto out;
+	sh_pdf_meta meta = {.title = (const char *)title.data,
+			    .author = p.dossier->agency,
+			    .subject = (const char *)subject.data,
+			    .keywords = (const char *)keywords.data,
+			    .created = opts && opts->now ? opts->now : sh_now()};
+	if ((rc = sh_pdf_new(&pdf, &meta)))
+		goto out;
+	if (opts && opts->signer &&
+	    (rc = sh_pdf_set_signer(pdf, opts->signer, opts->sig_name, opts->sig_reason)))
+		goto out;
+	for (size_t i = 0; i < p.n && !rc; i++) {
+		const sh_store_paper_rec *r = p.recs[i];
+		for (size_t k = 0; k < r->npages && !rc; k++) {
+			const sh_store_page_rec *pg = &r->pages[k];
+			uint8_t *img = NULL, *hocr = NULL;
+			size_t img_len = 0, hocr_len = 0;
+			rc = sh_store_blob_get(s, pg->image_sha, &img, &img_len);
+			if (!rc && pg->has_hocr)
+				rc = sh_store_blob_get(s, pg->hocr_sha, &hocr, &hocr_len);
+			if (!rc) {
+				sh_pdf_page in = {.image = img,
+						  .image_len = img_len,
+						  .mime = pg->mime,
+						  .dpi = pg->dpi,
+						  .rotation = pg->rotation,
+						  .hocr = (const char *)hocr,
+						  .hocr_len = hocr_len,
+						  .text = pg->text,
+						  .skew_unknown = !!(pg->flags & SH_PAGE_DESKEWED)};
+				rc = sh_pdf_add_page(pdf, &in);
+				if (rc)
+					rc = sh_error_wrap(rc, "%s page %zu", r->code, k + 1);
+			}
+			sh_free(img);
+			sh_free(hocr);
+		}
+	}
+	if (rc)
+		goto out;
+	if (!(codes = sh_calloc(p.n, sizeof *codes))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p.n; i++)
+		codes[i] = p.recs[i]->code;
+	rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
+				  opts && opts->command ? opts->command : "export-pdf", codes, p.n,
+				  p.dossier->code, 0);
+	if (!rc)
+		rc = sh_pdf_write(pdf, path);
+	if (!rc && out_pages)
+		*out_pages = sh_pdf_pages(pdf);
+out:
+	sh_free(codes);
+	sh_pdf_free(&pdf);
+	sh_buf_free(&title);
+	sh_buf_free(&subject);
+	sh_buf_free(&keywords);
+	papers_free(&p);
+	return rc;
+}

@@ -1,0 +1,176 @@
+/* tests/pdf/test_pdf.c — pdf/ units: the hOCR parser, image classes, and
+ * every allocation failing in turn while a page is added and written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <leptonica/allheaders.h>
+
+#include "pdf_int.h"
+#include "sh_pdf.h"
+
+static const char HOCR[] =
+	"<div class='ocr_page' id='page_1' title='image \"\"; bbox 0 0 2000 3000; ppageno 0'>\n"
+	"<span class='ocr_line' id='line_1_1' title=\"bbox 10 20 900 80; baseline 0.01 -12; x_size 50\">"
+	"<span class='ocrx_word' id='word_1_1' title='bbox 10 20 300 70; x_wconf 90'>C&#7896;NG</span> "
+	"<span class='ocrx_word' id='word_1_2' title='bbox 400 20 900 80; x_wconf 90'><em>a&lt;b&gt;&quot;&amp;</em></span>"
+	"</span>\n"
+	"<span class='ocr_line' id='line_1_2' title=\"bbox 10 100 900 160\">"
+	"<span class='ocrx_word' id='word_1_3' title='bbox 10 100 90 160'>x</span>"
+	"<span class='ocrx_word' id='word_1_4' title='bbox 100 100 200 160'></span>"
+	"<span class='ocrx_word' id='word_1_5'>nobox</span>"
+	"</span></div>";
+
+static void hocr_words(void **state)
+{
+	pdf_hocr h;
+	assert_int_equal(pdf_hocr_parse(&h, HOCR, strlen(HOCR)), SH_OK);
+	assert_int_equal(h.page_w, 2000);
+	assert_int_equal(h.page_h, 3000);
+	assert_int_equal(h.nwords, 3); /* the empty word and the one without a box are left out */
+	assert_string_equal(h.words[0].text, "C\xe1\xbb\x98NG");
+	assert_string_equal(h.words[1].text, "a<b>\"&");
+	assert_int_equal(h.words[1].x0, 400);
+	assert_int_equal(h.words[1].ly1, 80);
+	assert_true(h.words[0].base == -12 && h.words[0].slope > 0.009);
+	assert_int_equal(h.words[0].line, h.words[1].line);
+	assert_int_not_equal(h.words[1].line, h.words[2].line);
+	assert_true(h.words[2].base == 0);
+	pdf_hocr_clear(&h);
+}
+
+static void hocr_refused(void **state)
+{
+	const char *bad[] = {
+		"<span class='ocrx_word' title='bbox 10 10 5 5'>x</span>",      /* negative size */
+		"<span class='ocrx_word' title='bbox 1 2 3'>x</span>",          /* short bbox */
+		"<span class='ocrx_word' title='bbox 1 2 3 4'>x",               /* unterminated */
+		"<span class='ocrx_word' title='bbox 1 2 3 4'>&bogus;</span>",   /* entity */
+		"<span class='ocrx_word' title='bbox 1 2 3 4'>&#xD800;</span>",  /* surrogate */
+		"<span class='ocrx_word' title='bbox 1 2 3 4'>&#0;</span>",
+		"<span class='ocrx_word' title='bbox 1 2 3 4'>\xff</span>",      /* not UTF-8 */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		pdf_hocr h;
+		long live = sh_alloc_live();
+		assert_int_equal(pdf_hocr_parse(&h, bad[i], strlen(bad[i])), SH_EINVAL);
+		assert_int_equal(h.nwords, 0);
+		assert_int_equal(sh_alloc_live(), live);
+	}
+	pdf_hocr h;
+	assert_int_equal(pdf_hocr_parse(&h, "", 0), SH_OK);
+	assert_int_equal(h.nwords, 0);
+}
+
+static uint8_t *png_of(PIX *p, size_t *len)
+{
+	l_uint8 *d = NULL;
+	assert_int_equal(pixWriteMemPng(&d, len, p, 0.0f), 0);
+	uint8_t *b = malloc(*len);
+	memcpy(b, d, *len);
+	lept_free(d);
+	return b;
+}
+
+static void image_classes(void **state)
+{
+	struct {
+		int depth, cmap;
+		int filter;
+	} cases[] = {{1, 0, PDF_FLATE_PNG}, {8, 0, PDF_FLATE_PNG}, {32, 0, PDF_FLATE_PNG},
+		     {8, 1, PDF_FLATE_PNG}, {16, 0, PDF_RAW}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		PIX *p = pixCreate(64, 32, cases[i].depth);
+		if (cases[i].cmap)
+			pixSetColormap(p, pixcmapCreateRandom(8, 0, 0));
+		if (cases[i].depth == 32)
+			pixSetSpp(p, 3);
+		size_t len;
+		uint8_t *b = png_of(p, &len);
+		pdf_img img;
+		assert_int_equal(pdf_img_from_bytes(&img, b, len, "image/png"), SH_OK);
+		assert_int_equal(img.filter, cases[i].filter);
+		assert_int_equal(img.width, 64);
+		assert_int_equal(img.height, 32);
+		if (cases[i].cmap)
+			assert_true(img.npalette > 0);
+		pdf_img_clear(&img);
+		free(b);
+		pixDestroy(&p);
+	}
+	/* G4 TIFF kept as CCITT */
+	PIX *p = pixCreate(100, 50, 1);
+	l_uint8 *d = NULL;
+	size_t n = 0;
+	assert_int_equal(pixWriteMemTiff(&d, &n, p, IFF_TIFF_G4), 0);
+	pdf_img img;
+	assert_int_equal(pdf_img_from_bytes(&img, d, n, "image/tiff"), SH_OK);
+	assert_int_equal(img.filter, PDF_CCITT);
+	pdf_img_clear(&img);
+	lept_free(d);
+	/* LZW TIFF decoded */
+	assert_int_equal(pixWriteMemTiff(&d, &n, p, IFF_TIFF_LZW), 0);
+	assert_int_equal(pdf_img_from_bytes(&img, d, n, "image/tiff"), SH_OK);
+	assert_int_equal(img.filter, PDF_RAW);
+	assert_int_equal(img.invert, 1);
+	pdf_img_clear(&img);
+	lept_free(d);
+	pixDestroy(&p);
+	/* refused */
+	assert_int_equal(pdf_img_from_bytes(&img, (const uint8_t *)"junk", 4, NULL), SH_EINVAL);
+	assert_int_equal(pdf_img_from_bytes(&img, (const uint8_t *)"\xff\xd8\xff", 3, NULL), SH_EINVAL);
+}
+
+/* Every allocation made through sh_malloc failing in turn: an error, no leak. */
+static void faults(void **state)
+{
+	PIX *p = pixCreate(200, 100, 8);
+	size_t len;
+	uint8_t *b = png_of(p, &len);
+	pixDestroy(&p);
+	sh_pdf_page pg = {.image = b, .image_len = len, .dpi = 300, .hocr = HOCR,
+			  .hocr_len = strlen(HOCR)};
+	sh_pdf_meta meta = {.title = "t", .author = "a", .subject = "s", .keywords = "k",
+			    .created = 1};
+	int done = 0;
+	for (long n = 1; n < 10000 && !done; n++) {
+		long live = sh_alloc_live(), c0 = sh_alloc_count();
+		sh_alloc_fail_at(n, 0);
+		sh_pdf *pdf = NULL;
+		uint8_t *out = NULL;
+		size_t out_len = 0;
+		int rc = sh_pdf_new(&pdf, &meta);
+		if (!rc)
+			rc = sh_pdf_add_page(pdf, &pg);
+		if (!rc)
+			rc = sh_pdf_write_mem(pdf, &out, &out_len);
+		long used = sh_alloc_count() - c0;
+		sh_alloc_fail_at(0, 0);
+		if (used < n) {
+			assert_int_equal(rc, SH_OK);
+			assert_true(out_len > 1000 && !memcmp(out, "%PDF-1.4", 8));
+			done = 1;
+		} else {
+			assert_int_not_equal(rc, SH_OK);
+		}
+		sh_free(out);
+		sh_pdf_free(&pdf);
+		assert_int_equal(sh_alloc_live(), live);
+	}
+	assert_true(done);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hocr_words),
+		cmocka_unit_test(hocr_refused),
+		cmocka_unit_test(image_classes),
+		cmocka_unit_test(faults),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
