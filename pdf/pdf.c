@@ -271,10 +271,10 @@ int sh_pdf_add_page(sh_pdf *pdf, const sh_pdf_page *pg)
 		h.page_h = Hr;
 	}
 	double idpi;
-	if (pg->hocr && pg->dpi > 0)
-		idpi = (double)pg->dpi * Wr / h.page_w; /* the hOCR may be of an upscaled page */
-	else
-		idpi = img.dpi > 0 ? img.dpi : pg->dpi > 0 ? pg->dpi : 300;
+	/* the page's own resolution as stored (receive/ records the source's,
+	 * not the clean-up's); the hOCR is placed by its own page size, so an
+	 * upscaled recognition does not change the page's size */
+	idpi = pg->dpi > 0 ? pg->dpi : img.dpi > 0 ? img.dpi : 300;
 	if (idpi < 10 || idpi > 10000) {
 		rc = sh_error_set(SH_EINVAL, "page resolution %.0f dpi is not plausible", idpi);
 		goto out;

@@ -55,7 +55,8 @@ typedef struct sh_pdf_page {
 	const uint8_t *image;  /* archival image file bytes */
 	size_t image_len;
 	const char *mime;      /* "image/jpeg", "image/png", "image/tiff" */
-	int dpi;               /* resolution the hOCR was made at (0: the image's own, else 300) */
+	int dpi;               /* the page's own resolution as stored (0: the image file's tag, else 300);
+				* the hOCR is placed by its own page size */
 	int rotation;          /* degrees clockwise to read the page: 0/90/180/270 (/Rotate) */
 	const char *hocr;      /* Tesseract hOCR of the page turned by rotation, or NULL */
 	size_t hocr_len;
