@@ -5,10 +5,11 @@ _sohoa()
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="init ingest result show find ocr extract devices scan batch
-		watch export-tiff keys verify log export-proof verify-bundle agency
-		check owner revoke validity reuse attach search report user audit
-		whoami backup restore help"
+	# commands and options are read from the program's own help (its option
+	# tables), so the completion never falls behind a new command or option
+	local prog=${COMP_WORDS[0]}
+	local commands
+	commands=$("$prog" --help 2>/dev/null | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{on=0}')
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -29,36 +30,12 @@ _sohoa()
 		return ;;
 	esac
 
-	local opts="" subs=""
+	local help opts subs
+	help=$("$prog" "$cmd" --help 2>/dev/null | awk '/^$/{exit} {print}')
+	opts=$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u | grep -vx -- --help)
+	# subcommands: the words that follow "sohoa CMD" on the usage lines
+	subs=$(sed -n "s/^.*sohoa $cmd \([a-z][a-z-]*\).*$/\1/p" <<<"$help" | sort -u)
 	case $cmd in
-	init) opts="--agency" ;;
-	ingest) opts="--owner --procedure --json --workers" ;;
-	result) subs="add"; opts="--json" ;;
-	show) opts="--json" ;;
-	find) opts="--json --limit" ;;
-	ocr) opts="--out --workers --no-clean" ;;
-	extract) opts="--json --workers" ;;
-	devices) opts="--json" ;;
-	scan) opts="--device --owner --procedure --source --duplex --resolution --mode
-		--option --wait --review --json --resume" ;;
-	batch) subs="list show delete rotate move split kind finish commit"; opts="--json" ;;
-	watch) opts="--once --settle" ;;
-	export-tiff|export-proof|check|whoami|backup|attach) ;;
-	keys) subs="new list rotate revoke export"
-		opts="--signer --title --valid-days --passphrase-file --out --json --reason --at" ;;
-	verify) opts="--all --json --workers" ;;
-	log) subs="consistency" ;;
-	verify-bundle) opts="--trust" ;;
-	agency) subs="successor alias" ;;
-	owner) opts="--json" ;;
-	revoke) opts="--reason" ;;
-	validity) opts="--until" ;;
-	reuse) opts="--owner --procedure --json" ;;
-	search) opts="--owner --kind --agency --from --to --limit --json" ;;
-	report) opts="--from --to --by --json --csv" ;;
-	user) subs="add del list"; opts="--role" ;;
-	audit) opts="--user --code --json" ;;
-	restore) opts="--replace" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
 	esac
 	if [ -n "$subs" ] && [ "$COMP_CWORD" -eq 2 ]; then

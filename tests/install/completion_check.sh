@@ -4,6 +4,8 @@
 # every command. usage: completion_check.sh SOHOA SOURCE_DIR
 set -u
 sohoa=$1 src=$2
+# the completion asks the program itself, as `sohoa` on the PATH
+PATH=$(dirname "$sohoa"):$PATH
 source "$src/completion/sohoa.bash"
 bad=0
 cmds=$("$sohoa" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{on=0}')
