@@ -204,6 +204,35 @@ static int new_key(sh_store *s, const char *path, const char *pass, const char *
 	return rc;
 }
 
+/* new: a key made, saved encrypted at KEYFILE and registered. */
+static int keys_new(sh_store *s, const char *out, const char *pfile, const char *signer,
+		    const char *title, long long days)
+{
+	int rc = SH_OK;
+	char *path = key_path(out);
+	char *pass = path ? passphrase(pfile, "passphrase for the new key: ", 1) : NULL;
+	sh_sign_key *key = NULL;
+	sh_sign_pubkey pub;
+	if (!path)
+		rc = SH_ENOMEM;
+	else if (!pass)
+		rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
+	else if (access(path, F_OK) == 0)
+		rc = sh_error_set(SH_EEXISTS, "%s already holds a key: use `sohoa keys rotate`, "
+					      "or --out another file",
+				  path);
+	else
+		rc = new_key(s, path, pass, signer, title, (long)days, &key, &pub);
+	wipe_free(pass);
+	if (!rc) {
+		printf("key %s\n  for %s, %s (%s)\n  private key: %s\n", pub.key_id, pub.name,
+		       pub.title, pub.agency, path);
+		sh_sign_key_free(&key);
+	}
+	sh_free(path);
+	return rc;
+}
+
 /* rotate: a new key for the same signer is made and registered, the old one
  * retired (its signatures stay valid), then the key files are swapped. */
 static int keys_rotate(sh_store *s, const char *out, const char *pfile)
@@ -295,27 +324,7 @@ int cmd_keys(int argc, char **argv)
 			return ex;
 		if ((ex = cli_store_open(&s, "keys", store, 0)))
 			return ex;
-		char *path = key_path(out);
-		char *pass = path ? passphrase(pfile, "passphrase for the new key: ", 1) : NULL;
-		sh_sign_key *key = NULL;
-		sh_sign_pubkey pub;
-		if (!path)
-			rc = SH_ENOMEM;
-		else if (!pass)
-			rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
-		else if (access(path, F_OK) == 0)
-			rc = sh_error_set(SH_EEXISTS, "%s already holds a key: use `sohoa keys rotate`, "
-						      "or --out another file",
-					  path);
-		else
-			rc = new_key(s, path, pass, signer, title, (long)days, &key, &pub);
-		wipe_free(pass);
-		if (!rc) {
-			printf("key %s\n  for %s, %s (%s)\n  private key: %s\n", pub.key_id, pub.name,
-			       pub.title, pub.agency, path);
-			sh_sign_key_free(&key);
-		}
-		sh_free(path);
+		rc = keys_new(s, out, pfile, signer, title, days);
 		sh_store_close(&s);
 		return rc ? cli_fail("keys", rc) : EXIT_OK;
 	}
