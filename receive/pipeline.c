@@ -388,6 +388,11 @@ int rv_papers(rv_run *r, const char *owner)
 		if (named && norm[0] && strcmp(named, norm))
 			p->flags |= SH_WH_PAPER_OWNER_MISMATCH;
 		p->named_owner = named;
+		/* a fact the lexicon or the catalogue corrected is shown to the
+		 * desk for review, beside the reading as read (issue 18) */
+		for (int f = 0; c->facts && f < SH_FACT_COUNT; f++)
+			if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f))
+				p->flags |= SH_WH_PAPER_REVIEW;
 		for (size_t i = 0; i < c->npages; i++) {
 			page_in(&r->pins[c->first + i], &r->pages[c->first + i]);
 			if (r->pages[c->first + i].ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
