@@ -99,9 +99,12 @@ int main(int argc, char **argv)
 				fprintf(fp, "%s%s", p ? "\f" : "", pg->text);
 			if (hp && pg->hocr)
 				fputs(pg->hocr, hp);
-			printf("%s\t%zu\t[%s]\trot=%d\tskew=%.2f\tdpi=%d\tconf=%.1f\twords=%d\t%s\n",
+			const float *c = pg->clean.corners;
+			printf("%s\t%zu\t[%s]\trot=%d\tskew=%.2f\tdpi=%d\tconf=%.1f\twords=%d\t%s"
+			       "\ttrue_dpi=%d\tcorners=%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n",
 			       argv[a + f], p + 1, sh_ocr_flags_str(pg->flags), pg->clean.rotation,
-			       pg->clean.skew, pg->clean.dpi, pg->confidence, pg->words, pg->reason);
+			       pg->clean.skew, pg->clean.dpi, pg->confidence, pg->words, pg->reason,
+			       pg->clean.true_dpi, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
 			sh_ocr_page_clear(pg);
 		}
 		if (fp)
