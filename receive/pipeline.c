@@ -347,6 +347,16 @@ static void comp_facts(rv_comp *c, sh_wh_paper_in *p)
 	p->search_text = c->search_text;
 }
 
+/* The page's true resolution: measured from the page when its file's tag is
+ * missing or lies (a phone photo's 72 dpi: ocr/ clean-up, true_dpi), else
+ * the file's own, else the clean-up's working resolution. */
+static int page_dpi(const rv_page *pg)
+{
+	if (pg->ocr.clean.true_dpi > 0)
+		return pg->ocr.clean.true_dpi;
+	return pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
+}
+
 static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 {
 	pi->image = pg->bytes;
@@ -357,7 +367,7 @@ static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 	pi->width = pg->ocr.width;
 	pi->height = pg->ocr.height;
 	/* the file's own resolution: the clean-up may work at another */
-	pi->dpi = pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
+	pi->dpi = page_dpi(pg);
 	pi->rotation = pg->ocr.clean.rotation;
 	pi->confidence = pg->ocr.confidence;
 	pi->flags = pg->ocr.flags;
@@ -438,7 +448,7 @@ int rv_publish(rv_run *r)
 		p->note = pg->ocr.reason;
 		p->width = pg->ocr.width;
 		p->height = pg->ocr.height;
-		p->dpi = pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
+		p->dpi = page_dpi(pg);
 		p->batch_id = pg->batch_id;
 	}
 	return SH_OK;

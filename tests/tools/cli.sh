@@ -513,7 +513,15 @@ while pos < len(data):
         out.append(struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xffffffff))
 open(sys.argv[2], "wb").write(b"".join(out))
 EOF
+  # an A4 page of 2480 px tagged 200 dpi: the tag lies (the page's size says
+  # 300 dpi, issue 23), so the measured resolution is stored
   expect 0 "$SOHOA" ingest --json --owner 001184362297 --procedure 1.001193 "$T/p200.png"
+  D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
+  expect 0 "$SOHOA" show --json "$D"
+  json "assert [g['dpi'] for p in d['papers'] for g in p['pages']] == [300], d"
+  # a real 200-dpi office scan (JFIF 200) is stored as 200 dpi
+  expect 0 "$SOHOA" ingest --json --owner 001184362297 --procedure 1.001193 \
+    "$P/dev03-giay-khai-sinh-office200.jpg"
   D=$(python3 -c "import json; print(json.load(open('$T/out'))['dossier'])")
   expect 0 "$SOHOA" show --json "$D"
   json "assert [g['dpi'] for p in d['papers'] for g in p['pages']] == [200], d"
