@@ -374,7 +374,9 @@ static int request(sh_obj *o, struct resp *r, const char *method, const char *pa
 	if (!url)
 		return SH_ENOMEM;
 	struct curl_slist *hl = NULL, *t;
-	const char *hs[] = {hdr, "Expect:", "Content-Type:", NULL};
+	/* No "Header:" removals here: curl 7.88 signs them as empty headers
+	 * the server never sees (SignatureDoesNotMatch). */
+	const char *hs[] = {hdr, "Content-Type: application/octet-stream", NULL};
 	for (int i = 0; hs[i]; i++) {
 		t = curl_slist_append(hl, hs[i]);
 		if (!t) {
