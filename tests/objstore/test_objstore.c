@@ -532,11 +532,79 @@ static void offline_unreachable(void **state)
 	sh_obj_close(&o);
 }
 
+/* every allocation of the offline paths fails in turn: an error, no crash, no leak */
+static void offline_alloc(void **state)
+{
+	(void)state;
+	char sp[300], ca[300], cred[300];
+	snprintf(sp, sizeof sp, "%s/spool-alloc", g_tmp);
+	snprintf(ca, sizeof ca, "%s/cache-alloc", g_tmp);
+	snprintf(cred, sizeof cred, "%s/cred-alloc", g_tmp);
+	FILE *f = fopen(cred, "w");
+	assert_non_null(f);
+	fputs("[default]\naws_access_key_id = test:tester\naws_secret_access_key = testing\n", f);
+	fclose(f);
+	char *saved[3];
+	const char *names[3] = {"SOHOA_S3_ENDPOINT", "SOHOA_S3_ACCESS_KEY", "SOHOA_S3_SECRET_KEY"};
+	for (int i = 0; i < 3; i++) {
+		saved[i] = getenv(names[i]) ? strdup(getenv(names[i])) : NULL;
+		unsetenv(names[i]);
+	}
+	setenv("SOHOA_S3_ENDPOINT", "http://127.0.0.1:9", 1);
+	setenv("SOHOA_S3_CREDENTIALS", cred, 1);
+	int completed = 0, failed = 0;
+	for (long n = 1; n < 400 && !completed; n++) {
+		long live = sh_alloc_live();
+		sh_alloc_fail_at(n, 0);
+		sh_obj_config cfg;
+		char *strings = NULL;
+		sh_obj *o = NULL;
+		uint8_t h[32], *got = NULL;
+		size_t len = 0, up = 0;
+		int where = 0;
+		int rc = sh_obj_config_env(&cfg, &strings);
+		if (rc == SH_OK) {
+			cfg.bucket = "sohoa-test";
+			cfg.spool_dir = sp;
+			cfg.cache_dir = ca;
+			cfg.max_attempts = 1;
+			rc = sh_obj_open(&o, &cfg);
+		}
+		if (rc == SH_OK)
+			rc = sh_obj_put(o, h, &where, "alloc", 5);
+		if (rc == SH_OK)
+			rc = sh_obj_get(o, &got, &len, h);
+		sh_free(got);
+		if (rc == SH_OK) {
+			rc = sh_obj_spool_drain(o, &up, NULL, NULL);
+			rc = rc == SH_EIO ? SH_OK : rc; /* nothing listens */
+		}
+		sh_obj_close(&o);
+		sh_free(strings);
+		sh_alloc_fail_at(0, 0);
+		if (rc == SH_OK)
+			completed = 1;
+		else
+			assert_true(rc == SH_ENOMEM || rc == SH_EIO), failed++;
+		assert_int_equal(sh_alloc_live(), live);
+	}
+	assert_true(completed);
+	assert_true(failed >= 10); /* the loop did reach the allocations */
+	unsetenv("SOHOA_S3_CREDENTIALS");
+	unsetenv("SOHOA_S3_ENDPOINT");
+	for (int i = 0; i < 3; i++) {
+		if (saved[i])
+			setenv(names[i], saved[i], 1);
+		free(saved[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct CMUnitTest all[] = {
 		cmocka_unit_test(offline_config),
 		cmocka_unit_test(offline_unreachable),
+		cmocka_unit_test(offline_alloc),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(wrong_secret),
 		cmocka_unit_test(store_down_spool),
