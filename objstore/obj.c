@@ -37,6 +37,7 @@ struct resp {
 	char upload_id[256];
 	uint64_t length;
 	int have_length;
+	int too_long; /* the body passed body_limit */
 	CURLcode cc;
 	char cerr[CURL_ERROR_SIZE];
 };
@@ -283,8 +284,10 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *arg)
 {
 	struct resp *r = arg;
 	size_t n = sz * nm;
-	if (r->body_limit && r->body.len + n > r->body_limit)
+	if (r->body_limit && r->body.len + n > r->body_limit) {
+		r->too_long = 1;
 		return 0; /* aborts: CURLE_WRITE_ERROR */
+	}
 	if (sh_buf_put(&r->body, p, n) != SH_OK)
 		return 0;
 	return n;
@@ -431,8 +434,9 @@ static int request(sh_obj *o, struct resp *r, const char *method, const char *pa
 				r->length = (uint64_t)cl;
 				r->have_length = 1;
 			}
-		} else if (r->cc == CURLE_WRITE_ERROR && r->body_limit && r->body.len + 1 > 0) {
-			rc = sh_error_set(SH_ELIMIT, "object store reply to %s %s larger than %zu bytes",
+		} else if (r->cc == CURLE_WRITE_ERROR) {
+			rc = !r->too_long ? sh_error_set(SH_ENOMEM, "out of memory reading the object store's reply")
+					  : sh_error_set(SH_ELIMIT, "object store reply to %s %s larger than %zu bytes",
 					  method, path, body_limit);
 			goto out;
 		}
@@ -471,6 +475,9 @@ static int status_error(sh_obj *o, const struct resp *r, const char *what)
 		return sh_error_set(SH_EPERM, "the object store refused the credentials (HTTP 403%s%s) for %s: "
 				    "check SOHOA_S3_ACCESS_KEY / SOHOA_S3_SECRET_KEY and the bucket's owner",
 				    code[0] ? " " : "", code, what);
+	if (r->status == 404 && !strcmp(code, "NoSuchBucket"))
+		return sh_error_set(SH_ENOTFOUND, "bucket %s does not exist in the object store at %s (%s): "
+				    "create it first", o->bucket, o->endpoint, what);
 	if (r->status == 404)
 		return sh_error_set(SH_ENOTFOUND, "%s not found in the object store (bucket %s%s%s)", what,
 				    o->bucket, code[0] ? ", " : "", code);

@@ -285,6 +285,28 @@ static void deleted_behind_back(void **state)
 	sh_obj_close(&o);
 }
 
+/* a bucket that does not exist: SH_ENOTFOUND saying so, nothing spooled */
+static void no_bucket(void **state)
+{
+	(void)state;
+	sh_obj_config cfg;
+	char *strings = NULL, sp[300];
+	sh_obj *o = NULL;
+	assert_int_equal(sh_obj_config_env(&cfg, &strings), SH_OK);
+	snprintf(sp, sizeof sp, "%s/spool-nb", g_tmp);
+	cfg.bucket = "sohoa-no-such-bucket";
+	cfg.spool_dir = sp;
+	assert_int_equal(sh_obj_open(&o, &cfg), SH_OK);
+	uint8_t h[32];
+	assert_int_equal(sh_obj_put(o, h, NULL, "x", 1), SH_ENOTFOUND);
+	assert_non_null(strstr(sh_error_message(), "bucket sohoa-no-such-bucket does not exist"));
+	size_t n = 9;
+	assert_int_equal(sh_obj_spool_count(o, &n), SH_OK);
+	assert_int_equal(n, 0);
+	sh_obj_close(&o);
+	sh_free(strings);
+}
+
 struct body {
 	const char *p;
 	size_t n;
@@ -610,6 +632,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(store_down_spool),
 		cmocka_unit_test(storm_503),
 		cmocka_unit_test(deleted_behind_back),
+		cmocka_unit_test(no_bucket),
 		cmocka_unit_test(corrupt_in_store),
 		cmocka_unit_test(multipart),
 		cmocka_unit_test(cache_limit),
