@@ -24,6 +24,13 @@ struct sh_store {
 	char *agency;
 	size_t map_limit;
 	int rdonly;
+	/* The warehouse session (warehouse/access.c, sh_wh_session_begin): who
+	 * operates this handle. Only warehouse/ reads or writes it. */
+	struct {
+		int begun, bootstrap, role;
+		unsigned perms;
+		char operator[40], via[24];
+	} session;
 };
 
 /* Translate an LMDB or errno code into an sh_error with a message. */

@@ -144,7 +144,7 @@ static void print_codes(const sh_wh_dossier_codes *codes, const pl_run *r, char 
 int cmd_ingest(int argc, char **argv)
 {
 	const char *store = NULL, *owner = NULL, *procedure = NULL, *workers_s = NULL,
-		   *operator_id = getenv("SOHOA_USER");
+		   *operator_id = cli_user();
 	int json = 0, workers = 0;
 	char **files = sh_calloc((size_t)argc, sizeof *files);
 	size_t nfiles = 0;

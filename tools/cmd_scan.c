@@ -79,7 +79,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 		goto fail;
 	sh_wh_dossier_in din = {.owner = sh_scan_batch_owner(b),
 			     .procedure = sh_scan_batch_procedure(b),
-			     .operator_id = getenv("SOHOA_USER"),
+			     .operator_id = cli_user(),
 			     .idem_key = key,
 			     .key = skey,
 			     .npapers = r.ncomps,
@@ -712,9 +712,7 @@ int cmd_export_tiff(int argc, char **argv)
 		return ex;
 	sh_store_paper_rec *p = NULL;
 	sh_scan_master *m = NULL;
-	int rc = sh_store_paper_get(s, code, &p);
-	if (!rc)
-		rc = sh_wh_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
+	int rc = sh_wh_paper_get(s, code, &p); /* audited by the library */
 	if (rc)
 		goto fail;
 	sh_scan_master_info info = {.code = p->code, .time = p->created,

@@ -151,21 +151,13 @@ int cmd_show(int argc, char **argv)
 		return ex;
 	sh_store_dossier_rec *d = NULL;
 	sh_store_paper_rec *p = NULL;
-	int rc = sh_store_dossier_get(s, code, &d);
+	/* the library records every read of a person's papers before returning it */
+	int rc = sh_wh_dossier_get(s, code, &d);
 	if (rc == SH_ENOTFOUND) {
-		rc = sh_store_paper_get(s, code, &p);
+		rc = sh_wh_paper_get(s, code, &p);
 		if (rc == SH_ENOTFOUND)
 			sh_error_set(SH_ENOTFOUND, "no dossier or paper has the code %s", code);
 	}
-	/* every read of a person's papers is recorded before anything is shown */
-	if (!rc && p)
-		rc = sh_wh_audit_read(s, cli_user(), "show", p->code, p->dossier, 0);
-	if (!rc && d)
-		rc = sh_wh_audit_reads(s, cli_user(), "show", (const char *const *)d->papers,
-					  d->npapers, d->code, 0);
-	if (!rc && d && d->nresults)
-		rc = sh_wh_audit_reads(s, cli_user(), "show", (const char *const *)d->results,
-					  d->nresults, d->code, 0);
 	if (rc) {
 		ex = cli_fail("show", rc);
 		sh_store_dossier_rec_free(&d);
@@ -330,16 +322,6 @@ int cmd_find(int argc, char **argv)
 	sh_wh_hit *hits = NULL;
 	size_t n = 0;
 	int rc = sh_wh_find(s, (char *)q.data, (size_t)limit, &hits, &n);
-	if (!rc && n) { /* results show personal text: recorded first */
-		const char **codes = sh_calloc(n, sizeof *codes);
-		if (!codes)
-			rc = SH_ENOMEM;
-		for (size_t i = 0; codes && i < n; i++)
-			codes[i] = hits[i].code;
-		if (codes)
-			rc = sh_wh_audit_reads(s, cli_user(), "find", codes, n, NULL, 0);
-		sh_free(codes);
-	}
 	if (rc) {
 		ex = cli_fail("find", rc);
 		goto out;
