@@ -267,7 +267,9 @@ static void dispatch(srv_ctx *c)
 									    "X-CSRF-Token"))) {
 		srv_error(c, 403, "missing or wrong X-CSRF-Token header");
 	} else {
-		int rc = rt->perm ? sh_wh_authorize(c->srv->s, c->user, rt->perm) : SH_OK;
+		/* the session of this request, on this thread, and the route's
+		 * permission, both from the library (deny by default) */
+		int rc = rt->perm ? sh_wh_session_may(c->srv->s, c->user, rt->perm) : SH_OK;
 		if (rc == SH_EPERM)
 			srv_error(c, 403, "%s", sh_error_message());
 		else if (rc)

@@ -171,7 +171,8 @@ int cmd_serve(int argc, char **argv); /* cmd_serve.c: the office server */
 /* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
  * or ~/.config/sohoa/user; NULL when none. Static storage. */
 const char *cli_user(void);
-/* Check the operator's role for cmd on an open warehouse (sh_wh_authorize);
+/* Begin the operator's session on an open warehouse (sh_wh_session_begin) and check the
+ * permission cmd needs (sh_wh_may);
  * prints the refusal; returns an exit code. */
 int cli_authorize(sh_store *s, const char *cmd);
 /* The same before dispatch: opens the warehouse named by --store (or the

@@ -599,9 +599,7 @@ int cmd_export_tiff(int argc, char **argv)
 	if (ex)
 		return ex;
 	sh_store_paper_rec *p = NULL;
-	int rc = sh_store_paper_get(s, code, &p);
-	if (!rc)
-		rc = sh_wh_audit_read(s, cli_user(), "export-tiff", p->code, p->dossier, 0);
+	int rc = sh_wh_paper_get(s, code, &p); /* audited by the library */
 	if (!rc)
 		rc = sh_recv_export_tiff(s, p, out);
 	if (rc)

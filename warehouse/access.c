@@ -30,28 +30,42 @@ const char *sh_wh_role_name(int role)
 	return "unknown";
 }
 
-enum { D = SH_WH_ROLE_DESK, C = SH_WH_ROLE_CLERK, A = SH_WH_ROLE_ARCHIVIST, M = SH_WH_ROLE_ADMIN };
-
-/* Who may run what. Reads of personal papers (show, find, owner, reuse)
- * are for the desk and the clerk; the archivist verifies and exports; the
- * admin manages keys and operators and is not given personal data. */
+/* What each role may do (docs/WAREHOUSE.md "Roles"). Reads of personal
+ * papers (show; search, owner, reuse) are for the desk and the clerk; the
+ * archivist verifies and exports; the admin manages keys and operators and
+ * is not given personal data. Anything not granted here is refused. */
 static const struct {
-	const char *cmd;
-	int roles;
-} commands[] = {
-	{"init", M},          {"user", M},          {"keys", M},
-	{"ingest", D},        {"scan", D},          {"batch", D},
-	{"watch", D},         {"devices", D},       {"ocr", D | C},
-	{"extract", D | C},   {"show", D | C | A},  {"find", C},
-	{"owner", C},         {"reuse", C},         {"attach", C},
-	{"revoke", C},        {"validity", C},      {"report", C | A | M},
-	{"check", A | M},     {"verify", A},        {"export-proof", A},
-	{"export-tiff", A},   {"backup", A | M},    {"restore", M},
-	{"export-pdf", C | A}, {"certs", C | A | M}, {"export-bag", A},
-	{"audit", A | M},     {"whoami", D | C | A | M},
-	{"result", D},        {"search", C},        {"agency", M},
-	{"log", A | M},       {"verify-bundle", D | C | A | M},
+	int role;
+	unsigned perms;
+} grants[] = {
+	{SH_WH_ROLE_DESK, SH_WH_PERM_INGEST | SH_WH_PERM_READ | SH_WH_PERM_RECOGNISE},
+	{SH_WH_ROLE_CLERK, SH_WH_PERM_READ | SH_WH_PERM_READ_OWNER | SH_WH_PERM_ATTACH |
+				   SH_WH_PERM_REVOKE | SH_WH_PERM_REPORT | SH_WH_PERM_RECOGNISE},
+	{SH_WH_ROLE_ARCHIVIST, SH_WH_PERM_READ | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
+				       SH_WH_PERM_VERIFY | SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
+	{SH_WH_ROLE_ADMIN, SH_WH_PERM_ADMIN | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
+				   SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
 };
+
+static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
+					 "revoke", "report", "check",     "verify",
+					 "backup", "audit",  "admin",     "recognise"};
+
+unsigned sh_wh_role_perms(int role)
+{
+	for (size_t i = 0; i < sizeof grants / sizeof *grants; i++)
+		if (grants[i].role == role)
+			return grants[i].perms;
+	return 0;
+}
+
+const char *sh_wh_perm_name(unsigned perm)
+{
+	for (size_t i = 0; i < sizeof perm_names / sizeof *perm_names; i++)
+		if (perm == 1u << i)
+			return perm_names[i];
+	return "unknown";
+}
 
 static int user_name_ok(const char *n)
 {
@@ -73,6 +87,9 @@ static int bad_name(const char *n)
 
 int sh_wh_user_add(sh_store *s, const char *name, int role)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	if (prc)
+		return prc;
 	if (!user_name_ok(name))
 		return bad_name(name);
 	if (!role || !strcmp(sh_wh_role_name(role), "unknown"))
@@ -98,6 +115,9 @@ int sh_wh_user_add(sh_store *s, const char *name, int role)
 
 int sh_wh_user_del(sh_store *s, const char *name)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	if (prc)
+		return prc;
 	if (!user_name_ok(name))
 		return bad_name(name);
 	MDB_txn *txn;
@@ -155,6 +175,8 @@ int sh_wh_user_list(sh_store *s, sh_wh_user **out, size_t *n)
 	*n = 0;
 	MDB_txn *txn;
 	MDB_cursor *c = NULL;
+	/* any operator: whoami tells whether operators exist; names and roles
+	 * of operators are not personal data of the people served */
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
 	if (rc)
 		return rc;
@@ -189,44 +211,158 @@ out:
 	return rc;
 }
 
-int sh_wh_authorize(sh_store *s, const char *user, const char *command)
+/* ---- the session ------------------------------------------------------ */
+
+/* The session is per thread and per handle: a multi-threaded server shares
+ * one handle and begins a session for each request on the thread that
+ * serves it; a thread without a session on this handle has none. */
+typedef struct wh_session {
+	const sh_store *s;
+	int begun, bootstrap, role;
+	unsigned perms;
+	char operator[40], via[24];
+} wh_session;
+static _Thread_local wh_session tls_session;
+
+static const wh_session *sess(const sh_store *s)
 {
+	static const wh_session none;
+	return tls_session.s == s ? &tls_session : &none;
+}
+
+/* Are there operators? 1 yes, 0 none (bootstrap), <0 error. */
+static int have_users(sh_store *s, MDB_txn *txn)
+{
+	MDB_stat st;
+	int lrc = mdb_stat(txn, s->user, &st);
+	return lrc ? store_lmdb_err(lrc, "operators") : st.ms_entries > 0;
+}
+
+/* What each front-end action needs: the command line's commands and the
+ * office server's routes name the same actions, so neither keeps a table of
+ * its own. Deny by default: an action not listed needs every permission
+ * (nobody has them all), except the ones listed with 0 (nothing personal). */
+static const struct {
+	const char *action;
+	unsigned perm;
+} actions[] = {
+	{"help", 0}, {"version", 0}, {"whoami", 0}, {"verify-bundle", 0}, {"me", 0},
+	{"serve", 0}, /* the server authenticates each request itself */
+	{"init", SH_WH_PERM_ADMIN}, {"user", SH_WH_PERM_ADMIN}, {"keys", SH_WH_PERM_ADMIN},
+	{"agency", SH_WH_PERM_ADMIN}, {"restore", SH_WH_PERM_ADMIN}, {"station", SH_WH_PERM_ADMIN},
+	{"certs", SH_WH_PERM_ADMIN},
+	{"ingest", SH_WH_PERM_INGEST}, {"scan", SH_WH_PERM_INGEST}, {"batch", SH_WH_PERM_INGEST},
+	{"watch", SH_WH_PERM_INGEST}, {"devices", SH_WH_PERM_INGEST}, {"result", SH_WH_PERM_INGEST},
+	{"archive", SH_WH_PERM_INGEST},
+	{"ocr", SH_WH_PERM_RECOGNISE}, {"extract", SH_WH_PERM_RECOGNISE},
+	{"show", SH_WH_PERM_READ},
+	{"find", SH_WH_PERM_READ_OWNER}, {"search", SH_WH_PERM_READ_OWNER},
+	{"owner", SH_WH_PERM_READ_OWNER}, {"reuse", SH_WH_PERM_READ_OWNER},
+	{"attach", SH_WH_PERM_ATTACH}, {"revoke", SH_WH_PERM_REVOKE}, {"validity", SH_WH_PERM_REVOKE},
+	{"report", SH_WH_PERM_REPORT},
+	{"check", SH_WH_PERM_CHECK},
+	{"verify", SH_WH_PERM_VERIFY}, {"export-proof", SH_WH_PERM_VERIFY},
+	{"export-tiff", SH_WH_PERM_VERIFY}, {"export-bag", SH_WH_PERM_VERIFY},
+	{"export-pdf", SH_WH_PERM_READ},
+	{"backup", SH_WH_PERM_BACKUP}, {"audit", SH_WH_PERM_AUDIT}, {"log", SH_WH_PERM_AUDIT},
+};
+
+unsigned sh_wh_action_perm(const char *action)
+{
+	for (size_t i = 0; action && i < sizeof actions / sizeof *actions; i++)
+		if (!strcmp(actions[i].action, action))
+			return actions[i].perm;
+	return SH_WH_PERM_ALL;
+}
+
+int sh_wh_session_may(sh_store *s, const char *operator, const char *action)
+{
+	int rc = sh_wh_session_begin(s, operator, action);
+	return rc ? rc : sh_wh_may(s, sh_wh_action_perm(action));
+}
+
+int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
+{
+	wh_session *ss = &tls_session;
+	memset(ss, 0, sizeof *ss);
+	snprintf(ss->via, sizeof ss->via, "%s", via && *via ? via : "-");
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn), role = 0;
 	if (rc)
 		return rc;
-	MDB_stat st;
-	int lrc = mdb_stat(txn, s->user, &st);
-	if (lrc) {
-		rc = store_lmdb_err(lrc, "operators");
-	} else if (st.ms_entries == 0) {
-		rc = SH_OK; /* bootstrap: no operator yet */
-	} else if (!user || !*user) {
-		rc = sh_error_set(SH_EPERM, "%s: who is operating? set SOHOA_USER or write your "
-					    "operator name in ~/.config/sohoa/user", command);
-	} else if (!user_name_ok(user) || role_txn(s, txn, user, &role)) {
-		rc = sh_error_set(SH_EPERM, "%s: '%s' is not an operator of this warehouse: ask "
-					    "an admin (sohoa user add)", command, user);
-	} else {
-		int allowed = -1;
-		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-			if (!strcmp(commands[i].cmd, command))
-				allowed = commands[i].roles;
-		if (allowed < 0)
-			allowed = D | C | A | M; /* help, version: nothing personal */
-		if (!(allowed & role)) {
-			sh_buf b = SH_BUF_INIT;
-			for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
-				if (allowed & roles[i].role)
-					sh_buf_printf(&b, "%s%s", b.len ? ", " : "", roles[i].name);
-			rc = sh_error_set(SH_EPERM, "%s: operator %s has the role %s; this command is "
-						    "for: %s", command, user, sh_wh_role_name(role),
-					  b.data ? (char *)b.data : "");
-			sh_buf_free(&b);
-		}
+	int users = have_users(s, txn);
+	if (users < 0) {
+		rc = users;
+	} else if (!users) {
+		/* Bootstrap rule: a warehouse without operators lets anyone do
+		 * anything, so `init` and the first `user add --role admin` work. */
+		ss->bootstrap = 1;
+	} else if (!operator || !*operator) {
+		rc = sh_error_set(SH_EPERM, "who is operating? set SOHOA_USER or write your "
+					    "operator name in ~/.config/sohoa/user");
+	} else if (!user_name_ok(operator) || role_txn(s, txn, operator, &role)) {
+		rc = sh_error_set(SH_EPERM, "'%s' is not an operator of this warehouse: ask an "
+					    "admin (sohoa user add)", operator);
 	}
 	mdb_txn_abort(txn);
-	return rc;
+	if (rc)
+		return rc;
+	if (operator && *operator)
+		snprintf(ss->operator, sizeof ss->operator, "%s", operator);
+	ss->role = role;
+	ss->perms = sh_wh_role_perms(role);
+	ss->s = s;
+	ss->begun = 1;
+	return SH_OK;
+}
+
+const char *sh_wh_operator(const sh_store *s)
+{
+	return sess(s)->begun && sess(s)->operator[0] ? sess(s)->operator : NULL;
+}
+
+int sh_wh_may(sh_store *s, unsigned perm)
+{
+	if (!perm || (sess(s)->begun && (sess(s)->bootstrap || (sess(s)->perms & perm) == perm)))
+		return SH_OK;
+	if (sess(s)->begun) {
+		sh_buf b = SH_BUF_INIT;
+		for (size_t i = 0; i < sizeof grants / sizeof *grants; i++)
+			if ((grants[i].perms & perm) == perm)
+				sh_buf_printf(&b, "%s%s", b.len ? ", " : "",
+					      sh_wh_role_name(grants[i].role));
+		int rc = sh_error_set(SH_EPERM, "operator %s has the role %s; this needs the "
+						"permission '%s', given to: %s", sess(s)->operator,
+				      sh_wh_role_name(sess(s)->role), sh_wh_perm_name(perm),
+				      b.data ? (char *)b.data : "nobody");
+		sh_buf_free(&b);
+		return rc;
+	}
+	/* No session: allowed only while the warehouse has no operator. */
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
+	if (rc)
+		return rc;
+	int users = have_users(s, txn);
+	mdb_txn_abort(txn);
+	if (users < 0)
+		return users;
+	return users ? sh_error_set(SH_EPERM, "this warehouse has operators: say who is operating "
+					      "(sh_wh_session_begin) before '%s'",
+				    sh_wh_perm_name(perm))
+		     : SH_OK;
+}
+
+const char *wh_operator_or(sh_store *s, const char *given)
+{
+	return sess(s)->begun ? sh_wh_operator(s) : given;
+}
+
+int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char *dossier)
+{
+	if (!sess(s)->begun)
+		return SH_OK; /* no session: bootstrap or a program of its own; nothing to attribute */
+	return sh_wh_audit_reads(s, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0);
 }
 
 /* ---- audit of reads ---------------------------------------------------------- */
@@ -349,6 +485,12 @@ int wh_audit_decode(sh_wh_audit_rec *a, const void *data, size_t len)
 int sh_wh_audit_list(sh_store *s, const char *user, const char *code, sh_wh_audit_rec **out,
 			size_t *n)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_AUDIT);
+	if (prc) {
+		*out = NULL;
+		*n = 0;
+		return prc;
+	}
 	*out = NULL;
 	*n = 0;
 	MDB_txn *txn;
@@ -392,5 +534,33 @@ out:
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+/* ---- audited reads by code ---------------------------------------------------- */
+
+int sh_wh_dossier_get(sh_store *s, const char *code, sh_store_dossier_rec **out)
+{
+	*out = NULL;
+	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	if (rc || (rc = sh_store_dossier_get(s, code, out)))
+		return rc;
+	sh_store_dossier_rec *d = *out;
+	if (!(rc = wh_audit_session(s, (const char *const *)d->papers, d->npapers, d->code)))
+		rc = wh_audit_session(s, (const char *const *)d->results, d->nresults, d->code);
+	if (rc)
+		sh_store_dossier_rec_free(out);
+	return rc;
+}
+
+int sh_wh_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out)
+{
+	*out = NULL;
+	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	if (rc || (rc = sh_store_paper_get(s, code, out)))
+		return rc;
+	const char *c = (*out)->code;
+	if ((rc = wh_audit_session(s, &c, 1, (*out)->dossier)))
+		sh_store_paper_rec_free(out);
 	return rc;
 }

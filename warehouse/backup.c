@@ -26,10 +26,13 @@ static int make_dir(const char *dir)
 
 int sh_wh_backup(sh_store *s, const char *dest)
 {
+	int rc = sh_wh_may(s, SH_WH_PERM_BACKUP);
+	if (rc)
+		return rc;
 	if (has_warehouse(dest))
 		return sh_error_set(SH_EEXISTS, "%s already holds a warehouse: back up into a new "
 						"folder", dest);
-	int rc = make_dir(dest);
+	rc = make_dir(dest);
 	if (rc)
 		return rc;
 	/* mdb_env_copy2 copies from one read transaction: writers go on. */
@@ -59,7 +62,7 @@ int sh_wh_restore(const char *src, const char *dir, int replace)
 	if (rc)
 		return sh_error_wrap(rc, "backup %s: ", src);
 	size_t problems = 0, seen = 0;
-	rc = sh_wh_check(b, count_problem, &seen, &problems);
+	rc = wh_check(b, count_problem, &seen, &problems); /* no operator on a backup yet */
 	if (rc) {
 		sh_store_close(&b);
 		return rc == SH_ECORRUPT

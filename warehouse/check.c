@@ -348,7 +348,19 @@ static int check_events(sh_store *s, MDB_txn *txn, struct checker *c)
 }
 
 int sh_wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
-		   size_t *out_problems)
+		size_t *out_problems)
+{
+	int rc = sh_wh_may(s, SH_WH_PERM_CHECK);
+	if (rc) {
+		if (out_problems)
+			*out_problems = 0;
+		return rc;
+	}
+	return wh_check(s, report, arg, out_problems);
+}
+
+int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
+	     size_t *out_problems)
 {
 	struct checker c = {report, arg, 0, 0};
 	MDB_txn *txn;

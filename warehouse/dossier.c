@@ -278,7 +278,7 @@ static int put_attempt(sh_store *s, const sh_wh_dossier_in *in, page_prep **prep
 	rec_str(&dw, D_OWNER, owner);
 	rec_str(&dw, D_PROCEDURE, in->procedure);
 	rec_i64(&dw, D_RECEIVED, t);
-	rec_str(&dw, D_OPERATOR, in->operator_id);
+	rec_str(&dw, D_OPERATOR, wh_operator_or(s, in->operator_id));
 
 	for (size_t i = 0; i < in->npapers; i++) {
 		const sh_wh_paper_in *p = &in->papers[i];
@@ -340,8 +340,8 @@ int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_cod
 {
 	*out = NULL;
 	char owner[16];
-	int rc = sh_id_owner_check(NULL, owner, in->owner);
-	if (rc)
+	int rc = sh_wh_may(s, SH_WH_PERM_INGEST);
+	if (rc || (rc = sh_id_owner_check(NULL, owner, in->owner)))
 		return rc;
 	if ((rc = sh_id_procedure_check(in->procedure)))
 		return rc;
@@ -522,6 +522,9 @@ fail:
 int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *papers,
 			size_t npapers, const sh_sign_key *key, char (*codes)[SH_STORE_CODE_MAX])
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_INGEST);
+	if (prc)
+		return prc;
 	if (npapers == 0)
 		return sh_error_set(SH_EINVAL, "give at least one result paper");
 	page_prep **prep = sh_calloc(npapers, sizeof *prep);

@@ -172,8 +172,8 @@ static int has_filter(const sh_wh_filter *f)
 	return f && (f->kind || f->agency || f->from || f->to);
 }
 
-int sh_wh_search(sh_store *s, const char *query, const sh_wh_filter *f, size_t limit,
-		    sh_wh_hit **out, size_t *n)
+static int search(sh_store *s, const char *query, const sh_wh_filter *f, size_t limit,
+		  sh_wh_hit **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -339,6 +339,27 @@ out:
 	sh_free(lower);
 	qwords_free(&q);
 	qwords_free(&lw);
+	return rc;
+}
+
+int sh_wh_search(sh_store *s, const char *query, const sh_wh_filter *f, size_t limit,
+		 sh_wh_hit **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
+	if (rc || (rc = search(s, query, f, limit, out, n)) || !*n)
+		return rc;
+	const char **codes = sh_calloc(*n, sizeof *codes);
+	for (size_t i = 0; codes && i < *n; i++)
+		codes[i] = (*out)[i].code;
+	rc = codes ? wh_audit_session(s, codes, *n, NULL) : SH_ENOMEM;
+	sh_free(codes);
+	if (rc) {
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 

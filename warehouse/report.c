@@ -205,7 +205,9 @@ int sh_wh_report(sh_store *s, const sh_wh_proc_cat *cat, const char *from, const
 	*out = NULL;
 	*n = 0;
 	int64_t t0, t1;
-	int rc = day_start(&t0, from, 0);
+	int rc = sh_wh_may(s, SH_WH_PERM_REPORT);
+	if (!rc)
+		rc = day_start(&t0, from, 0);
 	if (!rc)
 		rc = day_start(&t1, to, 1);
 	if (rc)

@@ -311,11 +311,81 @@ int sh_wh_user_role(sh_store *store, const char *name, int *out_role);
 typedef struct sh_wh_user { char name[40]; int role; } sh_wh_user;
 /* All operators in name order. *out: caller sh_free. */
 int sh_wh_user_list(sh_store *store, sh_wh_user **out, size_t *n);
-/* May user run command ("ingest", "owner", ...)? Roles per command:
- * docs/WAREHOUSE.md. Bootstrap: while no operator exists, everything is
- * allowed (so `init` and the first `user add --role admin` work). SH_EPERM
- * with the reason (no identity, unknown operator, role lacks command). */
-int sh_wh_authorize(sh_store *store, const char *user, const char *command);
+
+/* ---- permissions and the session ----
+ * The library decides who may do what. A front end says once per handle
+ * who operates it (sh_wh_session_begin); every warehouse call then checks
+ * its permission itself, records that operator in the events it signs, and
+ * audits the personal papers it returns (owner papers, reuse offers,
+ * search hits, sh_wh_dossier_get / sh_wh_paper_get). Deny by default: a
+ * call made on a handle without a session is refused (SH_EPERM) as soon as
+ * the warehouse has an operator.
+ *
+ * Bootstrap rule: while the warehouse has no operator at all, every call is
+ * allowed (so `init` and the first `user add --role admin` work); reads are
+ * audited only on a handle with a session. (Issue 16 hardens this.)
+ *
+ * Permission of each call: INGEST sh_wh_dossier_put, _dossiers_put,
+ * _result_put; READ sh_wh_dossier_get, _paper_get, _validity_of, _attached;
+ * READ_OWNER (audited) sh_wh_owner_papers, _reuse_plan, _search, _find;
+ * ATTACH sh_wh_attach; REVOKE sh_wh_revoke, _validity_set; REPORT
+ * sh_wh_report; CHECK sh_wh_check; BACKUP sh_wh_backup; AUDIT
+ * sh_wh_audit_list; ADMIN sh_wh_user_add, _user_del. None: the catalogue,
+ * sh_wh_user_role, _user_list, sh_wh_audit_read(s) (explicit records),
+ * sh_wh_restore (no open handle). The engine (sh_store.h) and the ledger
+ * (sh_ledger.h) check nothing: front ends reach personal data through
+ * sh_wh.h, and guard ledger calls with sh_wh_may (VERIFY, ADMIN for keys).
+ * Where a call takes an operator_id, a session's operator replaces it. */
+enum sh_wh_perm {
+	SH_WH_PERM_INGEST = 1u << 0,     /* store dossiers and results (desk) */
+	SH_WH_PERM_READ = 1u << 1,       /* a dossier or paper by its code (desk, clerk, archivist) */
+	SH_WH_PERM_READ_OWNER = 1u << 2, /* search, an owner's papers, reuse offers (clerk) */
+	SH_WH_PERM_ATTACH = 1u << 3,     /* attach an earlier paper to a dossier (clerk) */
+	SH_WH_PERM_REVOKE = 1u << 4,     /* revoke, set validity (clerk) */
+	SH_WH_PERM_REPORT = 1u << 5,     /* indicators (clerk, archivist, admin) */
+	SH_WH_PERM_CHECK = 1u << 6,      /* consistency check (archivist, admin) */
+	SH_WH_PERM_VERIFY = 1u << 7,     /* verify signatures, export proofs and images (archivist) */
+	SH_WH_PERM_BACKUP = 1u << 8,     /* backup (archivist, admin) */
+	SH_WH_PERM_AUDIT = 1u << 9,      /* the audit of reads, the log (archivist, admin) */
+	SH_WH_PERM_ADMIN = 1u << 10,     /* operators, keys, agency ids, restore (admin) */
+	SH_WH_PERM_RECOGNISE = 1u << 11, /* OCR and fact extraction, nothing stored (desk, clerk) */
+	SH_WH_PERM_ALL = (1u << 12) - 1  /* what an unknown action needs: nobody has it */
+};
+/* The permissions of a role (0 for an unknown one). */
+unsigned sh_wh_role_perms(int role);
+/* "ingest", "read", "read-owner", ... for one permission. Static storage. */
+const char *sh_wh_perm_name(unsigned perm);
+/* The permission a front-end action needs: the command line's command names
+ * and the office server's route labels ("show", "search", "export-proof",
+ * ...). Deny by default: an unknown action gives SH_WH_PERM_ALL, which no
+ * role has; help, version, whoami, verify-bundle and me need none (0). */
+unsigned sh_wh_action_perm(const char *action);
+/* sh_wh_session_begin(s, operator, action), then sh_wh_may with the
+ * action's permission: what a front end calls once per command or request.
+ * SH_EPERM (unknown operator, or a role without the permission). */
+int sh_wh_session_may(sh_store *store, const char *operator, const char *action);
+
+/* Begin the session of operator on this handle, replacing any earlier one.
+ * via (may be NULL: "-"): what the front end is doing, written with each
+ * audited read ("show", "search", an HTTP route); copied, at most 23 bytes.
+ * SH_EPERM when the warehouse has operators and operator is NULL, empty or
+ * not one of them (the handle then has no session). Not thread-safe: begin
+ * the session before sharing the handle. */
+int sh_wh_session_begin(sh_store *store, const char *operator, const char *via);
+/* The session's operator (borrowed, valid until the next session_begin or
+ * close), or NULL (no session, or bootstrap without a name). */
+const char *sh_wh_operator(const sh_store *store);
+/* SH_OK when the session's operator holds every permission in perm (0:
+ * nothing asked); SH_EPERM with the reason (role, the roles that hold it).
+ * For front ends that must refuse before doing work of their own. */
+int sh_wh_may(sh_store *store, unsigned perm);
+
+/* A dossier or a paper by its code (sh_store_dossier_get, sh_store_paper_get)
+ * for an operator: SH_WH_PERM_READ, and the read is audited (a dossier: each
+ * of its papers and results, in its context). *out: free with the matching
+ * sh_store_*_rec_free. SH_ENOTFOUND, SH_EPERM. */
+int sh_wh_dossier_get(sh_store *store, const char *code, sh_store_dossier_rec **out);
+int sh_wh_paper_get(sh_store *store, const char *code, sh_store_paper_rec **out);
 
 /* The audit of reads: append-only, monotonic sequence. */
 typedef struct sh_wh_audit_rec {

@@ -549,8 +549,8 @@ int sh_wh_validity_of(sh_store *s, const sh_wh_proc_cat *cat, const char *code, 
 {
 	memset(out, 0, sizeof *out);
 	MDB_txn *txn;
-	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
-	if (rc)
+	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	if (rc || (rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	sh_store_paper_rec *p = NULL;
 	if (!(rc = paper_in_txn(s, txn, code, &p)))
@@ -658,14 +658,25 @@ int sh_wh_owner_papers(sh_store *s, const sh_wh_proc_cat *cat, const char *owner
 	*out = NULL;
 	*n = 0;
 	char norm[16];
-	int rc = sh_id_owner_check(NULL, norm, owner);
-	if (rc)
+	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
+	if (rc || (rc = sh_id_owner_check(NULL, norm, owner)))
 		return rc;
 	MDB_txn *txn;
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	rc = owner_papers_txn(s, txn, cat, norm, NULL, now ? now : sh_now(), out, n);
 	mdb_txn_abort(txn);
+	if (rc || !*n)
+		return rc;
+	const char **codes = sh_calloc(*n, sizeof *codes);
+	for (size_t i = 0; codes && i < *n; i++)
+		codes[i] = (*out)[i].code;
+	rc = codes ? wh_audit_session(s, codes, *n, NULL) : SH_ENOMEM;
+	sh_free(codes);
+	if (rc) {
+		sh_wh_owner_papers_free(out, *n);
+		*n = 0;
+	}
 	return rc;
 }
 
@@ -715,15 +726,36 @@ static int offered_paper(sh_store *s, MDB_txn *txn, sh_wh_owner_paper *op)
 	return SH_OK;
 }
 
+static int reuse_plan(sh_store *s, const sh_wh_proc_cat *cat, const char *owner,
+		      const char *procedure, int64_t now, sh_wh_reuse **out);
+
 int sh_wh_reuse_plan(sh_store *s, const sh_wh_proc_cat *cat, const char *owner, const char *procedure,
 		   int64_t now, sh_wh_reuse **out)
+{
+	int rc = reuse_plan(s, cat, owner, procedure, now, out);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < (*out)->nneeds; i++)
+		for (size_t j = 0; !rc && j < (*out)->needs[i].npapers; j++) {
+			const char *code = (*out)->needs[i].papers[j].code;
+			rc = wh_audit_session(s, &code, 1, NULL);
+		}
+	if (rc)
+		sh_wh_reuse_free(out);
+	return rc;
+}
+
+static int reuse_plan(sh_store *s, const sh_wh_proc_cat *cat, const char *owner,
+		      const char *procedure, int64_t now, sh_wh_reuse **out)
 {
 	*out = NULL;
 	char norm[16];
 	const char *name;
 	const char *const *kinds;
 	size_t nkinds;
-	int rc = sh_id_owner_check(NULL, norm, owner);
+	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
+	if (!rc)
+		rc = sh_id_owner_check(NULL, norm, owner);
 	if (rc)
 		return rc;
 	if ((rc = sh_wh_proc_find(cat, procedure, &name, &kinds, &nkinds)))
@@ -930,6 +962,10 @@ out:
 int sh_wh_revoke(sh_store *s, const sh_sign_key *key, const char *code, const char *reason,
 		    const char *operator_id, int64_t when, uint64_t *out_index)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_REVOKE);
+	if (prc)
+		return prc;
+	operator_id = wh_operator_or(s, operator_id);
 	if (!reason || !*reason || !sh_text_valid(reason, strlen(reason)) || strlen(reason) > 500)
 		return sh_error_set(SH_EINVAL, "a revocation needs a reason (at most 500 bytes of "
 					       "UTF-8), e.g. the decision that revokes the paper");
@@ -945,6 +981,10 @@ int sh_wh_validity_set(sh_store *s, const sh_sign_key *key, const char *code,
 			  int64_t valid_until, const char *operator_id, int64_t when,
 			  uint64_t *out_index)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_REVOKE);
+	if (prc)
+		return prc;
+	operator_id = wh_operator_or(s, operator_id);
 	struct change c = {key, NULL, code, NULL, NULL, operator_id, when ? when : sh_now(),
 			   valid_until, 0, 0};
 	int rc = write_txn(s, revoke_fn, &c);
@@ -1026,6 +1066,10 @@ int sh_wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
 		    const char *dossier, const char *code, const char *operator_id, int64_t when,
 		    uint64_t *out_index)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ATTACH);
+	if (prc)
+		return prc;
+	operator_id = wh_operator_or(s, operator_id);
 	struct change c = {key, cat, code, dossier, NULL, operator_id, when ? when : sh_now(), 0,
 			   0, 0};
 	int rc = write_txn(s, attach_fn, &c);
@@ -1040,8 +1084,8 @@ int sh_wh_attached(sh_store *s, const char *dossier, char (**out)[SH_STORE_CODE_
 	*n = 0;
 	MDB_txn *txn;
 	MDB_cursor *c = NULL;
-	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
-	if (rc)
+	int rc = sh_wh_may(s, SH_WH_PERM_READ), lrc;
+	if (rc || (rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	if ((lrc = mdb_cursor_open(txn, s->attach, &c))) {
 		rc = store_lmdb_err(lrc, "attachments");
@@ -1596,7 +1640,7 @@ static int bulk_dossier(sh_store *s, MDB_txn *txn, const struct bprep *b, size_t
 	rec_str(&dw, D_OWNER, owner);
 	rec_str(&dw, D_PROCEDURE, in->procedure);
 	rec_i64(&dw, D_RECEIVED, t);
-	rec_str(&dw, D_OPERATOR, in->operator_id);
+	rec_str(&dw, D_OPERATOR, wh_operator_or(s, in->operator_id));
 	for (size_t i = 0; i < in->npapers; i++) {
 		const sh_wh_paper_in *p = &in->papers[i];
 		const struct bpage *bp = b->pages[b->paper0[d] + i];
@@ -1833,7 +1877,7 @@ out:
 int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes **out)
 {
 	memset(out, 0, n * sizeof *out);
-	int rc = SH_OK;
+	int rc = sh_wh_may(s, SH_WH_PERM_INGEST);
 	for (size_t i = 0; i < n && !rc; i++) {
 		out[i] = sh_calloc(1, sizeof **out);
 		if (!out[i] || !in[i].npapers ||

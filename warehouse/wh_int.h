@@ -52,4 +52,15 @@ int wh_kind_reusable(const sh_wh_proc_cat *cat, const char *kind);
 int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,
 			  int64_t now, sh_wh_validity *out);
 
+/* sh_wh_check without the permission check (restore checks a backup). */
+int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
+	     size_t *out_problems);
+
+/* ---- the session (access.c) ---- */
+/* The operator to record: the session's when one is begun, else given. */
+const char *wh_operator_or(sh_store *s, const char *given);
+/* Audit the read of n papers (in dossier, may be NULL) by the session's
+ * operator; nothing without a session. */
+int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char *dossier);
+
 #endif

@@ -11,7 +11,7 @@
  *     unexpected internal failure) and never a crash or sanitizer report;
  *   - write to stderr only whole lines starting with "sohoa";
  *   - leave every warehouse in the work folder passing `sohoa check`
- *     (sh_wh_check), the one the input started with included;
+ *     (wh_check: no operator needed), the one the input started with included;
  *   - leave no allocation behind (sh_alloc_live; the signing key and kind
  *     catalogue cached for the process are loaded before the first input).
  *
@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wh_int.h" /* wh_check: the file's consistency, whoever its operators are */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -232,7 +233,7 @@ static void check_all(const char *dir, int depth)
 		size_t problems = 0;
 		int rc = sh_store_open(&s, dir, SH_STORE_RDONLY);
 		if (rc == SH_OK)
-			rc = sh_wh_check(s, report, (void *)dir, &problems);
+			rc = wh_check(s, report, (void *)dir, &problems);
 		sh_store_close(&s);
 		if (rc != SH_OK) {
 			fprintf(stderr, "fuzz_cli: %s: %s\n", dir, sh_error_message());

@@ -297,47 +297,100 @@ static void search_filters(void **state)
 static void roles_and_audit(void **state)
 {
 	struct env *e = *state;
-	/* bootstrap: nobody defined, all allowed */
-	assert_int_equal(sh_wh_authorize(e->s, NULL, "owner"), SH_OK);
+	/* bootstrap: nobody defined, all allowed, with or without a session */
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_OK);
+	assert_int_equal(sh_wh_session_begin(e->s, NULL, "owner"), SH_OK);
+	assert_null(sh_wh_operator(e->s));
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_ADMIN), SH_OK);
 	assert_int_equal(sh_wh_user_add(e->s, "Bad Name", SH_WH_ROLE_ADMIN), SH_EINVAL);
 	assert_int_equal(sh_wh_user_add(e->s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
 	assert_int_equal(sh_wh_user_add(e->s, "quan", SH_WH_ROLE_DESK), SH_EEXISTS);
 	assert_int_equal(sh_wh_user_add(e->s, "binh", SH_WH_ROLE_CLERK), SH_OK);
 	assert_int_equal(sh_wh_user_add(e->s, "an", SH_WH_ROLE_DESK), SH_OK);
-	assert_int_equal(sh_wh_authorize(e->s, NULL, "owner"), SH_EPERM);
-	assert_int_equal(sh_wh_authorize(e->s, "nobody", "owner"), SH_EPERM);
-	assert_int_equal(sh_wh_authorize(e->s, "binh", "owner"), SH_OK);
-	assert_int_equal(sh_wh_authorize(e->s, "an", "owner"), SH_EPERM);
+	/* operators exist: no identity or an unknown one is refused */
+	assert_int_equal(sh_wh_session_begin(e->s, NULL, "owner"), SH_EPERM);
+	assert_int_equal(sh_wh_session_begin(e->s, "nobody", "owner"), SH_EPERM);
+	/* deny by default: a handle without a session may do nothing */
+	sh_wh_owner_paper *ops = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_EPERM);
+	assert_int_equal(sh_wh_owner_papers(e->s, NULL, OWNER, DAY2, &ops, &n), SH_EPERM);
+	assert_int_equal(sh_wh_user_add(e->s, "mai", SH_WH_ROLE_DESK), SH_EPERM);
+	sh_wh_hit *h = NULL;
+	assert_int_equal(sh_wh_search(e->s, "khai", NULL, 0, &h, &n), SH_EPERM);
+	assert_null(h);
+	/* permissions by role */
+	assert_int_equal(sh_wh_session_begin(e->s, "binh", "owner"), SH_OK);
+	assert_string_equal(sh_wh_operator(e->s), "binh");
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_OK);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_INGEST), SH_EPERM);
+	assert_int_equal(sh_wh_session_begin(e->s, "an", "owner"), SH_OK);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_EPERM);
 	assert_non_null(strstr(sh_error_message(), "clerk"));
-	assert_int_equal(sh_wh_authorize(e->s, "an", "ingest"), SH_OK);
-	assert_int_equal(sh_wh_authorize(e->s, "quan", "user"), SH_OK);
-	assert_int_equal(sh_wh_authorize(e->s, "quan", "reuse"), SH_EPERM);
+	assert_int_equal(sh_wh_owner_papers(e->s, NULL, OWNER, DAY2, &ops, &n), SH_EPERM);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_INGEST), SH_OK);
+	assert_int_equal(sh_wh_session_begin(e->s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_EPERM);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ), SH_EPERM); /* no personal data */
+	assert_int_equal(sh_wh_role_perms(SH_WH_ROLE_ARCHIVIST) & SH_WH_PERM_VERIFY,
+			 SH_WH_PERM_VERIFY);
+	assert_int_equal(sh_wh_role_perms(0), 0);
 	int role = 0;
 	assert_int_equal(sh_wh_user_role(e->s, "binh", &role), SH_OK);
 	assert_int_equal(role, SH_WH_ROLE_CLERK);
 	sh_wh_user *u = NULL;
-	size_t n = 0;
 	assert_int_equal(sh_wh_user_list(e->s, &u, &n), SH_OK);
 	assert_int_equal(n, 3);
 	assert_string_equal(u[0].name, "an");
 	sh_free(u);
-	assert_int_equal(sh_wh_user_del(e->s, "an"), SH_OK);
-	assert_int_equal(sh_wh_user_del(e->s, "an"), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_user_add(e->s, "mai", SH_WH_ROLE_DESK), SH_OK);
+	assert_int_equal(sh_wh_user_del(e->s, "mai"), SH_OK);
+	assert_int_equal(sh_wh_user_del(e->s, "mai"), SH_ENOTFOUND);
 
+	/* the desk stores a dossier: the session's operator is recorded */
 	const char *k[] = {"GKS"};
 	sh_wh_dossier_codes *a = NULL;
+	assert_int_equal(sh_wh_session_begin(e->s, "an", "ingest"), SH_OK);
 	put(e, OWNER, "1.001193", DAY1, 1, k, NULL, NULL, &a);
+	sh_store_dossier_rec *d = NULL;
+	assert_int_equal(sh_store_dossier_get(e->s, a->dossier, &d), SH_OK);
+	assert_string_equal(d->operator_id, "an");
+	sh_store_dossier_rec_free(&d);
+
+	/* reads the library makes for an operator are audited by the library */
+	assert_int_equal(sh_wh_session_begin(e->s, "binh", "owner"), SH_OK);
+	assert_int_equal(sh_wh_owner_papers(e->s, NULL, OWNER, DAY2, &ops, &n), SH_OK);
+	assert_int_equal(n, 1);
+	sh_wh_owner_papers_free(&ops, n);
+	assert_int_equal(sh_wh_session_begin(e->s, "binh", "show"), SH_OK);
+	assert_int_equal(sh_wh_dossier_get(e->s, a->dossier, &d), SH_OK);
+	sh_store_dossier_rec_free(&d);
+	sh_store_paper_rec *p = NULL;
+	assert_int_equal(sh_wh_paper_get(e->s, a->papers[0], &p), SH_OK);
+	sh_store_paper_rec_free(&p);
+	/* and written by hand with the explicit calls */
 	assert_int_equal(sh_wh_audit_read(e->s, "binh", "owner", a->papers[0], NULL, DAY1), SH_OK);
 	const char *codes[] = {a->papers[0], a->papers[0]};
 	assert_int_equal(sh_wh_audit_reads(e->s, "binh", "show", codes, 2, a->dossier, DAY2),
 			 SH_OK);
 	sh_wh_audit_rec *rec = NULL;
+	assert_int_equal(sh_wh_audit_list(e->s, "binh", NULL, &rec, &n), SH_EPERM); /* clerk */
+	assert_int_equal(sh_wh_session_begin(e->s, "quan", "audit"), SH_OK);
 	assert_int_equal(sh_wh_audit_list(e->s, "binh", NULL, &rec, &n), SH_OK);
-	assert_int_equal(n, 3);
-	assert_true(rec[0].seq < rec[1].seq && rec[1].seq < rec[2].seq);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i + 1 < n; i++)
+		assert_true(rec[i].seq < rec[i + 1].seq);
+	assert_string_equal(rec[0].command, "owner");
+	assert_string_equal(rec[0].code, a->papers[0]);
+	assert_string_equal(rec[0].dossier, "");
+	assert_string_equal(rec[1].command, "show"); /* the dossier's paper, in its context */
+	assert_string_equal(rec[1].dossier, a->dossier);
 	assert_string_equal(rec[2].command, "show");
 	assert_string_equal(rec[2].dossier, a->dossier);
-	assert_true(rec[0].when == DAY1);
+	assert_true(rec[3].when == DAY1);
+	assert_string_equal(rec[5].command, "show");
+	assert_string_equal(rec[5].dossier, a->dossier);
 	sh_free(rec);
 	assert_int_equal(sh_wh_audit_list(e->s, "quan", NULL, &rec, &n), SH_OK);
 	assert_int_equal(n, 0);
