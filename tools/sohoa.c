@@ -122,8 +122,9 @@ int cli_store_open(sh_store **out, const char *cmd, const char *opt, unsigned fl
 		return cli_fail(cmd, SH_ENOMEM);
 	int rc = sh_store_open(out, dir, flags);
 	sh_free(dir);
-	/* the operator, given once: the library checks and records it */
-	if (!rc && (rc = sh_wh_session_begin(*out, cli_user(), cmd)))
+	/* the operator, given once: the library checks and records it (the
+	 * server begins a session per request, for the account logged in) */
+	if (!rc && strcmp(cmd, "serve") && (rc = sh_wh_session_begin(*out, cli_user(), cmd)))
 		sh_store_close(out);
 	return rc ? cli_fail(cmd, rc) : EXIT_OK;
 }

@@ -118,8 +118,14 @@ static void store_and_batch(void **state)
 	OK(sh_recv_batch_new(&b, wdir, OWNER, "1.001193"));
 	assert_int_equal(sh_scan_batch_id(b)[0], 'B');
 	assert_non_null(strstr(sh_scan_batch_dir(b), "/batches/B"));
-	PIX *pix = pixRead(PAGE);
+	/* a real 200-dpi page: the 300-dpi render scaled to 2/3 (a 300-dpi
+	 * page merely tagged 200 would be measured as 300 by the clean-up) */
+	PIX *pix300 = pixRead(PAGE);
+	assert_non_null(pix300);
+	PIX *pix = pixScale(pix300, 2.0f / 3.0f, 2.0f / 3.0f);
+	pixDestroy(&pix300);
 	assert_non_null(pix);
+	pixSetResolution(pix, 200, 200);
 	OK(sh_scan_batch_add_pix(b, NULL, pix, SH_SCAN_FILE, 0, 200, NULL, NULL));
 	pixDestroy(&pix);
 	sh_recv_source bs = {.batch = b};
