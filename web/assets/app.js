@@ -47,10 +47,13 @@
     for (let i = 2; i < arguments.length; i++) add(e, arguments[i]);
     return e;
   }
-  function add(e, c) {
-    if (c === null || c === undefined || c === false) return;
-    if (Array.isArray(c)) { c.forEach((x) => add(e, x)); return; }
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  function add(e) {
+    for (let i = 1; i < arguments.length; i++) {
+      const c = arguments[i];
+      if (c === null || c === undefined || c === false) continue;
+      if (Array.isArray(c)) c.forEach((x) => add(e, x));
+      else e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
   }
   const $ = (id) => document.getElementById(id);
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
