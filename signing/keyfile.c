@@ -246,6 +246,12 @@ int sh_sign_key_save(sh_buf *out, const sh_sign_key *key, const char *passphrase
 	int rc;
 	if (!passphrase || !*passphrase)
 		return sh_error_set(SH_EINVAL, "an empty passphrase would leave the private key unprotected");
+	size_t chars = 0;
+	for (const unsigned char *c = (const unsigned char *)passphrase; *c; c++)
+		chars += (*c & 0xC0) != 0x80; /* count lead bytes: code points */
+	if (chars < SH_SIGN_PASSPHRASE_MIN)
+		return sh_error_set(SH_EINVAL, "passphrase of %zu characters: at least %d are needed",
+				    chars, SH_SIGN_PASSPHRASE_MIN);
 	if ((rc = kdf_check(n, p)) || (rc = sh_crypto_init()))
 		return rc;
 	gcry_randomize(salt, sizeof salt, GCRY_STRONG_RANDOM);

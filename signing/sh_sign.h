@@ -76,12 +76,17 @@ typedef struct sh_sign_kdf {
 	unsigned long n; /* CPU/memory cost; 128 * n * 8 bytes of memory */
 	unsigned long p; /* parallelism */
 } sh_sign_kdf;
-#define SH_SIGN_KDF_DEFAULT_N 32768ul /* 32 MiB, about 0.1 s */
+#define SH_SIGN_KDF_DEFAULT_N 131072ul /* 2^17: 128 MiB, about 0.4 s (was 2^15; old files
+					     * record their own n and still open) */
 #define SH_SIGN_KDF_DEFAULT_P 1ul
 
+/* A new passphrase has at least this many characters (UTF-8 code points). */
+#define SH_SIGN_PASSPHRASE_MIN 12
 /* Encrypt the private key under passphrase (scrypt -> AES-256-GCM) and
  * append the private key file text to out. kdf: NULL for the defaults.
- * SH_EINVAL for an empty passphrase, SH_ELIMIT for a kdf out of range. */
+ * SH_EINVAL for a passphrase shorter than SH_SIGN_PASSPHRASE_MIN characters
+ * or not UTF-8, SH_ELIMIT for a kdf out of range. Loading is not limited:
+ * keys saved under older rules still open. */
 int sh_sign_key_save(sh_buf *out, const sh_sign_key *key, const char *passphrase,
 		     const sh_sign_kdf *kdf);
 /* Same, written atomically to path with mode 0600 (the file must not exist

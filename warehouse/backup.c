@@ -35,16 +35,29 @@ int sh_wh_backup(sh_store *s, const char *dest)
 	rc = make_dir(dest);
 	if (rc)
 		return rc;
+	/* A backup is the whole warehouse: owner-only whatever the umask (0700
+	 * folder before the copy, so the file is never readable by others even
+	 * while LMDB creates it 0666 & ~umask; then 0600 file). */
+	if (chmod(dest, 0700) < 0)
+		return sh_error_set(SH_EIO, "%s: cannot make the backup folder private: %s", dest,
+				    strerror(errno));
+	char *p = sh_asprintf("%s/data.mdb", dest);
+	if (!p)
+		return SH_ENOMEM;
 	/* mdb_env_copy2 copies from one read transaction: writers go on. */
 	int lrc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
 	if (lrc) {
-		char *p = sh_asprintf("%s/data.mdb", dest);
-		if (p)
-			unlink(p);
+		unlink(p);
 		sh_free(p);
 		return store_lmdb_err(lrc, dest);
 	}
-	return SH_OK;
+	if (chmod(p, 0600) < 0) {
+		rc = sh_error_set(SH_EIO, "%s: cannot make the backup private: %s", p,
+				  strerror(errno));
+		unlink(p);
+	}
+	sh_free(p);
+	return rc;
 }
 
 static void count_problem(void *arg, const char *msg)

@@ -40,7 +40,14 @@ static void test_key_file(void **state)
 	assert_int_equal(sh_sign_key_load(&back, f.data, f.len, ""), SH_EBADSIG);
 	assert_int_equal(sh_sign_key_save(&f, k, "", &FAST), SH_EINVAL);
 	sh_sign_kdf huge = {1ul << 21, 1};
-	assert_int_equal(sh_sign_key_save(&f, k, "p", &huge), SH_ELIMIT);
+	assert_int_equal(sh_sign_key_save(&f, k, "mật khẩu đúng", &huge), SH_ELIMIT);
+	/* at least 12 characters, counted as characters: 11 Vietnamese letters
+	 * (more than 12 bytes) are refused, 12 ASCII ones accepted */
+	assert_int_equal(sh_sign_key_save(&f, k, "mật khẩu đú", &FAST), SH_EINVAL);
+	assert_int_equal(sh_sign_key_save(&f, k, "abcdefghijk", &FAST), SH_EINVAL);
+	sh_buf twelve = SH_BUF_INIT;
+	assert_int_equal(sh_sign_key_save(&twelve, k, "abcdefghijkl", &FAST), SH_OK);
+	sh_buf_free(&twelve);
 
 	/* Every altered byte is caught (tag, parse or key check). */
 	char *orig = sh_strndup((char *)f.data, f.len);
@@ -83,6 +90,16 @@ static void test_key_file_default_cost_and_disk(void **state)
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	/* new keys: scrypt N = 2^17, recorded in the file (issue 16) */
+	{
+		char txt[1024] = "";
+		FILE *kf = fopen(path, "r");
+		assert_non_null(kf);
+		size_t got = fread(txt, 1, sizeof txt - 1, kf);
+		fclose(kf);
+		txt[got] = 0;
+		assert_non_null(strstr(txt, "\nkdf-n: 131072\n"));
+	}
 	assert_int_equal(sh_sign_key_save_file(path, k, "correct horse", NULL), SH_EEXISTS);
 	assert_int_equal(sh_sign_key_load_file(&back, path, "correct horse"), SH_OK);
 	assert_string_equal(sh_sign_key_id(back), sh_sign_key_id(k));

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "helpers.h"
 #include "sh_sign.h"
 
@@ -411,7 +413,18 @@ static void backup_restore(void **state)
 	char *bk = NULL, *rs = NULL;
 	assert_true(asprintf(&bk, "%s/backup", e->dir) > 0);
 	assert_true(asprintf(&rs, "%s/restored", e->dir) > 0);
+	/* owner-only whatever the umask (issue 16 point 5) */
+	mode_t old = umask(0);
 	assert_int_equal(sh_wh_backup(e->s, bk), SH_OK);
+	umask(old);
+	struct stat st;
+	assert_int_equal(stat(bk, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	char *bf = NULL;
+	assert_true(asprintf(&bf, "%s/data.mdb", bk) > 0);
+	assert_int_equal(stat(bf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	free(bf);
 	assert_int_equal(sh_wh_backup(e->s, bk), SH_EEXISTS);
 	assert_int_equal(sh_wh_restore(bk, rs, 0), SH_OK);
 	assert_int_equal(sh_wh_restore(bk, rs, 0), SH_EEXISTS);
