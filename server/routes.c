@@ -972,6 +972,17 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/users/{name}/disable", "user", 0, users_disable},
 	{"POST", "/api/v1/users/{name}/password", "user", 0, users_password},
 	{"GET", "/api/v1/keys", "keys", 0, keys_get},
+	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},
+	{"GET", "/api/v1/batches", "ingest", 0, srv_batch_list},
+	{"GET", "/api/v1/batches/{name}", "ingest", 0, srv_batch_get},
+	{"POST", "/api/v1/batches/{name}/pages", "ingest", 0, srv_batch_pages},
+	{"GET", "/api/v1/batches/{name}/pages/{id}", "ingest", 0, srv_batch_page},
+	{"POST", "/api/v1/batches/{name}/rotate", "ingest", 0, srv_batch_rotate},
+	{"POST", "/api/v1/batches/{name}/move", "ingest", 0, srv_batch_move},
+	{"POST", "/api/v1/batches/{name}/split", "ingest", 0, srv_batch_split},
+	{"POST", "/api/v1/batches/{name}/delete", "ingest", 0, srv_batch_delete},
+	{"POST", "/api/v1/batches/{name}/kind", "ingest", 0, srv_batch_kind},
+	{"POST", "/api/v1/batches/{name}/commit", "ingest", 0, srv_batch_commit},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

@@ -337,7 +337,9 @@ static size_t body_limit(const sh_srv *srv, const char *uri)
 	size_t n = strcspn(uri, "?");
 	int upload = (n == 16 && !strncmp(uri, "/api/v1/dossiers", 16)) ||
 		     (n > 17 && !strncmp(uri, "/api/v1/dossiers/", 17) &&
-		      !strncmp(uri + n - 8, "/results", 8));
+		      !strncmp(uri + n - 8, "/results", 8)) ||
+		     (n > 22 && !strncmp(uri, "/api/v1/batches/", 16) &&
+		      !strncmp(uri + n - 6, "/pages", 6));
 	return upload ? srv->max_upload : JSON_BODY_MAX;
 }
 

@@ -117,5 +117,24 @@ typedef struct srv_upload {
 	const sh_srv_part *const *files;
 } srv_upload;
 int srv_receive(srv_ctx *c, const srv_upload *u);
+/* sh_recv_store, one at a time with the uploads (receive.c). */
+struct sh_recv_result;
+struct sh_recv_source;
+struct sh_recv_options;
+int srv_recv_locked(struct sh_recv_result **out, sh_store *s, const struct sh_recv_source *src,
+		    const struct sh_recv_options *o);
+
+/* Staged batches over the network (batch.c). */
+int srv_batch_create(srv_ctx *c);
+int srv_batch_list(srv_ctx *c);
+int srv_batch_get(srv_ctx *c);
+int srv_batch_pages(srv_ctx *c);
+int srv_batch_rotate(srv_ctx *c);
+int srv_batch_move(srv_ctx *c);
+int srv_batch_split(srv_ctx *c);
+int srv_batch_delete(srv_ctx *c);
+int srv_batch_kind(srv_ctx *c);
+int srv_batch_page(srv_ctx *c);
+int srv_batch_commit(srv_ctx *c);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
-usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow)
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -604,9 +604,144 @@ def case_slow(wh):
     check(code == 0, "SIGTERM: exit 0")
 
 
+def case_batch(wh):
+    """Staged capture over the network: create, upload, review, commit."""
+    srv = Server(wh, "--max-upload", "3000000")
+    try:
+        desk, clerk, other = Client(srv), Client(srv), Client(srv)
+        desk.login("desk1")
+        clerk.login("clerk1")
+        anon = Client(srv)
+        check(anon.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}).status == 401,
+              "batch without a session: 401")
+        check(clerk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}).status == 403,
+              "batch by a clerk (no ingest): 403")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                       csrf=False).status == 403, "batch without the CSRF token: 403")
+        check(desk.req("POST", "/api/v1/batches", {"owner": "123", "procedure": "1.001193"}).status == 422,
+              "batch with a bad owner: 422")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "9.999999"}).status == 422,
+              "batch with a procedure not in the catalogue: 422")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER}).status == 400, "batch without procedure: 400")
+        r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
+        if not check(r.status == 201 and re.match(r"^B\d{6}-\d+$", r.json["batch"]),
+                     "batch created: %d %s" % (r.status, r.data[:200])):
+            return
+        name = r.json["batch"]
+        base = "/api/v1/batches/" + name
+        headers_ok(r, "batch create")
+        r = desk.req("GET", "/api/v1/batches")
+        check(r.status == 200 and [b["batch"] for b in r.json["batches"]] == [name], "GET batches lists it")
+        # another desk account does not see it
+        wh.run("user", "add", "desk9", "--role", "desk", "--password-file", wh.dir + "/pw", user="admin1")
+        other.login("desk9")
+        check(other.req("GET", base).status == 404, "another account's batch: 404")
+        check(other.req("GET", "/api/v1/batches").json["batches"] == [], "another account lists none")
+        check(desk.req("GET", "/api/v1/batches/..").status == 400, "batch name '..': 400")
+        check(desk.req("GET", "/api/v1/batches/B%2e%2e").status == 400, "batch name with %2e: 400")
+        check(desk.req("GET", "/api/v1/batches/B000000-99").status == 404, "unknown batch: 404")
+        # pages: a two-page upload (two files) then one more
+        gks = open(os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), "rb").read()
+        qd = open(os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"), "rb").read()
+        body, ct = multipart([], [("gks.jpg", gks), ("<script>.png", qd)])
+        check(anon.req("POST", base + "/pages", body, ctype=ct).status == 401, "pages without a session: 401")
+        bad, ctb = multipart([], [("x.png", b"not an image")])
+        r = desk.req("POST", base + "/pages", bad, ctype=ctb)
+        check(r.status == 422 and "error" in r.json, "a page that is not an image: 422")
+        check(desk.req("POST", base + "/pages", b"--x\r\nbroken", ctype="multipart/form-data; boundary=x"
+                       ).status == 400, "broken multipart: 400")
+        # over --max-upload: 413 before the body is read (only the headers are sent)
+        sk = socket.create_connection(("127.0.0.1", srv.port))
+        sk.sendall(("POST %s/pages HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                    "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: 3100000\r\n\r\n"
+                    % (base, desk.cookie, desk.csrf, ct)).encode())
+        resp = sk.recv(4096)
+        sk.close()
+        check(resp.startswith(b"HTTP/1.1 413"), "pages over --max-upload: 413 %r" % resp[:40])
+        r = desk.req("POST", base + "/pages", body, ctype=ct)
+        ok = check(r.status == 201 and len(r.json["pages"]) == 2, "pages uploaded: %d %s" % (r.status, r.data[:300]))
+        if not ok:
+            return
+        pages = r.json["pages"]
+        check(all(p["thumbnail"].startswith(base + "/pages/") and "flags" in p and "blank" in p and
+                  "rescan" in p for p in pages), "each page has thumbnail URL and flags")
+        check(len(r.json["papers"]) == 1 and "facts" in r.json["papers"][0] and
+              "confidence" in r.json["papers"][0] and "other_owner" in r.json["papers"][0],
+              "the batch's paper has facts, confidence and other_owner: %s" % r.json["papers"])
+        check(any("text" in p and p["text"] for p in pages), "pages carry their text")
+        g = desk.req("GET", base)
+        check(g.status == 200 and [p["id"] for p in g.json["pages"]] == [p["id"] for p in pages],
+              "GET batch lists the same pages")
+        id1, id2 = pages[0]["id"], pages[1]["id"]
+        r = desk.req("GET", pages[0]["thumbnail"])
+        check(r.status == 200 and r.getheader("Content-Type") == "image/png" and r.data[:4] == b"\x89PNG",
+              "thumbnail is a PNG")
+        check(desk.req("GET", base + "/pages/%d?w=3" % id1).status == 400, "thumbnail ?w=3: 400")
+        check(desk.req("GET", base + "/pages/999").status == 404, "thumbnail of an unknown page: 404")
+        check(desk.req("GET", base + "/pages/abc").status == 400, "thumbnail of page abc: 400")
+        # review
+        r = desk.req("POST", base + "/rotate", {"page": id1, "degrees": 90})
+        check(r.status == 200 and r.json["pages"][0]["rotation"] == 90, "rotate: %d %s" % (r.status, r.data[:200]))
+        check(desk.req("POST", base + "/rotate", {"page": id1, "degrees": 45}).status == 400, "rotate 45: 400")
+        check(desk.req("POST", base + "/rotate", {"page": 999, "degrees": 90}).status == 404, "rotate unknown page: 404")
+        r = desk.req("POST", base + "/rotate", {"page": id1, "degrees": -90})
+        check(r.status == 200 and r.json["pages"][0]["rotation"] == 0, "rotate back")
+        r = desk.req("POST", base + "/move", {"page": id2, "position": 0})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id2, id1], "move")
+        check(desk.req("POST", base + "/move", {"page": id2, "position": 7}).status == 400, "move past the end: 400")
+        r = desk.req("POST", base + "/move", {"page": id2, "position": 1})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id1, id2], "move back")
+        r = desk.req("POST", base + "/split", {"positions": [0, 1]})
+        check(r.status == 200 and [p["pages"] for p in r.json["papers"]] == [[id1], [id2]],
+              "split: %d %s" % (r.status, r.data[:300]))
+        check(desk.req("POST", base + "/split", {"positions": [1]}).status == 422, "split not starting at 0: 422")
+        check(desk.req("POST", base + "/split", {"positions": "x"}).status == 400, "split with a string: 400")
+        r = desk.req("POST", base + "/kind", {"paper": 0, "kind": "GKS"})
+        check(r.status == 200 and r.json["papers"][0]["kind"] == "GKS", "kind: %d %s" % (r.status, r.data[:200]))
+        check(desk.req("POST", base + "/kind", {"paper": 5, "kind": "GKS"}).status == 404, "kind of paper 5: 404")
+        check(desk.req("POST", base + "/kind", {"paper": 0, "kind": "<b>"}).status == 422, "kind <b>: 422")
+        # a third page, then deleted
+        one, ct1 = multipart([], [("again.jpg", gks)])
+        r = desk.req("POST", base + "/pages", one, ctype=ct1)
+        check(r.status == 201 and len(r.json["pages"]) == 3, "third page")
+        id3 = r.json["pages"][2]["id"]
+        r = desk.req("POST", base + "/delete", {"page": id3})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id1, id2], "delete")
+        check(desk.req("POST", base + "/delete", {"page": id3}).status == 404, "delete twice: 404")
+        check(desk.req("POST", base + "/delete", {"page": "1"}).status == 400, "delete with a string: 400")
+        check(desk.req("POST", base + "/delete", b"[1]", ctype="application/json").status == 400,
+              "a body that is not an object: 400")
+        check(desk.req("POST", base + "/delete", b"{}", ctype="text/plain").status == 415,
+              "a body that is not JSON: 415")
+        check(other.req("POST", base + "/commit").status == 404, "another account cannot commit it")
+        # commit, twice
+        r = desk.req("POST", base + "/commit")
+        ok = check(r.status == 201 and len(r.json["components"]) == 2 and
+                   r.json["components"][0]["code"].endswith("-01-GKS"),
+                   "commit: 201 with the upload's JSON: %d %s" % (r.status, r.data[:300]))
+        if ok:
+            dossier = r.json["dossier"]
+            r2 = desk.req("POST", base + "/commit")
+            check(r2.status == 200 and r2.json == r.json, "second commit answers the same dossier")
+            r = clerk.req("GET", "/api/v1/dossiers/" + dossier)
+            check(r.status == 200 and r.json["operator"] == "desk1" and len(r.json["papers"]) == 2,
+                  "committed dossier's operator is desk1")
+            check(desk.req("POST", base + "/rotate", {"page": id1, "degrees": 90}).status == 409,
+                  "review after commit: 409")
+            check(desk.req("POST", base + "/pages", one, ctype=ct1).status == 409, "pages after commit: 409")
+            check(desk.req("GET", "/api/v1/batches").json["batches"] == [], "committed batch no longer listed")
+        # an empty batch cannot be committed
+        r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
+        check(desk.req("POST", "/api/v1/batches/%s/commit" % r.json["batch"]).status == 422,
+              "commit of an empty batch: 422")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()
