@@ -153,8 +153,37 @@ json_t *srv_body_json(srv_ctx *c)
 
 /* ---- sessions --------------------------------------------------------------- */
 
+/* A capture station's bearer token (Authorization: Bearer <64 hex>): 1 and
+ * c->user "station:NAME" when one is given and known, -1 with 401 written
+ * when one is given and unknown, 0 when there is none. */
+static int station_auth(srv_ctx *c)
+{
+	const char *h = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Authorization");
+	if (!h)
+		return 0;
+	char name[33];
+	if (strncmp(h, "Bearer ", 7) || sh_auth_station_check(c->srv->s, h + 7, name))
+		return srv_error(c, 401, "unknown or revoked station token"), -1;
+	snprintf(c->station_user, sizeof c->station_user, "station:%s", name);
+	c->user = c->station_user;
+	c->station = 1;
+	return 1;
+}
+
+/* What a station may do: create batches, add pages, commit. */
+static int station_route(const srv_route *rt)
+{
+	return !strcmp(rt->method, "POST") &&
+	       (!strcmp(rt->pattern, "/api/v1/batches") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/pages") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/commit"));
+}
+
 static int authenticate(srv_ctx *c)
 {
+	int st = station_auth(c);
+	if (st)
+		return st < 0 ? -1 : 0;
 	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
 	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &c->sess))
 		return srv_error(c, 401, "log in first (no session, or it expired)"), -1;
@@ -267,7 +296,10 @@ static void dispatch(srv_ctx *c)
 									    "X-CSRF-Token"))) {
 		srv_error(c, 403, "missing or wrong X-CSRF-Token header");
 	} else {
-		int rc = rt->perm ? sh_wh_authorize(c->srv->s, c->user, rt->perm) : SH_OK;
+		int rc = c->station ? (station_route(rt) ? SH_OK
+						       : sh_error_set(SH_EPERM, "a capture station may only "
+										"create batches, add pages and commit"))
+			 : rt->perm ? sh_wh_authorize(c->srv->s, c->user, rt->perm) : SH_OK;
 		if (rc == SH_EPERM)
 			srv_error(c, 403, "%s", sh_error_message());
 		else if (rc)
@@ -349,6 +381,12 @@ static size_t body_limit(const sh_srv *srv, const char *uri)
 static int early_refusal(srv_ctx *c)
 {
 	sh_auth_session sess;
+	char sname[33];
+	const char *bearer = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Authorization");
+	if (bearer) /* a station: no cookie, no CSRF (the token is not ambient) */
+		return strncmp(bearer, "Bearer ", 7) || sh_auth_station_check(c->srv->s, bearer + 7, sname)
+			       ? (srv_error(c, 401, "unknown or revoked station token"), 1)
+			       : 0;
 	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
 	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &sess))
 		return srv_error(c, 401, "log in first (no session, or it expired)"), 1;

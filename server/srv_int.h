@@ -62,7 +62,9 @@ typedef struct srv_ctx {
 	char addr[64];                     /* client address */
 	int authed;
 	sh_auth_session sess;              /* when authed */
-	const char *user;                  /* sess.user, or NULL */
+	const char *user;                  /* sess.user, "station:NAME", or NULL */
+	int station;                       /* 1: a capture station (bearer token) */
+	char station_user[48];             /* "station:NAME" when station */
 	/* the response */
 	unsigned status;
 	uint8_t *out;                      /* body, sh_malloc'd */

@@ -168,6 +168,7 @@ int cmd_whoami(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_serve(int argc, char **argv); /* cmd_serve.c: the office server */
+int cmd_station(int argc, char **argv); /* cmd_station.c: capture stations' tokens */
 /* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
  * or ~/.config/sohoa/user; NULL when none. Static storage. */
 const char *cli_user(void);

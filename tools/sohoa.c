@@ -191,6 +191,7 @@ static const struct {
 	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
 	{"restore", cmd_restore, "restore a checked backup"},
 	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
+	{"station", cmd_station, "capture stations' tokens for the office server: add, list, revoke"},
 };
 
 static void usage(FILE *f)

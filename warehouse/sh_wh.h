@@ -378,6 +378,16 @@ int sh_wh_user_disable(sh_store *store, const char *name, int disabled);
 int sh_wh_cred_get(sh_store *store, const char *name, int *out_role, char **out_encoded,
 		   int *out_disabled);
 
+/* ---- capture stations (station.c) ---------------------------------------- */
+/* A station's token is kept only as its SHA-256 (64 lower-case hex digits).
+ * name: 1..32 of a-z 0-9 . _ -. add: SH_EEXISTS when the name is taken;
+ * revoke: SH_ENOTFOUND. find: the station whose token has hash_hex
+ * (SH_ENOTFOUND). list: *out caller sh_free, names in order. */
+int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
+int sh_wh_station_revoke(sh_store *store, const char *name);
+int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
+int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

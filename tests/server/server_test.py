@@ -734,6 +734,47 @@ def case_batch(wh):
         r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
         check(desk.req("POST", "/api/v1/batches/%s/commit" % r.json["batch"]).status == 422,
               "commit of an empty batch: 422")
+        # capture stations: a token shown once, stored hashed, bearer auth, ingest only
+        p = wh.run("station", "add", "scan-a", user="desk1", ok=False)
+        check(p.returncode == 8, "station add by a desk: exit 8, got %d" % p.returncode)
+        p = wh.run("station", "add", "scan-a", user="admin1")
+        tok = p.stdout.strip()
+        check(re.match(r"^[0-9a-f]{64}$", tok), "station add prints a 256-bit token: %r" % p.stdout)
+        check(wh.run("station", "add", "scan-a", user="admin1", ok=False).returncode != 0,
+              "station add of an existing name fails")
+        check(wh.run("station", "add", "Bad/Name", user="admin1", ok=False).returncode == 3,
+              "station add with a bad name: exit 3")
+        check(wh.run("station", "list", user="admin1").stdout == "scan-a\n", "station list")
+        raw = open(os.path.join(wh.dir, "store", "data.mdb"), "rb").read()
+        check(tok.encode() not in raw, "the token itself is not stored")
+        st = Client(srv)
+        auth = {"Authorization": "Bearer " + tok}
+        r = st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}, headers=auth)
+        if check(r.status == 201, "station creates a batch without cookie or CSRF: %d %s" % (r.status, r.data[:200])):
+            sb = "/api/v1/batches/" + r.json["batch"]
+            body1, ct1 = multipart([], [("s.jpg", gks)])
+            # the early refusal before the body: a wrong token is 401
+            check(st.req("POST", sb + "/pages", body1, ctype=ct1,
+                         headers={"Authorization": "Bearer " + "0" * 64}).status == 401,
+                  "pages with an unknown token: 401")
+            r = st.req("POST", sb + "/pages", body1, ctype=ct1, headers=auth)
+            check(r.status == 201 and len(r.json["pages"]) == 1, "station uploads a page: %d" % r.status)
+            check(st.req("GET", sb, headers=auth).status == 403, "station may not read a batch: 403")
+            check(st.req("GET", "/api/v1/search?q=giay", headers=auth).status == 403, "station may not search: 403")
+            check(st.req("GET", "/api/v1/me", headers=auth).status == 403, "station has no /me")
+            check(desk.req("GET", sb).status == 404, "a desk account does not see a station's batch")
+            r = st.req("POST", sb + "/commit", headers=auth)
+            if check(r.status == 201, "station commits: %d %s" % (r.status, r.data[:200])):
+                r = clerk.req("GET", "/api/v1/dossiers/" + r.json["dossier"])
+                check(r.status == 200 and r.json["operator"] == "station:scan-a",
+                      "the station is the dossier's operator: %s" % (r.json or {}).get("operator"))
+        check(wh.run("station", "revoke", "scan-a", user="admin1").returncode == 0, "station revoke")
+        check(st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                     headers=auth).status == 401, "a revoked token: 401")
+        check(wh.run("station", "revoke", "scan-a", user="admin1", ok=False).returncode == 4,
+              "revoke twice: exit 4")
+        check(st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                     headers={"Authorization": "Basic eDp5"}).status == 401, "a non-bearer Authorization: 401")
     finally:
         code = srv.stop()
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
