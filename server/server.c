@@ -170,12 +170,14 @@ static int station_auth(srv_ctx *c)
 	return 1;
 }
 
-/* What a station may do: create batches, add pages, commit. */
+/* What a station may do: create batches, add pages, say where each paper
+ * starts (split: a station sends each paper as its own file), commit. */
 static int station_route(const srv_route *rt)
 {
 	return !strcmp(rt->method, "POST") &&
 	       (!strcmp(rt->pattern, "/api/v1/batches") ||
 		!strcmp(rt->pattern, "/api/v1/batches/{name}/pages") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/split") ||
 		!strcmp(rt->pattern, "/api/v1/batches/{name}/commit"));
 }
 
@@ -298,7 +300,7 @@ static void dispatch(srv_ctx *c)
 	} else {
 		int rc = c->station ? (station_route(rt) ? SH_OK
 						       : sh_error_set(SH_EPERM, "a capture station may only "
-										"create batches, add pages and commit"))
+										"create batches, add pages, split and commit"))
 			 : rt->perm ? sh_wh_authorize(c->srv->s, c->user, rt->perm) : SH_OK;
 		if (rc == SH_EPERM)
 			srv_error(c, 403, "%s", sh_error_message());

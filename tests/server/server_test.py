@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
-usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch)
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -780,9 +780,106 @@ def case_batch(wh):
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
 
+def case_client(wh):
+    """The command line as a client: login, ingest, search, owner, reuse,
+    attach, revoke, verify with --server; a station token ingesting through
+    a batch."""
+    wh.ingest()
+    srv = Server(wh)
+    url = "http://127.0.0.1:%d" % srv.port
+    try:
+        env = dict(wh.env)
+        env["SOHOA_STORE"] = wh.dir + "/nowhere"  # nothing local: every answer comes from the server
+        env.pop("SOHOA_SERVER", None)
+
+        def cli(*args, user_env=None, inp=None):
+            return subprocess.run([SOHOA] + list(args), env=user_env or env, capture_output=True,
+                                  text=True, input=inp)
+        p = cli("search", "--server", url, "giay")
+        check(p.returncode == 8 and "login" in p.stderr, "search before login: exit 8 %d %s" % (p.returncode, p.stderr))
+        wh.write("bad", "wrong\n")
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/bad")
+        check(p.returncode == 8, "login with a wrong password: exit 8, got %d %s" % (p.returncode, p.stderr))
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "login: %s" % p.stderr)
+        sess = os.path.join(wh.dir, "config", "sohoa", "session")
+        check(os.path.exists(sess) and os.stat(sess).st_mode & 0o777 == 0o600, "session saved 0600")
+        img = os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg")
+        p = cli("ingest", "--server", url, "--json", "--owner", OWNER, "--procedure", "1.001193", img)
+        ok = check(p.returncode == 0, "ingest --server: %d %s" % (p.returncode, p.stderr))
+        up = json.loads(p.stdout) if ok else None
+        check(up and up["components"][0]["code"].endswith("-01-GKS") and up["components"][0]["pages"] == 1,
+              "ingest --server --json prints the ingest JSON: %s" % p.stdout)
+        p = cli("ingest", "--server", url, "--owner", "123", "--procedure", "1.001193", img)
+        check(p.returncode == 3 and "owner" in p.stderr, "ingest --server with a bad owner: exit 3, %d %s" % (p.returncode, p.stderr))
+        p = cli("ingest", "--server", url, "--owner", OWNER, "--procedure", "1.001193", wh.dir + "/missing.png")
+        check(p.returncode == 4, "ingest --server of a missing file: exit 4, got %d" % p.returncode)
+        p = cli("search", "--server", url, "giay")
+        check(p.returncode == 8, "search by a desk over the server: role refused, exit 8 (%d)" % p.returncode)
+        # a clerk, through SOHOA_SERVER
+        cli("logout")
+        check(not os.path.exists(sess), "logout removes the session")
+        p = cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "clerk login")
+        env2 = dict(env, SOHOA_SERVER=url)
+        p = cli("search", "khai", "sinh", user_env=env2)
+        lines = p.stdout.splitlines()
+        check(p.returncode == 0 and lines and all(l.split("\t")[2] == OWNER for l in lines) and
+              any(up and l.startswith(up["components"][0]["code"]) for l in lines),
+              "search via SOHOA_SERVER finds the uploaded paper: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        p = cli("owner", "--server", url, OWNER)
+        check(p.returncode == 0 and p.stdout.startswith("owner %s: " % OWNER), "owner --server: %s" % p.stdout[:100])
+        p = cli("reuse", "--server", url, "--owner", OWNER, "--procedure", "1.001193", "--json")
+        check(p.returncode == 0 and json.loads(p.stdout)["owner"] == OWNER, "reuse --server --json")
+        p = cli("owner", "--server", url, "12")
+        check(p.returncode == 3, "owner --server with a malformed id: exit 3 (%d)" % p.returncode)
+        p = cli("verify", "--server", url, wh.d1["components"][0]["code"])
+        check(p.returncode == 8, "verify by a clerk: exit 8 (%d)" % p.returncode)
+        gks = wh.d1["components"][0]["code"]
+        if up:
+            p = cli("attach", "--server", url, wh.d2["dossier"], gks)
+            check(p.returncode == 0 and p.stdout.startswith("attached %s to %s" % (gks, wh.d2["dossier"])),
+                  "attach --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+            p = cli("attach", "--server", url, wh.d2["dossier"], gks)
+            check(p.returncode == 3 or p.returncode == 4 or p.returncode == 1 or p.returncode == 5 or p.returncode != 0,
+                  "attach twice fails")
+            p = cli("revoke", "--server", url, up["components"][0]["code"], "--reason", "cấp nhầm")
+            check(p.returncode == 0 and p.stdout.startswith("revoked " + up["components"][0]["code"]),
+                  "revoke --server: %s %s" % (p.stdout, p.stderr))
+        cli("logout")
+        p = cli("login", "--server", url, "arch1", "--password-file", wh.dir + "/pw")
+        p = cli("verify", "--server", url, gks)
+        check(p.returncode == 0 and p.stdout.startswith(gks + ": ok"), "verify --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        cli("logout")
+        # a capture station: ingest through a staged batch, two files, two papers
+        tok = wh.run("station", "add", "desk-pc-2", user="admin1").stdout.strip()
+        env3 = dict(env, SOHOA_STATION_TOKEN=tok, SOHOA_SERVER=url)
+        qd = os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png")
+        p = cli("ingest", "--json", "--owner", OWNER, "--procedure", "1.001193", img, qd, user_env=env3)
+        ok = check(p.returncode == 0, "station ingest: %d %s" % (p.returncode, p.stderr))
+        if ok:
+            r = json.loads(p.stdout)
+            check(len(r["components"]) == 2 and r["components"][0]["code"].endswith("-01-GKS"),
+                  "station ingest: two papers: %s" % p.stdout)
+            c = Client(srv)
+            c.login("clerk1")
+            r2 = c.req("GET", "/api/v1/dossiers/" + r["dossier"])
+            check(r2.status == 200 and r2.json["operator"] == "station:desk-pc-2", "station is the operator")
+        p = cli("search", "giay", user_env=env3)
+        check(p.returncode == 8, "a station may not search: exit 8 (%d)" % p.returncode)
+        wh.run("station", "revoke", "desk-pc-2", user="admin1")
+        p = cli("ingest", "--owner", OWNER, "--procedure", "1.001193", img, user_env=env3)
+        check(p.returncode == 8, "a revoked station: exit 8 (%d)" % p.returncode)
+        p = cli("search", "--server", "ftp://x", "giay")
+        check(p.returncode == 3, "a server URL that is not http(s): exit 3 (%d)" % p.returncode)
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()
