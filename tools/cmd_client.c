@@ -450,10 +450,78 @@ static int remote_change(sh_client *c, const char *cmd, int argc, char **argv)
 	return rc ? cli_fail(cmd, rc) : EXIT_OK;
 }
 
+/* result add DOSSIER FILE... [--json] */
+static int remote_result(sh_client *c, int argc, char **argv)
+{
+	int json = 0;
+	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
+	const cli_spec spec = {"result", "usage: sohoa result add --server URL DOSSIER FILE... [--json]\n",
+			       opts};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	if (a.npos < 3 || strcmp(a.pos[0], "add")) {
+		cli_args_free(&a);
+		return cli_usage("result", "usage: sohoa result add DOSSIER FILE...");
+	}
+	char *path = seg("/api/v1/dossiers/%s/results", a.pos[1]);
+	long st;
+	sh_buf b = SH_BUF_INIT;
+	int rc = path ? sh_client_upload(c, path, NULL, 0, a.pos + 2, a.npos - 2, &st, &b) : SH_ENOMEM;
+	if (!rc && json) {
+		print_json(&b);
+	} else if (!rc) {
+		json_t *o = parse(&b), *p;
+		size_t i;
+		json_array_foreach(json_object_get(o, "results"), i, p) {
+			json_int_t n = json_integer_value(json_object_get(p, "pages"));
+			printf("result %s stored  %s (%lld page%s)\n", s_(p, "code"), s_(p, "file"),
+			       (long long)n, n == 1 ? "" : "s");
+		}
+		json_decref(o);
+	}
+	sh_free(path);
+	sh_buf_free(&b);
+	cli_args_free(&a);
+	return rc ? cli_fail("result", rc) : EXIT_OK;
+}
+
+/* report --from --to [--by] --json: the server's JSON (as report --json) */
+static int remote_report(sh_client *c, int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL, *by = NULL;
+	int json = 0;
+	const cli_option opts[] = {{"--from", 0, CLI_STR, &from}, {"--to", 0, CLI_STR, &to},
+				   {"--by", 0, CLI_STR, &by}, {"--json", 0, CLI_FLAG, &json}, {NULL}};
+	const cli_spec spec = {"report", "usage: sohoa report --server URL --from YYYY-MM-DD --to "
+					 "YYYY-MM-DD [--by agency|procedure] --json\n", opts,
+			       .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
+	if (!from || !to)
+		return cli_usage("report", "give --from and --to");
+	if (!json)
+		return cli_usage("report", "with --server, report answers --json only");
+	const char *kv[] = {"from", from, "to", to, "by", by};
+	char *path = query("/api/v1/report", kv, 3);
+	long st;
+	sh_buf b = SH_BUF_INIT;
+	int rc = path ? sh_client_get(c, path, &st, &b) : SH_ENOMEM;
+	if (!rc)
+		print_json(&b);
+	sh_free(path);
+	sh_buf_free(&b);
+	return rc ? cli_fail("report", rc) : EXIT_OK;
+}
+
 int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *handled)
 {
 	static const char *const cmds[] = {"ingest", "search", "find", "owner", "reuse",
-					   "attach", "revoke", "verify"};
+					   "attach", "revoke", "verify", "result", "report"};
 	*handled = 0;
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		*handled |= !strcmp(cmd, cmds[i]);
@@ -479,6 +547,10 @@ int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *
 		ex = remote_get1(c, cmd, "/api/v1/papers/%s/verify", argc, argv);
 	else if (!strcmp(cmd, "reuse"))
 		ex = remote_reuse(c, argc, argv);
+	else if (!strcmp(cmd, "result"))
+		ex = remote_result(c, argc, argv);
+	else if (!strcmp(cmd, "report"))
+		ex = remote_report(c, argc, argv);
 	else
 		ex = remote_change(c, cmd, argc, argv);
 	sh_client_free(&c);

@@ -843,6 +843,15 @@ def case_client(wh):
             p = cli("attach", "--server", url, wh.d2["dossier"], gks)
             check(p.returncode == 3 or p.returncode == 4 or p.returncode == 1 or p.returncode == 5 or p.returncode != 0,
                   "attach twice fails")
+            cli("logout")
+            cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+            p = cli("result", "add", "--server", url, up["dossier"], os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"))
+            check(p.returncode == 0 and p.stdout.startswith("result %s-KQ1 stored  dev01-quyet-dinh-clean300.png (1 page)" % up["dossier"]),
+                  "result add --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+            cli("logout")
+            cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
+            p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json")
+            check(p.returncode == 0 and "rows" in json.loads(p.stdout), "report --server --json: %s %s" % (p.stdout[:100], p.stderr))
             p = cli("revoke", "--server", url, up["components"][0]["code"], "--reason", "cấp nhầm")
             check(p.returncode == 0 and p.stdout.startswith("revoked " + up["components"][0]["code"]),
                   "revoke --server: %s %s" % (p.stdout, p.stderr))
