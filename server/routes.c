@@ -64,7 +64,7 @@ static int code_ok(srv_ctx *c, const char *code, unsigned want)
 static int audit(srv_ctx *c, const char *cmd, const char *const *codes, size_t n,
 		 const char *dossier)
 {
-	return sh_wh_audit_reads(c->srv->s, c->user, cmd, codes, n, dossier, 0);
+	return sh_wh_audit_group_reads(c->srv->audit, c->user, cmd, codes, n, dossier, 0);
 }
 
 static json_t *validity_json(const sh_wh_validity *v)

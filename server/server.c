@@ -642,6 +642,7 @@ static void srv_free(sh_srv *srv)
 	sh_wh_proc_cat_free(&srv->cat);
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
+	sh_wh_audit_group_free(&srv->audit);
 	if (srv->key_pem) {
 		memset(srv->key_pem, 0, strlen(srv->key_pem));
 		sh_free(srv->key_pem);
@@ -687,7 +688,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&
 	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
 					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
-	    !(rc = sh_auth_throttle_new(&srv->thr)) && srv->tls &&
+	    !(rc = sh_auth_throttle_new(&srv->thr)) &&
+	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) && srv->tls &&
 	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
 		rc = read_pem(&srv->key_pem, o->tls_key);
 	sh_free(extra);

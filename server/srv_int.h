@@ -26,6 +26,7 @@ struct sh_srv {
 	sh_wh_proc_cat *cat;
 	sh_auth_sessions *sess;
 	sh_auth_throttle *thr;
+	sh_wh_audit_group *audit; /* reads audited at once share one commit */
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;

@@ -388,6 +388,18 @@ int sh_wh_station_revoke(sh_store *store, const char *name);
 int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
 int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
 
+/* ---- audit groups (audit_batch.c) ------------------------------------------ */
+/* Group commit of the audit of reads for a multi-threaded front end (the
+ * office server): sh_wh_audit_group_reads records the same entries as
+ * sh_wh_audit_reads and returns once they are durable, but threads calling
+ * it at the same moment share one write transaction (one fsync). The group
+ * handle borrows store; free it after the last call, before closing store. */
+typedef struct sh_wh_audit_group sh_wh_audit_group;
+int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *store);
+void sh_wh_audit_group_free(sh_wh_audit_group **g);
+int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
+			    const char *const *codes, size_t n, const char *dossier, int64_t when);
+
 #ifdef __cplusplus
 }
 #endif

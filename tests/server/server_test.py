@@ -879,6 +879,29 @@ def case_client(wh):
         wh.run("station", "revoke", "desk-pc-2", user="admin1")
         p = cli("ingest", "--owner", OWNER, "--procedure", "1.001193", img, user_env=env3)
         check(p.returncode == 8, "a revoked station: exit 8 (%d)" % p.returncode)
+        # concurrent audited reads (grouped into shared commits): every one recorded
+        import threading
+        cl = Client(srv)
+        cl.login("clerk1")
+        adm = Client(srv)
+        adm.login("admin1")
+        before = [e for e in adm.req("GET", "/api/v1/audit?user=clerk1").json["entries"] if e["command"] == "owner"]
+        codes = []
+        def one():
+            r = cl.req("GET", "/api/v1/owners/" + OWNER)
+            codes.append(r.status)
+        ts = [threading.Thread(target=one) for _ in range(16)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        after = [e for e in adm.req("GET", "/api/v1/audit?user=clerk1").json["entries"] if e["command"] == "owner"]
+        held = len(cl.req("GET", "/api/v1/owners/" + OWNER).json["papers"])
+        check(codes == [200] * 16, "16 concurrent owner reads: %s" % codes)
+        seqs = [e["seq"] for e in after]
+        check(len(after) - len(before) == 16 * held and len(set(seqs)) == len(seqs),
+              "every concurrent read audited once, distinct sequence numbers: %d new, %d papers"
+              % (len(after) - len(before), held))
         p = cli("search", "--server", "ftp://x", "giay")
         check(p.returncode == 3, "a server URL that is not http(s): exit 3 (%d)" % p.returncode)
     finally:
