@@ -123,6 +123,15 @@ size_t sh_auth_session_count(sh_auth_sessions *t);
 /* Is given the session's CSRF token? Constant time; NULL is no. */
 int sh_auth_csrf_ok(const sh_auth_session *sess, const char *given);
 
+/* ---- capture stations ----------------------------------------------------- */
+/* A new station: token receives 64 hex digits (256 random bits, strong),
+ * shown once; the warehouse keeps only its SHA-256 (sh_wh_station_add).
+ * Errors of sh_wh_station_add (SH_EEXISTS, SH_EINVAL). */
+int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX]);
+/* The station a bearer token belongs to: name (1..32 chars). SH_ENOTFOUND
+ * for a malformed, unknown or revoked token. */
+int sh_auth_station_check(sh_store *s, const char *token, char name[33]);
+
 #ifdef __cplusplus
 }
 #endif

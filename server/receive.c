@@ -74,3 +74,12 @@ int srv_receive(srv_ctx *c, const srv_upload *u)
 	sh_recv_result_free(&res);
 	return srv_json(c, existing ? 200 : 201, out);
 }
+
+int srv_recv_locked(sh_recv_result **out, sh_store *s, const sh_recv_source *src,
+		    const sh_recv_options *o)
+{
+	pthread_mutex_lock(&recv_mu);
+	int rc = sh_recv_store(out, s, src, o);
+	pthread_mutex_unlock(&recv_mu);
+	return rc;
+}

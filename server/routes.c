@@ -2,7 +2,7 @@
  * handler per route. A handler checks its inputs' form (codes with the
  * same sh_id_* checks as the command line), calls the library once or
  * twice, records the reads of personal papers in the audit, and writes
- * JSON. The session, the CSRF token and the role (sh_wh_authorize with
+ * JSON. The session, the CSRF token and the role (sh_wh_session_may with
  * the route's permission) are checked before it runs (server.c). */
 #define _GNU_SOURCE
 #include "srv_int.h"
@@ -64,7 +64,7 @@ static int code_ok(srv_ctx *c, const char *code, unsigned want)
 static int audit(srv_ctx *c, const char *cmd, const char *const *codes, size_t n,
 		 const char *dossier)
 {
-	return sh_wh_audit_reads(c->srv->s, c->user, cmd, codes, n, dossier, 0);
+	return sh_wh_audit_group_reads(c->srv->audit, c->user, cmd, codes, n, dossier, 0);
 }
 
 static json_t *validity_json(const sh_wh_validity *v)
@@ -972,6 +972,17 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/users/{name}/disable", "user", 0, users_disable},
 	{"POST", "/api/v1/users/{name}/password", "user", 0, users_password},
 	{"GET", "/api/v1/keys", "keys", 0, keys_get},
+	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},
+	{"GET", "/api/v1/batches", "ingest", 0, srv_batch_list},
+	{"GET", "/api/v1/batches/{name}", "ingest", 0, srv_batch_get},
+	{"POST", "/api/v1/batches/{name}/pages", "ingest", 0, srv_batch_pages},
+	{"GET", "/api/v1/batches/{name}/pages/{id}", "ingest", 0, srv_batch_page},
+	{"POST", "/api/v1/batches/{name}/rotate", "ingest", 0, srv_batch_rotate},
+	{"POST", "/api/v1/batches/{name}/move", "ingest", 0, srv_batch_move},
+	{"POST", "/api/v1/batches/{name}/split", "ingest", 0, srv_batch_split},
+	{"POST", "/api/v1/batches/{name}/delete", "ingest", 0, srv_batch_delete},
+	{"POST", "/api/v1/batches/{name}/kind", "ingest", 0, srv_batch_kind},
+	{"POST", "/api/v1/batches/{name}/commit", "ingest", 0, srv_batch_commit},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

@@ -153,8 +153,39 @@ json_t *srv_body_json(srv_ctx *c)
 
 /* ---- sessions --------------------------------------------------------------- */
 
+/* A capture station's bearer token (Authorization: Bearer <64 hex>): 1 and
+ * c->user "station:NAME" when one is given and known, -1 with 401 written
+ * when one is given and unknown, 0 when there is none. */
+static int station_auth(srv_ctx *c)
+{
+	const char *h = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Authorization");
+	if (!h)
+		return 0;
+	char name[33];
+	if (strncmp(h, "Bearer ", 7) || sh_auth_station_check(c->srv->s, h + 7, name))
+		return srv_error(c, 401, "unknown or revoked station token"), -1;
+	snprintf(c->station_user, sizeof c->station_user, "station:%s", name);
+	c->user = c->station_user;
+	c->station = 1;
+	return 1;
+}
+
+/* What a station may do: create batches, add pages, say where each paper
+ * starts (split: a station sends each paper as its own file), commit. */
+static int station_route(const srv_route *rt)
+{
+	return !strcmp(rt->method, "POST") &&
+	       (!strcmp(rt->pattern, "/api/v1/batches") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/pages") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/split") ||
+		!strcmp(rt->pattern, "/api/v1/batches/{name}/commit"));
+}
+
 static int authenticate(srv_ctx *c)
 {
+	int st = station_auth(c);
+	if (st)
+		return st < 0 ? -1 : 0;
 	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
 	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &c->sess))
 		return srv_error(c, 401, "log in first (no session, or it expired)"), -1;
@@ -268,8 +299,13 @@ static void dispatch(srv_ctx *c)
 		srv_error(c, 403, "missing or wrong X-CSRF-Token header");
 	} else {
 		/* the session of this request, on this thread, and the route's
-		 * permission, both from the library (deny by default) */
-		int rc = rt->perm ? sh_wh_session_may(c->srv->s, c->user, rt->perm) : SH_OK;
+		 * permission, both from the library (deny by default); a capture
+		 * station may only bring papers in */
+		int rc = c->station ? (station_route(rt) ? sh_wh_session_station(c->srv->s,
+										c->user + 8)
+						       : sh_error_set(SH_EPERM, "a capture station may only "
+										"create batches, add pages, split and commit"))
+			 : rt->perm ? sh_wh_session_may(c->srv->s, c->user, rt->perm) : SH_OK;
 		if (rc == SH_EPERM)
 			srv_error(c, 403, "%s", sh_error_message());
 		else if (rc)
@@ -339,7 +375,9 @@ static size_t body_limit(const sh_srv *srv, const char *uri)
 	size_t n = strcspn(uri, "?");
 	int upload = (n == 16 && !strncmp(uri, "/api/v1/dossiers", 16)) ||
 		     (n > 17 && !strncmp(uri, "/api/v1/dossiers/", 17) &&
-		      !strncmp(uri + n - 8, "/results", 8));
+		      !strncmp(uri + n - 8, "/results", 8)) ||
+		     (n > 22 && !strncmp(uri, "/api/v1/batches/", 16) &&
+		      !strncmp(uri + n - 6, "/pages", 6));
 	return upload ? srv->max_upload : JSON_BODY_MAX;
 }
 
@@ -349,6 +387,12 @@ static size_t body_limit(const sh_srv *srv, const char *uri)
 static int early_refusal(srv_ctx *c)
 {
 	sh_auth_session sess;
+	char sname[33];
+	const char *bearer = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Authorization");
+	if (bearer) /* a station: no cookie, no CSRF (the token is not ambient) */
+		return strncmp(bearer, "Bearer ", 7) || sh_auth_station_check(c->srv->s, bearer + 7, sname)
+			       ? (srv_error(c, 401, "unknown or revoked station token"), 1)
+			       : 0;
 	const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, "sohoa_session");
 	if (!tok || sh_auth_session_get(c->srv->sess, tok, sh_now(), &sess))
 		return srv_error(c, 401, "log in first (no session, or it expired)"), 1;
@@ -602,6 +646,7 @@ static void srv_free(sh_srv *srv)
 	sh_wh_proc_cat_free(&srv->cat);
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
+	sh_wh_audit_group_free(&srv->audit);
 	if (srv->key_pem) {
 		memset(srv->key_pem, 0, strlen(srv->key_pem));
 		sh_free(srv->key_pem);
@@ -647,7 +692,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&
 	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
 					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
-	    !(rc = sh_auth_throttle_new(&srv->thr)) && srv->tls &&
+	    !(rc = sh_auth_throttle_new(&srv->thr)) &&
+	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) && srv->tls &&
 	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
 		rc = read_pem(&srv->key_pem, o->tls_key);
 	sh_free(extra);

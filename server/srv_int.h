@@ -26,6 +26,7 @@ struct sh_srv {
 	sh_wh_proc_cat *cat;
 	sh_auth_sessions *sess;
 	sh_auth_throttle *thr;
+	sh_wh_audit_group *audit; /* reads audited at once share one commit */
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;
@@ -62,7 +63,9 @@ typedef struct srv_ctx {
 	char addr[64];                     /* client address */
 	int authed;
 	sh_auth_session sess;              /* when authed */
-	const char *user;                  /* sess.user, or NULL */
+	const char *user;                  /* sess.user, "station:NAME", or NULL */
+	int station;                       /* 1: a capture station (bearer token) */
+	char station_user[48];             /* "station:NAME" when station */
 	/* the response */
 	unsigned status;
 	uint8_t *out;                      /* body, sh_malloc'd */
@@ -77,7 +80,7 @@ typedef struct srv_ctx {
 typedef int (*srv_handler)(srv_ctx *c);
 
 /* The route table (routes.c). perm: the command name given to
- * sh_wh_authorize, NULL for routes without one (login, me, logout,
+ * sh_wh_session_may, NULL for routes without one (login, me, logout,
  * openapi). flags: SRV_PUBLIC (no session needed). */
 enum { SRV_PUBLIC = 1 };
 typedef struct srv_route {
@@ -117,5 +120,24 @@ typedef struct srv_upload {
 	const sh_srv_part *const *files;
 } srv_upload;
 int srv_receive(srv_ctx *c, const srv_upload *u);
+/* sh_recv_store, one at a time with the uploads (receive.c). */
+struct sh_recv_result;
+struct sh_recv_source;
+struct sh_recv_options;
+int srv_recv_locked(struct sh_recv_result **out, sh_store *s, const struct sh_recv_source *src,
+		    const struct sh_recv_options *o);
+
+/* Staged batches over the network (batch.c). */
+int srv_batch_create(srv_ctx *c);
+int srv_batch_list(srv_ctx *c);
+int srv_batch_get(srv_ctx *c);
+int srv_batch_pages(srv_ctx *c);
+int srv_batch_rotate(srv_ctx *c);
+int srv_batch_move(srv_ctx *c);
+int srv_batch_split(srv_ctx *c);
+int srv_batch_delete(srv_ctx *c);
+int srv_batch_kind(srv_ctx *c);
+int srv_batch_page(srv_ctx *c);
+int srv_batch_commit(srv_ctx *c);
 
 #endif

@@ -168,6 +168,14 @@ int cmd_whoami(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_serve(int argc, char **argv); /* cmd_serve.c: the office server */
+int cmd_login(int argc, char **argv);  /* cmd_client.c: the office server's client */
+int cmd_logout(int argc, char **argv);
+/* --server URL among argv[1..) (removed), else $SOHOA_SERVER; NULL: none. */
+const char *cli_server_arg(int *argc, char **argv);
+/* Run cmd against the server (argv[0] is the command) when it has a remote
+ * form: *handled 1 and the exit code; else *handled 0. */
+int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *handled);
+int cmd_station(int argc, char **argv); /* cmd_station.c: capture stations' tokens */
 /* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
  * or ~/.config/sohoa/user; NULL when none. Static storage. */
 const char *cli_user(void);

@@ -195,6 +195,9 @@ static const struct {
 	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
 	{"restore", cmd_restore, "restore a checked backup"},
 	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
+	{"login", cmd_login, "log in to the office server (then --server URL for other commands)"},
+	{"logout", cmd_logout, "end the saved session with the office server"},
+	{"station", cmd_station, "capture stations' tokens for the office server: add, list, revoke"},
 };
 
 static void usage(FILE *f)
@@ -239,6 +242,14 @@ int cli_main(int argc, char **argv)
 		int help = 0;
 		for (int k = 2; k < argc; k++)
 			help |= cli_is_help(argv[k]);
+		/* --server URL (or $SOHOA_SERVER): the command asks the office server */
+		int remote = 0;
+		const char *server = strcmp(cmds[i].name, "login") ? cli_server_arg(&argc, argv) : NULL;
+		if (server || getenv("SOHOA_STATION_TOKEN")) {
+			int ex = cli_remote(cmds[i].name, server, argc - 1, argv + 1, &remote);
+			if (remote)
+				return ex;
+		}
 		if (!help && strcmp(cmds[i].name, "serve")) { /* every command against the
 							       * operator's role; the server
 							       * authenticates each request */

@@ -316,6 +316,29 @@ int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
 	return SH_OK;
 }
 
+int sh_wh_session_station(sh_store *s, const char *name)
+{
+	char (*names)[33] = NULL;
+	size_t n = 0;
+	int rc = sh_wh_station_list(s, &names, &n), known = 0;
+	for (size_t i = 0; !rc && name && i < n; i++)
+		known |= !strcmp(names[i], name);
+	sh_free(names);
+	if (rc)
+		return rc;
+	if (!known)
+		return sh_error_set(SH_EPERM, "'%.32s' is not a capture station of this warehouse",
+				    name ? name : "");
+	wh_session *ss = &tls_session;
+	memset(ss, 0, sizeof *ss);
+	snprintf(ss->via, sizeof ss->via, "station");
+	snprintf(ss->operator, sizeof ss->operator, "station:%s", name);
+	ss->perms = SH_WH_PERM_INGEST; /* a station only brings papers in */
+	ss->s = s;
+	ss->begun = 1;
+	return SH_OK;
+}
+
 const char *sh_wh_operator(const sh_store *s)
 {
 	return sess(s)->begun && sess(s)->operator[0] ? sess(s)->operator : NULL;

@@ -364,6 +364,10 @@ unsigned sh_wh_action_perm(const char *action);
  * action's permission: what a front end calls once per command or request.
  * SH_EPERM (unknown operator, or a role without the permission). */
 int sh_wh_session_may(sh_store *store, const char *operator, const char *action);
+/* A session for capture station name (sh_wh_station_add, not revoked): the
+ * operator recorded is "station:NAME" and its only permission is
+ * SH_WH_PERM_INGEST. SH_EPERM for an unknown station. */
+int sh_wh_session_station(sh_store *store, const char *name);
 
 /* Begin the session of operator on this handle, replacing any earlier one.
  * via (may be NULL: "-"): what the front end is doing, written with each
@@ -447,6 +451,28 @@ int sh_wh_user_disable(sh_store *store, const char *name, int disabled);
  * (malformed name). */
 int sh_wh_cred_get(sh_store *store, const char *name, int *out_role, char **out_encoded,
 		   int *out_disabled);
+
+/* ---- capture stations (station.c) ---------------------------------------- */
+/* A station's token is kept only as its SHA-256 (64 lower-case hex digits).
+ * name: 1..32 of a-z 0-9 . _ -. add: SH_EEXISTS when the name is taken;
+ * revoke: SH_ENOTFOUND. find: the station whose token has hash_hex
+ * (SH_ENOTFOUND). list: *out caller sh_free, names in order. */
+int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
+int sh_wh_station_revoke(sh_store *store, const char *name);
+int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
+int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
+
+/* ---- audit groups (audit_batch.c) ------------------------------------------ */
+/* Group commit of the audit of reads for a multi-threaded front end (the
+ * office server): sh_wh_audit_group_reads records the same entries as
+ * sh_wh_audit_reads and returns once they are durable, but threads calling
+ * it at the same moment share one write transaction (one fsync). The group
+ * handle borrows store; free it after the last call, before closing store. */
+typedef struct sh_wh_audit_group sh_wh_audit_group;
+int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *store);
+void sh_wh_audit_group_free(sh_wh_audit_group **g);
+int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
+			    const char *const *codes, size_t n, const char *dossier, int64_t when);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
-usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow)
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -604,9 +604,314 @@ def case_slow(wh):
     check(code == 0, "SIGTERM: exit 0")
 
 
+def case_batch(wh):
+    """Staged capture over the network: create, upload, review, commit."""
+    srv = Server(wh, "--max-upload", "3000000")
+    try:
+        desk, clerk, other = Client(srv), Client(srv), Client(srv)
+        desk.login("desk1")
+        clerk.login("clerk1")
+        anon = Client(srv)
+        check(anon.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}).status == 401,
+              "batch without a session: 401")
+        check(clerk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}).status == 403,
+              "batch by a clerk (no ingest): 403")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                       csrf=False).status == 403, "batch without the CSRF token: 403")
+        check(desk.req("POST", "/api/v1/batches", {"owner": "123", "procedure": "1.001193"}).status == 422,
+              "batch with a bad owner: 422")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "9.999999"}).status == 422,
+              "batch with a procedure not in the catalogue: 422")
+        check(desk.req("POST", "/api/v1/batches", {"owner": OWNER}).status == 400, "batch without procedure: 400")
+        r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
+        if not check(r.status == 201 and re.match(r"^B\d{6}-\d+$", r.json["batch"]),
+                     "batch created: %d %s" % (r.status, r.data[:200])):
+            return
+        name = r.json["batch"]
+        base = "/api/v1/batches/" + name
+        headers_ok(r, "batch create")
+        r = desk.req("GET", "/api/v1/batches")
+        check(r.status == 200 and [b["batch"] for b in r.json["batches"]] == [name], "GET batches lists it")
+        # another desk account does not see it
+        wh.run("user", "add", "desk9", "--role", "desk", "--password-file", wh.dir + "/pw", user="admin1")
+        other.login("desk9")
+        check(other.req("GET", base).status == 404, "another account's batch: 404")
+        check(other.req("GET", "/api/v1/batches").json["batches"] == [], "another account lists none")
+        check(desk.req("GET", "/api/v1/batches/..").status == 400, "batch name '..': 400")
+        check(desk.req("GET", "/api/v1/batches/B%2e%2e").status == 400, "batch name with %2e: 400")
+        check(desk.req("GET", "/api/v1/batches/B000000-99").status == 404, "unknown batch: 404")
+        # pages: a two-page upload (two files) then one more
+        gks = open(os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), "rb").read()
+        qd = open(os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"), "rb").read()
+        body, ct = multipart([], [("gks.jpg", gks), ("<script>.png", qd)])
+        check(anon.req("POST", base + "/pages", body, ctype=ct).status == 401, "pages without a session: 401")
+        bad, ctb = multipart([], [("x.png", b"not an image")])
+        r = desk.req("POST", base + "/pages", bad, ctype=ctb)
+        check(r.status == 422 and "error" in r.json, "a page that is not an image: 422")
+        check(desk.req("POST", base + "/pages", b"--x\r\nbroken", ctype="multipart/form-data; boundary=x"
+                       ).status == 400, "broken multipart: 400")
+        # over --max-upload: 413 before the body is read (only the headers are sent)
+        sk = socket.create_connection(("127.0.0.1", srv.port))
+        sk.sendall(("POST %s/pages HTTP/1.1\r\nHost: x\r\nCookie: sohoa_session=%s\r\n"
+                    "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: 3100000\r\n\r\n"
+                    % (base, desk.cookie, desk.csrf, ct)).encode())
+        resp = sk.recv(4096)
+        sk.close()
+        check(resp.startswith(b"HTTP/1.1 413"), "pages over --max-upload: 413 %r" % resp[:40])
+        r = desk.req("POST", base + "/pages", body, ctype=ct)
+        ok = check(r.status == 201 and len(r.json["pages"]) == 2, "pages uploaded: %d %s" % (r.status, r.data[:300]))
+        if not ok:
+            return
+        pages = r.json["pages"]
+        check(all(p["thumbnail"].startswith(base + "/pages/") and "flags" in p and "blank" in p and
+                  "rescan" in p for p in pages), "each page has thumbnail URL and flags")
+        check(len(r.json["papers"]) == 1 and "facts" in r.json["papers"][0] and
+              "confidence" in r.json["papers"][0] and "other_owner" in r.json["papers"][0],
+              "the batch's paper has facts, confidence and other_owner: %s" % r.json["papers"])
+        check(any("text" in p and p["text"] for p in pages), "pages carry their text")
+        g = desk.req("GET", base)
+        check(g.status == 200 and [p["id"] for p in g.json["pages"]] == [p["id"] for p in pages],
+              "GET batch lists the same pages")
+        id1, id2 = pages[0]["id"], pages[1]["id"]
+        r = desk.req("GET", pages[0]["thumbnail"])
+        check(r.status == 200 and r.getheader("Content-Type") == "image/png" and r.data[:4] == b"\x89PNG",
+              "thumbnail is a PNG")
+        check(desk.req("GET", base + "/pages/%d?w=3" % id1).status == 400, "thumbnail ?w=3: 400")
+        check(desk.req("GET", base + "/pages/999").status == 404, "thumbnail of an unknown page: 404")
+        check(desk.req("GET", base + "/pages/abc").status == 400, "thumbnail of page abc: 400")
+        # review
+        r = desk.req("POST", base + "/rotate", {"page": id1, "degrees": 90})
+        check(r.status == 200 and r.json["pages"][0]["rotation"] == 90, "rotate: %d %s" % (r.status, r.data[:200]))
+        check(desk.req("POST", base + "/rotate", {"page": id1, "degrees": 45}).status == 400, "rotate 45: 400")
+        check(desk.req("POST", base + "/rotate", {"page": 999, "degrees": 90}).status == 404, "rotate unknown page: 404")
+        r = desk.req("POST", base + "/rotate", {"page": id1, "degrees": -90})
+        check(r.status == 200 and r.json["pages"][0]["rotation"] == 0, "rotate back")
+        r = desk.req("POST", base + "/move", {"page": id2, "position": 0})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id2, id1], "move")
+        check(desk.req("POST", base + "/move", {"page": id2, "position": 7}).status == 400, "move past the end: 400")
+        r = desk.req("POST", base + "/move", {"page": id2, "position": 1})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id1, id2], "move back")
+        r = desk.req("POST", base + "/split", {"positions": [0, 1]})
+        check(r.status == 200 and [p["pages"] for p in r.json["papers"]] == [[id1], [id2]],
+              "split: %d %s" % (r.status, r.data[:300]))
+        check(desk.req("POST", base + "/split", {"positions": [1]}).status == 422, "split not starting at 0: 422")
+        check(desk.req("POST", base + "/split", {"positions": "x"}).status == 400, "split with a string: 400")
+        r = desk.req("POST", base + "/kind", {"paper": 0, "kind": "GKS"})
+        check(r.status == 200 and r.json["papers"][0]["kind"] == "GKS", "kind: %d %s" % (r.status, r.data[:200]))
+        check(desk.req("POST", base + "/kind", {"paper": 5, "kind": "GKS"}).status == 404, "kind of paper 5: 404")
+        check(desk.req("POST", base + "/kind", {"paper": 0, "kind": "<b>"}).status == 422, "kind <b>: 422")
+        # a third page, then deleted
+        one, ct1 = multipart([], [("again.jpg", gks)])
+        r = desk.req("POST", base + "/pages", one, ctype=ct1)
+        check(r.status == 201 and len(r.json["pages"]) == 3, "third page")
+        id3 = r.json["pages"][2]["id"]
+        r = desk.req("POST", base + "/delete", {"page": id3})
+        check(r.status == 200 and [p["id"] for p in r.json["pages"]] == [id1, id2], "delete")
+        check(desk.req("POST", base + "/delete", {"page": id3}).status == 404, "delete twice: 404")
+        check(desk.req("POST", base + "/delete", {"page": "1"}).status == 400, "delete with a string: 400")
+        check(desk.req("POST", base + "/delete", b"[1]", ctype="application/json").status == 400,
+              "a body that is not an object: 400")
+        check(desk.req("POST", base + "/delete", b"{}", ctype="text/plain").status == 415,
+              "a body that is not JSON: 415")
+        check(other.req("POST", base + "/commit").status == 404, "another account cannot commit it")
+        # commit, twice
+        r = desk.req("POST", base + "/commit")
+        ok = check(r.status == 201 and len(r.json["components"]) == 2 and
+                   r.json["components"][0]["code"].endswith("-01-GKS"),
+                   "commit: 201 with the upload's JSON: %d %s" % (r.status, r.data[:300]))
+        if ok:
+            dossier = r.json["dossier"]
+            r2 = desk.req("POST", base + "/commit")
+            check(r2.status == 200 and r2.json == r.json, "second commit answers the same dossier")
+            r = clerk.req("GET", "/api/v1/dossiers/" + dossier)
+            check(r.status == 200 and r.json["operator"] == "desk1" and len(r.json["papers"]) == 2,
+                  "committed dossier's operator is desk1")
+            check(desk.req("POST", base + "/rotate", {"page": id1, "degrees": 90}).status == 409,
+                  "review after commit: 409")
+            check(desk.req("POST", base + "/pages", one, ctype=ct1).status == 409, "pages after commit: 409")
+            check(desk.req("GET", "/api/v1/batches").json["batches"] == [], "committed batch no longer listed")
+        # an empty batch cannot be committed
+        r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
+        check(desk.req("POST", "/api/v1/batches/%s/commit" % r.json["batch"]).status == 422,
+              "commit of an empty batch: 422")
+        # capture stations: a token shown once, stored hashed, bearer auth, ingest only
+        p = wh.run("station", "add", "scan-a", user="desk1", ok=False)
+        check(p.returncode == 8, "station add by a desk: exit 8, got %d" % p.returncode)
+        p = wh.run("station", "add", "scan-a", user="admin1")
+        tok = p.stdout.strip()
+        check(re.match(r"^[0-9a-f]{64}$", tok), "station add prints a 256-bit token: %r" % p.stdout)
+        check(wh.run("station", "add", "scan-a", user="admin1", ok=False).returncode != 0,
+              "station add of an existing name fails")
+        check(wh.run("station", "add", "Bad/Name", user="admin1", ok=False).returncode == 3,
+              "station add with a bad name: exit 3")
+        check(wh.run("station", "list", user="admin1").stdout == "scan-a\n", "station list")
+        raw = open(os.path.join(wh.dir, "store", "data.mdb"), "rb").read()
+        check(tok.encode() not in raw, "the token itself is not stored")
+        st = Client(srv)
+        auth = {"Authorization": "Bearer " + tok}
+        r = st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}, headers=auth)
+        if check(r.status == 201, "station creates a batch without cookie or CSRF: %d %s" % (r.status, r.data[:200])):
+            sb = "/api/v1/batches/" + r.json["batch"]
+            body1, ct1 = multipart([], [("s.jpg", gks)])
+            # the early refusal before the body: a wrong token is 401
+            check(st.req("POST", sb + "/pages", body1, ctype=ct1,
+                         headers={"Authorization": "Bearer " + "0" * 64}).status == 401,
+                  "pages with an unknown token: 401")
+            r = st.req("POST", sb + "/pages", body1, ctype=ct1, headers=auth)
+            check(r.status == 201 and len(r.json["pages"]) == 1, "station uploads a page: %d" % r.status)
+            check(st.req("GET", sb, headers=auth).status == 403, "station may not read a batch: 403")
+            check(st.req("GET", "/api/v1/search?q=giay", headers=auth).status == 403, "station may not search: 403")
+            check(st.req("GET", "/api/v1/me", headers=auth).status == 403, "station has no /me")
+            check(desk.req("GET", sb).status == 404, "a desk account does not see a station's batch")
+            r = st.req("POST", sb + "/commit", headers=auth)
+            if check(r.status == 201, "station commits: %d %s" % (r.status, r.data[:200])):
+                r = clerk.req("GET", "/api/v1/dossiers/" + r.json["dossier"])
+                check(r.status == 200 and r.json["operator"] == "station:scan-a",
+                      "the station is the dossier's operator: %s" % (r.json or {}).get("operator"))
+        check(wh.run("station", "revoke", "scan-a", user="admin1").returncode == 0, "station revoke")
+        check(st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                     headers=auth).status == 401, "a revoked token: 401")
+        check(wh.run("station", "revoke", "scan-a", user="admin1", ok=False).returncode == 4,
+              "revoke twice: exit 4")
+        check(st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
+                     headers={"Authorization": "Basic eDp5"}).status == 401, "a non-bearer Authorization: 401")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
+def case_client(wh):
+    """The command line as a client: login, ingest, search, owner, reuse,
+    attach, revoke, verify with --server; a station token ingesting through
+    a batch."""
+    wh.ingest()
+    srv = Server(wh)
+    url = "http://127.0.0.1:%d" % srv.port
+    try:
+        env = dict(wh.env)
+        env["SOHOA_STORE"] = wh.dir + "/nowhere"  # nothing local: every answer comes from the server
+        env.pop("SOHOA_SERVER", None)
+
+        def cli(*args, user_env=None, inp=None):
+            return subprocess.run([SOHOA] + list(args), env=user_env or env, capture_output=True,
+                                  text=True, input=inp)
+        p = cli("search", "--server", url, "giay")
+        check(p.returncode == 8 and "login" in p.stderr, "search before login: exit 8 %d %s" % (p.returncode, p.stderr))
+        wh.write("bad", "wrong\n")
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/bad")
+        check(p.returncode == 8, "login with a wrong password: exit 8, got %d %s" % (p.returncode, p.stderr))
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "login: %s" % p.stderr)
+        sess = os.path.join(wh.dir, "config", "sohoa", "session")
+        check(os.path.exists(sess) and os.stat(sess).st_mode & 0o777 == 0o600, "session saved 0600")
+        img = os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg")
+        p = cli("ingest", "--server", url, "--json", "--owner", OWNER, "--procedure", "1.001193", img)
+        ok = check(p.returncode == 0, "ingest --server: %d %s" % (p.returncode, p.stderr))
+        up = json.loads(p.stdout) if ok else None
+        check(up and up["components"][0]["code"].endswith("-01-GKS") and up["components"][0]["pages"] == 1,
+              "ingest --server --json prints the ingest JSON: %s" % p.stdout)
+        p = cli("ingest", "--server", url, "--owner", "123", "--procedure", "1.001193", img)
+        check(p.returncode == 3 and "owner" in p.stderr, "ingest --server with a bad owner: exit 3, %d %s" % (p.returncode, p.stderr))
+        p = cli("ingest", "--server", url, "--owner", OWNER, "--procedure", "1.001193", wh.dir + "/missing.png")
+        check(p.returncode == 4, "ingest --server of a missing file: exit 4, got %d" % p.returncode)
+        p = cli("search", "--server", url, "giay")
+        check(p.returncode == 8, "search by a desk over the server: role refused, exit 8 (%d)" % p.returncode)
+        # a clerk, through SOHOA_SERVER
+        cli("logout")
+        check(not os.path.exists(sess), "logout removes the session")
+        p = cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "clerk login")
+        env2 = dict(env, SOHOA_SERVER=url)
+        p = cli("search", "khai", "sinh", user_env=env2)
+        lines = p.stdout.splitlines()
+        check(p.returncode == 0 and lines and all(l.split("\t")[2] == OWNER for l in lines) and
+              any(up and l.startswith(up["components"][0]["code"]) for l in lines),
+              "search via SOHOA_SERVER finds the uploaded paper: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        p = cli("owner", "--server", url, OWNER)
+        check(p.returncode == 0 and p.stdout.startswith("owner %s: " % OWNER), "owner --server: %s" % p.stdout[:100])
+        p = cli("reuse", "--server", url, "--owner", OWNER, "--procedure", "1.001193", "--json")
+        check(p.returncode == 0 and json.loads(p.stdout)["owner"] == OWNER, "reuse --server --json")
+        p = cli("owner", "--server", url, "12")
+        check(p.returncode == 3, "owner --server with a malformed id: exit 3 (%d)" % p.returncode)
+        p = cli("verify", "--server", url, wh.d1["components"][0]["code"])
+        check(p.returncode == 8, "verify by a clerk: exit 8 (%d)" % p.returncode)
+        gks = wh.d1["components"][0]["code"]
+        if up:
+            p = cli("attach", "--server", url, wh.d2["dossier"], gks)
+            check(p.returncode == 0 and p.stdout.startswith("attached %s to %s" % (gks, wh.d2["dossier"])),
+                  "attach --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+            p = cli("attach", "--server", url, wh.d2["dossier"], gks)
+            check(p.returncode == 3 or p.returncode == 4 or p.returncode == 1 or p.returncode == 5 or p.returncode != 0,
+                  "attach twice fails")
+            cli("logout")
+            cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+            p = cli("result", "add", "--server", url, up["dossier"], os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png"))
+            check(p.returncode == 0 and p.stdout.startswith("result %s-KQ1 stored  dev01-quyet-dinh-clean300.png (1 page)" % up["dossier"]),
+                  "result add --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+            cli("logout")
+            cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
+            p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json")
+            check(p.returncode == 0 and "rows" in json.loads(p.stdout), "report --server --json: %s %s" % (p.stdout[:100], p.stderr))
+            p = cli("revoke", "--server", url, up["components"][0]["code"], "--reason", "cấp nhầm")
+            check(p.returncode == 0 and p.stdout.startswith("revoked " + up["components"][0]["code"]),
+                  "revoke --server: %s %s" % (p.stdout, p.stderr))
+        cli("logout")
+        p = cli("login", "--server", url, "arch1", "--password-file", wh.dir + "/pw")
+        p = cli("verify", "--server", url, gks)
+        check(p.returncode == 0 and p.stdout.startswith(gks + ": ok"), "verify --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        cli("logout")
+        # a capture station: ingest through a staged batch, two files, two papers
+        tok = wh.run("station", "add", "desk-pc-2", user="admin1").stdout.strip()
+        env3 = dict(env, SOHOA_STATION_TOKEN=tok, SOHOA_SERVER=url)
+        qd = os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png")
+        p = cli("ingest", "--json", "--owner", OWNER, "--procedure", "1.001193", img, qd, user_env=env3)
+        ok = check(p.returncode == 0, "station ingest: %d %s" % (p.returncode, p.stderr))
+        if ok:
+            r = json.loads(p.stdout)
+            check(len(r["components"]) == 2 and r["components"][0]["code"].endswith("-01-GKS"),
+                  "station ingest: two papers: %s" % p.stdout)
+            c = Client(srv)
+            c.login("clerk1")
+            r2 = c.req("GET", "/api/v1/dossiers/" + r["dossier"])
+            check(r2.status == 200 and r2.json["operator"] == "station:desk-pc-2", "station is the operator")
+        p = cli("search", "giay", user_env=env3)
+        check(p.returncode == 8, "a station may not search: exit 8 (%d)" % p.returncode)
+        wh.run("station", "revoke", "desk-pc-2", user="admin1")
+        p = cli("ingest", "--owner", OWNER, "--procedure", "1.001193", img, user_env=env3)
+        check(p.returncode == 8, "a revoked station: exit 8 (%d)" % p.returncode)
+        # concurrent audited reads (grouped into shared commits): every one recorded
+        import threading
+        cl = Client(srv)
+        cl.login("clerk1")
+        adm = Client(srv)
+        adm.login("admin1")
+        before = [e for e in adm.req("GET", "/api/v1/audit?user=clerk1").json["entries"] if e["command"] == "owner"]
+        codes = []
+        def one():
+            r = cl.req("GET", "/api/v1/owners/" + OWNER)
+            codes.append(r.status)
+        ts = [threading.Thread(target=one) for _ in range(16)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        after = [e for e in adm.req("GET", "/api/v1/audit?user=clerk1").json["entries"] if e["command"] == "owner"]
+        held = len(cl.req("GET", "/api/v1/owners/" + OWNER).json["papers"])
+        check(codes == [200] * 16, "16 concurrent owner reads: %s" % codes)
+        seqs = [e["seq"] for e in after]
+        check(len(after) - len(before) == 16 * held and len(set(seqs)) == len(seqs),
+              "every concurrent read audited once, distinct sequence numbers: %d new, %d papers"
+              % (len(after) - len(before), held))
+        p = cli("search", "--server", "ftp://x", "giay")
+        check(p.returncode == 3, "a server URL that is not http(s): exit 3 (%d)" % p.returncode)
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()

@@ -1,0 +1,64 @@
+/*
+ * sh_client.h — the command line as a client of the office server
+ * (sohoa serve, docs/SERVER.md "The command line as a client"): a session
+ * saved by login, or a capture station's token, and requests to the JSON
+ * API over libcurl.
+ *
+ * Conventions: int return, SH_OK or an sh_error code with sh_error_message()
+ * set (an HTTP error's one-line {"error"} becomes the message); the module
+ * never prints. A handle is used from one thread.
+ */
+#ifndef SH_CLIENT_H
+#define SH_CLIENT_H
+
+#include <stddef.h>
+
+#include "sh_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sh_client sh_client;
+
+/* The session file: $XDG_CONFIG_HOME/sohoa/session or
+ * ~/.config/sohoa/session (mode 0600): the server URL, the session cookie
+ * and the CSRF token, one a line. *out: caller sh_free. */
+int sh_client_session_path(char **out);
+
+/* Log in: POST /api/v1/login, and save the session (0600, written to a
+ * temporary file and renamed). url: "http(s)://host:port". Errors: SH_EPERM
+ * (wrong user name or password, throttled), SH_EIO (no server), SH_EINVAL. */
+int sh_client_login(const char *url, const char *user, const char *password, size_t len);
+/* Forget the saved session (POST /api/v1/logout, then remove the file). */
+int sh_client_logout(void);
+
+/* A client for url (NULL: the saved session's). With $SOHOA_STATION_TOKEN
+ * set, requests carry `Authorization: Bearer` instead of the session.
+ * SH_ENOTFOUND: no saved session for that server and no station token
+ * ("log in first"). *out: free with sh_client_free. */
+int sh_client_open(sh_client **out, const char *url);
+void sh_client_free(sh_client **c);
+/* 1 when c authenticates as a capture station (bearer token). */
+int sh_client_is_station(const sh_client *c);
+
+/* One request. path: "/api/v1/..." with its query, already encoded.
+ * json: a body (POST) or NULL. *status: the HTTP status; *body: the
+ * response (caller sh_buf_free), NUL-terminated. A status >= 400 is
+ * returned as the error its status maps to (400/415/422 SH_EINVAL, 401/403
+ * SH_EPERM, 404 SH_ENOTFOUND, 409 SH_EEXISTS, 413 SH_ELIMIT, 503 SH_EBUSY,
+ * 507 SH_EFULL, else SH_EIO) with the server's message; body still filled. */
+int sh_client_get(sh_client *c, const char *path, long *status, sh_buf *body);
+int sh_client_post(sh_client *c, const char *path, const char *json, long *status,
+		   sh_buf *body);
+/* A multipart upload: fields (nfields name/value pairs, flat array) and
+ * files (paths, each a part named "file"). */
+int sh_client_upload(sh_client *c, const char *path, const char *const *fields, size_t nfields,
+		     const char *const *files, size_t nfiles, long *status, sh_buf *body);
+/* Percent-encode s for a query value or path segment. *out: caller sh_free. */
+int sh_client_escape(char **out, const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,69 @@
+/* sohoa station: capture stations' tokens for the office server
+ * (docs/SERVER.md "Capture stations"). */
+#include "cli.h"
+#include "sh_auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char station_help[] =
+	"usage: sohoa station add NAME [--store DIR]\n"
+	"       sohoa station list [--store DIR]\n"
+	"       sohoa station revoke NAME [--store DIR]\n\n"
+	"Capture stations (a scanner PC feeding the office server): add prints a\n"
+	"new random 256-bit token ONCE; the warehouse keeps only its SHA-256. The\n"
+	"station sends it as `Authorization: Bearer TOKEN` and may only create\n"
+	"batches, add pages and commit them; it is recorded as station:NAME.\n"
+	"revoke ends the token at once. Role: admin.\n";
+
+int cmd_station(int argc, char **argv)
+{
+	const char *store = NULL;
+	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {NULL}};
+	const cli_spec spec = {"station", station_help, opts, .max_pos = 2,
+			       .too_many = "unexpected argument '%s'"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	const char *verb = a.npos ? a.pos[0] : NULL, *name = a.npos > 1 ? a.pos[1] : NULL;
+	int ok = verb && ((!strcmp(verb, "list") && !name) ||
+			  ((!strcmp(verb, "add") || !strcmp(verb, "revoke")) && name));
+	if (!ok) {
+		cli_args_free(&a);
+		return cli_usage("station", "use: station add NAME | station list | station revoke NAME");
+	}
+	sh_store *s = NULL;
+	int ex = cli_store_open(&s, "station", store, 0);
+	if (!ex && (ex = cli_authorize(s, "user"))) /* the admin's permission */
+		sh_store_close(&s);
+	if (ex) {
+		cli_args_free(&a);
+		return ex;
+	}
+	int rc;
+	if (!strcmp(verb, "add")) {
+		char tok[SH_AUTH_TOKEN_HEX];
+		if (!(rc = sh_auth_station_add(s, name, tok))) {
+			printf("%s\n", tok);
+			fprintf(stderr, "station %s added: give it this token now; it is not shown again\n",
+				name);
+		}
+		memset(tok, 0, sizeof tok);
+	} else if (!strcmp(verb, "revoke")) {
+		if (!(rc = sh_wh_station_revoke(s, name)))
+			printf("station %s revoked\n", name);
+	} else {
+		char (*names)[33] = NULL;
+		size_t n = 0;
+		if (!(rc = sh_wh_station_list(s, &names, &n)))
+			for (size_t i = 0; i < n; i++)
+				printf("%s\n", names[i]);
+		sh_free(names);
+	}
+	cli_args_free(&a);
+	if (rc)
+		ex = cli_fail("station", rc);
+	sh_store_close(&s);
+	return ex;
+}
