@@ -43,7 +43,7 @@ class Warehouse:
                         SOHOA_PASSPHRASE_FILE=self.dir + "/pass", XDG_CONFIG_HOME=self.dir + "/config",
                         TZ="Asia/Ho_Chi_Minh")
         self.env.pop("SOHOA_USER", None)
-        self.write("pass", "khóa thử\n")
+        self.write("pass", "khóa thử của văn phòng\n")
         self.write("pw", PW + "\n")
         self.run("init", "--agency", "000.00.99.Z99")
         self.run("keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức")

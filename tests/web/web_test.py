@@ -202,7 +202,7 @@ class Office:
                         TZ="Asia/Ho_Chi_Minh")
         self.env.pop("SOHOA_USER", None)
         self.env.pop("SOHOA_SERVER", None)
-        for name, text in (("pass", "khóa thử\n"), ("pw", PW + "\n")):
+        for name, text in (("pass", "khóa thử của văn phòng\n"), ("pw", PW + "\n")):
             with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
                 f.write(text)
         self.run("init", "--agency", "000.00.99.Z99")
