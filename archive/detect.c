@@ -39,6 +39,9 @@ int sh_arch_detect_gray(int *found, sh_arch_sep *out, const unsigned char *gray,
 	}
 	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	/* the payload's bytes as written (UTF-8), never re-coded from a guessed
+	 * charset (ZBar would read "Hộp" as Shift-JIS) */
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, (unsigned)w, (unsigned)h);
 	zbar_image_set_data(img, buf, (unsigned long)w * (unsigned long)h, NULL);
@@ -73,9 +76,9 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 	setMsgSeverity(L_SEVERITY_NONE);
 	l_int32 format = 0;
 	findFileFormat(path, &format);
-	PIX *p = format == IFF_TIFF || format == IFF_TIFF_G4 || format == IFF_TIFF_LZW ||
-			 format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS || format == IFF_TIFF_RLE ||
-			 format == IFF_TIFF_JPEG
+	PIX *p = format == IFF_TIFF || format == IFF_TIFF_G4 || format == IFF_TIFF_G3 ||
+			 format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
+			 format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG
 		     ? pixReadTiff(path, page)
 		     : (page == 0 ? pixRead(path) : NULL);
 	if (!p)
@@ -106,6 +109,39 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 	int rc = sh_arch_detect_gray(found, out, buf, w, h, (size_t)w);
 	sh_free(buf);
 	return rc;
+}
+
+static int is_tiff(l_int32 f)
+{
+	return f == IFF_TIFF || f == IFF_TIFF_G4 || f == IFF_TIFF_G3 || f == IFF_TIFF_LZW ||
+	       f == IFF_TIFF_ZIP || f == IFF_TIFF_PACKBITS || f == IFF_TIFF_RLE || f == IFF_TIFF_JPEG;
+}
+
+int sh_arch_file_pages(int *out, const char *path)
+{
+	if (!out || !path)
+		return sh_error_set(SH_EINVAL, "pages: nothing given");
+	*out = 0;
+	if (access(path, R_OK) != 0)
+		return sh_error_set(SH_ENOTFOUND, "%s: %s", path, strerror(errno));
+	setMsgSeverity(L_SEVERITY_NONE);
+	l_int32 format = IFF_UNKNOWN;
+	if (findFileFormat(path, &format) || format == IFF_UNKNOWN)
+		return sh_error_set(SH_EINVAL, "%s is not an image this program reads", path);
+	if (!is_tiff(format)) {
+		*out = 1;
+		return SH_OK;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sh_error_set(SH_EIO, "%s: %s", path, strerror(errno));
+	l_int32 n = 0;
+	int bad = tiffGetCount(f, &n);
+	fclose(f);
+	if (bad || n <= 0)
+		return sh_error_set(SH_EINVAL, "%s: a TIFF without pages", path);
+	*out = n;
+	return SH_OK;
 }
 
 /* ---- printing ----------------------------------------------------------- */

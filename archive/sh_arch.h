@@ -78,6 +78,10 @@ int sh_arch_detect_gray(int *found, sh_arch_sep *out, const unsigned char *gray,
  * image, no such page). */
 int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page);
 
+/* How many pages an image file holds (a TIFF: its directories; any other
+ * image Leptonica reads: 1). SH_ENOTFOUND, SH_EINVAL (not an image). */
+int sh_arch_file_pages(int *out, const char *path);
+
 /* ---- splitting a box into papers -------------------------------------- */
 
 /* How a page of a box was classified (the caller decides: a separator from

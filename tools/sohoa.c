@@ -190,6 +190,7 @@ static const struct {
 	{"whoami", cmd_whoami, "the operator and their role"},
 	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
 	{"restore", cmd_restore, "restore a checked backup"},
+	{"archive", cmd_archive, "the backlog by the box: separator sheets, split scans"},
 	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
 };
 

@@ -106,6 +106,12 @@ static void sheets_found(void **st)
 	assert_int_equal(sh_arch_separators_write(p200, &s, 0, 1, 200), SH_OK);
 	detect_expect(p300, 0, 1, "001099012345");
 	detect_expect(p200, 0, 1, "001099012345");
+	{
+		int f0;
+		sh_arch_sep r0;
+		assert_int_equal(sh_arch_detect_file(&f0, &r0, p200, 0), SH_OK);
+		assert_string_equal(r0.book, "Hộp 7"); /* UTF-8 kept (no charset guess) */
+	}
 	PIX *p = pixRead(p200);
 	assert_non_null(p);
 	PIX *g = pixConvertTo8(p, 0);
@@ -131,6 +137,11 @@ static void sheets_found(void **st)
 	for (int i = 0; i < 4; i++)
 		detect_expect(tif, i, 1, "001099012345");
 	detect_expect(tif, 4, 0, NULL);
+	int np = 0;
+	assert_int_equal(sh_arch_file_pages(&np, tif), SH_OK);
+	assert_int_equal(np, 5);
+	assert_int_equal(sh_arch_file_pages(&np, p200), SH_OK);
+	assert_int_equal(np, 1);
 	int found;
 	sh_arch_sep r;
 	assert_int_equal(sh_arch_detect_file(&found, &r, tif, 5), SH_EINVAL);
