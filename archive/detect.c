@@ -90,6 +90,14 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 		pixDestroy(&g);
 		g = t;
 	}
+	/* A page over ~170 dpi A4 is halved first: the sheet's QR modules stay
+	 * over 10 pixels and ZBar scans a quarter of the pixels (see
+	 * bench/archive). */
+	if (g && pixGetWidth(g) > 2000) {
+		PIX *t = pixScaleAreaMap2(g);
+		pixDestroy(&g);
+		g = t;
+	}
 	if (!g)
 		return sh_error_set(SH_ENOMEM, "out of memory (grey page)");
 	int w = pixGetWidth(g), h = pixGetHeight(g);
