@@ -121,6 +121,65 @@ typedef struct sh_arch_part {
 int sh_arch_split(sh_arch_part **out, size_t *nout, const int *kinds, size_t npages,
 		  int blank_split);
 
+/* ---- ingesting a box (receive/) --------------------------------------- */
+
+typedef struct sh_recv_result sh_recv_result;
+typedef struct sh_store sh_store;
+typedef struct sh_sign_key sh_sign_key;
+
+typedef struct sh_arch_ingest_options {
+	const char *box;         /* box or registry book label (1-64 bytes), recorded
+				  * in each paper's stored name; NULL: "box" */
+	const char *owner;       /* owner of parts whose separator names none, or NULL:
+				  * such parts are not stored (listed, flagged) */
+	const char *procedure;   /* reserved procedure code of archive dossiers;
+				  * NULL: SH_ARCH_PROCEDURE */
+	const char *operator_id; /* who digitised, or NULL */
+	const sh_sign_key *key;  /* signs every paper (borrowed), or NULL */
+	int workers;             /* OCR threads; 0: one per core */
+} sh_arch_ingest_options;
+
+#define SH_ARCH_PROCEDURE "LT.SOHOA" /* docs/ARCHIVE.md "Codes" */
+
+/* One paper found in the box. Strings owned by the result. */
+typedef struct sh_arch_paper {
+	size_t first, npages;    /* box pages (0-based, over all files in order) */
+	unsigned flags;          /* SH_ARCH_PART_* */
+	char owner[16];          /* owner it is filed under, "" when not stored */
+	int stored;              /* 1: stored (code set) */
+	int existing;            /* 1: stored by an earlier run of the same box
+				  * (idempotency key archive:<hash>): nothing new */
+	const char *code;        /* paper code, or NULL */
+	const char *dossier;     /* its archive dossier's code, or NULL */
+	const char *kind;        /* recognised kind code, or NULL */
+	const char *facts_json;  /* facts as a JSON object, or NULL */
+} sh_arch_paper;
+
+typedef struct sh_arch_box {
+	size_t npages, nseparators;
+	size_t npapers;
+	sh_arch_paper *papers;
+	/* the receive/ results, one per archive dossier stored */
+	size_t nresults;
+	sh_recv_result **results;
+} sh_arch_box;
+
+void sh_arch_box_free(sh_arch_box **b);
+
+/* Read the box's files (each page of each file, in order), split them at
+ * separator sheets (separator pages are never stored), and store the papers
+ * through receive/ (the one page pipeline: OCR, kind, facts, signing, the
+ * log): the papers following each other under one owner go into one
+ * archive dossier of that owner with procedure opts->procedure. Each
+ * dossier is whole or not at all; a failure after some dossiers were
+ * stored returns the error with *out listing what was stored; running the
+ * same box again stores nothing twice (each dossier's idempotency key is
+ * "archive:" and the SHA-256 of its papers' TIFF hashes, the box label and
+ * its first page's place in the box). *out: free with
+ * sh_arch_box_free. */
+int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, size_t nfiles,
+		   const sh_arch_ingest_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,7 +12,9 @@
 static const char archive_help[] =
 	"usage: sohoa archive separators [--owner ID] [--book TEXT] [--first N] [--count N]\n"
 	"                                [--dpi N] --out FILE\n"
-	"       sohoa archive detect [--json] [--blank-split] FILE...\n\n"
+	"       sohoa archive detect [--json] [--blank-split] FILE...\n"
+	"       sohoa archive ingest [--json] [--box TEXT] [--owner ID] [--procedure CODE]\n"
+	"                            [--workers N] FILE...\n\n"
 	"Digitising results still in force, scanned by the box (docs/ARCHIVE.md).\n"
 	"separators: write separator sheets to print: an A4 page with a QR code\n"
 	"(payload SOHOA-SEP:1;owner=ID;book=TEXT;n=N) and \"TỜ PHÂN CÁCH — SOHOA\".\n"
@@ -23,7 +25,71 @@ static const char archive_help[] =
 	"detect: for each page of the image files (a multi-page TIFF: each page)\n"
 	"say whether it is a separator sheet and what it carries, and how the box\n"
 	"splits into papers (blank pages are not told apart here: the OCR does\n"
-	"that at ingest). Exit 3 when a file cannot be read.\n";
+	"that at ingest). Exit 3 when a file cannot be read.\n"
+	"ingest: read a box's scans (multi-page TIFF or single pages, in order),\n"
+	"split them at separator sheets (never stored) and store each paper through\n"
+	"the same pipeline as ingest (OCR, kind, facts, signed, logged), filed under\n"
+	"the owner its separator names (else --owner; else not stored, listed for\n"
+	"review), in one archive dossier (procedure LT.SOHOA) per run of papers of\n"
+	"one owner. --box names the box or book (kept in each paper's name).\n";
+
+static void ingest_print(const sh_arch_box *b, int json)
+{
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < b->npapers; i++) {
+			const sh_arch_paper *p = &b->papers[i];
+			json_t *facts = p->facts_json ? json_loads(p->facts_json, 0, NULL) : NULL;
+			json_array_append_new(
+				arr, json_pack("{s:s?,s:s?,s:s,s:s?,s:o,s:i,s:i,s:b,s:b}", "code", p->code,
+					       "dossier", p->dossier, "owner", p->owner, "kind", p->kind,
+					       "facts", facts ? facts : json_object(), "first_page",
+					       (int)p->first + 1, "pages", (int)p->npages, "review",
+					       (p->flags & SH_ARCH_PART_REVIEW) != 0, "existing",
+					       p->existing));
+		}
+		json_t *top = json_pack("{s:i,s:i,s:o}", "box_pages", (int)b->npages, "separators",
+					(int)b->nseparators, "papers", arr);
+		json_dumpf(top, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(top);
+		return;
+	}
+	for (size_t i = 0; i < b->npapers; i++) {
+		const sh_arch_paper *p = &b->papers[i];
+		printf("%s\t%s\t%s\tpages %zu-%zu%s\n", p->code ? p->code : "(not stored)",
+		       p->owner[0] ? p->owner : "-", p->kind ? p->kind : "-", p->first + 1,
+		       p->first + p->npages, p->flags & SH_ARCH_PART_REVIEW ? "\treview" : "");
+	}
+}
+
+static int ingest(const char **files, size_t n, const char *store, const char *box,
+		  const char *owner, const char *procedure, const char *workers_s, int json)
+{
+	long long workers = 0;
+	int ex;
+	if (workers_s && (ex = cli_number("archive", "--workers", workers_s, 1, 256, &workers)))
+		return ex;
+	sh_arch_ingest_options o = {.box = box, .owner = owner, .procedure = procedure,
+				    .operator_id = cli_user(), .workers = (int)workers};
+	int rc = SH_OK;
+	if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
+		return cli_fail("archive", rc);
+	if (procedure && (rc = sh_id_procedure_check(procedure)))
+		return cli_fail("archive", rc);
+	sh_store *s = NULL;
+	if ((ex = cli_store_open(&s, "archive", store, 0)))
+		return ex;
+	sh_arch_box *b = NULL;
+	if (!(rc = cli_signing_key(&o.key, "archive")))
+		rc = sh_arch_ingest(&b, s, files, n, &o);
+	if (b && (rc == SH_OK || b->nresults))
+		ingest_print(b, json); /* what was stored, also when a later dossier failed */
+	ex = rc ? cli_fail("archive", rc) : EXIT_OK;
+	sh_arch_box_free(&b);
+	sh_store_close(&s);
+	return ex;
+}
 
 static int separators(const char *owner, const char *book, const char *first_s,
 		      const char *count_s, const char *dpi_s, const char *out)
@@ -133,13 +199,15 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 int cmd_archive(int argc, char **argv)
 {
 	const char *owner = NULL, *book = NULL, *first = NULL, *count = NULL, *dpi = NULL,
-		   *out = NULL;
+		   *out = NULL, *store = NULL, *box = NULL, *procedure = NULL, *workers = NULL;
 	int json = 0, blank_split = 0;
 	const cli_option opts[] = {
 		{"--owner", 0, CLI_STR, &owner},   {"--book", 0, CLI_STR, &book},
 		{"--first", 0, CLI_STR, &first},   {"--count", 0, CLI_STR, &count},
 		{"--dpi", 0, CLI_STR, &dpi},       {"--out", 0, CLI_STR, &out},
 		{"--json", 0, CLI_FLAG, &json},    {"--blank-split", 0, CLI_FLAG, &blank_split},
+		{"--store", 0, CLI_STR, &store},   {"--box", 0, CLI_STR, &box},
+		{"--procedure", 0, CLI_STR, &procedure}, {"--workers", 0, CLI_STR, &workers},
 		{NULL}};
 	const cli_spec spec = {"archive", archive_help, opts, .double_dash = 1};
 	cli_args a;
@@ -154,8 +222,11 @@ int cmd_archive(int argc, char **argv)
 	} else if (!strcmp(verb, "detect")) {
 		ex = a.npos < 2 ? cli_usage("archive", "detect needs image files")
 				: detect(a.pos + 1, a.npos - 1, json, blank_split);
+	} else if (!strcmp(verb, "ingest")) {
+		ex = a.npos < 2 ? cli_usage("archive", "ingest needs the box's image files")
+				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json);
 	} else if (!verb[0]) {
-		ex = cli_usage("archive", "what to do: separators or detect");
+		ex = cli_usage("archive", "what to do: separators, detect or ingest");
 	} else {
 		ex = cli_usage("archive", "unknown archive command '%s'", verb);
 	}
