@@ -139,6 +139,7 @@ int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
 int cmd_result(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -194,6 +194,7 @@ static const struct {
 	{"whoami", cmd_whoami, "the operator and their role"},
 	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
 	{"restore", cmd_restore, "restore a checked backup"},
+	{"archive", cmd_archive, "the backlog by the box: separator sheets, split scans"},
 	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
 	{"login", cmd_login, "log in to the office server (then --server URL for other commands)"},
 	{"logout", cmd_logout, "end the saved session with the office server"},

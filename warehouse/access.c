@@ -248,6 +248,7 @@ static const struct {
 } actions[] = {
 	{"help", 0}, {"version", 0}, {"whoami", 0}, {"verify-bundle", 0}, {"me", 0},
 	{"serve", 0}, /* the server authenticates each request itself */
+	{"login", 0}, {"logout", 0}, /* with an office server, not this warehouse */
 	{"init", SH_WH_PERM_ADMIN}, {"user", SH_WH_PERM_ADMIN}, {"keys", SH_WH_PERM_ADMIN},
 	{"agency", SH_WH_PERM_ADMIN}, {"restore", SH_WH_PERM_ADMIN}, {"station", SH_WH_PERM_ADMIN},
 	{"certs", SH_WH_PERM_ADMIN},

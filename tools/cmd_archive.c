@@ -1,0 +1,235 @@
+/* sohoa archive: digitising the backlog by the box (archive/, sh_arch.h).
+ * separators: print separator sheets; detect: say which pages of scans are
+ * separator sheets and how the box splits. Parsing and printing only. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "sh_arch.h"
+
+static const char archive_help[] =
+	"usage: sohoa archive separators [--owner ID] [--book TEXT] [--first N] [--count N]\n"
+	"                                [--dpi N] --out FILE\n"
+	"       sohoa archive detect [--json] [--blank-split] FILE...\n"
+	"       sohoa archive ingest [--json] [--box TEXT] [--owner ID] [--procedure CODE]\n"
+	"                            [--workers N] FILE...\n\n"
+	"Digitising results still in force, scanned by the box (docs/ARCHIVE.md).\n"
+	"separators: write separator sheets to print: an A4 page with a QR code\n"
+	"(payload SOHOA-SEP:1;owner=ID;book=TEXT;n=N) and \"TỜ PHÂN CÁCH — SOHOA\".\n"
+	"FILE.pdf: one PDF of --count pages; any other name: PNG at --dpi (default\n"
+	"300), FILE-001.png, FILE-002.png ... when --count is over 1. --first N\n"
+	"numbers the sheets from N (default: unnumbered). Put one sheet before each\n"
+	"paper of the box; --owner when the papers after it belong to one owner.\n"
+	"detect: for each page of the image files (a multi-page TIFF: each page)\n"
+	"say whether it is a separator sheet and what it carries, and how the box\n"
+	"splits into papers (blank pages are not told apart here: the OCR does\n"
+	"that at ingest). Exit 3 when a file cannot be read.\n"
+	"ingest: read a box's scans (multi-page TIFF or single pages, in order),\n"
+	"split them at separator sheets (never stored) and store each paper through\n"
+	"the same pipeline as ingest (OCR, kind, facts, signed, logged), filed under\n"
+	"the owner its separator names (else --owner; else not stored, listed for\n"
+	"review), in one archive dossier (procedure LT.SOHOA) per run of papers of\n"
+	"one owner. --box names the box or book (kept in each paper's name).\n";
+
+static void ingest_print(const sh_arch_box *b, int json)
+{
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < b->npapers; i++) {
+			const sh_arch_paper *p = &b->papers[i];
+			json_t *facts = p->facts_json ? json_loads(p->facts_json, 0, NULL) : NULL;
+			json_array_append_new(
+				arr, json_pack("{s:s?,s:s?,s:s,s:s?,s:o,s:i,s:i,s:b,s:b}", "code", p->code,
+					       "dossier", p->dossier, "owner", p->owner, "kind", p->kind,
+					       "facts", facts ? facts : json_object(), "first_page",
+					       (int)p->first + 1, "pages", (int)p->npages, "review",
+					       (p->flags & SH_ARCH_PART_REVIEW) != 0, "existing",
+					       p->existing));
+		}
+		json_t *top = json_pack("{s:i,s:i,s:o}", "box_pages", (int)b->npages, "separators",
+					(int)b->nseparators, "papers", arr);
+		json_dumpf(top, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(top);
+		return;
+	}
+	for (size_t i = 0; i < b->npapers; i++) {
+		const sh_arch_paper *p = &b->papers[i];
+		printf("%s\t%s\t%s\tpages %zu-%zu%s\n", p->code ? p->code : "(not stored)",
+		       p->owner[0] ? p->owner : "-", p->kind ? p->kind : "-", p->first + 1,
+		       p->first + p->npages, p->flags & SH_ARCH_PART_REVIEW ? "\treview" : "");
+	}
+}
+
+static int ingest(const char **files, size_t n, const char *store, const char *box,
+		  const char *owner, const char *procedure, const char *workers_s, int json)
+{
+	long long workers = 0;
+	int ex;
+	if (workers_s && (ex = cli_number("archive", "--workers", workers_s, 1, 256, &workers)))
+		return ex;
+	sh_arch_ingest_options o = {.box = box, .owner = owner, .procedure = procedure,
+				    .operator_id = cli_user(), .workers = (int)workers};
+	int rc = SH_OK;
+	if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
+		return cli_fail("archive", rc);
+	if (procedure && (rc = sh_id_procedure_check(procedure)))
+		return cli_fail("archive", rc);
+	sh_store *s = NULL;
+	if ((ex = cli_store_open(&s, "archive", store, 0)))
+		return ex;
+	sh_arch_box *b = NULL;
+	if (!(rc = cli_signing_key(&o.key, "archive")))
+		rc = sh_arch_ingest(&b, s, files, n, &o);
+	if (b && (rc == SH_OK || b->nresults))
+		ingest_print(b, json); /* what was stored, also when a later dossier failed */
+	ex = rc ? cli_fail("archive", rc) : EXIT_OK;
+	sh_arch_box_free(&b);
+	sh_store_close(&s);
+	return ex;
+}
+
+static int separators(const char *owner, const char *book, const char *first_s,
+		      const char *count_s, const char *dpi_s, const char *out)
+{
+	long long first = 0, count = 1, dpi = 300;
+	int ex;
+	if (!out)
+		return cli_usage("archive", "separators needs --out FILE");
+	if (first_s && (ex = cli_number("archive", "--first", first_s, 1, 999999, &first)))
+		return ex;
+	if (count_s && (ex = cli_number("archive", "--count", count_s, 1, SH_ARCH_COUNT_MAX, &count)))
+		return ex;
+	if (dpi_s && (ex = cli_number("archive", "--dpi", dpi_s, 100, 600, &dpi)))
+		return ex;
+	sh_arch_sep sep = {0};
+	if (owner && (!owner[0] || strlen(owner) >= sizeof sep.owner + 2)) {
+		cli_note("archive", "owner id '%s': 12 digits (person), 10 or 13 (organisation)", owner);
+		return EXIT_INPUT;
+	}
+	if (book && (!book[0] || strlen(book) > SH_ARCH_BOOK_MAX)) {
+		cli_note("archive", "--book: 1-%d bytes", SH_ARCH_BOOK_MAX);
+		return EXIT_INPUT;
+	}
+	if (owner) {
+		int rc = sh_id_owner_check(NULL, sep.owner, owner);
+		if (rc)
+			return cli_fail("archive", rc);
+	}
+	if (book)
+		snprintf(sep.book, sizeof sep.book, "%s", book);
+	int rc = sh_arch_separators_write(out, &sep, (unsigned)first, (unsigned)count, (int)dpi);
+	return rc ? cli_fail("archive", rc) : EXIT_OK;
+}
+
+static int detect(const char **files, size_t nfiles, int json, int blank_split)
+{
+	size_t total = 0, cap = 64;
+	int *kinds = sh_malloc(cap * sizeof *kinds);
+	json_t *pages = json ? json_array() : NULL;
+	int rc = kinds && (!json || pages) ? SH_OK : SH_ENOMEM;
+	for (size_t f = 0; rc == SH_OK && f < nfiles; f++) {
+		int n = 0;
+		if ((rc = sh_arch_file_pages(&n, files[f])))
+			break;
+		for (int p = 0; rc == SH_OK && p < n; p++) {
+			int found = 0;
+			sh_arch_sep sep;
+			if ((rc = sh_arch_detect_file(&found, &sep, files[f], p)))
+				break;
+			if (total == cap) {
+				int *t = sh_realloc(kinds, 2 * cap * sizeof *kinds);
+				if (!t) {
+					rc = SH_ENOMEM;
+					break;
+				}
+				kinds = t;
+				cap *= 2;
+			}
+			kinds[total++] = found ? SH_ARCH_PAGE_SEPARATOR : SH_ARCH_PAGE_CONTENT;
+			if (json) {
+				json_t *o = json_pack("{s:s,s:i,s:b}", "file", files[f], "page", p + 1,
+						      "separator", found);
+				if (o && found)
+					json_object_set_new(o, "payload",
+							    json_pack("{s:s,s:s,s:i}", "owner", sep.owner,
+								      "book", sep.book, "n", (int)sep.n));
+				json_array_append_new(pages, o);
+			} else if (found) {
+				printf("%s page %d: separator owner=%s book=%s n=%u\n", files[f], p + 1,
+				       sep.owner[0] ? sep.owner : "-", sep.book[0] ? sep.book : "-", sep.n);
+			} else {
+				printf("%s page %d: page\n", files[f], p + 1);
+			}
+		}
+	}
+	sh_arch_part *parts = NULL;
+	size_t nparts = 0;
+	if (rc == SH_OK)
+		rc = sh_arch_split(&parts, &nparts, kinds, total, blank_split);
+	if (rc == SH_OK) {
+		if (json) {
+			json_t *pa = json_array();
+			for (size_t i = 0; i < nparts; i++)
+				json_array_append_new(
+					pa, json_pack("{s:i,s:i,s:b}", "first", (int)parts[i].first + 1,
+						      "pages", (int)parts[i].npages, "review",
+						      (parts[i].flags & SH_ARCH_PART_REVIEW) != 0));
+			json_t *top = json_pack("{s:o,s:o}", "pages", pages, "papers", pa);
+			pages = NULL;
+			json_dumpf(top, stdout, JSON_INDENT(2));
+			putchar('\n');
+			json_decref(top);
+		} else {
+			for (size_t i = 0; i < nparts; i++)
+				printf("paper %zu: pages %zu-%zu%s\n", i + 1, parts[i].first + 1,
+				       parts[i].first + parts[i].npages,
+				       parts[i].flags & SH_ARCH_PART_REVIEW ? " (review: no separator before it)"
+									    : "");
+		}
+	}
+	json_decref(pages);
+	sh_free(parts);
+	sh_free(kinds);
+	return rc ? cli_fail("archive", rc) : EXIT_OK;
+}
+
+int cmd_archive(int argc, char **argv)
+{
+	const char *owner = NULL, *book = NULL, *first = NULL, *count = NULL, *dpi = NULL,
+		   *out = NULL, *store = NULL, *box = NULL, *procedure = NULL, *workers = NULL;
+	int json = 0, blank_split = 0;
+	const cli_option opts[] = {
+		{"--owner", 0, CLI_STR, &owner},   {"--book", 0, CLI_STR, &book},
+		{"--first", 0, CLI_STR, &first},   {"--count", 0, CLI_STR, &count},
+		{"--dpi", 0, CLI_STR, &dpi},       {"--out", 0, CLI_STR, &out},
+		{"--json", 0, CLI_FLAG, &json},    {"--blank-split", 0, CLI_FLAG, &blank_split},
+		{"--store", 0, CLI_STR, &store},   {"--box", 0, CLI_STR, &box},
+		{"--procedure", 0, CLI_STR, &procedure}, {"--workers", 0, CLI_STR, &workers},
+		{NULL}};
+	const cli_spec spec = {"archive", archive_help, opts, .double_dash = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	int ex;
+	const char *verb = a.npos ? a.pos[0] : "";
+	if (!strcmp(verb, "separators")) {
+		ex = a.npos > 1 ? cli_usage("archive", "separators takes no file: use --out FILE")
+				: separators(owner, book, first, count, dpi, out);
+	} else if (!strcmp(verb, "detect")) {
+		ex = a.npos < 2 ? cli_usage("archive", "detect needs image files")
+				: detect(a.pos + 1, a.npos - 1, json, blank_split);
+	} else if (!strcmp(verb, "ingest")) {
+		ex = a.npos < 2 ? cli_usage("archive", "ingest needs the box's image files")
+				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json);
+	} else if (!verb[0]) {
+		ex = cli_usage("archive", "what to do: separators, detect or ingest");
+	} else {
+		ex = cli_usage("archive", "unknown archive command '%s'", verb);
+	}
+	cli_args_free(&a);
+	return ex;
+}
