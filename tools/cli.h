@@ -127,6 +127,12 @@ void cli_args_free(cli_args *a);
 /* The exit code for a cli_parse result that is not EXIT_OK. */
 #define CLI_DONE(ex) ((ex) == CLI_HELP ? EXIT_OK : (ex))
 
+/* Print one JSON document on stdout and release it (steals o; NULL prints
+ * nothing and returns EXIT_INTERNAL): indented by 2 when stdout is a
+ * terminal, one compact line otherwise (docs/FORMATS.md "JSON output"). */
+struct json_t;
+int cli_json_print(struct json_t *o);
+
 /* Print the flagged pages of a received paper (cmd_ingest.c). */
 void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
 /* A per-page progress line for cmd when stderr is a terminal. */

@@ -603,16 +603,20 @@ int cmd_verify_bundle(int argc, char **argv)
 /* ---- log -------------------------------------------------------------------- */
 
 static const char log_help[] =
-	"usage: sohoa log                         size and checkpoints of the signed log\n"
-	"       sohoa log consistency OLD [NEW]   RFC 6962 consistency proof between the\n"
+	"usage: sohoa log [--json]                size and checkpoints of the signed log\n"
+	"       sohoa log consistency OLD [NEW] [--json]\n"
+	"                                        RFC 6962 consistency proof between the\n"
 	"                                        checkpoints of sizes OLD and NEW (default:\n"
-	"                                        the latest), checked against both\n";
+	"                                        the latest), checked against both\n\n"
+	"--json: {\"entries\", \"checkpoints\"}, or for consistency {\"old\": {\"size\",\n"
+	"\"root\"}, \"new\": {...}, \"path\", \"consistent\"} (docs/FORMATS.md).\n";
 
 int cmd_log(int argc, char **argv)
 {
 	const char *store = NULL, *pos[3] = {0};
-	int npos = 0;
+	int npos = 0, json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
 	const cli_spec spec = {"log", log_help, opts, .max_pos = 3};
@@ -636,7 +640,15 @@ int cmd_log(int argc, char **argv)
 	uint64_t size = 0, *sizes = NULL;
 	size_t ns = 0;
 	if (npos == 0) {
-		if (!(rc = sh_ledger_size(s, &size)) && !(rc = sh_ledger_checkpoint_sizes(s, &sizes, &ns))) {
+		if (!(rc = sh_ledger_size(s, &size)) && !(rc = sh_ledger_checkpoint_sizes(s, &sizes, &ns)) &&
+		    json) {
+			json_t *cp = json_array();
+			for (size_t i = 0; cp && i < ns; i++)
+				json_array_append_new(cp, json_integer((json_int_t)sizes[i]));
+			ex = cli_json_print(cp ? json_pack("{s:I, s:o}", "entries", (json_int_t)size,
+							   "checkpoints", cp)
+					       : NULL);
+		} else if (!rc) {
 			printf("log entries  %llu\ncheckpoints  %zu", (unsigned long long)size, ns);
 			for (size_t i = 0; i < ns; i++)
 				printf("%s%llu", i ? " " : ": ", (unsigned long long)sizes[i]);
@@ -668,7 +680,21 @@ int cmd_log(int argc, char **argv)
 			sh_error_set(SH_EBADSIG, "the log of size %llu is not an extension of the log of "
 						 "size %llu",
 				     (unsigned long long)s2, (unsigned long long)s1);
-		if (!rc) {
+		if (!rc && json) {
+			char hex2[65];
+			json_t *pa = json_array();
+			for (size_t i = 0; pa && i < n; i++) {
+				sh_hex(hex, path[i], SH_SHA256_LEN);
+				json_array_append_new(pa, json_string(hex));
+			}
+			sh_hex(hex, c1.root, SH_SHA256_LEN);
+			sh_hex(hex2, c2.root, SH_SHA256_LEN);
+			ex = cli_json_print(pa ? json_pack("{s:{s:I, s:s}, s:{s:I, s:s}, s:o, s:b}", "old",
+							   "size", (json_int_t)s1, "root", hex, "new",
+							   "size", (json_int_t)s2, "root", hex2, "path", pa,
+							   "consistent", 1)
+					       : NULL);
+		} else if (!rc) {
 			sh_hex(hex, c1.root, SH_SHA256_LEN);
 			printf("old: size %llu root %s\n", (unsigned long long)s1, hex);
 			sh_hex(hex, c2.root, SH_SHA256_LEN);
@@ -687,5 +713,5 @@ int cmd_log(int argc, char **argv)
 	}
 	sh_free(sizes);
 	sh_store_close(&s);
-	return rc ? cli_fail("log", rc) : EXIT_OK;
+	return rc ? cli_fail("log", rc) : ex;
 }

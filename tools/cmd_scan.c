@@ -132,6 +132,59 @@ static void print_batch(sh_scan_batch *b)
 	}
 }
 
+/* The batch as one JSON document (docs/FORMATS.md "JSON output"). */
+static json_t *batch_json(sh_scan_batch *b)
+{
+	sh_scan_fault f;
+	sh_scan_batch_fault(b, &f);
+	const char *dossier = sh_scan_batch_dossier(b);
+	json_t *pages = json_array(), *papers = json_array();
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "batch", sh_scan_batch_id(b), "state",
+			      sh_scan_state_name(sh_scan_batch_state(b)), "owner", sh_scan_batch_owner(b),
+			      "procedure", sh_scan_batch_procedure(b), "dossier",
+			      dossier ? json_string(dossier) : json_null(), "page_count",
+			      (json_int_t)sh_scan_batch_count(b));
+	if (!o || !pages || !papers) {
+		json_decref(o);
+		json_decref(pages);
+		json_decref(papers);
+		return NULL;
+	}
+	if (f.status && *f.status)
+		json_object_set_new(o, "fault", json_pack("{s:s, s:s?}", "status", f.status, "message",
+							  f.message));
+	for (size_t pos = 0; pos < sh_scan_batch_count(b); pos++) {
+		sh_scan_page p;
+		if (sh_scan_batch_page(b, pos, &p))
+			continue;
+		json_t *pg = json_pack("{s:I, s:I, s:I, s:b, s:i, s:s, s:i, s:s}", "position",
+				       (json_int_t)pos + 1, "id", (json_int_t)p.id, "sheet",
+				       (json_int_t)p.sheet, "back", p.back != 0, "dpi", p.dpi, "mode",
+				       sh_scan_mode_name(p.mode), "rotation", p.rotation, "flags",
+				       sh_ocr_flags_str(p.flags));
+		if (pg && p.note && *p.note)
+			json_object_set_new(pg, "note", json_string(p.note));
+		json_array_append_new(pages, pg);
+	}
+	size_t nc = sh_scan_batch_components(b);
+	for (size_t k = 0; k < nc; k++) {
+		const char *code;
+		const unsigned *ids;
+		size_t n;
+		if (sh_scan_batch_component(b, k, &code, &ids, &n))
+			continue;
+		json_t *ia = json_array();
+		for (size_t i = 0; ia && i < n; i++)
+			json_array_append_new(ia, json_integer((json_int_t)ids[i]));
+		json_array_append_new(papers, json_pack("{s:I, s:s?, s:o}", "paper", (json_int_t)k + 1,
+							"kind", code && *code ? code : NULL, "page_ids",
+							ia));
+	}
+	json_object_set_new(o, "pages", pages);
+	json_object_set_new(o, "papers", papers);
+	return o;
+}
+
 static const char scan_help[] =
 	"usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
 	"                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
@@ -318,29 +371,52 @@ static int parse_uint(const char *s, unsigned long *out)
 }
 
 static const char batch_help[] =
-	"usage: sohoa batch list\n"
-	"       sohoa batch show BATCH\n"
+	"usage: sohoa batch list [--json]\n"
+	"       sohoa batch show BATCH [--json]\n"
 	"       sohoa batch delete BATCH PAGE_ID\n"
 	"       sohoa batch rotate BATCH PAGE_ID DEGREES     (90, 180, 270, -90)\n"
 	"       sohoa batch move BATCH PAGE_ID POSITION      (1 = first)\n"
 	"       sohoa batch split BATCH POSITION...          (where papers start)\n"
 	"       sohoa batch kind BATCH PAPER KIND             (e.g. 2 GKS)\n"
 	"       sohoa batch finish BATCH   (accept an interrupted batch as it is)\n"
-	"       sohoa batch commit BATCH [--json]            (store it as a dossier)\n\n"
+	"       sohoa batch commit BATCH [--json] [--workers N] (store it as a dossier)\n\n"
+	"The review verbs print the batch afterwards, as JSON with --json.\n"
 	"Staged batches (scans under review) live in the warehouse folder under\n"
 	"batches/. Format: docs/CAPTURE.md.\n";
 
-static void batch_list(const char *store_dir)
+static int batch_list(const char *store_dir, int json)
 {
 	char *bdir = NULL;
+	json_t *arr = json ? json_array() : NULL;
+	if (json && !arr)
+		return cli_fail("batch", sh_error_set(SH_ENOMEM, "out of memory"));
 	if (sh_recv_batches_dir(&bdir, store_dir))
-		return;
+		return json ? cli_json_print(json_pack("{s:o}", "batches", arr)) : EXIT_OK;
 	DIR *d = opendir(bdir);
 	struct dirent *e;
 	sh_scan_batch *b = NULL;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
+		if (json) {
+			const char *dos;
+			if (!sh_recv_batch_open(&b, store_dir, e->d_name)) {
+				dos = sh_scan_batch_dossier(b);
+				json_array_append_new(
+					arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:o}", "batch",
+						       sh_scan_batch_id(b),
+						       "state", sh_scan_state_name(sh_scan_batch_state(b)),
+						       "page_count", (json_int_t)sh_scan_batch_count(b),
+						       "owner", sh_scan_batch_owner(b), "procedure",
+						       sh_scan_batch_procedure(b), "dossier",
+						       dos ? json_string(dos) : json_null()));
+				sh_scan_batch_close(&b);
+			} else {
+				json_array_append_new(arr, json_pack("{s:s, s:s}", "batch", e->d_name,
+								     "unreadable", sh_error_message()));
+			}
+			continue;
+		}
 		if (!sh_recv_batch_open(&b, store_dir, e->d_name)) {
 			printf("%s\t%s\t%zu pages\t%s\t%s%s%s\n", sh_scan_batch_id(b),
 			       sh_scan_state_name(sh_scan_batch_state(b)), sh_scan_batch_count(b),
@@ -355,6 +431,7 @@ static void batch_list(const char *store_dir)
 	if (d)
 		closedir(d);
 	sh_free(bdir);
+	return json ? cli_json_print(json_pack("{s:o}", "batches", arr)) : EXIT_OK;
 }
 
 static int batch_split(sh_scan_batch *b, const char **pos, size_t n, int *rc)
@@ -378,11 +455,13 @@ static int batch_split(sh_scan_batch *b, const char **pos, size_t n, int *rc)
 }
 
 /* The review verbs: change the batch, then show it. */
-static int batch_edit(sh_scan_batch *b, const char *verb, const char **pos, size_t npos)
+static int batch_edit(sh_scan_batch *b, const char *verb, const char **pos, size_t npos, int json)
 {
 	unsigned long a = 0, c = 0;
 	int rc = SH_OK, ex = EXIT_OK;
-	if (!strcmp(verb, "show")) {
+	if (!strcmp(verb, "show") && npos == 2) {
+		if (json)
+			return cli_json_print(batch_json(b));
 		print_batch(b);
 		return EXIT_OK;
 	} else if (!strcmp(verb, "delete") && npos == 3 && !parse_uint(pos[2], &a)) {
@@ -408,6 +487,8 @@ static int batch_edit(sh_scan_batch *b, const char *verb, const char **pos, size
 	}
 	if (rc)
 		return cli_fail("batch", rc);
+	if (json)
+		return cli_json_print(batch_json(b));
 	print_batch(b);
 	return EXIT_OK;
 }
@@ -438,14 +519,18 @@ int cmd_batch(int argc, char **argv)
 	const char *verb = a.npos ? a.pos[0] : "";
 	if (!dir)
 		ex = cli_fail("batch", SH_ENOMEM);
+	else if (workers_s && strcmp(verb, "commit"))
+		ex = cli_usage("batch", "--workers goes with commit");
+	else if (!strcmp(verb, "list") && a.npos > 1)
+		ex = cli_usage("batch", "list takes no argument");
 	else if (!strcmp(verb, "list"))
-		batch_list(dir);
+		ex = batch_list(dir, json);
 	else if (a.npos < 2)
 		ex = cli_usage("batch", "which batch? (`sohoa batch list`)");
 	else if ((rc = sh_recv_batch_open(&b, dir, a.pos[1])))
 		ex = cli_fail("batch", rc);
 	else if (strcmp(verb, "commit") || a.npos != 2)
-		ex = batch_edit(b, verb, a.pos, a.npos);
+		ex = batch_edit(b, verb, a.pos, a.npos, json);
 	else if (!(ex = cli_store_open(&s, "batch", store, 0)) &&
 		 (rc = commit_batch("batch", s, b, (int)workers, json)))
 		ex = cli_exit_code(rc);

@@ -245,25 +245,32 @@ int cmd_show(int argc, char **argv)
 
 struct report_ctx {
 	size_t n;
+	json_t *arr; /* --json: the problems, else printed */
 };
 
 static void print_problem(void *arg, const char *msg)
 {
 	struct report_ctx *c = arg;
 	c->n++;
-	printf("problem: %s\n", msg);
+	if (c->arr)
+		json_array_append_new(c->arr, json_string(msg));
+	else
+		printf("problem: %s\n", msg);
 }
 
 static const char check_help[] =
-	"usage: sohoa check [--store DIR]\n\n"
+	"usage: sohoa check [--json] [--store DIR]\n\n"
 	"Verify every record decodes, every index entry matches a record and every\n"
 	"record is indexed, and every stored blob matches its SHA-256. Prints each\n"
-	"problem; exit 0 only when there is none.\n";
+	"problem; exit 0 only when there is none. --json: {\"ok\", \"problems\"}\n"
+	"(docs/FORMATS.md).\n";
 
 int cmd_check(int argc, char **argv)
 {
 	const char *store = NULL;
+	int json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
 	const cli_spec spec = {"check", check_help, opts, "unknown argument '%s'", .no_positional = 1};
@@ -276,28 +283,41 @@ int cmd_check(int argc, char **argv)
 	int ex = cli_store_open(&s, "check", store, SH_STORE_RDONLY);
 	if (ex)
 		return ex;
-	struct report_ctx c = {0};
+	struct report_ctx c = {0, json ? json_array() : NULL};
+	if (json && !c.arr) {
+		sh_store_close(&s);
+		return cli_fail("check", sh_error_set(SH_ENOMEM, "out of memory"));
+	}
 	size_t problems = 0;
 	int rc = sh_wh_check(s, print_problem, &c, &problems);
 	sh_store_close(&s);
+	if (json) {
+		/* the document also when there are problems; the error goes to stderr */
+		ex = cli_json_print(json_pack("{s:b, s:o}", "ok", rc == SH_OK && c.n == 0, "problems", c.arr));
+		if (ex)
+			return ex;
+	}
 	if (rc)
 		return cli_fail("check", rc);
-	printf("warehouse OK\n");
+	if (!json)
+		printf("warehouse OK\n");
 	return EXIT_OK;
 }
 
 static const char agency_help[] =
-	"usage: sohoa agency                    list the office's agency ids\n"
+	"usage: sohoa agency [--json]           list the office's agency ids\n"
 	"       sohoa agency successor NEW_ID   the office's new id (after a merger)\n"
 	"       sohoa agency alias ID           another id the office is known by\n\n"
 	"New dossier codes use the current id. Codes issued under any known id\n"
-	"stay valid and are found under either spelling.\n";
+	"stay valid and are found under either spelling. --json (the list only):\n"
+	"{\"agencies\": [{\"id\", \"role\"}]} (docs/FORMATS.md).\n";
 
 int cmd_agency(int argc, char **argv)
 {
 	const char *store = NULL, *pos[3] = {0};
-	int npos = 0;
+	int npos = 0, json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
 	const cli_spec spec = {"agency", agency_help, opts, .max_pos = 3};
@@ -308,6 +328,8 @@ int cmd_agency(int argc, char **argv)
 	for (size_t i = 0; i < a.npos; i++)
 		pos[npos++] = a.pos[i];
 	cli_args_free(&a);
+	if (json && npos)
+		return cli_usage("agency", "--json goes with the list (`sohoa agency --json`)");
 	sh_store *s;
 	int ex = cli_store_open(&s, "agency", store, npos ? 0 : SH_STORE_RDONLY), rc = SH_OK;
 	if (ex)
@@ -315,9 +337,20 @@ int cmd_agency(int argc, char **argv)
 	if (npos == 0) {
 		char **ids = NULL, **roles = NULL;
 		size_t n = 0;
-		if (!(rc = sh_store_agency_ids(s, &ids, &roles, &n)))
-			for (size_t i = 0; i < n; i++)
-				printf("%s\t%s\n", ids[i], roles[i]);
+		json_t *arr = json ? json_array() : NULL;
+		if (json && !arr)
+			rc = sh_error_set(SH_ENOMEM, "out of memory");
+		if (!rc && !(rc = sh_store_agency_ids(s, &ids, &roles, &n)))
+			for (size_t i = 0; i < n; i++) {
+				if (json)
+					json_array_append_new(arr, json_pack("{s:s, s:s}", "id", ids[i],
+									     "role", roles[i]));
+				else
+					printf("%s\t%s\n", ids[i], roles[i]);
+			}
+		if (json && !rc)
+			ex = cli_json_print(json_pack("{s:O}", "agencies", arr));
+		json_decref(arr);
 		for (size_t i = 0; i < n; i++) {
 			sh_free(ids[i]);
 			sh_free(roles[i]);
@@ -335,5 +368,5 @@ int cmd_agency(int argc, char **argv)
 		return cli_usage("agency", "unknown agency command");
 	}
 	sh_store_close(&s);
-	return rc ? cli_fail("agency", rc) : EXIT_OK;
+	return rc ? cli_fail("agency", rc) : ex;
 }

@@ -253,14 +253,17 @@ int cmd_revoke(int argc, char **argv)
 }
 
 static const char validity_help[] =
-	"usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--store DIR]\n\n"
+	"usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--json] [--store DIR]\n\n"
 	"Show a paper's validity; with --until a clerk sets it (the last valid\n"
-	"day, or never), as a signed log event. Role: clerk.\n";
+	"day, or never), as a signed log event. Role: clerk. --json: {\"code\",\n"
+	"\"status\", \"validity_source\", \"valid_until\"} (docs/FORMATS.md).\n";
 
 int cmd_validity(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *until = NULL;
+	int json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{"--until", 0, CLI_STR, &until},
 		{NULL}};
@@ -308,6 +311,19 @@ int cmd_validity(int argc, char **argv)
 	}
 	char u[24];
 	until_str(u, sizeof u, v.valid_until);
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "code", code, "status",
+				      sh_wh_validity_status_name(v.status), "validity_source",
+				      sh_wh_validity_source_name(v.source));
+		if (o) {
+			json_object_set_new(o, "valid_until", v.valid_until == SH_WH_NEVER ? json_null()
+											 : json_string(u));
+			if (v.status == SH_WH_REVOKED)
+				json_object_set_new(o, "reason", json_string(v.reason));
+		}
+		ex = cli_json_print(o);
+		goto out;
+	}
 	printf("%s  %s (%s: %s)%s%s\n", code, sh_wh_validity_status_name(v.status),
 	       sh_wh_validity_source_name(v.source), u, v.status == SH_WH_REVOKED ? "  revoked: " : "",
 	       v.status == SH_WH_REVOKED ? v.reason : "");
@@ -686,19 +702,22 @@ static const char user_help[] =
 	"       sohoa user passwd NAME --password-file FILE\n"
 	"       sohoa user disable NAME\n"
 	"       sohoa user del NAME\n"
-	"       sohoa user list\n\n"
+	"       sohoa user list [--json]\n\n"
 	"Operators and their roles: desk (scan and receive), clerk (search and\n"
 	"reuse), archivist (verify and export), admin (keys and users). The\n"
 	"operator is $SOHOA_USER, else the first word of ~/.config/sohoa/user.\n"
 	"While no operator exists every command is allowed: add the first with\n"
 	"--role admin. A password (the first line of FILE) lets the operator log\n"
 	"in to the office server (sohoa serve); it is kept as an Argon2id hash\n"
-	"(docs/SERVER.md). A disabled operator cannot log in. Role: admin.\n";
+	"(docs/SERVER.md). A disabled operator cannot log in. Role: admin.\n"
+	"list --json: {\"users\": [{\"name\", \"role\", \"disabled\"}]} (docs/FORMATS.md).\n";
 
 int cmd_user(int argc, char **argv)
 {
 	const char *store = NULL, *role_s = NULL, *verb = NULL, *name = NULL, *pfile = NULL;
+	int json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{"--role", 0, CLI_STR, &role_s},
 		{"--password-file", 0, CLI_STR, &pfile},
@@ -726,6 +745,8 @@ int cmd_user(int argc, char **argv)
 		return cli_usage("user", "passwd needs --password-file FILE");
 	if (pfile && strcmp(verb, "add") && strcmp(verb, "passwd"))
 		return cli_usage("user", "--password-file goes with add or passwd");
+	if (json && strcmp(verb, "list"))
+		return cli_usage("user", "--json goes with list");
 	char *pw = NULL;
 	char enc[SH_AUTH_ENCODED_MAX];
 	int rc = SH_OK;
@@ -759,13 +780,26 @@ int cmd_user(int argc, char **argv)
 	} else {
 		sh_wh_user *us = NULL;
 		size_t n = 0;
-		if (!(rc = sh_wh_user_list(s, &us, &n)))
+		json_t *arr = json ? json_array() : NULL;
+		if (json && !arr)
+			rc = sh_error_set(SH_ENOMEM, "out of memory");
+		if (!rc && !(rc = sh_wh_user_list(s, &us, &n)))
 			for (size_t i = 0; i < n; i++) {
 				int r2 = 0, dis = 0;
 				sh_wh_cred_get(s, us[i].name, &r2, NULL, &dis);
+				if (json) {
+					json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "name",
+									     us[i].name, "role",
+									     sh_wh_role_name(us[i].role),
+									     "disabled", dis));
+					continue;
+				}
 				printf("%s\t%s%s\n", us[i].name, sh_wh_role_name(us[i].role),
 				       dis ? "\tdisabled" : "");
 			}
+		if (json && !rc)
+			ex = cli_json_print(json_pack("{s:O}", "users", arr));
+		json_decref(arr);
 		sh_free(us);
 	}
 	memset(enc, 0, sizeof enc);
@@ -833,13 +867,16 @@ int cmd_audit(int argc, char **argv)
 }
 
 static const char whoami_help[] =
-	"usage: sohoa whoami [--store DIR]\n\n"
-	"The operator this program runs as and their role.\n";
+	"usage: sohoa whoami [--json] [--store DIR]\n\n"
+	"The operator this program runs as and their role. --json: {\"user\",\n"
+	"\"role\", \"operators_defined\"} (docs/FORMATS.md).\n";
 
 int cmd_whoami(int argc, char **argv)
 {
 	const char *store = NULL;
+	int json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
 	const cli_spec spec = {"whoami", whoami_help, opts, "unexpected argument '%s'", .no_positional = 1};
@@ -858,7 +895,11 @@ int cmd_whoami(int argc, char **argv)
 	size_t n = 0;
 	sh_wh_user_list(s, &us, &n);
 	sh_free(us);
-	if (!n)
+	if (json && (!n || !rc))
+		ex = cli_json_print(json_pack("{s:o, s:o, s:b}", "user", u ? json_string(u) : json_null(),
+					      "role", n ? json_string(sh_wh_role_name(role)) : json_null(),
+					      "operators_defined", n > 0));
+	else if (!n)
 		printf("%s (no operators defined yet: every command is allowed)\n", u ? u : "-");
 	else if (rc)
 		ex = cli_fail("whoami", sh_error_set(SH_EPERM, "'%s' is not an operator of this "

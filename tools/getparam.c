@@ -2,8 +2,10 @@
  * src/tool_getparam.c. */
 #include "cli.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }
 
@@ -109,4 +111,15 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out)
 	if (ex)
 		cli_args_free(out);
 	return ex;
+}
+
+int cli_json_print(json_t *o)
+{
+	if (!o)
+		return cli_fail(NULL, sh_error_set(SH_ENOMEM, "out of memory"));
+	size_t fl = JSON_PRESERVE_ORDER | (isatty(STDOUT_FILENO) ? JSON_INDENT(2) : JSON_COMPACT);
+	int bad = json_dumpf(o, stdout, fl);
+	json_decref(o);
+	putchar('\n');
+	return bad ? cli_fail(NULL, sh_error_set(SH_EIO, "cannot write the output")) : EXIT_OK;
 }
