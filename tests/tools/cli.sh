@@ -588,6 +588,55 @@ resume_memcheck)
   hasnt "$T/err" "Invalid read"
   ;;
 
+json)
+  # --json on every command that prints data: one document on stdout, compact
+  # when stdout is not a terminal (docs/FORMATS.md "JSON output"); --json where
+  # a verb takes none is a usage error
+  export SANE_CONFIG_DIR="$DATA/scanner/sane.d" XDG_CONFIG_HOME="$T/config"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  unset SOHOA_USER
+  init
+  lines() { [ "$(wc -l < "$T/out")" = 1 ] || fail "not one line of JSON: $(head -c 300 "$T/out")"; }
+  expect 0 "$SOHOA" check --json; lines; json "assert d['ok'] is True and d['problems'] == []"
+  expect 0 "$SOHOA" agency --json; lines; json "assert d['agencies'] == [{'id': '$AG', 'role': 'current'}], d"
+  expect 2 "$SOHOA" agency alias H23 --json
+  expect 0 "$SOHOA" whoami --json; lines; json "assert d['operators_defined'] is False and d['role'] is None"
+  expect 0 "$SOHOA" user add quan --role admin
+  SOHOA_USER=quan expect 0 "$SOHOA" user add an --role desk
+  SOHOA_USER=quan expect 0 "$SOHOA" whoami --json
+  json "assert d == {'user': 'quan', 'role': 'admin', 'operators_defined': True}, d"
+  SOHOA_USER=quan expect 0 "$SOHOA" user list --json; lines
+  json "u = {x['name']: x for x in d['users']}; assert u['an']['role'] == 'desk' and u['quan']['disabled'] is False"
+  SOHOA_USER=quan expect 2 "$SOHOA" user del an --json
+  export SOHOA_USER=an
+  SMALL="--option br-x=20 --option br-y=15"
+  expect 7 "$SOHOA" scan --device test:0 --source adf $SMALL --option read-return-value=SANE_STATUS_JAMMED \
+    --owner 001184362297 --procedure 1.001193
+  B=$(ls "$SOHOA_STORE/batches" | head -1)
+  expect 0 "$SOHOA" batch list --json; lines
+  json "assert d['batches'][0]['batch'] == '$B' and d['batches'][0]['state'] == 'interrupted'"
+  expect 0 "$SOHOA" scan --resume "$B" --review $SMALL
+  expect 0 "$SOHOA" batch show "$B" --json; lines
+  json "assert d['page_count'] == 10 and len(d['pages']) == 10 and d['pages'][0]['id'] == 1"
+  expect 0 "$SOHOA" batch rotate "$B" 2 90 --json
+  json "assert d['pages'][1]['rotation'] == 90"
+  expect 0 "$SOHOA" batch split "$B" 4 --json
+  json "assert [p['page_ids'] for p in d['papers']] == [[1, 2, 3], [4, 5, 6, 7, 8, 9, 10]], d['papers']"
+  expect 2 "$SOHOA" batch list --workers 2
+  expect 2 "$SOHOA" batch show "$B" extra
+  expect 0 "$SOHOA" batch commit "$B" --json
+  PC=$(python3 -c "import json; print(json.load(open('$T/out'))['components'][0]['code'])")
+  SOHOA_USER=quan expect 0 "$SOHOA" log --json; lines
+  json "assert d['entries'] >= 2 and d['checkpoints'][-1] == d['entries'], d"
+  N=$(python3 -c "import json; print(json.load(open('$T/out'))['entries'])")
+  SOHOA_USER=quan expect 0 "$SOHOA" log consistency "$N" --json
+  json "assert d['consistent'] is True and d['old']['size'] == $N and len(d['new']['root']) == 64"
+  SOHOA_USER=quan expect 0 "$SOHOA" user add binh --role clerk
+  SOHOA_USER=binh expect 0 "$SOHOA" validity "$PC" --json; lines
+  json "assert d['code'] == '$PC' and d['status'] in ('valid', 'expired') and 'validity_source' in d"
+  SOHOA_USER=quan expect 0 "$SOHOA" check --json; json "assert d['ok'] is True"
+  ;;
+
 *)
   echo "unknown case $CASE" >&2; exit 2 ;;
 esac
