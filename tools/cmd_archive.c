@@ -50,9 +50,7 @@ static void ingest_print(const sh_arch_box *b, int json)
 		}
 		json_t *top = json_pack("{s:i,s:i,s:o}", "box_pages", (int)b->npages, "separators",
 					(int)b->nseparators, "papers", arr);
-		json_dumpf(top, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(top);
+		cli_json_print(top);
 		return;
 	}
 	for (size_t i = 0; i < b->npapers; i++) {
@@ -179,9 +177,7 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 						      (parts[i].flags & SH_ARCH_PART_REVIEW) != 0));
 			json_t *top = json_pack("{s:o,s:o}", "pages", pages, "papers", pa);
 			pages = NULL;
-			json_dumpf(top, stdout, JSON_INDENT(2));
-			putchar('\n');
-			json_decref(top);
+			cli_json_print(top);
 		} else {
 			for (size_t i = 0; i < nparts; i++)
 				printf("paper %zu: pages %zu-%zu%s\n", i + 1, parts[i].first + 1,

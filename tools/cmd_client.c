@@ -128,8 +128,15 @@ static json_t *parse(const sh_buf *b)
 	return json_loadb((const char *)b->data, b->len, 0, NULL);
 }
 
+/* The server's JSON in the program's style (docs/FORMATS.md "JSON output"),
+ * or as it came when it does not parse. */
 static void print_json(const sh_buf *b)
 {
+	json_t *o = parse(b);
+	if (o) {
+		cli_json_print(o);
+		return;
+	}
 	fwrite(b->data, 1, b->len, stdout);
 	if (!b->len || b->data[b->len - 1] != '\n')
 		putchar('\n');
@@ -302,8 +309,8 @@ static int remote_search(sh_client *c, const char *cmd, int argc, char **argv)
 	int rc = sh_client_get(c, path, &st, &b);
 	if (!rc && json) {
 		json_t *o = parse(&b);
-		json_dumpf(json_object_get(o, "papers"), stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		json_t *pp = json_object_get(o, "papers");
+		cli_json_print(pp ? json_incref(pp) : json_array());
 		json_decref(o);
 	} else if (!rc) {
 		json_t *o = parse(&b), *p;

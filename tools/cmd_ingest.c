@@ -63,9 +63,7 @@ static void print_codes(const sh_recv_result *res, const char **names, int json)
 							       res->papers[i].code, "file", names[i],
 							       "pages", (int)res->papers[i].npages));
 		json_t *o = json_pack("{s:s, s:o}", "dossier", res->dossier, "components", comps);
-		json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(o);
+		cli_json_print(o);
 		return;
 	}
 	printf("dossier %s stored\n", res->dossier);
@@ -299,9 +297,7 @@ static void print_results(const sh_recv_result *res, const char **files, int jso
 							     "file", files[i],
 							     "pages", (int)res->papers[i].npages));
 		json_t *o = json_pack("{s:s, s:o}", "dossier", res->dossier, "results", arr);
-		json_dumpf(o, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(o);
+		cli_json_print(o);
 		return;
 	}
 	for (size_t i = 0; i < res->npapers; i++)

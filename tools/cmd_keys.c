@@ -362,9 +362,7 @@ int cmd_keys(int argc, char **argv)
 				sh_free(why);
 			}
 			if (json) {
-				json_dumpf(arr, stdout, JSON_INDENT(1));
-				putchar('\n');
-				json_decref(arr);
+				cli_json_print(arr);
 			}
 			sh_free(keys);
 		}
@@ -471,9 +469,7 @@ int cmd_verify(int argc, char **argv)
 			json_object_set_new(res, "papers", json_integer((json_int_t)st.papers));
 			json_object_set_new(res, "log_entries", json_integer((json_int_t)st.log_entries));
 		}
-		json_dumpf(res, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(res);
+		cli_json_print(res);
 	} else if (!rc) {
 		if (all)
 			printf("OK: %zu papers and %llu log entries verified\n", st.papers,

@@ -39,9 +39,7 @@ int cmd_devices(int argc, char **argv)
 			       list[i].type);
 	}
 	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(1));
-		putchar('\n');
-		json_decref(arr);
+		cli_json_print(arr);
 	} else if (!n) {
 		fprintf(stderr, "sohoa devices: no scanner found (check the cable, power and that "
 				"the user may use the scanner: group 'scanner')\n");
@@ -79,9 +77,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 							       "pages", (int)res->papers[i].npages));
 		json_t *j = json_pack("{s:s, s:s, s:o}", "dossier", res->dossier, "batch",
 				      sh_scan_batch_id(b), "components", comps);
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(j);
+		cli_json_print(j);
 	} else {
 		printf("dossier %s stored from batch %s\n", res->dossier, sh_scan_batch_id(b));
 		for (size_t i = 0; i < res->npapers; i++) {

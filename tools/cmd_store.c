@@ -172,9 +172,7 @@ int cmd_show(int argc, char **argv)
 	if (p) {
 		if (json) {
 			json_t *o = paper_json(p, 1);
-			json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-			putchar('\n');
-			json_decref(o);
+			cli_json_print(o);
 		} else {
 			print_paper(p, 1);
 		}
@@ -227,10 +225,8 @@ int cmd_show(int argc, char **argv)
 				json_object_set_new(o, "reused", ra);
 		}
 		sh_free(att);
-		if (json && !rc) {
-			json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-			putchar('\n');
-		}
+		if (json && !rc)
+			cli_json_print(json_incref(o));
 		json_decref(o);
 		sh_store_dossier_rec_free(&d);
 		if (rc) {

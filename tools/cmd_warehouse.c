@@ -146,9 +146,7 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 
 static void dump_json(json_t *o)
 {
-	json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	putchar('\n');
-	json_decref(o);
+	cli_json_print(o);
 }
 
 /* ---- owner --------------------------------------------------------------- */
