@@ -75,7 +75,8 @@ printed=0 unprinted=0 lost=0 partial=0 halfdone=0 checkfail=0
 # One dossier whole? show --json lists every paper with its pages.
 whole() { # CODE [NPAPERS]
   "$SOHOA" show --json "$1" > "$W/show" 2>"$W/show.err" || return 1
-  n=$(grep -c '"pages": \[' "$W/show")
+  # papers that have their pages (the JSON is parsed: its layout may change)
+  n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for p in d.get('papers', []) if p.get('pages')))" "$W/show") || return 1
   [ -z "${2:-}" ] || [ "$n" = "$2" ] || return 1
   [ "$n" -ge 1 ]
 }
