@@ -228,8 +228,10 @@ int srv_batch_create(srv_ctx *c)
 		return srv_error(c, 422, "%s", sh_error_message());
 	}
 	if (sh_wh_proc_find(c->srv->cat, proc, NULL, NULL, NULL)) {
+		/* proc points into body: answer before releasing it */
+		int r = srv_error(c, 422, "procedure %s is not in the catalogue", proc);
 		json_decref(body);
-		return srv_error(c, 422, "procedure %s is not in the catalogue", proc);
+		return r;
 	}
 	sh_scan_batch *b = NULL;
 	pthread_mutex_lock(&batch_mu);
