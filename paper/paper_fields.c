@@ -135,6 +135,33 @@ static int person_id_ok(const char *id)
 	return strlen(id) == 12 && strstr(provinces, p) != NULL;
 }
 
+/* Was every digit group of the id at f[a..e) read with confidence
+ * SH_PAPER_ID_CONF or more? A misread digit can still make a well-formed
+ * id of the right province and century, which no check can see; an id
+ * read unsurely is "not found" (the desk types it) rather than a wrong
+ * number filed under another person. Unknown confidence counts as sure. */
+static int id_read_surely(doc *d, size_t a, size_t e)
+{
+	while (a < e) {
+		while (a < e && d->f[a] == ' ')
+			a++;
+		size_t b = a;
+		while (b < e && d->f[b] != ' ')
+			b++;
+		if (b > a) {
+			char g[24];
+			size_t n = b - a < sizeof g - 1 ? b - a : sizeof g - 1;
+			memcpy(g, d->f + a, n);
+			g[n] = 0;
+			int conf = paper_digits_conf(d, g);
+			if (conf >= 0 && conf < SH_PAPER_ID_CONF)
+				return 0;
+		}
+		a = b;
+	}
+	return 1;
+}
+
 /* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
  * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
 int paper_id_value(doc *d, size_t a, size_t e, void *out)
@@ -179,6 +206,8 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
 		return 0;
 	if (kind == SH_OWNER_PERSON && !person_id_ok(norm))
+		return 0;
+	if (!id_read_surely(d, a, i))
 		return 0;
 	snprintf(io->id, sizeof io->id, "%s", norm);
 	return 1;
@@ -362,7 +391,8 @@ int paper_old_id_value(doc *d, size_t a, size_t e, void *out)
 	char *dst = out;
 	if (digits_at(d, a, e, dst, 12, 1) != 9)
 		return 0;
-	return 1;
+	int conf = paper_digits_conf(d, dst);
+	return conf < 0 || conf >= SH_PAPER_ID_CONF;
 }
 
 /* An area: "123,4 m2", "1.234,5m²", "85.6 m2" -> "123.4", "1234.5", "85.6".

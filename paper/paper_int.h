@@ -169,6 +169,10 @@ void paper_marks_lost(doc *d);
 /* Confidence OCR gave word w (n bytes): the highest over its occurrences,
  * or -1 when unknown (no confidences given, or the word is not among them). */
 int paper_word_conf(doc *d, const char *w, size_t n);
+/* The best OCR confidence of a word holding the digit run t (a string as
+ * in the folded text: digits and the o/l/i slips) as a whole run, or -1
+ * when no confidences were given or no word holds it. */
+int paper_digits_conf(doc *d, const char *t);
 
 int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void *out);
 int paper_text_value(doc *d, size_t a, size_t e, void *out);

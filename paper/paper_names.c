@@ -199,15 +199,96 @@ int paper_word_conf(doc *d, const char *w, size_t n)
 	return conf;
 }
 
-/* May the lexicon touch word w (n bytes)? Only when it is no Vietnamese
- * syllable (OCR made it up) or OCR was unsure of it. Unknown confidence
- * counts as sure: a name read as a valid syllable is kept. */
+static int digitish(unsigned char c)
+{
+	return isdigit(c) || c == 'o' || c == 'l' || c == 'i' || c == '|';
+}
+
+int paper_digits_conf(doc *d, const char *t)
+{
+	int best = -1;
+	size_t n = strlen(t);
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < d->nwc; i++) {
+		const char *w = d->wc[i].w;
+		for (const char *q = strstr(w, t); q; q = strstr(q + 1, t)) {
+			int whole = (q == w || !digitish((unsigned char)q[-1])) &&
+				    !digitish((unsigned char)q[n]);
+			if (whole && d->wc[i].conf > best)
+				best = d->wc[i].conf;
+		}
+	}
+	return best;
+}
+
+/* The Vietnamese marks of code point c, case aside: its base letter and
+ * bits for the shape mark (breve, circumflex, horn, the stroke of đ) and
+ * the tone mark it carries. */
+enum { MK_BREVE = 1, MK_CIRC = 2, MK_HORN = 4, MK_STROKE = 8, MK_GRAVE = 16, MK_HOOK = 32,
+       MK_TILDE = 64, MK_ACUTE = 128, MK_DOT = 256 };
+static utf8proc_int32_t marks_of(utf8proc_int32_t c, unsigned *mk)
+{
+	*mk = 0;
+	if (c == 0x0110 || c == 0x0111) {
+		*mk = MK_STROKE;
+		return 'd';
+	}
+	utf8proc_int32_t dec[8];
+	utf8proc_ssize_t n = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD,
+						     NULL);
+	if (n < 1 || n > 8)
+		return c;
+	for (utf8proc_ssize_t i = 1; i < n; i++) {
+		switch (dec[i]) {
+		case 0x0306: *mk |= MK_BREVE; break;
+		case 0x0302: *mk |= MK_CIRC; break;
+		case 0x031B: *mk |= MK_HORN; break;
+		case 0x0300: *mk |= MK_GRAVE; break;
+		case 0x0309: *mk |= MK_HOOK; break;
+		case 0x0303: *mk |= MK_TILDE; break;
+		case 0x0301: *mk |= MK_ACUTE; break;
+		case 0x0323: *mk |= MK_DOT; break;
+		default: *mk |= 1u << 15; break;
+		}
+	}
+	return dec[0];
+}
+
+/* Does spelling to only put back marks that the word read (w, n bytes)
+ * lacks — letter by letter the same base letters, every mark read kept,
+ * none changed? OCR drops marks (and the stroke of Đ) far more often than
+ * it puts in wrong ones, so only a dropped mark is restored: "CONG" →
+ * "CÔNG", "DỨC" → "ĐỨC", "Tran" → "Trần"; never "Doãn" → "Đoàn" (ã is
+ * changed) or "Vỹ" → "Vy" (a mark removed). */
+static int adds_marks_only(const char *w, size_t n, const char *to)
+{
+	const utf8proc_uint8_t *a = (const utf8proc_uint8_t *)w, *b = (const utf8proc_uint8_t *)to;
+	utf8proc_ssize_t an = (utf8proc_ssize_t)n, bn = (utf8proc_ssize_t)strlen(to);
+	while (an > 0 && bn > 0) {
+		utf8proc_int32_t ca, cb;
+		utf8proc_ssize_t la = utf8proc_iterate(a, an, &ca), lb = utf8proc_iterate(b, bn, &cb);
+		if (la < 1 || lb < 1)
+			return 0;
+		unsigned ma, mb;
+		if (marks_of(ca, &ma) != marks_of(cb, &mb) || (ma & ~mb))
+			return 0;
+		/* one tone only: a tone read stays that tone */
+		a += la, an -= la, b += lb, bn -= lb;
+	}
+	return an == 0 && bn == 0;
+}
+
+/* May the lexicon touch word w (n bytes) of a person's or company's name?
+ * Only when it is no Vietnamese syllable (OCR made it up), OCR was unsure
+ * of it (confidence below SH_PAPER_WEAK_CONF), or the page was read with
+ * (nearly) no diacritic at all and w has none; and then only to put back
+ * marks OCR dropped (adds_marks_only, checked by the caller). Unknown
+ * confidence counts as sure: a name read as a valid syllable is kept. */
 static int may_restore(doc *d, const char *w, size_t n)
 {
 	if (!paper_syllable_ok(w, n))
 		return 1;
-	/* a page read with (nearly) no diacritic at all: OCR is not reading
-	 * marks, so a word without any is no sure reading either */
 	int marked = 0;
 	for (size_t i = 0; i < n && !marked; i++)
 		marked = (unsigned char)w[i] >= 0x80;
@@ -251,6 +332,10 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 	 * when its own table has no spelling of it */
 	for (int o = 0; o < 3 && miss && !r; o++)
 		r = lex_pick(d, &k->lex[order[o]], p, n, &miss);
+	/* a valid syllable gets only marks OCR dropped put back; a word that
+	 * is no syllable at all may have a mark changed ("Đạng" → "Đặng") */
+	if (r && paper_syllable_ok(p, n) && !adds_marks_only(p, n, r))
+		r = NULL;
 	return r;
 }
 

@@ -125,19 +125,25 @@ typedef struct sh_paper_word {
 	size_t off, len;
 	int conf;
 } sh_paper_word;
-/* Below this confidence a word is "weak": the name lexicon may restore it
- * even when it is a valid syllable. Tesseract (vie) gives 93-96 to a name
- * word it reads cleanly; the misread marks of the tune split scored 71-89
- * ("Định" for "Đinh"), correct name words 49-96. 80 catches the worse half
- * of the misreads; a weak word is still changed only to a spelling with the
- * same letters that is far commoner than the one read (docs/PAPERS.md). */
+/* Below this confidence a word is "weak": the name lexicon may put back
+ * marks OCR dropped from it even when it is a valid syllable ("CONG" →
+ * "CÔNG"), never change or remove a mark it read ("Doãn" stays: correct
+ * rare names were read with confidences as low as 38). Tesseract (vie)
+ * gives 93-96 to a name word it reads cleanly (docs/PAPERS.md). */
 #define SH_PAPER_WEAK_CONF 80
+/* An owner id (or CMND number) whose digits OCR read with a confidence
+ * below this is not taken: "not found" rather than a wrong number. Tesseract
+ * (vie) gives 95-96 to every cleanly read id of the tune split (36 of 36);
+ * the one misread id that passed every check (held-out, 2026-12-06) scored
+ * 59. */
+#define SH_PAPER_ID_CONF 85
 
 /* sh_paper_extract with the OCR's word confidences (words may be NULL when
  * nwords is 0: then every word counts as read with good confidence). The
  * name lexicon changes a word of a name only when it is no valid
- * Vietnamese syllable or its confidence is below SH_PAPER_WEAK_CONF: a
- * name read as valid syllables with good confidence is kept as read. words
+ * Vietnamese syllable, or its confidence is below SH_PAPER_WEAK_CONF and
+ * the change only puts back marks OCR dropped; an id read below
+ * SH_PAPER_ID_CONF is not taken. words
  * is not kept. Errors as sh_paper_extract, and SH_EINVAL when a word lies
  * outside the text or a confidence is not 0..100. */
 int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const char *text,

@@ -715,13 +715,20 @@ static void name_lexicon_restores(void **state)
 	static const struct {
 		const char *read, *weak, *want;
 	} cases[] = {
-		/* weak words: restored to the far commoner spelling of the
-		 * same letters in their position */
-		{"Định Công Sơn", "Định", "Đinh Công Sơn"}, /* Định is no surname */
-		{"Lê Minh Vần", "Vần", "Lê Minh Vân"},      /* Vân far commoner as given name */
-		{"Trấn Thị Lan", "Trấn", "Trần Thị Lan"},
-		{"Nguyễn Thể Định", "Thể", "Nguyễn Thế Định"},
-		{"Nguyễn Văn Đinh", "Đinh", "Nguyễn Văn Định"}, /* Đinh is no given name */
+		/* weak unmarked words: restored to the far commoner spelling
+		 * of the same letters in their position (OCR drops marks) */
+		{"Tran Thị Lan", "Tran", "Trần Thị Lan"},
+		{"Lê Minh Van", "Van", "Lê Minh Vân"},
+		/* weak words read with marks: a valid syllable with marks is
+		 * kept whatever the confidence, even when the lexicon knows a
+		 * far commoner spelling (correct rare names are read as weakly
+		 * as misreads; issue 18: "DOÃN" at 38, "Vỹ") */
+		{"Định Công Sơn", "Định", "Định Công Sơn"},
+		{"Lê Minh Vần", "Vần", "Lê Minh Vần"},
+		{"Trấn Thị Lan", "Trấn", "Trấn Thị Lan"},
+		{"Nguyễn Thể Định", "Thể", "Nguyễn Thể Định"},
+		{"Doãn Lệ Ly", "Doãn", "Doãn Lệ Ly"},
+		{"Thân Thị Vỹ", "Vỹ", "Thân Thị Vỹ"},
 		/* no valid syllable: restored whatever the confidence */
 		{"Nguyên Văn Huy", NULL, "Nguyên Văn Huy"},     /* valid: stays */
 		{"Nguyen Thị Lan", NULL, "Nguyễn Thị Lan"},     /* "nguyen" is no syllable */
@@ -770,15 +777,30 @@ static void name_lexicon_restores(void **state)
 	sh_paper_facts_free(&f);
 
 	/* owner's name on a card; id, dates and sex as read */
-	f = extract_conf(CCCD_HEAD "Số: 001184362297\nHọ và tên: ĐỊNH THỂ GIANG\n"
-				   "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n", "ĐỊNH THỂ");
+	f = extract_conf(CCCD_HEAD "Số: 001184362297\nHọ và tên: DINH THE GIANG\n"
+				   "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n", "DINH THE");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "ĐINH THẾ GIANG");
-	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME), "ĐỊNH THỂ GIANG");
+	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME), "DINH THE GIANG");
 	char *j = sh_paper_result_json(f, NULL);
-	assert_non_null(strstr(j, "\"as_read\":{\"owner_name\":\"ĐỊNH THỂ GIANG\"}"));
+	assert_non_null(strstr(j, "\"as_read\":{\"owner_name\":\"DINH THE GIANG\"}"));
 	sh_free(j);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	assert_string_equal(sh_paper_fact(f, SH_FACT_BIRTH_DATE), "1984-01-26");
+	sh_paper_facts_free(&f);
+	/* an id OCR was unsure of is "not found", never a maybe-wrong number
+	 * (issue 18: a misread digit passed every check); a sure one is taken */
+	f = extract_conf(CCCD_HEAD "Số: 036084880613\nHọ và tên: NGUYỄN VĂN AN\n"
+				   "Ngày sinh: 26/01/1984\nGiới tính: Nam\n", "036084880613");
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_fact(f, SH_FACT_BIRTH_DATE), "1984-01-26");
+	sh_paper_facts_free(&f);
+	f = extract_conf(CCCD_HEAD "Số: 0360 8488 0613\nHọ và tên: NGUYỄN VĂN AN\n"
+				   "Ngày sinh: 26/01/1984\nGiới tính: Nam\n", "8488");
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	f = extract_conf(CCCD_HEAD "Số: 036084880613\nHọ và tên: NGUYỄN VĂN AN\n"
+				   "Ngày sinh: 26/01/1984\nGiới tính: Nam\n", NULL);
+	assert_string_equal(sh_paper_owner_id(f), "036084880613");
 	sh_paper_facts_free(&f);
 	/* ambiguous given name in capitals: left as read */
 	f = extract(CCCD_HEAD "Họ và tên: NGUYỄN VĂN HOA\nNgày sinh: 26/01/1984\n");
