@@ -444,6 +444,10 @@ static int review(srv_ctx *c, int op)
 		if (!done)
 			rc = sh_scan_batch_split(b, starts, NULL, n);
 	}
+	/* the papers changed (or a page turned): read them again, so kind,
+	 * facts and flags shown match the papers as they now are */
+	if (!done && !rc && op != OP_KIND)
+		rc = read_batch(c, b);
 	json_t *o = !done && !rc ? batch_json(c, b) : NULL;
 	sh_scan_batch_close(&b);
 	pthread_mutex_unlock(&batch_mu);

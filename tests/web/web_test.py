@@ -327,6 +327,7 @@ def main():
         b.wait("page turned back", lambda: b.js(
             "[...document.querySelectorAll('#review .bpage')][1].querySelectorAll('.tools button')[0].click(); return true"))
         b.wait("page upright", lambda: b.js("return [...document.querySelectorAll('#review img.bthumb')][1].src.endsWith('&r=0')"))
+        b.js("document.querySelector('#drop').scrollIntoView()")
         b.shot("02-desk-review")
         # a reload during review loses nothing: the batch comes back from the server
         hash_before = b.js("return location.hash")
@@ -401,6 +402,7 @@ def main():
         check("nguyên vẹn" in m, "archivist: the whole warehouse verified with progress: %r" % m)
         check(b.js("const p=document.querySelector('#verify-progress'); return p.value == p.max && p.max >= 3"),
               "archivist: the progress bar reached the end")
+        b.js("document.querySelector('#verify-all-card').scrollIntoView()")
         b.shot("08b-archivist-verify-all")
         b.click("#proof-link")
         tar = b.wait("proof bundle downloaded", lambda: next(

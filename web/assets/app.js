@@ -365,7 +365,7 @@
       return batch;
     }
     async function change(op, body) {
-      setMsg(msg, t("Saving…"), "busy");
+      setMsg(msg, op === "kind" ? t("Saving…") : t("Saving and reading the pages again (OCR)…"), "busy");
       try {
         setBatch(await api("POST", "/api/v1/batches/" + enc(batch.batch) + "/" + op, body));
         setMsg(msg, "");
@@ -417,7 +417,9 @@
     function kindOptions(current) {
       const kinds = Object.assign({}, procedures.kinds || {});
       if (current && !kinds[current]) kinds[current] = { name: current };
-      return Object.keys(kinds).sort().map((k) => h("option", { value: k, text: k + " — " + (kinds[k].name || k), selected: k === current }));
+      const opts = Object.keys(kinds).sort().map((k) => h("option", { value: k, text: k === kinds[k].name || !kinds[k].name ? k : k + " — " + kinds[k].name, selected: k === current }));
+      if (!current) opts.unshift(h("option", { value: "", text: t("(recognised when stored)"), selected: true, disabled: true }));
+      return opts;
     }
     function renderReview() {
       clear(review);
@@ -427,7 +429,7 @@
       const starts = (batch.papers || []).map((pp) => byId[pp.pages[0]] ? byId[pp.pages[0]].position : 0);
       (batch.papers || []).forEach((pp, pi) => {
         const ks = h("select", { id: "kind-" + pi, class: "kind", "aria-label": t("Kind of paper {0}", pi + 1) }, kindOptions(pp.kind || pp.read_kind));
-        ks.addEventListener("change", () => change("kind", { paper: pi, kind: ks.value }));
+        ks.addEventListener("change", () => { if (ks.value) change("kind", { paper: pi, kind: ks.value }); });
         const flags = [];
         if (pp.other_owner) flags.push(h("span", { class: "badge revoked flag-other", text: t("names another owner") }));
         if (pp.review) flags.push(h("span", { class: "badge expired", text: t("to review") }));
