@@ -396,6 +396,7 @@ def main():
         signed = b.js("return [...document.querySelectorAll('#signed-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
         check(signed and "Nguyễn Thị Bình" in signed[0][2] and signed[0][4] == "desk1" and signed[0][5].isdigit()
               and signed[0][6].isdigit(), "archivist: what was signed, by whom, when, log index and checkpoint: %r" % signed)
+        b.js("document.querySelector('#verify-out').scrollIntoView()")
         b.shot("08-archivist-verify")
         b.click("#verify-all")
         m = b.wait_text("#verify-all-msg", r"nguyên vẹn|KHÔNG ĐẠT|dừng")

@@ -744,7 +744,7 @@
           h("dt", { text: t("Signature") }), h("dd", { text: p.validity && p.validity.signature === "signed" ? t("signed") : t("unsigned") }),
           h("dt", { text: t("Validity") }), h("dd", null, validityBadge(p.validity)));
         const signedRows = (v.signed || []).map((e) => h("tr", null,
-          td(t(TYPES[e.type] || e.type)), td(e.time),
+          td(t(TYPES[e.type] || e.type)), td(String(e.time || "").replace("T", " ")),
           td([e.signer || "", e.title ? " (" + e.title + ")" : ""].join("")),
           td(h("span", { class: "code", text: String(e.key_id || "").slice(0, 16) + "…", title: e.key_id })),
           td(e.operator || "—"),
