@@ -364,12 +364,18 @@
       setBatch(await api("GET", "/api/v1/batches/" + enc(r.batch)));
       return batch;
     }
+    // One change at a time: the review's controls wait while the server works.
     async function change(op, body) {
+      review.querySelectorAll("button, select").forEach((x) => { x.disabled = true; });
+      review.setAttribute("aria-busy", "true");
       setMsg(msg, op === "kind" ? t("Saving…") : t("Saving and reading the pages again (OCR)…"), "busy");
       try {
         setBatch(await api("POST", "/api/v1/batches/" + enc(batch.batch) + "/" + op, body));
         setMsg(msg, "");
-      } catch (e) { setMsg(msg, e.message, "bad"); }
+      } catch (e) {
+        setMsg(msg, e.message, "bad");
+        renderReview();
+      } finally { review.removeAttribute("aria-busy"); }
     }
 
     // -- uploads: one request per file, each shown with its own progress
