@@ -45,6 +45,18 @@ typedef struct sh_arch_sep {
 	unsigned n;                        /* sequence number, or 0 */
 } sh_arch_sep;
 
+/* ---- receipt QR codes (qr.c) ---- */
+
+enum { SH_ARCH_QR_TEXT_MAX = 256 }; /* bytes of text in a receipt's QR code */
+
+/* A QR code (error correction M, 8-bit mode, 4-module quiet zone) of text
+ * as a standalone SVG document: a white square and one path of dark
+ * modules, one unit per module. The text is not written into the SVG (only
+ * numbers and fixed markup), so it is safe to serve or inline as is.
+ * *out: NUL-terminated, caller sh_free; *out_len (may be NULL) its length.
+ * SH_EINVAL (empty), SH_ELIMIT (over SH_ARCH_QR_TEXT_MAX), SH_ENOMEM. */
+int sh_arch_qr_svg(char **out, size_t *out_len, const char *text);
+
 /* Write sep's payload into out (cap bytes, SH_ARCH_PAYLOAD_MAX is enough).
  * SH_EINVAL on a bad owner or book, SH_ELIMIT when cap is too small. */
 int sh_arch_payload_format(char *out, size_t cap, const sh_arch_sep *sep);

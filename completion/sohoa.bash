@@ -21,7 +21,7 @@ _sohoa()
 		COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--source) COMPREPLY=($(compgen -W "flatbed adf" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "gray color lineart" -- "$cur")); return ;;
-	--role) COMPREPLY=($(compgen -W "desk clerk archivist admin" -- "$cur")); return ;;
+	--role) COMPREPLY=($(compgen -W "desk clerk archivist admin head" -- "$cur")); return ;;
 	--by) COMPREPLY=($(compgen -W "agency procedure" -- "$cur")); return ;;
 	--until) COMPREPLY=($(compgen -W "never" -- "$cur")); return ;;
 	--owner|--procedure|--agency|--device|--resolution|--option|--wait|--workers|\

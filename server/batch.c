@@ -263,17 +263,26 @@ int srv_batch_list(srv_ctx *c)
 		char *op = opp ? slurp(opp) : NULL;
 		sh_free(opp);
 		int mine = op && !strcmp(op, c->user);
+		/* a capture station's staged batch: offered to the desk (take) */
+		int station = op && !c->station && !strncmp(op, "station:", 8);
+		json_t *from = station ? srv_str(op + 8) : NULL;
 		sh_free(op);
 		sh_scan_batch *b = NULL;
-		if (!mine || sh_recv_batch_open(&b, sh_store_dir(c->srv->s), e->d_name))
+		if ((!mine && !station) || sh_recv_batch_open(&b, sh_store_dir(c->srv->s), e->d_name)) {
+			json_decref(from);
 			continue;
-		if (sh_scan_batch_state(b) != SH_SCAN_STATE_COMMITTED)
-			json_array_append_new(
-				arr, json_pack("{s:o, s:o, s:o, s:s, s:I}", "batch", srv_str(e->d_name),
-					       "owner", srv_str(sh_scan_batch_owner(b)), "procedure",
-					       srv_str(sh_scan_batch_procedure(b)), "state",
-					       sh_scan_state_name(sh_scan_batch_state(b)), "pages",
-					       (json_int_t)sh_scan_batch_count(b)));
+		}
+		if (sh_scan_batch_state(b) != SH_SCAN_STATE_COMMITTED) {
+			json_t *o = json_pack("{s:o, s:o, s:o, s:s, s:I}", "batch", srv_str(e->d_name),
+					      "owner", srv_str(sh_scan_batch_owner(b)), "procedure",
+					      srv_str(sh_scan_batch_procedure(b)), "state",
+					      sh_scan_state_name(sh_scan_batch_state(b)), "pages",
+					      (json_int_t)sh_scan_batch_count(b));
+			json_object_set_new(o, "station", from ? from : json_null());
+			from = NULL;
+			json_array_append_new(arr, o);
+		}
+		json_decref(from);
 		sh_scan_batch_close(&b);
 	}
 	if (d)
@@ -435,6 +444,10 @@ static int review(srv_ctx *c, int op)
 		if (!done)
 			rc = sh_scan_batch_split(b, starts, NULL, n);
 	}
+	/* the papers changed (or a page turned): read them again, so kind,
+	 * facts and flags shown match the papers as they now are */
+	if (!done && !rc && op != OP_KIND)
+		rc = read_batch(c, b);
 	json_t *o = !done && !rc ? batch_json(c, b) : NULL;
 	sh_scan_batch_close(&b);
 	pthread_mutex_unlock(&batch_mu);
@@ -543,4 +556,37 @@ int srv_batch_commit(srv_ctx *c)
 	json_t *o = json_pack("{s:o, s:o}", "dossier", srv_str(d->code), "components", arr);
 	sh_store_dossier_rec_free(&d);
 	return srv_json(c, existing ? 200 : 201, o);
+}
+
+/* Take over a capture station's staged batch (not committed): it becomes
+ * the account's, to review and commit at the desk. A batch of another
+ * account stays 404; one already the account's is answered as it is. */
+int srv_batch_take(srv_ctx *c)
+{
+	const char *name = c->param[0];
+	if (!name_ok(name))
+		return srv_error(c, 400, "a batch name is B<YYMMDD>-<n>");
+	pthread_mutex_lock(&batch_mu);
+	char *op_path = side_path(c, name, "operator");
+	char *op = op_path ? slurp(op_path) : NULL;
+	int rc = 0, ok = op && (!strcmp(op, c->user) || !strncmp(op, "station:", 8));
+	sh_scan_batch *b = NULL;
+	json_t *o = NULL;
+	if (!ok) {
+		srv_error(c, 404, "no batch %s of yours or of a capture station", name);
+	} else if ((rc = sh_recv_batch_open(&b, sh_store_dir(c->srv->s), name))) {
+		srv_fail(c, rc);
+	} else if (sh_scan_batch_state(b) == SH_SCAN_STATE_COMMITTED) {
+		srv_error(c, 409, "batch %s is already committed", name);
+	} else if (strcmp(op, c->user) && (rc = put_file(op_path, c->user))) {
+		srv_fail(c, rc);
+	} else {
+		sh_wh_audit_read(c->srv->s, c->user, "batch-take", name, NULL, 0);
+		o = batch_json(c, b);
+	}
+	sh_scan_batch_close(&b);
+	pthread_mutex_unlock(&batch_mu);
+	sh_free(op);
+	sh_free(op_path);
+	return o ? srv_json(c, 200, o) : 0;
 }

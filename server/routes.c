@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sh_arch.h"
 #include "sh_scan.h"
 
 #define PAPER_CODES (SH_CODE_PAPER | SH_CODE_RESULT)
@@ -521,6 +522,56 @@ static void on_problem(void *arg, const char *code, const char *problem)
 					     srv_str(problem)));
 }
 
+/* What was signed about code, entry by entry (oldest first): the log
+ * index, the manifest's type, claimed time and signer (key id, and the
+ * name, title and agency registered for it), the operator who received
+ * it (the dossier's), and the first signed checkpoint that includes it.
+ * Read without trusting: the verification above says whether it holds. */
+static json_t *signed_json(srv_ctx *c, const char *code)
+{
+	json_t *arr = json_array();
+	uint64_t *idx = NULL;
+	size_t n = 0;
+	if (sh_ledger_entries_of(c->srv->s, code, &idx, &n))
+		return arr;
+	sh_store_paper_rec *p = NULL;
+	sh_store_dossier_rec *d = NULL;
+	if (!sh_store_paper_get(c->srv->s, code, &p))
+		sh_store_dossier_get(c->srv->s, p->dossier, &d);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *doc = NULL, *cp = NULL;
+		size_t len = 0, cplen = 0;
+		uint64_t cpsize = 0;
+		sh_sign_manifest *m = NULL;
+		if (sh_ledger_entry(c->srv->s, idx[i], &doc, &len) ||
+		    sh_sign_manifest_read(&m, doc, len)) {
+			sh_free(doc);
+			continue;
+		}
+		json_t *e = json_pack("{s:I, s:o, s:o, s:o}", "log_index", (json_int_t)idx[i], "type",
+				      srv_str(m->type), "time", when_json(m->time), "key_id",
+				      srv_str(m->key_id));
+		sh_sign_pubkey pub;
+		if (!sh_ledger_key_get(c->srv->s, m->key_id, &pub, NULL)) {
+			json_object_set_new(e, "signer", srv_str(pub.name));
+			json_object_set_new(e, "title", srv_str(pub.title));
+			json_object_set_new(e, "agency", srv_str(pub.agency));
+		}
+		if (d && !strcmp(m->type, "component"))
+			json_object_set_new(e, "operator", srv_str(d->operator_id));
+		if (!sh_ledger_checkpoint(c->srv->s, idx[i] + 1, &cp, &cplen, &cpsize))
+			json_object_set_new(e, "checkpoint_size", json_integer((json_int_t)cpsize));
+		json_array_append_new(arr, e);
+		sh_free(cp);
+		sh_free(doc);
+		sh_sign_manifest_free(&m);
+	}
+	sh_store_dossier_rec_free(&d);
+	sh_store_paper_rec_free(&p);
+	sh_free(idx);
+	return arr;
+}
+
 static int verify(srv_ctx *c)
 {
 	const char *code = c->param[0];
@@ -538,8 +589,16 @@ static int verify(srv_ctx *c)
 		json_decref(problems);
 		return srv_fail(c, rc);
 	}
-	return srv_json(c, 200, json_pack("{s:o, s:b, s:o}", "code", srv_str(code), "ok", n == 0,
-					  "problems", problems));
+	json_t *o = json_pack("{s:o, s:b, s:o}", "code", srv_str(code), "ok", n == 0, "problems",
+			      problems);
+	json_object_set_new(o, "signed", signed_json(c, code));
+	uint64_t size = 0;
+	uint8_t *cp = NULL;
+	size_t cplen = 0;
+	if (!sh_ledger_checkpoint(c->srv->s, 0, &cp, &cplen, &size))
+		json_object_set_new(o, "log_size", json_integer((json_int_t)size));
+	sh_free(cp);
+	return srv_json(c, 200, o);
 }
 
 /* A ustar archive of the regular files of dir (flat, names < 100 bytes). */
@@ -789,7 +848,7 @@ static int users_add(srv_ctx *c)
 	int role = sh_wh_role_parse(role_s), rc;
 	if (!name || !pw || !role) {
 		json_decref(b);
-		return srv_error(c, 400, "give \"name\", \"role\" (desk, clerk, archivist, admin) "
+		return srv_error(c, 400, "give \"name\", \"role\" (desk, clerk, archivist, admin, head) "
 					 "and \"password\"");
 	}
 	char enc[SH_AUTH_ENCODED_MAX];
@@ -930,6 +989,49 @@ static int results_post(srv_ctx *c)
 	return rc ? srv_fail(c, rc) : upload(c, code);
 }
 
+/* ---- the catalogue, receipts --------------------------------------------------------- */
+
+/* The office's catalogue (built in, extended by <store>/procedures.json):
+ * each procedure with the kinds it requires, and the names of those kinds. */
+static int procedures_get(srv_ctx *c)
+{
+	json_t *arr = json_array(), *kinds = json_object();
+	for (size_t i = 0; i < sh_wh_proc_cat_count(c->srv->cat); i++) {
+		const char *code = NULL, *name = NULL;
+		const char *const *k = NULL;
+		size_t nk = 0;
+		if (sh_wh_proc_get(c->srv->cat, i, &code, &name, &k, &nk))
+			continue;
+		json_t *ka = json_array();
+		for (size_t j = 0; j < nk; j++) {
+			json_array_append_new(ka, srv_str(k[j]));
+			if (!json_object_get(kinds, k[j]))
+				json_object_set_new(kinds, k[j],
+						    json_pack("{s:o}", "name",
+							      srv_str(sh_wh_kind_name(c->srv->cat, k[j]))));
+		}
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:o}", "code", srv_str(code), "name",
+						     srv_str(name ? name : ""), "kinds", ka));
+	}
+	return srv_json(c, 200, json_pack("{s:o, s:o}", "procedures", arr, "kinds", kinds));
+}
+
+/* The dossier code as a QR code (SVG) for the printed receipt. */
+static int dossier_qr(srv_ctx *c)
+{
+	const char *code = c->param[0];
+	if (!code_ok(c, code, SH_CODE_DOSSIER))
+		return 0;
+	sh_store_dossier_rec *d = NULL;
+	int rc = sh_store_dossier_get(c->srv->s, code, &d);
+	sh_store_dossier_rec_free(&d);
+	char *svg = NULL;
+	size_t len = 0;
+	if (!rc)
+		rc = sh_arch_qr_svg(&svg, &len, code);
+	return rc ? srv_fail(c, rc) : srv_bytes(c, 200, "image/svg+xml", (uint8_t *)svg, len);
+}
+
 /* ---- the table ----------------------------------------------------------------------- */
 
 const srv_route srv_routes[] = {
@@ -938,7 +1040,9 @@ const srv_route srv_routes[] = {
 	{"GET", "/api/v1/me", NULL, 0, me},
 	{"GET", "/api/v1/openapi.json", NULL, SRV_PUBLIC, openapi},
 	{"POST", "/api/v1/dossiers", "ingest", 0, dossiers_post},
+	{"GET", "/api/v1/procedures", "procedures", 0, procedures_get},
 	{"GET", "/api/v1/dossiers/{code}", "show", 0, dossier_get},
+	{"GET", "/api/v1/dossiers/{code}/qr.svg", "receipt", 0, dossier_qr},
 	{"POST", "/api/v1/dossiers/{code}/attach", "attach", 0, attach},
 	{"POST", "/api/v1/dossiers/{code}/results", "result", 0, results_post},
 	{"GET", "/api/v1/papers/{code}", "show", 0, paper_get},
@@ -946,6 +1050,8 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/papers/{code}/revoke", "revoke", 0, revoke_paper},
 	{"GET", "/api/v1/papers/{code}/verify", "verify", 0, verify},
 	{"GET", "/api/v1/papers/{code}/proof", "export-proof", 0, proof},
+	{"POST", "/api/v1/verify", "verify", 0, srv_verify_start},
+	{"GET", "/api/v1/verify", "verify", 0, srv_verify_status},
 	{"GET", "/api/v1/search", "search", 0, search},
 	{"GET", "/api/v1/owners/{id}", "owner", 0, owner_get},
 	{"GET", "/api/v1/reuse", "reuse", 0, reuse},
@@ -959,6 +1065,7 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},
 	{"GET", "/api/v1/batches", "ingest", 0, srv_batch_list},
 	{"GET", "/api/v1/batches/{name}", "ingest", 0, srv_batch_get},
+	{"POST", "/api/v1/batches/{name}/take", "ingest", 0, srv_batch_take},
 	{"POST", "/api/v1/batches/{name}/pages", "ingest", 0, srv_batch_pages},
 	{"GET", "/api/v1/batches/{name}/pages/{id}", "ingest", 0, srv_batch_page},
 	{"POST", "/api/v1/batches/{name}/rotate", "ingest", 0, srv_batch_rotate},

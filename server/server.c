@@ -643,6 +643,8 @@ static void srv_free(sh_srv *srv)
 {
 	if (!srv)
 		return;
+	atomic_store(&srv->stopping, 1);
+	srv_job_free(srv); /* waits for a verification under way (it stops at the next paper) */
 	sh_wh_proc_cat_free(&srv->cat);
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
@@ -676,6 +678,7 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	if (!srv)
 		return SH_ENOMEM;
 	pthread_mutex_init(&srv->cmu, NULL);
+	pthread_mutex_init(&srv->jmu, NULL);
 	srv->s = s;
 	srv->key = o->key;
 	srv->max_upload = o->max_upload ? o->max_upload : (size_t)64 << 20;

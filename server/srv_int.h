@@ -40,6 +40,8 @@ struct sh_srv {
 	pthread_t watchdog;
 	int watchdog_on;
 	atomic_int stopping;
+	pthread_mutex_t jmu;   /* job */
+	struct srv_job *job;   /* the warehouse verification (verifyjob.c), or NULL */
 };
 
 /* One request (MHD's con_cls). */
@@ -139,5 +141,11 @@ int srv_batch_delete(srv_ctx *c);
 int srv_batch_kind(srv_ctx *c);
 int srv_batch_page(srv_ctx *c);
 int srv_batch_commit(srv_ctx *c);
+int srv_batch_take(srv_ctx *c);
+
+/* Verifying the whole warehouse in the background (verifyjob.c). */
+int srv_verify_start(srv_ctx *c);
+int srv_verify_status(srv_ctx *c);
+void srv_job_free(sh_srv *srv); /* joins the job's thread */
 
 #endif

@@ -12,6 +12,7 @@ static const struct {
 	{"clerk", SH_WH_ROLE_CLERK},
 	{"archivist", SH_WH_ROLE_ARCHIVIST},
 	{"admin", SH_WH_ROLE_ADMIN},
+	{"head", SH_WH_ROLE_HEAD},
 };
 
 int sh_wh_role_parse(const char *name)
@@ -31,25 +32,31 @@ const char *sh_wh_role_name(int role)
 }
 
 /* What each role may do (docs/WAREHOUSE.md "Roles"). Reads of personal
- * papers (show; search, owner, reuse) are for the desk and the clerk; the
+ * papers (show; search, owner) are for the clerk; the desk sees only the
+ * reuse view of the owner it is receiving (REUSE, see sh_wh_may); the
  * archivist verifies and exports; the admin manages keys and operators and
- * is not given personal data. Anything not granted here is refused. */
+ * is not given personal data; the head of office (lãnh đạo) reads the
+ * indicators and nothing personal. Anything not granted here is refused. */
 static const struct {
 	int role;
 	unsigned perms;
 } grants[] = {
-	{SH_WH_ROLE_DESK, SH_WH_PERM_INGEST | SH_WH_PERM_READ | SH_WH_PERM_RECOGNISE},
+	{SH_WH_ROLE_DESK, SH_WH_PERM_INGEST | SH_WH_PERM_READ | SH_WH_PERM_RECOGNISE |
+				  SH_WH_PERM_REUSE},
 	{SH_WH_ROLE_CLERK, SH_WH_PERM_READ | SH_WH_PERM_READ_OWNER | SH_WH_PERM_ATTACH |
-				   SH_WH_PERM_REVOKE | SH_WH_PERM_REPORT | SH_WH_PERM_RECOGNISE},
+				   SH_WH_PERM_REVOKE | SH_WH_PERM_REPORT | SH_WH_PERM_RECOGNISE |
+				   SH_WH_PERM_REUSE},
 	{SH_WH_ROLE_ARCHIVIST, SH_WH_PERM_READ | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
 				       SH_WH_PERM_VERIFY | SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
 	{SH_WH_ROLE_ADMIN, SH_WH_PERM_ADMIN | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
 				   SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
+	{SH_WH_ROLE_HEAD, SH_WH_PERM_REPORT},
 };
 
 static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
 					 "revoke", "report", "check",     "verify",
-					 "backup", "audit",  "admin",     "recognise"};
+					 "backup", "audit",  "admin",     "recognise",
+					 "reuse"};
 
 unsigned sh_wh_role_perms(int role)
 {
@@ -93,7 +100,7 @@ int sh_wh_user_add(sh_store *s, const char *name, int role)
 	if (!user_name_ok(name))
 		return bad_name(name);
 	if (!role || !strcmp(sh_wh_role_name(role), "unknown"))
-		return sh_error_set(SH_EINVAL, "unknown role: use desk, clerk, archivist or admin");
+		return sh_error_set(SH_EINVAL, "unknown role: use desk, clerk, archivist, admin or head");
 	MDB_txn *txn;
 	int rc = store_txn_begin(s, 0, &txn);
 	if (rc)
@@ -248,6 +255,7 @@ static const struct {
 } actions[] = {
 	{"help", 0}, {"version", 0}, {"whoami", 0}, {"verify-bundle", 0}, {"me", 0},
 	{"serve", 0}, /* the server authenticates each request itself */
+	{"procedures", 0}, /* the catalogue: nothing personal */
 	{"login", 0}, {"logout", 0}, /* with an office server, not this warehouse */
 	{"init", SH_WH_PERM_ADMIN}, {"user", SH_WH_PERM_ADMIN}, {"keys", SH_WH_PERM_ADMIN},
 	{"agency", SH_WH_PERM_ADMIN}, {"restore", SH_WH_PERM_ADMIN}, {"station", SH_WH_PERM_ADMIN},
@@ -256,9 +264,9 @@ static const struct {
 	{"watch", SH_WH_PERM_INGEST}, {"devices", SH_WH_PERM_INGEST}, {"result", SH_WH_PERM_INGEST},
 	{"archive", SH_WH_PERM_INGEST},
 	{"ocr", SH_WH_PERM_RECOGNISE}, {"extract", SH_WH_PERM_RECOGNISE},
-	{"show", SH_WH_PERM_READ},
+	{"show", SH_WH_PERM_READ}, {"receipt", SH_WH_PERM_READ},
 	{"find", SH_WH_PERM_READ_OWNER}, {"search", SH_WH_PERM_READ_OWNER},
-	{"owner", SH_WH_PERM_READ_OWNER}, {"reuse", SH_WH_PERM_READ_OWNER},
+	{"owner", SH_WH_PERM_READ_OWNER}, {"reuse", SH_WH_PERM_REUSE},
 	{"attach", SH_WH_PERM_ATTACH}, {"revoke", SH_WH_PERM_REVOKE}, {"validity", SH_WH_PERM_REVOKE},
 	{"report", SH_WH_PERM_REPORT},
 	{"check", SH_WH_PERM_CHECK},
@@ -345,9 +353,22 @@ const char *sh_wh_operator(const sh_store *s)
 	return sess(s)->begun && sess(s)->operator[0] ? sess(s)->operator : NULL;
 }
 
+/* The reuse view (sh_wh_reuse_plan) reads an owner's papers (READ_OWNER).
+ * A session begun for the action "reuse" by a role holding REUSE (the desk)
+ * may make that one read: the owner whose dossier it is receiving, asked
+ * for by id with a procedure, recorded in the audit with the purpose
+ * "reuse". The same role cannot search or list owners (other actions). */
+static unsigned scoped_perms(const wh_session *ss)
+{
+	unsigned p = ss->perms;
+	if ((p & SH_WH_PERM_REUSE) && !strcmp(ss->via, "reuse"))
+		p |= SH_WH_PERM_READ_OWNER;
+	return p;
+}
+
 int sh_wh_may(sh_store *s, unsigned perm)
 {
-	if (!perm || (sess(s)->begun && (sess(s)->bootstrap || (sess(s)->perms & perm) == perm)))
+	if (!perm || (sess(s)->begun && (sess(s)->bootstrap || (scoped_perms(sess(s)) & perm) == perm)))
 		return SH_OK;
 	if (sess(s)->begun) {
 		sh_buf b = SH_BUF_INIT;

@@ -298,9 +298,10 @@ enum sh_wh_role {
 	SH_WH_ROLE_DESK = 1,      /* scan and receive */
 	SH_WH_ROLE_CLERK = 2,     /* search and reuse */
 	SH_WH_ROLE_ARCHIVIST = 4, /* verify and export */
-	SH_WH_ROLE_ADMIN = 8      /* keys and users */
+	SH_WH_ROLE_ADMIN = 8,     /* keys and users */
+	SH_WH_ROLE_HEAD = 16      /* head of office (lãnh đạo): the indicators */
 };
-/* "desk", "clerk", "archivist", "admin" ↔ role; 0 when unknown. */
+/* "desk", "clerk", "archivist", "admin", "head" ↔ role; 0 when unknown. */
 int sh_wh_role_parse(const char *name);
 const char *sh_wh_role_name(int role);
 /* Operator names: 1..32 of [a-z0-9._-]. Add: SH_EEXISTS; del: SH_ENOTFOUND. */
@@ -327,7 +328,8 @@ int sh_wh_user_list(sh_store *store, sh_wh_user **out, size_t *n);
  *
  * Permission of each call: INGEST sh_wh_dossier_put, _dossiers_put,
  * _result_put; READ sh_wh_dossier_get, _paper_get, _validity_of, _attached;
- * READ_OWNER (audited) sh_wh_owner_papers, _reuse_plan, _search, _find;
+ * READ_OWNER (audited) sh_wh_owner_papers, _reuse_plan, _search, _find
+ * (REUSE stands for READ_OWNER in a session begun for "reuse");
  * ATTACH sh_wh_attach; REVOKE sh_wh_revoke, _validity_set; REPORT
  * sh_wh_report; CHECK sh_wh_check; BACKUP sh_wh_backup; AUDIT
  * sh_wh_audit_list; ADMIN sh_wh_user_add, _user_del. None: the catalogue,
@@ -342,14 +344,17 @@ enum sh_wh_perm {
 	SH_WH_PERM_READ_OWNER = 1u << 2, /* search, an owner's papers, reuse offers (clerk) */
 	SH_WH_PERM_ATTACH = 1u << 3,     /* attach an earlier paper to a dossier (clerk) */
 	SH_WH_PERM_REVOKE = 1u << 4,     /* revoke, set validity (clerk) */
-	SH_WH_PERM_REPORT = 1u << 5,     /* indicators (clerk, archivist, admin) */
+	SH_WH_PERM_REPORT = 1u << 5,     /* indicators (clerk, archivist, admin, head) */
 	SH_WH_PERM_CHECK = 1u << 6,      /* consistency check (archivist, admin) */
 	SH_WH_PERM_VERIFY = 1u << 7,     /* verify signatures, export proofs and images (archivist) */
 	SH_WH_PERM_BACKUP = 1u << 8,     /* backup (archivist, admin) */
 	SH_WH_PERM_AUDIT = 1u << 9,      /* the audit of reads, the log (archivist, admin) */
 	SH_WH_PERM_ADMIN = 1u << 10,     /* operators, keys, agency ids, restore (admin) */
 	SH_WH_PERM_RECOGNISE = 1u << 11, /* OCR and fact extraction, nothing stored (desk, clerk) */
-	SH_WH_PERM_ALL = (1u << 12) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_REUSE = 1u << 12,     /* the reuse view of one owner, for the dossier being
+					  * received: READ_OWNER for sh_wh_reuse_plan only, in a
+					  * session begun for the action "reuse" (desk, clerk) */
+	SH_WH_PERM_ALL = (1u << 13) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);

@@ -1,8 +1,7 @@
 /*
  * sh_web.h — the web pages (issue 15) built into the program: every file
- * under web/assets/, the JavaScript message table made from web/vi.po
- * (/i18n.js) and the built-in procedure catalogue (/procedures.json),
- * embedded at build time by web/embed.cmake. No allocation, no state:
+ * under web/assets/ and the JavaScript message table made from web/vi.po
+ * (/i18n.js), embedded at build time by web/embed.cmake. No allocation, no state:
  * safe from any thread.
  */
 #ifndef SH_WEB_H

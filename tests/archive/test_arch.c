@@ -243,6 +243,53 @@ static void split_box(void **st)
 	assert_null(p);
 }
 
+/* A receipt's QR code (sh_arch_qr_svg): only fixed markup and path data,
+ * and it reads back through ZBar (the separator detector) once drawn. */
+static void qr_svg_reads_back(void **st)
+{
+	(void)st;
+	char *svg = NULL;
+	size_t len = 0;
+	assert_int_equal(sh_arch_qr_svg(&svg, &len, ""), SH_EINVAL);
+	assert_null(svg);
+	char big[SH_ARCH_QR_TEXT_MAX + 2];
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	assert_int_equal(sh_arch_qr_svg(&svg, &len, big), SH_ELIMIT);
+	const char *text = SH_ARCH_MAGIC ";n=4711;book=<b>&x";
+	assert_int_equal(sh_arch_qr_svg(&svg, &len, text), SH_OK);
+	assert_int_equal(strlen(svg), len);
+	assert_null(strstr(svg, "4711"));
+	assert_null(strstr(svg, "&"));
+	int size = 0;
+	assert_int_equal(sscanf(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d", &size), 1);
+	const char *d = strstr(svg, " d=\"");
+	assert_non_null(d);
+	d += 4;
+	/* draw the runs, 8 pixels a module, and look for the QR code */
+	const int px = 8, W = size * px;
+	unsigned char *g = malloc((size_t)W * W);
+	assert_non_null(g);
+	memset(g, 255, (size_t)W * W);
+	int x, y, n, m, used, runs = 0;
+	while (sscanf(d, "M%d %dh%dv1h-%dz%n", &x, &y, &n, &m, &used) == 4 && n == m) {
+		assert_true(x >= 0 && y >= 0 && x + n <= size && y < size);
+		for (int yy = y * px; yy < (y + 1) * px; yy++)
+			memset(g + (size_t)yy * W + (size_t)x * px, 0, (size_t)n * px);
+		d += used;
+		runs++;
+	}
+	assert_true(runs > 20);
+	assert_string_equal(d, "\"/></svg>\n");
+	int found = 0;
+	sh_arch_sep sep;
+	assert_int_equal(sh_arch_detect_gray(&found, &sep, g, W, W, (size_t)W), SH_OK);
+	assert_int_equal(found, 1);
+	assert_int_equal(sep.n, 4711);
+	free(g);
+	sh_free(svg);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -250,7 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(payload_roundtrip), cmocka_unit_test(payload_rejects),
 		cmocka_unit_test(sheets_found),      cmocka_unit_test(sheets_many_and_pdf),
-		cmocka_unit_test(split_box),
+		cmocka_unit_test(split_box),         cmocka_unit_test(qr_svg_reads_back),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

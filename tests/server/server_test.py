@@ -908,10 +908,108 @@ def case_client(wh):
         code = srv.stop()
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
+def case_office(wh):
+    """The catalogue, the receipt's QR code, the head of office, the desk's
+    reuse view, what was signed and the whole-warehouse verification job,
+    a capture station's batch taken over by the desk."""
+    wh.ingest()
+    wh.run("user", "add", "head1", "--role", "head", "--password-file", wh.dir + "/pw", user="admin1")
+    srv = Server(wh)
+    try:
+        desk, clerk, arch, head = Client(srv), Client(srv), Client(srv), Client(srv)
+        desk.login("desk1")
+        clerk.login("clerk1")
+        arch.login("arch1")
+        r = head.login("head1")
+        check(r.json.get("role") == "head", "login of the head of office: role head")
+        # the catalogue, for any account
+        r = head.req("GET", "/api/v1/procedures")
+        p = {x["code"]: x for x in (r.json or {}).get("procedures", [])}
+        check(r.status == 200 and "1.001193" in p and p["1.001193"]["kinds"] and
+              all(k in r.json["kinds"] for k in p["1.001193"]["kinds"]), "GET procedures: catalogue with kinds")
+        check(Client(srv).req("GET", "/api/v1/procedures").status == 401, "GET procedures without a session: 401")
+        # the receipt's QR code: SVG with path data only
+        d1 = wh.d1["dossier"]
+        r = desk.req("GET", "/api/v1/dossiers/%s/qr.svg" % d1)
+        svg = r.data.decode("ascii", "replace")
+        check(r.status == 200 and r.headers.get("Content-Type") == "image/svg+xml" and svg.startswith("<svg ")
+              and re.fullmatch(r'<svg [^<>]*><rect [^<>]*/><path fill="#000" d="[Mhvz0-9 -]+"/></svg>\n', svg) is not None,
+              "QR code of a dossier: an SVG of path data only (%d bytes)" % len(svg))
+        check(d1 not in svg, "the dossier code is not written into the SVG")
+        check(desk.req("GET", "/api/v1/dossiers/%s/qr.svg" % re.sub(r"-\d+$", "-9999", d1)).status == 404,
+              "QR code of an unknown dossier: 404")
+        check(desk.req("GET", "/api/v1/dossiers/x%3Cy/qr.svg").status == 400, "QR code of a malformed code: 400")
+        check(head.req("GET", "/api/v1/dossiers/%s/qr.svg" % d1).status == 403, "the head of office reads no dossier: 403")
+        # (that the drawing reads back as the text: tests/archive, qr_svg_reads_back)
+        # the head of office: the report only
+        r = head.req("GET", "/api/v1/report?from=2000-01-01&to=2099-12-31&by=procedure")
+        check(r.status == 200 and r.json["rows"][0]["dossiers"] == 2, "head of office reads the report")
+        for path in ("/api/v1/search?q=giay", "/api/v1/owners/" + OWNER, "/api/v1/audit",
+                     "/api/v1/papers/%s" % wh.d1["components"][0]["code"], "/api/v1/users"):
+            check(head.req("GET", path).status == 403, "head of office: %s refused" % path)
+        # the desk's reuse view: that one read, audited as reuse; no search, no owner page
+        r = desk.req("GET", "/api/v1/reuse?owner=%s&procedure=1.000656" % OWNER)
+        check(r.status == 200 and any(k["papers"] for k in r.json["kinds"]), "desk sees the reuse view: %d" % r.status)
+        check(desk.req("GET", "/api/v1/search?q=giay").status == 403, "desk may not search: 403")
+        check(desk.req("GET", "/api/v1/owners/" + OWNER).status == 403, "desk may not open an owner: 403")
+        adm = Client(srv)
+        adm.login("admin1")
+        a = [e for e in adm.req("GET", "/api/v1/audit?user=desk1").json["entries"] if e["code"]]
+        check(a and any(e["command"] == "reuse" for e in a), "the desk's reuse read is audited as reuse")
+        # verify: what was signed, by whom, and the log inclusion
+        gks = wh.d1["components"][0]["code"]
+        r = arch.req("GET", "/api/v1/papers/%s/verify" % gks)
+        sg = (r.json or {}).get("signed") or [{}]
+        check(r.status == 200 and r.json["ok"] and sg[0].get("type") == "component" and sg[0].get("signer") == "Nguyễn Thị Bình"
+              and sg[0].get("operator") == "desk1" and re.match(r"^[0-9a-f]{16,}$", sg[0].get("key_id", ""))
+              and sg[0].get("checkpoint_size", 0) > sg[0].get("log_index", -1) and r.json.get("log_size", 0) >= sg[0]["checkpoint_size"],
+              "verify: signed entry, signer, operator, key, log index within a checkpoint: %s" % sg[0])
+        # the whole warehouse, as a job followed by polling
+        check(desk.req("POST", "/api/v1/verify", {}).status == 403, "verify-all by a desk: 403")
+        check(arch.req("GET", "/api/v1/verify").json == {"state": "none"}, "no job yet: state none")
+        r = arch.req("POST", "/api/v1/verify", {})
+        check(r.status in (202, 409), "verify-all started: %d" % r.status)
+        seen = set()
+        while True:
+            j = arch.req("GET", "/api/v1/verify").json
+            seen.add(j["phase"])
+            if j["state"] != "running":
+                break
+        check(j["state"] == "done" and j["ok"] and j["papers_done"] == j["papers_total"] == 3 and j["log_entries"] >= 3,
+              "verify-all: done, every paper of the log, no problem: %s" % {k: j[k] for k in j if k != "problems"})
+        # a capture station's batch, taken over by the desk
+        tok = wh.run("station", "add", "scan-b", user="admin1").stdout.strip()
+        st = Client(srv)
+        auth = {"Authorization": "Bearer " + tok}
+        r = st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"}, headers=auth)
+        name = r.json["batch"]
+        img = open(os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg"), "rb").read()
+        body, ct = multipart([], [("s.jpg", img)])
+        check(st.req("POST", "/api/v1/batches/%s/pages" % name, body, ctype=ct, headers=auth).status == 201,
+              "station uploads a page")
+        lst = desk.req("GET", "/api/v1/batches").json["batches"]
+        check([(b["batch"], b["station"]) for b in lst] == [(name, "scan-b")], "desk lists the station's staged batch: %s" % lst)
+        check(clerk.req("POST", "/api/v1/batches/%s/take" % name, {}).status == 403, "take by a clerk: 403")
+        check(st.req("POST", "/api/v1/batches/%s/take" % name, {}, headers=auth).status == 403, "take by a station: 403")
+        r = desk.req("POST", "/api/v1/batches/%s/take" % name, {})
+        check(r.status == 200 and r.json["batch"] == name and len(r.json["pages"]) == 1, "desk takes the batch: %d" % r.status)
+        check(desk.req("GET", "/api/v1/batches/" + name).status == 200, "the batch is the desk's now")
+        check(st.req("POST", "/api/v1/batches/%s/commit" % name, headers=auth).status == 404,
+              "the station can no longer commit it")
+        other = Client(srv)
+        wh.run("user", "add", "desk8", "--role", "desk", "--password-file", wh.dir + "/pw", user="admin1")
+        other.login("desk8")
+        check(other.req("POST", "/api/v1/batches/%s/take" % name, {}).status == 404, "another desk cannot take it: 404")
+        r = desk.req("POST", "/api/v1/batches/%s/commit" % name)
+        check(r.status == 201, "the desk commits the taken batch: %d" % r.status)
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
 
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client, "office": case_office}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()

@@ -81,7 +81,16 @@ roles)
   SOHOA_USER=quan expect 0 "$SOHOA" user add binh --role clerk
   SOHOA_USER=quan expect 0 "$SOHOA" user add an --role desk
   SOHOA_USER=quan expect 8 "$SOHOA" owner $O; has "$T/err" "clerk"
-  SOHOA_USER=an expect 8 "$SOHOA" reuse --owner $O --procedure 1.001193
+  # the desk sees the reuse view of the owner it receives, nothing else personal
+  SOHOA_USER=an expect 0 "$SOHOA" reuse --owner $O --procedure 1.000656
+  SOHOA_USER=an expect 8 "$SOHOA" search khai; has "$T/err" "clerk"
+  SOHOA_USER=quan expect 0 "$SOHOA" audit --user an --json
+  json "assert d and all(x['command'] == 'reuse' for x in d)"
+  # the head of office reads the indicators only
+  SOHOA_USER=quan expect 0 "$SOHOA" user add lan --role head
+  SOHOA_USER=lan expect 0 "$SOHOA" report --from 2024-01-01 --to 2030-12-31
+  SOHOA_USER=lan expect 8 "$SOHOA" owner $O
+  SOHOA_USER=lan expect 8 "$SOHOA" audit
   SOHOA_USER=binh expect 0 "$SOHOA" owner $O
   mkdir -p "$T/config/sohoa"; echo binh > "$T/config/sohoa/user"
   expect 0 "$SOHOA" whoami; has "$T/out" "binh	clerk"

@@ -331,6 +331,15 @@ static void roles_and_audit(void **state)
 	assert_non_null(strstr(sh_error_message(), "clerk"));
 	assert_int_equal(sh_wh_owner_papers(e->s, NULL, OWNER, DAY2, &ops, &n), SH_EPERM);
 	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_INGEST), SH_OK);
+	/* the desk's reuse view: READ_OWNER only in a session for "reuse" */
+	assert_int_equal(sh_wh_session_may(e->s, "an", "reuse"), SH_OK);
+	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_OK);
+	assert_int_equal(sh_wh_session_may(e->s, "an", "search"), SH_EPERM);
+	assert_int_equal(sh_wh_search(e->s, "khai", NULL, 0, &h, &n), SH_EPERM);
+	/* the head of office: the indicators, nothing personal, no audit */
+	assert_int_equal(sh_wh_role_parse("head"), SH_WH_ROLE_HEAD);
+	assert_int_equal(sh_wh_role_perms(SH_WH_ROLE_HEAD), SH_WH_PERM_REPORT);
+	assert_int_equal(sh_wh_user_add(e->s, "lan", SH_WH_ROLE_HEAD), SH_EPERM); /* session: an */
 	assert_int_equal(sh_wh_session_begin(e->s, "quan", "user"), SH_OK);
 	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_ADMIN), SH_OK);
 	assert_int_equal(sh_wh_may(e->s, SH_WH_PERM_READ_OWNER), SH_EPERM);

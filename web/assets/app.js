@@ -172,12 +172,12 @@
   }
 
   // ---- shared pieces ---------------------------------------------------------------
-  const ROLE_NAMES = { desk: "Reception desk", clerk: "Clerk", archivist: "Archivist", admin: "Administrator" };
+  const ROLE_NAMES = { desk: "Reception desk", clerk: "Clerk", archivist: "Archivist", admin: "Administrator", head: "Head of office" };
   const PAGES = {
     desk: ["Receiving", "#/desk"], search: ["Search", "#/search"], verify: ["Verify", "#/verify"],
     audit: ["Audit trail", "#/audit"], report: ["Report", "#/report"], admin: ["Administration", "#/admin"],
   };
-  const NAV = { desk: ["desk"], clerk: ["search", "report"], archivist: ["verify", "audit", "report"], admin: ["admin", "audit", "report"] };
+  const NAV = { desk: ["desk"], clerk: ["search", "report"], archivist: ["verify", "audit", "report"], admin: ["admin", "audit", "report"], head: ["report"] };
   function home() {
     const first = me && NAV[me.role] ? NAV[me.role][0] : null;
     return first ? PAGES[first][1] : "#/login";
@@ -199,8 +199,7 @@
   }
   async function loadProcedures() {
     if (procedures) return procedures;
-    const r = await fetch("/procedures.json", { credentials: "same-origin" });
-    procedures = r.ok ? await r.json() : { kinds: {}, procedures: [] };
+    procedures = await api("GET", "/api/v1/procedures");
     return procedures;
   }
   function codeLink(kind, code) {
@@ -251,20 +250,32 @@
   }
 
   // ---- desk: receiving a dossier ----------------------------------------------------
-  async function viewDesk(main) {
+  // The pages live in a batch on the server (POST /api/v1/batches): each file
+  // is uploaded and read (OCR) on its own, so progress is per file; review
+  // (rotate, move, split, delete, kind) changes the batch; commit stores it.
+  // The batch's name is in the URL (#/desk/B...) and in sessionStorage, so a
+  // reload or a new login comes back to it.
+  async function viewDesk(main, batchName) {
     await loadProcedures();
+    if (!batchName && S.getItem("sohoa.batch")) {
+      history.replaceState(null, "", "#/desk/" + enc(S.getItem("sohoa.batch")));
+      batchName = S.getItem("sohoa.batch");
+    }
+    let batch = null;
     const owner = keep(h("input", { id: "owner", name: "owner", inputmode: "numeric", autocomplete: "off", maxlength: "14", required: true, "aria-describedby": "owner-msg" }), "desk.owner");
     const ownerMsg = h("p", { id: "owner-msg", class: "msg", "aria-live": "polite" });
     const filter = keep(h("input", { id: "proc-filter", type: "search", autocomplete: "off", placeholder: t("Type to filter: code or name") }), "desk.procfilter");
-    const sel = h("select", { id: "procedure", name: "procedure", size: "6", required: true });
+    const sel = h("select", { id: "procedure", name: "procedure", size: "5", required: true });
     const reuse = h("section", { id: "reuse", class: "card", "aria-live": "polite" });
     const fileInput = h("input", { id: "files", type: "file", multiple: true, accept: "image/png,image/jpeg,image/tiff,application/pdf" });
     const drop = h("div", { id: "drop", class: "drop", tabindex: "0", role: "button", "aria-describedby": "drop-hint" },
       h("p", { id: "drop-hint", text: t("Drop the scans here (PDF or images, several at once), or press Enter to choose files.") }));
-    const list = h("ol", { id: "filelist", class: "files" });
+    const progress = h("ol", { id: "progress", class: "files", "aria-live": "polite" });
+    const review = h("div", { id: "review" });
+    const batchInfo = h("p", { id: "batch-info", class: "small" });
+    const staged = h("section", { id: "staged", class: "card" });
     const commit = h("button", { type: "submit", id: "commit", text: t("Receive the dossier") });
     const msg = h("p", { id: "desk-msg", class: "msg", role: "alert" });
-    const files = [];
 
     const procs = procedures.procedures || [];
     function fillProcs() {
@@ -326,32 +337,79 @@
       }
     }
 
-    function renderFiles() {
-      clear(list);
-      files.forEach((f, i) => {
-        const thumb = f.url ? h("img", { src: f.url, alt: "", class: "thumb" }) : h("span", { class: "thumb pdf", text: "PDF" });
-        const up = h("button", { type: "button", class: "small", "aria-label": t("Move up: {0}", f.file.name), text: "↑", disabled: i === 0 });
-        const down = h("button", { type: "button", class: "small", "aria-label": t("Move down: {0}", f.file.name), text: "↓", disabled: i === files.length - 1 });
-        const del = h("button", { type: "button", class: "small", text: t("Remove") });
-        up.addEventListener("click", () => { files.splice(i - 1, 0, files.splice(i, 1)[0]); renderFiles(); });
-        down.addEventListener("click", () => { files.splice(i + 1, 0, files.splice(i, 1)[0]); renderFiles(); });
-        del.addEventListener("click", () => { files.splice(i, 1); renderFiles(); });
-        add(list, h("li", null, thumb, h("span", { class: "fname", text: f.file.name }),
-          h("span", { class: "small", text: t("{0} KB", Math.ceil(f.file.size / 1024)) }), up, down, del));
-      });
-      drop.classList.toggle("has", files.length > 0);
+    // -- the batch on the server
+    function setBatch(b) {
+      batch = b;
+      if (b) {
+        S.setItem("sohoa.batch", b.batch);
+        if (location.hash !== "#/desk/" + b.batch) history.replaceState(null, "", "#/desk/" + enc(b.batch));
+        owner.value = b.owner; S.setItem("sohoa.form.desk.owner", b.owner);
+        S.setItem("sohoa.form.desk.procedure", b.procedure);
+        if (!procs.some((p) => p.code === b.procedure)) add(sel, h("option", { value: b.procedure, text: b.procedure }));
+        sel.value = b.procedure;
+        owner.readOnly = true;
+        batchInfo.textContent = t("Batch {0} on the server: {1} page(s). A reload or a new login comes back to it.", b.batch, (b.pages || []).length);
+      } else {
+        S.removeItem("sohoa.batch");
+        owner.readOnly = false;
+        batchInfo.textContent = "";
+      }
+      renderReview();
     }
+    async function ensureBatch() {
+      if (batch) return batch;
+      if (!checkOwner()) { owner.focus(); throw new Error(t("Check the owner id.")); }
+      if (!sel.value) { filter.focus(); throw new Error(t("Choose the procedure.")); }
+      const r = await api("POST", "/api/v1/batches", { owner: owner.value.trim(), procedure: sel.value });
+      setBatch(await api("GET", "/api/v1/batches/" + enc(r.batch)));
+      return batch;
+    }
+    // One change at a time: the review's controls wait while the server works.
+    async function change(op, body) {
+      review.querySelectorAll("button, select").forEach((x) => { x.disabled = true; });
+      review.setAttribute("aria-busy", "true");
+      setMsg(msg, op === "kind" ? t("Saving…") : t("Saving and reading the pages again (OCR)…"), "busy");
+      try {
+        setBatch(await api("POST", "/api/v1/batches/" + enc(batch.batch) + "/" + op, body));
+        setMsg(msg, "");
+      } catch (e) {
+        setMsg(msg, e.message, "bad");
+        renderReview();
+      } finally { review.removeAttribute("aria-busy"); }
+    }
+
+    // -- uploads: one request per file, each shown with its own progress
+    let queue = Promise.resolve();
     function addFiles(fl) {
-      Array.from(fl).forEach((file) => {
-        const item = { file: file, url: null };
-        files.push(item);
-        if (/^image\/(png|jpeg)$/.test(file.type)) {
-          const rd = new FileReader();
-          rd.onload = () => { item.url = rd.result; renderFiles(); };
-          rd.readAsDataURL(file);
-        }
+      const items = Array.from(fl).map((file) => {
+        const li = h("li", { class: "pending" }, h("span", { class: "fname", text: file.name }),
+          h("span", { class: "small state", text: t("waiting") }));
+        add(progress, li);
+        return { file: file, li: li };
       });
-      renderFiles();
+      items.forEach((it) => {
+        queue = queue.then(async () => {
+          const state = it.li.querySelector(".state");
+          let b;
+          try { b = await ensureBatch(); } catch (e) { state.textContent = e.message; it.li.className = "bad"; setMsg(msg, e.message, "bad"); return; }
+          const started = Date.now();
+          const tick = () => { state.textContent = t("reading (OCR)… {0} s", Math.round((Date.now() - started) / 1000)); };
+          tick();
+          const timer = setInterval(tick, 1000);
+          it.li.className = "busy";
+          const fd = new FormData();
+          fd.append("file", it.file, it.file.name);
+          try {
+            const before = (batch.pages || []).length;
+            setBatch(await api("POST", "/api/v1/batches/" + enc(b.batch) + "/pages", fd));
+            state.textContent = t("read: {0} page(s)", (batch.pages || []).length - before);
+            it.li.className = "done";
+          } catch (e) {
+            state.textContent = e.message;
+            it.li.className = "bad";
+          } finally { clearInterval(timer); }
+        });
+      });
     }
     fileInput.addEventListener("change", () => { addFiles(fileInput.files); fileInput.value = ""; });
     drop.addEventListener("click", () => fileInput.click());
@@ -360,50 +418,134 @@
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));
     drop.addEventListener("drop", (ev) => { ev.preventDefault(); drop.classList.remove("over"); if (ev.dataTransfer) addFiles(ev.dataTransfer.files); });
 
+    // -- review: papers with their pages
+    const FLAG_TEXT = { blank: "blank page", rescan: "rescan suggested", rotated: "turned upright", deskewed: "straightened", seal: "seal found", lowres: "low resolution", border: "border removed", photo: "photo" };
+    function kindOptions(current) {
+      const kinds = Object.assign({}, procedures.kinds || {});
+      if (current && !kinds[current]) kinds[current] = { name: current };
+      const opts = Object.keys(kinds).sort().map((k) => h("option", { value: k, text: k === kinds[k].name || !kinds[k].name ? k : k + " — " + kinds[k].name, selected: k === current }));
+      if (!current) opts.unshift(h("option", { value: "", text: t("(recognised when stored)"), selected: true, disabled: true }));
+      return opts;
+    }
+    function renderReview() {
+      clear(review);
+      if (!batch || !(batch.pages || []).length) return;
+      const byId = {};
+      batch.pages.forEach((p) => { byId[p.id] = p; });
+      const starts = (batch.papers || []).map((pp) => byId[pp.pages[0]] ? byId[pp.pages[0]].position : 0);
+      (batch.papers || []).forEach((pp, pi) => {
+        const ks = h("select", { id: "kind-" + pi, class: "kind", "aria-label": t("Kind of paper {0}", pi + 1) }, kindOptions(pp.kind || pp.read_kind));
+        ks.addEventListener("change", () => { if (ks.value) change("kind", { paper: pi, kind: ks.value }); });
+        const flags = [];
+        if (pp.other_owner) flags.push(h("span", { class: "badge revoked flag-other", text: t("names another owner") }));
+        if (pp.review) flags.push(h("span", { class: "badge expired", text: t("to review") }));
+        const facts = pp.facts && typeof pp.facts === "object" ? Object.keys(pp.facts) : [];
+        const conf = typeof pp.confidence === "number" ? Math.round(pp.confidence * (pp.confidence <= 1 ? 100 : 1)) + "%" : "—";
+        const pages = pp.pages.map((id) => {
+          const p = byId[id];
+          if (!p) return null;
+          const pos = p.position, last = batch.pages.length - 1;
+          const btn = (label, aria, fn, dis) => { const b = h("button", { type: "button", class: "small", text: label, "aria-label": aria, disabled: !!dis }); b.addEventListener("click", fn); return b; };
+          const isStart = starts.indexOf(pos) >= 0;
+          const split = pos === 0 ? null : isStart
+            ? btn(t("Join"), t("Join page {0} to the paper before", pos + 1), () => change("split", { positions: starts.filter((x) => x !== pos) }))
+            : btn(t("Split"), t("A new paper starts at page {0}", pos + 1), () => change("split", { positions: starts.concat([pos]).sort((a, b) => a - b) }));
+          return h("figure", { class: "bpage", id: "page-" + p.id },
+            h("img", { src: p.thumbnail + "&r=" + p.rotation, alt: t("Page {0}", pos + 1), class: "bthumb" }),
+            h("figcaption", null, h("span", { text: t("Page {0}", pos + 1) }), " ",
+              (p.flags || []).filter((f) => FLAG_TEXT[f]).map((f) => h("span", { class: "badge " + (f === "blank" || f === "rescan" ? "expired flag-" + f : ""), text: t(FLAG_TEXT[f]) }))),
+            h("div", { class: "tools" },
+              btn("⟲", t("Turn page {0} left", pos + 1), () => change("rotate", { page: p.id, degrees: -90 })),
+              btn("⟳", t("Turn page {0} right", pos + 1), () => change("rotate", { page: p.id, degrees: 90 })),
+              btn("↑", t("Move page {0} up", pos + 1), () => change("move", { page: p.id, position: pos - 1 }), pos === 0),
+              btn("↓", t("Move page {0} down", pos + 1), () => change("move", { page: p.id, position: pos + 1 }), pos === last),
+              split,
+              btn(t("Delete"), t("Delete page {0}", pos + 1), () => change("delete", { page: p.id }))));
+        });
+        add(review, h("article", { class: "card bpaper", id: "bpaper-" + pi },
+          h("div", { class: "bhead" },
+            h("h3", { text: t("Paper {0}", pi + 1) }), field(t("Kind"), ks),
+            h("span", { class: "small", text: t("read as {0}, confidence {1}", pp.read_kind || "—", conf) }), flags),
+          facts.length ? h("dl", { class: "facts" }, facts.map((k) => [h("dt", { text: k }), h("dd", { text: String(pp.facts[k]) })])) : null,
+          h("div", { class: "bpages" }, pages)));
+      });
+    }
+
+    // -- staged batches (this account's, and capture stations')
+    async function showStaged() {
+      clear(staged);
+      let list = [];
+      try { list = (await api("GET", "/api/v1/batches")).batches || []; } catch (e) { return; }
+      list = list.filter((b) => !batch || b.batch !== batch.batch);
+      if (!list.length) { staged.hidden = true; return; }
+      staged.hidden = false;
+      add(staged, h("h2", { text: t("Staged batches") }),
+        table([t("Batch"), t("Owner"), t("Procedure"), t("Pages"), t("From"), ""], list.map((b) => {
+          const open = h("button", { type: "button", class: "small", text: b.station ? t("Take") : t("Continue") });
+          open.addEventListener("click", async () => {
+            try {
+              setBatch(await api(b.station ? "POST" : "GET", "/api/v1/batches/" + enc(b.batch) + (b.station ? "/take" : ""), b.station ? {} : undefined));
+              showReuse(); showStaged();
+            } catch (e) { setMsg(msg, e.message, "bad"); }
+          });
+          return h("tr", null, td(h("span", { class: "code", text: b.batch })), td(b.owner), td(b.procedure), td(String(b.pages)),
+            td(b.station ? t("capture station {0}", b.station) : t("this desk")), td(open));
+        }), "staged-table"));
+    }
+
+    const newBatch = h("button", { type: "button", id: "new-batch", class: "small", text: t("Start another dossier") });
+    newBatch.addEventListener("click", () => {
+      S.removeItem("sohoa.batch");
+      forget(["desk.owner", "desk.procfilter", "desk.procedure"]);
+      history.replaceState(null, "", "#/desk");
+      render();
+    });
     const form = h("form", { id: "desk-form", class: "card", novalidate: true },
       h("h1", { text: t("Receiving a dossier") }),
       h("div", { class: "cols" },
         h("div", null, field(t("Owner id (personal id or tax code)"), owner, ownerMsg),
           field(t("Procedure"), filter), sel),
         reuse),
-      h("h2", { text: t("Pages") }), drop, fileInput, list, commit, msg);
+      h("h2", { text: t("Pages") }), drop, fileInput, progress, batchInfo, review,
+      h("p", null, commit, " ", newBatch), msg);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      if (!checkOwner()) { owner.focus(); setMsg(msg, t("Check the owner id."), "bad"); return; }
-      if (!sel.value) { filter.focus(); setMsg(msg, t("Choose the procedure."), "bad"); return; }
-      if (!files.length) { drop.focus(); setMsg(msg, t("Add the scanned pages first."), "bad"); return; }
-      const fd = new FormData();
-      fd.append("owner", owner.value.trim());
-      fd.append("procedure", sel.value);
-      files.forEach((f) => fd.append("file", f.file, f.file.name));
-      const key = S.getItem("sohoa.idem") || Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-      S.setItem("sohoa.idem", key); // a retry of the same dossier stores nothing twice
+      if (!batch) {
+        if (!checkOwner()) { owner.focus(); setMsg(msg, t("Check the owner id."), "bad"); return; }
+        if (!sel.value) { filter.focus(); setMsg(msg, t("Choose the procedure."), "bad"); return; }
+      }
+      await queue; // uploads still being read finish first
+      if (!batch || !(batch.pages || []).length) { drop.focus(); setMsg(msg, t("Add the scanned pages first."), "bad"); return; }
       commit.disabled = true;
-      const started = Date.now();
-      const tick = () => setMsg(msg, t("Reading {0} file(s) (OCR)… {1} s", files.length, Math.round((Date.now() - started) / 1000)), "busy");
-      tick();
-      const timer = setInterval(tick, 1000);
+      setMsg(msg, t("Signing and storing the dossier…"), "busy");
       try {
-        const r = await api("POST", "/api/v1/dossiers", fd, { headers: { "Idempotency-Key": key } });
-        S.removeItem("sohoa.idem");
-        clearInterval(timer);
+        const r = await api("POST", "/api/v1/batches/" + enc(batch.batch) + "/commit", {});
         setMsg(msg, "");
-        const proc = procs.find((p) => p.code === sel.value);
-        showReceipt(main, r, owner.value.trim(), proc || { code: sel.value, name: "" }, reused);
+        const proc = procs.find((p) => p.code === batch.procedure);
+        S.removeItem("sohoa.batch");
         forget(["desk.owner", "desk.procfilter", "desk.procedure"]);
+        history.replaceState(null, "", "#/desk");
+        showReceipt(main, r, batch.owner, proc || { code: batch.procedure, name: "" }, reused);
       } catch (e) {
-        clearInterval(timer);
-        if (e.status !== 401) S.removeItem("sohoa.idem");
         setMsg(msg, e.message, "bad");
       } finally {
         commit.disabled = false;
       }
     });
-    add(main, form);
+    add(main, form, staged);
     fillProcs();
+    if (batchName) {
+      try { setBatch(await api("GET", "/api/v1/batches/" + enc(batchName))); } catch (e) {
+        if (e.status === 401) return;
+        S.removeItem("sohoa.batch");
+        history.replaceState(null, "", "#/desk");
+        setMsg(msg, e.message, "bad");
+      }
+    }
     checkOwner();
     showReuse();
-    owner.focus();
+    showStaged();
+    (batch ? drop : owner).focus();
   }
 
   function showReceipt(main, r, owner, proc, reused) {
@@ -417,17 +559,20 @@
     add(main, h("section", { id: "receipt", class: "card receipt" },
       h("p", { class: "small", text: t("Receipt of a dossier") }),
       h("h1", { text: t("Dossier received") }),
-      h("p", null, t("Dossier code:"), " ", h("strong", { id: "dossier-code", class: "code big", text: r.dossier })),
-      h("p", { class: "qr" }, h("span", { class: "code huge", text: r.dossier })),
-      h("dl", null,
-        h("dt", { text: t("Owner") }), h("dd", { text: owner }),
-        h("dt", { text: t("Procedure") }), h("dd", { text: proc.code + (proc.name ? " — " + proc.name : "") }),
-        h("dt", { text: t("Date") }), h("dd", { text: now.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB") }),
-        h("dt", { text: t("Received by") }), h("dd", { text: me ? me.user : "" })),
+      h("div", { class: "rhead" },
+        h("img", { id: "qr", class: "qr", src: "/api/v1/dossiers/" + enc(r.dossier) + "/qr.svg", alt: t("QR code of the dossier {0}", r.dossier) }),
+        h("div", null,
+          h("p", null, t("Dossier code:"), " ", h("strong", { id: "dossier-code", class: "code big", text: r.dossier })),
+          h("dl", null,
+            h("dt", { text: t("Owner") }), h("dd", { text: owner }),
+            h("dt", { text: t("Procedure") }), h("dd", { text: proc.code + (proc.name ? " — " + proc.name : "") }),
+            h("dt", { text: t("Date") }), h("dd", { text: now.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB") }),
+            h("dt", { text: t("Received by") }), h("dd", { text: me ? me.user : "" })))),
       h("h2", { text: t("Papers received") }),
       table(["#", t("File"), t("Paper code"), t("Pages")], rows, "papers-received"),
-      reused.length ? [h("h2", { text: t("Papers reused (not asked again)") }),
-        h("ul", null, reused.map((p) => h("li", null, h("span", { class: "code", text: p.code }), " ", kindName(p.kind))))] : null,
+      h("h2", { text: t("Papers reused (not asked again)") }),
+      reused.length ? h("ul", { id: "papers-reused" }, reused.map((p) => h("li", null, h("span", { class: "code", text: p.code }), " ", kindName(p.kind))))
+        : h("p", { id: "papers-reused", class: "small", text: t("none") }),
       h("p", { class: "noprint" }, print, " ", again, " ", codeLink("dossier", r.dossier))));
     print.focus();
   }
@@ -584,6 +729,7 @@
     const out = h("div", { id: "verify-out" });
     const form = h("form", { id: "verify-form", class: "card" }, h("h1", { text: t("Verify a paper") }),
       field(t("Paper code"), input), h("button", { type: "submit", text: t("Verify") }), msg);
+    const TYPES = { component: "paper received", result: "result issued", reuse: "reused in a dossier", revocation: "revocation", change: "change", correction: "correction", rotation: "key rotation" };
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const c = input.value.trim();
@@ -601,11 +747,20 @@
         if (p) add(dl, h("dt", { text: t("Kind") }), h("dd", { text: kindName(p.kind) }),
           h("dt", { text: t("Owner") }), h("dd", { text: p.owner }),
           h("dt", { text: t("Dossier") }), h("dd", { class: "code", text: p.dossier }),
-          h("dt", { text: t("Signed at") }), h("dd", { text: p.created }),
           h("dt", { text: t("Signature") }), h("dd", { text: p.validity && p.validity.signature === "signed" ? t("signed") : t("unsigned") }),
           h("dt", { text: t("Validity") }), h("dd", null, validityBadge(p.validity)));
+        const signedRows = (v.signed || []).map((e) => h("tr", null,
+          td(t(TYPES[e.type] || e.type)), td(String(e.time || "").replace("T", " ")),
+          td([e.signer || "", e.title ? " (" + e.title + ")" : ""].join("")),
+          td(h("span", { class: "code", text: String(e.key_id || "").slice(0, 16) + "…", title: e.key_id })),
+          td(e.operator || "—"),
+          h("td", { class: "num", text: String(e.log_index) }),
+          h("td", { class: "num", text: e.checkpoint_size === undefined ? "—" : String(e.checkpoint_size) })));
         const base = "/api/v1/papers/" + enc(c);
         add(out, h("section", { class: "card" }, h("h2", null, h("span", { class: "code", text: c })), dl,
+          h("h3", { text: t("What was signed") }),
+          table([t("Signed"), t("When"), t("Signer"), t("Key"), t("Received by"), t("Log index"), t("In checkpoint of size")], signedRows, "signed-table"),
+          v.log_size !== undefined ? h("p", { class: "small", id: "log-size", text: t("The log holds {0} entries; each entry above was checked against the latest signed checkpoint.", v.log_size) }) : null,
           h("p", null, h("a", { id: "proof-link", class: "button", href: base + "/proof", download: c + "-proof.tar", text: t("Download the proof bundle") })),
           p ? h("p", null, (p.pages || []).map((g) => [h("a", { class: "page-link", href: base + "/pages/" + g.n, download: c + "-" + g.n, text: t("Page {0}: master image ({1})", g.n, g.mime) }), " "])) : null));
       } catch (e) {
@@ -613,8 +768,44 @@
         setMsg(msg, e.message, "bad");
       }
     });
-    add(main, form, out);
+    // the whole warehouse, in the background on the server, polled
+    const allBtn = h("button", { type: "button", id: "verify-all", text: t("Verify the whole warehouse") });
+    const bar = h("progress", { id: "verify-progress", max: "1", value: "0", hidden: true });
+    const allMsg = h("p", { id: "verify-all-msg", class: "msg", "aria-live": "polite" });
+    const allOut = h("div", { id: "verify-all-out" });
+    let poll = null;
+    async function follow() {
+      let s;
+      try { s = await api("GET", "/api/v1/verify"); } catch (e) { clearInterval(poll); poll = null; setMsg(allMsg, e.message, "bad"); return; }
+      if (!document.body.contains(allMsg)) { clearInterval(poll); poll = null; return; }
+      if (s.state === "none") return;
+      bar.hidden = false;
+      bar.max = Math.max(1, s.papers_total || 0);
+      bar.value = s.papers_done || 0;
+      clear(allOut);
+      if (s.state === "running") {
+        setMsg(allMsg, s.phase === "log" ? t("Checking the log and its checkpoints…") : t("Verifying papers: {0} of {1}…", s.papers_done, s.papers_total), "busy");
+        allBtn.disabled = true;
+        return;
+      }
+      clearInterval(poll); poll = null;
+      allBtn.disabled = false;
+      if (s.state === "failed") setMsg(allMsg, t("The verification stopped: {0}", s.error || ""), "bad");
+      else if (s.ok) setMsg(allMsg, t("The whole warehouse is intact: {0} papers, {1} log entries.", s.papers_total, s.log_entries), "ok");
+      else setMsg(allMsg, t("Verification FAILED: {0} problem(s).", s.problems_count), "bad");
+      if ((s.problems || []).length) add(allOut, h("ul", { id: "all-problems" }, s.problems.map((x) => h("li", null, h("span", { class: "code", text: x.code }), ": ", x.problem))));
+    }
+    allBtn.addEventListener("click", async () => {
+      try { await api("POST", "/api/v1/verify", {}); } catch (e) { if (e.status !== 409) { setMsg(allMsg, e.message, "bad"); return; } }
+      setMsg(allMsg, t("Started…"), "busy");
+      if (!poll) poll = setInterval(follow, 700);
+      follow();
+    });
+    add(main, form, out, h("section", { class: "card", id: "verify-all-card" }, h("h2", { text: t("The whole warehouse") }),
+      h("p", { class: "small", text: t("Every paper against what was signed, then the log and its checkpoints. It runs on the server: you may leave this page.") }),
+      allBtn, bar, allMsg, allOut));
     input.focus();
+    follow().then(() => { if (allBtn.disabled && !poll) poll = setInterval(follow, 700); });
     if (code) form.requestSubmit();
   }
 
