@@ -78,6 +78,22 @@ size_t sh_pdf_pages(const sh_pdf *pdf);
 /* How the last page added keeps its image: "DCT", "CCITTFax", "Flate+PNG
  * predictor" (stored bytes), or "Flate (decoded)". Static storage. */
 const char *sh_pdf_last_encoding(const sh_pdf *pdf);
+/* A page of visible text (A4), e.g. the certification statement of a
+ * certified copy: lines set top to bottom in a TrueType font embedded in the
+ * file ($SOHOA_PDF_TEXT_FONT, else SH_PDF_TEXT_FONT_PATH), wrapped at spaces
+ * within the margins. lines borrowed for the call. SH_EINVAL (not UTF-8, a
+ * character the font lacks), SH_ELIMIT (does not fit on one page),
+ * SH_ENOTFOUND (no font file). */
+#define SH_PDF_TEXT_FONT_PATH "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+typedef struct sh_pdf_line {
+	const char *text;   /* UTF-8 */
+	double size;        /* points; 0: 12 */
+	int bold;           /* drawn heavier (fill and stroke) */
+	int align;          /* 0 left, 1 centred, 2 right */
+	double gap_before;  /* points of space above */
+} sh_pdf_line;
+int sh_pdf_add_text_page(sh_pdf *pdf, const sh_pdf_line *lines, size_t n);
+
 /* The finished file. *out: caller sh_free. SH_EINVAL with no page. */
 int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len);
 /* The same written atomically to path (temp + fsync + rename). */
@@ -108,6 +124,16 @@ void sh_pdf_signer_free(sh_pdf_signer **signer);
 int sh_pdf_set_signer(sh_pdf *pdf, const sh_pdf_signer *signer, const char *name,
 		      const char *reason);
 
+/* Add an RFC 3161 time-stamp token from the TSA at url (http or https)
+ * over the signature value, as the unsigned attribute
+ * signature-time-stamp (1.2.840.113549.1.9.16.2.14): PAdES baseline B-T.
+ * The response is checked (status granted, the token's message imprint is
+ * the signature's SHA-256, the nonce is ours, the token's own signature
+ * verifies with the certificate it carries, which must be for time
+ * stamping). url borrowed until the file is written. The TSA is asked when
+ * the file is written: SH_EIO (no answer), SH_EBADSIG (a wrong token). */
+int sh_pdf_set_tsa(sh_pdf *pdf, const char *url);
+
 /* `sohoa certs add`: check a PEM chain (signer first, each issued by the
  * next, all valid now, the first allowed to sign documents) and write it
  * to dest atomically. subject (may be NULL): the signer's DN. */
@@ -121,6 +147,15 @@ typedef struct sh_pdf_export_opts {
 	const char *command;   /* command recorded there; NULL: "export-pdf" */
 	const sh_pdf_signer *signer; /* sign the file (may be NULL) */
 	const char *sig_name, *sig_reason;
+	const char *tsa_url;   /* with signer: an RFC 3161 time-stamp from this TSA (PAdES B-T) */
+	/* A certified copy (chứng thực bản sao từ bản chính): a last page with
+	 * the certification statement, numbered by sh_wh_certify (a signed log
+	 * event made with log_key; SH_WH_PERM_CERTIFY) in the same transaction
+	 * that gives the number; signer required. cert (may be NULL) receives
+	 * the record. */
+	const sh_wh_cert_in *certify;
+	const sh_sign_key *log_key;
+	sh_wh_cert *cert;
 } sh_pdf_export_opts;
 
 /* Write the papers of code — a paper, a result, or a dossier (its papers

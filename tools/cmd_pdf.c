@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -83,12 +84,16 @@ int cmd_certs(int argc, char **argv)
 int cmd_export_pdf(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *out = NULL, *sign = NULL, *cert = NULL,
-		   *pin_file = NULL, *reason = NULL;
+		   *pin_file = NULL, *reason = NULL, *tsa = NULL, *book = NULL, *officer = NULL,
+		   *title = NULL, *place = NULL;
+	int certify = 0;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
 			printf("usage: sohoa export-pdf CODE FILE [--sign KEY [--cert CHAIN.pem]\n"
-			       "                 [--pin-file FILE] [--reason TEXT]] [--store DIR]\n\n"
+			       "                 [--pin-file FILE] [--reason TEXT] [--tsa URL]]\n"
+			       "                 [--certify --book BOOK [--officer NAME] [--title TITLE]\n"
+			       "                  [--place PLACE]] [--store DIR]\n\n"
 			       "Write a paper, a result or a whole dossier as one searchable PDF/A-1b\n"
 			       "file: the stored page images as they are (JPEG, CCITT G4, PNG data not\n"
 			       "recompressed) at their own resolution, an invisible text layer placed\n"
@@ -97,15 +102,28 @@ int cmd_export_pdf(int argc, char **argv)
 			       "--sign KEY: a PAdES baseline B-B signature by KEY, a PKCS#11 URI\n"
 			       "(\"pkcs11:token=...;object=...\") or a PKCS#12 file; its PIN or password is\n"
 			       "the first line of --pin-file or $SOHOA_SIGN_PIN_FILE. The certificate\n"
-			       "chain is --cert, else the one `sohoa certs add` registered.\n");
+			       "chain is --cert, else the one `sohoa certs add` registered.\n"
+			       "--tsa URL: add an RFC 3161 time-stamp from that authority (PAdES B-T).\n\n"
+			       "--certify: a certified copy from the original presented (chứng thực bản\n"
+			       "sao từ bản chính): a last page with the certification statement, the next\n"
+			       "number of book BOOK for the year, recorded as a signed log event (the\n"
+			       "warehouse signing key); needs --sign. Officer and title default to the\n"
+			       "signing key's signer and title. `sohoa certified` lists the copies.\n");
 			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--certify")) {
+			certify = 1;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
 			if (m < 0)
 				return cli_usage("export-pdf", "--store needs a value");
 		} else if ((m = cli_opt(argc, argv, &i, "--sign", &sign)) ||
 			   (m = cli_opt(argc, argv, &i, "--cert", &cert)) ||
 			   (m = cli_opt(argc, argv, &i, "--pin-file", &pin_file)) ||
-			   (m = cli_opt(argc, argv, &i, "--reason", &reason))) {
+			   (m = cli_opt(argc, argv, &i, "--reason", &reason)) ||
+			   (m = cli_opt(argc, argv, &i, "--tsa", &tsa)) ||
+			   (m = cli_opt(argc, argv, &i, "--book", &book)) ||
+			   (m = cli_opt(argc, argv, &i, "--officer", &officer)) ||
+			   (m = cli_opt(argc, argv, &i, "--title", &title)) ||
+			   (m = cli_opt(argc, argv, &i, "--place", &place))) {
 			if (m < 0)
 				return cli_usage("export-pdf", "%s needs a value", argv[i]);
 		} else if (argv[i][0] == '-') {
@@ -120,8 +138,13 @@ int cmd_export_pdf(int argc, char **argv)
 	}
 	if (!code || !out)
 		return cli_usage("export-pdf", "give a paper, result or dossier code and the PDF file to write");
-	if ((cert || pin_file || reason) && !sign)
-		return cli_usage("export-pdf", "--cert, --pin-file and --reason go with --sign");
+	if ((cert || pin_file || reason || tsa || certify) && !sign)
+		return cli_usage("export-pdf", "--cert, --pin-file, --reason, --tsa and --certify go "
+					       "with --sign");
+	if ((book || officer || title || place) && !certify)
+		return cli_usage("export-pdf", "--book, --officer, --title and --place go with --certify");
+	if (certify && !book)
+		return cli_usage("export-pdf", "--certify needs --book (the certification book, quyển số)");
 	sh_store *s = NULL;
 	int ex = cli_code("export-pdf", code, 0);
 	if (!ex)
@@ -145,14 +168,38 @@ int cmd_export_pdf(int argc, char **argv)
 			rc = sh_pdf_signer_open(&signer, sign, pin, cert ? cert : chain);
 	}
 	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-pdf", .signer = signer,
-				.sig_reason = reason};
+				.sig_reason = reason, .tsa_url = tsa};
+	sh_wh_cert_in ci = {.code = code, .book = book, .officer = officer, .title = title,
+			    .place = place};
+	sh_wh_cert cr;
+	sh_sign_pubkey pub;
+	if (!rc && certify) {
+		const sh_sign_key *lk = NULL;
+		rc = cli_signing_key(&lk, "export-pdf");
+		if (!rc && (!officer || !title)) {
+			memset(&pub, 0, sizeof pub);
+			rc = sh_ledger_key_get(s, sh_sign_key_id(lk), &pub, NULL);
+			if (!officer)
+				ci.officer = pub.name;
+			if (!title)
+				ci.title = pub.title;
+		}
+		o.certify = &ci;
+		o.log_key = lk;
+		o.cert = &cr;
+	}
 	if (!rc)
 		rc = sh_pdf_export(s, code, out, &o, &pages);
 	if (rc)
 		ex = cli_fail("export-pdf", rc);
+	else if (certify)
+		printf("%s: certified copy no. %u, book %s/%d (signed log entry %llu): %zu pages "
+		       "written to %s (PDF/A-1b, signed PAdES %s)\n",
+		       code, cr.number, cr.book, cr.year, (unsigned long long)cr.index, pages, out,
+		       tsa ? "B-T" : "B-B");
 	else
 		printf("%s: %zu page%s written to %s (PDF/A-1b%s)\n", code, pages, pages == 1 ? "" : "s",
-		       out, signer ? ", signed PAdES B-B" : "");
+		       out, !signer ? "" : tsa ? ", signed PAdES B-T" : ", signed PAdES B-B");
 	sh_pdf_signer_free(&signer);
 	if (pin) {
 		memset(pin, 0, strlen(pin));
@@ -203,6 +250,58 @@ int cmd_export_bag(int argc, char **argv)
 		ex = cli_fail("export-bag", rc);
 	else
 		printf("%s: bag of %zu paper%s written to %s\n", code, n, n == 1 ? "" : "s", dir);
+	sh_store_close(&s);
+	return ex;
+}
+
+int cmd_certified(int argc, char **argv)
+{
+	const char *store = NULL, *year = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa certified [--year YYYY] [--store DIR]\n\n"
+			       "Every certified copy issued (export-pdf --certify): year, book, number,\n"
+			       "code, date, officer, the signed log entry and the copy's SHA-256.\n");
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--year", &year))) {
+			if (m < 0)
+				return cli_usage("certified", "%s needs a value", argv[i]);
+		} else {
+			return cli_usage("certified", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	int y = 0;
+	if (year) {
+		char *end = NULL;
+		long v = strtol(year, &end, 10);
+		if (!end || *end || v < 1900 || v > 9999)
+			return cli_usage("certified", "--year takes YYYY");
+		y = (int)v;
+	}
+	sh_store *s = NULL;
+	int ex = cli_store_open(&s, "certified", store, 0);
+	if (ex)
+		return ex;
+	sh_wh_cert *c = NULL;
+	size_t n = 0;
+	int rc = sh_wh_certified_list(s, y, &c, &n);
+	if (rc)
+		ex = cli_fail("certified", rc);
+	for (size_t i = 0; i < n; i++) {
+		char day[32] = "";
+		time_t t = (time_t)c[i].when;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(day, sizeof day, "%Y-%m-%d %H:%M", &tm);
+		printf("%d %s no. %u  %s  %s  %s (%s)  log entry %llu  sha256 %s\n", c[i].year,
+		       c[i].book, c[i].number, c[i].code, day, c[i].officer, c[i].title,
+		       (unsigned long long)c[i].index, *c[i].sha256 ? c[i].sha256 : "-");
+	}
+	if (!rc && !n)
+		printf("no certified copies\n");
+	sh_free(c);
 	sh_store_close(&s);
 	return ex;
 }

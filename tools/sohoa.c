@@ -174,6 +174,7 @@ static const struct {
 	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
 	{"export-pdf", cmd_export_pdf, "write a paper or dossier as a searchable PDF/A-1b"},
 	{"certs", cmd_certs, "register the officer's certificate chain for PDF signing"},
+	{"certified", cmd_certified, "the certified copies issued (export-pdf --certify)"},
 	{"export-bag", cmd_export_bag, "write a dossier or paper as a BagIt transfer bag"},
 	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
 	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},

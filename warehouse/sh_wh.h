@@ -349,7 +349,9 @@ enum sh_wh_perm {
 	SH_WH_PERM_AUDIT = 1u << 9,      /* the audit of reads, the log (archivist, admin) */
 	SH_WH_PERM_ADMIN = 1u << 10,     /* operators, keys, agency ids, restore (admin) */
 	SH_WH_PERM_RECOGNISE = 1u << 11, /* OCR and fact extraction, nothing stored (desk, clerk) */
-	SH_WH_PERM_ALL = (1u << 12) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_CERTIFY = 1u << 12,   /* issue certified copies (clerk) */
+	SH_WH_PERM_IMPORT = 1u << 13,    /* file papers from another office's bag (admin) */
+	SH_WH_PERM_ALL = (1u << 14) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);
@@ -461,6 +463,46 @@ int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
 int sh_wh_station_revoke(sh_store *store, const char *name);
 int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
 int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
+
+/* ---- certified copies (certify.c; docs/PDF.md "Certified copies") -------
+ * Chứng thực bản sao từ bản chính (Nghị định 23/2015/NĐ-CP, forms of Thông
+ * tư 01/2020/TT-BTP): every certified copy takes the next number of its book
+ * (quyển số) for the year, and is a signed "certification" log event about
+ * the code (facts: book, year, number, officer, title, place, copy_sha256,
+ * operator), recorded with the number in one write transaction: a number is
+ * never given twice and a copy that fails leaves no gap. */
+#define SH_WH_CERT_MAX 999999u /* copies per book per year */
+typedef struct sh_wh_cert_in {
+	const char *code;    /* the paper, result or dossier copied */
+	const char *book;    /* quyển số: 1..16 of 0-9 A-Z a-z - */
+	const char *officer; /* người thực hiện chứng thực: one line of UTF-8 */
+	const char *title;   /* the officer's title (chức danh) */
+	const char *place;   /* where (the agency's name), or NULL */
+	int64_t when;        /* 0: now; the year is its local year */
+} sh_wh_cert_in;
+typedef struct sh_wh_cert {
+	char code[SH_STORE_CODE_MAX];
+	char book[24];
+	int year;
+	uint32_t number;     /* số chứng thực, from 1 in each book and year */
+	int64_t when;
+	uint64_t index;      /* the log entry of the event */
+	char sha256[65];     /* of the copy issued (lower-case hex), or "" */
+	char officer[256], title[256], place[256], operator_id[64];
+} sh_wh_cert;
+/* Called inside the write transaction once cert->number is given: make
+ * the copy (it may not touch the warehouse) and give its SHA-256. A
+ * non-zero return aborts everything (no number is used). */
+typedef int (*sh_wh_cert_issue_fn)(void *arg, const sh_wh_cert *cert,
+				   uint8_t sha256[SH_SHA256_LEN]);
+/* Certify: SH_WH_PERM_CERTIFY; key (borrowed) signs the event; issue may be
+ * NULL. out filled on success (its code only on error). SH_ENOTFOUND,
+ * SH_EINVAL (book, officer, title), SH_EFULL (book full), SH_EPERM. */
+int sh_wh_certify(sh_store *store, const sh_sign_key *key, const sh_wh_cert_in *in,
+		  sh_wh_cert_issue_fn issue, void *arg, sh_wh_cert *out);
+/* Every certified copy recorded (year 0: all years), by year, book and
+ * number. SH_WH_PERM_AUDIT. *out: caller sh_free. */
+int sh_wh_certified_list(sh_store *store, int year, sh_wh_cert **out, size_t *n);
 
 /* ---- audit groups (audit_batch.c) ------------------------------------------ */
 /* Group commit of the audit of reads for a multi-threaded front end (the
