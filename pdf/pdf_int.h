@@ -128,6 +128,25 @@ typedef struct pdfw_font {
 int pdfw_add_text_page(pdfw *w, double wpt, double hpt, const char *content, size_t content_len,
 		       const pdfw_font *font);
 
+/* BagIt tag files and manifests (bagread.c), parsed from memory. */
+typedef struct pdf_bag_tag {
+	char *label, *value;
+} pdf_bag_tag;
+typedef struct pdf_bag_entry {
+	uint8_t sha[32];
+	char *path; /* decoded, checked safe */
+} pdf_bag_entry;
+/* "Label: value" lines with continuations. SH_EINVAL. *out: pdf_bag_tags_free. */
+int pdf_bag_tags_parse(const char *text, size_t len, pdf_bag_tag **out, size_t *n);
+void pdf_bag_tags_free(pdf_bag_tag *t, size_t n);
+const char *pdf_bag_tag_get(const pdf_bag_tag *t, size_t n, const char *label);
+/* "<sha256>  <path>" lines; payload: paths under data/, else tag files.
+ * Unsafe paths (absolute, "..", control characters) and duplicates are
+ * SH_EINVAL. *out: pdf_bag_manifest_free. */
+int pdf_bag_manifest_parse(const char *text, size_t len, int payload, pdf_bag_entry **out,
+			   size_t *n);
+void pdf_bag_manifest_free(pdf_bag_entry *e, size_t n);
+
 /* The document (pdf.c); pdf/ files other than pdf.c add pages to it. */
 struct sh_pdf {
 	pdfw *w;

@@ -180,6 +180,41 @@ int sh_pdf_export(sh_store *store, const char *code, const char *path,
  * left on error. *out_papers (may be NULL): papers in the bag. */
 int sh_pdf_export_bag(sh_store *store, const char *code, const char *dir,
 		      const sh_pdf_export_opts *opts, size_t *out_papers);
+/* The same for a selection (sh_wh_select: an owner's papers, or the
+ * dossiers received from..to), each paper's PDF/A in its own folder. Every
+ * paper folder also holds paper.json (its dossier, procedure, receipt and
+ * pages' formats: descriptive, for an importer). */
+int sh_pdf_export_bag_select(sh_store *store, const char *owner, const char *from,
+			     const char *to, const char *dir, const sh_pdf_export_opts *opts,
+			     size_t *out_papers);
+
+/* ---- reading bags (bagread.c) ------------------------------------------ */
+
+/* Called once per problem found, with a message for people. */
+typedef void (*sh_pdf_report_fn)(void *arg, const char *problem);
+
+/* Every check bagit-python's validate() makes: bagit.txt (exactly
+ * BagIt-Version 1.0 or 0.97 and Tag-File-Character-Encoding UTF-8), data/,
+ * manifest-sha256.txt (required; other algorithms and fetch.txt are
+ * refused), no unsafe path (absolute, "..", control characters, a payload
+ * path outside data/, symbolic links or special files on disk), every
+ * payload file listed and every listed file there, every SHA-256 of the
+ * manifest and of tagmanifest-sha256.txt, Payload-Oxum. Each problem is
+ * reported; SH_OK or SH_EBADSIG. */
+int sh_pdf_bag_validate(const char *dir, sh_pdf_report_fn report, void *arg,
+			size_t *out_problems);
+
+/* `import-bag`: validate dir as above, then verify every paper's proof
+ * bundle (data/<code>/: checkpoint, manifest, inclusion proof, pages)
+ * against trusted keys only — the importer's registered keys and the
+ * public key files trust_files (`--trust-key`), never the bag's own key
+ * files — and file them with sh_wh_import (key signs here), the source
+ * office being bag-info's Source-Organization. Nothing is stored unless
+ * everything passes. SH_EBADSIG (the bag or a paper fails), SH_EINVAL,
+ * SH_EEXISTS (a code here with other content), SH_EPERM. */
+int sh_pdf_import_bag(sh_store *store, const sh_sign_key *key, const char *dir,
+		      const char *const *trust_files, size_t ntrust_files, sh_pdf_report_fn report,
+		      void *arg, sh_wh_import_stats *out);
 
 #ifdef __cplusplus
 }

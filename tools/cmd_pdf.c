@@ -212,44 +212,131 @@ int cmd_export_pdf(int argc, char **argv)
 
 int cmd_export_bag(int argc, char **argv)
 {
-	const char *store = NULL, *code = NULL, *dir = NULL;
+	const char *store = NULL, *code = NULL, *dir = NULL, *owner = NULL, *from = NULL,
+		   *to = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-bag CODE DIR [--store DIR]\n\n"
-			       "Write a dossier or a paper as a BagIt (RFC 8493) bag in the new folder DIR:\n"
-			       "per paper its proof bundle (page images, text, signed manifest, checkpoint,\n"
-			       "inclusion proof, public keys) and hOCR, the whole as a PDF/A, and\n"
-			       "bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md).\n");
+			printf("usage: sohoa export-bag CODE DIR [--store DIR]\n"
+			       "       sohoa export-bag --owner ID DIR\n"
+			       "       sohoa export-bag --from YYYY-MM-DD --to YYYY-MM-DD DIR\n\n"
+			       "Write a dossier or a paper, an owner's papers, or the dossiers received\n"
+			       "in a period as a BagIt (RFC 8493) bag in the new folder DIR: per paper its\n"
+			       "proof bundle (page images, text, signed manifest, checkpoint, inclusion\n"
+			       "proof, public keys), hOCR, paper.json and PDF/A, and bag-info.txt,\n"
+			       "manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md). Another\n"
+			       "warehouse files it with `sohoa import-bag`.\n");
 			return EXIT_OK;
-		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
+			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
+			   (m = cli_opt(argc, argv, &i, "--from", &from)) ||
+			   (m = cli_opt(argc, argv, &i, "--to", &to))) {
 			if (m < 0)
-				return cli_usage("export-bag", "--store needs a value");
+				return cli_usage("export-bag", "%s needs a value", argv[i]);
 		} else if (argv[i][0] == '-') {
 			return cli_usage("export-bag", "unknown option '%s'", argv[i]);
-		} else if (!code) {
+		} else if (!code && !owner && !from && !to) {
 			code = argv[i];
 		} else if (!dir) {
 			dir = argv[i];
 		} else {
-			return cli_usage("export-bag", "give a code and a folder");
+			return cli_usage("export-bag", "give a code (or --owner, or --from/--to) and a folder");
 		}
 	}
-	if (!code || !dir)
-		return cli_usage("export-bag", "give a dossier or paper code and the new bag folder");
+	int sel = owner || from || to;
+	if (sel && code && !dir) {
+		dir = code;
+		code = NULL;
+	}
+	if ((!code && !sel) || !dir || (code && sel) || (owner && (from || to)))
+		return cli_usage("export-bag", "give a dossier or paper code, --owner ID, or --from and "
+					       "--to, and the new bag folder");
 	sh_store *s = NULL;
-	int ex = cli_code("export-bag", code, 0);
+	int ex = code ? cli_code("export-bag", code, 0) : 0;
 	if (!ex)
 		ex = cli_store_open(&s, "export-bag", store, 0);
 	if (ex)
 		return ex;
 	size_t n = 0;
 	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-bag"};
-	int rc = sh_pdf_export_bag(s, code, dir, &o, &n);
+	int rc = code ? sh_pdf_export_bag(s, code, dir, &o, &n)
+		      : sh_pdf_export_bag_select(s, owner, from, to, dir, &o, &n);
 	if (rc)
 		ex = cli_fail("export-bag", rc);
 	else
-		printf("%s: bag of %zu paper%s written to %s\n", code, n, n == 1 ? "" : "s", dir);
+		printf("%s: bag of %zu paper%s written to %s\n", code ? code : owner ? owner : "period",
+		       n, n == 1 ? "" : "s", dir);
+	sh_store_close(&s);
+	return ex;
+}
+
+static void print_problem(void *arg, const char *problem)
+{
+	(void)arg;
+	fprintf(stderr, "  %s\n", problem);
+}
+
+int cmd_import_bag(int argc, char **argv)
+{
+	const char *store = NULL, *dir = NULL;
+	const char **trust = sh_calloc((size_t)argc + 1, sizeof *trust);
+	size_t ntrust = 0;
+	if (!trust)
+		return cli_fail("import-bag", SH_ENOMEM);
+	int ex = EXIT_OK;
+	for (int i = 1; i < argc && !ex; i++) {
+		int m;
+		const char *tk = NULL;
+		if (cli_is_help(argv[i])) {
+			printf("usage: sohoa import-bag DIR [--trust-key FILE]... [--store DIR]\n\n"
+			       "File the papers of a bag another office wrote with `sohoa export-bag`:\n"
+			       "the bag is checked as bagit-python's validate() does (files, paths,\n"
+			       "Payload-Oxum, completeness, every checksum), every paper's signed\n"
+			       "manifest, checkpoint and inclusion proof are verified against the keys\n"
+			       "this warehouse has registered and the public key files given with\n"
+			       "--trust-key (never the bag's own), and the papers are filed under their\n"
+			       "original codes, marked as imported from the bag's Source-Organization,\n"
+			       "signed again here. A bag that fails any check stores nothing;\n"
+			       "importing the same bag again changes nothing. Role: admin.\n");
+			sh_free(trust);
+			return EXIT_OK;
+		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
+			if (m < 0)
+				ex = cli_usage("import-bag", "--store needs a value");
+		} else if ((m = cli_opt(argc, argv, &i, "--trust-key", &tk))) {
+			if (m < 0)
+				ex = cli_usage("import-bag", "--trust-key needs a file");
+			else
+				trust[ntrust++] = tk;
+		} else if (argv[i][0] == '-') {
+			ex = cli_usage("import-bag", "unknown option '%s'", argv[i]);
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			ex = cli_usage("import-bag", "give one bag folder");
+		}
+	}
+	if (!ex && !dir)
+		ex = cli_usage("import-bag", "give the bag folder");
+	sh_store *s = NULL;
+	if (!ex)
+		ex = cli_store_open(&s, "import-bag", store, 0);
+	if (ex) {
+		sh_free(trust);
+		return ex;
+	}
+	const sh_sign_key *key = NULL;
+	sh_wh_import_stats st;
+	memset(&st, 0, sizeof st);
+	int rc = cli_signing_key(&key, "import-bag");
+	if (!rc)
+		rc = sh_pdf_import_bag(s, key, dir, trust, ntrust, print_problem, NULL, &st);
+	if (rc)
+		ex = cli_fail("import-bag", rc);
+	else
+		printf("%s: %zu paper%s filed, %zu already here, %zu dossier%s made\n", dir, st.papers,
+		       st.papers == 1 ? "" : "s", st.existing, st.dossiers, st.dossiers == 1 ? "" : "s");
+	sh_free(trust);
 	sh_store_close(&s);
 	return ex;
 }

@@ -176,6 +176,7 @@ static const struct {
 	{"certs", cmd_certs, "register the officer's certificate chain for PDF signing"},
 	{"certified", cmd_certified, "the certified copies issued (export-pdf --certify)"},
 	{"export-bag", cmd_export_bag, "write a dossier or paper as a BagIt transfer bag"},
+	{"import-bag", cmd_import_bag, "file another office's bag: checked, verified, original codes"},
 	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
 	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
 	{"log", cmd_log, "the signed log: size, checkpoints, consistency proofs"},

@@ -70,7 +70,8 @@ typedef struct sh_wh_paper_in {
 enum sh_wh_paper_flag {
 	SH_WH_PAPER_OWNER_MISMATCH = 1u << 0, /* names an owner id other than the dossier's */
 	SH_WH_PAPER_REVIEW = 1u << 1,         /* some page flagged blank / rescan */
-	SH_WH_PAPER_RESULT = 1u << 2          /* a result of the procedure (KQ code) */
+	SH_WH_PAPER_RESULT = 1u << 2,         /* a result of the procedure (KQ code) */
+	SH_WH_PAPER_IMPORTED = 1u << 3        /* filed from another office's bag (sh_wh_import) */
 };
 
 typedef struct sh_wh_dossier_in {
@@ -503,6 +504,49 @@ int sh_wh_certify(sh_store *store, const sh_sign_key *key, const sh_wh_cert_in *
 /* Every certified copy recorded (year 0: all years), by year, book and
  * number. SH_WH_PERM_AUDIT. *out: caller sh_free. */
 int sh_wh_certified_list(sh_store *store, int year, sh_wh_cert **out, size_t *n);
+
+/* ---- imports from another office (dossier.c; docs/PDF.md "import-bag") ----
+ * Papers another office exported in a bag, already verified against keys
+ * this office trusts (pdf/ checks the bag), filed under their original
+ * codes: each paper record flagged SH_WH_PAPER_IMPORTED, signed here again
+ * as a "component"/"result" manifest of the same content (so `verify`
+ * checks it with this office's keys) plus a signed "import" event naming
+ * the source office, the source's key and the SHA-256 of its signed
+ * manifest; each new dossier record made with the source's agency,
+ * procedure and receipt time. One write transaction: all or nothing. A
+ * paper already here with the same page images is skipped (re-importing a
+ * bag is harmless); with other content the whole import is refused
+ * (SH_EEXISTS), as is filing into a dossier of this office's own. */
+typedef struct sh_wh_import_paper {
+	sh_wh_paper_in in;     /* kind, facts (JSON and list), file, flags, pages (borrowed) */
+	const char *code;      /* the original paper or result code */
+	const char *dossier;   /* its dossier code */
+	const char *agency;    /* the dossier's agency */
+	const char *owner;
+	const char *procedure;
+	int64_t received;      /* the dossier's receipt time */
+	int64_t created;       /* the paper's */
+	int result;            /* a KQ result */
+	const char *source_key;             /* key id that signed it at the source */
+	const char *source_manifest_sha256; /* of the source's signed manifest (hex) */
+} sh_wh_import_paper;
+typedef struct sh_wh_import_stats {
+	size_t papers;   /* filed now */
+	size_t existing; /* already here, identical: skipped */
+	size_t dossiers; /* dossier records made */
+} sh_wh_import_stats;
+/* SH_WH_PERM_IMPORT. from: the source office's agency id. key signs here. */
+int sh_wh_import(sh_store *store, const sh_sign_key *key, const char *from,
+		 const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out);
+
+/* ---- selections for transfer bags (select.c) ---- */
+/* The papers of owner (every paper filed under the id, code order), or of
+ * the dossiers received from..to (YYYY-MM-DD local dates, both included,
+ * either may be NULL; each dossier's papers then results). Exactly one of
+ * owner and from/to. SH_WH_PERM_VERIFY (an export). *out: caller sh_free.
+ * SH_ENOTFOUND when nothing is selected, SH_EINVAL. */
+int sh_wh_select(sh_store *store, const char *owner, const char *from, const char *to,
+		 char (**out)[SH_STORE_CODE_MAX], size_t *n);
 
 /* ---- audit groups (audit_batch.c) ------------------------------------------ */
 /* Group commit of the audit of reads for a multi-threaded front end (the

@@ -400,6 +400,108 @@ PY
   SOHOA_USER=thuky expect 0 "$SOHOA" export-pdf "$P" "$T/c7.pdf" $SIGN --certify --book 01
   has "$T/out" "certified copy no. 6, book 01/"
   ;;
+bagin)
+  # import-bag into another office's warehouse: checked, verified against
+  # trusted keys, filed under the original codes; hostile bags store nothing.
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 \
+    "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" "$DATA/pages/two-pages-g4.tif"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  D2=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/pages/two-pages-g4.tif"
+  D3=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" keys list
+  KID=$(awk 'NR > 0 && $1 ~ /^[0-9a-f]+$/ { print $1; exit }' "$T/out")
+  expect 0 "$SOHOA" keys export "$KID" "$T/a.pub"
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag"
+  expect 0 "$SOHOA" export-bag --owner 033317490435 "$T/obag"
+  has "$T/out" "bag of 3 papers"
+  python3 "$SRC/bagcheck.py" "$T/obag" > "$T/check" || fail "owner bag: $(cat "$T/check")"
+  [ -e "$T/obag/data/$D2-01-GKS/$D2-01-GKS.pdf" ] || fail "owner bag: no PDF of $D2-01-GKS"
+  [ -e "$T/obag/data/$D3-01-TL" ] && fail "owner bag holds another owner's paper"
+  T0=$(date +%Y-%m-%d)
+  expect 0 "$SOHOA" export-bag --from "$T0" --to "$T0" "$T/pbag"
+  has "$T/out" "bag of 4 papers"
+  expect 4 "$SOHOA" export-bag --from 2001-01-01 --to 2001-01-31 "$T/nobag"
+  expect 2 "$SOHOA" export-bag --owner 033317490435 --from "$T0" "$T/nobag"
+  [ ! -e "$T/nobag" ] || fail "a refused selection left a folder"
+  # the other office
+  B="$T/storeB"
+  SOHOA_STORE="$B" "$SOHOA" init --agency 000.00.98.Z98 >/dev/null || fail "init B"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" "$SOHOA" keys new --signer "Lê Văn Dũng" --title "Lưu trữ viên" >/dev/null || fail "keys B"
+  imp() { SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" "$SOHOA" import-bag "$@"; }
+  # not trusted: the bag's own key files do not count
+  expect 6 imp "$T/bag"
+  has "$T/err" "trusted"
+  expect 0 imp "$T/bag" --trust-key "$T/a.pub"
+  has "$T/out" "2 papers filed, 0 already here, 1 dossier made"
+  expect 0 imp "$T/bag" --trust-key "$T/a.pub"
+  has "$T/out" "0 papers filed, 2 already here"
+  expect 0 imp "$T/pbag" --trust-key "$T/a.pub"
+  has "$T/out" "2 papers filed, 2 already here, 2 dossiers made"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
+  SOHOA_STORE="$B" expect 0 "$SOHOA" check
+  SOHOA_STORE="$B" expect 0 "$SOHOA" show "$D-01-GKS"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" export-pdf "$D" "$T/fromB.pdf"
+  pdftotext "$T/fromB.pdf" - | grep -q . || fail "the imported dossier's PDF has no text"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" export-tiff "$D-01-GKS" "$T/b.tif"
+  cmp -s "$T/obag/data/$D-01-GKS/page-001.jpg" "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" || fail "page image changed"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/pages/two-pages-g4.tif"
+  # hostile bags: each refused, nothing stored
+  size0=$(SOHOA_STORE="$B" "$SOHOA" log | head -1)
+  hostile() { # NAME: copy the bag to $T/h-NAME (the caller changes it), import, expect refusal
+    expect "$2" imp "$T/h-$1" --trust-key "$T/a.pub"
+    [ "$(SOHOA_STORE="$B" "$SOHOA" log | head -1)" = "$size0" ] || fail "hostile bag $1 changed the log"
+  }
+  mk() { rm -rf "$T/h-$1"; cp -r "$T/obag" "$T/h-$1"; }
+  P1="$D2-01-GKS"
+  mk trav; printf '%s  data/../../etc/passwd\n' "$(sha256sum /etc/hostname | cut -c1-64)" >> "$T/h-trav/manifest-sha256.txt"; hostile trav 6
+  mk abs; printf '%s  /etc/hostname\n' "$(sha256sum /etc/hostname | cut -c1-64)" >> "$T/h-abs/manifest-sha256.txt"; hostile abs 6
+  mk link; ln -s /etc/hostname "$T/h-link/data/$P1/link.txt"; hostile link 6
+  mk missing; rm "$T/h-missing/data/$P1/page-001.txt"; hostile missing 6
+  mk extra; echo x > "$T/h-extra/data/extra.txt"; hostile extra 6
+  mk oxum; sed -i 's/^Payload-Oxum: \([0-9]*\)\./Payload-Oxum: 1\1./' "$T/h-oxum/bag-info.txt"; hostile oxum 6
+  mk sum; printf x >> "$T/h-sum/data/$P1/page-001.txt"; hostile sum 6
+  mk ver; sed -i 's/BagIt-Version: 1.0/BagIt-Version: 2.0/' "$T/h-ver/bagit.txt"; hostile ver 6
+  mk nobagit; rm "$T/h-nobagit/bagit.txt"; hostile nobagit 6
+  mk fetch; echo "http://x/ 1 data/x" > "$T/h-fetch/fetch.txt"; hostile fetch 6
+  mk tagsum; echo "Contact-Name: x" >> "$T/h-tagsum/bag-info.txt"; hostile tagsum 6
+  # a forged manifest: the payload changed and the manifests recomputed, so
+  # the bag itself is consistent; the signature is what refuses it
+  mk forged
+  python3 - "$T/h-forged" "$P1" <<'PY'
+import hashlib, os, sys
+bag, p = sys.argv[1], sys.argv[2]
+t = os.path.join(bag, 'data', p, 'page-001.txt')
+open(t, 'a').write('sửa')
+def sha(f): return hashlib.sha256(open(f, 'rb').read()).hexdigest()
+lines = []
+for root, _, files in os.walk(os.path.join(bag, 'data')):
+    for f in files:
+        full = os.path.join(root, f); lines.append('%s  %s\n' % (sha(full), os.path.relpath(full, bag)))
+open(os.path.join(bag, 'manifest-sha256.txt'), 'w').write(''.join(sorted(lines, key=lambda l: l[66:])))
+info = open(os.path.join(bag, 'bag-info.txt')).read().splitlines()
+size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(bag, 'data')) for f in fs)
+n = sum(len(fs) for _, _, fs in os.walk(os.path.join(bag, 'data')))
+info = [l if not l.startswith('Payload-Oxum') else 'Payload-Oxum: %d.%d' % (size, n) for l in info]
+open(os.path.join(bag, 'bag-info.txt'), 'w').write('\n'.join(info) + '\n')
+open(os.path.join(bag, 'tagmanifest-sha256.txt'), 'w').write(''.join('%s  %s\n' % (sha(os.path.join(bag, f)), f) for f in ('bagit.txt', 'bag-info.txt', 'manifest-sha256.txt')))
+PY
+  python3 "$SRC/bagcheck.py" "$T/h-forged" >/dev/null || fail "the forged bag should pass the bag checks"
+  hostile forged 6
+  has "$T/err" "$P1"
+  # a paper whose code is here with other content: refused whole
+  mk clash; hostile clash 0
+  SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
+  # roles: import-bag is the admin's
+  SOHOA_STORE="$B" "$SOHOA" user add root --role admin >/dev/null || fail "user add"
+  SOHOA_STORE="$B" SOHOA_USER=root "$SOHOA" user add luutru --role archivist >/dev/null || fail "user add"
+  SOHOA_USER=luutru expect 8 imp "$T/obag" --trust-key "$T/a.pub"
+  SOHOA_USER=root expect 0 imp "$T/obag" --trust-key "$T/a.pub"
+  has "$T/out" "0 papers filed, 3 already here"
+  ;;
 input)
   # PDF files in: a page that is one JPEG keeps its bytes; other pages are
   # rendered at 300 dpi; refusals store nothing.
