@@ -199,6 +199,11 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 		rc = SH_ENOMEM;
 	if (!rc && (mkdir(tmp, 0755) || mkdir(data, 0755)))
 		rc = sh_error_set(SH_EIO, "%s: %s", tmp, strerror(errno));
+	/* every paper's read recorded once, in one transaction */
+	if (!rc)
+		rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
+				       opts && opts->command ? opts->command : "export-bag",
+				       (const char *const *)codes, n, NULL, 0);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *pd = sh_asprintf("%s/%s", data, codes[i]);
 		if (!pd) {
@@ -235,8 +240,7 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 			o.signer = NULL;
 			o.certify = NULL;
 			o.tsa_url = NULL;
-			if (!o.command)
-				o.command = "export-bag";
+			o.audited = 1;
 			rc = pdf ? sh_pdf_export(s, codes[i], pdf, &o, NULL) : SH_ENOMEM;
 			sh_free(pdf);
 		}
@@ -251,8 +255,7 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 		o.signer = NULL;
 		o.certify = NULL;
 		o.tsa_url = NULL;
-		if (!o.command)
-			o.command = "export-bag";
+		o.audited = 1;
 		rc = pdf ? sh_pdf_export(s, whole, pdf, &o, NULL) : SH_ENOMEM;
 		sh_free(pdf);
 	}

@@ -204,7 +204,8 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 	}
 	for (size_t i = 0; i < p.n; i++)
 		codes[i] = p.recs[i]->code;
-	rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
+	if (!(opts && opts->audited))
+		rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
 				  opts && opts->command ? opts->command : "export-pdf", codes, p.n,
 				  p.dossier->code, 0);
 	if (!rc && opts && opts->certify) {

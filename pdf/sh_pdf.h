@@ -145,6 +145,7 @@ typedef struct sh_pdf_export_opts {
 	int64_t now;           /* creation date (0: now) */
 	const char *user;      /* operator recorded in the read audit (may be NULL) */
 	const char *command;   /* command recorded there; NULL: "export-pdf" */
+	int audited;           /* the caller recorded the reads already (a bag: once for all) */
 	const sh_pdf_signer *signer; /* sign the file (may be NULL) */
 	const char *sig_name, *sig_reason;
 	const char *tsa_url;   /* with signer: an RFC 3161 time-stamp from this TSA (PAdES B-T) */
