@@ -139,30 +139,30 @@ void pdf_bag_manifest_free(pdf_bag_entry *e, size_t n)
 static const char *path_danger(const char *p, int payload)
 {
 	if (!*p)
-		return "an empty path";
+		return N_("an empty path");
 	if (p[0] == '/' || p[0] == '~')
-		return "an absolute path";
+		return N_("an absolute path");
 	if (strchr(p, '\\'))
-		return "a backslash in the path";
+		return N_("a backslash in the path");
 	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
 		if (*c < 0x20 || *c == 0x7F)
-			return "a control character in the path";
+			return N_("a control character in the path");
 	const char *s = p;
 	while (*s) {
 		const char *e = strchr(s, '/');
 		size_t l = e ? (size_t)(e - s) : strlen(s);
 		if (l == 0 || (l == 1 && s[0] == '.'))
-			return "an empty or '.' path component";
+			return N_("an empty or '.' path component");
 		if (l == 2 && s[0] == '.' && s[1] == '.')
-			return "'..' in the path";
+			return N_("'..' in the path");
 		s += l;
 		if (*s == '/')
 			s++;
 	}
 	if (payload && strncmp(p, "data/", 5))
-		return "a payload path outside data/";
+		return N_("a payload path outside data/");
 	if (!payload && !strncmp(p, "data/", 5))
-		return "a tag manifest naming a payload file";
+		return N_("a tag manifest naming a payload file");
 	return NULL;
 }
 
@@ -242,9 +242,9 @@ int pdf_bag_manifest_parse(const char *text, size_t len, int payload, pdf_bag_en
 			path[k++] = *c;
 		}
 		path[k] = 0;
-		const char *why = k != strlen(path) ? "a NUL in the path" : path_danger(path, payload);
+		const char *why = k != strlen(path) ? N_("a NUL in the path") : path_danger(path, payload);
 		if (why) {
-			rc = sh_error_set(SH_EINVAL, "manifest line %zu: %s (%.60s)", line, why, path);
+			rc = sh_error_set(SH_EINVAL, "manifest line %zu: %s (%.60s)", line, _(why), path);
 			sh_free(path);
 			break;
 		}
@@ -568,8 +568,8 @@ int sh_pdf_bag_validate(const char *dir, sh_pdf_report_fn report, void *arg,
 		*out_problems = v.problems;
 	if (rc)
 		return rc;
-	return v.problems ? sh_error_set(SH_EBADSIG, "the bag %s fails %zu check%s", dir,
-					 v.problems, v.problems == 1 ? "" : "s")
+	return v.problems ? sh_error_set(SH_EBADSIG, "the bag %s fails its checks (%zu problems)",
+					 dir, v.problems)
 			  : SH_OK;
 }
 
@@ -866,8 +866,9 @@ int sh_pdf_import_bag(sh_store *s, const sh_sign_key *key, const char *dir,
 	if ((rc = validate(&v, &info, &ninfo, &pm, &npm)))
 		goto out;
 	if (v.problems) {
-		rc = sh_error_set(SH_EBADSIG, "the bag %s fails %zu check%s: nothing is filed", dir,
-				  v.problems, v.problems == 1 ? "" : "s");
+		rc = sh_error_set(SH_EBADSIG, "the bag %s fails its checks (%zu problems): nothing is "
+					      "filed",
+				  dir, v.problems);
 		goto out;
 	}
 	const char *from = pdf_bag_tag_get(info, ninfo, "Source-Organization");
