@@ -641,6 +641,13 @@ static int import_dossier(MDB_txn *txn, sh_store *s, const struct import *im, si
 		return sh_error_set(SH_EEXISTS, "dossier %s is one of this office's own: papers of "
 						"another office cannot be filed in it",
 				    dossier);
+	} else if (strcmp(d->owner, im->p[first].owner) ||
+		   strcmp(d->procedure, im->p[first].procedure) ||
+		   d->received != im->p[first].received) {
+		sh_store_dossier_rec_free(&d);
+		return sh_error_set(SH_EEXISTS, "dossier %s is already here with another owner, "
+						"procedure or receipt time: nothing of the bag is filed",
+				    dossier);
 	}
 	const sh_wh_import_paper *p0 = &im->p[first];
 	rec_w dw;

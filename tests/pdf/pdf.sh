@@ -492,8 +492,21 @@ PY
   python3 "$SRC/bagcheck.py" "$T/h-forged" >/dev/null || fail "the forged bag should pass the bag checks"
   hostile forged 6
   has "$T/err" "$P1"
-  # a paper whose code is here with other content: refused whole
-  mk clash; hostile clash 0
+  # a paper whose code is here with other content (another warehouse of
+  # the same agency id, its first dossier of the day, another owner):
+  # refused whole
+  A2="$T/storeA2"
+  SOHOA_STORE="$A2" "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail "init A2"
+  SOHOA_STORE="$A2" SOHOA_KEY="$T/keys/a2.key" "$SOHOA" keys new --signer "Phạm Thị Em" --title "Công chức" >/dev/null || fail "keys A2"
+  SOHOA_STORE="$A2" SOHOA_KEY="$T/keys/a2.key" expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  [ "$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")" = "$D" ] || fail "A2's first dossier is not $D"
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" keys list
+  KID2=$(awk '$1 ~ /^[0-9a-f]+$/ { print $1; exit }' "$T/out")
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" keys export "$KID2" "$T/a2.pub"
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" export-bag "$D" "$T/h-clash"
+  expect 3 imp "$T/h-clash" --trust-key "$T/a2.pub"
+  has "$T/err" "other content"
+  [ "$(SOHOA_STORE="$B" "$SOHOA" log | head -1)" = "$size0" ] || fail "the clashing bag changed the log"
   SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
   # roles: import-bag is the admin's
   SOHOA_STORE="$B" "$SOHOA" user add root --role admin >/dev/null || fail "user add"
