@@ -123,6 +123,8 @@ typedef struct pdfw_font {
 	size_t widths_len;
 	const char *tounicode;  /* the ToUnicode CMap */
 	size_t tounicode_len;
+	const uint8_t *cidset;  /* a subset's CIDSet stream, or NULL */
+	size_t cidset_len;
 } pdfw_font;
 /* Adds a page of wpt x hpt points with content drawn in font as /F1. */
 int pdfw_add_text_page(pdfw *w, double wpt, double hpt, const char *content, size_t content_len,

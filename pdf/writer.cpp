@@ -243,6 +243,8 @@ extern "C" int pdfw_add_text_page(pdfw *w, double wpt, double hpt, const char *c
 		desc.replaceKey("/CapHeight", OH::newReal(num(f->cap_height)));
 		desc.replaceKey("/StemV", OH::newInteger(80));
 		desc.replaceKey("/FontFile2", ff);
+		if (f->cidset)
+			desc.replaceKey("/CIDSet", stream(pdf, std::string(reinterpret_cast<const char *>(f->cidset), f->cidset_len)));
 		OH cid = pdf.makeIndirectObject(OH::parse(
 			"<< /Type /Font /Subtype /CIDFontType2"
 			" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <leptonica/allheaders.h>
 
@@ -164,6 +165,62 @@ static void faults(void **state)
 	free(b);
 }
 
+/* The statement page (an embedded TrueType subset): every allocation
+ * failing in turn, then the file, which holds the subset font and CIDSet. */
+static void text_page(void **state)
+{
+	(void)state;
+	if (access(SH_PDF_TEXT_FONT_PATH, R_OK) != 0) {
+		fail_msg("no %s (Debian fonts-dejavu-core)", SH_PDF_TEXT_FONT_PATH);
+		return;
+	}
+	const sh_pdf_line lines[] = {{"LỜI CHỨNG CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH", 14, 1, 1, 0},
+				     {"Chứng thực bản sao đúng với bản chính. Số chứng thực: 7, "
+				      "quyển số: 01/2026-SCT/BS; ngày 06 tháng 12 năm 2026.",
+				      12, 0, 0, 12},
+				     {"Nguyễn Thị Bình", 12, 1, 2, 24}};
+	int done = 0;
+	for (long n = 1; n < 10000 && !done; n++) {
+		long live = sh_alloc_live(), c0 = sh_alloc_count();
+		sh_alloc_fail_at(n, 0);
+		sh_pdf *pdf = NULL;
+		uint8_t *out = NULL;
+		size_t out_len = 0;
+		int rc = sh_pdf_new(&pdf, NULL);
+		if (!rc)
+			rc = sh_pdf_add_text_page(pdf, lines, 3);
+		if (!rc)
+			rc = sh_pdf_write_mem(pdf, &out, &out_len);
+		long used = sh_alloc_count() - c0;
+		sh_alloc_fail_at(0, 0);
+		if (used < n) {
+			assert_int_equal(rc, SH_OK);
+			assert_true(out_len > 1000 && !memcmp(out, "%PDF-1.4", 8));
+			assert_non_null(memmem(out, out_len, "/CIDSet", 7));
+			assert_non_null(memmem(out, out_len, "+DejaVuSerif", 12));
+			assert_true(out_len < 120000); /* the subset, not the 380 KB font */
+			done = 1;
+		} else {
+			assert_int_not_equal(rc, SH_OK);
+		}
+		sh_free(out);
+		sh_pdf_free(&pdf);
+		assert_int_equal(sh_alloc_live(), live);
+	}
+	assert_true(done);
+	/* a character the font lacks, a page that overflows */
+	sh_pdf *pdf = NULL;
+	assert_int_equal(sh_pdf_new(&pdf, NULL), SH_OK);
+	const sh_pdf_line bad = {"\xF0\x9F\x98\x80", 12, 0, 0, 0};
+	assert_int_equal(sh_pdf_add_text_page(pdf, &bad, 1), SH_EINVAL);
+	sh_pdf_line many[80];
+	for (int i = 0; i < 80; i++)
+		many[i] = (sh_pdf_line){"dòng", 12, 0, 0, 0};
+	assert_int_equal(sh_pdf_add_text_page(pdf, many, 80), SH_ELIMIT);
+	assert_int_equal(sh_pdf_pages(pdf), 0);
+	sh_pdf_free(&pdf);
+}
+
 /* BagIt tag files: labels, continuations, CRLF, a BOM; refusals. */
 static void bag_tags(void **state)
 {
@@ -291,6 +348,7 @@ int main(void)
 		cmocka_unit_test(hocr_refused),
 		cmocka_unit_test(image_classes),
 		cmocka_unit_test(faults),
+		cmocka_unit_test(text_page),
 		cmocka_unit_test(bag_tags),
 		cmocka_unit_test(bag_manifest),
 		cmocka_unit_test(tsa_der),
