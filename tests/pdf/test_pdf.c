@@ -221,6 +221,35 @@ static void text_page(void **state)
 	sh_pdf_free(&pdf);
 }
 
+/* A real RFC 3161 reply (openssl ts -reply for imprint 01 02 03 0..., nonce
+ * 40 01 0...; tests/fuzz/corpus/bag/reply-ok.R after its first byte): taken
+ * as it is, refused for another imprint, another nonce, a changed byte. */
+static void tsa_reply(void **state)
+{
+	(void)state;
+	uint8_t *b = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_file_read(&b, &n, BAG_CORPUS "/reply-ok.R", 1u << 20), SH_OK);
+	assert_true(n > 100);
+	uint8_t hash[32] = {1, 2, 3}, nonce[PDF_TSA_NONCE_LEN] = {0x40, 1};
+	const uint8_t *tok = NULL;
+	size_t tl = 0;
+	assert_int_equal(pdf_tsa_reply_check(b + 1, n - 1, hash, nonce, &tok, &tl), SH_OK);
+	assert_true(tok > b && tl > 100 && tok[0] == 0x30);
+	hash[31] = 1;
+	assert_int_equal(pdf_tsa_reply_check(b + 1, n - 1, hash, nonce, &tok, &tl), SH_EBADSIG);
+	assert_non_null(strstr(sh_error_message(), "imprint"));
+	hash[31] = 0;
+	nonce[7] = 9;
+	assert_int_equal(pdf_tsa_reply_check(b + 1, n - 1, hash, nonce, &tok, &tl), SH_EBADSIG);
+	assert_non_null(strstr(sh_error_message(), "nonce"));
+	nonce[7] = 0;
+	/* a byte of the token's signature changed: the token no longer verifies */
+	b[n - 5] ^= 0x20;
+	assert_int_not_equal(pdf_tsa_reply_check(b + 1, n - 1, hash, nonce, &tok, &tl), SH_OK);
+	sh_free(b);
+}
+
 /* BagIt tag files: labels, continuations, CRLF, a BOM; refusals. */
 static void bag_tags(void **state)
 {
@@ -349,6 +378,7 @@ int main(void)
 		cmocka_unit_test(image_classes),
 		cmocka_unit_test(faults),
 		cmocka_unit_test(text_page),
+		cmocka_unit_test(tsa_reply),
 		cmocka_unit_test(bag_tags),
 		cmocka_unit_test(bag_manifest),
 		cmocka_unit_test(tsa_der),
