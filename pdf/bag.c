@@ -131,6 +131,170 @@ static int write_text(const char *root, const char *name, const sh_buf *b)
 	return rc;
 }
 
+/* JSON string (quotes included). */
+static int json_str(sh_buf *b, const char *v)
+{
+	if (!v)
+		return sh_buf_puts(b, "null");
+	int rc = sh_buf_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)v; *p && !rc; p++)
+		rc = *p == '"' || *p == '\\' ? sh_buf_printf(b, "\\%c", *p)
+		     : *p < 0x20	      ? sh_buf_printf(b, "\\u%04x", *p)
+					      : sh_buf_put(b, p, 1);
+	return rc ? rc : sh_buf_puts(b, "\"");
+}
+
+/* data/<paper>/paper.json: what the signed manifest does not say and an
+ * importer needs to file the paper as it was (its dossier, procedure and
+ * receipt, the file it came from, each page's format and resolution).
+ * Descriptive, not trusted: the signed manifest is. */
+static int paper_json(sh_store *s, const sh_store_paper_rec *p, const char *path)
+{
+	sh_store_dossier_rec *d = NULL;
+	int rc = sh_store_dossier_get(s, p->dossier, &d);
+	if (rc)
+		return rc;
+	sh_buf b = SH_BUF_INIT;
+	rc = sh_buf_puts(&b, "{\"format\": \"sohoa-bag-paper-1\", \"code\": ");
+	rc = rc ? rc : json_str(&b, p->code);
+	rc = rc ? rc : sh_buf_puts(&b, ", \"dossier\": ");
+	rc = rc ? rc : json_str(&b, d->code);
+	rc = rc ? rc : sh_buf_puts(&b, ", \"agency\": ");
+	rc = rc ? rc : json_str(&b, d->agency);
+	rc = rc ? rc : sh_buf_puts(&b, ", \"procedure\": ");
+	rc = rc ? rc : json_str(&b, d->procedure);
+	rc = rc ? rc : sh_buf_printf(&b, ", \"received\": %lld, \"created\": %lld, \"flags\": %u, \"file\": ",
+				     (long long)d->received, (long long)p->created, p->flags);
+	rc = rc ? rc : json_str(&b, p->file);
+	rc = rc ? rc : sh_buf_puts(&b, ", \"pages\": [");
+	for (size_t k = 0; k < p->npages && !rc; k++) {
+		const sh_store_page_rec *g = &p->pages[k];
+		rc = sh_buf_printf(&b, "%s{\"mime\": ", k ? ", " : "");
+		rc = rc ? rc : json_str(&b, g->mime);
+		rc = rc ? rc : sh_buf_printf(&b, ", \"width\": %d, \"height\": %d, \"dpi\": %d, "
+					     "\"rotation\": %d, \"confidence\": %.2f, \"flags\": %u}",
+					     g->width, g->height, g->dpi, g->rotation, g->confidence,
+					     g->flags);
+	}
+	rc = rc ? rc : sh_buf_puts(&b, "]}\n");
+	if (!rc)
+		rc = sh_file_write(path, b.data, b.len);
+	sh_buf_free(&b);
+	sh_store_dossier_rec_free(&d);
+	return rc;
+}
+
+/* The bag of papers codes[0..n) (whole: `label` names it, `whole` is the
+ * code whose PDF/A goes in data/<whole>.pdf, or NULL for a selection). */
+static int write_bag(sh_store *s, char **codes, size_t n, const char *label, const char *whole,
+		     const char *description, const char *dir, const sh_pdf_export_opts *opts)
+{
+	int rc = SH_OK;
+	const char *code = label;
+	char *tmp = sh_asprintf("%s.tmp-%ld", dir, (long)getpid());
+	char *data = tmp ? sh_asprintf("%s/data", tmp) : NULL;
+	walk w = {SH_BUF_INIT, 0, 0};
+	sh_buf tag = SH_BUF_INIT, info = SH_BUF_INIT, bagit = SH_BUF_INIT;
+	if (!rc && (!tmp || !data))
+		rc = SH_ENOMEM;
+	if (!rc && (mkdir(tmp, 0755) || mkdir(data, 0755)))
+		rc = sh_error_set(SH_EIO, "%s: %s", tmp, strerror(errno));
+	/* every paper's read recorded once, in one transaction */
+	if (!rc)
+		rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
+				       opts && opts->command ? opts->command : "export-bag",
+				       (const char *const *)codes, n, NULL, 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *pd = sh_asprintf("%s/%s", data, codes[i]);
+		if (!pd) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		rc = sh_ledger_export_proof(s, codes[i], pd);
+		sh_store_paper_rec *p = NULL;
+		if (!rc)
+			rc = sh_store_paper_get(s, codes[i], &p);
+		for (size_t k = 0; !rc && p && k < p->npages; k++) {
+			if (!p->pages[k].has_hocr)
+				continue;
+			uint8_t *h = NULL;
+			size_t hl = 0;
+			rc = sh_store_blob_get(s, p->pages[k].hocr_sha, &h, &hl);
+			char *hp = rc ? NULL : sh_asprintf("%s/page-%03zu.hocr", pd, k + 1);
+			if (!rc && !hp)
+				rc = SH_ENOMEM;
+			if (!rc)
+				rc = sh_file_write(hp, h, hl);
+			sh_free(hp);
+			sh_free(h);
+		}
+		char *pj = rc ? NULL : sh_asprintf("%s/paper.json", pd);
+		if (!rc)
+			rc = pj ? paper_json(s, p, pj) : SH_ENOMEM;
+		sh_free(pj);
+		if (!rc && !whole) { /* a selection: each paper's own PDF/A */
+			char *pdf = sh_asprintf("%s/%s.pdf", pd, codes[i]);
+			sh_pdf_export_opts o = {0};
+			if (opts)
+				o = *opts;
+			o.signer = NULL;
+			o.certify = NULL;
+			o.tsa_url = NULL;
+			o.audited = 1;
+			rc = pdf ? sh_pdf_export(s, codes[i], pdf, &o, NULL) : SH_ENOMEM;
+			sh_free(pdf);
+		}
+		sh_store_paper_rec_free(&p);
+		sh_free(pd);
+	}
+	if (!rc && whole) {
+		char *pdf = sh_asprintf("%s/%s.pdf", data, whole);
+		sh_pdf_export_opts o = {0};
+		if (opts)
+			o = *opts;
+		o.signer = NULL;
+		o.certify = NULL;
+		o.tsa_url = NULL;
+		o.audited = 1;
+		rc = pdf ? sh_pdf_export(s, whole, pdf, &o, NULL) : SH_ENOMEM;
+		sh_free(pdf);
+	}
+	if (!rc)
+		rc = walk_dir(&w, tmp, "data");
+	time_t now = (time_t)(opts && opts->now ? opts->now : sh_now());
+	struct tm tm;
+	char day[16] = "";
+	if (localtime_r(&now, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	const char *agency = sh_store_agency(s);
+	rc = rc ? rc : sh_buf_puts(&bagit, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+	rc = rc ? rc : sh_buf_printf(&info,
+				     "Source-Organization: %s\nBagging-Date: %s\n"
+				     "External-Identifier: %s\nExternal-Description: %s, "
+				     "%zu giấy tờ\nBag-Software-Agent: sohoa %s\n"
+				     "Payload-Oxum: %llu.%zu\n",
+				     agency ? agency : "", day, code, description, n, SOHOA_VERSION,
+				     w.bytes, w.files);
+	rc = rc ? rc : write_text(tmp, "bagit.txt", &bagit);
+	rc = rc ? rc : write_text(tmp, "bag-info.txt", &info);
+	rc = rc ? rc : write_text(tmp, "manifest-sha256.txt", &w.manifest);
+	rc = rc ? rc : hash_line(&tag, tmp, "bagit.txt", NULL);
+	rc = rc ? rc : hash_line(&tag, tmp, "bag-info.txt", NULL);
+	rc = rc ? rc : hash_line(&tag, tmp, "manifest-sha256.txt", NULL);
+	rc = rc ? rc : write_text(tmp, "tagmanifest-sha256.txt", &tag);
+	if (!rc && rename(tmp, dir))
+		rc = sh_error_set(SH_EIO, "%s: %s", dir, strerror(errno));
+	if (rc && tmp)
+		rm_rf(tmp);
+	sh_free(tmp);
+	sh_free(data);
+	sh_buf_free(&w.manifest);
+	sh_buf_free(&tag);
+	sh_buf_free(&info);
+	sh_buf_free(&bagit);
+	return rc;
+}
+
 int sh_pdf_export_bag(sh_store *s, const char *code, const char *dir,
 		      const sh_pdf_export_opts *opts, size_t *out_papers)
 {
@@ -173,89 +337,53 @@ int sh_pdf_export_bag(sh_store *s, const char *code, const char *dir,
 		if (!codes)
 			return SH_ENOMEM;
 	}
-	char *tmp = sh_asprintf("%s.tmp-%ld", dir, (long)getpid());
-	char *data = tmp ? sh_asprintf("%s/data", tmp) : NULL;
-	walk w = {SH_BUF_INIT, 0, 0};
-	sh_buf tag = SH_BUF_INIT, info = SH_BUF_INIT, bagit = SH_BUF_INIT;
-	if (!rc && (!tmp || !data))
-		rc = SH_ENOMEM;
-	if (!rc && (mkdir(tmp, 0755) || mkdir(data, 0755)))
-		rc = sh_error_set(SH_EIO, "%s: %s", tmp, strerror(errno));
-	for (size_t i = 0; i < n && !rc; i++) {
-		char *pd = sh_asprintf("%s/%s", data, codes[i]);
-		if (!pd) {
-			rc = SH_ENOMEM;
-			break;
-		}
-		rc = sh_ledger_export_proof(s, codes[i], pd);
-		sh_store_paper_rec *p = NULL;
-		if (!rc)
-			rc = sh_store_paper_get(s, codes[i], &p);
-		for (size_t k = 0; !rc && p && k < p->npages; k++) {
-			if (!p->pages[k].has_hocr)
-				continue;
-			uint8_t *h = NULL;
-			size_t hl = 0;
-			rc = sh_store_blob_get(s, p->pages[k].hocr_sha, &h, &hl);
-			char *hp = rc ? NULL : sh_asprintf("%s/page-%03zu.hocr", pd, k + 1);
-			if (!rc && !hp)
-				rc = SH_ENOMEM;
-			if (!rc)
-				rc = sh_file_write(hp, h, hl);
-			sh_free(hp);
-			sh_free(h);
-		}
-		sh_store_paper_rec_free(&p);
-		sh_free(pd);
-	}
-	if (!rc) {
-		char *pdf = sh_asprintf("%s/%s.pdf", data, code);
-		sh_pdf_export_opts o = {0};
-		if (opts)
-			o = *opts;
-		o.signer = NULL;
-		if (!o.command)
-			o.command = "export-bag";
-		rc = pdf ? sh_pdf_export(s, code, pdf, &o, NULL) : SH_ENOMEM;
-		sh_free(pdf);
-	}
+	char desc[SH_STORE_CODE_MAX + 16];
+	snprintf(desc, sizeof desc, "Hồ sơ %s", dossier);
 	if (!rc)
-		rc = walk_dir(&w, tmp, "data");
-	time_t now = (time_t)(opts && opts->now ? opts->now : sh_now());
-	struct tm tm;
-	char day[16] = "";
-	if (localtime_r(&now, &tm))
-		strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	const char *agency = sh_store_agency(s);
-	rc = rc ? rc : sh_buf_puts(&bagit, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
-	rc = rc ? rc : sh_buf_printf(&info,
-				     "Source-Organization: %s\nBagging-Date: %s\n"
-				     "External-Identifier: %s\nExternal-Description: Hồ sơ %s, "
-				     "%zu giấy tờ\nBag-Software-Agent: sohoa %s\n"
-				     "Payload-Oxum: %llu.%zu\n",
-				     agency ? agency : "", day, code, dossier, n, SOHOA_VERSION,
-				     w.bytes, w.files);
-	rc = rc ? rc : write_text(tmp, "bagit.txt", &bagit);
-	rc = rc ? rc : write_text(tmp, "bag-info.txt", &info);
-	rc = rc ? rc : write_text(tmp, "manifest-sha256.txt", &w.manifest);
-	rc = rc ? rc : hash_line(&tag, tmp, "bagit.txt", NULL);
-	rc = rc ? rc : hash_line(&tag, tmp, "bag-info.txt", NULL);
-	rc = rc ? rc : hash_line(&tag, tmp, "manifest-sha256.txt", NULL);
-	rc = rc ? rc : write_text(tmp, "tagmanifest-sha256.txt", &tag);
-	if (!rc && rename(tmp, dir))
-		rc = sh_error_set(SH_EIO, "%s: %s", dir, strerror(errno));
-	if (rc && tmp)
-		rm_rf(tmp);
+		rc = write_bag(s, codes, n, code, code, desc, dir, opts);
 	if (!rc && out_papers)
 		*out_papers = n;
 	for (size_t i = 0; i < n; i++)
 		sh_free(codes[i]);
 	sh_free(codes);
-	sh_free(tmp);
-	sh_free(data);
-	sh_buf_free(&w.manifest);
-	sh_buf_free(&tag);
-	sh_buf_free(&info);
-	sh_buf_free(&bagit);
+	return rc;
+}
+
+int sh_pdf_export_bag_select(sh_store *s, const char *owner, const char *from, const char *to,
+			     const char *dir, const sh_pdf_export_opts *opts, size_t *out_papers)
+{
+	if (out_papers)
+		*out_papers = 0;
+	struct stat st;
+	if (!lstat(dir, &st))
+		return sh_error_set(SH_EEXISTS, "%s already exists: a bag is written to a new folder", dir);
+	char (*sel)[SH_STORE_CODE_MAX] = NULL;
+	size_t n = 0;
+	int rc = sh_wh_select(s, owner, from, to, &sel, &n);
+	if (rc)
+		return rc;
+	char **codes = sh_calloc(n, sizeof *codes);
+	for (size_t i = 0; codes && i < n && !rc; i++)
+		if (!(codes[i] = sh_strdup(sel[i])))
+			rc = SH_ENOMEM;
+	if (!codes)
+		rc = SH_ENOMEM;
+	char label[64], desc[96];
+	if (owner) {
+		snprintf(label, sizeof label, "owner-%s", owner);
+		snprintf(desc, sizeof desc, "Giấy tờ của %s", owner);
+	} else {
+		snprintf(label, sizeof label, "received-%s-%s", from ? from : "", to ? to : "");
+		snprintf(desc, sizeof desc, "Hồ sơ tiếp nhận từ %s đến %s", from ? from : "đầu",
+			 to ? to : "nay");
+	}
+	if (!rc)
+		rc = write_bag(s, codes, n, label, NULL, desc, dir, opts);
+	if (!rc && out_papers)
+		*out_papers = n;
+	for (size_t i = 0; codes && i < n; i++)
+		sh_free(codes[i]);
+	sh_free(codes);
+	sh_free(sel);
 	return rc;
 }

@@ -77,6 +77,70 @@ static int metadata(sh_buf *title, sh_buf *subject, sh_buf *keywords, const pape
 	return rc;
 }
 
+/* The certification statement (lời chứng) as the copy's last page: what
+ * the form of Thông tư 01/2020/TT-BTP asks (docs/PDF.md "Certified copies"). */
+struct issue {
+	sh_pdf *pdf;
+	const papers *p;
+	const char *code;
+	const char *agency;
+	uint8_t *file;
+	size_t len;
+};
+
+static int issue_copy(void *arg, const sh_wh_cert *c, uint8_t sha[SH_SHA256_LEN])
+{
+	struct issue *is = arg;
+	size_t pages = sh_pdf_pages(is->pdf);
+	char what[512], number[160], day[256], log[256];
+	time_t t = (time_t)c->when;
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		return sh_error_set(SH_EINVAL, "certification time out of range");
+	const char *kind = is->p->n == 1 && strcmp(is->code, is->p->dossier->code)
+				   ? is->p->recs[0]->kind
+				   : NULL;
+	if (kind)
+		snprintf(what, sizeof what,
+			 "Bản sao điện tử này gồm %zu trang trước trang lời chứng, được chụp từ bản "
+			 "chính do người yêu cầu chứng thực xuất trình: giấy tờ loại %s, mã %s.",
+			 pages, kind, is->code);
+	else
+		snprintf(what, sizeof what,
+			 "Bản sao điện tử này gồm %zu trang trước trang lời chứng, được chụp từ bản "
+			 "chính các giấy tờ do người yêu cầu chứng thực xuất trình, hồ sơ %s.",
+			 pages, is->code);
+	snprintf(number, sizeof number, "Số chứng thực: %u        Quyển số: %s/%04d-SCT/BS",
+		 c->number, c->book, c->year);
+	snprintf(day, sizeof day, "%s%sngày %02d tháng %02d năm %04d", c->place,
+		 *c->place ? ", " : "", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+	snprintf(log, sizeof log,
+		 "Tệp có chữ ký số PAdES của người thực hiện chứng thực; việc chứng thực được ghi "
+		 "trong nhật ký có ký của kho dữ liệu %s (sự kiện \"certification\" về %s).",
+		 is->agency ? is->agency : "", is->code);
+	const sh_pdf_line lines[] = {
+		{"LỜI CHỨNG CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH", 14, 1, 1, 0},
+		{"(bản sao điện tử; Nghị định 23/2015/NĐ-CP, mẫu lời chứng của Thông tư "
+		 "01/2020/TT-BTP)",
+		 10, 0, 1, 2},
+		{"Chứng thực bản sao đúng với bản chính.", 12, 1, 0, 24},
+		{what, 12, 0, 0, 6},
+		{number, 12, 0, 0, 10},
+		{day, 12, 0, 2, 24},
+		{"NGƯỜI THỰC HIỆN CHỨNG THỰC", 12, 1, 2, 6},
+		{c->title, 12, 0, 2, 0},
+		{"(Đã ký số)", 11, 0, 2, 4},
+		{c->officer, 12, 1, 2, 24},
+		{log, 9, 0, 0, 60},
+	};
+	int rc = sh_pdf_add_text_page(is->pdf, lines, sizeof lines / sizeof *lines);
+	if (!rc)
+		rc = sh_pdf_write_mem(is->pdf, &is->file, &is->len);
+	if (!rc)
+		sh_sha256(sha, is->file, is->len);
+	return rc;
+}
+
 int sh_pdf_export(sh_store *s, const char *code, const char *path,
 		  const sh_pdf_export_opts *opts, size_t *out_pages)
 {
@@ -86,7 +150,9 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 	const char **codes = NULL;
 	if (out_pages)
 		*out_pages = 0;
-	int rc = load_papers(s, code, &p);
+	int rc = opts && opts->certify ? sh_wh_may(s, SH_WH_PERM_CERTIFY) : SH_OK;
+	if (!rc)
+		rc = load_papers(s, code, &p);
 	if (!rc)
 		rc = metadata(&title, &subject, &keywords, &p, code);
 	if (rc)
@@ -100,6 +166,8 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 		goto out;
 	if (opts && opts->signer &&
 	    (rc = sh_pdf_set_signer(pdf, opts->signer, opts->sig_name, opts->sig_reason)))
+		goto out;
+	if (opts && opts->tsa_url && (rc = sh_pdf_set_tsa(pdf, opts->tsa_url)))
 		goto out;
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		const sh_store_paper_rec *r = p.recs[i];
@@ -136,11 +204,23 @@ int sh_pdf_export(sh_store *s, const char *code, const char *path,
 	}
 	for (size_t i = 0; i < p.n; i++)
 		codes[i] = p.recs[i]->code;
-	rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
+	if (!(opts && opts->audited))
+		rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
 				  opts && opts->command ? opts->command : "export-pdf", codes, p.n,
 				  p.dossier->code, 0);
-	if (!rc)
+	if (!rc && opts && opts->certify) {
+		struct issue is = {pdf, &p, code, p.dossier->agency, NULL, 0};
+		sh_wh_cert tmp, *c = opts->cert ? opts->cert : &tmp;
+		if (!opts->signer)
+			rc = sh_error_set(SH_EINVAL, "a certified copy must be signed (--sign)");
+		if (!rc)
+			rc = sh_wh_certify(s, opts->log_key, opts->certify, issue_copy, &is, c);
+		if (!rc)
+			rc = sh_file_write(path, is.file, is.len);
+		sh_free(is.file);
+	} else if (!rc) {
 		rc = sh_pdf_write(pdf, path);
+	}
 	if (!rc && out_pages)
 		*out_pages = sh_pdf_pages(pdf);
 out:

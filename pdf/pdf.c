@@ -8,16 +8,6 @@
 #include "pdf_int.h"
 #include "sh_pdf.h"
 
-struct sh_pdf {
-	pdfw *w;
-	size_t pages;
-	const char *last_enc;
-	char *title, *author, *subject, *keywords;
-	int64_t created;
-	const sh_pdf_signer *signer; /* borrowed */
-	char *sig_name, *sig_reason;
-};
-
 #define SIG_SPACE 16384 /* bytes kept for the CMS: chain of a few certificates */
 
 static int load(uint8_t **out, size_t *len, const char *env, const char *def, const char *what)
@@ -394,6 +384,16 @@ int sh_pdf_set_signer(sh_pdf *pdf, const sh_pdf_signer *signer, const char *name
 	return SH_OK;
 }
 
+int sh_pdf_set_tsa(sh_pdf *pdf, const char *url)
+{
+	if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+		return sh_error_set(SH_EINVAL, "time-stamp authority '%.80s': give an http:// or "
+					       "https:// URL",
+				    url ? url : "");
+	pdf->tsa_url = url;
+	return SH_OK;
+}
+
 static const uint8_t *mem_find(const uint8_t *h, size_t hl, const char *n, size_t from)
 {
 	size_t nl = strlen(n);
@@ -405,7 +405,7 @@ static const uint8_t *mem_find(const uint8_t *h, size_t hl, const char *n, size_
 
 /* Fill the ByteRange and /Contents placeholders the writer left: the CMS
  * covers every byte but the hex string <...> itself. */
-static int sign_file(const sh_pdf_signer *signer, uint8_t *f, size_t n)
+static int sign_file(const sh_pdf_signer *signer, const char *tsa, uint8_t *f, size_t n)
 {
 	const uint8_t *br = mem_find(f, n, "9999999999", 0);
 	const uint8_t *c = br ? mem_find(f, n, "/Contents <", (size_t)(br - f)) : NULL;
@@ -438,7 +438,7 @@ static int sign_file(const sh_pdf_signer *signer, uint8_t *f, size_t n)
 		return SH_ENOMEM;
 	memcpy(data, f, lt);
 	memcpy(data + lt, f + b2, l2);
-	int rc = pdf_cms_sign(signer, data, lt + l2, &cms, &cms_len);
+	int rc = pdf_cms_sign(signer, data, lt + l2, tsa, &cms, &cms_len);
 	sh_free(data);
 	if (rc)
 		return rc;
@@ -478,7 +478,7 @@ int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len)
 				  creator, producer, date, (const char *)x.data,
 				  pdf->signer ? SIG_SPACE : 0, pdf->sig_name, pdf->sig_reason};
 		rc = pdfw_write(pdf->w, &info, out, out_len);
-		if (!rc && pdf->signer && (rc = sign_file(pdf->signer, *out, *out_len))) {
+		if (!rc && pdf->signer && (rc = sign_file(pdf->signer, pdf->tsa_url, *out, *out_len))) {
 			sh_free(*out);
 			*out = NULL;
 			*out_len = 0;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sh_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -68,9 +70,39 @@ typedef struct pdfw_info {
 #define PDFW_BYTERANGE_PLACEHOLDER 9999999999LL
 
 typedef struct sh_pdf_signer sh_pdf_signer;
-/* Detached CMS (DER) over data (sign.c). *out: caller sh_free. */
-int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, uint8_t **out,
-		 size_t *out_len);
+/* Detached CMS (DER) over data (sign.c); tsa (may be NULL): the URL of an
+ * RFC 3161 TSA whose token over the signature is added unsigned. *out:
+ * caller sh_free. */
+int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, const char *tsa,
+		 uint8_t **out, size_t *out_len);
+/* tsa.c: a time-stamp token (DER ContentInfo) from the TSA at url over
+ * data (the signature value), checked. *out: caller sh_free. */
+int pdf_tsa_token(const char *url, const uint8_t *data, size_t len, uint8_t **out,
+		  size_t *out_len);
+/* tsa.c: cms (a DER ContentInfo of SignedData with one SignerInfo) with
+ * attr (a DER Attribute) added to its SignerInfo's unsigned attributes;
+ * sig: the SignerInfo's signature value (borrowed from cms). *out: caller sh_free. */
+/* DER (tsa.c): one element, single-byte tags, definite minimal lengths up
+ * to 3 bytes. next reads the element at *p (not past end) and moves *p
+ * after it. SH_EINVAL when malformed. */
+typedef struct pdf_der {
+	int tag;
+	const uint8_t *start, *val, *end; /* header, value, one past the value */
+	size_t len;
+} pdf_der;
+int pdf_der_next(pdf_der *out, const uint8_t **p, const uint8_t *end);
+int pdf_der_put(sh_buf *b, int tag, const void *val, size_t len);
+#define PDF_TSA_NONCE_LEN 8
+/* The TimeStampReq (RFC 3161 §2.4.1: SHA-256 imprint, nonce, certReq). */
+int pdf_tsa_request(sh_buf *req, const uint8_t hash[32], const uint8_t nonce[PDF_TSA_NONCE_LEN]);
+/* Check a TimeStampResp for hash and nonce; *token: the TimeStampToken in
+ * reply. SH_EBADSIG. */
+int pdf_tsa_reply_check(const uint8_t *reply, size_t len, const uint8_t hash[32],
+			const uint8_t nonce[PDF_TSA_NONCE_LEN], const uint8_t **token,
+			size_t *token_len);
+int pdf_cms_signature(const uint8_t *cms, size_t len, const uint8_t **sig, size_t *sig_len);
+int pdf_cms_add_unsigned(const uint8_t *cms, size_t len, const uint8_t *attr, size_t attr_len,
+			 uint8_t **out, size_t *out_len);
 int pdfw_new(pdfw **out, const uint8_t *icc, size_t icc_len, const uint8_t *font,
 	     size_t font_len);
 void pdfw_free(pdfw **w);
@@ -79,6 +111,55 @@ void pdfw_free(pdfw **w);
 int pdfw_add_page(pdfw *w, const pdf_img *img, double wpt, double hpt, int rotate,
 		  const char *content, size_t content_len);
 int pdfw_write(pdfw *w, const pdfw_info *info, uint8_t **out, size_t *out_len);
+
+/* A TrueType font embedded whole as a CIDFontType2 (Identity-H, codes =
+ * glyph ids). Borrowed for the call. Metrics in 1/1000 em. */
+typedef struct pdfw_font {
+	const uint8_t *file;
+	size_t file_len;
+	const char *name;       /* PostScript name, [A-Za-z0-9-] */
+	double ascent, descent, cap_height, bbox[4];
+	const char *widths;     /* the /W array text */
+	size_t widths_len;
+	const char *tounicode;  /* the ToUnicode CMap */
+	size_t tounicode_len;
+	const uint8_t *cidset;  /* a subset's CIDSet stream, or NULL */
+	size_t cidset_len;
+} pdfw_font;
+/* Adds a page of wpt x hpt points with content drawn in font as /F1. */
+int pdfw_add_text_page(pdfw *w, double wpt, double hpt, const char *content, size_t content_len,
+		       const pdfw_font *font);
+
+/* BagIt tag files and manifests (bagread.c), parsed from memory. */
+typedef struct pdf_bag_tag {
+	char *label, *value;
+} pdf_bag_tag;
+typedef struct pdf_bag_entry {
+	uint8_t sha[32];
+	char *path; /* decoded, checked safe */
+} pdf_bag_entry;
+/* "Label: value" lines with continuations. SH_EINVAL. *out: pdf_bag_tags_free. */
+int pdf_bag_tags_parse(const char *text, size_t len, pdf_bag_tag **out, size_t *n);
+void pdf_bag_tags_free(pdf_bag_tag *t, size_t n);
+const char *pdf_bag_tag_get(const pdf_bag_tag *t, size_t n, const char *label);
+/* "<sha256>  <path>" lines; payload: paths under data/, else tag files.
+ * Unsafe paths (absolute, "..", control characters) and duplicates are
+ * SH_EINVAL. *out: pdf_bag_manifest_free. */
+int pdf_bag_manifest_parse(const char *text, size_t len, int payload, pdf_bag_entry **out,
+			   size_t *n);
+void pdf_bag_manifest_free(pdf_bag_entry *e, size_t n);
+
+/* The document (pdf.c); pdf/ files other than pdf.c add pages to it. */
+struct sh_pdf {
+	pdfw *w;
+	size_t pages;
+	const char *last_enc;
+	char *title, *author, *subject, *keywords;
+	int64_t created;
+	const sh_pdf_signer *signer; /* borrowed */
+	char *sig_name, *sig_reason;
+	const char *tsa_url;         /* borrowed; NULL: no time-stamp */
+};
 
 #ifdef __cplusplus
 }

@@ -78,6 +78,22 @@ size_t sh_pdf_pages(const sh_pdf *pdf);
 /* How the last page added keeps its image: "DCT", "CCITTFax", "Flate+PNG
  * predictor" (stored bytes), or "Flate (decoded)". Static storage. */
 const char *sh_pdf_last_encoding(const sh_pdf *pdf);
+/* A page of visible text (A4), e.g. the certification statement of a
+ * certified copy: lines set top to bottom in a TrueType font embedded in the
+ * file ($SOHOA_PDF_TEXT_FONT, else SH_PDF_TEXT_FONT_PATH), wrapped at spaces
+ * within the margins. lines borrowed for the call. SH_EINVAL (not UTF-8, a
+ * character the font lacks), SH_ELIMIT (does not fit on one page),
+ * SH_ENOTFOUND (no font file). */
+#define SH_PDF_TEXT_FONT_PATH "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+typedef struct sh_pdf_line {
+	const char *text;   /* UTF-8 */
+	double size;        /* points; 0: 12 */
+	int bold;           /* drawn heavier (fill and stroke) */
+	int align;          /* 0 left, 1 centred, 2 right */
+	double gap_before;  /* points of space above */
+} sh_pdf_line;
+int sh_pdf_add_text_page(sh_pdf *pdf, const sh_pdf_line *lines, size_t n);
+
 /* The finished file. *out: caller sh_free. SH_EINVAL with no page. */
 int sh_pdf_write_mem(sh_pdf *pdf, uint8_t **out, size_t *out_len);
 /* The same written atomically to path (temp + fsync + rename). */
@@ -108,6 +124,16 @@ void sh_pdf_signer_free(sh_pdf_signer **signer);
 int sh_pdf_set_signer(sh_pdf *pdf, const sh_pdf_signer *signer, const char *name,
 		      const char *reason);
 
+/* Add an RFC 3161 time-stamp token from the TSA at url (http or https)
+ * over the signature value, as the unsigned attribute
+ * signature-time-stamp (1.2.840.113549.1.9.16.2.14): PAdES baseline B-T.
+ * The response is checked (status granted, the token's message imprint is
+ * the signature's SHA-256, the nonce is ours, the token's own signature
+ * verifies with the certificate it carries, which must be for time
+ * stamping). url borrowed until the file is written. The TSA is asked when
+ * the file is written: SH_EIO (no answer), SH_EBADSIG (a wrong token). */
+int sh_pdf_set_tsa(sh_pdf *pdf, const char *url);
+
 /* `sohoa certs add`: check a PEM chain (signer first, each issued by the
  * next, all valid now, the first allowed to sign documents) and write it
  * to dest atomically. subject (may be NULL): the signer's DN. */
@@ -119,8 +145,18 @@ typedef struct sh_pdf_export_opts {
 	int64_t now;           /* creation date (0: now) */
 	const char *user;      /* operator recorded in the read audit (may be NULL) */
 	const char *command;   /* command recorded there; NULL: "export-pdf" */
+	int audited;           /* the caller recorded the reads already (a bag: once for all) */
 	const sh_pdf_signer *signer; /* sign the file (may be NULL) */
 	const char *sig_name, *sig_reason;
+	const char *tsa_url;   /* with signer: an RFC 3161 time-stamp from this TSA (PAdES B-T) */
+	/* A certified copy (chứng thực bản sao từ bản chính): a last page with
+	 * the certification statement, numbered by sh_wh_certify (a signed log
+	 * event made with log_key; SH_WH_PERM_CERTIFY) in the same transaction
+	 * that gives the number; signer required. cert (may be NULL) receives
+	 * the record. */
+	const sh_wh_cert_in *certify;
+	const sh_sign_key *log_key;
+	sh_wh_cert *cert;
 } sh_pdf_export_opts;
 
 /* Write the papers of code — a paper, a result, or a dossier (its papers
@@ -145,6 +181,41 @@ int sh_pdf_export(sh_store *store, const char *code, const char *path,
  * left on error. *out_papers (may be NULL): papers in the bag. */
 int sh_pdf_export_bag(sh_store *store, const char *code, const char *dir,
 		      const sh_pdf_export_opts *opts, size_t *out_papers);
+/* The same for a selection (sh_wh_select: an owner's papers, or the
+ * dossiers received from..to), each paper's PDF/A in its own folder. Every
+ * paper folder also holds paper.json (its dossier, procedure, receipt and
+ * pages' formats: descriptive, for an importer). */
+int sh_pdf_export_bag_select(sh_store *store, const char *owner, const char *from,
+			     const char *to, const char *dir, const sh_pdf_export_opts *opts,
+			     size_t *out_papers);
+
+/* ---- reading bags (bagread.c) ------------------------------------------ */
+
+/* Called once per problem found, with a message for people. */
+typedef void (*sh_pdf_report_fn)(void *arg, const char *problem);
+
+/* Every check bagit-python's validate() makes: bagit.txt (exactly
+ * BagIt-Version 1.0 or 0.97 and Tag-File-Character-Encoding UTF-8), data/,
+ * manifest-sha256.txt (required; other algorithms and fetch.txt are
+ * refused), no unsafe path (absolute, "..", control characters, a payload
+ * path outside data/, symbolic links or special files on disk), every
+ * payload file listed and every listed file there, every SHA-256 of the
+ * manifest and of tagmanifest-sha256.txt, Payload-Oxum. Each problem is
+ * reported; SH_OK or SH_EBADSIG. */
+int sh_pdf_bag_validate(const char *dir, sh_pdf_report_fn report, void *arg,
+			size_t *out_problems);
+
+/* `import-bag`: validate dir as above, then verify every paper's proof
+ * bundle (data/<code>/: checkpoint, manifest, inclusion proof, pages)
+ * against trusted keys only — the importer's registered keys and the
+ * public key files trust_files (`--trust-key`), never the bag's own key
+ * files — and file them with sh_wh_import (key signs here), the source
+ * office being bag-info's Source-Organization. Nothing is stored unless
+ * everything passes. SH_EBADSIG (the bag or a paper fails), SH_EINVAL,
+ * SH_EEXISTS (a code here with other content), SH_EPERM. */
+int sh_pdf_import_bag(sh_store *store, const sh_sign_key *key, const char *dir,
+		      const char *const *trust_files, size_t ntrust_files, sh_pdf_report_fn report,
+		      void *arg, sh_wh_import_stats *out);
 
 #ifdef __cplusplus
 }

@@ -201,8 +201,44 @@ static int signing_cert_v2(gnutls_x509_crt_t crt, uint8_t out[40])
 	return SH_OK;
 }
 
-int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, uint8_t **out,
-		 size_t *out_len)
+
+/* PAdES B-T: the TSA's token over the signature value, as the unsigned
+ * attribute signature-time-stamp (RFC 3161 Appendix A). */
+static int add_timestamp(const char *tsa, const uint8_t *cms, size_t len, uint8_t **out,
+			 size_t *out_len)
+{
+	const uint8_t *sig = NULL;
+	size_t sig_len = 0;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+	int rc = pdf_cms_signature(cms, len, &sig, &sig_len);
+	if (!rc)
+		rc = pdf_tsa_token(tsa, sig, sig_len, &tok, &tok_len);
+	if (rc)
+		return rc;
+	/* Attribute ::= SEQUENCE { attrType OID, attrValues SET { token } } */
+	static const uint8_t oid[] = {0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D,
+				      0x01, 0x09, 0x10, 0x02, 0x0E};
+	sh_buf a = SH_BUF_INIT, set = SH_BUF_INIT;
+	rc = pdf_der_put(&set, 0x31, tok, tok_len);
+	sh_buf body = SH_BUF_INIT;
+	if (!rc)
+		rc = sh_buf_put(&body, oid, sizeof oid);
+	if (!rc)
+		rc = sh_buf_put(&body, set.data, set.len);
+	if (!rc)
+		rc = pdf_der_put(&a, 0x30, body.data, body.len);
+	if (!rc)
+		rc = pdf_cms_add_unsigned(cms, len, a.data, a.len, out, out_len);
+	sh_buf_free(&a);
+	sh_buf_free(&set);
+	sh_buf_free(&body);
+	sh_free(tok);
+	return rc;
+}
+
+int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, const char *tsa,
+		 uint8_t **out, size_t *out_len)
 {
 	gnutls_pkcs7_t p7 = NULL;
 	gnutls_pkcs7_attrs_t attrs = NULL;
@@ -224,6 +260,8 @@ int pdf_cms_sign(const sh_pdf_signer *s, const uint8_t *data, size_t len, uint8_
 		err = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &cms);
 	if (err < 0)
 		rc = gt_fail(err == GNUTLS_E_PKCS11_PIN_ERROR ? SH_EPERM : SH_ERROR, err, "signing");
+	else if (tsa)
+		rc = add_timestamp(tsa, cms.data, cms.size, out, out_len);
 	else if (!(*out = sh_malloc(cms.size)))
 		rc = SH_ENOMEM;
 	else {

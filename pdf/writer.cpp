@@ -221,6 +221,66 @@ extern "C" int pdfw_add_page(pdfw *w, const pdf_img *img, double wpt, double hpt
 	}
 }
 
+extern "C" int pdfw_add_text_page(pdfw *w, double wpt, double hpt, const char *content,
+				  size_t content_len, const pdfw_font *f)
+{
+	try {
+		QPDF &pdf = w->pdf;
+		OH ff = stream(pdf, std::string(reinterpret_cast<const char *>(f->file), f->file_len));
+		ff.getDict().replaceKey("/Length1", OH::newInteger((long long)f->file_len));
+		std::string fname = std::string("/") + f->name;
+		OH desc = pdf.makeIndirectObject(OH::newDictionary());
+		desc.replaceKey("/Type", name("/FontDescriptor"));
+		desc.replaceKey("/FontName", name(fname.c_str()));
+		desc.replaceKey("/Flags", OH::newInteger(34)); // serif, nonsymbolic
+		OH bbox = OH::newArray();
+		for (int i = 0; i < 4; i++)
+			bbox.appendItem(OH::newReal(num(f->bbox[i])));
+		desc.replaceKey("/FontBBox", bbox);
+		desc.replaceKey("/ItalicAngle", OH::newInteger(0));
+		desc.replaceKey("/Ascent", OH::newReal(num(f->ascent)));
+		desc.replaceKey("/Descent", OH::newReal(num(f->descent)));
+		desc.replaceKey("/CapHeight", OH::newReal(num(f->cap_height)));
+		desc.replaceKey("/StemV", OH::newInteger(80));
+		desc.replaceKey("/FontFile2", ff);
+		if (f->cidset)
+			desc.replaceKey("/CIDSet", stream(pdf, std::string(reinterpret_cast<const char *>(f->cidset), f->cidset_len)));
+		OH cid = pdf.makeIndirectObject(OH::parse(
+			"<< /Type /Font /Subtype /CIDFontType2"
+			" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+			" /CIDToGIDMap /Identity >>"));
+		cid.replaceKey("/BaseFont", name(fname.c_str()));
+		cid.replaceKey("/FontDescriptor", desc);
+		cid.replaceKey("/W", OH::parse(std::string(f->widths, f->widths_len)));
+		OH t0 = pdf.makeIndirectObject(OH::parse("<< /Type /Font /Subtype /Type0 /Encoding /Identity-H >>"));
+		t0.replaceKey("/BaseFont", name(fname.c_str()));
+		OH desc_array = OH::newArray();
+		desc_array.appendItem(cid);
+		t0.replaceKey("/DescendantFonts", desc_array);
+		t0.replaceKey("/ToUnicode", stream(pdf, std::string(f->tounicode, f->tounicode_len)));
+		OH page = OH::newDictionary();
+		page.replaceKey("/Type", name("/Page"));
+		OH box = OH::newArray();
+		box.appendItem(OH::newInteger(0));
+		box.appendItem(OH::newInteger(0));
+		box.appendItem(OH::newReal(num(wpt)));
+		box.appendItem(OH::newReal(num(hpt)));
+		page.replaceKey("/MediaBox", box);
+		OH res = OH::newDictionary();
+		OH fonts = OH::newDictionary();
+		fonts.replaceKey("/F1", t0);
+		res.replaceKey("/Font", fonts);
+		page.replaceKey("/Resources", res);
+		page.replaceKey("/Contents", stream(pdf, std::string(content, content_len)));
+		QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(pdf.makeIndirectObject(page)),
+						    false);
+		w->pages++;
+		return SH_OK;
+	} catch (const std::exception &e) {
+		return fail(e);
+	}
+}
+
 extern "C" int pdfw_write(pdfw *w, const pdfw_info *in, uint8_t **out, size_t *out_len)
 {
 	*out = nullptr;

@@ -160,6 +160,8 @@ int cmd_export_tiff(int argc, char **argv);
 int cmd_export_pdf(int argc, char **argv); /* cmd_pdf.c */
 int cmd_certs(int argc, char **argv);      /* cmd_pdf.c */
 int cmd_export_bag(int argc, char **argv); /* cmd_pdf.c */
+int cmd_certified(int argc, char **argv);  /* cmd_pdf.c */
+int cmd_import_bag(int argc, char **argv); /* cmd_pdf.c */
 
 /* The warehouse of owners (cmd_warehouse.c). */
 int cmd_owner(int argc, char **argv);

@@ -45,18 +45,18 @@ static const struct {
 				  SH_WH_PERM_REUSE},
 	{SH_WH_ROLE_CLERK, SH_WH_PERM_READ | SH_WH_PERM_READ_OWNER | SH_WH_PERM_ATTACH |
 				   SH_WH_PERM_REVOKE | SH_WH_PERM_REPORT | SH_WH_PERM_RECOGNISE |
-				   SH_WH_PERM_REUSE},
+				   SH_WH_PERM_REUSE | SH_WH_PERM_CERTIFY},
 	{SH_WH_ROLE_ARCHIVIST, SH_WH_PERM_READ | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
 				       SH_WH_PERM_VERIFY | SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
 	{SH_WH_ROLE_ADMIN, SH_WH_PERM_ADMIN | SH_WH_PERM_REPORT | SH_WH_PERM_CHECK |
-				   SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT},
+				   SH_WH_PERM_BACKUP | SH_WH_PERM_AUDIT | SH_WH_PERM_IMPORT},
 	{SH_WH_ROLE_HEAD, SH_WH_PERM_REPORT},
 };
 
 static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
 					 "revoke", "report", "check",     "verify",
 					 "backup", "audit",  "admin",     "recognise",
-					 "reuse"};
+					 "reuse", "certify", "import"};
 
 unsigned sh_wh_role_perms(int role)
 {
@@ -273,6 +273,8 @@ static const struct {
 	{"verify", SH_WH_PERM_VERIFY}, {"export-proof", SH_WH_PERM_VERIFY},
 	{"export-tiff", SH_WH_PERM_VERIFY}, {"export-bag", SH_WH_PERM_VERIFY},
 	{"export-pdf", SH_WH_PERM_READ},
+	{"certify", SH_WH_PERM_CERTIFY}, /* export-pdf --certify: both READ and CERTIFY */
+	{"certified", SH_WH_PERM_AUDIT}, {"import-bag", SH_WH_PERM_IMPORT},
 	{"backup", SH_WH_PERM_BACKUP}, {"audit", SH_WH_PERM_AUDIT}, {"log", SH_WH_PERM_AUDIT},
 };
 

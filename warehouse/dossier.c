@@ -569,3 +569,282 @@ int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *pap
 	sh_free(prep);
 	return rc;
 }
+
+/* ---- imports from another office's bag (sh_wh_import) --------------------- */
+
+#define IMPORT_PREFIX "import|"
+
+/* Is code (a paper or dossier) recorded as imported? */
+static int imported(MDB_txn *txn, sh_store *s, const char *code)
+{
+	char key[8 + SH_STORE_CODE_MAX];
+	snprintf(key, sizeof key, IMPORT_PREFIX "%s", code);
+	MDB_val k = {strlen(key), key}, v;
+	return mdb_get(txn, s->meta, &k, &v) == 0;
+}
+
+static int mark_imported(MDB_txn *txn, sh_store *s, const char *code, const char *from, int *lrc)
+{
+	char key[8 + SH_STORE_CODE_MAX];
+	snprintf(key, sizeof key, IMPORT_PREFIX "%s", code);
+	MDB_val k = {strlen(key), key}, v = {strlen(from), (void *)from};
+	*lrc = mdb_put(txn, s->meta, &k, &v, 0);
+	return SH_OK;
+}
+
+/* 1: code is stored with exactly these page images (an earlier import of
+ * the same paper), 0: not stored, <0: stored with other content. */
+static int same_paper(MDB_txn *txn, sh_store *s, const sh_wh_import_paper *ip,
+		      const page_prep *prep)
+{
+	MDB_val k = {strlen(ip->code), (void *)ip->code}, v;
+	if (mdb_get(txn, s->paper, &k, &v))
+		return 0;
+	sh_store_paper_rec *p = NULL;
+	if (store_decode_paper(v.mv_data, v.mv_size, &p))
+		return -1;
+	int same = p->npages == ip->in.npages && !strcmp(p->owner, ip->owner);
+	for (size_t j = 0; same && j < p->npages; j++)
+		same = !memcmp(p->pages[j].image_sha, prep[j].sha, SH_SHA256_LEN);
+	sh_store_paper_rec_free(&p);
+	return same ? 1 : -1;
+}
+
+struct import {
+	const sh_sign_key *key;
+	const char *from;
+	const sh_wh_import_paper *p;
+	size_t n;
+	page_prep **prep;
+	sh_wh_import_stats *st;
+};
+
+/* The dossier record of dossier with the imported papers added (made when
+ * the dossier is not there; an imported dossier gains papers; a dossier of
+ * this office's own is never changed). */
+static int import_dossier(MDB_txn *txn, sh_store *s, const struct import *im, size_t first,
+			  const char *dossier, int *lrc)
+{
+	MDB_val dk = {strlen(dossier), (void *)dossier}, dv;
+	sh_store_dossier_rec *d = NULL;
+	int rc = SH_OK, fresh = 0;
+	*lrc = mdb_get(txn, s->dossier, &dk, &dv);
+	if (*lrc == MDB_NOTFOUND) {
+		*lrc = 0;
+		fresh = 1;
+	} else if (*lrc) {
+		return SH_OK;
+	} else if ((rc = store_decode_dossier(dv.mv_data, dv.mv_size, &d))) {
+		return sh_error_wrap(rc, "dossier %s: ", dossier);
+	} else if (!imported(txn, s, dossier)) {
+		sh_store_dossier_rec_free(&d);
+		return sh_error_set(SH_EEXISTS, "dossier %s is one of this office's own: papers of "
+						"another office cannot be filed in it",
+				    dossier);
+	} else if (strcmp(d->owner, im->p[first].owner) ||
+		   strcmp(d->procedure, im->p[first].procedure) ||
+		   d->received != im->p[first].received) {
+		sh_store_dossier_rec_free(&d);
+		return sh_error_set(SH_EEXISTS, "dossier %s is already here with another owner, "
+						"procedure or receipt time: nothing of the bag is filed",
+				    dossier);
+	}
+	const sh_wh_import_paper *p0 = &im->p[first];
+	rec_w dw;
+	rec_begin(&dw, REC_DOSSIER);
+	rec_str(&dw, D_CODE, dossier);
+	rec_str(&dw, D_AGENCY, d ? d->agency : p0->agency);
+	rec_str(&dw, D_OWNER, d ? d->owner : p0->owner);
+	rec_str(&dw, D_PROCEDURE, d ? d->procedure : p0->procedure);
+	rec_i64(&dw, D_RECEIVED, d ? d->received : p0->received);
+	rec_str(&dw, D_OPERATOR, d ? d->operator_id : wh_operator_or(s, NULL));
+	for (int pass = 0; pass < 2; pass++) { /* papers, then results */
+		size_t nold = d ? (pass ? d->nresults : d->npapers) : 0;
+		char **old = d ? (pass ? d->results : d->papers) : NULL;
+		for (size_t i = 0; i < nold; i++)
+			rec_str(&dw, pass ? D_RESULT : D_PAPER, old[i]);
+		for (size_t i = first; i < im->n; i++) {
+			const sh_wh_import_paper *p = &im->p[i];
+			if (strcmp(p->dossier, dossier) || !!p->result != pass)
+				continue;
+			int have = 0;
+			for (size_t j = 0; j < nold && !have; j++)
+				have = !strcmp(old[j], p->code);
+			for (size_t j = first; j < i && !have; j++)
+				have = !strcmp(im->p[j].code, p->code) && !strcmp(im->p[j].dossier, dossier);
+			if (!have)
+				rec_str(&dw, pass ? D_RESULT : D_PAPER, p->code);
+		}
+	}
+	if ((rc = dw.err))
+		goto out;
+	dv = (MDB_val){dw.b.len, dw.b.data};
+	if ((*lrc = mdb_put(txn, s->dossier, &dk, &dv, 0)))
+		goto out;
+	if (fresh) {
+		if ((rc = wh_dossier_added(s, txn, dossier, p0->received))) {
+			if (rc == MDB_MAP_FULL) {
+				*lrc = rc;
+				rc = SH_OK;
+			}
+			goto out;
+		}
+		rc = mark_imported(txn, s, dossier, im->from, lrc);
+		im->st->dossiers++;
+	}
+out:
+	sh_buf_free(&dw.b);
+	sh_store_dossier_rec_free(&d);
+	return rc;
+}
+
+static int import_attempt(sh_store *s, struct import *im)
+{
+	MDB_txn *txn = NULL;
+	int rc = store_txn_begin(s, 0, &txn), lrc = 0;
+	if (rc)
+		return rc;
+	sh_wh_import_stats st0 = *im->st;
+	sh_log_frontier frontier;
+	if ((rc = ledger_begin(s, txn, &frontier)))
+		goto out;
+	for (size_t i = 0; i < im->n && !rc && !lrc; i++) {
+		const sh_wh_import_paper *p = &im->p[i];
+		int same = same_paper(txn, s, p, im->prep[i]);
+		if (same < 0) {
+			rc = sh_error_set(SH_EEXISTS, "paper %s is already in this warehouse with other "
+						      "content: nothing of the bag is filed",
+					  p->code);
+			break;
+		}
+		if (same) {
+			im->st->existing++;
+			continue;
+		}
+		rc = write_paper(s, txn, p->code, p->dossier, p->owner, p->in.kind, &p->in,
+				 im->prep[i], p->created, im->key, &frontier,
+				 p->result ? "result" : "component",
+				 SH_WH_PAPER_IMPORTED | (p->result ? SH_WH_PAPER_RESULT : 0), &lrc);
+		if (rc || lrc)
+			break;
+		/* the import itself, signed: from whom, verified against which key */
+		sh_sign_fact facts[3] = {{"from", im->from},
+					 {"source_key", p->source_key},
+					 {"source_manifest_sha256", p->source_manifest_sha256}};
+		sh_sign_manifest m;
+		memset(&m, 0, sizeof m);
+		m.type = "import";
+		m.code = p->code;
+		m.owner = p->owner;
+		m.kind = p->in.kind;
+		m.facts = facts;
+		m.nfacts = 3;
+		m.time = sh_now();
+		m.agency = s->agency;
+		if ((rc = ledger_sign_append(s, txn, &frontier, im->key, &m, NULL)))
+			break;
+		if ((rc = mark_imported(txn, s, p->code, im->from, &lrc)) || lrc)
+			break;
+		im->st->papers++;
+		/* its dossier, once per dossier in the bag */
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(im->p[j].dossier, p->dossier);
+		if (!seen)
+			rc = import_dossier(txn, s, im, i, p->dossier, &lrc);
+	}
+	if (!rc && !lrc && im->st->papers)
+		rc = ledger_commit(s, txn, &frontier, im->key, sh_now());
+	if (!rc && !lrc) {
+		lrc = mdb_txn_commit(txn);
+		txn = NULL;
+	}
+	if (lrc)
+		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_write_err(s, lrc, "filing the bag");
+out:
+	if (txn)
+		mdb_txn_abort(txn);
+	if (rc)
+		*im->st = st0;
+	return rc;
+}
+
+int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
+		 const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = sh_wh_may(s, SH_WH_PERM_IMPORT);
+	if (rc)
+		return rc;
+	if (!key)
+		return sh_error_set(SH_EINVAL, "imported papers are signed in this warehouse's log: a "
+					       "signing key is needed");
+	if (!from || sh_id_agency_check(from))
+		return sh_error_set(SH_EINVAL, "the bag does not name the office it comes from");
+	for (size_t i = 0; i < n; i++) {
+		const sh_wh_import_paper *p = &papers[i];
+		int kind = 0;
+		char owner[16];
+		if ((rc = sh_id_code_check(&kind, p->code, SH_CODE_PAPER | SH_CODE_RESULT)))
+			return sh_error_wrap(rc, "imported paper: ");
+		size_t dl = p->dossier ? strlen(p->dossier) : 0;
+		if (!dl || strncmp(p->code, p->dossier, dl) || p->code[dl] != '-' ||
+		    !!p->result != (kind == SH_CODE_RESULT))
+			return sh_error_set(SH_EINVAL, "paper %s is not of dossier %s", p->code,
+					    p->dossier ? p->dossier : "?");
+		if ((rc = sh_id_owner_check(NULL, owner, p->owner)) || strcmp(owner, p->owner))
+			return sh_error_set(SH_EINVAL, "paper %s: owner id '%s' is not valid", p->code,
+					    p->owner ? p->owner : "");
+		if (!p->in.kind || (rc = check_code_part("kind code", p->in.kind, 12, NULL)))
+			return sh_error_set(SH_EINVAL, "paper %s has no valid kind", p->code);
+		if (!p->agency || sh_id_agency_check(p->agency) ||
+		    (rc = sh_id_procedure_check(p->procedure)))
+			return sh_error_set(SH_EINVAL, "paper %s: its dossier's agency or procedure is "
+						       "not valid",
+					    p->code);
+		if (!p->in.npages || p->in.npages > 9999)
+			return sh_error_set(SH_EINVAL, "paper %s has no pages", p->code);
+		for (size_t j = 0; j < p->in.npages; j++)
+			if (!p->in.pages[j].image || !p->in.pages[j].image_len || !p->in.pages[j].mime)
+				return sh_error_set(SH_EINVAL, "paper %s page %zu has no image", p->code,
+						    j + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(papers[j].code, p->code))
+				return sh_error_set(SH_EINVAL, "paper %s is twice in the bag", p->code);
+	}
+	page_prep **prep = sh_calloc(n ? n : 1, sizeof *prep);
+	if (!prep)
+		return SH_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const sh_wh_paper_in *p = &papers[i].in;
+		if (!(prep[i] = sh_calloc(p->npages, sizeof **prep))) {
+			rc = SH_ENOMEM;
+			break;
+		}
+		for (size_t j = 0; j < p->npages && !rc; j++) {
+			const sh_wh_page_in *pg = &p->pages[j];
+			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
+			if (pg->hocr)
+				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			const char *t = pg->text ? pg->text : "";
+			if ((rc = sh_text_nfc(&prep[i][j].text, t, strlen(t))))
+				sh_error_wrap(rc, "paper %s page %zu: ", papers[i].code, j + 1);
+		}
+	}
+	struct import im = {key, from, papers, n, prep, out};
+	while (!rc) {
+		rc = import_attempt(s, &im);
+		if (rc != MDB_MAP_FULL)
+			break;
+		rc = store_grow_map(s);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!prep[i])
+			continue;
+		for (size_t j = 0; j < papers[i].in.npages; j++)
+			sh_free(prep[i][j].text);
+		sh_free(prep[i]);
+	}
+	sh_free(prep);
+	return rc;
+}

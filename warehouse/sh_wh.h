@@ -70,7 +70,8 @@ typedef struct sh_wh_paper_in {
 enum sh_wh_paper_flag {
 	SH_WH_PAPER_OWNER_MISMATCH = 1u << 0, /* names an owner id other than the dossier's */
 	SH_WH_PAPER_REVIEW = 1u << 1,         /* some page flagged blank / rescan */
-	SH_WH_PAPER_RESULT = 1u << 2          /* a result of the procedure (KQ code) */
+	SH_WH_PAPER_RESULT = 1u << 2,         /* a result of the procedure (KQ code) */
+	SH_WH_PAPER_IMPORTED = 1u << 3        /* filed from another office's bag (sh_wh_import) */
 };
 
 typedef struct sh_wh_dossier_in {
@@ -354,7 +355,9 @@ enum sh_wh_perm {
 	SH_WH_PERM_REUSE = 1u << 12,     /* the reuse view of one owner, for the dossier being
 					  * received: READ_OWNER for sh_wh_reuse_plan only, in a
 					  * session begun for the action "reuse" (desk, clerk) */
-	SH_WH_PERM_ALL = (1u << 13) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_CERTIFY = 1u << 13,   /* issue certified copies (clerk) */
+	SH_WH_PERM_IMPORT = 1u << 14,    /* file papers from another office's bag (admin) */
+	SH_WH_PERM_ALL = (1u << 15) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);
@@ -466,6 +469,89 @@ int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
 int sh_wh_station_revoke(sh_store *store, const char *name);
 int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
 int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
+
+/* ---- certified copies (certify.c; docs/PDF.md "Certified copies") -------
+ * Chứng thực bản sao từ bản chính (Nghị định 23/2015/NĐ-CP, forms of Thông
+ * tư 01/2020/TT-BTP): every certified copy takes the next number of its book
+ * (quyển số) for the year, and is a signed "certification" log event about
+ * the code (facts: book, year, number, officer, title, place, copy_sha256,
+ * operator), recorded with the number in one write transaction: a number is
+ * never given twice and a copy that fails leaves no gap. */
+#define SH_WH_CERT_MAX 999999u /* copies per book per year */
+typedef struct sh_wh_cert_in {
+	const char *code;    /* the paper, result or dossier copied */
+	const char *book;    /* quyển số: 1..16 of 0-9 A-Z a-z - */
+	const char *officer; /* người thực hiện chứng thực: one line of UTF-8 */
+	const char *title;   /* the officer's title (chức danh) */
+	const char *place;   /* where (the agency's name), or NULL */
+	int64_t when;        /* 0: now; the year is its local year */
+} sh_wh_cert_in;
+typedef struct sh_wh_cert {
+	char code[SH_STORE_CODE_MAX];
+	char book[24];
+	int year;
+	uint32_t number;     /* số chứng thực, from 1 in each book and year */
+	int64_t when;
+	uint64_t index;      /* the log entry of the event */
+	char sha256[65];     /* of the copy issued (lower-case hex), or "" */
+	char officer[256], title[256], place[256], operator_id[64];
+} sh_wh_cert;
+/* Called inside the write transaction once cert->number is given: make
+ * the copy (it may not touch the warehouse) and give its SHA-256. A
+ * non-zero return aborts everything (no number is used). */
+typedef int (*sh_wh_cert_issue_fn)(void *arg, const sh_wh_cert *cert,
+				   uint8_t sha256[SH_SHA256_LEN]);
+/* Certify: SH_WH_PERM_CERTIFY; key (borrowed) signs the event; issue may be
+ * NULL. out filled on success (its code only on error). SH_ENOTFOUND,
+ * SH_EINVAL (book, officer, title), SH_EFULL (book full), SH_EPERM. */
+int sh_wh_certify(sh_store *store, const sh_sign_key *key, const sh_wh_cert_in *in,
+		  sh_wh_cert_issue_fn issue, void *arg, sh_wh_cert *out);
+/* Every certified copy recorded (year 0: all years), by year, book and
+ * number. SH_WH_PERM_AUDIT. *out: caller sh_free. */
+int sh_wh_certified_list(sh_store *store, int year, sh_wh_cert **out, size_t *n);
+
+/* ---- imports from another office (dossier.c; docs/PDF.md "import-bag") ----
+ * Papers another office exported in a bag, already verified against keys
+ * this office trusts (pdf/ checks the bag), filed under their original
+ * codes: each paper record flagged SH_WH_PAPER_IMPORTED, signed here again
+ * as a "component"/"result" manifest of the same content (so `verify`
+ * checks it with this office's keys) plus a signed "import" event naming
+ * the source office, the source's key and the SHA-256 of its signed
+ * manifest; each new dossier record made with the source's agency,
+ * procedure and receipt time. One write transaction: all or nothing. A
+ * paper already here with the same page images is skipped (re-importing a
+ * bag is harmless); with other content the whole import is refused
+ * (SH_EEXISTS), as is filing into a dossier of this office's own. */
+typedef struct sh_wh_import_paper {
+	sh_wh_paper_in in;     /* kind, facts (JSON and list), file, flags, pages (borrowed) */
+	const char *code;      /* the original paper or result code */
+	const char *dossier;   /* its dossier code */
+	const char *agency;    /* the dossier's agency */
+	const char *owner;
+	const char *procedure;
+	int64_t received;      /* the dossier's receipt time */
+	int64_t created;       /* the paper's */
+	int result;            /* a KQ result */
+	const char *source_key;             /* key id that signed it at the source */
+	const char *source_manifest_sha256; /* of the source's signed manifest (hex) */
+} sh_wh_import_paper;
+typedef struct sh_wh_import_stats {
+	size_t papers;   /* filed now */
+	size_t existing; /* already here, identical: skipped */
+	size_t dossiers; /* dossier records made */
+} sh_wh_import_stats;
+/* SH_WH_PERM_IMPORT. from: the source office's agency id. key signs here. */
+int sh_wh_import(sh_store *store, const sh_sign_key *key, const char *from,
+		 const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out);
+
+/* ---- selections for transfer bags (select.c) ---- */
+/* The papers of owner (every paper filed under the id, code order), or of
+ * the dossiers received from..to (YYYY-MM-DD local dates, both included,
+ * either may be NULL; each dossier's papers then results). Exactly one of
+ * owner and from/to. SH_WH_PERM_VERIFY (an export). *out: caller sh_free.
+ * SH_ENOTFOUND when nothing is selected, SH_EINVAL. */
+int sh_wh_select(sh_store *store, const char *owner, const char *from, const char *to,
+		 char (**out)[SH_STORE_CODE_MAX], size_t *n);
 
 /* ---- audit groups (audit_batch.c) ------------------------------------------ */
 /* Group commit of the audit of reads for a multi-threaded front end (the

@@ -253,6 +253,268 @@ PY
     fail "softhsm2-util missing (Debian softhsm2)"
   fi
   ;;
+certify)
+  # A certified copy (lời chứng page, number per book and year, a signed
+  # log event), PAdES B-T with a time-stamp from a test TSA (openssl ts
+  # behind tests/pdf/tsa.py on a loopback port).
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức tư pháp - hộ tịch" >/dev/null || fail keys
+  J="$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$J"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  P="$D-01-GKS"
+  C="$T/ca"; mkdir -p "$C"
+  q() { "$@" >/dev/null 2>&1 || fail "setup: $*"; }
+  q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$C/ca.key" \
+    -out "$C/ca.pem" -days 30 -subj "/CN=Sohoa Test CA/O=Test" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  printf 'keyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=CA:FALSE\n' > "$C/ext"
+  printf 'keyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n' > "$C/tsaext"
+  cert() { # NAME EXTFILE
+    q openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$C/$1.key"
+    q openssl req -new -key "$C/$1.key" -out "$C/$1.csr" -subj "/CN=Test $1/O=UBND xa Test"
+    q openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+      -out "$C/$1.pem" -days 20 -extfile "$2"
+  }
+  cert ec "$C/ext"; cert tsa "$C/tsaext"; cert notsa "$C/ext"
+  cat "$C/ec.pem" "$C/ca.pem" > "$C/ec.chain"
+  q openssl pkcs12 -export -inkey "$C/ec.key" -in "$C/ec.pem" -certfile "$C/ca.pem" \
+    -out "$C/ec.p12" -passout pass:secret
+  echo secret > "$T/p12pass"
+  mkdir "$T/nss" && q certutil -N -d "sql:$T/nss" --empty-password
+  q certutil -A -d "sql:$T/nss" -n ca -t "CT,C,C" -i "$C/ca.pem"
+  SIGN="--sign $C/ec.p12 --pin-file $T/p12pass"
+  # the certified copy, twice: numbers 1 and 2 of book 01 this year
+  expect 0 "$SOHOA" export-pdf "$P" "$T/c1.pdf" $SIGN --certify --book 01 --place "UBND xã Thử Nghiệm"
+  has "$T/out" "certified copy no. 1, book 01/"
+  expect 0 "$SOHOA" export-pdf "$D" "$T/c2.pdf" $SIGN --certify --book 01 --officer "Trần Văn Cường" --title "Phó Chủ tịch UBND xã"
+  has "$T/out" "certified copy no. 2, book 01/"
+  Y=$(date +%Y)
+  pdftotext "$T/c1.pdf" "$T/c1.txt" || fail "pdftotext c1"
+  for w in "LỜI CHỨNG CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH" "Chứng thực bản sao đúng với bản chính." \
+           "Số chứng thực: 1" "Quyển số: 01/$Y-SCT/BS" "NGƯỜI THỰC HIỆN CHỨNG THỰC" \
+           "Nguyễn Thị Bình" "Công chức tư pháp - hộ tịch" "UBND xã Thử Nghiệm, ngày" "$P"; do
+    grep -qF -- "$w" "$T/c1.txt" || fail "statement lacks '$w'"
+  done
+  pdftotext "$T/c2.pdf" - | grep -qF "Trần Văn Cường" || fail "c2: officer"
+  pdfinfo "$T/c1.pdf" | grep -q "^Pages: *2" || fail "c1: not the page and the statement"
+  pdffonts "$T/c1.pdf" > "$T/fonts"
+  awk '$1 ~ /^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+DejaVuSerif$/ && $5 == "yes" && $6 == "yes" { ok = 1 } END { exit !ok }' "$T/fonts" || fail "the statement font is not embedded: $(cat "$T/fonts")"
+  preflight "$T/c1.pdf" || fail "certified copy not PDF/A-1b: $(tail -5 "$T/preflight")"
+  preflight "$T/c2.pdf" || fail "certified dossier not PDF/A-1b: $(tail -5 "$T/preflight")"
+  qpdf --check "$T/c1.pdf" >/dev/null 2>&1 || fail "qpdf --check c1"
+  pdfsig -nssdir "sql:$T/nss" "$T/c1.pdf" > "$T/sig" 2>&1
+  has "$T/sig" "Signature is Valid"
+  has "$T/sig" "Certificate is Trusted"
+  # the register of certified copies: both, with the files' SHA-256
+  expect 0 "$SOHOA" certified
+  has "$T/out" "$Y 01 no. 1  $P"
+  has "$T/out" "$Y 01 no. 2  $D "
+  has "$T/out" "$(sha256sum "$T/c1.pdf" | cut -c1-64)"
+  has "$T/out" "$(sha256sum "$T/c2.pdf" | cut -c1-64)"
+  expect 0 "$SOHOA" verify --all
+  expect 0 "$SOHOA" check
+  # refusals use no number and write no file
+  expect 2 "$SOHOA" export-pdf "$P" "$T/x.pdf" --certify --book 01
+  expect 2 "$SOHOA" export-pdf "$P" "$T/x.pdf" $SIGN --certify
+  expect 3 "$SOHOA" export-pdf "$P" "$T/x.pdf" $SIGN --certify --book "0/1"
+  SOHOA_PDF_TEXT_FONT="$T/nofont.ttf" expect 4 "$SOHOA" export-pdf "$P" "$T/x.pdf" $SIGN --certify --book 01
+  [ ! -e "$T/x.pdf" ] || fail "a refused certification wrote a file"
+  expect 0 "$SOHOA" export-pdf "$P" "$T/c3.pdf" $SIGN --certify --book 01
+  has "$T/out" "certified copy no. 3, book 01/"
+  expect 0 "$SOHOA" export-pdf "$P" "$T/c4.pdf" $SIGN --certify --book 02
+  has "$T/out" "certified copy no. 1, book 02/"
+  # roles: a desk operator may not certify; a clerk may
+  "$SOHOA" user add root --role admin >/dev/null || fail "user add"
+  SOHOA_USER=root "$SOHOA" user add quay --role desk >/dev/null || fail "user add desk"
+  SOHOA_USER=root "$SOHOA" user add thuky --role clerk >/dev/null || fail "user add clerk"
+  SOHOA_USER=quay expect 8 "$SOHOA" export-pdf "$P" "$T/x.pdf" $SIGN --certify --book 01
+  [ ! -e "$T/x.pdf" ] || fail "a desk operator's certification wrote a file"
+  SOHOA_USER=thuky expect 0 "$SOHOA" export-pdf "$P" "$T/c5.pdf" $SIGN --certify --book 01
+  has "$T/out" "certified copy no. 4, book 01/"
+  SOHOA_USER=root expect 0 "$SOHOA" log
+  # the time-stamp authority
+  printf '[ tsa ]\ndefault_tsa = t\n[ t ]\ndir = .\nserial = ./serial\ncrypto_device = builtin\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n' > "$C/tsa.cnf"
+  echo 01 > "$C/serial"
+  python3 "$SRC/tsa.py" "$C" "$T/port" 2>"$T/tsa.log" &
+  TSA_PID=$!
+  i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  PORT=$(cat "$T/port")
+  SOHOA_USER=thuky expect 0 "$SOHOA" export-pdf "$P" "$T/ts.pdf" $SIGN --tsa "http://127.0.0.1:$PORT/"
+  has "$T/out" "signed PAdES B-T"
+  python3 - "$T/ts.pdf" "$T/ts.der" <<'PY' || fail "cannot take the CMS out"
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
+h = d[b + 1:c - 1].rstrip(b'0'); h += b'0' * (len(h) % 2)
+open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode()))
+PY
+  openssl cms -inform DER -in "$T/ts.der" -cmsout -print > "$T/cms" 2>&1
+  has "$T/cms" "id-smime-aa-timeStampToken"
+  pdfsig -nssdir "sql:$T/nss" "$T/ts.pdf" > "$T/sig" 2>&1
+  has "$T/sig" "Signature is Valid"
+  has "$T/sig" "Certificate is Trusted"
+  preflight "$T/ts.pdf" || fail "time-stamped PDF not PDF/A-1b: $(tail -5 "$T/preflight")"
+  # the token itself: openssl ts -verify over the signature value
+  python3 - "$T/ts.der" "$T/tok.der" "$T/sigval" <<'PY' || fail "cannot take the token out"
+import sys
+d = open(sys.argv[1], 'rb').read()
+def tlv(b, i):
+    t = b[i]; l = b[i + 1]; j = i + 2
+    if l & 0x80:
+        k = l & 0x7f; l = int.from_bytes(b[j:j + k], 'big'); j += k
+    return t, j, j + l
+def kids(b, s, e):
+    out = []
+    while s < e:
+        t, v, n = tlv(b, s); out.append((t, s, v, n)); s = n
+    return out
+_, v, e = tlv(d, 0)
+ci = kids(d, v, e)
+_, v, e = tlv(d, ci[1][2])
+sd = kids(d, v, e)
+si = kids(d, sd[-1][2], sd[-1][3])[0]
+parts = kids(d, si[2], si[3])
+sig = [p for p in parts if p[0] == 0x04][0]
+open(sys.argv[3], 'wb').write(d[sig[2]:sig[3]])
+ua = [p for p in parts if p[0] == 0xA1][0]
+attr = kids(d, ua[2], ua[3])[0]
+oid, vals = kids(d, attr[2], attr[3])
+tok = kids(d, vals[2], vals[3])[0]
+open(sys.argv[2], 'wb').write(d[tok[1]:tok[3]])
+PY
+  openssl ts -verify -token_in -in "$T/tok.der" -data "$T/sigval" -CAfile "$C/ca.pem" > "$T/tsv" 2>&1 \
+    || fail "openssl ts -verify: $(cat "$T/tsv")"
+  # a replayed reply, a wrong content type, no TSA: refused, no file
+  SOHOA_USER=thuky expect 6 "$SOHOA" export-pdf "$P" "$T/y.pdf" $SIGN --tsa "http://127.0.0.1:$PORT/replay"
+  has "$T/err" "imprint"
+  SOHOA_USER=thuky expect 5 "$SOHOA" export-pdf "$P" "$T/y.pdf" $SIGN --tsa "http://127.0.0.1:$PORT/plain"
+  SOHOA_USER=thuky expect 3 "$SOHOA" export-pdf "$P" "$T/y.pdf" $SIGN --tsa "ftp://127.0.0.1/"
+  # a time-stamped certified copy: the TSA asked inside the numbering
+  SOHOA_USER=thuky expect 0 "$SOHOA" export-pdf "$P" "$T/c6.pdf" $SIGN --tsa "http://127.0.0.1:$PORT/" --certify --book 01
+  has "$T/out" "certified copy no. 5, book 01/"
+  has "$T/out" "PAdES B-T"
+  kill "$TSA_PID"; wait "$TSA_PID" 2>/dev/null
+  SOHOA_USER=thuky expect 5 "$SOHOA" export-pdf "$P" "$T/y.pdf" $SIGN --tsa "http://127.0.0.1:$PORT/" --certify --book 01
+  [ ! -e "$T/y.pdf" ] || fail "a refused time-stamp wrote a file"
+  SOHOA_USER=thuky expect 0 "$SOHOA" export-pdf "$P" "$T/c7.pdf" $SIGN --certify --book 01
+  has "$T/out" "certified copy no. 6, book 01/"
+  ;;
+bagin)
+  # import-bag into another office's warehouse: checked, verified against
+  # trusted keys, filed under the original codes; hostile bags store nothing.
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 \
+    "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" "$DATA/pages/two-pages-g4.tif"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  D2=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/pages/two-pages-g4.tif"
+  D3=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  expect 0 "$SOHOA" keys list
+  KID=$(awk 'NR > 0 && $1 ~ /^[0-9a-f]+$/ { print $1; exit }' "$T/out")
+  expect 0 "$SOHOA" keys export "$KID" "$T/a.pub"
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag"
+  expect 0 "$SOHOA" export-bag --owner 033317490435 "$T/obag"
+  has "$T/out" "bag of 3 papers"
+  python3 "$SRC/bagcheck.py" "$T/obag" > "$T/check" || fail "owner bag: $(cat "$T/check")"
+  [ -e "$T/obag/data/$D2-01-GKS/$D2-01-GKS.pdf" ] || fail "owner bag: no PDF of $D2-01-GKS"
+  [ -e "$T/obag/data/$D3-01-TL" ] && fail "owner bag holds another owner's paper"
+  T0=$(date +%Y-%m-%d)
+  expect 0 "$SOHOA" export-bag --from "$T0" --to "$T0" "$T/pbag"
+  has "$T/out" "bag of 4 papers"
+  expect 4 "$SOHOA" export-bag --from 2001-01-01 --to 2001-01-31 "$T/nobag"
+  expect 2 "$SOHOA" export-bag --owner 033317490435 --from "$T0" "$T/nobag"
+  [ ! -e "$T/nobag" ] || fail "a refused selection left a folder"
+  # the other office
+  B="$T/storeB"
+  SOHOA_STORE="$B" "$SOHOA" init --agency 000.00.98.Z98 >/dev/null || fail "init B"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" "$SOHOA" keys new --signer "Lê Văn Dũng" --title "Lưu trữ viên" >/dev/null || fail "keys B"
+  imp() { SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" "$SOHOA" import-bag "$@"; }
+  # not trusted: the bag's own key files do not count
+  expect 6 imp "$T/bag"
+  has "$T/err" "trusted"
+  expect 0 imp "$T/bag" --trust-key "$T/a.pub"
+  has "$T/out" "2 papers filed, 0 already here, 1 dossier made"
+  expect 0 imp "$T/bag" --trust-key "$T/a.pub"
+  has "$T/out" "0 papers filed, 2 already here"
+  expect 0 imp "$T/pbag" --trust-key "$T/a.pub"
+  has "$T/out" "2 papers filed, 2 already here, 2 dossiers made"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
+  SOHOA_STORE="$B" expect 0 "$SOHOA" check
+  SOHOA_STORE="$B" expect 0 "$SOHOA" show "$D-01-GKS"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" export-pdf "$D" "$T/fromB.pdf"
+  pdftotext "$T/fromB.pdf" - | grep -q . || fail "the imported dossier's PDF has no text"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" export-tiff "$D-01-GKS" "$T/b.tif"
+  cmp -s "$T/obag/data/$D-01-GKS/page-001.jpg" "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" || fail "page image changed"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/pages/two-pages-g4.tif"
+  # hostile bags: each refused, nothing stored
+  size0=$(SOHOA_STORE="$B" "$SOHOA" log | head -1)
+  hostile() { # NAME: copy the bag to $T/h-NAME (the caller changes it), import, expect refusal
+    expect "$2" imp "$T/h-$1" --trust-key "$T/a.pub"
+    [ "$(SOHOA_STORE="$B" "$SOHOA" log | head -1)" = "$size0" ] || fail "hostile bag $1 changed the log"
+  }
+  mk() { rm -rf "$T/h-$1"; cp -r "$T/obag" "$T/h-$1"; }
+  P1="$D2-01-GKS"
+  mk trav; printf '%s  data/../../etc/passwd\n' "$(sha256sum /etc/hostname | cut -c1-64)" >> "$T/h-trav/manifest-sha256.txt"; hostile trav 6
+  mk abs; printf '%s  /etc/hostname\n' "$(sha256sum /etc/hostname | cut -c1-64)" >> "$T/h-abs/manifest-sha256.txt"; hostile abs 6
+  mk link; ln -s /etc/hostname "$T/h-link/data/$P1/link.txt"; hostile link 6
+  mk missing; rm "$T/h-missing/data/$P1/page-001.txt"; hostile missing 6
+  mk extra; echo x > "$T/h-extra/data/extra.txt"; hostile extra 6
+  mk oxum; sed -i 's/^Payload-Oxum: \([0-9]*\)\./Payload-Oxum: 1\1./' "$T/h-oxum/bag-info.txt"; hostile oxum 6
+  mk sum; printf x >> "$T/h-sum/data/$P1/page-001.txt"; hostile sum 6
+  mk ver; sed -i 's/BagIt-Version: 1.0/BagIt-Version: 2.0/' "$T/h-ver/bagit.txt"; hostile ver 6
+  mk nobagit; rm "$T/h-nobagit/bagit.txt"; hostile nobagit 6
+  mk fetch; echo "http://x/ 1 data/x" > "$T/h-fetch/fetch.txt"; hostile fetch 6
+  mk tagsum; echo "Contact-Name: x" >> "$T/h-tagsum/bag-info.txt"; hostile tagsum 6
+  # a forged manifest: the payload changed and the manifests recomputed, so
+  # the bag itself is consistent; the signature is what refuses it
+  mk forged
+  python3 - "$T/h-forged" "$P1" <<'PY'
+import hashlib, os, sys
+bag, p = sys.argv[1], sys.argv[2]
+t = os.path.join(bag, 'data', p, 'page-001.txt')
+open(t, 'a').write('sửa')
+def sha(f): return hashlib.sha256(open(f, 'rb').read()).hexdigest()
+lines = []
+for root, _, files in os.walk(os.path.join(bag, 'data')):
+    for f in files:
+        full = os.path.join(root, f); lines.append('%s  %s\n' % (sha(full), os.path.relpath(full, bag)))
+open(os.path.join(bag, 'manifest-sha256.txt'), 'w').write(''.join(sorted(lines, key=lambda l: l[66:])))
+info = open(os.path.join(bag, 'bag-info.txt')).read().splitlines()
+size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(bag, 'data')) for f in fs)
+n = sum(len(fs) for _, _, fs in os.walk(os.path.join(bag, 'data')))
+info = [l if not l.startswith('Payload-Oxum') else 'Payload-Oxum: %d.%d' % (size, n) for l in info]
+open(os.path.join(bag, 'bag-info.txt'), 'w').write('\n'.join(info) + '\n')
+open(os.path.join(bag, 'tagmanifest-sha256.txt'), 'w').write(''.join('%s  %s\n' % (sha(os.path.join(bag, f)), f) for f in ('bagit.txt', 'bag-info.txt', 'manifest-sha256.txt')))
+PY
+  python3 "$SRC/bagcheck.py" "$T/h-forged" >/dev/null || fail "the forged bag should pass the bag checks"
+  hostile forged 6
+  has "$T/err" "$P1"
+  # a paper whose code is here with other content (another warehouse of
+  # the same agency id, its first dossier of the day, another owner):
+  # refused whole
+  A2="$T/storeA2"
+  SOHOA_STORE="$A2" "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail "init A2"
+  SOHOA_STORE="$A2" SOHOA_KEY="$T/keys/a2.key" "$SOHOA" keys new --signer "Phạm Thị Em" --title "Công chức" >/dev/null || fail "keys A2"
+  SOHOA_STORE="$A2" SOHOA_KEY="$T/keys/a2.key" expect 0 "$SOHOA" ingest --owner 001099012345 --procedure 1.001193 "$DATA/papers/dev03-giay-khai-sinh-office200.jpg"
+  [ "$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")" = "$D" ] || fail "A2's first dossier is not $D"
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" keys list
+  KID2=$(awk '$1 ~ /^[0-9a-f]+$/ { print $1; exit }' "$T/out")
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" keys export "$KID2" "$T/a2.pub"
+  SOHOA_STORE="$A2" expect 0 "$SOHOA" export-bag "$D" "$T/h-clash"
+  expect 3 imp "$T/h-clash" --trust-key "$T/a2.pub"
+  has "$T/err" "other content"
+  [ "$(SOHOA_STORE="$B" "$SOHOA" log | head -1)" = "$size0" ] || fail "the clashing bag changed the log"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
+  # roles: import-bag is the admin's
+  SOHOA_STORE="$B" "$SOHOA" user add root --role admin >/dev/null || fail "user add"
+  SOHOA_STORE="$B" SOHOA_USER=root "$SOHOA" user add luutru --role archivist >/dev/null || fail "user add"
+  SOHOA_USER=luutru expect 8 imp "$T/obag" --trust-key "$T/a.pub"
+  SOHOA_USER=root expect 0 imp "$T/obag" --trust-key "$T/a.pub"
+  has "$T/out" "0 papers filed, 3 already here"
+  ;;
 input)
   # PDF files in: a page that is one JPEG keeps its bytes; other pages are
   # rendered at 300 dpi; refusals store nothing.
