@@ -2,6 +2,7 @@
  * CSRF, security headers, slow-client watchdog, static pages. Handlers are
  * in routes.c. */
 #define _GNU_SOURCE
+#include "sh_wit.h"
 #include "srv_int.h"
 
 #include <arpa/inet.h>
@@ -266,7 +267,7 @@ static void dispatch(srv_ctx *c)
 		srv_error(c, 400, "%s", sh_error_message());
 		return;
 	}
-	if (!n || strcmp(segs[0], "api")) {
+	if (!n || (strcmp(segs[0], "api") && (strcmp(segs[0], "witness") || !c->srv->wit))) {
 		serve_static(c, segs, n);
 		sh_srv_path_free(&segs, n);
 		return;
@@ -647,6 +648,7 @@ static void srv_free(sh_srv *srv)
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
 	sh_wh_audit_group_free(&srv->audit);
+	sh_wit_close(&srv->wit);
 	if (srv->key_pem) {
 		memset(srv->key_pem, 0, strlen(srv->key_pem));
 		sh_free(srv->key_pem);
@@ -693,7 +695,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
 					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
 	    !(rc = sh_auth_throttle_new(&srv->thr)) &&
-	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) && srv->tls &&
+	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) &&
+	    !(rc = o->witness_dir ? sh_wit_open(&srv->wit, o->witness_dir) : SH_OK) && srv->tls &&
 	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
 		rc = read_pem(&srv->key_pem, o->tls_key);
 	sh_free(extra);

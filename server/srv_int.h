@@ -27,6 +27,7 @@ struct sh_srv {
 	sh_auth_sessions *sess;
 	sh_auth_throttle *thr;
 	sh_wh_audit_group *audit; /* reads audited at once share one commit */
+	struct sh_wit *wit;       /* the witness served under /witness/, or NULL */
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;

@@ -1,6 +1,7 @@
 /* keys (new, list, rotate, revoke, export), verify, and the signing key
  * every storing command uses. */
 #include "cli.h"
+#include "sh_wit.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -407,12 +408,19 @@ static void on_problem(void *arg, const char *code, const char *msg)
 		printf("FAIL %s: %s\n", code, msg);
 }
 
+static void on_witness_problem(void *arg, const char *msg)
+{
+	on_problem(arg, "log", msg);
+}
+
 static const char verify_help[] =
 	"usage: sohoa verify CODE [--json]\n"
 	"       sohoa verify --all [--json] [--workers N]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
-	"the log's consistency with every checkpoint. Each failure names the paper\n"
+	"the log's consistency with every checkpoint; with --all also that the log\n"
+	"is at least as long as, and consistent with, the latest checkpoint its\n"
+	"witnesses cosigned (rollback). Each failure names the paper\n"
 	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
 
 int cmd_verify(int argc, char **argv)
@@ -450,6 +458,12 @@ int cmd_verify(int argc, char **argv)
 	if (all) {
 		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
 		problems = st.problems;
+		/* rollback: the log against what its witnesses cosigned */
+		size_t wp = 0;
+		int wrc = sh_wit_office_check(s, on_witness_problem, &o, &wp);
+		problems += wp;
+		if (!rc && wrc)
+			rc = wrc == SH_EBADSIG || wp ? SH_EBADSIG : wrc;
 	} else {
 		sh_store_dossier_rec *d = NULL;
 		sh_store_paper_rec *p = NULL;
