@@ -942,7 +942,7 @@ static int witness_add(srv_ctx *c)
 	int rc = sh_wit_add_checkpoint(c->srv->wit, c->r->body.data ? c->r->body.data
 								 : (const uint8_t *)"",
 				       c->r->body.len, &st, &resp);
-	if (rc && st != 409) {
+	if (rc && (st != 409 || !resp.len)) {
 		sh_buf_free(&resp);
 		if (st == 500)
 			return srv_fail(c, rc);

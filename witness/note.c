@@ -125,7 +125,10 @@ int sh_wit_vkey_parse(sh_wit_vkey *out, const char *s, size_t len)
 	for (int i = 0; i < 8; i++)
 		if (!((rest[i] >= '0' && rest[i] <= '9') || (rest[i] >= 'a' && rest[i] <= 'f')))
 			return sh_error_set(SH_EINVAL, "verifier key id must be 8 lower-case hex digits");
-	if (sh_unhex(id, rest, 4))
+	char hx[9];
+	memcpy(hx, rest, 8);
+	hx[8] = 0;
+	if (sh_unhex(id, hx, 4))
 		return sh_error_set(SH_EINVAL, "verifier key id must be 8 hex digits");
 	uint8_t tp[40];
 	size_t n;

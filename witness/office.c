@@ -130,9 +130,9 @@ static int wit_post(const char *where, const sh_buf *req, long *status, char *ct
 		rc = sh_wit_add_checkpoint(w, req->data, req->len, &st, resp);
 		sh_wit_close(&w);
 		*status = st;
-		snprintf(ct, ctn, "%s", st == 409 ? "text/x.tlog.size" : "text/plain");
+		/* as a server answers: the size on a size mismatch, else the message */
+		snprintf(ct, ctn, "%s", st == 409 && resp->len ? "text/x.tlog.size" : "text/plain");
 		if (st != 200 && st != 500) {
-			/* the refusal's message as a body, as a server would give it */
 			if (st != 409 || !resp->len)
 				sh_buf_printf(resp, "%s", sh_error_message());
 			return SH_OK;

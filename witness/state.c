@@ -114,7 +114,12 @@ int sh_wit_open(sh_wit **out, const char *dir)
 	}
 	memcpy(w->name, nm + 6, (size_t)(e1 - nm - 6));
 	uint8_t seed[SH_SIGN_SEED_LEN];
-	if (sh_unhex(seed, sd + 6, sizeof seed)) {
+	char hx[2 * SH_SIGN_SEED_LEN + 1];
+	memcpy(hx, sd + 6, 2 * SH_SIGN_SEED_LEN);
+	hx[2 * SH_SIGN_SEED_LEN] = 0;
+	int bad = sh_unhex(seed, hx, sizeof seed);
+	memset(hx, 0, sizeof hx);
+	if (bad) {
 		rc = sh_error_set(SH_ECORRUPT, "%s/witness.key is damaged", dir);
 		goto out;
 	}
