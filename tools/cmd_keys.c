@@ -506,8 +506,11 @@ int cmd_verify(int argc, char **argv)
 static const char export_proof_help[] =
 	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
 	"Write a self-contained proof bundle for a paper: page images and text,\n"
-	"signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
-	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n";
+	"signed manifest, signed checkpoint, inclusion proof, public keys; the\n"
+	"paper's and its key's status as of now (signed revocations and other\n"
+	"events, proven in the latest checkpoint) and the latest checkpoint the\n"
+	"witnesses cosigned. Check it anywhere with\n"
+	"`sohoa verify-bundle DIR --trust KEYFILE [--trust-witness VKEY]`.\n";
 
 int cmd_export_proof(int argc, char **argv)
 {
@@ -535,6 +538,8 @@ int cmd_export_proof(int argc, char **argv)
 	int rc = sh_wh_paper_get(s, code, &p); /* audited by the library */
 	if (!rc)
 		rc = sh_ledger_export_proof(s, p->code, dir);
+	if (!rc) /* the status as of now and the witnesses' cosignatures */
+		rc = sh_wit_bundle_extend(s, p->code, dir);
 	sh_store_paper_rec_free(&p);
 	sh_store_close(&s);
 	if (rc)
@@ -549,12 +554,23 @@ static void on_bundle_problem(void *arg, const char *msg)
 	printf("FAIL: %s\n", msg);
 }
 
+static void on_bundle_note(void *arg, const char *msg)
+{
+	(void)arg;
+	printf("NOTE: %s\n", msg);
+}
+
 static const char verify_bundle_help[] =
-	"usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
+	"usage: sohoa verify-bundle DIR --trust KEYFILE... [--trust-witness VKEY...]\n\n"
 	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
 	"signatures by the trusted public keys, the inclusion proof against the\n"
 	"signed checkpoint, every page image and text against the signed\n"
-	"hashes. Exit 0 only when everything holds (6 otherwise).\n";
+	"hashes, no file the manifest does not name, the paper's and its key's\n"
+	"status as of the export (a revoked paper, or a key revoked before the\n"
+	"paper was logged, fails), and with --trust-witness (a witness's key, as\n"
+	"`sohoa witness key` prints it, or a file holding it) a cosignature of\n"
+	"the witnessed checkpoint that includes the paper. Exit 0 only when\n"
+	"everything holds (6 otherwise).\n";
 
 int cmd_verify_bundle(int argc, char **argv)
 {
@@ -564,9 +580,10 @@ int cmd_verify_bundle(int argc, char **argv)
 	int rc = SH_OK;
 	if (!trust)
 		return cli_fail("verify-bundle", SH_ENOMEM);
-	cli_list trusts = {0};
+	cli_list trusts = {0}, wtrusts = {0};
 	const cli_option opts[] = {
 		{"--trust", 0, CLI_LIST, &trusts, "--trust needs a public key file"},
+		{"--trust-witness", 0, CLI_LIST, &wtrusts, "--trust-witness needs a witness key"},
 		{NULL}};
 	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = "give one bundle folder"};
 	cli_args a;
@@ -590,15 +607,48 @@ int cmd_verify_bundle(int argc, char **argv)
 		sh_free(d);
 		ntrust++;
 	}
+	sh_wit_vkey *wk = sh_calloc(wtrusts.n + 1, sizeof *wk);
+	for (size_t k = 0; wk && k < wtrusts.n; k++) {
+		const char *s = wtrusts.v[k];
+		uint8_t *d = NULL;
+		size_t n = 0;
+		if (sh_wit_vkey_parse(&wk[k], s, strlen(s)) == SH_OK)
+			continue;
+		/* or a file holding the key on its first line */
+		if ((rc = sh_file_read(&d, &n, s, 4096)) == SH_OK) {
+			size_t l = 0;
+			while (l < n && d[l] != '\n')
+				l++;
+			rc = sh_wit_vkey_parse(&wk[k], (const char *)d, l);
+		}
+		sh_free(d);
+		if (rc == SH_ENOTFOUND)
+			rc = sh_error_set(SH_EINVAL, "not a witness key (NAME+ID+KEY, as `sohoa "
+						     "witness key` prints it) nor a file holding one");
+		if (!rc && wk[k].type != SH_WIT_TYPE_COSIG)
+			rc = sh_error_set(SH_EINVAL, "a witness key is a cosignature key (type 4)");
+		if (rc) {
+			sh_error_wrap(rc, "--trust-witness %s: ", s);
+			sh_free(wk);
+			sh_free(trust);
+			cli_args_free(&a);
+			return cli_fail("verify-bundle", rc);
+		}
+	}
 	dir = a.npos ? a.pos[0] : NULL;
+	size_t nw = wtrusts.n;
 	cli_args_free(&a);
-	if (!dir || !ntrust) {
+	if (!wk || !dir || !ntrust) {
 		sh_free(trust);
-		return cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
+		sh_free(wk);
+		return !wk ? cli_fail("verify-bundle", SH_ENOMEM)
+			   : cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
 	}
 	size_t problems = 0;
-	rc = sh_sign_bundle_verify(dir, trust, ntrust, on_bundle_problem, NULL, &problems);
+	rc = sh_wit_bundle_verify(dir, trust, ntrust, wk, nw, on_bundle_problem, on_bundle_note, NULL,
+				  &problems);
 	sh_free(trust);
+	sh_free(wk);
 	if (rc == SH_EBADSIG) {
 		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
 			problems == 1 ? "" : "s");

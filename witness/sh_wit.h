@@ -194,6 +194,30 @@ int sh_wit_office_latest(const char *dir, const char *origin, sh_wit_note *out);
  * code is issued twice. */
 int sh_wit_restore(const char *src, const char *dir, int replace, int accept_rollback);
 
+/* ---- proof bundles (bundle.c) ---------------------------------------------- */
+
+/* Add to the proof bundle of paper code in dir (made by
+ * sh_ledger_export_proof) the status as of now: status-checkpoint.sig (the
+ * latest signed checkpoint), event-<i>.sig and event-<i>.proof for every
+ * later signed entry about the paper and about its signing key
+ * (revocation, rotation, validity, reuse), key-status.txt (for people), and
+ * the latest witnessed checkpoint covering the paper with its cosignatures
+ * (checkpoint.note) and the manifest's inclusion proof in it
+ * (witness-proof.txt). */
+int sh_wit_bundle_extend(sh_store *s, const char *code, const char *dir);
+/* Verify a bundle: sh_sign_bundle_verify, then every file of the folder is
+ * one the bundle format names for the manifest's pages (a second image of a
+ * page or an unlisted page is a problem), the status files (signed by
+ * trusted keys, included in the signed status checkpoint): a revoked paper
+ * is a problem, and so is a key revoked before the manifest reached the log
+ * (a revocation after it is a note); the witnessed checkpoint: signed by a
+ * trusted key for its origin, including the manifest, cosigned by at least
+ * one of witnesses when nw > 0. problem and note (may be NULL) are called
+ * per finding. SH_OK or SH_EBADSIG. */
+int sh_wit_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t ntrust,
+			 const sh_wit_vkey *witnesses, size_t nw, sh_wit_report_fn problem,
+			 sh_wit_report_fn note, void *arg, size_t *problems);
+
 #ifdef __cplusplus
 }
 #endif

@@ -152,6 +152,60 @@ EOF
   # the witness unreachable: verify --all says so (it cannot vouch)
   expect 6 "$SOHOA" verify --all; has "$T/out" "could not be asked"
   ;;
+bundle)
+  # proof bundles: status as of the export, cosignatures, files not named
+  expect 0 "$SOHOA" witness init "$T/w" --name test.example/w1
+  WK=$(cat "$T/out")
+  expect 0 "$SOHOA" witness init "$T/w2" --name test.example/w2
+  OTHER=$(cat "$T/out")
+  office "$T/w" "$T/w"
+  D2=$(ingest)
+  expect 0 "$SOHOA" checkpoint
+  A=$D1-01-QD B=$D2-01-QD
+  KID=$("$SOHOA" keys list | grep -o '[0-9a-f]\{64\}' | head -1)
+  expect 0 "$SOHOA" keys export "$KID" "$T/k.pub"
+  expect 0 "$SOHOA" export-proof "$A" "$T/b1"
+  for f in checkpoint.note witness-proof.txt status-checkpoint.sig key-status.txt; do
+    [ -f "$T/b1/$f" ] || fail "bundle lacks $f"
+  done
+  expect 0 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub" --trust-witness "$WK"
+  has "$T/out" "NOTE: cosigned by witness test.example/w1"
+  echo "$WK" > "$T/wk.txt"
+  expect 0 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub" --trust-witness "$T/wk.txt"
+  expect 6 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub" --trust-witness "$OTHER"
+  has "$T/out" "no trusted witness"
+  expect 3 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub" --trust-witness "not a key"
+  # files the manifest does not name
+  cp "$T/b1/page-001.png" "$T/b1/page-001.jpg"
+  expect 6 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub"
+  has "$T/out" "page-001.jpg: a second image of a page"
+  rm "$T/b1/page-001.jpg"; cp "$T/b1/page-001.png" "$T/b1/page-002.png"
+  expect 6 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub"
+  has "$T/out" "page-002.png is not part of the bundle: the manifest names 1 page"
+  rm "$T/b1/page-002.png"; echo x > "$T/b1/notes.txt"
+  expect 6 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub"
+  has "$T/out" "notes.txt is not part of the bundle"
+  rm "$T/b1/notes.txt"
+  # the cosigned checkpoint swapped for another size: the proof no longer fits
+  sed -i '2s/.*/7/' "$T/b1/checkpoint.note"
+  expect 6 "$SOHOA" verify-bundle "$T/b1" --trust "$T/k.pub" --trust-witness "$WK"
+  # a revoked paper
+  expect 0 "$SOHOA" revoke "$A" --reason "Quyết định thu hồi"
+  expect 0 "$SOHOA" export-proof "$A" "$T/b2"
+  expect 6 "$SOHOA" verify-bundle "$T/b2" --trust "$T/k.pub"
+  has "$T/out" "paper $A was revoked on .* (Quyết định thu hồi"
+  # the key revoked after B was signed: reported, B stands
+  expect 0 "$SOHOA" keys revoke "$KID" --reason "mất khoá"
+  expect 0 "$SOHOA" export-proof "$B" "$T/b3"
+  has "$T/b3/key-status.txt" "^reason: mất khoá"
+  expect 0 "$SOHOA" verify-bundle "$T/b3" --trust "$T/k.pub"
+  has "$T/out" "NOTE: the signing key was revoked from .* (mất khoá), after this paper was signed"
+  # revoked from before B reached the log: B's bundle is rejected
+  expect 0 "$SOHOA" keys revoke "$KID" --reason "lộ từ trước" --at 1700000000
+  expect 0 "$SOHOA" export-proof "$B" "$T/b4"
+  expect 6 "$SOHOA" verify-bundle "$T/b4" --trust "$T/k.pub"
+  has "$T/out" "after its key was revoked from 2023-11-14 22:13:20 UTC (lộ từ trước)"
+  ;;
 *)
   echo "unknown case $CASE" >&2; exit 2 ;;
 esac
