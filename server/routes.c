@@ -985,10 +985,6 @@ static int witness_key(srv_ctx *c)
 
 const srv_route srv_routes[] = {
 	{"POST", "/api/v1/login", NULL, SRV_PUBLIC, login},
-	/* served with --witness only; public: the action "witness-serve" needs nothing */
-	{"POST", "/witness/add-checkpoint", NULL, SRV_PUBLIC, witness_add},
-	{"GET", "/witness/latest", NULL, SRV_PUBLIC, witness_latest},
-	{"GET", "/witness/key", NULL, SRV_PUBLIC, witness_key},
 	{"POST", "/api/v1/logout", NULL, 0, logout},
 	{"GET", "/api/v1/me", NULL, 0, me},
 	{"GET", "/api/v1/openapi.json", NULL, SRV_PUBLIC, openapi},
@@ -1024,6 +1020,15 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/batches/{name}/commit", "ingest", 0, srv_batch_commit},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
+
+/* A witness (sohoa serve --witness DIR), apart from the JSON API: a public
+ * protocol, no login (access.c action "witness-serve" needs nothing). */
+const srv_route srv_witness_routes[] = {
+	{"POST", "/witness/add-checkpoint", NULL, SRV_PUBLIC, witness_add},
+	{"GET", "/witness/latest", NULL, SRV_PUBLIC, witness_latest},
+	{"GET", "/witness/key", NULL, SRV_PUBLIC, witness_key},
+};
+const size_t srv_nwitness_routes = sizeof srv_witness_routes / sizeof *srv_witness_routes;
 
 int sh_srv_route(size_t i, const char **method, const char **pattern)
 {

@@ -272,18 +272,23 @@ static void dispatch(srv_ctx *c)
 		sh_srv_path_free(&segs, n);
 		return;
 	}
-	const srv_route *rt = NULL;
+	const srv_route *rt = NULL, *tbl = srv_routes;
+	size_t ntbl = srv_nroutes;
+	if (strcmp(segs[0], "api")) { /* /witness/ */
+		tbl = srv_witness_routes;
+		ntbl = srv_nwitness_routes;
+	}
 	int other_method = 0;
-	for (size_t i = 0; i < srv_nroutes; i++) {
+	for (size_t i = 0; i < ntbl; i++) {
 		const char *prm[SRV_MAX_PARAMS] = {0};
-		if (!match(srv_routes[i].pattern, segs, n, prm))
+		if (!match(tbl[i].pattern, segs, n, prm))
 			continue;
-		if (strcmp(srv_routes[i].method, c->method) &&
-		    !(!strcmp(c->method, "HEAD") && !strcmp(srv_routes[i].method, "GET"))) {
+		if (strcmp(tbl[i].method, c->method) &&
+		    !(!strcmp(c->method, "HEAD") && !strcmp(tbl[i].method, "GET"))) {
 			other_method = 1;
 			continue;
 		}
-		rt = &srv_routes[i];
+		rt = &tbl[i];
 		memcpy(c->param, prm, sizeof prm);
 		break;
 	}

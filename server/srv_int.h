@@ -93,6 +93,9 @@ typedef struct srv_route {
 } srv_route;
 extern const srv_route srv_routes[];
 extern const size_t srv_nroutes;
+/* The witness's routes under /witness/ (served with sh_srv_options.witness_dir). */
+extern const srv_route srv_witness_routes[];
+extern const size_t srv_nwitness_routes;
 
 /* Responses (server.c). Each returns 0 so handlers can `return reply...`. */
 int srv_json(srv_ctx *c, unsigned status, json_t *o);        /* steals o */
