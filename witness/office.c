@@ -508,7 +508,8 @@ int sh_wit_office_latest(const char *dir, const char *origin, sh_wit_note *out)
 {
 	char **ws = NULL, **vs = NULL;
 	size_t nw = 0;
-	int rc = conf_read(dir, &ws, &vs, &nw), found = 0;
+	int rc = conf_read(dir, &ws, &vs, &nw), found = 0, unreachable = SH_OK;
+	char why[512] = "";
 	sh_wit_note *n = sh_malloc(sizeof *n);
 	if (!rc && !n)
 		rc = SH_ENOMEM;
@@ -517,17 +518,40 @@ int sh_wit_office_latest(const char *dir, const char *origin, sh_wit_note *out)
 		int r = witnessed_by(ws[i], vs[i], origin, n, &t);
 		if (r == SH_ENOTFOUND)
 			continue;
-		if (r) {
-			rc = r;
-			break;
+		if (r) { /* the others, and the copy kept here, may still answer */
+			unreachable = r;
+			snprintf(why, sizeof why, "%s", sh_error_message());
+			continue;
 		}
 		if (!found || n->size > out->size)
 			*out = *n;
 		found = 1;
 	}
+	/* the cosigned checkpoint kept beside the warehouse, when a configured
+	 * witness's cosignature on it verifies */
+	char *p = rc ? NULL : sh_asprintf("%s/witnessed/latest", dir);
+	uint8_t *d = NULL;
+	size_t len = 0;
+	if (p && !sh_file_read(&d, &len, p, SH_WIT_NOTE_MAX) && !sh_wit_note_parse(n, d, len) &&
+	    !strcmp(n->origin, origin)) {
+		int ok = 0;
+		for (size_t i = 0; i < nw && !ok; i++) {
+			sh_wit_vkey wk;
+			ok = !sh_wit_vkey_parse(&wk, vs[i], strlen(vs[i])) &&
+			     !sh_wit_note_verify(n, d, &wk, NULL);
+		}
+		if (ok && (!found || n->size > out->size)) {
+			*out = *n;
+			found = 1;
+		}
+	}
+	sh_free(p);
+	sh_free(d);
 	sh_free(n);
 	sh_wit_office_list_free(&ws, &vs, nw);
-	if (!rc && !found)
+	if (!rc && unreachable)
+		rc = sh_error_set(unreachable, "%s", why);
+	else if (!rc && !found)
 		rc = sh_error_set(SH_ENOTFOUND, "no witness has cosigned a checkpoint of %s", origin);
 	return rc;
 }
@@ -644,6 +668,17 @@ int sh_wit_restore(const char *src, const char *dir, int replace, int accept_rol
 		rc = sh_ledger_size(b, &size);
 	if (!rc) {
 		int r = sh_wit_office_latest(dir, origin, w);
+		if (r != SH_OK && r != SH_ENOTFOUND && accept_rollback) {
+			/* restoring anyway: bind the codes to what is known here */
+			char *p = sh_asprintf("%s/witnessed/latest", dir);
+			uint8_t *d = NULL;
+			size_t len = 0;
+			r = p && !sh_file_read(&d, &len, p, SH_WIT_NOTE_MAX) && !sh_wit_note_parse(w, d, len)
+				    ? SH_OK
+				    : SH_ENOTFOUND;
+			sh_free(p);
+			sh_free(d);
+		}
 		if (r == SH_OK) {
 			size_t problems = 0;
 			rolled = against(b, size, w, "a witness", 0, NULL, NULL, &problems) != SH_OK;
@@ -656,7 +691,8 @@ int sh_wit_restore(const char *src, const char *dir, int replace, int accept_rol
 						  "issued twice)",
 						  (unsigned long long)size, (unsigned long long)w->size);
 		} else if (r != SH_ENOTFOUND) {
-			rc = sh_error_wrap(r, "cannot ask the witnesses before restoring: ");
+			rc = sh_error_wrap(r, "cannot ask the witnesses before restoring (nothing "
+					      "restored; --accept-rollback restores without them): ");
 		}
 	}
 	sh_store_close(&b); /* one LMDB environment per file and process */

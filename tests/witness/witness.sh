@@ -151,6 +151,8 @@ EOF
   kill "$SRV_PID"; wait "$SRV_PID"; SRV_PID=
   # the witness unreachable: verify --all says so (it cannot vouch)
   expect 6 "$SOHOA" verify --all; has "$T/out" "could not be asked"
+  expect 5 "$SOHOA" restore "$T/bk" --replace; has "$T/err" "cannot ask the witnesses before restoring"
+  expect 0 "$SOHOA" restore "$T/bk" --replace --accept-rollback
   ;;
 bundle)
   # proof bundles: status as of the export, cosignatures, files not named
