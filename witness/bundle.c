@@ -195,7 +195,8 @@ static const char *fact(const sh_sign_manifest *m, const char *name)
 }
 
 /* Is name one of the bundle's files? npages: pages the manifest names;
- * seen[]: image files found per page. */
+ * seen[]: image files found per page. 2: a page's hOCR (export-bag puts it
+ * beside the bundle: known, but not signed). */
 static int known_file(const char *name, size_t npages, unsigned char *seen, int *dup)
 {
 	static const char *fixed[] = {"manifest.sig", "checkpoint.sig", "proof.txt", "signer.pub",
@@ -218,6 +219,8 @@ static int known_file(const char *name, size_t npages, unsigned char *seen, int 
 			return 0;
 		if (!strcmp(x, "txt"))
 			return 1;
+		if (!strcmp(x, "hocr"))
+			return 2;
 		if (!strcmp(x, "png") || !strcmp(x, "jpg") || !strcmp(x, "tif")) {
 			if (seen[p - 1]++)
 				*dup = 1;
@@ -299,10 +302,12 @@ int sh_wit_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t nt
 		goto out;
 	}
 	for (struct dirent *e; (e = readdir(dp));) {
-		int dup = 0;
+		int dup = 0, k;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (!known_file(e->d_name, m->npages, seen, &dup))
+		if ((k = known_file(e->d_name, m->npages, seen, &dup)) == 2)
+			vsay(&v, 0, "%s: the page's word layout (hOCR), not signed", e->d_name);
+		else if (!k)
 			vsay(&v, 1, "%s is not part of the bundle: the manifest names %zu page%s", e->d_name,
 			     m->npages, m->npages == 1 ? "" : "s");
 		else if (dup)
