@@ -415,21 +415,24 @@ static void on_witness_problem(void *arg, const char *msg)
 
 static const char verify_help[] =
 	"usage: sohoa verify CODE [--json]\n"
-	"       sohoa verify --all [--json] [--workers N]\n\n"
+	"       sohoa verify --all [--json] [--workers N] [--witness URL|DIR --witness-key VKEY]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
 	"the log's consistency with every checkpoint; with --all also that the log\n"
 	"is at least as long as, and consistent with, the latest checkpoint its\n"
-	"witnesses cosigned (rollback). Each failure names the paper\n"
+	"witnesses cosigned (rollback); --witness names one yourself, with the key\n"
+	"its operator gave you, whatever the warehouse's list says. Each failure names the paper\n"
 	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *store = NULL, *code = NULL, *workers_s = NULL;
+	const char *store = NULL, *code = NULL, *workers_s = NULL, *wwhere = NULL, *wkey = NULL;
 	int json = 0, all = 0;
 	const cli_option opts[] = {
 		{"--json", 0, CLI_FLAG, &json},
 		{"--all", 0, CLI_FLAG, &all},
+		{"--witness", 0, CLI_STR, &wwhere},
+		{"--witness-key", 0, CLI_STR, &wkey},
 		{"--store", 0, CLI_STR, &store},
 		{"--workers", 0, CLI_STR, &workers_s},
 		{NULL}};
@@ -442,6 +445,8 @@ int cmd_verify(int argc, char **argv)
 	cli_args_free(&a);
 	if (!all == !code)
 		return cli_usage("verify", "give a dossier or paper code, or --all");
+	if (!wwhere != !wkey || (wwhere && !all))
+		return cli_usage("verify", "--witness URL|DIR and --witness-key VKEY go together, with --all");
 	sh_store *s;
 	long long workers = 0;
 	int ex = code ? cli_code("verify", code, 0) : EXIT_OK;
@@ -460,7 +465,7 @@ int cmd_verify(int argc, char **argv)
 		problems = st.problems;
 		/* rollback: the log against what its witnesses cosigned */
 		size_t wp = 0;
-		int wrc = sh_wit_office_check(s, on_witness_problem, &o, &wp);
+		int wrc = sh_wit_office_check(s, wwhere, wkey, on_witness_problem, &o, &wp);
 		problems += wp;
 		if (!rc && wrc)
 			rc = wrc == SH_EBADSIG || wp ? SH_EBADSIG : wrc;

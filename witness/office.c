@@ -589,7 +589,8 @@ static int against(sh_store *s, uint64_t size, const sh_wit_note *w, const char 
 	return SH_OK;
 }
 
-int sh_wit_office_check(sh_store *s, sh_wit_report_fn report, void *arg, size_t *problems)
+int sh_wit_office_check(sh_store *s, const char *where, const char *vkey, sh_wit_report_fn report,
+			void *arg, size_t *problems)
 {
 	*problems = 0;
 	const char *dir = sh_store_dir(s);
@@ -597,7 +598,30 @@ int sh_wit_office_check(sh_store *s, sh_wit_report_fn report, void *arg, size_t 
 	size_t nw = 0;
 	uint64_t size = 0;
 	sh_wit_note *n = sh_malloc(sizeof *n);
+	sh_wit_vkey given;
+	if (where && (!vkey || sh_wit_vkey_parse(&given, vkey, strlen(vkey)) ||
+		      given.type != SH_WIT_TYPE_COSIG)) {
+		sh_free(n);
+		return sh_error_set(SH_EINVAL, "give the witness's cosignature key with the witness "
+					       "(NAME+ID+KEY, as `sohoa witness key` prints it)");
+	}
 	int rc = n ? conf_read(dir, &ws, &vs, &nw) : SH_ENOMEM;
+	if (!rc && where) { /* the verifier's own witness, first */
+		char **nws = sh_realloc(ws, (nw + 1) * sizeof *nws), **nvs = NULL;
+		if (nws)
+			ws = nws;
+		if (nws && (nvs = sh_realloc(vs, (nw + 1) * sizeof *nvs)))
+			vs = nvs;
+		if (!nws || !nvs) {
+			rc = SH_ENOMEM;
+		} else {
+			ws[nw] = sh_strdup(where);
+			vs[nw] = sh_strdup(vkey);
+			nw++;
+			if (!ws[nw - 1] || !vs[nw - 1])
+				rc = SH_ENOMEM;
+		}
+	}
 	if (!rc)
 		rc = sh_wit_origin(s, &origin);
 	if (!rc)

@@ -178,11 +178,14 @@ void sh_wit_office_list_free(char ***where, char ***vkeys, size_t n);
  * or a rollback is SH_EBADSIG). *cosigned: witnesses that cosigned. */
 int sh_wit_office_checkpoint(sh_store *s, const sh_sign_key *key, sh_wit_report_fn report,
 			     void *arg, size_t *cosigned);
-/* The rollback check of verify --all: ask every configured witness for
- * the latest checkpoint it cosigned for this log (and read the stored ones)
- * and check that the log is at least that long and consistent with it.
- * Each problem reported naming the sizes. SH_OK or SH_EBADSIG. */
-int sh_wit_office_check(sh_store *s, sh_wit_report_fn report, void *arg, size_t *problems);
+/* The rollback check of verify --all: ask every configured witness, and
+ * where (may be NULL: a witness the verifier names itself, whatever the
+ * warehouse's list says) with its key vkey, for the latest checkpoint it
+ * cosigned for this log (and read the stored ones) and check that the log
+ * is at least that long and consistent with it. Each problem reported
+ * naming the sizes. SH_OK or SH_EBADSIG; SH_EINVAL for a bad vkey. */
+int sh_wit_office_check(sh_store *s, const char *where, const char *vkey, sh_wit_report_fn report,
+			void *arg, size_t *problems);
 /* The latest witnessed checkpoint of the store's origin from the witnesses
  * configured in dir (a warehouse folder, its witnesses file) with a valid
  * cosignature; SH_ENOTFOUND when none. */

@@ -108,6 +108,7 @@ http)
   # the witness: another office's server, on a port it picks
   expect 0 "$SOHOA" init --agency 000.00.98.Z98 --store "$T/province"
   expect 0 "$SOHOA" witness init "$T/w" --name province.example/witness
+  WKEY=$(cat "$T/out")
   "$SOHOA" serve --listen 127.0.0.1:0 --store "$T/province" --witness "$T/w" \
     >"$T/serve.out" 2>"$T/serve.err" &
   SRV_PID=$!
@@ -148,6 +149,15 @@ st, ct, b = post(b"old 1\n\n" + note)
 assert st == 200 and b.startswith("— province.example/witness ".encode()), (st, b)
 EOF
   rollback rm-witnessed
+  # the insider also removes the warehouse's list of witnesses: the archivist
+  # names the witness and its key (from its operator) herself
+  mv "$SOHOA_STORE/witnesses" "$T/witnesses.saved"
+  expect 0 "$SOHOA" verify --all
+  expect 6 "$SOHOA" verify --all --witness "$URL" --witness-key "$WKEY"
+  has "$T/out" "FAIL log: .*checkpoint of 2 entries"
+  expect 2 "$SOHOA" verify --all --witness "$URL"
+  expect 3 "$SOHOA" verify --all --witness "$URL" --witness-key "not-a-key"
+  mv "$T/witnesses.saved" "$SOHOA_STORE/witnesses"
   kill "$SRV_PID"; wait "$SRV_PID"; SRV_PID=
   # the witness unreachable: verify --all says so (it cannot vouch)
   expect 6 "$SOHOA" verify --all; has "$T/out" "could not be asked"
