@@ -102,6 +102,15 @@ dir)
   expect 3 "$SOHOA" witness add-log "$T/w" "$ORIGIN" "not-a-key"
   expect 3 "$SOHOA" witnesses add "$T/w"                            # already there
   expect 0 "$SOHOA" witnesses list; has "$T/out" "^$T/w test.example/w1+"
+  # one request on standard input: stale (409, the witnessed size), then current (200)
+  H=$(printf '%s' "$ORIGIN" | sha256sum | cut -d' ' -f1)
+  { printf 'old 0\n\n'; cat "$T/w/logs/$H.note"; } > "$T/req0"
+  { printf 'old 1\n\n'; cat "$T/w/logs/$H.note"; } > "$T/req1"
+  expect 6 sh -c '"$0" witness add-checkpoint "$1" < "$2"' "$SOHOA" "$T/w" "$T/req0"
+  has "$T/out" "^1$"; has "$T/err" "HTTP 409"
+  expect 0 sh -c '"$0" witness add-checkpoint "$1" < "$2"' "$SOHOA" "$T/w" "$T/req1"
+  has "$T/out" "^— test.example/w1 "
+  expect 3 sh -c '"$0" witness add-checkpoint "$1" < /dev/null' "$SOHOA" "$T/w"
   rollback
   ;;
 http)
