@@ -95,6 +95,7 @@ case $CASE in
 dir)
   expect 0 "$SOHOA" witness init "$T/w" --name test.example/w1
   has "$T/out" "^test.example/w1+[0-9a-f]\{8\}+"
+  cp "$T/out" "$T/w.key"
   [ "$(stat -c %a "$T/w/witness.key")" = 600 ] || fail "witness.key is not 0600"
   expect 3 "$SOHOA" witness init "$T/w" --name test.example/w1
   office "$T/w" "$T/w"
@@ -102,6 +103,9 @@ dir)
   expect 3 "$SOHOA" witness add-log "$T/w" "$ORIGIN" "not-a-key"
   expect 3 "$SOHOA" witnesses add "$T/w"                            # already there
   expect 0 "$SOHOA" witnesses list; has "$T/out" "^$T/w test.example/w1+"
+  # the cosigned note, checked as C2SP specifies it by an independent program
+  python3 "$(dirname "$0")/c2sp_check.py" "$SOHOA_STORE/witnessed/latest" "$VK" "$(sed -n 1p "$T/w.key")" \
+    > "$T/c2sp" 2>&1 || { fail "C2SP check"; cat "$T/c2sp" >&2; }
   # one request on standard input: stale (409, the witnessed size), then current (200)
   H=$(printf '%s' "$ORIGIN" | sha256sum | cut -d' ' -f1)
   { printf 'old 0\n\n'; cat "$T/w/logs/$H.note"; } > "$T/req0"
