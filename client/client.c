@@ -393,3 +393,59 @@ int sh_client_escape(char **out, const char *s)
 		sh_buf_free(&b);
 	return rc ? SH_ENOMEM : SH_OK;
 }
+
+int sh_client_plain(const char *url, const void *body, size_t len, const char *content_type,
+		    long *status, char *ctype_out, size_t ctype_n, sh_buf *resp)
+{
+	*status = 0;
+	*resp = (sh_buf)SH_BUF_INIT;
+	if (ctype_out && ctype_n)
+		ctype_out[0] = 0;
+	int rc = url_ok(url);
+	if (!rc)
+		rc = curl_ready();
+	if (rc)
+		return rc;
+	CURL *h = curl_easy_init();
+	if (!h)
+		return SH_ENOMEM;
+	struct curl_slist *hd = NULL;
+	char line[128];
+	if (body) {
+		snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "text/plain");
+		hd = curl_slist_append(hd, line);
+	}
+	hd = curl_slist_append(hd, "Expect:");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (getenv("SOHOA_CA_FILE"))
+		curl_easy_setopt(h, CURLOPT_CAINFO, getenv("SOHOA_CA_FILE"));
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	CURLcode cc = curl_easy_perform(h);
+	if (cc != CURLE_OK) {
+		rc = sh_error_set(SH_EIO, "%s: %s", url, curl_easy_strerror(cc));
+	} else {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+		char *ct = NULL;
+		curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
+		if (ct && ctype_out && ctype_n)
+			snprintf(ctype_out, ctype_n, "%s", ct);
+		if (sh_buf_put(resp, "", 1))
+			rc = SH_ENOMEM;
+		else
+			resp->len--;
+	}
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	return rc;
+}

@@ -55,6 +55,13 @@ int sh_client_post(sh_client *c, const char *path, const char *json, long *statu
  * files (paths, each a part named "file"). */
 int sh_client_upload(sh_client *c, const char *path, const char *const *fields, size_t nfields,
 		     const char *const *files, size_t nfiles, long *status, sh_buf *body);
+/* One request with no session (a public protocol such as a witness's,
+ * docs/SIGNING.md "Witnesses"): POST body (len bytes, content_type) when
+ * body is not NULL, else GET. Any HTTP status is returned in *status with
+ * SH_OK; ctype_out (may be NULL) receives the response's Content-Type.
+ * *resp: caller sh_buf_free, NUL-terminated. SH_EIO when no answer. */
+int sh_client_plain(const char *url, const void *body, size_t len, const char *content_type,
+		    long *status, char *ctype_out, size_t ctype_n, sh_buf *resp);
 /* Percent-encode s for a query value or path segment. *out: caller sh_free. */
 int sh_client_escape(char **out, const char *s);
 

@@ -13,10 +13,11 @@ set(SOHOA_BASHCOMPDIR ${CMAKE_INSTALL_DATADIR}/bash-completion/completions CACHE
 install(FILES ${SOHOA_DATA_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/sohoa)
 
 # systemd units, user, state folder, default settings
-foreach(unit sohoa-serve sohoa-watch)
+foreach(unit sohoa-serve sohoa-watch sohoa-checkpoint)
   configure_file(${CMAKE_SOURCE_DIR}/dist/${unit}.service.in ${CMAKE_BINARY_DIR}/dist/${unit}.service @ONLY)
   install(FILES ${CMAKE_BINARY_DIR}/dist/${unit}.service DESTINATION ${SOHOA_SYSTEMD_UNITDIR})
 endforeach()
+install(FILES dist/sohoa-checkpoint.timer DESTINATION ${SOHOA_SYSTEMD_UNITDIR})
 install(FILES dist/sohoa.sysusers DESTINATION ${SOHOA_SYSUSERSDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.tmpfiles DESTINATION ${SOHOA_TMPFILESDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.conf DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/sohoa)

@@ -5,6 +5,7 @@
  * JSON. The session, the CSRF token and the role (sh_wh_session_may with
  * the route's permission) are checked before it runs (server.c). */
 #define _GNU_SOURCE
+#include "sh_wit.h"
 #include "srv_int.h"
 
 #include <dirent.h>
@@ -1034,6 +1035,56 @@ static int dossier_qr(srv_ctx *c)
 
 /* ---- the table ----------------------------------------------------------------------- */
 
+/* ---- a witness (docs/SIGNING.md "Witnesses"): C2SP tlog-witness ---------- */
+
+static int witness_add(srv_ctx *c)
+{
+	unsigned st = 0;
+	sh_buf resp = SH_BUF_INIT;
+	int rc = sh_wit_add_checkpoint(c->srv->wit, c->r->body.data ? c->r->body.data
+								 : (const uint8_t *)"",
+				       c->r->body.len, &st, &resp);
+	if (rc && (st != 409 || !resp.len)) {
+		sh_buf_free(&resp);
+		if (st == 500)
+			return srv_fail(c, rc);
+		/* the refusal in plain text, as the protocol's clients read it */
+		char *m = sh_asprintf("%s\n", sh_error_message());
+		return srv_bytes(c, st, "text/plain; charset=utf-8", (uint8_t *)m, m ? strlen(m) : 0);
+	}
+	return srv_bytes(c, st, st == 409 && resp.len ? "text/x.tlog.size" : "text/plain; charset=utf-8",
+			 resp.data, resp.len);
+}
+
+static int witness_latest(srv_ctx *c)
+{
+	char *origin = NULL;
+	if (srv_query(c, "origin", &origin) || !origin) {
+		sh_free(origin);
+		return srv_error(c, 400, "give ?origin=");
+	}
+	sh_buf b = SH_BUF_INIT;
+	int rc = sh_wit_latest(c->srv->wit, origin, &b);
+	sh_free(origin);
+	if (rc) {
+		sh_buf_free(&b);
+		return srv_fail(c, rc);
+	}
+	return srv_bytes(c, 200, "text/plain; charset=utf-8", b.data, b.len);
+}
+
+static int witness_key(srv_ctx *c)
+{
+	char *vk = NULL;
+	int rc = sh_wit_own_vkey(c->srv->wit, &vk);
+	if (rc)
+		return srv_fail(c, rc);
+	char *line = sh_asprintf("%s\n", vk);
+	sh_free(vk);
+	return line ? srv_bytes(c, 200, "text/plain; charset=utf-8", (uint8_t *)line, strlen(line))
+		    : srv_fail(c, SH_ENOMEM);
+}
+
 const srv_route srv_routes[] = {
 	{"POST", "/api/v1/login", NULL, SRV_PUBLIC, login},
 	{"POST", "/api/v1/logout", NULL, 0, logout},
@@ -1076,6 +1127,15 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/batches/{name}/commit", "ingest", 0, srv_batch_commit},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
+
+/* A witness (sohoa serve --witness DIR), apart from the JSON API: a public
+ * protocol, no login (access.c action "witness-serve" needs nothing). */
+const srv_route srv_witness_routes[] = {
+	{"POST", "/witness/add-checkpoint", NULL, SRV_PUBLIC, witness_add},
+	{"GET", "/witness/latest", NULL, SRV_PUBLIC, witness_latest},
+	{"GET", "/witness/key", NULL, SRV_PUBLIC, witness_key},
+};
+const size_t srv_nwitness_routes = sizeof srv_witness_routes / sizeof *srv_witness_routes;
 
 int sh_srv_route(size_t i, const char **method, const char **pattern)
 {

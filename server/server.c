@@ -2,6 +2,7 @@
  * CSRF, security headers, slow-client watchdog, static pages. Handlers are
  * in routes.c. */
 #define _GNU_SOURCE
+#include "sh_wit.h"
 #include "srv_int.h"
 
 #include <arpa/inet.h>
@@ -266,23 +267,28 @@ static void dispatch(srv_ctx *c)
 		srv_error(c, 400, "%s", sh_error_message());
 		return;
 	}
-	if (!n || strcmp(segs[0], "api")) {
+	if (!n || (strcmp(segs[0], "api") && (strcmp(segs[0], "witness") || !c->srv->wit))) {
 		serve_static(c, segs, n);
 		sh_srv_path_free(&segs, n);
 		return;
 	}
-	const srv_route *rt = NULL;
+	const srv_route *rt = NULL, *tbl = srv_routes;
+	size_t ntbl = srv_nroutes;
+	if (strcmp(segs[0], "api")) { /* /witness/ */
+		tbl = srv_witness_routes;
+		ntbl = srv_nwitness_routes;
+	}
 	int other_method = 0;
-	for (size_t i = 0; i < srv_nroutes; i++) {
+	for (size_t i = 0; i < ntbl; i++) {
 		const char *prm[SRV_MAX_PARAMS] = {0};
-		if (!match(srv_routes[i].pattern, segs, n, prm))
+		if (!match(tbl[i].pattern, segs, n, prm))
 			continue;
-		if (strcmp(srv_routes[i].method, c->method) &&
-		    !(!strcmp(c->method, "HEAD") && !strcmp(srv_routes[i].method, "GET"))) {
+		if (strcmp(tbl[i].method, c->method) &&
+		    !(!strcmp(c->method, "HEAD") && !strcmp(tbl[i].method, "GET"))) {
 			other_method = 1;
 			continue;
 		}
-		rt = &srv_routes[i];
+		rt = &tbl[i];
 		memcpy(c->param, prm, sizeof prm);
 		break;
 	}
@@ -649,6 +655,7 @@ static void srv_free(sh_srv *srv)
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
 	sh_wh_audit_group_free(&srv->audit);
+	sh_wit_close(&srv->wit);
 	if (srv->key_pem) {
 		memset(srv->key_pem, 0, strlen(srv->key_pem));
 		sh_free(srv->key_pem);
@@ -696,7 +703,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
 					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
 	    !(rc = sh_auth_throttle_new(&srv->thr)) &&
-	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) && srv->tls &&
+	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) &&
+	    !(rc = o->witness_dir ? sh_wit_open(&srv->wit, o->witness_dir) : SH_OK) && srv->tls &&
 	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
 		rc = read_pem(&srv->key_pem, o->tls_key);
 	sh_free(extra);

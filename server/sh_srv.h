@@ -39,6 +39,8 @@ typedef struct sh_srv_options {
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */
 	unsigned session_max_s;    /* absolute session lifetime; 0: 43200 (12 h) */
+	const char *witness_dir;   /* a witness (sh_wit.h) to serve under /witness/
+				    * (no login: a public protocol), or NULL */
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

@@ -27,6 +27,7 @@ struct sh_srv {
 	sh_auth_sessions *sess;
 	sh_auth_throttle *thr;
 	sh_wh_audit_group *audit; /* reads audited at once share one commit */
+	struct sh_wit *wit;       /* the witness served under /witness/, or NULL */
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;
@@ -94,6 +95,9 @@ typedef struct srv_route {
 } srv_route;
 extern const srv_route srv_routes[];
 extern const size_t srv_nroutes;
+/* The witness's routes under /witness/ (served with sh_srv_options.witness_dir). */
+extern const srv_route srv_witness_routes[];
+extern const size_t srv_nwitness_routes;
 
 /* Responses (server.c). Each returns 0 so handlers can `return reply...`. */
 int srv_json(srv_ctx *c, unsigned status, json_t *o);        /* steals o */

@@ -185,6 +185,10 @@ const char *cli_server_arg(int *argc, char **argv);
  * form: *handled 1 and the exit code; else *handled 0. */
 int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *handled);
 int cmd_station(int argc, char **argv); /* cmd_station.c: capture stations' tokens */
+/* cmd_witness.c: witnesses of the log (docs/SIGNING.md "Witnesses") */
+int cmd_witness(int argc, char **argv);
+int cmd_witnesses(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
 /* The operator: $SOHOA_USER, else the first word of $XDG_CONFIG_HOME/sohoa/user
  * or ~/.config/sohoa/user; NULL when none. Static storage. */
 const char *cli_user(void);

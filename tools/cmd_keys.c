@@ -1,6 +1,7 @@
 /* keys (new, list, rotate, revoke, export), verify, and the signing key
  * every storing command uses. */
 #include "cli.h"
+#include "sh_wit.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -407,21 +408,31 @@ static void on_problem(void *arg, const char *code, const char *msg)
 		printf("FAIL %s: %s\n", code, msg);
 }
 
+static void on_witness_problem(void *arg, const char *msg)
+{
+	on_problem(arg, "log", msg);
+}
+
 static const char verify_help[] =
 	"usage: sohoa verify CODE [--json]\n"
-	"       sohoa verify --all [--json] [--workers N]\n\n"
+	"       sohoa verify --all [--json] [--workers N] [--witness URL|DIR --witness-key VKEY]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
-	"the log's consistency with every checkpoint. Each failure names the paper\n"
+	"the log's consistency with every checkpoint; with --all also that the log\n"
+	"is at least as long as, and consistent with, the latest checkpoint its\n"
+	"witnesses cosigned (rollback); --witness names one yourself, with the key\n"
+	"its operator gave you, whatever the warehouse's list says. Each failure names the paper\n"
 	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *store = NULL, *code = NULL, *workers_s = NULL;
+	const char *store = NULL, *code = NULL, *workers_s = NULL, *wwhere = NULL, *wkey = NULL;
 	int json = 0, all = 0;
 	const cli_option opts[] = {
 		{"--json", 0, CLI_FLAG, &json},
 		{"--all", 0, CLI_FLAG, &all},
+		{"--witness", 0, CLI_STR, &wwhere},
+		{"--witness-key", 0, CLI_STR, &wkey},
 		{"--store", 0, CLI_STR, &store},
 		{"--workers", 0, CLI_STR, &workers_s},
 		{NULL}};
@@ -434,6 +445,8 @@ int cmd_verify(int argc, char **argv)
 	cli_args_free(&a);
 	if (!all == !code)
 		return cli_usage("verify", "give a dossier or paper code, or --all");
+	if (!wwhere != !wkey || (wwhere && !all))
+		return cli_usage("verify", "--witness URL|DIR and --witness-key VKEY go together, with --all");
 	sh_store *s;
 	long long workers = 0;
 	int ex = code ? cli_code("verify", code, 0) : EXIT_OK;
@@ -450,6 +463,12 @@ int cmd_verify(int argc, char **argv)
 	if (all) {
 		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
 		problems = st.problems;
+		/* rollback: the log against what its witnesses cosigned */
+		size_t wp = 0;
+		int wrc = sh_wit_office_check(s, wwhere, wkey, on_witness_problem, &o, &wp);
+		problems += wp;
+		if (!rc && wrc)
+			rc = wrc == SH_EBADSIG || wp ? SH_EBADSIG : wrc;
 	} else {
 		sh_store_dossier_rec *d = NULL;
 		sh_store_paper_rec *p = NULL;
@@ -492,8 +511,11 @@ int cmd_verify(int argc, char **argv)
 static const char export_proof_help[] =
 	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
 	"Write a self-contained proof bundle for a paper: page images and text,\n"
-	"signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
-	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n";
+	"signed manifest, signed checkpoint, inclusion proof, public keys; the\n"
+	"paper's and its key's status as of now (signed revocations and other\n"
+	"events, proven in the latest checkpoint) and the latest checkpoint the\n"
+	"witnesses cosigned. Check it anywhere with\n"
+	"`sohoa verify-bundle DIR --trust KEYFILE [--trust-witness VKEY]`.\n";
 
 int cmd_export_proof(int argc, char **argv)
 {
@@ -521,6 +543,8 @@ int cmd_export_proof(int argc, char **argv)
 	int rc = sh_wh_paper_get(s, code, &p); /* audited by the library */
 	if (!rc)
 		rc = sh_ledger_export_proof(s, p->code, dir);
+	if (!rc) /* the status as of now and the witnesses' cosignatures */
+		rc = sh_wit_bundle_extend(s, p->code, dir);
 	sh_store_paper_rec_free(&p);
 	sh_store_close(&s);
 	if (rc)
@@ -535,12 +559,23 @@ static void on_bundle_problem(void *arg, const char *msg)
 	printf("FAIL: %s\n", msg);
 }
 
+static void on_bundle_note(void *arg, const char *msg)
+{
+	(void)arg;
+	printf("NOTE: %s\n", msg);
+}
+
 static const char verify_bundle_help[] =
-	"usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
+	"usage: sohoa verify-bundle DIR --trust KEYFILE... [--trust-witness VKEY...]\n\n"
 	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
 	"signatures by the trusted public keys, the inclusion proof against the\n"
 	"signed checkpoint, every page image and text against the signed\n"
-	"hashes. Exit 0 only when everything holds (6 otherwise).\n";
+	"hashes, no file the manifest does not name, the paper's and its key's\n"
+	"status as of the export (a revoked paper, or a key revoked before the\n"
+	"paper was logged, fails), and with --trust-witness (a witness's key, as\n"
+	"`sohoa witness key` prints it, or a file holding it) a cosignature of\n"
+	"the witnessed checkpoint that includes the paper. Exit 0 only when\n"
+	"everything holds (6 otherwise).\n";
 
 int cmd_verify_bundle(int argc, char **argv)
 {
@@ -550,9 +585,10 @@ int cmd_verify_bundle(int argc, char **argv)
 	int rc = SH_OK;
 	if (!trust)
 		return cli_fail("verify-bundle", SH_ENOMEM);
-	cli_list trusts = {0};
+	cli_list trusts = {0}, wtrusts = {0};
 	const cli_option opts[] = {
 		{"--trust", 0, CLI_LIST, &trusts, "--trust needs a public key file"},
+		{"--trust-witness", 0, CLI_LIST, &wtrusts, "--trust-witness needs a witness key"},
 		{NULL}};
 	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = "give one bundle folder"};
 	cli_args a;
@@ -576,15 +612,48 @@ int cmd_verify_bundle(int argc, char **argv)
 		sh_free(d);
 		ntrust++;
 	}
+	sh_wit_vkey *wk = sh_calloc(wtrusts.n + 1, sizeof *wk);
+	for (size_t k = 0; wk && k < wtrusts.n; k++) {
+		const char *s = wtrusts.v[k];
+		uint8_t *d = NULL;
+		size_t n = 0;
+		if (sh_wit_vkey_parse(&wk[k], s, strlen(s)) == SH_OK)
+			continue;
+		/* or a file holding the key on its first line */
+		if ((rc = sh_file_read(&d, &n, s, 4096)) == SH_OK) {
+			size_t l = 0;
+			while (l < n && d[l] != '\n')
+				l++;
+			rc = sh_wit_vkey_parse(&wk[k], (const char *)d, l);
+		}
+		sh_free(d);
+		if (rc == SH_ENOTFOUND)
+			rc = sh_error_set(SH_EINVAL, "not a witness key (NAME+ID+KEY, as `sohoa "
+						     "witness key` prints it) nor a file holding one");
+		if (!rc && wk[k].type != SH_WIT_TYPE_COSIG)
+			rc = sh_error_set(SH_EINVAL, "a witness key is a cosignature key (type 4)");
+		if (rc) {
+			sh_error_wrap(rc, "--trust-witness %s: ", s);
+			sh_free(wk);
+			sh_free(trust);
+			cli_args_free(&a);
+			return cli_fail("verify-bundle", rc);
+		}
+	}
 	dir = a.npos ? a.pos[0] : NULL;
+	size_t nw = wtrusts.n;
 	cli_args_free(&a);
-	if (!dir || !ntrust) {
+	if (!wk || !dir || !ntrust) {
 		sh_free(trust);
-		return cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
+		sh_free(wk);
+		return !wk ? cli_fail("verify-bundle", SH_ENOMEM)
+			   : cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
 	}
 	size_t problems = 0;
-	rc = sh_sign_bundle_verify(dir, trust, ntrust, on_bundle_problem, NULL, &problems);
+	rc = sh_wit_bundle_verify(dir, trust, ntrust, wk, nw, on_bundle_problem, on_bundle_note, NULL,
+				  &problems);
 	sh_free(trust);
+	sh_free(wk);
 	if (rc == SH_EBADSIG) {
 		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
 			problems == 1 ? "" : "s");

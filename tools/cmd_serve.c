@@ -18,7 +18,7 @@ static int serve_help(void)
 	printf("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
 	       "                   [--tls-cert FILE --tls-key FILE] [--max-upload BYTES]\n"
 	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
-	       "                   [--key FILE] [--passphrase-file FILE]\n\n"
+	       "                   [--key FILE] [--passphrase-file FILE] [--witness DIR]\n\n"
 	       "Serve the warehouse to the office over HTTPS: the JSON API under /api/v1\n"
 	       "(documented at /api/v1/openapi.json and in docs/SERVER.md) and the web pages.\n"
 	       "People log in with the accounts of `sohoa user add NAME --role ROLE\n"
@@ -30,7 +30,10 @@ static int serve_help(void)
 	       "~/.config/sohoa/signing.key, unlocked with the first line of\n"
 	       "--passphrase-file, else $SOHOA_PASSPHRASE_FILE, else\n"
 	       "$CREDENTIALS_DIRECTORY/passphrase (systemd LoadCredential). SIGTERM or\n"
-	       "SIGINT stop it: no new connections, requests in flight finish.\n");
+	       "SIGINT stop it: no new connections, requests in flight finish.\n"
+	       "--witness DIR also serves the witness in DIR (`sohoa witness init`) to\n"
+	       "other offices, without login: POST /witness/add-checkpoint (C2SP\n"
+	       "tlog-witness), GET /witness/latest?origin=O and GET /witness/key.\n");
 	return EXIT_OK;
 }
 
@@ -70,7 +73,7 @@ static int load_key(sh_sign_key **out, const char *path, const char *pfile)
 int cmd_serve(int argc, char **argv)
 {
 	const char *store = NULL, *listen = NULL, *cert = NULL, *tkey = NULL, *max_s = NULL,
-		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL;
+		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL, *witness = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i]))
@@ -84,7 +87,8 @@ int cmd_serve(int argc, char **argv)
 		    (m = cli_opt(argc, argv, &i, "--threads", &thr_s)) ||
 		    (m = cli_opt(argc, argv, &i, "--session-idle", &idle_s)) ||
 		    (m = cli_opt(argc, argv, &i, "--key", &key)) ||
-		    (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile))) {
+		    (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile)) ||
+		    (m = cli_opt(argc, argv, &i, "--witness", &witness))) {
 			if (m < 0)
 				return cli_usage("serve", "%s needs a value", argv[i]);
 		} else {
@@ -93,7 +97,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!listen)
 		return cli_usage("serve", "give --listen ADDR:PORT");
-	sh_srv_options o = {.listen = listen, .tls_cert = cert, .tls_key = tkey};
+	sh_srv_options o = {.listen = listen, .tls_cert = cert, .tls_key = tkey,
+			    .witness_dir = witness};
 	long long v;
 	if (max_s && cli_number("serve", "--max-upload", max_s, 1024, (long long)1 << 32, &v))
 		return EXIT_USAGE;

@@ -1,5 +1,6 @@
 /* init, show, check, agency (find is search: cmd_warehouse.c). */
 #include "cli.h"
+#include "sh_wit.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -10,26 +11,33 @@
 #include "sh_wh.h"
 
 static const char init_help[] =
-	"usage: sohoa init --agency AGENCY_ID [--store DIR]\n\n"
+	"usage: sohoa init --agency AGENCY_ID [--store DIR] [--witness URL|DIR [--witness-key VKEY]]\n\n"
 	"Create an empty warehouse for the receiving agency. AGENCY_ID is the\n"
 	"office's electronic identifier, e.g. 000.00.12.H23 or H23.12: at most 35\n"
-	"characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n";
+	"characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n"
+	"--witness trusts a witness of the log (as `sohoa witnesses add`; repeat it\n"
+	"for several, --witness-key only with one).\n";
 
 int cmd_init(int argc, char **argv)
 {
-	const char *agency = NULL, *store = NULL;
+	const char *agency = NULL, *store = NULL, *wkey = NULL;
+	cli_list witness = {0};
 	const cli_option opts[] = {
 		{"--agency", 0, CLI_STR, &agency},
 		{"--store", 0, CLI_STR, &store},
+		{"--witness", 0, CLI_LIST, &witness},
+		{"--witness-key", 0, CLI_STR, &wkey},
 		{NULL}};
 	const cli_spec spec = {"init", init_help, opts, "unknown argument '%s'", .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
 		return CLI_DONE(pex);
-	cli_args_free(&a);
-	if (!agency)
-		return cli_usage("init", "--agency AGENCY_ID is required");
+	if (!agency || (wkey && witness.n != 1)) {
+		cli_args_free(&a);
+		return cli_usage("init", !agency ? "--agency AGENCY_ID is required"
+						 : "--witness-key goes with one --witness");
+	}
 	char *dir = cli_store_dir(store);
 	if (!dir)
 		return cli_fail("init", SH_ENOMEM);
@@ -37,11 +45,28 @@ int cmd_init(int argc, char **argv)
 	if (rc) {
 		int ex = cli_fail("init", rc);
 		sh_free(dir);
+		cli_args_free(&a);
 		return ex;
 	}
 	printf("created warehouse for agency %s in %s\n", agency, dir);
+	int ex = EXIT_OK;
+	if (witness.n) {
+		sh_store *s = NULL;
+		if ((rc = sh_store_open(&s, dir, SH_STORE_RDONLY)))
+			ex = cli_fail("init", rc);
+		for (size_t i = 0; !ex && i < witness.n; i++) {
+			char *vk = NULL;
+			if ((rc = sh_wit_office_add(s, witness.v[i], wkey, &vk)))
+				ex = cli_fail("init", rc);
+			else
+				printf("witness %s added with key %s\n", witness.v[i], vk);
+			sh_free(vk);
+		}
+		sh_store_close(&s);
+	}
 	sh_free(dir);
-	return EXIT_OK;
+	cli_args_free(&a);
+	return ex;
 }
 
 static void fmt_time(char *buf, size_t n, int64_t t)

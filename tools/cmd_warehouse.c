@@ -2,6 +2,7 @@
  * reuse, attach, search, report, user, audit, backup, restore, whoami. */
 #define _GNU_SOURCE /* strptime */
 #include "cli.h"
+#include "sh_wit.h"
 #include "sh_auth.h"
 
 #include <jansson.h>
@@ -946,15 +947,22 @@ out:
 }
 
 static const char restore_help[] =
-	"usage: sohoa restore SRC [--replace] [--store DIR]\n\n"
-	"Restore the backup in folder SRC as the warehouse. The backup is checked\n";
+	"usage: sohoa restore SRC [--replace] [--accept-rollback] [--store DIR]\n\n"
+	"Restore the backup in folder SRC as the warehouse. The backup is checked\n"
+	"first. When the warehouse has witnesses, a backup whose log is shorter\n"
+	"than (or not a prefix of) the latest checkpoint they cosigned is refused\n"
+	"(exit 6, naming the sizes): it would roll the warehouse back. With\n"
+	"--accept-rollback it is restored anyway, and the dossier code sequence\n"
+	"continues above the witnessed log's, so no code is issued twice;\n"
+	"`verify --all` keeps reporting the rollback.\n";
 
 int cmd_restore(int argc, char **argv)
 {
 	const char *store = NULL, *src = NULL;
-	int replace = 0;
+	int replace = 0, accept = 0;
 	const cli_option opts[] = {
 		{"--replace", 0, CLI_FLAG, &replace},
+		{"--accept-rollback", 0, CLI_FLAG, &accept},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
 	const cli_spec spec = {"restore", restore_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
@@ -977,7 +985,7 @@ int cmd_restore(int argc, char **argv)
 		sh_store_close(&s);
 	}
 	if (!ex) {
-		int rc = sh_wh_restore(src, dir, replace);
+		int rc = sh_wit_restore(src, dir, replace, accept);
 		if (rc)
 			ex = cli_fail("restore", rc);
 		else

@@ -200,6 +200,9 @@ static const struct {
 	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
 	{"login", cmd_login, "log in to the office server (then --server URL for other commands)"},
 	{"logout", cmd_logout, "end the saved session with the office server"},
+	{"checkpoint", cmd_checkpoint, "have the witnesses cosign the log as it is now"},
+	{"witnesses", cmd_witnesses, "the witnesses of this warehouse: add, list, vkey"},
+	{"witness", cmd_witness, "be a witness of other offices' logs (a folder; serve --witness)"},
 	{"station", cmd_station, "capture stations' tokens for the office server: add, list, revoke"},
 };
 

@@ -259,7 +259,11 @@ static const struct {
 	{"login", 0}, {"logout", 0}, /* with an office server, not this warehouse */
 	{"init", SH_WH_PERM_ADMIN}, {"user", SH_WH_PERM_ADMIN}, {"keys", SH_WH_PERM_ADMIN},
 	{"agency", SH_WH_PERM_ADMIN}, {"restore", SH_WH_PERM_ADMIN}, {"station", SH_WH_PERM_ADMIN},
-	{"certs", SH_WH_PERM_ADMIN},
+	{"certs", SH_WH_PERM_ADMIN}, {"witnesses", SH_WH_PERM_ADMIN},
+	/* a witness of other offices' logs: nothing of this warehouse; its
+	 * served route (witness-serve) needs no login, it is a public protocol */
+	{"witness", 0}, {"witness-serve", 0},
+	{"checkpoint", SH_WH_PERM_INGEST},
 	{"ingest", SH_WH_PERM_INGEST}, {"scan", SH_WH_PERM_INGEST}, {"batch", SH_WH_PERM_INGEST},
 	{"watch", SH_WH_PERM_INGEST}, {"devices", SH_WH_PERM_INGEST}, {"result", SH_WH_PERM_INGEST},
 	{"archive", SH_WH_PERM_INGEST},

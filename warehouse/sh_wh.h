@@ -565,6 +565,15 @@ void sh_wh_audit_group_free(sh_wh_audit_group **g);
 int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
 			    const char *const *codes, size_t n, const char *dossier, int64_t when);
 
+/* ---- the dossier code sequence (seq.c), bound to witnessed checkpoints ---- */
+/* The last day (YYMMDD) a dossier code was issued and its highest number.
+ * SH_ENOTFOUND when none was. */
+int sh_wh_seq_last(sh_store *store, char day[7], unsigned *seq);
+/* Make the next dossier code of day (YYMMDD) come after number seq (never
+ * lowers it): after a rollback the witnessed log's codes are not issued
+ * again (docs/SIGNING.md "Witnesses"). */
+int sh_wh_seq_raise(sh_store *store, const char *day, unsigned seq);
+
 #ifdef __cplusplus
 }
 #endif
