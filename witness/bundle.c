@@ -205,6 +205,14 @@ static int known_file(const char *name, size_t npages, unsigned char *seen, int 
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		if (!strcmp(name, fixed[i]))
 			return 1;
+	/* what export-bag puts beside a bundle in a bag (pdf/bag.c): the
+	 * paper's record and its PDF/A, both derived and not signed here (the
+	 * bag's manifests cover them; the PDF carries its own signature) */
+	if (!strcmp(name, "paper.json"))
+		return 3;
+	size_t nl = strlen(name);
+	if (nl > 4 && !strcmp(name + nl - 4, ".pdf") && !strchr(name, '/'))
+		return 3;
 	unsigned long long v;
 	char ext[8];
 	int end = 0;
@@ -307,6 +315,8 @@ int sh_wit_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t nt
 			continue;
 		if ((k = known_file(e->d_name, m->npages, seen, &dup)) == 2)
 			vsay(&v, 0, "%s: the page's word layout (hOCR), not signed", e->d_name);
+		else if (k == 3)
+			vsay(&v, 0, "%s: made from the paper by export-bag, not signed", e->d_name);
 		else if (!k)
 			vsay(&v, 1, "%s is not part of the bundle: the manifest names %zu page%s", e->d_name,
 			     m->npages, m->npages == 1 ? "" : "s");
