@@ -652,6 +652,8 @@ static void srv_free(sh_srv *srv)
 		sh_free(srv->key_pem);
 	}
 	sh_free(srv->cert_pem);
+	sh_free(srv->pam_service);
+	sh_free(srv->pam_confdir);
 	pthread_mutex_destroy(&srv->cmu);
 	sh_free(srv);
 }
@@ -672,6 +674,9 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 				    o->listen);
 	if (o->tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return sh_error_set(SH_EINVAL, "this libmicrohttpd was built without TLS");
+	if (o->auth_pam && !sh_auth_pam_available())
+		return sh_error_set(SH_EINVAL, "this sohoa was built without PAM (libpam0g-dev): "
+					       "--auth pam is not available");
 	sh_srv *srv = sh_calloc(1, sizeof *srv);
 	if (!srv)
 		return SH_ENOMEM;
@@ -684,9 +689,14 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	srv->max_buffered = srv->max_upload * 4 > ((size_t)256 << 20) ? srv->max_upload * 4
 									: (size_t)256 << 20;
 	srv->tls = o->tls_cert != NULL;
+	srv->auth_pam = o->auth_pam;
 	const char *e = getenv("SOHOA_PROCEDURES");
 	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));
 	if (!extra)
+		rc = SH_ENOMEM;
+	if (!rc && o->auth_pam &&
+	    (!(srv->pam_service = sh_strdup(o->pam_service ? o->pam_service : "sohoa")) ||
+	     (o->pam_confdir && !(srv->pam_confdir = sh_strdup(o->pam_confdir)))))
 		rc = SH_ENOMEM;
 	if (!rc && !(rc = sh_store_map_reserve(s)) &&
 	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&

@@ -39,6 +39,11 @@ typedef struct sh_srv_options {
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */
 	unsigned session_max_s;    /* absolute session lifetime; 0: 43200 (12 h) */
+	int auth_pam;              /* 1: passwords are checked by PAM
+				    * (sh_auth_login_pam), roles still the
+				    * warehouse's; 0: the warehouse's hashes */
+	const char *pam_service;   /* PAM service name; NULL: "sohoa" */
+	const char *pam_confdir;   /* its directory; NULL: /etc/pam.d */
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

@@ -30,6 +30,8 @@ struct sh_srv {
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;
+	int auth_pam;          /* passwords checked by PAM */
+	char *pam_service, *pam_confdir;
 	unsigned port;
 	char *cert_pem, *key_pem;
 	atomic_int inflight;   /* requests begun and not completed */

@@ -321,7 +321,7 @@ int sh_wh_session_station(sh_store *s, const char *name)
 {
 	char (*names)[33] = NULL;
 	size_t n = 0;
-	int rc = sh_wh_station_list(s, &names, &n), known = 0;
+	int rc = wh_station_names(s, &names, &n), known = 0;
 	for (size_t i = 0; !rc && name && i < n; i++)
 		known |= !strcmp(names[i], name);
 	sh_free(names);

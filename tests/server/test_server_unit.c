@@ -234,13 +234,76 @@ static void credentials(void **state)
 	(void)state;
 }
 
+/* The library refuses account and station changes itself (deny by
+ * default), whatever the front end: a clerk's session, or no session at
+ * all, gets SH_EPERM from sh_wh_cred_set, _user_disable, _station_*. */
+static void library_perms(void **state)
+{
+	char dir[] = "/tmp/sohoa-perm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	sh_store *s;
+	assert_int_equal(sh_store_create(dir, "000.00.99.Z99"), SH_OK);
+	assert_int_equal(sh_store_open(&s, dir, 0), SH_OK);
+	assert_int_equal(sh_store_map_reserve(s), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "an", SH_WH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_auth_set_password(s, "an", "pw", 2), SH_OK);
+	char tok[SH_AUTH_TOKEN_HEX], tok2[SH_AUTH_TOKEN_HEX], name[33];
+	assert_int_equal(sh_auth_station_add(s, "desk1", tok), SH_OK);
+	const char hash[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	char (*names)[33] = NULL;
+	size_t n = 0;
+	for (int round = 0; round < 2; round++) {
+		if (round == 0) /* a clerk: an operator without the admin's permission */
+			assert_int_equal(sh_wh_session_begin(s, "an", "user"), SH_OK);
+		else /* no session: a failed begin leaves none */
+			assert_int_equal(sh_wh_session_begin(s, NULL, "user"), SH_EPERM);
+		assert_int_equal(sh_wh_cred_set(s, "quan", "$argon2id$x"), SH_EPERM);
+		assert_int_equal(sh_wh_cred_set(s, "an", "$argon2id$x"), SH_EPERM);
+		assert_int_equal(sh_auth_set_password(s, "an", "new", 3), SH_EPERM);
+		assert_int_equal(sh_wh_user_disable(s, "quan", 1), SH_EPERM);
+		assert_int_equal(sh_wh_user_add(s, "eve", SH_WH_ROLE_ADMIN), SH_EPERM);
+		assert_int_equal(sh_wh_user_del(s, "quan"), SH_EPERM);
+		assert_int_equal(sh_wh_station_add(s, "rogue", hash), SH_EPERM);
+		assert_int_equal(sh_auth_station_add(s, "rogue", tok2), SH_EPERM);
+		assert_int_equal(sh_wh_station_revoke(s, "desk1"), SH_EPERM);
+		assert_int_equal(sh_wh_station_list(s, &names, &n), SH_EPERM);
+		assert_null(names);
+	}
+	/* nothing changed: an's password is still "pw", quan is enabled, the
+	 * station desk1 still logs in and a station's session still begins */
+	int role, dis;
+	assert_int_equal(sh_auth_login(s, "an", "pw", 2, &role), SH_OK);
+	assert_int_equal(sh_wh_cred_get(s, "quan", &role, NULL, &dis), SH_OK);
+	assert_int_equal(dis, 0);
+	assert_int_equal(sh_wh_user_role(s, "eve", &role), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_station_find(s, hash, name), SH_ENOTFOUND);
+	assert_int_equal(sh_auth_station_check(s, tok, name), SH_OK);
+	assert_string_equal(name, "desk1");
+	assert_int_equal(sh_wh_session_station(s, "desk1"), SH_OK);
+	assert_int_equal(sh_wh_station_list(s, &names, &n), SH_EPERM); /* a station neither */
+	/* the admin may */
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_station_list(s, &names, &n), SH_OK);
+	assert_int_equal(n, 1);
+	sh_free(names);
+	assert_int_equal(sh_wh_station_revoke(s, "desk1"), SH_OK);
+	assert_int_equal(sh_wh_user_disable(s, "an", 1), SH_OK);
+	sh_store_close(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
 		cmocka_unit_test(argon2id_vector), cmocka_unit_test(hash_verify),
 		cmocka_unit_test(throttle),        cmocka_unit_test(sessions),
 		cmocka_unit_test(paths),           cmocka_unit_test(multipart),
-		cmocka_unit_test(credentials),
+		cmocka_unit_test(credentials),     cmocka_unit_test(library_perms),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
