@@ -28,15 +28,45 @@ struct sh_wh_audit_group {
 	int busy;                /* a leader is writing a group */
 };
 
+/* The group of each store handle that has one: the library's own audit of
+ * a session's reads (wh_audit_session) finds it here. */
+#define GROUPS_MAX 16
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static sh_wh_audit_group *reg[GROUPS_MAX];
+
+sh_wh_audit_group *wh_audit_group_of(const sh_store *s)
+{
+	sh_wh_audit_group *g = NULL;
+	pthread_mutex_lock(&reg_mu);
+	for (size_t i = 0; !g && i < GROUPS_MAX; i++)
+		if (reg[i] && reg[i]->s == s)
+			g = reg[i];
+	pthread_mutex_unlock(&reg_mu);
+	return g;
+}
+
 int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *s)
 {
 	*out = NULL;
+	if (wh_audit_group_of(s))
+		return sh_error_set(SH_EEXISTS, "this warehouse handle has an audit group already");
 	sh_wh_audit_group *g = sh_calloc(1, sizeof *g);
 	if (!g)
 		return SH_ENOMEM;
 	g->s = s;
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
+	size_t i;
+	pthread_mutex_lock(&reg_mu);
+	for (i = 0; i < GROUPS_MAX && reg[i]; i++)
+		;
+	if (i < GROUPS_MAX)
+		reg[i] = g;
+	pthread_mutex_unlock(&reg_mu);
+	if (i == GROUPS_MAX) {
+		sh_wh_audit_group_free(&g);
+		return sh_error_set(SH_ENOMEM, "more than %d audit groups at once", GROUPS_MAX);
+	}
 	*out = g;
 	return SH_OK;
 }
@@ -45,6 +75,11 @@ void sh_wh_audit_group_free(sh_wh_audit_group **g)
 {
 	if (!g || !*g)
 		return;
+	pthread_mutex_lock(&reg_mu);
+	for (size_t i = 0; i < GROUPS_MAX; i++)
+		if (reg[i] == *g)
+			reg[i] = NULL;
+	pthread_mutex_unlock(&reg_mu);
 	pthread_mutex_destroy(&(*g)->mu);
 	pthread_cond_destroy(&(*g)->cv);
 	sh_free(*g);

@@ -473,7 +473,12 @@ int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
  * office server): sh_wh_audit_group_reads records the same entries as
  * sh_wh_audit_reads and returns once they are durable, but threads calling
  * it at the same moment share one write transaction (one fsync). The group
- * handle borrows store; free it after the last call, before closing store. */
+ * handle borrows store; free it after the last call, before closing store.
+ * While a group exists for store (one per handle: SH_EEXISTS for a second),
+ * the library's own audit of a session's reads (sh_wh_search, _find,
+ * _owner_papers, _reuse_plan, _dossier_get, _paper_get) goes through it
+ * too: every entry is still durable before the call returns (so before a
+ * front end answers), grouped with the entries of other threads. */
 typedef struct sh_wh_audit_group sh_wh_audit_group;
 int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *store);
 void sh_wh_audit_group_free(sh_wh_audit_group **g);

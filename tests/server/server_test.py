@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
-usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client)
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client, pam,
+                                        limits)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -21,6 +22,7 @@ import sys
 import tarfile
 import io
 import tempfile
+import time
 
 SOHOA, DATA, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 OWNER = "001184362297"
@@ -909,9 +911,117 @@ def case_client(wh):
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
 
+def case_pam(wh):
+    """--auth pam: passwords checked by a real PAM stack (pam_userdb with a
+    Berkeley DB made here, in a service file outside /etc/pam.d), roles the
+    warehouse's; throttling and the audit as for local passwords."""
+    load = shutil.which("db5.3_load") or shutil.which("db_load")
+    if not check(load is not None, "db5.3_load (db5.3-util) is installed"):
+        return
+    pamd = os.path.join(wh.dir, "pam.d")
+    os.mkdir(pamd)
+    db = os.path.join(wh.dir, "pamusers")
+    users = {"admin1": "PAM quản trị", "clerk1": "PAM mật khẩu 2", "stranger": "PAM người lạ",
+             "gone": "PAM đã nghỉ", "victim": "PAM nạn nhân"}
+    inp = "".join("%s\n%s\n" % kv for kv in users.items()).encode()
+    subprocess.run([load, "-T", "-t", "hash", db + ".db"], input=inp, check=True)
+    with open(os.path.join(pamd, "sohoa-test"), "w") as f:
+        f.write("auth     required pam_userdb.so db=%s crypt=none\n"
+                "account  required pam_userdb.so db=%s\n" % (db, db))
+    p = wh.run("serve", "--listen", "127.0.0.1:0", "--pam-service", "x", ok=False)
+    check(p.returncode == 2, "--pam-service without --auth pam: usage error (%d)" % p.returncode)
+    p = wh.run("serve", "--listen", "127.0.0.1:0", "--auth", "kerberos", ok=False)
+    check(p.returncode == 2, "--auth kerberos: usage error (%d)" % p.returncode)
+    srv = Server(wh, "--auth", "pam", "--pam-service", "sohoa-test", "--pam-confdir", pamd)
+    try:
+        a = Client(srv)
+        r = a.login("admin1", users["admin1"])
+        check(r.status == 200 and r.json["role"] == "admin", "PAM login of admin1: %d" % r.status)
+        c = Client(srv)
+        r = c.login("clerk1", users["clerk1"])
+        check(r.status == 200 and r.json["role"] == "clerk", "PAM login of clerk1, role from the warehouse")
+        r = c.req("GET", "/api/v1/me")
+        check(r.status == 200 and r.json.get("user") == "clerk1", "the PAM session works: %d" % r.status)
+        for i, (user, pw, what) in enumerate((("clerk1", PW, "the warehouse's own password is not PAM's"),
+                               ("stranger", users["stranger"], "a PAM account without a sohoa role"),
+                               ("gone", users["gone"], "a disabled operator with the right PAM password"),
+                               ("desk1", PW, "an operator PAM does not know"),
+                               ("nobody", "x", "an unknown name"),
+                               ("admin1", "", "an empty password"))):
+            r = Client(srv, "127.0.1.%d" % (i + 1)).login(user, pw)  # one address each: no throttle
+            check(r.status == 401 and r.json == {"error": "wrong user name or password"},
+                  "%s: 401 (%d)" % (what, r.status))
+        # throttling as for local passwords: 5 wrong, then even the right one waits
+        v = Client(srv, "127.0.0.7")
+        for i in range(5):
+            check(v.login("victim", "wrong %d" % i).status == 401, "wrong PAM password %d: 401" % i)
+        r = v.login("victim", users["victim"])
+        check(r.status == 429 and r.getheader("Retry-After"), "6th PAM attempt throttled: %d" % r.status)
+        r = a.req("GET", "/api/v1/audit")
+        ents = [(e["user"], e["command"]) for e in r.json["entries"]]
+        for e in (("admin1", "login"), ("clerk1", "login"), ("stranger", "login-failed"),
+                  ("gone", "login-failed"), ("victim", "login-failed"), ("victim", "login-throttled")):
+            check(e in ents, "audited: %s %s" % e)
+        check(("stranger", "login") not in ents, "no login recorded for a refused PAM account")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
+def case_limits(wh):
+    """--max-connections and --per-ip: one connection over either is closed at
+    once; a normal client is served meanwhile and after."""
+    srv = Server(wh, "--max-connections", "6", "--per-ip", "3", "--threads", "2")
+
+    def held(src):
+        # a kept-alive connection the server has accepted (a request answered on it)
+        h = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60, source_address=(src, 0))
+        h.request("GET", "/api/v1/openapi.json")
+        r = h.getresponse()
+        r.read()
+        check(r.status == 200, "held connection from %s served" % src)
+        return h
+
+    def refused(src):
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=60, source_address=(src, 0))
+        try:
+            s.sendall(b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n")
+            return s.recv(64) == b""
+        except OSError:
+            return True
+        finally:
+            s.close()
+
+    try:
+        a = [held("127.0.0.2") for _ in range(3)]
+        check(refused("127.0.0.2"), "a 4th connection from one address is refused (--per-ip 3)")
+        b = [held("127.0.0.3") for _ in range(3)]
+        check(refused("127.0.0.4"), "a 7th connection is refused (--max-connections 6)")
+        check(refused("127.0.0.4"), "and again")
+        for h in b:
+            h.close()
+        ok = False
+        for _ in range(200):  # until the server has seen the three closes
+            try:
+                ok = Client(srv).login("clerk1").status == 200
+            except OSError:
+                ok = False
+            if ok:
+                break
+            time.sleep(0.05)
+        check(ok, "a normal client is served once connections are free again, while one "
+                  "address is still at its limit")
+        for h in a:
+            h.close()
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client,
+     "pam": case_pam, "limits": case_limits}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()
