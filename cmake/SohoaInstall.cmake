@@ -20,6 +20,8 @@ endforeach()
 install(FILES dist/sohoa.sysusers DESTINATION ${SOHOA_SYSUSERSDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.tmpfiles DESTINATION ${SOHOA_TMPFILESDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.conf DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/sohoa)
+# the PAM service of `sohoa serve --auth pam`
+install(FILES dist/pam.d/sohoa DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/pam.d)
 
 # shell completion
 install(FILES completion/sohoa.bash DESTINATION ${SOHOA_BASHCOMPDIR} RENAME sohoa)
