@@ -12,6 +12,7 @@
 #define SH_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sh_common.h"
 
@@ -55,6 +56,17 @@ int sh_client_post(sh_client *c, const char *path, const char *json, long *statu
  * files (paths, each a part named "file"). */
 int sh_client_upload(sh_client *c, const char *path, const char *const *fields, size_t nfields,
 		     const char *const *files, size_t nfiles, long *status, sh_buf *body);
+/* A flat ustar archive (a proof bundle from the server): call fn for each
+ * regular file "<prefix>/<name>" (name: [A-Za-z0-9._-], not starting with
+ * '.'; data borrowed from tar). fn NULL: check only. SH_EINVAL for anything
+ * else (a path, a link, a bad checksum or size, truncated, empty); fn's
+ * error stops the walk. */
+int sh_client_tar_each(const uint8_t *tar, size_t len, const char *prefix,
+		       int (*fn)(void *arg, const char *name, const uint8_t *data, size_t n),
+		       void *arg);
+/* Check the whole archive, then write its files into dir (created if
+ * missing; an existing file is SH_EEXISTS, never overwritten). */
+int sh_client_untar(const uint8_t *tar, size_t len, const char *prefix, const char *dir);
 /* Percent-encode s for a query value or path segment. *out: caller sh_free. */
 int sh_client_escape(char **out, const char *s);
 

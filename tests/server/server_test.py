@@ -854,6 +854,16 @@ def case_client(wh):
             cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
             p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json")
             check(p.returncode == 0 and "rows" in json.loads(p.stdout), "report --server --json: %s %s" % (p.stdout[:100], p.stderr))
+            # text and CSV: the same lines as the local report of the same warehouse
+            for form in ([], ["--csv"], ["--by", "procedure"], ["--by", "agency", "--csv"]):
+                args = ["report", "--from", "2000-01-01", "--to", "2099-12-31"] + form
+                p = cli(*(args[:1] + ["--server", url] + args[1:]))
+                loc = wh.run(*args, user="clerk1")
+                check(p.returncode == 0 and p.stdout == loc.stdout and p.stdout,
+                      "report --server %s prints what the local report prints: %r vs %r %s"
+                      % (" ".join(form), p.stdout[:200], loc.stdout[:200], p.stderr))
+            p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--csv")
+            check(p.returncode == 2, "report --server --json --csv: usage error (%d)" % p.returncode)
             p = cli("revoke", "--server", url, up["components"][0]["code"], "--reason", "cấp nhầm")
             check(p.returncode == 0 and p.stdout.startswith("revoked " + up["components"][0]["code"]),
                   "revoke --server: %s %s" % (p.stdout, p.stderr))
@@ -861,6 +871,23 @@ def case_client(wh):
         p = cli("login", "--server", url, "arch1", "--password-file", wh.dir + "/pw")
         p = cli("verify", "--server", url, gks)
         check(p.returncode == 0 and p.stdout.startswith(gks + ": ok"), "verify --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        # export-proof --server: the bundle written as the local command writes it
+        rdir, ldir = wh.dir + "/proof-remote", wh.dir + "/proof-local"
+        p = cli("export-proof", "--server", url, gks, rdir)
+        check(p.returncode == 0 and p.stdout == "proof bundle for %s written to %s\n" % (gks, rdir),
+              "export-proof --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        wh.run("export-proof", gks, ldir, user="arch1")
+        names = sorted(os.listdir(ldir))
+        check(os.path.isdir(rdir) and sorted(os.listdir(rdir)) == names,
+              "export-proof --server: the same files: %s" % (os.listdir(rdir) if os.path.isdir(rdir) else None))
+        for n in names:
+            if os.path.exists(os.path.join(rdir, n)):
+                with open(os.path.join(rdir, n), "rb") as a, open(os.path.join(ldir, n), "rb") as b:
+                    check(a.read() == b.read(), "export-proof --server: %s as the local one" % n)
+        p = cli("export-proof", "--server", url, gks, rdir)
+        check(p.returncode != 0 and p.returncode != 2, "export-proof --server over an existing bundle: refused (%d)" % p.returncode)
+        p = cli("export-proof", "--server", url, "NOT-A-CODE", rdir + "2")
+        check(p.returncode == 3 and not os.path.exists(rdir + "2"), "export-proof --server of a malformed code: exit 3 (%d)" % p.returncode)
         cli("logout")
         # a capture station: ingest through a staged batch, two files, two papers
         tok = wh.run("station", "add", "desk-pc-2", user="admin1").stdout.strip()
