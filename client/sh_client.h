@@ -52,6 +52,11 @@ int sh_client_is_station(const sh_client *c);
 int sh_client_get(sh_client *c, const char *path, long *status, sh_buf *body);
 int sh_client_post(sh_client *c, const char *path, const char *json, long *status,
 		   sh_buf *body);
+/* Uploads (sh_client_upload) carry `Idempotency-Key: key` until this is
+ * called again (NULL: none): the server stores a dossier once per key and
+ * account, and answers a repeat with the first upload's result. key: 1..64
+ * of A-Z a-z 0-9 _ - (SH_EINVAL). */
+int sh_client_set_idempotency(sh_client *c, const char *key);
 /* A multipart upload: fields (nfields name/value pairs, flat array) and
  * files (paths, each a part named "file"). */
 int sh_client_upload(sh_client *c, const char *path, const char *const *fields, size_t nfields,

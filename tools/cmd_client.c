@@ -234,6 +234,34 @@ static int station_ingest(sh_client *c, const char *owner, const char *proc,
 	return rc;
 }
 
+int cli_remote_ingest(sh_client *c, const char *owner, const char *proc,
+		      const char *const *files, size_t n, sh_buf *out)
+{
+	const char *fields[] = {"owner", owner, "procedure", proc};
+	long st;
+	return sh_client_is_station(c) ? station_ingest(c, owner, proc, files, n, out)
+				       : sh_client_upload(c, "/api/v1/dossiers", fields, 2, files, n,
+							  &st, out);
+}
+
+void cli_remote_print_upload(const sh_buf *b, int json)
+{
+	if (json) {
+		print_json(b);
+		return;
+	}
+	json_t *o = parse(b);
+	printf("dossier %s stored\n", s_(o, "dossier"));
+	json_t *p;
+	size_t i;
+	json_array_foreach(json_object_get(o, "components"), i, p) {
+		json_int_t n = json_integer_value(json_object_get(p, "pages"));
+		printf("  %s  %s (%lld page%s)\n", s_(p, "code"), s_(p, "file"), (long long)n,
+		       n == 1 ? "" : "s");
+	}
+	json_decref(o);
+}
+
 static int remote_ingest(sh_client *c, int argc, char **argv)
 {
 	const char *owner = NULL, *proc = NULL;
@@ -251,26 +279,10 @@ static int remote_ingest(sh_client *c, int argc, char **argv)
 		cli_args_free(&a);
 		return cli_usage("ingest", "give --owner, --procedure and the page files");
 	}
-	const char *fields[] = {"owner", owner, "procedure", proc};
-	long st;
 	sh_buf b = SH_BUF_INIT;
-	int rc = sh_client_is_station(c) ? station_ingest(c, owner, proc, a.pos, a.npos, &b)
-					  : sh_client_upload(c, "/api/v1/dossiers", fields, 2, a.pos,
-							     a.npos, &st, &b);
-	if (!rc && json) {
-		print_json(&b);
-	} else if (!rc) {
-		json_t *o = parse(&b);
-		printf("dossier %s stored\n", s_(o, "dossier"));
-		json_t *p;
-		size_t i;
-		json_array_foreach(json_object_get(o, "components"), i, p) {
-			json_int_t n = json_integer_value(json_object_get(p, "pages"));
-			printf("  %s  %s (%lld page%s)\n", s_(p, "code"), s_(p, "file"), (long long)n,
-			       n == 1 ? "" : "s");
-		}
-		json_decref(o);
-	}
+	int rc = cli_remote_ingest(c, owner, proc, (const char *const *)a.pos, a.npos, &b);
+	if (!rc)
+		cli_remote_print_upload(&b, json);
 	sh_buf_free(&b);
 	cli_args_free(&a);
 	return rc ? cli_fail("ingest", rc) : EXIT_OK;
@@ -596,7 +608,7 @@ int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *
 {
 	static const char *const cmds[] = {"ingest", "search", "find", "owner", "reuse",
 					   "attach", "revoke", "verify", "result", "report",
-					   "export-proof"};
+					   "export-proof", "scan", "watch"};
 	*handled = 0;
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		*handled |= !strcmp(cmd, cmds[i]);
@@ -628,6 +640,10 @@ int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *
 		ex = remote_report(c, argc, argv);
 	else if (!strcmp(cmd, "export-proof"))
 		ex = remote_export_proof(c, argc, argv);
+	else if (!strcmp(cmd, "scan"))
+		ex = cli_remote_scan(c, argc, argv);
+	else if (!strcmp(cmd, "watch"))
+		ex = cli_remote_watch(c, argc, argv);
 	else
 		ex = remote_change(c, cmd, argc, argv);
 	sh_client_free(&c);

@@ -6,7 +6,9 @@
 #  1. fills a warehouse of PAPERS synthetic papers, PAPERS/5 owners, through
 #     the bulk path (bench/warehouse/wh_bench, sh_wh_dossiers_put);
 #  2. adds an admin, a clerk, a desk account and a signing key; starts
-#     `sohoa serve` on 127.0.0.1 (4 threads);
+#     `sohoa serve` on 127.0.0.1 with $THREADS (32) worker threads: an
+#     audited read waits for its durable commit in its thread, so the
+#     threads bound how many reads share one commit;
 #  3. a desk uploads 20 dossiers one after the other with
 #     `sohoa ingest --server` (OCR-bound) while CLIENTS clients
 #     (bench/server/srv_load, libcurl multi, keep-alive) send reuse lookups
@@ -51,7 +53,7 @@ SOHOA_USER=admin1 "$sohoa" user add clerk1 --role clerk --password-file "$dir/pw
 SOHOA_USER=admin1 "$sohoa" user add desk1 --role desk --password-file "$dir/pw" >/dev/null
 SOHOA_USER=admin1 "$sohoa" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null
 
-"$sohoa" serve --listen 127.0.0.1:0 --threads 4 --max-connections 1024 --per-ip 1024 \
+"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-32}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
 spid=$!
 while ! grep -q listening "$dir/serve.out" 2>/dev/null; do
@@ -62,6 +64,22 @@ url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$dir/serve.out")
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$spid/status"; }
 echo "== server $url (pid $spid), warehouse $(du -sh "$dir/store" | cut -f1)"
 echo "   resident at rest: $(rss) kB"
+# what one durable commit costs on this disk (LMDB syncs twice per commit)
+python3 - "$dir/store" <<'PY' | sed 's/^/   /'
+import os, sys, time
+p = os.path.join(sys.argv[1], "fsync-probe")
+fd = os.open(p, os.O_WRONLY | os.O_CREAT)
+lat = []
+for i in range(200):
+    os.pwrite(fd, b"x" * 4096, (i % 16) * 4096)
+    t = time.perf_counter()
+    os.fdatasync(fd)
+    lat.append(time.perf_counter() - t)
+os.close(fd)
+os.unlink(p)
+lat.sort()
+print("disk: fdatasync of 4 KiB p50 %.2f ms, p99 %.2f ms" % (lat[100] * 1e3, lat[197] * 1e3))
+PY
 
 # the upload stream: 20 dossiers by the desk, one after the other (a desk PC:
 # no warehouse of its own)
@@ -92,6 +110,10 @@ wait "$upid" || true
 wait "$mpid" || true
 cat "$dir/uploads.txt"
 echo "   resident at peak under load: $(cat "$dir/peak") kB; after: $(rss) kB"
+
+echo "== the same $clients clients after the uploads (reads only)"
+"$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$clients" -n "$per" -o "$owners" | sed 's/^/   /' || true
+echo "   resident after: $(rss) kB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== the same lookups by the local command line (one process per lookup)"
 SOHOA_USER=clerk1 "$load" -L "$sohoa" -n 200 -o "$owners" | sed 's/^/   /'

@@ -1045,10 +1045,103 @@ def case_limits(wh):
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
 
+def case_scan(wh):
+    """scan --server (SANE's pnm and test backends) and watch --server: pages
+    captured on a desk PC with no warehouse, uploaded into a server batch and
+    committed, or left staged; a station token; a watched folder."""
+    srv = Server(wh)
+    url = "http://127.0.0.1:%d" % srv.port
+    try:
+        env = dict(wh.env, SANE_CONFIG_DIR=os.path.join(DATA, "scanner", "sane.d"),
+                   SOHOA_STORE=wh.dir + "/nowhere", XDG_STATE_HOME=wh.dir + "/state")
+        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
+
+        def cli(*args, e=None):
+            return subprocess.run([SOHOA] + list(args), env=e or env, capture_output=True, text=True)
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "desk login: %s" % p.stderr)
+        pnm = ["--device", "pnm:0", "--option", "filename=" + os.path.join(DATA, "scanner", "clean300-crop.pgm")]
+        p = cli("scan", "--server", url, *pnm, "--owner", OWNER, "--procedure", "1.001193", "--json")
+        ok = check(p.returncode == 0, "scan --server: %d %s" % (p.returncode, p.stderr))
+        up = json.loads(p.stdout) if ok else {}
+        check(up.get("components") and up["components"][0]["pages"] == 1, "scan --server: one paper, one page: %s" % p.stdout)
+        spool = os.path.join(wh.dir, "state", "sohoa", "spool", "batches")
+        check(not os.listdir(spool) if os.path.isdir(spool) else True, "the spool copy goes once stored: %s"
+              % (os.listdir(spool) if os.path.isdir(spool) else None))
+        clerk = Client(srv)
+        clerk.login("clerk1")
+        if up:
+            r = clerk.req("GET", "/api/v1/dossiers/" + up["dossier"])
+            check(r.status == 200 and r.json["owner"] == OWNER, "the scanned dossier is in the warehouse: %d" % r.status)
+        # --review: left staged on the server, reviewed and committed there
+        small = ["--option", "br-x=20", "--option", "br-y=15"]
+        p = cli("scan", "--server", url, "--device", "test:0", "--source", "adf", *small, "--review",
+                "--owner", OWNER, "--procedure", "1.001193")
+        m = re.search(r"batch (\S+) staged on the server with (\d+) pages", p.stdout)
+        check(p.returncode == 0 and m, "scan --server --review: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        if m:
+            desk = Client(srv)
+            desk.login("desk1")
+            r = desk.req("GET", "/api/v1/batches/" + m.group(1))
+            check(r.status == 200 and len(r.json["pages"]) == int(m.group(2)) and r.json["state"] != "committed",
+                  "the staged batch holds the pages: %d %s" % (r.status, r.data[:200]))
+            r = desk.req("POST", "/api/v1/batches/%s/commit" % m.group(1))
+            check(r.status in (200, 201) and r.json.get("dossier"), "commit of the staged batch: %d %s" % (r.status, r.data[:200]))
+        # a jam: nothing uploaded, the pages kept on this machine
+        r = Client(srv)
+        r.login("desk1")
+        before = len(r.req("GET", "/api/v1/batches").json["batches"])
+        p = cli("scan", "--server", url, "--device", "test:0", "--source", "adf", *small,
+                "--option", "read-return-value=SANE_STATUS_JAMMED", "--owner", OWNER, "--procedure", "1.001193")
+        check(p.returncode == 7 and "resume" in p.stderr, "a jam during scan --server: exit 7 (%d) %s" % (p.returncode, p.stderr))
+        check(len(r.req("GET", "/api/v1/batches").json["batches"]) == before, "a jammed scan uploads nothing")
+        p = cli("scan", "--server", url, "--store", wh.dir + "/x", *pnm, "--owner", OWNER, "--procedure", "1.001193")
+        check(p.returncode == 2, "scan --server --store: usage error (%d)" % p.returncode)
+        p = cli("scan", *pnm, "--spool", wh.dir, "--owner", OWNER, "--procedure", "1.001193", e=dict(env, SOHOA_STORE=wh.env["SOHOA_STORE"], SOHOA_USER="desk1"))
+        check(p.returncode == 2, "--spool without --server: usage error (%d)" % p.returncode)
+        cli("logout")
+        # a capture station scans with its token
+        tok = wh.run("station", "add", "scanner-pc", user="admin1").stdout.strip()
+        es = dict(env, SOHOA_STATION_TOKEN=tok, SOHOA_SERVER=url)
+        p = cli("scan", *pnm, "--owner", OWNER, "--procedure", "1.001193", "--json", e=es)
+        check(p.returncode == 0 and json.loads(p.stdout or "{}").get("dossier"),
+              "scan by a station: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        # watch --server: a scan-to-folder share feeding the server
+        drop = os.path.join(wh.dir, "drop")
+        os.mkdir(drop)
+        img = os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg")
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_a.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop, e=es)
+        m1 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        check(p.returncode == 0 and m1 and os.path.exists(os.path.join(drop, "done", OWNER + "_1.001193_a.jpg")),
+              "watch --server: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        # the same file again (a restart after a crash): the same dossier, not a new one
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_b.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        m2 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_c.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        m3 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        check(m2 and m3 and m2.group(1) == m3.group(1), "watch --server: the same file twice is one dossier (idempotency key): %s %s"
+              % (m2 and m2.group(1), m3 and m3.group(1)))
+        # a server that is away: the file waits, it is not failed
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_d.jpg"))
+        p = cli("watch", "--server", "http://127.0.0.1:9", "--once", "--settle", "100", drop)
+        check(not os.path.exists(os.path.join(drop, "failed", OWNER + "_1.001193_d.jpg")),
+              "watch --server with the server away: the file is not failed (%s)" % p.stderr)
+        p = cli("watch", "--server", url, "--store", wh.dir, "--once", drop)
+        check(p.returncode == 2, "watch --server --store: usage error (%d)" % p.returncode)
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
     {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client,
-     "pam": case_pam, "limits": case_limits}[CASE](wh)
+     "pam": case_pam, "limits": case_limits, "scan": case_scan}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()
