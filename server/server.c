@@ -736,7 +736,7 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_SOCK_ADDR, 0, &ss},
-		{MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4, NULL},
+		{MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 16, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, srv->max_conn * 2 + 8, NULL}, /* accept_policy's is lower */
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip ? o->per_ip : 64, NULL},

@@ -34,7 +34,8 @@ typedef struct sh_srv_options {
 				    * (attach, revoke, uploads) answer 503 */
 	size_t max_upload;         /* bytes of a request body; 0: 64 MiB */
 	unsigned timeout_s;        /* a connection idle this long is closed; 0: 30 */
-	unsigned threads;          /* worker threads; 0: 4 */
+	unsigned threads;          /* worker threads; 0: 16 (an audited read holds its
+				    * thread until its commit is durable) */
 	unsigned max_connections;  /* at once, in all; 0: 256 */
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */

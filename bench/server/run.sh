@@ -30,28 +30,40 @@ fill=$build/bench/warehouse/wh_bench
 for b in "$sohoa" "$load" "$fill"; do
   [ -x "$b" ] || { echo "run.sh: build $b first (cmake --build $1)" >&2; exit 2; }
 done
-dir=$(mktemp -d "${TMPDIR:-/tmp}/srv-bench.XXXXXX")
+# KEEP=DIR: work in DIR and keep it; a warehouse filled there before (same
+# PAPERS) is used again instead of filling a new one
+if [ -n "${KEEP:-}" ]; then dir=$KEEP; mkdir -p "$dir"; else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/srv-bench.XXXXXX"); fi
 spid=""
 cleanup() {
   [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
   [ -n "${KEEP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
+rm -f "$dir/uploads.done" "$dir/load.done" "$dir/upload.err"
 
-echo "== fill: $papers papers, $owners owners (bulk path)"
-t=$(date +%s)
-"$fill" -d "$dir/store" -p "$papers" -o "$owners" -q 200 | sed 's/^/   /'
-echo "   ($(($(date +%s) - t)) s)"
+if [ -e "$dir/store/data.mdb" ] && [ -e "$dir/filled-$papers" ]; then
+  echo "== the warehouse of $papers papers filled before in $dir"
+else
+  rm -rf "$dir/store" "$dir/cfg" "$dir/desk" "$dir"/filled-*
+  echo "== fill: $papers papers, $owners owners (bulk path)"
+  t=$(date +%s)
+  "$fill" -d "$dir/store" -p "$papers" -o "$owners" -q 200 | sed 's/^/   /'
+  echo "   ($(($(date +%s) - t)) s)"
+fi
 
 export SOHOA_STORE="$dir/store" XDG_CONFIG_HOME="$dir/cfg" SOHOA_KEY="$dir/keys/office.key" \
        SOHOA_PASSPHRASE_FILE="$dir/pass" TZ=Asia/Ho_Chi_Minh LC_ALL=C.UTF-8
 unset SOHOA_SERVER SOHOA_STATION_TOKEN
 echo "khóa của văn phòng" > "$dir/pass"
 echo "mật khẩu thử 1" > "$dir/pw"
-"$sohoa" user add admin1 --role admin --password-file "$dir/pw" >/dev/null
-SOHOA_USER=admin1 "$sohoa" user add clerk1 --role clerk --password-file "$dir/pw" >/dev/null
-SOHOA_USER=admin1 "$sohoa" user add desk1 --role desk --password-file "$dir/pw" >/dev/null
-SOHOA_USER=admin1 "$sohoa" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null
+if [ ! -e "$dir/filled-$papers" ]; then
+  "$sohoa" user add admin1 --role admin --password-file "$dir/pw" >/dev/null
+  SOHOA_USER=admin1 "$sohoa" user add clerk1 --role clerk --password-file "$dir/pw" >/dev/null
+  SOHOA_USER=admin1 "$sohoa" user add desk1 --role desk --password-file "$dir/pw" >/dev/null
+  SOHOA_USER=admin1 "$sohoa" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null
+  touch "$dir/filled-$papers"
+fi
 
 "$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-32}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
@@ -62,8 +74,12 @@ while ! grep -q listening "$dir/serve.out" 2>/dev/null; do
 done
 url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$dir/serve.out")
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$spid/status"; }
+# anonymous memory (heap, stacks) apart from the warehouse's mapped pages
+mem() { awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {printf "%d kB anonymous + %d kB of mapped warehouse pages", a, f}' "/proc/$spid/status"; }
+# CPU seconds the server has used
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$spid/stat"; }
 echo "== server $url (pid $spid), warehouse $(du -sh "$dir/store" | cut -f1)"
-echo "   resident at rest: $(rss) kB"
+echo "   resident at rest: $(mem)"
 # what one durable commit costs on this disk (LMDB syncs twice per commit)
 python3 - "$dir/store" <<'PY' | sed 's/^/   /'
 import os, sys, time
@@ -98,8 +114,8 @@ img="$root/tests/data/papers/dev03-giay-khai-sinh-office200.jpg"
 ) &
 upid=$!
 # peak memory while the load runs
-( peak=0; while [ ! -e "$dir/load.done" ]; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r;
-  echo $peak >"$dir/peak"; sleep 0.2; done ) &
+( peak=0; while [ ! -e "$dir/load.done" ]; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r &&
+  mem >"$dir/peak"; sleep 0.2; done ) &
 mpid=$!
 
 echo "== $clients clients x >= $per requests (reuse and search in turn) during the uploads"
@@ -109,11 +125,18 @@ touch "$dir/load.done"
 wait "$upid" || true
 wait "$mpid" || true
 cat "$dir/uploads.txt"
-echo "   resident at peak under load: $(cat "$dir/peak") kB; after: $(rss) kB"
+[ -s "$dir/upload.err" ] && sed 's/^/   upload error: /' "$dir/upload.err"
+echo "   resident at the peak under load: $(cat "$dir/peak")"
+echo "   after: $(mem)"
 
-echo "== the same $clients clients after the uploads (reads only)"
-"$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$clients" -n "$per" -o "$owners" | sed 's/^/   /' || true
-echo "   resident after: $(rss) kB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for c in "$clients" 20; do
+  echo "== $c clients after the uploads (reads only)"
+  c0=$(cpu)
+  "$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$c" -n "$per" -o "$owners" | tee "$dir/reads.txt" | sed 's/^/   /' || true
+  n=$(sed -n 's/^[0-9]* clients, \([0-9]*\) requests.*/\1/p' "$dir/reads.txt")
+  echo "   server CPU: $(awk -v a="$c0" -v b="$(cpu)" -v n="$n" 'BEGIN {printf "%.3f ms per request", (b - a) * 1000 / n}')"
+done
+echo "   resident: $(mem); load average of the machine: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 
 echo "== the same lookups by the local command line (one process per lookup)"
 SOHOA_USER=clerk1 "$load" -L "$sohoa" -n 200 -o "$owners" | sed 's/^/   /'
