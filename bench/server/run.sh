@@ -6,8 +6,9 @@
 #  1. fills a warehouse of PAPERS synthetic papers, PAPERS/5 owners, through
 #     the bulk path (bench/warehouse/wh_bench, sh_wh_dossiers_put);
 #  2. adds an admin, a clerk, a desk account and a signing key; starts
-#     `sohoa serve` on 127.0.0.1 with $THREADS (32) worker threads: an
-#     audited read waits for its durable commit in its thread, so the
+#     `sohoa serve` on 127.0.0.1 with $THREADS (default: CLIENTS) worker
+#     threads: an audited read waits for its durable commit in its thread
+#     (and the other connections of that thread wait behind it), so the
 #     threads bound how many reads share one commit;
 #  3. a desk uploads 20 dossiers one after the other with
 #     `sohoa ingest --server` (OCR-bound) while CLIENTS clients
@@ -39,7 +40,8 @@ cleanup() {
   [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
   [ -n "${KEEP:-}" ] || rm -rf "$dir"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 rm -f "$dir/uploads.done" "$dir/load.done" "$dir/upload.err"
 
 if [ -e "$dir/store/data.mdb" ] && [ -e "$dir/filled-$papers" ]; then
@@ -65,7 +67,7 @@ if [ ! -e "$dir/filled-$papers" ]; then
   touch "$dir/filled-$papers"
 fi
 
-"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-32}" --max-connections 1024 --per-ip 1024 \
+"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-$clients}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
 spid=$!
 while ! grep -q listening "$dir/serve.out" 2>/dev/null; do
