@@ -189,7 +189,8 @@ static const char scan_help[] =
 	"                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
 	"                  [--wait SECONDS] [--review] [--json] [--store DIR]\n"
 	"       sohoa scan --resume BATCH [--device DEV] [--option NAME=VALUE]...\n"
-	"                  [--review]\n\n"
+	"                  [--review]\n"
+	"       sohoa scan --server URL [--spool DIR] ... (the same options)\n\n"
 	"Capture a batch from a SANE scanner (defaults: flatbed, 300 dpi, grey;\n"
 	"never below 200 dpi; an ADF runs until the feeder is empty) and store it as\n"
 	"a dossier. --review stages it instead: its pages are read and flagged\n"
@@ -586,7 +587,8 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 }
 
 static const char watch_help[] =
-	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n\n"
+	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n"
+	"       sohoa watch --server URL DIR [--once] [--settle MS]\n\n"
 	"Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
 	"Owner and procedure come from a sidecar NAME.json ({\"owner\": ...,\n"
 	"\"procedure\": ...}) or NAME.txt (owner=..., procedure=...), or from the\n"
