@@ -26,7 +26,16 @@ struct sh_wh_audit_group {
 	pthread_cond_t cv;
 	audit_node *head, *tail; /* waiting to be written */
 	int busy;                /* a leader is writing a group */
+	size_t commits, entries; /* written so far */
 };
+
+void sh_wh_audit_group_stats(sh_wh_audit_group *g, size_t *commits, size_t *entries)
+{
+	pthread_mutex_lock(&g->mu);
+	*commits = g->commits;
+	*entries = g->entries;
+	pthread_mutex_unlock(&g->mu);
+}
 
 /* The group of each store handle that has one: the library's own audit of
  * a session's reads (wh_audit_session) finds it here. */
@@ -172,8 +181,10 @@ int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *
 		int rc = write_group(g->s, list);
 		const char *msg = rc ? sh_error_message() : "";
 		pthread_mutex_lock(&g->mu);
+		g->commits += !rc;
 		for (audit_node *e = list, *nx; e; e = nx) {
 			nx = e->next;
+			g->entries += rc ? 0 : e->n;
 			e->rc = rc;
 			snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
 			e->done = 1;

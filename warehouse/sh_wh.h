@@ -484,6 +484,8 @@ int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *store);
 void sh_wh_audit_group_free(sh_wh_audit_group **g);
 int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
 			    const char *const *codes, size_t n, const char *dossier, int64_t when);
+/* Transactions committed and entries written through g so far. */
+void sh_wh_audit_group_stats(sh_wh_audit_group *g, size_t *commits, size_t *entries);
 
 #ifdef __cplusplus
 }
