@@ -1,8 +1,9 @@
 /* The command line as a client of the office server (docs/SERVER.md "The
  * command line as a client"): `sohoa login`, `sohoa logout`, and with
  * --server URL (or $SOHOA_SERVER) ingest, search/find, owner, reuse,
- * attach, revoke and verify ask the server (sh_client.h) instead of a
- * local warehouse, printing what the local command prints. */
+ * attach, result, revoke, verify, export-proof and report ask the server
+ * (sh_client.h) instead of a local warehouse, printing what the local
+ * command prints (scan and watch: cmd_scan.c). */
 #include "cli.h"
 #include "sh_auth.h"
 #include "sh_client.h"
@@ -20,9 +21,10 @@ static const char login_help[] =
 	"Log in to the office server (sohoa serve). The password is the first line\n"
 	"of FILE, else read from the terminal without echo. The session (its cookie\n"
 	"and CSRF token) is saved, mode 0600, in ~/.config/sohoa/session; then\n"
-	"--server URL (or SOHOA_SERVER) makes ingest, search, find, owner, reuse,\n"
-	"attach, revoke and verify talk to that server. A capture station uses\n"
-	"SOHOA_STATION_TOKEN instead of a login.\n";
+	"--server URL (or SOHOA_SERVER) makes ingest, scan, watch, search, find,\n"
+	"owner, reuse, attach, result, revoke, verify, export-proof and report talk\n"
+	"to that server. A capture station uses SOHOA_STATION_TOKEN instead of a\n"
+	"login (ingest, scan and watch).\n";
 
 static int read_tty_password(char **out)
 {
