@@ -68,6 +68,27 @@ int sh_auth_set_password(sh_store *s, const char *name, const char *password, si
 int sh_auth_login(sh_store *s, const char *name, const char *password, size_t len,
 		  int *out_role);
 
+/* ---- PAM (pam.c; optional: `sohoa serve --auth pam`) ------------------- */
+/* Check name's password with the PAM stack of service (pam_authenticate,
+ * then pam_acct_mgmt), answering the stack's password prompts with pw; a
+ * module's failure delay is not slept (the throttle above does that).
+ * confdir: where service's file is, or NULL for /etc/pam.d. SH_EPERM
+ * "wrong user name or password" when PAM refuses; SH_EIO when the stack
+ * cannot run (a module missing, its directory service down); SH_EINVAL
+ * when built without PAM. Thread-safe (one PAM handle per call). */
+int sh_auth_pam_check(const char *service, const char *confdir, const char *name,
+		      const char *password, size_t len);
+/* 1 when built with PAM. */
+int sh_auth_pam_available(void);
+/* Log in through PAM: the password is PAM's, the role the warehouse's.
+ * Refused (SH_EPERM, the same message as sh_auth_login) when PAM refuses,
+ * when the name is not an operator of the warehouse (deny by default: a
+ * directory account without a role gets nothing) or when it is disabled.
+ * PAM is asked also for names the warehouse does not know, so the time
+ * taken does not say which names have a role. */
+int sh_auth_login_pam(sh_store *s, const char *service, const char *confdir, const char *name,
+		      const char *password, size_t len, int *out_role);
+
 /* ---- throttling ------------------------------------------------------- */
 
 #define SH_AUTH_FREE_TRIES 5     /* failures allowed before waits start */

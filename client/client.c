@@ -19,7 +19,21 @@ struct sh_client {
 	char cookie[80];   /* "sohoa_session=<64 hex>" or "" */
 	char csrf[80];
 	char bearer[128];  /* "Authorization: Bearer <token>" or "" */
+	char idem[96];     /* "Idempotency-Key: <key>" on uploads, or "" */
 };
+
+int sh_client_set_idempotency(sh_client *c, const char *key)
+{
+	c->idem[0] = 0;
+	if (!key)
+		return SH_OK;
+	size_t l = strlen(key);
+	if (!l || l > 64 ||
+	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != l)
+		return sh_error_set(SH_EINVAL, "an idempotency key is 1 to 64 of A-Z a-z 0-9 _ -");
+	snprintf(c->idem, sizeof c->idem, "Idempotency-Key: %s", key);
+	return SH_OK;
+}
 
 static int curl_ready(void)
 {
@@ -104,6 +118,8 @@ static int perform(sh_client *c, const char *path, const char *json, curl_mime *
 	}
 	if (json)
 		hd = curl_slist_append(hd, "Content-Type: application/json");
+	if (mime && c->idem[0])
+		hd = curl_slist_append(hd, c->idem);
 	hd = curl_slist_append(hd, "Expect:");
 	curl_easy_setopt(h, CURLOPT_URL, full);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);

@@ -12,6 +12,7 @@
 #define SH_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sh_common.h"
 
@@ -51,6 +52,11 @@ int sh_client_is_station(const sh_client *c);
 int sh_client_get(sh_client *c, const char *path, long *status, sh_buf *body);
 int sh_client_post(sh_client *c, const char *path, const char *json, long *status,
 		   sh_buf *body);
+/* Uploads (sh_client_upload) carry `Idempotency-Key: key` until this is
+ * called again (NULL: none): the server stores a dossier once per key and
+ * account, and answers a repeat with the first upload's result. key: 1..64
+ * of A-Z a-z 0-9 _ - (SH_EINVAL). */
+int sh_client_set_idempotency(sh_client *c, const char *key);
 /* A multipart upload: fields (nfields name/value pairs, flat array) and
  * files (paths, each a part named "file"). */
 int sh_client_upload(sh_client *c, const char *path, const char *const *fields, size_t nfields,
@@ -62,6 +68,17 @@ int sh_client_upload(sh_client *c, const char *path, const char *const *fields, 
  * *resp: caller sh_buf_free, NUL-terminated. SH_EIO when no answer. */
 int sh_client_plain(const char *url, const void *body, size_t len, const char *content_type,
 		    long *status, char *ctype_out, size_t ctype_n, sh_buf *resp);
+/* A flat ustar archive (a proof bundle from the server): call fn for each
+ * regular file "<prefix>/<name>" (name: [A-Za-z0-9._-], not starting with
+ * '.'; data borrowed from tar). fn NULL: check only. SH_EINVAL for anything
+ * else (a path, a link, a bad checksum or size, truncated, empty); fn's
+ * error stops the walk. */
+int sh_client_tar_each(const uint8_t *tar, size_t len, const char *prefix,
+		       int (*fn)(void *arg, const char *name, const uint8_t *data, size_t n),
+		       void *arg);
+/* Check the whole archive, then write its files into dir (created if
+ * missing; an existing file is SH_EEXISTS, never overwritten). */
+int sh_client_untar(const uint8_t *tar, size_t len, const char *prefix, const char *dir);
 /* Percent-encode s for a query value or path segment. *out: caller sh_free. */
 int sh_client_escape(char **out, const char *s);
 

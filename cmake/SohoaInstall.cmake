@@ -21,6 +21,8 @@ install(FILES dist/sohoa-checkpoint.timer DESTINATION ${SOHOA_SYSTEMD_UNITDIR})
 install(FILES dist/sohoa.sysusers DESTINATION ${SOHOA_SYSUSERSDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.tmpfiles DESTINATION ${SOHOA_TMPFILESDIR} RENAME sohoa.conf)
 install(FILES dist/sohoa.conf DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/sohoa)
+# the PAM service of `sohoa serve --auth pam`
+install(FILES dist/pam.d/sohoa DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/pam.d)
 
 # shell completion
 install(FILES completion/sohoa.bash DESTINATION ${SOHOA_BASHCOMPDIR} RENAME sohoa)

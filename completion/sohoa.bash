@@ -17,16 +17,17 @@ _sohoa()
 	cmd=${COMP_WORDS[1]}
 
 	case $prev in
-	--store|--out|--trust|--passphrase-file)
+	--store|--out|--trust|--passphrase-file|--spool|--pam-confdir)
 		COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--source) COMPREPLY=($(compgen -W "flatbed adf" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "gray color lineart" -- "$cur")); return ;;
 	--role) COMPREPLY=($(compgen -W "desk clerk archivist admin head" -- "$cur")); return ;;
 	--by) COMPREPLY=($(compgen -W "agency procedure" -- "$cur")); return ;;
+	--auth) COMPREPLY=($(compgen -W "local pam" -- "$cur")); return ;;
 	--until) COMPREPLY=($(compgen -W "never" -- "$cur")); return ;;
 	--owner|--procedure|--agency|--device|--resolution|--option|--wait|--workers|\
 	--limit|--from|--to|--kind|--signer|--title|--valid-days|--reason|--at|\
-	--settle|--user|--code|--resume)
+	--settle|--user|--code|--resume|--server|--pam-service|--max-connections|--per-ip)
 		return ;;
 	esac
 

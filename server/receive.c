@@ -4,6 +4,7 @@
  * core, a second one would only share them. */
 #include "srv_int.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "sh_recv.h"
@@ -50,6 +51,7 @@ int srv_receive(srv_ctx *c, const srv_upload *u)
 	sh_recv_result *res = NULL;
 	pthread_mutex_lock(&recv_mu);
 	int rc = sh_recv_store(&res, c->srv->s, &src, &o);
+	malloc_trim(0); /* the OCR engines' memory back to the system, not kept in this thread's arena */
 	pthread_mutex_unlock(&recv_mu);
 	sh_free(in);
 	if (rc) {
@@ -80,6 +82,7 @@ int srv_recv_locked(sh_recv_result **out, sh_store *s, const sh_recv_source *src
 {
 	pthread_mutex_lock(&recv_mu);
 	int rc = sh_recv_store(out, s, src, o);
+	malloc_trim(0);
 	pthread_mutex_unlock(&recv_mu);
 	return rc;
 }

@@ -120,7 +120,9 @@ static int login(srv_ctx *c)
 		return srv_error(c, 429, "too many failed logins: wait %lld s", (long long)wait);
 	}
 	int role = 0;
-	int rc = sh_auth_login(c->srv->s, user, pw, pwlen, &role);
+	int rc = c->srv->auth_pam ? sh_auth_login_pam(c->srv->s, c->srv->pam_service,
+						      c->srv->pam_confdir, user, pw, pwlen, &role)
+				  : sh_auth_login(c->srv->s, user, pw, pwlen, &role);
 	if (rc == SH_EPERM) {
 		sh_auth_throttle_fail(c->srv->thr, named ? user : NULL, c->addr, sh_now());
 		sh_wh_audit_read(c->srv->s, who, "login-failed", c->addr, NULL, 0);

@@ -520,6 +520,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
 	sh_srv *srv = cls;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		atomic_fetch_add(&srv->nconn, 1);
 		srv_conn *sc = sh_calloc(1, sizeof *sc);
 		if (!sc)
 			return;
@@ -534,7 +535,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		srv->conns = sc;
 		pthread_mutex_unlock(&srv->cmu);
 		*socket_context = sc;
-	} else if (*socket_context) {
+		return;
+	}
+	atomic_fetch_sub(&srv->nconn, 1);
+	if (*socket_context) {
 		srv_conn *sc = *socket_context;
 		pthread_mutex_lock(&srv->cmu);
 		if (sc->prev)
@@ -547,6 +551,19 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		sh_free(sc);
 		*socket_context = NULL;
 	}
+}
+
+/* The connections open at once, all addresses together: one over
+ * max_connections is closed as soon as it is accepted (a client sees the
+ * refusal at once instead of waiting in the listen queue; MHD's own limit,
+ * split between its threads, is set above ours). At most one connection
+ * per worker thread may slip past while others are being set up. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	sh_srv *srv = cls;
+	(void)addr;
+	(void)len;
+	return atomic_load(&srv->nconn) >= (int)srv->max_conn ? MHD_NO : MHD_YES;
 }
 
 /* A client that sends its request too slowly (one byte a second keeps MHD's
@@ -661,6 +678,8 @@ static void srv_free(sh_srv *srv)
 		sh_free(srv->key_pem);
 	}
 	sh_free(srv->cert_pem);
+	sh_free(srv->pam_service);
+	sh_free(srv->pam_confdir);
 	pthread_mutex_destroy(&srv->cmu);
 	sh_free(srv);
 }
@@ -681,6 +700,9 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 				    o->listen);
 	if (o->tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return sh_error_set(SH_EINVAL, "this libmicrohttpd was built without TLS");
+	if (o->auth_pam && !sh_auth_pam_available())
+		return sh_error_set(SH_EINVAL, "this sohoa was built without PAM (libpam0g-dev): "
+					       "--auth pam is not available");
 	sh_srv *srv = sh_calloc(1, sizeof *srv);
 	if (!srv)
 		return SH_ENOMEM;
@@ -694,9 +716,15 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	srv->max_buffered = srv->max_upload * 4 > ((size_t)256 << 20) ? srv->max_upload * 4
 									: (size_t)256 << 20;
 	srv->tls = o->tls_cert != NULL;
+	srv->auth_pam = o->auth_pam;
+	srv->max_conn = o->max_connections ? o->max_connections : 256;
 	const char *e = getenv("SOHOA_PROCEDURES");
 	char *extra = sh_asprintf("%s/procedures.json", sh_store_dir(s));
 	if (!extra)
+		rc = SH_ENOMEM;
+	if (!rc && o->auth_pam &&
+	    (!(srv->pam_service = sh_strdup(o->pam_service ? o->pam_service : "sohoa")) ||
+	     (o->pam_confdir && !(srv->pam_confdir = sh_strdup(o->pam_confdir)))))
 		rc = SH_ENOMEM;
 	if (!rc && !(rc = sh_store_map_reserve(s)) &&
 	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&
@@ -719,9 +747,9 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_SOCK_ADDR, 0, &ss},
-		{MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4, NULL},
+		{MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 16, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s, NULL},
-		{MHD_OPTION_CONNECTION_LIMIT, o->max_connections ? o->max_connections : 256, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, srv->max_conn * 2 + 8, NULL}, /* accept_policy's is lower */
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip ? o->per_ip : 64, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, HEADER_MEMORY, NULL},
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv},
@@ -732,7 +760,7 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem},
 		{MHD_OPTION_END, 0, NULL},
 	};
-	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
+	srv->d = MHD_start_daemon(flags, 0, accept_policy, srv, on_request, srv, MHD_OPTION_ARRAY, opts,
 				  MHD_OPTION_END);
 	if (!srv->d) {
 		rc = sh_error_set(SH_EIO, "cannot listen on %s (address in use, or not this "

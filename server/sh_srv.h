@@ -34,13 +34,19 @@ typedef struct sh_srv_options {
 				    * (attach, revoke, uploads) answer 503 */
 	size_t max_upload;         /* bytes of a request body; 0: 64 MiB */
 	unsigned timeout_s;        /* a connection idle this long is closed; 0: 30 */
-	unsigned threads;          /* worker threads; 0: 4 */
+	unsigned threads;          /* worker threads; 0: 16 (an audited read holds its
+				    * thread until its commit is durable) */
 	unsigned max_connections;  /* at once, in all; 0: 256 */
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */
 	unsigned session_max_s;    /* absolute session lifetime; 0: 43200 (12 h) */
 	const char *witness_dir;   /* a witness (sh_wit.h) to serve under /witness/
 				    * (no login: a public protocol), or NULL */
+	int auth_pam;              /* 1: passwords are checked by PAM
+				    * (sh_auth_login_pam), roles still the
+				    * warehouse's; 0: the warehouse's hashes */
+	const char *pam_service;   /* PAM service name; NULL: "sohoa" */
+	const char *pam_confdir;   /* its directory; NULL: /etc/pam.d */
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

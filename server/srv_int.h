@@ -31,9 +31,13 @@ struct sh_srv {
 	size_t max_upload;
 	unsigned timeout_s;
 	int tls;
+	int auth_pam;          /* passwords checked by PAM */
+	char *pam_service, *pam_confdir;
 	unsigned port;
 	char *cert_pem, *key_pem;
 	atomic_int inflight;   /* requests begun and not completed */
+	atomic_int nconn;      /* connections open */
+	unsigned max_conn;     /* refused beyond this many (accept_policy) */
 	atomic_size_t buffered; /* body bytes held in memory, all requests */
 	size_t max_buffered;
 	pthread_mutex_t cmu;   /* the connection list */

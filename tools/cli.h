@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "sh_client.h"
 #include "sh_common.h"
 #include "sh_recv.h"
 #include "sh_wh.h"
@@ -171,6 +172,10 @@ int cmd_reuse(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_search(int argc, char **argv); /* also `find` */
 int cmd_report(int argc, char **argv);
+/* Print report rows (rows[0] the total) as text, CSV or JSON: the local
+ * report and report --server print the same. */
+void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, const char *to,
+		      int by, int json, int csv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
@@ -184,6 +189,15 @@ const char *cli_server_arg(int *argc, char **argv);
 /* Run cmd against the server (argv[0] is the command) when it has a remote
  * form: *handled 1 and the exit code; else *handled 0. */
 int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *handled);
+/* Remote forms used by other commands (cmd_client.c): a dossier of files
+ * uploaded (a station through a staged batch), *out the server's JSON; and
+ * that JSON printed as `ingest` prints it. */
+int cli_remote_ingest(sh_client *c, const char *owner, const char *proc,
+		      const char *const *files, size_t n, sh_buf *out);
+void cli_remote_print_upload(const sh_buf *b, int json);
+/* scan --server and watch --server (cmd_scan.c). */
+int cli_remote_scan(sh_client *c, int argc, char **argv);
+int cli_remote_watch(sh_client *c, int argc, char **argv);
 int cmd_station(int argc, char **argv); /* cmd_station.c: capture stations' tokens */
 /* cmd_witness.c: witnesses of the log (docs/SIGNING.md "Witnesses") */
 int cmd_witness(int argc, char **argv);

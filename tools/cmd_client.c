@@ -1,8 +1,9 @@
 /* The command line as a client of the office server (docs/SERVER.md "The
  * command line as a client"): `sohoa login`, `sohoa logout`, and with
  * --server URL (or $SOHOA_SERVER) ingest, search/find, owner, reuse,
- * attach, revoke and verify ask the server (sh_client.h) instead of a
- * local warehouse, printing what the local command prints. */
+ * attach, result, revoke, verify, export-proof and report ask the server
+ * (sh_client.h) instead of a local warehouse, printing what the local
+ * command prints (scan and watch: cmd_scan.c). */
 #include "cli.h"
 #include "sh_auth.h"
 #include "sh_client.h"
@@ -20,9 +21,10 @@ static const char login_help[] =
 	"Log in to the office server (sohoa serve). The password is the first line\n"
 	"of FILE, else read from the terminal without echo. The session (its cookie\n"
 	"and CSRF token) is saved, mode 0600, in ~/.config/sohoa/session; then\n"
-	"--server URL (or SOHOA_SERVER) makes ingest, search, find, owner, reuse,\n"
-	"attach, revoke and verify talk to that server. A capture station uses\n"
-	"SOHOA_STATION_TOKEN instead of a login.\n";
+	"--server URL (or SOHOA_SERVER) makes ingest, scan, watch, search, find,\n"
+	"owner, reuse, attach, result, revoke, verify, export-proof and report talk\n"
+	"to that server. A capture station uses SOHOA_STATION_TOKEN instead of a\n"
+	"login (ingest, scan and watch).\n";
 
 static int read_tty_password(char **out)
 {
@@ -234,6 +236,34 @@ static int station_ingest(sh_client *c, const char *owner, const char *proc,
 	return rc;
 }
 
+int cli_remote_ingest(sh_client *c, const char *owner, const char *proc,
+		      const char *const *files, size_t n, sh_buf *out)
+{
+	const char *fields[] = {"owner", owner, "procedure", proc};
+	long st;
+	return sh_client_is_station(c) ? station_ingest(c, owner, proc, files, n, out)
+				       : sh_client_upload(c, "/api/v1/dossiers", fields, 2, files, n,
+							  &st, out);
+}
+
+void cli_remote_print_upload(const sh_buf *b, int json)
+{
+	if (json) {
+		print_json(b);
+		return;
+	}
+	json_t *o = parse(b);
+	printf("dossier %s stored\n", s_(o, "dossier"));
+	json_t *p;
+	size_t i;
+	json_array_foreach(json_object_get(o, "components"), i, p) {
+		json_int_t n = json_integer_value(json_object_get(p, "pages"));
+		printf("  %s  %s (%lld page%s)\n", s_(p, "code"), s_(p, "file"), (long long)n,
+		       n == 1 ? "" : "s");
+	}
+	json_decref(o);
+}
+
 static int remote_ingest(sh_client *c, int argc, char **argv)
 {
 	const char *owner = NULL, *proc = NULL;
@@ -251,26 +281,10 @@ static int remote_ingest(sh_client *c, int argc, char **argv)
 		cli_args_free(&a);
 		return cli_usage("ingest", "give --owner, --procedure and the page files");
 	}
-	const char *fields[] = {"owner", owner, "procedure", proc};
-	long st;
 	sh_buf b = SH_BUF_INIT;
-	int rc = sh_client_is_station(c) ? station_ingest(c, owner, proc, a.pos, a.npos, &b)
-					  : sh_client_upload(c, "/api/v1/dossiers", fields, 2, a.pos,
-							     a.npos, &st, &b);
-	if (!rc && json) {
-		print_json(&b);
-	} else if (!rc) {
-		json_t *o = parse(&b);
-		printf("dossier %s stored\n", s_(o, "dossier"));
-		json_t *p;
-		size_t i;
-		json_array_foreach(json_object_get(o, "components"), i, p) {
-			json_int_t n = json_integer_value(json_object_get(p, "pages"));
-			printf("  %s  %s (%lld page%s)\n", s_(p, "code"), s_(p, "file"), (long long)n,
-			       n == 1 ? "" : "s");
-		}
-		json_decref(o);
-	}
+	int rc = cli_remote_ingest(c, owner, proc, (const char *const *)a.pos, a.npos, &b);
+	if (!rc)
+		cli_remote_print_upload(&b, json);
 	sh_buf_free(&b);
 	cli_args_free(&a);
 	return rc ? cli_fail("ingest", rc) : EXIT_OK;
@@ -494,15 +508,17 @@ static int remote_result(sh_client *c, int argc, char **argv)
 	return rc ? cli_fail("result", rc) : EXIT_OK;
 }
 
-/* report --from --to [--by] --json: the server's JSON (as report --json) */
+/* report --from --to [--by] [--json|--csv]: the server's rows printed as the
+ * local report prints them (cli_report_print). */
 static int remote_report(sh_client *c, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL, *by = NULL;
-	int json = 0;
+	const char *from = NULL, *to = NULL, *by_s = NULL;
+	int json = 0, csv = 0;
 	const cli_option opts[] = {{"--from", 0, CLI_STR, &from}, {"--to", 0, CLI_STR, &to},
-				   {"--by", 0, CLI_STR, &by}, {"--json", 0, CLI_FLAG, &json}, {NULL}};
+				   {"--by", 0, CLI_STR, &by_s}, {"--json", 0, CLI_FLAG, &json},
+				   {"--csv", 0, CLI_FLAG, &csv}, {NULL}};
 	const cli_spec spec = {"report", "usage: sohoa report --server URL --from YYYY-MM-DD --to "
-					 "YYYY-MM-DD [--by agency|procedure] --json\n", opts,
+					 "YYYY-MM-DD [--by agency|procedure] [--json|--csv]\n", opts,
 			       .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -510,25 +526,91 @@ static int remote_report(sh_client *c, int argc, char **argv)
 		return CLI_DONE(pex);
 	cli_args_free(&a);
 	if (!from || !to)
-		return cli_usage("report", "give --from and --to");
-	if (!json)
-		return cli_usage("report", "with --server, report answers --json only");
-	const char *kv[] = {"from", from, "to", to, "by", by};
+		return cli_usage("report", "give --from YYYY-MM-DD and --to YYYY-MM-DD");
+	if (json && csv)
+		return cli_usage("report", "choose --json or --csv");
+	int by = SH_WH_REPORT_TOTAL;
+	if (by_s && !strcmp(by_s, "agency"))
+		by = SH_WH_REPORT_AGENCY;
+	else if (by_s && !strcmp(by_s, "procedure"))
+		by = SH_WH_REPORT_PROCEDURE;
+	else if (by_s)
+		return cli_usage("report", "--by takes agency or procedure");
+	const char *kv[] = {"from", from, "to", to, "by", by_s};
 	char *path = query("/api/v1/report", kv, 3);
 	long st;
 	sh_buf b = SH_BUF_INIT;
 	int rc = path ? sh_client_get(c, path, &st, &b) : SH_ENOMEM;
-	if (!rc)
-		print_json(&b);
 	sh_free(path);
+	json_t *o = rc ? NULL : parse(&b), *rows = json_object_get(o, "rows"), *r;
 	sh_buf_free(&b);
+	size_t n = json_array_size(rows), i;
+	sh_wh_report_row *rr = n ? sh_calloc(n, sizeof *rr) : NULL;
+	if (!rc && (!n || !rr))
+		rc = sh_error_set(SH_EIO, "the server's report has no rows");
+#define U(k) ((size_t)json_integer_value(json_object_get(r, k)))
+	json_array_foreach(rows, i, r) {
+		if (rc)
+			break;
+		if (!json_is_string(json_object_get(r, "group")) ||
+		    !json_is_integer(json_object_get(r, "dossiers"))) {
+			rc = sh_error_set(SH_EIO, "the server's report row %zu is malformed", i);
+			break;
+		}
+		snprintf(rr[i].group, sizeof rr[i].group, "%s", s_(r, "group"));
+		rr[i].dossiers = U("dossiers");
+		rr[i].papers = U("papers");
+		rr[i].dossiers_full = U("dossiers_fully_digitised");
+		rr[i].results = U("results_electronic");
+		rr[i].reused = U("papers_reused");
+		rr[i].dossiers_reusing = U("dossiers_reusing");
+		rr[i].owners = U("owners");
+		rr[i].owners_not_asked = U("owners_not_asked");
+	}
+#undef U
+	if (!rc)
+		cli_report_print(rr, n, from, to, by, json, csv);
+	sh_free(rr);
+	json_decref(o);
 	return rc ? cli_fail("report", rc) : EXIT_OK;
+}
+
+/* export-proof CODE DIR: the server's proof bundle (a flat tar) written
+ * into DIR, as the local export-proof writes it. */
+static int remote_export_proof(sh_client *c, int argc, char **argv)
+{
+	const cli_spec spec = {"export-proof", "usage: sohoa export-proof --server URL CODE DIR\n",
+			       NULL, .max_pos = 2, .too_many = "give a paper code and a folder"};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	const char *code = a.npos > 1 ? a.pos[0] : NULL, *dir = a.npos > 1 ? a.pos[1] : NULL;
+	int ex = !code ? cli_usage("export-proof", "give a paper code and a folder")
+		       : cli_code("export-proof", code, CLI_PAPER);
+	if (ex) {
+		cli_args_free(&a);
+		return ex;
+	}
+	char *path = seg("/api/v1/papers/%s/proof", code);
+	long st;
+	sh_buf b = SH_BUF_INIT;
+	int rc = path ? sh_client_get(c, path, &st, &b) : SH_ENOMEM;
+	sh_free(path);
+	if (!rc)
+		rc = sh_client_untar(b.data, b.len, code, dir);
+	sh_buf_free(&b);
+	if (!rc)
+		printf("proof bundle for %s written to %s\n", code, dir);
+	cli_args_free(&a);
+	return rc ? cli_fail("export-proof", rc) : EXIT_OK;
 }
 
 int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *handled)
 {
 	static const char *const cmds[] = {"ingest", "search", "find", "owner", "reuse",
-					   "attach", "revoke", "verify", "result", "report"};
+					   "attach", "revoke", "verify", "result", "report",
+					   "export-proof", "scan", "watch"};
 	*handled = 0;
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		*handled |= !strcmp(cmd, cmds[i]);
@@ -558,6 +640,12 @@ int cli_remote(const char *cmd, const char *server, int argc, char **argv, int *
 		ex = remote_result(c, argc, argv);
 	else if (!strcmp(cmd, "report"))
 		ex = remote_report(c, argc, argv);
+	else if (!strcmp(cmd, "export-proof"))
+		ex = remote_export_proof(c, argc, argv);
+	else if (!strcmp(cmd, "scan"))
+		ex = cli_remote_scan(c, argc, argv);
+	else if (!strcmp(cmd, "watch"))
+		ex = cli_remote_watch(c, argc, argv);
 	else
 		ex = remote_change(c, cmd, argc, argv);
 	sh_client_free(&c);

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <jansson.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 
 int cmd_devices(int argc, char **argv)
@@ -187,7 +189,8 @@ static const char scan_help[] =
 	"                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
 	"                  [--wait SECONDS] [--review] [--json] [--store DIR]\n"
 	"       sohoa scan --resume BATCH [--device DEV] [--option NAME=VALUE]...\n"
-	"                  [--review]\n\n"
+	"                  [--review]\n"
+	"       sohoa scan --server URL [--spool DIR] ... (the same options)\n\n"
 	"Capture a batch from a SANE scanner (defaults: flatbed, 300 dpi, grey;\n"
 	"never below 200 dpi; an ADF runs until the feeder is empty) and store it as\n"
 	"a dossier. --review stages it instead: its pages are read and flagged\n"
@@ -195,12 +198,16 @@ static const char scan_help[] =
 	"A jam or other scanner fault keeps every page captured: clear it and run\n"
 	"`sohoa scan --resume BATCH` (the batch's device, settings and --option\n"
 	"values are used again unless given). A scanner silent for --wait seconds\n"
-	"(default 120: opening, warming up, between data) is given up as stopped.\n";
+	"(default 120: opening, warming up, between data) is given up as stopped.\n"
+	"With --server URL (after `sohoa login`, or a station's SOHOA_STATION_TOKEN)\n"
+	"the pages are captured into --spool DIR (default ~/.local/state/sohoa/spool),\n"
+	"uploaded into a batch of the office server and committed there; --review\n"
+	"leaves that batch staged on the server for review.\n";
 
 /* What the command line asked of a capture. */
 struct scan_args {
 	const char *store, *device, *source, *mode, *res, *owner, *procedure, *resume,
-		*workers_s, *wait_s;
+		*workers_s, *wait_s, *spool;
 	int duplex, review, json;
 	cli_list extra;
 	long long dpi, workers, wait;
@@ -223,6 +230,7 @@ static int scan_parse(struct scan_args *w, int argc, char **argv)
 		{"--resume", 0, CLI_STR, &w->resume},
 		{"--workers", 0, CLI_STR, &w->workers_s},
 		{"--wait", 0, CLI_STR, &w->wait_s},
+		{"--spool", 0, CLI_STR, &w->spool},
 		{NULL}};
 	const cli_spec spec = {"scan", scan_help, opts, "unknown argument '%s'", .no_positional = 1};
 	cli_args a;
@@ -300,6 +308,8 @@ int cmd_scan(int argc, char **argv)
 {
 	struct scan_args w = {0};
 	int ex = scan_parse(&w, argc, argv), rc;
+	if (!ex && w.spool)
+		ex = cli_usage("scan", "--spool goes with --server");
 	if (ex) {
 		sh_free(w.extra.v);
 		return CLI_DONE(ex);
@@ -577,14 +587,16 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 }
 
 static const char watch_help[] =
-	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n\n"
+	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n"
+	"       sohoa watch --server URL DIR [--once] [--settle MS]\n\n"
 	"Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
 	"Owner and procedure come from a sidecar NAME.json ({\"owner\": ...,\n"
 	"\"procedure\": ...}) or NAME.txt (owner=..., procedure=...), or from the\n"
 	"file name OWNER_PROCEDURE_anything.ext. Files go to DIR/done/ or\n"
 	"DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
 	"twice. --once: one pass, then exit. Runs as a service:\n"
-	"dist/sohoa-watch.service.in.\n";
+	"dist/sohoa-watch.service.in. With --server URL each file is uploaded to the\n"
+	"office server instead (its SHA-256 as the upload's idempotency key).\n";
 
 int cmd_watch(int argc, char **argv)
 {
@@ -690,5 +702,223 @@ int cmd_export_tiff(int argc, char **argv)
 		       out);
 	sh_store_paper_rec_free(&p);
 	sh_store_close(&s);
+	return ex;
+}
+
+/* ---- scan --server, watch --server ---------------------------------------- */
+
+/* The folder scan --server captures into before uploading: --spool, else
+ * $XDG_STATE_HOME/sohoa/spool, else ~/.local/state/sohoa/spool (created). */
+static char *spool_dir(const char *given)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *d = given ? sh_strdup(given)
+		  : x && *x ? sh_asprintf("%s/sohoa/spool", x)
+			    : sh_asprintf("%s/.local/state/sohoa/spool", home ? home : ".");
+	for (char *p = d ? d + 1 : NULL; p && *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			mkdir(d, 0700);
+			*p = '/';
+		}
+	if (d && mkdir(d, 0700) && errno != EEXIST) {
+		sh_error_set(SH_EIO, "%s: %s", d, strerror(errno));
+		sh_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static json_t *reply(const sh_buf *b)
+{
+	return json_loadb((const char *)b->data, b->len, 0, NULL);
+}
+
+/* The captured pages of b into a new batch of the server, in order; commit
+ * it (*out the server's JSON) unless review. *name: the server's batch. */
+static int upload_batch(sh_client *c, sh_scan_batch *b, int review, char name[64], sh_buf *out)
+{
+	name[0] = 0;
+	json_t *req = json_pack("{s:s, s:s}", "owner", sh_scan_batch_owner(b), "procedure",
+				sh_scan_batch_procedure(b));
+	char *rj = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (!rj)
+		return SH_ENOMEM;
+	long st;
+	sh_buf r = SH_BUF_INIT;
+	int rc = sh_client_post(c, "/api/v1/batches", rj, &st, &r);
+	free(rj);
+	json_t *o = rc ? NULL : reply(&r);
+	const char *bn = json_string_value(json_object_get(o, "batch"));
+	if (!rc && (!bn || strlen(bn) >= 64 || strspn(bn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							  "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+							   strlen(bn)))
+		rc = sh_error_set(SH_EIO, "the server did not name the new batch");
+	if (!rc)
+		snprintf(name, 64, "%s", bn);
+	json_decref(o);
+	sh_buf_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/batches/%s/pages", name);
+	for (size_t pos = 0; !rc && pos < sh_scan_batch_count(b); pos++) {
+		sh_scan_page p;
+		char *file = NULL;
+		if (!(rc = sh_scan_batch_page(b, pos, &p)) &&
+		    !(rc = sh_scan_batch_page_path(b, p.id, &file))) {
+			const char *files[] = {file};
+			rc = sh_client_upload(c, path, NULL, 0, files, 1, &st, &r);
+			sh_buf_free(&r);
+		}
+		sh_free(file);
+	}
+	if (!rc && !review) {
+		snprintf(path, sizeof path, "/api/v1/batches/%s/commit", name);
+		rc = sh_client_post(c, path, NULL, &st, out);
+	}
+	return rc;
+}
+
+int cli_remote_scan(sh_client *c, int argc, char **argv)
+{
+	struct scan_args w = {0};
+	int ex = scan_parse(&w, argc, argv), rc;
+	if (!ex && w.store)
+		ex = cli_usage("scan", "--store and --server: choose one");
+	if (ex) {
+		sh_free(w.extra.v);
+		return CLI_DONE(ex);
+	}
+	sh_scan_batch *b = NULL;
+	sh_scan_options o = {0};
+	sh_buf out = SH_BUF_INIT;
+	char name[64] = "";
+	char *dir = spool_dir(w.spool);
+	if (!dir) {
+		ex = cli_fail("scan", SH_EIO);
+		goto done;
+	}
+	if ((rc = scan_batch(&b, &o, &w, dir))) {
+		ex = cli_fail("scan", rc);
+		goto done;
+	}
+	size_t before = sh_scan_batch_count(b);
+	if ((rc = sh_scan_capture(b, &o))) {
+		ex = scan_failed(&b, rc, w.resume != NULL);
+		goto done;
+	}
+	cli_note("scan", "batch %s: %zu page%s captured (%zu in all)", sh_scan_batch_id(b),
+		 sh_scan_batch_count(b) - before, sh_scan_batch_count(b) - before == 1 ? "" : "s",
+		 sh_scan_batch_count(b));
+	if ((rc = upload_batch(c, b, w.review, name, &out))) {
+		ex = cli_fail("scan", rc);
+		cli_note("scan", "the pages are kept in %s/batches/%s (a batch of this machine)%s%s",
+			 dir, sh_scan_batch_id(b), name[0] ? "; the server's batch is " : "", name);
+		goto done;
+	}
+	if (w.review)
+		printf("batch %s staged on the server with %zu page%s: review it there (the web "
+		       "pages, or /api/v1/batches/%s), then commit it\n",
+		       name, sh_scan_batch_count(b), sh_scan_batch_count(b) == 1 ? "" : "s", name);
+	else
+		cli_remote_print_upload(&out, w.json);
+	/* on the server now: the copy of this machine goes (a flat folder) */
+	char *bdir = sh_asprintf("%s/batches/%s", dir, sh_scan_batch_id(b));
+	sh_scan_batch_close(&b);
+	DIR *d = bdir ? opendir(bdir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	if (bdir && rmdir(bdir))
+		cli_note("scan", "%s could not be removed: %s", bdir, strerror(errno));
+	sh_free(bdir);
+done:
+	sh_buf_free(&out);
+	sh_scan_batch_close(&b);
+	sh_free(dir);
+	sh_free(w.extra.v);
+	return ex;
+}
+
+/* One watched-folder file uploaded as a dossier; the file's SHA-256 is the
+ * idempotency key, so a restart after a crash does not store it twice. A
+ * server that cannot be reached: SH_EBUSY, the file waits for a later pass. */
+static int watch_upload(void *arg, const sh_scan_watch_item *it)
+{
+	sh_client *c = arg;
+	sh_buf b = SH_BUF_INIT;
+	const char *files[] = {it->path};
+	int rc = sh_client_set_idempotency(c, it->key);
+	if (!rc)
+		rc = cli_remote_ingest(c, it->owner, it->procedure, files, 1, &b);
+	sh_client_set_idempotency(c, NULL);
+	if (!rc) {
+		json_t *o = reply(&b);
+		printf("%s: dossier %s stored on the server\n", it->name,
+		       json_string_value(json_object_get(o, "dossier"))
+			       ? json_string_value(json_object_get(o, "dossier"))
+			       : "?");
+		json_decref(o);
+	} else {
+		cli_note("watch", "%s: %s", it->name, sh_error_message());
+		if (rc == SH_EIO || rc == SH_EBUSY)
+			rc = SH_EBUSY; /* the server is away: try again later */
+	}
+	fflush(stdout);
+	sh_buf_free(&b);
+	return rc;
+}
+
+int cli_remote_watch(sh_client *c, int argc, char **argv)
+{
+	const char *settle = NULL, *store = NULL;
+	int once = 0;
+	const cli_option opts[] = {{"--once", 0, CLI_FLAG, &once},
+				   {"--settle", 0, CLI_STR, &settle},
+				   {"--store", 0, CLI_STR, &store},
+				   {NULL}};
+	const cli_spec spec = {"watch", watch_help, opts, .dash_positional = 0};
+	cli_args a;
+	int ex = cli_parse(&spec, argc, argv, &a);
+	if (ex)
+		return CLI_DONE(ex);
+	const char *folder = a.npos == 1 ? a.pos[0] : NULL;
+	long long settle_ms = 0;
+	if (store)
+		ex = cli_usage("watch", "--store and --server: choose one");
+	else if (!folder)
+		ex = cli_usage("watch", "give one folder");
+	else if (settle)
+		ex = cli_number("watch", "--settle (ms)", settle, 0, 3600000, &settle_ms);
+	if (ex) {
+		cli_args_free(&a);
+		return ex;
+	}
+	sh_scan_watch_options o = {.settle_ms = (int)settle_ms, .ingest = watch_upload,
+				   .ingest_arg = c};
+	sh_scan_watch *wt = NULL;
+	int rc = sh_scan_watch_open(&wt, folder, &o);
+	cli_args_free(&a);
+	if (rc)
+		return cli_fail("watch", rc);
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	size_t done = 0, failed = 0, d, f;
+	int64_t until = sh_now() + (o.settle_ms > 0 ? o.settle_ms : 2000) / 1000 + 1;
+	do {
+		rc = sh_scan_watch_poll(wt, once ? 200 : 1000, &d, &f);
+		done += d;
+		failed += f;
+		if (rc) {
+			ex = cli_fail("watch", rc);
+			break;
+		}
+	} while (!stop_flag && (!once || sh_now() <= until));
+	sh_scan_watch_free(&wt);
+	fprintf(stderr, "sohoa watch: %zu file%s stored on the server, %zu failed\n", done,
+		done == 1 ? "" : "s", failed);
 	return ex;
 }

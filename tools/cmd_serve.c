@@ -18,7 +18,9 @@ static int serve_help(void)
 	printf("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
 	       "                   [--tls-cert FILE --tls-key FILE] [--max-upload BYTES]\n"
 	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
-	       "                   [--key FILE] [--passphrase-file FILE] [--witness DIR]\n\n"
+	       "                   [--key FILE] [--passphrase-file FILE] [--witness DIR]\n"
+	       "                   [--max-connections N] [--per-ip N]\n"
+	       "                   [--auth local|pam] [--pam-service NAME]\n\n"
 	       "Serve the warehouse to the office over HTTPS: the JSON API under /api/v1\n"
 	       "(documented at /api/v1/openapi.json and in docs/SERVER.md) and the web pages.\n"
 	       "People log in with the accounts of `sohoa user add NAME --role ROLE\n"
@@ -33,7 +35,13 @@ static int serve_help(void)
 	       "SIGINT stop it: no new connections, requests in flight finish.\n"
 	       "--witness DIR also serves the witness in DIR (`sohoa witness init`) to\n"
 	       "other offices, without login: POST /witness/add-checkpoint (C2SP\n"
-	       "tlog-witness), GET /witness/latest?origin=O and GET /witness/key.\n");
+	       "tlog-witness), GET /witness/latest?origin=O and GET /witness/key.\n"
+	       "--max-connections (default 256) and --per-ip (default 64) bound the\n"
+	       "connections open at once; more are refused at once. --auth pam checks\n"
+	       "passwords with the PAM service --pam-service (default sohoa,\n"
+	       "/etc/pam.d/sohoa: e.g. the office directory through sssd); the role is\n"
+	       "still the warehouse's (`sohoa user add`): a PAM account without one is\n"
+	       "refused.\n");
 	return EXIT_OK;
 }
 
@@ -73,7 +81,9 @@ static int load_key(sh_sign_key **out, const char *path, const char *pfile)
 int cmd_serve(int argc, char **argv)
 {
 	const char *store = NULL, *listen = NULL, *cert = NULL, *tkey = NULL, *max_s = NULL,
-		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL, *witness = NULL;
+		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL, *witness = NULL,
+		   *maxc_s = NULL, *perip_s = NULL, *auth = NULL, *pam_service = NULL,
+		   *pam_confdir = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i]))
@@ -88,7 +98,12 @@ int cmd_serve(int argc, char **argv)
 		    (m = cli_opt(argc, argv, &i, "--session-idle", &idle_s)) ||
 		    (m = cli_opt(argc, argv, &i, "--key", &key)) ||
 		    (m = cli_opt(argc, argv, &i, "--passphrase-file", &pfile)) ||
-		    (m = cli_opt(argc, argv, &i, "--witness", &witness))) {
+		    (m = cli_opt(argc, argv, &i, "--witness", &witness)) ||
+		    (m = cli_opt(argc, argv, &i, "--max-connections", &maxc_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--per-ip", &perip_s)) ||
+		    (m = cli_opt(argc, argv, &i, "--auth", &auth)) ||
+		    (m = cli_opt(argc, argv, &i, "--pam-service", &pam_service)) ||
+		    (m = cli_opt(argc, argv, &i, "--pam-confdir", &pam_confdir))) {
 			if (m < 0)
 				return cli_usage("serve", "%s needs a value", argv[i]);
 		} else {
@@ -112,6 +127,19 @@ int cmd_serve(int argc, char **argv)
 	if (idle_s && cli_number("serve", "--session-idle", idle_s, 1, 86400, &v))
 		return EXIT_USAGE;
 	o.session_idle_s = idle_s ? (unsigned)v : 0;
+	if (maxc_s && cli_number("serve", "--max-connections", maxc_s, 1, 65536, &v))
+		return EXIT_USAGE;
+	o.max_connections = maxc_s ? (unsigned)v : 0;
+	if (perip_s && cli_number("serve", "--per-ip", perip_s, 1, 65536, &v))
+		return EXIT_USAGE;
+	o.per_ip = perip_s ? (unsigned)v : 0;
+	if (auth && strcmp(auth, "local") && strcmp(auth, "pam"))
+		return cli_usage("serve", "--auth takes local or pam");
+	o.auth_pam = auth && !strcmp(auth, "pam");
+	if ((pam_service || pam_confdir) && !o.auth_pam)
+		return cli_usage("serve", "--pam-service and --pam-confdir go with --auth pam");
+	o.pam_service = pam_service;
+	o.pam_confdir = pam_confdir; /* tests: a service file outside /etc/pam.d */
 
 	/* the threads the server starts inherit this mask: signals come here */
 	sigset_t set;

@@ -599,47 +599,11 @@ static const char report_help[] =
 	"share of dossiers that reused at least one, and share of owners asked for\n"
 	"no paper the warehouse already held valid. Role: clerk, archivist, admin.\n";
 
-int cmd_report(int argc, char **argv)
+/* The indicators as text, CSV or JSON (the local report and report
+ * --server print the same). */
+void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, const char *to,
+		      int by, int json, int csv)
 {
-	const char *store = NULL, *from = NULL, *to = NULL, *by_s = NULL;
-	int json = 0, csv = 0, by = SH_WH_REPORT_TOTAL;
-	const cli_option opts[] = {
-		{"--json", 0, CLI_FLAG, &json},
-		{"--csv", 0, CLI_FLAG, &csv},
-		{"--store", 0, CLI_STR, &store},
-		{"--from", 0, CLI_STR, &from},
-		{"--to", 0, CLI_STR, &to},
-		{"--by", 0, CLI_STR, &by_s},
-		{NULL}};
-	const cli_spec spec = {"report", report_help, opts, "unexpected argument '%s'", .no_positional = 1};
-	cli_args a;
-	int pex = cli_parse(&spec, argc, argv, &a);
-	if (pex)
-		return CLI_DONE(pex);
-	cli_args_free(&a);
-	if (!from || !to)
-		return cli_usage("report", "give --from YYYY-MM-DD and --to YYYY-MM-DD");
-	if (json && csv)
-		return cli_usage("report", "choose --json or --csv");
-	if (by_s && !strcmp(by_s, "agency"))
-		by = SH_WH_REPORT_AGENCY;
-	else if (by_s && !strcmp(by_s, "procedure"))
-		by = SH_WH_REPORT_PROCEDURE;
-	else if (by_s)
-		return cli_usage("report", "--by takes agency or procedure");
-	sh_store *s;
-	sh_wh_proc_cat *cat = NULL;
-	sh_wh_report_row *rows = NULL;
-	size_t n = 0;
-	int ex = open_checked(&s, "report", store), rc;
-	if (ex)
-		return ex;
-	if ((ex = load_cat(&cat, s, "report")))
-		goto out;
-	if ((rc = sh_wh_report(s, cat, from, to, by, &rows, &n))) {
-		ex = cli_fail("report", rc);
-		goto out;
-	}
 	const char *gname = by == SH_WH_REPORT_AGENCY ? "agency" : "procedure";
 	if (csv)
 		printf("%s,dossiers,papers,dossiers_fully_digitised,share_fully_digitised,"
@@ -686,6 +650,50 @@ int cmd_report(int argc, char **argv)
 	if (json)
 		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
 				    by ? gname : "total", "rows", arr));
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *store = NULL, *from = NULL, *to = NULL, *by_s = NULL;
+	int json = 0, csv = 0, by = SH_WH_REPORT_TOTAL;
+	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
+		{"--csv", 0, CLI_FLAG, &csv},
+		{"--store", 0, CLI_STR, &store},
+		{"--from", 0, CLI_STR, &from},
+		{"--to", 0, CLI_STR, &to},
+		{"--by", 0, CLI_STR, &by_s},
+		{NULL}};
+	const cli_spec spec = {"report", report_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	cli_args a;
+	int pex = cli_parse(&spec, argc, argv, &a);
+	if (pex)
+		return CLI_DONE(pex);
+	cli_args_free(&a);
+	if (!from || !to)
+		return cli_usage("report", "give --from YYYY-MM-DD and --to YYYY-MM-DD");
+	if (json && csv)
+		return cli_usage("report", "choose --json or --csv");
+	if (by_s && !strcmp(by_s, "agency"))
+		by = SH_WH_REPORT_AGENCY;
+	else if (by_s && !strcmp(by_s, "procedure"))
+		by = SH_WH_REPORT_PROCEDURE;
+	else if (by_s)
+		return cli_usage("report", "--by takes agency or procedure");
+	sh_store *s;
+	sh_wh_proc_cat *cat = NULL;
+	sh_wh_report_row *rows = NULL;
+	size_t n = 0;
+	int ex = open_checked(&s, "report", store), rc;
+	if (ex)
+		return ex;
+	if ((ex = load_cat(&cat, s, "report")))
+		goto out;
+	if ((rc = sh_wh_report(s, cat, from, to, by, &rows, &n))) {
+		ex = cli_fail("report", rc);
+		goto out;
+	}
+	cli_report_print(rows, n, from, to, by, json, csv);
 out:
 	sh_free(rows);
 	sh_wh_proc_cat_free(&cat);

@@ -335,7 +335,7 @@ int sh_wh_session_station(sh_store *s, const char *name)
 {
 	char (*names)[33] = NULL;
 	size_t n = 0;
-	int rc = sh_wh_station_list(s, &names, &n), known = 0;
+	int rc = wh_station_names(s, &names, &n), known = 0;
 	for (size_t i = 0; !rc && name && i < n; i++)
 		known |= !strcmp(names[i], name);
 	sh_free(names);
@@ -413,7 +413,12 @@ int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char
 {
 	if (!sess(s)->begun)
 		return SH_OK; /* no session: bootstrap or a program of its own; nothing to attribute */
-	return sh_wh_audit_reads(s, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0);
+	/* with a group (the office server's threads) the entries share one
+	 * commit with the reads audited at the same moment; durable either way
+	 * before this returns, so before the caller answers */
+	sh_wh_audit_group *g = wh_audit_group_of(s);
+	return g ? sh_wh_audit_group_reads(g, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0)
+		 : sh_wh_audit_reads(s, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0);
 }
 
 /* ---- audit of reads ---------------------------------------------------------- */

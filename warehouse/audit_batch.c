@@ -26,17 +26,56 @@ struct sh_wh_audit_group {
 	pthread_cond_t cv;
 	audit_node *head, *tail; /* waiting to be written */
 	int busy;                /* a leader is writing a group */
+	size_t commits, entries; /* written so far */
 };
+
+void sh_wh_audit_group_stats(sh_wh_audit_group *g, size_t *commits, size_t *entries)
+{
+	pthread_mutex_lock(&g->mu);
+	*commits = g->commits;
+	*entries = g->entries;
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* The group of each store handle that has one: the library's own audit of
+ * a session's reads (wh_audit_session) finds it here. */
+#define GROUPS_MAX 16
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static sh_wh_audit_group *reg[GROUPS_MAX];
+
+sh_wh_audit_group *wh_audit_group_of(const sh_store *s)
+{
+	sh_wh_audit_group *g = NULL;
+	pthread_mutex_lock(&reg_mu);
+	for (size_t i = 0; !g && i < GROUPS_MAX; i++)
+		if (reg[i] && reg[i]->s == s)
+			g = reg[i];
+	pthread_mutex_unlock(&reg_mu);
+	return g;
+}
 
 int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *s)
 {
 	*out = NULL;
+	if (wh_audit_group_of(s))
+		return sh_error_set(SH_EEXISTS, "this warehouse handle has an audit group already");
 	sh_wh_audit_group *g = sh_calloc(1, sizeof *g);
 	if (!g)
 		return SH_ENOMEM;
 	g->s = s;
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
+	size_t i;
+	pthread_mutex_lock(&reg_mu);
+	for (i = 0; i < GROUPS_MAX && reg[i]; i++)
+		;
+	if (i < GROUPS_MAX)
+		reg[i] = g;
+	pthread_mutex_unlock(&reg_mu);
+	if (i == GROUPS_MAX) {
+		sh_wh_audit_group_free(&g);
+		return sh_error_set(SH_ENOMEM, "more than %d audit groups at once", GROUPS_MAX);
+	}
 	*out = g;
 	return SH_OK;
 }
@@ -45,6 +84,11 @@ void sh_wh_audit_group_free(sh_wh_audit_group **g)
 {
 	if (!g || !*g)
 		return;
+	pthread_mutex_lock(&reg_mu);
+	for (size_t i = 0; i < GROUPS_MAX; i++)
+		if (reg[i] == *g)
+			reg[i] = NULL;
+	pthread_mutex_unlock(&reg_mu);
 	pthread_mutex_destroy(&(*g)->mu);
 	pthread_cond_destroy(&(*g)->cv);
 	sh_free(*g);
@@ -137,8 +181,10 @@ int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *
 		int rc = write_group(g->s, list);
 		const char *msg = rc ? sh_error_message() : "";
 		pthread_mutex_lock(&g->mu);
+		g->commits += !rc;
 		for (audit_node *e = list, *nx; e; e = nx) {
 			nx = e->next;
+			g->entries += rc ? 0 : e->n;
 			e->rc = rc;
 			snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
 			e->done = 1;

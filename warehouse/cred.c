@@ -106,6 +106,9 @@ static int cred_write(sh_store *s, const char *name, const char *hash, int disab
 
 int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN); /* deny by default: the admin's */
+	if (prc)
+		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
 	size_t n = encoded ? strlen(encoded) : 0;
@@ -119,6 +122,9 @@ int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)
 
 int sh_wh_user_disable(sh_store *s, const char *name, int disabled)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	if (prc)
+		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
 	return cred_write(s, name, NULL, disabled ? 1 : 0);

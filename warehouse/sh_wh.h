@@ -333,8 +333,11 @@ int sh_wh_user_list(sh_store *store, sh_wh_user **out, size_t *n);
  * (REUSE stands for READ_OWNER in a session begun for "reuse");
  * ATTACH sh_wh_attach; REVOKE sh_wh_revoke, _validity_set; REPORT
  * sh_wh_report; CHECK sh_wh_check; BACKUP sh_wh_backup; AUDIT
- * sh_wh_audit_list; ADMIN sh_wh_user_add, _user_del. None: the catalogue,
- * sh_wh_user_role, _user_list, sh_wh_audit_read(s) (explicit records),
+ * sh_wh_audit_list; ADMIN sh_wh_user_add, _user_del, _cred_set (user
+ * passwd), _user_disable, _station_add, _station_revoke, _station_list.
+ * None: the catalogue, sh_wh_user_role, _user_list, sh_wh_cred_get and
+ * sh_wh_station_find (what a login or a station's token is checked with,
+ * before there is a session), sh_wh_audit_read(s) (explicit records),
  * sh_wh_restore (no open handle). The engine (sh_store.h) and the ledger
  * (sh_ledger.h) check nothing: front ends reach personal data through
  * sh_wh.h, and guard ledger calls with sh_wh_may (VERIFY, ADMIN for keys).
@@ -448,7 +451,8 @@ int sh_wh_dossiers_put(sh_store *store, const sh_wh_dossier_in *in, size_t n,
  * flag. The warehouse treats the hash as an opaque string. */
 
 /* Set operator name's password hash (encoded: ASCII, 1..255 bytes). The
- * operator must exist (SH_ENOTFOUND); a disabled flag is kept. */
+ * operator must exist (SH_ENOTFOUND); a disabled flag is kept. This and
+ * sh_wh_user_disable need SH_WH_PERM_ADMIN (SH_EPERM otherwise). */
 int sh_wh_cred_set(sh_store *store, const char *name, const char *encoded);
 /* Disable (1) or enable (0) operator name: a disabled operator cannot log
  * in to the server. SH_ENOTFOUND. */
@@ -464,7 +468,9 @@ int sh_wh_cred_get(sh_store *store, const char *name, int *out_role, char **out_
 /* A station's token is kept only as its SHA-256 (64 lower-case hex digits).
  * name: 1..32 of a-z 0-9 . _ -. add: SH_EEXISTS when the name is taken;
  * revoke: SH_ENOTFOUND. find: the station whose token has hash_hex
- * (SH_ENOTFOUND). list: *out caller sh_free, names in order. */
+ * (SH_ENOTFOUND). list: *out caller sh_free, names in order. add, revoke
+ * and list need SH_WH_PERM_ADMIN (SH_EPERM); find needs none (it is how a
+ * station's token is checked, before there is a session). */
 int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
 int sh_wh_station_revoke(sh_store *store, const char *name);
 int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
@@ -558,12 +564,19 @@ int sh_wh_select(sh_store *store, const char *owner, const char *from, const cha
  * office server): sh_wh_audit_group_reads records the same entries as
  * sh_wh_audit_reads and returns once they are durable, but threads calling
  * it at the same moment share one write transaction (one fsync). The group
- * handle borrows store; free it after the last call, before closing store. */
+ * handle borrows store; free it after the last call, before closing store.
+ * While a group exists for store (one per handle: SH_EEXISTS for a second),
+ * the library's own audit of a session's reads (sh_wh_search, _find,
+ * _owner_papers, _reuse_plan, _dossier_get, _paper_get) goes through it
+ * too: every entry is still durable before the call returns (so before a
+ * front end answers), grouped with the entries of other threads. */
 typedef struct sh_wh_audit_group sh_wh_audit_group;
 int sh_wh_audit_group_new(sh_wh_audit_group **out, sh_store *store);
 void sh_wh_audit_group_free(sh_wh_audit_group **g);
 int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
 			    const char *const *codes, size_t n, const char *dossier, int64_t when);
+/* Transactions committed and entries written through g so far. */
+void sh_wh_audit_group_stats(sh_wh_audit_group *g, size_t *commits, size_t *entries);
 
 /* ---- the dossier code sequence (seq.c), bound to witnessed checkpoints ---- */
 /* The last day (YYMMDD) a dossier code was issued and its highest number.

@@ -90,6 +90,9 @@ static int station_write(sh_store *s, const char *name, const char *hash)
 
 int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN); /* deny by default: the admin's */
+	if (prc)
+		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
 	if (!hash_ok(hash_hex))
@@ -99,6 +102,9 @@ int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
 
 int sh_wh_station_revoke(sh_store *s, const char *name)
 {
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	if (prc)
+		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
 	return station_write(s, name, NULL);
@@ -132,6 +138,14 @@ int sh_wh_station_find(sh_store *s, const char *hash_hex, char name[33])
 }
 
 int sh_wh_station_list(sh_store *s, char (**out)[33], size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	return prc ? prc : wh_station_names(s, out, n);
+}
+
+int wh_station_names(sh_store *s, char (**out)[33], size_t *n)
 {
 	*out = NULL;
 	*n = 0;

@@ -63,4 +63,10 @@ const char *wh_operator_or(sh_store *s, const char *given);
  * operator; nothing without a session. */
 int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char *dossier);
 
+/* The audit group made for handle s (sh_wh_audit_group_new), or NULL. */
+sh_wh_audit_group *wh_audit_group_of(const sh_store *s);
+
+/* sh_wh_station_list without the permission check (a station's session). */
+int wh_station_names(sh_store *s, char (**out)[33], size_t *n);
+
 #endif

@@ -11,7 +11,7 @@ cmake --install "$build" --prefix "$prefix" > /dev/null
 for f in bin/sohoa share/sohoa/kinds.json share/sohoa/names.json share/sohoa/procedures.json \
          share/locale/vi/LC_MESSAGES/sohoa.mo lib/systemd/system/sohoa-watch.service \
          lib/systemd/system/sohoa-serve.service lib/systemd/system/sohoa-checkpoint.timer lib/sysusers.d/sohoa.conf lib/tmpfiles.d/sohoa.conf \
-         etc/sohoa/sohoa.conf share/bash-completion/completions/sohoa lib/pkgconfig/sohoa.pc \
+         etc/sohoa/sohoa.conf etc/pam.d/sohoa share/bash-completion/completions/sohoa lib/pkgconfig/sohoa.pc \
          include/sohoa/sh_common.h; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
-usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client)
+usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client, pam,
+                                        limits)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -21,6 +22,7 @@ import sys
 import tarfile
 import io
 import tempfile
+import time
 
 SOHOA, DATA, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 OWNER = "001184362297"
@@ -852,6 +854,16 @@ def case_client(wh):
             cli("login", "--server", url, "clerk1", "--password-file", wh.dir + "/pw")
             p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json")
             check(p.returncode == 0 and "rows" in json.loads(p.stdout), "report --server --json: %s %s" % (p.stdout[:100], p.stderr))
+            # text and CSV: the same lines as the local report of the same warehouse
+            for form in ([], ["--csv"], ["--by", "procedure"], ["--by", "agency", "--csv"]):
+                args = ["report", "--from", "2000-01-01", "--to", "2099-12-31"] + form
+                p = cli(*(args[:1] + ["--server", url] + args[1:]))
+                loc = wh.run(*args, user="clerk1")
+                check(p.returncode == 0 and p.stdout == loc.stdout and p.stdout,
+                      "report --server %s prints what the local report prints: %r vs %r %s"
+                      % (" ".join(form), p.stdout[:200], loc.stdout[:200], p.stderr))
+            p = cli("report", "--server", url, "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--csv")
+            check(p.returncode == 2, "report --server --json --csv: usage error (%d)" % p.returncode)
             p = cli("revoke", "--server", url, up["components"][0]["code"], "--reason", "cấp nhầm")
             check(p.returncode == 0 and p.stdout.startswith("revoked " + up["components"][0]["code"]),
                   "revoke --server: %s %s" % (p.stdout, p.stderr))
@@ -859,6 +871,23 @@ def case_client(wh):
         p = cli("login", "--server", url, "arch1", "--password-file", wh.dir + "/pw")
         p = cli("verify", "--server", url, gks)
         check(p.returncode == 0 and p.stdout.startswith(gks + ": ok"), "verify --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        # export-proof --server: the bundle written as the local command writes it
+        rdir, ldir = wh.dir + "/proof-remote", wh.dir + "/proof-local"
+        p = cli("export-proof", "--server", url, gks, rdir)
+        check(p.returncode == 0 and p.stdout == "proof bundle for %s written to %s\n" % (gks, rdir),
+              "export-proof --server: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        wh.run("export-proof", gks, ldir, user="arch1")
+        names = sorted(os.listdir(ldir))
+        check(os.path.isdir(rdir) and sorted(os.listdir(rdir)) == names,
+              "export-proof --server: the same files: %s" % (os.listdir(rdir) if os.path.isdir(rdir) else None))
+        for n in names:
+            if os.path.exists(os.path.join(rdir, n)):
+                with open(os.path.join(rdir, n), "rb") as a, open(os.path.join(ldir, n), "rb") as b:
+                    check(a.read() == b.read(), "export-proof --server: %s as the local one" % n)
+        p = cli("export-proof", "--server", url, gks, rdir)
+        check(p.returncode != 0 and p.returncode != 2, "export-proof --server over an existing bundle: refused (%d)" % p.returncode)
+        p = cli("export-proof", "--server", url, "NOT-A-CODE", rdir + "2")
+        check(p.returncode == 3 and not os.path.exists(rdir + "2"), "export-proof --server of a malformed code: exit 3 (%d)" % p.returncode)
         cli("logout")
         # a capture station: ingest through a staged batch, two files, two papers
         tok = wh.run("station", "add", "desk-pc-2", user="admin1").stdout.strip()
@@ -1007,9 +1036,211 @@ def case_office(wh):
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
 
+def case_pam(wh):
+    """--auth pam: passwords checked by a real PAM stack (pam_userdb with a
+    Berkeley DB made here, in a service file outside /etc/pam.d), roles the
+    warehouse's; throttling and the audit as for local passwords."""
+    load = shutil.which("db5.3_load") or shutil.which("db_load")
+    if not check(load is not None, "db5.3_load (db5.3-util) is installed"):
+        return
+    pamd = os.path.join(wh.dir, "pam.d")
+    os.mkdir(pamd)
+    db = os.path.join(wh.dir, "pamusers")
+    users = {"admin1": "PAM quản trị", "clerk1": "PAM mật khẩu 2", "stranger": "PAM người lạ",
+             "gone": "PAM đã nghỉ", "victim": "PAM nạn nhân"}
+    inp = "".join("%s\n%s\n" % kv for kv in users.items()).encode()
+    subprocess.run([load, "-T", "-t", "hash", db + ".db"], input=inp, check=True)
+    with open(os.path.join(pamd, "sohoa-test"), "w") as f:
+        f.write("auth     required pam_userdb.so db=%s crypt=none\n"
+                "account  required pam_userdb.so db=%s\n" % (db, db))
+    p = wh.run("serve", "--listen", "127.0.0.1:0", "--pam-service", "x", ok=False)
+    check(p.returncode == 2, "--pam-service without --auth pam: usage error (%d)" % p.returncode)
+    p = wh.run("serve", "--listen", "127.0.0.1:0", "--auth", "kerberos", ok=False)
+    check(p.returncode == 2, "--auth kerberos: usage error (%d)" % p.returncode)
+    srv = Server(wh, "--auth", "pam", "--pam-service", "sohoa-test", "--pam-confdir", pamd)
+    try:
+        a = Client(srv)
+        r = a.login("admin1", users["admin1"])
+        check(r.status == 200 and r.json["role"] == "admin", "PAM login of admin1: %d" % r.status)
+        c = Client(srv)
+        r = c.login("clerk1", users["clerk1"])
+        check(r.status == 200 and r.json["role"] == "clerk", "PAM login of clerk1, role from the warehouse")
+        r = c.req("GET", "/api/v1/me")
+        check(r.status == 200 and r.json.get("user") == "clerk1", "the PAM session works: %d" % r.status)
+        for i, (user, pw, what) in enumerate((("clerk1", PW, "the warehouse's own password is not PAM's"),
+                               ("stranger", users["stranger"], "a PAM account without a sohoa role"),
+                               ("gone", users["gone"], "a disabled operator with the right PAM password"),
+                               ("desk1", PW, "an operator PAM does not know"),
+                               ("nobody", "x", "an unknown name"),
+                               ("admin1", "", "an empty password"))):
+            r = Client(srv, "127.0.1.%d" % (i + 1)).login(user, pw)  # one address each: no throttle
+            check(r.status == 401 and r.json == {"error": "wrong user name or password"},
+                  "%s: 401 (%d)" % (what, r.status))
+        # throttling as for local passwords: 5 wrong, then even the right one waits
+        v = Client(srv, "127.0.0.7")
+        for i in range(5):
+            check(v.login("victim", "wrong %d" % i).status == 401, "wrong PAM password %d: 401" % i)
+        r = v.login("victim", users["victim"])
+        check(r.status == 429 and r.getheader("Retry-After"), "6th PAM attempt throttled: %d" % r.status)
+        r = a.req("GET", "/api/v1/audit")
+        ents = [(e["user"], e["command"]) for e in r.json["entries"]]
+        for e in (("admin1", "login"), ("clerk1", "login"), ("stranger", "login-failed"),
+                  ("gone", "login-failed"), ("victim", "login-failed"), ("victim", "login-throttled")):
+            check(e in ents, "audited: %s %s" % e)
+        check(("stranger", "login") not in ents, "no login recorded for a refused PAM account")
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
+def case_limits(wh):
+    """--max-connections and --per-ip: one connection over either is closed at
+    once; a normal client is served meanwhile and after."""
+    srv = Server(wh, "--max-connections", "6", "--per-ip", "3", "--threads", "2")
+
+    def held(src):
+        # a kept-alive connection the server has accepted (a request answered on it)
+        h = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60, source_address=(src, 0))
+        h.request("GET", "/api/v1/openapi.json")
+        r = h.getresponse()
+        r.read()
+        check(r.status == 200, "held connection from %s served" % src)
+        return h
+
+    def refused(src):
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=60, source_address=(src, 0))
+        try:
+            s.sendall(b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n")
+            return s.recv(64) == b""
+        except OSError:
+            return True
+        finally:
+            s.close()
+
+    try:
+        a = [held("127.0.0.2") for _ in range(3)]
+        check(refused("127.0.0.2"), "a 4th connection from one address is refused (--per-ip 3)")
+        b = [held("127.0.0.3") for _ in range(3)]
+        check(refused("127.0.0.4"), "a 7th connection is refused (--max-connections 6)")
+        check(refused("127.0.0.4"), "and again")
+        for h in b:
+            h.close()
+        ok = False
+        for _ in range(200):  # until the server has seen the three closes
+            try:
+                ok = Client(srv).login("clerk1").status == 200
+            except OSError:
+                ok = False
+            if ok:
+                break
+            time.sleep(0.05)
+        check(ok, "a normal client is served once connections are free again, while one "
+                  "address is still at its limit")
+        for h in a:
+            h.close()
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
+def case_scan(wh):
+    """scan --server (SANE's pnm and test backends) and watch --server: pages
+    captured on a desk PC with no warehouse, uploaded into a server batch and
+    committed, or left staged; a station token; a watched folder."""
+    srv = Server(wh)
+    url = "http://127.0.0.1:%d" % srv.port
+    try:
+        env = dict(wh.env, SANE_CONFIG_DIR=os.path.join(DATA, "scanner", "sane.d"),
+                   SOHOA_STORE=wh.dir + "/nowhere", XDG_STATE_HOME=wh.dir + "/state")
+        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
+
+        def cli(*args, e=None):
+            return subprocess.run([SOHOA] + list(args), env=e or env, capture_output=True, text=True)
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        check(p.returncode == 0, "desk login: %s" % p.stderr)
+        pnm = ["--device", "pnm:0", "--option", "filename=" + os.path.join(DATA, "scanner", "clean300-crop.pgm")]
+        p = cli("scan", "--server", url, *pnm, "--owner", OWNER, "--procedure", "1.001193", "--json")
+        ok = check(p.returncode == 0, "scan --server: %d %s" % (p.returncode, p.stderr))
+        up = json.loads(p.stdout) if ok else {}
+        check(up.get("components") and up["components"][0]["pages"] == 1, "scan --server: one paper, one page: %s" % p.stdout)
+        spool = os.path.join(wh.dir, "state", "sohoa", "spool", "batches")
+        check(not os.listdir(spool) if os.path.isdir(spool) else True, "the spool copy goes once stored: %s"
+              % (os.listdir(spool) if os.path.isdir(spool) else None))
+        clerk = Client(srv)
+        clerk.login("clerk1")
+        if up:
+            r = clerk.req("GET", "/api/v1/dossiers/" + up["dossier"])
+            check(r.status == 200 and r.json["owner"] == OWNER, "the scanned dossier is in the warehouse: %d" % r.status)
+        # --review: left staged on the server, reviewed and committed there
+        small = ["--option", "br-x=20", "--option", "br-y=15"]
+        p = cli("scan", "--server", url, "--device", "test:0", "--source", "adf", *small, "--review",
+                "--owner", OWNER, "--procedure", "1.001193")
+        m = re.search(r"batch (\S+) staged on the server with (\d+) pages", p.stdout)
+        check(p.returncode == 0 and m, "scan --server --review: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        if m:
+            desk = Client(srv)
+            desk.login("desk1")
+            r = desk.req("GET", "/api/v1/batches/" + m.group(1))
+            check(r.status == 200 and len(r.json["pages"]) == int(m.group(2)) and r.json["state"] != "committed",
+                  "the staged batch holds the pages: %d %s" % (r.status, r.data[:200]))
+            r = desk.req("POST", "/api/v1/batches/%s/commit" % m.group(1))
+            check(r.status in (200, 201) and r.json.get("dossier"), "commit of the staged batch: %d %s" % (r.status, r.data[:200]))
+        # a jam: nothing uploaded, the pages kept on this machine
+        r = Client(srv)
+        r.login("desk1")
+        before = len(r.req("GET", "/api/v1/batches").json["batches"])
+        p = cli("scan", "--server", url, "--device", "test:0", "--source", "adf", *small,
+                "--option", "read-return-value=SANE_STATUS_JAMMED", "--owner", OWNER, "--procedure", "1.001193")
+        check(p.returncode == 7 and "resume" in p.stderr, "a jam during scan --server: exit 7 (%d) %s" % (p.returncode, p.stderr))
+        check(len(r.req("GET", "/api/v1/batches").json["batches"]) == before, "a jammed scan uploads nothing")
+        p = cli("scan", "--server", url, "--store", wh.dir + "/x", *pnm, "--owner", OWNER, "--procedure", "1.001193")
+        check(p.returncode == 2, "scan --server --store: usage error (%d)" % p.returncode)
+        p = cli("scan", *pnm, "--spool", wh.dir, "--owner", OWNER, "--procedure", "1.001193", e=dict(env, SOHOA_STORE=wh.env["SOHOA_STORE"], SOHOA_USER="desk1"))
+        check(p.returncode == 2, "--spool without --server: usage error (%d)" % p.returncode)
+        cli("logout")
+        # a capture station scans with its token
+        tok = wh.run("station", "add", "scanner-pc", user="admin1").stdout.strip()
+        es = dict(env, SOHOA_STATION_TOKEN=tok, SOHOA_SERVER=url)
+        p = cli("scan", *pnm, "--owner", OWNER, "--procedure", "1.001193", "--json", e=es)
+        check(p.returncode == 0 and json.loads(p.stdout or "{}").get("dossier"),
+              "scan by a station: %d %s %s" % (p.returncode, p.stdout, p.stderr))
+        # watch --server: a scan-to-folder share feeding the server
+        drop = os.path.join(wh.dir, "drop")
+        os.mkdir(drop)
+        img = os.path.join(DATA, "papers", "dev03-giay-khai-sinh-office200.jpg")
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_a.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop, e=es)
+        m1 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        check(p.returncode == 0 and m1 and os.path.exists(os.path.join(drop, "done", OWNER + "_1.001193_a.jpg")),
+              "watch --server: %d %r %s" % (p.returncode, p.stdout, p.stderr))
+        # the same file again (a restart after a crash): the same dossier, not a new one
+        p = cli("login", "--server", url, "desk1", "--password-file", wh.dir + "/pw")
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_b.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        m2 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_c.jpg"))
+        p = cli("watch", "--server", url, "--once", "--settle", "100", drop)
+        m3 = re.search(r"dossier (\S+) stored on the server", p.stdout)
+        check(m2 and m3 and m2.group(1) == m3.group(1), "watch --server: the same file twice is one dossier (idempotency key): %s %s"
+              % (m2 and m2.group(1), m3 and m3.group(1)))
+        # a server that is away: the file waits, it is not failed
+        shutil.copy(img, os.path.join(drop, OWNER + "_1.001193_d.jpg"))
+        p = cli("watch", "--server", "http://127.0.0.1:9", "--once", "--settle", "100", drop)
+        check(not os.path.exists(os.path.join(drop, "failed", OWNER + "_1.001193_d.jpg")),
+              "watch --server with the server away: the file is not failed (%s)" % p.stderr)
+        p = cli("watch", "--server", url, "--store", wh.dir, "--once", drop)
+        check(p.returncode == 2, "watch --server --store: usage error (%d)" % p.returncode)
+    finally:
+        code = srv.stop()
+    check(code == 0, "SIGTERM: exit 0, got %s" % code)
+
+
 wh = Warehouse()
 try:
     {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client, "office": case_office}[CASE](wh)
+    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client,
+     "pam": case_pam, "limits": case_limits, "scan": case_scan}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -234,13 +235,166 @@ static void credentials(void **state)
 	(void)state;
 }
 
+/* The library refuses account and station changes itself (deny by
+ * default), whatever the front end: a clerk's session, or no session at
+ * all, gets SH_EPERM from sh_wh_cred_set, _user_disable, _station_*. */
+static void library_perms(void **state)
+{
+	char dir[] = "/tmp/sohoa-perm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	sh_store *s;
+	assert_int_equal(sh_store_create(dir, "000.00.99.Z99"), SH_OK);
+	assert_int_equal(sh_store_open(&s, dir, 0), SH_OK);
+	assert_int_equal(sh_store_map_reserve(s), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "an", SH_WH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_auth_set_password(s, "an", "pw", 2), SH_OK);
+	char tok[SH_AUTH_TOKEN_HEX], tok2[SH_AUTH_TOKEN_HEX], name[33];
+	assert_int_equal(sh_auth_station_add(s, "desk1", tok), SH_OK);
+	const char hash[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	char (*names)[33] = NULL;
+	size_t n = 0;
+	for (int round = 0; round < 2; round++) {
+		if (round == 0) /* a clerk: an operator without the admin's permission */
+			assert_int_equal(sh_wh_session_begin(s, "an", "user"), SH_OK);
+		else /* no session: a failed begin leaves none */
+			assert_int_equal(sh_wh_session_begin(s, NULL, "user"), SH_EPERM);
+		assert_int_equal(sh_wh_cred_set(s, "quan", "$argon2id$x"), SH_EPERM);
+		assert_int_equal(sh_wh_cred_set(s, "an", "$argon2id$x"), SH_EPERM);
+		assert_int_equal(sh_auth_set_password(s, "an", "new", 3), SH_EPERM);
+		assert_int_equal(sh_wh_user_disable(s, "quan", 1), SH_EPERM);
+		assert_int_equal(sh_wh_user_add(s, "eve", SH_WH_ROLE_ADMIN), SH_EPERM);
+		assert_int_equal(sh_wh_user_del(s, "quan"), SH_EPERM);
+		assert_int_equal(sh_wh_station_add(s, "rogue", hash), SH_EPERM);
+		assert_int_equal(sh_auth_station_add(s, "rogue", tok2), SH_EPERM);
+		assert_int_equal(sh_wh_station_revoke(s, "desk1"), SH_EPERM);
+		assert_int_equal(sh_wh_station_list(s, &names, &n), SH_EPERM);
+		assert_null(names);
+	}
+	/* nothing changed: an's password is still "pw", quan is enabled, the
+	 * station desk1 still logs in and a station's session still begins */
+	int role, dis;
+	assert_int_equal(sh_auth_login(s, "an", "pw", 2, &role), SH_OK);
+	assert_int_equal(sh_wh_cred_get(s, "quan", &role, NULL, &dis), SH_OK);
+	assert_int_equal(dis, 0);
+	assert_int_equal(sh_wh_user_role(s, "eve", &role), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_station_find(s, hash, name), SH_ENOTFOUND);
+	assert_int_equal(sh_auth_station_check(s, tok, name), SH_OK);
+	assert_string_equal(name, "desk1");
+	assert_int_equal(sh_wh_session_station(s, "desk1"), SH_OK);
+	assert_int_equal(sh_wh_station_list(s, &names, &n), SH_EPERM); /* a station neither */
+	/* the admin may */
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_station_list(s, &names, &n), SH_OK);
+	assert_int_equal(n, 1);
+	sh_free(names);
+	assert_int_equal(sh_wh_station_revoke(s, "desk1"), SH_OK);
+	assert_int_equal(sh_wh_user_disable(s, "an", 1), SH_OK);
+	sh_store_close(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
+/* The library's own audit of a session's reads rides on the handle's audit
+ * group: threads reading at once (each its own session on the shared
+ * handle) get every read audited once, with distinct sequence numbers;
+ * one group per handle; without the group the audit still works. */
+typedef struct reader_arg {
+	sh_store *s;
+	int rc;
+} reader_arg;
+
+static void *reader(void *arg)
+{
+	reader_arg *a = arg;
+	a->rc = sh_wh_session_begin(a->s, "an", "owner");
+	for (int i = 0; !a->rc && i < 10; i++) {
+		sh_wh_owner_paper *ps = NULL;
+		size_t n = 0;
+		a->rc = sh_wh_owner_papers(a->s, NULL, "001184362297", 0, &ps, &n);
+		sh_wh_owner_papers_free(&ps, n);
+		if (!a->rc && n != 2)
+			a->rc = -1000;
+	}
+	return NULL;
+}
+
+static void audit_group_session(void **state)
+{
+	char dir[] = "/tmp/sohoa-agrp-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	sh_store *s;
+	assert_int_equal(sh_store_create(dir, "000.00.99.Z99"), SH_OK);
+	assert_int_equal(sh_store_open(&s, dir, 0), SH_OK);
+	assert_int_equal(sh_store_map_reserve(s), SH_OK);
+	/* stored before there is an operator (the bootstrap rule) */
+	sh_wh_page_in pg = {.image = (const uint8_t *)"\x89PNG\r\n\x1a\nx", .image_len = 9,
+			    .mime = "image/png", .text = "giấy khai sinh", .width = 10,
+			    .height = 10, .dpi = 300};
+	sh_wh_paper_in pp[2] = {{.file = "a.png", .kind = "GKS", .npages = 1, .pages = &pg},
+				{.file = "b.png", .kind = "CCCD", .npages = 1, .pages = &pg}};
+	sh_wh_dossier_in d = {.owner = "001184362297", .procedure = "1.001193",
+			      .operator_id = "quan", .npapers = 2, .papers = pp};
+	sh_wh_dossier_codes *codes = NULL;
+	assert_int_equal(sh_wh_dossiers_put(s, &d, 1, &codes), SH_OK);
+	sh_wh_dossier_codes_free(&codes);
+	assert_int_equal(sh_wh_user_add(s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "an", SH_WH_ROLE_CLERK), SH_OK);
+	sh_wh_audit_group *g = NULL, *g2 = NULL;
+	assert_int_equal(sh_wh_audit_group_new(&g, s), SH_OK);
+	assert_int_equal(sh_wh_audit_group_new(&g2, s), SH_EEXISTS); /* one per handle */
+	assert_null(g2);
+	enum { T = 8 };
+	pthread_t th[T];
+	reader_arg ra[T];
+	for (int i = 0; i < T; i++) {
+		ra[i] = (reader_arg){s, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, reader, &ra[i]), 0);
+	}
+	for (int i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(ra[i].rc, SH_OK);
+	}
+	size_t commits = 0, entries = 0;
+	sh_wh_audit_group_stats(g, &commits, &entries);
+	assert_int_equal(entries, T * 10 * 2); /* every read went through the group */
+	assert_true(commits >= 1 && commits <= T * 10);
+	printf("# %zu entries in %zu commits\n", entries, commits);
+	sh_wh_audit_group_free(&g);
+	/* no group any more: the same read is audited by its own commit */
+	reader_arg one = {s, 0};
+	reader(&one);
+	assert_int_equal(one.rc, SH_OK);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "audit"), SH_OK);
+	sh_wh_audit_rec *recs = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_wh_audit_list(s, "an", NULL, &recs, &n), SH_OK);
+	assert_int_equal(n, (T + 1) * 10 * 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(recs[i].command, "owner");
+		if (i)
+			assert_true(recs[i].seq > recs[i - 1].seq);
+	}
+	sh_free(recs);
+	sh_store_close(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
 		cmocka_unit_test(argon2id_vector), cmocka_unit_test(hash_verify),
 		cmocka_unit_test(throttle),        cmocka_unit_test(sessions),
 		cmocka_unit_test(paths),           cmocka_unit_test(multipart),
-		cmocka_unit_test(credentials),
+		cmocka_unit_test(credentials),     cmocka_unit_test(library_perms),
+		cmocka_unit_test(audit_group_session),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
