@@ -1238,9 +1238,8 @@ def case_scan(wh):
 
 wh = Warehouse()
 try:
-    {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client, "office": case_office}[CASE](wh)
     {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client,
-     "pam": case_pam, "limits": case_limits, "scan": case_scan}[CASE](wh)
+     "office": case_office, "pam": case_pam, "limits": case_limits, "scan": case_scan}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()
