@@ -706,6 +706,8 @@ static int proof(srv_ctx *c)
 		rc = sh_error_set(SH_EIO, "proof bundle: no temporary folder");
 	if (!rc)
 		rc = sh_ledger_export_proof(c->srv->s, p->code, dir);
+	if (!rc) /* the status as of now and the witnesses' cosignatures, as the CLI */
+		rc = sh_wit_bundle_extend(c->srv->s, p->code, dir);
 	if (!rc)
 		rc = tar_dir(dir, p->code, &tar);
 	if (!rc)
