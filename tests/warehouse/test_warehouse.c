@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "wh_int.h" /* wh_kind_reusable, wh_kind_default */
 #include "sh_sign.h"
 
 #define OWNER "001184362297"
@@ -94,6 +95,32 @@ static void catalogue(void **state)
 	fclose(f);
 	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_EINVAL);
 	assert_null(c2);
+	/* kinds come from the one kind catalogue (paper/kinds.json): a kind
+	 * procedures.json never listed is known, with its name and rules */
+	assert_string_equal(sh_wh_kind_name(e->cat, "CMND"), "Chứng minh nhân dân");
+	assert_int_equal(wh_kind_reusable(e->cat, "DON"), 0);
+	assert_int_equal(wh_kind_reusable(e->cat, "TL"), 0);
+	assert_int_equal(wh_kind_reusable(e->cat, "GKS"), 1);
+	assert_string_equal(wh_kind_default(), "TL");
+	/* a procedure asking for a kind nobody knows is refused */
+	f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"procedures\":[{\"code\":"
+	      "\"9.000002\",\"name\":\"Lạ\",\"kinds\":[\"KHONGCO\"]}]}", f);
+	fclose(f);
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_EINVAL);
+	assert_non_null(strstr(sh_error_message(), "KHONGCO"));
+	/* an office file of the older format (its own "kinds") still loads:
+	 * its kinds replace the catalogue's of the same code */
+	f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"kinds\":{\"KHONGCO\":"
+	      "{\"name\":\"Giấy riêng\",\"validity\":{\"days\":5},\"reusable\":false}},"
+	      "\"procedures\":[{\"code\":\"9.000002\",\"name\":\"Lạ\",\"kinds\":"
+	      "[\"KHONGCO\"]}]}", f);
+	fclose(f);
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_OK);
+	assert_string_equal(sh_wh_kind_name(c2, "KHONGCO"), "Giấy riêng");
+	assert_int_equal(wh_kind_reusable(c2, "KHONGCO"), 0);
+	sh_wh_proc_cat_free(&c2);
 	free(extra);
 }
 
