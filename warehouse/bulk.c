@@ -597,20 +597,145 @@ struct bulk {
 	struct bprep *prep;
 };
 
+/* The batch's entries in key order: blobs by hash, owner entries by
+ * (owner, code), word entries by (word, paper). */
+struct bsorted {
+	struct bcode *codes;
+	struct bowner *own;
+	struct bblob *blobs;
+	uint32_t *rank, *wrank;
+	struct wsort *ws;
+	uint64_t *keys;
+	size_t nblobs;
+};
+
+static void bsorted_free(struct bsorted *o)
+{
+	sh_free(o->codes);
+	sh_free(o->own);
+	sh_free(o->blobs);
+	sh_free(o->rank);
+	sh_free(o->wrank);
+	sh_free(o->ws);
+	sh_free(o->keys);
+}
+
+/* Sort what the batch puts in the blob, owner, post and exact tables. */
+static int bulk_sort(const struct bulk *bk, struct bsorted *o)
+{
+	const struct bprep *b = bk->prep;
+	/* the codes' order: word and owner entries are put in (key, code) order */
+	size_t npages = 0;
+	for (size_t p = 0; p < b->np; p++)
+		npages += b->paper[p]->npages;
+	if (!(o->codes = sh_calloc(b->np ? b->np : 1, sizeof *o->codes)) ||
+	    !(o->own = sh_calloc(b->np ? b->np : 1, sizeof *o->own)) ||
+	    !(o->rank = sh_calloc(b->np ? b->np : 1, sizeof *o->rank)) ||
+	    !(o->wrank = sh_calloc(b->nwords ? b->nwords : 1, sizeof *o->wrank)) ||
+	    !(o->ws = sh_calloc(b->nwords ? b->nwords : 1, sizeof *o->ws)) ||
+	    !(o->keys = sh_calloc(b->nw ? b->nw : 1, sizeof *o->keys)) ||
+	    !(o->blobs = sh_calloc(npages ? 2 * npages : 1, sizeof *o->blobs)))
+		return SH_ENOMEM;
+	for (size_t d = 0; d < bk->n; d++)
+		for (size_t i = 0; i < bk->in[d].npapers; i++)
+			o->codes[b->paper0[d] + i] =
+				(struct bcode){bk->out[d]->papers[i], (uint32_t)(b->paper0[d] + i)};
+	qsort(o->codes, b->np, sizeof *o->codes, cmp_bcode);
+	for (size_t r = 0; r < b->np; r++)
+		o->rank[o->codes[r].paper] = (uint32_t)r;
+	/* (word, code) as one number: the words' order, then the codes' */
+	for (size_t i = 0; i < b->nwords; i++)
+		o->ws[i] = (struct wsort){(const char *)b->arena.data + b->words[i].off,
+					  b->words[i].len, (uint32_t)i};
+	qsort(o->ws, b->nwords, sizeof *o->ws, cmp_wsort);
+	for (size_t i = 0; i < b->nwords; i++)
+		o->wrank[o->ws[i].wid] = (uint32_t)i;
+	/* (word, paper id) as one number: the words' order, then the papers' */
+	for (size_t i = 0; i < b->nw; i++)
+		o->keys[i] = (uint64_t)o->wrank[b->w[i].wid] << 32 | b->w[i].paper;
+	for (size_t d = 0; d < bk->n; d++)
+		for (size_t i = 0; i < bk->in[d].npapers; i++) {
+			size_t p = b->paper0[d] + i;
+			const sh_wh_paper_in *pi = b->paper[p];
+			for (size_t j = 0; j < pi->npages; j++) {
+				o->blobs[o->nblobs++] = (struct bblob){
+					b->pages[p][j].sha, pi->pages[j].image, pi->pages[j].image_len};
+				if (pi->pages[j].hocr)
+					o->blobs[o->nblobs++] = (struct bblob){
+						b->pages[p][j].hocr_sha, pi->pages[j].hocr,
+						strlen(pi->pages[j].hocr)};
+			}
+		}
+	for (size_t r = 0; r < b->np; r++) {
+		size_t p = o->codes[r].paper;
+		/* the dossier of paper p: paper0 is ascending */
+		size_t lo = 0, hi = bk->n;
+		while (lo + 1 < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (b->paper0[mid] <= p)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		o->own[r] = (struct bowner){b->owner[lo], (uint32_t)r, (uint32_t)lo};
+	}
+	qsort(o->blobs, o->nblobs, sizeof *o->blobs, cmp_bblob);
+	qsort(o->own, b->np, sizeof *o->own, cmp_bowner);
+	return sort_keys(o->keys, b->nw, b->nwords, b->np);
+}
+
+/* Put the sorted entries through the cursors of the blob (cur[3]), owner
+ * (cur[4]), post and exact (cur[5], cur[6]) tables. An sh_error, or SH_OK
+ * with *lrc a failing LMDB code. */
+static int bulk_put_sorted(sh_store *s, MDB_txn *txn, const struct bulk *bk,
+			   const struct bsorted *o, MDB_cursor **cur, uint32_t first_id,
+			   const int64_t *when, int *lrc)
+{
+	const struct bprep *b = bk->prep;
+	for (size_t i = 0; i < o->nblobs; i++) {
+		MDB_val k = {SH_SHA256_LEN, (void *)o->blobs[i].sha},
+			v = {o->blobs[i].len, (void *)o->blobs[i].data};
+		if ((*lrc = mdb_cursor_put(cur[3], &k, &v, MDB_NOOVERWRITE)) && *lrc != MDB_KEYEXIST)
+			return SH_OK;
+	}
+	for (size_t i = 0; i < b->np; i++) {
+		const struct bcode *bc = &o->codes[o->own[i].rank];
+		const sh_wh_paper_in *pi = b->paper[bc->paper];
+		int rc = store_owner_put(s, txn, cur[4], o->own[i].owner, bc->code,
+					 first_id + bc->paper, when[o->own[i].dossier],
+					 pi->kind ? pi->kind : b->deflt, pi->facts, lrc);
+		if (rc || *lrc)
+			return rc;
+	}
+	for (size_t i = 0; i < b->nw; i++) {
+		if (i && o->keys[i - 1] == o->keys[i])
+			continue; /* a word twice in a paper */
+		const struct wsort *wd = &o->ws[o->keys[i] >> 32];
+		int exact = wd->len && wd->w[0] == 1; /* marked: the exact index */
+		uint8_t ib[4];
+		store_be32(ib, first_id + (uint32_t)o->keys[i]);
+		MDB_val k = {wd->len - (size_t)exact, (void *)(wd->w + exact)}, v = {4, ib};
+		MDB_cursor *c = cur[5 + exact];
+		/* the new ids are the largest: appended to each word's list */
+		*lrc = mdb_cursor_put(c, &k, &v, MDB_APPENDDUP);
+		if (*lrc == MDB_KEYEXIST)
+			*lrc = mdb_cursor_put(c, &k, &v, MDB_NODUPDATA);
+		if (*lrc && *lrc != MDB_KEYEXIST)
+			return SH_OK;
+	}
+	*lrc = 0;
+	return SH_OK;
+}
+
 static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	struct bulk *bk = arg;
 	struct bprep *b = bk->prep;
 	MDB_cursor *cur[8] = {0};
 	MDB_dbi dbis[8] = {s->paper, s->dossier, s->rdate, s->blob, s->owner, s->post, s->exact, s->pid};
-	struct bcode *codes = NULL;
-	struct bowner *own = NULL;
-	struct bblob *blobs = NULL;
-	uint32_t *rank = NULL, *wrank = NULL;
+	struct bsorted o;
+	memset(&o, 0, sizeof o);
 	int64_t *when = NULL;
-	struct wsort *ws = NULL;
-	uint64_t *keys = NULL;
-	size_t nblobs = 0;
 	int rc = SH_OK, lrc = 0;
 	uint32_t first_id = 0;
 	for (size_t i = 0; i < 8; i++)
@@ -638,115 +763,17 @@ static int bulk_fn(sh_store *s, MDB_txn *txn, void *arg)
 			goto out;
 		}
 	}
-	/* the codes' order: word and owner entries are put in (key, code) order */
-	size_t npages = 0;
-	for (size_t p = 0; p < b->np; p++)
-		npages += b->paper[p]->npages;
-	if (!(codes = sh_calloc(b->np ? b->np : 1, sizeof *codes)) ||
-	    !(own = sh_calloc(b->np ? b->np : 1, sizeof *own)) ||
-	    !(rank = sh_calloc(b->np ? b->np : 1, sizeof *rank)) ||
-	    !(wrank = sh_calloc(b->nwords ? b->nwords : 1, sizeof *wrank)) ||
-	    !(ws = sh_calloc(b->nwords ? b->nwords : 1, sizeof *ws)) ||
-	    !(keys = sh_calloc(b->nw ? b->nw : 1, sizeof *keys)) ||
-	    !(blobs = sh_calloc(npages ? 2 * npages : 1, sizeof *blobs))) {
-		rc = SH_ENOMEM;
+	if ((rc = bulk_sort(bk, &o)) ||
+	    (rc = bulk_put_sorted(s, txn, bk, &o, cur, first_id, when, &lrc)) || !lrc)
 		goto out;
-	}
-	for (size_t d = 0; d < bk->n; d++)
-		for (size_t i = 0; i < bk->in[d].npapers; i++)
-			codes[b->paper0[d] + i] =
-				(struct bcode){bk->out[d]->papers[i], (uint32_t)(b->paper0[d] + i)};
-	qsort(codes, b->np, sizeof *codes, cmp_bcode);
-	for (size_t r = 0; r < b->np; r++)
-		rank[codes[r].paper] = (uint32_t)r;
-	/* (word, code) as one number: the words' order, then the codes' */
-	for (size_t i = 0; i < b->nwords; i++)
-		ws[i] = (struct wsort){(const char *)b->arena.data + b->words[i].off, b->words[i].len,
-				       (uint32_t)i};
-	qsort(ws, b->nwords, sizeof *ws, cmp_wsort);
-	for (size_t i = 0; i < b->nwords; i++)
-		wrank[ws[i].wid] = (uint32_t)i;
-	/* (word, paper id) as one number: the words' order, then the papers' */
-	for (size_t i = 0; i < b->nw; i++)
-		keys[i] = (uint64_t)wrank[b->w[i].wid] << 32 | b->w[i].paper;
-	for (size_t d = 0; d < bk->n; d++)
-		for (size_t i = 0; i < bk->in[d].npapers; i++) {
-			size_t p = b->paper0[d] + i;
-			const sh_wh_paper_in *pi = b->paper[p];
-			for (size_t j = 0; j < pi->npages; j++) {
-				blobs[nblobs++] = (struct bblob){b->pages[p][j].sha, pi->pages[j].image,
-								 pi->pages[j].image_len};
-				if (pi->pages[j].hocr)
-					blobs[nblobs++] = (struct bblob){b->pages[p][j].hocr_sha,
-									 pi->pages[j].hocr,
-									 strlen(pi->pages[j].hocr)};
-			}
-		}
-	for (size_t r = 0; r < b->np; r++) {
-		size_t p = codes[r].paper;
-		/* the dossier of paper p: paper0 is ascending */
-		size_t lo = 0, hi = bk->n;
-		while (lo + 1 < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (b->paper0[mid] <= p)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		own[r] = (struct bowner){b->owner[lo], (uint32_t)r, (uint32_t)lo};
-	}
-	qsort(blobs, nblobs, sizeof *blobs, cmp_bblob);
-	qsort(own, b->np, sizeof *own, cmp_bowner);
-	if ((rc = sort_keys(keys, b->nw, b->nwords, b->np)))
-		goto out;
-	for (size_t i = 0; i < nblobs; i++) {
-		MDB_val k = {SH_SHA256_LEN, (void *)blobs[i].sha}, v = {blobs[i].len,
-									(void *)blobs[i].data};
-		if ((lrc = mdb_cursor_put(cur[3], &k, &v, MDB_NOOVERWRITE)) && lrc != MDB_KEYEXIST)
-			goto lfail;
-	}
-	for (size_t i = 0; i < b->np; i++) {
-		const struct bcode *bc = &codes[own[i].rank];
-		const sh_wh_paper_in *pi = b->paper[bc->paper];
-		if ((rc = store_owner_put(s, txn, cur[4], own[i].owner, bc->code,
-					  first_id + bc->paper, when[own[i].dossier],
-					  pi->kind ? pi->kind : b->deflt, pi->facts, &lrc)))
-			goto out;
-		if (lrc)
-			goto lfail;
-	}
-	for (size_t i = 0; i < b->nw; i++) {
-		if (i && keys[i - 1] == keys[i])
-			continue; /* a word twice in a paper */
-		const struct wsort *wd = &ws[keys[i] >> 32];
-		int exact = wd->len && wd->w[0] == 1; /* marked: the exact index */
-		uint8_t ib[4];
-		store_be32(ib, first_id + (uint32_t)keys[i]);
-		MDB_val k = {wd->len - (size_t)exact, (void *)(wd->w + exact)}, v = {4, ib};
-		MDB_cursor *c = cur[5 + exact];
-		/* the new ids are the largest: appended to each word's list */
-		lrc = mdb_cursor_put(c, &k, &v, MDB_APPENDDUP);
-		if (lrc == MDB_KEYEXIST)
-			lrc = mdb_cursor_put(c, &k, &v, MDB_NODUPDATA);
-		if (lrc && lrc != MDB_KEYEXIST)
-			goto lfail;
-	}
-	lrc = 0;
-	goto out;
 lfail:
 	rc = store_write_err(s, lrc, "storing dossiers");
 out:
 	for (size_t i = 0; i < 8; i++)
 		if (cur[i])
 			mdb_cursor_close(cur[i]);
-	sh_free(codes);
-	sh_free(own);
+	bsorted_free(&o);
 	sh_free(when);
-	sh_free(blobs);
-	sh_free(rank);
-	sh_free(wrank);
-	sh_free(ws);
-	sh_free(keys);
 	return rc;
 }
 
