@@ -614,10 +614,54 @@ static void bulk_all_or_nothing(void **state)
 	fake_free(&f[1]);
 }
 
+/* Making and rotating a signer's key in the library (ledger/keys.c): the
+ * new key is registered and its file written, the old one retired by a
+ * signed event and its file kept beside; an existing file is never
+ * overwritten. */
+static void key_new_and_rotate(void **state)
+{
+	struct env *e = *state;
+	char *path = NULL, *retired = NULL;
+	assert_true(asprintf(&path, "%s/keys/desk.key", e->dir) > 0);
+	sh_sign_key *k1 = NULL, *k2 = NULL;
+	sh_sign_pubkey p1, p2, old;
+	int rc = sh_ledger_key_new(e->s, path, "mật khẩu bàn một cửa", "Nguyễn Thị Thu", "Công chức", 0, &k1,
+				   &p1);
+	if (rc)
+		fail_msg("key_new: %s", sh_error_message());
+	assert_string_equal(p1.key_id, sh_sign_key_id(k1));
+	assert_int_equal(sh_ledger_key_new(e->s, path, "x", "A", "B", 0, &k2, &p2), SH_EEXISTS);
+	assert_null(k2);
+	uint64_t before = 0, after = 0;
+	assert_int_equal(sh_ledger_size(e->s, &before), SH_OK);
+	assert_int_equal(sh_ledger_key_rotate(e->s, k1, path, "khóa mới của bàn một cửa", &p2, &old, &retired), SH_OK);
+	assert_string_equal(old.key_id, p1.key_id);
+	assert_string_not_equal(p2.key_id, p1.key_id);
+	assert_string_equal(p2.name, "Nguyễn Thị Thu");
+	assert_int_equal(sh_ledger_size(e->s, &after), SH_OK);
+	assert_true(after > before); /* the signed rotation event */
+	sh_sign_pubkey got;
+	assert_int_equal(sh_ledger_key_get(e->s, p1.key_id, &got, NULL), SH_OK);
+	assert_true(got.valid_until != SH_SIGN_NEVER); /* retired */
+	assert_int_equal(sh_ledger_key_get(e->s, p2.key_id, &got, NULL), SH_OK);
+	assert_true(got.valid_until == SH_SIGN_NEVER);
+	/* the files: the new key at path, the old one kept */
+	assert_int_equal(sh_sign_key_load_file(&k2, path, "khóa mới của bàn một cửa"), SH_OK);
+	assert_string_equal(sh_sign_key_id(k2), p2.key_id);
+	sh_sign_key_free(&k2);
+	assert_int_equal(sh_sign_key_load_file(&k2, retired, "mật khẩu bàn một cửa"), SH_OK);
+	assert_string_equal(sh_sign_key_id(k2), p1.key_id);
+	sh_sign_key_free(&k2);
+	sh_sign_key_free(&k1);
+	sh_free(retired);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
 		cmocka_unit_test_setup_teardown(catalogue, setup, teardown),
+		cmocka_unit_test_setup_teardown(key_new_and_rotate, setup, teardown),
 		cmocka_unit_test_setup_teardown(validity_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(revoke_and_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_filters, setup, teardown),
