@@ -371,8 +371,9 @@ static int bprep_make(struct bprep *b, const sh_wh_dossier_in *in, size_t n)
 	    !(b->paper = sh_calloc(b->np ? b->np : 1, sizeof *b->paper)) ||
 	    !(b->pages = sh_calloc(b->np ? b->np : 1, sizeof *b->pages)))
 		return SH_ENOMEM;
-	if (!(b->deflt = wh_kind_default()))
-		return sh_error_last();
+	int drc = wh_kind_default(&b->deflt);
+	if (drc)
+		return drc;
 	size_t p = 0;
 	for (size_t d = 0; d < n; d++) {
 		int rc = sh_id_owner_check(NULL, b->owner[d], in[d].owner);

@@ -39,19 +39,20 @@ static int kinds_load(sh_kinds **out)
 static pthread_mutex_t g_default_lock = PTHREAD_MUTEX_INITIALIZER;
 static char g_default[16]; /* the "other" kind's code, once read */
 
-const char *wh_kind_default(void)
+int wh_kind_default(const char **out)
 {
+	int rc = SH_OK;
 	pthread_mutex_lock(&g_default_lock);
 	if (!g_default[0]) {
 		sh_kinds *k = NULL;
-		if (!kinds_load(&k))
+		if (!(rc = kinds_load(&k)))
 			snprintf(g_default, sizeof g_default, "%s",
 				 sh_kinds_code(k, sh_kinds_other(k)));
 		sh_kinds_free(&k);
 	}
-	const char *code = g_default[0] ? g_default : NULL;
+	*out = rc ? NULL : g_default;
 	pthread_mutex_unlock(&g_default_lock);
-	return code;
+	return rc;
 }
 
 /* ---- loading ----------------------------------------------------------------- */

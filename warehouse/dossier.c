@@ -387,8 +387,9 @@ int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_cod
 			}
 		}
 	}
-	struct put_args pa = {in, prep, owner, codes, wh_kind_default()};
-	rc = pa.deflt ? store_write(s, 0, "storing the dossier", put_fn, &pa) : sh_error_last();
+	struct put_args pa = {in, prep, owner, codes, NULL};
+	if (!(rc = wh_kind_default(&pa.deflt)))
+		rc = store_write(s, 0, "storing the dossier", put_fn, &pa);
 out:
 	if (prep) {
 		for (size_t i = 0; i < in->npapers; i++) {
@@ -535,7 +536,7 @@ int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *pap
 	}
 	struct result_args ra = {dossier, papers, npapers, prep, key, codes, NULL};
 	if (!rc)
-		rc = (ra.deflt = wh_kind_default()) ? SH_OK : sh_error_last();
+		rc = wh_kind_default(&ra.deflt);
 	if (!rc)
 		rc = store_write(s, 0, "storing the result", result_fn, &ra);
 	for (size_t i = 0; prep && i < npapers; i++) {

@@ -59,9 +59,9 @@ const struct wh_kind *wh_kind_get(const sh_wh_proc_cat *cat, const char *kind);
  * unknown kind may)? */
 int wh_kind_reusable(const sh_wh_proc_cat *cat, const char *kind);
 /* The kind of a paper given without one: the kind catalogue's "other" kind
- * ("TL"). Static storage; NULL with an sh_error when the kind catalogue
+ * ("TL"), into *out (static storage). An sh_error when the kind catalogue
  * cannot be read. */
-const char *wh_kind_default(void);
+int wh_kind_default(const char **out);
 /* Validity of a paper from its owner-index summary and its state, at now
  * (validity.nsigned is not filled). */
 int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,

@@ -101,7 +101,9 @@ static void catalogue(void **state)
 	assert_int_equal(wh_kind_reusable(e->cat, "DON"), 0);
 	assert_int_equal(wh_kind_reusable(e->cat, "TL"), 0);
 	assert_int_equal(wh_kind_reusable(e->cat, "GKS"), 1);
-	assert_string_equal(wh_kind_default(), "TL");
+	const char *deflt = NULL;
+	assert_int_equal(wh_kind_default(&deflt), SH_OK);
+	assert_string_equal(deflt, "TL");
 	/* a procedure asking for a kind nobody knows is refused */
 	f = fopen(extra, "w");
 	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"procedures\":[{\"code\":"
