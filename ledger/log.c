@@ -260,6 +260,22 @@ static int key_write(sh_store *s, MDB_txn *txn, const char *id, const void *file
 	return rc;
 }
 
+struct key_reg {
+	const sh_sign_pubkey *pub;
+	const void *file;
+	size_t len;
+};
+
+static int key_register_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct key_reg *r = arg;
+	MDB_val k = {strlen(r->pub->key_id), (void *)r->pub->key_id}, v;
+	if (mdb_get(txn, s->key, &k, &v) == 0)
+		return sh_error_set(SH_EEXISTS, "key %s is already registered", r->pub->key_id);
+	return key_write(s, txn, r->pub->key_id, r->file, r->len, sh_now(), SH_SIGN_NEVER,
+			 SH_SIGN_NEVER, NULL);
+}
+
 int sh_ledger_key_register(sh_store *s, const void *file, size_t len)
 {
 	sh_sign_pubkey pub;
@@ -269,27 +285,8 @@ int sh_ledger_key_register(sh_store *s, const void *file, size_t len)
 	if (strcmp(pub.agency, s->agency))
 		return sh_error_set(SH_EINVAL, "key %.16s… is for agency %s, this warehouse is %s",
 				    pub.key_id, pub.agency, s->agency);
-	for (;;) {
-		MDB_txn *txn;
-		if ((rc = store_txn_begin(s, 0, &txn)))
-			return rc;
-		MDB_val k = {strlen(pub.key_id), pub.key_id}, v;
-		int lrc = mdb_get(txn, s->key, &k, &v);
-		if (lrc == 0) {
-			mdb_txn_abort(txn);
-			return sh_error_set(SH_EEXISTS, "key %s is already registered", pub.key_id);
-		}
-		rc = key_write(s, txn, pub.key_id, file, len, sh_now(), SH_SIGN_NEVER, SH_SIGN_NEVER,
-			       NULL);
-		if (rc) {
-			mdb_txn_abort(txn);
-			return rc;
-		}
-		lrc = mdb_txn_commit(txn);
-		if (lrc == MDB_MAP_FULL && !(rc = store_grow_map(s)))
-			continue;
-		return lrc ? store_lmdb_err(lrc, "registering the key") : rc;
-	}
+	struct key_reg r = {&pub, file, len};
+	return store_write(s, 0, "registering the key", key_register_fn, &r);
 }
 
 static int key_get_txn(sh_store *s, MDB_txn *txn, const char *id, sh_sign_pubkey *out,
@@ -393,6 +390,63 @@ int sh_ledger_key_list(sh_store *s, sh_sign_pubkey **out, size_t *n)
 
 /* Retire (rotation) or revoke a key from `when`, recorded as a signed event
  * made with the acting key. */
+struct key_change {
+	const sh_sign_key *actor;
+	const char *id, *reason;
+	int64_t when, now;
+	int revoke;
+};
+
+static int key_change_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct key_change *c = arg;
+	sh_sign_pubkey pub;
+	char *old_reason = NULL;
+	MDB_val raw = {0, NULL};
+	int rc = key_get_txn(s, txn, c->id, &pub, &old_reason, &raw);
+	if (rc)
+		return rc;
+	sh_free(old_reason);
+	/* re-read the stored file bytes to rewrite the record */
+	rec_r r;
+	unsigned tag;
+	const uint8_t *v = NULL;
+	size_t n = 0, flen = 0;
+	const uint8_t *file = NULL;
+	int64_t registered = 0;
+	uint64_t u;
+	rec_open(&r, raw.mv_data, raw.mv_size, REC_KEY);
+	while (rec_next(&r, &tag, &v, &n) == 1) {
+		if (tag == K_FILE) {
+			file = v;
+			flen = n;
+		} else if (tag == K_REGISTERED && !rec_get_u64(v, n, &u)) {
+			registered = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+		}
+	}
+	uint8_t *copy = sh_malloc(flen ? flen : 1);
+	if (!copy)
+		return SH_ENOMEM;
+	memcpy(copy, file, flen);
+	int64_t retired = pub.valid_until, revoked = pub.revoked_at;
+	if (c->revoke && c->when < revoked)
+		revoked = c->when;
+	if (!c->revoke && c->when < retired)
+		retired = c->when;
+	sh_sign_fact facts[3] = {{"key", c->id}, {"reason", c->reason ? c->reason : ""},
+				 {NULL, NULL}};
+	char at[32];
+	snprintf(at, sizeof at, "%lld", (long long)c->when);
+	facts[2].name = "effective";
+	facts[2].value = at;
+	rc = key_write(s, txn, c->id, copy, flen, registered, retired, revoked, c->reason);
+	sh_free(copy);
+	if (!rc)
+		rc = ledger_event(s, txn, c->actor, c->revoke ? "revocation" : "rotation", c->id,
+				  NULL, facts, 3, c->now, NULL);
+	return rc;
+}
+
 static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int64_t when,
 		      const char *reason, int revoke)
 {
@@ -403,67 +457,8 @@ static int key_change(sh_store *s, const sh_sign_key *actor, const char *id, int
 	int64_t now = sh_now();
 	if (!revoke && when <= now)
 		when = now + 1;
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn);
-		if (rc)
-			return rc;
-		sh_sign_pubkey pub;
-		char *old_reason = NULL;
-		MDB_val raw = {0, NULL};
-		rc = key_get_txn(s, txn, id, &pub, &old_reason, &raw);
-		if (rc) {
-			mdb_txn_abort(txn);
-			return rc;
-		}
-		sh_free(old_reason);
-		/* re-read the stored file bytes to rewrite the record */
-		rec_r r;
-		unsigned tag;
-		const uint8_t *v = NULL;
-		size_t n = 0, flen = 0;
-		const uint8_t *file = NULL;
-		int64_t registered = 0;
-		uint64_t u;
-		rec_open(&r, raw.mv_data, raw.mv_size, REC_KEY);
-		while (rec_next(&r, &tag, &v, &n) == 1) {
-			if (tag == K_FILE) {
-				file = v;
-				flen = n;
-			} else if (tag == K_REGISTERED && !rec_get_u64(v, n, &u)) {
-				registered = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-			}
-		}
-		uint8_t *copy = sh_malloc(flen ? flen : 1);
-		if (!copy) {
-			mdb_txn_abort(txn);
-			return SH_ENOMEM;
-		}
-		memcpy(copy, file, flen);
-		int64_t retired = pub.valid_until, revoked = pub.revoked_at;
-		if (revoke && when < revoked)
-			revoked = when;
-		if (!revoke && when < retired)
-			retired = when;
-		sh_sign_fact facts[3] = {{"key", id}, {"reason", reason ? reason : ""}, {NULL, NULL}};
-		char at[32];
-		snprintf(at, sizeof at, "%lld", (long long)when);
-		facts[2].name = "effective";
-		facts[2].value = at;
-		rc = key_write(s, txn, id, copy, flen, registered, retired, revoked, reason);
-		sh_free(copy);
-		if (!rc)
-			rc = ledger_event(s, txn, actor, revoke ? "revocation" : "rotation", id, NULL,
-					     facts, 3, now, NULL);
-		if (rc) {
-			mdb_txn_abort(txn);
-			return rc;
-		}
-		int lrc = mdb_txn_commit(txn);
-		if (lrc == MDB_MAP_FULL && !(rc = store_grow_map(s)))
-			continue;
-		return lrc ? store_lmdb_err(lrc, "changing the key") : rc;
-	}
+	struct key_change c = {actor, id, reason, when, now, revoke};
+	return store_write(s, 0, "changing the key", key_change_fn, &c);
 }
 
 int sh_ledger_key_revoke(sh_store *s, const sh_sign_key *actor, const char *key_id, int64_t when,

@@ -49,6 +49,24 @@ int sh_ledger_key_revoke(sh_store *store, const sh_sign_key *actor, const char *
 int sh_ledger_key_retire(sh_store *store, const sh_sign_key *actor, const char *key_id,
 			int64_t when);
 
+/* Make a key for signer (name, title) of this warehouse's agency, valid
+ * for days (0: until retired), save it encrypted with pass at path (mode
+ * 0600; folders above made; SH_EEXISTS if path exists) and register it;
+ * the file is removed again when the registration fails. *out: the key
+ * (sh_sign_key_free); *pub: its public record. (keys.c) */
+int sh_ledger_key_new(sh_store *store, const char *path, const char *pass, const char *signer,
+		      const char *title, long days, sh_sign_key **out, sh_sign_pubkey *pub);
+/* Rotate the key old, whose file is path: a new key for the same signer is
+ * made at path.new and registered, old is retired from now (a signed
+ * "rotation" event made with old; its signatures stay valid), then old's
+ * file becomes path.<key id>.retired and the new one path. *pub: the new
+ * key, *oldpub: the old one; *retired_path: where old's file went (caller
+ * sh_free). SH_EIO when only the swap of files failed (the message names
+ * the new key's file). */
+int sh_ledger_key_rotate(sh_store *store, const sh_sign_key *old, const char *path,
+			 const char *pass, sh_sign_pubkey *pub, sh_sign_pubkey *oldpub,
+			 char **retired_path);
+
 /* Number of log entries. */
 int sh_ledger_size(sh_store *store, uint64_t *out);
 /* Entry index (a signed document). *out: caller sh_free. SH_ENOTFOUND. */

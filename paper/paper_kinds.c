@@ -937,3 +937,8 @@ const char *sh_kinds_name(const sh_kinds *kinds, size_t i)
 {
 	return kinds && i < kinds->n ? kinds->v[i].name : NULL;
 }
+
+size_t sh_kinds_other(const sh_kinds *kinds)
+{
+	return kinds ? kinds->other : 0;
+}

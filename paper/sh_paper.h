@@ -85,6 +85,9 @@ size_t sh_kinds_count(const sh_kinds *kinds);
 const char *sh_kinds_slug(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_code(const sh_kinds *kinds, size_t i);
 const char *sh_kinds_name(const sh_kinds *kinds, size_t i);
+/* The index of the catalogue's one "other" kind (family "other": the kind
+ * of a paper nothing else fits, "TL"); 0 for NULL. */
+size_t sh_kinds_other(const sh_kinds *kinds);
 /* The one kind catalogue serves recognition and reuse: each kind also
  * states how long a paper of it stays valid ("validity" in kinds.json) and
  * whether it may be reused for another dossier. */

@@ -416,7 +416,7 @@ lcheck:
 	if (!lrc)
 		goto out;
 lfail:
-	rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "upgrading the search index");
+	rc = store_write_err(s, lrc, "upgrading the search index");
 out:
 	if (wc)
 		mdb_cursor_close(wc);
@@ -428,24 +428,16 @@ out:
 	return rc;
 }
 
+static int upgrade_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	(void)arg;
+	MDB_dbi word;
+	int lrc = mdb_dbi_open(txn, "word", MDB_DUPSORT | MDB_CREATE, &word);
+	return lrc ? store_write_err(s, lrc, "word") : upgrade_txn(s, txn, word);
+}
+
 int store_index_upgrade(sh_store *s)
 {
-	for (;;) {
-		MDB_txn *txn;
-		MDB_dbi word;
-		int rc = store_txn_begin(s, 0, &txn);
-		if (rc)
-			return rc;
-		int lrc = mdb_dbi_open(txn, "word", MDB_DUPSORT | MDB_CREATE, &word);
-		rc = lrc ? store_lmdb_err(lrc, "word") : upgrade_txn(s, txn, word);
-		if (rc) {
-			mdb_txn_abort(txn);
-		} else if ((lrc = mdb_txn_commit(txn))) {
-			rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "upgrade");
-		}
-		if (rc != MDB_MAP_FULL)
-			return rc ? sh_error_wrap(rc, "upgrading the warehouse to schema 2: ") : SH_OK;
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	int rc = store_write(s, 0, "upgrade", upgrade_fn, NULL);
+	return rc ? sh_error_wrap(rc, "upgrading the warehouse to schema 2: ") : SH_OK;
 }

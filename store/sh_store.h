@@ -115,6 +115,10 @@ int sh_store_blob_get(sh_store *store, const uint8_t sha[SH_SHA256_LEN], uint8_t
  * Address space only: the file grows with the data. Call right after
  * sh_store_open, before any other thread uses the store. */
 int sh_store_map_reserve(sh_store *store);
+/* Fault injection for tests: the next n write transactions of this process
+ * fail as if the map had filled at their last write (the engine grows the
+ * map and runs each again). 0 turns it off. Not thread-safe. */
+void sh_store_fault_mapfull(long n);
 
 #ifdef __cplusplus
 }

@@ -26,8 +26,7 @@ int store_lmdb_err(int rc, const char *what)
 	case MDB_NOTFOUND:
 		return sh_error_set(SH_ENOTFOUND, "%s: not found", what);
 	case MDB_MAP_FULL:
-		return sh_error_set(SH_EFULL, "%s: the warehouse map is full and cannot grow further",
-				    what);
+		return sh_error_set(SH_EMAPFULL, "%s: the warehouse map is full", what);
 	case ENOSPC:
 		return sh_error_set(SH_EFULL, "%s: the disk is full: free space and retry "
 					      "(nothing of this operation was stored)", what);
@@ -207,7 +206,7 @@ out:
 	if (txn)
 		mdb_txn_abort(txn);
 	mdb_env_close(s.env);
-	return rc;
+	return rc == SH_EMAPFULL ? sh_error_set(SH_EFULL, "%s: the map is too small", dir) : rc;
 }
 
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k)
@@ -313,7 +312,7 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 	return SH_OK;
 fail:
 	sh_store_close(&s);
-	return rc;
+	return rc == SH_EMAPFULL ? sh_error_set(SH_EFULL, "%s: the map is too small", dir) : rc;
 }
 
 const char *sh_store_agency(const sh_store *s) { return s->agency; }
@@ -411,53 +410,48 @@ static int get_rec(sh_store *s, MDB_dbi dbi, const char *code, const char *what,
 	return rc;
 }
 
+struct agency_add {
+	const char *id;
+	int successor;
+};
+
+static int agency_add_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct agency_add *a = arg;
+	char key[64];
+	snprintf(key, sizeof key, "agency_id|%s", a->id);
+	MDB_val k = {strlen(key), key}, v;
+	int lrc = mdb_get(txn, s->meta, &k, &v);
+	if (lrc == 0 && !a->successor)
+		return sh_error_set(SH_EEXISTS, "agency id %s is already known here", a->id);
+	if (!strcmp(a->id, s->agency))
+		return sh_error_set(SH_EEXISTS, "%s is already this warehouse's agency id", a->id);
+	char oldkey[64];
+	snprintf(oldkey, sizeof oldkey, "agency_id|%s", s->agency);
+	lrc = put_str(txn, s->meta, oldkey, a->successor ? "predecessor" : "current", 0);
+	if (!lrc)
+		lrc = put_str(txn, s->meta, key, a->successor ? "current" : "alias", 0);
+	if (!lrc && a->successor)
+		lrc = put_str(txn, s->meta, "agency", a->id, 0);
+	return lrc ? store_write_err(s, lrc, "agency ids") : SH_OK;
+}
+
 int sh_store_agency_add(sh_store *s, const char *id, int successor)
 {
 	int rc = sh_id_agency_check(id);
 	if (rc)
 		return rc;
-	if (s->rdonly)
-		return sh_error_set(SH_EPERM, "warehouse opened read-only");
-	for (;;) {
-		MDB_txn *txn;
-		if ((rc = store_txn_begin(s, 0, &txn)))
-			return rc;
-		char key[64];
-		snprintf(key, sizeof key, "agency_id|%s", id);
-		MDB_val k = {strlen(key), key}, v;
-		int lrc = mdb_get(txn, s->meta, &k, &v);
-		if (lrc == 0 && !successor) {
-			mdb_txn_abort(txn);
-			return sh_error_set(SH_EEXISTS, "agency id %s is already known here", id);
-		}
-		if (!strcmp(id, s->agency)) {
-			mdb_txn_abort(txn);
-			return sh_error_set(SH_EEXISTS, "%s is already this warehouse's agency id", id);
-		}
-		char oldkey[64];
-		snprintf(oldkey, sizeof oldkey, "agency_id|%s", s->agency);
-		lrc = put_str(txn, s->meta, oldkey, successor ? "predecessor" : "current", 0);
-		if (!lrc)
-			lrc = put_str(txn, s->meta, key, successor ? "current" : "alias", 0);
-		if (!lrc && successor)
-			lrc = put_str(txn, s->meta, "agency", id, 0);
-		if (lrc) {
-			mdb_txn_abort(txn);
-			if (lrc == MDB_MAP_FULL && !(rc = store_grow_map(s)))
-				continue;
-			return rc ? rc : store_lmdb_err(lrc, "agency ids");
-		}
-		if ((lrc = mdb_txn_commit(txn)))
-			return store_lmdb_err(lrc, "agency ids");
-		if (successor) {
-			char *copy = sh_strdup(id);
-			if (!copy)
-				return SH_ENOMEM;
-			sh_free(s->agency);
-			s->agency = copy;
-		}
-		return SH_OK;
+	struct agency_add a = {id, successor};
+	if ((rc = store_write(s, 0, "agency ids", agency_add_fn, &a)))
+		return rc;
+	if (successor) {
+		char *copy = sh_strdup(id);
+		if (!copy)
+			return SH_ENOMEM;
+		sh_free(s->agency);
+		s->agency = copy;
 	}
+	return SH_OK;
 }
 
 int sh_store_agency_ids(sh_store *s, char ***out, char ***roles, size_t *n)

@@ -26,7 +26,14 @@ struct sh_store {
 	int rdonly;
 };
 
-/* Translate an LMDB or errno code into an sh_error with a message. */
+/* The map is full (MDB_MAP_FULL): the engine's typed signal to grow the map
+ * and run the write again. store_lmdb_err and store_write_err give it, with
+ * a message, for MDB_MAP_FULL; store_write consumes it: no public call
+ * returns it (at the map's limit they return SH_EFULL). */
+#define SH_EMAPFULL (-64)
+
+/* Translate an LMDB or errno code into an sh_error with a message
+ * (SH_EMAPFULL for MDB_MAP_FULL). */
 int store_lmdb_err(int rc, const char *what);
 /* The same for a failed write: a full disk or file size limit reported by
  * LMDB as EIO becomes SH_EFULL saying so. */
@@ -35,8 +42,19 @@ int store_write_err(sh_store *s, int lrc, const char *what);
  * another process. SH_EPERM for a write on a read-only handle. */
 int store_txn_begin(sh_store *s, unsigned flags, MDB_txn **txn);
 /* After MDB_MAP_FULL, with no transaction open in this process: double the
- * map up to its limit (SH_EFULL beyond). */
+ * map up to its limit (SH_EFULL beyond). Only store_write calls it. */
 int store_grow_map(sh_store *s);
+/* The one write path: begin a write transaction (flags 0 or MDB_NOSYNC),
+ * run fn(s, txn, arg), commit. fn returns SH_OK or an sh_error; an LMDB
+ * failure it meets becomes one through store_lmdb_err / store_write_err,
+ * so a full map comes back as SH_EMAPFULL. On any error the transaction is
+ * aborted: nothing of it is stored. On SH_EMAPFULL (from fn or the commit)
+ * the map is grown and fn runs again from the start in a new transaction,
+ * so fn must redo everything it keeps in arg on each call. Returns SH_OK,
+ * fn's error, SH_EFULL when the map is at its limit, SH_EPERM on a
+ * read-only store; what names the operation in a failed commit's message. */
+int store_write(sh_store *s, unsigned flags, const char *what,
+		int (*fn)(sh_store *, MDB_txn *, void *), void *arg);
 /* 8-byte big-endian keys (log indexes, tree sizes, audit sequence): they
  * sort in numeric order. */
 static inline void store_be64(uint8_t out[8], uint64_t v)

@@ -140,21 +140,6 @@ int cli_signing_key(const sh_sign_key **out, const char *cmd)
 	return rc;
 }
 
-static int mkdir_parent(const char *path)
-{
-	char *d = sh_strdup(path);
-	if (!d)
-		return SH_ENOMEM;
-	for (char *c = d + 1; *c; c++)
-		if (*c == '/') {
-			*c = 0;
-			mkdir(d, 0700);
-			*c = '/';
-		}
-	sh_free(d);
-	return SH_OK;
-}
-
 static void print_key(const sh_sign_pubkey *k, const char *reason)
 {
 	char from[32], until[32] = "never", rev[32] = "";
@@ -178,33 +163,6 @@ static void print_key(const sh_sign_pubkey *k, const char *reason)
 	       revoked && reason ? reason : "");
 }
 
-/* Make a key, write its private file (refusing to overwrite), register it. */
-static int new_key(sh_store *s, const char *path, const char *pass, const char *signer,
-		   const char *title, long days, sh_sign_key **out, sh_sign_pubkey *pub)
-{
-	sh_sign_key *key = NULL;
-	sh_buf pubfile = SH_BUF_INIT;
-	int64_t now = sh_now();
-	int rc = sh_sign_key_generate(&key);
-	if (!rc)
-		rc = sh_sign_pubkey_make(pub, key, signer, title, sh_store_agency(s), now,
-					 days > 0 ? now + days * 86400 : SH_SIGN_NEVER);
-	if (!rc)
-		rc = sh_sign_pubkey_export(&pubfile, pub, key);
-	if (!rc)
-		rc = mkdir_parent(path);
-	if (!rc)
-		rc = sh_sign_key_save_file(path, key, pass, NULL);
-	if (!rc && (rc = sh_ledger_key_register(s, pubfile.data, pubfile.len)))
-		unlink(path); /* not registered: the file would be useless */
-	sh_buf_free(&pubfile);
-	if (rc)
-		sh_sign_key_free(&key);
-	else
-		*out = key;
-	return rc;
-}
-
 /* new: a key made, saved encrypted at KEYFILE and registered. */
 static int keys_new(sh_store *s, const char *out, const char *pfile, const char *signer,
 		    const char *title, long long days)
@@ -218,12 +176,8 @@ static int keys_new(sh_store *s, const char *out, const char *pfile, const char 
 		rc = SH_ENOMEM;
 	else if (!pass)
 		rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
-	else if (access(path, F_OK) == 0)
-		rc = sh_error_set(SH_EEXISTS, "%s already holds a key: use `sohoa keys rotate`, "
-					      "or --out another file",
-				  path);
 	else
-		rc = new_key(s, path, pass, signer, title, (long)days, &key, &pub);
+		rc = sh_ledger_key_new(s, path, pass, signer, title, (long)days, &key, &pub);
 	wipe_free(pass);
 	if (!rc) {
 		printf("key %s\n  for %s, %s (%s)\n  private key: %s\n", pub.key_id, pub.name,
@@ -234,40 +188,21 @@ static int keys_new(sh_store *s, const char *out, const char *pfile, const char 
 	return rc;
 }
 
-/* rotate: a new key for the same signer is made and registered, the old one
- * retired (its signatures stay valid), then the key files are swapped. */
+/* rotate: sh_ledger_key_rotate with the passphrase asked for here. */
 static int keys_rotate(sh_store *s, const char *out, const char *pfile)
 {
-	int rc = SH_OK;
 	const sh_sign_key *old;
-	char *path = key_path(out), *pass = NULL, *newpath = NULL, *oldpath = NULL;
+	char *path = key_path(out), *pass = NULL, *oldpath = NULL;
 	sh_sign_pubkey oldpub, pub;
-	sh_sign_key *key = NULL;
-	if (!path || !(newpath = sh_asprintf("%s.new", path)))
-		rc = SH_ENOMEM;
-	else if (!(rc = cli_signing_key(&old, "keys")) &&
-		 !(rc = sh_ledger_key_get(s, sh_sign_key_id(old), &oldpub, NULL))) {
-		pass = passphrase(pfile, "passphrase for the new key: ", 1);
-		if (!pass)
-			rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
-		else if (!(rc = new_key(s, newpath, pass, oldpub.name, oldpub.title, 0, &key,
-					&pub)) &&
-			 !(rc = sh_ledger_key_retire(s, old, oldpub.key_id, 0))) {
-			oldpath = sh_asprintf("%s.%.16s.retired", path, oldpub.key_id);
-			if (!oldpath || rename(path, oldpath) || rename(newpath, path))
-				rc = sh_error_set(SH_EIO, "keys rotated in the warehouse, but the "
-							  "key files could not be swapped: the new "
-							  "key is %s",
-						  newpath);
-		}
-	}
+	int rc = path ? cli_signing_key(&old, "keys") : SH_ENOMEM;
+	if (!rc && !(pass = passphrase(pfile, "passphrase for the new key: ", 1)))
+		rc = sh_error_last() ? sh_error_last() : SH_EINVAL;
 	if (!rc)
-		printf("key %s replaces %s (kept as %s)\n", pub.key_id, oldpub.key_id,
-		       oldpath ? oldpath : "?");
+		rc = sh_ledger_key_rotate(s, old, path, pass, &pub, &oldpub, &oldpath);
+	if (!rc)
+		printf("key %s replaces %s (kept as %s)\n", pub.key_id, oldpub.key_id, oldpath);
 	wipe_free(pass);
-	sh_sign_key_free(&key);
 	sh_free(path);
-	sh_free(newpath);
 	sh_free(oldpath);
 	return rc;
 }

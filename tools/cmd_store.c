@@ -147,6 +147,65 @@ static const char show_help[] =
 	"Show a dossier (owner, procedure, date, its papers and their text) or one\n"
 	"paper (kind, facts, pages with their flags, text) by its code.\n";
 
+/* Print dossier d (its papers, results and reused papers) as text or JSON;
+ * an sh_error when a paper cannot be read. */
+static int show_dossier(sh_store *s, const sh_store_dossier_rec *d, int json)
+{
+	int rc = SH_OK;
+	sh_store_paper_rec *p = NULL;
+	char when[32];
+	fmt_time(when, sizeof when, d->received);
+	json_t *o = NULL, *papers = NULL, *results = NULL;
+	if (json) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "dossier", d->code, "agency",
+			      d->agency, "owner", d->owner, "procedure", d->procedure,
+			      "received", when);
+		papers = json_array();
+		results = json_array();
+		json_object_set_new(o, "papers", papers);
+		json_object_set_new(o, "results", results);
+	} else {
+		printf("dossier   %s\nagency    %s\nowner     %s\nprocedure %s\nreceived  %s\n"
+		       "papers    %zu\nresults   %zu\n",
+		       d->code, d->agency, d->owner, d->procedure, when, d->npapers,
+		       d->nresults);
+	}
+	for (size_t i = 0; i < d->npapers + d->nresults && !rc; i++) {
+		const char *pc = i < d->npapers ? d->papers[i] : d->results[i - d->npapers];
+		rc = sh_store_paper_get(s, pc, &p);
+		if (rc)
+			break;
+		if (json) {
+			json_array_append_new(i < d->npapers ? papers : results,
+					      paper_json(p, 1));
+		} else {
+			printf("\n");
+			print_paper(p, 1);
+		}
+		sh_store_paper_rec_free(&p);
+	}
+	char (*att)[SH_STORE_CODE_MAX] = NULL;
+	size_t natt = 0;
+	if (!rc && !sh_wh_attached(s, d->code, &att, &natt) && natt) {
+		json_t *ra = json ? json_array() : NULL;
+		if (!json)
+			printf("\nreused papers (attached, not re-scanned):\n");
+		for (size_t i = 0; i < natt; i++) {
+			if (json)
+				json_array_append_new(ra, json_string(att[i]));
+			else
+				printf("  %s\n", att[i]);
+		}
+		if (json)
+			json_object_set_new(o, "reused", ra);
+	}
+	sh_free(att);
+	if (json && !rc)
+		cli_json_print(json_incref(o));
+	json_decref(o);
+	return rc;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL;
@@ -203,56 +262,7 @@ int cmd_show(int argc, char **argv)
 		}
 		sh_store_paper_rec_free(&p);
 	} else {
-		char when[32];
-		fmt_time(when, sizeof when, d->received);
-		json_t *o = NULL, *papers = NULL, *results = NULL;
-		if (json) {
-			o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "dossier", d->code, "agency",
-				      d->agency, "owner", d->owner, "procedure", d->procedure,
-				      "received", when);
-			papers = json_array();
-			results = json_array();
-			json_object_set_new(o, "papers", papers);
-			json_object_set_new(o, "results", results);
-		} else {
-			printf("dossier   %s\nagency    %s\nowner     %s\nprocedure %s\nreceived  %s\n"
-			       "papers    %zu\nresults   %zu\n",
-			       d->code, d->agency, d->owner, d->procedure, when, d->npapers,
-			       d->nresults);
-		}
-		for (size_t i = 0; i < d->npapers + d->nresults && !rc; i++) {
-			const char *pc = i < d->npapers ? d->papers[i] : d->results[i - d->npapers];
-			rc = sh_store_paper_get(s, pc, &p);
-			if (rc)
-				break;
-			if (json) {
-				json_array_append_new(i < d->npapers ? papers : results,
-						      paper_json(p, 1));
-			} else {
-				printf("\n");
-				print_paper(p, 1);
-			}
-			sh_store_paper_rec_free(&p);
-		}
-		char (*att)[SH_STORE_CODE_MAX] = NULL;
-		size_t natt = 0;
-		if (!rc && !sh_wh_attached(s, d->code, &att, &natt) && natt) {
-			json_t *ra = json ? json_array() : NULL;
-			if (!json)
-				printf("\nreused papers (attached, not re-scanned):\n");
-			for (size_t i = 0; i < natt; i++) {
-				if (json)
-					json_array_append_new(ra, json_string(att[i]));
-				else
-					printf("  %s\n", att[i]);
-			}
-			if (json)
-				json_object_set_new(o, "reused", ra);
-		}
-		sh_free(att);
-		if (json && !rc)
-			cli_json_print(json_incref(o));
-		json_decref(o);
+		rc = show_dossier(s, d, json);
 		sh_store_dossier_rec_free(&d);
 		if (rc) {
 			ex = cli_fail("show", rc);

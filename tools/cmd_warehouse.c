@@ -336,9 +336,10 @@ out:
 
 static const char reuse_help[] =
 	"usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
-	"For each paper kind the procedure requires (store/procedures.json, and the\n"
-	"office's own <warehouse>/procedures.json), the owner's valid papers, newest\n"
-	"first, or \"missing — must be submitted\". Attach one with `sohoa attach`.\n"
+	"For each paper kind the procedure requires (warehouse/procedures.json, and\n"
+	"the office's own <warehouse>/procedures.json; kinds and their validity from\n"
+	"the kind catalogue kinds.json), the owner's valid papers, newest first, or\n"
+	"\"missing — must be submitted\". Attach one with `sohoa attach`.\n"
 	"Role: clerk.\n";
 
 int cmd_reuse(int argc, char **argv)

@@ -92,6 +92,31 @@ static int bad_name(const char *n)
 			    n ? n : "");
 }
 
+struct user_w {
+	const char *name, *role;
+};
+
+static int user_add_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct user_w *u = arg;
+	MDB_val k = {strlen(u->name), (void *)u->name}, v = {strlen(u->role), (void *)u->role};
+	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
+	if (lrc == MDB_KEYEXIST)
+		return sh_error_set(SH_EEXISTS, "operator %s already exists: remove them first to "
+						"change the role", u->name);
+	return lrc ? store_write_err(s, lrc, "adding the operator") : SH_OK;
+}
+
+static int user_del_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct user_w *u = arg;
+	MDB_val k = {strlen(u->name), (void *)u->name};
+	int lrc = mdb_del(txn, s->user, &k, NULL);
+	if (lrc == MDB_NOTFOUND)
+		return sh_error_set(SH_ENOTFOUND, "no operator named %s", u->name);
+	return lrc ? store_write_err(s, lrc, "removing the operator") : SH_OK;
+}
+
 int sh_wh_user_add(sh_store *s, const char *name, int role)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
@@ -101,23 +126,8 @@ int sh_wh_user_add(sh_store *s, const char *name, int role)
 		return bad_name(name);
 	if (!role || !strcmp(sh_wh_role_name(role), "unknown"))
 		return sh_error_set(SH_EINVAL, "unknown role: use desk, clerk, archivist, admin or head");
-	MDB_txn *txn;
-	int rc = store_txn_begin(s, 0, &txn);
-	if (rc)
-		return rc;
-	const char *rn = sh_wh_role_name(role);
-	MDB_val k = {strlen(name), (void *)name}, v = {strlen(rn), (void *)rn};
-	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
-	if (lrc == MDB_KEYEXIST)
-		rc = sh_error_set(SH_EEXISTS, "operator %s already exists: remove them first to "
-					      "change the role", name);
-	else if (lrc || (lrc = mdb_txn_commit(txn)))
-		rc = store_lmdb_err(lrc, "adding the operator");
-	else
-		txn = NULL;
-	if (txn)
-		mdb_txn_abort(txn);
-	return rc;
+	struct user_w u = {name, sh_wh_role_name(role)};
+	return store_write(s, 0, "adding the operator", user_add_fn, &u);
 }
 
 int sh_wh_user_del(sh_store *s, const char *name)
@@ -127,21 +137,8 @@ int sh_wh_user_del(sh_store *s, const char *name)
 		return prc;
 	if (!user_name_ok(name))
 		return bad_name(name);
-	MDB_txn *txn;
-	int rc = store_txn_begin(s, 0, &txn);
-	if (rc)
-		return rc;
-	MDB_val k = {strlen(name), (void *)name};
-	int lrc = mdb_del(txn, s->user, &k, NULL);
-	if (lrc == MDB_NOTFOUND)
-		rc = sh_error_set(SH_ENOTFOUND, "no operator named %s", name);
-	else if (lrc || (lrc = mdb_txn_commit(txn)))
-		rc = store_lmdb_err(lrc, "removing the operator");
-	else
-		txn = NULL;
-	if (txn)
-		mdb_txn_abort(txn);
-	return rc;
+	struct user_w u = {name, NULL};
+	return store_write(s, 0, "removing the operator", user_del_fn, &u);
 }
 
 static int role_txn(sh_store *s, MDB_txn *txn, const char *name, int *role)
@@ -428,63 +425,9 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 {
 	if (!n)
 		return SH_OK;
-	if (!when)
-		when = sh_now();
-	for (;;) {
-		MDB_txn *txn;
-		MDB_cursor *c = NULL;
-		rec_w w;
-		memset(&w, 0, sizeof w);
-		int rc = store_txn_begin(s, 0, &txn), lrc;
-		if (rc)
-			return rc;
-		uint64_t seq = 0;
-		MDB_val k, v;
-		if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
-			goto lfail;
-		lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-		if (lrc == 0 && k.mv_size == 8)
-			seq = store_rd64(k.mv_data) + 1;
-		else if (lrc && lrc != MDB_NOTFOUND)
-			goto lfail;
-		for (size_t i = 0; i < n; i++, seq++) {
-			rec_begin(&w, REC_AUDIT);
-			rec_i64(&w, A_WHEN, when);
-			rec_str(&w, A_USER, user && *user ? user : "-");
-			rec_str(&w, A_COMMAND, command);
-			rec_str(&w, A_CODE, codes[i]);
-			rec_str(&w, A_DOSSIER, dossier && *dossier ? dossier : NULL);
-			if ((rc = w.err))
-				goto out;
-			uint8_t kb[8];
-			store_be64(kb, seq);
-			k.mv_size = 8;
-			k.mv_data = kb;
-			v.mv_size = w.b.len;
-			v.mv_data = w.b.data;
-			if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
-				goto lfail;
-			sh_buf_free(&w.b);
-		}
-		mdb_cursor_close(c);
-		c = NULL;
-		lrc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (!lrc)
-			return SH_OK;
-	lfail:
-		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "audit of reads");
-	out:
-		sh_buf_free(&w.b);
-		if (c)
-			mdb_cursor_close(c);
-		if (txn)
-			mdb_txn_abort(txn);
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	wh_audit_node one = {NULL, user, command, dossier, codes, n, when ? when : sh_now(), 0, 0,
+			     ""};
+	return wh_audit_write(s, &one);
 }
 
 int sh_wh_audit_read(sh_store *s, const char *user, const char *command, const char *code,

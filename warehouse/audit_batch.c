@@ -2,23 +2,15 @@
  * audit reads at the same moment share one LMDB write transaction, one
  * fsync. Each caller still returns only after its own entries are durable
  * (or with the error of the transaction that held them): a group is what
- * arrived while the previous one was being written. Entries are encoded
- * exactly as sh_wh_audit_reads writes them (access.c). */
+ * arrived while the previous one was being written. sh_wh_audit_reads
+ * (access.c) writes a list of one through the same wh_audit_write. */
 #include "wh_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef struct audit_node {
-	struct audit_node *next;
-	const char *user, *command, *dossier;
-	const char *const *codes;
-	size_t n;
-	int64_t when;
-	int done, rc;
-	char msg[256];  /* the transaction's error message (thread-local elsewhere) */
-} audit_node;
+typedef wh_audit_node audit_node;
 
 struct sh_wh_audit_group {
 	sh_store *s;
@@ -95,65 +87,55 @@ void sh_wh_audit_group_free(sh_wh_audit_group **g)
 	*g = NULL;
 }
 
-/* Write every entry of the list in one transaction. */
-static int write_group(sh_store *s, audit_node *list)
+static int audit_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
-	for (;;) {
-		MDB_txn *txn;
-		MDB_cursor *c = NULL;
-		rec_w w;
-		memset(&w, 0, sizeof w);
-		int rc = store_txn_begin(s, 0, &txn), lrc;
-		if (rc)
-			return rc;
-		uint64_t seq = 0;
-		MDB_val k, v;
-		if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
-			goto lfail;
-		lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-		if (lrc == 0 && k.mv_size == 8)
-			seq = store_rd64(k.mv_data) + 1;
-		else if (lrc && lrc != MDB_NOTFOUND)
-			goto lfail;
-		for (audit_node *e = list; e; e = e->next)
-			for (size_t i = 0; i < e->n; i++, seq++) {
-				rec_begin(&w, REC_AUDIT);
-				rec_i64(&w, A_WHEN, e->when);
-				rec_str(&w, A_USER, e->user && *e->user ? e->user : "-");
-				rec_str(&w, A_COMMAND, e->command);
-				rec_str(&w, A_CODE, e->codes[i]);
-				rec_str(&w, A_DOSSIER, e->dossier && *e->dossier ? e->dossier : NULL);
-				if ((rc = w.err))
-					goto out;
-				uint8_t kb[8];
-				store_be64(kb, seq);
-				k.mv_size = 8;
-				k.mv_data = kb;
-				v.mv_size = w.b.len;
-				v.mv_data = w.b.data;
-				if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
-					goto lfail;
-				sh_buf_free(&w.b);
-			}
+	const audit_node *list = arg;
+	MDB_cursor *c = NULL;
+	rec_w w;
+	memset(&w, 0, sizeof w);
+	int rc = SH_OK, lrc;
+	uint64_t seq = 0;
+	MDB_val k, v;
+	if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
+		goto lfail;
+	lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (lrc == 0 && k.mv_size == 8)
+		seq = store_rd64(k.mv_data) + 1;
+	else if (lrc && lrc != MDB_NOTFOUND)
+		goto lfail;
+	for (const audit_node *e = list; e; e = e->next)
+		for (size_t i = 0; i < e->n; i++, seq++) {
+			rec_begin(&w, REC_AUDIT);
+			rec_i64(&w, A_WHEN, e->when);
+			rec_str(&w, A_USER, e->user && *e->user ? e->user : "-");
+			rec_str(&w, A_COMMAND, e->command);
+			rec_str(&w, A_CODE, e->codes[i]);
+			rec_str(&w, A_DOSSIER, e->dossier && *e->dossier ? e->dossier : NULL);
+			if ((rc = w.err))
+				goto out;
+			uint8_t kb[8];
+			store_be64(kb, seq);
+			k.mv_size = 8;
+			k.mv_data = kb;
+			v.mv_size = w.b.len;
+			v.mv_data = w.b.data;
+			if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
+				goto lfail;
+			sh_buf_free(&w.b);
+		}
+	goto out;
+lfail:
+	rc = store_write_err(s, lrc, "audit of reads");
+out:
+	sh_buf_free(&w.b);
+	if (c)
 		mdb_cursor_close(c);
-		c = NULL;
-		lrc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (!lrc)
-			return SH_OK;
-	lfail:
-		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_lmdb_err(lrc, "audit of reads");
-	out:
-		sh_buf_free(&w.b);
-		if (c)
-			mdb_cursor_close(c);
-		if (txn)
-			mdb_txn_abort(txn);
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	return rc;
+}
+
+int wh_audit_write(sh_store *s, const wh_audit_node *list)
+{
+	return store_write(s, 0, "audit of reads", audit_fn, (void *)list);
 }
 
 int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *command,
@@ -178,7 +160,7 @@ int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *
 		g->head = g->tail = NULL;
 		g->busy = 1;
 		pthread_mutex_unlock(&g->mu);
-		int rc = write_group(g->s, list);
+		int rc = wh_audit_write(g->s, list);
 		const char *msg = rc ? sh_error_message() : "";
 		pthread_mutex_lock(&g->mu);
 		g->commits += !rc;

@@ -60,48 +60,40 @@ static int cred_read(MDB_txn *txn, sh_store *s, const char *name, int *disabled,
 	return SH_OK;
 }
 
+struct cred_w {
+	const char *name, *hash;
+	int disabled;
+};
+
+static int cred_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct cred_w *c = arg;
+	char *old = NULL;
+	int od = 0, rc, lrc;
+	if ((rc = user_exists(s, txn, c->name)) ||
+	    (rc = cred_read(txn, s, c->name, &od, c->hash ? NULL : &old)))
+		return rc;
+	int disabled = c->disabled < 0 ? od : c->disabled;
+	const char *h = c->hash ? c->hash : old ? old : "";
+	char key[48];
+	snprintf(key, sizeof key, CRED_PREFIX "%s", c->name);
+	sh_buf b = SH_BUF_INIT;
+	if (sh_buf_printf(&b, "%c\n%s", disabled ? '1' : '0', h)) {
+		sh_free(old);
+		return SH_ENOMEM;
+	}
+	sh_free(old);
+	MDB_val k = {strlen(key), key}, v = {b.len, b.data};
+	lrc = mdb_put(txn, s->meta, &k, &v, 0);
+	sh_buf_free(&b);
+	return lrc ? store_write_err(s, lrc, "operators' credentials") : SH_OK;
+}
+
 /* Write "cred|name" = disabled + hash; hash NULL keeps the stored one. */
 static int cred_write(sh_store *s, const char *name, const char *hash, int disabled)
 {
-	for (;;) {
-		MDB_txn *txn;
-		char *old = NULL;
-		int od = 0, rc = store_txn_begin(s, 0, &txn), lrc = 0;
-		if (rc)
-			return rc;
-		if ((rc = user_exists(s, txn, name)) ||
-		    (rc = cred_read(txn, s, name, &od, hash ? NULL : &old))) {
-			mdb_txn_abort(txn);
-			return rc;
-		}
-		if (disabled < 0)
-			disabled = od;
-		const char *h = hash ? hash : old ? old : "";
-		char key[48];
-		snprintf(key, sizeof key, CRED_PREFIX "%s", name);
-		sh_buf b = SH_BUF_INIT;
-		if (sh_buf_printf(&b, "%c\n%s", disabled ? '1' : '0', h)) {
-			sh_free(old);
-			mdb_txn_abort(txn);
-			return SH_ENOMEM;
-		}
-		sh_free(old);
-		MDB_val k = {strlen(key), key}, v = {b.len, b.data};
-		lrc = mdb_put(txn, s->meta, &k, &v, 0);
-		sh_buf_free(&b);
-		if (!lrc) {
-			lrc = mdb_txn_commit(txn);
-			txn = NULL;
-		}
-		if (txn)
-			mdb_txn_abort(txn);
-		if (!lrc)
-			return SH_OK;
-		if (lrc != MDB_MAP_FULL)
-			return store_write_err(s, lrc, "operators' credentials");
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	struct cred_w c = {name, hash, disabled};
+	return store_write(s, 0, "operators' credentials", cred_fn, &c);
 }
 
 int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)

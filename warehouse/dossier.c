@@ -99,7 +99,7 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 /* Write one paper in txn: page blobs (content-addressed), its record, its
  * words and owner index entries, and (with a key) its signed manifest of
  * `type`. Returns an sh_error, or SH_OK with *lrc set to a failing LMDB
- * code (the caller decides about MDB_MAP_FULL). */
+ * code (the caller makes it an sh_error with store_write_err). */
 static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *dossier,
 		       const char *owner, const char *kind, const sh_wh_paper_in *p,
 		       const page_prep *prep, int64_t t, const sh_sign_key *key,
@@ -239,25 +239,30 @@ int wh_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_STOR
 	return SH_OK;
 }
 
-/* One attempt at the write transaction. Returns SH_OK, an sh_error, or
- * a positive LMDB code when the map is full (caller grows and retries). */
-static int put_attempt(sh_store *s, const sh_wh_dossier_in *in, page_prep **prep,
-		       const char *owner, sh_wh_dossier_codes *codes)
+/* The dossier's write transaction (run again by store_write when the map
+ * fills): everything it writes comes from in, prep and owner; codes are
+ * set afresh each time. */
+struct put_args {
+	const sh_wh_dossier_in *in;
+	page_prep **prep;
+	const char *owner;
+	sh_wh_dossier_codes *codes;
+	const char *deflt; /* kind of a paper given without one */
+};
+
+static int put_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
-	MDB_txn *txn = NULL;
-	int rc = store_txn_begin(s, 0, &txn), lrc = 0;
-	rec_w w = {0}, dw = {0};
-	if (rc)
-		return rc;
+	const struct put_args *a = arg;
+	const sh_wh_dossier_in *in = a->in;
+	sh_wh_dossier_codes *codes = a->codes;
+	int rc = SH_OK, lrc = 0;
+	rec_w dw = {0};
 
 	if (in->idem_key) {
 		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key}, iv;
 		lrc = mdb_get(txn, s->ikey, &ik, &iv);
-		if (lrc == 0) {
-			rc = existing_codes(txn, s, iv, codes);
-			mdb_txn_abort(txn);
-			return rc;
-		}
+		if (lrc == 0)
+			return existing_codes(txn, s, iv, codes);
 		if (lrc != MDB_NOTFOUND)
 			goto lmdb_fail;
 		lrc = 0;
@@ -275,64 +280,44 @@ static int put_attempt(sh_store *s, const sh_wh_dossier_in *in, page_prep **prep
 	rec_begin(&dw, REC_DOSSIER);
 	rec_str(&dw, D_CODE, codes->dossier);
 	rec_str(&dw, D_AGENCY, s->agency);
-	rec_str(&dw, D_OWNER, owner);
+	rec_str(&dw, D_OWNER, a->owner);
 	rec_str(&dw, D_PROCEDURE, in->procedure);
 	rec_i64(&dw, D_RECEIVED, t);
 	rec_str(&dw, D_OPERATOR, wh_operator_or(s, in->operator_id));
 
 	for (size_t i = 0; i < in->npapers; i++) {
 		const sh_wh_paper_in *p = &in->papers[i];
-		const char *kind = p->kind ? p->kind : "TL";
+		const char *kind = p->kind ? p->kind : a->deflt;
 		snprintf(codes->papers[i], SH_STORE_CODE_MAX, "%s-%02zu-%s", codes->dossier, i + 1, kind);
 		rec_str(&dw, D_PAPER, codes->papers[i]);
 
-		rc = write_paper(s, txn, codes->papers[i], codes->dossier, owner, kind, p, prep[i], t,
-				 in->key, &frontier, "component", 0, &lrc);
+		rc = write_paper(s, txn, codes->papers[i], codes->dossier, a->owner, kind, p,
+				 a->prep[i], t, in->key, &frontier, "component", 0, &lrc);
 		if (lrc)
 			goto lmdb_fail;
 		if (rc)
 			goto out;
 	}
-	if (dw.err) {
-		rc = dw.err;
-		sh_buf_free(&dw.b);
+	if ((rc = dw.err))
 		goto out;
-	}
 	MDB_val dk = {strlen(codes->dossier), codes->dossier}, dv = {dw.b.len, dw.b.data};
-	lrc = mdb_put(txn, s->dossier, &dk, &dv, MDB_NOOVERWRITE);
-	sh_buf_free(&dw.b);
-	if (lrc)
+	if ((lrc = mdb_put(txn, s->dossier, &dk, &dv, MDB_NOOVERWRITE)))
 		goto lmdb_fail;
 	if (in->idem_key) {
 		MDB_val ik = {strlen(in->idem_key), (void *)in->idem_key};
 		if ((lrc = mdb_put(txn, s->ikey, &ik, &dk, MDB_NOOVERWRITE)))
 			goto lmdb_fail;
 	}
-	if ((rc = wh_dossier_added(s, txn, codes->dossier, t))) {
-		if (rc == MDB_MAP_FULL) {
-			lrc = rc;
-			goto lmdb_fail;
-		}
+	if ((rc = wh_dossier_added(s, txn, codes->dossier, t)))
 		goto out;
-	}
-	if (in->key && (rc = ledger_commit(s, txn, &frontier, in->key, t)))
-		goto out;
-	lrc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (lrc)
-		goto lmdb_fail;
-	return SH_OK;
+	if (in->key)
+		rc = ledger_commit(s, txn, &frontier, in->key, t);
+	goto out;
 
 lmdb_fail:
-	if (lrc == MDB_MAP_FULL)
-		rc = MDB_MAP_FULL;
-	else
-		rc = store_write_err(s, lrc, "storing the dossier");
+	rc = store_write_err(s, lrc, "storing the dossier");
 out:
-	sh_buf_free(&w.b);
 	sh_buf_free(&dw.b);
-	if (txn)
-		mdb_txn_abort(txn);
 	return rc;
 }
 
@@ -402,13 +387,9 @@ int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_cod
 			}
 		}
 	}
-	for (;;) {
-		rc = put_attempt(s, in, prep, owner, codes);
-		if (rc != MDB_MAP_FULL)
-			break;
-		if ((rc = store_grow_map(s)))
-			break;
-	}
+	struct put_args pa = {in, prep, owner, codes, NULL};
+	if (!(rc = wh_kind_default(&pa.deflt)))
+		rc = store_write(s, 0, "storing the dossier", put_fn, &pa);
 out:
 	if (prep) {
 		for (size_t i = 0; i < in->npapers; i++) {
@@ -431,16 +412,25 @@ out:
 
 /* ---- results ------------------------------------------------------------- */
 
-static int result_attempt(sh_store *s, const char *dossier, const sh_wh_paper_in *papers,
-			  size_t n, page_prep **prep, const sh_sign_key *key,
-			  char (*codes)[SH_STORE_CODE_MAX])
+struct result_args {
+	const char *dossier;
+	const sh_wh_paper_in *papers;
+	size_t n;
+	page_prep **prep;
+	const sh_sign_key *key;
+	char (*codes)[SH_STORE_CODE_MAX];
+	const char *deflt; /* kind of a paper given without one */
+};
+
+/* The results' write transaction (run again by store_write when the map
+ * fills). */
+static int result_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
-	MDB_txn *txn = NULL;
+	const struct result_args *a = arg;
+	const char *dossier = a->dossier;
 	sh_store_dossier_rec *d = NULL;
 	rec_w dw = {0};
-	int lrc = 0, rc = store_txn_begin(s, 0, &txn);
-	if (rc)
-		return rc;
+	int lrc = 0, rc = SH_OK;
 	MDB_val dk = {strlen(dossier), (void *)dossier}, dv;
 	if ((lrc = mdb_get(txn, s->dossier, &dk, &dv))) {
 		if (lrc == MDB_NOTFOUND) {
@@ -465,7 +455,7 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_wh_paper_in
 	lrc = 0;
 	int64_t t = sh_now();
 	sh_log_frontier frontier;
-	if (key && (rc = ledger_begin(s, txn, &frontier)))
+	if (a->key && (rc = ledger_begin(s, txn, &frontier)))
 		goto fail;
 	/* the dossier record again, with the results added */
 	rec_begin(&dw, REC_DOSSIER);
@@ -479,12 +469,12 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_wh_paper_in
 		rec_str(&dw, D_PAPER, d->papers[i]);
 	for (size_t i = 0; i < d->nresults; i++)
 		rec_str(&dw, D_RESULT, d->results[i]);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(codes[i], SH_STORE_CODE_MAX, "%s-KQ%u", dossier, ++seq);
-		rec_str(&dw, D_RESULT, codes[i]);
-		const char *kind = papers[i].kind ? papers[i].kind : "TL";
-		rc = write_paper(s, txn, codes[i], dossier, d->owner, kind, &papers[i], prep[i], t,
-				 key, &frontier, "result", SH_WH_PAPER_RESULT, &lrc);
+	for (size_t i = 0; i < a->n; i++) {
+		snprintf(a->codes[i], SH_STORE_CODE_MAX, "%s-KQ%u", dossier, ++seq);
+		rec_str(&dw, D_RESULT, a->codes[i]);
+		const char *kind = a->papers[i].kind ? a->papers[i].kind : a->deflt;
+		rc = write_paper(s, txn, a->codes[i], dossier, d->owner, kind, &a->papers[i],
+				 a->prep[i], t, a->key, &frontier, "result", SH_WH_PAPER_RESULT, &lrc);
 		if (rc || lrc)
 			goto fail;
 	}
@@ -498,22 +488,11 @@ static int result_attempt(sh_store *s, const char *dossier, const sh_wh_paper_in
 	dv.mv_data = dw.b.data;
 	if ((lrc = mdb_put(txn, s->seq, &k, &v, 0)) || (lrc = mdb_put(txn, s->dossier, &dk, &dv, 0)))
 		goto fail;
-	if (key && (rc = ledger_commit(s, txn, &frontier, key, t)))
-		goto fail;
-	lrc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (lrc)
-		goto fail;
-	sh_buf_free(&dw.b);
-	sh_store_dossier_rec_free(&d);
-	return SH_OK;
+	if (a->key)
+		rc = ledger_commit(s, txn, &frontier, a->key, t);
 fail:
-	if (lrc == MDB_MAP_FULL)
-		rc = MDB_MAP_FULL;
-	else if (lrc)
+	if (!rc && lrc)
 		rc = store_write_err(s, lrc, "storing the result");
-	if (txn)
-		mdb_txn_abort(txn);
 	sh_buf_free(&dw.b);
 	sh_store_dossier_rec_free(&d);
 	return rc;
@@ -555,12 +534,11 @@ int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *pap
 			rc = sh_text_nfc(&prep[i][j].text, t, strlen(t));
 		}
 	}
-	while (!rc) {
-		rc = result_attempt(s, dossier, papers, npapers, prep, key, codes);
-		if (rc != MDB_MAP_FULL)
-			break;
-		rc = store_grow_map(s);
-	}
+	struct result_args ra = {dossier, papers, npapers, prep, key, codes, NULL};
+	if (!rc)
+		rc = wh_kind_default(&ra.deflt);
+	if (!rc)
+		rc = store_write(s, 0, "storing the result", result_fn, &ra);
 	for (size_t i = 0; prep && i < npapers; i++) {
 		for (size_t j = 0; prep[i] && j < papers[i].npages; j++)
 			sh_free(prep[i][j].text);

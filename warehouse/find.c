@@ -172,6 +172,120 @@ static int has_filter(const sh_wh_filter *f)
 	return f && (f->kind || f->agency || f->from || f->to);
 }
 
+/* Matches found so far, newest first. */
+struct hitlist {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static int hit_push(struct hitlist *h, uint32_t id, double score)
+{
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? h->cap * 2 : 64;
+		struct cand *nv = sh_realloc(h->v, nc * sizeof *nv);
+		if (!nv)
+			return SH_ENOMEM;
+		h->v = nv;
+		h->cap = nc;
+	}
+	h->v[h->n++] = (struct cand){id, score};
+	return SH_OK;
+}
+
+/* The leapfrog join of nl lists of paper ids (shortest first), newest
+ * (largest id) first: the ids on every list that pass the filter, each
+ * scored base, into h; it stops after enough. */
+static int join(sh_store *s, MDB_txn *txn, store_plist *lists, size_t nl,
+		const sh_wh_filter *f, size_t enough, double base, struct hitlist *h)
+{
+	uint32_t cand = 0, y = 0;
+	int lrc = store_plist_le(&lists[0], STORE_PID_MAX, &cand);
+	while (!lrc) {
+		size_t i = 1;
+		for (; i < nl; i++)
+			if ((lrc = store_plist_le(&lists[i], cand, &y)) || y != cand)
+				break;
+		if (lrc)
+			break;
+		if (i < nl) { /* jump the shortest list down to the smaller id found */
+			lrc = store_plist_le(&lists[0], y, &cand);
+			continue;
+		}
+		int pass = 1;
+		if (has_filter(f)) {
+			char code[SH_STORE_CODE_MAX];
+			int e = id_code(s, txn, cand, code);
+			if (e && e != MDB_NOTFOUND) {
+				lrc = e;
+				break;
+			}
+			pass = !e && filter_pass(f, code);
+		}
+		if (pass) {
+			if (hit_push(h, cand, base))
+				return SH_ENOMEM;
+			if (h->n >= enough)
+				break;
+		}
+		if (cand == 1)
+			break;
+		lrc = store_plist_le(&lists[0], cand - 1, &cand);
+	}
+	return lrc && lrc != MDB_NOTFOUND ? store_lmdb_err(lrc, "search") : SH_OK;
+}
+
+/* Exact forms rank first among the newest SH_WH_FIND_SCORED matches: each
+ * query word the paper holds as written (accents and all) adds one. The
+ * hits are newest first, the order the exact lists are read in. */
+static int rank_exact(sh_store *s, MDB_txn *txn, const struct qwords *lw, struct hitlist *h)
+{
+	for (size_t j = 0; j < lw->n && h->n; j++) {
+		store_plist ex;
+		uint32_t y;
+		int lrc = 0, rc = store_plist_open(&ex, txn, s->exact, lw->w[j], strlen(lw->w[j]));
+		if (rc == SH_ENOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < h->n && i < SH_WH_FIND_SCORED; i++) {
+			if ((lrc = store_plist_le(&ex, h->v[i].id, &y)))
+				break;
+			if (y == h->v[i].id)
+				h->v[i].score += 1.0;
+		}
+		store_plist_close(&ex);
+		if (lrc && lrc != MDB_NOTFOUND)
+			return store_lmdb_err(lrc, "search");
+	}
+	return SH_OK;
+}
+
+/* The best limit hits (0: all) with their codes: *out (caller sh_free), *n. */
+static int hits_out(sh_store *s, MDB_txn *txn, struct hitlist *h, size_t limit,
+		    sh_wh_hit **out, size_t *n)
+{
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof *h->v, cmp_cand);
+	size_t nh = limit && h->n > limit ? limit : h->n;
+	sh_wh_hit *res = NULL;
+	if (nh && !(res = sh_calloc(nh, sizeof *res)))
+		return SH_ENOMEM;
+	size_t nr = 0;
+	for (size_t i = 0; i < nh; i++) {
+		int e = id_code(s, txn, h->v[i].id, res[nr].code);
+		if (e == MDB_NOTFOUND)
+			continue; /* damage: sohoa check names it */
+		if (e) {
+			sh_free(res);
+			return store_lmdb_err(e, "search");
+		}
+		res[nr++].score = h->v[i].score;
+	}
+	*out = res;
+	*n = nr;
+	return SH_OK;
+}
+
 static int search(sh_store *s, const char *query, const sh_wh_filter *f, size_t limit,
 		  sh_wh_hit **out, size_t *n)
 {
@@ -179,14 +293,12 @@ static int search(sh_store *s, const char *query, const sh_wh_filter *f, size_t 
 	*n = 0;
 	char *folded = NULL, *lower = NULL, owner[16];
 	struct qwords q = {0}, lw = {0};
-	store_plist *lists = NULL, ex;
+	store_plist *lists = NULL;
 	uint8_t *oarr = NULL;
 	size_t nl = 0;
-	struct cand *hits = NULL;
-	sh_wh_hit *res = NULL;
-	size_t nh = 0, cap = 0;
+	struct hitlist h = {0};
 	MDB_txn *txn = NULL;
-	int lrc = 0, rc = SH_OK;
+	int rc = SH_OK;
 	if (f && f->owner && (rc = sh_id_owner_check(NULL, owner, f->owner)))
 		return rc;
 	if (f && ((f->from && strlen(f->from) != 10) || (f->to && strlen(f->to) != 10)))
@@ -233,99 +345,11 @@ static int search(sh_store *s, const char *query, const sh_wh_filter *f, size_t 
 	 * SH_WH_FIND_SCORED cannot reach the answer (they score the base and follow
 	 * by date), so the join stops there */
 	size_t enough = limit && limit <= SH_WH_FIND_SCORED ? SH_WH_FIND_SCORED : (size_t)-1;
-	uint32_t cand = 0, y = 0;
-	lrc = store_plist_le(&lists[0], STORE_PID_MAX, &cand);
-	while (!lrc) {
-		size_t i = 1;
-		for (; i < nl; i++)
-			if ((lrc = store_plist_le(&lists[i], cand, &y)) || y != cand)
-				break;
-		if (lrc)
-			break;
-		if (i < nl) { /* jump the shortest list down to the smaller id found */
-			lrc = store_plist_le(&lists[0], y, &cand);
-			continue;
-		}
-		int pass = 1;
-		if (has_filter(f)) {
-			char code[SH_STORE_CODE_MAX];
-			int e = id_code(s, txn, cand, code);
-			if (e && e != MDB_NOTFOUND) {
-				lrc = e;
-				break;
-			}
-			pass = !e && filter_pass(f, code);
-		}
-		if (pass) {
-			if (nh == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct cand *nhits = sh_realloc(hits, nc * sizeof *nhits);
-				if (!nhits) {
-					rc = SH_ENOMEM;
-					goto out;
-				}
-				hits = nhits;
-				cap = nc;
-			}
-			hits[nh++] = (struct cand){cand, (double)q.n};
-			if (nh >= enough)
-				break;
-		}
-		if (cand == 1)
-			break;
-		lrc = store_plist_le(&lists[0], cand - 1, &cand);
-	}
-	if (lrc && lrc != MDB_NOTFOUND)
-		goto lfail;
-	lrc = 0;
-	/* exact forms rank first among the newest SH_WH_FIND_SCORED matches: each
-	 * query word the paper holds as written (accents and all) adds one. The hits are
-	 * newest first, the order the exact lists are read in. */
-	for (size_t j = 0; j < lw.n && nh; j++) {
-		rc = store_plist_open(&ex, txn, s->exact, lw.w[j], strlen(lw.w[j]));
-		if (rc == SH_ENOTFOUND) {
-			rc = SH_OK;
-			continue;
-		}
-		if (rc)
-			goto out;
-		for (size_t i = 0; i < nh && i < SH_WH_FIND_SCORED; i++) {
-			if ((lrc = store_plist_le(&ex, hits[i].id, &y)))
-				break;
-			if (y == hits[i].id)
-				hits[i].score += 1.0;
-		}
-		store_plist_close(&ex);
-		if (lrc && lrc != MDB_NOTFOUND)
-			goto lfail;
-		lrc = 0;
-	}
-done:
-	if (nh > 1)
-		qsort(hits, nh, sizeof *hits, cmp_cand);
-	if (limit && nh > limit)
-		nh = limit;
-	if (nh && !(res = sh_calloc(nh, sizeof *res))) {
-		rc = SH_ENOMEM;
+	if ((rc = join(s, txn, lists, nl, f, enough, (double)q.n, &h)) ||
+	    (rc = rank_exact(s, txn, &lw, &h)))
 		goto out;
-	}
-	size_t nr = 0;
-	for (size_t i = 0; i < nh; i++) {
-		int e = id_code(s, txn, hits[i].id, res[nr].code);
-		if (e == MDB_NOTFOUND)
-			continue; /* damage: sohoa check names it */
-		if (e) {
-			lrc = e;
-			goto lfail;
-		}
-		res[nr++].score = hits[i].score;
-	}
-	*out = res;
-	*n = nr;
-	res = NULL;
-	goto out;
-lfail:
-	rc = store_lmdb_err(lrc, "search");
+done:
+	rc = hits_out(s, txn, &h, limit, out, n);
 out:
 	for (size_t i = 0; i < nl; i++)
 		store_plist_close(&lists[i]);
@@ -333,8 +357,7 @@ out:
 	sh_free(oarr);
 	if (txn)
 		mdb_txn_abort(txn);
-	sh_free(hits);
-	sh_free(res);
+	sh_free(h.v);
 	sh_free(folded);
 	sh_free(lower);
 	qwords_free(&q);

@@ -215,15 +215,20 @@ int sh_wh_report(sh_store *s, const sh_wh_proc_cat *cat, const char *from, const
 	if (t1 <= t0)
 		return sh_error_set(SH_EINVAL, "the period %s to %s is empty: --from must not be "
 					       "after --to", from, to);
+	sh_wh_proc_cat *own = NULL; /* no catalogue given: the shipped one */
+	if (!cat && (rc = sh_wh_proc_cat_load(&own, sh_wh_proc_default_path(), NULL)))
+		return rc;
 	struct rep r;
 	memset(&r, 0, sizeof r);
 	r.s = s;
-	r.cat = cat;
+	r.cat = cat ? cat : own;
 	r.by = by;
 	MDB_cursor *c = NULL;
 	int lrc;
-	if (!(r.rows = sh_calloc(1, sizeof *r.rows)))
+	if (!(r.rows = sh_calloc(1, sizeof *r.rows))) {
+		sh_wh_proc_cat_free(&own);
 		return SH_ENOMEM;
+	}
 	r.nrows = 1;
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &r.txn)))
 		goto out;
@@ -297,5 +302,6 @@ out:
 		mdb_txn_abort(r.txn);
 	sh_free(r.rows);
 	sh_free(r.owners);
+	sh_wh_proc_cat_free(&own);
 	return rc;
 }

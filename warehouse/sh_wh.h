@@ -52,7 +52,8 @@ typedef struct sh_wh_page_in {
 /* One component paper. */
 typedef struct sh_wh_paper_in {
 	const char *file;      /* the name it arrived under (stored as given) */
-	const char *kind;      /* kind code, ASCII [A-Z0-9]{1,12} ("GKS"); NULL: "TL" */
+	const char *kind;      /* kind code, ASCII [A-Z0-9]{1,12} ("GKS"); NULL: the kind
+				* catalogue's "other" kind, "TL" */
 	const char *facts;     /* extracted facts as a JSON object, or NULL */
 	const sh_sign_fact *fact_list; /* the same facts as name/value pairs, signed */
 	size_t nfacts;
@@ -139,17 +140,20 @@ int sh_wh_check(sh_store *store, void (*report)(void *arg, const char *problem),
 #define SH_WH_NEVER INT64_MAX /* valid_until of a paper that never expires */
 
 /* The catalogue of procedures (code, name, required paper kinds) and of
- * kinds (name, validity rule): warehouse/procedures.json, extended by the
- * office's own file. Opaque; read-only once loaded, so it may be shared by
- * threads. */
+ * kinds (name, validity rule, reusable): procedures from
+ * warehouse/procedures.json, extended by the office's own file; kinds from
+ * the one kind catalogue, paper/kinds.json or $SOHOA_KINDS (sh_paper.h).
+ * Opaque; read-only once loaded, so it may be shared by threads. */
 typedef struct sh_wh_proc_cat sh_wh_proc_cat;
 
 /* warehouse/procedures.json of the source tree (static storage). */
 const char *sh_wh_proc_default_path(void);
-/* Load path, then (if extra is not NULL and the file exists) the office's
- * additions from extra: procedures and kinds there replace those of the
- * same code. *out: release with sh_wh_proc_cat_free. SH_ENOTFOUND (no path),
- * SH_EINVAL (not the format, with where), SH_ENOMEM. */
+/* Load the kind catalogue, path, then (if extra is not NULL and the file
+ * exists) the office's additions from extra: procedures there replace those
+ * of the same code (so do kinds of an older file's "kinds" object). A
+ * procedure asking for a kind the catalogue does not know is refused.
+ * *out: release with sh_wh_proc_cat_free. SH_ENOTFOUND (no path),
+ * SH_EINVAL (not the format, an unknown kind, with where), SH_ENOMEM. */
 int sh_wh_proc_cat_load(sh_wh_proc_cat **out, const char *path, const char *extra);
 /* The same from len bytes in memory (name: for messages). */
 int sh_wh_proc_cat_parse(sh_wh_proc_cat **out, const void *data, size_t len, const char *name);
@@ -289,7 +293,8 @@ enum sh_wh_report_by { SH_WH_REPORT_TOTAL = 0, SH_WH_REPORT_AGENCY = 1, SH_WH_RE
 /* Indicators for dossiers received from..to (YYYY-MM-DD, both included,
  * local dates as in the dossier code). rows[0] is the total, then one row
  * per group in code order. *out: caller sh_free. cat: kind rules for
- * "already held" (may be NULL). SH_EINVAL for malformed dates. */
+ * "already held" (NULL: the shipped catalogue). SH_EINVAL for malformed
+ * dates. */
 int sh_wh_report(sh_store *store, const sh_wh_proc_cat *cat, const char *from, const char *to,
 		    int by, sh_wh_report_row **out, size_t *n);
 

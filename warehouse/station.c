@@ -30,62 +30,51 @@ static int bad_name(const char *n)
 			    n ? n : "");
 }
 
+struct station_w {
+	const char *name, *hash;
+};
+
+static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const char *name = ((const struct station_w *)arg)->name;
+	const char *hash = ((const struct station_w *)arg)->hash;
+	char k1[48], k2[80], old[65] = "";
+	snprintf(k1, sizeof k1, "station|%s", name);
+	MDB_val k = {strlen(k1), k1}, v;
+	int lrc = mdb_get(txn, s->meta, &k, &v);
+	if (!lrc && v.mv_size == 64)
+		memcpy(old, v.mv_data, 64);
+	if (lrc && lrc != MDB_NOTFOUND)
+		return store_lmdb_err(lrc, "stations");
+	if (hash && !lrc)
+		return sh_error_set(SH_EEXISTS, "station %s exists: revoke it first", name);
+	if (!hash && lrc)
+		return sh_error_set(SH_ENOTFOUND, "no station named %s", name);
+	if (hash) {
+		snprintf(k2, sizeof k2, "stationh|%s", hash);
+		MDB_val v1 = {64, (void *)hash}, kk2 = {strlen(k2), k2},
+			v2 = {strlen(name), (void *)name};
+		lrc = mdb_put(txn, s->meta, &k, &v1, 0);
+		if (!lrc)
+			lrc = mdb_put(txn, s->meta, &kk2, &v2, 0);
+	} else {
+		snprintf(k2, sizeof k2, "stationh|%s", old);
+		MDB_val kk2 = {strlen(k2), k2};
+		lrc = mdb_del(txn, s->meta, &k, NULL);
+		if (!lrc && old[0]) {
+			lrc = mdb_del(txn, s->meta, &kk2, NULL);
+			if (lrc == MDB_NOTFOUND)
+				lrc = 0;
+		}
+	}
+	return lrc ? store_write_err(s, lrc, "stations") : SH_OK;
+}
+
 /* One write transaction: add (hash != NULL) or remove station name. */
 static int station_write(sh_store *s, const char *name, const char *hash)
 {
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn), lrc;
-		if (rc)
-			return rc;
-		char k1[48], k2[80], old[65] = "";
-		snprintf(k1, sizeof k1, "station|%s", name);
-		MDB_val k = {strlen(k1), k1}, v;
-		lrc = mdb_get(txn, s->meta, &k, &v);
-		if (!lrc && v.mv_size == 64)
-			memcpy(old, v.mv_data, 64);
-		if (lrc && lrc != MDB_NOTFOUND) {
-			mdb_txn_abort(txn);
-			return store_lmdb_err(lrc, "stations");
-		}
-		if (hash && !lrc) {
-			mdb_txn_abort(txn);
-			return sh_error_set(SH_EEXISTS, "station %s exists: revoke it first", name);
-		}
-		if (!hash && lrc) {
-			mdb_txn_abort(txn);
-			return sh_error_set(SH_ENOTFOUND, "no station named %s", name);
-		}
-		if (hash) {
-			snprintf(k2, sizeof k2, "stationh|%s", hash);
-			MDB_val v1 = {64, (void *)hash}, kk2 = {strlen(k2), k2},
-				v2 = {strlen(name), (void *)name};
-			lrc = mdb_put(txn, s->meta, &k, &v1, 0);
-			if (!lrc)
-				lrc = mdb_put(txn, s->meta, &kk2, &v2, 0);
-		} else {
-			snprintf(k2, sizeof k2, "stationh|%s", old);
-			MDB_val kk2 = {strlen(k2), k2};
-			lrc = mdb_del(txn, s->meta, &k, NULL);
-			if (!lrc && old[0]) {
-				lrc = mdb_del(txn, s->meta, &kk2, NULL);
-				if (lrc == MDB_NOTFOUND)
-					lrc = 0;
-			}
-		}
-		if (!lrc) {
-			lrc = mdb_txn_commit(txn);
-			txn = NULL;
-		}
-		if (txn)
-			mdb_txn_abort(txn);
-		if (!lrc)
-			return SH_OK;
-		if (lrc != MDB_MAP_FULL)
-			return store_write_err(s, lrc, "stations");
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	struct station_w w = {name, hash};
+	return store_write(s, 0, "stations", station_fn, &w);
 }
 
 int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)

@@ -44,9 +44,24 @@ typedef struct wh_state {
  * (SH_ECORRUPT for a record that cannot be decoded). */
 int wh_state_get(sh_store *s, MDB_txn *txn, const char *code, wh_state *st);
 int wh_audit_decode(sh_wh_audit_rec *a, const void *data, size_t len);
-/* May a paper of kind be offered for reuse (catalogue "reusable"; without
- * a catalogue: all but DON and TL)? */
+/* ---- the catalogue (catalogue.c) ----
+ * A kind as the warehouse uses it: from the kind catalogue (paper/kinds.json)
+ * or an office file's legacy "kinds" object. */
+enum { RULE_NONE = 0, RULE_NEVER, RULE_PRINTED, RULE_DAYS, RULE_UNTIL };
+struct wh_kind {
+	char *code, *name;
+	int rule, days, reusable;
+	char until[16]; /* RULE_UNTIL: the last day, "YYYY-MM-DD" */
+};
+/* The kind of code in cat, or NULL (unknown kind or no catalogue). */
+const struct wh_kind *wh_kind_get(const sh_wh_proc_cat *cat, const char *kind);
+/* May a paper of kind be offered for reuse (the kind's "reusable"; an
+ * unknown kind may)? */
 int wh_kind_reusable(const sh_wh_proc_cat *cat, const char *kind);
+/* The kind of a paper given without one: the kind catalogue's "other" kind
+ * ("TL"), into *out (static storage). An sh_error when the kind catalogue
+ * cannot be read. */
+int wh_kind_default(const char **out);
 /* Validity of a paper from its owner-index summary and its state, at now
  * (validity.nsigned is not filled). */
 int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,
@@ -59,6 +74,20 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 /* ---- the session (access.c) ---- */
 /* The operator to record: the session's when one is begun, else given. */
 const char *wh_operator_or(sh_store *s, const char *given);
+/* Entries of the audit of reads: n codes read by user through command (in
+ * dossier, may be NULL) at when; a list through next. done, rc, msg: for
+ * the group commit (audit_batch.c). */
+typedef struct wh_audit_node {
+	struct wh_audit_node *next;
+	const char *user, *command, *dossier;
+	const char *const *codes;
+	size_t n;
+	int64_t when;
+	int done, rc;
+	char msg[256];
+} wh_audit_node;
+/* Write every entry of list in one transaction (audit_batch.c). */
+int wh_audit_write(sh_store *s, const wh_audit_node *list);
 /* Audit the read of n papers (in dossier, may be NULL) by the session's
  * operator; nothing without a session. */
 int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char *dossier);

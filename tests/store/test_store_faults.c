@@ -485,6 +485,141 @@ static void map_grows_then_full(void **state)
 	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
 }
 
+/* ---- a map that fills in the middle of a write --------------------------------- */
+
+/* The engine's one write helper (store_write) meets a full map inside a
+ * write transaction (SH_EMAPFULL, never a message): it aborts, grows the
+ * map and runs the write again. Nothing of the failed attempt may be left
+ * (no gap in dossier codes, paper ids or log entries), and when the map may
+ * not grow, nothing of the write is stored at all. Real LMDB maps of 64 KiB,
+ * filled by the writes themselves, and sh_store_fault_mapfull for the writes
+ * too small to fill a map (as if the map filled at their last put). */
+/* The map size of an open store (store_int.h). */
+static size_t live_map(sh_store *s)
+{
+	MDB_envinfo info;
+	mdb_env_info(s->env, &info);
+	return info.me_mapsize;
+}
+
+static void map_fills_mid_write(void **state)
+{
+	fixture *f = *state;
+	sh_store_close(&f->s);
+	rm_rf(f->dir);
+	mkdir(f->dir, 0700);
+	setenv("SOHOA_MAPSIZE", "65536", 1); /* 16 pages */
+	assert_int_equal(sh_store_create(f->dir, AGENCY), SH_OK);
+	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
+	uint8_t seed[SH_SIGN_SEED_LEN] = {9};
+	sh_sign_key *key = NULL;
+	assert_int_equal(sh_sign_key_from_seed(&key, seed), SH_OK);
+
+	/* signed dossiers whose images alone overflow the map: each fills it
+	 * after its first blobs, before its log entries (once or more) */
+	char want[SH_STORE_CODE_MAX];
+	uint64_t logn = 0, before;
+	for (unsigned i = 1; i <= 4; i++) {
+		fake_dossier fd;
+		sh_wh_dossier_codes *c = NULL;
+		size_t grown = live_map(f->s);
+		/* four pages of a third of the map each: more than the map */
+		fake_init(&fd, "001184362297", 2, 2, i, grown / 3, "Giấy khai sinh", DAY1);
+		fd.in.key = key;
+		assert_int_equal(sh_ledger_size(f->s, &before), SH_OK);
+		int rc = sh_wh_dossier_put(f->s, &fd.in, &c);
+		fake_free(&fd);
+		if (rc)
+			fail_msg("dossier %u in a filling map: %s", i, sh_error_message());
+		code_of(want, DAY1, i);
+		assert_string_equal(c->dossier, want);
+		sh_wh_dossier_codes_free(&c);
+		assert_true(live_map(f->s) > grown); /* it did fill, and grew */
+		assert_int_equal(sh_ledger_size(f->s, &logn), SH_OK);
+		assert_true(logn > before);
+		assert_int_equal(dossier_whole(f->s, want), SH_OK);
+	}
+	assert_check_ok(f->s);
+	/* paper ids 1..8 in order: no id was used by a failed attempt */
+	code_of(want, DAY1, 4);
+	sh_store_dossier_rec *d = NULL;
+	sh_store_paper_rec *p = NULL;
+	assert_int_equal(sh_store_dossier_get(f->s, want, &d), SH_OK);
+	assert_int_equal(sh_store_paper_get(f->s, d->papers[1], &p), SH_OK);
+	assert_int_equal(p->id, 8);
+	sh_store_paper_rec_free(&p);
+	sh_store_dossier_rec_free(&d);
+
+	/* small writes, each failing once as if the map filled at its end */
+	code_of(want, DAY1, 1);
+	assert_int_equal(sh_store_dossier_get(f->s, want, &d), SH_OK);
+	sh_store_fault_mapfull(1);
+	const char *codes[] = {d->papers[0], d->papers[1]};
+	assert_int_equal(sh_wh_audit_reads(f->s, "lan", "show", codes, 2, want, DAY1), SH_OK);
+	sh_wh_audit_rec *a = NULL;
+	size_t na = 0;
+	assert_int_equal(sh_wh_audit_list(f->s, "lan", NULL, &a, &na), SH_OK);
+	assert_int_equal(na, 2); /* each entry once */
+	sh_free(a);
+	assert_int_equal(sh_ledger_size(f->s, &before), SH_OK);
+	sh_store_fault_mapfull(2);
+	assert_int_equal(sh_wh_revoke(f->s, key, d->papers[0], "Quyết định thu hồi số 1",
+				      NULL, DAY1 + 60, NULL), SH_OK);
+	assert_int_equal(sh_ledger_size(f->s, &logn), SH_OK);
+	assert_true(logn > before);
+	uint64_t one = logn - before; /* entries of one revocation */
+	sh_store_fault_mapfull(1);
+	assert_int_equal(sh_wh_revoke(f->s, key, d->papers[1], "Quyết định thu hồi số 2",
+				      NULL, DAY1 + 61, NULL), SH_OK);
+	assert_int_equal(sh_ledger_size(f->s, &before), SH_OK);
+	assert_int_equal(before - logn, one); /* the retried attempt logged once */
+	sh_store_fault_mapfull(1);
+	assert_int_equal(sh_store_agency_add(f->s, "000.00.99.Z98", 0), SH_OK);
+	sh_store_dossier_rec_free(&d);
+	assert_check_ok(f->s);
+
+	/* at the map's limit: SH_EFULL (not the signal), nothing stored */
+	char lim[32];
+	snprintf(lim, sizeof lim, "%zu", live_map(f->s));
+	sh_store_close(&f->s);
+	setenv("SOHOA_MAPSIZE", lim, 1);
+	setenv("SOHOA_MAPLIMIT", lim, 1);
+	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
+	sh_store_fault_mapfull(1);
+	int role = 0;
+	assert_int_equal(sh_wh_user_add(f->s, "minh", SH_WH_ROLE_DESK), SH_EFULL);
+	assert_non_null(strstr(sh_error_message(), "full"));
+	assert_int_equal(sh_wh_user_role(f->s, "minh", &role), SH_ENOTFOUND);
+	assert_int_equal(sh_ledger_size(f->s, &logn), SH_OK);
+	sh_store_fault_mapfull(1);
+	fake_dossier fd;
+	sh_wh_dossier_codes *c = NULL;
+	fake_init(&fd, "033317490435", 1, 1, 77, 100, NULL, DAY1);
+	fd.in.key = key;
+	assert_int_equal(sh_wh_dossier_put(f->s, &fd.in, &c), SH_EFULL);
+	assert_null(c);
+	assert_int_equal(sh_ledger_size(f->s, &before), SH_OK);
+	assert_int_equal(before, logn);
+	/* the fault spent, the same dossier fits with the next code: no gap */
+	assert_int_equal(sh_wh_dossier_put(f->s, &fd.in, &c), SH_OK);
+	code_of(want, DAY1, 5);
+	assert_string_equal(c->dossier, want);
+	sh_wh_dossier_codes_free(&c);
+	fake_free(&fd);
+	assert_check_ok(f->s);
+	/* the limit lifted: an operator added in a retried write */
+	sh_store_close(&f->s);
+	unsetenv("SOHOA_MAPLIMIT");
+	assert_int_equal(sh_store_open(&f->s, f->dir, 0), SH_OK);
+	sh_store_fault_mapfull(1);
+	assert_int_equal(sh_wh_user_add(f->s, "lan", SH_WH_ROLE_CLERK), SH_OK);
+	assert_int_equal(sh_wh_user_role(f->s, "lan", &role), SH_OK);
+	assert_int_equal(role, SH_WH_ROLE_CLERK);
+	sh_store_fault_mapfull(0);
+	sh_sign_key_free(&key);
+	unsetenv("SOHOA_MAPSIZE");
+}
+
 /* ---- write failures --------------------------------------------------------- */
 
 /* After a failed write of the dossier whose first image hashes to sha:
@@ -825,6 +960,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(alloc_decode, setup, teardown),
 		cmocka_unit_test_setup_teardown(alloc_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_grows_then_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(map_fills_mid_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(writers_and_readers, setup, teardown),

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "wh_int.h" /* wh_kind_reusable, wh_kind_default */
 #include "sh_sign.h"
 
 #define OWNER "001184362297"
@@ -94,6 +95,34 @@ static void catalogue(void **state)
 	fclose(f);
 	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_EINVAL);
 	assert_null(c2);
+	/* kinds come from the one kind catalogue (paper/kinds.json): a kind
+	 * procedures.json never listed is known, with its name and rules */
+	assert_string_equal(sh_wh_kind_name(e->cat, "CMND"), "Chứng minh nhân dân");
+	assert_int_equal(wh_kind_reusable(e->cat, "DON"), 0);
+	assert_int_equal(wh_kind_reusable(e->cat, "TL"), 0);
+	assert_int_equal(wh_kind_reusable(e->cat, "GKS"), 1);
+	const char *deflt = NULL;
+	assert_int_equal(wh_kind_default(&deflt), SH_OK);
+	assert_string_equal(deflt, "TL");
+	/* a procedure asking for a kind nobody knows is refused */
+	f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"procedures\":[{\"code\":"
+	      "\"9.000002\",\"name\":\"Lạ\",\"kinds\":[\"KHONGCO\"]}]}", f);
+	fclose(f);
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_EINVAL);
+	assert_non_null(strstr(sh_error_message(), "KHONGCO"));
+	/* an office file of the older format (its own "kinds") still loads:
+	 * its kinds replace the catalogue's of the same code */
+	f = fopen(extra, "w");
+	fputs("{\"format\":\"sohoa-procedures\",\"version\":1,\"kinds\":{\"KHONGCO\":"
+	      "{\"name\":\"Giấy riêng\",\"validity\":{\"days\":5},\"reusable\":false}},"
+	      "\"procedures\":[{\"code\":\"9.000002\",\"name\":\"Lạ\",\"kinds\":"
+	      "[\"KHONGCO\"]}]}", f);
+	fclose(f);
+	assert_int_equal(sh_wh_proc_cat_load(&c2, sh_wh_proc_default_path(), extra), SH_OK);
+	assert_string_equal(sh_wh_kind_name(c2, "KHONGCO"), "Giấy riêng");
+	assert_int_equal(wh_kind_reusable(c2, "KHONGCO"), 0);
+	sh_wh_proc_cat_free(&c2);
 	free(extra);
 }
 
@@ -596,10 +625,54 @@ static void bulk_all_or_nothing(void **state)
 	fake_free(&f[1]);
 }
 
+/* Making and rotating a signer's key in the library (ledger/keys.c): the
+ * new key is registered and its file written, the old one retired by a
+ * signed event and its file kept beside; an existing file is never
+ * overwritten. */
+static void key_new_and_rotate(void **state)
+{
+	struct env *e = *state;
+	char *path = NULL, *retired = NULL;
+	assert_true(asprintf(&path, "%s/keys/desk.key", e->dir) > 0);
+	sh_sign_key *k1 = NULL, *k2 = NULL;
+	sh_sign_pubkey p1, p2, old;
+	int rc = sh_ledger_key_new(e->s, path, "mật khẩu bàn một cửa", "Nguyễn Thị Thu", "Công chức", 0, &k1,
+				   &p1);
+	if (rc)
+		fail_msg("key_new: %s", sh_error_message());
+	assert_string_equal(p1.key_id, sh_sign_key_id(k1));
+	assert_int_equal(sh_ledger_key_new(e->s, path, "x", "A", "B", 0, &k2, &p2), SH_EEXISTS);
+	assert_null(k2);
+	uint64_t before = 0, after = 0;
+	assert_int_equal(sh_ledger_size(e->s, &before), SH_OK);
+	assert_int_equal(sh_ledger_key_rotate(e->s, k1, path, "khóa mới của bàn một cửa", &p2, &old, &retired), SH_OK);
+	assert_string_equal(old.key_id, p1.key_id);
+	assert_string_not_equal(p2.key_id, p1.key_id);
+	assert_string_equal(p2.name, "Nguyễn Thị Thu");
+	assert_int_equal(sh_ledger_size(e->s, &after), SH_OK);
+	assert_true(after > before); /* the signed rotation event */
+	sh_sign_pubkey got;
+	assert_int_equal(sh_ledger_key_get(e->s, p1.key_id, &got, NULL), SH_OK);
+	assert_true(got.valid_until != SH_SIGN_NEVER); /* retired */
+	assert_int_equal(sh_ledger_key_get(e->s, p2.key_id, &got, NULL), SH_OK);
+	assert_true(got.valid_until == SH_SIGN_NEVER);
+	/* the files: the new key at path, the old one kept */
+	assert_int_equal(sh_sign_key_load_file(&k2, path, "khóa mới của bàn một cửa"), SH_OK);
+	assert_string_equal(sh_sign_key_id(k2), p2.key_id);
+	sh_sign_key_free(&k2);
+	assert_int_equal(sh_sign_key_load_file(&k2, retired, "mật khẩu bàn một cửa"), SH_OK);
+	assert_string_equal(sh_sign_key_id(k2), p1.key_id);
+	sh_sign_key_free(&k2);
+	sh_sign_key_free(&k1);
+	sh_free(retired);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
 		cmocka_unit_test_setup_teardown(catalogue, setup, teardown),
+		cmocka_unit_test_setup_teardown(key_new_and_rotate, setup, teardown),
 		cmocka_unit_test_setup_teardown(validity_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(revoke_and_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_filters, setup, teardown),
