@@ -99,6 +99,12 @@ typedef struct sh_ledger_verify_stats {
 int sh_ledger_verify_all(sh_store *store, int workers, sh_ledger_verify_fn report, void *arg,
 			sh_ledger_verify_stats *stats);
 
+/* Seal the audit trail now: a signed "audit" entry with the chain head of
+ * every row so far (docs/SIGNING.md §8), and a checkpoint. Every signed
+ * write seals it too; this is for an office that wants the reads of a day
+ * sealed without storing anything (`sohoa audit seal`). */
+int sh_ledger_audit_seal(sh_store *store, const sh_sign_key *key, int64_t when);
+
 /* Write a proof bundle for paper code into dir (created if missing): its
  * page images and texts, signed manifest, the first checkpoint covering it,
  * the inclusion proof, the signers' public keys and a README. Checked by

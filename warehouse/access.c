@@ -85,6 +85,72 @@ static int bad_name(const char *n)
 			    n ? n : "");
 }
 
+/* ---- operator changes in the audit chain ----------------------------------
+ * Every change of the user table is also a row of the audit trail (command
+ * "user add" / "user del", code = the operator, dossier = the role), so the
+ * table is the replay of the chain, which the signed log seals
+ * (docs/SIGNING.md §8). meta "users" marks that operators have existed: an
+ * empty table then never means "everything allowed". */
+#define USERS_MARK "users"
+
+static int audit_row(sh_store *s, MDB_txn *txn, MDB_cursor *c, const char *actor,
+		     const char *command, const char *code, const char *dossier, int *lrc)
+{
+	rec_w w;
+	memset(&w, 0, sizeof w);
+	rec_begin(&w, REC_AUDIT);
+	rec_i64(&w, A_WHEN, sh_now());
+	rec_str(&w, A_USER, actor && *actor ? actor : "-");
+	rec_str(&w, A_COMMAND, command);
+	rec_str(&w, A_CODE, code);
+	rec_str(&w, A_DOSSIER, dossier);
+	int rc = w.err;
+	if (!rc)
+		rc = ledger_audit_append(s, txn, c, w.b.data, w.b.len, lrc);
+	sh_buf_free(&w.b);
+	return rc;
+}
+
+/* Record a user change in txn: first, in a warehouse whose operators
+ * predate the chain, one "user import" row per operator there is. */
+static int user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
+		      const char *role, int *lrc)
+{
+	MDB_cursor *c = NULL, *u = NULL;
+	MDB_val mk = {sizeof USERS_MARK - 1, USERS_MARK}, mv = {1, "1"}, k, v;
+	int rc = SH_OK;
+	const char *actor = sh_wh_operator(s);
+	if ((*lrc = mdb_cursor_open(txn, s->audit, &c)))
+		return SH_OK;
+	if ((*lrc = mdb_get(txn, s->meta, &mk, &v)) == MDB_NOTFOUND) {
+		if ((*lrc = mdb_cursor_open(txn, s->user, &u)))
+			goto out;
+		while (!rc && !*lrc && (*lrc = mdb_cursor_get(u, &k, &v, MDB_NEXT)) == 0) {
+			char n[40], r[16];
+			snprintf(n, sizeof n, "%.*s", (int)(k.mv_size < 39 ? k.mv_size : 39),
+				 (char *)k.mv_data);
+			snprintf(r, sizeof r, "%.*s", (int)(v.mv_size < 15 ? v.mv_size : 15),
+				 (char *)v.mv_data);
+			if (strcmp(n, name)) /* the one being changed is recorded below */
+				rc = audit_row(s, txn, c, "-", "user import", n, r, lrc);
+		}
+		if (*lrc == MDB_NOTFOUND)
+			*lrc = 0;
+		if (rc || *lrc)
+			goto out;
+		if ((*lrc = mdb_put(txn, s->meta, &mk, &mv, 0)))
+			goto out;
+	} else if (*lrc) {
+		goto out;
+	}
+	rc = audit_row(s, txn, c, actor, command, name, role, lrc);
+out:
+	if (u)
+		mdb_cursor_close(u);
+	mdb_cursor_close(c);
+	return rc;
+}
+
 int sh_wh_user_add(sh_store *s, const char *name, int role)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN);
@@ -101,6 +167,10 @@ int sh_wh_user_add(sh_store *s, const char *name, int role)
 	const char *rn = sh_wh_role_name(role);
 	MDB_val k = {strlen(name), (void *)name}, v = {strlen(rn), (void *)rn};
 	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
+	if (!lrc && (rc = user_event(s, txn, "user add", name, rn, &lrc))) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
 	if (lrc == MDB_KEYEXIST)
 		rc = sh_error_set(SH_EEXISTS, "operator %s already exists: remove them first to "
 					      "change the role", name);
@@ -124,8 +194,25 @@ int sh_wh_user_del(sh_store *s, const char *name)
 	int rc = store_txn_begin(s, 0, &txn);
 	if (rc)
 		return rc;
-	MDB_val k = {strlen(name), (void *)name};
-	int lrc = mdb_del(txn, s->user, &k, NULL);
+	MDB_val k = {strlen(name), (void *)name}, v;
+	char role[16] = "";
+	int lrc = mdb_get(txn, s->user, &k, &v);
+	if (!lrc)
+		snprintf(role, sizeof role, "%.*s", (int)(v.mv_size < 15 ? v.mv_size : 15),
+			 (char *)v.mv_data);
+	MDB_stat st;
+	if (!lrc && !(lrc = mdb_stat(txn, s->user, &st)) && st.ms_entries == 1) {
+		mdb_txn_abort(txn);
+		return sh_error_set(SH_EINVAL, "%s is the last operator: once operators exist the "
+					       "warehouse is never without one (add another admin "
+					       "first)", name);
+	}
+	if (!lrc)
+		lrc = mdb_del(txn, s->user, &k, NULL);
+	if (!lrc && (rc = user_event(s, txn, "user del", name, role, &lrc))) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
 	if (lrc == MDB_NOTFOUND)
 		rc = sh_error_set(SH_ENOTFOUND, "no operator named %s", name);
 	else if (lrc || (lrc = mdb_txn_commit(txn)))
@@ -234,8 +321,15 @@ static const wh_session *sess(const sh_store *s)
 static int have_users(sh_store *s, MDB_txn *txn)
 {
 	MDB_stat st;
+	MDB_val mk = {sizeof USERS_MARK - 1, USERS_MARK}, mv;
 	int lrc = mdb_stat(txn, s->user, &st);
-	return lrc ? store_lmdb_err(lrc, "operators") : st.ms_entries > 0;
+	if (lrc)
+		return store_lmdb_err(lrc, "operators");
+	if (st.ms_entries)
+		return 1;
+	/* operators have existed: an emptied table allows nothing */
+	lrc = mdb_get(txn, s->meta, &mk, &mv);
+	return lrc == MDB_NOTFOUND ? 0 : lrc ? store_lmdb_err(lrc, "operators") : 1;
 }
 
 /* What each front-end action needs: the command line's commands and the
@@ -406,16 +500,9 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 		int rc = store_txn_begin(s, 0, &txn), lrc;
 		if (rc)
 			return rc;
-		uint64_t seq = 0;
-		MDB_val k, v;
 		if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
 			goto lfail;
-		lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-		if (lrc == 0 && k.mv_size == 8)
-			seq = store_rd64(k.mv_data) + 1;
-		else if (lrc && lrc != MDB_NOTFOUND)
-			goto lfail;
-		for (size_t i = 0; i < n; i++, seq++) {
+		for (size_t i = 0; i < n; i++) {
 			rec_begin(&w, REC_AUDIT);
 			rec_i64(&w, A_WHEN, when);
 			rec_str(&w, A_USER, user && *user ? user : "-");
@@ -424,13 +511,9 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 			rec_str(&w, A_DOSSIER, dossier && *dossier ? dossier : NULL);
 			if ((rc = w.err))
 				goto out;
-			uint8_t kb[8];
-			store_be64(kb, seq);
-			k.mv_size = 8;
-			k.mv_data = kb;
-			v.mv_size = w.b.len;
-			v.mv_data = w.b.data;
-			if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
+			if ((rc = ledger_audit_append(s, txn, c, w.b.data, w.b.len, &lrc)))
+				goto out;
+			if (lrc)
 				goto lfail;
 			sh_buf_free(&w.b);
 		}
