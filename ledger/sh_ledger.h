@@ -85,6 +85,12 @@ typedef void (*sh_ledger_verify_fn)(void *arg, const char *code, const char *pro
 int sh_ledger_verify(sh_store *store, const char *code, sh_ledger_verify_fn report, void *arg,
 		    size_t *out_problems);
 
+/* Before an export: paper code's page bytes re-hashed, and its record and
+ * page hashes compared with its signed manifest (as sh_ledger_verify).
+ * SH_OK, or SH_EBADSIG naming the paper and the first difference. A paper
+ * stored without a key (no manifest) passes. */
+int sh_ledger_check_paper(sh_store *store, const char *code);
+
 typedef struct sh_ledger_verify_stats {
 	size_t papers;
 	uint64_t log_entries;
@@ -98,6 +104,11 @@ typedef struct sh_ledger_verify_stats {
  * them, one call at a time. */
 int sh_ledger_verify_all(sh_store *store, int workers, sh_ledger_verify_fn report, void *arg,
 			sh_ledger_verify_stats *stats);
+
+/* The audit trail against the seals listed in the signature index (the
+ * part of sh_ledger_verify_all that sh_wh_check runs too). */
+int sh_ledger_verify_audit(sh_store *store, sh_ledger_verify_fn report, void *arg,
+			   size_t *out_problems);
 
 /* Seal the audit trail now: a signed "audit" entry with the chain head of
  * every row so far (docs/SIGNING.md §8), and a checkpoint. Every signed

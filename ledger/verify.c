@@ -479,6 +479,41 @@ int sh_ledger_verify(sh_store *s, const char *code, sh_ledger_verify_fn report, 
 	return verify_result(&v, rc, out_problems);
 }
 
+/* ---- before an export ---------------------------------------------------- */
+
+struct first_problem {
+	char msg[600];
+	size_t n;
+};
+
+static void keep_first(void *arg, const char *code, const char *problem)
+{
+	struct first_problem *f = arg;
+	(void)code;
+	if (!f->n++)
+		snprintf(f->msg, sizeof f->msg, "%s", problem);
+}
+
+int sh_ledger_check_paper(sh_store *s, const char *code)
+{
+	struct first_problem f = {"", 0};
+	struct vctx v = {.s = s, .report = keep_first, .arg = &f};
+	pthread_mutex_init(&v.mu, NULL);
+	int rc = latest_checkpoint(&v);
+	if (!rc)
+		rc = verify_paper(&v, code);
+	pthread_mutex_destroy(&v.mu);
+	if (rc)
+		return rc;
+	if (f.n == 1 && !strcmp(f.msg, "not signed: no manifest in the log"))
+		return SH_OK; /* stored without a key: its blobs are still re-hashed on read */
+	if (f.n)
+		return sh_error_set(SH_EBADSIG, "paper %s does not match what was signed (%s%s): "
+						"nothing exported; run sohoa verify %s",
+				    code, f.msg, f.n > 1 ? ", …" : "", code);
+	return SH_OK;
+}
+
 /* ---- --all ----------------------------------------------------------------- */
 
 struct all_job {
@@ -798,6 +833,43 @@ out:
 	return rc;
 }
 
+int sh_ledger_verify_audit(sh_store *s, sh_ledger_verify_fn report, void *arg,
+			   size_t *out_problems)
+{
+	struct vctx v = {.s = s, .report = report, .arg = arg};
+	struct logscan ls = {0};
+	MDB_txn *txn;
+	MDB_cursor *c = NULL;
+	pthread_mutex_init(&v.mu, NULL);
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
+	if (rc)
+		goto done;
+	MDB_val k = {5, "audit"}, iv, lv;
+	if ((lrc = mdb_cursor_open(txn, s->sig, &c))) {
+		rc = store_lmdb_err(lrc, "signature index");
+		goto out;
+	}
+	for (lrc = mdb_cursor_get(c, &k, &iv, MDB_SET_KEY); !lrc;
+	     lrc = mdb_cursor_get(c, &k, &iv, MDB_NEXT_DUP)) {
+		if (iv.mv_size != 8 || mdb_get(txn, s->log, &iv, &lv))
+			continue; /* verify --all names it */
+		if ((rc = entry_claims(&v, txn, store_rd64(iv.mv_data), &lv, &ls)))
+			goto out;
+	}
+	if (lrc != MDB_NOTFOUND)
+		rc = store_lmdb_err(lrc, "signature index");
+out:
+	if (c)
+		mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	if (!rc)
+		rc = verify_audit(&v, &ls);
+done:
+	sh_free(ls.seals);
+	pthread_mutex_destroy(&v.mu);
+	return verify_result(&v, rc, out_problems);
+}
+
 int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, void *arg,
 			sh_ledger_verify_stats *stats)
 {
@@ -908,6 +980,8 @@ int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 	int rc = sh_store_paper_get(s, code, &p);
 	if (rc)
 		return rc;
+	if ((rc = sh_ledger_check_paper(s, code))) /* the bundle holds what was signed */
+		goto out;
 	if ((rc = sh_ledger_entries_of(s, code, &idx, &nidx)))
 		goto out;
 	if (!nidx) {

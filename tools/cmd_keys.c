@@ -412,8 +412,12 @@ static const char verify_help[] =
 	"       sohoa verify --all [--json] [--workers N]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
-	"the log's consistency with every checkpoint. Each failure names the paper\n"
-	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
+	"the log's consistency with every checkpoint. --all also proves both\n"
+	"directions (every paper is in the log, every signed paper is in the\n"
+	"warehouse), the audit trail against its seals, and every table that\n"
+	"answers a question (owner index, dossiers, state, attachments, sequences,\n"
+	"operators) against the signed log. Each failure names the paper or the\n"
+	"table and the reason; exit 0 only when everything holds (6 otherwise).\n";
 
 int cmd_verify(int argc, char **argv)
 {
@@ -450,6 +454,16 @@ int cmd_verify(int argc, char **argv)
 	if (all) {
 		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
 		problems = st.problems;
+		/* the tables that answer questions, against the signed log */
+		size_t tp = 0;
+		if (!rc || rc == SH_EBADSIG) {
+			int trc = sh_wh_verify_tables(s, on_problem, &o, &tp);
+			problems += tp;
+			if (trc && trc != SH_EBADSIG)
+				rc = trc;
+			else if (trc)
+				rc = SH_EBADSIG;
+		}
 	} else {
 		sh_store_dossier_rec *d = NULL;
 		sh_store_paper_rec *p = NULL;

@@ -808,9 +808,13 @@ int cmd_user(int argc, char **argv)
 }
 
 static const char audit_help[] =
-	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n\n"
-	"The audit of reads of personal papers: sequence, time, operator,\n"
-	"command, paper, dossier. Role: archivist, admin.\n";
+	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n"
+	"       sohoa audit seal [--store DIR]\n\n"
+	"The audit trail: reads of personal papers and operator changes, with\n"
+	"sequence, time, operator, command, paper (or operator), dossier (or role).\n"
+	"Its rows form a hash chain sealed in the signed log by every signed write;\n"
+	"`audit seal` seals it now with the signing key (docs/SIGNING.md §8).\n"
+	"Role: archivist, admin.\n";
 
 int cmd_audit(int argc, char **argv)
 {
@@ -822,12 +826,30 @@ int cmd_audit(int argc, char **argv)
 		{"--user", 0, CLI_STR, &user},
 		{"--code", 0, CLI_STR, &code},
 		{NULL}};
-	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .max_pos = 1};
 	cli_args args;
 	int pex = cli_parse(&spec, argc, argv, &args);
 	if (pex)
 		return CLI_DONE(pex);
+	int seal = args.npos && !strcmp(args.pos[0], "seal"), bad = args.npos && !seal;
 	cli_args_free(&args);
+	if (bad)
+		return cli_usage("audit", "the only word audit takes is 'seal'");
+	if (seal && (user || code || json))
+		return cli_usage("audit", "audit seal takes no --user, --code or --json");
+	if (seal) {
+		sh_store *ss;
+		const sh_sign_key *key = NULL;
+		int ex2 = open_checked(&ss, "audit", store), rc2;
+		if (ex2)
+			return ex2;
+		if ((rc2 = cli_signing_key(&key, "audit")) || (rc2 = sh_wh_audit_seal(ss, key)))
+			ex2 = cli_fail("audit", rc2);
+		else
+			printf("audit trail sealed in the signed log\n");
+		sh_store_close(&ss);
+		return ex2;
+	}
 	sh_store *s;
 	sh_wh_audit_rec *a = NULL;
 	size_t n = 0;

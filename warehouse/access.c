@@ -305,7 +305,7 @@ out:
  * serves it; a thread without a session on this handle has none. */
 typedef struct wh_session {
 	const sh_store *s;
-	int begun, bootstrap, role;
+	int begun, bootstrap, role, emptied;
 	unsigned perms;
 	char operator[40], via[24];
 } wh_session;
@@ -317,7 +317,8 @@ static const wh_session *sess(const sh_store *s)
 	return tls_session.s == s ? &tls_session : &none;
 }
 
-/* Are there operators? 1 yes, 0 none (bootstrap), <0 error. */
+/* Are there operators? 1 yes, 0 none (bootstrap), 2 none but there were
+ * (an emptied table: nothing but verify and check), <0 error. */
 static int have_users(sh_store *s, MDB_txn *txn)
 {
 	MDB_stat st;
@@ -329,7 +330,7 @@ static int have_users(sh_store *s, MDB_txn *txn)
 		return 1;
 	/* operators have existed: an emptied table allows nothing */
 	lrc = mdb_get(txn, s->meta, &mk, &mv);
-	return lrc == MDB_NOTFOUND ? 0 : lrc ? store_lmdb_err(lrc, "operators") : 1;
+	return lrc == MDB_NOTFOUND ? 0 : lrc ? store_lmdb_err(lrc, "operators") : 2;
 }
 
 /* What each front-end action needs: the command line's commands and the
@@ -395,6 +396,10 @@ int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
 	} else if (!operator || !*operator) {
 		rc = sh_error_set(SH_EPERM, "who is operating? set SOHOA_USER or write your "
 					    "operator name in ~/.config/sohoa/user");
+	} else if (users == 2) {
+		/* operators have existed and the table is empty: nothing is allowed
+		 * but verifying and checking, which name what was removed */
+		ss->emptied = 1;
 	} else if (!user_name_ok(operator) || role_txn(s, txn, operator, &role)) {
 		rc = sh_error_set(SH_EPERM, "'%s' is not an operator of this warehouse: ask an "
 					    "admin (sohoa user add)", operator);
@@ -405,7 +410,7 @@ int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
 	if (operator && *operator)
 		snprintf(ss->operator, sizeof ss->operator, "%s", operator);
 	ss->role = role;
-	ss->perms = sh_wh_role_perms(role);
+	ss->perms = ss->emptied ? SH_WH_PERM_VERIFY | SH_WH_PERM_CHECK : sh_wh_role_perms(role);
 	ss->s = s;
 	ss->begun = 1;
 	return SH_OK;
@@ -465,6 +470,8 @@ int sh_wh_may(sh_store *s, unsigned perm)
 	mdb_txn_abort(txn);
 	if (users < 0)
 		return users;
+	if (users == 2 && (perm & ~(SH_WH_PERM_VERIFY | SH_WH_PERM_CHECK)) == 0)
+		return SH_OK;
 	return users ? sh_error_set(SH_EPERM, "this warehouse has operators: say who is operating "
 					      "(sh_wh_session_begin) before '%s'",
 				    sh_wh_perm_name(perm))
@@ -536,6 +543,12 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 		if ((rc = store_grow_map(s)))
 			return rc;
 	}
+}
+
+int sh_wh_audit_seal(sh_store *s, const sh_sign_key *key)
+{
+	int rc = sh_wh_may(s, SH_WH_PERM_AUDIT);
+	return rc ? rc : sh_ledger_audit_seal(s, key, 0);
 }
 
 int sh_wh_audit_read(sh_store *s, const char *user, const char *command, const char *code,

@@ -1026,7 +1026,24 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 				  c->dossier);
 		goto out;
 	}
-	if (strcmp(p->owner, d->owner) && !store_owner_has(txn, s->owner, d->owner, p->code)) {
+	/* owners from the signed manifests, not from the indexes (issue 16) */
+	sh_sign_manifest *pm = NULL, *dm = NULL;
+	int signed_owner = -1;
+	rc = wh_signed_manifest(s, txn, p->code, &pm);
+	if (!rc && d->npapers)
+		rc = wh_signed_manifest(s, txn, d->papers[0], &dm);
+	if (!rc && pm && dm && dm->owner) {
+		MDB_val ok = {strlen(dm->owner), (void *)dm->owner};
+		signed_owner = wh_owner_allowed(pm, &ok);
+	}
+	sh_sign_manifest_free(&pm);
+	sh_sign_manifest_free(&dm);
+	if (rc && rc != SH_ENOTFOUND)
+		goto out;
+	rc = SH_OK;
+	if (signed_owner == 0 ||
+	    (signed_owner < 0 && strcmp(p->owner, d->owner) &&
+	     !store_owner_has(txn, s->owner, d->owner, p->code))) {
 		/* a paper is the owner's when filed under them: the dossier's owner,
 		 * or the person the paper itself names */
 		rc = sh_error_set(SH_EINVAL, "paper %s belongs to %s, dossier %s to %s: only the "

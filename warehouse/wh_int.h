@@ -52,6 +52,14 @@ int wh_kind_reusable(const sh_wh_proc_cat *cat, const char *kind);
 int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,
 			  int64_t now, sh_wh_validity *out);
 
+/* The signed component or result manifest of paper code, read from the
+ * log in txn (check.c): SH_OK and *out (sh_sign_manifest_free), SH_ENOTFOUND
+ * when there is none, or an error. */
+int wh_signed_manifest(sh_store *s, MDB_txn *txn, const char *code, sh_sign_manifest **out);
+/* May a paper with signed manifest m be filed under owner k: its signed
+ * owner, or the owner id it names (a signed fact)? */
+int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k);
+
 /* sh_wh_check without the permission check (restore checks a backup). */
 int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	     size_t *out_problems);
