@@ -404,7 +404,7 @@ static void on_problem(void *arg, const char *code, const char *msg)
 	if (o->arr)
 		json_array_append_new(o->arr, json_pack("{s:s, s:s}", "code", code, "problem", msg));
 	else
-		printf("FAIL %s: %s\n", code, msg);
+		printf("FAIL %s: %s\n", cli_esc(code), cli_esc(msg));
 }
 
 static const char verify_help[] =
@@ -546,7 +546,7 @@ int cmd_export_proof(int argc, char **argv)
 static void on_bundle_problem(void *arg, const char *msg)
 {
 	(void)arg;
-	printf("FAIL: %s\n", msg);
+	printf("FAIL: %s\n", cli_esc(msg));
 }
 
 static const char verify_bundle_help[] =

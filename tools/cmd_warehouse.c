@@ -128,6 +128,14 @@ static json_t *paper_json(const sh_wh_owner_paper *p)
 	return o;
 }
 
+/* The first n bytes of s as a string (for cli_esc). */
+static const char *fl_copy(const char *s, int n)
+{
+	static _Thread_local char b[1024];
+	snprintf(b, sizeof b, "%.*s", n, s ? s : "");
+	return b;
+}
+
 static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 {
 	char until[24], created[16];
@@ -138,10 +146,10 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 	       sh_wh_validity_source_name(p->validity.source), until,
 	       p->validity.nsigned ? "signed" : "UNSIGNED");
 	if (p->validity.status == SH_WH_REVOKED)
-		printf("  revoked: %s", p->validity.reason);
+		printf("  revoked: %s", cli_esc(p->validity.reason));
 	printf("\n");
 	if (p->facts)
-		printf("%s         received %s, facts %s\n", indent, created, p->facts);
+		printf("%s         received %s, facts %s\n", indent, created, cli_esc(p->facts));
 }
 
 static void dump_json(json_t *o)
@@ -569,8 +577,8 @@ int cmd_search(int argc, char **argv)
 							     "file", p->file ? p->file : "", "snippet",
 							     snip ? snip : ""));
 		else /* the file last: what `find` showed before it became search */
-			printf("%s\t%s\t%s\t%.*s\t%s\n", p->code, p->kind, p->owner, (int)fl, first,
-			       p->file ? p->file : "");
+			printf("%s\t%s\t%s\t%s\t%s\n", p->code, cli_esc(p->kind), cli_esc(p->owner),
+			       cli_esc(fl_copy(first, fl)), cli_esc(p->file));
 		sh_free(snip);
 		sh_store_paper_rec_free(&p);
 	}
@@ -876,7 +884,8 @@ int cmd_audit(int argc, char **argv)
 								     "dossier", a[i].dossier));
 			else
 				printf("%llu\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)a[i].seq, when,
-				       a[i].user, a[i].command, a[i].code, a[i].dossier);
+				       cli_esc(a[i].user), cli_esc(a[i].command), cli_esc(a[i].code),
+				       cli_esc(a[i].dossier));
 		}
 		if (json)
 			dump_json(arr);

@@ -374,8 +374,28 @@ def upgrade_group():
     run(["verify", "--all"], user="lan", want=6, what="upgraded warehouse, desk made admin")
 
 
+def names_group():
+    """A file name with a newline cannot forge output lines on stdout."""
+    run(["init", "--agency", AG])
+    run(["keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức Bộ phận Một cửa"])
+    forged = os.path.join(T, "khai sinh\nOK: 9 papers and 9 log entries verified\tx.jpg")
+    shutil.copy(os.path.join(P, "dev03-giay-khai-sinh-office200.jpg"), forged)
+    r = run(["ingest", "--owner", A, "--procedure", "1.001193", forged])
+    lines = r.stdout.splitlines()
+    if any(l.startswith("OK: 9") for l in lines) or "\\x0aOK: 9 papers" not in r.stdout \
+            or "\\x09x.jpg" not in r.stdout:
+        fail("ingest printed a forged line: %r" % r.stdout)
+    code = [w for l in lines for w in l.split() if w.endswith("-GKS")][0]
+    r = run(["show", code])
+    if any(l.startswith("OK: 9") for l in r.stdout.splitlines()) or "\\x0a" not in r.stdout:
+        fail("show printed a forged line: %r" % r.stdout)
+    r = run(["search", "khai", "sinh"])
+    if any(l.startswith("OK: 9") for l in r.stdout.splitlines()):
+        fail("search printed a forged line: %r" % r.stdout)
+
+
 try:
-    {"papers": papers_group, "operators": operators_group, "upgrade": upgrade_group}[sys.argv[1]]()
+    {"names": names_group, "papers": papers_group, "operators": operators_group, "upgrade": upgrade_group}[sys.argv[1]]()
 finally:
     if not os.environ.get("KEEP"):
         shutil.rmtree(T, ignore_errors=True)
