@@ -149,8 +149,13 @@ int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	int rc = chain_get(s, txn, &size, head);
 	if (!rc)
 		rc = last_seal(s, txn, &sealed);
-	if (rc || size == sealed)
+	if (rc)
 		return rc;
+	int lrc = chain_put(s, txn, size, head); /* a recomputed head is kept */
+	if (lrc)
+		return store_write_err(s, lrc, "audit chain");
+	if (size == sealed)
+		return SH_OK;
 	char hex[2 * SH_SHA256_LEN + 1], num[24];
 	sh_hex(hex, head, SH_SHA256_LEN);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)size);

@@ -113,8 +113,8 @@ static int audit_row(sh_store *s, MDB_txn *txn, MDB_cursor *c, const char *actor
 
 /* Record a user change in txn: first, in a warehouse whose operators
  * predate the chain, one "user import" row per operator there is. */
-static int user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
-		      const char *role, int *lrc)
+int wh_user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
+		  const char *role, int *lrc)
 {
 	MDB_cursor *c = NULL, *u = NULL;
 	MDB_val mk = {sizeof USERS_MARK - 1, USERS_MARK}, mv = {1, "1"}, k, v;
@@ -131,8 +131,17 @@ static int user_event(sh_store *s, MDB_txn *txn, const char *command, const char
 				 (char *)k.mv_data);
 			snprintf(r, sizeof r, "%.*s", (int)(v.mv_size < 15 ? v.mv_size : 15),
 				 (char *)v.mv_data);
-			if (strcmp(n, name)) /* the one being changed is recorded below */
-				rc = audit_row(s, txn, c, "-", "user import", n, r, lrc);
+			if (!strcmp(n, name) && !strcmp(command, "user add"))
+				continue; /* the one being added is recorded below */
+			rc = audit_row(s, txn, c, "-", "user import", n, r, lrc);
+			char pw[2 * 16 + 1];
+			int dis = 0, has = 0;
+			if (!rc && !*lrc)
+				rc = wh_cred_digest(s, txn, n, &dis, pw, &has);
+			if (!rc && !*lrc && has)
+				rc = audit_row(s, txn, c, "-", "user passwd", n, pw, lrc);
+			if (!rc && !*lrc && dis)
+				rc = audit_row(s, txn, c, "-", "user disable", n, r, lrc);
 		}
 		if (*lrc == MDB_NOTFOUND)
 			*lrc = 0;
@@ -167,7 +176,7 @@ int sh_wh_user_add(sh_store *s, const char *name, int role)
 	const char *rn = sh_wh_role_name(role);
 	MDB_val k = {strlen(name), (void *)name}, v = {strlen(rn), (void *)rn};
 	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
-	if (!lrc && (rc = user_event(s, txn, "user add", name, rn, &lrc))) {
+	if (!lrc && (rc = wh_user_event(s, txn, "user add", name, rn, &lrc))) {
 		mdb_txn_abort(txn);
 		return rc;
 	}
@@ -209,7 +218,7 @@ int sh_wh_user_del(sh_store *s, const char *name)
 	}
 	if (!lrc)
 		lrc = mdb_del(txn, s->user, &k, NULL);
-	if (!lrc && (rc = user_event(s, txn, "user del", name, role, &lrc))) {
+	if (!lrc && (rc = wh_user_event(s, txn, "user del", name, role, &lrc))) {
 		mdb_txn_abort(txn);
 		return rc;
 	}

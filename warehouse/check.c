@@ -558,7 +558,8 @@ static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
 static int check_users(sh_store *s, MDB_txn *txn, struct checker *c)
 {
 	struct urow {
-		char name[40], role[16];
+		char name[40], role[16], pw[33];
+		int disabled;
 	} *u = NULL;
 	size_t n = 0, cap = 0, rows = 0;
 	MDB_cursor *cur;
@@ -579,6 +580,16 @@ static int check_users(sh_store *s, MDB_txn *txn, struct checker *c)
 				u[i] = u[--n];
 			continue;
 		}
+		if (i < n && !strcmp(a.command, "user passwd")) {
+			snprintf(u[i].pw, sizeof u[i].pw, "%s", a.dossier);
+			continue;
+		}
+		if (i < n && (!strcmp(a.command, "user disable") || !strcmp(a.command, "user enable"))) {
+			u[i].disabled = !strcmp(a.command, "user disable");
+			continue;
+		}
+		if (strcmp(a.command, "user add") && strcmp(a.command, "user import"))
+			continue;
 		if (i == n) {
 			if (n == cap) {
 				size_t nc = cap ? cap * 2 : 16;
@@ -593,6 +604,7 @@ static int check_users(sh_store *s, MDB_txn *txn, struct checker *c)
 			}
 			n++;
 		}
+		memset(&u[i], 0, sizeof u[i]);
 		snprintf(u[i].name, sizeof u[i].name, "%s", a.code);
 		snprintf(u[i].role, sizeof u[i].role, "%s", a.dossier);
 	}
@@ -630,6 +642,20 @@ static int check_users(sh_store *s, MDB_txn *txn, struct checker *c)
 			problem(c, "operator %s: role '%.*s' in the operator table, '%s' in the audit "
 				   "trail (table edited)", u[i].name, (int)v.mv_size, (char *)v.mv_data,
 				u[i].role);
+		char pw[33];
+		int dis = 0, has = 0, r = wh_cred_digest(s, txn, u[i].name, &dis, pw, &has);
+		if (r == SH_ENOMEM) {
+			mdb_cursor_close(cur);
+			sh_free(u);
+			return r;
+		}
+		if (!r && strcmp(has ? pw : "", u[i].pw))
+			problem(c, "operator %s: the password differs from the one set in the audit "
+				   "trail (credentials edited)", u[i].name);
+		if (!r && dis != u[i].disabled)
+			problem(c, "operator %s: %s in the credentials, %s in the audit trail "
+				   "(credentials edited)", u[i].name, dis ? "disabled" : "enabled",
+				u[i].disabled ? "disabled" : "enabled");
 	}
 	mdb_cursor_close(cur);
 	if (seen < n)

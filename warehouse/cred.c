@@ -89,6 +89,27 @@ static int cred_write(sh_store *s, const char *name, const char *hash, int disab
 		MDB_val k = {strlen(key), key}, v = {b.len, b.data};
 		lrc = mdb_put(txn, s->meta, &k, &v, 0);
 		sh_buf_free(&b);
+		/* the change is a row of the audit trail (docs/SIGNING.md §8) */
+		if (!lrc && hash) {
+			uint8_t d[SH_SHA256_LEN];
+			char pw[2 * 16 + 1];
+			sh_sha256(d, hash, strlen(hash));
+			sh_hex(pw, d, 16);
+			rc = wh_user_event(s, txn, "user passwd", name, pw, &lrc);
+		}
+		if (!rc && !lrc && disabled != od) {
+			char role[16] = "";
+			MDB_val uk = {strlen(name), (void *)name}, uv;
+			if (!mdb_get(txn, s->user, &uk, &uv))
+				snprintf(role, sizeof role, "%.*s",
+					 (int)(uv.mv_size < 15 ? uv.mv_size : 15), (char *)uv.mv_data);
+			rc = wh_user_event(s, txn, disabled ? "user disable" : "user enable", name, role,
+					   &lrc);
+		}
+		if (rc) {
+			mdb_txn_abort(txn);
+			return rc;
+		}
 		if (!lrc) {
 			lrc = mdb_txn_commit(txn);
 			txn = NULL;
@@ -102,6 +123,23 @@ static int cred_write(sh_store *s, const char *name, const char *hash, int disab
 		if ((rc = store_grow_map(s)))
 			return rc;
 	}
+}
+
+int wh_cred_digest(sh_store *s, MDB_txn *txn, const char *name, int *disabled, char pw[33],
+		   int *has)
+{
+	char *enc = NULL;
+	int rc = cred_read(txn, s, name, disabled, &enc);
+	*has = 0;
+	pw[0] = 0;
+	if (!rc && enc && *enc) {
+		uint8_t h[SH_SHA256_LEN];
+		sh_sha256(h, enc, strlen(enc));
+		sh_hex(pw, h, 16);
+		*has = 1;
+	}
+	sh_free(enc);
+	return rc;
 }
 
 int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)

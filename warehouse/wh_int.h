@@ -64,6 +64,19 @@ int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k);
 int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	     size_t *out_problems);
 
+/* ---- operators in the audit trail (access.c, cred.c) ---- */
+/* Record an operator change in txn as an audit row (command "user add",
+ * "user del", "user passwd", "user disable", "user enable"; name; role, or
+ * for passwd the digest of the hash). A warehouse whose operators predate
+ * the chain first gets "user import" rows. An sh_error, or SH_OK with *lrc
+ * a failing LMDB code. */
+int wh_user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
+		  const char *role, int *lrc);
+/* name's credentials in txn: *disabled, and when a password is set *has = 1
+ * and pw = the first 16 bytes of SHA-256(encoded hash) in hex. */
+int wh_cred_digest(sh_store *s, MDB_txn *txn, const char *name, int *disabled, char pw[33],
+		   int *has);
+
 /* ---- the session (access.c) ---- */
 /* The operator to record: the session's when one is begun, else given. */
 const char *wh_operator_or(sh_store *s, const char *given);

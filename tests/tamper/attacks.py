@@ -139,7 +139,11 @@ def setup():
     run(["init", "--agency", AG])
     run(["keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức Bộ phận Một cửa"])
     run(["user", "add", "quan", "--role", "admin"])
-    for name, role in (("an", "desk"), ("binh", "clerk"), ("lan", "archivist")):
+    with open(os.path.join(T, "pw"), "w") as f:
+        f.write("mật khẩu của an 2026\n")
+    run(["user", "add", "an", "--role", "desk", "--password-file", os.path.join(T, "pw")],
+        user="quan")
+    for name, role in (("binh", "clerk"), ("lan", "archivist")):
         run(["user", "add", name, "--role", role], user="quan")
     r = run(["ingest", "--json", "--owner", A, "--procedure", "1.001193",
              os.path.join(P, "dev04-can-cuoc-color300.jpg"),
@@ -314,6 +318,17 @@ def operators_group():
     # 4. an operator added in the table only
     put("user", b"mallory", b"admin")
     caught("operator added in the table", ["operator mallory", "never added"])
+
+    # 4b. a password hash replaced, a disabled operator enabled again
+    cred = get("meta", b"cred|an")
+    put("meta", b"cred|an", cred[:2] + b"$argon2id$v=19$m=65536,t=3,p=1$forged$forged")
+    caught("password replaced", ["operator an: the password differs"])
+    run(["user", "disable", "binh"], user="quan")
+    put("meta", b"cred|binh", b"0" + get("meta", b"cred|binh")[1:])
+    r = run(["verify", "--all"], user="lan", want=6, what="operator enabled again")
+    if "operator binh: enabled in the credentials, disabled" not in r.stdout:
+        fail("operator enabled again: not named: %s" % r.stdout)
+    restore()
 
     # 5. audit rows deleted
     rows = keys("audit")
