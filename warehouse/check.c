@@ -2,6 +2,7 @@
 #include "wh_int.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -400,6 +401,57 @@ int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k)
 		return 1;
 	return f && !sh_id_owner_check(NULL, named, f) && strlen(named) == k->mv_size &&
 	       !memcmp(named, k->mv_data, k->mv_size);
+}
+
+/* Facts in a record (JSON) and a manifest are the same set (nulls are not
+ * signed). */
+static int facts_equal(const char *json, const sh_sign_manifest *m)
+{
+	json_t *o = json ? json_loads(json, JSON_REJECT_DUPLICATES, NULL) : json_object();
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	size_t n = 0;
+	const char *k;
+	json_t *val;
+	int ok = 1;
+	json_object_foreach(o, k, val) {
+		if (json_is_null(val))
+			continue;
+		n++;
+		const char *want = json_is_string(val) ? json_string_value(val) : NULL;
+		const char *have = fact_of(m, k);
+		if (!want || !have || strcmp(want, have))
+			ok = 0;
+	}
+	json_decref(o);
+	return ok && n == m->nfacts;
+}
+
+int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kind,
+		    const char *facts, int64_t created)
+{
+	sh_sign_manifest *m = NULL;
+	int rc = wh_signed_manifest(s, txn, code, &m);
+	if (rc == SH_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	int same = !strcmp(m->kind ? m->kind : "", kind ? kind : "") && m->time == created &&
+		   facts_equal(facts, m);
+	sh_sign_manifest_free(&m);
+	if (!same)
+		return 0;
+	MDB_cursor *c;
+	MDB_val k = {strlen(code), (void *)code}, v;
+	size_t n = 0;
+	if (mdb_cursor_open(txn, s->sig, &c))
+		return 1;
+	if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY))
+		mdb_cursor_count(c, &n);
+	mdb_cursor_close(c);
+	return n ? (int)n : 1;
 }
 
 /* Owner index entries, paper records and dossier records against the signed

@@ -527,8 +527,9 @@ int wh_validity(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char
 	int rc = validity_state(s, txn, code, out, now);
 	if (rc)
 		return rc;
-	out->nsigned = (int)dup_count(txn, s->sig, code);
-	return SH_OK;
+	/* "signed" only when what is shown matches the signature (issue 16) */
+	out->nsigned = wh_signed_count(s, txn, code, kind, facts, created);
+	return out->nsigned < 0 ? out->nsigned : SH_OK;
 }
 
 static int paper_in_txn(sh_store *s, MDB_txn *txn, const char *code, sh_store_paper_rec **out)
@@ -718,10 +719,13 @@ static int offered_paper(sh_store *s, MDB_txn *txn, sh_wh_owner_paper *op)
 	if (rc)
 		return rc;
 	snprintf(op->dossier, sizeof op->dossier, "%s", p->dossier);
+	/* "signed" only when what is shown matches the signature (issue 16) */
+	op->validity.nsigned = wh_signed_count(s, txn, p->code, p->kind, p->facts, p->created);
 	op->facts = p->facts; /* taken over */
 	p->facts = NULL;
 	sh_store_paper_rec_free(&p);
-	op->validity.nsigned = (int)dup_count(txn, s->sig, op->code);
+	if (op->validity.nsigned < 0)
+		return op->validity.nsigned;
 	op->reused = dup_count(txn, s->attached, op->code);
 	return SH_OK;
 }

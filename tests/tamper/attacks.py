@@ -288,6 +288,20 @@ def papers_group():
         delete("owner", A.encode(), v, dup=True)
     caught("owner index entry deleted", [cccd, "not in the owner index"])
 
+    # 13. the record's facts and the summary changed together (a consistent
+    # lie for check): `owner` no longer labels the paper "signed"
+    rewrite("paper", cccd, lambda f: [(t, v.replace(b"2024-01-26", b"2099-01-26") if t == 6 else v)
+                                      for t, v in f])
+    for v in owner_entries(A, cccd):
+        delete("owner", A.encode(), v, dup=True)
+        put("owner", A.encode(), v.replace(b"2024-01-26", b"2099-01-26"), dup=True)
+    r = run(["owner", A, "--json"], user="binh")
+    sig = {x["code"]: x["signature"] for x in json.loads(r.stdout)["papers"]}
+    if sig.get(cccd) != "unsigned" and sig.get(cccd) != "UNSIGNED":
+        fail("owner labels altered facts as %r" % sig.get(cccd))
+    caught("facts and summary altered together", [cccd, "facts differ from the signed facts"],
+           check=False)
+
     run(["verify", "--all"], user="lan", what="restored warehouse")
 
 
