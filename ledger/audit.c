@@ -111,12 +111,15 @@ int ledger_audit_append(sh_store *s, MDB_txn *txn, MDB_cursor *c, const void *va
 	return SH_OK;
 }
 
-/* The size the last seal in the log covers (0: none). */
-static int last_seal(sh_store *s, MDB_txn *txn, uint64_t *sealed)
+/* What the last seal in the log says: the rows it covers and the number of
+ * operators there were (0 and 0 when there is none). */
+static int last_seal(sh_store *s, MDB_txn *txn, uint64_t *sealed, uint64_t *users)
 {
 	MDB_cursor *c;
 	MDB_val k = {5, "audit"}, v, lv;
 	*sealed = 0;
+	if (users)
+		*users = 0;
 	int lrc = mdb_cursor_open(txn, s->sig, &c);
 	if (lrc)
 		return store_lmdb_err(lrc, "signature index");
@@ -134,11 +137,20 @@ static int last_seal(sh_store *s, MDB_txn *txn, uint64_t *sealed)
 	int rc = sh_sign_manifest_read(&m, lv.mv_data, lv.mv_size);
 	if (rc == SH_ENOMEM)
 		return rc;
-	for (size_t i = 0; !rc && i < m->nfacts; i++)
+	for (size_t i = 0; !rc && i < m->nfacts; i++) {
 		if (!strcmp(m->facts[i].name, "size"))
 			*sealed = strtoull(m->facts[i].value, NULL, 10);
+		else if (users && !strcmp(m->facts[i].name, "users"))
+			*users = strtoull(m->facts[i].value, NULL, 10);
+	}
 	sh_sign_manifest_free(&m);
 	return SH_OK;
+}
+
+int ledger_sealed_users(sh_store *s, MDB_txn *txn, uint64_t *users)
+{
+	uint64_t sealed = 0;
+	return last_seal(s, txn, &sealed, users);
 }
 
 int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
@@ -148,7 +160,7 @@ int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	uint8_t head[SH_SHA256_LEN];
 	int rc = chain_get(s, txn, &size, head);
 	if (!rc)
-		rc = last_seal(s, txn, &sealed);
+		rc = last_seal(s, txn, &sealed, NULL);
 	if (rc)
 		return rc;
 	int lrc = chain_put(s, txn, size, head); /* a recomputed head is kept */
@@ -156,16 +168,22 @@ int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 		return store_write_err(s, lrc, "audit chain");
 	if (size == sealed)
 		return SH_OK;
-	char hex[2 * SH_SHA256_LEN + 1], num[24];
+	char hex[2 * SH_SHA256_LEN + 1], num[24], nusers[24];
+	MDB_stat st;
+	if ((lrc = mdb_stat(txn, s->user, &st)))
+		return store_lmdb_err(lrc, "operators");
 	sh_hex(hex, head, SH_SHA256_LEN);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)size);
-	sh_sign_fact facts[2] = {{"head", hex}, {"size", num}};
+	snprintf(nusers, sizeof nusers, "%llu", (unsigned long long)st.ms_entries);
+	/* the number of operators: an emptied table is told from a new one even
+	 * when the mark that operators existed is gone too */
+	sh_sign_fact facts[3] = {{"head", hex}, {"size", num}, {"users", nusers}};
 	sh_sign_manifest m;
 	memset(&m, 0, sizeof m);
 	m.type = "audit";
 	m.code = "audit";
 	m.facts = facts;
-	m.nfacts = 2;
+	m.nfacts = 3;
 	m.time = when ? when : sh_now();
 	m.agency = s->agency;
 	return ledger_sign_append(s, txn, f, key, &m, NULL);

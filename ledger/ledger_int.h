@@ -35,5 +35,7 @@ int ledger_audit_append(sh_store *s, MDB_txn *txn, MDB_cursor *c, const void *va
  * rows were added since the last seal. Called by ledger_commit. */
 int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 		      int64_t when);
+/* The number of operators the last seal recorded (0: none or no seal). */
+int ledger_sealed_users(sh_store *s, MDB_txn *txn, uint64_t *users);
 
 #endif

@@ -339,7 +339,14 @@ static int have_users(sh_store *s, MDB_txn *txn)
 		return 1;
 	/* operators have existed: an emptied table allows nothing */
 	lrc = mdb_get(txn, s->meta, &mk, &mv);
-	return lrc == MDB_NOTFOUND ? 0 : lrc ? store_lmdb_err(lrc, "operators") : 2;
+	if (lrc && lrc != MDB_NOTFOUND)
+		return store_lmdb_err(lrc, "operators");
+	if (!lrc)
+		return 2;
+	/* the mark gone too: the signed log still says operators existed */
+	uint64_t sealed = 0;
+	int rc = ledger_sealed_users(s, txn, &sealed);
+	return rc ? rc : sealed ? 2 : 0;
 }
 
 /* What each front-end action needs: the command line's commands and the

@@ -323,10 +323,17 @@ def operators_group():
         fail("an emptied operator table allowed a read without an operator")
     caught("all operators deleted", ["operator quan (admin)", "missing from the operator table"])
 
-    # 3. ... and the mark that they existed: verify still names them
+    # 3. ... and the mark that they existed: the last seal in the signed log
+    # still says there were operators; verify still names them
     for k in keys("user"):
         delete("user", k)
     delete("meta", b"users")
+    r = run(["owner", A], user="an", want=None)
+    if r.returncode == 0:
+        fail("operators and their mark deleted: a read was allowed")
+    r = run(["user", "add", "mallory", "--role", "admin"], want=None)
+    if r.returncode == 0:
+        fail("operators and their mark deleted: anyone could add an admin")
     caught("operators and their mark deleted", ["operator an (desk)", "mark"])
 
     # 4. an operator added in the table only
