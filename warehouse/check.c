@@ -434,12 +434,14 @@ int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kin
 {
 	sh_sign_manifest *m = NULL;
 	int rc = wh_signed_manifest(s, txn, code, &m);
-	if (rc == SH_ENOTFOUND)
-		return 0;
-	if (rc)
+	if (rc && rc != SH_ENOTFOUND)
 		return rc;
-	int same = !strcmp(m->kind ? m->kind : "", kind ? kind : "") && m->time == created &&
-		   facts_equal(facts, m);
+	/* a paper stored without a key counts its signed events (verify says
+	 * it is not signed); a signed one counts only while it says what was
+	 * signed */
+	int same = rc == SH_ENOTFOUND ||
+		   (!strcmp(m->kind ? m->kind : "", kind ? kind : "") && m->time == created &&
+		    facts_equal(facts, m));
 	sh_sign_manifest_free(&m);
 	if (!same)
 		return 0;
@@ -447,11 +449,11 @@ int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kin
 	MDB_val k = {strlen(code), (void *)code}, v;
 	size_t n = 0;
 	if (mdb_cursor_open(txn, s->sig, &c))
-		return 1;
+		return rc ? 0 : 1;
 	if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY))
 		mdb_cursor_count(c, &n);
 	mdb_cursor_close(c);
-	return n ? (int)n : 1;
+	return n ? (int)n : rc ? 0 : 1;
 }
 
 /* Owner index entries, paper records and dossier records against the signed

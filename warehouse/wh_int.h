@@ -60,9 +60,9 @@ int wh_signed_manifest(sh_store *s, MDB_txn *txn, const char *code, sh_sign_mani
  * owner, or the owner id it names (a signed fact)? */
 int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k);
 
-/* The number of signed log entries about paper code when its signed
- * manifest says what is shown (kind, facts, time), 0 when it is unsigned
- * or the record differs from it ("UNSIGNED"), or SH_ENOMEM. */
+/* The number of signed log entries about paper code, 0 when its record
+ * differs from its signed manifest (kind, facts, time: shown "unsigned"),
+ * or SH_ENOMEM. */
 int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kind,
 		    const char *facts, int64_t created);
 
