@@ -151,7 +151,10 @@ int ledger_sign_append(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_s
 int ledger_commit(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_sign_key *key,
 		     int64_t when)
 {
-	int rc = frontier_put(s, txn, f);
+	/* the audit trail's rows so far are sealed by this signed write */
+	int rc = ledger_audit_seal(s, txn, f, key, when);
+	if (!rc)
+		rc = frontier_put(s, txn, f);
 	if (!rc)
 		rc = checkpoint_put(s, txn, key, f, when);
 	return rc;

@@ -103,6 +103,12 @@ typedef void (*sh_ledger_verify_fn)(void *arg, const char *code, const char *pro
 int sh_ledger_verify(sh_store *store, const char *code, sh_ledger_verify_fn report, void *arg,
 		    size_t *out_problems);
 
+/* Before an export: paper code's page bytes re-hashed, and its record and
+ * page hashes compared with its signed manifest (as sh_ledger_verify).
+ * SH_OK, or SH_EBADSIG naming the paper and the first difference. A paper
+ * stored without a key (no manifest) passes. */
+int sh_ledger_check_paper(sh_store *store, const char *code);
+
 typedef struct sh_ledger_verify_stats {
 	size_t papers;
 	uint64_t log_entries;
@@ -116,6 +122,17 @@ typedef struct sh_ledger_verify_stats {
  * them, one call at a time. */
 int sh_ledger_verify_all(sh_store *store, int workers, sh_ledger_verify_fn report, void *arg,
 			sh_ledger_verify_stats *stats);
+
+/* The audit trail against the seals listed in the signature index (the
+ * part of sh_ledger_verify_all that sh_wh_check runs too). */
+int sh_ledger_verify_audit(sh_store *store, sh_ledger_verify_fn report, void *arg,
+			   size_t *out_problems);
+
+/* Seal the audit trail now: a signed "audit" entry with the chain head of
+ * every row so far (docs/SIGNING.md §8), and a checkpoint. Every signed
+ * write seals it too; this is for an office that wants the reads of a day
+ * sealed without storing anything (`sohoa audit seal`). */
+int sh_ledger_audit_seal(sh_store *store, const sh_sign_key *key, int64_t when);
 
 /* Write a proof bundle for paper code into dir (created if missing): its
  * page images and texts, signed manifest, the first checkpoint covering it,

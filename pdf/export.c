@@ -39,8 +39,10 @@ static int load_papers(sh_store *s, const char *code, papers *out)
 			const char *c = i < out->dossier->npapers
 						? out->dossier->papers[i]
 						: out->dossier->results[i - out->dossier->npapers];
-			if (!(rc = sh_store_paper_get(s, c, &out->recs[i])))
+			if (!(rc = sh_store_paper_get(s, c, &out->recs[i]))) {
 				out->n++;
+				rc = sh_ledger_check_paper(s, c); /* only what was signed */
+			}
 		}
 		return rc;
 	}
@@ -49,6 +51,8 @@ static int load_papers(sh_store *s, const char *code, papers *out)
 	if ((rc = sh_store_paper_get(s, code, &out->recs[0])))
 		return rc;
 	out->n = 1;
+	if ((rc = sh_ledger_check_paper(s, code))) /* only what was signed */
+		return rc;
 	return sh_store_dossier_get(s, out->recs[0]->dossier, &out->dossier);
 }
 

@@ -240,7 +240,11 @@ int sh_recv_export_tiff(sh_store *s, const sh_store_paper_rec *p, const char *pa
 	sh_scan_master_info info = {.code = p->code, .time = p->created,
 				    .make = p->npages ? p->pages[0].make : NULL,
 				    .model = p->npages ? p->pages[0].model : NULL};
-	int rc = sh_scan_master_new(&m, &info);
+	/* what is written is what was signed (issue 16) */
+	int rc = sh_ledger_check_paper(s, p->code);
+	if (rc)
+		return rc;
+	rc = sh_scan_master_new(&m, &info);
 	for (size_t i = 0; i < p->npages && !rc; i++)
 		rc = master_page(m, s, &p->pages[i], p->code);
 	if (!rc)

@@ -63,6 +63,10 @@ int cli_code(const char *cmd, const char *code, unsigned want);
  * ~/.config/sohoa/signing.key, passphrase from $SOHOA_PASSPHRASE_FILE or the
  * terminal). Borrowed for the process. SH_ENOTFOUND with what to do. */
 typedef struct sh_sign_key sh_sign_key;
+/* s escaped for one line of stdout (control bytes, tab, DEL, bad UTF-8 as
+ * \xNN): every name, file name, fact or message from input or the warehouse
+ * printed on stdout goes through it. Borrowed (a ring of 16 per thread). */
+const char *cli_esc(const char *s);
 int cli_signing_key(const sh_sign_key **out, const char *cmd);
 
 int cli_is_help(const char *a);

@@ -144,10 +144,11 @@ static void print_json(const sh_buf *b)
 		putchar('\n');
 }
 
+/* A string member, escaped for stdout: what a server sends cannot forge lines. */
 static const char *s_(json_t *o, const char *k)
 {
 	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
+	return v ? cli_esc(v) : "";
 }
 
 /* Query string: pairs of name, value (value NULL: left out). */

@@ -69,7 +69,7 @@ static void print_codes(const sh_recv_result *res, const char **names, int json)
 	printf("dossier %s stored\n", res->dossier);
 	for (size_t i = 0; i < res->npapers; i++) {
 		const sh_recv_paper *p = &res->papers[i];
-		printf("  %s  %s (%zu page%s)%s\n", p->code, names[i], p->npages,
+		printf("  %s  %s (%zu page%s)%s\n", p->code, cli_esc(names[i]), p->npages,
 		       p->npages == 1 ? "" : "s",
 		       p->flags & SH_WH_PAPER_OWNER_MISMATCH ? "  ! names another owner: check it" : "");
 		cli_print_pages(res, p);
@@ -301,7 +301,7 @@ static void print_results(const sh_recv_result *res, const char **files, int jso
 		return;
 	}
 	for (size_t i = 0; i < res->npapers; i++)
-		printf("result %s stored  %s (%zu page%s)\n", res->papers[i].code, files[i],
+		printf("result %s stored  %s (%zu page%s)\n", res->papers[i].code, cli_esc(files[i]),
 		       res->papers[i].npages, res->papers[i].npages == 1 ? "" : "s");
 }
 

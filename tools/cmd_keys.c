@@ -340,7 +340,7 @@ static void on_problem(void *arg, const char *code, const char *msg)
 	if (o->arr)
 		json_array_append_new(o->arr, json_pack("{s:s, s:s}", "code", code, "problem", msg));
 	else
-		printf("FAIL %s: %s\n", code, msg);
+		printf("FAIL %s: %s\n", cli_esc(code), cli_esc(msg));
 }
 
 static void on_witness_problem(void *arg, const char *msg)
@@ -353,11 +353,15 @@ static const char verify_help[] =
 	"       sohoa verify --all [--json] [--workers N] [--witness URL|DIR --witness-key VKEY]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
-	"the log's consistency with every checkpoint; with --all also that the log\n"
-	"is at least as long as, and consistent with, the latest checkpoint its\n"
-	"witnesses cosigned (rollback); --witness names one yourself, with the key\n"
-	"its operator gave you, whatever the warehouse's list says. Each failure names the paper\n"
-	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
+	"the log's consistency with every checkpoint. --all also proves both\n"
+	"directions (every paper is in the log, every signed paper is in the\n"
+	"warehouse), the audit trail against its seals, every table that answers\n"
+	"a question (owner index, dossiers, state, attachments, sequences,\n"
+	"operators) against the signed log, and that the log is at least as long\n"
+	"as, and consistent with, the latest checkpoint its witnesses cosigned\n"
+	"(rollback); --witness names one yourself, with the key its operator gave\n"
+	"you, whatever the warehouse's list says. Each failure names the paper or\n"
+	"the table and the reason; exit 0 only when everything holds (6 otherwise).\n";
 
 int cmd_verify(int argc, char **argv)
 {
@@ -404,6 +408,16 @@ int cmd_verify(int argc, char **argv)
 		problems += wp;
 		if (!rc && wrc)
 			rc = wrc == SH_EBADSIG || wp ? SH_EBADSIG : wrc;
+		/* the tables that answer questions, against the signed log */
+		size_t tp = 0;
+		if (!rc || rc == SH_EBADSIG) {
+			int trc = sh_wh_verify_tables(s, on_problem, &o, &tp);
+			problems += tp;
+			if (trc && trc != SH_EBADSIG)
+				rc = trc;
+			else if (trc)
+				rc = SH_EBADSIG;
+		}
 	} else {
 		sh_store_dossier_rec *d = NULL;
 		sh_store_paper_rec *p = NULL;
@@ -491,7 +505,7 @@ int cmd_export_proof(int argc, char **argv)
 static void on_bundle_problem(void *arg, const char *msg)
 {
 	(void)arg;
-	printf("FAIL: %s\n", msg);
+	printf("FAIL: %s\n", cli_esc(msg));
 }
 
 static void on_bundle_note(void *arg, const char *msg)

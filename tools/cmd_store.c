@@ -121,13 +121,13 @@ static void print_paper(const sh_store_paper_rec *p, int with_text)
 	char when[32];
 	fmt_time(when, sizeof when, p->created);
 	printf("%s    %s\n", p->flags & SH_WH_PAPER_RESULT ? "result" : "paper ", p->code);
-	printf("kind      %s\n", p->kind);
-	printf("file      %s\n", p->file ? p->file : "");
+	printf("kind      %s\n", cli_esc(p->kind));
+	printf("file      %s\n", cli_esc(p->file));
 	printf("dossier   %s\n", p->dossier);
-	printf("owner     %s\n", p->owner);
+	printf("owner     %s\n", cli_esc(p->owner));
 	printf("received  %s\n", when);
 	if (p->facts)
-		printf("facts     %s\n", p->facts);
+		printf("facts     %s\n", cli_esc(p->facts));
 	if (p->flags & SH_WH_PAPER_OWNER_MISMATCH)
 		printf("flag      names an owner other than the dossier's: check it\n");
 	printf("pages     %zu\n", p->npages);
@@ -167,8 +167,8 @@ static int show_dossier(sh_store *s, const sh_store_dossier_rec *d, int json)
 	} else {
 		printf("dossier   %s\nagency    %s\nowner     %s\nprocedure %s\nreceived  %s\n"
 		       "papers    %zu\nresults   %zu\n",
-		       d->code, d->agency, d->owner, d->procedure, when, d->npapers,
-		       d->nresults);
+		       d->code, cli_esc(d->agency), cli_esc(d->owner), cli_esc(d->procedure), when,
+		       d->npapers, d->nresults);
 	}
 	for (size_t i = 0; i < d->npapers + d->nresults && !rc; i++) {
 		const char *pc = i < d->npapers ? d->papers[i] : d->results[i - d->npapers];
@@ -286,7 +286,7 @@ static void print_problem(void *arg, const char *msg)
 	if (c->arr)
 		json_array_append_new(c->arr, json_string(msg));
 	else
-		printf("problem: %s\n", msg);
+		printf("problem: %s\n", cli_esc(msg));
 }
 
 static const char check_help[] =

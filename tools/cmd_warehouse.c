@@ -129,6 +129,14 @@ static json_t *paper_json(const sh_wh_owner_paper *p)
 	return o;
 }
 
+/* The first n bytes of s as a string (for cli_esc). */
+static const char *fl_copy(const char *s, int n)
+{
+	static _Thread_local char b[1024];
+	snprintf(b, sizeof b, "%.*s", n, s ? s : "");
+	return b;
+}
+
 static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 {
 	char until[24], created[16];
@@ -139,10 +147,10 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 	       sh_wh_validity_source_name(p->validity.source), until,
 	       p->validity.nsigned ? "signed" : "UNSIGNED");
 	if (p->validity.status == SH_WH_REVOKED)
-		printf("  revoked: %s", p->validity.reason);
+		printf("  revoked: %s", cli_esc(p->validity.reason));
 	printf("\n");
 	if (p->facts)
-		printf("%s         received %s, facts %s\n", indent, created, p->facts);
+		printf("%s         received %s, facts %s\n", indent, created, cli_esc(p->facts));
 }
 
 static void dump_json(json_t *o)
@@ -571,8 +579,8 @@ int cmd_search(int argc, char **argv)
 							     "file", p->file ? p->file : "", "snippet",
 							     snip ? snip : ""));
 		else /* the file last: what `find` showed before it became search */
-			printf("%s\t%s\t%s\t%.*s\t%s\n", p->code, p->kind, p->owner, (int)fl, first,
-			       p->file ? p->file : "");
+			printf("%s\t%s\t%s\t%s\t%s\n", p->code, cli_esc(p->kind), cli_esc(p->owner),
+			       cli_esc(fl_copy(first, fl)), cli_esc(p->file));
 		sh_free(snip);
 		sh_store_paper_rec_free(&p);
 	}
@@ -818,9 +826,13 @@ int cmd_user(int argc, char **argv)
 }
 
 static const char audit_help[] =
-	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n\n"
-	"The audit of reads of personal papers: sequence, time, operator,\n"
-	"command, paper, dossier. Role: archivist, admin.\n";
+	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n"
+	"       sohoa audit seal [--store DIR]\n\n"
+	"The audit trail: reads of personal papers and operator changes, with\n"
+	"sequence, time, operator, command, paper (or operator), dossier (or role).\n"
+	"Its rows form a hash chain sealed in the signed log by every signed write;\n"
+	"`audit seal` seals it now with the signing key (docs/SIGNING.md §8).\n"
+	"Role: archivist, admin.\n";
 
 int cmd_audit(int argc, char **argv)
 {
@@ -832,12 +844,30 @@ int cmd_audit(int argc, char **argv)
 		{"--user", 0, CLI_STR, &user},
 		{"--code", 0, CLI_STR, &code},
 		{NULL}};
-	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .max_pos = 1};
 	cli_args args;
 	int pex = cli_parse(&spec, argc, argv, &args);
 	if (pex)
 		return CLI_DONE(pex);
+	int seal = args.npos && !strcmp(args.pos[0], "seal"), bad = args.npos && !seal;
 	cli_args_free(&args);
+	if (bad)
+		return cli_usage("audit", "the only word audit takes is 'seal'");
+	if (seal && (user || code || json))
+		return cli_usage("audit", "audit seal takes no --user, --code or --json");
+	if (seal) {
+		sh_store *ss;
+		const sh_sign_key *key = NULL;
+		int ex2 = open_checked(&ss, "audit", store), rc2;
+		if (ex2)
+			return ex2;
+		if ((rc2 = cli_signing_key(&key, "audit")) || (rc2 = sh_wh_audit_seal(ss, key)))
+			ex2 = cli_fail("audit", rc2);
+		else
+			printf("audit trail sealed in the signed log\n");
+		sh_store_close(&ss);
+		return ex2;
+	}
 	sh_store *s;
 	sh_wh_audit_rec *a = NULL;
 	size_t n = 0;
@@ -864,7 +894,8 @@ int cmd_audit(int argc, char **argv)
 								     "dossier", a[i].dossier));
 			else
 				printf("%llu\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)a[i].seq, when,
-				       a[i].user, a[i].command, a[i].code, a[i].dossier);
+				       cli_esc(a[i].user), cli_esc(a[i].command), cli_esc(a[i].code),
+				       cli_esc(a[i].dossier));
 		}
 		if (json)
 			dump_json(arr);

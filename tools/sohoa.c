@@ -45,6 +45,44 @@ static void put_line(const char *s)
 	}
 }
 
+/* s with control bytes (tab too), DEL and bytes that are not UTF-8 as \xNN,
+ * so that a name or fact from a file or the warehouse cannot forge lines or
+ * columns on stdout. Borrowed: valid for the next 15 calls on this thread. */
+const char *cli_esc(const char *s)
+{
+	static _Thread_local char *ring[16];
+	static _Thread_local unsigned at;
+	if (!s)
+		return "";
+	size_t n = strlen(s), j = 0;
+	char *o = sh_malloc(4 * n + 1);
+	if (!o)
+		return "?";
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = 1;
+		if (c >= 0x80) {
+			k = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+			if (k == 0 || i + k > n || !sh_text_valid(s + i, k))
+				k = 0;
+		}
+		if (k == 0 || c < 0x20 || c == 0x7f) {
+			snprintf(o + j, 5, "\\x%02x", c);
+			j += 4;
+			i++;
+		} else {
+			memcpy(o + j, s + i, k);
+			j += k;
+			i += k;
+		}
+	}
+	o[j] = 0;
+	at = (at + 1) % 16;
+	sh_free(ring[at]);
+	ring[at] = o;
+	return o;
+}
+
 void cli_print_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, cmd ? "sohoa %s: " : "sohoa: ", cmd);

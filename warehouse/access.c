@@ -92,6 +92,81 @@ static int bad_name(const char *n)
 			    n ? n : "");
 }
 
+/* ---- operator changes in the audit chain ----------------------------------
+ * Every change of the user table is also a row of the audit trail (command
+ * "user add" / "user del", code = the operator, dossier = the role), so the
+ * table is the replay of the chain, which the signed log seals
+ * (docs/SIGNING.md §8). meta "users" marks that operators have existed: an
+ * empty table then never means "everything allowed". */
+#define USERS_MARK "users"
+
+static int audit_row(sh_store *s, MDB_txn *txn, MDB_cursor *c, const char *actor,
+		     const char *command, const char *code, const char *dossier, int *lrc)
+{
+	rec_w w;
+	memset(&w, 0, sizeof w);
+	rec_begin(&w, REC_AUDIT);
+	rec_i64(&w, A_WHEN, sh_now());
+	rec_str(&w, A_USER, actor && *actor ? actor : "-");
+	rec_str(&w, A_COMMAND, command);
+	rec_str(&w, A_CODE, code);
+	rec_str(&w, A_DOSSIER, dossier);
+	int rc = w.err;
+	if (!rc)
+		rc = ledger_audit_append(s, txn, c, w.b.data, w.b.len, lrc);
+	sh_buf_free(&w.b);
+	return rc;
+}
+
+/* Record a user change in txn: first, in a warehouse whose operators
+ * predate the chain, one "user import" row per operator there is. */
+int wh_user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
+		  const char *role, int *lrc)
+{
+	MDB_cursor *c = NULL, *u = NULL;
+	MDB_val mk = {sizeof USERS_MARK - 1, USERS_MARK}, mv = {1, "1"}, k, v;
+	int rc = SH_OK;
+	const char *actor = sh_wh_operator(s);
+	if ((*lrc = mdb_cursor_open(txn, s->audit, &c)))
+		return SH_OK;
+	if ((*lrc = mdb_get(txn, s->meta, &mk, &v)) == MDB_NOTFOUND) {
+		if ((*lrc = mdb_cursor_open(txn, s->user, &u)))
+			goto out;
+		while (!rc && !*lrc && (*lrc = mdb_cursor_get(u, &k, &v, MDB_NEXT)) == 0) {
+			char n[40], r[16];
+			snprintf(n, sizeof n, "%.*s", (int)(k.mv_size < 39 ? k.mv_size : 39),
+				 (char *)k.mv_data);
+			snprintf(r, sizeof r, "%.*s", (int)(v.mv_size < 15 ? v.mv_size : 15),
+				 (char *)v.mv_data);
+			if (!strcmp(n, name) && !strcmp(command, "user add"))
+				continue; /* the one being added is recorded below */
+			rc = audit_row(s, txn, c, "-", "user import", n, r, lrc);
+			char pw[2 * 16 + 1];
+			int dis = 0, has = 0;
+			if (!rc && !*lrc)
+				rc = wh_cred_digest(s, txn, n, &dis, pw, &has);
+			if (!rc && !*lrc && has)
+				rc = audit_row(s, txn, c, "-", "user passwd", n, pw, lrc);
+			if (!rc && !*lrc && dis)
+				rc = audit_row(s, txn, c, "-", "user disable", n, r, lrc);
+		}
+		if (*lrc == MDB_NOTFOUND)
+			*lrc = 0;
+		if (rc || *lrc)
+			goto out;
+		if ((*lrc = mdb_put(txn, s->meta, &mk, &mv, 0)))
+			goto out;
+	} else if (*lrc) {
+		goto out;
+	}
+	rc = audit_row(s, txn, c, actor, command, name, role, lrc);
+out:
+	if (u)
+		mdb_cursor_close(u);
+	mdb_cursor_close(c);
+	return rc;
+}
+
 struct user_w {
 	const char *name, *role;
 };
@@ -100,20 +175,35 @@ static int user_add_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	const struct user_w *u = arg;
 	MDB_val k = {strlen(u->name), (void *)u->name}, v = {strlen(u->role), (void *)u->role};
-	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE);
+	int lrc = mdb_put(txn, s->user, &k, &v, MDB_NOOVERWRITE), rc;
 	if (lrc == MDB_KEYEXIST)
 		return sh_error_set(SH_EEXISTS, "operator %s already exists: remove them first to "
 						"change the role", u->name);
+	if (!lrc && (rc = wh_user_event(s, txn, "user add", u->name, u->role, &lrc)))
+		return rc;
 	return lrc ? store_write_err(s, lrc, "adding the operator") : SH_OK;
 }
 
 static int user_del_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	const struct user_w *u = arg;
-	MDB_val k = {strlen(u->name), (void *)u->name};
-	int lrc = mdb_del(txn, s->user, &k, NULL);
+	MDB_val k = {strlen(u->name), (void *)u->name}, v;
+	char role[16] = "";
+	int lrc = mdb_get(txn, s->user, &k, &v), rc;
 	if (lrc == MDB_NOTFOUND)
 		return sh_error_set(SH_ENOTFOUND, "no operator named %s", u->name);
+	if (!lrc)
+		snprintf(role, sizeof role, "%.*s", (int)(v.mv_size < 15 ? v.mv_size : 15),
+			 (char *)v.mv_data);
+	MDB_stat st;
+	if (!lrc && !(lrc = mdb_stat(txn, s->user, &st)) && st.ms_entries == 1)
+		return sh_error_set(SH_EINVAL, "%s is the last operator: once operators exist the "
+					       "warehouse is never without one (add another admin "
+					       "first)", u->name);
+	if (!lrc)
+		lrc = mdb_del(txn, s->user, &k, NULL);
+	if (!lrc && (rc = wh_user_event(s, txn, "user del", u->name, role, &lrc)))
+		return rc;
 	return lrc ? store_write_err(s, lrc, "removing the operator") : SH_OK;
 }
 
@@ -222,7 +312,7 @@ out:
  * serves it; a thread without a session on this handle has none. */
 typedef struct wh_session {
 	const sh_store *s;
-	int begun, bootstrap, role;
+	int begun, bootstrap, role, emptied;
 	unsigned perms;
 	char operator[40], via[24];
 } wh_session;
@@ -234,12 +324,27 @@ static const wh_session *sess(const sh_store *s)
 	return tls_session.s == s ? &tls_session : &none;
 }
 
-/* Are there operators? 1 yes, 0 none (bootstrap), <0 error. */
+/* Are there operators? 1 yes, 0 none (bootstrap), 2 none but there were
+ * (an emptied table: nothing but verify and check), <0 error. */
 static int have_users(sh_store *s, MDB_txn *txn)
 {
 	MDB_stat st;
+	MDB_val mk = {sizeof USERS_MARK - 1, USERS_MARK}, mv;
 	int lrc = mdb_stat(txn, s->user, &st);
-	return lrc ? store_lmdb_err(lrc, "operators") : st.ms_entries > 0;
+	if (lrc)
+		return store_lmdb_err(lrc, "operators");
+	if (st.ms_entries)
+		return 1;
+	/* operators have existed: an emptied table allows nothing */
+	lrc = mdb_get(txn, s->meta, &mk, &mv);
+	if (lrc && lrc != MDB_NOTFOUND)
+		return store_lmdb_err(lrc, "operators");
+	if (!lrc)
+		return 2;
+	/* the mark gone too: the signed log still says operators existed */
+	uint64_t sealed = 0;
+	int rc = ledger_sealed_users(s, txn, &sealed);
+	return rc ? rc : sealed ? 2 : 0;
 }
 
 /* What each front-end action needs: the command line's commands and the
@@ -312,6 +417,10 @@ int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
 	} else if (!operator || !*operator) {
 		rc = sh_error_set(SH_EPERM, "who is operating? set SOHOA_USER or write your "
 					    "operator name in ~/.config/sohoa/user");
+	} else if (users == 2) {
+		/* operators have existed and the table is empty: nothing is allowed
+		 * but verifying and checking, which name what was removed */
+		ss->emptied = 1;
 	} else if (!user_name_ok(operator) || role_txn(s, txn, operator, &role)) {
 		rc = sh_error_set(SH_EPERM, "'%s' is not an operator of this warehouse: ask an "
 					    "admin (sohoa user add)", operator);
@@ -322,7 +431,7 @@ int sh_wh_session_begin(sh_store *s, const char *operator, const char *via)
 	if (operator && *operator)
 		snprintf(ss->operator, sizeof ss->operator, "%s", operator);
 	ss->role = role;
-	ss->perms = sh_wh_role_perms(role);
+	ss->perms = ss->emptied ? SH_WH_PERM_VERIFY | SH_WH_PERM_CHECK : sh_wh_role_perms(role);
 	ss->s = s;
 	ss->begun = 1;
 	return SH_OK;
@@ -395,6 +504,8 @@ int sh_wh_may(sh_store *s, unsigned perm)
 	mdb_txn_abort(txn);
 	if (users < 0)
 		return users;
+	if (users == 2 && (perm & ~(SH_WH_PERM_VERIFY | SH_WH_PERM_CHECK)) == 0)
+		return SH_OK;
 	return users ? sh_error_set(SH_EPERM, "this warehouse has operators: say who is operating "
 					      "(sh_wh_session_begin) before '%s'",
 				    sh_wh_perm_name(perm))
@@ -428,6 +539,12 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 	wh_audit_node one = {NULL, user, command, dossier, codes, n, when ? when : sh_now(), 0, 0,
 			     ""};
 	return wh_audit_write(s, &one);
+}
+
+int sh_wh_audit_seal(sh_store *s, const sh_sign_key *key)
+{
+	int rc = sh_wh_may(s, SH_WH_PERM_AUDIT);
+	return rc ? rc : sh_ledger_audit_seal(s, key, 0);
 }
 
 int sh_wh_audit_read(sh_store *s, const char *user, const char *command, const char *code,

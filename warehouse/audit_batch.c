@@ -94,17 +94,10 @@ static int audit_fn(sh_store *s, MDB_txn *txn, void *arg)
 	rec_w w;
 	memset(&w, 0, sizeof w);
 	int rc = SH_OK, lrc;
-	uint64_t seq = 0;
-	MDB_val k, v;
 	if ((lrc = mdb_cursor_open(txn, s->audit, &c)))
 		goto lfail;
-	lrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-	if (lrc == 0 && k.mv_size == 8)
-		seq = store_rd64(k.mv_data) + 1;
-	else if (lrc && lrc != MDB_NOTFOUND)
-		goto lfail;
 	for (const audit_node *e = list; e; e = e->next)
-		for (size_t i = 0; i < e->n; i++, seq++) {
+		for (size_t i = 0; i < e->n; i++) {
 			rec_begin(&w, REC_AUDIT);
 			rec_i64(&w, A_WHEN, e->when);
 			rec_str(&w, A_USER, e->user && *e->user ? e->user : "-");
@@ -113,13 +106,11 @@ static int audit_fn(sh_store *s, MDB_txn *txn, void *arg)
 			rec_str(&w, A_DOSSIER, e->dossier && *e->dossier ? e->dossier : NULL);
 			if ((rc = w.err))
 				goto out;
-			uint8_t kb[8];
-			store_be64(kb, seq);
-			k.mv_size = 8;
-			k.mv_data = kb;
-			v.mv_size = w.b.len;
-			v.mv_data = w.b.data;
-			if ((lrc = mdb_cursor_put(c, &k, &v, MDB_APPEND)))
+			/* a row of the audit chain (ledger/audit.c): hashed into its
+			 * head, which the next signed write seals */
+			if ((rc = ledger_audit_append(s, txn, c, w.b.data, w.b.len, &lrc)))
+				goto out;
+			if (lrc)
 				goto lfail;
 			sh_buf_free(&w.b);
 		}

@@ -2,6 +2,7 @@
 #include "wh_int.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ struct checker {
 	void *arg;
 	size_t problems;
 	int nomem; /* an allocation failed: the check is incomplete, not the store */
+	sh_ledger_verify_fn vreport; /* verify --all: (arg, "tables", problem) */
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -30,6 +32,8 @@ static void problem(struct checker *c, const char *fmt, ...)
 	c->problems++;
 	if (c->report)
 		c->report(c->arg, buf);
+	if (c->vreport)
+		c->vreport(c->arg, "tables", buf);
 }
 
 static int has_pair(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t klen, const void *val,
@@ -190,7 +194,8 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 			problem(c, "audit of reads: a %zu-byte key (expected 8)", k.mv_size);
 		else if (wh_audit_decode(&a, v.mv_data, v.mv_size))
 			problem(c, "audit of reads: record %zu cannot be decoded", c->problems);
-		else if (!exists(txn, s->paper, &(MDB_val){strlen(a.code), a.code}))
+		else if (strncmp(a.command, "user ", 5) &&
+			 !exists(txn, s->paper, &(MDB_val){strlen(a.code), a.code}))
 			problem(c, "audit of reads: names missing paper %s", a.code);
 	}
 	mdb_cursor_close(cur);
@@ -347,6 +352,424 @@ static int check_events(sh_store *s, MDB_txn *txn, struct checker *c)
 	return lrc == MDB_NOTFOUND ? 0 : lrc;
 }
 
+/* ---- the tables that answer questions, against the signed log --------------
+ * The log's content is authenticated by its signed checkpoints (verify
+ * --all checks every entry's hash against them); here each derived table is
+ * compared with what the entries say. */
+
+static const char *fact_of(const sh_sign_manifest *m, const char *name);
+
+/* The signed component or result manifest of paper code, read from the log
+ * in txn: SH_OK and *out, SH_ENOTFOUND (none), or an error. */
+int wh_signed_manifest(sh_store *s, MDB_txn *txn, const char *code, sh_sign_manifest **out)
+{
+	MDB_cursor *c;
+	MDB_val k = {strlen(code), (void *)code}, v, lv;
+	*out = NULL;
+	int lrc = mdb_cursor_open(txn, s->sig, &c), rc = SH_ENOTFOUND;
+	if (lrc)
+		return store_lmdb_err(lrc, "signature index");
+	for (lrc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); !lrc && rc == SH_ENOTFOUND;
+	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+		if (v.mv_size != 8 || mdb_get(txn, s->log, &v, &lv))
+			continue;
+		sh_sign_manifest *m = NULL;
+		int r = sh_sign_manifest_read(&m, lv.mv_data, lv.mv_size);
+		if (r == SH_ENOMEM) {
+			rc = r;
+			break;
+		}
+		if (!r && !strcmp(m->code, code) &&
+		    (!strcmp(m->type, "component") || !strcmp(m->type, "result"))) {
+			*out = m;
+			rc = SH_OK;
+		} else {
+			sh_sign_manifest_free(&m);
+		}
+	}
+	mdb_cursor_close(c);
+	return rc;
+}
+
+/* May the owner index file this paper under owner (key k)? Its signed
+ * owner, or the owner id the paper itself names (a signed fact). */
+int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k)
+{
+	char named[16];
+	const char *f = fact_of(m, "owner_id");
+	if (m->owner && strlen(m->owner) == k->mv_size && !memcmp(m->owner, k->mv_data, k->mv_size))
+		return 1;
+	return f && !sh_id_owner_check(NULL, named, f) && strlen(named) == k->mv_size &&
+	       !memcmp(named, k->mv_data, k->mv_size);
+}
+
+/* Facts in a record (JSON) and a manifest are the same set (nulls are not
+ * signed). */
+static int facts_equal(const char *json, const sh_sign_manifest *m)
+{
+	json_t *o = json ? json_loads(json, JSON_REJECT_DUPLICATES, NULL) : json_object();
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	size_t n = 0;
+	const char *k;
+	json_t *val;
+	int ok = 1;
+	json_object_foreach(o, k, val) {
+		if (json_is_null(val))
+			continue;
+		n++;
+		const char *want = json_is_string(val) ? json_string_value(val) : NULL;
+		const char *have = fact_of(m, k);
+		if (!want || !have || strcmp(want, have))
+			ok = 0;
+	}
+	json_decref(o);
+	return ok && n == m->nfacts;
+}
+
+int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kind,
+		    const char *facts, int64_t created)
+{
+	sh_sign_manifest *m = NULL;
+	int rc = wh_signed_manifest(s, txn, code, &m);
+	if (rc && rc != SH_ENOTFOUND)
+		return rc;
+	/* a paper stored without a key counts its signed events (verify says
+	 * it is not signed); a signed one counts only while it says what was
+	 * signed */
+	int same = rc == SH_ENOTFOUND ||
+		   (!strcmp(m->kind ? m->kind : "", kind ? kind : "") && m->time == created &&
+		    facts_equal(facts, m));
+	sh_sign_manifest_free(&m);
+	if (!same)
+		return 0;
+	MDB_cursor *c;
+	MDB_val k = {strlen(code), (void *)code}, v;
+	size_t n = 0;
+	if (mdb_cursor_open(txn, s->sig, &c))
+		return rc ? 0 : 1;
+	if (!mdb_cursor_get(c, &k, &v, MDB_SET_KEY))
+		mdb_cursor_count(c, &n);
+	mdb_cursor_close(c);
+	return n ? (int)n : rc ? 0 : 1;
+}
+
+/* Owner index entries, paper records and dossier records against the signed
+ * manifests. An LMDB code, SH_ENOMEM, or 0. */
+static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v, pv;
+	int lrc, rc;
+	if ((lrc = mdb_cursor_open(txn, s->owner, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		store_osum o;
+		if (store_osum_decode(v.mv_data, v.mv_size, &o))
+			continue; /* reported by the index check */
+		MDB_val pk = {strlen(o.code), o.code};
+		if (mdb_get(txn, s->paper, &pk, &pv))
+			continue; /* reported by the index check */
+		sh_sign_manifest *m = NULL;
+		sh_store_paper_rec *p = NULL;
+		if ((rc = wh_signed_manifest(s, txn, o.code, &m)) == SH_ENOMEM ||
+		    (rc != SH_ENOTFOUND && rc != SH_OK)) {
+			mdb_cursor_close(cur);
+			return rc == SH_ENOMEM ? rc : MDB_PANIC;
+		}
+		if (rc == SH_ENOTFOUND)
+			continue; /* an unsigned paper: verify names it */
+		if (!wh_owner_allowed(m, &k))
+			problem(c, "owner index: paper %s is filed under '%.*s', but it was signed for "
+				   "owner %s (entry added or altered)", o.code, (int)k.mv_size,
+				(char *)k.mv_data, m->owner ? m->owner : "-");
+		if ((rc = store_decode_paper(pv.mv_data, pv.mv_size, &p)) == SH_ENOMEM) {
+			sh_sign_manifest_free(&m);
+			mdb_cursor_close(cur);
+			return rc;
+		}
+		if (!rc && o.has_sum) {
+			uint8_t b[STORE_OSUM_MAX];
+			size_t n;
+			store_osum r;
+			/* the summary as the signed data make it: kind signed, facts
+			 * and time proven equal to the signed ones by verify */
+			int erc = store_osum_encode(b, &n, p->code, p->id, m->time,
+						    m->kind ? m->kind : "", p->facts);
+			if (erc == SH_ENOMEM) {
+				sh_store_paper_rec_free(&p);
+				sh_sign_manifest_free(&m);
+				mdb_cursor_close(cur);
+				return erc;
+			}
+			if (erc || store_osum_decode(b, n, &r) || memcmp(&r, &o, sizeof r))
+				problem(c, "owner index: the summary of %s under '%.*s' (kind, validity, "
+					   "date or time) differs from the signed paper",
+					o.code, (int)k.mv_size, (char *)k.mv_data);
+		}
+		if (!rc && p->created != m->time)
+			problem(c, "paper %s: its stored time differs from the signed time", p->code);
+		sh_store_paper_rec_free(&p);
+		sh_sign_manifest_free(&m);
+	}
+	mdb_cursor_close(cur);
+	if (lrc != MDB_NOTFOUND)
+		return lrc;
+
+	/* every signed paper is filed under its signed owner, in a dossier that
+	 * lists it */
+	if ((lrc = mdb_cursor_open(txn, s->paper, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		sh_store_paper_rec *p = NULL;
+		sh_store_dossier_rec *d = NULL;
+		sh_sign_manifest *m = NULL;
+		if ((rc = store_decode_paper(v.mv_data, v.mv_size, &p))) {
+			if (rc == SH_ENOMEM) {
+				mdb_cursor_close(cur);
+				return rc;
+			}
+			continue;
+		}
+		rc = wh_signed_manifest(s, txn, p->code, &m);
+		if (rc == SH_ENOMEM) {
+			sh_store_paper_rec_free(&p);
+			mdb_cursor_close(cur);
+			return rc;
+		}
+		if (!rc && m->owner && !store_owner_has(txn, s->owner, m->owner, p->code))
+			problem(c, "paper %s: not in the owner index under its signed owner %s",
+				p->code, m->owner);
+		MDB_val dk = {strlen(p->dossier), p->dossier}, dv;
+		if (!mdb_get(txn, s->dossier, &dk, &dv) &&
+		    (rc = store_decode_dossier(dv.mv_data, dv.mv_size, &d)) == SH_OK) {
+			int listed = 0;
+			for (size_t i = 0; i < d->npapers; i++)
+				listed |= !strcmp(d->papers[i], p->code);
+			for (size_t i = 0; i < d->nresults; i++)
+				listed |= !strcmp(d->results[i], p->code);
+			if (!listed)
+				problem(c, "dossier %s: its paper %s is missing from its list", d->code,
+					p->code);
+			if (m && !strcmp(m->type, "component") &&
+			    strcmp(d->owner, m->owner ? m->owner : ""))
+				problem(c, "dossier %s: owner %s, but its paper %s was signed for owner %s",
+					d->code, d->owner, p->code, m->owner ? m->owner : "-");
+			if (m && !strcmp(m->type, "component") && d->received != m->time)
+				problem(c, "dossier %s: its receipt time differs from the signed time of "
+					   "its paper %s", d->code, p->code);
+		} else if (rc == SH_ENOMEM) {
+			sh_store_paper_rec_free(&p);
+			sh_sign_manifest_free(&m);
+			mdb_cursor_close(cur);
+			return rc;
+		}
+		sh_store_dossier_rec_free(&d);
+		sh_sign_manifest_free(&m);
+		sh_store_paper_rec_free(&p);
+	}
+	mdb_cursor_close(cur);
+	if (lrc != MDB_NOTFOUND)
+		return lrc;
+
+	/* dossier codes: the day's sequence is past every code issued, so a
+	 * rolled-back sequence never issues a code twice */
+	if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		/* <agency>-YYMMDD-NNNN */
+		if (k.mv_size < 13)
+			continue;
+		const char *e = (const char *)k.mv_data + k.mv_size;
+		if (e[-5] != '-' || e[-12] != '-')
+			continue;
+		char day[7], seqkey[16];
+		unsigned n = 0;
+		memcpy(day, e - 11, 6);
+		day[6] = 0;
+		for (int i = 4; i > 0; i--)
+			n = n * 10 + (unsigned)(e[-i] - '0');
+		snprintf(seqkey, sizeof seqkey, "D|%s", day);
+		MDB_val sk = {strlen(seqkey), seqkey}, sv;
+		unsigned have = 0;
+		if (!mdb_get(txn, s->seq, &sk, &sv) && sv.mv_size == 4) {
+			const uint8_t *b = sv.mv_data;
+			have = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+		}
+		if (have < n)
+			problem(c, "sequence of day %s is at %u, but dossier %.*s was issued (the next "
+				   "code would be issued twice)", day, have, (int)k.mv_size,
+				(char *)k.mv_data);
+	}
+	mdb_cursor_close(cur);
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
+
+/* The operator table is the replay of the user rows of the audit trail
+ * (which the log seals). An LMDB code, SH_ENOMEM, or 0. */
+static int check_users(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	struct urow {
+		char name[40], role[16], pw[33];
+		int disabled;
+	} *u = NULL;
+	size_t n = 0, cap = 0, rows = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc;
+	if ((lrc = mdb_cursor_open(txn, s->audit, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		sh_wh_audit_rec a;
+		if (wh_audit_decode(&a, v.mv_data, v.mv_size) || strncmp(a.command, "user ", 5))
+			continue;
+		rows++;
+		size_t i = 0;
+		while (i < n && strcmp(u[i].name, a.code))
+			i++;
+		if (!strcmp(a.command, "user del")) {
+			if (i < n)
+				u[i] = u[--n];
+			continue;
+		}
+		if (i < n && !strcmp(a.command, "user passwd")) {
+			snprintf(u[i].pw, sizeof u[i].pw, "%s", a.dossier);
+			continue;
+		}
+		if (i < n && (!strcmp(a.command, "user disable") || !strcmp(a.command, "user enable"))) {
+			u[i].disabled = !strcmp(a.command, "user disable");
+			continue;
+		}
+		if (strcmp(a.command, "user add") && strcmp(a.command, "user import"))
+			continue;
+		if (i == n) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct urow *nu = sh_realloc(u, nc * sizeof *nu);
+				if (!nu) {
+					mdb_cursor_close(cur);
+					sh_free(u);
+					return SH_ENOMEM;
+				}
+				u = nu;
+				cap = nc;
+			}
+			n++;
+		}
+		memset(&u[i], 0, sizeof u[i]);
+		snprintf(u[i].name, sizeof u[i].name, "%s", a.code);
+		snprintf(u[i].role, sizeof u[i].role, "%s", a.dossier);
+	}
+	mdb_cursor_close(cur);
+	if (lrc != MDB_NOTFOUND) {
+		sh_free(u);
+		return lrc;
+	}
+	MDB_val mk = {5, "users"}, mv;
+	int marked = mdb_get(txn, s->meta, &mk, &mv) == 0;
+	if (!rows && !marked) { /* operators from before the audit chain: upgraded on the next change */
+		sh_free(u);
+		return 0;
+	}
+	if (!rows)
+		problem(c, "operators: the warehouse has had operators, but the audit trail holds no "
+			   "operator change (audit rows deleted)");
+	if ((lrc = mdb_cursor_open(txn, s->user, &cur))) {
+		sh_free(u);
+		return lrc;
+	}
+	size_t seen = 0;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		size_t i = 0;
+		while (i < n && (strlen(u[i].name) != k.mv_size ||
+				 memcmp(u[i].name, k.mv_data, k.mv_size)))
+			i++;
+		if (i == n) {
+			problem(c, "operator %.*s: in the operator table, but never added in the audit "
+				   "trail (table edited)", (int)k.mv_size, (char *)k.mv_data);
+			continue;
+		}
+		seen++;
+		if (strlen(u[i].role) != v.mv_size || memcmp(u[i].role, v.mv_data, v.mv_size))
+			problem(c, "operator %s: role '%.*s' in the operator table, '%s' in the audit "
+				   "trail (table edited)", u[i].name, (int)v.mv_size, (char *)v.mv_data,
+				u[i].role);
+		char pw[33];
+		int dis = 0, has = 0, r = wh_cred_digest(s, txn, u[i].name, &dis, pw, &has);
+		if (r == SH_ENOMEM) {
+			mdb_cursor_close(cur);
+			sh_free(u);
+			return r;
+		}
+		if (!r && strcmp(has ? pw : "", u[i].pw))
+			problem(c, "operator %s: the password differs from the one set in the audit "
+				   "trail (credentials edited)", u[i].name);
+		if (!r && dis != u[i].disabled)
+			problem(c, "operator %s: %s in the credentials, %s in the audit trail "
+				   "(credentials edited)", u[i].name, dis ? "disabled" : "enabled",
+				u[i].disabled ? "disabled" : "enabled");
+	}
+	mdb_cursor_close(cur);
+	if (seen < n)
+		for (size_t i = 0; i < n; i++) {
+			MDB_val uk = {strlen(u[i].name), u[i].name};
+			if (mdb_get(txn, s->user, &uk, &v))
+				problem(c, "operator %s (%s): added in the audit trail, missing from the "
+					   "operator table (deleted)", u[i].name, u[i].role);
+		}
+	if (!marked && rows)
+		problem(c, "operators: the mark that operators have existed is gone (an empty "
+			   "operator table would allow everything)");
+	sh_free(u);
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
+
+/* Everything derived from signed data, in txn. An LMDB code, SH_ENOMEM or 0. */
+static int check_signed(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	int rc = check_signed_papers(s, txn, c);
+	if (!rc)
+		rc = check_users(s, txn, c);
+	return rc;
+}
+
+int sh_wh_verify_tables(sh_store *s, sh_ledger_verify_fn report, void *arg, size_t *out_problems)
+{
+	if (out_problems)
+		*out_problems = 0;
+	int rc = sh_wh_may(s, SH_WH_PERM_VERIFY);
+	if (rc)
+		return rc;
+	struct checker c = {NULL, arg, 0, 0, report};
+	MDB_txn *txn;
+	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
+		return rc;
+	int lrc = check_signed(s, txn, &c);
+	if (!lrc)
+		lrc = check_events(s, txn, &c);
+	mdb_txn_abort(txn);
+	if (out_problems)
+		*out_problems = c.problems;
+	if (lrc == SH_ENOMEM)
+		return sh_error_set(SH_ENOMEM, "verifying the tables: out of memory");
+	if (lrc == MDB_PANIC)
+		return sh_error_last() ? sh_error_last() : SH_ERROR;
+	if (lrc)
+		return store_lmdb_err(lrc, "verifying the tables");
+	if (c.nomem)
+		return sh_error_set(SH_ENOMEM, "verifying the tables: out of memory");
+	return c.problems ? sh_error_set(SH_EBADSIG, "%zu problem%s found in the tables",
+					 c.problems, c.problems == 1 ? "" : "s")
+			  : SH_OK;
+}
+
+static void audit_problem(void *arg, const char *code, const char *msg)
+{
+	problem(arg, "%s: %s", code, msg);
+}
+
 int sh_wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		size_t *out_problems)
 {
@@ -362,7 +785,7 @@ int sh_wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	     size_t *out_problems)
 {
-	struct checker c = {report, arg, 0, 0};
+	struct checker c = {report, arg, 0, 0, NULL};
 	MDB_txn *txn;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -567,6 +990,28 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		goto nomem;
 	if (lrc)
 		goto lfail;
+	/* ... and so do the owner index, the papers, the dossiers, the
+	 * sequences and the operators */
+	if ((lrc = check_signed(s, txn, &c)) == SH_ENOMEM)
+		goto nomem;
+	if (lrc == MDB_PANIC) {
+		mdb_txn_abort(txn);
+		return sh_error_last() ? sh_error_last() : SH_ERROR;
+	}
+	if (lrc)
+		goto lfail;
+
+	/* the audit trail against its seals in the signed log */
+	{
+		size_t ap = 0;
+		int arc = sh_ledger_verify_audit(s, audit_problem, &c, &ap);
+		if (arc == SH_ENOMEM)
+			goto nomem;
+		if (arc && arc != SH_EBADSIG) {
+			mdb_txn_abort(txn);
+			return arc;
+		}
+	}
 
 	/* blobs match their hashes */
 	if ((lrc = mdb_cursor_open(txn, s->blob, &cur)))

@@ -86,6 +86,25 @@ static int cred_fn(sh_store *s, MDB_txn *txn, void *arg)
 	MDB_val k = {strlen(key), key}, v = {b.len, b.data};
 	lrc = mdb_put(txn, s->meta, &k, &v, 0);
 	sh_buf_free(&b);
+	/* the change is a row of the audit trail (docs/SIGNING.md §8) */
+	if (!lrc && c->hash) {
+		uint8_t d[SH_SHA256_LEN];
+		char pw[2 * 16 + 1];
+		sh_sha256(d, c->hash, strlen(c->hash));
+		sh_hex(pw, d, 16);
+		if ((rc = wh_user_event(s, txn, "user passwd", c->name, pw, &lrc)))
+			return rc;
+	}
+	if (!lrc && disabled != od) {
+		char role[16] = "";
+		MDB_val uk = {strlen(c->name), (void *)c->name}, uv;
+		if (!mdb_get(txn, s->user, &uk, &uv))
+			snprintf(role, sizeof role, "%.*s", (int)(uv.mv_size < 15 ? uv.mv_size : 15),
+				 (char *)uv.mv_data);
+		if ((rc = wh_user_event(s, txn, disabled ? "user disable" : "user enable", c->name,
+					role, &lrc)))
+			return rc;
+	}
 	return lrc ? store_write_err(s, lrc, "operators' credentials") : SH_OK;
 }
 
@@ -94,6 +113,23 @@ static int cred_write(sh_store *s, const char *name, const char *hash, int disab
 {
 	struct cred_w c = {name, hash, disabled};
 	return store_write(s, 0, "operators' credentials", cred_fn, &c);
+}
+
+int wh_cred_digest(sh_store *s, MDB_txn *txn, const char *name, int *disabled, char pw[33],
+		   int *has)
+{
+	char *enc = NULL;
+	int rc = cred_read(txn, s, name, disabled, &enc);
+	*has = 0;
+	pw[0] = 0;
+	if (!rc && enc && *enc) {
+		uint8_t h[SH_SHA256_LEN];
+		sh_sha256(h, enc, strlen(enc));
+		sh_hex(pw, h, 16);
+		*has = 1;
+	}
+	sh_free(enc);
+	return rc;
 }
 
 int sh_wh_cred_set(sh_store *s, const char *name, const char *encoded)

@@ -130,6 +130,18 @@ int sh_wh_find(sh_store *store, const char *query, size_t limit, sh_wh_hit **out
  * once per problem found (may be NULL). Returns SH_OK or SH_ECORRUPT. */
 int sh_wh_check(sh_store *store, void (*report)(void *arg, const char *problem),
 		   void *arg, size_t *out_problems);
+/* The tables that answer questions against the signed log (part of
+ * `verify --all`, also run by sh_wh_check): every owner index entry files
+ * a paper under its signed owner (or the owner id it names) with the
+ * signed kind and time; every signed paper is filed under its signed owner
+ * and listed by its dossier, whose owner and receipt time are the signed
+ * ones; every day's sequence is past the codes issued; clerk validity,
+ * revocation and reuse match their signed events; the operator table is
+ * the replay of the audit trail's operator rows. report(arg, "tables",
+ * problem) once per finding. Needs SH_WH_PERM_VERIFY. SH_OK, SH_EBADSIG
+ * (findings), or an error. */
+int sh_wh_verify_tables(sh_store *store, sh_ledger_verify_fn report, void *arg,
+			size_t *out_problems);
 
 /* ---- the warehouse of persons and organisations (warehouse.c, report.c,
  * access.c, backup.c; docs/WAREHOUSE.md) ---------------------------------
@@ -427,6 +439,9 @@ int sh_wh_audit_reads(sh_store *store, const char *user, const char *command,
  * *out: caller sh_free. */
 int sh_wh_audit_list(sh_store *store, const char *user, const char *code,
 			sh_wh_audit_rec **out, size_t *n);
+/* Seal the audit trail in the signed log now (sh_ledger_audit_seal), with
+ * key. Every signed write seals it too. Needs SH_WH_PERM_AUDIT. */
+int sh_wh_audit_seal(sh_store *store, const sh_sign_key *key);
 
 /* ---- backup and restore (backup.c) ---- */
 

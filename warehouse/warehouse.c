@@ -237,8 +237,9 @@ int wh_validity(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char
 	int rc = validity_state(s, txn, code, out, now);
 	if (rc)
 		return rc;
-	out->nsigned = (int)dup_count(txn, s->sig, code);
-	return SH_OK;
+	/* "signed" only when what is shown matches the signature (issue 16) */
+	out->nsigned = wh_signed_count(s, txn, code, kind, facts, created);
+	return out->nsigned < 0 ? out->nsigned : SH_OK;
 }
 
 static int paper_in_txn(sh_store *s, MDB_txn *txn, const char *code, sh_store_paper_rec **out)
@@ -428,10 +429,13 @@ static int offered_paper(sh_store *s, MDB_txn *txn, sh_wh_owner_paper *op)
 	if (rc)
 		return rc;
 	snprintf(op->dossier, sizeof op->dossier, "%s", p->dossier);
+	/* "signed" only when what is shown matches the signature (issue 16) */
+	op->validity.nsigned = wh_signed_count(s, txn, p->code, p->kind, p->facts, p->created);
 	op->facts = p->facts; /* taken over */
 	p->facts = NULL;
 	sh_store_paper_rec_free(&p);
-	op->validity.nsigned = (int)dup_count(txn, s->sig, op->code);
+	if (op->validity.nsigned < 0)
+		return op->validity.nsigned;
 	op->reused = dup_count(txn, s->attached, op->code);
 	return SH_OK;
 }
@@ -706,7 +710,24 @@ static int attach_fn(sh_store *s, MDB_txn *txn, void *arg)
 				  c->dossier);
 		goto out;
 	}
-	if (strcmp(p->owner, d->owner) && !store_owner_has(txn, s->owner, d->owner, p->code)) {
+	/* owners from the signed manifests, not from the indexes (issue 16) */
+	sh_sign_manifest *pm = NULL, *dm = NULL;
+	int signed_owner = -1;
+	rc = wh_signed_manifest(s, txn, p->code, &pm);
+	if (!rc && d->npapers)
+		rc = wh_signed_manifest(s, txn, d->papers[0], &dm);
+	if (!rc && pm && dm && dm->owner) {
+		MDB_val ok = {strlen(dm->owner), (void *)dm->owner};
+		signed_owner = wh_owner_allowed(pm, &ok);
+	}
+	sh_sign_manifest_free(&pm);
+	sh_sign_manifest_free(&dm);
+	if (rc && rc != SH_ENOTFOUND)
+		goto out;
+	rc = SH_OK;
+	if (signed_owner == 0 ||
+	    (signed_owner < 0 && strcmp(p->owner, d->owner) &&
+	     !store_owner_has(txn, s->owner, d->owner, p->code))) {
 		/* a paper is the owner's when filed under them: the dossier's owner,
 		 * or the person the paper itself names */
 		rc = sh_error_set(SH_EINVAL, "paper %s belongs to %s, dossier %s to %s: only the "

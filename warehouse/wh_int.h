@@ -67,9 +67,36 @@ int wh_kind_default(const char **out);
 int wh_validity_sum(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const store_osum *o,
 			  int64_t now, sh_wh_validity *out);
 
+/* The signed component or result manifest of paper code, read from the
+ * log in txn (check.c): SH_OK and *out (sh_sign_manifest_free), SH_ENOTFOUND
+ * when there is none, or an error. */
+int wh_signed_manifest(sh_store *s, MDB_txn *txn, const char *code, sh_sign_manifest **out);
+/* May a paper with signed manifest m be filed under owner k: its signed
+ * owner, or the owner id it names (a signed fact)? */
+int wh_owner_allowed(const sh_sign_manifest *m, const MDB_val *k);
+
+/* The number of signed log entries about paper code, 0 when its record
+ * differs from its signed manifest (kind, facts, time: shown "unsigned"),
+ * or SH_ENOMEM. */
+int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kind,
+		    const char *facts, int64_t created);
+
 /* sh_wh_check without the permission check (restore checks a backup). */
 int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	     size_t *out_problems);
+
+/* ---- operators in the audit trail (access.c, cred.c) ---- */
+/* Record an operator change in txn as an audit row (command "user add",
+ * "user del", "user passwd", "user disable", "user enable"; name; role, or
+ * for passwd the digest of the hash). A warehouse whose operators predate
+ * the chain first gets "user import" rows. An sh_error, or SH_OK with *lrc
+ * a failing LMDB code. */
+int wh_user_event(sh_store *s, MDB_txn *txn, const char *command, const char *name,
+		  const char *role, int *lrc);
+/* name's credentials in txn: *disabled, and when a password is set *has = 1
+ * and pw = the first 16 bytes of SHA-256(encoded hash) in hex. */
+int wh_cred_digest(sh_store *s, MDB_txn *txn, const char *name, int *disabled, char pw[33],
+		   int *has);
 
 /* ---- the session (access.c) ---- */
 /* The operator to record: the session's when one is begun, else given. */

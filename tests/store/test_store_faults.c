@@ -345,6 +345,63 @@ static void alloc_check(void **state)
 	torture(f, "check", op_check, NULL, NULL, 0, only_enomem);
 }
 
+/* verify --all (ledger and tables) under allocation failure: an error,
+ * never a finding (issue 13 point 4, issue 16). */
+static int op_verify(fixture *f, void *arg)
+{
+	(void)arg;
+	sh_ledger_verify_stats st;
+	size_t n = 0;
+	int rc = sh_ledger_verify_all(f->s, 1, NULL, NULL, &st);
+	if (!rc)
+		rc = sh_wh_verify_tables(f->s, NULL, NULL, &n);
+	if (!rc)
+		rc = sh_ledger_verify_audit(f->s, NULL, NULL, &n);
+	return rc;
+}
+
+static void findings_to_stderr(void *arg, const char *code, const char *p)
+{
+	(void)arg;
+	fprintf(stderr, "%s: %s\n", code, p);
+}
+
+static void alloc_verify(void **state)
+{
+	fixture *f = *state;
+	sh_sign_key *key = NULL;
+	sh_sign_pubkey pub;
+	sh_buf file = SH_BUF_INIT;
+	uint8_t seed[SH_SIGN_SEED_LEN] = {7};
+	assert_int_equal(sh_sign_key_from_seed(&key, seed), SH_OK);
+	assert_int_equal(sh_sign_pubkey_make(&pub, key, "Nguyễn Thị Hoa", "Một cửa", AGENCY, 1,
+					     SH_SIGN_NEVER), SH_OK);
+	assert_int_equal(sh_sign_pubkey_export(&file, &pub, key), SH_OK);
+	assert_int_equal(sh_ledger_key_register(f->s, file.data, file.len), SH_OK);
+	sh_buf_free(&file);
+	fake_dossier fd;
+	sh_wh_dossier_codes *c = NULL;
+	fake_init(&fd, "001184362297", 2, 2, 3, 700, "Giấy khai sinh", DAY1);
+	fd.in.key = key;
+	for (size_t i = 0; i < fd.in.npapers; i++) /* signed facts are the fact list: none here */
+		fd.papers[i].facts = NULL, fd.papers[i].fact_list = NULL, fd.papers[i].nfacts = 0;
+	assert_int_equal(sh_wh_dossier_put(f->s, &fd.in, &c), SH_OK);
+	fake_free(&fd);
+	/* audited reads, then a signed event that seals them */
+	const char *codes[2] = {c->papers[0], c->papers[1]};
+	assert_int_equal(sh_wh_audit_reads(f->s, "binh", "owner", codes, 2, NULL, DAY1), SH_OK);
+	assert_int_equal(sh_wh_revoke(f->s, key, c->papers[0], "QĐ 1", "an", DAY1 + 60, NULL),
+			 SH_OK);
+	sh_wh_dossier_codes_free(&c);
+	sh_sign_key_free(&key);
+	sh_ledger_verify_stats st;
+	size_t n = 0;
+	assert_int_equal(sh_ledger_verify_all(f->s, 1, findings_to_stderr, NULL, &st), SH_OK);
+	assert_int_equal(sh_wh_verify_tables(f->s, findings_to_stderr, NULL, &n), SH_OK);
+	assert_int_equal(op_verify(f, NULL), SH_OK);
+	torture(f, "verify", op_verify, NULL, NULL, 0, only_enomem);
+}
+
 struct dec_arg {
 	uint8_t *rec;
 	size_t len;
@@ -957,6 +1014,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(alloc_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(alloc_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(alloc_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(alloc_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(alloc_decode, setup, teardown),
 		cmocka_unit_test_setup_teardown(alloc_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_grows_then_full, setup, teardown),
