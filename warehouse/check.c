@@ -585,6 +585,14 @@ static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
 		const char *e = (const char *)k.mv_data + k.mv_size;
 		if (e[-5] != '-' || e[-12] != '-')
 			continue;
+		/* only this office's own codes: a dossier imported from another
+		 * office's bag (sh_wh_import) was numbered by that office */
+		char ak[10 + SH_STORE_CODE_MAX];
+		int al = (int)k.mv_size - 12;
+		snprintf(ak, sizeof ak, "agency_id|%.*s", al, (const char *)k.mv_data);
+		MDB_val akk = {strlen(ak), ak}, akv;
+		if (mdb_get(txn, s->meta, &akk, &akv))
+			continue;
 		char day[7], seqkey[16];
 		unsigned n = 0;
 		memcpy(day, e - 11, 6);
