@@ -7,7 +7,7 @@ xgettext=$1 msgmerge=$2
 shift 2
 git ls-files '*.c' '*.h' | grep -v -e '^tests/' -e '^bench/' | sort > po/POTFILES
 "$xgettext" --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
-  --keyword=sh_error_set:2 --keyword=sh_error_wrap:2 --keyword=_ --keyword=N_ --keyword=cli_usage:2 \
+  --keyword=sh_error_set:2 --keyword=sh_error_wrap:2 --keyword=_ --keyword=N_ --keyword=cli_usage:2 --keyword=cli_note:2 \
   --package-name=sohoa --msgid-bugs-address=sohoa@example.org \
   --files-from=po/POTFILES -o po/sohoa.pot
 for lang in "$@"; do

@@ -35,7 +35,8 @@ int cli_fail(const char *cmd, int rc);
 /* Print "sohoa[ cmd]: msg" as one line, control and non-UTF-8 bytes as \xNN. */
 void cli_print_error(const char *cmd, const char *msg);
 /* Print "sohoa[ cmd]: <formatted>" as one line, as cli_print_error: for
- * every message that may hold what the user typed or a file name. */
+ * every message that may hold what the user typed or a file name. fmt is
+ * translated (gettext; po/update.sh extracts cli_note's and cli_usage's). */
 void cli_note(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

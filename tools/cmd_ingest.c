@@ -76,7 +76,7 @@ static void print_codes(const sh_recv_result *res, const char **names, int json)
 	}
 }
 
-static const char ingest_help[] =
+static const char *const ingest_help = N_(
 	"usage: sohoa ingest --owner OWNER_ID --procedure CODE [--json]\n"
 	"                    [--workers N] [--store DIR] FILE...\n\n"
 	"Receive one dossier: each FILE (PNG, JPEG, PNM, TIFF incl. multi-page and\n"
@@ -84,7 +84,7 @@ static const char ingest_help[] =
 	"Vietnamese on every core, each paper's kind and facts are extracted; the\n"
 	"dossier gets the code AGENCY-YYMMDD-NNNN and each paper DOSSIER-NN-KIND.\n"
 	"Stored whole or not at all.\n"
-	"OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n";
+	"OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n");
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -165,11 +165,11 @@ static int read_files(sh_recv_result **res, const char **files, size_t n, int wo
 	return rc;
 }
 
-static const char ocr_help[] =
+static const char *const ocr_help = N_(
 	"usage: sohoa ocr --out DIR [--workers N] [--no-clean] FILE...\n\n"
 	"OCR image files (Vietnamese), nothing stored: writes DIR/NAME.txt for each\n"
 	"FILE (NAME without its extension; pages separated by form feeds), using\n"
-	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n";
+	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n");
 
 int cmd_ocr(int argc, char **argv)
 {
@@ -231,13 +231,13 @@ out:
 	return ex;
 }
 
-static const char extract_help[] =
+static const char *const extract_help = N_(
 	"usage: sohoa extract [--json] [--workers N] FILE...\n\n"
 	"OCR each FILE and say what paper it is and what it states: one JSON object\n"
 	"per line, {\"file\", \"kind\", \"fields\": {doc_type, number, date, issuer,\n"
 	"title, signer, signer_title, owner_id, owner_name, birth_date, sex,\n"
 	"valid_until}, \"confidence\"}. Nothing is stored. Kinds come from the\n"
-	"catalogue kinds.json (share/sohoa; or $SOHOA_KINDS).\n";
+	"catalogue kinds.json (share/sohoa; or $SOHOA_KINDS).\n");
 
 int cmd_extract(int argc, char **argv)
 {
@@ -305,12 +305,12 @@ static void print_results(const sh_recv_result *res, const char **files, int jso
 		       res->papers[i].npages, res->papers[i].npages == 1 ? "" : "s");
 }
 
-static const char result_help[] =
+static const char *const result_help = N_(
 	"usage: sohoa result add DOSSIER FILE... [--json] [--store DIR]\n\n"
 	"Store the result papers of a dossier (the decision, licence, certificate\n"
 	"issued to the citizen), each coded DOSSIER-KQ<n> (Nghị định\n"
 	"45/2020/NĐ-CP Điều 14), numbered in order; OCR'd, classified and signed\n"
-	"like every paper.\n";
+	"like every paper.\n");
 
 int cmd_result(int argc, char **argv)
 {

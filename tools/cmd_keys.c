@@ -271,7 +271,7 @@ static int keys_rotate(sh_store *s, const char *out, const char *pfile)
 	return rc;
 }
 
-static const char keys_help[] =
+static const char *const keys_help = N_(
 	"usage: sohoa keys new --signer NAME --title TITLE [--valid-days N]\n"
 	"                     [--passphrase-file F] [--out KEYFILE]\n"
 	"       sohoa keys list [--json]\n"
@@ -285,7 +285,7 @@ static const char keys_help[] =
 	"passphrase from $SOHOA_PASSPHRASE_FILE, else asked). rotate: a new key\n"
 	"for the same signer; the old one stops signing, its signatures stay\n"
 	"valid. revoke: signatures made from then on are rejected. export: the\n"
-	"public key file archivists trust (`sohoa verify-bundle --trust`).\n";
+	"public key file archivists trust (`sohoa verify-bundle --trust`).\n");
 
 int cmd_keys(int argc, char **argv)
 {
@@ -407,13 +407,13 @@ static void on_problem(void *arg, const char *code, const char *msg)
 		printf("FAIL %s: %s\n", code, msg);
 }
 
-static const char verify_help[] =
+static const char *const verify_help = N_(
 	"usage: sohoa verify CODE [--json]\n"
 	"       sohoa verify --all [--json] [--workers N]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
 	"key's validity when the paper was logged, inclusion in the signed log and\n"
 	"the log's consistency with every checkpoint. Each failure names the paper\n"
-	"and the reason; exit 0 only when everything holds (6 otherwise).\n";
+	"and the reason; exit 0 only when everything holds (6 otherwise).\n");
 
 int cmd_verify(int argc, char **argv)
 {
@@ -425,7 +425,7 @@ int cmd_verify(int argc, char **argv)
 		{"--store", 0, CLI_STR, &store},
 		{"--workers", 0, CLI_STR, &workers_s},
 		{NULL}};
-	const cli_spec spec = {"verify", verify_help, opts, .max_pos = 1, .too_many = "give one code, or --all"};
+	const cli_spec spec = {"verify", verify_help, opts, .max_pos = 1, .too_many = N_("give one code, or --all")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -489,11 +489,11 @@ int cmd_verify(int argc, char **argv)
 
 /* ---- proof bundles ----------------------------------------------------------- */
 
-static const char export_proof_help[] =
+static const char *const export_proof_help = N_(
 	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
 	"Write a self-contained proof bundle for a paper: page images and text,\n"
 	"signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
-	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n";
+	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n");
 
 int cmd_export_proof(int argc, char **argv)
 {
@@ -501,7 +501,7 @@ int cmd_export_proof(int argc, char **argv)
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = "give a paper code and a folder"};
+	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = N_("give a paper code and a folder")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -535,12 +535,12 @@ static void on_bundle_problem(void *arg, const char *msg)
 	printf("FAIL: %s\n", msg);
 }
 
-static const char verify_bundle_help[] =
+static const char *const verify_bundle_help = N_(
 	"usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
 	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
 	"signatures by the trusted public keys, the inclusion proof against the\n"
 	"signed checkpoint, every page image and text against the signed\n"
-	"hashes. Exit 0 only when everything holds (6 otherwise).\n";
+	"hashes. Exit 0 only when everything holds (6 otherwise).\n");
 
 int cmd_verify_bundle(int argc, char **argv)
 {
@@ -552,9 +552,9 @@ int cmd_verify_bundle(int argc, char **argv)
 		return cli_fail("verify-bundle", SH_ENOMEM);
 	cli_list trusts = {0};
 	const cli_option opts[] = {
-		{"--trust", 0, CLI_LIST, &trusts, "--trust needs a public key file"},
+		{"--trust", 0, CLI_LIST, &trusts, N_("--trust needs a public key file")},
 		{NULL}};
-	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = "give one bundle folder"};
+	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = N_("give one bundle folder")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex) {
@@ -598,14 +598,14 @@ int cmd_verify_bundle(int argc, char **argv)
 
 /* ---- log -------------------------------------------------------------------- */
 
-static const char log_help[] =
+static const char *const log_help = N_(
 	"usage: sohoa log [--json]                size and checkpoints of the signed log\n"
 	"       sohoa log consistency OLD [NEW] [--json]\n"
 	"                                        RFC 6962 consistency proof between the\n"
 	"                                        checkpoints of sizes OLD and NEW (default:\n"
 	"                                        the latest), checked against both\n\n"
 	"--json: {\"entries\", \"checkpoints\"}, or for consistency {\"old\": {\"size\",\n"
-	"\"root\"}, \"new\": {...}, \"path\", \"consistent\"} (docs/FORMATS.md).\n";
+	"\"root\"}, \"new\": {...}, \"path\", \"consistent\"} (docs/FORMATS.md).\n");
 
 int cmd_log(int argc, char **argv)
 {

@@ -44,12 +44,12 @@ static int read_pin(char **out, const char *file)
 int cmd_certs(int argc, char **argv)
 {
 	if (argc >= 2 && cli_is_help(argv[1])) {
-		printf("usage: sohoa certs add CHAIN.pem\n\n"
+		fputs(_("usage: sohoa certs add CHAIN.pem\n\n"
 		       "Register the officer's signing certificate and its issuers (PEM, the\n"
 		       "officer's first) for `export-pdf --sign`: checked (each issued by the next,\n"
 		       "valid now, allowed to sign) and copied to $SOHOA_CERTS, else\n"
 		       "~/.config/sohoa/signing-chain.pem (next to the signing key, not in the\n"
-		       "warehouse).\n");
+		       "warehouse).\n"), stdout);
 		return EXIT_OK;
 	}
 	if (argc != 3 || strcmp(argv[1], "add"))
@@ -87,7 +87,7 @@ int cmd_export_pdf(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-pdf CODE FILE [--sign KEY [--cert CHAIN.pem]\n"
+			fputs(_("usage: sohoa export-pdf CODE FILE [--sign KEY [--cert CHAIN.pem]\n"
 			       "                 [--pin-file FILE] [--reason TEXT]] [--store DIR]\n\n"
 			       "Write a paper, a result or a whole dossier as one searchable PDF/A-1b\n"
 			       "file: the stored page images as they are (JPEG, CCITT G4, PNG data not\n"
@@ -97,7 +97,7 @@ int cmd_export_pdf(int argc, char **argv)
 			       "--sign KEY: a PAdES baseline B-B signature by KEY, a PKCS#11 URI\n"
 			       "(\"pkcs11:token=...;object=...\") or a PKCS#12 file; its PIN or password is\n"
 			       "the first line of --pin-file or $SOHOA_SIGN_PIN_FILE. The certificate\n"
-			       "chain is --cert, else the one `sohoa certs add` registered.\n");
+			       "chain is --cert, else the one `sohoa certs add` registered.\n"), stdout);
 			return EXIT_OK;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
 			if (m < 0)
@@ -169,11 +169,11 @@ int cmd_export_bag(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-bag CODE DIR [--store DIR]\n\n"
+			fputs(_("usage: sohoa export-bag CODE DIR [--store DIR]\n\n"
 			       "Write a dossier or a paper as a BagIt (RFC 8493) bag in the new folder DIR:\n"
 			       "per paper its proof bundle (page images, text, signed manifest, checkpoint,\n"
 			       "inclusion proof, public keys) and hOCR, the whole as a PDF/A, and\n"
-			       "bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md).\n");
+			       "bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md).\n"), stdout);
 			return EXIT_OK;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
 			if (m < 0)

@@ -16,8 +16,8 @@ int cmd_devices(int argc, char **argv)
 {
 	int json = 0;
 	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {"devices", "usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n",
-			       opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"devices", N_("usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n"),
+			       opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int ex = cli_parse(&spec, argc, argv, &a);
 	cli_args_free(&a);
@@ -181,7 +181,7 @@ static json_t *batch_json(sh_scan_batch *b)
 	return o;
 }
 
-static const char scan_help[] =
+static const char *const scan_help = N_(
 	"usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
 	"                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
 	"                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
@@ -195,7 +195,7 @@ static const char scan_help[] =
 	"A jam or other scanner fault keeps every page captured: clear it and run\n"
 	"`sohoa scan --resume BATCH` (the batch's device, settings and --option\n"
 	"values are used again unless given). A scanner silent for --wait seconds\n"
-	"(default 120: opening, warming up, between data) is given up as stopped.\n";
+	"(default 120: opening, warming up, between data) is given up as stopped.\n");
 
 /* What the command line asked of a capture. */
 struct scan_args {
@@ -224,7 +224,7 @@ static int scan_parse(struct scan_args *w, int argc, char **argv)
 		{"--workers", 0, CLI_STR, &w->workers_s},
 		{"--wait", 0, CLI_STR, &w->wait_s},
 		{NULL}};
-	const cli_spec spec = {"scan", scan_help, opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"scan", scan_help, opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int ex = cli_parse(&spec, argc, argv, &a), rc = SH_OK;
 	sh_free(a.pos); /* the option list lives on in w->extra */
@@ -366,7 +366,7 @@ static int parse_uint(const char *s, unsigned long *out)
 	return 0;
 }
 
-static const char batch_help[] =
+static const char *const batch_help = N_(
 	"usage: sohoa batch list [--json]\n"
 	"       sohoa batch show BATCH [--json]\n"
 	"       sohoa batch delete BATCH PAGE_ID\n"
@@ -378,7 +378,7 @@ static const char batch_help[] =
 	"       sohoa batch commit BATCH [--json] [--workers N] (store it as a dossier)\n\n"
 	"The review verbs print the batch afterwards, as JSON with --json.\n"
 	"Staged batches (scans under review) live in the warehouse folder under\n"
-	"batches/. Format: docs/CAPTURE.md.\n";
+	"batches/. Format: docs/CAPTURE.md.\n");
 
 static int batch_list(const char *store_dir, int json)
 {
@@ -576,7 +576,7 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 	return rc;
 }
 
-static const char watch_help[] =
+static const char *const watch_help = N_(
 	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n\n"
 	"Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
 	"Owner and procedure come from a sidecar NAME.json ({\"owner\": ...,\n"
@@ -584,7 +584,7 @@ static const char watch_help[] =
 	"file name OWNER_PROCEDURE_anything.ext. Files go to DIR/done/ or\n"
 	"DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
 	"twice. --once: one pass, then exit. Runs as a service:\n"
-	"dist/sohoa-watch.service.in.\n";
+	"dist/sohoa-watch.service.in.\n");
 
 int cmd_watch(int argc, char **argv)
 {
@@ -651,11 +651,11 @@ int cmd_watch(int argc, char **argv)
 
 /* ---- export-tiff ---------------------------------------------------------- */
 
-static const char export_tiff_help[] =
+static const char *const export_tiff_help = N_(
 	"usage: sohoa export-tiff CODE FILE [--store DIR]\n\n"
 	"Write a paper's pages as its archival multi-page TIFF master: CCITT G4\n"
 	"for bilevel pages, Deflate for grey and colour, JPEG only where the scan\n"
-	"was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n";
+	"was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n");
 
 int cmd_export_tiff(int argc, char **argv)
 {

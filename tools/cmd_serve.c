@@ -15,7 +15,7 @@
 
 static int serve_help(void)
 {
-	printf("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
+	fputs(_("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
 	       "                   [--tls-cert FILE --tls-key FILE] [--max-upload BYTES]\n"
 	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
 	       "                   [--key FILE] [--passphrase-file FILE]\n\n"
@@ -30,7 +30,7 @@ static int serve_help(void)
 	       "~/.config/sohoa/signing.key, unlocked with the first line of\n"
 	       "--passphrase-file, else $SOHOA_PASSPHRASE_FILE, else\n"
 	       "$CREDENTIALS_DIRECTORY/passphrase (systemd LoadCredential). SIGTERM or\n"
-	       "SIGINT stop it: no new connections, requests in flight finish.\n");
+	       "SIGINT stop it: no new connections, requests in flight finish.\n"), stdout);
 	return EXIT_OK;
 }
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char station_help[] =
+static const char *const station_help = N_(
 	"usage: sohoa station add NAME [--store DIR]\n"
 	"       sohoa station list [--store DIR]\n"
 	"       sohoa station revoke NAME [--store DIR]\n\n"
@@ -14,14 +14,14 @@ static const char station_help[] =
 	"new random 256-bit token ONCE; the warehouse keeps only its SHA-256. The\n"
 	"station sends it as `Authorization: Bearer TOKEN` and may only create\n"
 	"batches, add pages and commit them; it is recorded as station:NAME.\n"
-	"revoke ends the token at once. Role: admin.\n";
+	"revoke ends the token at once. Role: admin.\n");
 
 int cmd_station(int argc, char **argv)
 {
 	const char *store = NULL;
 	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {NULL}};
 	const cli_spec spec = {"station", station_help, opts, .max_pos = 2,
-			       .too_many = "unexpected argument '%s'"};
+			       .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
