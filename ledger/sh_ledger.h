@@ -95,9 +95,11 @@ typedef struct sh_ledger_verify_stats {
  * checkpoint's root recomputed from the entries, signature, consistency with
  * the previous checkpoint) and every paper as sh_ledger_verify does, on
  * `workers` threads (0: one per core). report may be called from any of
- * them, one call at a time. */
+ * them, one call at a time. progress (may be NULL) is called with arg and
+ * the papers verified / papers in all (sh_progress_fn), under the same
+ * lock as report. */
 int sh_ledger_verify_all(sh_store *store, int workers, sh_ledger_verify_fn report, void *arg,
-			sh_ledger_verify_stats *stats);
+			sh_progress_fn progress, sh_ledger_verify_stats *stats);
 
 /* Write a proof bundle for paper code into dir (created if missing): its
  * page images and texts, signed manifest, the first checkpoint covering it,

@@ -340,6 +340,8 @@ struct all_job {
 	char **codes;
 	size_t n;
 	atomic_size_t next;
+	sh_progress_fn progress;
+	size_t done; /* under v->mu */
 };
 
 static void *all_worker(void *p)
@@ -350,6 +352,11 @@ static void *all_worker(void *p)
 		if (i >= j->n)
 			break;
 		verify_paper(j->v, j->codes[i]);
+		if (j->progress) {
+			pthread_mutex_lock(&j->v->mu);
+			j->progress(j->v->arg, ++j->done, j->n);
+			pthread_mutex_unlock(&j->v->mu);
+		}
 	}
 	return NULL;
 }
@@ -454,11 +461,11 @@ out:
 }
 
 int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, void *arg,
-			sh_ledger_verify_stats *stats)
+			sh_progress_fn progress, sh_ledger_verify_stats *stats)
 {
 	struct vctx v = {.s = s, .report = report, .arg = arg};
 	pthread_mutex_init(&v.mu, NULL);
-	struct all_job j = {.v = &v};
+	struct all_job j = {.v = &v, .progress = progress};
 	uint64_t entries = 0;
 	int rc = SH_OK;
 	latest_checkpoint(&v);
@@ -504,6 +511,8 @@ int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, v
 	}
 	if (workers > 64)
 		workers = 64;
+	if (progress)
+		progress(arg, 0, j.n);
 	pthread_t th[64];
 	int started = 0;
 	for (int i = 0; i < workers; i++)

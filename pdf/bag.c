@@ -181,6 +181,10 @@ int sh_pdf_export_bag(sh_store *s, const char *code, const char *dir,
 		rc = SH_ENOMEM;
 	if (!rc && (mkdir(tmp, 0755) || mkdir(data, 0755)))
 		rc = sh_error_set(SH_EIO, "%s: %s", tmp, strerror(errno));
+	sh_progress_fn progress = opts ? opts->progress : NULL;
+	void *parg = opts ? opts->progress_arg : NULL;
+	if (!rc && progress)
+		progress(parg, 0, n + 1);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *pd = sh_asprintf("%s/%s", data, codes[i]);
 		if (!pd) {
@@ -207,6 +211,8 @@ int sh_pdf_export_bag(sh_store *s, const char *code, const char *dir,
 		}
 		sh_store_paper_rec_free(&p);
 		sh_free(pd);
+		if (!rc && progress)
+			progress(parg, i + 1, n + 1);
 	}
 	if (!rc) {
 		char *pdf = sh_asprintf("%s/%s.pdf", data, code);
@@ -214,10 +220,13 @@ int sh_pdf_export_bag(sh_store *s, const char *code, const char *dir,
 		if (opts)
 			o = *opts;
 		o.signer = NULL;
+		o.progress = NULL;
 		if (!o.command)
 			o.command = "export-bag";
 		rc = pdf ? sh_pdf_export(s, code, pdf, &o, NULL) : SH_ENOMEM;
 		sh_free(pdf);
+		if (!rc && progress)
+			progress(parg, n + 1, n + 1);
 	}
 	if (!rc)
 		rc = walk_dir(&w, tmp, "data");

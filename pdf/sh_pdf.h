@@ -121,6 +121,10 @@ typedef struct sh_pdf_export_opts {
 	const char *command;   /* command recorded there; NULL: "export-pdf" */
 	const sh_pdf_signer *signer; /* sign the file (may be NULL) */
 	const char *sig_name, *sig_reason;
+	/* sh_pdf_export_bag: progress (may be NULL) in parts done of parts in
+	 * all, one per paper's bundle and one for the PDF */
+	sh_progress_fn progress;
+	void *progress_arg;
 } sh_pdf_export_opts;
 
 /* Write the papers of code — a paper, a result, or a dossier (its papers

@@ -136,8 +136,22 @@ int cli_json_print(struct json_t *o);
 
 /* Print the flagged pages of a received paper (cmd_ingest.c). */
 void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
-/* A per-page progress line for cmd when stderr is a terminal. */
-void cli_progress(sh_recv_options *o, const char *cmd);
+/* Progress of long work (progress.c): one line on stderr, rewritten, "sohoa
+ * CMD: 12 of 40 pages, 3.1/s, 9 s left" (bytes: KiB or MiB), ended by a newline
+ * when done reaches total; only when stderr is a terminal and never with
+ * --json. */
+typedef struct cli_meter {
+	const char *cmd;
+	const char *unit;  /* N_("pages"), N_("papers"), N_("parts"), or "bytes" */
+	int on, shown, ended;
+	double start, last;
+} cli_meter;
+void cli_meter_start(cli_meter *m, const char *cmd, const char *unit, int json);
+/* The callback to give the library (arg: the meter), or NULL when off. */
+sh_progress_fn cli_meter_fn(const cli_meter *m);
+void cli_meter_cb(void *arg, size_t done, size_t total);
+/* The per-page progress of ingest, scan and batch commit (sh_recv). */
+void cli_progress(sh_recv_options *o, const char *cmd, int json);
 
 int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);

@@ -20,21 +20,6 @@ static int workers_arg(const char *cmd, const char *s, int *out)
 	return ex;
 }
 
-/* Per-page progress on a terminal (stderr), nothing otherwise. */
-static void tty_progress(void *arg, size_t done, size_t total)
-{
-	fprintf(stderr, "\rsohoa %s: reading page %zu of %zu%s", (const char *)arg, done, total,
-		done == total ? "\n" : "");
-}
-
-void cli_progress(sh_recv_options *o, const char *cmd)
-{
-	if (isatty(STDERR_FILENO)) {
-		o->progress = tty_progress;
-		o->progress_arg = (void *)cmd;
-	}
-}
-
 /* The inputs of a run: one per file, named after the path's base name. */
 static sh_recv_input *inputs_of(const char **files, size_t n)
 {
@@ -120,7 +105,7 @@ int cmd_ingest(int argc, char **argv)
 	sh_recv_options o = {.owner = owner, .procedure = procedure, .operator_id = cli_user(),
 			     .workers = workers};
 	sh_recv_source src = {.inputs = in, .ninputs = a.npos};
-	cli_progress(&o, "ingest");
+	cli_progress(&o, "ingest", json);
 	/* the codes before the warehouse, the key or any reading */
 	if (!in)
 		rc = SH_ENOMEM;

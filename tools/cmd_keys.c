@@ -396,11 +396,19 @@ int cmd_keys(int argc, char **argv)
 
 struct vout {
 	json_t *arr;
+	cli_meter meter; /* verify --all: papers verified */
 };
+
+static void on_progress(void *arg, size_t done, size_t total)
+{
+	cli_meter_cb(&((struct vout *)arg)->meter, done, total);
+}
 
 static void on_problem(void *arg, const char *code, const char *msg)
 {
 	struct vout *o = arg;
+	if (o->meter.shown && !o->meter.ended)
+		fputs("\r\033[K", stderr); /* the progress line makes way */
 	if (o->arr)
 		json_array_append_new(o->arr, json_pack("{s:s, s:s}", "code", code, "problem", msg));
 	else
@@ -444,11 +452,13 @@ int cmd_verify(int argc, char **argv)
 	if (ex)
 		return ex;
 	struct vout o = {json ? json_array() : NULL};
+	cli_meter_start(&o.meter, "verify", N_("papers"), json);
 	sh_ledger_verify_stats st = {0};
 	size_t problems = 0;
 	int rc;
 	if (all) {
-		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
+		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o,
+					  cli_meter_fn(&o.meter) ? on_progress : NULL, &st);
 		problems = st.problems;
 	} else {
 		sh_store_dossier_rec *d = NULL;

@@ -198,6 +198,10 @@ int cmd_export_bag(int argc, char **argv)
 		return ex;
 	size_t n = 0;
 	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-bag"};
+	cli_meter m; /* the papers' bundles, then the PDF */
+	cli_meter_start(&m, "export-bag", N_("parts"), 0);
+	o.progress = cli_meter_fn(&m);
+	o.progress_arg = &m;
 	int rc = sh_pdf_export_bag(s, code, dir, &o, &n);
 	if (rc)
 		ex = cli_fail("export-bag", rc);

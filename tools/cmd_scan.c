@@ -55,7 +55,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	sh_recv_result *res = NULL;
 	sh_recv_source src = {.batch = b};
 	sh_recv_options o = {.operator_id = cli_user(), .workers = workers};
-	cli_progress(&o, cmd);
+	cli_progress(&o, cmd, json);
 	int rc = cli_signing_key(&o.key, cmd);
 	if (!rc)
 		rc = sh_recv_store(&res, s, &src, &o);

@@ -938,7 +938,9 @@ int cmd_backup(int argc, char **argv)
 		return ex;
 	if ((ex = cli_authorize(s, "backup")))
 		goto out;
-	if ((rc = sh_wh_backup(s, dest)))
+	cli_meter m;
+	cli_meter_start(&m, "backup", "bytes", 0);
+	if ((rc = sh_wh_backup_progress(s, dest, cli_meter_fn(&m), &m)))
 		ex = cli_fail("backup", rc);
 	else
 		printf("backup written to %s\n", dest);

@@ -4,6 +4,8 @@
 # Preflight (PDF/A-1b). `pdf.sh CASE`. Environment (set by CTest): SOHOA,
 # PDF_MAKE, DATA (tests/data), TMPROOT, SRC (this folder), PREFLIGHT_CP.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-pdf-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT

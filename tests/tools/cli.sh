@@ -2,6 +2,8 @@
 # Black-box tests of the sohoa program: `cli.sh CASE` runs one case.
 # Environment (set by CTest): SOHOA (the binary), DATA (tests/data), TMPROOT.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-cli-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
@@ -290,6 +292,44 @@ watch)
   hasnt "$T/out" "dossier"
   expect 0 "$SOHOA" find --json khai sinh; json "assert len(d) == 1, d"
   expect 0 "$SOHOA" check
+  ;;
+
+progress)
+  # long work shows its progress on a terminal (stderr), never otherwise and
+  # never with --json: ingest, verify --all, backup, export-bag
+  init
+  PTY="python3 $TOOLS/ptyrun.py $T/out $T/err"
+  $PTY "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 \
+    "$P/dev03-giay-khai-sinh-office200.jpg" "$G/two-pages-g4.tif" || fail "ingest on a tty"
+  has "$T/err" "sohoa ingest: 3 of 3 pages"
+  D=$(awk '/^dossier /{print $2; exit}' "$T/out")
+  [ -n "$D" ] || { D=$(grep -o "$AG-[0-9]*-[0-9]*" "$T/out" | head -n 1); }
+  $PTY "$SOHOA" verify --all || fail "verify --all on a tty"
+  has "$T/err" "sohoa verify: 0 of 2 papers"
+  has "$T/err" "sohoa verify: 2 of 2 papers"
+  has "$T/out" "^OK: 2 papers"
+  $PTY "$SOHOA" backup "$T/bk" || fail "backup on a tty"
+  has "$T/err" "sohoa backup: 0.0 of"
+  grep -q "sohoa backup: \([0-9.]*\) of \1 [KM]iB" "$T/err" || fail "backup progress does not end at its total: $(cat "$T/err")"
+  $PTY "$SOHOA" export-bag "$D" "$T/bag" || fail "export-bag on a tty"
+  has "$T/err" "sohoa export-bag: 3 of 3 parts"
+  # the progress line is rewritten in place (\r) and ends with a newline
+  [ "$(tr '\r' '\n' < "$T/err" | grep -c "^sohoa export-bag: [0-9]* of 3 parts")" -ge 2 ] || fail "no \\r-separated progress lines"
+  # the same with --json: no progress at all
+  $PTY "$SOHOA" verify --all --json || fail "verify --all --json on a tty"
+  [ ! -s "$T/err" ] || fail "progress with --json: $(cat "$T/err")"
+  json "assert d['ok'] and d['papers'] == 2, d"
+  $PTY "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 "$G/two-pages-g4.tif" || fail "ingest --json on a tty"
+  [ ! -s "$T/err" ] || fail "ingest progress with --json: $(cat "$T/err")"
+  # and without a terminal: nothing on stderr
+  expect 0 "$SOHOA" verify --all; [ ! -s "$T/err" ] || fail "progress without a tty: $(cat "$T/err")"
+  expect 0 "$SOHOA" backup "$T/bk2"; [ ! -s "$T/err" ] || fail "backup progress without a tty: $(cat "$T/err")"
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag2"; [ ! -s "$T/err" ] || fail "export-bag progress without a tty: $(cat "$T/err")"
+  # Vietnamese on a Vietnamese terminal
+  if locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'; then
+    LC_ALL=vi_VN.UTF-8 $PTY "$SOHOA" verify --all || fail "verify --all (vi) on a tty"
+    has "$T/err" "sohoa verify: 3 trên 3 giấy tờ"
+  fi
   ;;
 
 verify)
