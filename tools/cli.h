@@ -130,7 +130,9 @@ void cli_args_free(cli_args *a);
 
 /* Print one JSON document on stdout and release it (steals o; NULL prints
  * nothing and returns EXIT_INTERNAL): indented by 2 when stdout is a
- * terminal, one compact line otherwise (docs/FORMATS.md "JSON output"). */
+ * terminal, one compact line otherwise (docs/FORMATS.md "JSON output").
+ * EXIT_STORE when stdout cannot be written: cli_main then says so in one
+ * line (for every command's output, JSON or not). */
 struct json_t;
 int cli_json_print(struct json_t *o);
 

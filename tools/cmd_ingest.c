@@ -151,16 +151,19 @@ static int read_files(sh_recv_result **res, const char **files, size_t n, int wo
 }
 
 static const char *const ocr_help = N_(
-	"usage: sohoa ocr --out DIR [--workers N] [--no-clean] FILE...\n\n"
+	"usage: sohoa ocr --out DIR [--workers N] [--no-clean] [--json] FILE...\n\n"
 	"OCR image files (Vietnamese), nothing stored: writes DIR/NAME.txt for each\n"
 	"FILE (NAME without its extension; pages separated by form feeds), using\n"
-	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n");
+	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n"
+	"--json: {\"files\": [{\"file\", \"text_file\", \"pages\"} or {\"file\", \"error\"}]}\n"
+	"(docs/FORMATS.md); exit 3 when a file could not be read.\n");
 
 int cmd_ocr(int argc, char **argv)
 {
 	const char *outdir = NULL, *workers_s = NULL;
-	int workers = 0, raw = 0;
+	int workers = 0, raw = 0, json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--no-clean", 0, CLI_FLAG, &raw},
 		{"--out", 0, CLI_STR, &outdir},
 		{"--workers", 0, CLI_STR, &workers_s},
@@ -192,24 +195,39 @@ int cmd_ocr(int argc, char **argv)
 		goto out;
 	}
 	int failed = 0;
+	json_t *files = json ? json_array() : NULL;
 	for (size_t i = 0; i < res->npapers; i++) {
 		const sh_recv_paper *p = &res->papers[i];
 		if (p->status) {
-			cli_print_error("ocr", p->error);
+			if (json)
+				json_array_append_new(files, json_pack("{s:s, s:s}", "file", a.pos[i],
+								       "error", p->error));
+			else
+				cli_print_error("ocr", p->error);
 			failed++;
 			continue;
 		}
 		char *name = out_name(outdir, a.pos[i]);
 		rc = name ? sh_file_write(name, p->text, strlen(p->text)) : SH_ENOMEM;
-		if (rc) {
+		if (rc && json)
+			json_array_append_new(files, json_pack("{s:s, s:s}", "file", a.pos[i], "error",
+							       sh_error_message()));
+		else if (rc)
 			cli_print_error("ocr", sh_error_message());
-			failed++;
-		}
+		else if (json)
+			json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "file", a.pos[i],
+							       "text_file", name, "pages",
+							       (json_int_t)p->npages));
+		failed += rc != 0;
 		sh_free(name);
 	}
 	ex = failed ? EXIT_INPUT : EXIT_OK;
-	if (failed)
+	if (json) {
+		int jex = cli_json_print(json_pack("{s:o}", "files", files));
+		ex = ex ? ex : jex;
+	} else if (failed) {
 		fprintf(stderr, "sohoa ocr: %d of %zu files could not be read\n", failed, a.npos);
+	}
 out:
 	sh_recv_result_free(&res);
 	cli_args_free(&a);

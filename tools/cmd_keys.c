@@ -2,6 +2,7 @@
  * every storing command uses. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -500,16 +501,57 @@ int cmd_verify(int argc, char **argv)
 /* ---- proof bundles ----------------------------------------------------------- */
 
 static const char *const export_proof_help = N_(
-	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
+	"usage: sohoa export-proof CODE DIR [--json] [--store DIR]\n\n"
 	"Write a self-contained proof bundle for a paper: page images and text,\n"
 	"signed manifest, signed checkpoint, inclusion proof, public keys. Check it\n"
-	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`.\n");
+	"anywhere with `sohoa verify-bundle DIR --trust KEYFILE`. --json: {\"code\",\n"
+	"\"dir\", \"files\": [name]} (docs/FORMATS.md).\n");
+
+/* The names in folder dir, sorted: a JSON array (empty when unreadable). */
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static json_t *dir_names(const char *dir)
+{
+	json_t *arr = json_array();
+	DIR *d = opendir(dir);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **nv = sh_realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *nv);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (!(v[n] = sh_strdup(e->d_name)))
+			break;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(v, n, sizeof *v, name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(arr, json_string(v[i]));
+		sh_free(v[i]);
+	}
+	sh_free(v);
+	return arr;
+}
 
 int cmd_export_proof(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *dir = NULL;
+	int json = 0;
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
+		{"--json", 0, CLI_FLAG, &json},
 		{NULL}};
 	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = N_("give a paper code and a folder")};
 	cli_args a;
@@ -535,22 +577,28 @@ int cmd_export_proof(int argc, char **argv)
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("export-proof", rc);
+	if (json)
+		return cli_json_print(json_pack("{s:s, s:s, s:o}", "code", code, "dir", dir, "files",
+						dir_names(dir)));
 	printf("proof bundle for %s written to %s\n", code, dir);
 	return EXIT_OK;
 }
 
 static void on_bundle_problem(void *arg, const char *msg)
 {
-	(void)arg;
-	printf("FAIL: %s\n", msg);
+	if (arg)
+		json_array_append_new(arg, json_string(msg));
+	else
+		printf("FAIL: %s\n", msg);
 }
 
 static const char *const verify_bundle_help = N_(
-	"usage: sohoa verify-bundle DIR --trust KEYFILE...\n\n"
+	"usage: sohoa verify-bundle DIR --trust KEYFILE... [--json]\n\n"
 	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
 	"signatures by the trusted public keys, the inclusion proof against the\n"
 	"signed checkpoint, every page image and text against the signed\n"
-	"hashes. Exit 0 only when everything holds (6 otherwise).\n");
+	"hashes. Exit 0 only when everything holds (6 otherwise). --json: {\"ok\",\n"
+	"\"dir\", \"problems\": [string]} (docs/FORMATS.md), printed also when not ok.\n");
 
 int cmd_verify_bundle(int argc, char **argv)
 {
@@ -561,8 +609,10 @@ int cmd_verify_bundle(int argc, char **argv)
 	if (!trust)
 		return cli_fail("verify-bundle", SH_ENOMEM);
 	cli_list trusts = {0};
+	int json = 0;
 	const cli_option opts[] = {
 		{"--trust", 0, CLI_LIST, &trusts, N_("--trust needs a public key file")},
+		{"--json", 0, CLI_FLAG, &json},
 		{NULL}};
 	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = N_("give one bundle folder")};
 	cli_args a;
@@ -593,8 +643,15 @@ int cmd_verify_bundle(int argc, char **argv)
 		return cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
 	}
 	size_t problems = 0;
-	rc = sh_sign_bundle_verify(dir, trust, ntrust, on_bundle_problem, NULL, &problems);
+	json_t *arr = json ? json_array() : NULL;
+	rc = sh_sign_bundle_verify(dir, trust, ntrust, on_bundle_problem, arr, &problems);
 	sh_free(trust);
+	if (json && (rc == SH_OK || rc == SH_EBADSIG)) {
+		int jex = cli_json_print(json_pack("{s:b, s:s, s:o}", "ok", rc == SH_OK, "dir", dir,
+						   "problems", arr));
+		return rc ? EXIT_VERIFY : jex;
+	}
+	json_decref(arr);
 	if (rc == SH_EBADSIG) {
 		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
 			problems == 1 ? "" : "s");

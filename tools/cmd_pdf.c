@@ -1,4 +1,5 @@
 /* tools/cmd_pdf.c — `sohoa export-pdf`: parse, call sh_pdf_export, print. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,20 @@ static int read_pin(char **out, const char *file)
 int cmd_certs(int argc, char **argv)
 {
 	if (argc >= 2 && cli_is_help(argv[1])) {
-		fputs(_("usage: sohoa certs add CHAIN.pem\n\n"
+		fputs(_("usage: sohoa certs add CHAIN.pem [--json]\n\n"
 		       "Register the officer's signing certificate and its issuers (PEM, the\n"
 		       "officer's first) for `export-pdf --sign`: checked (each issued by the next,\n"
 		       "valid now, allowed to sign) and copied to $SOHOA_CERTS, else\n"
 		       "~/.config/sohoa/signing-chain.pem (next to the signing key, not in the\n"
-		       "warehouse).\n"), stdout);
+		       "warehouse). --json: {\"subject\", \"path\"} (docs/FORMATS.md).\n"),
+		      stdout);
 		return EXIT_OK;
 	}
-	if (argc != 3 || strcmp(argv[1], "add"))
-		return cli_usage("certs", "use: sohoa certs add CHAIN.pem");
+	int json = argc == 4 && !strcmp(argv[3], "--json");
+	if (argc == 4 && !json && argv[3][0] == '-')
+		return cli_usage("certs", "unknown option '%s'", argv[3]);
+	if ((argc != 3 && !json) || strcmp(argv[1], "add") || argv[2][0] == '-')
+		return cli_usage("certs", "use: sohoa certs add CHAIN.pem [--json]");
 	char *dest = chain_path(), subject[512] = "";
 	if (!dest)
 		return cli_fail("certs", SH_ENOMEM);
@@ -74,7 +79,9 @@ int cmd_certs(int argc, char **argv)
 	sh_free(dir);
 	int rc = sh_pdf_certs_add(argv[2], dest, subject, sizeof subject);
 	int ex = rc ? cli_fail("certs", rc) : EXIT_OK;
-	if (!rc)
+	if (!rc && json)
+		ex = cli_json_print(json_pack("{s:s, s:s}", "subject", subject, "path", dest));
+	else if (!rc)
 		printf("signing certificate %s\n  registered in %s\n", subject, dest);
 	sh_free(dest);
 	return ex;

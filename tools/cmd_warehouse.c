@@ -144,9 +144,9 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 		printf("%s         received %s, facts %s\n", indent, created, p->facts);
 }
 
-static void dump_json(json_t *o)
+static int dump_json(json_t *o)
 {
-	cli_json_print(o);
+	return cli_json_print(o);
 }
 
 /* ---- owner --------------------------------------------------------------- */
@@ -194,7 +194,7 @@ int cmd_owner(int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, paper_json(&ps[i]));
-		dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
+		ex = dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
 	} else if (!n) {
 		cli_note("owner", "no papers are filed under %s", id);
 	} else {
@@ -383,7 +383,7 @@ int cmd_reuse(int argc, char **argv)
 							       r->needs[i].npapers == 0, "papers",
 							       arr));
 		}
-		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
+		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
 				    r->name, "kinds", needs));
 	} else {
 		printf("procedure %s %s, owner %s\n", proc, r->name, owner);
@@ -575,7 +575,7 @@ int cmd_search(int argc, char **argv)
 		sh_store_paper_rec_free(&p);
 	}
 	if (json)
-		dump_json(arr);
+		ex = dump_json(arr);
 	else if (!n)
 		cli_note(cmd, "no paper holds all of: %s", (char *)q.data);
 out:
@@ -685,7 +685,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (json)
-		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
+		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
 				    by ? gname : "total", "rows", arr));
 out:
 	sh_free(rows);
@@ -859,7 +859,7 @@ int cmd_audit(int argc, char **argv)
 				       a[i].user, a[i].command, a[i].code, a[i].dossier);
 		}
 		if (json)
-			dump_json(arr);
+			ex = dump_json(arr);
 	}
 	sh_free(a);
 	sh_store_close(&s);

@@ -121,5 +121,7 @@ int cli_json_print(json_t *o)
 	int bad = json_dumpf(o, stdout, fl);
 	json_decref(o);
 	putchar('\n');
-	return bad ? cli_fail(NULL, sh_error_set(SH_EIO, "cannot write the output")) : EXIT_OK;
+	/* a write that failed (stdout on a full disk) is reported once, in one
+	 * line naming the command, by cli_main when the command returns */
+	return bad || fflush(stdout) || ferror(stdout) ? EXIT_STORE : EXIT_OK;
 }

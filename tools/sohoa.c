@@ -1,6 +1,7 @@
 /* sohoa: the command-line program. Dispatch and shared helpers. */
 #include "cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -216,7 +217,34 @@ static void usage(FILE *f)
 		"else ~/.local/share/sohoa.\n"), f);
 }
 
+static int dispatch(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+	clearerr(stdout);
+	int ex = dispatch(argc, argv);
+	/* what the command printed must have reached stdout (a full disk, a
+	 * closed file): else one line and a failure, whatever was printed */
+	errno = 0;
+	int flushed = fflush(stdout) == 0, e = errno;
+	if (!flushed || ferror(stdout)) {
+		const char *cmd = NULL;
+		for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof *cmds; i++)
+			if (!strcmp(argv[1], cmds[i].name))
+				cmd = cmds[i].name;
+		if (!flushed && e)
+			sh_error_set(SH_EIO, "cannot write the output: %s", strerror(e));
+		else
+			sh_error_set(SH_EIO, "cannot write the output");
+		cli_fail(cmd, SH_EIO);
+		clearerr(stdout);
+		if (!ex)
+			ex = EXIT_STORE;
+	}
+	return ex;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) { /* an error is one line, like every other */
 		cli_note(NULL, "which command? (see `sohoa --help`)");

@@ -178,6 +178,11 @@ sign)
   [ ! -e "$SOHOA_CERTS" ] || fail "a bad chain was registered"
   expect 0 "$SOHOA" certs add "$C/ec.chain"; has "$T/out" "Officer ec"
   cmp -s "$SOHOA_CERTS" "$C/ec.chain" || fail "registered chain differs"
+  # --json: {"subject", "path"}, one compact line; other options are errors
+  expect 0 "$SOHOA" certs add "$C/ec.chain" --json
+  python3 -c "import json,sys; d=json.load(open('$T/out')); assert 'Officer ec' in d['subject'] and d['path'] == '$SOHOA_CERTS', d" || fail "certs add --json: $(cat "$T/out")"
+  [ "$(wc -l < "$T/out")" = 1 ] || fail "certs add --json: not one line"
+  expect 2 "$SOHOA" certs add "$C/ec.chain" --jsonx
   # PKCS#12, ECDSA P-256, the registered chain
   expect 0 "$SOHOA" export-pdf "$D" "$T/s.pdf" --sign "$C/ec.p12" --pin-file "$T/p12pass" --reason "Bản sao điện tử"
   has "$T/out" "signed PAdES B-B"

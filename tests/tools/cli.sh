@@ -675,6 +675,53 @@ json)
   SOHOA_USER=binh expect 0 "$SOHOA" validity "$PC" --json; lines
   json "assert d['code'] == '$PC' and d['status'] in ('valid', 'expired') and 'validity_source' in d"
   SOHOA_USER=quan expect 0 "$SOHOA" check --json; json "assert d['ok'] is True"
+  # station add/list --json; revoke prints no data: --json is a usage error
+  SOHOA_USER=quan expect 0 "$SOHOA" station add desk-pc --json; lines
+  json "assert d['station'] == 'desk-pc' and len(d['token']) == 64 and int(d['token'], 16) >= 0, d"
+  SOHOA_USER=quan expect 0 "$SOHOA" station list --json; lines; json "assert d == {'stations': ['desk-pc']}, d"
+  SOHOA_USER=quan expect 2 "$SOHOA" station revoke desk-pc --json
+  # export-proof and verify-bundle --json
+  K=$(SOHOA_USER=quan "$SOHOA" keys list --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['key'])")
+  SOHOA_USER=quan expect 0 "$SOHOA" keys export "$K" "$T/office.pub"
+  SOHOA_USER=quan expect 0 "$SOHOA" user add luu --role archivist
+  SOHOA_USER=luu expect 0 "$SOHOA" export-proof "$PC" "$T/bundle" --json; lines
+  json "assert d['code'] == '$PC' and d['dir'] == '$T/bundle' and {'README.txt', 'manifest.sig', 'checkpoint.sig'} <= set(d['files']) and d['files'] == sorted(d['files']), d"
+  expect 0 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json; lines
+  json "assert d == {'ok': True, 'dir': '$T/bundle', 'problems': []}, d"
+  for f in "$T/bundle"/page-*; do [ -f "$f" ] && { printf 'x' >> "$f"; break; }; done
+  expect 6 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json; lines
+  json "assert d['ok'] is False and len(d['problems']) >= 1, d"
+  expect 2 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json --all
+  # ocr --json: each file, read or not; exit 3 when one is not
+  printf 'not an image' > "$T/bad.png"
+  expect 3 "$SOHOA" ocr --out "$T/ocr" --json "$G/two-pages-g4.tif" "$T/bad.png"; lines
+  json "f = d['files']; assert f[0]['file'].endswith('two-pages-g4.tif') and f[0]['pages'] == 2 and f[0]['text_file'] == '$T/ocr/two-pages-g4.txt' and f[1]['file'] == '$T/bad.png' and f[1]['error'], d"
+  # stdout that cannot be written (a full disk): one line, exit 5, for every
+  # command's JSON and text alike
+  if [ -w /dev/full ]; then
+    full() { # full CMD...: run with stdout on /dev/full
+      "$@" > /dev/full 2> "$T/err"; got=$?
+      [ "$got" = 5 ] || fail "'$*' > /dev/full exited $got, expected 5"
+      [ "$(wc -l < "$T/err")" = 1 ] || fail "'$*' > /dev/full: not one line: $(cat "$T/err")"
+      grep -q "^sohoa $2: cannot write the output" "$T/err" || fail "'$*' > /dev/full: $(cat "$T/err")"
+    }
+    export SOHOA_USER=binh
+    full "$SOHOA" owner 001184362297 --json
+    full "$SOHOA" reuse --owner 001184362297 --procedure 1.001193 --json
+    full "$SOHOA" report --from 2020-01-01 --to 2030-12-31 --json
+    full "$SOHOA" search khai --json
+    full "$SOHOA" owner 001184362297
+    SOHOA_USER=luu full "$SOHOA" audit --json
+    SOHOA_USER=quan full "$SOHOA" check --json
+    SOHOA_USER=quan full "$SOHOA" user list --json
+    SOHOA_USER=quan full "$SOHOA" log --json
+    full "$SOHOA" validity "$PC" --json
+    SOHOA_USER=luu full "$SOHOA" export-proof "$PC" "$T/bundle2" --json
+    full "$SOHOA" verify-bundle "$T/bundle2" --trust "$T/office.pub" --json
+    "$SOHOA" --help > /dev/full 2> "$T/err"; got=$?
+    [ "$got" = 5 ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q "^sohoa: cannot write the output" "$T/err" ||
+      fail "sohoa --help > /dev/full: exit $got: $(cat "$T/err")"
+  fi
   ;;
 
 *)
