@@ -116,7 +116,7 @@ int cmd_ingest(int argc, char **argv)
 	if (rc || (rc = cli_signing_key(&o.key, "ingest")) || (rc = sh_recv_store(&res, s, &src, &o))) {
 		ex = cli_fail("ingest", rc);
 		if (s)
-			fprintf(stderr, "sohoa ingest: nothing of this dossier was stored\n");
+			cli_note("ingest", "nothing of this dossier was stored");
 		goto out;
 	}
 	print_codes(res, a.pos, json);
@@ -226,7 +226,9 @@ int cmd_ocr(int argc, char **argv)
 		int jex = cli_json_print(json_pack("{s:o}", "files", files));
 		ex = ex ? ex : jex;
 	} else if (failed) {
-		fprintf(stderr, "sohoa ocr: %d of %zu files could not be read\n", failed, a.npos);
+		cli_note("ocr", dngettext(SH_TEXTDOMAIN, "%d of %zu file could not be read",
+					  "%d of %zu files could not be read", a.npos),
+			 failed, a.npos);
 	}
 out:
 	sh_recv_result_free(&res);

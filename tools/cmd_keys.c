@@ -491,8 +491,8 @@ int cmd_verify(int argc, char **argv)
 	sh_store_close(&s);
 	if (rc == SH_EBADSIG) {
 		if (!json)
-			fprintf(stderr, "sohoa verify: %zu problem%s found\n", problems,
-				problems == 1 ? "" : "s");
+			cli_note("verify", dngettext(SH_TEXTDOMAIN, "%zu problem found",
+						     "%zu problems found", problems), problems);
 		return EXIT_VERIFY;
 	}
 	return rc ? cli_fail("verify", rc) : EXIT_OK;
@@ -653,8 +653,8 @@ int cmd_verify_bundle(int argc, char **argv)
 	}
 	json_decref(arr);
 	if (rc == SH_EBADSIG) {
-		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
-			problems == 1 ? "" : "s");
+		cli_note("verify-bundle", dngettext(SH_TEXTDOMAIN, "%zu problem found",
+						    "%zu problems found", problems), problems);
 		return EXIT_VERIFY;
 	}
 	if (rc)

@@ -41,8 +41,8 @@ int cmd_devices(int argc, char **argv)
 	if (json) {
 		cli_json_print(arr);
 	} else if (!n) {
-		fprintf(stderr, "sohoa devices: no scanner found (check the cable, power and that "
-				"the user may use the scanner: group 'scanner')\n");
+		cli_note("devices", "no scanner found (check the cable, power and that the user may "
+				    "use the scanner: group 'scanner')");
 	}
 	sh_scan_devices_free(&list, n);
 	return EXIT_OK;
@@ -644,8 +644,8 @@ int cmd_watch(int argc, char **argv)
 		}
 	} while (!stop_flag && (!once || sh_now() <= until));
 	sh_scan_watch_free(&w);
-	fprintf(stderr, "sohoa watch: %zu file%s stored, %zu failed\n", done, done == 1 ? "" : "s",
-		failed);
+	cli_note("watch", dngettext(SH_TEXTDOMAIN, "%zu file stored, %zu failed",
+				    "%zu files stored, %zu failed", done), done, failed);
 	return ex;
 }
 
