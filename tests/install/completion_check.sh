@@ -18,6 +18,7 @@ for c in $cmds; do
 	COMP_WORDS=(sohoa "$c"); COMP_CWORD=1; _sohoa
 	[[ " ${COMPREPLY[*]} " == *" $c "* ]] || { echo "completion lacks command $c"; bad=1; }
 	grep -q "^\*$c[* ]" "$src/man/sohoa.1.scd" || { echo "man page lacks command $c"; bad=1; }
+	grep -qx "\*$c\*" "$src/man/vi/sohoa.1.scd" || { echo "Vietnamese man page lacks command $c"; bad=1; }
 	for o in $(LC_ALL=C "$sohoa" "$c" --help 2>&1 | awk '/^$/{exit} {print}' | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		[ "$o" = --help ] && continue
 		COMP_WORDS=(sohoa "$c" x --); COMP_CWORD=3; _sohoa
