@@ -136,12 +136,12 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 	printf("%s%-8s %s  %s (%s: %s)  %s", indent, p->kind, p->code,
 	       sh_wh_validity_status_name(p->validity.status),
 	       sh_wh_validity_source_name(p->validity.source), until,
-	       p->validity.nsigned ? "signed" : "UNSIGNED");
+	       p->validity.nsigned ? _("signed") : _("UNSIGNED"));
 	if (p->validity.status == SH_WH_REVOKED)
-		printf("  revoked: %s", p->validity.reason);
+		printf(_("  revoked: %s"), p->validity.reason);
 	printf("\n");
 	if (p->facts)
-		printf("%s         received %s, facts %s\n", indent, created, p->facts);
+		printf(_("%s         received %s, facts %s\n"), indent, created, p->facts);
 }
 
 static int dump_json(json_t *o)
@@ -198,7 +198,8 @@ int cmd_owner(int argc, char **argv)
 	} else if (!n) {
 		cli_note("owner", "no papers are filed under %s", id);
 	} else {
-		printf("owner %s: %zu paper%s\n", id, n, n == 1 ? "" : "s");
+		printf(dngettext(SH_TEXTDOMAIN, "owner %s: %zu paper\n", "owner %s: %zu papers\n", n),
+		       id, n);
 		for (size_t i = 0; i < n; i++)
 			paper_line(&ps[i], "  ");
 	}
@@ -386,15 +387,15 @@ int cmd_reuse(int argc, char **argv)
 		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
 				    r->name, "kinds", needs));
 	} else {
-		printf("procedure %s %s, owner %s\n", proc, r->name, owner);
+		printf(_("procedure %s %s, owner %s\n"), proc, r->name, owner);
 		for (size_t i = 0; i < r->nneeds; i++) {
 			const sh_wh_reuse_need *nd = &r->needs[i];
 			printf("%s (%s): ", nd->kind, nd->kind_name);
 			if (!nd->npapers) {
-				printf("missing — must be submitted\n");
+				fputs(_("missing — must be submitted\n"), stdout);
 				continue;
 			}
-			printf("%zu held\n", nd->npapers);
+			printf(_("%zu held\n"), nd->npapers);
 			for (size_t j = 0; j < nd->npapers; j++)
 				paper_line(&nd->papers[j], "  ");
 		}
