@@ -74,5 +74,10 @@ LC_ALL=vi_VN.UTF-8 "$sohoa" report --from 2020-01-01 --to 2020-01-31 > "$work/ou
 grep -q "^  hồ sơ tiếp nhận  *0" "$work/out" || { echo "FAIL: report headers: $(cat "$work/out" "$work/err")"; bad=1; }
 LC_ALL=C.UTF-8 "$sohoa" report --from 2020-01-01 --to 2020-01-31 > "$work/out" 2> "$work/err"
 grep -q "^  dossiers received  *0" "$work/out" || { echo "FAIL: report headers (English): $(cat "$work/out" "$work/err")"; bad=1; }
+# the role checks a desk meets (once the warehouse has operators)
+LC_ALL=C.UTF-8 "$sohoa" user add quan --role admin > /dev/null || { echo "FAIL: user add"; bad=1; }
+unset SOHOA_USER
+check 8 "ai đang vận hành? đặt SOHOA_USER" "who is operating? set SOHOA_USER" owner 001184362297
+SOHOA_USER=quan check 8 "người vận hành quan có vai trò admin; việc này cần quyền" "operator quan has the role admin; this needs the permission" owner 001184362297
 [ $bad = 0 ] && echo "i18n: ok"
 exit $bad
