@@ -40,8 +40,15 @@ if(SCDOC)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
     COMMAND ${SCDOC} < ${CMAKE_SOURCE_DIR}/man/sohoa.1.scd > ${CMAKE_BINARY_DIR}/man/sohoa.1
     DEPENDS ${CMAKE_SOURCE_DIR}/man/sohoa.1.scd VERBATIM)
-  add_custom_target(sohoa-man ALL DEPENDS ${CMAKE_BINARY_DIR}/man/sohoa.1)
+  # the Vietnamese page (man/vi/sohoa.1.scd: `man sohoa` under LANG=vi_VN.UTF-8)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/man/vi/sohoa.1
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man/vi
+    COMMAND ${SCDOC} < ${CMAKE_SOURCE_DIR}/man/vi/sohoa.1.scd > ${CMAKE_BINARY_DIR}/man/vi/sohoa.1
+    DEPENDS ${CMAKE_SOURCE_DIR}/man/vi/sohoa.1.scd VERBATIM)
+  add_custom_target(sohoa-man ALL DEPENDS ${CMAKE_BINARY_DIR}/man/sohoa.1
+                                          ${CMAKE_BINARY_DIR}/man/vi/sohoa.1)
   install(FILES ${CMAKE_BINARY_DIR}/man/sohoa.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  install(FILES ${CMAKE_BINARY_DIR}/man/vi/sohoa.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/vi/man1)
 else()
   message(STATUS "scdoc not found: the man page is not built (apt-get install scdoc)")
 endif()

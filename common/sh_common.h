@@ -210,6 +210,12 @@ const char *sh_data_file(const char *name);
  * folder found as above + "/locale", or $SOHOA_LOCALE_DIR. Static storage. */
 const char *sh_locale_dir(void);
 
+/* Progress of long work (verify --all, backup, export-bag, ...): called
+ * with done 0 before the first unit and after each (done 1..total; total
+ * may be an upper bound, the last call then has done == total), one call at
+ * a time. The library never prints: front ends show it (on a terminal). */
+typedef void (*sh_progress_fn)(void *arg, size_t done, size_t total);
+
 /* Messages: the library's sh_error_set and sh_error_wrap translate their
  * format through the "sohoa" text domain (dgettext) before formatting, so
  * every library message is translatable; front ends mark theirs with _()

@@ -6,10 +6,11 @@ _sohoa()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	# commands and options are read from the program's own help (its option
-	# tables), so the completion never falls behind a new command or option
+	# tables), so the completion never falls behind a new command or option;
+	# in the C locale, as the help is translated (LANG=vi_VN.UTF-8)
 	local prog=${COMP_WORDS[0]}
 	local commands
-	commands=$("$prog" --help 2>/dev/null | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{on=0}')
+	commands=$(LC_ALL=C "$prog" --help 2>/dev/null | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{on=0}')
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -32,7 +33,7 @@ _sohoa()
 	esac
 
 	local help opts subs
-	help=$("$prog" "$cmd" --help 2>/dev/null | awk '/^$/{exit} {print}')
+	help=$(LC_ALL=C "$prog" "$cmd" --help 2>/dev/null | awk '/^$/{exit} {print}')
 	opts=$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u | grep -vx -- --help)
 	# subcommands: the words that follow "sohoa CMD" on the usage lines
 	subs=$(sed -n "s/^.*sohoa $cmd \([a-z][a-z-]*\).*$/\1/p" <<<"$help" | sort -u)

@@ -119,9 +119,11 @@ typedef struct sh_ledger_verify_stats {
  * checkpoint's root recomputed from the entries, signature, consistency with
  * the previous checkpoint) and every paper as sh_ledger_verify does, on
  * `workers` threads (0: one per core). report may be called from any of
- * them, one call at a time. */
+ * them, one call at a time. progress (may be NULL) is called with arg and
+ * the papers verified / papers in all (sh_progress_fn), under the same
+ * lock as report. */
 int sh_ledger_verify_all(sh_store *store, int workers, sh_ledger_verify_fn report, void *arg,
-			sh_ledger_verify_stats *stats);
+			sh_progress_fn progress, sh_ledger_verify_stats *stats);
 
 /* The audit trail against the seals listed in the signature index (the
  * part of sh_ledger_verify_all that sh_wh_check runs too). */

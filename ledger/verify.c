@@ -530,6 +530,8 @@ struct all_job {
 	pthread_mutex_t mu;
 	int rc; /* the first error (not a finding), and its message */
 	char msg[512];
+	sh_progress_fn progress;
+	size_t done; /* under v->mu */
 };
 
 static void *all_worker(void *p)
@@ -551,6 +553,11 @@ static void *all_worker(void *p)
 					 sh_error_message());
 			}
 			pthread_mutex_unlock(&j->mu);
+		}
+		if (j->progress) {
+			pthread_mutex_lock(&j->v->mu);
+			j->progress(j->v->arg, ++j->done, j->n);
+			pthread_mutex_unlock(&j->v->mu);
 		}
 	}
 	return NULL;
@@ -877,11 +884,11 @@ done:
 }
 
 int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, void *arg,
-			sh_ledger_verify_stats *stats)
+			sh_progress_fn progress, sh_ledger_verify_stats *stats)
 {
 	struct vctx v = {.s = s, .report = report, .arg = arg};
 	pthread_mutex_init(&v.mu, NULL);
-	struct all_job j = {.v = &v};
+	struct all_job j = {.v = &v, .progress = progress};
 	pthread_mutex_init(&j.mu, NULL);
 	struct logscan ls = {0};
 	uint64_t entries = 0;
@@ -935,6 +942,8 @@ int sh_ledger_verify_all(sh_store *s, int workers, sh_ledger_verify_fn report, v
 	}
 	if (workers > 64)
 		workers = 64;
+	if (progress)
+		progress(arg, 0, j.n);
 	pthread_t th[64];
 	int started = 0;
 	for (int i = 0; i < workers; i++)

@@ -204,6 +204,11 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 		rc = sh_wh_audit_reads(s, opts ? opts->user : NULL,
 				       opts && opts->command ? opts->command : "export-bag",
 				       (const char *const *)codes, n, NULL, 0);
+	sh_progress_fn progress = opts ? opts->progress : NULL;
+	void *parg = opts ? opts->progress_arg : NULL;
+	size_t parts = n + (whole ? 1 : 0);
+	if (!rc && progress)
+		progress(parg, 0, parts);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *pd = sh_asprintf("%s/%s", data, codes[i]);
 		if (!pd) {
@@ -241,11 +246,14 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 			o.certify = NULL;
 			o.tsa_url = NULL;
 			o.audited = 1;
+			o.progress = NULL;
 			rc = pdf ? sh_pdf_export(s, codes[i], pdf, &o, NULL) : SH_ENOMEM;
 			sh_free(pdf);
 		}
 		sh_store_paper_rec_free(&p);
 		sh_free(pd);
+		if (!rc && progress)
+			progress(parg, i + 1, parts);
 	}
 	if (!rc && whole) {
 		char *pdf = sh_asprintf("%s/%s.pdf", data, whole);
@@ -256,8 +264,11 @@ static int write_bag(sh_store *s, char **codes, size_t n, const char *label, con
 		o.certify = NULL;
 		o.tsa_url = NULL;
 		o.audited = 1;
+		o.progress = NULL;
 		rc = pdf ? sh_pdf_export(s, whole, pdf, &o, NULL) : SH_ENOMEM;
 		sh_free(pdf);
+		if (!rc && progress)
+			progress(parg, parts, parts);
 	}
 	if (!rc)
 		rc = walk_dir(&w, tmp, "data");

@@ -157,6 +157,10 @@ typedef struct sh_pdf_export_opts {
 	const sh_wh_cert_in *certify;
 	const sh_sign_key *log_key;
 	sh_wh_cert *cert;
+	/* sh_pdf_export_bag: progress (may be NULL) in parts done of parts in
+	 * all, one per paper's bundle and one for the PDF */
+	sh_progress_fn progress;
+	void *progress_arg;
 } sh_pdf_export_opts;
 
 /* Write the papers of code — a paper, a result, or a dossier (its papers

@@ -114,7 +114,7 @@ static void *job_run(void *arg)
 		snprintf(j->phase, sizeof j->phase, "log");
 		pthread_mutex_unlock(&j->mu);
 		/* the papers were reported in phase "papers": here only the log's own */
-		int e = sh_ledger_verify_all(srv->s, 1, job_problem_log, j, &st);
+		int e = sh_ledger_verify_all(srv->s, 1, job_problem_log, j, NULL, &st);
 		if (e && e != SH_EBADSIG)
 			rc = e;
 	}

@@ -36,7 +36,8 @@ int cli_fail(const char *cmd, int rc);
 /* Print "sohoa[ cmd]: msg" as one line, control and non-UTF-8 bytes as \xNN. */
 void cli_print_error(const char *cmd, const char *msg);
 /* Print "sohoa[ cmd]: <formatted>" as one line, as cli_print_error: for
- * every message that may hold what the user typed or a file name. */
+ * every message that may hold what the user typed or a file name. fmt is
+ * translated (gettext; po/update.sh extracts cli_note's and cli_usage's). */
 void cli_note(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a usage error and the hint to run --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -134,14 +135,30 @@ void cli_args_free(cli_args *a);
 
 /* Print one JSON document on stdout and release it (steals o; NULL prints
  * nothing and returns EXIT_INTERNAL): indented by 2 when stdout is a
- * terminal, one compact line otherwise (docs/FORMATS.md "JSON output"). */
+ * terminal, one compact line otherwise (docs/FORMATS.md "JSON output").
+ * EXIT_STORE when stdout cannot be written: cli_main then says so in one
+ * line (for every command's output, JSON or not). */
 struct json_t;
 int cli_json_print(struct json_t *o);
 
 /* Print the flagged pages of a received paper (cmd_ingest.c). */
 void cli_print_pages(const sh_recv_result *res, const sh_recv_paper *p);
-/* A per-page progress line for cmd when stderr is a terminal. */
-void cli_progress(sh_recv_options *o, const char *cmd);
+/* Progress of long work (progress.c): one line on stderr, rewritten, "sohoa
+ * CMD: 12 of 40 pages, 3.1/s, 9 s left" (bytes: KiB or MiB), ended by a newline
+ * when done reaches total; only when stderr is a terminal and never with
+ * --json. */
+typedef struct cli_meter {
+	const char *cmd;
+	const char *unit;  /* N_("pages"), N_("papers"), N_("parts"), or "bytes" */
+	int on, shown, ended;
+	double start, last;
+} cli_meter;
+void cli_meter_start(cli_meter *m, const char *cmd, const char *unit, int json);
+/* The callback to give the library (arg: the meter), or NULL when off. */
+sh_progress_fn cli_meter_fn(const cli_meter *m);
+void cli_meter_cb(void *arg, size_t done, size_t total);
+/* The per-page progress of ingest, scan and batch commit (sh_recv). */
+void cli_progress(sh_recv_options *o, const char *cmd, int json);
 
 int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "sh_arch.h"
 
-static const char archive_help[] =
+static const char *const archive_help = N_(
 	"usage: sohoa archive separators [--owner ID] [--book TEXT] [--first N] [--count N]\n"
 	"                                [--dpi N] --out FILE\n"
 	"       sohoa archive detect [--json] [--blank-split] FILE...\n"
@@ -31,7 +31,7 @@ static const char archive_help[] =
 	"the same pipeline as ingest (OCR, kind, facts, signed, logged), filed under\n"
 	"the owner its separator names (else --owner; else not stored, listed for\n"
 	"review), in one archive dossier (procedure LT.SOHOA) per run of papers of\n"
-	"one owner. --box names the box or book (kept in each paper's name).\n";
+	"one owner. --box names the box or book (kept in each paper's name).\n");
 
 static void ingest_print(const sh_arch_box *b, int json)
 {

@@ -15,7 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const char login_help[] =
+static const char *const login_help = N_(
 	"usage: sohoa login --server URL USER [--password-file FILE]\n"
 	"       sohoa logout\n\n"
 	"Log in to the office server (sohoa serve). The password is the first line\n"
@@ -24,7 +24,7 @@ static const char login_help[] =
 	"--server URL (or SOHOA_SERVER) makes ingest, scan, watch, search, find,\n"
 	"owner, reuse, attach, result, revoke, verify, export-proof and report talk\n"
 	"to that server. A capture station uses SOHOA_STATION_TOKEN instead of a\n"
-	"login (ingest, scan and watch).\n";
+	"login (ingest, scan and watch).\n");
 
 static int read_tty_password(char **out)
 {
@@ -62,7 +62,7 @@ int cmd_login(int argc, char **argv)
 	const cli_option opts[] = {{"--server", 0, CLI_STR, &server},
 				   {"--password-file", 0, CLI_STR, &pfile}, {NULL}};
 	const cli_spec spec = {"login", login_help, opts, .max_pos = 1,
-			       .too_many = "unexpected argument '%s'"};
+			       .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -272,8 +272,8 @@ static int remote_ingest(sh_client *c, int argc, char **argv)
 	const cli_option opts[] = {{"--owner", 0, CLI_STR, &owner},
 				   {"--procedure", 0, CLI_STR, &proc},
 				   {"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {"ingest", "usage: sohoa ingest --server URL --owner ID --procedure CODE "
-					 "[--json] FILE...\n", opts};
+	const cli_spec spec = {"ingest", N_("usage: sohoa ingest --server URL --owner ID --procedure CODE "
+					 "[--json] FILE...\n"), opts};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -300,8 +300,8 @@ static int remote_search(sh_client *c, const char *cmd, int argc, char **argv)
 				   {"--owner", 0, CLI_STR, &owner}, {"--kind", 0, CLI_STR, &kind},
 				   {"--agency", 0, CLI_STR, &agency}, {"--from", 0, CLI_STR, &from},
 				   {"--to", 0, CLI_STR, &to}, {NULL}};
-	const cli_spec spec = {cmd, "usage: sohoa search --server URL [--owner ID] [--kind K] "
-				    "[--agency A] [--from D] [--to D] [--limit N] [--json] WORDS...\n",
+	const cli_spec spec = {cmd, N_("usage: sohoa search --server URL [--owner ID] [--kind K] "
+				    "[--agency A] [--from D] [--to D] [--limit N] [--json] WORDS...\n"),
 			       opts};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -346,7 +346,7 @@ static int remote_get1(sh_client *c, const char *cmd, const char *fmt, int argc,
 {
 	int json = 0;
 	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {cmd, "usage: sohoa owner|verify --server URL [--json] ID\n", opts,
+	const cli_spec spec = {cmd, N_("usage: sohoa owner|verify --server URL [--json] ID\n"), opts,
 			       .max_pos = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -395,8 +395,8 @@ static int remote_reuse(sh_client *c, int argc, char **argv)
 	const cli_option opts[] = {{"--owner", 0, CLI_STR, &owner},
 				   {"--procedure", 0, CLI_STR, &proc},
 				   {"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {"reuse", "usage: sohoa reuse --server URL --owner ID --procedure CODE "
-					"[--json]\n", opts, .no_positional = 1};
+	const cli_spec spec = {"reuse", N_("usage: sohoa reuse --server URL --owner ID --procedure CODE "
+					"[--json]\n"), opts, .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -434,8 +434,8 @@ static int remote_change(sh_client *c, const char *cmd, int argc, char **argv)
 {
 	const char *reason = NULL;
 	const cli_option opts[] = {{"--reason", 0, CLI_STR, &reason}, {NULL}};
-	const cli_spec spec = {cmd, "usage: sohoa attach --server URL DOSSIER PAPER\n"
-				    "       sohoa revoke --server URL PAPER --reason TEXT\n",
+	const cli_spec spec = {cmd, N_("usage: sohoa attach --server URL DOSSIER PAPER\n"
+				    "       sohoa revoke --server URL PAPER --reason TEXT\n"),
 			       opts, .max_pos = 2};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -477,7 +477,7 @@ static int remote_result(sh_client *c, int argc, char **argv)
 {
 	int json = 0;
 	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {"result", "usage: sohoa result add --server URL DOSSIER FILE... [--json]\n",
+	const cli_spec spec = {"result", N_("usage: sohoa result add --server URL DOSSIER FILE... [--json]\n"),
 			       opts};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -518,8 +518,8 @@ static int remote_report(sh_client *c, int argc, char **argv)
 	const cli_option opts[] = {{"--from", 0, CLI_STR, &from}, {"--to", 0, CLI_STR, &to},
 				   {"--by", 0, CLI_STR, &by_s}, {"--json", 0, CLI_FLAG, &json},
 				   {"--csv", 0, CLI_FLAG, &csv}, {NULL}};
-	const cli_spec spec = {"report", "usage: sohoa report --server URL --from YYYY-MM-DD --to "
-					 "YYYY-MM-DD [--by agency|procedure] [--json|--csv]\n", opts,
+	const cli_spec spec = {"report", N_("usage: sohoa report --server URL --from YYYY-MM-DD --to "
+					 "YYYY-MM-DD [--by agency|procedure] [--json|--csv]\n"), opts,
 			       .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);

@@ -20,21 +20,6 @@ static int workers_arg(const char *cmd, const char *s, int *out)
 	return ex;
 }
 
-/* Per-page progress on a terminal (stderr), nothing otherwise. */
-static void tty_progress(void *arg, size_t done, size_t total)
-{
-	fprintf(stderr, "\rsohoa %s: reading page %zu of %zu%s", (const char *)arg, done, total,
-		done == total ? "\n" : "");
-}
-
-void cli_progress(sh_recv_options *o, const char *cmd)
-{
-	if (isatty(STDERR_FILENO)) {
-		o->progress = tty_progress;
-		o->progress_arg = (void *)cmd;
-	}
-}
-
 /* The inputs of a run: one per file, named after the path's base name. */
 static sh_recv_input *inputs_of(const char **files, size_t n)
 {
@@ -76,7 +61,7 @@ static void print_codes(const sh_recv_result *res, const char **names, int json)
 	}
 }
 
-static const char ingest_help[] =
+static const char *const ingest_help = N_(
 	"usage: sohoa ingest --owner OWNER_ID --procedure CODE [--json]\n"
 	"                    [--workers N] [--store DIR] FILE...\n\n"
 	"Receive one dossier: each FILE (PNG, JPEG, PNM, TIFF incl. multi-page and\n"
@@ -84,7 +69,7 @@ static const char ingest_help[] =
 	"Vietnamese on every core, each paper's kind and facts are extracted; the\n"
 	"dossier gets the code AGENCY-YYMMDD-NNNN and each paper DOSSIER-NN-KIND.\n"
 	"Stored whole or not at all.\n"
-	"OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n";
+	"OWNER_ID: 12-digit personal id, or 10/13-digit tax code.\n");
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -120,7 +105,7 @@ int cmd_ingest(int argc, char **argv)
 	sh_recv_options o = {.owner = owner, .procedure = procedure, .operator_id = cli_user(),
 			     .workers = workers};
 	sh_recv_source src = {.inputs = in, .ninputs = a.npos};
-	cli_progress(&o, "ingest");
+	cli_progress(&o, "ingest", json);
 	/* the codes before the warehouse, the key or any reading */
 	if (!in)
 		rc = SH_ENOMEM;
@@ -131,7 +116,7 @@ int cmd_ingest(int argc, char **argv)
 	if (rc || (rc = cli_signing_key(&o.key, "ingest")) || (rc = sh_recv_store(&res, s, &src, &o))) {
 		ex = cli_fail("ingest", rc);
 		if (s)
-			fprintf(stderr, "sohoa ingest: nothing of this dossier was stored\n");
+			cli_note("ingest", "nothing of this dossier was stored");
 		goto out;
 	}
 	print_codes(res, a.pos, json);
@@ -165,17 +150,20 @@ static int read_files(sh_recv_result **res, const char **files, size_t n, int wo
 	return rc;
 }
 
-static const char ocr_help[] =
-	"usage: sohoa ocr --out DIR [--workers N] [--no-clean] FILE...\n\n"
+static const char *const ocr_help = N_(
+	"usage: sohoa ocr --out DIR [--workers N] [--no-clean] [--json] FILE...\n\n"
 	"OCR image files (Vietnamese), nothing stored: writes DIR/NAME.txt for each\n"
 	"FILE (NAME without its extension; pages separated by form feeds), using\n"
-	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n";
+	"every core. --no-clean skips the clean-up (orientation, deskew, ...).\n"
+	"--json: {\"files\": [{\"file\", \"text_file\", \"pages\"} or {\"file\", \"error\"}]}\n"
+	"(docs/FORMATS.md); exit 3 when a file could not be read.\n");
 
 int cmd_ocr(int argc, char **argv)
 {
 	const char *outdir = NULL, *workers_s = NULL;
-	int workers = 0, raw = 0;
+	int workers = 0, raw = 0, json = 0;
 	const cli_option opts[] = {
+		{"--json", 0, CLI_FLAG, &json},
 		{"--no-clean", 0, CLI_FLAG, &raw},
 		{"--out", 0, CLI_STR, &outdir},
 		{"--workers", 0, CLI_STR, &workers_s},
@@ -207,37 +195,54 @@ int cmd_ocr(int argc, char **argv)
 		goto out;
 	}
 	int failed = 0;
+	json_t *files = json ? json_array() : NULL;
 	for (size_t i = 0; i < res->npapers; i++) {
 		const sh_recv_paper *p = &res->papers[i];
 		if (p->status) {
-			cli_print_error("ocr", p->error);
+			if (json)
+				json_array_append_new(files, json_pack("{s:s, s:s}", "file", a.pos[i],
+								       "error", p->error));
+			else
+				cli_print_error("ocr", p->error);
 			failed++;
 			continue;
 		}
 		char *name = out_name(outdir, a.pos[i]);
 		rc = name ? sh_file_write(name, p->text, strlen(p->text)) : SH_ENOMEM;
-		if (rc) {
+		if (rc && json)
+			json_array_append_new(files, json_pack("{s:s, s:s}", "file", a.pos[i], "error",
+							       sh_error_message()));
+		else if (rc)
 			cli_print_error("ocr", sh_error_message());
-			failed++;
-		}
+		else if (json)
+			json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "file", a.pos[i],
+							       "text_file", name, "pages",
+							       (json_int_t)p->npages));
+		failed += rc != 0;
 		sh_free(name);
 	}
 	ex = failed ? EXIT_INPUT : EXIT_OK;
-	if (failed)
-		fprintf(stderr, "sohoa ocr: %d of %zu files could not be read\n", failed, a.npos);
+	if (json) {
+		int jex = cli_json_print(json_pack("{s:o}", "files", files));
+		ex = ex ? ex : jex;
+	} else if (failed) {
+		cli_note("ocr", dngettext(SH_TEXTDOMAIN, "%d of %zu file could not be read",
+					  "%d of %zu files could not be read", a.npos),
+			 failed, a.npos);
+	}
 out:
 	sh_recv_result_free(&res);
 	cli_args_free(&a);
 	return ex;
 }
 
-static const char extract_help[] =
+static const char *const extract_help = N_(
 	"usage: sohoa extract [--json] [--workers N] FILE...\n\n"
 	"OCR each FILE and say what paper it is and what it states: one JSON object\n"
 	"per line, {\"file\", \"kind\", \"fields\": {doc_type, number, date, issuer,\n"
 	"title, signer, signer_title, owner_id, owner_name, birth_date, sex,\n"
 	"valid_until}, \"confidence\"}. Nothing is stored. Kinds come from the\n"
-	"catalogue kinds.json (share/sohoa; or $SOHOA_KINDS).\n";
+	"catalogue kinds.json (share/sohoa; or $SOHOA_KINDS).\n");
 
 int cmd_extract(int argc, char **argv)
 {
@@ -305,12 +310,12 @@ static void print_results(const sh_recv_result *res, const char **files, int jso
 		       res->papers[i].npages, res->papers[i].npages == 1 ? "" : "s");
 }
 
-static const char result_help[] =
+static const char *const result_help = N_(
 	"usage: sohoa result add DOSSIER FILE... [--json] [--store DIR]\n\n"
 	"Store the result papers of a dossier (the decision, licence, certificate\n"
 	"issued to the citizen), each coded DOSSIER-KQ<n> (Nghị định\n"
 	"45/2020/NĐ-CP Điều 14), numbered in order; OCR'd, classified and signed\n"
-	"like every paper.\n";
+	"like every paper.\n");
 
 int cmd_result(int argc, char **argv)
 {

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "sh_wit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -207,7 +208,7 @@ static int keys_rotate(sh_store *s, const char *out, const char *pfile)
 	return rc;
 }
 
-static const char keys_help[] =
+static const char *const keys_help = N_(
 	"usage: sohoa keys new --signer NAME --title TITLE [--valid-days N]\n"
 	"                     [--passphrase-file F] [--out KEYFILE]\n"
 	"       sohoa keys list [--json]\n"
@@ -221,7 +222,7 @@ static const char keys_help[] =
 	"passphrase from $SOHOA_PASSPHRASE_FILE, else asked). rotate: a new key\n"
 	"for the same signer; the old one stops signing, its signatures stay\n"
 	"valid. revoke: signatures made from then on are rejected. export: the\n"
-	"public key file archivists trust (`sohoa verify-bundle --trust`).\n";
+	"public key file archivists trust (`sohoa verify-bundle --trust`).\n");
 
 int cmd_keys(int argc, char **argv)
 {
@@ -332,11 +333,19 @@ int cmd_keys(int argc, char **argv)
 
 struct vout {
 	json_t *arr;
+	cli_meter meter; /* verify --all: papers verified */
 };
+
+static void on_progress(void *arg, size_t done, size_t total)
+{
+	cli_meter_cb(&((struct vout *)arg)->meter, done, total);
+}
 
 static void on_problem(void *arg, const char *code, const char *msg)
 {
 	struct vout *o = arg;
+	if (o->meter.shown && !o->meter.ended)
+		fputs("\r\033[K", stderr); /* the progress line makes way */
 	if (o->arr)
 		json_array_append_new(o->arr, json_pack("{s:s, s:s}", "code", code, "problem", msg));
 	else
@@ -348,7 +357,7 @@ static void on_witness_problem(void *arg, const char *msg)
 	on_problem(arg, "log", msg);
 }
 
-static const char verify_help[] =
+static const char *const verify_help = N_(
 	"usage: sohoa verify CODE [--json]\n"
 	"       sohoa verify --all [--json] [--workers N] [--witness URL|DIR --witness-key VKEY]\n\n"
 	"Recompute every hash from the stored bytes, check every signature and its\n"
@@ -361,7 +370,7 @@ static const char verify_help[] =
 	"as, and consistent with, the latest checkpoint its witnesses cosigned\n"
 	"(rollback); --witness names one yourself, with the key its operator gave\n"
 	"you, whatever the warehouse's list says. Each failure names the paper or\n"
-	"the table and the reason; exit 0 only when everything holds (6 otherwise).\n";
+	"the table and the reason; exit 0 only when everything holds (6 otherwise).\n");
 
 int cmd_verify(int argc, char **argv)
 {
@@ -375,7 +384,7 @@ int cmd_verify(int argc, char **argv)
 		{"--store", 0, CLI_STR, &store},
 		{"--workers", 0, CLI_STR, &workers_s},
 		{NULL}};
-	const cli_spec spec = {"verify", verify_help, opts, .max_pos = 1, .too_many = "give one code, or --all"};
+	const cli_spec spec = {"verify", verify_help, opts, .max_pos = 1, .too_many = N_("give one code, or --all")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -396,11 +405,13 @@ int cmd_verify(int argc, char **argv)
 	if (ex)
 		return ex;
 	struct vout o = {json ? json_array() : NULL};
+	cli_meter_start(&o.meter, "verify", N_("papers"), json);
 	sh_ledger_verify_stats st = {0};
 	size_t problems = 0;
 	int rc;
 	if (all) {
-		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o, &st);
+		rc = sh_ledger_verify_all(s, (int)workers, on_problem, &o,
+					  cli_meter_fn(&o.meter) ? on_progress : NULL, &st);
 		problems = st.problems;
 		/* rollback: the log against what its witnesses cosigned */
 		size_t wp = 0;
@@ -448,8 +459,8 @@ int cmd_verify(int argc, char **argv)
 	sh_store_close(&s);
 	if (rc == SH_EBADSIG) {
 		if (!json)
-			fprintf(stderr, "sohoa verify: %zu problem%s found\n", problems,
-				problems == 1 ? "" : "s");
+			cli_note("verify", dngettext(SH_TEXTDOMAIN, "%zu problem found",
+						     "%zu problems found", problems), problems);
 		return EXIT_VERIFY;
 	}
 	return rc ? cli_fail("verify", rc) : EXIT_OK;
@@ -457,22 +468,64 @@ int cmd_verify(int argc, char **argv)
 
 /* ---- proof bundles ----------------------------------------------------------- */
 
-static const char export_proof_help[] =
-	"usage: sohoa export-proof CODE DIR [--store DIR]\n\n"
+static const char *const export_proof_help = N_(
+	"usage: sohoa export-proof CODE DIR [--json] [--store DIR]\n\n"
 	"Write a self-contained proof bundle for a paper: page images and text,\n"
 	"signed manifest, signed checkpoint, inclusion proof, public keys; the\n"
 	"paper's and its key's status as of now (signed revocations and other\n"
 	"events, proven in the latest checkpoint) and the latest checkpoint the\n"
 	"witnesses cosigned. Check it anywhere with\n"
-	"`sohoa verify-bundle DIR --trust KEYFILE [--trust-witness VKEY]`.\n";
+	"`sohoa verify-bundle DIR --trust KEYFILE [--trust-witness VKEY]`. --json:\n"
+	"{\"code\", \"dir\", \"files\": [name]} (docs/FORMATS.md).\n");
+
+
+/* The names in folder dir, sorted: a JSON array (empty when unreadable). */
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static json_t *dir_names(const char *dir)
+{
+	json_t *arr = json_array();
+	DIR *d = opendir(dir);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **nv = sh_realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *nv);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (!(v[n] = sh_strdup(e->d_name)))
+			break;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(v, n, sizeof *v, name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(arr, json_string(v[i]));
+		sh_free(v[i]);
+	}
+	sh_free(v);
+	return arr;
+}
 
 int cmd_export_proof(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *dir = NULL;
+	int json = 0;
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
+		{"--json", 0, CLI_FLAG, &json},
 		{NULL}};
-	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = "give a paper code and a folder"};
+	const cli_spec spec = {"export-proof", export_proof_help, opts, .max_pos = 2, .too_many = N_("give a paper code and a folder")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -498,24 +551,29 @@ int cmd_export_proof(int argc, char **argv)
 	sh_store_close(&s);
 	if (rc)
 		return cli_fail("export-proof", rc);
+	if (json)
+		return cli_json_print(json_pack("{s:s, s:s, s:o}", "code", code, "dir", dir, "files",
+						dir_names(dir)));
 	printf("proof bundle for %s written to %s\n", code, dir);
 	return EXIT_OK;
 }
 
 static void on_bundle_problem(void *arg, const char *msg)
 {
-	(void)arg;
-	printf("FAIL: %s\n", cli_esc(msg));
+	if (arg)
+		json_array_append_new(arg, json_string(msg));
+	else
+		printf("FAIL: %s\n", cli_esc(msg));
 }
 
 static void on_bundle_note(void *arg, const char *msg)
 {
-	(void)arg;
-	printf("NOTE: %s\n", msg);
+	if (!arg)
+		printf("NOTE: %s\n", cli_esc(msg));
 }
 
-static const char verify_bundle_help[] =
-	"usage: sohoa verify-bundle DIR --trust KEYFILE... [--trust-witness VKEY...]\n\n"
+static const char *const verify_bundle_help = N_(
+	"usage: sohoa verify-bundle DIR --trust KEYFILE... [--trust-witness VKEY...] [--json]\n\n"
 	"Check a proof bundle (from `sohoa export-proof`) with no warehouse:\n"
 	"signatures by the trusted public keys, the inclusion proof against the\n"
 	"signed checkpoint, every page image and text against the signed\n"
@@ -524,7 +582,8 @@ static const char verify_bundle_help[] =
 	"paper was logged, fails), and with --trust-witness (a witness's key, as\n"
 	"`sohoa witness key` prints it, or a file holding it) a cosignature of\n"
 	"the witnessed checkpoint that includes the paper. Exit 0 only when\n"
-	"everything holds (6 otherwise).\n";
+	"everything holds (6 otherwise). --json: {\"ok\", \"dir\", \"problems\":\n"
+	"[string]} (docs/FORMATS.md), printed also when not ok.\n");
 
 int cmd_verify_bundle(int argc, char **argv)
 {
@@ -535,11 +594,13 @@ int cmd_verify_bundle(int argc, char **argv)
 	if (!trust)
 		return cli_fail("verify-bundle", SH_ENOMEM);
 	cli_list trusts = {0}, wtrusts = {0};
+	int json = 0;
 	const cli_option opts[] = {
-		{"--trust", 0, CLI_LIST, &trusts, "--trust needs a public key file"},
-		{"--trust-witness", 0, CLI_LIST, &wtrusts, "--trust-witness needs a witness key"},
+		{"--trust", 0, CLI_LIST, &trusts, N_("--trust needs a public key file")},
+		{"--trust-witness", 0, CLI_LIST, &wtrusts, N_("--trust-witness needs a witness key")},
+		{"--json", 0, CLI_FLAG, &json},
 		{NULL}};
-	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = "give one bundle folder"};
+	const cli_spec spec = {"verify-bundle", verify_bundle_help, opts, .max_pos = 1, .too_many = N_("give one bundle folder")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex) {
@@ -599,13 +660,20 @@ int cmd_verify_bundle(int argc, char **argv)
 			   : cli_usage("verify-bundle", "give the bundle folder and at least one --trust KEYFILE");
 	}
 	size_t problems = 0;
-	rc = sh_wit_bundle_verify(dir, trust, ntrust, wk, nw, on_bundle_problem, on_bundle_note, NULL,
+	json_t *arr = json ? json_array() : NULL;
+	rc = sh_wit_bundle_verify(dir, trust, ntrust, wk, nw, on_bundle_problem, on_bundle_note, arr,
 				  &problems);
 	sh_free(trust);
 	sh_free(wk);
+	if (json && (rc == SH_OK || rc == SH_EBADSIG)) {
+		int jex = cli_json_print(json_pack("{s:b, s:s, s:o}", "ok", rc == SH_OK, "dir", dir,
+						   "problems", arr));
+		return rc ? EXIT_VERIFY : jex;
+	}
+	json_decref(arr);
 	if (rc == SH_EBADSIG) {
-		fprintf(stderr, "sohoa verify-bundle: %zu problem%s found\n", problems,
-			problems == 1 ? "" : "s");
+		cli_note("verify-bundle", dngettext(SH_TEXTDOMAIN, "%zu problem found",
+						    "%zu problems found", problems), problems);
 		return EXIT_VERIFY;
 	}
 	if (rc)
@@ -616,14 +684,14 @@ int cmd_verify_bundle(int argc, char **argv)
 
 /* ---- log -------------------------------------------------------------------- */
 
-static const char log_help[] =
+static const char *const log_help = N_(
 	"usage: sohoa log [--json]                size and checkpoints of the signed log\n"
 	"       sohoa log consistency OLD [NEW] [--json]\n"
 	"                                        RFC 6962 consistency proof between the\n"
 	"                                        checkpoints of sizes OLD and NEW (default:\n"
 	"                                        the latest), checked against both\n\n"
 	"--json: {\"entries\", \"checkpoints\"}, or for consistency {\"old\": {\"size\",\n"
-	"\"root\"}, \"new\": {...}, \"path\", \"consistent\"} (docs/FORMATS.md).\n";
+	"\"root\"}, \"new\": {...}, \"path\", \"consistent\"} (docs/FORMATS.md).\n");
 
 int cmd_log(int argc, char **argv)
 {

@@ -1,4 +1,5 @@
 /* tools/cmd_pdf.c — `sohoa export-pdf`: parse, call sh_pdf_export, print. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,16 +46,20 @@ static int read_pin(char **out, const char *file)
 int cmd_certs(int argc, char **argv)
 {
 	if (argc >= 2 && cli_is_help(argv[1])) {
-		printf("usage: sohoa certs add CHAIN.pem\n\n"
+		fputs(_("usage: sohoa certs add CHAIN.pem [--json]\n\n"
 		       "Register the officer's signing certificate and its issuers (PEM, the\n"
 		       "officer's first) for `export-pdf --sign`: checked (each issued by the next,\n"
 		       "valid now, allowed to sign) and copied to $SOHOA_CERTS, else\n"
 		       "~/.config/sohoa/signing-chain.pem (next to the signing key, not in the\n"
-		       "warehouse).\n");
+		       "warehouse). --json: {\"subject\", \"path\"} (docs/FORMATS.md).\n"),
+		      stdout);
 		return EXIT_OK;
 	}
-	if (argc != 3 || strcmp(argv[1], "add"))
-		return cli_usage("certs", "use: sohoa certs add CHAIN.pem");
+	int json = argc == 4 && !strcmp(argv[3], "--json");
+	if (argc == 4 && !json && argv[3][0] == '-')
+		return cli_usage("certs", "unknown option '%s'", argv[3]);
+	if ((argc != 3 && !json) || strcmp(argv[1], "add") || argv[2][0] == '-')
+		return cli_usage("certs", "use: sohoa certs add CHAIN.pem [--json]");
 	char *dest = chain_path(), subject[512] = "";
 	if (!dest)
 		return cli_fail("certs", SH_ENOMEM);
@@ -75,7 +80,9 @@ int cmd_certs(int argc, char **argv)
 	sh_free(dir);
 	int rc = sh_pdf_certs_add(argv[2], dest, subject, sizeof subject);
 	int ex = rc ? cli_fail("certs", rc) : EXIT_OK;
-	if (!rc)
+	if (!rc && json)
+		ex = cli_json_print(json_pack("{s:s, s:s}", "subject", subject, "path", dest));
+	else if (!rc)
 		printf("signing certificate %s\n  registered in %s\n", subject, dest);
 	sh_free(dest);
 	return ex;
@@ -90,7 +97,7 @@ int cmd_export_pdf(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-pdf CODE FILE [--sign KEY [--cert CHAIN.pem]\n"
+			fputs(_("usage: sohoa export-pdf CODE FILE [--sign KEY [--cert CHAIN.pem]\n"
 			       "                 [--pin-file FILE] [--reason TEXT] [--tsa URL]]\n"
 			       "                 [--certify --book BOOK [--officer NAME] [--title TITLE]\n"
 			       "                  [--place PLACE]] [--store DIR]\n\n"
@@ -108,7 +115,7 @@ int cmd_export_pdf(int argc, char **argv)
 			       "sao từ bản chính): a last page with the certification statement, the next\n"
 			       "number of book BOOK for the year, recorded as a signed log event (the\n"
 			       "warehouse signing key); needs --sign. Officer and title default to the\n"
-			       "signing key's signer and title. `sohoa certified` lists the copies.\n");
+			       "signing key's signer and title. `sohoa certified` lists the copies.\n"), stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--certify")) {
 			certify = 1;
@@ -217,7 +224,7 @@ int cmd_export_bag(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa export-bag CODE DIR [--store DIR]\n"
+			fputs(_("usage: sohoa export-bag CODE DIR [--store DIR]\n"
 			       "       sohoa export-bag --owner ID DIR\n"
 			       "       sohoa export-bag --from YYYY-MM-DD --to YYYY-MM-DD DIR\n\n"
 			       "Write a dossier or a paper, an owner's papers, or the dossiers received\n"
@@ -225,7 +232,7 @@ int cmd_export_bag(int argc, char **argv)
 			       "proof bundle (page images, text, signed manifest, checkpoint, inclusion\n"
 			       "proof, public keys), hOCR, paper.json and PDF/A, and bag-info.txt,\n"
 			       "manifest-sha256.txt, tagmanifest-sha256.txt (docs/PDF.md). Another\n"
-			       "warehouse files it with `sohoa import-bag`.\n");
+			       "warehouse files it with `sohoa import-bag`.\n"), stdout);
 			return EXIT_OK;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
 			   (m = cli_opt(argc, argv, &i, "--owner", &owner)) ||
@@ -259,6 +266,10 @@ int cmd_export_bag(int argc, char **argv)
 		return ex;
 	size_t n = 0;
 	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-bag"};
+	cli_meter m; /* the papers' bundles, then the PDF */
+	cli_meter_start(&m, "export-bag", N_("parts"), 0);
+	o.progress = cli_meter_fn(&m);
+	o.progress_arg = &m;
 	int rc = code ? sh_pdf_export_bag(s, code, dir, &o, &n)
 		      : sh_pdf_export_bag_select(s, owner, from, to, dir, &o, &n);
 	if (rc)

@@ -18,8 +18,8 @@ int cmd_devices(int argc, char **argv)
 {
 	int json = 0;
 	const cli_option opts[] = {{"--json", 0, CLI_FLAG, &json}, {NULL}};
-	const cli_spec spec = {"devices", "usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n",
-			       opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"devices", N_("usage: sohoa devices [--json]\n\nList the scanners SANE can see.\n"),
+			       opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int ex = cli_parse(&spec, argc, argv, &a);
 	cli_args_free(&a);
@@ -43,8 +43,8 @@ int cmd_devices(int argc, char **argv)
 	if (json) {
 		cli_json_print(arr);
 	} else if (!n) {
-		fprintf(stderr, "sohoa devices: no scanner found (check the cable, power and that "
-				"the user may use the scanner: group 'scanner')\n");
+		cli_note("devices", "no scanner found (check the cable, power and that the user may "
+				    "use the scanner: group 'scanner')");
 	}
 	sh_scan_devices_free(&list, n);
 	return EXIT_OK;
@@ -57,7 +57,7 @@ static int commit_batch(const char *cmd, sh_store *s, sh_scan_batch *b, int work
 	sh_recv_result *res = NULL;
 	sh_recv_source src = {.batch = b};
 	sh_recv_options o = {.operator_id = cli_user(), .workers = workers};
-	cli_progress(&o, cmd);
+	cli_progress(&o, cmd, json);
 	int rc = cli_signing_key(&o.key, cmd);
 	if (!rc)
 		rc = sh_recv_store(&res, s, &src, &o);
@@ -183,7 +183,7 @@ static json_t *batch_json(sh_scan_batch *b)
 	return o;
 }
 
-static const char scan_help[] =
+static const char *const scan_help = N_(
 	"usage: sohoa scan --device DEV --owner ID --procedure CODE\n"
 	"                  [--source flatbed|adf] [--duplex] [--resolution DPI]\n"
 	"                  [--mode gray|color|lineart] [--option NAME=VALUE]...\n"
@@ -202,7 +202,7 @@ static const char scan_help[] =
 	"With --server URL (after `sohoa login`, or a station's SOHOA_STATION_TOKEN)\n"
 	"the pages are captured into --spool DIR (default ~/.local/state/sohoa/spool),\n"
 	"uploaded into a batch of the office server and committed there; --review\n"
-	"leaves that batch staged on the server for review.\n";
+	"leaves that batch staged on the server for review.\n");
 
 /* What the command line asked of a capture. */
 struct scan_args {
@@ -232,7 +232,7 @@ static int scan_parse(struct scan_args *w, int argc, char **argv)
 		{"--wait", 0, CLI_STR, &w->wait_s},
 		{"--spool", 0, CLI_STR, &w->spool},
 		{NULL}};
-	const cli_spec spec = {"scan", scan_help, opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"scan", scan_help, opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int ex = cli_parse(&spec, argc, argv, &a), rc = SH_OK;
 	sh_free(a.pos); /* the option list lives on in w->extra */
@@ -376,7 +376,7 @@ static int parse_uint(const char *s, unsigned long *out)
 	return 0;
 }
 
-static const char batch_help[] =
+static const char *const batch_help = N_(
 	"usage: sohoa batch list [--json]\n"
 	"       sohoa batch show BATCH [--json]\n"
 	"       sohoa batch delete BATCH PAGE_ID\n"
@@ -388,7 +388,7 @@ static const char batch_help[] =
 	"       sohoa batch commit BATCH [--json] [--workers N] (store it as a dossier)\n\n"
 	"The review verbs print the batch afterwards, as JSON with --json.\n"
 	"Staged batches (scans under review) live in the warehouse folder under\n"
-	"batches/. Format: docs/CAPTURE.md.\n";
+	"batches/. Format: docs/CAPTURE.md.\n");
 
 static int batch_list(const char *store_dir, int json)
 {
@@ -586,7 +586,7 @@ static int watch_ingest(void *arg, const sh_scan_watch_item *it)
 	return rc;
 }
 
-static const char watch_help[] =
+static const char *const watch_help = N_(
 	"usage: sohoa watch DIR [--once] [--settle MS] [--store DIR]\n"
 	"       sohoa watch --server URL DIR [--once] [--settle MS]\n\n"
 	"Scan-to-folder: ingest each complete file dropped into DIR as a dossier.\n"
@@ -596,7 +596,7 @@ static const char watch_help[] =
 	"DIR/failed/ (with NAME.reason). A restart neither loses nor stores a file\n"
 	"twice. --once: one pass, then exit. Runs as a service:\n"
 	"dist/sohoa-watch.service.in. With --server URL each file is uploaded to the\n"
-	"office server instead (its SHA-256 as the upload's idempotency key).\n";
+	"office server instead (its SHA-256 as the upload's idempotency key).\n");
 
 int cmd_watch(int argc, char **argv)
 {
@@ -656,18 +656,18 @@ int cmd_watch(int argc, char **argv)
 		}
 	} while (!stop_flag && (!once || sh_now() <= until));
 	sh_scan_watch_free(&w);
-	fprintf(stderr, "sohoa watch: %zu file%s stored, %zu failed\n", done, done == 1 ? "" : "s",
-		failed);
+	cli_note("watch", dngettext(SH_TEXTDOMAIN, "%zu file stored, %zu failed",
+				    "%zu files stored, %zu failed", done), done, failed);
 	return ex;
 }
 
 /* ---- export-tiff ---------------------------------------------------------- */
 
-static const char export_tiff_help[] =
+static const char *const export_tiff_help = N_(
 	"usage: sohoa export-tiff CODE FILE [--store DIR]\n\n"
 	"Write a paper's pages as its archival multi-page TIFF master: CCITT G4\n"
 	"for bilevel pages, Deflate for grey and colour, JPEG only where the scan\n"
-	"was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n";
+	"was JPEG; resolution, DateTime, Software, ImageDescription (the code).\n");
 
 int cmd_export_tiff(int argc, char **argv)
 {

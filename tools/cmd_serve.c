@@ -15,7 +15,7 @@
 
 static int serve_help(void)
 {
-	printf("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
+	fputs(_("usage: sohoa serve --listen ADDR:PORT [--store DIR]\n"
 	       "                   [--tls-cert FILE --tls-key FILE] [--max-upload BYTES]\n"
 	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
 	       "                   [--key FILE] [--passphrase-file FILE] [--witness DIR]\n"
@@ -41,7 +41,7 @@ static int serve_help(void)
 	       "passwords with the PAM service --pam-service (default sohoa,\n"
 	       "/etc/pam.d/sohoa: e.g. the office directory through sssd); the role is\n"
 	       "still the warehouse's (`sohoa user add`): a PAM account without one is\n"
-	       "refused.\n");
+	       "refused.\n"), stdout);
 	return EXIT_OK;
 }
 

@@ -3,25 +3,29 @@
 #include "cli.h"
 #include "sh_auth.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char station_help[] =
-	"usage: sohoa station add NAME [--store DIR]\n"
-	"       sohoa station list [--store DIR]\n"
+static const char *const station_help = N_(
+	"usage: sohoa station add NAME [--json] [--store DIR]\n"
+	"       sohoa station list [--json] [--store DIR]\n"
 	"       sohoa station revoke NAME [--store DIR]\n\n"
 	"Capture stations (a scanner PC feeding the office server): add prints a\n"
 	"new random 256-bit token ONCE; the warehouse keeps only its SHA-256. The\n"
 	"station sends it as `Authorization: Bearer TOKEN` and may only create\n"
 	"batches, add pages and commit them; it is recorded as station:NAME.\n"
-	"revoke ends the token at once. Role: admin.\n";
+	"revoke ends the token at once. Role: admin. --json: add {\"station\",\n"
+	"\"token\"}, list {\"stations\": [name]} (docs/FORMATS.md).\n");
 
 int cmd_station(int argc, char **argv)
 {
 	const char *store = NULL;
-	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {NULL}};
+	int json = 0;
+	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {"--json", 0, CLI_FLAG, &json},
+				   {NULL}};
 	const cli_spec spec = {"station", station_help, opts, .max_pos = 2,
-			       .too_many = "unexpected argument '%s'"};
+			       .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -32,6 +36,10 @@ int cmd_station(int argc, char **argv)
 	if (!ok) {
 		cli_args_free(&a);
 		return cli_usage("station", "use: station add NAME | station list | station revoke NAME");
+	}
+	if (json && !strcmp(verb, "revoke")) { /* prints no data */
+		cli_args_free(&a);
+		return cli_usage("station", "--json goes with add or list");
 	}
 	sh_store *s = NULL;
 	int ex = cli_store_open(&s, "station", store, 0);
@@ -44,10 +52,12 @@ int cmd_station(int argc, char **argv)
 	int rc;
 	if (!strcmp(verb, "add")) {
 		char tok[SH_AUTH_TOKEN_HEX];
-		if (!(rc = sh_auth_station_add(s, name, tok))) {
+		if (!(rc = sh_auth_station_add(s, name, tok)) && json) {
+			ex = cli_json_print(json_pack("{s:s, s:s}", "station", name, "token", tok));
+		} else if (!rc) {
 			printf("%s\n", tok);
-			fprintf(stderr, "station %s added: give it this token now; it is not shown again\n",
-				name);
+			cli_note("station", "station %s added: give it this token now; it is not shown again",
+				 name);
 		}
 		memset(tok, 0, sizeof tok);
 	} else if (!strcmp(verb, "revoke")) {
@@ -56,9 +66,19 @@ int cmd_station(int argc, char **argv)
 	} else {
 		char (*names)[33] = NULL;
 		size_t n = 0;
-		if (!(rc = sh_wh_station_list(s, &names, &n)))
-			for (size_t i = 0; i < n; i++)
-				printf("%s\n", names[i]);
+		json_t *arr = json ? json_array() : NULL;
+		if (!(rc = sh_wh_station_list(s, &names, &n))) {
+			for (size_t i = 0; i < n; i++) {
+				if (json)
+					json_array_append_new(arr, json_string(names[i]));
+				else
+					printf("%s\n", names[i]);
+			}
+		}
+		if (json && !rc)
+			ex = cli_json_print(json_pack("{s:o}", "stations", arr));
+		else
+			json_decref(arr);
 		sh_free(names);
 	}
 	cli_args_free(&a);

@@ -10,13 +10,13 @@
 #include "sh_ocr.h"
 #include "sh_wh.h"
 
-static const char init_help[] =
+static const char *const init_help = N_(
 	"usage: sohoa init --agency AGENCY_ID [--store DIR] [--witness URL|DIR [--witness-key VKEY]]\n\n"
 	"Create an empty warehouse for the receiving agency. AGENCY_ID is the\n"
 	"office's electronic identifier, e.g. 000.00.12.H23 or H23.12: at most 35\n"
 	"characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n"
 	"--witness trusts a witness of the log (as `sohoa witnesses add`; repeat it\n"
-	"for several, --witness-key only with one).\n";
+	"for several, --witness-key only with one).\n");
 
 int cmd_init(int argc, char **argv)
 {
@@ -28,7 +28,7 @@ int cmd_init(int argc, char **argv)
 		{"--witness", 0, CLI_LIST, &witness},
 		{"--witness-key", 0, CLI_STR, &wkey},
 		{NULL}};
-	const cli_spec spec = {"init", init_help, opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"init", init_help, opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -142,10 +142,10 @@ static void print_paper(const sh_store_paper_rec *p, int with_text)
 			printf("\n--- page %zu ---\n%s\n", i + 1, p->pages[i].text);
 }
 
-static const char show_help[] =
+static const char *const show_help = N_(
 	"usage: sohoa show CODE [--json] [--store DIR]\n\n"
 	"Show a dossier (owner, procedure, date, its papers and their text) or one\n"
-	"paper (kind, facts, pages with their flags, text) by its code.\n";
+	"paper (kind, facts, pages with their flags, text) by its code.\n");
 
 /* Print dossier d (its papers, results and reused papers) as text or JSON;
  * an sh_error when a paper cannot be read. */
@@ -214,7 +214,7 @@ int cmd_show(int argc, char **argv)
 		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"show", show_help, opts, .max_pos = 1, .too_many = "give one code"};
+	const cli_spec spec = {"show", show_help, opts, .max_pos = 1, .too_many = N_("give one code")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -289,12 +289,12 @@ static void print_problem(void *arg, const char *msg)
 		printf("problem: %s\n", cli_esc(msg));
 }
 
-static const char check_help[] =
+static const char *const check_help = N_(
 	"usage: sohoa check [--json] [--store DIR]\n\n"
 	"Verify every record decodes, every index entry matches a record and every\n"
 	"record is indexed, and every stored blob matches its SHA-256. Prints each\n"
 	"problem; exit 0 only when there is none. --json: {\"ok\", \"problems\"}\n"
-	"(docs/FORMATS.md).\n";
+	"(docs/FORMATS.md).\n");
 
 int cmd_check(int argc, char **argv)
 {
@@ -304,7 +304,7 @@ int cmd_check(int argc, char **argv)
 		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"check", check_help, opts, "unknown argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"check", check_help, opts, N_("unknown argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -335,13 +335,13 @@ int cmd_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const char agency_help[] =
+static const char *const agency_help = N_(
 	"usage: sohoa agency [--json]           list the office's agency ids\n"
 	"       sohoa agency successor NEW_ID   the office's new id (after a merger)\n"
 	"       sohoa agency alias ID           another id the office is known by\n\n"
 	"New dossier codes use the current id. Codes issued under any known id\n"
 	"stay valid and are found under either spelling. --json (the list only):\n"
-	"{\"agencies\": [{\"id\", \"role\"}]} (docs/FORMATS.md).\n";
+	"{\"agencies\": [{\"id\", \"role\"}]} (docs/FORMATS.md).\n");
 
 int cmd_agency(int argc, char **argv)
 {

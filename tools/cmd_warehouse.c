@@ -145,28 +145,28 @@ static void paper_line(const sh_wh_owner_paper *p, const char *indent)
 	printf("%s%-8s %s  %s (%s: %s)  %s", indent, p->kind, p->code,
 	       sh_wh_validity_status_name(p->validity.status),
 	       sh_wh_validity_source_name(p->validity.source), until,
-	       p->validity.nsigned ? "signed" : "UNSIGNED");
+	       p->validity.nsigned ? _("signed") : _("UNSIGNED"));
 	if (p->validity.status == SH_WH_REVOKED)
-		printf("  revoked: %s", cli_esc(p->validity.reason));
+		printf(_("  revoked: %s"), cli_esc(p->validity.reason));
 	printf("\n");
 	if (p->facts)
-		printf("%s         received %s, facts %s\n", indent, created, cli_esc(p->facts));
+		printf(_("%s         received %s, facts %s\n"), indent, created, cli_esc(p->facts));
 }
 
-static void dump_json(json_t *o)
+static int dump_json(json_t *o)
 {
-	cli_json_print(o);
+	return cli_json_print(o);
 }
 
 /* ---- owner --------------------------------------------------------------- */
 
-static const char owner_help[] =
+static const char *const owner_help = N_(
 	"usage: sohoa owner ID [--json] [--store DIR]\n\n"
 	"The papers filed under an owner (a person's 12-digit id, a 10-digit tax\n"
 	"code or a 13-digit branch code), newest first: kind, code, validity\n"
 	"(valid / expired / revoked, and whether from the printed date, the kind's\n"
 	"rule or a clerk), signature state, facts. Every paper listed is recorded\n"
-	"in the audit of reads. Role: clerk.\n";
+	"in the audit of reads. Role: clerk.\n");
 
 int cmd_owner(int argc, char **argv)
 {
@@ -176,7 +176,7 @@ int cmd_owner(int argc, char **argv)
 		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"owner", owner_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"owner", owner_help, opts, N_("unexpected argument '%s'"), .max_pos = 1, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -203,11 +203,12 @@ int cmd_owner(int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, paper_json(&ps[i]));
-		dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
+		ex = dump_json(json_pack("{s:s, s:o}", "owner", id, "papers", arr));
 	} else if (!n) {
 		cli_note("owner", "no papers are filed under %s", id);
 	} else {
-		printf("owner %s: %zu paper%s\n", id, n, n == 1 ? "" : "s");
+		printf(dngettext(SH_TEXTDOMAIN, "owner %s: %zu paper\n", "owner %s: %zu papers\n", n),
+		       id, n);
 		for (size_t i = 0; i < n; i++)
 			paper_line(&ps[i], "  ");
 	}
@@ -220,11 +221,11 @@ out:
 
 /* ---- revoke, validity ----------------------------------------------------- */
 
-static const char revoke_help[] =
+static const char *const revoke_help = N_(
 	"usage: sohoa revoke CODE --reason TEXT [--store DIR]\n\n"
 	"Revoke a paper (Nghị định 45/2020/NĐ-CP Điều 15): the revocation, its time,\n"
 	"reason and operator are a signed log event. The paper stays archived and\n"
-	"findable, is shown as revoked and is never offered for reuse. Role: clerk.\n";
+	"findable, is shown as revoked and is never offered for reuse. Role: clerk.\n");
 
 int cmd_revoke(int argc, char **argv)
 {
@@ -233,7 +234,7 @@ int cmd_revoke(int argc, char **argv)
 		{"--store", 0, CLI_STR, &store},
 		{"--reason", 0, CLI_STR, &reason},
 		{NULL}};
-	const cli_spec spec = {"revoke", revoke_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"revoke", revoke_help, opts, N_("unexpected argument '%s'"), .max_pos = 1, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -259,11 +260,11 @@ int cmd_revoke(int argc, char **argv)
 	return ex;
 }
 
-static const char validity_help[] =
+static const char *const validity_help = N_(
 	"usage: sohoa validity CODE [--until YYYY-MM-DD|never] [--json] [--store DIR]\n\n"
 	"Show a paper's validity; with --until a clerk sets it (the last valid\n"
 	"day, or never), as a signed log event. Role: clerk. --json: {\"code\",\n"
-	"\"status\", \"validity_source\", \"valid_until\"} (docs/FORMATS.md).\n";
+	"\"status\", \"validity_source\", \"valid_until\"} (docs/FORMATS.md).\n");
 
 int cmd_validity(int argc, char **argv)
 {
@@ -274,7 +275,7 @@ int cmd_validity(int argc, char **argv)
 		{"--store", 0, CLI_STR, &store},
 		{"--until", 0, CLI_STR, &until},
 		{NULL}};
-	const cli_spec spec = {"validity", validity_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"validity", validity_help, opts, N_("unexpected argument '%s'"), .max_pos = 1, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -342,13 +343,13 @@ out:
 
 /* ---- reuse, attach --------------------------------------------------------- */
 
-static const char reuse_help[] =
+static const char *const reuse_help = N_(
 	"usage: sohoa reuse --owner ID --procedure CODE [--json] [--store DIR]\n\n"
 	"For each paper kind the procedure requires (warehouse/procedures.json, and\n"
 	"the office's own <warehouse>/procedures.json; kinds and their validity from\n"
 	"the kind catalogue kinds.json), the owner's valid papers, newest first, or\n"
 	"\"missing — must be submitted\". Attach one with `sohoa attach`.\n"
-	"Role: clerk.\n";
+	"Role: clerk.\n");
 
 int cmd_reuse(int argc, char **argv)
 {
@@ -360,7 +361,7 @@ int cmd_reuse(int argc, char **argv)
 		{"--owner", 0, CLI_STR, &owner},
 		{"--procedure", 0, CLI_STR, &proc},
 		{NULL}};
-	const cli_spec spec = {"reuse", reuse_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"reuse", reuse_help, opts, N_("unexpected argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -393,18 +394,18 @@ int cmd_reuse(int argc, char **argv)
 							       r->needs[i].npapers == 0, "papers",
 							       arr));
 		}
-		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
+		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "owner", owner, "procedure", proc, "name",
 				    r->name, "kinds", needs));
 	} else {
-		printf("procedure %s %s, owner %s\n", proc, r->name, owner);
+		printf(_("procedure %s %s, owner %s\n"), proc, r->name, owner);
 		for (size_t i = 0; i < r->nneeds; i++) {
 			const sh_wh_reuse_need *nd = &r->needs[i];
 			printf("%s (%s): ", nd->kind, nd->kind_name);
 			if (!nd->npapers) {
-				printf("missing — must be submitted\n");
+				fputs(_("missing — must be submitted\n"), stdout);
 				continue;
 			}
-			printf("%zu held\n", nd->npapers);
+			printf(_("%zu held\n"), nd->npapers);
 			for (size_t j = 0; j < nd->npapers; j++)
 				paper_line(&nd->papers[j], "  ");
 		}
@@ -416,11 +417,11 @@ out:
 	return ex;
 }
 
-static const char attach_help[] =
+static const char *const attach_help = N_(
 	"usage: sohoa attach DOSSIER CODE [--store DIR]\n\n"
 	"Put the owner's earlier paper CODE into DOSSIER without re-scanning; the\n"
 	"reuse is a signed log event. Refused for revoked or expired papers and\n"
-	"for another owner's papers. Role: clerk.\n";
+	"for another owner's papers. Role: clerk.\n");
 
 int cmd_attach(int argc, char **argv)
 {
@@ -429,7 +430,7 @@ int cmd_attach(int argc, char **argv)
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"attach", attach_help, opts, "unexpected argument '%s'", .max_pos = 2, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"attach", attach_help, opts, N_("unexpected argument '%s'"), .max_pos = 2, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -500,7 +501,7 @@ static char *snippet(const sh_store_paper_rec *p, const char *query)
 	return res;
 }
 
-static const char search_help[] =
+static const char *const search_help = N_(
 	"usage: sohoa %s WORDS... [--owner ID] [--kind KIND] [--agency ID]\n"
 	"                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]\n"
 	"                    [--json] [--store DIR]\n\n"
@@ -508,7 +509,7 @@ static const char search_help[] =
 	"optional (\"giay khai sinh\" finds \"Giấy khai sinh\", \"dang\" finds \"Đặng\"),\n"
 	"words typed exactly rank first. Filters: owner, kind code, receiving\n"
 	"agency, receipt dates. Results listed are recorded in the audit of reads.\n"
-	"`sohoa find` is the same command. Role: clerk.\n";
+	"`sohoa find` is the same command. Role: clerk.\n");
 
 int cmd_search(int argc, char **argv)
 {
@@ -528,7 +529,7 @@ int cmd_search(int argc, char **argv)
 		{NULL}};
 	/* also run as `find` (argv[0]): messages, help and audit name it */
 	const char *cmd = !strcmp(argv[0], "find") ? "find" : "search";
-	char *help = sh_asprintf(search_help, cmd);
+	char *help = sh_asprintf(_(search_help), cmd);
 	const cli_spec spec = {cmd, help ? help : "", opts, .dash_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
@@ -585,7 +586,7 @@ int cmd_search(int argc, char **argv)
 		sh_store_paper_rec_free(&p);
 	}
 	if (json)
-		dump_json(arr);
+		ex = dump_json(arr);
 	else if (!n)
 		cli_note(cmd, "no paper holds all of: %s", (char *)q.data);
 out:
@@ -599,14 +600,14 @@ out:
 
 static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
-static const char report_help[] =
+static const char *const report_help = N_(
 	"usage: sohoa report --from YYYY-MM-DD --to YYYY-MM-DD\n"
 	"                    [--by agency|procedure] [--json|--csv] [--store DIR]\n\n"
 	"For the dossiers received in the period (both days included): dossiers\n"
 	"received, papers digitised, share of dossiers fully digitised (every paper\n"
 	"imaged, none to review), results issued electronically, papers reused and\n"
 	"share of dossiers that reused at least one, and share of owners asked for\n"
-	"no paper the warehouse already held valid. Role: clerk, archivist, admin.\n";
+	"no paper the warehouse already held valid. Role: clerk, archivist, admin.\n");
 
 /* The indicators as text, CSV or JSON (the local report and report
  * --server print the same). */
@@ -643,21 +644,23 @@ void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, 
 			       pct(r->dossiers_reusing, r->dossiers), r->owners, r->owners_not_asked,
 			       pct(r->owners_not_asked, r->owners));
 		} else {
-			printf("%s%s %s to %s\n", i ? "\n" : "", i ? g : "total,", from, to);
-			printf("  dossiers received              %zu\n", r->dossiers);
-			printf("  papers digitised               %zu\n", r->papers);
-			printf("  dossiers fully digitised       %zu (%.1f%%)\n", r->dossiers_full,
+			/* the headers in the operator's language (the CSV and JSON
+			 * names stay English: they are formats) */
+			printf(_("%s%s %s to %s\n"), i ? "\n" : "", i ? g : _("total,"), from, to);
+			printf(_("  dossiers received              %zu\n"), r->dossiers);
+			printf(_("  papers digitised               %zu\n"), r->papers);
+			printf(_("  dossiers fully digitised       %zu (%.1f%%)\n"), r->dossiers_full,
 			       pct(r->dossiers_full, r->dossiers));
-			printf("  results issued electronically  %zu\n", r->results);
-			printf("  papers reused                  %zu\n", r->reused);
-			printf("  dossiers reusing a paper       %zu (%.1f%%)\n", r->dossiers_reusing,
+			printf(_("  results issued electronically  %zu\n"), r->results);
+			printf(_("  papers reused                  %zu\n"), r->reused);
+			printf(_("  dossiers reusing a paper       %zu (%.1f%%)\n"), r->dossiers_reusing,
 			       pct(r->dossiers_reusing, r->dossiers));
-			printf("  owners asked for nothing held  %zu of %zu (%.1f%%)\n",
+			printf(_("  owners asked for nothing held  %zu of %zu (%.1f%%)\n"),
 			       r->owners_not_asked, r->owners, pct(r->owners_not_asked, r->owners));
 		}
 	}
 	if (json)
-		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
+		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
 				    by ? gname : "total", "rows", arr));
 }
 
@@ -712,7 +715,7 @@ out:
 
 /* ---- user, audit, whoami ------------------------------------------------------- */
 
-static const char user_help[] =
+static const char *const user_help = N_(
 	"usage: sohoa user add NAME --role desk|clerk|archivist|admin\n"
 	"                      [--password-file FILE]\n"
 	"       sohoa user passwd NAME --password-file FILE\n"
@@ -726,7 +729,7 @@ static const char user_help[] =
 	"--role admin. A password (the first line of FILE) lets the operator log\n"
 	"in to the office server (sohoa serve); it is kept as an Argon2id hash\n"
 	"(docs/SERVER.md). A disabled operator cannot log in. Role: admin.\n"
-	"list --json: {\"users\": [{\"name\", \"role\", \"disabled\"}]} (docs/FORMATS.md).\n";
+	"list --json: {\"users\": [{\"name\", \"role\", \"disabled\"}]} (docs/FORMATS.md).\n");
 
 int cmd_user(int argc, char **argv)
 {
@@ -738,7 +741,7 @@ int cmd_user(int argc, char **argv)
 		{"--role", 0, CLI_STR, &role_s},
 		{"--password-file", 0, CLI_STR, &pfile},
 		{NULL}};
-	const cli_spec spec = {"user", user_help, opts, .max_pos = 2, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"user", user_help, opts, .max_pos = 2, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -825,14 +828,14 @@ int cmd_user(int argc, char **argv)
 	return ex;
 }
 
-static const char audit_help[] =
+static const char *const audit_help = N_(
 	"usage: sohoa audit [--user NAME] [--code PAPER] [--json] [--store DIR]\n"
 	"       sohoa audit seal [--store DIR]\n\n"
 	"The audit trail: reads of personal papers and operator changes, with\n"
 	"sequence, time, operator, command, paper (or operator), dossier (or role).\n"
 	"Its rows form a hash chain sealed in the signed log by every signed write;\n"
 	"`audit seal` seals it now with the signing key (docs/SIGNING.md §8).\n"
-	"Role: archivist, admin.\n";
+	"Role: archivist, admin.\n");
 
 int cmd_audit(int argc, char **argv)
 {
@@ -844,7 +847,7 @@ int cmd_audit(int argc, char **argv)
 		{"--user", 0, CLI_STR, &user},
 		{"--code", 0, CLI_STR, &code},
 		{NULL}};
-	const cli_spec spec = {"audit", audit_help, opts, "unexpected argument '%s'", .max_pos = 1};
+	const cli_spec spec = {"audit", audit_help, opts, N_("unexpected argument '%s'"), .max_pos = 1};
 	cli_args args;
 	int pex = cli_parse(&spec, argc, argv, &args);
 	if (pex)
@@ -898,17 +901,17 @@ int cmd_audit(int argc, char **argv)
 				       cli_esc(a[i].dossier));
 		}
 		if (json)
-			dump_json(arr);
+			ex = dump_json(arr);
 	}
 	sh_free(a);
 	sh_store_close(&s);
 	return ex;
 }
 
-static const char whoami_help[] =
+static const char *const whoami_help = N_(
 	"usage: sohoa whoami [--json] [--store DIR]\n\n"
 	"The operator this program runs as and their role. --json: {\"user\",\n"
-	"\"role\", \"operators_defined\"} (docs/FORMATS.md).\n";
+	"\"role\", \"operators_defined\"} (docs/FORMATS.md).\n");
 
 int cmd_whoami(int argc, char **argv)
 {
@@ -918,7 +921,7 @@ int cmd_whoami(int argc, char **argv)
 		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"whoami", whoami_help, opts, "unexpected argument '%s'", .no_positional = 1};
+	const cli_spec spec = {"whoami", whoami_help, opts, N_("unexpected argument '%s'"), .no_positional = 1};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -951,10 +954,10 @@ int cmd_whoami(int argc, char **argv)
 
 /* ---- backup, restore ------------------------------------------------------------ */
 
-static const char backup_help[] =
+static const char *const backup_help = N_(
 	"usage: sohoa backup DEST [--store DIR]\n\n"
 	"Write a consistent, compacted copy of the warehouse into the folder DEST\n"
-	"while the desks keep working. Role: archivist, admin.\n";
+	"while the desks keep working. Role: archivist, admin.\n");
 
 int cmd_backup(int argc, char **argv)
 {
@@ -962,7 +965,7 @@ int cmd_backup(int argc, char **argv)
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"backup", backup_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"backup", backup_help, opts, N_("unexpected argument '%s'"), .max_pos = 1, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)
@@ -977,7 +980,9 @@ int cmd_backup(int argc, char **argv)
 		return ex;
 	if ((ex = cli_authorize(s, "backup")))
 		goto out;
-	if ((rc = sh_wh_backup(s, dest)))
+	cli_meter m;
+	cli_meter_start(&m, "backup", "bytes", 0);
+	if ((rc = sh_wh_backup_progress(s, dest, cli_meter_fn(&m), &m)))
 		ex = cli_fail("backup", rc);
 	else
 		printf("backup written to %s\n", dest);
@@ -986,7 +991,7 @@ out:
 	return ex;
 }
 
-static const char restore_help[] =
+static const char *const restore_help = N_(
 	"usage: sohoa restore SRC [--replace] [--accept-rollback] [--store DIR]\n\n"
 	"Restore the backup in folder SRC as the warehouse. The backup is checked\n"
 	"first. When the warehouse has witnesses, a backup whose log is shorter\n"
@@ -994,7 +999,9 @@ static const char restore_help[] =
 	"(exit 6, naming the sizes): it would roll the warehouse back. With\n"
 	"--accept-rollback it is restored anyway, and the dossier code sequence\n"
 	"continues above the witnessed log's, so no code is issued twice;\n"
-	"`verify --all` keeps reporting the rollback.\n";
+	"`verify --all` keeps reporting the rollback. An existing warehouse is moved\n"
+	"aside to <warehouse>/replaced-<time>/ only with --replace (stop the desks\n"
+	"first). Role: admin.\n");
 
 int cmd_restore(int argc, char **argv)
 {
@@ -1005,7 +1012,7 @@ int cmd_restore(int argc, char **argv)
 		{"--accept-rollback", 0, CLI_FLAG, &accept},
 		{"--store", 0, CLI_STR, &store},
 		{NULL}};
-	const cli_spec spec = {"restore", restore_help, opts, "unexpected argument '%s'", .max_pos = 1, .too_many = "unexpected argument '%s'"};
+	const cli_spec spec = {"restore", restore_help, opts, N_("unexpected argument '%s'"), .max_pos = 1, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);
 	if (pex)

@@ -48,7 +48,7 @@ static int take(const cli_spec *spec, cli_args *out, const cli_option *o, const 
 		return EXIT_OK;
 	}
 	if (!v || !*v) /* an empty value is a missing one */
-		return o->missing ? cli_usage(spec->cmd, "%s", o->missing)
+		return o->missing ? cli_usage(spec->cmd, "%s", _(o->missing))
 				  : cli_usage(spec->cmd, "%s needs a value", given);
 	if (o->kind == CLI_STR) {
 		*(const char **)o->target = v;
@@ -81,7 +81,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out)
 {
 	memset(out, 0, sizeof *out);
 	if (help_asked(argc, argv, spec)) {
-		fputs(spec->help, stdout);
+		fputs(_(spec->help), stdout); /* help texts are N_() in the tables */
 		return CLI_HELP;
 	}
 	if (!(out->pos = sh_calloc((size_t)argc + 1, sizeof *out->pos)))
@@ -121,5 +121,7 @@ int cli_json_print(json_t *o)
 	int bad = json_dumpf(o, stdout, fl);
 	json_decref(o);
 	putchar('\n');
-	return bad ? cli_fail(NULL, sh_error_set(SH_EIO, "cannot write the output")) : EXIT_OK;
+	/* a write that failed (stdout on a full disk) is reported once, in one
+	 * line naming the command, by cli_main when the command returns */
+	return bad || fflush(stdout) || ferror(stdout) ? EXIT_STORE : EXIT_OK;
 }

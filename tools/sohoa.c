@@ -1,6 +1,7 @@
 /* sohoa: the command-line program. Dispatch and shared helpers. */
 #include "cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -101,7 +102,7 @@ void cli_note(const char *cmd, const char *fmt, ...)
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);
 	va_end(ap);
 	cli_print_error(cmd, msg);
 }
@@ -115,7 +116,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "sohoa %s: ", cmd);
 	put_line(msg);
-	fprintf(stderr, " (see `sohoa %s --help`)\n", cmd);
+	fprintf(stderr, _(" (see `sohoa %s --help`)\n"), cmd);
 	return EXIT_USAGE;
 }
 
@@ -198,69 +199,98 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *summary;
 } cmds[] = {
-	{"init", cmd_init, "create the warehouse for an agency"},
-	{"ingest", cmd_ingest, "receive a dossier from image files (OCR, codes, store)"},
-	{"result", cmd_result, "store the result papers of a dossier (KQ codes)"},
-	{"show", cmd_show, "show a dossier or a paper by its code"},
-	{"find", cmd_search, "find papers by words (diacritics optional): search"},
-	{"ocr", cmd_ocr, "OCR image files to text files, nothing stored"},
-	{"extract", cmd_extract, "say what papers image files are and what they state (JSON)"},
-	{"devices", cmd_devices, "list the scanners SANE can see"},
-	{"scan", cmd_scan, "capture a batch from a scanner (ADF, duplex) into a dossier"},
-	{"batch", cmd_batch, "review staged batches: delete, rotate, move, split, commit"},
-	{"watch", cmd_watch, "scan-to-folder: ingest files dropped into a folder"},
-	{"export-tiff", cmd_export_tiff, "write a paper's archival multi-page TIFF master"},
-	{"export-pdf", cmd_export_pdf, "write a paper or dossier as a searchable PDF/A-1b"},
-	{"certs", cmd_certs, "register the officer's certificate chain for PDF signing"},
-	{"certified", cmd_certified, "the certified copies issued (export-pdf --certify)"},
-	{"export-bag", cmd_export_bag, "write a dossier or paper as a BagIt transfer bag"},
-	{"import-bag", cmd_import_bag, "file another office's bag: checked, verified, original codes"},
-	{"keys", cmd_keys, "signing keys: new, list, rotate, revoke, export"},
-	{"verify", cmd_verify, "verify signatures, hashes and the log (one code or --all)"},
-	{"log", cmd_log, "the signed log: size, checkpoints, consistency proofs"},
-	{"export-proof", cmd_export_proof, "write a self-contained proof bundle for a paper"},
-	{"verify-bundle", cmd_verify_bundle, "check a proof bundle with trusted public keys only"},
-	{"agency", cmd_agency, "the office's agency ids: successor after a merger, aliases"},
-	{"check", cmd_check, "verify the warehouse's indexes and stored blobs"},
-	{"owner", cmd_owner, "an owner's papers with their validity and signature state"},
-	{"revoke", cmd_revoke, "revoke a paper (signed; kept, never reused)"},
-	{"validity", cmd_validity, "show or set (clerk, signed) a paper's validity"},
-	{"reuse", cmd_reuse, "the owner's valid papers for each kind a procedure needs"},
-	{"attach", cmd_attach, "put an earlier paper into a new dossier (signed reuse)"},
-	{"search", cmd_search, "find with filters: --owner --kind --agency --from --to"},
-	{"report", cmd_report, "monthly indicators: received, digitised, reused, ..."},
-	{"user", cmd_user, "operators and their roles: add, del, list"},
-	{"audit", cmd_audit, "the audit of reads of personal papers"},
-	{"whoami", cmd_whoami, "the operator and their role"},
-	{"backup", cmd_backup, "a consistent compacted copy while desks keep working"},
-	{"restore", cmd_restore, "restore a checked backup"},
-	{"archive", cmd_archive, "the backlog by the box: separator sheets, split scans"},
-	{"serve", cmd_serve, "the office server: the warehouse over HTTPS (JSON API, pages)"},
-	{"login", cmd_login, "log in to the office server (then --server URL for other commands)"},
-	{"logout", cmd_logout, "end the saved session with the office server"},
-	{"checkpoint", cmd_checkpoint, "have the witnesses cosign the log as it is now"},
-	{"witnesses", cmd_witnesses, "the witnesses of this warehouse: add, list, vkey"},
-	{"witness", cmd_witness, "be a witness of other offices' logs (a folder; serve --witness)"},
-	{"station", cmd_station, "capture stations' tokens for the office server: add, list, revoke"},
+	{"init", cmd_init, N_("create the warehouse for an agency")},
+	{"ingest", cmd_ingest, N_("receive a dossier from image files (OCR, codes, store)")},
+	{"result", cmd_result, N_("store the result papers of a dossier (KQ codes)")},
+	{"show", cmd_show, N_("show a dossier or a paper by its code")},
+	{"find", cmd_search, N_("find papers by words (diacritics optional): search")},
+	{"ocr", cmd_ocr, N_("OCR image files to text files, nothing stored")},
+	{"extract", cmd_extract, N_("say what papers image files are and what they state (JSON)")},
+	{"devices", cmd_devices, N_("list the scanners SANE can see")},
+	{"scan", cmd_scan, N_("capture a batch from a scanner (ADF, duplex) into a dossier")},
+	{"batch", cmd_batch, N_("review staged batches: delete, rotate, move, split, commit")},
+	{"watch", cmd_watch, N_("scan-to-folder: ingest files dropped into a folder")},
+	{"export-tiff", cmd_export_tiff, N_("write a paper's archival multi-page TIFF master")},
+	{"export-pdf", cmd_export_pdf, N_("write a paper or dossier as a searchable PDF/A-1b")},
+	{"certs", cmd_certs, N_("register the officer's certificate chain for PDF signing")},
+	{"certified", cmd_certified, N_("the certified copies issued (export-pdf --certify)")},
+	{"export-bag", cmd_export_bag, N_("write a dossier or paper as a BagIt transfer bag")},
+	{"import-bag", cmd_import_bag, N_("file another office's bag: checked, verified, original codes")},
+	{"keys", cmd_keys, N_("signing keys: new, list, rotate, revoke, export")},
+	{"verify", cmd_verify, N_("verify signatures, hashes and the log (one code or --all)")},
+	{"log", cmd_log, N_("the signed log: size, checkpoints, consistency proofs")},
+	{"export-proof", cmd_export_proof, N_("write a self-contained proof bundle for a paper")},
+	{"verify-bundle", cmd_verify_bundle, N_("check a proof bundle with trusted public keys only")},
+	{"agency", cmd_agency, N_("the office's agency ids: successor after a merger, aliases")},
+	{"check", cmd_check, N_("verify the warehouse's indexes and stored blobs")},
+	{"owner", cmd_owner, N_("an owner's papers with their validity and signature state")},
+	{"revoke", cmd_revoke, N_("revoke a paper (signed; kept, never reused)")},
+	{"validity", cmd_validity, N_("show or set (clerk, signed) a paper's validity")},
+	{"reuse", cmd_reuse, N_("the owner's valid papers for each kind a procedure needs")},
+	{"attach", cmd_attach, N_("put an earlier paper into a new dossier (signed reuse)")},
+	{"search", cmd_search, N_("find with filters: --owner --kind --agency --from --to")},
+	{"report", cmd_report, N_("monthly indicators: received, digitised, reused, ...")},
+	{"user", cmd_user, N_("operators and their roles: add, del, list")},
+	{"audit", cmd_audit, N_("the audit of reads of personal papers")},
+	{"whoami", cmd_whoami, N_("the operator and their role")},
+	{"backup", cmd_backup, N_("a consistent compacted copy while desks keep working")},
+	{"restore", cmd_restore, N_("restore a checked backup")},
+	{"archive", cmd_archive, N_("the backlog by the box: separator sheets, split scans")},
+	{"serve", cmd_serve, N_("the office server: the warehouse over HTTPS (JSON API, pages)")},
+	{"login", cmd_login, N_("log in to the office server (then --server URL for other commands)")},
+	{"logout", cmd_logout, N_("end the saved session with the office server")},
+	{"checkpoint", cmd_checkpoint, N_("have the witnesses cosign the log as it is now")},
+	{"witnesses", cmd_witnesses, N_("the witnesses of this warehouse: add, list, vkey")},
+	{"witness", cmd_witness, N_("be a witness of other offices' logs (a folder; serve --witness)")},
+	{"station", cmd_station, N_("capture stations' tokens for the office server: add, list, revoke")},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sohoa <command> [options]\n\n"
-		   "sohoa digitises the paper dossiers received at a reception desk: capture,\n"
-		   "clean-up and Vietnamese OCR, codes, signatures and the LMDB warehouse.\n\n"
-		   "commands:\n");
+	/* "commands:" and the two-space indented names are what the bash
+	 * completion reads (it runs `LC_ALL=C sohoa --help`) */
+	fputs(_("usage: sohoa <command> [options]\n\n"
+		"sohoa digitises the paper dossiers received at a reception desk: capture,\n"
+		"clean-up and Vietnamese OCR, codes, signatures and the LMDB warehouse.\n\n"
+		"commands:\n"), f);
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n`sohoa help <command>` (or `sohoa <command> --help`) describes each command.\n"
-		   "The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
-		   "else ~/.local/share/sohoa.\n");
+		fprintf(f, "  %-12s %s\n", cmds[i].name, _(cmds[i].summary));
+	fputs(_("\n`sohoa help <command>` (or `sohoa <command> --help`) describes each command.\n"
+		"The warehouse is --store DIR, else $SOHOA_STORE, else $XDG_DATA_HOME/sohoa,\n"
+		"else ~/.local/share/sohoa.\n"), f);
 }
+
+static int dispatch(int argc, char **argv);
 
 int cli_main(int argc, char **argv)
 {
+	clearerr(stdout);
+	int ex = dispatch(argc, argv);
+	/* what the command printed must have reached stdout (a full disk, a
+	 * closed file): else one line and a failure, whatever was printed */
+	errno = 0;
+	int flushed = fflush(stdout) == 0, e = errno;
+	if (!flushed || ferror(stdout)) {
+		const char *cmd = NULL;
+		for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof *cmds; i++)
+			if (!strcmp(argv[1], cmds[i].name))
+				cmd = cmds[i].name;
+		if (!flushed && e)
+			sh_error_set(SH_EIO, "cannot write the output: %s", strerror(e));
+		else
+			sh_error_set(SH_EIO, "cannot write the output");
+		cli_fail(cmd, SH_EIO);
+		clearerr(stdout);
+		if (!ex)
+			ex = EXIT_STORE;
+	}
+	return ex;
+}
+
+static int dispatch(int argc, char **argv)
+{
 	if (argc < 2) { /* an error is one line, like every other */
-		fprintf(stderr, "sohoa: which command? (see `sohoa --help`)\n");
+		cli_note(NULL, "which command? (see `sohoa --help`)");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "help") && argc > 2) { /* sohoa help CMD: that command's help */

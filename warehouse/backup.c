@@ -3,9 +3,12 @@
 #include "wh_int.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int has_warehouse(const char *dir)
@@ -24,7 +27,39 @@ static int make_dir(const char *dir)
 	return SH_OK;
 }
 
+/* Progress of a copy: the size of the file being written, polled. */
+struct copy_watch {
+	const char *path;
+	size_t total;
+	sh_progress_fn fn;
+	void *arg;
+	atomic_int stop;
+};
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
+static void *watch_copy(void *p)
+{
+	struct copy_watch *w = p;
+	const struct timespec tick = {0, 100 * 1000 * 1000};
+	while (!atomic_load(&w->stop)) {
+		size_t n = file_size(w->path);
+		w->fn(w->arg, n < w->total ? n : w->total - 1, w->total);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
 int sh_wh_backup(sh_store *s, const char *dest)
+{
+	return sh_wh_backup_progress(s, dest, NULL, NULL);
+}
+
+int sh_wh_backup_progress(sh_store *s, const char *dest, sh_progress_fn progress, void *arg)
 {
 	int rc = sh_wh_may(s, SH_WH_PERM_BACKUP);
 	if (rc)
@@ -44,8 +79,30 @@ int sh_wh_backup(sh_store *s, const char *dest)
 	char *p = sh_asprintf("%s/data.mdb", dest);
 	if (!p)
 		return SH_ENOMEM;
+	/* progress: the copy's size against the pages in use (an upper bound) */
+	struct copy_watch w = {.path = p, .fn = progress, .arg = arg};
+	pthread_t th;
+	int watching = 0;
+	if (progress) {
+		MDB_envinfo info;
+		MDB_stat st;
+		if (!mdb_env_info(s->env, &info) && !mdb_env_stat(s->env, &st))
+			w.total = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+		if (w.total < 2)
+			w.total = 2;
+		progress(arg, 0, w.total);
+		watching = pthread_create(&th, NULL, watch_copy, &w) == 0;
+	}
 	/* mdb_env_copy2 copies from one read transaction: writers go on. */
 	int lrc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
+	if (watching) {
+		atomic_store(&w.stop, 1);
+		pthread_join(th, NULL);
+	}
+	if (!lrc && progress) {
+		size_t n = file_size(p);
+		progress(arg, n, n);
+	}
 	if (lrc) {
 		unlink(p);
 		sh_free(p);

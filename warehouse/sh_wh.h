@@ -449,6 +449,12 @@ int sh_wh_audit_seal(sh_store *store, const sh_sign_key *key);
  * not hold a warehouse: SH_EEXISTS), taken in one read transaction while
  * writers keep working (mdb_env_copy2 with MDB_CP_COMPACT). */
 int sh_wh_backup(sh_store *store, const char *dest);
+/* The same, reporting progress (sh_progress_fn; may be NULL) in bytes
+ * written of the warehouse's used size (an upper bound: the copy is
+ * compacted), from a second thread while the copy runs, about 10 times a
+ * second; the last call has done == total. */
+int sh_wh_backup_progress(sh_store *store, const char *dest, sh_progress_fn progress,
+			  void *arg);
 /* Restore the backup in src into dir: src is opened and checked
  * (sh_wh_check) first; dir must hold no warehouse unless replace is set,
  * then the old one is kept as <dir>/replaced-<time>/ . SH_ECORRUPT when the

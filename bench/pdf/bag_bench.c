@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 	       t1 - t0);
 	sh_ledger_verify_stats vs;
 	t0 = now();
-	rc = sh_ledger_verify_all(sb, 0, report, NULL, &vs);
+	rc = sh_ledger_verify_all(sb, 0, report, NULL, NULL, &vs);
 	t1 = now();
 	printf("verify --all on B: %zu papers, %llu log entries, %zu problems, %.2f s\n", vs.papers,
 	       (unsigned long long)vs.log_entries, vs.problems, t1 - t0);

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 	long workers = sysconf(_SC_NPROCESSORS_ONLN);
 	sh_ledger_verify_stats st;
 	t0 = now_s();
-	int rc = sh_ledger_verify_all(s, 0, NULL, NULL, &st);
+	int rc = sh_ledger_verify_all(s, 0, NULL, NULL, NULL, &st);
 	double el = now_s() - t0;
 	double mb = (double)stored * (IMG + TXT) / 1e6;
 	printf("verify --all: %zu papers, %llu log entries, %zu problems, %.2f s on %ld cores\n",

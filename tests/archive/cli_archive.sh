@@ -3,6 +3,8 @@
 # PDF) are found again, a paper page is not a separator, the box splits, bad
 # input exits 2/3/4 with one line and writes nothing.
 set -eu
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 S=$1
 DATA=$2
 T=$(mktemp -d)

@@ -7,6 +7,8 @@
 # separator pages never stored, nothing twice (a second run stores nothing),
 # search by the original number finds it, bad input stores nothing.
 set -eu
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 S=$1
 D=$2/papers
 PY=/usr/bin/python3   # python3-pil (bootstrap); not a pyenv shim

@@ -4,6 +4,8 @@
 # installed program holds no path of the source tree's data files.
 # usage: install_smoke.sh BUILD_DIR SOURCE_DIR
 set -eu
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 build=$1 src=$2
 prefix=$(mktemp -d /tmp/sohoa-install.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT

@@ -11,6 +11,8 @@
 # 77 (CTest SKIP) when Swift is not installed; 1 when Swift does not start.
 # Needs a filesystem with user xattrs under TMPDIR (checked).
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 for p in swift-proxy-server swift-object-server swift-container-server swift-account-server \
          swift-ring-builder memcached; do
   command -v "$p" >/dev/null 2>&1 || { echo "swift.sh: $p not installed (./bootstrap installs Swift); skipped"; exit 77; }

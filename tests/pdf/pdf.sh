@@ -4,6 +4,8 @@
 # Preflight (PDF/A-1b). `pdf.sh CASE`. Environment (set by CTest): SOHOA,
 # PDF_MAKE, DATA (tests/data), TMPROOT, SRC (this folder), PREFLIGHT_CP.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-pdf-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
@@ -176,6 +178,11 @@ sign)
   [ ! -e "$SOHOA_CERTS" ] || fail "a bad chain was registered"
   expect 0 "$SOHOA" certs add "$C/ec.chain"; has "$T/out" "Officer ec"
   cmp -s "$SOHOA_CERTS" "$C/ec.chain" || fail "registered chain differs"
+  # --json: {"subject", "path"}, one compact line; other options are errors
+  expect 0 "$SOHOA" certs add "$C/ec.chain" --json
+  python3 -c "import json,sys; d=json.load(open('$T/out')); assert 'Officer ec' in d['subject'] and d['path'] == '$SOHOA_CERTS', d" || fail "certs add --json: $(cat "$T/out")"
+  [ "$(wc -l < "$T/out")" = 1 ] || fail "certs add --json: not one line"
+  expect 2 "$SOHOA" certs add "$C/ec.chain" --jsonx
   # PKCS#12, ECDSA P-256, the registered chain
   expect 0 "$SOHOA" export-pdf "$D" "$T/s.pdf" --sign "$C/ec.p12" --pin-file "$T/p12pass" --reason "Bản sao điện tử"
   has "$T/out" "signed PAdES B-B"

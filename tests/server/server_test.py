@@ -24,6 +24,10 @@ import io
 import tempfile
 import time
 
+# the checks read the program's English messages (LANG=vi_VN.UTF-8 translates them)
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)
+
 SOHOA, DATA, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 OWNER = "001184362297"
 PW = "mật khẩu đúng 1"

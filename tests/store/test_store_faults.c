@@ -352,7 +352,7 @@ static int op_verify(fixture *f, void *arg)
 	(void)arg;
 	sh_ledger_verify_stats st;
 	size_t n = 0;
-	int rc = sh_ledger_verify_all(f->s, 1, NULL, NULL, &st);
+	int rc = sh_ledger_verify_all(f->s, 1, NULL, NULL, NULL, &st);
 	if (!rc)
 		rc = sh_wh_verify_tables(f->s, NULL, NULL, &n);
 	if (!rc)
@@ -396,7 +396,7 @@ static void alloc_verify(void **state)
 	sh_sign_key_free(&key);
 	sh_ledger_verify_stats st;
 	size_t n = 0;
-	assert_int_equal(sh_ledger_verify_all(f->s, 1, findings_to_stderr, NULL, &st), SH_OK);
+	assert_int_equal(sh_ledger_verify_all(f->s, 1, findings_to_stderr, NULL, NULL, &st), SH_OK);
 	assert_int_equal(sh_wh_verify_tables(f->s, findings_to_stderr, NULL, &n), SH_OK);
 	assert_int_equal(op_verify(f, NULL), SH_OK);
 	torture(f, "verify", op_verify, NULL, NULL, 0, only_enomem);

@@ -2,6 +2,8 @@
 # Black-box tests of the sohoa program: `cli.sh CASE` runs one case.
 # Environment (set by CTest): SOHOA (the binary), DATA (tests/data), TMPROOT.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-cli-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
@@ -290,6 +292,44 @@ watch)
   hasnt "$T/out" "dossier"
   expect 0 "$SOHOA" find --json khai sinh; json "assert len(d) == 1, d"
   expect 0 "$SOHOA" check
+  ;;
+
+progress)
+  # long work shows its progress on a terminal (stderr), never otherwise and
+  # never with --json: ingest, verify --all, backup, export-bag
+  init
+  PTY="python3 $TOOLS/ptyrun.py $T/out $T/err"
+  $PTY "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 \
+    "$P/dev03-giay-khai-sinh-office200.jpg" "$G/two-pages-g4.tif" || fail "ingest on a tty"
+  has "$T/err" "sohoa ingest: 3 of 3 pages"
+  D=$(awk '/^dossier /{print $2; exit}' "$T/out")
+  [ -n "$D" ] || { D=$(grep -o "$AG-[0-9]*-[0-9]*" "$T/out" | head -n 1); }
+  $PTY "$SOHOA" verify --all || fail "verify --all on a tty"
+  has "$T/err" "sohoa verify: 0 of 2 papers"
+  has "$T/err" "sohoa verify: 2 of 2 papers"
+  has "$T/out" "^OK: 2 papers"
+  $PTY "$SOHOA" backup "$T/bk" || fail "backup on a tty"
+  has "$T/err" "sohoa backup: 0.0 of"
+  grep -q "sohoa backup: \([0-9.]*\) of \1 [KM]iB" "$T/err" || fail "backup progress does not end at its total: $(cat "$T/err")"
+  $PTY "$SOHOA" export-bag "$D" "$T/bag" || fail "export-bag on a tty"
+  has "$T/err" "sohoa export-bag: 3 of 3 parts"
+  # the progress line is rewritten in place (\r) and ends with a newline
+  [ "$(tr '\r' '\n' < "$T/err" | grep -c "^sohoa export-bag: [0-9]* of 3 parts")" -ge 2 ] || fail "no \\r-separated progress lines"
+  # the same with --json: no progress at all
+  $PTY "$SOHOA" verify --all --json || fail "verify --all --json on a tty"
+  [ ! -s "$T/err" ] || fail "progress with --json: $(cat "$T/err")"
+  json "assert d['ok'] and d['papers'] == 2, d"
+  $PTY "$SOHOA" ingest --json --owner 033317490435 --procedure 1.001193 "$G/two-pages-g4.tif" || fail "ingest --json on a tty"
+  [ ! -s "$T/err" ] || fail "ingest progress with --json: $(cat "$T/err")"
+  # and without a terminal: nothing on stderr
+  expect 0 "$SOHOA" verify --all; [ ! -s "$T/err" ] || fail "progress without a tty: $(cat "$T/err")"
+  expect 0 "$SOHOA" backup "$T/bk2"; [ ! -s "$T/err" ] || fail "backup progress without a tty: $(cat "$T/err")"
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag2"; [ ! -s "$T/err" ] || fail "export-bag progress without a tty: $(cat "$T/err")"
+  # Vietnamese on a Vietnamese terminal
+  if locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'; then
+    LC_ALL=vi_VN.UTF-8 $PTY "$SOHOA" verify --all || fail "verify --all (vi) on a tty"
+    has "$T/err" "sohoa verify: 3 trên 3 giấy tờ"
+  fi
   ;;
 
 verify)
@@ -635,6 +675,53 @@ json)
   SOHOA_USER=binh expect 0 "$SOHOA" validity "$PC" --json; lines
   json "assert d['code'] == '$PC' and d['status'] in ('valid', 'expired') and 'validity_source' in d"
   SOHOA_USER=quan expect 0 "$SOHOA" check --json; json "assert d['ok'] is True"
+  # station add/list --json; revoke prints no data: --json is a usage error
+  SOHOA_USER=quan expect 0 "$SOHOA" station add desk-pc --json; lines
+  json "assert d['station'] == 'desk-pc' and len(d['token']) == 64 and int(d['token'], 16) >= 0, d"
+  SOHOA_USER=quan expect 0 "$SOHOA" station list --json; lines; json "assert d == {'stations': ['desk-pc']}, d"
+  SOHOA_USER=quan expect 2 "$SOHOA" station revoke desk-pc --json
+  # export-proof and verify-bundle --json
+  K=$(SOHOA_USER=quan "$SOHOA" keys list --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['key'])")
+  SOHOA_USER=quan expect 0 "$SOHOA" keys export "$K" "$T/office.pub"
+  SOHOA_USER=quan expect 0 "$SOHOA" user add luu --role archivist
+  SOHOA_USER=luu expect 0 "$SOHOA" export-proof "$PC" "$T/bundle" --json; lines
+  json "assert d['code'] == '$PC' and d['dir'] == '$T/bundle' and {'README.txt', 'manifest.sig', 'checkpoint.sig'} <= set(d['files']) and d['files'] == sorted(d['files']), d"
+  expect 0 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json; lines
+  json "assert d == {'ok': True, 'dir': '$T/bundle', 'problems': []}, d"
+  for f in "$T/bundle"/page-*; do [ -f "$f" ] && { printf 'x' >> "$f"; break; }; done
+  expect 6 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json; lines
+  json "assert d['ok'] is False and len(d['problems']) >= 1, d"
+  expect 2 "$SOHOA" verify-bundle "$T/bundle" --trust "$T/office.pub" --json --all
+  # ocr --json: each file, read or not; exit 3 when one is not
+  printf 'not an image' > "$T/bad.png"
+  expect 3 "$SOHOA" ocr --out "$T/ocr" --json "$G/two-pages-g4.tif" "$T/bad.png"; lines
+  json "f = d['files']; assert f[0]['file'].endswith('two-pages-g4.tif') and f[0]['pages'] == 2 and f[0]['text_file'] == '$T/ocr/two-pages-g4.txt' and f[1]['file'] == '$T/bad.png' and f[1]['error'], d"
+  # stdout that cannot be written (a full disk): one line, exit 5, for every
+  # command's JSON and text alike
+  if [ -w /dev/full ]; then
+    full() { # full CMD...: run with stdout on /dev/full
+      "$@" > /dev/full 2> "$T/err"; got=$?
+      [ "$got" = 5 ] || fail "'$*' > /dev/full exited $got, expected 5"
+      [ "$(wc -l < "$T/err")" = 1 ] || fail "'$*' > /dev/full: not one line: $(cat "$T/err")"
+      grep -q "^sohoa $2: cannot write the output" "$T/err" || fail "'$*' > /dev/full: $(cat "$T/err")"
+    }
+    export SOHOA_USER=binh
+    full "$SOHOA" owner 001184362297 --json
+    full "$SOHOA" reuse --owner 001184362297 --procedure 1.001193 --json
+    full "$SOHOA" report --from 2020-01-01 --to 2030-12-31 --json
+    full "$SOHOA" search khai --json
+    full "$SOHOA" owner 001184362297
+    SOHOA_USER=luu full "$SOHOA" audit --json
+    SOHOA_USER=quan full "$SOHOA" check --json
+    SOHOA_USER=quan full "$SOHOA" user list --json
+    SOHOA_USER=quan full "$SOHOA" log --json
+    full "$SOHOA" validity "$PC" --json
+    SOHOA_USER=luu full "$SOHOA" export-proof "$PC" "$T/bundle2" --json
+    full "$SOHOA" verify-bundle "$T/bundle2" --trust "$T/office.pub" --json
+    "$SOHOA" --help > /dev/full 2> "$T/err"; got=$?
+    [ "$got" = 5 ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q "^sohoa: cannot write the output" "$T/err" ||
+      fail "sohoa --help > /dev/full: exit $got: $(cat "$T/err")"
+  fi
   ;;
 
 *)

@@ -10,6 +10,8 @@
 # (`mdb_stat -s blob` and `-s dossier` entries unchanged) and `sohoa check`
 # passes afterwards. docs/SAFETY.md lists what each input gives.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-hostile-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT

@@ -2,6 +2,8 @@
 # Black-box tests of the warehouse of owners: `warehouse.sh CASE`.
 # Environment (set by CTest): SOHOA (the binary), DATA (tests/data), TMPROOT.
 set -u
+export LC_ALL=C.UTF-8 # the checks read English messages (LANG=vi_VN.UTF-8 translates them)
+unset LANGUAGE
 CASE=$1
 T=$(mktemp -d "${TMPROOT:-/tmp}/sohoa-wh-$CASE.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT

@@ -33,6 +33,10 @@ import time
 import urllib.error
 import urllib.request
 
+# the checks read the program's English messages (LANG=vi_VN.UTF-8 translates them)
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)
+
 SOHOA, DATA, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 OWNER = "001184362297"

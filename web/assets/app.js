@@ -3,7 +3,9 @@
 // createElement (never innerHTML); the CSRF token from login travels as
 // X-CSRF-Token on every change; a 401 returns to login with what was typed
 // kept in sessionStorage; UI strings are English msgids translated through
-// window.SOHOA_VI (made from web/vi.po).
+// window.SOHOA_VI (/i18n.js, made from po/vi.po by web/embed.cmake: the
+// msgids of po/vi.po that appear as string literals in web/assets/; t("...")
+// and N_("...") are what po/update.sh's xgettext extracts into po/sohoa.pot).
 "use strict";
 (function () {
   const VI = window.SOHOA_VI || {};
@@ -25,6 +27,11 @@
     }
     return "vi";
   }
+  // a msgid translated later, with t(variable): marked for xgettext
+  function N_(msg) { return msg; }
+  // messages of the server that the page shows translated (errorText)
+  const SERVER_MESSAGES = [N_("wrong user name or password"), N_("missing or wrong X-CSRF-Token header")];
+  void SERVER_MESSAGES;
   function t(msg) {
     let s = lang === "vi" && Object.prototype.hasOwnProperty.call(VI, msg) ? VI[msg] : msg;
     for (let i = 1; i < arguments.length; i++) s = s.split("{" + (i - 1) + "}").join(String(arguments[i]));
@@ -172,10 +179,10 @@
   }
 
   // ---- shared pieces ---------------------------------------------------------------
-  const ROLE_NAMES = { desk: "Reception desk", clerk: "Clerk", archivist: "Archivist", admin: "Administrator", head: "Head of office" };
+  const ROLE_NAMES = { desk: N_("Reception desk"), clerk: N_("Clerk"), archivist: N_("Archivist"), admin: N_("Administrator"), head: N_("Head of office") };
   const PAGES = {
-    desk: ["Receiving", "#/desk"], search: ["Search", "#/search"], verify: ["Verify", "#/verify"],
-    audit: ["Audit trail", "#/audit"], report: ["Report", "#/report"], admin: ["Administration", "#/admin"],
+    desk: [N_("Receiving"), "#/desk"], search: [N_("Search"), "#/search"], verify: [N_("Verify"), "#/verify"],
+    audit: [N_("Audit trail"), "#/audit"], report: [N_("Report"), "#/report"], admin: [N_("Administration"), "#/admin"],
   };
   const NAV = { desk: ["desk"], clerk: ["search", "report"], archivist: ["verify", "audit", "report"], admin: ["admin", "audit", "report"], head: ["report"] };
   function home() {
@@ -859,9 +866,9 @@
       h("option", { value: "agency", text: t("by agency") }), h("option", { value: "total", text: t("total only") })), "report.by");
     const msg = h("p", { id: "report-msg", class: "msg", role: "alert" });
     const out = h("div", { id: "report-out" });
-    const COLS = [["dossiers", "Dossiers received"], ["papers", "Papers"], ["share_fully_digitised", "Fully digitised (%)"],
-      ["results_electronic", "Results issued electronically"], ["share_dossiers_reusing", "Dossiers reusing (%)"],
-      ["papers_reused", "Papers reused"], ["owners_not_asked", "Owners not asked again"]];
+    const COLS = [["dossiers", N_("Dossiers received")], ["papers", N_("Papers")], ["share_fully_digitised", N_("Fully digitised (%)")],
+      ["results_electronic", N_("Results issued electronically")], ["share_dossiers_reusing", N_("Dossiers reusing (%)")],
+      ["papers_reused", N_("Papers reused")], ["owners_not_asked", N_("Owners not asked again")]];
     async function run() {
       setMsg(msg, t("Counting…"), "busy");
       clear(out);
