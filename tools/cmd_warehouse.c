@@ -660,7 +660,7 @@ void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, 
 		}
 	}
 	if (json)
-		ex = dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
+		(void)dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
 				    by ? gname : "total", "rows", arr));
 }
 
