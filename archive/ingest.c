@@ -2,11 +2,13 @@
  * into multi-page TIFFs in memory and stored through receive/. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <leptonica/allheaders.h>
 
 #include "sh_arch.h"
 #include "sh_recv.h"
+#include "sh_wh.h"
 
 void sh_arch_box_free(sh_arch_box **pb)
 {
@@ -41,13 +43,16 @@ static PIX *read_page(const char *path, int page)
 }
 
 /* The part's pages as one multi-page TIFF (lossless, resolution kept). */
-static int part_tiff(unsigned char **data, size_t *len, const page_ref *pages, const sh_arch_part *p)
+static int part_tiff(unsigned char **data, size_t *len, const page_ref *pages, const int *kinds,
+		     const sh_arch_part *p)
 {
 	PIXA *pa = pixaCreate((l_int32)p->npages);
 	if (!pa)
 		return SH_ENOMEM;
 	int rc = SH_OK;
 	for (size_t i = p->first; rc == SH_OK && i < p->first + p->npages; i++) {
+		if (kinds[i] == SH_ARCH_PAGE_BLANK) /* a blank back inside the paper */
+			continue;
 		PIX *x = read_page(pages[i].file, pages[i].page);
 		if (!x)
 			rc = sh_error_set(SH_EINVAL, "%s: page %d cannot be read", pages[i].file,
@@ -59,6 +64,33 @@ static int part_tiff(unsigned char **data, size_t *len, const page_ref *pages, c
 		rc = sh_error_set(SH_ENOMEM, "a paper's pages could not be joined");
 	pixaDestroy(&pa);
 	return rc;
+}
+
+/* The owner id a part names (read through the pipeline, nothing stored),
+ * or "" when it names none. */
+static int named_owner(char named[16], const page_ref *pages, const int *kinds,
+		       const sh_arch_part *p, const sh_arch_ingest_options *opts)
+{
+	named[0] = 0;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc = part_tiff(&buf, &len, pages, kinds, p);
+	if (rc)
+		return rc;
+	sh_recv_input in = {.data = buf, .len = len, .name = "part.tif"};
+	sh_recv_source src = {.inputs = &in, .ninputs = 1};
+	sh_recv_options ro = {.workers = opts->workers};
+	sh_recv_result *res = NULL;
+	rc = sh_recv_read(&res, &src, &ro);
+	lept_free(buf);
+	if (rc)
+		return rc;
+	const char *o = res->npapers && res->papers[0].facts ? sh_paper_owner_id(res->papers[0].facts)
+							     : NULL;
+	if (o)
+		snprintf(named, 16, "%s", o);
+	sh_recv_result_free(&res);
+	return SH_OK;
 }
 
 int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, size_t nfiles,
@@ -106,14 +138,16 @@ int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, siz
 			page_ref *r = &pages[b->npages];
 			r->file = files[f];
 			r->page = p;
-			int found = 0;
-			if ((rc = sh_arch_detect_file(&found, &r->sep, files[f], p)))
+			int kind = 0;
+			if ((rc = sh_arch_classify_file(&kind, &r->sep, files[f], p)))
 				goto out;
-			kinds[b->npages++] = found ? SH_ARCH_PAGE_SEPARATOR : SH_ARCH_PAGE_CONTENT;
-			b->nseparators += (size_t)found;
+			kinds[b->npages++] = kind;
+			b->nseparators += kind == SH_ARCH_PAGE_SEPARATOR;
+			if (opts->progress)
+				opts->progress(opts->progress_arg, "detect", b->npages, 0);
 		}
 	}
-	if ((rc = sh_arch_split(&parts, &nparts, kinds, b->npages, 0)))
+	if ((rc = sh_arch_split(&parts, &nparts, kinds, b->npages, opts->blank_split)))
 		goto out;
 	if (!(b->papers = sh_calloc(nparts ? nparts : 1, sizeof *b->papers)) ||
 	    !(b->results = sh_calloc(nparts ? nparts : 1, sizeof *b->results))) {
@@ -126,13 +160,38 @@ int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, siz
 		ap->first = parts[i].first;
 		ap->npages = parts[i].npages;
 		ap->flags = parts[i].flags;
-		const char *o = parts[i].sep_page != (size_t)-1 ? pages[parts[i].sep_page].sep.owner : "";
-		snprintf(ap->owner, sizeof ap->owner, "%s", o[0] ? o : fallback);
+		const sh_arch_sep *sp = parts[i].sep_page != (size_t)-1 ? &pages[parts[i].sep_page].sep
+									: NULL;
+		if (sp) {
+			snprintf(ap->owner, sizeof ap->owner, "%s", sp->owner[0] ? sp->owner : fallback);
+			snprintf(ap->book, sizeof ap->book, "%s", sp->book);
+		} else if (parts[i].flags & SH_ARCH_PART_BLANK_SPLIT) {
+			/* a separator is missing: the owner the paper names, else
+			 * the run it follows (flagged for review either way) */
+			char named[16] = "";
+			if ((rc = named_owner(named, pages, kinds, &parts[i], opts)))
+				goto out;
+			snprintf(ap->owner, sizeof ap->owner, "%s", named[0] ? named : b->papers[i - 1].owner);
+			snprintf(ap->book, sizeof ap->book, "%s", b->papers[i - 1].book);
+		} else {
+			snprintf(ap->owner, sizeof ap->owner, "%s", fallback);
+		}
 	}
+	char today[16] = "";
+	{
+		time_t now = (time_t)sh_now();
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	}
+	const char *by = sh_wh_operator(s) ? sh_wh_operator(s) : opts->operator_id;
+	const char *level = opts->level ? sh_wh_level_parse(opts->level) : NULL;
+	size_t nstored = 0;
 	/* one archive dossier per run of papers under one owner */
 	for (size_t i = 0; i < nparts;) {
 		size_t j = i + 1;
-		while (j < nparts && !strcmp(b->papers[j].owner, b->papers[i].owner))
+		while (j < nparts && !strcmp(b->papers[j].owner, b->papers[i].owner) &&
+		       !strcmp(b->papers[j].book, b->papers[i].book))
 			j++;
 		if (!b->papers[i].owner[0]) {
 			for (size_t k = i; k < j; k++)
@@ -148,7 +207,7 @@ int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, siz
 			rc = SH_ENOMEM;
 		for (size_t k = 0; rc == SH_OK && k < n; k++) {
 			size_t len = 0;
-			if ((rc = part_tiff(&bufs[k], &len, pages, &parts[i + k])))
+			if ((rc = part_tiff(&bufs[k], &len, pages, kinds, &parts[i + k])))
 				break;
 			names[k] = sh_asprintf("%s p%zu-%zu.tif", box, parts[i + k].first + 1,
 					       parts[i + k].first + parts[i + k].npages);
@@ -191,9 +250,21 @@ int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, siz
 		}
 		if (rc == SH_OK) {
 			sh_recv_source src = {.inputs = in, .ninputs = n};
+			/* provenance, signed with each paper's facts */
+			sh_sign_fact ex[5];
+			size_t nex = 0;
+			ex[nex++] = (sh_sign_fact){"archive_box", box};
+			if (b->papers[i].book[0])
+				ex[nex++] = (sh_sign_fact){"archive_book", b->papers[i].book};
+			ex[nex++] = (sh_sign_fact){"archive_digitised", today};
+			if (by && *by)
+				ex[nex++] = (sh_sign_fact){"archive_by", by};
+			if (level)
+				ex[nex++] = (sh_sign_fact){"archive_level", level};
 			sh_recv_options ro = {.owner = b->papers[i].owner, .procedure = proc,
 					      .operator_id = opts->operator_id, .key = opts->key,
-					      .idem_key = idem,
+					      .idem_key = idem, .archive = 1,
+					      .extra_facts = ex, .nextra_facts = nex,
 					      .workers = opts->workers};
 			sh_recv_result *res = NULL;
 			rc = sh_recv_store(&res, s, &src, &ro);
@@ -225,6 +296,9 @@ int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, siz
 		sh_free(names);
 		if (rc)
 			goto out;
+		nstored += n;
+		if (opts->progress)
+			opts->progress(opts->progress_arg, "store", nstored, nparts);
 		i = j;
 	}
 out:

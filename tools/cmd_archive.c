@@ -3,18 +3,25 @@
  * separator sheets and how the box splits. Parsing and printing only. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "sh_arch.h"
+#include "sh_wh.h"
 
 static const char archive_help[] =
 	"usage: sohoa archive separators [--owner ID] [--book TEXT] [--first N] [--count N]\n"
 	"                                [--dpi N] --out FILE\n"
 	"       sohoa archive detect [--json] [--blank-split] FILE...\n"
 	"       sohoa archive ingest [--json] [--box TEXT] [--owner ID] [--procedure CODE]\n"
-	"                            [--workers N] FILE...\n\n"
+	"                            [--level LEVEL] [--blank-split] [--progress]\n"
+	"                            [--workers N] FILE...\n"
+	"       sohoa archive totals set KIND LEVEL N\n"
+	"       sohoa archive totals --csv FILE\n"
+	"       sohoa archive totals start YEAR\n"
+	"       sohoa archive report [--from YYYY-MM] [--to YYYY-MM] [--json | --csv]\n\n"
 	"Digitising results still in force, scanned by the box (docs/ARCHIVE.md).\n"
 	"separators: write separator sheets to print: an A4 page with a QR code\n"
 	"(payload SOHOA-SEP:1;owner=ID;book=TEXT;n=N) and \"TỜ PHÂN CÁCH — SOHOA\".\n"
@@ -30,8 +37,21 @@ static const char archive_help[] =
 	"split them at separator sheets (never stored) and store each paper through\n"
 	"the same pipeline as ingest (OCR, kind, facts, signed, logged), filed under\n"
 	"the owner its separator names (else --owner; else not stored, listed for\n"
-	"review), in one archive dossier (procedure LT.SOHOA) per run of papers of\n"
-	"one owner. --box names the box or book (kept in each paper's name).\n";
+	"review), in one archive record <AGENCY>-LT<YY>-NNNNNN (procedure LT.SOHOA)\n"
+	"per run of papers of one owner and book. Each paper is signed with its\n"
+	"provenance: archive_box (--box), archive_book (the separator's book),\n"
+	"archive_digitised (today), archive_by (the operator), archive_level\n"
+	"(--level province|district|commune, or tỉnh|huyện|xã). --blank-split: a\n"
+	"blank page between papers also splits (a missing separator; the paper goes\n"
+	"under the owner it names, flagged for review). --progress (or a terminal):\n"
+	"pages read and papers stored on stderr. Running the same box again stores\n"
+	"nothing twice (after a kill or a jam: run it again).\n"
+	"totals: the office's registry totals of results in force by kind and level\n"
+	"(set; --csv FILE with lines kind,level,count; start YEAR: the plan's first\n"
+	"year, else the year of the first total). Role: admin.\n"
+	"report: archive papers digitised against the totals, by level and kind, to\n"
+	"date (--to, default now) and per month (--from..--to), with the targets\n"
+	"30/20/15 %% (province/district/commune) the first year, +20 points a year.\n";
 
 static void ingest_print(const sh_arch_box *b, int json)
 {
@@ -61,15 +81,31 @@ static void ingest_print(const sh_arch_box *b, int json)
 	}
 }
 
+static void box_progress(void *arg, const char *stage, size_t done, size_t total)
+{
+	(void)arg;
+	if (!strcmp(stage, "detect"))
+		fprintf(stderr, "\rsohoa archive: page %zu read", done);
+	else
+		fprintf(stderr, "\rsohoa archive: %zu of %zu papers stored%s", done, total,
+			done == total ? "\n" : "");
+}
+
 static int ingest(const char **files, size_t n, const char *store, const char *box,
-		  const char *owner, const char *procedure, const char *workers_s, int json)
+		  const char *owner, const char *procedure, const char *workers_s, int json,
+		  const char *level, int blank_split, int progress)
 {
 	long long workers = 0;
 	int ex;
 	if (workers_s && (ex = cli_number("archive", "--workers", workers_s, 1, 256, &workers)))
 		return ex;
+	if (level && !sh_wh_level_parse(level))
+		return cli_usage("archive", "--level takes province, district or commune");
 	sh_arch_ingest_options o = {.box = box, .owner = owner, .procedure = procedure,
-				    .operator_id = cli_user(), .workers = (int)workers};
+				    .operator_id = cli_user(), .workers = (int)workers,
+				    .level = level, .blank_split = blank_split};
+	if (progress || isatty(STDERR_FILENO))
+		o.progress = box_progress;
 	int rc = SH_OK;
 	if (owner && (rc = sh_id_owner_check(NULL, NULL, owner)))
 		return cli_fail("archive", rc);
@@ -192,11 +228,135 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 	return rc ? cli_fail("archive", rc) : EXIT_OK;
 }
 
+static int totals(const char **args, size_t nargs, const char *store, int csv_flag)
+{
+	const char *csv = csv_flag && nargs == 1 ? args[0] : NULL;
+	if (csv_flag && !csv)
+		return cli_usage("archive", "totals --csv FILE: one file");
+	sh_store *s = NULL;
+	int ex, rc;
+	size_t rows = 0;
+	if (csv) {
+		uint8_t *d = NULL;
+		size_t len = 0;
+		if ((rc = sh_file_read(&d, &len, csv, SH_WH_BACKLOG_CSV_MAX)))
+			return cli_fail("archive", rc);
+		if (!(ex = cli_store_open(&s, "archive", store, 0))) {
+			rc = sh_wh_backlog_totals_csv(s, (const char *)d, len, &rows);
+			ex = rc ? cli_fail("archive", rc) : EXIT_OK;
+			if (!rc)
+				printf("%zu registry totals recorded\n", rows);
+		}
+		sh_free(d);
+		sh_store_close(&s);
+		return ex;
+	}
+	long long v = 0;
+	if (nargs == 4 && !strcmp(args[0], "set")) {
+		if (!sh_wh_level_parse(args[2]))
+			return cli_usage("archive", "level '%s': province, district or commune", args[2]);
+		if ((ex = cli_number("archive", "count", args[3], 0, (long long)SH_WH_BACKLOG_TOTAL_MAX,
+				     &v)))
+			return ex;
+		if ((ex = cli_store_open(&s, "archive", store, 0)))
+			return ex;
+		rc = sh_wh_backlog_total_set(s, args[1], args[2], (uint64_t)v);
+	} else if (nargs == 2 && !strcmp(args[0], "start")) {
+		if ((ex = cli_number("archive", "year", args[1], 2000, 2099, &v)))
+			return ex;
+		if ((ex = cli_store_open(&s, "archive", store, 0)))
+			return ex;
+		rc = sh_wh_backlog_start_set(s, (int)v);
+	} else {
+		return cli_usage("archive", "totals set KIND LEVEL N, totals --csv FILE or totals "
+					    "start YEAR");
+	}
+	sh_store_close(&s);
+	return rc ? cli_fail("archive", rc) : EXIT_OK;
+}
+
+static double pct_of(size_t n, uint64_t of)
+{
+	return of ? 100.0 * (double)n / (double)of : 0.0;
+}
+
+static int report(const char *store, const char *from, const char *to, int json, int csv)
+{
+	if (json && csv)
+		return cli_usage("archive", "choose --json or --csv");
+	sh_store *s = NULL;
+	int ex = cli_store_open(&s, "archive", store, 0);
+	if (ex)
+		return ex;
+	sh_wh_backlog_report_t r;
+	int rc = sh_wh_backlog_report(s, from, to, &r);
+	sh_store_close(&s);
+	if (rc)
+		return cli_fail("archive", rc);
+	if (json) {
+		char *txt = sh_wh_backlog_report_json(&r);
+		json_t *o = txt ? json_loads(txt, 0, NULL) : NULL;
+		sh_free(txt);
+		if (o)
+			cli_json_print(o);
+		else
+			rc = SH_ENOMEM;
+	} else if (csv) {
+		printf("month,level,kind,digitised,in_force,percent,target\n");
+		for (size_t i = 0; i < r.nrows; i++) {
+			const sh_wh_backlog_row *w = &r.rows[i];
+			printf("to-date,%s,%s,%zu,%llu,", w->level, w->kind[0] ? w->kind : "total",
+			       w->digitised, (unsigned long long)w->in_force);
+			if (w->in_force)
+				printf("%.1f", pct_of(w->digitised, w->in_force));
+			printf(",%d\n", w->target);
+		}
+		for (size_t i = 0; i < r.nmonths; i++) {
+			const sh_wh_backlog_row *w = &r.months[i];
+			printf("%s,%s,%s,%zu,,,%d\n", w->month, w->level, w->kind[0] ? w->kind : "total",
+			       w->digitised, w->target);
+		}
+	} else {
+		char first[16] = "not recorded";
+		if (r.start_year)
+			snprintf(first, sizeof first, "%d", r.start_year);
+		printf("backlog digitised to %s; targets for %d (plan's first year %s): province "
+		       "%d%%, district %d%%, commune %d%%\n",
+		       to ? to : "now", r.year, first,
+		       sh_wh_backlog_target("province", r.year, r.start_year),
+		       sh_wh_backlog_target("district", r.year, r.start_year),
+		       sh_wh_backlog_target("commune", r.year, r.start_year));
+		for (size_t i = 0; i < r.nrows; i++) {
+			const sh_wh_backlog_row *w = &r.rows[i];
+			printf("  %-9s %-12s %8zu of %8llu", w->level[0] ? w->level : "-",
+			       w->kind[0] ? w->kind : "total", w->digitised,
+			       (unsigned long long)w->in_force);
+			if (w->in_force)
+				printf("  %5.1f%%  target %d%%  %s\n", pct_of(w->digitised, w->in_force),
+				       w->target,
+				       100 * (uint64_t)w->digitised >= (uint64_t)w->target * w->in_force
+					       ? "on target"
+					       : "below target");
+			else
+				printf("  (no registry total)\n");
+		}
+		if (r.nmonths)
+			printf("per month\n");
+		for (size_t i = 0; i < r.nmonths; i++)
+			printf("  %s %-9s %-12s %8zu\n", r.months[i].month,
+			       r.months[i].level[0] ? r.months[i].level : "-",
+			       r.months[i].kind[0] ? r.months[i].kind : "total", r.months[i].digitised);
+	}
+	sh_wh_backlog_report_free(&r);
+	return rc ? cli_fail("archive", rc) : EXIT_OK;
+}
+
 int cmd_archive(int argc, char **argv)
 {
 	const char *owner = NULL, *book = NULL, *first = NULL, *count = NULL, *dpi = NULL,
-		   *out = NULL, *store = NULL, *box = NULL, *procedure = NULL, *workers = NULL;
-	int json = 0, blank_split = 0;
+		   *out = NULL, *store = NULL, *box = NULL, *procedure = NULL, *workers = NULL,
+		   *level = NULL, *from = NULL, *to = NULL;
+	int json = 0, blank_split = 0, progress = 0, csv = 0;
 	const cli_option opts[] = {
 		{"--owner", 0, CLI_STR, &owner},   {"--book", 0, CLI_STR, &book},
 		{"--first", 0, CLI_STR, &first},   {"--count", 0, CLI_STR, &count},
@@ -204,6 +364,9 @@ int cmd_archive(int argc, char **argv)
 		{"--json", 0, CLI_FLAG, &json},    {"--blank-split", 0, CLI_FLAG, &blank_split},
 		{"--store", 0, CLI_STR, &store},   {"--box", 0, CLI_STR, &box},
 		{"--procedure", 0, CLI_STR, &procedure}, {"--workers", 0, CLI_STR, &workers},
+		{"--level", 0, CLI_STR, &level},   {"--progress", 0, CLI_FLAG, &progress},
+		{"--from", 0, CLI_STR, &from},     {"--to", 0, CLI_STR, &to},
+		{"--csv", 0, CLI_FLAG, &csv},
 		{NULL}};
 	const cli_spec spec = {"archive", archive_help, opts, .double_dash = 1};
 	cli_args a;
@@ -220,9 +383,15 @@ int cmd_archive(int argc, char **argv)
 				: detect(a.pos + 1, a.npos - 1, json, blank_split);
 	} else if (!strcmp(verb, "ingest")) {
 		ex = a.npos < 2 ? cli_usage("archive", "ingest needs the box's image files")
-				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json);
+				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json,
+					 level, blank_split, progress);
+	} else if (!strcmp(verb, "totals")) {
+		ex = totals(a.pos + 1, a.npos - 1, store, csv);
+	} else if (!strcmp(verb, "report")) {
+		ex = a.npos > 1 ? cli_usage("archive", "report takes no argument")
+				: report(store, from, to, json, csv);
 	} else if (!verb[0]) {
-		ex = cli_usage("archive", "what to do: separators, detect or ingest");
+		ex = cli_usage("archive", "what to do: separators, detect, ingest, totals or report");
 	} else {
 		ex = cli_usage("archive", "unknown archive command '%s'", verb);
 	}

@@ -53,6 +53,21 @@ int cli_authorize_command(const char *cmd, int argc, char **argv)
 		if (cli_opt(argc, argv, &i, "--store", &store) < 0)
 			return EXIT_OK; /* the command reports the usage error */
 	}
+	/* archive totals / archive report are actions of their own (the
+	 * registry's totals are the admin's, the indicator a report) */
+	const char *action = cmd;
+	if (!strcmp(cmd, "archive"))
+		for (int i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "--store"))
+				i++;
+			if (i >= argc || argv[i][0] == '-')
+				continue;
+			if (!strcmp(argv[i], "totals"))
+				action = "archive-totals";
+			else if (!strcmp(argv[i], "report"))
+				action = "archive-report";
+			break;
+		}
 	char *dir = cli_store_dir(store);
 	if (!dir)
 		return cli_fail(cmd, SH_ENOMEM);
@@ -60,7 +75,7 @@ int cli_authorize_command(const char *cmd, int argc, char **argv)
 	int rc = sh_store_open(&s, dir, SH_STORE_RDONLY), ex = EXIT_OK;
 	sh_free(dir);
 	if (rc == SH_OK)
-		ex = cli_authorize(s, cmd);
+		ex = cli_authorize(s, action);
 	/* no warehouse yet: the command itself says so (or creates it) */
 	sh_store_close(&s);
 	return ex;

@@ -264,7 +264,8 @@ static int put_attempt(sh_store *s, const sh_wh_dossier_in *in, page_prep **prep
 	}
 
 	int64_t t = in->received ? in->received : sh_now();
-	if ((rc = wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+	if ((rc = in->archive ? wh_next_archive_code(s, txn, t, codes->dossier, &lrc)
+			      : wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
 		goto out;
 	if (lrc)
 		goto lmdb_fail;
