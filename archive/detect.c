@@ -65,6 +65,8 @@ int sh_arch_detect_gray(int *found, sh_arch_sep *out, const unsigned char *gray,
 	return rc;
 }
 
+static int gray_of_pix(unsigned char **buf, int *pw, int *ph, PIX *p);
+
 /* Page `page` of path as 8-bit grey, halved when wider than 2000 px.
  * *buf: caller sh_free. */
 static int load_gray(unsigned char **buf, int *pw, int *ph, const char *path, int page)
@@ -82,8 +84,17 @@ static int load_gray(unsigned char **buf, int *pw, int *ph, const char *path, in
 		     : (page == 0 ? pixRead(path) : NULL);
 	if (!p)
 		return sh_error_set(SH_EINVAL, "%s: page %d cannot be read as an image", path, page + 1);
-	PIX *g = pixConvertTo8(p, 0);
+	int rc = gray_of_pix(buf, pw, ph, p);
 	pixDestroy(&p);
+	return rc;
+}
+
+/* A page's pixels (borrowed) as 8-bit grey, halved when wider than 2000 px.
+ * *buf: caller sh_free. */
+static int gray_of_pix(unsigned char **buf, int *pw, int *ph, PIX *p)
+{
+	*buf = NULL;
+	PIX *g = pixConvertTo8(p, 0);
 	if (g && pixGetColormap(g)) {
 		PIX *t = pixRemoveColormap(g, REMOVE_CMAP_TO_GRAYSCALE);
 		pixDestroy(&g);
@@ -149,14 +160,15 @@ int sh_arch_blank_gray(const unsigned char *gray, int w, int h, size_t stride)
 	return dark * 10000 < all * SH_ARCH_BLANK_INK;
 }
 
-int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int page)
+static int classify(int *kind, sh_arch_sep *out, const char *path, int page, PIX *pix)
 {
-	if (!kind || !out || !path || page < 0)
+	if (!kind || !out || (!pix && (!path || page < 0)))
 		return sh_error_set(SH_EINVAL, "page classification: nothing given");
 	*kind = SH_ARCH_PAGE_CONTENT;
 	memset(out, 0, sizeof *out);
 	unsigned char *buf = NULL;
-	int w = 0, h = 0, found = 0, rc = load_gray(&buf, &w, &h, path, page);
+	int w = 0, h = 0, found = 0;
+	int rc = pix ? gray_of_pix(&buf, &w, &h, pix) : load_gray(&buf, &w, &h, path, page);
 	if (rc)
 		return rc;
 	if (!(rc = sh_arch_detect_gray(&found, out, buf, w, h, (size_t)w)))
@@ -165,6 +177,16 @@ int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int pag
 								 : SH_ARCH_PAGE_CONTENT;
 	sh_free(buf);
 	return rc;
+}
+
+int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int page)
+{
+	return classify(kind, out, path, page, NULL);
+}
+
+int sh_arch_classify_pix(int *kind, sh_arch_sep *out, struct Pix *pix)
+{
+	return classify(kind, out, NULL, 0, pix);
 }
 
 static int is_tiff(l_int32 f)

@@ -120,6 +120,9 @@ int sh_arch_blank_gray(const unsigned char *gray, int w, int h, size_t stride);
 /* Page `page` of an image file: *kind a separator (and *out filled), blank
  * or content (enum sh_arch_page_kind). Errors as sh_arch_detect_file. */
 int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int page);
+/* The same for a decoded page (Leptonica's PIX, borrowed). */
+struct Pix;
+int sh_arch_classify_pix(int *kind, sh_arch_sep *out, struct Pix *pix);
 
 /* Split a box of npages pages (kinds[i]: enum sh_arch_page_kind) into parts:
  * a separator opens a new paper and is not part of any; two separators in a
@@ -205,6 +208,32 @@ void sh_arch_box_free(sh_arch_box **b);
  * its first page's place in the box). *out: free with
  * sh_arch_box_free. */
 int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, size_t nfiles,
+		   const sh_arch_ingest_options *opts);
+
+/* ---- the review step: a box staged as a batch --------------------------- */
+
+typedef struct sh_scan_batch sh_scan_batch;
+
+/* Stage a box's files as one batch in the warehouse's batches folder
+ * (sh_recv_batch_new: owner opts->owner, else the first separator's; its
+ * procedure opts->procedure or SH_ARCH_PROCEDURE), every page in order,
+ * separator sheets too, its components split where the papers begin (at
+ * their separator sheets), for review with the batch verbs (delete,
+ * rotate, move, split, kind) before sh_arch_commit. Nothing is stored in
+ * the warehouse. *batch_id: the batch's name, caller sh_free. SH_EINVAL (no
+ * owner anywhere), the errors of sh_arch_ingest and sh_scan_batch_*. */
+int sh_arch_stage(char **batch_id, const char *store_dir, const char *const *files, size_t nfiles,
+		  const sh_arch_ingest_options *opts);
+
+/* Store a staged batch as a box (sh_arch_ingest over its pages in their
+ * reviewed order, turned as reviewed): separators are found again; a paper
+ * also ends where the operator split a component; a component's kind code
+ * (batch kind) is the kind of its paper. The box label defaults to the
+ * batch's name. When every paper was stored the batch is marked committed
+ * (its first archive record's code); a second commit is SH_EEXISTS, an
+ * interrupted commit is run again and stores nothing twice. The batch must
+ * be COMPLETE (a scan after a jam: resume or finish it first). */
+int sh_arch_commit(sh_arch_box **out, sh_store *s, sh_scan_batch *batch,
 		   const sh_arch_ingest_options *opts);
 
 #ifdef __cplusplus

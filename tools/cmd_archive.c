@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "sh_arch.h"
+#include "sh_recv.h"
+#include "sh_scan.h"
 #include "sh_wh.h"
 
 static const char archive_help[] =
@@ -17,7 +19,9 @@ static const char archive_help[] =
 	"       sohoa archive detect [--json] [--blank-split] FILE...\n"
 	"       sohoa archive ingest [--json] [--box TEXT] [--owner ID] [--procedure CODE]\n"
 	"                            [--level LEVEL] [--blank-split] [--progress]\n"
-	"                            [--workers N] FILE...\n"
+	"                            [--review] [--workers N] FILE...\n"
+	"       sohoa archive commit [--json] [--box TEXT] [--owner ID] [--level LEVEL]\n"
+	"                            [--blank-split] [--progress] BATCH...\n"
 	"       sohoa archive totals set KIND LEVEL N\n"
 	"       sohoa archive totals --csv FILE\n"
 	"       sohoa archive totals start YEAR\n"
@@ -31,8 +35,8 @@ static const char archive_help[] =
 	"paper of the box; --owner when the papers after it belong to one owner.\n"
 	"detect: for each page of the image files (a multi-page TIFF: each page)\n"
 	"say whether it is a separator sheet and what it carries, and how the box\n"
-	"splits into papers (blank pages are not told apart here: the OCR does\n"
-	"that at ingest). Exit 3 when a file cannot be read.\n"
+	"splits into papers (--blank-split: blank pages told apart, and a blank\n"
+	"page between papers splits too). Exit 3 when a file cannot be read.\n"
 	"ingest: read a box's scans (multi-page TIFF or single pages, in order),\n"
 	"split them at separator sheets (never stored) and store each paper through\n"
 	"the same pipeline as ingest (OCR, kind, facts, signed, logged), filed under\n"
@@ -45,7 +49,13 @@ static const char archive_help[] =
 	"blank page between papers also splits (a missing separator; the paper goes\n"
 	"under the owner it names, flagged for review). --progress (or a terminal):\n"
 	"pages read and papers stored on stderr. Running the same box again stores\n"
-	"nothing twice (after a kill or a jam: run it again).\n"
+	"nothing twice (after a kill or a jam: run it again). --review: stage the\n"
+	"box as a batch instead (every page, a component per paper) for the batch\n"
+	"verbs (sohoa batch show/rotate/move/split/delete/kind), nothing stored.\n"
+	"commit: store staged batches as boxes (after --review, or a box scanned\n"
+	"with `sohoa scan` through the ADF; resume a jammed scan first): the\n"
+	"separators are found again in the reviewed order, a paper also ends where\n"
+	"a component was split, a component's kind is its paper's kind.\n"
 	"totals: the office's registry totals of results in force by kind and level\n"
 	"(set; --csv FILE with lines kind,level,count; start YEAR: the plan's first\n"
 	"year, else the year of the first total). Role: admin.\n"
@@ -86,6 +96,8 @@ static void box_progress(void *arg, const char *stage, size_t done, size_t total
 	(void)arg;
 	if (!strcmp(stage, "detect"))
 		fprintf(stderr, "\rsohoa archive: page %zu read", done);
+	else if (!strcmp(stage, "stage"))
+		fprintf(stderr, "\rsohoa archive: page %zu of %zu staged", done, total);
 	else
 		fprintf(stderr, "\rsohoa archive: %zu of %zu papers stored%s", done, total,
 			done == total ? "\n" : "");
@@ -93,7 +105,7 @@ static void box_progress(void *arg, const char *stage, size_t done, size_t total
 
 static int ingest(const char **files, size_t n, const char *store, const char *box,
 		  const char *owner, const char *procedure, const char *workers_s, int json,
-		  const char *level, int blank_split, int progress)
+		  const char *level, int blank_split, int progress, int review, int batches)
 {
 	long long workers = 0;
 	int ex;
@@ -114,9 +126,37 @@ static int ingest(const char **files, size_t n, const char *store, const char *b
 	sh_store *s = NULL;
 	if ((ex = cli_store_open(&s, "archive", store, 0)))
 		return ex;
+	if (review) { /* staged as a batch: nothing stored until archive commit */
+		char *id = NULL;
+		rc = sh_arch_stage(&id, sh_store_dir(s), files, n, &o);
+		if (!rc && json) {
+			cli_json_print(json_pack("{s:s}", "batch", id));
+		} else if (!rc) {
+			if (o.progress)
+				fputc('\n', stderr);
+			printf("batch %s staged: review it (sohoa batch show %s; rotate, move, split, "
+			       "delete, kind), then store it: sohoa archive commit %s\n", id, id, id);
+		}
+		sh_free(id);
+		sh_store_close(&s);
+		return rc ? cli_fail("archive", rc) : EXIT_OK;
+	}
 	sh_arch_box *b = NULL;
-	if (!(rc = cli_signing_key(&o.key, "archive")))
-		rc = sh_arch_ingest(&b, s, files, n, &o);
+	if (!(rc = cli_signing_key(&o.key, "archive"))) {
+		if (batches) {
+			sh_scan_batch *sb = NULL;
+			for (size_t i = 0; !rc && i < n; i++) {
+				sh_arch_box_free(&b);
+				if (!(rc = sh_recv_batch_open(&sb, sh_store_dir(s), files[i])))
+					rc = sh_arch_commit(&b, s, sb, &o);
+				sh_scan_batch_close(&sb);
+				if (b && (rc == SH_OK || b->nresults) && i + 1 < n)
+					ingest_print(b, json);
+			}
+		} else {
+			rc = sh_arch_ingest(&b, s, files, n, &o);
+		}
+	}
 	if (b && (rc == SH_OK || b->nresults))
 		ingest_print(b, json); /* what was stored, also when a later dossier failed */
 	ex = rc ? cli_fail("archive", rc) : EXIT_OK;
@@ -169,10 +209,12 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 		if ((rc = sh_arch_file_pages(&n, files[f])))
 			break;
 		for (int p = 0; rc == SH_OK && p < n; p++) {
-			int found = 0;
+			int kind = 0;
 			sh_arch_sep sep;
-			if ((rc = sh_arch_detect_file(&found, &sep, files[f], p)))
+			if ((rc = blank_split ? sh_arch_classify_file(&kind, &sep, files[f], p)
+					      : sh_arch_detect_file(&kind, &sep, files[f], p)))
 				break;
+			int found = kind == SH_ARCH_PAGE_SEPARATOR, blank = kind == SH_ARCH_PAGE_BLANK;
 			if (total == cap) {
 				int *t = sh_realloc(kinds, 2 * cap * sizeof *kinds);
 				if (!t) {
@@ -182,10 +224,10 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 				kinds = t;
 				cap *= 2;
 			}
-			kinds[total++] = found ? SH_ARCH_PAGE_SEPARATOR : SH_ARCH_PAGE_CONTENT;
+			kinds[total++] = kind;
 			if (json) {
-				json_t *o = json_pack("{s:s,s:i,s:b}", "file", files[f], "page", p + 1,
-						      "separator", found);
+				json_t *o = json_pack("{s:s,s:i,s:b,s:b}", "file", files[f], "page", p + 1,
+						      "separator", found, "blank", blank);
 				if (o && found)
 					json_object_set_new(o, "payload",
 							    json_pack("{s:s,s:s,s:i}", "owner", sep.owner,
@@ -195,7 +237,7 @@ static int detect(const char **files, size_t nfiles, int json, int blank_split)
 				printf("%s page %d: separator owner=%s book=%s n=%u\n", files[f], p + 1,
 				       sep.owner[0] ? sep.owner : "-", sep.book[0] ? sep.book : "-", sep.n);
 			} else {
-				printf("%s page %d: page\n", files[f], p + 1);
+				printf("%s page %d: %s\n", files[f], p + 1, blank ? "blank" : "page");
 			}
 		}
 	}
@@ -356,7 +398,7 @@ int cmd_archive(int argc, char **argv)
 	const char *owner = NULL, *book = NULL, *first = NULL, *count = NULL, *dpi = NULL,
 		   *out = NULL, *store = NULL, *box = NULL, *procedure = NULL, *workers = NULL,
 		   *level = NULL, *from = NULL, *to = NULL;
-	int json = 0, blank_split = 0, progress = 0, csv = 0;
+	int json = 0, blank_split = 0, progress = 0, csv = 0, review = 0;
 	const cli_option opts[] = {
 		{"--owner", 0, CLI_STR, &owner},   {"--book", 0, CLI_STR, &book},
 		{"--first", 0, CLI_STR, &first},   {"--count", 0, CLI_STR, &count},
@@ -366,7 +408,7 @@ int cmd_archive(int argc, char **argv)
 		{"--procedure", 0, CLI_STR, &procedure}, {"--workers", 0, CLI_STR, &workers},
 		{"--level", 0, CLI_STR, &level},   {"--progress", 0, CLI_FLAG, &progress},
 		{"--from", 0, CLI_STR, &from},     {"--to", 0, CLI_STR, &to},
-		{"--csv", 0, CLI_FLAG, &csv},
+		{"--csv", 0, CLI_FLAG, &csv},      {"--review", 0, CLI_FLAG, &review},
 		{NULL}};
 	const cli_spec spec = {"archive", archive_help, opts, .double_dash = 1};
 	cli_args a;
@@ -384,14 +426,20 @@ int cmd_archive(int argc, char **argv)
 	} else if (!strcmp(verb, "ingest")) {
 		ex = a.npos < 2 ? cli_usage("archive", "ingest needs the box's image files")
 				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json,
-					 level, blank_split, progress);
+					 level, blank_split, progress, review, 0);
+	} else if (!strcmp(verb, "commit")) {
+		ex = a.npos < 2 ? cli_usage("archive", "commit needs the staged batches' names")
+			: review ? cli_usage("archive", "--review is for ingest")
+				: ingest(a.pos + 1, a.npos - 1, store, box, owner, procedure, workers, json,
+					 level, blank_split, progress, 0, 1);
 	} else if (!strcmp(verb, "totals")) {
 		ex = totals(a.pos + 1, a.npos - 1, store, csv);
 	} else if (!strcmp(verb, "report")) {
 		ex = a.npos > 1 ? cli_usage("archive", "report takes no argument")
 				: report(store, from, to, json, csv);
 	} else if (!verb[0]) {
-		ex = cli_usage("archive", "what to do: separators, detect, ingest, totals or report");
+		ex = cli_usage("archive", "what to do: separators, detect, ingest, commit, totals or "
+					  "report");
 	} else {
 		ex = cli_usage("archive", "unknown archive command '%s'", verb);
 	}
