@@ -400,7 +400,11 @@ static int box_run(sh_arch_box **out, sh_store *s, const box_src *src,
 					ap->existing = res->existing;
 					ap->code = rp->code;
 					ap->dossier = res->dossier;
-					ap->kind = rp->kind;
+					/* copied: a batch's kind is borrowed from the batch */
+					if (rp->kind) {
+						snprintf(ap->kind_buf, sizeof ap->kind_buf, "%s", rp->kind);
+						ap->kind = ap->kind_buf;
+					}
 					/* the facts as stored and signed (with the provenance) */
 					sh_store_paper_rec *pr = NULL;
 					if (rp->code && !sh_store_paper_get(s, rp->code, &pr) && pr->facts)

@@ -177,7 +177,9 @@ typedef struct sh_arch_paper {
 				  * (idempotency key archive:<hash>): nothing new */
 	const char *code;        /* paper code, or NULL */
 	const char *dossier;     /* its archive dossier's code, or NULL */
-	const char *kind;        /* recognised kind code, or NULL */
+	const char *kind;        /* kind code (recognised, or the reviewed batch's), or
+				  * NULL; points into kind_buf */
+	char kind_buf[16];
 	const char *facts_json;  /* facts as a JSON object, or NULL */
 } sh_arch_paper;
 

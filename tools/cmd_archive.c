@@ -126,6 +126,8 @@ static int ingest(const char **files, size_t n, const char *store, const char *b
 	sh_store *s = NULL;
 	if ((ex = cli_store_open(&s, "archive", store, 0)))
 		return ex;
+	if (review && (box || level)) /* kept by no batch: they are commit's */
+		return cli_usage("archive", "--box and --level go with archive commit");
 	if (review) { /* staged as a batch: nothing stored until archive commit */
 		char *id = NULL;
 		rc = sh_arch_stage(&id, sh_store_dir(s), files, n, &o);

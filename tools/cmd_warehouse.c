@@ -697,9 +697,35 @@ int cmd_report(int argc, char **argv)
 			       r->owners_not_asked, r->owners, pct(r->owners_not_asked, r->owners));
 		}
 	}
-	if (json)
-		dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
-				    by ? gname : "total", "rows", arr));
+	/* the backlog's digitising indicator for the same months (docs/ARCHIVE.md) */
+	sh_wh_backlog_report_t bl;
+	char fm[8], tm[8];
+	snprintf(fm, sizeof fm, "%.7s", from);
+	snprintf(tm, sizeof tm, "%.7s", to);
+	int have_bl = !csv && !sh_wh_backlog_report(s, fm, tm, &bl);
+	if (json) {
+		char *t = have_bl ? sh_wh_backlog_report_json(&bl) : NULL;
+		json_t *bj = t ? json_loads(t, 0, NULL) : NULL;
+		sh_free(t);
+		dump_json(json_pack("{s:s, s:s, s:s, s:o, s:o}", "from", from, "to", to, "by",
+				    by ? gname : "total", "rows", arr, "backlog", bj ? bj : json_null()));
+	} else if (have_bl) {
+		size_t shown = 0;
+		for (size_t i = 0; i < bl.nrows; i++) {
+			const sh_wh_backlog_row *w = &bl.rows[i];
+			if (w->kind[0]) /* the levels' totals only; archive report has the kinds */
+				continue;
+			if (!shown++)
+				printf("\nbacklog digitised to %s (archive report)\n", tm);
+			printf("  %-9s %zu of %llu", w->level[0] ? w->level : "-", w->digitised,
+			       (unsigned long long)w->in_force);
+			if (w->in_force)
+				printf(" (%.1f%%, target %d%%)", pct(w->digitised, w->in_force), w->target);
+			printf("\n");
+		}
+	}
+	if (have_bl)
+		sh_wh_backlog_report_free(&bl);
 out:
 	sh_free(rows);
 	sh_wh_proc_cat_free(&cat);

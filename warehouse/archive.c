@@ -214,10 +214,10 @@ static int csv_field(const char *b, const char *e, char *out, size_t cap)
 	return 1;
 }
 
-int sh_wh_backlog_totals_csv(sh_store *s, const char *data, size_t len, size_t *out_rows)
+static int parse_csv(total_in **out, size_t *nout, const char *data, size_t len)
 {
-	if (out_rows)
-		*out_rows = 0;
+	*out = NULL;
+	*nout = 0;
 	if (!data && len)
 		return sh_error_set(SH_EINVAL, "totals CSV: nothing given");
 	if (len > SH_WH_BACKLOG_CSV_MAX)
@@ -298,6 +298,33 @@ int sh_wh_backlog_totals_csv(sh_store *s, const char *data, size_t len, size_t *
 	}
 	if (!rc && !n)
 		rc = sh_error_set(SH_EINVAL, "totals CSV: no rows (kind,level,count)");
+	if (rc) {
+		sh_free(t);
+		return rc;
+	}
+	*out = t;
+	*nout = n;
+	return SH_OK;
+}
+
+int sh_wh_backlog_csv_check(const char *data, size_t len, size_t *out_rows)
+{
+	total_in *t = NULL;
+	size_t n = 0;
+	int rc = parse_csv(&t, &n, data, len);
+	if (out_rows)
+		*out_rows = rc ? 0 : n;
+	sh_free(t);
+	return rc;
+}
+
+int sh_wh_backlog_totals_csv(sh_store *s, const char *data, size_t len, size_t *out_rows)
+{
+	if (out_rows)
+		*out_rows = 0;
+	total_in *t = NULL;
+	size_t n = 0;
+	int rc = parse_csv(&t, &n, data, len);
 	if (!rc)
 		rc = write_totals(s, t, n, 0);
 	if (!rc && out_rows)

@@ -510,6 +510,8 @@ int sh_wh_backlog_start_set(sh_store *store, int year);
  * with '#' skipped. All rows or none (the first bad line is named).
  * *out_rows: rows recorded (may be NULL). SH_EINVAL, SH_ELIMIT. */
 int sh_wh_backlog_totals_csv(sh_store *store, const char *data, size_t len, size_t *out_rows);
+/* The same parse and checks, nothing stored (*out_rows: rows it holds). */
+int sh_wh_backlog_csv_check(const char *data, size_t len, size_t *out_rows);
 
 typedef struct sh_wh_backlog_row {
 	char month[8];     /* "YYYY-MM" (monthly rows), "" (to-date rows) */

@@ -161,13 +161,13 @@ ex=0; "$S" archive report --from 2026-13 2>err || ex=$?
 ex=0; "$S" archive ingest --level town box2.tif 2>err || ex=$?
 [ $ex = 2 ] || fail "bad level at ingest: $ex"
 # the review step: staged as a batch, reviewed with the batch verbs, committed once
-"$S" archive ingest --review --json --box "Hộp 8" box2.tif > staged.json
+"$S" archive ingest --review --json box2.tif > staged.json
 BATCH=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["batch"])' staged.json)
 "$S" batch show --json "$BATCH" > show.json
-$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["components"]; assert len(c) == 2, c' show.json
+$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["papers"]; assert len(c) == 2, c' show.json
 [ "$(blobs)" = "$n0" ] || fail "staging stored something"
 "$S" batch kind "$BATCH" 2 GKS >/dev/null
-"$S" archive commit --json --level xã --workers 2 "$BATCH" > commit.json
+"$S" archive commit --json --box "Hộp 8" --level xã --workers 2 "$BATCH" > commit.json
 $PY - commit.json $A $B <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); A, B = sys.argv[2:4]
