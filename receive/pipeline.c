@@ -373,6 +373,15 @@ static void comp_facts(rv_run *r, rv_comp *c, sh_wh_paper_in *p)
 	for (size_t f = 0; f < c->nfacts; f++) {
 		sh_buf_puts(&st, " ");
 		sh_buf_puts(&st, c->fact_list[f].value);
+		/* a number/symbol "125/QĐ-UBND" also as one word "125QĐUBND", so
+		 * that sh_wh_search finds it exactly (docs/ARCHIVE.md) */
+		const char *v = c->fact_list[f].value;
+		if (!strcmp(c->fact_list[f].name, "number") && strpbrk(v, "/-.")) {
+			sh_buf_puts(&st, " ");
+			for (; *v; v++)
+				if (!strchr("/-.", *v))
+					sh_buf_put(&st, v, 1);
+		}
 	}
 	if (st.len)
 		c->search_text = sh_buf_detach(&st);

@@ -356,7 +356,34 @@ int sh_wh_search(sh_store *s, const char *query, const sh_wh_filter *f, size_t l
 	*out = NULL;
 	*n = 0;
 	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
-	if (rc || (rc = search(s, query, f, limit, out, n)) || !*n)
+	if (rc)
+		return rc;
+	/* an original number ("125/QĐ-UBND": no space, joined by / - .) is
+	 * first looked up as the one word its papers are also indexed under
+	 * (receive/ adds it), then, when none holds it, as its words */
+	int joined = 0;
+	if (query && strpbrk(query, "/-.") && !strpbrk(query, " \t\n") && strlen(query) < 128) {
+		char j[128];
+		size_t k = 0;
+		for (const char *q = query; *q; q++)
+			if (!strchr("/-.", *q))
+				j[k++] = *q;
+		j[k] = 0;
+		if (k && !(rc = search(s, j, f, limit, out, n)) && *n)
+			joined = 1;
+		else if (rc == SH_EINVAL)
+			rc = SH_OK;
+		if (rc)
+			return rc;
+	}
+	if (!joined) {
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+		if ((rc = search(s, query, f, limit, out, n)))
+			return rc;
+	}
+	if (!*n)
 		return rc;
 	const char **codes = sh_calloc(*n, sizeof *codes);
 	for (size_t i = 0; codes && i < *n; i++)
