@@ -113,6 +113,7 @@ paper() { [ "$1" = 1 ] && echo paper || echo papers; }
 grep -q "Z99-" sep && fail "a separator sheet was stored: $(cat sep)"
 # signed like every paper: the log verifies and the provenance is in the manifest
 "$S" verify --all > verify.out 2>&1 || fail "verify: $(tail -3 verify.out)"
+"$S" check > check.out 2>&1 || fail "check: $(cat check.out)"
 # the same box again (after a kill or a jam): nothing twice
 blobs() { mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}'; }
 n0=$(blobs)
