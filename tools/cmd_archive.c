@@ -419,6 +419,19 @@ int cmd_archive(int argc, char **argv)
 		return CLI_DONE(pex);
 	int ex;
 	const char *verb = a.npos ? a.pos[0] : "";
+	int is_store = !strcmp(verb, "ingest") || !strcmp(verb, "commit");
+	if (json && !strcmp(verb, "totals")) {
+		cli_args_free(&a);
+		return cli_usage("archive", "--json goes with detect, ingest, commit and report");
+	}
+	if ((csv && strcmp(verb, "report") && strcmp(verb, "totals")) ||
+	    ((from || to) && strcmp(verb, "report")) ||
+	    ((level || progress || blank_split) && !is_store && strcmp(verb, "detect")) ||
+	    ((level || progress) && !is_store)) {
+		cli_args_free(&a);
+		return cli_usage("archive", "an option that %s does not take",
+				 verb[0] ? verb : "archive");
+	}
 	if (!strcmp(verb, "separators")) {
 		ex = a.npos > 1 ? cli_usage("archive", "separators takes no file: use --out FILE")
 				: separators(owner, book, first, count, dpi, out);

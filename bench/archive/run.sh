@@ -13,7 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 export SOHOA_KEY="$T/desk.key" SOHOA_PASSPHRASE_FILE="$T/pass"
-printf 'bench\n' > pass
+printf 'bench passphrase\n' > pass
 for st in box one; do
   SOHOA_STORE="$T/$st" "$S" init --agency 000.00.99.Z99 >/dev/null
 done
