@@ -114,6 +114,13 @@ grep -q "Z99-" sep && fail "a separator sheet was stored: $(cat sep)"
 # signed like every paper: the log verifies and the provenance is in the manifest
 "$S" verify --all > verify.out 2>&1 || fail "verify: $(tail -3 verify.out)"
 "$S" check > check.out 2>&1 || fail "check: $(cat check.out)"
+# reusable like every paper: the child's birth certificates are offered
+"$S" reuse --owner $A --procedure 1.000656 --json > reuse.json
+$PY - reuse.json $na <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); k = {x["kind"]: x for x in d["kinds"]}
+assert 1 <= len(k["GKS"]["papers"]) <= int(sys.argv[2]) and all("-LT" in p["code"] for p in k["GKS"]["papers"]), k["GKS"]
+PY
 # the same box again (after a kill or a jam): nothing twice
 blobs() { mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}'; }
 n0=$(blobs)
