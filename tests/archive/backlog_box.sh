@@ -8,7 +8,8 @@
 # under the right owner with the right kind and facts, archive codes, nothing
 # twice (the box again stores nothing), search by the original number, the
 # registry totals and the indicator (archive report, text/JSON/CSV), the
-# reception report not counting the backlog, and the review step (ingest
+# reception report not counting the backlog, a run killed midway and run
+# again, and the review step (ingest
 # --review stages a batch, batch verbs, archive commit stores it once).
 # Usage: backlog_box.sh SOHOA TEST_DATA [N]
 set -eu
@@ -168,6 +169,22 @@ ex=0; "$S" archive report --from 2026-13 2>err || ex=$?
 [ $ex = 3 ] || fail "bad month: $ex"
 ex=0; "$S" archive ingest --level town box2.tif 2>err || ex=$?
 [ $ex = 2 ] || fail "bad level at ingest: $ex"
+# killed in the middle (kill -9 once the first record is stored): the box run
+# again stores what was missing, nothing twice, no page lost
+"$S" archive ingest --progress --box "Hộp 9" --workers 2 box2.tif > /dev/null 2> prog &
+KP=$!
+while kill -0 $KP 2>/dev/null && ! tr '\r' '\n' < prog | grep -q "1 of 2 papers stored"; do sleep 0.2; done
+kill -9 $KP 2>/dev/null || true
+wait $KP 2>/dev/null || true
+"$S" archive ingest --json --box "Hộp 9" --workers 2 box2.tif > resumed.json
+$PY - resumed.json $A $B <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); A, B = sys.argv[2:4]
+got = [(p["owner"], p["kind"], p["existing"]) for p in d["papers"]]
+assert got[0] == (B, "QD", True) and got[1][:2] == (A, "GKS"), got
+PY
+"$S" owner $B > ob; grep -q "owner $B: $((nb + 1)) papers" ob || fail "owner B after the kill: $(head -1 ob)"
+"$S" owner $A > oa; grep -q "owner $A: $((na + 1)) papers" oa || fail "owner A after the kill: $(head -1 oa)"
 # the review step: staged as a batch, reviewed with the batch verbs, committed once
 "$S" archive ingest --review --json box2.tif > staged.json
 BATCH=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["batch"])' staged.json)
@@ -185,5 +202,5 @@ assert all("-LT" in p["code"] for p in d["papers"]), d
 PY
 ex=0; "$S" archive commit "$BATCH" 2>err || ex=$?
 [ $ex != 0 ] && grep -q "already committed" err || fail "second commit: $ex $(cat err)"
-"$S" owner $B > ob; grep -q "owner $B: $((nb + 1)) papers" ob || fail "owner B after commit: $(head -1 ob)"
+"$S" owner $B > ob; grep -q "owner $B: $((nb + 2)) papers" ob || fail "owner B after commit: $(head -1 ob)"
 echo ok
