@@ -1,8 +1,10 @@
 /* Ingesting a box (sh_arch.h): pages read, separators found, papers made
  * into multi-page TIFFs in memory and stored through receive/. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <leptonica/allheaders.h>
 
@@ -133,6 +135,66 @@ static int add_ref(page_ref **pages, int **kinds, size_t n, size_t *cap)
 	return SH_OK;
 }
 
+/* Classifying the pages of files on every core: each thread takes the next
+ * page; the first failure (lowest page) is the run's. */
+typedef struct classify_job {
+	pthread_mutex_t mu;
+	page_ref *pages;
+	int *kinds;
+	size_t n, next, done, fail_at;
+	int rc;
+	char msg[512];
+	const sh_arch_ingest_options *opts;
+} classify_job;
+
+static void *classify_worker(void *arg)
+{
+	classify_job *j = arg;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next < j->n && !j->rc ? j->next++ : j->n;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			return NULL;
+		int kind = 0, rc = sh_arch_classify_file(&kind, &j->pages[i].sep, j->pages[i].file,
+							 j->pages[i].page);
+		pthread_mutex_lock(&j->mu);
+		if (rc && (!j->rc || i < j->fail_at)) {
+			j->rc = rc;
+			j->fail_at = i;
+			snprintf(j->msg, sizeof j->msg, "%s", sh_error_message());
+		}
+		j->kinds[i] = kind;
+		j->done++;
+		if (!rc && j->opts->progress)
+			j->opts->progress(j->opts->progress_arg, "detect", j->done, 0);
+		pthread_mutex_unlock(&j->mu);
+	}
+}
+
+static int classify_files(page_ref *pages, int *kinds, size_t n,
+			  const sh_arch_ingest_options *opts)
+{
+	classify_job j = {.pages = pages, .kinds = kinds, .n = n, .opts = opts};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = opts->workers > 0 ? (size_t)opts->workers : cores > 0 ? (size_t)cores : 1;
+	if (nt > 16)
+		nt = 16;
+	if (nt > n)
+		nt = n;
+	pthread_t th[16];
+	size_t started = 0;
+	pthread_mutex_init(&j.mu, NULL);
+	for (size_t t = 1; t < nt; t++)
+		if (!pthread_create(&th[started], NULL, classify_worker, &j))
+			started++;
+	classify_worker(&j); /* this thread too */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&j.mu);
+	return j.rc ? sh_error_set(j.rc, "%s", j.msg) : SH_OK;
+}
+
 /* Every page of the source in order, classified (separator, blank,
  * content). */
 static int box_pages(page_ref **pages, int **kinds, sh_arch_box *b, const box_src *src,
@@ -151,14 +213,14 @@ static int box_pages(page_ref **pages, int **kinds, sh_arch_box *b, const box_sr
 			memset(r, 0, sizeof *r);
 			r->file = src->files[f];
 			r->page = p;
-			int kind = 0;
-			if ((rc = sh_arch_classify_file(&kind, &r->sep, src->files[f], p)))
-				return rc;
-			(*kinds)[b->npages++] = kind;
-			b->nseparators += kind == SH_ARCH_PAGE_SEPARATOR;
-			if (opts->progress)
-				opts->progress(opts->progress_arg, "detect", b->npages, 0);
+			(*kinds)[b->npages++] = SH_ARCH_PAGE_CONTENT;
 		}
+	}
+	if (!src->batch && b->npages) {
+		if ((rc = classify_files(*pages, *kinds, b->npages, opts)))
+			return rc;
+		for (size_t i = 0; i < b->npages; i++)
+			b->nseparators += (*kinds)[i] == SH_ARCH_PAGE_SEPARATOR;
 	}
 	size_t nc = src->batch ? sh_scan_batch_components(src->batch) : 0;
 	for (size_t k = 0; k < nc; k++) {
