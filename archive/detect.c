@@ -65,12 +65,13 @@ int sh_arch_detect_gray(int *found, sh_arch_sep *out, const unsigned char *gray,
 	return rc;
 }
 
-int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page)
+static int gray_of_pix(unsigned char **buf, int *pw, int *ph, PIX *p);
+
+/* Page `page` of path as 8-bit grey, halved when wider than 2000 px.
+ * *buf: caller sh_free. */
+static int load_gray(unsigned char **buf, int *pw, int *ph, const char *path, int page)
 {
-	if (!found || !out || !path || page < 0)
-		return sh_error_set(SH_EINVAL, "separator detection: nothing given");
-	*found = 0;
-	memset(out, 0, sizeof *out);
+	*buf = NULL;
 	if (access(path, R_OK) != 0)
 		return sh_error_set(SH_ENOTFOUND, "%s: %s", path, strerror(errno));
 	setMsgSeverity(L_SEVERITY_NONE);
@@ -83,8 +84,17 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 		     : (page == 0 ? pixRead(path) : NULL);
 	if (!p)
 		return sh_error_set(SH_EINVAL, "%s: page %d cannot be read as an image", path, page + 1);
-	PIX *g = pixConvertTo8(p, 0);
+	int rc = gray_of_pix(buf, pw, ph, p);
 	pixDestroy(&p);
+	return rc;
+}
+
+/* A page's pixels (borrowed) as 8-bit grey, halved when wider than 2000 px.
+ * *buf: caller sh_free. */
+static int gray_of_pix(unsigned char **buf, int *pw, int *ph, PIX *p)
+{
+	*buf = NULL;
+	PIX *g = pixConvertTo8(p, 0);
 	if (g && pixGetColormap(g)) {
 		PIX *t = pixRemoveColormap(g, REMOVE_CMAP_TO_GRAYSCALE);
 		pixDestroy(&g);
@@ -101,8 +111,8 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 	if (!g)
 		return sh_error_set(SH_ENOMEM, "out of memory (grey page)");
 	int w = pixGetWidth(g), h = pixGetHeight(g);
-	unsigned char *buf = sh_malloc((size_t)w * (size_t)h);
-	if (!buf) {
+	unsigned char *b = sh_malloc((size_t)w * (size_t)h);
+	if (!b) {
 		pixDestroy(&g);
 		return SH_ENOMEM;
 	}
@@ -111,12 +121,72 @@ int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page
 	for (int y = 0; y < h; y++) {
 		l_uint32 *line = data + (size_t)y * (size_t)wpl;
 		for (int x = 0; x < w; x++)
-			buf[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)GET_DATA_BYTE(line, x);
+			b[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)GET_DATA_BYTE(line, x);
 	}
 	pixDestroy(&g);
-	int rc = sh_arch_detect_gray(found, out, buf, w, h, (size_t)w);
+	*buf = b;
+	*pw = w;
+	*ph = h;
+	return SH_OK;
+}
+
+int sh_arch_detect_file(int *found, sh_arch_sep *out, const char *path, int page)
+{
+	if (!found || !out || !path || page < 0)
+		return sh_error_set(SH_EINVAL, "separator detection: nothing given");
+	*found = 0;
+	memset(out, 0, sizeof *out);
+	unsigned char *buf = NULL;
+	int w = 0, h = 0, rc = load_gray(&buf, &w, &h, path, page);
+	if (rc)
+		return rc;
+	rc = sh_arch_detect_gray(found, out, buf, w, h, (size_t)w);
 	sh_free(buf);
 	return rc;
+}
+
+int sh_arch_blank_gray(const unsigned char *gray, int w, int h, size_t stride)
+{
+	if (!gray || w < 16 || h < 16)
+		return 0;
+	/* the inner page: scanner edges, punch holes and staples lie outside */
+	int x0 = w * 8 / 100, x1 = w - x0, y0 = h * 6 / 100, y1 = h - y0;
+	size_t dark = 0, all = (size_t)(x1 - x0) * (size_t)(y1 - y0);
+	for (int y = y0; y < y1; y++) {
+		const unsigned char *row = gray + (size_t)y * stride;
+		for (int x = x0; x < x1; x++)
+			dark += row[x] < 128;
+	}
+	return dark * 10000 < all * SH_ARCH_BLANK_INK;
+}
+
+static int classify(int *kind, sh_arch_sep *out, const char *path, int page, PIX *pix)
+{
+	if (!kind || !out || (!pix && (!path || page < 0)))
+		return sh_error_set(SH_EINVAL, "page classification: nothing given");
+	*kind = SH_ARCH_PAGE_CONTENT;
+	memset(out, 0, sizeof *out);
+	unsigned char *buf = NULL;
+	int w = 0, h = 0, found = 0;
+	int rc = pix ? gray_of_pix(&buf, &w, &h, pix) : load_gray(&buf, &w, &h, path, page);
+	if (rc)
+		return rc;
+	if (!(rc = sh_arch_detect_gray(&found, out, buf, w, h, (size_t)w)))
+		*kind = found ? SH_ARCH_PAGE_SEPARATOR
+		      : sh_arch_blank_gray(buf, w, h, (size_t)w) ? SH_ARCH_PAGE_BLANK
+								 : SH_ARCH_PAGE_CONTENT;
+	sh_free(buf);
+	return rc;
+}
+
+int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int page)
+{
+	return classify(kind, out, path, page, NULL);
+}
+
+int sh_arch_classify_pix(int *kind, sh_arch_sep *out, struct Pix *pix)
+{
+	return classify(kind, out, NULL, 0, pix);
 }
 
 static int is_tiff(l_int32 f)

@@ -122,6 +122,20 @@ typedef struct sh_arch_part {
 	unsigned flags;         /* SH_ARCH_PART_* */
 } sh_arch_part;
 
+/* 1 when an 8-bit grey page is blank: under SH_ARCH_BLANK_INK dark pixels
+ * (< 128) per 10000 in the page without its margins (8 % left and right,
+ * 6 % top and bottom: scanner edges, punch holes). A page with one short
+ * line of text or a signature is not blank. */
+enum { SH_ARCH_BLANK_INK = 5 };
+int sh_arch_blank_gray(const unsigned char *gray, int w, int h, size_t stride);
+
+/* Page `page` of an image file: *kind a separator (and *out filled), blank
+ * or content (enum sh_arch_page_kind). Errors as sh_arch_detect_file. */
+int sh_arch_classify_file(int *kind, sh_arch_sep *out, const char *path, int page);
+/* The same for a decoded page (Leptonica's PIX, borrowed). */
+struct Pix;
+int sh_arch_classify_pix(int *kind, sh_arch_sep *out, struct Pix *pix);
+
 /* Split a box of npages pages (kinds[i]: enum sh_arch_page_kind) into parts:
  * a separator opens a new paper and is not part of any; two separators in a
  * row (a double-fed or reprinted sheet) open one. When blank_split is 1 a
@@ -149,6 +163,17 @@ typedef struct sh_arch_ingest_options {
 	const char *operator_id; /* who digitised, or NULL */
 	const sh_sign_key *key;  /* signs every paper (borrowed), or NULL */
 	int workers;             /* OCR threads; 0: one per core */
+	const char *level;       /* the digitising office's level ("province",
+				  * "district", "commune", sh_wh_level_parse), signed as
+				  * each paper's archive_level fact; NULL: not stated */
+	int blank_split;         /* 1: a blank page between content pages also
+				  * splits (a missing separator's fallback, flagged
+				  * review; the paper goes under the owner it names,
+				  * else the run it follows) */
+	/* progress (may be NULL): stage "detect" once per page read, "store"
+	 * once per paper stored; done of total */
+	void (*progress)(void *arg, const char *stage, size_t done, size_t total);
+	void *progress_arg;
 } sh_arch_ingest_options;
 
 #define SH_ARCH_PROCEDURE "LT.SOHOA" /* docs/ARCHIVE.md "Codes" */
@@ -158,12 +183,15 @@ typedef struct sh_arch_paper {
 	size_t first, npages;    /* box pages (0-based, over all files in order) */
 	unsigned flags;          /* SH_ARCH_PART_* */
 	char owner[16];          /* owner it is filed under, "" when not stored */
+	char book[SH_ARCH_BOOK_MAX + 1]; /* registry book its separator names, or "" */
 	int stored;              /* 1: stored (code set) */
 	int existing;            /* 1: stored by an earlier run of the same box
 				  * (idempotency key archive:<hash>): nothing new */
 	const char *code;        /* paper code, or NULL */
 	const char *dossier;     /* its archive dossier's code, or NULL */
-	const char *kind;        /* recognised kind code, or NULL */
+	const char *kind;        /* kind code (recognised, or the reviewed batch's), or
+				  * NULL; points into kind_buf */
+	char kind_buf[16];
 	const char *facts_json;  /* facts as a JSON object, or NULL */
 } sh_arch_paper;
 
@@ -179,10 +207,14 @@ typedef struct sh_arch_box {
 void sh_arch_box_free(sh_arch_box **b);
 
 /* Read the box's files (each page of each file, in order), split them at
- * separator sheets (separator pages are never stored), and store the papers
- * through receive/ (the one page pipeline: OCR, kind, facts, signing, the
- * log): the papers following each other under one owner go into one
- * archive dossier of that owner with procedure opts->procedure. Each
+ * separator sheets (separator and blank pages are never stored), and store
+ * the papers through receive/ (the one page pipeline: OCR, kind, facts,
+ * signing, the log): the papers following each other under one owner and
+ * book go into one archive record of that owner (sh_wh.h "the backlog":
+ * coded <agency>-LT<YY>-NNNNNN, procedure opts->procedure), each paper
+ * signed with its provenance facts archive_box, archive_book (when the
+ * separator names one), archive_digitised (YYYY-MM-DD), archive_by (the
+ * operator, when known) and archive_level (when given). Each
  * dossier is whole or not at all; a failure after some dossiers were
  * stored returns the error with *out listing what was stored; running the
  * same box again stores nothing twice (each dossier's idempotency key is
@@ -190,6 +222,32 @@ void sh_arch_box_free(sh_arch_box **b);
  * its first page's place in the box). *out: free with
  * sh_arch_box_free. */
 int sh_arch_ingest(sh_arch_box **out, sh_store *s, const char *const *files, size_t nfiles,
+		   const sh_arch_ingest_options *opts);
+
+/* ---- the review step: a box staged as a batch --------------------------- */
+
+typedef struct sh_scan_batch sh_scan_batch;
+
+/* Stage a box's files as one batch in the warehouse's batches folder
+ * (sh_recv_batch_new: owner opts->owner, else the first separator's; its
+ * procedure opts->procedure or SH_ARCH_PROCEDURE), every page in order,
+ * separator sheets too, its components split where the papers begin (at
+ * their separator sheets), for review with the batch verbs (delete,
+ * rotate, move, split, kind) before sh_arch_commit. Nothing is stored in
+ * the warehouse. *batch_id: the batch's name, caller sh_free. SH_EINVAL (no
+ * owner anywhere), the errors of sh_arch_ingest and sh_scan_batch_*. */
+int sh_arch_stage(char **batch_id, const char *store_dir, const char *const *files, size_t nfiles,
+		  const sh_arch_ingest_options *opts);
+
+/* Store a staged batch as a box (sh_arch_ingest over its pages in their
+ * reviewed order, turned as reviewed): separators are found again; a paper
+ * also ends where the operator split a component; a component's kind code
+ * (batch kind) is the kind of its paper. The box label defaults to the
+ * batch's name. When every paper was stored the batch is marked committed
+ * (its first archive record's code); a second commit is SH_EEXISTS, an
+ * interrupted commit is run again and stores nothing twice. The batch must
+ * be COMPLETE (a scan after a jam: resume or finish it first). */
+int sh_arch_commit(sh_arch_box **out, sh_store *s, sh_scan_batch *batch,
 		   const sh_arch_ingest_options *opts);
 
 #ifdef __cplusplus

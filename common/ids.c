@@ -190,8 +190,14 @@ int sh_id_code_check(int *out_kind, const char *code, unsigned want)
 		if (sh_id_agency_check(agency))
 			goto bad;
 	}
-	if (len[1] != 6 || !all_digits(part[1], 6) || !number_ok(part[2], len[2], 4, 4))
+	/* a reception code's day YYMMDD and 4-digit number, or an archive
+	 * record's LT<YY> and 6-digit number (docs/ARCHIVE.md "Codes") */
+	if (len[1] == 4 && part[1][0] == 'L' && part[1][1] == 'T') {
+		if (!all_digits(part[1] + 2, 2) || !number_ok(part[2], len[2], 6, 6))
+			goto bad;
+	} else if (len[1] != 6 || !all_digits(part[1], 6) || !number_ok(part[2], len[2], 4, 4)) {
 		goto bad;
+	}
 	int kind;
 	if (np == 3) {
 		kind = SH_CODE_DOSSIER;

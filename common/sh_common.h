@@ -166,7 +166,8 @@ int sh_id_agency_check(const char *id);
 int sh_id_procedure_check(const char *code);
 /* The codes the warehouse gives (docs/ARCHITECTURE.md "Codes"). */
 enum sh_code_kind {
-	SH_CODE_DOSSIER = 1, /* <agency id>-YYMMDD-NNNN */
+	SH_CODE_DOSSIER = 1, /* <agency id>-YYMMDD-NNNN, or an archive record of the
+			      * backlog <agency id>-LT<YY>-NNNNNN */
 	SH_CODE_PAPER = 2,   /* <dossier code>-NN-KIND (NN 01-999, KIND [A-Z0-9]{1,12}) */
 	SH_CODE_RESULT = 4   /* <dossier code>-KQn (n from 1, no leading zero) */
 };

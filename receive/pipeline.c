@@ -318,7 +318,7 @@ out:
 
 /* Its kind's name and its facts, so "giay khai sinh" finds a birth
  * certificate whose heading OCR misread. */
-static void comp_facts(rv_comp *c, sh_wh_paper_in *p)
+static void comp_facts(rv_run *r, rv_comp *c, sh_wh_paper_in *p)
 {
 	c->nfacts = 0;
 	for (int f = 0; c->facts && f < SH_FACT_COUNT; f++) {
@@ -327,6 +327,39 @@ static void comp_facts(rv_comp *c, sh_wh_paper_in *p)
 			c->fact_list[c->nfacts].name = sh_paper_fact_name((enum sh_paper_fact)f);
 			c->fact_list[c->nfacts].value = v;
 			c->nfacts++;
+		}
+	}
+	/* the caller's extra facts (an archive record's provenance): signed
+	 * with the others and kept in the facts JSON */
+	const sh_recv_options *o = r->opts;
+	if (o && o->nextra_facts && o->nextra_facts <= SH_RECV_EXTRA_FACTS) {
+		sh_buf j = SH_BUF_INIT;
+		const char *fj = c->facts_json && c->facts_json[0] == '{' ? c->facts_json : "{}";
+		size_t fl = strlen(fj);
+		while (fl > 1 && fj[fl - 1] != '}')
+			fl--;
+		sh_buf_put(&j, fj, fl - 1);
+		int first = fl <= 2;
+		for (size_t i = 0; i < o->nextra_facts; i++) {
+			c->fact_list[c->nfacts++] = o->extra_facts[i];
+			sh_buf_puts(&j, first ? "\"" : ",\"");
+			first = 0;
+			sh_buf_puts(&j, o->extra_facts[i].name);
+			sh_buf_puts(&j, "\":\"");
+			for (const char *v = o->extra_facts[i].value; *v; v++) {
+				if (*v == '"' || *v == '\\')
+					sh_buf_put(&j, "\\", 1);
+				sh_buf_put(&j, v, 1);
+			}
+			sh_buf_puts(&j, "\"");
+		}
+		sh_buf_puts(&j, "}");
+		char *nj = j.data ? sh_buf_detach(&j) : NULL;
+		sh_buf_free(&j);
+		if (nj) {
+			sh_free(c->facts_json);
+			c->facts_json = nj;
+			p->facts = nj;
 		}
 	}
 	p->fact_list = c->fact_list;
@@ -340,6 +373,15 @@ static void comp_facts(rv_comp *c, sh_wh_paper_in *p)
 	for (size_t f = 0; f < c->nfacts; f++) {
 		sh_buf_puts(&st, " ");
 		sh_buf_puts(&st, c->fact_list[f].value);
+		/* a number/symbol "125/QĐ-UBND" also as one word "125QĐUBND", so
+		 * that sh_wh_search finds it exactly (docs/ARCHIVE.md) */
+		const char *v = c->fact_list[f].value;
+		if (!strcmp(c->fact_list[f].name, "number") && strpbrk(v, "/-.")) {
+			sh_buf_puts(&st, " ");
+			for (; *v; v++)
+				if (!strchr("/-.", *v))
+					sh_buf_put(&st, v, 1);
+		}
 	}
 	if (st.len)
 		c->search_text = sh_buf_detach(&st);
@@ -391,7 +433,7 @@ int rv_papers(rv_run *r, const char *owner)
 		p->file = c->name;
 		p->kind = c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
 		p->facts = c->facts_json;
-		comp_facts(c, p);
+		comp_facts(r, c, p);
 		p->pages = &r->pins[c->first];
 		p->npages = c->npages;
 		const char *named = c->facts ? sh_paper_owner_id(c->facts) : NULL;

@@ -37,6 +37,20 @@ static int dossier_in(sh_wh_dossier_in *din, char *key, size_t keylen, sh_store 
 	din->operator_id = o->operator_id;
 	din->key = o->key;
 	din->idem_key = o->idem_key;
+	din->archive = o->archive;
+	if (o->nextra_facts > SH_RECV_EXTRA_FACTS)
+		return sh_error_set(SH_ELIMIT, "at most %d extra facts", SH_RECV_EXTRA_FACTS);
+	for (size_t i = 0; i < o->nextra_facts; i++) {
+		const char *n = o->extra_facts[i].name, *v = o->extra_facts[i].value;
+		size_t nl = n ? strlen(n) : 0;
+		if (!nl || nl > 32 || strspn(n, "abcdefghijklmnopqrstuvwxyz_") != nl || !v ||
+		    !sh_text_valid(v, strlen(v)))
+			return sh_error_set(SH_EINVAL, "extra fact %zu: a name [a-z_]{1,32} and a "
+						       "UTF-8 value", i + 1);
+		for (const char *c = v; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return sh_error_set(SH_EINVAL, "extra fact %s: control byte in its value", n);
+	}
 	if (src->batch) {
 		sh_scan_batch *b = src->batch;
 		if (sh_scan_batch_state(b) == SH_SCAN_STATE_COMMITTED)

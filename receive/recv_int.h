@@ -33,7 +33,8 @@ typedef struct rv_comp {
 	sh_paper_facts *facts;
 	char *facts_json;
 	char *text;
-	sh_sign_fact fact_list[SH_FACT_COUNT]; /* borrowed from facts */
+	sh_sign_fact fact_list[SH_FACT_COUNT + SH_RECV_EXTRA_FACTS]; /* borrowed from facts
+								    * and the options' extra facts */
 	size_t nfacts;
 	char *search_text;
 } rv_comp;

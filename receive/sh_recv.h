@@ -79,7 +79,14 @@ typedef struct sh_recv_options {
 				  * failing the call */
 	sh_recv_progress_fn progress;
 	void *progress_arg;
+	int archive;             /* 1: an archive record of the backlog
+				  * (sh_wh_dossier_in.archive: <agency>-LT<YY>-NNNNNN) */
+	const sh_sign_fact *extra_facts; /* added to every paper's facts (signed,
+				  * in its facts JSON), e.g. archive_box; names
+				  * [a-z_]{1,32}, values UTF-8 without control bytes */
+	size_t nextra_facts;     /* at most SH_RECV_EXTRA_FACTS */
 } sh_recv_options;
+enum { SH_RECV_EXTRA_FACTS = 8 };
 
 /* One page of the result. Strings owned by the result. */
 typedef struct sh_recv_page {

@@ -778,11 +778,26 @@ static int report(srv_ctx *c)
 				       (json_int_t)r->owners_not_asked, "share_owners_not_asked",
 				       pct(r->owners_not_asked, r->owners)));
 	}
-	srv_json(c, 200, json_pack("{s:o, s:o, s:s, s:o}", "from", srv_str(from), "to",
+	/* the backlog's digitising indicator for the same months
+	 * (docs/ARCHIVE.md), for the head of office's page */
+	json_t *backlog = NULL;
+	{
+		char fm[8], tm[8];
+		snprintf(fm, sizeof fm, "%.7s", from);
+		snprintf(tm, sizeof tm, "%.7s", to);
+		sh_wh_backlog_report_t bl;
+		if (!sh_wh_backlog_report(c->srv->s, fm, tm, &bl)) {
+			char *t = sh_wh_backlog_report_json(&bl);
+			backlog = t ? json_loads(t, 0, NULL) : NULL;
+			sh_free(t);
+			sh_wh_backlog_report_free(&bl);
+		}
+	}
+	srv_json(c, 200, json_pack("{s:o, s:o, s:s, s:o, s:o}", "from", srv_str(from), "to",
 				   srv_str(to), "by",
 				   by == SH_WH_REPORT_AGENCY ? "agency"
 				   : by == SH_WH_REPORT_PROCEDURE ? "procedure" : "total",
-				   "rows", arr));
+				   "rows", arr, "backlog", backlog ? backlog : json_null()));
 out:
 	sh_free(rows);
 	sh_free(from);

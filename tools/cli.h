@@ -194,9 +194,10 @@ int cmd_attach(int argc, char **argv);
 int cmd_search(int argc, char **argv); /* also `find` */
 int cmd_report(int argc, char **argv);
 /* Print report rows (rows[0] the total) as text, CSV or JSON: the local
- * report and report --server print the same. */
+ * report and report --server print the same. backlog (borrowed, may be
+ * NULL: left out) is the JSON's "backlog" object (docs/ARCHIVE.md). */
 void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, const char *to,
-		      int by, int json, int csv);
+		      int by, int json, int csv, struct json_t *backlog);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);

@@ -570,7 +570,7 @@ static int remote_report(sh_client *c, int argc, char **argv)
 	}
 #undef U
 	if (!rc)
-		cli_report_print(rr, n, from, to, by, json, csv);
+		cli_report_print(rr, n, from, to, by, json, csv, NULL);
 	sh_free(rr);
 	json_decref(o);
 	return rc ? cli_fail("report", rc) : EXIT_OK;

@@ -54,6 +54,21 @@ int cli_authorize_command(const char *cmd, int argc, char **argv)
 		if (cli_opt(argc, argv, &i, "--store", &store) < 0)
 			return EXIT_OK; /* the command reports the usage error */
 	}
+	/* archive totals / archive report are actions of their own (the
+	 * registry's totals are the admin's, the indicator a report) */
+	const char *action = cmd;
+	if (!strcmp(cmd, "archive"))
+		for (int i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "--store"))
+				i++;
+			if (i >= argc || argv[i][0] == '-')
+				continue;
+			if (!strcmp(argv[i], "totals"))
+				action = "archive-totals";
+			else if (!strcmp(argv[i], "report"))
+				action = "archive-report";
+			break;
+		}
 	char *dir = cli_store_dir(store);
 	if (!dir)
 		return cli_fail(cmd, SH_ENOMEM);
@@ -61,7 +76,7 @@ int cli_authorize_command(const char *cmd, int argc, char **argv)
 	int rc = sh_store_open(&s, dir, SH_STORE_RDONLY), ex = EXIT_OK;
 	sh_free(dir);
 	if (rc == SH_OK)
-		ex = cli_authorize(s, cmd);
+		ex = cli_authorize(s, action);
 	/* no warehouse yet: the command itself says so (or creates it) */
 	sh_store_close(&s);
 	return ex;
@@ -612,7 +627,7 @@ static const char *const report_help = N_(
 /* The indicators as text, CSV or JSON (the local report and report
  * --server print the same). */
 void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, const char *to,
-		      int by, int json, int csv)
+		      int by, int json, int csv, json_t *backlog)
 {
 	const char *gname = by == SH_WH_REPORT_AGENCY ? "agency" : "procedure";
 	if (csv)
@@ -660,8 +675,8 @@ void cli_report_print(const sh_wh_report_row *rows, size_t n, const char *from, 
 		}
 	}
 	if (json)
-		(void)dump_json(json_pack("{s:s, s:s, s:s, s:o}", "from", from, "to", to, "by",
-				    by ? gname : "total", "rows", arr));
+		(void)dump_json(json_pack("{s:s, s:s, s:s, s:o, s:O*}", "from", from, "to", to, "by",
+				    by ? gname : "total", "rows", arr, "backlog", backlog));
 }
 
 int cmd_report(int argc, char **argv)
@@ -705,7 +720,37 @@ int cmd_report(int argc, char **argv)
 		ex = cli_fail("report", rc);
 		goto out;
 	}
-	cli_report_print(rows, n, from, to, by, json, csv);
+	/* the backlog's digitising indicator for the same months (docs/ARCHIVE.md) */
+	sh_wh_backlog_report_t bl;
+	char fm[8], tm[8];
+	snprintf(fm, sizeof fm, "%.7s", from);
+	snprintf(tm, sizeof tm, "%.7s", to);
+	int have_bl = !csv && !sh_wh_backlog_report(s, fm, tm, &bl);
+	json_t *bj = NULL;
+	if (json) {
+		char *t = have_bl ? sh_wh_backlog_report_json(&bl) : NULL;
+		bj = t ? json_loads(t, 0, NULL) : NULL;
+		sh_free(t);
+	}
+	cli_report_print(rows, n, from, to, by, json, csv, json ? (bj ? bj : json_null()) : NULL);
+	json_decref(bj);
+	if (!json && have_bl) {
+		size_t shown = 0;
+		for (size_t i = 0; i < bl.nrows; i++) {
+			const sh_wh_backlog_row *w = &bl.rows[i];
+			if (w->kind[0]) /* the levels' totals only; archive report has the kinds */
+				continue;
+			if (!shown++)
+				printf(_("\nbacklog digitised to %s (archive report)\n"), tm);
+			printf("  %-9s %zu of %llu", w->level[0] ? w->level : "-", w->digitised,
+			       (unsigned long long)w->in_force);
+			if (w->in_force)
+				printf(" (%.1f%%, target %d%%)", pct(w->digitised, w->in_force), w->target);
+			printf("\n");
+		}
+	}
+	if (have_bl)
+		sh_wh_backlog_report_free(&bl);
 out:
 	sh_free(rows);
 	sh_wh_proc_cat_free(&cat);

@@ -369,6 +369,8 @@ static const struct {
 	{"ingest", SH_WH_PERM_INGEST}, {"scan", SH_WH_PERM_INGEST}, {"batch", SH_WH_PERM_INGEST},
 	{"watch", SH_WH_PERM_INGEST}, {"devices", SH_WH_PERM_INGEST}, {"result", SH_WH_PERM_INGEST},
 	{"archive", SH_WH_PERM_INGEST},
+	{"archive-totals", SH_WH_PERM_ADMIN}, /* registry totals of results in force */
+	{"archive-report", SH_WH_PERM_REPORT}, /* the backlog's digitising indicator */
 	{"ocr", SH_WH_PERM_RECOGNISE}, {"extract", SH_WH_PERM_RECOGNISE},
 	{"show", SH_WH_PERM_READ}, {"receipt", SH_WH_PERM_READ},
 	{"find", SH_WH_PERM_READ_OWNER}, {"search", SH_WH_PERM_READ_OWNER},

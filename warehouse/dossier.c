@@ -269,7 +269,8 @@ static int put_fn(sh_store *s, MDB_txn *txn, void *arg)
 	}
 
 	int64_t t = in->received ? in->received : sh_now();
-	if ((rc = wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
+	if ((rc = in->archive ? wh_next_archive_code(s, txn, t, codes->dossier, &lrc)
+			      : wh_next_dossier_code(s, txn, t, codes->dossier, &lrc)))
 		goto out;
 	if (lrc)
 		goto lmdb_fail;

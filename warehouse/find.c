@@ -133,10 +133,15 @@ static int code_parts(const char *code, size_t len, size_t *agency_len, char dat
 	for (size_t i = len; i > 0 && nd < 4; i--)
 		if (code[i - 1] == '-')
 			dash[nd++] = i - 1;
-	if (nd < 4 || dash[2] - dash[3] != 7)
+	if (nd < 4)
 		return 0;
 	const char *d = code + dash[3] + 1;
-	snprintf(date, 11, "20%.2s-%.2s-%.2s", d, d + 2, d + 4);
+	if (dash[2] - dash[3] == 5 && d[0] == 'L' && d[1] == 'T') /* archive record: its year */
+		snprintf(date, 11, "20%.2s", d + 2);
+	else if (dash[2] - dash[3] == 7)
+		snprintf(date, 11, "20%.2s-%.2s-%.2s", d, d + 2, d + 4);
+	else
+		return 0;
 	*agency_len = dash[3];
 	*kind = code + dash[0] + 1;
 	*kind_len = len - dash[0] - 1;
@@ -154,9 +159,12 @@ static int filter_pass(const sh_wh_filter *f, const char *code)
 		return 0;
 	if (f->agency && (strlen(f->agency) != al || memcmp(f->agency, code, al)))
 		return 0;
-	if (f->from && strcmp(date, f->from) < 0)
+	/* an archive record (dated by its year, "20YY") passes when its year
+	 * meets the range */
+	if (f->from && strlen(date) == 4 ? strncmp(date, f->from, 4) < 0
+		     : f->from && strcmp(date, f->from) < 0)
 		return 0;
-	if (f->to && strcmp(date, f->to) > 0)
+	if (f->to && strlen(date) == 4 ? strncmp(date, f->to, 4) > 0 : f->to && strcmp(date, f->to) > 0)
 		return 0;
 	return 1;
 }
@@ -371,7 +379,34 @@ int sh_wh_search(sh_store *s, const char *query, const sh_wh_filter *f, size_t l
 	*out = NULL;
 	*n = 0;
 	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
-	if (rc || (rc = search(s, query, f, limit, out, n)) || !*n)
+	if (rc)
+		return rc;
+	/* an original number ("125/QĐ-UBND": no space, joined by / - .) is
+	 * first looked up as the one word its papers are also indexed under
+	 * (receive/ adds it), then, when none holds it, as its words */
+	int joined = 0;
+	if (query && strpbrk(query, "/-.") && !strpbrk(query, " \t\n") && strlen(query) < 128) {
+		char j[128];
+		size_t k = 0;
+		for (const char *q = query; *q; q++)
+			if (!strchr("/-.", *q))
+				j[k++] = *q;
+		j[k] = 0;
+		if (k && !(rc = search(s, j, f, limit, out, n)) && *n)
+			joined = 1;
+		else if (rc == SH_EINVAL)
+			rc = SH_OK;
+		if (rc)
+			return rc;
+	}
+	if (!joined) {
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+		if ((rc = search(s, query, f, limit, out, n)))
+			return rc;
+	}
+	if (!*n)
 		return rc;
 	const char **codes = sh_calloc(*n, sizeof *codes);
 	for (size_t i = 0; codes && i < *n; i++)

@@ -124,6 +124,10 @@ static int one_dossier(struct rep *r, const MDB_val *dv)
 	int rc = store_decode_dossier(dv->mv_data, dv->mv_size, &d), err = 0;
 	if (rc)
 		return rc;
+	if (sh_wh_code_is_archive(d->code)) { /* digitised backlog, not received */
+		sh_store_dossier_rec_free(&d);
+		return SH_OK;
+	}
 	size_t g = 0;
 	if (r->by == SH_WH_REPORT_AGENCY)
 		g = group_of(r, d->agency, &err);

@@ -85,6 +85,8 @@ typedef struct sh_wh_dossier_in {
 	const char *idem_key;   /* idempotency key (e.g. "batch:<id>", "file:<sha256>"),
 				 * or NULL: a put whose key was already stored stores
 				 * nothing and returns that dossier's codes */
+	int archive;            /* 1: an archive record of the backlog, coded
+				 * <agency>-LT<YY>-NNNNNN (see "the backlog" below) */
 	size_t npapers;
 	const sh_wh_paper_in *papers;
 } sh_wh_dossier_in;
@@ -612,6 +614,74 @@ int sh_wh_seq_last(sh_store *store, char day[7], unsigned *seq);
  * lowers it): after a rollback the witnessed log's codes are not issued
  * again (docs/SIGNING.md "Witnesses"). */
 int sh_wh_seq_raise(sh_store *store, const char *day, unsigned seq);
+
+/* ---- the backlog: archive records, registry totals, the indicator (archive.c) ----
+ * Results an office issued before the warehouse existed, digitised from its
+ * archive boxes and registry books (docs/ARCHIVE.md). Each run of papers is
+ * an archive record coded <agency>-LT<YY>-NNNNNN (YY: the year digitised,
+ * NNNNNN from the agency's own yearly sequence "A|YY"), its papers
+ * <record>-NN-KIND; a reception code's second part is always six digits
+ * (YYMMDD), an archive code's "LT" and two, so neither can be the other.
+ * Archive records are left out of sh_wh_report (they were not received). */
+#define SH_WH_ARCHIVE_SEQ_MAX 999999 /* archive records per agency per year */
+#define SH_WH_BACKLOG_TOTAL_MAX 100000000ULL
+#define SH_WH_BACKLOG_CSV_MAX (1 << 20) /* bytes of a totals CSV */
+#define SH_WH_BACKLOG_CSV_ROWS 4096
+/* 1 when code (a record or paper code) is an archive record's. */
+int sh_wh_code_is_archive(const char *code);
+/* "province", "district", "commune" for those names or Vietnamese "tỉnh"/
+ * "tinh", "huyện"/"huyen", "xã"/"xa"; NULL for anything else. Static. */
+const char *sh_wh_level_parse(const char *name);
+/* The target (percent of results in force digitised) for level in year of
+ * a plan whose first year is start_year (0: unknown, the first year's):
+ * 30 / 20 / 15 % the first year, +20 points a year, at most 100. 0 for an
+ * unknown level. */
+int sh_wh_backlog_target(const char *level, int year, int start_year);
+/* Record the registry total of results in force of kind at level (from the
+ * office's registry books); 0 removes it. The first total recorded also
+ * records this year as the plan's first year. SH_WH_PERM_ADMIN. SH_EINVAL
+ * (kind, level), SH_ELIMIT. */
+int sh_wh_backlog_total_set(sh_store *store, const char *kind, const char *level, uint64_t n);
+/* Set the plan's first year (2000-2099). SH_WH_PERM_ADMIN. */
+int sh_wh_backlog_start_set(sh_store *store, int year);
+/* Import totals from CSV text (len bytes, UTF-8): lines kind,level,count,
+ * an optional header "kind,level,count", blank lines and lines starting
+ * with '#' skipped. All rows or none (the first bad line is named).
+ * *out_rows: rows recorded (may be NULL). SH_EINVAL, SH_ELIMIT. */
+int sh_wh_backlog_totals_csv(sh_store *store, const char *data, size_t len, size_t *out_rows);
+/* The same parse and checks, nothing stored (*out_rows: rows it holds). */
+int sh_wh_backlog_csv_check(const char *data, size_t len, size_t *out_rows);
+
+typedef struct sh_wh_backlog_row {
+	char month[8];     /* "YYYY-MM" (monthly rows), "" (to-date rows) */
+	char kind[16];     /* kind code; "" the level's total */
+	char level[12];    /* "province", "district", "commune"; "" not stated */
+	size_t digitised;  /* archive papers digitised (to date: up to `to`) */
+	uint64_t in_force; /* registry total (to-date rows; 0 unknown) */
+	int target;        /* target percent for the row's year and level (0 unknown) */
+} sh_wh_backlog_row;
+typedef struct sh_wh_backlog_report_t {
+	int year, start_year;        /* the year targets are for; the plan's first (0 unknown) */
+	sh_wh_backlog_row *rows;     /* to date, by level then kind (the level's total last) */
+	size_t nrows;
+	sh_wh_backlog_row *months;   /* digitised per month from..to, by month, level, kind */
+	size_t nmonths;
+} sh_wh_backlog_report_t;
+/* The digitising indicator: archive papers digitised up to month `to`
+ * (YYYY-MM, NULL: now) against the registry totals, by kind and level, and
+ * per month from..to (NULL: from the first). Level is each paper's signed
+ * fact archive_level. SH_WH_PERM_REPORT. SH_EINVAL (a month). *out: free
+ * with sh_wh_backlog_report_free. */
+int sh_wh_backlog_report(sh_store *store, const char *from, const char *to,
+			 sh_wh_backlog_report_t *out);
+void sh_wh_backlog_report_free(sh_wh_backlog_report_t *r);
+/* The report as one compact JSON object (docs/FORMATS.md "backlog"):
+ * {"year", "start_year", "targets": {"province", "district", "commune",
+ * "per_year"}, "to_date": [{"kind" ("total" for a level's total), "level",
+ * "digitised", "in_force", "percent" (null: no total), "target",
+ * "on_target"}], "months": [{"month", "kind", "level", "digitised"}]}.
+ * Caller sh_free; NULL when out of memory. */
+char *sh_wh_backlog_report_json(const sh_wh_backlog_report_t *r);
 
 #ifdef __cplusplus
 }

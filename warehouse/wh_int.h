@@ -11,6 +11,11 @@
 int wh_next_dossier_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_STORE_CODE_MAX],
 			 int *lrc);
 
+/* The next archive record code <agency>-LT<YY>-NNNNNN for digitising time
+ * t (archive.c), as wh_next_dossier_code. */
+int wh_next_archive_code(sh_store *s, MDB_txn *txn, int64_t t, char code[SH_STORE_CODE_MAX],
+			 int *lrc);
+
 /* ---- the warehouse of owners (warehouse.c, report.c, access.c) -----------
  * state: paper code → record 'V' (clerk validity, revocation); attach
  * (DUPSORT): dossier → reused paper code; attached (DUPSORT): paper code →

@@ -2,7 +2,8 @@
 # A box with separators against `sohoa ingest` of the same papers one dossier
 # at a time, same run, same warehouse kind (not a test; prints figures).
 # Usage: bench/archive/run.sh BUILD_DIR [COPIES] — COPIES of the 4 corpus
-# papers (default 3: 12 papers, 12 separators).
+# papers (default 3: 12 papers, 12 separators, a 24-page box). The issue's
+# 500-page box: run.sh build 63 (252 papers, 504 pages). Progress on stderr.
 set -eu
 B=$(cd "$1" && pwd); N=${2:-3}
 S=$B/tools/sohoa
@@ -12,7 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 export SOHOA_KEY="$T/desk.key" SOHOA_PASSPHRASE_FILE="$T/pass"
-printf 'bench\n' > pass
+printf 'bench passphrase\n' > pass
 for st in box one; do
   SOHOA_STORE="$T/$st" "$S" init --agency 000.00.99.Z99 >/dev/null
 done
@@ -36,11 +37,14 @@ pages[0].save("box.tif", save_all=True, append_images=pages[1:], compression="ti
 PY
 np=$(ls p*.tif | wc -l)
 t0=$(date +%s.%N)
-SOHOA_STORE="$T/box" "$S" archive ingest --box bench box.tif > box.out
+SOHOA_STORE="$T/box" "$S" archive ingest --progress --box bench box.tif > box.out
 t1=$(date +%s.%N)
+i=0
 for f in p*.tif; do
   SOHOA_STORE="$T/one" "$S" ingest --owner $OWNER --procedure 1.001193 "$f" > /dev/null
+  i=$((i + 1)); printf '\rsohoa ingest: %d of %d dossiers stored' $i $np >&2
 done
+echo >&2
 t2=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$np" -v cores="$(nproc)" 'BEGIN {
   printf "papers %d (one page each), %d cores\n", n, cores

@@ -290,6 +290,46 @@ static void qr_svg_reads_back(void **st)
 	sh_free(svg);
 }
 
+/* Blank pages: white with scanner dust and a punch hole in the margin are
+ * blank; one short line of text or a signature is not. And a sheet's page
+ * classifies as a separator, a paper page as content. */
+static void blank_pages(void **st)
+{
+	(void)st;
+	int w = 1654, h = 2339;
+	unsigned char *g = malloc((size_t)w * (size_t)h);
+	assert_non_null(g);
+	memset(g, 245, (size_t)w * (size_t)h);
+	for (int k = 0; k < 300; k++) /* dust */
+		g[(size_t)((k * 7919) % h) * (size_t)w + (size_t)((k * 104729) % w)] = 60;
+	for (int y = 1100; y < 1160; y++) /* a punch hole in the left margin */
+		for (int x = 40; x < 100; x++)
+			g[(size_t)y * (size_t)w + (size_t)x] = 0;
+	assert_int_equal(sh_arch_blank_gray(g, w, h, (size_t)w), 1);
+	/* a signature: a stroke 300 px long, 8 px thick */
+	for (int x = 900; x < 1200; x++)
+		for (int y = 0; y < 8; y++)
+			g[(size_t)(1800 + y + (x - 900) / 10) * (size_t)w + (size_t)x] = 20;
+	assert_int_equal(sh_arch_blank_gray(g, w, h, (size_t)w), 0);
+	assert_int_equal(sh_arch_blank_gray(NULL, w, h, (size_t)w), 0);
+	free(g);
+	int kind = -1;
+	sh_arch_sep sep;
+	char png[512];
+	tmp(png, sizeof png, "blank-sep.png");
+	sh_arch_sep want = {.owner = "001099012345"};
+	assert_int_equal(sh_arch_separators_write(png, &want, 0, 1, 200), SH_OK);
+	assert_int_equal(sh_arch_classify_file(&kind, &sep, png, 0), SH_OK);
+	assert_int_equal(kind, SH_ARCH_PAGE_SEPARATOR);
+	assert_string_equal(sep.owner, "001099012345");
+	unlink(png);
+	assert_int_equal(sh_arch_classify_file(&kind, &sep,
+					       SOHOA_TEST_DATA "/papers/dev01-quyet-dinh-clean300.png", 0),
+			 SH_OK);
+	assert_int_equal(kind, SH_ARCH_PAGE_CONTENT);
+	assert_int_equal(sh_arch_classify_file(&kind, &sep, "/nonexistent.png", 0), SH_ENOTFOUND);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -298,6 +338,7 @@ int main(void)
 		cmocka_unit_test(payload_roundtrip), cmocka_unit_test(payload_rejects),
 		cmocka_unit_test(sheets_found),      cmocka_unit_test(sheets_many_and_pdf),
 		cmocka_unit_test(split_box),         cmocka_unit_test(qr_svg_reads_back),
+		cmocka_unit_test(blank_pages),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

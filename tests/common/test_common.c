@@ -148,6 +148,9 @@ static void codes(void **state)
 		{"000.00.12.H23-261122-0007-100-ABCDEFGHIJ12", SH_CODE_PAPER},
 		{"000.00.12.H23-261122-0007-KQ1", SH_CODE_RESULT},
 		{"000.00.12.H23-261122-0007-KQ4294967295", SH_CODE_RESULT},
+		/* archive records of the backlog (docs/ARCHIVE.md "Codes") */
+		{"H23-LT26-000001", SH_CODE_DOSSIER},
+		{"000.00.12.H23-LT26-999999-01-GKS", SH_CODE_PAPER},
 	};
 	static const char *bad[] = {
 		"", "-", "--", "H23", "H23-261122", "h23-261122-0007", "H23-26112-0007",
@@ -160,6 +163,8 @@ static void codes(void **state)
 		"../../etc/passwd", "/etc/passwd", "%s%n", "H23-261122-0007\n", "H23-2611\xff-0007",
 		"H23-261122-0007 ", " H23-261122-0007", ("H23-\xef\xbc\x92" "61122-0007"),
 		"000.00.12.H23.000000000000000000000000000-261122-0007",
+		"H23-LT26-0001", "H23-LT26-000000", "H23-LT2-000001", "H23-LT261-000001",
+		"H23-lt26-000001", "H23-LTAB-000001", "H23-LT26-0000001", "H23-XT26-000001",
 	};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		int kind = 0;

@@ -348,6 +348,9 @@ def case_api(wh):
         check("login-failed" in cmds, "failed logins audited")
         r = arch.req("GET", "/api/v1/report?from=2000-01-01&to=2099-12-31&by=procedure")
         check(r.status == 200 and r.json["rows"][0]["dossiers"] == 2, "report")
+        # the backlog's indicator for the same months (docs/ARCHIVE.md): no totals, no archive papers
+        bl = r.json.get("backlog") or {}
+        check(bl.get("targets", {}).get("commune") == 15 and bl.get("to_date") == [], "report backlog")
         check(arch.req("GET", "/api/v1/report?from=x&to=y").status in (400, 422), "report bad dates")
         # admin
         adm = Client(srv)
