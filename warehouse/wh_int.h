@@ -63,4 +63,15 @@ const char *wh_operator_or(sh_store *s, const char *given);
  * operator; nothing without a session. */
 int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char *dossier);
 
+/* ---- the citizen's own warehouse (citizen.c, warehouse.c) ---- */
+/* Papers of owner (normalised) in txn, no permission check; kind (may be
+ * NULL) filters. */
+int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *owner,
+		     const char *kind, int64_t now, sh_wh_owner_paper **out, size_t *n);
+/* The companies that authorised person (citizen.c): up to max tax codes
+ * into out. */
+/* sh_wh_paper_get in a citizen session: owner checked, refusals audited. */
+int wh_citizen_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out);
+int wh_delegations_of(sh_store *s, const char *person, char (*out)[16], size_t max, size_t *n);
+
 #endif
