@@ -39,6 +39,13 @@ typedef struct sh_srv_options {
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */
 	unsigned session_max_s;    /* absolute session lifetime; 0: 43200 (12 h) */
+	/* The citizen's own warehouse (docs/CITIZEN.md): the identity service
+	 * to log citizens in with (copied; NULL: /api/v1/me/... answer 404).
+	 * redirect_uri NULL: http(s)://<listen>/api/v1/me/callback. */
+	const struct sh_oidc_config *oidc;
+	const char *pdf_sign_key;  /* sign citizens' PDF downloads (sh_pdf_signer_open), or NULL */
+	const char *pdf_sign_pin;
+	const char *pdf_sign_chain;
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

@@ -549,11 +549,15 @@ int sh_wh_validity_of(sh_store *s, const sh_wh_proc_cat *cat, const char *code, 
 {
 	memset(out, 0, sizeof *out);
 	MDB_txn *txn;
-	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	/* a citizen: their own papers only (citizen.c) */
+	int rc = sh_wh_may(s, sh_wh_citizen(s) ? SH_WH_PERM_OWN : SH_WH_PERM_READ);
 	if (rc || (rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	sh_store_paper_rec *p = NULL;
-	if (!(rc = paper_in_txn(s, txn, code, &p)))
+	if (!(rc = paper_in_txn(s, txn, code, &p)) && sh_wh_citizen(s) &&
+	    sh_wh_citizen_owns(s, p->owner))
+		rc = sh_error_set(SH_ENOTFOUND, "no such paper among yours");
+	if (!rc)
 		rc = wh_validity(s, txn, cat, code, p->kind, p->facts, p->created,
 				       now ? now : sh_now(), out);
 	sh_store_paper_rec_free(&p);
