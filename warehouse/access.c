@@ -231,6 +231,7 @@ typedef struct wh_session {
 	int citizen;                           /* a person logged in (citizen.c) */
 	size_t nowners;                        /* the owners whose papers they read */
 	char owners[SH_WH_CITIZEN_OWNERS][16]; /* [0]: the person; then companies */
+	char company[16];                      /* the company they represent, or "" */
 } wh_session;
 static _Thread_local wh_session tls_session;
 
@@ -645,8 +646,10 @@ int sh_wh_session_citizen(sh_store *s, const char *person, const char *company, 
 	snprintf(ss->via, sizeof ss->via, "%s", via && *via ? via : "-");
 	snprintf(ss->operator, sizeof ss->operator, "citizen:%s", norm);
 	memcpy(ss->owners[ss->nowners++], norm, 16);
-	if (co[0])
+	if (co[0]) {
 		memcpy(ss->owners[ss->nowners++], co, 16);
+		memcpy(ss->company, co, 16);
+	}
 	for (size_t i = 0; i < nd; i++)
 		if (strcmp(dele[i], co))
 			memcpy(ss->owners[ss->nowners++], dele[i], 16);
@@ -665,7 +668,7 @@ const char *sh_wh_citizen(const sh_store *s)
 const char *sh_wh_citizen_company(const sh_store *s)
 {
 	const wh_session *ss = sess(s);
-	return ss->begun && ss->citizen && ss->nowners > 1 && ss->owners[1][0] ? ss->owners[1] : NULL;
+	return ss->begun && ss->citizen && ss->company[0] ? ss->company : NULL;
 }
 
 size_t sh_wh_citizen_owners(const sh_store *s, const char **out, size_t max)

@@ -43,7 +43,7 @@ USERS = {
     "a": {"username": "citizen.a", "name": "Nguyễn Văn An", "personal_id": "001085012345"},
     "b": {"username": "citizen.b", "name": "Trần Thị Bình", "personal_id": "079190054321"},
     "rep": {"username": "company.rep", "name": "Lê Minh Châu", "personal_id": "031088067890",
-            "tax_code": "0101234567"},
+            "tax_code": "0100109106"},
 }
 
 
@@ -119,7 +119,7 @@ class Glewlwyd:
         with open(conf, "w", encoding="utf-8") as f:
             f.write(f'''port={self.port}
 bind_address="127.0.0.1"
-external_url="{self.url}"
+external_url="{self.url.rstrip("/")}"
 login_url="login.html"
 api_prefix="api"
 static_files_path="{web}/"
