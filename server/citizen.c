@@ -137,7 +137,7 @@ static void user_split(const char *user, char person[16], char company[16])
 void srv_citizen_run(srv_ctx *c, const srv_route *rt)
 {
 	if (!c->srv->cit) {
-		srv_error(c, 404, "citizens cannot log in to this server (sohoa serve --oidc-issuer)");
+		srv_error(c, 503, "citizens cannot log in to this server (sohoa serve --oidc-issuer)");
 		return;
 	}
 	if (rt->flags & SRV_PUBLIC) {
