@@ -104,11 +104,9 @@ def citizen_login(g, url, who):
     return c
 
 
-def main():
-    if not shutil.which("glewlwyd"):
-        print("SKIP: glewlwyd is not installed")
-        return 77
-    tmp = tempfile.mkdtemp(prefix="sohoa-citizen.")
+def office(tmp):
+    """A warehouse with admin1, desk1, clerk1 and one dossier each for
+    citizen A, citizen B and the company. Returns (env, {owner: [codes]})."""
     env = dict(os.environ)
     env.update(SOHOA_STORE=tmp + "/store", SOHOA_KEY=tmp + "/keys/desk.key",
                SOHOA_PASSPHRASE_FILE=tmp + "/pass", XDG_CONFIG_HOME=tmp + "/config",
@@ -134,28 +132,53 @@ def main():
                 os.path.join(DATA, "papers", f), user="desk1")
         d = json.loads(p.stdout)
         papers[owner] = [x["code"] for x in d["components"]]
+    return env, papers
+
+
+def serve(g, env, tmp, port):
+    """sohoa serve on port with the provider g; returns the process."""
+    srv = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:%d" % port,
+                            "--oidc-issuer", g.issuer, "--oidc-client", g.client_id,
+                            "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"],
+                           env=env, stdout=subprocess.PIPE, stderr=open(tmp + "/serve.log", "w"),
+                           text=True)
+    line = srv.stdout.readline()
+    if "listening" not in line:
+        raise SystemExit("sohoa serve did not start: %r %s" % (line, open(tmp + "/serve.log").read()))
+    return srv
+
+
+def stop(srv):
+    if srv and srv.poll() is None:
+        srv.send_signal(signal.SIGTERM)
+        try:
+            return srv.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            srv.wait()
+    return -1
+
+
+def main():
+    if not shutil.which("glewlwyd"):
+        print("SKIP: glewlwyd is not installed")
+        return 77
+    tmp = tempfile.mkdtemp(prefix="sohoa-citizen.")
+    env, papers = office(tmp)
+    A = glewlwyd.USERS["a"]["personal_id"]
+    B = glewlwyd.USERS["b"]["personal_id"]
+    REP = glewlwyd.USERS["rep"]["personal_id"]
+    CO = glewlwyd.USERS["rep"]["tax_code"]
     port = glewlwyd.free_port()
     url = "http://127.0.0.1:%d" % port
     g = glewlwyd.Glewlwyd(redirect_uri=url + "/api/v1/me/callback")
     g.start()
     srv = None
     try:
-        srv = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:%d" % port,
-                                "--oidc-issuer", g.issuer, "--oidc-client", g.client_id,
-                                "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"],
-                               env=env, stdout=subprocess.PIPE, stderr=open(tmp + "/serve.log", "w"),
-                               text=True)
-        line = srv.stdout.readline()
-        if "listening" not in line:
-            raise SystemExit("sohoa serve did not start: %r %s" % (line, open(tmp + "/serve.log").read()))
+        srv = serve(g, env, tmp, port)
         body(g, url, env, tmp, papers, A, B, REP, CO)
     finally:
-        if srv and srv.poll() is None:
-            srv.send_signal(signal.SIGTERM)
-            try:
-                srv.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                srv.kill()
+        stop(srv)
         g.stop()
         if not fails:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -104,11 +104,9 @@ class Glewlwyd:
         con.commit()
         con.close()
         # its own copy of the web app, with a config.json that points to it
+        # (a copy: Glewlwyd serves no file that resolves outside static_files_path)
         web = os.path.join(self.dir, "webapp")
-        os.mkdir(web)
-        for name in os.listdir(WEBAPP):
-            if name != "config.json":
-                os.symlink(os.path.join(WEBAPP, name), os.path.join(web, name))
+        shutil.copytree(WEBAPP, web, ignore=shutil.ignore_patterns("config.json", "*.map"))
         with open(WEBAPP_CONFIG, encoding="utf-8") as f:
             wcfg = json.load(f)
         wcfg["GlewlwydUrl"] = self.url
@@ -280,13 +278,20 @@ static_files_mime_types = (
             self.users[key] = dict(u, password=PASSWORD)
 
     # ---- a code without a browser ------------------------------------------
+    def grant(self, who):
+        """Log user `who` in through the login API and grant sohoa the
+        openid scope (a consent kept by Glewlwyd for later logins too).
+        Returns the logged-in opener."""
+        u = self.users[who]
+        op = self.login(u["username"], u["password"])
+        self.call(op, "PUT", self.api + "auth/grant/" + CLIENT_ID, {"scope": "openid"})
+        return op
+
     def code_for(self, who, auth_url):
         """Log user `who` in through Glewlwyd's login API, grant openid to
         sohoa, follow auth_url (sohoa's authorization request) and return
         the redirect Location (sohoa's callback URL with code and state)."""
-        u = self.users[who]
-        op = self.login(u["username"], u["password"])
-        self.call(op, "PUT", self.api + "auth/grant/" + CLIENT_ID, {"scope": "openid"})
+        op = self.grant(who)
         url = auth_url + ("&" if "?" in auth_url else "?") + "g_continue"
         status, headers, raw = self.call(op, "GET", url, expect=(302, 303))
         loc = headers.get("Location", "")
