@@ -135,11 +135,12 @@ def office(tmp):
     return env, papers
 
 
-def serve(g, env, tmp, port):
+def serve(g, env, tmp, port, *extra):
     """sohoa serve on port with the provider g; returns the process."""
     srv = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:%d" % port,
                             "--oidc-issuer", g.issuer, "--oidc-client", g.client_id,
-                            "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"],
+                            "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"]
+                           + list(extra),
                            env=env, stdout=subprocess.PIPE, stderr=open(tmp + "/serve.log", "w"),
                            text=True)
     line = srv.stdout.readline()

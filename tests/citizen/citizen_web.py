@@ -188,6 +188,34 @@ def vneid_login(b, g, url, who, shot):
     b.wait("Kho của tôi loaded", lambda: b.js("return document.body.dataset.ready == '1'"))
 
 
+def signer(tmp):
+    """A test CA and an officer's ECDSA P-256 certificate in a PKCS#12 file
+    (password "secret"), and an NSS database trusting the CA for pdfsig."""
+    c = os.path.join(tmp, "ca")
+    os.makedirs(c)
+    def q(*a):
+        subprocess.run(list(a), check=True, capture_output=True)
+    q("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+      "-keyout", c + "/ca.key", "-out", c + "/ca.pem", "-days", "30", "-subj", "/CN=Sohoa Test CA/O=Test",
+      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    with open(c + "/ext", "w") as f:
+        f.write("keyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=CA:FALSE\n")
+    q("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", c + "/o.key")
+    q("openssl", "req", "-new", "-key", c + "/o.key", "-out", c + "/o.csr", "-subj", "/CN=UBND xa Test/O=UBND xa Test")
+    q("openssl", "x509", "-req", "-in", c + "/o.csr", "-CA", c + "/ca.pem", "-CAkey", c + "/ca.key",
+      "-CAcreateserial", "-out", c + "/o.pem", "-days", "20", "-extfile", c + "/ext")
+    with open(c + "/o.chain", "w") as f:
+        f.write(open(c + "/o.pem").read() + open(c + "/ca.pem").read())
+    q("openssl", "pkcs12", "-export", "-inkey", c + "/o.key", "-in", c + "/o.pem", "-certfile", c + "/ca.pem",
+      "-out", c + "/o.p12", "-passout", "pass:secret")
+    with open(c + "/pin", "w") as f:
+        f.write("secret\n")
+    os.makedirs(c + "/nss")
+    q("certutil", "-N", "-d", "sql:" + c + "/nss", "--empty-password")
+    q("certutil", "-A", "-d", "sql:" + c + "/nss", "-n", "ca", "-t", "CT,C,C", "-i", c + "/ca.pem")
+    return c
+
+
 def main():
     if not (os.access(CHROMIUM, os.X_OK) and os.access(DRIVER, os.X_OK)) or not shutil.which("glewlwyd"):
         print("SKIP: chromium, chromedriver or glewlwyd is not installed")
@@ -206,7 +234,9 @@ def main():
     try:
         for who in ("a", "b"):
             g.grant(who)  # consent given once, as a citizen would the first time
-        srv = ct.serve(g, env, tmp, port)
+        ca = signer(tmp)
+        srv = ct.serve(g, env, tmp, port, "--pdf-sign-key", ca + "/o.p12", "--pdf-sign-chain",
+                       ca + "/o.chain", "--pdf-sign-pin-file", ca + "/pin")
         b = Browser(tmp)
         vneid_login(b, g, url, "a", "01")
         check(A in (b.text("#who") or ""), "A's personal id shown: %r" % b.text("#who"))
@@ -223,6 +253,10 @@ def main():
             (os.path.join(b.downloads, f) for f in os.listdir(b.downloads) if f.endswith(".pdf")), None))
         q = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True)
         check(q.returncode == 0, "the downloaded PDF passes qpdf --check")
+        q = subprocess.run(["pdfsig", "-nssdir", "sql:" + ca + "/nss", pdf], capture_output=True, text=True)
+        check("Signature is Valid" in q.stdout and "Certificate is Trusted" in q.stdout
+              and "Total document signed" in q.stdout,
+              "pdfsig: the downloaded PDF is signed (PAdES), valid and trusted: %s" % q.stdout.strip()[-200:])
         # share the paper for a procedure
         b.js("document.querySelector('#papers tbody tr input.pick').click()")
         b.type("#share-proc", "1.001193")
