@@ -291,6 +291,19 @@ def body(g, url, env, tmp, papers, A, B, REP, CO):
     st, r = a.json("GET", "/api/v1/me/shares")
     check(st == 200 and r["shares"][0]["uses"] == 1 and r["shares"][0]["state"] == "active",
           "A's share lists one use")
+    # the same at the desk's command line: sohoa reuse --share
+    st, r = a.json("POST", "/api/v1/me/shares", {"procedure": PROC, "papers": [pa], "days": 1})
+    share2 = r.get("code")
+    p = subprocess.run([SOHOA, "reuse", "--share", share2, "--dossier", pb.rsplit("-", 2)[0], "--json"],
+                       env=dict(env, SOHOA_USER="desk1"), capture_output=True, text=True)
+    check(p.returncode == 0 and json.loads(p.stdout or "{}").get("papers") == [pa],
+          "sohoa reuse --share at the desk offers exactly that paper: %s %s" % (p.stdout.strip(), p.stderr.strip()))
+    p = subprocess.run([SOHOA, "reuse", "--share", "ZZZZ-ZZZZ"], env=dict(env, SOHOA_USER="desk1"),
+                       capture_output=True, text=True)
+    check(p.returncode != 0 and "ZZZZ-ZZZZ" in p.stderr, "an unknown share code at the command line: %s" % p.stderr.strip())
+    p = subprocess.run([SOHOA, "reuse", "--share", share2], env=dict(env, SOHOA_USER="admin1"),
+                       capture_output=True, text=True)
+    check(p.returncode != 0, "the admin has no use of share codes (exit %d)" % p.returncode)
     st, r = b.json("POST", "/api/v1/me/shares/%s/revoke" % share)
     check(st == 404, "B cannot revoke A's share (%d)" % st)
     st, r = a.json("POST", "/api/v1/me/shares/%s/revoke" % share)
@@ -314,6 +327,13 @@ def body(g, url, env, tmp, papers, A, B, REP, CO):
     check(st == 403, "the desk has no corrections queue (%d)" % st)
     st, r = clerk.json("GET", "/api/v1/corrections")
     check(st == 200 and [c["id"] for c in r["corrections"]] == [cid], "the clerk's queue holds it")
+    p = subprocess.run([SOHOA, "corrections", "list", "--json"], env=dict(env, SOHOA_USER="clerk1"),
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and [c["id"] for c in json.loads(p.stdout)["corrections"]] == [cid],
+          "sohoa corrections list shows the report: %s" % p.stdout.strip()[:200])
+    p = subprocess.run([SOHOA, "corrections", "list"], env=dict(env, SOHOA_USER="desk1"),
+                       capture_output=True, text=True)
+    check(p.returncode != 0, "the desk has no corrections queue at the command line (exit %d)" % p.returncode)
     st, r = clerk.json("POST", "/api/v1/corrections/%d" % cid, {"action": "apply"})
     check(st == 200 and r["state"] == "applied" and isinstance(r["log_index"], int),
           "the clerk applies it: a signed correction event at log index %s" % r.get("log_index"))
