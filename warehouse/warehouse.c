@@ -662,10 +662,10 @@ int sh_wh_owner_papers(sh_store *s, const sh_wh_proc_cat *cat, const char *owner
 	*out = NULL;
 	*n = 0;
 	char norm[16];
-	int rc = sh_id_owner_check(NULL, norm, owner);
 	/* a citizen reads the papers of the owners the session holds (citizen.c) */
-	if (rc || (rc = sh_wh_citizen(s) ? sh_wh_citizen_owns(s, norm)
-					  : sh_wh_may(s, SH_WH_PERM_READ_OWNER)))
+	int rc = sh_wh_citizen(s) ? SH_OK : sh_wh_may(s, SH_WH_PERM_READ_OWNER);
+	if (rc || (rc = sh_id_owner_check(NULL, norm, owner)) ||
+	    (sh_wh_citizen(s) && (rc = sh_wh_citizen_owns(s, norm))))
 		return rc;
 	MDB_txn *txn;
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
