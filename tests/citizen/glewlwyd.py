@@ -300,17 +300,17 @@ static_files_mime_types = (
         return loc
 
 
-def selftest():
+def selftest(alg):
     import urllib.parse as up
     redirect = "http://127.0.0.1:%d/api/v1/me/callback" % free_port()
-    with Glewlwyd(redirect) as g:
+    with Glewlwyd(redirect, alg=alg) as g:
         op = g.session()
         _, _, raw = g.call(op, "GET", g.issuer + "/.well-known/openid-configuration")
         disc = json.loads(raw)
         assert disc["issuer"] == g.issuer, disc["issuer"]
         _, _, raw = g.call(op, "GET", disc["jwks_uri"])
         jwks = json.loads(raw)
-        assert jwks["keys"] and jwks["keys"][0]["kty"] in ("EC", "RSA"), jwks
+        assert jwks["keys"] and jwks["keys"][0]["kty"] == {"ES256": "EC", "RS256": "RSA"}[alg], jwks
         verifier, challenge = pkce_pair()
         auth = disc["authorization_endpoint"] + "?" + up.urlencode({
             "response_type": "code", "client_id": g.client_id, "redirect_uri": redirect,
@@ -336,6 +336,8 @@ def selftest():
             raise AssertionError("a used code was accepted twice")
         except urllib.error.HTTPError as e:
             assert e.code in (400, 403), e.code
+        header = json.loads(base64.urlsafe_b64decode(tok["id_token"].split(".")[0] + "=="))
+        assert header["alg"] == alg, header
         print("glewlwyd: issuer %s, %s ID token for %s with personal_id %s" %
               (g.issuer, g.alg, claims["sub"], claims["personal_id"]))
 
@@ -344,4 +346,5 @@ if __name__ == "__main__":
     if not shutil.which("glewlwyd"):
         print("skipped: glewlwyd is not installed")
         sys.exit(77)
-    selftest()
+    for alg in ("ES256", "RS256"):
+        selftest(alg)
