@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sh_arch.h"
 #include "sh_oidc.h"
 #include "sh_pdf.h"
 #include "sh_scan.h"
@@ -634,6 +635,25 @@ int srv_me_share_new(srv_ctx *c)
 	if (rc)
 		return srv_fail(c, rc);
 	return srv_json(c, 201, share_json(&s, 1));
+}
+
+/* The share code as a QR code (SVG) for the desk's reader: one of mine only. */
+int srv_me_share_qr(srv_ctx *c)
+{
+	sh_wh_share *s = NULL;
+	size_t n = 0;
+	int rc = sh_wh_share_list(c->srv->s, &s, &n), found = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		found |= !strcmp(s[i].code, c->param[0]);
+	sh_free(s);
+	if (rc)
+		return srv_fail(c, rc);
+	if (!found)
+		return srv_error(c, 404, "no such share among yours");
+	char *svg = NULL;
+	size_t len = 0;
+	rc = sh_arch_qr_svg(&svg, &len, c->param[0]);
+	return rc ? srv_fail(c, rc) : srv_bytes(c, 200, "image/svg+xml", (uint8_t *)svg, len);
 }
 
 int srv_me_share_revoke(srv_ctx *c)

@@ -1089,6 +1089,7 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/me/shares", "me-share", SRV_CITIZEN, srv_me_share_new},
 	{"POST", "/api/v1/me/shares/{code}/revoke", "me-share-revoke", SRV_CITIZEN,
 	 srv_me_share_revoke},
+	{"GET", "/api/v1/me/shares/{code}/qr.svg", "me-shares", SRV_CITIZEN, srv_me_share_qr},
 	{"GET", "/api/v1/me/corrections", "me-corrections", SRV_CITIZEN, srv_me_corrections},
 	{"POST", "/api/v1/me/corrections", "me-correct", SRV_CITIZEN, srv_me_correct},
 	{"GET", "/api/v1/me/delegates", "me-delegates", SRV_CITIZEN, srv_me_delegates},

@@ -163,6 +163,7 @@ int srv_me_reads(srv_ctx *c);
 int srv_me_shares(srv_ctx *c);
 int srv_me_share_new(srv_ctx *c);
 int srv_me_share_revoke(srv_ctx *c);
+int srv_me_share_qr(srv_ctx *c);
 int srv_me_corrections(srv_ctx *c);
 int srv_me_correct(srv_ctx *c);
 int srv_me_delegates(srv_ctx *c);

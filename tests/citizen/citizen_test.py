@@ -280,6 +280,10 @@ def body(g, url, env, tmp, papers, A, B, REP, CO):
     check(st == 201 and re.match(r"^[0-9A-Z]{4}-[0-9A-Z]{4}$", r.get("code") or ""),
           "A makes a share code for %s: %s" % (PROC, r))
     share = r.get("code")
+    st, h, raw = a.req("GET", "/api/v1/me/shares/%s/qr.svg" % share)
+    check(st == 200 and b"<svg" in raw[:300], "the share code as a QR code (SVG)")
+    st, h, raw = b.req("GET", "/api/v1/me/shares/%s/qr.svg" % share)
+    check(st == 404, "B gets no QR code of A's share (%d)" % st)
     st, r = off.json("GET", "/api/v1/shares/%s?dossier=%s" % (share.lower().replace("-", ""),
                                                               pb.rsplit("-", 2)[0]))
     check(st == 200 and r["owner"] == A and [p["code"] for p in r["papers"]] == [pa],

@@ -196,6 +196,8 @@
       const r = await api('POST', '/api/v1/me/shares', {procedure: $('#share-proc').value.trim(),
         papers: picked, days: parseInt($('#share-days').value, 10) || 7});
       $('#share-code').textContent = r.code;
+      $('#share-qr').src = '/api/v1/me/shares/' + encodeURIComponent(r.code) + '/qr.svg';
+      $('#share-qr').hidden = false;
       msg('#share-msg', 'Đưa mã này cho bộ phận một cửa. Hết hạn ngày ' + day(r.expires) + '.', 'ok');
       await shares();
     } catch (e) { msg('#share-msg', e.message, 'bad'); }
