@@ -690,6 +690,23 @@ int srv_share_use(srv_ctx *c)
 					  papers));
 }
 
+/* At the desk: attach one of a share's papers to the dossier being received. */
+int srv_share_attach(srv_ctx *c)
+{
+	json_t *b = srv_body_json(c);
+	if (!b)
+		return 0;
+	uint64_t idx = 0;
+	const char *dossier = json_string_value(json_object_get(b, "dossier"));
+	const char *paper = json_string_value(json_object_get(b, "paper"));
+	int rc = sh_wh_share_attach(c->srv->s, c->srv->key, c->srv->cat, c->param[0], dossier, paper,
+				    &idx);
+	json_t *o = rc ? NULL : json_pack("{s:s, s:s, s:I}", "dossier", dossier, "paper", paper,
+					  "log_index", (json_int_t)idx);
+	json_decref(b);
+	return rc ? srv_fail(c, rc) : srv_json(c, 200, o);
+}
+
 /* ---- corrections ----------------------------------------------------------------------- */
 
 static json_t *corr_json(const sh_wh_correction *r)

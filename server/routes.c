@@ -1095,6 +1095,7 @@ const srv_route srv_routes[] = {
 	{"GET", "/api/v1/me/delegates", "me-delegates", SRV_CITIZEN, srv_me_delegates},
 	{"POST", "/api/v1/me/delegates", "me-delegate", SRV_CITIZEN, srv_me_delegate},
 	{"GET", "/api/v1/shares/{code}", "share-use", 0, srv_share_use},
+	{"POST", "/api/v1/shares/{code}/attach", "share-use", 0, srv_share_attach},
 	{"GET", "/api/v1/corrections", "corrections", 0, srv_corrections},
 	{"POST", "/api/v1/corrections/{id}", "corrections", 0, srv_correction_apply},
 };

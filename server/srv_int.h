@@ -169,6 +169,7 @@ int srv_me_correct(srv_ctx *c);
 int srv_me_delegates(srv_ctx *c);
 int srv_me_delegate(srv_ctx *c);
 int srv_share_use(srv_ctx *c);
+int srv_share_attach(srv_ctx *c);
 int srv_corrections(srv_ctx *c);
 int srv_correction_apply(srv_ctx *c);
 /* routes.c helpers shared with citizen.c */

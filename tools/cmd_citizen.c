@@ -26,12 +26,13 @@ const char *cli_action_of(const char *cmd, int argc, char **argv)
 }
 
 static const char share_help[] =
-	"usage: sohoa reuse --share CODE [--dossier DOSSIER] [--json] [--store DIR]\n\n"
+	"usage: sohoa reuse --share CODE [--dossier DOSSIER [--attach]] [--json] [--store DIR]\n\n"
 	"The papers a citizen shared for reuse (\"Kho của tôi\", a code XXXX-XXXX\n"
 	"valid some days): exactly those, still valid. Using the code is a signed\n"
 	"log event and each paper read is audited in the context of DOSSIER (the\n"
-	"dossier being received); the citizen sees it. Attach them with\n"
-	"`sohoa attach`. Role: desk or clerk.\n";
+	"dossier being received); the citizen sees it. --attach puts them into\n"
+	"DOSSIER (signed reuse events; the desk needs no attach role for what the\n"
+	"citizen shared). Role: desk or clerk.\n";
 
 static int open_store(sh_store **s, const char *cmd, const char *action, const char *store,
 		      sh_wh_proc_cat **cat)
@@ -64,9 +65,10 @@ static void day(char out[16], int64_t t)
 int cmd_reuse_share(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *dossier = NULL;
-	int json = 0;
+	int json = 0, attach = 0;
 	const cli_option opts[] = {
 		{"--json", 0, CLI_FLAG, &json},
+		{"--attach", 0, CLI_FLAG, &attach},
 		{"--store", 0, CLI_STR, &store},
 		{"--share", 0, CLI_STR, &code},
 		{"--dossier", 0, CLI_STR, &dossier},
@@ -82,6 +84,8 @@ int cmd_reuse_share(int argc, char **argv)
 		return cli_usage("reuse", "give --share CODE");
 	if (dossier && cli_code("reuse", dossier, SH_CODE_DOSSIER))
 		return EXIT_USAGE;
+	if (attach && !dossier)
+		return cli_usage("reuse", "--attach needs --dossier DOSSIER");
 	sh_store *s;
 	sh_wh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
@@ -93,6 +97,17 @@ int cmd_reuse_share(int argc, char **argv)
 	    (rc = sh_wh_share_use(s, key, cat, code, dossier, &sh))) {
 		ex = cli_fail("reuse", rc);
 		goto out;
+	}
+	for (size_t i = 0; attach && i < sh.npapers; i++) {
+		uint64_t idx = 0;
+		if ((rc = sh_wh_share_attach(s, key, cat, code, dossier, sh.papers[i], &idx)) &&
+		    rc != SH_EEXISTS) {
+			ex = cli_fail("reuse", rc);
+			goto out;
+		}
+		if (!json)
+			printf("attached %s to %s%s\n", sh.papers[i], dossier,
+			       rc == SH_EEXISTS ? " (already there)" : "");
 	}
 	char exp[16];
 	day(exp, sh.expires);

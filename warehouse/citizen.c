@@ -607,6 +607,37 @@ int sh_wh_share_use(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *c
 	return rc;
 }
 
+int sh_wh_share_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		       const char *code, const char *dossier, const char *paper,
+		       uint64_t *out_index)
+{
+	int rc = sh_wh_citizen(s) ? sh_error_set(SH_EPERM, "a share code is used at a desk")
+				  : sh_wh_may(s, SH_WH_PERM_REUSE);
+	if (rc)
+		return rc;
+	char norm[16];
+	if (!share_code_norm(code, norm))
+		return sh_error_set(SH_EINVAL, "a share code is 8 letters and digits (XXXX-XXXX)");
+	if (!dossier || sh_id_code_check(NULL, dossier, SH_CODE_DOSSIER) ||
+	    !paper || sh_id_code_check(NULL, paper, SH_CODE_PAPER | SH_CODE_RESULT))
+		return sh_error_set(SH_EINVAL, "give the dossier being received and the shared paper");
+	sh_wh_share *all = NULL;
+	size_t n = 0, i = 0;
+	if ((rc = share_scan(s, NULL, &all, &n)))
+		return rc;
+	while (i < n && strcmp(all[i].code, norm))
+		i++;
+	int ok = i < n && !all[i].revoked && all[i].expires > sh_now();
+	size_t j = 0;
+	while (ok && j < all[i].npapers && strcmp(all[i].papers[j], paper))
+		j++;
+	ok = ok && j < all[i].npapers;
+	sh_free(all);
+	if (!ok)
+		return sh_error_set(SH_ENOTFOUND, "paper %.40s is not in a live share %s", paper, norm);
+	return wh_attach(s, key, cat, dossier, paper, NULL, 0, out_index);
+}
+
 /* ---- corrections ------------------------------------------------------------------ */
 
 static int fact_name_ok(const char *f)

@@ -554,6 +554,14 @@ int sh_wh_share_revoke(sh_store *store, const sh_sign_key *key, const char *code
  * all three: the desk learns nothing about other codes). */
 int sh_wh_share_use(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
 		    const char *code, const char *dossier, sh_wh_share *out);
+/* At the desk (REUSE; the desk has no ATTACH of its own): attach paper, one
+ * of the live share code's papers, to dossier, as sh_wh_attach does (a
+ * signed "reuse" event; the dossier's owner must be the paper's). The
+ * share is what the owner allowed: nothing outside it. SH_ENOTFOUND
+ * (no such live share, or the paper is not in it), SH_EEXISTS. */
+int sh_wh_share_attach(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		       const char *code, const char *dossier, const char *paper,
+		       uint64_t *out_index);
 
 /* Corrections: the owner reports a wrong fact of one of their papers; a
  * clerk applies it as a signed "correction" event (the original reading

@@ -1073,8 +1073,12 @@ int sh_wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
 		    uint64_t *out_index)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ATTACH);
-	if (prc)
-		return prc;
+	return prc ? prc : wh_attach(s, key, cat, dossier, code, operator_id, when, out_index);
+}
+
+int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, const char *dossier,
+	      const char *code, const char *operator_id, int64_t when, uint64_t *out_index)
+{
 	operator_id = wh_operator_or(s, operator_id);
 	struct change c = {key, cat, code, dossier, NULL, operator_id, when ? when : sh_now(), 0,
 			   0, 0};

@@ -193,6 +193,18 @@ static void share(void **state)
 	assert_int_equal(sh_wh_share_use(e->s, e->key, e->cat, "ZZZZ-ZZZZ", NULL, &used),
 			 SH_ENOTFOUND);
 	assert_int_equal(sh_wh_share_use(e->s, e->key, e->cat, "ZZZ", NULL, &used), SH_EINVAL);
+	/* the desk (no attach permission of its own) attaches what the share holds, only that */
+	char pa2[SH_STORE_CODE_MAX], da2[SH_STORE_CODE_MAX];
+	uint64_t idx = 0;
+	put(e, A, 4, pa2, da2);
+	assert_int_equal(sh_wh_attach(e->s, e->key, e->cat, da2, e->pa, NULL, 0, &idx), SH_EPERM);
+	assert_int_equal(sh_wh_share_attach(e->s, e->key, e->cat, sh.code, da2, e->pb, &idx),
+			 SH_ENOTFOUND);
+	assert_int_equal(sh_wh_share_attach(e->s, e->key, e->cat, sh.code, da2, e->pa, &idx), SH_OK);
+	assert_int_equal(sh_wh_share_attach(e->s, e->key, e->cat, sh.code, da2, e->pa, &idx),
+			 SH_EEXISTS);
+	assert_int_equal(log_entries(e, e->pa), before + 3); /* signed "reuse" */
+	before++;
 	/* the desk's read is the owner's to see */
 	sh_wh_audit_rec *reads = NULL;
 	size_t n = 0, desk = 0;
@@ -219,6 +231,8 @@ static void share(void **state)
 	assert_int_equal(log_entries(e, e->pa), before + 3); /* signed "share-revoke" */
 	assert_int_equal(sh_wh_session_begin(e->s, "clerk1", "share-use"), SH_OK);
 	assert_int_equal(sh_wh_share_use(e->s, e->key, e->cat, sh.code, NULL, &used), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_share_attach(e->s, e->key, e->cat, sh.code, da2, e->pa, &idx),
+			 SH_ENOTFOUND);
 }
 
 static void correction(void **state)
