@@ -302,6 +302,14 @@ def body(g, url, env, tmp, papers, A, B, REP, CO):
                        env=dict(env, SOHOA_USER="desk1"), capture_output=True, text=True)
     check(p.returncode == 0 and json.loads(p.stdout or "{}").get("papers") == [pa],
           "sohoa reuse --share at the desk offers exactly that paper: %s %s" % (p.stdout.strip(), p.stderr.strip()))
+    p = subprocess.run([SOHOA, "reuse", "--share", share2, "--dossier", pa.rsplit("-", 2)[0], "--attach"],
+                       env=dict(env, SOHOA_USER="desk1"), capture_output=True, text=True)
+    check(p.returncode == 0 and "attached %s to %s" % (pa, pa.rsplit("-", 2)[0]) in p.stdout,
+          "sohoa reuse --share --attach at the desk: %s %s" % (p.stdout.strip(), p.stderr.strip()))
+    st, r = off.json("POST", "/api/v1/shares/%s/attach" % share2, {"dossier": pb.rsplit("-", 2)[0], "paper": pa})
+    check(st in (400, 422), "a shared paper cannot go into another owner's dossier (%d)" % st)
+    st, r = off.json("POST", "/api/v1/shares/%s/attach" % share2, {"dossier": pa.rsplit("-", 2)[0], "paper": pb})
+    check(st == 404, "a paper outside the share cannot be attached with it (%d)" % st)
     p = subprocess.run([SOHOA, "reuse", "--share", "ZZZZ-ZZZZ"], env=dict(env, SOHOA_USER="desk1"),
                        capture_output=True, text=True)
     check(p.returncode != 0 and "ZZZZ-ZZZZ" in p.stderr, "an unknown share code at the command line: %s" % p.stderr.strip())
