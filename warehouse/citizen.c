@@ -249,6 +249,14 @@ static int share_code_norm(const char *in, char out[16])
 	return 1;
 }
 
+int sh_wh_share_code_parse(const char *typed, char out[16])
+{
+	if (share_code_norm(typed, out))
+		return SH_OK;
+	out[0] = 0;
+	return sh_error_set(SH_EINVAL, "a share code is 8 letters and digits (XXXX-XXXX)");
+}
+
 static void share_code_new(char out[16])
 {
 	unsigned char r[5];

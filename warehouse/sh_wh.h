@@ -534,6 +534,9 @@ typedef struct sh_wh_share {
 	size_t npapers;
 	char papers[SH_WH_SHARE_PAPERS][SH_STORE_CODE_MAX];
 } sh_wh_share;
+/* A share code as typed (case, dashes and spaces ignored; O read as 0, I
+ * and L as 1) into its canonical form "XXXX-XXXX". SH_EINVAL otherwise. */
+int sh_wh_share_code_parse(const char *typed, char out[16]);
 /* Share n papers of owner (each must be owner's, valid, reusable) for
  * procedure (a catalogue code) for days (1..SH_WH_SHARE_DAYS_MAX). Citizen
  * session holding owner. key signs the events (borrowed). *out filled.
