@@ -585,6 +585,13 @@ int sh_wh_share_use(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *c
 		return sh_error_set(SH_EINVAL, "%s", sh_error_message());
 	struct share_op o = {key, out, dossier, 1};
 	if ((rc = write_txn(s, share_change_fn, &o))) {
+		if (rc == SH_ENOTFOUND) { /* guessing codes leaves a trace for the auditors */
+			char tag[17], msg[512];
+			share_tag(out->code, tag);
+			snprintf(msg, sizeof msg, "%s", sh_error_message());
+			(void)sh_wh_audit_read(s, sh_wh_operator(s), "share-refused", tag, NULL, 0);
+			rc = sh_error_set(SH_ENOTFOUND, "%s", msg);
+		}
 		memset(out, 0, sizeof *out);
 		return rc;
 	}
