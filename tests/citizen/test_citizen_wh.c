@@ -193,6 +193,17 @@ static void share(void **state)
 	assert_int_equal(sh_wh_share_use(e->s, e->key, e->cat, "ZZZZ-ZZZZ", NULL, &used),
 			 SH_ENOTFOUND);
 	assert_int_equal(sh_wh_share_use(e->s, e->key, e->cat, "ZZZ", NULL, &used), SH_EINVAL);
+	{ /* the guess is in the audit, for the auditors */
+		sh_wh_audit_rec *ar = NULL;
+		size_t na = 0, k = 0;
+		assert_int_equal(sh_wh_session_begin(e->s, "admin1", "audit"), SH_OK);
+		assert_int_equal(sh_wh_audit_list(e->s, "desk1", NULL, &ar, &na), SH_OK);
+		for (size_t i = 0; i < na; i++)
+			k += !strcmp(ar[i].command, "share-refused");
+		sh_free(ar);
+		assert_int_equal(k, 1);
+		assert_int_equal(sh_wh_session_begin(e->s, "desk1", "share-use"), SH_OK);
+	}
 	/* the desk (no attach permission of its own) attaches what the share holds, only that */
 	char pa2[SH_STORE_CODE_MAX], da2[SH_STORE_CODE_MAX];
 	uint64_t idx = 0;
