@@ -179,7 +179,10 @@ def main():
         srv = serve(g, env, tmp, port)
         body(g, url, env, tmp, papers, A, B, REP, CO)
     finally:
-        stop(srv)
+        code = stop(srv)
+        if srv:
+            check(code == 0, "sohoa serve stopped cleanly on SIGTERM (exit %d)%s" % (
+                code, "" if code == 0 else ": " + open(tmp + "/serve.log", errors="replace").read()[-3000:]))
         g.stop()
         if not fails:
             shutil.rmtree(tmp, ignore_errors=True)
