@@ -299,7 +299,9 @@ def main():
     finally:
         if b:
             b.quit()
-        ct.stop(srv)
+        code = ct.stop(srv)
+        if srv:
+            check(code == 0, "sohoa serve stopped cleanly on SIGTERM (exit %d)" % code)
         g.stop()
         if not fails:
             shutil.rmtree(tmp, ignore_errors=True)
