@@ -605,7 +605,7 @@ static int verify(srv_ctx *c)
 }
 
 /* A ustar archive of the regular files of dir (flat, names < 100 bytes). */
-static int tar_dir(const char *dir, const char *prefix, sh_buf *out)
+int srv_tar_dir(const char *dir, const char *prefix, sh_buf *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -672,7 +672,7 @@ static int tar_dir(const char *dir, const char *prefix, sh_buf *out)
 	return rc;
 }
 
-static void rm_dir(const char *dir)
+void srv_rm_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -709,11 +709,11 @@ static int proof(srv_ctx *c)
 	if (!rc) /* the status as of now and the witnesses' cosignatures, as the CLI */
 		rc = sh_wit_bundle_extend(c->srv->s, p->code, dir);
 	if (!rc)
-		rc = tar_dir(dir, p->code, &tar);
+		rc = srv_tar_dir(dir, p->code, &tar);
 	if (!rc)
 		rc = audit(c, "export-proof", (const char *const *)&p->code, 1, p->dossier);
 	if (dir)
-		rm_dir(dir);
+		srv_rm_dir(dir);
 	if (base)
 		rmdir(base);
 	sh_free(dir);
@@ -1144,6 +1144,30 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/batches/{name}/delete", "ingest", 0, srv_batch_delete},
 	{"POST", "/api/v1/batches/{name}/kind", "ingest", 0, srv_batch_kind},
 	{"POST", "/api/v1/batches/{name}/commit", "ingest", 0, srv_batch_commit},
+	/* the citizen's own warehouse (citizen.c, docs/CITIZEN.md) */
+	{"GET", "/api/v1/me/login", NULL, SRV_CITIZEN | SRV_PUBLIC, srv_me_login},
+	{"GET", "/api/v1/me/callback", NULL, SRV_CITIZEN | SRV_PUBLIC, srv_me_callback},
+	{"POST", "/api/v1/me/logout", "me-papers", SRV_CITIZEN, srv_me_logout},
+	{"GET", "/api/v1/me/session", "me-papers", SRV_CITIZEN, srv_me_session},
+	{"GET", "/api/v1/me/papers", "me-papers", SRV_CITIZEN, srv_me_papers},
+	{"GET", "/api/v1/me/papers/{code}", "me-paper", SRV_CITIZEN, srv_me_paper},
+	{"GET", "/api/v1/me/papers/{code}/pages/{n}", "me-page", SRV_CITIZEN, srv_me_page},
+	{"GET", "/api/v1/me/papers/{code}/pdf", "me-pdf", SRV_CITIZEN, srv_me_pdf},
+	{"GET", "/api/v1/me/papers/{code}/proof", "me-proof", SRV_CITIZEN, srv_me_proof},
+	{"GET", "/api/v1/me/reads", "me-reads", SRV_CITIZEN, srv_me_reads},
+	{"GET", "/api/v1/me/shares", "me-shares", SRV_CITIZEN, srv_me_shares},
+	{"POST", "/api/v1/me/shares", "me-share", SRV_CITIZEN, srv_me_share_new},
+	{"POST", "/api/v1/me/shares/{code}/revoke", "me-share-revoke", SRV_CITIZEN,
+	 srv_me_share_revoke},
+	{"GET", "/api/v1/me/shares/{code}/qr.svg", "me-shares", SRV_CITIZEN, srv_me_share_qr},
+	{"GET", "/api/v1/me/corrections", "me-corrections", SRV_CITIZEN, srv_me_corrections},
+	{"POST", "/api/v1/me/corrections", "me-correct", SRV_CITIZEN, srv_me_correct},
+	{"GET", "/api/v1/me/delegates", "me-delegates", SRV_CITIZEN, srv_me_delegates},
+	{"POST", "/api/v1/me/delegates", "me-delegate", SRV_CITIZEN, srv_me_delegate},
+	{"GET", "/api/v1/shares/{code}", "share-use", 0, srv_share_use},
+	{"POST", "/api/v1/shares/{code}/attach", "share-use", 0, srv_share_attach},
+	{"GET", "/api/v1/corrections", "corrections", 0, srv_corrections},
+	{"POST", "/api/v1/corrections/{id}", "corrections", 0, srv_correction_apply},
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof *srv_routes;
 

@@ -297,6 +297,8 @@ static void dispatch(srv_ctx *c)
 			srv_error(c, 405, "method %s not allowed here", c->method);
 		else
 			srv_error(c, 404, "no such API route");
+	} else if (rt->flags & SRV_CITIZEN) {
+		srv_citizen_run(c, rt); /* its own session and checks (citizen.c) */
 	} else if (!(rt->flags & SRV_PUBLIC) && authenticate(c)) {
 		/* 401 written */
 	} else if (strcmp(c->method, "GET") && strcmp(c->method, "HEAD") && c->authed &&
@@ -330,8 +332,11 @@ static enum MHD_Result send_ctx(srv_ctx *c)
 		c->out_len, c->out ? c->out : (void *)"", MHD_RESPMEM_MUST_COPY);
 	sh_free(c->out);
 	c->out = NULL;
-	if (!resp)
+	if (!resp) {
+		sh_free(c->location);
+		c->location = NULL;
 		return MHD_NO;
+	}
 	MHD_add_response_header(resp, "Content-Type", c->mime ? c->mime : "application/json");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -348,6 +353,11 @@ static enum MHD_Result send_ctx(srv_ctx *c)
 		MHD_add_response_header(resp, "Retry-After", c->retry_after);
 	if (c->disposition[0])
 		MHD_add_response_header(resp, "Content-Disposition", c->disposition);
+	if (c->location) {
+		MHD_add_response_header(resp, "Location", c->location);
+		sh_free(c->location);
+		c->location = NULL;
+	}
 	enum MHD_Result r = MHD_queue_response(c->conn, c->status ? c->status : 500, resp);
 	MHD_destroy_response(resp);
 	return r;
@@ -668,6 +678,7 @@ static void srv_free(sh_srv *srv)
 		return;
 	atomic_store(&srv->stopping, 1);
 	srv_job_free(srv); /* waits for a verification under way (it stops at the next paper) */
+	srv_citizen_free(srv);
 	sh_wh_proc_cat_free(&srv->cat);
 	sh_auth_sessions_free(&srv->sess);
 	sh_auth_throttle_free(&srv->thr);
@@ -731,7 +742,7 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	    !(rc = sh_auth_sessions_new(&srv->sess, o->session_idle_s ? o->session_idle_s : 1800,
 					o->session_max_s ? o->session_max_s : 43200, 4096)) &&
 	    !(rc = sh_auth_throttle_new(&srv->thr)) &&
-	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) &&
+	    !(rc = sh_wh_audit_group_new(&srv->audit, s)) && !(rc = srv_citizen_new(srv, o)) &&
 	    !(rc = o->witness_dir ? sh_wit_open(&srv->wit, o->witness_dir) : SH_OK) && srv->tls &&
 	    !(rc = read_pem(&srv->cert_pem, o->tls_cert)))
 		rc = read_pem(&srv->key_pem, o->tls_key);

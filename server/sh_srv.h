@@ -47,6 +47,13 @@ typedef struct sh_srv_options {
 				    * warehouse's; 0: the warehouse's hashes */
 	const char *pam_service;   /* PAM service name; NULL: "sohoa" */
 	const char *pam_confdir;   /* its directory; NULL: /etc/pam.d */
+	/* The citizen's own warehouse (docs/CITIZEN.md): the identity service
+	 * to log citizens in with (copied; NULL: /api/v1/me/... answer 404).
+	 * redirect_uri NULL: http(s)://<listen>/api/v1/me/callback. */
+	const struct sh_oidc_config *oidc;
+	const char *pdf_sign_key;  /* sign citizens' PDF downloads (sh_pdf_signer_open), or NULL */
+	const char *pdf_sign_pin;
+	const char *pdf_sign_chain;
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

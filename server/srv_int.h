@@ -47,6 +47,7 @@ struct sh_srv {
 	atomic_int stopping;
 	pthread_mutex_t jmu;   /* job */
 	struct srv_job *job;   /* the warehouse verification (verifyjob.c), or NULL */
+	struct srv_citizen *cit; /* citizens' login and sessions (citizen.c), or NULL */
 };
 
 /* One request (MHD's con_cls). */
@@ -81,6 +82,7 @@ typedef struct srv_ctx {
 	char cookie[256];                  /* Set-Cookie, or "" */
 	char retry_after[24];              /* Retry-After, or "" */
 	char disposition[160];             /* Content-Disposition, or "" */
+	char *location;                    /* Location of a redirect (sh_malloc'd), or NULL */
 	int asset;                         /* a static page (cacheable, revalidated) */
 } srv_ctx;
 
@@ -89,7 +91,7 @@ typedef int (*srv_handler)(srv_ctx *c);
 /* The route table (routes.c). perm: the command name given to
  * sh_wh_session_may, NULL for routes without one (login, me, logout,
  * openapi). flags: SRV_PUBLIC (no session needed). */
-enum { SRV_PUBLIC = 1 };
+enum { SRV_PUBLIC = 1, SRV_CITIZEN = 2 /* a citizen's route (citizen.c) */ };
 typedef struct srv_route {
 	const char *method;
 	const char *pattern;
@@ -150,6 +152,37 @@ int srv_batch_kind(srv_ctx *c);
 int srv_batch_page(srv_ctx *c);
 int srv_batch_commit(srv_ctx *c);
 int srv_batch_take(srv_ctx *c);
+
+/* The citizen's own warehouse (citizen.c): its routes' handlers, run by
+ * srv_citizen_run after the citizen session is checked. */
+int srv_citizen_new(sh_srv *srv, const sh_srv_options *o);
+void srv_citizen_free(sh_srv *srv);
+void srv_citizen_run(srv_ctx *c, const srv_route *rt);
+int srv_me_login(srv_ctx *c);
+int srv_me_callback(srv_ctx *c);
+int srv_me_logout(srv_ctx *c);
+int srv_me_session(srv_ctx *c);
+int srv_me_papers(srv_ctx *c);
+int srv_me_paper(srv_ctx *c);
+int srv_me_page(srv_ctx *c);
+int srv_me_pdf(srv_ctx *c);
+int srv_me_proof(srv_ctx *c);
+int srv_me_reads(srv_ctx *c);
+int srv_me_shares(srv_ctx *c);
+int srv_me_share_new(srv_ctx *c);
+int srv_me_share_revoke(srv_ctx *c);
+int srv_me_share_qr(srv_ctx *c);
+int srv_me_corrections(srv_ctx *c);
+int srv_me_correct(srv_ctx *c);
+int srv_me_delegates(srv_ctx *c);
+int srv_me_delegate(srv_ctx *c);
+int srv_share_use(srv_ctx *c);
+int srv_share_attach(srv_ctx *c);
+int srv_corrections(srv_ctx *c);
+int srv_correction_apply(srv_ctx *c);
+/* routes.c helpers shared with citizen.c */
+int srv_tar_dir(const char *dir, const char *prefix, sh_buf *out);
+void srv_rm_dir(const char *dir);
 
 /* Verifying the whole warehouse in the background (verifyjob.c). */
 int srv_verify_start(srv_ctx *c);

@@ -204,6 +204,12 @@ int cmd_whoami(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_serve(int argc, char **argv); /* cmd_serve.c: the office server */
+/* cmd_citizen.c: the office's side of the citizen's own warehouse */
+int cmd_reuse_share(int argc, char **argv); /* reuse --share CODE */
+int cmd_corrections(int argc, char **argv);
+/* The action a command line needs (sh_wh_action_perm): "share-use" for
+ * reuse --share, else cmd. */
+const char *cli_action_of(const char *cmd, int argc, char **argv);
 int cmd_login(int argc, char **argv);  /* cmd_client.c: the office server's client */
 int cmd_logout(int argc, char **argv);
 /* --server URL among argv[1..) (removed), else $SOHOA_SERVER; NULL: none. */

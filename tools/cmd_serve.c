@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sh_auth.h"
+#include "sh_oidc.h"
 #include "sh_sign.h"
 #include "sh_srv.h"
 
@@ -20,7 +21,11 @@ static int serve_help(void)
 	       "                   [--timeout SECONDS] [--threads N] [--session-idle SECONDS]\n"
 	       "                   [--key FILE] [--passphrase-file FILE] [--witness DIR]\n"
 	       "                   [--max-connections N] [--per-ip N]\n"
-	       "                   [--auth local|pam] [--pam-service NAME]\n\n"
+	       "                   [--auth local|pam] [--pam-service NAME]\n"
+	       "                   [--oidc-issuer URL --oidc-client ID --oidc-secret-file F\n"
+	       "                    [--oidc-claim NAME] [--oidc-company-claim NAME]\n"
+	       "                    [--oidc-redirect URL] [--pdf-sign-key KEY\n"
+	       "                    --pdf-sign-chain PEM [--pdf-sign-pin-file F]]]\n\n"
 	       "Serve the warehouse to the office over HTTPS: the JSON API under /api/v1\n"
 	       "(documented at /api/v1/openapi.json and in docs/SERVER.md) and the web pages.\n"
 	       "People log in with the accounts of `sohoa user add NAME --role ROLE\n"
@@ -41,7 +46,15 @@ static int serve_help(void)
 	       "passwords with the PAM service --pam-service (default sohoa,\n"
 	       "/etc/pam.d/sohoa: e.g. the office directory through sssd); the role is\n"
 	       "still the warehouse's (`sohoa user add`): a PAM account without one is\n"
-	       "refused.\n"), stdout);
+	       "refused.\n\n"
+	       "With --oidc-issuer citizens and companies log in to \"Kho của tôi\"\n"
+	       "(/kho-cua-toi.html, /api/v1/me/...) through that OpenID Connect provider\n"
+	       "(VNeID): --oidc-client and the first line of --oidc-secret-file are the\n"
+	       "client registered there, --oidc-claim (default personal_id) the claim that\n"
+	       "carries the 12-digit personal id, --oidc-company-claim (default tax_code) a\n"
+	       "representative's company. The callback registered at the provider is\n"
+	       "--oidc-redirect, default http(s)://127.0.0.1:PORT/api/v1/me/callback.\n"
+	       "--pdf-sign-key signs the PDFs citizens download (docs/CITIZEN.md).\n"), stdout);
 	return EXIT_OK;
 }
 
@@ -83,7 +96,9 @@ int cmd_serve(int argc, char **argv)
 	const char *store = NULL, *listen = NULL, *cert = NULL, *tkey = NULL, *max_s = NULL,
 		   *to_s = NULL, *thr_s = NULL, *idle_s = NULL, *key = NULL, *pfile = NULL, *witness = NULL,
 		   *maxc_s = NULL, *perip_s = NULL, *auth = NULL, *pam_service = NULL,
-		   *pam_confdir = NULL;
+		   *pam_confdir = NULL,
+		   *iss = NULL, *client = NULL, *secf = NULL, *claim = NULL, *cclaim = NULL,
+		   *redirect = NULL, *psk = NULL, *pschain = NULL, *pspin = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i]))
@@ -103,7 +118,17 @@ int cmd_serve(int argc, char **argv)
 		    (m = cli_opt(argc, argv, &i, "--per-ip", &perip_s)) ||
 		    (m = cli_opt(argc, argv, &i, "--auth", &auth)) ||
 		    (m = cli_opt(argc, argv, &i, "--pam-service", &pam_service)) ||
-		    (m = cli_opt(argc, argv, &i, "--pam-confdir", &pam_confdir))) {
+		    (m = cli_opt(argc, argv, &i, "--pam-confdir", &pam_confdir)) ||
+
+		    (m = cli_opt(argc, argv, &i, "--oidc-issuer", &iss)) ||
+		    (m = cli_opt(argc, argv, &i, "--oidc-client", &client)) ||
+		    (m = cli_opt(argc, argv, &i, "--oidc-secret-file", &secf)) ||
+		    (m = cli_opt(argc, argv, &i, "--oidc-claim", &claim)) ||
+		    (m = cli_opt(argc, argv, &i, "--oidc-company-claim", &cclaim)) ||
+		    (m = cli_opt(argc, argv, &i, "--oidc-redirect", &redirect)) ||
+		    (m = cli_opt(argc, argv, &i, "--pdf-sign-key", &psk)) ||
+		    (m = cli_opt(argc, argv, &i, "--pdf-sign-chain", &pschain)) ||
+		    (m = cli_opt(argc, argv, &i, "--pdf-sign-pin-file", &pspin))) {
 			if (m < 0)
 				return cli_usage("serve", "%s needs a value", argv[i]);
 		} else {
@@ -115,6 +140,7 @@ int cmd_serve(int argc, char **argv)
 	sh_srv_options o = {.listen = listen, .tls_cert = cert, .tls_key = tkey,
 			    .witness_dir = witness};
 	long long v;
+	int rc0;
 	if (max_s && cli_number("serve", "--max-upload", max_s, 1024, (long long)1 << 32, &v))
 		return EXIT_USAGE;
 	o.max_upload = max_s ? (size_t)v : 0;
@@ -140,6 +166,23 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage("serve", "--pam-service and --pam-confdir go with --auth pam");
 	o.pam_service = pam_service;
 	o.pam_confdir = pam_confdir; /* tests: a service file outside /etc/pam.d */
+	if ((client || secf || claim || cclaim || redirect || psk) && !iss)
+		return cli_usage("serve", "the --oidc-* and --pdf-sign-* options need --oidc-issuer");
+	if (iss && !client)
+		return cli_usage("serve", "--oidc-issuer needs --oidc-client");
+	char *secret = NULL, *pin = NULL;
+	if (secf && (rc0 = sh_auth_password_file(&secret, secf)))
+		return cli_fail("serve", rc0);
+	if (pspin && (rc0 = sh_auth_password_file(&pin, pspin))) {
+		sh_auth_wipe_free(secret);
+		return cli_fail("serve", rc0);
+	}
+	sh_oidc_config oc = {.issuer = iss, .client_id = client, .client_secret = secret,
+			     .redirect_uri = redirect, .claim = claim, .company_claim = cclaim};
+	o.oidc = iss ? &oc : NULL;
+	o.pdf_sign_key = psk;
+	o.pdf_sign_chain = pschain;
+	o.pdf_sign_pin = pin;
 
 	/* the threads the server starts inherit this mask: signals come here */
 	sigset_t set;
@@ -173,6 +216,8 @@ int cmd_serve(int argc, char **argv)
 	sh_srv_stop(&srv, 30);
 	printf("sohoa serve: stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 out:
+	sh_auth_wipe_free(secret);
+	sh_auth_wipe_free(pin);
 	sh_sign_key_free(&sk);
 	sh_store_close(&s);
 	return ex;

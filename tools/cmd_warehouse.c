@@ -364,10 +364,13 @@ static const char *const reuse_help = N_(
 	"the office's own <warehouse>/procedures.json; kinds and their validity from\n"
 	"the kind catalogue kinds.json), the owner's valid papers, newest first, or\n"
 	"\"missing — must be submitted\". Attach one with `sohoa attach`.\n"
-	"Role: clerk.\n");
+	"Role: clerk. A citizen's share code: sohoa reuse --share CODE (desk, clerk;\n"
+	"see `sohoa reuse --share X --help`).\n");
 
 int cmd_reuse(int argc, char **argv)
 {
+	if (strcmp(cli_action_of("reuse", argc, argv), "reuse"))
+		return cmd_reuse_share(argc, argv); /* a citizen's share code (cmd_citizen.c) */
 	const char *store = NULL, *owner = NULL, *proc = NULL;
 	int json = 0;
 	const cli_option opts[] = {

@@ -228,6 +228,7 @@ static const struct {
 	{"validity", cmd_validity, N_("show or set (clerk, signed) a paper's validity")},
 	{"reuse", cmd_reuse, N_("the owner's valid papers for each kind a procedure needs")},
 	{"attach", cmd_attach, N_("put an earlier paper into a new dossier (signed reuse)")},
+	{"corrections", cmd_corrections, N_("wrong facts reported by owners: list, apply (signed), reject")},
 	{"search", cmd_search, N_("find with filters: --owner --kind --agency --from --to")},
 	{"report", cmd_report, N_("monthly indicators: received, digitised, reused, ...")},
 	{"user", cmd_user, N_("operators and their roles: add, del, list")},
@@ -327,7 +328,8 @@ static int dispatch(int argc, char **argv)
 		if (!help && strcmp(cmds[i].name, "serve")) { /* every command against the
 							       * operator's role; the server
 							       * authenticates each request */
-			int ex = cli_authorize_command(cmds[i].name, argc - 1, argv + 1);
+			int ex = cli_authorize_command(cli_action_of(cmds[i].name, argc - 1, argv + 1),
+						       argc - 1, argv + 1);
 			if (ex)
 				return ex;
 		}

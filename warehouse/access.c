@@ -56,7 +56,7 @@ static const struct {
 static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
 					 "revoke", "report", "check",     "verify",
 					 "backup", "audit",  "admin",     "recognise",
-					 "reuse", "certify", "import"};
+					 "reuse", "certify", "import", "own"};
 
 unsigned sh_wh_role_perms(int role)
 {
@@ -315,6 +315,10 @@ typedef struct wh_session {
 	int begun, bootstrap, role, emptied;
 	unsigned perms;
 	char operator[40], via[24];
+	int citizen;                           /* a person logged in (citizen.c) */
+	size_t nowners;                        /* the owners whose papers they read */
+	char owners[SH_WH_CITIZEN_OWNERS][16]; /* [0]: the person; then companies */
+	char company[16];                      /* the company they represent, or "" */
 } wh_session;
 static _Thread_local wh_session tls_session;
 
@@ -384,6 +388,16 @@ static const struct {
 	{"certify", SH_WH_PERM_CERTIFY}, /* export-pdf --certify: both READ and CERTIFY */
 	{"certified", SH_WH_PERM_AUDIT}, {"import-bag", SH_WH_PERM_IMPORT},
 	{"backup", SH_WH_PERM_BACKUP}, {"audit", SH_WH_PERM_AUDIT}, {"log", SH_WH_PERM_AUDIT},
+	/* the citizen's own warehouse (docs/CITIZEN.md): a citizen session has
+	 * OWN only, and every call checks the owner itself (citizen.c) */
+	{"me-papers", SH_WH_PERM_OWN}, {"me-paper", SH_WH_PERM_OWN}, {"me-page", SH_WH_PERM_OWN},
+	{"me-pdf", SH_WH_PERM_OWN}, {"me-proof", SH_WH_PERM_OWN}, {"me-reads", SH_WH_PERM_OWN},
+	{"me-shares", SH_WH_PERM_OWN}, {"me-share", SH_WH_PERM_OWN},
+	{"me-share-revoke", SH_WH_PERM_OWN}, {"me-corrections", SH_WH_PERM_OWN},
+	{"me-correct", SH_WH_PERM_OWN}, {"me-delegates", SH_WH_PERM_OWN},
+	{"me-delegate", SH_WH_PERM_OWN},
+	/* the desk takes a share code; the clerk works the corrections queue */
+	{"share-use", SH_WH_PERM_REUSE}, {"corrections", SH_WH_PERM_REVOKE},
 };
 
 unsigned sh_wh_action_perm(const char *action)
@@ -674,6 +688,8 @@ int sh_wh_dossier_get(sh_store *s, const char *code, sh_store_dossier_rec **out)
 int sh_wh_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out)
 {
 	*out = NULL;
+	if (sess(s)->citizen)
+		return wh_citizen_paper_get(s, code, out);
 	int rc = sh_wh_may(s, SH_WH_PERM_READ);
 	if (rc || (rc = sh_store_paper_get(s, code, out)))
 		return rc;
@@ -681,4 +697,71 @@ int sh_wh_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out)
 	if ((rc = wh_audit_session(s, &c, 1, (*out)->dossier)))
 		sh_store_paper_rec_free(out);
 	return rc;
+}
+
+/* ---- citizens (docs/CITIZEN.md) ---------------------------------------------- */
+
+int sh_wh_session_citizen(sh_store *s, const char *person, const char *company, const char *via)
+{
+	wh_session *ss = &tls_session;
+	memset(ss, 0, sizeof *ss);
+	int kind = 0;
+	char norm[16], co[16] = "";
+	if (sh_id_owner_check(&kind, norm, person) || kind != SH_OWNER_PERSON)
+		return sh_error_set(SH_EPERM, "a citizen session needs a 12-digit personal id");
+	if (company && *company && (sh_id_owner_check(&kind, co, company) || kind == SH_OWNER_PERSON))
+		return sh_error_set(SH_EPERM, "'%.20s' is not a tax code", company);
+	char dele[SH_WH_CITIZEN_OWNERS][16];
+	size_t nd = 0;
+	int rc = wh_delegations_of(s, norm, dele, SH_WH_CITIZEN_OWNERS - 2, &nd);
+	if (rc)
+		return rc;
+	snprintf(ss->via, sizeof ss->via, "%s", via && *via ? via : "-");
+	snprintf(ss->operator, sizeof ss->operator, "citizen:%s", norm);
+	memcpy(ss->owners[ss->nowners++], norm, 16);
+	if (co[0]) {
+		memcpy(ss->owners[ss->nowners++], co, 16);
+		memcpy(ss->company, co, 16);
+	}
+	for (size_t i = 0; i < nd; i++)
+		if (strcmp(dele[i], co))
+			memcpy(ss->owners[ss->nowners++], dele[i], 16);
+	ss->citizen = 1;
+	ss->perms = SH_WH_PERM_OWN; /* never an officer's: bootstrap does not apply */
+	ss->s = s;
+	ss->begun = 1;
+	return SH_OK;
+}
+
+const char *sh_wh_citizen(const sh_store *s)
+{
+	return sess(s)->begun && sess(s)->citizen ? sess(s)->owners[0] : NULL;
+}
+
+const char *sh_wh_citizen_company(const sh_store *s)
+{
+	const wh_session *ss = sess(s);
+	return ss->begun && ss->citizen && ss->company[0] ? ss->company : NULL;
+}
+
+size_t sh_wh_citizen_owners(const sh_store *s, const char **out, size_t max)
+{
+	const wh_session *ss = sess(s);
+	size_t n = 0;
+	for (size_t i = 0; ss->begun && ss->citizen && i < ss->nowners && n < max; i++)
+		out[n++] = ss->owners[i];
+	return n;
+}
+
+int sh_wh_citizen_owns(sh_store *s, const char *owner)
+{
+	const wh_session *ss = sess(s);
+	char norm[16];
+	if (!ss->begun || !ss->citizen)
+		return sh_error_set(SH_EPERM, "only the owner, logged in, sees this");
+	if (owner && !sh_id_owner_check(NULL, norm, owner))
+		for (size_t i = 0; i < ss->nowners; i++)
+			if (!strcmp(ss->owners[i], norm))
+				return SH_OK;
+	return sh_error_set(SH_EPERM, "these papers are not yours");
 }

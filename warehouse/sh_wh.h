@@ -379,7 +379,10 @@ enum sh_wh_perm {
 					  * session begun for the action "reuse" (desk, clerk) */
 	SH_WH_PERM_CERTIFY = 1u << 13,   /* issue certified copies (clerk) */
 	SH_WH_PERM_IMPORT = 1u << 14,    /* file papers from another office's bag (admin) */
-	SH_WH_PERM_ALL = (1u << 15) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_OWN = 1u << 15,       /* a citizen's own papers (docs/CITIZEN.md): only in a
+					  * session begun with sh_wh_session_citizen, which
+					  * has nothing else */
+	SH_WH_PERM_ALL = (1u << 16) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);
@@ -682,6 +685,128 @@ void sh_wh_backlog_report_free(sh_wh_backlog_report_t *r);
  * "on_target"}], "months": [{"month", "kind", "level", "digitised"}]}.
  * Caller sh_free; NULL when out of memory. */
 char *sh_wh_backlog_report_json(const sh_wh_backlog_report_t *r);
+
+/* ---- the citizen's own warehouse (citizen.c; docs/CITIZEN.md) -------------
+ * A person logged in through the identity service (oidc/) gets a citizen
+ * session: the permission SH_WH_PERM_OWN and nothing else, whatever the
+ * warehouse's operators (the bootstrap rule does not apply), and the list of
+ * owners whose papers they may read: themselves, the company whose tax code
+ * the identity service vouches for (its representative), and the companies
+ * whose representative authorised them. Every call below checks the owner
+ * against that list in the library; a refusal of a paper by code is itself
+ * recorded in the audit of reads (command "refused:<via>"), so the owner
+ * sees the attempt. In a citizen session sh_wh_owner_papers works for the
+ * session's owners only and sh_wh_paper_get for their papers only (SH_EPERM
+ * otherwise; SH_ENOTFOUND for a code that does not exist, also audited). */
+#define SH_WH_CITIZEN_OWNERS 16
+/* Begin a citizen session on this thread: person (12-digit personal id)
+ * and company (tax code the identity service gives a representative, or
+ * NULL). via: the front end's action, as in sh_wh_session_begin. The
+ * operator recorded is "citizen:<person>". SH_EPERM for a malformed id. */
+int sh_wh_session_citizen(sh_store *store, const char *person, const char *company,
+			  const char *via);
+/* The person of a citizen session (borrowed), or NULL for any other session. */
+const char *sh_wh_citizen(const sh_store *store);
+/* The company the person represents (borrowed), or NULL. */
+const char *sh_wh_citizen_company(const sh_store *store);
+/* The session's owners (borrowed; [0] the person): at most max into out. */
+size_t sh_wh_citizen_owners(const sh_store *store, const char **out, size_t max);
+/* SH_OK when owner is one of the citizen session's owners, else SH_EPERM. */
+int sh_wh_citizen_owns(sh_store *store, const char *owner);
+
+/* Who looked at owner's papers: every audited read of them, newest first
+ * (the reads of the owner themself included). For the owner in a citizen
+ * session (OWN), or an auditor (AUDIT). *out: caller sh_free. */
+int sh_wh_mine_reads(sh_store *store, const char *owner, sh_wh_audit_rec **out, size_t *n);
+
+/* Shares for reuse: the owner picks papers and a procedure and gets a short
+ * code (XXXX-XXXX, Crockford base32 without I L O U: 40 random bits) that a
+ * desk types to be offered exactly those papers, until the share expires
+ * or is revoked. Creating, using and revoking a share are signed log
+ * events ("share", "share-use", "share-revoke") per paper, naming the
+ * share by the first 16 hex digits of the SHA-256 of its code (the code
+ * itself is a bearer secret and is not logged). */
+#define SH_WH_SHARE_PAPERS 32
+#define SH_WH_SHARE_DAYS_MAX 90
+typedef struct sh_wh_share {
+	char code[16];         /* "XXXX-XXXX" */
+	char owner[16];
+	char procedure[32];
+	char by[40];           /* who made it ("citizen:<id>") */
+	int64_t created, expires, revoked; /* revoked: 0 when not */
+	size_t uses;
+	size_t npapers;
+	char papers[SH_WH_SHARE_PAPERS][SH_STORE_CODE_MAX];
+} sh_wh_share;
+/* A share code as typed (case, dashes and spaces ignored; O read as 0, I
+ * and L as 1) into its canonical form "XXXX-XXXX". SH_EINVAL otherwise. */
+int sh_wh_share_code_parse(const char *typed, char out[16]);
+/* Share n papers of owner (each must be owner's, valid, reusable) for
+ * procedure (a catalogue code) for days (1..SH_WH_SHARE_DAYS_MAX). Citizen
+ * session holding owner. key signs the events (borrowed). *out filled.
+ * SH_EINVAL, SH_EPERM, SH_ENOTFOUND (paper or procedure). */
+int sh_wh_share_create(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		       const char *owner, const char *procedure, const char *const *papers,
+		       size_t n, int days, sh_wh_share *out);
+/* The shares of the session's owners, newest first. *out: caller sh_free. */
+int sh_wh_share_list(sh_store *store, sh_wh_share **out, size_t *n);
+/* Revoke share code (one of the session's owners'). SH_ENOTFOUND,
+ * SH_EEXISTS (already revoked). */
+int sh_wh_share_revoke(sh_store *store, const sh_sign_key *key, const char *code);
+/* At the desk (REUSE): the share behind code, if it is live (not expired,
+ * not revoked), with its papers still valid. A signed "share-use" event and
+ * an audited read of each paper by the session's operator, in the context
+ * of dossier (the one being received, or NULL: the share itself).
+ * SH_ENOTFOUND for an unknown, expired or revoked code (one message for
+ * all three: the desk learns nothing about other codes). */
+int sh_wh_share_use(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		    const char *code, const char *dossier, sh_wh_share *out);
+/* At the desk (REUSE; the desk has no ATTACH of its own): attach paper, one
+ * of the live share code's papers, to dossier, as sh_wh_attach does (a
+ * signed "reuse" event; the dossier's owner must be the paper's). The
+ * share is what the owner allowed: nothing outside it. SH_ENOTFOUND
+ * (no such live share, or the paper is not in it), SH_EEXISTS. */
+int sh_wh_share_attach(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		       const char *code, const char *dossier, const char *paper,
+		       uint64_t *out_index);
+
+/* Corrections: the owner reports a wrong fact of one of their papers; a
+ * clerk applies it as a signed "correction" event (the original reading
+ * stays in the paper and the log) or rejects it. */
+typedef struct sh_wh_correction {
+	uint64_t id;
+	char paper[SH_STORE_CODE_MAX];
+	char owner[16];
+	char fact[48];          /* the fact's name ("name", "birth_date", ...) */
+	char value[256];        /* what the owner says it should read, or "" */
+	char note[512];
+	char by[40];            /* who reported */
+	int64_t created;
+	int state;              /* 0 open, 1 applied, 2 rejected */
+	char clerk[40];
+	int64_t done;
+	uint64_t log_index;     /* the correction event, when applied */
+} sh_wh_correction;
+/* Report (citizen session; the paper must be theirs): SH_EINVAL for an
+ * empty fact name or note over 500 bytes. *out_id (may be NULL). */
+int sh_wh_correction_report(sh_store *store, const char *paper, const char *fact,
+			    const char *value, const char *note, uint64_t *out_id);
+/* The queue: a clerk (REVOKE) sees every correction (open_only: the open
+ * ones); a citizen the ones about their papers. *out: caller sh_free. */
+int sh_wh_correction_list(sh_store *store, int open_only, sh_wh_correction **out, size_t *n);
+/* A clerk (REVOKE) applies (value: the corrected reading, NULL: the one
+ * reported) or rejects (reject = 1) correction id. Applying is a signed
+ * "correction" event about the paper. SH_ENOTFOUND, SH_EEXISTS (done). */
+int sh_wh_correction_apply(sh_store *store, const sh_sign_key *key, uint64_t id,
+			   const char *value, int reject, sh_wh_correction *out);
+
+/* Companies: the representative (a citizen session with a company) lets
+ * an employee (personal id) read the company's papers, or stops that.
+ * SH_EPERM outside a representative's session. */
+int sh_wh_delegate(sh_store *store, const char *employee, int allow);
+/* The employees the representative's company has authorised. *out: caller
+ * sh_free (16-byte ids). */
+int sh_wh_delegate_list(sh_store *store, char (**out)[16], size_t *n);
 
 #ifdef __cplusplus
 }

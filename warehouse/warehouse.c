@@ -260,11 +260,15 @@ int sh_wh_validity_of(sh_store *s, const sh_wh_proc_cat *cat, const char *code, 
 {
 	memset(out, 0, sizeof *out);
 	MDB_txn *txn;
-	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	/* a citizen: their own papers only (citizen.c) */
+	int rc = sh_wh_may(s, sh_wh_citizen(s) ? SH_WH_PERM_OWN : SH_WH_PERM_READ);
 	if (rc || (rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	sh_store_paper_rec *p = NULL;
-	if (!(rc = paper_in_txn(s, txn, code, &p)))
+	if (!(rc = paper_in_txn(s, txn, code, &p)) && sh_wh_citizen(s) &&
+	    sh_wh_citizen_owns(s, p->owner))
+		rc = sh_error_set(SH_ENOTFOUND, "no such paper among yours");
+	if (!rc)
 		rc = wh_validity(s, txn, cat, code, p->kind, p->facts, p->created,
 				       now ? now : sh_now(), out);
 	sh_store_paper_rec_free(&p);
@@ -294,7 +298,7 @@ static int cmp_newest(const void *a, const void *b)
 }
 
 /* Papers of owner (normalised) in txn; kind (may be NULL) filters. */
-static int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *owner,
+int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *owner,
 			    const char *kind, int64_t now, sh_wh_owner_paper **out, size_t *n)
 {
 	*out = NULL;
@@ -369,8 +373,10 @@ int sh_wh_owner_papers(sh_store *s, const sh_wh_proc_cat *cat, const char *owner
 	*out = NULL;
 	*n = 0;
 	char norm[16];
-	int rc = sh_wh_may(s, SH_WH_PERM_READ_OWNER);
-	if (rc || (rc = sh_id_owner_check(NULL, norm, owner)))
+	/* a citizen reads the papers of the owners the session holds (citizen.c) */
+	int rc = sh_wh_citizen(s) ? SH_OK : sh_wh_may(s, SH_WH_PERM_READ_OWNER);
+	if (rc || (rc = sh_id_owner_check(NULL, norm, owner)) ||
+	    (sh_wh_citizen(s) && (rc = sh_wh_citizen_owns(s, norm))))
 		return rc;
 	MDB_txn *txn;
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
@@ -768,8 +774,12 @@ int sh_wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
 		    uint64_t *out_index)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ATTACH);
-	if (prc)
-		return prc;
+	return prc ? prc : wh_attach(s, key, cat, dossier, code, operator_id, when, out_index);
+}
+
+int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, const char *dossier,
+	      const char *code, const char *operator_id, int64_t when, uint64_t *out_index)
+{
 	operator_id = wh_operator_or(s, operator_id);
 	struct change c = {key, cat, code, dossier, NULL, operator_id, when ? when : sh_now(), 0,
 			   0, 0};

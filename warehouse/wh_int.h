@@ -130,4 +130,19 @@ sh_wh_audit_group *wh_audit_group_of(const sh_store *s);
 /* sh_wh_station_list without the permission check (a station's session). */
 int wh_station_names(sh_store *s, char (**out)[33], size_t *n);
 
+/* ---- the citizen's own warehouse (citizen.c, warehouse.c) ---- */
+/* Papers of owner (normalised) in txn, no permission check; kind (may be
+ * NULL) filters. */
+int owner_papers_txn(sh_store *s, MDB_txn *txn, const sh_wh_proc_cat *cat, const char *owner,
+		     const char *kind, int64_t now, sh_wh_owner_paper **out, size_t *n);
+/* The companies that authorised person (citizen.c): up to max tax codes
+ * into out. */
+/* sh_wh_attach without the permission check: a paper a citizen shared,
+ * attached at the desk (citizen.c). */
+int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, const char *dossier,
+	      const char *code, const char *operator_id, int64_t when, uint64_t *out_index);
+/* sh_wh_paper_get in a citizen session: owner checked, refusals audited. */
+int wh_citizen_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out);
+int wh_delegations_of(sh_store *s, const char *person, char (*out)[16], size_t max, size_t *n);
+
 #endif
