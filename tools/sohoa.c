@@ -49,10 +49,22 @@ static void put_line(const char *s)
 /* s with control bytes (tab too), DEL and bytes that are not UTF-8 as \xNN,
  * so that a name or fact from a file or the warehouse cannot forge lines or
  * columns on stdout. Borrowed: valid for the next 15 calls on this thread. */
+static _Thread_local char *esc_ring[16];
+static _Thread_local unsigned esc_at;
+
+/* Release what cli_esc handed out (at the end of each command). */
+static void cli_esc_flush(void)
+{
+	for (size_t i = 0; i < sizeof esc_ring / sizeof *esc_ring; i++) {
+		sh_free(esc_ring[i]);
+		esc_ring[i] = NULL;
+	}
+}
+
 const char *cli_esc(const char *s)
 {
-	static _Thread_local char *ring[16];
-	static _Thread_local unsigned at;
+	char **ring = esc_ring;
+	unsigned at = esc_at;
 	if (!s)
 		return "";
 	size_t n = strlen(s), j = 0;
@@ -81,6 +93,7 @@ const char *cli_esc(const char *s)
 	at = (at + 1) % 16;
 	sh_free(ring[at]);
 	ring[at] = o;
+	esc_at = at;
 	return o;
 }
 
@@ -267,6 +280,7 @@ int cli_main(int argc, char **argv)
 {
 	clearerr(stdout);
 	int ex = dispatch(argc, argv);
+	cli_esc_flush();
 	/* what the command printed must have reached stdout (a full disk, a
 	 * closed file): else one line and a failure, whatever was printed */
 	errno = 0;
