@@ -25,14 +25,14 @@ const char *cli_action_of(const char *cmd, int argc, char **argv)
 	return !strcmp(cmd, "reuse") && has_opt(argc, argv, "--share") ? "share-use" : cmd;
 }
 
-static const char share_help[] =
+static const char *const share_help = N_(
 	"usage: sohoa reuse --share CODE [--dossier DOSSIER [--attach]] [--json] [--store DIR]\n\n"
 	"The papers a citizen shared for reuse (\"Kho của tôi\", a code XXXX-XXXX\n"
 	"valid some days): exactly those, still valid. Using the code is a signed\n"
 	"log event and each paper read is audited in the context of DOSSIER (the\n"
 	"dossier being received); the citizen sees it. --attach puts them into\n"
 	"DOSSIER (signed reuse events; the desk needs no attach role for what the\n"
-	"citizen shared). Role: desk or clerk.\n";
+	"citizen shared). Role: desk or clerk.\n");
 
 static int open_store(sh_store **s, const char *cmd, const char *action, const char *store,
 		      sh_wh_proc_cat **cat)
@@ -132,7 +132,7 @@ out:
 	return ex;
 }
 
-static const char corr_help[] =
+static const char *const corr_help = N_(
 	"usage: sohoa corrections list [--all] [--json] [--store DIR]\n"
 	"       sohoa corrections apply ID [--value TEXT] [--store DIR]\n"
 	"       sohoa corrections reject ID [--store DIR]\n\n"
@@ -140,7 +140,7 @@ static const char corr_help[] =
 	"list: the open reports (--all: every one). apply: the correction becomes a\n"
 	"signed `correction` log event about the paper (the value reported, or\n"
 	"--value); the original reading stays in the paper and the log. reject:\n"
-	"closed without a change. Role: clerk.\n";
+	"closed without a change. Role: clerk.\n");
 
 static const char *const states[] = {"open", "applied", "rejected"};
 

@@ -580,7 +580,7 @@ static int remote_report(sh_client *c, int argc, char **argv)
  * into DIR, as the local export-proof writes it. */
 static int remote_export_proof(sh_client *c, int argc, char **argv)
 {
-	const cli_spec spec = {"export-proof", "usage: sohoa export-proof --server URL CODE DIR\n",
+	const cli_spec spec = {"export-proof", N_("usage: sohoa export-proof --server URL CODE DIR\n"),
 			       NULL, .max_pos = 2, .too_many = "give a paper code and a folder"};
 	cli_args a;
 	int pex = cli_parse(&spec, argc, argv, &a);

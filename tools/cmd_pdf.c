@@ -299,7 +299,7 @@ int cmd_import_bag(int argc, char **argv)
 		int m;
 		const char *tk = NULL;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa import-bag DIR [--trust-key FILE]... [--store DIR]\n\n"
+			fputs(_("usage: sohoa import-bag DIR [--trust-key FILE]... [--store DIR]\n\n"
 			       "File the papers of a bag another office wrote with `sohoa export-bag`:\n"
 			       "the bag is checked as bagit-python's validate() does (files, paths,\n"
 			       "Payload-Oxum, completeness, every checksum), every paper's signed\n"
@@ -308,7 +308,7 @@ int cmd_import_bag(int argc, char **argv)
 			       "--trust-key (never the bag's own), and the papers are filed under their\n"
 			       "original codes, marked as imported from the bag's Source-Organization,\n"
 			       "signed again here. A bag that fails any check stores nothing;\n"
-			       "importing the same bag again changes nothing. Role: admin.\n");
+			       "importing the same bag again changes nothing. Role: admin.\n"), stdout);
 			sh_free(trust);
 			return EXIT_OK;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store))) {
@@ -358,9 +358,9 @@ int cmd_certified(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i])) {
-			printf("usage: sohoa certified [--year YYYY] [--store DIR]\n\n"
+			fputs(_("usage: sohoa certified [--year YYYY] [--store DIR]\n\n"
 			       "Every certified copy issued (export-pdf --certify): year, book, number,\n"
-			       "code, date, officer, the signed log entry and the copy's SHA-256.\n");
+			       "code, date, officer, the signed log entry and the copy's SHA-256.\n"), stdout);
 			return EXIT_OK;
 		} else if ((m = cli_opt(argc, argv, &i, "--store", &store)) ||
 			   (m = cli_opt(argc, argv, &i, "--year", &year))) {

@@ -8,7 +8,7 @@
 
 #include "sh_wit.h"
 
-static const char witness_help[] =
+static const char *const witness_help = N_(
 	"usage: sohoa witness init DIR [--name NAME]\n"
 	"       sohoa witness key DIR\n"
 	"       sohoa witness add-log DIR ORIGIN VKEY\n"
@@ -22,7 +22,7 @@ static const char witness_help[] =
 	"(printed there by `sohoa witnesses vkey`); latest prints the checkpoint\n"
 	"last cosigned for ORIGIN; add-checkpoint answers one request read from\n"
 	"standard input (exit 0 on 200; the status on standard error otherwise).\n"
-	"Serve it over HTTP with `sohoa serve --witness DIR`.\n";
+	"Serve it over HTTP with `sohoa serve --witness DIR`.\n");
 
 static int witness_fail(const char *what, int rc)
 {
@@ -125,7 +125,7 @@ out:
 	return ex;
 }
 
-static const char witnesses_help[] =
+static const char *const witnesses_help = N_(
 	"usage: sohoa witnesses add URL|DIR [--key VKEY] [--store DIR]\n"
 	"       sohoa witnesses list [--store DIR]\n"
 	"       sohoa witnesses vkey [--store DIR]\n\n"
@@ -137,7 +137,7 @@ static const char witnesses_help[] =
 	"key (--key; without it the key is read from the folder or asked from the\n"
 	"URL and printed: compare it with the witness's operator). vkey prints the\n"
 	"log key of your signing key, for the witness's operator to trust with\n"
-	"`sohoa witness add-log DIR ORIGIN VKEY`. Admin only.\n";
+	"`sohoa witness add-log DIR ORIGIN VKEY`. Admin only.\n");
 
 int cmd_witnesses(int argc, char **argv)
 {
@@ -193,14 +193,14 @@ out:
 	return ex;
 }
 
-static const char checkpoint_help[] =
+static const char *const checkpoint_help = N_(
 	"usage: sohoa checkpoint [--store DIR]\n\n"
 	"Sign a checkpoint of the log as it is now (C2SP checkpoint note) and have\n"
 	"every witness of the warehouse cosign it after checking that it extends\n"
 	"what they cosigned before; the cosigned note is kept in\n"
 	"<warehouse>/witnessed/. Run it after each working day or from a timer.\n"
 	"Exit 0 when every witness cosigned, 6 when one refused (a fork or a\n"
-	"rollback: the message names the sizes), 5 when one could not be reached.\n";
+	"rollback: the message names the sizes), 5 when one could not be reached.\n");
 
 static void print_problem(void *arg, const char *msg)
 {
