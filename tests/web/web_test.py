@@ -460,7 +460,7 @@ def main():
             b.click(sel + " form.key-revoke button")
             b.wait_text(sel + " .key-revoked", "máy tính bị mất")
             check("đã thu hồi" in (b.text(sel + " .key-revoked") or ""), "admin: the key is shown revoked, with the reason, in Vietnamese")
-            p = office.run("keys", "list", "--json")
+            p = office.run("keys", "list", "--json", user="admin1")
             k = [k for k in json.loads(p.stdout) if k["key"] == old]
             check(k and k[0]["revoked_at"] and k[0]["reason"] == "máy tính bị mất",
                   "the revocation is in the warehouse (sohoa keys list): %r" % k)
