@@ -301,7 +301,8 @@ def main():
         # paper, and receiving the dossier attaches it
         b.go(url + "/#/login")
         b.el("#login-form")
-        b.js("sessionStorage.clear()")
+        b.js("sessionStorage.clear(); localStorage.setItem('sohoa.lang', 'vi'); location.reload()")
+        b.wait("login page in Vietnamese", lambda: b.text("h1") == "Đăng nhập")
         b.type("#user", "desk1")
         b.type("#password", ct.PW + "\n")
         b.el("#desk-form")

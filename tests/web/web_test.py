@@ -464,6 +464,7 @@ def main():
             k = [k for k in json.loads(p.stdout) if k["key"] == old]
             check(k and k[0]["revoked_at"] and k[0]["reason"] == "máy tính bị mất",
                   "the revocation is in the warehouse (sohoa keys list): %r" % k)
+            b.js("document.querySelector('#keys').scrollIntoView()")
             b.shot("10-admin-key-revoked")
         b.go(office.url + "/#/report")
         b.el("#report-table")

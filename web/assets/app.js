@@ -1039,7 +1039,7 @@
           });
         }
         return h("tr", { "data-key": k.key_id, class: k.revoked ? "revoked" : null },
-          td(h("span", { class: "code", text: k.key_id })), td(k.name), td(k.title), td(k.agency), td(k.valid_from),
+          td(h("span", { class: "code", title: k.key_id, text: k.key_id.slice(0, 16) + "…" })), td(k.name), td(k.title), td(k.agency), td(k.valid_from),
           td(k.valid_until || "—"),
           td(k.revoked ? h("span", { class: "badge revoked key-revoked", text: t("revoked") + " " + k.revoked + (k.reason ? " — " + t("reason: {0}", k.reason) : "") }) : "—"),
           td(act));
