@@ -920,20 +920,72 @@ static int keys_get(srv_ctx *c)
 		return srv_fail(c, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "key_id", srv_str(k[i].key_id),
-				      "name", srv_str(k[i].name), "title", srv_str(k[i].title),
-				      "agency", srv_str(k[i].agency), "valid_from",
-				      when_json(k[i].valid_from));
-		json_object_set_new(o, "valid_until", k[i].valid_until == SH_SIGN_NEVER
+		/* with the warehouse's retirement and revocation applied */
+		sh_sign_pubkey g;
+		char *why = NULL;
+		if (sh_ledger_key_get(c->srv->s, k[i].key_id, &g, &why))
+			g = k[i];
+		json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "key_id", srv_str(g.key_id),
+				      "name", srv_str(g.name), "title", srv_str(g.title),
+				      "agency", srv_str(g.agency), "valid_from",
+				      when_json(g.valid_from));
+		json_object_set_new(o, "valid_until", g.valid_until == SH_SIGN_NEVER
 							      ? json_null()
-							      : when_json(k[i].valid_until));
-		json_object_set_new(o, "revoked", k[i].revoked_at == SH_SIGN_NEVER
+							      : when_json(g.valid_until));
+		json_object_set_new(o, "revoked", g.revoked_at == SH_SIGN_NEVER
 							  ? json_null()
-							  : when_json(k[i].revoked_at));
+							  : when_json(g.revoked_at));
+		json_object_set_new(o, "reason", why ? srv_str(why) : json_null());
+		json_object_set_new(o, "server", json_boolean(c->srv->key &&
+							      !strcmp(sh_sign_key_id(c->srv->key),
+								      g.key_id)));
+		sh_free(why);
 		json_array_append_new(arr, o);
 	}
 	sh_free(k);
 	return srv_json(c, 200, json_pack("{s:o}", "keys", arr));
+}
+
+/* Revoke a signing key with a reason (a signed "revocation" event made with
+ * the server's key). The key the server signs with is refused: revoking it
+ * would stop every change until a restart; rotate it with the command line. */
+static int keys_revoke(srv_ctx *c)
+{
+	const char *id = c->param[0];
+	json_t *b = srv_body_json(c);
+	if (!b)
+		return 0;
+	const char *reason = json_string_value(json_object_get(b, "reason"));
+	if (!reason || !*reason) {
+		json_decref(b);
+		return srv_error(c, 400, "give \"reason\": why the key is revoked");
+	}
+	if (!need_key(c)) {
+		json_decref(b);
+		return 0;
+	}
+	if (!strcmp(sh_sign_key_id(c->srv->key), id)) {
+		json_decref(b);
+		return srv_error(c, 409, "this is the key the server signs with: rotate it with "
+					 "`sohoa keys rotate` and restart the server, then revoke it");
+	}
+	sh_sign_pubkey k;
+	int rc = sh_ledger_key_get(c->srv->s, id, &k, NULL);
+	if (!rc)
+		rc = sh_ledger_key_revoke(c->srv->s, c->srv->key, id, 0, reason);
+	json_decref(b);
+	if (rc)
+		return srv_fail(c, rc);
+	return srv_json(c, 200, json_pack("{s:o, s:b}", "key_id", srv_str(id), "revoked", 1));
+}
+
+/* Rotation is not done by a running server: the new key's passphrase would
+ * travel over the network and the server would go on signing with the key
+ * it unlocked at start (retired by the rotation). 409 with what to do. */
+static int keys_rotate(srv_ctx *c)
+{
+	return srv_error(c, 409, "rotate the key on the server with `sohoa keys rotate`, then "
+				 "restart `sohoa serve` with the new key's passphrase");
 }
 
 /* ---- uploads ------------------------------------------------------------------------ */
@@ -1132,6 +1184,8 @@ const srv_route srv_routes[] = {
 	{"POST", "/api/v1/users/{name}/disable", "user", 0, users_disable},
 	{"POST", "/api/v1/users/{name}/password", "user", 0, users_password},
 	{"GET", "/api/v1/keys", "keys", 0, keys_get},
+	{"POST", "/api/v1/keys/rotate", "keys", 0, keys_rotate},
+	{"POST", "/api/v1/keys/{id}/revoke", "keys", 0, keys_revoke},
 	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},
 	{"GET", "/api/v1/batches", "ingest", 0, srv_batch_list},
 	{"GET", "/api/v1/batches/{name}", "ingest", 0, srv_batch_get},

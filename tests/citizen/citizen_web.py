@@ -296,6 +296,39 @@ def main():
         st = b.js("return fetch('/api/v1/me/papers/%s').then(r => r.status)" % pa)
         check(st == 404, "B's browser asking A's paper gets 404 (%s)" % st)
         b.shot("06-citizen-b")
+        # the desk types A's share code in its own page (the officers' pages, same server):
+        # a wrong code gives the Vietnamese error, A's code shows exactly the shared
+        # paper, and receiving the dossier attaches it
+        b.go(url + "/#/login")
+        b.el("#login-form")
+        b.js("sessionStorage.clear(); localStorage.setItem('sohoa.lang', 'vi'); location.reload()")
+        b.wait("login page in Vietnamese", lambda: b.text("h1") == "Đăng nhập")
+        b.type("#user", "desk1")
+        b.type("#password", ct.PW + "\n")
+        b.el("#desk-form")
+        b.type("#share", "ZZZZ-ZZZZ")
+        b.click("#share-show")
+        b.wait("error for a wrong code", lambda: "hết hạn" in (b.text("#share-msg") or ""))
+        check("mã chia sẻ" in b.text("#share-msg").lower(), "desk: a wrong share code gives the Vietnamese error: %r" % b.text("#share-msg"))
+        b.shot("07-desk-share-wrong")
+        b.type("#share", code.lower().replace("-", ""))  # typed as a person would
+        b.click("#share-show")
+        shared = b.wait("shared papers", lambda: b.js(
+            "return [...document.querySelectorAll('#share-papers tbody tr')].map(r => r.dataset.code)"))
+        check(shared == [pa], "desk page: the share code shows exactly A's shared paper: %s" % shared)
+        check(b.js("return document.querySelector('#owner').value") == A, "desk page: the owner is taken from the share")
+        check(b.js("return document.querySelector('#procedure').value") == ct.PROC, "desk page: the procedure is taken from the share")
+        b.shot("08-desk-share")
+        b.s("POST", "/element/%s/value" % b.el("#files"), {"text": os.path.join(DATA, "papers", "dev01-quyet-dinh-clean300.png")})
+        b.wait("file read", lambda: len(b.find("#progress li.done", many=True)) == 1)
+        b.click("#commit")
+        newd = b.wait("dossier code", lambda: (lambda t: t if t and t.strip() else None)(b.text("#dossier-code")))
+        reused = b.text("#papers-reused") or ""
+        check(pa in reused, "desk page: the receipt lists A's shared paper as reused: %r" % reused)
+        check(b.js("return document.querySelector('#share-failed')") is None, "desk page: every shared paper attached")
+        b.shot("09-desk-receipt-share")
+        p = subprocess.run([SOHOA, "show", newd], env=dict(env, SOHOA_USER="clerk1"), capture_output=True, text=True)
+        check(p.returncode == 0 and pa in p.stdout, "the new dossier %s holds A's shared paper (sohoa show)" % newd)
     finally:
         if b:
             b.quit()

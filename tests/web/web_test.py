@@ -215,6 +215,8 @@ class Office:
                 f.write(text)
         self.run("init", "--agency", "000.00.99.Z99")
         self.run("keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức")
+        # a second signer's key, for the admin to revoke from the page
+        self.run("keys", "new", "--out", tmp + "/keys/old.key", "--signer", "Trần Văn Cũ", "--title", "Công chức")
         self.run("user", "add", "admin1", "--role", "admin", "--password-file", tmp + "/pw")
         for name, role in (("desk1", "desk"), ("clerk1", "clerk"), ("arch1", "archivist"), ("head1", "head")):
             self.run("user", "add", name, "--role", role, "--password-file", tmp + "/pw", user="admin1")
@@ -445,8 +447,25 @@ def main():
         login(b, office, "admin1")
         b.el("#users-table")
         check("desk1" in b.text("#users-table"), "admin: users listed")
-        check(len(b.find("#keys-table tbody tr", many=True)) >= 1, "admin: signing keys listed")
+        check(len(b.find("#keys-table tbody tr", many=True)) == 2, "admin: both signing keys listed")
+        check(len(b.find("#keys-table .key-server", many=True)) == 1, "admin: the server's own key is marked and has no revoke form")
+        old = b.js("const r=[...document.querySelectorAll('#keys-table tbody tr')].find(r => r.textContent.indexOf('Trần Văn Cũ') >= 0);"
+                   "return r ? r.dataset.key : null")
+        check(old is not None, "admin: the second signer's key is listed")
         b.shot("10-admin")
+        if old:
+            sel = "#keys-table tr[data-key='%s']" % old
+            b.type(sel + " input.key-reason", "máy tính bị mất")
+            b.js("window.confirm = () => true")
+            b.click(sel + " form.key-revoke button")
+            b.wait_text(sel + " .key-revoked", "máy tính bị mất")
+            check("đã thu hồi" in (b.text(sel + " .key-revoked") or ""), "admin: the key is shown revoked, with the reason, in Vietnamese")
+            p = office.run("keys", "list", "--json", user="admin1")
+            k = [k for k in json.loads(p.stdout) if k["key"] == old]
+            check(k and k[0]["revoked_at"] and k[0]["reason"] == "máy tính bị mất",
+                  "the revocation is in the warehouse (sohoa keys list): %r" % k)
+            b.js("document.querySelector('#keys').scrollIntoView()")
+            b.shot("10-admin-key-revoked")
         b.go(office.url + "/#/report")
         b.el("#report-table")
         # English when asked

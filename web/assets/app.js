@@ -283,6 +283,13 @@
     const staged = h("section", { id: "staged", class: "card" });
     const commit = h("button", { type: "submit", id: "commit", text: t("Receive the dossier") });
     const msg = h("p", { id: "desk-msg", class: "msg", role: "alert" });
+    // a share code the citizen made (docs/CITIZEN.md): exactly the shared papers,
+    // attached to the dossier when it is received
+    const share = keep(h("input", { id: "share", autocomplete: "off", maxlength: "12", placeholder: "XXXX-XXXX", "aria-describedby": "share-msg" }), "desk.share");
+    const shareShow = h("button", { type: "button", id: "share-show", text: t("Show the shared papers") });
+    const shareMsg = h("p", { id: "share-msg", class: "msg", "aria-live": "polite" });
+    const shareOut = h("div", { id: "share-out" });
+    let shared = null; // {code, owner, procedure, papers}
 
     const procs = procedures.procedures || [];
     function fillProcs() {
@@ -310,6 +317,32 @@
       return c.ok;
     }
     owner.addEventListener("input", () => { checkOwner(); showReuse(); });
+
+    async function showShare() {
+      const code = share.value.trim().toUpperCase();
+      shared = null;
+      clear(shareOut);
+      if (!code) { setMsg(shareMsg, ""); return; }
+      setMsg(shareMsg, t("Looking…"), "busy");
+      try {
+        const r = await api("GET", "/api/v1/shares/" + enc(code));
+        shared = { code: code, owner: r.owner, procedure: r.procedure, papers: r.papers || [] };
+        setMsg(shareMsg, t("Shared by {0} for the procedure {1}, valid until {2}: these papers are attached when the dossier is received.", r.owner, r.procedure, r.expires), "ok");
+        if (!owner.value.trim()) { owner.value = r.owner; S.setItem("sohoa.form.desk.owner", r.owner); checkOwner(); }
+        if (!sel.value && procs.some((p) => p.code === r.procedure)) { sel.value = r.procedure; S.setItem("sohoa.form.desk.procedure", r.procedure); }
+        if (owner.value.trim() !== r.owner) setMsg(shareMsg, t("This share code is from the owner {0}, not the owner of this dossier.", r.owner), "bad");
+        add(shareOut, table([t("Paper code"), t("Kind")], shared.papers.map((p) => h("tr", { "data-code": p.code },
+          td(h("span", { class: "code", text: p.code })), td(p.kind_name || p.kind))), "share-papers"));
+        showReuse();
+      } catch (e) {
+        if (e.status === 401) return;
+        setMsg(shareMsg, e.status === 404 || e.status === 400
+          ? t("This share code is wrong, has expired or was revoked: ask the citizen to check it or to make a new one.") : e.message, "bad");
+      }
+    }
+    shareShow.addEventListener("click", showShare);
+    share.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); showShare(); } });
+    share.addEventListener("input", () => { if (shared) { shared = null; clear(shareOut); setMsg(shareMsg, ""); } });
 
     let reuseSeq = 0;
     let reused = [];
@@ -503,7 +536,7 @@
     const newBatch = h("button", { type: "button", id: "new-batch", class: "small", text: t("Start another dossier") });
     newBatch.addEventListener("click", () => {
       S.removeItem("sohoa.batch");
-      forget(["desk.owner", "desk.procfilter", "desk.procedure"]);
+      forget(["desk.owner", "desk.procfilter", "desk.procedure", "desk.share"]);
       history.replaceState(null, "", "#/desk");
       render();
     });
@@ -511,7 +544,8 @@
       h("h1", { text: t("Receiving a dossier") }),
       h("div", { class: "cols" },
         h("div", null, field(t("Owner id (personal id or tax code)"), owner, ownerMsg),
-          field(t("Procedure"), filter), sel),
+          field(t("Procedure"), filter), sel,
+          field(t("Share code from the citizen (optional)"), share, h("span", null, " ", shareShow)), shareMsg, shareOut),
         reuse),
       h("h2", { text: t("Pages") }), drop, fileInput, progress, batchInfo, review,
       h("p", null, commit, " ", newBatch), msg);
@@ -528,11 +562,20 @@
       try {
         const r = await api("POST", "/api/v1/batches/" + enc(batch.batch) + "/commit", {});
         setMsg(msg, "");
+        // the papers the citizen shared go into the new dossier (signed reuse events)
+        const all = reused.slice(), failed = [];
+        for (const p of shared ? shared.papers : []) {
+          try {
+            await api("POST", "/api/v1/shares/" + enc(shared.code) + "/attach", { dossier: r.dossier, paper: p.code });
+            if (!all.some((x) => x.code === p.code)) all.push(p);
+          } catch (e) { failed.push(p.code + ": " + e.message); }
+        }
         const proc = procs.find((p) => p.code === batch.procedure);
         S.removeItem("sohoa.batch");
-        forget(["desk.owner", "desk.procfilter", "desk.procedure"]);
+        forget(["desk.owner", "desk.procfilter", "desk.procedure", "desk.share"]);
         history.replaceState(null, "", "#/desk");
-        showReceipt(main, r, batch.owner, proc || { code: batch.procedure, name: "" }, reused);
+        showReceipt(main, r, batch.owner, proc || { code: batch.procedure, name: "" }, all);
+        if (failed.length) add($("receipt"), h("p", { id: "share-failed", class: "msg bad", role: "alert", text: t("Not attached from the share code: {0}", failed.join("; ")) }));
       } catch (e) {
         setMsg(msg, e.message, "bad");
       } finally {
@@ -975,11 +1018,33 @@
       } catch (e) { setMsg(msg, e.message, "bad"); }
     });
     add(main, f);
-    add(main, h("section", { class: "card" }, h("h2", { text: t("Signing keys") }),
-      table([t("Key"), t("Signer"), t("Title"), t("Agency"), t("Valid from"), t("Valid until"), t("Revoked")], keys.map((k) =>
-        h("tr", null, td(h("span", { class: "code", text: k.key_id })), td(k.name), td(k.title), td(k.agency), td(k.valid_from),
-          td(k.valid_until || "—"), td(k.revoked || "—"))), "keys-table"),
-      h("p", { class: "small", text: t("Keys are made, rotated and revoked with the command line (sohoa keys) on the server.") })));
+    // signing keys: list, revoke with a reason; rotation is the command line's
+    // (the server signs with the key unlocked at its start: docs/SERVER.md)
+    add(main, h("section", { class: "card", id: "keys" }, h("h2", { text: t("Signing keys") }),
+      table([t("Key"), t("Signer"), t("Title"), t("Agency"), t("Valid from"), t("Valid until"), t("Revoked"), ""], keys.map((k, i) => {
+        let act = null;
+        if (k.server) act = h("span", { class: "badge valid key-server", text: t("the server signs with it") });
+        else if (!k.revoked) {
+          const reason = keep(h("input", { id: "key-reason-" + i, autocomplete: "off", class: "key-reason" }), "admin.keyrevoke." + k.key_id);
+          act = h("form", { class: "inline key-revoke" }, field(t("Revoke: reason"), reason), h("button", { type: "submit", class: "danger", text: t("Revoke") }));
+          act.addEventListener("submit", async (ev) => {
+            ev.preventDefault();
+            if (!reason.value.trim()) { setMsg(msg, t("Give the reason for revoking."), "bad"); reason.focus(); return; }
+            if (!window.confirm(t("Revoke the key {0}? Signatures it makes from now on are rejected; earlier ones stay valid.", k.key_id.slice(0, 16)))) return;
+            try {
+              await api("POST", "/api/v1/keys/" + enc(k.key_id) + "/revoke", { reason: reason.value.trim() });
+              forget(["admin.keyrevoke." + k.key_id]);
+              render();
+            } catch (e) { setMsg(msg, e.message, "bad"); }
+          });
+        }
+        return h("tr", { "data-key": k.key_id, class: k.revoked ? "revoked" : null },
+          td(h("span", { class: "code", title: k.key_id, text: k.key_id.slice(0, 16) + "…" })), td(k.name), td(k.title), td(k.agency), td(k.valid_from),
+          td(k.valid_until || "—"),
+          td(k.revoked ? h("span", { class: "badge revoked key-revoked", text: t("revoked") + " " + k.revoked + (k.reason ? " — " + t("reason: {0}", k.reason) : "") }) : "—"),
+          td(act));
+      }), "keys-table"),
+      h("p", { class: "small", id: "keys-rotate", text: t("To rotate the server's key: run `sohoa keys rotate` on the server, then restart `sohoa serve` and type the new key's passphrase. A running server keeps signing with the key unlocked at its start, so the page does not rotate it.") })));
   }
 
   // ---- routing ------------------------------------------------------------------------------
