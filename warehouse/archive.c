@@ -144,36 +144,36 @@ typedef struct total_in {
 	uint64_t n;
 } total_in;
 
+struct totals {
+	const total_in *t;
+	size_t n;
+	int start_year;
+};
+
+static int totals_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct totals *w = arg;
+	int rc = SH_OK, lrc = 0;
+	for (size_t i = 0; !rc && !lrc && i < w->n; i++)
+		rc = put_total(s, txn, w->t[i].kind, w->t[i].level, w->t[i].n, &lrc);
+	if (!rc && !lrc && w->start_year) {
+		char y[8];
+		snprintf(y, sizeof y, "%d", w->start_year);
+		MDB_val sk = {13, "archive.start"}, sv = {strlen(y), y};
+		lrc = mdb_put(txn, s->meta, &sk, &sv, 0);
+	}
+	if (!rc && lrc)
+		rc = store_write_err(s, lrc, "storing the registry totals");
+	return rc;
+}
+
 static int write_totals(sh_store *s, const total_in *t, size_t n, int start_year)
 {
 	int rc = sh_wh_may(s, SH_WH_PERM_ADMIN);
 	if (rc)
 		return rc;
-	for (int attempt = 0;; attempt++) {
-		MDB_txn *txn = NULL;
-		int lrc = 0;
-		if ((rc = store_txn_begin(s, 0, &txn)))
-			return rc;
-		for (size_t i = 0; !rc && !lrc && i < n; i++)
-			rc = put_total(s, txn, t[i].kind, t[i].level, t[i].n, &lrc);
-		if (!rc && !lrc && start_year) {
-			char y[8];
-			snprintf(y, sizeof y, "%d", start_year);
-			MDB_val sk = {13, "archive.start"}, sv = {strlen(y), y};
-			lrc = mdb_put(txn, s->meta, &sk, &sv, 0);
-		}
-		if (!rc && !lrc) {
-			lrc = mdb_txn_commit(txn);
-			txn = NULL;
-		}
-		if (txn)
-			mdb_txn_abort(txn);
-		if (rc)
-			return rc;
-		if (lrc == MDB_MAP_FULL && attempt == 0 && !store_grow_map(s))
-			continue;
-		return lrc ? store_write_err(s, lrc, "storing the registry totals") : SH_OK;
-	}
+	struct totals w = {t, n, start_year};
+	return store_write(s, 0, "storing the registry totals", totals_fn, &w);
 }
 
 int sh_wh_backlog_total_set(sh_store *s, const char *kind, const char *level, uint64_t n)
