@@ -189,25 +189,21 @@ int ledger_audit_seal(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 	return ledger_sign_append(s, txn, f, key, &m, NULL);
 }
 
+struct seal {
+	const sh_sign_key *key;
+	int64_t when;
+};
+
+static int seal_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct seal *a = arg;
+	sh_log_frontier f;
+	int rc = ledger_begin(s, txn, &f);
+	return rc ? rc : ledger_commit(s, txn, &f, a->key, a->when ? a->when : sh_now());
+}
+
 int sh_ledger_audit_seal(sh_store *s, const sh_sign_key *key, int64_t when)
 {
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn), lrc;
-		if (rc)
-			return rc;
-		sh_log_frontier f;
-		if (!(rc = ledger_begin(s, txn, &f)))
-			rc = ledger_commit(s, txn, &f, key, when ? when : sh_now());
-		if (rc) {
-			mdb_txn_abort(txn);
-			return rc;
-		}
-		if (!(lrc = mdb_txn_commit(txn)))
-			return SH_OK;
-		if (lrc != MDB_MAP_FULL)
-			return store_write_err(s, lrc, "sealing the audit trail");
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	struct seal a = {key, when};
+	return store_write(s, 0, "sealing the audit trail", seal_fn, &a);
 }

@@ -656,7 +656,9 @@ lfail:
  * bytes and compared with the recorded one, the roots rebuilt with a
  * frontier and compared at each checkpoint (signature checked), and each
  * checkpoint's consistency with the one before proven from the recorded
- * nodes. Every entry is also read for what it claims (entry_claims). */
+ * nodes. Every entry is also read for what it claims (entry_claims).
+ * Long on purpose (~125 lines): one pass over the log that carries the
+ * frontier, the last checkpoint and the position together (a state machine). */
 static int verify_log(struct vctx *v, uint64_t *entries, struct logscan *ls)
 {
 	sh_store *s = v->s;

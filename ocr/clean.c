@@ -342,6 +342,40 @@ out:
 	return pixd;
 }
 
+/* The work copy of src (8 or 32 bpp, W x H): every step-th pixel's 2x2 mean
+ * of the min channel, 8 bpp; NULL when out of memory. */
+static PIX *photo_work_copy(PIX *src, int step)
+{
+	int W = pixGetWidth(src), H = pixGetHeight(src), d = pixGetDepth(src);
+	int sw = W / step, sh = H / step, swpl = pixGetWpl(src);
+	PIX *grey = pixCreate(sw, sh, 8);
+	if (!grey)
+		return NULL;
+	l_uint32 *sdata = pixGetData(src), *gdata = pixGetData(grey);
+	int gwpl = pixGetWpl(grey);
+	for (int y = 0; y < sh; y++) {
+		int y0 = y * step, y1 = y0 + 1 < H ? y0 + 1 : y0;
+		l_uint32 *l0 = sdata + (size_t)y0 * swpl, *l1 = sdata + (size_t)y1 * swpl;
+		for (int x = 0; x < sw; x++) {
+			int x0 = x * step, x1 = x0 + 1 < W ? x0 + 1 : x0, v = 0;
+			if (d == 32) {
+				l_uint32 px[4] = {l0[x0], l0[x1], l1[x0], l1[x1]};
+				for (int k = 0; k < 4; k++) {
+					l_int32 r, g, b;
+					extractRGBValues(px[k], &r, &g, &b);
+					int m = r < g ? r : g;
+					v += m < b ? m : b;
+				}
+			} else {
+				v = GET_DATA_BYTE(l0, x0) + GET_DATA_BYTE(l0, x1) + GET_DATA_BYTE(l1, x0) +
+				    GET_DATA_BYTE(l1, x1);
+			}
+			SET_DATA_BYTE(gdata + (size_t)y * gwpl, x, v / 4);
+		}
+	}
+	return grey;
+}
+
 int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
 {
 	int rc = SH_OK;
@@ -372,33 +406,9 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	int step = ((W > H ? W : H) + PHOTO_WORK_SIDE - 1) / PHOTO_WORK_SIDE;
 	if (step < 1)
 		step = 1;
-	int sw = W / step, sh = H / step, swpl = pixGetWpl(src);
-	grey = pixCreate(sw, sh, 8);
-	if (!grey) {
+	if (!(grey = photo_work_copy(src, step))) {
 		rc = nomem("photo");
 		goto out;
-	}
-	l_uint32 *sdata = pixGetData(src), *gdata = pixGetData(grey);
-	int gwpl = pixGetWpl(grey);
-	for (int y = 0; y < sh; y++) {
-		int y0 = y * step, y1 = y0 + 1 < H ? y0 + 1 : y0;
-		l_uint32 *l0 = sdata + (size_t)y0 * swpl, *l1 = sdata + (size_t)y1 * swpl;
-		for (int x = 0; x < sw; x++) {
-			int x0 = x * step, x1 = x0 + 1 < W ? x0 + 1 : x0, v = 0;
-			if (d == 32) {
-				l_uint32 px[4] = {l0[x0], l0[x1], l1[x0], l1[x1]};
-				for (int k = 0; k < 4; k++) {
-					l_int32 r, g, b;
-					extractRGBValues(px[k], &r, &g, &b);
-					int m = r < g ? r : g;
-					v += m < b ? m : b;
-				}
-			} else {
-				v = GET_DATA_BYTE(l0, x0) + GET_DATA_BYTE(l0, x1) + GET_DATA_BYTE(l1, x0) +
-				    GET_DATA_BYTE(l1, x1);
-			}
-			SET_DATA_BYTE(gdata + (size_t)y * gwpl, x, v / 4);
-		}
 	}
 	const char *why = NULL;
 	one = page_region(grey, &why);

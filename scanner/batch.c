@@ -1,5 +1,7 @@
-/* Staged batches: page files plus an atomically rewritten JSON manifest. */
-#include "scan_int.h"
+/* Staged batches: page files plus an atomically rewritten JSON manifest.
+ * This file: the manifest (save, load), creating, opening, discarding and
+ * reading a batch. Page edits and capture bookkeeping: batch_edit.c. */
+#include "batch_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,51 +17,6 @@
 #define MANIFEST "batch.json"
 #define LOCKFILE ".lock"
 
-struct page {
-	unsigned id;
-	char *file, *mime, *make, *model, *note;
-	char sha256[65];
-	uint64_t bytes;
-	sh_scan_source source;
-	int back;
-	unsigned sheet;
-	int dpi, width, height, depth;
-	sh_scan_mode mode;
-	int64_t time;
-	int rotation;
-	unsigned flags;
-	int starts;  /* first page of a component */
-	char *code;  /* component code when starts (owned, may be NULL) */
-};
-
-struct comp {
-	const char *code;
-	unsigned *ids;
-	size_t n;
-};
-
-struct sh_scan_batch {
-	char *dir, *id, *owner, *procedure, *dossier;
-	int lock_fd;
-	sh_scan_state state;
-	int64_t created, updated;
-	unsigned next_id;
-	/* capture settings and device of the last capture */
-	char *device, *make, *model;
-	char **extra; /* backend options "name=value", NULL-terminated, or NULL */
-	sh_scan_source source;
-	int duplex, dpi;
-	sh_scan_mode mode;
-	/* last fault */
-	char *fault_status, *fault_message;
-	unsigned fault_pages;
-	int64_t fault_time;
-	struct page *pages;
-	size_t n, cap;
-	struct comp *comps; /* derived from pages[].starts */
-	size_t ncomps;
-	int broken; /* in-memory state diverged from disk and reload failed */
-};
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -129,7 +86,7 @@ int sh_scan__fsync_dir(const char *dir)
 	return rc;
 }
 
-static int code_ok(const char *c)
+int sh_scan__code_ok(const char *c)
 {
 	size_t n = strlen(c);
 	if (n > 32 || !sh_text_valid(c, n))
@@ -141,7 +98,7 @@ static int code_ok(const char *c)
 	return 1;
 }
 
-static void page_clear(struct page *p)
+void sh_scan__page_clear(struct page *p)
 {
 	sh_free(p->file);
 	sh_free(p->mime);
@@ -161,7 +118,7 @@ static void comps_clear(sh_scan_batch *b)
 	b->ncomps = 0;
 }
 
-static void extra_free(char ***e)
+void sh_scan__extra_free(char ***e)
 {
 	for (char **p = *e; p && *p; p++)
 		sh_free(*p);
@@ -170,7 +127,7 @@ static void extra_free(char ***e)
 }
 
 /* A copy of a NULL-terminated option list; NULL when empty. */
-static int extra_dup(char ***out, const char *const *e)
+int sh_scan__extra_dup(char ***out, const char *const *e)
 {
 	size_t n = 0;
 	*out = NULL;
@@ -181,14 +138,14 @@ static int extra_dup(char ***out, const char *const *e)
 	char **c = sh_calloc(n + 1, sizeof *c);
 	for (size_t i = 0; c && i < n; i++)
 		if (!(c[i] = sh_strdup(e[i]))) {
-			extra_free(&c);
+			sh_scan__extra_free(&c);
 			return SH_ENOMEM;
 		}
 	*out = c;
 	return c ? SH_OK : SH_ENOMEM;
 }
 
-static int extra_same(char *const *a, const char *const *b)
+int sh_scan__extra_same(char *const *a, const char *const *b)
 {
 	size_t i = 0;
 	for (; a && b && a[i] && b[i]; i++)
@@ -200,7 +157,7 @@ static int extra_same(char *const *a, const char *const *b)
 static void state_clear(sh_scan_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
-		page_clear(&b->pages[i]);
+		sh_scan__page_clear(&b->pages[i]);
 	sh_free(b->pages);
 	b->pages = NULL;
 	b->n = b->cap = 0;
@@ -211,7 +168,7 @@ static void state_clear(sh_scan_batch *b)
 	sh_free(b->device);
 	sh_free(b->make);
 	sh_free(b->model);
-	extra_free(&b->extra);
+	sh_scan__extra_free(&b->extra);
 	sh_free(b->fault_status);
 	sh_free(b->fault_message);
 	b->owner = b->procedure = b->dossier = b->device = b->make = b->model = NULL;
@@ -219,7 +176,7 @@ static void state_clear(sh_scan_batch *b)
 }
 
 /* Rebuild the component view from page start markers. */
-static int comps_build(sh_scan_batch *b)
+int sh_scan__comps_build(sh_scan_batch *b)
 {
 	comps_clear(b);
 	if (b->n == 0)
@@ -249,7 +206,7 @@ static int comps_build(sh_scan_batch *b)
 	return SH_OK;
 }
 
-static int dup_or_null(char **dst, const char *s)
+int sh_scan__dup_or_null(char **dst, const char *s)
 {
 	*dst = NULL;
 	if (!s)
@@ -299,7 +256,7 @@ static json_t *page_json(const struct page *p)
 	return o;
 }
 
-static int save(sh_scan_batch *b)
+int sh_scan__save(sh_scan_batch *b)
 {
 	int rc = SH_ENOMEM;
 	char *text = NULL, *path = NULL;
@@ -448,11 +405,101 @@ static int load_page(sh_scan_batch *b, json_t *o, struct page *p)
 	p->time = t;
 	p->rotation = (int)rot;
 	p->flags = (unsigned)flags;
-	if (dup_or_null(&p->file, file) || dup_or_null(&p->mime, mime) ||
-	    dup_or_null(&p->make, gets_(o, "make")) || dup_or_null(&p->model, gets_(o, "model")) ||
-	    dup_or_null(&p->note, gets_(o, "note")))
+	if (sh_scan__dup_or_null(&p->file, file) || sh_scan__dup_or_null(&p->mime, mime) ||
+	    sh_scan__dup_or_null(&p->make, gets_(o, "make")) ||
+	    sh_scan__dup_or_null(&p->model, gets_(o, "model")) ||
+	    sh_scan__dup_or_null(&p->note, gets_(o, "note")))
 		return SH_ENOMEM;
 	return SH_OK;
+}
+
+/* The manifest's device, capture settings and last fault (all optional). */
+static int load_capture(sh_scan_batch *b, json_t *root)
+{
+	json_t *dev = json_object_get(root, "device");
+	if (json_is_object(dev) &&
+	    (sh_scan__dup_or_null(&b->device, gets_(dev, "name")) ||
+	     sh_scan__dup_or_null(&b->make, gets_(dev, "make")) ||
+	     sh_scan__dup_or_null(&b->model, gets_(dev, "model"))))
+		return SH_ENOMEM;
+	json_t *st = json_object_get(root, "settings");
+	if (json_is_object(st)) {
+		json_int_t dpi = 0;
+		int x = parse_name(source_names, 3, gets_(st, "source"));
+		b->source = x >= 0 ? (sh_scan_source)x : SH_SCAN_FLATBED;
+		x = parse_name(mode_names, 3, gets_(st, "mode"));
+		b->mode = x >= 0 ? (sh_scan_mode)x : SH_SCAN_GRAY;
+		b->duplex = json_is_true(json_object_get(st, "duplex"));
+		b->dpi = geti(st, "dpi", &dpi) ? 0 : (int)dpi;
+		json_t *ex = json_object_get(st, "options");
+		size_t ne = json_is_array(ex) ? json_array_size(ex) : 0;
+		sh_scan__extra_free(&b->extra);
+		if (ne && !(b->extra = sh_calloc(ne + 1, sizeof *b->extra)))
+			return SH_ENOMEM;
+		for (size_t i = 0, k = 0; i < ne; i++) {
+			const char *v = json_string_value(json_array_get(ex, i));
+			if (v && !(b->extra[k++] = sh_strdup(v)))
+				return SH_ENOMEM;
+		}
+	}
+	json_t *fault = json_object_get(root, "fault");
+	if (json_is_object(fault)) {
+		json_int_t pb = 0, t = 0;
+		geti(fault, "pages_before", &pb);
+		geti(fault, "time", &t);
+		b->fault_pages = (unsigned)pb;
+		b->fault_time = t;
+		if (sh_scan__dup_or_null(&b->fault_status, gets_(fault, "status")) ||
+		    sh_scan__dup_or_null(&b->fault_message, gets_(fault, "message")))
+			return SH_ENOMEM;
+	}
+	return SH_OK;
+}
+
+/* The manifest's pages, and its components covering the page order. */
+static int load_pages(sh_scan_batch *b, json_t *root)
+{
+	json_t *pages = json_object_get(root, "pages"), *comps = json_object_get(root, "components");
+	if (!json_is_array(pages) || !json_is_array(comps))
+		return corrupt(b, "pages or components missing");
+	size_t n = json_array_size(pages);
+	if (n) {
+		b->pages = sh_calloc(n, sizeof *b->pages);
+		if (!b->pages)
+			return SH_ENOMEM;
+		b->cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		b->n = i + 1;
+		int rc = load_page(b, json_array_get(pages, i), &b->pages[i]);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (b->pages[j].id == b->pages[i].id)
+				return corrupt(b, "a page id appears twice");
+	}
+	/* Components must cover the page order exactly, in order. */
+	size_t pos = 0;
+	for (size_t k = 0; k < json_array_size(comps); k++) {
+		json_t *c = json_array_get(comps, k), *ids = json_object_get(c, "pages");
+		const char *code = gets_(c, "code");
+		if (!json_is_array(ids) || json_array_size(ids) == 0 || !code)
+			return corrupt(b, "a component is malformed");
+		for (size_t j = 0; j < json_array_size(ids); j++, pos++) {
+			json_t *v = json_array_get(ids, j);
+			if (pos >= n || !json_is_integer(v) ||
+			    (unsigned)json_integer_value(v) != b->pages[pos].id)
+				return corrupt(b, "components do not follow the page order");
+			if (j == 0) {
+				b->pages[pos].starts = 1;
+				if (*code && sh_scan__dup_or_null(&b->pages[pos].code, code))
+					return SH_ENOMEM;
+			}
+		}
+	}
+	if (pos != n)
+		return corrupt(b, "components do not cover every page");
+	return sh_scan__comps_build(b);
 }
 
 static int load(sh_scan_batch *b)
@@ -503,110 +550,13 @@ static int load(sh_scan_batch *b)
 	b->created = created;
 	b->updated = updated;
 	b->next_id = (unsigned)next_id;
-	if (dup_or_null(&b->owner, owner) || dup_or_null(&b->procedure, proc) ||
-	    dup_or_null(&b->dossier, gets_(root, "dossier"))) {
+	if (sh_scan__dup_or_null(&b->owner, owner) || sh_scan__dup_or_null(&b->procedure, proc) ||
+	    sh_scan__dup_or_null(&b->dossier, gets_(root, "dossier"))) {
 		rc = SH_ENOMEM;
 		goto out;
 	}
-	json_t *dev = json_object_get(root, "device");
-	if (json_is_object(dev) &&
-	    (dup_or_null(&b->device, gets_(dev, "name")) || dup_or_null(&b->make, gets_(dev, "make")) ||
-	     dup_or_null(&b->model, gets_(dev, "model")))) {
-		rc = SH_ENOMEM;
-		goto out;
-	}
-	json_t *st = json_object_get(root, "settings");
-	if (json_is_object(st)) {
-		json_int_t dpi = 0;
-		int x = parse_name(source_names, 3, gets_(st, "source"));
-		b->source = x >= 0 ? (sh_scan_source)x : SH_SCAN_FLATBED;
-		x = parse_name(mode_names, 3, gets_(st, "mode"));
-		b->mode = x >= 0 ? (sh_scan_mode)x : SH_SCAN_GRAY;
-		b->duplex = json_is_true(json_object_get(st, "duplex"));
-		b->dpi = geti(st, "dpi", &dpi) ? 0 : (int)dpi;
-		json_t *ex = json_object_get(st, "options");
-		size_t ne = json_is_array(ex) ? json_array_size(ex) : 0;
-		extra_free(&b->extra);
-		if (ne && !(b->extra = sh_calloc(ne + 1, sizeof *b->extra))) {
-			rc = SH_ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0, k = 0; i < ne; i++) {
-			const char *v = json_string_value(json_array_get(ex, i));
-			if (v && !(b->extra[k++] = sh_strdup(v))) {
-				rc = SH_ENOMEM;
-				goto out;
-			}
-		}
-	}
-	json_t *fault = json_object_get(root, "fault");
-	if (json_is_object(fault)) {
-		json_int_t pb = 0, t = 0;
-		geti(fault, "pages_before", &pb);
-		geti(fault, "time", &t);
-		b->fault_pages = (unsigned)pb;
-		b->fault_time = t;
-		if (dup_or_null(&b->fault_status, gets_(fault, "status")) ||
-		    dup_or_null(&b->fault_message, gets_(fault, "message"))) {
-			rc = SH_ENOMEM;
-			goto out;
-		}
-	}
-	json_t *pages = json_object_get(root, "pages"), *comps = json_object_get(root, "components");
-	if (!json_is_array(pages) || !json_is_array(comps)) {
-		rc = corrupt(b, "pages or components missing");
-		goto out;
-	}
-	size_t n = json_array_size(pages);
-	if (n) {
-		b->pages = sh_calloc(n, sizeof *b->pages);
-		if (!b->pages) {
-			rc = SH_ENOMEM;
-			goto out;
-		}
-		b->cap = n;
-	}
-	for (size_t i = 0; i < n; i++) {
-		b->n = i + 1;
-		rc = load_page(b, json_array_get(pages, i), &b->pages[i]);
-		if (rc)
-			goto out;
-		for (size_t j = 0; j < i; j++)
-			if (b->pages[j].id == b->pages[i].id) {
-				rc = corrupt(b, "a page id appears twice");
-				goto out;
-			}
-	}
-	/* Components must cover the page order exactly, in order. */
-	size_t pos = 0;
-	for (size_t k = 0; k < json_array_size(comps); k++) {
-		json_t *c = json_array_get(comps, k), *ids = json_object_get(c, "pages");
-		const char *code = gets_(c, "code");
-		if (!json_is_array(ids) || json_array_size(ids) == 0 || !code) {
-			rc = corrupt(b, "a component is malformed");
-			goto out;
-		}
-		for (size_t j = 0; j < json_array_size(ids); j++, pos++) {
-			json_t *v = json_array_get(ids, j);
-			if (pos >= n || !json_is_integer(v) ||
-			    (unsigned)json_integer_value(v) != b->pages[pos].id) {
-				rc = corrupt(b, "components do not follow the page order");
-				goto out;
-			}
-			if (j == 0) {
-				b->pages[pos].starts = 1;
-				if (*code && dup_or_null(&b->pages[pos].code, code)) {
-					rc = SH_ENOMEM;
-					goto out;
-				}
-			}
-		}
-	}
-	if (pos != n) {
-		rc = corrupt(b, "components do not cover every page");
-		goto out;
-	}
-	rc = comps_build(b);
+	if (!(rc = load_capture(b, root)))
+		rc = load_pages(b, root);
 out:
 	json_decref(root);
 	sh_free(data);
@@ -710,7 +660,7 @@ int sh_scan_batch_create(sh_scan_batch **out, const char *dir, const char *owner
 	b->created = sh_now();
 	b->next_id = 1;
 	b->dpi = SH_SCAN_DEFAULT_DPI;
-	if ((rc = save(b)))
+	if ((rc = sh_scan__save(b)))
 		goto fail;
 	*out = b;
 	return SH_OK;
@@ -853,7 +803,7 @@ int sh_scan_batch_open(sh_scan_batch **out, const char *dir)
 			rc = SH_ENOMEM;
 			goto fail;
 		}
-		if ((rc = save(b)))
+		if ((rc = sh_scan__save(b)))
 			goto fail;
 	}
 	if ((rc = sweep(b)) || (rc = check_files(b)))
@@ -866,11 +816,11 @@ fail:
 }
 
 /* After a failed save the manifest on disk is the truth: reload it. */
-static int commit_change(sh_scan_batch *b)
+int sh_scan__commit_change(sh_scan_batch *b)
 {
-	int rc = comps_build(b);
+	int rc = sh_scan__comps_build(b);
 	if (rc == SH_OK)
-		rc = save(b);
+		rc = sh_scan__save(b);
 	if (rc) {
 		char *msg = sh_strdup(sh_error_message());
 		if (load(b))
@@ -1015,463 +965,3 @@ out:
 
 /* ---- adding pages ------------------------------------------------------- */
 
-static int writable(const sh_scan_batch *b)
-{
-	if (b->broken)
-		return sh_error_set(SH_EIO, "batch %s: an earlier write failed; close and reopen it",
-				    b->id);
-	if (b->state == SH_SCAN_STATE_COMMITTED)
-		return sh_error_set(SH_EPERM,
-				    "batch %s is already committed as dossier %s; it cannot change",
-				    b->id, b->dossier ? b->dossier : "?");
-	return SH_OK;
-}
-
-static int reviewable(const sh_scan_batch *b)
-{
-	int rc = writable(b);
-	if (rc)
-		return rc;
-	if (b->state == SH_SCAN_STATE_SCANNING)
-		return sh_error_set(SH_EBUSY, "batch %s is still being scanned; wait for the scan to end",
-				    b->id);
-	return SH_OK;
-}
-
-int sh_scan__add(sh_scan_batch *b, unsigned *out_id, PIX *pix, sh_scan_source source, int back,
-		 unsigned sheet, int dpi, sh_scan_mode mode, const char *make, const char *model)
-{
-	int rc = writable(b);
-	if (rc)
-		return rc;
-	if (!pix)
-		return sh_error_set(SH_EINVAL, "batch %s: no page image given", b->id);
-	sh_scan__quiet();
-	PIX *p = NULL;
-	l_uint8 *enc = NULL;
-	size_t enc_len = 0;
-	char *name = NULL, *path = NULL;
-	int d = pixGetDepth(pix);
-	if (pixGetColormap(pix))
-		p = pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC);
-	else if (d == 1 || d == 8 || d == 32)
-		p = pixClone(pix);
-	else if (d == 16)
-		p = pixConvert16To8(pix, L_MS_BYTE);
-	else
-		p = pixConvertTo8(pix, 0);
-	if (!p)
-		return sh_error_set(SH_ENOMEM, "batch %s: cannot convert the page", b->id);
-	d = pixGetDepth(p);
-	if (dpi <= 0)
-		dpi = pixGetXRes(p) > 0 ? pixGetXRes(p) : SH_SCAN_DEFAULT_DPI;
-	pixSetResolution(p, dpi, dpi);
-	if (d == 32)
-		pixSetSpp(p, 3);
-	int tiff = d == 1;
-	if (pixWriteMem(&enc, &enc_len, p, tiff ? IFF_TIFF_G4 : IFF_PNG) || !enc) {
-		rc = sh_error_set(SH_ENOMEM, "batch %s: cannot encode the page", b->id);
-		goto out;
-	}
-	unsigned id = b->next_id;
-	name = sh_asprintf("p%04u.%s", id, tiff ? "tif" : "png");
-	path = name ? sh_asprintf("%s/%s", b->dir, name) : NULL;
-	if (!path) {
-		rc = SH_ENOMEM;
-		goto out;
-	}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct page *np = sh_realloc(b->pages, cap * sizeof *np);
-		if (!np) {
-			rc = SH_ENOMEM;
-			goto out;
-		}
-		b->pages = np;
-		b->cap = cap;
-	}
-	if ((rc = sh_file_write(path, enc, enc_len)))
-		goto out;
-	struct page *pg = &b->pages[b->n];
-	memset(pg, 0, sizeof *pg);
-	uint8_t h[SH_SHA256_LEN];
-	sh_sha256(h, enc, enc_len);
-	sh_hex(pg->sha256, h, SH_SHA256_LEN);
-	pg->id = id;
-	pg->bytes = enc_len;
-	pg->source = source;
-	pg->back = back != 0;
-	pg->sheet = sheet;
-	pg->dpi = dpi;
-	pg->width = pixGetWidth(p);
-	pg->height = pixGetHeight(p);
-	pg->depth = d == 32 ? 24 : d;
-	pg->mode = mode;
-	pg->time = sh_now();
-	if (dup_or_null(&pg->mime, tiff ? "image/tiff" : "image/png") ||
-	    dup_or_null(&pg->make, make) || dup_or_null(&pg->model, model)) {
-		page_clear(pg);
-		unlink(path);
-		rc = SH_ENOMEM;
-		goto out;
-	}
-	pg->file = name;
-	name = NULL;
-	b->n++;
-	b->next_id++;
-	if ((rc = commit_change(b))) {
-		unlink(path);
-		goto out;
-	}
-	if (out_id)
-		*out_id = id;
-out:
-	if (enc)
-		lept_free(enc);
-	pixDestroy(&p);
-	sh_free(name);
-	sh_free(path);
-	return rc;
-}
-
-int sh_scan_batch_add_pix(sh_scan_batch *b, unsigned *out_id, PIX *pix, sh_scan_source source,
-			  int back, int dpi, const char *make, const char *model)
-{
-	int rc = reviewable(b);
-	if (rc)
-		return rc;
-	if (!pix)
-		return sh_error_set(SH_EINVAL, "batch %s: no page image given", b->id);
-	int d = pixGetDepth(pix);
-	sh_scan_mode mode = d == 1 ? SH_SCAN_LINEART : d == 32 || pixGetColormap(pix) ? SH_SCAN_COLOR
-										   : SH_SCAN_GRAY;
-	return sh_scan__add(b, out_id, pix, source, back, sh_scan__sheets(b) + 1, dpi, mode, make,
-			    model);
-}
-
-/* ---- review ------------------------------------------------------------- */
-
-int sh_scan_batch_delete(sh_scan_batch *b, unsigned id)
-{
-	size_t pos = 0;
-	int rc = reviewable(b);
-	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
-		return rc;
-	char *path = sh_asprintf("%s/%s", b->dir, b->pages[pos].file);
-	if (!path)
-		return SH_ENOMEM;
-	struct page gone = b->pages[pos];
-	memmove(&b->pages[pos], &b->pages[pos + 1], (b->n - pos - 1) * sizeof *b->pages);
-	b->n--;
-	/* The next page inherits the component start (and code). */
-	if (gone.starts && pos < b->n && !b->pages[pos].starts) {
-		b->pages[pos].starts = 1;
-		b->pages[pos].code = gone.code;
-		gone.code = NULL;
-	}
-	rc = commit_change(b);
-	if (rc == SH_OK)
-		unlink(path);
-	page_clear(&gone);
-	sh_free(path);
-	return rc;
-}
-
-int sh_scan_batch_rotate(sh_scan_batch *b, unsigned id, int degrees)
-{
-	size_t pos = 0;
-	int rc = reviewable(b);
-	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
-		return rc;
-	if (degrees % 90)
-		return sh_error_set(SH_EINVAL, "rotate by %d degrees: use a multiple of 90", degrees);
-	b->pages[pos].rotation = ((b->pages[pos].rotation + degrees % 360) % 360 + 360) % 360;
-	return commit_change(b);
-}
-
-int sh_scan_batch_move(sh_scan_batch *b, unsigned id, size_t to)
-{
-	size_t pos = 0;
-	int rc = reviewable(b);
-	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
-		return rc;
-	if (to >= b->n)
-		return sh_error_set(SH_EINVAL, "move page %u to position %zu: the batch has %zu pages",
-				    id, to + 1, b->n);
-	if (to == pos)
-		return SH_OK;
-	struct page mv = b->pages[pos];
-	memmove(&b->pages[pos], &b->pages[pos + 1], (b->n - pos - 1) * sizeof *b->pages);
-	if (mv.starts && pos < b->n - 1 && !b->pages[pos].starts) {
-		b->pages[pos].starts = 1;
-		b->pages[pos].code = mv.code;
-		mv.code = NULL;
-	}
-	memmove(&b->pages[to + 1], &b->pages[to], (b->n - 1 - to) * sizeof *b->pages);
-	mv.starts = 0;
-	if (to == 0) {
-		/* It becomes the first page of the first component. */
-		mv.starts = 1;
-		sh_free(mv.code);
-		mv.code = b->pages[1].code;
-		b->pages[1].code = NULL;
-		b->pages[1].starts = 0;
-	} else {
-		sh_free(mv.code);
-		mv.code = NULL;
-	}
-	b->pages[to] = mv;
-	return commit_change(b);
-}
-
-int sh_scan_batch_reorder(sh_scan_batch *b, const unsigned *ids, size_t n)
-{
-	int rc = reviewable(b);
-	if (rc)
-		return rc;
-	if (n != b->n)
-		return sh_error_set(SH_EINVAL, "reorder: %zu pages given, the batch has %zu", n, b->n);
-	struct page *np = sh_calloc(n ? n : 1, sizeof *np);
-	if (!np)
-		return SH_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		size_t pos = 0;
-		if ((rc = sh_scan_batch_find(b, ids[i], &pos))) {
-			sh_free(np);
-			return rc;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (ids[j] == ids[i]) {
-				sh_free(np);
-				return sh_error_set(SH_EINVAL, "reorder: page %u given twice", ids[i]);
-			}
-		np[i] = b->pages[pos];
-	}
-	/* Component boundaries stay at the same positions. */
-	for (size_t i = 0; i < n; i++) {
-		np[i].starts = b->pages[i].starts;
-		np[i].code = b->pages[i].code;
-	}
-	sh_free(b->pages);
-	b->pages = np;
-	b->cap = n ? n : 1;
-	return commit_change(b);
-}
-
-int sh_scan_batch_annotate(sh_scan_batch *b, unsigned id, unsigned flags, const char *note,
-			   int rotation)
-{
-	size_t pos = 0;
-	int rc = reviewable(b);
-	if (rc || (rc = sh_scan_batch_find(b, id, &pos)))
-		return rc;
-	if (rotation != -1 && (rotation % 90 || rotation < 0 || rotation >= 360))
-		return sh_error_set(SH_EINVAL, "rotation %d: use 0, 90, 180 or 270", rotation);
-	char *n = NULL;
-	if (note && !(n = sh_strdup(note)))
-		return SH_ENOMEM;
-	struct page *p = &b->pages[pos];
-	sh_free(p->note);
-	p->note = n;
-	p->flags = flags;
-	if (rotation != -1)
-		p->rotation = rotation;
-	return commit_change(b);
-}
-
-size_t sh_scan_batch_components(const sh_scan_batch *b) { return b->ncomps; }
-
-int sh_scan_batch_component(const sh_scan_batch *b, size_t k, const char **code,
-			    const unsigned **ids, size_t *n)
-{
-	if (k >= b->ncomps)
-		return sh_error_set(SH_ENOTFOUND, "batch %s has %zu components; no component %zu",
-				    b->id, b->ncomps, k + 1);
-	if (code)
-		*code = b->comps[k].code;
-	if (ids)
-		*ids = b->comps[k].ids;
-	if (n)
-		*n = b->comps[k].n;
-	return SH_OK;
-}
-
-int sh_scan_batch_split(sh_scan_batch *b, const size_t *starts, const char *const *codes,
-			size_t n)
-{
-	int rc = reviewable(b);
-	if (rc)
-		return rc;
-	if (n == 0 || starts[0] != 0)
-		return sh_error_set(SH_EINVAL, "split: the first component must start at page 1");
-	for (size_t i = 0; i < n; i++) {
-		if (starts[i] >= b->n || (i && starts[i] <= starts[i - 1]))
-			return sh_error_set(SH_EINVAL,
-					    "split: component starts must increase and lie within "
-					    "the %zu pages",
-					    b->n);
-		if (codes && codes[i] && !code_ok(codes[i]))
-			return sh_error_set(SH_EINVAL, "split: component code \"%s\" is not valid",
-					    codes[i]);
-	}
-	char **dup = sh_calloc(n, sizeof *dup);
-	if (!dup)
-		return SH_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (codes && codes[i] && *codes[i] && !(dup[i] = sh_strdup(codes[i]))) {
-			for (size_t j = 0; j < i; j++)
-				sh_free(dup[j]);
-			sh_free(dup);
-			return SH_ENOMEM;
-		}
-	for (size_t i = 0; i < b->n; i++) {
-		b->pages[i].starts = 0;
-		sh_free(b->pages[i].code);
-		b->pages[i].code = NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		b->pages[starts[i]].starts = 1;
-		b->pages[starts[i]].code = dup[i];
-	}
-	sh_free(dup);
-	return commit_change(b);
-}
-
-int sh_scan_batch_set_code(sh_scan_batch *b, size_t k, const char *code)
-{
-	int rc = reviewable(b);
-	if (rc)
-		return rc;
-	if (k >= b->ncomps)
-		return sh_error_set(SH_ENOTFOUND, "batch %s has no component %zu", b->id, k + 1);
-	if (code && !code_ok(code))
-		return sh_error_set(SH_EINVAL, "component code \"%s\" is not valid", code);
-	size_t pos = 0;
-	sh_scan_batch_find(b, b->comps[k].ids[0], &pos);
-	char *c = NULL;
-	if (code && *code && !(c = sh_strdup(code)))
-		return SH_ENOMEM;
-	sh_free(b->pages[pos].code);
-	b->pages[pos].code = c;
-	return commit_change(b);
-}
-
-int sh_scan_batch_finish(sh_scan_batch *b)
-{
-	int rc = reviewable(b);
-	if (rc)
-		return rc;
-	if (b->state != SH_SCAN_STATE_INTERRUPTED)
-		return sh_error_set(SH_EINVAL, "batch %s is %s, not interrupted", b->id,
-				    sh_scan_state_name(b->state));
-	b->state = SH_SCAN_STATE_COMPLETE;
-	rc = commit_change(b);
-	return rc;
-}
-
-int sh_scan_batch_commit(sh_scan_batch *b, const char *dossier_id)
-{
-	int rc = writable(b);
-	if (rc)
-		return rc;
-	if (b->state != SH_SCAN_STATE_COMPLETE)
-		return sh_error_set(SH_EINVAL,
-				    "batch %s is %s: resume the scan (`sohoa scan --resume %s`) or "
-				    "finish it before committing",
-				    b->id, sh_scan_state_name(b->state), b->id);
-	if (b->n == 0)
-		return sh_error_set(SH_EINVAL, "batch %s has no pages to commit", b->id);
-	if (!dossier_id || !*dossier_id)
-		return sh_error_set(SH_EINVAL, "commit batch %s: no dossier id", b->id);
-	char *d = sh_strdup(dossier_id);
-	if (!d)
-		return SH_ENOMEM;
-	sh_free(b->dossier);
-	b->dossier = d;
-	b->state = SH_SCAN_STATE_COMMITTED;
-	return commit_change(b);
-}
-
-/* ---- capture lifecycle -------------------------------------------------- */
-
-int sh_scan__capture_begin(sh_scan_batch *b, const char *device, const char *make,
-			   const char *model, const sh_scan_options *o, int dpi)
-{
-	int rc = writable(b);
-	if (rc)
-		return rc;
-	char *dv = NULL, *mk = NULL, *md = NULL, **ex = NULL;
-	/* the device and options a resume took from sh_scan_batch_settings are
-	 * b's own strings, still in use by the caller: kept, not replaced */
-	int same_dev = device && b->device && !strcmp(device, b->device),
-	    same_ex = extra_same(b->extra, o->extra);
-	if ((!same_dev && dup_or_null(&dv, device)) || dup_or_null(&mk, make) ||
-	    dup_or_null(&md, model) || (!same_ex && extra_dup(&ex, o->extra))) {
-		sh_free(dv);
-		sh_free(mk);
-		sh_free(md);
-		return SH_ENOMEM;
-	}
-	if (same_dev) {
-		dv = b->device;
-		b->device = NULL;
-	}
-	if (!same_ex) {
-		extra_free(&b->extra);
-		b->extra = ex;
-	}
-	sh_free(b->device);
-	sh_free(b->make);
-	sh_free(b->model);
-	b->device = dv;
-	b->make = mk;
-	b->model = md;
-	b->source = o->source;
-	b->duplex = o->duplex;
-	b->dpi = dpi;
-	b->mode = o->mode;
-	b->state = SH_SCAN_STATE_SCANNING;
-	return commit_change(b);
-}
-
-int sh_scan__capture_end(sh_scan_batch *b, int rc, const char *status)
-{
-	if (b->broken)
-		return rc ? rc : writable(b);
-	char *msg = rc ? sh_strdup(sh_error_message()) : NULL;
-	sh_free(b->fault_status);
-	sh_free(b->fault_message);
-	b->fault_status = b->fault_message = NULL;
-	if (rc) {
-		b->state = SH_SCAN_STATE_INTERRUPTED;
-		b->fault_status = sh_strdup(status ? status : sh_error_name(rc));
-		b->fault_message = msg;
-		b->fault_pages = (unsigned)b->n;
-		b->fault_time = sh_now();
-		msg = NULL;
-	} else {
-		b->state = SH_SCAN_STATE_COMPLETE;
-	}
-	char *keep = rc ? sh_strdup(sh_error_message()) : NULL;
-	int src = comps_build(b);
-	if (src == SH_OK)
-		src = save(b);
-	if (rc) {
-		if (keep)
-			sh_error_set(rc, "%s", keep);
-		sh_free(keep);
-		return rc;
-	}
-	return src;
-}
-
-void sh_scan_batch_settings(const sh_scan_batch *b, sh_scan_options *out)
-{
-	out->device = b->device;
-	if (b->extra)
-		out->extra = (const char *const *)b->extra;
-	out->source = b->source;
-	out->duplex = b->duplex;
-	out->dpi = b->dpi;
-	out->mode = b->mode;
-}

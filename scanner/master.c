@@ -445,6 +445,8 @@ int sh_scan_master_write(sh_scan_master *m, const char *path)
 
 /* ---- reader ------------------------------------------------------------- */
 
+/* Long on purpose (~120 lines): one linear decode of a TIFF page: read the
+ * tags, check each against the limits, then decode rows for its photometric. */
 int sh_scan_master_read(PIX **out, size_t *n_pages, const uint8_t *data, size_t len, size_t i)
 {
 	*out = NULL;

@@ -155,28 +155,11 @@ static int g4_tiff(pdf_page_info *out, const unsigned char *g4, size_t len, int 
 }
 
 /* The page's one JPEG or CCITT G4 image, when that is all it shows. */
-static int page_image(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
+/* Whether the image dictionary d is one the page keeps as is: a baseline
+ * JPEG (grey or RGB) or a pure 2-D CCITT G4 (1 bit), no mask; *out_g4 and
+ * *out_invert say which and whether its samples read inverted. */
+static int image_as_is(qpdf_data q, qpdf_oh d, int *out_g4, int *out_invert)
 {
-	qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
-	if (qpdf_oh_is_integer(q, rot) && qpdf_oh_get_int_value_as_int(q, rot) % 360 != 0)
-		return 0;
-	qpdf_oh res = qpdf_oh_get_key(q, page, "/Resources");
-	if (!qpdf_oh_is_dictionary(q, res))
-		return 0;
-	qpdf_oh xo = qpdf_oh_get_key(q, res, "/XObject");
-	if (!qpdf_oh_is_dictionary(q, xo))
-		return 0;
-	int nx = 0;
-	qpdf_oh img = 0;
-	qpdf_oh_begin_dict_key_iter(q, xo);
-	while (qpdf_oh_dict_more_keys(q)) {
-		const char *key = qpdf_oh_dict_next_key(q);
-		img = qpdf_oh_get_key(q, xo, key);
-		nx++;
-	}
-	if (nx != 1 || !qpdf_oh_is_stream(q, img))
-		return 0;
-	qpdf_oh d = qpdf_oh_get_dict(q, img);
 	qpdf_oh f = qpdf_oh_get_key(q, d, "/Filter");
 	if (qpdf_oh_is_array(q, f) && qpdf_oh_get_array_n_items(q, f) == 1)
 		f = qpdf_oh_get_array_item(q, f, 0);
@@ -185,7 +168,7 @@ static int page_image(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 	qpdf_oh ow = qpdf_oh_get_key(q, d, "/Width"), oh = qpdf_oh_get_key(q, d, "/Height");
 	if (!qpdf_oh_is_integer(q, bpc) || !qpdf_oh_is_integer(q, ow) || !qpdf_oh_is_integer(q, oh))
 		return 0;
-	int g4 = qpdf_oh_is_name_and_equals(q, f, "/CCITTFaxDecode"), invert = 0;
+	int g4 = *out_g4 = qpdf_oh_is_name_and_equals(q, f, "/CCITTFaxDecode"), invert = 0;
 	/* an ICC-based grey or RGB space (img2pdf writes one) counts as
 	 * DeviceGray/RGB: the samples are kept, the profile is not */
 	if (qpdf_oh_is_array(q, cs) && qpdf_oh_get_array_n_items(q, cs) == 2 &&
@@ -236,6 +219,36 @@ static int page_image(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
 		if (qpdf_oh_is_bool(q, b1) && qpdf_oh_get_bool_value(q, b1))
 			invert = !invert;
 	}
+	*out_invert = invert;
+	return 1;
+}
+
+static int page_image(qpdf_data q, qpdf_oh page, double pw, pdf_page_info *out)
+{
+	qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
+	if (qpdf_oh_is_integer(q, rot) && qpdf_oh_get_int_value_as_int(q, rot) % 360 != 0)
+		return 0;
+	qpdf_oh res = qpdf_oh_get_key(q, page, "/Resources");
+	if (!qpdf_oh_is_dictionary(q, res))
+		return 0;
+	qpdf_oh xo = qpdf_oh_get_key(q, res, "/XObject");
+	if (!qpdf_oh_is_dictionary(q, xo))
+		return 0;
+	int nx = 0;
+	qpdf_oh img = 0;
+	qpdf_oh_begin_dict_key_iter(q, xo);
+	while (qpdf_oh_dict_more_keys(q)) {
+		const char *key = qpdf_oh_dict_next_key(q);
+		img = qpdf_oh_get_key(q, xo, key);
+		nx++;
+	}
+	if (nx != 1 || !qpdf_oh_is_stream(q, img))
+		return 0;
+	qpdf_oh d = qpdf_oh_get_dict(q, img);
+	int g4 = 0, invert = 0;
+	if (!image_as_is(q, d, &g4, &invert))
+		return 0;
+	qpdf_oh ow = qpdf_oh_get_key(q, d, "/Width"), oh = qpdf_oh_get_key(q, d, "/Height");
 	unsigned char *c = NULL;
 	size_t n = 0;
 	if ((qpdf_oh_get_page_content_data(q, page, &c, &n) & QPDF_ERRORS) || !c) {

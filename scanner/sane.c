@@ -538,7 +538,9 @@ typedef struct capture_job {
 	int want;
 } capture_job;
 
-/* The capture worker's side (in the child; returns to _exit). */
+/* The capture worker's side (in the child; returns to _exit).
+ * Long on purpose (~125 lines): the SANE call sequence in the child
+ * (open, options, start, read frames, next sheet), one linear protocol run. */
 static void capture_worker(int fd, void *arg)
 {
 	const sh_scan_options *o = ((capture_job *)arg)->o;
@@ -844,6 +846,10 @@ static int32_t get32(const sh_buf *m, size_t i)
 	return v;
 }
 
+/* Long on purpose (~170 lines): the parent's side of the worker protocol is
+ * one message loop, a state machine (ready, frame data, frame, page, status)
+ * whose state (sheet, run, fault) all the arms share: split, that state
+ * would be passed around. */
 int sh_scan_capture(sh_scan_batch *b, const sh_scan_options *o)
 {
 	if (!b || !o || !o->device || !*o->device)

@@ -159,6 +159,8 @@ static int take_string(sign_lines *l, const char *name, char **out)
 	return rc;
 }
 
+/* Long on purpose (~160 lines): a linear parser, one field after another in
+ * the order docs/SIGNING.md gives them; each step is a few lines. */
 int sh_sign_manifest_parse(sh_sign_manifest **out, const void *bytes, size_t len)
 {
 	owned_manifest *o = NULL;

@@ -88,6 +88,26 @@ int cmd_certs(int argc, char **argv)
 	return ex;
 }
 
+/* The PAdES signer of --sign KEY: the chain is --cert, else the registered
+ * one when there is one; the PIN from --pin-file. *pin and *chain are the
+ * caller's to free, also on failure. */
+static int open_signer(sh_pdf_signer **signer, char **pin, char **chain, const char *sign,
+		       const char *cert, const char *pin_file)
+{
+	int rc = SH_OK;
+	if (!cert && !(*chain = chain_path()))
+		rc = SH_ENOMEM;
+	if (!rc && !cert && access(*chain, R_OK) != 0) {
+		sh_free(*chain);
+		*chain = NULL;
+	}
+	if (!rc)
+		rc = read_pin(pin, pin_file);
+	if (!rc)
+		rc = sh_pdf_signer_open(signer, sign, *pin, cert ? cert : *chain);
+	return rc;
+}
+
 int cmd_export_pdf(int argc, char **argv)
 {
 	const char *store = NULL, *code = NULL, *out = NULL, *sign = NULL, *cert = NULL,
@@ -162,18 +182,8 @@ int cmd_export_pdf(int argc, char **argv)
 	sh_pdf_signer *signer = NULL;
 	char *pin = NULL, *chain = NULL;
 	int rc = SH_OK;
-	if (sign) {
-		if (!cert && !(chain = chain_path()))
-			rc = SH_ENOMEM;
-		if (!rc && !cert && access(chain, R_OK) != 0) {
-			sh_free(chain);
-			chain = NULL;
-		}
-		if (!rc)
-			rc = read_pin(&pin, pin_file);
-		if (!rc)
-			rc = sh_pdf_signer_open(&signer, sign, pin, cert ? cert : chain);
-	}
+	if (sign)
+		rc = open_signer(&signer, &pin, &chain, sign, cert, pin_file);
 	sh_pdf_export_opts o = {.user = cli_user(), .command = "export-pdf", .signer = signer,
 				.sig_reason = reason, .tsa_url = tsa};
 	sh_wh_cert_in ci = {.code = code, .book = book, .officer = officer, .title = title,

@@ -91,6 +91,48 @@ static int load_key(sh_sign_key **out, const char *path, const char *pfile)
 	return rc ? cli_fail("serve", rc) : EXIT_OK;
 }
 
+/* Open the store and the key, run the server until SIGTERM or SIGINT. */
+static int serve_run(const char *store, const char *key, const char *pfile, const char *listen,
+		     sh_srv_options *op)
+{
+	sh_srv_options o = *op;
+	/* the threads the server starts inherit this mask: signals come here */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	sh_store *s = NULL;
+	sh_sign_key *sk = NULL;
+	sh_srv *srv = NULL;
+	int ex = cli_store_open(&s, "serve", store, 0), rc;
+	if (ex)
+		goto done;
+	if ((ex = load_key(&sk, key, pfile)))
+		goto done;
+	o.key = sk;
+	if ((rc = sh_srv_start(&srv, s, &o))) {
+		ex = cli_fail("serve", rc);
+		goto done;
+	}
+	const char *host = listen;
+	size_t hl = strrchr(listen, ':') ? (size_t)(strrchr(listen, ':') - listen) : strlen(listen);
+	printf("sohoa serve: listening on %s://%.*s:%u\n", sh_srv_tls(srv) ? "https" : "http",
+	       (int)hl, host, sh_srv_port(srv));
+	fflush(stdout);
+	sigdelset(&set, SIGPIPE);
+	int sig = 0;
+	sigwait(&set, &sig);
+	sh_srv_stop(&srv, 30);
+	printf("sohoa serve: stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+done:
+	sh_sign_key_free(&sk);
+	sh_store_close(&s);
+	return ex;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *store = NULL, *listen = NULL, *cert = NULL, *tkey = NULL, *max_s = NULL,
@@ -184,41 +226,8 @@ int cmd_serve(int argc, char **argv)
 	o.pdf_sign_chain = pschain;
 	o.pdf_sign_pin = pin;
 
-	/* the threads the server starts inherit this mask: signals come here */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-
-	sh_store *s = NULL;
-	sh_sign_key *sk = NULL;
-	sh_srv *srv = NULL;
-	int ex = cli_store_open(&s, "serve", store, 0), rc;
-	if (ex)
-		goto out;
-	if ((ex = load_key(&sk, key, pfile)))
-		goto out;
-	o.key = sk;
-	if ((rc = sh_srv_start(&srv, s, &o))) {
-		ex = cli_fail("serve", rc);
-		goto out;
-	}
-	const char *host = listen;
-	size_t hl = strrchr(listen, ':') ? (size_t)(strrchr(listen, ':') - listen) : strlen(listen);
-	printf("sohoa serve: listening on %s://%.*s:%u\n", sh_srv_tls(srv) ? "https" : "http",
-	       (int)hl, host, sh_srv_port(srv));
-	fflush(stdout);
-	sigdelset(&set, SIGPIPE);
-	int sig = 0;
-	sigwait(&set, &sig);
-	sh_srv_stop(&srv, 30);
-	printf("sohoa serve: stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-out:
+	int ex = serve_run(store, key, pfile, listen, &o);
 	sh_auth_wipe_free(secret);
 	sh_auth_wipe_free(pin);
-	sh_sign_key_free(&sk);
-	sh_store_close(&s);
 	return ex;
 }

@@ -144,36 +144,36 @@ typedef struct total_in {
 	uint64_t n;
 } total_in;
 
+struct totals {
+	const total_in *t;
+	size_t n;
+	int start_year;
+};
+
+static int totals_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct totals *w = arg;
+	int rc = SH_OK, lrc = 0;
+	for (size_t i = 0; !rc && !lrc && i < w->n; i++)
+		rc = put_total(s, txn, w->t[i].kind, w->t[i].level, w->t[i].n, &lrc);
+	if (!rc && !lrc && w->start_year) {
+		char y[8];
+		snprintf(y, sizeof y, "%d", w->start_year);
+		MDB_val sk = {13, "archive.start"}, sv = {strlen(y), y};
+		lrc = mdb_put(txn, s->meta, &sk, &sv, 0);
+	}
+	if (!rc && lrc)
+		rc = store_write_err(s, lrc, "storing the registry totals");
+	return rc;
+}
+
 static int write_totals(sh_store *s, const total_in *t, size_t n, int start_year)
 {
 	int rc = sh_wh_may(s, SH_WH_PERM_ADMIN);
 	if (rc)
 		return rc;
-	for (int attempt = 0;; attempt++) {
-		MDB_txn *txn = NULL;
-		int lrc = 0;
-		if ((rc = store_txn_begin(s, 0, &txn)))
-			return rc;
-		for (size_t i = 0; !rc && !lrc && i < n; i++)
-			rc = put_total(s, txn, t[i].kind, t[i].level, t[i].n, &lrc);
-		if (!rc && !lrc && start_year) {
-			char y[8];
-			snprintf(y, sizeof y, "%d", start_year);
-			MDB_val sk = {13, "archive.start"}, sv = {strlen(y), y};
-			lrc = mdb_put(txn, s->meta, &sk, &sv, 0);
-		}
-		if (!rc && !lrc) {
-			lrc = mdb_txn_commit(txn);
-			txn = NULL;
-		}
-		if (txn)
-			mdb_txn_abort(txn);
-		if (rc)
-			return rc;
-		if (lrc == MDB_MAP_FULL && attempt == 0 && !store_grow_map(s))
-			continue;
-		return lrc ? store_write_err(s, lrc, "storing the registry totals") : SH_OK;
-	}
+	struct totals w = {t, n, start_year};
+	return store_write(s, 0, "storing the registry totals", totals_fn, &w);
 }
 
 int sh_wh_backlog_total_set(sh_store *s, const char *kind, const char *level, uint64_t n)
@@ -398,26 +398,11 @@ static int month_key(const char *s, int *y, int *m)
 	return 0;
 }
 
-int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_backlog_report_t *out)
+/* The registry totals (archive.total|kind|level) into cum's in_force. */
+static int backlog_totals(sh_store *s, MDB_txn *txn, struct brep *cum)
 {
-	memset(out, 0, sizeof *out);
-	int rc = sh_wh_may(s, SH_WH_PERM_REPORT);
-	if (rc)
-		return rc;
-	int fy = 0, fm = 0, ty = 0, tm_ = 0;
-	if ((rc = month_key(from, &fy, &fm)) || (rc = month_key(to, &ty, &tm_)))
-		return rc;
-	char fromk[8] = "", tok[8] = "9999-99";
-	if (from)
-		snprintf(fromk, sizeof fromk, "%04d-%02d", fy, fm);
-	if (to)
-		snprintf(tok, sizeof tok, "%04d-%02d", ty, tm_);
-	MDB_txn *txn = NULL;
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
-		return rc;
-	struct brep cum = {0}, mon = {0};
-	/* registry totals */
 	MDB_cursor *c = NULL;
+	int rc = SH_OK;
 	const char *pfx = "archive.total|";
 	size_t pl = strlen(pfx);
 	if (!mdb_cursor_open(txn, s->meta, &c)) {
@@ -434,8 +419,8 @@ int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_ba
 			val[v.mv_size] = 0;
 			if (sscanf(key + pl, "%15[^|]|%15s", kind, level) != 2)
 				continue;
-			sh_wh_backlog_row *r = row_of(&cum, "", kind, level);
-			sh_wh_backlog_row *t = r ? row_of(&cum, "", "", level) : NULL;
+			sh_wh_backlog_row *r = row_of(cum, "", kind, level);
+			sh_wh_backlog_row *t = r ? row_of(cum, "", "", level) : NULL;
 			if (!t) {
 				rc = SH_ENOMEM;
 				break;
@@ -444,13 +429,18 @@ int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_ba
 			t->in_force += strtoull(val, NULL, 10);
 		}
 		mdb_cursor_close(c);
-		c = NULL;
 	}
-	char *start = rc ? NULL : store_get_meta(txn, s->meta, "archive.start");
-	out->start_year = start ? atoi(start) : 0;
-	sh_free(start);
-	/* archive records, by digitising time (the receipt-date index) */
-	if (!rc && !mdb_cursor_open(txn, s->rdate, &c)) {
+	return rc;
+}
+
+/* The archive records' papers, by digitising time (the receipt-date index):
+ * up to month tok into cum, and from month fromk on into mon by month. */
+static int backlog_digitised(sh_store *s, MDB_txn *txn, struct brep *cum, struct brep *mon,
+			     const char *fromk, const char *tok)
+{
+	MDB_cursor *c = NULL;
+	int rc = SH_OK;
+	if (!mdb_cursor_open(txn, s->rdate, &c)) {
 		MDB_val k, v;
 		for (int lrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && lrc == 0;
 		     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
@@ -480,12 +470,12 @@ int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_ba
 				char level[12];
 				level_of(p->facts, level);
 				const char *kind = p->kind ? p->kind : "TL";
-				sh_wh_backlog_row *r[4] = {row_of(&cum, "", kind, level),
-							   row_of(&cum, "", "", level), NULL, NULL};
+				sh_wh_backlog_row *r[4] = {row_of(cum, "", kind, level),
+							   row_of(cum, "", "", level), NULL, NULL};
 				int inmon = strcmp(month, fromk) >= 0;
 				if (inmon) {
-					r[2] = row_of(&mon, month, kind, level);
-					r[3] = row_of(&mon, month, "", level);
+					r[2] = row_of(mon, month, kind, level);
+					r[3] = row_of(mon, month, "", level);
 				}
 				for (int j = 0; j < (inmon ? 4 : 2); j++) {
 					if (!r[j])
@@ -498,6 +488,33 @@ int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_ba
 			sh_store_dossier_rec_free(&d);
 		}
 		mdb_cursor_close(c);
+	}
+	return rc;
+}
+
+int sh_wh_backlog_report(sh_store *s, const char *from, const char *to, sh_wh_backlog_report_t *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = sh_wh_may(s, SH_WH_PERM_REPORT);
+	if (rc)
+		return rc;
+	int fy = 0, fm = 0, ty = 0, tm_ = 0;
+	if ((rc = month_key(from, &fy, &fm)) || (rc = month_key(to, &ty, &tm_)))
+		return rc;
+	char fromk[8] = "", tok[8] = "9999-99";
+	if (from)
+		snprintf(fromk, sizeof fromk, "%04d-%02d", fy, fm);
+	if (to)
+		snprintf(tok, sizeof tok, "%04d-%02d", ty, tm_);
+	MDB_txn *txn = NULL;
+	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
+		return rc;
+	struct brep cum = {0}, mon = {0};
+	if (!(rc = backlog_totals(s, txn, &cum))) {
+		char *start = store_get_meta(txn, s->meta, "archive.start");
+		out->start_year = start ? atoi(start) : 0;
+		sh_free(start);
+		rc = backlog_digitised(s, txn, &cum, &mon, fromk, tok);
 	}
 	mdb_txn_abort(txn);
 	if (rc) {

@@ -160,33 +160,6 @@ out:
 	return rc;
 }
 
-/* A write transaction retried once the map has grown (as warehouse.c's). */
-static int write_txn(sh_store *s, int (*fn)(sh_store *, MDB_txn *, void *), void *arg)
-{
-	if (s->rdonly)
-		return sh_error_set(SH_EPERM, "warehouse opened read-only");
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn);
-		if (rc)
-			return rc;
-		rc = fn(s, txn, arg);
-		if (rc) {
-			mdb_txn_abort(txn);
-		} else {
-			int lrc = mdb_txn_commit(txn);
-			rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL
-			     : lrc		 ? store_lmdb_err(lrc, "warehouse")
-						 : SH_OK;
-		}
-		if (rc == SH_EFULL && strstr(sh_error_message(), "map is full"))
-			rc = MDB_MAP_FULL;
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
-}
 
 int sh_wh_certify(sh_store *s, const sh_sign_key *key, const sh_wh_cert_in *in,
 		  sh_wh_cert_issue_fn issue, void *arg, sh_wh_cert *out)
@@ -222,7 +195,10 @@ int sh_wh_certify(sh_store *s, const sh_sign_key *key, const sh_wh_cert_in *in,
 		return sh_error_set(SH_EINVAL, "certification time out of range");
 	out->year = tm.tm_year + 1900;
 	struct certify c = {in, issue, arg, key, out};
-	rc = write_txn(s, certify_fn, &c);
+	/* store_write reruns certify_fn whole after growing the map: the number is
+	 * read again and the copy made and signed again, so an attempt that is not
+	 * committed uses no number. */
+	rc = store_write(s, 0, "certified copies", certify_fn, &c);
 	if (rc) {
 		sh_wh_cert keep = *out;
 		memset(out, 0, sizeof *out);

@@ -74,6 +74,58 @@ static int exists(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k)
 	return mdb_get(txn, dbi, (MDB_val *)k, &v) == 0;
 }
 
+/* The receipt-date index: each entry names a dossier at its receipt time,
+ * and once indexed every dossier is. An LMDB code on a read failure, or 0. */
+static int check_rdate_index(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc;
+	MDB_stat st;
+	if ((lrc = mdb_stat(txn, s->rdate, &st)))
+		return lrc;
+	if ((lrc = mdb_cursor_open(txn, s->rdate, &cur)))
+		return lrc;
+	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		MDB_val dk = {k.mv_size > 8 ? k.mv_size - 8 : 0, (uint8_t *)k.mv_data + 8}, dv;
+		sh_store_dossier_rec *d = NULL;
+		if (k.mv_size <= 8 || mdb_get(txn, s->dossier, &dk, &dv)) {
+			problem(c, "receipt-date index: entry for missing dossier %.*s",
+				(int)dk.mv_size, (char *)dk.mv_data);
+			continue;
+		}
+		if (store_decode_dossier(dv.mv_data, dv.mv_size, &d)) {
+			c->nomem |= sh_error_last() == SH_ENOMEM;
+			continue; /* damage is reported with the dossiers */
+		}
+		uint8_t kb[8 + SH_STORE_CODE_MAX];
+		size_t kl = wh_rdate_key(kb, d->code, d->received);
+		if (kl != k.mv_size || memcmp(kb, k.mv_data, kl))
+			problem(c, "receipt-date index: dossier %s filed under a wrong time",
+				d->code);
+		sh_store_dossier_rec_free(&d);
+	}
+	mdb_cursor_close(cur);
+	if (st.ms_entries) { /* once indexed, every dossier must be */
+		if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
+			return lrc;
+		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+			sh_store_dossier_rec *d = NULL;
+			if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
+				c->nomem |= sh_error_last() == SH_ENOMEM;
+				continue;
+			}
+			uint8_t kb[8 + SH_STORE_CODE_MAX];
+			MDB_val rk = {wh_rdate_key(kb, d->code, d->received), kb};
+			if (!exists(txn, s->rdate, &rk))
+				problem(c, "dossier %s: missing from the receipt-date index", d->code);
+			sh_store_dossier_rec_free(&d);
+		}
+		mdb_cursor_close(cur);
+	}
+	return 0;
+}
+
 /* state, attach/attached, rdate, user, audit. Returns an LMDB code on a
  * read failure, 0 otherwise (problems are reported). */
 static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
@@ -130,48 +182,8 @@ static int check_owners_tables(sh_store *s, MDB_txn *txn, struct checker *c)
 		mdb_cursor_close(cur);
 	}
 
-	MDB_stat st;
-	if ((lrc = mdb_stat(txn, s->rdate, &st)))
+	if ((lrc = check_rdate_index(s, txn, c)))
 		return lrc;
-	if ((lrc = mdb_cursor_open(txn, s->rdate, &cur)))
-		return lrc;
-	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-		MDB_val dk = {k.mv_size > 8 ? k.mv_size - 8 : 0, (uint8_t *)k.mv_data + 8}, dv;
-		sh_store_dossier_rec *d = NULL;
-		if (k.mv_size <= 8 || mdb_get(txn, s->dossier, &dk, &dv)) {
-			problem(c, "receipt-date index: entry for missing dossier %.*s",
-				(int)dk.mv_size, (char *)dk.mv_data);
-			continue;
-		}
-		if (store_decode_dossier(dv.mv_data, dv.mv_size, &d)) {
-			c->nomem |= sh_error_last() == SH_ENOMEM;
-			continue; /* damage is reported with the dossiers */
-		}
-		uint8_t kb[8 + SH_STORE_CODE_MAX];
-		size_t kl = wh_rdate_key(kb, d->code, d->received);
-		if (kl != k.mv_size || memcmp(kb, k.mv_data, kl))
-			problem(c, "receipt-date index: dossier %s filed under a wrong time",
-				d->code);
-		sh_store_dossier_rec_free(&d);
-	}
-	mdb_cursor_close(cur);
-	if (st.ms_entries) { /* once indexed, every dossier must be */
-		if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
-			return lrc;
-		while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-			sh_store_dossier_rec *d = NULL;
-			if (store_decode_dossier(v.mv_data, v.mv_size, &d)) {
-				c->nomem |= sh_error_last() == SH_ENOMEM;
-				continue;
-			}
-			uint8_t kb[8 + SH_STORE_CODE_MAX];
-			MDB_val rk = {wh_rdate_key(kb, d->code, d->received), kb};
-			if (!exists(txn, s->rdate, &rk))
-				problem(c, "dossier %s: missing from the receipt-date index", d->code);
-			sh_store_dossier_rec_free(&d);
-		}
-		mdb_cursor_close(cur);
-	}
 
 	if ((lrc = mdb_cursor_open(txn, s->user, &cur)))
 		return lrc;
@@ -456,9 +468,9 @@ int wh_signed_count(sh_store *s, MDB_txn *txn, const char *code, const char *kin
 	return n ? (int)n : rc ? 0 : 1;
 }
 
-/* Owner index entries, paper records and dossier records against the signed
- * manifests. An LMDB code, SH_ENOMEM, or 0. */
-static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
+/* Owner index entries against the signed manifests: filed under the signed
+ * owner, summary as signed. An LMDB code, SH_ENOMEM, or 0. */
+static int check_signed_owner_index(sh_store *s, MDB_txn *txn, struct checker *c)
 {
 	MDB_cursor *cur;
 	MDB_val k, v, pv;
@@ -515,11 +527,16 @@ static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
 		sh_sign_manifest_free(&m);
 	}
 	mdb_cursor_close(cur);
-	if (lrc != MDB_NOTFOUND)
-		return lrc;
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
 
-	/* every signed paper is filed under its signed owner, in a dossier that
-	 * lists it */
+/* Every signed paper is filed under its signed owner, in a dossier that
+ * lists it. An LMDB code, SH_ENOMEM, or 0. */
+static int check_signed_filing(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc, rc;
 	if ((lrc = mdb_cursor_open(txn, s->paper, &cur)))
 		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
@@ -571,11 +588,16 @@ static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
 		sh_store_paper_rec_free(&p);
 	}
 	mdb_cursor_close(cur);
-	if (lrc != MDB_NOTFOUND)
-		return lrc;
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
 
-	/* dossier codes: the day's sequence is past every code issued, so a
-	 * rolled-back sequence never issues a code twice */
+/* Dossier codes: the day's sequence is past every code issued, so a
+ * rolled-back sequence never issues a code twice. An LMDB code or 0. */
+static int check_dossier_sequences(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc;
 	if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
 		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
@@ -613,6 +635,16 @@ static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
 	}
 	mdb_cursor_close(cur);
 	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
+
+/* Owner index entries, paper records and dossier records against the signed
+ * manifests. An LMDB code, SH_ENOMEM, or 0. */
+static int check_signed_papers(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	int lrc = check_signed_owner_index(s, txn, c);
+	if (!lrc)
+		lrc = check_signed_filing(s, txn, c);
+	return lrc ? lrc : check_dossier_sequences(s, txn, c);
 }
 
 /* The operator table is the replay of the user rows of the audit trail
@@ -790,114 +822,132 @@ int sh_wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 	return wh_check(s, report, arg, out_problems);
 }
 
-int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
-	     size_t *out_problems)
-{
-	struct checker c = {report, arg, 0, 0, NULL};
-	MDB_txn *txn;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
-	if (rc)
-		return rc;
+/* The passes of wh_check, each over one table in the check's one read
+ * transaction: an LMDB code on a read failure, SH_ENOMEM, or 0 (problems are
+ * reported). */
 
-	/* dossiers: decode, and every listed paper exists and points back */
-	if ((lrc = mdb_cursor_open(txn, s->dossier, &cur)))
-		goto lfail;
+/* dossiers: decode, and every listed paper exists and points back */
+static int check_dossiers(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, lrc = mdb_cursor_open(txn, s->dossier, &cur);
+	if (lrc)
+		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		sh_store_dossier_rec *d = NULL;
 		if ((rc = store_decode_dossier(v.mv_data, v.mv_size, &d))) {
 			if (rc == SH_ENOMEM)
-				goto nomem;
-			problem(&c, "dossier %.*s: record cannot be decoded: %s", (int)k.mv_size,
+				break;
+			problem(c, "dossier %.*s: record cannot be decoded: %s", (int)k.mv_size,
 				(char *)k.mv_data, sh_error_message());
 			continue;
 		}
 		if (strlen(d->code) != k.mv_size || memcmp(d->code, k.mv_data, k.mv_size))
-			problem(&c, "dossier %.*s: record names itself %s", (int)k.mv_size,
+			problem(c, "dossier %.*s: record names itself %s", (int)k.mv_size,
 				(char *)k.mv_data, d->code);
 		for (size_t i = 0; i < d->npapers; i++) {
 			MDB_val pk = {strlen(d->papers[i]), d->papers[i]}, pv;
 			if (mdb_get(txn, s->paper, &pk, &pv))
-				problem(&c, "dossier %s: paper %s is missing", d->code, d->papers[i]);
+				problem(c, "dossier %s: paper %s is missing", d->code, d->papers[i]);
 		}
 		sh_store_dossier_rec_free(&d);
 	}
 	mdb_cursor_close(cur);
-	cur = NULL;
+	return lrc == 0 ? SH_ENOMEM : 0;
+}
 
-	/* papers: decode, dossier exists, blobs exist, indexed by owner and words */
-	if ((lrc = mdb_cursor_open(txn, s->paper, &cur)))
-		goto lfail;
+/* One paper's pages: blobs exist, words indexed. SH_ENOMEM or 0. */
+static int check_paper_pages(sh_store *s, MDB_txn *txn, struct checker *c,
+			     const sh_store_paper_rec *p)
+{
+	for (size_t i = 0; i < p->npages; i++) {
+		MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
+		char hex[65];
+		sh_hex(hex, p->pages[i].image_sha, SH_SHA256_LEN);
+		if (mdb_get(txn, s->blob, &bk, &bv))
+			problem(c, "paper %s page %zu: image %s is missing", p->code, i + 1, hex);
+		else if (bv.mv_size != p->pages[i].image_len)
+			problem(c, "paper %s page %zu: image %s has %zu bytes, record says %zu",
+				p->code, i + 1, hex, bv.mv_size, p->pages[i].image_len);
+		if (p->pages[i].has_hocr) {
+			MDB_val hk = {SH_SHA256_LEN, p->pages[i].hocr_sha};
+			if (mdb_get(txn, s->blob, &hk, &bv))
+				problem(c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
+		}
+		if (!p->id)
+			continue;
+		struct idx_check x = {txn, {s->post, s->exact}, p->code, {0}, c, 0};
+		store_be32(x.id, p->id);
+		if (store_text_terms(p->pages[i].text, idx_word, &x) == SH_ENOMEM)
+			return SH_ENOMEM;
+	}
+	return 0;
+}
+
+/* papers: decode, dossier exists, blobs exist, indexed by owner and words */
+static int check_papers(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, lrc = mdb_cursor_open(txn, s->paper, &cur);
+	if (lrc)
+		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		sh_store_paper_rec *p = NULL;
 		if ((rc = store_decode_paper(v.mv_data, v.mv_size, &p))) {
 			if (rc == SH_ENOMEM)
-				goto nomem;
-			problem(&c, "paper %.*s: record cannot be decoded: %s", (int)k.mv_size,
+				break;
+			problem(c, "paper %.*s: record cannot be decoded: %s", (int)k.mv_size,
 				(char *)k.mv_data, sh_error_message());
 			continue;
 		}
 		MDB_val dk = {strlen(p->dossier), p->dossier}, dv;
 		if (mdb_get(txn, s->dossier, &dk, &dv))
-			problem(&c, "paper %s: its dossier %s is missing", p->code, p->dossier);
+			problem(c, "paper %s: its dossier %s is missing", p->code, p->dossier);
 		if (!store_owner_has(txn, s->owner, p->owner, p->code))
-			problem(&c, "paper %s: not in the owner index under %s", p->code, p->owner);
-		for (size_t i = 0; i < p->npages; i++) {
-			MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
-			char hex[65];
-			sh_hex(hex, p->pages[i].image_sha, SH_SHA256_LEN);
-			if (mdb_get(txn, s->blob, &bk, &bv))
-				problem(&c, "paper %s page %zu: image %s is missing", p->code, i + 1,
-					hex);
-			else if (bv.mv_size != p->pages[i].image_len)
-				problem(&c, "paper %s page %zu: image %s has %zu bytes, record says %zu",
-					p->code, i + 1, hex, bv.mv_size, p->pages[i].image_len);
-			if (p->pages[i].has_hocr) {
-				MDB_val hk = {SH_SHA256_LEN, p->pages[i].hocr_sha};
-				if (mdb_get(txn, s->blob, &hk, &bv))
-					problem(&c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
-			}
-			if (!p->id)
-				continue;
-			struct idx_check x = {txn, {s->post, s->exact}, p->code, {0}, &c, 0};
-			store_be32(x.id, p->id);
-			if (store_text_terms(p->pages[i].text, idx_word, &x) == SH_ENOMEM) {
-				sh_store_paper_rec_free(&p);
-				goto nomem;
-			}
+			problem(c, "paper %s: not in the owner index under %s", p->code, p->owner);
+		if (check_paper_pages(s, txn, c, p)) {
+			sh_store_paper_rec_free(&p);
+			break;
 		}
 		/* numbered, and its number names it */
 		if (!p->id) {
-			problem(&c, "paper %s: has no paper id (search index)", p->code);
+			problem(c, "paper %s: has no paper id (search index)", p->code);
 		} else {
 			uint8_t ib[4];
 			store_be32(ib, p->id);
 			MDB_val ik = {4, ib}, iv;
 			if (mdb_get(txn, s->pid, &ik, &iv) || iv.mv_size != strlen(p->code) ||
 			    memcmp(iv.mv_data, p->code, iv.mv_size))
-				problem(&c, "paper %s: paper id %u does not name it", p->code,
+				problem(c, "paper %s: paper id %u does not name it", p->code,
 					(unsigned)p->id);
 		}
 		sh_store_paper_rec_free(&p);
 	}
 	mdb_cursor_close(cur);
-	cur = NULL;
+	return lrc == 0 ? SH_ENOMEM : 0;
+}
 
-	/* index entries point at existing papers */
-	if ((lrc = mdb_cursor_open(txn, s->owner, &cur)))
-		goto lfail;
+/* owner index entries point at existing papers and summarise them */
+static int check_owner_index(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, lrc = mdb_cursor_open(txn, s->owner, &cur);
+	if (lrc)
+		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		store_osum o;
 		MDB_val pv;
 		if (store_osum_decode(v.mv_data, v.mv_size, &o)) {
-			problem(&c, "owner index: an entry of '%.*s' cannot be decoded",
+			problem(c, "owner index: an entry of '%.*s' cannot be decoded",
 				(int)k.mv_size, (char *)k.mv_data);
 			continue;
 		}
 		MDB_val pk = {strlen(o.code), o.code};
 		if (mdb_get(txn, s->paper, &pk, &pv)) {
-			problem(&c, "owner index: '%.*s' points at missing paper %s",
+			problem(c, "owner index: '%.*s' points at missing paper %s",
 				(int)k.mv_size, (char *)k.mv_data, o.code);
 			continue;
 		}
@@ -908,37 +958,45 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		store_osum r;
 		if ((rc = store_decode_paper(pv.mv_data, pv.mv_size, &p))) {
 			if (rc == SH_ENOMEM)
-				goto nomem;
+				break;
 			continue; /* reported with the papers */
 		}
 		rc = store_osum_encode(b, &n, p->code, p->id, p->created, p->kind, p->facts);
 		sh_store_paper_rec_free(&p);
 		if (rc == SH_ENOMEM)
-			goto nomem;
+			break;
 		if (o.has_sum && (rc || store_osum_decode(b, n, &r) || memcmp(&r, &o, sizeof r)))
-			problem(&c, "owner index: the entry of %s under '%.*s' differs from the paper",
+			problem(c, "owner index: the entry of %s under '%.*s' differs from the paper",
 				o.code, (int)k.mv_size, (char *)k.mv_data);
-		rc = SH_OK;
 	}
 	mdb_cursor_close(cur);
-	cur = NULL;
-	/* paper ids: each names the paper that holds it; a bitmap of the good
-	 * ones then checks the postings a page at a time */
-	if ((lrc = mdb_cursor_open(txn, s->pid, &cur)))
-		goto lfail;
+	return lrc == 0 ? SH_ENOMEM : 0;
+}
+
+/* paper ids: each names the paper that holds it; a bitmap of the good
+ * ones then checks the postings a page at a time */
+static int check_paper_ids(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc = mdb_cursor_open(txn, s->pid, &cur);
+	if (lrc)
+		return lrc;
 	uint8_t *ids = NULL;
 	size_t idcap = 0;
 	if (!mdb_cursor_get(cur, &k, &v, MDB_LAST) && k.mv_size == 4) {
 		idcap = (size_t)store_rd32(k.mv_data) / 8 + 1;
-		if (!(ids = sh_calloc(idcap, 1)))
-			goto nomem;
+		if (!(ids = sh_calloc(idcap, 1))) {
+			mdb_cursor_close(cur);
+			return SH_ENOMEM;
+		}
 	}
 	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0;
 	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		MDB_val pv;
 		if (k.mv_size != 4 || mdb_get(txn, s->paper, &v, &pv) ||
 		    store_paper_id(pv.mv_data, pv.mv_size) != store_rd32(k.mv_data)) {
-			problem(&c, "paper ids: '%.*s' is not the number of a paper",
+			problem(c, "paper ids: '%.*s' is not the number of a paper",
 				(int)v.mv_size, (char *)v.mv_data);
 			continue;
 		}
@@ -947,14 +1005,11 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			ids[id / 8] |= (uint8_t)(1u << (id % 8));
 	}
 	mdb_cursor_close(cur);
-	cur = NULL;
 	MDB_dbi idx[2] = {s->post, s->exact};
 	const char *idxname[2] = {"search", "exact-form"};
 	for (int t = 0; t < 2; t++) {
-		if ((lrc = mdb_cursor_open(txn, idx[t], &cur))) {
-			sh_free(ids);
-			goto lfail;
-		}
+		if ((lrc = mdb_cursor_open(txn, idx[t], &cur)))
+			break;
 		for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !lrc;
 		     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
 			int bad = v.mv_size != 4;
@@ -974,7 +1029,7 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 				r = mdb_cursor_get(cur, &k, &blk, MDB_NEXT_MULTIPLE);
 			}
 			if (bad)
-				problem(&c, "%s index: '%.*s' holds an id no paper has", idxname[t],
+				problem(c, "%s index: '%.*s' holds an id no paper has", idxname[t],
 					(int)k.mv_size, (char *)k.mv_data);
 			if (r && r != MDB_NOTFOUND) {
 				lrc = r;
@@ -982,63 +1037,76 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 			}
 		}
 		mdb_cursor_close(cur);
-		cur = NULL;
-		if (lrc != MDB_NOTFOUND) {
-			sh_free(ids);
-			goto lfail;
-		}
+		if (lrc != MDB_NOTFOUND)
+			break;
 	}
 	sh_free(ids);
+	return lrc == MDB_NOTFOUND ? 0 : lrc;
+}
 
-	/* the warehouse of owners: states, attachments, receipt dates, operators, audit */
-	if ((lrc = check_owners_tables(s, txn, &c)))
-		goto lfail;
-	/* ... and they say what the signed log says */
-	if ((lrc = check_events(s, txn, &c)) == SH_ENOMEM)
-		goto nomem;
+/* blobs match their hashes */
+static int check_blobs(sh_store *s, MDB_txn *txn, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int lrc = mdb_cursor_open(txn, s->blob, &cur);
 	if (lrc)
-		goto lfail;
-	/* ... and so do the owner index, the papers, the dossiers, the
-	 * sequences and the operators */
-	if ((lrc = check_signed(s, txn, &c)) == SH_ENOMEM)
-		goto nomem;
-	if (lrc == MDB_PANIC) {
-		mdb_txn_abort(txn);
-		return sh_error_last() ? sh_error_last() : SH_ERROR;
-	}
-	if (lrc)
-		goto lfail;
-
-	/* the audit trail against its seals in the signed log */
-	{
-		size_t ap = 0;
-		int arc = sh_ledger_verify_audit(s, audit_problem, &c, &ap);
-		if (arc == SH_ENOMEM)
-			goto nomem;
-		if (arc && arc != SH_EBADSIG) {
-			mdb_txn_abort(txn);
-			return arc;
-		}
-	}
-
-	/* blobs match their hashes */
-	if ((lrc = mdb_cursor_open(txn, s->blob, &cur)))
-		goto lfail;
+		return lrc;
 	while ((lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		uint8_t h[SH_SHA256_LEN];
 		char hex[65];
 		if (k.mv_size != SH_SHA256_LEN) {
-			problem(&c, "blob with a %zu-byte key (expected 32)", k.mv_size);
+			problem(c, "blob with a %zu-byte key (expected 32)", k.mv_size);
 			continue;
 		}
 		sh_sha256(h, v.mv_data, v.mv_size);
 		if (memcmp(h, k.mv_data, SH_SHA256_LEN)) {
 			sh_hex(hex, k.mv_data, SH_SHA256_LEN);
-			problem(&c, "blob %s: content does not match its SHA-256 (damaged)", hex);
+			problem(c, "blob %s: content does not match its SHA-256 (damaged)", hex);
 		}
 	}
 	mdb_cursor_close(cur);
-	cur = NULL;
+	return 0;
+}
+
+int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
+	     size_t *out_problems)
+{
+	struct checker c = {report, arg, 0, 0, NULL};
+	MDB_txn *txn;
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), lrc;
+	if (rc)
+		return rc;
+	if ((lrc = check_dossiers(s, txn, &c)) || (lrc = check_papers(s, txn, &c)) ||
+	    (lrc = check_owner_index(s, txn, &c)) || (lrc = check_paper_ids(s, txn, &c)))
+		goto fail;
+	/* the warehouse of owners: states, attachments, receipt dates, operators, audit */
+	if ((lrc = check_owners_tables(s, txn, &c)))
+		goto fail;
+	/* ... and they say what the signed log says */
+	if ((lrc = check_events(s, txn, &c)))
+		goto fail;
+	/* ... and so do the owner index, the papers, the dossiers, the
+	 * sequences and the operators */
+	if ((lrc = check_signed(s, txn, &c)) == MDB_PANIC) {
+		mdb_txn_abort(txn);
+		return sh_error_last() ? sh_error_last() : SH_ERROR;
+	}
+	if (lrc)
+		goto fail;
+	/* the audit trail against its seals in the signed log */
+	size_t ap = 0;
+	int arc = sh_ledger_verify_audit(s, audit_problem, &c, &ap);
+	if (arc == SH_ENOMEM) {
+		lrc = SH_ENOMEM;
+		goto fail;
+	}
+	if (arc && arc != SH_EBADSIG) {
+		mdb_txn_abort(txn);
+		return arc;
+	}
+	if ((lrc = check_blobs(s, txn, &c)))
+		goto fail;
 	mdb_txn_abort(txn);
 	if (out_problems)
 		*out_problems = c.problems;
@@ -1048,22 +1116,12 @@ int wh_check(sh_store *s, void (*report)(void *, const char *), void *arg,
 		return sh_error_set(SH_ECORRUPT, "%zu problem%s found in the warehouse", c.problems,
 				    c.problems == 1 ? "" : "s");
 	return SH_OK;
-nomem:
-	if (cur)
-		mdb_cursor_close(cur);
+fail:
 	mdb_txn_abort(txn);
-	return sh_error_set(SH_ENOMEM, "checking the warehouse: out of memory");
-lfail:
-	if (lrc == MDB_NOTFOUND) {
-		if (cur)
-			mdb_cursor_close(cur);
-		mdb_txn_abort(txn);
+	if (lrc == SH_ENOMEM)
+		return sh_error_set(SH_ENOMEM, "checking the warehouse: out of memory");
+	if (lrc == MDB_NOTFOUND)
 		return SH_ERROR;
-	}
-	rc = store_lmdb_err(lrc, "checking the warehouse");
-	if (cur)
-		mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
-	return rc;
+	return store_lmdb_err(lrc, "checking the warehouse");
 }
 

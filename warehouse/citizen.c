@@ -46,9 +46,7 @@ static int put_json(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen, jso
 	free(s);
 	if (lrc == MDB_KEYEXIST)
 		return SH_EEXISTS;
-	return lrc == MDB_MAP_FULL ? sh_error_set(SH_EFULL, "map is full")
-	       : lrc		   ? store_lmdb_err(lrc, "citizen table")
-				   : SH_OK;
+	return lrc ? store_lmdb_err(lrc, "citizen table") : SH_OK;
 }
 
 static json_t *get_json(const MDB_val *v)
@@ -71,32 +69,10 @@ static int64_t jint(json_t *o, const char *name)
 	return (int64_t)json_integer_value(json_object_get(o, name));
 }
 
-/* Write transactions, grown and retried when the map is full. */
+/* Write transactions, grown and retried when the map is full (store_write). */
 static int write_txn(sh_store *s, int (*fn)(sh_store *, MDB_txn *, void *), void *arg)
 {
-	if (s->rdonly)
-		return sh_error_set(SH_EPERM, "warehouse opened read-only");
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn);
-		if (rc)
-			return rc;
-		rc = fn(s, txn, arg);
-		if (rc) {
-			mdb_txn_abort(txn);
-		} else {
-			int lrc = mdb_txn_commit(txn);
-			rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL
-			     : lrc		 ? store_lmdb_err(lrc, "citizen table")
-						 : SH_OK;
-		}
-		if (rc == SH_EFULL && strstr(sh_error_message(), "map is full"))
-			rc = MDB_MAP_FULL;
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = store_grow_map(s)))
-			return rc;
-	}
+	return store_write(s, 0, "citizen table", fn, arg);
 }
 
 /* Is code one of the session's owners' papers (filed under any of them)? */

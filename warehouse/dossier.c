@@ -661,13 +661,8 @@ static int import_dossier(MDB_txn *txn, sh_store *s, const struct import *im, si
 	if ((*lrc = mdb_put(txn, s->dossier, &dk, &dv, 0)))
 		goto out;
 	if (fresh) {
-		if ((rc = wh_dossier_added(s, txn, dossier, p0->received))) {
-			if (rc == MDB_MAP_FULL) {
-				*lrc = rc;
-				rc = SH_OK;
-			}
+		if ((rc = wh_dossier_added(s, txn, dossier, p0->received)))
 			goto out;
-		}
 		rc = mark_imported(txn, s, dossier, im->from, lrc);
 		im->st->dossiers++;
 	}
@@ -677,16 +672,16 @@ out:
 	return rc;
 }
 
-static int import_attempt(sh_store *s, struct import *im)
+/* The bag's write transaction (run again whole by store_write when the map
+ * fills: the counts start again from zero). */
+static int import_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
-	MDB_txn *txn = NULL;
-	int rc = store_txn_begin(s, 0, &txn), lrc = 0;
-	if (rc)
-		return rc;
-	sh_wh_import_stats st0 = *im->st;
+	struct import *im = arg;
+	int rc, lrc = 0;
+	memset(im->st, 0, sizeof *im->st);
 	sh_log_frontier frontier;
 	if ((rc = ledger_begin(s, txn, &frontier)))
-		goto out;
+		return rc;
 	for (size_t i = 0; i < im->n && !rc && !lrc; i++) {
 		const sh_wh_import_paper *p = &im->p[i];
 		int same = same_paper(txn, s, p, im->prep[i]);
@@ -734,17 +729,8 @@ static int import_attempt(sh_store *s, struct import *im)
 	}
 	if (!rc && !lrc && im->st->papers)
 		rc = ledger_commit(s, txn, &frontier, im->key, sh_now());
-	if (!rc && !lrc) {
-		lrc = mdb_txn_commit(txn);
-		txn = NULL;
-	}
-	if (lrc)
-		rc = lrc == MDB_MAP_FULL ? MDB_MAP_FULL : store_write_err(s, lrc, "filing the bag");
-out:
-	if (txn)
-		mdb_txn_abort(txn);
-	if (rc)
-		*im->st = st0;
+	if (!rc && lrc)
+		rc = store_write_err(s, lrc, "filing the bag");
 	return rc;
 }
 
@@ -811,12 +797,10 @@ int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 		}
 	}
 	struct import im = {key, from, papers, n, prep, out};
-	while (!rc) {
-		rc = import_attempt(s, &im);
-		if (rc != MDB_MAP_FULL)
-			break;
-		rc = store_grow_map(s);
-	}
+	if (!rc)
+		rc = store_write(s, 0, "filing the bag", import_fn, &im);
+	if (rc)
+		memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < n; i++) {
 		if (!prep[i])
 			continue;

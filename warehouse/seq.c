@@ -39,42 +39,39 @@ int sh_wh_seq_last(sh_store *s, char day[7], unsigned *seq)
 	return rc;
 }
 
+struct seq_raise {
+	const char *day;
+	unsigned seq;
+};
+
+static int seq_raise_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct seq_raise *r = arg;
+	char key[9];
+	snprintf(key, sizeof key, "D|%s", r->day);
+	MDB_val k = {8, key}, v;
+	unsigned have = 0;
+	int lrc = mdb_get(txn, s->seq, &k, &v);
+	if (lrc == 0 && v.mv_size == 4) {
+		const uint8_t *b = v.mv_data;
+		have = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+	} else if (lrc && lrc != MDB_NOTFOUND) {
+		return store_lmdb_err(lrc, "sequences");
+	}
+	if (have >= r->seq)
+		return SH_OK;
+	uint8_t b[4] = {(uint8_t)(r->seq >> 24), (uint8_t)(r->seq >> 16), (uint8_t)(r->seq >> 8),
+			(uint8_t)r->seq};
+	v.mv_size = 4;
+	v.mv_data = b;
+	lrc = mdb_put(txn, s->seq, &k, &v, 0);
+	return lrc ? store_write_err(s, lrc, "sequences") : SH_OK;
+}
+
 int sh_wh_seq_raise(sh_store *s, const char *day, unsigned seq)
 {
 	if (strlen(day) != 6 || strspn(day, "0123456789") != 6)
 		return sh_error_set(SH_EINVAL, "bad sequence day '%s'", day);
-	for (;;) {
-		MDB_txn *txn;
-		int rc = store_txn_begin(s, 0, &txn);
-		if (rc)
-			return rc;
-		char key[9];
-		snprintf(key, sizeof key, "D|%s", day);
-		MDB_val k = {8, key}, v;
-		unsigned have = 0;
-		int lrc = mdb_get(txn, s->seq, &k, &v);
-		if (lrc == 0 && v.mv_size == 4) {
-			const uint8_t *b = v.mv_data;
-			have = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
-		} else if (lrc && lrc != MDB_NOTFOUND) {
-			mdb_txn_abort(txn);
-			return store_lmdb_err(lrc, "sequences");
-		}
-		if (have >= seq) {
-			mdb_txn_abort(txn);
-			return SH_OK;
-		}
-		uint8_t b[4] = {(uint8_t)(seq >> 24), (uint8_t)(seq >> 16), (uint8_t)(seq >> 8),
-				(uint8_t)seq};
-		v.mv_size = 4;
-		v.mv_data = b;
-		lrc = mdb_put(txn, s->seq, &k, &v, 0);
-		if (!lrc)
-			lrc = mdb_txn_commit(txn);
-		else
-			mdb_txn_abort(txn);
-		if (lrc == MDB_MAP_FULL && !(rc = store_grow_map(s)))
-			continue;
-		return lrc ? store_write_err(s, lrc, "sequences") : SH_OK;
-	}
+	struct seq_raise r = {day, seq};
+	return store_write(s, 0, "sequences", seq_raise_fn, &r);
 }

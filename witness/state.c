@@ -305,6 +305,8 @@ static int answer(unsigned *status, unsigned st, int rc)
 	return rc;
 }
 
+/* Long on purpose (~140 lines): the add-checkpoint steps of the witness
+ * protocol (C2SP tlog-witness) in order, each with its own HTTP status. */
 int sh_wit_add_checkpoint(sh_wit *w, const void *req, size_t len, unsigned *status, sh_buf *resp)
 {
 	uint64_t old;
