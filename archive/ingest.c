@@ -292,6 +292,9 @@ static int cut_at_components(sh_arch_part **parts, size_t *nparts, const page_re
 	return SH_OK;
 }
 
+/* Long on purpose: one pass over a box's pages (classify, split at
+ * separators or blanks, store each run, progress, resume) kept in one place
+ * so that no page is lost or stored twice on a resume. */
 static int box_run(sh_arch_box **out, sh_store *s, const box_src *src,
 		   const sh_arch_ingest_options *opts)
 {

@@ -958,6 +958,9 @@ int sh_ocr_clean(sh_ocr_worker *w, PIX *pixs, PIX **out, sh_clean_report *rep)
 	return sh_ocr_clean_ex(w, pixs, out, NULL, rep);
 }
 
+/* Long on purpose: the clean-up steps in their order (decode, photo
+ * rectify, orientation, deskew, dropout, binarise, report), each a call;
+ * splitting it would only pass the same dozen locals around. */
 int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		    sh_clean_report *rep)
 {

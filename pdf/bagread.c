@@ -405,6 +405,8 @@ static int check_entries(vctx *v, const char *name, const pdf_bag_entry *e, size
 	return SH_OK;
 }
 
+/* Long on purpose: bagit-python's validate() steps in its order (bagit.txt,
+ * bag-info, manifests, completeness both ways, Payload-Oxum, checksums). */
 static int validate(vctx *v, pdf_bag_tag **info, size_t *ninfo, pdf_bag_entry **pm,
 		    size_t *npm)
 {
@@ -639,6 +641,9 @@ static void keep_problem(void *arg, const char *problem)
 		c->problems = sh_strdup(problem);
 }
 
+/* Long on purpose: the checks of one paper folder in the order a reader
+ * follows them (bundle verified, manifest read, pages, hOCR, paper.json),
+ * each refusing with its own message. */
 /* One paper folder: its bundle verified against trust, then read. */
 static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sign_pubkey *trust,
 		      size_t ntrust)

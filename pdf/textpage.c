@@ -251,6 +251,8 @@ static int tt_find(const tt_table *t, size_t n, const char *tag)
 	return -1;
 }
 
+/* Long on purpose: a linear walk of the TrueType tables (glyf/loca
+ * rewritten for the glyphs used, the others copied), in file order. */
 /* *out: the subset font (caller sh_free). SH_EINVAL for a font it cannot read. */
 static int tt_subset(const uint8_t *f, size_t flen, const glyphs *g, uint8_t **out, size_t *out_len,
 		     uint8_t **cidset, size_t *cidset_len)

@@ -261,6 +261,8 @@ static int check_inclusion(const char *dir, const char *name, const uint8_t leaf
 	return rc;
 }
 
+/* Long on purpose: the bundle checks in the order of docs/SIGNING.md §10
+ * (files named, signature, inclusion, status, cosignatures), each a step. */
 int sh_wit_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t ntrust,
 			 const sh_wit_vkey *witnesses, size_t nw, sh_wit_report_fn problem,
 			 sh_wit_report_fn note, void *arg, size_t *problems)
