@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +50,25 @@ static void put_line(const char *s)
 /* s with control bytes (tab too), DEL and bytes that are not UTF-8 as \xNN,
  * so that a name or fact from a file or the warehouse cannot forge lines or
  * columns on stdout. Borrowed: valid for the next 15 calls on this thread. */
-static _Thread_local char *esc_ring[16];
-static _Thread_local unsigned esc_at;
+/* The strings cli_esc handed out: one ring for the process (callbacks of
+ * worker threads, e.g. verify --all's findings, print through it too; they
+ * are called one at a time), released at the end of each command. */
+static char *esc_ring[16];
+static unsigned esc_at;
+static pthread_mutex_t esc_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* Release what cli_esc handed out (at the end of each command). */
 static void cli_esc_flush(void)
 {
+	pthread_mutex_lock(&esc_mu);
 	for (size_t i = 0; i < sizeof esc_ring / sizeof *esc_ring; i++) {
 		sh_free(esc_ring[i]);
 		esc_ring[i] = NULL;
 	}
+	pthread_mutex_unlock(&esc_mu);
 }
 
 const char *cli_esc(const char *s)
 {
-	char **ring = esc_ring;
-	unsigned at = esc_at;
 	if (!s)
 		return "";
 	size_t n = strlen(s), j = 0;
@@ -90,10 +94,11 @@ const char *cli_esc(const char *s)
 		}
 	}
 	o[j] = 0;
-	at = (at + 1) % 16;
-	sh_free(ring[at]);
-	ring[at] = o;
-	esc_at = at;
+	pthread_mutex_lock(&esc_mu);
+	esc_at = (esc_at + 1) % 16;
+	sh_free(esc_ring[esc_at]);
+	esc_ring[esc_at] = o;
+	pthread_mutex_unlock(&esc_mu);
 	return o;
 }
 
