@@ -24,7 +24,7 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static json_t *when_json(int64_t t)
+json_t *srv_when_json(int64_t t)
 {
 	char buf[32];
 	time_t tt = (time_t)t;
@@ -77,7 +77,7 @@ static json_t *validity_json(const sh_wh_validity *v)
 	json_object_set_new(o, "valid_until",
 			    v->valid_until == SH_WH_NEVER ? json_null() : day_json(v->valid_until - 1));
 	if (v->status == SH_WH_REVOKED) {
-		json_object_set_new(o, "revoked", when_json(v->revoked_at));
+		json_object_set_new(o, "revoked", srv_when_json(v->revoked_at));
 		json_object_set_new(o, "reason", srv_str(v->reason));
 		json_object_set_new(o, "by", srv_str(v->by));
 	}
@@ -165,8 +165,8 @@ static int me(srv_ctx *c)
 {
 	return srv_json(c, 200, json_pack("{s:s, s:s, s:s, s:o, s:o}", "user", c->user, "role",
 					  sh_wh_role_name(c->sess.role), "csrf", c->sess.csrf,
-					  "login", when_json(c->sess.created), "last",
-					  when_json(c->sess.last)));
+					  "login", srv_when_json(c->sess.created), "last",
+					  srv_when_json(c->sess.last)));
 }
 
 static int openapi(srv_ctx *c)
@@ -222,7 +222,7 @@ static int dossier_get(srv_ctx *c)
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
 			      srv_str(d->code), "agency", srv_str(d->agency), "owner",
 			      srv_str(d->owner), "procedure", srv_str(d->procedure), "operator",
-			      srv_str(d->operator_id), "received", when_json(d->received), "papers",
+			      srv_str(d->operator_id), "received", srv_when_json(d->received), "papers",
 			      papers, "results", results, "attached", attached);
 	sh_store_dossier_rec_free(&d);
 	sh_free(att);
@@ -259,7 +259,7 @@ static int paper_get(srv_ctx *c)
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o}",
 			      "code", srv_str(p->code), "dossier", srv_str(p->dossier), "owner",
 			      srv_str(p->owner), "file", srv_str(p->file), "kind", srv_str(p->kind),
-			      "facts", facts_json(p->facts), "created", when_json(p->created),
+			      "facts", facts_json(p->facts), "created", srv_when_json(p->created),
 			      "owner_mismatch", (p->flags & SH_WH_PAPER_OWNER_MISMATCH) != 0, "review",
 			      (p->flags & SH_WH_PAPER_REVIEW) != 0, "result",
 			      (p->flags & SH_WH_PAPER_RESULT) != 0, "validity", validity_json(&v),
@@ -455,7 +455,7 @@ out:
 
 /* ---- signed changes --------------------------------------------------------------- */
 
-static int need_key(srv_ctx *c)
+int srv_need_key(srv_ctx *c)
 {
 	if (c->srv->key)
 		return 1;
@@ -477,7 +477,7 @@ static int attach(srv_ctx *c)
 		json_decref(b);
 		return srv_error(c, 400, "give \"paper\": the code of the paper to attach");
 	}
-	if (!code_ok(c, paper, PAPER_CODES) || !need_key(c)) {
+	if (!code_ok(c, paper, PAPER_CODES) || !srv_need_key(c)) {
 		json_decref(b);
 		return 0;
 	}
@@ -504,7 +504,7 @@ static int revoke_paper(srv_ctx *c)
 		json_decref(b);
 		return srv_error(c, 400, "give \"reason\": why the paper is revoked");
 	}
-	if (!need_key(c)) {
+	if (!srv_need_key(c)) {
 		json_decref(b);
 		return 0;
 	}
@@ -552,7 +552,7 @@ static json_t *signed_json(srv_ctx *c, const char *code)
 			continue;
 		}
 		json_t *e = json_pack("{s:I, s:o, s:o, s:o}", "log_index", (json_int_t)idx[i], "type",
-				      srv_str(m->type), "time", when_json(m->time), "key_id",
+				      srv_str(m->type), "time", srv_when_json(m->time), "key_id",
 				      srv_str(m->key_id));
 		sh_sign_pubkey pub;
 		if (!sh_ledger_key_get(c->srv->s, m->key_id, &pub, NULL)) {
@@ -821,7 +821,7 @@ static int audit_get(srv_ctx *c)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "seq",
 							     (json_int_t)a[i].seq, "when",
-							     when_json(a[i].when), "user",
+							     srv_when_json(a[i].when), "user",
 							     srv_str(a[i].user), "command",
 							     srv_str(a[i].command), "code",
 							     srv_str(a[i].code), "dossier",
@@ -834,164 +834,6 @@ static int audit_get(srv_ctx *c)
 	return 0;
 }
 
-static int users_get(srv_ctx *c)
-{
-	sh_wh_user *us = NULL;
-	size_t n = 0;
-	int rc = sh_wh_user_list(c->srv->s, &us, &n);
-	if (rc)
-		return srv_fail(c, rc);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		int role = 0, disabled = 0;
-		char *enc = NULL;
-		sh_wh_cred_get(c->srv->s, us[i].name, &role, &enc, &disabled);
-		json_array_append_new(arr, json_pack("{s:o, s:s, s:b, s:b}", "name",
-						     srv_str(us[i].name), "role",
-						     sh_wh_role_name(us[i].role), "disabled", disabled,
-						     "password", enc != NULL));
-		sh_free(enc);
-	}
-	sh_free(us);
-	return srv_json(c, 200, json_pack("{s:o}", "users", arr));
-}
-
-static int users_add(srv_ctx *c)
-{
-	json_t *b = srv_body_json(c);
-	if (!b)
-		return 0;
-	const char *name = json_string_value(json_object_get(b, "name"));
-	const char *role_s = json_string_value(json_object_get(b, "role"));
-	const char *pw = json_string_value(json_object_get(b, "password"));
-	size_t pwlen = json_string_length(json_object_get(b, "password"));
-	int role = sh_wh_role_parse(role_s), rc;
-	if (!name || !pw || !role) {
-		json_decref(b);
-		return srv_error(c, 400, "give \"name\", \"role\" (desk, clerk, archivist, admin, head) "
-					 "and \"password\"");
-	}
-	char enc[SH_AUTH_ENCODED_MAX];
-	if ((rc = sh_auth_hash(enc, pw, pwlen)) || (rc = sh_wh_user_add(c->srv->s, name, role)) ||
-	    (rc = sh_wh_cred_set(c->srv->s, name, enc))) {
-		json_decref(b);
-		return srv_fail(c, rc);
-	}
-	json_t *o = json_pack("{s:o, s:s}", "name", srv_str(name), "role", sh_wh_role_name(role));
-	json_decref(b);
-	return srv_json(c, 201, o);
-}
-
-static int users_disable(srv_ctx *c)
-{
-	const char *name = c->param[0];
-	int rc = sh_wh_user_disable(c->srv->s, name, 1);
-	if (rc)
-		return srv_fail(c, rc);
-	size_t ended = sh_auth_session_end_user(c->srv->sess, name);
-	return srv_json(c, 200, json_pack("{s:o, s:b, s:I}", "name", srv_str(name), "disabled", 1,
-					  "sessions_ended", (json_int_t)ended));
-}
-
-static int users_password(srv_ctx *c)
-{
-	const char *name = c->param[0];
-	json_t *b = srv_body_json(c);
-	if (!b)
-		return 0;
-	const char *pw = json_string_value(json_object_get(b, "password"));
-	size_t pwlen = json_string_length(json_object_get(b, "password"));
-	int rc = pw ? sh_auth_set_password(c->srv->s, name, pw, pwlen) : SH_OK;
-	json_decref(b);
-	if (!pw)
-		return srv_error(c, 400, "give \"password\"");
-	if (rc)
-		return srv_fail(c, rc);
-	sh_auth_session_end_user(c->srv->sess, name);
-	return srv_json(c, 200, json_pack("{s:o, s:b}", "name", srv_str(name), "ok", 1));
-}
-
-static int keys_get(srv_ctx *c)
-{
-	sh_sign_pubkey *k = NULL;
-	size_t n = 0;
-	int rc = sh_ledger_key_list(c->srv->s, &k, &n);
-	if (rc)
-		return srv_fail(c, rc);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		/* with the warehouse's retirement and revocation applied */
-		sh_sign_pubkey g;
-		char *why = NULL;
-		if (sh_ledger_key_get(c->srv->s, k[i].key_id, &g, &why))
-			g = k[i];
-		json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "key_id", srv_str(g.key_id),
-				      "name", srv_str(g.name), "title", srv_str(g.title),
-				      "agency", srv_str(g.agency), "valid_from",
-				      when_json(g.valid_from));
-		json_object_set_new(o, "valid_until", g.valid_until == SH_SIGN_NEVER
-							      ? json_null()
-							      : when_json(g.valid_until));
-		json_object_set_new(o, "revoked", g.revoked_at == SH_SIGN_NEVER
-							  ? json_null()
-							  : when_json(g.revoked_at));
-		json_object_set_new(o, "reason", why ? srv_str(why) : json_null());
-		json_object_set_new(o, "server", json_boolean(c->srv->key &&
-							      !strcmp(sh_sign_key_id(c->srv->key),
-								      g.key_id)));
-		sh_free(why);
-		json_array_append_new(arr, o);
-	}
-	sh_free(k);
-	return srv_json(c, 200, json_pack("{s:o}", "keys", arr));
-}
-
-/* Revoke a signing key with a reason (a signed "revocation" event made with
- * the server's key). The key the server signs with is refused: revoking it
- * would stop every change until a restart; rotate it with the command line. */
-static int keys_revoke(srv_ctx *c)
-{
-	const char *id = c->param[0];
-	json_t *b = srv_body_json(c);
-	if (!b)
-		return 0;
-	const char *reason = json_string_value(json_object_get(b, "reason"));
-	if (!reason || !*reason) {
-		json_decref(b);
-		return srv_error(c, 400, "give \"reason\": why the key is revoked");
-	}
-	if (!need_key(c)) {
-		json_decref(b);
-		return 0;
-	}
-	if (!strcmp(sh_sign_key_id(c->srv->key), id)) {
-		json_decref(b);
-		return srv_error(c, 409, "this is the key the server signs with: rotate it with "
-					 "`sohoa keys rotate` and restart the server, then revoke it");
-	}
-	sh_sign_pubkey k;
-	int rc = sh_ledger_key_get(c->srv->s, id, &k, NULL);
-	if (!rc)
-		rc = sh_ledger_key_revoke(c->srv->s, c->srv->key, id, 0, reason);
-	json_decref(b);
-	if (rc)
-		return srv_fail(c, rc);
-	return srv_json(c, 200, json_pack("{s:o, s:b}", "key_id", srv_str(id), "revoked", 1));
-}
-
-/* Rotation is not done by a running server: the new key's passphrase would
- * travel over the network and the server would go on signing with the key
- * it unlocked at start (retired by the rotation). 409 with what to do. */
-static int keys_rotate(srv_ctx *c)
-{
-	return srv_error(c, 409, "rotate the key on the server with `sohoa keys rotate`, then "
-				 "restart `sohoa serve` with the new key's passphrase");
-}
-
-/* ---- uploads ------------------------------------------------------------------------ */
-
-/* Parse and check a multipart upload: fields owner, procedure (dossiers
- * only) and one or more file parts named "file". */
 static int upload(srv_ctx *c, const char *result_of)
 {
 	const char *ct = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Content-Type");
@@ -1179,13 +1021,13 @@ const srv_route srv_routes[] = {
 	{"GET", "/api/v1/reuse", "reuse", 0, reuse},
 	{"GET", "/api/v1/report", "report", 0, report},
 	{"GET", "/api/v1/audit", "audit", 0, audit_get},
-	{"GET", "/api/v1/users", "user", 0, users_get},
-	{"POST", "/api/v1/users", "user", 0, users_add},
-	{"POST", "/api/v1/users/{name}/disable", "user", 0, users_disable},
-	{"POST", "/api/v1/users/{name}/password", "user", 0, users_password},
-	{"GET", "/api/v1/keys", "keys", 0, keys_get},
-	{"POST", "/api/v1/keys/rotate", "keys", 0, keys_rotate},
-	{"POST", "/api/v1/keys/{id}/revoke", "keys", 0, keys_revoke},
+	{"GET", "/api/v1/users", "user", 0, srv_users_get},
+	{"POST", "/api/v1/users", "user", 0, srv_users_add},
+	{"POST", "/api/v1/users/{name}/disable", "user", 0, srv_users_disable},
+	{"POST", "/api/v1/users/{name}/password", "user", 0, srv_users_password},
+	{"GET", "/api/v1/keys", "keys", 0, srv_keys_get},
+	{"POST", "/api/v1/keys/rotate", "keys", 0, srv_keys_rotate},
+	{"POST", "/api/v1/keys/{id}/revoke", "keys", 0, srv_keys_revoke},
 	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},
 	{"GET", "/api/v1/batches", "ingest", 0, srv_batch_list},
 	{"GET", "/api/v1/batches/{name}", "ingest", 0, srv_batch_get},

@@ -189,4 +189,18 @@ int srv_verify_start(srv_ctx *c);
 int srv_verify_status(srv_ctx *c);
 void srv_job_free(sh_srv *srv); /* joins the job's thread */
 
+
+/* routes.c helpers shared with admin.c */
+json_t *srv_when_json(int64_t t);
+/* 1 when the server holds the office's signing key, else a 503 and 0. */
+int srv_need_key(srv_ctx *c);
+/* admin.c: operators and signing keys (routes "user" and "keys") */
+int srv_users_get(srv_ctx *c);
+int srv_users_add(srv_ctx *c);
+int srv_users_disable(srv_ctx *c);
+int srv_users_password(srv_ctx *c);
+int srv_keys_get(srv_ctx *c);
+int srv_keys_revoke(srv_ctx *c);
+int srv_keys_rotate(srv_ctx *c);
+
 #endif
