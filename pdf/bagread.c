@@ -82,7 +82,7 @@ int pdf_bag_tags_parse(const char *text, size_t len, pdf_bag_tag **out, size_t *
 		} else {
 			const char *colon = memchr(p, ':', ll);
 			if (!colon || colon == p) {
-				rc = sh_error_set(SH_EINVAL, "tag line '%.40s' has no 'Label: value'", p);
+				rc = sh_error_set(SH_EINVAL, "tag line '%.*s' has no 'Label: value'", (int)(ll < 40 ? ll : 40), p);
 				break;
 			}
 			if (*n == cap) {
@@ -209,7 +209,8 @@ int pdf_bag_manifest_parse(const char *text, size_t len, int payload, pdf_bag_en
 			int h = hexval(p[2 * i]), l = hexval(p[2 * i + 1]);
 			if (h < 0 || l < 0)
 				rc = sh_error_set(SH_EINVAL, "manifest line %zu: not a SHA-256", line);
-			e.sha[i] = (uint8_t)(h << 4 | l);
+			else
+				e.sha[i] = (uint8_t)(h << 4 | l);
 		}
 		if (rc)
 			break;
