@@ -1,6 +1,6 @@
 /* Scale benchmark of the warehouse of owners (not a test; docs/WAREHOUSE.md).
  *
- *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED] [-S] [-R]
+ *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED] [-w WORDS] [-S] [-R]
  *
  * Fills a new warehouse in DIR with synthetic dossiers (1-4 papers of one
  * small page each, Vietnamese-like text, facts) for OWNERS owners through
@@ -10,7 +10,9 @@
  * with FTS5 (DIR.sqlite), batch by batch, and the same lookups and searches
  * run there: what an office would otherwise build (wh_sqlite.c). -R: DIR
  * holds a warehouse this benchmark filled before (same -p and -o): only the
- * lookups, searches and report run (a second pass over a warm cache). */
+ * lookups, searches and report run (a second pass over a warm cache).
+ * -w: words of text per page (default 24; a real birth certificate reads
+ * ~150-250 words), for the size per paper of docs/SCALE.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +100,8 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL;
 	size_t papers = 1000000, owners = 0, batch = 1000, queries = 2000;
-	int opt, cmp = 0, again = 0;
-	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:SR")) != -1) {
+	int opt, cmp = 0, again = 0, nwords = 24;
+	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:w:SR")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 'p': papers = strtoull(optarg, NULL, 10); break;
@@ -109,16 +111,21 @@ int main(int argc, char **argv)
 		case 's': rng = strtoull(optarg, NULL, 10) * 2654435761ull + 1; break;
 		case 'S': cmp = 1; break;
 		case 'R': again = 1; break;
+		case 'w': nwords = atoi(optarg); break;
 		default:
 #ifdef WH_SQLITE
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
-					"[-q QUERIES] [-s SEED] [-R] [-S]\n");
+					"[-q QUERIES] [-s SEED] [-w WORDS] [-R] [-S]\n");
 #else
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
-					"[-q QUERIES] [-s SEED] [-R]\n");
+					"[-q QUERIES] [-s SEED] [-w WORDS] [-R]\n");
 #endif
 			return 2;
 		}
+	}
+	if (nwords < 1 || nwords > 5000) {
+		fprintf(stderr, "wh_bench: -w WORDS: 1 to 5000\n");
+		return 2;
 	}
 	if (!dir) {
 		fprintf(stderr, "wh_bench: -d DIR (a new folder) is required\n");
@@ -159,7 +166,9 @@ int main(int argc, char **argv)
 	sh_wh_dossier_in *din = calloc(batch, sizeof *din);
 	sh_wh_paper_in *pin = calloc(batch * 4, sizeof *pin);
 	sh_wh_page_in *gin = calloc(batch * 4, sizeof *gin);
-	char (*texts)[400] = calloc(batch * 4, sizeof *texts);
+	/* a word is at most 23 bytes (vocab), plus a space */
+	size_t text_max = 64 + (size_t)nwords * 24;
+	char *textbuf = calloc(batch * 4, text_max);
 	char (*facts)[160] = calloc(batch * 4, sizeof *facts);
 	uint8_t (*imgs)[48] = calloc(batch * 4, sizeof *imgs);
 	char (*oids)[16] = calloc(batch, sizeof *oids);
@@ -189,11 +198,12 @@ int main(int argc, char **argv)
 				sh_wh_paper_in *p = &pin[np];
 				sh_wh_page_in *g = &gin[np];
 				const char *kind = kinds[rnd() % 6];
-				size_t len = (size_t)snprintf(texts[np], sizeof texts[np],
+				char *text = textbuf + np * text_max;
+				size_t len = (size_t)snprintf(text, text_max,
 							      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s\n",
 							      kind);
-				for (int w = 0; w < 24 && len < sizeof texts[np] - 30; w++)
-					len += (size_t)snprintf(texts[np] + len, sizeof texts[np] - len,
+				for (int w = 0; w < nwords && len < text_max - 30; w++)
+					len += (size_t)snprintf(text + len, text_max - len,
 								"%s ", word());
 				if (!strcmp(kind, "CCCD"))
 					snprintf(facts[np], sizeof facts[np],
@@ -210,7 +220,7 @@ int main(int argc, char **argv)
 				for (size_t b = 16; b < sizeof imgs[np]; b++)
 					imgs[np][b] = (uint8_t)rnd();
 				*g = (sh_wh_page_in){.image = imgs[np], .image_len = sizeof imgs[np],
-						  .mime = "image/png", .text = texts[np], .width = 2480,
+						  .mime = "image/png", .text = text, .width = 2480,
 						  .height = 3508, .dpi = 300, .confidence = 90};
 				*p = (sh_wh_paper_in){.file = "scan.png", .kind = kind,
 						   .facts = facts[np], .npages = 1, .pages = g};
@@ -397,7 +407,7 @@ int main(int argc, char **argv)
 	free(din);
 	free(pin);
 	free(gin);
-	free(texts);
+	free(textbuf);
 	free(facts);
 	free(imgs);
 	free(oids);
