@@ -25,24 +25,28 @@ VIEWS_PER_DOSSIER = 5        # page images read from the store per dossier (reus
 # ---- measured (docs/SCALE.md gives the commands) ----
 HOCR_B = 12753               # mean hOCR of the 209 pages of bench/papers/heldout
 TEXT_B = 548                 # mean OCR text of the same pages (94 words)
-WH_1PAGE_94W = 2181          # wh_bench -w 94: bytes/paper compacted, 1 page, image row inline
+WH_2PAGE_94W = 3785          # wh_bench -w 94 -g 2: bytes/paper compacted (2 pages, 94 words each)
+WH_2PAGE_BLOB = 270          # of which the blob table (mdb_stat -a): two 48-byte image rows
+WH_1PAGE_94W = 2181          # wh_bench -w 94 (-g 1)
 WH_1PAGE_24W = 1227          # wh_bench -w 24
-WRITTEN_OVER_COMPACT = 2639 / 2181
-LOG_B = 515 + 211 + 52 + 8   # verify_bench warehouse: log + lognode + sig + checkpoint per paper
-STUB_ROW_B = 75              # blob row with a 9-byte stub (135 B measured with a 48-byte value, scaled)
+WRITTEN_OVER_COMPACT = 4364 / 3785
+LOG_B = 515 + 211 + 52 + 8   # verify_bench warehouse: log + lognode + sig + checkpoint per paper (1 page)
+PAGE_LINE_B = 8 + 64 + 1 + 64 + 1   # "page.N: <image hash> <text hash>\n" of each further page
+STUB_ROW_B = 75              # blob row with a 9-byte stub (134 B measured with a 48-byte value, scaled)
 VERIFY_CORE_MS = 2 * 1000 / 471   # verify_bench: 471 papers/s on 2 cores
 SHA_MBS_CORE = 1223
 DESK_COMMITS_S = 3000 / 2.5 / 16.1  # wh_bench -b 1: synced commits (one dossier each) per second
-REPLAY_PAPERS_S = 6022       # wh_bench -w 94 -b 1000 (bulk path, the replay's)
+REPLAY_PAPERS_S = 2023       # wh_bench -w 94 -g 2 -b 1000 (bulk path, the replay's), load 13
 SEARCH3_P50_10M_MS = 15      # docs/WAREHOUSE.md, 10 M papers
 GB, TB = 1e9, 1e12
 
 per_word = (WH_1PAGE_94W - WH_1PAGE_24W) / 70
-paper_c = WH_1PAGE_94W + PAGES_PER_PAPER * 0 + (PAGES_PER_PAPER - 1) * (94 * per_word + STUB_ROW_B) \
-    + PAGES_PER_PAPER * STUB_ROW_B + LOG_B        # + one hOCR stub per page
+assert PAGES_PER_PAPER == 2, "WH_2PAGE_* were measured with -g 2"
+log_b = LOG_B + (PAGES_PER_PAPER - 1) * PAGE_LINE_B
+paper_c = WH_2PAGE_94W - WH_2PAGE_BLOB + 2 * PAGES_PER_PAPER * STUB_ROW_B + log_b  # image + hOCR stubs
 paper_w = paper_c * WRITTEN_OVER_COMPACT
-print("text and postings: %.1f B a word; paper (2 pages, 94 words each, signed, S3 stubs): "
-      "%.0f B compacted, %.0f B as written" % (per_word, paper_c, paper_w))
+print("text and postings: %.1f B a word; signed log %.0f B a paper; paper (2 pages, 94 words each, signed, "
+      "S3 stubs): %.0f B compacted, %.0f B as written" % (per_word, log_b, paper_c, paper_w))
 
 dossiers_day_per_person = HB_DOSSIERS_Q1 / Q1_WORKDAYS / HB_PEOPLE
 
@@ -78,7 +82,7 @@ def region(name, people):
     print("peak GET/s desks %.1f; verify --all monthly (images) %.0f GET/s around the clock" %
           (get_peak, verify_get))
     dossier_b = PAPERS_PER_DOSSIER * PAGES_PER_PAPER * obj_b + PAPERS_PER_DOSSIER * (
-        LOG_B + PAGES_PER_PAPER * TEXT_B)
+        log_b + PAGES_PER_PAPER * TEXT_B)
     day_b = dd * dossier_b
     print("replication: %.0f kB/dossier; %.2f GB/day desks; peak hour %.1f Mbit/s; backlog %.1f GB/day "
           "(%.1f Mbit/s over 8 h); per reception point %.1f MB/day, peak hour %.0f kbit/s" %

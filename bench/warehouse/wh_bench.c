@@ -1,6 +1,6 @@
 /* Scale benchmark of the warehouse of owners (not a test; docs/WAREHOUSE.md).
  *
- *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED] [-w WORDS] [-S] [-R]
+ *   wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b DOSSIERS_PER_TXN] [-q QUERIES] [-s SEED] [-w WORDS] [-g PAGES] [-S] [-R]
  *
  * Fills a new warehouse in DIR with synthetic dossiers (1-4 papers of one
  * small page each, Vietnamese-like text, facts) for OWNERS owners through
@@ -12,7 +12,8 @@
  * holds a warehouse this benchmark filled before (same -p and -o): only the
  * lookups, searches and report run (a second pass over a warm cache).
  * -w: words of text per page (default 24; a real birth certificate reads
- * ~150-250 words), for the size per paper of docs/SCALE.md. */
+ * ~150-250 words), -g: pages per paper (default 1; each its own image and
+ * text), for the size per paper of docs/SCALE.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL;
 	size_t papers = 1000000, owners = 0, batch = 1000, queries = 2000;
-	int opt, cmp = 0, again = 0, nwords = 24;
-	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:w:SR")) != -1) {
+	int opt, cmp = 0, again = 0, nwords = 24, npg = 1;
+	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:w:g:SR")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 'p': papers = strtoull(optarg, NULL, 10); break;
@@ -112,19 +113,25 @@ int main(int argc, char **argv)
 		case 'S': cmp = 1; break;
 		case 'R': again = 1; break;
 		case 'w': nwords = atoi(optarg); break;
+		case 'g': npg = atoi(optarg); break;
 		default:
 #ifdef WH_SQLITE
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
-					"[-q QUERIES] [-s SEED] [-w WORDS] [-R] [-S]\n");
+					"[-q QUERIES] [-s SEED] [-w WORDS] [-g PAGES] [-R] [-S]\n");
 #else
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
-					"[-q QUERIES] [-s SEED] [-w WORDS] [-R]\n");
+					"[-q QUERIES] [-s SEED] [-w WORDS] [-g PAGES] [-R]\n");
 #endif
 			return 2;
 		}
 	}
 	if (nwords < 1 || nwords > 5000) {
 		fprintf(stderr, "wh_bench: -w WORDS: 1 to 5000\n");
+		return 2;
+	}
+	if (npg < 1 || npg > 16 || (npg > 1 && cmp)) {
+		/* the SQLite comparison stores the first page only */
+		fprintf(stderr, "wh_bench: -g PAGES: 1 to 16, and 1 with -S\n");
 		return 2;
 	}
 	if (!dir) {
@@ -165,12 +172,12 @@ int main(int argc, char **argv)
 	int64_t t0 = 1704042000; /* 2024-01-01 00:00 +07 */
 	sh_wh_dossier_in *din = calloc(batch, sizeof *din);
 	sh_wh_paper_in *pin = calloc(batch * 4, sizeof *pin);
-	sh_wh_page_in *gin = calloc(batch * 4, sizeof *gin);
+	sh_wh_page_in *gin = calloc(batch * 4 * (size_t)npg, sizeof *gin);
 	/* a word is at most 23 bytes (vocab), plus a space */
 	size_t text_max = 64 + (size_t)nwords * 24;
-	char *textbuf = calloc(batch * 4, text_max);
+	char *textbuf = calloc(batch * 4 * (size_t)npg, text_max);
 	char (*facts)[160] = calloc(batch * 4, sizeof *facts);
-	uint8_t (*imgs)[48] = calloc(batch * 4, sizeof *imgs);
+	uint8_t (*imgs)[48] = calloc(batch * 4 * (size_t)npg, sizeof *imgs);
 	char (*oids)[16] = calloc(batch, sizeof *oids);
 	sh_wh_dossier_codes **codes = calloc(batch, sizeof *codes);
 	size_t stored = 0, serial = 0;
@@ -196,34 +203,39 @@ int main(int argc, char **argv)
 			d->npapers = k;
 			for (size_t j = 0; j < k; j++, np++) {
 				sh_wh_paper_in *p = &pin[np];
-				sh_wh_page_in *g = &gin[np];
+				sh_wh_page_in *g = &gin[np * (size_t)npg];
 				const char *kind = kinds[rnd() % 6];
-				char *text = textbuf + np * text_max;
-				size_t len = (size_t)snprintf(text, text_max,
-							      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s\n",
-							      kind);
-				for (int w = 0; w < nwords && len < text_max - 30; w++)
-					len += (size_t)snprintf(text + len, text_max - len,
-								"%s ", word());
-				if (!strcmp(kind, "CCCD"))
-					snprintf(facts[np], sizeof facts[np],
-						 "{\"doc_type\":\"CCCD\",\"owner_id\":\"%s\","
-						 "\"valid_until\":\"20%02d-06-30\"}",
-						 oids[nd], (int)(20 + rnd() % 15));
-				else
-					snprintf(facts[np], sizeof facts[np],
-						 "{\"doc_type\":\"%s\",\"owner_id\":\"%s\"}", kind,
-						 oids[nd]);
-				serial++;
-				memcpy(imgs[np], "\x89PNG\r\n\x1a\n", 8);
-				memcpy(imgs[np] + 8, &serial, sizeof serial);
-				for (size_t b = 16; b < sizeof imgs[np]; b++)
-					imgs[np][b] = (uint8_t)rnd();
-				*g = (sh_wh_page_in){.image = imgs[np], .image_len = sizeof imgs[np],
-						  .mime = "image/png", .text = text, .width = 2480,
-						  .height = 3508, .dpi = 300, .confidence = 90};
-				*p = (sh_wh_paper_in){.file = "scan.png", .kind = kind,
-						   .facts = facts[np], .npages = 1, .pages = g};
+				/* page 0 draws in the order of the one-page bench, so that -g 1
+				 * gives the same papers as before the option existed */
+				for (int pg = 0; pg < npg; pg++) {
+					size_t gi = np * (size_t)npg + (size_t)pg;
+					char *text = textbuf + gi * text_max;
+					size_t len = (size_t)snprintf(text, text_max,
+								      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s\n",
+								      kind);
+					for (int w = 0; w < nwords && len < text_max - 30; w++)
+						len += (size_t)snprintf(text + len, text_max - len,
+									"%s ", word());
+					if (pg == 0 && !strcmp(kind, "CCCD"))
+						snprintf(facts[np], sizeof facts[np],
+							 "{\"doc_type\":\"CCCD\",\"owner_id\":\"%s\","
+							 "\"valid_until\":\"20%02d-06-30\"}",
+							 oids[nd], (int)(20 + rnd() % 15));
+					else if (pg == 0)
+						snprintf(facts[np], sizeof facts[np],
+							 "{\"doc_type\":\"%s\",\"owner_id\":\"%s\"}", kind,
+							 oids[nd]);
+					serial++;
+					memcpy(imgs[gi], "\x89PNG\r\n\x1a\n", 8);
+					memcpy(imgs[gi] + 8, &serial, sizeof serial);
+					for (size_t b = 16; b < sizeof imgs[gi]; b++)
+						imgs[gi][b] = (uint8_t)rnd();
+					g[pg] = (sh_wh_page_in){.image = imgs[gi], .image_len = sizeof imgs[gi],
+								.mime = "image/png", .text = text, .width = 2480,
+								.height = 3508, .dpi = 300, .confidence = 90};
+				}
+				*p = (sh_wh_paper_in){.file = "scan.png", .kind = kind, .facts = facts[np],
+						   .npages = (size_t)npg, .pages = g};
 			}
 			nd++;
 		}
