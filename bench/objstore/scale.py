@@ -94,7 +94,10 @@ def region(name, people):
           "= %.0f s of bulk writing" % (peak_dossiers_s, DESK_COMMITS_S, DESK_COMMITS_S / peak_dossiers_s,
                                          backlog_pages_day / PAGES_PER_PAPER,
                                          backlog_pages_day / PAGES_PER_PAPER / REPLAY_PAPERS_S))
-    print("3-word search p50 (linear in the rarest list) %.0f ms" % (SEARCH3_P50_10M_MS * papers / 10e6))
+    post_word = per_word - TEXT_B / 94          # the text itself is in the paper record
+    print("3-word search p50 (linear in the rarest list) %.0f ms; search index (two posting lists, "
+          "%.1f B a word) %.0f GB" % (SEARCH3_P50_10M_MS * papers / 10e6, post_word,
+                                     papers * PAGES_PER_PAPER * 94 * post_word / GB))
     cpu_h = papers * VERIFY_CORE_MS / 1000 / 3600
     hash_h = papers * PAGES_PER_PAPER * IMAGE_B / 1e6 / SHA_MBS_CORE / 3600
     print("verify --all: %.1f core-hours signatures + %.1f core-hours re-hash; %.1f h on 2 cores, %.1f h on 16;"
