@@ -103,6 +103,15 @@ def region(name, people):
     print("verify --all: %.1f core-hours signatures + %.1f core-hours re-hash; %.1f h on 2 cores, %.1f h on 16;"
           " fetch %.1f TB: %.1f h at 1 GB/s" % (cpu_h, hash_h, (cpu_h + hash_h) / 2, (cpu_h + hash_h) / 16,
                                                   pages * IMAGE_B / TB, pages * IMAGE_B / GB / 3600))
+    per_year = backlog_papers / BACKLOG_YEARS + new_papers_y   # papers a year while digitising
+
+    def year(n_papers):
+        return n_papers / per_year
+    print("year reached: 10 M papers %.1f; 33 M papers (3-word search 50 ms) %.1f; 1 M objects %.2f "
+          "(%.0f days); 200 M objects in one bucket %.1f; LMDB as written 512 GB %.1f, 1 TiB %.1f" %
+          (year(10e6), year(33e6), year(1e6 / (2 * PAGES_PER_PAPER)),
+           year(1e6 / (2 * PAGES_PER_PAPER)) * WORKDAYS, year(200e6 / (2 * PAGES_PER_PAPER)),
+           year(512e9 / paper_w), year(2 ** 40 / paper_w)))
     return papers
 
 
