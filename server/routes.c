@@ -254,6 +254,10 @@ static int paper_get(srv_ctx *c)
 				       g->height, "dpi", g->dpi, "rotation", g->rotation, "confidence",
 				       (double)g->confidence, "flags", (json_int_t)g->flags, "note",
 				       srv_str(g->note), "text", srv_str(g->text));
+		if (g->has_original) /* the photo as received: ?original=1 */
+			json_object_set_new(pg, "original",
+					    json_pack("{s:o, s:I}", "mime", srv_str(g->original_mime),
+						      "bytes", (json_int_t)g->original_len));
 		json_array_append_new(pages, pg);
 	}
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o}",

@@ -102,10 +102,15 @@ int sh_sign_manifest_encode(sh_buf *out, const sh_sign_manifest *m)
 	}
 	for (size_t i = 0; i < m->npages && !rc; i++) {
 		char img[2 * SH_SHA256_LEN + 1], txt[2 * SH_SHA256_LEN + 1] = "-";
+		char org[2 * SH_SHA256_LEN + 2] = "";
 		sh_hex(img, m->pages[i].image, SH_SHA256_LEN);
 		if (m->pages[i].has_text)
 			sh_hex(txt, m->pages[i].text, SH_SHA256_LEN);
-		rc = sh_buf_printf(out, "page.%zu: %s %s\n", i + 1, img, txt);
+		if (m->pages[i].has_original) { /* the bytes as received, when not the image */
+			org[0] = ' ';
+			sh_hex(org + 1, m->pages[i].original, SH_SHA256_LEN);
+		}
+		rc = sh_buf_printf(out, "page.%zu: %s %s%s\n", i + 1, img, txt, org);
 	}
 	if (!rc)
 		rc = sh_buf_printf(out, "time: %lld\nagency: %s\nkey: %s\n", (long long)m->time, m->agency,
@@ -259,18 +264,32 @@ int sh_sign_manifest_parse(sh_sign_manifest **out, const void *bytes, size_t len
 		}
 		sh_sign_page *p = &o->pages[npages];
 		memset(p, 0, sizeof *p);
-		if (n != 2 * SH_SHA256_LEN + 2 && n != 4 * SH_SHA256_LEN + 1) {
+		/* '<image> <text or ->' then, for a page kept with its original,
+		 * ' <original>' */
+		size_t H = 2 * SH_SHA256_LEN;
+		if (n == H + 2 + 1 + H || n == 3 * H + 2) {
+			if ((rc = sign_parse_hex(p->original, SH_SHA256_LEN, v + n - H, H,
+						 "page original hash")))
+				goto out;
+			if (v[n - H - 1] != ' ') {
+				rc = sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", npages + 1);
+				goto out;
+			}
+			p->has_original = 1;
+			n -= H + 1;
+		}
+		if (n != H + 2 && n != 2 * H + 1) {
 			rc = sh_error_set(SH_EINVAL, "page %zu: expected '<image hash> <text hash or ->'", npages + 1);
 			goto out;
 		}
-		if ((rc = sign_parse_hex(p->image, SH_SHA256_LEN, v, 2 * SH_SHA256_LEN, "page image hash")))
+		if ((rc = sign_parse_hex(p->image, SH_SHA256_LEN, v, H, "page image hash")))
 			goto out;
-		if (v[2 * SH_SHA256_LEN] != ' ') {
+		if (v[H] != ' ') {
 			rc = sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", npages + 1);
 			goto out;
 		}
-		const char *t = v + 2 * SH_SHA256_LEN + 1;
-		size_t tn = n - 2 * SH_SHA256_LEN - 1;
+		const char *t = v + H + 1;
+		size_t tn = n - H - 1;
 		if (tn == 1 && t[0] == '-')
 			p->has_text = 0;
 		else if ((rc = sign_parse_hex(p->text, SH_SHA256_LEN, t, tn, "page text hash")))
