@@ -451,9 +451,9 @@ int sh_wh_page_image(sh_store *s, const char *code, size_t n, int original, uint
 	if (!rc && !(rc = sh_store_blob_get(s, sha, out, out_len))) {
 		sh_sha256(h, *out, *out_len);
 		if (memcmp(h, sha, SH_SHA256_LEN))
-			rc = sh_error_set(SH_ECORRUPT, "page %zu of %s: the stored %s does not match its "
-							"SHA-256 (altered): run sohoa verify %s",
-					  n, code, original ? "original" : "image", code);
+			rc = sh_error_set(SH_ECORRUPT, "page %zu of %s: the stored bytes do not match "
+							"their SHA-256 (altered): run sohoa verify %s",
+					  n, code, code);
 	}
 	for (size_t i = 0; !rc && i < 3; i++)
 		if (!strcmp(original ? g->original_mime : g->mime, mimes[i]))
