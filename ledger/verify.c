@@ -307,6 +307,32 @@ static int code_in_dossier(const char *code, const char *d)
 	return !strncmp(code, d, n) && code[n] == '-';
 }
 
+/* Each stored page against the signed manifest: image, text and original
+ * hashes (text_sha[i]: SHA-256 of page i's text). */
+static void compare_pages(struct vctx *v, const char *code, const sh_sign_manifest *m,
+			  const sh_store_paper_rec *p, uint8_t (*text_sha)[SH_SHA256_LEN])
+{
+	if (m->npages != p->npages) {
+		problem(v, code, "%zu pages stored, %zu signed", p->npages, m->npages);
+		return;
+	}
+	for (size_t i = 0; i < p->npages; i++) {
+		const sh_sign_page *mp = &m->pages[i];
+		const sh_store_page_rec *g = &p->pages[i];
+		if (memcmp(mp->image, g->image_sha, SH_SHA256_LEN))
+			problem(v, code, "page %zu: image is not the one signed", i + 1);
+		if (mp->has_original != g->has_original ||
+		    (mp->has_original && memcmp(mp->original, g->original_sha, SH_SHA256_LEN)))
+			problem(v, code, "page %zu: original (the photo as received) is not the one "
+					 "signed%s", i + 1,
+				mp->has_original && !g->has_original ? " (removed from the record)" : "");
+		int has_text = g->text[0] != 0;
+		if (has_text != mp->has_text ||
+		    (has_text && memcmp(mp->text, text_sha[i], SH_SHA256_LEN)))
+			problem(v, code, "page %zu: text is not the one signed (altered)", i + 1);
+	}
+}
+
 /* Page i's original (the photo as received) against its hash: missing or
  * altered is a finding; SH_OK or an LMDB error. */
 static int verify_original(struct vctx *v, MDB_txn *txn, const char *code, size_t i,
@@ -429,25 +455,7 @@ static int verify_paper(struct vctx *v, const char *code)
 			m->kind ? m->kind : "(none)");
 	if (!facts_match(p->facts, m))
 		problem(v, code, "facts differ from the signed facts (altered)");
-	if (m->npages != p->npages) {
-		problem(v, code, "%zu pages stored, %zu signed", p->npages, m->npages);
-	} else {
-		for (size_t i = 0; i < p->npages; i++) {
-			if (memcmp(m->pages[i].image, p->pages[i].image_sha, SH_SHA256_LEN))
-				problem(v, code, "page %zu: image is not the one signed", i + 1);
-			if (m->pages[i].has_original != p->pages[i].has_original ||
-			    (m->pages[i].has_original &&
-			     memcmp(m->pages[i].original, p->pages[i].original_sha, SH_SHA256_LEN)))
-				problem(v, code, "page %zu: original (the photo as received) is not the "
-						 "one signed%s", i + 1,
-					m->pages[i].has_original && !p->pages[i].has_original
-						? " (removed from the record)" : "");
-			int has_text = p->pages[i].text[0] != 0;
-			if (has_text != m->pages[i].has_text ||
-			    (has_text && memcmp(m->pages[i].text, text_sha[i], SH_SHA256_LEN)))
-				problem(v, code, "page %zu: text is not the one signed (altered)", i + 1);
-		}
-	}
+	compare_pages(v, code, m, p, text_sha);
 out:
 	if (cur)
 		mdb_cursor_close(cur);

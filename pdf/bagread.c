@@ -648,6 +648,31 @@ static void keep_problem(void *arg, const char *problem)
 /* Long on purpose: the checks of one paper folder in the order a reader
  * follows them (bundle verified, manifest read, pages, hOCR, paper.json),
  * each refusing with its own message. */
+/* Page k of a photographed paper: the photo as received, original-NNN.*
+ * (sh_sign_bundle_verify found it, and as signed). */
+static int read_original(ipaper *p, const char *dir, const char *name, size_t k)
+{
+	static const struct {
+		const char *ext, *mime;
+	} kinds[] = {{"jpg", "image/jpeg"}, {"png", "image/png"}, {"tif", "image/tiff"}};
+	sh_wh_page_in *pg = &p->pages[k];
+	int rc = SH_OK;
+	for (size_t e = 0; e < 3 && !rc && !pg->original; e++) {
+		char *op = sh_asprintf("%s/original-%03zu.%s", dir, k + 1, kinds[e].ext);
+		if (!op)
+			rc = SH_ENOMEM;
+		else if (!access(op, F_OK) &&
+			 !(rc = sh_file_read(&p->origs[k], &pg->original_len, op, SH_FILE_MAX))) {
+			pg->original = p->origs[k];
+			pg->original_mime = kinds[e].mime;
+		}
+		sh_free(op);
+	}
+	if (!rc && !pg->original)
+		rc = sh_error_set(SH_EINVAL, "data/%s: page %zu has no original", name, k + 1);
+	return rc;
+}
+
 /* One paper folder: its bundle verified against trust, then read. */
 static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sign_pubkey *trust,
 		      size_t ntrust)
@@ -747,21 +772,8 @@ static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sig
 		}
 		if (!rc && !pg->image)
 			rc = sh_error_set(SH_EINVAL, "data/%s: page %zu has no image", name, k + 1);
-		/* a photographed page: the photo as received (the bundle's check
-		 * found it, and as signed) */
-		for (size_t e = 0; e < 3 && !rc && p->m->pages[k].has_original && !pg->original; e++) {
-			char *op = sh_asprintf("%s/original-%03zu.%s", dir, k + 1, kinds[e].ext);
-			if (!op)
-				rc = SH_ENOMEM;
-			else if (!access(op, F_OK) &&
-				 !(rc = sh_file_read(&p->origs[k], &pg->original_len, op, SH_FILE_MAX))) {
-				pg->original = p->origs[k];
-				pg->original_mime = kinds[e].mime;
-			}
-			sh_free(op);
-		}
-		if (!rc && p->m->pages[k].has_original && !pg->original)
-			rc = sh_error_set(SH_EINVAL, "data/%s: page %zu has no original", name, k + 1);
+		if (!rc && p->m->pages[k].has_original)
+			rc = read_original(p, dir, name, k);
 		uint8_t *t = NULL;
 		size_t tl = 0;
 		char *tp = rc ? NULL : sh_asprintf("%s/page-%03zu.txt", dir, k + 1);

@@ -164,6 +164,23 @@ static int take_string(sign_lines *l, const char *name, char **out)
 	return rc;
 }
 
+/* A page line's optional third hash, the original (v, *n: the value after
+ * "page.<n>: "): parsed into p and cut off *n when there. */
+static int parse_original(sh_sign_page *p, const char *v, size_t *n, size_t page)
+{
+	const size_t H = 2 * SH_SHA256_LEN;
+	if (*n != H + 2 + 1 + H && *n != 3 * H + 2)
+		return SH_OK;
+	int rc = sign_parse_hex(p->original, SH_SHA256_LEN, v + *n - H, H, "page original hash");
+	if (rc)
+		return rc;
+	if (v[*n - H - 1] != ' ')
+		return sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", page);
+	p->has_original = 1;
+	*n -= H + 1;
+	return SH_OK;
+}
+
 /* Long on purpose (~160 lines): a linear parser, one field after another in
  * the order docs/SIGNING.md gives them; each step is a few lines. */
 int sh_sign_manifest_parse(sh_sign_manifest **out, const void *bytes, size_t len)
@@ -267,17 +284,8 @@ int sh_sign_manifest_parse(sh_sign_manifest **out, const void *bytes, size_t len
 		/* '<image> <text or ->' then, for a page kept with its original,
 		 * ' <original>' */
 		size_t H = 2 * SH_SHA256_LEN;
-		if (n == H + 2 + 1 + H || n == 3 * H + 2) {
-			if ((rc = sign_parse_hex(p->original, SH_SHA256_LEN, v + n - H, H,
-						 "page original hash")))
-				goto out;
-			if (v[n - H - 1] != ' ') {
-				rc = sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", npages + 1);
-				goto out;
-			}
-			p->has_original = 1;
-			n -= H + 1;
-		}
+		if ((rc = parse_original(p, v, &n, npages + 1)))
+			goto out;
 		if (n != H + 2 && n != 2 * H + 1) {
 			rc = sh_error_set(SH_EINVAL, "page %zu: expected '<image hash> <text hash or ->'", npages + 1);
 			goto out;
