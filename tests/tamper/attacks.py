@@ -469,6 +469,10 @@ def photo_group():
         fail("a scanned page was given an original")
     run(["show", sc, "--page", "1", "--original", "-o", os.path.join(T, "x")], want=4,
         what="a scanned page has no original")
+    for bad in (["--page", "x", "-o", "f"], ["--page", "0", "-o", "f"], ["--page", "1"], ["--original"],
+                ["-o", "f"]):
+        run(["show", ph] + bad, want=2, what="usage")
+    run(["show", ph, "--page", "2", "-o", os.path.join(T, "x")], want=4, what="page 2 of 1")
     page_rec = dict(fields(get("paper", sc.encode())))[9]
     if any(t in (15, 16, 17) for t, _ in fields(page_rec)):
         fail("a scanned page's record has original fields")
