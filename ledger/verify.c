@@ -307,6 +307,53 @@ static int code_in_dossier(const char *code, const char *d)
 	return !strncmp(code, d, n) && code[n] == '-';
 }
 
+/* Each stored page against the signed manifest: image, text and original
+ * hashes (text_sha[i]: SHA-256 of page i's text). */
+static void compare_pages(struct vctx *v, const char *code, const sh_sign_manifest *m,
+			  const sh_store_paper_rec *p, uint8_t (*text_sha)[SH_SHA256_LEN])
+{
+	if (m->npages != p->npages) {
+		problem(v, code, "%zu pages stored, %zu signed", p->npages, m->npages);
+		return;
+	}
+	for (size_t i = 0; i < p->npages; i++) {
+		const sh_sign_page *mp = &m->pages[i];
+		const sh_store_page_rec *g = &p->pages[i];
+		if (memcmp(mp->image, g->image_sha, SH_SHA256_LEN))
+			problem(v, code, "page %zu: image is not the one signed", i + 1);
+		if (mp->has_original != g->has_original ||
+		    (mp->has_original && memcmp(mp->original, g->original_sha, SH_SHA256_LEN)))
+			problem(v, code, "page %zu: original (the photo as received) is not the one "
+					 "signed%s", i + 1,
+				mp->has_original && !g->has_original ? " (removed from the record)" : "");
+		int has_text = g->text[0] != 0;
+		if (has_text != mp->has_text ||
+		    (has_text && memcmp(mp->text, text_sha[i], SH_SHA256_LEN)))
+			problem(v, code, "page %zu: text is not the one signed (altered)", i + 1);
+	}
+}
+
+/* Page i's original (the photo as received) against its hash: missing or
+ * altered is a finding; SH_OK or an LMDB error. */
+static int verify_original(struct vctx *v, MDB_txn *txn, const char *code, size_t i,
+			   const sh_store_page_rec *pg)
+{
+	uint8_t h[SH_SHA256_LEN];
+	MDB_val k = {SH_SHA256_LEN, (void *)pg->original_sha}, b;
+	int lrc = mdb_get(txn, v->s->blob, &k, &b);
+	if (lrc == MDB_NOTFOUND) {
+		problem(v, code, "page %zu: original (the photo as received) missing", i + 1);
+		return SH_OK;
+	}
+	if (lrc)
+		return store_lmdb_err(lrc, "page original");
+	sh_sha256(h, b.mv_data, b.mv_size);
+	if (memcmp(h, pg->original_sha, SH_SHA256_LEN))
+		problem(v, code, "page %zu: original bytes do not match their SHA-256 (altered)",
+			i + 1);
+	return SH_OK;
+}
+
 /* One paper, in one read transaction. SH_OK (findings are reported) or an
  * error. */
 static int verify_paper(struct vctx *v, const char *code)
@@ -355,6 +402,8 @@ static int verify_paper(struct vctx *v, const char *code)
 		if (memcmp(h, p->pages[i].image_sha, SH_SHA256_LEN))
 			problem(v, code, "page %zu: image bytes do not match their SHA-256 (altered)",
 				i + 1);
+		if (p->pages[i].has_original && (rc = verify_original(v, txn, code, i, &p->pages[i])))
+			goto out;
 	}
 	if (!code_in_dossier(p->code, p->dossier))
 		problem(v, code, "filed in dossier %s, which its signed code does not name",
@@ -406,18 +455,7 @@ static int verify_paper(struct vctx *v, const char *code)
 			m->kind ? m->kind : "(none)");
 	if (!facts_match(p->facts, m))
 		problem(v, code, "facts differ from the signed facts (altered)");
-	if (m->npages != p->npages) {
-		problem(v, code, "%zu pages stored, %zu signed", p->npages, m->npages);
-	} else {
-		for (size_t i = 0; i < p->npages; i++) {
-			if (memcmp(m->pages[i].image, p->pages[i].image_sha, SH_SHA256_LEN))
-				problem(v, code, "page %zu: image is not the one signed", i + 1);
-			int has_text = p->pages[i].text[0] != 0;
-			if (has_text != m->pages[i].has_text ||
-			    (has_text && memcmp(m->pages[i].text, text_sha[i], SH_SHA256_LEN)))
-				problem(v, code, "page %zu: text is not the one signed (altered)", i + 1);
-		}
-	}
+	compare_pages(v, code, m, p, text_sha);
 out:
 	if (cur)
 		mdb_cursor_close(cur);
@@ -984,6 +1022,12 @@ static int put_file(const char *dir, const char *name, const void *data, size_t 
 	return rc;
 }
 
+/* The file name extension of a stored image's MIME type. */
+static const char *image_ext(const char *mime)
+{
+	return !strcmp(mime, "image/jpeg") ? "jpg" : !strcmp(mime, "image/tiff") ? "tif" : "png";
+}
+
 int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 {
 	sh_store_paper_rec *p = NULL;
@@ -1041,8 +1085,7 @@ int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 	for (size_t i = 0; i < p->npages; i++) {
 		char name[64];
 		const char *mime = p->pages[i].mime;
-		const char *ext = !strcmp(mime, "image/jpeg") ? "jpg"
-				  : !strcmp(mime, "image/tiff") ? "tif" : "png";
+		const char *ext = image_ext(mime);
 		if ((rc = sh_store_blob_get(s, p->pages[i].image_sha, &blob, &blen)))
 			goto out;
 		snprintf(name, sizeof name, "page-%03zu.%s", i + 1, ext);
@@ -1053,6 +1096,17 @@ int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 		snprintf(name, sizeof name, "page-%03zu.txt", i + 1);
 		if ((rc = put_file(dir, name, p->pages[i].text, strlen(p->pages[i].text))))
 			goto out;
+		if (!p->pages[i].has_original)
+			continue;
+		/* the photo as received, signed beside the page rectified out of it */
+		if ((rc = sh_store_blob_get(s, p->pages[i].original_sha, &blob, &blen)))
+			goto out;
+		snprintf(name, sizeof name, "original-%03zu.%s", i + 1,
+			 image_ext(p->pages[i].original_mime));
+		if ((rc = put_file(dir, name, blob, blen)))
+			goto out;
+		sh_free(blob);
+		blob = NULL;
 	}
 	sh_buf readme = SH_BUF_INIT;
 	sh_buf_printf(&readme,
@@ -1060,6 +1114,9 @@ int sh_ledger_export_proof(sh_store *s, const char *code, const char *dir)
 		      "manifest.sig        the signed manifest: code, owner, kind, facts, SHA-256 of\n"
 		      "                    every page image and page text, time, agency, key\n"
 		      "page-NNN.*          the page images as stored; page-NNN.txt their OCR text\n"
+		      "original-NNN.*      for a photographed page: the photo as received, before\n"
+		      "                    the page was cut out and flattened (its SHA-256 is the\n"
+		      "                    third hash of the page's line in manifest.sig)\n"
 		      "checkpoint.sig      the signed log checkpoint that first covered the manifest\n"
 		      "proof.txt           the RFC 6962 inclusion proof of the manifest in that log\n"
 		      "signer.pub, checkpoint-signer.pub  the signers' public key files\n\n"

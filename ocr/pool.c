@@ -111,7 +111,9 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		pix = pixClone(src);
 		r->clean.dpi = pixGetXRes(src) > 0 ? pixGetXRes(src) : 300;
 	} else {
-		rc = sh_ocr_clean_ex(w, src, &pix, pool->opts.keep_images ? &rect : NULL, &r->clean);
+		rc = sh_ocr_clean_ex(w, src, &pix,
+				     pool->opts.keep_images || pool->opts.keep_rectified ? &rect : NULL,
+				     &r->clean);
 		if (rc) {
 			pixDestroy(&src);
 			r->status = rc;
@@ -123,6 +125,8 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		r->original = src;
 		r->rectified = rect;
 		src = NULL;
+	} else {
+		r->rectified = rect; /* keep_rectified, else NULL */
 	}
 	pixDestroy(&src);
 	r->flags = r->clean.flags;

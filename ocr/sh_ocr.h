@@ -77,6 +77,9 @@ typedef struct sh_ocr_options {
 	int want_hocr;        /* 1: also produce hOCR with word boxes */
 	int keep_images;      /* 1: keep the received image and the rectified page in
 			       * each sh_ocr_page (original, rectified) for storage */
+	int keep_rectified;   /* 1: keep only the rectified page of a photo (rectified;
+			       * original stays NULL): what a store needs, since it
+			       * has the received bytes already */
 } sh_ocr_options;
 
 /* The result of one page. Strings and images owned by the struct; release

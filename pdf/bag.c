@@ -175,6 +175,12 @@ static int paper_json(sh_store *s, const sh_store_paper_rec *p, const char *path
 					     "\"rotation\": %d, \"confidence\": %.2f, \"flags\": %u}",
 					     g->width, g->height, g->dpi, g->rotation, g->confidence,
 					     g->flags);
+		if (!rc && g->has_original) { /* original-NNN.*: the photo as received */
+			b.len--; /* reopen the page's object */
+			rc = sh_buf_puts(&b, ", \"original\": {\"mime\": ");
+			rc = rc ? rc : json_str(&b, g->original_mime);
+			rc = rc ? rc : sh_buf_printf(&b, ", \"bytes\": %zu}}", g->original_len);
+		}
 	}
 	rc = rc ? rc : sh_buf_puts(&b, "]}\n");
 	if (!rc)

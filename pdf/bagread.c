@@ -581,7 +581,7 @@ int sh_pdf_bag_validate(const char *dir, sh_pdf_report_fn report, void *arg,
 typedef struct ipaper {
 	sh_wh_import_paper ip;
 	sh_wh_page_in *pages;
-	uint8_t **images;
+	uint8_t **images, **origs; /* origs[j]: page j's original, or NULL */
 	char **texts, **hocrs, **mimes;
 	sh_sign_fact *facts;
 	sh_sign_manifest *m;
@@ -595,6 +595,8 @@ static void ipaper_clear(ipaper *p)
 	for (size_t j = 0; j < p->ip.in.npages; j++) {
 		if (p->images)
 			sh_free(p->images[j]);
+		if (p->origs)
+			sh_free(p->origs[j]);
 		if (p->texts)
 			sh_free(p->texts[j]);
 		if (p->hocrs)
@@ -603,6 +605,7 @@ static void ipaper_clear(ipaper *p)
 			sh_free(p->mimes[j]);
 	}
 	sh_free(p->images);
+	sh_free(p->origs);
 	sh_free(p->texts);
 	sh_free(p->hocrs);
 	sh_free(p->mimes);
@@ -645,6 +648,31 @@ static void keep_problem(void *arg, const char *problem)
 /* Long on purpose: the checks of one paper folder in the order a reader
  * follows them (bundle verified, manifest read, pages, hOCR, paper.json),
  * each refusing with its own message. */
+/* Page k of a photographed paper: the photo as received, original-NNN.*
+ * (sh_sign_bundle_verify found it, and as signed). */
+static int read_original(ipaper *p, const char *dir, const char *name, size_t k)
+{
+	static const struct {
+		const char *ext, *mime;
+	} kinds[] = {{"jpg", "image/jpeg"}, {"png", "image/png"}, {"tif", "image/tiff"}};
+	sh_wh_page_in *pg = &p->pages[k];
+	int rc = SH_OK;
+	for (size_t e = 0; e < 3 && !rc && !pg->original; e++) {
+		char *op = sh_asprintf("%s/original-%03zu.%s", dir, k + 1, kinds[e].ext);
+		if (!op)
+			rc = SH_ENOMEM;
+		else if (!access(op, F_OK) &&
+			 !(rc = sh_file_read(&p->origs[k], &pg->original_len, op, SH_FILE_MAX))) {
+			pg->original = p->origs[k];
+			pg->original_mime = kinds[e].mime;
+		}
+		sh_free(op);
+	}
+	if (!rc && !pg->original)
+		rc = sh_error_set(SH_EINVAL, "data/%s: page %zu has no original", name, k + 1);
+	return rc;
+}
+
 /* One paper folder: its bundle verified against trust, then read. */
 static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sign_pubkey *trust,
 		      size_t ntrust)
@@ -714,12 +742,13 @@ static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sig
 	p->ip.in.flags = (unsigned)jint(j, "flags") & ~(unsigned)(SH_WH_PAPER_IMPORTED | SH_WH_PAPER_RESULT);
 	p->pages = sh_calloc(n, sizeof *p->pages);
 	p->images = sh_calloc(n, sizeof *p->images);
+	p->origs = sh_calloc(n, sizeof *p->origs);
 	p->texts = sh_calloc(n, sizeof *p->texts);
 	p->hocrs = sh_calloc(n, sizeof *p->hocrs);
 	p->mimes = sh_calloc(n, sizeof *p->mimes);
 	p->ip.in.npages = n;
 	if (!p->code || !p->dossier || !p->agency || !p->procedure || !p->pages || !p->images ||
-	    !p->texts || !p->hocrs || !p->mimes)
+	    !p->origs || !p->texts || !p->hocrs || !p->mimes)
 		rc = SH_ENOMEM;
 	static const struct {
 		const char *ext, *mime;
@@ -743,6 +772,8 @@ static int read_paper(ipaper *p, const char *bag, const char *name, const sh_sig
 		}
 		if (!rc && !pg->image)
 			rc = sh_error_set(SH_EINVAL, "data/%s: page %zu has no image", name, k + 1);
+		if (!rc && p->m->pages[k].has_original)
+			rc = read_original(p, dir, name, k);
 		uint8_t *t = NULL;
 		size_t tl = 0;
 		char *tp = rc ? NULL : sh_asprintf("%s/page-%03zu.txt", dir, k + 1);

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* JPEG quality of a page rectified out of a phone photo: its source is a
+ * JPEG of quality 70-90, and the photo itself is kept as evidence. */
+#define RECTIFIED_QUALITY 90
+
 static sh_kinds *g_kinds;
 static pthread_mutex_t g_kinds_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -36,6 +40,7 @@ void sh_recv_result_free(sh_recv_result **res)
 	rv_run *r = (rv_run *)*res; /* res is the run's first member */
 	for (size_t i = 0; i < r->npages; i++) {
 		sh_free(r->pages[i].bytes);
+		sh_free(r->pages[i].orig);
 		sh_ocr_page_clear(&r->pages[i].ocr);
 	}
 	for (size_t i = 0; i < r->ncomps; i++) {
@@ -285,6 +290,41 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	return rc;
 }
 
+/* A photo of a page (issue 18): the page rectified out of it is the page
+ * stored, shown and exported (JPEG: it comes from a JPEG photo and the
+ * evidence is kept anyway), and the photo as received is kept beside it as
+ * its original, both signed. A page stored as received, or only turned
+ * losslessly, has no original. */
+static int page_rectified(rv_page *p)
+{
+	PIX *pix = p->ocr.rectified;
+	if (!pix || !p->bytes)
+		return SH_OK;
+	l_uint8 *d = NULL;
+	size_t n = 0;
+	PIX *p32 = pixGetDepth(pix) == 32 || pixGetDepth(pix) == 8 ? pixClone(pix)
+								    : pixConvertTo32(pix);
+	int bad = !p32 || pixWriteMemJpeg(&d, &n, p32, RECTIFIED_QUALITY, 0) || !d;
+	pixDestroy(&p32);
+	uint8_t *b = bad ? NULL : sh_malloc(n);
+	if (b)
+		memcpy(b, d, n);
+	if (d)
+		lept_free(d);
+	if (!b)
+		return bad ? sh_error_set(SH_ENOMEM, "cannot encode a rectified page") : SH_ENOMEM;
+	p->orig = p->bytes;
+	p->orig_len = p->len;
+	p->orig_mime = p->mime;
+	p->bytes = b;
+	p->len = n;
+	p->mime = "image/jpeg";
+	p->width = pixGetWidth(pix);
+	p->height = pixGetHeight(pix);
+	pixDestroy(&p->ocr.rectified);
+	return SH_OK;
+}
+
 int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 {
 	const sh_kinds *kinds;
@@ -292,7 +332,8 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 	if (rc)
 		return rc;
 	sh_ocr_pool *pool = NULL;
-	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean};
+	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean,
+			     .keep_rectified = storing};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
 	if (!res)
 		return SH_ENOMEM;
@@ -306,6 +347,9 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 		r->pages[i].ocr = res[i]; /* ownership of the strings moves */
 	if (rc && (storing || !o->keep_going))
 		goto out;
+	for (size_t i = 0; i < r->npages && storing; i++)
+		if ((rc = page_rectified(&r->pages[i])))
+			goto out;
 	rc = SH_OK;
 	for (size_t k = 0; k < r->ncomps && !rc; k++)
 		if (!r->comps[k].status)
@@ -406,11 +450,15 @@ static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 	pi->mime = pg->mime;
 	pi->text = pg->ocr.text;
 	pi->hocr = pg->ocr.hocr;
-	pi->width = pg->ocr.width;
-	pi->height = pg->ocr.height;
+	pi->width = pg->orig ? pg->width : pg->ocr.width;
+	pi->height = pg->orig ? pg->height : pg->ocr.height;
 	/* the file's own resolution: the clean-up may work at another */
 	pi->dpi = page_dpi(pg);
-	pi->rotation = pg->ocr.clean.rotation;
+	/* a rectified page is stored upright */
+	pi->rotation = pg->orig ? 0 : pg->ocr.clean.rotation;
+	pi->original = pg->orig;
+	pi->original_len = pg->orig_len;
+	pi->original_mime = pg->orig_mime;
 	pi->confidence = pg->ocr.confidence;
 	pi->flags = pg->ocr.flags;
 	pi->note = pg->ocr.reason[0] ? pg->ocr.reason : NULL;

@@ -18,6 +18,12 @@ typedef struct rv_page {
 	uint8_t *bytes;           /* archival bytes (owned) */
 	size_t len;
 	const char *mime;
+	/* a photo rectified (issue 18): bytes/len/mime are the page cut out of
+	 * it, these the photo as received (owned), kept and signed beside it */
+	uint8_t *orig;
+	size_t orig_len;
+	const char *orig_mime;
+	int width, height;        /* the stored image's size when it is not the source's */
 	int dpi;                  /* the source's own resolution, 0 unknown */
 	char make[64], model[64]; /* scanner, "" unknown */
 	sh_ocr_page ocr;

@@ -254,6 +254,10 @@ static int paper_get(srv_ctx *c)
 				       g->height, "dpi", g->dpi, "rotation", g->rotation, "confidence",
 				       (double)g->confidence, "flags", (json_int_t)g->flags, "note",
 				       srv_str(g->note), "text", srv_str(g->text));
+		if (g->has_original) /* the photo as received: ?original=1 */
+			json_object_set_new(pg, "original",
+					    json_pack("{s:o, s:I}", "mime", srv_str(g->original_mime),
+						      "bytes", (json_int_t)g->original_len));
 		json_array_append_new(pages, pg);
 	}
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o}",
@@ -298,14 +302,29 @@ static int page_get(srv_ctx *c)
 	if (w < 0)
 		return srv_error(c, 400, "?w= takes a width from %d to %d pixels",
 				 SH_SCAN_PREVIEW_MIN, SH_SCAN_PREVIEW_MAX);
+	/* ?original=1: the photo as received, kept beside a page rectified
+	 * out of it (same permission and audit as the page) */
+	char *o_s = NULL;
+	if (srv_query(c, "original", &o_s))
+		return srv_error(c, 400, "%s", sh_error_message());
+	int original = o_s && !strcmp(o_s, "1");
+	int bad_o = o_s && !original && strcmp(o_s, "0");
+	sh_free(o_s);
+	if (bad_o)
+		return srv_error(c, 400, "?original= takes 1 or 0");
+	if (original && w)
+		return srv_error(c, 400, "?original=1 gives the bytes as received: no ?w= preview");
 	sh_store_paper_rec *p = NULL;
 	uint8_t *img = NULL, *prev = NULL;
 	size_t len = 0, plen = 0;
+	const char *omime = NULL;
 	int rc = sh_store_paper_get(c->srv->s, code, &p);
 	if (!rc && (size_t)n > p->npages)
 		rc = sh_error_set(SH_ENOTFOUND, "paper %s has %zu page%s", code, p->npages,
 				  p->npages == 1 ? "" : "s");
-	if (!rc)
+	if (!rc && original)
+		rc = sh_wh_page_image(c->srv->s, code, (size_t)n, 1, &img, &len, &omime);
+	else if (!rc)
 		rc = sh_store_blob_get(c->srv->s, p->pages[n - 1].image_sha, &img, &len);
 	if (!rc && w)
 		rc = sh_scan_preview(&prev, &plen, img, len, (int)w);
@@ -322,6 +341,8 @@ static int page_get(srv_ctx *c)
 	for (size_t i = 0; i < 3; i++)
 		if (!strcmp(p->pages[n - 1].mime, mimes[i]))
 			mime = mimes[i];
+	if (omime)
+		mime = omime;
 	sh_store_paper_rec_free(&p);
 	if (w) {
 		sh_free(img);

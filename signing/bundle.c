@@ -81,6 +81,30 @@ static const sh_sign_pubkey *trusted(const sh_sign_pubkey *keys, size_t n, const
 	return NULL;
 }
 
+/* A page signed with its original (the bytes as received, a phone photo):
+ * original-NNN.{png,jpg,tif} must be in the folder and hash as signed. */
+static void bundle_original(const char *dir, size_t i, const uint8_t sha[SH_SHA256_LEN],
+			    sh_sign_report_fn report, void *arg, size_t *bad)
+{
+	static const char *ext[] = {"jpg", "png", "tif"};
+	uint8_t *b = NULL, h[SH_SHA256_LEN];
+	size_t bl = 0;
+	char name[64];
+	for (size_t e = 0; e < 3 && !b; e++) {
+		snprintf(name, sizeof name, "original-%03zu.%s", i + 1, ext[e]);
+		if (read_in(&b, &bl, dir, name))
+			b = NULL;
+	}
+	if (!b) {
+		problem(report, arg, bad, "page %zu: original (the photo as received) missing", i + 1);
+		return;
+	}
+	sh_sha256(h, b, bl);
+	if (memcmp(h, sha, SH_SHA256_LEN))
+		problem(report, arg, bad, "page %zu: original differs from the signed one", i + 1);
+	sh_free(b);
+}
+
 int sh_sign_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t ntrust,
 			  sh_sign_report_fn report, void *arg, size_t *out_problems)
 {
@@ -160,6 +184,8 @@ int sh_sign_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t n
 		}
 		sh_free(img);
 		sh_free(txt);
+		if (m->pages[i].has_original)
+			bundle_original(dir, i, m->pages[i].original, report, arg, &bad);
 	}
 	rc = SH_OK;
 out:

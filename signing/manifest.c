@@ -102,10 +102,15 @@ int sh_sign_manifest_encode(sh_buf *out, const sh_sign_manifest *m)
 	}
 	for (size_t i = 0; i < m->npages && !rc; i++) {
 		char img[2 * SH_SHA256_LEN + 1], txt[2 * SH_SHA256_LEN + 1] = "-";
+		char org[2 * SH_SHA256_LEN + 2] = "";
 		sh_hex(img, m->pages[i].image, SH_SHA256_LEN);
 		if (m->pages[i].has_text)
 			sh_hex(txt, m->pages[i].text, SH_SHA256_LEN);
-		rc = sh_buf_printf(out, "page.%zu: %s %s\n", i + 1, img, txt);
+		if (m->pages[i].has_original) { /* the bytes as received, when not the image */
+			org[0] = ' ';
+			sh_hex(org + 1, m->pages[i].original, SH_SHA256_LEN);
+		}
+		rc = sh_buf_printf(out, "page.%zu: %s %s%s\n", i + 1, img, txt, org);
 	}
 	if (!rc)
 		rc = sh_buf_printf(out, "time: %lld\nagency: %s\nkey: %s\n", (long long)m->time, m->agency,
@@ -157,6 +162,23 @@ static int take_string(sign_lines *l, const char *name, char **out)
 	if (!rc)
 		rc = sign_unescape(out, v, n, name);
 	return rc;
+}
+
+/* A page line's optional third hash, the original (v, *n: the value after
+ * "page.<n>: "): parsed into p and cut off *n when there. */
+static int parse_original(sh_sign_page *p, const char *v, size_t *n, size_t page)
+{
+	const size_t H = 2 * SH_SHA256_LEN;
+	if (*n != H + 2 + 1 + H && *n != 3 * H + 2)
+		return SH_OK;
+	int rc = sign_parse_hex(p->original, SH_SHA256_LEN, v + *n - H, H, "page original hash");
+	if (rc)
+		return rc;
+	if (v[*n - H - 1] != ' ')
+		return sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", page);
+	p->has_original = 1;
+	*n -= H + 1;
+	return SH_OK;
 }
 
 /* Long on purpose (~160 lines): a linear parser, one field after another in
@@ -259,18 +281,23 @@ int sh_sign_manifest_parse(sh_sign_manifest **out, const void *bytes, size_t len
 		}
 		sh_sign_page *p = &o->pages[npages];
 		memset(p, 0, sizeof *p);
-		if (n != 2 * SH_SHA256_LEN + 2 && n != 4 * SH_SHA256_LEN + 1) {
+		/* '<image> <text or ->' then, for a page kept with its original,
+		 * ' <original>' */
+		size_t H = 2 * SH_SHA256_LEN;
+		if ((rc = parse_original(p, v, &n, npages + 1)))
+			goto out;
+		if (n != H + 2 && n != 2 * H + 1) {
 			rc = sh_error_set(SH_EINVAL, "page %zu: expected '<image hash> <text hash or ->'", npages + 1);
 			goto out;
 		}
-		if ((rc = sign_parse_hex(p->image, SH_SHA256_LEN, v, 2 * SH_SHA256_LEN, "page image hash")))
+		if ((rc = sign_parse_hex(p->image, SH_SHA256_LEN, v, H, "page image hash")))
 			goto out;
-		if (v[2 * SH_SHA256_LEN] != ' ') {
+		if (v[H] != ' ') {
 			rc = sh_error_set(SH_EINVAL, "page %zu: expected one space between the hashes", npages + 1);
 			goto out;
 		}
-		const char *t = v + 2 * SH_SHA256_LEN + 1;
-		size_t tn = n - 2 * SH_SHA256_LEN - 1;
+		const char *t = v + H + 1;
+		size_t tn = n - H - 1;
 		if (tn == 1 && t[0] == '-')
 			p->has_text = 0;
 		else if ((rc = sign_parse_hex(p->text, SH_SHA256_LEN, t, tn, "page text hash")))

@@ -159,11 +159,16 @@ typedef struct sh_sign_fact {
 } sh_sign_fact;
 
 /* One page: SHA-256 of the stored image bytes and of the page's OCR text
- * (UTF-8 as stored); has_text = 0 when the page has no OCR text. */
+ * (UTF-8 as stored); has_text = 0 when the page has no OCR text. A page
+ * whose stored image is not the bytes as received (a phone photo
+ * rectified) also has the SHA-256 of those bytes, the original
+ * (has_original = 1): a third hash on its line, docs/SIGNING.md §4. */
 typedef struct sh_sign_page {
 	uint8_t image[SH_SHA256_LEN];
 	uint8_t text[SH_SHA256_LEN];
 	int has_text;
+	int has_original;
+	uint8_t original[SH_SHA256_LEN];
 } sh_sign_page;
 
 /* What is signed when a component, result or later change is stored.
@@ -326,10 +331,12 @@ int sh_sign_proof_parse(uint64_t *index, uint64_t *size, uint8_t path[][SH_SHA25
 			size_t *n, const char *text, size_t len);
 
 /* Verify a proof bundle directory (manifest.sig, checkpoint.sig, proof.txt,
- * page-NNN.{png,jpg,tif} and page-NNN.txt) against trusted public keys
+ * page-NNN.{png,jpg,tif}, page-NNN.txt and, for a page signed with an
+ * original, original-NNN.{png,jpg,tif}) against trusted public keys
  * only: the checkpoint's signature, the manifest's signature by a key valid
  * at the checkpoint's time, the manifest's inclusion in the checkpoint's
- * tree, and every page image and text against the signed hashes. Each
+ * tree, and every page image, text and original against the signed
+ * hashes (a signed original missing from the folder is a problem). Each
  * problem is reported; SH_OK or SH_EBADSIG. */
 int sh_sign_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t ntrust,
 			  sh_sign_report_fn report, void *arg, size_t *out_problems);

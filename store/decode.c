@@ -41,6 +41,7 @@ void sh_store_paper_rec_free(sh_store_paper_rec **pr)
 		sh_free(r->pages[i].note);
 		sh_free(r->pages[i].make);
 		sh_free(r->pages[i].model);
+		sh_free(r->pages[i].original_mime);
 	}
 	sh_free(r->pages);
 	sh_free(r);
@@ -177,6 +178,17 @@ static int decode_page(sh_store_page_rec *pg, const uint8_t *data, size_t len)
 			memcpy(pg->hocr_sha, v, n);
 			pg->has_hocr = 1;
 			break;
+		case G_ORIGINAL:
+			if (n != SH_SHA256_LEN || pg->has_original)
+				return sh_error_set(SH_ECORRUPT, "stored page original hash is damaged");
+			memcpy(pg->original_sha, v, n);
+			pg->has_original = 1;
+			break;
+		case G_ORIGINAL_MIME: rc = set_str(&pg->original_mime, v, n); break;
+		case G_ORIGINAL_LEN:
+			rc = rec_get_u64(v, n, &u);
+			pg->original_len = (size_t)u;
+			break;
 		case G_MIME: rc = set_str(&pg->mime, v, n); break;
 		case G_TEXT: rc = set_str(&pg->text, v, n); break;
 		case G_NOTE: rc = set_str(&pg->note, v, n); break;
@@ -207,6 +219,8 @@ static int decode_page(sh_store_page_rec *pg, const uint8_t *data, size_t len)
 		return rc;
 	if (!have_image || !pg->mime)
 		return sh_error_set(SH_ECORRUPT, "stored page lacks its image hash");
+	if (pg->has_original != (pg->original_mime != NULL))
+		return sh_error_set(SH_ECORRUPT, "stored page original lacks its hash or type");
 	if (!pg->text && !(pg->text = sh_strdup("")))
 		return SH_ENOMEM;
 	return SH_OK;

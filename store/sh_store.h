@@ -72,6 +72,14 @@ typedef struct sh_store_page_rec {
 	unsigned flags;
 	char *note;            /* may be NULL */
 	char *make, *model;    /* scanner, may be NULL */
+	/* The bytes as received, kept beside a page whose image is not them
+	 * (a phone photo rectified): a second blob, signed with the page.
+	 * has_original = 0 for every other page and in records written
+	 * before it existed. */
+	int has_original;
+	uint8_t original_sha[SH_SHA256_LEN];
+	char *original_mime;   /* NULL when !has_original */
+	size_t original_len;
 } sh_store_page_rec;
 
 typedef struct sh_store_paper_rec {

@@ -108,6 +108,14 @@ static json_t *paper_json(const sh_store_paper_rec *p, int with_text)
 				       sh_ocr_flags_str(g->flags));
 		if (g->note)
 			json_object_set_new(pg, "note", json_string(g->note));
+		if (g->has_original) { /* the photo as received, kept and signed beside it */
+			char ohex[2 * SH_SHA256_LEN + 1];
+			sh_hex(ohex, g->original_sha, SH_SHA256_LEN);
+			json_object_set_new(pg, "original",
+					    json_pack("{s:s, s:s, s:I}", "sha256", ohex, "mime",
+						      g->original_mime, "bytes",
+						      (json_int_t)g->original_len));
+		}
 		if (with_text)
 			json_object_set_new(pg, "text", json_string(g->text));
 		json_array_append_new(pages, pg);
@@ -136,6 +144,9 @@ static void print_paper(const sh_store_paper_rec *p, int with_text)
 		printf("  page %zu: %dx%d, %d dpi, confidence %.0f%%%s%s%s%s\n", i + 1, g->width,
 		       g->height, g->dpi, (double)g->confidence, g->flags ? ", " : "",
 		       sh_ocr_flags_str(g->flags), g->note ? " — " : "", g->note ? g->note : "");
+		if (g->has_original)
+			printf(_("          original kept: the photo as received, %zu bytes (%s)\n"),
+			       g->original_len, g->original_mime);
 	}
 	if (with_text)
 		for (size_t i = 0; i < p->npages; i++)
@@ -143,9 +154,13 @@ static void print_paper(const sh_store_paper_rec *p, int with_text)
 }
 
 static const char *const show_help = N_(
-	"usage: sohoa show CODE [--json] [--store DIR]\n\n"
+	"usage: sohoa show CODE [--json] [--store DIR]\n"
+	"       sohoa show PAPER --page N [--original] --out FILE [--store DIR]\n\n"
 	"Show a dossier (owner, procedure, date, its papers and their text) or one\n"
-	"paper (kind, facts, pages with their flags, text) by its code.\n");
+	"paper (kind, facts, pages with their flags, text) by its code.\n\n"
+	"  --page N      write page N's image as stored to FILE (-o FILE)\n"
+	"  --original    with --page: the photo as received, kept beside a page\n"
+	"                rectified out of it (a phone photo); both are signed\n");
 
 /* Print dossier d (its papers, results and reused papers) as text or JSON;
  * an sh_error when a paper cannot be read. */
@@ -206,13 +221,54 @@ static int show_dossier(sh_store *s, const sh_store_dossier_rec *d, int json)
 	return rc;
 }
 
+/* show PAPER --page N [--original] --out FILE: one page's bytes, checked
+ * against their hash, the read audited. */
+static int show_page(const char *code, const char *page, int original, const char *file,
+		     const char *store)
+{
+	char *end = NULL;
+	long n = strtol(page, &end, 10);
+	if (!*page || *end || n < 1 || n > 100000)
+		return cli_usage("show", "--page takes a page number from 1, not '%s'", page);
+	if (!file)
+		return cli_usage("show", "--page needs --out FILE: where to write the page");
+	sh_store *s;
+	int ex = cli_code("show", code, 0);
+	if (!ex)
+		ex = cli_store_open(&s, "show", store, 0);
+	if (ex)
+		return ex;
+	sh_store_paper_rec *p = NULL;
+	uint8_t *b = NULL;
+	size_t len = 0;
+	const char *mime;
+	int rc = sh_store_paper_get(s, code, &p);
+	if (!rc)
+		rc = sh_wh_audit_read(s, cli_user(), "show", p->code, p->dossier, 0);
+	if (!rc)
+		rc = sh_wh_page_image(s, code, (size_t)n, original, &b, &len, &mime);
+	if (!rc)
+		rc = sh_file_write(file, b, len);
+	if (!rc)
+		printf(_("page %ld of %s%s: %zu bytes (%s) written to %s\n"), n, code,
+		       original ? _(", the original as received") : "", len, mime, cli_esc(file));
+	ex = rc ? cli_fail("show", rc) : EXIT_OK;
+	sh_free(b);
+	sh_store_paper_rec_free(&p);
+	sh_store_close(&s);
+	return ex;
+}
+
 int cmd_show(int argc, char **argv)
 {
-	const char *store = NULL, *code = NULL;
-	int json = 0;
+	const char *store = NULL, *code = NULL, *page = NULL, *file = NULL;
+	int json = 0, original = 0;
 	const cli_option opts[] = {
 		{"--json", 0, CLI_FLAG, &json},
 		{"--store", 0, CLI_STR, &store},
+		{"--page", 0, CLI_STR, &page},
+		{"--original", 0, CLI_FLAG, &original},
+		{"--out", 'o', CLI_STR, &file},
 		{NULL}};
 	const cli_spec spec = {"show", show_help, opts, .max_pos = 1, .too_many = N_("give one code")};
 	cli_args a;
@@ -223,6 +279,10 @@ int cmd_show(int argc, char **argv)
 	cli_args_free(&a);
 	if (!code)
 		return cli_usage("show", "which code? give a dossier or paper code");
+	if (page)
+		return show_page(code, page, original, file, store);
+	if (original || file)
+		return cli_usage("show", "--original and --out go with --page N");
 	sh_store *s;
 	int ex = cli_code("show", code, 0);
 	if (!ex)

@@ -400,6 +400,11 @@ static int bprep_make(struct bprep *b, const sh_wh_dossier_in *in, size_t n)
 					return sh_error_set(SH_EINVAL, "dossier %zu of the batch: paper "
 								       "%zu page %zu has no image",
 							    d + 1, i + 1, j + 1);
+				if (pg->original) /* the desk's path (sh_wh_dossier_put) keeps those */
+					return sh_error_set(SH_EINVAL, "dossier %zu of the batch: paper "
+								       "%zu page %zu has an original: store "
+								       "it with sh_wh_dossier_put",
+							    d + 1, i + 1, j + 1);
 				const char *t0 = pg->text ? pg->text : "";
 				if ((rc = sh_text_nfc_cached(b->nfc, &bp->text, t0, strlen(t0))) ||
 				    (rc = bulk_page_words(b, bp->text)))

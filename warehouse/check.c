@@ -875,6 +875,15 @@ static int check_paper_pages(sh_store *s, MDB_txn *txn, struct checker *c,
 			if (mdb_get(txn, s->blob, &hk, &bv))
 				problem(c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
 		}
+		if (p->pages[i].has_original) { /* the photo as received (its bytes: check_blobs) */
+			MDB_val ok = {SH_SHA256_LEN, p->pages[i].original_sha};
+			sh_hex(hex, p->pages[i].original_sha, SH_SHA256_LEN);
+			if (mdb_get(txn, s->blob, &ok, &bv))
+				problem(c, "paper %s page %zu: original %s is missing", p->code, i + 1, hex);
+			else if (bv.mv_size != p->pages[i].original_len)
+				problem(c, "paper %s page %zu: original %s has %zu bytes, record says %zu",
+					p->code, i + 1, hex, bv.mv_size, p->pages[i].original_len);
+		}
 		if (!p->id)
 			continue;
 		struct idx_check x = {txn, {s->post, s->exact}, p->code, {0}, c, 0};

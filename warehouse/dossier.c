@@ -12,6 +12,7 @@
 typedef struct page_prep {
 	uint8_t sha[SH_SHA256_LEN];
 	uint8_t hocr_sha[SH_SHA256_LEN];
+	uint8_t orig_sha[SH_SHA256_LEN]; /* when the page has an original */
 	char *text; /* NFC */
 } page_prep;
 
@@ -78,6 +79,8 @@ static int sign_paper(sh_store *s, MDB_txn *txn, sh_log_frontier *f, const sh_si
 		pages[j].has_text = prep[j].text[0] != 0;
 		if (pages[j].has_text)
 			sh_sha256(pages[j].text, prep[j].text, strlen(prep[j].text));
+		if ((pages[j].has_original = p->pages[j].original != NULL))
+			memcpy(pages[j].original, prep[j].orig_sha, SH_SHA256_LEN);
 	}
 	sh_sign_manifest m;
 	memset(&m, 0, sizeof m);
@@ -107,6 +110,10 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 {
 	rec_w w;
 	uint32_t id = 0;
+	for (size_t j = 0; j < p->npages; j++)
+		if (p->pages[j].original && (!p->pages[j].original_len || !p->pages[j].original_mime))
+			return sh_error_set(SH_EINVAL, "%s page %zu: original without its length or type",
+					    code, j + 1);
 	int rc = store_pid_alloc(s, txn, 1, &id, lrc);
 	if (rc || *lrc)
 		return rc;
@@ -140,6 +147,11 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 		rec_str(&gw, G_NOTE, pg->note);
 		rec_str(&gw, G_MAKE, pg->make && *pg->make ? pg->make : NULL);
 		rec_str(&gw, G_MODEL, pg->model && *pg->model ? pg->model : NULL);
+		if (pg->original) {
+			rec_bytes(&gw, G_ORIGINAL, pp->orig_sha, SH_SHA256_LEN);
+			rec_str(&gw, G_ORIGINAL_MIME, pg->original_mime);
+			rec_u64(&gw, G_ORIGINAL_LEN, pg->original_len);
+		}
 		if (gw.err) {
 			rc = gw.err;
 			sh_buf_free(&gw.b);
@@ -159,6 +171,15 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 			MDB_val hk = {SH_SHA256_LEN, (void *)pp->hocr_sha},
 				hv = {strlen(pg->hocr), (void *)pg->hocr};
 			e = mdb_put(txn, s->blob, &hk, &hv, MDB_NOOVERWRITE);
+			if (e && e != MDB_KEYEXIST) {
+				*lrc = e;
+				goto out;
+			}
+		}
+		if (pg->original) { /* the photo as received, beside the page rectified */
+			MDB_val ok = {SH_SHA256_LEN, (void *)pp->orig_sha},
+				ov = {pg->original_len, (void *)pg->original};
+			e = mdb_put(txn, s->blob, &ok, &ov, MDB_NOOVERWRITE);
 			if (e && e != MDB_KEYEXIST) {
 				*lrc = e;
 				goto out;
@@ -381,6 +402,8 @@ int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_cod
 			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
 			if (pg->hocr)
 				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			if (pg->original)
+				sh_sha256(prep[i][j].orig_sha, pg->original, pg->original_len);
 			const char *t = pg->text ? pg->text : "";
 			if ((rc = sh_text_nfc(&prep[i][j].text, t, strlen(t)))) {
 				sh_error_wrap(rc, "paper %zu page %zu: ", i + 1, j + 1);
@@ -531,6 +554,8 @@ int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *pap
 			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
 			if (pg->hocr)
 				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			if (pg->original)
+				sh_sha256(prep[i][j].orig_sha, pg->original, pg->original_len);
 			const char *t = pg->text ? pg->text : "";
 			rc = sh_text_nfc(&prep[i][j].text, t, strlen(t));
 		}
@@ -791,6 +816,8 @@ int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 			sh_sha256(prep[i][j].sha, pg->image, pg->image_len);
 			if (pg->hocr)
 				sh_sha256(prep[i][j].hocr_sha, pg->hocr, strlen(pg->hocr));
+			if (pg->original)
+				sh_sha256(prep[i][j].orig_sha, pg->original, pg->original_len);
 			const char *t = pg->text ? pg->text : "";
 			if ((rc = sh_text_nfc(&prep[i][j].text, t, strlen(t))))
 				sh_error_wrap(rc, "paper %s page %zu: ", papers[i].code, j + 1);

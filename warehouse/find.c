@@ -425,3 +425,44 @@ int sh_wh_find(sh_store *s, const char *query, size_t limit, sh_wh_hit **out, si
 {
 	return sh_wh_search(s, query, NULL, limit, out, n);
 }
+
+/* ---- one page's bytes ------------------------------------------------------ */
+
+int sh_wh_page_image(sh_store *s, const char *code, size_t n, int original, uint8_t **out,
+		     size_t *out_len, const char **mime)
+{
+	static const char *mimes[] = {"image/png", "image/jpeg", "image/tiff"};
+	sh_store_paper_rec *p = NULL;
+	*out = NULL;
+	*out_len = 0;
+	*mime = "application/octet-stream";
+	int rc = sh_wh_may(s, SH_WH_PERM_READ);
+	if (!rc)
+		rc = sh_store_paper_get(s, code, &p);
+	if (!rc && (n < 1 || n > p->npages))
+		rc = sh_error_set(SH_ENOTFOUND, "paper %s has %zu page%s", code, p->npages,
+				  p->npages == 1 ? "" : "s");
+	const sh_store_page_rec *g = rc ? NULL : &p->pages[n - 1];
+	if (g && original && !g->has_original)
+		rc = sh_error_set(SH_ENOTFOUND, "page %zu of %s has no original: it is stored as "
+						"received", n, code);
+	const uint8_t *sha = g ? (original ? g->original_sha : g->image_sha) : NULL;
+	uint8_t h[SH_SHA256_LEN];
+	if (!rc && !(rc = sh_store_blob_get(s, sha, out, out_len))) {
+		sh_sha256(h, *out, *out_len);
+		if (memcmp(h, sha, SH_SHA256_LEN))
+			rc = sh_error_set(SH_ECORRUPT, "page %zu of %s: the stored bytes do not match "
+							"their SHA-256 (altered): run sohoa verify %s",
+					  n, code, code);
+	}
+	for (size_t i = 0; !rc && i < 3; i++)
+		if (!strcmp(original ? g->original_mime : g->mime, mimes[i]))
+			*mime = mimes[i];
+	if (rc) {
+		sh_free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	sh_store_paper_rec_free(&p);
+	return rc;
+}

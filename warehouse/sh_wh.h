@@ -47,6 +47,14 @@ typedef struct sh_wh_page_in {
 	const char *note;      /* why flagged, or NULL */
 	const char *make;      /* scanner vendor and model, or NULL */
 	const char *model;
+	/* The bytes as received when image is not them (a phone photo whose
+	 * image is the page rectified out of it, a page whose pixels were
+	 * changed), or NULL: stored as a second blob of the page and signed
+	 * with it (docs/FORMATS.md, docs/SIGNING.md §4). Never for a page
+	 * stored as received or only turned losslessly. */
+	const uint8_t *original;
+	size_t original_len;
+	const char *original_mime; /* "image/jpeg", "image/png", "image/tiff" */
 } sh_wh_page_in;
 
 /* One component paper. */
@@ -125,6 +133,17 @@ typedef struct sh_wh_hit {
  * above folded ones. *out: caller sh_free; *n hits (at most limit; 0 = no
  * limit). */
 int sh_wh_find(sh_store *store, const char *query, size_t limit, sh_wh_hit **out, size_t *n);
+
+/* Page n (1, 2, ...) of paper code: its stored image, or with original = 1
+ * the bytes as received kept beside it (a phone photo rectified;
+ * SH_ENOTFOUND when the page has none). The bytes are hashed again and
+ * must be the ones recorded: SH_ECORRUPT otherwise (run sohoa verify).
+ * Needs SH_WH_PERM_READ; the caller audits the read (sh_wh_audit_read).
+ * *out: caller sh_free; *mime: a static string ("image/png", "image/jpeg",
+ * "image/tiff" or "application/octet-stream"). SH_ENOTFOUND for no such
+ * paper or page. */
+int sh_wh_page_image(sh_store *store, const char *code, size_t n, int original, uint8_t **out,
+		     size_t *out_len, const char **mime);
 /* ---- checking ---------------------------------------------------------- */
 
 /* Verify every record decodes, every index entry points at a record and

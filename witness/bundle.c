@@ -197,7 +197,8 @@ static const char *fact(const sh_sign_manifest *m, const char *name)
 /* Is name one of the bundle's files? npages: pages the manifest names;
  * seen[]: image files found per page. 2: a page's hOCR (export-bag puts it
  * beside the bundle: known, but not signed). */
-static int known_file(const char *name, size_t npages, unsigned char *seen, int *dup)
+static int known_file(const char *name, const sh_sign_page *pages, size_t npages,
+		      unsigned char *seen, int *dup)
 {
 	static const char *fixed[] = {"manifest.sig", "checkpoint.sig", "proof.txt", "signer.pub",
 				      "checkpoint-signer.pub", "README.txt", "checkpoint.note",
@@ -230,10 +231,22 @@ static int known_file(const char *name, size_t npages, unsigned char *seen, int 
 		if (!strcmp(x, "hocr"))
 			return 2;
 		if (!strcmp(x, "png") || !strcmp(x, "jpg") || !strcmp(x, "tif")) {
-			if (seen[p - 1]++)
-				*dup = 1;
+			*dup = (seen[p - 1] & 1) != 0;
+			seen[p - 1] |= 1;
 			return 1;
 		}
+	}
+	/* original-NNN.*: the photo as received, only for a page signed with one */
+	if (nl == 16 && !strncmp(name, "original-", 9) && name[9] >= '0' && name[9] <= '9' &&
+	    name[10] >= '0' && name[10] <= '9' && name[11] >= '0' && name[11] <= '9' &&
+	    name[12] == '.' &&
+	    (!strcmp(name + 13, "png") || !strcmp(name + 13, "jpg") || !strcmp(name + 13, "tif"))) {
+		size_t p = (size_t)((name[9] - '0') * 100 + (name[10] - '0') * 10 + (name[11] - '0'));
+		if (p < 1 || p > npages || !pages[p - 1].has_original)
+			return 0;
+		*dup = (seen[p - 1] & 2) != 0;
+		seen[p - 1] |= 2;
+		return 1;
 	}
 	return 0;
 }
@@ -315,7 +328,7 @@ int sh_wit_bundle_verify(const char *dir, const sh_sign_pubkey *trust, size_t nt
 		int dup = 0, k;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if ((k = known_file(e->d_name, m->npages, seen, &dup)) == 2)
+		if ((k = known_file(e->d_name, m->pages, m->npages, seen, &dup)) == 2)
 			vsay(&v, 0, "%s: the page's word layout (hOCR), not signed", e->d_name);
 		else if (k == 3)
 			vsay(&v, 0, "%s: made from the paper by export-bag, not signed", e->d_name);

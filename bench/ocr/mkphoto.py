@@ -3,6 +3,8 @@
 
   /usr/bin/python3 bench/ocr/mkphoto.py --split tune|heldout OUT_DIR [--pages DIR] [--count N]
   /usr/bin/python3 bench/ocr/mkphoto.py --gks-test OUT.png   # the red-title test page (tests/data/clean)
+  /usr/bin/python3 bench/ocr/mkphoto.py --one PAGE.png OUT.jpg [--seed N] [--split S]
+                                          # one photo of a given page (tests)
 
 For every photo: NAME.jpg (JPEG q 70-85, a 72 dpi tag or none), NAME.gt.txt (the page's text)
 and NAME.corners (the page's corners in the photo: TL TR BR BL as x y). Sources: corpus pages
@@ -210,6 +212,8 @@ def main():
     ap.add_argument("--count", type=int, default=2, help="photos per source page")
     ap.add_argument("--gks", type=int, default=3, help="birth certificates with a red title")
     ap.add_argument("--gks-test", metavar="OUT_PNG")
+    ap.add_argument("--one", nargs=2, metavar=("PAGE", "OUT_JPG"))
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("out", nargs="?")
     a = ap.parse_args()
     if a.gks_test:
@@ -219,6 +223,13 @@ def main():
         img.save(a.gks_test, dpi=(300, 300), optimize=True)
         with open(os.path.splitext(a.gks_test)[0] + ".gt.txt", "w", encoding="utf-8") as f:
             f.write(text)
+        return 0
+    if a.one:
+        rnd = random.Random(a.seed)
+        img, corners = photo(Image.open(a.one[0]), rnd, SPLITS[a.split or "tune"])
+        img.save(a.one[1], quality=rnd.randint(70, 85), dpi=(72, 72))
+        with open(os.path.splitext(a.one[1])[0] + ".corners", "w") as f:
+            f.write(" ".join("%.1f %.1f" % c for c in corners) + "\n")
         return 0
     if not a.split or not a.out:
         ap.error("--split and OUT_DIR are needed")

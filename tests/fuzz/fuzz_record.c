@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc == SH_OK) {
 		for (size_t i = 0; i < p->npages; i++)
-			if (!p->pages[i].text || !p->pages[i].mime)
+			if (!p->pages[i].text || !p->pages[i].mime ||
+			    p->pages[i].has_original != (p->pages[i].original_mime != NULL))
 				abort();
 	} else if (p) {
 		abort();

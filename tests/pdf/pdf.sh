@@ -570,6 +570,42 @@ input)
   after=$(mdb_stat -s blob "$SOHOA_STORE" | awk '/Entries/{print $2}')
   [ "$before" = "$after" ] || fail "refused PDFs stored blobs ($before -> $after)"
   ;;
+bagphoto)
+  # a phone photo (issue 18): export-bag carries the page rectified out of
+  # it and the photo as received (original-001.jpg), both signed; import-bag
+  # files both, and the other office verifies them
+  /usr/bin/python3 "$SRC/../../bench/ocr/mkphoto.py" --one "$DATA/papers/dev03-giay-khai-sinh-office200.jpg" \
+    "$T/photo.jpg" --seed 5 || fail mkphoto
+  "$SOHOA" init --agency 000.00.99.Z99 >/dev/null || fail init
+  "$SOHOA" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null || fail keys
+  expect 0 "$SOHOA" ingest --owner 033317490435 --procedure 1.001193 "$T/photo.jpg"
+  D=$(sed -n 's/^dossier \([^ ]*\) stored.*/\1/p' "$T/out")
+  C="$D-01-GKS"
+  expect 0 "$SOHOA" keys list
+  KID=$(awk 'NR > 0 && $1 ~ /^[0-9a-f]+$/ { print $1; exit }' "$T/out")
+  expect 0 "$SOHOA" keys export "$KID" "$T/a.pub"
+  expect 0 "$SOHOA" export-bag "$D" "$T/bag"
+  python3 "$SRC/bagcheck.py" "$T/bag" > "$T/check" || fail "$(cat "$T/check")"
+  cmp -s "$T/bag/data/$C/original-001.jpg" "$T/photo.jpg" || fail "the bag's original is not the photo as received"
+  cmp -s "$T/bag/data/$C/page-001.jpg" "$T/photo.jpg" && fail "the bag's page is the photo, not the page rectified"
+  grep -q "original-001.jpg" "$T/bag/manifest-sha256.txt" || fail "the original is not in the bag's manifest"
+  grep -q '"original": {"mime": "image/jpeg"' "$T/bag/data/$C/paper.json" || fail "paper.json does not name the original"
+  expect 0 "$SOHOA" verify-bundle "$T/bag/data/$C" --trust "$T/a.pub"
+  B="$T/storeB"
+  SOHOA_STORE="$B" "$SOHOA" init --agency 000.00.98.Z98 >/dev/null || fail "init B"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" "$SOHOA" keys new --signer "Lê Văn Dũng" --title "Lưu trữ viên" >/dev/null || fail "keys B"
+  # an original missing from the bag: refused, nothing stored
+  cp -r "$T/bag" "$T/nobag"; rm "$T/nobag/data/$C/original-001.jpg"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" expect 6 "$SOHOA" import-bag "$T/nobag" --trust-key "$T/a.pub"
+  SOHOA_STORE="$B" SOHOA_KEY="$T/keys/b.key" expect 0 "$SOHOA" import-bag "$T/bag" --trust-key "$T/a.pub"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" show --json "$C"
+  python3 -c "import json,sys; p=json.load(open('$T/out'))['pages'][0]; sys.exit(0 if p.get('original', {}).get('mime') == 'image/jpeg' else 1)" \
+    || fail "the imported page has no original"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" show "$C" --page 1 --original -o "$T/o.jpg"
+  cmp -s "$T/o.jpg" "$T/photo.jpg" || fail "the imported original is not the photo as received"
+  SOHOA_STORE="$B" expect 0 "$SOHOA" verify --all
+  SOHOA_STORE="$B" expect 0 "$SOHOA" check
+  ;;
 bag)
   # BagIt (RFC 8493) export, checked as bagit-python's validate() does
   # (bagcheck.py), and every paper's proof bundle by verify-bundle

@@ -7,6 +7,7 @@ where it says so `sohoa check`, `export-tiff`, or the permission checks) to
 fail naming the paper or the table. `attacks.py GROUP` runs one group:
 papers, operators, upgrade. Environment (set by CTest): SOHOA, DATA, TMPROOT.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -430,8 +431,113 @@ def names_group():
         fail("search printed a forged line: %r" % r.stdout)
 
 
+def photo_group():
+    """A phone photo of a paper (issue 18): the page rectified out of it and
+    the photo as received are both stored, recorded and signed; a scanned
+    page stores no second copy; a changed, deleted or unrecorded original is
+    named by verify and check; records from before the field still verify."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    photo = os.path.join(T, "khai-sinh-photo.jpg")
+    subprocess.run([sys.executable, os.path.join(here, "..", "..", "bench", "ocr", "mkphoto.py"),
+                    "--one", os.path.join(P, "dev03-giay-khai-sinh-office200.jpg"), photo,
+                    "--seed", "3"], check=True)
+    run(["init", "--agency", AG])
+    run(["keys", "new", "--signer", "Nguyễn Thị Bình", "--title", "Công chức Bộ phận Một cửa"])
+    r = run(["ingest", "--json", "--owner", A, "--procedure", "1.001193", photo,
+             os.path.join(P, "dev01-quyet-dinh-clean300.png")])
+    ph, sc = [c["code"] for c in json.loads(r.stdout)["components"]]
+    r = run(["show", "--json", ph])
+    pg = json.loads(r.stdout)["pages"][0]
+    if "photo rectified" not in pg["flags"] or "original" not in pg:
+        fail("the photo was not kept with its original: %r" % pg)
+        return
+    with open(photo, "rb") as f:
+        received = f.read()
+    orig = bytes.fromhex(pg["original"]["sha256"])
+    if get("blob", orig) != received or pg["original"]["bytes"] != len(received) \
+            or pg["original"]["mime"] != "image/jpeg":
+        fail("the original blob is not the photo as received")
+    if pg["sha256"] == pg["original"]["sha256"] or get("blob", bytes.fromhex(pg["sha256"]))[:2] != b"\xff\xd8":
+        fail("the stored page is not the page rectified out of the photo")
+    run(["show", ph, "--page", "1", "--original", "-o", os.path.join(T, "o.jpg")])
+    with open(os.path.join(T, "o.jpg"), "rb") as f:
+        if f.read() != received:
+            fail("show --page 1 --original did not give the photo as received")
+    # the scanned page: no second copy, no third hash, no original field
+    r = run(["show", "--json", sc])
+    if "original" in json.loads(r.stdout)["pages"][0]:
+        fail("a scanned page was given an original")
+    run(["show", sc, "--page", "1", "--original", "-o", os.path.join(T, "x")], want=4,
+        what="a scanned page has no original")
+    for bad in (["--page", "x", "-o", "f"], ["--page", "0", "-o", "f"], ["--page", "1"], ["--original"],
+                ["-o", "f"]):
+        run(["show", ph] + bad, want=2, what="usage")
+    run(["show", ph, "--page", "2", "-o", os.path.join(T, "x")], want=4, what="page 2 of 1")
+    page_rec = dict(fields(get("paper", sc.encode())))[9]
+    if any(t in (15, 16, 17) for t, _ in fields(page_rec)):
+        fail("a scanned page's record has original fields")
+    man = b"".join(get("log", k) for k in keys("log"))
+    lines = [l for l in man.split(b"\n") if l.startswith(b"page.1: ")]
+    if sorted(len(l.split(b" ")) for l in lines) != [3, 4]:
+        fail("the manifests' page lines: %r" % lines)
+    if pg["original"]["sha256"].encode() not in man:
+        fail("the original's SHA-256 is not signed")
+    run(["verify", "--all"], what="photo and scan")
+    run(["check"], what="photo and scan")
+    bundle = os.path.join(T, "bundle")
+    run(["export-proof", ph, bundle])
+    if not os.path.exists(os.path.join(bundle, "original-001.jpg")):
+        fail("export-proof left out the original")
+    run(["verify-bundle", bundle, "--trust", os.path.join(bundle, "signer.pub")])
+    with open(os.path.join(bundle, "original-001.jpg"), "ab") as f:
+        f.write(b"x")
+    r = run(["verify-bundle", bundle, "--trust", os.path.join(bundle, "signer.pub")], want=6)
+    if "original differs" not in r.stdout + r.stderr:
+        fail("verify-bundle: a changed original not named: %s" % r.stdout)
+    shutil.copytree(STORE, os.path.join(T, "clean"))
+
+    # 1. the original's bytes changed in the warehouse
+    put("blob", orig, received[:-10] + b"0123456789")
+    run(["show", ph, "--page", "1", "--original", "-o", os.path.join(T, "y")], want=None)
+    r = run(["export-proof", ph, os.path.join(T, "b2")], want=None)
+    if r.returncode == 0:
+        fail("export-proof exported a changed original")
+    caught("original changed", [ph, "original bytes do not match their SHA-256"])
+    # 2. the original deleted
+    delete("blob", orig)
+    caught("original deleted", [ph, "original (the photo as received) missing"])
+
+    # 3. the original taken out of the page record (its blob left)
+    def strip(f):
+        return [(t, build(v[:4], [(u, w) for u, w in fields(v) if u not in (15, 16, 17)])
+                 if t == 9 else v) for t, v in f]
+    rewrite("paper", ph, strip)
+    caught("original unrecorded", [ph, "(removed from the record)"], check=False)
+    # 4. another photo's bytes recorded as the original (record and blob agree)
+    other = received + b"\0"
+    h = hashlib.sha256(other).digest()
+    put("blob", h, other)
+
+    def swap(f):
+        return [(t, build(v[:4], [(u, h if u == 15 else enc_varint(len(other)) if u == 17 else w)
+                                  for u, w in fields(v)]) if t == 9 else v) for t, v in f]
+    rewrite("paper", ph, swap)
+    caught("original replaced", [ph, "original (the photo as received) is not the one signed"],
+           check=False)
+
+    # records from before the field (a schema-1 warehouse) still verify
+    shutil.rmtree(STORE)
+    os.makedirs(STORE)
+    shutil.copy(os.path.join(DATA, "store-v1", "data.mdb"), STORE)
+    os.chmod(os.path.join(STORE, "data.mdb"), 0o644)
+    r = run(["verify", "--all"], what="an old-format warehouse")
+    if "2 papers" not in r.stdout:
+        fail("old-format warehouse: %s" % r.stdout)
+    run(["check"], what="an old-format warehouse")
+
+
 try:
-    {"names": names_group, "papers": papers_group, "operators": operators_group, "upgrade": upgrade_group}[sys.argv[1]]()
+    {"photo": photo_group, "names": names_group, "papers": papers_group, "operators": operators_group, "upgrade": upgrade_group}[sys.argv[1]]()
 finally:
     if not os.environ.get("KEEP"):
         shutil.rmtree(T, ignore_errors=True)

@@ -674,6 +674,75 @@ static void key_new_and_rotate(void **state)
 	free(path);
 }
 
+/* A phone photo's page (issue 18): the photo as received stored beside the
+ * page as a second blob, named in the record; read back checked against its
+ * hash; a page without one has none; the bulk path refuses them. */
+static void page_originals(void **state)
+{
+	struct env *e = *state;
+	fake_dossier f;
+	fake_init(&f, OWNER, 2, 1, 5, 64, "giấy khai sinh", DAY1);
+	f.in.procedure = "1.001193";
+	uint8_t *photo = fake_bytes(300, 77);
+	sh_wh_page_in *g = &f.pages[0][0];
+	g->original = photo;
+	g->original_len = 300;
+	/* an original without its type is refused, nothing stored */
+	sh_wh_dossier_codes *c = NULL;
+	assert_int_equal(sh_wh_dossier_put(e->s, &f.in, &c), SH_EINVAL);
+	assert_int_equal(sh_wh_dossiers_put(e->s, &f.in, 1, &c), SH_EINVAL); /* bulk: never */
+	g->original_mime = "image/jpeg";
+	assert_int_equal(sh_wh_dossiers_put(e->s, &f.in, 1, &c), SH_EINVAL);
+	assert_int_equal(sh_wh_dossier_put(e->s, &f.in, &c), SH_OK);
+	sh_store_paper_rec *p = NULL;
+	assert_int_equal(sh_store_paper_get(e->s, c->papers[0], &p), SH_OK);
+	uint8_t h[SH_SHA256_LEN];
+	sh_sha256(h, photo, 300);
+	assert_true(p->pages[0].has_original);
+	assert_memory_equal(p->pages[0].original_sha, h, SH_SHA256_LEN);
+	assert_string_equal(p->pages[0].original_mime, "image/jpeg");
+	assert_int_equal(p->pages[0].original_len, 300);
+	sh_store_paper_rec_free(&p);
+	assert_int_equal(sh_store_paper_get(e->s, c->papers[1], &p), SH_OK);
+	assert_false(p->pages[0].has_original);
+	assert_null(p->pages[0].original_mime);
+	sh_store_paper_rec_free(&p);
+	uint8_t *b = NULL;
+	size_t len = 0;
+	const char *mime = NULL;
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[0], 1, 1, &b, &len, &mime), SH_OK);
+	assert_int_equal(len, 300);
+	assert_memory_equal(b, photo, 300);
+	assert_string_equal(mime, "image/jpeg");
+	sh_free(b);
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[0], 1, 0, &b, &len, &mime), SH_OK);
+	assert_int_equal(len, 64);
+	assert_string_equal(mime, "image/png");
+	sh_free(b);
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[1], 1, 1, &b, &len, &mime), SH_ENOTFOUND);
+	assert_null(b);
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[0], 2, 0, &b, &len, &mime), SH_ENOTFOUND);
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[0], 0, 0, &b, &len, &mime), SH_ENOTFOUND);
+	struct said x;
+	assert_int_equal(check_says(e, &x), SH_OK);
+	/* the original's bytes changed: read refused, check names it */
+	photo[7] ^= 1;
+	assert_int_equal(raw_put(e->dir, "blob", h, SH_SHA256_LEN, photo, 300), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_int_equal(sh_store_open(&e->s, e->dir, 0), SH_OK);
+	assert_int_equal(sh_wh_page_image(e->s, c->papers[0], 1, 1, &b, &len, &mime), SH_ECORRUPT);
+	assert_null(b);
+	sh_store_close(&e->s);
+	/* deleted: check names the missing original */
+	assert_int_equal(raw_put(e->dir, "blob", h, SH_SHA256_LEN, NULL, 0), 0);
+	assert_int_equal(check_says(e, &x), SH_ECORRUPT);
+	assert_non_null(strstr(x.all, "original"));
+	assert_non_null(strstr(x.all, "is missing"));
+	free(photo);
+	sh_wh_dossier_codes_free(&c);
+	fake_free(&f);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -687,6 +756,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(check_owners_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_against_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(page_originals, setup, teardown),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);

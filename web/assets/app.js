@@ -812,7 +812,8 @@
           table([t("Signed"), t("When"), t("Signer"), t("Key"), t("Received by"), t("Log index"), t("In checkpoint of size")], signedRows, "signed-table"),
           v.log_size !== undefined ? h("p", { class: "small", id: "log-size", text: t("The log holds {0} entries; each entry above was checked against the latest signed checkpoint.", v.log_size) }) : null,
           h("p", null, h("a", { id: "proof-link", class: "button", href: base + "/proof", download: c + "-proof.tar", text: t("Download the proof bundle") })),
-          p ? h("p", null, (p.pages || []).map((g) => [h("a", { class: "page-link", href: base + "/pages/" + g.n, download: c + "-" + g.n, text: t("Page {0}: master image ({1})", g.n, g.mime) }), " "])) : null));
+          p ? h("p", null, (p.pages || []).map((g) => [h("a", { class: "page-link", href: base + "/pages/" + g.n, download: c + "-" + g.n, text: t("Page {0}: master image ({1})", g.n, g.mime) }), " ",
+            g.original ? [h("a", { class: "page-link", href: base + "/pages/" + g.n + "?original=1", download: c + "-" + g.n + "-original", text: t("Page {0}: the photo as received ({1})", g.n, g.original.mime) }), " "] : null])) : null));
       } catch (e) {
         if (e.status === 403) return forbidden(main, e);
         setMsg(msg, e.message, "bad");
