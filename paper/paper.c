@@ -264,6 +264,10 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		set_fact(d, pf, SH_FACT_AREA, v);
 	if ((want & (1u << SH_FACT_OLD_ID)) && paper_by_label(d, &lab[SH_FACT_OLD_ID], paper_old_id_value, v))
 		set_fact(d, pf, SH_FACT_OLD_ID, v);
+	else if ((want & (1u << SH_FACT_OLD_ID)) && *d->unsure_old && !*pf->id_unsure) {
+		snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", d->unsure_old);
+		pf->id_unsure_fact = SH_FACT_OLD_ID;
+	}
 	date_out dt = {"", 0, 0};
 	if ((want & (1u << SH_FACT_EVENT_DATE)) &&
 	    paper_by_label_anywhere(d, &lab[SH_FACT_EVENT_DATE], paper_date_value, &dt))
@@ -384,6 +388,22 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			if (strlen(io.id) != 12 ||
 			    birth_matches_id(io.id, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX]))
 				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
+		}
+		const char *u = d->unsure_id;
+		/* read unsurely: a candidate for a second reading, held to the
+		 * same checks (a personal id without a birth date to vouch for
+		 * it is no candidate) */
+		int mis = !*u;
+		if (mis)
+			u = d->misread_id;
+		if (!pf->v[SH_FACT_OWNER_ID] && *u && !*pf->id_unsure &&
+		    (strlen(u) != 12 ? pk->family == PAPER_COMPANY
+				     : pf->v[SH_FACT_BIRTH_DATE] &&
+					   (mis || birth_matches_id(u, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX])))) {
+			snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", u);
+			pf->id_unsure_fact = SH_FACT_OWNER_ID;
+			pf->id_misread = mis;
+			pf->family = pk->family;
 		}
 	}
 }
@@ -575,6 +595,86 @@ const char *sh_paper_kind_code(const sh_paper_facts *f)
 const char *sh_paper_doc_type(const sh_paper_facts *f)
 {
 	return f->v[SH_FACT_DOC_TYPE];
+}
+
+const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact)
+{
+	if (!*f->id_unsure)
+		return NULL;
+	if (fact)
+		*fact = (enum sh_paper_fact)f->id_unsure_fact;
+	return f->id_unsure;
+}
+
+/* A misread id's second reading: the same length, every check passed
+ * (kind of id, province, century, birth year and sex against the paper),
+ * and at most a quarter of its digits differing from the first reading
+ * (the same number read again, not another one). */
+static int misread_confirmed(const sh_paper_facts *f, const char *r)
+{
+	size_t n = strlen(r), diff = 0;
+	if (n != strlen(f->id_unsure))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		diff += r[i] != f->id_unsure[i];
+	if (diff * 4 > n)
+		return 0;
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
+		return 0;
+	if (kind == SH_OWNER_PERSON)
+		return paper_person_id_ok(r) && f->v[SH_FACT_BIRTH_DATE] &&
+		       birth_matches_id(r, f->v[SH_FACT_BIRTH_DATE], f->v[SH_FACT_SEX]);
+	return 1;
+}
+
+int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
+{
+	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
+		return 0;
+	/* every reading the same digits (the spaces OCR puts between groups
+	 * do not count): the unsure id itself, or for a misread one, one
+	 * number that passes every check */
+	char first[16] = "";
+	for (size_t i = 0; i < n; i++) {
+		const char *r = readings[i];
+		char dg[16];
+		size_t k = 0;
+		if (!r)
+			return 0;
+		for (; *r; r++) {
+			if (*r == ' ')
+				continue;
+			if (*r < '0' || *r > '9' || k + 1 >= sizeof dg)
+				return 0;
+			dg[k++] = *r;
+		}
+		dg[k] = 0;
+		if (i == 0)
+			memcpy(first, dg, sizeof first);
+		else if (strcmp(dg, first))
+			return 0;
+	}
+	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
+		return 0;
+	int fact = f->id_unsure_fact;
+	if (f->v[fact])
+		return 0;
+	if (!(f->v[fact] = sh_strdup(first)))
+		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
+	f->reread |= 1u << fact;
+	*f->id_unsure = 0;
+	return 1;
+}
+
+int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->reread >> fact & 1u);
 }
 
 const char *sh_paper_owner_id(const sh_paper_facts *f)
