@@ -30,8 +30,13 @@ static void find_number(const doc *d, number_info *ni)
 				continue;
 			size_t j = i + 2;
 			if (!paper_word_at(f, d->le[l], i, "so")) {
-				/* "Số:" misread at a line start ("S6:", "Sé:") */
-				if (i != d->ls[l] || f[i] != 's' || i + 3 >= d->le[l] || f[i + 2] != ':')
+				/* "Số:" misread at a line start ("S6:", "Sé:", "Š:",
+				 * "5S:": bold and mono faces) */
+				if (i != d->ls[l] || (f[i] != 's' && f[i] != '5') || i + 3 >= d->le[l])
+					continue;
+				if (f[i + 1] == ':' && f[i] == 's')
+					j = i + 1;
+				else if (f[i + 2] != ':' || (f[i] == '5' && f[i + 1] != 's'))
 					continue;
 			}
 			int punct = 0;

@@ -165,37 +165,82 @@ static void collect_words(const doc *d, size_t a, size_t e, word *w, size_t *nw)
 	}
 }
 
+/* Is the text word t (n bytes) the body word at bf[p..] (up to a space, a
+ * '-' or the end), or with one letter dropped when drop is set? The body
+ * word's length, or 0. */
+static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size_t n, int drop)
+{
+	size_t e = p;
+	while (e < bl && bf[e] != ' ' && bf[e] != '-')
+		e++;
+	size_t m = e - p;
+	if (m == n && !memcmp(bf + p, t, n))
+		return m;
+	if (!drop || m != n + 1 || m < 2)
+		return 0;
+	for (size_t k = 0; k < m; k++)
+		if (!memcmp(bf + p, t, k) && !memcmp(bf + p + k + 1, t + k, n - k))
+			return m;
+	return 0;
+}
+
 /* The longest catalogue body printed as words w[i..]; its index, and the
- * number of words in *len; -1 if none. */
+ * number of words in *len; -1 if none. A body of three words or more also
+ * matches with one letter dropped from one word: bold faces lose a
+ * capital with a hook or a dot ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN").
+ * An exact match wins. */
 static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
 {
 	const sh_kinds *k = d->k;
 	long best = -1;
 	*len = 0;
-	for (size_t b = 0; b < k->bodies.n; b++) {
-		const char *bf = k->bodies.fold[b];
-		size_t bl = strlen(bf), p = 0, wi = i;
-		while (wi < nw && p < bl) {
-			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
-				p++;
-			size_t wl = w[wi].b - w[wi].a;
-			if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl) ||
-			    (p + wl < bl && bf[p + wl] != ' ' && bf[p + wl] != '-'))
-				break;
-			p += wl;
-			wi++;
-			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
-				p++;
+	for (int drops = 0; drops < 2 && best < 0; drops++)
+		for (size_t b = 0; b < k->bodies.n; b++) {
+			const char *bf = k->bodies.fold[b];
+			size_t bl = strlen(bf), p = 0, wi = i, words = 1;
+			int left = drops;
+			for (size_t q = 0; q < bl; q++)
+				words += bf[q] == ' ';
+			if (drops && words < 3)
+				continue;
+			while (wi < nw && p < bl) {
+				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+					p++;
+				size_t wl = w[wi].b - w[wi].a;
+				size_t m = body_word(bf, p, bl, d->f + w[wi].a, wl, 0);
+				if (!m && left && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+					left--;
+				if (!m)
+					break;
+				p += m;
+				wi++;
+				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+					p++;
+			}
+			if (p == bl && wi - i > *len) {
+				*len = wi - i;
+				best = (long)b;
+			}
 		}
-		if (p == bl && wi - i > *len) {
-			*len = wi - i;
-			best = (long)b;
-		}
-	}
 	return best;
 }
 
 static char *issuer_words(doc *d, const word *w, size_t nw);
+
+/* "Số:" as bold and mono faces misread it ("S:", "Š:", "S5:", "5S:"),
+ * followed by a digit: the number, not the header. */
+static int number_misread(const char *f, size_t i, size_t e)
+{
+	size_t k = i;
+	while (k < e && k < i + 2 && (f[k] == 's' || f[k] == '5' || f[k] == '6'))
+		k++;
+	if (k == i || f[i] == '6' || k >= e || f[k] != ':')
+		return 0;
+	k++;
+	while (k < e && f[k] == ' ')
+		k++;
+	return k < e && isdigit((unsigned char)f[k]);
+}
 
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
@@ -238,7 +283,8 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
 			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
-			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j])))) {
+			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
+			    number_misread(f, i, e)) {
 				e = i;
 				break;
 			}
