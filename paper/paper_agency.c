@@ -227,6 +227,48 @@ static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *le
 
 static char *issuer_words(doc *d, const word *w, size_t nw);
 
+/* Is a one letter longer than b (lengths an = bn + 1), the same but for
+ * that letter? */
+static int one_more(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn + 1)
+		return 0;
+	size_t k = 0;
+	while (k < bn && a[k] == b[k])
+		k++;
+	return !memcmp(a + k + 1, b + k, bn - k);
+}
+
+/* The one listed place the words w[a..b) are with one letter more or less
+ * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter), when a
+ * word read is no Vietnamese syllable (so it cannot be a right reading
+ * of another place); its spelling, else NULL. */
+static const char *place_one_off(const doc *d, const word *w, size_t a, size_t b)
+{
+	const sh_kinds *k = d->k;
+	int bad = 0;
+	for (size_t x = a; x < b; x++) {
+		size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+		bad |= !paper_syllable_ok(d->text + oa, ob - oa);
+	}
+	if (!bad)
+		return NULL;
+	const char *t = d->f + w[a].a, *hit = NULL;
+	size_t tn = w[b - 1].b - w[a].a;
+	const paper_strs *lists[2] = {&k->places, &k->lex_places};
+	for (int l = 0; l < 2; l++)
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			const char *pf = lists[l]->fold[p];
+			size_t pn = strlen(pf);
+			if (one_more(pf, pn, t, tn) || one_more(t, tn, pf, pn)) {
+				if (hit && strcmp(hit, lists[l]->orig[p]))
+					return NULL;
+				hit = lists[l]->orig[p];
+			}
+		}
+	return hit;
+}
+
 /* "Số:" as bold and mono faces misread it ("S:", "Š:", "S5:", "5S:"),
  * followed by a digit: the number, not the header. */
 static int number_misread(const char *f, size_t i, size_t e)
@@ -421,6 +463,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon)
+				canon = place_one_off(d, w, nstart, place_to);
 			rc |= sh_buf_puts(&b, " ");
 			if (canon) {
 				rc |= sh_buf_puts(&b, canon);
@@ -723,6 +767,27 @@ static int recipient_item(const doc *d, size_t l)
 			  !memcmp(f, "\xe2\x80\x94", 3));
 }
 
+/* The catalogue position folded text f[a..e) is, exactly, or else the one
+ * position of two words or more it is with one letter dropped (bold faces
+ * drop a capital with a hook: "CH TỊCH", "PHÓ GIÁM ĐC"); -1 if none. */
+static long position_at(const doc *d, size_t a, size_t e)
+{
+	const paper_strs *ps = &d->k->positions;
+	long hit = -1;
+	for (size_t p = 0; p < ps->n; p++)
+		if (strlen(ps->fold[p]) == e - a && !memcmp(ps->fold[p], d->f + a, e - a))
+			return (long)p;
+	for (size_t p = 0; p < ps->n; p++) {
+		const char *pf = ps->fold[p];
+		if (!strchr(pf, ' ') || !one_more(pf, strlen(pf), d->f + a, e - a))
+			continue;
+		if (hit >= 0)
+			return -1;
+		hit = (long)p;
+	}
+	return hit;
+}
+
 static int is_signer_prefix(const char *f, size_t n)
 {
 	static const char *const prefixes[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
@@ -782,7 +847,7 @@ static size_t upper_tail(const doc *d, size_t l)
 	}
 	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
 	 * TỊCH"): titles have no words of one or two letters but prefixes */
-	while (start < e) {
+	while (start < e && position_at(d, start, e) < 0) {
 		size_t we2 = start;
 		while (we2 < e && d->f[we2] != ' ')
 			we2++;
@@ -825,17 +890,12 @@ static char *position_value(doc *d, size_t a, size_t e)
 		while (p < e && d->f[p] == ' ')
 			p++;
 	}
-	if (paper_upper_share_range(d, a, e) == 100) {
-		for (size_t i = 0; i < d->k->positions.n; i++) {
-			const char *pf = d->k->positions.fold[i];
-			if (strlen(pf) == e - p && !memcmp(pf, d->f + p, e - p)) {
-				char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i])
-						: sh_strdup(d->k->positions.orig[i]);
-				if (!r)
-					d->oom = 1;
-				return r;
-			}
-		}
+	long i = paper_upper_share_range(d, a, e) == 100 ? position_at(d, p, e) : -1;
+	if (i >= 0) {
+		char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i]) : sh_strdup(d->k->positions.orig[i]);
+		if (!r)
+			d->oom = 1;
+		return r;
 	}
 	return paper_orig_range(d, a, e, NULL);
 }
