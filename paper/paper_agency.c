@@ -944,3 +944,141 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		return;
 	}
 }
+
+/* ---- addresses ---------------------------------------------------------- */
+
+/* The listed spelling of the place folded name f (fn bytes) is: the one
+ * it folds like (two words or more), or the one it is with one letter more
+ * or less when a word of orig (its reading, on bytes) is no Vietnamese
+ * syllable; NULL when none or several. */
+static const char *place_one_off_str(const doc *d, const char *f, size_t fn, const char *orig, size_t on)
+{
+	const paper_strs *lists[2] = {&d->k->places, &d->k->lex_places};
+	const char *hit = NULL;
+	/* a name of two words or more folding like one listed spelling only
+	 * is written so, as an issuer's place is ("Nghỉ Phong") */
+	if (memchr(f, ' ', fn)) {
+		for (int l = 0; l < 2; l++)
+			for (size_t p = 0; p < lists[l]->n; p++)
+				if (strlen(lists[l]->fold[p]) == fn && !memcmp(lists[l]->fold[p], f, fn)) {
+					if (hit && strcmp(hit, lists[l]->orig[p]))
+						return NULL;
+					hit = lists[l]->orig[p];
+				}
+		if (hit)
+			return hit;
+	}
+	int bad = 0;
+	for (size_t i = 0; i < on;) {
+		size_t n = 0;
+		while (i + n < on && orig[i + n] != ' ')
+			n++;
+		if (n)
+			bad |= !paper_syllable_ok(orig + i, n);
+		i += n + 1;
+	}
+	if (!bad)
+		return NULL;
+	for (int l = 0; l < 2; l++)
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			const char *pf = lists[l]->fold[p];
+			size_t pn = strlen(pf);
+			if (pn == fn && !memcmp(pf, f, fn))
+				return NULL; /* listed as read */
+			if (one_more(pf, pn, f, fn) || one_more(f, fn, pf, pn)) {
+				if (hit && strcmp(hit, lists[l]->orig[p]))
+					return NULL;
+				hit = lists[l]->orig[p];
+			}
+		}
+	return hit;
+}
+
+/* One part of an address (between commas) into b: a level word with one
+ * letter dropped ("tnh") is the level word; the name after it is the one
+ * listed place it is one letter off (a word read being no syllable), else
+ * its words are restored like an issuer's place. */
+static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
+{
+	size_t sp = 0;
+	while (sp < n && p[sp] == ' ')
+		sp++;
+	int rc = sh_buf_put(b, p, sp);
+	p += sp;
+	n -= sp;
+	char *f = NULL;
+	size_t *map = NULL, fn = 0;
+	if (!n)
+		return rc;
+	if (paper_fold(&f, &map, &fn, p, n))
+		return -1;
+	size_t name = 0; /* byte of p where the name starts */
+	for (size_t t = 0; t < sizeof levels / sizeof *levels && !name; t++) {
+		size_t ln = strlen(levels[t].fold);
+		if (fn > ln && !memcmp(f, levels[t].fold, ln) && f[ln] == ' ')
+			name = map[ln];
+	}
+	size_t w1 = 0;
+	while (w1 < fn && f[w1] != ' ')
+		w1++;
+	long lv = -1;
+	if (!name && w1 < fn)
+		for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
+			size_t ln = strlen(levels[t].fold);
+			if (ln >= 4 && !strchr(levels[t].fold, ' ') && one_more(levels[t].fold, ln, f, w1)) {
+				lv = lv < 0 ? (long)t : -2;
+			}
+		}
+	if (lv >= 0) {
+		/* the level word as printed, capital kept */
+		const char *pr = levels[lv].print;
+		if (*p >= 'A' && *p <= 'Z')
+			rc |= sh_buf_printf(b, "%c%s", *pr - 'a' + 'A', pr + 1);
+		else
+			rc |= sh_buf_puts(b, pr);
+		name = map[w1];
+	} else {
+		rc |= sh_buf_put(b, p, name);
+	}
+	while (name < n && p[name] == ' ')
+		rc |= sh_buf_put(b, " ", 1), name++;
+	size_t fa = 0;
+	while (fa < fn && map[fa] < name)
+		fa++;
+	const char *canon = name < n ? place_one_off_str(d, f + fa, fn - fa, p + name, n - name) : NULL;
+	sh_free(f);
+	sh_free(map);
+	if (name >= n)
+		return rc;
+	if (canon)
+		return rc | sh_buf_puts(b, canon);
+	char *pl = paper_dup_n(d, p + name, n - name);
+	pl = pl ? paper_lex_restore(d, pl, PAPER_NAME_PLACE) : NULL;
+	if (!pl)
+		return -1;
+	rc |= sh_buf_puts(b, pl);
+	sh_free(pl);
+	return rc;
+}
+
+char *paper_address_restore(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		rc |= address_part(d, &b, p, n);
+		p += n;
+		if (*p == ',')
+			rc |= sh_buf_put(&b, p++, 1);
+	}
+	sh_free(s);
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
