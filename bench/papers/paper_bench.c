@@ -6,7 +6,9 @@
  * text is extracted with its word confidences (sh_paper_extract_words), as
  * the pipeline does. "correct names changed" counts name facts (owner,
  * signer, holders) that OCR read exactly right and the extraction changed:
- * it must be 0.
+ * it must be 0. -I IMGDIR: an id OCR read unsurely or misread is read again
+ * on the page image IMGDIR/NAME.tif (NAME-pK.tif for page K), digits only
+ * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it.
  *
  * Each TRUTH.json holds "kind", "fields" and "text" (the corpus form). For
  * every paper the extractor runs on the ground-truth text and, when
