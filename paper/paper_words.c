@@ -121,7 +121,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		if (!wd)
 			return 0;
 		/* pages and lines opened before this word */
-		for (const char *q = p; (q = strstr(q, "ocr_page")) && q < wd; q += 8)
+		for (const char *q = p; (q = strstr(q, "class='ocr_page'")) && q < wd; q += 16)
 			(*page)++;
 		for (const char *q = p; (q = strstr(q, "id='line_")) && q < wd; q += 8)
 			*line = q;

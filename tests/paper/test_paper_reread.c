@@ -130,6 +130,7 @@ static void hocr_box_of_digits(void **state)
 {
 	(void)state;
 	const char *hocr =
+		"<meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word'/>"
 		"<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
 		"<span class='ocr_line' id='line_1_1' title='bbox 100 200 900 240'>"
 		"<span class='ocrx_word' id='word_1_1' title='bbox 100 200 160 240; x_wconf 95'>Số:</span> "
@@ -138,7 +139,8 @@ static void hocr_box_of_digits(void **state)
 		"<span class='ocrx_word' id='word_1_4' title='bbox 430 200 540 240; x_wconf 70'>362</span></span>"
 		"<span class='ocr_line' id='line_1_2' title='bbox 100 260 900 300'>"
 		"<span class='ocrx_word' id='word_1_5' title='bbox 100 260 200 300; x_wconf 70'>297</span></span>"
-		"</div><div class='ocr_page' id='page_2' title='bbox 0 0 2480 3508'>"
+		"</div><meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_line ocrx_word'/>"
+		"<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
 		"<span class='ocr_line' id='line_2_1' title='bbox 100 200 900 240'>"
 		"<span class='ocrx_word' id='word_2_1' title='bbox 100 500 700 540; x_wconf 60'>"
 		"No.:O4OO55374580.</span></span></div>";
