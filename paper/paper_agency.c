@@ -239,8 +239,30 @@ static int one_more(const char *a, size_t an, const char *b, size_t bn)
 	return !memcmp(a + k + 1, b + k, bn - k);
 }
 
+/* Is the read place t (tn bytes, folded) the listed one pf (pn bytes) with
+ * one letter more or less, or with one letter read as a lookalike digit
+ * ("8ảo Thắng": 8 for B, 0 for O, 1 for l or i, 5 for S)? */
+static int place_near(const char *pf, size_t pn, const char *t, size_t tn)
+{
+	if (one_more(pf, pn, t, tn) || one_more(t, tn, pf, pn))
+		return 1;
+	if (pn != tn)
+		return 0;
+	size_t k = 0;
+	while (k < pn && pf[k] == t[k])
+		k++;
+	if (k == pn || memcmp(pf + k + 1, t + k + 1, pn - k - 1))
+		return 0;
+	static const char *const look[] = {"8b", "0o", "1l", "1i", "5s"};
+	for (size_t i = 0; i < sizeof look / sizeof *look; i++)
+		if (t[k] == look[i][0] && pf[k] == look[i][1])
+			return 1;
+	return 0;
+}
+
 /* The one listed place the words w[a..b) are with one letter more or less
- * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter), when a
+ * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter) or one
+ * letter read as a digit (place_near), when a
  * word read is no Vietnamese syllable (so it cannot be a right reading
  * of another place); its spelling, else NULL. */
 static const char *place_one_off(const doc *d, const word *w, size_t a, size_t b)
@@ -260,7 +282,7 @@ static const char *place_one_off(const doc *d, const word *w, size_t a, size_t b
 		for (size_t p = 0; p < lists[l]->n; p++) {
 			const char *pf = lists[l]->fold[p];
 			size_t pn = strlen(pf);
-			if (one_more(pf, pn, t, tn) || one_more(t, tn, pf, pn)) {
+			if (place_near(pf, pn, t, tn)) {
 				if (hit && strcmp(hit, lists[l]->orig[p]))
 					return NULL;
 				hit = lists[l]->orig[p];
@@ -681,8 +703,9 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
 	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
+		/* "V/w", "V/y": the v read as its lookalikes */
 		int vv = !strncmp(fr, "v/v ", 4) || !strncmp(fr, "v/ ", 3) || !strncmp(fr, "vv ", 3) ||
-			 !strncmp(fr, "v/v. ", 5);
+			 !strncmp(fr, "v/v. ", 5) || !strncmp(fr, "v/w ", 4) || !strncmp(fr, "v/y ", 4);
 		if (!strncmp(fr, "ve viec ", 8) || vv) {
 			const char *sp = strchr(r, ' ');
 			sp = sp && !vv ? strchr(sp + 1, ' ') : sp;
@@ -985,7 +1008,7 @@ static const char *place_one_off_str(const doc *d, const char *f, size_t fn, con
 			size_t pn = strlen(pf);
 			if (pn == fn && !memcmp(pf, f, fn))
 				return NULL; /* listed as read */
-			if (one_more(pf, pn, f, fn) || one_more(f, fn, pf, pn)) {
+			if (place_near(pf, pn, f, fn)) {
 				if (hit && strcmp(hit, lists[l]->orig[p]))
 					return NULL;
 				hit = lists[l]->orig[p];

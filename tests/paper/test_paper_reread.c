@@ -221,6 +221,15 @@ static void bold_face_headers(void **state)
 		assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER_TITLE), cases[i].want_title);
 		sh_paper_facts_free(&f);
 	}
+	/* "V/v" read as "V/w": still a công văn and its subject */
+	sh_paper_facts *cv = extract_weak("UBND TỈNH HẢI DƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - "
+					  "Tự do - Hạnh phúc\nSố: 3800/STP-HCTP Hải Dương, ngày 08 tháng 07 năm "
+					  "2022\n\nV/w đôn đốc thực hiện\n\nKính gửi: Ủy ban nhân dân các xã.\n",
+					  NULL);
+	assert_string_equal(sh_paper_kind(cv), "cong-van");
+	assert_string_equal(sh_paper_fact(cv, SH_FACT_TITLE), "V/v đôn đốc thực hiện");
+	assert_string_equal(sh_paper_fact(cv, SH_FACT_ISSUER), "Sở Tư pháp tỉnh Hải Dương");
+	sh_paper_facts_free(&cv);
 	/* two letters lost, or a title no position: as read */
 	sh_paper_facts *f = extract_weak("ỦY BAN NHÂN DÂN\nHUYỆN SA PA\nSố: 16/TTr-UBND\nTỜ TRÌNH\nVề việc đề nghị\n\n"
 					 "TM. ỦY BAN NHÂN DÂN\nPHÓ CH TCH\n\nLương Hồng Xuân\n",
@@ -241,6 +250,8 @@ static void addresses(void **state)
 		{"xã Hiệp An, huyện Thanh Hà, tỉnh Hải Dương", "xã Hiệp An, huyện Thanh Hà, tỉnh Hải Dương"},
 		{"Xã Hồng Phong, Gia Lộc, Hải Dương", "Xã Hồng Phong, Gia Lộc, Hải Dương"},
 		{"thôn Đông, xã Tân Kỳ, huyn Tứ Kỳ", "thôn Đông, xã Tân Kỳ, huyện Tứ Kỳ"},
+		{"xã Hiệp An, huyện 8ảo Thắng, tỉnh Lào Cai", "xã Hiệp An, huyện Bảo Thắng, tỉnh Lào Cai"},
+		{"xã Hiệp An, huyện Ktim Sơn", "xã Hiệp An, huyện Kim Sơn"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[512];
