@@ -405,9 +405,10 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		if (mis)
 			u = d->misread_id;
 		if (!pf->v[SH_FACT_OWNER_ID] && *u && !*pf->id_unsure &&
-		    (strlen(u) != 12 ? pk->family == PAPER_COMPANY
-				     : pf->v[SH_FACT_BIRTH_DATE] &&
-					   (mis || birth_matches_id(u, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX])))) {
+		    (pk->family == PAPER_COMPANY
+			     ? strlen(u) != 12 || mis
+			     : pf->v[SH_FACT_BIRTH_DATE] &&
+				       (mis || birth_matches_id(u, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX])))) {
 			snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", u);
 			pf->id_unsure_fact = SH_FACT_OWNER_ID;
 			pf->id_misread = mis;
@@ -614,18 +615,13 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
 	return f->id_unsure;
 }
 
-/* A misread id's second reading: the same length, every check passed
- * (kind of id, province, century, birth year and sex against the paper),
- * and at most a quarter of its digits differing from the first reading
+/* A misread id's second reading: every check passed (kind of id, province,
+ * century, birth year and sex against the paper), and at most a quarter
+ * of its digits changed, put in or left out against the first reading
  * (the same number read again, not another one). */
 static int misread_confirmed(const sh_paper_facts *f, const char *r)
 {
-	size_t n = strlen(r), diff = 0;
-	if (n != strlen(f->id_unsure))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		diff += r[i] != f->id_unsure[i];
-	if (diff * 4 > n)
+	if (paper_edit_distance(r, f->id_unsure) * 4 > strlen(r))
 		return 0;
 	int kind = 0;
 	char norm[16];

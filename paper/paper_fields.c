@@ -153,9 +153,9 @@ static const char *const provinces =
  * which must pass every check itself (sh_paper_id_confirm). */
 static void misread(doc *d, const id_out *io, const char *dg)
 {
-	size_t n = strlen(dg);
-	if (*d->misread_id || strspn(dg, "0123456789") != n ||
-	    n != (io->family == PAPER_COMPANY ? 10u : 12u))
+	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
+	/* a digit more or less is a misread too ("0402112097027") */
+	if (*d->misread_id || strspn(dg, "0123456789") != n || n + 1 < want || n > want + 1)
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }

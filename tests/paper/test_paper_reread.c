@@ -118,6 +118,17 @@ static void misread_id_second_reading(void **state)
 	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	sh_paper_facts_free(&f);
+	/* a digit put in by OCR: 13 digits, read again as the 12 */
+	f = card("0011843622971", "26/01/1984", "Nữ", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "0011843622971");
+	assert_int_equal(sh_paper_id_confirm(f, good, 3), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* two digits more: no candidate */
+	f = card("00118436229711", "26/01/1984", "Nữ", NULL);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
 	/* no birth date to vouch for a personal id: no second reading */
 	f = card("601184362297", "", "Nữ", NULL);
 	assert_null(sh_paper_id_unsure(f, NULL));
