@@ -260,18 +260,30 @@ static int place_near(const char *pf, size_t pn, const char *t, size_t tn)
 	return 0;
 }
 
+/* Can a word of a place be a misreading? Only when it is no Vietnamese
+ * syllable and OCR read it unsurely: the names of minority places (Ya
+ * Xiêr, Kon Plông) are no syllables either, and read right they are read
+ * surely; text without confidences is never put right so. */
+static int misread_place_word(doc *d, const char *w, size_t n)
+{
+	if (paper_syllable_ok(w, n))
+		return 0;
+	int conf = paper_word_conf(d, w, n);
+	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+}
+
 /* The one listed place the words w[a..b) are with one letter more or less
  * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter) or one
  * letter read as a digit (place_near), when a
- * word read is no Vietnamese syllable (so it cannot be a right reading
- * of another place); its spelling, else NULL. */
-static const char *place_one_off(const doc *d, const word *w, size_t a, size_t b)
+ * word read may be a misreading (misread_place_word); its spelling, else
+ * NULL. */
+static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
 {
 	const sh_kinds *k = d->k;
 	int bad = 0;
 	for (size_t x = a; x < b; x++) {
 		size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
-		bad |= !paper_syllable_ok(d->text + oa, ob - oa);
+		bad |= misread_place_word(d, d->text + oa, ob - oa);
 	}
 	if (!bad)
 		return NULL;
@@ -970,34 +982,23 @@ void paper_find_signer(doc *d, char **signer, char **title)
 
 /* ---- addresses ---------------------------------------------------------- */
 
-/* The listed spelling of the place folded name f (fn bytes) is: the one
- * it folds like (two words or more), or the one it is with one letter more
- * or less when a word of orig (its reading, on bytes) is no Vietnamese
- * syllable; NULL when none or several. */
-static const char *place_one_off_str(const doc *d, const char *f, size_t fn, const char *orig, size_t on)
+/* The listed spelling of the place folded name f (fn bytes) is with one
+ * letter more or less or a lookalike digit (place_near), when a word of
+ * orig (its reading, on bytes) may be a misreading (misread_place_word);
+ * NULL when none, several, or the name is listed as read. A name that
+ * folds like a listed one is left as read: a right reading of another
+ * place may fold so. */
+static const char *place_one_off_str(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
 	const paper_strs *lists[2] = {&d->k->places, &d->k->lex_places};
 	const char *hit = NULL;
-	/* a name of two words or more folding like one listed spelling only
-	 * is written so, as an issuer's place is ("Nghỉ Phong") */
-	if (memchr(f, ' ', fn)) {
-		for (int l = 0; l < 2; l++)
-			for (size_t p = 0; p < lists[l]->n; p++)
-				if (strlen(lists[l]->fold[p]) == fn && !memcmp(lists[l]->fold[p], f, fn)) {
-					if (hit && strcmp(hit, lists[l]->orig[p]))
-						return NULL;
-					hit = lists[l]->orig[p];
-				}
-		if (hit)
-			return hit;
-	}
 	int bad = 0;
 	for (size_t i = 0; i < on;) {
 		size_t n = 0;
 		while (i + n < on && orig[i + n] != ' ')
 			n++;
 		if (n)
-			bad |= !paper_syllable_ok(orig + i, n);
+			bad |= misread_place_word(d, orig + i, n);
 		i += n + 1;
 	}
 	if (!bad)
@@ -1045,7 +1046,8 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 	while (w1 < fn && f[w1] != ' ')
 		w1++;
 	long lv = -1;
-	if (!name && w1 < fn)
+	/* "Uyên Hưng" is a place, not "huyện" read badly: only no syllable */
+	if (!name && w1 < fn && !paper_syllable_ok(p, map[w1]))
 		for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
 			size_t ln = strlen(levels[t].fold);
 			if (ln >= 4 && !strchr(levels[t].fold, ' ') && one_more(levels[t].fold, ln, f, w1)) {
