@@ -210,8 +210,8 @@ static int real_date(int y, int m, int dd)
  * carries a dot or a slash (mono, bold): OCR reads that 0 as 6 (a month's
  * or a year's also as 8 or 9). "01/67/1955" is 1 July, "năm 2625" 2025;
  * only a day's or month's leading digit and a year's hundreds are taken
- * back, and only when the date is otherwise no date, so a real date never
- * changes. 1 when *y / *m / *dd were changed into a real date. */
+ * back, only when the date is otherwise no date (a real date never
+ * changes), and only when no 6 is left that could be another 0. 1 when *y / *m / *dd were changed into a real date. */
 static int zero_slip(int *y, int *m, int *dd)
 {
 	int nm = *m, nd = *dd, ny = *y, h = *y / 100 % 10;
@@ -223,6 +223,18 @@ static int zero_slip(int *y, int *m, int *dd)
 		nd %= 10;
 	if ((nm == *m && nd == *dd && ny == *y) || !real_date(ny, nm, nd))
 		return 0;
+	/* the face that read one 0 as 6 may have read another so: a 6 left
+	 * anywhere that could be a 0 of another real date ("16/66/1996" is
+	 * 16/06/1996 or 10/06/1990) makes the date unsure: no date */
+	int v[3] = {nd, nm, ny};
+	for (int k = 0; k < 3; k++)
+		for (int p = 1; p <= v[k]; p *= 10)
+			if (v[k] / p % 10 == 6) {
+				int t[3] = {nd, nm, ny};
+				t[k] -= 6 * p;
+				if (real_date(t[2], t[1], t[0]))
+					return 0;
+			}
 	*y = ny;
 	*m = nm;
 	*dd = nd;

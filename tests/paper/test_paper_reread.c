@@ -187,6 +187,8 @@ static void dates_with_dotted_zeros(void **state)
 		{"01/67/1955", "1955-07-01"}, {"68/01/1990", "1990-01-08"}, {"14/66/2612", "2012-06-14"},
 		{"01/06/1955", "1955-06-01"}, {"06/16/1969", NULL},        {"36/01/1990", NULL},
 		{"01/81/1990", "1990-01-01"}, {"81/01/1990", NULL},
+		/* another 6 that could be a 0: 16/06/1996 or 10/06/1990? */
+		{"16/66/1996", NULL},         {"01/66/1996", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		sh_paper_facts *f = card("001184362297", cases[i].birth, "Nữ", NULL);
