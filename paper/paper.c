@@ -660,7 +660,7 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 		}
 		dg[k] = 0;
 		if (i == 0)
-			memcpy(first, dg, sizeof first);
+			memcpy(first, dg, k + 1);
 		else if (strcmp(dg, first))
 			return 0;
 	}
@@ -785,6 +785,15 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 		first = 0;
 		if (!rc && (i == SH_FACT_COUNT - 1 || !any_after(f, i)))
 			rc = sh_buf_puts(&b, "}");
+	}
+	/* ids taken on a second reading: for review too */
+	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
+		if (!(f->reread >> i & 1u))
+			continue;
+		rc = sh_buf_printf(&b, "%s\"%s\"", first ? ",\"reread\":[" : ",", sh_paper_fact_name(i));
+		first = 0;
+		if (!rc && !(f->reread >> (i + 1)))
+			rc = sh_buf_puts(&b, "]");
 	}
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);

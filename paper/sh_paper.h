@@ -221,7 +221,9 @@ const char *sh_paper_fact_name(enum sh_paper_fact fact);
  * expires). Caller frees with sh_free; NULL on out of memory. */
 char *sh_paper_facts_json(const sh_paper_facts *f);
 /* One `sohoa extract --json` line (no newline):
- * {"file":file,"kind":...,"fields":{...},"confidence":0.93}.
+ * {"file":file,"kind":...,"fields":{...},"confidence":0.93}, with
+ * "as_read":{fact:reading,...} for corrected facts and "reread":[fact,...]
+ * for ids taken on a second reading (both for review) before "confidence".
  * file may be NULL (then left out). Caller frees with sh_free; NULL on out
  * of memory. */
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file);

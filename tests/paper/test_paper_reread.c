@@ -81,6 +81,11 @@ static void unsure_id_needs_agreeing_readings(void **state)
 	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 1);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 1);
+	char *j = sh_paper_result_json(f, NULL);
+	assert_non_null(j);
+	assert_non_null(strstr(j, "\"owner_id\":\"001184362297\""));
+	assert_non_null(strstr(j, ",\"reread\":[\"owner_id\"],\"confidence\":"));
+	sh_free(j);
 	assert_null(sh_paper_id_unsure(f, NULL));
 	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 0); /* nothing left to confirm */
 	sh_paper_facts_free(&f);
