@@ -283,16 +283,21 @@ int paper_id_anywhere(doc *d, id_out *io)
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
-	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name */
+	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name.
+	 * But Ông is a surname too ("ÔNG HỮU PHÚC"): the word is dropped only
+	 * when three words follow it, or two in another case than its own */
 	if (!so->company && (paper_word_at(d->f, e, a, "ong") || paper_word_at(d->f, e, a, "ba")) &&
 	    paper_value_before(d, a, a + 1)) {
-		size_t b = a + (d->f[a] == 'o' ? 3 : 2);
+		size_t he = a + (d->f[a] == 'o' ? 3 : 2), b = he;
 		while (b < e && d->f[b] == ' ')
 			b++;
-		size_t sp = 0;
+		size_t sp = 0, we = b;
 		for (size_t i = b; i < e && d->f[i] != ','; i++)
 			sp += d->f[i] == ' ';
-		if (sp >= 1)
+		while (we < e && d->f[we] != ' ' && d->f[we] != ',')
+			we++;
+		int other_case = (paper_upper_share_range(d, a, he) == 100) != (paper_upper_share_range(d, b, we) == 100);
+		if (sp >= 2 || (sp >= 1 && other_case))
 			a = b;
 	}
 	size_t end = a;
@@ -476,6 +481,15 @@ int paper_holders_value(doc *d, size_t a, size_t e, void *out)
 {
 	holders_out *ho = out;
 	str_out so = {NULL, 0};
+	/* "Ông:"/"Bà:" label a holder with their colon; "Ông Thị Tuấn" under
+	 * a signature is a name (Ông is a surname), not a holder */
+	size_t c = a;
+	while (c > 0 && d->f[c - 1] == ' ')
+		c--;
+	if (c >= 2 && d->f[c - 1] != ':' &&
+	    ((c >= 3 && !memcmp(d->f + c - 3, "ong", 3) && paper_starts_word(d->f, c - 3)) ||
+	     (!memcmp(d->f + c - 2, "ba", 2) && paper_starts_word(d->f, c - 2))))
+		return 0;
 	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
 		sh_free(so.s);
 		return 0;

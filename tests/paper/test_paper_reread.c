@@ -300,6 +300,43 @@ static void addresses(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Ông is a surname as well as an honorific: "Họ tên: ÔNG DIỆU LINH" keeps
+ * it; "Cho: Ông NGUYỄN VĂN AN" and "Bà Lê Thị Lan" drop it; a signer
+ * "Ông Thị Tuấn" is no holder of a land certificate. */
+static void surname_ong(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Họ tên: ÔNG DIỆU LINH", "ÔNG DIỆU LINH"},
+		{"Họ tên: Ông Diệu Linh", "Ông Diệu Linh"},
+		{"Họ tên: Ông NGUYỄN AN", "NGUYỄN AN"},
+		{"Họ tên: Bà Lê Thị Lan", "Lê Thị Lan"},
+		{"Họ tên: BÀ LÊ THỊ LAN", "LÊ THỊ LAN"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCHỨNG MINH NHÂN DÂN\n"
+			 "SỐ 295731004\n%s\nSinh ngày: 01/07/1955\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_OWNER_NAME);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: got %s", cases[i].line, got ? got : "none");
+		sh_paper_facts_free(&f);
+	}
+	sh_paper_facts *f = extract_weak("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+					 "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nQUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN "
+					 "LIỀN VỚI ĐẤT\nI. Người sử dụng đất\nÔng: ÔNG HỮU PHÚC, sinh năm 1971\n"
+					 "Thửa đất số: 449, tờ bản đồ số: 46\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n"
+					 "Ông Thị Tuấn\n",
+					 NULL);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_HOLDERS), "ÔNG HỮU PHÚC");
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +346,7 @@ int main(void)
 		cmocka_unit_test(dates_with_dotted_zeros),
 		cmocka_unit_test(bold_face_headers),
 		cmocka_unit_test(addresses),
+		cmocka_unit_test(surname_ong),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
