@@ -154,8 +154,7 @@ static const char *const provinces =
 static void misread(doc *d, const id_out *io, const char *dg)
 {
 	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
-	/* a digit more or less is a misread too ("0402112097027") */
-	if (*d->misread_id || strspn(dg, "0123456789") != n || n + 1 < want || n > want + 1)
+	if (*d->misread_id || strspn(dg, "0123456789") != n || n != want)
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }

@@ -148,8 +148,8 @@ enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
 char *paper_lex_restore(doc *d, char *s, int mode);
 /* An address's places and level words put right (paper_agency.c): a level
  * word with a letter dropped ("tnh"), a place one letter off a listed one
- * when a word read is no syllable, else each place restored like an
- * issuer's. Takes s; NULL with d->oom on out of memory. */
+ * when a word read unsurely is no syllable; the rest as read. Takes s;
+ * NULL with d->oom on out of memory. */
 char *paper_address_restore(doc *d, char *s);
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
