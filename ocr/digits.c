@@ -47,16 +47,18 @@ void sh_ocr_digits_free(sh_ocr_digits **d)
 	*d = NULL;
 }
 
-/* The box with a margin (a third of its height above and below, half of it
- * left and right), clipped to the page, as 8-bit grey. NULL if empty. */
+/* The box as 8-bit grey, cut with 2 pixels to spare (clipped to the page)
+ * and set on white: a margin of the page itself would bring in the
+ * label's last letter, which a digits-only reading turns into a digit
+ * ("SỐ 028428740" read "1028428740"). NULL if empty. */
 static PIX *cut_gray(PIX *page, int x0, int y0, int x1, int y1)
 {
 	int w = pixGetWidth(page), h = pixGetHeight(page);
-	int bh = y1 - y0, my = bh / 3 + 2, mx = bh / 2 + 2;
-	x0 = x0 - mx < 0 ? 0 : x0 - mx;
-	y0 = y0 - my < 0 ? 0 : y0 - my;
-	x1 = x1 + mx > w ? w : x1 + mx;
-	y1 = y1 + my > h ? h : y1 + my;
+	int bh = y1 - y0;
+	x0 = x0 - 2 < 0 ? 0 : x0 - 2;
+	y0 = y0 - 2 < 0 ? 0 : y0 - 2;
+	x1 = x1 + 2 > w ? w : x1 + 2;
+	y1 = y1 + 2 > h ? h : y1 + 2;
 	if (x1 - x0 < 4 || y1 - y0 < 4)
 		return NULL;
 	BOX *b = boxCreate(x0, y0, x1 - x0, y1 - y0);
@@ -66,7 +68,12 @@ static PIX *cut_gray(PIX *page, int x0, int y0, int x1, int y1)
 		return NULL;
 	PIX *g = pixGetDepth(c) == 8 && !pixGetColormap(c) ? pixClone(c) : pixConvertTo8(c, 0);
 	pixDestroy(&c);
-	return g;
+	if (!g)
+		return NULL;
+	int m = bh / 2 + 2;
+	PIX *o = pixAddBorderGeneral(g, m, m, m / 2 + 1, m / 2 + 1, 255);
+	pixDestroy(&g);
+	return o;
 }
 
 /* Pass i's image: grey as cut and 2x (Tesseract binarises), 2x Otsu, 3x

@@ -689,6 +689,50 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 	return 1;
 }
 
+/* The digits of a reading (spaces between groups dropped) into dg (16
+ * bytes); 0 when it holds anything else or is too long. */
+static int reading_digits(char *dg, const char *r)
+{
+	size_t k = 0;
+	for (; r && *r; r++) {
+		if (*r == ' ')
+			continue;
+		if (*r < '0' || *r > '9' || k + 1 >= 16)
+			return 0;
+		dg[k++] = *r;
+	}
+	dg[k] = 0;
+	return r != NULL && k > 0;
+}
+
+int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
+{
+	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
+	    (f->reread >> fact & 1u))
+		return 0;
+	/* the reading most passes agree on */
+	for (size_t i = 0; i < n; i++) {
+		char a[16], b[16];
+		size_t same = 0;
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			same += reading_digits(b, readings[j]) && !strcmp(a, b);
+		if (same >= 3) {
+			sh_free(f->v[fact]);
+			f->v[fact] = NULL;
+			f->doubted |= 1u << fact;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->doubted >> fact & 1u);
+}
+
 int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact)
 {
 	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->reread >> fact & 1u);
@@ -769,6 +813,21 @@ static int any_after(const sh_paper_facts *f, int i)
 	return 0;
 }
 
+/* ,"key":["fact",...] for the facts whose bits are set; nothing if none. */
+static int put_fact_list(sh_buf *b, const char *key, unsigned bits)
+{
+	int rc = 0;
+	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
+		if (!(bits >> i & 1u))
+			continue;
+		rc = sh_buf_printf(b, first ? ",\"%s\":[\"%s\"" : "%.0s,\"%s\"", key, sh_paper_fact_name(i));
+		first = 0;
+		if (!rc && !(bits >> (i + 1)))
+			rc = sh_buf_puts(b, "]");
+	}
+	return rc;
+}
+
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 {
 	sh_buf b = SH_BUF_INIT;
@@ -799,15 +858,12 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 		if (!rc && (i == SH_FACT_COUNT - 1 || !any_after(f, i)))
 			rc = sh_buf_puts(&b, "}");
 	}
-	/* ids taken on a second reading: for review too */
-	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
-		if (!(f->reread >> i & 1u))
-			continue;
-		rc = sh_buf_printf(&b, "%s\"%s\"", first ? ",\"reread\":[" : ",", sh_paper_fact_name(i));
-		first = 0;
-		if (!rc && !(f->reread >> (i + 1)))
-			rc = sh_buf_puts(&b, "]");
-	}
+	/* ids taken on a second reading, or left out because it disagreed:
+	 * for review too */
+	if (!rc)
+		rc = put_fact_list(&b, "reread", f->reread);
+	if (!rc)
+		rc = put_fact_list(&b, "doubted", f->doubted);
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
 	if (rc) {

@@ -80,6 +80,7 @@ struct sh_paper_facts {
 	int id_misread; /* id_unsure failed its checks: only readings that pass them count */
 	int family;
 	unsigned reread; /* bit per fact: taken on a second reading */
+	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */

@@ -190,6 +190,15 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
 int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n);
 /* 1 when fact was taken on a second reading (sh_paper_id_confirm). */
 int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* An id taken at once (read surely) checked by a second reading of its
+ * place: when three or more readings agree on other digits than fact's
+ * value, the two readings contradict each other and the id is left out
+ * ("not found", never a wrong id; sh_paper_id_doubted says so). fact is
+ * SH_FACT_OWNER_ID or SH_FACT_OLD_ID. Returns 1 when left out, 0 when
+ * kept (or nothing to check). */
+int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n);
+/* 1 when fact was left out by sh_paper_id_verify. */
+int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact);
 
 /* Release and set *facts to NULL; NULL-safe. */
 void sh_paper_facts_free(sh_paper_facts **facts);
@@ -222,8 +231,9 @@ const char *sh_paper_fact_name(enum sh_paper_fact fact);
 char *sh_paper_facts_json(const sh_paper_facts *f);
 /* One `sohoa extract --json` line (no newline):
  * {"file":file,"kind":...,"fields":{...},"confidence":0.93}, with
- * "as_read":{fact:reading,...} for corrected facts and "reread":[fact,...]
- * for ids taken on a second reading (both for review) before "confidence".
+ * "as_read":{fact:reading,...} for corrected facts, "reread":[fact,...] for
+ * ids taken on a second reading and "doubted":[fact,...] for ids left out
+ * because it disagreed (all for review) before "confidence".
  * file may be NULL (then left out). Caller frees with sh_free; NULL on out
  * of memory. */
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file);

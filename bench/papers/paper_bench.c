@@ -42,7 +42,7 @@ static struct {
 
 static int verbose, by_kind;
 static const char *imgdir;
-static int rr_asked, rr_boxed, rr_taken;
+static int rr_asked, rr_boxed, rr_taken, rr_verified, rr_doubted;
 
 static void kind_row(int src, const char *slug, int kind_ok, int facts, int right)
 {
@@ -190,8 +190,49 @@ static void report_kinds(const char *label, int src)
 /* -I IMGDIR: an id read unsurely is read again, digits only, on the page
  * image IMGDIR/NAME.tif (NAME-pK.tif for page K of several) in the box
  * the hOCR gives, and taken when every pass agrees with it. */
+static PIX *page_image(const char *name, int page)
+{
+	char path[4096];
+	int nl = (int)(strlen(name) - 5);
+	snprintf(path, sizeof path, "%s/%.*s.tif", imgdir, nl, name);
+	PIX *pix = pixRead(path);
+	if (!pix) {
+		snprintf(path, sizeof path, "%s/%.*s-p%d.tif", imgdir, nl, name, page + 1);
+		pix = pixRead(path);
+	}
+	return pix;
+}
+
+/* An id taken at once: read again, left out when the readings contradict it. */
+static void verify_id(sh_ocr_digits *dig, sh_paper_facts *f, enum sh_paper_fact fact, const char *hocr,
+		      const char *name)
+{
+	const char *v = sh_paper_fact(f, fact);
+	sh_paper_box b;
+	if (!v || !hocr || !sh_paper_hocr_digits_box(&b, hocr, v))
+		return;
+	PIX *pix = page_image(name, b.page);
+	if (!pix)
+		return;
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	if (sh_ocr_digits_read(dig, pix, b.x0, b.y0, b.x1, b.y1, rd, &n) == SH_OK) {
+		const char *r[SH_OCR_DIGIT_PASSES];
+		for (size_t i = 0; i < n; i++)
+			r[i] = rd[i];
+		rr_verified++;
+		if (verbose)
+			printf("  %s: verify %s: %s %s %s %s\n", name, v, n > 0 ? rd[0] : "", n > 1 ? rd[1] : "",
+			       n > 2 ? rd[2] : "", n > 3 ? rd[3] : "");
+		rr_doubted += sh_paper_id_verify(f, fact, r, n) == 1;
+	}
+	pixDestroy(&pix);
+}
+
 static void reread_id(sh_ocr_digits *dig, sh_paper_facts *f, const char *hocr, const char *name)
 {
+	verify_id(dig, f, SH_FACT_OWNER_ID, hocr, name);
+	verify_id(dig, f, SH_FACT_OLD_ID, hocr, name);
 	const char *uu = sh_paper_id_unsure(f, NULL);
 	sh_paper_box b;
 	char u[32];
@@ -202,14 +243,7 @@ static void reread_id(sh_ocr_digits *dig, sh_paper_facts *f, const char *hocr, c
 	if (!hocr || !sh_paper_hocr_digits_box(&b, hocr, u))
 		return;
 	rr_boxed++;
-	char path[4096];
-	int nl = (int)(strlen(name) - 5);
-	snprintf(path, sizeof path, "%s/%.*s.tif", imgdir, nl, name);
-	PIX *pix = pixRead(path);
-	if (!pix) {
-		snprintf(path, sizeof path, "%s/%.*s-p%d.tif", imgdir, nl, name, b.page + 1);
-		pix = pixRead(path);
-	}
+	PIX *pix = page_image(name, b.page);
 	if (!pix)
 		return;
 	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
@@ -306,8 +340,9 @@ int main(int argc, char **argv)
 	report_kinds("ground-truth text", SRC_TEXT);
 	report_kinds("OCR text", SRC_OCR);
 	if (dig)
-		printf("second readings of unsure ids: %d asked, %d boxes found, %d taken\n", rr_asked, rr_boxed,
-		       rr_taken);
+		printf("second readings: unsure ids %d asked, %d boxes found, %d taken; ids read surely %d "
+		       "checked, %d left out\n",
+		       rr_asked, rr_boxed, rr_taken, rr_verified, rr_doubted);
 	sh_ocr_digits_free(&dig);
 	sh_kinds_free(&kinds);
 	return 0;

@@ -96,6 +96,36 @@ static void unsure_id_needs_agreeing_readings(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* An id read surely is checked by a second reading: three readings that
+ * agree on other digits leave it out; fewer, or readings that agree with
+ * it, keep it. */
+static void sure_id_verified(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = card("001184362297", "26/01/1984", "Nữ", NULL);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	const char *same[] = {"001184362297", "001 184 362 297", "001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, same, 4), 0);
+	const char *two[] = {"001184362291", "001184362291", "001184362297", "00118436229"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, two, 4), 0);
+	const char *junk[] = {"", "", "", ""};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, junk, 4), 0);
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OLD_ID, same, 4), 0); /* no such fact */
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_NUMBER, same, 4), 0);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_OWNER_ID), 0);
+	const char *other[] = {"001184362291", "001184362291", "001184362297", "001184362291"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, other, 4), 1);
+	assert_null(sh_paper_owner_id(f));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_OWNER_ID), 1);
+	char *j = sh_paper_result_json(f, NULL);
+	assert_non_null(j);
+	assert_null(strstr(j, "\"owner_id\":"));
+	assert_non_null(strstr(j, ",\"doubted\":[\"owner_id\"],\"confidence\":"));
+	sh_free(j);
+	sh_paper_facts_free(&f);
+}
+
 /* An id whose digits fail the checks (a dotted zero read as 6): its
  * second reading is taken only when three or more readings agree, it
  * passes every check against the paper's birth date and sex, and it
@@ -350,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unsure_id_needs_agreeing_readings),
 		cmocka_unit_test(misread_id_second_reading),
+		cmocka_unit_test(sure_id_verified),
 		cmocka_unit_test(hocr_box_of_digits),
 		cmocka_unit_test(dates_with_dotted_zeros),
 		cmocka_unit_test(bold_face_headers),
