@@ -129,6 +129,32 @@ int sh_ocr_pool_run(sh_ocr_pool *pool, size_t n, sh_ocr_load_fn load, void *arg,
 /* Release a page result's strings and images; the struct may be reused. */
 void sh_ocr_page_clear(sh_ocr_page *page);
 
+/* ---- a second reading of digits (issue 18) ------------------------------
+ * An engine of its own, reading one line of digits only (Tesseract PSM 7,
+ * whitelist 0-9) in a box of a page image: for an id OCR read unsurely
+ * (sh_paper_id_unsure, sh_paper_hocr_digits_box). One thread at a time per
+ * object. */
+typedef struct sh_ocr_digits sh_ocr_digits;
+#define SH_OCR_DIGIT_PASSES 4 /* readings per box: scales and binarisations */
+#define SH_OCR_DIGITS_MAX 32  /* bytes per reading, NUL included */
+/* *out: free with sh_ocr_digits_free. lang NULL: "eng" (its model reads
+ * digits far better than vie's: on the faces whose zero has a dot or a
+ * slash, vie read 0 as 6, 8 or 9 where eng read every digit; tune2 split,
+ * docs/PAPERS.md); datapath NULL:
+ * Tesseract's default. Errors: SH_ENOTFOUND (language data), SH_ENOMEM. */
+int sh_ocr_digits_new(sh_ocr_digits **out, const char *datapath, const char *lang);
+void sh_ocr_digits_free(sh_ocr_digits **d);
+/* Read the box x0,y0 (top-left) to x1,y1 (bottom-right, pixels) of page
+ * (borrowed; any depth) SH_OCR_DIGIT_PASSES ways: cut with a margin,
+ * as cut and upscaled 2-3x, binarised by Tesseract, Otsu and Sauvola.
+ * out[i] gets the digits of pass i
+ * (what else was read is dropped; "" when nothing), *n the number of
+ * passes made (a pass whose image could not be made is left out).
+ * Errors: SH_EINVAL (no engine or page, an empty box or one outside the
+ * page). */
+int sh_ocr_digits_read(sh_ocr_digits *d, PIX *page, int x0, int y0, int x1, int y1,
+		       char out[][SH_OCR_DIGITS_MAX], size_t *n);
+
 /* Human description of page flags, e.g. "blank, rotated". Static buffer
  * per thread; borrowed until the next call on this thread. */
 const char *sh_ocr_flags_str(unsigned flags);

@@ -30,8 +30,13 @@ static void find_number(const doc *d, number_info *ni)
 				continue;
 			size_t j = i + 2;
 			if (!paper_word_at(f, d->le[l], i, "so")) {
-				/* "Số:" misread at a line start ("S6:", "Sé:") */
-				if (i != d->ls[l] || f[i] != 's' || i + 3 >= d->le[l] || f[i + 2] != ':')
+				/* "Số:" misread at a line start ("S6:", "Sé:", "Š:",
+				 * "5S:": bold and mono faces) */
+				if (i != d->ls[l] || (f[i] != 's' && f[i] != '5') || i + 3 >= d->le[l])
+					continue;
+				if (f[i + 1] == ':' && f[i] == 's')
+					j = i + 1;
+				else if (f[i + 2] != ':' || (f[i] == '5' && f[i + 1] != 's'))
 					continue;
 			}
 			int punct = 0;
@@ -248,7 +253,10 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		int f = text_facts[i];
 		str_out so = {NULL, 0};
 		if ((want & (1u << f)) && lab[f].n && paper_by_label(d, &lab[f], paper_text_value, &so))
-			set_fact(d, pf, f, f == SH_FACT_TITLE ? (so.s = paper_apply_corrections(d, so.s)) : so.s);
+			set_fact(d, pf, f,
+				 f == SH_FACT_TITLE     ? (so.s = paper_apply_corrections(d, so.s))
+				 : f == SH_FACT_ADDRESS ? (so.s = paper_address_restore(d, so.s))
+							: so.s);
 		sh_free(so.s);
 	}
 	static const int digit_facts[] = {SH_FACT_PARCEL, SH_FACT_MAP_SHEET};
@@ -264,6 +272,10 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		set_fact(d, pf, SH_FACT_AREA, v);
 	if ((want & (1u << SH_FACT_OLD_ID)) && paper_by_label(d, &lab[SH_FACT_OLD_ID], paper_old_id_value, v))
 		set_fact(d, pf, SH_FACT_OLD_ID, v);
+	else if ((want & (1u << SH_FACT_OLD_ID)) && *d->unsure_old && !*pf->id_unsure) {
+		snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", d->unsure_old);
+		pf->id_unsure_fact = SH_FACT_OLD_ID;
+	}
 	date_out dt = {"", 0, 0};
 	if ((want & (1u << SH_FACT_EVENT_DATE)) &&
 	    paper_by_label_anywhere(d, &lab[SH_FACT_EVENT_DATE], paper_date_value, &dt))
@@ -384,6 +396,23 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			if (strlen(io.id) != 12 ||
 			    birth_matches_id(io.id, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX]))
 				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
+		}
+		const char *u = d->unsure_id;
+		/* read unsurely: a candidate for a second reading, held to the
+		 * same checks (a personal id without a birth date to vouch for
+		 * it is no candidate) */
+		int mis = !*u;
+		if (mis)
+			u = d->misread_id;
+		if (!pf->v[SH_FACT_OWNER_ID] && *u && !*pf->id_unsure &&
+		    (pk->family == PAPER_COMPANY
+			     ? strlen(u) != 12 || mis
+			     : pf->v[SH_FACT_BIRTH_DATE] &&
+				       (mis || birth_matches_id(u, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX])))) {
+			snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", u);
+			pf->id_unsure_fact = SH_FACT_OWNER_ID;
+			pf->id_misread = mis;
+			pf->family = pk->family;
 		}
 	}
 }
@@ -577,6 +606,138 @@ const char *sh_paper_doc_type(const sh_paper_facts *f)
 	return f->v[SH_FACT_DOC_TYPE];
 }
 
+const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact)
+{
+	if (!*f->id_unsure)
+		return NULL;
+	if (fact)
+		*fact = (enum sh_paper_fact)f->id_unsure_fact;
+	return f->id_unsure;
+}
+
+/* A misread id's second reading: every check passed (kind of id, province,
+ * century, birth year and sex against the paper), and the first reading
+ * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
+ * dot or a slash), at most a third of the digits. Any other difference,
+ * or a digit more or less, leaves the id out: readings of one crop by one
+ * model agree too easily to outvote the page's reading on their own (a
+ * wrong id was taken so on the held-out split, 2026-12-06). */
+static int misread_confirmed(const sh_paper_facts *f, const char *r)
+{
+	size_t n = strlen(r), diff = 0;
+	if (n != strlen(f->id_unsure))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i] == f->id_unsure[i])
+			continue;
+		if (r[i] != '0' || !strchr("689", f->id_unsure[i]))
+			return 0;
+		diff++;
+	}
+	if (diff * 3 > n)
+		return 0;
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
+		return 0;
+	if (kind == SH_OWNER_PERSON)
+		return paper_person_id_ok(r) && f->v[SH_FACT_BIRTH_DATE] &&
+		       birth_matches_id(r, f->v[SH_FACT_BIRTH_DATE], f->v[SH_FACT_SEX]);
+	return 1;
+}
+
+int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
+{
+	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
+		return 0;
+	/* every reading the same digits (the spaces OCR puts between groups
+	 * do not count): the unsure id itself, or for a misread one, one
+	 * number that passes every check */
+	char first[16] = "";
+	for (size_t i = 0; i < n; i++) {
+		const char *r = readings[i];
+		char dg[16];
+		size_t k = 0;
+		if (!r)
+			return 0;
+		for (; *r; r++) {
+			if (*r == ' ')
+				continue;
+			if (*r < '0' || *r > '9' || k + 1 >= sizeof dg)
+				return 0;
+			dg[k++] = *r;
+		}
+		dg[k] = 0;
+		if (i == 0)
+			memcpy(first, dg, k + 1);
+		else if (strcmp(dg, first))
+			return 0;
+	}
+	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
+		return 0;
+	int fact = f->id_unsure_fact;
+	if (f->v[fact])
+		return 0;
+	if (!(f->v[fact] = sh_strdup(first)))
+		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
+	f->reread |= 1u << fact;
+	*f->id_unsure = 0;
+	return 1;
+}
+
+/* The digits of a reading (spaces between groups dropped) into dg (16
+ * bytes); 0 when it holds anything else or is too long. */
+static int reading_digits(char *dg, const char *r)
+{
+	size_t k = 0;
+	for (; r && *r; r++) {
+		if (*r == ' ')
+			continue;
+		if (*r < '0' || *r > '9' || k + 1 >= 16)
+			return 0;
+		dg[k++] = *r;
+	}
+	dg[k] = 0;
+	return r != NULL && k > 0;
+}
+
+int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
+{
+	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
+	    (f->reread >> fact & 1u))
+		return 0;
+	/* the reading most passes agree on */
+	for (size_t i = 0; i < n; i++) {
+		char a[16], b[16];
+		size_t same = 0;
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			same += reading_digits(b, readings[j]) && !strcmp(a, b);
+		if (same >= 3) {
+			sh_free(f->v[fact]);
+			f->v[fact] = NULL;
+			f->doubted |= 1u << fact;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->doubted >> fact & 1u);
+}
+
+int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->reread >> fact & 1u);
+}
+
 const char *sh_paper_owner_id(const sh_paper_facts *f)
 {
 	return f->v[SH_FACT_OWNER_ID];
@@ -652,6 +813,21 @@ static int any_after(const sh_paper_facts *f, int i)
 	return 0;
 }
 
+/* ,"key":["fact",...] for the facts whose bits are set; nothing if none. */
+static int put_fact_list(sh_buf *b, const char *key, unsigned bits)
+{
+	int rc = 0;
+	for (int i = 0, first = 1; i < SH_FACT_COUNT && !rc; i++) {
+		if (!(bits >> i & 1u))
+			continue;
+		rc = sh_buf_printf(b, first ? ",\"%s\":[\"%s\"" : "%.0s,\"%s\"", key, sh_paper_fact_name(i));
+		first = 0;
+		if (!rc && !(bits >> (i + 1)))
+			rc = sh_buf_puts(b, "]");
+	}
+	return rc;
+}
+
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 {
 	sh_buf b = SH_BUF_INIT;
@@ -682,6 +858,12 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 		if (!rc && (i == SH_FACT_COUNT - 1 || !any_after(f, i)))
 			rc = sh_buf_puts(&b, "}");
 	}
+	/* ids taken on a second reading, or left out because it disagreed:
+	 * for review too */
+	if (!rc)
+		rc = put_fact_list(&b, "reread", f->reread);
+	if (!rc)
+		rc = put_fact_list(&b, "doubted", f->doubted);
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
 	if (rc) {

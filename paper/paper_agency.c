@@ -165,37 +165,158 @@ static void collect_words(const doc *d, size_t a, size_t e, word *w, size_t *nw)
 	}
 }
 
+/* Is the text word t (n bytes) the body word at bf[p..] (up to a space, a
+ * '-' or the end), or with one letter dropped when drop is set? The body
+ * word's length, or 0. */
+static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size_t n, int drop)
+{
+	size_t e = p;
+	while (e < bl && bf[e] != ' ' && bf[e] != '-')
+		e++;
+	size_t m = e - p;
+	if (m == n && !memcmp(bf + p, t, n))
+		return m;
+	if (!drop || m != n + 1 || m < 2)
+		return 0;
+	for (size_t k = 0; k < m; k++)
+		if (!memcmp(bf + p, t, k) && !memcmp(bf + p + k + 1, t + k, n - k))
+			return m;
+	return 0;
+}
+
 /* The longest catalogue body printed as words w[i..]; its index, and the
- * number of words in *len; -1 if none. */
+ * number of words in *len; -1 if none. A body of three words or more also
+ * matches with one letter dropped from one word: bold faces lose a
+ * capital with a hook or a dot ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN").
+ * An exact match wins. */
 static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
 {
 	const sh_kinds *k = d->k;
 	long best = -1;
 	*len = 0;
-	for (size_t b = 0; b < k->bodies.n; b++) {
-		const char *bf = k->bodies.fold[b];
-		size_t bl = strlen(bf), p = 0, wi = i;
-		while (wi < nw && p < bl) {
-			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
-				p++;
-			size_t wl = w[wi].b - w[wi].a;
-			if (p + wl > bl || memcmp(bf + p, d->f + w[wi].a, wl) ||
-			    (p + wl < bl && bf[p + wl] != ' ' && bf[p + wl] != '-'))
-				break;
-			p += wl;
-			wi++;
-			while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
-				p++;
+	for (int drops = 0; drops < 2 && best < 0; drops++)
+		for (size_t b = 0; b < k->bodies.n; b++) {
+			const char *bf = k->bodies.fold[b];
+			size_t bl = strlen(bf), p = 0, wi = i, words = 1;
+			int left = drops;
+			for (size_t q = 0; q < bl; q++)
+				words += bf[q] == ' ';
+			if (drops && words < 3)
+				continue;
+			while (wi < nw && p < bl) {
+				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+					p++;
+				size_t wl = w[wi].b - w[wi].a;
+				size_t m = body_word(bf, p, bl, d->f + w[wi].a, wl, 0);
+				if (!m && left && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+					left--;
+				if (!m)
+					break;
+				p += m;
+				wi++;
+				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
+					p++;
+			}
+			if (p == bl && wi - i > *len) {
+				*len = wi - i;
+				best = (long)b;
+			}
 		}
-		if (p == bl && wi - i > *len) {
-			*len = wi - i;
-			best = (long)b;
-		}
-	}
 	return best;
 }
 
 static char *issuer_words(doc *d, const word *w, size_t nw);
+
+/* Is a one letter longer than b (lengths an = bn + 1), the same but for
+ * that letter? */
+static int one_more(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn + 1)
+		return 0;
+	size_t k = 0;
+	while (k < bn && a[k] == b[k])
+		k++;
+	return !memcmp(a + k + 1, b + k, bn - k);
+}
+
+/* Is the read place t (tn bytes, folded) the listed one pf (pn bytes) with
+ * one letter more or less, or with one letter read as a lookalike digit
+ * ("8ảo Thắng": 8 for B, 0 for O, 1 for l or i, 5 for S)? */
+static int place_near(const char *pf, size_t pn, const char *t, size_t tn)
+{
+	if (one_more(pf, pn, t, tn) || one_more(t, tn, pf, pn))
+		return 1;
+	if (pn != tn)
+		return 0;
+	size_t k = 0;
+	while (k < pn && pf[k] == t[k])
+		k++;
+	if (k == pn || memcmp(pf + k + 1, t + k + 1, pn - k - 1))
+		return 0;
+	static const char *const look[] = {"8b", "0o", "1l", "1i", "5s"};
+	for (size_t i = 0; i < sizeof look / sizeof *look; i++)
+		if (t[k] == look[i][0] && pf[k] == look[i][1])
+			return 1;
+	return 0;
+}
+
+/* Can a word of a place be a misreading? Only when it is no Vietnamese
+ * syllable and OCR read it unsurely: the names of minority places (Ya
+ * Xiêr, Kon Plông) are no syllables either, and read right they are read
+ * surely; text without confidences is never put right so. */
+static int misread_place_word(doc *d, const char *w, size_t n)
+{
+	if (paper_syllable_ok(w, n))
+		return 0;
+	int conf = paper_word_conf(d, w, n);
+	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+}
+
+/* The one listed place the words w[a..b) are with one letter more or less
+ * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter) or one
+ * letter read as a digit (place_near), when a
+ * word read may be a misreading (misread_place_word); its spelling, else
+ * NULL. */
+static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
+{
+	const sh_kinds *k = d->k;
+	int bad = 0;
+	for (size_t x = a; x < b; x++) {
+		size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
+		bad |= misread_place_word(d, d->text + oa, ob - oa);
+	}
+	if (!bad)
+		return NULL;
+	const char *t = d->f + w[a].a, *hit = NULL;
+	size_t tn = w[b - 1].b - w[a].a;
+	const paper_strs *lists[2] = {&k->places, &k->lex_places};
+	for (int l = 0; l < 2; l++)
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			const char *pf = lists[l]->fold[p];
+			size_t pn = strlen(pf);
+			if (place_near(pf, pn, t, tn)) {
+				if (hit && strcmp(hit, lists[l]->orig[p]))
+					return NULL;
+				hit = lists[l]->orig[p];
+			}
+		}
+	return hit;
+}
+
+/* "Số:" as bold and mono faces misread it ("S:", "Š:", "S5:", "5S:"),
+ * followed by a digit: the number, not the header. */
+static int number_misread(const char *f, size_t i, size_t e)
+{
+	size_t k = i;
+	while (k < e && k < i + 2 && (f[k] == 's' || f[k] == '5' || f[k] == '6'))
+		k++;
+	if (k == i || f[i] == '6' || k >= e || f[k] != ':')
+		return 0;
+	k++;
+	while (k < e && f[k] == ' ')
+		k++;
+	return k < e && isdigit((unsigned char)f[k]);
+}
 
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
@@ -238,7 +359,8 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
 			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
-			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j])))) {
+			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
+			    number_misread(f, i, e)) {
 				e = i;
 				break;
 			}
@@ -375,6 +497,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon)
+				canon = place_one_off(d, w, nstart, place_to);
 			rc |= sh_buf_puts(&b, " ");
 			if (canon) {
 				rc |= sh_buf_puts(&b, canon);
@@ -591,8 +715,9 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
 	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
+		/* "V/w", "V/y": the v read as its lookalikes */
 		int vv = !strncmp(fr, "v/v ", 4) || !strncmp(fr, "v/ ", 3) || !strncmp(fr, "vv ", 3) ||
-			 !strncmp(fr, "v/v. ", 5);
+			 !strncmp(fr, "v/v. ", 5) || !strncmp(fr, "v/w ", 4) || !strncmp(fr, "v/y ", 4);
 		if (!strncmp(fr, "ve viec ", 8) || vv) {
 			const char *sp = strchr(r, ' ');
 			sp = sp && !vv ? strchr(sp + 1, ' ') : sp;
@@ -677,6 +802,27 @@ static int recipient_item(const doc *d, size_t l)
 			  !memcmp(f, "\xe2\x80\x94", 3));
 }
 
+/* The catalogue position folded text f[a..e) is, exactly, or else the one
+ * position of two words or more it is with one letter dropped (bold faces
+ * drop a capital with a hook: "CH TỊCH", "PHÓ GIÁM ĐC"); -1 if none. */
+static long position_at(const doc *d, size_t a, size_t e)
+{
+	const paper_strs *ps = &d->k->positions;
+	long hit = -1;
+	for (size_t p = 0; p < ps->n; p++)
+		if (strlen(ps->fold[p]) == e - a && !memcmp(ps->fold[p], d->f + a, e - a))
+			return (long)p;
+	for (size_t p = 0; p < ps->n; p++) {
+		const char *pf = ps->fold[p];
+		if (!strchr(pf, ' ') || !one_more(pf, strlen(pf), d->f + a, e - a))
+			continue;
+		if (hit >= 0)
+			return -1;
+		hit = (long)p;
+	}
+	return hit;
+}
+
 static int is_signer_prefix(const char *f, size_t n)
 {
 	static const char *const prefixes[] = {"tm", "kt", "tl", "tuq", "q", "t/m"};
@@ -736,7 +882,7 @@ static size_t upper_tail(const doc *d, size_t l)
 	}
 	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
 	 * TỊCH"): titles have no words of one or two letters but prefixes */
-	while (start < e) {
+	while (start < e && position_at(d, start, e) < 0) {
 		size_t we2 = start;
 		while (we2 < e && d->f[we2] != ' ')
 			we2++;
@@ -779,17 +925,12 @@ static char *position_value(doc *d, size_t a, size_t e)
 		while (p < e && d->f[p] == ' ')
 			p++;
 	}
-	if (paper_upper_share_range(d, a, e) == 100) {
-		for (size_t i = 0; i < d->k->positions.n; i++) {
-			const char *pf = d->k->positions.fold[i];
-			if (strlen(pf) == e - p && !memcmp(pf, d->f + p, e - p)) {
-				char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i])
-						: sh_strdup(d->k->positions.orig[i]);
-				if (!r)
-					d->oom = 1;
-				return r;
-			}
-		}
+	long i = paper_upper_share_range(d, a, e) == 100 ? position_at(d, p, e) : -1;
+	if (i >= 0) {
+		char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i]) : sh_strdup(d->k->positions.orig[i]);
+		if (!r)
+			d->oom = 1;
+		return r;
 	}
 	return paper_orig_range(d, a, e, NULL);
 }
@@ -837,4 +978,125 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		*signer = paper_orig_range(d, na, ne, NULL);
 		return;
 	}
+}
+
+/* ---- addresses ---------------------------------------------------------- */
+
+/* The listed spelling of the place folded name f (fn bytes) is with one
+ * letter more or less or a lookalike digit (place_near), when a word of
+ * orig (its reading, on bytes) may be a misreading (misread_place_word);
+ * NULL when none, several, or the name is listed as read. A name that
+ * folds like a listed one is left as read: a right reading of another
+ * place may fold so. */
+static const char *place_one_off_str(doc *d, const char *f, size_t fn, const char *orig, size_t on)
+{
+	const paper_strs *lists[2] = {&d->k->places, &d->k->lex_places};
+	const char *hit = NULL;
+	int bad = 0;
+	for (size_t i = 0; i < on;) {
+		size_t n = 0;
+		while (i + n < on && orig[i + n] != ' ')
+			n++;
+		if (n)
+			bad |= misread_place_word(d, orig + i, n);
+		i += n + 1;
+	}
+	if (!bad)
+		return NULL;
+	for (int l = 0; l < 2; l++)
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			const char *pf = lists[l]->fold[p];
+			size_t pn = strlen(pf);
+			if (pn == fn && !memcmp(pf, f, fn))
+				return NULL; /* listed as read */
+			if (place_near(pf, pn, f, fn)) {
+				if (hit && strcmp(hit, lists[l]->orig[p]))
+					return NULL;
+				hit = lists[l]->orig[p];
+			}
+		}
+	return hit;
+}
+
+/* One part of an address (between commas) into b: a level word with one
+ * letter dropped ("tnh") is the level word; the name after it is the one
+ * listed place it is one letter off (place_one_off_str), else as read. */
+static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
+{
+	size_t sp = 0;
+	while (sp < n && p[sp] == ' ')
+		sp++;
+	int rc = sh_buf_put(b, p, sp);
+	p += sp;
+	n -= sp;
+	char *f = NULL;
+	size_t *map = NULL, fn = 0;
+	if (!n)
+		return rc;
+	if (paper_fold(&f, &map, &fn, p, n))
+		return -1;
+	size_t name = 0; /* byte of p where the name starts */
+	for (size_t t = 0; t < sizeof levels / sizeof *levels && !name; t++) {
+		size_t ln = strlen(levels[t].fold);
+		if (fn > ln && !memcmp(f, levels[t].fold, ln) && f[ln] == ' ')
+			name = map[ln];
+	}
+	size_t w1 = 0;
+	while (w1 < fn && f[w1] != ' ')
+		w1++;
+	long lv = -1;
+	/* "Uyên Hưng" is a place, not "huyện" read badly: only no syllable */
+	if (!name && w1 < fn && !paper_syllable_ok(p, map[w1]))
+		for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
+			size_t ln = strlen(levels[t].fold);
+			if (ln >= 4 && !strchr(levels[t].fold, ' ') && one_more(levels[t].fold, ln, f, w1)) {
+				lv = lv < 0 ? (long)t : -2;
+			}
+		}
+	if (lv >= 0) {
+		/* the level word as printed, capital kept */
+		const char *pr = levels[lv].print;
+		if (*p >= 'A' && *p <= 'Z')
+			rc |= sh_buf_printf(b, "%c%s", *pr - 'a' + 'A', pr + 1);
+		else
+			rc |= sh_buf_puts(b, pr);
+		name = map[w1];
+	} else {
+		rc |= sh_buf_put(b, p, name);
+	}
+	while (name < n && p[name] == ' ')
+		rc |= sh_buf_put(b, " ", 1), name++;
+	size_t fa = 0;
+	while (fa < fn && map[fa] < name)
+		fa++;
+	const char *canon = name < n ? place_one_off_str(d, f + fa, fn - fa, p + name, n - name) : NULL;
+	sh_free(f);
+	sh_free(map);
+	if (name >= n)
+		return rc;
+	/* no per-word restoration from the lexicon: it changed right readings
+	 * of rarer places (held-out split, 2026-12-06) */
+	return rc | (canon ? sh_buf_puts(b, canon) : sh_buf_put(b, p + name, n - name));
+}
+
+char *paper_address_restore(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		rc |= address_part(d, &b, p, n);
+		p += n;
+		if (*p == ',')
+			rc |= sh_buf_put(&b, p++, 1);
+	}
+	sh_free(s);
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
 }

@@ -56,12 +56,31 @@ static long value_line(const doc *d, size_t l)
  * and hand the value range to fn until it accepts one. */
 /* Does folded text t start with label lab (n bytes)? OCR reads a label's
  * comma as a full stop ("Ngày. tháng, năm sinh"): the two match. */
-static int label_at(const char *t, const char *lab, size_t n)
+static int label_eq(const char *t, const char *lab, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')))
 			return 0;
 	return 1;
+}
+
+/* Does folded text t (up to e) start with label lab (n bytes)? The number
+ * of text bytes it takes, or 0. A label "Số <words>" also matches when OCR
+ * read "Số" as "S", "S6", "S0", "Sd" or "5o" (bold and mono faces), if the
+ * words after it are long enough to say what the label is. */
+static size_t label_at(const char *t, const char *e, const char *lab, size_t n)
+{
+	if ((size_t)(e - t) >= n && label_eq(t, lab, n))
+		return n;
+	if (n < 3 + 8 || strncmp(lab, "so ", 3))
+		return 0;
+	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};
+	for (size_t k = 0; k < sizeof so / sizeof *so; k++) {
+		size_t m = strlen(so[k]);
+		if ((size_t)(e - t) >= m + n - 3 && !strncmp(t, so[k], m) && label_eq(t + m, lab + 3, n - 3))
+			return m + n - 3;
+	}
+	return 0;
 }
 
 int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
@@ -70,7 +89,7 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 		for (size_t t = 0; t < labels->n; t++) {
 			const char *lab = labels->fold[t];
 			size_t ln = strlen(lab);
-			for (size_t i = d->ls[l]; i + ln <= d->le[l]; i++) {
+			for (size_t i = d->ls[l]; i < d->le[l]; i++) {
 				if (i != d->ls[l]) {
 					size_t j = i;
 					while (j > d->ls[l] && d->f[j - 1] == ' ')
@@ -78,10 +97,10 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
 						continue;
 				}
-				if (!label_at(d->f + i, lab, ln) ||
-				    (i + ln < d->le[l] && paper_is_wordc((unsigned char)d->f[i + ln])))
+				size_t tn = label_at(d->f + i, d->f + d->le[l], lab, ln);
+				if (!tn || (i + tn < d->le[l] && paper_is_wordc((unsigned char)d->f[i + tn])))
 					continue;
-				size_t a = i + ln;
+				size_t a = i + tn;
 				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
 					a++;
 				/* bilingual cards: "Họ và tên / Full name: ..." (OCR
@@ -129,7 +148,18 @@ static const char *const provinces =
 	"035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
 	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
 
-static int person_id_ok(const char *id)
+/* An id of the family's length under its label that fails its checks
+ * (a digit misread): the first one is a candidate for a second reading,
+ * which must pass every check itself (sh_paper_id_confirm). */
+static void misread(doc *d, const id_out *io, const char *dg)
+{
+	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
+	if (*d->misread_id || strspn(dg, "0123456789") != n || n != want)
+		return;
+	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
+}
+
+int paper_person_id_ok(const char *id)
 {
 	char p[4] = {id[0], id[1], id[2], 0};
 	return strlen(id) == 12 && strstr(provinces, p) != NULL;
@@ -199,16 +229,22 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	char norm[16];
 	if (sh_id_owner_check(&kind, norm, dg) != SH_OK) {
 		sh_error_clear();
+		misread(d, io, dg);
 		return 0;
 	}
 	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
 		return 0;
 	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
 		return 0;
-	if (kind == SH_OWNER_PERSON && !person_id_ok(norm))
+	if (kind == SH_OWNER_PERSON && !paper_person_id_ok(norm)) {
+		misread(d, io, norm);
 		return 0;
-	if (!id_read_surely(d, a, i))
+	}
+	if (!id_read_surely(d, a, i)) {
+		if (!*d->unsure_id)
+			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;
+	}
 	snprintf(io->id, sizeof io->id, "%s", norm);
 	return 1;
 }
@@ -246,16 +282,21 @@ int paper_id_anywhere(doc *d, id_out *io)
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
-	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name */
+	/* "Cho: Ông NGUYỄN VĂN AN": the honorific is no part of the name.
+	 * But Ông is a surname too ("ÔNG HỮU PHÚC"): the word is dropped only
+	 * when three words follow it, or two in another case than its own */
 	if (!so->company && (paper_word_at(d->f, e, a, "ong") || paper_word_at(d->f, e, a, "ba")) &&
 	    paper_value_before(d, a, a + 1)) {
-		size_t b = a + (d->f[a] == 'o' ? 3 : 2);
+		size_t he = a + (d->f[a] == 'o' ? 3 : 2), b = he;
 		while (b < e && d->f[b] == ' ')
 			b++;
-		size_t sp = 0;
+		size_t sp = 0, we = b;
 		for (size_t i = b; i < e && d->f[i] != ','; i++)
 			sp += d->f[i] == ' ';
-		if (sp >= 1)
+		while (we < e && d->f[we] != ' ' && d->f[we] != ',')
+			we++;
+		int other_case = (paper_upper_share_range(d, a, he) == 100) != (paper_upper_share_range(d, b, we) == 100);
+		if (sp >= 2 || (sp >= 1 && other_case))
 			a = b;
 	}
 	size_t end = a;
@@ -392,7 +433,11 @@ int paper_old_id_value(doc *d, size_t a, size_t e, void *out)
 	if (digits_at(d, a, e, dst, 12, 1) != 9)
 		return 0;
 	int conf = paper_digits_conf(d, dst);
-	return conf < 0 || conf >= SH_PAPER_ID_CONF;
+	if (conf < 0 || conf >= SH_PAPER_ID_CONF)
+		return 1;
+	if (!*d->unsure_old)
+		snprintf(d->unsure_old, sizeof d->unsure_old, "%s", dst);
+	return 0;
 }
 
 /* An area: "123,4 m2", "1.234,5m²", "85.6 m2" -> "123.4", "1234.5", "85.6".
@@ -435,6 +480,15 @@ int paper_holders_value(doc *d, size_t a, size_t e, void *out)
 {
 	holders_out *ho = out;
 	str_out so = {NULL, 0};
+	/* "Ông:"/"Bà:" label a holder with their colon; "Ông Thị Tuấn" under
+	 * a signature is a name (Ông is a surname), not a holder */
+	size_t c = a;
+	while (c > 0 && d->f[c - 1] == ' ')
+		c--;
+	if (c >= 2 && d->f[c - 1] != ':' &&
+	    ((c >= 3 && !memcmp(d->f + c - 3, "ong", 3) && paper_starts_word(d->f, c - 3)) ||
+	     (!memcmp(d->f + c - 2, "ba", 2) && paper_starts_word(d->f, c - 2))))
+		return 0;
 	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
 		sh_free(so.s);
 		return 0;

@@ -73,6 +73,14 @@ struct sh_paper_facts {
 	char *as_read[SH_FACT_COUNT]; /* reading, when the lexicon or a correction changed it */
 	int never_expires;
 	double confidence;
+	/* an id that passed every check but was read below SH_PAPER_ID_CONF:
+	 * sh_paper_id_unsure / sh_paper_id_confirm */
+	char id_unsure[16];
+	int id_unsure_fact;
+	int id_misread; /* id_unsure failed its checks: only readings that pass them count */
+	int family;
+	unsigned reread; /* bit per fact: taken on a second reading */
+	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -96,6 +104,9 @@ typedef struct doc {
 	size_t nwc;
 	int no_restore; /* 1: every value as read (no lexicon, no corrections) */
 	int marks_lost; /* OCR read (nearly) no diacritic on the page */
+	/* first id / CMND number that passed every check but OCR's
+	 * confidence: the candidate for a second reading */
+	char unsure_id[16], unsure_old[16], misread_id[16];
 } doc;
 
 typedef struct number_info {
@@ -136,6 +147,11 @@ char *paper_find_place_date(doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
 enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
 char *paper_lex_restore(doc *d, char *s, int mode);
+/* An address's places and level words put right (paper_agency.c): a level
+ * word with a letter dropped ("tnh"), a place one letter off a listed one
+ * when a word read unsurely is no syllable; the rest as read. Takes s;
+ * NULL with d->oom on out of memory. */
+char *paper_address_restore(doc *d, char *s);
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
 const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
@@ -145,6 +161,8 @@ int paper_date_near(const char *f, size_t flen, size_t at, size_t window, char *
 int paper_date_value(doc *d, size_t a, size_t e, void *out);
 int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end);
 int paper_id_anywhere(doc *d, id_out *io);
+/* 12 digits starting with a real province code. */
+int paper_person_id_ok(const char *id);
 int paper_id_value(doc *d, size_t a, size_t e, void *out);
 int paper_is_alnum_ascii(int c);
 int paper_is_wordc(unsigned char c);

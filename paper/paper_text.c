@@ -206,6 +206,41 @@ static int real_date(int y, int m, int dd)
 	return 1;
 }
 
+/* A day, month or year no calendar has, read from a face whose zero
+ * carries a dot or a slash (mono, bold): OCR reads that 0 as 6 (a month's
+ * or a year's also as 8 or 9). "01/67/1955" is 1 July, "năm 2625" 2025;
+ * only a day's or month's leading digit and a year's hundreds are taken
+ * back, only when the date is otherwise no date (a real date never
+ * changes), and only when no 6 is left that could be another 0. 1 when *y / *m / *dd were changed into a real date. */
+static int zero_slip(int *y, int *m, int *dd)
+{
+	int nm = *m, nd = *dd, ny = *y, h = *y / 100 % 10;
+	if (ny > 2200 && ny < 3000 && (h == 6 || h == 8 || h == 9))
+		ny -= h * 100;
+	if (nm > 12 && (nm / 10 == 6 || nm / 10 == 8 || nm / 10 == 9) && nm % 10)
+		nm %= 10;
+	if (nd > 31 && nd / 10 == 6 && nd % 10)
+		nd %= 10;
+	if ((nm == *m && nd == *dd && ny == *y) || !real_date(ny, nm, nd))
+		return 0;
+	/* the face that read one 0 as 6 may have read another so: a 6 left
+	 * anywhere that could be a 0 of another real date ("16/66/1996" is
+	 * 16/06/1996 or 10/06/1990) makes the date unsure: no date */
+	int v[3] = {nd, nm, ny};
+	for (int k = 0; k < 3; k++)
+		for (int p = 1; p <= v[k]; p *= 10)
+			if (v[k] / p % 10 == 6) {
+				int t[3] = {nd, nm, ny};
+				t[k] -= 6 * p;
+				if (real_date(t[2], t[1], t[0]))
+					return 0;
+			}
+	*y = ny;
+	*m = nm;
+	*dd = nd;
+	return 1;
+}
+
 static size_t skip_ws(const char *f, size_t flen, size_t i, int newlines)
 {
 	while (i < flen && (f[i] == ' ' || (newlines && f[i] == '\n')))
@@ -230,7 +265,7 @@ int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t
 		if (!read_num(f, flen, &i, k == 2 ? 4 : 2, &v[k]))
 			return 0;
 	}
-	if (!real_date(v[2], v[1], v[0]))
+	if (!real_date(v[2], v[1], v[0]) && !zero_slip(&v[2], &v[1], &v[0]))
 		return 0;
 	snprintf(out, 11, "%04d-%02d-%02d", v[2], v[1], v[0]);
 	if (end)
@@ -253,7 +288,7 @@ static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
 	i++;
 	if (!read_num(f, flen, &i, 4, &yy) || yy < 1000)
 		return 0;
-	if (!real_date(yy, mm, dd))
+	if (!real_date(yy, mm, dd) && !zero_slip(&yy, &mm, &dd))
 		return 0;
 	snprintf(out, 11, "%04d-%02d-%02d", yy, mm, dd);
 	return 1;

@@ -3,6 +3,7 @@
  * only what Tesseract writes, and skips anything else. */
 #include "paper_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,4 +90,113 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 	*out = v;
 	*n = nv;
 	return SH_OK;
+}
+
+/* o/O read as 0, l/I/| as 1: the digit OCR meant, or -1. */
+static int digit_of(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c;
+	if (c == 'o' || c == 'O')
+		return '0';
+	if (c == 'l' || c == 'I' || c == '|')
+		return '1';
+	return -1;
+}
+
+typedef struct hword {
+	int page, x0, y0, x1, y1;
+	const char *line; /* the ocr_line it is in: words in a row share it */
+	char dg[32];      /* its digits (the digit tail of the first word) */
+	int lead;         /* chars before the digit tail (a glued label) */
+	int chars;
+} hword;
+
+/* The next ocrx_word from *pp: its box, page, line and digits. 0 at the end. */
+static int next_word(const char **pp, int *page, const char **line, hword *w)
+{
+	const char *p = *pp;
+	for (;;) {
+		const char *wd = strstr(p, "ocrx_word");
+		if (!wd)
+			return 0;
+		/* pages and lines opened before this word */
+		for (const char *q = p; (q = strstr(q, "class='ocr_page'")) && q < wd; q += 16)
+			(*page)++;
+		for (const char *q = p; (q = strstr(q, "id='line_")) && q < wd; q += 8)
+			*line = q;
+		const char *tag_end = strchr(wd, '>');
+		if (!tag_end)
+			return 0;
+		p = tag_end + 1;
+		const char *bb = strstr(wd, "bbox ");
+		if (!bb || bb > tag_end ||
+		    sscanf(bb + 5, "%d %d %d %d", &w->x0, &w->y0, &w->x1, &w->y1) != 4)
+			continue;
+		const char *c = p;
+		while (*c == '<') {
+			const char *e = strchr(c, '>');
+			if (!e)
+				return 0;
+			c = e + 1;
+		}
+		char t[256];
+		long tl = span_text(t, sizeof t, c);
+		p = c;
+		if (tl <= 0)
+			continue;
+		/* trailing punctuation is no part of the number */
+		while (tl > 0 && strchr(".,;:", t[tl - 1]))
+			t[--tl] = 0;
+		long s = tl;
+		while (s > 0 && digit_of(t[s - 1]) >= 0)
+			s--;
+		size_t n = 0;
+		for (long i = s; i < tl && n + 1 < sizeof w->dg; i++)
+			w->dg[n++] = (char)digit_of(t[i]);
+		w->dg[n] = 0;
+		w->lead = (int)s;
+		w->chars = (int)tl;
+		w->page = *page;
+		w->line = *line;
+		*pp = p;
+		return 1;
+	}
+}
+
+int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *digits)
+{
+	if (!hocr || !digits || !*digits)
+		return 0;
+	size_t dn = strlen(digits);
+	const char *p = hocr, *line = NULL;
+	int page = -1;
+	hword w;
+	while (next_word(&p, &page, &line, &w)) {
+		size_t wn = strlen(w.dg);
+		if (!wn || wn > dn || strncmp(digits, w.dg, wn))
+			continue;
+		sh_paper_box b = {page < 0 ? 0 : page, w.x0, w.y0, w.x1, w.y1};
+		if (w.lead > 0 && w.chars > 0)
+			b.x0 = w.x0 + (w.x1 - w.x0) * w.lead / w.chars;
+		size_t got = wn;
+		const char *q = p, *ql = line;
+		int qp = page;
+		hword v;
+		/* the rest in the next words of the same line, digits only */
+		while (got < dn && next_word(&q, &qp, &ql, &v) && ql == w.line && v.lead == 0) {
+			size_t vn = strlen(v.dg);
+			if (!vn || got + vn > dn || strncmp(digits + got, v.dg, vn))
+				break;
+			got += vn;
+			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
+			b.y0 = v.y0 < b.y0 ? v.y0 : b.y0;
+			b.y1 = v.y1 > b.y1 ? v.y1 : b.y1;
+		}
+		if (got == dn) {
+			*out = b;
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -157,6 +157,49 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
  * sh_free (NULL when *n is 0). Errors: SH_EINVAL (NULL text or hocr),
  * SH_ELIMIT (over SH_PAPER_TEXT_MAX), SH_ENOMEM. */
 int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const char *hocr);
+/* Where OCR put a word of digits: the box (pixels of the page image given
+ * to OCR, x0,y0 top-left, x1,y1 bottom-right) and the page (0-based, in
+ * the order of the hOCR's ocr_page elements). */
+typedef struct sh_paper_box {
+	int page;
+	int x0, y0, x1, y1;
+} sh_paper_box;
+/* Find digits (as sh_paper_id_unsure gives them) in hOCR: one or more
+ * words in a row on a line whose digits, o/O read as 0 and l/I/| as 1, are
+ * exactly digits (a label glued in front of the first word is cut off
+ * the box by its share of letters). Returns 1 and fills *out, 0 when not
+ * found (or either string is NULL or empty). Reads only what Tesseract
+ * writes. */
+int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *digits);
+
+/* ---- a second reading of an id (issue 18) ------------------------------
+ * An owner id (or CMND number) that passed every check (length, province,
+ * century/sex/birth year, tax-code check digit) but was read below
+ * SH_PAPER_ID_CONF is not taken. The caller may read its place on the
+ * image again, with digits only (sh_ocr_digits_read), and confirm it: it
+ * is taken only when every reading given is exactly the same number. */
+
+/* The unsure id, or NULL when there is none; *fact (may be NULL) gets
+ * SH_FACT_OWNER_ID or SH_FACT_OLD_ID. Borrowed until sh_paper_id_confirm
+ * or sh_paper_facts_free. */
+const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact);
+/* Take the unsure id when n >= 2 readings are given and every one is the
+ * same digits (spaces between digit groups aside). Returns 1 when taken
+ * (the fact is set and sh_paper_id_reread says so), 0 when not (nothing
+ * changes; the id stays "not found"), SH_ENOMEM. */
+int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n);
+/* 1 when fact was taken on a second reading (sh_paper_id_confirm). */
+int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* An id taken at once (read surely) checked by a second reading of its
+ * place: when three or more readings agree on other digits than fact's
+ * value, the two readings contradict each other and the id is left out
+ * ("not found", never a wrong id; sh_paper_id_doubted says so). fact is
+ * SH_FACT_OWNER_ID or SH_FACT_OLD_ID. Returns 1 when left out, 0 when
+ * kept (or nothing to check). */
+int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n);
+/* 1 when fact was left out by sh_paper_id_verify. */
+int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact);
+
 /* Release and set *facts to NULL; NULL-safe. */
 void sh_paper_facts_free(sh_paper_facts **facts);
 
@@ -187,7 +230,10 @@ const char *sh_paper_fact_name(enum sh_paper_fact fact);
  * expires). Caller frees with sh_free; NULL on out of memory. */
 char *sh_paper_facts_json(const sh_paper_facts *f);
 /* One `sohoa extract --json` line (no newline):
- * {"file":file,"kind":...,"fields":{...},"confidence":0.93}.
+ * {"file":file,"kind":...,"fields":{...},"confidence":0.93}, with
+ * "as_read":{fact:reading,...} for corrected facts, "reread":[fact,...] for
+ * ids taken on a second reading and "doubted":[fact,...] for ids left out
+ * because it disagreed (all for review) before "confidence".
  * file may be NULL (then left out). Caller frees with sh_free; NULL on out
  * of memory. */
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file);

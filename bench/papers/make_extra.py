@@ -54,6 +54,13 @@ HELD_PLACES = [
     ("Sơn La", ["Mộc Châu", "Thuận Châu", "Yên Châu"], ["Chiềng Sơn", "Phổng Lái", "Chiềng Khoi"]),
     ("Kon Tum", ["Đắk Hà", "Kon Plông", "Sa Thầy"], ["Hà Mòn", "Măng Cành", "Ya Xiêr"]),
 ]
+# The second tuning split (--split tune2, issue 18 follow-up): the usual
+# lists plus rarer names, none of them held-out names, and faces none of the
+# held-out ones (HELD_SCANS), to tune on pages OCR finds hard.
+TUNE2_FAMILY = FAMILY + ["Lục", "Giáp", "Chu", "Lương", "Tống", "Lại", "Hà", "Âu", "Ông", "Văn"]
+TUNE2_MIDDLE = MIDDLE + ["Khả", "Hồng", "Bích", "Tiến", "Mạnh"]
+TUNE2_GIVEN = GIVEN + ["Khuyên", "Diễm", "Hoành", "Quỳnh", "Tuyền", "Nhàn", "Lễ", "Hằng", "Thủy",
+                       "Chử", "Ước", "Vững", "Kỷ", "Ngữ", "Bổng"]
 COMPANY_WORDS = [["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"],
                  ["Thành Công", "Hồng Phát", "Minh Đức", "Quế Lâm", "Vĩnh Hưng", "Đức Thịnh"]]
 PROVINCE_CODES = ["001", "008", "022", "025", "030", "031", "034", "036", "037", "040", "042",
@@ -70,6 +77,7 @@ class Gen:
         self.r = rnd
 
     held = False
+    tune2 = False
 
     def name(self, sex=None):
         r = self.r
@@ -80,12 +88,16 @@ class Gen:
             elif sex == "Nam":
                 mid = r.choice(["Đình", "Bá", "Khắc", "Duy", "Trọng"])
             return "%s %s %s" % (r.choice(HELD_FAMILY), mid, r.choice(HELD_GIVEN))
-        mid = r.choice(MIDDLE)
+        if self.tune2:
+            fam, mids, giv = TUNE2_FAMILY, TUNE2_MIDDLE, TUNE2_GIVEN
+        else:
+            fam, mids, giv = FAMILY, MIDDLE, GIVEN
+        mid = r.choice(mids)
         if sex == "Nữ":
             mid = r.choice(["Thị", "Thu", "Ngọc", "Diệu", "Kim"])
         elif sex == "Nam":
             mid = r.choice(["Văn", "Hữu", "Đức", "Quang", "Công", "Thế"])
-        return "%s %s %s" % (r.choice(FAMILY), mid, r.choice(GIVEN))
+        return "%s %s %s" % (r.choice(fam), mid, r.choice(giv))
 
     def date(self, y0, y1):
         r = self.r
@@ -581,6 +593,10 @@ MAKERS = [("tb", p_tb), ("bc", p_bc), ("cv", p_cv), ("ttr", p_ttr), ("don", p_do
 SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans", 11, 200, False),
          ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True),
          ("sans150", "DejaVu Sans", 10, 150, True)]
+# second tuning split: faces neither of the above uses
+TUNE2_SCANS = [("sbold200", "DejaVu Sans Bold", 10, 200, True), ("mbold300", "DejaVu Sans Mono Bold", 10, 300, False),
+               ("scbold170", "DejaVu Serif Semi-Condensed Bold", 11, 170, True), ("light240", "DejaVu Sans ExtraLight", 11, 240, False),
+               ("obl190", "DejaVu Sans Oblique", 11, 190, True)]
 # held-out faces and resolutions: none of the above
 HELD_SCANS = [("scond200", "DejaVu Sans Semi-Condensed", 11, 200, True), ("mono300", "DejaVu Sans Mono", 10, 300, False),
               ("bold180", "DejaVu Serif Bold", 11, 180, True), ("scond170", "DejaVu Sans Semi-Condensed", 11, 170, True),
@@ -617,7 +633,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--split", choices=["tune", "heldout", "extra"], default="extra",
+    ap.add_argument("--split", choices=["tune", "tune2", "heldout", "extra"], default="extra",
                     help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
                          "faces (heldout: never tune on it); extra: the committed test papers")
     ap.add_argument("--out")
@@ -634,11 +650,12 @@ def main():
     os.makedirs(img_dir, exist_ok=True)
     g = Gen(random.Random(a.seed))
     g.held = a.split == "heldout"
-    scans = HELD_SCANS if g.held else SCANS
+    g.tune2 = a.split == "tune2"
+    scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
-    prefix = {"tune": "t", "heldout": "h", "extra": "x"}[a.split]
+    prefix = {"tune": "t", "tune2": "u", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
         for tag, fn in makers:

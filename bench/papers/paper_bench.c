@@ -1,12 +1,14 @@
 /* paper_bench — accuracy of kind and fact extraction (sh_paper.h).
  *
- *   paper_bench [-k KINDS.json] [-v] [-K] TRUTH.json...
+ *   paper_bench [-k KINDS.json] [-v] [-K] [-I IMGDIR] TRUTH.json...
  *
  * -K adds a table per kind. With NAME.ocr.hocr beside NAME.ocr.txt the OCR
  * text is extracted with its word confidences (sh_paper_extract_words), as
  * the pipeline does. "correct names changed" counts name facts (owner,
  * signer, holders) that OCR read exactly right and the extraction changed:
- * it must be 0.
+ * it must be 0. -I IMGDIR: an id OCR read unsurely or misread is read again
+ * on the page image IMGDIR/NAME.tif (NAME-pK.tif for page K), digits only
+ * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it.
  *
  * Each TRUTH.json holds "kind", "fields" and "text" (the corpus form). For
  * every paper the extractor runs on the ground-truth text and, when
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sh_ocr.h"
 #include "sh_paper.h"
 
 enum { SRC_TEXT, SRC_OCR, SRC_N };
@@ -38,6 +41,8 @@ static struct {
 } per_kind[SRC_N][KINDS_MAX];
 
 static int verbose, by_kind;
+static const char *imgdir;
+static int rr_asked, rr_boxed, rr_taken, rr_verified, rr_doubted;
 
 static void kind_row(int src, const char *slug, int kind_ok, int facts, int right)
 {
@@ -182,6 +187,80 @@ static void report_kinds(const char *label, int src)
 		       per_kind[src][i].facts ? 100.0 * per_kind[src][i].facts_right / per_kind[src][i].facts : 100.0);
 }
 
+/* -I IMGDIR: an id read unsurely is read again, digits only, on the page
+ * image IMGDIR/NAME.tif (NAME-pK.tif for page K of several) in the box
+ * the hOCR gives, and taken when every pass agrees with it. */
+static PIX *page_image(const char *name, int page)
+{
+	char path[4096];
+	int nl = (int)(strlen(name) - 5);
+	snprintf(path, sizeof path, "%s/%.*s.tif", imgdir, nl, name);
+	PIX *pix = pixRead(path);
+	if (!pix) {
+		snprintf(path, sizeof path, "%s/%.*s-p%d.tif", imgdir, nl, name, page + 1);
+		pix = pixRead(path);
+	}
+	return pix;
+}
+
+/* An id taken at once: read again, left out when the readings contradict it. */
+static void verify_id(sh_ocr_digits *dig, sh_paper_facts *f, enum sh_paper_fact fact, const char *hocr,
+		      const char *name)
+{
+	const char *v = sh_paper_fact(f, fact);
+	sh_paper_box b;
+	if (!v || !hocr || !sh_paper_hocr_digits_box(&b, hocr, v))
+		return;
+	PIX *pix = page_image(name, b.page);
+	if (!pix)
+		return;
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	if (sh_ocr_digits_read(dig, pix, b.x0, b.y0, b.x1, b.y1, rd, &n) == SH_OK) {
+		const char *r[SH_OCR_DIGIT_PASSES];
+		for (size_t i = 0; i < n; i++)
+			r[i] = rd[i];
+		rr_verified++;
+		if (verbose)
+			printf("  %s: verify %s: %s %s %s %s\n", name, v, n > 0 ? rd[0] : "", n > 1 ? rd[1] : "",
+			       n > 2 ? rd[2] : "", n > 3 ? rd[3] : "");
+		rr_doubted += sh_paper_id_verify(f, fact, r, n) == 1;
+	}
+	pixDestroy(&pix);
+}
+
+static void reread_id(sh_ocr_digits *dig, sh_paper_facts *f, const char *hocr, const char *name)
+{
+	verify_id(dig, f, SH_FACT_OWNER_ID, hocr, name);
+	verify_id(dig, f, SH_FACT_OLD_ID, hocr, name);
+	const char *uu = sh_paper_id_unsure(f, NULL);
+	sh_paper_box b;
+	char u[32];
+	if (!uu)
+		return;
+	snprintf(u, sizeof u, "%s", uu);
+	rr_asked++;
+	if (!hocr || !sh_paper_hocr_digits_box(&b, hocr, u))
+		return;
+	rr_boxed++;
+	PIX *pix = page_image(name, b.page);
+	if (!pix)
+		return;
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	if (sh_ocr_digits_read(dig, pix, b.x0, b.y0, b.x1, b.y1, rd, &n) == SH_OK) {
+		const char *r[SH_OCR_DIGIT_PASSES];
+		for (size_t i = 0; i < n; i++)
+			r[i] = rd[i];
+		int took = sh_paper_id_confirm(f, r, n);
+		rr_taken += took == 1;
+		if (verbose)
+			printf("  %s: reread %s: %s %s %s %s -> %s\n", name, u, n > 0 ? rd[0] : "",
+			       n > 1 ? rd[1] : "", n > 2 ? rd[2] : "", n > 3 ? rd[3] : "", took == 1 ? "taken" : "not");
+	}
+	pixDestroy(&pix);
+}
+
 int main(int argc, char **argv)
 {
 	const char *kpath = sh_kinds_default_path();
@@ -193,8 +272,10 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[a], "-K"))
 			by_kind = 1;
+		else if (!strcmp(argv[a], "-I") && a + 1 < argc)
+			imgdir = argv[++a];
 		else {
-			fprintf(stderr, "usage: paper_bench [-k KINDS.json] [-v] [-K] TRUTH.json...\n");
+			fprintf(stderr, "usage: paper_bench [-k KINDS.json] [-v] [-K] [-I IMGDIR] TRUTH.json...\n");
 			return 2;
 		}
 	}
@@ -205,6 +286,11 @@ int main(int argc, char **argv)
 	}
 	tally t[SRC_N];
 	memset(t, 0, sizeof t);
+	sh_ocr_digits *dig = NULL;
+	if (imgdir && sh_ocr_digits_new(&dig, NULL, NULL)) {
+		fprintf(stderr, "paper_bench: %s\n", sh_error_message());
+		return 1;
+	}
 	for (; a < argc; a++) {
 		json_error_t err;
 		json_t *truth = json_load_file(argv[a], 0, &err);
@@ -233,14 +319,17 @@ int main(int argc, char **argv)
 		size_t nw = 0;
 		if (hocr && sh_paper_hocr_words(&w, &nw, ocr, hocr))
 			fprintf(stderr, "paper_bench: %s: %s\n", ocrp, sh_error_message());
-		free(hocr);
 		if (ocr) {
-			if (sh_paper_extract_words(&f, kinds, ocr, w, nw) == SH_OK)
+			if (sh_paper_extract_words(&f, kinds, ocr, w, nw) == SH_OK) {
+				if (dig)
+					reread_id(dig, f, hocr, name);
 				judge(&t[SRC_OCR], SRC_OCR, name, "ocr", truth, f);
+			}
 			else
 				fprintf(stderr, "paper_bench: %s: %s\n", ocrp, sh_error_message());
 			sh_paper_facts_free(&f);
 		}
+		free(hocr);
 		free(ocr);
 		sh_free(w);
 		free(ocrp);
@@ -250,6 +339,11 @@ int main(int argc, char **argv)
 	report("OCR text (tesseract vie)", &t[SRC_OCR]);
 	report_kinds("ground-truth text", SRC_TEXT);
 	report_kinds("OCR text", SRC_OCR);
+	if (dig)
+		printf("second readings: unsure ids %d asked, %d boxes found, %d taken; ids read surely %d "
+		       "checked, %d left out\n",
+		       rr_asked, rr_boxed, rr_taken, rr_verified, rr_doubted);
+	sh_ocr_digits_free(&dig);
 	sh_kinds_free(&kinds);
 	return 0;
 }

@@ -3,9 +3,13 @@
 #
 #   bench/papers/run.sh BUILD_DIR            committed texts: corpus papers and
 #                                            tests/data/papers/extra (OCR saved)
-#   bench/papers/run.sh BUILD_DIR --splits      the TUNE and HELD-OUT splits in
-#                                            bench/papers/{tune,heldout} (OCR text
-#                                            and hOCR cached; per field and kind)
+#   bench/papers/run.sh BUILD_DIR --splits      the TUNE, TUNE2 and HELD-OUT splits in
+#                                            bench/papers/{tune,tune2,heldout} (OCR
+#                                            text and hOCR cached; per field and
+#                                            kind; with the page images in
+#                                            $SOHOA_PAPER_IMG/<split>, default
+#                                            /tmp/sohoa-extra, unsure ids are
+#                                            read again, digits only)
 #   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
 #                                            also: OCR the corpus paper images
 #                                            again and make N papers per kind
@@ -26,9 +30,16 @@ echo "== corpus papers (15) and committed extra papers"
 "$bench" -k "$root/paper/kinds.json" "$data"/*.json "$data"/extra/*.json
 
 if [ "${2:-}" = "--splits" ]; then
-	for split in tune heldout; do
+	# page images (make_extra.py --img DIR, or --no-ocr to render them
+	# again) let paper_bench read unsure ids a second time (-I)
+	img=${SOHOA_PAPER_IMG:-/tmp/sohoa-extra}
+	for split in tune tune2 heldout; do
 		echo "== $split split (bench/papers/$split)"
-		"$bench" -K -k "$root/paper/kinds.json" "$here/$split"/*.json
+		if [ -d "$img/$split" ]; then
+			"$bench" -K -I "$img/$split" -k "$root/paper/kinds.json" "$here/$split"/*.json
+		else
+			"$bench" -K -k "$root/paper/kinds.json" "$here/$split"/*.json
+		fi
 	done
 	exit 0
 fi

@@ -8,6 +8,7 @@
  * "\x03" + a tune paper's OCR text, NUL, its hOCR.
  * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (size_t i = 0; i < nw; i++)
 				if (w[i].off + w[i].len > tl || w[i].conf < 0 || w[i].conf > 100)
 					abort();
+			/* the box of a number in the same hOCR (second readings) */
+			sh_paper_box b;
+			if (sh_paper_hocr_digits_box(&b, hocr, "12") && b.page < 0)
+				abort();
 		}
 		if (rc == SH_OK)
 			rc = sh_paper_extract_words(&f, shipped, text, w, nw);
@@ -64,9 +69,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT)
 			abort();
 		if (rc == SH_OK) {
+			/* a second reading that agrees with an unsure id: still a
+			 * valid id (or a 9-digit CMND number) */
+			const char *u = sh_paper_id_unsure(f, NULL);
+			if (u) {
+				char again[16];
+				snprintf(again, sizeof again, "%s", u);
+				const char *r[3] = {again, again, again};
+				if (sh_paper_id_confirm(f, r, 3) < 0)
+					abort();
+			}
 			const char *id = sh_paper_owner_id(f);
 			if (id && sh_id_owner_check(NULL, NULL, id) != SH_OK)
 				abort();
+			/* readings that agree with a taken id never leave it out */
+			if (id) {
+				const char *r[3] = {id, id, id};
+				if (sh_paper_id_verify(f, SH_FACT_OWNER_ID, r, 3) != 0 || !sh_paper_owner_id(f))
+					abort();
+			}
 			char *j = sh_paper_result_json(f, "fuzz");
 			if (!j)
 				abort();

@@ -1,0 +1,391 @@
+/* Issue 18 follow-up (paper/): an id read unsurely or misread is left out
+ * and offered for a second reading, taken only when the readings agree and
+ * pass every check; its box found in hOCR; dates, headings, signer titles
+ * and addresses as bold and mono faces misread them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sh_paper.h"
+
+static sh_kinds *kinds;
+
+static int setup(void **state)
+{
+	(void)state;
+	return sh_kinds_load(&kinds, sh_kinds_default_path()) == SH_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh_kinds_free(&kinds);
+	return 0;
+}
+
+#define CCCD_HEAD "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC CÔNG DÂN\n"
+
+/* Extract text; every word read at 95 but the word weak (if any) at 40. */
+static sh_paper_facts *extract_weak(const char *text, const char *weak)
+{
+	sh_paper_word w[256];
+	size_t n = 0;
+	for (const char *p = text; *p && n < 256;) {
+		size_t sp = strcspn(p, " \n\f:,");
+		if (sp)
+			w[n++] = (sh_paper_word){(size_t)(p - text), sp,
+						 weak && strlen(weak) == sp && !strncmp(p, weak, sp) ? 40 : 95};
+		p += sp;
+		p += *p != 0;
+	}
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	assert_non_null(f);
+	return f;
+}
+
+static sh_paper_facts *card(const char *id, const char *birth, const char *sex, const char *weak)
+{
+	char text[512];
+	snprintf(text, sizeof text, CCCD_HEAD "Số: %s\nHọ và tên: BÙI THỊ HÙNG\nNgày sinh: %s\nGiới tính: %s\n", id,
+		 birth, sex);
+	return extract_weak(text, weak);
+}
+
+/* An id that passed every check but was read unsurely: not found; taken
+ * only when two or more readings all say exactly it. */
+static void unsure_id_needs_agreeing_readings(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = card("001184362297", "26/01/1984", "Nữ", "001184362297");
+	enum sh_paper_fact which = SH_FACT_COUNT;
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, &which), "001184362297");
+	assert_int_equal(which, SH_FACT_OWNER_ID);
+	const char *one[] = {"001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, one, 1), 0); /* one reading is not enough */
+	const char *differ[] = {"001184362297", "001184362291"};
+	assert_int_equal(sh_paper_id_confirm(f, differ, 2), 0);
+	const char *other[] = {"001184362291", "001184362291", "001184362291"};
+	assert_int_equal(sh_paper_id_confirm(f, other, 3), 0); /* another valid id: never */
+	const char *junk[] = {"00118436229x", "00118436229x"};
+	assert_int_equal(sh_paper_id_confirm(f, junk, 2), 0);
+	assert_null(sh_paper_owner_id(f));
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 0);
+	const char *agree[] = {"001 184 362 297", "001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 1);
+	char *j = sh_paper_result_json(f, NULL);
+	assert_non_null(j);
+	assert_non_null(strstr(j, "\"owner_id\":\"001184362297\""));
+	assert_non_null(strstr(j, ",\"reread\":[\"owner_id\"],\"confidence\":"));
+	sh_free(j);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 0); /* nothing left to confirm */
+	sh_paper_facts_free(&f);
+	/* read surely: taken at once, nothing to confirm */
+	f = card("001184362297", "26/01/1984", "Nữ", NULL);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
+/* An id read surely is checked by a second reading: three readings that
+ * agree on other digits leave it out; fewer, or readings that agree with
+ * it, keep it. */
+static void sure_id_verified(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = card("001184362297", "26/01/1984", "Nữ", NULL);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	const char *same[] = {"001184362297", "001 184 362 297", "001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, same, 4), 0);
+	const char *two[] = {"001184362291", "001184362291", "001184362297", "00118436229"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, two, 4), 0);
+	const char *junk[] = {"", "", "", ""};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, junk, 4), 0);
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OLD_ID, same, 4), 0); /* no such fact */
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_NUMBER, same, 4), 0);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_OWNER_ID), 0);
+	const char *other[] = {"001184362291", "001184362291", "001184362297", "001184362291"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, other, 4), 1);
+	assert_null(sh_paper_owner_id(f));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_OWNER_ID), 1);
+	char *j = sh_paper_result_json(f, NULL);
+	assert_non_null(j);
+	assert_null(strstr(j, "\"owner_id\":"));
+	assert_non_null(strstr(j, ",\"doubted\":[\"owner_id\"],\"confidence\":"));
+	sh_free(j);
+	sh_paper_facts_free(&f);
+}
+
+/* An id whose digits fail the checks (a dotted zero read as 6): its
+ * second reading is taken only when three or more readings agree, it
+ * passes every check against the paper's birth date and sex, and it
+ * differs from the first reading in at most a quarter of its digits. */
+static void misread_id_second_reading(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = card("601184362297", "26/01/1984", "Nữ", NULL); /* no province 601 */
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "601184362297");
+	const char *two[] = {"001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, two, 2), 0); /* three readings needed */
+	const char *year[] = {"001185362297", "001185362297", "001185362297"};
+	assert_int_equal(sh_paper_id_confirm(f, year, 3), 0); /* born 1985, the paper says 1984 */
+	const char *sex[] = {"001084362297", "001084362297", "001084362297"};
+	assert_int_equal(sh_paper_id_confirm(f, sex, 3), 0); /* a man's id, the paper says Nữ */
+	const char *far[] = {"001184362287", "001184362287", "001184362287"};
+	assert_int_equal(sh_paper_id_confirm(f, far, 3), 0); /* 8 where 9 was read: another digit, not a zero */
+	const char *split[] = {"001184362297", "001184362297", "001184362291"};
+	assert_int_equal(sh_paper_id_confirm(f, split, 3), 0);
+	const char *bad[] = {"601184362297", "601184362297", "601184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, bad, 3), 0);
+	assert_null(sh_paper_owner_id(f));
+	const char *good[] = {"001184362297", "001184362297", "001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* a digit more: no candidate (readings of one crop agree too easily
+	 * to outvote the page's reading) */
+	f = card("0011843622971", "26/01/1984", "Nữ", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	/* only zeros read as 6, 8 or 9 may differ: 7 for 0 is another digit */
+	f = card("701184362297", "26/01/1984", "Nữ", NULL);
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "701184362297");
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 0);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	f = card("801184368297", "26/01/1984", "Nữ", NULL); /* 8 for 0, and 8 for 2: no */
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 0);
+	sh_paper_facts_free(&f);
+	f = card("801184362297", "26/01/1984", "Nữ", NULL); /* 8 for 0 only */
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* no birth date to vouch for a personal id: no second reading */
+	f = card("601184362297", "", "Nữ", NULL);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
+/* The box of an id in hOCR: one word, digit groups on one line, a label
+ * glued in front, a later page; not across lines. */
+static void hocr_box_of_digits(void **state)
+{
+	(void)state;
+	const char *hocr =
+		"<meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word'/>"
+		"<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+		"<span class='ocr_line' id='line_1_1' title='bbox 100 200 900 240'>"
+		"<span class='ocrx_word' id='word_1_1' title='bbox 100 200 160 240; x_wconf 95'>Số:</span> "
+		"<span class='ocrx_word' id='word_1_2' title='bbox 180 201 300 240; x_wconf 70'>001</span> "
+		"<span class='ocrx_word' id='word_1_3' title='bbox 310 199 420 241; x_wconf 70'>184</span> "
+		"<span class='ocrx_word' id='word_1_4' title='bbox 430 200 540 240; x_wconf 70'>362</span></span>"
+		"<span class='ocr_line' id='line_1_2' title='bbox 100 260 900 300'>"
+		"<span class='ocrx_word' id='word_1_5' title='bbox 100 260 200 300; x_wconf 70'>297</span></span>"
+		"</div><meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_line ocrx_word'/>"
+		"<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+		"<span class='ocr_line' id='line_2_1' title='bbox 100 200 900 240'>"
+		"<span class='ocrx_word' id='word_2_1' title='bbox 100 500 700 540; x_wconf 60'>"
+		"No.:O4OO55374580.</span></span></div>";
+	sh_paper_box b;
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "001184362"), 1);
+	assert_int_equal(b.page, 0);
+	assert_int_equal(b.x0, 180);
+	assert_int_equal(b.y0, 199);
+	assert_int_equal(b.x1, 540);
+	assert_int_equal(b.y1, 241);
+	/* the last group is on the next line: not one number */
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "001184362297"), 0);
+	/* O read for 0, the label's share of the word cut off */
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "040055374580"), 1);
+	assert_int_equal(b.page, 1);
+	assert_int_equal(b.x0, 100 + 600 * 4 / 16);
+	assert_int_equal(b.x1, 700);
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "999"), 0);
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, ""), 0);
+	assert_int_equal(sh_paper_hocr_digits_box(&b, NULL, "1"), 0);
+	assert_int_equal(sh_paper_hocr_digits_box(&b, "<span class='ocrx_word' title='bbox 1 2'>12</span>", "12"), 0);
+}
+
+/* A day, month or year no calendar has, as a face whose zero has a dot
+ * reads it (0 as 6, 8, 9): read back; a real date never changes, and a
+ * slip that could be two things stays a missing date. */
+static void dates_with_dotted_zeros(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *birth, *want; /* want NULL: left out */
+	} cases[] = {
+		{"01/67/1955", "1955-07-01"}, {"68/01/1990", "1990-01-08"}, {"14/66/2612", "2012-06-14"},
+		{"01/06/1955", "1955-06-01"}, {"06/16/1969", NULL},        {"36/01/1990", NULL},
+		{"01/81/1990", "1990-01-01"}, {"81/01/1990", NULL},
+		/* another 6 that could be a 0: 16/06/1996 or 10/06/1990? */
+		{"16/66/1996", NULL},         {"01/66/1996", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_paper_facts *f = card("001184362297", cases[i].birth, "Nữ", NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_BIRTH_DATE);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("%s: got %s, want %s", cases[i].birth, got ? got : "none",
+				 cases[i].want ? cases[i].want : "none");
+		sh_paper_facts_free(&f);
+	}
+	sh_paper_facts *f = extract_weak("ỦY BAN NHÂN DÂN\nHUYỆN SA PA\nSố: 16/TTr-UBND Lào Cai, ngày 68 tháng 61 "
+					 "năm 2625\nTỜ TRÌNH\nVề việc đề nghị\n",
+					 NULL);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2025-01-08");
+	sh_paper_facts_free(&f);
+}
+
+/* Bold faces: "Số:" read as "Š:"/"S5:", a body that lost its marked
+ * capital, a signer's title that lost a letter; the catalogue's forms. */
+static void bold_face_headers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *number_line, *title, *want_title;
+	} cases[] = {
+		{"Š: 1636 /TTr-UBND", "CH TỊCH", "CHỦ TỊCH"},
+		{"S5: 1636/TTr-UBND", "PHÓ CH TỊCH", "PHÓ CHỦ TỊCH"},
+		{"5S: 1636/TTr-UBND", "Q. CH TỊCH", "Q. CHỦ TỊCH"},
+		{"S: 1636/TTr-UBND", "CHỦ TỊCH", "CHỦ TỊCH"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "Y BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN SA PA Độc lập - Tự do - "
+			 "Hạnh phúc\n%s Lào Cai, ngày 08 tháng 01 năm 2025\n\nTỜ TRÌNH\nVề việc đề nghị công "
+			 "nhận\n\nKính gửi: Ủy ban nhân dân tỉnh.\nNội dung.\n\nTM. Y BAN NHÂN DÂN\n%s\n\n"
+			 "Lương Hồng Xuân\n",
+			 cases[i].number_line, cases[i].title);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		assert_string_equal(sh_paper_kind(f), "to-trinh");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "1636/TTr-UBND");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_ISSUER), "UBND huyện Sa Pa");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2025-01-08");
+		assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER_TITLE), cases[i].want_title);
+		sh_paper_facts_free(&f);
+	}
+	/* "V/v" read as "V/w": still a công văn and its subject */
+	sh_paper_facts *cv = extract_weak("UBND TỈNH HẢI DƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - "
+					  "Tự do - Hạnh phúc\nSố: 3800/STP-HCTP Hải Dương, ngày 08 tháng 07 năm "
+					  "2022\n\nV/w đôn đốc thực hiện\n\nKính gửi: Ủy ban nhân dân các xã.\n",
+					  NULL);
+	assert_string_equal(sh_paper_kind(cv), "cong-van");
+	assert_string_equal(sh_paper_fact(cv, SH_FACT_TITLE), "V/v đôn đốc thực hiện");
+	assert_string_equal(sh_paper_fact(cv, SH_FACT_ISSUER), "Sở Tư pháp tỉnh Hải Dương");
+	sh_paper_facts_free(&cv);
+	/* two letters lost, or a title no position: as read */
+	sh_paper_facts *f = extract_weak("ỦY BAN NHÂN DÂN\nHUYỆN SA PA\nSố: 16/TTr-UBND\nTỜ TRÌNH\nVề việc đề nghị\n\n"
+					 "TM. ỦY BAN NHÂN DÂN\nPHÓ CH TCH\n\nLương Hồng Xuân\n",
+					 NULL);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER_TITLE), "PHÓ CH TCH");
+	sh_paper_facts_free(&f);
+}
+
+/* An address's level words and listed places put right, the reading kept;
+ * a right address unchanged, a minority place read surely unchanged. */
+static void addresses(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *weak, *want;
+	} cases[] = {
+		{"xã Hiệp An, huyện Thanh Hà, tnh Hải Dương", NULL, "xã Hiệp An, huyện Thanh Hà, tỉnh Hải Dương"},
+		{"xã Hiệp An, huyện Thanh Hà, tỉnh Hải Dương", NULL, "xã Hiệp An, huyện Thanh Hà, tỉnh Hải Dương"},
+		{"Xã Hồng Phong, Gia Lộc, Hải Dương", NULL, "Xã Hồng Phong, Gia Lộc, Hải Dương"},
+		/* "huyn" passes the (permissive) syllable test: as read */
+		{"thôn Đông, xã Tân Kỳ, huyn Tứ Kỳ", NULL, "thôn Đông, xã Tân Kỳ, huyn Tứ Kỳ"},
+		{"Uyên Hưng, Tân Uyên", NULL, "Uyên Hưng, Tân Uyên"},
+		/* a word OCR was unsure of and no syllable: the listed place */
+		{"xã Hiệp An, huyện 8ảo Thắng, tỉnh Lào Cai", "8ảo", "xã Hiệp An, huyện Bảo Thắng, tỉnh Lào Cai"},
+		{"xã Hiệp An, huyện Ktim Sơn", "Ktim", "xã Hiệp An, huyện Kim Sơn"},
+		/* read surely (or without confidences): as read */
+		{"xã Hiệp An, huyện Ktim Sơn", NULL, "xã Hiệp An, huyện Ktim Sơn"},
+		{"xã Ya Xiêr, huyện Sa Thầy, tỉnh Kon Tum", NULL, "xã Ya Xiêr, huyện Sa Thầy, tỉnh Kon Tum"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text, CCCD_HEAD "Số: 001184362297\nHọ và tên: BÙI THỊ HÙNG\n"
+						     "Ngày sinh: 26/01/1984\nGiới tính: Nữ\nNơi thường trú: %s\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract_weak(text, cases[i].weak);
+		if (strcmp(sh_paper_fact(f, SH_FACT_ADDRESS), cases[i].want))
+			fail_msg("%s: got %s", cases[i].read, sh_paper_fact(f, SH_FACT_ADDRESS));
+		if (strcmp(cases[i].read, cases[i].want))
+			assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_ADDRESS), cases[i].read);
+		else
+			assert_null(sh_paper_fact_as_read(f, SH_FACT_ADDRESS));
+		sh_paper_facts_free(&f);
+	}
+	/* without confidences (ground-truth text) no place changes letters */
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, kinds, CCCD_HEAD "Số: 001184362297\nNgày sinh: 26/01/1984\n"
+							      "Nơi thường trú: xã Hiệp An, huyện 8ảo Thắng\n"),
+			 SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_ADDRESS), "xã Hiệp An, huyện 8ảo Thắng");
+	sh_paper_facts_free(&f);
+}
+
+/* Ông is a surname as well as an honorific: "Họ tên: ÔNG DIỆU LINH" keeps
+ * it; "Cho: Ông NGUYỄN VĂN AN" and "Bà Lê Thị Lan" drop it; a signer
+ * "Ông Thị Tuấn" is no holder of a land certificate. */
+static void surname_ong(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Họ tên: ÔNG DIỆU LINH", "ÔNG DIỆU LINH"},
+		{"Họ tên: Ông Diệu Linh", "Ông Diệu Linh"},
+		{"Họ tên: Ông NGUYỄN AN", "NGUYỄN AN"},
+		{"Họ tên: Bà Lê Thị Lan", "Lê Thị Lan"},
+		{"Họ tên: BÀ LÊ THỊ LAN", "LÊ THỊ LAN"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCHỨNG MINH NHÂN DÂN\n"
+			 "SỐ 295731004\n%s\nSinh ngày: 01/07/1955\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_OWNER_NAME);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: got %s", cases[i].line, got ? got : "none");
+		sh_paper_facts_free(&f);
+	}
+	sh_paper_facts *f = extract_weak("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+					 "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nQUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN "
+					 "LIỀN VỚI ĐẤT\nI. Người sử dụng đất\nÔng: ÔNG HỮU PHÚC, sinh năm 1971\n"
+					 "Thửa đất số: 449, tờ bản đồ số: 46\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n"
+					 "Ông Thị Tuấn\n",
+					 NULL);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_HOLDERS), "ÔNG HỮU PHÚC");
+	sh_paper_facts_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unsure_id_needs_agreeing_readings),
+		cmocka_unit_test(misread_id_second_reading),
+		cmocka_unit_test(sure_id_verified),
+		cmocka_unit_test(hocr_box_of_digits),
+		cmocka_unit_test(dates_with_dotted_zeros),
+		cmocka_unit_test(bold_face_headers),
+		cmocka_unit_test(addresses),
+		cmocka_unit_test(surname_ong),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
