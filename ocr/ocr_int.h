@@ -10,6 +10,8 @@ typedef struct sh_ocr_worker {
 	TessBaseAPI *api;    /* recognition engine (lang), created once */
 	TessBaseAPI *osd;    /* orientation engine ("osd"), or NULL if unavailable */
 	const sh_ocr_options *opts;
+	sh_ocr_digits *digits; /* second readings (opts->digit_boxes), made when first needed */
+	int digits_failed;     /* 1: no "eng" data: no second readings */
 } sh_ocr_worker;
 
 /* Clean pixs for recognition (orientation, deskew, background, borders,

@@ -59,6 +59,7 @@ void sh_ocr_page_clear(sh_ocr_page *p)
 	sh_free(p->hocr);
 	pixDestroy(&p->original);
 	pixDestroy(&p->rectified);
+	sh_free(p->digits);
 	memset(p, 0, sizeof *p);
 }
 
@@ -91,6 +92,41 @@ static int has_text(const char *s)
 		if ((unsigned char)*s > ' ')
 			return 1;
 	return 0;
+}
+
+/* The boxes the caller asked for, read again with digits only on pix (the
+ * image OCR read), before it is gone. A failure leaves the page without
+ * second readings: they can only confirm or doubt an id, never give one
+ * on their own. */
+static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX *pix)
+{
+	sh_ocr_digit_read *b = NULL;
+	size_t n = 0;
+	if (w->digits_failed || pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n) || !n) {
+		sh_free(b);
+		return;
+	}
+	if (!w->digits && sh_ocr_digits_new(&w->digits, pool->datapath, NULL)) {
+		w->digits_failed = 1;
+		sh_free(b);
+		return;
+	}
+	if (n > SH_OCR_DIGIT_BOXES)
+		n = SH_OCR_DIGIT_BOXES;
+	size_t k = 0;
+	for (size_t j = 0; j < n; j++) {
+		b[k] = b[j];
+		if (sh_ocr_digits_read(w->digits, pix, b[k].x0, b[k].y0, b[k].x1, b[k].y1, b[k].read,
+				       &b[k].n) == SH_OK && b[k].n)
+			k++;
+	}
+	sh_error_clear();
+	if (!k) {
+		sh_free(b);
+		return;
+	}
+	r->digits = b;
+	r->ndigits = k;
 }
 
 static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
@@ -168,6 +204,8 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		TessDeleteIntArray(conf);
 	}
 	TessBaseAPIClear(w->api);
+	if (!rc && r->hocr && pool->opts.digit_boxes)
+		read_digits(pool, w, r, pix);
 	pixDestroy(&pix);
 	if (rc) {
 		r->status = rc;
@@ -257,6 +295,7 @@ void sh_ocr_pool_free(sh_ocr_pool **pp)
 			TessBaseAPIDelete(pool->workers[i].api);
 		if (pool->workers[i].osd)
 			TessBaseAPIDelete(pool->workers[i].osd);
+		sh_ocr_digits_free(&pool->workers[i].digits);
 	}
 	pthread_mutex_destroy(&pool->mu);
 	pthread_cond_destroy(&pool->cv_work);

@@ -68,6 +68,27 @@ typedef struct sh_clean_report {
 			    * (before any quarter turn); zeros otherwise */
 } sh_clean_report;
 
+#define SH_OCR_DIGIT_PASSES 4 /* readings per box: scales and binarisations */
+#define SH_OCR_DIGITS_MAX 32  /* bytes per reading, NUL included */
+#define SH_OCR_DIGIT_BOXES 16 /* boxes read again per page, at most */
+
+/* A box of the page OCR read (pixels, x0,y0 top-left, x1,y1 bottom-right,
+ * as in the page's hOCR) to read again with digits only, and what each
+ * pass of sh_ocr_digits_read read there. */
+typedef struct sh_ocr_digit_read {
+	int x0, y0, x1, y1;
+	size_t n; /* passes made */
+	char read[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+} sh_ocr_digit_read;
+
+/* Called on a worker thread with a page's hOCR right after recognition:
+ * fill *out (sh_malloc'ed array the pool frees; x0..y1 set) with the boxes
+ * to read again, digits only, on the image OCR read (gone afterwards).
+ * Must be thread-safe. Returns SH_OK or an error (the page then has no
+ * second readings; not an error of the page). */
+typedef int (*sh_ocr_digit_boxes_fn)(void *arg, const char *hocr, sh_ocr_digit_read **out,
+				     size_t *n);
+
 typedef struct sh_ocr_options {
 	int workers;          /* 0: one per online CPU */
 	const char *datapath; /* tessdata directory; NULL: Tesseract's default */
@@ -80,6 +101,12 @@ typedef struct sh_ocr_options {
 	int keep_rectified;   /* 1: keep only the rectified page of a photo (rectified;
 			       * original stays NULL): what a store needs, since it
 			       * has the received bytes already */
+	/* with want_hocr: the boxes of each page to read again, digits only
+	 * (ids: issue 18), on the image OCR read; the readings go to
+	 * sh_ocr_page.digits. NULL: none. Needs Tesseract's "eng" data; without
+	 * it pages simply have no second readings. */
+	sh_ocr_digit_boxes_fn digit_boxes;
+	void *digit_boxes_arg;
 } sh_ocr_options;
 
 /* The result of one page. Strings and images owned by the struct; release
@@ -104,6 +131,9 @@ typedef struct sh_ocr_page {
 	 * show and to store beside the photo. */
 	PIX *original;
 	PIX *rectified;
+	/* opts.digit_boxes only: the boxes it asked for, read again */
+	sh_ocr_digit_read *digits;
+	size_t ndigits;
 } sh_ocr_page;
 
 typedef struct sh_ocr_pool sh_ocr_pool;
@@ -135,8 +165,6 @@ void sh_ocr_page_clear(sh_ocr_page *page);
  * (sh_paper_id_unsure, sh_paper_hocr_digits_box). One thread at a time per
  * object. */
 typedef struct sh_ocr_digits sh_ocr_digits;
-#define SH_OCR_DIGIT_PASSES 4 /* readings per box: scales and binarisations */
-#define SH_OCR_DIGITS_MAX 32  /* bytes per reading, NUL included */
 /* *out: free with sh_ocr_digits_free. lang NULL: "eng" (its model reads
  * digits far better than vie's: on the faces whose zero has a dot or a
  * slash, vie read 0 as 6, 8 or 9 where eng read every digit; tune2 split,

@@ -200,3 +200,55 @@ int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *di
 	}
 	return 0;
 }
+
+int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, size_t min_digits,
+			     size_t max_digits)
+{
+	*out = NULL;
+	*n = 0;
+	if (!hocr)
+		return SH_OK;
+	const char *p = hocr, *line = NULL;
+	int page = -1;
+	hword w;
+	size_t cap = 0;
+	while (next_word(&p, &page, &line, &w)) {
+		size_t got = strlen(w.dg);
+		if (!got)
+			continue;
+		sh_paper_box b = {page < 0 ? 0 : page, w.x0, w.y0, w.x1, w.y1};
+		if (w.lead > 0 && w.chars > 0)
+			b.x0 = w.x0 + (w.x1 - w.x0) * w.lead / w.chars;
+		/* the rest in the next words of the same line, digits only (as
+		 * sh_paper_hocr_digits_box joins them); the words joined are
+		 * not the start of another run */
+		const char *q = p, *ql = line;
+		int qp = page;
+		hword v;
+		while (next_word(&q, &qp, &ql, &v) && ql == w.line && v.lead == 0 && v.dg[0]) {
+			got += strlen(v.dg);
+			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
+			b.y0 = v.y0 < b.y0 ? v.y0 : b.y0;
+			b.y1 = v.y1 > b.y1 ? v.y1 : b.y1;
+			p = q;
+			line = ql;
+			page = qp;
+		}
+		if (got < min_digits || got > max_digits)
+			continue;
+		if (*n == cap) {
+			size_t nc = cap ? 2 * cap : 8;
+			sh_paper_box *g = sh_realloc(*out, nc * sizeof *g);
+			if (!g) {
+				sh_free(*out);
+				*out = NULL;
+				*n = 0;
+				return SH_ENOMEM;
+			}
+			*out = g;
+			cap = nc;
+		}
+		(*out)[(*n)++] = b;
+	}
+	return SH_OK;
+}

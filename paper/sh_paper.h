@@ -171,6 +171,13 @@ typedef struct sh_paper_box {
  * found (or either string is NULL or empty). Reads only what Tesseract
  * writes. */
 int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *digits);
+/* Every run of digits in hOCR that sh_paper_hocr_digits_box could give for
+ * an id: one or more words in a row on a line, joined the same way, with
+ * min_digits..max_digits digits; the boxes to read again before the page
+ * image is gone (sh_ocr_options.digit_boxes). *out: caller sh_free (NULL
+ * when *n is 0). SH_OK (none found: *n = 0), SH_ENOMEM. */
+int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, size_t min_digits,
+			     size_t max_digits);
 
 /* ---- a second reading of an id (issue 18) ------------------------------
  * An owner id (or CMND number) that passed every check (length, province,

@@ -250,6 +250,93 @@ static int load_page(void *arg, size_t i, PIX **out)
 	return rc;
 }
 
+/* sh_ocr_options.digit_boxes: every run of 9 to 13 digits on the page
+ * (CMND 9, CCCD 12, tax codes 10 or 13), read again before the image OCR
+ * read is gone; only an id extraction finds there is looked up later. */
+static int digit_boxes(void *arg, const char *hocr, sh_ocr_digit_read **out, size_t *n)
+{
+	(void)arg;
+	sh_paper_box *b = NULL;
+	size_t nb = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = sh_paper_hocr_digit_runs(&b, &nb, hocr, 9, 13);
+	if (rc || !nb) {
+		sh_free(b);
+		return rc;
+	}
+	sh_ocr_digit_read *d = sh_calloc(nb, sizeof *d);
+	if (!d) {
+		sh_free(b);
+		return SH_ENOMEM;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		d[i].x0 = b[i].x0;
+		d[i].y0 = b[i].y0;
+		d[i].x1 = b[i].x1;
+		d[i].y1 = b[i].y1;
+	}
+	sh_free(b);
+	*out = d;
+	*n = nb;
+	return SH_OK;
+}
+
+/* The second readings of the box where OCR put digits: those of the box
+ * on page pg that overlaps it most (at least half of it). n = 0: none. */
+static size_t digit_readings(const sh_ocr_page *pg, const sh_paper_box *b,
+			     const char *r[SH_OCR_DIGIT_PASSES])
+{
+	long area = (long)(b->x1 - b->x0) * (b->y1 - b->y0), best = 0;
+	const sh_ocr_digit_read *hit = NULL;
+	for (size_t i = 0; i < pg->ndigits && area > 0; i++) {
+		const sh_ocr_digit_read *d = &pg->digits[i];
+		int x0 = d->x0 > b->x0 ? d->x0 : b->x0, x1 = d->x1 < b->x1 ? d->x1 : b->x1;
+		int y0 = d->y0 > b->y0 ? d->y0 : b->y0, y1 = d->y1 < b->y1 ? d->y1 : b->y1;
+		long ov = x1 > x0 && y1 > y0 ? (long)(x1 - x0) * (y1 - y0) : 0;
+		if (ov > best) {
+			best = ov;
+			hit = d;
+		}
+	}
+	if (!hit || best * 2 < area)
+		return 0;
+	for (size_t i = 0; i < hit->n; i++)
+		r[i] = hit->read[i];
+	return hit->n;
+}
+
+/* Ids read again, digits only (issue 18; docs/PAPERS.md): an id taken at
+ * once is left out when the second readings agree on other digits; an id
+ * read unsurely is taken only when they all give it. Never a wrong id:
+ * "not found" rather than a guess. */
+static int comp_reread_ids(rv_run *r, rv_comp *c, const char *hocr)
+{
+	static const enum sh_paper_fact ids[] = {SH_FACT_OWNER_ID, SH_FACT_OLD_ID};
+	const char *rd[SH_OCR_DIGIT_PASSES];
+	sh_paper_box b;
+	for (size_t k = 0; k < sizeof ids / sizeof *ids; k++) {
+		const char *v = sh_paper_fact(c->facts, ids[k]);
+		size_t n;
+		if (v && sh_paper_hocr_digits_box(&b, hocr, v) && (size_t)b.page < c->npages &&
+		    (n = digit_readings(&r->pages[c->first + (size_t)b.page].ocr, &b, rd)))
+			sh_paper_id_verify(c->facts, ids[k], rd, n);
+	}
+	const char *u = sh_paper_id_unsure(c->facts, NULL);
+	char uu[SH_OCR_DIGITS_MAX];
+	if (!u || strlen(u) >= sizeof uu)
+		return SH_OK;
+	memcpy(uu, u, strlen(u) + 1);
+	size_t n;
+	if (sh_paper_hocr_digits_box(&b, hocr, uu) && (size_t)b.page < c->npages &&
+	    (n = digit_readings(&r->pages[c->first + (size_t)b.page].ocr, &b, rd))) {
+		int rc = sh_paper_id_confirm(c->facts, rd, n);
+		if (rc < 0)
+			return rc;
+	}
+	return SH_OK;
+}
+
 /* Join a component's pages and extract its kind and facts. */
 static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 {
@@ -280,11 +367,13 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	size_t nwords = 0;
 	if (!rc && h.len) /* sh_buf keeps its bytes NUL-terminated */
 		rc = sh_paper_hocr_words(&words, &nwords, c->text, (const char *)h.data);
-	sh_buf_free(&h);
 	if (!rc)
 		rc = nwords ? sh_paper_extract_words(&c->facts, kinds, c->text, words, nwords)
 			    : sh_paper_extract(&c->facts, kinds, c->text);
 	sh_free(words);
+	if (!rc && h.len)
+		rc = comp_reread_ids(r, c, (const char *)h.data);
+	sh_buf_free(&h);
 	if (!rc && !(c->facts_json = sh_paper_facts_json(c->facts)))
 		rc = SH_ENOMEM;
 	return rc;
@@ -333,7 +422,7 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 		return rc;
 	sh_ocr_pool *pool = NULL;
 	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean,
-			     .keep_rectified = storing};
+			     .keep_rectified = storing, .digit_boxes = digit_boxes};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
 	if (!res)
 		return SH_ENOMEM;

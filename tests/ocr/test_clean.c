@@ -124,7 +124,7 @@ static void test_clean_orient_270(void **state) { orientation_case(*state, 3); }
 static void test_clean_orient_without_osd(void **state)
 {
 	fixture *f = *state;
-	sh_ocr_worker w = {NULL, NULL, &f->opts};
+	sh_ocr_worker w = {.api = NULL, .osd = NULL, .opts = &f->opts};
 	for (int q = 1; q < 4; q++) {
 		PIX *turned = pixRotateOrth(f->page, q), *out = NULL;
 		sh_clean_report rep;
@@ -141,7 +141,7 @@ static void test_clean_orient_step_off(void **state)
 	fixture *f = *state;
 	sh_ocr_options o = f->opts;
 	o.clean = SH_CLEAN_ALL & ~SH_CLEAN_ORIENT;
-	sh_ocr_worker w = {NULL, f->w.osd, &o};
+	sh_ocr_worker w = {.api = NULL, .osd = f->w.osd, .opts = &o};
 	PIX *turned = pixRotate180(NULL, f->page), *out = NULL;
 	sh_clean_report rep;
 	assert_int_equal(sh_ocr_clean(&w, turned, &out, &rep), SH_OK);
@@ -210,7 +210,7 @@ static void test_clean_seal_dropped(void **state)
 	/* with seal and background steps off the seal stays, darkening the page */
 	sh_ocr_options o = f->opts;
 	o.clean = SH_CLEAN_ALL & ~(SH_CLEAN_SEAL | SH_CLEAN_BACKGROUND);
-	sh_ocr_worker w = {NULL, f->w.osd, &o};
+	sh_ocr_worker w = {.api = NULL, .osd = f->w.osd, .opts = &o};
 	PIX *kept = NULL;
 	assert_int_equal(sh_ocr_clean(&w, sealed, &kept, &rep), SH_OK);
 	assert_false(rep.flags & SH_PAGE_SEAL);

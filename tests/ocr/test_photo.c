@@ -448,7 +448,7 @@ static void test_photo_short_page_upside_down(void **state)
 		pixDestroy(&cases[i]);
 	}
 	/* without the recognition engine the decision falls back to the scores */
-	sh_ocr_worker w = {NULL, f->w.osd, &f->opts};
+	sh_ocr_worker w = {.api = NULL, .osd = f->w.osd, .opts = &f->opts};
 	PIX *ud = pixRotate180(NULL, shortp), *out = NULL;
 	sh_clean_report rep;
 	assert_int_equal(sh_ocr_clean(&w, ud, &out, &rep), SH_OK);
