@@ -154,9 +154,10 @@ static int objs_config(struct store_objs *p)
 	return SH_OK;
 }
 
-/* A handle for this thread: from the pool, or a new one. plain: no spool
- * and no cache (migration: only the store itself counts). Give it back
- * with objs_put. */
+/* A handle for this thread: from the pool (plain 0), or a new one. plain
+ * 1: no spool and no cache (migration: only the store itself counts);
+ * plain 2: no cache (verify: the store's bytes, or the spool's before it
+ * is drained). Give it back with objs_put. */
 static int objs_get(struct store_objs *p, sh_obj **out, int plain)
 {
 	*out = NULL;
@@ -169,7 +170,9 @@ static int objs_get(struct store_objs *p, sh_obj **out, int plain)
 	if (rc || *out)
 		return rc;
 	if (plain)
-		cfg.spool_dir = cfg.cache_dir = NULL;
+		cfg.cache_dir = NULL;
+	if (plain == 1)
+		cfg.spool_dir = NULL;
 	return sh_obj_open(out, &cfg);
 }
 
@@ -274,6 +277,13 @@ static int no_store(sh_store *s, const uint8_t sha[SH_SHA256_LEN])
 int store_blob_remote_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
 			  size_t *out_len)
 {
+	return store_blob_remote_fetch(s, sha, out, out_len, 0);
+}
+
+int store_blob_remote_fetch(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
+			    size_t *out_len, int no_cache)
+{
+	int mode = no_cache ? 2 : 0;
 	*out = NULL;
 	*out_len = 0;
 	if (!s->objs)
@@ -281,10 +291,10 @@ int store_blob_remote_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t
 	sh_obj *o = NULL;
 	uint8_t *b = NULL;
 	size_t n = 0;
-	int rc = objs_get(s->objs, &o, 0);
+	int rc = objs_get(s->objs, &o, mode);
 	if (!rc)
 		rc = sh_obj_get(o, &b, &n, sha);
-	objs_put(s->objs, &o, 0);
+	objs_put(s->objs, &o, mode);
 	if (rc)
 		return rc;
 	/* callers may read an hOCR as a string: one NUL after the bytes */

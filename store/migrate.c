@@ -17,7 +17,7 @@ struct batch {
 	uint8_t key[BATCH_BLOBS][SH_SHA256_LEN];
 	uint8_t *data[BATCH_BLOBS]; /* --to: the bytes read; back: the bytes fetched */
 	size_t len[BATCH_BLOBS];
-	size_t n;
+	size_t n, max;
 	int to; /* 1: rows become stubs; 0: stubs become bytes */
 };
 
@@ -42,7 +42,7 @@ static int batch_fill(sh_store *s, struct batch *b, const uint8_t *after)
 	int lrc = mdb_cursor_open(txn, s->blob, &c);
 	if (!lrc)
 		lrc = mdb_cursor_get(c, &k, &v, after ? MDB_SET_RANGE : MDB_FIRST);
-	for (; !lrc && b->n < BATCH_BLOBS && bytes < BATCH_BYTES;
+	for (; !lrc && b->n < b->max && bytes < BATCH_BYTES;
 	     lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != SH_SHA256_LEN || (after && !memcmp(k.mv_data, after, SH_SHA256_LEN)))
 			continue;
@@ -232,6 +232,9 @@ int sh_store_blobs_migrate(sh_store *s, const char *to,
 	if (!b)
 		return SH_ENOMEM;
 	b->to = to != NULL;
+	/* SOHOA_BLOBS_BATCH: blobs per commit, 1 to 64 (tests: small steps) */
+	const char *e = getenv("SOHOA_BLOBS_BATCH");
+	b->max = e && atoi(e) >= 1 && atoi(e) <= BATCH_BLOBS ? (size_t)atoi(e) : BATCH_BLOBS;
 	uint64_t total = 0, done = 0;
 	size_t batches = 0;
 	uint8_t after[SH_SHA256_LEN];

@@ -104,6 +104,10 @@ int store_blob_row(sh_store *s, MDB_txn *txn, MDB_cursor *c, const uint8_t sha[S
  * NUL after the bytes. Thread-safe. */
 int store_blob_remote_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
 			  size_t *out_len);
+/* The same past the read cache (verify: the store's bytes, or the spool's
+ * while not drained). */
+int store_blob_remote_fetch(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
+			    size_t *out_len, int no_cache);
 /* Is a stubbed blob in the object store (HEAD) or its spool (*spooled)?
  * SH_OK with its size (may be NULL), SH_ENOTFOUND, or another error. */
 int store_blob_remote_head(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint64_t *size,
