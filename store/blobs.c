@@ -237,8 +237,7 @@ int store_blob_upload(sh_store *s, const uint8_t sha[SH_SHA256_LEN], const void 
 	if (rc) {
 		char hex[65];
 		sh_hex(hex, sha, SH_SHA256_LEN);
-		return sh_error_wrap(rc, "blob %.16s... not stored (nothing of this operation was "
-					 "stored): ", hex);
+		return sh_error_wrap(rc, "blob %.16s... not stored: ", hex);
 	}
 	if (memcmp(h, sha, SH_SHA256_LEN))
 		return sh_error_set(SH_EINVAL, "blob: the bytes do not hash to their address");
@@ -318,26 +317,26 @@ int store_blob_remote_head(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint64
 	*spooled = 0;
 	if (!s->objs)
 		return no_store(s, sha);
-	sh_obj *o = NULL;
-	int rc = objs_get(s->objs, &o, 0);
-	if (!rc)
-		rc = sh_obj_head(o, size, sha);
-	objs_put(s->objs, &o, 0);
-	if (rc == SH_ENOTFOUND && s->objs->spool) {
+	if (s->objs->spool) {
 		/* acknowledged and waiting in the spool: present, not yet uploaded */
 		char hex[65];
 		sh_hex(hex, sha, SH_SHA256_LEN);
 		char *path = sh_asprintf("%s/%s", s->objs->spool, hex);
 		struct stat st;
-		if (path && stat(path, &st) == 0) {
+		int there = path && stat(path, &st) == 0;
+		sh_free(path);
+		if (there) {
 			*spooled = 1;
 			if (size)
 				*size = (uint64_t)st.st_size;
-			rc = SH_OK;
-			sh_error_clear();
+			return SH_OK;
 		}
-		sh_free(path);
 	}
+	sh_obj *o = NULL;
+	int rc = objs_get(s->objs, &o, 0);
+	if (!rc)
+		rc = sh_obj_head(o, size, sha);
+	objs_put(s->objs, &o, 0);
 	return rc;
 }
 
