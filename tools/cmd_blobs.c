@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sh_store.h"
 #include "sh_wh.h"
 
 static const char *const blobs_help = N_(
