@@ -268,9 +268,9 @@ static int no_store(sh_store *s, const uint8_t sha[SH_SHA256_LEN])
 	char hex[65];
 	sh_hex(hex, sha, SH_SHA256_LEN);
 	(void)s;
-	return sh_error_set(SH_EINVAL, "blob %s is in an object store but this warehouse names "
-				       "none (meta 'blobs' missing): run `sohoa blobs migrate --to "
-				       "s3://...` again", hex);
+	return sh_error_set(SH_EINVAL, "blob %s is in an object store this process does not know: "
+				       "restart it if the warehouse was migrated since it started, "
+				       "else run `sohoa blobs migrate --to s3://...` again", hex);
 }
 
 int store_blob_remote_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
