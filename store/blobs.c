@@ -391,7 +391,7 @@ int sh_store_blobs_status(sh_store *s, sh_store_blobs_info *out)
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
-	MDB_cursor *c;
+	MDB_cursor *c = NULL;
 	MDB_val k, v;
 	int lrc = mdb_cursor_open(txn, s->blob, &c);
 	while (!lrc && !(lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
@@ -406,6 +406,8 @@ int sh_store_blobs_status(sh_store *s, sh_store_blobs_info *out)
 	}
 	if (lrc == MDB_NOTFOUND)
 		lrc = 0;
+	if (c)
+		mdb_cursor_close(c); /* a read-only transaction's cursor is freed by hand */
 	char *m = store_get_meta(txn, s->meta, "blobs_migrating");
 	if (m)
 		snprintf(out->migrating, sizeof out->migrating, "%s", m);

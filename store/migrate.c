@@ -36,7 +36,7 @@ static int batch_fill(sh_store *s, struct batch *b, const uint8_t *after)
 	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
 	if (rc)
 		return rc;
-	MDB_cursor *c;
+	MDB_cursor *c = NULL;
 	MDB_val k = {SH_SHA256_LEN, (void *)after}, v;
 	size_t bytes = 0;
 	int lrc = mdb_cursor_open(txn, s->blob, &c);
@@ -63,6 +63,8 @@ static int batch_fill(sh_store *s, struct batch *b, const uint8_t *after)
 	}
 	if (!rc && lrc && lrc != MDB_NOTFOUND)
 		rc = store_lmdb_err(lrc, "blob table");
+	if (c)
+		mdb_cursor_close(c);
 	mdb_txn_abort(txn);
 	return rc;
 }
