@@ -24,8 +24,8 @@ struct store_objs {
 	char errmsg[300];
 	sh_obj_config cfg;
 	char *url, *bucket, *prefix, *spool, *cache, *strings;
-	sh_obj *idle[POOL_IDLE];
-	size_t nidle;
+	sh_obj *idle[3][POOL_IDLE]; /* per kind of handle (objs_get's plain) */
+	size_t nidle[3];
 };
 
 /* ---- s3://BUCKET[/PREFIX] --------------------------------------------------- */
@@ -114,8 +114,9 @@ void store_objs_free(struct store_objs **pp)
 	struct store_objs *p = pp ? *pp : NULL;
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nidle; i++)
-		sh_obj_close(&p->idle[i]);
+	for (int m = 0; m < 3; m++)
+		for (size_t i = 0; i < p->nidle[m]; i++)
+			sh_obj_close(&p->idle[m][i]);
 	pthread_mutex_destroy(&p->mu);
 	sh_free(p->url);
 	sh_free(p->bucket);
@@ -154,17 +155,17 @@ static int objs_config(struct store_objs *p)
 	return SH_OK;
 }
 
-/* A handle for this thread: from the pool (plain 0), or a new one. plain
- * 1: no spool and no cache (migration: only the store itself counts);
- * plain 2: no cache (verify: the store's bytes, or the spool's before it
- * is drained). Give it back with objs_put. */
+/* A handle for this thread: from the pool, or a new one. plain 0: spool
+ * and cache; 1: no spool and no cache (migration: only the store itself
+ * counts); 2: no cache (verify: the store's bytes, or the spool's before it
+ * is drained). Give it back with objs_put and the same plain. */
 static int objs_get(struct store_objs *p, sh_obj **out, int plain)
 {
 	*out = NULL;
 	pthread_mutex_lock(&p->mu);
 	int rc = objs_config(p);
-	if (!rc && !plain && p->nidle)
-		*out = p->idle[--p->nidle];
+	if (!rc && p->nidle[plain])
+		*out = p->idle[plain][--p->nidle[plain]];
 	sh_obj_config cfg = p->cfg;
 	pthread_mutex_unlock(&p->mu);
 	if (rc || *out)
@@ -180,15 +181,13 @@ static void objs_put(struct store_objs *p, sh_obj **o, int plain)
 {
 	if (!*o)
 		return;
-	if (!plain) {
-		pthread_mutex_lock(&p->mu);
-		if (p->nidle < POOL_IDLE) {
-			p->idle[p->nidle++] = *o;
-			*o = NULL;
-		}
-		pthread_mutex_unlock(&p->mu);
+	pthread_mutex_lock(&p->mu);
+	if (p->nidle[plain] < POOL_IDLE) {
+		p->idle[plain][p->nidle[plain]++] = *o;
+		*o = NULL;
 	}
-	sh_obj_close(o);
+	pthread_mutex_unlock(&p->mu);
+	sh_obj_close(o); /* the pool was full */
 }
 
 const char *sh_store_blobs(const sh_store *s)
