@@ -496,3 +496,58 @@ void store_objs_plain_put(sh_store *s, sh_obj **o)
 {
 	objs_put(s->objs, o, 1);
 }
+
+/* ---- many uploads at once (the bulk path) -------------------------------------- */
+
+struct upload_job {
+	sh_store *s;
+	store_blob_item *it;
+	size_t n, next;
+	int rc;
+	char msg[400];
+	pthread_mutex_t mu;
+};
+
+static void *upload_worker(void *arg)
+{
+	struct upload_job *j = arg;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->rc ? j->n : j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			return NULL;
+		store_blob_item *b = &j->it[i];
+		int rc = store_blob_upload(j->s, b->sha, b->data, b->len, &b->remote);
+		if (rc) {
+			pthread_mutex_lock(&j->mu);
+			if (!j->rc) { /* messages are per thread: keep it for the caller's */
+				j->rc = rc;
+				snprintf(j->msg, sizeof j->msg, "%s", sh_error_message());
+			}
+			pthread_mutex_unlock(&j->mu);
+		}
+	}
+}
+
+int store_blob_upload_many(sh_store *s, store_blob_item *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		it[i].remote = 0;
+	if (!s->objs || !n)
+		return SH_OK;
+	long k = env_num("SOHOA_S3_UPLOADS", 4, 1, 32);
+	if ((size_t)k > n)
+		k = (long)n;
+	struct upload_job j = {s, it, n, 0, 0, "", PTHREAD_MUTEX_INITIALIZER};
+	pthread_t t[32];
+	long started = 0;
+	for (; started < k - 1; started++)
+		if (pthread_create(&t[started], NULL, upload_worker, &j))
+			break;
+	upload_worker(&j); /* this thread is one of them */
+	for (long i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	return j.rc ? sh_error_set(j.rc, "%s", j.msg) : SH_OK;
+}

@@ -93,6 +93,16 @@ int store_blob_stub(const MDB_val *k, const MDB_val *v, uint64_t *size);
  * the operation must store nothing. */
 int store_blob_upload(sh_store *s, const uint8_t sha[SH_SHA256_LEN], const void *data, size_t len,
 		      int *remote);
+/* The same for n blobs, by SOHOA_S3_UPLOADS threads (default 4), each
+ * with its own handle: the bulk path's blobs. Each item's remote is set;
+ * the first error is returned (with its message) and the rest not sent. */
+typedef struct store_blob_item {
+	const uint8_t *sha;
+	const void *data;
+	size_t len;
+	int remote; /* out */
+} store_blob_item;
+int store_blob_upload_many(sh_store *s, store_blob_item *it, size_t n);
 /* In txn: the row of a blob (cursor c of the blob table, or NULL): a stub
  * when remote and the warehouse, as txn sees it, keeps its blobs in the
  * object store; else the bytes. A row already there stays. Returns an LMDB

@@ -779,6 +779,39 @@ out:
 	return rc;
 }
 
+/* The batch's blobs durable in the object store before its transaction
+ * (several at once: store_blob_upload_many); nothing when they go to LMDB. */
+static int bulk_upload(sh_store *s, struct bprep *b)
+{
+	if (!sh_store_blobs(s))
+		return SH_OK;
+	size_t n = 0, k = 0;
+	for (size_t p = 0; p < b->np; p++)
+		n += 2 * b->paper[p]->npages;
+	store_blob_item *it = sh_calloc(n ? n : 1, sizeof *it);
+	if (!it)
+		return SH_ENOMEM;
+	for (size_t p = 0; p < b->np; p++)
+		for (size_t j = 0; j < b->paper[p]->npages; j++) {
+			const sh_wh_page_in *pg = &b->paper[p]->pages[j];
+			struct bpage *bp = &b->pages[p][j];
+			it[k++] = (store_blob_item){bp->sha, pg->image, pg->image_len, 0};
+			if (pg->hocr)
+				it[k++] = (store_blob_item){bp->hocr_sha, pg->hocr, strlen(pg->hocr), 0};
+		}
+	int rc = store_blob_upload_many(s, it, k);
+	k = 0;
+	for (size_t p = 0; !rc && p < b->np; p++)
+		for (size_t j = 0; j < b->paper[p]->npages; j++) {
+			struct bpage *bp = &b->pages[p][j];
+			bp->remote = it[k++].remote;
+			if (b->paper[p]->pages[j].hocr)
+				bp->remote = bp->remote && it[k++].remote;
+		}
+	sh_free(it);
+	return rc;
+}
+
 int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes **out)
 {
 	memset(out, 0, n * sizeof *out);
@@ -797,17 +830,8 @@ int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_
 	memset(&prep, 0, sizeof prep);
 	if (!rc)
 		rc = bprep_make(&prep, in, n);
-	/* the batch's blobs durable in the object store before its transaction */
-	for (size_t p = 0; !rc && p < prep.np; p++)
-		for (size_t j = 0; !rc && j < prep.paper[p]->npages; j++) {
-			const sh_wh_page_in *pg = &prep.paper[p]->pages[j];
-			struct bpage *bp = &prep.pages[p][j];
-			int r1 = 0, r2 = 1;
-			rc = store_blob_upload(s, bp->sha, pg->image, pg->image_len, &r1);
-			if (!rc && pg->hocr)
-				rc = store_blob_upload(s, bp->hocr_sha, pg->hocr, strlen(pg->hocr), &r2);
-			bp->remote = r1 && r2;
-		}
+	if (!rc)
+		rc = bulk_upload(s, &prep);
 	struct bulk b = {in, n, out, &prep};
 	/* SOHOA_BULK_NOSYNC=1: an import that can be run again asks for commits
 	 * without fsync (docs/WAREHOUSE.md, "Scale"): a process crash loses
