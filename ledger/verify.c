@@ -398,6 +398,27 @@ static int verify_paper(struct vctx *v, const char *code)
 			problem(v, code, "page %zu: image missing", i + 1);
 			continue;
 		}
+		if (store_blob_stub(&bk, &bv, NULL)) {
+			/* in the object store: fetched past the cache and re-hashed */
+			uint8_t *blob = NULL;
+			size_t blen = 0;
+			char hex[65];
+			sh_hex(hex, p->pages[i].image_sha, SH_SHA256_LEN);
+			int orc = store_blob_remote_fetch(v->s, p->pages[i].image_sha, &blob,
+							  &blen, 1);
+			sh_free(blob);
+			if (orc == SH_ENOTFOUND)
+				problem(v, code, "page %zu: image %s missing from the object store",
+					i + 1, hex);
+			else if (orc == SH_ECORRUPT)
+				problem(v, code, "page %zu: image %s in the object store does not match "
+						 "its SHA-256 (altered)", i + 1, hex);
+			else if (orc) { /* the store unreachable or not configured: no finding */
+				rc = orc;
+				goto out;
+			}
+			continue;
+		}
 		sh_sha256(h, bv.mv_data, bv.mv_size);
 		if (memcmp(h, p->pages[i].image_sha, SH_SHA256_LEN))
 			problem(v, code, "page %zu: image bytes do not match their SHA-256 (altered)",

@@ -118,6 +118,54 @@ void sh_store_paper_rec_free(sh_store_paper_rec **rec);
 /* A stored blob (page image, hOCR) by its SHA-256. *out: caller sh_free. */
 int sh_store_blob_get(sh_store *store, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
 		      size_t *out_len);
+/* ---- blobs in an object store (docs/OBJSTORE.md) ---------------------------
+ * A warehouse keeps its page images and hOCR in LMDB (the default) or, when
+ * its meta names one (`sohoa init --blobs s3://BUCKET[/PREFIX]`, `sohoa
+ * blobs migrate`), in an S3-compatible object store by SHA-256, with LMDB
+ * holding a 9-byte row per blob. Credentials come from the environment
+ * (SOHOA_S3_ENDPOINT, SOHOA_S3_REGION, SOHOA_S3_ACCESS_KEY,
+ * SOHOA_S3_SECRET_KEY or SOHOA_S3_CREDENTIALS) and are never stored. The
+ * write-ahead spool is DIR/blob-spool (SOHOA_BLOB_SPOOL=off: none), the
+ * read cache DIR/blob-cache, SOHOA_BLOB_CACHE_MB (default 1024; 0: none).
+ * sh_store_blob_get reads either form (the object re-hashed, SH_ECORRUPT
+ * on a mismatch; SH_EIO/SH_EPERM when the store cannot be read); it is
+ * thread-safe (one object-store handle per thread from a pool). */
+
+/* "s3://BUCKET[/PREFIX]", or NULL when the blobs are in LMDB. Borrowed. */
+const char *sh_store_blobs(const sh_store *store);
+/* Check url's form, the SOHOA_S3_* environment and the credentials by
+ * creating the bucket (or finding it ours), before a warehouse is made in
+ * dir. SH_EINVAL, SH_EPERM (refused credentials), SH_EIO. */
+int sh_store_blobs_probe(const char *dir, const char *url);
+/* Record url as where this warehouse's blobs go (init): only while it has
+ * no blob yet (SH_EEXISTS otherwise: use migrate). */
+int sh_store_blobs_set(sh_store *store, const char *url);
+typedef struct sh_store_blobs_info {
+	char where[192];      /* "s3://..." or "lmdb" */
+	char migrating[192];  /* a migration under way ("s3://..." or "back"), or "" */
+	uint64_t local_count, local_bytes;   /* blobs whose bytes are in LMDB */
+	uint64_t remote_count, remote_bytes; /* blobs in the object store */
+	uint64_t spool_count, spool_bytes;   /* waiting in the spool */
+	uint64_t cache_bytes, cache_limit;
+} sh_store_blobs_info;
+int sh_store_blobs_status(sh_store *store, sh_store_blobs_info *out);
+/* Upload the spool (each object re-hashed; a damaged file set aside and
+ * counted in *bad). SH_EIO when the store is still down (the rest stays).
+ * Any output may be NULL. Nothing to do for an LMDB warehouse. */
+int sh_store_blobs_drain(sh_store *store, size_t *uploaded, size_t *left, size_t *bad);
+/* Move the blobs out to url (to != NULL) or back into LMDB (to == NULL),
+ * resumable and idempotent: a blob's row changes only once its other copy
+ * is durable (uploaded and found by HEAD; fetched and re-hashed), in
+ * commits of a few dozen blobs, so a killed migration is finished by
+ * running it again. progress(arg, done, total) after each commit (may be
+ * NULL). *moved (may be NULL): blobs moved by this call. The objects stay
+ * in the bucket after --back (another warehouse may share them). Needs a
+ * writable store; permission checks are the caller's (sh_wh_blobs_migrate).
+ * SH_EEXISTS for another target than the recorded one; SH_EIO, SH_EPERM,
+ * SH_ECORRUPT (an object that fails its hash: named, its row kept). */
+int sh_store_blobs_migrate(sh_store *store, const char *to,
+			   void (*progress)(void *, uint64_t, uint64_t), void *arg, uint64_t *moved);
+
 /* Make the map as large as its limit now, so it never has to grow while
  * threads of this process hold transactions (a multi-threaded server).
  * Address space only: the file grows with the data. Call right after

@@ -231,6 +231,7 @@ void sh_store_close(sh_store **ps)
 		return;
 	if (s->env)
 		mdb_env_close(s->env);
+	store_objs_free(&s->objs);
 	sh_free(s->dir);
 	sh_free(s->agency);
 	sh_free(s);
@@ -290,6 +291,13 @@ int sh_store_open(sh_store **out, const char *dir, unsigned flags)
 		if (ver)
 			schema = atoi(ver);
 		sh_free(ver);
+		/* where the blobs live (blobs.c): the environment is read at first use */
+		char *blobs = rc ? NULL : store_get_meta(txn, s->meta, "blobs");
+		if (!rc && !blobs && sh_error_last() == SH_ENOMEM)
+			rc = SH_ENOMEM;
+		if (blobs && *blobs)
+			rc = store_objs_new(&s->objs, dir, blobs);
+		sh_free(blobs);
 	}
 	/* dbi handles opened in a read txn stay valid once it commits */
 	if (rc)
@@ -520,7 +528,7 @@ int sh_store_blob_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **o
 	*out = NULL;
 	*out_len = 0;
 	MDB_txn *txn;
-	int rc = store_txn_begin(s, MDB_RDONLY, &txn);
+	int rc = store_txn_begin(s, MDB_RDONLY, &txn), remote = 0;
 	if (rc)
 		return rc;
 	MDB_val k = {SH_SHA256_LEN, (void *)sha}, v;
@@ -530,6 +538,8 @@ int sh_store_blob_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **o
 		sh_hex(hex, sha, SH_SHA256_LEN);
 		rc = lrc == MDB_NOTFOUND ? sh_error_set(SH_ENOTFOUND, "no blob %s", hex)
 					 : store_lmdb_err(lrc, hex);
+	} else if (store_blob_stub(&k, &v, NULL)) {
+		remote = 1;
 	} else {
 		*out = sh_malloc(v.mv_size + 1);
 		if (!*out) {
@@ -541,6 +551,7 @@ int sh_store_blob_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **o
 		}
 	}
 	mdb_txn_abort(txn);
-	return rc;
+	/* in the object store: fetched with no transaction held */
+	return remote ? store_blob_remote_get(s, sha, out, out_len) : rc;
 }
 

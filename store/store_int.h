@@ -24,6 +24,7 @@ struct sh_store {
 	char *agency;
 	size_t map_limit;
 	int rdonly;
+	struct store_objs *objs; /* the object store of the blobs (blobs.c), NULL: blobs in LMDB */
 };
 
 /* The map is full (MDB_MAP_FULL): the engine's typed signal to grow the map
@@ -70,6 +71,60 @@ static inline uint64_t store_rd64(const uint8_t *p)
 	return v;
 }
 
+
+/* ---- blobs in an object store (blobs.c, migrate.c; docs/OBJSTORE.md) -------
+ * With meta "blobs" = s3://BUCKET[/PREFIX], a blob row holds a stub: 'S' and
+ * the size (u64 BE), STORE_STUB_LEN bytes, once the object is durable in the
+ * object store or its spool. A row that hashes to its key is the bytes. */
+#define STORE_STUB_LEN 9
+struct store_objs;
+struct sh_obj;
+/* Split s3://BUCKET[/PREFIX] (checked); both: caller sh_free. SH_EINVAL. */
+int store_blobs_url_parse(const char *url, char **bucket, char **prefix);
+/* The pool of object-store handles for warehouse dir (spool and cache in
+ * it); the environment (SOHOA_S3_*) is read at the first use. */
+int store_objs_new(struct store_objs **out, const char *dir, const char *url);
+void store_objs_free(struct store_objs **p);
+/* 1 (and *size, may be NULL) when row v of key k is a stub, else 0. */
+int store_blob_stub(const MDB_val *k, const MDB_val *v, uint64_t *size);
+/* Before the write transaction that references it: put a blob in the
+ * object store when the warehouse keeps them there (*remote = 1: durable
+ * in the store or the spool), else nothing (*remote = 0). Any error means
+ * the operation must store nothing. */
+int store_blob_upload(sh_store *s, const uint8_t sha[SH_SHA256_LEN], const void *data, size_t len,
+		      int *remote);
+/* The same for n blobs, by SOHOA_S3_UPLOADS threads (default 4), each
+ * with its own handle: the bulk path's blobs. Each item's remote is set;
+ * the first error is returned (with its message) and the rest not sent. */
+typedef struct store_blob_item {
+	const uint8_t *sha;
+	const void *data;
+	size_t len;
+	int remote; /* out */
+} store_blob_item;
+int store_blob_upload_many(sh_store *s, store_blob_item *it, size_t n);
+/* In txn: the row of a blob (cursor c of the blob table, or NULL): a stub
+ * when remote and the warehouse, as txn sees it, keeps its blobs in the
+ * object store; else the bytes. A row already there stays. Returns an LMDB
+ * code (0 when done). */
+int store_blob_row(sh_store *s, MDB_txn *txn, MDB_cursor *c, const uint8_t sha[SH_SHA256_LEN],
+		   const void *data, size_t len, int remote);
+/* The bytes of a stubbed blob from the object store (cache, spool, store),
+ * re-hashed: SH_ECORRUPT, SH_ENOTFOUND, SH_EIO, SH_EPERM. *out: sh_free,
+ * NUL after the bytes. Thread-safe. */
+int store_blob_remote_get(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
+			  size_t *out_len);
+/* The same past the read cache (verify: the store's bytes, or the spool's
+ * while not drained). */
+int store_blob_remote_fetch(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
+			    size_t *out_len, int no_cache);
+/* Is a stubbed blob in the object store (HEAD) or its spool (*spooled)?
+ * SH_OK with its size (may be NULL), SH_ENOTFOUND, or another error. */
+int store_blob_remote_head(sh_store *s, const uint8_t sha[SH_SHA256_LEN], uint64_t *size,
+			   int *spooled);
+/* A handle without spool and cache (migration), and its release. */
+int store_objs_plain(sh_store *s, struct sh_obj **out);
+void store_objs_plain_put(sh_store *s, struct sh_obj **o);
 
 /* A meta value as a new string (sh_free), or NULL. */
 char *store_get_meta(MDB_txn *txn, MDB_dbi dbi, const char *k);

@@ -165,6 +165,9 @@ int cmd_ingest(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_blobs(int argc, char **argv);
+/* The action of a `blobs` command line (blobs-status, -drain, -migrate). */
+const char *cli_blobs_action(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_archive(int argc, char **argv);

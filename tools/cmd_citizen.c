@@ -22,6 +22,8 @@ static int has_opt(int argc, char **argv, const char *name)
 
 const char *cli_action_of(const char *cmd, int argc, char **argv)
 {
+	if (!strcmp(cmd, "blobs"))
+		return cli_blobs_action(argc, argv); /* cmd_blobs.c */
 	return !strcmp(cmd, "reuse") && has_opt(argc, argv, "--share") ? "share-use" : cmd;
 }
 

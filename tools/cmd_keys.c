@@ -415,7 +415,10 @@ int cmd_verify(int argc, char **argv)
 		problems = st.problems;
 		/* rollback: the log against what its witnesses cosigned */
 		size_t wp = 0;
-		int wrc = sh_wit_office_check(s, wwhere, wkey, on_witness_problem, &o, &wp);
+		/* after an error (the object store unreachable ...) its message is the one to print */
+		int wrc = rc && rc != SH_EBADSIG
+				  ? SH_OK
+				  : sh_wit_office_check(s, wwhere, wkey, on_witness_problem, &o, &wp);
 		problems += wp;
 		if (!rc && wrc)
 			rc = wrc == SH_EBADSIG || wp ? SH_EBADSIG : wrc;

@@ -11,19 +11,27 @@
 #include "sh_wh.h"
 
 static const char *const init_help = N_(
-	"usage: sohoa init --agency AGENCY_ID [--store DIR] [--witness URL|DIR [--witness-key VKEY]]\n\n"
+	"usage: sohoa init --agency AGENCY_ID [--store DIR] [--blobs s3://BUCKET[/PREFIX]]\n"
+	"                  [--witness URL|DIR [--witness-key VKEY]]\n\n"
 	"Create an empty warehouse for the receiving agency. AGENCY_ID is the\n"
 	"office's electronic identifier, e.g. 000.00.12.H23 or H23.12: at most 35\n"
 	"characters of 0-9, A-Z and dots, one group a capital letter and two digits.\n"
+	"--blobs keeps page images and hOCR in an S3-compatible object store by\n"
+	"SHA-256 (metadata stays in LMDB): SOHOA_S3_ENDPOINT, SOHOA_S3_REGION,\n"
+	"SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY (or SOHOA_S3_CREDENTIALS=FILE)\n"
+	"give the store, never recorded in the warehouse; the bucket is created.\n"
+	"Spool: DIR/blob-spool; read cache: DIR/blob-cache, SOHOA_BLOB_CACHE_MB\n"
+	"(default 1024). See `sohoa blobs`.\n"
 	"--witness trusts a witness of the log (as `sohoa witnesses add`; repeat it\n"
 	"for several, --witness-key only with one).\n");
 
 int cmd_init(int argc, char **argv)
 {
-	const char *agency = NULL, *store = NULL, *wkey = NULL;
+	const char *agency = NULL, *store = NULL, *wkey = NULL, *blobs = NULL;
 	cli_list witness = {0};
 	const cli_option opts[] = {
 		{"--agency", 0, CLI_STR, &agency},
+		{"--blobs", 0, CLI_STR, &blobs},
 		{"--store", 0, CLI_STR, &store},
 		{"--witness", 0, CLI_LIST, &witness},
 		{"--witness-key", 0, CLI_STR, &wkey},
@@ -41,7 +49,16 @@ int cmd_init(int argc, char **argv)
 	char *dir = cli_store_dir(store);
 	if (!dir)
 		return cli_fail("init", SH_ENOMEM);
-	int rc = sh_store_create(dir, agency);
+	/* the object store answers with these credentials before anything is made */
+	int rc = blobs ? sh_store_blobs_probe(dir, blobs) : SH_OK;
+	if (!rc)
+		rc = sh_store_create(dir, agency);
+	if (!rc && blobs) {
+		sh_store *bs = NULL;
+		if (!(rc = sh_store_open(&bs, dir, 0)))
+			rc = sh_store_blobs_set(bs, blobs);
+		sh_store_close(&bs);
+	}
 	if (rc) {
 		int ex = cli_fail("init", rc);
 		sh_free(dir);
@@ -49,6 +66,8 @@ int cmd_init(int argc, char **argv)
 		return ex;
 	}
 	printf("created warehouse for agency %s in %s\n", agency, dir);
+	if (blobs)
+		printf(_("page images and hOCR go to %s\n"), cli_esc(blobs));
 	int ex = EXIT_OK;
 	if (witness.n) {
 		sh_store *s = NULL;

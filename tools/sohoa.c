@@ -241,6 +241,7 @@ static const struct {
 	{"verify-bundle", cmd_verify_bundle, N_("check a proof bundle with trusted public keys only")},
 	{"agency", cmd_agency, N_("the office's agency ids: successor after a merger, aliases")},
 	{"check", cmd_check, N_("verify the warehouse's indexes and stored blobs")},
+	{"blobs", cmd_blobs, N_("where page images live: status, drain the spool, migrate to S3 and back")},
 	{"owner", cmd_owner, N_("an owner's papers with their validity and signature state")},
 	{"revoke", cmd_revoke, N_("revoke a paper (signed; kept, never reused)")},
 	{"validity", cmd_validity, N_("show or set (clerk, signed) a paper's validity")},

@@ -387,6 +387,9 @@ static const struct {
 	{"export-pdf", SH_WH_PERM_READ},
 	{"certify", SH_WH_PERM_CERTIFY}, /* export-pdf --certify: both READ and CERTIFY */
 	{"certified", SH_WH_PERM_AUDIT}, {"import-bag", SH_WH_PERM_IMPORT},
+	/* where the blobs live (docs/OBJSTORE.md): moving them is the admin's */
+	{"blobs-status", SH_WH_PERM_CHECK}, {"blobs-drain", SH_WH_PERM_INGEST},
+	{"blobs-migrate", SH_WH_PERM_ADMIN},
 	{"backup", SH_WH_PERM_BACKUP}, {"audit", SH_WH_PERM_AUDIT}, {"log", SH_WH_PERM_AUDIT},
 	/* the citizen's own warehouse (docs/CITIZEN.md): a citizen session has
 	 * OWN only, and every call checks the owner itself (citizen.c) */

@@ -20,6 +20,7 @@
 struct bpage {
 	uint8_t sha[SH_SHA256_LEN], hocr_sha[SH_SHA256_LEN];
 	char *text; /* NFC */
+	int remote; /* image and hOCR in the object store (store_blob_upload) */
 };
 
 /* A word entry: a distinct folded word of the batch (interned) in a paper. */
@@ -432,6 +433,7 @@ struct bblob {
 	const uint8_t *sha;
 	const void *data;
 	size_t len;
+	int remote;
 };
 
 static int cmp_bcode(const void *a, const void *b)
@@ -665,11 +667,12 @@ static int bulk_sort(const struct bulk *bk, struct bsorted *o)
 			const sh_wh_paper_in *pi = b->paper[p];
 			for (size_t j = 0; j < pi->npages; j++) {
 				o->blobs[o->nblobs++] = (struct bblob){
-					b->pages[p][j].sha, pi->pages[j].image, pi->pages[j].image_len};
+					b->pages[p][j].sha, pi->pages[j].image, pi->pages[j].image_len,
+					b->pages[p][j].remote};
 				if (pi->pages[j].hocr)
 					o->blobs[o->nblobs++] = (struct bblob){
 						b->pages[p][j].hocr_sha, pi->pages[j].hocr,
-						strlen(pi->pages[j].hocr)};
+						strlen(pi->pages[j].hocr), b->pages[p][j].remote};
 			}
 		}
 	for (size_t r = 0; r < b->np; r++) {
@@ -698,12 +701,10 @@ static int bulk_put_sorted(sh_store *s, MDB_txn *txn, const struct bulk *bk,
 			   const int64_t *when, int *lrc)
 {
 	const struct bprep *b = bk->prep;
-	for (size_t i = 0; i < o->nblobs; i++) {
-		MDB_val k = {SH_SHA256_LEN, (void *)o->blobs[i].sha},
-			v = {o->blobs[i].len, (void *)o->blobs[i].data};
-		if ((*lrc = mdb_cursor_put(cur[3], &k, &v, MDB_NOOVERWRITE)) && *lrc != MDB_KEYEXIST)
+	for (size_t i = 0; i < o->nblobs; i++)
+		if ((*lrc = store_blob_row(s, txn, cur[3], o->blobs[i].sha, o->blobs[i].data,
+					   o->blobs[i].len, o->blobs[i].remote)))
 			return SH_OK;
-	}
 	for (size_t i = 0; i < b->np; i++) {
 		const struct bcode *bc = &o->codes[o->own[i].rank];
 		const sh_wh_paper_in *pi = b->paper[bc->paper];
@@ -783,6 +784,39 @@ out:
 	return rc;
 }
 
+/* The batch's blobs durable in the object store before its transaction
+ * (several at once: store_blob_upload_many); nothing when they go to LMDB. */
+static int bulk_upload(sh_store *s, struct bprep *b)
+{
+	if (!sh_store_blobs(s))
+		return SH_OK;
+	size_t n = 0, k = 0;
+	for (size_t p = 0; p < b->np; p++)
+		n += 2 * b->paper[p]->npages;
+	store_blob_item *it = sh_calloc(n ? n : 1, sizeof *it);
+	if (!it)
+		return SH_ENOMEM;
+	for (size_t p = 0; p < b->np; p++)
+		for (size_t j = 0; j < b->paper[p]->npages; j++) {
+			const sh_wh_page_in *pg = &b->paper[p]->pages[j];
+			struct bpage *bp = &b->pages[p][j];
+			it[k++] = (store_blob_item){bp->sha, pg->image, pg->image_len, 0};
+			if (pg->hocr)
+				it[k++] = (store_blob_item){bp->hocr_sha, pg->hocr, strlen(pg->hocr), 0};
+		}
+	int rc = store_blob_upload_many(s, it, k);
+	k = 0;
+	for (size_t p = 0; !rc && p < b->np; p++)
+		for (size_t j = 0; j < b->paper[p]->npages; j++) {
+			struct bpage *bp = &b->pages[p][j];
+			bp->remote = it[k++].remote;
+			if (b->paper[p]->pages[j].hocr)
+				bp->remote = bp->remote && it[k++].remote;
+		}
+	sh_free(it);
+	return rc;
+}
+
 int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_dossier_codes **out)
 {
 	memset(out, 0, n * sizeof *out);
@@ -801,6 +835,8 @@ int sh_wh_dossiers_put(sh_store *s, const sh_wh_dossier_in *in, size_t n, sh_wh_
 	memset(&prep, 0, sizeof prep);
 	if (!rc)
 		rc = bprep_make(&prep, in, n);
+	if (!rc)
+		rc = bulk_upload(s, &prep);
 	struct bulk b = {in, n, out, &prep};
 	/* SOHOA_BULK_NOSYNC=1: an import that can be run again asks for commits
 	 * without fsync (docs/WAREHOUSE.md, "Scale"): a process crash loses

@@ -857,6 +857,30 @@ static int check_dossiers(sh_store *s, MDB_txn *txn, struct checker *c)
 	return lrc == 0 ? SH_ENOMEM : 0;
 }
 
+/* A blob the warehouse keeps in its object store: there (HEAD) or in the
+ * spool, with the size its stub and record say. */
+static void check_remote(sh_store *s, struct checker *c, const sh_store_paper_rec *p, size_t i,
+			 const char *what, const uint8_t sha[SH_SHA256_LEN], uint64_t stub_size,
+			 uint64_t rec_size)
+{
+	char hex[65];
+	uint64_t size = 0;
+	int spooled = 0;
+	sh_hex(hex, sha, SH_SHA256_LEN);
+	int rc = store_blob_remote_head(s, sha, &size, &spooled);
+	if (rc == SH_ENOTFOUND)
+		problem(c, "paper %s page %zu: %s %s is missing from the object store %s", p->code,
+			i + 1, what, hex, sh_store_blobs(s) ? sh_store_blobs(s) : "");
+	else if (rc)
+		problem(c, "paper %s page %zu: %s %s could not be checked in the object store: %s",
+			p->code, i + 1, what, hex, sh_error_message());
+	else if (size != stub_size || size != rec_size)
+		problem(c, "paper %s page %zu: %s %s has %llu bytes in the object store%s, record "
+			   "says %llu",
+			p->code, i + 1, what, hex, (unsigned long long)size,
+			spooled ? " (spool)" : "", (unsigned long long)rec_size);
+}
+
 /* One paper's pages: blobs exist, words indexed. SH_ENOMEM or 0. */
 static int check_paper_pages(sh_store *s, MDB_txn *txn, struct checker *c,
 			     const sh_store_paper_rec *p)
@@ -864,9 +888,13 @@ static int check_paper_pages(sh_store *s, MDB_txn *txn, struct checker *c,
 	for (size_t i = 0; i < p->npages; i++) {
 		MDB_val bk = {SH_SHA256_LEN, p->pages[i].image_sha}, bv;
 		char hex[65];
+		uint64_t size = 0;
 		sh_hex(hex, p->pages[i].image_sha, SH_SHA256_LEN);
 		if (mdb_get(txn, s->blob, &bk, &bv))
 			problem(c, "paper %s page %zu: image %s is missing", p->code, i + 1, hex);
+		else if (store_blob_stub(&bk, &bv, &size))
+			check_remote(s, c, p, i, "image", p->pages[i].image_sha, size,
+				     p->pages[i].image_len);
 		else if (bv.mv_size != p->pages[i].image_len)
 			problem(c, "paper %s page %zu: image %s has %zu bytes, record says %zu",
 				p->code, i + 1, hex, bv.mv_size, p->pages[i].image_len);
@@ -874,6 +902,8 @@ static int check_paper_pages(sh_store *s, MDB_txn *txn, struct checker *c,
 			MDB_val hk = {SH_SHA256_LEN, p->pages[i].hocr_sha};
 			if (mdb_get(txn, s->blob, &hk, &bv))
 				problem(c, "paper %s page %zu: hOCR is missing", p->code, i + 1);
+			else if (store_blob_stub(&hk, &bv, &size))
+				check_remote(s, c, p, i, "hOCR", p->pages[i].hocr_sha, size, size);
 		}
 		if (p->pages[i].has_original) { /* the photo as received (its bytes: check_blobs) */
 			MDB_val ok = {SH_SHA256_LEN, p->pages[i].original_sha};
@@ -1068,6 +1098,8 @@ static int check_blobs(sh_store *s, MDB_txn *txn, struct checker *c)
 			problem(c, "blob with a %zu-byte key (expected 32)", k.mv_size);
 			continue;
 		}
+		if (store_blob_stub(&k, &v, NULL))
+			continue; /* in the object store: checked with its paper */
 		sh_sha256(h, v.mv_data, v.mv_size);
 		if (memcmp(h, k.mv_data, SH_SHA256_LEN)) {
 			sh_hex(hex, k.mv_data, SH_SHA256_LEN);

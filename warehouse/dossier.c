@@ -14,7 +14,31 @@ typedef struct page_prep {
 	uint8_t hocr_sha[SH_SHA256_LEN];
 	uint8_t orig_sha[SH_SHA256_LEN]; /* when the page has an original */
 	char *text; /* NFC */
+	int remote; /* image and hOCR are in the object store (or its spool) */
+	int orig_remote; /* the original is too */
 } page_prep;
+
+/* Before the write transaction: a paper's page images and hOCR to the
+ * object store when the warehouse keeps its blobs there, so that nothing
+ * is acknowledged with a blob that is not durable (store_blob_upload). */
+static int prep_upload(sh_store *s, const sh_wh_paper_in *p, page_prep *prep)
+{
+	for (size_t j = 0; j < p->npages; j++) {
+		const sh_wh_page_in *pg = &p->pages[j];
+		int r1 = 0, r2 = 1;
+		int rc = store_blob_upload(s, prep[j].sha, pg->image, pg->image_len, &r1);
+		if (!rc && pg->hocr)
+			rc = store_blob_upload(s, prep[j].hocr_sha, pg->hocr, strlen(pg->hocr), &r2);
+		if (rc)
+			return rc;
+		prep[j].remote = r1 && r2;
+		if (pg->original &&
+		    (rc = store_blob_upload(s, prep[j].orig_sha, pg->original, pg->original_len,
+					    &prep[j].orig_remote)))
+			return rc;
+	}
+	return SH_OK;
+}
 
 static int check_code_part(const char *what, const char *v, size_t max, const char *allowed_punct)
 {
@@ -161,30 +185,16 @@ static int write_paper(sh_store *s, MDB_txn *txn, const char *code, const char *
 		sh_buf_free(&gw.b);
 
 		/* content-addressed: stored once however often it appears */
-		MDB_val bk = {SH_SHA256_LEN, (void *)pp->sha}, bv = {pg->image_len, (void *)pg->image};
-		int e = mdb_put(txn, s->blob, &bk, &bv, MDB_NOOVERWRITE);
-		if (e && e != MDB_KEYEXIST) {
-			*lrc = e;
+		if ((*lrc = store_blob_row(s, txn, NULL, pp->sha, pg->image, pg->image_len,
+					   pp->remote)))
 			goto out;
-		}
-		if (pg->hocr) {
-			MDB_val hk = {SH_SHA256_LEN, (void *)pp->hocr_sha},
-				hv = {strlen(pg->hocr), (void *)pg->hocr};
-			e = mdb_put(txn, s->blob, &hk, &hv, MDB_NOOVERWRITE);
-			if (e && e != MDB_KEYEXIST) {
-				*lrc = e;
-				goto out;
-			}
-		}
-		if (pg->original) { /* the photo as received, beside the page rectified */
-			MDB_val ok = {SH_SHA256_LEN, (void *)pp->orig_sha},
-				ov = {pg->original_len, (void *)pg->original};
-			e = mdb_put(txn, s->blob, &ok, &ov, MDB_NOOVERWRITE);
-			if (e && e != MDB_KEYEXIST) {
-				*lrc = e;
-				goto out;
-			}
-		}
+		if (pg->hocr && (*lrc = store_blob_row(s, txn, NULL, pp->hocr_sha, pg->hocr,
+						       strlen(pg->hocr), pp->remote)))
+			goto out;
+		/* the photo as received, beside the page rectified */
+		if (pg->original && (*lrc = store_blob_row(s, txn, NULL, pp->orig_sha, pg->original,
+							   pg->original_len, pp->orig_remote)))
+			goto out;
 		if ((rc = store_index_text(s, txn, id, pp->text, lrc)) || *lrc)
 			goto out;
 	}
@@ -410,6 +420,8 @@ int sh_wh_dossier_put(sh_store *s, const sh_wh_dossier_in *in, sh_wh_dossier_cod
 				goto out;
 			}
 		}
+		if ((rc = prep_upload(s, p, prep[i])))
+			goto out;
 	}
 	struct put_args pa = {in, prep, owner, codes, NULL};
 	if (!(rc = wh_kind_default(&pa.deflt)))
@@ -559,6 +571,8 @@ int sh_wh_result_put(sh_store *s, const char *dossier, const sh_wh_paper_in *pap
 			const char *t = pg->text ? pg->text : "";
 			rc = sh_text_nfc(&prep[i][j].text, t, strlen(t));
 		}
+		if (!rc)
+			rc = prep_upload(s, p, prep[i]);
 	}
 	struct result_args ra = {dossier, papers, npapers, prep, key, codes, NULL};
 	if (!rc)
@@ -822,6 +836,8 @@ int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 			if ((rc = sh_text_nfc(&prep[i][j].text, t, strlen(t))))
 				sh_error_wrap(rc, "paper %s page %zu: ", papers[i].code, j + 1);
 		}
+		if (!rc)
+			rc = prep_upload(s, p, prep[i]);
 	}
 	struct import im = {key, from, papers, n, prep, out};
 	if (!rc)

@@ -149,6 +149,17 @@ int sh_wh_page_image(sh_store *store, const char *code, size_t n, int original, 
 /* Verify every record decodes, every index entry points at a record and
  * every record is indexed, every blob matches its hash. report: called
  * once per problem found (may be NULL). Returns SH_OK or SH_ECORRUPT. */
+/* Where the page images and hOCR live (docs/OBJSTORE.md; sh_store.h
+ * "blobs in an object store"). status: SH_WH_PERM_CHECK; drain (upload the
+ * spool): SH_WH_PERM_INGEST; migrate to s3://BUCKET[/PREFIX] (to) or back
+ * into LMDB (to == NULL), resumable: SH_WH_PERM_ADMIN (sh_store_blobs_migrate
+ * for the rest of the contract). SH_EPERM when the role does not allow it. */
+int sh_wh_blobs_status(sh_store *store, sh_store_blobs_info *out);
+int sh_wh_blobs_drain(sh_store *store, size_t *uploaded, size_t *left, size_t *bad);
+int sh_wh_blobs_migrate(sh_store *store, const char *to,
+			void (*progress)(void *arg, uint64_t done, uint64_t total), void *arg,
+			uint64_t *moved);
+
 int sh_wh_check(sh_store *store, void (*report)(void *arg, const char *problem),
 		   void *arg, size_t *out_problems);
 /* The tables that answer questions against the signed log (part of

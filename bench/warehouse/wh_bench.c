@@ -13,7 +13,9 @@
  * lookups, searches and report run (a second pass over a warm cache).
  * -w: words of text per page (default 24; a real birth certificate reads
  * ~150-250 words), -g: pages per paper (default 1; each its own image and
- * text), for the size per paper of docs/SCALE.md. */
+ * text), for the size per paper of docs/SCALE.md.
+ * -B s3://BUCKET[/PREFIX]: the new warehouse keeps its page images in that
+ * object store (SOHOA_S3_*; bench/objstore/warehouse.sh compares). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +101,10 @@ static void owner_id(char *out, size_t i)
 
 int main(int argc, char **argv)
 {
-	const char *dir = NULL;
+	const char *dir = NULL, *blobs = NULL;
 	size_t papers = 1000000, owners = 0, batch = 1000, queries = 2000;
 	int opt, cmp = 0, again = 0, nwords = 24, npg = 1;
-	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:w:g:SR")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:o:b:q:s:w:g:SRB:")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 'p': papers = strtoull(optarg, NULL, 10); break;
@@ -114,6 +116,7 @@ int main(int argc, char **argv)
 		case 'R': again = 1; break;
 		case 'w': nwords = atoi(optarg); break;
 		case 'g': npg = atoi(optarg); break;
+		case 'B': blobs = optarg; break;
 		default:
 #ifdef WH_SQLITE
 			fprintf(stderr, "usage: wh_bench -d DIR [-p PAPERS] [-o OWNERS] [-b BATCH] "
@@ -143,12 +146,13 @@ int main(int argc, char **argv)
 	setenv("TZ", "Asia/Ho_Chi_Minh", 0);
 	tzset();
 	make_vocab();
-	if (!again && sh_store_create(dir, "000.00.99.Z99")) {
+	if (!again && ((blobs && sh_store_blobs_probe(dir, blobs)) ||
+		       sh_store_create(dir, "000.00.99.Z99"))) {
 		fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 		return 1;
 	}
 	sh_store *s = NULL;
-	if (sh_store_open(&s, dir, 0)) {
+	if (sh_store_open(&s, dir, 0) || (!again && blobs && sh_store_blobs_set(s, blobs))) {
 		fprintf(stderr, "wh_bench: %s\n", sh_error_message());
 		return 1;
 	}
