@@ -66,6 +66,8 @@ if [ ! -e "$dir/filled-$papers" ]; then
   SOHOA_USER=admin1 "$sohoa" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null
   touch "$dir/filled-$papers"
 fi
+# FILL_ONLY=1 (with KEEP): fill the warehouse and add the accounts, nothing more
+[ -n "${FILL_ONLY:-}" ] && { echo "== filled in $dir"; exit 0; }
 
 "$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-$clients}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
