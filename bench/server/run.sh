@@ -6,7 +6,7 @@
 #  1. fills a warehouse of PAPERS synthetic papers, PAPERS/5 owners, through
 #     the bulk path (bench/warehouse/wh_bench, sh_wh_dossiers_put);
 #  2. adds an admin, a clerk, a desk account and a signing key; starts
-#     `sohoa serve` on 127.0.0.1 with $THREADS (default 4) worker threads:
+#     `sohoa serve` on 127.0.0.1 with $THREADS (default 16) worker threads:
 #     an audited read's answer is held on its suspended connection until its
 #     audit entry is durable, so a thread is not held by the commit;
 #  3. a desk uploads 20 dossiers one after the other with
@@ -71,7 +71,7 @@ fi
 # FILL_ONLY=1 (with KEEP): fill the warehouse and add the accounts, nothing more
 [ -n "${FILL_ONLY:-}" ] && { echo "== filled in $dir"; exit 0; }
 
-"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-4}" --max-connections 1024 --per-ip 1024 \
+"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-16}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
 spid=$!
 while ! grep -q listening "$dir/serve.out" 2>/dev/null; do
