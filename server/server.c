@@ -495,6 +495,72 @@ static enum MHD_Result answer_after_audit(srv_ctx *c, sh_wh_audit_ticket *t)
 	return send_ctx(c);
 }
 
+/* ---- slow requests ----------------------------------------------------------------
+ * An upload (OCR of every page, seconds) or a batch commit would hold its
+ * worker thread, and every other connection libmicrohttpd gave that thread
+ * would wait behind it. Such a request runs in a thread of its own instead:
+ * the connection is suspended, the thread dispatches it (the library's
+ * session is per thread, so it is begun there), its audit is written before
+ * it ends (not deferred), and it resumes the connection with the answer held
+ * as above. sh_srv_stop waits for these threads before it stops MHD. */
+
+static int slow_request(const sh_srv *srv, const srv_req *r, const char *method)
+{
+	size_t n = strcspn(r->uri, "?");
+	return !strcmp(method, "POST") &&
+	       (body_limit(srv, r->uri) > JSON_BODY_MAX ||
+		(n > 23 && !strncmp(r->uri, "/api/v1/batches/", 16) &&
+		 !strncmp(r->uri + n - 7, "/commit", 7)));
+}
+
+static void *offloaded(void *arg)
+{
+	srv_ctx *h = arg;
+	sh_srv *srv = h->srv;
+	srv_req *r = h->r;
+	dispatch(h);
+	h->param[0] = h->param[1] = h->param[2] = NULL; /* freed with the path */
+	h->user = NULL;
+	pthread_mutex_lock(&srv->amu);
+	r->held = h;
+	r->audit_rc = 0;
+	r->suspended = 0;
+	MHD_resume_connection(r->conn);
+	srv->offloads--;
+	pthread_cond_broadcast(&srv->offcv);
+	pthread_mutex_unlock(&srv->amu);
+	return NULL;
+}
+
+/* 1 when c was handed to a thread of its own (the connection suspended),
+ * 0 when it must be served here (stopping, or no thread). */
+static int offload(srv_ctx *c)
+{
+	sh_srv *srv = c->srv;
+	srv_ctx *h = sh_malloc(sizeof *h);
+	if (!h)
+		return 0;
+	*h = *c;
+	pthread_attr_t at;
+	pthread_t th;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	/* the thread resumes only after the suspend; sh_srv_stop sets no_hold
+	 * under the same lock, then waits for every thread started before */
+	pthread_mutex_lock(&srv->amu);
+	c->r->conn = c->conn;
+	int ok = !atomic_load(&srv->no_hold) && pthread_create(&th, &at, offloaded, h) == 0;
+	if (ok) {
+		srv->offloads++;
+		MHD_suspend_connection(c->conn);
+	}
+	pthread_mutex_unlock(&srv->amu);
+	pthread_attr_destroy(&at);
+	if (!ok)
+		sh_free(h);
+	return ok;
+}
+
 /* The access callback again, after audit_settled resumed the connection. */
 static enum MHD_Result send_held(srv_req *r, struct MHD_Connection *conn)
 {
@@ -577,6 +643,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	client_addr(conn, c.addr, sizeof c.addr);
 	(void)url;
 	(void)version;
+	if (slow_request(srv, r, method) && offload(&c))
+		return MHD_YES;
 	sh_wh_audit_defer_begin(srv->s);
 	dispatch(&c);
 	return answer_after_audit(&c, sh_wh_audit_defer_end(srv->s));
@@ -793,6 +861,7 @@ static void srv_free(sh_srv *srv)
 	sh_free(srv->pam_confdir);
 	pthread_mutex_destroy(&srv->cmu);
 	pthread_mutex_destroy(&srv->amu);
+	pthread_cond_destroy(&srv->offcv);
 	sh_free(srv);
 }
 
@@ -821,6 +890,7 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	pthread_mutex_init(&srv->cmu, NULL);
 	pthread_mutex_init(&srv->jmu, NULL);
 	pthread_mutex_init(&srv->amu, NULL);
+	pthread_cond_init(&srv->offcv, NULL);
 	srv->s = s;
 	srv->key = o->key;
 	srv->max_upload = o->max_upload ? o->max_upload : (size_t)64 << 20;
@@ -908,7 +978,11 @@ void sh_srv_stop(sh_srv **p, unsigned grace_s)
 	}
 	/* every held answer's audit settled and its connection resumed: MHD
 	 * must not stop with a connection suspended */
+	pthread_mutex_lock(&srv->amu); /* slow requests finish (their connections resume) */
 	atomic_store(&srv->no_hold, 1);
+	while (srv->offloads)
+		pthread_cond_wait(&srv->offcv, &srv->amu);
+	pthread_mutex_unlock(&srv->amu);
 	sh_wh_audit_group_flush(srv->audit);
 	atomic_store(&srv->stopping, 1);
 	if (srv->watchdog_on)

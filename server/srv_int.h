@@ -47,6 +47,8 @@ struct sh_srv {
 	atomic_int stopping;
 	pthread_mutex_t amu;   /* held answers: orders a suspend before its resume */
 	atomic_int no_hold;    /* stopping: wait for the audit in the thread instead */
+	pthread_cond_t offcv;  /* under amu: an offloaded request ended */
+	int offloads;          /* offloaded requests running (server.c "slow requests") */
 	pthread_mutex_t jmu;   /* job */
 	struct srv_job *job;   /* the warehouse verification (verifyjob.c), or NULL */
 	struct srv_citizen *cit; /* citizens' login and sessions (citizen.c), or NULL */
