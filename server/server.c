@@ -418,6 +418,162 @@ static int early_refusal(srv_ctx *c)
 	return 0;
 }
 
+/* ---- held answers ---------------------------------------------------------------
+ * An answer that returns audited papers leaves only once the audit of those
+ * reads is durable (docs/SERVER.md "Audited reads"). The library queues the
+ * entries instead of waiting for their commit (sh_wh_audit_defer_begin),
+ * the connection is suspended with its answer held, and the audit's
+ * committer thread resumes it once the commit is done: the worker thread
+ * serves its other connections meanwhile. srv->amu orders each suspend
+ * before its resume (the callback may come at once). */
+
+static void audit_settled(void *arg, int rc, const char *msg)
+{
+	srv_req *r = arg;
+	sh_srv *srv = r->srv; /* r may be gone as soon as the connection resumes */
+	pthread_mutex_lock(&srv->amu);
+	r->audit_rc = rc;
+	snprintf(r->audit_msg, sizeof r->audit_msg, "%s", msg ? msg : "");
+	if (r->suspended) {
+		r->suspended = 0;
+		MHD_resume_connection(r->conn);
+	}
+	pthread_mutex_unlock(&srv->amu);
+}
+
+/* The answer in c must not leave before the audit's rc: an error instead. */
+static void audit_failed(srv_ctx *c, int rc, const char *msg)
+{
+	sh_free(c->location);
+	c->location = NULL;
+	c->cookie[0] = c->disposition[0] = c->retry_after[0] = 0;
+	c->asset = 0;
+	srv_error(c, rc == SH_EFULL ? 507 : 500,
+		  "the audit of this read could not be written, so nothing is shown: %s",
+		  msg && *msg ? msg : "error");
+}
+
+/* After dispatch: MHD_YES with the connection suspended and c held in r
+ * when the audit of its reads is not durable yet; else the answer is sent. */
+static enum MHD_Result answer_after_audit(srv_ctx *c, sh_wh_audit_ticket *t)
+{
+	sh_srv *srv = c->srv;
+	srv_req *r = c->r;
+	if (!t)
+		return send_ctx(c);
+	srv_ctx *h = sh_malloc(sizeof *h);
+	int arc = SH_OK;
+	pthread_mutex_lock(&srv->amu);
+	int pending = sh_wh_audit_ticket_then(t, srv->audit, &arc, audit_settled, r);
+	if (pending && (!h || atomic_load(&srv->no_hold))) {
+		/* sh_srv_stop has flushed the audit or is flushing it (no
+		 * connection may stay suspended), or no memory to hold the
+		 * answer: wait here, until the call back is done with r */
+		pthread_mutex_unlock(&srv->amu);
+		sh_wh_audit_group_flush(srv->audit);
+		pthread_mutex_lock(&srv->amu);
+		arc = r->audit_rc;
+		pending = 0;
+		if (arc)
+			sh_error_set(arc, "%s", r->audit_msg);
+	}
+	if (pending) {
+		*h = *c;
+		h->param[0] = h->param[1] = h->param[2] = NULL; /* freed with the path */
+		h->user = NULL;
+		r->held = h;
+		r->conn = c->conn;
+		r->suspended = 1;
+		MHD_suspend_connection(c->conn);
+		pthread_mutex_unlock(&srv->amu);
+		return MHD_YES;
+	}
+	pthread_mutex_unlock(&srv->amu);
+	sh_free(h);
+	if (arc)
+		audit_failed(c, arc, sh_error_message());
+	return send_ctx(c);
+}
+
+/* ---- slow requests ----------------------------------------------------------------
+ * An upload (OCR of every page, seconds) or a batch commit would hold its
+ * worker thread, and every other connection libmicrohttpd gave that thread
+ * would wait behind it. Such a request runs in a thread of its own instead:
+ * the connection is suspended, the thread dispatches it (the library's
+ * session is per thread, so it is begun there), its audit is written before
+ * it ends (not deferred), and it resumes the connection with the answer held
+ * as above. sh_srv_stop waits for these threads before it stops MHD. */
+
+static int slow_request(const sh_srv *srv, const srv_req *r, const char *method)
+{
+	size_t n = strcspn(r->uri, "?");
+	return !strcmp(method, "POST") &&
+	       (body_limit(srv, r->uri) > JSON_BODY_MAX ||
+		(n > 23 && !strncmp(r->uri, "/api/v1/batches/", 16) &&
+		 !strncmp(r->uri + n - 7, "/commit", 7)));
+}
+
+static void *offloaded(void *arg)
+{
+	srv_ctx *h = arg;
+	sh_srv *srv = h->srv;
+	srv_req *r = h->r;
+	dispatch(h);
+	h->param[0] = h->param[1] = h->param[2] = NULL; /* freed with the path */
+	h->user = NULL;
+	pthread_mutex_lock(&srv->amu);
+	r->held = h;
+	r->audit_rc = 0;
+	r->suspended = 0;
+	MHD_resume_connection(r->conn);
+	srv->offloads--;
+	pthread_cond_broadcast(&srv->offcv);
+	pthread_mutex_unlock(&srv->amu);
+	return NULL;
+}
+
+/* 1 when c was handed to a thread of its own (the connection suspended),
+ * 0 when it must be served here (stopping, or no thread). */
+static int offload(srv_ctx *c)
+{
+	sh_srv *srv = c->srv;
+	srv_ctx *h = sh_malloc(sizeof *h);
+	if (!h)
+		return 0;
+	*h = *c;
+	pthread_attr_t at;
+	pthread_t th;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	/* the thread resumes only after the suspend; sh_srv_stop sets no_hold
+	 * under the same lock, then waits for every thread started before */
+	pthread_mutex_lock(&srv->amu);
+	c->r->conn = c->conn;
+	int ok = !atomic_load(&srv->no_hold) && pthread_create(&th, &at, offloaded, h) == 0;
+	if (ok) {
+		srv->offloads++;
+		MHD_suspend_connection(c->conn);
+	}
+	pthread_mutex_unlock(&srv->amu);
+	pthread_attr_destroy(&at);
+	if (!ok)
+		sh_free(h);
+	return ok;
+}
+
+/* The access callback again, after audit_settled resumed the connection. */
+static enum MHD_Result send_held(srv_req *r, struct MHD_Connection *conn)
+{
+	srv_ctx *h = r->held;
+	r->held = NULL;
+	h->conn = conn;
+	if (r->audit_rc)
+		audit_failed(h, r->audit_rc, r->audit_msg);
+	enum MHD_Result rv = send_ctx(h);
+	sh_free(h);
+	return rv;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -480,13 +636,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->held)
+		return send_held(r, conn);
 	if (sc)
 		sc->busy = 1;
 	client_addr(conn, c.addr, sizeof c.addr);
 	(void)url;
 	(void)version;
+	if (slow_request(srv, r, method) && offload(&c))
+		return MHD_YES;
+	sh_wh_audit_defer_begin(srv->s);
 	dispatch(&c);
-	return send_ctx(&c);
+	return answer_after_audit(&c, sh_wh_audit_defer_end(srv->s));
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -497,8 +658,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		r = NULL;
 	}
 	sh_srv *srv = cls;
-	if (r)
+	if (r) {
+		r->srv = srv;
 		atomic_fetch_add(&srv->inflight, 1);
+	}
 	(void)conn;
 	return r;
 }
@@ -515,6 +678,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		sc->start = sh_now();
 	}
 	if (r) {
+		if (r->held) { /* not sent (the connection ended): nothing leaves */
+			sh_free(r->held->out);
+			sh_free(r->held->location);
+			sh_free(r->held);
+		}
 		atomic_fetch_sub(&srv->buffered, r->counted);
 		atomic_fetch_sub(&srv->inflight, 1);
 		sh_buf_free(&r->body);
@@ -692,6 +860,8 @@ static void srv_free(sh_srv *srv)
 	sh_free(srv->pam_service);
 	sh_free(srv->pam_confdir);
 	pthread_mutex_destroy(&srv->cmu);
+	pthread_mutex_destroy(&srv->amu);
+	pthread_cond_destroy(&srv->offcv);
 	sh_free(srv);
 }
 
@@ -719,6 +889,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 		return SH_ENOMEM;
 	pthread_mutex_init(&srv->cmu, NULL);
 	pthread_mutex_init(&srv->jmu, NULL);
+	pthread_mutex_init(&srv->amu, NULL);
+	pthread_cond_init(&srv->offcv, NULL);
 	srv->s = s;
 	srv->key = o->key;
 	srv->max_upload = o->max_upload ? o->max_upload : (size_t)64 << 20;
@@ -751,7 +923,8 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 		srv_free(srv);
 		return rc;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME; /* held answers */
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (srv->tls)
@@ -803,6 +976,14 @@ void sh_srv_stop(sh_srv **p, unsigned grace_s)
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	/* every held answer's audit settled and its connection resumed: MHD
+	 * must not stop with a connection suspended */
+	pthread_mutex_lock(&srv->amu); /* slow requests finish (their connections resume) */
+	atomic_store(&srv->no_hold, 1);
+	while (srv->offloads)
+		pthread_cond_wait(&srv->offcv, &srv->amu);
+	pthread_mutex_unlock(&srv->amu);
+	sh_wh_audit_group_flush(srv->audit);
 	atomic_store(&srv->stopping, 1);
 	if (srv->watchdog_on)
 		pthread_join(srv->watchdog, NULL);

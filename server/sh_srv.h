@@ -34,8 +34,9 @@ typedef struct sh_srv_options {
 				    * (attach, revoke, uploads) answer 503 */
 	size_t max_upload;         /* bytes of a request body; 0: 64 MiB */
 	unsigned timeout_s;        /* a connection idle this long is closed; 0: 30 */
-	unsigned threads;          /* worker threads; 0: 16 (an audited read holds its
-				    * thread until its commit is durable) */
+	unsigned threads;          /* worker threads; 0: 16 (an audited read's answer
+				    * waits on its suspended connection, not in a
+				    * thread, until its audit commit is durable) */
 	unsigned max_connections;  /* at once, in all; 0: 256 */
 	unsigned per_ip;           /* at once from one address; 0: 64 */
 	unsigned session_idle_s;   /* 0: 1800 (30 min) */
@@ -68,7 +69,10 @@ unsigned sh_srv_port(const sh_srv *srv);
 /* Is TLS on? */
 int sh_srv_tls(const sh_srv *srv);
 /* Stop: accept no new connection, let requests in flight finish (up to
- * grace_s seconds), close every connection, join the threads, free. NULL-safe. */
+ * grace_s seconds; an upload under way and an answer held for its audit
+ * always finish: their threads are waited for and the audit flushed before
+ * the connections close), close every connection, join the threads, free.
+ * NULL-safe. */
 void sh_srv_stop(sh_srv **srv, unsigned grace_s);
 
 /* ---- pieces exposed for tests and fuzzing ---------------------------- */

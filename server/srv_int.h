@@ -45,6 +45,10 @@ struct sh_srv {
 	pthread_t watchdog;
 	int watchdog_on;
 	atomic_int stopping;
+	pthread_mutex_t amu;   /* held answers: orders a suspend before its resume */
+	atomic_int no_hold;    /* stopping: wait for the audit in the thread instead */
+	pthread_cond_t offcv;  /* under amu: an offloaded request ended */
+	int offloads;          /* offloaded requests running (server.c "slow requests") */
 	pthread_mutex_t jmu;   /* job */
 	struct srv_job *job;   /* the warehouse verification (verifyjob.c), or NULL */
 	struct srv_citizen *cit; /* citizens' login and sessions (citizen.c), or NULL */
@@ -57,6 +61,14 @@ typedef struct srv_req {
 	int started;
 	int refused;       /* a response was queued before the body */
 	size_t counted;    /* bytes of body counted in sh_srv.buffered */
+	/* an answer held until the audit of its reads is durable (server.c
+	 * "held answers"); under sh_srv.amu */
+	struct sh_srv *srv;
+	struct MHD_Connection *conn;
+	struct srv_ctx *held; /* the answer, or NULL */
+	int suspended;        /* the connection is suspended, waiting for it */
+	int audit_rc;         /* the audit's result once settled */
+	char audit_msg[200];
 } srv_req;
 
 #define SRV_MAX_PARAMS 3

@@ -544,7 +544,7 @@ int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char
 	 * commit with the reads audited at the same moment; durable either way
 	 * before this returns, so before the caller answers */
 	sh_wh_audit_group *g = wh_audit_group_of(s);
-	return g ? sh_wh_audit_group_reads(g, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0)
+	return g ? wh_audit_group_queue(g, s, sh_wh_operator(s), sess(s)->via, codes, n, dossier)
 		 : sh_wh_audit_reads(s, sh_wh_operator(s), sess(s)->via, codes, n, dossier, 0);
 }
 
@@ -556,7 +556,7 @@ int sh_wh_audit_reads(sh_store *s, const char *user, const char *command,
 	if (!n)
 		return SH_OK;
 	wh_audit_node one = {NULL, user, command, dossier, codes, n, when ? when : sh_now(), 0, 0,
-			     ""};
+			     "", NULL};
 	return wh_audit_write(s, &one);
 }
 

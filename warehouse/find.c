@@ -272,9 +272,24 @@ static int rank_exact(sh_store *s, MDB_txn *txn, const struct qwords *lw, struct
 static int hits_out(sh_store *s, MDB_txn *txn, struct hitlist *h, size_t limit,
 		    sh_wh_hit **out, size_t *n)
 {
-	if (h->n > 1)
-		qsort(h->v, h->n, sizeof *h->v, cmp_cand);
 	size_t nh = limit && h->n > limit ? limit : h->n;
+	if (nh < h->n) {
+		/* the best nh only, in order (a server's limit=10 among up to
+		 * SH_WH_FIND_SCORED matches): the same as the head of the full
+		 * sort, cmp_cand being a total order (ids are distinct) */
+		qsort(h->v, nh, sizeof *h->v, cmp_cand);
+		for (size_t i = nh; i < h->n; i++) {
+			if (cmp_cand(&h->v[i], &h->v[nh - 1]) >= 0)
+				continue;
+			struct cand x = h->v[i];
+			size_t j = nh - 1;
+			for (; j > 0 && cmp_cand(&x, &h->v[j - 1]) < 0; j--)
+				h->v[j] = h->v[j - 1];
+			h->v[j] = x;
+		}
+	} else if (h->n > 1) {
+		qsort(h->v, h->n, sizeof *h->v, cmp_cand);
+	}
 	sh_wh_hit *res = NULL;
 	if (nh && !(res = sh_calloc(nh, sizeof *res)))
 		return SH_ENOMEM;

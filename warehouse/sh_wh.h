@@ -638,6 +638,41 @@ int sh_wh_audit_group_reads(sh_wh_audit_group *g, const char *user, const char *
 			    const char *const *codes, size_t n, const char *dossier, int64_t when);
 /* Transactions committed and entries written through g so far. */
 void sh_wh_audit_group_stats(sh_wh_audit_group *g, size_t *commits, size_t *entries);
+/* Wait until everything queued through g before this call is written and
+ * its deferred callers called back (a server's stop before it closes its
+ * connections; a thread that could not hold its answer). */
+void sh_wh_audit_group_flush(sh_wh_audit_group *g);
+/* A group writes from a committer thread of its own, started by _new and
+ * joined by _free (after writing what is queued): each commit takes every
+ * entry queued while the previous one was being written.
+ *
+ * Deferred audit, for a front end that answers from an event loop: between
+ * sh_wh_audit_defer_begin(store) and sh_wh_audit_defer_end(store) on one
+ * thread, the library's audit of that thread's session reads (the calls
+ * listed above) is queued in store's group and not waited for; _defer_end
+ * returns the ticket of what was queued, or NULL when nothing was (nothing
+ * to wait for). The front end holds every answer that ticket covers until
+ * sh_wh_audit_ticket_then reports it settled with rc SH_OK — entries
+ * durable, so the guarantee above holds — and answers with an error
+ * instead when rc is not SH_OK (the entries could not be written). Without
+ * a group for store, or outside begin/end, reads are audited before the call
+ * returns, as always. _defer_begin/_end: per thread, they never fail. */
+typedef struct sh_wh_audit_ticket sh_wh_audit_ticket;
+/* rc: SH_OK when every entry of the ticket is durable, else the error of
+ * the commit that failed and msg its message (else NULL; borrowed for the
+ * call). Called from the group's committer thread: do little (e.g. wake the
+ * connection), and never call back into the group from it. */
+typedef void (*sh_wh_audit_done_fn)(void *arg, int rc, const char *msg);
+void sh_wh_audit_defer_begin(sh_store *store);
+sh_wh_audit_ticket *sh_wh_audit_defer_end(sh_store *store);
+/* Consume ticket t (from store's group g): 0 when it is settled already —
+ * *rc is its result (with the message set when not SH_OK) and done is not
+ * called; 1 when it is not — done(arg, rc, msg) will be called exactly once,
+ * from the committer thread, possibly before this returns to the caller's
+ * next line (hold a lock both take to order them). done may be NULL: forget
+ * the ticket (a front end that failed to hold the answer answers nothing). */
+int sh_wh_audit_ticket_then(sh_wh_audit_ticket *t, sh_wh_audit_group *g, int *rc,
+			    sh_wh_audit_done_fn done, void *arg);
 
 /* ---- the dossier code sequence (seq.c), bound to witnessed checkpoints ---- */
 /* The last day (YYMMDD) a dossier code was issued and its highest number.

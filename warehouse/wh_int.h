@@ -117,6 +117,7 @@ typedef struct wh_audit_node {
 	int64_t when;
 	int done, rc;
 	char msg[256];
+	struct sh_wh_audit_ticket *ticket; /* a deferred entry's (heap node), or NULL */
 } wh_audit_node;
 /* Write every entry of list in one transaction (audit_batch.c). */
 int wh_audit_write(sh_store *s, const wh_audit_node *list);
@@ -126,6 +127,11 @@ int wh_audit_session(sh_store *s, const char *const *codes, size_t n, const char
 
 /* The audit group made for handle s (sh_wh_audit_group_new), or NULL. */
 sh_wh_audit_group *wh_audit_group_of(const sh_store *s);
+/* Audit n codes through g: queued on this thread's ticket while it defers
+ * on s (sh_wh_audit_defer_begin), else written before this returns. */
+int wh_audit_group_queue(sh_wh_audit_group *g, const sh_store *s, const char *user,
+			 const char *command, const char *const *codes, size_t n,
+			 const char *dossier);
 
 /* sh_wh_station_list without the permission check (a station's session). */
 int wh_station_names(sh_store *s, char (**out)[33], size_t *n);

@@ -6,14 +6,16 @@
 #  1. fills a warehouse of PAPERS synthetic papers, PAPERS/5 owners, through
 #     the bulk path (bench/warehouse/wh_bench, sh_wh_dossiers_put);
 #  2. adds an admin, a clerk, a desk account and a signing key; starts
-#     `sohoa serve` on 127.0.0.1 with $THREADS (default: CLIENTS) worker
-#     threads: an audited read waits for its durable commit in its thread
-#     (and the other connections of that thread wait behind it), so the
-#     threads bound how many reads share one commit;
+#     `sohoa serve` on 127.0.0.1 with $THREADS (default 16) worker threads:
+#     an audited read's answer is held on its suspended connection until its
+#     audit entry is durable, so a thread is not held by the commit;
 #  3. a desk uploads 20 dossiers one after the other with
 #     `sohoa ingest --server` (OCR-bound) while CLIENTS clients
 #     (bench/server/srv_load, libcurl multi, keep-alive) send reuse lookups
 #     and searches (limit 10) as the clerk, every hit audited;
+#     then the same mix with no upload: CLIENTS and 20 clients as fast as
+#     they get answers (a closed loop), then CLIENTS clients paced at $RATE
+#     (default 2) requests a second each (srv_load -r);
 #  4. the same lookups by the local command line (`sohoa reuse`,
 #     `sohoa search`, one process each) in the same run;
 #  5. the server's resident memory at rest, at its peak under load, after.
@@ -66,8 +68,10 @@ if [ ! -e "$dir/filled-$papers" ]; then
   SOHOA_USER=admin1 "$sohoa" keys new --signer "Nguyễn Thị Bình" --title "Công chức" >/dev/null
   touch "$dir/filled-$papers"
 fi
+# FILL_ONLY=1 (with KEEP): fill the warehouse and add the accounts, nothing more
+[ -n "${FILL_ONLY:-}" ] && { echo "== filled in $dir"; exit 0; }
 
-"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-$clients}" --max-connections 1024 --per-ip 1024 \
+"$sohoa" serve --listen 127.0.0.1:0 --threads "${THREADS:-16}" --max-connections 1024 --per-ip 1024 \
   >"$dir/serve.out" 2>"$dir/serve.err" &
 spid=$!
 while ! grep -q listening "$dir/serve.out" 2>/dev/null; do
@@ -120,7 +124,7 @@ upid=$!
   mem >"$dir/peak"; sleep 0.2; done ) &
 mpid=$!
 
-echo "== $clients clients x >= $per requests (reuse and search in turn) during the uploads"
+echo "== $clients clients x >= $per requests (reuse and search in turn) during the uploads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$clients" -n "$per" -o "$owners" \
   -w "$dir/uploads.done" | sed 's/^/   /' || echo "   (errors above)"
 touch "$dir/load.done"
@@ -136,8 +140,14 @@ for c in "$clients" 20; do
   c0=$(cpu)
   "$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$c" -n "$per" -o "$owners" | tee "$dir/reads.txt" | sed 's/^/   /' || true
   n=$(sed -n 's/^[0-9]* clients, \([0-9]*\) requests.*/\1/p' "$dir/reads.txt")
-  echo "   server CPU: $(awk -v a="$c0" -v b="$(cpu)" -v n="$n" 'BEGIN {printf "%.3f ms per request", (b - a) * 1000 / n}')"
+  echo "   server CPU: $(awk -v a="$c0" -v b="$(cpu)" -v n="$n" 'BEGIN {printf "%.3f ms per request", (b - a) * 1000 / n}'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 done
+rate=${RATE:-2}
+echo "== $clients clients paced at $rate requests a second each (reads only; latency from when due)"
+c0=$(cpu)
+"$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$clients" -n "$per" -o "$owners" -r "$rate" | tee "$dir/reads.txt" | sed 's/^/   /' || true
+n=$(sed -n 's/^[0-9]* clients, \([0-9]*\) requests.*/\1/p' "$dir/reads.txt")
+echo "   server CPU: $(awk -v a="$c0" -v b="$(cpu)" -v n="$n" 'BEGIN {printf "%.3f ms per request", (b - a) * 1000 / n}'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   resident: $(mem); load average of the machine: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 
 echo "== the same lookups by the local command line (one process per lookup)"

@@ -5,7 +5,7 @@
  * lookups done by the local command line for comparison.
  *
  *   srv_load -u URL -U USER -P PWFILE [-c CLIENTS] [-n REQUESTS] [-w FILE]
- *            [-o OWNERS] [-m reuse|search|mixed]
+ *            [-o OWNERS] [-m reuse|search|mixed] [-r RATE]
  *   srv_load -L SOHOA [-n RUNS] [-o OWNERS] [-m reuse|search|mixed]
  *
  * -w FILE: keep every client going (past -n) until FILE exists (the end of
@@ -14,7 +14,14 @@
  * environment naming the warehouse and the operator) and time each run.
  * Prints p50, p99, max latency, requests/s and errors (a status other than
  * 200, a transfer error, a non-zero exit). Each client's first request,
- * which opens its connection, is checked but not in the latencies. */
+ * which opens its connection, is checked but not in the latencies.
+ * -r RATE: each client sends RATE requests a second at most (a person at a
+ * desk, not a loop): its requests are due at fixed intervals from a random
+ * start, and a latency counts from when the request was due, not from when
+ * it could be sent (a slow answer delays the next: that wait counts too).
+ * Without -r each client sends its next request as soon as it has an answer
+ * (a closed loop: the latency is then CLIENTS / throughput, whatever the
+ * server). */
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <math.h>
@@ -153,6 +160,8 @@ typedef struct client {
 	CURL *h;
 	size_t done;
 	int srch;
+	int waiting;      /* paced: added to the multi handle when due */
+	double due;       /* paced: when its request is due */
 	char url[512];
 } client;
 
@@ -228,8 +237,9 @@ int main(int argc, char **argv)
 {
 	const char *url = NULL, *user = NULL, *pwfile = NULL, *until = NULL, *cli = NULL;
 	size_t nclients = 200, per = 100;
+	double rate = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "u:U:P:c:n:w:o:m:L:")) != -1) {
+	while ((opt = getopt(argc, argv, "u:U:P:c:n:w:o:m:L:r:")) != -1) {
 		switch (opt) {
 		case 'u': url = optarg; break;
 		case 'U': user = optarg; break;
@@ -240,9 +250,10 @@ int main(int argc, char **argv)
 		case 'o': owners = strtoull(optarg, NULL, 10); break;
 		case 'm': mode = !strcmp(optarg, "reuse") ? 0 : !strcmp(optarg, "search") ? 1 : 2; break;
 		case 'L': cli = optarg; break;
+		case 'r': rate = strtod(optarg, NULL); break;
 		default:
 			fprintf(stderr, "usage: srv_load -u URL -U USER -P PWFILE [-c CLIENTS] [-n REQUESTS] "
-					"[-w FILE] [-o OWNERS] [-m reuse|search|mixed]\n"
+					"[-w FILE] [-o OWNERS] [-m reuse|search|mixed] [-r RATE]\n"
 					"       srv_load -L SOHOA [-n RUNS] [-o OWNERS] [-m ...]\n");
 			return 2;
 		}
@@ -277,8 +288,23 @@ int main(int argc, char **argv)
 	}
 	double t0 = now_s();
 	int running = (int)nclients;
-	while (running) {
+	size_t nwaiting = 0;
+	while (running || nwaiting) {
 		int added = 0;
+		double tnow = now_s(), wake = tnow + 0.1;
+		for (size_t i = 0; nwaiting && i < nclients; i++) {
+			if (!cs[i].waiting)
+				continue;
+			if (cs[i].due <= tnow) {
+				cs[i].waiting = 0;
+				nwaiting--;
+				curl_multi_add_handle(m, cs[i].h);
+				running++;
+				added = 1;
+			} else if (cs[i].due < wake) {
+				wake = cs[i].due;
+			}
+		}
 		curl_multi_perform(m, &running);
 		CURLMsg *msg;
 		int left;
@@ -303,19 +329,32 @@ int main(int argc, char **argv)
 				lat[c->srch] = nl;
 				cap[c->srch] *= 2;
 			}
-			lat[c->srch][nlat[c->srch]++] = (double)us / 1e6;
+			/* paced: from when it was due (it may have waited for the
+			 * previous answer) */
+			lat[c->srch][nlat[c->srch]++] =
+				rate > 0 ? now_s() - c->due : (double)us / 1e6;
 		next:
 			curl_multi_remove_handle(m, c->h);
 			int more = c->done <= per || (until && access(until, F_OK));
-			if (more) {
+			if (more && rate > 0) {
+				next_request(c, url, seq++);
+				/* the first due time is random: the clients spread out */
+				c->due = c->done == 1 ? now_s() + urand() / rate : c->due + 1.0 / rate;
+				c->waiting = 1;
+				nwaiting++;
+				if (c->due < wake)
+					wake = c->due;
+			} else if (more) {
 				next_request(c, url, seq++);
 				curl_multi_add_handle(m, c->h);
 				running++;
 				added = 1;
 			}
 		}
-		if (running && !added) /* a new request starts at the next perform */
-			curl_multi_poll(m, NULL, 0, 100, NULL);
+		if ((running || nwaiting) && !added) { /* a new request starts at the next perform */
+			int ms = (int)((wake - now_s()) * 1000);
+			curl_multi_poll(m, NULL, 0, ms < 0 ? 0 : ms > 100 ? 100 : ms, NULL);
+		}
 	}
 	double wall = now_s() - t0;
 	printf("%zu clients, %zu requests in %.1f s (%.0f req/s)\n", nclients, nlat[0] + nlat[1], wall,

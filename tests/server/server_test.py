@@ -2,7 +2,7 @@
 """Black-box tests of `sohoa serve` against a real server on loopback.
 
 usage: server_test.py SOHOA DATA CASE   (CASE: api, openapi, tls, slow, batch, client, pam,
-                                        limits)
+                                        limits, scan, audit_held)
 
 Each case makes a fresh warehouse (init, a signing key, operators with
 password files, dossiers ingested with the command line), starts the
@@ -959,6 +959,108 @@ def case_client(wh):
         code = srv.stop()
     check(code == 0, "SIGTERM: exit 0, got %s" % code)
 
+
+def case_audit_held(wh):
+    """Audited reads answered from suspended connections (server.c "held
+    answers"): with 2 worker threads, 200 clients on their own keep-alive
+    connections read an owner's papers, search and read one paper at once;
+    every answer is 200 and every paper returned has exactly one audit entry
+    (counted, not timed). Then SIGTERM while clients keep reading: the
+    server exits 0, and every read that was answered is in the audit trail
+    read back from the warehouse afterwards."""
+    import threading
+    wh.ingest()
+    gks = wh.d1["components"][0]["code"]
+    srv = Server(wh, "--threads", "2", "--max-connections", "512", "--per-ip", "512")
+    paths = ["/api/v1/owners/" + OWNER, "/api/v1/search?q=giay", "/api/v1/papers/" + gks]
+    lock = threading.Lock()
+
+    def papers_in(path, j):
+        return len(j["papers"]) if "papers" in j else 1
+
+    def audit_count():
+        p = wh.run("audit", "--user", "clerk1", "--json", user="admin1")
+        entries = json.loads(p.stdout)
+        entries = entries["entries"] if isinstance(entries, dict) else entries
+        reads = [e for e in entries if not e["command"].startswith(("login", "logout"))]
+        return len(reads), len(set(e["seq"] for e in entries)) == len(entries)
+
+    try:
+        cl = Client(srv)
+        check(cl.login("clerk1").status == 200, "clerk login")
+        n0, _ = audit_count()
+        got = {"ok": 0, "bad": [], "papers": 0}
+        start = threading.Barrier(200)
+
+        def reader(i):
+            c = cl.conn()
+            start.wait()
+            for k in range(3):
+                path = paths[(i + k) % 3]
+                c.request("GET", path, headers={"Cookie": "sohoa_session=" + cl.cookie})
+                r = c.getresponse()
+                data = r.read()
+                with lock:
+                    if r.status == 200:
+                        got["ok"] += 1
+                        got["papers"] += papers_in(path, json.loads(data))
+                    else:
+                        got["bad"].append((path, r.status))
+            c.close()
+        ts = [threading.Thread(target=reader, args=(i,)) for i in range(200)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        check(got["ok"] == 600 and not got["bad"], "600 concurrent audited reads all answered 200: %d, %s"
+              % (got["ok"], got["bad"][:5]))
+        n1, distinct = audit_count()
+        check(got["papers"] > 600 and n1 - n0 == got["papers"] and distinct,
+              "every paper returned audited once: %d entries for %d papers" % (n1 - n0, got["papers"]))
+
+        # SIGTERM with reads in flight: each client reads until the server is gone
+        answered = {"papers": 0, "ok": 0}
+        first = threading.Barrier(51)
+
+        def until_stopped(i):
+            c = cl.conn()
+            k = 0
+            try:
+                while k < 6:
+                    path = paths[(i + k) % 3]
+                    c.request("GET", path, headers={"Cookie": "sohoa_session=" + cl.cookie})
+                    r = c.getresponse()
+                    data = r.read()
+                    if r.status == 200:
+                        with lock:
+                            answered["ok"] += 1
+                            answered["papers"] += papers_in(path, json.loads(data))
+                    if k == 0:
+                        first.wait()
+                    k += 1
+            except (OSError, http.client.HTTPException, ValueError, threading.BrokenBarrierError):
+                pass  # the server stopped: a half-sent answer would be a ValueError (bad JSON)
+            finally:
+                c.close()
+        ts = [threading.Thread(target=until_stopped, args=(i,)) for i in range(50)]
+        for t in ts:
+            t.start()
+        try:
+            first.wait(timeout=120)  # every client has had one answer and sends its next
+        except threading.BrokenBarrierError:
+            check(False, "every client got a first answer")
+        code = srv.stop()
+        for t in ts:
+            t.join()
+        check(code == 0, "SIGTERM with audited reads in flight: exit 0, got %s" % code)
+        n2, distinct = audit_count()
+        check(answered["ok"] >= 50 and n2 - n1 >= answered["papers"] and distinct,
+              "every answered read before the stop is in the audit trail: %d entries for %d papers"
+              % (n2 - n1, answered["papers"]))
+    finally:
+        srv.stop()
+
+
 def case_office(wh):
     """The catalogue, the receipt's QR code, the head of office, the desk's
     reuse view, what was signed and the whole-warehouse verification job,
@@ -1306,7 +1408,7 @@ wh = Warehouse()
 try:
     {"api": case_api, "openapi": case_openapi, "tls": case_tls, "slow": case_slow, "batch": case_batch, "client": case_client,
      "office": case_office, "pam": case_pam, "limits": case_limits, "scan": case_scan,
-     "photo": case_photo}[CASE](wh)
+     "photo": case_photo, "audit_held": case_audit_held}[CASE](wh)
 finally:
     if not os.environ.get("KEEP"):
         wh.cleanup()

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -387,6 +388,111 @@ static void audit_group_session(void **state)
 	(void)state;
 }
 
+/* Deferred audit (sh_wh_audit_defer_begin): each read's entries are
+ * queued on a ticket and the call returns without waiting; the ticket says
+ * when they are durable, once, by a call back or at once. */
+typedef struct deferred_arg {
+	sh_store *s;
+	sh_wh_audit_group *g;
+	int rc;
+	atomic_int *called, *failed;
+	int settled_at_once;
+} deferred_arg;
+
+static void deferred_done(void *arg, int rc, const char *msg)
+{
+	deferred_arg *a = arg;
+	atomic_fetch_add(a->called, 1);
+	if (rc)
+		atomic_fetch_add(a->failed, 1);
+	(void)msg;
+}
+
+static void *deferred_reader(void *arg)
+{
+	deferred_arg *a = arg;
+	a->rc = sh_wh_session_begin(a->s, "an", "owner");
+	for (int i = 0; !a->rc && i < 10; i++) {
+		sh_wh_owner_paper *ps = NULL;
+		size_t n = 0;
+		sh_wh_audit_defer_begin(a->s);
+		a->rc = sh_wh_owner_papers(a->s, NULL, "001184362297", 0, &ps, &n);
+		sh_wh_audit_ticket *t = sh_wh_audit_defer_end(a->s);
+		sh_wh_owner_papers_free(&ps, n);
+		if (!a->rc && (n != 2 || !t))
+			a->rc = -1000;
+		int rc = SH_OK;
+		if (t && !sh_wh_audit_ticket_then(t, a->g, &rc, deferred_done, a)) {
+			a->settled_at_once++;
+			if (rc)
+				a->rc = rc;
+		}
+	}
+	return NULL;
+}
+
+static void audit_deferred(void **state)
+{
+	char dir[] = "/tmp/sohoa-adef-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	sh_store *s;
+	assert_int_equal(sh_store_create(dir, "000.00.99.Z99"), SH_OK);
+	assert_int_equal(sh_store_open(&s, dir, 0), SH_OK);
+	assert_int_equal(sh_store_map_reserve(s), SH_OK);
+	sh_wh_page_in pg = {.image = (const uint8_t *)"\x89PNG\r\n\x1a\nx", .image_len = 9,
+			    .mime = "image/png", .text = "giấy khai sinh", .width = 10,
+			    .height = 10, .dpi = 300};
+	sh_wh_paper_in pp[2] = {{.file = "a.png", .kind = "GKS", .npages = 1, .pages = &pg},
+				{.file = "b.png", .kind = "CCCD", .npages = 1, .pages = &pg}};
+	sh_wh_dossier_in d = {.owner = "001184362297", .procedure = "1.001193",
+			      .operator_id = "quan", .npapers = 2, .papers = pp};
+	sh_wh_dossier_codes *codes = NULL;
+	assert_int_equal(sh_wh_dossiers_put(s, &d, 1, &codes), SH_OK);
+	sh_wh_dossier_codes_free(&codes);
+	assert_int_equal(sh_wh_user_add(s, "quan", SH_WH_ROLE_ADMIN), SH_OK);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "user"), SH_OK);
+	assert_int_equal(sh_wh_user_add(s, "an", SH_WH_ROLE_CLERK), SH_OK);
+	sh_wh_audit_group *g = NULL;
+	assert_int_equal(sh_wh_audit_group_new(&g, s), SH_OK);
+	/* nothing audited while deferring: no ticket */
+	sh_wh_audit_defer_begin(s);
+	assert_null(sh_wh_audit_defer_end(s));
+	enum { T = 8 };
+	pthread_t th[T];
+	deferred_arg da[T];
+	atomic_int called = 0, failed = 0;
+	for (int i = 0; i < T; i++) {
+		da[i] = (deferred_arg){s, g, 0, &called, &failed, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, deferred_reader, &da[i]), 0);
+	}
+	int at_once = 0;
+	for (int i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(da[i].rc, SH_OK);
+		at_once += da[i].settled_at_once;
+	}
+	sh_wh_audit_group_flush(g); /* every call back made */
+	assert_int_equal(atomic_load(&called) + at_once, T * 10);
+	assert_int_equal(atomic_load(&failed), 0);
+	size_t commits = 0, entries = 0;
+	sh_wh_audit_group_stats(g, &commits, &entries);
+	assert_int_equal(entries, T * 10 * 2);
+	printf("# %zu entries in %zu commits, %d tickets settled at once\n", entries, commits,
+	       at_once);
+	sh_wh_audit_group_free(&g);
+	assert_int_equal(sh_wh_session_begin(s, "quan", "audit"), SH_OK);
+	sh_wh_audit_rec *recs = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_wh_audit_list(s, "an", NULL, &recs, &n), SH_OK);
+	assert_int_equal(n, T * 10 * 2);
+	sh_free(recs);
+	sh_store_close(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest all[] = {
@@ -394,7 +500,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(throttle),        cmocka_unit_test(sessions),
 		cmocka_unit_test(paths),           cmocka_unit_test(multipart),
 		cmocka_unit_test(credentials),     cmocka_unit_test(library_perms),
-		cmocka_unit_test(audit_group_session),
+		cmocka_unit_test(audit_group_session), cmocka_unit_test(audit_deferred),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
