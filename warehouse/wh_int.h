@@ -145,4 +145,13 @@ int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, co
 int wh_citizen_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out);
 int wh_delegations_of(sh_store *s, const char *person, char (*out)[16], size_t max, size_t *n);
 
+/* sh_wh_import without the permission check, with hook (may be NULL) run
+ * inside the same write transaction after the papers are filed (and again
+ * from the start when the map grows): what a replica's position is
+ * recorded with (replica.c). */
+typedef int (*wh_import_hook)(sh_store *s, MDB_txn *txn, void *arg);
+int wh_import(sh_store *s, const sh_sign_key *key, const char *from,
+	      const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out,
+	      wh_import_hook hook, void *hook_arg);
+
 #endif
