@@ -400,7 +400,7 @@ static const struct {
 	{"share-use", SH_WH_PERM_REUSE}, {"corrections", SH_WH_PERM_REVOKE},
 	/* a province's replica of this office (docs/REPLICATION.md): the office
 	 * server's replication routes; the province's own commands */
-	{"replicate", SH_WH_PERM_REPLICATE}, {"replica-pull", SH_WH_PERM_IMPORT},
+	{"replica-serve", SH_WH_PERM_REPLICATE}, {"replicate", SH_WH_PERM_IMPORT},
 	{"office", SH_WH_PERM_ADMIN},
 };
 
