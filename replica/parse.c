@@ -154,7 +154,8 @@ static int page_fill(sh_repl_page *p, json_t *top)
 	    !u64_of(top, "log_size", &p->log_size) || p->size > p->log_size ||
 	    (p->size && p->from > p->size))
 		return bad("from, size, log_size");
-	if (!json_is_string(cp) || !json_string_length(cp) || json_string_length(cp) > 65536)
+	if (!json_is_string(cp) || (!json_string_length(cp) && p->log_size) ||
+	    json_string_length(cp) > 65536)
 		return bad("the checkpoint");
 	p->checkpoint_len = json_string_length(cp);
 	if (!(p->checkpoint = sh_malloc(p->checkpoint_len + 1)))

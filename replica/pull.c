@@ -293,7 +293,7 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		if (strcmp(pg->agency, out->agency) || pg->from != pos)
 			rc = sh_error_set(SH_EINVAL, "the office at %s sent a page of another log",
 					  o->url);
-		else if (pg->n || pg->size == pos)
+		else if (pg->n || (pos && pg->size == pos))
 			rc = apply_page(&c, s, key, pg, out);
 		if (!rc) {
 			pos = out->size > pos ? out->size : pos;

@@ -73,7 +73,7 @@ static int read_token(const char *file, char tok[65])
 static void print_stats(const sh_repl_stats *st, int json, double secs)
 {
 	if (json) {
-		cli_json_print(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "office",
+		cli_json_print(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "office",
 					 st->agency, "size", (json_int_t)st->size, "log_size",
 					 (json_int_t)st->log_size, "entries", (json_int_t)st->entries,
 					 "papers", (json_int_t)st->papers, "existing",

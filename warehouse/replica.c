@@ -243,6 +243,14 @@ int sh_wh_replica_page(sh_store *s, uint64_t from, size_t limit, char **out)
 		return sh_error_set(SH_EEXISTS, "the replica is at %llu entries but this office's log "
 						"has %llu: it was rolled back (a restore?) or forked",
 				    (unsigned long long)from, (unsigned long long)size);
+	if (!size) { /* nothing signed yet */
+		top = json_pack("{s:s, s:I, s:I, s:I, s:s, s:[], s:[]}", "agency", s->agency, "from",
+				(json_int_t)0, "size", (json_int_t)0, "log_size", (json_int_t)0,
+				"checkpoint", "", "proof", "entries");
+		*out = top ? json_dumps(top, JSON_COMPACT) : NULL;
+		json_decref(top);
+		return *out ? SH_OK : SH_ENOMEM;
+	}
 	if ((rc = sh_ledger_checkpoint_sizes(s, &sizes, &nsizes)))
 		return rc;
 	uint64_t end = from < size ? page_end(sizes, nsizes, from, limit) : 0;
@@ -581,7 +589,7 @@ int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	int known = 0;
-	char kid[SH_SIGN_KEYID_HEX + 1];
+	char kid[SH_SIGN_KEYID_HEX + 1] = "?";
 	sh_sign_pubkey pub;
 	sh_sign_checkpoint cp;
 	char *fork = NULL, why[320] = "";
@@ -602,11 +610,16 @@ int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica
 		goto out;
 	}
 	/* the checkpoint: a key the province trusts for this office */
+	/* the checkpoint: a key the province trusts for this office (an unknown
+	 * one is refused, not recorded as a fork: after a rotation the admin
+	 * adds the new key and the replica goes on) */
 	if (sh_sign_doc_key_id(kid, b->checkpoint, b->checkpoint_len) ||
 	    office_key(s, txn, b->agency, kid, &pub)) {
-		snprintf(why, sizeof why, "a checkpoint signed by key %.16s, which the province "
-					  "does not trust for it",
-			 kid);
+		rc = sh_error_set(SH_EBADSIG, "office %s: its checkpoint is signed by key %.16s, "
+					      "which the province does not trust for it: nothing "
+					      "is replayed (a new key after a rotation: sohoa "
+					      "office add %s --key FILE)",
+				  b->agency, kid, b->agency);
 		goto out;
 	}
 	if (sh_sign_checkpoint_verify(&cp, &pub, b->checkpoint, b->checkpoint_len) ||
