@@ -295,6 +295,8 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 					  o->url);
 		else if (pg->n || (pos && pg->size == pos))
 			rc = apply_page(&c, s, key, pg, out);
+		if (!rc && pg->n && o->progress)
+			o->progress(o->arg, out);
 		if (!rc) {
 			pos = out->size > pos ? out->size : pos;
 			more = pg->n && pos < pg->log_size;

@@ -68,12 +68,16 @@ typedef struct sh_repl_page {
 int sh_repl_page_parse(sh_repl_page **out, const char *json, size_t len);
 void sh_repl_page_free(sh_repl_page **page);
 
+struct sh_repl_stats;
 typedef struct sh_repl_options {
 	const char *url;    /* the office server, "http(s)://host:port" */
 	const char *token;  /* its replication token (64 hex digits) */
 	size_t limit;       /* entries asked per page (0: 1000) */
 	long timeout_s;     /* per request (0: 60) */
 	const char *cacert; /* CA file for https (NULL: the system's) */
+	/* called after each page replayed (may be NULL), with the totals so far */
+	void (*progress)(void *arg, const struct sh_repl_stats *st);
+	void *arg;
 } sh_repl_options;
 
 typedef struct sh_repl_stats {

@@ -90,6 +90,15 @@ static void print_stats(const sh_repl_stats *st, int json, double secs)
 	fflush(stdout);
 }
 
+/* One line a page (not with --json): a service's journal shows it move. */
+static void on_page(void *arg, const sh_repl_stats *st)
+{
+	(void)arg;
+	printf("office %s: replica at %llu of %llu\n", st->agency, (unsigned long long)st->size,
+	       (unsigned long long)st->log_size);
+	fflush(stdout);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -135,7 +144,7 @@ int cmd_replicate(int argc, char **argv)
 		sh_store_close(&s);
 		return cli_fail("replicate", rc);
 	}
-	sh_repl_options o = {from, tok, (size_t)lim, 120, cacert};
+	sh_repl_options o = {from, tok, (size_t)lim, 120, cacert, json ? NULL : on_page, NULL};
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	for (;;) {
