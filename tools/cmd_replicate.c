@@ -23,10 +23,12 @@ static const char *const replicate_help = N_(
 	"signature and every page image's hash, and file the papers under their\n"
 	"original codes with the replica's position, one page at a time, all or\n"
 	"nothing. Re-running replays nothing twice; a stopped run resumes where it\n"
-	"was. A fork (the office's log no longer extends what was accepted, or a\n"
-	"checkpoint signed by a key not trusted for it) is recorded and stops the\n"
-	"replica for good: exit 6. Without --once it polls every S seconds\n"
-	"(default 5) until SIGTERM, riding out an office that does not answer.\n"
+	"was. A fork (the office's log no longer extends what was accepted) is\n"
+	"recorded and stops the replica for good: exit 6; so does a checkpoint\n"
+	"signed by a key not trusted for the office (nothing recorded: trust the\n"
+	"office's new key with `sohoa office add` after a rotation). Without\n"
+	"--once it polls every S seconds (default 5) until SIGTERM, riding out an\n"
+	"office that does not answer; one line per page replayed.\n"
 	"Role: admin (import); the papers are signed here with the signing key.\n");
 
 static const char *const office_help = N_(
