@@ -729,10 +729,10 @@ static int import_fn(sh_store *s, MDB_txn *txn, void *arg)
 		if (!seen)
 			rc = import_dossier(txn, s, im, i, p->dossier, &lrc);
 	}
-	if (!rc && !lrc && im->hook)
-		rc = im->hook(s, txn, im->hook_arg);
 	if (!rc && !lrc && im->st->papers)
 		rc = ledger_commit(s, txn, &frontier, im->key, sh_now());
+	if (!rc && !lrc && im->hook) /* after the commit: it may sign events of its own */
+		rc = im->hook(s, txn, im->hook_arg);
 	if (!rc && lrc)
 		rc = store_write_err(s, lrc, "filing the bag");
 	return rc;

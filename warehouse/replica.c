@@ -461,10 +461,47 @@ static int fork_refuse(sh_store *s, const char *agency, const uint8_t *cp, size_
 
 struct apply {
 	const sh_wh_replica_batch *b;
+	const sh_sign_key *key;
 	rstate old, next;
 	const uint8_t *cp;
 	size_t cplen;
 };
+
+static const char *fact_of(const sh_sign_manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->nfacts; i++)
+		if (!strcmp(m->facts[i].name, name))
+			return m->facts[i].value;
+	return NULL;
+}
+
+/* An office's revocation or validity of one of its papers, made here too
+ * (signed in the province's log, so verify --all's tables agree), after the
+ * papers of the page are filed. Events about anything else (keys, reuse,
+ * corrections, shares) stay in the office's log kept here. */
+static int replay_change(sh_store *s, MDB_txn *txn, const struct apply *a,
+			 const sh_wh_replica_entry *e)
+{
+	sh_sign_manifest *m = NULL;
+	if (sh_sign_manifest_read(&m, e->doc, e->len))
+		return SH_OK; /* verified before: cannot happen */
+	int rc = SH_OK, rev = !strcmp(m->type, "revocation"), val = !strcmp(m->type, "validity");
+	const char *reason = fact_of(m, "reason"), *until = fact_of(m, "valid_until");
+	char op[64];
+	const char *who = fact_of(m, "operator");
+	snprintf(op, sizeof op, "%s:%.40s", a->b->agency, who ? who : "-");
+	MDB_val k = {strlen(m->code), (void *)m->code}, v;
+	if ((rev && reason && *reason) || (val && until)) {
+		if (mdb_get(txn, s->paper, &k, &v) == 0) {
+			int64_t u = val && strcmp(until, "never") ? strtoll(until, NULL, 10) : SH_WH_NEVER;
+			rc = wh_change_txn(s, txn, a->key, m->code, rev ? reason : NULL, u, op, m->time);
+			if (rc == SH_EEXISTS) /* already revoked here */
+				rc = SH_OK;
+		}
+	}
+	sh_sign_manifest_free(&m);
+	return rc;
+}
 
 /* In the import's transaction: the entries, the new state, the checkpoint. */
 static int apply_hook(sh_store *s, MDB_txn *txn, void *arg)
@@ -496,7 +533,9 @@ static int apply_hook(sh_store *s, MDB_txn *txn, void *arg)
 	}
 	if (lrc)
 		return store_write_err(s, lrc, "replica entries");
-	return state_put(s, txn, ag, &a->next);
+	for (size_t i = 0; i < a->b->n && !rc; i++)
+		rc = replay_change(s, txn, a, &a->b->entries[i]);
+	return rc ? rc : state_put(s, txn, ag, &a->next);
 }
 
 /* The paper to file for manifest m (verified) from what the office sent:
@@ -584,7 +623,7 @@ int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica
 	int rc = sh_wh_may(s, SH_WH_PERM_IMPORT);
 	if (rc || (rc = agency_ok(b->agency)))
 		return rc;
-	struct apply a = {.b = b, .cp = b->checkpoint, .cplen = b->checkpoint_len};
+	struct apply a = {.b = b, .key = key, .cp = b->checkpoint, .cplen = b->checkpoint_len};
 	MDB_txn *txn;
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;

@@ -230,11 +230,19 @@ def group_offices():
             fail("a re-run replayed something: %r" % s)
     if prov.run(["log", "--json"], want=None).stdout != before:
         fail("a re-run changed the province's log")
-    # new dossiers at office1 follow
+    # new dossiers at office1 follow, and so does a revocation there
     o1.gen(3, 500)
+    gks = d1["components"][0]["code"]
+    o1.run(["revoke", gks, "--reason", "Quyết định thu hồi số 12/QĐ-UBND"])
     s = replicate(prov, o1, t1)
-    if not s or s["papers"] != 3:
-        fail("3 new dossiers: %r" % s)
+    if not s or s["papers"] != 3 or s["entries"] < 4:  # (and the audit seal)
+        fail("3 new dossiers and a revocation: %r" % s)
+    own = json.loads(prov.run(["owner", A, "--json"]).stdout)
+    st = [p for p in own["papers"] if p["code"] == gks]
+    if not st or st[0].get("status") != "revoked":
+        fail("the office's revocation is not shown at the province: %r" % st)
+    if gks in offered(prov):
+        fail("the province offers a paper its office revoked")
     r = prov.run(["verify", "--all"])
     if "OK" not in r.stdout:
         fail("verify --all on the province: %s" % r.stdout)
