@@ -117,7 +117,10 @@ class WH:
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=60)
+            if self.proc.wait(timeout=60) != 0:
+                with open(os.path.join(T, self.name + ".serve.out")) as f:
+                    fail("%s: sohoa serve exited %d: %s" % (self.name, self.proc.returncode,
+                                                            f.read()[-1500:]))
         self.proc = None
 
 
