@@ -2,6 +2,7 @@
  * images by their SHA-256 (from this warehouse when already here), then one
  * sh_wh_replica_apply per page. */
 #include "sh_repl.h"
+#include "sh_wit.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -249,6 +250,102 @@ static int apply_page(rconn *c, sh_store *s, const sh_sign_key *key, const sh_re
 	return rc;
 }
 
+/* The witness policy of the office: when the province requires witnesses
+ * (sh_wh_office_witnesses), the office's latest witnessed note must carry
+ * a valid cosignature of each; *on = 1 and its size and root are the most
+ * the replica may accept. The note's text in *note (caller sh_free). */
+typedef struct wlimit {
+	int on;
+	uint64_t size;
+	uint8_t root[SH_SHA256_LEN];
+	char *note;
+} wlimit;
+
+static int witness_limit(rconn *c, sh_store *s, const char *agency, wlimit *w)
+{
+	char **vk = NULL;
+	size_t nv = 0;
+	memset(w, 0, sizeof *w);
+	int rc = sh_wh_office_witnesses(s, agency, &vk, &nv);
+	if (rc || !nv)
+		return rc;
+	w->on = 1;
+	json_t *j = NULL;
+	const char *note = NULL;
+	sh_wit_note n;
+	if (!(rc = rget(c, "/api/v1/replica/checkpoint"))) {
+		j = json_loadb((const char *)c->body.data, c->body.len, 0, NULL);
+		note = json_string_value(json_object_get(j, "witnessed"));
+	}
+	char origin[SH_SIGN_AGENCY_MAX + 8];
+	snprintf(origin, sizeof origin, "sohoa/%s", agency);
+	if (!rc && (!note || sh_wit_note_parse(&n, note, strlen(note)) || strcmp(n.origin, origin)))
+		rc = sh_error_set(SH_EBUSY, "office %s has no checkpoint cosigned by its witnesses: "
+					    "nothing is replayed until it has (sohoa checkpoint at the "
+					    "office)",
+				  agency);
+	for (size_t i = 0; i < nv && !rc; i++) {
+		sh_wit_vkey k;
+		if (sh_wit_vkey_parse(&k, vk[i], strlen(vk[i])) ||
+		    sh_wit_note_verify(&n, note, &k, NULL))
+			rc = sh_error_set(SH_EBUSY, "office %s: its latest witnessed checkpoint is not "
+						    "cosigned by witness %.60s: nothing is replayed",
+					  agency, vk[i]);
+	}
+	if (!rc) {
+		w->size = n.size;
+		memcpy(w->root, n.root, SH_SHA256_LEN);
+		if (!(w->note = sh_strdup(note)))
+			rc = SH_ENOMEM;
+	}
+	json_decref(j);
+	for (size_t i = 0; i < nv; i++)
+		sh_free(vk[i]);
+	sh_free(vk);
+	return rc;
+}
+
+/* Under a witness policy: the page's checkpoint (size, root as it states
+ * them; its signature is checked when applied) must be consistent with the
+ * witnessed one: else the office showed the province another log than its
+ * witnesses cosigned, a fork. */
+static int witness_check(rconn *c, sh_store *s, const sh_repl_page *pg, const wlimit *w)
+{
+	const char *r = strstr((const char *)pg->checkpoint, "\nroot: ");
+	uint8_t root[SH_SHA256_LEN], path[SH_LOG_PROOF_MAX][SH_SHA256_LEN];
+	size_t np = 0;
+	char hex[2 * SH_SHA256_LEN + 1] = "";
+	if (r)
+		snprintf(hex, sizeof hex, "%s", r + 7);
+	if (!r || strlen(hex) != 2 * SH_SHA256_LEN || sh_unhex(root, hex, SH_SHA256_LEN))
+		return sh_error_set(SH_EINVAL, "the office sent a malformed page: %s", "checkpoint");
+	int rc = SH_OK;
+	if (pg->size < w->size) {
+		char p[128];
+		snprintf(p, sizeof p, "/api/v1/replica/consistency?old=%llu&new=%llu",
+			 (unsigned long long)pg->size, (unsigned long long)w->size);
+		json_t *j = NULL, *a = NULL;
+		if ((rc = rget(c, p)))
+			return rc;
+		j = json_loadb((const char *)c->body.data, c->body.len, 0, NULL);
+		a = json_object_get(j, "proof");
+		np = json_is_array(a) ? json_array_size(a) : SH_LOG_PROOF_MAX + 1;
+		for (size_t i = 0; i < np && np <= SH_LOG_PROOF_MAX; i++) {
+			const char *h = json_string_value(json_array_get(a, i));
+			if (!h || strlen(h) != 64 || sh_unhex(path[i], h, SH_SHA256_LEN))
+				np = SH_LOG_PROOF_MAX + 1;
+		}
+		json_decref(j);
+	}
+	if (np > SH_LOG_PROOF_MAX ||
+	    sh_log_consistency_verify(pg->size, root, w->size, w->root,
+				      (const uint8_t(*)[SH_SHA256_LEN])path, np))
+		rc = sh_wh_office_fork(s, pg->agency, "the log it serves is not the one its "
+						     "witnesses cosigned",
+				       w->note);
+	return rc;
+}
+
 int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		 sh_repl_stats *out)
 {
@@ -281,10 +378,16 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 				  out->agency, out->agency);
 	uint64_t pos = rc ? 0 : off.size;
 	out->size = pos;
-	for (int more = 1; !rc && more;) {
+	wlimit w = {0};
+	if (!rc)
+		rc = witness_limit(&c, s, out->agency, &w);
+	for (int more = !w.on || pos < w.size; !rc && more;) {
 		char path[96];
+		size_t lim = o->limit ? o->limit : 1000;
+		if (w.on && lim > w.size - pos)
+			lim = (size_t)(w.size - pos); /* never past what the witnesses cosigned */
 		snprintf(path, sizeof path, "/api/v1/replica/entries?from=%llu&limit=%zu",
-			 (unsigned long long)pos, o->limit ? o->limit : 1000);
+			 (unsigned long long)pos, lim);
 		sh_repl_page *pg = NULL;
 		if ((rc = rget(&c, path)) ||
 		    (rc = sh_repl_page_parse(&pg, (const char *)c.body.data, c.body.len)))
@@ -293,16 +396,24 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		if (strcmp(pg->agency, out->agency) || pg->from != pos)
 			rc = sh_error_set(SH_EINVAL, "the office at %s sent a page of another log",
 					  o->url);
-		else if (pg->n || (pos && pg->size == pos))
+		else if (w.on && pg->size > w.size)
+			more = 0; /* the office's next checkpoint is past the witnessed one */
+		else if ((pg->n || (pos && pg->size == pos)) &&
+			 (!w.on || !(rc = witness_check(&c, s, pg, &w))))
 			rc = apply_page(&c, s, key, pg, out);
+		if (w.on && !rc && pg->size > w.size) {
+			sh_repl_page_free(&pg);
+			break;
+		}
 		if (!rc && pg->n && o->progress)
 			o->progress(o->arg, out);
 		if (!rc) {
 			pos = out->size > pos ? out->size : pos;
-			more = pg->n && pos < pg->log_size;
+			more = pg->n && pos < pg->log_size && (!w.on || pos < w.size);
 		}
 		sh_repl_page_free(&pg);
 	}
+	sh_free(w.note);
 	rconn_close(&c);
 	return rc;
 }

@@ -45,6 +45,14 @@ int srv_replica_checkpoint(srv_ctx *c)
 	json_t *o = json_pack("{s:I, s:s%}", "size", (json_int_t)size, "checkpoint",
 			      (const char *)cp, len);
 	sh_free(cp);
+	/* the latest note the office's witnesses cosigned (sohoa checkpoint) */
+	char *wp = sh_asprintf("%s/witnessed/latest", sh_store_dir(c->srv->s));
+	uint8_t *w = NULL;
+	size_t wl = 0;
+	if (o && wp && !sh_file_read(&w, &wl, wp, 65536) && sh_text_valid((const char *)w, wl))
+		json_object_set_new(o, "witnessed", json_stringn((const char *)w, wl));
+	sh_free(w);
+	sh_free(wp);
 	return o ? srv_json(c, 200, o) : srv_error(c, 500, "the checkpoint is not text");
 }
 

@@ -3,6 +3,7 @@
  * only: the checks and the replay are the library's (sh_repl.h, sh_wh.h). */
 #include "cli.h"
 #include "sh_repl.h"
+#include "sh_wit.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -32,13 +33,17 @@ static const char *const replicate_help = N_(
 	"Role: admin (import); the papers are signed here with the signing key.\n");
 
 static const char *const office_help = N_(
-	"usage: sohoa office add AGENCY --key PUBKEYFILE [--store DIR]\n"
+	"usage: sohoa office add AGENCY [--key PUBKEYFILE] [--witness VKEY|FILE]\n"
+	"                        [--store DIR]\n"
 	"       sohoa office list [--json] [--store DIR]\n"
 	"       sohoa office show AGENCY [--json] [--store DIR]\n\n"
 	"The offices this province replicates (docs/REPLICATION.md). add trusts\n"
 	"the office's public key file (its `sohoa keys export`, brought by hand:\n"
 	"never taken on first use); after the office rotates its key, add the new\n"
-	"one too. list and show give each office's position (entries replayed,\n"
+	"one too. --witness: the replica never goes past the office's latest\n"
+	"checkpoint cosigned by this witness (its verifier key, or a file holding\n"
+	"it), and a log that is not the one the witness cosigned is a fork.\n"
+	"list and show give each office's position (entries replayed,\n"
 	"the root and time of the last checkpoint accepted) and, after a fork, its\n"
 	"evidence. Role: admin.\n");
 
@@ -197,10 +202,11 @@ static void office_print(const sh_wh_office *o, int full)
 
 int cmd_office(int argc, char **argv)
 {
-	const char *store = NULL, *keyf = NULL;
+	const char *store = NULL, *keyf = NULL, *wit = NULL;
 	int json = 0;
 	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {"--key", 0, CLI_STR, &keyf},
-				   {"--json", 0, CLI_FLAG, &json}, {NULL}};
+				   {"--witness", 0, CLI_STR, &wit}, {"--json", 0, CLI_FLAG, &json},
+				   {NULL}};
 	const cli_spec spec = {"office", office_help, opts, .max_pos = 2,
 			       .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
@@ -209,11 +215,11 @@ int cmd_office(int argc, char **argv)
 		return CLI_DONE(ex);
 	const char *verb = a.npos ? a.pos[0] : NULL, *ag = a.npos > 1 ? a.pos[1] : NULL;
 	int ok = verb && ((!strcmp(verb, "list") && !ag) || (!strcmp(verb, "show") && ag) ||
-			  (!strcmp(verb, "add") && ag && keyf));
+			  (!strcmp(verb, "add") && ag && (keyf || wit)));
 	if (!ok) {
 		cli_args_free(&a);
-		return cli_usage("office", "use: office add AGENCY --key FILE | office list | "
-					   "office show AGENCY");
+		return cli_usage("office", "use: office add AGENCY --key FILE [--witness VKEY] | "
+					   "office list | office show AGENCY");
 	}
 	sh_store *s = NULL;
 	if ((ex = cli_store_open(&s, "office", store, 0))) {
@@ -224,11 +230,29 @@ int cmd_office(int argc, char **argv)
 	if (!strcmp(verb, "add")) {
 		uint8_t *b = NULL;
 		size_t len = 0;
-		if ((rc = sh_file_read(&b, &len, keyf, 1u << 20)))
+		if (keyf && (rc = sh_file_read(&b, &len, keyf, 1u << 20)))
 			sh_error_wrap(rc, "--key %s: ", keyf);
-		else if (!(rc = sh_wh_office_add(s, ag, b, len)))
+		else if (keyf && !(rc = sh_wh_office_add(s, ag, b, len)))
 			printf("office %s: key from %s trusted\n", cli_esc(ag), cli_esc(keyf));
 		sh_free(b);
+		b = NULL;
+		/* a witness: its verifier key, or a file whose first line it is */
+		char vk[700] = "";
+		FILE *f = wit && !rc ? fopen(wit, "r") : NULL;
+		if (f) {
+			if (!fgets(vk, sizeof vk, f))
+				vk[0] = 0;
+			fclose(f);
+			vk[strcspn(vk, "\r\n")] = 0;
+		} else if (wit) {
+			snprintf(vk, sizeof vk, "%s", wit);
+		}
+		sh_wit_vkey k;
+		if (wit && !rc && (rc = sh_wit_vkey_parse(&k, vk, strlen(vk))))
+			sh_error_wrap(rc, "--witness: ");
+		else if (wit && !rc && !(rc = sh_wh_office_witness_add(s, ag, vk)))
+			printf("office %s: replicated only as far as witness %s cosigned\n", cli_esc(ag),
+			       cli_esc(k.name));
 	} else if (!strcmp(verb, "show")) {
 		sh_wh_office o;
 		if (!(rc = sh_wh_office_get(s, ag, &o))) {

@@ -291,6 +291,9 @@ out:
 
 /* ---- the province side: trusted offices ------------------------------------- */
 
+static int fork_refuse(sh_store *s, const char *agency, const uint8_t *cp, size_t cplen,
+		       const char *why);
+
 static int office_key_fn(sh_store *s, MDB_txn *txn, void *arg)
 {
 	const void *const *a = arg;
@@ -325,6 +328,91 @@ int sh_wh_office_add(sh_store *s, const char *agency, const void *keyfile, size_
 	sh_buf file = {(uint8_t *)keyfile, len, len};
 	const void *a[2] = {&pub, &file};
 	return store_write(s, 0, "trusted offices", office_key_fn, a);
+}
+
+struct wit_w {
+	const char *agency, *vkey;
+};
+
+static int office_wit_fn(sh_store *s, MDB_txn *txn, void *arg)
+{
+	const struct wit_w *w = arg;
+	char k[SH_SIGN_AGENCY_MAX + 300], kk[280];
+	uint8_t h[SH_SHA256_LEN];
+	char hex[17];
+	sh_sha256(h, w->vkey, strlen(w->vkey));
+	sh_hex(hex, h, 8);
+	snprintf(kk, sizeof kk, "w|%s", hex);
+	MDB_val kv = {rkey(k, sizeof k, w->agency, kk), k}, v = {strlen(w->vkey), (void *)w->vkey};
+	int lrc = mdb_put(txn, s->meta, &kv, &v, 0);
+	return lrc ? store_write_err(s, lrc, "trusted offices") : SH_OK;
+}
+
+int sh_wh_office_witness_add(sh_store *s, const char *agency, const char *vkey)
+{
+	int rc = sh_wh_may(s, SH_WH_PERM_ADMIN);
+	if (rc || (rc = agency_ok(agency)))
+		return rc;
+	sh_wh_office o;
+	if ((rc = sh_wh_office_get(s, agency, &o)))
+		return rc;
+	if (!vkey || !*vkey || strlen(vkey) > 600 || !sh_text_valid(vkey, strlen(vkey)) ||
+	    strchr(vkey, '\n'))
+		return sh_error_set(SH_EINVAL, "a witness's verifier key is one line "
+					       "NAME+ID+KEY");
+	struct wit_w w = {agency, vkey};
+	return store_write(s, 0, "trusted offices", office_wit_fn, &w);
+}
+
+int sh_wh_office_witnesses(sh_store *s, const char *agency, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	MDB_txn *txn;
+	MDB_cursor *cur = NULL;
+	int rc = agency_ok(agency), lrc;
+	if (rc || (rc = store_txn_begin(s, MDB_RDONLY, &txn)))
+		return rc;
+	char pfx[SH_SIGN_AGENCY_MAX + 16];
+	size_t pl = rkey(pfx, sizeof pfx, agency, "w|");
+	lrc = mdb_cursor_open(txn, s->meta, &cur);
+	MDB_val k = {pl, pfx}, v;
+	for (int op = MDB_SET_RANGE; !lrc && !rc; op = MDB_NEXT) {
+		if ((lrc = mdb_cursor_get(cur, &k, &v, op)))
+			break;
+		if (k.mv_size < pl || memcmp(k.mv_data, pfx, pl))
+			break;
+		char **g = sh_realloc(*out, (*n + 1) * sizeof *g);
+		if (!g || !(g[*n] = sh_strndup(v.mv_data, v.mv_size))) {
+			if (g)
+				*out = g;
+			rc = SH_ENOMEM;
+			break;
+		}
+		*out = g;
+		(*n)++;
+	}
+	if (lrc && lrc != MDB_NOTFOUND && !rc)
+		rc = store_lmdb_err(lrc, "trusted offices");
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	if (rc) {
+		for (size_t i = 0; i < *n; i++)
+			sh_free((*out)[i]);
+		sh_free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int sh_wh_office_fork(sh_store *s, const char *agency, const char *why, const char *evidence)
+{
+	int rc = sh_wh_may(s, SH_WH_PERM_IMPORT);
+	if (rc || (rc = agency_ok(agency)))
+		return rc;
+	return fork_refuse(s, agency, (const uint8_t *)(evidence ? evidence : ""),
+			   evidence ? strlen(evidence) : 0, why);
 }
 
 /* Trusted key key_id of agency, in txn. SH_ENOTFOUND when not trusted. */

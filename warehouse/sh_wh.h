@@ -863,6 +863,21 @@ typedef struct sh_wh_office {
 	int forked;     /* 1: a fork was seen; fork says what */
 	char fork[1024];
 } sh_wh_office;
+/* Require the cosignature of witness vkey (a note verifier key, one line
+ * "NAME+ID+KEY", checked by the caller with sh_wit_vkey_parse) on the
+ * office's witnessed checkpoint before anything is replayed from it (the
+ * replica never goes past what every such witness cosigned;
+ * docs/REPLICATION.md). SH_WH_PERM_ADMIN; the office must be trusted. */
+int sh_wh_office_witness_add(sh_store *store, const char *agency, const char *vkey);
+/* The witness keys required for agency. *out: n strings, each and the
+ * array caller sh_free. */
+int sh_wh_office_witnesses(sh_store *store, const char *agency, char ***out, size_t *n);
+/* Record a fork of agency found outside sh_wh_replica_apply (the office's
+ * log against what its witnesses cosigned): why and the evidence (text)
+ * kept, nothing more replayed. SH_WH_PERM_IMPORT. Returns SH_EBADSIG with
+ * the message, as sh_wh_replica_apply does for a fork. */
+int sh_wh_office_fork(sh_store *store, const char *agency, const char *why,
+		      const char *evidence);
 /* The offices replicated here (no permission: no personal data). *out:
  * caller sh_free. get: SH_ENOTFOUND for an office not trusted. */
 int sh_wh_office_list(sh_store *store, sh_wh_office **out, size_t *n);

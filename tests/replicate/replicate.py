@@ -15,6 +15,9 @@ them. `replicate.py GROUP`:
            province refuses the fork (exit 6), records the evidence and
            replays nothing more; a server holding another key for the same
            agency is refused; an office not trusted is refused
+  witness  with a witness required, the replica never goes past what the
+           witness cosigned; an office no required witness cosigned
+           replays nothing
 Environment (set by CTest): SOHOA, GEN (bench/replicate's repl_gen), DATA,
 TMPROOT.
 """
@@ -389,8 +392,48 @@ def group_fork():
     o3.stop()
 
 
+def group_witness():
+    # the office's log cosigned by a witness; the province requires it
+    o1 = WH("office1", "000.00.91.T91")
+    wdir = os.path.join(T, "w")
+    wk = o1.run(["witness", "init", wdir, "--name", "test.example/w1"]).stdout.strip()
+    o1.run(["witnesses", "add", wdir])
+    vk = o1.run(["witnesses", "vkey"]).stdout.split()[1]
+    o1.run(["witness", "add-log", wdir, "sohoa/" + o1.agency, vk])
+    o1.gen(5, 0)
+    o1.run(["checkpoint"])
+    o1.gen(4, 100)                        # not cosigned yet
+    _, tf = o1.token("province")
+    o1.serve()
+    prov = province_with(o1)
+    prov.run(["office", "add", o1.agency, "--witness", wk])
+    prov.run(["office", "add", o1.agency, "--witness", "not-a-key"], want=3)
+    s = replicate(prov, o1, tf)
+    if not s or s["size"] != 5:
+        fail("the replica went past the witnessed checkpoint: %r" % s)
+    o1.run(["checkpoint"])
+    s = replicate(prov, o1, tf)
+    if not s or s["size"] != 9:
+        fail("after the office's next cosigned checkpoint: %r" % s)
+    prov.run(["verify", "--all"], what="witnessed replica")
+    o1.stop()
+    # a witness that never cosigned this office's log: nothing is replayed
+    o2 = WH("office2", "000.00.92.T92")
+    o2.gen(2, 0)
+    _, t2 = o2.token("province")
+    o2.serve()
+    prov.run(["office", "add", o2.agency, "--key", o2.pubkey(), "--witness", wk])
+    r = prov.run(["replicate", "--from", o2.url, "--token-file", t2, "--once"], want=None)
+    if r.returncode == 0 or "cosigned" not in r.stderr:
+        fail("a log no required witness cosigned: %d %s" % (r.returncode, r.stderr))
+    if office_state(prov, o2.agency)["size"] != 0:
+        fail("something not witnessed was replayed")
+    o2.stop()
+
+
 try:
-    {"offices": group_offices, "resume": group_resume, "fork": group_fork}[sys.argv[1]]()
+    {"offices": group_offices, "resume": group_resume, "fork": group_fork,
+     "witness": group_witness}[sys.argv[1]]()
 finally:
     for p in procs:
         if p.poll() is None:
