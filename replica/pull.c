@@ -14,7 +14,8 @@ typedef struct rconn {
 	struct curl_slist *hdr;
 	const sh_repl_options *o;
 	sh_buf body;
-	int over; /* the answer passed SH_REPL_BODY_MAX */
+	int over;    /* the answer passed SH_REPL_BODY_MAX */
+	long status; /* of the last answer */
 } rconn;
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -41,6 +42,7 @@ static int rget(rconn *c, const char *path)
 	sh_free(url);
 	long status = 0;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	c->status = status;
 	if (sh_buf_grow(&c->body, 1))
 		return SH_ENOMEM;
 	c->body.data[c->body.len] = 0;
@@ -389,8 +391,15 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		snprintf(path, sizeof path, "/api/v1/replica/entries?from=%llu&limit=%zu",
 			 (unsigned long long)pos, lim);
 		sh_repl_page *pg = NULL;
-		if ((rc = rget(&c, path)) ||
-		    (rc = sh_repl_page_parse(&pg, (const char *)c.body.data, c.body.len)))
+		if ((rc = rget(&c, path)) && c.status == 409) {
+			/* the office's log is shorter than what it signed before */
+			char *ev = sh_strdup(sh_error_message());
+			rc = sh_wh_office_fork(s, out->agency, "its log is shorter than the replica's "
+							      "(rolled back)",
+					       ev);
+			sh_free(ev);
+		}
+		if (rc || (rc = sh_repl_page_parse(&pg, (const char *)c.body.data, c.body.len)))
 			break;
 		out->log_size = pg->log_size;
 		if (strcmp(pg->agency, out->agency) || pg->from != pos)

@@ -535,7 +535,7 @@ static int fork_fn(sh_store *s, MDB_txn *txn, void *arg)
 static int fork_refuse(sh_store *s, const char *agency, const uint8_t *cp, size_t cplen,
 		       const char *why)
 {
-	char *ev = sh_asprintf("%s\n--- the office's checkpoint:\n%.*s", why, (int)cplen,
+	char *ev = sh_asprintf("%s\n--- what the office sent:\n%.*s", why, (int)cplen,
 			       (const char *)cp);
 	if (ev) {
 		struct fork_w w = {agency, ev};

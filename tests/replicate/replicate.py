@@ -386,6 +386,23 @@ def group_fork():
     r = prov.run(["replicate", "--from", o3.url, "--token-file", t3, "--once"], want=4)
     if "office add" not in r.stderr:
         fail("an untrusted office: %s" % r.stderr)
+    # an office rolled back below what the province holds: a fork too
+    o4 = WH("office4", "000.00.94.T94")
+    o4.gen(5, 0)
+    _, t4 = o4.token("province")
+    o4.run(["backup", os.path.join(T, "bk4")])
+    o4.gen(3, 100)
+    o4.serve()
+    prov.run(["office", "add", o4.agency, "--key", o4.pubkey()])
+    s = replicate(prov, o4, t4)
+    o4.stop()
+    o4.run(["restore", os.path.join(T, "bk4"), "--replace"])
+    o4.serve()
+    r = prov.run(["replicate", "--from", o4.url, "--token-file", t4, "--once"], want=6)
+    st = office_state(prov, o4.agency)
+    if not st["forked"] or "rolled back" not in (st["fork"] or "") or st["size"] != 8:
+        fail("an office rolled back: %r %s" % (st, r.stderr))
+    o4.stop()
     # the admin cannot trust the province's own agency or a key of another agency
     prov.run(["office", "add", prov.agency, "--key", prov.pubkey()], want=3)
     prov.run(["office", "add", o1.agency, "--key", o3.pubkey()], want=3)
