@@ -704,6 +704,48 @@ static int check_entries(sh_store *s, MDB_txn *txn, struct apply *a,
 	return rc;
 }
 
+/* The page's checkpoint against what was accepted: signed by a key trusted
+ * for the office, extending the accepted one (a fork fills why instead of
+ * failing: the caller records it), reached by the entries sent. */
+static int check_checkpoint(sh_store *s, MDB_txn *txn, struct apply *a, sh_sign_checkpoint *cp,
+			    char *why, size_t whylen)
+{
+	const sh_wh_replica_batch *b = a->b;
+	char kid[SH_SIGN_KEYID_HEX + 1] = "?";
+	sh_sign_pubkey pub;
+	/* a key the province trusts for this office (an unknown one is refused,
+	 * not recorded as a fork: after a rotation the admin adds the new key
+	 * and the replica goes on) */
+	if (sh_sign_doc_key_id(kid, b->checkpoint, b->checkpoint_len) ||
+	    office_key(s, txn, b->agency, kid, &pub))
+		return sh_error_set(SH_EBADSIG, "office %s: its checkpoint is signed by key %.16s, "
+						"which the province does not trust for it: nothing "
+						"is replayed (a new key after a rotation: sohoa "
+						"office add %s --key FILE)",
+				    b->agency, kid, b->agency);
+	if (sh_sign_checkpoint_verify(cp, &pub, b->checkpoint, b->checkpoint_len) ||
+	    strcmp(cp->agency, b->agency))
+		return sh_error_set(SH_EBADSIG, "office %s: the checkpoint's signature does not verify",
+				    b->agency);
+	if (cp->size < a->old.size ||
+	    (cp->size == a->old.size && memcmp(cp->root, a->old.root, SH_SHA256_LEN)))
+		snprintf(why, whylen, "a signed checkpoint of size %llu that does not extend the "
+				      "accepted one of size %llu",
+			 (unsigned long long)cp->size, (unsigned long long)a->old.size);
+	else if (sh_log_consistency_verify(a->old.size, a->old.root, cp->size, cp->root, b->proof,
+					   b->nproof))
+		snprintf(why, whylen, "the checkpoint of size %llu is not consistent with the "
+				      "accepted one of size %llu",
+			 (unsigned long long)cp->size, (unsigned long long)a->old.size);
+	else if (b->first != a->old.size || b->n != cp->size - a->old.size)
+		return sh_error_set(SH_EINVAL, "office %s: entries %llu..%llu do not lead from the "
+					       "replica's %llu to the checkpoint's %llu",
+				    b->agency, (unsigned long long)b->first,
+				    (unsigned long long)(b->first + b->n),
+				    (unsigned long long)a->old.size, (unsigned long long)cp->size);
+	return SH_OK;
+}
+
 int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica_batch *b,
 			sh_wh_replica_stats *out)
 {
@@ -716,8 +758,6 @@ int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica
 	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)))
 		return rc;
 	int known = 0;
-	char kid[SH_SIGN_KEYID_HEX + 1] = "?";
-	sh_sign_pubkey pub;
 	sh_sign_checkpoint cp;
 	char *fork = NULL, why[320] = "";
 	const sh_wh_import_paper **papers = NULL;
@@ -736,46 +776,8 @@ int sh_wh_replica_apply(sh_store *s, const sh_sign_key *key, const sh_wh_replica
 				  b->agency, b->agency);
 		goto out;
 	}
-	/* the checkpoint: a key the province trusts for this office */
-	/* the checkpoint: a key the province trusts for this office (an unknown
-	 * one is refused, not recorded as a fork: after a rotation the admin
-	 * adds the new key and the replica goes on) */
-	if (sh_sign_doc_key_id(kid, b->checkpoint, b->checkpoint_len) ||
-	    office_key(s, txn, b->agency, kid, &pub)) {
-		rc = sh_error_set(SH_EBADSIG, "office %s: its checkpoint is signed by key %.16s, "
-					      "which the province does not trust for it: nothing "
-					      "is replayed (a new key after a rotation: sohoa "
-					      "office add %s --key FILE)",
-				  b->agency, kid, b->agency);
+	if ((rc = check_checkpoint(s, txn, &a, &cp, why, sizeof why)) || why[0])
 		goto out;
-	}
-	if (sh_sign_checkpoint_verify(&cp, &pub, b->checkpoint, b->checkpoint_len) ||
-	    strcmp(cp.agency, b->agency)) {
-		rc = sh_error_set(SH_EBADSIG, "office %s: the checkpoint's signature does not verify",
-				  b->agency);
-		goto out;
-	}
-	if (cp.size < a.old.size || (cp.size == a.old.size && memcmp(cp.root, a.old.root, 32))) {
-		snprintf(why, sizeof why, "a signed checkpoint of size %llu that does not extend the "
-					  "accepted one of size %llu",
-			 (unsigned long long)cp.size, (unsigned long long)a.old.size);
-		goto out;
-	}
-	if (sh_log_consistency_verify(a.old.size, a.old.root, cp.size, cp.root,
-				      (const uint8_t(*)[SH_SHA256_LEN])b->proof, b->nproof)) {
-		snprintf(why, sizeof why, "the checkpoint of size %llu is not consistent with the "
-					  "accepted one of size %llu",
-			 (unsigned long long)cp.size, (unsigned long long)a.old.size);
-		goto out;
-	}
-	if (b->first != a.old.size || b->n != cp.size - a.old.size) {
-		rc = sh_error_set(SH_EINVAL, "office %s: entries %llu..%llu do not lead from the "
-					     "replica's %llu to the checkpoint's %llu",
-				  b->agency, (unsigned long long)b->first,
-				  (unsigned long long)(b->first + b->n), (unsigned long long)a.old.size,
-				  (unsigned long long)cp.size);
-		goto out;
-	}
 	a.next = a.old;
 	papers = sh_calloc(b->n ? b->n : 1, sizeof *papers);
 	if (!papers) {
