@@ -433,6 +433,20 @@ def group_witness():
     if not s or s["size"] != 9:
         fail("after the office's next cosigned checkpoint: %r" % s)
     prov.run(["verify", "--all"], what="witnessed replica")
+    # a split view: the office rolled back behind its witness and grown
+    # another log; the replica's own checks pass (the new log extends what it
+    # holds) but it is not what the witness cosigned: a fork
+    o1.run(["backup", os.path.join(T, "bk")])          # 9 entries
+    o1.gen(2, 200)
+    o1.run(["checkpoint"])                             # cosigned at 11
+    o1.stop()
+    o1.run(["restore", os.path.join(T, "bk"), "--replace", "--accept-rollback"])
+    o1.gen(3, 300)                                     # another 10, 11, 12
+    o1.serve()
+    r = prov.run(["replicate", "--from", o1.url, "--token-file", tf, "--once"], want=6)
+    st = office_state(prov, o1.agency)
+    if not st["forked"] or "witnesses cosigned" not in (st["fork"] or "") or st["size"] != 9:
+        fail("a log other than the witnessed one: %r %s" % (st, r.stderr))
     o1.stop()
     # a witness that never cosigned this office's log: nothing is replayed
     o2 = WH("office2", "000.00.92.T92")
