@@ -385,7 +385,7 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		rc = witness_limit(&c, s, out->agency, &w);
 	for (int more = !w.on || pos < w.size; !rc && more;) {
 		char path[96];
-		size_t lim = o->limit ? o->limit : 1000;
+		size_t lim = o->limit ? o->limit : 100;
 		if (w.on && lim > w.size - pos)
 			lim = (size_t)(w.size - pos); /* never past what the witnesses cosigned */
 		snprintf(path, sizeof path, "/api/v1/replica/entries?from=%llu&limit=%zu",

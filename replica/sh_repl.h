@@ -72,7 +72,8 @@ struct sh_repl_stats;
 typedef struct sh_repl_options {
 	const char *url;    /* the office server, "http(s)://host:port" */
 	const char *token;  /* its replication token (64 hex digits) */
-	size_t limit;       /* entries asked per page (0: 1000) */
+	size_t limit;       /* entries asked per page (0: 100): a page's images are held in
+			     * memory until it is replayed */
 	long timeout_s;     /* per request (0: 60) */
 	const char *cacert; /* CA file for https (NULL: the system's) */
 	/* called after each page replayed (may be NULL), with the totals so far */

@@ -29,7 +29,8 @@ static const char *const replicate_help = N_(
 	"signed by a key not trusted for the office (nothing recorded: trust the\n"
 	"office's new key with `sohoa office add` after a rotation). Without\n"
 	"--once it polls every S seconds (default 5) until SIGTERM, riding out an\n"
-	"office that does not answer; one line per page replayed.\n"
+	"office that does not answer; one line per page replayed. --limit: entries\n"
+	"asked per page (default 100; a page's images are held in memory).\n"
 	"Role: admin (import); the papers are signed here with the signing key.\n");
 
 static const char *const office_help = N_(
@@ -133,7 +134,7 @@ int cmd_replicate(int argc, char **argv)
 	if (ex)
 		return CLI_DONE(ex);
 	cli_args_free(&a);
-	long long iv = 5, lim = 1000;
+	long long iv = 5, lim = 100;
 	if (!from || !tokf)
 		return cli_usage("replicate", "give --from URL and --token-file FILE");
 	if ((interval && (ex = cli_number("replicate", "--interval", interval, 0, 86400, &iv))) ||
