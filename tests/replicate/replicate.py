@@ -407,6 +407,17 @@ def group_fork():
     prov.run(["office", "add", prov.agency, "--key", prov.pubkey()], want=3)
     prov.run(["office", "add", o1.agency, "--key", o3.pubkey()], want=3)
     o3.stop()
+    # once the province has operators: office and replicate are the admin's
+    prov.run(["user", "add", "boss", "--role", "admin"])
+    boss, clerk = dict(prov.env, SOHOA_USER="boss"), dict(prov.env, SOHOA_USER="clerk1")
+    prov.env = boss
+    prov.run(["user", "add", "clerk1", "--role", "clerk"])
+    prov.run(["office", "list"])
+    prov.env = clerk
+    prov.run(["office", "list"], want=8)
+    prov.run(["office", "add", o3.agency, "--key", o3.pubkey()], want=8)
+    prov.run(["replicate", "--from", "http://127.0.0.1:9", "--token-file", t3, "--once"], want=8)
+    prov.env = boss
 
 
 def group_witness():
