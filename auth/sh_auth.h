@@ -149,6 +149,10 @@ int sh_auth_csrf_ok(const sh_auth_session *sess, const char *given);
  * shown once; the warehouse keeps only its SHA-256 (sh_wh_station_add).
  * Errors of sh_wh_station_add (SH_EEXISTS, SH_EINVAL). */
 int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX]);
+/* The same for a province's replication token (sh_wh_station_add_replica):
+ * it may read the signed log, keys and blobs (SH_WH_PERM_REPLICATE), nothing
+ * else. */
+int sh_auth_station_add_replica(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX]);
 /* The station a bearer token belongs to: name (1..32 chars). SH_ENOTFOUND
  * for a malformed, unknown or revoked token. */
 int sh_auth_station_check(sh_store *s, const char *token, char name[33]);

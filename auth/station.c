@@ -13,7 +13,7 @@ static void token_hash(const char *token, char hash[SH_AUTH_TOKEN_HEX])
 	sh_hex(hash, h, sizeof h);
 }
 
-int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX])
+static int station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX], int replica)
 {
 	token[0] = 0;
 	int rc = sh_crypto_init();
@@ -25,11 +25,21 @@ int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_
 	sh_hex(tok, r, sizeof r);
 	memset(r, 0, sizeof r);
 	token_hash(tok, hash);
-	rc = sh_wh_station_add(s, name, hash);
+	rc = replica ? sh_wh_station_add_replica(s, name, hash) : sh_wh_station_add(s, name, hash);
 	if (!rc)
 		memcpy(token, tok, SH_AUTH_TOKEN_HEX);
 	memset(tok, 0, sizeof tok);
 	return rc;
+}
+
+int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX])
+{
+	return station_add(s, name, token, 0);
+}
+
+int sh_auth_station_add_replica(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX])
+{
+	return station_add(s, name, token, 1);
 }
 
 int sh_auth_station_check(sh_store *s, const char *token, char name[33])

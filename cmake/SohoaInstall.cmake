@@ -13,7 +13,7 @@ set(SOHOA_BASHCOMPDIR ${CMAKE_INSTALL_DATADIR}/bash-completion/completions CACHE
 install(FILES ${SOHOA_DATA_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/sohoa)
 
 # systemd units, user, state folder, default settings
-foreach(unit sohoa-serve sohoa-watch sohoa-checkpoint)
+foreach(unit sohoa-serve sohoa-watch sohoa-checkpoint sohoa-replicate@)
   configure_file(${CMAKE_SOURCE_DIR}/dist/${unit}.service.in ${CMAKE_BINARY_DIR}/dist/${unit}.service @ONLY)
   install(FILES ${CMAKE_BINARY_DIR}/dist/${unit}.service DESTINATION ${SOHOA_SYSTEMD_UNITDIR})
 endforeach()

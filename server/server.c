@@ -182,6 +182,19 @@ static int station_route(const srv_route *rt)
 		!strcmp(rt->pattern, "/api/v1/batches/{name}/commit"));
 }
 
+/* The session of a bearer token: a capture station (batches only) or a
+ * province's replication token (the replica routes only); the library
+ * gives each its one permission and refuses the rest. */
+static int station_session(srv_ctx *c, const srv_route *rt)
+{
+	int replica = !strncmp(rt->pattern, "/api/v1/replica/", 16);
+	if (!station_route(rt) && !replica)
+		return sh_error_set(SH_EPERM, "a capture station may only create batches, add "
+					      "pages, split and commit");
+	int rc = sh_wh_session_station(c->srv->s, c->user + 8);
+	return rc ? rc : sh_wh_may(c->srv->s, sh_wh_action_perm(rt->perm));
+}
+
 static int authenticate(srv_ctx *c)
 {
 	int st = station_auth(c);
@@ -309,10 +322,7 @@ static void dispatch(srv_ctx *c)
 		/* the session of this request, on this thread, and the route's
 		 * permission, both from the library (deny by default); a capture
 		 * station may only bring papers in */
-		int rc = c->station ? (station_route(rt) ? sh_wh_session_station(c->srv->s,
-										c->user + 8)
-						       : sh_error_set(SH_EPERM, "a capture station may only "
-										"create batches, add pages, split and commit"))
+		int rc = c->station ? station_session(c, rt)
 			 : rt->perm ? sh_wh_session_may(c->srv->s, c->user, rt->perm) : SH_OK;
 		if (rc == SH_EPERM)
 			srv_error(c, 403, "%s", sh_error_message());

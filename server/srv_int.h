@@ -196,6 +196,13 @@ int srv_correction_apply(srv_ctx *c);
 int srv_tar_dir(const char *dir, const char *prefix, sh_buf *out);
 void srv_rm_dir(const char *dir);
 
+/* A province's replica of this office (replica.c). */
+int srv_replica_checkpoint(srv_ctx *c);
+int srv_replica_entries(srv_ctx *c);
+int srv_replica_consistency(srv_ctx *c);
+int srv_replica_keys(srv_ctx *c);
+int srv_replica_blob(srv_ctx *c);
+
 /* Verifying the whole warehouse in the background (verifyjob.c). */
 int srv_verify_start(srv_ctx *c);
 int srv_verify_status(srv_ctx *c);

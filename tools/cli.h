@@ -230,6 +230,8 @@ void cli_remote_print_upload(const sh_buf *b, int json);
 int cli_remote_scan(sh_client *c, int argc, char **argv);
 int cli_remote_watch(sh_client *c, int argc, char **argv);
 int cmd_station(int argc, char **argv); /* cmd_station.c: capture stations' tokens */
+int cmd_replicate(int argc, char **argv); /* cmd_replicate.c: a province's replica */
+int cmd_office(int argc, char **argv);    /* cmd_replicate.c: the offices replicated */
 /* cmd_witness.c: witnesses of the log (docs/SIGNING.md "Witnesses") */
 int cmd_witness(int argc, char **argv);
 int cmd_witnesses(int argc, char **argv);

@@ -432,6 +432,16 @@ int cmd_verify(int argc, char **argv)
 			else if (trc)
 				rc = SH_EBADSIG;
 		}
+		/* a province: every office's replica with that office's keys */
+		size_t rp = 0;
+		if (!rc || rc == SH_EBADSIG) {
+			int rrc = sh_wh_replica_verify(s, on_problem, &o, &rp);
+			problems += rp;
+			if (rrc && rrc != SH_EBADSIG)
+				rc = rrc;
+			else if (rrc)
+				rc = SH_EBADSIG;
+		}
 	} else {
 		sh_store_dossier_rec *d = NULL;
 		sh_store_paper_rec *p = NULL;

@@ -8,22 +8,25 @@
 #include <string.h>
 
 static const char *const station_help = N_(
-	"usage: sohoa station add NAME [--json] [--store DIR]\n"
+	"usage: sohoa station add NAME [--replicate] [--json] [--store DIR]\n"
 	"       sohoa station list [--json] [--store DIR]\n"
 	"       sohoa station revoke NAME [--store DIR]\n\n"
 	"Capture stations (a scanner PC feeding the office server): add prints a\n"
 	"new random 256-bit token ONCE; the warehouse keeps only its SHA-256. The\n"
 	"station sends it as `Authorization: Bearer TOKEN` and may only create\n"
 	"batches, add pages and commit them; it is recorded as station:NAME.\n"
+	"With --replicate the token is a province's replication token instead: it\n"
+	"may only read the signed log, checkpoints, keys and page images under\n"
+	"/api/v1/replica/ (docs/REPLICATION.md) and is recorded as replica:NAME.\n"
 	"revoke ends the token at once. Role: admin. --json: add {\"station\",\n"
 	"\"token\"}, list {\"stations\": [name]} (docs/FORMATS.md).\n");
 
 int cmd_station(int argc, char **argv)
 {
 	const char *store = NULL;
-	int json = 0;
+	int json = 0, replicate = 0;
 	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {"--json", 0, CLI_FLAG, &json},
-				   {NULL}};
+				   {"--replicate", 0, CLI_FLAG, &replicate}, {NULL}};
 	const cli_spec spec = {"station", station_help, opts, .max_pos = 2,
 			       .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
@@ -52,7 +55,9 @@ int cmd_station(int argc, char **argv)
 	int rc;
 	if (!strcmp(verb, "add")) {
 		char tok[SH_AUTH_TOKEN_HEX];
-		if (!(rc = sh_auth_station_add(s, name, tok)) && json) {
+		rc = replicate ? sh_auth_station_add_replica(s, name, tok)
+			       : sh_auth_station_add(s, name, tok);
+		if (!rc && json) {
 			ex = cli_json_print(json_pack("{s:s, s:s}", "station", name, "token", tok));
 		} else if (!rc) {
 			printf("%s\n", tok);

@@ -263,6 +263,8 @@ static const struct {
 	{"witnesses", cmd_witnesses, N_("the witnesses of this warehouse: add, list, vkey")},
 	{"witness", cmd_witness, N_("be a witness of other offices' logs (a folder; serve --witness)")},
 	{"station", cmd_station, N_("capture stations' tokens for the office server: add, list, revoke")},
+	{"replicate", cmd_replicate, N_("the province's replica of an office: pull, check, replay its log")},
+	{"office", cmd_office, N_("the offices a province replicates: add (trust a key), list, show")},
 };
 
 static void usage(FILE *f)

@@ -56,7 +56,7 @@ static const struct {
 static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
 					 "revoke", "report", "check",     "verify",
 					 "backup", "audit",  "admin",     "recognise",
-					 "reuse", "certify", "import", "own"};
+					 "reuse", "certify", "import", "own", "replicate"};
 
 unsigned sh_wh_role_perms(int role)
 {
@@ -401,6 +401,10 @@ static const struct {
 	{"me-delegate", SH_WH_PERM_OWN},
 	/* the desk takes a share code; the clerk works the corrections queue */
 	{"share-use", SH_WH_PERM_REUSE}, {"corrections", SH_WH_PERM_REVOKE},
+	/* a province's replica of this office (docs/REPLICATION.md): the office
+	 * server's replication routes; the province's own commands */
+	{"replica-serve", SH_WH_PERM_REPLICATE}, {"replicate", SH_WH_PERM_IMPORT},
+	{"office", SH_WH_PERM_ADMIN},
 };
 
 unsigned sh_wh_action_perm(const char *action)
@@ -471,9 +475,11 @@ int sh_wh_session_station(sh_store *s, const char *name)
 				    name ? name : "");
 	wh_session *ss = &tls_session;
 	memset(ss, 0, sizeof *ss);
-	snprintf(ss->via, sizeof ss->via, "station");
-	snprintf(ss->operator, sizeof ss->operator, "station:%s", name);
-	ss->perms = SH_WH_PERM_INGEST; /* a station only brings papers in */
+	int replica = sh_wh_station_is_replica(s, name);
+	snprintf(ss->via, sizeof ss->via, replica ? "replicate" : "station");
+	snprintf(ss->operator, sizeof ss->operator, "%s:%s", replica ? "replica" : "station", name);
+	/* a station only brings papers in; a province's replica only reads the log */
+	ss->perms = replica ? SH_WH_PERM_REPLICATE : SH_WH_PERM_INGEST;
 	ss->s = s;
 	ss->begun = 1;
 	return SH_OK;

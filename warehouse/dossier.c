@@ -635,6 +635,8 @@ struct import {
 	size_t n;
 	page_prep **prep;
 	sh_wh_import_stats *st;
+	wh_import_hook hook; /* run in the same transaction after the papers, or NULL */
+	void *hook_arg;
 };
 
 /* The dossier record of dossier with the imported papers added (made when
@@ -768,6 +770,8 @@ static int import_fn(sh_store *s, MDB_txn *txn, void *arg)
 	}
 	if (!rc && !lrc && im->st->papers)
 		rc = ledger_commit(s, txn, &frontier, im->key, sh_now());
+	if (!rc && !lrc && im->hook) /* after the commit: it may sign events of its own */
+		rc = im->hook(s, txn, im->hook_arg);
 	if (!rc && lrc)
 		rc = store_write_err(s, lrc, "filing the bag");
 	return rc;
@@ -778,8 +782,15 @@ int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 {
 	memset(out, 0, sizeof *out);
 	int rc = sh_wh_may(s, SH_WH_PERM_IMPORT);
-	if (rc)
-		return rc;
+	return rc ? rc : wh_import(s, key, from, papers, n, out, NULL, NULL);
+}
+
+int wh_import(sh_store *s, const sh_sign_key *key, const char *from,
+	      const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out,
+	      wh_import_hook hook, void *hook_arg)
+{
+	int rc = SH_OK;
+	memset(out, 0, sizeof *out);
 	if (!key)
 		return sh_error_set(SH_EINVAL, "imported papers are signed in this warehouse's log: a "
 					       "signing key is needed");
@@ -839,7 +850,7 @@ int sh_wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 		if (!rc)
 			rc = prep_upload(s, p, prep[i]);
 	}
-	struct import im = {key, from, papers, n, prep, out};
+	struct import im = {key, from, papers, n, prep, out, hook, hook_arg};
 	if (!rc)
 		rc = store_write(s, 0, "filing the bag", import_fn, &im);
 	if (rc)

@@ -412,7 +412,11 @@ enum sh_wh_perm {
 	SH_WH_PERM_OWN = 1u << 15,       /* a citizen's own papers (docs/CITIZEN.md): only in a
 					  * session begun with sh_wh_session_citizen, which
 					  * has nothing else */
-	SH_WH_PERM_ALL = (1u << 16) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_REPLICATE = 1u << 16, /* read the signed log, checkpoints, keys and blobs
+					  * for a province's replica (docs/REPLICATION.md):
+					  * only a replication token (sh_wh_station_add with
+					  * replicate set), which has nothing else */
+	SH_WH_PERM_ALL = (1u << 17) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);
@@ -533,6 +537,12 @@ int sh_wh_cred_get(sh_store *store, const char *name, int *out_role, char **out_
  * and list need SH_WH_PERM_ADMIN (SH_EPERM); find needs none (it is how a
  * station's token is checked, before there is a session). */
 int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
+/* The same for a province's replication token: a session begun for it
+ * (sh_wh_session_station) has SH_WH_PERM_REPLICATE only, recorded as
+ * "replica:NAME". */
+int sh_wh_station_add_replica(sh_store *store, const char *name, const char *hash_hex);
+/* 1 when station name is a replication token, 0 when not (or unknown). */
+int sh_wh_station_is_replica(sh_store *store, const char *name);
 int sh_wh_station_revoke(sh_store *store, const char *name);
 int sh_wh_station_find(sh_store *store, const char *hash_hex, char name[33]);
 int sh_wh_station_list(sh_store *store, char (**out)[33], size_t *n);
@@ -872,6 +882,106 @@ int sh_wh_delegate(sh_store *store, const char *employee, int allow);
 /* The employees the representative's company has authorised. *out: caller
  * sh_free (16-byte ids). */
 int sh_wh_delegate_list(sh_store *store, char (**out)[16], size_t *n);
+
+/* ---- replication: offices → the province (replica.c; docs/REPLICATION.md) ----
+ * Log shipping, never copies of LMDB files. The office serves its signed
+ * log to a replication token (SH_WH_PERM_REPLICATE); the province trusts
+ * each office's keys as an admin sets them (never on first use), checks
+ * every new checkpoint of the office (its signature by a trusted key, a
+ * consistency proof from the last accepted one, the entries against its
+ * root, each entry's signature) and files the papers under their original
+ * codes (as sh_wh_import: signed again here, with an "import" event naming
+ * the office's key and manifest), the entries and its position in one
+ * write transaction. A fork (a checkpoint that does not extend the
+ * accepted one, or signed by a key not trusted for the office) is recorded
+ * as evidence and stops the office's replay for good. */
+
+/* Office side, SH_WH_PERM_REPLICATE: the latest checkpoint; a consistency
+ * proof; a blob; the key files as JSON {"agency", "keys": [{"key_id",
+ * "file", "valid_from", "valid_until", "revoked_at"}]}; a page of entries
+ * from index from as JSON {"agency", "from", "size", "log_size",
+ * "checkpoint" (signed, of size), "proof" (hex, from → size), "entries":
+ * [{"index", "doc", "paper" (component/result: {"dossier", "agency",
+ * "procedure", "received", "created", "file", "flags", "pages": [{"sha256",
+ * "mime", "text", "width", "height", "dpi", "rotation", "confidence",
+ * "flags"}]})}]}: entries from..size-1, size the largest checkpoint within
+ * limit entries (else the next one; limit at most 10 000). SH_EEXISTS when
+ * from is past the log (rolled back). *out: caller sh_free. */
+int sh_wh_replica_checkpoint(sh_store *store, uint8_t **out, size_t *len, uint64_t *size);
+int sh_wh_replica_consistency(sh_store *store, uint64_t old_size, uint64_t new_size,
+			      uint8_t path[][SH_SHA256_LEN], size_t *n);
+int sh_wh_replica_blob(sh_store *store, const uint8_t sha[SH_SHA256_LEN], uint8_t **out,
+		       size_t *len);
+int sh_wh_replica_keys(sh_store *store, char **out);
+int sh_wh_replica_page(sh_store *store, uint64_t from, size_t limit, char **out);
+
+/* Province side. Trust key file (sh_sign_pubkey_export) for office agency
+ * (SH_WH_PERM_ADMIN): the first call makes the office's replica (empty);
+ * a later one adds a key (after the office rotates). SH_EINVAL (another
+ * agency's key, this warehouse's own agency), SH_EBADSIG. */
+int sh_wh_office_add(sh_store *store, const char *agency, const void *keyfile, size_t len);
+typedef struct sh_wh_office {
+	char agency[SH_SIGN_AGENCY_MAX + 1];
+	uint64_t size;  /* entries of its log replayed */
+	int64_t time;   /* of the last accepted checkpoint (0: none yet) */
+	char root[65];  /* its root (hex) */
+	int forked;     /* 1: a fork was seen; fork says what */
+	char fork[1024];
+} sh_wh_office;
+/* Require the cosignature of witness vkey (a note verifier key, one line
+ * "NAME+ID+KEY", checked by the caller with sh_wit_vkey_parse) on the
+ * office's witnessed checkpoint before anything is replayed from it (the
+ * replica never goes past what every such witness cosigned;
+ * docs/REPLICATION.md). SH_WH_PERM_ADMIN; the office must be trusted. */
+int sh_wh_office_witness_add(sh_store *store, const char *agency, const char *vkey);
+/* The witness keys required for agency. *out: n strings, each and the
+ * array caller sh_free. */
+int sh_wh_office_witnesses(sh_store *store, const char *agency, char ***out, size_t *n);
+/* Record a fork of agency found outside sh_wh_replica_apply (the office's
+ * log against what its witnesses cosigned): why and the evidence (text)
+ * kept, nothing more replayed. SH_WH_PERM_IMPORT. Returns SH_EBADSIG with
+ * the message, as sh_wh_replica_apply does for a fork. */
+int sh_wh_office_fork(sh_store *store, const char *agency, const char *why,
+		      const char *evidence);
+/* The offices replicated here (no permission: no personal data). *out:
+ * caller sh_free. get: SH_ENOTFOUND for an office not trusted. */
+int sh_wh_office_list(sh_store *store, sh_wh_office **out, size_t *n);
+int sh_wh_office_get(sh_store *store, const char *agency, sh_wh_office *out);
+
+/* One page of an office's log as received (all borrowed for the call). */
+typedef struct sh_wh_replica_entry {
+	const uint8_t *doc;             /* the signed document */
+	size_t len;
+	const sh_wh_import_paper *paper; /* component/result: the paper with its pages; else NULL */
+} sh_wh_replica_entry;
+typedef struct sh_wh_replica_batch {
+	const char *agency;
+	const uint8_t *checkpoint;      /* the office's signed checkpoint at first + n */
+	size_t checkpoint_len;
+	const uint8_t (*proof)[SH_SHA256_LEN]; /* consistency: replica's size → checkpoint's */
+	size_t nproof;
+	uint64_t first;                 /* index of entries[0]: the replica's size */
+	const sh_wh_replica_entry *entries;
+	size_t n;
+} sh_wh_replica_batch;
+typedef struct sh_wh_replica_stats {
+	size_t entries, papers, existing;
+	uint64_t size;                  /* the replica's size now */
+} sh_wh_replica_stats;
+/* Check and replay a page (SH_WH_PERM_IMPORT; key signs here): all or
+ * nothing, with the position. SH_EBADSIG: a fork (recorded; every later
+ * call refuses too) or a signature or entry that does not verify;
+ * SH_ENOTFOUND: office not trusted; SH_EINVAL: a page that does not start
+ * at the replica's size; SH_EBUSY: another replay moved the position. */
+int sh_wh_replica_apply(sh_store *store, const sh_sign_key *key, const sh_wh_replica_batch *b,
+			sh_wh_replica_stats *out);
+/* Part of `verify --all` (SH_WH_PERM_VERIFY): every office's replicated
+ * log entry against that office's trusted keys, the accepted checkpoint
+ * against the entries, and each paper filed against what the office
+ * signed (pages re-hashed). report(arg, code or "log", problem).
+ * SH_OK, SH_EBADSIG (problems), or an error. */
+int sh_wh_replica_verify(sh_store *store, sh_ledger_verify_fn report, void *arg,
+			 size_t *out_problems);
 
 #ifdef __cplusplus
 }

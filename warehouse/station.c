@@ -32,6 +32,7 @@ static int bad_name(const char *n)
 
 struct station_w {
 	const char *name, *hash;
+	int replica;
 };
 
 static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
@@ -50,6 +51,14 @@ static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
 		return sh_error_set(SH_EEXISTS, "station %s exists: revoke it first", name);
 	if (!hash && lrc)
 		return sh_error_set(SH_ENOTFOUND, "no station named %s", name);
+	/* "stationr|<name>": the token is a province's replication token */
+	char k3[48];
+	snprintf(k3, sizeof k3, "stationr|%s", name);
+	MDB_val kk3 = {strlen(k3), k3}, v3 = {1, "1"};
+	lrc = hash && ((const struct station_w *)arg)->replica ? mdb_put(txn, s->meta, &kk3, &v3, 0)
+							       : mdb_del(txn, s->meta, &kk3, NULL);
+	if (lrc && lrc != MDB_NOTFOUND)
+		return store_write_err(s, lrc, "stations");
 	if (hash) {
 		snprintf(k2, sizeof k2, "stationh|%s", hash);
 		MDB_val v1 = {64, (void *)hash}, kk2 = {strlen(k2), k2},
@@ -71,13 +80,13 @@ static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
 }
 
 /* One write transaction: add (hash != NULL) or remove station name. */
-static int station_write(sh_store *s, const char *name, const char *hash)
+static int station_write(sh_store *s, const char *name, const char *hash, int replica)
 {
-	struct station_w w = {name, hash};
+	struct station_w w = {name, hash, replica};
 	return store_write(s, 0, "stations", station_fn, &w);
 }
 
-int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
+static int station_add(sh_store *s, const char *name, const char *hash_hex, int replica)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN); /* deny by default: the admin's */
 	if (prc)
@@ -86,7 +95,32 @@ int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
 		return bad_name(name);
 	if (!hash_ok(hash_hex))
 		return sh_error_set(SH_EINVAL, "a station token hash is 64 lower-case hex digits");
-	return station_write(s, name, hash_hex);
+	return station_write(s, name, hash_hex, replica);
+}
+
+int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
+{
+	return station_add(s, name, hash_hex, 0);
+}
+
+int sh_wh_station_add_replica(sh_store *s, const char *name, const char *hash_hex)
+{
+	return station_add(s, name, hash_hex, 1);
+}
+
+int sh_wh_station_is_replica(sh_store *s, const char *name)
+{
+	if (!name_ok(name))
+		return 0;
+	MDB_txn *txn;
+	if (store_txn_begin(s, MDB_RDONLY, &txn))
+		return 0;
+	char key[48];
+	snprintf(key, sizeof key, "stationr|%s", name);
+	MDB_val k = {strlen(key), key}, v;
+	int yes = mdb_get(txn, s->meta, &k, &v) == 0;
+	mdb_txn_abort(txn);
+	return yes;
 }
 
 int sh_wh_station_revoke(sh_store *s, const char *name)
@@ -96,7 +130,7 @@ int sh_wh_station_revoke(sh_store *s, const char *name)
 		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
-	return station_write(s, name, NULL);
+	return station_write(s, name, NULL, 0);
 }
 
 int sh_wh_station_find(sh_store *s, const char *hash_hex, char name[33])

@@ -649,6 +649,13 @@ out:
 	return rc;
 }
 
+int wh_change_txn(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *code,
+		  const char *reason, int64_t until, const char *op, int64_t when)
+{
+	struct change c = {key, NULL, code, NULL, reason, op, when, until, reason != NULL, 0};
+	return revoke_fn(s, txn, &c);
+}
+
 int sh_wh_revoke(sh_store *s, const sh_sign_key *key, const char *code, const char *reason,
 		    const char *operator_id, int64_t when, uint64_t *out_index)
 {

@@ -151,4 +151,19 @@ int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, co
 int wh_citizen_paper_get(sh_store *s, const char *code, sh_store_paper_rec **out);
 int wh_delegations_of(sh_store *s, const char *person, char (*out)[16], size_t max, size_t *n);
 
+/* sh_wh_import without the permission check, with hook (may be NULL) run
+ * inside the same write transaction after the papers are filed and their
+ * log entries committed (and again from the start when the map grows):
+ * what a replica's position is recorded with (replica.c). */
+/* A revocation (reason set) or a clerk's validity (until) of paper code in
+ * txn, signed with key as sh_wh_revoke / sh_wh_validity_set do, no
+ * permission check (warehouse.c): an office's event replayed at the
+ * province. SH_EEXISTS when already revoked, SH_ENOTFOUND. */
+int wh_change_txn(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const char *code,
+		  const char *reason, int64_t until, const char *op, int64_t when);
+typedef int (*wh_import_hook)(sh_store *s, MDB_txn *txn, void *arg);
+int wh_import(sh_store *s, const sh_sign_key *key, const char *from,
+	      const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out,
+	      wh_import_hook hook, void *hook_arg);
+
 #endif

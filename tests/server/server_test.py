@@ -552,7 +552,7 @@ def case_openapi(wh):
             users[u] = Client(srv)
             users[u].login(u)
         gks = wh.d1["components"][0]["code"]
-        vals = {"code": gks, "id": OWNER, "n": "1", "name": "nopass"}
+        vals = {"code": gks, "id": OWNER, "n": "1", "name": "nopass", "sha256": "0" * 64}
         for m, p in sorted(documented):
             path = re.sub(r"\{(\w+)\}", lambda mo: vals[mo.group(1)], p)
             if p.startswith("/api/v1/dossiers/{code}"):
