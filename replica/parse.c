@@ -59,6 +59,7 @@ static void paper_free(sh_repl_paper *p)
 	for (size_t j = 0; p->pages && j < p->npages; j++) {
 		sh_free(p->pages[j].mime);
 		sh_free(p->pages[j].text);
+		sh_free(p->pages[j].original_mime);
 	}
 	sh_free(p->pages);
 	sh_free(p->dossier);
@@ -116,6 +117,17 @@ static int paper_parse(json_t *o, sh_repl_paper **out)
 		pg->flags = (unsigned)int_of(g, "flags", 0, 0xffff, &ok);
 		double cf = c ? json_number_value(c) : 0;
 		pg->confidence = cf >= 0 && cf <= 100 ? (float)cf : 0;
+		json_t *og = json_object_get(g, "original");
+		if (ok && og) { /* a photo's original: its hash and type, both or none */
+			if (!json_is_object(og) ||
+			    !sha_of(json_object_get(og, "sha256"), pg->original_sha) ||
+			    !(pg->original_mime = str_of(og, "mime", 32)) ||
+			    !mime_ok(pg->original_mime)) {
+				rc = bad("a page's original");
+				break;
+			}
+			pg->has_original = 1;
+		}
 		if (!ok)
 			rc = bad("a page's size, resolution or flags");
 	}

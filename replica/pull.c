@@ -110,7 +110,9 @@ static void rconn_close(rconn *c)
 typedef struct rpaper {
 	sh_wh_import_paper ip;
 	sh_wh_page_in *pages;
-	uint8_t **images;
+	uint8_t **images;    /* npages each, fetched */
+	uint8_t **originals; /* npages each, NULL for a page without an original */
+	size_t npages;
 	sh_sign_manifest *m;
 	sh_sign_fact *facts;
 	char *facts_json;
@@ -120,9 +122,14 @@ typedef struct rpaper {
 
 static void rpaper_clear(rpaper *p)
 {
-	for (size_t j = 0; p->images && j < p->ip.in.npages; j++)
-		sh_free(p->images[j]);
+	for (size_t j = 0; j < p->npages; j++) {
+		if (p->images)
+			sh_free(p->images[j]);
+		if (p->originals)
+			sh_free(p->originals[j]);
+	}
 	sh_free(p->images);
+	sh_free(p->originals);
 	sh_free(p->pages);
 	sh_free(p->facts);
 	sh_free(p->facts_json);
@@ -168,8 +175,10 @@ static int rpaper_make(rpaper *p, rconn *c, sh_store *s, const sh_repl_entry *e,
 		return sh_error_set(SH_EBADSIG, "paper %s as sent is not the one signed", p->m->code);
 	p->pages = sh_calloc(rp->npages, sizeof *p->pages);
 	p->images = sh_calloc(rp->npages, sizeof *p->images);
+	p->npages = rp->npages;
+	p->originals = sh_calloc(rp->npages, sizeof *p->originals);
 	p->facts = sh_calloc(p->m->nfacts ? p->m->nfacts : 1, sizeof *p->facts);
-	if (!p->pages || !p->images || !p->facts)
+	if (!p->pages || !p->images || !p->originals || !p->facts)
 		return SH_ENOMEM;
 	for (size_t j = 0; j < rp->npages && !rc; j++) {
 		const sh_repl_page_in *g = &rp->pages[j];
@@ -177,8 +186,19 @@ static int rpaper_make(rpaper *p, rconn *c, sh_store *s, const sh_repl_entry *e,
 		if (memcmp(g->sha, p->m->pages[j].image, SH_SHA256_LEN))
 			return sh_error_set(SH_EBADSIG, "paper %s as sent is not the one signed",
 					    p->m->code);
+		if (g->has_original != p->m->pages[j].has_original ||
+		    (g->has_original &&
+		     memcmp(g->original_sha, p->m->pages[j].original, SH_SHA256_LEN)))
+			return sh_error_set(SH_EBADSIG, "paper %s as sent is not the one signed",
+					    p->m->code);
 		rc = fetch_blob(c, s, g->sha, &p->images[j], &pg->image_len, st);
 		pg->image = p->images[j];
+		if (!rc && g->has_original) {
+			rc = fetch_blob(c, s, g->original_sha, &p->originals[j], &pg->original_len,
+					st);
+			pg->original = p->originals[j];
+			pg->original_mime = g->original_mime;
+		}
 		pg->mime = g->mime;
 		pg->text = g->text;
 		pg->width = g->width;

@@ -37,6 +37,9 @@ typedef struct sh_repl_page_in {
 	int width, height, dpi, rotation;
 	float confidence;
 	unsigned flags;
+	int has_original;          /* a photo's original, kept beside the page */
+	uint8_t original_sha[SH_SHA256_LEN];
+	char *original_mime;       /* NULL when !has_original */
 } sh_repl_page_in;
 typedef struct sh_repl_paper {
 	char *dossier, *agency, *procedure, *file; /* file may be NULL */

@@ -170,6 +170,12 @@ static json_t *paper_json(sh_store *s, const char *code)
 					 g->width, "height", g->height, "dpi", g->dpi, "rotation",
 					 g->rotation, "confidence", (double)g->confidence, "flags",
 					 (json_int_t)g->flags));
+		if (g->has_original) /* the photo as received: fetched like the page */
+			json_object_set_new(
+				json_array_get(pages, j), "original",
+				json_pack("{s:o, s:s}", "sha256",
+					  hex_json(g->original_sha, SH_SHA256_LEN), "mime",
+					  g->original_mime ? g->original_mime : "image/jpeg"));
 	}
 	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "dossier", d->code, "agency",
 			      d->agency, "procedure", d->procedure, "received",

@@ -163,6 +163,15 @@ def group_offices():
     o2 = WH("office2", "000.00.92.T92")
     d1 = o1.ingest(A, "dev03-giay-khai-sinh-office200.jpg")
     d2 = o2.ingest(A, "dev04-can-cuoc-color300.jpg")
+    # a phone photo: the page rectified out of it and the photo as received,
+    # both signed at the office, both must reach the province
+    photo = os.path.join(T, "khai-sinh-photo.jpg")
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                    "..", "bench", "ocr", "mkphoto.py"), "--one",
+                    os.path.join(P, "dev03-giay-khai-sinh-office200.jpg"), photo, "--seed", "3"],
+                   check=True)
+    dp = json.loads(o2.run(["ingest", "--json", "--owner", A, "--procedure", "1.000656",
+                            photo]).stdout)
     o1.gen(20, 0)
     o2.gen(15, 1000)
     tok1, t1 = o1.token("province")
@@ -205,8 +214,14 @@ def group_offices():
     s2 = replicate(prov, o2, t2)
     if not s1 or s1["papers"] != 21 or s1["size"] != s1["log_size"]:
         fail("office1 replicated: %r" % s1)
-    if not s2 or s2["papers"] != 16:
+    if not s2 or s2["papers"] != 17:
         fail("office2 replicated: %r" % s2)
+    # the photo as received reached the province, byte for byte
+    got = os.path.join(T, "photo-at-province.jpg")
+    prov.run(["show", dp["components"][0]["code"], "--page", "1", "--original", "-o", got])
+    with open(photo, "rb") as a, open(got, "rb") as b:
+        if a.read() != b.read():
+            fail("the province's copy of the photo as received differs from the photo")
     # the province answers for both offices
     own = json.loads(prov.run(["owner", A, "--json"]).stdout)
     codes = [p["code"] for p in own["papers"]]
