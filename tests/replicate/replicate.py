@@ -522,8 +522,10 @@ def group_attach():
     o2 = WH("office2", "000.00.92.T92")
     d1 = o1.ingest(A, "dev03-giay-khai-sinh-office200.jpg")
     dr = o1.ingest(A, "dev04-can-cuoc-color300.jpg")
+    d3 = o1.ingest(A, "dev03-giay-khai-sinh-office200.jpg")
     d2 = o2.ingest(A, "dev04-can-cuoc-color300.jpg")
     gks, rev = d1["components"][0]["code"], dr["components"][0]["code"]
+    gks2 = d3["components"][0]["code"]
     o1.run(["revoke", rev, "--reason", "Quyết định thu hồi số 7/QĐ-UBND"])
     _, t1 = o1.token("province")
     o1.serve()
@@ -595,9 +597,10 @@ def group_attach():
     r = o2.run(["attach", d2["dossier"], rev] + prov_args, want=3)
     if "revoked" not in r.stderr:
         fail("a revoked paper: %s" % r.stderr)
-    r = o2.run(["attach", d2["dossier"], o1.agency + ".0000.GKS.000"] + prov_args, want=None)
-    if r.returncode not in (3, 4) or not r.stderr.strip():
-        fail("an unknown paper: %d %s" % (r.returncode, r.stderr))
+    unknown = re.sub(r"-(\d{4})-01-GKS$", "-9999-01-GKS", gks)
+    r = o2.run(["attach", d2["dossier"], unknown] + prov_args, want=4)
+    if "404" not in r.stderr or len(r.stderr.strip().splitlines()) != 1:
+        fail("an unknown paper: %s" % r.stderr)
     st, _ = get(prov.url + "/api/v1/replica/papers/" + gks[:-1] + "9", ptok)
     if st != 404:
         fail("an unknown paper at the province: %d, not 404" % st)
@@ -630,7 +633,43 @@ def group_attach():
     aud = prov.run(["audit", "--code", gks, "--json"]).stdout
     if "office:" + o2.agency not in aud or "office-fetch" not in aud:
         fail("the province's audit lacks office2's read: %s" % aud[-1500:])
+    # the office server: POST /api/v1/dossiers/{code}/attach asks the
+    # province too (a clerk logged in at office2); 502 when it is down
+    pw = os.path.join(T, "pw")
+    with open(pw, "w") as f:
+        f.write("mật khẩu của thư ký\n")
+    o2.run(["user", "add", "admin1", "--role", "admin", "--password-file", pw])
+    o2.env["SOHOA_USER"] = "admin1"
+    o2.run(["user", "add", "clerk1", "--role", "clerk", "--password-file", pw])
+    o2.run(["user", "add", "arch1", "--role", "archivist", "--password-file", pw])
+    o2.env.update(SOHOA_PROVINCE=prov.url, SOHOA_PROVINCE_TOKEN_FILE=pt)
+    o2.serve()
+    import http.cookiejar
+    jar = http.cookiejar.CookieJar()
+    op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(path, body, csrf=None):
+        req = urllib.request.Request(o2.url + path, data=json.dumps(body).encode(),
+                                     headers=dict({"Content-Type": "application/json"},
+                                                  **({"X-CSRF-Token": csrf} if csrf else {})))
+        try:
+            with op.open(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    st, r = post("/api/v1/login", {"user": "clerk1", "password": "mật khẩu của thư ký"})
+    csrf = r.get("csrf")
+    st, r = post("/api/v1/dossiers/%s/attach" % d2["dossier"], {"paper": gks2}, csrf)
+    if st != 200 or r.get("paper") != gks2 or "log_index" not in r:
+        fail("POST attach through the province: %d %r" % (st, r))
     prov.stop()
+    st, r = post("/api/v1/dossiers/%s/attach" % d2["dossier"], {"paper": unknown}, csrf)
+    if st != 502 or "province" not in r.get("error", ""):
+        fail("POST attach with the province down: %d %r, not 502" % (st, r))
+    o2.stop()
+    o2.env["SOHOA_USER"] = "arch1"
+    o2.run(["verify", "--all"], what="after the server's attach:")
 
 
 try:
