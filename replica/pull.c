@@ -16,7 +16,7 @@ typedef struct rconn {
 	sh_buf body;
 	int over;    /* the answer passed SH_REPL_BODY_MAX */
 	long status; /* of the last answer */
-	const char *who;   /* "office" (replication) or "province" (reuse) */
+	int province;      /* 0: an office (replication); 1: the province (reuse) */
 	char blobs[160];   /* path of the blobs, up to the hash */
 } rconn;
 
@@ -49,10 +49,14 @@ static int rget(rconn *c, const char *path)
 		return SH_ENOMEM;
 	c->body.data[c->body.len] = 0;
 	if (c->over)
-		return sh_error_set(SH_EINVAL, "the %s's answer to %s is too large", c->who, path);
+		return c->province ? sh_error_set(SH_EINVAL, "the province's answer to %s is too large",
+						  path)
+				   : sh_error_set(SH_EINVAL, "the office's answer to %s is too large", path);
 	if (cc != CURLE_OK)
-		return sh_error_set(SH_EIO, "the %s at %s does not answer: %s", c->who, c->o->url,
-				    curl_easy_strerror(cc));
+		return c->province ? sh_error_set(SH_EIO, "the province at %s does not answer: %s",
+						  c->o->url, curl_easy_strerror(cc))
+				   : sh_error_set(SH_EIO, "the office at %s does not answer: %s",
+						  c->o->url, curl_easy_strerror(cc));
 	if (status == 200)
 		return SH_OK;
 	/* the server's one-line {"error": ...} */
@@ -66,14 +70,14 @@ static int rget(rconn *c, const char *path)
 		 : status == 409		 ? SH_EBADSIG
 		 : status == 400		 ? SH_EINVAL
 						 : SH_EIO;
-	return sh_error_set(rc, "the %s answered %ld to %s: %s", c->who, status, path, m);
+	return c->province ? sh_error_set(rc, "the province answered %ld to %s: %s", status, path, m)
+			   : sh_error_set(rc, "the office answered %ld to %s: %s", status, path, m);
 }
 
 static int rconn_open(rconn *c, const sh_repl_options *o)
 {
 	memset(c, 0, sizeof *c);
 	c->o = o;
-	c->who = "office";
 	snprintf(c->blobs, sizeof c->blobs, "/api/v1/replica/blobs/");
 	if (!o->url || strncmp(o->url, "http", 4))
 		return sh_error_set(SH_EINVAL, "--from: the office server's URL, http(s)://HOST:PORT");
@@ -157,8 +161,11 @@ static int fetch_blob(rconn *c, sh_store *s, const uint8_t sha[SH_SHA256_LEN], u
 	uint8_t h[SH_SHA256_LEN];
 	sh_sha256(h, c->body.data, c->body.len);
 	if (memcmp(h, sha, SH_SHA256_LEN))
-		return sh_error_set(SH_EBADSIG, "the %s sent blob %.16s with other bytes", c->who,
-				    hex);
+		return c->province ? sh_error_set(SH_EBADSIG, "the province sent blob %.16s with other "
+								  "bytes",
+						  hex)
+				   : sh_error_set(SH_EBADSIG, "the office sent blob %.16s with other bytes",
+						  hex);
 	*out = c->body.data; /* taken */
 	*len = c->body.len;
 	c->body = (sh_buf){NULL, 0, 0};
@@ -518,7 +525,7 @@ int sh_repl_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *ca
 					       "(sohoa station add NAME --office AGENCY at the "
 					       "province)");
 	if ((rc = rconn_open(&c, province)) == SH_OK) {
-		c.who = "province";
+		c.province = 1;
 		rc = remote_attach(&c, s, key, cat, dossier, code, operator_id, when, out_index);
 	}
 	rconn_close(&c);
