@@ -104,9 +104,10 @@ class WH:
                         "-s", str(first), "-o", "50"], env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
-    def serve(self):
+    def serve(self, port=0, extra=()):
         out = open(os.path.join(T, self.name + ".serve.out"), "w+")
-        self.proc = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:0"], env=self.env,
+        self.proc = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:%d" % port] +
+                                     list(extra), env=self.env,
                                      stdout=out, stderr=subprocess.STDOUT)
         procs.append(self.proc)
         for _ in range(600):
@@ -517,13 +518,41 @@ def tamper_proxy(target, how):
     return srv, "http://127.0.0.1:%d" % srv.server_address[1]
 
 
+def citizen_reads(g, url, who):
+    """Log citizen who in at url through Glewlwyd g (PKCE, as
+    tests/citizen does) and return their "who looked" list."""
+    import glewlwyd
+    import http.cookiejar
+    import urllib.parse
+    op = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), glewlwyd.NoRedirect)
+
+    def req(path):
+        try:
+            with op.open(path if path.startswith("http") else url + path, timeout=60) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    st, h, _ = req("/api/v1/me/login")
+    st, h, raw = req(g.code_for(who, h.get("Location", "")))
+    if st != 303:
+        fail("citizen login at the province: %d %r" % (st, raw[:300]))
+        return []
+    st, _, raw = req("/api/v1/me/reads")
+    return json.loads(raw).get("reads", []) if st == 200 else []
+
+
 def group_attach():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "citizen"))
+    import glewlwyd
+    CA = glewlwyd.USERS["a"]["personal_id"]  # the owner logs in at the province
     o1 = WH("office1", "000.00.91.T91")
     o2 = WH("office2", "000.00.92.T92")
-    d1 = o1.ingest(A, "dev03-giay-khai-sinh-office200.jpg")
-    dr = o1.ingest(A, "dev04-can-cuoc-color300.jpg")
-    d3 = o1.ingest(A, "dev03-giay-khai-sinh-office200.jpg")
-    d2 = o2.ingest(A, "dev04-can-cuoc-color300.jpg")
+    d1 = o1.ingest(CA, "dev03-giay-khai-sinh-office200.jpg")
+    dr = o1.ingest(CA, "dev04-can-cuoc-color300.jpg")
+    d3 = o1.ingest(CA, "dev03-giay-khai-sinh-office200.jpg")
+    d2 = o2.ingest(CA, "dev04-can-cuoc-color300.jpg")
     gks, rev = d1["components"][0]["code"], dr["components"][0]["code"]
     gks2 = d3["components"][0]["code"]
     o1.run(["revoke", rev, "--reason", "Quyết định thu hồi số 7/QĐ-UBND"])
@@ -540,7 +569,19 @@ def group_attach():
     with open(pt, "w") as f:
         f.write(ptok + "\n")
     prov.run(["station", "add", "bad", "--office", "not-an-agency"], want=3)
-    prov.serve()
+    # the province serves citizens too: "who looked" must name office2
+    g = None
+    port = 0
+    if shutil.which("glewlwyd"):
+        port = glewlwyd.free_port()
+        g = glewlwyd.Glewlwyd(redirect_uri="http://127.0.0.1:%d/api/v1/me/callback" % port)
+        g.start()
+        procs.append(g.proc)
+        prov.serve(port, ["--oidc-issuer", g.issuer, "--oidc-client", g.client_id,
+                          "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"])
+    else:
+        print("note: glewlwyd is not installed: the citizen's who-looked list is not checked")
+        prov.serve()
     # the office token reads one paper, nothing else; a replication token
     # cannot use the route
     _, rt = prov.token("someone")
@@ -633,6 +674,12 @@ def group_attach():
     aud = prov.run(["audit", "--code", gks, "--json"]).stdout
     if "office:" + o2.agency not in aud or "office-fetch" not in aud:
         fail("the province's audit lacks office2's read: %s" % aud[-1500:])
+    if g:
+        reads = citizen_reads(g, prov.url, "a")
+        mine = [r for r in reads if r.get("paper") == gks and r.get("who") == "office"]
+        if not mine or mine[0].get("agency") != o2.agency or mine[0].get("action") != "office-fetch":
+            fail("the citizen's who-looked list at the province lacks office2: %r" % reads)
+        g.stop()
     # the office server: POST /api/v1/dossiers/{code}/attach asks the
     # province too (a clerk logged in at office2); 502 when it is down
     pw = os.path.join(T, "pw")
