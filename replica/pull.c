@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,16 @@ static int rget(rconn *c, const char *path)
 			   : sh_error_set(rc, "the office answered %ld to %s: %s", status, path, m);
 }
 
+/* curl_global_init is not thread-safe: once per process (the office
+ * server's threads attach through the province at the same time). */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 static int rconn_open(rconn *c, const sh_repl_options *o)
 {
 	memset(c, 0, sizeof *c);
@@ -84,7 +95,8 @@ static int rconn_open(rconn *c, const sh_repl_options *o)
 	if (!o->token || strlen(o->token) != 64 || strspn(o->token, "0123456789abcdef") != 64)
 		return sh_error_set(SH_EINVAL, "a replication token is 64 lower-case hex digits "
 					       "(sohoa station add NAME --replicate at the office)");
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(c->curl = curl_easy_init()))
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK || !(c->curl = curl_easy_init()))
 		return SH_ENOMEM;
 	char h[100];
 	snprintf(h, sizeof h, "Authorization: Bearer %s", o->token);
