@@ -13,6 +13,7 @@
  *                the Merkle frontier (sh_log_frontier, plain data)
  *   c            the last accepted signed checkpoint
  *   e|<8 BE>     entry i of the office's log, its signed document as is
+ *   p|<code>     8 BE: the entry of that paper's manifest (reuse elsewhere)
  *   f            fork evidence (text): nothing more is replayed */
 #include "wh_int.h"
 
@@ -627,6 +628,14 @@ static int apply_hook(sh_store *s, MDB_txn *txn, void *arg)
 		MDB_val kv = {(size_t)kl + 8, k},
 			v = {a->b->entries[i].len, (void *)a->b->entries[i].doc};
 		lrc = mdb_put(txn, s->meta, &kv, &v, 0);
+		/* "p|<code>": the entry of a paper's manifest, for another office
+		 * that fetches it to reuse it (repaper.c) */
+		const sh_wh_import_paper *ip = a->b->entries[i].paper;
+		char pk[SH_STORE_CODE_MAX + 80];
+		int pl = ip ? snprintf(pk, sizeof pk, "repl|%s|p|%s", ag, ip->code) : 0;
+		MDB_val pkv = {(size_t)pl, pk}, pv = {8, be};
+		if (!lrc && ip && pl > 0 && (size_t)pl < sizeof pk)
+			lrc = mdb_put(txn, s->meta, &pkv, &pv, 0);
 	}
 	if (!lrc) {
 		char k[64];

@@ -1004,7 +1004,8 @@ int sh_wh_replica_verify(sh_store *store, sh_ledger_verify_fn report, void *arg,
  * "paper" (as in sh_wh_replica_page)}}. The read is recorded in the audit
  * as the session's ("office:AGENCY", command "office-fetch"). SH_ENOTFOUND:
  * no such paper, or not one of a replicated office's. *out: caller sh_free.
- * The finding of the entry reads the office's replicated log (linear). */
+ * The entry is found by the index the replay keeps (else by reading the
+ * office's replicated log: replicas filed before the index). */
 int sh_wh_replica_paper(sh_store *store, const char *code, char **out);
 /* A page image or original (sha) of that paper, SH_WH_PERM_OFFICE;
  * SH_ENOTFOUND for a hash that is not the paper's. *out: caller sh_free. */

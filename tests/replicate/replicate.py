@@ -645,6 +645,13 @@ def group_attach():
     st, _ = get(prov.url + "/api/v1/replica/papers/" + gks[:-1] + "9", ptok)
     if st != 404:
         fail("an unknown paper at the province: %d, not 404" % st)
+    # a replica filed before the paper index (no "p|CODE" key): found by
+    # reading the office's replicated log instead
+    env = lmdb_env(prov.dir)
+    with env.begin(write=True, db=env.open_db(b"meta")) as txn:
+        if not txn.delete(("repl|%s|p|%s" % (o1.agency, gks)).encode()):
+            fail("the province keeps no index entry for %s" % gks)
+    env.close()
     # through the environment, as a desk's shell has it
     o2.env.update(SOHOA_PROVINCE=prov.url, SOHOA_PROVINCE_TOKEN_FILE=pt)
     r = o2.run(att)
