@@ -128,18 +128,23 @@ static int proof_json(sh_store *s, MDB_txn *txn, const char *agency, const char 
 	if ((rc = sh_log_inclusion_proof(path, &np, &src, idx, size)) ||
 	    (rc = entry_get(s, txn, agency, idx, &ev)))
 		return rc;
-	json_t *proof = json_array(), *paper = wh_repl_paper_json(s, code);
-	for (size_t i = 0; i < np; i++)
-		json_array_append_new(proof, hexs(path[i], SH_SHA256_LEN));
-	json_t *e = json_pack("{s:I, s:s%, s:o*}", "index", (json_int_t)idx, "doc",
-			      (const char *)ev.mv_data, ev.mv_size, "paper", paper);
-	if (!e || !paper || json_object_set_new(o, "index", json_integer((json_int_t)idx)) ||
-	    json_object_set_new(o, "size", json_integer((json_int_t)size)) ||
-	    json_object_set_new(o, "checkpoint",
-				json_stringn((const char *)cp.mv_data, cp.mv_size)) ||
-	    json_object_set_new(o, "proof", proof) || json_object_set_new(o, "entry", e))
+	json_t *paper = wh_repl_paper_json(s, code);
+	if (!paper)
 		return sh_error_set(SH_ECORRUPT, "paper %s: its replicated entry is not text", code);
-	return SH_OK;
+	json_t *proof = json_array();
+	for (size_t i = 0; proof && i < np; i++)
+		json_array_append_new(proof, hexs(path[i], SH_SHA256_LEN));
+	/* each set steals its value, also when it fails: nothing leaks */
+	json_t *e = json_pack("{s:I, s:s%, s:o}", "index", (json_int_t)idx, "doc",
+			      (const char *)ev.mv_data, ev.mv_size, "paper", paper);
+	int bad = !e | !proof;
+	bad |= json_object_set_new(o, "index", json_integer((json_int_t)idx));
+	bad |= json_object_set_new(o, "size", json_integer((json_int_t)size));
+	bad |= json_object_set_new(o, "checkpoint", json_stringn((const char *)cp.mv_data, cp.mv_size));
+	bad |= json_object_set_new(o, "proof", proof);
+	bad |= json_object_set_new(o, "entry", e);
+	return bad ? sh_error_set(SH_ECORRUPT, "paper %s: its replicated entry is not text", code)
+		   : SH_OK;
 }
 
 /* The paper's validity at the province now (revocations and clerks'
