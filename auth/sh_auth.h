@@ -153,6 +153,11 @@ int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_
  * it may read the signed log, keys and blobs (SH_WH_PERM_REPLICATE), nothing
  * else. */
 int sh_auth_station_add_replica(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX]);
+/* At the province, the token of office agency (sh_wh_station_add_office):
+ * it may fetch one replicated paper at a time for reuse (SH_WH_PERM_OFFICE),
+ * nothing else; its reads are audited as "office:AGENCY". */
+int sh_auth_station_add_office(sh_store *s, const char *name, const char *agency,
+			       char token[SH_AUTH_TOKEN_HEX]);
 /* The station a bearer token belongs to: name (1..32 chars). SH_ENOTFOUND
  * for a malformed, unknown or revoked token. */
 int sh_auth_station_check(sh_store *s, const char *token, char name[33]);

@@ -13,7 +13,8 @@ static void token_hash(const char *token, char hash[SH_AUTH_TOKEN_HEX])
 	sh_hex(hash, h, sizeof h);
 }
 
-static int station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX], int replica)
+static int station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX], int replica,
+		       const char *office)
 {
 	token[0] = 0;
 	int rc = sh_crypto_init();
@@ -25,7 +26,9 @@ static int station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_H
 	sh_hex(tok, r, sizeof r);
 	memset(r, 0, sizeof r);
 	token_hash(tok, hash);
-	rc = replica ? sh_wh_station_add_replica(s, name, hash) : sh_wh_station_add(s, name, hash);
+	rc = replica   ? sh_wh_station_add_replica(s, name, hash)
+	     : office ? sh_wh_station_add_office(s, name, hash, office)
+		      : sh_wh_station_add(s, name, hash);
 	if (!rc)
 		memcpy(token, tok, SH_AUTH_TOKEN_HEX);
 	memset(tok, 0, sizeof tok);
@@ -34,12 +37,18 @@ static int station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_H
 
 int sh_auth_station_add(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX])
 {
-	return station_add(s, name, token, 0);
+	return station_add(s, name, token, 0, NULL);
 }
 
 int sh_auth_station_add_replica(sh_store *s, const char *name, char token[SH_AUTH_TOKEN_HEX])
 {
-	return station_add(s, name, token, 1);
+	return station_add(s, name, token, 1, NULL);
+}
+
+int sh_auth_station_add_office(sh_store *s, const char *name, const char *agency,
+			       char token[SH_AUTH_TOKEN_HEX])
+{
+	return station_add(s, name, token, 0, agency);
 }
 
 int sh_auth_station_check(sh_store *s, const char *token, char name[33])

@@ -231,3 +231,82 @@ int sh_repl_page_parse(sh_repl_page **out, const char *json, size_t len)
 	*out = p;
 	return rc;
 }
+
+/* ---- a province's answer for one paper (sh_repl_remote_parse) ------------- */
+
+void sh_repl_remote_free(sh_repl_remote **r)
+{
+	sh_repl_remote *p = r ? *r : NULL;
+	if (!p)
+		return;
+	sh_free(p->code);
+	sh_free(p->agency);
+	sh_free(p->status);
+	sh_free(p->reason);
+	sh_free(p->checkpoint);
+	sh_free(p->proof);
+	sh_free(p->entry.doc);
+	paper_free(p->entry.paper);
+	sh_free(p);
+	*r = NULL;
+}
+
+static int remote_fill(sh_repl_remote *p, json_t *top)
+{
+	if (!(p->code = str_of(top, "code", SH_STORE_CODE_MAX)) ||
+	    !(p->agency = str_of(top, "agency", SH_SIGN_AGENCY_MAX)) ||
+	    sh_id_agency_check(p->agency) || !(p->status = str_of(top, "status", 16)) ||
+	    !(p->reason = str_of(top, "reason", 512)) || !sh_text_valid(p->reason, strlen(p->reason)))
+		return bad("code, agency, status or reason");
+	if (strcmp(p->status, "valid"))
+		return SH_OK; /* refused by the caller: nothing more is read */
+	json_t *cp = json_object_get(top, "checkpoint"), *proof = json_object_get(top, "proof"),
+	       *e = json_object_get(top, "entry"), *doc = json_object_get(e, "doc"),
+	       *paper = json_object_get(e, "paper");
+	uint64_t ei = 0;
+	if (!u64_of(top, "size", &p->size) || !u64_of(top, "index", &p->entry.index) ||
+	    p->entry.index >= p->size || !json_is_object(e) || !u64_of(e, "index", &ei) ||
+	    ei != p->entry.index)
+		return bad("index, size");
+	if (!json_is_string(cp) || !json_string_length(cp) || json_string_length(cp) > 65536)
+		return bad("the checkpoint");
+	p->checkpoint_len = json_string_length(cp);
+	if (!(p->checkpoint = sh_malloc(p->checkpoint_len + 1)))
+		return SH_ENOMEM;
+	memcpy(p->checkpoint, json_string_value(cp), p->checkpoint_len + 1);
+	if (!json_is_array(proof) || json_array_size(proof) > SH_LOG_PROOF_MAX)
+		return bad("the proof");
+	p->nproof = json_array_size(proof);
+	if (!(p->proof = sh_calloc(p->nproof ? p->nproof : 1, sizeof *p->proof)))
+		return SH_ENOMEM;
+	for (size_t i = 0; i < p->nproof; i++)
+		if (!sha_of(json_array_get(proof, i), p->proof[i]))
+			return bad("a proof hash");
+	if (!json_is_string(doc) || !json_string_length(doc) || json_string_length(doc) > (1u << 20))
+		return bad("the entry's document");
+	p->entry.len = json_string_length(doc);
+	if (!(p->entry.doc = sh_malloc(p->entry.len)))
+		return SH_ENOMEM;
+	memcpy(p->entry.doc, json_string_value(doc), p->entry.len);
+	return json_is_object(paper) ? paper_parse(paper, &p->entry.paper) : bad("the paper");
+}
+
+int sh_repl_remote_parse(sh_repl_remote **out, const char *json, size_t len)
+{
+	*out = NULL;
+	if (!json || len > SH_REPL_BODY_MAX)
+		return bad("too large");
+	json_error_t je;
+	json_t *top = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(top)) {
+		json_decref(top);
+		return bad("not a JSON object");
+	}
+	sh_repl_remote *p = sh_calloc(1, sizeof *p);
+	int rc = p ? remote_fill(p, top) : SH_ENOMEM;
+	json_decref(top);
+	if (rc)
+		sh_repl_remote_free(&p);
+	*out = p;
+	return rc;
+}

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ typedef struct rconn {
 	sh_buf body;
 	int over;    /* the answer passed SH_REPL_BODY_MAX */
 	long status; /* of the last answer */
+	int province;      /* 0: an office (replication); 1: the province (reuse) */
+	char blobs[160];   /* path of the blobs, up to the hash */
 } rconn;
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -47,10 +50,14 @@ static int rget(rconn *c, const char *path)
 		return SH_ENOMEM;
 	c->body.data[c->body.len] = 0;
 	if (c->over)
-		return sh_error_set(SH_EINVAL, "the office's answer to %s is too large", path);
+		return c->province ? sh_error_set(SH_EINVAL, "the province's answer to %s is too large",
+						  path)
+				   : sh_error_set(SH_EINVAL, "the office's answer to %s is too large", path);
 	if (cc != CURLE_OK)
-		return sh_error_set(SH_EIO, "the office at %s does not answer: %s", c->o->url,
-				    curl_easy_strerror(cc));
+		return c->province ? sh_error_set(SH_EIO, "the province at %s does not answer: %s",
+						  c->o->url, curl_easy_strerror(cc))
+				   : sh_error_set(SH_EIO, "the office at %s does not answer: %s",
+						  c->o->url, curl_easy_strerror(cc));
 	if (status == 200)
 		return SH_OK;
 	/* the server's one-line {"error": ...} */
@@ -64,19 +71,32 @@ static int rget(rconn *c, const char *path)
 		 : status == 409		 ? SH_EBADSIG
 		 : status == 400		 ? SH_EINVAL
 						 : SH_EIO;
-	return sh_error_set(rc, "the office answered %ld to %s: %s", status, path, m);
+	return c->province ? sh_error_set(rc, "the province answered %ld to %s: %s", status, path, m)
+			   : sh_error_set(rc, "the office answered %ld to %s: %s", status, path, m);
+}
+
+/* curl_global_init is not thread-safe: once per process (the office
+ * server's threads attach through the province at the same time). */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static int rconn_open(rconn *c, const sh_repl_options *o)
 {
 	memset(c, 0, sizeof *c);
 	c->o = o;
+	snprintf(c->blobs, sizeof c->blobs, "/api/v1/replica/blobs/");
 	if (!o->url || strncmp(o->url, "http", 4))
 		return sh_error_set(SH_EINVAL, "--from: the office server's URL, http(s)://HOST:PORT");
 	if (!o->token || strlen(o->token) != 64 || strspn(o->token, "0123456789abcdef") != 64)
 		return sh_error_set(SH_EINVAL, "a replication token is 64 lower-case hex digits "
 					       "(sohoa station add NAME --replicate at the office)");
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(c->curl = curl_easy_init()))
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK || !(c->curl = curl_easy_init()))
 		return SH_ENOMEM;
 	char h[100];
 	snprintf(h, sizeof h, "Authorization: Bearer %s", o->token);
@@ -143,16 +163,21 @@ static int fetch_blob(rconn *c, sh_store *s, const uint8_t sha[SH_SHA256_LEN], u
 		st->blobs_local++;
 		return SH_OK;
 	}
-	char hex[2 * SH_SHA256_LEN + 1], path[128];
+	char hex[2 * SH_SHA256_LEN + 1];
 	sh_hex(hex, sha, SH_SHA256_LEN);
-	snprintf(path, sizeof path, "/api/v1/replica/blobs/%s", hex);
+	char path[256];
+	snprintf(path, sizeof path, "%s%s", c->blobs, hex);
 	int rc = rget(c, path);
 	if (rc)
 		return rc;
 	uint8_t h[SH_SHA256_LEN];
 	sh_sha256(h, c->body.data, c->body.len);
 	if (memcmp(h, sha, SH_SHA256_LEN))
-		return sh_error_set(SH_EBADSIG, "the office sent blob %.16s with other bytes", hex);
+		return c->province ? sh_error_set(SH_EBADSIG, "the province sent blob %.16s with other "
+								  "bytes",
+						  hex)
+				   : sh_error_set(SH_EBADSIG, "the office sent blob %.16s with other bytes",
+						  hex);
 	*out = c->body.data; /* taken */
 	*len = c->body.len;
 	c->body = (sh_buf){NULL, 0, 0};
@@ -443,6 +468,78 @@ int sh_repl_pull(sh_store *s, const sh_sign_key *key, const sh_repl_options *o,
 		sh_repl_page_free(&pg);
 	}
 	sh_free(w.note);
+	rconn_close(&c);
+	return rc;
+}
+
+/* ---- reuse across offices: the office asks the province ------------------- */
+
+static int remote_attach(rconn *c, sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+			 const char *dossier, const char *code, const char *op, int64_t when,
+			 uint64_t *out_index)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/replica/papers/%s", code);
+	int rc = rget(c, path);
+	sh_repl_remote *r = NULL;
+	if (rc || (rc = sh_repl_remote_parse(&r, (const char *)c->body.data, c->body.len)))
+		return rc;
+	if (strcmp(r->code, code)) {
+		rc = sh_error_set(SH_EBADSIG, "the province answered for paper %.40s, not %s",
+				  r->code, code);
+		goto out;
+	}
+	rpaper p;
+	memset(&p, 0, sizeof p);
+	sh_repl_stats st;
+	memset(&st, 0, sizeof st);
+	snprintf(c->blobs, sizeof c->blobs, "/api/v1/replica/papers/%s/blobs/", code);
+	sh_wh_remote_paper wr = {r->agency, r->status, r->reason, r->entry.index, r->size,
+				 r->entry.doc, r->entry.len, r->checkpoint, r->checkpoint_len,
+				 (const uint8_t(*)[SH_SHA256_LEN])r->proof, r->nproof, NULL};
+	sh_wh_import_paper refused = {.code = r->code};
+	if (!strcmp(r->status, "valid")) {
+		if (!(rc = rpaper_make(&p, c, s, &r->entry, &st)))
+			wr.paper = &p.ip;
+	} else {
+		wr.paper = &refused;
+	}
+	if (!rc)
+		rc = sh_wh_attach_remote(s, key, cat, &wr, dossier, op, when, out_index);
+	rpaper_clear(&p);
+out:
+	sh_repl_remote_free(&r);
+	return rc;
+}
+
+int sh_repl_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		   const sh_repl_options *province, const char *dossier, const char *code,
+		   const char *operator_id, int64_t when, uint64_t *out_index)
+{
+	sh_store_paper_rec *p = NULL;
+	int here = sh_store_paper_get(s, code, &p) == SH_OK;
+	sh_store_paper_rec_free(&p);
+	if (here || !province || !province->url)
+		return sh_wh_attach(s, key, cat, dossier, code, operator_id, when, out_index);
+	/* nobody without the clerk's permission makes the province answer */
+	int rc = sh_wh_may(s, SH_WH_PERM_ATTACH);
+	if (rc)
+		return rc;
+	sh_store_dossier_rec *d = NULL;
+	if ((rc = sh_store_dossier_get(s, dossier, &d)))
+		return rc == SH_ENOTFOUND ? sh_error_set(rc, "no dossier has the code %s", dossier)
+					  : rc;
+	sh_store_dossier_rec_free(&d);
+	rconn c;
+	if (!province->token || strlen(province->token) != 64 ||
+	    strspn(province->token, "0123456789abcdef") != 64)
+		return sh_error_set(SH_EINVAL, "the province's token is 64 lower-case hex digits "
+					       "(sohoa station add NAME --office AGENCY at the "
+					       "province)");
+	if ((rc = rconn_open(&c, province)) == SH_OK) {
+		c.province = 1;
+		rc = remote_attach(&c, s, key, cat, dossier, code, operator_id, when, out_index);
+	}
 	rconn_close(&c);
 	return rc;
 }

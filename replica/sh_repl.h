@@ -100,6 +100,35 @@ typedef struct sh_repl_stats {
 int sh_repl_pull(sh_store *store, const sh_sign_key *key, const sh_repl_options *o,
 		 sh_repl_stats *out);
 
+/* ---- reuse across offices: an office asks the province (pull.c) ----
+ * The province's answer for one paper (sh_wh_replica_paper's JSON), parsed
+ * as untrusted input: when status is not "valid" only code, agency, status
+ * and reason are read (entry.doc NULL). *out: sh_repl_remote_free. */
+typedef struct sh_repl_remote {
+	char *code, *agency, *status, *reason;
+	uint64_t size;             /* of the office's checkpoint */
+	uint8_t *checkpoint;
+	size_t checkpoint_len;
+	uint8_t (*proof)[SH_SHA256_LEN]; /* inclusion of entry.index */
+	size_t nproof;
+	sh_repl_entry entry;       /* the office's signed manifest and its paper */
+} sh_repl_remote;
+int sh_repl_remote_parse(sh_repl_remote **out, const char *json, size_t len);
+void sh_repl_remote_free(sh_repl_remote **r);
+
+/* Attach paper code to dossier at this office (SH_WH_PERM_ATTACH): when
+ * the paper is here, as sh_wh_attach; else, when province is set (url and
+ * the office's token at the province, sohoa station add --office there),
+ * fetched from the province with its page images, verified with the
+ * original office's keys trusted here and filed with the reuse signed by
+ * key, all in one transaction (sh_wh_attach_remote). Without a province:
+ * SH_ENOTFOUND as sh_wh_attach. SH_EIO: the province did not answer
+ * (nothing stored); SH_EBADSIG: its answer does not verify; SH_ENOTFOUND:
+ * the province has no such paper, or its office is not trusted here. */
+int sh_repl_attach(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		   const sh_repl_options *province, const char *dossier, const char *code,
+		   const char *operator_id, int64_t when, uint64_t *out_index);
+
 #ifdef __cplusplus
 }
 #endif

@@ -556,7 +556,13 @@ int srv_me_reads(srv_ctx *c)
 		for (size_t i = 0; i < n; i++) {
 			int citizen = !strncmp(a[i].user, "citizen:", 8);
 			int self = citizen && !strncmp(a[i].user + 8, sh_wh_citizen(c->srv->s), 12);
-			const char *who = self ? "owner" : citizen ? "citizen" : "officer";
+			/* at the province, another office that fetched the paper for
+			 * reuse there (docs/REPLICATION.md): that office's agency */
+			int office = !strncmp(a[i].user, "office:", 7);
+			const char *who = self	     ? "owner"
+					  : citizen ? "citizen"
+					  : office  ? "office"
+						    : "officer";
 			/* another citizen is shown only as such: their id is theirs */
 			json_array_append_new(
 				arr, json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:b}",
@@ -564,7 +570,10 @@ int srv_me_reads(srv_ctx *c)
 					       who, "user",
 					       citizen && !self ? json_string("citizen")
 								: srv_str(a[i].user),
-					       "agency", agency ? json_string(agency) : json_null(),
+					       "agency",
+					       office	  ? srv_str(a[i].user + 7)
+					       : agency ? json_string(agency)
+							: json_null(),
 					       "action", srv_str(a[i].command), "paper",
 					       srv_str(a[i].code), "dossier",
 					       a[i].dossier[0] ? srv_str(a[i].dossier) : json_null(),

@@ -105,3 +105,30 @@ int srv_replica_blob(srv_ctx *c)
 	int rc = sh_wh_replica_blob(c->srv->s, sha, &b, &len);
 	return rc ? srv_fail(c, rc) : srv_bytes(c, 200, "application/octet-stream", b, len);
 }
+
+/* An office's token (at the province): one replicated paper for reuse, and
+ * its images (SH_WH_PERM_OFFICE, audited as the office's read). */
+int srv_replica_paper(srv_ctx *c)
+{
+	const char *code = c->param[0];
+	if (!code || strlen(code) >= SH_STORE_CODE_MAX || !sh_text_valid(code, strlen(code)))
+		return srv_error(c, 400, "a paper code");
+	char *json = NULL;
+	int rc = sh_wh_replica_paper(c->srv->s, code, &json);
+	return rc ? srv_fail(c, rc) : text_reply(c, json);
+}
+
+int srv_replica_paper_blob(srv_ctx *c)
+{
+	const char *code = c->param[0], *hex = c->param[1];
+	uint8_t sha[SH_SHA256_LEN];
+	if (!code || strlen(code) >= SH_STORE_CODE_MAX || !sh_text_valid(code, strlen(code)))
+		return srv_error(c, 400, "a paper code");
+	if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64 ||
+	    sh_unhex(sha, hex, sizeof sha))
+		return srv_error(c, 400, "a blob is named by its SHA-256 (64 lower-case hex digits)");
+	uint8_t *b = NULL;
+	size_t len = 0;
+	int rc = sh_wh_replica_paper_blob(c->srv->s, code, sha, &b, &len);
+	return rc ? srv_fail(c, rc) : srv_bytes(c, 200, "application/octet-stream", b, len);
+}

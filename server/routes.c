@@ -5,6 +5,7 @@
  * JSON. The session, the CSRF token and the role (sh_wh_session_may with
  * the route's permission) are checked before it runs (server.c). */
 #define _GNU_SOURCE
+#include "sh_repl.h"
 #include "sh_wit.h"
 #include "srv_int.h"
 
@@ -503,12 +504,18 @@ static int attach(srv_ctx *c)
 		return 0;
 	}
 	uint64_t index = 0;
-	int rc = sh_wh_attach(c->srv->s, c->srv->key, c->srv->cat, dossier, paper, c->user, 0,
-				 &index);
+	/* a paper not here is asked of the province, when one is set */
+	sh_repl_options prov = {.url = c->srv->province_url, .token = c->srv->province_token,
+				.timeout_s = 30};
+	int rc = sh_repl_attach(c->srv->s, c->srv->key, c->srv->cat,
+				c->srv->province_url ? &prov : NULL, dossier, paper, c->user, 0,
+				&index);
 	json_t *o = rc ? NULL
 		       : json_pack("{s:o, s:o, s:I}", "dossier", srv_str(dossier), "paper",
 				   srv_str(paper), "log_index", (json_int_t)index);
 	json_decref(b);
+	if (rc == SH_EIO || rc == SH_EBADSIG) /* the province: unreachable, or not believed */
+		return srv_error(c, 502, "%s", sh_error_message());
 	return rc ? srv_fail(c, rc) : srv_json(c, 200, o);
 }
 
@@ -1052,6 +1059,9 @@ const srv_route srv_routes[] = {
 	{"GET", "/api/v1/replica/consistency", "replica-serve", 0, srv_replica_consistency},
 	{"GET", "/api/v1/replica/keys", "replica-serve", 0, srv_replica_keys},
 	{"GET", "/api/v1/replica/blobs/{sha256}", "replica-serve", 0, srv_replica_blob},
+	{"GET", "/api/v1/replica/papers/{code}", "replica-paper", 0, srv_replica_paper},
+	{"GET", "/api/v1/replica/papers/{code}/blobs/{sha256}", "replica-paper", 0,
+	 srv_replica_paper_blob},
 	{"POST", "/api/v1/keys/rotate", "keys", 0, srv_keys_rotate},
 	{"POST", "/api/v1/keys/{id}/revoke", "keys", 0, srv_keys_revoke},
 	{"POST", "/api/v1/batches", "ingest", 0, srv_batch_create},

@@ -862,6 +862,11 @@ static void srv_free(sh_srv *srv)
 	sh_auth_throttle_free(&srv->thr);
 	sh_wh_audit_group_free(&srv->audit);
 	sh_wit_close(&srv->wit);
+	sh_free(srv->province_url);
+	if (srv->province_token) {
+		memset(srv->province_token, 0, strlen(srv->province_token));
+		sh_free(srv->province_token);
+	}
 	if (srv->key_pem) {
 		memset(srv->key_pem, 0, strlen(srv->key_pem));
 		sh_free(srv->key_pem);
@@ -918,6 +923,10 @@ int sh_srv_start(sh_srv **out, sh_store *s, const sh_srv_options *o)
 	if (!rc && o->auth_pam &&
 	    (!(srv->pam_service = sh_strdup(o->pam_service ? o->pam_service : "sohoa")) ||
 	     (o->pam_confdir && !(srv->pam_confdir = sh_strdup(o->pam_confdir)))))
+		rc = SH_ENOMEM;
+	if (!rc && o->province_url &&
+	    (!(srv->province_url = sh_strdup(o->province_url)) ||
+	     !(srv->province_token = sh_strdup(o->province_token ? o->province_token : ""))))
 		rc = SH_ENOMEM;
 	if (!rc && !(rc = sh_store_map_reserve(s)) &&
 	    !(rc = sh_wh_proc_cat_load(&srv->cat, e && *e ? e : sh_wh_proc_default_path(), extra)) &&

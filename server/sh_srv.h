@@ -55,6 +55,11 @@ typedef struct sh_srv_options {
 	const char *pdf_sign_key;  /* sign citizens' PDF downloads (sh_pdf_signer_open), or NULL */
 	const char *pdf_sign_pin;
 	const char *pdf_sign_chain;
+	/* The province (docs/REPLICATION.md "Reuse across offices"): attach
+	 * asks it for a paper not here. URL and this office's token there
+	 * (copied), or NULL. */
+	const char *province_url;
+	const char *province_token;
 } sh_srv_options;
 
 typedef struct sh_srv sh_srv;

@@ -52,6 +52,7 @@ struct sh_srv {
 	pthread_mutex_t jmu;   /* job */
 	struct srv_job *job;   /* the warehouse verification (verifyjob.c), or NULL */
 	struct srv_citizen *cit; /* citizens' login and sessions (citizen.c), or NULL */
+	char *province_url, *province_token; /* attach through the province, or NULL */
 };
 
 /* One request (MHD's con_cls). */
@@ -202,6 +203,8 @@ int srv_replica_entries(srv_ctx *c);
 int srv_replica_consistency(srv_ctx *c);
 int srv_replica_keys(srv_ctx *c);
 int srv_replica_blob(srv_ctx *c);
+int srv_replica_paper(srv_ctx *c);
+int srv_replica_paper_blob(srv_ctx *c);
 
 /* Verifying the whole warehouse in the background (verifyjob.c). */
 int srv_verify_start(srv_ctx *c);

@@ -194,6 +194,8 @@ int cmd_revoke(int argc, char **argv);
 int cmd_validity(int argc, char **argv);
 int cmd_reuse(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
+/* A token file's first 64 hex digits into tok (NUL-terminated). */
+int cli_read_token(const char *file, char tok[65]);
 int cmd_search(int argc, char **argv); /* also `find` */
 int cmd_report(int argc, char **argv);
 /* Print report rows (rows[0] the total) as text, CSV or JSON: the local

@@ -55,20 +55,19 @@ static void on_stop(int sig)
 	g_stop = 1;
 }
 
-static int read_token(const char *file, char tok[65])
+int cli_read_token(const char *file, char tok[65])
 {
 	uint8_t *b = NULL;
 	size_t len = 0;
 	int rc = sh_file_read(&b, &len, file, 4096);
 	if (rc)
-		return sh_error_wrap(rc, "--token-file %s: ", file);
+		return sh_error_wrap(rc, "%s: ", file);
 	while (len && (b[len - 1] == '\n' || b[len - 1] == '\r' || b[len - 1] == ' '))
 		len--;
 	if (len != 64) {
 		memset(b, 0, len);
 		sh_free(b);
-		return sh_error_set(SH_EINVAL, "--token-file %s: a replication token is 64 hex "
-					       "digits",
+		return sh_error_set(SH_EINVAL, "%s: a token is 64 hex digits",
 				    file);
 	}
 	memcpy(tok, b, 64);
@@ -141,7 +140,7 @@ int cmd_replicate(int argc, char **argv)
 	    (limit && (ex = cli_number("replicate", "--limit", limit, 1, 10000, &lim))))
 		return ex;
 	char tok[65];
-	int rc = read_token(tokf, tok);
+	int rc = cli_read_token(tokf, tok);
 	if (rc)
 		return cli_fail("replicate", rc);
 	sh_store *s = NULL;

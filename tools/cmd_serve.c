@@ -25,7 +25,8 @@ static int serve_help(void)
 	       "                   [--oidc-issuer URL --oidc-client ID --oidc-secret-file F\n"
 	       "                    [--oidc-claim NAME] [--oidc-company-claim NAME]\n"
 	       "                    [--oidc-redirect URL] [--pdf-sign-key KEY\n"
-	       "                    --pdf-sign-chain PEM [--pdf-sign-pin-file F]]]\n\n"
+	       "                    --pdf-sign-chain PEM [--pdf-sign-pin-file F]]]\n"
+	       "                   [--province URL --province-token-file F]\n\n"
 	       "Serve the warehouse to the office over HTTPS: the JSON API under /api/v1\n"
 	       "(documented at /api/v1/openapi.json and in docs/SERVER.md) and the web pages.\n"
 	       "People log in with the accounts of `sohoa user add NAME --role ROLE\n"
@@ -54,7 +55,12 @@ static int serve_help(void)
 	       "carries the 12-digit personal id, --oidc-company-claim (default tax_code) a\n"
 	       "representative's company. The callback registered at the provider is\n"
 	       "--oidc-redirect, default http(s)://127.0.0.1:PORT/api/v1/me/callback.\n"
-	       "--pdf-sign-key signs the PDFs citizens download (docs/CITIZEN.md).\n"), stdout);
+	       "--pdf-sign-key signs the PDFs citizens download (docs/CITIZEN.md).\n"
+	       "--province (else $SOHOA_PROVINCE) and --province-token-file (else\n"
+	       "$SOHOA_PROVINCE_TOKEN_FILE, this office's token at the province): attach\n"
+	       "asks the province for a paper of another office that is not here\n"
+	       "(docs/REPLICATION.md); 502 when the province does not answer or its\n"
+	       "answer does not verify.\n"), stdout);
 	return EXIT_OK;
 }
 
@@ -140,7 +146,7 @@ int cmd_serve(int argc, char **argv)
 		   *maxc_s = NULL, *perip_s = NULL, *auth = NULL, *pam_service = NULL,
 		   *pam_confdir = NULL,
 		   *iss = NULL, *client = NULL, *secf = NULL, *claim = NULL, *cclaim = NULL,
-		   *redirect = NULL, *psk = NULL, *pschain = NULL, *pspin = NULL;
+		   *redirect = NULL, *psk = NULL, *pschain = NULL, *pspin = NULL, *purl = NULL, *ptokf = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if (cli_is_help(argv[i]))
@@ -170,7 +176,9 @@ int cmd_serve(int argc, char **argv)
 		    (m = cli_opt(argc, argv, &i, "--oidc-redirect", &redirect)) ||
 		    (m = cli_opt(argc, argv, &i, "--pdf-sign-key", &psk)) ||
 		    (m = cli_opt(argc, argv, &i, "--pdf-sign-chain", &pschain)) ||
-		    (m = cli_opt(argc, argv, &i, "--pdf-sign-pin-file", &pspin))) {
+		    (m = cli_opt(argc, argv, &i, "--pdf-sign-pin-file", &pspin)) ||
+		    (m = cli_opt(argc, argv, &i, "--province", &purl)) ||
+		    (m = cli_opt(argc, argv, &i, "--province-token-file", &ptokf))) {
 			if (m < 0)
 				return cli_usage("serve", "%s needs a value", argv[i]);
 		} else {
@@ -181,6 +189,20 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage("serve", "give --listen ADDR:PORT");
 	sh_srv_options o = {.listen = listen, .tls_cert = cert, .tls_key = tkey,
 			    .witness_dir = witness};
+	if (!purl && getenv("SOHOA_PROVINCE") && *getenv("SOHOA_PROVINCE"))
+		purl = getenv("SOHOA_PROVINCE");
+	if (!ptokf && getenv("SOHOA_PROVINCE_TOKEN_FILE") && *getenv("SOHOA_PROVINCE_TOKEN_FILE"))
+		ptokf = getenv("SOHOA_PROVINCE_TOKEN_FILE");
+	if (purl && !ptokf)
+		return cli_usage("serve", "give the province's token: --province-token-file F");
+	static char ptok[65]; /* lives as long as the server */
+	if (purl) {
+		int trc = cli_read_token(ptokf, ptok);
+		if (trc)
+			return cli_fail("serve", trc);
+		o.province_url = purl;
+		o.province_token = ptok;
+	}
 	long long v;
 	int rc0;
 	if (max_s && cli_number("serve", "--max-upload", max_s, 1024, (long long)1 << 32, &v))

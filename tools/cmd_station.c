@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char *const station_help = N_(
-	"usage: sohoa station add NAME [--replicate] [--json] [--store DIR]\n"
+	"usage: sohoa station add NAME [--replicate | --office AGENCY] [--json] [--store DIR]\n"
 	"       sohoa station list [--json] [--store DIR]\n"
 	"       sohoa station revoke NAME [--store DIR]\n\n"
 	"Capture stations (a scanner PC feeding the office server): add prints a\n"
@@ -18,14 +18,19 @@ static const char *const station_help = N_(
 	"With --replicate the token is a province's replication token instead: it\n"
 	"may only read the signed log, checkpoints, keys and page images under\n"
 	"/api/v1/replica/ (docs/REPLICATION.md) and is recorded as replica:NAME.\n"
+	"With --office AGENCY (at the province) the token is that office's: it may\n"
+	"only fetch one replicated paper at a time for reuse there\n"
+	"(/api/v1/replica/papers/CODE), each read recorded as office:AGENCY.\n"
 	"revoke ends the token at once. Role: admin. --json: add {\"station\",\n"
 	"\"token\"}, list {\"stations\": [name]} (docs/FORMATS.md).\n");
 
 int cmd_station(int argc, char **argv)
 {
 	const char *store = NULL;
+	const char *office = NULL;
 	int json = 0, replicate = 0;
 	const cli_option opts[] = {{"--store", 0, CLI_STR, &store}, {"--json", 0, CLI_FLAG, &json},
+				   {"--office", 0, CLI_STR, &office},
 				   {"--replicate", 0, CLI_FLAG, &replicate}, {NULL}};
 	const cli_spec spec = {"station", station_help, opts, .max_pos = 2,
 			       .too_many = N_("unexpected argument '%s'")};
@@ -39,6 +44,14 @@ int cmd_station(int argc, char **argv)
 	if (!ok) {
 		cli_args_free(&a);
 		return cli_usage("station", "use: station add NAME | station list | station revoke NAME");
+	}
+	if ((replicate || office) && strcmp(verb, "add")) {
+		cli_args_free(&a);
+		return cli_usage("station", "--replicate and --office go with add");
+	}
+	if (replicate && office) {
+		cli_args_free(&a);
+		return cli_usage("station", "--replicate or --office, not both");
 	}
 	if (json && !strcmp(verb, "revoke")) { /* prints no data */
 		cli_args_free(&a);
@@ -56,6 +69,7 @@ int cmd_station(int argc, char **argv)
 	if (!strcmp(verb, "add")) {
 		char tok[SH_AUTH_TOKEN_HEX];
 		rc = replicate ? sh_auth_station_add_replica(s, name, tok)
+		     : office  ? sh_auth_station_add_office(s, name, office, tok)
 			       : sh_auth_station_add(s, name, tok);
 		if (!rc && json) {
 			ex = cli_json_print(json_pack("{s:s, s:s}", "station", name, "token", tok));

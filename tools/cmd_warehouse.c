@@ -2,6 +2,7 @@
  * reuse, attach, search, report, user, audit, backup, restore, whoami. */
 #define _GNU_SOURCE /* strptime */
 #include "cli.h"
+#include "sh_repl.h"
 #include "sh_wit.h"
 #include "sh_auth.h"
 
@@ -436,17 +437,26 @@ out:
 }
 
 static const char *const attach_help = N_(
-	"usage: sohoa attach DOSSIER CODE [--store DIR]\n\n"
+	"usage: sohoa attach DOSSIER CODE [--province URL --province-token-file F]\n"
+	"                    [--store DIR]\n\n"
 	"Put the owner's earlier paper CODE into DOSSIER without re-scanning; the\n"
 	"reuse is a signed log event. Refused for revoked or expired papers and\n"
-	"for another owner's papers. Role: clerk.\n");
+	"for another owner's papers. Role: clerk.\n"
+	"A paper of another office that is not here is asked of the province\n"
+	"(--province, else $SOHOA_PROVINCE; this office's token there in\n"
+	"--province-token-file, else $SOHOA_PROVINCE_TOKEN_FILE): checked with\n"
+	"that office's keys trusted here (sohoa office add), filed and attached\n"
+	"in one transaction. Exit 5: the province does not answer; 6: its answer\n"
+	"does not verify (docs/REPLICATION.md).\n");
 
 int cmd_attach(int argc, char **argv)
 {
-	const char *store = NULL, *args[2] = {NULL, NULL};
+	const char *store = NULL, *args[2] = {NULL, NULL}, *purl = NULL, *ptokf = NULL;
 	int na = 0;
 	const cli_option opts[] = {
 		{"--store", 0, CLI_STR, &store},
+		{"--province", 0, CLI_STR, &purl},
+		{"--province-token-file", 0, CLI_STR, &ptokf},
 		{NULL}};
 	const cli_spec spec = {"attach", attach_help, opts, N_("unexpected argument '%s'"), .max_pos = 2, .too_many = N_("unexpected argument '%s'")};
 	cli_args a;
@@ -458,6 +468,17 @@ int cmd_attach(int argc, char **argv)
 	cli_args_free(&a);
 	if (na != 2)
 		return cli_usage("attach", "give the dossier code and the paper code");
+	if (!purl && getenv("SOHOA_PROVINCE") && *getenv("SOHOA_PROVINCE"))
+		purl = getenv("SOHOA_PROVINCE");
+	if (!ptokf && getenv("SOHOA_PROVINCE_TOKEN_FILE") && *getenv("SOHOA_PROVINCE_TOKEN_FILE"))
+		ptokf = getenv("SOHOA_PROVINCE_TOKEN_FILE");
+	if (purl && !ptokf)
+		return cli_usage("attach", "give the province's token: --province-token-file F");
+	char ptok[65] = "";
+	int trc = purl ? cli_read_token(ptokf, ptok) : SH_OK;
+	if (trc)
+		return cli_fail("attach", trc);
+	sh_repl_options prov = {.url = purl, .token = ptok};
 	sh_store *s;
 	sh_wh_proc_cat *cat = NULL;
 	const sh_sign_key *key = NULL;
@@ -472,12 +493,14 @@ int cmd_attach(int argc, char **argv)
 	if ((ex = load_cat(&cat, s, "attach")))
 		goto out;
 	if ((rc = cli_signing_key(&key, "attach")) ||
-	    (rc = sh_wh_attach(s, key, cat, args[0], args[1], cli_user(), 0, &index)))
+	    (rc = sh_repl_attach(s, key, cat, purl ? &prov : NULL, args[0], args[1], cli_user(),
+				 0, &index)))
 		ex = cli_fail("attach", rc);
 	else
 		printf("attached %s to %s (signed log entry %llu)\n", args[1], args[0],
 		       (unsigned long long)index);
 out:
+	memset(ptok, 0, sizeof ptok);
 	sh_wh_proc_cat_free(&cat);
 	sh_store_close(&s);
 	return ex;

@@ -56,7 +56,7 @@ static const struct {
 static const char *const perm_names[] = {"ingest", "read",  "read-owner", "attach",
 					 "revoke", "report", "check",     "verify",
 					 "backup", "audit",  "admin",     "recognise",
-					 "reuse", "certify", "import", "own", "replicate"};
+					 "reuse", "certify", "import", "own", "replicate", "office-fetch"};
 
 unsigned sh_wh_role_perms(int role)
 {
@@ -403,7 +403,7 @@ static const struct {
 	{"share-use", SH_WH_PERM_REUSE}, {"corrections", SH_WH_PERM_REVOKE},
 	/* a province's replica of this office (docs/REPLICATION.md): the office
 	 * server's replication routes; the province's own commands */
-	{"replica-serve", SH_WH_PERM_REPLICATE}, {"replicate", SH_WH_PERM_IMPORT},
+	{"replica-serve", SH_WH_PERM_REPLICATE}, {"replica-paper", SH_WH_PERM_OFFICE}, {"replicate", SH_WH_PERM_IMPORT},
 	{"office", SH_WH_PERM_ADMIN},
 };
 
@@ -476,10 +476,17 @@ int sh_wh_session_station(sh_store *s, const char *name)
 	wh_session *ss = &tls_session;
 	memset(ss, 0, sizeof *ss);
 	int replica = sh_wh_station_is_replica(s, name);
-	snprintf(ss->via, sizeof ss->via, replica ? "replicate" : "station");
-	snprintf(ss->operator, sizeof ss->operator, "%s:%s", replica ? "replica" : "station", name);
-	/* a station only brings papers in; a province's replica only reads the log */
-	ss->perms = replica ? SH_WH_PERM_REPLICATE : SH_WH_PERM_INGEST;
+	char office[SH_SIGN_AGENCY_MAX + 1];
+	int is_office = !replica && sh_wh_station_office(s, name, office);
+	snprintf(ss->via, sizeof ss->via, replica ? "replicate" : is_office ? "office" : "station");
+	if (is_office) /* its reads are that agency's, in the audit */
+		snprintf(ss->operator, sizeof ss->operator, "office:%s", office);
+	else
+		snprintf(ss->operator, sizeof ss->operator, "%s:%s",
+			 replica ? "replica" : "station", name);
+	/* a station only brings papers in; a province's replica only reads the
+	 * log; an office only reads one paper at a time for reuse */
+	ss->perms = replica ? SH_WH_PERM_REPLICATE : is_office ? SH_WH_PERM_OFFICE : SH_WH_PERM_INGEST;
 	ss->s = s;
 	ss->begun = 1;
 	return SH_OK;

@@ -13,6 +13,7 @@
  *                the Merkle frontier (sh_log_frontier, plain data)
  *   c            the last accepted signed checkpoint
  *   e|<8 BE>     entry i of the office's log, its signed document as is
+ *   p|<code>     8 BE: the entry of that paper's manifest (reuse elsewhere)
  *   f            fork evidence (text): nothing more is replayed */
 #include "wh_int.h"
 
@@ -152,7 +153,7 @@ int sh_wh_replica_keys(sh_store *s, char **out)
 /* The paper of a component/result manifest: what the province needs to
  * file it besides what was signed (dossier, agency, procedure, times,
  * file name, page formats and texts). */
-static json_t *paper_json(sh_store *s, const char *code)
+json_t *wh_repl_paper_json(sh_store *s, const char *code)
 {
 	sh_store_paper_rec *p = NULL;
 	sh_store_dossier_rec *d = NULL;
@@ -217,7 +218,7 @@ static int page_entries(sh_store *s, json_t *arr, uint64_t from, uint64_t end)
 		sh_sign_manifest *m = NULL;
 		if (o && !sh_sign_manifest_read(&m, doc, len) &&
 		    (!strcmp(m->type, "component") || !strcmp(m->type, "result"))) {
-			json_t *p = paper_json(s, m->code);
+			json_t *p = wh_repl_paper_json(s, m->code);
 			if (p)
 				json_object_set_new(o, "paper", p);
 		}
@@ -412,6 +413,14 @@ int sh_wh_office_witnesses(sh_store *s, const char *agency, char ***out, size_t 
 	return rc;
 }
 
+int wh_repl_size(sh_store *s, MDB_txn *txn, const char *agency, uint64_t *size, int *known)
+{
+	rstate st;
+	int rc = state_get(s, txn, agency, &st, known);
+	*size = st.size;
+	return rc;
+}
+
 int sh_wh_office_fork(sh_store *s, const char *agency, const char *why, const char *evidence)
 {
 	int rc = sh_wh_may(s, SH_WH_PERM_IMPORT);
@@ -422,7 +431,7 @@ int sh_wh_office_fork(sh_store *s, const char *agency, const char *why, const ch
 }
 
 /* Trusted key key_id of agency, in txn. SH_ENOTFOUND when not trusted. */
-static int office_key(sh_store *s, MDB_txn *txn, const char *agency, const char *key_id,
+int wh_office_key(sh_store *s, MDB_txn *txn, const char *agency, const char *key_id,
 		      sh_sign_pubkey *out)
 {
 	char k[160], kk[96];
@@ -619,6 +628,14 @@ static int apply_hook(sh_store *s, MDB_txn *txn, void *arg)
 		MDB_val kv = {(size_t)kl + 8, k},
 			v = {a->b->entries[i].len, (void *)a->b->entries[i].doc};
 		lrc = mdb_put(txn, s->meta, &kv, &v, 0);
+		/* "p|<code>": the entry of a paper's manifest, for another office
+		 * that fetches it to reuse it (repaper.c) */
+		const sh_wh_import_paper *ip = a->b->entries[i].paper;
+		char pk[SH_STORE_CODE_MAX + 80];
+		int pl = ip ? snprintf(pk, sizeof pk, "repl|%s|p|%s", ag, ip->code) : 0;
+		MDB_val pkv = {(size_t)pl, pk}, pv = {8, be};
+		if (!lrc && ip && pl > 0 && (size_t)pl < sizeof pk)
+			lrc = mdb_put(txn, s->meta, &pkv, &pv, 0);
 	}
 	if (!lrc) {
 		char k[64];
@@ -635,7 +652,7 @@ static int apply_hook(sh_store *s, MDB_txn *txn, void *arg)
 /* The paper to file for manifest m (verified) from what the office sent:
  * owner, kind and facts from what was signed; page images and texts checked
  * against their signed hashes. */
-static int paper_check(const sh_sign_manifest *m, const sh_wh_import_paper *p)
+int wh_paper_check(const sh_sign_manifest *m, const sh_wh_import_paper *p)
 {
 	if (strcmp(p->code, m->code) || !m->owner || strcmp(p->owner, m->owner) || !m->kind ||
 	    !p->in.kind || strcmp(p->in.kind, m->kind) || p->in.npages != m->npages ||
@@ -687,7 +704,7 @@ static int check_entries(sh_store *s, MDB_txn *txn, struct apply *a,
 		sh_sign_manifest *m = NULL;
 		uint8_t leaf[SH_SHA256_LEN];
 		if ((rc = sh_sign_doc_key_id(kid, e->doc, e->len)) ||
-		    (rc = office_key(s, txn, b->agency, kid, &pub)) ||
+		    (rc = wh_office_key(s, txn, b->agency, kid, &pub)) ||
 		    (rc = sh_sign_manifest_verify(&m, &pub, SH_SIGN_WHEN_CLAIMED, e->doc, e->len))) {
 			rc = sh_error_wrap(SH_EBADSIG, "entry %llu: ",
 					   (unsigned long long)(b->first + i));
@@ -700,7 +717,7 @@ static int check_entries(sh_store *s, MDB_txn *txn, struct apply *a,
 		if (!rc && paper && !e->paper)
 			rc = sh_error_set(SH_EINVAL, "entry %llu: the office sent no paper for %s",
 					  (unsigned long long)(b->first + i), m->code);
-		if (!rc && paper && !(rc = paper_check(m, e->paper)))
+		if (!rc && paper && !(rc = wh_paper_check(m, e->paper)))
 			papers[(*np)++] = e->paper;
 		sh_sign_manifest_free(&m);
 		sh_log_leaf_hash(leaf, e->doc, e->len);
@@ -723,7 +740,7 @@ static int check_checkpoint(sh_store *s, MDB_txn *txn, struct apply *a, sh_sign_
 	 * not recorded as a fork: after a rotation the admin adds the new key
 	 * and the replica goes on) */
 	if (sh_sign_doc_key_id(kid, b->checkpoint, b->checkpoint_len) ||
-	    office_key(s, txn, b->agency, kid, &pub))
+	    wh_office_key(s, txn, b->agency, kid, &pub))
 		return sh_error_set(SH_EBADSIG, "office %s: its checkpoint is signed by key %.16s, "
 						"which the province does not trust for it: nothing "
 						"is replayed (a new key after a rotation: sohoa "
@@ -910,7 +927,7 @@ static void rverify_office(struct rverify *v)
 		sh_sign_pubkey pub;
 		sh_sign_manifest *m = NULL;
 		if (sh_sign_doc_key_id(kid, val.mv_data, val.mv_size) ||
-		    office_key(v->s, v->txn, v->agency, kid, &pub) ||
+		    wh_office_key(v->s, v->txn, v->agency, kid, &pub) ||
 		    sh_sign_manifest_verify(&m, &pub, SH_SIGN_WHEN_CLAIMED, val.mv_data,
 					    val.mv_size)) {
 			rproblem(v, "log", "office %s: entry %llu does not verify with its keys: %s",
@@ -930,7 +947,7 @@ static void rverify_office(struct rverify *v)
 		rproblem(v, "log", "office %s: the replicated entries do not give the accepted root",
 			 v->agency);
 	else if (st.size && (!cp || sh_sign_doc_key_id(kid, cp, strlen(cp)) ||
-			     office_key(v->s, v->txn, v->agency, kid, &pub) ||
+			     wh_office_key(v->s, v->txn, v->agency, kid, &pub) ||
 			     sh_sign_checkpoint_verify(&c, &pub, cp, strlen(cp)) ||
 			     c.size != st.size || memcmp(c.root, st.root, SH_SHA256_LEN)))
 		rproblem(v, "log", "office %s: the accepted checkpoint does not verify", v->agency);

@@ -416,7 +416,12 @@ enum sh_wh_perm {
 					  * for a province's replica (docs/REPLICATION.md):
 					  * only a replication token (sh_wh_station_add with
 					  * replicate set), which has nothing else */
-	SH_WH_PERM_ALL = (1u << 17) - 1  /* what an unknown action needs: nobody has it */
+	SH_WH_PERM_OFFICE = 1u << 17,    /* at the province: one replicated paper for reuse at
+					  * another office, read by paper code and audited as
+					  * that office's read (docs/REPLICATION.md): only an
+					  * office token (sh_wh_station_add_office), which has
+					  * nothing else */
+	SH_WH_PERM_ALL = (1u << 18) - 1  /* what an unknown action needs: nobody has it */
 };
 /* The permissions of a role (0 for an unknown one). */
 unsigned sh_wh_role_perms(int role);
@@ -541,6 +546,12 @@ int sh_wh_station_add(sh_store *store, const char *name, const char *hash_hex);
  * (sh_wh_session_station) has SH_WH_PERM_REPLICATE only, recorded as
  * "replica:NAME". */
 int sh_wh_station_add_replica(sh_store *store, const char *name, const char *hash_hex);
+/* At the province: an office's token (SH_WH_PERM_OFFICE only; its reads
+ * recorded as "office:AGENCY"). SH_EINVAL for a malformed agency id. */
+int sh_wh_station_add_office(sh_store *store, const char *name, const char *hash_hex,
+			     const char *agency);
+/* The agency of office token name into agency (""; 0 when not one). */
+int sh_wh_station_office(sh_store *store, const char *name, char agency[SH_SIGN_AGENCY_MAX + 1]);
 /* 1 when station name is a replication token, 0 when not (or unknown). */
 int sh_wh_station_is_replica(sh_store *store, const char *name);
 int sh_wh_station_revoke(sh_store *store, const char *name);
@@ -982,6 +993,50 @@ int sh_wh_replica_apply(sh_store *store, const sh_sign_key *key, const sh_wh_rep
  * SH_OK, SH_EBADSIG (problems), or an error. */
 int sh_wh_replica_verify(sh_store *store, sh_ledger_verify_fn report, void *arg,
 			 size_t *out_problems);
+
+/* ---- reuse across offices through the province (repaper.c) ----
+ * Province side, SH_WH_PERM_OFFICE (an office token): paper code of a
+ * replicated office as JSON {"code", "agency" (the original office),
+ * "status" ("valid", "revoked", "expired"), "reason", and when valid
+ * "index", "size", "checkpoint" (the office's signed checkpoint of that
+ * size, as accepted here), "proof" (hex inclusion proof of entry index),
+ * "entry": {"index", "doc" (the office's signed manifest, as signed),
+ * "paper" (as in sh_wh_replica_page)}}. The read is recorded in the audit
+ * as the session's ("office:AGENCY", command "office-fetch"). SH_ENOTFOUND:
+ * no such paper, or not one of a replicated office's. *out: caller sh_free.
+ * The entry is found by the index the replay keeps (else by reading the
+ * office's replicated log: replicas filed before the index). */
+int sh_wh_replica_paper(sh_store *store, const char *code, char **out);
+/* A page image or original (sha) of that paper, SH_WH_PERM_OFFICE;
+ * SH_ENOTFOUND for a hash that is not the paper's. *out: caller sh_free. */
+int sh_wh_replica_paper_blob(sh_store *store, const char *code, const uint8_t sha[SH_SHA256_LEN],
+			     uint8_t **out, size_t *len);
+
+/* Office side: the province's answer, parsed (replica/), all borrowed. */
+typedef struct sh_wh_remote_paper {
+	const char *agency;              /* the original office */
+	const char *status, *reason;     /* at the province */
+	uint64_t index, size;            /* the entry and the checkpoint's size */
+	const uint8_t *doc;              /* the office's signed manifest */
+	size_t len;
+	const uint8_t *checkpoint;       /* the office's signed checkpoint */
+	size_t checkpoint_len;
+	const uint8_t (*proof)[SH_SHA256_LEN];
+	size_t nproof;
+	const sh_wh_import_paper *paper; /* with its pages (images fetched) */
+} sh_wh_remote_paper;
+/* Attach at this office a paper of another office fetched from the
+ * province (SH_WH_PERM_ATTACH): the manifest and checkpoint verified with
+ * keys this office trusts for the original office (sohoa office add: the
+ * province's word is not enough), the entry's inclusion in the checkpoint,
+ * the paper sent against the manifest; then, in one write transaction, the
+ * paper filed as sh_wh_import does and the "reuse" event signed with key
+ * (this office's). A paper revoked or expired at the province is refused as
+ * a local one is (SH_EINVAL); SH_EBADSIG: what the province sent does not
+ * verify; SH_ENOTFOUND: the original office is not trusted here. */
+int sh_wh_attach_remote(sh_store *store, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+			const sh_wh_remote_paper *r, const char *dossier, const char *operator_id,
+			int64_t when, uint64_t *out_index);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,7 @@ static int bad_name(const char *n)
 struct station_w {
 	const char *name, *hash;
 	int replica;
+	const char *office; /* an office's token at the province: its agency */
 };
 
 static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
@@ -59,6 +60,14 @@ static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
 							       : mdb_del(txn, s->meta, &kk3, NULL);
 	if (lrc && lrc != MDB_NOTFOUND)
 		return store_write_err(s, lrc, "stations");
+	/* "stationo|<name>" = agency: an office's token at the province */
+	const char *office = ((const struct station_w *)arg)->office;
+	char k4[48];
+	snprintf(k4, sizeof k4, "stationo|%s", name);
+	MDB_val kk4 = {strlen(k4), k4}, v4 = {office ? strlen(office) : 0, (void *)office};
+	lrc = hash && office ? mdb_put(txn, s->meta, &kk4, &v4, 0) : mdb_del(txn, s->meta, &kk4, NULL);
+	if (lrc && lrc != MDB_NOTFOUND)
+		return store_write_err(s, lrc, "stations");
 	if (hash) {
 		snprintf(k2, sizeof k2, "stationh|%s", hash);
 		MDB_val v1 = {64, (void *)hash}, kk2 = {strlen(k2), k2},
@@ -80,13 +89,15 @@ static int station_fn(sh_store *s, MDB_txn *txn, void *arg)
 }
 
 /* One write transaction: add (hash != NULL) or remove station name. */
-static int station_write(sh_store *s, const char *name, const char *hash, int replica)
+static int station_write(sh_store *s, const char *name, const char *hash, int replica,
+			 const char *office)
 {
-	struct station_w w = {name, hash, replica};
+	struct station_w w = {name, hash, replica, office};
 	return store_write(s, 0, "stations", station_fn, &w);
 }
 
-static int station_add(sh_store *s, const char *name, const char *hash_hex, int replica)
+static int station_add(sh_store *s, const char *name, const char *hash_hex, int replica,
+		       const char *office)
 {
 	int prc = sh_wh_may(s, SH_WH_PERM_ADMIN); /* deny by default: the admin's */
 	if (prc)
@@ -95,17 +106,47 @@ static int station_add(sh_store *s, const char *name, const char *hash_hex, int 
 		return bad_name(name);
 	if (!hash_ok(hash_hex))
 		return sh_error_set(SH_EINVAL, "a station token hash is 64 lower-case hex digits");
-	return station_write(s, name, hash_hex, replica);
+	if (office && (strlen(office) > SH_SIGN_AGENCY_MAX || sh_id_agency_check(office)))
+		return sh_error_set(SH_EINVAL, "'%.40s' is not an agency id", office);
+	return station_write(s, name, hash_hex, replica, office);
 }
 
 int sh_wh_station_add(sh_store *s, const char *name, const char *hash_hex)
 {
-	return station_add(s, name, hash_hex, 0);
+	return station_add(s, name, hash_hex, 0, NULL);
 }
 
 int sh_wh_station_add_replica(sh_store *s, const char *name, const char *hash_hex)
 {
-	return station_add(s, name, hash_hex, 1);
+	return station_add(s, name, hash_hex, 1, NULL);
+}
+
+int sh_wh_station_add_office(sh_store *s, const char *name, const char *hash_hex,
+			     const char *agency)
+{
+	if (!agency)
+		return sh_error_set(SH_EINVAL, "an office token needs the office's agency id");
+	return station_add(s, name, hash_hex, 0, agency);
+}
+
+int sh_wh_station_office(sh_store *s, const char *name, char agency[SH_SIGN_AGENCY_MAX + 1])
+{
+	agency[0] = 0;
+	if (!name_ok(name))
+		return 0;
+	MDB_txn *txn;
+	if (store_txn_begin(s, MDB_RDONLY, &txn))
+		return 0;
+	char key[48];
+	snprintf(key, sizeof key, "stationo|%s", name);
+	MDB_val k = {strlen(key), key}, v;
+	int yes = mdb_get(txn, s->meta, &k, &v) == 0 && v.mv_size <= SH_SIGN_AGENCY_MAX;
+	if (yes) {
+		memcpy(agency, v.mv_data, v.mv_size);
+		agency[v.mv_size] = 0;
+	}
+	mdb_txn_abort(txn);
+	return yes;
 }
 
 int sh_wh_station_is_replica(sh_store *s, const char *name)
@@ -130,7 +171,7 @@ int sh_wh_station_revoke(sh_store *s, const char *name)
 		return prc;
 	if (!name_ok(name))
 		return bad_name(name);
-	return station_write(s, name, NULL, 0);
+	return station_write(s, name, NULL, 0, NULL);
 }
 
 int sh_wh_station_find(sh_store *s, const char *hash_hex, char name[33])

@@ -796,6 +796,19 @@ int wh_attach(sh_store *s, const sh_sign_key *key, const sh_wh_proc_cat *cat, co
 	return rc;
 }
 
+int wh_attach_txn(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		  const char *dossier, const char *code, const char *operator_id, int64_t when,
+		  uint64_t *out_index)
+{
+	operator_id = wh_operator_or(s, operator_id);
+	struct change c = {key, cat, code, dossier, NULL, operator_id, when ? when : sh_now(), 0,
+			   0, 0};
+	int rc = attach_fn(s, txn, &c);
+	if (!rc && out_index)
+		*out_index = c.index;
+	return rc;
+}
+
 int sh_wh_attached(sh_store *s, const char *dossier, char (**out)[SH_STORE_CODE_MAX], size_t *n)
 {
 	*out = NULL;

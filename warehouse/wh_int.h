@@ -166,4 +166,19 @@ int wh_import(sh_store *s, const sh_sign_key *key, const char *from,
 	      const sh_wh_import_paper *papers, size_t n, sh_wh_import_stats *out,
 	      wh_import_hook hook, void *hook_arg);
 
+/* attach_fn of sh_wh_attach in txn, no permission check: a paper fetched
+ * from the province, attached in its import's transaction (repaper.c). */
+int wh_attach_txn(sh_store *s, MDB_txn *txn, const sh_sign_key *key, const sh_wh_proc_cat *cat,
+		  const char *dossier, const char *code, const char *operator_id, int64_t when,
+		  uint64_t *out_index);
+/* replica.c for repaper.c: the key key_id trusted for office agency in txn
+ * (SH_ENOTFOUND); the paper as sent against its verified manifest
+ * (SH_EBADSIG); the replica's size (*known 0: office not trusted). */
+int wh_office_key(sh_store *s, MDB_txn *txn, const char *agency, const char *key_id,
+		  sh_sign_pubkey *out);
+int wh_paper_check(const sh_sign_manifest *m, const sh_wh_import_paper *p);
+int wh_repl_size(sh_store *s, MDB_txn *txn, const char *agency, uint64_t *size, int *known);
+/* The "paper" object of a replica page for code (NULL when missing). */
+struct json_t *wh_repl_paper_json(sh_store *s, const char *code);
+
 #endif

@@ -15,6 +15,11 @@ them. `replicate.py GROUP`:
            province refuses the fork (exit 6), records the evidence and
            replays nothing more; a server holding another key for the same
            agency is refused; an office not trusted is refused
+  attach   office2 attaches a paper office1 ingested, through the province:
+           the reuse is signed by office2 (verify passes there), the
+           province's audit shows office2's read; a tampered answer, a
+           province that does not answer, a revoked paper and an unknown one
+           are refused with nothing stored
   witness  with a witness required, the replica never goes past what the
            witness cosigned; an office no required witness cosigned
            replays nothing
@@ -99,9 +104,10 @@ class WH:
                         "-s", str(first), "-o", "50"], env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
-    def serve(self):
+    def serve(self, port=0, extra=()):
         out = open(os.path.join(T, self.name + ".serve.out"), "w+")
-        self.proc = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:0"], env=self.env,
+        self.proc = subprocess.Popen([SOHOA, "serve", "--listen", "127.0.0.1:%d" % port] +
+                                     list(extra), env=self.env,
                                      stdout=out, stderr=subprocess.STDOUT)
         procs.append(self.proc)
         for _ in range(600):
@@ -488,8 +494,240 @@ def group_witness():
     o2.stop()
 
 
+def tamper_proxy(target, how):
+    """A man in the middle in front of the province: answers as the province
+    does, with the paper's answer changed by how(bytes) -> bytes."""
+    import http.server
+    import threading
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            st, body = get(target + self.path, self.headers["Authorization"][7:])
+            if st == 200 and "/blobs/" not in self.path:
+                body = how(body)
+            self.send_response(st)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, "http://127.0.0.1:%d" % srv.server_address[1]
+
+
+def citizen_reads(g, url, who):
+    """Log citizen who in at url through Glewlwyd g (PKCE, as
+    tests/citizen does) and return their "who looked" list."""
+    import glewlwyd
+    import http.cookiejar
+    import urllib.parse
+    op = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), glewlwyd.NoRedirect)
+
+    def req(path):
+        try:
+            with op.open(path if path.startswith("http") else url + path, timeout=60) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    st, h, _ = req("/api/v1/me/login")
+    st, h, raw = req(g.code_for(who, h.get("Location", "")))
+    if st != 303:
+        fail("citizen login at the province: %d %r" % (st, raw[:300]))
+        return []
+    st, _, raw = req("/api/v1/me/reads")
+    return json.loads(raw).get("reads", []) if st == 200 else []
+
+
+def group_attach():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "citizen"))
+    import glewlwyd
+    CA = glewlwyd.USERS["a"]["personal_id"]  # the owner logs in at the province
+    o1 = WH("office1", "000.00.91.T91")
+    o2 = WH("office2", "000.00.92.T92")
+    d1 = o1.ingest(CA, "dev03-giay-khai-sinh-office200.jpg")
+    dr = o1.ingest(CA, "dev04-can-cuoc-color300.jpg")
+    d3 = o1.ingest(CA, "dev03-giay-khai-sinh-office200.jpg")
+    d2 = o2.ingest(CA, "dev04-can-cuoc-color300.jpg")
+    gks, rev = d1["components"][0]["code"], dr["components"][0]["code"]
+    gks2 = d3["components"][0]["code"]
+    o1.run(["revoke", rev, "--reason", "Quyết định thu hồi số 7/QĐ-UBND"])
+    _, t1 = o1.token("province")
+    o1.serve()
+    prov = province_with(o1)
+    replicate(prov, o1, t1)
+    o1.stop()
+    # at the province: office2's token; at office2: office1's key, by hand
+    ptok, pt = prov.token("office2", replicate=False)
+    prov.run(["station", "revoke", "office2"])
+    r = prov.run(["station", "add", "office2", "--office", o2.agency, "--json"])
+    ptok = json.loads(r.stdout)["token"]
+    with open(pt, "w") as f:
+        f.write(ptok + "\n")
+    prov.run(["station", "add", "bad", "--office", "not-an-agency"], want=3)
+    # the province serves citizens too: "who looked" must name office2
+    g = None
+    port = 0
+    if shutil.which("glewlwyd"):
+        port = glewlwyd.free_port()
+        g = glewlwyd.Glewlwyd(redirect_uri="http://127.0.0.1:%d/api/v1/me/callback" % port)
+        g.start()
+        procs.append(g.proc)
+        prov.serve(port, ["--oidc-issuer", g.issuer, "--oidc-client", g.client_id,
+                          "--oidc-secret-file", g.secret_file, "--oidc-claim", "personal_id"])
+    else:
+        print("note: glewlwyd is not installed: the citizen's who-looked list is not checked")
+        prov.serve()
+    # the office token reads one paper, nothing else; a replication token
+    # cannot use the route
+    _, rt = prov.token("someone")
+    with open(rt) as f:
+        rtok = f.read().strip()
+    st, _ = get(prov.url + "/api/v1/replica/papers/" + gks, rtok)
+    if st != 403:
+        fail("a replication token fetched a paper for reuse: %d" % st)
+    st, _ = get(prov.url + "/api/v1/replica/entries?from=0", ptok)
+    if st != 403:
+        fail("an office token read the province's log: %d" % st)
+    st, _ = get(prov.url + "/api/v1/dossiers/" + d1["dossier"], ptok)
+    if st != 403:
+        fail("an office token read a dossier: %d" % st)
+    st, _ = get(prov.url + "/api/v1/replica/papers/" + gks + "/blobs/" + "0" * 64, ptok)
+    if st != 404:
+        fail("a blob not of the paper: %d, not 404" % st)
+    att = ["attach", d2["dossier"], gks]
+    prov_args = ["--province", prov.url, "--province-token-file", pt]
+    # office2 does not trust office1's key yet: refused, nothing stored
+    r = o2.run(att + prov_args, want=4)
+    if "office add" not in r.stderr:
+        fail("attach without office1's key trusted: %s" % r.stderr)
+    o2.run(["office", "add", o1.agency, "--key", o1.pubkey()])
+    # the province does not answer: exit 5, one line
+    r = o2.run(att + ["--province", "http://127.0.0.1:1", "--province-token-file", pt], want=5)
+    if "province" not in r.stderr or len(r.stderr.strip().splitlines()) != 1:
+        fail("province unreachable: %r" % r.stderr)
+    # a province (or a man in the middle) that changes what office1 signed
+    def edit_doc(body):
+        j = json.loads(body)
+        j["entry"]["doc"] = j["entry"]["doc"].replace(A, A[:-1] + "8", 1)
+        j["entry"]["paper"]["pages"][0]["text"] += " "
+        return json.dumps(j).encode()
+
+    def edit_text(body):
+        j = json.loads(body)
+        j["entry"]["paper"]["pages"][0]["text"] += "x"
+        return json.dumps(j).encode()
+
+    def edit_proof(body):
+        j = json.loads(body)
+        j["index"] = j["entry"]["index"] = (j["index"] + 1) % j["size"]
+        return json.dumps(j).encode()
+
+    for how in (edit_doc, edit_text, edit_proof):
+        srv, url = tamper_proxy(prov.url, how)
+        r = o2.run(att + ["--province", url, "--province-token-file", pt], want=6,
+                   what="tampered (%s)" % how.__name__)
+        srv.shutdown()
+        srv.server_close()
+    o2.run(["show", gks], want=4, what="nothing stored after the refusals:")
+    # revoked at office1, replicated: refused as a local revoked paper
+    r = o2.run(["attach", d2["dossier"], rev] + prov_args, want=3)
+    if "revoked" not in r.stderr:
+        fail("a revoked paper: %s" % r.stderr)
+    unknown = re.sub(r"-(\d{4})-01-GKS$", "-9999-01-GKS", gks)
+    r = o2.run(["attach", d2["dossier"], unknown] + prov_args, want=4)
+    if "404" not in r.stderr or len(r.stderr.strip().splitlines()) != 1:
+        fail("an unknown paper: %s" % r.stderr)
+    st, _ = get(prov.url + "/api/v1/replica/papers/" + gks[:-1] + "9", ptok)
+    if st != 404:
+        fail("an unknown paper at the province: %d, not 404" % st)
+    # a replica filed before the paper index (no "p|CODE" key): found by
+    # reading the office's replicated log instead
+    env = lmdb_env(prov.dir)
+    with env.begin(write=True, db=env.open_db(b"meta")) as txn:
+        if not txn.delete(("repl|%s|p|%s" % (o1.agency, gks)).encode()):
+            fail("the province keeps no index entry for %s" % gks)
+    env.close()
+    # through the environment, as a desk's shell has it
+    o2.env.update(SOHOA_PROVINCE=prov.url, SOHOA_PROVINCE_TOKEN_FILE=pt)
+    r = o2.run(att)
+    o2.env.pop("SOHOA_PROVINCE")
+    o2.env.pop("SOHOA_PROVINCE_TOKEN_FILE")
+    if "attached" not in r.stdout:
+        fail("attach through the province: %s %s" % (r.stdout, r.stderr))
+    show = json.loads(o2.run(["show", d2["dossier"], "--json"]).stdout)
+    if gks not in json.dumps(show.get("attached", show)):
+        fail("the dossier at office2 does not list %s: %r" % (gks, show))
+    # the reuse is office2's, signed with its key; verify passes there
+    k2 = re.search(r"[0-9a-f]{64}", o2.run(["keys", "list"]).stdout).group(0)
+    env = lmdb_env(o2.dir)
+    with env.begin(db=env.open_db(b"log")) as txn:
+        docs = [v.decode() for _, v in txn.cursor()]
+    env.close()
+    reuse = [d for d in docs if re.search(r"^type: reuse$", d, re.M) and gks in d]
+    if len(reuse) != 1 or k2 not in reuse[0] or o2.agency not in reuse[0]:
+        fail("no reuse event of %s signed by office2's key %s: %r" % (gks, k2[:16], reuse))
+    r = o2.run(["verify", "--all"])
+    if "OK" not in r.stdout:
+        fail("verify --all at office2: %s" % r.stdout[-1500:])
+    o2.run(["verify", gks], what="the imported paper at office2:")
+    # again: the paper is here now, attached locally (409: already there)
+    o2.run(att, want=3)
+    # the province's audit: office2 read the paper (a citizen sees it)
+    aud = prov.run(["audit", "--code", gks, "--json"]).stdout
+    if "office:" + o2.agency not in aud or "office-fetch" not in aud:
+        fail("the province's audit lacks office2's read: %s" % aud[-1500:])
+    if g:
+        reads = citizen_reads(g, prov.url, "a")
+        mine = [r for r in reads if r.get("paper") == gks and r.get("who") == "office"]
+        if not mine or mine[0].get("agency") != o2.agency or mine[0].get("action") != "office-fetch":
+            fail("the citizen's who-looked list at the province lacks office2: %r" % reads)
+        g.stop()
+    # the office server: POST /api/v1/dossiers/{code}/attach asks the
+    # province too (a clerk logged in at office2); 502 when it is down
+    pw = os.path.join(T, "pw")
+    with open(pw, "w") as f:
+        f.write("mật khẩu của thư ký\n")
+    o2.run(["user", "add", "admin1", "--role", "admin", "--password-file", pw])
+    o2.env["SOHOA_USER"] = "admin1"
+    o2.run(["user", "add", "clerk1", "--role", "clerk", "--password-file", pw])
+    o2.run(["user", "add", "arch1", "--role", "archivist", "--password-file", pw])
+    o2.env.update(SOHOA_PROVINCE=prov.url, SOHOA_PROVINCE_TOKEN_FILE=pt)
+    o2.serve()
+    import http.cookiejar
+    jar = http.cookiejar.CookieJar()
+    op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(path, body, csrf=None):
+        req = urllib.request.Request(o2.url + path, data=json.dumps(body).encode(),
+                                     headers=dict({"Content-Type": "application/json"},
+                                                  **({"X-CSRF-Token": csrf} if csrf else {})))
+        try:
+            with op.open(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    st, r = post("/api/v1/login", {"user": "clerk1", "password": "mật khẩu của thư ký"})
+    csrf = r.get("csrf")
+    st, r = post("/api/v1/dossiers/%s/attach" % d2["dossier"], {"paper": gks2}, csrf)
+    if st != 200 or r.get("paper") != gks2 or "log_index" not in r:
+        fail("POST attach through the province: %d %r" % (st, r))
+    prov.stop()
+    st, r = post("/api/v1/dossiers/%s/attach" % d2["dossier"], {"paper": unknown}, csrf)
+    if st != 502 or "province" not in r.get("error", ""):
+        fail("POST attach with the province down: %d %r, not 502" % (st, r))
+    o2.stop()
+    o2.env["SOHOA_USER"] = "arch1"
+    o2.run(["verify", "--all"], what="after the server's attach:")
+
+
 try:
-    {"offices": group_offices, "resume": group_resume, "fork": group_fork,
+    {"offices": group_offices, "attach": group_attach, "resume": group_resume, "fork": group_fork,
      "witness": group_witness}[sys.argv[1]]()
 finally:
     for p in procs:

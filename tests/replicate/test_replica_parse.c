@@ -1,6 +1,7 @@
 /* Faults in a page of an office's log (replica/parse.c): every prefix of a
  * real page, every byte changed, fields of the wrong type or size, and every
- * allocation made to fail in turn: each is refused with SH_EINVAL (or
+ * allocation made to fail in turn (and the same for a province's answer for
+ * one paper, sh_repl_remote_parse): each is refused with SH_EINVAL (or
  * SH_ENOMEM) or parses to a consistent page, never a crash or a leak. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,76 @@ static void replace(const char *page, size_t len, const char *from, const char *
 	free(b);
 }
 
+/* The province's answer for one paper (sh_repl_remote_parse). */
+static int rparse(const char *s, size_t len)
+{
+	sh_repl_remote *r = NULL;
+	int rc = sh_repl_remote_parse(&r, s, len);
+	if (rc == SH_OK) {
+		CHECK(r && (strcmp(r->status, "valid") || (r->entry.paper && r->entry.index < r->size)),
+		      "inconsistent answer");
+		sh_repl_remote_free(&r);
+	} else {
+		CHECK(!r, "an answer returned with an error");
+		CHECK(rc == SH_EINVAL || rc == SH_ENOMEM, "rc %d: %s", rc, sh_error_message());
+	}
+	return rc;
+}
+
+static void rreplace(const char *a, size_t len, const char *from, const char *to, int want)
+{
+	const char *at = strstr(a, from);
+	CHECK(at, "seed lacks %s", from);
+	if (!at)
+		return;
+	size_t fl = strlen(from), tl = strlen(to), k = (size_t)(at - a);
+	char *b = malloc(len - fl + tl + 1);
+	memcpy(b, a, k);
+	memcpy(b + k, to, tl);
+	memcpy(b + k + tl, at + fl, len - k - fl);
+	int rc = rparse(b, len - fl + tl);
+	CHECK(rc == want, "%s -> %s: %d, want %d (%s)", from, to, rc, want, sh_error_message());
+	free(b);
+}
+
+static void remote_faults(void)
+{
+	size_t len;
+	char *a = slurp(SOHOA_SOURCE_DIR "/tests/fuzz/corpus/repaper/answer-valid.json", &len);
+	CHECK(rparse(a, len) == SH_OK, "the seed answer: %s", sh_error_message());
+	for (size_t n = 0; n < len; n++) /* every prefix */
+		CHECK(rparse(a, n) == SH_EINVAL, "prefix of %zu bytes parsed", n);
+	char *b = malloc(len);
+	for (size_t i = 0; i < len; i++)
+		for (int d = 1; d < 256; d += 84) {
+			memcpy(b, a, len);
+			b[i] = (char)(b[i] + d);
+			rparse(b, len);
+		}
+	free(b);
+	rreplace(a, len, "\"size\":4", "\"size\":0", SH_EINVAL);   /* entry past the checkpoint */
+	rreplace(a, len, "\"index\":0", "\"index\":-1", SH_EINVAL);
+	rreplace(a, len, "\"agency\":\"000.00.91.T91\"", "\"agency\":\"../x\"", SH_EINVAL);
+	rreplace(a, len, "\"proof\":[", "\"proof\":[\"00\",", SH_EINVAL);
+	rreplace(a, len, "\"paper\":{", "\"paper\":[],\"x\":{", SH_EINVAL);
+	rreplace(a, len, "\"status\":\"valid\"", "\"status\":\"revoked\"", SH_OK);
+	CHECK(rparse("{\"code\":\"x\"}", 12) == SH_EINVAL, "an answer without agency");
+	long live = sh_alloc_live();
+	for (long k = 1; k < 400; k++) {
+		sh_alloc_fail_at(k, 0);
+		int rc = rparse(a, len);
+		sh_alloc_fail_at(0, 0);
+		if (rc == SH_OK)
+			break;
+		CHECK(rc == SH_ENOMEM || rc == SH_EINVAL, "allocation %ld: %d", k, rc);
+	}
+	CHECK(sh_alloc_live() == live, "%ld allocations leaked", sh_alloc_live() - live);
+	sh_free(a);
+}
+
 int main(void)
 {
+	remote_faults();
 	size_t len;
 	char *page = slurp(SOHOA_SOURCE_DIR "/tests/fuzz/corpus/replica/page-from5.json", &len);
 	CHECK(parse(page, len) == SH_OK, "the seed page: %s", sh_error_message());

@@ -7,9 +7,10 @@
   const $ = (s) => document.querySelector(s);
   let csrf = null;
   const STATUS = {valid: 'còn hiệu lực', expired: 'hết hiệu lực', revoked: 'đã thu hồi'};
-  const WHO = {owner: 'Bạn', officer: 'Cán bộ', citizen: 'Người khác'};
+  const WHO = {owner: 'Bạn', officer: 'Cán bộ', citizen: 'Người khác', office: 'Cơ quan khác'};
   const ACTION = {
-    'share-use': 'Dùng mã chia sẻ tại bộ phận một cửa', 'refused': 'Bị từ chối', 'show': 'Xem',
+    'share-use': 'Dùng mã chia sẻ tại bộ phận một cửa',
+    'office-fetch': 'Cơ quan khác lấy để dùng lại', 'refused': 'Bị từ chối', 'show': 'Xem',
     'search': 'Tìm kiếm', 'owner': 'Xem kho', 'reuse': 'Đề xuất dùng lại', 'export-pdf': 'Xuất PDF',
     'export-proof': 'Xuất bằng chứng', 'me-papers': 'Bạn xem danh sách', 'me-paper': 'Bạn xem',
     'me-page': 'Bạn xem trang', 'me-pdf': 'Bạn tải PDF', 'me-proof': 'Bạn tải bằng chứng',
