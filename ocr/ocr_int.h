@@ -31,4 +31,13 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
  * resolution from its size when it is an A4 page or an ID card, else 0. */
 int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found);
 
+/* The page's true resolution (photo.c): the tag when it agrees with the
+ * page's size, else from the size, else a usual resolution. */
+int sh_ocr_page_dpi(PIX *pixs);
+
+/* Step 1 of the clean-up (ink.c): an 8-bit grey page, red seals dropped and
+ * red printed text kept; *out owned by the caller. dpi: the page's true
+ * resolution. Sets SH_PAGE_BILEVEL / SH_PAGE_SEAL in rep->flags. */
+int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_report *rep);
+
 #endif

@@ -1,0 +1,487 @@
+/*
+ * Where the page is and how large: a phone photo's page found, rectified
+ * and cut out (SH_CLEAN_PHOTO), and the page's true resolution when its
+ * tag lies. Part of the clean-up (clean.c); see docs/OCR.md "Photos".
+ */
+#include "ocr_int.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int nomem(const char *what)
+{
+	return sh_error_set(SH_ENOMEM, "page clean-up: out of memory (%s)", what);
+}
+
+/* ---- Photos of a page on a desk (SH_CLEAN_PHOTO) ----
+ *
+ * A phone photo holds the page in perspective on a desk, under uneven
+ * light, with a resolution tag that lies (72 dpi or none). The page is the
+ * largest bright, neutral region: it is found on a ~1000 px copy (min
+ * channel, so a brown or grey desk is dark and white paper bright,
+ * thresholded by Otsu, text closed over, holes filled), its four sides are
+ * fitted as lines through the region's edge (trimmed least squares) and
+ * intersected, and the quadrilateral is mapped back to a rectangle by a
+ * projective transform with bilinear sampling on the full image. A page
+ * whose long/short ratio is A4's (or an ID card's) gets that exact aspect
+ * and its true resolution from its size. The rectified page is cropped a
+ * little inside its edges so the desk's edge never reaches recognition. */
+
+enum {
+	PHOTO_WORK_SIDE = 1000,     /* long side of the copy the page is found on */
+	PHOTO_MIN_CONTRAST = 40     /* page minus desk, grey levels */
+};
+#define PHOTO_MIN_AREA 0.10     /* share of the photo the page covers */
+#define PHOTO_MAX_AREA 0.93     /* above: a scan, the page is the image */
+#define PHOTO_FILL_TOL 0.07     /* |region / quadrilateral - 1| */
+#define PHOTO_INSET 0.008       /* cropped inside each edge, share of the short side */
+#define A4_RATIO 1.41421356
+#define A4_TOL 0.11
+#define CARD_RATIO 1.58575      /* ID-1: 85.60 x 53.98 mm */
+#define CARD_TOL 0.05
+
+typedef struct line_fit {
+	double a, b; /* v = a * u + b */
+} line_fit;
+
+/* Trimmed least squares v = a u + b over n points; twice, dropping points
+ * more than 2 px (work scale) off the first fit (corners, dog-ears, hands). */
+static int fit_line(const float *u, const float *v, int n, line_fit *out)
+{
+	double a = 0, b = 0;
+	for (int pass = 0; pass < 3; pass++) {
+		double su = 0, sv = 0, suu = 0, suv = 0;
+		int k = 0;
+		for (int i = 0; i < n; i++) {
+			if (pass > 0 && fabs(v[i] - (a * u[i] + b)) > (pass == 1 ? 4.0 : 1.5))
+				continue;
+			su += u[i];
+			sv += v[i];
+			suu += (double)u[i] * u[i];
+			suv += (double)u[i] * v[i];
+			k++;
+		}
+		double den = k * suu - su * su;
+		if (k < 10 || fabs(den) < 1e-9)
+			return pass > 0;
+		a = (k * suv - su * sv) / den;
+		b = (sv - a * su) / k;
+		out->a = a;
+		out->b = b;
+	}
+	return 1;
+}
+
+/* Intersection of a "horizontal" line y = h.a x + h.b and a "vertical"
+ * line x = v.a y + v.b. */
+static void cross(line_fit h, line_fit v, float *x, float *y)
+{
+	double d = 1.0 - h.a * v.a;
+	if (fabs(d) < 1e-9)
+		d = 1e-9;
+	double xx = (v.a * h.b + v.b) / d;
+	*x = (float)xx;
+	*y = (float)(h.a * xx + h.b);
+}
+
+static double dist2(const float *c, int i, int j)
+{
+	return hypot(c[2 * i] - c[2 * j], c[2 * i + 1] - c[2 * j + 1]);
+}
+
+/* The page region on the work copy: 1 bit, holes filled, largest bright
+ * component. NULL with *why set when there is none worth taking. */
+static PIX *page_region(PIX *small, const char **why)
+{
+	PIX *bin = NULL, *open = NULL, *one = NULL, *holes = NULL;
+	PIXA *pixa = NULL;
+	BOXA *boxa = NULL;
+	l_int32 thresh = 0, fg = 0, bg = 0;
+	*why = "no page found";
+	if (pixSplitDistributionFgBg(small, 0.1f, 1, &thresh, &fg, &bg, NULL))
+		return NULL;
+	if (bg - fg < PHOTO_MIN_CONTRAST) {
+		*why = "page and desk too alike";
+		return NULL;
+	}
+	bin = pixThresholdToBinary(small, thresh); /* dark = 1 */
+	if (!bin)
+		return NULL;
+	pixInvert(bin, bin); /* bright = 1 */
+	/* cut thin bright bridges to the desk, then close over the text */
+	open = pixOpenBrick(NULL, bin, 5, 5);
+	if (!open)
+		goto out;
+	pixCloseSafeBrick(open, open, 9, 9);
+	boxa = pixConnComp(open, &pixa, 8);
+	int n = boxa ? boxaGetCount(boxa) : 0, best = -1;
+	long bestarea = 0;
+	for (int i = 0; i < n; i++) {
+		l_int32 bx, by, bw, bh;
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		if ((long)bw * bh > bestarea) {
+			bestarea = (long)bw * bh;
+			best = i;
+		}
+	}
+	if (best < 0)
+		goto out;
+	l_int32 bx, by, bw, bh;
+	boxaGetBoxGeometry(boxa, best, &bx, &by, &bw, &bh);
+	int W = pixGetWidth(small), H = pixGetHeight(small);
+	if (bx <= 0 || by <= 0 || bx + bw >= W || by + bh >= H) {
+		*why = "page touches the image edge";
+		goto out;
+	}
+	PIX *c = pixaGetPix(pixa, best, L_CLONE);
+	one = c ? pixCreate(W, H, 1) : NULL;
+	if (one)
+		pixRasterop(one, bx, by, bw, bh, PIX_SRC | PIX_DST, c, 0, 0);
+	pixDestroy(&c);
+	if (!one)
+		goto out;
+	holes = pixHolesByFilling(one, 4);
+	if (holes)
+		pixOr(one, one, holes);
+	*why = NULL;
+out:
+	pixDestroy(&bin);
+	pixDestroy(&open);
+	pixDestroy(&holes);
+	pixaDestroy(&pixa);
+	boxaDestroy(&boxa);
+	return one;
+}
+
+/* Corners TL, TR, BR, BL of the region (work scale): rough ones from the
+ * extremes of x+y and x-y, then each side fitted as a line through the
+ * region's outermost pixels between its rough corners (the middle 80 %). */
+static int region_corners(PIX *one, float c[8])
+{
+	int W = pixGetWidth(one), H = pixGetHeight(one), wpl = pixGetWpl(one);
+	l_uint32 *data = pixGetData(one);
+	int ext[4][2] = {{0}};
+	long best[4] = {LONG_MAX, LONG_MIN, LONG_MIN, LONG_MAX}; /* x+y min, x-y max, x+y max, x-y min */
+	int any = 0;
+	for (int y = 0; y < H; y++) {
+		l_uint32 *line = data + (size_t)y * wpl;
+		for (int x = 0; x < W; x++) {
+			if (!GET_DATA_BIT(line, x))
+				continue;
+			any = 1;
+			long s = x + y, d = x - y;
+			if (s < best[0]) { best[0] = s; ext[0][0] = x; ext[0][1] = y; }
+			if (d > best[1]) { best[1] = d; ext[1][0] = x; ext[1][1] = y; }
+			if (s > best[2]) { best[2] = s; ext[2][0] = x; ext[2][1] = y; }
+			if (d < best[3]) { best[3] = d; ext[3][0] = x; ext[3][1] = y; }
+		}
+	}
+	if (!any)
+		return 0;
+	int cap = W > H ? W : H;
+	float *u = malloc(sizeof(float) * (size_t)cap), *v = malloc(sizeof(float) * (size_t)cap);
+	if (!u || !v) {
+		free(u);
+		free(v);
+		return -1;
+	}
+	line_fit side[4]; /* top, right, bottom, left */
+	int ok = 1;
+	for (int s = 0; s < 4 && ok; s++) {
+		int a = s, b = (s + 1) % 4; /* from corner a to corner b */
+		int horiz = s == 0 || s == 2;
+		int lo = horiz ? ext[a][0] : ext[a][1], hi = horiz ? ext[b][0] : ext[b][1];
+		if (lo > hi) {
+			int t = lo;
+			lo = hi;
+			hi = t;
+		}
+		int span = hi - lo, n = 0;
+		for (int t = lo + span / 10; t <= hi - span / 10; t++) {
+			int found = -1;
+			if (horiz) { /* column t: first set pixel from the top or the bottom */
+				if (s == 0) {
+					for (int y = 0; y < H && found < 0; y++)
+						if (GET_DATA_BIT(data + (size_t)y * wpl, t))
+							found = y;
+				} else {
+					for (int y = H - 1; y >= 0 && found < 0; y--)
+						if (GET_DATA_BIT(data + (size_t)y * wpl, t))
+							found = y;
+				}
+			} else {
+				l_uint32 *line = data + (size_t)t * wpl;
+				if (s == 3) {
+					for (int x = 0; x < W && found < 0; x++)
+						if (GET_DATA_BIT(line, x))
+							found = x;
+				} else {
+					for (int x = W - 1; x >= 0 && found < 0; x--)
+						if (GET_DATA_BIT(line, x))
+							found = x;
+				}
+			}
+			if (found < 0)
+				continue;
+			/* the edge lies half a pixel outside the outermost pixel */
+			u[n] = (float)t;
+			v[n] = (float)found + ((s == 0 || s == 3) ? -0.5f : 0.5f);
+			n++;
+		}
+		ok = fit_line(u, v, n, &side[s]);
+	}
+	free(u);
+	free(v);
+	if (!ok)
+		return 0;
+	cross(side[0], side[3], &c[0], &c[1]); /* TL: top x left */
+	cross(side[0], side[1], &c[2], &c[3]); /* TR */
+	cross(side[2], side[1], &c[4], &c[5]); /* BR */
+	cross(side[2], side[3], &c[6], &c[7]); /* BL */
+	return 1;
+}
+
+static double quad_area(const float *c)
+{
+	double s = 0;
+	for (int i = 0; i < 4; i++) {
+		int j = (i + 1) % 4;
+		s += (double)c[2 * i] * c[2 * j + 1] - (double)c[2 * j] * c[2 * i + 1];
+	}
+	return fabs(s) / 2;
+}
+
+/* Dest -> source projective warp of pixs (8 or 32 bpp) into a w x h page,
+ * dest point (x, y) taken at (x + ox, y + oy) of the rectangle the corners
+ * map to. */
+static PIX *warp_page(PIX *pixs, const float *c, int rw, int rh, int ox, int oy, int w, int h)
+{
+	PTA *ptas = ptaCreate(4), *ptad = ptaCreate(4);
+	l_float32 *vc = NULL;
+	PIX *pixd = NULL;
+	if (!ptas || !ptad)
+		goto out;
+	for (int i = 0; i < 4; i++)
+		ptaAddPt(ptas, c[2 * i], c[2 * i + 1]);
+	ptaAddPt(ptad, 0, 0);
+	ptaAddPt(ptad, (float)rw, 0);
+	ptaAddPt(ptad, (float)rw, (float)rh);
+	ptaAddPt(ptad, 0, (float)rh);
+	if (getProjectiveXformCoeffs(ptad, ptas, &vc))
+		goto out;
+	int d = pixGetDepth(pixs);
+	pixd = pixCreate(w, h, d);
+	if (!pixd)
+		goto out;
+	int sw = pixGetWidth(pixs), sh = pixGetHeight(pixs), swpl = pixGetWpl(pixs);
+	int dwpl = pixGetWpl(pixd);
+	l_uint32 *sdata = pixGetData(pixs), *ddata = pixGetData(pixd);
+	for (int y = 0; y < h; y++) {
+		l_uint32 *line = ddata + (size_t)y * dwpl;
+		double Y = y + oy + 0.5;
+		for (int x = 0; x < w; x++) {
+			double X = x + ox + 0.5;
+			double den = vc[6] * X + vc[7] * Y + 1.0;
+			float xs = (float)((vc[0] * X + vc[1] * Y + vc[2]) / den) - 0.5f;
+			float ys = (float)((vc[3] * X + vc[4] * Y + vc[5]) / den) - 0.5f;
+			if (d == 32) {
+				l_uint32 val = 0xffffff00;
+				linearInterpolatePixelColor(sdata, swpl, sw, sh, xs, ys, 0xffffff00, &val);
+				line[x] = val;
+			} else {
+				l_int32 val = 255;
+				linearInterpolatePixelGray(sdata, swpl, sw, sh, xs, ys, 255, &val);
+				SET_DATA_BYTE(line, x, val);
+			}
+		}
+	}
+out:
+	ptaDestroy(&ptas);
+	ptaDestroy(&ptad);
+	LEPT_FREE(vc);
+	return pixd;
+}
+
+/* The work copy of src (8 or 32 bpp, W x H): every step-th pixel's 2x2 mean
+ * of the min channel, 8 bpp; NULL when out of memory. */
+static PIX *photo_work_copy(PIX *src, int step)
+{
+	int W = pixGetWidth(src), H = pixGetHeight(src), d = pixGetDepth(src);
+	int sw = W / step, sh = H / step, swpl = pixGetWpl(src);
+	PIX *grey = pixCreate(sw, sh, 8);
+	if (!grey)
+		return NULL;
+	l_uint32 *sdata = pixGetData(src), *gdata = pixGetData(grey);
+	int gwpl = pixGetWpl(grey);
+	for (int y = 0; y < sh; y++) {
+		int y0 = y * step, y1 = y0 + 1 < H ? y0 + 1 : y0;
+		l_uint32 *l0 = sdata + (size_t)y0 * swpl, *l1 = sdata + (size_t)y1 * swpl;
+		for (int x = 0; x < sw; x++) {
+			int x0 = x * step, x1 = x0 + 1 < W ? x0 + 1 : x0, v = 0;
+			if (d == 32) {
+				l_uint32 px[4] = {l0[x0], l0[x1], l1[x0], l1[x1]};
+				for (int k = 0; k < 4; k++) {
+					l_int32 r, g, b;
+					extractRGBValues(px[k], &r, &g, &b);
+					int m = r < g ? r : g;
+					v += m < b ? m : b;
+				}
+			} else {
+				v = GET_DATA_BYTE(l0, x0) + GET_DATA_BYTE(l0, x1) + GET_DATA_BYTE(l1, x0) +
+				    GET_DATA_BYTE(l1, x1);
+			}
+			SET_DATA_BYTE(gdata + (size_t)y * gwpl, x, v / 4);
+		}
+	}
+	return grey;
+}
+
+int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
+{
+	int rc = SH_OK;
+	PIX *src = NULL, *grey = NULL, *one = NULL;
+	*out = NULL;
+	*found = 0;
+	*true_dpi = 0;
+	memset(corners, 0, 8 * sizeof *corners);
+	if (!pixs)
+		return sh_error_set(SH_EINVAL, "photo: no image");
+	int d = pixGetDepth(pixs);
+	if (pixGetColormap(pixs))
+		src = pixRemoveColormap(pixs, REMOVE_CMAP_BASED_ON_SRC);
+	else if (d == 32 || d == 8)
+		src = pixClone(pixs);
+	else
+		return SH_OK; /* bilevel and odd depths come from scanners */
+	if (!src)
+		return nomem("photo");
+	d = pixGetDepth(src);
+	if (d != 32 && d != 8)
+		goto out;
+	int W = pixGetWidth(src), H = pixGetHeight(src);
+	if ((W < H ? W : H) < 400)
+		goto out;
+	/* the work copy: every step-th pixel's 2x2 mean of the min channel
+	 * (a few ms; an area-map reduction of a 12 MP photo costs 50x more) */
+	int step = ((W > H ? W : H) + PHOTO_WORK_SIDE - 1) / PHOTO_WORK_SIDE;
+	if (step < 1)
+		step = 1;
+	if (!(grey = photo_work_copy(src, step))) {
+		rc = nomem("photo");
+		goto out;
+	}
+	const char *why = NULL;
+	one = page_region(grey, &why);
+	if (!one)
+		goto out;
+	l_int32 area = 0;
+	pixCountPixels(one, &area, NULL);
+	double share = (double)area / ((double)pixGetWidth(one) * pixGetHeight(one));
+	if (share < PHOTO_MIN_AREA || share > PHOTO_MAX_AREA)
+		goto out;
+	float c[8];
+	int ok = region_corners(one, c);
+	if (ok < 0) {
+		rc = nomem("photo");
+		goto out;
+	}
+	if (!ok || fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
+		goto out;
+	/* back to full scale, as continuous coordinates (the image's top-left
+	 * corner is 0,0): work pixel i's centre is the mean of source pixels
+	 * i * step and i * step + 1, centred at i * step + 1 */
+	for (int i = 0; i < 8; i++) {
+		c[i] = c[i] * (float)step + 1.0f;
+		if (c[i] < -2.0f || c[i] > (float)((i % 2 ? H : W) + 2))
+			goto out;
+	}
+	double wt = dist2(c, 0, 1), wb = dist2(c, 3, 2), hl = dist2(c, 0, 3), hr = dist2(c, 1, 2);
+	double rw = wt > wb ? wt : wb, rh = hl > hr ? hl : hr;
+	double shortside = rw < rh ? rw : rh, longside = rw < rh ? rh : rw;
+	double ratio = longside / shortside;
+	/* Perspective shortens the sides that lean away; a known paper size
+	 * fixes the aspect from the less shortened side (the short one, for a
+	 * phone held over the page's foot). */
+	double inches = 0;
+	if (fabs(ratio - A4_RATIO) < A4_TOL) {
+		longside = shortside * A4_RATIO;
+		inches = 210.0 / 25.4;
+	} else if (fabs(ratio - CARD_RATIO) < CARD_TOL) {
+		longside = shortside * CARD_RATIO;
+		inches = 53.98 / 25.4;
+	}
+	if (rw < rh) {
+		rw = shortside;
+		rh = longside;
+	} else {
+		rw = longside;
+		rh = shortside;
+	}
+	int iw = (int)lround(rw), ih = (int)lround(rh);
+	int inset = (int)lround(PHOTO_INSET * shortside);
+	PIX *page = warp_page(src, c, iw, ih, inset, inset, iw - 2 * inset, ih - 2 * inset);
+	if (!page) {
+		rc = nomem("photo rectification");
+		goto out;
+	}
+	if (inches > 0)
+		*true_dpi = (int)lround(shortside / inches);
+	if (*true_dpi)
+		pixSetResolution(page, *true_dpi, *true_dpi);
+	memcpy(corners, c, sizeof c);
+	*out = page;
+	*found = 1;
+out:
+	pixDestroy(&src);
+	pixDestroy(&grey);
+	pixDestroy(&one);
+	return rc;
+}
+
+/* Nearest usual scanner resolution when within 4 %, else dpi itself. */
+static int snap_dpi(double dpi)
+{
+	static const int known[] = {72, 100, 150, 200, 240, 300, 400, 600, 1200};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (fabs(dpi - known[i]) <= 0.04 * known[i])
+			return known[i];
+	return (int)lround(dpi);
+}
+
+/* The page's true resolution. The tag in the file lies often: phones write
+ * 72 or nothing, some scanners and fax gateways a fixed value. An image
+ * with the proportions of an A4 (or letter) page is a whole page, so its
+ * size gives the resolution; the tag is kept when it agrees (within 15 %)
+ * or when the image is not a whole page. Without a usable tag or size: the
+ * short side taken as A4's width, rounded to a usual resolution. */
+int sh_ocr_page_dpi(PIX *pixs)
+{
+	int tag = pixGetXRes(pixs);
+	int w = pixGetWidth(pixs), h = pixGetHeight(pixs);
+	double s = w < h ? w : h, l = w < h ? h : w, ratio = l / s, size_dpi = 0;
+	if (fabs(ratio - A4_RATIO) < 0.05)
+		size_dpi = s / (210.0 / 25.4);
+	else if (fabs(ratio - 11.0 / 8.5) < 0.03)
+		size_dpi = s / 8.5;
+	int tag_ok = tag >= 100 && tag <= 1200;
+	if (tag_ok && (size_dpi == 0 || fabs(size_dpi - tag) <= 0.15 * tag))
+		return tag;
+	if (size_dpi >= 60 && size_dpi <= 1200)
+		return snap_dpi(size_dpi);
+	if (tag_ok)
+		return tag;
+	double inches = s / 8.27;
+	static const int known[] = {100, 150, 200, 240, 300, 400, 600};
+	int best = 300;
+	double err = 1e9;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+		double e = fabs(inches - known[i]);
+		if (e < err) {
+			err = e;
+			best = known[i];
+		}
+	}
+	return best;
+}
