@@ -9,7 +9,8 @@
 #                                            kind; with the page images in
 #                                            $SOHOA_PAPER_IMG/<split>, default
 #                                            /tmp/sohoa-extra, unsure ids are
-#                                            read again, digits only)
+#                                            read again, digits only, and
+#                                            every date's place)
 #   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
 #                                            also: OCR the corpus paper images
 #                                            again and make N papers per kind
