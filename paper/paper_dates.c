@@ -33,15 +33,17 @@ static int scan_words(dword **out, size_t *n, const char *text, const char *hocr
 	dword *v = NULL;
 	size_t nv = 0, cap = 0, at = 0;
 	const char *p = hocr, *line = NULL;
+	/* the next page and line openings, found once each (not per word) */
+	const char *np = strstr(hocr, "class='ocr_page'"), *nl = strstr(hocr, "id='line_");
 	int page = -1;
 	for (;;) {
 		const char *wd = strstr(p, "ocrx_word");
 		if (!wd)
 			break;
-		for (const char *q = p; (q = strstr(q, "class='ocr_page'")) && q < wd; q += 16)
+		for (; np && np < wd; np = strstr(np + 16, "class='ocr_page'"))
 			page++;
-		for (const char *q = p; (q = strstr(q, "id='line_")) && q < wd; q += 8)
-			line = q;
+		for (; nl && nl < wd; nl = strstr(nl + 9, "id='line_"))
+			line = nl;
 		const char *tag_end = strchr(wd, '>');
 		if (!tag_end)
 			break;
