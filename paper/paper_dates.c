@@ -251,7 +251,7 @@ int sh_paper_hocr_date_boxes(sh_paper_box **out, size_t *n, const char *hocr)
 	sh_free(v);
 	if (rc) {
 		sh_free(b);
-		return SH_ENOMEM;
+		return sh_error_set(SH_ENOMEM, "out of memory finding dates in hOCR");
 	}
 	*out = b;
 	*n = nb;
@@ -499,7 +499,7 @@ int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before)
 		}
 		f->reread |= 1u << d;
 		if (was && !f->as_read[d] && !(f->as_read[d] = sh_strdup(was)))
-			return SH_ENOMEM;
+			return sh_error_set(SH_ENOMEM, "out of memory flagging a date read again");
 	}
 	return n;
 }
