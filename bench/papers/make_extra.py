@@ -642,7 +642,7 @@ def missing_letters(txt, base):
 
 
 def face_check(scans, tmp):
-    """Refuse (exit 2) a split whose faces cannot print every Vietnamese
+    """Refuse (exit 1) a split whose faces cannot print every Vietnamese
     letter: such pages lack letters their truth has, and no OCR can read
     them (docs/PAPERS.md, "Faces without Vietnamese letters")."""
     os.makedirs(tmp, exist_ok=True)
@@ -653,7 +653,7 @@ def face_check(scans, tmp):
     for name, font, pt, dpi, _ in scans:
         base = os.path.join(tmp, "probe-" + name)
         text2image(txt, base, font, pt, dpi, False)
-        miss = missing_letters(txt, base)
+        miss = missing_letters(txt, base) if rendered(base) else "(text2image wrote no boxes)"
         for ext in (".tif", ".box"):
             os.remove(base + ext)
         if miss:
