@@ -58,6 +58,9 @@ struct sh_kinds {
  * frees) holds for every byte of *out plus the end the offset in s of the
  * character it came from. */
 int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t len);
+/* Text of one hOCR span's content (up to '<'), entities decoded, into dst
+ * (cap bytes); its length, or -1 if too long (paper_words.c). */
+long paper_hocr_span_text(char *dst, size_t cap, const char *s);
 
 /* Replace the catalogue's lexicon with the names file in data (len bytes;
  * name for messages). sh_kinds_load reads the file "lexicon" names;

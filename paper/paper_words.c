@@ -9,7 +9,7 @@
 
 /* Text of one span's content (up to '<'), entities &amp; &lt; &gt; &quot;
  * &#39; decoded, into dst (cap bytes); its length, or -1 if too long. */
-static long span_text(char *dst, size_t cap, const char *s)
+long paper_hocr_span_text(char *dst, size_t cap, const char *s)
 {
 	static const struct {
 		const char *ent, *ch;
@@ -67,7 +67,7 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 			c = e + 1;
 		}
 		char w[256];
-		long wl = span_text(w, sizeof w, c);
+		long wl = paper_hocr_span_text(w, sizeof w, c);
 		p = c;
 		if (wl <= 0)
 			continue;
@@ -141,7 +141,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 			c = e + 1;
 		}
 		char t[256];
-		long tl = span_text(t, sizeof t, c);
+		long tl = paper_hocr_span_text(t, sizeof t, c);
 		p = c;
 		if (tl <= 0)
 			continue;

@@ -207,6 +207,36 @@ int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *c
 /* 1 when fact was left out by sh_paper_id_verify. */
 int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact);
 
+/* ---- a second reading of dates (issue 18) -----------------------------
+ * Every date's place on the page (a "DD/MM/YYYY" word, or the three
+ * numbers of "ngày D tháng M năm YYYY") read again, digits only; the
+ * readings confirm, correct or take back the date OCR read (docs/PAPERS.md
+ * "second reading of dates"). Never a date nobody read: a date the
+ * readings do not settle stays as read, or is left out when OCR's reading
+ * was itself no date. */
+#define SH_PAPER_READS_MAX 8   /* readings per box */
+#define SH_PAPER_DIGITS_MAX 32 /* bytes per reading, NUL included */
+/* Reads box b again (digits only, e.g. sh_ocr_digits_read): up to max
+ * readings into out (digits, NUL-terminated); returns how many (0: none). */
+typedef size_t (*sh_paper_digits_fn)(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX],
+				     size_t max);
+/* The boxes of every date's place in hOCR (one per "DD/MM/YYYY" word,
+ * three per "ngày D tháng M năm YYYY"): to read again before the page
+ * image is gone. *out: caller sh_free (NULL when *n is 0). SH_OK, SH_ENOMEM. */
+int sh_paper_hocr_date_boxes(sh_paper_box **out, size_t *n, const char *hocr);
+/* A copy of text (*out, caller sh_free) with every date's place that fn's
+ * readings settle changed byte for byte (word offsets stay true): a date
+ * corrected, or its digits made '-' when left out; *changed counts them.
+ * Errors: SH_EINVAL (a NULL argument), SH_ELIMIT, SH_ENOMEM. */
+int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const char *hocr,
+			  sh_paper_digits_fn fn, void *arg);
+/* Flag the dates of f (extracted from the text sh_paper_dates_reread gave)
+ * that differ from before (extracted from the text as read): a changed
+ * date is "reread" (sh_paper_id_reread) with the old value as read
+ * (sh_paper_fact_as_read), a date left out "doubted". Returns how many,
+ * or SH_ENOMEM. */
+int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before);
+
 /* Release and set *facts to NULL; NULL-safe. */
 void sh_paper_facts_free(sh_paper_facts **facts);
 

@@ -251,35 +251,36 @@ static int load_page(void *arg, size_t i, PIX **out)
 }
 
 /* sh_ocr_options.digit_boxes: every run of 9 to 13 digits on the page
- * (CMND 9, CCCD 12, tax codes 10 or 13), read again before the image OCR
- * read is gone; only an id extraction finds there is looked up later. */
+ * (CMND 9, CCCD 12, tax codes 10 or 13) and every date's place, read again
+ * before the image OCR read is gone; only an id extraction finds there is
+ * looked up later, and every date. */
 static int digit_boxes(void *arg, const char *hocr, sh_ocr_digit_read **out, size_t *n)
 {
 	(void)arg;
-	sh_paper_box *b = NULL;
-	size_t nb = 0;
+	sh_paper_box *b = NULL, *db = NULL;
+	size_t nb = 0, ndb = 0;
 	*out = NULL;
 	*n = 0;
 	int rc = sh_paper_hocr_digit_runs(&b, &nb, hocr, 9, 13);
-	if (rc || !nb) {
-		sh_free(b);
-		return rc;
-	}
-	sh_ocr_digit_read *d = sh_calloc(nb, sizeof *d);
-	if (!d) {
-		sh_free(b);
-		return SH_ENOMEM;
-	}
-	for (size_t i = 0; i < nb; i++) {
-		d[i].x0 = b[i].x0;
-		d[i].y0 = b[i].y0;
-		d[i].x1 = b[i].x1;
-		d[i].y1 = b[i].y1;
+	if (!rc)
+		rc = sh_paper_hocr_date_boxes(&db, &ndb, hocr);
+	sh_ocr_digit_read *d = rc || !(nb + ndb) ? NULL : sh_calloc(nb + ndb, sizeof *d);
+	if (!rc && nb + ndb && !d)
+		rc = SH_ENOMEM;
+	for (size_t i = 0; d && i < nb + ndb; i++) {
+		const sh_paper_box *x = i < nb ? &b[i] : &db[i - nb];
+		d[i].x0 = x->x0;
+		d[i].y0 = x->y0;
+		d[i].x1 = x->x1;
+		d[i].y1 = x->y1;
 	}
 	sh_free(b);
-	*out = d;
-	*n = nb;
-	return SH_OK;
+	sh_free(db);
+	if (d) {
+		*out = d;
+		*n = nb + ndb;
+	}
+	return rc;
 }
 
 /* The second readings of the box where OCR put digits: those of the box
@@ -337,6 +338,52 @@ static int comp_reread_ids(rv_run *r, rv_comp *c, const char *hocr)
 	return SH_OK;
 }
 
+/* sh_paper_digits_fn over a component's pages: the readings made while
+ * OCR had the page image (digit_boxes). */
+typedef struct date_reads {
+	rv_run *r;
+	rv_comp *c;
+} date_reads;
+
+static size_t date_readings(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	date_reads *d = arg;
+	const char *rd[SH_OCR_DIGIT_PASSES];
+	if (b->page < 0 || (size_t)b->page >= d->c->npages)
+		return 0;
+	size_t n = digit_readings(&d->r->pages[d->c->first + (size_t)b->page].ocr, b, rd);
+	for (size_t i = 0; i < n && i < max; i++)
+		snprintf(out[i], SH_PAPER_DIGITS_MAX, "%s", rd[i]);
+	return n < max ? n : max;
+}
+
+/* Dates read again (docs/PAPERS.md "second reading of dates"): the facts
+ * of the text the readings settled replace those of the text as read, the
+ * dates that changed flagged ("reread", as read kept; "doubted"). The
+ * text kept is the text as read. */
+static int comp_reread_dates(rv_run *r, rv_comp *c, const sh_kinds *kinds, const char *hocr,
+			     const sh_paper_word *words, size_t nwords)
+{
+	date_reads d = {r, c};
+	char *t2 = NULL;
+	size_t changed = 0;
+	int rc = sh_paper_dates_reread(&t2, &changed, c->text, hocr, date_readings, &d);
+	sh_paper_facts *g = NULL;
+	if (!rc && changed)
+		rc = nwords ? sh_paper_extract_words(&g, kinds, t2, words, nwords) : sh_paper_extract(&g, kinds, t2);
+	sh_free(t2);
+	if (!rc && g) {
+		int n = sh_paper_dates_flag(g, c->facts);
+		if (n < 0) {
+			sh_paper_facts_free(&g);
+			return n;
+		}
+		sh_paper_facts_free(&c->facts);
+		c->facts = g;
+	}
+	return rc;
+}
+
 /* Join a component's pages and extract its kind and facts. */
 static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 {
@@ -370,6 +417,8 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	if (!rc)
 		rc = nwords ? sh_paper_extract_words(&c->facts, kinds, c->text, words, nwords)
 			    : sh_paper_extract(&c->facts, kinds, c->text);
+	if (!rc && h.len)
+		rc = comp_reread_dates(r, c, kinds, (const char *)h.data, words, nwords);
 	sh_free(words);
 	if (!rc && h.len)
 		rc = comp_reread_ids(r, c, (const char *)h.data);

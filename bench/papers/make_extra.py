@@ -594,16 +594,33 @@ SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans"
          ("noisy200", "DejaVu Serif", 12, 200, True), ("low150", "DejaVu Serif Semi-Condensed", 12, 150, True),
          ("sans150", "DejaVu Sans", 10, 150, True)]
 # second tuning split: faces neither of the above uses
-TUNE2_SCANS = [("sbold200", "DejaVu Sans Bold", 10, 200, True), ("mbold300", "DejaVu Sans Mono Bold", 10, 300, False),
+TUNE2_SCANS = [("sbold200", "DejaVu Sans Bold", 10, 200, True), ("mbold300", "FreeMono Bold", 10, 300, False),
                ("scbold170", "DejaVu Serif Semi-Condensed Bold", 11, 170, True), ("light240", "DejaVu Sans ExtraLight", 11, 240, False),
                ("obl190", "DejaVu Sans Oblique", 11, 190, True)]
-# held-out faces and resolutions: none of the above
-HELD_SCANS = [("scond200", "DejaVu Sans Semi-Condensed", 11, 200, True), ("mono300", "DejaVu Sans Mono", 10, 300, False),
+# held-out faces and resolutions: none of the above. DejaVu Sans Mono has no
+# precomposed Vietnamese letters (text2image left them out of the page: "CH
+# TỊCH" for "CHỦ TỊCH"), so the mono faces are FreeMono (fonts-freefont-ttf)
+# and Liberation Mono (fonts-liberation2); face_check() refuses any face that
+# lacks a letter, and render() any page that lacks a letter of its text.
+HELD_SCANS = [("scond200", "DejaVu Sans Semi-Condensed", 11, 200, True), ("mono300", "Liberation Mono", 10, 300, False),
               ("bold180", "DejaVu Serif Bold", 11, 180, True), ("scond170", "DejaVu Sans Semi-Condensed", 11, 170, True),
               ("sbold240", "DejaVu Sans Bold Semi-Condensed", 10, 240, False)]
 
 
-def render(txt, base, font, pt, dpi, degrade):
+# every letter of Vietnamese (upper and lower case, all tones), digits and
+# the punctuation the papers use: a face must render all of them
+VI_LOWER = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợ"
+            "pqrstuùúủũụưừứửữựvxyỳýỷỹỵfjwz")
+VI_PROBE = VI_LOWER + VI_LOWER.upper() + "0123456789/.,:;-()"
+
+
+def rendered(base):
+    """The characters text2image put on the page, in order (its box file)."""
+    with open(base + ".box", encoding="utf-8") as f:  # "\t" boxes: line breaks
+        return "".join(c for c in (l.split(" ", 1)[0] for l in f) if c.strip())
+
+
+def text2image(txt, base, font, pt, dpi, degrade):
     xs, ys = int(8.27 * dpi), int(11.69 * dpi)
     subprocess.run(["text2image", "--text", txt, "--outputbase", base, "--font", font,
                     "--fonts_dir", "/usr/share/fonts", "--ptsize", str(pt), "--resolution", str(dpi),
@@ -612,6 +629,45 @@ def render(txt, base, font, pt, dpi, degrade):
                     "--degrade_image=%s" % ("true" if degrade else "false"),
                     "--rotate_image=%s" % ("true" if degrade else "false")],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def missing_letters(txt, base):
+    """Letters of the text file txt that the render at base lacks ("" if none)."""
+    with open(txt, encoding="utf-8") as f:
+        want = "".join(f.read().split())
+    got = rendered(base)
+    if got == want or not got:  # no boxes: text2image's "Null box" (face_check covers it)
+        return ""
+    return "".join(sorted(set(want) - set(got))) or "(order or count differ)"
+
+
+def face_check(scans, tmp):
+    """Refuse (exit 1) a split whose faces cannot print every Vietnamese
+    letter: such pages lack letters their truth has, and no OCR can read
+    them (docs/PAPERS.md, "Faces without Vietnamese letters")."""
+    os.makedirs(tmp, exist_ok=True)
+    txt = os.path.join(tmp, "probe.txt")
+    with open(txt, "w", encoding="utf-8") as f:
+        f.write(" ".join(VI_PROBE[i:i + 30] for i in range(0, len(VI_PROBE), 30)) + "\n")
+    bad = []
+    for name, font, pt, dpi, _ in scans:
+        base = os.path.join(tmp, "probe-" + name)
+        text2image(txt, base, font, pt, dpi, False)
+        miss = missing_letters(txt, base) if rendered(base) else "(text2image wrote no boxes)"
+        for ext in (".tif", ".box"):
+            os.remove(base + ext)
+        if miss:
+            bad.append("%s (%s): lacks %s" % (name, font, miss))
+    os.remove(txt)
+    if bad:
+        sys.exit("make_extra.py: faces without Vietnamese letters: " + "; ".join(bad))
+
+
+def render(txt, base, font, pt, dpi, degrade):
+    text2image(txt, base, font, pt, dpi, degrade)
+    miss = missing_letters(txt, base)
+    if miss:
+        sys.exit("make_extra.py: %s: %s did not print %s" % (base, font, miss))
     return base + ".tif"
 
 
@@ -653,6 +709,7 @@ def main():
     g.tune2 = a.split == "tune2"
     scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
+    face_check(scans, img_dir)
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
     prefix = {"tune": "t", "tune2": "u", "heldout": "h", "extra": "x"}[a.split]

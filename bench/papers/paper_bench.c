@@ -8,7 +8,8 @@
  * signer, holders) that OCR read exactly right and the extraction changed:
  * it must be 0. -I IMGDIR: an id OCR read unsurely or misread is read again
  * on the page image IMGDIR/NAME.tif (NAME-pK.tif for page K), digits only
- * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it.
+ * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it;
+ * every date's place is read again the same way (sh_paper_dates_reread).
  *
  * Each TRUTH.json holds "kind", "fields" and "text" (the corpus form). For
  * every paper the extractor runs on the ground-truth text and, when
@@ -261,6 +262,62 @@ static void reread_id(sh_ocr_digits *dig, sh_paper_facts *f, const char *hocr, c
 	pixDestroy(&pix);
 }
 
+/* -I IMGDIR: every date's place read again, digits only (sh_paper_dates_reread) */
+typedef struct date_ctx {
+	sh_ocr_digits *dig;
+	const char *name;
+	PIX *pix;
+	int page;
+} date_ctx;
+
+static size_t read_date_box(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	date_ctx *c = arg;
+	if (!c->pix || c->page != b->page) {
+		pixDestroy(&c->pix);
+		c->pix = page_image(c->name, b->page);
+		c->page = b->page;
+	}
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	if (!c->pix || sh_ocr_digits_read(c->dig, c->pix, b->x0, b->y0, b->x1, b->y1, rd, &n) != SH_OK)
+		return 0;
+	for (size_t i = 0; i < n && i < max; i++)
+		snprintf(out[i], SH_PAPER_DIGITS_MAX, "%s", rd[i]);
+	if (verbose > 1)
+		printf("  %s: date box p%d %d,%d-%d,%d: %s %s %s %s\n", c->name, b->page, b->x0, b->y0, b->x1,
+		       b->y1, n > 0 ? rd[0] : "", n > 1 ? rd[1] : "", n > 2 ? rd[2] : "", n > 3 ? rd[3] : "");
+	return n < max ? n : max;
+}
+
+static int dr_places, dr_changed;
+
+/* The OCR text's facts with the dates read again: f (from the text as read)
+ * is replaced by the extraction of the text the readings settled. */
+static void reread_dates(sh_ocr_digits *dig, const sh_kinds *kinds, sh_paper_facts **f, const char *ocr,
+			 const char *hocr, const sh_paper_word *w, size_t nw, const char *name)
+{
+	date_ctx c = {dig, name, NULL, -1};
+	char *t2 = NULL;
+	size_t ch = 0;
+	sh_paper_facts *g = NULL;
+	if (!hocr || sh_paper_dates_reread(&t2, &ch, ocr, hocr, read_date_box, &c) != SH_OK) {
+		pixDestroy(&c.pix);
+		return;
+	}
+	pixDestroy(&c.pix);
+	dr_places++;
+	if (ch && sh_paper_extract_words(&g, kinds, t2, w, nw) == SH_OK) {
+		int n = sh_paper_dates_flag(g, *f);
+		dr_changed += n > 0 ? n : 0;
+		if (verbose)
+			printf("  %s: dates read again: %zu places changed, %d dates\n", name, ch, n);
+		sh_paper_facts_free(f);
+		*f = g;
+	}
+	sh_free(t2);
+}
+
 int main(int argc, char **argv)
 {
 	const char *kpath = sh_kinds_default_path();
@@ -269,7 +326,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[a], "-k") && a + 1 < argc)
 			kpath = argv[++a];
 		else if (!strcmp(argv[a], "-v"))
-			verbose = 1;
+			verbose++;
 		else if (!strcmp(argv[a], "-K"))
 			by_kind = 1;
 		else if (!strcmp(argv[a], "-I") && a + 1 < argc)
@@ -322,6 +379,8 @@ int main(int argc, char **argv)
 		if (ocr) {
 			if (sh_paper_extract_words(&f, kinds, ocr, w, nw) == SH_OK) {
 				if (dig)
+					reread_dates(dig, kinds, &f, ocr, hocr, w, nw, name);
+				if (dig)
 					reread_id(dig, f, hocr, name);
 				judge(&t[SRC_OCR], SRC_OCR, name, "ocr", truth, f);
 			}
@@ -343,6 +402,9 @@ int main(int argc, char **argv)
 		printf("second readings: unsure ids %d asked, %d boxes found, %d taken; ids read surely %d "
 		       "checked, %d left out\n",
 		       rr_asked, rr_boxed, rr_taken, rr_verified, rr_doubted);
+	if (dig)
+		printf("second readings of dates: %d papers, %d dates changed or left out\n", dr_places,
+		       dr_changed);
 	sh_ocr_digits_free(&dig);
 	sh_kinds_free(&kinds);
 	return 0;

@@ -9,7 +9,15 @@
 #                                            kind; with the page images in
 #                                            $SOHOA_PAPER_IMG/<split>, default
 #                                            /tmp/sohoa-extra, unsure ids are
-#                                            read again, digits only)
+#                                            read again, digits only, and
+#                                            every date's place)
+#   bench/papers/run.sh BUILD_DIR --heldout SEED [N]
+#                                            a FRESH held-out split: N papers
+#                                            per kind (default 6) with the
+#                                            held-out names, places and faces
+#                                            and seed SEED, OCRed, then only
+#                                            the aggregate figures (never a
+#                                            paper's result: -v is not given)
 #   bench/papers/run.sh BUILD_DIR --fresh [SEED [N]]
 #                                            also: OCR the corpus paper images
 #                                            again and make N papers per kind
@@ -21,7 +29,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:?usage: run.sh BUILD_DIR [--fresh [SEED [N]]]}
+build=${1:?usage: run.sh BUILD_DIR [--splits | --heldout SEED [N] | --fresh [SEED [N]]]}
 bench="$build/bench/papers/paper_bench"
 [ -x "$bench" ] || { echo "run.sh: $bench not built: cmake --build $build --target paper_bench" >&2; exit 1; }
 data="$root/tests/data/papers"
@@ -41,6 +49,16 @@ if [ "${2:-}" = "--splits" ]; then
 			"$bench" -K -k "$root/paper/kinds.json" "$here/$split"/*.json
 		fi
 	done
+	exit 0
+fi
+if [ "${2:-}" = "--heldout" ]; then
+	seed=${3:?usage: run.sh BUILD_DIR --heldout SEED [N]}
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	python3 "$here/make_extra.py" --split heldout --seed "$seed" --count-per-kind "${4:-6}" \
+		--out "$tmp/json" --img "$tmp/img" 2>/dev/null
+	echo "== fresh held-out split: seed $seed, ${4:-6} per kind"
+	"$bench" -K -I "$tmp/img/heldout" -k "$root/paper/kinds.json" "$tmp/json"/*.json
 	exit 0
 fi
 [ "${2:-}" = "--fresh" ] || exit 0

@@ -75,6 +75,58 @@ static void reads_the_id_every_pass(void **state)
 	pixDestroy(&line);
 }
 
+/* A date's place (tests/data/ocr/date-mono-bold.png: rows 520-599, columns
+ * 100-1099 of the tune2 page u067, the same face): the page OCR read
+ * "06/16/1969", no date; read again, digits only, every pass gives
+ * 06101969, and sh_paper_dates_reread puts the month right. */
+#define DATE_LINE SOHOA_TEST_DATA "/ocr/date-mono-bold.png"
+
+typedef struct line_reader {
+	sh_ocr_digits *d;
+	PIX *pix;
+} line_reader;
+
+static size_t read_line(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	line_reader *lr = arg;
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	if (sh_ocr_digits_read(lr->d, lr->pix, b->x0, b->y0, b->x1, b->y1, rd, &n) != SH_OK)
+		return 0;
+	for (size_t i = 0; i < n && i < max; i++)
+		snprintf(out[i], SH_PAPER_DIGITS_MAX, "%s", rd[i]);
+	return n < max ? n : max;
+}
+
+static void reads_a_date_again(void **state)
+{
+	(void)state;
+	setMsgSeverity(L_SEVERITY_NONE);
+	line_reader lr = {NULL, pixRead(DATE_LINE)};
+	assert_non_null(lr.pix);
+	assert_int_equal(sh_ocr_digits_new(&lr.d, NULL, NULL), SH_OK);
+	char rd[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	size_t n = 0;
+	assert_int_equal(sh_ocr_digits_read(lr.d, lr.pix, 628, 23, 872, 57, rd, &n), SH_OK);
+	assert_int_equal(n, SH_OCR_DIGIT_PASSES);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rd[i], "06101969"))
+			fail_msg("pass %zu read \"%s\"", i, rd[i]);
+	const char *text = "Ngày, tháng, năm sinh: 06/16/1969";
+	const char *hocr = "<div class='ocr_page' id='page_1' title='bbox 0 0 1000 80'>"
+			   "<span class='ocr_line' id='line_1_1' title='bbox 0 0 1000 80'>"
+			   "<span class='ocrx_word' id='word_1_1' title='bbox 628 23 872 57; x_wconf 71'>"
+			   "06/16/1969</span></span></div>";
+	char *out = NULL;
+	size_t changed = 0;
+	assert_int_equal(sh_paper_dates_reread(&out, &changed, text, hocr, read_line, &lr), SH_OK);
+	assert_string_equal(out, "Ngày, tháng, năm sinh: 06/10/1969");
+	assert_int_equal(changed, 1);
+	sh_free(out);
+	sh_ocr_digits_free(&lr.d);
+	pixDestroy(&lr.pix);
+}
+
 static void missing_language_is_not_found(void **state)
 {
 	(void)state;
@@ -87,6 +139,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_the_id_every_pass),
+		cmocka_unit_test(reads_a_date_again),
 		cmocka_unit_test(missing_language_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * The first byte chooses: even — the rest is a catalogue for
  * sh_kinds_parse; odd — the rest is OCR text for sh_paper_extract with the
  * shipped catalogue; and when bit 1 is set too, "TEXT\0HOCR": word
- * confidences read by sh_paper_hocr_words, then sh_paper_extract_words. Every input must give facts or an expected error,
+ * confidences read by sh_paper_hocr_words, dates read again by
+ * sh_paper_dates_reread, then sh_paper_extract_words. Every input must give facts or an expected error,
  * every id found must validate, and no allocation may be left behind.
  * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt,
  * "\x03" + a tune paper's OCR text, NUL, its hOCR.
@@ -17,6 +18,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sh_kinds *shipped;
+
+/* a reader that gives the box's corner as digits, four times alike */
+static size_t fuzz_reader(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	(void)arg;
+	size_t n = 0;
+	for (; n < 4 && n < max; n++)
+		snprintf(out[n], SH_PAPER_DIGITS_MAX, "%08d", (b->x0 % 28 + 1) * 1000000 + (b->y0 % 12 + 1) * 10000 + 2000);
+	return n;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +73,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sh_paper_box b;
 			if (sh_paper_hocr_digits_box(&b, hocr, "12") && b.page < 0)
 				abort();
+			/* the places of dates, read again: the text keeps its length */
+			sh_paper_box *db = NULL;
+			size_t nd = 0;
+			if (sh_paper_hocr_date_boxes(&db, &nd, hocr) != SH_OK)
+				abort();
+			for (size_t i = 0; i < nd; i++)
+				if (db[i].page < 0)
+					abort();
+			sh_free(db);
+			char *t2 = NULL;
+			size_t ch = 0;
+			int r2 = sh_paper_dates_reread(&t2, &ch, text, hocr, fuzz_reader, NULL);
+			if (r2 == SH_OK ? !t2 || strlen(t2) != tl : r2 != SH_ELIMIT && r2 != SH_ENOMEM)
+				abort();
+			sh_free(t2);
 		}
 		if (rc == SH_OK)
 			rc = sh_paper_extract_words(&f, shipped, text, w, nw);

@@ -1,0 +1,505 @@
+/* A second reading of dates (issue 18, docs/PAPERS.md): the place of every
+ * date on the page ("DD/MM/YYYY" in one OCR word, or the three numbers of
+ * "ngày D tháng M năm YYYY") is read again, digits only, by the caller's
+ * reader (sh_ocr_digits_read on the page image), and the readings confirm,
+ * correct or take back the date OCR read. Agreement of differently prepared
+ * images is the evidence; a date they do not settle is left as read, or
+ * left out when it was itself a guess. Never a date nobody read.
+ *
+ * The text is changed in place, byte for byte (a digit for a digit, a
+ * shorter number padded with spaces), so word offsets (sh_paper_word)
+ * found on the text as read stay true. */
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* one OCR word: its box, line, and where it lies in the text */
+typedef struct dword {
+	sh_paper_box b;
+	const char *line;
+	size_t off, len; /* in text; len 0: not found there */
+	char t[64];
+} dword;
+
+/* Every ocrx_word of hocr with its box, located in text in reading order
+ * (as sh_paper_hocr_words does; text NULL: not located, offsets 0).
+ * *out: caller sh_free. */
+static int scan_words(dword **out, size_t *n, const char *text, const char *hocr)
+{
+	*out = NULL;
+	*n = 0;
+	dword *v = NULL;
+	size_t nv = 0, cap = 0, at = 0;
+	const char *p = hocr, *line = NULL;
+	/* the next page and line openings, found once each (not per word) */
+	const char *np = strstr(hocr, "class='ocr_page'"), *nl = strstr(hocr, "id='line_");
+	int page = -1;
+	for (;;) {
+		const char *wd = strstr(p, "ocrx_word");
+		if (!wd)
+			break;
+		for (; np && np < wd; np = strstr(np + 16, "class='ocr_page'"))
+			page++;
+		for (; nl && nl < wd; nl = strstr(nl + 9, "id='line_"))
+			line = nl;
+		const char *tag_end = strchr(wd, '>');
+		if (!tag_end)
+			break;
+		p = tag_end + 1;
+		dword w = {.b.page = page < 0 ? 0 : page, .line = line};
+		const char *bb = strstr(wd, "bbox ");
+		if (!bb || bb > tag_end ||
+		    sscanf(bb + 5, "%d %d %d %d", &w.b.x0, &w.b.y0, &w.b.x1, &w.b.y1) != 4)
+			continue;
+		while (*p == '<') {
+			const char *e = strchr(p, '>');
+			if (!e)
+				break;
+			p = e + 1;
+		}
+		long tl = paper_hocr_span_text(w.t, sizeof w.t, p);
+		if (tl <= 0)
+			continue;
+		const char *hit = text ? strstr(text + at, w.t) : NULL;
+		if (!text) { /* boxes only: every word counts as found */
+			w.len = (size_t)tl;
+		} else if (hit) {
+			w.off = (size_t)(hit - text);
+			w.len = (size_t)tl;
+			at = w.off + w.len;
+		}
+		if (nv == cap) {
+			size_t nc = cap ? 2 * cap : 64;
+			dword *g = sh_realloc(v, nc * sizeof *g);
+			if (!g) {
+				sh_free(v);
+				return SH_ENOMEM;
+			}
+			v = g;
+			cap = nc;
+		}
+		v[nv++] = w;
+	}
+	*out = v;
+	*n = nv;
+	return SH_OK;
+}
+
+/* The digit OCR meant by c (o/O 0, l/I/| 1, S/s 5 after a digit), or -1. */
+static int digitish(char c, int after_digit)
+{
+	if (c >= '0' && c <= '9')
+		return c;
+	if (c == 'o' || c == 'O')
+		return '0';
+	if (c == 'l' || c == 'I' || c == '|')
+		return '1';
+	if ((c == 'S' || c == 's') && after_digit)
+		return '5';
+	return -1;
+}
+
+/* a date's place: up to three boxes, the text bytes of its three numbers */
+typedef struct dplace {
+	int nbox;
+	sh_paper_box box[3];
+	size_t at[3], len[3]; /* text offsets of day, month, year */
+	char g[3][8];         /* their digits as OCR read them */
+	int numeric;          /* one "DD/MM/YYYY" word (one box for the three) */
+} dplace;
+
+/* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
+ * non-digit; its length or 0. */
+static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi, char *dg)
+{
+	size_t n = 0, real = 0;
+	while (i + n < tl && n <= hi) {
+		int d = digitish(t[i + n], n > 0);
+		if (d < 0)
+			break;
+		real += t[i + n] >= '0' && t[i + n] <= '9';
+		dg[n] = (char)d;
+		n++;
+	}
+	dg[n < 8 ? n : 7] = 0;
+	return n >= lo && n <= hi && real * 2 >= n ? n : 0;
+}
+
+/* "DD/MM/YYYY" in word w (a label glued before it, punctuation after it). */
+static int numeric_place(const dword *w, dplace *pl)
+{
+	const char *t = w->t;
+	size_t tl = strlen(t);
+	while (tl && strchr(".,;:)", t[tl - 1]))
+		tl--;
+	for (size_t s = 0; s < tl; s++) {
+		if (s && digitish(t[s - 1], 0) >= 0)
+			continue;
+		size_t i = s, n[3];
+		char sep = 0;
+		int k = 0;
+		for (; k < 3; k++) {
+			n[k] = number_at(t, tl, i, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k]);
+			if (!n[k])
+				break;
+			pl->at[k] = w->off + i;
+			pl->len[k] = n[k];
+			i += n[k];
+			if (k == 2)
+				break;
+			if (i >= tl || !strchr("/-.", t[i]) || (sep && t[i] != sep))
+				break;
+			sep = t[i++];
+		}
+		if (k != 2 || !n[2] || i != tl)
+			continue;
+		pl->numeric = 1;
+		pl->nbox = 1;
+		pl->box[0] = w->b;
+		/* a glued label is cut off by its share of the letters */
+		int chars = (int)strlen(t);
+		if (s && chars > 0)
+			pl->box[0].x0 = w->b.x0 + (w->b.x1 - w->b.x0) * (int)s / chars;
+		return 1;
+	}
+	return 0;
+}
+
+/* Is word w the folded word want ("ngay"), a ',' or ':' after it aside? */
+static int word_is(const dword *w, const char *want)
+{
+	char *f = NULL;
+	size_t fl = 0;
+	if (paper_fold(&f, NULL, &fl, w->t, strlen(w->t)))
+		return 0;
+	while (fl && strchr(",:", f[fl - 1]))
+		fl--;
+	int ok = fl == strlen(want) && !memcmp(f, want, fl);
+	sh_free(f);
+	return ok;
+}
+
+/* "ngày D tháng M năm YYYY" as six words from v[i]: the three numbers. */
+static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
+{
+	static const char *const lab[3] = {"ngay", "thang", "nam"};
+	if (i + 6 > nv)
+		return 0;
+	for (int k = 0; k < 3; k++) {
+		const dword *l = &v[i + 2 * (size_t)k], *w = l + 1;
+		size_t tl = strlen(w->t);
+		while (tl && strchr(".,;:", w->t[tl - 1]))
+			tl--;
+		if (w->b.page != v[i].b.page || !w->len || !word_is(l, lab[k]) ||
+		    number_at(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k]) != tl)
+			return 0;
+		pl->at[k] = w->off;
+		pl->len[k] = tl;
+		pl->box[k] = w->b;
+	}
+	pl->numeric = 0;
+	pl->nbox = 3;
+	return 1;
+}
+
+/* The next date's place from word *i on; 0 at the end. */
+static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
+{
+	for (; *i < nv; (*i)++) {
+		if (!v[*i].len)
+			continue;
+		if (numeric_place(&v[*i], pl)) {
+			(*i)++;
+			return 1;
+		}
+		if (words_place(v, nv, *i, pl)) {
+			*i += 6;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sh_paper_hocr_date_boxes(sh_paper_box **out, size_t *n, const char *hocr)
+{
+	*out = NULL;
+	*n = 0;
+	if (!hocr)
+		return SH_OK;
+	dword *v = NULL;
+	size_t nv = 0;
+	int rc = scan_words(&v, &nv, NULL, hocr);
+	sh_paper_box *b = NULL;
+	size_t nb = 0, cap = 0, i = 0;
+	dplace pl;
+	while (!rc && next_place(v, nv, &i, &pl)) {
+		if (nb + 3 > cap) {
+			size_t nc = cap ? 2 * cap : 12;
+			sh_paper_box *g = sh_realloc(b, nc * sizeof *g);
+			if (!g) {
+				rc = SH_ENOMEM;
+				break;
+			}
+			b = g;
+			cap = nc;
+		}
+		for (int k = 0; k < pl.nbox; k++)
+			b[nb++] = pl.box[k];
+	}
+	sh_free(v);
+	if (rc) {
+		sh_free(b);
+		return sh_error_set(SH_ENOMEM, "out of memory finding dates in hOCR");
+	}
+	*out = b;
+	*n = nb;
+	return SH_OK;
+}
+
+/* ---- deciding --------------------------------------------------------- */
+
+typedef struct ymd {
+	int y, m, d;
+} ymd;
+
+static int is_real(ymd a)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (a.y < 1900 || a.y > 2200 || a.m < 1 || a.m > 12 || a.d < 1 || a.d > mdays[a.m - 1])
+		return 0;
+	return !(a.m == 2 && a.d == 29 && !((a.y % 4 == 0 && a.y % 100 != 0) || a.y % 400 == 0));
+}
+
+static int same(ymd a, ymd b)
+{
+	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+/* What the extractor makes of the numbers OCR read (a real date, or one
+ * taken back from a dotted-zero slip); 0 when no date. */
+static int as_extracted(const dplace *pl, ymd *out)
+{
+	char s[40], o[11];
+	int n = snprintf(s, sizeof s, " %s/%s/%s", pl->g[0], pl->g[1], pl->g[2]);
+	if (n <= 0 || (size_t)n >= sizeof s || !paper_date_near(s, (size_t)n, 1, (size_t)n - 1, o))
+		return 0;
+	return sscanf(o, "%d-%d-%d", &out->y, &out->m, &out->d) == 3;
+}
+
+/* Edit distance of two short digit strings. */
+static int edits(const char *r, const char *s)
+{
+	size_t rl = strlen(r), sl = strlen(s);
+	int row[16], prev[16];
+	if (rl > 15 || sl > 15)
+		return 99;
+	for (size_t j = 0; j <= sl; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= rl; i++) {
+		row[0] = (int)i;
+		for (size_t j = 1; j <= sl; j++) {
+			int c = prev[j - 1] + (r[i - 1] != s[j - 1]);
+			int d = prev[j] + 1 < row[j - 1] + 1 ? prev[j] + 1 : row[j - 1] + 1;
+			row[j] = c < d ? c : d;
+		}
+		memcpy(prev, row, sizeof row);
+	}
+	return prev[sl];
+}
+
+/* How many digits OCR's numbers and date a differ by (a digit more or
+ * less counts one; a day or month written with one digit as OCR wrote it). */
+static int distance(const dplace *pl, ymd a)
+{
+	int v[3] = {a.d, a.m, a.y}, n = 0;
+	for (int k = 0; k < 3; k++) {
+		char s[16];
+		snprintf(s, sizeof s, "%0*d", k == 2 ? 4 : (int)strlen(pl->g[k]) == 1 && v[k] < 10 ? 1 : 2, v[k]);
+		n += edits(pl->g[k], s);
+	}
+	return n;
+}
+
+/* a reading of the place: one pass's digits split into day, month, year */
+static int split_reading(const dplace *pl, const char *r[3], ymd *out)
+{
+	char g[3][8];
+	if (pl->numeric) {
+		size_t l0 = pl->len[0], l1 = pl->len[1], want = l0 + l1 + 4;
+		char d[SH_PAPER_DIGITS_MAX];
+		snprintf(d, sizeof d, "%s", r[0]);
+		/* a slash read as 7 or 1 ("0571072000"): taken out where a
+		 * separator stands */
+		size_t n = strlen(d);
+		if (n == want + 2 && strchr("71", d[l0]) && strchr("71", d[l0 + 1 + l1])) {
+			memmove(d + l0 + 1 + l1, d + l0 + 2 + l1, n - l0 - 1 - l1);
+			memmove(d + l0, d + l0 + 1, n - l0);
+		} else if (n == want + 1 && strchr("71", d[l0 + l1])) {
+			memmove(d + l0 + l1, d + l0 + l1 + 1, n - l0 - l1);
+		} else if (n == want + 1 && strchr("71", d[l0])) {
+			memmove(d + l0, d + l0 + 1, n - l0);
+		}
+		n = strlen(d);
+		if (n == 8 && n != want)
+			l0 = 2, l1 = 2;
+		else if (n != want)
+			return 0;
+		snprintf(g[0], sizeof g[0], "%.*s", (int)l0, d);
+		snprintf(g[1], sizeof g[1], "%.*s", (int)l1, d + l0);
+		snprintf(g[2], sizeof g[2], "%s", d + l0 + l1);
+	} else {
+		for (int k = 0; k < 3; k++) {
+			size_t n = strlen(r[k]);
+			if (n < (k == 2 ? 4u : 1u) || n > (k == 2 ? 4u : 2u))
+				return 0;
+			snprintf(g[k], sizeof g[k], "%s", r[k]);
+		}
+	}
+	out->d = atoi(g[0]);
+	out->m = atoi(g[1]);
+	out->y = atoi(g[2]);
+	return 1;
+}
+
+enum { KEEP, TAKE, DROP };
+
+/* The rule (docs/PAPERS.md, "second reading of dates"): rd[i][k] is pass
+ * i's reading of box k. A date read as a real date is left out only when
+ * three or more passes agree on another real date; a date taken back from
+ * a slip is kept when two passes give it, else replaced by the date every
+ * pass agrees on, else left out; a date OCR could not read is replaced by
+ * the date every pass agrees on. A replacement is a real date at most two
+ * digits from what OCR read, given alike by three passes or more (a pass
+ * that read nothing is no pass; one that read other digits spoils it). */
+static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
+{
+	ymd r = {atoi(pl->g[2]), atoi(pl->g[1]), atoi(pl->g[0])}, x, a = {0, 0, 0}, t;
+	int has_x = as_extracted(pl, &x), r_real = has_x && same(r, x) && is_real(r);
+	size_t valid = 0, like_x = 0, empty = 0;
+	int agree = n >= 2;
+	for (size_t i = 0; i < n; i++) {
+		const char *p[3] = {rd[i][0], rd[i][1], rd[i][2]};
+		if (!*p[0] || (!pl->numeric && (!*p[1] || !*p[2]))) {
+			empty++; /* a pass that read nothing says nothing */
+			continue;
+		}
+		if (!split_reading(pl, p, &t)) {
+			agree = 0;
+			continue;
+		}
+		if (valid && !same(t, a))
+			agree = 0;
+		a = t;
+		valid++;
+		like_x += has_x && same(t, x);
+	}
+	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
+	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
+	if (r_real)
+		return agree && valid >= 3 && !same(a, r) ? DROP : KEEP;
+	if (has_x) {
+		if (like_x >= 2 || valid < 2)
+			return KEEP;
+		if (fits) {
+			*take = a;
+			return TAKE;
+		}
+		return DROP;
+	}
+	if (fits) {
+		*take = a;
+		return TAKE;
+	}
+	return KEEP;
+}
+
+/* Write v into text[at..at+len) right-aligned digits, padded with spaces
+ * after; 0 when it does not fit. */
+static int put_number(char *text, size_t at, size_t len, int v, int width)
+{
+	char s[16];
+	int n = snprintf(s, sizeof s, "%0*d", width, v);
+	if (n <= 0 || (size_t)n > len)
+		return 0;
+	memcpy(text + at, s, (size_t)n);
+	memset(text + at + n, ' ', len - (size_t)n);
+	return 1;
+}
+
+int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const char *hocr,
+			  sh_paper_digits_fn fn, void *arg)
+{
+	*out = NULL;
+	*changed = 0;
+	if (!text || !hocr || !fn)
+		return sh_error_set(SH_EINVAL, "a second reading of dates needs a text, an hOCR and a reader");
+	size_t tlen = strlen(text);
+	if (tlen > SH_PAPER_TEXT_MAX)
+		return sh_error_set(SH_ELIMIT, "text over the limit");
+	char *t = sh_malloc(tlen + 1);
+	dword *v = NULL;
+	size_t nv = 0, i = 0;
+	if (!t || scan_words(&v, &nv, text, hocr)) {
+		sh_free(t);
+		return sh_error_set(SH_ENOMEM, "out of memory reading dates again");
+	}
+	memcpy(t, text, tlen + 1);
+	dplace pl;
+	while (next_place(v, nv, &i, &pl)) {
+		char rd[SH_PAPER_READS_MAX][3][SH_PAPER_DIGITS_MAX];
+		char one[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+		size_t n = SH_PAPER_READS_MAX;
+		memset(rd, 0, sizeof rd);
+		for (int k = 0; k < pl.nbox; k++) {
+			size_t got = fn(arg, &pl.box[k], one, SH_PAPER_READS_MAX);
+			n = got < n ? got : n;
+			for (size_t j = 0; j < got && j < SH_PAPER_READS_MAX; j++)
+				snprintf(rd[j][k], SH_PAPER_DIGITS_MAX, "%s", one[j]);
+		}
+		ymd a;
+		int how = decide(&pl, rd, n, &a);
+		if (how == TAKE) {
+			/* keep OCR's widths where the new value fits them */
+			int ok = put_number(t, pl.at[0], pl.len[0], a.d, (int)pl.len[0] < 2 && a.d < 10 ? 1 : 2) &&
+				 put_number(t, pl.at[1], pl.len[1], a.m, (int)pl.len[1] < 2 && a.m < 10 ? 1 : 2) &&
+				 put_number(t, pl.at[2], pl.len[2], a.y, 4);
+			if (!ok) { /* does not fit: no date rather than half of one */
+				memcpy(t + pl.at[0], text + pl.at[0], pl.at[2] + pl.len[2] - pl.at[0]);
+				how = DROP;
+			}
+		}
+		if (how == DROP)
+			for (int k = 0; k < 3; k++)
+				memset(t + pl.at[k], '-', pl.len[k]);
+		*changed += how != KEEP;
+	}
+	sh_free(v);
+	*out = t;
+	return SH_OK;
+}
+
+int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before)
+{
+	static const enum sh_paper_fact dates[] = {SH_FACT_DATE, SH_FACT_BIRTH_DATE, SH_FACT_VALID_UNTIL,
+						   SH_FACT_EVENT_DATE};
+	int n = 0;
+	if (!f || !before)
+		return 0;
+	for (size_t k = 0; k < sizeof dates / sizeof *dates; k++) {
+		enum sh_paper_fact d = dates[k];
+		const char *now = f->v[d], *was = before->v[d];
+		if ((!now && !was) || (now && was && !strcmp(now, was)))
+			continue;
+		n++;
+		if (!now) {
+			f->doubted |= 1u << d;
+			continue;
+		}
+		f->reread |= 1u << d;
+		if (was && !f->as_read[d] && !(f->as_read[d] = sh_strdup(was)))
+			return sh_error_set(SH_ENOMEM, "out of memory flagging a date read again");
+	}
+	return n;
+}

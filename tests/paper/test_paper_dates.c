@@ -1,0 +1,240 @@
+/* A second reading of dates (paper/paper_dates.c, issue 18): the places of
+ * dates found in hOCR, and the rule that confirms, corrects or takes back
+ * a date with the readings of its place. The readings come from a table
+ * here (the real reader, sh_ocr_digits_read, is tested in ocr_digits). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sh_paper.h"
+
+static sh_kinds *kinds;
+
+static int setup(void **state)
+{
+	(void)state;
+	return sh_kinds_load(&kinds, sh_kinds_default_path()) == SH_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh_kinds_free(&kinds);
+	return 0;
+}
+
+/* hOCR of one line of words (Tesseract's form), word k at x = 100 k */
+static char *hocr_of(const char *const *words, size_t n)
+{
+	static char buf[8192];
+	size_t o = (size_t)snprintf(buf, sizeof buf,
+				    "<div class='ocr_page' id='page_1' title='bbox 0 0 2000 3000'>\n"
+				    "<span class='ocr_line' id='line_1_1' title='bbox 0 0 2000 40'>");
+	for (size_t k = 0; k < n; k++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o,
+				      "<span class='ocrx_word' id='word_1_%zu' title='bbox %zu 10 %zu 40; "
+				      "x_wconf 90'>%s</span> ",
+				      k + 1, 100 * k, 100 * k + 90, words[k]);
+	snprintf(buf + o, sizeof buf - o, "</span></div>\n");
+	return buf;
+}
+
+/* the readings of the box starting at x0: by x0 / 100 */
+typedef struct table {
+	const char *rd[16][4];
+	int asked;
+} table;
+
+static size_t from_table(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	table *t = arg;
+	size_t k = (size_t)(b->x0 + 50) / 100, n = 0;
+	t->asked++;
+	for (; k < 16 && n < 4 && n < max && t->rd[k][n]; n++)
+		snprintf(out[n], SH_PAPER_DIGITS_MAX, "%s", t->rd[k][n]);
+	return n;
+}
+
+/* text (its words split at spaces) read again with t; the new text */
+static char *reread(const char *text, table *t, size_t *changed)
+{
+	const char *w[16];
+	char copy[512];
+	size_t n = 0;
+	snprintf(copy, sizeof copy, "%s", text);
+	for (char *p = strtok(copy, " \n"); p && n < 16; p = strtok(NULL, " \n"))
+		w[n++] = p;
+	char *out = NULL;
+	assert_int_equal(sh_paper_dates_reread(&out, changed, text, hocr_of(w, n), from_table, t), SH_OK);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), strlen(text)); /* byte for byte */
+	return out;
+}
+
+static void places_found_in_hocr(void **state)
+{
+	(void)state;
+	const char *w[] = {"Sinh", "ngày:06/16/1969", "Ninh", "Bình,", "ngày", "10", "tháng", "4", "năm", "20619",
+			   "số", "12/3/45"};
+	sh_paper_box *b = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_paper_hocr_date_boxes(&b, &n, hocr_of(w, 12)), SH_OK);
+	assert_int_equal(n, 4); /* one glued numeric date, three numbers of a worded one */
+	/* the glued label is cut off the box by its share of the letters */
+	assert_true(b[0].x0 > 100 && b[0].x0 < 190);
+	assert_int_equal(b[1].x0, 500);
+	assert_int_equal(b[2].x0, 700);
+	assert_int_equal(b[3].x0, 900);
+	assert_int_equal(b[3].page, 0);
+	sh_free(b);
+	assert_int_equal(sh_paper_hocr_date_boxes(&b, &n, NULL), SH_OK);
+	assert_int_equal(n, 0);
+	assert_null(b);
+}
+
+static void misread_date_corrected(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* a month no calendar has, every pass reads the place alike */
+	table t = {.rd = {[1] = {"06101969", "06101969", "06101969", "06101969"}}};
+	char *s = reread("sinh: 06/16/1969", &t, &ch);
+	assert_string_equal(s, "sinh: 06/10/1969");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* a slash read as 7 by some passes ("0571072000") is no digit */
+	table t2 = {.rd = {[1] = {"05102000", "0571072000", "051072000", "05102000"}}};
+	s = reread("sinh: 05/16/2000", &t2, &ch);
+	assert_string_equal(s, "sinh: 05/10/2000");
+	sh_free(s);
+	/* worded: a year with a digit too many, a pass that read nothing */
+	table t3 = {.rd = {[1] = {"10", "10", "10", "10"}, [3] = {"4", "4", "", "4"},
+			   [5] = {"2019", "2019", "2019", "2019"}}};
+	s = reread("ngày 10 tháng 4 năm 20619", &t3, &ch);
+	assert_string_equal(s, "ngày 10 tháng 4 năm 2019 ");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+}
+
+static void never_guessed(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* passes that disagree settle nothing: an unreadable date stays so */
+	table t = {.rd = {[1] = {"06101969", "06701969", "06101969", "06101969"}}};
+	char *s = reread("sinh: 06/16/1969", &t, &ch);
+	assert_string_equal(s, "sinh: 06/16/1969");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* two passes are too few to replace a date */
+	table t2 = {.rd = {[1] = {"06101969", "06101969"}}};
+	s = reread("sinh: 06/16/1969", &t2, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* more than two digits away from what OCR read: not this date */
+	table t3 = {.rd = {[1] = {"21031975", "21031975", "21031975", "21031975"}}};
+	s = reread("sinh: 06/16/1969", &t3, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* a real date read surely, readings agreeing on another: left out */
+	table t4 = {.rd = {[1] = {"10061996", "10061996", "10061996", "10061996"}}};
+	s = reread("sinh: 16/06/1996", &t4, &ch);
+	assert_string_equal(s, "sinh: --/--/----");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* ... but kept when the readings do not agree, or agree with it */
+	table t5 = {.rd = {[1] = {"10061996", "16061996", "10061996", "10061996"}}};
+	s = reread("sinh: 16/06/1996", &t5, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	table t6 = {.rd = {[1] = {"16061996", "16061996", "16061996", "16061996"}}};
+	s = reread("sinh: 16/06/1996", &t6, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* no readings at all (no image): everything stays as read */
+	table t7 = {0};
+	s = reread("sinh: 01/67/1955 ngày 14 tháng 66 năm 2612", &t7, &ch);
+	assert_int_equal(ch, 0);
+	assert_true(t7.asked >= 4);
+	sh_free(s);
+}
+
+static void slip_checked(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* "01/67/1955": the extractor takes the 6 back as a 0 (1 July); two
+	 * passes that give that date keep it */
+	table t = {.rd = {[1] = {"01071955", "01071955", "", "01871955"}}};
+	char *s = reread("sinh: 01/67/1955", &t, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* passes agreeing on another date near it: that date */
+	table t2 = {.rd = {[1] = {"01061955", "01061955", "01061955", "01061955"}}};
+	s = reread("sinh: 01/67/1955", &t2, &ch);
+	assert_string_equal(s, "sinh: 01/06/1955");
+	sh_free(s);
+	/* passes that neither give it nor agree: the guess is left out */
+	table t3 = {.rd = {[1] = {"01061955", "01081955", "0107195", "01061955"}}};
+	s = reread("sinh: 01/67/1955", &t3, &ch);
+	assert_string_equal(s, "sinh: --/--/----");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+}
+
+/* Through the extraction: the date corrected is flagged, the old reading
+ * kept; a date left out is "doubted". */
+static void facts_flagged(void **state)
+{
+	(void)state;
+	const char *head = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			   "CĂN CƯỚC CÔNG DÂN\nSố định danh cá nhân: 052169616456\n"
+			   "Họ, chữ đệm và tên khai sinh: LÊ THỊ DŨNG\n";
+	char a[512], b[512];
+	snprintf(a, sizeof a, "%sNgày, tháng, năm sinh: 01/67/1955\nGiới tính: Nữ\n", head);
+	snprintf(b, sizeof b, "%sNgày, tháng, năm sinh: 01/06/1955\nGiới tính: Nữ\n", head);
+	sh_paper_facts *before = NULL, *after = NULL;
+	assert_int_equal(sh_paper_extract(&before, kinds, a), SH_OK);
+	assert_int_equal(sh_paper_extract(&after, kinds, b), SH_OK);
+	assert_string_equal(sh_paper_fact(before, SH_FACT_BIRTH_DATE), "1955-07-01");
+	assert_int_equal(sh_paper_dates_flag(after, before), 1);
+	assert_string_equal(sh_paper_fact(after, SH_FACT_BIRTH_DATE), "1955-06-01");
+	assert_string_equal(sh_paper_fact_as_read(after, SH_FACT_BIRTH_DATE), "1955-07-01");
+	assert_int_equal(sh_paper_id_reread(after, SH_FACT_BIRTH_DATE), 1);
+	sh_paper_facts_free(&after);
+	snprintf(b, sizeof b, "%sNgày, tháng, năm sinh: --/--/----\nGiới tính: Nữ\n", head);
+	assert_int_equal(sh_paper_extract(&after, kinds, b), SH_OK);
+	assert_null(sh_paper_fact(after, SH_FACT_BIRTH_DATE));
+	assert_int_equal(sh_paper_dates_flag(after, before), 1);
+	assert_int_equal(sh_paper_id_doubted(after, SH_FACT_BIRTH_DATE), 1);
+	char *js = sh_paper_facts_json(after);
+	assert_non_null(js);
+	sh_free(js);
+	/* nothing changed, nothing flagged */
+	assert_int_equal(sh_paper_dates_flag(before, before), 0);
+	sh_paper_facts_free(&after);
+	sh_paper_facts_free(&before);
+	/* bad calls */
+	char *out = NULL;
+	size_t ch = 0;
+	assert_int_equal(sh_paper_dates_reread(&out, &ch, NULL, "", from_table, NULL), SH_EINVAL);
+	assert_null(out);
+	assert_int_equal(sh_paper_dates_flag(NULL, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(places_found_in_hocr),
+		cmocka_unit_test(misread_date_corrected),
+		cmocka_unit_test(never_guessed),
+		cmocka_unit_test(slip_checked),
+		cmocka_unit_test(facts_flagged),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
