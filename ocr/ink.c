@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 static int nomem(const char *what)
 {
@@ -159,13 +160,35 @@ static void ring_score(const pts *p, double cx, double cy, double r, double *in,
 	*cover = nb / 36.0;
 }
 
+/* Share of 180 points along the circle with ink within 6 % of r (at least
+ * 2 samples) across it: a seal's ring is drawn all round, a circle merely
+ * touching a frame's sides or a word's letters is not. */
+static double ring_drawn(PIX *ink, double cx, double cy, double r)
+{
+	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink), hit = 0;
+	l_uint32 *data = pixGetData(ink);
+	double band = 0.06 * r > 2 ? 0.06 * r : 2;
+	for (int i = 0; i < 180; i++) {
+		double a = 2 * M_PI * i / 180, c = cos(a), s = sin(a);
+		for (double d = r - band; d <= r + band; d += 1.0) {
+			int x = (int)lround(cx + d * c), y = (int)lround(cy + d * s);
+			if (x >= 0 && y >= 0 && x < w && y < h && GET_DATA_BIT(data + (size_t)y * wpl, x)) {
+				hit++;
+				break;
+			}
+		}
+	}
+	return hit / 180.0;
+}
+
 /* A round seal among the points (sample coordinates, the piece's box bw x
  * bh): tries the fit of all points, and circles as high as the box at either
  * end of it (a title touching the seal widens the piece), each refined
  * three times on the points near it. 1 and the circle when found. */
-static int find_ring(const pts *p, int bw, int bh, double mm, double *ocx, double *ocy, double *or)
+static int find_ring(PIX *ink, const pts *p, double mm, double *ocx, double *ocy, double *or)
 {
 	double best = 0;
+	int bw = pixGetWidth(ink), bh = pixGetHeight(ink);
 	double h2 = bh / 2.0, start[3][3] = {{0, 0, 0}, {h2, h2, h2}, {bw - h2, h2, h2}};
 	for (int s = 0; s < 3; s++) {
 		double cx = start[s][0], cy = start[s][1], r = start[s][2];
@@ -176,7 +199,8 @@ static int find_ring(const pts *p, int bw, int bh, double mm, double *ocx, doubl
 				break;
 		double in, cover;
 		ring_score(p, cx, cy, r, &in, &cover);
-		if (r * mm < 5.0 || r * mm > 30.0 || in < 0.3 || cover < 0.7)
+		if (r * mm < 5.0 || r * mm > 30.0 || in < 0.3 || cover < 0.7 ||
+		    ring_drawn(ink, cx, cy, r) < 0.6)
 			continue;
 		if (in * cover > best) {
 			best = in * cover;
@@ -210,6 +234,8 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink);
 	l_uint32 *data = pixGetData(ink);
 	double wmm = w * mm, hmm = h * mm;
+	if (getenv("INK_DEBUG"))
+		fprintf(stderr, "piece %d,%d %.1fx%.1f mm\n", bx, by, wmm, hmm);
 	if (wmm < 10.0 || hmm < 10.0 || hmm > 60.0 || wmm > 130.0)
 		return 0;
 	p->n = 0;
@@ -226,28 +252,26 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 				p->n++;
 			}
 	double cx = 0, cy = 0, r = 0;
-	if (find_ring(p, w, h, mm, &cx, &cy, &r)) {
+	if (find_ring(ink, p, mm, &cx, &cy, &r)) {
+		if (getenv("INK_DEBUG"))
+			fprintf(stderr, " ring %.0f,%.0f r %.1f mm\n", bx + cx, by + cy, r * mm);
 		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm);
 		return 1;
 	}
 	if (wmm > 60.0)
 		return 0;
-	/* a line of text: at most 12 mm high and 2.5 times as wide, unless one
-	 * connected mark frames it and it is 9 mm high or more */
-	if (hmm <= 12.0 && wmm >= 2.5 * hmm) {
-		if (hmm < 9.0)
-			return 0;
-		BOXA *cc = pixConnCompBB(ink, 8);
-		int framed = 0;
-		for (int i = 0; cc && i < boxaGetCount(cc) && !framed; i++) {
-			l_int32 cw, ch;
-			boxaGetBoxGeometry(cc, i, NULL, NULL, &cw, &ch);
-			framed = cw >= 0.8 * w && ch >= 0.7 * h;
-		}
-		boxaDestroy(&cc);
-		if (!framed)
-			return 0;
+	/* one connected mark spanning the piece frames it: a rectangular stamp
+	 * when 9 mm high or more, a boxed line of text ("Số: ...") below */
+	BOXA *cc = pixConnCompBB(ink, 8);
+	int framed = 0;
+	for (int i = 0; cc && i < boxaGetCount(cc) && !framed; i++) {
+		l_int32 cw, ch;
+		boxaGetBoxGeometry(cc, i, NULL, NULL, &cw, &ch);
+		framed = cw >= 0.8 * w && ch >= 0.7 * h;
 	}
+	boxaDestroy(&cc);
+	if (framed ? hmm < 9.0 : hmm <= 14.0)
+		return 0; /* a line of text: letters side by side, up to 14 mm high */
 	int m = (int)lround(1.0 / mm);
 	pixRasterop(st, bx - m, by - m, w + 2 * m, h + 2 * m, PIX_SET, NULL, 0, 0);
 	return 1;
@@ -335,25 +359,62 @@ out:
 }
 
 /* The grey value of one pixel outside stamps: the darkest normalised channel,
- * moved towards the brightest as a coloured mark gets light (a pattern, a
- * tinted cell, the fringe of coloured letters). */
-static inline int grey_of(int mn, int mx)
+ * moved towards the brightest for a coloured mark with nothing dark within
+ * ~1 mm (loc: the darkest channel's minimum there): a light pattern or a
+ * tinted cell fades, a coloured letter and its fringe stay. */
+static inline int grey_of(int mn, int mx, int loc)
 {
 	if (mx <= mn)
 		return mn;
 	int s = (mx - mn) * 256 / mx;      /* saturation, 0..256 */
 	int cw = (s - 30) * 256 / 50;      /* colouredness, 0..256 */
-	int t = (mn - 90) * 256 / 50;      /* lightness of the mark, 0..256 */
+	int t = (loc - 110) * 256 / 40;     /* lightness of the mark, 0..256 */
 	cw = cw < 0 ? 0 : cw > 256 ? 256 : cw;
 	t = t < 0 ? 0 : t > 256 ? 256 : t;
 	return mn + (((mx - mn) * ((cw * t) >> 8)) >> 8);
+}
+
+/* The darkest normalised channel's minimum over r x r blocks, then over
+ * size x size blocks around each (*out, 8 bpp, owned by the caller). */
+static int local_dark(PIX *pixs, const int k[3], int r, int size, PIX **out)
+{
+	int w = pixGetWidth(pixs) / r, h = pixGetHeight(pixs) / r, wpl = pixGetWpl(pixs);
+	l_uint32 *data = pixGetData(pixs);
+	PIX *m = pixCreate(w > 0 ? w : 1, h > 0 ? h : 1, 8);
+	*out = NULL;
+	if (!m)
+		return nomem("grey");
+	l_uint32 *mdata = pixGetData(m);
+	int mwpl = pixGetWpl(m);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int lo = 255;
+			for (int j = 0; j < r; j++)
+				for (int i = 0; i < r; i++) {
+					int mn, mx;
+					norm_minmax(data[(size_t)(y * r + j) * wpl + x * r + i], k, &mn, &mx);
+					lo = mn < lo ? mn : lo;
+				}
+			SET_DATA_BYTE(mdata + (size_t)y * mwpl, x, lo);
+		}
+	*out = pixErodeGray(m, size, size);
+	pixDestroy(&m);
+	return *out ? SH_OK : nomem("grey");
+}
+
+/* Inside a stamp: the brightest normalised channel, and white where the
+ * stamp's own ink is (coloured and not dark: black text under the stamp's
+ * ink stays dark, and it alone). */
+static inline int stamp_grey(int mn, int mx)
+{
+	return mx > 120 && (mx - mn) * 100 > 25 * mx ? 255 : mx;
 }
 
 /* Step 1: an 8-bit grey page (dpi: the page's true resolution). */
 int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_report *rep)
 {
 	int rc = SH_OK;
-	PIX *pixc = NULL, *st = NULL;
+	PIX *pixc = NULL, *st = NULL, *loc = NULL;
 	int d = pixGetDepth(pixs);
 	*out = NULL;
 	if (d == 1) {
@@ -384,6 +445,8 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		goto out;
 	if (st)
 		rep->flags |= SH_PAGE_SEAL;
+	if (getenv("INK_DEBUG") && st)
+		pixWrite("/tmp/ink/st.png", st, IFF_PNG);
 	int w = pixGetWidth(pixs), h = pixGetHeight(pixs), wpl = pixGetWpl(pixs);
 	*out = pixCreate(w, h, 8);
 	if (!*out) {
@@ -391,24 +454,33 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		goto out;
 	}
 	pixCopyResolution(*out, pixs);
-	l_uint32 *data = pixGetData(pixs), *odata = pixGetData(*out);
+	rc = local_dark(pixs, k, r, (int)lround(1.2 * dpi / 25.4 / r) | 1, &loc);
+	if (rc)
+		goto out;
+	l_uint32 *data = pixGetData(pixs), *odata = pixGetData(*out), *ldata = pixGetData(loc);
+	int lwpl = pixGetWpl(loc), lw = pixGetWidth(loc), lh = pixGetHeight(loc);
 	l_uint32 *sdata = st ? pixGetData(st) : NULL;
 	int owpl = pixGetWpl(*out), swpl = st ? pixGetWpl(st) : 0;
 	int sw = st ? pixGetWidth(st) : 0, sh = st ? pixGetHeight(st) : 0;
 	for (int y = 0; y < h; y++) {
 		l_uint32 *line = data + (size_t)y * wpl, *oline = odata + (size_t)y * owpl;
 		l_uint32 *sline = sdata && y / r < sh ? sdata + (size_t)(y / r) * swpl : NULL;
+		l_uint32 *lline = y / r < lh ? ldata + (size_t)(y / r) * lwpl : NULL;
 		for (int x = 0; x < w; x++) {
 			int mn, mx;
 			norm_minmax(line[x], k, &mn, &mx);
 			int stamp = sline && x / r < sw && GET_DATA_BIT(sline, x / r);
-			SET_DATA_BYTE(oline, x, stamp ? mx : grey_of(mn, mx));
+			int lv = lline && x / r < lw ? (int)GET_DATA_BYTE(lline, x / r) : mn;
+			SET_DATA_BYTE(oline, x, stamp ? stamp_grey(mn, mx) : grey_of(mn, mx, lv));
 		}
 	}
+	if (getenv("INK_DEBUG"))
+		pixWrite("/tmp/ink/grey.png", *out, IFF_PNG);
 out:
 	if (rc)
 		pixDestroy(out);
 	pixDestroy(&st);
+	pixDestroy(&loc);
 	pixDestroy(&pixc);
 	return rc;
 }
