@@ -374,8 +374,8 @@ static inline int grey_of(int mn, int mx, int loc)
 	return mn + (((mx - mn) * ((cw * t) >> 8)) >> 8);
 }
 
-/* The darkest normalised channel's minimum over r x r blocks, then over
- * size x size blocks around each (*out, 8 bpp, owned by the caller). */
+/* The darkest normalised channel of coloured pixels (255 elsewhere): its
+ * minimum over r x r blocks, then over size x size blocks around each (*out, 8 bpp, owned by the caller). */
 static int local_dark(PIX *pixs, const int k[3], int r, int size, PIX **out)
 {
 	int w = pixGetWidth(pixs) / r, h = pixGetHeight(pixs) / r, wpl = pixGetWpl(pixs);
@@ -393,7 +393,8 @@ static int local_dark(PIX *pixs, const int k[3], int r, int size, PIX **out)
 				for (int i = 0; i < r; i++) {
 					int mn, mx;
 					norm_minmax(data[(size_t)(y * r + j) * wpl + x * r + i], k, &mn, &mx);
-					lo = mn < lo ? mn : lo;
+					if ((mx - mn) * 100 > 25 * mx && mn < lo)
+						lo = mn; /* coloured pixels only */
 				}
 			SET_DATA_BYTE(mdata + (size_t)y * mwpl, x, lo);
 		}
