@@ -227,8 +227,46 @@ static void paint_disc(PIX *st, double cx, double cy, double r)
 	}
 }
 
+/* 1 when one connected mark spans the piece (80 % of its width, 70 % of its
+ * height), is no square (sides 1.6:1 or more) and has ink in each corner
+ * (a quarter of its box each way): a frame; 0 if not, -1 out of memory. */
+static int frame_of(PIX *ink)
+{
+	int w = pixGetWidth(ink), h = pixGetHeight(ink), framed = 0;
+	PIXA *pixa = NULL;
+	BOXA *cc = pixConnComp(ink, &pixa, 8);
+	if (!cc)
+		return -1;
+	for (int i = 0; i < boxaGetCount(cc) && !framed; i++) {
+		l_int32 cw, ch;
+		boxaGetBoxGeometry(cc, i, NULL, NULL, &cw, &ch);
+		if (cw < 0.8 * w || ch < 0.7 * h || (cw < 1.6 * ch && ch < 1.6 * cw))
+			continue;
+		PIX *c = pixaGetPix(pixa, i, L_CLONE);
+		if (!c) {
+			framed = -1;
+			break;
+		}
+		int qw = cw / 4 > 1 ? cw / 4 : 1, qh = ch / 4 > 1 ? ch / 4 : 1, corners = 0;
+		for (int k = 0; k < 4; k++) {
+			BOX *q = boxCreate(k & 1 ? cw - qw : 0, k & 2 ? ch - qh : 0, qw, qh);
+			l_int32 n = 0;
+			if (q)
+				pixCountPixelsInRect(c, q, &n, NULL);
+			corners += n > 0;
+			boxDestroy(&q);
+		}
+		pixDestroy(&c);
+		framed = corners == 4;
+	}
+	boxaDestroy(&cc);
+	pixaDestroy(&pixa);
+	return framed;
+}
+
 /* Classifies one joined piece (its original ink in pix at box bx, by) and
- * paints its stamp region into st. 1 when it is a stamp. */
+ * paints its stamp region into st. 1 when it is a stamp, 0 if not, -1 out
+ * of memory. */
 static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 {
 	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink);
@@ -251,8 +289,12 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 				p->y[p->n] = (float)y;
 				p->n++;
 			}
+	/* a frame first: a rectangle is no ring, though a circle fits inside */
+	int framed = frame_of(ink);
+	if (framed < 0)
+		return -1;
 	double cx = 0, cy = 0, r = 0;
-	if (find_ring(ink, p, mm, &cx, &cy, &r)) {
+	if (!framed && find_ring(ink, p, mm, &cx, &cy, &r)) {
 		if (getenv("INK_DEBUG"))
 			fprintf(stderr, " ring %.0f,%.0f r %.1f mm\n", bx + cx, by + cy, r * mm);
 		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm);
@@ -260,18 +302,11 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 	}
 	if (wmm > 60.0)
 		return 0;
-	/* one connected mark spanning the piece frames it: a rectangular stamp
-	 * when 9 mm high or more, a boxed line of text ("Số: ...") below */
-	BOXA *cc = pixConnCompBB(ink, 8);
-	int framed = 0;
-	for (int i = 0; cc && i < boxaGetCount(cc) && !framed; i++) {
-		l_int32 cw, ch;
-		boxaGetBoxGeometry(cc, i, NULL, NULL, &cw, &ch);
-		framed = cw >= 0.8 * w && ch >= 0.7 * h;
-	}
-	boxaDestroy(&cc);
+	/* framed: a rectangular stamp when 9 mm high or more, a boxed line of
+	 * text ("Số: ...") below; else a line of text: letters side by side, up
+	 * to 14 mm high; anything else large is a stamp */
 	if (framed ? hmm < 9.0 : hmm <= 14.0)
-		return 0; /* a line of text: letters side by side, up to 14 mm high */
+		return 0;
 	int m = (int)lround(1.0 / mm);
 	pixRasterop(st, bx - m, by - m, w + 2 * m, h + 2 * m, PIX_SET, NULL, 0, 0);
 	return 1;
@@ -334,7 +369,10 @@ static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 		if (ink && !pixClipToForeground(ink, &tight, &tb) && tight) {
 			l_int32 tx, ty;
 			boxGetGeometry(tb, &tx, &ty, NULL, NULL);
-			nst += piece_stamp(tight, bx + tx, by + ty, mm, *st, &p);
+			int one = piece_stamp(tight, bx + tx, by + ty, mm, *st, &p);
+			if (one < 0)
+				rc = nomem("stamps");
+			nst += one > 0;
 		}
 		int failed = !ink || !piece;
 		boxDestroy(&b);
@@ -342,7 +380,7 @@ static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 		pixDestroy(&piece);
 		pixDestroy(&ink);
 		pixDestroy(&tight);
-		if (failed) {
+		if (failed || rc) {
 			rc = nomem("stamps");
 			goto out;
 		}
@@ -380,7 +418,7 @@ static int local_dark(PIX *pixs, const int k[3], int r, int size, PIX **out)
 {
 	int w = pixGetWidth(pixs) / r, h = pixGetHeight(pixs) / r, wpl = pixGetWpl(pixs);
 	l_uint32 *data = pixGetData(pixs);
-	PIX *m = pixCreate(w > 0 ? w : 1, h > 0 ? h : 1, 8);
+	PIX *m = pixCreate(w, h, 8);
 	*out = NULL;
 	if (!m)
 		return nomem("grey");
@@ -441,6 +479,12 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 	for (int c = 0; c < 3; c++)
 		k[c] = (int)(255.0 * 65536.0 / paper[c]);
 	int r = dpi / 100 > 1 ? dpi / 100 : 1;
+	int w = pixGetWidth(pixs), h = pixGetHeight(pixs), wpl = pixGetWpl(pixs);
+	if (w / r < 16 || h / r < 16) { /* too small to hold a stamp or a pattern */
+		*out = pixConvertRGBToLuminance(pixs);
+		rc = *out ? SH_OK : nomem("grey");
+		goto out;
+	}
 	rc = find_stamps(pixs, dpi, k, r, &st);
 	if (rc)
 		goto out;
@@ -448,7 +492,6 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		rep->flags |= SH_PAGE_SEAL;
 	if (getenv("INK_DEBUG") && st)
 		pixWrite("/tmp/ink/st.png", st, IFF_PNG);
-	int w = pixGetWidth(pixs), h = pixGetHeight(pixs), wpl = pixGetWpl(pixs);
 	*out = pixCreate(w, h, 8);
 	if (!*out) {
 		rc = nomem("grey");
