@@ -211,7 +211,7 @@ static int find_ring(PIX *ink, const pts *p, double mm, double *ocx, double *ocy
 }
 
 /* Fills the stamp mask (sample scale) where the piece's stamp lies. */
-static void paint_disc(PIX *st, double cx, double cy, double r)
+static void paint_disc(PIX *st, double cx, double cy, double r, int label)
 {
 	int w = pixGetWidth(st), h = pixGetHeight(st), wpl = pixGetWpl(st);
 	l_uint32 *data = pixGetData(st);
@@ -223,7 +223,7 @@ static void paint_disc(PIX *st, double cx, double cy, double r)
 			continue;
 		int x0 = (int)(cx - sqrt(dx2)), x1 = (int)(cx + sqrt(dx2));
 		for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++)
-			SET_DATA_BIT(data + (size_t)y * wpl, x);
+			SET_DATA_BYTE(data + (size_t)y * wpl, x, label);
 	}
 }
 
@@ -267,7 +267,7 @@ static int frame_of(PIX *ink)
 /* Classifies one joined piece (its original ink in pix at box bx, by) and
  * paints its stamp region into st. 1 when it is a stamp, 0 if not, -1 out
  * of memory. */
-static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
+static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, pts *p)
 {
 	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink);
 	l_uint32 *data = pixGetData(ink);
@@ -297,7 +297,7 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 	if (!framed && find_ring(ink, p, mm, &cx, &cy, &r)) {
 		if (getenv("INK_DEBUG"))
 			fprintf(stderr, " ring %.0f,%.0f r %.1f mm\n", bx + cx, by + cy, r * mm);
-		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm);
+		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm, label);
 		return 1;
 	}
 	if (wmm > 60.0)
@@ -308,12 +308,15 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, pts *p)
 	if (framed ? hmm < 9.0 : hmm <= 14.0)
 		return 0;
 	int m = (int)lround(1.0 / mm);
-	pixRasterop(st, bx - m, by - m, w + 2 * m, h + 2 * m, PIX_SET, NULL, 0, 0);
-	return 1;
+	BOX *b = boxCreate(bx - m, by - m, w + 2 * m, h + 2 * m);
+	int bad = !b || pixSetInRectArbitrary(st, b, (l_uint32)label);
+	boxDestroy(&b);
+	return bad ? -1 : 1;
 }
 
 /* Coloured ink on a ~100 dpi sample (factor r), joined and classified: *st
- * the stamps' mask at the same scale (NULL when none). */
+ * the stamps at the same scale, 8 bpp, each its own label 1..255 (NULL when
+ * none). */
 static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 {
 	int rc = SH_OK;
@@ -327,7 +330,7 @@ static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 	int w = pixGetWidth(pixs) / r, h = pixGetHeight(pixs) / r, wpl = pixGetWpl(pixs);
 	l_uint32 *data = pixGetData(pixs);
 	m = pixCreate(w, h, 1);
-	*st = pixCreate(w, h, 1);
+	*st = pixCreate(w, h, 8);
 	p.x = malloc(sizeof(float) * 6400 * 2);
 	if (!m || !*st || !p.x) {
 		rc = nomem("stamps");
@@ -369,7 +372,7 @@ static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 		if (ink && !pixClipToForeground(ink, &tight, &tb) && tight) {
 			l_int32 tx, ty;
 			boxGetGeometry(tb, &tx, &ty, NULL, NULL);
-			int one = piece_stamp(tight, bx + tx, by + ty, mm, *st, &p);
+			int one = piece_stamp(tight, bx + tx, by + ty, mm, *st, nst < 255 ? nst + 1 : 255, &p);
 			if (one < 0)
 				rc = nomem("stamps");
 			nst += one > 0;
@@ -441,6 +444,45 @@ static int local_dark(PIX *pixs, const int k[3], int r, int size, PIX **out)
 	return *out ? SH_OK : nomem("grey");
 }
 
+/* Hue of normalised channels, degrees 0..359. */
+static inline int hue_of(l_uint32 px, const int k[3])
+{
+	l_int32 r, g, b;
+	extractRGBValues(px, &r, &g, &b);
+	double R = (r * k[0]) >> 16, G = (g * k[1]) >> 16, B = (b * k[2]) >> 16;
+	double a = atan2(sqrt(3.0) * (G - B), 2 * R - G - B) * 180 / M_PI;
+	return (int)(a < 0 ? a + 360 : a);
+}
+
+typedef struct stamp_ink {
+	int hue, mx; /* mean hue and brightest channel of the stamp's own ink */
+} stamp_ink;
+
+/* Mean hue and brightest channel of the coloured ink under each stamp label
+ * (sampled every r pixels); ink[0..255]. */
+static void stamp_inks(PIX *pixs, PIX *st, const int k[3], int r, stamp_ink ink[256])
+{
+	double hx[256] = {0}, hy[256] = {0}, mxs[256] = {0};
+	long n[256] = {0};
+	int w = pixGetWidth(st), h = pixGetHeight(st), wpl = pixGetWpl(pixs), swpl = pixGetWpl(st);
+	l_uint32 *data = pixGetData(pixs), *sdata = pixGetData(st);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int l = GET_DATA_BYTE(sdata + (size_t)y * swpl, x), mn, mx;
+			l_uint32 px = data[(size_t)y * r * wpl + x * r];
+			norm_minmax(px, k, &mn, &mx);
+			if (!l || !is_ink(mn, mx))
+				continue;
+			double a = hue_of(px, k) * M_PI / 180;
+			hx[l] += cos(a), hy[l] += sin(a), mxs[l] += mx, n[l]++;
+		}
+	for (int l = 0; l < 256; l++) {
+		double a = atan2(hy[l], hx[l]) * 180 / M_PI;
+		ink[l].hue = (int)(a < 0 ? a + 360 : a);
+		ink[l].mx = n[l] ? (int)(mxs[l] / (double)n[l]) : 255;
+	}
+}
+
 /* Inside a stamp: the brightest normalised channel, and white where the
  * stamp's own ink is (coloured and not dark: black text under the stamp's
  * ink stays dark, and it alone). */
@@ -454,6 +496,7 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 {
 	int rc = SH_OK;
 	PIX *pixc = NULL, *st = NULL, *loc = NULL;
+	stamp_ink *sink = NULL;
 	int d = pixGetDepth(pixs);
 	*out = NULL;
 	if (d == 1) {
@@ -490,8 +533,17 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		goto out;
 	if (st)
 		rep->flags |= SH_PAGE_SEAL;
-	if (getenv("INK_DEBUG") && st)
-		pixWrite("/tmp/ink/st.png", st, IFF_PNG);
+	if (st) {
+		sink = calloc(256, sizeof *sink);
+		if (!sink) {
+			rc = nomem("stamps");
+			goto out;
+		}
+		stamp_inks(pixs, st, k, r, sink);
+		if (getenv("INK_DEBUG"))
+			for (int l = 1; l < 4; l++)
+				fprintf(stderr, "stamp %d hue %d mx %d\n", l, sink[l].hue, sink[l].mx);
+	}
 	*out = pixCreate(w, h, 8);
 	if (!*out) {
 		rc = nomem("grey");
@@ -513,9 +565,17 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		for (int x = 0; x < w; x++) {
 			int mn, mx;
 			norm_minmax(line[x], k, &mn, &mx);
-			int stamp = sline && x / r < sw && GET_DATA_BIT(sline, x / r);
 			int lv = lline && x / r < lw ? (int)GET_DATA_BYTE(lline, x / r) : mn;
-			SET_DATA_BYTE(oline, x, stamp ? stamp_grey(mn, mx) : grey_of(mn, mx, lv));
+			int l = sline && x / r < sw ? (int)GET_DATA_BYTE(sline, x / r) : 0;
+			if (l && (mx - mn) * 100 > 25 * mx) {
+				/* coloured: the stamp's ink, or printed ink of another
+				 * hue or much darker (a title under the seal) */
+				int dh = abs(hue_of(line[x], k) - sink[l].hue);
+				dh = dh > 180 ? 360 - dh : dh;
+				if (dh > 35 || mx < sink[l].mx - 45)
+					l = 0;
+			}
+			SET_DATA_BYTE(oline, x, l ? stamp_grey(mn, mx) : grey_of(mn, mx, lv));
 		}
 	}
 	if (getenv("INK_DEBUG"))
@@ -523,6 +583,7 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 out:
 	if (rc)
 		pixDestroy(out);
+	free(sink);
 	pixDestroy(&st);
 	pixDestroy(&loc);
 	pixDestroy(&pixc);
