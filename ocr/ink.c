@@ -13,8 +13,10 @@
  *    piece 9 mm high or more (a rectangular stamp) or any other large piece
  *    that is not a line of text (10-60 mm both ways) makes its box a stamp.
  * 3. Inside stamps the page takes the brightest normalised channel (the
- *    stamp's ink turns white, black text under it stays black); elsewhere the
- *    darkest (coloured text stays dark), light coloured marks (patterns,
+ *    stamp's ink turns white, black text under it stays black), except for
+ *    coloured ink of another hue than the stamp's own or much darker (a
+ *    printed title the seal overlaps); elsewhere the darkest (coloured text
+ *    stays dark), coloured marks with nothing dark within ~1 mm (patterns,
  *    tinted cells) being pushed to the brightest one.
  */
 #include "ocr_int.h"
@@ -22,7 +24,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 static int nomem(const char *what)
 {
@@ -272,8 +273,6 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, 
 	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink);
 	l_uint32 *data = pixGetData(ink);
 	double wmm = w * mm, hmm = h * mm;
-	if (getenv("INK_DEBUG"))
-		fprintf(stderr, "piece %d,%d %.1fx%.1f mm\n", bx, by, wmm, hmm);
 	if (wmm < 10.0 || hmm < 10.0 || hmm > 60.0 || wmm > 130.0)
 		return 0;
 	p->n = 0;
@@ -295,8 +294,6 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, 
 		return -1;
 	double cx = 0, cy = 0, r = 0;
 	if (!framed && find_ring(ink, p, mm, &cx, &cy, &r)) {
-		if (getenv("INK_DEBUG"))
-			fprintf(stderr, " ring %.0f,%.0f r %.1f mm\n", bx + cx, by + cy, r * mm);
 		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm, label);
 		return 1;
 	}
@@ -540,9 +537,6 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 			goto out;
 		}
 		stamp_inks(pixs, st, k, r, sink);
-		if (getenv("INK_DEBUG"))
-			for (int l = 1; l < 4; l++)
-				fprintf(stderr, "stamp %d hue %d mx %d\n", l, sink[l].hue, sink[l].mx);
 	}
 	*out = pixCreate(w, h, 8);
 	if (!*out) {
@@ -578,8 +572,6 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 			SET_DATA_BYTE(oline, x, l ? stamp_grey(mn, mx) : grey_of(mn, mx, lv));
 		}
 	}
-	if (getenv("INK_DEBUG"))
-		pixWrite("/tmp/ink/grey.png", *out, IFF_PNG);
 out:
 	if (rc)
 		pixDestroy(out);

@@ -160,6 +160,9 @@ def page(rnd, fontname, dpi=300, height_mm=297):
                                                        rnd.choice(mkphoto.GIVEN))).upper()),
         ("Nơi cư trú: ", rnd.choice(mkphoto.PLACES)),
     ]
+    # the id agrees with the birth: century-and-sex digit, year (no extra draw)
+    year, sex = fields[1][1][-2:], fields[2][1].split()[0]
+    fields[4] = (fields[4][0], pid[:3] + ("2" if sex == "Nam" else "3") + year + pid[6:])
     tinted = rnd.random() < 0.3
     if tinted:
         desc.append("cells")
