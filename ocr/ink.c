@@ -544,7 +544,7 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 		goto out;
 	}
 	pixCopyResolution(*out, pixs);
-	rc = local_dark(pixs, k, r, (int)lround(1.2 * dpi / 25.4 / r) | 1, &loc);
+	rc = local_dark(pixs, k, r, (int)lround(0.6 * dpi / 25.4 / r) | 1, &loc);
 	if (rc)
 		goto out;
 	l_uint32 *data = pixGetData(pixs), *odata = pixGetData(*out), *ldata = pixGetData(loc);
