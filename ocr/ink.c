@@ -406,7 +406,7 @@ static inline int grey_of(int mn, int mx, int loc)
 		return mn;
 	int s = (mx - mn) * 256 / mx;      /* saturation, 0..256 */
 	int cw = (s - 30) * 256 / 50;      /* colouredness, 0..256 */
-	int t = (loc - 110) * 256 / 40;     /* lightness of the mark, 0..256 */
+	int t = (loc - 100) * 256 / 30;     /* lightness of the mark, 0..256 */
 	cw = cw < 0 ? 0 : cw > 256 ? 256 : cw;
 	t = t < 0 ? 0 : t > 256 ? 256 : t;
 	return mn + (((mx - mn) * ((cw * t) >> 8)) >> 8);
