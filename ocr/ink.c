@@ -480,6 +480,48 @@ static void stamp_inks(PIX *pixs, PIX *st, const int k[3], int r, stamp_ink ink[
 	}
 }
 
+/* Inside stamps, printed ink that is not the stamp's: r x r blocks whose
+ * mean colour is ink of another hue than the stamp's (> 35 degrees) or much
+ * darker (brightest channel 45 below the stamp's mean), in pieces of 3
+ * blocks across or more (a letter's stroke, not the stamp's noisy ink).
+ * *out: 1 bpp at the sample scale, owned by the caller. */
+static int other_ink(PIX *pixs, PIX *st, const stamp_ink *sink, const int k[3], int r, PIX **out)
+{
+	int w = pixGetWidth(st), h = pixGetHeight(st), wpl = pixGetWpl(pixs), swpl = pixGetWpl(st);
+	l_uint32 *data = pixGetData(pixs), *sdata = pixGetData(st);
+	PIX *m = pixCreate(w, h, 1);
+	*out = NULL;
+	if (!m)
+		return nomem("stamps");
+	l_uint32 *mdata = pixGetData(m);
+	int mwpl = pixGetWpl(m);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int l = GET_DATA_BYTE(sdata + (size_t)y * swpl, x), mn, mx;
+			if (!l)
+				continue;
+			int sr = 0, sg = 0, sb = 0;
+			for (int j = 0; j < r; j++)
+				for (int i = 0; i < r; i++) {
+					l_int32 cr, cg, cb;
+					extractRGBValues(data[(size_t)(y * r + j) * wpl + x * r + i], &cr, &cg, &cb);
+					sr += cr, sg += cg, sb += cb;
+				}
+			l_uint32 px;
+			composeRGBPixel(sr / (r * r), sg / (r * r), sb / (r * r), &px);
+			norm_minmax(px, k, &mn, &mx);
+			if (!is_ink(mn, mx))
+				continue;
+			int dh = abs(hue_of(px, k) - sink[l].hue);
+			dh = dh > 180 ? 360 - dh : dh;
+			if (dh > 35 || mx < sink[l].mx - 45)
+				SET_DATA_BIT(mdata + (size_t)y * mwpl, x);
+		}
+	*out = pixSelectBySize(m, 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	pixDestroy(&m);
+	return *out ? SH_OK : nomem("stamps");
+}
+
 /* Inside a stamp: the brightest normalised channel, and white where the
  * stamp's own ink is (coloured and not dark: black text under the stamp's
  * ink stays dark, and it alone). */
@@ -492,7 +534,7 @@ static inline int stamp_grey(int mn, int mx)
 int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_report *rep)
 {
 	int rc = SH_OK;
-	PIX *pixc = NULL, *st = NULL, *loc = NULL;
+	PIX *pixc = NULL, *st = NULL, *loc = NULL, *oth = NULL;
 	stamp_ink *sink = NULL;
 	int d = pixGetDepth(pixs);
 	*out = NULL;
@@ -537,6 +579,9 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 			goto out;
 		}
 		stamp_inks(pixs, st, k, r, sink);
+		rc = other_ink(pixs, st, sink, k, r, &oth);
+		if (rc)
+			goto out;
 	}
 	*out = pixCreate(w, h, 8);
 	if (!*out) {
@@ -552,23 +597,21 @@ int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_rep
 	l_uint32 *sdata = st ? pixGetData(st) : NULL;
 	int owpl = pixGetWpl(*out), swpl = st ? pixGetWpl(st) : 0;
 	int sw = st ? pixGetWidth(st) : 0, sh = st ? pixGetHeight(st) : 0;
+	l_uint32 *odat = oth ? pixGetData(oth) : NULL;
+	int owpl2 = oth ? pixGetWpl(oth) : 0;
 	for (int y = 0; y < h; y++) {
 		l_uint32 *line = data + (size_t)y * wpl, *oline = odata + (size_t)y * owpl;
 		l_uint32 *sline = sdata && y / r < sh ? sdata + (size_t)(y / r) * swpl : NULL;
+		l_uint32 *oline2 = sline ? odat + (size_t)(y / r) * owpl2 : NULL;
 		l_uint32 *lline = y / r < lh ? ldata + (size_t)(y / r) * lwpl : NULL;
 		for (int x = 0; x < w; x++) {
 			int mn, mx;
 			norm_minmax(line[x], k, &mn, &mx);
 			int lv = lline && x / r < lw ? (int)GET_DATA_BYTE(lline, x / r) : mn;
 			int l = sline && x / r < sw ? (int)GET_DATA_BYTE(sline, x / r) : 0;
-			if (l && (mx - mn) * 100 > 25 * mx) {
-				/* coloured: the stamp's ink, or printed ink of another
-				 * hue or much darker (a title under the seal) */
-				int dh = abs(hue_of(line[x], k) - sink[l].hue);
-				dh = dh > 180 ? 360 - dh : dh;
-				if (dh > 35 || mx < sink[l].mx - 45)
-					l = 0;
-			}
+			/* printed ink of another colour under a stamp stays */
+			if (l && (mx - mn) * 100 > 25 * mx && GET_DATA_BIT(oline2, x / r))
+				l = 0;
 			SET_DATA_BYTE(oline, x, l ? stamp_grey(mn, mx) : grey_of(mn, mx, lv));
 		}
 	}
@@ -576,6 +619,7 @@ out:
 	if (rc)
 		pixDestroy(out);
 	free(sink);
+	pixDestroy(&oth);
 	pixDestroy(&st);
 	pixDestroy(&loc);
 	pixDestroy(&pixc);
