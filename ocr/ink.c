@@ -527,7 +527,7 @@ static int other_ink(PIX *pixs, PIX *st, const stamp_ink *sink, const int k[3], 
  * ink stays dark, and it alone). */
 static inline int stamp_grey(int mn, int mx)
 {
-	return mx > 120 && (mx - mn) * 100 > 25 * mx ? 255 : mx;
+	return mx > 120 && (mx - mn) * 100 > 10 * mx ? 255 : mx;
 }
 
 /* Step 1: an 8-bit grey page (dpi: the page's true resolution). */
