@@ -196,7 +196,11 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 			kp->evidence = ev;
 		}
 	}
-	if (!best && kw_best) {
+	size_t lk;
+	if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
+		kp->kind = lk;
+		kp->evidence = 0.6;
+	} else if (!best && kw_best && !paper_agency_signs(d, ni->found && *ni->sym)) {
 		kp->kind = kw_kind;
 		kp->evidence = 0.6;
 	}
@@ -415,6 +419,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			pf->family = pk->family;
 		}
 	}
+	paper_fact_guard(d->k, pf, pk->family == PAPER_COMPANY);
 }
 
 static int wconf_cmp(const void *a, const void *b)

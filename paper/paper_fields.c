@@ -89,8 +89,9 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 		for (size_t t = 0; t < labels->n; t++) {
 			const char *lab = labels->fold[t];
 			size_t ln = strlen(lab);
+			size_t st = paper_line_after_glyphs(d, l);
 			for (size_t i = d->ls[l]; i < d->le[l]; i++) {
-				if (i != d->ls[l]) {
+				if (i != d->ls[l] && i != st) {
 					size_t j = i;
 					while (j > d->ls[l] && d->f[j - 1] == ' ')
 						j--;
@@ -302,6 +303,7 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 	size_t end = a;
 	while (end < e && !strchr(",;(", d->f[end]))
 		end++;
+	paper_trim_glyphs(d, &a, &end);
 	/* "LÊ VĂN BÌNH sinh năm 1970" */
 	for (size_t i = a; i < end; i++)
 		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh")) {
@@ -375,6 +377,7 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 {
 	const char **s = out;
+	paper_trim_glyphs(d, &a, &e);
 	if (paper_word_at(d->f, e, a, "nam"))
 		*s = "Nam";
 	else if (paper_word_at(d->f, e, a, "nu"))

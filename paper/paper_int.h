@@ -30,6 +30,9 @@ typedef struct paper_kind {
 	char *slug, *code, *doc_type, *name; /* doc_type may be NULL */
 	int family;
 	paper_strs titles, symbols, keywords;
+	/* labels printed on the kind's form: recognise it when its heading
+	 * was lost (paper_kind_by_labels) */
+	paper_strs form_labels;
 	unsigned facts;                      /* 1u << SH_FACT_* */
 	int validity, days, reusable;        /* enum sh_paper_validity, ... */
 	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
@@ -198,5 +201,26 @@ int paper_digits_value(doc *d, size_t a, size_t e, void *out);
 int paper_old_id_value(doc *d, size_t a, size_t e, void *out);
 int paper_area_value(doc *d, size_t a, size_t e, void *out);
 int paper_holders_value(doc *d, size_t a, size_t e, void *out);
+
+/* ---- photos (paper_photo.c, issue 23) ----------------------------------- */
+
+/* The kind a page's form labels name when no heading or symbol did: the
+ * kind whose form_labels are printed as labels (at a line's start, or
+ * after '/') with the most weight, a label counting 1/(kinds listing it).
+ * Needs weight 2 from 3 labels and 1 more than any other kind — 4 from 5
+ * on a page with an agency's signs (number_symbol: its number names a
+ * type; "Kính gửi", "Nơi nhận", "Căn cứ"). 1 and *kind, or 0. */
+int paper_kind_by_labels(const doc *d, int number_symbol, size_t *kind);
+/* 1 when the page shows an agency's signs (above). */
+int paper_agency_signs(const doc *d, int number_symbol);
+/* Stray glyph tokens (no letter or digit: "|", "]", "ˆ"; or a lone stroke
+ * letter "l", "Ỉ", "ị" at an end; a name's last lone letter that is no
+ * given name of the lexicon) taken out of the string facts. company: the
+ * owner name is a company's. */
+void paper_fact_guard(const sh_kinds *k, sh_paper_facts *pf, int company);
+/* Folded offset on line l after at most two glyph tokens it starts with. */
+size_t paper_line_after_glyphs(const doc *d, size_t l);
+/* Folded range [*a, *e) without glyph tokens at its ends. */
+void paper_trim_glyphs(const doc *d, size_t *a, size_t *e);
 
 #endif

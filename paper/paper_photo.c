@@ -1,0 +1,365 @@
+/* After OCR of a phone photo (issue 23): a kind told by its form's labels
+ * when its heading was lost, stray glyphs (the desk's edge, a seal's
+ * lettering, specks) kept out of facts, label positions that tolerate
+ * them. Geometry is ocr/'s; this is the guard after it. */
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- glyph tokens ------------------------------------------------------- */
+
+/* Letters a vertical edge, a fold or a speck is read as: a stroke with or
+ * without a mark. None is a Vietnamese word on its own. */
+static int stroke_letter(utf8proc_int32_t c)
+{
+	static const utf8proc_int32_t v[] = {'l', 'I', 'i', 'j', 'J', 0x1EC9, 0x1EC8, 0x1ECB, 0x1ECA,
+					     0xEC, 0xCC, 0xED, 0xCD, 0x129, 0x128, 0x131};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (c == v[i])
+			return 1;
+	return 0;
+}
+
+/* Punctuation a real fact may hold as a token of its own. */
+static int fact_punct(utf8proc_int32_t c)
+{
+	return c == '-' || c == '&' || c == '/' || c == '+' || c == 0x2013 || c == 0x2014 || c == '(' ||
+	       c == ')' || c == ',' || c == '.';
+}
+
+/* Kind of the token s[0..n) (UTF-8, no spaces): 2 a glyph, no letter or
+ * digit at all ("|", "]", ":", "ˆ"); 1 a lone stroke letter ("l", "Ỉ",
+ * "ị"); 0 anything else. Fact punctuation alone ("-", "&") is 0. */
+static int glyph_kind(const char *s, size_t n)
+{
+	size_t chars = 0;
+	int alnum = 0, stroke = 0, punct = 1;
+	for (size_t o = 0; o < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + o, (utf8proc_ssize_t)(n - o), &c);
+		if (k <= 0)
+			return 0;
+		o += (size_t)k;
+		chars++;
+		utf8proc_category_t cat = utf8proc_category(c);
+		/* a modifier letter ("ˆ") is no letter of a word */
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO && cat != UTF8PROC_CATEGORY_LM &&
+		    cat != UTF8PROC_CATEGORY_MN && cat != UTF8PROC_CATEGORY_MC && cat != UTF8PROC_CATEGORY_ME)
+			alnum = 1;
+		stroke = stroke_letter(c);
+		punct &= fact_punct(c);
+	}
+	if (!alnum)
+		return punct ? 0 : (chars <= 3 ? 2 : 0);
+	return chars == 1 && stroke;
+}
+
+/* One letter that is a given name of the lexicon ("Ý", "Y"). */
+static int lone_given_name(const sh_kinds *k, const char *s, size_t n)
+{
+	const paper_lextab *t = &k->lex[LEX_GIVEN];
+	char *lw = NULL;
+	if (sh_text_lower(&lw, s, n))
+		return 1; /* out of memory: keep the token */
+	int hit = 0;
+	for (size_t i = 0; i < t->n && !hit; i++) {
+		char *x = NULL;
+		if (sh_text_lower(&x, t->word[i], strlen(t->word[i]))) {
+			hit = 1;
+			break;
+		}
+		hit = !strcmp(x, lw);
+		sh_free(x);
+	}
+	sh_free(lw);
+	return hit;
+}
+
+/* A lone capital or marked vowel letter ("Ệ", "Á"): one character, a letter. */
+static int lone_letter(const char *s, size_t n)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+	if (k <= 0 || (size_t)k != n)
+		return 0;
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL;
+}
+
+enum { GUARD_NAME, GUARD_COMPANY, GUARD_TEXT };
+
+/* Fact s without its stray glyph tokens: glyphs anywhere, and stroke
+ * letters — for a person's name also a lone letter that is no given name
+ * — at either end (a company name's lone "l"; a title keeps "I", "Quý I").
+ * In place. */
+static void guard_value(const sh_kinds *k, char *s, int mode)
+{
+	size_t n = strlen(s);
+	/* token bounds */
+	size_t ta[64], tb[64], nt = 0;
+	for (size_t i = 0; i < n && nt < 64;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		ta[nt] = i;
+		tb[nt++] = j;
+		i = j;
+	}
+	if (nt < 2 || nt == 64)
+		return;
+	unsigned char drop[64] = {0};
+	size_t kept = nt;
+	for (size_t t = 0; t < nt; t++)
+		if (glyph_kind(s + ta[t], tb[t] - ta[t]) == 2 && kept > 1) {
+			drop[t] = 1;
+			kept--;
+		}
+	/* the ends, inwards, while what is there is a stray letter */
+	for (int side = 0; side < 2; side++) {
+		for (size_t step = 0; step < nt && kept > 2; step++) {
+			size_t t = side ? nt - 1 - step : step;
+			if (drop[t])
+				continue;
+			const char *w = s + ta[t];
+			size_t wn = tb[t] - ta[t];
+			int stray = mode != GUARD_TEXT && glyph_kind(w, wn) == 1;
+			if (mode == GUARD_TEXT && wn == 1 && *w == 'l')
+				stray = 1;
+			/* "Kiều Thị Dịu Ệ"; "Nguyễn Như Ý" stays */
+			if (mode == GUARD_NAME && side && lone_letter(w, wn) && !lone_given_name(k, w, wn))
+				stray = 1;
+			if (!stray)
+				break;
+			drop[t] = 1;
+			kept--;
+		}
+	}
+	if (kept == nt)
+		return;
+	size_t o = 0;
+	for (size_t t = 0; t < nt; t++) {
+		if (drop[t])
+			continue;
+		if (o)
+			s[o++] = ' ';
+		memmove(s + o, s + ta[t], tb[t] - ta[t]);
+		o += tb[t] - ta[t];
+	}
+	s[o] = 0;
+}
+
+void paper_fact_guard(const sh_kinds *k, sh_paper_facts *pf, int company)
+{
+	static const struct {
+		int fact, mode;
+	} g[] = {{SH_FACT_SIGNER, GUARD_NAME},	   {SH_FACT_SIGNER_TITLE, GUARD_TEXT},
+		 {SH_FACT_TITLE, GUARD_TEXT},	   {SH_FACT_ISSUER, GUARD_TEXT},
+		 {SH_FACT_OWNER_NAME, GUARD_NAME}, {SH_FACT_ADDRESS, GUARD_TEXT}};
+	for (size_t i = 0; i < sizeof g / sizeof *g; i++) {
+		char *v = pf->v[g[i].fact];
+		if (!v)
+			continue;
+		int mode = g[i].mode;
+		if (g[i].fact == SH_FACT_OWNER_NAME && company)
+			mode = GUARD_COMPANY;
+		guard_value(k, v, mode);
+	}
+	/* holders: each name between "; " */
+	char *h = pf->v[SH_FACT_HOLDERS];
+	if (h) {
+		char *out = h;
+		for (char *p = h; *p;) {
+			char *e = strstr(p, "; ");
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			char one[512];
+			if (n >= sizeof one) {
+				memmove(out, p, n);
+				out += n;
+			} else {
+				memcpy(one, p, n);
+				one[n] = 0;
+				guard_value(k, one, GUARD_NAME);
+				size_t m = strlen(one);
+				memmove(out, one, m);
+				out += m;
+			}
+			p += n;
+			if (e) {
+				memmove(out, "; ", 2);
+				out += 2;
+				p += 2;
+			}
+		}
+		*out = 0;
+	}
+}
+
+/* ---- labels after stray glyphs ------------------------------------------ */
+
+/* Folded offset on line l after the stray glyph tokens it starts with (at
+ * most two: "| Họ và tên:", "ị Ngày sinh"); d->ls[l] when none. */
+size_t paper_line_after_glyphs(const doc *d, size_t l)
+{
+	size_t a = d->ls[l], e = d->le[l];
+	for (int t = 0; t < 2; t++) {
+		size_t b = a;
+		while (b < e && d->f[b] != ' ')
+			b++;
+		if (b >= e || b == a)
+			break;
+		size_t oa = d->map[a], ob = d->map[b];
+		if (!glyph_kind(d->text + oa, ob - oa))
+			break;
+		a = b;
+		while (a < e && d->f[a] == ' ')
+			a++;
+	}
+	return a;
+}
+
+/* Folded range [*a, *e) without stray glyph tokens at its ends. */
+void paper_trim_glyphs(const doc *d, size_t *a, size_t *e)
+{
+	for (int side = 0; side < 2; side++) {
+		for (int guard = 0; guard < 3 && *a < *e; guard++) {
+			size_t x, y;
+			if (!side) {
+				x = *a;
+				y = x;
+				while (y < *e && d->f[y] != ' ')
+					y++;
+			} else {
+				y = *e;
+				x = y;
+				while (x > *a && d->f[x - 1] != ' ')
+					x--;
+			}
+			if (x == *a && y == *e)
+				return;
+			if (glyph_kind(d->text + d->map[x], d->map[y] - d->map[x]) != 2)
+				break;
+			if (!side) {
+				*a = y;
+				while (*a < *e && d->f[*a] == ' ')
+					(*a)++;
+			} else {
+				*e = x;
+				while (*e > *a && d->f[*e - 1] == ' ')
+					(*e)--;
+			}
+		}
+	}
+}
+
+/* ---- kind from the form's labels ---------------------------------------- */
+
+/* Does form label lab (folded) start at folded offset i of line l, as a
+ * label: followed by no more word letters? */
+static int form_label_at(const doc *d, size_t l, size_t i, const char *lab)
+{
+	size_t n = strlen(lab), e = d->le[l];
+	if (e - i < n || memcmp(d->f + i, lab, n))
+		return 0;
+	return i + n == e || !paper_is_wordc((unsigned char)d->f[i + n]);
+}
+
+/* Is label lab printed as a label on the page: at a line's start (after
+ * stray glyphs), or after a '/' (a card's English label)? */
+static int form_label_found(const doc *d, const char *lab)
+{
+	for (size_t l = 0; l < d->nl; l++) {
+		if (form_label_at(d, l, paper_line_after_glyphs(d, l), lab))
+			return 1;
+		for (size_t i = d->ls[l]; i < d->le[l]; i++) {
+			if (d->f[i] != '/' && d->f[i] != '|')
+				continue;
+			size_t j = i + 1;
+			while (j < d->le[l] && d->f[j] == ' ')
+				j++;
+			if (form_label_at(d, l, j, lab))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* How many kinds list a label folding to lab. */
+static size_t label_kinds(const sh_kinds *k, const char *lab)
+{
+	size_t n = 0;
+	for (size_t ki = 0; ki < k->n; ki++) {
+		const paper_strs *fl = &k->v[ki].form_labels;
+		for (size_t t = 0; t < fl->n; t++)
+			if (!strcmp(fl->fold[t], lab)) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+/* Signs of an agency's paper: "Kính gửi", "Nơi nhận", "Căn cứ" at a line's
+ * start, or a number with a type symbol. */
+static int agency_signs(const doc *d, int number_symbol)
+{
+	if (number_symbol)
+		return 1;
+	static const char *const w[] = {"kinh gui", "noi nhan", "can cu "};
+	for (size_t l = 0; l < d->nl; l++)
+		for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+			if (d->le[l] - d->ls[l] >= strlen(w[i]) && !memcmp(d->f + d->ls[l], w[i], strlen(w[i])))
+				return 1;
+	return 0;
+}
+
+int paper_kind_by_labels(const doc *d, int number_symbol, size_t *kind)
+{
+	const sh_kinds *k = d->k;
+	double best = 0, second = 0;
+	size_t best_n = 0, best_k = k->n;
+	for (size_t ki = 0; ki < k->n; ki++) {
+		const paper_kind *pk = &k->v[ki];
+		if (pk->family == PAPER_OTHER || !pk->form_labels.n)
+			continue;
+		double score = 0;
+		size_t found = 0;
+		for (size_t t = 0; t < pk->form_labels.n; t++) {
+			const char *lab = pk->form_labels.fold[t];
+			int dup = 0;
+			for (size_t u = 0; u < t; u++)
+				dup |= !strcmp(pk->form_labels.fold[u], lab);
+			if (dup || !form_label_found(d, lab))
+				continue;
+			found++;
+			/* a label many kinds print says little */
+			score += 1.0 / (double)label_kinds(k, lab);
+		}
+		if (score > best) {
+			second = best;
+			best = score;
+			best_n = found;
+			best_k = ki;
+		} else if (score > second) {
+			second = score;
+		}
+	}
+	/* an agency's letter may quote a label or two of a citizen's paper */
+	double need = agency_signs(d, number_symbol) ? 4.0 : 2.0;
+	size_t need_n = agency_signs(d, number_symbol) ? 5 : 3;
+	if (best_k == k->n || best < need || best_n < need_n || best - second < 1.0)
+		return 0;
+	*kind = best_k;
+	return 1;
+}
+
+int paper_agency_signs(const doc *d, int number_symbol)
+{
+	return agency_signs(d, number_symbol);
+}
