@@ -177,11 +177,11 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 				}
 		}
 		int kw = 0;
-		for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
+		for (size_t t = 0; t < pk->keywords.n && kw < 4; t++)
 			if (strstr(d->f, pk->keywords.fold[t]))
 				kw++;
 		if (score > 0)
-			score += kw * 30;
+			score += (kw < 3 ? kw : 3) * 30;
 		/* a form whose heading OCR lost (printed in red and dropped with
 		 * the seals): its labels still say what it is */
 		if (!score && kw >= 2 && (pk->family == PAPER_PERSONAL || pk->family == PAPER_COMPANY) &&
@@ -200,7 +200,7 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 	if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
 		kp->kind = lk;
 		kp->evidence = 0.6;
-	} else if (!best && kw_best && !paper_agency_signs(d, ni->found && *ni->sym)) {
+	} else if (!best && kw_best >= 3 && !paper_agency_signs(d, ni->found && *ni->sym)) {
 		kp->kind = kw_kind;
 		kp->evidence = 0.6;
 	}

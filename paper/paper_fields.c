@@ -114,12 +114,19 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 						letters += d->f[c] >= 'a' && d->f[c] <= 'z';
 						c++;
 					}
-					if (c < d->le[l] && d->f[c] == ':' && letters >= 3 &&
+					if (c < d->le[l] && d->f[c] == ':' && letters >= 2 &&
 					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
 						a = c;
 						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
 							a++;
 					}
+				}
+				/* "Họ và tên / Full" + "name: BÙI THỊ HÙNG" (a photo) */
+				size_t va, ve;
+				if (paper_english_label_tail(d, l, a, &va, &ve)) {
+					if (fn(d, va, ve, out))
+						return 1;
+					continue;
 				}
 				/* "Họ, chữ đệm, tên người cha:" is another label */
 				size_t colon = a;
@@ -199,6 +206,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 {
 	id_out *io = out;
 	char dg[20];
+	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
 	int slips = 0;
 	while (i < e && n < 16) {

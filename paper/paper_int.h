@@ -222,5 +222,12 @@ void paper_fact_guard(const sh_kinds *k, sh_paper_facts *pf, int company);
 size_t paper_line_after_glyphs(const doc *d, size_t l);
 /* Folded range [*a, *e) without glyph tokens at its ends. */
 void paper_trim_glyphs(const doc *d, size_t *a, size_t *e);
+/* Folded offset of an id's digits at [a, e) after glyphs and a lone stroke
+ * letter standing apart before nine digits or more. */
+/* A card's English label broken over two lines: at folded a of line l
+ * "/ Full" ends the line and the next starts "name:". 1 and the value's
+ * range [*va, *ve) (after that colon, else the line after), or 0. */
+int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_t *ve);
+size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

@@ -363,3 +363,75 @@ int paper_agency_signs(const doc *d, int number_symbol)
 {
 	return agency_signs(d, number_symbol);
 }
+
+/* Folded offset of an id's digits at [a, e): after glyph tokens and a
+ * lone stroke letter ("ị 037084345678": the desk's edge, not a 1) that
+ * stands apart before a run of nine digits or more. */
+size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e)
+{
+	size_t x = a;
+	paper_trim_glyphs(d, &x, &e);
+	size_t b = x;
+	while (b < e && d->f[b] != ' ')
+		b++;
+	if (b < e && glyph_kind(d->text + d->map[x], d->map[b] - d->map[x]) == 1) {
+		size_t c = b + 1, n = 0;
+		while (c < e && d->f[c] >= '0' && d->f[c] <= '9')
+			c++, n++;
+		if (n >= 9)
+			return b + 1;
+	}
+	return x;
+}
+
+/* The next non-empty line after l, or d->nl. */
+static size_t next_line(const doc *d, size_t l)
+{
+	size_t n = l + 1;
+	while (n < d->nl && paper_line_empty(d, n))
+		n++;
+	return n;
+}
+
+int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_t *ve)
+{
+	size_t e = d->le[l];
+	/* right after the label, no colon between: "Họ và tên / Full" */
+	if (a >= e || !(d->f[a] == '/' || (strchr("7|l1", d->f[a]) && a + 1 < e && d->f[a + 1] == ' ')))
+		return 0;
+	for (size_t b = a; b > d->ls[l] && (d->f[b - 1] == ' ' || d->f[b - 1] == ':'); b--)
+		if (d->f[b - 1] == ':')
+			return 0;
+	size_t letters = 0;
+	for (size_t i = a + 1; i < e; i++) {
+		char c = d->f[i];
+		if (c >= 'a' && c <= 'z')
+			letters++;
+		else if (c != ' ' && c != '.')
+			return 0;
+	}
+	if (!letters || letters > 30)
+		return 0;
+	size_t n = next_line(d, l);
+	if (n >= d->nl)
+		return 0;
+	size_t i = d->ls[n], c = i;
+	while (c < d->le[n] && c < i + 24 && ((d->f[c] >= 'a' && d->f[c] <= 'z') || d->f[c] == ' '))
+		c++;
+	if (c == i || c >= d->le[n] || d->f[c] != ':')
+		return 0;
+	c++;
+	while (c < d->le[n] && d->f[c] == ' ')
+		c++;
+	if (c < d->le[n]) {
+		*va = c;
+		*ve = d->le[n];
+		return 1;
+	}
+	size_t v = next_line(d, n);
+	if (v >= d->nl)
+		return 0;
+	*va = d->ls[v];
+	*ve = d->le[v];
+	return 1;
+}
