@@ -228,6 +228,19 @@ void paper_trim_glyphs(const doc *d, size_t *a, size_t *e);
  * "/ Full" ends the line and the next starts "name:". 1 and the value's
  * range [*va, *ve) (after that colon, else the line after), or 0. */
 int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_t *ve);
+/* Folded range [*a, *e) without glyph tokens or lone stroke letters at
+ * its ends (a signature block's lines). */
+void paper_trim_strays(const doc *d, size_t *a, size_t *e);
+/* The catalogue position folded f[a, e) is (exactly, or one letter
+ * dropped from a position of two words or more), or -1. */
+long paper_position_at(const doc *d, size_t a, size_t e);
+/* The signer's title among a signature block's upper-case lines (line[i]
+ * with its tail from folded tail[i], lowest first): the lowest line, or
+ * two lines joined ("PHÓ CHỦ" / "TỊCH"), that is a catalogue position in
+ * capitals, as the catalogue writes it ("Q. " kept); lines between it and
+ * the name (a seal's lettering) are passed over. NULL when none is (or
+ * out of memory: d->oom). */
+char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

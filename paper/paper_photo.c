@@ -435,3 +435,83 @@ int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_
 	*ve = d->le[v];
 	return 1;
 }
+
+void paper_trim_strays(const doc *d, size_t *a, size_t *e)
+{
+	for (int guard = 0; guard < 4 && *a < *e; guard++) {
+		size_t a0 = *a, e0 = *e;
+		paper_trim_glyphs(d, a, e);
+		/* a lone stroke letter at either end, apart from the rest */
+		size_t y = *a;
+		while (y < *e && d->f[y] != ' ')
+			y++;
+		if (y < *e && glyph_kind(d->text + d->map[*a], d->map[y] - d->map[*a]) == 1) {
+			*a = y;
+			while (*a < *e && d->f[*a] == ' ')
+				(*a)++;
+		}
+		size_t x = *e;
+		while (x > *a && d->f[x - 1] != ' ')
+			x--;
+		if (x > *a && glyph_kind(d->text + d->map[x], d->map[*e] - d->map[x]) == 1) {
+			*e = x;
+			while (*e > *a && d->f[*e - 1] == ' ')
+				(*e)--;
+		}
+		if (*a == a0 && *e == e0)
+			break;
+	}
+}
+
+/* The catalogue position whose folded form is exactly s, or -1. */
+static long position_of(const doc *d, const char *s)
+{
+	const paper_strs *ps = &d->k->positions;
+	for (size_t p = 0; p < ps->n; p++)
+		if (!strcmp(ps->fold[p], s))
+			return (long)p;
+	return -1;
+}
+
+/* Position of one block line's tail [a, e): "Q. " noted in *q. */
+static long line_position(const doc *d, size_t a, size_t e, int *q)
+{
+	paper_trim_strays(d, &a, &e);
+	*q = 0;
+	if (e <= a || paper_upper_share_range(d, a, e) != 100)
+		return -1;
+	if (e - a > 3 && !memcmp(d->f + a, "q.", 2)) {
+		a += 2;
+		while (a < e && d->f[a] == ' ')
+			a++;
+		*q = 1;
+	}
+	return paper_position_at(d, a, e);
+}
+
+char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int q = 0;
+		long p = line_position(d, tail[i], d->le[line[i]], &q);
+		if (p < 0 && i + 1 < n) {
+			/* the title over two lines: upper line i+1, then line i */
+			size_t a1 = tail[i + 1], e1 = d->le[line[i + 1]], a0 = tail[i], e0 = d->le[line[i]];
+			paper_trim_strays(d, &a1, &e1);
+			paper_trim_strays(d, &a0, &e0);
+			char j[256];
+			if (e1 > a1 && e0 > a0 && (e1 - a1) + (e0 - a0) + 2 < sizeof j &&
+			    paper_upper_share_range(d, a1, e1) == 100 && paper_upper_share_range(d, a0, e0) == 100) {
+				snprintf(j, sizeof j, "%.*s %.*s", (int)(e1 - a1), d->f + a1, (int)(e0 - a0), d->f + a0);
+				p = position_of(d, j);
+			}
+		}
+		if (p < 0)
+			continue;
+		char *r = q ? sh_asprintf("Q. %s", d->k->positions.orig[p]) : sh_strdup(d->k->positions.orig[p]);
+		if (!r)
+			d->oom = 1;
+		return r;
+	}
+	return NULL;
+}
