@@ -371,6 +371,9 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e)
 {
 	size_t x = a;
 	paper_trim_glyphs(d, &x, &e);
+	/* "Số định danh cá nhân ? 0333…": a label read badly, not an edge */
+	if (memchr(d->f + a, '?', x - a))
+		x = a;
 	size_t b = x;
 	while (b < e && d->f[b] != ' ')
 		b++;
