@@ -542,7 +542,19 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	int rc = load_words(&d, text, len, words, nwords);
 	if (rc)
 		goto out;
-	if ((rc = sh_text_nfc(&d.text, text, len)))
+	char *bare = NULL; /* the text without its edge glyphs */
+	for (size_t i = 0; i < nwords; i++) {
+		if (!words[i].edge)
+			continue;
+		if (!bare && !(bare = sh_strndup(text, len))) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+		memset(bare + words[i].off, ' ', words[i].len);
+	}
+	rc = sh_text_nfc(&d.text, bare ? bare : text, len);
+	sh_free(bare);
+	if (rc)
 		goto out;
 	undouble_marks(d.text);
 	d.tlen = strlen(d.text);

@@ -241,6 +241,12 @@ long paper_position_at(const doc *d, size_t a, size_t e);
  * the name (a seal's lettering) are passed over. NULL when none is (or
  * out of memory: d->oom). */
 char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n);
+/* For each ocrx_word of hocr in order (*n of them), 1 when it is an edge
+ * glyph: a glyph or stroke letter of 1-2 characters at the far left or
+ * right of its line, apart from the line's text by a gap much wider than
+ * its word gaps or beyond the text block's margin; or alone on its line.
+ * *out: sh_free. SH_ENOMEM. */
+int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

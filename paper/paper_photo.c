@@ -518,3 +518,196 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
 	}
 	return NULL;
 }
+
+/* ---- edge glyphs by their place on the page (hOCR) ---------------------- */
+
+typedef struct eword {
+	int page;
+	const char *line;
+	int x0, y0, x1, y1, conf;
+	int kind;  /* glyph_kind of its text */
+	int chars; /* characters in its text */
+	int lone;  /* one letter */
+} eword;
+
+/* Text of a word's span (after the tag and inner tags, up to '<'), the
+ * five XML entities decoded, into t (cap bytes); its length or -1. */
+static long eword_text(char *t, size_t cap, const char *c)
+{
+	while (*c == '<') {
+		const char *e = strchr(c, '>');
+		if (!e)
+			return -1;
+		c = e + 1;
+	}
+	size_t o = 0;
+	while (*c && *c != '<') {
+		const char *put = c;
+		size_t adv = 1;
+		static const char *const ent[] = {"&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", "\"",
+						  "&#39;", "'", "&apos;", "'"};
+		if (*c == '&')
+			for (size_t i = 0; i < sizeof ent / sizeof *ent; i += 2)
+				if (!strncmp(c, ent[i], strlen(ent[i]))) {
+					put = ent[i + 1];
+					adv = strlen(ent[i]);
+					break;
+				}
+		if (o + 2 >= cap)
+			return -1;
+		t[o++] = *put;
+		c += adv;
+	}
+	t[o] = 0;
+	return (long)o;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts v); 0 when n is 0. */
+static int median(int *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, int_cmp);
+	return v[n / 2];
+}
+
+/* Is word w (first or last of its line, its gap to the line's text gap)
+ * an edge glyph? A glyph or a stroke letter (or a lone letter read
+ * unsurely) set apart from its line by a gap much wider than the line's
+ * word gaps, or beyond the text block's margin. */
+static int edge_word(const eword *w, int gap, int med_gap, int height, int beyond)
+{
+	int cand = w->kind == 2 || w->kind == 1 || (w->lone && w->conf < 60);
+	if (!cand || w->chars > 2)
+		return 0;
+	int wide = gap > 3 * med_gap && gap > height;
+	return wide || (beyond && gap > med_gap + med_gap / 2 && gap > height / 2);
+}
+
+/* Mark flags[i] for each ocrx_word i (in the order of the hOCR) that is an
+ * edge glyph; lines are taken from the words' ocr_line and pages in turn. */
+static void mark_edges(const eword *w, size_t n, unsigned char *flags)
+{
+	int *tmp = sh_calloc(n ? n : 1, sizeof *tmp);
+	if (!tmp)
+		return; /* out of memory: no word is dropped */
+	for (size_t p0 = 0; p0 < n;) {
+		/* one page: the text block's margins from lines' inner words */
+		size_t p1 = p0;
+		while (p1 < n && w[p1].page == w[p0].page)
+			p1++;
+		size_t nl = 0;
+		int *lx = tmp;
+		for (size_t i = p0; i < p1; i++)
+			if ((i == p0 || w[i - 1].line != w[i].line) && w[i].chars > 2)
+				lx[nl++] = w[i].x0;
+		int left = nl >= 5 ? (qsort(lx, nl, sizeof *lx, int_cmp), lx[nl / 10]) : -1;
+		nl = 0;
+		for (size_t i = p0; i < p1; i++)
+			if ((i + 1 == p1 || w[i + 1].line != w[i].line) && w[i].chars > 2)
+				lx[nl++] = w[i].x1;
+		int right = nl >= 5 ? (qsort(lx, nl, sizeof *lx, int_cmp), lx[nl - 1 - nl / 10]) : -1;
+		for (size_t a = p0; a < p1;) {
+			size_t b = a;
+			while (b < p1 && w[b].line == w[a].line)
+				b++;
+			size_t m = b - a;
+			int hs[64], gs[64];
+			size_t nh = 0, ng = 0;
+			for (size_t i = a; i < b && nh < 64; i++)
+				hs[nh++] = w[i].y1 - w[i].y0;
+			int height = median(hs, nh);
+			if (m == 1) {
+				flags[a] = w[a].kind == 2 || (w[a].kind == 1 && w[a].conf < 70);
+			} else if (m >= 2) {
+				for (size_t i = a + 1; i + 1 < b - 1 && ng < 64; i++)
+					gs[ng++] = w[i + 1].x0 - w[i].x1;
+				int med = ng ? median(gs, ng) : height / 3;
+				if (med < 1)
+					med = 1;
+				int gl = w[a + 1].x0 - w[a].x1, gr = w[b - 1].x0 - w[b - 2].x1;
+				if (m == 2) {
+					/* two words: only a wide gap tells */
+					flags[a] = edge_word(&w[a], gl, height, height * 5 / 2, 0);
+					flags[b - 1] = !flags[a] && edge_word(&w[b - 1], gr, height, height * 5 / 2, 0);
+				} else {
+					flags[a] = edge_word(&w[a], gl, med, height, left >= 0 && w[a].x1 < left);
+					flags[b - 1] = edge_word(&w[b - 1], gr, med, height, right >= 0 && w[b - 1].x0 > right);
+				}
+			}
+			a = b;
+		}
+		p0 = p1;
+	}
+	sh_free(tmp);
+}
+
+int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0, nw = 0;
+	eword *v = NULL;
+	const char *line = NULL, *last = hocr;
+	int page = -1;
+	for (const char *p = hocr; (p = strstr(p, "ocrx_word"));) {
+		const char *wd = p;
+		p += 9;
+		if (nw == cap) {
+			size_t nc = cap ? 2 * cap : 256;
+			eword *g = sh_realloc(v, nc * sizeof *g);
+			if (!g) {
+				sh_free(v);
+				return SH_ENOMEM;
+			}
+			v = g;
+			cap = nc;
+		}
+		eword *w = &v[nw++];
+		memset(w, 0, sizeof *w);
+		w->kind = -1; /* unreadable: never an edge */
+		/* pages and lines opened since the last word */
+		for (const char *q = last; (q = strstr(q, "class='ocr_page'")) && q < wd; q += 16)
+			page++;
+		for (const char *q = last; (q = strstr(q, "id='line_")) && q < wd; q += 9)
+			line = q;
+		last = wd;
+		w->page = page;
+		w->line = line;
+		const char *tag_end = strchr(wd, '>');
+		if (!tag_end)
+			break;
+		const char *bb = strstr(wd, "bbox ");
+		const char *wc = strstr(wd, "x_wconf ");
+		char t[256];
+		if (!bb || bb > tag_end || sscanf(bb + 5, "%d %d %d %d", &w->x0, &w->y0, &w->x1, &w->y1) != 4 ||
+		    !wc || wc > tag_end || eword_text(t, sizeof t, tag_end + 1) <= 0)
+			continue;
+		w->conf = atoi(wc + 8);
+		size_t tl = strlen(t), chars = 0;
+		for (size_t i = 0; i < tl; i++)
+			chars += ((unsigned char)t[i] & 0xC0) != 0x80;
+		w->chars = (int)chars;
+		w->kind = glyph_kind(t, tl);
+		w->lone = lone_letter(t, tl);
+	}
+	unsigned char *flags = sh_calloc(nw ? nw : 1, 1);
+	if (!flags) {
+		sh_free(v);
+		return SH_ENOMEM;
+	}
+	mark_edges(v, nw, flags);
+	for (size_t i = 0; i < nw; i++)
+		if (v[i].kind < 0)
+			flags[i] = 0;
+	sh_free(v);
+	*out = flags;
+	*n = nw;
+	return SH_OK;
+}

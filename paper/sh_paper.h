@@ -127,6 +127,10 @@ int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *te
 typedef struct sh_paper_word {
 	size_t off, len;
 	int conf;
+	/* 1: a lone glyph at the edge of its line (the desk's edge or a
+	 * speck read as "|", "Ỉ", "l": sh_paper_hocr_words says so from the
+	 * words' places); extraction reads the text without it */
+	int edge;
 } sh_paper_word;
 /* Below this confidence a word is "weak": the name lexicon may put back
  * marks OCR dropped from it even when it is a valid syllable ("CONG" →
