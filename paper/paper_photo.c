@@ -271,14 +271,16 @@ static int form_label_at(const doc *d, size_t l, size_t i, const char *lab)
 }
 
 /* Is label lab printed as a label on the page: at a line's start (after
- * stray glyphs), or after a '/' (a card's English label)? */
+ * stray glyphs), after a '/' (a card's English label), or after ", " or
+ * "; " (labels printed on one line)? */
 static int form_label_found(const doc *d, const char *lab)
 {
 	for (size_t l = 0; l < d->nl; l++) {
 		if (form_label_at(d, l, paper_line_after_glyphs(d, l), lab))
 			return 1;
 		for (size_t i = d->ls[l]; i < d->le[l]; i++) {
-			if (d->f[i] != '/' && d->f[i] != '|')
+			/* "Thửa đất số: 449, tờ bản đồ số: 46" */
+			if (d->f[i] != '/' && d->f[i] != '|' && d->f[i] != ',' && d->f[i] != ';')
 				continue;
 			size_t j = i + 1;
 			while (j < d->le[l] && d->f[j] == ' ')

@@ -99,6 +99,22 @@ static void kind_from_labels(void **state)
 		want_fact("gks", f, SH_FACT_SEX, "Nữ");
 		sh_paper_facts_free(&f);
 	}
+	/* a land certificate and a company's certificate without their titles */
+	sh_paper_facts *g = extract(MOTTO "\nI. Người sử dụng đất\nÔng: NGUYỄN VĂN AN, sinh năm 1971\n"
+					  "II. Thửa đất\nThửa đất số: 449, tờ bản đồ số: 46\nDiện tích: 120,5 m2\n"
+					  "Mục đích sử dụng: Đất ở tại nông thôn\n");
+	assert_string_equal(sh_paper_kind(g), "quyen-su-dung-dat");
+	want_fact("land", g, SH_FACT_PARCEL, "449");
+	want_fact("land", g, SH_FACT_MAP_SHEET, "46");
+	sh_paper_facts_free(&g);
+	g = extract("SỞ KẾ HOẠCH VÀ ĐẦU TƯ\nPHÒNG ĐĂNG KÝ KINH DOANH\n" MOTTO
+		    "Mã số doanh nghiệp: 0820624125\nĐăng ký lần đầu: ngày 12 tháng 5 năm 2015\n"
+		    "Tên công ty viết bằng tiếng Việt: CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC\n"
+		    "Địa chỉ trụ sở chính: Số 5, phố Huế, Hà Nội\nVốn điều lệ: 5.000.000.000 đồng\n");
+	assert_string_equal(sh_paper_kind(g), "dang-ky-doanh-nghiep");
+	want_fact("company", g, SH_FACT_OWNER_ID, "0820624125");
+	want_fact("company", g, SH_FACT_OWNER_NAME, "CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC");
+	sh_paper_facts_free(&g);
 	/* a clear heading wins over labels */
 	sh_paper_facts *f = extract(MOTTO "TRÍCH LỤC KHAI TỬ\nSố: 12\n"
 					  "Họ, chữ đệm, tên: NGUYỄN VĂN AN\nNgày, tháng, năm sinh: 02/03/1950\n"
@@ -146,7 +162,7 @@ static void edge_glyphs_in_facts(void **state)
 {
 	(void)state;
 	sh_paper_facts *f = extract(MOTTO "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN\n"
-					  "Mã số doanh nghiệp: 0101234568\nĐăng ký lần đầu: ngày 12 tháng 5 năm 2015\n"
+					  "Mã số doanh nghiệp: 0820624125\nĐăng ký lần đầu: ngày 12 tháng 5 năm 2015\n"
 					  "1. Tên công ty\nTên công ty viết bằng tiếng Việt: CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC l\n");
 	want_fact("company", f, SH_FACT_OWNER_NAME, "CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC");
 	sh_paper_facts_free(&f);
@@ -269,6 +285,72 @@ static void signature_blocks(void **state)
 	all_as_wanted();
 }
 
+/* hOCR of lines of words: each word with its left x, width and
+ * confidence; lines 60 px apart, words 40 px high. */
+typedef struct hw {
+	const char *w;
+	int x, width, conf;
+} hw;
+
+static void hocr_of(char *h, size_t cap, const hw *const *lines, const size_t *nw, size_t nl)
+{
+	size_t o = (size_t)snprintf(h, cap, "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>\n");
+	for (size_t l = 0; l < nl; l++) {
+		int y = 100 + 60 * (int)l;
+		o += (size_t)snprintf(h + o, cap - o, "<span class='ocr_line' id='line_1_%zu' title=\"bbox 0 %d 2400 %d\">",
+				      l + 1, y, y + 40);
+		for (size_t i = 0; i < nw[l]; i++)
+			o += (size_t)snprintf(h + o, cap - o,
+					      "<span class='ocrx_word' id='word_1_%zu_%zu' title='bbox %d %d %d %d; "
+					      "x_wconf %d'>%s</span> ",
+					      l, i, lines[l][i].x, y, lines[l][i].x + lines[l][i].width, y + 40,
+					      lines[l][i].conf, lines[l][i].w);
+		o += (size_t)snprintf(h + o, cap - o, "</span>\n");
+	}
+	snprintf(h + o, cap - o, "</div>\n");
+}
+
+/* hOCR word places: a glyph far from its line's text (the desk's edge) is
+ * marked and left out of the facts; a short word at normal spacing (a
+ * title's "I") is not. */
+static void edge_glyphs_by_place(void **state)
+{
+	(void)state;
+	static const hw l0[] = {{"GIẤY", 300, 120, 95}, {"CHỨNG", 440, 160, 95}, {"NHẬN", 620, 130, 95},
+				{"ĐĂNG", 770, 120, 95}, {"KÝ", 910, 60, 95}, {"DOANH", 990, 160, 95},
+				{"NGHIỆP", 1170, 180, 95}};
+	static const hw l1[] = {{"Mã", 300, 60, 95}, {"số", 380, 50, 95}, {"doanh", 450, 130, 95},
+				{"nghiệp:", 600, 160, 95}, {"0820624125", 780, 250, 95}};
+	static const hw l2[] = {{"|", 40, 10, 40}, {"Tên", 300, 80, 95}, {"doanh", 400, 100, 95},
+				{"nghiệp:", 520, 60, 95}, {"CÔNG", 600, 120, 95}, {"TY", 740, 50, 95},
+				{"TNHH", 810, 120, 95}, {"MINH", 950, 120, 95}, {"ĐỨC", 1090, 90, 95},
+				{"l", 2380, 8, 50}};
+	static const hw l3[] = {{"Kế", 300, 50, 95}, {"hoạch", 370, 130, 95}, {"giai", 520, 80, 95},
+				{"đoạn", 620, 110, 95}, {"I", 750, 12, 90}};
+	const hw *const lines[] = {l0, l1, l2, l3};
+	const size_t nw[] = {7, 5, 10, 5};
+	char hocr[8192];
+	hocr_of(hocr, sizeof hocr, lines, nw, 4);
+	const char *text = "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0820624125\n"
+			   "| Tên doanh nghiệp: CÔNG TY TNHH MINH ĐỨC l\nKế hoạch giai đoạn I\n";
+	sh_paper_word *w = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_paper_hocr_words(&w, &n, text, hocr), SH_OK);
+	assert_int_equal(n, 27);
+	for (size_t i = 0; i < n; i++) {
+		int want = (w[i].len == 1 && (text[w[i].off] == '|' || text[w[i].off] == 'l'));
+		if (w[i].edge != want)
+			fail_msg("word %.*s: edge %d", (int)w[i].len, text + w[i].off, w[i].edge);
+	}
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	assert_string_equal(sh_paper_kind(f), "dang-ky-doanh-nghiep");
+	want_fact("hocr", f, SH_FACT_OWNER_NAME, "CÔNG TY TNHH MINH ĐỨC");
+	sh_paper_facts_free(&f);
+	sh_free(w);
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +359,7 @@ int main(void)
 		cmocka_unit_test(edge_glyphs_in_facts),
 		cmocka_unit_test(cards_photographed),
 		cmocka_unit_test(signature_blocks),
+		cmocka_unit_test(edge_glyphs_by_place),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
