@@ -91,6 +91,31 @@ static int lone_letter(const char *s, size_t n)
 
 enum { GUARD_NAME, GUARD_COMPANY, GUARD_TEXT };
 
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Every letter of s[0..n) a capital, and one at least. */
+static int all_caps(const char *s, size_t n)
+{
+	int letters = 0;
+	for (size_t o = 0; o < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + o, (utf8proc_ssize_t)(n - o), &c);
+		if (k <= 0)
+			return 0;
+		o += (size_t)k;
+		if (utf8proc_islower(c))
+			return 0;
+		letters += utf8proc_isupper(c);
+	}
+	return letters > 0;
+}
+
 /* Fact s without its stray glyph tokens: glyphs anywhere, and stroke
  * letters — for a person's name also a lone letter that is no given name
  * — at either end (a company name's lone "l"; a title keeps "I", "Quý I").
@@ -121,6 +146,22 @@ static void guard_value(const sh_kinds *k, char *s, int mode)
 			drop[t] = 1;
 			kept--;
 		}
+	/* a name in capitals ("BÙI THỊ HÙNG"): a short token not in
+	 * capitals at an end is noise ("ae BÙI THỊ HÙNG": a card's portrait) */
+	int caps = 0;
+	for (size_t t = 0; t < nt; t++)
+		caps += !drop[t] && all_caps(s + ta[t], tb[t] - ta[t]);
+	if (mode == GUARD_NAME && caps >= 2) {
+		for (int side = 0; side < 2; side++) {
+			size_t t = side ? nt - 1 : 0;
+			while (drop[t] && (side ? t > 0 : t + 1 < nt))
+				t += side ? (size_t)-1 : 1;
+			if (!drop[t] && kept > 2 && !all_caps(s + ta[t], tb[t] - ta[t]) && utf8_chars(s + ta[t], tb[t] - ta[t]) <= 2) {
+				drop[t] = 1;
+				kept--;
+			}
+		}
+	}
 	/* the ends, inwards, while what is there is a stray letter */
 	for (int side = 0; side < 2; side++) {
 		for (size_t step = 0; step < nt && kept > 2; step++) {

@@ -237,6 +237,11 @@ static void cards_photographed(void **state)
 		 "Full name / Họ và tên:\nˆ BÙI THỊ HÙNG\nDate of birth: 26/01/1984\nSex: Nữ\n"
 		 "Date of expiry: 26/01/2024\n",
 		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+		{"portrait noise",
+		 "CĂN CƯỚC CÔNG DÂN\nSố / No.: 001184362297\nHọ và tên / Full name:\nae BÙI THỊ HÙNG\n"
+		 "| Ngày sinh / Date of birth: 26/01/1984\nGiới tính / Sex: Nữ\n"
+		 "Có giá trị đến / Date of expiry: 26/01/2024\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
 	};
 	for (size_t i = 0; i < sizeof cards / sizeof *cards; i++) {
 		sh_paper_facts *f = extract(cards[i].text);
