@@ -952,7 +952,7 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		/* the title block: upper-case lines (or right-column tails)
 		 * right above; a gap of at most one line (signature, "(Đã
 		 * ký)") allowed */
-		size_t t = l, gap = 0, n = 0, walked = 0;
+		size_t t = l, gap = 0, sgap = 0, n = 0, walked = 0;
 		size_t last = 0, last_a = 0, bl[5], ba[5];
 		/* five lines: a seal's lettering may be read between the
 		 * title and the name (paper_block_position) */
@@ -975,7 +975,9 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			/* "Nơi nhận" items beside the block are not gaps */
 			if (recipient_item(d, t))
 				continue;
-			if (n || ++gap > 1)
+			/* a seal's lettering or a signature read as short
+			 * lines of noise: up to three of them (a photo) */
+			if (n || (d->le[t] - d->ls[t] <= 12 ? ++sgap > 3 : ++gap > 1))
 				break;
 		}
 		if (!n)

@@ -271,6 +271,8 @@ static void signature_blocks(void **state)
 		 "Nguyễn Văn An", "CHỦ TỊCH"},
 		{"stray tokens", "KT. CHỦ TỊCH |\nPHÓ CHỦ TỊCH ị\n\n(Đã ký)\n\nTrần Thị Hoa ]\n", "Trần Thị Hoa",
 		 "PHÓ CHỦ TỊCH"},
+		{"seal noise", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nce\nHỘ\n* ủy ban *\nNguyễn Văn An\n", "Nguyễn Văn An",
+		 "CHỦ TỊCH"},
 		{"title split", "KT. CHỦ TỊCH\nPHÓ CHỦ\nTỊCH\n\nLê Văn Bình\n", "Lê Văn Bình", "PHÓ CHỦ TỊCH"},
 		{"seal beside name", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nXÃ HỒNG\nPHONG\nĐỗ Thị Thu\n",
 		 "Đỗ Thị Thu", "PHÓ CHỦ TỊCH"},
