@@ -691,6 +691,19 @@ static void mark_edges(const eword *w, size_t n, unsigned char *flags)
 	sh_free(tmp);
 }
 
+/* First needle in [p, end), or NULL: bounded, so that finding the
+ * markers between words stays linear in the hOCR. */
+static const char *find_before(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+	while (p < end && (p = memchr(p, needle[0], (size_t)(end - p)))) {
+		if ((size_t)(end - p) >= n && !memcmp(p, needle, n))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr)
 {
 	*out = NULL;
@@ -716,9 +729,9 @@ int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr)
 		memset(w, 0, sizeof *w);
 		w->kind = -1; /* unreadable: never an edge */
 		/* pages and lines opened since the last word */
-		for (const char *q = last; (q = strstr(q, "class='ocr_page'")) && q < wd; q += 16)
+		for (const char *q = last; (q = find_before(q, wd, "class='ocr_page'")); q += 16)
 			page++;
-		for (const char *q = last; (q = strstr(q, "id='line_")) && q < wd; q += 9)
+		for (const char *q = last; (q = find_before(q, wd, "id='line_")); q += 9)
 			line = q;
 		last = wd;
 		w->page = page;
