@@ -388,8 +388,8 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 	paper_trim_glyphs(d, &a, &e);
 	if (paper_word_at(d->f, e, a, "nam"))
 		*s = "Nam";
-	else if (paper_word_at(d->f, e, a, "nu"))
-		*s = "Nữ";
+	else if (paper_word_at(d->f, e, a, "nu") || paper_word_at(d->f, e, a, "nuu"))
+		*s = "Nữ"; /* "Nừữ": a photo's ư read twice */
 	else
 		return 0;
 	return 1;

@@ -223,7 +223,7 @@ static void cards_photographed(void **state)
 		{"broken label",
 		 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCĂN CƯỚC CÔNG DÂN\nSố / No.: 001 184 362 297\n"
 		 "Họ và tên / Full\nname: BÙI THỊ HÙNG\nNgày sinh / Date of birth: 26/01/1984 |\n"
-		 "Giới tính / Sex: | Nữ\nQuê quán / Place of origin: Kim Thành, Bắc Ninh\n"
+		 "Giới tính / Sex: | Nừữ\nQuê quán / Place of origin: Kim Thành, Bắc Ninh\n"
 		 "Có giá trị đến / Date of expiry: 26/01/2024\n",
 		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
 		{"old cccd",
