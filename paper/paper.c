@@ -557,6 +557,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	if (rc)
 		goto out;
 	undouble_marks(d.text);
+	paper_undouble_vowels(d.text);
 	d.tlen = strlen(d.text);
 	paper_marks_lost(&d);
 	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))

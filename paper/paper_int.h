@@ -247,6 +247,10 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
  * its word gaps or beyond the text block's margin; or alone on its line.
  * *out: sh_free. SH_ENOMEM. */
 int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr);
+/* A bare a/e/i/u/y right before the same letter with marks ("PHAẠM",
+ * a photo's echo) is dropped: no Vietnamese syllable has them twice. In
+ * place; NFC text. */
+void paper_undouble_vowels(char *t);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

@@ -767,3 +767,33 @@ int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr)
 	*n = nw;
 	return SH_OK;
 }
+
+/* ---- a vowel read twice ------------------------------------------------- */
+
+/* The base letter of precomposed c (NFD's first code point), or c. */
+static utf8proc_int32_t base_of(utf8proc_int32_t c)
+{
+	utf8proc_int32_t dec[4];
+	int opt = UTF8PROC_DECOMPOSE;
+	utf8proc_ssize_t n = utf8proc_decompose_char(c, dec, 4, (utf8proc_option_t)opt, NULL);
+	return n >= 1 ? dec[0] : c;
+}
+
+void paper_undouble_vowels(char *t)
+{
+	char *w = t;
+	for (char *r = t; *r;) {
+		/* a, e, i, u, y never stand twice in a Vietnamese syllable: the
+		 * bare one before its marked twin is the photo's echo ("PHAẠM") */
+		if (strchr("aeiuyAEIUY", *r) && (unsigned char)r[1] >= 0x80) {
+			utf8proc_int32_t c;
+			utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)r + 1, -1, &c);
+			if (k > 0 && c != *r && base_of(c) == *r) {
+				r++;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+}

@@ -228,7 +228,7 @@ static void cards_photographed(void **state)
 		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
 		{"old cccd",
 		 "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC CÔNG DÂN\n"
-		 "Số: 001184362297\nHọ và tên: BÙI THỊ HÙNG l\nNgày, tháng, năm sinh: 26/01/1984\n"
+		 "Số: 001184362297\nHọ và tên: BUÙI THỊ HÙNG l\nNgày, tháng, năm sinh: 26/01/1984\n"
 		 "Giới tính: Nữ Quốc tịch: Việt Nam\nQuê quán: Kim Thành, Bắc Ninh\n"
 		 "Nơi thường trú: Xã Hồng Phong,\nGia Lộc, Bắc Ninh\nCó giá trị đến: 26/01/2024\n",
 		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
