@@ -57,7 +57,8 @@ static int glyph_kind(const char *s, size_t n)
 	return chars == 1 && stroke;
 }
 
-/* One letter that is a given name of the lexicon ("Ý", "Y"). */
+/* One letter that is a given name of the lexicon ("Ý", "Y"). Without a
+ * lexicon no lone letter is taken out (the caller checks). */
 static int lone_given_name(const sh_kinds *k, const char *s, size_t n)
 {
 	const paper_lextab *t = &k->lex[LEX_GIVEN];
@@ -174,7 +175,8 @@ static void guard_value(const sh_kinds *k, char *s, int mode)
 			if (mode == GUARD_TEXT && wn == 1 && *w == 'l')
 				stray = 1;
 			/* "Kiều Thị Dịu Ệ"; "Nguyễn Như Ý" stays */
-			if (mode == GUARD_NAME && side && lone_letter(w, wn) && !lone_given_name(k, w, wn))
+			if (mode == GUARD_NAME && side && k->lex[LEX_GIVEN].n && lone_letter(w, wn) &&
+			    !lone_given_name(k, w, wn))
 				stray = 1;
 			if (!stray)
 				break;
