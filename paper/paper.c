@@ -558,6 +558,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 		goto out;
 	undouble_marks(d.text);
 	paper_undouble_vowels(d.text);
+	paper_blank_glyph_lines(d.text);
 	d.tlen = strlen(d.text);
 	paper_marks_lost(&d);
 	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))

@@ -251,6 +251,9 @@ int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr);
  * a photo's echo) is dropped: no Vietnamese syllable has them twice. In
  * place; NFC text. */
 void paper_undouble_vowels(char *t);
+/* Lines holding only glyph tokens are emptied (page breaks kept). In
+ * place; NFC text. */
+void paper_blank_glyph_lines(char *t);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

@@ -799,3 +799,43 @@ void paper_undouble_vowels(char *t)
 	}
 	*w = 0;
 }
+
+/* Lines of glyphs only ("|", "] :"; the desk's edge or a fold read on a
+ * line of its own) are emptied: a value "on the next line" is the next
+ * line with text. In place; NFC text. */
+void paper_blank_glyph_lines(char *t)
+{
+	char *w = t;
+	for (char *r = t; *r;) {
+		char *e = strchr(r, '\n');
+		size_t n = e ? (size_t)(e - r) : strlen(r);
+		int glyphs = 0, other = 0;
+		for (size_t i = 0; i < n && !other;) {
+			while (i < n && (r[i] == ' ' || r[i] == '\t' || r[i] == '\f' || r[i] == '\r'))
+				i++;
+			size_t j = i;
+			while (j < n && r[j] != ' ' && r[j] != '\t' && r[j] != '\f' && r[j] != '\r')
+				j++;
+			if (j > i) {
+				if (glyph_kind(r + i, j - i) == 2)
+					glyphs++;
+				else
+					other = 1;
+			}
+			i = j;
+		}
+		if (glyphs && !other) {
+			/* keep page breaks */
+			for (size_t i = 0; i < n; i++)
+				if (r[i] == '\f')
+					*w++ = '\f';
+		} else {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+		if (*r == '\n')
+			*w++ = *r++;
+	}
+	*w = 0;
+}

@@ -216,7 +216,7 @@ static void cards_photographed(void **state)
 		{"can cuoc 2024",
 		 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSOCIALIST REPUBLIC OF VIET NAM\nCĂN CƯỚC\nIDENTITY CARD\n"
 		 "Số định danh cá nhân / Personal identification number:\nị 037084345678\n"
-		 "Họ, chữ đệm và tên khai sinh / Full name:\nTẠ HỮU VÂN ]\n"
+		 "Họ, chữ đệm và tên khai sinh / Full name:\n| :\nTẠ HỮU VÂN ]\n"
 		 "Ngày, tháng, năm sinh / Date of birth:\n25/09/1984\n"
 		 "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam\n",
 		 "037084345678", "TẠ HỮU VÂN", "1984-09-25", "Nam", NULL},
