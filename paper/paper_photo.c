@@ -318,10 +318,12 @@ static int form_label_at(const doc *d, size_t l, size_t i, const char *lab)
  * "; " (labels printed on one line)? */
 static int form_label_found(const doc *d, const char *lab)
 {
-	for (size_t l = 0; l < d->nl; l++) {
+	/* a form's labels are on its first lines; looking further costs
+	 * time on hostile text */
+	for (size_t l = 0; l < d->nl && l < 400; l++) {
 		if (form_label_at(d, l, paper_line_after_glyphs(d, l), lab))
 			return 1;
-		for (size_t i = d->ls[l]; i < d->le[l]; i++) {
+		for (size_t i = d->ls[l]; i < d->le[l] && i < d->ls[l] + 400; i++) {
 			/* "Thửa đất số: 449, tờ bản đồ số: 46" */
 			if (d->f[i] != '/' && d->f[i] != '|' && d->f[i] != ',' && d->f[i] != ';')
 				continue;
