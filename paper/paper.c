@@ -177,11 +177,11 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 				}
 		}
 		int kw = 0;
-		for (size_t t = 0; t < pk->keywords.n && kw < 3; t++)
+		for (size_t t = 0; t < pk->keywords.n && kw < 4; t++)
 			if (strstr(d->f, pk->keywords.fold[t]))
 				kw++;
 		if (score > 0)
-			score += kw * 30;
+			score += (kw < 3 ? kw : 3) * 30;
 		/* a form whose heading OCR lost (printed in red and dropped with
 		 * the seals): its labels still say what it is */
 		if (!score && kw >= 2 && (pk->family == PAPER_PERSONAL || pk->family == PAPER_COMPANY) &&
@@ -196,7 +196,11 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 			kp->evidence = ev;
 		}
 	}
-	if (!best && kw_best) {
+	size_t lk;
+	if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
+		kp->kind = lk;
+		kp->evidence = 0.6;
+	} else if (!best && kw_best >= 3 && !paper_agency_signs(d, ni->found && *ni->sym)) {
 		kp->kind = kw_kind;
 		kp->evidence = 0.6;
 	}
@@ -415,6 +419,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			pf->family = pk->family;
 		}
 	}
+	paper_fact_guard(d->k, pf, pk->family == PAPER_COMPANY);
 }
 
 static int wconf_cmp(const void *a, const void *b)
@@ -537,9 +542,23 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	int rc = load_words(&d, text, len, words, nwords);
 	if (rc)
 		goto out;
-	if ((rc = sh_text_nfc(&d.text, text, len)))
+	char *bare = NULL; /* the text without its edge glyphs */
+	for (size_t i = 0; i < nwords; i++) {
+		if (!words[i].edge)
+			continue;
+		if (!bare && !(bare = sh_strndup(text, len))) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+		memset(bare + words[i].off, ' ', words[i].len);
+	}
+	rc = sh_text_nfc(&d.text, bare ? bare : text, len);
+	sh_free(bare);
+	if (rc)
 		goto out;
 	undouble_marks(d.text);
+	paper_undouble_vowels(d.text);
+	paper_blank_glyph_lines(d.text);
 	d.tlen = strlen(d.text);
 	paper_marks_lost(&d);
 	if ((rc = paper_fold(&d.f, &d.map, &d.flen, d.text, d.tlen)))

@@ -805,7 +805,7 @@ static int recipient_item(const doc *d, size_t l)
 /* The catalogue position folded text f[a..e) is, exactly, or else the one
  * position of two words or more it is with one letter dropped (bold faces
  * drop a capital with a hook: "CH TỊCH", "PHÓ GIÁM ĐC"); -1 if none. */
-static long position_at(const doc *d, size_t a, size_t e)
+long paper_position_at(const doc *d, size_t a, size_t e)
 {
 	const paper_strs *ps = &d->k->positions;
 	long hit = -1;
@@ -840,6 +840,7 @@ static int is_signer_prefix(const char *f, size_t n)
 static size_t upper_tail(const doc *d, size_t l)
 {
 	size_t a = d->ls[l], e = d->le[l], start = (size_t)-1;
+	paper_trim_strays(d, &a, &e); /* "PHÓ CHỦ TỊCH ị" (a photo) */
 	int long_word = 0;
 	size_t we = e;
 	while (we > a) {
@@ -882,7 +883,7 @@ static size_t upper_tail(const doc *d, size_t l)
 	}
 	/* a left-column abbreviation that lost its '.' ("VT, VP PHÓ CHỦ
 	 * TỊCH"): titles have no words of one or two letters but prefixes */
-	while (start < e && position_at(d, start, e) < 0) {
+	while (start < e && paper_position_at(d, start, e) < 0) {
 		size_t we2 = start;
 		while (we2 < e && d->f[we2] != ' ')
 			we2++;
@@ -899,12 +900,13 @@ static size_t upper_tail(const doc *d, size_t l)
 static size_t name_tail(const doc *d, size_t l, size_t *end)
 {
 	/* stray marks after the name ("Hoàng Thu Trang .") are not part of it */
-	size_t e = d->le[l];
-	while (e > d->ls[l] && !paper_is_wordc((unsigned char)d->f[e - 1]))
+	size_t e = d->le[l], s = d->ls[l];
+	paper_trim_strays(d, &s, &e); /* "| Kiều Thị Dịu ]" (a photo) */
+	while (e > s && !paper_is_wordc((unsigned char)d->f[e - 1]))
 		e--;
 	*end = e;
-	if (e > d->ls[l] && name_line(d, d->ls[l], e))
-		return d->ls[l];
+	if (e > s && name_line(d, s, e))
+		return s;
 	if (!recipient_item(d, l))
 		return (size_t)-1;
 	size_t best = (size_t)-1;
@@ -925,7 +927,7 @@ static char *position_value(doc *d, size_t a, size_t e)
 		while (p < e && d->f[p] == ' ')
 			p++;
 	}
-	long i = paper_upper_share_range(d, a, e) == 100 ? position_at(d, p, e) : -1;
+	long i = paper_upper_share_range(d, a, e) == 100 ? paper_position_at(d, p, e) : -1;
 	if (i >= 0) {
 		char *r = p > a ? sh_asprintf("Q. %s", d->k->positions.orig[i]) : sh_strdup(d->k->positions.orig[i]);
 		if (!r)
@@ -950,9 +952,11 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		/* the title block: upper-case lines (or right-column tails)
 		 * right above; a gap of at most one line (signature, "(Đã
 		 * ký)") allowed */
-		size_t t = l, gap = 0, n = 0, walked = 0;
-		size_t last = 0, last_a = 0;
-		while (t-- > 0 && n < 3 && walked++ < 12) {
+		size_t t = l, gap = 0, sgap = 0, n = 0, walked = 0;
+		size_t last = 0, last_a = 0, bl[5], ba[5];
+		/* five lines: a seal's lettering may be read between the
+		 * title and the name (paper_block_position) */
+		while (t-- > 0 && n < 5 && walked++ < 12) {
 			if (paper_line_empty(d, t))
 				continue;
 			size_t ta = upper_tail(d, t);
@@ -961,6 +965,8 @@ void paper_find_signer(doc *d, char **signer, char **title)
 					last = t;
 					last_a = ta;
 				}
+				bl[n] = t;
+				ba[n] = ta;
 				n++;
 				if (is_signer_prefix(d->f + ta, d->le[t] - ta))
 					break;
@@ -969,12 +975,16 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			/* "Nơi nhận" items beside the block are not gaps */
 			if (recipient_item(d, t))
 				continue;
-			if (n || ++gap > 1)
+			/* a seal's lettering or a signature read as short
+			 * lines of noise: up to three of them (a photo) */
+			if (n || (d->le[t] - d->ls[t] <= 12 ? ++sgap > 3 : ++gap > 1))
 				break;
 		}
 		if (!n)
 			return;
-		*title = position_value(d, last_a, d->le[last]);
+		*title = paper_block_position(d, bl, ba, n);
+		if (!*title && !d->oom)
+			*title = position_value(d, last_a, d->le[last]);
 		*signer = paper_orig_range(d, na, ne, NULL);
 		return;
 	}

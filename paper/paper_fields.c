@@ -89,8 +89,9 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 		for (size_t t = 0; t < labels->n; t++) {
 			const char *lab = labels->fold[t];
 			size_t ln = strlen(lab);
+			size_t st = paper_line_after_glyphs(d, l);
 			for (size_t i = d->ls[l]; i < d->le[l]; i++) {
-				if (i != d->ls[l]) {
+				if (i != d->ls[l] && i != st) {
 					size_t j = i;
 					while (j > d->ls[l] && d->f[j - 1] == ' ')
 						j--;
@@ -113,12 +114,19 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 						letters += d->f[c] >= 'a' && d->f[c] <= 'z';
 						c++;
 					}
-					if (c < d->le[l] && d->f[c] == ':' && letters >= 3 &&
+					if (c < d->le[l] && d->f[c] == ':' && letters >= 2 &&
 					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
 						a = c;
 						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
 							a++;
 					}
+				}
+				/* "Họ và tên / Full" + "name: BÙI THỊ HÙNG" (a photo) */
+				size_t va, ve;
+				if (paper_english_label_tail(d, l, a, &va, &ve)) {
+					if (fn(d, va, ve, out))
+						return 1;
+					continue;
 				}
 				/* "Họ, chữ đệm, tên người cha:" is another label */
 				size_t colon = a;
@@ -198,6 +206,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 {
 	id_out *io = out;
 	char dg[20];
+	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
 	int slips = 0;
 	while (i < e && n < 16) {
@@ -302,6 +311,7 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 	size_t end = a;
 	while (end < e && !strchr(",;(", d->f[end]))
 		end++;
+	paper_trim_glyphs(d, &a, &end);
 	/* "LÊ VĂN BÌNH sinh năm 1970" */
 	for (size_t i = a; i < end; i++)
 		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh")) {
@@ -375,10 +385,11 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 {
 	const char **s = out;
+	paper_trim_glyphs(d, &a, &e);
 	if (paper_word_at(d->f, e, a, "nam"))
 		*s = "Nam";
-	else if (paper_word_at(d->f, e, a, "nu"))
-		*s = "Nữ";
+	else if (paper_word_at(d->f, e, a, "nu") || paper_word_at(d->f, e, a, "nuu"))
+		*s = "Nữ"; /* "Nừữ": a photo's ư read twice */
 	else
 		return 0;
 	return 1;

@@ -30,6 +30,9 @@ typedef struct paper_kind {
 	char *slug, *code, *doc_type, *name; /* doc_type may be NULL */
 	int family;
 	paper_strs titles, symbols, keywords;
+	/* labels printed on the kind's form: recognise it when its heading
+	 * was lost (paper_kind_by_labels) */
+	paper_strs form_labels;
 	unsigned facts;                      /* 1u << SH_FACT_* */
 	int validity, days, reusable;        /* enum sh_paper_validity, ... */
 	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
@@ -201,5 +204,59 @@ int paper_digits_value(doc *d, size_t a, size_t e, void *out);
 int paper_old_id_value(doc *d, size_t a, size_t e, void *out);
 int paper_area_value(doc *d, size_t a, size_t e, void *out);
 int paper_holders_value(doc *d, size_t a, size_t e, void *out);
+
+/* ---- photos (paper_photo.c, issue 23) ----------------------------------- */
+
+/* The kind a page's form labels name when no heading or symbol did: the
+ * kind whose form_labels are printed as labels (at a line's start, or
+ * after '/') with the most weight, a label counting 1/(kinds listing it).
+ * Needs weight 2 from 3 labels and 1 more than any other kind — 4 from 5
+ * on a page with an agency's signs (number_symbol: its number names a
+ * type; "Kính gửi", "Nơi nhận", "Căn cứ"). 1 and *kind, or 0. */
+int paper_kind_by_labels(const doc *d, int number_symbol, size_t *kind);
+/* 1 when the page shows an agency's signs (above). */
+int paper_agency_signs(const doc *d, int number_symbol);
+/* Stray glyph tokens (no letter or digit: "|", "]", "ˆ"; or a lone stroke
+ * letter "l", "Ỉ", "ị" at an end; a name's last lone letter that is no
+ * given name of the lexicon) taken out of the string facts. company: the
+ * owner name is a company's. */
+void paper_fact_guard(const sh_kinds *k, sh_paper_facts *pf, int company);
+/* Folded offset on line l after at most two glyph tokens it starts with. */
+size_t paper_line_after_glyphs(const doc *d, size_t l);
+/* Folded range [*a, *e) without glyph tokens at its ends. */
+void paper_trim_glyphs(const doc *d, size_t *a, size_t *e);
+/* Folded offset of an id's digits at [a, e) after glyphs and a lone stroke
+ * letter standing apart before nine digits or more. */
+/* A card's English label broken over two lines: at folded a of line l
+ * "/ Full" ends the line and the next starts "name:". 1 and the value's
+ * range [*va, *ve) (after that colon, else the line after), or 0. */
+int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_t *ve);
+/* Folded range [*a, *e) without glyph tokens or lone stroke letters at
+ * its ends (a signature block's lines). */
+void paper_trim_strays(const doc *d, size_t *a, size_t *e);
+/* The catalogue position folded f[a, e) is (exactly, or one letter
+ * dropped from a position of two words or more), or -1. */
+long paper_position_at(const doc *d, size_t a, size_t e);
+/* The signer's title among a signature block's upper-case lines (line[i]
+ * with its tail from folded tail[i], lowest first): the lowest line, or
+ * two lines joined ("PHÓ CHỦ" / "TỊCH"), that is a catalogue position in
+ * capitals, as the catalogue writes it ("Q. " kept); lines between it and
+ * the name (a seal's lettering) are passed over. NULL when none is (or
+ * out of memory: d->oom). */
+char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n);
+/* For each ocrx_word of hocr in order (*n of them), 1 when it is an edge
+ * glyph: a glyph or stroke letter of 1-2 characters at the far left or
+ * right of its line, apart from the line's text by a gap much wider than
+ * its word gaps or beyond the text block's margin; or alone on its line.
+ * *out: sh_free. SH_ENOMEM. */
+int paper_hocr_edges(unsigned char **out, size_t *n, const char *hocr);
+/* A bare a/e/i/u/y right before the same letter with marks ("PHAẠM",
+ * a photo's echo) is dropped: no Vietnamese syllable has them twice. In
+ * place; NFC text. */
+void paper_undouble_vowels(char *t);
+/* Lines holding only glyph tokens are emptied (page breaks kept). In
+ * place; NFC text. */
+void paper_blank_glyph_lines(char *t);
+size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
 #endif

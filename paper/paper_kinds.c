@@ -195,6 +195,7 @@ void sh_kinds_free(sh_kinds **kinds)
 		strs_clear(&p->titles);
 		strs_clear(&p->symbols);
 		strs_clear(&p->keywords);
+		strs_clear(&p->form_labels);
 		for (int f = 0; f < SH_FACT_COUNT; f++)
 			strs_clear(&p->labels[f]);
 	}
@@ -390,7 +391,7 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 	{
 		static const char *const known[] = {"slug", "code", "doc_type", "name", "family",
 						    "titles", "symbols", "keywords", "facts", "labels",
-						    "validity", "reusable"};
+						    "validity", "reusable", "form_labels"};
 		int ok = 0;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			if (!strcmp(key, known[i]))
@@ -398,7 +399,7 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		if (!ok)
 			return sh_error_set(SH_EINVAL, "%s: %s: unknown field \"%.64s\" (known: slug, code, "
 						       "doc_type, name, family, titles, symbols, keywords, "
-						       "facts, labels, validity, reusable)", name, c.where, key);
+						       "facts, labels, validity, reusable, form_labels)", name, c.where, key);
 	}
 	const char *s;
 	int rc;
@@ -440,9 +441,9 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		p->family = PAPER_OTHER;
 	else
 		return bad(&c, "family", "must be one of \"agency\", \"personal\", \"company\", \"other\"");
-	static const char *const lists[] = {"titles", "symbols", "keywords"};
-	paper_strs *dst[] = {&p->titles, &p->symbols, &p->keywords};
-	for (int i = 0; i < 3; i++) {
+	static const char *const lists[] = {"titles", "symbols", "keywords", "form_labels"};
+	paper_strs *dst[] = {&p->titles, &p->symbols, &p->keywords, &p->form_labels};
+	for (int i = 0; i < 4; i++) {
 		v = json_object_get(o, lists[i]);
 		if (v && (rc = load_list(&c, lists[i], v, dst[i])))
 			return rc;

@@ -47,8 +47,13 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 	sh_paper_word *v = NULL;
 	size_t nv = 0, cap = 0, at = 0;
 	const char *p = hocr;
+	unsigned char *edges = NULL; /* per ocrx_word, in order */
+	size_t nedges = 0, widx = 0;
+	if (paper_hocr_edges(&edges, &nedges, hocr))
+		return sh_error_set(SH_ENOMEM, "out of memory reading hOCR words");
 	while ((p = strstr(p, "ocrx_word"))) {
 		p += 9;
+		size_t wi = widx++;
 		const char *tag_end = strchr(p, '>');
 		if (!tag_end)
 			break;
@@ -79,14 +84,16 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 			sh_paper_word *nvv = sh_realloc(v, nc * sizeof *nvv);
 			if (!nvv) {
 				sh_free(v);
+				sh_free(edges);
 				return sh_error_set(SH_ENOMEM, "out of memory reading hOCR words");
 			}
 			v = nvv;
 			cap = nc;
 		}
-		v[nv++] = (sh_paper_word){(size_t)(hit - text), (size_t)wl, conf};
+		v[nv++] = (sh_paper_word){(size_t)(hit - text), (size_t)wl, conf, wi < nedges && edges[wi]};
 		at = (size_t)(hit - text) + (size_t)wl;
 	}
+	sh_free(edges);
 	*out = v;
 	*n = nv;
 	return SH_OK;

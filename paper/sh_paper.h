@@ -127,6 +127,10 @@ int sh_paper_extract(sh_paper_facts **out, const sh_kinds *kinds, const char *te
 typedef struct sh_paper_word {
 	size_t off, len;
 	int conf;
+	/* 1: a lone glyph at the edge of its line (the desk's edge or a
+	 * speck read as "|", "Ỉ", "l": sh_paper_hocr_words says so from the
+	 * words' places); extraction reads the text without it */
+	int edge;
 } sh_paper_word;
 /* Below this confidence a word is "weak": the name lexicon may put back
  * marks OCR dropped from it even when it is a valid syllable ("CONG" →
@@ -153,7 +157,13 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 			   const sh_paper_word *words, size_t nwords);
 /* Word confidences from hOCR (the ocrx_word spans' x_wconf, pages in the
  * order of the text's pages, concatenated), located in text in reading
- * order; a word not found in text is skipped. *out: caller frees with
+ * order; a word not found in text is skipped. A word is marked edge (issue
+ * 23) when it is a glyph without letter or digit ("|", "]") or a lone
+ * stroke letter ("l", "Ỉ", "ị"; a lone letter read below 60) of 1-2
+ * characters at the far left or right of its line, set apart from the
+ * line's text by a gap over 3× the line's median word gap and over the
+ * line's height, or beyond the page's text margin by a gap over 1.5× that
+ * median; or such a glyph alone on its line. *out: caller frees with
  * sh_free (NULL when *n is 0). Errors: SH_EINVAL (NULL text or hocr),
  * SH_ELIMIT (over SH_PAPER_TEXT_MAX), SH_ENOMEM. */
 int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const char *hocr);

@@ -6,11 +6,36 @@
 
 Truth for IMG is NAME.json in a TRUTH_DIR (NAME = IMG without extension).
 Prints per field: total, right, missing, WRONG (a value different from the
-truth, or one the truth does not have) and accuracy, as paper_bench does.
+truth, or one the truth does not have) and accuracy, as paper_bench does;
+then "edge glyph in a fact": facts holding a lone token that is no word —
+a glyph without letter or digit ("|", "]", ":", "ˆ") or a lone stroke
+letter ("l", "Ỉ", "ị") — that the truth's value does not hold (issue 23:
+the desk's edge read as characters must never reach a fact).
 """
 import json
 import os
 import sys
+import unicodedata
+
+STROKES = set("lIijJỉỈịỊìÌíÍĩĨı")
+PUNCT = set("-&/+–—(),.")
+
+
+def edge_glyphs(value, truth):
+    """The tokens of value (a fact) that are lone non-word glyphs and not in truth."""
+    if not isinstance(value, str):
+        return []
+    have = set(truth.split()) if isinstance(truth, str) else set()
+    bad = []
+    for tok in value.replace(";", " ").split():
+        if tok in have:
+            continue
+        word = any(unicodedata.category(c)[0] in "LN" and unicodedata.category(c) != "Lm" for c in tok)
+        if not word and len(tok) <= 3 and not set(tok) <= PUNCT:
+            bad.append(tok)
+        elif len(tok) == 1 and tok in STROKES:
+            bad.append(tok)
+    return bad
 
 FIELDS = ["doc_type", "number", "date", "issuer", "title", "signer", "signer_title",
           "owner_id", "owner_name", "birth_date", "sex", "valid_until"]
@@ -29,6 +54,7 @@ def main():
                     truths[f[:-5]] = json.load(fp)
     rows = {k: [0, 0, 0, 0] for k in FIELDS + ["kind"]}  # total right missing wrong
     papers = allright = 0
+    edges = []
     with open(args[0], encoding="utf-8") as fp:
         for line in fp:
             got = json.loads(line)
@@ -48,6 +74,12 @@ def main():
                 if verbose:
                     print("  %s kind: want %s got %s" % (name, t["kind"], got["kind"]))
             gf, tf = got.get("fields", {}), t["fields"]
+            for k, v in gf.items():
+                g = edge_glyphs(v, tf.get(k))
+                if g:
+                    edges.append((name, k, v))
+                    if verbose:
+                        print("  %s %s: edge glyph %s in %r" % (name, k, " ".join(g), v))
             for k in FIELDS:
                 r = rows[k]
                 if k not in tf:
@@ -82,6 +114,7 @@ def main():
             tot += t
             right += rr
     print("  %-13s %6d %6d %23.1f %%" % ("all facts", tot, right, 100.0 * right / max(tot, 1)))
+    print("  edge glyph in a fact: %d (must be 0)" % len(edges))
 
 
 if __name__ == "__main__":

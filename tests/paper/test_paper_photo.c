@@ -1,0 +1,372 @@
+/* Issue 23 (paper/): what follows OCR of a phone photo. A paper whose
+ * heading was lost is told by its form's labels (never an agency's letter
+ * that quotes a label); stray glyphs of the desk's edge stay out of facts;
+ * ID cards read as photos read them (bilingual labels, values on the next
+ * line, broken labels, noise tokens); signature blocks with stray tokens,
+ * a seal's lettering and a title split over lines. The texts are OCR
+ * readings of such photos, written out as read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sh_paper.h"
+
+static sh_kinds *kinds;
+
+static int setup(void **state)
+{
+	(void)state;
+	return sh_kinds_load(&kinds, sh_kinds_default_path()) == SH_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh_kinds_free(&kinds);
+	return 0;
+}
+
+static sh_paper_facts *extract(const char *text)
+{
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_non_null(f);
+	return f;
+}
+
+static int misses; /* facts not as wanted in the running test */
+
+/* fact i of f is want (NULL: not found); every miss is printed, and the
+ * test fails at its end (all_as_wanted) */
+static void want_fact(const char *name, const sh_paper_facts *f, enum sh_paper_fact i, const char *want)
+{
+	const char *got = sh_paper_fact(f, i);
+	if (!want && !got)
+		return;
+	if (!want || !got || strcmp(want, got)) {
+		print_error("%s: %s: want %s, got %s\n", name, sh_paper_fact_name(i), want ? want : "(none)",
+			    got ? got : "(none)");
+		misses++;
+	}
+}
+
+static void all_as_wanted(void)
+{
+	int n = misses;
+	misses = 0;
+	if (n)
+		fail_msg("%d facts not as wanted", n);
+}
+
+#define MOTTO "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+static const char gks_body[] =
+	"Họ, chữ đệm, tên: NGUYỄN THỊ MAI\n"
+	"Ngày, tháng, năm sinh: 12/03/2024\n"
+	"Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam\n"
+	"Nơi sinh: Bệnh viện Đa khoa tỉnh Hải Dương\n"
+	"Quê quán: Gia Lộc, Hải Dương\n"
+	"Số định danh cá nhân: 030324001234\n"
+	"Họ, chữ đệm, tên người mẹ: TRẦN THỊ LAN\n"
+	"Họ, chữ đệm, tên người cha: NGUYỄN VĂN HÙNG\n";
+
+/* A birth certificate whose red title was dropped, or misread beyond
+ * recognition: its labels say what it is, and every fact is read. */
+static void kind_from_labels(void **state)
+{
+	(void)state;
+	static const char *const heads[] = {
+		MOTTO "\n",                       /* title dropped with the seals */
+		MOTTO "G1Ấ KHẠL SỊNH\n",          /* title misread */
+		"| CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nĐộc lập Tự do\n", /* and a glyph */
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, "%sSố: 125\n%s", heads[i], gks_body);
+		sh_paper_facts *f = extract(text);
+		if (strcmp(sh_paper_kind(f), "giay-khai-sinh")) {
+			print_error("head %zu: kind %s\n", i, sh_paper_kind(f));
+			misses++;
+		}
+		want_fact("gks", f, SH_FACT_OWNER_NAME, "NGUYỄN THỊ MAI");
+		want_fact("gks", f, SH_FACT_OWNER_ID, "030324001234");
+		want_fact("gks", f, SH_FACT_BIRTH_DATE, "2024-03-12");
+		want_fact("gks", f, SH_FACT_SEX, "Nữ");
+		sh_paper_facts_free(&f);
+	}
+	/* a land certificate and a company's certificate without their titles */
+	sh_paper_facts *g = extract(MOTTO "\nI. Người sử dụng đất\nÔng: NGUYỄN VĂN AN, sinh năm 1971\n"
+					  "II. Thửa đất\nThửa đất số: 449, tờ bản đồ số: 46\nDiện tích: 120,5 m2\n"
+					  "Mục đích sử dụng: Đất ở tại nông thôn\n");
+	assert_string_equal(sh_paper_kind(g), "quyen-su-dung-dat");
+	want_fact("land", g, SH_FACT_PARCEL, "449");
+	want_fact("land", g, SH_FACT_MAP_SHEET, "46");
+	sh_paper_facts_free(&g);
+	g = extract("SỞ KẾ HOẠCH VÀ ĐẦU TƯ\nPHÒNG ĐĂNG KÝ KINH DOANH\n" MOTTO
+		    "Mã số doanh nghiệp: 0820624125\nĐăng ký lần đầu: ngày 12 tháng 5 năm 2015\n"
+		    "Tên công ty viết bằng tiếng Việt: CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC\n"
+		    "Địa chỉ trụ sở chính: Số 5, phố Huế, Hà Nội\nVốn điều lệ: 5.000.000.000 đồng\n");
+	assert_string_equal(sh_paper_kind(g), "dang-ky-doanh-nghiep");
+	want_fact("company", g, SH_FACT_OWNER_ID, "0820624125");
+	want_fact("company", g, SH_FACT_OWNER_NAME, "CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC");
+	sh_paper_facts_free(&g);
+	/* a clear heading wins over labels */
+	sh_paper_facts *f = extract(MOTTO "TRÍCH LỤC KHAI TỬ\nSố: 12\n"
+					  "Họ, chữ đệm, tên: NGUYỄN VĂN AN\nNgày, tháng, năm sinh: 02/03/1950\n"
+					  "Giới tính: Nam\nNơi sinh: Hải Dương\nQuê quán: Gia Lộc, Hải Dương\n"
+					  "Dân tộc: Kinh\nĐã chết vào lúc: 10 giờ, ngày 05/06/2024\n");
+	assert_string_equal(sh_paper_kind(f), "khai-tu");
+	sh_paper_facts_free(&f);
+	/* a card with its title lost: the English labels count too */
+	f = extract(": SOCIALIST REPUBLIC OF VIET NAM\nSố / No.: 001184362297\n"
+		    "Họ và tên / Full name: BÙI THỊ HÙNG\nNgày sinh / Date of birth: 26/01/1984\n"
+		    "Giới tính / Sex: Nữ\nQuê quán / Place of origin: Kim Thành, Bắc Ninh\n"
+		    "Có giá trị đến / Date of expiry: 26/01/2024\n");
+	assert_string_equal(sh_paper_kind(f), "can-cuoc");
+	want_fact("card", f, SH_FACT_OWNER_ID, "001184362297");
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
+/* An agency's letter that quotes a citizen's labels stays a letter (or
+ * "khac"), never a birth certificate. */
+static void letter_quoting_labels(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"ỦY BAN NHÂN DÂN\nXÃ HỒNG PHONG\nSố: 215/UBND-TP\n" MOTTO
+		"Hồng Phong, ngày 05 tháng 3 năm 2025\nKính gửi: Phòng Tư pháp huyện Gia Lộc\n"
+		"Ủy ban nhân dân xã đề nghị xác minh cho công dân có:\n"
+		"Số định danh cá nhân: 030324001234\nNơi sinh: Gia Lộc\n"
+		"Lý do: sai sót khi đăng ký.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+		/* one label alone, no agency signs */
+		"Giấy này xác nhận nội dung sau\nNơi sinh: Bệnh viện tỉnh\nĐề nghị xem xét.\n",
+		/* two labels a birth certificate prints, and nothing else */
+		"Thư gửi gia đình\nNơi sinh: Hải Dương\nQuê quán: Gia Lộc\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		sh_paper_facts *f = extract(texts[i]);
+		if (!strcmp(sh_paper_kind(f), "giay-khai-sinh") || !strcmp(sh_paper_kind(f), "can-cuoc"))
+			fail_msg("text %zu: kind %s", i, sh_paper_kind(f));
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* Glyphs of the desk's edge at the ends of lines never end up in facts. */
+static void edge_glyphs_in_facts(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract(MOTTO "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN\n"
+					  "Mã số doanh nghiệp: 0820624125\nĐăng ký lần đầu: ngày 12 tháng 5 năm 2015\n"
+					  "1. Tên công ty\nTên công ty viết bằng tiếng Việt: CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC l\n");
+	want_fact("company", f, SH_FACT_OWNER_NAME, "CÔNG TY TNHH THƯƠNG MẠI MINH ĐỨC");
+	sh_paper_facts_free(&f);
+	static const struct {
+		const char *name, *want;
+	} signers[] = {
+		{"Kiều Thị Dịu Ệ", "Kiều Thị Dịu"},
+		{"Kiều Thị Dịu |", "Kiều Thị Dịu"},
+		{"| Kiều Thị Dịu", "Kiều Thị Dịu"},
+		{"Nguyễn Như Ý", "Nguyễn Như Ý"},
+		{"Trần Văn Y", "Trần Văn Y"},
+	};
+	for (size_t i = 0; i < sizeof signers / sizeof *signers; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nXÃ HỒNG PHONG\nSố: 15/QĐ-UBND\n" MOTTO
+			 "Hồng Phong, ngày 05 tháng 3 năm 2025\nQUYẾT ĐỊNH\n"
+			 "Về việc ban hành Quy chế làm việc |\ncủa Ủy ban nhân dân xã\n\n"
+			 "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ HỒNG PHONG\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành Quy chế.\n"
+			 "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n%s\n",
+			 signers[i].name);
+		f = extract(text);
+		want_fact(signers[i].name, f, SH_FACT_SIGNER, signers[i].want);
+		want_fact(signers[i].name, f, SH_FACT_SIGNER_TITLE, "CHỦ TỊCH");
+		want_fact(signers[i].name, f, SH_FACT_TITLE,
+			  "Về việc ban hành Quy chế làm việc của Ủy ban nhân dân xã");
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* ID cards as photos of them read: old and 2021 CCCD, 2024 căn cước;
+ * bilingual labels, values after the label or on the next line, a label
+ * broken over two lines, glyphs before and after values. */
+static void cards_photographed(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *text, *id, *owner, *birth, *sex, *until;
+	} cards[] = {
+		{"cccd 2021",
+		 "Ỉ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+		 "SOCIALIST REPUBLIC OF VIET NAM\nIndependence - Freedom - Happiness\n"
+		 "| CĂN CƯỚC CÔNG DÂN\nCitizen Identity Card\nSố / No.: 001184362297\n"
+		 "| Họ và tên / Full name:\nBÙI THỊ HÙNG\nNgày sinh / Date of birth: 26/01/1984\n"
+		 "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam\n"
+		 "Quê quán / Place of origin:\nKim Thành, Bắc Ninh\n"
+		 "Nơi thường trú / Place of residence: Xã Hồng Phong\n"
+		 "Có giá trị đến: 26/01/2024 Gia Lộc, Bắc Ninh\nDate of expiry\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+		{"can cuoc 2024",
+		 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSOCIALIST REPUBLIC OF VIET NAM\nCĂN CƯỚC\nIDENTITY CARD\n"
+		 "Số định danh cá nhân / Personal identification number:\nị 037084345678\n"
+		 "Họ, chữ đệm và tên khai sinh / Full name:\n| :\nTẠ HỮU VÂN ]\n"
+		 "Ngày, tháng, năm sinh / Date of birth:\n25/09/1984\n"
+		 "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam\n",
+		 "037084345678", "TẠ HỮU VÂN", "1984-09-25", "Nam", NULL},
+		{"broken label",
+		 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCĂN CƯỚC CÔNG DÂN\nSố / No.: 001 184 362 297\n"
+		 "Họ và tên / Full\nname: BÙI THỊ HÙNG\nNgày sinh / Date of birth: 26/01/1984 |\n"
+		 "Giới tính / Sex: | Nừữ\nQuê quán / Place of origin: Kim Thành, Bắc Ninh\n"
+		 "Có giá trị đến / Date of expiry: 26/01/2024\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+		{"old cccd",
+		 "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC CÔNG DÂN\n"
+		 "Số: 001184362297\nHọ và tên: BUÙI THỊ HÙNG l\nNgày, tháng, năm sinh: 26/01/1984\n"
+		 "Giới tính: Nữ Quốc tịch: Việt Nam\nQuê quán: Kim Thành, Bắc Ninh\n"
+		 "Nơi thường trú: Xã Hồng Phong,\nGia Lộc, Bắc Ninh\nCó giá trị đến: 26/01/2024\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+		{"english first",
+		 "CĂN CƯỚC CÔNG DÂN\nCitizen Identity Card\nSố / No.:\n001184362297\n"
+		 "Full name / Họ và tên:\nˆ BÙI THỊ HÙNG\nDate of birth: 26/01/1984\nSex: Nữ\n"
+		 "Date of expiry: 26/01/2024\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+		{"portrait noise",
+		 "CĂN CƯỚC CÔNG DÂN\nSố / No.: 001184362297\nHọ và tên / Full name:\nae BÙI THỊ HÙNG\n"
+		 "| Ngày sinh / Date of birth: 26/01/1984\nGiới tính / Sex: Nữ\n"
+		 "Có giá trị đến / Date of expiry: 26/01/2024\n",
+		 "001184362297", "BÙI THỊ HÙNG", "1984-01-26", "Nữ", "2024-01-26"},
+	};
+	for (size_t i = 0; i < sizeof cards / sizeof *cards; i++) {
+		sh_paper_facts *f = extract(cards[i].text);
+		if (strcmp(sh_paper_kind(f), "can-cuoc")) {
+			print_error("%s: kind %s\n", cards[i].name, sh_paper_kind(f));
+			misses++;
+		}
+		want_fact(cards[i].name, f, SH_FACT_OWNER_ID, cards[i].id);
+		want_fact(cards[i].name, f, SH_FACT_OWNER_NAME, cards[i].owner);
+		want_fact(cards[i].name, f, SH_FACT_BIRTH_DATE, cards[i].birth);
+		want_fact(cards[i].name, f, SH_FACT_SEX, cards[i].sex);
+		want_fact(cards[i].name, f, SH_FACT_VALID_UNTIL, cards[i].until);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Signature blocks as photographed: stray tokens, a seal's lettering
+ * read between the title and the name, a title over two lines. */
+static void signature_blocks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *block, *signer, *title;
+	} cases[] = {
+		{"seal lettering", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nHUYỆN GIA LỘC *\n* ỦY BAN NHÂN DÂN XÃ\n| Nguyễn Văn An\n",
+		 "Nguyễn Văn An", "CHỦ TỊCH"},
+		{"stray tokens", "KT. CHỦ TỊCH |\nPHÓ CHỦ TỊCH ị\n\n(Đã ký)\n\nTrần Thị Hoa ]\n", "Trần Thị Hoa",
+		 "PHÓ CHỦ TỊCH"},
+		{"seal noise", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nce\nHỘ\n* ủy ban *\nNguyễn Văn An\n", "Nguyễn Văn An",
+		 "CHỦ TỊCH"},
+		{"title split", "KT. CHỦ TỊCH\nPHÓ CHỦ\nTỊCH\n\nLê Văn Bình\n", "Lê Văn Bình", "PHÓ CHỦ TỊCH"},
+		{"seal beside name", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nXÃ HỒNG\nPHONG\nĐỗ Thị Thu\n",
+		 "Đỗ Thị Thu", "PHÓ CHỦ TỊCH"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nXÃ HỒNG PHONG\nSố: 15/KH-UBND\n" MOTTO
+			 "Hồng Phong, ngày 05 tháng 3 năm 2025\nKẾ HOẠCH\nTổ chức Ngày hội đọc sách\n\n"
+			 "I. MỤC ĐÍCH, YÊU CẦU\nTổ chức thực hiện tốt.\nNơi nhận:\n- UBND huyện;\n- Lưu: VT.\n%s",
+			 cases[i].block);
+		sh_paper_facts *f = extract(text);
+		want_fact(cases[i].name, f, SH_FACT_SIGNER, cases[i].signer);
+		want_fact(cases[i].name, f, SH_FACT_SIGNER_TITLE, cases[i].title);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* hOCR of lines of words: each word with its left x, width and
+ * confidence; lines 60 px apart, words 40 px high. */
+typedef struct hw {
+	const char *w;
+	int x, width, conf;
+} hw;
+
+static void hocr_of(char *h, size_t cap, const hw *const *lines, const size_t *nw, size_t nl)
+{
+	size_t o = (size_t)snprintf(h, cap, "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>\n");
+	for (size_t l = 0; l < nl; l++) {
+		int y = 100 + 60 * (int)l;
+		o += (size_t)snprintf(h + o, cap - o, "<span class='ocr_line' id='line_1_%zu' title=\"bbox 0 %d 2400 %d\">",
+				      l + 1, y, y + 40);
+		for (size_t i = 0; i < nw[l]; i++)
+			o += (size_t)snprintf(h + o, cap - o,
+					      "<span class='ocrx_word' id='word_1_%zu_%zu' title='bbox %d %d %d %d; "
+					      "x_wconf %d'>%s</span> ",
+					      l, i, lines[l][i].x, y, lines[l][i].x + lines[l][i].width, y + 40,
+					      lines[l][i].conf, lines[l][i].w);
+		o += (size_t)snprintf(h + o, cap - o, "</span>\n");
+	}
+	snprintf(h + o, cap - o, "</div>\n");
+}
+
+/* hOCR word places: a glyph far from its line's text (the desk's edge) is
+ * marked and left out of the facts; a short word at normal spacing (a
+ * title's "I") is not. */
+static void edge_glyphs_by_place(void **state)
+{
+	(void)state;
+	static const hw l0[] = {{"GIẤY", 300, 120, 95}, {"CHỨNG", 440, 160, 95}, {"NHẬN", 620, 130, 95},
+				{"ĐĂNG", 770, 120, 95}, {"KÝ", 910, 60, 95}, {"DOANH", 990, 160, 95},
+				{"NGHIỆP", 1170, 180, 95}};
+	static const hw l1[] = {{"Mã", 300, 60, 95}, {"số", 380, 50, 95}, {"doanh", 450, 130, 95},
+				{"nghiệp:", 600, 160, 95}, {"0820624125", 780, 250, 95}};
+	static const hw l2[] = {{"|", 40, 10, 40}, {"Tên", 300, 80, 95}, {"doanh", 400, 100, 95},
+				{"nghiệp:", 520, 60, 95}, {"CÔNG", 600, 120, 95}, {"TY", 740, 50, 95},
+				{"TNHH", 810, 120, 95}, {"MINH", 950, 120, 95}, {"ĐỨC", 1090, 90, 95},
+				{"l", 2380, 8, 50}};
+	static const hw l3[] = {{"Kế", 300, 50, 95}, {"hoạch", 370, 130, 95}, {"giai", 520, 80, 95},
+				{"đoạn", 620, 110, 95}, {"I", 750, 12, 90}};
+	const hw *const lines[] = {l0, l1, l2, l3};
+	const size_t nw[] = {7, 5, 10, 5};
+	char hocr[8192];
+	hocr_of(hocr, sizeof hocr, lines, nw, 4);
+	const char *text = "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0820624125\n"
+			   "| Tên doanh nghiệp: CÔNG TY TNHH MINH ĐỨC l\nKế hoạch giai đoạn I\n";
+	sh_paper_word *w = NULL;
+	size_t n = 0;
+	assert_int_equal(sh_paper_hocr_words(&w, &n, text, hocr), SH_OK);
+	assert_int_equal(n, 27);
+	for (size_t i = 0; i < n; i++) {
+		int want = (w[i].len == 1 && (text[w[i].off] == '|' || text[w[i].off] == 'l'));
+		if (w[i].edge != want)
+			fail_msg("word %.*s: edge %d", (int)w[i].len, text + w[i].off, w[i].edge);
+	}
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	assert_string_equal(sh_paper_kind(f), "dang-ky-doanh-nghiep");
+	want_fact("hocr", f, SH_FACT_OWNER_NAME, "CÔNG TY TNHH MINH ĐỨC");
+	sh_paper_facts_free(&f);
+	sh_free(w);
+	all_as_wanted();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kind_from_labels),
+		cmocka_unit_test(letter_quoting_labels),
+		cmocka_unit_test(edge_glyphs_in_facts),
+		cmocka_unit_test(cards_photographed),
+		cmocka_unit_test(signature_blocks),
+		cmocka_unit_test(edge_glyphs_by_place),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
