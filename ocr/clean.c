@@ -31,6 +31,7 @@
 enum {
 	TARGET_DPI = 300,
 	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled to TARGET_DPI */
+	DOWNSCALE_ABOVE_DPI = 450, /* untrusted resolutions above: scaled down to it */
 	LOWRES_DPI = 200,        /* pages under this are flagged low resolution */
 	PROBE_DPI = 150,
 	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
@@ -345,8 +346,8 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 			}
 		}
 	}
-	if (!dpi)
-		dpi = sh_ocr_page_dpi(pixs);
+	int text_dpi = 0, trusted = 0;
+	dpi = sh_ocr_scale_dpi(pixs, dpi, !!(rep->flags & SH_PAGE_PHOTO), &text_dpi, &trusted);
 	rep->true_dpi = dpi;
 	if (photo)
 		pixSetResolution(photo, dpi, dpi);
@@ -356,6 +357,20 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	if (rc)
 		goto out;
 
+	if ((steps & SH_CLEAN_UPSCALE) && !trusted && dpi > DOWNSCALE_ABOVE_DPI) {
+		/* a card filling a phone's frame: its text far larger than body
+		 * text at 300 dpi, scaled down to it (not up from its 72 tag) */
+		float f = (float)TARGET_DPI / (float)dpi;
+		pixt = pixScaleAreaMap(pixg, f, f);
+		if (!pixt) {
+			rc = nomem("downscale");
+			goto out;
+		}
+		pixDestroy(&pixg);
+		pixg = pixt;
+		pixt = NULL;
+		dpi = TARGET_DPI;
+	}
 	if ((steps & SH_CLEAN_UPSCALE) && dpi < UPSCALE_BELOW_DPI) {
 		float f = (float)TARGET_DPI / (float)dpi;
 		if (rep->flags & SH_PAGE_BILEVEL) {

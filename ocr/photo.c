@@ -755,3 +755,118 @@ int sh_ocr_page_dpi(PIX *pixs)
 	}
 	return best;
 }
+
+/* ---- The scale from the text (issue 23) ----
+ *
+ * The tag lies and a page's size says nothing when it is cut by the frame,
+ * an A5 sheet or an ID card. Letters do: on a binarised copy (background
+ * flattened, ~2400 px at most), the connected components of a letter's
+ * shape are collected and the median of their heights taken; the page's
+ * "text resolution" is the one at which that median is what body text
+ * (13-14 pt) measures at 300 dpi, TEXT_H300 pixels. A card's 7 pt print
+ * thus gets about half the card's true resolution: it is scaled like body
+ * text, which is what the recogniser reads best. */
+
+#define TEXT_H300 30.0    /* median letter height of body text at 300 dpi, px */
+enum {
+	TEXT_MIN_LETTERS = 40, /* fewer: no estimate */
+	TEXT_WORK_SIDE = 2400
+};
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int sh_ocr_text_dpi(PIX *pixg, int *letters)
+{
+	PIX *small = NULL, *norm = NULL, *bin = NULL;
+	BOXA *boxa = NULL;
+	int *h = NULL, n = 0, result = 0;
+	if (letters)
+		*letters = 0;
+	if (!pixg || pixGetDepth(pixg) != 8)
+		return 0;
+	int W = pixGetWidth(pixg), H = pixGetHeight(pixg), L = W > H ? W : H;
+	int f = (L + TEXT_WORK_SIDE - 1) / TEXT_WORK_SIDE;
+	if (f < 1)
+		f = 1;
+	small = f == 1 ? pixClone(pixg) : pixScaleAreaMap(pixg, 1.0f / (float)f, 1.0f / (float)f);
+	norm = small ? pixBackgroundNormSimple(small, NULL, NULL) : NULL;
+	bin = norm ? pixThresholdToBinary(norm, 140) : NULL;
+	boxa = bin ? pixConnCompBB(bin, 8) : NULL;
+	int cnt = boxa ? boxaGetCount(boxa) : 0;
+	int sh = small ? pixGetHeight(small) : 0;
+	h = cnt > 0 ? malloc(sizeof(int) * (size_t)cnt) : NULL;
+	for (int i = 0; h && i < cnt; i++) {
+		l_int32 bx, by, bw, bh;
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		/* a letter: taller than a speck, not a rule or a frame line */
+		if (bh < 5 || bh > sh / 12 || bw > 3 * bh || 4 * bw < bh)
+			continue;
+		h[n++] = bh;
+	}
+	if (n >= TEXT_MIN_LETTERS) {
+		qsort(h, (size_t)n, sizeof *h, cmp_int);
+		double med = (double)h[n / 2] * f;
+		result = (int)lround(300.0 * med / TEXT_H300);
+	}
+	if (letters)
+		*letters = n;
+	free(h);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+	pixDestroy(&norm);
+	pixDestroy(&small);
+	return result;
+}
+
+/* A grey copy for the text estimate: colour by the brightest channel (red
+ * seals fade), bilevel as 0/255. */
+static PIX *text_grey(PIX *pixs)
+{
+	PIX *src = pixGetColormap(pixs) ? pixRemoveColormap(pixs, REMOVE_CMAP_BASED_ON_SRC)
+					: pixClone(pixs);
+	PIX *g = NULL;
+	if (!src)
+		return NULL;
+	switch (pixGetDepth(src)) {
+	case 32:
+		g = pixConvertRGBToGrayMinMax(src, L_CHOOSE_MAX);
+		break;
+	case 8:
+		g = pixClone(src);
+		break;
+	case 1:
+		g = pixConvert1To8(NULL, src, 255, 0);
+		break;
+	default:
+		g = pixConvertTo8(src, 0);
+	}
+	pixDestroy(&src);
+	return g;
+}
+
+int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *trusted)
+{
+	int tag = pixGetXRes(pixs);
+	int dpi = size_dpi ? size_dpi : sh_ocr_page_dpi(pixs);
+	*text_dpi = 0;
+	*trusted = !photo && tag >= 100 && tag <= 1200 && dpi == tag;
+	if (*trusted)
+		return dpi; /* a scanner's tag that agrees with the page: unchanged */
+	PIX *g = text_grey(pixs);
+	if (!g)
+		return dpi; /* out of memory: the next step reports it */
+	int t = sh_ocr_text_dpi(g, NULL);
+	pixDestroy(&g);
+	*text_dpi = t;
+	if (t < 40 || t > 4000)
+		return dpi;
+	if (photo && !size_dpi)
+		return t; /* a photo of a page of unknown size */
+	if (t * 2 > dpi * 3 || t * 3 < dpi * 2)
+		return t; /* the tag or the size and the text disagree: the text */
+	return dpi;
+}
