@@ -277,7 +277,8 @@ def cccd_card(rnd, fontname, dpi=600):
             ("Giới tính:", body, 0), (sex + "     Quốc tịch: Việt Nam", body, 20),
             ("Quê quán:", body, 0), (rnd.choice(PLACES).split(",")[-1].strip(), body, 20),
             ("Có giá trị đến:", body, 0), ("%02d/%02d/%d" % until, body, 20)]
-    y, lines, x0 = px(17), [], px(27)
+    y, x0 = px(17), px(27)
+    lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "CĂN CƯỚC CÔNG DÂN"]
     for i, (t, f, dx) in enumerate(rows):
         if i == 0:
             d.text((x0, y), t, font=f, fill=(20, 20, 25))
