@@ -295,8 +295,9 @@ static int paper_level(PIX *g)
 
 /* Along one scan line l[0..n) (inward from the frame): the position of the
  * page's edge (sub-pixel, -1 when none) and whether the frame's own edge is
- * paper (*start). */
-static float scan_edge(const int *l, int n, int run, int bright, int *start)
+ * paper (*start). down: a step down from a bright surface to the page
+ * counts too (a card darker than a white desk; tried second). */
+static float scan_edge(const int *l, int n, int run, int bright, int down, int *start)
 {
 	*start = 0;
 	if (n < run + 10)
@@ -322,15 +323,16 @@ static float scan_edge(const int *l, int n, int run, int bright, int *start)
 			continue;
 		}
 		if (paper) {
-			/* after paper, only a step from a uniform bright surface
-			 * (a white desk) to the page counts: not the paper after
-			 * a letter inside a page */
+			/* after paper, only a step up from a uniform bright
+			 * surface (a white desk) to the page counts: not the paper
+			 * after a letter inside a page, nor the desk seen from a
+			 * page that reaches the frame */
 			int olo = 255, ohi = 0;
 			for (int i = x - 4; i < x; i++) {
 				olo = l[i] < olo ? l[i] : olo;
 				ohi = l[i] > ohi ? l[i] : ohi;
 			}
-			if (olo < bright || ohi - olo > EDGE_UNIFORM) {
+			if (olo < bright || ohi - olo > EDGE_UNIFORM || (in <= out && !down)) {
 				paper = 1;
 				continue;
 			}
@@ -404,7 +406,7 @@ static int ransac_line(const float *u, const float *v, int n, int need, line_fit
 /* The four sides of the page on g (blurred work copy), as lines; *real:
  * how many are the page's own edges (the others are the frame's). 1 found,
  * 0 not, -1 out of memory. */
-static int edge_sides(PIX *g, line_fit side[4], int *real)
+static int edge_sides(PIX *g, int down, line_fit side[4], int *real)
 {
 	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g);
 	l_uint32 *data = pixGetData(g);
@@ -439,7 +441,7 @@ static int edge_sides(PIX *g, line_fit side[4], int *real)
 				l[i] = GET_DATA_BYTE(data + (size_t)y * wpl, x);
 			}
 			int start = 0;
-			float e = scan_edge(l, reach, run, bright, &start);
+			float e = scan_edge(l, reach, run, bright, down, &start);
 			starts += start;
 			if (e < 0)
 				continue;
@@ -469,18 +471,34 @@ static int edge_sides(PIX *g, line_fit side[4], int *real)
  * seen in perspective (convex, 15-100 % of the frame, corners at most 10 %
  * outside it, angles 45-135 deg, opposite sides within 1:1.8, long/short
  * at most 2.2). *sides: how many of the four are the page's own edges.
- * 1 found, 0 not, -1 out of memory. */
+ * Steps up from a bright surface to the page are tried first, then down
+ * too. 1 found, 0 not, -1 out of memory. */
+static int quad_check(const line_fit side[4], int W, int H, float c[8]);
+
 static int page_by_edges(PIX *grey, float c[8], int *sides)
 {
 	PIX *g = pixBlockconv(grey, 1, 1);
 	if (!g)
 		return -1;
-	line_fit side[4];
-	int real = 0, ok = edge_sides(g, side, &real);
 	int W = pixGetWidth(g), H = pixGetHeight(g);
+	for (int down = 0; down < 2; down++) {
+		line_fit side[4];
+		int real = 0, ok = edge_sides(g, down, side, &real);
+		if (ok < 0 || (ok && quad_check(side, W, H, c))) {
+			pixDestroy(&g);
+			if (ok > 0)
+				*sides = real;
+			return ok;
+		}
+	}
 	pixDestroy(&g);
-	if (ok <= 0)
-		return ok;
+	return 0;
+}
+
+/* The corners c (TL TR BR BL) of the four side lines, 1 when they make a
+ * page seen in perspective. */
+static int quad_check(const line_fit side[4], int W, int H, float c[8])
+{
 	cross(side[0], side[3], &c[0], &c[1]);
 	cross(side[0], side[1], &c[2], &c[3]);
 	cross(side[2], side[1], &c[4], &c[5]);
@@ -504,10 +522,7 @@ static int page_by_edges(PIX *grey, float c[8], int *sides)
 		return 0;
 	double w = (top + bot) / 2, h = (lef + rig) / 2, r = w > h ? w / h : h / w;
 	double share = quad_area(c) / ((double)W * H);
-	if (r > 2.2 || share < 0.15 || share > 1.0)
-		return 0;
-	*sides = real;
-	return 1;
+	return r <= 2.2 && share >= 0.15 && share <= 1.0;
 }
 
 /* Dest -> source projective warp of pixs (8 or 32 bpp) into a w x h page,
@@ -662,7 +677,8 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	 * i * step and i * step + 1, centred at i * step + 1 */
 	for (int i = 0; i < 8; i++) {
 		c[i] = c[i] * (float)step + 1.0f;
-		if (c[i] < -2.0f || c[i] > (float)((i % 2 ? H : W) + 2))
+		float lim = sides < 4 ? 0.1f * (float)(i % 2 ? H : W) : 2.0f; /* cut: outside */
+		if (c[i] < -lim || c[i] > (float)(i % 2 ? H : W) + lim)
 			goto out;
 	}
 	double wt = dist2(c, 0, 1), wb = dist2(c, 3, 2), hl = dist2(c, 0, 3), hr = dist2(c, 1, 2);
