@@ -8,8 +8,10 @@
  *   1. grey: colour pages take the brightest channel, so red seals and
  *      yellowed paper turn light while black text stays black; bilevel
  *      pages are widened to grey;
- *   2. resolution: pages below 250 dpi are scaled up to 300 dpi (bilevel
- *      pages blurred first, so their edges come out smooth);
+ *   2. resolution: the tag when a scanner's agrees with the page's size,
+ *      else the size or the text's own scale (photo.c); pages below 250
+ *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
+ *      edges come out smooth), untrusted ones above 450 down to 300;
  *   3. background: lighting, paper tint and shadows flattened to white;
  *   4. a 150 dpi binary copy ("probe") drives the decisions below, so they
  *      cost little next to recognition (~1.4 s a page);

@@ -276,6 +276,8 @@ enum {
 #define EDGE_BRIGHT 0.55  /* paper: at least this share of the paper level */
 #define EDGE_MIN_LINE 0.12 /* inliers, share of the scan lines */
 #define EDGE_MAX_SLOPE 0.6
+#define EDGE_MIN_SUPPORT 0.5 /* share of a quadrilateral's sides that step */
+#define EDGE_FRAME 0.8    /* paper at the frame: this share of the paper level */
 
 /* The paper level: the 90th percentile of the middle half of g. */
 static int paper_level(PIX *g)
@@ -295,9 +297,9 @@ static int paper_level(PIX *g)
 
 /* Along one scan line l[0..n) (inward from the frame): the position of the
  * page's edge (sub-pixel, -1 when none) and whether the frame's own edge is
- * paper (*start). down: a step down from a bright surface to the page
+ * paper as bright as the page's (*start: at least frame). down: a step down from a bright surface to the page
  * counts too (a card darker than a white desk; tried second). */
-static float scan_edge(const int *l, int n, int run, int bright, int down, int *start)
+static float scan_edge(const int *l, int n, int run, int bright, int frame, int down, int *start)
 {
 	*start = 0;
 	if (n < run + 10)
@@ -307,7 +309,7 @@ static float scan_edge(const int *l, int n, int run, int bright, int down, int *
 		lo = l[i] < lo ? l[i] : lo;
 		hi = l[i] > hi ? l[i] : hi;
 	}
-	*start = lo >= bright && hi - lo <= EDGE_UNIFORM;
+	*start = lo >= frame && hi - lo <= EDGE_UNIFORM;
 	int paper = *start; /* paper seen before x: a white desk, or inside a page */
 	for (int x = 4; x + run < n; x++) {
 		int in = l[x] + l[x + 1] + l[x + 2] + l[x + 3];
@@ -411,7 +413,8 @@ static int edge_sides(PIX *g, int down, line_fit side[4], int *real)
 	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g);
 	l_uint32 *data = pixGetData(g);
 	int cap = W > H ? W : H, run = (int)lround(EDGE_RUN * cap);
-	int bright = (int)lround(EDGE_BRIGHT * paper_level(g));
+	int level = paper_level(g), bright = (int)lround(EDGE_BRIGHT * level);
+	int frame = (int)lround(EDGE_FRAME * level);
 	int *l = malloc(sizeof(int) * (size_t)cap);
 	float *u = malloc(sizeof(float) * (size_t)cap * 4);
 	if (!l || !u) {
@@ -441,7 +444,7 @@ static int edge_sides(PIX *g, int down, line_fit side[4], int *real)
 				l[i] = GET_DATA_BYTE(data + (size_t)y * wpl, x);
 			}
 			int start = 0;
-			float e = scan_edge(l, reach, run, bright, down, &start);
+			float e = scan_edge(l, reach, run, bright, frame, down, &start);
 			starts += start;
 			if (e < 0)
 				continue;
@@ -474,25 +477,65 @@ static int edge_sides(PIX *g, int down, line_fit side[4], int *real)
  * Steps up from a bright surface to the page are tried first, then down
  * too. 1 found, 0 not, -1 out of memory. */
 static int quad_check(const line_fit side[4], int W, int H, float c[8]);
+static double quad_support(PIX *g, const float c[8]);
 
 static int page_by_edges(PIX *grey, float c[8], int *sides)
 {
 	PIX *g = pixBlockconv(grey, 1, 1);
 	if (!g)
 		return -1;
-	int W = pixGetWidth(g), H = pixGetHeight(g);
+	int W = pixGetWidth(g), H = pixGetHeight(g), found = 0;
+	double best = EDGE_MIN_SUPPORT;
 	for (int down = 0; down < 2; down++) {
 		line_fit side[4];
+		float q[8];
 		int real = 0, ok = edge_sides(g, down, side, &real);
-		if (ok < 0 || (ok && quad_check(side, W, H, c))) {
+		if (ok < 0) {
 			pixDestroy(&g);
-			if (ok > 0)
-				*sides = real;
-			return ok;
+			return -1;
+		}
+		double sup = ok && quad_check(side, W, H, q) ? quad_support(g, q) : 0;
+		if (sup > best) { /* the better supported of the two */
+			best = sup;
+			memcpy(c, q, sizeof q);
+			*sides = real;
+			found = 1;
 		}
 	}
 	pixDestroy(&g);
-	return 0;
+	return found;
+}
+
+/* Share of points along the quadrilateral's sides (the middle 80 %, inside
+ * the photo) with a step of EDGE_STEP / 2 or more between 3 px outside
+ * and 3 px inside: a page's edge steps all along, a line through a
+ * card's photo box or a shadow only in part. */
+static double quad_support(PIX *g, const float c[8])
+{
+	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g), n = 0, good = 0;
+	l_uint32 *data = pixGetData(g);
+	double cx = (c[0] + c[2] + c[4] + c[6]) / 4, cy = (c[1] + c[3] + c[5] + c[7]) / 4;
+	for (int sd = 0; sd < 4; sd++) {
+		int j = (sd + 1) % 4;
+		double x0 = c[2 * sd], y0 = c[2 * sd + 1], dx = c[2 * j] - x0, dy = c[2 * j + 1] - y0;
+		double len = hypot(dx, dy), nx = dy / len, ny = -dx / len;
+		if ((x0 + dx / 2 - cx) * nx + (y0 + dy / 2 - cy) * ny < 0) { /* outward */
+			nx = -nx;
+			ny = -ny;
+		}
+		for (int k = 0; k < 50; k++) {
+			double t = 0.1 + 0.8 * k / 49.0, px = x0 + t * dx, py = y0 + t * dy;
+			int ox = (int)lround(px + 3 * nx), oy = (int)lround(py + 3 * ny);
+			int ix = (int)lround(px - 3 * nx), iy = (int)lround(py - 3 * ny);
+			if (ox < 0 || oy < 0 || ox >= W || oy >= H || ix < 0 || iy < 0 || ix >= W || iy >= H)
+				continue; /* on the frame */
+			int vo = GET_DATA_BYTE(data + (size_t)oy * wpl, ox);
+			int vi = GET_DATA_BYTE(data + (size_t)iy * wpl, ix);
+			n++;
+			good += abs(vi - vo) * 2 >= EDGE_STEP;
+		}
+	}
+	return n >= 40 ? (double)good / n : 0;
 }
 
 /* The corners c (TL TR BR BL) of the four side lines, 1 when they make a
@@ -663,23 +706,31 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	}
 	/* Not a bright region on a dark desk: the page by its edges, for an
 	 * image whose tag is not a scanner's (phones write 72 or nothing). */
-	int tag = pixGetXRes(pixs);
+	int tag = pixGetXRes(pixs), by_edges = 0;
+	for (int i = 0; ok && i < 8; i++) /* the region's corners lie in the photo */
+		if (c[i] * (float)step + 1.0f < -2.0f || c[i] * (float)step + 1.0f > (float)(i % 2 ? H : W) + 2.0f)
+			ok = 0;
 	if (!ok && (tag < 100 || tag > 1200)) {
 		if ((ok = page_by_edges(grey, c, &sides)) < 0) {
 			rc = nomem("photo");
 			goto out;
 		}
+		by_edges = 1;
 	}
 	if (!ok)
 		goto out;
 	/* back to full scale, as continuous coordinates (the image's top-left
 	 * corner is 0,0): work pixel i's centre is the mean of source pixels
-	 * i * step and i * step + 1, centred at i * step + 1 */
+	 * i * step and i * step + 1, centred at i * step + 1. A page found by
+	 * its edges may be cut by the frame: its corners up to 10 % outside,
+	 * and then its size is unknown. */
 	for (int i = 0; i < 8; i++) {
 		c[i] = c[i] * (float)step + 1.0f;
-		float lim = sides < 4 ? 0.1f * (float)(i % 2 ? H : W) : 2.0f; /* cut: outside */
-		if (c[i] < -lim || c[i] > (float)(i % 2 ? H : W) + lim)
+		float side = (float)(i % 2 ? H : W), lim = by_edges ? 0.1f * side : 2.0f;
+		if (c[i] < -lim || c[i] > side + lim)
 			goto out;
+		if (c[i] < -2.0f || c[i] > side + 2.0f)
+			sides = sides < 3 ? sides : 3;
 	}
 	double wt = dist2(c, 0, 1), wb = dist2(c, 3, 2), hl = dist2(c, 0, 3), hr = dist2(c, 1, 2);
 	double rw = wt > wb ? wt : wb, rh = hl > hr ? hl : hr;

@@ -266,11 +266,13 @@ def cccd_card(rnd, fontname, dpi=600):
     d.text((W // 2 + px(8), px(11.5)), "CĂN CƯỚC CÔNG DÂN", font=title, fill=(200, 30, 40),
            anchor="ma")
     d.rectangle([px(4), px(17), px(24), px(43)], fill=(170, 180, 190))
-    pid = "0%02d%d%02d%06d" % (rnd.choice([1, 30, 34, 36]), rnd.choice([0, 1]), rnd.randint(50, 99),
-                               rnd.randint(0, 999999))
     name = "%s %s %s" % (rnd.choice(FAMILY), rnd.choice(MIDDLE), rnd.choice(GIVEN))
     born = (rnd.randint(1, 28), rnd.randint(1, 12), rnd.randint(1950, 2004))
     sex = rnd.choice(["Nam", "Nữ"])
+    # a CCCD number: province, century and sex (0/1 1900s, 2/3 2000s), year, 6 digits
+    pid = "0%02d%d%02d%06d" % (rnd.choice([1, 30, 34, 36]),
+                               (0 if born[2] < 2000 else 2) + (sex == "Nữ"), born[2] % 100,
+                               rnd.randint(0, 999999))
     until = (born[0], born[1], born[2] + 40 if born[2] + 40 > 2026 else 2035 + rnd.randint(0, 9))
     rows = [("Số: " + pid, bold, 0), ("Họ và tên:", body, 0), (name.upper(), bold, 20),
             ("Ngày sinh:", body, 0), ("%02d/%02d/%d" % born, body, 20),
