@@ -653,10 +653,45 @@ static PIX *photo_work_copy(PIX *src, int step)
 	return grey;
 }
 
+/* The page's corners on the work copy grey (step: its reduction of the
+ * W x H photo; tag: the photo's resolution tag): the bright region first,
+ * else, for an image whose tag is not a scanner's (phones write 72 or
+ * nothing), the page by its edges (*by_edges = 1, *sides: how many are the
+ * page's own). 1 found, 0 not, -1 out of memory. */
+static int find_corners(PIX *grey, int tag, int step, int W, int H, float c[8], int *sides,
+			int *by_edges)
+{
+	const char *why = NULL;
+	PIX *one = page_region(grey, &why);
+	int ok = one ? 1 : 0;
+	if (ok) {
+		l_int32 area = 0;
+		pixCountPixels(one, &area, NULL);
+		double share = (double)area / ((double)pixGetWidth(one) * pixGetHeight(one));
+		ok = share >= PHOTO_MIN_AREA && share <= PHOTO_MAX_AREA;
+		if (ok)
+			ok = region_corners(one, c);
+		if (ok > 0 && fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
+			ok = 0;
+	}
+	pixDestroy(&one);
+	if (ok < 0)
+		return -1;
+	for (int i = 0; ok && i < 8; i++) { /* the region's corners lie in the photo */
+		float v = c[i] * (float)step + 1.0f;
+		if (v < -2.0f || v > (float)(i % 2 ? H : W) + 2.0f)
+			ok = 0;
+	}
+	if (ok || (tag >= 100 && tag <= 1200))
+		return ok;
+	*by_edges = 1;
+	return page_by_edges(grey, c, sides);
+}
+
 int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
 {
 	int rc = SH_OK;
-	PIX *src = NULL, *grey = NULL, *one = NULL;
+	PIX *src = NULL, *grey = NULL;
 	*out = NULL;
 	*found = 0;
 	*true_dpi = 0;
@@ -687,35 +722,12 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 		rc = nomem("photo");
 		goto out;
 	}
-	const char *why = NULL;
 	float c[8];
-	int sides = 4; /* the page's own edges among the four (others: the frame's) */
-	one = page_region(grey, &why);
-	int ok = one ? 1 : 0;
-	if (ok) {
-		l_int32 area = 0;
-		pixCountPixels(one, &area, NULL);
-		double share = (double)area / ((double)pixGetWidth(one) * pixGetHeight(one));
-		ok = share >= PHOTO_MIN_AREA && share <= PHOTO_MAX_AREA;
-		if (ok && (ok = region_corners(one, c)) < 0) {
-			rc = nomem("photo");
-			goto out;
-		}
-		if (ok && fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
-			ok = 0;
-	}
-	/* Not a bright region on a dark desk: the page by its edges, for an
-	 * image whose tag is not a scanner's (phones write 72 or nothing). */
-	int tag = pixGetXRes(pixs), by_edges = 0;
-	for (int i = 0; ok && i < 8; i++) /* the region's corners lie in the photo */
-		if (c[i] * (float)step + 1.0f < -2.0f || c[i] * (float)step + 1.0f > (float)(i % 2 ? H : W) + 2.0f)
-			ok = 0;
-	if (!ok && (tag < 100 || tag > 1200)) {
-		if ((ok = page_by_edges(grey, c, &sides)) < 0) {
-			rc = nomem("photo");
-			goto out;
-		}
-		by_edges = 1;
+	int sides = 4, by_edges = 0; /* the page's own edges among the four (others: the frame's) */
+	int ok = find_corners(grey, pixGetXRes(pixs), step, W, H, c, &sides, &by_edges);
+	if (ok < 0) {
+		rc = nomem("photo");
+		goto out;
 	}
 	if (!ok)
 		goto out;
@@ -773,7 +785,6 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 out:
 	pixDestroy(&src);
 	pixDestroy(&grey);
-	pixDestroy(&one);
 	return rc;
 }
 
