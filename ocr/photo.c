@@ -276,7 +276,7 @@ enum {
 #define EDGE_BRIGHT 0.55  /* paper: at least this share of the paper level */
 #define EDGE_MIN_LINE 0.12 /* inliers, share of the scan lines */
 #define EDGE_MAX_SLOPE 0.6
-#define EDGE_MIN_SUPPORT 0.5 /* share of a quadrilateral's sides that step */
+#define EDGE_MIN_SUPPORT 0.75 /* share of a quadrilateral's sides that step */
 #define EDGE_FRAME 0.8    /* paper at the frame: this share of the paper level */
 
 /* The paper level: the 90th percentile of the middle half of g. */
