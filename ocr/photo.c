@@ -297,8 +297,9 @@ static int paper_level(PIX *g)
 
 /* Along one scan line l[0..n) (inward from the frame): the position of the
  * page's edge (sub-pixel, -1 when none) and whether the frame's own edge is
- * paper as bright as the page's (*start: at least frame). down: a step down from a bright surface to the page
- * counts too (a card darker than a white desk; tried second). */
+ * paper as bright as the page's (*start: at least frame). down: a step
+ * down from a bright surface to the page counts too (a card darker than a
+ * white desk; tried second). */
 static float scan_edge(const int *l, int n, int run, int bright, int frame, int down, int *start)
 {
 	*start = 0;
