@@ -8,8 +8,10 @@
  *   1. grey: colour pages take the brightest channel, so red seals and
  *      yellowed paper turn light while black text stays black; bilevel
  *      pages are widened to grey;
- *   2. resolution: pages below 250 dpi are scaled up to 300 dpi (bilevel
- *      pages blurred first, so their edges come out smooth);
+ *   2. resolution: the tag when a scanner's agrees with the page's size,
+ *      else the size or the text's own scale (photo.c); pages below 250
+ *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
+ *      edges come out smooth), untrusted ones above 450 down to 300;
  *   3. background: lighting, paper tint and shadows flattened to white;
  *   4. a 150 dpi binary copy ("probe") drives the decisions below, so they
  *      cost little next to recognition (~1.4 s a page);
@@ -31,6 +33,7 @@
 enum {
 	TARGET_DPI = 300,
 	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled to TARGET_DPI */
+	DOWNSCALE_ABOVE_DPI = 450, /* untrusted resolutions above: scaled down to it */
 	LOWRES_DPI = 200,        /* pages under this are flagged low resolution */
 	PROBE_DPI = 150,
 	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
@@ -345,8 +348,8 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 			}
 		}
 	}
-	if (!dpi)
-		dpi = sh_ocr_page_dpi(pixs);
+	int text_dpi = 0, trusted = 0;
+	dpi = sh_ocr_scale_dpi(pixs, dpi, !!(rep->flags & SH_PAGE_PHOTO), &text_dpi, &trusted);
 	rep->true_dpi = dpi;
 	if (photo)
 		pixSetResolution(photo, dpi, dpi);
@@ -356,6 +359,20 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	if (rc)
 		goto out;
 
+	if ((steps & SH_CLEAN_UPSCALE) && !trusted && dpi > DOWNSCALE_ABOVE_DPI) {
+		/* a card filling a phone's frame: its text far larger than body
+		 * text at 300 dpi, scaled down to it (not up from its 72 tag) */
+		float f = (float)TARGET_DPI / (float)dpi;
+		pixt = pixScaleAreaMap(pixg, f, f);
+		if (!pixt) {
+			rc = nomem("downscale");
+			goto out;
+		}
+		pixDestroy(&pixg);
+		pixg = pixt;
+		pixt = NULL;
+		dpi = TARGET_DPI;
+	}
 	if ((steps & SH_CLEAN_UPSCALE) && dpi < UPSCALE_BELOW_DPI) {
 		float f = (float)TARGET_DPI / (float)dpi;
 		if (rep->flags & SH_PAGE_BILEVEL) {

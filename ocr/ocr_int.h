@@ -35,6 +35,18 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
  * page's size, else from the size, else a usual resolution. */
 int sh_ocr_page_dpi(PIX *pixs);
 
+/* The resolution at which the text of pixg (8 bpp) would be body text at
+ * 300 dpi, from the median height of its letters (photo.c); 0 when fewer
+ * than 40 letters are found. *letters (may be NULL): how many were. */
+int sh_ocr_text_dpi(PIX *pixg, int *letters);
+
+/* The resolution to read pixs at (photo.c): size_dpi (the page's size,
+ * from sh_ocr_photo_rectify, or 0) or sh_ocr_page_dpi; unless a scanner's
+ * tag agrees with the page (*trusted = 1), the text's own scale
+ * (*text_dpi, 0 when unknown) wins when the two differ by more than 1.5x,
+ * and always for a photo whose size is unknown (cut by the frame). */
+int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *trusted);
+
 /* Step 1 of the clean-up (ink.c): an 8-bit grey page, red seals dropped and
  * red printed text kept; *out owned by the caller. dpi: the page's true
  * resolution. Sets SH_PAGE_BILEVEL / SH_PAGE_SEAL in rep->flags. */

@@ -253,6 +253,322 @@ static double quad_area(const float *c)
 	return fabs(s) / 2;
 }
 
+/* ---- The page by its edges (issue 23) ----
+ *
+ * When the page is not a bright region apart from a dark desk (a white or
+ * light desk, the page touching the frame, a pen or a keyboard across the
+ * region), each side is found by its edge: every row (for the left and
+ * right sides) or column (top, bottom) of the blurred work copy is scanned
+ * from the frame inward for the first step of EDGE_STEP levels or more
+ * into a run of paper (bright, uniform over EDGE_RUN of the long side);
+ * the points of each side are fitted as one line by RANSAC then trimmed
+ * least squares. A side with no line where the frame's own edge is paper
+ * is the frame (the page touches or is cut by it); at least two real sides
+ * are needed, so a scan (paper up to the frame on every side) is never
+ * taken for a photo. */
+
+enum {
+	EDGE_STEP = 8,     /* grey levels between the 4 px means either side */
+	EDGE_UNIFORM = 16, /* max - min over the paper run */
+	EDGE_RANSAC = 300  /* tries per side */
+};
+#define EDGE_RUN 0.010    /* paper run after the edge, share of the long side */
+#define EDGE_BRIGHT 0.55  /* paper: at least this share of the paper level */
+#define EDGE_MIN_LINE 0.12 /* inliers, share of the scan lines */
+#define EDGE_MAX_SLOPE 0.6
+#define EDGE_MIN_SUPPORT 0.75 /* share of a quadrilateral's sides that step */
+#define EDGE_FRAME 0.8    /* paper at the frame: this share of the paper level */
+
+/* The paper level: the 90th percentile of the middle half of g. */
+static int paper_level(PIX *g)
+{
+	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g);
+	l_uint32 *data = pixGetData(g);
+	long hist[256] = {0}, n = 0;
+	for (int y = H / 4; y < 3 * H / 4; y++)
+		for (int x = W / 4; x < 3 * W / 4; x++, n++)
+			hist[GET_DATA_BYTE(data + (size_t)y * wpl, x)]++;
+	long acc = 0;
+	for (int v = 255; v >= 0; v--)
+		if ((acc += hist[v]) >= n / 10)
+			return v;
+	return 0;
+}
+
+/* Along one scan line l[0..n) (inward from the frame): the position of the
+ * page's edge (sub-pixel, -1 when none) and whether the frame's own edge is
+ * paper as bright as the page's (*start: at least frame). down: a step
+ * down from a bright surface to the page counts too (a card darker than a
+ * white desk; tried second). */
+static float scan_edge(const int *l, int n, int run, int bright, int frame, int down, int *start)
+{
+	*start = 0;
+	if (n < run + 10)
+		return -1;
+	int lo = 255, hi = 0;
+	for (int i = 0; i < run; i++) {
+		lo = l[i] < lo ? l[i] : lo;
+		hi = l[i] > hi ? l[i] : hi;
+	}
+	*start = lo >= frame && hi - lo <= EDGE_UNIFORM;
+	int paper = *start; /* paper seen before x: a white desk, or inside a page */
+	for (int x = 4; x + run < n; x++) {
+		int in = l[x] + l[x + 1] + l[x + 2] + l[x + 3];
+		int out = l[x - 4] + l[x - 3] + l[x - 2] + l[x - 1];
+		lo = 255, hi = 0;
+		for (int i = x; i < x + run; i++) {
+			lo = l[i] < lo ? l[i] : lo;
+			hi = l[i] > hi ? l[i] : hi;
+		}
+		int is_paper = lo >= bright && hi - lo <= EDGE_UNIFORM;
+		if (abs(in - out) < 4 * EDGE_STEP || !is_paper) {
+			paper |= is_paper;
+			continue;
+		}
+		if (paper) {
+			/* after paper, only a step up from a uniform bright
+			 * surface (a white desk) to the page counts: not the paper
+			 * after a letter inside a page, nor the desk seen from a
+			 * page that reaches the frame */
+			int olo = 255, ohi = 0;
+			for (int i = x - 4; i < x; i++) {
+				olo = l[i] < olo ? l[i] : olo;
+				ohi = l[i] > ohi ? l[i] : ohi;
+			}
+			if (olo < bright || ohi - olo > EDGE_UNIFORM || (in <= out && !down)) {
+				paper = 1;
+				continue;
+			}
+		}
+		/* the steepest step near x, refined by a parabola */
+		int best = x, bd = -1;
+		for (int k = x - 3; k <= x + 2; k++) {
+			int d = abs(l[k] - l[k - 1]);
+			if (k >= 1 && d > bd) {
+				bd = d;
+				best = k;
+			}
+		}
+		float off = 0;
+		if (best >= 2 && best + 1 < n) {
+			float a = (float)abs(l[best - 1] - l[best - 2]), b = (float)bd,
+			      c = (float)abs(l[best + 1] - l[best]);
+			float den = a - 2 * b + c;
+			if (den < -1e-3f)
+				off = 0.5f * (a - c) / den;
+		}
+		return (float)best - 0.5f + off; /* between pixels best-1 and best */
+	}
+	return -1;
+}
+
+/* RANSAC for v = a u + b over the points (u[i], v[i]); then the trimmed
+ * least squares on the inliers. 1 when a line with enough inliers. */
+static int ransac_line(const float *u, const float *v, int n, int need, line_fit *out,
+		       float *tu, float *tv)
+{
+	if (n < need || n < 10)
+		return 0;
+	unsigned seed = 12345u;
+	int best = 0;
+	line_fit bl = {0, 0};
+	for (int t = 0; t < EDGE_RANSAC; t++) {
+		seed = seed * 1103515245u + 12345u;
+		int i = (int)((seed >> 8) % (unsigned)n);
+		seed = seed * 1103515245u + 12345u;
+		int j = (int)((seed >> 8) % (unsigned)n);
+		if (fabsf(u[i] - u[j]) < 10)
+			continue;
+		double a = (v[j] - v[i]) / (double)(u[j] - u[i]);
+		if (fabs(a) > EDGE_MAX_SLOPE)
+			continue;
+		double b = v[i] - a * u[i];
+		int k = 0;
+		for (int m = 0; m < n; m++)
+			k += fabs(v[m] - (a * u[m] + b)) <= 2.0;
+		if (k > best) {
+			best = k;
+			bl.a = a;
+			bl.b = b;
+		}
+	}
+	if (best < need)
+		return 0;
+	int k = 0;
+	for (int m = 0; m < n; m++)
+		if (fabs(v[m] - (bl.a * u[m] + bl.b)) <= 3.0) {
+			tu[k] = u[m];
+			tv[k] = v[m];
+			k++;
+		}
+	if (!fit_line(tu, tv, k, out))
+		return 0;
+	return fabs(out->a) <= EDGE_MAX_SLOPE;
+}
+
+/* The four sides of the page on g (blurred work copy), as lines; *real:
+ * how many are the page's own edges (the others are the frame's). 1 found,
+ * 0 not, -1 out of memory. */
+static int edge_sides(PIX *g, int down, line_fit side[4], int *real)
+{
+	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g);
+	l_uint32 *data = pixGetData(g);
+	int cap = W > H ? W : H, run = (int)lround(EDGE_RUN * cap);
+	int level = paper_level(g), bright = (int)lround(EDGE_BRIGHT * level);
+	int frame = (int)lround(EDGE_FRAME * level);
+	int *l = malloc(sizeof(int) * (size_t)cap);
+	float *u = malloc(sizeof(float) * (size_t)cap * 4);
+	if (!l || !u) {
+		free(l);
+		free(u);
+		return -1;
+	}
+	float *v = u + cap, *tu = u + 2 * cap, *tv = u + 3 * cap;
+	*real = 0;
+	int frames = 0;
+	if (run < 4)
+		run = 4;
+	for (int s = 0; s < 4; s++) { /* top, right, bottom, left */
+		int horiz = s == 0 || s == 2; /* scan columns, fit y = a x + b */
+		int lines = horiz ? W : H, len = horiz ? H : W, n = 0, starts = 0;
+		int reach = (int)(0.65 * len);
+		for (int t = 0; t < lines; t++) {
+			for (int i = 0; i < reach; i++) {
+				int x, y;
+				if (horiz) {
+					x = t;
+					y = s == 0 ? i : H - 1 - i;
+				} else {
+					y = t;
+					x = s == 3 ? i : W - 1 - i;
+				}
+				l[i] = GET_DATA_BYTE(data + (size_t)y * wpl, x);
+			}
+			int start = 0;
+			float e = scan_edge(l, reach, run, bright, frame, down, &start);
+			starts += start;
+			if (e < 0)
+				continue;
+			u[n] = (float)t;
+			v[n] = (s == 0 || s == 3) ? e : (float)(len - 1) - e;
+			n++;
+		}
+		int need = (int)(EDGE_MIN_LINE * lines);
+		if (ransac_line(u, v, n, need, &side[s], tu, tv)) {
+			(*real)++;
+			continue;
+		}
+		/* no edge: the frame, when the page reaches it (paper at its edge) */
+		if (starts < lines / 4)
+			break;
+		side[s].a = 0;
+		side[s].b = (s == 0 || s == 3) ? -0.5 : (double)len - 0.5;
+		frames++;
+	}
+	free(l);
+	free(u);
+	return *real + frames == 4 && *real >= 2;
+}
+
+/* The page's corners (work scale, TL TR BR BL) by its edges on grey, the
+ * work copy: the four side lines intersected, then checked to be a page
+ * seen in perspective (convex, 15-100 % of the frame, corners at most 10 %
+ * outside it, angles 45-135 deg, opposite sides within 1:1.8, long/short
+ * at most 2.2). *sides: how many of the four are the page's own edges.
+ * Steps up from a bright surface to the page are tried first, then down
+ * too. 1 found, 0 not, -1 out of memory. */
+static int quad_check(const line_fit side[4], int W, int H, float c[8]);
+static double quad_support(PIX *g, const float c[8]);
+
+static int page_by_edges(PIX *grey, float c[8], int *sides)
+{
+	PIX *g = pixBlockconv(grey, 1, 1);
+	if (!g)
+		return -1;
+	int W = pixGetWidth(g), H = pixGetHeight(g), found = 0;
+	double best = EDGE_MIN_SUPPORT;
+	for (int down = 0; down < 2; down++) {
+		line_fit side[4];
+		float q[8];
+		int real = 0, ok = edge_sides(g, down, side, &real);
+		if (ok < 0) {
+			pixDestroy(&g);
+			return -1;
+		}
+		double sup = ok && quad_check(side, W, H, q) ? quad_support(g, q) : 0;
+		if (sup > best) { /* the better supported of the two */
+			best = sup;
+			memcpy(c, q, sizeof q);
+			*sides = real;
+			found = 1;
+		}
+	}
+	pixDestroy(&g);
+	return found;
+}
+
+/* Share of points along the quadrilateral's sides (the middle 80 %, inside
+ * the photo) with a step of EDGE_STEP / 2 or more between 3 px outside
+ * and 3 px inside: a page's edge steps all along, a line through a
+ * card's photo box or a shadow only in part. */
+static double quad_support(PIX *g, const float c[8])
+{
+	int W = pixGetWidth(g), H = pixGetHeight(g), wpl = pixGetWpl(g), n = 0, good = 0;
+	l_uint32 *data = pixGetData(g);
+	double cx = (c[0] + c[2] + c[4] + c[6]) / 4, cy = (c[1] + c[3] + c[5] + c[7]) / 4;
+	for (int sd = 0; sd < 4; sd++) {
+		int j = (sd + 1) % 4;
+		double x0 = c[2 * sd], y0 = c[2 * sd + 1], dx = c[2 * j] - x0, dy = c[2 * j + 1] - y0;
+		double len = hypot(dx, dy), nx = dy / len, ny = -dx / len;
+		if ((x0 + dx / 2 - cx) * nx + (y0 + dy / 2 - cy) * ny < 0) { /* outward */
+			nx = -nx;
+			ny = -ny;
+		}
+		for (int k = 0; k < 50; k++) {
+			double t = 0.1 + 0.8 * k / 49.0, px = x0 + t * dx, py = y0 + t * dy;
+			int ox = (int)lround(px + 3 * nx), oy = (int)lround(py + 3 * ny);
+			int ix = (int)lround(px - 3 * nx), iy = (int)lround(py - 3 * ny);
+			if (ox < 0 || oy < 0 || ox >= W || oy >= H || ix < 0 || iy < 0 || ix >= W || iy >= H)
+				continue; /* on the frame */
+			int vo = GET_DATA_BYTE(data + (size_t)oy * wpl, ox);
+			int vi = GET_DATA_BYTE(data + (size_t)iy * wpl, ix);
+			n++;
+			good += abs(vi - vo) * 2 >= EDGE_STEP;
+		}
+	}
+	return n >= 40 ? (double)good / n : 0;
+}
+
+/* The corners c (TL TR BR BL) of the four side lines, 1 when they make a
+ * page seen in perspective. */
+static int quad_check(const line_fit side[4], int W, int H, float c[8])
+{
+	cross(side[0], side[3], &c[0], &c[1]);
+	cross(side[0], side[1], &c[2], &c[3]);
+	cross(side[2], side[1], &c[4], &c[5]);
+	cross(side[2], side[3], &c[6], &c[7]);
+	for (int i = 0; i < 4; i++) {
+		float x = c[2 * i], y = c[2 * i + 1];
+		if (x < -0.1f * W || x > 1.1f * W || y < -0.1f * H || y > 1.1f * H)
+			return 0;
+		/* the angle at corner i and the turn's sign (convexity) */
+		int p = (i + 3) % 4, q = (i + 1) % 4;
+		double ax = c[2 * p] - x, ay = c[2 * p + 1] - y, bx = c[2 * q] - x, by = c[2 * q + 1] - y;
+		double la = hypot(ax, ay), lb = hypot(bx, by);
+		if (la < 20 || lb < 20)
+			return 0;
+		double cosang = (ax * bx + ay * by) / (la * lb);
+		if (fabs(cosang) > 0.7071 || ax * by - ay * bx > 0)
+			return 0;
+	}
+	double top = dist2(c, 0, 1), bot = dist2(c, 3, 2), lef = dist2(c, 0, 3), rig = dist2(c, 1, 2);
+	if (top > 1.8 * bot || bot > 1.8 * top || lef > 1.8 * rig || rig > 1.8 * lef)
+		return 0;
+	double w = (top + bot) / 2, h = (lef + rig) / 2, r = w > h ? w / h : h / w;
+	double share = quad_area(c) / ((double)W * H);
+	return r <= 2.2 && share >= 0.15 && share <= 1.0;
+}
+
 /* Dest -> source projective warp of pixs (8 or 32 bpp) into a w x h page,
  * dest point (x, y) taken at (x + ox, y + oy) of the rectangle the corners
  * map to. */
@@ -338,10 +654,45 @@ static PIX *photo_work_copy(PIX *src, int step)
 	return grey;
 }
 
+/* The page's corners on the work copy grey (step: its reduction of the
+ * W x H photo; tag: the photo's resolution tag): the bright region first,
+ * else, for an image whose tag is not a scanner's (phones write 72 or
+ * nothing), the page by its edges (*by_edges = 1, *sides: how many are the
+ * page's own). 1 found, 0 not, -1 out of memory. */
+static int find_corners(PIX *grey, int tag, int step, int W, int H, float c[8], int *sides,
+			int *by_edges)
+{
+	const char *why = NULL;
+	PIX *one = page_region(grey, &why);
+	int ok = one ? 1 : 0;
+	if (ok) {
+		l_int32 area = 0;
+		pixCountPixels(one, &area, NULL);
+		double share = (double)area / ((double)pixGetWidth(one) * pixGetHeight(one));
+		ok = share >= PHOTO_MIN_AREA && share <= PHOTO_MAX_AREA;
+		if (ok)
+			ok = region_corners(one, c);
+		if (ok > 0 && fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
+			ok = 0;
+	}
+	pixDestroy(&one);
+	if (ok < 0)
+		return -1;
+	for (int i = 0; ok && i < 8; i++) { /* the region's corners lie in the photo */
+		float v = c[i] * (float)step + 1.0f;
+		if (v < -2.0f || v > (float)(i % 2 ? H : W) + 2.0f)
+			ok = 0;
+	}
+	if (ok || (tag >= 100 && tag <= 1200))
+		return ok;
+	*by_edges = 1;
+	return page_by_edges(grey, c, sides);
+}
+
 int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
 {
 	int rc = SH_OK;
-	PIX *src = NULL, *grey = NULL, *one = NULL;
+	PIX *src = NULL, *grey = NULL;
 	*out = NULL;
 	*found = 0;
 	*true_dpi = 0;
@@ -372,30 +723,27 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 		rc = nomem("photo");
 		goto out;
 	}
-	const char *why = NULL;
-	one = page_region(grey, &why);
-	if (!one)
-		goto out;
-	l_int32 area = 0;
-	pixCountPixels(one, &area, NULL);
-	double share = (double)area / ((double)pixGetWidth(one) * pixGetHeight(one));
-	if (share < PHOTO_MIN_AREA || share > PHOTO_MAX_AREA)
-		goto out;
 	float c[8];
-	int ok = region_corners(one, c);
+	int sides = 4, by_edges = 0; /* the page's own edges among the four (others: the frame's) */
+	int ok = find_corners(grey, pixGetXRes(pixs), step, W, H, c, &sides, &by_edges);
 	if (ok < 0) {
 		rc = nomem("photo");
 		goto out;
 	}
-	if (!ok || fabs((double)area / quad_area(c) - 1.0) > PHOTO_FILL_TOL)
+	if (!ok)
 		goto out;
 	/* back to full scale, as continuous coordinates (the image's top-left
 	 * corner is 0,0): work pixel i's centre is the mean of source pixels
-	 * i * step and i * step + 1, centred at i * step + 1 */
+	 * i * step and i * step + 1, centred at i * step + 1. A page found by
+	 * its edges may be cut by the frame: its corners up to 10 % outside,
+	 * and then its size is unknown. */
 	for (int i = 0; i < 8; i++) {
 		c[i] = c[i] * (float)step + 1.0f;
-		if (c[i] < -2.0f || c[i] > (float)((i % 2 ? H : W) + 2))
+		float side = (float)(i % 2 ? H : W), lim = by_edges ? 0.1f * side : 2.0f;
+		if (c[i] < -lim || c[i] > side + lim)
 			goto out;
+		if (c[i] < -2.0f || c[i] > side + 2.0f)
+			sides = sides < 3 ? sides : 3;
 	}
 	double wt = dist2(c, 0, 1), wb = dist2(c, 3, 2), hl = dist2(c, 0, 3), hr = dist2(c, 1, 2);
 	double rw = wt > wb ? wt : wb, rh = hl > hr ? hl : hr;
@@ -405,7 +753,9 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	 * fixes the aspect from the less shortened side (the short one, for a
 	 * phone held over the page's foot). */
 	double inches = 0;
-	if (fabs(ratio - A4_RATIO) < A4_TOL) {
+	if (sides < 4) {
+		/* cut by the frame: neither the aspect nor the size is known */
+	} else if (fabs(ratio - A4_RATIO) < A4_TOL) {
 		longside = shortside * A4_RATIO;
 		inches = 210.0 / 25.4;
 	} else if (fabs(ratio - CARD_RATIO) < CARD_TOL) {
@@ -436,7 +786,6 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 out:
 	pixDestroy(&src);
 	pixDestroy(&grey);
-	pixDestroy(&one);
 	return rc;
 }
 
@@ -484,4 +833,119 @@ int sh_ocr_page_dpi(PIX *pixs)
 		}
 	}
 	return best;
+}
+
+/* ---- The scale from the text (issue 23) ----
+ *
+ * The tag lies and a page's size says nothing when it is cut by the frame,
+ * an A5 sheet or an ID card. Letters do: on a binarised copy (background
+ * flattened, ~2400 px at most), the connected components of a letter's
+ * shape are collected and the median of their heights taken; the page's
+ * "text resolution" is the one at which that median is what body text
+ * (13-14 pt) measures at 300 dpi, TEXT_H300 pixels. A card's 7 pt print
+ * thus gets about half the card's true resolution: it is scaled like body
+ * text, which is what the recogniser reads best. */
+
+#define TEXT_H300 30.0    /* median letter height of body text at 300 dpi, px */
+enum {
+	TEXT_MIN_LETTERS = 40, /* fewer: no estimate */
+	TEXT_WORK_SIDE = 2400
+};
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int sh_ocr_text_dpi(PIX *pixg, int *letters)
+{
+	PIX *small = NULL, *norm = NULL, *bin = NULL;
+	BOXA *boxa = NULL;
+	int *h = NULL, n = 0, result = 0;
+	if (letters)
+		*letters = 0;
+	if (!pixg || pixGetDepth(pixg) != 8)
+		return 0;
+	int W = pixGetWidth(pixg), H = pixGetHeight(pixg), L = W > H ? W : H;
+	int f = (L + TEXT_WORK_SIDE - 1) / TEXT_WORK_SIDE;
+	if (f < 1)
+		f = 1;
+	small = f == 1 ? pixClone(pixg) : pixScaleAreaMap(pixg, 1.0f / (float)f, 1.0f / (float)f);
+	norm = small ? pixBackgroundNormSimple(small, NULL, NULL) : NULL;
+	bin = norm ? pixThresholdToBinary(norm, 140) : NULL;
+	boxa = bin ? pixConnCompBB(bin, 8) : NULL;
+	int cnt = boxa ? boxaGetCount(boxa) : 0;
+	int sh = small ? pixGetHeight(small) : 0;
+	h = cnt > 0 ? malloc(sizeof(int) * (size_t)cnt) : NULL;
+	for (int i = 0; h && i < cnt; i++) {
+		l_int32 bx, by, bw, bh;
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		/* a letter: taller than a speck, not a rule or a frame line */
+		if (bh < 5 || bh > sh / 12 || bw > 3 * bh || 4 * bw < bh)
+			continue;
+		h[n++] = bh;
+	}
+	if (n >= TEXT_MIN_LETTERS) {
+		qsort(h, (size_t)n, sizeof *h, cmp_int);
+		double med = (double)h[n / 2] * f;
+		result = (int)lround(300.0 * med / TEXT_H300);
+	}
+	if (letters)
+		*letters = n;
+	free(h);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+	pixDestroy(&norm);
+	pixDestroy(&small);
+	return result;
+}
+
+/* A grey copy for the text estimate: colour by the brightest channel (red
+ * seals fade), bilevel as 0/255. */
+static PIX *text_grey(PIX *pixs)
+{
+	PIX *src = pixGetColormap(pixs) ? pixRemoveColormap(pixs, REMOVE_CMAP_BASED_ON_SRC)
+					: pixClone(pixs);
+	PIX *g = NULL;
+	if (!src)
+		return NULL;
+	switch (pixGetDepth(src)) {
+	case 32:
+		g = pixConvertRGBToGrayMinMax(src, L_CHOOSE_MAX);
+		break;
+	case 8:
+		g = pixClone(src);
+		break;
+	case 1:
+		g = pixConvert1To8(NULL, src, 255, 0);
+		break;
+	default:
+		g = pixConvertTo8(src, 0);
+	}
+	pixDestroy(&src);
+	return g;
+}
+
+int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *trusted)
+{
+	int tag = pixGetXRes(pixs);
+	int dpi = size_dpi ? size_dpi : sh_ocr_page_dpi(pixs);
+	*text_dpi = 0;
+	*trusted = !photo && tag >= 100 && tag <= 1200 && dpi == tag;
+	if (*trusted)
+		return dpi; /* a scanner's tag that agrees with the page: unchanged */
+	PIX *g = text_grey(pixs);
+	if (!g)
+		return dpi; /* out of memory: the next step reports it */
+	int t = sh_ocr_text_dpi(g, NULL);
+	pixDestroy(&g);
+	*text_dpi = t;
+	if (t < 40 || t > 4000)
+		return dpi;
+	if (photo && !size_dpi)
+		return t; /* a photo of a page of unknown size */
+	if (t * 2 > dpi * 3 || t * 3 < dpi * 2)
+		return t; /* the tag or the size and the text disagree: the text */
+	return dpi;
 }

@@ -7,8 +7,10 @@
 #
 #   bench/ocr/photo_bench.sh BUILD_DIR [WORK_DIR]
 #
-# Environment: SPLITS (default "tune heldout"), COUNT (photos per corpus page,
-# default 2), GKS (birth certificates per split, default 3), JOBS (default 2),
+# Environment: SPLITS (default "tune heldout"; issue 23's wide splits:
+# "wide-tune wide-heldout"), COUNT (photos per corpus page, default 2), GKS
+# (birth certificates per split, default 3), CARDS (CCCD cards per wide split,
+# default 4), JOBS (default 2),
 # BEFORE (an ocrdrv built from an older tree; its figures are "before"),
 # TOOLS (default "sohoa tesseract"; add "before" when BEFORE is set).
 # Needs python3-pil, python3-numpy (mkphoto.py), tesseract-ocr-vie, GNU time.
@@ -18,6 +20,7 @@ WORK=${2:-/tmp/sohoa-photo}
 SPLITS=${SPLITS:-tune heldout}
 COUNT=${COUNT:-2}
 GKS=${GKS:-3}
+CARDS=${CARDS:-4}
 JOBS=${JOBS:-2}
 TOOLS=${TOOLS:-sohoa tesseract}
 BIN=$BUILD/bench/ocr
@@ -27,7 +30,9 @@ export OMP_THREAD_LIMIT=1
 for split in $SPLITS; do
 	set_dir=$WORK/$split
 	if [ ! -f "$set_dir/.done" ]; then
-		/usr/bin/python3 "$HERE/mkphoto.py" --split "$split" --count "$COUNT" --gks "$GKS" "$set_dir" >/dev/null
+		case $split in wide-*) cards=$CARDS ;; *) cards=0 ;; esac
+		/usr/bin/python3 "$HERE/mkphoto.py" --split "$split" --count "$COUNT" --gks "$GKS" \
+			--cards "$cards" "$set_dir" >/dev/null
 		touch "$set_dir/.done"
 	fi
 	files=$(ls "$set_dir"/*.jpg)

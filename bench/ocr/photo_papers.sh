@@ -13,6 +13,10 @@
 # 2), CARDS (photos per CCCD card, default 3), JOBS (OCR workers, default 2).
 # Photos are made by mkphoto.py --one (seeds 1.., the tune and heldout desks
 # and angles in turn). Needs python3-pil, python3-numpy.
+# WIDE (default "wide-tune wide-heldout", "" for none): issue 23's wide splits
+# too, each scored on its own: WPHOTOS photos per corpus paper (default 2),
+# WCARDS CCCD cards rendered and photographed (default 6), truth beside them.
+# STORE=0 skips the storage figures.
 set -eu
 BUILD=${1:?usage: photo_papers.sh BUILD_DIR [WORK_DIR]}
 WORK=${2:-/tmp/sohoa-photo-papers}
@@ -44,6 +48,32 @@ for img in "$CORPUS"/*.png "$CORPUS"/*.jpg "$CORPUS"/*.tif; do
 	done
 done
 
+WIDE=${WIDE-wide-tune wide-heldout}
+WPHOTOS=${WPHOTOS:-2}
+WCARDS=${WCARDS:-6}
+for split in $WIDE; do
+	mkdir -p "$WORK/$split"
+	seed=0
+	for img in "$CORPUS"/*.png "$CORPUS"/*.jpg "$CORPUS"/*.tif; do
+		[ -e "$img" ] || continue
+		b=$(basename "$img"); b=${b%.*}
+		k=1
+		while [ "$k" -le "$WPHOTOS" ]; do
+			seed=$((seed + 1))
+			/usr/bin/python3 "$HERE/mkphoto.py" --one "$img" "$WORK/$split/$b-w$k.jpg" \
+				--seed "$seed" --split "$split"
+			cp "$CORPUS/$b.json" "$WORK/$split/$b-w$k.json"
+			k=$((k + 1))
+		done
+	done
+	k=1
+	while [ "$k" -le "$WCARDS" ]; do
+		/usr/bin/python3 "$HERE/mkphoto.py" --card "$WORK/$split/wcard$k-can-cuoc-color.jpg" \
+			--seed "$k" --split "$split"
+		k=$((k + 1))
+	done
+done
+
 "$SOHOA" extract --json --workers "$JOBS" "$CORPUS"/*.png "$CORPUS"/*.jpg "$CORPUS"/*.tif \
 	> "$WORK/scans.jsonl"
 start=$(date +%s)
@@ -59,6 +89,16 @@ for set in scans photos; do
 done
 nph=$(ls "$WORK"/photos/*.jpg | wc -l)
 echo "== $nph photos read in $secs s ($JOBS workers)"
+for split in $WIDE; do
+	"$SOHOA" extract --json --workers "$JOBS" "$WORK/$split"/*.jpg > "$WORK/$split.jsonl"
+	grep -v can-cuoc-color "$WORK/$split.jsonl" > "$WORK/$split-papers.jsonl" || true
+	grep can-cuoc-color "$WORK/$split.jsonl" > "$WORK/$split-cards.jsonl" || true
+	for part in papers cards; do
+		echo "== $split, $part"
+		python3 "$ROOT/bench/papers/compare.py" "$WORK/$split-$part.jsonl" "$WORK/$split" -v
+	done
+done
+[ "${STORE:-1}" = 0 ] && exit 0
 
 # the photos stored: one dossier, the page rectified and the photo as received each
 export SOHOA_STORE="$WORK/store" SOHOA_KEY="$WORK/keys/desk.key" SOHOA_PASSPHRASE_FILE="$WORK/pass"

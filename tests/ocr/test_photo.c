@@ -89,7 +89,16 @@ static int teardown(void **state)
 /* A photo of page: scaled by s, corners c (TL, TR, BR, BL) on a w x h
  * textured desk, a light gradient across, JPEG-free (the generator in
  * bench/ocr covers JPEG), a 72 dpi tag. */
+static PIX *make_photo_on(PIX *page, const float c[8], int w, int h, int white);
+
 static PIX *make_photo(PIX *page, const float c[8], int w, int h)
+{
+	return make_photo_on(page, c, w, h, 0);
+}
+
+/* As make_photo; white: a white desk (232, page and desk 20 levels apart)
+ * instead of brown wood. */
+static PIX *make_photo_on(PIX *page, const float c[8], int w, int h, int white)
 {
 	PTA *pd = ptaCreate(4), *ps = ptaCreate(4);
 	int pw = pixGetWidth(page), ph = pixGetHeight(page);
@@ -118,6 +127,9 @@ static PIX *make_photo(PIX *page, const float c[8], int w, int h)
 				r = GET_DATA_BYTE(&val, COLOR_RED);
 				g = GET_DATA_BYTE(&val, COLOR_GREEN);
 				b = GET_DATA_BYTE(&val, COLOR_BLUE);
+			} else if (white) {
+				rnd = rnd * 1103515245u + 12345u;
+				r = g = b = 232 + (int)((rnd >> 16) % 7) - 3;
 			} else { /* wood: grain stripes and noise */
 				rnd = rnd * 1103515245u + 12345u;
 				int n = (int)((rnd >> 16) % 21) - 10;
@@ -461,6 +473,111 @@ static void test_photo_short_page_upside_down(void **state)
 	pixDestroy(&fax);
 }
 
+/* Issue 23: the page cut by the frame's foot (its bottom corners 40-60 px
+ * below the photo): found by its edges, the top corners where they are,
+ * no size rule (the page is not whole), the resolution from the text. */
+static void test_photo_touching_frame(void **state)
+{
+	fixture *f = *state;
+	static const float cut[8] = {300.0f, 260.0f, 1810.0f, 300.0f, 1880.0f, 2760.0f, 268.0f, 2740.0f};
+	PIX *photo = make_photo(f->a4, cut, 2000, 2700), *page = NULL, *out = NULL;
+	float c[8];
+	int dpi = 0, found = 0;
+	assert_int_equal(sh_ocr_photo_rectify(photo, &page, c, &dpi, &found), SH_OK);
+	assert_true(found);
+	for (int i = 0; i < 4; i++)
+		assert_true(fabsf(c[i] - cut[i]) <= 3.0f);
+	assert_true(fabsf(c[5] - 2699.5f) <= 3.0f && fabsf(c[7] - 2699.5f) <= 3.0f); /* the frame */
+	assert_int_equal(dpi, 0);
+	sh_clean_report rep;
+	assert_int_equal(sh_ocr_clean(&f->w, photo, &out, &rep), SH_OK);
+	assert_true(rep.flags & SH_PAGE_PHOTO);
+	/* the page is at ~195 dpi; its text (13 pt, many capitals) reads as
+	 * ~1.3x that: anything but the 72 of the tag */
+	assert_true(rep.true_dpi >= 170 && rep.true_dpi <= 300);
+	pixDestroy(&out);
+	pixDestroy(&page);
+	pixDestroy(&photo);
+}
+
+/* Issue 23: a white desk, 20 grey levels under the paper: the Otsu region
+ * cannot part them, the edges can. */
+static void test_photo_white_desk(void **state)
+{
+	fixture *f = *state;
+	PIX *photo = make_photo_on(f->a4, PHOTO_CORNERS, 2000, 2700, 1), *page = NULL;
+	float c[8];
+	int dpi = 0, found = 0;
+	assert_int_equal(sh_ocr_photo_rectify(photo, &page, c, &dpi, &found), SH_OK);
+	assert_true(found);
+	for (int i = 0; i < 8; i++)
+		assert_true(fabsf(c[i] - PHOTO_CORNERS[i]) <= 4.0f);
+	assert_true(fabs(dpi - foot_dpi()) <= 0.03 * foot_dpi());
+	/* the same page tagged as a scanner would (300 dpi): a scan, never
+	 * searched by edges */
+	pixSetResolution(photo, 300, 300);
+	pixDestroy(&page);
+	assert_int_equal(sh_ocr_photo_rectify(photo, &page, c, &dpi, &found), SH_OK);
+	assert_false(found);
+	pixDestroy(&photo);
+}
+
+/* Issue 23: an ID card filling a phone's frame (its text ~2x body text at
+ * 300 dpi): scaled DOWN to 300 dpi, not up from its 72 dpi tag. The card:
+ * the certificate's top 1560 rows (a card's 1.59 aspect) on a light blue
+ * tint, enlarged 1.6x. */
+static void test_photo_card_scaled_down(void **state)
+{
+	fixture *f = *state;
+	BOX *b = boxCreate(0, 0, 2480, 1560);
+	PIX *top = pixClipRectangle(f->gks, b, NULL), *card = pixScale(top, 1.6f, 1.6f);
+	boxDestroy(&b);
+	pixMultiplyByColor(card, card, NULL, 0xd8e8f800); /* light blue */
+	float c[8] = {150.0f, 140.0f, 4050.0f, 180.0f, 4020.0f, 2620.0f, 120.0f, 2590.0f};
+	PIX *photo = make_photo(card, c, 4200, 2800), *out = NULL;
+	sh_clean_report rep;
+	assert_int_equal(sh_ocr_clean(&f->w, photo, &out, &rep), SH_OK);
+	assert_true(rep.flags & SH_PAGE_PHOTO);
+	assert_true(rep.true_dpi > 450); /* the card's text is large */
+	assert_int_equal(rep.dpi, 300);
+	/* read at 300 dpi: the card's 3900 px across became ~3900 * 300 / true */
+	int want = (int)(3900.0 * 300.0 / rep.true_dpi);
+	assert_true(abs(pixGetWidth(out) - want) <= want / 20);
+	pixDestroy(&out);
+	pixDestroy(&photo);
+	pixDestroy(&card);
+	pixDestroy(&top);
+}
+
+/* Issue 23: a scan whose tag lies (a fax gateway's 72, or none) and whose
+ * size says nothing (a column of the page, 1240 x 2775 at 300 dpi: taken
+ * as A4's width it would be 150 dpi): the text gives the scale. A real
+ * scanner's tag on the same image is believed. */
+static void test_photo_lying_tag_scan(void **state)
+{
+	fixture *f = *state;
+	BOX *b = boxCreate(0, 0, 1240, 2775);
+	PIX *col = pixClipRectangle(f->gks, b, NULL), *out = NULL;
+	boxDestroy(&b);
+	static const int tags[] = {0, 72};
+	for (int i = 0; i < 2; i++) {
+		pixSetXRes(col, tags[i]);
+		pixSetYRes(col, tags[i]);
+		sh_clean_report rep;
+		assert_int_equal(sh_ocr_clean(&f->w, col, &out, &rep), SH_OK);
+		assert_false(rep.flags & SH_PAGE_PHOTO);
+		assert_true(rep.true_dpi >= 250 && rep.true_dpi <= 450);
+		assert_false(rep.flags & SH_PAGE_LOWRES);
+		pixDestroy(&out);
+	}
+	pixSetResolution(col, 300, 300);
+	sh_clean_report rep;
+	assert_int_equal(sh_ocr_clean(&f->w, col, &out, &rep), SH_OK);
+	assert_int_equal(rep.true_dpi, 300);
+	pixDestroy(&out);
+	pixDestroy(&col);
+}
+
 static void test_photo_bad_input(void **state)
 {
 	(void)state;
@@ -488,6 +605,10 @@ int main(void)
 		cmocka_unit_test(test_photo_red_title_kept_seal_dropped),
 		cmocka_unit_test(test_photo_pool_reads),
 		cmocka_unit_test(test_photo_short_page_upside_down),
+		cmocka_unit_test(test_photo_touching_frame),
+		cmocka_unit_test(test_photo_white_desk),
+		cmocka_unit_test(test_photo_card_scaled_down),
+		cmocka_unit_test(test_photo_lying_tag_scan),
 		cmocka_unit_test(test_photo_bad_input),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
