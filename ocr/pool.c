@@ -3,11 +3,14 @@
  * clean-up and recognition of different pages overlap. */
 #include "ocr_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct sh_ocr_pool {
@@ -240,6 +243,15 @@ static void *worker_run(void *p)
 	int idx = st->idx;
 	sh_ocr_worker *w = &pool->workers[idx];
 	sh_free(st);
+	if (pool->opts.nice > 0 && pool->opts.nice < 20) {
+		/* Linux: nice is per thread; lowering one's own priority needs
+		 * no privilege. A failure only leaves the default priority. */
+		id_t tid = (id_t)syscall(SYS_gettid);
+		errno = 0;
+		int cur = getpriority(PRIO_PROCESS, tid);
+		if (errno == 0)
+			(void)setpriority(PRIO_PROCESS, tid, cur + pool->opts.nice > 19 ? 19 : cur + pool->opts.nice);
+	}
 
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);

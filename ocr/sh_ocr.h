@@ -107,6 +107,11 @@ typedef struct sh_ocr_options {
 	 * it pages simply have no second readings. */
 	sh_ocr_digit_boxes_fn digit_boxes;
 	void *digit_boxes_arg;
+	int nice;             /* 1..19: each worker thread runs this much below
+			       * the caller's priority (Linux per-thread nice), so
+			       * that a server's requests are not queued behind
+			       * OCR; 0: same priority. Best effort: a refusal is
+			       * ignored (the OCR still runs). */
 } sh_ocr_options;
 
 /* The result of one page. Strings and images owned by the struct; release

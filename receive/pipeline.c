@@ -471,7 +471,8 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 		return rc;
 	sh_ocr_pool *pool = NULL;
 	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean,
-			     .keep_rectified = storing, .digit_boxes = digit_boxes};
+			     .keep_rectified = storing, .digit_boxes = digit_boxes,
+			     .nice = o->ocr_nice};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
 	if (!res)
 		return SH_ENOMEM;

@@ -74,6 +74,8 @@ typedef struct sh_recv_options {
 				  * "file:<sha256>"; an upload should use "upload:<key>" */
 	int workers;             /* OCR threads; 0: one per core */
 	int no_clean;            /* 1: recognise pages as given (no clean-up) */
+	int ocr_nice;            /* sh_ocr_options.nice: OCR threads this much below
+				  * the caller's priority (a server: 10); 0 none */
 	int keep_going;          /* sh_recv_read: an input that cannot be read is
 				  * recorded in its paper (status, error) instead of
 				  * failing the call */

@@ -73,6 +73,10 @@ typedef struct srv_req {
 } srv_req;
 
 #define SRV_MAX_PARAMS 3
+/* OCR of uploads runs this much below the request threads' priority: a
+ * lookup is answered between OCR slices instead of waiting for a core
+ * (docs/SERVER.md "Benchmark") */
+#define SRV_OCR_NICE 10
 
 /* What a handler sees and fills. */
 typedef struct srv_ctx {

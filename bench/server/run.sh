@@ -21,7 +21,8 @@
 #  5. the server's resident memory at rest, at its peak under load, after.
 # Environment: KEEP=DIR (reuse a filled warehouse), FILL_ONLY=1, THREADS (16),
 # UPLOADS=0 (skip step 3's upload phase), RATES="2 10 25" (paced runs, default 2),
-# COLD=1 (do not read the warehouse into the page cache before the runs).
+# COLD=1 (do not read the warehouse into the page cache before the runs),
+# UPLOAD_RATE=R (clients paced at R a second each during the uploads).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -133,9 +134,11 @@ upid=$!
   mem >"$dir/peak"; sleep 0.2; done ) &
 mpid=$!
 
-echo "== $clients clients x >= $per requests (reuse and search in turn) during the uploads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $clients clients x >= $per requests (reuse and search in turn${UPLOAD_RATE:+, paced at $UPLOAD_RATE a second each}) during the uploads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# UPLOAD_RATE=R: the clients are paced at R requests a second each during the
+# uploads (default: a closed loop)
 "$load" -u "$url" -U clerk1 -P "$dir/pw" -c "$clients" -n "$per" -o "$owners" \
-  -w "$dir/uploads.done" | sed 's/^/   /' || echo "   (errors above)"
+  ${UPLOAD_RATE:+-r "$UPLOAD_RATE"} -w "$dir/uploads.done" | sed 's/^/   /' || echo "   (errors above)"
 touch "$dir/load.done"
 wait "$upid" || true
 wait "$mpid" || true

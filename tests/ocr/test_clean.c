@@ -6,6 +6,7 @@
  *
  * Data: tests/data/clean/page.png, the top 1500 rows of the corpus page
  * kh2024-f0-p01-clean300 (300 dpi, Liberation Serif 13). */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ocr_int.h"
@@ -415,9 +419,49 @@ static void test_clean_pool_blank_kept_for_review(void **state)
 	sh_ocr_pool_free(&pool);
 }
 
+static int g_worker_nice;
+
+static int load_blank_noting_nice(void *arg, size_t i, PIX **out)
+{
+	(void)arg;
+	(void)i;
+	errno = 0;
+	g_worker_nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	*out = pixCreate(827, 1169, 8); /* A4 at 100 dpi, blank: no recognition */
+	if (!*out)
+		return SH_ENOMEM;
+	pixSetAll(*out);
+	pixSetResolution(*out, 100, 100);
+	return SH_OK;
+}
+
+/* A server's OCR runs below its request threads (sh_ocr_options.nice): the
+ * workers' own priority is lowered, the caller's is not. */
+static void test_clean_pool_workers_niced(void **state)
+{
+	(void)state;
+	int before = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	for (int nice = 0; nice <= 7; nice += 7) {
+		sh_ocr_options o = {0};
+		o.workers = 1;
+		o.nice = nice;
+		sh_ocr_pool *pool = NULL;
+		assert_int_equal(sh_ocr_pool_new(&pool, &o), SH_OK);
+		sh_ocr_page res[1];
+		g_worker_nice = -100;
+		assert_int_equal(sh_ocr_pool_run(pool, 1, load_blank_noting_nice, NULL, res), SH_OK);
+		int want = before + nice > 19 ? 19 : before + nice;
+		assert_int_equal(g_worker_nice, want);
+		sh_ocr_page_clear(&res[0]);
+		sh_ocr_pool_free(&pool);
+	}
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_pool_workers_niced),
 		cmocka_unit_test(test_clean_upright_untouched),
 		cmocka_unit_test(test_clean_orient_90),
 		cmocka_unit_test(test_clean_orient_180),
