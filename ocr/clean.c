@@ -5,9 +5,10 @@
  * background, upright and straight, with scanner borders, binding shadows
  * and coloured stamps gone; Tesseract then binarises and recognises it.
  * Order matters:
- *   1. grey: colour pages take the brightest channel, so red seals and
- *      yellowed paper turn light while black text stays black; bilevel
- *      pages are widened to grey;
+ *   1. grey (ink.c): colour divided by the page's own paper colour, so
+ *      tinted paper and a phone's colour cast turn white; stamps of any
+ *      colour (rings, frames) dropped, printed text of any colour kept
+ *      dark; bilevel pages are widened to grey;
  *   2. resolution: the tag when a scanner's agrees with the page's size,
  *      else the size or the text's own scale (photo.c); pages below 250
  *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their

@@ -47,8 +47,9 @@ int sh_ocr_text_dpi(PIX *pixg, int *letters);
  * and always for a photo whose size is unknown (cut by the frame). */
 int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *trusted);
 
-/* Step 1 of the clean-up (ink.c): an 8-bit grey page, red seals dropped and
- * red printed text kept; *out owned by the caller. dpi: the page's true
+/* Step 1 of the clean-up (ink.c): an 8-bit grey page, paper colour made
+ * white, stamps of any colour dropped and printed text of any colour kept;
+ * *out owned by the caller. dpi: the page's true
  * resolution. Sets SH_PAGE_BILEVEL / SH_PAGE_SEAL in rep->flags. */
 int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_report *rep);
 
