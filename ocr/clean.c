@@ -45,6 +45,8 @@ enum {
 	SHARP_HALFWIDTH = 4      /* unsharp mask of those, at 300 dpi */
 };
 #define SHARP_FRACT 1.0f        /* unsharp mask strength */
+#define SHARP_MAX_PIXELS 20e6   /* larger at 300 dpi (text scale says tiny letters on a
+				 * large page): scaled up as before, not cut out again */
 
 #define LEPT_SURE_SCORE 10.0f   /* Leptonica orientation taken without osd */
 #define LEPT_SURE_RATIO 2.0f
@@ -386,7 +388,8 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	/* a small photo's page: paper to 220 rather than 190 so the faint
 	 * grey of blurred thin strokes is not stretched to white */
 	int paper_to = 190, black_to = 30;
-	if ((rep->flags & SH_PAGE_PHOTO) && (steps & SH_CLEAN_UPSCALE) && dpi < SHARP_BELOW_DPI) {
+	if ((rep->flags & SH_PAGE_PHOTO) && (steps & SH_CLEAN_UPSCALE) && dpi > 0 &&
+	    dpi < SHARP_BELOW_DPI && (double)geom.w * geom.h * TARGET_DPI * TARGET_DPI < SHARP_MAX_PIXELS * dpi * dpi) {
 		rc = sharp_photo_grey(received, &geom, dpi, steps, &pixg, rep);
 		dpi = TARGET_DPI;
 		paper_to = 220;

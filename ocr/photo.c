@@ -625,7 +625,8 @@ static l_uint32 cubic_pixel(const l_uint32 *data, int wpl, int w, int h, int d, 
 
 /* Dest -> source projective warp of pixs (8 or 32 bpp) into a w x h page,
  * dest point (x, y) taken at (x + ox, y + oy) of the rectangle the corners
- * map to. */
+ * map to; bilinear sampling, or cubic convolution when cubic (sharper when
+ * the page is also scaled up). */
 static PIX *warp_page(PIX *pixs, const float *c, int rw, int rh, int ox, int oy, int w, int h,
 		      int cubic)
 {
