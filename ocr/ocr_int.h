@@ -43,7 +43,8 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 
 /* The page of photo pixs cut out again as sh_ocr_photo_rectify did (g: its
  * geom), scale times larger, sampled by cubic convolution: sharper than
- * the rectified page scaled up. *out: new PIX, caller destroys. */
+ * the rectified page scaled up. *out: new PIX, caller destroys. SH_OK,
+ * SH_EINVAL (pixs not 8 or 32 bpp, nor colour-mapped) or SH_ENOMEM. */
 int sh_ocr_photo_warp(PIX *pixs, const sh_photo_geom *g, float scale, PIX **out);
 
 /* The page's true resolution (photo.c): the tag when it agrees with the
