@@ -25,11 +25,27 @@ int sh_ocr_clean(sh_ocr_worker *w, PIX *pixs, PIX **out, sh_clean_report *rep);
 int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		    sh_clean_report *rep);
 
+/* Where a photo's page lies: its corners in the photo (TL, TR, BR, BL) and
+ * the rectangle they map to (w x h, cut inset inside each edge), as
+ * sh_ocr_photo_rectify found them. */
+typedef struct sh_photo_geom {
+	float c[8];
+	int w, h, inset;
+} sh_photo_geom;
+
 /* Photo of a page: finds the page's four corners (TL, TR, BR, BL as x,y in
  * pixs) and cuts it out as a flat rectangle. *found = 0 when pixs does not
  * look like a page on a desk (then *out stays NULL). *true_dpi: the page's
- * resolution from its size when it is an A4 page or an ID card, else 0. */
-int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found);
+ * resolution from its size when it is an A4 page or an ID card, else 0.
+ * geom (may be NULL): where the page lies, for sh_ocr_photo_warp. */
+int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found,
+			 sh_photo_geom *geom);
+
+/* The page of photo pixs cut out again as sh_ocr_photo_rectify did (g: its
+ * geom), scale times larger, sampled by cubic convolution: sharper than
+ * the rectified page scaled up. *out: new PIX, caller destroys. SH_OK,
+ * SH_EINVAL (pixs not 8 or 32 bpp, nor colour-mapped) or SH_ENOMEM. */
+int sh_ocr_photo_warp(PIX *pixs, const sh_photo_geom *g, float scale, PIX **out);
 
 /* The page's true resolution (photo.c): the tag when it agrees with the
  * page's size, else from the size, else a usual resolution. */

@@ -569,10 +569,66 @@ static int quad_check(const line_fit side[4], int W, int H, float c[8])
 	return r <= 2.2 && share >= 0.15 && share <= 1.0;
 }
 
+/* Keys' cubic convolution weights (a = -0.5) of the four samples around a
+ * point t (0..1) past the second one. */
+static void cubic_weights(float t, float w[4])
+{
+	float t2 = t * t, t3 = t2 * t;
+	w[0] = -0.5f * t3 + t2 - 0.5f * t;
+	w[1] = 1.5f * t3 - 2.5f * t2 + 1.0f;
+	w[2] = -1.5f * t3 + 2.0f * t2 + 0.5f * t;
+	w[3] = 0.5f * t3 - 0.5f * t2;
+}
+
+static inline int clamp255(float v)
+{
+	int i = (int)lroundf(v);
+	return i < 0 ? 0 : i > 255 ? 255 : i;
+}
+
+/* pixs (8 or 32 bpp, w x h) sampled at (xs, ys) by cubic convolution;
+ * white outside. */
+static l_uint32 cubic_pixel(const l_uint32 *data, int wpl, int w, int h, int d, float xs, float ys)
+{
+	if (xs < -1.0f || ys < -1.0f || xs > (float)w || ys > (float)h)
+		return d == 32 ? 0xffffff00 : 255;
+	int ix = (int)floorf(xs), iy = (int)floorf(ys), col[4];
+	float wx[4], wy[4], acc[3] = {0, 0, 0};
+	cubic_weights(xs - (float)ix, wx);
+	cubic_weights(ys - (float)iy, wy);
+	for (int k = 0; k < 4; k++) {
+		int x = ix - 1 + k;
+		col[k] = x < 0 ? 0 : x >= w ? w - 1 : x;
+	}
+	for (int j = 0; j < 4; j++) {
+		int y = iy - 1 + j;
+		const l_uint32 *line = data + (size_t)(y < 0 ? 0 : y >= h ? h - 1 : y) * wpl;
+		float rowacc[3] = {0, 0, 0};
+		for (int k = 0; k < 4; k++) {
+			if (d == 32) {
+				l_uint32 p = line[col[k]];
+				rowacc[0] += wx[k] * (float)(p >> L_RED_SHIFT & 0xff);
+				rowacc[1] += wx[k] * (float)(p >> L_GREEN_SHIFT & 0xff);
+				rowacc[2] += wx[k] * (float)(p >> L_BLUE_SHIFT & 0xff);
+			} else {
+				rowacc[0] += wx[k] * (float)GET_DATA_BYTE(line, col[k]);
+			}
+		}
+		for (int c = 0; c < 3; c++)
+			acc[c] += wy[j] * rowacc[c];
+	}
+	if (d != 32)
+		return (l_uint32)clamp255(acc[0]);
+	return (l_uint32)clamp255(acc[0]) << L_RED_SHIFT | (l_uint32)clamp255(acc[1]) << L_GREEN_SHIFT |
+	       (l_uint32)clamp255(acc[2]) << L_BLUE_SHIFT;
+}
+
 /* Dest -> source projective warp of pixs (8 or 32 bpp) into a w x h page,
  * dest point (x, y) taken at (x + ox, y + oy) of the rectangle the corners
- * map to. */
-static PIX *warp_page(PIX *pixs, const float *c, int rw, int rh, int ox, int oy, int w, int h)
+ * map to; bilinear sampling, or cubic convolution when cubic (sharper when
+ * the page is also scaled up). */
+static PIX *warp_page(PIX *pixs, const float *c, int rw, int rh, int ox, int oy, int w, int h,
+		      int cubic)
 {
 	PTA *ptas = ptaCreate(4), *ptad = ptaCreate(4);
 	l_float32 *vc = NULL;
@@ -602,7 +658,13 @@ static PIX *warp_page(PIX *pixs, const float *c, int rw, int rh, int ox, int oy,
 			double den = vc[6] * X + vc[7] * Y + 1.0;
 			float xs = (float)((vc[0] * X + vc[1] * Y + vc[2]) / den) - 0.5f;
 			float ys = (float)((vc[3] * X + vc[4] * Y + vc[5]) / den) - 0.5f;
-			if (d == 32) {
+			if (cubic) {
+				l_uint32 val = cubic_pixel(sdata, swpl, sw, sh, d, xs, ys);
+				if (d == 32)
+					line[x] = val;
+				else
+					SET_DATA_BYTE(line, x, val);
+			} else if (d == 32) {
 				l_uint32 val = 0xffffff00;
 				linearInterpolatePixelColor(sdata, swpl, sw, sh, xs, ys, 0xffffff00, &val);
 				line[x] = val;
@@ -689,7 +751,8 @@ static int find_corners(PIX *grey, int tag, int step, int W, int H, float c[8], 
 	return page_by_edges(grey, c, sides);
 }
 
-int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found)
+int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, int *found,
+			 sh_photo_geom *geom)
 {
 	int rc = SH_OK;
 	PIX *src = NULL, *grey = NULL;
@@ -771,7 +834,7 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	}
 	int iw = (int)lround(rw), ih = (int)lround(rh);
 	int inset = (int)lround(PHOTO_INSET * shortside);
-	PIX *page = warp_page(src, c, iw, ih, inset, inset, iw - 2 * inset, ih - 2 * inset);
+	PIX *page = warp_page(src, c, iw, ih, inset, inset, iw - 2 * inset, ih - 2 * inset, 0);
 	if (!page) {
 		rc = nomem("photo rectification");
 		goto out;
@@ -781,12 +844,40 @@ int sh_ocr_photo_rectify(PIX *pixs, PIX **out, float corners[8], int *true_dpi, 
 	if (*true_dpi)
 		pixSetResolution(page, *true_dpi, *true_dpi);
 	memcpy(corners, c, sizeof c);
+	if (geom) {
+		memcpy(geom->c, c, sizeof c);
+		geom->w = iw;
+		geom->h = ih;
+		geom->inset = inset;
+	}
 	*out = page;
 	*found = 1;
 out:
 	pixDestroy(&src);
 	pixDestroy(&grey);
 	return rc;
+}
+
+int sh_ocr_photo_warp(PIX *pixs, const sh_photo_geom *g, float scale, PIX **out)
+{
+	PIX *src = NULL;
+	*out = NULL;
+	if (pixGetColormap(pixs))
+		src = pixRemoveColormap(pixs, REMOVE_CMAP_BASED_ON_SRC);
+	else
+		src = pixClone(pixs);
+	if (!src)
+		return nomem("photo");
+	int d = pixGetDepth(src);
+	if (d != 32 && d != 8) {
+		pixDestroy(&src);
+		return sh_error_set(SH_EINVAL, "photo: %d bits per pixel", d);
+	}
+	int rw = (int)lroundf(g->w * scale), rh = (int)lroundf(g->h * scale);
+	int in = (int)lroundf(g->inset * scale);
+	*out = warp_page(src, g->c, rw, rh, in, in, rw - 2 * in, rh - 2 * in, 1);
+	pixDestroy(&src);
+	return *out ? SH_OK : nomem("photo rectification");
 }
 
 /* Nearest usual scanner resolution when within 4 %, else dpi itself. */
