@@ -44,7 +44,7 @@ static double page_dpi(PIX *pixs)
 	double s = w < h ? w : h, l = w < h ? h : w, r = l / s, size;
 	if (fabs(r - A4_RATIO) < 0.06)
 		size = s / (210.0 / 25.4);
-	else if (fabs(r - 11.0 / 8.5) < 0.04)
+	else if (fabs(r - 11.0 / 8.5) < 0.02) /* not 4:3, a phone's frame */
 		size = s / 8.5;
 	else
 		return 0; /* not a scanner's glass: a photo, a strip, a card alone */
@@ -273,7 +273,7 @@ static int side_lines(PIX *m, int c0, int c1, int r0, int r1, side_text *t)
 
 /* The longest band of blank columns of m (lines along x) crossing the
  * middle third; 0 when none. */
-static int blank_band(PIX *m, int *bs, int *be)
+static int blank_band(PIX *m, int rules, int *bs, int *be)
 {
 	int W = pixGetWidth(m), H = pixGetHeight(m), r0 = H / 20, r1 = H - H / 20;
 	int c0 = W / 20, c1 = W - W / 20, best = 0;
@@ -287,6 +287,14 @@ static int blank_band(PIX *m, int *bs, int *be)
 		for (int x = c0; x < c1; x++)
 			col[x] += GET_DATA_BIT(line, x);
 	}
+	/* rules: a rule down the middle third (over half the height) is a
+	 * table's or a form's: one page (only looked for between pages side by
+	 * side: turned, a portrait sheet's lines of text would look like it) */
+	for (int x = W / 3; rules && x <= 2 * W / 3; x++)
+		if (col[x] * 2 > r1 - r0) {
+			free(col);
+			return 0;
+		}
 	for (int x = W / 3, s = -1; x <= 2 * W / 3 + 1 && x < W; x++) {
 		int blank = x <= 2 * W / 3 && col[x] <= 2;
 		if (blank && s < 0)
@@ -316,7 +324,7 @@ static int halves_of(PIX *ink, int across, int *cut)
 	/* the band is looked for as columns: a portrait sheet is turned
 	 * counter-clockwise, so its rows become columns, top first */
 	PIX *t = across ? pixClone(ink) : pixRotate90(ink, -1);
-	int best = t ? blank_band(t, &bs, &be) : SH_ENOMEM;
+	int best = t ? blank_band(t, across, &bs, &be) : SH_ENOMEM;
 	int L = t ? pixGetWidth(t) : 0, mid = (bs + be) / 2;
 	pixDestroy(&t);
 	if (best < 0)
