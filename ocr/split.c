@@ -17,9 +17,10 @@
  *    paragraphs join into card-sized blocks has plenty).
  * 2. Halves: a band with no ink at all across the whole sheet (5 % margins
  *    left out: scanner edges), at least 8 mm wide, across the long side's
- *    middle (its centre within 8 % of the middle), with a page-like block of
- *    text on each side: 5 lines or more, line pitches within 1.35x of each
- *    other, the text spanning half its half or more both ways. A form's
+ *    middle (reaching within 8 % of the middle), with a page-like block of
+ *    text on each side: 5 lines or more, line pitches within 1.8x of each
+ *    other side by side (1.35x one above the other), the text spanning
+ *    about half its half both ways. A form's
  *    two-column header never makes such a band (the body runs across), nor
  *    does a table (its rules), nor a letter's blank space above its
  *    signature (the block below is short and of another pitch).
@@ -329,7 +330,9 @@ static int halves_of(PIX *ink, int across, int *cut)
 	pixDestroy(&t);
 	if (best < 0)
 		return best;
-	if (best < 8 * mm || abs(mid - L / 2) > 0.08 * L)
+	/* the band reaches the sheet's middle (within 8 %): two small papers
+	 * on the glass leave a wide band, not centred */
+	if (best < 8 * mm || bs > L / 2 + 0.08 * L || be < L / 2 - 0.08 * L)
 		return 0;
 	/* the text of each half, its lines along x in the sheet */
 	side_text a, b;
@@ -345,8 +348,12 @@ static int halves_of(PIX *ink, int across, int *cut)
 	}
 	if (rc)
 		return rc;
+	/* side by side, two papers of their own may differ (a birth
+	 * certificate's wide lines beside a decision's): 1.8x; one above the
+	 * other, where a letter's signature block lies below its body: 1.35x */
+	double pr = across ? 1.8 : 1.35;
 	if (a.lines < 5 || b.lines < 5 || a.pitch <= 0 || b.pitch <= 0 ||
-	    a.pitch > 1.35 * b.pitch || b.pitch > 1.35 * a.pitch)
+	    a.pitch > pr * b.pitch || b.pitch > pr * a.pitch)
 		return 0;
 	/* each half's text a page's: 45 % of its half along the cut's
 	 * direction, 40 % (side by side) or half (one above the other) of the
