@@ -85,7 +85,8 @@ static PIX *work_grey(PIX *pixs, double dpi)
 	return s;
 }
 
-/* Pixels of pix (1 bpp) darker than thr in g, specks under 2 px gone. */
+/* A mask (1 bpp) of the pixels of g darker than thr, specks under 2 px
+ * both ways dropped. */
 static PIX *mask_below(PIX *g, int thr)
 {
 	PIX *m = pixThresholdToBinary(g, thr);
@@ -100,7 +101,9 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* ---- rule 1: two ID cards ---- */
+/* ---- rule 1: two ID cards ----
+ * 1 when found (out filled, boxes in pixs's pixels: scale per work pixel);
+ * 0 otherwise, out of memory included (no split: under doubt, none). */
 
 static int find_cards(PIX *g, int paper, double scale, sh_ocr_split *out)
 {
@@ -421,21 +424,24 @@ int sh_ocr_split_find(PIX *pixs, sh_ocr_split *out)
 	}
 	if (found != 1)
 		memset(out, 0, sizeof *out);
-	/* boxes inside the image (the work copy's size is rounded); a piece
-	 * too small to be read is a doubt */
+	/* boxes inside the image (the work copy's size is rounded); halves
+	 * reach the sheet's edges; a piece too small to be read is a doubt */
 	int Wo = pixGetWidth(pixs), Ho = pixGetHeight(pixs);
 	for (int k = 0; k < out->n; k++) {
 		int *b = out->box[k];
+		if (out->kind == SH_SPLIT_PAGES && out->box[1][0] > 0) { /* side by side */
+			b[1] = 0, b[3] = Ho;
+			if (k == 1)
+				b[2] = Wo - b[0];
+		} else if (out->kind == SH_SPLIT_PAGES) {
+			b[0] = 0, b[2] = Wo;
+			if (k == 1)
+				b[3] = Ho - b[1];
+		}
 		if (b[0] + b[2] > Wo)
 			b[2] = Wo - b[0];
 		if (b[1] + b[3] > Ho)
 			b[3] = Ho - b[1];
-		if (k == out->n - 1 && out->kind == SH_SPLIT_PAGES) { /* to the edge */
-			if (b[0] > 0)
-				b[2] = Wo - b[0];
-			if (b[1] > 0)
-				b[3] = Ho - b[1];
-		}
 	}
 	for (int k = 0; k < out->n; k++)
 		if (out->box[k][2] < 100 || out->box[k][3] < 100)

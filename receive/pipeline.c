@@ -721,6 +721,11 @@ static void comp_facts(rv_run *r, rv_comp *c, sh_wh_paper_in *p)
  * the file's own, else the clean-up's working resolution. */
 static int page_dpi(const rv_page *pg)
 {
+	/* a piece of a scan has the scan's resolution, which agreed with the
+	 * sheet's size (sh_ocr_split_find looks at no other); the clean-up
+	 * would take an A5 piece for an A4 page at 1/sqrt(2) of it */
+	if (pg->piece && pg->dpi > 0)
+		return pg->dpi;
 	if (pg->ocr.clean.true_dpi > 0)
 		return pg->ocr.clean.true_dpi;
 	return pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
