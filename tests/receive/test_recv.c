@@ -195,6 +195,7 @@ static void split_scan(void **state)
 		assert_true(res->pages[i].flags & SH_PAGE_SPLIT);
 		assert_true(res->pages[i].width < 700 && res->pages[i].height < 500);
 		assert_non_null(strstr(res->pages[i].note, "cut from one scan"));
+		assert_int_equal(res->pages[i].dpi, 150); /* the scan's */
 	}
 	sh_recv_result_free(&res);
 	/* with no clean-up (pages recognised as given) nothing is cut */
