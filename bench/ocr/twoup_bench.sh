@@ -6,7 +6,7 @@
 # `sohoa extract --json` before (BEFORE, e.g. the main tree's sohoa) and after (BUILD) and scores
 # them with bench/papers/compare.py. SEED=N makes a fresh set instead of the split's own.
 set -eu
-BUILD=${1:?usage: twoup_bench.sh BUILD [WORK]}
+BUILD=$(cd "${1:?usage: twoup_bench.sh BUILD [WORK]}" && pwd)
 WORK=${2:-/tmp/twoup-bench}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
