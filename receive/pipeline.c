@@ -531,59 +531,100 @@ static int load_piece(void *arg, size_t j, PIX **out)
 	return load_page(pp->r, pp->idx[j], out);
 }
 
-/* After the first pass: each split scan's second piece becomes a page of
- * its own right after the first, in the same paper (a card's back is a
- * page of the card; two A5 pages are one paper's two pages, as a file's
- * pages are), and is read. rc: the first pass's result (kept unless this
- * fails). */
+/* Each split scan's second piece becomes a page of its own right after
+ * the first, in the same paper (a card's back is a page of the card; two
+ * A5 pages are one paper's two pages, as a file's pages are). *idx (caller
+ * sh_free, NULL when none): the new pages' indices, *m their number. */
+static int insert_pieces(rv_run *r, size_t **idx, size_t *m)
+{
+	*idx = NULL;
+	*m = 0;
+	for (size_t i = 0; i < r->npages; i++)
+		*m += r->pages[i].piece == 1 && !r->pages[i].paired;
+	if (!*m)
+		return SH_OK;
+	rv_page *pages = sh_calloc(r->npages + *m, sizeof *pages);
+	size_t *at = sh_calloc(r->npages + 1, sizeof *at);
+	*idx = sh_calloc(*m, sizeof **idx);
+	if (!pages || !at || !*idx) {
+		sh_free(pages);
+		sh_free(at);
+		sh_free(*idx);
+		*idx = NULL;
+		return SH_ENOMEM;
+	}
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < r->npages; i++) {
+		at[i] = n;
+		rv_page *p = &pages[n++];
+		*p = r->pages[i];
+		if (p->piece != 1 || p->paired)
+			continue;
+		p->paired = 1;
+		rv_page *q = &pages[n];
+		q->file = p->file;
+		q->index = p->index;
+		q->batch = p->batch;
+		q->batch_id = p->batch_id;
+		q->want_bytes = p->want_bytes;
+		q->dpi = p->dpi;
+		q->split = p->split;
+		q->piece = 2;
+		q->paired = 1;
+		(*idx)[k++] = n++;
+	}
+	at[r->npages] = n;
+	for (size_t c = 0; c < r->ncomps; c++) {
+		rv_comp *cp = &r->comps[c];
+		size_t end = at[cp->first + cp->npages];
+		cp->first = at[cp->first];
+		cp->npages = end - cp->first;
+	}
+	sh_free(at);
+	sh_free(r->pages);
+	r->pages = pages;
+	r->npages = n;
+	return SH_OK;
+}
+
+/* A small run (fewer pages than workers: a desk's one CCCD photocopy)
+ * looks for split scans before reading, so that both pieces are read at
+ * once; it costs a decoding of each page on the calling thread. Larger
+ * runs find them while reading and read the second pieces after. A page
+ * that cannot be decoded here fails later, when it is read. */
+static int find_pieces_first(rv_run *r, int workers)
+{
+	if (!r->split || r->npages >= (size_t)workers)
+		return SH_OK;
+	for (size_t i = 0; i < r->npages; i++) {
+		rv_page *p = &r->pages[i];
+		PIX *pix = NULL;
+		int rc = p->file ? sh_scan_file_page(p->file, p->index, &pix)
+				 : sh_scan_batch_page_pix(p->batch, p->batch_id, &pix);
+		if (!rc && !sh_ocr_split_find(pix, &p->split) && p->split.n == 2)
+			p->piece = 1;
+		pixDestroy(&pix);
+	}
+	return SH_OK;
+}
+
+/* After a pass: the second pieces of the scans found split while reading
+ * are read in a pass of their own. rc: the first pass's result (kept
+ * unless this fails). */
 static int read_pieces(rv_run *r, sh_ocr_pool *pool, int rc)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < r->npages; i++)
-		m += r->pages[i].piece == 1;
-	if (!m)
-		return rc;
-	rv_page *pages = sh_calloc(r->npages + m, sizeof *pages);
-	size_t *idx = sh_calloc(m, sizeof *idx), *at = sh_calloc(r->npages + 1, sizeof *at);
-	sh_ocr_page *res = sh_calloc(m, sizeof *res);
-	int rc2 = pages && idx && at && res ? SH_OK : SH_ENOMEM;
-	size_t n = 0, k = 0;
-	for (size_t i = 0; !rc2 && i < r->npages; i++) {
-		at[i] = n;
-		pages[n++] = r->pages[i];
-		if (r->pages[i].piece != 1)
-			continue;
-		rv_page *q = &pages[n];
-		q->file = r->pages[i].file;
-		q->index = r->pages[i].index;
-		q->batch = r->pages[i].batch;
-		q->batch_id = r->pages[i].batch_id;
-		q->want_bytes = r->pages[i].want_bytes;
-		q->dpi = r->pages[i].dpi;
-		q->split = r->pages[i].split;
-		q->piece = 2;
-		idx[k++] = n++;
-	}
-	if (!rc2) {
-		at[r->npages] = n;
-		for (size_t c = 0; c < r->ncomps; c++) {
-			rv_comp *cp = &r->comps[c];
-			size_t end = at[cp->first + cp->npages];
-			cp->first = at[cp->first];
-			cp->npages = end - cp->first;
-		}
-		sh_free(r->pages);
-		r->pages = pages;
-		r->npages = n;
-		pages = NULL;
+	size_t *idx = NULL, m = 0;
+	int rc2 = insert_pieces(r, &idx, &m);
+	sh_ocr_page *res = !rc2 && m ? sh_calloc(m, sizeof *res) : NULL;
+	if (!rc2 && m && !res)
+		rc2 = SH_ENOMEM;
+	if (!rc2 && m) {
 		piece_pass pp = {r, idx};
 		rc2 = sh_ocr_pool_run(pool, m, load_piece, &pp, res);
 		for (size_t j = 0; j < m; j++)
 			r->pages[idx[j]].ocr = res[j];
 	}
-	sh_free(pages);
 	sh_free(idx);
-	sh_free(at);
 	sh_free(res);
 	return rc ? rc : rc2;
 }
@@ -613,6 +654,7 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 			     .keep_rectified = storing, .digit_boxes = digit_boxes,
 			     .nice = o->ocr_nice};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
+	size_t *pre = NULL, npre = 0;
 	if (!res)
 		return SH_ENOMEM;
 	r->opts = o;
@@ -621,6 +663,17 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 	if ((rc = sh_ocr_pool_new(&pool, &oo)))
 		goto out;
 	r->split = !o->no_clean;
+	if ((rc = find_pieces_first(r, sh_ocr_pool_workers(pool))) ||
+	    (rc = insert_pieces(r, &pre, &npre)))
+		goto out;
+	sh_free(pre);
+	if (npre) {
+		sh_free(res);
+		if (!(res = sh_calloc(r->npages, sizeof *res))) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+	}
 	rc = sh_ocr_pool_run(pool, r->npages, load_page, r, res);
 	for (size_t i = 0; i < r->npages; i++)
 		r->pages[i].ocr = res[i]; /* ownership of the strings moves */

@@ -28,6 +28,7 @@ typedef struct rv_page {
 	 * orig the scan as received (the evidence, kept and signed beside it) */
 	sh_ocr_split split;
 	int piece;
+	int paired;               /* piece 1 whose piece 2 is in the run, or piece 2 */
 	int width, height;        /* the stored image's size when it is not the source's */
 	int dpi;                  /* the source's own resolution, 0 unknown */
 	char make[64], model[64]; /* scanner, "" unknown */

@@ -198,6 +198,16 @@ static void split_scan(void **state)
 		assert_int_equal(res->pages[i].dpi, 150); /* the scan's */
 	}
 	sh_recv_result_free(&res);
+	/* one worker: the sheet is found split while it is read, its second
+	 * piece read after (with two, before: both pieces at once) */
+	o.workers = 1;
+	OK(sh_recv_read(&res, &src, &o));
+	assert_int_equal(res->npages, 2);
+	assert_int_equal(res->papers[0].npages, 2);
+	assert_true(res->pages[1].flags & SH_PAGE_SPLIT);
+	assert_non_null(strstr(res->pages[1].note, "page 2 of 2"));
+	sh_recv_result_free(&res);
+	o.workers = 2;
 	/* with no clean-up (pages recognised as given) nothing is cut */
 	o.no_clean = 1;
 	OK(sh_recv_read(&res, &src, &o));
