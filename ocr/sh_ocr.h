@@ -35,7 +35,9 @@ enum sh_page_flag {
 	SH_PAGE_PHOTO = 1u << 8,     /* a photo: page found, perspective rectified, desk cropped
 				      * (a page on a dark surround whose real tag, 100 dpi or
 				      * more, agrees with its size is a scan: left as scanned) */
-	SH_PAGE_ORIENT_READ = 1u << 9 /* orientation evidence weak: decided by reading both ways */
+	SH_PAGE_ORIENT_READ = 1u << 9, /* orientation evidence weak: decided by reading both ways */
+	SH_PAGE_SPLIT = 1u << 12     /* one of two pages cut from one scan (sh_ocr_split_find;
+				      * set by receive/): the scan as received is its original */
 };
 
 /* Clean-up steps (all on by default). */
@@ -187,6 +189,33 @@ void sh_ocr_digits_free(sh_ocr_digits **d);
  * page). */
 int sh_ocr_digits_read(sh_ocr_digits *d, PIX *page, int x0, int y0, int x1, int y1,
 		       char out[][SH_OCR_DIGITS_MAX], size_t *n);
+
+/* ---- two pages on one scan (issue 18, ocr/split.c) ----------------------
+ * A scanned sheet that carries two pages: an ID card's front and back
+ * photocopied on one A4 sheet, two A5 pages scanned side by side (or one
+ * above the other), two small papers on the scanner's glass. Only a whole
+ * scanned page (A4 or letter proportions, its tag agreeing with its size)
+ * is looked at; a photo, a one-column page, a two-column header or a table
+ * is never split. Under any doubt: n = 0. Thread-safe (no shared state). */
+enum sh_ocr_split_kind {
+	SH_SPLIT_NONE = 0,
+	SH_SPLIT_CARD = 1,  /* the two sides of one ID card: one paper */
+	SH_SPLIT_PAGES = 2  /* two pages (one paper or two: the reader decides) */
+};
+#define SH_OCR_SPLIT_MAX 2
+typedef struct sh_ocr_split {
+	int kind;  /* enum sh_ocr_split_kind */
+	int n;     /* pieces, 0 (not split) or SH_OCR_SPLIT_MAX */
+	int box[SH_OCR_SPLIT_MAX][4]; /* x, y, w, h in the image, in reading order
+				       * (top to bottom, left to right) */
+} sh_ocr_split;
+/* Look for the pieces of pixs (borrowed, any depth). *out filled (n = 0
+ * when the image is one page). Errors: SH_EINVAL (NULL), SH_ENOMEM. */
+int sh_ocr_split_find(PIX *pixs, sh_ocr_split *out);
+/* Piece i (0 <= i < s->n) of pixs, cut out with pixs's depth, colours and
+ * resolution. *out: a new PIX, the caller destroys it. Errors: SH_EINVAL,
+ * SH_ENOMEM. */
+int sh_ocr_split_piece(PIX **out, PIX *pixs, const sh_ocr_split *s, int i);
 
 /* Human description of page flags, e.g. "blank, rotated". Static buffer
  * per thread; borrowed until the next call on this thread. */

@@ -223,6 +223,59 @@ static int load_batch_page(rv_page *p, PIX **out)
 	return rc;
 }
 
+/* Two pages on one scan (issue 18; ocr/split.c): page p's image is cut
+ * to its piece (looked for on the first pass, p->piece 0; the second piece
+ * is a page of its own made after it, p->piece 2). The piece is what is
+ * read, stored and shown: JPEG q 90 when the scan came as a JPEG, else
+ * losslessly; the scan as received becomes the page's original, kept and
+ * signed beside it as a photo is. An image that is one page is left as
+ * it is. */
+static int page_piece(rv_run *r, rv_page *p, PIX **pix)
+{
+	if (!r->split)
+		return SH_OK;
+	int rc = SH_OK;
+	if (p->piece == 0) {
+		if ((rc = sh_ocr_split_find(*pix, &p->split)) || p->split.n < 2)
+			return rc;
+		p->piece = 1;
+	}
+	PIX *cut = NULL;
+	if ((rc = sh_ocr_split_piece(&cut, *pix, &p->split, p->piece - 1)))
+		return rc;
+	pixDestroy(pix);
+	*pix = cut;
+	p->width = pixGetWidth(cut);
+	p->height = pixGetHeight(cut);
+	if (!p->bytes)
+		return SH_OK;
+	uint8_t *orig = p->bytes;
+	size_t orig_len = p->len;
+	const char *orig_mime = p->mime;
+	p->bytes = NULL;
+	if (!strcmp(orig_mime, "image/jpeg") && pixGetDepth(cut) >= 8 && !pixGetColormap(cut)) {
+		l_uint8 *d = NULL;
+		size_t n = 0;
+		if (pixWriteMemJpeg(&d, &n, cut, RECTIFIED_QUALITY, 0) || !d)
+			rc = sh_error_set(SH_ENOMEM, "cannot encode a page cut from a scan");
+		else if (!(p->bytes = sh_malloc(n)))
+			rc = SH_ENOMEM;
+		else {
+			memcpy(p->bytes, d, n);
+			p->len = n;
+			p->mime = "image/jpeg";
+		}
+		if (d)
+			lept_free(d);
+	} else {
+		rc = encode_turned(p, cut); /* PNG, or TIFF G4 for 1 bit */
+	}
+	p->orig = orig;
+	p->orig_len = orig_len;
+	p->orig_mime = orig_mime;
+	return rc;
+}
+
 /* The OCR pool's decode callback, on a worker thread: decode page i and
  * produce its archival bytes. */
 static int load_page(void *arg, size_t i, PIX **out)
@@ -245,6 +298,8 @@ static int load_page(void *arg, size_t i, PIX **out)
 	} else {
 		rc = load_batch_page(p, out);
 	}
+	if (!rc)
+		rc = page_piece(r, p, out);
 	if (rc && *out)
 		pixDestroy(out);
 	return rc;
@@ -463,6 +518,131 @@ static int page_rectified(rv_page *p)
 	return SH_OK;
 }
 
+/* The second pieces of split scans, read on a second pass of the pool:
+ * pass index j is page idx[j]. */
+typedef struct piece_pass {
+	rv_run *r;
+	size_t *idx;
+} piece_pass;
+
+static int load_piece(void *arg, size_t j, PIX **out)
+{
+	piece_pass *pp = arg;
+	return load_page(pp->r, pp->idx[j], out);
+}
+
+/* Each split scan's second piece becomes a page of its own right after
+ * the first, in the same paper (a card's back is a page of the card; two
+ * A5 pages are one paper's two pages, as a file's pages are). *idx (caller
+ * sh_free, NULL when none): the new pages' indices, *m their number. */
+static int insert_pieces(rv_run *r, size_t **idx, size_t *m)
+{
+	*idx = NULL;
+	*m = 0;
+	for (size_t i = 0; i < r->npages; i++)
+		*m += r->pages[i].piece == 1 && !r->pages[i].paired;
+	if (!*m)
+		return SH_OK;
+	rv_page *pages = sh_calloc(r->npages + *m, sizeof *pages);
+	size_t *at = sh_calloc(r->npages + 1, sizeof *at);
+	*idx = sh_calloc(*m, sizeof **idx);
+	if (!pages || !at || !*idx) {
+		sh_free(pages);
+		sh_free(at);
+		sh_free(*idx);
+		*idx = NULL;
+		return SH_ENOMEM;
+	}
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < r->npages; i++) {
+		at[i] = n;
+		rv_page *p = &pages[n++];
+		*p = r->pages[i];
+		if (p->piece != 1 || p->paired)
+			continue;
+		p->paired = 1;
+		rv_page *q = &pages[n];
+		q->file = p->file;
+		q->index = p->index;
+		q->batch = p->batch;
+		q->batch_id = p->batch_id;
+		q->want_bytes = p->want_bytes;
+		q->dpi = p->dpi;
+		q->split = p->split;
+		q->piece = 2;
+		q->paired = 1;
+		(*idx)[k++] = n++;
+	}
+	at[r->npages] = n;
+	for (size_t c = 0; c < r->ncomps; c++) {
+		rv_comp *cp = &r->comps[c];
+		size_t end = at[cp->first + cp->npages];
+		cp->first = at[cp->first];
+		cp->npages = end - cp->first;
+	}
+	sh_free(at);
+	sh_free(r->pages);
+	r->pages = pages;
+	r->npages = n;
+	return SH_OK;
+}
+
+/* A small run (fewer pages than workers: a desk's one CCCD photocopy)
+ * looks for split scans before reading, so that both pieces are read at
+ * once; it costs a decoding of each page on the calling thread. Larger
+ * runs find them while reading and read the second pieces after. A page
+ * that cannot be decoded here fails later, when it is read. */
+static int find_pieces_first(rv_run *r, int workers)
+{
+	if (!r->split || r->npages >= (size_t)workers)
+		return SH_OK;
+	for (size_t i = 0; i < r->npages; i++) {
+		rv_page *p = &r->pages[i];
+		PIX *pix = NULL;
+		int rc = p->file ? sh_scan_file_page(p->file, p->index, &pix)
+				 : sh_scan_batch_page_pix(p->batch, p->batch_id, &pix);
+		if (!rc && !sh_ocr_split_find(pix, &p->split) && p->split.n == 2)
+			p->piece = 1;
+		pixDestroy(&pix);
+	}
+	return SH_OK;
+}
+
+/* After a pass: the second pieces of the scans found split while reading
+ * are read in a pass of their own. rc: the first pass's result (kept
+ * unless this fails). */
+static int read_pieces(rv_run *r, sh_ocr_pool *pool, int rc)
+{
+	size_t *idx = NULL, m = 0;
+	int rc2 = insert_pieces(r, &idx, &m);
+	sh_ocr_page *res = !rc2 && m ? sh_calloc(m, sizeof *res) : NULL;
+	if (!rc2 && m && !res)
+		rc2 = SH_ENOMEM;
+	if (!rc2 && m) {
+		piece_pass pp = {r, idx};
+		rc2 = sh_ocr_pool_run(pool, m, load_piece, &pp, res);
+		for (size_t j = 0; j < m; j++)
+			r->pages[idx[j]].ocr = res[j];
+	}
+	sh_free(idx);
+	sh_free(res);
+	return rc ? rc : rc2;
+}
+
+/* A piece of a split scan says so (flag and note; the note is the page's
+ * as stored). A piece is a scan: a photo's rectified page is not used. */
+static void piece_note(rv_page *p)
+{
+	if (!p->piece)
+		return;
+	pixDestroy(&p->ocr.rectified);
+	p->ocr.flags |= SH_PAGE_SPLIT;
+	size_t l = strlen(p->ocr.reason);
+	snprintf(p->ocr.reason + l, sizeof p->ocr.reason - l, "%spage %d of 2 cut from one scan (%s)",
+		 l ? "; " : "", p->piece,
+		 p->split.kind == SH_SPLIT_CARD ? "a card's two sides" : "two pages side by side");
+}
+
 int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 {
 	const sh_kinds *kinds;
@@ -474,6 +654,7 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 			     .keep_rectified = storing, .digit_boxes = digit_boxes,
 			     .nice = o->ocr_nice};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
+	size_t *pre = NULL, npre = 0;
 	if (!res)
 		return SH_ENOMEM;
 	r->opts = o;
@@ -481,9 +662,25 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 		o->progress(o->progress_arg, 0, r->npages);
 	if ((rc = sh_ocr_pool_new(&pool, &oo)))
 		goto out;
+	r->split = !o->no_clean;
+	if ((rc = find_pieces_first(r, sh_ocr_pool_workers(pool))) ||
+	    (rc = insert_pieces(r, &pre, &npre)))
+		goto out;
+	sh_free(pre);
+	if (npre) {
+		sh_free(res);
+		if (!(res = sh_calloc(r->npages, sizeof *res))) {
+			rc = SH_ENOMEM;
+			goto out;
+		}
+	}
 	rc = sh_ocr_pool_run(pool, r->npages, load_page, r, res);
 	for (size_t i = 0; i < r->npages; i++)
 		r->pages[i].ocr = res[i]; /* ownership of the strings moves */
+	if (!rc || (!storing && o->keep_going))
+		rc = read_pieces(r, pool, rc);
+	for (size_t i = 0; i < r->npages; i++)
+		piece_note(&r->pages[i]);
 	if (rc && (storing || !o->keep_going))
 		goto out;
 	for (size_t i = 0; i < r->npages && storing; i++)
@@ -577,6 +774,11 @@ static void comp_facts(rv_run *r, rv_comp *c, sh_wh_paper_in *p)
  * the file's own, else the clean-up's working resolution. */
 static int page_dpi(const rv_page *pg)
 {
+	/* a piece of a scan has the scan's resolution, which agreed with the
+	 * sheet's size (sh_ocr_split_find looks at no other); the clean-up
+	 * would take an A5 piece for an A4 page at 1/sqrt(2) of it */
+	if (pg->piece && pg->dpi > 0)
+		return pg->dpi;
 	if (pg->ocr.clean.true_dpi > 0)
 		return pg->ocr.clean.true_dpi;
 	return pg->dpi > 0 ? pg->dpi : pg->ocr.clean.dpi;
@@ -593,8 +795,8 @@ static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 	pi->height = pg->orig ? pg->height : pg->ocr.height;
 	/* the file's own resolution: the clean-up may work at another */
 	pi->dpi = page_dpi(pg);
-	/* a rectified page is stored upright */
-	pi->rotation = pg->orig ? 0 : pg->ocr.clean.rotation;
+	/* a rectified page is stored upright; a piece of a scan as cut */
+	pi->rotation = pg->orig && !pg->piece ? 0 : pg->ocr.clean.rotation;
 	pi->original = pg->orig;
 	pi->original_len = pg->orig_len;
 	pi->original_mime = pg->orig_mime;

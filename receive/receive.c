@@ -154,9 +154,15 @@ int sh_recv_annotate(sh_scan_batch *b, const sh_recv_options *opts)
 	sh_recv_source src = {.batch = b};
 	sh_recv_result *res = NULL;
 	int rc = sh_recv_read(&res, &src, opts);
-	for (size_t i = 0; !rc && i < res->npages; i++)
-		rc = sh_scan_batch_annotate(b, res->pages[i].batch_id, res->pages[i].flags,
+	for (size_t i = 0; !rc && i < res->npages; i++) {
+		/* a scan cut in two (SH_PAGE_SPLIT) is one batch page: the
+		 * flags of its pieces together, the last piece's note */
+		unsigned flags = res->pages[i].flags;
+		while (i + 1 < res->npages && res->pages[i + 1].batch_id == res->pages[i].batch_id)
+			flags |= res->pages[++i].flags;
+		rc = sh_scan_batch_annotate(b, res->pages[i].batch_id, flags,
 					    res->pages[i].note[0] ? res->pages[i].note : NULL, -1);
+	}
 	sh_recv_result_free(&res);
 	return rc;
 }

@@ -23,6 +23,12 @@ typedef struct rv_page {
 	uint8_t *orig;
 	size_t orig_len;
 	const char *orig_mime;
+	/* two pages on one scan (issue 18, sh_ocr_split_find): piece 1 or 2 of
+	 * the scan, 0 a whole image. A piece's bytes are the piece cut out, its
+	 * orig the scan as received (the evidence, kept and signed beside it) */
+	sh_ocr_split split;
+	int piece;
+	int paired;               /* piece 1 whose piece 2 is in the run, or piece 2 */
 	int width, height;        /* the stored image's size when it is not the source's */
 	int dpi;                  /* the source's own resolution, 0 unknown */
 	char make[64], model[64]; /* scanner, "" unknown */
@@ -59,6 +65,7 @@ typedef struct rv_run {
 	char warning[512];
 	/* progress */
 	const sh_recv_options *opts;
+	int split;                /* 1: look for two pages on one scan (not with no_clean) */
 	pthread_mutex_t lock;
 	size_t started;
 } rv_run;

@@ -90,7 +90,8 @@ static json_t *flag_names(unsigned f)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{SH_PAGE_BLANK, "blank"}, {SH_PAGE_RESCAN, "rescan"}, {SH_PAGE_ROTATED, "rotated"},
 		{SH_PAGE_DESKEWED, "deskewed"}, {SH_PAGE_SEAL, "seal"}, {SH_PAGE_LOWRES, "lowres"},
-		{SH_PAGE_BORDER, "border"}, {SH_PAGE_BILEVEL, "bilevel"}, {SH_PAGE_PHOTO, "photo"}};
+		{SH_PAGE_BORDER, "border"}, {SH_PAGE_BILEVEL, "bilevel"}, {SH_PAGE_PHOTO, "photo"},
+		{SH_PAGE_SPLIT, "split"}};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (f & names[i].bit)
 			json_array_append_new(a, json_string(names[i].name));

@@ -153,6 +153,96 @@ static void store_and_batch(void **state)
 	free(wdir);
 }
 
+/* Two pages on one scan (issue 18): a card's two sides photocopied on one
+ * A4 sheet (drawn here, 150 dpi: no text to speak of, so OCR is quick)
+ * become two pages of one paper, flagged SH_PAGE_SPLIT; stored, each page
+ * is its piece and keeps the scan as received as its original. */
+static void card_rect(PIX *p, int x, int y, int w, int h, l_uint32 v)
+{
+	BOX *b = boxCreate(x, y, w, h);
+	pixSetInRectArbitrary(p, b, v);
+	boxDestroy(&b);
+}
+
+static void split_scan(void **state)
+{
+	(void)state;
+	PIX *p = pixCreate(1240, 1754, 8); /* A4 at 150 dpi */
+	assert_non_null(p);
+	pixSetAll(p);
+	pixSetResolution(p, 150, 150);
+	for (int k = 0; k < 2; k++) { /* 85.6 x 54 mm: 506 x 319 px */
+		int x = 200 + 40 * k, y = 180 + 500 * k;
+		card_rect(p, x, y, 506, 319, 70);
+		card_rect(p, x + 2, y + 2, 502, 315, 205);
+		card_rect(p, x + 24, y + 100, 118, 154, 120);
+		for (int l = 0; l < 8; l++)
+			card_rect(p, x + 160, y + 30 + 32 * l, 300 - 20 * (l % 3), 14, 30);
+	}
+	char *root = tmp_dir(), *png = NULL, *wdir = NULL;
+	assert_true(asprintf(&png, "%s/cccd-2-mat.png", root) > 0);
+	assert_true(asprintf(&wdir, "%s/w", root) > 0);
+	assert_int_equal(pixWrite(png, p, IFF_PNG), 0);
+	pixDestroy(&p);
+
+	sh_recv_input in = {.path = png, .kind_hint = "CCCD"};
+	sh_recv_source src = {.inputs = &in, .ninputs = 1};
+	sh_recv_options o = {.owner = OWNER, .procedure = "1.001193", .workers = 2};
+	sh_recv_result *res = NULL;
+	OK(sh_recv_read(&res, &src, &o));
+	assert_int_equal(res->npapers, 1);
+	assert_int_equal(res->npages, 2);
+	assert_int_equal(res->papers[0].npages, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(res->pages[i].flags & SH_PAGE_SPLIT);
+		assert_true(res->pages[i].width < 700 && res->pages[i].height < 500);
+		assert_non_null(strstr(res->pages[i].note, "cut from one scan"));
+		assert_int_equal(res->pages[i].dpi, 150); /* the scan's */
+	}
+	sh_recv_result_free(&res);
+	/* one worker: the sheet is found split while it is read, its second
+	 * piece read after (with two, before: both pieces at once) */
+	o.workers = 1;
+	OK(sh_recv_read(&res, &src, &o));
+	assert_int_equal(res->npages, 2);
+	assert_int_equal(res->papers[0].npages, 2);
+	assert_true(res->pages[1].flags & SH_PAGE_SPLIT);
+	assert_non_null(strstr(res->pages[1].note, "page 2 of 2"));
+	sh_recv_result_free(&res);
+	o.workers = 2;
+	/* with no clean-up (pages recognised as given) nothing is cut */
+	o.no_clean = 1;
+	OK(sh_recv_read(&res, &src, &o));
+	assert_int_equal(res->npages, 1);
+	sh_recv_result_free(&res);
+	o.no_clean = 0;
+
+	OK(sh_store_create(wdir, "000.00.99.Z99"));
+	sh_store *s = NULL;
+	OK(sh_store_open(&s, wdir, 0));
+	OK(sh_recv_store(&res, s, &src, &o));
+	sh_store_paper_rec *pr = NULL;
+	OK(sh_store_paper_get(s, res->papers[0].code, &pr));
+	assert_int_equal(pr->npages, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(pr->pages[i].flags & SH_PAGE_SPLIT);
+		assert_true(pr->pages[i].has_original);
+		assert_string_equal(pr->pages[i].original_mime, "image/png");
+		assert_string_equal(pr->pages[i].mime, "image/png");
+		assert_true(pr->pages[i].width < 700);
+	}
+	/* one scan as received: the same blob behind both pages */
+	assert_memory_equal(pr->pages[0].original_sha, pr->pages[1].original_sha, SH_SHA256_LEN);
+	assert_memory_not_equal(pr->pages[0].image_sha, pr->pages[1].image_sha, SH_SHA256_LEN);
+	sh_store_paper_rec_free(&pr);
+	sh_recv_result_free(&res);
+	sh_store_close(&s);
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(root);
+	free(png);
+	free(wdir);
+}
+
 /* Allocation failures anywhere in a read-only run: an error, never a crash,
  * and nothing left allocated. */
 static void read_alloc_faults(void **state)
@@ -182,6 +272,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(read_only),
 		cmocka_unit_test(store_and_batch),
 		cmocka_unit_test(read_alloc_faults),
+		cmocka_unit_test(split_scan),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);

@@ -459,7 +459,7 @@
     drop.addEventListener("drop", (ev) => { ev.preventDefault(); drop.classList.remove("over"); if (ev.dataTransfer) addFiles(ev.dataTransfer.files); });
 
     // -- review: papers with their pages
-    const FLAG_TEXT = { blank: "blank page", rescan: "rescan suggested", rotated: "turned upright", deskewed: "straightened", seal: "seal found", lowres: "low resolution", border: "border removed", photo: "photo" };
+    const FLAG_TEXT = { blank: "blank page", rescan: "rescan suggested", rotated: "turned upright", deskewed: "straightened", seal: "seal found", lowres: "low resolution", border: "border removed", photo: "photo", split: "cut from one scan" };
     function kindOptions(current) {
       const kinds = Object.assign({}, procedures.kinds || {});
       if (current && !kinds[current]) kinds[current] = { name: current };
