@@ -141,14 +141,15 @@ static int is_letter_or_digit(const unsigned char *s, size_t n, size_t *k)
 		return 1;
 	if (s[0] < 0x80)
 		return 0;
-	/* a multi-byte character: Latin letters with marks (U+00C0..U+024F,
+	/* a multi-byte character: Latin letters with marks (U+00C0..U+027F,
 	 * U+1E00..U+1EFF) are letters; anything else ("¬", "⁄", "‹") is not */
 	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
 	if (len > n)
 		len = n;
 	*k = len;
-	if (len == 2)
-		return s[0] >= 0xc3 && s[0] <= 0xc9 && !(s[0] == 0xc3 && (s[1] == 0x97 || s[1] == 0xb7));
+	if (len == 2) /* and combining marks, U+0300..U+036F: a text not in NFC */
+		return (s[0] >= 0xc3 && s[0] <= 0xc9 && !(s[0] == 0xc3 && (s[1] == 0x97 || s[1] == 0xb7))) ||
+		       s[0] == 0xcc || (s[0] == 0xcd && s[1] < 0xb0);
 	if (len == 3)
 		return s[0] == 0xe1 && (s[1] == 0xb8 || s[1] == 0xb9 || s[1] == 0xba || s[1] == 0xbb);
 	return 0;
