@@ -18,7 +18,7 @@
  * handwritten only when half its words are of another size and it was read
  * below SH_PAPER_WEAK_CONF or holds non-words, or when nearly everything
  * in it is unreadable (mean confidence under 50, two thirds of the words
- * no word and read below 60). */
+ * read below 60, a third no words or of another size). */
 #include "paper_int.h"
 
 #include <stdio.h>
@@ -240,9 +240,10 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 	 * the line under it read as letters), read unsurely or as no word */
 	if (odd * 2 >= n && (mean < SH_PAPER_WEAK_CONF || bad * 3 >= n))
 		return 1;
-	/* nearly everything unreadable: most words no word and read below 60
-	 * (print read badly is low in confidence but reads as words) */
-	return mean < 50 && bad * 3 >= n * 2 && low * 3 >= n * 2;
+	/* nearly everything unreadable: read below 60 but for a third, and a
+	 * third no words or of another size (print read badly is low in
+	 * confidence but of the page's size, and reads as words) */
+	return mean < 50 && low * 3 >= n * 2 && (bad * 3 >= n || odd * 3 >= n);
 }
 
 /* The facts a citizen writes in on a form. */
