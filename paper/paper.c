@@ -538,6 +538,9 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 				    len, SH_PAPER_TEXT_MAX);
 	doc d = {0};
 	d.k = kinds;
+	d.orig = text;
+	d.words = words;
+	d.nwords = nwords;
 	sh_paper_facts *pf = NULL;
 	int rc = load_words(&d, text, len, words, nwords);
 	if (rc)
@@ -580,6 +583,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 		goto out;
 	}
 	extract_twice(&d, pk, &ni, pf);
+	paper_hand_check(&d, pk, pf);
 	if (d.oom) {
 		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 		goto out;
@@ -883,6 +887,8 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 		rc = put_fact_list(&b, "reread", f->reread);
 	if (!rc)
 		rc = put_fact_list(&b, "doubted", f->doubted);
+	if (!rc)
+		rc = put_fact_list(&b, "handwritten", f->handwritten);
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);
 	if (rc) {

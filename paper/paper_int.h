@@ -87,6 +87,7 @@ struct sh_paper_facts {
 	int family;
 	unsigned reread; /* bit per fact: taken on a second reading */
 	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
+	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -113,6 +114,11 @@ typedef struct doc {
 	/* first id / CMND number that passed every check but OCR's
 	 * confidence: the candidate for a second reading */
 	char unsure_id[16], unsure_old[16], misread_id[16];
+	/* the text as given and its OCR words (offsets into it): handwriting
+	 * (paper_hand.c); NULL / 0 without hOCR */
+	const char *orig;
+	const sh_paper_word *words;
+	size_t nwords;
 } doc;
 
 typedef struct number_info {
@@ -258,5 +264,24 @@ void paper_undouble_vowels(char *t);
  * place; NFC text. */
 void paper_blank_glyph_lines(char *t);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
+
+/* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
+
+/* A word is "tall" when its box is over this percentage of the height of
+ * the page's printed words (the median of words of 3+ letters read at 85
+ * or more). */
+#define PAPER_HAND_TALL 150
+/* ... and "flat" under this one: dots of the line written on, read as
+ * letters or digits under a hand */
+#define PAPER_HAND_FLAT 35
+/* For each ocrx_word of hocr in order (*n), 1 when it is tall or flat
+ * (above: a letter or digit in it);
+ * all 0 when the page has under 8 printed words to measure. *out: sh_free.
+ * SH_ENOMEM. */
+int paper_hocr_hand(unsigned char **out, size_t *n, const char *hocr);
+/* Leave out the facts of a personal or company form whose values look
+ * handwritten (their words in d->words: tall, read unsurely or as no word)
+ * and flag them in pf->handwritten. Needs d->words; no-op without. */
+void paper_hand_check(doc *d, const paper_kind *pk, sh_paper_facts *pf);
 
 #endif

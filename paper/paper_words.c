@@ -49,8 +49,12 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 	const char *p = hocr;
 	unsigned char *edges = NULL; /* per ocrx_word, in order */
 	size_t nedges = 0, widx = 0;
-	if (paper_hocr_edges(&edges, &nedges, hocr))
+	unsigned char *hand = NULL; /* per ocrx_word: tall for the page's print */
+	size_t nhand = 0;
+	if (paper_hocr_edges(&edges, &nedges, hocr) || paper_hocr_hand(&hand, &nhand, hocr)) {
+		sh_free(edges);
 		return sh_error_set(SH_ENOMEM, "out of memory reading hOCR words");
+	}
 	while ((p = strstr(p, "ocrx_word"))) {
 		p += 9;
 		size_t wi = widx++;
@@ -85,15 +89,18 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 			if (!nvv) {
 				sh_free(v);
 				sh_free(edges);
+				sh_free(hand);
 				return sh_error_set(SH_ENOMEM, "out of memory reading hOCR words");
 			}
 			v = nvv;
 			cap = nc;
 		}
-		v[nv++] = (sh_paper_word){(size_t)(hit - text), (size_t)wl, conf, wi < nedges && edges[wi]};
+		v[nv++] = (sh_paper_word){(size_t)(hit - text), (size_t)wl, conf, wi < nedges && edges[wi],
+					  wi < nhand && hand[wi]};
 		at = (size_t)(hit - text) + (size_t)wl;
 	}
 	sh_free(edges);
+	sh_free(hand);
 	*out = v;
 	*n = nv;
 	return SH_OK;

@@ -131,6 +131,12 @@ typedef struct sh_paper_word {
 	 * speck read as "|", "Ỉ", "l": sh_paper_hocr_words says so from the
 	 * words' places); extraction reads the text without it */
 	int edge;
+	/* 1: the word's box is far taller than the page's printed words (a
+	 * hand writes larger than print) or flat (the dots of the line under a
+	 * hand read as letters): sh_paper_hocr_words says so from the hOCR
+	 * boxes; with what OCR read of it, extraction leaves a value that
+	 * looks handwritten out (sh_paper_fact_handwritten) */
+	int hand;
 } sh_paper_word;
 /* Below this confidence a word is "weak": the name lexicon may put back
  * marks OCR dropped from it even when it is a valid syllable ("CONG" →
@@ -263,6 +269,14 @@ const char *sh_paper_fact(const sh_paper_facts *f, enum sh_paper_fact fact);
  * to be shown to the desk for review), else NULL. Borrowed like
  * sh_paper_fact. */
 const char *sh_paper_fact_as_read(const sh_paper_facts *f, enum sh_paper_fact fact);
+/* 1 when fact's value was written by hand on the form (issue 18): its
+ * words are too tall for the page's print and read unsurely or as no
+ * word, or nearly all unreadable (docs/PAPERS.md "handwritten fields").
+ * The fact is then not taken (sh_paper_fact gives NULL: "handwritten, not
+ * read", never a guess) and the desk types it from the page. Known only
+ * with word confidences from hOCR (sh_paper_extract_words with
+ * sh_paper_hocr_words); personal and company forms only. */
+int sh_paper_fact_handwritten(const sh_paper_facts *f, enum sh_paper_fact fact);
 /* 1 when the paper says it never expires ("Không thời hạn"): valid_until
  * is then NULL and printed as null. */
 int sh_paper_never_expires(const sh_paper_facts *f);
@@ -280,7 +294,9 @@ char *sh_paper_facts_json(const sh_paper_facts *f);
  * {"file":file,"kind":...,"fields":{...},"confidence":0.93}, with
  * "as_read":{fact:reading,...} for corrected facts, "reread":[fact,...] for
  * ids taken on a second reading and "doubted":[fact,...] for ids left out
- * because it disagreed (all for review) before "confidence".
+ * because it disagreed and "handwritten":[fact,...] for values written by
+ * hand, not read (sh_paper_fact_handwritten; all for review) before
+ * "confidence".
  * file may be NULL (then left out). Caller frees with sh_free; NULL on out
  * of memory. */
 char *sh_paper_result_json(const sh_paper_facts *f, const char *file);

@@ -832,7 +832,8 @@ int rv_papers(rv_run *r, const char *owner)
 		/* a fact the lexicon or the catalogue corrected is shown to the
 		 * desk for review, beside the reading as read (issue 18) */
 		for (int f = 0; c->facts && f < SH_FACT_COUNT; f++)
-			if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f))
+			if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f) ||
+			    sh_paper_fact_handwritten(c->facts, (enum sh_paper_fact)f)) /* not read: typed */
 				p->flags |= SH_WH_PAPER_REVIEW;
 		for (size_t i = 0; i < c->npages; i++) {
 			page_in(&r->pins[c->first + i], &r->pages[c->first + i]);

@@ -10,7 +10,9 @@ truth, or one the truth does not have) and accuracy, as paper_bench does;
 then "edge glyph in a fact": facts holding a lone token that is no word —
 a glyph without letter or digit ("|", "]", ":", "ˆ") or a lone stroke
 letter ("l", "Ỉ", "ị") — that the truth's value does not hold (issue 23:
-the desk's edge read as characters must never reach a fact).
+the desk's edge read as characters must never reach a fact). With truth
+"handwritten" lists (make_hand.py): handwritten fields flagged, left out,
+stored right, stored WRONG (must be 0), and printed fields flagged.
 """
 import json
 import os
@@ -55,6 +57,7 @@ def main():
     rows = {k: [0, 0, 0, 0] for k in FIELDS + ["kind"]}  # total right missing wrong
     papers = allright = 0
     edges = []
+    hand = {"total": 0, "flagged": 0, "missing": 0, "right": 0, "wrong": 0, "printed_flagged": 0}
     with open(args[0], encoding="utf-8") as fp:
         for line in fp:
             got = json.loads(line)
@@ -100,6 +103,16 @@ def main():
                     r[3] += 1
                 if verbose:
                     print("  %s %s: want %r got %r" % (name, k, tf[k], gf.get(k, "(none)")))
+            th, gh = t.get("handwritten", []), got.get("handwritten", [])
+            for k in th:
+                hand["total"] += 1
+                v = got.get("fields", {}).get(k)
+                key = "flagged" if k in gh else "missing" if v is None else \
+                    "right" if v == t["fields"].get(k) else "wrong"
+                hand[key] += 1
+                if verbose and key == "wrong":
+                    print("  %s %s: handwritten, WRONG value stored %r" % (name, k, v))
+            hand["printed_flagged"] += len([k for k in gh if k not in th])
             allright += ok
     print("%d papers, %d with every fact right (%.1f %%)" % (papers, allright,
                                                             100.0 * allright / max(papers, 1)))
@@ -115,6 +128,10 @@ def main():
             right += rr
     print("  %-13s %6d %6d %23.1f %%" % ("all facts", tot, right, 100.0 * right / max(tot, 1)))
     print("  edge glyph in a fact: %d (must be 0)" % len(edges))
+    if hand["total"] or hand["printed_flagged"]:
+        print("  handwritten: %(total)d fields: %(flagged)d flagged, %(missing)d left out unflagged, "
+              "%(right)d right value stored, %(wrong)d WRONG value stored (must be 0); "
+              "printed fields flagged: %(printed_flagged)d" % hand)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,10 @@ typedef struct tally {
 	int right[KIND + 1], missing[KIND + 1], wrong[KIND + 1], total[KIND + 1];
 	int papers, all_right;
 	int names_read_right, names_changed, names_restored, corrected;
+	/* handwritten fields (truth "handwritten", make_hand.py): flagged,
+	 * left out unflagged, a WRONG value stored, the right value stored;
+	 * printed fields flagged handwritten (must be ~0) */
+	int hand_total, hand_flagged, hand_missing, hand_wrong, hand_right, printed_flagged, printed_total;
 } tally;
 
 /* per kind (by the truth's slug): papers, kind right, facts right / total */
@@ -129,6 +133,36 @@ static void judge(tally *t, int srci, const char *name, const char *src, json_t 
 			printf("  %s [%s] %s: want \"%s\" got \"%s\"\n", name, src, sh_paper_fact_name(i),
 			       want ? want : "null", got ? got : got_null ? "null" : "(none)");
 	}
+	json_t *hw = json_object_get(truth, "handwritten");
+	for (int i = 0; i < SH_FACT_COUNT; i++) {
+		int hand = 0;
+		size_t k;
+		json_t *v;
+		json_array_foreach(hw, k, v)
+			hand |= json_is_string(v) && !strcmp(json_string_value(v), sh_paper_fact_name(i));
+		const char *want = json_string_value(json_object_get(fields, sh_paper_fact_name(i)));
+		const char *got = sh_paper_fact(f, i);
+		int flagged = sh_paper_fact_handwritten(f, i);
+		if (!hand) {
+			t->printed_total += want != NULL;
+			t->printed_flagged += flagged;
+			if (flagged && verbose)
+				printf("  %s [%s] %s: PRINTED FLAGGED handwritten\n", name, src, sh_paper_fact_name(i));
+			continue;
+		}
+		t->hand_total++;
+		if (flagged)
+			t->hand_flagged++;
+		else if (!got)
+			t->hand_missing++;
+		else if (want && !strcmp(want, got))
+			t->hand_right++;
+		else
+			t->hand_wrong++;
+		if (verbose && !flagged)
+			printf("  %s [%s] %s: handwritten, not flagged: got \"%s\"\n", name, src,
+			       sh_paper_fact_name(i), got ? got : "(none)");
+	}
 	t->all_right += ok_all;
 	kind_row(srci, kind ? kind : "?", kind && !strcmp(kind, sh_paper_kind(f)), nf, nr);
 }
@@ -175,6 +209,10 @@ static void report(const char *label, const tally *t)
 	printf("  correct names changed: %d of %d names read right (must be 0); names restored: %d; "
 	       "facts corrected (as_read kept, for review): %d\n",
 	       t->names_changed, t->names_read_right, t->names_restored, t->corrected);
+	printf("  handwritten: %d fields: %d flagged, %d left out unflagged, %d right value stored, %d WRONG "
+	       "value stored (must be 0); printed fields flagged handwritten: %d of %d (must be ~0)\n",
+	       t->hand_total, t->hand_flagged, t->hand_missing, t->hand_right, t->hand_wrong,
+	       t->printed_flagged, t->printed_total);
 }
 
 static void report_kinds(const char *label, int src)

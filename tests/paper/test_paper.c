@@ -636,7 +636,7 @@ static sh_paper_facts *extract_conf(const char *text, const char *weak)
 				q += ql;
 				q += *q == ' ';
 			}
-			w[n++] = (sh_paper_word){(size_t)(p - text), sp, c, 0};
+			w[n++] = (sh_paper_word){(size_t)(p - text), sp, c, 0, 0};
 		}
 		p += sp;
 		p += *p != 0;
@@ -702,10 +702,10 @@ static void hocr_words(void **state)
 	assert_null(w);
 	assert_int_equal(sh_paper_hocr_words(&w, &n, NULL, "x"), SH_EINVAL);
 	/* words outside the text are refused */
-	sh_paper_word out[1] = {{5, 100, 90, 0}};
+	sh_paper_word out[1] = {{5, 100, 90, 0, 0}};
 	assert_int_equal(sh_paper_extract_words(&f, kinds, text, out, 1), SH_EINVAL);
 	assert_null(f);
-	out[0] = (sh_paper_word){0, 2, 101, 0};
+	out[0] = (sh_paper_word){0, 2, 101, 0, 0};
 	assert_int_equal(sh_paper_extract_words(&f, kinds, text, out, 1), SH_EINVAL);
 }
 

@@ -6,7 +6,8 @@
  * sh_paper_dates_reread, then sh_paper_extract_words. Every input must give facts or an expected error,
  * every id found must validate, and no allocation may be left behind.
  * Seeds: "\x00" + paper/kinds.json, "\x01" + each tests/data/papers NAME.ocr.txt,
- * "\x03" + a tune paper's OCR text, NUL, its hOCR.
+ * "\x03" + a tune paper's OCR text, NUL, its hOCR; "\x03" + a form filled in by
+ * hand (hocr-hand: make_hand.py), NUL, its hOCR.
  * Built as a replay program with tests/fuzz/fuzz_replay.c, or for libFuzzer. */
 #include <stdint.h>
 #include <stdio.h>
@@ -114,6 +115,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (sh_paper_id_verify(f, SH_FACT_OWNER_ID, r, 3) != 0 || !sh_paper_owner_id(f))
 					abort();
 			}
+			/* a value written by hand is never taken */
+			for (int i = 0; i < SH_FACT_COUNT; i++)
+				if (sh_paper_fact_handwritten(f, (enum sh_paper_fact)i) && sh_paper_fact(f, (enum sh_paper_fact)i))
+					abort();
 			char *j = sh_paper_result_json(f, "fuzz");
 			if (!j)
 				abort();

@@ -39,7 +39,7 @@ static sh_paper_facts *extract_weak(const char *text, const char *weak)
 		size_t sp = strcspn(p, " \n\f:,");
 		if (sp)
 			w[n++] = (sh_paper_word){(size_t)(p - text), sp,
-						 weak && strlen(weak) == sp && !strncmp(p, weak, sp) ? 40 : 95, 0};
+						 weak && strlen(weak) == sp && !strncmp(p, weak, sp) ? 40 : 95, 0, 0};
 		p += sp;
 		p += *p != 0;
 	}
