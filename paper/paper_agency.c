@@ -992,39 +992,46 @@ void paper_find_signer(doc *d, char **signer, char **title)
 
 /* ---- addresses ---------------------------------------------------------- */
 
-/* The listed spelling of the place folded name f (fn bytes) is with one
- * letter more or less or a lookalike digit (place_near), when a word of
- * orig (its reading, on bytes) may be a misreading (misread_place_word);
- * NULL when none, several, or the name is listed as read. A name that
- * folds like a listed one is left as read: a right reading of another
- * place may fold so. */
+/* The listed spelling of the place folded name f (fn bytes), read as orig
+ * (on bytes); NULL to keep the reading. A place listed as read (catalogue,
+ * lexicon or gazetteer: every administrative name) stays. One folding like
+ * it, the only such spelling, when a word read is no syllable or was read
+ * unsurely ("Nghỉ Lộc" at 64 → "Nghi Lộc"; at 81 it stays); else one with
+ * a letter more or less or a lookalike digit (place_near) when a word is no
+ * syllable read unsurely (misread_place_word: "8ảo Thành"). */
 static const char *place_one_off_str(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
-	const paper_strs *lists[2] = {&d->k->places, &d->k->lex_places};
 	const char *hit = NULL;
-	int bad = 0;
+	int bad = 0, doubt = 0;
 	for (size_t i = 0; i < on;) {
 		size_t n = 0;
 		while (i + n < on && orig[i + n] != ' ')
 			n++;
-		if (n)
+		if (n) {
+			int conf = paper_word_conf(d, orig + i, n);
 			bad |= misread_place_word(d, orig + i, n);
+			doubt |= !paper_syllable_ok(orig + i, n) || (conf >= 0 && conf < SH_PAPER_WEAK_CONF);
+		}
 		i += n + 1;
 	}
+	int listed, spellings;
+	const char *same = paper_place_fold_pick(d, f, fn, orig, on, &listed, &spellings);
+	if (listed || spellings)
+		return doubt ? same : NULL;
 	if (!bad)
 		return NULL;
-	for (int l = 0; l < 2; l++)
-		for (size_t p = 0; p < lists[l]->n; p++) {
-			const char *pf = lists[l]->fold[p];
+	for (int l = 0; l < paper_place_lists(); l++) {
+		const paper_strs *list = paper_place_list(d->k, l);
+		for (size_t p = 0; p < list->n; p++) {
+			const char *pf = list->fold[p];
 			size_t pn = strlen(pf);
-			if (pn == fn && !memcmp(pf, f, fn))
-				return NULL; /* listed as read */
-			if (place_near(pf, pn, f, fn)) {
-				if (hit && strcmp(hit, lists[l]->orig[p]))
+			if (place_near(pf, pn, f, fn) && paper_place_marks_fit(list->orig[p], orig, on)) {
+				if (hit && strcmp(hit, list->orig[p]))
 					return NULL;
-				hit = lists[l]->orig[p];
+				hit = list->orig[p];
 			}
 		}
+	}
 	return hit;
 }
 
@@ -1086,7 +1093,7 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 		return rc;
 	/* no per-word restoration from the lexicon: it changed right readings
 	 * of rarer places (held-out split, 2026-12-06) */
-	return rc | (canon ? sh_buf_puts(b, canon) : sh_buf_put(b, p + name, n - name));
+	return rc | (canon ? paper_put_place(b, canon, p + name, n - name) : sh_buf_put(b, p + name, n - name));
 }
 
 char *paper_address_restore(doc *d, char *s)

@@ -396,3 +396,112 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 	}
 	return sh_buf_detach(&b);
 }
+
+/* ---- places of addresses (issue 18) ------------------------------------ */
+
+/* The place lists an address is checked against: the catalogue's, the
+ * lexicon's and the gazetteer (places.json). */
+static const paper_strs *place_list(const sh_kinds *k, int l)
+{
+	return l == 0 ? &k->places : l == 1 ? &k->lex_places : &k->gazetteer;
+}
+
+const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *orig, size_t on,
+				  int *listed, int *spellings)
+{
+	char *lw = NULL;
+	const char *hit = NULL;
+	char *hit_low = NULL;
+	*listed = *spellings = 0;
+	if (sh_text_lower(&lw, orig, on)) {
+		d->oom = 1;
+		return NULL;
+	}
+	for (int l = 0; l < 3 && !*listed; l++) {
+		const paper_strs *p = place_list(d->k, l);
+		for (size_t i = 0; i < p->n && !*listed; i++) {
+			if (strlen(p->fold[i]) != fn || memcmp(p->fold[i], f, fn))
+				continue;
+			char *ll = NULL;
+			if (sh_text_lower(&ll, p->orig[i], strlen(p->orig[i]))) {
+				d->oom = 1;
+				break;
+			}
+			if (!strcmp(ll, lw)) {
+				*listed = 1;
+			} else if (!hit_low || strcmp(hit_low, ll)) {
+				++*spellings;
+				if (!hit) {
+					hit = p->orig[i];
+					hit_low = ll;
+					ll = NULL;
+				}
+			}
+			sh_free(ll);
+		}
+	}
+	sh_free(lw);
+	sh_free(hit_low);
+	return *listed || *spellings != 1 ? NULL : hit;
+}
+
+int paper_place_lists(void)
+{
+	return 3;
+}
+
+const paper_strs *paper_place_list(const sh_kinds *k, int l)
+{
+	return place_list(k, l);
+}
+
+int paper_put_place(sh_buf *b, const char *canon, const char *orig, size_t on)
+{
+	int upper = 0, other = 0;
+	for (size_t i = 0; i < on;) {
+		size_t n = 0;
+		while (i + n < on && orig[i + n] != ' ')
+			n++;
+		if (n) {
+			int cs = word_case(orig + i, n);
+			upper |= cs == CASE_UPPER;
+			other |= cs != CASE_UPPER;
+		}
+		i += n + 1;
+	}
+	return upper && !other ? put_case(b, canon, CASE_UPPER) : sh_buf_puts(b, canon);
+}
+
+/* s (n bytes) as lower-case code points into cp (at most max); the count,
+ * or -1 when longer or not UTF-8. */
+static long lower_points(const char *s, size_t n, utf8proc_int32_t *cp, size_t max)
+{
+	size_t i = 0, k = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (m <= 0 || k == max)
+			return -1;
+		cp[k++] = utf8proc_tolower(c);
+		i += (size_t)m;
+	}
+	return (long)k;
+}
+
+int paper_place_marks_fit(const char *cand, const char *orig, size_t on)
+{
+	utf8proc_int32_t a[64], b[64];
+	long an = lower_points(cand, strlen(cand), a, 64), bn = lower_points(orig, on, b, 64);
+	if (an < 0 || bn < 0)
+		return 0;
+	long k = 0;
+	while (k < an && k < bn && a[k] == b[k])
+		k++;
+	if (an == bn)
+		return k < an && !memcmp(a + k + 1, b + k + 1, (size_t)(an - k - 1) * sizeof *a);
+	if (an == bn + 1)
+		return !memcmp(a + k + 1, b + k, (size_t)(bn - k) * sizeof *a);
+	if (bn == an + 1)
+		return !memcmp(a + k, b + k + 1, (size_t)(an - k) * sizeof *a);
+	return 0;
+}
