@@ -403,6 +403,20 @@ int paper_text_value(doc *d, size_t a, size_t e, void *out)
 	str_out *so = out;
 	while (e > a && strchr(" .,;", d->f[e - 1]))
 		e--;
+	/* a bilingual card's English label OCR misread ("/ Place o£
+	 * residence:"): after the slash, words without digits or commas up to
+	 * a colon are the label, not the value */
+	size_t s = a;
+	while (s < e && d->f[s] == ' ')
+		s++;
+	if (s < e && d->f[s] == '/') {
+		size_t c = s + 1;
+		while (c < e && c - s < 40 && d->f[c] != ':' && d->f[c] != ',' &&
+		       !isdigit((unsigned char)d->f[c]))
+			c++;
+		if (c < e && d->f[c] == ':')
+			a = c + 1;
+	}
 	if (e <= a || !paper_value_before(d, a, e))
 		return 0;
 	so->s = paper_orig_range(d, a, e, " .,;");

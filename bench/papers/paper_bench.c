@@ -6,7 +6,7 @@
  * text is extracted with its word confidences (sh_paper_extract_words), as
  * the pipeline does. "correct names changed" counts name facts (owner,
  * signer, holders) that OCR read exactly right and the extraction changed:
- * it must be 0. -I IMGDIR: an id OCR read unsurely or misread is read again
+ * it must be 0; "correct places changed" the same for addresses. -I IMGDIR: an id OCR read unsurely or misread is read again
  * on the page image IMGDIR/NAME.tif (NAME-pK.tif for page K), digits only
  * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it;
  * every date's place is read again the same way (sh_paper_dates_reread).
@@ -32,6 +32,7 @@ typedef struct tally {
 	int right[KIND + 1], missing[KIND + 1], wrong[KIND + 1], total[KIND + 1];
 	int papers, all_right;
 	int names_read_right, names_changed, names_restored, corrected;
+	int places_read_right, places_changed, places_restored;
 } tally;
 
 /* per kind (by the truth's slug): papers, kind right, facts right / total */
@@ -73,6 +74,20 @@ static void judge(tally *t, int srci, const char *name, const char *src, json_t 
 		const char *want = json_string_value(json_object_get(fields, sh_paper_fact_name(i)));
 		const char *got = sh_paper_fact(f, i), *read = sh_paper_fact_as_read(f, i);
 		t->corrected += read != NULL;
+		if (i == SH_FACT_ADDRESS && want) {
+			/* an address OCR read right must stay so (the gazetteer) */
+			const char *ar = read ? read : got;
+			if (ar && !strcmp(ar, want)) {
+				t->places_read_right++;
+				if (!got || strcmp(got, want)) {
+					t->places_changed++;
+					printf("  %s [%s] CORRECT PLACE CHANGED: \"%s\" -> \"%s\"\n", name, src,
+					       want, got ? got : "(none)");
+				}
+			} else if (read && got && !strcmp(got, want)) {
+				t->places_restored++;
+			}
+		}
 		if (!is_name_fact(i) || !want)
 			continue;
 		const char *as_read = read ? read : got;
@@ -175,6 +190,8 @@ static void report(const char *label, const tally *t)
 	printf("  correct names changed: %d of %d names read right (must be 0); names restored: %d; "
 	       "facts corrected (as_read kept, for review): %d\n",
 	       t->names_changed, t->names_read_right, t->names_restored, t->corrected);
+	printf("  correct places changed: %d of %d addresses read right (must be 0); addresses restored: %d\n",
+	       t->places_changed, t->places_read_right, t->places_restored);
 }
 
 static void report_kinds(const char *label, int src)
