@@ -36,6 +36,39 @@ const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n)
 
 /* The number as printed, with digit slips read and known symbol segments
  * restored to their printed form (OCR drops the bar of Đ). */
+/* A symbol segment (folded, n bytes) of letters with one letter read as
+ * its lookalike digit ("U5ND", "U8ND" for UBND): the known symbol it is
+ * with that digit read as a letter, else NULL. */
+static const char *symbol_digit_slip(doc *d, const char *seg, size_t n)
+{
+	static const char *const look[10] = {"od", "il", "z", "", "a", "sb", "gb", "", "b", "g"};
+	char t[16];
+	size_t at = n, letters = 0;
+	if (n < 3 || n >= sizeof t)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (isdigit((unsigned char)seg[i])) {
+			if (at < n)
+				return NULL;
+			at = i;
+		} else {
+			letters += seg[i] >= 'a' && seg[i] <= 'z';
+		}
+	}
+	if (at == n || letters + 1 < n)
+		return NULL;
+	const char *hit = NULL;
+	memcpy(t, seg, n);
+	for (const char *c = look[seg[at] - '0']; *c; c++) {
+		t[at] = *c;
+		const char *k = paper_known_symbol(d->k, t, n);
+		if (k && hit && strcmp(k, hit))
+			return NULL;
+		hit = k ? k : hit;
+	}
+	return hit;
+}
+
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 {
 	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
@@ -74,6 +107,8 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 				    paper_edit_distance(seg, pk->symbols.fold[t]) <= 1)
 					canon = pk->symbols.orig[t];
 		}
+		if (!canon)
+			canon = symbol_digit_slip(d, f + s, se - s);
 		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
 			slot = 0;
 		if (canon) {
@@ -710,7 +745,7 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
-	if (!(r = paper_apply_corrections(d, r)))
+	if (!(r = paper_title_places(d, paper_apply_corrections(d, r))))
 		return NULL;
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
@@ -999,7 +1034,7 @@ void paper_find_signer(doc *d, char **signer, char **title)
  * unsurely ("Nghỉ Lộc" at 64 → "Nghi Lộc"; at 81 it stays); else one with
  * a letter more or less or a lookalike digit (place_near) when a word is no
  * syllable read unsurely (misread_place_word: "8ảo Thành"). */
-static const char *place_one_off_str(doc *d, const char *f, size_t fn, const char *orig, size_t on)
+const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
 	const char *hit = NULL;
 	int bad = 0, doubt = 0;
@@ -1037,7 +1072,7 @@ static const char *place_one_off_str(doc *d, const char *f, size_t fn, const cha
 
 /* One part of an address (between commas) into b: a level word with one
  * letter dropped ("tnh") is the level word; the name after it is the one
- * listed place it is one letter off (place_one_off_str), else as read. */
+ * listed place it is one letter off (paper_place_fix), else as read. */
 static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 {
 	size_t sp = 0;
@@ -1086,7 +1121,7 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 	size_t fa = 0;
 	while (fa < fn && map[fa] < name)
 		fa++;
-	const char *canon = name < n ? place_one_off_str(d, f + fa, fn - fa, p + name, n - name) : NULL;
+	const char *canon = name < n ? paper_place_fix(d, f + fa, fn - fa, p + name, n - name) : NULL;
 	sh_free(f);
 	sh_free(map);
 	if (name >= n)

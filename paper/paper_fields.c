@@ -514,6 +514,14 @@ int paper_holders_value(doc *d, size_t a, size_t e, void *out)
 	    ((c >= 3 && !memcmp(d->f + c - 3, "ong", 3) && paper_starts_word(d->f, c - 3)) ||
 	     (!memcmp(d->f + c - 2, "ba", 2) && paper_starts_word(d->f, c - 2))))
 		return 0;
+	/* "Võ Hồng Yến" (a signer) folds like the label "Vợ": without a colon
+	 * only "Vợ" itself labels a spouse */
+	if (c >= 2 && !memcmp(d->f + c - 2, "vo", 2) && paper_starts_word(d->f, c - 2)) {
+		size_t oa = d->map[c - 2], ob = d->map[c];
+		const char *o = d->text + oa;
+		if (!(ob - oa == 4 && (!memcmp(o, "Vợ", 4) || !memcmp(o, "vợ", 4) || !memcmp(o, "VỢ", 4))))
+			return 0;
+	}
 	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
 		sh_free(so.s);
 		return 0;

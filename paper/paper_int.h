@@ -99,6 +99,7 @@ struct sh_paper_facts {
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
 typedef struct paper_wconf {
 	char *w;
+	char *cased; /* the word as read, NFC, case kept */
 	int conf;
 } paper_wconf;
 
@@ -171,6 +172,13 @@ char *paper_address_restore(doc *d, char *s);
  * so (case aside); else *spellings counts the other spellings folding like
  * it, and the one of them is returned when there is exactly one. */
 int paper_place_lists(void);
+/* The listed spelling for a place read as orig (on bytes, folded f, fn
+ * bytes), or NULL to keep the reading (paper_agency.c: the rule is at its
+ * definition). */
+const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on);
+/* Places in a title ("... trên địa bàn Gio Linh", "xã Pải Lủng") put right
+ * as an address's (paper_place_fix). Takes s; NULL with d->oom. */
+char *paper_title_places(doc *d, char *s);
 const paper_strs *paper_place_list(const sh_kinds *k, int l);
 const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *orig, size_t on,
 				  int *listed, int *spellings);
@@ -213,7 +221,8 @@ void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 int paper_syllable_ok(const char *w, size_t n);
 /* Set d->marks_lost: under a tenth of the page's words carry a diacritic. */
 void paper_marks_lost(doc *d);
-/* Confidence OCR gave word w (n bytes): the highest over its occurrences,
+/* Confidence OCR gave word w (n bytes, NFC): the highest over its occurrences
+ * read in its case (over every occurrence when none is),
  * or -1 when unknown (no confidences given, or the word is not among them). */
 int paper_word_conf(doc *d, const char *w, size_t n);
 /* The best OCR confidence of a word holding the digit run t (a string as

@@ -191,12 +191,18 @@ int paper_word_conf(doc *d, const char *w, size_t n)
 		else
 			hi = mid;
 	}
-	int conf = -1;
-	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++)
+	/* the same word in other case elsewhere ("đăng ký" for the name
+	 * "ĐĂNG") vouches only when the word is not read so cased */
+	int conf = -1, cased = -1;
+	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++) {
 		if (d->wc[lo].conf > conf)
 			conf = d->wc[lo].conf;
+		const char *c = d->wc[lo].cased;
+		if (c && strlen(c) == n && !memcmp(c, w, n) && d->wc[lo].conf > cased)
+			cased = d->wc[lo].conf;
+	}
 	sh_free(lw);
-	return conf;
+	return cased >= 0 ? cased : conf;
 }
 
 static int digitish(unsigned char c)
@@ -504,4 +510,60 @@ int paper_place_marks_fit(const char *cand, const char *orig, size_t on)
 	if (bn == an + 1)
 		return !memcmp(a + k, b + k + 1, (size_t)(an - k) * sizeof *a);
 	return 0;
+}
+
+char *paper_title_places(doc *d, char *s)
+{
+	static const char *const anchors[] = {"dia ban ", "xa ", "huyen ", "tinh ", "phuong ", "thi tran ",
+					      "thanh pho ", "thi xa ", "quan "};
+	if (!s || d->no_restore)
+		return s;
+	char *f = NULL;
+	size_t *map = NULL, fn = 0;
+	if (paper_fold(&f, &map, &fn, s, strlen(s))) {
+		d->oom = 1;
+		sh_free(s);
+		return NULL;
+	}
+	size_t pa = 0, pb = 0; /* folded range of the place put right */
+	const char *fix = NULL;
+	for (size_t i = 0; i < fn && !fix; i++) {
+		if (i && f[i - 1] != ' ')
+			continue;
+		for (size_t t = 0; t < sizeof anchors / sizeof *anchors && !fix; t++) {
+			size_t an = strlen(anchors[t]);
+			if (fn - i <= an || memcmp(f + i, anchors[t], an))
+				continue;
+			/* up to four words after the anchor, to a comma or the end;
+			 * the longest span first */
+			size_t ends[4], ne = 0, j = i + an;
+			while (j < fn && ne < 4 && f[j] != ',') {
+				while (j < fn && f[j] != ' ' && f[j] != ',')
+					j++;
+				ends[ne++] = j;
+				if (j < fn && f[j] == ' ')
+					j++;
+			}
+			for (size_t e = ne; e-- > 0 && !fix;) {
+				size_t oa = map[i + an], ob = map[ends[e]];
+				fix = paper_place_fix(d, f + i + an, ends[e] - i - an, s + oa, ob - oa);
+				pa = i + an, pb = ends[e];
+			}
+		}
+	}
+	char *r = s;
+	if (fix) {
+		sh_buf b = SH_BUF_INIT;
+		size_t oa = map[pa], ob = map[pb];
+		int rc = sh_buf_put(&b, s, oa) | paper_put_place(&b, fix, s + oa, ob - oa) | sh_buf_puts(&b, s + ob);
+		sh_free(s);
+		r = rc ? NULL : sh_buf_detach(&b);
+		if (!r) {
+			sh_buf_free(&b);
+			d->oom = 1;
+		}
+	}
+	sh_free(f);
+	sh_free(map);
+	return r;
 }
