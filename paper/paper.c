@@ -452,8 +452,9 @@ static int load_words(doc *d, const char *text, size_t len, const sh_paper_word 
 		char *nfc = NULL;
 		int rc = sh_text_nfc(&nfc, text + w->off, w->len);
 		if (!rc) {
+			wc[i].cased = nfc;
+			d->nwc = i + 1;
 			rc = sh_text_lower(&wc[i].w, nfc, strlen(nfc));
-			sh_free(nfc);
 		}
 		if (rc)
 			return rc;
@@ -467,8 +468,10 @@ static int load_words(doc *d, const char *text, size_t len, const sh_paper_word 
 static void free_words(doc *d)
 {
 	paper_wconf *wc = (paper_wconf *)d->wc;
-	for (size_t i = 0; i < d->nwc; i++)
+	for (size_t i = 0; i < d->nwc; i++) {
 		sh_free(wc[i].w);
+		sh_free(wc[i].cased);
+	}
 	sh_free(wc);
 }
 

@@ -36,6 +36,39 @@ const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n)
 
 /* The number as printed, with digit slips read and known symbol segments
  * restored to their printed form (OCR drops the bar of Đ). */
+/* A symbol segment (folded, n bytes) of letters with one letter read as
+ * its lookalike digit ("U5ND", "U8ND" for UBND): the known symbol it is
+ * with that digit read as a letter, else NULL. */
+static const char *symbol_digit_slip(doc *d, const char *seg, size_t n)
+{
+	static const char *const look[10] = {"od", "il", "z", "", "a", "sb", "gb", "", "b", "g"};
+	char t[16];
+	size_t at = n, letters = 0;
+	if (n < 3 || n >= sizeof t)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (isdigit((unsigned char)seg[i])) {
+			if (at < n)
+				return NULL;
+			at = i;
+		} else {
+			letters += seg[i] >= 'a' && seg[i] <= 'z';
+		}
+	}
+	if (at == n || letters + 1 < n)
+		return NULL;
+	const char *hit = NULL;
+	memcpy(t, seg, n);
+	for (const char *c = look[seg[at] - '0']; *c; c++) {
+		t[at] = *c;
+		const char *k = paper_known_symbol(d->k, t, n);
+		if (k && hit && strcmp(k, hit))
+			return NULL;
+		hit = k ? k : hit;
+	}
+	return hit;
+}
+
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 {
 	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
@@ -74,6 +107,8 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 				    paper_edit_distance(seg, pk->symbols.fold[t]) <= 1)
 					canon = pk->symbols.orig[t];
 		}
+		if (!canon)
+			canon = symbol_digit_slip(d, f + s, se - s);
 		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
 			slot = 0;
 		if (canon) {
@@ -710,7 +745,7 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
-	if (!(r = paper_apply_corrections(d, r)))
+	if (!(r = paper_title_places(d, paper_apply_corrections(d, r))))
 		return NULL;
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;
@@ -992,45 +1027,52 @@ void paper_find_signer(doc *d, char **signer, char **title)
 
 /* ---- addresses ---------------------------------------------------------- */
 
-/* The listed spelling of the place folded name f (fn bytes) is with one
- * letter more or less or a lookalike digit (place_near), when a word of
- * orig (its reading, on bytes) may be a misreading (misread_place_word);
- * NULL when none, several, or the name is listed as read. A name that
- * folds like a listed one is left as read: a right reading of another
- * place may fold so. */
-static const char *place_one_off_str(doc *d, const char *f, size_t fn, const char *orig, size_t on)
+/* The listed spelling of the place folded name f (fn bytes), read as orig
+ * (on bytes); NULL to keep the reading. A place listed as read (catalogue,
+ * lexicon or gazetteer: every administrative name) stays. One folding like
+ * it, the only such spelling, when a word read is no syllable or was read
+ * unsurely ("Nghỉ Lộc" at 64 → "Nghi Lộc"; at 81 it stays); else one with
+ * a letter more or less or a lookalike digit (place_near) when a word is no
+ * syllable read unsurely (misread_place_word: "8ảo Thành"). */
+const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
-	const paper_strs *lists[2] = {&d->k->places, &d->k->lex_places};
 	const char *hit = NULL;
-	int bad = 0;
+	int bad = 0, doubt = 0;
 	for (size_t i = 0; i < on;) {
 		size_t n = 0;
 		while (i + n < on && orig[i + n] != ' ')
 			n++;
-		if (n)
+		if (n) {
+			int conf = paper_word_conf(d, orig + i, n);
 			bad |= misread_place_word(d, orig + i, n);
+			doubt |= !paper_syllable_ok(orig + i, n) || (conf >= 0 && conf < SH_PAPER_WEAK_CONF);
+		}
 		i += n + 1;
 	}
+	int listed, spellings;
+	const char *same = paper_place_fold_pick(d, f, fn, orig, on, &listed, &spellings);
+	if (listed || spellings)
+		return doubt ? same : NULL;
 	if (!bad)
 		return NULL;
-	for (int l = 0; l < 2; l++)
-		for (size_t p = 0; p < lists[l]->n; p++) {
-			const char *pf = lists[l]->fold[p];
+	for (int l = 0; l < paper_place_lists(); l++) {
+		const paper_strs *list = paper_place_list(d->k, l);
+		for (size_t p = 0; p < list->n; p++) {
+			const char *pf = list->fold[p];
 			size_t pn = strlen(pf);
-			if (pn == fn && !memcmp(pf, f, fn))
-				return NULL; /* listed as read */
-			if (place_near(pf, pn, f, fn)) {
-				if (hit && strcmp(hit, lists[l]->orig[p]))
+			if (place_near(pf, pn, f, fn) && paper_place_marks_fit(list->orig[p], orig, on)) {
+				if (hit && strcmp(hit, list->orig[p]))
 					return NULL;
-				hit = lists[l]->orig[p];
+				hit = list->orig[p];
 			}
 		}
+	}
 	return hit;
 }
 
 /* One part of an address (between commas) into b: a level word with one
  * letter dropped ("tnh") is the level word; the name after it is the one
- * listed place it is one letter off (place_one_off_str), else as read. */
+ * listed place it is one letter off (paper_place_fix), else as read. */
 static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 {
 	size_t sp = 0;
@@ -1079,14 +1121,14 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 	size_t fa = 0;
 	while (fa < fn && map[fa] < name)
 		fa++;
-	const char *canon = name < n ? place_one_off_str(d, f + fa, fn - fa, p + name, n - name) : NULL;
+	const char *canon = name < n ? paper_place_fix(d, f + fa, fn - fa, p + name, n - name) : NULL;
 	sh_free(f);
 	sh_free(map);
 	if (name >= n)
 		return rc;
 	/* no per-word restoration from the lexicon: it changed right readings
 	 * of rarer places (held-out split, 2026-12-06) */
-	return rc | (canon ? sh_buf_puts(b, canon) : sh_buf_put(b, p + name, n - name));
+	return rc | (canon ? paper_put_place(b, canon, p + name, n - name) : sh_buf_put(b, p + name, n - name));
 }
 
 char *paper_address_restore(doc *d, char *s)

@@ -403,6 +403,20 @@ int paper_text_value(doc *d, size_t a, size_t e, void *out)
 	str_out *so = out;
 	while (e > a && strchr(" .,;", d->f[e - 1]))
 		e--;
+	/* a bilingual card's English label OCR misread ("/ Place o£
+	 * residence:"): after the slash, words without digits or commas up to
+	 * a colon are the label, not the value */
+	size_t s = a;
+	while (s < e && d->f[s] == ' ')
+		s++;
+	if (s < e && d->f[s] == '/') {
+		size_t c = s + 1;
+		while (c < e && c - s < 40 && d->f[c] != ':' && d->f[c] != ',' &&
+		       !isdigit((unsigned char)d->f[c]))
+			c++;
+		if (c < e && d->f[c] == ':')
+			a = c + 1;
+	}
 	if (e <= a || !paper_value_before(d, a, e))
 		return 0;
 	so->s = paper_orig_range(d, a, e, " .,;");
@@ -500,6 +514,14 @@ int paper_holders_value(doc *d, size_t a, size_t e, void *out)
 	    ((c >= 3 && !memcmp(d->f + c - 3, "ong", 3) && paper_starts_word(d->f, c - 3)) ||
 	     (!memcmp(d->f + c - 2, "ba", 2) && paper_starts_word(d->f, c - 2))))
 		return 0;
+	/* "Võ Hồng Yến" (a signer) folds like the label "Vợ": without a colon
+	 * only "Vợ" itself labels a spouse */
+	if (c >= 2 && !memcmp(d->f + c - 2, "vo", 2) && paper_starts_word(d->f, c - 2)) {
+		size_t oa = d->map[c - 2], ob = d->map[c];
+		const char *o = d->text + oa;
+		if (!(ob - oa == 4 && (!memcmp(o, "Vợ", 4) || !memcmp(o, "vợ", 4) || !memcmp(o, "VỢ", 4))))
+			return 0;
+	}
 	if (!paper_name_value(d, a, e, &so) || ho->n >= 8) {
 		sh_free(so.s);
 		return 0;

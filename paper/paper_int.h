@@ -53,6 +53,8 @@ struct sh_kinds {
 	char *lexicon_file;   /* "lexicon": names file, relative to the catalogue */
 	paper_lextab lex[LEX_TABLES];
 	paper_strs lex_places; /* the lexicon's place names */
+	char *gazetteer_file;  /* "gazetteer": places file, relative to the catalogue */
+	paper_strs gazetteer;  /* every administrative place name (places.json) */
 };
 
 /* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks
@@ -70,6 +72,11 @@ long paper_hocr_span_text(char *dst, size_t cap, const char *s);
  * sh_kinds_parse never reads files. Errors as sh_kinds_parse; on error the
  * catalogue keeps no lexicon. Not thread-safe: call before sharing. */
 int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *name);
+/* Replace the catalogue's gazetteer with the places file in data
+ * ({"format": "sohoa-places", "version": 1, "places": [...]}, at most
+ * PAPER_GAZ_MAX names); as paper_lexicon_parse. */
+#define PAPER_GAZ_MAX 16384
+int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char *name);
 
 /* ---- extraction (paper*.c) ---------------------------------------------- */
 
@@ -93,6 +100,7 @@ struct sh_paper_facts {
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
 typedef struct paper_wconf {
 	char *w;
+	char *cased; /* the word as read, NFC, case kept */
 	int conf;
 } paper_wconf;
 
@@ -164,6 +172,29 @@ char *paper_lex_restore(doc *d, char *s, int mode);
  * when a word read unsurely is no syllable; the rest as read. Takes s;
  * NULL with d->oom on out of memory. */
 char *paper_address_restore(doc *d, char *s);
+/* Places an address is checked against (paper_names.c): the lists 0 ..
+ * paper_place_lists() - 1 (catalogue, lexicon, gazetteer). A place read as
+ * orig (on bytes), folded f (fn bytes): *listed is 1 when a list spells it
+ * so (case aside); else *spellings counts the other spellings folding like
+ * it, and the one of them is returned when there is exactly one. */
+int paper_place_lists(void);
+/* The listed spelling for a place read as orig (on bytes, folded f, fn
+ * bytes), or NULL to keep the reading (paper_agency.c: the rule is at its
+ * definition). */
+const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on);
+/* Places in a title ("... trên địa bàn Gio Linh", "xã Pải Lủng") put right
+ * as an address's (paper_place_fix). Takes s; NULL with d->oom. */
+char *paper_title_places(doc *d, char *s);
+const paper_strs *paper_place_list(const sh_kinds *k, int l);
+const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *orig, size_t on,
+				  int *listed, int *spellings);
+/* Put the listed spelling canon for the reading orig (on bytes) into b, in
+ * capitals when orig was read in capitals. 0, or -1 out of memory. */
+/* 1 when the place spelling cand is the reading orig (on bytes) but for
+ * one letter changed, put in or left out, case aside: every other letter
+ * and mark read is kept ("8ảo Thành" fits "Bảo Thành", not "Bảo Thanh"). */
+int paper_place_marks_fit(const char *cand, const char *orig, size_t on);
+int paper_put_place(sh_buf *b, const char *canon, const char *orig, size_t on);
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
 const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
@@ -196,7 +227,8 @@ void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 int paper_syllable_ok(const char *w, size_t n);
 /* Set d->marks_lost: under a tenth of the page's words carry a diacritic. */
 void paper_marks_lost(doc *d);
-/* Confidence OCR gave word w (n bytes): the highest over its occurrences,
+/* Confidence OCR gave word w (n bytes, NFC): the highest over its occurrences
+ * read in its case (over every occurrence when none is),
  * or -1 when unknown (no confidences given, or the word is not among them). */
 int paper_word_conf(doc *d, const char *w, size_t n);
 /* The best OCR confidence of a word holding the digit run t (a string as

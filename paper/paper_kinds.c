@@ -215,6 +215,8 @@ void sh_kinds_free(sh_kinds **kinds)
 	strs_clear(&k->fix_from);
 	lexicon_clear(k);
 	sh_free(k->lexicon_file);
+	strs_clear(&k->gazetteer);
+	sh_free(k->gazetteer_file);
 	sh_free(k);
 	*kinds = NULL;
 }
@@ -504,10 +506,11 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
 		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions") &&
-		    strcmp(key, "corrections") && strcmp(key, "lexicon") && strcmp(key, "phrases"))
+		    strcmp(key, "corrections") && strcmp(key, "lexicon") && strcmp(key, "phrases") &&
+		    strcmp(key, "gazetteer"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
 						       "format, version, bodies, places, positions, corrections, "
-						       "phrases, lexicon, kinds)",
+						       "phrases, lexicon, gazetteer, kinds)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -521,15 +524,18 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 						 "program (it reads version 1): update sohoa",
 				    name, (long long)json_integer_value(v));
 	int rc;
-	v = json_object_get(root, "lexicon");
-	if (v) {
+	static const char *const files[2] = {"lexicon", "gazetteer"};
+	for (int i = 0; i < 2; i++) {
+		if (!(v = json_object_get(root, files[i])))
+			continue;
 		const char *s;
-		if ((rc = check_string(&c, "lexicon", v, 1, &s)))
+		if ((rc = check_string(&c, files[i], v, 1, &s)))
 			return rc;
 		if (s[0] == '/' || strstr(s, ".."))
-			return bad(&c, "lexicon", "must be a file name beside the catalogue (no \"/\" "
-						  "at the start, no \"..\")");
-		if (!(k->lexicon_file = sh_strdup(s)))
+			return bad(&c, files[i], "must be a file name beside the catalogue (no \"/\" "
+						 "at the start, no \"..\")");
+		char **slot = i ? &k->gazetteer_file : &k->lexicon_file;
+		if (!(*slot = sh_strdup(s)))
 			return SH_ENOMEM;
 	}
 	v = json_object_get(root, "places");
@@ -814,6 +820,68 @@ int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *n
 	return rc;
 }
 
+/* ---- gazetteer (places file) ------------------------------------------ */
+
+static int load_gazetteer(sh_kinds *k, json_t *root, const char *name)
+{
+	ctx c = {name, ""};
+	if (!json_is_object(root))
+		return sh_error_set(SH_EINVAL, "%s: the gazetteer must be a JSON object with \"format\": "
+					       "\"sohoa-places\", \"version\": 1 and \"places\"", name);
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "source") &&
+		    strcmp(key, "places"))
+			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
+						       "format, version, source, places)",
+					    name, key);
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_string(v) || strcmp(json_string_value(v), "sohoa-places"))
+		return bad(&c, "format", "must be \"sohoa-places\"");
+	v = json_object_get(root, "version");
+	if (!json_is_integer(v))
+		return bad(&c, "version", "must be the integer 1");
+	if (json_integer_value(v) != 1)
+		return sh_error_set(SH_EVERSION, "%s: gazetteer version %lld is not known to this "
+						 "program (it reads version 1): update sohoa",
+				    name, (long long)json_integer_value(v));
+	const char *s;
+	int rc;
+	if ((v = json_object_get(root, "source")) && (rc = check_string(&c, "source", v, 0, &s)))
+		return rc;
+	if (!(v = json_object_get(root, "places")))
+		return bad(&c, "places", "is missing");
+	return load_list_max(&c, "places", v, &k->gazetteer, PAPER_GAZ_MAX);
+}
+
+int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char *name)
+{
+	if (!name)
+		name = "gazetteer";
+	strs_clear(&k->gazetteer);
+	if (!data)
+		return sh_error_set(SH_EINVAL, "%s: no data", name);
+	if (len > SH_KINDS_FILE_MAX)
+		return sh_error_set(SH_ELIMIT, "%s: %zu bytes is over the limit of %zu bytes", name, len,
+				    SH_KINDS_FILE_MAX);
+	json_error_t err;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return sh_error_set(SH_EINVAL, "%s: line %d, column %d: %s", name, err.line, err.column,
+				    err.text);
+	int rc = load_gazetteer(k, root, name);
+	json_decref(root);
+	if (rc) {
+		if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
+			sh_error_set(SH_ENOMEM, "%s: out of memory while loading", name);
+		strs_clear(&k->gazetteer);
+	}
+	return rc;
+}
+
 int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *name)
 {
 	*out = NULL;
@@ -850,6 +918,29 @@ out:
 	return SH_OK;
 }
 
+/* Parse the file the catalogue at path names (name, beside it) with
+ * parse; what names the catalogue's field in messages. */
+static int load_beside(sh_kinds *k, const char *path, const char *name, const char *what,
+		       int (*parse)(sh_kinds *, const char *, size_t, const char *))
+{
+	const char *slash = strrchr(path, '/');
+	char *lp = sh_asprintf("%.*s%s", slash ? (int)(slash - path + 1) : 0, path, name);
+	if (!lp)
+		return sh_error_set(SH_ENOMEM, "out of memory");
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc = sh_file_read(&data, &len, lp, SH_KINDS_FILE_MAX);
+	if (rc == SH_ENOTFOUND)
+		rc = sh_error_set(SH_ENOTFOUND, "%s: the %s \"%s\" it names is not there (%s): "
+					       "restore it or remove \"%s\"",
+				  path, what, name, lp, what);
+	if (!rc)
+		rc = parse(k, (const char *)data, len, lp);
+	sh_free(data);
+	sh_free(lp);
+	return rc;
+}
+
 int sh_kinds_load(sh_kinds **out, const char *path)
 {
 	*out = NULL;
@@ -860,26 +951,12 @@ int sh_kinds_load(sh_kinds **out, const char *path)
 		return rc;
 	rc = sh_kinds_parse(out, (const char *)data, len, path);
 	sh_free(data);
-	data = NULL;
-	if (rc || !(*out)->lexicon_file)
+	if (rc)
 		return rc;
-	const char *slash = strrchr(path, '/');
-	char *lp = sh_asprintf("%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
-			       (*out)->lexicon_file);
-	if (!lp) {
-		rc = sh_error_set(SH_ENOMEM, "out of memory");
-		goto fail;
-	}
-	rc = sh_file_read(&data, &len, lp, SH_KINDS_FILE_MAX);
-	if (rc == SH_ENOTFOUND)
-		rc = sh_error_set(SH_ENOTFOUND, "%s: the lexicon \"%s\" it names is not there (%s): "
-					       "restore it or remove \"lexicon\"",
-				  path, (*out)->lexicon_file, lp);
-	if (!rc)
-		rc = paper_lexicon_parse(*out, (const char *)data, len, lp);
-	sh_free(data);
-	sh_free(lp);
-fail:
+	if ((*out)->lexicon_file)
+		rc = load_beside(*out, path, (*out)->lexicon_file, "lexicon", paper_lexicon_parse);
+	if (!rc && (*out)->gazetteer_file)
+		rc = load_beside(*out, path, (*out)->gazetteer_file, "gazetteer", paper_gazetteer_parse);
 	if (rc)
 		sh_kinds_free(out);
 	return rc;

@@ -191,12 +191,18 @@ int paper_word_conf(doc *d, const char *w, size_t n)
 		else
 			hi = mid;
 	}
-	int conf = -1;
-	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++)
+	/* the same word in other case elsewhere ("đăng ký" for the name
+	 * "ĐĂNG") vouches only when the word is not read so cased */
+	int conf = -1, cased = -1;
+	for (; lo < d->nwc && !strcmp(d->wc[lo].w, lw); lo++) {
 		if (d->wc[lo].conf > conf)
 			conf = d->wc[lo].conf;
+		const char *c = d->wc[lo].cased;
+		if (c && strlen(c) == n && !memcmp(c, w, n) && d->wc[lo].conf > cased)
+			cased = d->wc[lo].conf;
+	}
 	sh_free(lw);
-	return conf;
+	return cased >= 0 ? cased : conf;
 }
 
 static int digitish(unsigned char c)
@@ -395,4 +401,169 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		return NULL;
 	}
 	return sh_buf_detach(&b);
+}
+
+/* ---- places of addresses (issue 18) ------------------------------------ */
+
+/* The place lists an address is checked against: the catalogue's, the
+ * lexicon's and the gazetteer (places.json). */
+static const paper_strs *place_list(const sh_kinds *k, int l)
+{
+	return l == 0 ? &k->places : l == 1 ? &k->lex_places : &k->gazetteer;
+}
+
+const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *orig, size_t on,
+				  int *listed, int *spellings)
+{
+	char *lw = NULL;
+	const char *hit = NULL;
+	char *hit_low = NULL;
+	*listed = *spellings = 0;
+	if (sh_text_lower(&lw, orig, on)) {
+		d->oom = 1;
+		return NULL;
+	}
+	for (int l = 0; l < 3 && !*listed; l++) {
+		const paper_strs *p = place_list(d->k, l);
+		for (size_t i = 0; i < p->n && !*listed; i++) {
+			if (strlen(p->fold[i]) != fn || memcmp(p->fold[i], f, fn))
+				continue;
+			char *ll = NULL;
+			if (sh_text_lower(&ll, p->orig[i], strlen(p->orig[i]))) {
+				d->oom = 1;
+				break;
+			}
+			if (!strcmp(ll, lw)) {
+				*listed = 1;
+			} else if (!hit_low || strcmp(hit_low, ll)) {
+				++*spellings;
+				if (!hit) {
+					hit = p->orig[i];
+					hit_low = ll;
+					ll = NULL;
+				}
+			}
+			sh_free(ll);
+		}
+	}
+	sh_free(lw);
+	sh_free(hit_low);
+	return *listed || *spellings != 1 ? NULL : hit;
+}
+
+int paper_place_lists(void)
+{
+	return 3;
+}
+
+const paper_strs *paper_place_list(const sh_kinds *k, int l)
+{
+	return place_list(k, l);
+}
+
+int paper_put_place(sh_buf *b, const char *canon, const char *orig, size_t on)
+{
+	int upper = 0, other = 0;
+	for (size_t i = 0; i < on;) {
+		size_t n = 0;
+		while (i + n < on && orig[i + n] != ' ')
+			n++;
+		if (n) {
+			int cs = word_case(orig + i, n);
+			upper |= cs == CASE_UPPER;
+			other |= cs != CASE_UPPER;
+		}
+		i += n + 1;
+	}
+	return upper && !other ? put_case(b, canon, CASE_UPPER) : sh_buf_puts(b, canon);
+}
+
+/* s (n bytes) as lower-case code points into cp (at most max); the count,
+ * or -1 when longer or not UTF-8. */
+static long lower_points(const char *s, size_t n, utf8proc_int32_t *cp, size_t max)
+{
+	size_t i = 0, k = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (m <= 0 || k == max)
+			return -1;
+		cp[k++] = utf8proc_tolower(c);
+		i += (size_t)m;
+	}
+	return (long)k;
+}
+
+int paper_place_marks_fit(const char *cand, const char *orig, size_t on)
+{
+	utf8proc_int32_t a[64], b[64];
+	long an = lower_points(cand, strlen(cand), a, 64), bn = lower_points(orig, on, b, 64);
+	if (an < 0 || bn < 0)
+		return 0;
+	long k = 0;
+	while (k < an && k < bn && a[k] == b[k])
+		k++;
+	if (an == bn)
+		return k < an && !memcmp(a + k + 1, b + k + 1, (size_t)(an - k - 1) * sizeof *a);
+	if (an == bn + 1)
+		return !memcmp(a + k + 1, b + k, (size_t)(bn - k) * sizeof *a);
+	if (bn == an + 1)
+		return !memcmp(a + k, b + k + 1, (size_t)(an - k) * sizeof *a);
+	return 0;
+}
+
+char *paper_title_places(doc *d, char *s)
+{
+	static const char *const anchors[] = {"dia ban ", "xa ", "huyen ", "tinh ", "phuong ", "thi tran ",
+					      "thanh pho ", "thi xa ", "quan "};
+	if (!s || d->no_restore)
+		return s;
+	char *f = NULL;
+	size_t *map = NULL, fn = 0;
+	if (paper_fold(&f, &map, &fn, s, strlen(s))) {
+		d->oom = 1;
+		sh_free(s);
+		return NULL;
+	}
+	size_t pa = 0, pb = 0; /* folded range of the place put right */
+	const char *fix = NULL;
+	for (size_t i = 0; i < fn && !fix; i++) {
+		if (i && f[i - 1] != ' ')
+			continue;
+		for (size_t t = 0; t < sizeof anchors / sizeof *anchors && !fix; t++) {
+			size_t an = strlen(anchors[t]);
+			if (fn - i <= an || memcmp(f + i, anchors[t], an))
+				continue;
+			/* up to four words after the anchor, to a comma or the end;
+			 * the longest span first */
+			size_t ends[4], ne = 0, j = i + an;
+			while (j < fn && ne < 4 && f[j] != ',') {
+				while (j < fn && f[j] != ' ' && f[j] != ',')
+					j++;
+				ends[ne++] = j;
+				if (j < fn && f[j] == ' ')
+					j++;
+			}
+			for (size_t e = ne; e-- > 0 && !fix;) {
+				size_t oa = map[i + an], ob = map[ends[e]];
+				fix = paper_place_fix(d, f + i + an, ends[e] - i - an, s + oa, ob - oa);
+				pa = i + an, pb = ends[e];
+			}
+		}
+	}
+	char *r = s;
+	if (fix) {
+		sh_buf b = SH_BUF_INIT;
+		size_t oa = map[pa], ob = map[pb];
+		int rc = sh_buf_put(&b, s, oa) | paper_put_place(&b, fix, s + oa, ob - oa) | sh_buf_puts(&b, s + ob);
+		sh_free(s);
+		r = rc ? NULL : sh_buf_detach(&b);
+		if (!r) {
+			sh_buf_free(&b);
+			d->oom = 1;
+		}
+	}
+	sh_free(f);
+	sh_free(map);
+	return r;
 }

@@ -6,7 +6,7 @@
  * text is extracted with its word confidences (sh_paper_extract_words), as
  * the pipeline does. "correct names changed" counts name facts (owner,
  * signer, holders) that OCR read exactly right and the extraction changed:
- * it must be 0. -I IMGDIR: an id OCR read unsurely or misread is read again
+ * it must be 0; "correct places changed" the same for addresses. -I IMGDIR: an id OCR read unsurely or misread is read again
  * on the page image IMGDIR/NAME.tif (NAME-pK.tif for page K), digits only
  * (sh_ocr_digits_read), and taken when sh_paper_id_confirm accepts it;
  * every date's place is read again the same way (sh_paper_dates_reread).
@@ -36,6 +36,7 @@ typedef struct tally {
 	 * left out unflagged, a WRONG value stored, the right value stored;
 	 * printed fields flagged handwritten (must be ~0) */
 	int hand_total, hand_flagged, hand_missing, hand_wrong, hand_right, printed_flagged, printed_total;
+	int places_read_right, places_changed, places_restored;
 } tally;
 
 /* per kind (by the truth's slug): papers, kind right, facts right / total */
@@ -77,6 +78,20 @@ static void judge(tally *t, int srci, const char *name, const char *src, json_t 
 		const char *want = json_string_value(json_object_get(fields, sh_paper_fact_name(i)));
 		const char *got = sh_paper_fact(f, i), *read = sh_paper_fact_as_read(f, i);
 		t->corrected += read != NULL;
+		if (i == SH_FACT_ADDRESS && want) {
+			/* an address OCR read right must stay so (the gazetteer) */
+			const char *ar = read ? read : got;
+			if (ar && !strcmp(ar, want)) {
+				t->places_read_right++;
+				if (!got || strcmp(got, want)) {
+					t->places_changed++;
+					printf("  %s [%s] CORRECT PLACE CHANGED: \"%s\" -> \"%s\"\n", name, src,
+					       want, got ? got : "(none)");
+				}
+			} else if (read && got && !strcmp(got, want)) {
+				t->places_restored++;
+			}
+		}
 		if (!is_name_fact(i) || !want)
 			continue;
 		const char *as_read = read ? read : got;
@@ -213,6 +228,8 @@ static void report(const char *label, const tally *t)
 	       "value stored (must be 0); printed fields flagged handwritten: %d of %d (must be ~0)\n",
 	       t->hand_total, t->hand_flagged, t->hand_missing, t->hand_right, t->hand_wrong,
 	       t->printed_flagged, t->printed_total);
+	printf("  correct places changed: %d of %d addresses read right (must be 0); addresses restored: %d\n",
+	       t->places_changed, t->places_read_right, t->places_restored);
 }
 
 static void report_kinds(const char *label, int src)

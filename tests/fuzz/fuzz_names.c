@@ -12,7 +12,11 @@
  *   - change only diacritics and case: the same kind, and every fact folds
  *     (paper_fold) exactly like the fact read with no lexicon;
  *   - leave no allocation behind.
- * Seeds: tests/fuzz/corpus/names/ (paper/names.json, cut and damaged ones). */
+ * The same file is also loaded as a gazetteer (paper/places.json,
+ * paper_gazetteer_parse) under the same rules: a refused one keeps no
+ * name, and addresses and titles change only in diacritics and case.
+ * Seeds: tests/fuzz/corpus/names/ (paper/names.json, a small places file,
+ * cut and damaged ones). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ static const char stripped[] =
 	"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nTran Huu Quyen\n";
 /* A lexicon that holds nothing: loading it resets the catalogue. */
 static const char empty[] = "{\"format\": \"sohoa-names\", \"version\": 1}";
+static const char no_places[] = "{\"format\": \"sohoa-places\", \"version\": 1, \"places\": []}";
 
 static void setup(void)
 {
@@ -150,11 +155,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(file, data, flen);
 	int rc = paper_lexicon_parse(k, file, flen, "fuzz");
+	int grc = paper_gazetteer_parse(k, file, flen, "fuzz");
 	free(file);
+	if (grc != SH_OK && grc != SH_EINVAL && grc != SH_ELIMIT && grc != SH_EVERSION)
+		abort();
+	if ((grc != SH_OK && k->gazetteer.n) || k->gazetteer.n > PAPER_GAZ_MAX)
+		abort(); /* a refused gazetteer left some of itself behind */
 	if (rc != SH_OK && rc != SH_EINVAL && rc != SH_ELIMIT && rc != SH_EVERSION)
 		abort();
-	int loaded = rc == SH_OK;
-	if (!loaded && (k->lex[LEX_SURNAME].n || k->lex[LEX_MIDDLE].n || k->lex[LEX_GIVEN].n ||
+	int loaded = rc == SH_OK || grc == SH_OK;
+	if (rc != SH_OK && (k->lex[LEX_SURNAME].n || k->lex[LEX_MIDDLE].n || k->lex[LEX_GIVEN].n ||
 			k->lex_places.n))
 		abort(); /* a refused file left some of itself behind */
 	check_tables();
@@ -169,7 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < NTEXT; i++)
 		if (texts[i])
 			compare(i, loaded);
-	if (paper_lexicon_parse(k, empty, sizeof empty - 1, "empty"))
+	if (paper_lexicon_parse(k, empty, sizeof empty - 1, "empty") ||
+	    paper_gazetteer_parse(k, no_places, sizeof no_places - 1, "empty"))
 		abort();
 	if (sh_alloc_live() != live)
 		abort(); /* the lexicon, or something read with it, leaked */
