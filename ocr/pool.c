@@ -42,10 +42,11 @@ const char *sh_ocr_flags_str(unsigned f)
 	static _Thread_local char buf[200];
 	static const char *names[] = {"blank", "rescan suggested", "rotated", "deskewed",
 				      "seal removed", "low resolution", "border removed", "bilevel",
-				      "photo rectified", "orientation read both ways"};
+				      "photo rectified", "orientation read both ways", NULL, NULL,
+				      "cut from one scan"};
 	buf[0] = 0;
 	for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
-		if (f & (1u << i)) {
+		if (names[i] && (f & (1u << i))) {
 			if (buf[0])
 				strcat(buf, ", ");
 			strcat(buf, names[i]);
