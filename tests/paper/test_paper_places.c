@@ -49,7 +49,7 @@ static sh_paper_facts *extract_conf(const char *text, const char *weak)
 				q += ql;
 				q += *q == ' ';
 			}
-			w[n++] = (sh_paper_word){(size_t)(p - text), sp, c, 0};
+			w[n++] = (sh_paper_word){.off = (size_t)(p - text), .len = sp, .conf = c};
 		}
 		p += sp;
 		p += *p != 0;
