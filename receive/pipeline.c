@@ -807,6 +807,22 @@ static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 	pi->model = pg->model[0] ? pg->model : NULL;
 }
 
+/* SH_WH_PAPER_REVIEW when the desk must look at a paper: a fact the lexicon
+ * or the catalogue corrected (shown beside the reading as read), a value
+ * written by hand (not read: typed), a blank page or one to rescan (issue 18).
+ * Read and stored runs alike. */
+static unsigned comp_review(const rv_run *r, const rv_comp *c)
+{
+	for (int f = 0; c->facts && f < SH_FACT_COUNT; f++)
+		if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f) ||
+		    sh_paper_fact_handwritten(c->facts, (enum sh_paper_fact)f))
+			return SH_WH_PAPER_REVIEW;
+	for (size_t i = 0; i < c->npages; i++)
+		if (r->pages[c->first + i].ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
+			return SH_WH_PAPER_REVIEW;
+	return 0;
+}
+
 int rv_papers(rv_run *r, const char *owner)
 {
 	r->papers = sh_calloc(r->ncomps ? r->ncomps : 1, sizeof *r->papers);
@@ -829,17 +845,9 @@ int rv_papers(rv_run *r, const char *owner)
 		if (named && norm[0] && strcmp(named, norm))
 			p->flags |= SH_WH_PAPER_OWNER_MISMATCH;
 		p->named_owner = named;
-		/* a fact the lexicon or the catalogue corrected is shown to the
-		 * desk for review, beside the reading as read (issue 18) */
-		for (int f = 0; c->facts && f < SH_FACT_COUNT; f++)
-			if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f) ||
-			    sh_paper_fact_handwritten(c->facts, (enum sh_paper_fact)f)) /* not read: typed */
-				p->flags |= SH_WH_PAPER_REVIEW;
-		for (size_t i = 0; i < c->npages; i++) {
+		p->flags |= comp_review(r, c);
+		for (size_t i = 0; i < c->npages; i++)
 			page_in(&r->pins[c->first + i], &r->pages[c->first + i]);
-			if (r->pages[c->first + i].ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))
-				p->flags |= SH_WH_PAPER_REVIEW;
-		}
 	}
 	return SH_OK;
 }
@@ -865,7 +873,7 @@ int rv_publish(rv_run *r)
 		p->kind = r->papers ? r->papers[k].kind
 			: c->kind_hint ? c->kind_hint : c->facts ? sh_paper_kind_code(c->facts) : NULL;
 		p->code = r->codes ? r->codes[k] : NULL;
-		p->flags = r->papers ? r->papers[k].flags : 0;
+		p->flags = r->papers ? r->papers[k].flags : comp_review(r, c);
 		p->text = c->text ? c->text : "";
 		p->facts = c->facts;
 		p->first = c->first;

@@ -145,8 +145,9 @@ static json_t *batch_json(srv_ctx *c, sh_scan_batch *b)
 		/* what the reading found, when it read the same pages */
 		json_t *rp2 = json_array_get(rpapers, i);
 		if (rp2 && json_equal(json_object_get(rp2, "pages"), a)) {
-			const char *keys[] = {"read_kind", "facts", "confidence", "other_owner", "review"};
-			for (size_t q = 0; q < 5; q++)
+			const char *keys[] = {"read_kind", "facts",       "confidence", "other_owner",
+					      "review",    "handwritten", "as_read"};
+			for (size_t q = 0; q < sizeof keys / sizeof *keys; q++)
 				if (json_object_get(rp2, keys[q]))
 					json_object_set(o, keys[q], json_object_get(rp2, keys[q]));
 		}
@@ -193,6 +194,12 @@ static int read_batch(srv_ctx *c, sh_scan_batch *b)
 		if (f) {
 			json_object_set(o2, "facts", json_object_get(f, "fields"));
 			json_object_set(o2, "confidence", json_object_get(f, "confidence"));
+			/* for the desk: values left out as handwritten, and what OCR
+			 * read of a value that was corrected */
+			const char *more[] = {"handwritten", "as_read"};
+			for (size_t q = 0; q < 2; q++)
+				if (json_object_get(f, more[q]))
+					json_object_set(o2, more[q], json_object_get(f, more[q]));
 			json_decref(f);
 		}
 		json_array_append_new(papers, o2);

@@ -799,6 +799,21 @@ def case_batch(wh):
               "revoke twice: exit 4")
         check(st.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"},
                      headers={"Authorization": "Basic eDp5"}).status == 401, "a non-bearer Authorization: 401")
+        # a form a citizen filled in by hand: the batch names the handwritten
+        # facts for the desk and carries no value for them (issue 18)
+        r = desk.req("POST", "/api/v1/batches", {"owner": OWNER, "procedure": "1.001193"})
+        if check(r.status == 201, "batch for a handwritten form: %d" % r.status):
+            hb = "/api/v1/batches/" + r.json["batch"]
+            form = open(os.path.join(DATA, "ocr", "hand-gks-serif200.tif"), "rb").read()
+            bodyh, cth = multipart([], [("form.tif", form)])
+            r = desk.req("POST", hb + "/pages", bodyh, ctype=cth)
+            pp = (r.json or {}).get("papers") or [{}]
+            check(r.status == 201 and "owner_name" in pp[0].get("handwritten", []) and
+                  "owner_name" not in pp[0].get("facts", {}) and pp[0].get("review") is True,
+                  "a handwritten name is named, not read, and the paper is to review: %d %s" % (r.status, pp[0]))
+            g = desk.req("GET", hb)
+            check(g.status == 200 and "owner_name" in g.json["papers"][0].get("handwritten", []),
+                  "GET batch keeps the handwritten list: %s" % g.json["papers"][0])
     finally:
         code = srv.stop()
     check(code == 0, "SIGTERM: exit 0, got %s" % code)

@@ -467,6 +467,18 @@
       if (!current) opts.unshift(h("option", { value: "", text: t("(recognised when stored)"), selected: true, disabled: true }));
       return opts;
     }
+    // a paper's facts for review: a corrected value shows what OCR read, a
+    // handwritten one is named and left for the desk to type
+    function factList(pp, facts) {
+      const asRead = pp.as_read && typeof pp.as_read === "object" ? pp.as_read : {};
+      const hand = Array.isArray(pp.handwritten) ? pp.handwritten.filter((k) => typeof k === "string" && facts.indexOf(k) < 0) : [];
+      if (!facts.length && !hand.length) return null;
+      return h("dl", { class: "facts" },
+        facts.map((k) => [h("dt", { text: k }), h("dd", null, String(pp.facts[k]),
+          typeof asRead[k] === "string" ? h("span", { class: "small as-read", text: " " + t("(read as {0})", asRead[k]) }) : null)]),
+        hand.map((k) => [h("dt", { text: k }), h("dd", null, h("span", { class: "badge expired flag-hand", text: t("handwritten, not read") }))]));
+    }
+
     function renderReview() {
       clear(review);
       if (!batch || !(batch.pages || []).length) return;
@@ -506,7 +518,7 @@
           h("div", { class: "bhead" },
             h("h3", { text: t("Paper {0}", pi + 1) }), field(t("Kind"), ks),
             h("span", { class: "small", text: t("read as {0}, confidence {1}", pp.read_kind || "—", conf) }), flags),
-          facts.length ? h("dl", { class: "facts" }, facts.map((k) => [h("dt", { text: k }), h("dd", { text: String(pp.facts[k]) })])) : null,
+          factList(pp, facts),
           h("div", { class: "bpages" }, pages)));
       });
     }
