@@ -129,14 +129,18 @@ class Client:
         self.cookie = None
         self.csrf = None
 
+    # an upload is read (OCR, at nice 10) before it is answered: minutes on a
+    # loaded 2-core machine under the sanitizers; a hang still ends the test
+    REQ_TIMEOUT = 300
+
     def conn(self):
         if self.srv.tls:
             ctx = ssl.create_default_context()
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            return http.client.HTTPSConnection("127.0.0.1", self.srv.port, timeout=120, context=ctx,
+            return http.client.HTTPSConnection("127.0.0.1", self.srv.port, timeout=self.REQ_TIMEOUT, context=ctx,
                                                source_address=(self.source, 0))
-        return http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=120,
+        return http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=self.REQ_TIMEOUT,
                                           source_address=(self.source, 0))
 
     def req(self, method, path, body=None, ctype=None, csrf=True, headers=None):
