@@ -168,7 +168,7 @@ static json_t *batch_json(srv_ctx *c, sh_scan_batch *b)
 static int read_batch(srv_ctx *c, sh_scan_batch *b)
 {
 	sh_recv_source src = {.batch = b};
-	sh_recv_options o = {.operator_id = c->user, .keep_going = 1, .ocr_nice = SRV_OCR_NICE};
+	sh_recv_options o = {.operator_id = c->user, .keep_going = 1, .ocr_nice = c->srv->ocr_nice};
 	sh_recv_result *res = NULL;
 	int rc = sh_recv_read(&res, &src, &o);
 	json_t *pages = json_object(), *papers = json_array();
@@ -536,7 +536,7 @@ int srv_batch_commit(srv_ctx *c)
 		rc = sh_error_set(SH_EINVAL, "batch %s has no pages", sh_scan_batch_id(b));
 	} else {
 		sh_recv_source src = {.batch = b};
-		sh_recv_options o = {.operator_id = c->user, .key = c->srv->key, .ocr_nice = SRV_OCR_NICE};
+		sh_recv_options o = {.operator_id = c->user, .key = c->srv->key, .ocr_nice = c->srv->ocr_nice};
 		rc = srv_recv_locked(&res, c->srv->s, &src, &o);
 		if (!rc)
 			snprintf(dossier, sizeof dossier, "%s", res->dossier);

@@ -48,7 +48,7 @@ int srv_receive(srv_ctx *c, const srv_upload *u)
 	sh_recv_options o = {.owner = u->owner, .procedure = u->procedure,
 			     .operator_id = c->user, .key = c->srv->key,
 			     .result_of = u->result_of, .idem_key = idem[0] ? idem : NULL,
-			     .ocr_nice = SRV_OCR_NICE};
+			     .ocr_nice = c->srv->ocr_nice};
 	sh_recv_result *res = NULL;
 	pthread_mutex_lock(&recv_mu);
 	int rc = sh_recv_store(&res, c->srv->s, &src, &o);

@@ -21,6 +21,7 @@ typedef struct srv_conn {
 
 struct sh_srv {
 	struct MHD_Daemon *d;
+	int ocr_nice; /* SRV_OCR_NICE, or SOHOA_OCR_NICE (0..19) from the environment */
 	sh_store *s;
 	const sh_sign_key *key;
 	sh_wh_proc_cat *cat;
