@@ -12,6 +12,7 @@ typedef struct paper_strs {
 	char **orig;
 	char **fold;
 	size_t n;
+	size_t cap; /* entries orig and fold have room for */
 } paper_strs;
 
 /* Lexicon of name words (paper/names.json): spellings with their folded

@@ -162,7 +162,7 @@ static void strs_clear(paper_strs *l)
 	sh_free(l->orig);
 	sh_free(l->fold);
 	l->orig = l->fold = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }
 
 static void lexicon_clear(sh_kinds *k)
@@ -264,14 +264,18 @@ static int check_string(const ctx *c, const char *field, json_t *v, int need_wor
 
 static int strs_add(paper_strs *l, const char *s)
 {
-	char **no = sh_realloc(l->orig, (l->n + 1) * sizeof *no);
-	if (!no)
-		return SH_ENOMEM;
-	l->orig = no;
-	char **nf = sh_realloc(l->fold, (l->n + 1) * sizeof *nf);
-	if (!nf)
-		return SH_ENOMEM;
-	l->fold = nf;
+	if (l->n == l->cap) { /* doubling: the gazetteer has thousands of entries */
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **no = sh_realloc(l->orig, cap * sizeof *no);
+		if (!no)
+			return SH_ENOMEM;
+		l->orig = no;
+		char **nf = sh_realloc(l->fold, cap * sizeof *nf);
+		if (!nf)
+			return SH_ENOMEM;
+		l->fold = nf;
+		l->cap = cap;
+	}
 	char *o = sh_strdup(s);
 	if (!o)
 		return SH_ENOMEM;
