@@ -260,7 +260,14 @@ int sh_wh_replica_page(sh_store *s, uint64_t from, size_t limit, char **out)
 	}
 	if ((rc = sh_ledger_checkpoint_sizes(s, &sizes, &nsizes)))
 		return rc;
-	uint64_t end = from < size ? page_end(sizes, nsizes, from, limit) : 0;
+	/* The log may grow between the reads above (each is its own snapshot):
+	 * the page describes the log as it was at `size`, so checkpoints signed
+	 * since are left for the next page, and a caught-up replica gets the
+	 * checkpoint at its own size, not a newer one without its entries. */
+	while (nsizes && sizes[nsizes - 1] > size)
+		nsizes--;
+	uint64_t end = from < size ? page_end(sizes, nsizes, from, limit)
+				   : (nsizes && sizes[nsizes - 1] == size ? size : 0);
 	if (from < size && !end) {
 		rc = sh_error_set(SH_ENOTFOUND, "no signed checkpoint covers the log past %llu yet",
 				  (unsigned long long)from);
