@@ -61,8 +61,26 @@ TUNE2_FAMILY = FAMILY + ["Lục", "Giáp", "Chu", "Lương", "Tống", "Lại", 
 TUNE2_MIDDLE = MIDDLE + ["Khả", "Hồng", "Bích", "Tiến", "Mạnh"]
 TUNE2_GIVEN = GIVEN + ["Khuyên", "Diễm", "Hoành", "Quỳnh", "Tuyền", "Nhàn", "Lễ", "Hằng", "Thủy",
                        "Chử", "Ước", "Vững", "Kỷ", "Ngữ", "Bổng"]
+# The third tuning split (--split tune3, session 10): names, places and faces
+# that neither the held-out split nor the other tuning splits use (the faces
+# at 150-200 dpi, degraded), to find what the held-out faces lose without
+# looking at the held-out papers.
+TUNE3_FAMILY = ["Ma", "Đồng", "Mai", "Thái", "Lưu", "Kim", "Diệp", "Giang", "La", "Khổng", "Hàn",
+                "Quan", "Từ", "Đoàn", "Ngô"]
+TUNE3_MIDDLE = ["Xuân", "Khánh", "Hải", "Đắc", "Viết", "Quý", "Kiều", "Ánh", "Thuỳ", "Mộng"]
+TUNE3_GIVEN = ["Hường", "Ngần", "Khởi", "Quyết", "Thưởng", "Điệp", "Loan", "Oanh", "Tươi", "Khải",
+               "Nhuận", "Sửu", "Tỵ", "Dậu", "Tuyển", "Ngự", "Quyền", "Huấn", "Thiêm", "Hoè",
+               "Giỏi", "Sương", "Đảm", "Nghĩa", "Ửng"]
+TUNE3_PLACES = [
+    ("Tuyên Quang", ["Chiêm Hóa", "Hàm Yên", "Sơn Dương"], ["Hòa Phú", "Thái Sơn", "Hồng Lạc"]),
+    ("Cao Bằng", ["Trùng Khánh", "Bảo Lạc", "Hà Quảng"], ["Đình Phong", "Cô Ba", "Trường Hà"]),
+    ("Quảng Ngãi", ["Bình Sơn", "Mộ Đức", "Sơn Tịnh"], ["Bình Châu", "Đức Phổ", "Tịnh Khê"]),
+    ("Sóc Trăng", ["Kế Sách", "Mỹ Xuyên", "Trần Đề"], ["Đại Hải", "Ngọc Tố", "Lịch Hội Thượng"]),
+    ("Gia Lai", ["Chư Sê", "Đắk Đoa", "Ia Grai"], ["Ia Blang", "Hà Bầu", "Ia Sao"]),
+]
 COMPANY_WORDS = [["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"],
-                 ["Thành Công", "Hồng Phát", "Minh Đức", "Quế Lâm", "Vĩnh Hưng", "Đức Thịnh"]]
+                 ["Thành Công", "Hồng Phát", "Minh Đức", "Quế Lâm", "Vĩnh Hưng", "Đức Thịnh"],
+                 ["Trường Sơn", "Bảo Ngọc", "Việt Hưng", "Đại Dương", "Kim Khánh", "Lộc Phát"]]
 PROVINCE_CODES = ["001", "008", "022", "025", "030", "031", "034", "036", "037", "040", "042",
                   "045", "052", "079", "092"]
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -78,6 +96,7 @@ class Gen:
 
     held = False
     tune2 = False
+    tune3 = False
 
     def name(self, sex=None):
         r = self.r
@@ -88,7 +107,9 @@ class Gen:
             elif sex == "Nam":
                 mid = r.choice(["Đình", "Bá", "Khắc", "Duy", "Trọng"])
             return "%s %s %s" % (r.choice(HELD_FAMILY), mid, r.choice(HELD_GIVEN))
-        if self.tune2:
+        if self.tune3:
+            fam, mids, giv = TUNE3_FAMILY, TUNE3_MIDDLE, TUNE3_GIVEN
+        elif self.tune2:
             fam, mids, giv = TUNE2_FAMILY, TUNE2_MIDDLE, TUNE2_GIVEN
         else:
             fam, mids, giv = FAMILY, MIDDLE, GIVEN
@@ -124,10 +145,10 @@ class Gen:
             return "".join(map(str, d)) + str(10 - rem)
 
     def place(self):
-        return self.r.choice(HELD_PLACES if self.held else PLACES)
+        return self.r.choice(HELD_PLACES if self.held else TUNE3_PLACES if self.tune3 else PLACES)
 
     def company_word(self):
-        return self.r.choice(COMPANY_WORDS[1 if self.held else 0])
+        return self.r.choice(COMPANY_WORDS[1 if self.held else 2 if self.tune3 else 0])
 
     def header(self, left, width=64):
         """Two columns: issuer lines left, motto right, padded with spaces."""
@@ -597,6 +618,10 @@ SCANS = [("clean300", "DejaVu Serif", 12, 300, False), ("sans200", "DejaVu Sans"
 TUNE2_SCANS = [("sbold200", "DejaVu Sans Bold", 10, 200, True), ("mbold300", "FreeMono Bold", 10, 300, False),
                ("scbold170", "DejaVu Serif Semi-Condensed Bold", 11, 170, True), ("light240", "DejaVu Sans ExtraLight", 11, 240, False),
                ("obl190", "DejaVu Sans Oblique", 11, 190, True)]
+# third tuning split: faces no other split uses, at 150-200 dpi, degraded
+TUNE3_SCANS = [("fsans160", "FreeSans", 11, 160, True), ("fserif170", "FreeSerif", 12, 170, True),
+               ("lsans200", "Liberation Sans", 10, 200, True), ("lserifb180", "Liberation Serif Bold", 11, 180, True),
+               ("fsemib150", "FreeSans Semi-Bold", 11, 150, True)]
 # held-out faces and resolutions: none of the above. DejaVu Sans Mono has no
 # precomposed Vietnamese letters (text2image left them out of the page: "CH
 # TỊCH" for "CHỦ TỊCH"), so the mono faces are FreeMono (fonts-freefont-ttf)
@@ -689,7 +714,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--split", choices=["tune", "tune2", "heldout", "extra"], default="extra",
+    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "heldout", "extra"], default="extra",
                     help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
                          "faces (heldout: never tune on it); extra: the committed test papers")
     ap.add_argument("--out")
@@ -707,12 +732,13 @@ def main():
     g = Gen(random.Random(a.seed))
     g.held = a.split == "heldout"
     g.tune2 = a.split == "tune2"
-    scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else SCANS
+    g.tune3 = a.split == "tune3"
+    scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else TUNE3_SCANS if g.tune3 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
     face_check(scans, img_dir)
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
-    prefix = {"tune": "t", "tune2": "u", "heldout": "h", "extra": "x"}[a.split]
+    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
         for tag, fn in makers:

@@ -3,8 +3,8 @@
 #
 #   bench/papers/run.sh BUILD_DIR            committed texts: corpus papers and
 #                                            tests/data/papers/extra (OCR saved)
-#   bench/papers/run.sh BUILD_DIR --splits      the TUNE, TUNE2 and HELD-OUT splits in
-#                                            bench/papers/{tune,tune2,heldout}, and
+#   bench/papers/run.sh BUILD_DIR --splits      the TUNE, TUNE2, TUNE3 and HELD-OUT splits in
+#                                            bench/papers/{tune,tune2,tune3,heldout}, and
 #                                            the forms filled in by hand (hand-tune,
 #                                            hand-heldout: make_hand.py) (OCR
 #                                            text and hOCR cached; per field and
@@ -43,7 +43,7 @@ if [ "${2:-}" = "--splits" ]; then
 	# page images (make_extra.py --img DIR, or --no-ocr to render them
 	# again) let paper_bench read unsure ids a second time (-I)
 	img=${SOHOA_PAPER_IMG:-/tmp/sohoa-extra}
-	for split in tune tune2 heldout hand-tune hand-heldout; do
+	for split in tune tune2 tune3 heldout hand-tune hand-heldout; do
 		echo "== $split split (bench/papers/$split)"
 		if [ -d "$img/$split" ]; then
 			"$bench" -K -I "$img/$split" -k "$root/paper/kinds.json" "$here/$split"/*.json
