@@ -38,6 +38,12 @@ import urllib.request
 os.environ["SOHOA_OCR_NICE"] = "0"
 os.environ["LC_ALL"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)
+# the office, the browser (chromedriver passes its environment on) and this
+# script share the office's clock: the report's default range ends on the
+# browser's today, and from 17:00 UTC that is not the server's today unless
+# both keep Vietnam's time, as a desk does
+os.environ["TZ"] = "Asia/Ho_Chi_Minh"
+time.tzset()
 
 SOHOA, DATA, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
