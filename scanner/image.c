@@ -194,6 +194,44 @@ static int open_pdf(sh_scan_file *f)
 	return rc;
 }
 
+/* A binary PNM (P4, P5, P6) whose raster is shorter than its header says:
+ * known from the header alone, before any page is read (a dossier with such
+ * a file is refused before the others are read). Text PNMs (P1-P3) and
+ * headers this does not follow are left to the decoder. */
+static int pnm_short(const sh_scan_file *f)
+{
+	const uint8_t *d = f->data;
+	size_t n = f->len, i = 2;
+	if (n < 3 || d[0] != 'P' || d[1] < '4' || d[1] > '6')
+		return 0;
+	unsigned long long v[3] = {0, 0, 1};
+	int nv = d[1] == '4' ? 2 : 3;
+	for (int k = 0; k < nv; k++) {
+		for (;;) { /* white space and # comments */
+			while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+				i++;
+			if (i < n && d[i] == '#') {
+				while (i < n && d[i] != '\n')
+					i++;
+				continue;
+			}
+			break;
+		}
+		if (i >= n || d[i] < '0' || d[i] > '9')
+			return 0;
+		v[k] = 0;
+		while (i < n && d[i] >= '0' && d[i] <= '9' && v[k] < (1ull << 32))
+			v[k] = v[k] * 10 + (unsigned long long)(d[i++] - '0');
+	}
+	if (i >= n || v[0] == 0 || v[1] == 0 || v[0] >= (1ull << 32) || v[1] >= (1ull << 32) ||
+	    v[2] == 0 || v[2] > 65535)
+		return 0;
+	i++; /* the single white space before the raster */
+	unsigned long long row = d[1] == '4' ? (v[0] + 7) / 8
+						: v[0] * (d[1] == '6' ? 3 : 1) * (v[2] > 255 ? 2 : 1);
+	return row * v[1] > (unsigned long long)(n - i);
+}
+
 static int open_checked(sh_scan_file *f)
 {
 	if (f->len == 0)
@@ -214,6 +252,9 @@ static int open_checked(sh_scan_file *f)
 					       "rescan the file", f->name);
 	if (f->type == SH_IMAGE_JPEG && !has_tail(f, (const uint8_t *)"\xff\xd9", 2, 1 << 16))
 		return sh_error_set(SH_EINVAL, "%s: JPEG is truncated (no end-of-image marker): "
+					       "re-export or rescan the file", f->name);
+	if (f->type == SH_IMAGE_PNM && pnm_short(f))
+		return sh_error_set(SH_EINVAL, "%s: PNM is truncated (shorter than its header says): "
 					       "re-export or rescan the file", f->name);
 	if (f->type == SH_IMAGE_TIFF) {
 		size_t walked = 0;
