@@ -2,7 +2,7 @@
 # Hostile input to the sohoa program: `hostile.sh CASE` runs one case.
 # Environment (set by CTest): SOHOA (the binary), DATA (tests/data), TMPROOT.
 #
-# Every run is wrapped in `timeout $HOSTILE_TIMEOUT` (20 s; CMake gives 120 s
+# Every run is wrapped in `timeout $HOSTILE_TIMEOUT` (60 s from CMake, 120 s
 # under the sanitizers) and must end with a documented exit
 # code (README "Exit codes"): never a signal or a timeout (>= 124), never a
 # sanitizer report. A refusal is a message on stderr whose every line starts
