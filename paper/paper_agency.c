@@ -1133,7 +1133,7 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 
 char *paper_address_restore(doc *d, char *s)
 {
-	if (!s || d->no_restore)
+	if (!(s = paper_address_marks(d, s)) || d->no_restore)
 		return s;
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;

@@ -173,6 +173,12 @@ char *paper_lex_restore(doc *d, char *s, int mode);
  * when a word read unsurely is no syllable; the rest as read. Takes s;
  * NULL with d->oom on out of memory. */
 char *paper_address_restore(doc *d, char *s);
+/* An address's OCR slips where the shape leaves one reading
+ * (paper_fixes.c): ". " between two place parts is a comma; a level word
+ * read with other marks ("tính") before a listed place is the level word;
+ * "la" before a name listed only as "Ia ..." is "Ia". The rest as read.
+ * Takes s; NULL with d->oom on out of memory. */
+char *paper_address_marks(doc *d, char *s);
 /* Places an address is checked against (paper_names.c): the lists 0 ..
  * paper_place_lists() - 1 (catalogue, lexicon, gazetteer). A place read as
  * orig (on bytes), folded f (fn bytes): *listed is 1 when a list spells it
