@@ -108,9 +108,12 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out, in
 		for (size_t t = 0; t < labels->n; t++) {
 			const char *lab = labels->fold[t];
 			size_t ln = strlen(lab);
-			size_t st = paper_line_after_glyphs(d, l);
+			size_t st = paper_line_after_glyphs(d, l), sq = d->ls[l];
+			/* a quote mark read before the line's label ("\"Tên công ty") */
+			while (sq < d->le[l] && sq < d->ls[l] + 2 && strchr("\"'`", d->f[sq]))
+				sq++;
 			for (size_t i = d->ls[l]; i < d->le[l]; i++) {
-				if (i != d->ls[l] && i != st) {
+				if (i != d->ls[l] && i != st && i != sq) {
 					size_t j = i;
 					while (j > d->ls[l] && d->f[j - 1] == ' ')
 						j--;

@@ -158,3 +158,49 @@ char *paper_address_marks(doc *d, char *s)
 	}
 	return sh_buf_detach(&b);
 }
+
+/* Does s fit shape ('@' a capital letter, '9' a digit, the rest itself)? */
+static int shape_fits(const char *s, const char *shape)
+{
+	for (; *s && *shape; s++, shape++) {
+		if (*shape == '@' ? !(*s >= 'A' && *s <= 'Z')
+		    : *shape == '9' ? !(*s >= '0' && *s <= '9')
+				    : *s != *shape)
+			return 0;
+	}
+	return !*s && !*shape;
+}
+
+char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
+{
+	/* the capitals a digit is read for */
+	static const char *const look[10] = {"OD", "I", "Z", "", "A", "S", "G", "", "B", ""};
+	const paper_strs *sh = &pk->number_shapes;
+	size_t n = s ? strlen(s) : 0;
+	if (!s || d->no_restore || !sh->n || n >= 32 || strchr(s, ' '))
+		return s;
+	for (size_t i = 0; i < sh->n; i++)
+		if (shape_fits(s, sh->orig[i]))
+			return s;
+	int conf = paper_word_conf(d, s, n);
+	if (conf < 0 || conf >= SH_PAPER_WEAK_CONF)
+		return s;
+	char t[32], hit[32] = "";
+	int hits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		for (const char *c = look[s[i] - '0']; *c; c++) {
+			memcpy(t, s, n + 1);
+			t[i] = *c;
+			for (size_t k = 0; k < sh->n; k++)
+				if (shape_fits(t, sh->orig[k]) && strcmp(hit, t)) {
+					hits++;
+					memcpy(hit, t, n + 1);
+				}
+		}
+	}
+	if (hits == 1)
+		memcpy(s, hit, n + 1);
+	return s;
+}
