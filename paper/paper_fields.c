@@ -83,12 +83,31 @@ static int label_near(const char *t, const char *lab, size_t n)
 	return 1;
 }
 
+/* A label of two words or more whose last word lost its first letters
+ * before the colon ("Giới nh:" for "Giới tính:", a dotted i and its
+ * neighbour lost): the bytes up to the colon, or 0. */
+static size_t label_clipped(const char *t, const char *e, const char *lab, size_t n)
+{
+	size_t head = n;
+	while (head > 0 && lab[head - 1] != ' ')
+		head--;
+	if (head < 4 || (size_t)(e - t) <= head || !label_eq(t, lab, head))
+		return 0;
+	size_t k = head, wn = n - head;
+	while (t + k < e && t[k] >= 'a' && t[k] <= 'z')
+		k++;
+	size_t tn = k - head;
+	if (tn < 2 || tn >= wn || t + k >= e || t[k] != ':' || memcmp(lab + n - tn, t + head, tn))
+		return 0;
+	return k;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
 	if (near)
-		return 0;
+		return label_clipped(t, e, lab, n);
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
 	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};
