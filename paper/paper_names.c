@@ -285,72 +285,6 @@ static int adds_marks_only(const char *w, size_t n, const char *to)
 	return an == 0 && bn == 0;
 }
 
-/* Is spelling to the word read (w, n bytes) with its tone mark read as
- * another — the same letters and shape marks (breve, circumflex, horn,
- * stroke), a tone on both, not the same tone ("Khống" / "Khổng")? */
-static int other_tone(const char *w, size_t n, const char *to)
-{
-	const unsigned shape = MK_BREVE | MK_CIRC | MK_HORN | MK_STROKE;
-	const utf8proc_uint8_t *a = (const utf8proc_uint8_t *)w, *b = (const utf8proc_uint8_t *)to;
-	utf8proc_ssize_t an = (utf8proc_ssize_t)n, bn = (utf8proc_ssize_t)strlen(to);
-	unsigned ta = 0, tb = 0;
-	while (an > 0 && bn > 0) {
-		utf8proc_int32_t ca, cb;
-		utf8proc_ssize_t la = utf8proc_iterate(a, an, &ca), lb = utf8proc_iterate(b, bn, &cb);
-		if (la < 1 || lb < 1)
-			return 0;
-		unsigned ma, mb;
-		if (marks_of(ca, &ma) != marks_of(cb, &mb) || (ma & shape) != (mb & shape))
-			return 0;
-		ta |= ma & ~shape;
-		tb |= mb & ~shape;
-		a += la, an -= la, b += lb, bn -= lb;
-	}
-	return an == 0 && bn == 0 && ta && tb && ta != tb;
-}
-
-/* The one surname of the lexicon the first word of a person's name (p, n
- * bytes) is with its tone read as another, when OCR was unsure of it
- * (below SH_PAPER_WEAK_CONF) and it is no surname as read: surnames are a
- * closed list, "Khống" none ("KHỐNG" read at 65 → "KHỔNG"). A word without
- * a tone ("MA") or read surely keeps its reading. NULL: keep. */
-static const char *surname_tone(doc *d, const char *p, size_t n)
-{
-	const paper_lextab *x = &d->k->lex[LEX_SURNAME];
-	int conf = paper_word_conf(d, p, n);
-	char *lw = NULL;
-	const char *hit = NULL;
-	if (conf < 0 || conf >= SH_PAPER_WEAK_CONF)
-		return NULL;
-	if (sh_text_lower(&lw, p, n)) {
-		d->oom = 1;
-		return NULL;
-	}
-	for (size_t i = 0; i < x->n; i++) {
-		char *ll = NULL;
-		if (sh_text_lower(&ll, x->word[i], strlen(x->word[i]))) {
-			d->oom = 1;
-			hit = NULL;
-			break;
-		}
-		int own = !strcmp(ll, lw);
-		sh_free(ll);
-		if (own) {
-			hit = NULL;
-			break;
-		}
-		if (other_tone(p, n, x->word[i])) {
-			if (hit && strcmp(hit, x->word[i])) {
-				hit = NULL;
-				break;
-			}
-			hit = x->word[i];
-		}
-	}
-	sh_free(lw);
-	return hit;
-}
-
 /* May the lexicon touch word w (n bytes) of a person's or company's name?
  * Only when it is no Vietnamese syllable (OCR made it up), OCR was unsure
  * of it (confidence below SH_PAPER_WEAK_CONF), or the page was read with
@@ -389,8 +323,6 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 			return NULL;
 		return lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
 	}
-	if (mode == PAPER_NAME_PERSON && wi == 0 && (r = surname_tone(d, p, n)))
-		return r;
 	if (!may_restore(d, p, n))
 		return NULL;
 	static const int company[] = {LEX_COMPANY, LEX_GIVEN, LEX_MIDDLE};
