@@ -260,7 +260,7 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 			set_fact(d, pf, f,
 				 f == SH_FACT_TITLE     ? (so.s = paper_apply_corrections(d, so.s))
 				 : f == SH_FACT_ADDRESS ? (so.s = paper_address_restore(d, so.s))
-							: so.s);
+							: (so.s = paper_number_shape(d, pk, so.s)));
 		sh_free(so.s);
 	}
 	static const int digit_facts[] = {SH_FACT_PARCEL, SH_FACT_MAP_SHEET};

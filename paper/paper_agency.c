@@ -94,6 +94,14 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 		size_t se = i;
 		while (se > s && f[se - 1] == ' ')
 			se--;
+		/* a year run into the type code ("2021QĐ"): the slash OCR lost */
+		if (slot && se - s > 5 && (!memcmp(f + s, "19", 2) || !memcmp(f + s, "20", 2)) &&
+		    isdigit((unsigned char)f[s + 2]) && isdigit((unsigned char)f[s + 3]) &&
+		    paper_known_symbol(d->k, f + s + 4, se - s - 4)) {
+			rc |= sh_buf_put(&b, f + s, 4) | sh_buf_puts(&b, "/");
+			s += 4;
+			slot = 0;
+		}
 		const char *canon = paper_known_symbol(d->k, f + s, se - s);
 		/* the type slot of a paper whose heading was read: one OCR slip
 		 * from the kind's own symbol is that symbol ("TIr" -> "TTr") */
@@ -897,8 +905,10 @@ static size_t upper_tail(const doc *d, size_t l)
 	if (!long_word)
 		return (size_t)-1;
 	/* a value after a label ("- Lưu: VTVP") is not a title, except the
-	 * right column after "Nơi nhận:"; the archive line has none */
-	if (start > a + 1 && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8))
+	 * right column after "Nơi nhận:" or a catalogue position as a whole
+	 * ("- Như trên: CHỦ TỊCH"); the archive line has none */
+	if (start > a + 1 && d->f[start - 2] == ':' && strncmp(d->f + a, "noi nhan", 8) &&
+	    paper_position_at(d, start, e) < 0)
 		return (size_t)-1;
 	size_t b = a;
 	while (b < e && !paper_is_alnum_ascii((unsigned char)d->f[b]))
@@ -1133,7 +1143,7 @@ static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
 
 char *paper_address_restore(doc *d, char *s)
 {
-	if (!s || d->no_restore)
+	if (!(s = paper_address_marks(d, s)) || d->no_restore)
 		return s;
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;

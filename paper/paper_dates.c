@@ -365,6 +365,32 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 
 enum { KEEP, TAKE, DROP };
 
+/* Is date a what OCR read (pl) but for a 1 the passes dropped in a day or
+ * month ("23 tháng 11" read again as 23/1: the digit reader loses one of
+ * two thin 1s on light faces, tune3)? Such passes are no evidence against
+ * OCR's date. */
+static int lost_a_one(const dplace *pl, ymd a, ymd r)
+{
+	int av[2] = {a.d, a.m}, rv[2] = {r.d, r.m};
+	if (a.y != r.y || (av[0] == rv[0] && av[1] == rv[1]))
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		if (av[k] == rv[k])
+			continue;
+		char s[8];
+		snprintf(s, sizeof s, "%d", av[k]);
+		const char *g = pl->g[k];
+		size_t gl = strlen(g), sl = strlen(s), i = 0;
+		if (gl != sl + 1)
+			return 0;
+		while (i < sl && g[i] == s[i])
+			i++;
+		if (g[i] != '1' || strcmp(g + i + 1, s + i))
+			return 0;
+	}
+	return 1;
+}
+
 /* The rule (docs/PAPERS.md, "second reading of dates"): rd[i][k] is pass
  * i's reading of box k. A date read as a real date is left out only when
  * three or more passes agree on another real date; a date taken back from
@@ -398,7 +424,7 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
 	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
 	if (r_real)
-		return agree && valid >= 3 && !same(a, r) ? DROP : KEEP;
+		return agree && valid >= 3 && !same(a, r) && !lost_a_one(pl, a, r) ? DROP : KEEP;
 	if (has_x) {
 		if (like_x >= 2 || valid < 2)
 			return KEEP;

@@ -68,10 +68,46 @@ static int label_eq(const char *t, const char *lab, size_t n)
  * of text bytes it takes, or 0. A label "Số <words>" also matches when OCR
  * read "Số" as "S", "S6", "S0", "Sd" or "5o" (bold and mono faces), if the
  * words after it are long enough to say what the label is. */
-static size_t label_at(const char *t, const char *e, const char *lab, size_t n)
+/* As label_eq, but one letter of a long label may be read as another
+ * ("Đã chốt vào lúc" for "Đã chết vào lúc"). */
+static int label_near(const char *t, const char *lab, size_t n)
 {
-	if ((size_t)(e - t) >= n && label_eq(t, lab, n))
+	if (n < 12)
+		return 0;
+	int slips = 0;
+	for (size_t i = 0; i < n; i++)
+		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ','))) {
+			if (slips++ || t[i] < 'a' || t[i] > 'z' || lab[i] < 'a' || lab[i] > 'z')
+				return 0;
+		}
+	return 1;
+}
+
+/* A label of two words or more whose last word lost its first letters
+ * before the colon ("Giới nh:" for "Giới tính:", a dotted i and its
+ * neighbour lost): the bytes up to the colon, or 0. */
+static size_t label_clipped(const char *t, const char *e, const char *lab, size_t n)
+{
+	size_t head = n;
+	while (head > 0 && lab[head - 1] != ' ')
+		head--;
+	if (head < 4 || (size_t)(e - t) <= head || !label_eq(t, lab, head))
+		return 0;
+	size_t k = head, wn = n - head;
+	while (t + k < e && t[k] >= 'a' && t[k] <= 'z')
+		k++;
+	size_t tn = k - head;
+	if (tn < 2 || tn >= wn || t + k >= e || t[k] != ':' || memcmp(lab + n - tn, t + head, tn))
+		return 0;
+	return k;
+}
+
+static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
+{
+	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
+	if (near)
+		return label_clipped(t, e, lab, n);
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
 	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};
@@ -83,22 +119,27 @@ static size_t label_at(const char *t, const char *e, const char *lab, size_t n)
 	return 0;
 }
 
-int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
+/* paper_by_label's pass: labels as printed, or (near) with one letter
+ * misread when no label was read as printed. */
+static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out, int near)
 {
 	for (size_t l = 0; l < d->nl; l++) {
 		for (size_t t = 0; t < labels->n; t++) {
 			const char *lab = labels->fold[t];
 			size_t ln = strlen(lab);
-			size_t st = paper_line_after_glyphs(d, l);
+			size_t st = paper_line_after_glyphs(d, l), sq = d->ls[l];
+			/* a quote mark read before the line's label ("\"Tên công ty") */
+			while (sq < d->le[l] && sq < d->ls[l] + 2 && strchr("\"'`", d->f[sq]))
+				sq++;
 			for (size_t i = d->ls[l]; i < d->le[l]; i++) {
-				if (i != d->ls[l] && i != st) {
+				if (i != d->ls[l] && i != st && i != sq) {
 					size_t j = i;
 					while (j > d->ls[l] && d->f[j - 1] == ' ')
 						j--;
 					if (j == i || j == d->ls[l] || !strchr(",;", d->f[j - 1]))
 						continue;
 				}
-				size_t tn = label_at(d->f + i, d->f + d->le[l], lab, ln);
+				size_t tn = label_at(d->f + i, d->f + d->le[l], lab, ln, near);
 				if (!tn || (i + tn < d->le[l] && paper_is_wordc((unsigned char)d->f[i + tn])))
 					continue;
 				size_t a = i + tn;
@@ -148,6 +189,11 @@ int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
 		}
 	}
 	return 0;
+}
+
+int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out)
+{
+	return by_label(d, labels, fn, out, 0) || (!d->oom && by_label(d, labels, fn, out, 1));
 }
 
 
@@ -550,6 +596,23 @@ int paper_by_label_anywhere(doc *d, const paper_strs *labels, value_fn fn, void 
 		for (const char *p = d->f; (p = strstr(p, lab)); p++) {
 			size_t i = (size_t)(p - d->f);
 			if (!paper_starts_word(d->f, i) ||
+			    (i + ln < d->flen && paper_is_wordc((unsigned char)d->f[i + ln])))
+				continue;
+			size_t l = paper_line_of(d, i), a = i + ln;
+			while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
+				a++;
+			if (a < d->le[l] && fn(d, a, d->le[l], out))
+				return 1;
+			if (d->oom)
+				return 0;
+		}
+	}
+	/* none read as printed: one letter misread (label_near) */
+	for (size_t t = 0; t < labels->n; t++) {
+		const char *lab = labels->fold[t];
+		size_t ln = strlen(lab);
+		for (size_t i = 0; i + ln <= d->flen; i++) {
+			if (!paper_starts_word(d->f, i) || !label_near(d->f + i, lab, ln) ||
 			    (i + ln < d->flen && paper_is_wordc((unsigned char)d->f[i + ln])))
 				continue;
 			size_t l = paper_line_of(d, i), a = i + ln;

@@ -34,6 +34,10 @@ typedef struct paper_kind {
 	/* labels printed on the kind's form: recognise it when its heading
 	 * was lost (paper_kind_by_labels) */
 	paper_strs form_labels;
+	/* shapes of the kind's number ("@999999": '@' a capital letter, '9' a
+	 * digit, the rest as printed): a digit read for a letter is put right
+	 * where one shape fits (paper_number_shape) */
+	paper_strs number_shapes;
 	unsigned facts;                      /* 1u << SH_FACT_* */
 	int validity, days, reusable;        /* enum sh_paper_validity, ... */
 	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
@@ -173,6 +177,18 @@ char *paper_lex_restore(doc *d, char *s, int mode);
  * when a word read unsurely is no syllable; the rest as read. Takes s;
  * NULL with d->oom on out of memory. */
 char *paper_address_restore(doc *d, char *s);
+/* An address's OCR slips where the shape leaves one reading
+ * (paper_fixes.c): ". " between two place parts is a comma; a level word
+ * read with other marks ("tính") before a listed place is the level word;
+ * "la" before a name listed only as "Ia ..." is "Ia". The rest as read.
+ * Takes s; NULL with d->oom on out of memory. */
+char *paper_address_marks(doc *d, char *s);
+/* A labelled number (a diploma's "B967974") that fits none of the kind's
+ * number_shapes, read unsurely (below SH_PAPER_WEAK_CONF): a digit in a
+ * letter's place read as the letter it looks like (8 → B, 0 → O or D, ...)
+ * when that makes exactly one spelling fit a shape. Else as read. Takes s;
+ * NULL with d->oom on out of memory. */
+char *paper_number_shape(doc *d, const paper_kind *pk, char *s);
 /* Places an address is checked against (paper_names.c): the lists 0 ..
  * paper_place_lists() - 1 (catalogue, lexicon, gazetteer). A place read as
  * orig (on bytes), folded f (fn bytes): *listed is 1 when a list spells it

@@ -196,6 +196,7 @@ void sh_kinds_free(sh_kinds **kinds)
 		strs_clear(&p->symbols);
 		strs_clear(&p->keywords);
 		strs_clear(&p->form_labels);
+		strs_clear(&p->number_shapes);
 		for (int f = 0; f < SH_FACT_COUNT; f++)
 			strs_clear(&p->labels[f]);
 	}
@@ -397,7 +398,7 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 	{
 		static const char *const known[] = {"slug", "code", "doc_type", "name", "family",
 						    "titles", "symbols", "keywords", "facts", "labels",
-						    "validity", "reusable", "form_labels"};
+						    "validity", "reusable", "form_labels", "number_shapes"};
 		int ok = 0;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			if (!strcmp(key, known[i]))
@@ -405,7 +406,7 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		if (!ok)
 			return sh_error_set(SH_EINVAL, "%s: %s: unknown field \"%.64s\" (known: slug, code, "
 						       "doc_type, name, family, titles, symbols, keywords, "
-						       "facts, labels, validity, reusable, form_labels)", name, c.where, key);
+						       "facts, labels, validity, reusable, form_labels, number_shapes)", name, c.where, key);
 	}
 	const char *s;
 	int rc;
@@ -447,9 +448,9 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		p->family = PAPER_OTHER;
 	else
 		return bad(&c, "family", "must be one of \"agency\", \"personal\", \"company\", \"other\"");
-	static const char *const lists[] = {"titles", "symbols", "keywords", "form_labels"};
-	paper_strs *dst[] = {&p->titles, &p->symbols, &p->keywords, &p->form_labels};
-	for (int i = 0; i < 4; i++) {
+	static const char *const lists[] = {"titles", "symbols", "keywords", "form_labels", "number_shapes"};
+	paper_strs *dst[] = {&p->titles, &p->symbols, &p->keywords, &p->form_labels, &p->number_shapes};
+	for (int i = 0; i < 5; i++) {
 		v = json_object_get(o, lists[i]);
 		if (v && (rc = load_list(&c, lists[i], v, dst[i])))
 			return rc;

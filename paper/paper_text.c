@@ -184,6 +184,8 @@ static int read_num(const char *f, size_t flen, size_t *at, int maxd, int *out)
 			dgt = 1;
 		else if (c == 's' && n)
 			dgt = 5; /* "0Š", "1S": S for 5 after a digit */
+		else if (c == ']' && n)
+			dgt = 1; /* "202]": a 1's foot lost */
 		else
 			break;
 		v = v * 10 + dgt;
@@ -278,8 +280,15 @@ static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
 {
 	int dd, mm, yy;
 	size_t i = at;
-	if (!read_num(f, flen, &i, 2, &dd))
+	/* a day's two digits read apart ("I 1/07/1957", "1 1/05/2009"): a
+	 * lone 1 or its lookalike, one space, one digit and the separator */
+	if (at + 3 < flen && strchr("1il|", f[at]) && f[at + 1] == ' ' && f[at + 2] >= '0' &&
+	    f[at + 2] <= '9' && strchr("/-.", f[at + 3])) {
+		dd = 10 + f[at + 2] - '0';
+		i = at + 3;
+	} else if (!read_num(f, flen, &i, 2, &dd)) {
 		return 0;
+	}
 	if (i >= flen || !strchr("/-.", f[i]))
 		return 0;
 	char sep = f[i++];

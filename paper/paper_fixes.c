@@ -1,0 +1,206 @@
+/* OCR slips of hard scans put right where the shape of the value leaves
+ * one reading (issue 18, tune3): an address's punctuation, "la" for the
+ * "Ia" of highland places and level words with a wrong tone; a number's
+ * year run into its type code. Every rule keeps what it cannot be sure of
+ * as read. */
+#include "paper_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Is the folded name f (n bytes) a listed place (any list)? */
+static int place_listed(const doc *d, const char *f, size_t n)
+{
+	for (int l = 0; l < paper_place_lists(); l++) {
+		const paper_strs *p = paper_place_list(d->k, l);
+		for (size_t i = 0; i < p->n; i++)
+			if (strlen(p->fold[i]) == n && !memcmp(p->fold[i], f, n))
+				return 1;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *fold, *print;
+} level_words[] = {{"thanh pho ", "thành phố"}, {"thi xa ", "thị xã"}, {"thi tran ", "thị trấn"},
+		   {"tinh ", "tỉnh"},            {"huyen ", "huyện"},  {"xa ", "xã"},
+		   {"quan ", "quận"},            {"phuong ", "phường"}};
+
+/* The level word folded part f (n bytes) starts with, or -1. */
+static long level_at(const char *f, size_t n)
+{
+	for (size_t t = 0; t < sizeof level_words / sizeof *level_words; t++) {
+		size_t ln = strlen(level_words[t].fold);
+		if (n > ln && !memcmp(f, level_words[t].fold, ln))
+			return (long)t;
+	}
+	return -1;
+}
+
+/* Fold s[a, b) into a fresh string (*out), its length in *n. */
+static int fold_range(char **out, size_t *n, const char *s, size_t a, size_t b)
+{
+	while (a < b && s[a] == ' ')
+		a++;
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	return paper_fold(out, NULL, n, s + a, b - a);
+}
+
+/* Is s[a, b) a place part: a level word and a name, or a listed place? */
+static int place_part(doc *d, const char *s, size_t a, size_t b)
+{
+	char *f = NULL;
+	size_t n = 0;
+	if (fold_range(&f, &n, s, a, b)) {
+		d->oom = 1;
+		return 0;
+	}
+	int r = level_at(f, n) >= 0 || place_listed(d, f, n);
+	sh_free(f);
+	return r;
+}
+
+/* One part of an address (between commas) put right into b: a level word
+ * read with other marks ("tính") before a listed place, when the part as
+ * read is no listed place ("Tịnh Biên" stays), is the level word as
+ * printed; "la" before a name that is no listed place while "Ia" and that
+ * name is ("la Grai" → "Ia Grai": the capital I of the highland names read
+ * as a small l) is "Ia". */
+static int address_part(doc *d, sh_buf *b, const char *p, size_t n)
+{
+	size_t sp = 0;
+	while (sp < n && p[sp] == ' ')
+		sp++;
+	int rc = sh_buf_put(b, p, sp);
+	p += sp, n -= sp;
+	char *f = NULL, *lw = NULL;
+	size_t *map = NULL, fn = 0, w = 0, fa = 0; /* w: bytes of p written */
+	if (!n)
+		return rc;
+	if (paper_fold(&f, &map, &fn, p, n))
+		return -1;
+	while (fn && f[fn - 1] == ' ')
+		fn--;
+	long lv = level_at(f, fn);
+	if (lv >= 0) {
+		size_t ln = strlen(level_words[lv].fold);
+		const char *pr = level_words[lv].print;
+		size_t ob = map[ln - 1];
+		if (sh_text_lower(&lw, p, ob)) {
+			rc = -1;
+			goto out;
+		}
+		if (strcmp(lw, pr) && place_listed(d, f + ln, fn - ln) && !place_listed(d, f, fn)) {
+			utf8proc_int32_t c;
+			utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)ob, &c);
+			if (k > 0 && utf8proc_isupper(c))
+				rc |= sh_buf_printf(b, "%c%s", pr[0] - 'a' + 'A', pr + 1);
+			else
+				rc |= sh_buf_puts(b, pr);
+			w = ob;
+		}
+		fa = ln;
+	}
+	/* "la X" after any level word */
+	if (fn - fa > 3 && !memcmp(f + fa, "la ", 3) && !memcmp(p + map[fa], "la ", 3) &&
+	    !place_listed(d, f + fa, fn - fa)) {
+		f[fa] = 'i';
+		if (place_listed(d, f + fa, fn - fa)) {
+			rc |= sh_buf_put(b, p + w, map[fa] - w) | sh_buf_puts(b, "I");
+			w = map[fa] + 1;
+		}
+	}
+	rc |= sh_buf_put(b, p + w, n - w);
+out:
+	sh_free(lw);
+	sh_free(f);
+	sh_free(map);
+	return rc;
+}
+
+char *paper_address_marks(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	/* ". " between two place parts is the comma OCR read as a period */
+	size_t len = strlen(s), prev = 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] == ',') {
+			prev = i + 1;
+			continue;
+		}
+		if (s[i] != '.' || s[i + 1] != ' ')
+			continue;
+		size_t e = i + 1;
+		while (e < len && s[e] != ',' && s[e] != '.')
+			e++;
+		if (place_part(d, s, prev, i) && place_part(d, s, i + 1, e))
+			s[i] = ',';
+		prev = i + 1;
+	}
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		rc |= address_part(d, &b, p, n);
+		p += n;
+		if (*p == ',')
+			rc |= sh_buf_put(&b, p++, 1);
+	}
+	sh_free(s);
+	if (rc || d->oom) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+/* Does s fit shape ('@' a capital letter, '9' a digit, the rest itself)? */
+static int shape_fits(const char *s, const char *shape)
+{
+	for (; *s && *shape; s++, shape++) {
+		if (*shape == '@' ? !(*s >= 'A' && *s <= 'Z')
+		    : *shape == '9' ? !(*s >= '0' && *s <= '9')
+				    : *s != *shape)
+			return 0;
+	}
+	return !*s && !*shape;
+}
+
+char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
+{
+	/* the capitals a digit is read for */
+	static const char *const look[10] = {"OD", "I", "Z", "", "A", "S", "G", "", "B", ""};
+	const paper_strs *sh = &pk->number_shapes;
+	size_t n = s ? strlen(s) : 0;
+	if (!s || d->no_restore || !sh->n || n >= 32 || strchr(s, ' '))
+		return s;
+	for (size_t i = 0; i < sh->n; i++)
+		if (shape_fits(s, sh->orig[i]))
+			return s;
+	int conf = paper_word_conf(d, s, n);
+	if (conf < 0 || conf >= SH_PAPER_WEAK_CONF)
+		return s;
+	char t[32], hit[32] = "";
+	int hits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		for (const char *c = look[s[i] - '0']; *c; c++) {
+			memcpy(t, s, n + 1);
+			t[i] = *c;
+			for (size_t k = 0; k < sh->n; k++)
+				if (shape_fits(t, sh->orig[k]) && strcmp(hit, t)) {
+					hits++;
+					memcpy(hit, t, n + 1);
+				}
+		}
+	}
+	if (hits == 1)
+		memcpy(s, hit, n + 1);
+	return s;
+}
