@@ -163,10 +163,12 @@ static void ring_score(const pts *p, double cx, double cy, double r, double *in,
 
 /* Share of 180 points along the circle with ink within 6 % of r (at least
  * 2 samples) across it: a seal's ring is drawn all round, a circle merely
- * touching a frame's sides or a word's letters is not. */
-static double ring_drawn(PIX *ink, double cx, double cy, double r)
+ * touching a frame's sides or a word's letters is not. ink holds the circle
+ * at (cx, cy); *sectors (may be NULL): the share of 36 sectors with a hit. */
+static double ring_drawn(PIX *ink, double cx, double cy, double r, double *sectors)
 {
-	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink), hit = 0;
+	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink), hit = 0, nb = 0;
+	int bins[36] = {0};
 	l_uint32 *data = pixGetData(ink);
 	double band = 0.06 * r > 2 ? 0.06 * r : 2;
 	for (int i = 0; i < 180; i++) {
@@ -175,18 +177,28 @@ static double ring_drawn(PIX *ink, double cx, double cy, double r)
 			int x = (int)lround(cx + d * c), y = (int)lround(cy + d * s);
 			if (x >= 0 && y >= 0 && x < w && y < h && GET_DATA_BIT(data + (size_t)y * wpl, x)) {
 				hit++;
+				bins[i / 5] = 1;
 				break;
 			}
 		}
 	}
+	for (int b = 0; b < 36; b++)
+		nb += bins[b];
+	if (sectors)
+		*sectors = nb / 36.0;
 	return hit / 180.0;
 }
 
 /* A round seal among the points (sample coordinates, the piece's box bw x
  * bh): tries the fit of all points, and circles as high as the box at either
  * end of it (a title touching the seal widens the piece), each refined
- * three times on the points near it. 1 and the circle when found. */
-static int find_ring(PIX *ink, const pts *p, double mm, double *ocx, double *ocy, double *or)
+ * three times on the points near it. 1 and the circle when found. all: the
+ * page's coloured ink, the piece at (ox, oy) in it: a ring cut in pieces by
+ * black text crossing it (a signer's name and title over the seal, blurred
+ * in a small photo) is drawn all round there, though not in the piece; the
+ * piece must still hold half of it, so its points alone place the circle. */
+static int find_ring(PIX *ink, const pts *p, double mm, PIX *all, int ox, int oy, double *ocx,
+		     double *ocy, double *or)
 {
 	double best = 0;
 	int bw = pixGetWidth(ink), bh = pixGetHeight(ink);
@@ -198,10 +210,12 @@ static int find_ring(PIX *ink, const pts *p, double mm, double *ocx, double *ocy
 		for (int it = 0; it < 3; it++)
 			if (circle_fit(p, &cx, &cy, &r, (0.35 - 0.08 * it) * r))
 				break;
-		double in, cover;
+		double in, cover, sectors = 0;
 		ring_score(p, cx, cy, r, &in, &cover);
-		if (r * mm < 5.0 || r * mm > 30.0 || in < 0.3 || cover < 0.7 ||
-		    ring_drawn(ink, cx, cy, r) < 0.6)
+		if (r * mm < 5.0 || r * mm > 30.0 || in < 0.3 || cover < 0.5)
+			continue;
+		if ((cover < 0.7 || ring_drawn(ink, cx, cy, r, NULL) < 0.6) &&
+		    (!all || ring_drawn(all, cx + ox, cy + oy, r, &sectors) < 0.6 || sectors < 0.7))
 			continue;
 		if (in * cover > best) {
 			best = in * cover;
@@ -266,9 +280,9 @@ static int frame_of(PIX *ink)
 }
 
 /* Classifies one joined piece (its original ink in pix at box bx, by) and
- * paints its stamp region into st. 1 when it is a stamp, 0 if not, -1 out
- * of memory. */
-static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, pts *p)
+ * paints its stamp region into st (all: the page's coloured ink, at the same
+ * scale). 1 when it is a stamp, 0 if not, -1 out of memory. */
+static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, pts *p, PIX *all)
 {
 	int w = pixGetWidth(ink), h = pixGetHeight(ink), wpl = pixGetWpl(ink);
 	l_uint32 *data = pixGetData(ink);
@@ -293,7 +307,7 @@ static int piece_stamp(PIX *ink, int bx, int by, double mm, PIX *st, int label, 
 	if (framed < 0)
 		return -1;
 	double cx = 0, cy = 0, r = 0;
-	if (!framed && find_ring(ink, p, mm, &cx, &cy, &r)) {
+	if (!framed && find_ring(ink, p, mm, all, bx, by, &cx, &cy, &r)) {
 		paint_disc(st, bx + cx, by + cy, r * 1.08 + 1.0 / mm, label);
 		return 1;
 	}
@@ -369,7 +383,8 @@ static int find_stamps(PIX *pixs, int dpi, const int k[3], int r, PIX **st)
 		if (ink && !pixClipToForeground(ink, &tight, &tb) && tight) {
 			l_int32 tx, ty;
 			boxGetGeometry(tb, &tx, &ty, NULL, NULL);
-			int one = piece_stamp(tight, bx + tx, by + ty, mm, *st, nst < 255 ? nst + 1 : 255, &p);
+			int one = piece_stamp(tight, bx + tx, by + ty, mm, *st, nst < 255 ? nst + 1 : 255, &p,
+					       m);
 			if (one < 0)
 				rc = nomem("stamps");
 			nst += one > 0;

@@ -152,6 +152,42 @@ static void test_ink_stamps_by_shape(void **state)
 	pixDestroy(&p);
 }
 
+/* Synthetic: a red seal's ring cut in two by black text crossing it (a
+ * signer's name over the seal: two black blocks on the ring at its lower
+ * left and right). Its larger part holds 2/3 of the ring, the rest lies
+ * apart; the whole disc goes, the lower arc too (it stayed dark: the larger
+ * part alone was taken for no ring), and the black text stays. */
+static void test_ink_ring_cut_by_text(void **state)
+{
+	(void)state;
+	int dpi = 200, w = 600, h = 600, cx = 300, cy = 280, rr = 140;
+	PIX *p = pixCreate(w, h, 32);
+	assert_non_null(p);
+	l_uint32 paper, red, black;
+	composeRGBPixel(245, 243, 236, &paper);
+	composeRGBPixel(200, 40, 50, &red);
+	composeRGBPixel(25, 25, 25, &black);
+	pixSetAllArbitrary(p, paper);
+	for (int y = cy - rr - 10; y < cy + rr + 10; y++)
+		for (int x = cx - rr - 10; x < cx + rr + 10; x++)
+			if (fabs(hypot(x - cx, y - cy) - rr) < 4)
+				pixSetPixel(p, x, y, red);
+	int d = (int)lround(rr * M_SQRT1_2);
+	fill(p, cx + d - 35, cy + d - 35, 70, 70, black);
+	fill(p, cx - d - 35, cy + d - 35, 70, 70, black);
+	pixSetResolution(p, dpi, dpi);
+	sh_clean_report rep;
+	memset(&rep, 0, sizeof rep);
+	PIX *g = NULL;
+	assert_int_equal(sh_ocr_make_grey(p, SH_CLEAN_ALL, dpi, &g, &rep), SH_OK);
+	assert_true(rep.flags & SH_PAGE_SEAL);
+	assert_true(min_in(g, cx - 20, cy + rr - 5, cx + 20, cy + rr + 5) > 200); /* lower arc gone */
+	assert_true(min_in(g, cx - 5, cy - rr - 5, cx + 5, cy - rr + 5) > 200);   /* upper arc gone */
+	assert_true(dark_in(g, cx + d - 30, cy + d - 30, cx + d + 30, cy + d + 30) > 0.9); /* text kept */
+	pixDestroy(&g);
+	pixDestroy(&p);
+}
+
 /* Bilevel and grey pages pass through; an image smaller than a block. */
 static void test_ink_other_depths(void **state)
 {
@@ -176,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_ink_red_title_kept_seal_dropped),
 		cmocka_unit_test(test_ink_blue_text_kept_pink_paper_white),
 		cmocka_unit_test(test_ink_stamps_by_shape),
+		cmocka_unit_test(test_ink_ring_cut_by_text),
 		cmocka_unit_test(test_ink_other_depths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
