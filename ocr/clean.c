@@ -12,7 +12,7 @@
  *   2. resolution: the tag when a scanner's agrees with the page's size,
  *      else the size or the text's own scale (photo.c); pages below 250
  *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
- *      edges come out smooth), untrusted ones above 450 down to 300; a
+ *      edges come out smooth, and stretched gently), untrusted ones above 450 down to 300; a
  *      photo's page under 150 dpi is cut out of the photo again at 300 dpi
  *      (cubic) and sharpened instead;
  *   3. background: lighting, paper tint and shadows flattened to white;
