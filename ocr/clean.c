@@ -12,8 +12,8 @@
  *   2. resolution: the tag when a scanner's agrees with the page's size,
  *      else the size or the text's own scale (photo.c); pages below 250
  *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
- *      edges come out smooth, and stretched gently), untrusted ones above 450 down to 300; a
- *      photo's page under 150 dpi is cut out of the photo again at 300 dpi
+ *      edges come out smooth, and stretched gently), untrusted ones above
+ *      450 down to 300; a photo's page under 150 dpi is cut out of the photo again at 300 dpi
  *      (cubic) and sharpened instead;
  *   3. background: lighting, paper tint and shadows flattened to white;
  *   4. a 150 dpi binary copy ("probe") drives the decisions below, so they
@@ -425,7 +425,7 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 			 * is a 3x3 box, twice at 175 dpi and above (a 5x5 tent): a
 			 * 5x5 box and the full stretch below washed out the
 			 * diacritics of degraded 180-200 dpi scans ("Tỵ" -> "Ty";
-			 * tune3 lsans200 CER 1.61 % -> 0.37 %, docs/OCR.md). */
+			 * tune3 lsans200 CER 2.01 % -> 0.39 %, docs/OCR.md). */
 			for (int pass = 0; pass < (dpi >= 175 ? 2 : 1); pass++) {
 				pixt = pixBlockconv(pixg, 1, 1);
 				if (!pixt) {
