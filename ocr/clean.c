@@ -13,8 +13,8 @@
  *      else the size or the text's own scale (photo.c); pages below 250
  *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
  *      edges come out smooth, and stretched gently), untrusted ones above
- *      450 down to 300; a photo's page under 150 dpi is cut out of the photo again at 300 dpi
- *      (cubic) and sharpened instead;
+ *      450 down to 300; a photo's page under 150 dpi is cut out of the
+ *      photo again at 300 dpi (cubic) and sharpened instead;
  *   3. background: lighting, paper tint and shadows flattened to white;
  *   4. a 150 dpi binary copy ("probe") drives the decisions below, so they
  *      cost little next to recognition (~1.4 s a page);
