@@ -253,9 +253,6 @@ static int open_checked(sh_scan_file *f)
 	if (f->type == SH_IMAGE_JPEG && !has_tail(f, (const uint8_t *)"\xff\xd9", 2, 1 << 16))
 		return sh_error_set(SH_EINVAL, "%s: JPEG is truncated (no end-of-image marker): "
 					       "re-export or rescan the file", f->name);
-	if (f->type == SH_IMAGE_PNM && pnm_short(f))
-		return sh_error_set(SH_EINVAL, "%s: PNM is truncated (shorter than its header says): "
-					       "re-export or rescan the file", f->name);
 	if (f->type == SH_IMAGE_TIFF) {
 		size_t walked = 0;
 		int rc = tiff_walk(f, &walked);
@@ -296,6 +293,10 @@ static int open_checked(sh_scan_file *f)
 		f->h[i] = h;
 		f->dpi[i] = res;
 	}
+	/* after the size limits: a header claiming a huge page is "over the limit" */
+	if (f->type == SH_IMAGE_PNM && pnm_short(f))
+		return sh_error_set(SH_EINVAL, "%s: PNM is truncated (shorter than its header says): "
+					       "re-export or rescan the file", f->name);
 	return SH_OK;
 }
 
