@@ -145,8 +145,8 @@ static int login(srv_ctx *c)
 		 "sohoa_session=%s; HttpOnly; SameSite=Strict; Path=/%s", token,
 		 c->srv->tls ? "; Secure" : "");
 	memset(token, 0, sizeof token);
-	json_t *o = json_pack("{s:s, s:s, s:s}", "csrf", csrf, "user", user, "role",
-			      sh_wh_role_name(role));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "csrf", csrf, "user", user, "role",
+			      sh_wh_role_name(role), "today", day_json((int64_t)time(NULL)));
 	json_decref(b);
 	return srv_json(c, 200, o);
 }
@@ -164,10 +164,13 @@ static int logout(srv_ctx *c)
 
 static int me(srv_ctx *c)
 {
-	return srv_json(c, 200, json_pack("{s:s, s:s, s:s, s:o, s:o}", "user", c->user, "role",
+	/* "today" is the office's date (the server's zone): a desk PC whose clock
+	 * keeps another zone must not make the report miss the day's dossiers */
+	return srv_json(c, 200, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "user", c->user, "role",
 					  sh_wh_role_name(c->sess.role), "csrf", c->sess.csrf,
 					  "login", srv_when_json(c->sess.created), "last",
-					  srv_when_json(c->sess.last)));
+					  srv_when_json(c->sess.last), "today",
+					  day_json((int64_t)time(NULL))));
 }
 
 static int openapi(srv_ctx *c)

@@ -38,12 +38,13 @@ import urllib.request
 os.environ["SOHOA_OCR_NICE"] = "0"
 os.environ["LC_ALL"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)
-# the office, the browser (chromedriver passes its environment on) and this
-# script share the office's clock: the report's default range ends on the
-# browser's today, and from 17:00 UTC that is not the server's today unless
-# both keep Vietnam's time, as a desk does
+# the office and this script keep Vietnam's time; the browser (chromedriver
+# passes its environment on) keeps UTC-12, a day behind Vietnam for 19 hours
+# of 24: the report's default range must end on the office's today, which the
+# server sends, not on the PC's
 os.environ["TZ"] = "Asia/Ho_Chi_Minh"
 time.tzset()
+BROWSER_TZ = "Etc/GMT+12"
 
 SOHOA, DATA, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -82,7 +83,8 @@ class Browser:
         os.makedirs(self.downloads)
         self.log = open(os.path.join(OUT, "chromedriver.log"), "w")
         self.proc = subprocess.Popen([DRIVER, "--port=%d" % self.port, "--allowed-ips=127.0.0.1"],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, TZ=BROWSER_TZ))
         self.base = "http://127.0.0.1:%d" % self.port
         self.sid = None
         while True:  # wait for the driver to answer (an event, not a time)

@@ -240,7 +240,7 @@
         pw.value = "";
         S.setItem("sohoa.csrf", r.csrf);
         S.removeItem("sohoa.expired");
-        me = { user: r.user, role: r.role };
+        me = { user: r.user, role: r.role, today: r.today };
         const after = S.getItem("sohoa.after");
         S.removeItem("sohoa.after");
         location.hash = after && after.indexOf("#/login") !== 0 ? after : home();
@@ -912,11 +912,12 @@
   // ---- head of office: report -------------------------------------------------------------
   function ymd(d) { return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0"); }
   async function viewReport(main) {
-    const now = new Date();
+    // the office's date, not the PC's: a desk clock on another zone would end the range a day early
+    const today = (me && /^\d{4}-\d{2}-\d{2}$/.test(me.today || "")) ? me.today : ymd(new Date());
     const from = keep(h("input", { id: "rfrom", type: "date", required: true }), "report.from");
     const to = keep(h("input", { id: "rto", type: "date", required: true }), "report.to");
-    if (!from.value) from.value = now.getFullYear() + "-01-01";
-    if (!to.value) to.value = ymd(now);
+    if (!from.value) from.value = today.slice(0, 4) + "-01-01";
+    if (!to.value) to.value = today;
     const by = keep(h("select", { id: "rby" },
       h("option", { value: "month", text: t("by month") }), h("option", { value: "procedure", text: t("by procedure") }),
       h("option", { value: "agency", text: t("by agency") }), h("option", { value: "total", text: t("total only") })), "report.by");
@@ -1080,7 +1081,7 @@
     try {
       const r = await api("GET", "/api/v1/me", null, { login: true });
       S.setItem("sohoa.csrf", r.csrf);
-      me = { user: r.user, role: r.role };
+      me = { user: r.user, role: r.role, today: r.today };
     } catch (e) { me = null; }
     return me;
   }
