@@ -546,7 +546,7 @@ int srv_batch_commit(srv_ctx *c)
 	sh_recv_result_free(&res);
 	if (rc)
 		return srv_fail(c, rc);
-	/* the JSON of an upload: {dossier, components:[{code, file, pages}]} */
+	/* the JSON of an upload: {dossier, components:[{code, file, pages}], received} */
 	sh_store_dossier_rec *d = NULL;
 	rc = sh_store_dossier_get(c->srv->s, dossier, &d);
 	if (rc)
@@ -561,7 +561,8 @@ int srv_batch_commit(srv_ctx *c)
 						     (json_int_t)p->npages));
 		sh_store_paper_rec_free(&p);
 	}
-	json_t *o = json_pack("{s:o, s:o}", "dossier", srv_str(d->code), "components", arr);
+	json_t *o = json_pack("{s:o, s:o, s:o}", "dossier", srv_str(d->code), "components", arr,
+			      "received", srv_when_json(d->received));
 	sh_store_dossier_rec_free(&d);
 	return srv_json(c, existing ? 200 : 201, o);
 }

@@ -73,6 +73,12 @@ int srv_receive(srv_ctx *c, const srv_upload *u)
 	}
 	json_t *out = json_pack("{s:o, s:o}", "dossier", srv_str(res->dossier),
 				u->result_of ? "results" : "components", arr);
+	/* the receipt prints when the office received the dossier, in the
+	 * office's zone, not the desk PC's clock */
+	sh_store_dossier_rec *d = NULL;
+	if (out && !sh_store_dossier_get(c->srv->s, res->dossier, &d))
+		json_object_set_new(out, "received", srv_when_json(d->received));
+	sh_store_dossier_rec_free(&d);
 	int existing = res->existing;
 	sh_recv_result_free(&res);
 	return srv_json(c, existing ? 200 : 201, out);

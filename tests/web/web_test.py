@@ -369,6 +369,11 @@ def main():
         rows = b.js("return [...document.querySelectorAll('#papers-received tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
         check(len(rows) == 2 and all(r[2] for r in rows), "desk: each paper's code shown: %r" % rows)
         gks = rows[0][2] if rows else None
+        # the receipt's date is the office's (Vietnam), not the browser's clock (UTC-12)
+        shown = b.text("#receipt-date")
+        office_now = time.time()
+        near = [time.strftime("%d/%m/%Y %H:%M", time.localtime(office_now - d)) for d in range(0, 301, 60)]
+        check(any(shown.startswith(n) for n in near), "desk: the receipt's date is the office's: %r, near %r" % (shown, near[0]))
         b.shot("03-desk-receipt")
         check(b.js("return [...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText == 'print'))"),
               "desk: the receipt has a print stylesheet")

@@ -610,6 +610,11 @@
     (batch ? drop : owner).focus();
   }
 
+  // "2026-12-07T03:50:12+0700" (the office's clock and zone, as the server sends it) → "07/12/2026 03:50:12"
+  function officeTime(s) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(s || "");
+    return m ? m[3] + "/" + m[2] + "/" + m[1] + " " + m[4] : "";
+  }
   function showReceipt(main, r, owner, proc, reused) {
     clear(main);
     const now = new Date();
@@ -628,7 +633,7 @@
           h("dl", null,
             h("dt", { text: t("Owner") }), h("dd", { text: owner }),
             h("dt", { text: t("Procedure") }), h("dd", { text: proc.code + (proc.name ? " — " + proc.name : "") }),
-            h("dt", { text: t("Date") }), h("dd", { text: now.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB") }),
+            h("dt", { text: t("Date") }), h("dd", { id: "receipt-date", text: officeTime(r.received) || now.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB") }),
             h("dt", { text: t("Received by") }), h("dd", { text: me ? me.user : "" })))),
       h("h2", { text: t("Papers received") }),
       table(["#", t("File"), t("Paper code"), t("Pages")], rows, "papers-received"),
