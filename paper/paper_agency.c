@@ -165,7 +165,7 @@ static const struct {
 	const char *fold, *print;
 } levels[] = {{"thanh pho", "thành phố"}, {"thi xa", "thị xã"}, {"thi tran", "thị trấn"},
 	      {"tinh", "tỉnh"},           {"huyen", "huyện"},  {"xa", "xã"},
-	      {"quan", "quận"},           {"phuong", "phường"}};
+	      {"quan", "quận"},           {"phuong", "phường"}, {"dac khu", "đặc khu"}};
 
 typedef struct word {
 	size_t a, b; /* folded range */

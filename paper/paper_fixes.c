@@ -26,7 +26,7 @@ static const struct {
 	const char *fold, *print;
 } level_words[] = {{"thanh pho ", "thành phố"}, {"thi xa ", "thị xã"}, {"thi tran ", "thị trấn"},
 		   {"tinh ", "tỉnh"},            {"huyen ", "huyện"},  {"xa ", "xã"},
-		   {"quan ", "quận"},            {"phuong ", "phường"}};
+		   {"quan ", "quận"},            {"phuong ", "phường"}, {"dac khu ", "đặc khu"}};
 
 /* The level word folded part f (n bytes) starts with, or -1. */
 static long level_at(const char *f, size_t n)

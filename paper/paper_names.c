@@ -515,7 +515,7 @@ int paper_place_marks_fit(const char *cand, const char *orig, size_t on)
 char *paper_title_places(doc *d, char *s)
 {
 	static const char *const anchors[] = {"dia ban ", "xa ", "huyen ", "tinh ", "phuong ", "thi tran ",
-					      "thanh pho ", "thi xa ", "quan "};
+					      "thanh pho ", "thi xa ", "quan ", "dac khu "};
 	if (!s || d->no_restore)
 		return s;
 	char *f = NULL;

@@ -97,6 +97,26 @@ static void address_marks(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Addresses of the units in force from 1 July 2025 (commune and province,
+ * no district; Công văn 1027/CTK-CSCL): a new ward's name read unsurely is
+ * put right, a special zone ("đặc khu") is a level, and a new commune read
+ * well stays as read. */
+static void address_2025(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract_conf(XNCT("phường Bắc Nha Trạng, tỉnh Khánh Hòa"), "Trạng");
+	expect_fact(f, SH_FACT_ADDRESS, "phường Bắc Nha Trang, tỉnh Khánh Hòa",
+		    "phường Bắc Nha Trạng, tỉnh Khánh Hòa");
+	sh_paper_facts_free(&f);
+	f = extract_conf(XNCT("thôn 3, đặc khu Cồn Có, tỉnh Quảng Trị"), "Có");
+	expect_fact(f, SH_FACT_ADDRESS, "thôn 3, đặc khu Cồn Cỏ, tỉnh Quảng Trị",
+		    "thôn 3, đặc khu Cồn Có, tỉnh Quảng Trị");
+	sh_paper_facts_free(&f);
+	f = extract_conf(XNCT("xã Avương, thành phố Đà Nẵng"), "Avương");
+	expect_fact(f, SH_FACT_ADDRESS, "xã Avương, thành phố Đà Nẵng", NULL);
+	sh_paper_facts_free(&f);
+}
+
 /* A letter read as a digit at the start of a part: the listed place with
  * every other letter and mark read ("Bảo Thành", not "Bảo Thanh" or "Bảo
  * Thạnh", which fold alike). */
@@ -289,6 +309,7 @@ int main(void)
 		cmocka_unit_test(address_guards),    cmocka_unit_test(address_english_label),
 		cmocka_unit_test(titles),            cmocka_unit_test(number_digit_slip),
 		cmocka_unit_test(holders),           cmocka_unit_test(confidence_by_case),
+		cmocka_unit_test(address_2025),
 		cmocka_unit_test(gazetteer_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
