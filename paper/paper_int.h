@@ -100,6 +100,7 @@ struct sh_paper_facts {
 	unsigned reread; /* bit per fact: taken on a second reading */
 	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
 	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
+	unsigned unsure; /* bit per fact: a name read twice otherwise (paper_lines.c) */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -319,6 +320,10 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 /* A word is "tall" when its box is over this percentage of the height of
  * the page's printed words (the median of words of 3+ letters read at 85
  * or more). */
+/* a name's word is taken from a second reading only when each reading is
+ * at least this much more confident than the first (paper_lines.c; tune3:
+ * right readings gain 22-58, wrong ones were below SH_PAPER_WEAK_CONF) */
+#define PAPER_REREAD_GAIN 10
 #define PAPER_HAND_TALL 150
 /* ... and "flat" under this one: dots of the line written on, read as
  * letters or digits under a hand */
