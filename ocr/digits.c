@@ -146,7 +146,10 @@ int sh_ocr_line_read(TessBaseAPI *api, PIX *page, sh_ocr_digit_read *b)
 	b->n = 0;
 	if (!api || !page || b->x1 <= b->x0 || b->y1 <= b->y0)
 		return sh_error_set(SH_EINVAL, "line: no engine, no page or an empty box");
-	PIX *g = cut_gray(page, b->x0, b->y0, b->x1, b->y1);
+	/* a third of the line's height to spare left and right: the first
+	 * and last letters whole (cut at the box, "GIANG" read "3IANG") */
+	int mx = (b->y1 - b->y0) / 3;
+	PIX *g = cut_gray(page, b->x0 - mx, b->y0, b->x1 + mx, b->y1);
 	if (!g)
 		return sh_error_set(SH_EINVAL, "line: the box %d,%d-%d,%d is outside the page", b->x0, b->y0,
 				    b->x1, b->y1);

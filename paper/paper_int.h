@@ -320,10 +320,14 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 /* A word is "tall" when its box is over this percentage of the height of
  * the page's printed words (the median of words of 3+ letters read at 85
  * or more). */
-/* a name's word is taken from a second reading only when each reading is
- * at least this much more confident than the first (paper_lines.c; tune3:
- * right readings gain 22-58, wrong ones were below SH_PAPER_WEAK_CONF) */
-#define PAPER_REREAD_GAIN 10
+/* a name's word is taken from its second readings (paper_lines.c) only
+ * when the first reading was a guess (below PAPER_REREAD_FIRST) and every
+ * second reading gives the same spelling at PAPER_REREAD_CONF or more.
+ * tune3: "Khổng" read at 13, read again "Khống" at 81 twice (wrong); "Thuỷ"
+ * at 35, "Thuỳ" at 93 twice (right); one reading gave "Khái" at 96 for
+ * "Khải": hence two readings, both very sure, after a guess. */
+#define PAPER_REREAD_FIRST 50
+#define PAPER_REREAD_CONF 90
 #define PAPER_HAND_TALL 150
 /* ... and "flat" under this one: dots of the line written on, read as
  * letters or digits under a hand */

@@ -4,12 +4,15 @@
  * never touches. The line of the owner's name and the signer's is read
  * again on the page image (the caller's reader: upscaled, one line), and
  * a word the readings give otherwise is
- *   - taken only when every reading gives the same word, a valid syllable
- *     of the same letters (only its marks differ), each read with clearly
- *     higher confidence than the first reading, which was itself unsure
- *     (below SH_PAPER_ID_CONF): the first reading is kept beside it
+ *   - taken only when the first reading was a guess (read below
+ *     PAPER_REREAD_FIRST) and every reading (two or more) gives the same
+ *     valid syllable of the same letters (only its marks differ), read at
+ *     PAPER_REREAD_CONF or more: the first reading is kept beside it
  *     (as_read) and the fact flagged "reread", for review;
- *   - else left as read and the fact flagged "unsure", for review.
+ *   - else, when a reading gives another valid spelling of the same
+ *     letters, left as read and the fact flagged "unsure", for review;
+ *     a reading of other letters (a letter lost at the crop's edge) says
+ *     nothing.
  * Never a name the letters read do not support, never a word read with
  * good confidence changed, no lexicon or commonness involved: a citizen's
  * rare name read well stays. */
@@ -246,29 +249,35 @@ static void word_of(char *dst, const sh_paper_reading *r, size_t i)
 
 enum { SAME, TAKE_IT, UNSURE };
 
-/* What the readings say of the first reading's word o read at conf. */
+/* What the readings say of the first reading's word o read at conf. A
+ * reading of another spelling of the same letters that is a valid
+ * syllable is evidence; any other difference (a letter cut at the crop's
+ * edge, "3IANG" for "GIANG") says nothing. */
 static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
 {
-	size_t agree = 0, differ = 0;
-	int sure = 1;
+	size_t other = 0;
+	int sure = nr >= 2 && conf >= 0 && conf < PAPER_REREAD_FIRST;
 	char r[SH_PAPER_WORD_MAX];
 	for (size_t p = 0; p < nr; p++) {
 		word_of(r, &rd[p], i);
-		if (!strcmp(r, o))
+		if (!strcmp(r, o)) {
+			sure = 0;
 			continue;
-		differ++;
-		if (!agree)
+		}
+		if (!marks_only(o, r) || !paper_syllable_ok(r, strlen(r))) {
+			sure = 0;
+			continue;
+		}
+		if (!other++)
 			snprintf(take, SH_PAPER_WORD_MAX, "%s", r);
 		else if (strcmp(take, r))
 			sure = 0;
-		agree++;
-		if (!marks_only(o, r) || !paper_syllable_ok(r, strlen(r)) || rd[p].conf[i] < SH_PAPER_WEAK_CONF ||
-		    rd[p].conf[i] < conf + PAPER_REREAD_GAIN)
+		if (rd[p].conf[i] < PAPER_REREAD_CONF)
 			sure = 0;
 	}
-	if (!differ)
+	if (!other)
 		return SAME;
-	return sure && agree == nr && nr >= 2 && conf >= 0 && conf < SH_PAPER_ID_CONF ? TAKE_IT : UNSURE;
+	return sure && other == nr ? TAKE_IT : UNSURE;
 }
 
 /* In the holders' list, the item equal to was becomes now. */

@@ -257,13 +257,13 @@ int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before);
  * The line of the owner's name and the signer's read again on the page
  * image (upscaled, one line: the caller's reader, e.g. the OCR pool's
  * sh_ocr_options.digit_boxes with text boxes). A word the readings give
- * otherwise is taken only when every reading (two or more) gives the same
- * valid syllable of the same letters, only its marks differing, each read
- * at SH_PAPER_WEAK_CONF or more and clearly above the first reading,
- * itself read below SH_PAPER_ID_CONF; the first reading is kept as read
- * (sh_paper_fact_as_read) and the fact is "reread". Readings that differ
- * otherwise leave the name as read and flag it "unsure"
- * (sh_paper_fact_unsure). Both are for review at the desk
+ * otherwise is taken only when the first reading was a guess (confidence
+ * under 50) and every reading (two or more) gives the same valid syllable
+ * of the same letters, only its marks differing, read at 90 or more; the
+ * first reading is kept as read (sh_paper_fact_as_read) and the fact is
+ * "reread". A reading of another valid spelling of the same letters that
+ * does not settle it leaves the name as read and flags it "unsure"
+ * (sh_paper_fact_unsure); readings of other letters say nothing. Both are for review at the desk
  * (docs/PAPERS.md "names read again"). */
 #define SH_PAPER_LINE_WORDS 12 /* words per reading of a line */
 #define SH_PAPER_WORD_MAX 48   /* bytes per word, NUL included */
