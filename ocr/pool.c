@@ -98,10 +98,10 @@ static int has_text(const char *s)
 	return 0;
 }
 
-/* The boxes the caller asked for, read again with digits only (or as a
- * line of words) on pix (the image OCR read), before it is gone. A failure leaves the page without
- * second readings: they can only confirm or doubt an id, never give one
- * on their own. */
+/* The boxes the caller asked for, read again with digits only (or, text
+ * boxes, as a line of words) on pix (the image OCR read), before it is
+ * gone. A failure leaves the page without those second readings: they can
+ * only confirm or doubt a fact, never give one on their own. */
 static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX *pix)
 {
 	sh_ocr_digit_read *b = NULL;
@@ -120,8 +120,9 @@ static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX
 				k++;
 			continue;
 		}
-		if (w->digits_failed ||
-		    (!w->digits && sh_ocr_digits_new(&w->digits, pool->datapath, NULL) && (w->digits_failed = 1)))
+		if (!w->digits && !w->digits_failed && sh_ocr_digits_new(&w->digits, pool->datapath, NULL))
+			w->digits_failed = 1; /* no "eng" data: no digit readings */
+		if (w->digits_failed)
 			continue;
 		if (sh_ocr_digits_read(w->digits, pix, b[k].x0, b[k].y0, b[k].x1, b[k].y1, b[k].read,
 				       &b[k].n) == SH_OK && b[k].n)

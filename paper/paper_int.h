@@ -315,11 +315,8 @@ void paper_undouble_vowels(char *t);
 void paper_blank_glyph_lines(char *t);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
 
-/* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
+/* ---- names read again (paper_lines.c, issue 18) ------------------------ */
 
-/* A word is "tall" when its box is over this percentage of the height of
- * the page's printed words (the median of words of 3+ letters read at 85
- * or more). */
 /* a name's word is taken from its second readings (paper_lines.c) only
  * when the first reading was a guess (below PAPER_REREAD_FIRST) and every
  * second reading gives the same spelling at PAPER_REREAD_CONF or more.
@@ -328,6 +325,12 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
  * "Khải": hence two readings, both very sure, after a guess. */
 #define PAPER_REREAD_FIRST 50
 #define PAPER_REREAD_CONF 90
+
+/* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
+
+/* A word is "tall" when its box is over this percentage of the height of
+ * the page's printed words (the median of words of 3+ letters read at 85
+ * or more). */
 #define PAPER_HAND_TALL 150
 /* ... and "flat" under this one: dots of the line written on, read as
  * letters or digits under a hand */
