@@ -137,3 +137,66 @@ int sh_ocr_digits_read(sh_ocr_digits *d, PIX *page, int x0, int y0, int x1, int 
 	pixDestroy(&g);
 	return SH_OK;
 }
+
+/* ---- a line of words read again (issue 18: names) ---------------------- */
+
+int sh_ocr_line_read(TessBaseAPI *api, PIX *page, sh_ocr_digit_read *b)
+{
+	static const float scale[SH_OCR_LINE_PASSES] = {2.0f, 3.0f};
+	b->n = 0;
+	if (!api || !page || b->x1 <= b->x0 || b->y1 <= b->y0)
+		return sh_error_set(SH_EINVAL, "line: no engine, no page or an empty box");
+	/* a third of the line's height to spare left and right: the first
+	 * and last letters whole (cut at the box, "GIANG" read "3IANG") */
+	int mx = (b->y1 - b->y0) / 3;
+	PIX *g = cut_gray(page, b->x0 - mx, b->y0, b->x1 + mx, b->y1);
+	if (!g)
+		return sh_error_set(SH_EINVAL, "line: the box %d,%d-%d,%d is outside the page", b->x0, b->y0,
+				    b->x1, b->y1);
+	TessPageSegMode was = TessBaseAPIGetPageSegMode(api);
+	TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
+	int rc = SH_OK;
+	for (int i = 0; i < SH_OCR_LINE_PASSES && !rc; i++) {
+		PIX *s = pixScaleGrayLI(g, scale[i], scale[i]);
+		PIX *p = s ? pixAddBorder(s, 16, 255) : NULL;
+		pixDestroy(&s);
+		if (!p)
+			continue;
+		TessBaseAPISetImage2(api, p);
+		TessBaseAPISetSourceResolution(api, 300);
+		size_t k = b->n, nw = 0;
+		if (TessBaseAPIRecognize(api, NULL) == 0) {
+			TessResultIterator *it = TessBaseAPIGetIterator(api);
+			if (it) {
+				do {
+					char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+					float c = TessResultIteratorConfidence(it, RIL_WORD);
+					char *nfc = NULL;
+					if (t && *t && nw < SH_OCR_LINE_WORDS) {
+						if (sh_text_nfc(&nfc, t, strlen(t)))
+							rc = SH_ENOMEM;
+						else if (strlen(nfc) < SH_OCR_WORD_MAX) {
+							memcpy(b->word[k][nw], nfc, strlen(nfc) + 1);
+							b->conf[k][nw++] = c < 0 ? 0 : c > 100 ? 100 : (int)(c + 0.5f);
+						} else {
+							nw = SH_OCR_LINE_WORDS + 1; /* a word too long: no reading */
+						}
+					}
+					sh_free(nfc);
+					if (t)
+						TessDeleteText(t);
+				} while (!rc && TessResultIteratorNext(it, RIL_WORD));
+				TessResultIteratorDelete(it);
+			}
+			if (nw <= SH_OCR_LINE_WORDS) {
+				b->nw[k] = nw;
+				b->n++;
+			}
+		}
+		TessBaseAPIClear(api);
+		pixDestroy(&p);
+	}
+	TessBaseAPISetPageSegMode(api, was);
+	pixDestroy(&g);
+	return rc ? sh_error_set(rc, "out of memory reading a line again") : SH_OK;
+}

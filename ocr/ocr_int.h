@@ -14,6 +14,13 @@ typedef struct sh_ocr_worker {
 	int digits_failed;     /* 1: no "eng" data: no second readings */
 } sh_ocr_worker;
 
+/* Read box b (b->text) of page again as one line of words with api (the
+ * worker's engine, idle: its page segmentation mode is restored), cut
+ * with a margin and upscaled 2x and 3x: fills b->n, b->nw, b->word and
+ * b->conf. Errors: SH_EINVAL (an empty box or one outside the page),
+ * SH_ENOMEM. Implemented in digits.c. */
+int sh_ocr_line_read(TessBaseAPI *api, PIX *page, sh_ocr_digit_read *b);
+
 /* Clean pixs for recognition (orientation, deskew, background, borders,
  * seals, resolution). *out: a new PIX, caller destroys. rep filled.
  * Implemented in clean.c. */

@@ -98,20 +98,15 @@ static int has_text(const char *s)
 	return 0;
 }
 
-/* The boxes the caller asked for, read again with digits only on pix (the
- * image OCR read), before it is gone. A failure leaves the page without
- * second readings: they can only confirm or doubt an id, never give one
- * on their own. */
+/* The boxes the caller asked for, read again with digits only (or, text
+ * boxes, as a line of words) on pix (the image OCR read), before it is
+ * gone. A failure leaves the page without those second readings: they can
+ * only confirm or doubt a fact, never give one on their own. */
 static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX *pix)
 {
 	sh_ocr_digit_read *b = NULL;
 	size_t n = 0;
-	if (w->digits_failed || pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n) || !n) {
-		sh_free(b);
-		return;
-	}
-	if (!w->digits && sh_ocr_digits_new(&w->digits, pool->datapath, NULL)) {
-		w->digits_failed = 1;
+	if (pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n) || !n) {
 		sh_free(b);
 		return;
 	}
@@ -120,6 +115,15 @@ static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX
 	size_t k = 0;
 	for (size_t j = 0; j < n; j++) {
 		b[k] = b[j];
+		if (b[k].text) { /* a line of words: the page's own engine, idle now */
+			if (sh_ocr_line_read(w->api, pix, &b[k]) == SH_OK && b[k].n)
+				k++;
+			continue;
+		}
+		if (!w->digits && !w->digits_failed && sh_ocr_digits_new(&w->digits, pool->datapath, NULL))
+			w->digits_failed = 1; /* no "eng" data: no digit readings */
+		if (w->digits_failed)
+			continue;
 		if (sh_ocr_digits_read(w->digits, pix, b[k].x0, b[k].y0, b[k].x1, b[k].y1, b[k].read,
 				       &b[k].n) == SH_OK && b[k].n)
 			k++;

@@ -72,20 +72,31 @@ typedef struct sh_clean_report {
 
 #define SH_OCR_DIGIT_PASSES 4 /* readings per box: scales and binarisations */
 #define SH_OCR_DIGITS_MAX 32  /* bytes per reading, NUL included */
-#define SH_OCR_DIGIT_BOXES 16 /* boxes read again per page, at most */
+#define SH_OCR_DIGIT_BOXES 18 /* boxes read again per page, at most */
+#define SH_OCR_LINE_PASSES 2  /* readings per line box: 2x and 3x */
+#define SH_OCR_LINE_WORDS 12  /* words kept per reading of a line */
+#define SH_OCR_WORD_MAX 48    /* bytes per word, NUL included */
 
 /* A box of the page OCR read (pixels, x0,y0 top-left, x1,y1 bottom-right,
  * as in the page's hOCR) to read again with digits only, and what each
- * pass of sh_ocr_digits_read read there. */
+ * pass of sh_ocr_digits_read read there; or, text set, to read again as
+ * one line of words in the page's language (a name: issue 18), upscaled
+ * 2x and 3x (smooth, linear interpolation), with the page's engine. */
 typedef struct sh_ocr_digit_read {
 	int x0, y0, x1, y1;
+	int text; /* set by the caller: a line of words, not digits */
 	size_t n; /* passes made */
 	char read[SH_OCR_DIGIT_PASSES][SH_OCR_DIGITS_MAX];
+	/* text boxes: pass i's words (NFC, as read) and their confidences */
+	size_t nw[SH_OCR_LINE_PASSES];
+	char word[SH_OCR_LINE_PASSES][SH_OCR_LINE_WORDS][SH_OCR_WORD_MAX];
+	int conf[SH_OCR_LINE_PASSES][SH_OCR_LINE_WORDS];
 } sh_ocr_digit_read;
 
 /* Called on a worker thread with a page's hOCR right after recognition:
- * fill *out (sh_malloc'ed array the pool frees; x0..y1 set) with the boxes
- * to read again, digits only, on the image OCR read (gone afterwards).
+ * fill *out (sh_malloc'ed array the pool frees; x0..y1 and text set) with
+ * the boxes to read again, digits only or (text) as a line of words, on
+ * the image OCR read (gone afterwards).
  * Must be thread-safe. Returns SH_OK or an error (the page then has no
  * second readings; not an error of the page). */
 typedef int (*sh_ocr_digit_boxes_fn)(void *arg, const char *hocr, sh_ocr_digit_read **out,

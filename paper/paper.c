@@ -891,6 +891,8 @@ char *sh_paper_result_json(const sh_paper_facts *f, const char *file)
 	if (!rc)
 		rc = put_fact_list(&b, "doubted", f->doubted);
 	if (!rc)
+		rc = put_fact_list(&b, "unsure", f->unsure);
+	if (!rc)
 		rc = put_fact_list(&b, "handwritten", f->handwritten);
 	if (!rc)
 		rc = sh_buf_printf(&b, ",\"confidence\":%.2f}", f->confidence);

@@ -175,6 +175,12 @@ static int word_bad(const char *w, size_t n, int digits)
 		return 0;
 	size_t letters = 0, nums = 0;
 	for (size_t i = a; i < e; i += k) {
+		if (digits && s[i] && strchr("Il|oO", s[i])) {
+			k = 1; /* a printed digit misread (day "11" read "I" or "|"):
+				* the dates' second reading settles it, no hand */
+			nums++;
+			continue;
+		}
 		if (!is_letter_or_digit(s + i, e - i, &k)) {
 			if (!plain_punct(s[i]))
 				return 1; /* a glyph no printed value has */

@@ -100,6 +100,7 @@ struct sh_paper_facts {
 	unsigned reread; /* bit per fact: taken on a second reading */
 	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
 	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
+	unsigned unsure; /* bit per fact: a name read twice otherwise (paper_lines.c) */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -313,6 +314,17 @@ void paper_undouble_vowels(char *t);
  * place; NFC text. */
 void paper_blank_glyph_lines(char *t);
 size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
+
+/* ---- names read again (paper_lines.c, issue 18) ------------------------ */
+
+/* a name's word is taken from its second readings (paper_lines.c) only
+ * when the first reading was a guess (below PAPER_REREAD_FIRST) and every
+ * second reading gives the same spelling at PAPER_REREAD_CONF or more.
+ * tune3: "Khổng" read at 13, read again "Khống" at 81 twice (wrong); "Thuỷ"
+ * at 35, "Thuỳ" at 93 twice (right); one reading gave "Khái" at 96 for
+ * "Khải": hence two readings, both very sure, after a guess. */
+#define PAPER_REREAD_FIRST 50
+#define PAPER_REREAD_CONF 90
 
 /* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
 

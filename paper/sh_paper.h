@@ -253,6 +253,42 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
  * or SH_ENOMEM. */
 int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before);
 
+/* ---- a second reading of names (issue 18) -----------------------------
+ * The line of the owner's name and the signer's read again on the page
+ * image (upscaled, one line: the caller's reader, e.g. the OCR pool's
+ * sh_ocr_options.digit_boxes with text boxes). A word the readings give
+ * otherwise is taken only when the first reading was a guess (confidence
+ * under 50) and every reading (two or more) gives the same valid syllable
+ * of the same letters, only its marks differing, read at 90 or more; the
+ * first reading is kept as read (sh_paper_fact_as_read) and the fact is
+ * "reread". A reading of another valid spelling of the same letters that
+ * does not settle it leaves the name as read and flags it "unsure"
+ * (sh_paper_fact_unsure); readings of other letters say nothing. Both are for review at the desk
+ * (docs/PAPERS.md "names read again"). */
+#define SH_PAPER_LINE_WORDS 12 /* words per reading of a line */
+#define SH_PAPER_WORD_MAX 48   /* bytes per word, NUL included */
+typedef struct sh_paper_reading {
+	size_t n; /* words */
+	char w[SH_PAPER_LINE_WORDS][SH_PAPER_WORD_MAX];
+	int conf[SH_PAPER_LINE_WORDS]; /* 0..100 */
+} sh_paper_reading;
+/* Reads box b again as one line of words: up to max readings into out;
+ * returns how many (0: none). */
+typedef size_t (*sh_paper_line_fn)(void *arg, const sh_paper_box *b, sh_paper_reading *out, size_t max);
+/* The boxes of the name lines of one page's hOCR (what extraction of its
+ * text takes as owner name and signer, as read): to read again before the
+ * page image is gone. *out: caller sh_free (NULL when *n is 0). SH_OK
+ * (none: *n = 0), SH_ENOMEM. */
+int sh_paper_hocr_name_boxes(sh_paper_box **out, size_t *n, const sh_kinds *kinds, const char *hocr);
+/* Settle f's owner name and signer (as OCR read them; a fact the lexicon
+ * corrected or a handwritten one is left alone) with fn's readings of
+ * their lines in hocr (the hOCR f was extracted from). SH_OK, SH_EINVAL
+ * (a NULL argument), SH_ENOMEM. */
+int sh_paper_names_reread(sh_paper_facts *f, const char *hocr, sh_paper_line_fn fn, void *arg);
+/* 1 when fact was read twice and the readings differ without a clear
+ * winner: kept as first read, for review. */
+int sh_paper_fact_unsure(const sh_paper_facts *f, enum sh_paper_fact fact);
+
 /* Release and set *facts to NULL; NULL-safe. */
 void sh_paper_facts_free(sh_paper_facts **facts);
 
@@ -294,7 +330,8 @@ char *sh_paper_facts_json(const sh_paper_facts *f);
  * {"file":file,"kind":...,"fields":{...},"confidence":0.93}, with
  * "as_read":{fact:reading,...} for corrected facts, "reread":[fact,...] for
  * ids taken on a second reading and "doubted":[fact,...] for ids left out
- * because it disagreed and "handwritten":[fact,...] for values written by
+ * because it disagreed, "unsure":[fact,...] for names read twice
+ * otherwise (sh_paper_fact_unsure) and "handwritten":[fact,...] for values written by
  * hand, not read (sh_paper_fact_handwritten; all for review) before
  * "confidence".
  * file may be NULL (then left out). Caller frees with sh_free; NULL on out

@@ -316,24 +316,35 @@ static int digit_boxes(void *arg, const char *hocr, sh_ocr_digit_read **out, siz
 	size_t nb = 0, ndb = 0;
 	*out = NULL;
 	*n = 0;
+	sh_paper_box *lb = NULL;
+	size_t nlb = 0;
+	const sh_kinds *kinds = NULL;
 	int rc = sh_paper_hocr_digit_runs(&b, &nb, hocr, 9, 13);
 	if (!rc)
 		rc = sh_paper_hocr_date_boxes(&db, &ndb, hocr);
-	sh_ocr_digit_read *d = rc || !(nb + ndb) ? NULL : sh_calloc(nb + ndb, sizeof *d);
-	if (!rc && nb + ndb && !d)
+	/* the name lines (issue 18), first: the pool reads at most
+	 * SH_OCR_DIGIT_BOXES boxes */
+	if (!rc && sh_recv_kinds(&kinds) == SH_OK)
+		rc = sh_paper_hocr_name_boxes(&lb, &nlb, kinds, hocr);
+	sh_error_clear();
+	size_t all = nlb + nb + ndb;
+	sh_ocr_digit_read *d = rc || !all ? NULL : sh_calloc(all, sizeof *d);
+	if (!rc && all && !d)
 		rc = SH_ENOMEM;
-	for (size_t i = 0; d && i < nb + ndb; i++) {
-		const sh_paper_box *x = i < nb ? &b[i] : &db[i - nb];
+	for (size_t i = 0; d && i < all; i++) {
+		const sh_paper_box *x = i < nlb ? &lb[i] : i < nlb + nb ? &b[i - nlb] : &db[i - nlb - nb];
 		d[i].x0 = x->x0;
 		d[i].y0 = x->y0;
 		d[i].x1 = x->x1;
 		d[i].y1 = x->y1;
+		d[i].text = i < nlb;
 	}
+	sh_free(lb);
 	sh_free(b);
 	sh_free(db);
 	if (d) {
 		*out = d;
-		*n = nb + ndb;
+		*n = all;
 	}
 	return rc;
 }
@@ -347,6 +358,8 @@ static size_t digit_readings(const sh_ocr_page *pg, const sh_paper_box *b,
 	const sh_ocr_digit_read *hit = NULL;
 	for (size_t i = 0; i < pg->ndigits && area > 0; i++) {
 		const sh_ocr_digit_read *d = &pg->digits[i];
+		if (d->text)
+			continue;
 		int x0 = d->x0 > b->x0 ? d->x0 : b->x0, x1 = d->x1 < b->x1 ? d->x1 : b->x1;
 		int y0 = d->y0 > b->y0 ? d->y0 : b->y0, y1 = d->y1 < b->y1 ? d->y1 : b->y1;
 		long ov = x1 > x0 && y1 > y0 ? (long)(x1 - x0) * (y1 - y0) : 0;
@@ -439,6 +452,40 @@ static int comp_reread_dates(rv_run *r, rv_comp *c, const sh_kinds *kinds, const
 	return rc;
 }
 
+/* sh_paper_line_fn over a component's pages: the readings of the name
+ * line made while OCR had the page image (digit_boxes, text boxes), of
+ * the box that overlaps b most (at least half of it). */
+static size_t name_readings(void *arg, const sh_paper_box *b, sh_paper_reading *out, size_t max)
+{
+	date_reads *d = arg;
+	if (b->page < 0 || (size_t)b->page >= d->c->npages)
+		return 0;
+	const sh_ocr_page *pg = &d->r->pages[d->c->first + (size_t)b->page].ocr;
+	long area = (long)(b->x1 - b->x0) * (b->y1 - b->y0), best = 0;
+	const sh_ocr_digit_read *hit = NULL;
+	for (size_t i = 0; i < pg->ndigits && area > 0; i++) {
+		const sh_ocr_digit_read *x = &pg->digits[i];
+		int x0 = x->x0 > b->x0 ? x->x0 : b->x0, x1 = x->x1 < b->x1 ? x->x1 : b->x1;
+		int y0 = x->y0 > b->y0 ? x->y0 : b->y0, y1 = x->y1 < b->y1 ? x->y1 : b->y1;
+		long ov = x->text && x1 > x0 && y1 > y0 ? (long)(x1 - x0) * (y1 - y0) : 0;
+		if (ov > best) {
+			best = ov;
+			hit = x;
+		}
+	}
+	if (!hit || best * 2 < area)
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i < hit->n && i < SH_OCR_LINE_PASSES && n < max; i++, n++) {
+		out[n].n = hit->nw[i] < SH_PAPER_LINE_WORDS ? hit->nw[i] : SH_PAPER_LINE_WORDS;
+		for (size_t k = 0; k < out[n].n; k++) {
+			snprintf(out[n].w[k], SH_PAPER_WORD_MAX, "%s", hit->word[i][k]);
+			out[n].conf[k] = hit->conf[i][k];
+		}
+	}
+	return n;
+}
+
 /* Join a component's pages and extract its kind and facts. */
 static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 {
@@ -477,6 +524,10 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	sh_free(words);
 	if (!rc && h.len)
 		rc = comp_reread_ids(r, c, (const char *)h.data);
+	if (!rc && h.len) { /* names read again (docs/PAPERS.md "names read again") */
+		date_reads d = {r, c};
+		rc = sh_paper_names_reread(c->facts, (const char *)h.data, name_readings, &d);
+	}
 	sh_buf_free(&h);
 	if (!rc && !(c->facts_json = sh_paper_facts_json(c->facts)))
 		rc = SH_ENOMEM;
@@ -808,14 +859,16 @@ static void page_in(sh_wh_page_in *pi, const rv_page *pg)
 }
 
 /* SH_WH_PAPER_REVIEW when the desk must look at a paper: a fact the lexicon
- * or the catalogue corrected (shown beside the reading as read), a value
+ * or the catalogue corrected or a second reading changed (shown beside the
+ * reading as read), a name read twice otherwise (unsure), a value
  * written by hand (not read: typed), a blank page or one to rescan (issue 18).
  * Read and stored runs alike. */
 static unsigned comp_review(const rv_run *r, const rv_comp *c)
 {
 	for (int f = 0; c->facts && f < SH_FACT_COUNT; f++)
 		if (sh_paper_fact_as_read(c->facts, (enum sh_paper_fact)f) ||
-		    sh_paper_fact_handwritten(c->facts, (enum sh_paper_fact)f))
+		    sh_paper_fact_handwritten(c->facts, (enum sh_paper_fact)f) ||
+		    sh_paper_fact_unsure(c->facts, (enum sh_paper_fact)f))
 			return SH_WH_PAPER_REVIEW;
 	for (size_t i = 0; i < c->npages; i++)
 		if (r->pages[c->first + i].ocr.flags & (SH_PAGE_BLANK | SH_PAGE_RESCAN))

@@ -12,7 +12,11 @@ a glyph without letter or digit ("|", "]", ":", "ˆ") or a lone stroke
 letter ("l", "Ỉ", "ị") — that the truth's value does not hold (issue 23:
 the desk's edge read as characters must never reach a fact). With truth
 "handwritten" lists (make_hand.py): handwritten fields flagged, left out,
-stored right, stored WRONG (must be 0), and printed fields flagged.
+stored right, stored WRONG (must be 0), and printed fields flagged. Then
+"names changed": name facts (owner_name, signer) whose reading as read
+("as_read", kept beside every correction) was right and whose value is not
+(must be 0), names corrected right, and names flagged "unsure" (read
+twice otherwise, kept as read) right and WRONG.
 """
 import json
 import os
@@ -57,6 +61,7 @@ def main():
     rows = {k: [0, 0, 0, 0] for k in FIELDS + ["kind"]}  # total right missing wrong
     papers = allright = 0
     edges = []
+    names = {"changed": 0, "fixed": 0, "corrected": 0, "unsure_right": 0, "unsure_wrong": 0}
     hand = {"total": 0, "flagged": 0, "missing": 0, "right": 0, "wrong": 0, "printed_flagged": 0}
     with open(args[0], encoding="utf-8") as fp:
         for line in fp:
@@ -103,6 +108,20 @@ def main():
                     r[3] += 1
                 if verbose:
                     print("  %s %s: want %r got %r" % (name, k, tf[k], gf.get(k, "(none)")))
+            ar = got.get("as_read", {})
+            for k in ("owner_name", "signer"):
+                if k not in tf:
+                    continue
+                if k in ar:
+                    names["corrected"] += 1
+                    if ar[k] == tf[k] and gf.get(k) != tf[k]:
+                        names["changed"] += 1
+                        if verbose:
+                            print("  %s %s: read right %r, CHANGED to %r" % (name, k, ar[k], gf.get(k)))
+                    elif ar[k] != tf[k] and gf.get(k) == tf[k]:
+                        names["fixed"] += 1
+                if k in got.get("unsure", []):
+                    names["unsure_right" if gf.get(k) == tf[k] else "unsure_wrong"] += 1
             th, gh = t.get("handwritten", []), got.get("handwritten", [])
             for k in th:
                 hand["total"] += 1
@@ -128,6 +147,9 @@ def main():
             right += rr
     print("  %-13s %6d %6d %23.1f %%" % ("all facts", tot, right, 100.0 * right / max(tot, 1)))
     print("  edge glyph in a fact: %d (must be 0)" % len(edges))
+    print("  names changed: %(changed)d read right and changed (must be 0); %(corrected)d corrected "
+          "(as read kept), %(fixed)d of them right; unsure (kept as read, for review): "
+          "%(unsure_right)d right, %(unsure_wrong)d WRONG" % names)
     if hand["total"] or hand["printed_flagged"]:
         print("  handwritten: %(total)d fields: %(flagged)d flagged, %(missing)d left out unflagged, "
               "%(right)d right value stored, %(wrong)d WRONG value stored (must be 0); "

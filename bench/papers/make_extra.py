@@ -622,6 +622,11 @@ TUNE2_SCANS = [("sbold200", "DejaVu Sans Bold", 10, 200, True), ("mbold300", "Fr
 TUNE3_SCANS = [("fsans160", "FreeSans", 11, 160, True), ("fserif170", "FreeSerif", 12, 170, True),
                ("lsans200", "Liberation Sans", 10, 200, True), ("lserifb180", "Liberation Serif Bold", 11, 180, True),
                ("fsemib150", "FreeSans Semi-Bold", 11, 150, True)]
+# fourth tuning split (--split tune4, names read again): tune3's names and
+# places on faces no other split uses, at 150-190 dpi, degraded
+TUNE4_SCANS = [("fserifb160", "FreeSerif Bold", 11, 160, True), ("lserif170", "Liberation Serif", 12, 170, True),
+               ("fsanso180", "FreeSans Oblique", 11, 180, True), ("lsansb150", "Liberation Sans Bold", 10, 150, True),
+               ("dserifi190", "DejaVu Serif Italic", 11, 190, True)]
 # held-out faces and resolutions: none of the above. DejaVu Sans Mono has no
 # precomposed Vietnamese letters (text2image left them out of the page: "CH
 # TỊCH" for "CHỦ TỊCH"), so the mono faces are FreeMono (fonts-freefont-ttf)
@@ -714,7 +719,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "heldout", "extra"], default="extra",
+    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "tune4", "heldout", "extra"], default="extra",
                     help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
                          "faces (heldout: never tune on it); extra: the committed test papers")
     ap.add_argument("--out")
@@ -732,13 +737,14 @@ def main():
     g = Gen(random.Random(a.seed))
     g.held = a.split == "heldout"
     g.tune2 = a.split == "tune2"
-    g.tune3 = a.split == "tune3"
-    scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else TUNE3_SCANS if g.tune3 else SCANS
+    g.tune3 = a.split in ("tune3", "tune4")
+    scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else TUNE4_SCANS if a.split == "tune4" else \
+        TUNE3_SCANS if g.tune3 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
     face_check(scans, img_dir)
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
-    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "heldout": "h", "extra": "x"}[a.split]
+    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "tune4": "w", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
         for tag, fn in makers:

@@ -16,6 +16,22 @@
 
 #include "sh_paper.h"
 
+/* a reader of name lines: two readings of the box's corner as words,
+ * "Tỵ" or "Ty" read at 95 */
+static size_t fuzz_lines(void *arg, const sh_paper_box *b, sh_paper_reading *out, size_t max)
+{
+	(void)arg;
+	size_t n = 0;
+	for (; n < 2 && n < max; n++) {
+		out[n].n = (size_t)(b->x0 % 5 + 1);
+		for (size_t k = 0; k < out[n].n; k++) {
+			snprintf(out[n].w[k], SH_PAPER_WORD_MAX, "%s", (b->y0 + (int)k) % 2 ? "Tỵ" : "Ty");
+			out[n].conf[k] = 95;
+		}
+	}
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sh_kinds *shipped;
@@ -61,9 +77,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sh_paper_word *w = NULL;
 		size_t nw = 0;
 		int rc = SH_OK;
+		const char *kept_hocr = NULL;
 		if (data[0] & 2) {
 			size_t tl = strlen(text);
 			const char *hocr = tl + 1 < size - 1 ? text + tl + 1 : "";
+			kept_hocr = hocr;
+			/* the name lines to read again */
+			sh_paper_box *lb = NULL;
+			size_t nl = 0;
+			if (sh_paper_hocr_name_boxes(&lb, &nl, shipped, hocr) != SH_OK || nl > 2 || (!nl) != (!lb))
+				abort();
+			sh_free(lb);
 			rc = sh_paper_hocr_words(&w, &nw, text, hocr);
 			if (rc != SH_OK && rc != SH_ELIMIT)
 				abort();
@@ -114,6 +138,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				const char *r[3] = {id, id, id};
 				if (sh_paper_id_verify(f, SH_FACT_OWNER_ID, r, 3) != 0 || !sh_paper_owner_id(f))
 					abort();
+			}
+			/* names read again: a name changed keeps its reading */
+			char *was[SH_FACT_COUNT] = {0};
+			for (int i = 0; i < SH_FACT_COUNT; i++)
+				was[i] = sh_paper_fact(f, (enum sh_paper_fact)i) ? strdup(sh_paper_fact(f, (enum sh_paper_fact)i)) : NULL;
+			if (kept_hocr && sh_paper_names_reread(f, kept_hocr, fuzz_lines, NULL) != SH_OK)
+				abort();
+			for (int i = 0; i < SH_FACT_COUNT; i++) {
+				const char *now = sh_paper_fact(f, (enum sh_paper_fact)i);
+				if ((!now) != (!was[i]) || (now && strcmp(now, was[i]) && !sh_paper_fact_as_read(f, (enum sh_paper_fact)i)))
+					abort();
+				free(was[i]);
 			}
 			/* a value written by hand is never taken */
 			for (int i = 0; i < SH_FACT_COUNT; i++)

@@ -1,0 +1,382 @@
+/* A second reading of names (issue 18, docs/PAPERS.md "names read
+ * again"): at 150-200 dpi OCR reads a name's marks as another valid name
+ * ("Thuỷ" for "Thuỳ", "KHỐNG" for "KHỔNG"), which the name lexicon rightly
+ * never touches. The line of the owner's name and the signer's is read
+ * again on the page image (the caller's reader: upscaled, one line), and
+ * a word the readings give otherwise is
+ *   - taken only when the first reading was a guess (read below
+ *     PAPER_REREAD_FIRST) and every reading (two or more) gives the same
+ *     valid syllable of the same letters (only its marks differ), read at
+ *     PAPER_REREAD_CONF or more: the first reading is kept beside it
+ *     (as_read) and the fact flagged "reread", for review;
+ *   - else, when a reading gives another valid spelling of the same
+ *     letters, left as read and the fact flagged "unsure", for review;
+ *     a reading of other letters (a letter lost at the crop's edge) says
+ *     nothing.
+ * Never a name the letters read do not support, never a word read with
+ * good confidence changed, no lexicon or commonness involved: a citizen's
+ * rare name read well stays. */
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* the facts read again: names printed on one line */
+static const enum sh_paper_fact name_facts[] = {SH_FACT_OWNER_NAME, SH_FACT_SIGNER};
+
+/* ---- hOCR words ---------------------------------------------------------- */
+
+typedef struct lword {
+	sh_paper_box b;
+	const char *line;
+	int conf;
+	char t[SH_PAPER_WORD_MAX];
+} lword;
+
+/* Every ocrx_word of hocr: box, page, line, confidence, text (trailing
+ * ".,;:" cut). *out: caller sh_free. */
+static int scan(lword **out, size_t *n, const char *hocr)
+{
+	*out = NULL;
+	*n = 0;
+	lword *v = NULL;
+	size_t nv = 0, cap = 0;
+	const char *p = hocr, *line = NULL;
+	const char *np = strstr(hocr, "class='ocr_page'"), *nl = strstr(hocr, "id='line_");
+	int page = -1;
+	for (const char *wd; (wd = strstr(p, "ocrx_word"));) {
+		for (; np && np < wd; np = strstr(np + 16, "class='ocr_page'"))
+			page++;
+		for (; nl && nl < wd; nl = strstr(nl + 9, "id='line_"))
+			line = nl;
+		const char *tag_end = strchr(wd, '>');
+		if (!tag_end)
+			break;
+		p = tag_end + 1;
+		lword w = {.b.page = page < 0 ? 0 : page, .line = line, .conf = -1};
+		const char *bb = strstr(wd, "bbox "), *wc = strstr(wd, "x_wconf ");
+		if (!bb || bb > tag_end || sscanf(bb + 5, "%d %d %d %d", &w.b.x0, &w.b.y0, &w.b.x1, &w.b.y1) != 4)
+			continue;
+		if (wc && wc < tag_end)
+			w.conf = atoi(wc + 8);
+		while (*p == '<') {
+			const char *e = strchr(p, '>');
+			if (!e)
+				break;
+			p = e + 1;
+		}
+		long tl = paper_hocr_span_text(w.t, sizeof w.t, p);
+		while (tl > 0 && strchr(".,;:", w.t[tl - 1]))
+			w.t[--tl] = 0;
+		if (tl <= 0)
+			continue;
+		if (nv == cap) {
+			size_t nc = cap ? 2 * cap : 128;
+			lword *g = sh_realloc(v, nc * sizeof *g);
+			if (!g) {
+				sh_free(v);
+				return SH_ENOMEM;
+			}
+			v = g;
+			cap = nc;
+		}
+		v[nv++] = w;
+	}
+	*out = v;
+	*n = nv;
+	return SH_OK;
+}
+
+/* The words of value (split at spaces) as consecutive words of one line:
+ * the index of the first, or -1. */
+static long find_value(const lword *v, size_t nv, const char *value, size_t *nwords)
+{
+	char w[SH_PAPER_LINE_WORDS][SH_PAPER_WORD_MAX];
+	size_t k = 0;
+	for (const char *p = value; *p && k < SH_PAPER_LINE_WORDS;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (!l)
+			break;
+		if (l >= SH_PAPER_WORD_MAX)
+			return -1;
+		memcpy(w[k], p, l);
+		w[k++][l] = 0;
+		p += l;
+	}
+	if (!k || k == SH_PAPER_LINE_WORDS)
+		return -1;
+	for (size_t i = 0; i + k <= nv; i++) {
+		size_t j = 0;
+		while (j < k && v[i + j].line == v[i].line && !strcmp(v[i + j].t, w[j]))
+			j++;
+		if (j == k) {
+			*nwords = k;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+static sh_paper_box box_of(const lword *v, size_t k)
+{
+	sh_paper_box b = v[0].b;
+	for (size_t i = 1; i < k; i++) {
+		b.x0 = v[i].b.x0 < b.x0 ? v[i].b.x0 : b.x0;
+		b.y0 = v[i].b.y0 < b.y0 ? v[i].b.y0 : b.y0;
+		b.x1 = v[i].b.x1 > b.x1 ? v[i].b.x1 : b.x1;
+		b.y1 = v[i].b.y1 > b.y1 ? v[i].b.y1 : b.y1;
+	}
+	return b;
+}
+
+/* The text of hOCR: words of a line joined by a space, lines by a newline
+ * (Tesseract's text, as near as extraction needs). */
+static char *hocr_text(const lword *v, size_t nv)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = SH_OK;
+	for (size_t i = 0; i < nv && !rc; i++) {
+		if (i)
+			rc = sh_buf_puts(&b, v[i].line == v[i - 1].line ? " " : "\n");
+		if (!rc)
+			rc = sh_buf_puts(&b, v[i].t);
+	}
+	if (!rc)
+		rc = sh_buf_puts(&b, "\n");
+	if (rc) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return sh_buf_detach(&b);
+}
+
+/* The value of a name fact as OCR read it, or NULL. */
+static const char *as_read_value(const sh_paper_facts *f, enum sh_paper_fact k)
+{
+	if (!f->v[k] || (f->handwritten >> k & 1u))
+		return NULL;
+	return f->as_read[k] ? f->as_read[k] : f->v[k];
+}
+
+int sh_paper_hocr_name_boxes(sh_paper_box **out, size_t *n, const sh_kinds *kinds, const char *hocr)
+{
+	*out = NULL;
+	*n = 0;
+	if (!kinds || !hocr)
+		return SH_OK;
+	lword *v = NULL;
+	size_t nv = 0;
+	if (scan(&v, &nv, hocr))
+		return SH_ENOMEM;
+	char *text = nv ? hocr_text(v, nv) : NULL;
+	sh_paper_facts *f = NULL;
+	int rc = nv && !text ? SH_ENOMEM : SH_OK;
+	if (text && strlen(text) <= SH_PAPER_TEXT_MAX && sh_paper_extract(&f, kinds, text) == SH_OK) {
+		sh_paper_box *b = sh_calloc(sizeof name_facts / sizeof *name_facts, sizeof *b);
+		for (size_t i = 0; b && i < sizeof name_facts / sizeof *name_facts; i++) {
+			const char *val = as_read_value(f, name_facts[i]);
+			size_t k = 0;
+			long at = val ? find_value(v, nv, val, &k) : -1;
+			if (at >= 0)
+				b[(*n)++] = box_of(v + at, k);
+		}
+		if (!b)
+			rc = SH_ENOMEM;
+		else if (!*n)
+			sh_free(b);
+		else
+			*out = b;
+	}
+	sh_error_clear();
+	sh_paper_facts_free(&f);
+	sh_free(text);
+	sh_free(v);
+	return rc;
+}
+
+/* ---- the rule ------------------------------------------------------------ */
+
+/* s without its combining marks (tone, hat, breve, horn), case kept: the
+ * letters read. 0 when it does not fit cap. */
+static int letters_of(char *dst, size_t cap, const char *s)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &d, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+	if (n < 0)
+		return 0;
+	size_t o = 0;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(d + i, n - i, &c);
+		if (k <= 0) {
+			free(d);
+			return 0;
+		}
+		if (!(c >= 0x300 && c <= 0x36f)) {
+			if (o + (size_t)k >= cap) {
+				free(d);
+				return 0;
+			}
+			memcpy(dst + o, d + i, (size_t)k);
+			o += (size_t)k;
+		}
+		i += k;
+	}
+	free(d); /* utf8proc's malloc */
+	dst[o] = 0;
+	return 1;
+}
+
+/* Another spelling of word o with the same letters, only other marks. */
+static int marks_only(const char *o, const char *r)
+{
+	char a[SH_PAPER_WORD_MAX * 2], b[SH_PAPER_WORD_MAX * 2];
+	return strcmp(o, r) && letters_of(a, sizeof a, o) && letters_of(b, sizeof b, r) && !strcmp(a, b);
+}
+
+/* A reading's word i without trailing punctuation. */
+static void word_of(char *dst, const sh_paper_reading *r, size_t i)
+{
+	snprintf(dst, SH_PAPER_WORD_MAX, "%s", r->w[i]);
+	size_t l = strlen(dst);
+	while (l && strchr(".,;:", dst[l - 1]))
+		dst[--l] = 0;
+}
+
+enum { SAME, TAKE_IT, UNSURE };
+
+/* What the readings say of the first reading's word o read at conf. A
+ * reading of another spelling of the same letters that is a valid
+ * syllable is evidence; any other difference (a letter cut at the crop's
+ * edge, "3IANG" for "GIANG") says nothing. */
+static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
+{
+	size_t other = 0;
+	int sure = nr >= 2 && conf >= 0 && conf < PAPER_REREAD_FIRST;
+	char r[SH_PAPER_WORD_MAX];
+	for (size_t p = 0; p < nr; p++) {
+		word_of(r, &rd[p], i);
+		if (!strcmp(r, o)) {
+			sure = 0;
+			continue;
+		}
+		if (!marks_only(o, r) || !paper_syllable_ok(r, strlen(r))) {
+			sure = 0;
+			continue;
+		}
+		if (!other++)
+			snprintf(take, SH_PAPER_WORD_MAX, "%s", r);
+		else if (strcmp(take, r))
+			sure = 0;
+		if (rd[p].conf[i] < PAPER_REREAD_CONF)
+			sure = 0;
+	}
+	if (!other)
+		return SAME;
+	return sure && other == nr ? TAKE_IT : UNSURE;
+}
+
+/* In the holders' list, the item equal to was becomes now. */
+static int holders_follow(sh_paper_facts *f, const char *was, const char *now)
+{
+	char *h = f->v[SH_FACT_HOLDERS];
+	size_t wl = strlen(was);
+	char *at = h ? strstr(h, was) : NULL;
+	if (!at || (at != h && at[-1] != ' ') || (at[wl] && at[wl] != ';'))
+		return SH_OK;
+	sh_buf b = SH_BUF_INIT;
+	int rc = sh_buf_printf(&b, "%.*s%s%s", (int)(at - h), h, now, at + wl);
+	char *nv = rc ? NULL : sh_buf_detach(&b);
+	sh_buf_free(&b);
+	if (!nv)
+		return SH_ENOMEM;
+	if (!f->as_read[SH_FACT_HOLDERS])
+		f->as_read[SH_FACT_HOLDERS] = h;
+	else
+		sh_free(h);
+	f->v[SH_FACT_HOLDERS] = nv;
+	f->reread |= 1u << SH_FACT_HOLDERS;
+	return SH_OK;
+}
+
+/* One fact: its words on the page (v[at..at+k)), the readings rd. */
+static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, size_t k,
+		  const sh_paper_reading *rd, size_t nr)
+{
+	size_t use = 0;
+	sh_paper_reading ok[SH_PAPER_READS_MAX];
+	for (size_t p = 0; p < nr && use < SH_PAPER_READS_MAX; p++)
+		if (rd[p].n == k) /* a reading of another word count says nothing */
+			ok[use++] = rd[p];
+	if (!use)
+		return SH_OK;
+	sh_buf b = SH_BUF_INIT;
+	int rc = SH_OK, changed = 0, unsure = 0;
+	for (size_t i = 0; i < k && !rc; i++) {
+		char take[SH_PAPER_WORD_MAX] = "";
+		int how = judge(v[i].t, v[i].conf, ok, use, i, take);
+		changed += how == TAKE_IT;
+		unsure += how == UNSURE;
+		rc = sh_buf_printf(&b, "%s%s", i ? " " : "", how == TAKE_IT ? take : v[i].t);
+	}
+	if (unsure)
+		f->unsure |= 1u << fact;
+	if (rc || !changed) {
+		sh_buf_free(&b);
+		return rc;
+	}
+	char *now = sh_buf_detach(&b);
+	sh_buf_free(&b);
+	if (!now)
+		return SH_ENOMEM;
+	char *was = f->v[fact];
+	rc = fact == SH_FACT_OWNER_NAME ? holders_follow(f, was, now) : SH_OK;
+	if (rc) {
+		sh_free(now);
+		return rc;
+	}
+	f->v[fact] = now;
+	f->as_read[fact] = was;
+	f->reread |= 1u << fact;
+	return SH_OK;
+}
+
+int sh_paper_names_reread(sh_paper_facts *f, const char *hocr, sh_paper_line_fn fn, void *arg)
+{
+	if (!f || !hocr || !fn)
+		return sh_error_set(SH_EINVAL, "a second reading of names needs facts, an hOCR and a reader");
+	lword *v = NULL;
+	size_t nv = 0;
+	if (scan(&v, &nv, hocr))
+		return sh_error_set(SH_ENOMEM, "out of memory reading names again");
+	int rc = SH_OK;
+	for (size_t i = 0; i < sizeof name_facts / sizeof *name_facts && !rc; i++) {
+		enum sh_paper_fact fact = name_facts[i];
+		/* only a name as OCR read it: one the lexicon corrected is
+		 * already for review, beside its reading */
+		if (!f->v[fact] || f->as_read[fact] || (f->handwritten >> fact & 1u))
+			continue;
+		size_t k = 0;
+		long at = find_value(v, nv, f->v[fact], &k);
+		if (at < 0)
+			continue;
+		sh_paper_box b = box_of(v + at, k);
+		sh_paper_reading rd[SH_PAPER_READS_MAX];
+		memset(rd, 0, sizeof rd);
+		size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX);
+		if (nr > SH_PAPER_READS_MAX)
+			nr = SH_PAPER_READS_MAX;
+		rc = settle(f, fact, v + at, k, rd, nr);
+	}
+	sh_free(v);
+	return rc ? sh_error_set(rc, "out of memory reading names again") : SH_OK;
+}
+
+int sh_paper_fact_unsure(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return f && (int)fact >= 0 && fact < SH_FACT_COUNT && (f->unsure >> fact & 1u);
+}
