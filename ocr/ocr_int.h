@@ -76,4 +76,22 @@ int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *tru
  * resolution. Sets SH_PAGE_BILEVEL / SH_PAGE_SEAL in rep->flags. */
 int sh_ocr_make_grey(PIX *pixs, unsigned steps, int dpi, PIX **out, sh_clean_report *rep);
 
+/* What sh_ocr_reread_lines changed: lines read again and kept, and the
+ * change in the page's sum of word confidences, words and words under 60. */
+typedef struct sh_reread_stats {
+	int tried, kept;
+	long dsum;
+	int dwords, dweak;
+} sh_reread_stats;
+
+/* Lines of the page api has just recognised (pix at dpi: the image it
+ * read) whose mean word confidence is low, read again one by one, cut out
+ * as they are and scaled down (reread.c). *text (and *hocr when hocr and *hocr are not
+ * NULL), sh_malloc'ed, are replaced together by new strings where a line
+ * read again is more confident; both hold the same words. Leaves api
+ * cleared, its page segmentation mode as it was. On an error (SH_ENOMEM)
+ * *text and *hocr are left as they were. */
+int sh_ocr_reread_lines(TessBaseAPI *api, PIX *pix, int dpi, char **text, char **hocr,
+			sh_reread_stats *st);
+
 #endif

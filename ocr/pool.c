@@ -137,6 +137,17 @@ static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX
 	r->ndigits = k;
 }
 
+/* A photo's page small in its frame (under REREAD_BELOW_DPI as received:
+ * letters 5-8 px high, cut out again at 300 dpi): its unsure lines are read
+ * again one by one (reread.c). Scans and larger photos are read once. */
+enum { REREAD_BELOW_DPI = 150 };
+
+static int reread_wanted(const sh_ocr_page *r)
+{
+	return (r->clean.flags & SH_PAGE_PHOTO) && r->clean.true_dpi > 0 &&
+	       r->clean.true_dpi < REREAD_BELOW_DPI;
+}
+
 static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 {
 	sh_ocr_page *r = &pool->out[i];
@@ -185,7 +196,8 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		return;
 	}
 	char *t = TessBaseAPIGetUTF8Text(w->api);
-	rc = t ? sh_text_nfc(&r->text, t, strlen(t)) : sh_error_set(SH_ENOMEM, "no text");
+	char *raw = t ? sh_strdup(t) : NULL;
+	rc = raw ? SH_OK : sh_error_set(SH_ENOMEM, "no text");
 	if (t)
 		TessDeleteText(t);
 	if (!rc && pool->opts.want_hocr) {
@@ -199,18 +211,31 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 				rc = SH_ENOMEM;
 		}
 	}
+	long sum = 0;
 	int *conf = TessBaseAPIAllWordConfidences(w->api);
 	if (conf) {
-		long sum = 0;
 		for (int k = 0; conf[k] >= 0; k++) {
 			sum += conf[k];
 			r->words++;
 			if (conf[k] < 60)
 				r->weak_words++;
 		}
-		r->confidence = r->words ? (float)sum / (float)r->words : 0.0f;
 		TessDeleteIntArray(conf);
 	}
+	if (!rc && reread_wanted(r)) {
+		sh_reread_stats st;
+		if (sh_ocr_reread_lines(w->api, pix, r->clean.dpi > 0 ? r->clean.dpi : 300, &raw,
+					pool->opts.want_hocr ? &r->hocr : NULL, &st) == SH_OK) {
+			sum += st.dsum;
+			r->words += st.dwords;
+			r->weak_words += st.dweak;
+		}
+		sh_error_clear(); /* a failure keeps the first reading */
+	}
+	r->confidence = r->words ? (float)sum / (float)r->words : 0.0f;
+	if (!rc)
+		rc = sh_text_nfc(&r->text, raw, strlen(raw));
+	sh_free(raw);
 	TessBaseAPIClear(w->api);
 	if (!rc && r->hocr && pool->opts.digit_boxes)
 		read_digits(pool, w, r, pix);
