@@ -39,6 +39,8 @@ enum {
 	DOWNSCALE_ABOVE_DPI = 450, /* untrusted resolutions above: scaled down to it */
 	LOWRES_DPI = 200,        /* pages under this are flagged low resolution */
 	PROBE_DPI = 150,
+	BAND_PARTS = 10,         /* weak orientation: the band read both ways */
+	FINE_DPI = 300,          /* orientation scored again at up to this when weak on the probe */
 	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
 	BORDER_MIN_PER_MILLE = 5, /* whitened area that flags a border */
 	SHARP_BELOW_DPI = 150,   /* photos under this: cut out again at 300 dpi, sharpened */
@@ -56,6 +58,7 @@ enum {
 #define OSD_SURE_CONF 4.0f      /* osd overrules a fair Leptonica score */
 #define LEPT_MIN_SCORE 5.0f     /* Leptonica orientation when osd cannot tell */
 #define LEPT_MIN_RATIO 1.3f
+#define BAND_MIN_MM 20.0
 #define SKEW_MIN_DEG 0.1f       /* smaller skew is left to Tesseract */
 #define SKEW_MIN_CONF 3.0f
 
@@ -174,10 +177,11 @@ static int orientation_by_reading(sh_ocr_worker *w, PIX *pixg, PIX *probe, int f
 	for (int k = 0; k < (sideways ? 4 : 2); k++) {
 		int q = (cand + (k == 0 ? 0 : k == 1 ? 2 : k == 2 ? 1 : 3)) % 4;
 		int along = q % 2; /* 0: text lines run along rows */
-		/* the band of the page with the most ink, about 1/6 of it across
-		 * the lines (up to 8 lines of body text) */
-		int len = along ? pw : ph, span = len / 6;
-		int least = (int)(30.0 / 25.4 * PROBE_DPI); /* 3 cm: whole lines, not slivers */
+		/* the band of the page with the most ink, 1/BAND_PARTS of it
+		 * across the lines (4-5 lines of body text: read twice, it
+		 * costs a quarter of the page's reading, not a third) */
+		int len = along ? pw : ph, span = len / BAND_PARTS;
+		int least = (int)(BAND_MIN_MM / 25.4 * PROBE_DPI); /* whole lines, not slivers */
 		if (span < least)
 			span = least;
 		if (span > len)
@@ -233,6 +237,29 @@ static int orientation_by_reading(sh_ocr_worker *w, PIX *pixg, PIX *probe, int f
 	return SH_OK;
 }
 
+/* Leptonica's score of each correction (0 turns, 1, 2, 3 clockwise) on the
+ * binary page bin; *best the highest; 1 when it is clear enough to take. */
+static int lept_scores(PIX *bin, float score[4], int *best)
+{
+	l_float32 up = 0, left = 0;
+	if (pixOrientDetect(bin, &up, &left, 0, 0))
+		up = left = 0; /* too little text to score: osd may still tell */
+	score[0] = up;
+	score[1] = left;
+	score[2] = -up;
+	score[3] = -left;
+	int b = 0, second = -1;
+	for (int q = 1; q < 4; q++)
+		if (score[q] > score[b])
+			b = q;
+	for (int q = 0; q < 4; q++)
+		if (q != b && (second < 0 || score[q] > score[second]))
+			second = q;
+	*best = b;
+	float s = score[second] > 0 ? score[second] : 0;
+	return score[b] >= LEPT_SURE_SCORE && score[b] >= LEPT_SURE_RATIO * s;
+}
+
 /* Step 7: clockwise quarter turns that make the text upright, 0..3.
  *
  * Leptonica's up/down and left/right scores cost ~15 ms and on the corpus
@@ -248,29 +275,52 @@ static int orientation_by_reading(sh_ocr_worker *w, PIX *pixg, PIX *probe, int f
 static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor, int dpi,
 			    int may_read, int *quads, int *read)
 {
-	l_float32 up = 0, left = 0;
+	float score[4];
+	int best = 0;
 	*quads = 0;
 	*read = 0;
-	if (pixOrientDetect(probe, &up, &left, 0, 0))
-		up = left = 0; /* too little text to score: osd may still tell */
-	/* score of each correction: 0 turns, 1, 2, 3 clockwise */
-	float score[4] = {up, left, -up, -left};
-	int best = 0, second = -1;
-	for (int q = 1; q < 4; q++)
-		if (score[q] > score[best])
-			best = q;
+	if (lept_scores(probe, score, &best)) {
+		*quads = best;
+		return SH_OK;
+	}
+	if (factor > 1) {
+		/* Weak at PROBE_DPI: scored again on the page at up to FINE_DPI,
+		 * where ascenders and descenders are twice as many pixels tall.
+		 * Small or degraded letters (150-200 dpi scans scaled up) score
+		 * 0-4 on the probe, even the wrong way, and 5-18 here the right
+		 * way (docs/OCR.md, issue 18). */
+		int fine_red = (dpi + FINE_DPI - 1) / FINE_DPI;
+		PIX *g = fine_red <= 1 ? pixClone(pixg)
+				       : pixScaleAreaMap(pixg, 1.0f / (float)fine_red, 1.0f / (float)fine_red);
+		PIX *fine = g ? pixThresholdToBinary(g, 128) : NULL;
+		pixDestroy(&g);
+		if (!fine)
+			return nomem("orientation");
+		float fs[4];
+		int fbest = 0, sure = lept_scores(fine, fs, &fbest);
+		pixDestroy(&fine);
+		if (sure) {
+			*quads = fbest;
+			return SH_OK;
+		}
+		if (fs[fbest] > score[best]) {
+			memcpy(score, fs, sizeof score);
+			best = fbest;
+		}
+	}
+	int second = -1;
 	for (int q = 0; q < 4; q++)
 		if (q != best && (second < 0 || score[q] > score[second]))
 			second = q;
 	float b = score[best], s = score[second] > 0 ? score[second] : 0;
-	if (b >= LEPT_SURE_SCORE && b >= LEPT_SURE_RATIO * s) {
-		*quads = best;
-		return SH_OK;
-	}
 	int lept_says = b >= LEPT_MIN_SCORE && b >= LEPT_MIN_RATIO * s;
 	int cand = lept_says ? best : 0, osd_ok = 0, oq = 0;
 	float conf = 0;
-	if (w->osd) {
+	/* The reading decides anyway: osd (~250 ms) only when the page may lie
+	 * sideways and Leptonica cannot say which way up it is. */
+	int want_osd = !(may_read && w->api) ||
+		       !(lept_says && best % 2 == 0 && pixGetWidth(probe) <= pixGetHeight(probe));
+	if (w->osd && want_osd) {
 		int deg = 0;
 		float sconf = 0;
 		const char *script = NULL;
