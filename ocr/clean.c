@@ -11,7 +11,8 @@
  *      dark; bilevel pages are widened to grey;
  *   2. resolution: the tag when a scanner's agrees with the page's size,
  *      else the size or the text's own scale (photo.c); pages below 250
- *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
+ *      dpi are scaled up, scans to 250 dpi and photos to 300 (bilevel
+ *      pages blurred first, so their
  *      edges come out smooth, and stretched gently), untrusted ones above
  *      450 down to 300; a photo's page under 150 dpi is cut out of the
  *      photo again at 300 dpi (cubic) and sharpened instead;
@@ -21,8 +22,10 @@
  *   5. borders: large dark regions touching the image edge are whitened;
  *   6. blank: too few text-sized marks left flags the page (it is kept);
  *   7. orientation: Leptonica's up/down and landscape scores when they are
- *      clear, else Tesseract's osd engine on the probe when confident,
- *      else Leptonica's best guess unless it is a near tie;
+ *      clear on the probe or on the page at 300 dpi, else Tesseract's osd
+ *      engine on the probe when confident, else a band of text read both
+ *      ways (without the recognition engine: Leptonica's best guess unless
+ *      it is a near tie);
  *   8. skew: measured on the probe, corrected on the grey page.
  * Each threshold below was measured on the corpus; see docs/OCR.md.
  */
@@ -35,12 +38,13 @@
 
 enum {
 	TARGET_DPI = 300,
-	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled to TARGET_DPI */
+	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled up: */
+	SCAN_UPSCALE_DPI = 250,  /* scans to this, photos to TARGET_DPI */
 	DOWNSCALE_ABOVE_DPI = 450, /* untrusted resolutions above: scaled down to it */
 	LOWRES_DPI = 200,        /* pages under this are flagged low resolution */
 	PROBE_DPI = 150,
 	BAND_PARTS = 10,         /* weak orientation: the band read both ways */
-	FINE_DPI = 300,          /* orientation scored again at up to this when weak on the probe */
+	FINE_DPI = 300,          /* orientation scored again at this when weak on the probe */
 	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
 	BORDER_MIN_PER_MILLE = 5, /* whitened area that flags a border */
 	SHARP_BELOW_DPI = 150,   /* photos under this: cut out again at 300 dpi, sharpened */
@@ -264,14 +268,18 @@ static int lept_scores(PIX *bin, float score[4], int *best)
  *
  * Leptonica's up/down and left/right scores cost ~15 ms and on the corpus
  * give the true orientation a score of 8 to 25 against at most 7.3 for the
- * others; when the answer is that clear it is taken. Otherwise the osd
- * engine gives its answer (~250 ms at 150 dpi); when it is confident and
+ * others; when the answer is that clear it is taken. When it is not, they
+ * are taken again on the page at up to 300 dpi (~60 ms): letters of 150-200
+ * dpi scans, scaled up, are too small at 150 dpi for Leptonica's ascender
+ * and descender patterns. Otherwise the osd engine gives its answer (~250
+ * ms at 150 dpi), unless Leptonica fairly says which way up a portrait page
+ * is and the reading below will decide anyway; when osd is confident and
  * agrees with a fair Leptonica score, or Leptonica has none, it is taken.
  * Otherwise the evidence is weak (short pages, 200 dpi fax, large headings,
- * a seal): the first lines are read both ways by the recognition engine and
- * the better-read orientation wins (*read = 1). Without the recognition
- * engine: osd when it is fairly sure, else Leptonica's best unless a near
- * tie. */
+ * a seal): the band of the page with the most ink (4-5 lines) is read both
+ * ways by the recognition engine and the better-read orientation wins
+ * (*read = 1). Without the recognition engine: osd when it is fairly sure,
+ * else Leptonica's best unless a near tie. */
 static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor, int dpi,
 			    int may_read, int *quads, int *read)
 {
@@ -284,14 +292,13 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 		return SH_OK;
 	}
 	if (factor > 1) {
-		/* Weak at PROBE_DPI: scored again on the page at up to FINE_DPI,
+		/* Weak at PROBE_DPI: scored again on the page at FINE_DPI,
 		 * where ascenders and descenders are twice as many pixels tall.
 		 * Small or degraded letters (150-200 dpi scans scaled up) score
 		 * 0-4 on the probe, even the wrong way, and 5-18 here the right
 		 * way (docs/OCR.md, issue 18). */
-		int fine_red = (dpi + FINE_DPI - 1) / FINE_DPI;
-		PIX *g = fine_red <= 1 ? pixClone(pixg)
-				       : pixScaleAreaMap(pixg, 1.0f / (float)fine_red, 1.0f / (float)fine_red);
+		float fs_f = (float)FINE_DPI / (float)dpi;
+		PIX *g = dpi == FINE_DPI ? pixClone(pixg) : pixScale(pixg, fs_f, fs_f);
 		PIX *fine = g ? pixThresholdToBinary(g, 128) : NULL;
 		pixDestroy(&g);
 		if (!fine)
@@ -467,7 +474,13 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		dpi = TARGET_DPI;
 	}
 	if ((steps & SH_CLEAN_UPSCALE) && dpi < UPSCALE_BELOW_DPI) {
-		float f = (float)TARGET_DPI / (float)dpi;
+		/* Scans to 250 dpi, not 300: on the 72 low-resolution tune3
+		 * pages CER 0.75 % against 0.79 (0.82 not scaled up), the
+		 * degraded bench's 150 and 200 dpi grey scans as well or better,
+		 * recognition ~15 % cheaper; its three 200 dpi faxes lose (0.32 ->
+		 * 0.45 %). Photos keep 300 (not measured). docs/OCR.md */
+		int to = (rep->flags & SH_PAGE_PHOTO) ? TARGET_DPI : SCAN_UPSCALE_DPI;
+		float f = (float)to / (float)dpi;
 		if (rep->flags & SH_PAGE_BILEVEL) {
 			/* A fax's jagged 0/255 edges, scaled up, read badly; blurred
 			 * first and re-sharpened by the background step they read as
@@ -498,7 +511,7 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		pixDestroy(&pixg);
 		pixg = pixt;
 		pixt = NULL;
-		dpi = TARGET_DPI;
+		dpi = to;
 	}
 	pixSetResolution(pixg, dpi, dpi);
 
