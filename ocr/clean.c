@@ -11,7 +11,8 @@
  *      dark; bilevel pages are widened to grey;
  *   2. resolution: the tag when a scanner's agrees with the page's size,
  *      else the size or the text's own scale (photo.c); pages below 250
- *      dpi are scaled up to 300 dpi (bilevel pages blurred first, so their
+ *      dpi are scaled up, scans to 250 dpi and photos to 300 (bilevel
+ *      pages blurred first, so their
  *      edges come out smooth, and stretched gently), untrusted ones above
  *      450 down to 300; a photo's page under 150 dpi is cut out of the
  *      photo again at 300 dpi (cubic) and sharpened instead;
@@ -21,8 +22,10 @@
  *   5. borders: large dark regions touching the image edge are whitened;
  *   6. blank: too few text-sized marks left flags the page (it is kept);
  *   7. orientation: Leptonica's up/down and landscape scores when they are
- *      clear, else Tesseract's osd engine on the probe when confident,
- *      else Leptonica's best guess unless it is a near tie;
+ *      clear on the probe or on the page at 300 dpi, else Tesseract's osd
+ *      engine on the probe when confident, else a band of text read both
+ *      ways (without the recognition engine: Leptonica's best guess unless
+ *      it is a near tie);
  *   8. skew: measured on the probe, corrected on the grey page.
  * Each threshold below was measured on the corpus; see docs/OCR.md.
  */
@@ -35,10 +38,13 @@
 
 enum {
 	TARGET_DPI = 300,
-	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled to TARGET_DPI */
+	UPSCALE_BELOW_DPI = 250, /* pages under this are scaled up: */
+	SCAN_UPSCALE_DPI = 250,  /* scans to this, photos to TARGET_DPI */
 	DOWNSCALE_ABOVE_DPI = 450, /* untrusted resolutions above: scaled down to it */
 	LOWRES_DPI = 200,        /* pages under this are flagged low resolution */
 	PROBE_DPI = 150,
+	BAND_PARTS = 10,         /* weak orientation: the band read both ways */
+	FINE_DPI = 300,          /* orientation scored again at this when weak on the probe */
 	BLANK_MAX_MARKS = 5,     /* text-sized marks on a page called blank */
 	BORDER_MIN_PER_MILLE = 5, /* whitened area that flags a border */
 	SHARP_BELOW_DPI = 150,   /* photos under this: cut out again at 300 dpi, sharpened */
@@ -56,6 +62,7 @@ enum {
 #define OSD_SURE_CONF 4.0f      /* osd overrules a fair Leptonica score */
 #define LEPT_MIN_SCORE 5.0f     /* Leptonica orientation when osd cannot tell */
 #define LEPT_MIN_RATIO 1.3f
+#define BAND_MIN_MM 20.0
 #define SKEW_MIN_DEG 0.1f       /* smaller skew is left to Tesseract */
 #define SKEW_MIN_CONF 3.0f
 
@@ -174,10 +181,11 @@ static int orientation_by_reading(sh_ocr_worker *w, PIX *pixg, PIX *probe, int f
 	for (int k = 0; k < (sideways ? 4 : 2); k++) {
 		int q = (cand + (k == 0 ? 0 : k == 1 ? 2 : k == 2 ? 1 : 3)) % 4;
 		int along = q % 2; /* 0: text lines run along rows */
-		/* the band of the page with the most ink, about 1/6 of it across
-		 * the lines (up to 8 lines of body text) */
-		int len = along ? pw : ph, span = len / 6;
-		int least = (int)(30.0 / 25.4 * PROBE_DPI); /* 3 cm: whole lines, not slivers */
+		/* the band of the page with the most ink, 1/BAND_PARTS of it
+		 * across the lines (4-5 lines of body text: read twice, it
+		 * costs a quarter of the page's reading, not a third) */
+		int len = along ? pw : ph, span = len / BAND_PARTS;
+		int least = (int)(BAND_MIN_MM / 25.4 * PROBE_DPI); /* whole lines, not slivers */
 		if (span < least)
 			span = least;
 		if (span > len)
@@ -233,44 +241,102 @@ static int orientation_by_reading(sh_ocr_worker *w, PIX *pixg, PIX *probe, int f
 	return SH_OK;
 }
 
+/* Leptonica's score of each correction (0 turns, 1, 2, 3 clockwise) on the
+ * binary page bin; *best the highest; 1 when it is clear enough to take. */
+static int lept_scores(PIX *bin, float score[4], int *best)
+{
+	l_float32 up = 0, left = 0;
+	if (pixOrientDetect(bin, &up, &left, 0, 0))
+		up = left = 0; /* too little text to score: osd may still tell */
+	score[0] = up;
+	score[1] = left;
+	score[2] = -up;
+	score[3] = -left;
+	int b = 0, second = -1;
+	for (int q = 1; q < 4; q++)
+		if (score[q] > score[b])
+			b = q;
+	for (int q = 0; q < 4; q++)
+		if (q != b && (second < 0 || score[q] > score[second]))
+			second = q;
+	*best = b;
+	float s = score[second] > 0 ? score[second] : 0;
+	return score[b] >= LEPT_SURE_SCORE && score[b] >= LEPT_SURE_RATIO * s;
+}
+
 /* Step 7: clockwise quarter turns that make the text upright, 0..3.
  *
  * Leptonica's up/down and left/right scores cost ~15 ms and on the corpus
  * give the true orientation a score of 8 to 25 against at most 7.3 for the
- * others; when the answer is that clear it is taken. Otherwise the osd
- * engine gives its answer (~250 ms at 150 dpi); when it is confident and
+ * others; when the answer is that clear it is taken. When it is not, they
+ * are taken again on the page at up to 300 dpi (~60 ms): letters of 150-200
+ * dpi scans, scaled up, are too small at 150 dpi for Leptonica's ascender
+ * and descender patterns. Otherwise the osd engine gives its answer (~250
+ * ms at 150 dpi), unless Leptonica fairly says which way up a portrait page
+ * is and the reading below will decide anyway; when osd is confident and
  * agrees with a fair Leptonica score, or Leptonica has none, it is taken.
  * Otherwise the evidence is weak (short pages, 200 dpi fax, large headings,
- * a seal): the first lines are read both ways by the recognition engine and
- * the better-read orientation wins (*read = 1). Without the recognition
- * engine: osd when it is fairly sure, else Leptonica's best unless a near
- * tie. */
+ * a seal): the band of the page with the most ink (4-5 lines) is read both
+ * ways by the recognition engine and the better-read orientation wins
+ * (*read = 1). Without the recognition engine: osd when it is fairly sure,
+ * else Leptonica's best unless a near tie. */
 static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor, int dpi,
 			    int may_read, int *quads, int *read)
 {
-	l_float32 up = 0, left = 0;
+	float score[4];
+	int best = 0;
 	*quads = 0;
 	*read = 0;
-	if (pixOrientDetect(probe, &up, &left, 0, 0))
-		up = left = 0; /* too little text to score: osd may still tell */
-	/* score of each correction: 0 turns, 1, 2, 3 clockwise */
-	float score[4] = {up, left, -up, -left};
-	int best = 0, second = -1;
-	for (int q = 1; q < 4; q++)
-		if (score[q] > score[best])
-			best = q;
+	if (lept_scores(probe, score, &best)) {
+		*quads = best;
+		return SH_OK;
+	}
+	if (factor > 1) {
+		/* Weak at PROBE_DPI: scored again on the page at FINE_DPI,
+		 * where ascenders and descenders are twice as many pixels tall.
+		 * Small or degraded letters (150-200 dpi scans scaled up) score
+		 * 0-4 on the probe, even the wrong way, and 5-18 here the right
+		 * way (docs/OCR.md, issue 18). */
+		float fs_f = (float)FINE_DPI / (float)dpi;
+		PIX *fine = NULL;
+		if (dpi > FINE_DPI) {
+			PIX *g = pixScaleAreaMap(pixg, fs_f, fs_f);
+			fine = g ? pixThresholdToBinary(g, 128) : NULL;
+			pixDestroy(&g);
+		} else {
+			/* thresholded first, then scaled up as binary: ~10 ms,
+			 * where scaling the grey page cost ~120 ms */
+			PIX *b = pixThresholdToBinary(pixg, 128);
+			fine = b && dpi < FINE_DPI ? pixScaleBinary(b, fs_f, fs_f) : pixClone(b);
+			pixDestroy(&b);
+		}
+		if (!fine)
+			return nomem("orientation");
+		float fs[4];
+		int fbest = 0, sure = lept_scores(fine, fs, &fbest);
+		pixDestroy(&fine);
+		if (sure) {
+			*quads = fbest;
+			return SH_OK;
+		}
+		if (fs[fbest] > score[best]) {
+			memcpy(score, fs, sizeof score);
+			best = fbest;
+		}
+	}
+	int second = -1;
 	for (int q = 0; q < 4; q++)
 		if (q != best && (second < 0 || score[q] > score[second]))
 			second = q;
 	float b = score[best], s = score[second] > 0 ? score[second] : 0;
-	if (b >= LEPT_SURE_SCORE && b >= LEPT_SURE_RATIO * s) {
-		*quads = best;
-		return SH_OK;
-	}
 	int lept_says = b >= LEPT_MIN_SCORE && b >= LEPT_MIN_RATIO * s;
 	int cand = lept_says ? best : 0, osd_ok = 0, oq = 0;
 	float conf = 0;
-	if (w->osd) {
+	/* The reading decides anyway: osd (~250 ms) only when the page may lie
+	 * sideways and Leptonica cannot say which way up it is. */
+	int want_osd = !(may_read && w->api) ||
+		       !(lept_says && best % 2 == 0 && pixGetWidth(probe) <= pixGetHeight(probe));
+	if (w->osd && want_osd) {
 		int deg = 0;
 		float sconf = 0;
 		const char *script = NULL;
@@ -417,7 +483,13 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		dpi = TARGET_DPI;
 	}
 	if ((steps & SH_CLEAN_UPSCALE) && dpi < UPSCALE_BELOW_DPI) {
-		float f = (float)TARGET_DPI / (float)dpi;
+		/* Scans to 250 dpi, not 300: on the 72 low-resolution tune3
+		 * pages CER 0.75 % against 0.79 (0.82 not scaled up), the
+		 * degraded bench's 150 and 200 dpi grey scans as well or better,
+		 * recognition ~15 % cheaper; its three 200 dpi faxes lose (0.32 ->
+		 * 0.45 %). Photos keep 300 (not measured). docs/OCR.md */
+		int to = (rep->flags & SH_PAGE_PHOTO) ? TARGET_DPI : SCAN_UPSCALE_DPI;
+		float f = (float)to / (float)dpi;
 		if (rep->flags & SH_PAGE_BILEVEL) {
 			/* A fax's jagged 0/255 edges, scaled up, read badly; blurred
 			 * first and re-sharpened by the background step they read as
@@ -448,7 +520,7 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 		pixDestroy(&pixg);
 		pixg = pixt;
 		pixt = NULL;
-		dpi = TARGET_DPI;
+		dpi = to;
 	}
 	pixSetResolution(pixg, dpi, dpi);
 
