@@ -230,7 +230,18 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 			alnum += is_letter_or_digit((const unsigned char *)t + j, w->len - j, &k);
 		if (!alnum && !word_bad(t, w->len, digits))
 			continue; /* the dotted line the value is written on */
-		if (!strstr(val, t))
+		/* the word in the value, but for the dots and punctuation around
+		 * it: a label's match may have taken the dots before a hand */
+		size_t ka = 0, ke = w->len;
+		while (ka < ke && plain_punct((unsigned char)t[ka]))
+			ka++;
+		while (ke > ka && plain_punct((unsigned char)t[ke - 1]))
+			ke--;
+		char kc = t[ke];
+		t[ke] = 0;
+		int inval = ka < ke ? strstr(val, t + ka) != NULL : strstr(val, t) != NULL;
+		t[ke] = kc;
+		if (!inval)
 			continue;
 		n++;
 		odd += w->hand != 0;
