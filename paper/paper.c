@@ -280,7 +280,7 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", d->unsure_old);
 		pf->id_unsure_fact = SH_FACT_OLD_ID;
 	}
-	date_out dt = {"", 0, 0};
+	date_out dt = {"", 0, 0, 0};
 	if ((want & (1u << SH_FACT_EVENT_DATE)) &&
 	    paper_by_label_anywhere(d, &lab[SH_FACT_EVENT_DATE], paper_date_value, &dt))
 		set_fact(d, pf, SH_FACT_EVENT_DATE, dt.date);
@@ -322,7 +322,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		}
 	}
 	if (want & (1u << SH_FACT_DATE)) {
-		date_out dt = {"", 0, 0};
+		date_out dt = {"", 0, 0, 0};
 		if (pk->labels[SH_FACT_DATE].n) {
 			if (paper_by_label(d, &pk->labels[SH_FACT_DATE], paper_date_value, &dt))
 				set_fact(d, pf, SH_FACT_DATE, dt.date);
@@ -370,7 +370,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		sh_free(so.s);
 	}
 	if (want & (1u << SH_FACT_BIRTH_DATE)) {
-		date_out dt = {"", 0, 0};
+		date_out dt = {"", 0, 0, pk->padded_dates};
 		if (paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_date_value, &dt))
 			set_fact(d, pf, SH_FACT_BIRTH_DATE, dt.date);
 	}
@@ -380,7 +380,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			set_fact(d, pf, SH_FACT_SEX, s);
 	}
 	if (want & (1u << SH_FACT_VALID_UNTIL)) {
-		date_out dt = {"", 0, 1};
+		date_out dt = {"", 0, 1, pk->padded_dates};
 		if (paper_by_label(d, &pk->labels[SH_FACT_VALID_UNTIL], paper_date_value, &dt)) {
 			if (dt.never)
 				pf->never_expires = 1;

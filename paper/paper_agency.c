@@ -591,6 +591,18 @@ static int title_stop(const doc *d, size_t l)
 	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
 		if (n >= strlen(stops[i]) && !memcmp(f, stops[i], strlen(stops[i])))
 			return 1;
+	/* "Kính gửi:" misread ("Kinh gửt:", "Kính gừi :"): a label of two
+	 * words before a colon, one or two letters from it */
+	const char *colon = memchr(f, ':', n < 12 ? n : 12);
+	if (colon) {
+		char lab[16];
+		size_t ln = (size_t)(colon - f);
+		while (ln && f[ln - 1] == ' ')
+			ln--;
+		snprintf(lab, sizeof lab, "%.*s", (int)ln, f);
+		if (ln >= 6 && strchr(lab, ' ') && paper_edit_distance(lab, "kinh gui") <= 2)
+			return 1;
+	}
 	/* section marks: "I.", "1.", "II)" (OCR: "I1.") */
 	size_t i = 0;
 	while (i < n && i < 5 && strchr("ivxl0123456789", f[i]))
@@ -638,8 +650,33 @@ static char *put_phrase(doc *d, char *s, size_t oa, size_t ob, const char *ph)
 	return r;
 }
 
+/* s in capitals (NFC, utf8proc's case map); NULL on out of memory. */
+static char *upper_dup(const char *s)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (const char *p = s; *p && !rc;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &c);
+		if (k <= 0)
+			break;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(utf8proc_toupper(c), e);
+		rc = sh_buf_put(&b, e, (size_t)en);
+		p += k;
+	}
+	if (rc) {
+		sh_buf_free(&b);
+		return NULL;
+	}
+	return b.len ? sh_buf_detach(&b) : sh_strdup("");
+}
+
 /* Put each catalogue phrase in where s holds its letters with other marks
- * ("Quy chê" -> "Quy chế"): whole words only, not in a line of capitals. */
+ * ("Quy chê" -> "Quy chế", "CỐ PHẦN" -> "CỔ PHẦN"): whole words only,
+ * whatever the words' confidence (the phrase is the context that makes it
+ * safe); in capitals only where the whole phrase is (a phrase of two words
+ * or more). Titles and company names only, never a person's name. */
 static char *apply_phrases(doc *d, char *s)
 {
 	const sh_kinds *k = d->k;
@@ -660,14 +697,106 @@ static char *apply_phrases(doc *d, char *s)
 			size_t oa = map[a], ob = map[b];
 			int letters, upper;
 			count_case(s, oa, ob, &letters, &upper);
-			if (upper > 1 || (ob - oa == strlen(ph) && !memcmp(s + oa, ph, ob - oa)))
+			/* a phrase in capitals ("CÔNG TY CỐ PHẦN") gets the
+			 * phrase in capitals; mixed case is no phrase */
+			int caps = upper > 1 && upper == letters && strchr(ph, ' ');
+			if (upper > 1 && !caps)
 				continue;
-			s = put_phrase(d, s, oa, ob, ph);
+			char *want = caps ? upper_dup(ph) : NULL;
+			if (caps && !want) {
+				d->oom = 1;
+				break;
+			}
+			const char *w = want ? want : ph;
+			if (ob - oa == strlen(w) && !memcmp(s + oa, w, ob - oa)) {
+				sh_free(want);
+				continue;
+			}
+			s = put_phrase(d, s, oa, ob, w);
+			sh_free(want);
 			break; /* once per phrase: offsets changed */
 		}
 		sh_free(f);
 		sh_free(map);
 	}
+	return s;
+}
+
+/* A digit's lookalike in a run of digits ("O6", "2O24", "l5"): the digit,
+ * else 0. */
+static char digit_of_lookalike(char c)
+{
+	return c == 'O' || c == 'o' ? '0' : c == 'I' || c == 'l' || c == '|' ? '1' : 0;
+}
+
+/* In place: a word of digits and their lookalikes only, at least one of
+ * each ("Đề án O6"), is a number: the lookalikes become digits. A word
+ * with other letters ("CO2", "H2O") stays. */
+static void lookalike_digits(char *s)
+{
+	for (char *w = s; *w;) {
+		size_t n = strcspn(w, " ,;:()");
+		size_t digits = 0, looks = 0;
+		while (n && strchr(".", w[n - 1]))
+			n--;
+		for (size_t i = 0; i < n; i++) {
+			if (w[i] >= '0' && w[i] <= '9')
+				digits++;
+			else if (digit_of_lookalike(w[i]))
+				looks++;
+			else
+				digits = looks = 0, i = n;
+		}
+		if (digits && looks)
+			for (size_t i = 0; i < n; i++)
+				if (digit_of_lookalike(w[i]))
+					w[i] = digit_of_lookalike(w[i]);
+		w += n;
+		w += strspn(w, " ,;:().");
+	}
+}
+
+/* In place: the numeral after "quý" (a quarter: I to IV) read with its
+ * lookalikes ("quý l!", "quý H", "quý 1I") before "năm", a comma or the
+ * end: I, l, 1, |, ! are I, H is II. Returns s. Takes and gives s (the
+ * numeral may grow: "H" -> "II"); NULL on out of memory. */
+static char *quarter_numeral(doc *d, char *s)
+{
+	char *f = NULL;
+	size_t fl = 0, *map = NULL;
+	if (paper_fold(&f, &map, &fl, s, strlen(s))) {
+		d->oom = 1;
+		sh_free(s);
+		return NULL;
+	}
+	for (size_t a = 0; a + 5 < fl; a++) {
+		if (memcmp(f + a, "quy ", 4) || (a && paper_is_wordc((unsigned char)f[a - 1])))
+			continue;
+		size_t oa = map[a + 4], ob = oa;
+		char want[8] = "";
+		size_t wn = 0;
+		while (s[ob] && strchr("IlH1|!V", s[ob]) && wn + 2 < sizeof want) {
+			const char *add = s[ob] == 'H' ? "II" : s[ob] == 'V' ? "V" : "I";
+			memcpy(want + wn, add, strlen(add) + 1);
+			wn += strlen(add);
+			ob++;
+		}
+		const char *after = s + ob;
+		if (ob == oa || ob - oa > 3 ||
+		    (strcmp(want, "I") && strcmp(want, "II") && strcmp(want, "III") && strcmp(want, "IV")) ||
+		    !(!*after || *after == ',' || *after == '.' ||
+		      (*after == ' ' && (!strncmp(after + 1, "năm", 4) || after[1] == '-'))) ||
+		    (ob - oa == wn && !memcmp(s + oa, want, wn)))
+			continue;
+		char *r = sh_asprintf("%.*s%s%s", (int)oa, s, want, after);
+		sh_free(s);
+		s = r;
+		if (!s)
+			d->oom = 1;
+		break; /* once: offsets changed */
+	}
+	sh_free(f);
+	sh_free(map);
 	return s;
 }
 
@@ -698,7 +827,8 @@ char *paper_apply_corrections(doc *d, char *s)
 			at = s + off + strlen(to);
 		}
 	}
-	return apply_phrases(d, s);
+	lookalike_digits(s);
+	return apply_phrases(d, quarter_numeral(d, s));
 }
 
 char *paper_find_title(doc *d, const paper_kind *pk)

@@ -425,7 +425,7 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 	size_t lim = a + win;
 	if (lim == e && e < d->flen)
 		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
-	return paper_date_near(d->f, lim, a, lim - a, dout->date);
+	return paper_date_near_padded(d->f, lim, a, lim - a, dout->date, dout->padded);
 }
 
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)

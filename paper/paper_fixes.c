@@ -171,12 +171,56 @@ static int shape_fits(const char *s, const char *shape)
 	return !*s && !*shape;
 }
 
+/* The digit a letter in a digit's place was read for (I, l, | 1; O, o 0),
+ * else 0. */
+static char digit_for(char c)
+{
+	return c == 'O' || c == 'o' ? '0' : c == 'I' || c == 'l' || c == '|' ? '1' : 0;
+}
+
+/* In place: letters in digits' places of a number. The part before the
+ * first '/' of "12/TLKT-BS" is digits ("I/TLKT-BS", "1O/QĐ": its
+ * lookalikes are digits when it holds a digit or is one "I"); a number
+ * that fits a shape ('9' a digit) once its lookalikes in digit places are
+ * digits ("A93I060" for "@999999") is that number. */
+static void number_lookalikes(char *s, const paper_strs *sh)
+{
+	size_t n = strlen(s), sl = strcspn(s, "/");
+	if (sl < n && sl > 0 && sl <= 6) {
+		size_t digits = 0, looks = 0;
+		for (size_t i = 0; i < sl; i++) {
+			digits += s[i] >= '0' && s[i] <= '9';
+			looks += digit_for(s[i]) != 0;
+		}
+		if (looks && digits + looks == sl && (digits || (sl == 1 && s[0] != 'O' && s[0] != 'o')))
+			for (size_t i = 0; i < sl; i++)
+				if (digit_for(s[i]))
+					s[i] = digit_for(s[i]);
+	}
+	for (size_t k = 0; k < sh->n; k++) {
+		const char *shape = sh->orig[k];
+		char t[32];
+		if (n >= sizeof t || strlen(shape) != n || shape_fits(s, shape))
+			continue;
+		memcpy(t, s, n + 1);
+		for (size_t i = 0; i < n; i++)
+			if (shape[i] == '9' && digit_for(t[i]))
+				t[i] = digit_for(t[i]);
+		if (shape_fits(t, shape)) {
+			memcpy(s, t, n + 1);
+			return;
+		}
+	}
+}
+
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 {
 	/* the capitals a digit is read for */
 	static const char *const look[10] = {"OD", "I", "Z", "", "A", "S", "G", "", "B", ""};
 	const paper_strs *sh = &pk->number_shapes;
 	size_t n = s ? strlen(s) : 0;
+	if (s && !d->no_restore)
+		number_lookalikes(s, sh);
 	if (!s || d->no_restore || !sh->n || n >= 32 || strchr(s, ' '))
 		return s;
 	for (size_t i = 0; i < sh->n; i++)

@@ -38,6 +38,7 @@ typedef struct paper_kind {
 	 * digit, the rest as printed): a digit read for a letter is put right
 	 * where one shape fits (paper_number_shape) */
 	paper_strs number_shapes;
+	int padded_dates; /* prints day and month with two digits ("05/01") */
 	unsigned facts;                      /* 1u << SH_FACT_* */
 	int validity, days, reusable;        /* enum sh_paper_validity, ... */
 	char until[11];                      /* SH_PAPER_VALID_UNTIL: YYYY-MM-DD */
@@ -162,6 +163,7 @@ typedef struct date_out {
 	char date[11];
 	int never;
 	int allow_never;
+	int padded; /* the kind prints "05/01/1995": paper_date_near_padded */
 } date_out;
 
 /* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
@@ -219,6 +221,9 @@ const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
 int paper_all_upper_ascii_or_marks(const char *orig);
 int paper_by_label(doc *d, const paper_strs *labels, value_fn fn, void *out);
 int paper_date_near(const char *f, size_t flen, size_t at, size_t window, char *out);
+/* paper_date_near for a kind that prints day and month with two digits
+ * (padded 1): a numeric date read with one is no date (a digit was lost). */
+int paper_date_near_padded(const char *f, size_t flen, size_t at, size_t window, char *out, int padded);
 int paper_date_value(doc *d, size_t a, size_t e, void *out);
 int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end);
 int paper_id_anywhere(doc *d, id_out *io);

@@ -398,7 +398,8 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 	{
 		static const char *const known[] = {"slug", "code", "doc_type", "name", "family",
 						    "titles", "symbols", "keywords", "facts", "labels",
-						    "validity", "reusable", "form_labels", "number_shapes"};
+						    "validity", "reusable", "form_labels", "number_shapes",
+						    "padded_dates"};
 		int ok = 0;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			if (!strcmp(key, known[i]))
@@ -406,7 +407,8 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		if (!ok)
 			return sh_error_set(SH_EINVAL, "%s: %s: unknown field \"%.64s\" (known: slug, code, "
 						       "doc_type, name, family, titles, symbols, keywords, "
-						       "facts, labels, validity, reusable, form_labels, number_shapes)", name, c.where, key);
+						       "facts, labels, validity, reusable, form_labels, number_shapes, "
+						       "padded_dates)", name, c.where, key);
 	}
 	const char *s;
 	int rc;
@@ -455,6 +457,10 @@ static int load_kind(sh_kinds *k, size_t idx, json_t *o, const char *name)
 		if (v && (rc = load_list(&c, lists[i], v, dst[i])))
 			return rc;
 	}
+	v = json_object_get(o, "padded_dates");
+	if (v && !json_is_boolean(v))
+		return bad(&c, "padded_dates", "must be true or false");
+	p->padded_dates = v && json_is_true(v);
 	v = json_object_get(o, "facts");
 	if (!v)
 		return bad(&c, "facts", "is missing: list the facts this kind carries, e.g. [\"doc_type\"]");

@@ -275,11 +275,12 @@ int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t
 	return 1;
 }
 
-/* "DD/MM/YYYY" (or with '-' or '.') at f[at]. */
-static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
+/* "DD/MM/YYYY" (or with '-' or '.') at f[at]; -1 when padded (a form that
+ * prints day and month with two digits) and one has one digit. */
+static int date_numeric_at(const char *f, size_t flen, size_t at, char *out, int padded)
 {
 	int dd, mm, yy;
-	size_t i = at;
+	size_t i = at, m0;
 	/* a day's two digits read apart ("I 1/07/1957", "1 1/05/2009"): a
 	 * lone 1 or its lookalike, one space, one digit and the separator */
 	if (at + 3 < flen && strchr("1il|", f[at]) && f[at + 1] == ' ' && f[at + 2] >= '0' &&
@@ -289,16 +290,23 @@ static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
 	} else if (!read_num(f, flen, &i, 2, &dd)) {
 		return 0;
 	}
+	int short_part = i - at == 1;
 	if (i >= flen || !strchr("/-.", f[i]))
 		return 0;
 	char sep = f[i++];
+	m0 = i;
 	if (!read_num(f, flen, &i, 2, &mm) || i >= flen || f[i] != sep)
 		return 0;
+	short_part |= i - m0 == 1;
 	i++;
 	if (!read_num(f, flen, &i, 4, &yy) || yy < 1000)
 		return 0;
 	if (!real_date(yy, mm, dd) && !zero_slip(&yy, &mm, &dd))
 		return 0;
+	/* "5/01/1995" on a card that prints "15/01/1995": a digit lost, not
+	 * the 5th (docs/PAPERS.md, session 12) */
+	if (padded && short_part)
+		return -1;
 	snprintf(out, 11, "%04d-%02d-%02d", yy, mm, dd);
 	return 1;
 }
@@ -306,12 +314,20 @@ static int date_numeric_at(const char *f, size_t flen, size_t at, char *out)
 /* A date in either form within the first `window` bytes after at. */
 int paper_date_near(const char *f, size_t flen, size_t at, size_t window, char *out)
 {
+	return paper_date_near_padded(f, flen, at, window, out, 0);
+}
+
+int paper_date_near_padded(const char *f, size_t flen, size_t at, size_t window, char *out, int padded)
+{
 	size_t stop = at + window < flen ? at + window : flen;
 	for (size_t i = at; i < stop; i++) {
 		if (!paper_starts_word(f, i) && f[i - 1] != ':' && f[i - 1] != '(')
 			continue;
-		if (paper_date_words_at(f, flen, i, out, NULL) || date_numeric_at(f, flen, i, out))
+		if (paper_date_words_at(f, flen, i, out, NULL))
 			return 1;
+		int r = date_numeric_at(f, flen, i, out, padded);
+		if (r)
+			return r > 0;
 	}
 	return 0;
 }
