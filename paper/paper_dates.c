@@ -9,82 +9,19 @@
  * The text is changed in place, byte for byte (a digit for a digit, a
  * shorter number padded with spaces), so word offsets (sh_paper_word)
  * found on the text as read stay true. */
-#include "paper_int.h"
+#include "paper_hocr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* one OCR word: its box, line, and where it lies in the text */
-typedef struct dword {
-	sh_paper_box b;
-	const char *line;
-	size_t off, len; /* in text; len 0: not found there */
-	char t[64];
-} dword;
+typedef paper_hword dword;
 
 /* Every ocrx_word of hocr with its box, located in text in reading order
- * (as sh_paper_hocr_words does; text NULL: not located, offsets 0).
- * *out: caller sh_free. */
+ * (text NULL: not located, offsets 0). *out: caller sh_free. */
 static int scan_words(dword **out, size_t *n, const char *text, const char *hocr)
 {
-	*out = NULL;
-	*n = 0;
-	dword *v = NULL;
-	size_t nv = 0, cap = 0, at = 0;
-	const char *p = hocr, *line = NULL;
-	/* the next page and line openings, found once each (not per word) */
-	const char *np = strstr(hocr, "class='ocr_page'"), *nl = strstr(hocr, "id='line_");
-	int page = -1;
-	for (;;) {
-		const char *wd = strstr(p, "ocrx_word");
-		if (!wd)
-			break;
-		for (; np && np < wd; np = strstr(np + 16, "class='ocr_page'"))
-			page++;
-		for (; nl && nl < wd; nl = strstr(nl + 9, "id='line_"))
-			line = nl;
-		const char *tag_end = strchr(wd, '>');
-		if (!tag_end)
-			break;
-		p = tag_end + 1;
-		dword w = {.b.page = page < 0 ? 0 : page, .line = line};
-		const char *bb = strstr(wd, "bbox ");
-		if (!bb || bb > tag_end ||
-		    sscanf(bb + 5, "%d %d %d %d", &w.b.x0, &w.b.y0, &w.b.x1, &w.b.y1) != 4)
-			continue;
-		while (*p == '<') {
-			const char *e = strchr(p, '>');
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		long tl = paper_hocr_span_text(w.t, sizeof w.t, p);
-		if (tl <= 0)
-			continue;
-		const char *hit = text ? strstr(text + at, w.t) : NULL;
-		if (!text) { /* boxes only: every word counts as found */
-			w.len = (size_t)tl;
-		} else if (hit) {
-			w.off = (size_t)(hit - text);
-			w.len = (size_t)tl;
-			at = w.off + w.len;
-		}
-		if (nv == cap) {
-			size_t nc = cap ? 2 * cap : 64;
-			dword *g = sh_realloc(v, nc * sizeof *g);
-			if (!g) {
-				sh_free(v);
-				return SH_ENOMEM;
-			}
-			v = g;
-			cap = nc;
-		}
-		v[nv++] = w;
-	}
-	*out = v;
-	*n = nv;
-	return SH_OK;
+	return paper_hocr_words(out, n, text, hocr, 64, 0);
 }
 
 /* The digit OCR meant by c (o/O 0, l/I/| 1, S/s 5 after a digit), or -1. */

@@ -16,7 +16,7 @@
  * Never a name the letters read do not support, never a word read with
  * good confidence changed, no lexicon or commonness involved: a citizen's
  * rare name read well stays. */
-#include "paper_int.h"
+#include "paper_hocr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,65 +28,13 @@ static const enum sh_paper_fact name_facts[] = {SH_FACT_OWNER_NAME, SH_FACT_SIGN
 
 /* ---- hOCR words ---------------------------------------------------------- */
 
-typedef struct lword {
-	sh_paper_box b;
-	const char *line;
-	int conf;
-	char t[SH_PAPER_WORD_MAX];
-} lword;
+typedef paper_hword lword;
 
 /* Every ocrx_word of hocr: box, page, line, confidence, text (trailing
- * ".,;:" cut). *out: caller sh_free. */
+ * ".,;:" cut, at most SH_PAPER_WORD_MAX bytes). *out: caller sh_free. */
 static int scan(lword **out, size_t *n, const char *hocr)
 {
-	*out = NULL;
-	*n = 0;
-	lword *v = NULL;
-	size_t nv = 0, cap = 0;
-	const char *p = hocr, *line = NULL;
-	const char *np = strstr(hocr, "class='ocr_page'"), *nl = strstr(hocr, "id='line_");
-	int page = -1;
-	for (const char *wd; (wd = strstr(p, "ocrx_word"));) {
-		for (; np && np < wd; np = strstr(np + 16, "class='ocr_page'"))
-			page++;
-		for (; nl && nl < wd; nl = strstr(nl + 9, "id='line_"))
-			line = nl;
-		const char *tag_end = strchr(wd, '>');
-		if (!tag_end)
-			break;
-		p = tag_end + 1;
-		lword w = {.b.page = page < 0 ? 0 : page, .line = line, .conf = -1};
-		const char *bb = strstr(wd, "bbox "), *wc = strstr(wd, "x_wconf ");
-		if (!bb || bb > tag_end || sscanf(bb + 5, "%d %d %d %d", &w.b.x0, &w.b.y0, &w.b.x1, &w.b.y1) != 4)
-			continue;
-		if (wc && wc < tag_end)
-			w.conf = atoi(wc + 8);
-		while (*p == '<') {
-			const char *e = strchr(p, '>');
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		long tl = paper_hocr_span_text(w.t, sizeof w.t, p);
-		while (tl > 0 && strchr(".,;:", w.t[tl - 1]))
-			w.t[--tl] = 0;
-		if (tl <= 0)
-			continue;
-		if (nv == cap) {
-			size_t nc = cap ? 2 * cap : 128;
-			lword *g = sh_realloc(v, nc * sizeof *g);
-			if (!g) {
-				sh_free(v);
-				return SH_ENOMEM;
-			}
-			v = g;
-			cap = nc;
-		}
-		v[nv++] = w;
-	}
-	*out = v;
-	*n = nv;
-	return SH_OK;
+	return paper_hocr_words(out, n, NULL, hocr, SH_PAPER_WORD_MAX, 1);
 }
 
 /* The words of value (split at spaces) as consecutive words of one line:
