@@ -74,9 +74,21 @@ static void find_number(const doc *d, number_info *ni)
 			}
 			while (p < e && f[p] == ' ')
 				p++;
-			if (!real || nd > 6 || p >= e || f[p] != '/')
+			if (!real || nd > 6 || p >= e)
 				continue;
-			size_t q = p + 1;
+			/* the slash lost between the digits and a known type
+			 * symbol glued to them ("1921TB-UBND") */
+			size_t glued = 0;
+			if (f[p] != '/') {
+				size_t g = p;
+				while (g < e && f[g] >= 'a' && f[g] <= 'z')
+					g++;
+				if (p != j + nd || g == p || g >= e || f[g] != '-' ||
+				    !paper_known_symbol(d->k, f + p, g - p))
+					continue;
+				glued = p;
+			}
+			size_t q = glued ? p : p + 1;
 			while (q < e && f[q] == ' ')
 				q++;
 			if (q + 5 <= e && isdigit((unsigned char)f[q]) && isdigit((unsigned char)f[q + 3]) &&
@@ -99,6 +111,7 @@ static void find_number(const doc *d, number_info *ni)
 			ni->sym[q - s] = 0;
 			ni->a = j;
 			ni->b = e;
+			ni->glued = glued;
 			ni->found = 1;
 			return;
 		}

@@ -76,16 +76,20 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 	const char *f = d->f;
 	size_t i = ni->a;
 	int rc = 0;
-	while (i < ni->b && f[i] != '/') {
+	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued)) {
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
 		if (c != ' ')
 			rc |= sh_buf_put(&b, &c, 1);
 		i++;
 	}
 	while (!rc && i < ni->b) {
-		/* separator */
-		rc |= sh_buf_put(&b, f + i, 1);
-		i++;
+		/* separator (the slash OCR lost before a glued symbol) */
+		if (ni->glued && i == ni->glued) {
+			rc |= sh_buf_puts(&b, "/");
+		} else {
+			rc |= sh_buf_put(&b, f + i, 1);
+			i++;
+		}
 		while (i < ni->b && f[i] == ' ')
 			i++;
 		size_t s = i;

@@ -213,14 +213,46 @@ static void number_lookalikes(char *s, const paper_strs *sh)
 	}
 }
 
+/* In place: a number read with a space inside ("A2071 13") that fits a
+ * shape without it (letters in digits' places read as digits, as
+ * number_lookalikes) is that number; "A93 060" (a digit lost) fits none
+ * and stays. */
+static void number_spaces(char *s, const paper_strs *sh)
+{
+	char t[32];
+	size_t n = 0;
+	if (!strchr(s, ' ') || strlen(s) >= sizeof t)
+		return;
+	for (const char *p = s; *p; p++)
+		if (*p != ' ')
+			t[n++] = *p;
+	t[n] = 0;
+	for (size_t k = 0; k < sh->n; k++) {
+		const char *shape = sh->orig[k];
+		char u[32];
+		if (strlen(shape) != n)
+			continue;
+		memcpy(u, t, n + 1);
+		for (size_t i = 0; i < n; i++)
+			if (shape[i] == '9' && digit_for(u[i]))
+				u[i] = digit_for(u[i]);
+		if (shape_fits(u, shape)) {
+			memcpy(s, t, n + 1);
+			return;
+		}
+	}
+}
+
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 {
 	/* the capitals a digit is read for */
 	static const char *const look[10] = {"OD", "I", "Z", "", "A", "S", "G", "", "B", ""};
 	const paper_strs *sh = &pk->number_shapes;
 	size_t n = s ? strlen(s) : 0;
-	if (s && !d->no_restore)
+	if (s && !d->no_restore) {
+		number_spaces(s, sh);
 		number_lookalikes(s, sh);
+	}
 	if (!s || d->no_restore || !sh->n || n >= 32 || strchr(s, ' '))
 		return s;
 	for (size_t i = 0; i < sh->n; i++)

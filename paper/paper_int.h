@@ -139,6 +139,7 @@ typedef struct doc {
 typedef struct number_info {
 	size_t a, b;   /* folded range of the number token */
 	char sym[64];  /* folded type segment: "qd" */
+	size_t glued;  /* where a symbol glued to the digits starts ("1921TB"), or 0 */
 	int found;
 } number_info;
 

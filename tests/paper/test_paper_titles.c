@@ -72,6 +72,9 @@ static void expect_fact(const sh_paper_facts *f, enum sh_paper_fact fact, const 
 #define QD(title)                                                                                  \
 	"ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n" MOTTO "Số: 246/QĐ-UBND Gia Lai, ngày 06 tháng 08 năm 2021\n"  \
 	"\nQUYẾT ĐỊNH\n" title "\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n" BLOCK
+#define QD2(number)                                                                                \
+	"ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n" MOTTO "Số: " number " Gia Lai, ngày 06 tháng 08 năm 2021\n"  \
+	"\nQUYẾT ĐỊNH\nVề việc ban hành Quy chế\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n" BLOCK
 #define CV(title, kg)                                                                              \
 	"ỦY BAN NHÂN DÂN\nHUYỆN CHƯ SÊ\n" MOTTO "Số: 152/UBND-VP Chư Sê, ngày 12 tháng 05 năm 2023\n" \
 	title "\n" kg ": Ủy ban nhân dân các xã, thị trấn.\n"                                          \
@@ -196,14 +199,22 @@ static void quarter(void **state)
 
 /* Letters in digits' places: a title's number ("Đề án O6"), the part of a
  * number before its slash ("I/TLKT-BS"), a diploma number against its
- * shape ("A93I060"). Words with other letters ("CO2") and numbers that fit
- * already stay. */
+ * shape ("A93I060"), a space inside a number that fits a shape without
+ * it. Words with other letters ("CO2") and numbers that fit already stay. */
 static void digits(void **state)
 {
 	(void)state;
 	sh_paper_facts *f = extract_conf(QD("Về việc triển khai Đề án O6 và giảm CO2 năm 2O24"), NULL);
 	expect_fact(f, SH_FACT_TITLE, "Về việc triển khai Đề án 06 và giảm CO2 năm 2024",
 		    "Về việc triển khai Đề án O6 và giảm CO2 năm 2O24");
+	sh_paper_facts_free(&f);
+	/* the slash lost between the digits and a known symbol glued to
+	 * them; letters that are no symbol are no number */
+	f = extract_conf(QD2("1921QĐ-UBND"), NULL);
+	expect_fact(f, SH_FACT_NUMBER, "1921/QĐ-UBND", NULL);
+	sh_paper_facts_free(&f);
+	f = extract_conf(QD2("1921XY-UBND"), NULL);
+	expect_fact(f, SH_FACT_NUMBER, NULL, NULL);
 	sh_paper_facts_free(&f);
 	f = extract_conf(KT("I/TLKT-BS"), NULL);
 	expect_fact(f, SH_FACT_NUMBER, "1/TLKT-BS", "I/TLKT-BS");
@@ -222,6 +233,14 @@ static void digits(void **state)
 	sh_paper_facts_free(&f);
 	f = extract_conf(BANG("A931060"), NULL);
 	expect_fact(f, SH_FACT_NUMBER, "A931060", NULL);
+	sh_paper_facts_free(&f);
+	/* a space inside a number that fits a shape without it; a digit
+	 * lost ("A93 060") fits none and stays */
+	f = extract_conf(BANG("A2071 13"), NULL);
+	expect_fact(f, SH_FACT_NUMBER, "A207113", "A2071 13");
+	sh_paper_facts_free(&f);
+	f = extract_conf(BANG("A93 060"), NULL);
+	expect_fact(f, SH_FACT_NUMBER, "A93 060", NULL);
 	sh_paper_facts_free(&f);
 }
 
