@@ -59,7 +59,8 @@ static long value_line(const doc *d, size_t l)
 static int label_eq(const char *t, const char *lab, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')))
+		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')) &&
+		    !(t[i] == '$' && lab[i] == 's')) /* "$ố định danh" (italic S) */
 			return 0;
 	return 1;
 }
@@ -203,12 +204,13 @@ static const char *const provinces =
 	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
 
 /* An id of the family's length under its label that fails its checks
- * (a digit misread): the first one is a candidate for a second reading,
+ * (a digit misread), or one digit longer (a glyph read as two digits:
+ * "03145274943"): the first one is a candidate for a second reading,
  * which must pass every check itself (sh_paper_id_confirm). */
 static void misread(doc *d, const id_out *io, const char *dg)
 {
 	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
-	if (*d->misread_id || strspn(dg, "0123456789") != n || n != want)
+	if (*d->misread_id || strspn(dg, "0123456789") != n || (n != want && n != want + 1))
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }
@@ -426,6 +428,38 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 	if (lim == e && e < d->flen)
 		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
 	return paper_date_near(d->f, lim, a, lim - a, dout->date);
+}
+
+/* The year of a birth date OCR garbled ("2005/1970" for 20/05/1970,
+ * "2341/1934"): 1900-2099 after at most 12 bytes of digits and date
+ * separators (two other glyphs allowed), or after "nam "; followed by the
+ * end or a space. out: char[8]. Only to vouch for a personal id's birth
+ * year (paper.c), never a fact. */
+int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *y = out;
+	while (a < e && d->f[a] == ' ')
+		a++;
+	size_t others = 0;
+	for (size_t p = a; p < e && p <= a + 12; p++) {
+		int sep = p == a || strchr("/-. ", d->f[p - 1]) != NULL;
+		if (sep && p + 4 <= e && (d->f[p] == '1' || d->f[p] == '2') &&
+		    (d->f[p + 1] == '9' || d->f[p + 1] == '0') && isdigit((unsigned char)d->f[p + 2]) &&
+		    isdigit((unsigned char)d->f[p + 3]) && (p + 4 == e || d->f[p + 4] == ' ' || d->f[p + 4] == ',') &&
+		    !(d->f[p] == '1' && d->f[p + 1] == '0') && !(d->f[p] == '2' && d->f[p + 1] == '9')) {
+			memcpy(y, d->f + p, 4);
+			y[4] = 0;
+			return 1;
+		}
+		char c = d->f[p];
+		if (p + 4 <= e && paper_word_at(d->f, e, p, "nam") && d->f[p + 3] == ' ') {
+			p += 3;
+			continue;
+		}
+		if (!isdigit((unsigned char)c) && !strchr("/-. ", c) && ++others > 2)
+			return 0;
+	}
+	return 0;
 }
 
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)
