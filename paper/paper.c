@@ -769,6 +769,15 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 	return 1;
 }
 
+/* Is reading a the id v with one digit more at either end? The crop's
+ * edge: the label's last glyph ("No.:") read as a digit, v's own digits
+ * all read alike; no contradiction. */
+static int edge_digit_more(const char *a, const char *v)
+{
+	size_t n = strlen(v);
+	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
+}
+
 int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
 {
 	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
@@ -778,7 +787,7 @@ int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *c
 	for (size_t i = 0; i < n; i++) {
 		char a[16], b[16];
 		size_t same = 0;
-		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]))
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			same += reading_digits(b, readings[j]) && !strcmp(a, b);
