@@ -103,12 +103,29 @@ static size_t label_clipped(const char *t, const char *e, const char *lab, size_
 	return k;
 }
 
+/* A long label (12+ bytes) with one glyph no label holds read after one
+ * of its letters ("Họ, chữ? đệm, tên người yêu cầu:", an italic face's
+ * mark): the bytes it takes, or 0. */
+static size_t label_glyph_more(const char *t, const char *e, const char *lab, size_t n)
+{
+	if (n < 12 || (size_t)(e - t) < n + 1)
+		return 0;
+	size_t i = 0;
+	while (i < n && label_eq(t + i, lab + i, 1))
+		i++;
+	if (i == 0 || i == n || t[i - 1] < 'a' || t[i - 1] > 'z' || !t[i] || !strchr("?'`\"*^~", t[i]))
+		return 0;
+	return label_eq(t + i + 1, lab + i, n - i) ? n + 1 : 0;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
-	if (near)
-		return label_clipped(t, e, lab, n);
+	if (near) {
+		size_t k = label_clipped(t, e, lab, n);
+		return k ? k : label_glyph_more(t, e, lab, n);
+	}
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
 	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};

@@ -300,6 +300,29 @@ static void birth_year_vouches(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* A glyph read after a letter of a long label ("chữ?", FreeSerif Bold
+ * Italic at 260 dpi): the label still found; two glyphs are no label. */
+static void label_with_a_glyph_more(void **state)
+{
+	(void)state;
+	const char *don = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			  "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH\nKính gửi: Ủy ban nhân dân xã Đại Hải\n"
+			  "Họ, %s đệm, tên người yêu cầu: MAI THẾ HƯỜNG\nNgày, tháng, năm sinh: 20/05/1970\n";
+	static const struct {
+		const char *word, *want;
+	} cases[] = {{"chữ", "MAI THẾ HƯỜNG"}, {"chữ?", "MAI THẾ HƯỜNG"}, {"chữ'", "MAI THẾ HƯỜNG"},
+		     {"chữ??", NULL}, {"ch?ữ", "MAI THẾ HƯỜNG"}, {"chữ#", NULL}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text, don, cases[i].word);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_OWNER_NAME);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("%s: got %s", cases[i].word, got ? got : "none");
+		sh_paper_facts_free(&f);
+	}
+}
+
 /* An id read surely, read again by passes whose crop took the label's
  * last glyph as a digit ("No.:" -> "0040059104979"): kept. */
 static void sure_id_edge_digit(void **state)
@@ -525,6 +548,7 @@ int main(void)
 		cmocka_unit_test(tax_code_digit_more),
 		cmocka_unit_test(birth_year_vouches),
 		cmocka_unit_test(sure_id_edge_digit),
+		cmocka_unit_test(label_with_a_glyph_more),
 		cmocka_unit_test(hocr_box_of_digits),
 		cmocka_unit_test(dates_with_dotted_zeros),
 		cmocka_unit_test(bold_face_headers),
