@@ -266,27 +266,35 @@ static int id_read_surely(doc *d, size_t a, size_t e)
 }
 
 /* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
- * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
+ * o→0, l/i/|/!→1 (at most one; "!", or a "|" or "!" between spaces, only
+ * as a candidate for a second reading), one '-' before a branch suffix. */
 int paper_id_value(doc *d, size_t a, size_t e, void *out)
 {
 	id_out *io = out;
 	char dg[20];
 	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
-	int slips = 0;
+	int slips = 0, glyph = 0;
 	while (i < e && n < 16) {
 		char c = d->f[i];
 		if (c >= '0' && c <= '9')
 			dg[n++] = c;
-		else if (c == 'o' || c == 'l' || c == 'i' || c == '|') {
+		else if (c == 'o' || c == 'l' || c == 'i' || c == '|' || c == '!') {
 			if (i + 1 < e && paper_is_alnum_ascii((unsigned char)d->f[i + 1]) &&
 			    !isdigit((unsigned char)d->f[i + 1]) && d->f[i + 1] != 'o' &&
 			    d->f[i + 1] != 'l' && d->f[i + 1] != 'i')
 				break;
 			dg[n++] = c == 'o' ? '0' : '1';
 			slips++;
+			/* "!" for 1, or a 1 read as a word of its own ("034086 !
+			 * 12348"): the id is read again before it is taken */
+			glyph |= c == '!' || (i > a && d->f[i - 1] == ' ');
 		} else if (c == ' ' && n > 0 && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
 			/* a space inside a digit run */
+		} else if (c == ' ' && n > 0 && i + 2 < e && (d->f[i + 1] == '!' || d->f[i + 1] == '|') &&
+			   (isdigit((unsigned char)d->f[i + 2]) ||
+			    (d->f[i + 2] == ' ' && i + 3 < e && isdigit((unsigned char)d->f[i + 3])))) {
+			/* a 1 read "!" or "|" between spaces */
 		} else if (c == '-' && n == 10) {
 			dg[n++] = '-';
 		} else {
@@ -314,7 +322,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 		misread(d, io, norm);
 		return 0;
 	}
-	if (!id_read_surely(d, a, i)) {
+	if (glyph || !id_read_surely(d, a, i)) {
 		if (!*d->unsure_id)
 			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;

@@ -300,6 +300,46 @@ static void birth_year_vouches(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* A 1 read "!" or "|" as a word of its own ("034086 ! 12348", FreeSerif
+ * Italic at 170 dpi): an id only after a second reading that reads every
+ * digit alike; its box found in hOCR with the glyph as the 1. */
+static void id_with_a_glyph_for_one(void **state)
+{
+	(void)state;
+	static const char *const as_read[] = {"034086 ! 12348", "034086 | 12348", "034086 !12348",
+					      "034086!12348"};
+	for (size_t i = 0; i < sizeof as_read / sizeof *as_read; i++) {
+		sh_paper_facts *f = card(as_read[i], "20/12/1986", "Nam", NULL);
+		assert_null(sh_paper_owner_id(f)); /* never at once */
+		const char *u = sh_paper_id_unsure(f, NULL);
+		if (!u || strcmp(u, "034086112348"))
+			fail_msg("%s: candidate %s", as_read[i], u ? u : "none");
+		const char *agree[] = {"034086112348", "034086112348"};
+		assert_int_equal(sh_paper_id_confirm(f, agree, 2), 1);
+		assert_string_equal(sh_paper_owner_id(f), "034086112348");
+		sh_paper_facts_free(&f);
+	}
+	/* the digits themselves, read surely: at once */
+	sh_paper_facts *g = card("034086 112348", "20/12/1986", "Nam", NULL);
+	assert_string_equal(sh_paper_owner_id(g), "034086112348");
+	sh_paper_facts_free(&g);
+	/* two glyphs: no id */
+	sh_paper_facts *f = card("034086 ! 1234!", "20/12/1986", "Nam", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	const char *hocr = "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+			   "<span class='ocr_line' id='line_1_1' title='bbox 100 200 900 240'>"
+			   "<span class='ocrx_word' id='word_1_1' title='bbox 100 200 300 240; x_wconf 95'>034086</span> "
+			   "<span class='ocrx_word' id='word_1_2' title='bbox 310 200 320 240; x_wconf 30'>!</span> "
+			   "<span class='ocrx_word' id='word_1_3' title='bbox 330 200 500 241; x_wconf 90'>12348</span>"
+			   "</span></div>";
+	sh_paper_box b;
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "034086112348"), 1);
+	assert_int_equal(b.x0, 100);
+	assert_int_equal(b.x1, 500);
+}
+
 /* A glyph read after a letter of a long label ("chữ?", FreeSerif Bold
  * Italic at 260 dpi): the label still found; two glyphs are no label. */
 static void label_with_a_glyph_more(void **state)
@@ -549,6 +589,7 @@ int main(void)
 		cmocka_unit_test(birth_year_vouches),
 		cmocka_unit_test(sure_id_edge_digit),
 		cmocka_unit_test(label_with_a_glyph_more),
+		cmocka_unit_test(id_with_a_glyph_for_one),
 		cmocka_unit_test(hocr_box_of_digits),
 		cmocka_unit_test(dates_with_dotted_zeros),
 		cmocka_unit_test(bold_face_headers),
