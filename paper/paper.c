@@ -403,15 +403,20 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_OWNER_ID)) {
 		id_out io = {pk->family, ""};
+		/* a birth date OCR garbled still shows its year ("2005/1970"),
+		 * which is all birth_matches_id compares */
+		const char *birth = pf->v[SH_FACT_BIRTH_DATE];
+		if (!birth && pk->family != PAPER_COMPANY && (want & (1u << SH_FACT_BIRTH_DATE)) &&
+		    paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_birth_year_value, pf->birth_year))
+			birth = pf->birth_year;
 		/* an unlabelled personal id is taken only when a birth date can
 		 * vouch for it (a parent's id may be the one that was read) */
-		int anywhere = pk->family == PAPER_COMPANY || pf->v[SH_FACT_BIRTH_DATE];
+		int anywhere = pk->family == PAPER_COMPANY || birth;
 		if (paper_by_label(d, &pk->labels[SH_FACT_OWNER_ID], paper_id_value, &io) ||
 		    (anywhere && paper_id_anywhere(d, &io))) {
 			/* a personal id states the birth century, sex and year:
 			 * when they disagree with the paper, one was misread */
-			if (strlen(io.id) != 12 ||
-			    birth_matches_id(io.id, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX]))
+			if (strlen(io.id) != 12 || birth_matches_id(io.id, birth, pf->v[SH_FACT_SEX]))
 				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
 		}
 		const char *u = d->unsure_id;
@@ -424,8 +429,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		if (!pf->v[SH_FACT_OWNER_ID] && *u && !*pf->id_unsure &&
 		    (pk->family == PAPER_COMPANY
 			     ? strlen(u) != 12 || mis
-			     : pf->v[SH_FACT_BIRTH_DATE] &&
-				       (mis || birth_matches_id(u, pf->v[SH_FACT_BIRTH_DATE], pf->v[SH_FACT_SEX])))) {
+			     : birth && (mis || birth_matches_id(u, birth, pf->v[SH_FACT_SEX])))) {
 			snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", u);
 			pf->id_unsure_fact = SH_FACT_OWNER_ID;
 			pf->id_misread = mis;
@@ -657,24 +661,35 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
 /* A misread id's second reading: every check passed (kind of id, province,
  * century, birth year and sex against the paper), and the first reading
  * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
- * dot or a slash), at most a third of the digits. Any other difference,
- * or a digit more or less, leaves the id out: readings of one crop by one
+ * dot or a slash), at most a third of the digits, or but for one digit
+ * the first reading has too many. Any other difference leaves the id out: readings of one crop by one
  * model agree too easily to outvote the page's reading on their own (a
  * wrong id was taken so on the held-out split, 2026-12-06). */
 static int misread_confirmed(const sh_paper_facts *f, const char *r)
 {
-	size_t n = strlen(r), diff = 0;
-	if (n != strlen(f->id_unsure))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r[i] == f->id_unsure[i])
-			continue;
-		if (r[i] != '0' || !strchr("689", f->id_unsure[i]))
+	size_t n = strlen(r), diff = 0, m = strlen(f->id_unsure);
+	if (n + 1 == m) {
+		/* one digit more on the page ("03145274943": a glyph read as
+		 * two), which no id has: the readings are the page's digits but
+		 * that one, nothing else changed */
+		size_t i = 0;
+		while (i < n && r[i] == f->id_unsure[i])
+			i++;
+		if (strcmp(r + i, f->id_unsure + i + 1))
 			return 0;
-		diff++;
+	} else {
+		if (n != m)
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			if (r[i] == f->id_unsure[i])
+				continue;
+			if (r[i] != '0' || !strchr("689", f->id_unsure[i]))
+				return 0;
+			diff++;
+		}
+		if (diff * 3 > n)
+			return 0;
 	}
-	if (diff * 3 > n)
-		return 0;
 	int kind = 0;
 	char norm[16];
 	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
@@ -683,49 +698,12 @@ static int misread_confirmed(const sh_paper_facts *f, const char *r)
 	}
 	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
 		return 0;
-	if (kind == SH_OWNER_PERSON)
-		return paper_person_id_ok(r) && f->v[SH_FACT_BIRTH_DATE] &&
-		       birth_matches_id(r, f->v[SH_FACT_BIRTH_DATE], f->v[SH_FACT_SEX]);
-	return 1;
-}
-
-int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
-{
-	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
-		return 0;
-	/* every reading the same digits (the spaces OCR puts between groups
-	 * do not count): the unsure id itself, or for a misread one, one
-	 * number that passes every check */
-	char first[16] = "";
-	for (size_t i = 0; i < n; i++) {
-		const char *r = readings[i];
-		char dg[16];
-		size_t k = 0;
-		if (!r)
-			return 0;
-		for (; *r; r++) {
-			if (*r == ' ')
-				continue;
-			if (*r < '0' || *r > '9' || k + 1 >= sizeof dg)
-				return 0;
-			dg[k++] = *r;
-		}
-		dg[k] = 0;
-		if (i == 0)
-			memcpy(first, dg, k + 1);
-		else if (strcmp(dg, first))
-			return 0;
-	}
-	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
-		return 0;
-	int fact = f->id_unsure_fact;
-	if (f->v[fact])
-		return 0;
-	if (!(f->v[fact] = sh_strdup(first)))
-		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
-	f->reread |= 1u << fact;
-	*f->id_unsure = 0;
-	return 1;
+	if (kind != SH_OWNER_PERSON)
+		return 1;
+	const char *birth = f->v[SH_FACT_BIRTH_DATE];
+	if (!birth && *f->birth_year)
+		birth = f->birth_year;
+	return paper_person_id_ok(r) && birth && birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
 }
 
 /* The digits of a reading (spaces between groups dropped) into dg (16
@@ -744,6 +722,75 @@ static int reading_digits(char *dg, const char *r)
 	return r != NULL && k > 0;
 }
 
+/* The number the second readings settle on, into out (16 bytes): every
+ * reading the same digits (the spaces OCR puts between groups do not
+ * count); or, for a misread id one digit too long, three or more readings
+ * the same id-long digits while every other one is of another length (a
+ * pass that split a glyph again: "031494574943" beside three
+ * "0314574943"), never two id-long readings that disagree. */
+static int readings_settle(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	size_t i = 1;
+	if (!reading_digits(out, readings[0]))
+		i = 0;
+	else
+		while (i < n && reading_digits(b, readings[i]) && !strcmp(b, out))
+			i++;
+	if (i == n)
+		return 1;
+	size_t want = strlen(f->id_unsure) - 1;
+	if (!f->id_misread || n < 4)
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t same = 0, apart = 0;
+		if (!reading_digits(out, readings[i]) || strlen(out) != want)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			int ok = reading_digits(b, readings[j]);
+			if (ok && !strcmp(b, out))
+				same++;
+			else if (ok && strlen(b) == want)
+				apart++;
+		}
+		return same >= 3 && !apart;
+	}
+	return 0;
+}
+
+int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
+{
+	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!readings[i])
+			return 0;
+	/* the unsure id itself, or for a misread one, one number that passes
+	 * every check */
+	char first[16] = "";
+	if (!readings_settle(f, readings, n, first))
+		return 0;
+	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
+		return 0;
+	int fact = f->id_unsure_fact;
+	if (f->v[fact])
+		return 0;
+	if (!(f->v[fact] = sh_strdup(first)))
+		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
+	f->reread |= 1u << fact;
+	*f->id_unsure = 0;
+	return 1;
+}
+
+/* Is reading a the id v with one digit more at either end? The crop's
+ * edge: the label's last glyph ("No.:") read as a digit, v's own digits
+ * all read alike; no contradiction. */
+static int edge_digit_more(const char *a, const char *v)
+{
+	size_t n = strlen(v);
+	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
+}
+
 int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
 {
 	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
@@ -753,7 +800,7 @@ int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *c
 	for (size_t i = 0; i < n; i++) {
 		char a[16], b[16];
 		size_t same = 0;
-		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]))
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			same += reading_digits(b, readings[j]) && !strcmp(a, b);

@@ -59,7 +59,8 @@ static long value_line(const doc *d, size_t l)
 static int label_eq(const char *t, const char *lab, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')))
+		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ',')) &&
+		    !(t[i] == '$' && lab[i] == 's')) /* "$ố định danh" (italic S) */
 			return 0;
 	return 1;
 }
@@ -102,12 +103,29 @@ static size_t label_clipped(const char *t, const char *e, const char *lab, size_
 	return k;
 }
 
+/* A long label (12+ bytes) with one glyph no label holds read after one
+ * of its letters ("Họ, chữ? đệm, tên người yêu cầu:", an italic face's
+ * mark): the bytes it takes, or 0. */
+static size_t label_glyph_more(const char *t, const char *e, const char *lab, size_t n)
+{
+	if (n < 12 || (size_t)(e - t) < n + 1)
+		return 0;
+	size_t i = 0;
+	while (i < n && label_eq(t + i, lab + i, 1))
+		i++;
+	if (i == 0 || i == n || t[i - 1] < 'a' || t[i - 1] > 'z' || !t[i] || !strchr("?'`\"*^~", t[i]))
+		return 0;
+	return label_eq(t + i + 1, lab + i, n - i) ? n + 1 : 0;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
-	if (near)
-		return label_clipped(t, e, lab, n);
+	if (near) {
+		size_t k = label_clipped(t, e, lab, n);
+		return k ? k : label_glyph_more(t, e, lab, n);
+	}
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
 	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};
@@ -203,12 +221,13 @@ static const char *const provinces =
 	"070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096";
 
 /* An id of the family's length under its label that fails its checks
- * (a digit misread): the first one is a candidate for a second reading,
+ * (a digit misread), or one digit longer (a glyph read as two digits:
+ * "03145274943"): the first one is a candidate for a second reading,
  * which must pass every check itself (sh_paper_id_confirm). */
 static void misread(doc *d, const id_out *io, const char *dg)
 {
 	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
-	if (*d->misread_id || strspn(dg, "0123456789") != n || n != want)
+	if (*d->misread_id || strspn(dg, "0123456789") != n || (n != want && n != want + 1))
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }
@@ -247,27 +266,35 @@ static int id_read_surely(doc *d, size_t a, size_t e)
 }
 
 /* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
- * o→0, l/i→1 (at most one), one '-' before a branch suffix. */
+ * o→0, l/i/|/!→1 (at most one; "!", or a "|" or "!" between spaces, only
+ * as a candidate for a second reading), one '-' before a branch suffix. */
 int paper_id_value(doc *d, size_t a, size_t e, void *out)
 {
 	id_out *io = out;
 	char dg[20];
 	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
-	int slips = 0;
+	int slips = 0, glyph = 0;
 	while (i < e && n < 16) {
 		char c = d->f[i];
 		if (c >= '0' && c <= '9')
 			dg[n++] = c;
-		else if (c == 'o' || c == 'l' || c == 'i' || c == '|') {
+		else if (c == 'o' || c == 'l' || c == 'i' || c == '|' || c == '!') {
 			if (i + 1 < e && paper_is_alnum_ascii((unsigned char)d->f[i + 1]) &&
 			    !isdigit((unsigned char)d->f[i + 1]) && d->f[i + 1] != 'o' &&
 			    d->f[i + 1] != 'l' && d->f[i + 1] != 'i')
 				break;
 			dg[n++] = c == 'o' ? '0' : '1';
 			slips++;
+			/* "!" for 1, or a 1 read as a word of its own ("034086 !
+			 * 12348"): the id is read again before it is taken */
+			glyph |= c == '!' || (i > a && d->f[i - 1] == ' ');
 		} else if (c == ' ' && n > 0 && i + 1 < e && isdigit((unsigned char)d->f[i + 1])) {
 			/* a space inside a digit run */
+		} else if (c == ' ' && n > 0 && i + 2 < e && (d->f[i + 1] == '!' || d->f[i + 1] == '|') &&
+			   (isdigit((unsigned char)d->f[i + 2]) ||
+			    (d->f[i + 2] == ' ' && i + 3 < e && isdigit((unsigned char)d->f[i + 3])))) {
+			/* a 1 read "!" or "|" between spaces */
 		} else if (c == '-' && n == 10) {
 			dg[n++] = '-';
 		} else {
@@ -295,7 +322,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 		misread(d, io, norm);
 		return 0;
 	}
-	if (!id_read_surely(d, a, i)) {
+	if (glyph || !id_read_surely(d, a, i)) {
 		if (!*d->unsure_id)
 			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;
@@ -426,6 +453,38 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 	if (lim == e && e < d->flen)
 		lim = e + 1 + (d->flen - e - 1 < 8 ? d->flen - e - 1 : 8);
 	return paper_date_near_padded(d->f, lim, a, lim - a, dout->date, dout->padded);
+}
+
+/* The year of a birth date OCR garbled ("2005/1970" for 20/05/1970,
+ * "2341/1934"): 1900-2099 after at most 12 bytes of digits and date
+ * separators (two other glyphs allowed), or after "nam "; followed by the
+ * end or a space. out: char[8]. Only to vouch for a personal id's birth
+ * year (paper.c), never a fact. */
+int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
+{
+	char *y = out;
+	while (a < e && d->f[a] == ' ')
+		a++;
+	size_t others = 0;
+	for (size_t p = a; p < e && p <= a + 12; p++) {
+		int sep = p == a || strchr("/-. ", d->f[p - 1]) != NULL;
+		if (sep && p + 4 <= e && (d->f[p] == '1' || d->f[p] == '2') &&
+		    (d->f[p + 1] == '9' || d->f[p + 1] == '0') && isdigit((unsigned char)d->f[p + 2]) &&
+		    isdigit((unsigned char)d->f[p + 3]) && (p + 4 == e || d->f[p + 4] == ' ' || d->f[p + 4] == ',') &&
+		    !(d->f[p] == '1' && d->f[p + 1] == '0') && !(d->f[p] == '2' && d->f[p + 1] == '9')) {
+			memcpy(y, d->f + p, 4);
+			y[4] = 0;
+			return 1;
+		}
+		char c = d->f[p];
+		if (p + 4 <= e && paper_word_at(d->f, e, p, "nam") && d->f[p + 3] == ' ') {
+			p += 3;
+			continue;
+		}
+		if (!isdigit((unsigned char)c) && !strchr("/-. ", c) && ++others > 2)
+			return 0;
+	}
+	return 0;
 }
 
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)

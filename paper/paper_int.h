@@ -97,6 +97,9 @@ struct sh_paper_facts {
 	char id_unsure[16];
 	int id_unsure_fact;
 	int id_misread; /* id_unsure failed its checks: only readings that pass them count */
+	/* the year on the birth date's line when the date itself was not
+	 * read ("2005/1970"): vouches for a personal id as the date would */
+	char birth_year[8];
 	int family;
 	unsigned reread; /* bit per fact: taken on a second reading */
 	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
@@ -231,6 +234,7 @@ int paper_id_anywhere(doc *d, id_out *io);
 /* 12 digits starting with a real province code. */
 int paper_person_id_ok(const char *id);
 int paper_id_value(doc *d, size_t a, size_t e, void *out);
+int paper_birth_year_value(doc *d, size_t a, size_t e, void *out);
 int paper_is_alnum_ascii(int c);
 int paper_is_wordc(unsigned char c);
 int paper_line_empty(const doc *d, size_t i);

@@ -106,14 +106,14 @@ int sh_paper_hocr_words(sh_paper_word **out, size_t *n, const char *text, const 
 	return SH_OK;
 }
 
-/* o/O read as 0, l/I/| as 1: the digit OCR meant, or -1. */
+/* o/O read as 0, l/I/|/! as 1: the digit OCR meant, or -1. */
 static int digit_of(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c;
 	if (c == 'o' || c == 'O')
 		return '0';
-	if (c == 'l' || c == 'I' || c == '|')
+	if (c == 'l' || c == 'I' || c == '|' || c == '!')
 		return '1';
 	return -1;
 }

@@ -207,7 +207,9 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
  * or sh_paper_facts_free. */
 const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact);
 /* Take the unsure id when n >= 2 readings are given and every one is the
- * same digits (spaces between digit groups aside). Returns 1 when taken
+ * same digits (spaces between digit groups aside); a misread id one digit
+ * too long ("03145274943") also when 3 or more of n >= 4 readings give the
+ * page's digits but that one and no other reading is of an id's length. Returns 1 when taken
  * (the fact is set and sh_paper_id_reread says so), 0 when not (nothing
  * changes; the id stays "not found"), SH_ENOMEM. */
 int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n);
@@ -216,7 +218,9 @@ int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact);
 /* An id taken at once (read surely) checked by a second reading of its
  * place: when three or more readings agree on other digits than fact's
  * value, the two readings contradict each other and the id is left out
- * ("not found", never a wrong id; sh_paper_id_doubted says so). fact is
+ * ("not found", never a wrong id; sh_paper_id_doubted says so). A
+ * reading that is fact's value with one digit more at an end (the label's
+ * last glyph read as a digit at the crop's edge) is no disagreement. fact is
  * SH_FACT_OWNER_ID or SH_FACT_OLD_ID. Returns 1 when left out, 0 when
  * kept (or nothing to check). */
 int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n);

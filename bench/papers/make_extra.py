@@ -627,6 +627,15 @@ TUNE3_SCANS = [("fsans160", "FreeSans", 11, 160, True), ("fserif170", "FreeSerif
 TUNE4_SCANS = [("fserifb160", "FreeSerif Bold", 11, 160, True), ("lserif170", "Liberation Serif", 12, 170, True),
                ("fsanso180", "FreeSans Oblique", 11, 180, True), ("lsansb150", "Liberation Sans Bold", 10, 150, True),
                ("dserifi190", "DejaVu Serif Italic", 11, 190, True)]
+# fifth tuning split (--split tune5, owner ids, session 12): tune3's names and
+# places on italic, oblique and mono faces no other split uses, at 170-300 dpi,
+# degraded and clean. Seven faces, so that the 18 makers do not meet the same
+# face every round. (DejaVu "Condensed" is the "Semi-Condensed" face of tune and
+# held-out; FreeSans Bold is tune3's "Semi-Bold": both left out.)
+TUNE5_SCANS = [("fserifi170", "FreeSerif Italic", 12, 170, True), ("lserifi200", "Liberation Serif Italic", 12, 200, True),
+               ("fmono240", "FreeMono", 10, 240, False), ("lsansi220", "Liberation Sans Italic", 10, 220, True),
+               ("fmonoo200", "FreeMono Oblique", 10, 200, True), ("fserifbi260", "FreeSerif Bold Italic", 11, 260, True),
+               ("lsansbi300", "Liberation Sans Bold Italic", 10, 300, False)]
 # held-out faces and resolutions: none of the above. DejaVu Sans Mono has no
 # precomposed Vietnamese letters (text2image left them out of the page: "CH
 # TỊCH" for "CHỦ TỊCH"), so the mono faces are FreeMono (fonts-freefont-ttf)
@@ -719,7 +728,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "tune4", "heldout", "extra"], default="extra",
+    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "tune4", "tune5", "heldout", "extra"], default="extra",
                     help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
                          "faces (heldout: never tune on it); extra: the committed test papers")
     ap.add_argument("--out")
@@ -737,14 +746,14 @@ def main():
     g = Gen(random.Random(a.seed))
     g.held = a.split == "heldout"
     g.tune2 = a.split == "tune2"
-    g.tune3 = a.split in ("tune3", "tune4")
+    g.tune3 = a.split in ("tune3", "tune4", "tune5")
     scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else TUNE4_SCANS if a.split == "tune4" else \
-        TUNE3_SCANS if g.tune3 else SCANS
+        TUNE5_SCANS if a.split == "tune5" else TUNE3_SCANS if g.tune3 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
     face_check(scans, img_dir)
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
-    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "tune4": "w", "heldout": "h", "extra": "x"}[a.split]
+    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "tune4": "w", "tune5": "y", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
         for tag, fn in makers:

@@ -153,10 +153,19 @@ static void misread_id_second_reading(void **state)
 	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	sh_paper_facts_free(&f);
-	/* a digit more: no candidate (readings of one crop agree too easily
-	 * to outvote the page's reading) */
+	/* a digit more (a glyph read as two): a candidate, taken only when
+	 * the readings are the page's digits but that one */
 	f = card("0011843622971", "26/01/1984", "Nữ", NULL);
 	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "0011843622971");
+	assert_int_equal(sh_paper_id_confirm(f, far, 3), 0); /* valid, but another digit changed */
+	const char *long_year[] = {"001185362297", "001185362297", "001185362297"};
+	assert_int_equal(sh_paper_id_confirm(f, long_year, 3), 0);
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* two digits more: no candidate */
+	f = card("00118436229712", "26/01/1984", "Nữ", NULL);
 	assert_null(sh_paper_id_unsure(f, NULL));
 	sh_paper_facts_free(&f);
 	/* only zeros read as 6, 8 or 9 may differ: 7 for 0 is another digit */
@@ -175,6 +184,213 @@ static void misread_id_second_reading(void **state)
 	/* no birth date to vouch for a personal id: no second reading */
 	f = card("601184362297", "", "Nữ", NULL);
 	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
+#define DN_HEAD                                                                                   \
+	"SỞ KẾ HOẠCH VÀ ĐẦU TƯ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"                               \
+	"TỈNH SÓC TRĂNG Độc lập - Tự do - Hạnh phúc\nPHÒNG ĐĂNG KÝ KINH DOANH\n"                    \
+	"GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN\n"
+
+/* A tax code read one digit too long on a mono face ("03145274943" for
+ * 0314574943, tune5): a candidate; taken when three or more readings give
+ * the page's digits but that one, pass the check digit, and no reading of
+ * a tax code's length says otherwise (a pass that split the glyph again,
+ * "031494574943", says nothing). */
+static void tax_code_digit_more(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract_weak(DN_HEAD "Mã số doanh nghiệp: 03145274943\n"
+						 "Tên công ty viết bằng tiếng Việt: CÔNG TY TNHH LỘC PHÁT\n",
+					 NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "03145274943");
+	const char *split[] = {"0314574943", "0314574943", "031494574943", "0314574943"};
+	const char *three[] = {"0314574943", "0314574943", "0314574943"};
+	const char *other[] = {"0314574943", "0314574943", "0314527494", "0314574943"};
+	const char *blank[] = {"0314574943", "0314574943", "", "0314574943"};
+	const char *check[] = {"0314524943", "0314524943", "0314524943", "0314524943"}; /* check digit fails */
+	assert_int_equal(sh_paper_id_confirm(f, three, 3), 1);
+	sh_paper_facts_free(&f);
+	f = extract_weak(DN_HEAD "Mã số doanh nghiệp: 03145274943\n", NULL);
+	assert_int_equal(sh_paper_id_confirm(f, other, 4), 0); /* two tax-code-long readings disagree */
+	assert_int_equal(sh_paper_id_confirm(f, check, 4), 0);
+	assert_int_equal(sh_paper_id_confirm(f, blank, 4), 1); /* an empty pass says nothing */
+	assert_string_equal(sh_paper_owner_id(f), "0314574943");
+	sh_paper_facts_free(&f);
+	f = extract_weak(DN_HEAD "Mã số doanh nghiệp: 03145274943\n", NULL);
+	assert_int_equal(sh_paper_id_confirm(f, split, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "0314574943");
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 1);
+	sh_paper_facts_free(&f);
+	/* an unsure id (checks passed) must be read alike by every pass */
+	f = extract_weak(DN_HEAD "Mã số doanh nghiệp: 0314574943\n", "0314574943");
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "0314574943");
+	const char *most[] = {"0314574943", "0314574943", "031494574943", "0314574943"};
+	assert_int_equal(sh_paper_id_confirm(f, most, 4), 0);
+	sh_paper_facts_free(&f);
+}
+
+/* A birth date OCR garbled on an italic face ("2341/1934" for 23/01/1934)
+ * is not read, but its year vouches for the owner's id as the date would:
+ * an id read unsurely becomes a candidate for a second reading, an
+ * unlabelled one ("$ố" read for "Số": now a label too) is taken; a year
+ * that disagrees with the id vouches for nothing. */
+static void birth_year_vouches(void **state)
+{
+	(void)state;
+	const char *kt = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			 "TRÍCH LỤC KHAI TỬ\nSố: 103/TLKT-BS\nHọ, chữ đệm, tên: HÀN NGỌC SỬU\n"
+			 "Ngày, tháng, năm sinh: %s\nGiới tính: Nữ Dân tộc: Kinh\n"
+			 "Số định danh cá nhân: 031 134759678\nNơi chết: tại nhà\n";
+	char text[512];
+	snprintf(text, sizeof text, kt, "2341/1934");
+	sh_paper_facts *f = extract_weak(text, "134759678");
+	assert_null(sh_paper_fact(f, SH_FACT_BIRTH_DATE));
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "031134759678");
+	const char *agree[] = {"031134759678", "031134759678"};
+	assert_int_equal(sh_paper_id_confirm(f, agree, 2), 1);
+	assert_string_equal(sh_paper_owner_id(f), "031134759678");
+	sh_paper_facts_free(&f);
+	/* the year says 1935, the id 1934: no candidate */
+	snprintf(text, sizeof text, kt, "2341/1935");
+	f = extract_weak(text, "134759678");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	/* no year at all on the line: none */
+	snprintf(text, sizeof text, kt, "23/01/ 19");
+	f = extract_weak(text, "134759678");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	/* letters, not a date: no year is taken from them */
+	snprintf(text, sizeof text, kt, "không rõ năm 1934");
+	f = extract_weak(text, "134759678");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+
+	const char *don = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			  "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH\nKính gửi: Ủy ban nhân dân xã Đại Hải\n"
+			  "Họ và tên người yêu cầu: Đồng Đức Dậu\nNgày, tháng, năm sinh: %s\n"
+			  "%s định danh cá nhân: 092070723685\nNơi cư trú: thôn Đông, xã Đại Hải\n";
+	snprintf(text, sizeof text, don, "2005/1970", "$ố");
+	f = extract_weak(text, NULL);
+	assert_string_equal(sh_paper_owner_id(f), "092070723685");
+	sh_paper_facts_free(&f);
+	snprintf(text, sizeof text, don, "2005/1971", "$ố");
+	f = extract_weak(text, NULL);
+	assert_null(sh_paper_owner_id(f)); /* born 1970 by the id */
+	sh_paper_facts_free(&f);
+	snprintf(text, sizeof text, don, "2005/1970", "%ố");
+	f = extract_weak(text, NULL);
+	assert_string_equal(sh_paper_owner_id(f), "092070723685"); /* unlabelled, the year vouches */
+	sh_paper_facts_free(&f);
+	/* no birth line: "$ố" is the label, "%ố" none (nothing vouches) */
+	const char *nobirth = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			      "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH\nKính gửi: Ủy ban nhân dân xã Đại Hải\n"
+			      "Họ và tên người yêu cầu: Đồng Đức Dậu\n"
+			      "%s định danh cá nhân: 092070723685\nNơi cư trú: thôn Đông, xã Đại Hải\n";
+	snprintf(text, sizeof text, nobirth, "$ố");
+	f = extract_weak(text, NULL);
+	assert_string_equal(sh_paper_owner_id(f), "092070723685");
+	sh_paper_facts_free(&f);
+	snprintf(text, sizeof text, nobirth, "%ố");
+	f = extract_weak(text, NULL);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+}
+
+/* A 1 read "!" or "|" as a word of its own ("034086 ! 12348", FreeSerif
+ * Italic at 170 dpi): an id only after a second reading that reads every
+ * digit alike; its box found in hOCR with the glyph as the 1. */
+static void id_with_a_glyph_for_one(void **state)
+{
+	(void)state;
+	static const char *const as_read[] = {"034086 ! 12348", "034086 | 12348", "034086 !12348",
+					      "034086!12348"};
+	for (size_t i = 0; i < sizeof as_read / sizeof *as_read; i++) {
+		sh_paper_facts *f = card(as_read[i], "20/12/1986", "Nam", NULL);
+		assert_null(sh_paper_owner_id(f)); /* never at once */
+		const char *u = sh_paper_id_unsure(f, NULL);
+		if (!u || strcmp(u, "034086112348"))
+			fail_msg("%s: candidate %s", as_read[i], u ? u : "none");
+		const char *agree[] = {"034086112348", "034086112348"};
+		assert_int_equal(sh_paper_id_confirm(f, agree, 2), 1);
+		assert_string_equal(sh_paper_owner_id(f), "034086112348");
+		sh_paper_facts_free(&f);
+	}
+	/* the digits themselves, read surely: at once */
+	sh_paper_facts *g = card("034086 112348", "20/12/1986", "Nam", NULL);
+	assert_string_equal(sh_paper_owner_id(g), "034086112348");
+	sh_paper_facts_free(&g);
+	/* two glyphs: no id */
+	sh_paper_facts *f = card("034086 ! 1234!", "20/12/1986", "Nam", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	const char *hocr = "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+			   "<span class='ocr_line' id='line_1_1' title='bbox 100 200 900 240'>"
+			   "<span class='ocrx_word' id='word_1_1' title='bbox 100 200 300 240; x_wconf 95'>034086</span> "
+			   "<span class='ocrx_word' id='word_1_2' title='bbox 310 200 320 240; x_wconf 30'>!</span> "
+			   "<span class='ocrx_word' id='word_1_3' title='bbox 330 200 500 241; x_wconf 90'>12348</span>"
+			   "</span></div>";
+	sh_paper_box b;
+	assert_int_equal(sh_paper_hocr_digits_box(&b, hocr, "034086112348"), 1);
+	assert_int_equal(b.x0, 100);
+	assert_int_equal(b.x1, 500);
+}
+
+/* "Ma" is a surname (Tày, Nùng: Ma Văn Kháng), not "Mã" with its mark
+ * lost: read unsurely it stays (tune5: "Ma Xuân Nhuận" signed "Mã"). */
+static void surname_ma(void **state)
+{
+	(void)state;
+	char text[512];
+	snprintf(text, sizeof text, CCCD_HEAD "Số: 001184362297\nHọ và tên: MA XUÂN NHUẬN\nNgày sinh: 26/01/1984\n");
+	sh_paper_facts *f = extract_weak(text, "MA");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_OWNER_NAME), "MA XUÂN NHUẬN");
+	sh_paper_facts_free(&f);
+}
+
+/* A glyph read after a letter of a long label ("chữ?", FreeSerif Bold
+ * Italic at 260 dpi): the label still found; two glyphs are no label. */
+static void label_with_a_glyph_more(void **state)
+{
+	(void)state;
+	const char *don = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			  "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO GIẤY KHAI SINH\nKính gửi: Ủy ban nhân dân xã Đại Hải\n"
+			  "Họ, %s đệm, tên người yêu cầu: MAI THẾ HƯỜNG\nNgày, tháng, năm sinh: 20/05/1970\n";
+	static const struct {
+		const char *word, *want;
+	} cases[] = {{"chữ", "MAI THẾ HƯỜNG"}, {"chữ?", "MAI THẾ HƯỜNG"}, {"chữ'", "MAI THẾ HƯỜNG"},
+		     {"chữ??", NULL}, {"ch?ữ", "MAI THẾ HƯỜNG"}, {"chữ#", NULL}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text, don, cases[i].word);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_OWNER_NAME);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("%s: got %s", cases[i].word, got ? got : "none");
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* An id read surely, read again by passes whose crop took the label's
+ * last glyph as a digit ("No.:" -> "0040059104979"): kept. */
+static void sure_id_edge_digit(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = card("040059104979", "21/07/1959", "Nam", NULL);
+	assert_string_equal(sh_paper_owner_id(f), "040059104979");
+	const char *front[] = {"0040059104979", "0040059104979", "0040059104979", "0040059104979"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, front, 4), 0);
+	const char *back[] = {"0400591049791", "0400591049791", "0400591049791"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, back, 3), 0);
+	assert_string_equal(sh_paper_owner_id(f), "040059104979");
+	/* a digit more inside the id is a disagreement */
+	const char *inside[] = {"0400591049779", "0400591049779", "0400591049779"};
+	assert_int_equal(sh_paper_id_verify(f, SH_FACT_OWNER_ID, inside, 3), 1);
+	assert_null(sh_paper_owner_id(f));
 	sh_paper_facts_free(&f);
 }
 
@@ -381,6 +597,12 @@ int main(void)
 		cmocka_unit_test(unsure_id_needs_agreeing_readings),
 		cmocka_unit_test(misread_id_second_reading),
 		cmocka_unit_test(sure_id_verified),
+		cmocka_unit_test(tax_code_digit_more),
+		cmocka_unit_test(birth_year_vouches),
+		cmocka_unit_test(sure_id_edge_digit),
+		cmocka_unit_test(label_with_a_glyph_more),
+		cmocka_unit_test(id_with_a_glyph_for_one),
+		cmocka_unit_test(surname_ma),
 		cmocka_unit_test(hocr_box_of_digits),
 		cmocka_unit_test(dates_with_dotted_zeros),
 		cmocka_unit_test(bold_face_headers),
