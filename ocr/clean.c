@@ -63,6 +63,7 @@ enum {
 #define OSD_SURE_CONF 4.0f      /* osd overrules a fair Leptonica score */
 #define LEPT_MIN_SCORE 5.0f     /* Leptonica orientation when osd cannot tell */
 #define LEPT_MIN_RATIO 1.3f
+#define UPSIDE_PROBE_SCORE 4.0f /* weak evidence: upside down first beyond this */
 #define LANDSCAPE_HINT 3.0f     /* probe's landscape score that has it scored again */
 #define BAND_MIN_MM 20.0
 #define BAND_SURE_CONF 80.0f    /* first band reading taken as is at this mean */
@@ -307,6 +308,19 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 		*quads = best;
 		return SH_OK;
 	}
+	if (w->orient_by_page && may_read && w->api && pixGetWidth(probe) <= pixGetHeight(probe) &&
+	    fabsf(score[1]) < LANDSCAPE_HINT) {
+		/* A portrait page with no sideways hint: upright unless the
+		 * probe fairly says upside down, and the caller's reading of
+		 * the whole page checks it (upright 89-96, upside down at most
+		 * 57 on the 72 tune3 pages), turning it when it reads poorly;
+		 * no 300 dpi scores, no band read both ways. The probe's
+		 * scores of upright tune3 pages go down to -3.6. */
+		*quads = score[0] <= -UPSIDE_PROBE_SCORE ? 2 : 0;
+		*read = 1;
+		w->orient_unsure = 1;
+		return SH_OK;
+	}
 	if (factor > 1) {
 		/* Weak at PROBE_DPI: scored again on the page at FINE_DPI,
 		 * where ascenders and descenders are twice as many pixels tall.
@@ -440,6 +454,7 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	unsigned steps = w->opts && w->opts->clean ? w->opts->clean : SH_CLEAN_ALL;
 	memset(rep, 0, sizeof *rep);
 	*out = NULL;
+	w->orient_unsure = 0;
 	if (rectified)
 		*rectified = NULL;
 	if (!pixs)
