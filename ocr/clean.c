@@ -372,14 +372,15 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 	 * sideways and Leptonica cannot say which way up it is. */
 	int want_osd = !(may_read && w->api) ||
 		       !(lept_says && best % 2 == 0 && pixGetWidth(probe) <= pixGetHeight(probe));
-	if (w->osd && want_osd) {
+	TessBaseAPI *osd = want_osd ? sh_ocr_worker_osd(w) : NULL;
+	if (osd) {
 		int deg = 0;
 		float sconf = 0;
 		const char *script = NULL;
-		TessBaseAPISetImage2(w->osd, probe);
-		TessBaseAPISetSourceResolution(w->osd, PROBE_DPI);
-		osd_ok = TessBaseAPIDetectOrientationScript(w->osd, &deg, &conf, &script, &sconf);
-		TessBaseAPIClear(w->osd);
+		TessBaseAPISetImage2(osd, probe);
+		TessBaseAPISetSourceResolution(osd, PROBE_DPI);
+		osd_ok = TessBaseAPIDetectOrientationScript(osd, &deg, &conf, &script, &sconf);
+		TessBaseAPIClear(osd);
 		/* deg: how far the page is turned clockwise */
 		oq = (4 - ((deg / 90) % 4 + 4) % 4) % 4;
 		/* A weak osd answer against a fair Leptonica score loses: on short

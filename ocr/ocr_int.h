@@ -8,7 +8,10 @@
 
 typedef struct sh_ocr_worker {
 	TessBaseAPI *api;    /* recognition engine (lang), created once */
-	TessBaseAPI *osd;    /* orientation engine ("osd"), or NULL if unavailable */
+	TessBaseAPI *osd;    /* orientation engine ("osd"), or NULL if unavailable or
+			      * not made yet (osd_lazy): use sh_ocr_worker_osd */
+	int osd_lazy;        /* 1: osd made from osd_datapath when first needed */
+	const char *osd_datapath; /* borrowed from the pool */
 	const sh_ocr_options *opts;
 	sh_ocr_digits *digits; /* second readings (opts->digit_boxes), made when first needed */
 	int digits_failed;     /* 1: no "eng" data: no second readings */
@@ -33,6 +36,10 @@ typedef struct sh_ocr_worker {
 #define SH_OCR_PAGE_SURE_WORDS 5
 #define SH_OCR_PAGE_POOR_CONF 60.0f
 
+/* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
+ * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
+ * Implemented in pool.c. */
+TessBaseAPI *sh_ocr_worker_osd(sh_ocr_worker *w);
 /* Read box b (b->text) of page again as one line of words with api (the
  * worker's engine, idle: its page segmentation mode is restored), cut
  * with a margin and upscaled 2x and 3x: fills b->n, b->nw, b->word and

@@ -90,6 +90,17 @@ static int engine_new(TessBaseAPI **out, const char *datapath, const char *lang,
 	return SH_OK;
 }
 
+TessBaseAPI *sh_ocr_worker_osd(sh_ocr_worker *w)
+{
+	if (w->osd || !w->osd_lazy)
+		return w->osd;
+	w->osd_lazy = 0;
+	char ignore[256];
+	if (engine_new(&w->osd, w->osd_datapath, "osd", ignore, sizeof ignore))
+		w->osd = NULL; /* orientation then falls back to Leptonica */
+	return w->osd;
+}
+
 static int has_text(const char *s)
 {
 	for (; *s; s++)
@@ -423,9 +434,8 @@ static void *worker_run(void *p)
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);
 	if (!rc && !(pool->opts.no_clean)) {
-		char ignore[256];
-		if (engine_new(&w->osd, pool->datapath, "osd", ignore, sizeof ignore))
-			w->osd = NULL; /* orientation then falls back to Leptonica */
+		w->osd_lazy = 1; /* made when a page first needs it */
+		w->osd_datapath = pool->datapath;
 	}
 	pthread_mutex_lock(&pool->mu);
 	pool->init_rc[idx] = rc;
