@@ -63,7 +63,6 @@ enum {
 #define OSD_SURE_CONF 4.0f      /* osd overrules a fair Leptonica score */
 #define LEPT_MIN_SCORE 5.0f     /* Leptonica orientation when osd cannot tell */
 #define LEPT_MIN_RATIO 1.3f
-#define UPSIDE_PROBE_SCORE 4.0f /* weak evidence: upside down first beyond this */
 #define LANDSCAPE_HINT 3.0f     /* probe's landscape score that has it scored again */
 #define BAND_MIN_MM 20.0
 #define BAND_SURE_CONF 80.0f    /* first band reading taken as is at this mean */
@@ -281,6 +280,25 @@ static int lept_scores(PIX *bin, const float *left_known, float score[4], int *b
 	return score[b] >= LEPT_SURE_SCORE && score[b] >= LEPT_SURE_RATIO * s;
 }
 
+/* The binary page at FINE_DPI for Leptonica's scores, NULL when out of
+ * memory. */
+static PIX *fine_page(PIX *pixg, int dpi)
+{
+	float fs_f = (float)FINE_DPI / (float)dpi;
+	if (dpi > FINE_DPI) {
+		PIX *g = pixScaleAreaMap(pixg, fs_f, fs_f);
+		PIX *fine = g ? pixThresholdToBinary(g, 128) : NULL;
+		pixDestroy(&g);
+		return fine;
+	}
+	/* thresholded first, then scaled up as binary: ~10 ms, where scaling
+	 * the grey page cost ~120 ms */
+	PIX *b = pixThresholdToBinary(pixg, 128);
+	PIX *fine = b && dpi < FINE_DPI ? pixScaleBinary(b, fs_f, fs_f) : pixClone(b);
+	pixDestroy(&b);
+	return fine;
+}
+
 /* Step 7: clockwise quarter turns that make the text upright, 0..3.
  *
  * Leptonica's up/down and left/right scores cost ~15 ms and on the corpus
@@ -310,13 +328,25 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 	}
 	if (w->orient_by_page && may_read && w->api && pixGetWidth(probe) <= pixGetHeight(probe) &&
 	    fabsf(score[1]) < LANDSCAPE_HINT) {
-		/* A portrait page with no sideways hint: upright unless the
-		 * probe fairly says upside down, and the caller's reading of
-		 * the whole page checks it (upright 89-96, upside down at most
-		 * 57 on the 72 tune3 pages), turning it when it reads poorly;
-		 * no 300 dpi scores, no band read both ways. The probe's
-		 * scores of upright tune3 pages go down to -3.6. */
-		*quads = score[0] <= -UPSIDE_PROBE_SCORE ? 2 : 0;
+		/* A portrait page with no sideways hint: read upright, or
+		 * upside down when the probe leans that way and the up/down
+		 * score at FINE_DPI agrees (right on all 72 tune3 pages, the
+		 * probe wrong on 3); the caller's reading of the whole page
+		 * checks it (upright 89-96, upside down at most 57 on tune3)
+		 * and turns it when it reads poorly. No band read both ways;
+		 * the FINE_DPI score only when the probe leans upside down. */
+		int up = score[0] > 0; /* 0: no score (too few ascenders) */
+		if (!up && factor > 1) {
+			PIX *fine = fine_page(pixg, dpi);
+			l_float32 fup = 0;
+			if (!fine)
+				return nomem("orientation");
+			if (pixUpDownDetect(fine, &fup, 0, 0, 0))
+				fup = 0;
+			pixDestroy(&fine);
+			up = fup >= 0;
+		}
+		*quads = up ? 0 : 2;
 		*read = 1;
 		w->orient_unsure = 1;
 		return SH_OK;
@@ -327,19 +357,7 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 		 * Small or degraded letters (150-200 dpi scans scaled up) score
 		 * 0-4 on the probe, even the wrong way, and 5-18 here the right
 		 * way (docs/OCR.md, issue 18). */
-		float fs_f = (float)FINE_DPI / (float)dpi;
-		PIX *fine = NULL;
-		if (dpi > FINE_DPI) {
-			PIX *g = pixScaleAreaMap(pixg, fs_f, fs_f);
-			fine = g ? pixThresholdToBinary(g, 128) : NULL;
-			pixDestroy(&g);
-		} else {
-			/* thresholded first, then scaled up as binary: ~10 ms,
-			 * where scaling the grey page cost ~120 ms */
-			PIX *b = pixThresholdToBinary(pixg, 128);
-			fine = b && dpi < FINE_DPI ? pixScaleBinary(b, fs_f, fs_f) : pixClone(b);
-			pixDestroy(&b);
-		}
+		PIX *fine = fine_page(pixg, dpi);
 		if (!fine)
 			return nomem("orientation");
 		/* A portrait page with no landscape hint on the probe: only
