@@ -313,8 +313,11 @@ static PIX *fine_page(PIX *pixg, int dpi)
  * Otherwise the evidence is weak (short pages, 200 dpi fax, large headings,
  * a seal): the band of the page with the most ink (4-5 lines) is read both
  * ways by the recognition engine and the better-read orientation wins
- * (*read = 1). Without the recognition engine: osd when it is fairly sure,
- * else Leptonica's best unless a near tie. */
+ * (*read = 1). When the caller reads the page next and checks it
+ * (w->orient_by_page, the pool), a portrait page with no sideways hint is
+ * left to that reading instead (w->orient_unsure = 1; docs/OCR.md session
+ * 12). Without the recognition engine: osd when it is fairly sure, else
+ * Leptonica's best unless a near tie. */
 static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor, int dpi,
 			    int may_read, int *quads, int *read)
 {

@@ -305,9 +305,8 @@ static int orient_check(sh_ocr_pool *pool, sh_ocr_worker *w, PIX *src, sh_ocr_pa
 	return page_read(w, *pix, r->clean.dpi, want_hocr, i, a);
 }
 
-/* Long on purpose: one page from load to report, in order (load, clean,
- * read, orientation check, second readings, verdict); its pieces are
- * calls already. */
+/* One page from load to report: load, clean, read, the orientation left
+ * to the reading checked, second readings, verdict. */
 static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 {
 	sh_ocr_page *r = &pool->out[i];
