@@ -256,7 +256,8 @@ static int orient_check(sh_ocr_pool *pool, sh_ocr_worker *w, PIX *src, sh_ocr_pa
 	if (rc) {
 		pixDestroy(&turned);
 		reading_clear(&b);
-		return rc;
+		sh_error_clear(); /* a failure keeps the first reading */
+		return SH_OK;
 	}
 	r->clean.flags |= SH_PAGE_ORIENT_READ;
 	if (reading_score(&b) > reading_score(a) + 0.01f) {
