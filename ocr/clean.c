@@ -280,6 +280,25 @@ static int lept_scores(PIX *bin, const float *left_known, float score[4], int *b
 	return score[b] >= LEPT_SURE_SCORE && score[b] >= LEPT_SURE_RATIO * s;
 }
 
+/* The binary page at FINE_DPI for Leptonica's scores, NULL when out of
+ * memory. */
+static PIX *fine_page(PIX *pixg, int dpi)
+{
+	float fs_f = (float)FINE_DPI / (float)dpi;
+	if (dpi > FINE_DPI) {
+		PIX *g = pixScaleAreaMap(pixg, fs_f, fs_f);
+		PIX *fine = g ? pixThresholdToBinary(g, 128) : NULL;
+		pixDestroy(&g);
+		return fine;
+	}
+	/* thresholded first, then scaled up as binary: ~10 ms, where scaling
+	 * the grey page cost ~120 ms */
+	PIX *b = pixThresholdToBinary(pixg, 128);
+	PIX *fine = b && dpi < FINE_DPI ? pixScaleBinary(b, fs_f, fs_f) : pixClone(b);
+	pixDestroy(&b);
+	return fine;
+}
+
 /* Step 7: clockwise quarter turns that make the text upright, 0..3.
  *
  * Leptonica's up/down and left/right scores cost ~15 ms and on the corpus
@@ -294,8 +313,11 @@ static int lept_scores(PIX *bin, const float *left_known, float score[4], int *b
  * Otherwise the evidence is weak (short pages, 200 dpi fax, large headings,
  * a seal): the band of the page with the most ink (4-5 lines) is read both
  * ways by the recognition engine and the better-read orientation wins
- * (*read = 1). Without the recognition engine: osd when it is fairly sure,
- * else Leptonica's best unless a near tie. */
+ * (*read = 1). When the caller reads the page next and checks it
+ * (w->orient_by_page, the pool), a portrait page with no sideways hint is
+ * left to that reading instead (w->orient_unsure = 1; docs/OCR.md session
+ * 12). Without the recognition engine: osd when it is fairly sure, else
+ * Leptonica's best unless a near tie. */
 static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor, int dpi,
 			    int may_read, int *quads, int *read)
 {
@@ -307,25 +329,38 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 		*quads = best;
 		return SH_OK;
 	}
+	if (w->orient_by_page && may_read && w->api && pixGetWidth(probe) <= pixGetHeight(probe) &&
+	    fabsf(score[1]) < LANDSCAPE_HINT) {
+		/* A portrait page with no sideways hint: read upright, or
+		 * upside down when the probe leans that way and the up/down
+		 * score at FINE_DPI agrees (right on all 72 tune3 pages, the
+		 * probe wrong on 3); the caller's reading of the whole page
+		 * checks it (upright 89-96, upside down at most 57 on tune3)
+		 * and turns it when it reads poorly. No band read both ways;
+		 * the FINE_DPI score only when the probe leans upside down. */
+		int up = score[0] > 0; /* 0: no score (too few ascenders) */
+		if (!up && factor > 1) {
+			PIX *fine = fine_page(pixg, dpi);
+			l_float32 fup = 0;
+			if (!fine)
+				return nomem("orientation");
+			if (pixUpDownDetect(fine, &fup, 0, 0, 0))
+				fup = 0;
+			pixDestroy(&fine);
+			up = fup >= 0;
+		}
+		*quads = up ? 0 : 2;
+		*read = 1;
+		w->orient_unsure = 1;
+		return SH_OK;
+	}
 	if (factor > 1) {
 		/* Weak at PROBE_DPI: scored again on the page at FINE_DPI,
 		 * where ascenders and descenders are twice as many pixels tall.
 		 * Small or degraded letters (150-200 dpi scans scaled up) score
 		 * 0-4 on the probe, even the wrong way, and 5-18 here the right
 		 * way (docs/OCR.md, issue 18). */
-		float fs_f = (float)FINE_DPI / (float)dpi;
-		PIX *fine = NULL;
-		if (dpi > FINE_DPI) {
-			PIX *g = pixScaleAreaMap(pixg, fs_f, fs_f);
-			fine = g ? pixThresholdToBinary(g, 128) : NULL;
-			pixDestroy(&g);
-		} else {
-			/* thresholded first, then scaled up as binary: ~10 ms,
-			 * where scaling the grey page cost ~120 ms */
-			PIX *b = pixThresholdToBinary(pixg, 128);
-			fine = b && dpi < FINE_DPI ? pixScaleBinary(b, fs_f, fs_f) : pixClone(b);
-			pixDestroy(&b);
-		}
+		PIX *fine = fine_page(pixg, dpi);
 		if (!fine)
 			return nomem("orientation");
 		/* A portrait page with no landscape hint on the probe: only
@@ -358,14 +393,15 @@ static int find_orientation(sh_ocr_worker *w, PIX *pixg, PIX *probe, int factor,
 	 * sideways and Leptonica cannot say which way up it is. */
 	int want_osd = !(may_read && w->api) ||
 		       !(lept_says && best % 2 == 0 && pixGetWidth(probe) <= pixGetHeight(probe));
-	if (w->osd && want_osd) {
+	TessBaseAPI *osd = want_osd ? sh_ocr_worker_osd(w) : NULL;
+	if (osd) {
 		int deg = 0;
 		float sconf = 0;
 		const char *script = NULL;
-		TessBaseAPISetImage2(w->osd, probe);
-		TessBaseAPISetSourceResolution(w->osd, PROBE_DPI);
-		osd_ok = TessBaseAPIDetectOrientationScript(w->osd, &deg, &conf, &script, &sconf);
-		TessBaseAPIClear(w->osd);
+		TessBaseAPISetImage2(osd, probe);
+		TessBaseAPISetSourceResolution(osd, PROBE_DPI);
+		osd_ok = TessBaseAPIDetectOrientationScript(osd, &deg, &conf, &script, &sconf);
+		TessBaseAPIClear(osd);
 		/* deg: how far the page is turned clockwise */
 		oq = (4 - ((deg / 90) % 4 + 4) % 4) % 4;
 		/* A weak osd answer against a fair Leptonica score loses: on short
@@ -440,6 +476,7 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	unsigned steps = w->opts && w->opts->clean ? w->opts->clean : SH_CLEAN_ALL;
 	memset(rep, 0, sizeof *rep);
 	*out = NULL;
+	w->orient_unsure = 0;
 	if (rectified)
 		*rectified = NULL;
 	if (!pixs)

@@ -8,12 +8,38 @@
 
 typedef struct sh_ocr_worker {
 	TessBaseAPI *api;    /* recognition engine (lang), created once */
-	TessBaseAPI *osd;    /* orientation engine ("osd"), or NULL if unavailable */
+	TessBaseAPI *osd;    /* orientation engine ("osd"), or NULL if unavailable or
+			      * not made yet (osd_lazy): use sh_ocr_worker_osd */
+	int osd_lazy;        /* 1: osd made from osd_datapath when first needed */
+	const char *osd_datapath; /* borrowed from the pool */
 	const sh_ocr_options *opts;
 	sh_ocr_digits *digits; /* second readings (opts->digit_boxes), made when first needed */
 	int digits_failed;     /* 1: no "eng" data: no second readings */
+	/* Orientation by the page's own reading (issue 18 speed, docs/OCR.md
+	 * session 12). In, set by the caller of sh_ocr_clean_ex: 1 when it
+	 * reads the whole page next and checks the reading itself, so weak
+	 * up/down evidence on a portrait page is left to that reading. Out,
+	 * set by sh_ocr_clean_ex: 1 when it did so; the caller then keeps the
+	 * reading when it is good (SH_OCR_PAGE_SURE_*), else reads the page
+	 * turned 180 degrees too and keeps the better; when both read under
+	 * SH_OCR_PAGE_POOR_CONF it cleans the page again with orient_by_page
+	 * = 0 (300 dpi scores, osd, a band read every way). */
+	int orient_by_page;
+	int orient_unsure;
 } sh_ocr_worker;
 
+/* A page reading that settles an unsure orientation: a mean word
+ * confidence of at least SH_OCR_PAGE_SURE_CONF over at least
+ * SH_OCR_PAGE_SURE_WORDS words. On the 72 tune3 pages upright pages read
+ * 89-96, upside down at most 57. */
+#define SH_OCR_PAGE_SURE_CONF 80.0f
+#define SH_OCR_PAGE_SURE_WORDS 5
+#define SH_OCR_PAGE_POOR_CONF 60.0f
+
+/* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
+ * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
+ * Implemented in pool.c. */
+TessBaseAPI *sh_ocr_worker_osd(sh_ocr_worker *w);
 /* Read box b (b->text) of page again as one line of words with api (the
  * worker's engine, idle: its page segmentation mode is restored), cut
  * with a margin and upscaled 2x and 3x: fills b->n, b->nw, b->word and

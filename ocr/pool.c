@@ -90,6 +90,17 @@ static int engine_new(TessBaseAPI **out, const char *datapath, const char *lang,
 	return SH_OK;
 }
 
+TessBaseAPI *sh_ocr_worker_osd(sh_ocr_worker *w)
+{
+	if (w->osd || !w->osd_lazy)
+		return w->osd;
+	w->osd_lazy = 0;
+	char ignore[256];
+	if (engine_new(&w->osd, w->osd_datapath, "osd", ignore, sizeof ignore))
+		w->osd = NULL; /* orientation then falls back to Leptonica */
+	return w->osd;
+}
+
 static int has_text(const char *s)
 {
 	for (; *s; s++)
@@ -148,6 +159,155 @@ static int reread_wanted(const sh_ocr_page *r)
 	       r->clean.true_dpi < REREAD_BELOW_DPI;
 }
 
+/* One reading of a page: its text and hOCR (sh_malloc'ed, or NULL) and the
+ * sum of its word confidences, its words and those under 60. */
+typedef struct reading {
+	char *raw, *hocr;
+	long sum;
+	int words, weak;
+} reading;
+
+static void reading_clear(reading *a)
+{
+	sh_free(a->raw);
+	sh_free(a->hocr);
+	memset(a, 0, sizeof *a);
+}
+
+/* The mean word confidence as the orientation rule weighs it (clean.c:
+ * one or two words count half), -1 when nothing was read. */
+static float reading_score(const reading *a)
+{
+	if (!a->words)
+		return -1.0f;
+	float m = (float)a->sum / (float)a->words;
+	return a->words >= 3 ? m : m * 0.5f;
+}
+
+/* Recognises pix at dpi with w->api into *a (cleared first). Leaves the
+ * engine holding the reading (the caller clears it). */
+static int page_read(sh_ocr_worker *w, PIX *pix, int dpi, int want_hocr, size_t i, reading *a)
+{
+	reading_clear(a);
+	TessBaseAPISetImage2(w->api, pix);
+	TessBaseAPISetSourceResolution(w->api, dpi > 0 ? dpi : 300);
+	if (TessBaseAPIRecognize(w->api, NULL) != 0) {
+		TessBaseAPIClear(w->api);
+		return sh_error_set(SH_ERROR, "Tesseract failed to recognise page %zu", i + 1);
+	}
+	char *t = TessBaseAPIGetUTF8Text(w->api);
+	a->raw = t ? sh_strdup(t) : NULL;
+	if (t)
+		TessDeleteText(t);
+	if (!a->raw)
+		return sh_error_set(SH_ENOMEM, "no text");
+	if (want_hocr) {
+		/* page number 0 for every page: the same page gives the same hOCR,
+		 * stored once, whatever run or position it came in */
+		char *h = TessBaseAPIGetHOCRText(w->api, 0);
+		if (h) {
+			a->hocr = sh_strdup(h);
+			TessDeleteText(h);
+			if (!a->hocr)
+				return SH_ENOMEM;
+		}
+	}
+	int *conf = TessBaseAPIAllWordConfidences(w->api);
+	if (conf) {
+		for (int k = 0; conf[k] >= 0; k++) {
+			a->sum += conf[k];
+			a->words++;
+			if (conf[k] < 60)
+				a->weak++;
+		}
+		TessDeleteIntArray(conf);
+	}
+	return SH_OK;
+}
+
+static int turn_180(PIX **pix)
+{
+	if (!*pix)
+		return SH_OK;
+	PIX *t = pixRotate180(NULL, *pix);
+	if (!t)
+		return sh_error_set(SH_ENOMEM, "out of memory turning a page");
+	pixDestroy(pix);
+	*pix = t;
+	return SH_OK;
+}
+
+/* The page left to its own reading by clean-up (w->orient_unsure) read
+ * poorly (*a): read turned 180 degrees as well and the better reading kept
+ * (*pix, *rect, r->clean and *a follow it); when both read poorly, cleaned
+ * again with the full orientation rule (300 dpi scores, osd, a band read
+ * every way: a page lying sideways) and read again if that turns it
+ * otherwise. *held: 1 when the engine still holds the kept reading. */
+static int orient_check(sh_ocr_pool *pool, sh_ocr_worker *w, PIX *src, sh_ocr_page *r, PIX **pix,
+			PIX **rect, reading *a, size_t i, int *held)
+{
+	int want_hocr = pool->opts.want_hocr;
+	PIX *turned = pixRotate180(NULL, *pix);
+	if (!turned)
+		return sh_error_set(SH_ENOMEM, "out of memory turning a page");
+	reading b = {0};
+	int rc = page_read(w, turned, r->clean.dpi, want_hocr, i, &b);
+	*held = 0;
+	if (rc) {
+		pixDestroy(&turned);
+		reading_clear(&b);
+		sh_error_clear(); /* a failure keeps the first reading */
+		return SH_OK;
+	}
+	r->clean.flags |= SH_PAGE_ORIENT_READ;
+	if (reading_score(&b) > reading_score(a) + 0.01f) {
+		if ((rc = turn_180(rect))) {
+			pixDestroy(&turned);
+			reading_clear(&b);
+			return rc;
+		}
+		reading_clear(a);
+		*a = b;
+		pixDestroy(pix);
+		*pix = turned;
+		*held = 1;
+		r->clean.rotation = (r->clean.rotation + 180) % 360;
+		if (r->clean.rotation)
+			r->clean.flags |= SH_PAGE_ROTATED;
+		else
+			r->clean.flags &= ~(unsigned)SH_PAGE_ROTATED;
+	} else {
+		pixDestroy(&turned);
+		reading_clear(&b);
+	}
+	if (reading_score(a) >= SH_OCR_PAGE_POOR_CONF)
+		return SH_OK;
+
+	PIX *pix2 = NULL, *rect2 = NULL;
+	sh_clean_report rep2;
+	w->orient_by_page = 0;
+	rc = sh_ocr_clean_ex(w, src, &pix2,
+			     pool->opts.keep_images || pool->opts.keep_rectified ? &rect2 : NULL, &rep2);
+	w->orient_by_page = 1;
+	*held = 0; /* a band may have been read */
+	if (rc || rep2.rotation == r->clean.rotation) {
+		sh_error_clear(); /* a failure keeps the better reading */
+		pixDestroy(&pix2);
+		pixDestroy(&rect2);
+		return SH_OK;
+	}
+	rep2.flags |= SH_PAGE_ORIENT_READ;
+	r->clean = rep2;
+	pixDestroy(pix);
+	*pix = pix2;
+	pixDestroy(rect);
+	*rect = rect2;
+	*held = 1;
+	return page_read(w, *pix, r->clean.dpi, want_hocr, i, a);
+}
+
+/* One page from load to report: load, clean, read, the orientation left
+ * to the reading checked, second readings, verdict. */
 static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 {
 	sh_ocr_page *r = &pool->out[i];
@@ -166,6 +326,7 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		pix = pixClone(src);
 		r->clean.dpi = pixGetXRes(src) > 0 ? pixGetXRes(src) : 300;
 	} else {
+		w->orient_by_page = 1;
 		rc = sh_ocr_clean_ex(w, src, &pix,
 				     pool->opts.keep_images || pool->opts.keep_rectified ? &rect : NULL,
 				     &r->clean);
@@ -176,6 +337,23 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 			return;
 		}
 	}
+
+	reading a = {0};
+	rc = page_read(w, pix, r->clean.dpi, pool->opts.want_hocr, i, &a);
+	if (!rc && !pool->opts.no_clean && w->orient_unsure &&
+	    !(a.words >= SH_OCR_PAGE_SURE_WORDS &&
+	      (float)a.sum >= SH_OCR_PAGE_SURE_CONF * (float)a.words)) {
+		int held = 1;
+		rc = orient_check(pool, w, src, r, &pix, &rect, &a, i, &held);
+		/* the lines read again need the engine holding the page */
+		if (!rc && !held && reread_wanted(r))
+			rc = page_read(w, pix, r->clean.dpi, pool->opts.want_hocr, i, &a);
+	}
+	char *raw = a.raw;
+	long sum = a.sum;
+	r->hocr = a.hocr;
+	r->words = a.words;
+	r->weak_words = a.weak;
 	if (pool->opts.keep_images) {
 		r->original = src;
 		r->rectified = rect;
@@ -185,42 +363,12 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	}
 	pixDestroy(&src);
 	r->flags = r->clean.flags;
-
-	TessBaseAPISetImage2(w->api, pix);
-	TessBaseAPISetSourceResolution(w->api, r->clean.dpi > 0 ? r->clean.dpi : 300);
-	if (TessBaseAPIRecognize(w->api, NULL) != 0) {
+	if (rc) {
+		sh_free(raw);
 		pixDestroy(&pix);
-		TessBaseAPIClear(w->api);
-		r->status = sh_error_set(SH_ERROR, "Tesseract failed to recognise page %zu", i + 1);
+		r->status = rc;
 		snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
 		return;
-	}
-	char *t = TessBaseAPIGetUTF8Text(w->api);
-	char *raw = t ? sh_strdup(t) : NULL;
-	rc = raw ? SH_OK : sh_error_set(SH_ENOMEM, "no text");
-	if (t)
-		TessDeleteText(t);
-	if (!rc && pool->opts.want_hocr) {
-		/* page number 0 for every page: the same page gives the same hOCR,
-		 * stored once, whatever run or position it came in */
-		char *h = TessBaseAPIGetHOCRText(w->api, 0);
-		if (h) {
-			r->hocr = sh_strdup(h);
-			TessDeleteText(h);
-			if (!r->hocr)
-				rc = SH_ENOMEM;
-		}
-	}
-	long sum = 0;
-	int *conf = TessBaseAPIAllWordConfidences(w->api);
-	if (conf) {
-		for (int k = 0; conf[k] >= 0; k++) {
-			sum += conf[k];
-			r->words++;
-			if (conf[k] < 60)
-				r->weak_words++;
-		}
-		TessDeleteIntArray(conf);
 	}
 	if (!rc && reread_wanted(r)) {
 		sh_reread_stats st;
@@ -286,9 +434,8 @@ static void *worker_run(void *p)
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);
 	if (!rc && !(pool->opts.no_clean)) {
-		char ignore[256];
-		if (engine_new(&w->osd, pool->datapath, "osd", ignore, sizeof ignore))
-			w->osd = NULL; /* orientation then falls back to Leptonica */
+		w->osd_lazy = 1; /* made when a page first needs it */
+		w->osd_datapath = pool->datapath;
 	}
 	pthread_mutex_lock(&pool->mu);
 	pool->init_rc[idx] = rc;

@@ -23,9 +23,11 @@
 #define PAGE_GT SOHOA_TEST_DATA "/ocr/lowscan-qsdd-lsans200.gt.txt"
 /* Two whole tune3 pages turned 180 degrees (Group 4 as made, the 300 dpi
  * tag lying: the page size says 150 and 180 dpi). bang: a degree, short,
- * large headings: Leptonica's scores stay weak even at 300 dpi, the band
- * read both ways decides. qd: a decision whose 150 dpi probe scored the
- * wrong way up (-3.6), at 300 dpi the right way (11.1). */
+ * large headings: Leptonica's scores stay weak even at 300 dpi. qd: a
+ * decision whose 150 dpi probe scored the wrong way up (-3.6), at 300 dpi
+ * the right way (11.1). Both have weak scores on the 150 dpi probe: the
+ * page's own reading decides (session 12: read as the probe leans, turned
+ * when it reads poorly). */
 static const char *const upside[2] = {SOHOA_TEST_DATA "/ocr/upside-bang-fsemib150",
 				      SOHOA_TEST_DATA "/ocr/upside-qd-lserifb180"};
 
@@ -154,9 +156,51 @@ static void test_lowscan_upside_down(void **state)
 		flags[i] = res[i].flags;
 		sh_ocr_page_clear(&res[i]);
 	}
-	/* the first by reading, the second by the 300 dpi scores alone */
+	/* both decided by the page's reading: the probe's scores are weak */
 	assert_true(flags[0] & SH_PAGE_ORIENT_READ);
-	assert_false(flags[1] & SH_PAGE_ORIENT_READ);
+	assert_true(flags[1] & SH_PAGE_ORIENT_READ);
+	sh_ocr_pool_free(&pool);
+}
+
+static int load_upright(void *arg, size_t i, PIX **out)
+{
+	PIX *ud = NULL;
+	int rc = load_upside(arg, i, &ud);
+	if (rc)
+		return rc;
+	*out = pixRotate180(NULL, ud);
+	pixDestroy(&ud);
+	return *out ? SH_OK : sh_error_set(SH_ENOMEM, "cannot turn %s", upside[i]);
+}
+
+/* The same two pages upright: the evidence as weak, left to the page's own
+ * reading (it reads well: no turn tried), they stay upright. */
+static void test_lowscan_upright_weak(void **state)
+{
+	(void)state;
+	sh_ocr_options o = {0};
+	o.workers = 1;
+	sh_ocr_pool *pool = NULL;
+	assert_int_equal(sh_ocr_pool_new(&pool, &o), SH_OK);
+	sh_ocr_page res[2];
+	assert_int_equal(sh_ocr_pool_run(pool, 2, load_upright, NULL, res), SH_OK);
+	const char *want[2] = {"Ông Từ Hữu Sương", "QUYẾT ĐỊNH"};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(res[i].status, SH_OK);
+		assert_int_equal(res[i].clean.rotation, 0);
+		assert_false(res[i].flags & SH_PAGE_ROTATED);
+		assert_true(res[i].flags & SH_PAGE_ORIENT_READ);
+		assert_non_null(strstr(res[i].text, want[i]));
+		assert_true(res[i].confidence >= 80.0f);
+		char *path = sh_asprintf("%s.gt.txt", upside[i]);
+		char *gt = slurp(path);
+		double e = cer(gt, res[i].text);
+		fprintf(stderr, "%s upright: flags %#x, CER %.2f %%\n", upside[i], res[i].flags, 100 * e);
+		assert_true(e < 0.03);
+		free(gt);
+		free(path);
+		sh_ocr_page_clear(&res[i]);
+	}
 	sh_ocr_pool_free(&pool);
 }
 
@@ -165,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lowscan_200dpi_diacritics),
 		cmocka_unit_test(test_lowscan_upside_down),
+		cmocka_unit_test(test_lowscan_upright_weak),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
