@@ -100,6 +100,11 @@ int paper_fold(char **out, size_t **map, size_t *out_len, const char *s, size_t 
 		if (c == 0x110 || c == 0x111 || c == 0xD0 || c == 0xF0 || c == 0x189 || c == 0x256) {
 			dst[0] = 'd';
 			nd = 1;
+		} else if (c == 0x2044 || c == 0x2215 || c == 0x29F8 || c == 0xFF0F) {
+			/* the slashes OCR reads for "/" on italic and oblique faces
+			 * ("V⁄v", "19⁄TLKT-BS": FRACTION SLASH), and their kin */
+			dst[0] = '/';
+			nd = 1;
 		} else {
 			utf8proc_int32_t last = 0;
 			nd = utf8proc_decompose_char(c, dst, 8,

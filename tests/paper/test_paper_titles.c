@@ -270,12 +270,32 @@ static void padded_dates(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Italic and oblique faces read "/" as U+2044 FRACTION SLASH ("V⁄v",
+ * tune5): it folds to "/", so the công văn is still one, its title and
+ * number found; the number keeps the slash as read nowhere else. */
+static void fraction_slash(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract_conf(CV("V\u2044v đôn đốc thực hiện chứng thực bản sao điện tử", "Kính gửi"), NULL);
+	assert_string_equal(sh_paper_kind(f), "cong-van");
+	expect_fact(f, SH_FACT_TITLE, "V/v đôn đốc thực hiện chứng thực bản sao điện tử", NULL);
+	sh_paper_facts_free(&f);
+	f = extract_conf(CV("V\u2044 đôn đốc thực hiện chứng thực bản sao điện tử", "Kính gửi"), NULL);
+	assert_string_equal(sh_paper_kind(f), "cong-van");
+	sh_paper_facts_free(&f);
+	/* a plain text that is no công văn stays "khac" with its slashes */
+	f = extract_conf("Ghi chú 1\u20442 trang\nKhông có gì khác\n", NULL);
+	assert_string_equal(sh_paper_kind(f), "khac");
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(phrases), cmocka_unit_test(names_never_changed),
 		cmocka_unit_test(title_end), cmocka_unit_test(quarter),
 		cmocka_unit_test(digits),  cmocka_unit_test(padded_dates),
+		cmocka_unit_test(fraction_slash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
