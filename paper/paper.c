@@ -124,6 +124,43 @@ typedef struct kind_pick {
 	double evidence;
 } kind_pick;
 
+/* A công văn whose "V/v" OCR garbled ("VÁ' đôn đốc…", "V#w …" on italic
+ * faces, tune5): among the first lines, a line led by a garbled "V/v" with
+ * "Kính gửi" at most two lines below it (a title wraps). That line is the
+ * heading. */
+static int cong_van_by_shape(const doc *d, kind_pick *kp)
+{
+	const sh_kinds *k = d->k;
+	size_t cv = k->n, rank = 0;
+	for (size_t ki = 0; ki < k->n; ki++)
+		if (!strcmp(k->v[ki].code, "CV"))
+			cv = ki;
+	if (cv == k->n)
+		return 0;
+	for (size_t l = 0; l < d->nl && rank < 15; l++) {
+		if (paper_line_empty(d, l))
+			continue;
+		rank++;
+		if (!paper_vv_garbled(d->f + d->ls[l], d->le[l] - d->ls[l]))
+			continue;
+		size_t n = l;
+		for (int below = 0; below < 3; below++) {
+			n++;
+			while (n < d->nl && paper_line_empty(d, n))
+				n++;
+			if (n >= d->nl)
+				break;
+			if (paper_kinh_gui_line(d, n)) {
+				kp->kind = cv;
+				kp->heading = l;
+				kp->evidence = 0.6;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 {
 	const sh_kinds *k = d->k;
@@ -210,7 +247,9 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 		}
 	}
 	size_t lk;
-	if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
+	if (!best && cong_van_by_shape(d, kp)) {
+		/* the garbled "V/v" above "Kính gửi" */
+	} else if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
 		kp->kind = lk;
 		kp->evidence = 0.6;
 	} else if (!best && kw_best >= 3 && !paper_agency_signs(d, ni->found && *ni->sym)) {

@@ -586,15 +586,12 @@ static int starts_lower(const doc *d, size_t l)
 					   (utf8proc_ssize_t)(ob - oa), &c) > 0 && utf8proc_islower(c);
 }
 
-static int title_stop(const doc *d, size_t l)
+int paper_kinh_gui_line(const doc *d, size_t l)
 {
-	static const char *const stops[] = {"can cu", "kinh gui", "dieu ", "noi nhan", "thuc hien",
-					    "xet de nghi", "theo de nghi"};
 	const char *f = d->f + d->ls[l];
 	size_t n = d->le[l] - d->ls[l];
-	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
-		if (n >= strlen(stops[i]) && !memcmp(f, stops[i], strlen(stops[i])))
-			return 1;
+	if (n >= 8 && !memcmp(f, "kinh gui", 8))
+		return 1;
 	/* "Kính gửi:" misread ("Kinh gửt:", "Kính gừi :"): a label of two
 	 * words before a colon, one or two letters from it */
 	const char *colon = memchr(f, ':', n < 12 ? n : 12);
@@ -607,6 +604,40 @@ static int title_stop(const doc *d, size_t l)
 		if (ln >= 6 && strchr(lab, ' ') && paper_edit_distance(lab, "kinh gui") <= 2)
 			return 1;
 	}
+	return 0;
+}
+
+size_t paper_vv_garbled(const char *f, size_t n)
+{
+	size_t w = 0;
+	while (w < n && f[w] != ' ')
+		w++;
+	if (w < 2 || w > 6 || w == n || f[0] != 'v')
+		return 0;
+	int letters = 0, marks = 0;
+	for (size_t i = 1; i < w; i++) {
+		unsigned char c = (unsigned char)f[i];
+		if (c >= 'a' && c <= 'z')
+			letters++;
+		else if (c >= '0' && c <= '9')
+			return 0;
+		else
+			marks++;
+	}
+	return letters <= 1 && marks >= 1 ? w : 0;
+}
+
+static int title_stop(const doc *d, size_t l)
+{
+	static const char *const stops[] = {"can cu", "kinh gui", "dieu ", "noi nhan", "thuc hien",
+					    "xet de nghi", "theo de nghi"};
+	const char *f = d->f + d->ls[l];
+	size_t n = d->le[l] - d->ls[l];
+	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
+		if (n >= strlen(stops[i]) && !memcmp(f, stops[i], strlen(stops[i])))
+			return 1;
+	if (paper_kinh_gui_line(d, l))
+		return 1;
 	/* section marks: "I.", "1.", "II)" (OCR: "I1.") */
 	size_t i = 0;
 	while (i < n && i < 5 && strchr("ivxl0123456789", f[i]))
@@ -676,7 +707,8 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 	if (paper_fold(&fr, NULL, NULL, r, strlen(r)) == SH_OK) {
 		/* "V/w", "V/y": the v read as its lookalikes */
 		int vv = !strncmp(fr, "v/v ", 4) || !strncmp(fr, "v/ ", 3) || !strncmp(fr, "vv ", 3) ||
-			 !strncmp(fr, "v/v. ", 5) || !strncmp(fr, "v/w ", 4) || !strncmp(fr, "v/y ", 4);
+			 !strncmp(fr, "v/v. ", 5) || !strncmp(fr, "v/w ", 4) || !strncmp(fr, "v/y ", 4) ||
+			 (!strcmp(pk->code, "CV") && paper_vv_garbled(fr, strlen(fr)));
 		if (!strncmp(fr, "ve viec ", 8) || vv) {
 			const char *sp = strchr(r, ' ');
 			sp = sp && !vv ? strchr(sp + 1, ' ') : sp;

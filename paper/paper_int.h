@@ -177,6 +177,13 @@ char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
+/* Line l (folded) starts with "Kính gửi", or a two-word label before a
+ * colon one or two letters from it ("Kinh gửt:"). */
+int paper_kinh_gui_line(const doc *d, size_t l);
+/* The length of a garbled "V/v" at the start of folded f[0..n) ("va'",
+ * "v#w": 'v', at most one letter, at least one mark, no digit; "và" is
+ * none), or 0. */
+size_t paper_vv_garbled(const char *f, size_t n);
 enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
 char *paper_lex_restore(doc *d, char *s, int mode);
 /* An address's places and level words put right (paper_agency.c): a level

@@ -289,13 +289,36 @@ static void fraction_slash(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* "V/v" garbled by italic faces ("VÁ'", "V#w", tune5) right above "Kính
+ * gửi": still a công văn, its title given back "V/v"; "Và" is a word, not a
+ * garbled "V/v", and a decision stays a decision. */
+static void vv_garbled(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract_conf(CV("VÁ' đôn đốc thực hiện chứng thực bản sao điện tử", "Kính gửi"), NULL);
+	assert_string_equal(sh_paper_kind(f), "cong-van");
+	/* "V/v" is a fixed mark, given back as for "V/w" (no reading kept) */
+	expect_fact(f, SH_FACT_TITLE, "V/v đôn đốc thực hiện chứng thực bản sao điện tử", NULL);
+	sh_paper_facts_free(&f);
+	f = extract_conf(CV("V#w hướng dẫn số hóa hồ sơ, kết quả\ngiải quyết thủ tục hành chính", "Kinh gửt"), NULL);
+	assert_string_equal(sh_paper_kind(f), "cong-van");
+	expect_fact(f, SH_FACT_TITLE, "V/v hướng dẫn số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", NULL);
+	sh_paper_facts_free(&f);
+	f = extract_conf("Và đề nghị các đơn vị thực hiện\nKính gửi: Ủy ban nhân dân các xã.\n", NULL);
+	assert_string_equal(sh_paper_kind(f), "khac");
+	sh_paper_facts_free(&f);
+	f = extract_conf(QD("V#w ban hành Quy chế"), NULL);
+	assert_string_equal(sh_paper_kind(f), "quyet-dinh");
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(phrases), cmocka_unit_test(names_never_changed),
 		cmocka_unit_test(title_end), cmocka_unit_test(quarter),
 		cmocka_unit_test(digits),  cmocka_unit_test(padded_dates),
-		cmocka_unit_test(fraction_slash),
+		cmocka_unit_test(fraction_slash), cmocka_unit_test(vv_garbled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
