@@ -24,14 +24,15 @@ static int scan_words(dword **out, size_t *n, const char *text, const char *hocr
 	return paper_hocr_words(out, n, text, hocr, 64, 0);
 }
 
-/* The digit OCR meant by c (o/O 0, l/I/| 1, S/s 5 after a digit), or -1. */
+/* The digit OCR meant by c (o/O 0, l/I/|/! 1, S/s 5 after a digit), or -1. */
 static int digitish(char c, int after_digit)
 {
 	if (c >= '0' && c <= '9')
 		return c;
 	if (c == 'o' || c == 'O')
 		return '0';
-	if (c == 'l' || c == 'I' || c == '|')
+	/* "!" for 1: italic faces at 170 dpi ("tháng !! năm", tune5) */
+	if (c == 'l' || c == 'I' || c == '|' || c == '!')
 		return '1';
 	if ((c == 'S' || c == 's') && after_digit)
 		return '5';
@@ -48,8 +49,10 @@ typedef struct dplace {
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
- * non-digit; its length or 0. */
-static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi, char *dg)
+ * non-digit, at least half of them real digits unless any (a day or month
+ * between the words "ngày", "tháng", "năm": "tháng !! năm"); its length or
+ * 0. */
+static size_t number_at_any(const char *t, size_t tl, size_t i, size_t lo, size_t hi, char *dg, int any)
 {
 	size_t n = 0, real = 0;
 	while (i + n < tl && n <= hi) {
@@ -61,7 +64,12 @@ static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi
 		n++;
 	}
 	dg[n < 8 ? n : 7] = 0;
-	return n >= lo && n <= hi && real * 2 >= n ? n : 0;
+	return n >= lo && n <= hi && (any || real * 2 >= n) ? n : 0;
+}
+
+static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi, char *dg)
+{
+	return number_at_any(t, tl, i, lo, hi, dg, 0);
 }
 
 /* "DD/MM/YYYY" in word w (a label glued before it, punctuation after it). */
@@ -130,7 +138,7 @@ static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		while (tl && strchr(".,;:", w->t[tl - 1]))
 			tl--;
 		if (w->b.page != v[i].b.page || !w->len || !word_is(l, lab[k]) ||
-		    number_at(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k]) != tl)
+		    number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
 		pl->len[k] = tl;
@@ -338,6 +346,7 @@ static int lost_a_one(const dplace *pl, ymd a, ymd r)
  * that read nothing is no pass; one that read other digits spoils it). */
 static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
 {
+	take->y = take->m = take->d = 0;
 	ymd r = {atoi(pl->g[2]), atoi(pl->g[1]), atoi(pl->g[0])}, x, a = {0, 0, 0}, t;
 	int has_x = as_extracted(pl, &x), r_real = has_x && same(r, x) && is_real(r);
 	size_t valid = 0, like_x = 0, empty = 0;
@@ -360,8 +369,11 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	}
 	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
 	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
-	if (r_real)
+	if (r_real) {
+		if (agree && valid >= 3 && same(a, r))
+			*take = a; /* confirmed: the caller writes glyphs as digits */
 		return agree && valid >= 3 && !same(a, r) && !lost_a_one(pl, a, r) ? DROP : KEEP;
+	}
 	if (has_x) {
 		if (like_x >= 2 || valid < 2)
 			return KEEP;
@@ -423,6 +435,14 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		}
 		ymd a;
 		int how = decide(&pl, rd, n, &a);
+		/* a date read with glyphs for digits ("tháng !! năm") that every
+		 * reading confirms: its digits are written, as for a correction */
+		if (how == KEEP && a.y) {
+			for (int k = 0; k < 3 && how == KEEP; k++)
+				for (size_t b = 0; b < pl.len[k]; b++)
+					if (text[pl.at[k] + b] < '0' || text[pl.at[k] + b] > '9')
+						how = TAKE;
+		}
 		if (how == TAKE) {
 			/* keep OCR's widths where the new value fits them */
 			int ok = put_number(t, pl.at[0], pl.len[0], a.d, (int)pl.len[0] < 2 && a.d < 10 ? 1 : 2) &&

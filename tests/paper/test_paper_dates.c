@@ -121,6 +121,31 @@ static void misread_date_corrected(void **state)
 	sh_free(s);
 }
 
+/* "!" read for 1 by italic faces (tune5: "tháng !! năm 2020", "ngày !0"):
+ * a place to read again like "l" or "I"; taken only as the readings say */
+static void bang_for_one(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"25", "25", "25", "25"}, [3] = {"11", "11", "11", "11"},
+			  [5] = {"2020", "2020", "2020", "2020"}}};
+	char *s = reread("ngày 25 tháng !! năm 2020", &t, &ch);
+	assert_string_equal(s, "ngày 25 tháng 11 năm 2020");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t2 = {.rd = {[1] = {"10", "10", "10", "10"}, [3] = {"07", "07", "07", "07"},
+			   [5] = {"2019", "2019", "2019", "2019"}}};
+	s = reread("ngày !0 tháng 07 năm 2019", &t2, &ch);
+	assert_string_equal(s, "ngày 10 tháng 07 năm 2019");
+	sh_free(s);
+	/* readings that say another month than "!!" can be: left as read */
+	table t3 = {.rd = {[1] = {"25", "25", "25", "25"}, [3] = {"17", "71", "", "4"},
+			   [5] = {"2020", "2020", "2020", "2020"}}};
+	s = reread("ngày 25 tháng !! năm 2020", &t3, &ch);
+	assert_string_equal(s, "ngày 25 tháng !! năm 2020");
+	sh_free(s);
+}
+
 static void never_guessed(void **state)
 {
 	(void)state;
@@ -254,6 +279,7 @@ int main(void)
 		cmocka_unit_test(places_found_in_hocr),
 		cmocka_unit_test(misread_date_corrected),
 		cmocka_unit_test(never_guessed),
+		cmocka_unit_test(bang_for_one),
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(facts_flagged),
