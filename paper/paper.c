@@ -307,11 +307,19 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 {
 	labelled_facts(d, pk, pf);
 	unsigned want = pk->facts;
+	/* the issuer first: a body segment of the number one letter off
+	 * the header's body is that body (paper_number_value) */
+	char *issuer = NULL;
+	if (want & ((1u << SH_FACT_ISSUER) | (1u << SH_FACT_NUMBER)))
+		issuer = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
+	if (want & (1u << SH_FACT_ISSUER))
+		set_fact(d, pf, SH_FACT_ISSUER, issuer);
 	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
-		char *v = paper_number_value(d, ni, pk);
+		char *v = paper_number_value(d, ni, pk, issuer);
 		set_fact(d, pf, SH_FACT_NUMBER, v);
 		sh_free(v);
 	}
+	sh_free(issuer);
 	if (want & (1u << SH_FACT_DOC_TYPE)) {
 		if (pk->doc_type) {
 			set_fact(d, pf, SH_FACT_DOC_TYPE, pk->doc_type);
@@ -331,11 +339,6 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			set_fact(d, pf, SH_FACT_DATE, v);
 			sh_free(v);
 		}
-	}
-	if (want & (1u << SH_FACT_ISSUER)) {
-		char *v = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
-		set_fact(d, pf, SH_FACT_ISSUER, v);
-		sh_free(v);
 	}
 	if (want & (1u << SH_FACT_TITLE)) {
 		char *v = paper_find_title(d, pk);
