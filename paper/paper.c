@@ -303,12 +303,11 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 	}
 }
 
-static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+/* The issuer first: a body segment of the number one letter off the
+ * header's body is that body (paper_number_value). */
+static void number_and_issuer(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
 {
-	labelled_facts(d, pk, pf);
 	unsigned want = pk->facts;
-	/* the issuer first: a body segment of the number one letter off
-	 * the header's body is that body (paper_number_value) */
 	char *issuer = NULL;
 	if (want & ((1u << SH_FACT_ISSUER) | (1u << SH_FACT_NUMBER)))
 		issuer = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
@@ -320,6 +319,13 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		sh_free(v);
 	}
 	sh_free(issuer);
+}
+
+static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	labelled_facts(d, pk, pf);
+	unsigned want = pk->facts;
+	number_and_issuer(d, pk, ni, pf);
 	if (want & (1u << SH_FACT_DOC_TYPE)) {
 		if (pk->doc_type) {
 			set_fact(d, pf, SH_FACT_DOC_TYPE, pk->doc_type);

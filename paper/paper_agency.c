@@ -69,29 +69,6 @@ static const char *symbol_digit_slip(doc *d, const char *seg, size_t n)
 	return hit;
 }
 
-/* A body segment (folded, n bytes; not the type slot) one letter off the
- * short name of the body the header names (issuer, "UBND tỉnh ..."): that
- * short name ("URND" under "ỦY BAN NHÂN DÂN" is UBND); else NULL. Only
- * names of four letters or more, only the page's own body. */
-static const char *symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer)
-{
-	if (!issuer || n < 4)
-		return NULL;
-	size_t in = strcspn(issuer, " ");
-	const sh_kinds *k = d->k;
-	for (size_t b = 0; b < k->bodies.n; b++) {
-		const char *bf = k->bodies.fold[b];
-		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in) || strlen(bf) != n)
-			continue;
-		size_t diff = 0;
-		for (size_t i = 0; i < n; i++)
-			diff += bf[i] != seg[i] || seg[i] < 'a' || seg[i] > 'z';
-		if (diff == 1)
-			return k->body_short[b];
-	}
-	return NULL;
-}
-
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, const char *issuer)
 {
 	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
@@ -141,7 +118,7 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 		if (!canon)
 			canon = symbol_digit_slip(d, f + s, se - s);
 		if (!canon && !slot)
-			canon = symbol_of_issuer(d, f + s, se - s, issuer);
+			canon = paper_symbol_of_issuer(d, f + s, se - s, issuer);
 		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
 			slot = 0;
 		if (canon) {

@@ -584,6 +584,29 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
 	return NULL;
 }
 
+/* A body segment (folded, n bytes; not the type slot) one letter off the
+ * short name of the body the header names (issuer, "UBND tỉnh ..."): that
+ * short name ("URND" under "ỦY BAN NHÂN DÂN" is UBND); else NULL. Only
+ * names of four letters or more, only the page's own body. */
+const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer)
+{
+	if (!issuer || n < 4)
+		return NULL;
+	size_t in = strcspn(issuer, " ");
+	const sh_kinds *k = d->k;
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *bf = k->bodies.fold[b];
+		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in) || strlen(bf) != n)
+			continue;
+		size_t diff = 0;
+		for (size_t i = 0; i < n; i++)
+			diff += bf[i] != seg[i] || seg[i] < 'a' || seg[i] > 'z';
+		if (diff == 1)
+			return k->body_short[b];
+	}
+	return NULL;
+}
+
 /* ---- edge glyphs by their place on the page (hOCR) ---------------------- */
 
 typedef struct eword {
