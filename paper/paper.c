@@ -355,15 +355,29 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 	}
 }
 
+/* The issuer first: a body segment of the number one letter off the
+ * header's body is that body (paper_number_value). */
+static void number_and_issuer(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
+{
+	unsigned want = pk->facts;
+	char *issuer = NULL;
+	if (want & ((1u << SH_FACT_ISSUER) | (1u << SH_FACT_NUMBER)))
+		issuer = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
+	if (want & (1u << SH_FACT_ISSUER))
+		set_fact(d, pf, SH_FACT_ISSUER, issuer);
+	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
+		char *v = paper_number_value(d, ni, pk, issuer);
+		set_fact(d, pf, SH_FACT_NUMBER, v);
+		sh_free(v);
+	}
+	sh_free(issuer);
+}
+
 static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, sh_paper_facts *pf)
 {
 	labelled_facts(d, pk, pf);
 	unsigned want = pk->facts;
-	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
-		char *v = paper_number_value(d, ni, pk);
-		set_fact(d, pf, SH_FACT_NUMBER, v);
-		sh_free(v);
-	}
+	number_and_issuer(d, pk, ni, pf);
 	if (want & (1u << SH_FACT_DOC_TYPE)) {
 		if (pk->doc_type) {
 			set_fact(d, pf, SH_FACT_DOC_TYPE, pk->doc_type);
@@ -383,11 +397,6 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			set_fact(d, pf, SH_FACT_DATE, v);
 			sh_free(v);
 		}
-	}
-	if (want & (1u << SH_FACT_ISSUER)) {
-		char *v = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
-		set_fact(d, pf, SH_FACT_ISSUER, v);
-		sh_free(v);
 	}
 	if (want & (1u << SH_FACT_TITLE)) {
 		char *v = paper_find_title(d, pk);

@@ -69,7 +69,7 @@ static const char *symbol_digit_slip(doc *d, const char *seg, size_t n)
 	return hit;
 }
 
-char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
+char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, const char *issuer)
 {
 	int slot = 1; /* the first symbol segment names the type (NĐ 30) */
 	sh_buf b = SH_BUF_INIT;
@@ -121,6 +121,8 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk)
 		}
 		if (!canon)
 			canon = symbol_digit_slip(d, f + s, se - s);
+		if (!canon && !slot)
+			canon = paper_symbol_of_issuer(d, f + s, se - s, issuer);
 		if (!(isdigit((unsigned char)f[s]) && se - s == 4))
 			slot = 0;
 		if (canon) {
@@ -213,8 +215,9 @@ static void collect_words(const doc *d, size_t a, size_t e, word *w, size_t *nw)
 }
 
 /* Is the text word t (n bytes) the body word at bf[p..] (up to a space, a
- * '-' or the end), or with one letter dropped when drop is set? The body
- * word's length, or 0. */
+ * '-' or the end), or, when drop is set, with one letter dropped or one
+ * letter read as another (a phone photo's "ÙY HAN NHẮN DÁN": H for B)?
+ * The body word's length, or 0. */
 static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size_t n, int drop)
 {
 	size_t e = p;
@@ -223,6 +226,13 @@ static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size
 	size_t m = e - p;
 	if (m == n && !memcmp(bf + p, t, n))
 		return m;
+	if (drop && m == n && m >= 3) {
+		size_t diff = 0;
+		for (size_t k = 0; k < m; k++)
+			diff += bf[p + k] != t[k];
+		if (diff == 1)
+			return m;
+	}
 	if (!drop || m != n + 1 || m < 2)
 		return 0;
 	for (size_t k = 0; k < m; k++)
@@ -233,8 +243,10 @@ static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size
 
 /* The longest catalogue body printed as words w[i..]; its index, and the
  * number of words in *len; -1 if none. A body of three words or more also
- * matches with one letter dropped from one word: bold faces lose a
- * capital with a hook or a dot ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN").
+ * matches with one letter dropped from one word or one letter of one
+ * word read as another: bold faces lose a capital with a hook or a dot
+ * ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN"), small photos blur a capital
+ * ("ÙY HAN NHẮN DÁN").
  * An exact match wins. */
 static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
 {

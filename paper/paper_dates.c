@@ -137,7 +137,8 @@ static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		size_t tl = strlen(w->t);
 		while (tl && strchr(".,;:", w->t[tl - 1]))
 			tl--;
-		if (w->b.page != v[i].b.page || !w->len || !word_is(l, lab[k]) ||
+		if (w->b.page != v[i].b.page || !w->len ||
+		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))) ||
 		    number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;

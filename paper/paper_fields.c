@@ -70,17 +70,24 @@ static int label_eq(const char *t, const char *lab, size_t n)
  * read "Số" as "S", "S6", "S0", "Sd" or "5o" (bold and mono faces), if the
  * words after it are long enough to say what the label is. */
 /* As label_eq, but one letter of a long label may be read as another
- * ("Đã chốt vào lúc" for "Đã chết vào lúc"). */
+ * ("Đã chốt vào lúc" for "Đã chết vào lúc"); a label of 15 letters or
+ * more, two in two different words (a small phone photo's "DÓng Àý lần
+ * đầu" for "Đăng ký lần đầu"). */
 static int label_near(const char *t, const char *lab, size_t n)
 {
 	if (n < 12)
 		return 0;
-	int slips = 0;
-	for (size_t i = 0; i < n; i++)
+	int slips = 0, most = n >= 15 ? 2 : 1;
+	size_t slip_word = (size_t)-1, word = 0;
+	for (size_t i = 0; i < n; i++) {
+		word += lab[i] == ' ';
 		if (t[i] != lab[i] && !((t[i] == '.' || t[i] == ',') && (lab[i] == '.' || lab[i] == ','))) {
-			if (slips++ || t[i] < 'a' || t[i] > 'z' || lab[i] < 'a' || lab[i] > 'z')
+			if (++slips > most || word == slip_word || t[i] < 'a' || t[i] > 'z' || lab[i] < 'a' ||
+			    lab[i] > 'z')
 				return 0;
+			slip_word = word;
 		}
+	}
 	return 1;
 }
 

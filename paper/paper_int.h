@@ -226,7 +226,11 @@ const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *
  * and mark read is kept ("8ảo Thành" fits "Bảo Thành", not "Bảo Thanh"). */
 int paper_place_marks_fit(const char *cand, const char *orig, size_t on);
 int paper_put_place(sh_buf *b, const char *canon, const char *orig, size_t on);
-char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk);
+char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, const char *issuer);
+/* A number's body segment one letter off the header's body (issuer, its
+ * first word the body's short name): that short name, else NULL
+ * (paper_photo.c). */
+const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
 const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);
 int paper_all_upper_ascii_or_marks(const char *orig);

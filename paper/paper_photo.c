@@ -523,7 +523,8 @@ static long position_of(const doc *d, const char *s)
 	return -1;
 }
 
-/* Position of one block line's tail [a, e): "Q. " noted in *q. */
+/* Position of one block line's tail [a, e): "Q. " noted in *q; brackets
+ * and bars between its words are read through. */
 static long line_position(const doc *d, size_t a, size_t e, int *q)
 {
 	paper_trim_strays(d, &a, &e);
@@ -536,7 +537,24 @@ static long line_position(const doc *d, size_t a, size_t e, int *q)
 			a++;
 		*q = 1;
 	}
-	return paper_position_at(d, a, e);
+	long p = paper_position_at(d, a, e);
+	if (p >= 0 || e - a >= 128)
+		return p;
+	/* a bracket or bar read between its words ("PHO (CHỦ TỊCH", a small
+	 * photo): the position without them */
+	char s[128];
+	size_t n = 0;
+	for (size_t i = a; i < e; i++) {
+		if (strchr("()[]{}|", d->f[i]))
+			continue;
+		if (d->f[i] == ' ' && (!n || s[n - 1] == ' '))
+			continue;
+		s[n++] = d->f[i];
+	}
+	while (n && s[n - 1] == ' ')
+		n--;
+	s[n] = 0;
+	return n < e - a ? position_of(d, s) : -1;
 }
 
 char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n)
@@ -562,6 +580,29 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
 		if (!r)
 			d->oom = 1;
 		return r;
+	}
+	return NULL;
+}
+
+/* A body segment (folded, n bytes; not the type slot) one letter off the
+ * short name of the body the header names (issuer, "UBND tỉnh ..."): that
+ * short name ("URND" under "ỦY BAN NHÂN DÂN" is UBND); else NULL. Only
+ * names of four letters or more, only the page's own body. */
+const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer)
+{
+	if (!issuer || n < 4)
+		return NULL;
+	size_t in = strcspn(issuer, " ");
+	const sh_kinds *k = d->k;
+	for (size_t b = 0; b < k->bodies.n; b++) {
+		const char *bf = k->bodies.fold[b];
+		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in) || strlen(bf) != n)
+			continue;
+		size_t diff = 0;
+		for (size_t i = 0; i < n; i++)
+			diff += bf[i] != seg[i] || seg[i] < 'a' || seg[i] > 'z';
+		if (diff == 1)
+			return k->body_short[b];
 	}
 	return NULL;
 }

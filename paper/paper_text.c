@@ -251,7 +251,9 @@ static size_t skip_ws(const char *f, size_t flen, size_t i, int newlines)
 }
 
 /* "ngay D thang M nam YYYY" starting at f[at] (whitespace may include one
- * line break); 1 and the date in out (11 bytes) if found. */
+ * line break); 1 and the date in out (11 bytes) if found. "tháng" read
+ * "thông" (small phone photos blur the a and its mark) counts: between a
+ * day and "năm YYYY" no other word fits. */
 int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t *end)
 {
 	static const char *const w[3] = {"ngay", "thang", "nam"};
@@ -259,9 +261,12 @@ int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t
 	size_t i = at;
 	for (int k = 0; k < 3; k++) {
 		i = skip_ws(f, flen, i, 1);
-		if (!paper_word_at(f, flen, i, w[k]))
+		const char *lw = w[k];
+		if (k == 1 && !paper_word_at(f, flen, i, lw) && paper_word_at(f, flen, i, "thong"))
+			lw = "thong";
+		if (!paper_word_at(f, flen, i, lw))
 			return 0;
-		i = skip_ws(f, flen, i + strlen(w[k]), 1);
+		i = skip_ws(f, flen, i + strlen(lw), 1);
 		if (i < flen && f[i] == ':')
 			i = skip_ws(f, flen, i + 1, 1);
 		if (!read_num(f, flen, &i, k == 2 ? 4 : 2, &v[k]))
