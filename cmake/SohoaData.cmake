@@ -2,7 +2,7 @@
 # into <build>/share/sohoa at configure time (so the build tree has the
 # installed layout) and installed into ${datadir}/sohoa. A file may live in
 # any module folder listed here; each name must be found exactly once.
-set(SOHOA_DATA_NAMES kinds.json names.json places.json procedures.json)
+set(SOHOA_DATA_NAMES kinds.json names.json places.json words.json procedures.json)
 set(SOHOA_DATA_FOLDERS paper ocr store warehouse)
 set(SOHOA_DATA_FILES "")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/share/sohoa)

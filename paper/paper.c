@@ -310,7 +310,7 @@ static void labelled_facts(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		str_out so = {NULL, 0};
 		if ((want & (1u << f)) && lab[f].n && paper_by_label(d, &lab[f], paper_text_value, &so))
 			set_fact(d, pf, f,
-				 f == SH_FACT_TITLE     ? (so.s = paper_apply_corrections(d, so.s))
+				 f == SH_FACT_TITLE     ? (so.s = paper_title_words(d, paper_apply_corrections(d, so.s)))
 				 : f == SH_FACT_ADDRESS ? (so.s = paper_address_restore(d, so.s))
 							: (so.s = paper_number_shape(d, pk, so.s)));
 		sh_free(so.s);

@@ -61,6 +61,8 @@ struct sh_kinds {
 	paper_strs lex_places; /* the lexicon's place names */
 	char *gazetteer_file;  /* "gazetteer": places file, relative to the catalogue */
 	paper_strs gazetteer;  /* every administrative place name (places.json) */
+	char *words_file;      /* "words": title words file, relative to the catalogue */
+	paper_strs words;      /* words of titles, two syllables or more (words.json) */
 };
 
 /* Fold s (len bytes, valid UTF-8) for matching: NFC-decomposed, marks
@@ -83,6 +85,12 @@ int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *n
  * PAPER_GAZ_MAX names); as paper_lexicon_parse. */
 #define PAPER_GAZ_MAX 16384
 int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char *name);
+/* Replace the catalogue's title words with the words file in data
+ * ({"format": "sohoa-words", "version": 1, "words": [...]}: words of
+ * titles of two syllables or more, lower case, at most PAPER_WORDS_MAX);
+ * as paper_lexicon_parse. */
+#define PAPER_WORDS_MAX 8192
+int paper_words_parse(sh_kinds *k, const char *data, size_t len, const char *name);
 
 /* ---- extraction (paper*.c) ---------------------------------------------- */
 
@@ -173,6 +181,14 @@ typedef struct date_out {
 /* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
  * paper_names.c; contracts at their definitions. */
 char *paper_apply_corrections(doc *d, char *s);
+/* A title's syllables put right with the title words (paper_vocab.c,
+ * k->words): a syllable read unsurely (below SH_PAPER_WEAK_CONF) or that
+ * is no syllable, capitalised only as a title's first, takes the one
+ * spelling with the same letters (other marks; a lookalike vowel when it
+ * is no syllable) that makes a listed word with its neighbours as read,
+ * when the reading makes none; a lone quote or bar ending the title goes.
+ * Titles only. Takes s; NULL with d->oom on out of memory. */
+char *paper_title_words(doc *d, char *s);
 char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);

@@ -223,6 +223,8 @@ void sh_kinds_free(sh_kinds **kinds)
 	sh_free(k->lexicon_file);
 	strs_clear(&k->gazetteer);
 	sh_free(k->gazetteer_file);
+	strs_clear(&k->words);
+	sh_free(k->words_file);
 	sh_free(k);
 	*kinds = NULL;
 }
@@ -523,10 +525,10 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "kinds") &&
 		    strcmp(key, "bodies") && strcmp(key, "places") && strcmp(key, "positions") &&
 		    strcmp(key, "corrections") && strcmp(key, "lexicon") && strcmp(key, "phrases") &&
-		    strcmp(key, "gazetteer"))
+		    strcmp(key, "gazetteer") && strcmp(key, "words"))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
 						       "format, version, bodies, places, positions, corrections, "
-						       "phrases, lexicon, gazetteer, kinds)",
+						       "phrases, lexicon, gazetteer, words, kinds)",
 					    name, key);
 	}
 	v = json_object_get(root, "format");
@@ -540,8 +542,8 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 						 "program (it reads version 1): update sohoa",
 				    name, (long long)json_integer_value(v));
 	int rc;
-	static const char *const files[2] = {"lexicon", "gazetteer"};
-	for (int i = 0; i < 2; i++) {
+	static const char *const files[3] = {"lexicon", "gazetteer", "words"};
+	for (int i = 0; i < 3; i++) {
 		if (!(v = json_object_get(root, files[i])))
 			continue;
 		const char *s;
@@ -550,7 +552,7 @@ static int load_top(sh_kinds *k, json_t *root, const char *name)
 		if (s[0] == '/' || strstr(s, ".."))
 			return bad(&c, files[i], "must be a file name beside the catalogue (no \"/\" "
 						 "at the start, no \"..\")");
-		char **slot = i ? &k->gazetteer_file : &k->lexicon_file;
+		char **slot = i == 2 ? &k->words_file : i ? &k->gazetteer_file : &k->lexicon_file;
 		if (!(*slot = sh_strdup(s)))
 			return SH_ENOMEM;
 	}
@@ -836,48 +838,64 @@ int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *n
 	return rc;
 }
 
-/* ---- gazetteer (places file) ------------------------------------------ */
+/* ---- lists beside the catalogue: gazetteer (places file) and title
+ * words (words file), one loader for both ------------------------------ */
 
-static int load_gazetteer(sh_kinds *k, json_t *root, const char *name)
+/* what a list file is: its format name, what it is called in messages and
+ * its list field */
+typedef struct list_file {
+	const char *format, *what, *field;
+	size_t max;
+} list_file;
+
+static const list_file gazetteer_file = {"sohoa-places", "gazetteer", "places", PAPER_GAZ_MAX};
+static const list_file words_file = {"sohoa-words", "words file", "words", PAPER_WORDS_MAX};
+
+static int load_list_file(const list_file *lf, paper_strs *dst, json_t *root, const char *name)
 {
 	ctx c = {name, ""};
 	if (!json_is_object(root))
-		return sh_error_set(SH_EINVAL, "%s: the gazetteer must be a JSON object with \"format\": "
-					       "\"sohoa-places\", \"version\": 1 and \"places\"", name);
+		return sh_error_set(SH_EINVAL, "%s: the %s must be a JSON object with \"format\": "
+					       "\"%s\", \"version\": 1 and \"%s\"",
+				    name, lf->what, lf->format, lf->field);
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "source") &&
-		    strcmp(key, "places"))
+		    strcmp(key, lf->field))
 			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
-						       "format, version, source, places)",
-					    name, key);
+						       "format, version, source, %s)",
+					    name, key, lf->field);
 	}
 	v = json_object_get(root, "format");
-	if (!json_is_string(v) || strcmp(json_string_value(v), "sohoa-places"))
-		return bad(&c, "format", "must be \"sohoa-places\"");
+	if (!json_is_string(v) || strcmp(json_string_value(v), lf->format)) {
+		char want[48];
+		snprintf(want, sizeof want, "must be \"%s\"", lf->format);
+		return bad(&c, "format", want);
+	}
 	v = json_object_get(root, "version");
 	if (!json_is_integer(v))
 		return bad(&c, "version", "must be the integer 1");
 	if (json_integer_value(v) != 1)
-		return sh_error_set(SH_EVERSION, "%s: gazetteer version %lld is not known to this "
+		return sh_error_set(SH_EVERSION, "%s: %s version %lld is not known to this "
 						 "program (it reads version 1): update sohoa",
-				    name, (long long)json_integer_value(v));
+				    name, lf->what, (long long)json_integer_value(v));
 	const char *s;
 	int rc;
 	if ((v = json_object_get(root, "source")) && (rc = check_string(&c, "source", v, 0, &s)))
 		return rc;
-	if (!(v = json_object_get(root, "places")))
-		return bad(&c, "places", "is missing");
-	return load_list_max(&c, "places", v, &k->gazetteer, PAPER_GAZ_MAX);
+	if (!(v = json_object_get(root, lf->field)))
+		return bad(&c, lf->field, "is missing");
+	return load_list_max(&c, lf->field, v, dst, lf->max);
 }
 
-int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char *name)
+static int list_file_parse(const list_file *lf, paper_strs *dst, const char *data, size_t len,
+			   const char *name)
 {
 	if (!name)
-		name = "gazetteer";
-	strs_clear(&k->gazetteer);
+		name = lf->what;
+	strs_clear(dst);
 	if (!data)
 		return sh_error_set(SH_EINVAL, "%s: no data", name);
 	if (len > SH_KINDS_FILE_MAX)
@@ -888,14 +906,24 @@ int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char 
 	if (!root)
 		return sh_error_set(SH_EINVAL, "%s: line %d, column %d: %s", name, err.line, err.column,
 				    err.text);
-	int rc = load_gazetteer(k, root, name);
+	int rc = load_list_file(lf, dst, root, name);
 	json_decref(root);
 	if (rc) {
 		if (rc == SH_ENOMEM && sh_error_last() != SH_ENOMEM)
 			sh_error_set(SH_ENOMEM, "%s: out of memory while loading", name);
-		strs_clear(&k->gazetteer);
+		strs_clear(dst);
 	}
 	return rc;
+}
+
+int paper_gazetteer_parse(sh_kinds *k, const char *data, size_t len, const char *name)
+{
+	return list_file_parse(&gazetteer_file, &k->gazetteer, data, len, name);
+}
+
+int paper_words_parse(sh_kinds *k, const char *data, size_t len, const char *name)
+{
+	return list_file_parse(&words_file, &k->words, data, len, name);
 }
 
 int sh_kinds_parse(sh_kinds **out, const char *data, size_t len, const char *name)
@@ -973,6 +1001,8 @@ int sh_kinds_load(sh_kinds **out, const char *path)
 		rc = load_beside(*out, path, (*out)->lexicon_file, "lexicon", paper_lexicon_parse);
 	if (!rc && (*out)->gazetteer_file)
 		rc = load_beside(*out, path, (*out)->gazetteer_file, "gazetteer", paper_gazetteer_parse);
+	if (!rc && (*out)->words_file)
+		rc = load_beside(*out, path, (*out)->words_file, "words", paper_words_parse);
 	if (rc)
 		sh_kinds_free(out);
 	return rc;

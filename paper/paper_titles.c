@@ -151,47 +151,128 @@ static void lookalike_digits(char *s)
 	}
 }
 
-/* In place: the numeral after "quý" (a quarter: I to IV) read with its
- * lookalikes ("quý l!", "quý H", "quý 1I") before "năm", a comma or the
- * end: I, l, 1, |, ! are I, H is II. Returns s. Takes and gives s (the
- * numeral may grow: "H" -> "II"); NULL on out of memory. */
+/* The glyph at s standing for a roman numeral's letters in a numeral
+ * read with lookalikes: its letters ("I", "II" for 'H', "V") and *len its
+ * bytes, or NULL. quarter: after "quý", where 'T' and '1' are I too. */
+static const char *numeral_glyph(const char *s, int quarter, size_t *len)
+{
+	static const struct {
+		const char *g, *is;
+		int quarter_only;
+	} glyphs[] = {{"I", "I", 0},  {"l", "I", 0},      {"|", "I", 0},      {"!", "I", 0},
+		      {"V", "V", 0},  {"\u00ef", "I", 0}, {"\u00cf", "I", 0}, {"\u00ec", "I", 0},
+		      {"\u00cc", "I", 0}, {"\u00ed", "I", 0}, {"\u00cd", "I", 0}, {"H", "II", 1},
+		      {"1", "I", 1},  {"T", "I", 1}};
+	for (size_t i = 0; i < sizeof glyphs / sizeof *glyphs; i++) {
+		size_t n = strlen(glyphs[i].g);
+		if ((!glyphs[i].quarter_only || quarter) && !strncmp(s, glyphs[i].g, n)) {
+			*len = n;
+			return glyphs[i].is;
+		}
+	}
+	return NULL;
+}
+
+/* The words before a roman numeral (folded, with the spelling the word
+ * must have as read, or NULL for any): a quarter, a stage, a term. */
+static const struct numeral_ctx {
+	const char *fold, *read1, *read2;
+	int quarter;
+} numeral_ctxs[] = {
+	{"quy ", NULL, NULL, 1},
+	{"giai doan ", NULL, NULL, 0},
+	{"khoa ", "khóa", "khoá", 0},
+	{"ky ", "kỳ", NULL, 0},
+};
+
+/* 1 when the word s[oa, ob) read is ctx's word (case aside on the first
+ * letter). */
+static int ctx_word_fits(const struct numeral_ctx *c, const char *s, size_t oa, size_t ob)
+{
+	const char *r[2] = {c->read1, c->read2};
+	if (!r[0])
+		return 1;
+	for (int i = 0; i < 2; i++) {
+		if (!r[i] || strlen(r[i]) != ob - oa)
+			continue;
+		/* first letter: k / K */
+		if ((s[oa] == r[i][0] || s[oa] == r[i][0] - 32) && !memcmp(s + oa + 1, r[i] + 1, ob - oa - 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* In place: the roman numeral after "quý" (a quarter), "giai đoạn",
+ * "khóa", "kỳ" read with its lookalikes ("quý l!", "quý H", "quý 1I",
+ * "giai đoạn ï", "quỷ Tï") before the end, a comma, a stop or (a quarter)
+ * "năm" or a dash; (others) any word: I, l, |, !, ï, Ï, ì, í are I; after
+ * "quý" H is II, 1 and T are I too. Only I to IV; a numeral read right
+ * stays. "quỷ", "quỳ"... before a quarter's numeral is "quý". Takes and
+ * gives s (the numeral may grow: "H" -> "II"); NULL on out of memory. */
 static char *quarter_numeral(doc *d, char *s)
 {
-	char *f = NULL;
-	size_t fl = 0, *map = NULL;
-	if (paper_fold(&f, &map, &fl, s, strlen(s))) {
-		d->oom = 1;
-		sh_free(s);
-		return NULL;
-	}
-	for (size_t a = 0; a + 5 < fl; a++) {
-		if (memcmp(f + a, "quy ", 4) || (a && paper_is_wordc((unsigned char)f[a - 1])))
-			continue;
-		size_t oa = map[a + 4], ob = oa;
-		char want[8] = "";
-		size_t wn = 0;
-		while (s[ob] && strchr("IlH1|!V", s[ob]) && wn + 2 < sizeof want) {
-			const char *add = s[ob] == 'H' ? "II" : s[ob] == 'V' ? "V" : "I";
-			memcpy(want + wn, add, strlen(add) + 1);
-			wn += strlen(add);
-			ob++;
-		}
-		const char *after = s + ob;
-		if (ob == oa || ob - oa > 3 ||
-		    (strcmp(want, "I") && strcmp(want, "II") && strcmp(want, "III") && strcmp(want, "IV")) ||
-		    !(!*after || *after == ',' || *after == '.' ||
-		      (*after == ' ' && (!strncmp(after + 1, "năm", 4) || after[1] == '-'))) ||
-		    (ob - oa == wn && !memcmp(s + oa, want, wn)))
-			continue;
-		char *r = sh_asprintf("%.*s%s%s", (int)oa, s, want, after);
-		sh_free(s);
-		s = r;
-		if (!s)
+	for (size_t ci = 0; ci < sizeof numeral_ctxs / sizeof *numeral_ctxs && s; ci++) {
+		const struct numeral_ctx *c = &numeral_ctxs[ci];
+		size_t cn = strlen(c->fold);
+		char *f = NULL;
+		size_t fl = 0, *map = NULL;
+		if (paper_fold(&f, &map, &fl, s, strlen(s))) {
 			d->oom = 1;
-		break; /* once: offsets changed */
+			sh_free(s);
+			return NULL;
+		}
+		for (size_t a = 0; a + cn < fl; a++) {
+			if (memcmp(f + a, c->fold, cn) || (a && paper_is_wordc((unsigned char)f[a - 1])))
+				continue;
+			/* the word before the numeral: s[wa, wb) */
+			const char *last = strrchr(c->fold, ' ');
+			while (last > c->fold && last[-1] != ' ')
+				last--;
+			size_t wa = map[a + (size_t)(last - c->fold)], wb = map[a + cn - 1];
+			if (!ctx_word_fits(c, s, wa, wb))
+				continue;
+			size_t oa = map[a + cn], ob = oa, gl;
+			char want[8] = "";
+			size_t wn = 0;
+			const char *add;
+			while ((add = numeral_glyph(s + ob, c->quarter, &gl)) && wn + strlen(add) + 1 < sizeof want) {
+				memcpy(want + wn, add, strlen(add) + 1);
+				wn += strlen(add);
+				ob += gl;
+			}
+			const char *after = s + ob;
+			int end_ok = c->quarter ? (!*after || *after == ',' || *after == '.' ||
+						   (*after == ' ' && (!strncmp(after + 1, "năm", 4) || after[1] == '-')))
+						: (!*after || strchr(" ,.;:)", *after));
+			if (ob == oa || ob - oa > 6 ||
+			    (strcmp(want, "I") && strcmp(want, "II") && strcmp(want, "III") && strcmp(want, "IV")) ||
+			    !end_ok)
+				continue;
+			int same = ob - oa == wn && !memcmp(s + oa, want, wn);
+			/* a quarter's word read with another tone ("quỷ") */
+			const char *qw = NULL;
+			if (c->quarter && s[wa + 1] != 'U' &&
+			    (wb - wa != strlen("quý") || memcmp(s + wa + 1, "uý", strlen("uý"))))
+				qw = s[wa] == 'Q' ? "Quý" : "quý";
+			if (same && !qw)
+				continue;
+			char *r = sh_asprintf("%.*s%s%.*s%s%s", (int)wa, s, qw ? qw : "", qw ? 0 : (int)(wb - wa),
+					      s + wa, "", "");
+			if (r) {
+				char *r2 = sh_asprintf("%s%.*s%s%s", r, (int)(oa - wb), s + wb, same ? "" : want,
+						       same ? s + oa : after);
+				sh_free(r);
+				r = r2;
+			}
+			sh_free(s);
+			s = r;
+			if (!s)
+				d->oom = 1;
+			break; /* once per context: offsets changed */
+		}
+		sh_free(f);
+		sh_free(map);
 	}
-	sh_free(f);
-	sh_free(map);
 	return s;
 }
 

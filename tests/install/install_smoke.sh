@@ -10,7 +10,7 @@ build=$1 src=$2
 prefix=$(mktemp -d /tmp/sohoa-install.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" > /dev/null
-for f in bin/sohoa share/sohoa/kinds.json share/sohoa/names.json share/sohoa/places.json share/sohoa/procedures.json \
+for f in bin/sohoa share/sohoa/kinds.json share/sohoa/names.json share/sohoa/places.json share/sohoa/words.json share/sohoa/procedures.json \
          share/locale/vi/LC_MESSAGES/sohoa.mo lib/systemd/system/sohoa-watch.service \
          lib/systemd/system/sohoa-serve.service lib/systemd/system/sohoa-checkpoint.timer lib/sysusers.d/sohoa.conf lib/tmpfiles.d/sohoa.conf \
          etc/sohoa/sohoa.conf etc/pam.d/sohoa share/bash-completion/completions/sohoa lib/pkgconfig/sohoa.pc \

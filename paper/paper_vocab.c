@@ -1,0 +1,362 @@
+/* Title words put right (docs/PAPERS.md, issue 18 session 13): a syllable
+ * of a title read with a wrong mark ("đôn đếc", "giao bạn", "Tình hinh",
+ * "Kể toán") next to a neighbour with which one spelling of it makes a
+ * word of the title words file (paper/words.json). Titles only, never a
+ * person's or a company's name. */
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* one syllable of the title: a run of letters */
+typedef struct syl {
+	size_t a, b;     /* bytes of s */
+	int joined;      /* one space only before it, from the syllable before */
+	int proper;      /* capitalised inside a title in small letters: a name */
+	int suspect;     /* read unsurely, or no syllable */
+	int valid;       /* a Vietnamese syllable */
+	char fold[64];   /* paper_fold */
+	char key[64];    /* lower case, tone mark taken out (hats kept) */
+	int tone;        /* the tone mark's code point, 0 without */
+} syl;
+
+#define VOCAB_SYL_MAX 96
+#define VOCAB_WIN_MAX 4
+
+/* Key (lower case NFC without the tone mark) and tone of w[0, n): the same
+ * syllable whichever vowel carries the tone ("hòa", "hoà"). 0, or -1 when
+ * it does not fit. */
+static int syl_key(const char *w, size_t n, char *key, size_t cap, int *tone)
+{
+	utf8proc_uint8_t *dec = NULL;
+	utf8proc_ssize_t dn = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &dec,
+					   UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+	if (dn < 0)
+		return -1;
+	utf8proc_int32_t cp[64];
+	size_t ncp = 0;
+	*tone = 0;
+	for (utf8proc_ssize_t i = 0; i < dn;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(dec + i, dn - i, &c);
+		if (k <= 0 || ncp >= 63) {
+			free(dec);
+			return -1;
+		}
+		i += k;
+		if (c == 0x300 || c == 0x301 || c == 0x309 || c == 0x303 || c == 0x323)
+			*tone = c;
+		else
+			cp[ncp++] = c;
+	}
+	free(dec);
+	utf8proc_ssize_t cn = utf8proc_normalize_utf32(cp, (utf8proc_ssize_t)ncp, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	size_t o = 0;
+	for (utf8proc_ssize_t i = 0; i < cn; i++) {
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(cp[i], e);
+		if (o + (size_t)en + 1 > cap)
+			return -1;
+		memcpy(key + o, e, (size_t)en);
+		o += (size_t)en;
+	}
+	key[o] = 0;
+	return cn < 0 ? -1 : 0;
+}
+
+/* Base letters OCR mistakes for each other under a mark ("đếc" for
+ * "đốc"): taken only for a word that is no syllable. */
+static int look_pair(char x, char y)
+{
+	return (x == 'e' && y == 'o') || (x == 'o' && y == 'e') || (x == 'a' && y == 'o') ||
+	       (x == 'o' && y == 'a');
+}
+
+/* Folded syllable r (as read) fits folded e (a word's): the same letters,
+ * or (look) one pair of lookalike base letters apart. */
+static int fold_fits(const char *r, const char *e, int look)
+{
+	if (!strcmp(r, e))
+		return 1;
+	if (!look || strlen(r) != strlen(e))
+		return 0;
+	int diff = 0;
+	for (size_t i = 0; r[i]; i++)
+		if (r[i] != e[i] && (!look_pair(r[i], e[i]) || ++diff > 1))
+			return 0;
+	return diff == 1;
+}
+
+/* Syllables of s: runs of letters (with marks). *n of them, at most cap. */
+static size_t split_syllables(const char *s, syl *v, size_t cap)
+{
+	size_t n = 0, i = 0, len = strlen(s), prev_end = (size_t)-1;
+	while (i < len && n < cap) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+		if (k <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(c);
+		int letter = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || cat == UTF8PROC_CATEGORY_MN;
+		if (!letter) {
+			i += (size_t)k;
+			continue;
+		}
+		syl *y = &v[n];
+		memset(y, 0, sizeof *y);
+		y->a = i;
+		while (i < len) {
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0)
+				break;
+			cat = utf8proc_category(c);
+			if (!((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || cat == UTF8PROC_CATEGORY_MN))
+				break;
+			i += (size_t)k;
+		}
+		y->b = i;
+		y->joined = n && prev_end + 1 == y->a && s[prev_end] == ' ';
+		prev_end = y->b;
+		n++;
+	}
+	return n;
+}
+
+/* The words' syllables (folded and keyed) of entry e, up to max; their
+ * count, 0 when one does not fit. */
+static size_t entry_syllables(const char *e, syl *v, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = e; *p && n < max;) {
+		size_t w = strcspn(p, " ");
+		char *f = NULL;
+		if (!w || w >= sizeof v->fold || syl_key(p, w, v[n].key, sizeof v[n].key, &v[n].tone) ||
+		    paper_fold(&f, NULL, NULL, p, w))
+			return 0;
+		snprintf(v[n].fold, sizeof v[n].fold, "%s", f);
+		sh_free(f);
+		n++;
+		p += w;
+		p += *p == ' ';
+	}
+	return n;
+}
+
+static int same_syl(const syl *x, const syl *y)
+{
+	return x->tone == y->tone && !strcmp(x->key, y->key);
+}
+
+/* The one spelling of syllable i (v, n of them) that makes a title word
+ * with its neighbours as read, into out (its entry's words, syllable at
+ * *at): 1; 0 when the reading makes a word already, none does, or
+ * several (two spellings, or one with each neighbour) do. */
+static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, char *out,
+			size_t cap)
+{
+	int found = 0;
+	for (size_t len = 2; len <= VOCAB_WIN_MAX; len++) {
+		for (size_t st = i + 1 >= len ? i + 1 - len : 0; st <= i && st + len <= n; st++) {
+			int ok = 1;
+			for (size_t j = st; j < st + len && ok; j++)
+				ok = (j == st || v[j].joined) && (j == i || !v[j].proper);
+			if (!ok)
+				continue;
+			for (size_t e = 0; e < k->words.n; e++) {
+				const char *ef = k->words.fold[e];
+				/* quick: as many words, each folded alike but i */
+				size_t nw = 1;
+				for (const char *p = ef; *p; p++)
+					nw += *p == ' ';
+				if (nw != len)
+					continue;
+				syl es[VOCAB_WIN_MAX];
+				int fits = 1;
+				const char *p = ef;
+				for (size_t j = st; j < st + len && fits; j++) {
+					size_t w = strcspn(p, " ");
+					char ew[64];
+					if (w >= sizeof ew) {
+						fits = 0;
+						break;
+					}
+					memcpy(ew, p, w);
+					ew[w] = 0;
+					fits = j == i ? fold_fits(v[j].fold, ew, !v[j].valid) : !strcmp(v[j].fold, ew);
+					p += w;
+					p += *p == ' ';
+				}
+				if (!fits || entry_syllables(k->words.orig[e], es, VOCAB_WIN_MAX) != len)
+					continue;
+				for (size_t j = st; j < st + len && fits; j++)
+					fits = j == i || same_syl(&v[j], &es[j - st]);
+				if (!fits)
+					continue;
+				if (same_syl(&v[i], &es[i - st]))
+					return 0; /* the reading is a word */
+				/* the spelling: syllable i - st of the entry */
+				const char *q = k->words.orig[e];
+				for (size_t j = st; j < i; j++)
+					q += strcspn(q, " ") + 1;
+				size_t qn = strcspn(q, " ");
+				if (found && (strlen(out) != qn || memcmp(out, q, qn)))
+					return 0; /* two spellings */
+				if (qn >= cap)
+					return 0;
+				memcpy(out, q, qn);
+				out[qn] = 0;
+				found = 1;
+			}
+		}
+	}
+	return found;
+}
+
+/* want (lower case) in the case of the reading s[a, b): letter by letter
+ * (the same count of code points), appended to b. 0, or -1. */
+static int put_cased(sh_buf *b, const char *s, size_t a, size_t e, const char *want)
+{
+	const char *w = want;
+	while (*w) {
+		utf8proc_int32_t c, r = 0;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w, -1, &c);
+		if (k <= 0)
+			return -1;
+		w += k;
+		if (a < e) {
+			utf8proc_ssize_t rk = utf8proc_iterate((const utf8proc_uint8_t *)s + a, (utf8proc_ssize_t)(e - a), &r);
+			a += rk > 0 ? (size_t)rk : e - a;
+		}
+		utf8proc_uint8_t out[4];
+		utf8proc_ssize_t on = utf8proc_encode_char(utf8proc_isupper(r) ? utf8proc_toupper(c) : c, out);
+		if (sh_buf_put(b, out, (size_t)on))
+			return -1;
+	}
+	return 0;
+}
+
+/* Confidence of the syllable s[a, b), else of the token holding it (OCR's
+ * word may carry a quote or a comma); -1 unknown. */
+static int syl_conf(doc *d, const char *s, size_t a, size_t b)
+{
+	int c = paper_word_conf(d, s + a, b - a);
+	if (c >= 0)
+		return c;
+	size_t ta = a, tb = b;
+	while (ta && s[ta - 1] != ' ')
+		ta--;
+	while (s[tb] && s[tb] != ' ')
+		tb++;
+	return ta == a && tb == b ? -1 : paper_word_conf(d, s + ta, tb - ta);
+}
+
+/* Mark each syllable: proper (capitalised past the first, the title in
+ * small letters), valid, suspect. 0 when the title is in capitals (no
+ * name can be told apart there: leave it). */
+static int mark_syllables(doc *d, const char *s, syl *v, size_t n)
+{
+	size_t caps = 0;
+	for (size_t i = 0; i < n; i++) {
+		utf8proc_int32_t c;
+		utf8proc_iterate((const utf8proc_uint8_t *)s + v[i].a, (utf8proc_ssize_t)(v[i].b - v[i].a), &c);
+		v[i].proper = i && utf8proc_isupper(c);
+		caps += utf8proc_isupper(c) != 0;
+	}
+	if (n >= 2 && caps * 2 > n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = v[i].b - v[i].a;
+		char *f = NULL;
+		if (w >= sizeof v[i].fold || syl_key(s + v[i].a, w, v[i].key, sizeof v[i].key, &v[i].tone) ||
+		    paper_fold(&f, NULL, NULL, s + v[i].a, w) || strlen(f) >= sizeof v[i].fold) {
+			sh_free(f);
+			v[i].proper = 1; /* leave it */
+			continue;
+		}
+		snprintf(v[i].fold, sizeof v[i].fold, "%s", f);
+		sh_free(f);
+		v[i].valid = paper_syllable_ok(s + v[i].a, w);
+		int conf = v[i].valid ? syl_conf(d, s, v[i].a, v[i].b) : 0;
+		v[i].suspect = !v[i].valid || (conf >= 0 && conf < SH_PAPER_WEAK_CONF);
+	}
+	return 1;
+}
+
+/* A lone quote, bar or bracket at the very end of a title (an edge
+ * glyph: '…điện tử"'): dropped with the spaces before it. A quote that
+ * closes one opened in the title stays. In place. */
+static void drop_end_glyph(char *s)
+{
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	static const char *const quotes[] = {"\"", "'", "`", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb"};
+	static const char *const bars[] = {"|", "\u00a6", "]", "[", "_", "~"};
+	for (int q = 0; q < 2; q++) {
+		const char *const *set = q ? bars : quotes;
+		size_t m = q ? sizeof bars / sizeof *bars : sizeof quotes / sizeof *quotes;
+		for (size_t i = 0; i < m; i++) {
+			size_t gl = strlen(set[i]);
+			if (n <= gl || memcmp(s + n - gl, set[i], gl))
+				continue;
+			/* a quote is lone when the title holds no other */
+			int others = 0;
+			for (size_t j = 0; q == 0 && j < m; j++)
+				for (const char *h = s; (h = strstr(h, set[j])) && h < s + n - gl; h++)
+					others++;
+			if (!strcmp(set[i], "]") && memchr(s, '[', n))
+				others = 1;
+			if (others)
+				return;
+			n -= gl;
+			while (n && s[n - 1] == ' ')
+				n--;
+			s[n] = 0;
+			return;
+		}
+	}
+}
+
+char *paper_title_words(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	drop_end_glyph(s);
+	if (!d->k->words.n)
+		return s;
+	syl v[VOCAB_SYL_MAX];
+	size_t n = split_syllables(s, v, VOCAB_SYL_MAX);
+	if (!mark_syllables(d, s, v, n))
+		return s;
+	/* every change found on the reading, then made */
+	char want[VOCAB_SYL_MAX][64];
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		want[i][0] = 0;
+		if (v[i].suspect && !v[i].proper && one_spelling(d->k, v, n, i, want[i], sizeof want[i]))
+			any = 1;
+	}
+	if (!any)
+		return s;
+	sh_buf b = SH_BUF_INIT;
+	size_t at = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!want[i][0])
+			continue;
+		rc = sh_buf_put(&b, s + at, v[i].a - at) || put_cased(&b, s, v[i].a, v[i].b, want[i]);
+		at = v[i].b;
+	}
+	if (!rc)
+		rc = sh_buf_puts(&b, s + at);
+	char *r = rc ? NULL : sh_buf_detach(&b);
+	if (!r) {
+		sh_buf_free(&b);
+		d->oom = 1;
+		return s;
+	}
+	sh_free(s);
+	return r;
+}
