@@ -182,13 +182,19 @@ typedef struct date_out {
  * paper_names.c; contracts at their definitions. */
 char *paper_apply_corrections(doc *d, char *s);
 /* A title's syllables put right with the title words (paper_vocab.c,
- * k->words): a syllable read unsurely (below SH_PAPER_WEAK_CONF) or that
+ * k->words): a syllable read unsurely (below PAPER_TITLE_WORD_CONF) or that
  * is no syllable, capitalised only as a title's first, takes the one
  * spelling with the same letters (other marks; a lookalike vowel when it
  * is no syllable) that makes a listed word with its neighbours as read,
  * when the reading makes none; a lone quote or bar ending the title goes.
- * Titles only. Takes s; NULL with d->oom on out of memory. */
+ * Titles only. Takes s; on out of memory s as given, d->oom set. */
 char *paper_title_words(doc *d, char *s);
+/* A title's syllable under this confidence may take other marks from the
+ * title words (above). Higher than SH_PAPER_WEAK_CONF (names): here a
+ * listed word next to it vouches for the change. Tesseract (vie) gives
+ * 93-96 to a title word it reads cleanly; the marks misread in tune5's
+ * titles ("Kể toán", "giao bạn", "Tình hinh") scored 80, 84, 83. */
+#define PAPER_TITLE_WORD_CONF 90
 char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);

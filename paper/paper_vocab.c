@@ -279,7 +279,7 @@ static int mark_syllables(doc *d, const char *s, syl *v, size_t n)
 		sh_free(f);
 		v[i].valid = paper_syllable_ok(s + v[i].a, w);
 		int conf = v[i].valid ? syl_conf(d, s, v[i].a, v[i].b) : 0;
-		v[i].suspect = !v[i].valid || (conf >= 0 && conf < SH_PAPER_WEAK_CONF);
+		v[i].suspect = !v[i].valid || (conf >= 0 && conf < PAPER_TITLE_WORD_CONF);
 	}
 	return 1;
 }
