@@ -841,32 +841,40 @@ int paper_lexicon_parse(sh_kinds *k, const char *data, size_t len, const char *n
 /* ---- lists beside the catalogue: gazetteer (places file) and title
  * words (words file), one loader for both ------------------------------ */
 
-/* what a list file is: its format name, what it is called in messages and
- * its list field */
+/* what a list file is: its format name, list field and size, and its
+ * messages (whole sentences for the translators) */
 typedef struct list_file {
-	const char *format, *what, *field;
+	const char *format, *field;
 	size_t max;
+	const char *not_object, *unknown_field, *version; /* formats: name; name, key; name, version */
 } list_file;
 
-static const list_file gazetteer_file = {"sohoa-places", "gazetteer", "places", PAPER_GAZ_MAX};
-static const list_file words_file = {"sohoa-words", "words file", "words", PAPER_WORDS_MAX};
+static const list_file gazetteer_file = {
+	"sohoa-places", "places", PAPER_GAZ_MAX,
+	N_("%s: the gazetteer must be a JSON object with \"format\": \"sohoa-places\", \"version\": 1 and "
+	   "\"places\""),
+	N_("%s: unknown top-level field \"%.64s\" (known: format, version, source, places)"),
+	N_("%s: gazetteer version %lld is not known to this program (it reads version 1): update sohoa")};
+static const list_file words_file = {
+	"sohoa-words", "words", PAPER_WORDS_MAX,
+	N_("%s: the title words file must be a JSON object with \"format\": \"sohoa-words\", \"version\": 1 "
+	   "and \"words\""),
+	N_("%s: unknown top-level field \"%.64s\" (known: format, version, source, words)"),
+	N_("%s: title words file version %lld is not known to this program (it reads version 1): update "
+	   "sohoa")};
 
 static int load_list_file(const list_file *lf, paper_strs *dst, json_t *root, const char *name)
 {
 	ctx c = {name, ""};
 	if (!json_is_object(root))
-		return sh_error_set(SH_EINVAL, "%s: the %s must be a JSON object with \"format\": "
-					       "\"%s\", \"version\": 1 and \"%s\"",
-				    name, lf->what, lf->format, lf->field);
+		return sh_error_set(SH_EINVAL, lf->not_object, name);
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "format") && strcmp(key, "version") && strcmp(key, "source") &&
 		    strcmp(key, lf->field))
-			return sh_error_set(SH_EINVAL, "%s: unknown top-level field \"%.64s\" (known: "
-						       "format, version, source, %s)",
-					    name, key, lf->field);
+			return sh_error_set(SH_EINVAL, lf->unknown_field, name, key);
 	}
 	v = json_object_get(root, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), lf->format)) {
@@ -878,9 +886,7 @@ static int load_list_file(const list_file *lf, paper_strs *dst, json_t *root, co
 	if (!json_is_integer(v))
 		return bad(&c, "version", "must be the integer 1");
 	if (json_integer_value(v) != 1)
-		return sh_error_set(SH_EVERSION, "%s: %s version %lld is not known to this "
-						 "program (it reads version 1): update sohoa",
-				    name, lf->what, (long long)json_integer_value(v));
+		return sh_error_set(SH_EVERSION, lf->version, name, (long long)json_integer_value(v));
 	const char *s;
 	int rc;
 	if ((v = json_object_get(root, "source")) && (rc = check_string(&c, "source", v, 0, &s)))
@@ -894,7 +900,7 @@ static int list_file_parse(const list_file *lf, paper_strs *dst, const char *dat
 			   const char *name)
 {
 	if (!name)
-		name = lf->what;
+		name = lf == &gazetteer_file ? "gazetteer" : "title words";
 	strs_clear(dst);
 	if (!data)
 		return sh_error_set(SH_EINVAL, "%s: no data", name);

@@ -14,7 +14,10 @@
  *   - leave no allocation behind.
  * The same file is also loaded as a gazetteer (paper/places.json,
  * paper_gazetteer_parse) under the same rules: a refused one keeps no
- * name, and addresses and titles change only in diacritics and case.
+ * name, and addresses and titles change only in diacritics and case; and
+ * as a title words file (paper/words.json, paper_words_parse): a refused
+ * one keeps no word, a loaded one at most PAPER_WORDS_MAX (parsed only:
+ * the texts are read without it).
  * Seeds: tests/fuzz/corpus/names/ (paper/names.json, a small places file,
  * cut and damaged ones). */
 #include <stdint.h>
@@ -42,6 +45,7 @@ static const char stripped[] =
 /* A lexicon that holds nothing: loading it resets the catalogue. */
 static const char empty[] = "{\"format\": \"sohoa-names\", \"version\": 1}";
 static const char no_places[] = "{\"format\": \"sohoa-places\", \"version\": 1, \"places\": []}";
+static const char no_words[] = "{\"format\": \"sohoa-words\", \"version\": 1, \"words\": []}";
 
 static void setup(void)
 {
@@ -156,7 +160,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(file, data, flen);
 	int rc = paper_lexicon_parse(k, file, flen, "fuzz");
 	int grc = paper_gazetteer_parse(k, file, flen, "fuzz");
+	int wrc = paper_words_parse(k, file, flen, "fuzz");
 	free(file);
+	if (wrc != SH_OK && wrc != SH_EINVAL && wrc != SH_ELIMIT && wrc != SH_EVERSION)
+		abort();
+	if ((wrc != SH_OK && k->words.n) || k->words.n > PAPER_WORDS_MAX)
+		abort(); /* a refused words file left some of itself behind */
+	if (paper_words_parse(k, no_words, sizeof no_words - 1, "empty") || k->words.n)
+		abort();
 	if (grc != SH_OK && grc != SH_EINVAL && grc != SH_ELIMIT && grc != SH_EVERSION)
 		abort();
 	if ((grc != SH_OK && k->gazetteer.n) || k->gazetteer.n > PAPER_GAZ_MAX)

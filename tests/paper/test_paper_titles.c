@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-#include "sh_paper.h"
+#include "paper_int.h"
 
 static sh_kinds *kinds;
 
@@ -90,6 +91,9 @@ static void expect_fact(const sh_paper_facts *f, enum sh_paper_fact fact, const 
 #define BANG(number)                                                                               \
 	MOTTO "HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC KINH TẾ\ncấp\nBẰNG CỬ NHÂN\nNgành đào tạo: Kế toán\n"      \
 	      "Cho: Ông LƯU VĂN AN\nNgày sinh: 03/04/1990\nXếp loại tốt nghiệp: Khá\nSố hiệu: " number "\n"
+#define BANG_FIELD(field)                                                                          \
+	MOTTO "HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC KINH TẾ\ncấp\nBẰNG CỬ NHÂN\nNgành đào tạo: " field "\n"      \
+	      "Cho: Ông LƯU VĂN AN\nNgày sinh: 03/04/1990\nXếp loại tốt nghiệp: Khá\nSố hiệu: A931060\n"
 #define KT(number)                                                                                 \
 	MOTTO "TRÍCH LỤC KHAI TỬ\nSố: " number "\nHọ, chữ đệm, tên: LƯU ĐỨC OANH\n"                    \
 	      "Ngày, tháng, năm sinh: 12/02/1958\nGiới tính: Nam Dân tộc: Kinh\n"                      \
@@ -127,7 +131,8 @@ static void phrases(void **state)
 static void names_never_changed(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"KHỐNG VĂN YÊN", "KHỔNG THỊ YẾN", "CỐ PHẦN KHỐNG", "CỔ VĂN PHẨN"};
+	static const char *const names[] = {"KHỐNG VĂN YÊN", "KHỔNG THỊ YẾN", "CỐ PHẦN KHỐNG", "CỔ VĂN PHẨN",
+					    "GIAO VĂN BẠN", "KỂ THỊ TOÁN"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		char text[512];
 		snprintf(text, sizeof text, CCCD("%s", "05/01/1995"), names[i]);
@@ -150,6 +155,11 @@ static void names_never_changed(void **state)
 		"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nKhống Thị Yên\n",
 		NULL);
 	expect_fact(f, SH_FACT_SIGNER, "Khống Thị Yên", NULL);
+	sh_paper_facts_free(&f);
+	/* a name inside a title (capitalised) is left to the title words,
+	 * read however unsurely: "Giao Bạn" would make "giao ban" */
+	f = extract_conf(QD("Về việc khen thưởng ông Giao Bạn và bà Kể Toán"), "Giao Bạn Kể Toán");
+	expect_fact(f, SH_FACT_TITLE, "Về việc khen thưởng ông Giao Bạn và bà Kể Toán", NULL);
 	sh_paper_facts_free(&f);
 }
 
@@ -312,6 +322,141 @@ static void vv_garbled(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* A title's syllable read unsurely (weak: 40) or read as no syllable
+ * takes the one spelling with other marks that makes a title word
+ * (paper/words.json) with its neighbour, the reading kept; a diploma's
+ * field too. */
+static void title_words(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *weak, *want;
+	} cases[] = {
+		/* a mark: weak */
+		{"Về việc tăng cường công tác vệ sính môi trường", "sính",
+		 "Về việc tăng cường công tác vệ sinh môi trường"},
+		{"Về việc kiếm tra việc thu nộp ngân sách", "kiếm", "Về việc kiểm tra việc thu nộp ngân sách"},
+		/* a lookalike vowel under the hat: "quếc" is no syllable,
+		 * taken however surely read */
+		{"Về việc tổ chức diễn tập quếc phòng năm 2024", NULL,
+		 "Về việc tổ chức diễn tập quốc phòng năm 2024"},
+		/* the title's first word */
+		{"Tỉnh hình thực hiện quy chế làm việc", "Tỉnh", "Tình hình thực hiện quy chế làm việc"},
+		/* must not change: a valid word read surely ("tái sản
+		 * xuất"), two marks in two syllables ("Tinh hinh"),
+		 * neighbours that want two spellings ("hành chính" and
+		 * "chỉnh trang" around "chinh"), a word a listed pair
+		 * holds as read */
+		{"Về việc hỗ trợ tái sản xuất sau bão", NULL, NULL},
+		{"Tinh hinh thực hiện quy chế làm việc", "Tinh hinh", NULL},
+		{"Về việc hành chinh trang đô thị", "chinh", NULL},
+		{"Về việc giao ban tháng 10", "giao ban", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, QD("%s"), cases[i].read);
+		sh_paper_facts *f = extract_conf(text, cases[i].weak);
+		expect_fact(f, SH_FACT_TITLE, cases[i].want ? cases[i].want : cases[i].read,
+			    cases[i].want ? cases[i].read : NULL);
+		sh_paper_facts_free(&f);
+	}
+	sh_paper_facts *f = extract_conf(BANG_FIELD("Quản trí kinh doanh"), "trí");
+	expect_fact(f, SH_FACT_TITLE, "Quản trị kinh doanh", "Quản trí kinh doanh");
+	sh_paper_facts_free(&f);
+	f = extract_conf(BANG_FIELD("Quản trí kinh doanh"), NULL);
+	expect_fact(f, SH_FACT_TITLE, "Quản trí kinh doanh", NULL);
+	sh_paper_facts_free(&f);
+}
+
+/* Roman numerals after "quý", "giai đoạn", "khóa", "kỳ" read with
+ * diaeresis glyphs and strokes; "quỳ" before a quarter is "quý"; what is
+ * no numeral 1-4 or has another word before it stays. A lone quote or bar
+ * at a title's end goes; a quote closing one the title opened stays. */
+static void numerals_and_ends(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"Báo cáo kết quả quỳ ïI năm 2024", "Báo cáo kết quả quý II năm 2024"},
+		{"Về việc triển khai dự án giai đoạn Ï của tỉnh", "Về việc triển khai dự án giai đoạn I của tỉnh"},
+		{"Về việc tổ chức Đại hội khóa l, nhiệm kỳ 2025", "Về việc tổ chức Đại hội khóa I, nhiệm kỳ 2025"},
+		{"Về việc triệu tập kỳ họp thứ ba", NULL},
+		{"Về việc triển khai dự án giai đoạn 2021-2025", NULL},
+		{"Về việc giao chỉ tiêu khoa l của trường", NULL},
+		{"Về việc ban hành Quy chế làm việc\"", "Về việc ban hành Quy chế làm việc"},
+		{"Về việc ban hành Quy chế làm việc|", "Về việc ban hành Quy chế làm việc"},
+		{"Về việc phát động cuộc thi \"Sáng tạo trẻ\"", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, QD("%s"), cases[i].read);
+		sh_paper_facts *f = extract_conf(text, NULL);
+		expect_fact(f, SH_FACT_TITLE, cases[i].want ? cases[i].want : cases[i].read,
+			    cases[i].want ? cases[i].read : NULL);
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* The title words file: loaded strictly, beside the catalogue; the
+ * shipped one is broad. */
+static void words_file(void **state)
+{
+	(void)state;
+	sh_kinds *k = NULL;
+	static const char cat[] = "{\"format\":\"sohoa-kinds\",\"version\":1,\"words\":\"w.json\","
+				  "\"kinds\":[{\"slug\":\"khac\",\"code\":\"TL\",\"name\":\"Khác\","
+				  "\"family\":\"other\",\"facts\":[]}]}";
+	assert_int_equal(sh_kinds_parse(&k, cat, sizeof cat - 1, "cat"), SH_OK);
+	assert_string_equal(k->words_file, "w.json");
+	assert_int_equal(k->words.n, 0); /* a buffer reads no file */
+	static const struct {
+		const char *json;
+		int rc;
+	} cases[] = {
+		{"{\"format\":\"sohoa-words\",\"version\":1,\"words\":[\"giao ban\",\"kế toán\"]}", SH_OK},
+		{"{\"format\":\"sohoa-places\",\"version\":1,\"words\":[]}", SH_EINVAL},
+		{"{\"format\":\"sohoa-words\",\"version\":2,\"words\":[]}", SH_EVERSION},
+		{"{\"format\":\"sohoa-words\",\"version\":1,\"words\":[\"\"]}", SH_EINVAL},
+		{"{\"format\":\"sohoa-words\",\"version\":1,\"places\":[]}", SH_EINVAL},
+		{"{\"format\":\"sohoa-words\",\"version\":1}", SH_EINVAL},
+		{"{\"format\":\"sohoa-words\",\"version\":1,\"words\":[1]}", SH_EINVAL},
+		{"[", SH_EINVAL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int rc = paper_words_parse(k, cases[i].json, strlen(cases[i].json), "w");
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: %d, want %d (%s)", i, rc, cases[i].rc, sh_error_message());
+		assert_int_equal(k->words.n, rc ? 0 : 2);
+	}
+	sh_kinds_free(&k);
+	/* a catalogue naming a words file that is not there */
+	char dir[] = "/tmp/sohoa-words-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/kinds.json", dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(cat, fp);
+	fclose(fp);
+	assert_int_equal(sh_kinds_load(&k, path), SH_ENOTFOUND);
+	assert_null(k);
+	assert_non_null(strstr(sh_error_message(), "w.json"));
+	unlink(path);
+	rmdir(dir);
+	/* the shipped one: broad, lower case, NFC, two syllables or more */
+	assert_true(kinds->words.n >= 800);
+	for (size_t i = 0; i < kinds->words.n; i++) {
+		const char *w = kinds->words.orig[i];
+		char *low = NULL, *nfc = NULL;
+		assert_int_equal(sh_text_lower(&low, w, strlen(w)), SH_OK);
+		assert_int_equal(sh_text_nfc(&nfc, w, strlen(w)), SH_OK);
+		if (strcmp(low, w) || strcmp(nfc, w) || !strchr(w, ' ') || strstr(w, "  "))
+			fail_msg("words.json: \"%s\" is not NFC in lower case, or one syllable", w);
+		sh_free(low);
+		sh_free(nfc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +464,8 @@ int main(void)
 		cmocka_unit_test(title_end), cmocka_unit_test(quarter),
 		cmocka_unit_test(digits),  cmocka_unit_test(padded_dates),
 		cmocka_unit_test(fraction_slash), cmocka_unit_test(vv_garbled),
+		cmocka_unit_test(title_words), cmocka_unit_test(numerals_and_ends),
+		cmocka_unit_test(words_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
