@@ -116,13 +116,20 @@ int sh_paper_hocr_name_boxes(sh_paper_box **out, size_t *n, const sh_kinds *kind
 	*n = 0;
 	if (!kinds || !hocr)
 		return SH_OK;
-	lword *v = NULL;
-	size_t nv = 0;
+	lword *v = NULL, *u = NULL;
+	size_t nv = 0, nu = 0;
 	if (scan(&v, &nv, hocr))
 		return SH_ENOMEM;
-	char *text = nv ? hocr_text(v, nv) : NULL;
+	/* the text with its punctuation: labels end in ':' ("Họ, chữ đệm và
+	 * tên:"), and without it no owner's name of a card is found */
+	if (paper_hocr_words(&u, &nu, NULL, hocr, SH_PAPER_WORD_MAX, 0)) {
+		sh_free(v);
+		return SH_ENOMEM;
+	}
+	char *text = nu ? hocr_text(u, nu) : NULL;
+	sh_free(u);
 	sh_paper_facts *f = NULL;
-	int rc = nv && !text ? SH_ENOMEM : SH_OK;
+	int rc = nu && !text ? SH_ENOMEM : SH_OK;
 	if (text && strlen(text) <= SH_PAPER_TEXT_MAX && sh_paper_extract(&f, kinds, text) == SH_OK) {
 		sh_paper_box *b = sh_calloc(sizeof name_facts / sizeof *name_facts, sizeof *b);
 		for (size_t i = 0; b && i < sizeof name_facts / sizeof *name_facts; i++) {

@@ -304,6 +304,161 @@ static int may_restore(doc *d, const char *w, size_t n)
 	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
 }
 
+/* ---- surnames and doubled marks (issue 18, session 13) ------------------- */
+
+#define MK_TONES (MK_GRAVE | MK_HOOK | MK_TILDE | MK_ACUTE | MK_DOT)
+
+/* A surname word read at this confidence or more is kept even when it is
+ * no surname: Tesseract's top readings (95-97: 189 of the 355 surnames of
+ * the tune splits, 150-300 dpi). The misread "Khống" for "Khổng" came at
+ * 84 to 96 (9 of 11 below 95), correct surnames at 28 to 97: confidence
+ * alone tells little, the closed set of surnames is the evidence
+ * (surname_confused); the bound keeps what OCR read best. */
+#define PAPER_SURNAME_SURE 95
+
+/* Do words a (an bytes) and b spell the same letters with the same shape
+ * marks (breve, circumflex, horn, the stroke of đ), case and the place of
+ * the tone mark aside? Their tones go to *ta and *tb (MK_* bits). */
+static int same_letters(const char *a, size_t an, const char *b, unsigned *ta, unsigned *tb)
+{
+	const utf8proc_uint8_t *pa = (const utf8proc_uint8_t *)a, *pb = (const utf8proc_uint8_t *)b;
+	utf8proc_ssize_t la = (utf8proc_ssize_t)an, lb = (utf8proc_ssize_t)strlen(b);
+	*ta = *tb = 0;
+	while (la > 0 && lb > 0) {
+		utf8proc_int32_t ca, cb;
+		utf8proc_ssize_t ka = utf8proc_iterate(pa, la, &ca), kb = utf8proc_iterate(pb, lb, &cb);
+		if (ka < 1 || kb < 1)
+			return 0;
+		unsigned ma, mb;
+		if (marks_of(ca, &ma) != marks_of(cb, &mb) || (ma & ~MK_TONES) != (mb & ~MK_TONES))
+			return 0;
+		*ta |= ma & MK_TONES;
+		*tb |= mb & MK_TONES;
+		pa += ka, la -= ka, pb += kb, lb -= kb;
+	}
+	return la == 0 && lb == 0;
+}
+
+/* Tones OCR takes for one another at 150-200 dpi: a hook for an acute, a
+ * grave or a tilde (the hook's small curl), a dot below lost or added. */
+static int tones_confused(unsigned a, unsigned b)
+{
+	static const unsigned pairs[] = {MK_HOOK | MK_ACUTE, MK_HOOK | MK_GRAVE, MK_HOOK | MK_TILDE, MK_DOT};
+	if (a == b || (a & (a - 1)) || (b & (b - 1)))
+		return 0;
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		if ((a | b) == pairs[i])
+			return 1;
+	return 0;
+}
+
+/* The surname for the first word p (n bytes) of a person's name read as a
+ * valid syllable that is no surname ("Khống"), or NULL to keep it.
+ * Surnames are a nearly closed set (names.json lists the real ones, rare
+ * ones included), so a syllable that is none is no valid reading of a
+ * surname; it is put right only when exactly one surname has its letters
+ * (other tone only, "Khổng"), that tone is one OCR confuses with the one
+ * read (tones_confused), and OCR's confidence is known and below
+ * PAPER_SURNAME_SURE. A surname read as a surname is never touched. */
+static const char *surname_confused(doc *d, const char *p, size_t n)
+{
+	const paper_lextab *x = &d->k->lex[LEX_SURNAME];
+	if (!paper_syllable_ok(p, n))
+		return NULL;
+	const char *hit = NULL;
+	size_t same = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		unsigned tr, tl;
+		if (!same_letters(p, n, x->word[i], &tr, &tl))
+			continue;
+		if (tr == tl)
+			return NULL; /* a surname */
+		if (!same++ && tones_confused(tr, tl))
+			hit = x->word[i];
+	}
+	if (same != 1 || !hit)
+		return NULL;
+	int conf = paper_word_conf(d, p, n);
+	return conf >= 0 && conf < PAPER_SURNAME_SURE ? hit : NULL;
+}
+
+/* Vowels carrying a mark, the places a doubled mark shows on. */
+static int marked_vowel(utf8proc_int32_t c)
+{
+	unsigned mk;
+	utf8proc_int32_t b = marks_of(c, &mk);
+	return mk && !(mk & MK_STROKE) && b < 0x80 && strchr("aeiouy", (int)b);
+}
+
+/* c without its tone mark (shape mark and case kept), or -1. */
+static utf8proc_int32_t untoned(utf8proc_int32_t c)
+{
+	utf8proc_int32_t dec[8], keep[8];
+	utf8proc_ssize_t n = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, NULL);
+	if (n < 1 || n > 8)
+		return -1;
+	utf8proc_ssize_t k = 0;
+	for (utf8proc_ssize_t i = 0; i < n; i++)
+		if (dec[i] != 0x0300 && dec[i] != 0x0301 && dec[i] != 0x0303 && dec[i] != 0x0309 &&
+		    dec[i] != 0x0323)
+			keep[k++] = dec[i];
+	if (k == 1)
+		return keep[0];
+	if (utf8proc_normalize_utf32(keep, k, UTF8PROC_COMPOSE) != 1)
+		return -1;
+	return keep[0];
+}
+
+/* Word p (n bytes), no valid syllable, with a mark read twice: two marked
+ * vowels ("NGỊỰ", "Thuỷỳ", "HUẤĂN") where one marked vowel dropped, or
+ * one tone mark dropped, gives a valid syllable. The one such syllable into
+ * out (cap bytes, case as read): 1; 0 when none or more than one ("Thuỷỳ":
+ * "Thuỷ" and "Thuỳ" both) — then the word stays as read. */
+static int undouble_word(char *out, size_t cap, const char *p, size_t n)
+{
+	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
+	size_t k = 0, marked = 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &c);
+		if (m < 1 || k == SH_PAPER_WORD_MAX)
+			return 0;
+		cp[k++] = c;
+		marked += (size_t)marked_vowel(c);
+		i += (size_t)m;
+	}
+	if (marked < 2 || paper_syllable_ok(p, n))
+		return 0;
+	int found = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (!marked_vowel(cp[j]))
+			continue;
+		for (int drop = 0; drop < 2; drop++) {
+			utf8proc_int32_t u = drop ? -1 : untoned(cp[j]);
+			if (!drop && (u < 0 || u == cp[j]))
+				continue;
+			char cand[SH_PAPER_WORD_MAX * 2];
+			size_t o = 0;
+			for (size_t i = 0; i < k; i++) {
+				utf8proc_int32_t c = i == j ? u : cp[i];
+				if (c < 0)
+					continue;
+				if (o + 4 >= sizeof cand)
+					return 0;
+				o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)cand + o);
+			}
+			cand[o] = 0;
+			if (!paper_syllable_ok(cand, o) || (found && !strcmp(out, cand)))
+				continue;
+			if (found || o >= cap)
+				return 0;
+			memcpy(out, cand, o + 1);
+			found = 1;
+		}
+	}
+	return found;
+}
+
 /* The lexicon spelling for word p (n bytes) at word index wi of nw, for a
  * person's name (tables by position, then the others), a company name
  * (company words, then given and middle names), or a place. NULL: keep. */
@@ -323,6 +478,8 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 			return NULL;
 		return lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
 	}
+	if (mode == PAPER_NAME_PERSON && wi == 0 && nw >= 2 && (r = surname_confused(d, p, n)))
+		return r;
 	if (!may_restore(d, p, n))
 		return NULL;
 	static const int company[] = {LEX_COMPANY, LEX_GIVEN, LEX_MIDDLE};
@@ -387,8 +544,11 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		size_t n = strcspn(p, " ");
 		int cs = word_case(p, n);
 		const char *r = cs != CASE_OTHER ? restore_word(d, p, n, wi, nw, mode) : NULL;
+		char un[SH_PAPER_WORD_MAX * 2];
 		if (r)
 			rc |= put_case(&b, r, cs);
+		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(un, sizeof un, p, n))
+			rc |= sh_buf_puts(&b, un);
 		else
 			rc |= sh_buf_put(&b, p, n);
 		p += n;

@@ -723,7 +723,6 @@ static void name_lexicon_restores(void **state)
 		 * kept whatever the confidence, even when the lexicon knows a
 		 * far commoner spelling (correct rare names are read as weakly
 		 * as misreads; issue 18: "DOÃN" at 38, "Vỹ") */
-		{"Định Công Sơn", "Định", "Định Công Sơn"},
 		{"Lê Minh Vần", "Vần", "Lê Minh Vần"},
 		{"Trấn Thị Lan", "Trấn", "Trấn Thị Lan"},
 		{"Nguyễn Thể Định", "Thể", "Nguyễn Thể Định"},
@@ -753,6 +752,28 @@ static void name_lexicon_restores(void **state)
 		{"Lê Văn Khánh", "Khánh", "Lê Văn Khánh"},
 		/* a word the lexicon does not know */
 		{"Nguyễn Văn Xzyq", "Xzyq", "Nguyễn Văn Xzyq"},
+		/* session 13: a surname read below 95 as a syllable that is no
+		 * surname, one surname of its letters with a tone OCR confuses
+		 * with the one read (hook/acute, dot lost): that surname */
+		{"Khống Văn Huấn", "Khống", "Khổng Văn Huấn"},
+		{"Định Công Sơn", "Định", "Đinh Công Sơn"},
+		/* ... but never read well (95), a listed surname however rare
+		 * and weak, a tone OCR does not confuse (Trấn/Trần, acute and
+		 * grave), nor two surnames of its letters (Hả: Hà, Hạ) */
+		{"Khống Văn Huấn", NULL, "Khống Văn Huấn"},
+		{"Khổng Thị Yến", "Khổng", "Khổng Thị Yến"},
+		{"Khuất Văn Hùng", "Khuất", "Khuất Văn Hùng"},
+		{"Giàng Thị Mai", "Giàng", "Giàng Thị Mai"},
+		{"Hả Thị Lan", "Hả", "Hả Thị Lan"},
+		/* given names, both spellings valid: as read (Ứng/Ửng, Ty/Tỵ) */
+		{"Đoàn Quý Ứng", NULL, "Đoàn Quý Ứng"},
+		{"Mai Quý Ty", "Ty", "Mai Quý Ty"},
+		{"Khổng Ánh Ủng", "Ủng", "Khổng Ánh Ủng"},
+		/* a mark read twice: the one valid syllable without one of the
+		 * marked vowels or one tone; two of them (Thuỷ, Thuỳ) stay */
+		{"Giang Ngọc Ngịự", NULL, "Giang Ngọc Ngự"},
+		{"Đồng Diệu Huấăn", NULL, "Đồng Diệu Huấn"},
+		{"Thái Minh Thuỷỳ Sương", NULL, "Thái Minh Thuỷỳ Sương"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[512];

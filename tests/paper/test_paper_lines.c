@@ -246,6 +246,45 @@ static void arguments(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* The owner's name of a card, after a label ending in ':' ("Họ, chữ đệm
+ * và tên:"): the page's hOCR text keeps its punctuation, so the name is
+ * found and its line read again (session 13: no owner's name of a
+ * residence paper or death extract was read again). */
+static void card_owner_boxed(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {"CÔNG AN HUYỆN KẾ SÁCH", "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+					    "Họ, chữ đệm và tên: KHỔNG HỮU TY", "Ngày, tháng, năm sinh: 12/12/1982",
+					    "Giới tính: Nam", "Nơi thường trú: xã Ngọc Tố, huyện Kế Sách"};
+	char hocr[8192];
+	size_t h = (size_t)snprintf(hocr, sizeof hocr, "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>\n");
+	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
+		h += (size_t)snprintf(hocr + h, sizeof hocr - h,
+				      "<span class='ocr_line' id='line_1_%zu' title=\"bbox 0 %zu 2400 %zu\">", l + 1,
+				      100 + 50 * l, 140 + 50 * l);
+		size_t i = 0;
+		for (const char *p = lines[l]; *p; i++) {
+			size_t k = strcspn(p, " ");
+			h += (size_t)snprintf(hocr + h, sizeof hocr - h,
+					      "<span class='ocrx_word' id='word_1_%zu_%zu' title='bbox %zu %zu %zu %zu; "
+					      "x_wconf 95'>%.*s</span> ",
+					      l, i, 200 + 100 * i, 100 + 50 * l, 290 + 100 * i, 140 + 50 * l, (int)k, p);
+			p += k + (p[k] == ' ');
+		}
+		h += (size_t)snprintf(hocr + h, sizeof hocr - h, "</span>\n");
+	}
+	snprintf(hocr + h, sizeof hocr - h, "</div>\n");
+	sh_paper_box *b = NULL;
+	size_t nb = 0;
+	assert_int_equal(sh_paper_hocr_name_boxes(&b, &nb, kinds, hocr), SH_OK);
+	assert_int_equal(nb, 1);
+	/* "KHỔNG HỮU TY": words 5 to 7 of the third line */
+	assert_int_equal(b[0].x0, 700);
+	assert_int_equal(b[0].x1, 990);
+	assert_int_equal(b[0].y0, 200);
+	sh_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +292,7 @@ int main(void)
 		cmocka_unit_test(rare_name_read_well_kept),
 		cmocka_unit_test(unsettled_kept),
 		cmocka_unit_test(arguments),
+		cmocka_unit_test(card_owner_boxed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
