@@ -422,7 +422,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			/* a person's name from the lexicon; a company's fixed
 			 * phrases from the corrections */
 			if (pk->family == PAPER_COMPANY)
-				so.s = paper_lex_restore(d, paper_apply_corrections(d, so.s),
+				so.s = paper_lex_restore(d, paper_company_forms(d, paper_apply_corrections(d, so.s)),
 							 PAPER_NAME_COMPANY);
 			else
 				so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);

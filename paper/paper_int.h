@@ -173,6 +173,8 @@ typedef struct date_out {
 /* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
  * paper_names.c; contracts at their definitions. */
 char *paper_apply_corrections(doc *d, char *s);
+/* A company name's legal form read with lookalike glyphs put back (paper_titles.c). */
+char *paper_company_forms(doc *d, char *s);
 char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);

@@ -419,6 +419,61 @@ static void small_frame_slips(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 13: a company's legal form after "CÔNG TY" read with
+ * lookalike glyphs is put back when exactly one form reads so; the reading
+ * is kept (as_read). */
+static const char *company_of(const char *name)
+{
+	static char text[512];
+	snprintf(text, sizeof text,
+		 "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\n"
+		 "Mã số doanh nghiệp: 0135381335\n"
+		 "Đăng ký lần đầu: ngày 24 tháng 10 năm 2015\n"
+		 "1. Tên công ty\n"
+		 "Tên công ty viết bằng tiếng Việt: %s\n",
+		 name);
+	return text;
+}
+
+static void company_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want; /* want NULL: as read */
+	} cases[] = {
+		/* must change: the H's bars read apart or as I */
+		{"CÔNG TY TNI1 DỊCH VỤ AN KHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"CÔNG TY TNHI DỊCH VỤ AN KHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"CÔNG TY TNHIH XÂY DỰNG HÒA PHÁT", "CÔNG TY TNHH XÂY DỰNG HÒA PHÁT"},
+		{"CÔNG TY C0 PHẦN THỰC PHẨM SAO MAI", "CÔNG TY CỔ PHẦN THỰC PHẨM SAO MAI"},
+		{"CÔNG TY TNHH M7V THƯƠNG MẠI HÀ AN", "CÔNG TY TNHH MTV THƯƠNG MẠI HÀ AN"},
+		{"CÔNG TY TNI1 MTV THƯƠNG MẠI HÀ AN", "CÔNG TY TNHH MTV THƯƠNG MẠI HÀ AN"},
+		{"CÔNG TY HỢP DAIIH AN KHANG", "CÔNG TY HỢP DANH AN KHANG"},
+		/* must not: forms read well, a real word, no form there, a
+		 * word near two forms or too far from any */
+		{"CÔNG TY TNHH DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY CỔ PHẦN THỰC PHẨM SAO MAI", NULL},
+		{"CÔNG TY TNHH MỘT THÀNH VIÊN HÀ AN", NULL},
+		{"CÔNG TY THAN HÀ LẦM", NULL},
+		{"CÔNG TY XĂNG DẦU QUẢNG NINH", NULL},
+		{"CÔNG TY TNHH1 DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY TXHH DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY TNHH 1VIV THƯƠNG MẠI HÀ AN", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_paper_facts *f = extract(company_of(cases[i].read));
+		const char *want = cases[i].want ? cases[i].want : cases[i].read;
+		want_fact(cases[i].read, f, SH_FACT_OWNER_NAME, want);
+		const char *as_read = sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME);
+		if (cases[i].want && (!as_read || strcmp(as_read, cases[i].read))) {
+			print_error("%s: as read %s\n", cases[i].read, as_read ? as_read : "(none)");
+			misses++;
+		}
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +484,7 @@ int main(void)
 		cmocka_unit_test(signature_blocks),
 		cmocka_unit_test(edge_glyphs_by_place),
 		cmocka_unit_test(small_frame_slips),
+		cmocka_unit_test(company_forms),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
