@@ -97,13 +97,19 @@ static void find_number(const doc *d, number_info *ni)
 			while (q < e && f[q] == ' ')
 				q++;
 			size_t s = q;
-			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ')
+			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ' && f[q] != ':')
 				q++;
 			if (q == s || q - s >= sizeof ni->sym)
 				continue;
+			/* a ':' read for the '-' between a known type symbol and
+			 * the body's letters ("3177/KH:UBND", a small photo) */
+			size_t colon = 0;
+			if (q + 1 < e && f[q] == ':' && f[q + 1] >= 'a' && f[q + 1] <= 'z' &&
+			    paper_known_symbol(d->k, f + s, q - s))
+				colon = q;
 			int ok = 1;
 			for (size_t t = j; t < e; t++)
-				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t])))
+				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t]) || t == colon))
 					ok = 0;
 			if (!ok)
 				continue;
@@ -112,6 +118,7 @@ static void find_number(const doc *d, number_info *ni)
 			ni->a = j;
 			ni->b = e;
 			ni->glued = glued;
+			ni->colon = colon;
 			ni->found = 1;
 			return;
 		}

@@ -87,13 +87,13 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 		if (ni->glued && i == ni->glued) {
 			rc |= sh_buf_puts(&b, "/");
 		} else {
-			rc |= sh_buf_put(&b, f + i, 1);
+			rc |= sh_buf_put(&b, ni->colon && i == ni->colon ? "-" : f + i, 1);
 			i++;
 		}
 		while (i < ni->b && f[i] == ' ')
 			i++;
 		size_t s = i;
-		while (i < ni->b && f[i] != '/' && f[i] != '-')
+		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))
 			i++;
 		size_t se = i;
 		while (se > s && f[se - 1] == ' ')

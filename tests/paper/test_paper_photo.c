@@ -474,6 +474,27 @@ static void company_forms(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 13: more slips of small photos (seed 7006) read through. */
+static void small_frame_slips_13(void **state)
+{
+	(void)state;
+	/* a ':' for the '-' after the type symbol; a quote in the title */
+	sh_paper_facts *f = extract("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+				    "HUYỆN NINH GIANG Độc lập - Tự do - Hạnh phúc\n"
+				    "Số: 3177/QĐ:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+				    "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+				    "Điều 1. Công bố danh mục.\n\nKT. CHỦ TỊCH\n\nPHÓ CHU 'TỊCH\n\nNgô Đức Hạnh\n");
+	want_fact("QĐ:UBND", f, SH_FACT_NUMBER, "3177/QĐ-UBND");
+	want_fact("CHU 'TỊCH", f, SH_FACT_SIGNER_TITLE, "PHÓ CHỦ TỊCH");
+	sh_paper_facts_free(&f);
+	/* a ':' after no known symbol: no number */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 3177/ZX:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("ZX:UBND", f, SH_FACT_NUMBER, NULL);
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +506,7 @@ int main(void)
 		cmocka_unit_test(edge_glyphs_by_place),
 		cmocka_unit_test(small_frame_slips),
 		cmocka_unit_test(company_forms),
+		cmocka_unit_test(small_frame_slips_13),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
