@@ -67,11 +67,49 @@ static char *upper_dup(const char *s)
 	return b.len ? sh_buf_detach(&b) : sh_strdup("");
 }
 
+static int lookalike_cost(const char *f, size_t fn, const char *r, size_t rn);
+
+/* The words of folded f from a read as phrase pf (pn bytes, two words or
+ * more) with one word of three letters or more read with one lookalike
+ * glyph ("thuc bien" for "thuc hien") and every other word as printed:
+ * the end of the words read, else 0. */
+static size_t phrase_near(const char *f, size_t fl, size_t a, const char *pf, size_t pn)
+{
+	if (!memchr(pf, ' ', pn))
+		return 0;
+	int slips = 0;
+	size_t x = a, p = 0, y = a;
+	while (p < pn) {
+		size_t q = p;
+		while (q < pn && pf[q] != ' ')
+			q++;
+		if (x >= fl || f[x] == ' ')
+			return 0;
+		y = x;
+		while (y < fl && f[y] != ' ')
+			y++;
+		size_t ye = y;
+		if (q == pn) /* the last word: punctuation after it is none of it */
+			while (ye > x && !paper_is_wordc((unsigned char)f[ye - 1]))
+				ye--;
+		if (ye - x != q - p || memcmp(f + x, pf + p, q - p)) {
+			if (q - p < 3 || slips++ || lookalike_cost(pf + p, q - p, f + x, ye - x) != 1)
+				return 0;
+		}
+		y = ye;
+		p = q + (q < pn);
+		x = y + (y < fl && f[y] == ' ');
+	}
+	return slips == 1 ? y : 0;
+}
+
 /* Put each catalogue phrase in where s holds its letters with other marks
- * ("Quy chê" -> "Quy chế", "CỐ PHẦN" -> "CỔ PHẦN"): whole words only,
- * whatever the words' confidence (the phrase is the context that makes it
- * safe); in capitals only where the whole phrase is (a phrase of two words
- * or more). Titles and company names only, never a person's name. */
+ * ("Quy chê" -> "Quy chế", "CỐ PHẦN" -> "CỔ PHẦN"), or, for a phrase of two
+ * words or more, with one word read with one lookalike glyph ("thực biện"
+ * -> "thực hiện", phrase_near): whole words only, whatever the words'
+ * confidence (the phrase is the context that makes it safe); in capitals
+ * only where the whole phrase is (a phrase of two words or more). Titles
+ * and company names only, never a person's name. */
 static char *apply_phrases(doc *d, char *s)
 {
 	const sh_kinds *k = d->k;
@@ -84,10 +122,13 @@ static char *apply_phrases(doc *d, char *s)
 			sh_free(s);
 			return NULL;
 		}
-		for (char *hit = f; (hit = strstr(hit, pf)); hit++) {
-			size_t a = (size_t)(hit - f), b = a + pn;
-			if ((a && paper_is_wordc((unsigned char)f[a - 1])) ||
-			    (b < fl && paper_is_wordc((unsigned char)f[b])))
+		for (size_t a = 0; a < fl; a++) {
+			if (a && paper_is_wordc((unsigned char)f[a - 1]))
+				continue;
+			size_t b = a + pn;
+			if (b > fl || memcmp(f + a, pf, pn) || (b < fl && paper_is_wordc((unsigned char)f[b])))
+				b = paper_is_wordc((unsigned char)f[a]) ? phrase_near(f, fl, a, pf, pn) : 0;
+			if (!b)
 				continue;
 			size_t oa = map[a], ob = map[b];
 			int letters, upper;
@@ -239,7 +280,7 @@ static const char *const forms_then[] = {"MTV", "MỘT THÀNH VIÊN", "HAI THÀN
 
 /* Glyphs a printed letter (folded) is read as: one glyph, or two ("HH"
  * read "I1": an H's two bars apart). */
-static const char *const look_one[] = {"hil1|!k", "il1|!j", "li1|!", "o0qcd", "c(eo", "ec", "uv", "vu",
+static const char *const look_one[] = {"hbil1|!k", "il1|!j", "li1|!", "o0qcd", "c(eo", "ec", "uv", "vu",
 				       "t7", "b6h", "g9", "a4", "s5", "z2", "nh", NULL};
 static const char *const look_two[] = {"h", "ii", "i1", "1i", "11", "il", "li", "ll", "ih", "hi", "|i", "i|",
 				       "m", "rn", "nn", "iii", "n", "ii", "ri", "d", "cl", NULL};

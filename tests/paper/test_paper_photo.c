@@ -487,6 +487,27 @@ static void small_frame_slips_13(void **state)
 	want_fact("QĐ:UBND", f, SH_FACT_NUMBER, "3177/QĐ-UBND");
 	want_fact("CHU 'TỊCH", f, SH_FACT_SIGNER_TITLE, "PHÓ CHỦ TỊCH");
 	sh_paper_facts_free(&f);
+	/* a phrase's word with one lookalike glyph ("b" for "h"); two
+	 * letters off ("tiễn") or a word of the text read well stay */
+	static const struct {
+		const char *read, *want;
+	} titles[] = {
+		{"Về việc công bố danh mục được thực biện trên môi trường điện tử",
+		 "Về việc công bố danh mục được thực hiện trên môi trường điện tử"},
+		{"Về việc tổng kết thực tiễn năm 2023", "Về việc tổng kết thực tiễn năm 2023"},
+		{"Về việc bàn giao biên bản năm 2023", "Về việc bàn giao biên bản năm 2023"},
+		{"Về việc thực bicn kế hoạch", "Về việc thực bicn kế hoạch"},
+	};
+	for (size_t i = 0; i < sizeof titles / sizeof *titles; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 12/QĐ-UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\n%s\nĐiều 1. Công bố.\n",
+			 titles[i].read);
+		f = extract(text);
+		want_fact(titles[i].read, f, SH_FACT_TITLE, titles[i].want);
+		sh_paper_facts_free(&f);
+	}
 	/* a ':' after no known symbol: no number */
 	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 3177/ZX:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
 		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
