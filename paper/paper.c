@@ -40,7 +40,7 @@ static void find_number(const doc *d, number_info *ni)
 					continue;
 			}
 			int punct = 0;
-			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.')) {
+			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.' || f[j] == ';')) {
 				punct |= f[j] != ' ';
 				j++;
 			}
@@ -72,6 +72,11 @@ static void find_number(const doc *d, number_info *ni)
 				real += isdigit((unsigned char)f[p]) != 0;
 				p++, nd++;
 			}
+			/* a stray ':' ';' '.' between the digits and the slash
+			 * ("2236:/QĐ-UBND", a small photo) */
+			size_t stray = 0;
+			if (p + 1 < e && p > j && strchr(":;.", f[p]) && f[p + 1] == '/')
+				stray = p++;
 			while (p < e && f[p] == ' ')
 				p++;
 			if (!real || nd > 6 || p >= e)
@@ -109,7 +114,8 @@ static void find_number(const doc *d, number_info *ni)
 				colon = q;
 			int ok = 1;
 			for (size_t t = j; t < e; t++)
-				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t]) || t == colon))
+				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t]) || t == colon ||
+				      (stray && t == stray)))
 					ok = 0;
 			if (!ok)
 				continue;
@@ -119,6 +125,7 @@ static void find_number(const doc *d, number_info *ni)
 			ni->b = e;
 			ni->glued = glued;
 			ni->colon = colon;
+			ni->stray = stray;
 			ni->found = 1;
 			return;
 		}

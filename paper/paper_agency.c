@@ -78,7 +78,7 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	int rc = 0;
 	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued)) {
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
-		if (c != ' ')
+		if (c != ' ' && !(ni->stray && i == ni->stray))
 			rc |= sh_buf_put(&b, &c, 1);
 		i++;
 	}

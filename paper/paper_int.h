@@ -144,6 +144,7 @@ typedef struct number_info {
 	char sym[64];  /* folded type segment: "qd" */
 	size_t glued;  /* where a symbol glued to the digits starts ("1921TB"), or 0 */
 	size_t colon;  /* a ':' read for the '-' after the type symbol ("KH:UBND"), or 0 */
+	size_t stray;  /* a ':' ';' '.' read between the digits and the '/' ("2236:/QĐ"), or 0 */
 	int found;
 } number_info;
 

@@ -508,6 +508,17 @@ static void small_frame_slips_13(void **state)
 		want_fact(titles[i].read, f, SH_FACT_TITLE, titles[i].want);
 		sh_paper_facts_free(&f);
 	}
+	/* "Số;" and a stray ':' before the slash */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSỐ; 2236:/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("SỐ; 2236:/", f, SH_FACT_NUMBER, "2236/QĐ-UBND");
+	sh_paper_facts_free(&f);
+	/* a ':' between digits ("12:30/QĐ"): no number */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSố: 12:30/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	const char *num = sh_paper_fact(f, SH_FACT_NUMBER);
+	assert_true(!num || strcmp(num, "1230/QĐ-UBND"));
+	sh_paper_facts_free(&f);
 	/* a ':' after no known symbol: no number */
 	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 3177/ZX:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
 		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
