@@ -175,6 +175,10 @@ typedef struct date_out {
 /* Shared by paper.c, paper_text.c, paper_agency.c, paper_fields.c,
  * paper_names.c; contracts at their definitions. */
 char *paper_apply_corrections(doc *d, char *s);
+/* Lookalike glyphs needed to read folded f (fn bytes) as r (rn bytes):
+ * each letter of f read as itself, as one lookalike glyph or as two ("h"
+ * as "i1"); -1 when r is not f so read (paper_titles.c). */
+int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn);
 /* A company name's legal form read with lookalike glyphs put back (paper_titles.c). */
 char *paper_company_forms(doc *d, char *s);
 char *paper_dup_n(doc *d, const char *s, size_t n);

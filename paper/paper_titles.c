@@ -67,7 +67,6 @@ static char *upper_dup(const char *s)
 	return b.len ? sh_buf_detach(&b) : sh_strdup("");
 }
 
-static int lookalike_cost(const char *f, size_t fn, const char *r, size_t rn);
 
 /* The words of folded f from a read as phrase pf (pn bytes, two words or
  * more) with one word of three letters or more read with one lookalike
@@ -93,7 +92,7 @@ static size_t phrase_near(const char *f, size_t fl, size_t a, const char *pf, si
 			while (ye > x && !paper_is_wordc((unsigned char)f[ye - 1]))
 				ye--;
 		if (ye - x != q - p || memcmp(f + x, pf + p, q - p)) {
-			if (q - p < 3 || slips++ || lookalike_cost(pf + p, q - p, f + x, ye - x) != 1)
+			if (q - p < 3 || slips++ || paper_lookalike_cost(pf + p, q - p, f + x, ye - x) != 1)
 				return 0;
 		}
 		y = ye;
@@ -283,7 +282,7 @@ static const char *const forms_then[] = {"MTV", "MỘT THÀNH VIÊN", "HAI THÀN
 static const char *const look_one[] = {"hbil1|!k", "il1|!j", "li1|!", "o0qcd", "c(eo", "ec", "uv", "vu",
 				       "t7", "b6h", "g9", "a4", "s5", "z2", "nh", NULL};
 static const char *const look_two[] = {"h", "ii", "i1", "1i", "11", "il", "li", "ll", "ih", "hi", "|i", "i|",
-				       "m", "rn", "nn", "iii", "n", "ii", "ri", "d", "cl", NULL};
+				       "m", "rn", "nn", "iii", "n", "ii", "ri", "d", "cl", "u", "li", "ii", "ll", NULL};
 
 static int looks_like_one(char f, char r)
 {
@@ -312,7 +311,7 @@ static int looks_like_two(char f, const char *r, size_t rn)
 /* Lookalike glyphs needed to read folded word f (fn bytes) as r (rn
  * bytes): each letter of f read as itself, as one lookalike glyph or as
  * two; -1 when r is not f so read. At most 8 letters a word. */
-static int lookalike_cost(const char *f, size_t fn, const char *r, size_t rn)
+int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn)
 {
 	enum { MAXW = 24 };
 	int c[MAXW + 1][MAXW + 1];
@@ -362,7 +361,7 @@ static int form_cost(doc *d, const char *s, const form_word *w, size_t nw, const
 			total = -1;
 			break;
 		}
-		int c = lookalike_cost(p, n, w[k].f, strlen(w[k].f));
+		int c = paper_lookalike_cost(p, n, w[k].f, strlen(w[k].f));
 		if (c < 0 || (c && (paper_syllable_ok(s + w[k].a, w[k].b - w[k].a) || 2 * (size_t)c > n || c > 2)))
 			total = -1;
 		else

@@ -485,6 +485,7 @@ static void small_frame_slips_13(void **state)
 				    "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
 				    "Điều 1. Công bố danh mục.\n\nKT. CHỦ TỊCH\n\nPHÓ CHU 'TỊCH\n\nNgô Đức Hạnh\n");
 	want_fact("QĐ:UBND", f, SH_FACT_NUMBER, "3177/QĐ-UBND");
+	const char *iss = NULL;
 	want_fact("CHU 'TỊCH", f, SH_FACT_SIGNER_TITLE, "PHÓ CHỦ TỊCH");
 	sh_paper_facts_free(&f);
 	/* a phrase's word with one lookalike glyph ("b" for "h"); two
@@ -518,6 +519,17 @@ static void small_frame_slips_13(void **state)
 		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
 	const char *num = sh_paper_fact(f, SH_FACT_NUMBER);
 	assert_true(!num || strcmp(num, "1230/QĐ-UBND"));
+	sh_paper_facts_free(&f);
+	/* a level word read with a letter as two glyphs ("HLIYỆN": U as
+	 * "LI"); two slips ("HLIYỆT") are no level */
+	f = extract("ỦY BAN NHÂN DÂN\nHLIYỆN GIA LỘC\nSố: 12/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("HLIYỆN", f, SH_FACT_ISSUER, "UBND huyện Gia Lộc");
+	sh_paper_facts_free(&f);
+	f = extract("ỦY BAN NHÂN DÂN\nHLIYỆT GIA LỘC\nSố: 12/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	iss = sh_paper_fact(f, SH_FACT_ISSUER);
+	assert_true(!iss || !strstr(iss, "huyện"));
 	sh_paper_facts_free(&f);
 	/* a ':' after no known symbol: no number */
 	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 3177/ZX:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
