@@ -277,8 +277,9 @@ char *paper_apply_corrections(doc *d, char *s)
 static const char *const forms_first[] = {"TNHH", "CỔ PHẦN", "TRÁCH NHIỆM HỮU HẠN", "HỢP DANH", NULL};
 static const char *const forms_then[] = {"MTV", "MỘT THÀNH VIÊN", "HAI THÀNH VIÊN TRỞ LÊN", NULL};
 
-/* Glyphs a printed letter (folded) is read as: one glyph, or two ("HH"
- * read "I1": an H's two bars apart). */
+/* Glyphs a printed letter (folded) is read as: one glyph (each string: the
+ * letter, then its lookalikes), or two ("HH" read "I1": an H's two bars
+ * apart; a one-letter entry names the letter the pairs after it read). */
 static const char *const look_one[] = {"hbil1|!k", "il1|!j", "li1|!", "o0qcd", "c(eo", "ec", "uv", "vu",
 				       "t7", "b6h", "g9", "a4", "s5", "z2", "nh", NULL};
 static const char *const look_two[] = {"h", "ii", "i1", "1i", "11", "il", "li", "ll", "ih", "hi", "|i", "i|",
@@ -310,7 +311,7 @@ static int looks_like_two(char f, const char *r, size_t rn)
 
 /* Lookalike glyphs needed to read folded word f (fn bytes) as r (rn
  * bytes): each letter of f read as itself, as one lookalike glyph or as
- * two; -1 when r is not f so read. At most 8 letters a word. */
+ * two; -1 when r is not f so read, or either is over 24 bytes. */
 int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn)
 {
 	enum { MAXW = 24 };
