@@ -40,7 +40,7 @@ static void find_number(const doc *d, number_info *ni)
 					continue;
 			}
 			int punct = 0;
-			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.')) {
+			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.' || f[j] == ';')) {
 				punct |= f[j] != ' ';
 				j++;
 			}
@@ -72,6 +72,11 @@ static void find_number(const doc *d, number_info *ni)
 				real += isdigit((unsigned char)f[p]) != 0;
 				p++, nd++;
 			}
+			/* a stray ':' ';' '.' between the digits and the slash
+			 * ("2236:/QĐ-UBND", a small photo) */
+			size_t stray = 0;
+			if (p + 1 < e && p > j && strchr(":;.", f[p]) && f[p + 1] == '/')
+				stray = p++;
 			while (p < e && f[p] == ' ')
 				p++;
 			if (!real || nd > 6 || p >= e)
@@ -97,13 +102,20 @@ static void find_number(const doc *d, number_info *ni)
 			while (q < e && f[q] == ' ')
 				q++;
 			size_t s = q;
-			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ')
+			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ' && f[q] != ':')
 				q++;
 			if (q == s || q - s >= sizeof ni->sym)
 				continue;
+			/* a ':' read for the '-' between a known type symbol and
+			 * the body's letters ("3177/KH:UBND", a small photo) */
+			size_t colon = 0;
+			if (q + 1 < e && f[q] == ':' && f[q + 1] >= 'a' && f[q + 1] <= 'z' &&
+			    paper_known_symbol(d->k, f + s, q - s))
+				colon = q;
 			int ok = 1;
 			for (size_t t = j; t < e; t++)
-				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t])))
+				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t]) || t == colon ||
+				      (stray && t == stray)))
 					ok = 0;
 			if (!ok)
 				continue;
@@ -112,6 +124,8 @@ static void find_number(const doc *d, number_info *ni)
 			ni->a = j;
 			ni->b = e;
 			ni->glued = glued;
+			ni->colon = colon;
+			ni->stray = stray;
 			ni->found = 1;
 			return;
 		}
@@ -422,7 +436,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 			/* a person's name from the lexicon; a company's fixed
 			 * phrases from the corrections */
 			if (pk->family == PAPER_COMPANY)
-				so.s = paper_lex_restore(d, paper_apply_corrections(d, so.s),
+				so.s = paper_lex_restore(d, paper_company_forms(d, paper_apply_corrections(d, so.s)),
 							 PAPER_NAME_COMPANY);
 			else
 				so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);

@@ -78,7 +78,7 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	int rc = 0;
 	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued)) {
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
-		if (c != ' ')
+		if (c != ' ' && !(ni->stray && i == ni->stray))
 			rc |= sh_buf_put(&b, &c, 1);
 		i++;
 	}
@@ -87,13 +87,13 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 		if (ni->glued && i == ni->glued) {
 			rc |= sh_buf_puts(&b, "/");
 		} else {
-			rc |= sh_buf_put(&b, f + i, 1);
+			rc |= sh_buf_put(&b, ni->colon && i == ni->colon ? "-" : f + i, 1);
 			i++;
 		}
 		while (i < ni->b && f[i] == ' ')
 			i++;
 		size_t s = i;
-		while (i < ni->b && f[i] != '/' && f[i] != '-')
+		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))
 			i++;
 		size_t se = i;
 		while (se > s && f[se - 1] == ' ')
@@ -353,7 +353,8 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
 		for (size_t p = 0; p < lists[l]->n; p++) {
 			const char *pf = lists[l]->fold[p];
 			size_t pn = strlen(pf);
-			if (place_near(pf, pn, t, tn)) {
+			/* or a letter read as two glyphs ("TILANH HÀ": H as "IL") */
+			if (place_near(pf, pn, t, tn) || paper_lookalike_cost(pf, pn, t, tn) == 1) {
 				if (hit && strcmp(hit, lists[l]->orig[p]))
 					return NULL;
 				hit = lists[l]->orig[p];
@@ -457,6 +458,34 @@ char *paper_find_issuer(doc *d, size_t number_line)
  * Long (~130 lines) on purpose: one left-to-right pass whose states (body,
  * level word, place name) share the word cursor; split, they would pass
  * the same five locals around. */
+/* The level word (levels[]) at word i: as printed, else a level of four
+ * letters or more read with one lookalike glyph ("HLIYỆN" for HUYỆN: U as
+ * "LI", small photos) when the word is no syllable and no other level
+ * reads so; -1 when none. */
+static int level_at(doc *d, const word *w, size_t i)
+{
+	int lv = -1;
+	for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++) {
+		size_t ln = strlen(levels[t].fold);
+		if (w[i].a + ln <= d->flen && !memcmp(d->f + w[i].a, levels[t].fold, ln) &&
+		    paper_word_at(d->f, d->flen, w[i].a, levels[t].fold))
+			lv = (int)t;
+	}
+	size_t oa = d->map[w[i].a], ob = d->map[w[i].b];
+	if (lv >= 0 || paper_syllable_ok(d->text + oa, ob - oa))
+		return lv;
+	for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
+		const char *lf = levels[t].fold;
+		if (strlen(lf) < 4 || strchr(lf, ' ') ||
+		    paper_lookalike_cost(lf, strlen(lf), d->f + w[i].a, w[i].b - w[i].a) != 1)
+			continue;
+		if (lv >= 0)
+			return -1;
+		lv = (int)t;
+	}
+	return lv;
+}
+
 static char *issuer_words(doc *d, const word *w, size_t nw)
 {
 	const sh_kinds *k = d->k;
@@ -475,13 +504,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 			i += best_len;
 			continue;
 		}
-		int lv = -1;
-		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++) {
-			size_t ln = strlen(levels[t].fold);
-			if (w[i].a + ln <= d->flen && !memcmp(d->f + w[i].a, levels[t].fold, ln) &&
-			    paper_word_at(d->f, d->flen, w[i].a, levels[t].fold))
-				lv = (int)t;
-		}
+		int lv = level_at(d, w, i);
 		if (lv >= 0) {
 			size_t s = i;
 			i++;
@@ -540,10 +563,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 		place_to = body_place_to;
 	}
 	if (place_to > place_from) {
-		int lv = -1;
-		for (size_t t = 0; t < sizeof levels / sizeof *levels && lv < 0; t++)
-			if (paper_word_at(d->f, d->flen, w[place_from].a, levels[t].fold))
-				lv = (int)t;
+		int lv = level_at(d, w, place_from);
 		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
 		rc |= sh_buf_printf(&b, " %s", levels[lv].print);
 		if (nstart < place_to) {

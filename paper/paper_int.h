@@ -151,6 +151,8 @@ typedef struct number_info {
 	size_t a, b;   /* folded range of the number token */
 	char sym[64];  /* folded type segment: "qd" */
 	size_t glued;  /* where a symbol glued to the digits starts ("1921TB"), or 0 */
+	size_t colon;  /* a ':' read for the '-' after the type symbol ("KH:UBND"), or 0 */
+	size_t stray;  /* a ':' ';' '.' read between the digits and the '/' ("2236:/QĐ"), or 0 */
 	int found;
 } number_info;
 
@@ -195,6 +197,12 @@ char *paper_title_words(doc *d, char *s);
  * 93-96 to a title word it reads cleanly; the marks misread in tune5's
  * titles ("Kể toán", "giao bạn", "Tình hinh") scored 80, 84, 83. */
 #define PAPER_TITLE_WORD_CONF 90
+/* Lookalike glyphs needed to read folded f (fn bytes) as r (rn bytes):
+ * each letter of f read as itself, as one lookalike glyph or as two ("h"
+ * as "i1"); -1 when r is not f so read (paper_titles.c). */
+int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn);
+/* A company name's legal form read with lookalike glyphs put back (paper_titles.c). */
+char *paper_company_forms(doc *d, char *s);
 char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
 char *paper_find_place_date(doc *d);

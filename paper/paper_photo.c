@@ -540,13 +540,19 @@ static long line_position(const doc *d, size_t a, size_t e, int *q)
 	long p = paper_position_at(d, a, e);
 	if (p >= 0 || e - a >= 128)
 		return p;
-	/* a bracket or bar read between its words ("PHO (CHỦ TỊCH", a small
-	 * photo): the position without them */
+	/* a bracket, bar or quote read between its words ("PHO (CHỦ TỊCH",
+	 * "PHÓ CHU 'TỊCH", small photos): the position without them */
 	char s[128];
 	size_t n = 0;
 	for (size_t i = a; i < e; i++) {
-		if (strchr("()[]{}|", d->f[i]))
+		if (strchr("()[]{}|'`\"", d->f[i]))
 			continue;
+		/* ‘ ’ “ ” */
+		if (i + 2 < e && (unsigned char)d->f[i] == 0xe2 && (unsigned char)d->f[i + 1] == 0x80 &&
+		    strchr("\x98\x99\x9c\x9d", d->f[i + 2])) {
+			i += 2;
+			continue;
+		}
 		if (d->f[i] == ' ' && (!n || s[n - 1] == ' '))
 			continue;
 		s[n++] = d->f[i];

@@ -67,11 +67,48 @@ static char *upper_dup(const char *s)
 	return b.len ? sh_buf_detach(&b) : sh_strdup("");
 }
 
+
+/* The words of folded f from a read as phrase pf (pn bytes, two words or
+ * more) with one word of three letters or more read with one lookalike
+ * glyph ("thuc bien" for "thuc hien") and every other word as printed:
+ * the end of the words read, else 0. */
+static size_t phrase_near(const char *f, size_t fl, size_t a, const char *pf, size_t pn)
+{
+	if (!memchr(pf, ' ', pn))
+		return 0;
+	int slips = 0;
+	size_t x = a, p = 0, y = a;
+	while (p < pn) {
+		size_t q = p;
+		while (q < pn && pf[q] != ' ')
+			q++;
+		if (x >= fl || f[x] == ' ')
+			return 0;
+		y = x;
+		while (y < fl && f[y] != ' ')
+			y++;
+		size_t ye = y;
+		if (q == pn) /* the last word: punctuation after it is none of it */
+			while (ye > x && !paper_is_wordc((unsigned char)f[ye - 1]))
+				ye--;
+		if (ye - x != q - p || memcmp(f + x, pf + p, q - p)) {
+			if (q - p < 3 || slips++ || paper_lookalike_cost(pf + p, q - p, f + x, ye - x) != 1)
+				return 0;
+		}
+		y = ye;
+		p = q + (q < pn);
+		x = y + (y < fl && f[y] == ' ');
+	}
+	return slips == 1 ? y : 0;
+}
+
 /* Put each catalogue phrase in where s holds its letters with other marks
- * ("Quy chê" -> "Quy chế", "CỐ PHẦN" -> "CỔ PHẦN"): whole words only,
- * whatever the words' confidence (the phrase is the context that makes it
- * safe); in capitals only where the whole phrase is (a phrase of two words
- * or more). Titles and company names only, never a person's name. */
+ * ("Quy chê" -> "Quy chế", "CỐ PHẦN" -> "CỔ PHẦN"), or, for a phrase of two
+ * words or more, with one word read with one lookalike glyph ("thực biện"
+ * -> "thực hiện", phrase_near): whole words only, whatever the words'
+ * confidence (the phrase is the context that makes it safe); in capitals
+ * only where the whole phrase is (a phrase of two words or more). Titles
+ * and company names only, never a person's name. */
 static char *apply_phrases(doc *d, char *s)
 {
 	const sh_kinds *k = d->k;
@@ -84,10 +121,13 @@ static char *apply_phrases(doc *d, char *s)
 			sh_free(s);
 			return NULL;
 		}
-		for (char *hit = f; (hit = strstr(hit, pf)); hit++) {
-			size_t a = (size_t)(hit - f), b = a + pn;
-			if ((a && paper_is_wordc((unsigned char)f[a - 1])) ||
-			    (b < fl && paper_is_wordc((unsigned char)f[b])))
+		for (size_t a = 0; a < fl; a++) {
+			if (a && paper_is_wordc((unsigned char)f[a - 1]))
+				continue;
+			size_t b = a + pn;
+			if (b > fl || memcmp(f + a, pf, pn) || (b < fl && paper_is_wordc((unsigned char)f[b])))
+				b = paper_is_wordc((unsigned char)f[a]) ? phrase_near(f, fl, a, pf, pn) : 0;
+			if (!b)
 				continue;
 			size_t oa = map[a], ob = map[b];
 			int letters, upper;
@@ -308,4 +348,244 @@ char *paper_apply_corrections(doc *d, char *s)
 	}
 	lookalike_digits(s);
 	return apply_phrases(d, quarter_numeral(d, s));
+}
+
+/* ---- a company's legal form read with lookalike glyphs (session 13) ---- */
+
+/* The legal forms printed after "CÔNG TY", and those after a form of
+ * limited liability (docs/PAPERS.md "Issue 23: session 13"). Closed sets:
+ * the Law on Enterprises has no others. */
+static const char *const forms_first[] = {"TNHH", "CỔ PHẦN", "TRÁCH NHIỆM HỮU HẠN", "HỢP DANH", NULL};
+static const char *const forms_then[] = {"MTV", "MỘT THÀNH VIÊN", "HAI THÀNH VIÊN TRỞ LÊN", NULL};
+
+/* Glyphs a printed letter (folded) is read as: one glyph (each string: the
+ * letter, then its lookalikes), or two ("HH" read "I1": an H's two bars
+ * apart; a one-letter entry names the letter the pairs after it read). */
+static const char *const look_one[] = {"hbil1|!k", "il1|!j", "li1|!", "o0qcd", "c(eo", "ec", "uv", "vu",
+				       "t7", "b6h", "g9", "a4", "s5", "z2", "nh", NULL};
+static const char *const look_two[] = {"h", "ii", "i1", "1i", "11", "il", "li", "ll", "ih", "hi", "|i", "i|",
+				       "m", "rn", "nn", "iii", "n", "ii", "ri", "d", "cl", "u", "li", "ii", "ll", NULL};
+
+static int looks_like_one(char f, char r)
+{
+	for (size_t i = 0; look_one[i]; i++)
+		if (look_one[i][0] == f && strchr(look_one[i] + 1, r) && r)
+			return 1;
+	return 0;
+}
+
+static int looks_like_two(char f, const char *r, size_t rn)
+{
+	if (rn < 2)
+		return 0;
+	char letter = 0;
+	for (size_t i = 0; look_two[i]; i++) {
+		if (!look_two[i][1]) {
+			letter = look_two[i][0];
+			continue;
+		}
+		if (letter == f && look_two[i][0] == r[0] && look_two[i][1] == r[1])
+			return 1;
+	}
+	return 0;
+}
+
+/* Lookalike glyphs needed to read folded word f (fn bytes) as r (rn
+ * bytes): each letter of f read as itself, as one lookalike glyph or as
+ * two; -1 when r is not f so read, or either is over 24 bytes. */
+int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn)
+{
+	enum { MAXW = 24 };
+	int c[MAXW + 1][MAXW + 1];
+	if (fn > MAXW || rn > MAXW)
+		return -1;
+	for (size_t i = 0; i <= fn; i++)
+		for (size_t j = 0; j <= rn; j++)
+			c[i][j] = -1;
+	c[0][0] = 0;
+	for (size_t i = 0; i < fn; i++)
+		for (size_t j = 0; j < rn; j++) {
+			if (c[i][j] < 0)
+				continue;
+			int one = f[i] == r[j] ? 0 : looks_like_one(f[i], r[j]) ? 1 : -1;
+			if (one >= 0 && (c[i + 1][j + 1] < 0 || c[i][j] + one < c[i + 1][j + 1]))
+				c[i + 1][j + 1] = c[i][j] + one;
+			if (looks_like_two(f[i], r + j, rn - j) &&
+			    (c[i + 1][j + 2] < 0 || c[i][j] + 1 < c[i + 1][j + 2]))
+				c[i + 1][j + 2] = c[i][j] + 1;
+		}
+	return c[fn][rn];
+}
+
+typedef struct {
+	size_t a, b; /* bytes of the word in s */
+	char f[32];  /* folded; "" when too long */
+} form_word;
+
+/* Glyphs to read form fm as the nw words at w: the sum over its words, -1
+ * when a word is not that word so read. A word read otherwise than its
+ * letters must be no Vietnamese syllable (a real word read well is never
+ * taken for a form), and at most half of its letters and two of them
+ * lookalikes. */
+static int form_cost(doc *d, const char *s, const form_word *w, size_t nw, const char *fm)
+{
+	char *ff = NULL;
+	size_t fl = 0;
+	if (paper_fold(&ff, NULL, &fl, fm, strlen(fm))) {
+		d->oom = 1;
+		return -1;
+	}
+	int total = 0;
+	size_t k = 0;
+	for (const char *p = ff; *p && total >= 0; k++) {
+		size_t n = strcspn(p, " ");
+		if (k >= nw || !w[k].f[0]) {
+			total = -1;
+			break;
+		}
+		int c = paper_lookalike_cost(p, n, w[k].f, strlen(w[k].f));
+		if (c < 0 || (c && (paper_syllable_ok(s + w[k].a, w[k].b - w[k].a) || 2 * (size_t)c > n || c > 2)))
+			total = -1;
+		else
+			total += c;
+		p += n;
+		p += *p == ' ';
+	}
+	sh_free(ff);
+	return total;
+}
+
+/* The form of list fl whose words are at w (nw words on): its index when
+ * exactly one form is read there with the fewest lookalikes, *cost set;
+ * -1 otherwise. */
+static int form_at(doc *d, const char *s, const form_word *w, size_t nw, const char *const *fl, int *cost)
+{
+	int best = -1, bc = -1, ties = 0;
+	for (int i = 0; fl[i]; i++) {
+		int c = form_cost(d, s, w, nw, fl[i]);
+		if (c < 0)
+			continue;
+		if (bc < 0 || c < bc)
+			best = i, bc = c, ties = 0;
+		else if (c == bc)
+			ties++;
+	}
+	*cost = bc;
+	return ties ? -1 : best;
+}
+
+static size_t words_of(const char *fm)
+{
+	size_t n = 1;
+	for (; *fm; fm++)
+		n += *fm == ' ';
+	return n;
+}
+
+/* form in small letters (a form of words read in small letters); NULL with
+ * d->oom on out of memory. */
+static char *lower_dup(doc *d, const char *fm)
+{
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (const char *p = fm; *p && !rc;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &c);
+		if (n <= 0)
+			break;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(utf8proc_tolower(c), e);
+		rc = sh_buf_put(&b, e, (size_t)en);
+		p += n;
+	}
+	char *r = rc ? NULL : sh_buf_detach(&b);
+	if (!r) {
+		sh_buf_free(&b);
+		d->oom = 1;
+	}
+	return r;
+}
+
+/* One form put back in *s (company_forms): 1 when one was, 0 when none, -1
+ * on out of memory. */
+static int company_form_once(doc *d, char **sp)
+{
+	enum { MAXW = 48 };
+	form_word w[MAXW];
+	size_t nw = 0;
+	char *s = *sp;
+	for (size_t i = 0; s[i] && nw < MAXW;) {
+		i += strspn(s + i, " ");
+		if (!s[i])
+			break;
+		size_t n = strcspn(s + i, " ");
+		char *f = NULL;
+		size_t fl = 0;
+		w[nw].a = i, w[nw].b = i + n, w[nw].f[0] = 0;
+		if (paper_fold(&f, NULL, &fl, s + i, n))
+			return -1;
+		if (fl < sizeof w[nw].f)
+			memcpy(w[nw].f, f, fl + 1);
+		sh_free(f);
+		nw++;
+		i += n;
+	}
+	size_t at = 0;
+	while (at + 1 < nw && (strcmp(w[at].f, "cong") || strcmp(w[at + 1].f, "ty")))
+		at++;
+	at += 2;
+	const char *const *lists[2] = {forms_first, forms_then};
+	for (int level = 0; level < 2 && at < nw; level++) {
+		int cost;
+		int i = form_at(d, s, w + at, nw - at, lists[level], &cost);
+		if (d->oom)
+			return -1;
+		if (i < 0)
+			return 0;
+		const char *fm = lists[level][i];
+		size_t k = words_of(fm);
+		if (cost > 0) {
+			int letters, upper;
+			count_case(s, w[at].a, w[at + k - 1].b, &letters, &upper);
+			/* an abbreviation stays in capitals */
+			char *low = strchr(fm, ' ') && 2 * upper < letters ? lower_dup(d, fm) : NULL;
+			if (d->oom)
+				return -1;
+			size_t oa = w[at].a, ob = w[at + k - 1].b;
+			char *r = sh_asprintf("%.*s%s%s", (int)oa, s, low ? low : fm, s + ob);
+			sh_free(low);
+			if (!r)
+				return -1;
+			sh_free(s);
+			*sp = r;
+			return 1;
+		}
+		at += k;
+		if (strcmp(fm, "TNHH") && strcmp(fm, "TRÁCH NHIỆM HỮU HẠN"))
+			break;
+	}
+	return 0;
+}
+
+/* In a company name, the legal form after "CÔNG TY" (and a second form
+ * after a form of limited liability: "TNHH MTV") read with lookalike
+ * glyphs ("TNI1", "TNHI", "C0 PHẦN") is put back when exactly one form
+ * reads so with the fewest; a form read as printed, a real word and two
+ * forms as near stay as read. The caller keeps the reading (as_read).
+ * Takes s, returns the result (NULL with d->oom on out of memory). */
+char *paper_company_forms(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	for (int pass = 0; pass < 2; pass++) {
+		int rc = company_form_once(d, &s);
+		if (rc < 0) {
+			d->oom = 1;
+			sh_free(s);
+			return NULL;
+		}
+		if (!rc)
+			break;
+	}
+	return s;
 }

@@ -419,6 +419,126 @@ static void small_frame_slips(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 13: a company's legal form after "CÔNG TY" read with
+ * lookalike glyphs is put back when exactly one form reads so; the reading
+ * is kept (as_read). */
+static const char *company_of(const char *name)
+{
+	static char text[512];
+	snprintf(text, sizeof text,
+		 "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\n"
+		 "Mã số doanh nghiệp: 0135381335\n"
+		 "Đăng ký lần đầu: ngày 24 tháng 10 năm 2015\n"
+		 "1. Tên công ty\n"
+		 "Tên công ty viết bằng tiếng Việt: %s\n",
+		 name);
+	return text;
+}
+
+static void company_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want; /* want NULL: as read */
+	} cases[] = {
+		/* must change: the H's bars read apart or as I */
+		{"CÔNG TY TNI1 DỊCH VỤ AN KHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"CÔNG TY TNHI DỊCH VỤ AN KHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"CÔNG TY TNHIH XÂY DỰNG HÒA PHÁT", "CÔNG TY TNHH XÂY DỰNG HÒA PHÁT"},
+		{"CÔNG TY C0 PHẦN THỰC PHẨM SAO MAI", "CÔNG TY CỔ PHẦN THỰC PHẨM SAO MAI"},
+		{"CÔNG TY TNHH M7V THƯƠNG MẠI HÀ AN", "CÔNG TY TNHH MTV THƯƠNG MẠI HÀ AN"},
+		{"CÔNG TY TNI1 MTV THƯƠNG MẠI HÀ AN", "CÔNG TY TNHH MTV THƯƠNG MẠI HÀ AN"},
+		{"CÔNG TY HỢP DAIIH AN KHANG", "CÔNG TY HỢP DANH AN KHANG"},
+		/* must not: forms read well, a real word, no form there, a
+		 * word near two forms or too far from any */
+		{"CÔNG TY TNHH DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY CỔ PHẦN THỰC PHẨM SAO MAI", NULL},
+		{"CÔNG TY TNHH MỘT THÀNH VIÊN HÀ AN", NULL},
+		{"CÔNG TY THAN HÀ LẦM", NULL},
+		{"CÔNG TY XĂNG DẦU QUẢNG NINH", NULL},
+		{"CÔNG TY TNHH1 DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY TXHH DỊCH VỤ AN KHANG", NULL},
+		{"CÔNG TY TNHH 1VIV THƯƠNG MẠI HÀ AN", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_paper_facts *f = extract(company_of(cases[i].read));
+		const char *want = cases[i].want ? cases[i].want : cases[i].read;
+		want_fact(cases[i].read, f, SH_FACT_OWNER_NAME, want);
+		const char *as_read = sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME);
+		if (cases[i].want && (!as_read || strcmp(as_read, cases[i].read))) {
+			print_error("%s: as read %s\n", cases[i].read, as_read ? as_read : "(none)");
+			misses++;
+		}
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Issue 23, session 13: more slips of small photos (seed 7006) read through. */
+static void small_frame_slips_13(void **state)
+{
+	(void)state;
+	/* a ':' for the '-' after the type symbol; a quote in the title */
+	sh_paper_facts *f = extract("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+				    "HUYỆN NINH GIANG Độc lập - Tự do - Hạnh phúc\n"
+				    "Số: 3177/QĐ:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+				    "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+				    "Điều 1. Công bố danh mục.\n\nKT. CHỦ TỊCH\n\nPHÓ CHU 'TỊCH\n\nNgô Đức Hạnh\n");
+	want_fact("QĐ:UBND", f, SH_FACT_NUMBER, "3177/QĐ-UBND");
+	const char *iss = NULL;
+	want_fact("CHU 'TỊCH", f, SH_FACT_SIGNER_TITLE, "PHÓ CHỦ TỊCH");
+	sh_paper_facts_free(&f);
+	/* a phrase's word with one lookalike glyph ("b" for "h"); two
+	 * letters off ("tiễn") or a word of the text read well stay */
+	static const struct {
+		const char *read, *want;
+	} titles[] = {
+		{"Về việc công bố danh mục được thực biện trên môi trường điện tử",
+		 "Về việc công bố danh mục được thực hiện trên môi trường điện tử"},
+		{"Về việc tổng kết thực tiễn năm 2023", "Về việc tổng kết thực tiễn năm 2023"},
+		{"Về việc bàn giao biên bản năm 2023", "Về việc bàn giao biên bản năm 2023"},
+		{"Về việc thực bicn kế hoạch", "Về việc thực bicn kế hoạch"},
+	};
+	for (size_t i = 0; i < sizeof titles / sizeof *titles; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 12/QĐ-UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\n%s\nĐiều 1. Công bố.\n",
+			 titles[i].read);
+		f = extract(text);
+		want_fact(titles[i].read, f, SH_FACT_TITLE, titles[i].want);
+		sh_paper_facts_free(&f);
+	}
+	/* "Số;" and a stray ':' before the slash */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSỐ; 2236:/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("SỐ; 2236:/", f, SH_FACT_NUMBER, "2236/QĐ-UBND");
+	sh_paper_facts_free(&f);
+	/* a ':' between digits ("12:30/QĐ"): no number */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSố: 12:30/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	const char *num = sh_paper_fact(f, SH_FACT_NUMBER);
+	assert_true(!num || strcmp(num, "1230/QĐ-UBND"));
+	sh_paper_facts_free(&f);
+	/* a level word read with a letter as two glyphs ("HLIYỆN": U as
+	 * "LI"); two slips ("HLIYỆT") are no level */
+	f = extract("ỦY BAN NHÂN DÂN\nHLIYỆN GIA LỘC\nSố: 12/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("HLIYỆN", f, SH_FACT_ISSUER, "UBND huyện Gia Lộc");
+	sh_paper_facts_free(&f);
+	f = extract("ỦY BAN NHÂN DÂN\nHLIYỆT GIA LỘC\nSố: 12/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	iss = sh_paper_fact(f, SH_FACT_ISSUER);
+	assert_true(!iss || !strstr(iss, "huyện"));
+	sh_paper_facts_free(&f);
+	/* a ':' after no known symbol: no number */
+	f = extract("ỦY BAN NHÂN DÂN\nHUYỆN NINH GIANG\nSố: 3177/ZX:UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+		    "QUYẾT ĐỊNH\nVề việc công bố danh mục\n");
+	want_fact("ZX:UBND", f, SH_FACT_NUMBER, NULL);
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +549,8 @@ int main(void)
 		cmocka_unit_test(signature_blocks),
 		cmocka_unit_test(edge_glyphs_by_place),
 		cmocka_unit_test(small_frame_slips),
+		cmocka_unit_test(company_forms),
+		cmocka_unit_test(small_frame_slips_13),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
