@@ -78,17 +78,22 @@ static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi
 /* "DD?M/YYYY" from t[s] to tl: a day's two digits, one glyph standing for
  * the slash and the month's 0 (FreeSerif Italic at 170 dpi reads "/0" as
  * 4, A or d; a ')' may follow it), one digit, '/' and the year
- * ("0148/1973", "16A)8/2030"). The split is the only one that gives a
- * month: DD/4M is none. Filled in pl as 01 / 08 / 1973; 0 when no such
+ * ("0148/1973", "16A)8/2030"), or "DD0M/YYYY", the slash lost. The split
+ * is the only one that gives a month: DD/4M is none. Filled in pl as 01 / 08 / 1973; 0 when no such
  * word. Only a place to read again: never a date by itself. */
 static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 {
 	const char *t = w->t;
 	size_t i = s;
-	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9' || !strchr("4Ad", t[i + 2]))
+	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9')
+		return 0;
+	/* or the slash lost ("2005/1970"): no digit the face reads for a
+	 * slash (4, 9, 7, 1) where one could stand, the month's 0 kept */
+	int lost = t[i + 2] == '0' && !strchr("4971", t[i + 1]);
+	if (!lost && !strchr("4Ad", t[i + 2]))
 		return 0;
 	i += 3;
-	if (t[i] == ')')
+	if (!lost && t[i] == ')')
 		i++;
 	if (t[i] < '1' || t[i] > '9' || t[i + 1] != '/' || tl - (i + 2) != 4)
 		return 0;
@@ -163,20 +168,48 @@ static int word_is(const dword *w, const char *want)
 	return ok;
 }
 
-/* "ngày D tháng M năm YYYY" as six words from v[i]: the three numbers. */
-static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
+/* A day read as two words, a lone 1 glyph and a digit ("ngày ! 3 tháng":
+ * FreeSerif Italic at 170 dpi): its digits, text span and box; 0 when
+ * not so. */
+static int split_day(const dword *l, const dword *w, dplace *pl)
+{
+	const dword *x = w + 1;
+	if (strlen(w->t) != 1 || !strchr("!lI|", w->t[0]) || strlen(x->t) != 1 || x->t[0] < '0' ||
+	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || x->off != w->off + 2)
+		return 0;
+	pl->g[0][0] = '1';
+	pl->g[0][1] = x->t[0];
+	pl->g[0][2] = 0;
+	pl->at[0] = w->off;
+	pl->len[0] = 3;
+	pl->box[0] = w->b;
+	pl->box[0].x1 = x->b.x1;
+	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	return 1;
+}
+
+/* "ngày D tháng M năm YYYY" as six words from v[i] (seven with a day read
+ * as two, split_day): the three numbers; the words taken, or 0. */
+static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 {
 	static const char *const lab[3] = {"ngay", "thang", "nam"};
-	if (i + 6 > nv)
-		return 0;
-	for (int k = 0; k < 3; k++) {
-		const dword *l = &v[i + 2 * (size_t)k], *w = l + 1;
+	size_t j = i;
+	for (int k = 0; k < 3; k++, j += 2) {
+		if (j + 2 > nv)
+			return 0;
+		const dword *l = &v[j], *w = l + 1;
 		size_t tl = strlen(w->t);
 		while (tl && strchr(".,;:", w->t[tl - 1]))
 			tl--;
 		if (w->b.page != v[i].b.page || !w->len ||
-		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))) ||
-		    number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
+		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))))
+			return 0;
+		if (k == 0 && j + 3 < nv && split_day(l, w, pl)) {
+			j++;
+			continue;
+		}
+		if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
 		pl->len[k] = tl;
@@ -185,7 +218,7 @@ static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	pl->numeric = 0;
 	pl->merged = 0;
 	pl->nbox = 3;
-	return 1;
+	return j - i;
 }
 
 /* The next date's place from word *i on; 0 at the end. */
@@ -198,8 +231,9 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 			(*i)++;
 			return 1;
 		}
-		if (words_place(v, nv, *i, pl)) {
-			*i += 6;
+		size_t nw = words_place(v, nv, *i, pl);
+		if (nw) {
+			*i += nw;
 			return 1;
 		}
 	}

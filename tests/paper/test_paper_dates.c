@@ -184,10 +184,37 @@ static void slash_zero_merged(void **state)
 	s = reread("ngày 0649/2021", &t6, &ch);
 	assert_string_equal(s, "ngày 0649/2021");
 	sh_free(s);
-	table t7 = {.rd = {[1] = {"20051970", "20051970", "20051970", "20051970"}}};
+	/* the slash lost ("2005/1970"): the same rule */
+	table t7 = {.rd = {[1] = {"20051970", "2051970", "200511970", "20051970"}}};
 	s = reread("sinh: 2005/1970", &t7, &ch);
-	assert_string_equal(s, "sinh: 2005/1970");
-	assert_int_equal(t7.asked, 0);
+	assert_string_equal(s, "sinh:20/05/1970");
+	sh_free(s);
+	/* ... but not where a digit could be the slash ("2405": 24/05 or
+	 * 2/05?), nor a month of two digits ("2011": 20/11 or 2/011?) */
+	table t8 = {.rd = {[1] = {"24051970", "24051970", "24051970", "24051970"}}};
+	s = reread("sinh: 2405/1970 sinh: 2011/1970", &t8, &ch);
+	assert_string_equal(s, "sinh: 2405/1970 sinh: 2011/1970");
+	assert_int_equal(t8.asked, 0);
+	sh_free(s);
+}
+
+/* a day read as two words, "ngày ! 3 tháng" */
+static void day_in_two_words(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"13", "13", "3", "13"}, [4] = {"01", "01", "01", "01"},
+			  [6] = {"2025", "2025", "2025", "2025"}}};
+	char *s = reread("ngày ! 3 tháng 01 năm 2025", &t, &ch);
+	assert_string_equal(s, "ngày 13  tháng 01 năm 2025");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* passes that read only the 3: left as read */
+	table t2 = {.rd = {[1] = {"3", "3", "3", "13"}, [4] = {"01", "01", "01", "01"},
+			   [6] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày ! 3 tháng 01 năm 2025", &t2, &ch);
+	assert_string_equal(s, "ngày ! 3 tháng 01 năm 2025");
+	assert_int_equal(ch, 0);
 	sh_free(s);
 }
 
@@ -397,6 +424,7 @@ int main(void)
 		cmocka_unit_test(slash_zero_merged),
 		cmocka_unit_test(expiry_by_birth_date),
 		cmocka_unit_test(ones_lost_by_passes),
+		cmocka_unit_test(day_in_two_words),
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(facts_flagged),
