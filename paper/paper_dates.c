@@ -175,8 +175,8 @@ static int split_day(const dword *l, const dword *w, dplace *pl)
 {
 	const dword *x = w + 1;
 	if (strlen(w->t) != 1 || !strchr("!lI|", w->t[0]) || strlen(x->t) != 1 || x->t[0] < '0' ||
-	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || x->off != w->off + 2)
-		return 0;
+	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || (x->off && x->off != w->off + 2))
+		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
 	pl->g[0][0] = '1';
 	pl->g[0][1] = x->t[0];
 	pl->g[0][2] = 0;
