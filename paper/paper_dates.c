@@ -7,7 +7,8 @@
  * left out when it was itself a guess. Never a date nobody read.
  *
  * The text is changed in place, byte for byte (a digit for a digit, a
- * shorter number padded with spaces), so word offsets (sh_paper_word)
+ * shorter number padded with spaces; a date whose slash OCR lost takes
+ * the space after its label's colon), so word offsets (sh_paper_word)
  * found on the text as read stay true. */
 #include "paper_hocr.h"
 
