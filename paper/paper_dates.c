@@ -414,6 +414,49 @@ static int eight_digits(const char *r, int way, char d[9])
 	return 0;
 }
 
+/* "5/01/1995" on a card that prints "15/01/1995" (session 12: left out)
+ * whose passes read a day or month with a digit before OCR's: two passes
+ * or more give the same real date (eight_digits), none another, the year
+ * and the other number as OCR read them. pl becomes a merged place of
+ * that date (written only by its pair, by_its_pair); 0 when not so. */
+static int digit_lost(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+{
+	if (!pl->numeric || pl->merged || (pl->len[0] != 1 && pl->len[1] != 1))
+		return 0;
+	ymd c = {0, 0, 0};
+	size_t yes = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0;
+		for (int way = 0; way < 3; way++) {
+			char d[9];
+			if (!eight_digits(rd[i][0], way, d))
+				continue;
+			ymd t = {atoi(d + 4), (d[2] - '0') * 10 + d[3] - '0', (d[0] - '0') * 10 + d[1] - '0'};
+			if (!is_real(t))
+				continue;
+			if (!c.y)
+				c = t;
+			if (!same(t, c))
+				return 0; /* another real date */
+			hit = 1;
+		}
+		yes += hit;
+	}
+	int v[3] = {c.d, c.m, c.y};
+	for (int k = 0; k < 3 && yes >= 2; k++) {
+		int g = atoi(pl->g[k]);
+		if (pl->len[k] == 1 ? v[k] < 10 || v[k] % 10 != g : v[k] != g || strlen(pl->g[k]) != pl->len[k])
+			return 0;
+	}
+	if (yes < 2)
+		return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%02d", c.d);
+	snprintf(pl->g[1], sizeof pl->g[1], "%02d", c.m);
+	snprintf(pl->g[2], sizeof pl->g[2], "%04d", c.y);
+	pl->merged = 1;
+	return 1;
+}
+
 /* A merged place (merged_place) is taken as the one split OCR's glyphs
  * allow, r, when two passes or more read r (eight_digits) and no pass
  * reads another real date. */
@@ -618,7 +661,8 @@ static int put_merged(char *text, const dplace *pl, ymd a)
 	return 1;
 }
 
-/* A merged place the passes did not settle, taken by its pair: a card
+/* A merged place the passes did not settle (or a digit_lost one), taken
+ * by its pair: a card
  * (CCCD) expires on the holder's birthday at 25, 40 or 60, so a date the
  * readings confirmed (sure) with the same day and month and a year 25, 40
  * or 60 apart confirms the one split of the glyphs ("16A)8/2030" beside a
@@ -699,7 +743,8 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		*changed += how != KEEP;
 		if (a.y && how != DROP && nsure < sizeof sure / sizeof *sure)
 			sure[nsure++] = a;
-		if (how == KEEP && pl.merged && npend < sizeof pend / sizeof *pend)
+		if (how == KEEP && !a.y && (pl.merged || digit_lost(&pl, rd, n)) &&
+		    npend < sizeof pend / sizeof *pend)
 			pend[npend++] = pl;
 	}
 	for (size_t k = 0; k < npend; k++)

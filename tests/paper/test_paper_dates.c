@@ -236,6 +236,25 @@ static void expiry_by_birth_date(void **state)
 	assert_string_equal(s, "sinh:16/08/1990 đến: 16A)8/2029");
 	assert_int_equal(ch, 1);
 	sh_free(s);
+	/* "5/01/1995" on a card (a digit lost): the day the passes read
+	 * before OCR's, written only beside its expiry */
+	table t3 = {.rd = {[1] = {"150171995", "15011995", "1501995", "501995"},
+			   [3] = {"15012035", "15012035", "15012035", "150172035"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2035", &t3, &ch);
+	assert_string_equal(s, "sinh:15/01/1995 đến: 15/01/2035");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t3b = {.rd = {[1] = {"150171995", "15011995", "1501995", "501995"},
+			    [3] = {"15012034", "15012034", "15012034", "150172034"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2034", &t3b, &ch);
+	assert_string_equal(s, "sinh: 5/01/1995 đến: 15/01/2034");
+	sh_free(s);
+	/* passes that read another day too: left out */
+	table t4 = {.rd = {[1] = {"15011995", "15011995", "25011995", ""},
+			   [3] = {"15012035", "15012035", "15012035", "150172035"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2035", &t4, &ch);
+	assert_string_equal(s, "sinh: 5/01/1995 đến: 15/01/2035");
+	sh_free(s);
 	/* a birth date not settled settles nothing */
 	table t2 = {.rd = {[1] = {"164081990", "", "", "7"}, [3] = {"640872030", "", "", ""}}};
 	s = reread("sinh: 1648/1990 đến: 16A)8/2030", &t2, &ch);
