@@ -228,7 +228,8 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 	for (; *i < nv; (*i)++) {
 		if (!v[*i].len)
 			continue;
-		if (numeric_place(&v[*i], pl)) {
+		/* "Số: 1205/2019" is a paper's number, no merged date */
+		if (numeric_place(&v[*i], pl) && !(pl->merged && *i && word_is(&v[*i - 1], "so"))) {
 			(*i)++;
 			return 1;
 		}

@@ -196,6 +196,11 @@ static void slash_zero_merged(void **state)
 	assert_string_equal(s, "sinh: 2405/1970 sinh: 2011/1970");
 	assert_int_equal(t8.asked, 0);
 	sh_free(s);
+	/* a paper's number is no date */
+	s = reread("Số: 1205/2019", &t8, &ch);
+	assert_string_equal(s, "Số: 1205/2019");
+	assert_int_equal(t8.asked, 0);
+	sh_free(s);
 }
 
 /* a day read as two words, "ngày ! 3 tháng" */
