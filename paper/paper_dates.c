@@ -7,7 +7,8 @@
  * left out when it was itself a guess. Never a date nobody read.
  *
  * The text is changed in place, byte for byte (a digit for a digit, a
- * shorter number padded with spaces), so word offsets (sh_paper_word)
+ * shorter number padded with spaces; a date whose slash OCR lost takes
+ * the space after its label's colon), so word offsets (sh_paper_word)
  * found on the text as read stay true. */
 #include "paper_hocr.h"
 
@@ -46,6 +47,9 @@ typedef struct dplace {
 	size_t at[3], len[3]; /* text offsets of day, month, year */
 	char g[3][8];         /* their digits as OCR read them */
 	int numeric;          /* one "DD/MM/YYYY" word (one box for the three) */
+	int merged;           /* "0148/1973": the slash and the month's 0 read
+				 as one glyph (4, A, d); g[1] is the month as
+				 that split gives it, at[1]/len[1] the glyphs */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -72,6 +76,44 @@ static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi
 	return number_at_any(t, tl, i, lo, hi, dg, 0);
 }
 
+/* "DD?M/YYYY" from t[s] to tl: a day's two digits, one glyph standing for
+ * the slash and the month's 0 (FreeSerif Italic at 170 dpi reads "/0" as
+ * 4, A or d; a ')' may follow it), one digit, '/' and the year
+ * ("0148/1973", "16A)8/2030"), or "DD0M/YYYY", the slash lost. The split
+ * is the only one that gives a month: DD/4M is none. Filled in pl as 01 / 08 / 1973; 0 when no such
+ * word. Only a place to read again: never a date by itself. */
+static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
+{
+	const char *t = w->t;
+	size_t i = s;
+	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9')
+		return 0;
+	/* or the slash lost ("2005/1970"): no digit the face reads for a
+	 * slash (4, 9, 7, 1) where one could stand, the month's 0 kept */
+	int lost = t[i + 2] == '0' && !strchr("4971", t[i + 1]);
+	if (!lost && !strchr("4Ad", t[i + 2]))
+		return 0;
+	i += 3;
+	if (!lost && t[i] == ')')
+		i++;
+	if (t[i] < '1' || t[i] > '9' || t[i + 1] != '/' || tl - (i + 2) != 4)
+		return 0;
+	for (size_t k = i + 2; k < tl; k++)
+		if (t[k] < '0' || t[k] > '9')
+			return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", t + s);
+	snprintf(pl->g[1], sizeof pl->g[1], "0%c", t[i]);
+	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", t + i + 2);
+	pl->at[0] = w->off + s;
+	pl->len[0] = 2;
+	pl->at[1] = w->off + s + 2;
+	pl->len[1] = i + 1 - (s + 2);
+	pl->at[2] = w->off + i + 2;
+	pl->len[2] = 4;
+	pl->merged = 1;
+	return 1;
+}
+
 /* "DD/MM/YYYY" in word w (a label glued before it, punctuation after it). */
 static int numeric_place(const dword *w, dplace *pl)
 {
@@ -79,6 +121,7 @@ static int numeric_place(const dword *w, dplace *pl)
 	size_t tl = strlen(t);
 	while (tl && strchr(".,;:)", t[tl - 1]))
 		tl--;
+	pl->merged = 0;
 	for (size_t s = 0; s < tl; s++) {
 		if (s && digitish(t[s - 1], 0) >= 0)
 			continue;
@@ -98,7 +141,7 @@ static int numeric_place(const dword *w, dplace *pl)
 				break;
 			sep = t[i++];
 		}
-		if (k != 2 || !n[2] || i != tl)
+		if ((k != 2 || !n[2] || i != tl) && !merged_place(w, s, tl, pl))
 			continue;
 		pl->numeric = 1;
 		pl->nbox = 1;
@@ -126,28 +169,57 @@ static int word_is(const dword *w, const char *want)
 	return ok;
 }
 
-/* "ngày D tháng M năm YYYY" as six words from v[i]: the three numbers. */
-static int words_place(const dword *v, size_t nv, size_t i, dplace *pl)
+/* A day read as two words, a lone 1 glyph and a digit ("ngày ! 3 tháng":
+ * FreeSerif Italic at 170 dpi): its digits, text span and box; 0 when
+ * not so. */
+static int split_day(const dword *l, const dword *w, dplace *pl)
+{
+	const dword *x = w + 1;
+	if (strlen(w->t) != 1 || !strchr("!lI|", w->t[0]) || strlen(x->t) != 1 || x->t[0] < '0' ||
+	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || (x->off && x->off != w->off + 2))
+		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
+	pl->g[0][0] = '1';
+	pl->g[0][1] = x->t[0];
+	pl->g[0][2] = 0;
+	pl->at[0] = w->off;
+	pl->len[0] = 3;
+	pl->box[0] = w->b;
+	pl->box[0].x1 = x->b.x1;
+	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	return 1;
+}
+
+/* "ngày D tháng M năm YYYY" as six words from v[i] (seven with a day read
+ * as two, split_day): the three numbers; the words taken, or 0. */
+static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 {
 	static const char *const lab[3] = {"ngay", "thang", "nam"};
-	if (i + 6 > nv)
-		return 0;
-	for (int k = 0; k < 3; k++) {
-		const dword *l = &v[i + 2 * (size_t)k], *w = l + 1;
+	size_t j = i;
+	for (int k = 0; k < 3; k++, j += 2) {
+		if (j + 2 > nv)
+			return 0;
+		const dword *l = &v[j], *w = l + 1;
 		size_t tl = strlen(w->t);
 		while (tl && strchr(".,;:", w->t[tl - 1]))
 			tl--;
 		if (w->b.page != v[i].b.page || !w->len ||
-		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))) ||
-		    number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
+		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))))
+			return 0;
+		if (k == 0 && j + 3 < nv && split_day(l, w, pl)) {
+			j++;
+			continue;
+		}
+		if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
 		pl->len[k] = tl;
 		pl->box[k] = w->b;
 	}
 	pl->numeric = 0;
+	pl->merged = 0;
 	pl->nbox = 3;
-	return 1;
+	return j - i;
 }
 
 /* The next date's place from word *i on; 0 at the end. */
@@ -156,12 +228,14 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 	for (; *i < nv; (*i)++) {
 		if (!v[*i].len)
 			continue;
-		if (numeric_place(&v[*i], pl)) {
+		/* "Số: 1205/2019" is a paper's number, no merged date */
+		if (numeric_place(&v[*i], pl) && !(pl->merged && *i && word_is(&v[*i - 1], "so"))) {
 			(*i)++;
 			return 1;
 		}
-		if (words_place(v, nv, *i, pl)) {
-			*i += 6;
+		size_t nw = words_place(v, nv, *i, pl);
+		if (nw) {
+			*i += nw;
 			return 1;
 		}
 	}
@@ -273,7 +347,7 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 {
 	char g[3][8];
 	if (pl->numeric) {
-		size_t l0 = pl->len[0], l1 = pl->len[1], want = l0 + l1 + 4;
+		size_t l0 = pl->len[0], l1 = pl->merged ? 2 : pl->len[1], want = l0 + l1 + 4;
 		char d[SH_PAPER_DIGITS_MAX];
 		snprintf(d, sizeof d, "%s", r[0]);
 		/* a slash read as 7 or 1 ("0571072000"): taken out where a
@@ -311,6 +385,106 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 
 enum { KEEP, TAKE, DROP };
 
+/* A pass's digits of a "DD/MM/YYYY" word as eight digits: as read, or
+ * with a slash the pass read as a digit taken out where a slash stands
+ * (FreeSerif Italic's slash reads 4, 9, 7 or 1: "014081973",
+ * "169081990", "0640972021"); way 0..2 of the three; 0 when that way
+ * does not apply. */
+static int eight_digits(const char *r, int way, char d[9])
+{
+	static const char slash[] = "4971";
+	size_t n = strlen(r);
+	if (way == 0 && n == 8) {
+		memcpy(d, r, 9);
+		return 1;
+	}
+	if (n == 9 && way > 0) {
+		size_t at = way == 1 ? 2 : 4;
+		if (!strchr(slash, r[at]))
+			return 0;
+		memcpy(d, r, at);
+		memcpy(d + at, r + at + 1, n - at);
+		return 1;
+	}
+	if (n == 10 && way == 0 && strchr(slash, r[2]) && strchr(slash, r[5])) {
+		memcpy(d, r, 2);
+		memcpy(d + 2, r + 3, 2);
+		memcpy(d + 4, r + 6, 5);
+		return 1;
+	}
+	return 0;
+}
+
+/* "5/01/1995" on a card that prints "15/01/1995" (session 12: left out)
+ * whose passes read a day or month with a digit before OCR's: two passes
+ * or more give the same real date (eight_digits), none another, the year
+ * and the other number as OCR read them. pl becomes a merged place of
+ * that date (written only by its pair, by_its_pair); 0 when not so. */
+static int digit_lost(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+{
+	if (!pl->numeric || pl->merged || (pl->len[0] != 1 && pl->len[1] != 1))
+		return 0;
+	ymd c = {0, 0, 0};
+	size_t yes = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0;
+		for (int way = 0; way < 3; way++) {
+			char d[9];
+			if (!eight_digits(rd[i][0], way, d))
+				continue;
+			ymd t = {atoi(d + 4), (d[2] - '0') * 10 + d[3] - '0', (d[0] - '0') * 10 + d[1] - '0'};
+			if (!is_real(t))
+				continue;
+			if (!c.y)
+				c = t;
+			if (!same(t, c))
+				return 0; /* another real date */
+			hit = 1;
+		}
+		yes += hit;
+	}
+	int v[3] = {c.d, c.m, c.y};
+	for (int k = 0; k < 3 && yes >= 2; k++) {
+		int g = atoi(pl->g[k]);
+		if (pl->len[k] == 1 ? v[k] < 10 || v[k] % 10 != g : v[k] != g || strlen(pl->g[k]) != pl->len[k])
+			return 0;
+	}
+	if (yes < 2)
+		return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%02d", c.d);
+	snprintf(pl->g[1], sizeof pl->g[1], "%02d", c.m);
+	snprintf(pl->g[2], sizeof pl->g[2], "%04d", c.y);
+	pl->merged = 1;
+	return 1;
+}
+
+/* A merged place (merged_place) is taken as the one split OCR's glyphs
+ * allow, r, when two passes or more read r (eight_digits) and no pass
+ * reads another real date. */
+static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd r)
+{
+	size_t yes = 0, no = 0;
+	if (!is_real(r))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0, other = 0;
+		for (int way = 0; way < 3; way++) {
+			char d[9];
+			if (!eight_digits(rd[i][0], way, d))
+				continue;
+			ymd t = {atoi(d + 4), (d[2] - '0') * 10 + d[3] - '0', (d[0] - '0') * 10 + d[1] - '0'};
+			if (same(t, r))
+				hit = 1;
+			else if (is_real(t))
+				other = 1;
+		}
+		yes += hit;
+		no += !hit && other;
+	}
+	(void)pl;
+	return yes >= 2 && !no;
+}
+
 /* Is date a what OCR read (pl) but for a 1 the passes dropped in a day or
  * month ("23 tháng 11" read again as 23/1: the digit reader loses one of
  * two thin 1s on light faces, tune3)? Such passes are no evidence against
@@ -334,6 +508,48 @@ static int lost_a_one(const dplace *pl, ymd a, ymd r)
 		if (g[i] != '1' || strcmp(g + i + 1, s + i))
 			return 0;
 	}
+	return 1;
+}
+
+/* Is reading r OCR's number g with one 1 or more left out (the digit
+ * reader loses thin 1s: "!0" read "0", "!!" read "1" or nothing)? */
+static int ones_lost(const char *r, const char *g)
+{
+	size_t i = 0;
+	if (!strcmp(r, g))
+		return 0;
+	for (; *g; g++) {
+		if (*r == *g)
+			r++;
+		else if (*g == '1')
+			i++;
+		else
+			return 0;
+	}
+	return !*r && i;
+}
+
+/* A worded date OCR read with glyphs for digits ("ngày !0 tháng 07",
+ * "tháng !! năm", "tháng I! năm": FreeSerif Italic at 170 dpi) whose
+ * readings do not all agree: taken as read when no pass reads anything
+ * but OCR's number or it with 1s lost, the year is read alike by three
+ * passes or more, and a day or month is too, unless it is all 1s (the
+ * glyphs the digit reader loses). */
+static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+{
+	size_t yes[3] = {0, 0, 0};
+	if (pl->numeric)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++) {
+			if (!strcmp(rd[i][k], pl->g[k]))
+				yes[k]++;
+			else if (k == 2 ? *rd[i][k] != 0 : !ones_lost(rd[i][k], pl->g[k]))
+				return 0; /* another number (a year not read says nothing) */
+		}
+	for (int k = 0; k < 3; k++)
+		if (yes[k] < 3 && (k == 2 || strspn(pl->g[k], "1") != strlen(pl->g[k])))
+			return 0;
 	return 1;
 }
 
@@ -370,6 +586,13 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	}
 	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
 	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
+	if (pl->merged) {
+		if (merged_confirmed(pl, rd, n, r)) {
+			*take = r;
+			return TAKE;
+		}
+		return KEEP;
+	}
 	if (r_real) {
 		if (agree && valid >= 3 && same(a, r))
 			*take = a; /* confirmed: the caller writes glyphs as digits */
@@ -404,6 +627,60 @@ static int put_number(char *text, size_t at, size_t len, int v, int width)
 	return 1;
 }
 
+/* Has place pl letters for digits in text ("!0")? */
+static int has_glyphs(const char *text, const dplace *pl)
+{
+	for (int k = 0; k < 3; k++)
+		for (size_t b = 0; b < pl->len[k]; b++)
+			if (text[pl->at[k] + b] < '0' || text[pl->at[k] + b] > '9')
+				return 1;
+	return 0;
+}
+
+/* the date of OCR's numbers, when real */
+static void as_read(const dplace *pl, ymd *a)
+{
+	ymd r = {atoi(pl->g[2]), atoi(pl->g[1]), atoi(pl->g[0])};
+	if (is_real(r))
+		*a = r;
+}
+
+/* Write a merged place's date (merged_place) as "DD/MM/YYYY" over its
+ * glyphs: "16A)8/2030" has the room; "0148/1973" takes the space after a
+ * label's colon ("sinh: 0148/1973" → "sinh:01/08/1973", a date the
+ * extractor finds after ':'). 0 when there is no room. */
+static int put_merged(char *text, const dplace *pl, ymd a)
+{
+	size_t end = pl->at[2] + 4, p = pl->at[0];
+	if (end - p == 9 && p >= 2 && text[p - 1] == ' ' && text[p - 2] == ':')
+		p--;
+	if (end - p != 10)
+		return 0;
+	char s[16];
+	snprintf(s, sizeof s, "%02d/%02d/%04d", a.d, a.m, a.y);
+	memcpy(text + p, s, 10);
+	return 1;
+}
+
+/* A merged place the passes did not settle (or a digit_lost one), taken
+ * by its pair: a card
+ * (CCCD) expires on the holder's birthday at 25, 40 or 60, so a date the
+ * readings confirmed (sure) with the same day and month and a year 25, 40
+ * or 60 apart confirms the one split of the glyphs ("16A)8/2030" beside a
+ * birth date read 16/08/1990). 1 when written. */
+static int by_its_pair(char *t, const dplace *pl, const ymd *sure, size_t nsure)
+{
+	ymd r = {atoi(pl->g[2]), atoi(pl->g[1]), atoi(pl->g[0])};
+	if (!is_real(r))
+		return 0;
+	for (size_t k = 0; k < nsure; k++) {
+		int gap = abs(sure[k].y - r.y);
+		if (sure[k].d == r.d && sure[k].m == r.m && (gap == 25 || gap == 40 || gap == 60))
+			return put_merged(t, pl, r);
+	}
+	return 0;
+}
+
 int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const char *hocr,
 			  sh_paper_digits_fn fn, void *arg)
 {
@@ -422,7 +699,9 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		return sh_error_set(SH_ENOMEM, "out of memory reading dates again");
 	}
 	memcpy(t, text, tlen + 1);
-	dplace pl;
+	dplace pl, pend[4];
+	ymd sure[16];
+	size_t npend = 0, nsure = 0;
 	while (next_place(v, nv, &i, &pl)) {
 		char rd[SH_PAPER_READS_MAX][3][SH_PAPER_DIGITS_MAX];
 		char one[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
@@ -436,6 +715,8 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		}
 		ymd a;
 		int how = decide(&pl, rd, n, &a);
+		if (how == KEEP && !a.y && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
+			as_read(&pl, &a);
 		/* a date read with glyphs for digits ("tháng !! năm") that every
 		 * reading confirms: its digits are written, as for a correction */
 		if (how == KEEP && a.y) {
@@ -444,7 +725,10 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 					if (text[pl.at[k] + b] < '0' || text[pl.at[k] + b] > '9')
 						how = TAKE;
 		}
-		if (how == TAKE) {
+		if (how == TAKE && pl.merged) {
+			if (!put_merged(t, &pl, a))
+				how = KEEP; /* no room: left out, as before */
+		} else if (how == TAKE) {
 			/* keep OCR's widths where the new value fits them */
 			int ok = put_number(t, pl.at[0], pl.len[0], a.d, (int)pl.len[0] < 2 && a.d < 10 ? 1 : 2) &&
 				 put_number(t, pl.at[1], pl.len[1], a.m, (int)pl.len[1] < 2 && a.m < 10 ? 1 : 2) &&
@@ -458,7 +742,14 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 			for (int k = 0; k < 3; k++)
 				memset(t + pl.at[k], '-', pl.len[k]);
 		*changed += how != KEEP;
+		if (a.y && how != DROP && nsure < sizeof sure / sizeof *sure)
+			sure[nsure++] = a;
+		if (how == KEEP && !a.y && (pl.merged || digit_lost(&pl, rd, n)) &&
+		    npend < sizeof pend / sizeof *pend)
+			pend[npend++] = pl;
 	}
+	for (size_t k = 0; k < npend; k++)
+		*changed += by_its_pair(t, &pend[k], sure, nsure);
 	sh_free(v);
 	*out = t;
 	return SH_OK;

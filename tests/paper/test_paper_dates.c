@@ -146,6 +146,171 @@ static void bang_for_one(void **state)
 	sh_free(s);
 }
 
+/* "01/08/1973" read "0148/1973" (FreeSerif Italic at 170 dpi: the slash
+ * and the month's 0 one glyph, 4, A or d): the one split that gives a
+ * month, taken when two passes read it and none another real date */
+static void slash_zero_merged(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* passes as on tune5 y015: a slash read as 4, one pass astray */
+	table t = {.rd = {[1] = {"01081973", "014081973", "01081973", "01811973"}}};
+	char *s = reread("sinh: 0148/1973", &t, &ch);
+	assert_string_equal(s, "sinh:01/08/1973");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t2 = {.rd = {[1] = {"169081990", "169081990", "164081990", "6082030"}}};
+	s = reread("đến: 16A)8/1990", &t2, &ch);
+	assert_string_equal(s, "đến: 16/08/1990");
+	sh_free(s);
+	/* one pass is too few */
+	table t3 = {.rd = {[1] = {"01081973", "0141973", "", "01811973"}}};
+	s = reread("sinh: 0148/1973", &t3, &ch);
+	assert_string_equal(s, "sinh: 0148/1973");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* a pass that reads another real date: left out (01/01 or 11/01?) */
+	table t4 = {.rd = {[1] = {"01011973", "01011973", "11011973", "01011973"}}};
+	s = reread("sinh: 0141/1973", &t4, &ch);
+	assert_string_equal(s, "sinh: 0141/1973");
+	sh_free(s);
+	/* no real date in the split (day 44), no label's room for the
+	 * slash, no glyph for "/0" ("2005/1970": which digit is lost?) */
+	table t5 = {.rd = {[1] = {"44081973", "44081973", "44081973", "44081973"}}};
+	s = reread("sinh: 4448/1973", &t5, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	table t6 = {.rd = {[1] = {"06092021", "06092021", "06092021", "06092021"}}};
+	s = reread("ngày 0649/2021", &t6, &ch);
+	assert_string_equal(s, "ngày 0649/2021");
+	sh_free(s);
+	/* the slash lost ("2005/1970"): the same rule */
+	table t7 = {.rd = {[1] = {"20051970", "2051970", "200511970", "20051970"}}};
+	s = reread("sinh: 2005/1970", &t7, &ch);
+	assert_string_equal(s, "sinh:20/05/1970");
+	sh_free(s);
+	/* ... but not where a digit could be the slash ("2405": 24/05 or
+	 * 2/05?), nor a month of two digits ("2011": 20/11 or 2/011?) */
+	table t8 = {.rd = {[1] = {"24051970", "24051970", "24051970", "24051970"}}};
+	s = reread("sinh: 2405/1970 sinh: 2011/1970", &t8, &ch);
+	assert_string_equal(s, "sinh: 2405/1970 sinh: 2011/1970");
+	assert_int_equal(t8.asked, 0);
+	sh_free(s);
+	/* a paper's number is no date */
+	s = reread("Số: 1205/2019", &t8, &ch);
+	assert_string_equal(s, "Số: 1205/2019");
+	assert_int_equal(t8.asked, 0);
+	sh_free(s);
+}
+
+/* a day read as two words, "ngày ! 3 tháng" */
+static void day_in_two_words(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"13", "13", "3", "13"}, [4] = {"01", "01", "01", "01"},
+			  [6] = {"2025", "2025", "2025", "2025"}}};
+	char *s = reread("ngày ! 3 tháng 01 năm 2025", &t, &ch);
+	assert_string_equal(s, "ngày 13  tháng 01 năm 2025");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* passes that read only the 3: left as read */
+	table t2 = {.rd = {[1] = {"3", "3", "3", "13"}, [4] = {"01", "01", "01", "01"},
+			   [6] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày ! 3 tháng 01 năm 2025", &t2, &ch);
+	assert_string_equal(s, "ngày ! 3 tháng 01 năm 2025");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
+/* A card's expiry the passes cannot read ("16A)8/2030") is the one split
+ * of its glyphs when a date read surely on the page has its day and month
+ * and a year 25, 40 or 60 apart (a CCCD expires on the birthday). */
+static void expiry_by_birth_date(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"164081990", "169081990", "169081990", "169081990"},
+			  [3] = {"640872030", "670872030", "64082030", "6082030"}}};
+	char *s = reread("sinh: 1648/1990 đến: 16A)8/2030", &t, &ch);
+	assert_string_equal(s, "sinh:16/08/1990 đến: 16/08/2030");
+	assert_int_equal(ch, 2);
+	sh_free(s);
+	/* 39 years apart: no card's, the expiry left out */
+	s = reread("sinh: 1648/1990 đến: 16A)8/2029", &t, &ch);
+	assert_string_equal(s, "sinh:16/08/1990 đến: 16A)8/2029");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* "5/01/1995" on a card (a digit lost): the day the passes read
+	 * before OCR's, written only beside its expiry */
+	table t3 = {.rd = {[1] = {"150171995", "15011995", "1501995", "501995"},
+			   [3] = {"15012035", "15012035", "15012035", "150172035"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2035", &t3, &ch);
+	assert_string_equal(s, "sinh:15/01/1995 đến: 15/01/2035");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t3b = {.rd = {[1] = {"150171995", "15011995", "1501995", "501995"},
+			    [3] = {"15012034", "15012034", "15012034", "150172034"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2034", &t3b, &ch);
+	assert_string_equal(s, "sinh: 5/01/1995 đến: 15/01/2034");
+	sh_free(s);
+	/* passes that read another day too: left out */
+	table t4 = {.rd = {[1] = {"15011995", "15011995", "25011995", ""},
+			   [3] = {"15012035", "15012035", "15012035", "150172035"}}};
+	s = reread("sinh: 5/01/1995 đến: 15/01/2035", &t4, &ch);
+	assert_string_equal(s, "sinh: 5/01/1995 đến: 15/01/2035");
+	sh_free(s);
+	/* a birth date not settled settles nothing */
+	table t2 = {.rd = {[1] = {"164081990", "", "", "7"}, [3] = {"640872030", "", "", ""}}};
+	s = reread("sinh: 1648/1990 đến: 16A)8/2030", &t2, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
+/* "ngày !0", "tháng !!", "tháng I!" whose passes lost thin 1s ("0", "1",
+ * nothing): taken as read when nothing else is read, the year is read
+ * alike thrice, and a day or month is too unless it is all 1s */
+static void ones_lost_by_passes(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"25", "25", "25", "25"}, [3] = {"", "1", "", ""},
+			  [5] = {"2020", "2020", "2020", "2020"}}};
+	char *s = reread("ngày 25 tháng !! năm 2020", &t, &ch);
+	assert_string_equal(s, "ngày 25 tháng 11 năm 2020");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t2 = {.rd = {[1] = {"10", "10", "10", "0"}, [3] = {"07", "07", "07", "07"},
+			   [5] = {"2019", "2019", "2019", "2019"}}};
+	s = reread("ngày !0 tháng 07 năm 2019", &t2, &ch);
+	assert_string_equal(s, "ngày 10 tháng 07 năm 2019");
+	sh_free(s);
+	table t3 = {.rd = {[1] = {"02", "02", "02", "02"}, [3] = {"1", "1", "1", "1"},
+			   [5] = {"2013", "2013", "2013", "2013"}}};
+	s = reread("ngày 02 tháng I! năm 2013", &t3, &ch);
+	assert_string_equal(s, "ngày 02 tháng 11 năm 2013");
+	sh_free(s);
+	/* a day that is not all 1s read by two passes only: as read */
+	table t4 = {.rd = {[1] = {"10", "10", "0", "0"}, [3] = {"07", "07", "07", "07"},
+			   [5] = {"2019", "2019", "2019", "2019"}}};
+	s = reread("ngày !0 tháng 07 năm 2019", &t4, &ch);
+	assert_string_equal(s, "ngày !0 tháng 07 năm 2019");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* a year read thrice is needed */
+	table t5 = {.rd = {[1] = {"25", "25", "25", "25"}, [3] = {"", "1", "", ""},
+			   [5] = {"2020", "2020", "", ""}}};
+	s = reread("ngày 25 tháng !! năm 2020", &t5, &ch);
+	assert_string_equal(s, "ngày 25 tháng !! năm 2020");
+	sh_free(s);
+	/* a pass that reads another digit than a lost 1: as read */
+	table t6 = {.rd = {[1] = {"25", "25", "25", "25"}, [3] = {"", "7", "", ""},
+			   [5] = {"2020", "2020", "2020", "2020"}}};
+	s = reread("ngày 25 tháng !! năm 2020", &t6, &ch);
+	assert_string_equal(s, "ngày 25 tháng !! năm 2020");
+	sh_free(s);
+}
+
 static void never_guessed(void **state)
 {
 	(void)state;
@@ -280,6 +445,10 @@ int main(void)
 		cmocka_unit_test(misread_date_corrected),
 		cmocka_unit_test(never_guessed),
 		cmocka_unit_test(bang_for_one),
+		cmocka_unit_test(slash_zero_merged),
+		cmocka_unit_test(expiry_by_birth_date),
+		cmocka_unit_test(ones_lost_by_passes),
+		cmocka_unit_test(day_in_two_words),
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(facts_flagged),
