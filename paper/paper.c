@@ -720,6 +720,27 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
 	return f->id_unsure;
 }
 
+/* Does r pass every check an id of this paper can have: kind of id (tax
+ * code's check digit), province, century, birth year and sex against the
+ * paper? */
+static int id_checks_pass(const sh_paper_facts *f, const char *r)
+{
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
+		return 0;
+	if (kind != SH_OWNER_PERSON)
+		return 1;
+	const char *birth = f->v[SH_FACT_BIRTH_DATE];
+	if (!birth && *f->birth_year)
+		birth = f->birth_year;
+	return paper_person_id_ok(r) && birth && birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
+}
+
 /* A misread id's second reading: every check passed (kind of id, province,
  * century, birth year and sex against the paper), and the first reading
  * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
@@ -752,20 +773,7 @@ static int misread_confirmed(const sh_paper_facts *f, const char *r)
 		if (diff * 3 > n)
 			return 0;
 	}
-	int kind = 0;
-	char norm[16];
-	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
-		sh_error_clear();
-		return 0;
-	}
-	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
-		return 0;
-	if (kind != SH_OWNER_PERSON)
-		return 1;
-	const char *birth = f->v[SH_FACT_BIRTH_DATE];
-	if (!birth && *f->birth_year)
-		birth = f->birth_year;
-	return paper_person_id_ok(r) && birth && birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
+	return id_checks_pass(f, r);
 }
 
 /* The digits of a reading (spaces between groups dropped) into dg (16
@@ -853,6 +861,25 @@ static int edge_digit_more(const char *a, const char *v)
 	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
 }
 
+/* Is reading a the id v but for zeros read as 6, 8 or 9 (a blurred photo's
+ * zero: "933317490435" for "033317490435"), where v passes every check of
+ * the paper and a fails one? The passes misread the zero; no
+ * contradiction. A reading that differs so and passes too still doubts v. */
+static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v)
+{
+	size_t n = strlen(v), diff = 0;
+	if (strlen(a) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] == v[i])
+			continue;
+		if (v[i] != '0' || !strchr("689", a[i]))
+			return 0;
+		diff++;
+	}
+	return diff && diff * 3 <= n && !id_checks_pass(f, a) && id_checks_pass(f, v);
+}
+
 int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
 {
 	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
@@ -862,7 +889,8 @@ int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *c
 	for (size_t i = 0; i < n; i++) {
 		char a[16], b[16];
 		size_t same = 0;
-		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]))
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]) ||
+		    zero_read_as_lookalike(f, a, f->v[fact]))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			same += reading_digits(b, readings[j]) && !strcmp(a, b);
