@@ -197,6 +197,10 @@ char *paper_title_words(doc *d, char *s);
  * 93-96 to a title word it reads cleanly; the marks misread in tune5's
  * titles ("Kể toán", "giao bạn", "Tình hinh") scored 80, 84, 83. */
 #define PAPER_TITLE_WORD_CONF 90
+/* below it (or no syllable) a title syllable may take another base letter
+ * inside a listed word (a neighbour read right on each side: "cơ chế tot
+ * cửa" -> "một"), or be the "năm" before a year ("pảm 2022") */
+#define PAPER_TITLE_LETTER_CONF 60
 /* Lookalike glyphs needed to read folded f (fn bytes) as r (rn bytes):
  * each letter of f read as itself, as one lookalike glyph or as two ("h"
  * as "i1"); -1 when r is not f so read (paper_titles.c). */

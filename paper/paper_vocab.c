@@ -16,6 +16,7 @@ typedef struct syl {
 	int joined;      /* one space only before it, from the syllable before */
 	int proper;      /* capitalised inside a title in small letters: a name */
 	int suspect;     /* read unsurely, or no syllable */
+	int garbled;     /* no syllable, or read under PAPER_TITLE_LETTER_CONF */
 	int valid;       /* a Vietnamese syllable */
 	char fold[64];   /* paper_fold */
 	char key[64];    /* lower case, tone mark taken out (hats kept) */
@@ -75,16 +76,17 @@ static int look_pair(char x, char y)
 }
 
 /* Folded syllable r (as read) fits folded e (a word's): the same letters,
- * or (look) one pair of lookalike base letters apart. */
-static int fold_fits(const char *r, const char *e, int look)
+ * or (look) one pair of lookalike base letters apart, or (letter) any one
+ * base letter apart. */
+static int fold_fits(const char *r, const char *e, int look, int letter)
 {
 	if (!strcmp(r, e))
 		return 1;
-	if (!look || strlen(r) != strlen(e))
+	if (!(look || letter) || strlen(r) != strlen(e))
 		return 0;
 	int diff = 0;
 	for (size_t i = 0; r[i]; i++)
-		if (r[i] != e[i] && (!look_pair(r[i], e[i]) || ++diff > 1))
+		if (r[i] != e[i] && ((!letter && !look_pair(r[i], e[i])) || ++diff > 1))
 			return 0;
 	return diff == 1;
 }
@@ -184,7 +186,13 @@ static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, cha
 					}
 					memcpy(ew, p, w);
 					ew[w] = 0;
-					fits = j == i ? fold_fits(v[j].fold, ew, !v[j].valid) : !strcmp(v[j].fold, ew);
+					/* another letter only for a syllable no
+					 * one could read (no syllable, or under
+					 * PAPER_TITLE_LETTER_CONF) inside the word:
+					 * a neighbour read right on each side */
+					fits = j == i ? fold_fits(v[j].fold, ew, !v[j].valid,
+								  v[j].garbled && st < i && i + 1 < st + len)
+						      : !strcmp(v[j].fold, ew);
 					p += w;
 					p += *p == ' ';
 				}
@@ -280,6 +288,7 @@ static int mark_syllables(doc *d, const char *s, syl *v, size_t n)
 		v[i].valid = paper_syllable_ok(s + v[i].a, w);
 		int conf = v[i].valid ? syl_conf(d, s, v[i].a, v[i].b) : 0;
 		v[i].suspect = !v[i].valid || (conf >= 0 && conf < PAPER_TITLE_WORD_CONF);
+		v[i].garbled = !v[i].valid || (conf >= 0 && conf < PAPER_TITLE_LETTER_CONF);
 	}
 	return 1;
 }
@@ -319,6 +328,24 @@ static void drop_end_glyph(char *s)
 	}
 }
 
+/* Syllable y of s garbled, in small letters, right before a year (one
+ * space, 19xx or 20xx, no digit after) and one lookalike first letter
+ * from "nam" ("pảm 2022", "hăm 2021"): "năm", the only word a title puts
+ * there. Not when it reads "năm" already. */
+static int year_next(const char *s, const syl *y)
+{
+	static const char firsts[] = "nphrmu";
+	const char *p = s + y->b;
+	if (y->proper || !y->garbled || strlen(y->fold) != 3 || strcmp(y->fold + 1, "am") ||
+	    !strchr(firsts, y->fold[0]) || !strcmp(y->key, "năm") || (unsigned char)s[y->a] < 'a' ||
+	    (unsigned char)s[y->a] > 'z' || *p != ' ')
+		return 0;
+	p++;
+	if (!((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0')))
+		return 0;
+	return p[2] >= '0' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !(p[4] >= '0' && p[4] <= '9');
+}
+
 char *paper_title_words(doc *d, char *s)
 {
 	if (!s || d->no_restore)
@@ -337,6 +364,10 @@ char *paper_title_words(doc *d, char *s)
 		want[i][0] = 0;
 		if (v[i].suspect && !v[i].proper && one_spelling(d->k, v, n, i, want[i], sizeof want[i]))
 			any = 1;
+		else if (year_next(s, &v[i])) {
+			snprintf(want[i], sizeof want[i], "%s", "năm");
+			any = 1;
+		}
 	}
 	if (!any)
 		return s;

@@ -351,6 +351,22 @@ static void title_words(void **state)
 		{"Tinh hinh thực hiện quy chế làm việc", "Tinh hinh", NULL},
 		{"Về việc hành chinh trang đô thị", "chinh", NULL},
 		{"Về việc giao ban tháng 10", "giao ban", NULL},
+		/* another letter (issue 23, photos): no syllable inside a
+		 * listed word, a neighbour read right on each side; "năm"
+		 * before a year read unsurely */
+		{"Về việc thực hiện cơ chế tot cửa tại xã", NULL, "Về việc thực hiện cơ chế một cửa tại xã"},
+		{"Kế hoạch kiểm tra pảm 2022", "pảm", "Kế hoạch kiểm tra năm 2022"},
+		/* must not: a neighbour on one side only ("tot cửa"), a
+		 * valid syllable read surely before a year or in a word
+		 * ("cũng bố"), no year, a capitalised syllable, a letter
+		 * of a valid syllable read under 90 but over 60 is not
+		 * tried (only marks), a year's "nằm" */
+		{"Về việc sửa tot cửa kho", NULL, NULL},
+		{"Kế hoạch kiểm tra pảm 2022", NULL, NULL},
+		{"Về việc cũng bố danh mục thủ tục hành chính", NULL, NULL},
+		{"Kế hoạch kiểm tra pảm 202", "pảm", NULL},
+		{"Kế hoạch của ông Pảm 2022", "Pảm", NULL},
+		{"Về việc sửa mát cửa kho", "mát", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[1024];
