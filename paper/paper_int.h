@@ -188,7 +188,10 @@ char *paper_apply_corrections(doc *d, char *s);
  * is no syllable, capitalised only as a title's first, takes the one
  * spelling with the same letters (other marks; a lookalike vowel when it
  * is no syllable) that makes a listed word with its neighbours as read,
- * when the reading makes none; a lone quote or bar ending the title goes.
+ * when the reading makes none; one that is no syllable or read under
+ * PAPER_TITLE_LETTER_CONF also another base letter inside a listed word of
+ * three syllables or more (a neighbour read right on each side), or "năm"
+ * right before a year; a lone quote or bar ending the title goes.
  * Titles only. Takes s; on out of memory s as given, d->oom set. */
 char *paper_title_words(doc *d, char *s);
 /* A title's syllable under this confidence may take other marks from the
