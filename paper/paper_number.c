@@ -1,0 +1,151 @@
+/* A second reading of a paper's number (issue 18 and 23, docs/PAPERS.md
+ * "numbers read again"): the digits of "Số: 1914/QĐ-UBND" read again,
+ * digits only, on the page image (the caller's reader, the same passes as
+ * dates and ids). Passes that agree among themselves on other digits than
+ * the page correct them (the number "reread", as read kept); passes that
+ * disagree among themselves leave the number as read, flagged "unsure"
+ * for review. Never a number nobody read. */
+#include "paper_hocr.h"
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first run of 2..SH_PAPER_DIGITS_MAX-1 digits in s: start and length,
+ * 0 when none. */
+static size_t digit_run(const char *s, size_t *at)
+{
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		size_t n = 0;
+		while (s[i + n] >= '0' && s[i + n] <= '9')
+			n++;
+		if (n >= 2 && n < SH_PAPER_DIGITS_MAX) {
+			*at = i;
+			return n;
+		}
+		i += n - 1;
+	}
+	return 0;
+}
+
+/* Characters (UTF-8 code points) of s[0..n). */
+static size_t glyphs(const char *s, size_t n)
+{
+	size_t g = 0;
+	for (size_t i = 0; i < n; i++)
+		g += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return g;
+}
+
+/* Is w the folded word want ("so"; "Số:", "SỐ", "So")? */
+static int is_word(const char *w, const char *want)
+{
+	char *f = NULL;
+	size_t fl = 0;
+	if (paper_fold(&f, NULL, &fl, w, strlen(w)))
+		return 0;
+	while (fl && strchr(".,:", f[fl - 1]))
+		fl--;
+	int ok = fl == strlen(want) && !memcmp(f, want, fl);
+	sh_free(f);
+	return ok;
+}
+
+/* The number's word: the first word after a "Số" (or "Số hiệu") label
+ * on its line that holds a run of digits; its digits (dg) and the box of
+ * the run, cut from the word's box by its share of the word's glyphs. */
+static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], const char *hocr)
+{
+	paper_hword *v = NULL;
+	size_t nv = 0, at = 0, n = 0;
+	if (!hocr || paper_hocr_words(&v, &nv, NULL, hocr, 64, 0))
+		return 0;
+	int found = 0;
+	for (size_t i = 0; i + 1 < nv && !found; i++) {
+		if (!is_word(v[i].t, "so"))
+			continue;
+		const paper_hword *w = &v[i + 1];
+		/* a diploma's "Số hiệu: QH-468891" */
+		if (i + 2 < nv && is_word(w->t, "hieu"))
+			w++;
+		if (w->line != v[i].line || !(n = digit_run(w->t, &at)))
+			continue;
+		size_t all = glyphs(w->t, strlen(w->t)), before = glyphs(w->t, at);
+		int width = w->b.x1 - w->b.x0;
+		if (!all || width <= 0)
+			continue;
+		*out = w->b;
+		out->x0 = w->b.x0 + (int)((long)width * (long)before / (long)all);
+		out->x1 = w->b.x0 + (int)((long)width * (long)(before + n) / (long)all);
+		memcpy(dg, w->t + at, n);
+		dg[n] = 0;
+		found = out->x1 > out->x0;
+	}
+	sh_free(v);
+	return found;
+}
+
+int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr)
+{
+	char dg[SH_PAPER_DIGITS_MAX];
+	return out && number_word(out, dg, hocr);
+}
+
+/* A reading as the digits of a run of n: digits only; one more at the end
+ * that is the slash read as a 1 or 7 at the crop's edge is cut. 0 when it
+ * is no reading of n digits. */
+static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, size_t n)
+{
+	size_t k = 0;
+	for (; *s && k + 1 < SH_PAPER_DIGITS_MAX; s++)
+		if (*s >= '0' && *s <= '9')
+			r[k++] = *s;
+	r[k] = 0;
+	if (k == n + 1 && (r[n] == '1' || r[n] == '7'))
+		r[k = n] = 0;
+	return k == n;
+}
+
+int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg)
+{
+	if (!f || !hocr || !fn)
+		return sh_error_set(SH_EINVAL, "a number read again needs facts, hOCR and a reader");
+	const char *v = f->v[SH_FACT_NUMBER];
+	sh_paper_box b;
+	char dg[SH_PAPER_DIGITS_MAX], rd[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	size_t at = 0, n;
+	/* the word after "Số" must be the number extraction took */
+	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, hocr) || !(n = digit_run(v, &at)) ||
+	    n != strlen(dg) || memcmp(v + at, dg, n))
+		return SH_OK;
+	size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX), good = 0, page = 0;
+	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
+		if (as_run(r[good], rd[i], n))
+			page += !strcmp(r[good++], dg);
+	if (good < 2 || page == good)
+		return SH_OK;
+	size_t same = 0;
+	for (size_t i = 0; i < good; i++)
+		same += !strcmp(r[i], r[0]);
+	/* every reading of the run's length agrees on other digits, and at
+	 * most one pass gave no such reading */
+	if (!page && same == good && good + 1 >= nr) {
+		char *was = sh_strdup(v);
+		if (!was)
+			return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+		memcpy(f->v[SH_FACT_NUMBER] + at, r[0], n);
+		sh_free(f->as_read[SH_FACT_NUMBER]);
+		f->as_read[SH_FACT_NUMBER] = was;
+		f->reread |= 1u << SH_FACT_NUMBER;
+		return SH_OK;
+	}
+	/* the passes disagree among themselves, most of them not with the
+	 * page's digits: for review */
+	if (same < good && page * 2 <= good)
+		f->unsure |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
