@@ -95,7 +95,7 @@ int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr)
 }
 
 /* A reading as the digits of a run of n: digits only; one more at the end
- * that is the slash read as a 1 or 7 at the crop's edge is cut. 0 when it
+ * that is the slash read as a 1, 4 or 7 at the crop's edge is cut. 0 when it
  * is no reading of n digits. */
 static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, size_t n)
 {
@@ -104,7 +104,7 @@ static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, size_t n)
 		if (*s >= '0' && *s <= '9')
 			r[k++] = *s;
 	r[k] = 0;
-	if (k == n + 1 && (r[n] == '1' || r[n] == '7'))
+	if (k == n + 1 && strchr("147", r[n]))
 		r[k = n] = 0;
 	return k == n;
 }
@@ -123,6 +123,12 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 		return SH_OK;
 	size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX), good = 0, page = 0;
 	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	if (getenv("SH_NUM_DEBUG")) { /* TEMP */
+		fprintf(stderr, "NUM %s page=%s box %d %d %d %d:", v, dg, b.x0, b.y0, b.x1, b.y1);
+		for (size_t i = 0; i < nr; i++)
+			fprintf(stderr, " [%s]", rd[i]);
+		fprintf(stderr, "\n");
+	}
 	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
 		if (as_run(r[good], rd[i], n))
 			page += !strcmp(r[good++], dg);
@@ -131,9 +137,9 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	size_t same = 0;
 	for (size_t i = 0; i < good; i++)
 		same += !strcmp(r[i], r[0]);
-	/* every reading of the run's length agrees on other digits, and at
-	 * most one pass gave no such reading */
-	if (!page && same == good && good + 1 >= nr) {
+	/* every reading of the run's length agrees on other digits (a pass
+	 * that gave no such reading says nothing) */
+	if (!page && same == good) {
 		char *was = sh_strdup(v);
 		if (!was)
 			return sh_error_set(SH_ENOMEM, "out of memory reading a number again");

@@ -267,8 +267,8 @@ int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before);
 int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr);
 /* Settle f's number (extracted from the text of hocr) with fn's readings
  * of that box: when two or more readings give the run's digits (one more,
- * a 1 or 7 at the end, is the slash at the crop's edge), all of them the
- * same other digits, and at most one reading gives no such run, they
+ * a 1, 4 or 7 at the end, is the slash at the crop's edge), all of them the
+ * same other digits (a reading of another length says nothing), they
  * replace the page's digits: the number is "reread" (sh_paper_id_reread),
  * the old value kept as read (sh_paper_fact_as_read). When the readings
  * of the run disagree with each other and at most half give the page's
