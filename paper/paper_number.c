@@ -94,19 +94,34 @@ int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr)
 	return out && number_word(out, dg, hocr);
 }
 
-/* A reading as the digits of a run of n: digits only; one more at the end
- * that is the slash read as a 1, 4 or 7 at the crop's edge is cut. 0 when it
- * is no reading of n digits. */
-static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, size_t n)
+/* A reading as the digits of the page's run dg: digits only. One digit
+ * more is a glyph next to the run read at the crop's edge: the slash after
+ * it (a 1, 4 or 7 at the end, when the word goes on after the run) or a
+ * letter before it ("B967974" read "1967974", when the word has glyphs
+ * before the run); a reading that is dg so is dg. 0 when it is no reading
+ * of the run's length. */
+static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, const char *dg, int before, int after)
 {
-	size_t k = 0;
+	size_t k = 0, n = strlen(dg);
 	for (; *s && k + 1 < SH_PAPER_DIGITS_MAX; s++)
 		if (*s >= '0' && *s <= '9')
 			r[k++] = *s;
 	r[k] = 0;
-	if (k == n + 1 && strchr("147", r[n]))
-		r[k = n] = 0;
-	return k == n;
+	if (k != n + 1)
+		return k == n;
+	if ((before && !strcmp(r + 1, dg)) || (after && !strncmp(r, dg, n))) {
+		memcpy(r, dg, n + 1);
+		return 1;
+	}
+	if (before == after)
+		return 0;
+	if (before)
+		memmove(r, r + 1, n + 1);
+	else if (strchr("147", r[n]))
+		r[n] = 0;
+	else
+		return 0;
+	return 1;
 }
 
 int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg)
@@ -130,7 +145,7 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 		fprintf(stderr, "\n");
 	}
 	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
-		if (as_run(r[good], rd[i], n))
+		if (as_run(r[good], rd[i], dg, at > 0, v[at + n] != 0))
 			page += !strcmp(r[good++], dg);
 	if (good < 2 || page == good)
 		return SH_OK;

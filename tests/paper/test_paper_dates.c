@@ -499,6 +499,7 @@ static void number_read_again(void **state)
 	    {"914", "19", "181", NULL},
 	    {"1814", "1814", "1914", "1"},
 	    {"1814", "1814", "1814", "1914"},
+	    {"21815", "21815", "1814", NULL}, /* no glyph before the run, 5 no slash */
 	};
 	for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
 		f = decision("1814/QĐ-UBND");
