@@ -54,10 +54,16 @@ static int is_word(const char *w, const char *want)
 	return ok;
 }
 
+/* Glyphs OCR reads for a 1 at the start of a number. */
+#define LOOKALIKES "JIl|!"
+
 /* The number's word: the first word after a "Số" (or "Số hiệu") label
  * on its line that holds a run of digits; its digits (dg) and the box of
- * the run, cut from the word's box by its share of the word's glyphs. */
-static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], const char *hocr)
+ * the run, cut from the word's box by its share of the word's glyphs.
+ * *lead: the run follows a 1-lookalike that opens the word and the slash
+ * follows the run ("J25/TLKT-BS": an agency number's place, digits before
+ * the slash); the box then takes the lookalike in. */
+static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], int *lead, const char *hocr)
 {
 	paper_hword *v = NULL;
 	size_t nv = 0, at = 0, n = 0;
@@ -73,13 +79,14 @@ static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], const ch
 			w++;
 		if (w->line != v[i].line || !(n = digit_run(w->t, &at)))
 			continue;
-		size_t all = glyphs(w->t, strlen(w->t)), before = glyphs(w->t, at);
+		*lead = at == 1 && strchr(LOOKALIKES, w->t[0]) && w->t[at + n] == '/';
+		size_t all = glyphs(w->t, strlen(w->t)), before = *lead ? 0 : glyphs(w->t, at);
 		int width = w->b.x1 - w->b.x0;
 		if (!all || width <= 0)
 			continue;
 		*out = w->b;
 		out->x0 = w->b.x0 + (int)((long)width * (long)before / (long)all);
-		out->x1 = w->b.x0 + (int)((long)width * (long)(before + n) / (long)all);
+		out->x1 = w->b.x0 + (int)((long)width * (long)(glyphs(w->t, at) + n) / (long)all);
 		memcpy(dg, w->t + at, n);
 		dg[n] = 0;
 		found = out->x1 > out->x0;
@@ -91,7 +98,8 @@ static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], const ch
 int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr)
 {
 	char dg[SH_PAPER_DIGITS_MAX];
-	return out && number_word(out, dg, hocr);
+	int lead = 0;
+	return out && number_word(out, dg, &lead, hocr);
 }
 
 /* A reading as the digits of the page's run dg: digits only. One digit
@@ -124,6 +132,37 @@ static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, const char *dg, in
 	return 1;
 }
 
+/* "J25/TLKT-BS": the lookalike is a 1 when two or more readings of the
+ * box give "1" and the run's digits, and none gives another number of
+ * that length. */
+static int lookalike_read(sh_paper_facts *f, const char *dg, char rd[][SH_PAPER_DIGITS_MAX], size_t nr)
+{
+	size_t n = strlen(dg), one = 0;
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++) {
+		char r[SH_PAPER_DIGITS_MAX];
+		size_t k = 0;
+		for (const char *s = rd[i]; *s && k + 1 < sizeof r; s++)
+			if (*s >= '0' && *s <= '9')
+				r[k++] = *s;
+		r[k] = 0;
+		if (k != n + 1)
+			continue;
+		if (r[0] != '1' || strcmp(r + 1, dg))
+			return SH_OK;
+		one++;
+	}
+	if (one < 2)
+		return SH_OK;
+	char *was = sh_strdup(f->v[SH_FACT_NUMBER]);
+	if (!was)
+		return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+	f->v[SH_FACT_NUMBER][0] = '1';
+	sh_free(f->as_read[SH_FACT_NUMBER]);
+	f->as_read[SH_FACT_NUMBER] = was;
+	f->reread |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
+
 int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg)
 {
 	if (!f || !hocr || !fn)
@@ -132,11 +171,16 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	sh_paper_box b;
 	char dg[SH_PAPER_DIGITS_MAX], rd[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
 	size_t at = 0, n;
+	int lead = 0;
 	/* the word after "Số" must be the number extraction took */
-	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, hocr) || !(n = digit_run(v, &at)) ||
-	    n != strlen(dg) || memcmp(v + at, dg, n))
+	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, &lead, hocr) ||
+	    !(n = digit_run(v, &at)) || n != strlen(dg) || memcmp(v + at, dg, n))
+		return SH_OK;
+	if (lead && (at != 1 || !strchr(LOOKALIKES, v[0])))
 		return SH_OK;
 	size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX), good = 0, page = 0;
+	if (lead)
+		return lookalike_read(f, dg, rd, nr);
 	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
 	if (getenv("SH_NUM_DEBUG")) { /* TEMP */
 		fprintf(stderr, "NUM %s page=%s box %d %d %d %d:", v, dg, b.x0, b.y0, b.x1, b.y1);
