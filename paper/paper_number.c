@@ -8,8 +8,6 @@
 #include "paper_hocr.h"
 #include "paper_int.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The first run of 2..SH_PAPER_DIGITS_MAX-1 digits in s: start and length,
@@ -182,12 +180,6 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	if (lead)
 		return lookalike_read(f, dg, rd, nr);
 	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
-	if (getenv("SH_NUM_DEBUG")) { /* TEMP */
-		fprintf(stderr, "NUM %s page=%s box %d %d %d %d:", v, dg, b.x0, b.y0, b.x1, b.y1);
-		for (size_t i = 0; i < nr; i++)
-			fprintf(stderr, " [%s]", rd[i]);
-		fprintf(stderr, "\n");
-	}
 	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
 		if (as_run(r[good], rd[i], dg, at > 0, v[at + n] != 0))
 			page += !strcmp(r[good++], dg);
