@@ -257,6 +257,27 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
  * or SH_ENOMEM. */
 int sh_paper_dates_flag(sh_paper_facts *f, const sh_paper_facts *before);
 
+/* ---- a second reading of the paper's number (issue 18, 23) -----------
+ * The digits of the number ("Số: 1914/QĐ-UBND": the first run of two or
+ * more digits of the word after the label "Số" or "Số hiệu" on its line) read again,
+ * digits only (docs/PAPERS.md "numbers read again"). */
+/* The box of those digits in hOCR (the word's box cut by their share of
+ * its glyphs): to read again before the page image is gone. 1 and *out
+ * filled, 0 when there is none. */
+int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr);
+/* Settle f's number (extracted from the text of hocr) with fn's readings
+ * of that box: when two or more readings give the run's digits (one more,
+ * a 1, 4 or 7 at the end, is the slash at the crop's edge), all of them the
+ * same other digits (a reading of another length says nothing), they
+ * replace the page's digits: the number is "reread" (sh_paper_id_reread),
+ * the old value kept as read (sh_paper_fact_as_read). When the readings
+ * of the run disagree with each other and at most half give the page's
+ * digits, the number stays as read and is flagged unsure
+ * (sh_paper_fact_unsure). Nothing happens
+ * when the word after "Số" is not the number extraction took. SH_OK,
+ * SH_EINVAL (a NULL argument), SH_ENOMEM. */
+int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg);
+
 /* ---- a second reading of names (issue 18) -----------------------------
  * The line of the owner's name and the signer's read again on the page
  * image (upscaled, one line: the caller's reader, e.g. the OCR pool's

@@ -326,6 +326,19 @@ static int digit_boxes(void *arg, const char *hocr, sh_ocr_digit_read **out, siz
 	 * SH_OCR_DIGIT_BOXES boxes */
 	if (!rc && sh_recv_kinds(&kinds) == SH_OK)
 		rc = sh_paper_hocr_name_boxes(&lb, &nlb, kinds, hocr);
+	/* the number's digits (issue 18, 23), read again like the ids' */
+	sh_paper_box nbx;
+	if (!rc && sh_paper_hocr_number_box(&nbx, hocr)) {
+		sh_paper_box *g = sh_realloc(b, (nb + 1) * sizeof *g);
+		if (!g)
+			rc = SH_ENOMEM;
+		else {
+			b = g;
+			memmove(b + 1, b, nb * sizeof *b);
+			b[0] = nbx;
+			nb++;
+		}
+	}
 	sh_error_clear();
 	size_t all = nlb + nb + ndb;
 	sh_ocr_digit_read *d = rc || !all ? NULL : sh_calloc(all, sizeof *d);
@@ -524,6 +537,10 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	sh_free(words);
 	if (!rc && h.len)
 		rc = comp_reread_ids(r, c, (const char *)h.data);
+	if (!rc && h.len) { /* the number read again (docs/PAPERS.md "numbers read again") */
+		date_reads d = {r, c};
+		rc = sh_paper_number_reread(c->facts, (const char *)h.data, date_readings, &d);
+	}
 	if (!rc && h.len) { /* names read again (docs/PAPERS.md "names read again") */
 		date_reads d = {r, c};
 		rc = sh_paper_names_reread(c->facts, (const char *)h.data, name_readings, &d);

@@ -438,6 +438,122 @@ static void facts_flagged(void **state)
 	assert_int_equal(sh_paper_dates_flag(NULL, NULL), 0);
 }
 
+/* The paper's number read again (paper_number.c): passes that agree on
+ * other digits correct it (reread, as read kept); passes that disagree
+ * flag it unsure; the page confirmed, a word that is not the number, or
+ * too few readings change nothing. */
+static sh_paper_facts *decision(const char *number)
+{
+	char text[512];
+	if (number[0] == 'J') /* a civil status extract (y036, tune5) */
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nTRÍCH LỤC KHAI TỬ\n"
+			 "Số: %s\nHọ, chữ đệm, tên: MAI CÔNG KHỞI\nGiới tính: Nam\n",
+			 number);
+	else
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: %s\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+			 "QUYẾT ĐỊNH\nVề việc phê duyệt kế hoạch\n",
+			 number);
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_non_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	return f;
+}
+
+static void number_read_again(void **state)
+{
+	(void)state;
+	const char *w[] = {"Số:", "1814/QĐ-UBND"};
+	const char *hocr = hocr_of(w, 2);
+	sh_paper_box b;
+	assert_int_equal(sh_paper_hocr_number_box(&b, hocr), 1);
+	assert_int_equal(b.x0, 100); /* the digits' share of the word */
+	assert_int_equal(b.x1, 130);
+	/* agreeing passes (one with the slash read as 4; two giving no run
+	 * say nothing) correct it */
+	sh_paper_facts *f = decision("1814/QĐ-UBND");
+	const char *v = sh_paper_fact(f, SH_FACT_NUMBER);
+	table t = {.rd = {[1] = {"19144", "1914", "", "194"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &t), SH_OK);
+	assert_int_equal(t.asked, 1);
+	assert_non_null(strstr(sh_paper_fact(f, SH_FACT_NUMBER), "1914/"));
+	assert_non_null(strstr(sh_paper_fact_as_read(f, SH_FACT_NUMBER), "1814/"));
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 1);
+	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 0);
+	(void)v;
+	sh_paper_facts_free(&f);
+	/* passes that disagree among themselves: as read, unsure */
+	f = decision("1814/QĐ-UBND");
+	table u = {.rd = {[1] = {"1914", "1814", "1914", "1614"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u), SH_OK);
+	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	f = decision("1814/QĐ-UBND"); /* two agree, one gives the page's */
+	table u2 = {.rd = {[1] = {"1914", "1914", "1814", "1"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u2), SH_OK);
+	assert_non_null(strstr(sh_paper_fact(f, SH_FACT_NUMBER), "1814/"));
+	assert_null(sh_paper_fact_as_read(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 0);
+	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	/* MUST NOT change: the page confirmed; one reading alone; readings of
+	 * another length only; most passes giving the page's digits */
+	static const char *const keep[][4] = {
+	    {"1814", "1814", "18141", "1814"},
+	    {"1914", NULL},
+	    {"914", "19", "181", NULL},
+	    {"1814", "1814", "1914", "1"},
+	    {"1814", "1814", "1814", "1914"},
+	    {"21815", "21815", "1814", NULL}, /* no glyph before the run, 5 no slash */
+	};
+	for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+		f = decision("1814/QĐ-UBND");
+		table x = {0};
+		for (size_t i = 0; i < 4; i++)
+			x.rd[1][i] = keep[k][i];
+		assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &x), SH_OK);
+		assert_non_null(strstr(sh_paper_fact(f, SH_FACT_NUMBER), "1814/"));
+		assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 0);
+		assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 0);
+		sh_paper_facts_free(&f);
+	}
+	/* the word after "Số" is not the number extraction took: not asked */
+	f = decision("2236/QĐ-UBND");
+	table y = {.rd = {[1] = {"1914", "1914", "1914", "1914"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &y), SH_OK);
+	assert_int_equal(y.asked, 0);
+	assert_non_null(strstr(sh_paper_fact(f, SH_FACT_NUMBER), "2236/"));
+	/* "J25/…": the lookalike taken in the box, a 1 when the passes say so */
+	const char *w4[] = {"Số:", "J25/TLKT-BS"};
+	hocr = hocr_of(w4, 2);
+	assert_int_equal(sh_paper_hocr_number_box(&b, hocr), 1);
+	assert_int_equal(b.x0, 100);
+	assert_int_equal(b.x1, 124);
+	sh_paper_facts_free(&f);
+	f = decision("J25/TLKT-BS");
+	table j = {.rd = {[1] = {"125", "125", "25", NULL}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &j), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "125/TLKT-BS");
+	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_NUMBER), "J25/TLKT-BS");
+	sh_paper_facts_free(&f);
+	f = decision("J25/TLKT-BS"); /* a pass gives another number: kept */
+	table j2 = {.rd = {[1] = {"125", "125", "725", NULL}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &j2), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "J25/TLKT-BS");
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 0);
+	/* a diploma's "Số hiệu: QH-469891": the digits' share */
+	const char *w3[] = {"Số", "hiệu:", "QH-469891"};
+	assert_int_equal(sh_paper_hocr_number_box(&b, hocr_of(w3, 3)), 1);
+	assert_int_equal(b.x0, 230);
+	assert_int_equal(b.x1, 290);
+	/* no "Số" label: no box */
+	const char *w2[] = {"Mã:", "1814/QĐ-UBND"};
+	assert_int_equal(sh_paper_hocr_number_box(&b, hocr_of(w2, 2)), 0);
+	assert_int_equal(sh_paper_number_reread(NULL, hocr, from_table, &y), SH_EINVAL);
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +568,7 @@ int main(void)
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(facts_flagged),
+		cmocka_unit_test(number_read_again),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,208 @@
+/* A second reading of a paper's number (issue 18 and 23, docs/PAPERS.md
+ * "numbers read again"): the digits of "Số: 1914/QĐ-UBND" read again,
+ * digits only, on the page image (the caller's reader, the same passes as
+ * dates and ids). Passes that agree among themselves on other digits than
+ * the page correct them (the number "reread", as read kept); passes that
+ * disagree among themselves leave the number as read, flagged "unsure"
+ * for review. Never a number nobody read. */
+#include "paper_hocr.h"
+#include "paper_int.h"
+
+#include <string.h>
+
+/* The first run of 2..SH_PAPER_DIGITS_MAX-1 digits in s: start and length,
+ * 0 when none. */
+static size_t digit_run(const char *s, size_t *at)
+{
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		size_t n = 0;
+		while (s[i + n] >= '0' && s[i + n] <= '9')
+			n++;
+		if (n >= 2 && n < SH_PAPER_DIGITS_MAX) {
+			*at = i;
+			return n;
+		}
+		i += n - 1;
+	}
+	return 0;
+}
+
+/* Characters (UTF-8 code points) of s[0..n). */
+static size_t glyphs(const char *s, size_t n)
+{
+	size_t g = 0;
+	for (size_t i = 0; i < n; i++)
+		g += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return g;
+}
+
+/* Is w the folded word want ("so"; "Số:", "SỐ", "So")? */
+static int is_word(const char *w, const char *want)
+{
+	char *f = NULL;
+	size_t fl = 0;
+	if (paper_fold(&f, NULL, &fl, w, strlen(w)))
+		return 0;
+	while (fl && strchr(".,:", f[fl - 1]))
+		fl--;
+	int ok = fl == strlen(want) && !memcmp(f, want, fl);
+	sh_free(f);
+	return ok;
+}
+
+/* Glyphs OCR reads for a 1 at the start of a number. */
+#define LOOKALIKES "JIl|!"
+
+/* The number's word: the first word after a "Số" (or "Số hiệu") label
+ * on its line that holds a run of digits; its digits (dg) and the box of
+ * the run, cut from the word's box by its share of the word's glyphs.
+ * *lead: the run follows a 1-lookalike that opens the word and the slash
+ * follows the run ("J25/TLKT-BS": an agency number's place, digits before
+ * the slash); the box then takes the lookalike in. */
+static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], int *lead, const char *hocr)
+{
+	paper_hword *v = NULL;
+	size_t nv = 0, at = 0, n = 0;
+	if (!hocr || paper_hocr_words(&v, &nv, NULL, hocr, 64, 0))
+		return 0;
+	int found = 0;
+	for (size_t i = 0; i + 1 < nv && !found; i++) {
+		if (!is_word(v[i].t, "so"))
+			continue;
+		const paper_hword *w = &v[i + 1];
+		/* a diploma's "Số hiệu: QH-468891" */
+		if (i + 2 < nv && is_word(w->t, "hieu"))
+			w++;
+		if (w->line != v[i].line || !(n = digit_run(w->t, &at)))
+			continue;
+		*lead = at == 1 && strchr(LOOKALIKES, w->t[0]) && w->t[at + n] == '/';
+		size_t all = glyphs(w->t, strlen(w->t)), before = *lead ? 0 : glyphs(w->t, at);
+		int width = w->b.x1 - w->b.x0;
+		if (!all || width <= 0)
+			continue;
+		*out = w->b;
+		out->x0 = w->b.x0 + (int)((long)width * (long)before / (long)all);
+		out->x1 = w->b.x0 + (int)((long)width * (long)(glyphs(w->t, at) + n) / (long)all);
+		memcpy(dg, w->t + at, n);
+		dg[n] = 0;
+		found = out->x1 > out->x0;
+	}
+	sh_free(v);
+	return found;
+}
+
+int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr)
+{
+	char dg[SH_PAPER_DIGITS_MAX];
+	int lead = 0;
+	return out && number_word(out, dg, &lead, hocr);
+}
+
+/* A reading as the digits of the page's run dg: digits only. One digit
+ * more is a glyph next to the run read at the crop's edge: the slash after
+ * it (a 1, 4 or 7 at the end, when the word goes on after the run) or a
+ * letter before it ("B967974" read "1967974", when the word has glyphs
+ * before the run); a reading that is dg so is dg. 0 when it is no reading
+ * of the run's length. */
+static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, const char *dg, int before, int after)
+{
+	size_t k = 0, n = strlen(dg);
+	for (; *s && k + 1 < SH_PAPER_DIGITS_MAX; s++)
+		if (*s >= '0' && *s <= '9')
+			r[k++] = *s;
+	r[k] = 0;
+	if (k != n + 1)
+		return k == n;
+	if ((before && !strcmp(r + 1, dg)) || (after && !strncmp(r, dg, n))) {
+		memcpy(r, dg, n + 1);
+		return 1;
+	}
+	if (before == after)
+		return 0;
+	if (before)
+		memmove(r, r + 1, n + 1);
+	else if (strchr("147", r[n]))
+		r[n] = 0;
+	else
+		return 0;
+	return 1;
+}
+
+/* "J25/TLKT-BS": the lookalike is a 1 when two or more readings of the
+ * box give "1" and the run's digits, and none gives another number of
+ * that length. */
+static int lookalike_read(sh_paper_facts *f, const char *dg, char rd[][SH_PAPER_DIGITS_MAX], size_t nr)
+{
+	size_t n = strlen(dg), one = 0;
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++) {
+		char r[SH_PAPER_DIGITS_MAX];
+		size_t k = 0;
+		for (const char *s = rd[i]; *s && k + 1 < sizeof r; s++)
+			if (*s >= '0' && *s <= '9')
+				r[k++] = *s;
+		r[k] = 0;
+		if (k != n + 1)
+			continue;
+		if (r[0] != '1' || strcmp(r + 1, dg))
+			return SH_OK;
+		one++;
+	}
+	if (one < 2)
+		return SH_OK;
+	char *was = sh_strdup(f->v[SH_FACT_NUMBER]);
+	if (!was)
+		return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+	f->v[SH_FACT_NUMBER][0] = '1';
+	sh_free(f->as_read[SH_FACT_NUMBER]);
+	f->as_read[SH_FACT_NUMBER] = was;
+	f->reread |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
+
+int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg)
+{
+	if (!f || !hocr || !fn)
+		return sh_error_set(SH_EINVAL, "a number read again needs facts, hOCR and a reader");
+	const char *v = f->v[SH_FACT_NUMBER];
+	sh_paper_box b;
+	char dg[SH_PAPER_DIGITS_MAX], rd[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	size_t at = 0, n;
+	int lead = 0;
+	/* the word after "Số" must be the number extraction took */
+	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, &lead, hocr) ||
+	    !(n = digit_run(v, &at)) || n != strlen(dg) || memcmp(v + at, dg, n))
+		return SH_OK;
+	if (lead && (at != 1 || !strchr(LOOKALIKES, v[0])))
+		return SH_OK;
+	size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX), good = 0, page = 0;
+	if (lead)
+		return lookalike_read(f, dg, rd, nr);
+	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
+		if (as_run(r[good], rd[i], dg, at > 0, v[at + n] != 0))
+			page += !strcmp(r[good++], dg);
+	if (good < 2 || page == good)
+		return SH_OK;
+	size_t same = 0;
+	for (size_t i = 0; i < good; i++)
+		same += !strcmp(r[i], r[0]);
+	/* every reading of the run's length agrees on other digits (a pass
+	 * that gave no such reading says nothing) */
+	if (!page && same == good) {
+		char *was = sh_strdup(v);
+		if (!was)
+			return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+		memcpy(f->v[SH_FACT_NUMBER] + at, r[0], n);
+		sh_free(f->as_read[SH_FACT_NUMBER]);
+		f->as_read[SH_FACT_NUMBER] = was;
+		f->reread |= 1u << SH_FACT_NUMBER;
+		return SH_OK;
+	}
+	/* the passes disagree among themselves, most of them not with the
+	 * page's digits: for review */
+	if (same < good && page * 2 <= good)
+		f->unsure |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
