@@ -119,6 +119,13 @@ int sh_pdf_signer_open(sh_pdf_signer **out, const char *key, const char *pin, co
 		err = gnutls_pkcs12_init(&p12);
 		if (err >= 0)
 			err = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0);
+		/* The MAC first: simple_parse does not check it, and a wrong password
+		 * decrypts a bag into garbage that, about once in 256, passes the
+		 * padding check and fails later as an ASN.1 error, not as a wrong
+		 * password. A file without a MAC is left to simple_parse. */
+		if (err >= 0 && gnutls_pkcs12_verify_mac(p12, s->pin ? s->pin : "") ==
+				    GNUTLS_E_MAC_VERIFY_FAILED)
+			err = GNUTLS_E_MAC_VERIFY_FAILED;
 		if (err >= 0)
 			err = gnutls_pkcs12_simple_parse(p12, s->pin ? s->pin : "", &xk, &s->chain,
 							 &s->nchain, NULL, NULL, NULL, 0);

@@ -237,6 +237,12 @@ PY
   has "$T/err" "1024"
   echo wrong > "$T/wrong"
   expect 8 "$SOHOA" export-pdf "$D" "$T/w.pdf" --sign "$C/ec.p12" --pin-file "$T/wrong"
+  # a wrong password that decrypts wrongpass.p12's bag into garbage passing the
+  # padding check (GnuTLS then says "ASN1 parser: Error in TAG" unless the MAC
+  # is checked first; about one wrong password in 200): still a wrong password
+  echo wrong2 > "$T/wrong2"
+  expect 8 "$SOHOA" export-pdf "$D" "$T/w.pdf" --sign "$SRC/wrongpass.p12" --pin-file "$T/wrong2"
+  has "$T/err" "wrong password"
   expect 2 "$SOHOA" export-pdf "$D" "$T/w.pdf" --cert "$C/ec.chain"
   [ ! -e "$T/w.pdf" ] || fail "a refused signing wrote a file"
   # a SoftHSM2 token as the officer's USB token
