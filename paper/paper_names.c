@@ -502,6 +502,41 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 	return r;
 }
 
+/* A letter with a diaeresis (Ä, Ö, Ü, Ë, Ï, Ÿ) is in no Vietnamese word;
+ * OCR prints it for the tilde its two dots stand for ("LÄ" for "LÃ").
+ * Writes word p (n bytes) into out (cap bytes) with every such letter
+ * given the tilde instead; 1 when a letter was changed and the result is a
+ * Vietnamese syllable, else 0 (the word stays as read). */
+static int diaeresis_to_tilde(char *out, size_t cap, const char *p, size_t n)
+{
+	static const utf8proc_int32_t from[] = {0xC4, 0xE4, 0xCB, 0xEB, 0xCF, 0xEF,
+						0xD6, 0xF6, 0xDC, 0xFC, 0x178, 0xFF};
+	static const utf8proc_int32_t to[] = {0xC3,   0xE3,   0x1EBC, 0x1EBD, 0x128, 0x129,
+					      0xD5,   0xF5,   0x168,  0x169,  0x1EF8, 0x1EF9};
+	const utf8proc_uint8_t *a = (const utf8proc_uint8_t *)p;
+	utf8proc_ssize_t an = (utf8proc_ssize_t)n;
+	size_t o = 0;
+	int changed = 0;
+	while (an > 0) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(a, an, &c);
+		if (k < 1)
+			return 0;
+		for (size_t i = 0; i < sizeof from / sizeof *from; i++)
+			if (c == from[i]) {
+				c = to[i];
+				changed = 1;
+				break;
+			}
+		if (o + 4 >= cap)
+			return 0;
+		o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)out + o);
+		a += k, an -= k;
+	}
+	out[o] = 0;
+	return changed && paper_syllable_ok(out, o);
+}
+
 /* Restore misread diacritics in the words of s from the lexicon: a
  * person's name (surname first, given name last, middle names between), a
  * company name or a place name (mode PAPER_NAME_*). A word is touched only
@@ -542,6 +577,12 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		if (!*p)
 			break;
 		size_t n = strcspn(p, " ");
+		const char *next = p + n;
+		char tl[SH_PAPER_WORD_MAX * 2];
+		if (diaeresis_to_tilde(tl, sizeof tl, p, n)) {
+			p = tl;
+			n = strlen(tl);
+		}
 		int cs = word_case(p, n);
 		const char *r = cs != CASE_OTHER ? restore_word(d, p, n, wi, nw, mode) : NULL;
 		char un[SH_PAPER_WORD_MAX * 2];
@@ -551,7 +592,7 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 			rc |= sh_buf_puts(&b, un);
 		else
 			rc |= sh_buf_put(&b, p, n);
-		p += n;
+		p = next;
 		wi++;
 	}
 	sh_free(s);

@@ -473,6 +473,22 @@ static void words_file(void **state)
 	}
 }
 
+/* A diaeresis is no Vietnamese mark: OCR's two dots for a tilde ("LÄ"
+ * for "LÃ") are read as the tilde, the reading kept and the fact flagged. */
+static void diaeresis(void **state)
+{
+	(void)state;
+	sh_paper_facts *f = extract_conf(CCCD("LÄ MỸ NGÁT", "03/04/1990"), NULL);
+	expect_fact(f, SH_FACT_OWNER_NAME, "LÃ MỸ NGÁT", "LÄ MỸ NGÁT");
+	sh_paper_facts_free(&f);
+	f = extract_conf(CCCD("Lä Thị Hoa", "03/04/1990"), NULL);
+	expect_fact(f, SH_FACT_OWNER_NAME, "Lã Thị Hoa", "Lä Thị Hoa");
+	sh_paper_facts_free(&f);
+	f = extract_conf(CCCD("NGUYỄN VĂN NGÖ", "03/04/1990"), NULL);
+	expect_fact(f, SH_FACT_OWNER_NAME, "NGUYỄN VĂN NGÕ", "NGUYỄN VĂN NGÖ");
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,7 +497,7 @@ int main(void)
 		cmocka_unit_test(digits),  cmocka_unit_test(padded_dates),
 		cmocka_unit_test(fraction_slash), cmocka_unit_test(vv_garbled),
 		cmocka_unit_test(title_words), cmocka_unit_test(numerals_and_ends),
-		cmocka_unit_test(words_file),
+		cmocka_unit_test(words_file), cmocka_unit_test(diaeresis),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
