@@ -368,6 +368,39 @@ int paper_id_anywhere(doc *d, id_out *io)
 }
 
 
+/* Words of a form's labels that OCR leaves inside a garbled value
+ * ("người rưœ Thị Lan" of "Họ, chữ đệm, tên người ..."): in small letters
+ * they are the label, never a name. Folded. */
+static const char *const label_words[] = {"nguoi", "ten", "chu", "dem", "ho", "sinh", "khai", "ngay",
+					  "thang", "noi", "gioi", "tinh", "quoc", "dan", "toc", NULL};
+
+/* May folded f[a, e) be a name (issue 23)? Not when a letter has no Latin
+ * base (Vietnamese folds to ASCII: "œ", "ß", "ı" are a photo's noise read
+ * as letters), nor, for a person, when a word in small letters is a word of
+ * the labels (the label read into the value). A name left out is typed by
+ * the desk; a garbled one would be filed. */
+static int paper_name_letters_ok(doc *d, size_t a, size_t e, int company)
+{
+	for (size_t i = a; i < e; i++)
+		if ((unsigned char)d->f[i] >= 0x80)
+			return 0;
+	if (company)
+		return 1;
+	for (size_t i = a; i < e; i++) {
+		if (!paper_starts_word(d->f, i) || d->f[i] == ' ')
+			continue;
+		size_t j = i;
+		while (j < e && d->f[j] != ' ')
+			j++;
+		if (paper_upper_share_range(d, i, j) == 0)
+			for (const char *const *w = label_words; *w; w++)
+				if (j - i == strlen(*w) && !memcmp(d->f + i, *w, j - i))
+					return 0;
+		i = j;
+	}
+	return 1;
+}
+
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
@@ -412,7 +445,7 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 			 !(so->company && strchr("&.-'", c)))
 			return 0;
 	}
-	if (words < 2 || words > (so->company ? 20 : 7))
+	if (words < 2 || words > (so->company ? 20 : 7) || !paper_name_letters_ok(d, a, end, so->company))
 		return 0;
 	/* a company name wrapped onto the next line (upper case, no label) */
 	size_t l = paper_line_of(d, a);
