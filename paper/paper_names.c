@@ -507,6 +507,35 @@ static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
 	return 1;
 }
 
+/* Word p (n bytes) of a name in capitals, no syllable, with letters echoed
+ * in flickering case ("kHhHANG": a photo's letter read two or three times):
+ * each run of one letter, case aside, is one capital; 1 with the result in
+ * out (cap bytes) when a run was collapsed, the word had both cases and the
+ * result is a valid syllable. ASCII letters only. */
+static int echoed_letters(char *out, size_t cap, const char *p, size_t n)
+{
+	int lo = 0, up = 0, runs = 0;
+	size_t o = 0;
+	if (n >= cap || paper_syllable_ok(p, n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x80)
+			return 0;
+		if (!isalpha(c))
+			return 0;
+		lo |= islower(c) != 0;
+		up |= isupper(c) != 0;
+		if (o > 0 && toupper(c) == (unsigned char)out[o - 1]) {
+			runs++;
+			continue;
+		}
+		out[o++] = (char)toupper(c);
+	}
+	out[o] = 0;
+	return lo && up && runs && paper_syllable_ok(out, o);
+}
+
 /* Is lower-case syllable w a syllable of a title word (words.json)? Those
  * are real words ("diện" of "diện tích"), not an Đ that lost its stroke. */
 static int title_syllable(const sh_kinds *k, const char *w)
@@ -634,6 +663,16 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;
 	size_t wi = 0;
+	/* a name printed in capitals (every word but one): the word in mixed
+	 * case is a misreading */
+	size_t not_upper = 0;
+	for (const char *p = s; *p;) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, " ");
+		not_upper += n && word_case(p, n) != CASE_UPPER;
+		p += n;
+	}
+	int upper_name = nw >= 2 && not_upper <= 1;
 	for (const char *p = s; *p;) {
 		size_t sp = strspn(p, " ");
 		rc |= sh_buf_put(&b, p, sp);
@@ -646,6 +685,9 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		char un[SH_PAPER_WORD_MAX * 2];
 		if (r)
 			rc |= put_case(&b, r, cs);
+		else if (mode != PAPER_NAME_PLACE && cs == CASE_OTHER && upper_name &&
+			 echoed_letters(un, sizeof un, p, n))
+			rc |= sh_buf_puts(&b, un);
 		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER && echoed_vowel(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
 		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(un, sizeof un, p, n))

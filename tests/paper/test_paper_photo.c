@@ -552,6 +552,8 @@ static void names_from_photos_14(void **state)
 		/* must change */
 		{"CÔNG TY CỔ PHÂẦN XÂY DỰNG MINH DỨC", "CÔNG TY CỔ PHẦN XÂY DỰNG MINH ĐỨC"},
 		{"CÔNG TY TNHH THƯƠNG MẠI DẠT PHÁT", "CÔNG TY TNHH THƯƠNG MẠI ĐẠT PHÁT"},
+		/* a letter echoed in flickering case */
+		{"CÔNG TY TNHH DỊCH VỤ AN kHhHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
 		/* must not: a real word with D ("TOÀN DIỆN", "DỊCH VỤ",
 		 * "GIÁO DỤC"), two toned vowels, a doubled vowel without a
 		 * tone on either ("XOONG") */
@@ -559,6 +561,9 @@ static void names_from_photos_14(void **state)
 		{"CÔNG TY TNHH DỊCH VỤ GIÁO DỤC AN KHANG", NULL},
 		{"CÔNG TY TNHH XOONG NỒI MINH ĐỨC", NULL},
 		{"CÔNG TY TNHH MINH ĐỨC", NULL},
+		/* mixed case in a name not in capitals; no letter echoed */
+		{"Công ty TNHH Dịch vụ An kHhHang", NULL},
+		{"CÔNG TY TNHH DỊCH VỤ AN kHANG", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		sh_paper_facts *f = extract(company_of(cases[i].read));
