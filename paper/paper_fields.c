@@ -125,13 +125,58 @@ static size_t label_glyph_more(const char *t, const char *e, const char *lab, si
 	return label_eq(t + i + 1, lab + i, n - i) ? n + 1 : 0;
 }
 
+/* A label of six words or more read as printed but one inner word (not
+ * the first two, not the last) garbled beyond one letter ("Tên công ty viết
+ * bằng Hếng Việt:", a photo's "tiếng"), the label's colon right after: the
+ * bytes it takes up to the colon, or 0. The garbled word is letters only;
+ * another form's label of the same words but its last ("... tiếng nước
+ * ngoài") never matches. */
+static size_t label_word_off(const char *t, const char *e, const char *lab)
+{
+	size_t words = 1;
+	for (const char *p = lab; *p; p++)
+		words += *p == ' ';
+	if (words < 6)
+		return 0;
+	const char *p = t, *q = lab;
+	size_t w = 0, off = 0;
+	while (*q) {
+		size_t qn = strcspn(q, " ");
+		size_t pn = 0;
+		while (p + pn < e && p[pn] >= 'a' && p[pn] <= 'z')
+			pn++;
+		if (!pn)
+			return 0;
+		if (pn != qn || memcmp(p, q, qn)) {
+			if (off++ || w < 2 || w + 1 == words)
+				return 0;
+		}
+		p += pn;
+		q += qn;
+		w++;
+		if (*q) {
+			if (p >= e || *p != ' ')
+				return 0;
+			p++, q++;
+		}
+	}
+	if (!off)
+		return 0;
+	const char *c = p;
+	while (c < e && *c == ' ')
+		c++;
+	return c < e && *c == ':' ? (size_t)(p - t) : 0;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
 	if (near) {
 		size_t k = label_clipped(t, e, lab, n);
-		return k ? k : label_glyph_more(t, e, lab, n);
+		if (!k)
+			k = label_glyph_more(t, e, lab, n);
+		return k ? k : label_word_off(t, e, lab);
 	}
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;

@@ -575,7 +575,27 @@ static void names_from_photos_14(void **state)
 		}
 		sh_paper_facts_free(&f);
 	}
-	/* a person's doubled vowel: "NGUYỄN THỊ HÂẦN" → HẦN */
+	/* the label with one inner word garbled ("Hếng" for "tiếng"); not
+	 * its first words, not its last, not without the colon */
+	static const struct {
+		const char *label, *want;
+	} labels[] = {
+		{"Tên công ty viết bằng Hếng Việt:", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"Tên công ty viết bằng tiếng Anh:", NULL},
+		{"Tên công tx viết bằng Hếng Việt:", NULL},
+		{"Tên công ty viết bằng Hếng Việt", NULL},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0135381335\n"
+			 "1. Tên công ty\n%s CÔNG TY TNHH DỊCH VỤ AN\nKHANG\n2. Địa chỉ trụ sở chính\n",
+			 labels[i].label);
+		sh_paper_facts *f = extract(t);
+		want_fact(labels[i].label, f, SH_FACT_OWNER_NAME, labels[i].want);
+		sh_paper_facts_free(&f);
+	}
+	/* a person's doubled vowel: "PHẠM THỊ HÂẦN" → HẦN */
 	static const struct {
 		const char *name, *want;
 	} names[] = {
