@@ -524,6 +524,27 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 }
 
 
+/* A numeric date after its label with one of its two slashes read as a
+ * space ("02 08/2003", "02/08 2003": a photo's thin slash lost): exactly
+ * DD MM/YYYY or DD/MM YYYY, two-digit day and month, nothing but the end
+ * of the line or a space after. The date with both slashes into out
+ * (char[16]): 1; else 0. paper_date_near_padded still checks the
+ * calendar. */
+static int slash_as_space(const char *f, size_t n, char *out)
+{
+	while (n && *f == ' ')
+		f++, n--;
+	if (n < 10)
+		return 0;
+	for (size_t i = 0; i < 10; i++)
+		if ((i == 2 || i == 5) ? !strchr(" /", f[i]) : !isdigit((unsigned char)f[i]))
+			return 0;
+	if ((f[2] == ' ') == (f[5] == ' ') || (n > 10 && f[10] != ' '))
+		return 0;
+	snprintf(out, 16, "%.2s/%.2s/%.4s", f, f + 3, f + 6);
+	return 1;
+}
+
 int paper_date_value(doc *d, size_t a, size_t e, void *out)
 {
 	date_out *dout = out;
@@ -532,6 +553,9 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 		dout->never = 1;
 		return 1;
 	}
+	char fixed[16];
+	if (slash_as_space(d->f + a, e - a, fixed))
+		return paper_date_near_padded(fixed, strlen(fixed), 0, strlen(fixed), dout->date, dout->padded);
 	size_t win = e - a < 48 ? e - a : 48;
 	/* the date may continue on the next line ("năm\n2010") */
 	size_t lim = a + win;

@@ -618,6 +618,35 @@ static void names_from_photos_14(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 14: a birth date with one slash read as a space. */
+static void date_slash_lost_14(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"02 08/2003", "2003-08-02"},
+		{"02/08 2003", "2003-08-02"},
+		/* must not: both slashes lost, a one-digit day, no date in
+		 * the calendar, digits after */
+		{"02 08 2003", NULL},
+		{"2 08/2003", NULL},
+		{"31 02/2003", NULL},
+		{"02 08/20031", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ LONG\nNgày, tháng, năm sinh: %s\n"
+			 "Giới tính: Nữ\nNơi sinh: Trạm y tế xã\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].read, f, SH_FACT_BIRTH_DATE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +660,7 @@ int main(void)
 		cmocka_unit_test(company_forms),
 		cmocka_unit_test(small_frame_slips_13),
 		cmocka_unit_test(names_from_photos_14),
+		cmocka_unit_test(date_slash_lost_14),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
