@@ -125,13 +125,58 @@ static size_t label_glyph_more(const char *t, const char *e, const char *lab, si
 	return label_eq(t + i + 1, lab + i, n - i) ? n + 1 : 0;
 }
 
+/* A label of six words or more read as printed but one inner word (not
+ * the first two, not the last) garbled beyond one letter ("Tên công ty viết
+ * bằng Hếng Việt:", a photo's "tiếng"), the label's colon right after: the
+ * bytes it takes up to the colon, or 0. The garbled word is letters only;
+ * another form's label of the same words but its last ("... tiếng nước
+ * ngoài") never matches. */
+static size_t label_word_off(const char *t, const char *e, const char *lab)
+{
+	size_t words = 1;
+	for (const char *p = lab; *p; p++)
+		words += *p == ' ';
+	if (words < 6)
+		return 0;
+	const char *p = t, *q = lab;
+	size_t w = 0, off = 0;
+	while (*q) {
+		size_t qn = strcspn(q, " ");
+		size_t pn = 0;
+		while (p + pn < e && p[pn] >= 'a' && p[pn] <= 'z')
+			pn++;
+		if (!pn)
+			return 0;
+		if (pn != qn || memcmp(p, q, qn)) {
+			if (off++ || w < 2 || w + 1 == words)
+				return 0;
+		}
+		p += pn;
+		q += qn;
+		w++;
+		if (*q) {
+			if (p >= e || *p != ' ')
+				return 0;
+			p++, q++;
+		}
+	}
+	if (!off)
+		return 0;
+	const char *c = p;
+	while (c < e && *c == ' ')
+		c++;
+	return c < e && *c == ':' ? (size_t)(p - t) : 0;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
 		return n;
 	if (near) {
 		size_t k = label_clipped(t, e, lab, n);
-		return k ? k : label_glyph_more(t, e, lab, n);
+		if (!k)
+			k = label_glyph_more(t, e, lab, n);
+		return k ? k : label_word_off(t, e, lab);
 	}
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
@@ -368,6 +413,39 @@ int paper_id_anywhere(doc *d, id_out *io)
 }
 
 
+/* Words of a form's labels that OCR leaves inside a garbled value
+ * ("người rưœ Thị Lan" of "Họ, chữ đệm, tên người ..."): in small letters
+ * they are the label, never a name. Folded. */
+static const char *const label_words[] = {"nguoi", "ten", "chu", "dem", "ho", "sinh", "khai", "ngay",
+					  "thang", "noi", "gioi", "tinh", "quoc", "dan", "toc", NULL};
+
+/* May folded f[a, e) be a name (issue 23)? Not when a letter has no Latin
+ * base (Vietnamese folds to ASCII: "œ", "ß", "ı" are a photo's noise read
+ * as letters), nor, for a person, when a word in small letters is a word of
+ * the labels (the label read into the value). A name left out is typed by
+ * the desk; a garbled one would be filed. */
+static int paper_name_letters_ok(doc *d, size_t a, size_t e, int company)
+{
+	for (size_t i = a; i < e; i++)
+		if ((unsigned char)d->f[i] >= 0x80)
+			return 0;
+	if (company)
+		return 1;
+	for (size_t i = a; i < e; i++) {
+		if (!paper_starts_word(d->f, i) || d->f[i] == ' ')
+			continue;
+		size_t j = i;
+		while (j < e && d->f[j] != ' ')
+			j++;
+		if (paper_upper_share_range(d, i, j) == 0)
+			for (const char *const *w = label_words; *w; w++)
+				if (j - i == strlen(*w) && !memcmp(d->f + i, *w, j - i))
+					return 0;
+		i = j;
+	}
+	return 1;
+}
+
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
@@ -412,7 +490,7 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 			 !(so->company && strchr("&.-'", c)))
 			return 0;
 	}
-	if (words < 2 || words > (so->company ? 20 : 7))
+	if (words < 2 || words > (so->company ? 20 : 7) || !paper_name_letters_ok(d, a, end, so->company))
 		return 0;
 	/* a company name wrapped onto the next line (upper case, no label) */
 	size_t l = paper_line_of(d, a);
@@ -446,6 +524,27 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 }
 
 
+/* A numeric date after its label with one of its two slashes read as a
+ * space ("02 08/2003", "02/08 2003": a photo's thin slash lost): exactly
+ * DD MM/YYYY or DD/MM YYYY, two-digit day and month, nothing but the end
+ * of the line or a space after. The date with both slashes into out
+ * (char[16]): 1; else 0. paper_date_near_padded still checks the
+ * calendar. */
+static int slash_as_space(const char *f, size_t n, char *out)
+{
+	while (n && *f == ' ')
+		f++, n--;
+	if (n < 10)
+		return 0;
+	for (size_t i = 0; i < 10; i++)
+		if ((i == 2 || i == 5) ? !strchr(" /", f[i]) : !isdigit((unsigned char)f[i]))
+			return 0;
+	if ((f[2] == ' ') == (f[5] == ' ') || (n > 10 && f[10] != ' '))
+		return 0;
+	snprintf(out, 16, "%.2s/%.2s/%.4s", f, f + 3, f + 6);
+	return 1;
+}
+
 int paper_date_value(doc *d, size_t a, size_t e, void *out)
 {
 	date_out *dout = out;
@@ -454,6 +553,9 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 		dout->never = 1;
 		return 1;
 	}
+	char fixed[16];
+	if (slash_as_space(d->f + a, e - a, fixed))
+		return paper_date_near_padded(fixed, strlen(fixed), 0, strlen(fixed), dout->date, dout->padded);
 	size_t win = e - a < 48 ? e - a : 48;
 	/* the date may continue on the next line ("năm\n2010") */
 	size_t lim = a + win;

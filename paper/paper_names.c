@@ -459,6 +459,132 @@ static int undouble_word(char *out, size_t cap, const char *p, size_t n)
 	return found;
 }
 
+/* Word p (n bytes), no valid syllable, with a vowel echoed (issue 23): two
+ * neighbouring vowels of the same letter and shape mark, one of them with
+ * a tone and the other without ("PHÂẦN": a photo's letter read twice, once
+ * without its tone). The word with the toneless one dropped into out (cap
+ * bytes) when that is a valid syllable: 1; else 0. */
+static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
+{
+	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &c);
+		if (m < 1 || k == SH_PAPER_WORD_MAX)
+			return 0;
+		cp[k++] = c;
+		i += (size_t)m;
+	}
+	if (paper_syllable_ok(p, n))
+		return 0;
+	size_t drop = k;
+	for (size_t j = 0; j + 1 < k; j++) {
+		unsigned ma, mb;
+		utf8proc_int32_t ba = marks_of(cp[j], &ma), bb = marks_of(cp[j + 1], &mb);
+		if (ba != bb || ba >= 0x80 || !strchr("aeiouy", (int)ba) || (ma & ~MK_TONES) != (mb & ~MK_TONES) ||
+		    !(ma & MK_TONES) == !(mb & MK_TONES))
+			continue;
+		if (drop != k)
+			return 0; /* two echoes: leave it */
+		drop = (ma & MK_TONES) ? j + 1 : j;
+	}
+	if (drop == k)
+		return 0;
+	char cand[SH_PAPER_WORD_MAX * 2];
+	size_t o = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (i == drop)
+			continue;
+		if (o + 4 >= sizeof cand)
+			return 0;
+		o += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)cand + o);
+	}
+	cand[o] = 0;
+	if (!paper_syllable_ok(cand, o) || o >= cap)
+		return 0;
+	memcpy(out, cand, o + 1);
+	return 1;
+}
+
+/* Word p (n bytes) of a name in capitals, no syllable, with letters echoed
+ * in flickering case ("kHhHANG": a photo's letter read two or three times):
+ * each run of one letter, case aside, is one capital; 1 with the result in
+ * out (cap bytes) when a run was collapsed, the word had both cases and the
+ * result is a valid syllable. ASCII letters only. */
+static int echoed_letters(char *out, size_t cap, const char *p, size_t n)
+{
+	int lo = 0, up = 0, runs = 0;
+	size_t o = 0;
+	if (n >= cap || paper_syllable_ok(p, n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x80)
+			return 0;
+		if (!isalpha(c))
+			return 0;
+		lo |= islower(c) != 0;
+		up |= isupper(c) != 0;
+		if (o > 0 && toupper(c) == (unsigned char)out[o - 1]) {
+			runs++;
+			continue;
+		}
+		out[o++] = (char)toupper(c);
+	}
+	out[o] = 0;
+	return lo && up && runs && paper_syllable_ok(out, o);
+}
+
+/* Is lower-case syllable w a syllable of a title word (words.json)? Those
+ * are real words ("diện" of "diện tích"), not an Đ that lost its stroke. */
+static int title_syllable(const sh_kinds *k, const char *w)
+{
+	size_t wn = strlen(w);
+	for (size_t i = 0; i < k->words.n; i++)
+		for (const char *q = k->words.orig[i]; *q;) {
+			size_t sn = strcspn(q, " ");
+			if (sn == wn && !memcmp(q, w, wn))
+				return 1;
+			q += sn;
+			q += strspn(q, " ");
+		}
+	return 0;
+}
+
+/* A company name's word read with D for Đ (issue 23: "MINH DỨC"; the
+ * stroke is lost at a photo's small sizes): the company word spelt Đ and
+ * otherwise as read, when the word as read is in no lexicon table and no
+ * title word's syllable (so no real word: "TOÀN DIỆN" stays) and exactly
+ * one company word is so spelt. NULL: keep. */
+static const char *company_stroke(doc *d, const char *p, size_t n)
+{
+	if (n < 2 || (p[0] != 'D' && p[0] != 'd') || lex_known(d, p, n))
+		return NULL;
+	char *lw = NULL;
+	if (sh_text_lower(&lw, p, n)) {
+		d->oom = 1;
+		return NULL;
+	}
+	const char *r = NULL;
+	int hits = 0;
+	const paper_lextab *x = &d->k->lex[LEX_COMPANY];
+	if (!title_syllable(d->k, lw))
+		for (size_t i = 0; i < x->n && !d->oom; i++) {
+			char *ll = NULL;
+			if (sh_text_lower(&ll, x->word[i], strlen(x->word[i]))) {
+				d->oom = 1;
+				break;
+			}
+			/* "đ" is two bytes, "d" one */
+			if (!strncmp(ll, "\xc4\x91", 2) && !strcmp(ll + 2, lw + 1))
+				r = x->word[i], hits++;
+			sh_free(ll);
+		}
+	sh_free(lw);
+	return hits == 1 ? r : NULL;
+}
+
 /* The lexicon spelling for word p (n bytes) at word index wi of nw, for a
  * person's name (tables by position, then the others), a company name
  * (company words, then given and middle names), or a place. NULL: keep. */
@@ -479,6 +605,8 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 		return lex_pick(d, &k->lex[LEX_PLACE_WORD], p, n, &miss);
 	}
 	if (mode == PAPER_NAME_PERSON && wi == 0 && nw >= 2 && (r = surname_confused(d, p, n)))
+		return r;
+	if (mode == PAPER_NAME_COMPANY && (r = company_stroke(d, p, n)))
 		return r;
 	if (!may_restore(d, p, n))
 		return NULL;
@@ -570,6 +698,16 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 	sh_buf b = SH_BUF_INIT;
 	int rc = 0;
 	size_t wi = 0;
+	/* a name printed in capitals (every word but one): the word in mixed
+	 * case is a misreading */
+	size_t not_upper = 0;
+	for (const char *p = s; *p;) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, " ");
+		not_upper += n && word_case(p, n) != CASE_UPPER;
+		p += n;
+	}
+	int upper_name = nw >= 2 && not_upper <= 1;
 	for (const char *p = s; *p;) {
 		size_t sp = strspn(p, " ");
 		rc |= sh_buf_put(&b, p, sp);
@@ -588,6 +726,11 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		char un[SH_PAPER_WORD_MAX * 2];
 		if (r)
 			rc |= put_case(&b, r, cs);
+		else if (mode != PAPER_NAME_PLACE && cs == CASE_OTHER && upper_name &&
+			 echoed_letters(un, sizeof un, p, n))
+			rc |= sh_buf_puts(&b, un);
+		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER && echoed_vowel(un, sizeof un, p, n))
+			rc |= sh_buf_puts(&b, un);
 		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
 		else

@@ -151,12 +151,37 @@ static int same_syl(const syl *x, const syl *y)
 	return x->tone == y->tone && !strcmp(x->key, y->key);
 }
 
+/* Does a listed word read as printed (every syllable, marks and all) hold
+ * syllable j (not i) and reach outside the window [st, st + len)? Then j
+ * belongs to that word already, and a window that borrows it is no evidence
+ * for syllable i ("thủ tục hành chính quý": "chính quy" is listed, but
+ * "chính" ends "hành chính"). */
+static int held_outside(const sh_kinds *k, const syl *v, size_t n, size_t i, size_t j, size_t st, size_t len)
+{
+	for (size_t e = 0; e < k->words.n; e++) {
+		syl es[VOCAB_WIN_MAX];
+		size_t m = entry_syllables(k->words.orig[e], es, VOCAB_WIN_MAX);
+		if (m < 2)
+			continue;
+		for (size_t s0 = j + 1 >= m ? j + 1 - m : 0; s0 <= j && s0 + m <= n; s0++) {
+			if (s0 >= st && s0 + m <= st + len)
+				continue; /* inside the window */
+			int ok = 1;
+			for (size_t q = s0; q < s0 + m && ok; q++)
+				ok = q != i && (q == s0 || v[q].joined) && !v[q].proper && same_syl(&v[q], &es[q - s0]);
+			if (ok)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* The one spelling of syllable i (v, n of them) that makes a title word
  * with its neighbours as read, into out (its entry's words, syllable at
  * *at): 1; 0 when the reading makes a word already, none does, or
  * several (two spellings, or one with each neighbour) do. */
 static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, char *out,
-			size_t cap)
+			size_t cap, int sure)
 {
 	int found = 0;
 	for (size_t len = 2; len <= VOCAB_WIN_MAX; len++) {
@@ -204,6 +229,13 @@ static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, cha
 					continue;
 				if (same_syl(&v[i], &es[i - st]))
 					return 0; /* the reading is a word */
+				/* a syllable read surely: marks only, and no
+				 * neighbour owed to another listed word */
+				for (size_t j = st; j < st + len && fits && sure; j++)
+					fits = j == i ? !strcmp(v[j].fold, es[j - st].fold)
+						      : !held_outside(k, v, n, i, j, st, len);
+				if (!fits)
+					continue;
 				/* the spelling: syllable i - st of the entry */
 				const char *q = k->words.orig[e];
 				for (size_t j = st; j < i; j++)
@@ -362,9 +394,15 @@ char *paper_title_words(doc *d, char *s)
 	int any = 0;
 	for (size_t i = 0; i < n; i++) {
 		want[i][0] = 0;
-		if (v[i].suspect && !v[i].proper && one_spelling(d->k, v, n, i, want[i], sizeof want[i]))
+		/* a syllable read surely (not suspect) only under the
+		 * stricter rule of one_spelling's sure */
+		if (!v[i].proper && one_spelling(d->k, v, n, i, want[i], sizeof want[i], !v[i].suspect)) {
 			any = 1;
-		else if (year_next(s, &v[i])) {
+			continue;
+		}
+		/* one_spelling may have written a spelling it then gave up */
+		want[i][0] = 0;
+		if (year_next(s, &v[i])) {
 			snprintf(want[i], sizeof want[i], "%s", "năm");
 			any = 1;
 		}

@@ -539,6 +539,114 @@ static void small_frame_slips_13(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 14: names read from photos. A doubled vowel (one
+ * toned, one not) is one vowel; a company word read with D for Đ is the
+ * company word when the D spelling is no word; a value with a letter no
+ * Vietnamese has, or with a label's word in small letters, is no name. */
+static void names_from_photos_14(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want; /* want NULL: as read */
+	} cases[] = {
+		/* must change */
+		{"CÔNG TY CỔ PHÂẦN XÂY DỰNG MINH DỨC", "CÔNG TY CỔ PHẦN XÂY DỰNG MINH ĐỨC"},
+		{"CÔNG TY TNHH THƯƠNG MẠI DẠT PHÁT", "CÔNG TY TNHH THƯƠNG MẠI ĐẠT PHÁT"},
+		/* a letter echoed in flickering case */
+		{"CÔNG TY TNHH DỊCH VỤ AN kHhHANG", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		/* must not: a real word with D ("TOÀN DIỆN", "DỊCH VỤ",
+		 * "GIÁO DỤC"), two toned vowels, a doubled vowel without a
+		 * tone on either ("XOONG") */
+		{"CÔNG TY TNHH GIẢI PHÁP TOÀN DIỆN", NULL},
+		{"CÔNG TY TNHH DỊCH VỤ GIÁO DỤC AN KHANG", NULL},
+		{"CÔNG TY TNHH XOONG NỒI MINH ĐỨC", NULL},
+		{"CÔNG TY TNHH MINH ĐỨC", NULL},
+		/* mixed case in a name not in capitals; no letter echoed */
+		{"Công ty TNHH Dịch vụ An kHhHang", NULL},
+		{"CÔNG TY TNHH DỊCH VỤ AN kHANG", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_paper_facts *f = extract(company_of(cases[i].read));
+		want_fact(cases[i].read, f, SH_FACT_OWNER_NAME, cases[i].want ? cases[i].want : cases[i].read);
+		const char *as_read = sh_paper_fact_as_read(f, SH_FACT_OWNER_NAME);
+		if (cases[i].want && (!as_read || strcmp(as_read, cases[i].read))) {
+			print_error("%s: as read %s\n", cases[i].read, as_read ? as_read : "(none)");
+			misses++;
+		}
+		sh_paper_facts_free(&f);
+	}
+	/* the label with one inner word garbled ("Hếng" for "tiếng"); not
+	 * its first words, not its last, not without the colon */
+	static const struct {
+		const char *label, *want;
+	} labels[] = {
+		{"Tên công ty viết bằng Hếng Việt:", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"Tên công ty viết bằng tiếng Anh:", NULL},
+		{"Tên công tx viết bằng Hếng Việt:", NULL},
+		{"Tên công ty viết bằng Hếng Việt", NULL},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0135381335\n"
+			 "1. Tên công ty\n%s CÔNG TY TNHH DỊCH VỤ AN\nKHANG\n2. Địa chỉ trụ sở chính\n",
+			 labels[i].label);
+		sh_paper_facts *f = extract(t);
+		want_fact(labels[i].label, f, SH_FACT_OWNER_NAME, labels[i].want);
+		sh_paper_facts_free(&f);
+	}
+	/* a person's doubled vowel: "PHẠM THỊ HÂẦN" → HẦN */
+	static const struct {
+		const char *name, *want;
+	} names[] = {
+		{"PHẠM THỊ HÂẦN", "PHẠM THỊ HẦN"},
+		/* a letter no Vietnamese has, a label's word in small
+		 * letters: no name at all */
+		{"người rưœ Thị Lan", NULL},
+		{"tên người Thị Lan", NULL},
+		/* a surname in capitals that folds like a label word stays */
+		{"HỒ THỊ LAN", "HỒ THỊ LAN"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char t[1024];
+		snprintf(t, sizeof t, "GIẤY KHAI SINH\nHọ, chữ đệm, tên: %s\n%s", names[i].name,
+			 strchr(gks_body, '\n') + 1);
+		sh_paper_facts *f = extract(t);
+		want_fact(names[i].name, f, SH_FACT_OWNER_NAME, names[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Issue 23, session 14: a birth date with one slash read as a space. */
+static void date_slash_lost_14(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"02 08/2003", "2003-08-02"},
+		{"02/08 2003", "2003-08-02"},
+		/* must not: both slashes lost, a one-digit day, no date in
+		 * the calendar, digits after */
+		{"02 08 2003", NULL},
+		{"2 08/2003", NULL},
+		{"31 02/2003", NULL},
+		{"02 08/20031", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ LONG\nNgày, tháng, năm sinh: %s\n"
+			 "Giới tính: Nữ\nNơi sinh: Trạm y tế xã\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].read, f, SH_FACT_BIRTH_DATE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +659,8 @@ int main(void)
 		cmocka_unit_test(small_frame_slips),
 		cmocka_unit_test(company_forms),
 		cmocka_unit_test(small_frame_slips_13),
+		cmocka_unit_test(names_from_photos_14),
+		cmocka_unit_test(date_slash_lost_14),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
