@@ -1,0 +1,178 @@
+/* Facts on italic and oblique-mono faces (issue 18 session 14, tune5:
+ * FreeSerif Italic at 170 dpi, FreeMono at 240): a number's label, its
+ * slash and its series read as lookalike glyphs. Each rule with the cases
+ * it must leave alone. Text fixtures written as `sohoa extract` read the
+ * tune pages (the pages' first lines; the rest as printed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "paper_int.h"
+
+static sh_kinds *kinds;
+
+static int setup(void **state)
+{
+	(void)state;
+	return sh_kinds_load(&kinds, sh_kinds_default_path()) == SH_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh_kinds_free(&kinds);
+	return 0;
+}
+
+static sh_paper_facts *extract(const char *text)
+{
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_non_null(f);
+	return f;
+}
+
+static void expect_fact(const sh_paper_facts *f, enum sh_paper_fact fact, const char *want)
+{
+	const char *got = sh_paper_fact(f, fact);
+	if (!want != !got || (got && strcmp(got, want)))
+		fail_msg("%s: want \"%s\", got \"%s\"", sh_paper_fact_name(fact), want ? want : "(none)",
+			 got ? got : "(none)");
+}
+
+/* An agency paper's first lines as read: header (two columns merged),
+ * the number's line, then the heading. */
+#define AGENCY(district, numline, heading)                                                          \
+	"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" district                                 \
+	" Đặc lập - Tự do - Hạnh phúc\n" numline " Sơn Dương, ngày 14 tháng 7 năm 2025\n" heading "\n"  \
+	"Về việc tăng cường kỷ luật, kỷ cương hành chính\n"                                              \
+	"Thời gian qua, công tác cải cách hành chính đã đạt kết quả.\n"                                  \
+	"Chủ tịch yêu cầu thực hiện tốt các nội dung sau:\n"                                             \
+	"1. Thủ trưởng các cơ quan chịu trách nhiệm trước Chủ tịch./\n"                                  \
+	"Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; CHỦ TỊCH\n- Lưu: VT, VP.\n(Đã ký)\nKim Mộng Thiêm\n"
+
+static void number_of(const char *numline, const char *heading, const char *want, const char *issuer)
+{
+	char text[2048];
+	snprintf(text, sizeof text, AGENCY("HUYỆN SƠN DƯƠNG", "%s", "%s"), numline, heading);
+	sh_paper_facts *f = extract(text);
+	expect_fact(f, SH_FACT_NUMBER, want);
+	if (issuer)
+		expect_fact(f, SH_FACT_ISSUER, issuer);
+	sh_paper_facts_free(&f);
+}
+
+/* "Số:" read "$:", "$ð:", "$7:", "$ð'" (FreeSerif Italic 170): the label.
+ * "$" alone or before a word is none. */
+static void label_dollar(void **state)
+{
+	(void)state;
+	number_of("$ð'2322/KH-UBND", "KẾ HOẠCH", "2322/KH-UBND", "UBND huyện Sơn Dương");
+	number_of("$7: 741/STP-HCTP", "KẾ HOẠCH", "741/STP-HCTP", NULL);
+	number_of("$: 741/STP-HCTP", "KẾ HOẠCH", "741/STP-HCTP", NULL);
+	number_of("$ð:465 /2022/QĐ-UBND_", "QUYẾT ĐỊNH", "465/2022/QĐ-UBND", NULL);
+	number_of("$ 741/STP-HCTP", "KẾ HOẠCH", NULL, NULL);
+	number_of("$đồng: 741/STP-HCTP", "KẾ HOẠCH", NULL, NULL);
+}
+
+/* "!904/STP-HCTP": "!" opening the digits is a 1; a "!" elsewhere makes
+ * no number. */
+static void bang_opens_number(void **state)
+{
+	(void)state;
+	number_of("Số: !904/STP-HCTP", "KẾ HOẠCH", "1904/STP-HCTP", NULL);
+	number_of("Số: 19!4/STP-HCTP", "KẾ HOẠCH", NULL, NULL);
+	number_of("Số: !/STP-HCTP", "KẾ HOẠCH", NULL, NULL);
+}
+
+/* The slash after the year read as A or 4 before a known type symbol
+ * ("2022AQĐ", "20214QĐ"); an unknown symbol, or a year of another
+ * century, stays as read. */
+static void year_slash_glyph(void **state)
+{
+	(void)state;
+	number_of("$ð:465 /2022AQĐ-UBND_", "QUYẾT ĐỊNH", "465/2022/QĐ-UBND", NULL);
+	number_of("Số: 203/20214QĐ-UBND", "QUYẾT ĐỊNH", "203/2021/QĐ-UBND", NULL);
+	number_of("Số: 203/20214XY-UBND", "QUYẾT ĐỊNH", "203/20214XY-UBND", NULL);
+	number_of("Số: 203/30214QĐ-UBND", "QUYẾT ĐỊNH", "203/30214QĐ-UBND", NULL);
+	number_of("Số: 203/2021/QĐ-UBND", "QUYẾT ĐỊNH", "203/2021/QĐ-UBND", NULL);
+}
+
+/* The slash lost or read "A" before a type one letter from the heading's
+ * initials (NĐ 30 forms the symbol so): "3387ACT-UBND", "640 AT-UBND"
+ * above "CHỈ THỊ" are 3387/CT-UBND, 640/CT-UBND, and the header is cut
+ * at that line (the issuer with its district). Without such a heading —
+ * a công văn's "741ATP-HCTP" ("/S" read as one A), a heading of other
+ * initials, a heading not in capitals, another heading line first — the
+ * number stays not found; a number with its slash is never touched. */
+static void type_by_heading(void **state)
+{
+	(void)state;
+	number_of("$: 3387ACT-UBND", "CHỈ THỊ", "3387/CT-UBND", "UBND huyện Sơn Dương");
+	number_of("Số: 640 AT-UBND", "CHỈ THỊ", "640/CT-UBND", "UBND huyện Sơn Dương");
+	number_of("Số: 640 CT-UBND", "CHỈ THỊ", "640/CT-UBND", NULL);
+	number_of("Số: 465 AQĐ-UBND", "QUYẾT ĐỊNH", "465/QĐ-UBND", NULL);
+	number_of("Số: 640/AT-UBND", "CHỈ THỊ", "640/AT-UBND", NULL);
+	number_of("Số: 3387ACT-UBND", "KẾ HOẠCH", NULL, NULL);
+	number_of("Số: 640 AT-UBND", "Chỉ thị", NULL, NULL);
+	number_of("Số: 640 AT-UBND", "\nGHI CHÚ\nCHỈ THỊ", NULL, NULL);
+	number_of("Số: 640 AT-UBND.X", "CHỈ THỊ", NULL, NULL);
+	number_of("Số: 640 ATXYZW-UBND", "CHỈ THỊ", NULL, NULL);
+	sh_paper_facts *f = extract("UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+				    "SỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+				    "Số: 741ATP-HCTP Quảng Ngài, ngày 08 tháng 07 năm 2023\n"
+				    "VÁ' đôn đếc thực hiện chứng thực bản sao điện tử\n"
+				    "Kính gửi: Ủy ban nhân dân các xã, thị trấn.\n"
+				    "Nơi nhận: KT. GIÁM ĐỐC\n- Như trên; PHÓ GIÁM ĐỐC\n- Lưu: VT, VP.\n"
+				    "Từ Thanh Quý Ngự\n");
+	expect_fact(f, SH_FACT_NUMBER, NULL);
+	sh_paper_facts_free(&f);
+}
+
+#define BANG(number)                                                                               \
+	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"                           \
+	"HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC KINH TẾ\ncấp\nBẰNG CỬ NHÂN\nNgành đào tạo: Luật kinh tế\n"        \
+	"Cho: Bà Đoàn Kim Đảm\nNgày sinh: 26/08/2004\nXếp loại tốt nghiệp: Khá\nSố hiệu: " number     \
+	"\nSố vào sổ cấp bằng: 79605\n"
+
+/* "OH-560971" (FreeMono 240: the Q's tail lost) fits the series
+ * "QH-999999" once O is Q; as read kept. A number that fits a shape as
+ * read ("O560971": a letter and six digits), or fits none so ("OK-560971",
+ * "OH-56097"), stays. */
+static void series_letter(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"OH-560971", "QH-560971"}, {"0H-560971", "QH-560971"}, {"QH-560971", NULL},
+		{"O560971", NULL},          {"OK-560971", NULL},         {"OH-56097", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, BANG("%s"), cases[i].read);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want ? cases[i].want : cases[i].read);
+		const char *as_read = sh_paper_fact_as_read(f, SH_FACT_NUMBER);
+		if (cases[i].want)
+			assert_string_equal(as_read ? as_read : "(none)", cases[i].read);
+		else
+			assert_null(as_read);
+		sh_paper_facts_free(&f);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(label_dollar),    cmocka_unit_test(bang_opens_number),
+		cmocka_unit_test(year_slash_glyph), cmocka_unit_test(type_by_heading),
+		cmocka_unit_test(series_letter),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
