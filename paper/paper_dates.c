@@ -350,15 +350,17 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 		size_t l0 = pl->len[0], l1 = pl->merged ? 2 : pl->len[1], want = l0 + l1 + 4;
 		char d[SH_PAPER_DIGITS_MAX];
 		snprintf(d, sizeof d, "%s", r[0]);
-		/* a slash read as 7 or 1 ("0571072000"): taken out where a
-		 * separator stands */
+		/* a slash read as 7 or 1 ("0571072000"), or as 4 or 9 as
+		 * italic and oblique faces read it ("274022022", eight_digits):
+		 * taken out where a separator stands */
+		static const char slash[] = "7149";
 		size_t n = strlen(d);
-		if (n == want + 2 && strchr("71", d[l0]) && strchr("71", d[l0 + 1 + l1])) {
+		if (n == want + 2 && strchr(slash, d[l0]) && strchr(slash, d[l0 + 1 + l1])) {
 			memmove(d + l0 + 1 + l1, d + l0 + 2 + l1, n - l0 - 1 - l1);
 			memmove(d + l0, d + l0 + 1, n - l0);
-		} else if (n == want + 1 && strchr("71", d[l0 + l1])) {
+		} else if (n == want + 1 && strchr(slash, d[l0 + l1])) {
 			memmove(d + l0 + l1, d + l0 + l1 + 1, n - l0 - l1);
-		} else if (n == want + 1 && strchr("71", d[l0])) {
+		} else if (n == want + 1 && strchr(slash, d[l0])) {
 			memmove(d + l0, d + l0 + 1, n - l0);
 		}
 		n = strlen(d);

@@ -167,12 +167,85 @@ static void series_letter(void **state)
 	}
 }
 
+/* hOCR of one line of words (Tesseract's form), word k at x = 100 k */
+static char *hocr_of(const char *const *words, size_t n)
+{
+	static char buf[8192];
+	size_t o = (size_t)snprintf(buf, sizeof buf,
+				    "<div class='ocr_page' id='page_1' title='bbox 0 0 2000 3000'>\n"
+				    "<span class='ocr_line' id='line_1_1' title='bbox 0 0 2000 40'>");
+	for (size_t k = 0; k < n; k++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o,
+				      "<span class='ocrx_word' id='word_1_%zu' title='bbox %zu 10 %zu 40; "
+				      "x_wconf 90'>%s</span> ",
+				      k + 1, 100 * k, 100 * k + 90, words[k]);
+	snprintf(buf + o, sizeof buf - o, "</span></div>\n");
+	return buf;
+}
+
+/* the digit passes' readings of the box starting at x0 = 100 k: rd[k] */
+typedef struct table {
+	const char *rd[16][4];
+} table;
+
+static size_t from_table(void *arg, const sh_paper_box *b, char out[][SH_PAPER_DIGITS_MAX], size_t max)
+{
+	table *t = arg;
+	size_t k = (size_t)(b->x0 + 50) / 100, n = 0;
+	for (; k < 16 && n < 4 && n < max && t->rd[k][n]; n++)
+		snprintf(out[n], SH_PAPER_DIGITS_MAX, "%s", t->rd[k][n]);
+	return n;
+}
+
+/* text read again with t (sh_paper_dates_reread): the new text */
+static char *reread(const char *text, table *t, size_t *changed)
+{
+	const char *w[16];
+	char copy[512];
+	size_t n = 0;
+	snprintf(copy, sizeof copy, "%s", text);
+	for (char *p = strtok(copy, " \n"); p && n < 16; p = strtok(NULL, " \n"))
+		w[n++] = p;
+	char *out = NULL;
+	assert_int_equal(sh_paper_dates_reread(&out, changed, text, hocr_of(w, n), from_table, t), SH_OK);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), strlen(text));
+	return out;
+}
+
+/* A date's slash read by a digit pass as 4 (FreeMono Oblique 200, y054:
+ * "27/02/2022" read "22/02/2022", its passes 27022022, 274022022,
+ * 27022022, 277022022): every pass gives 27/02, so the date OCR read
+ * surely is left out (doubted), not stored WRONG. Passes that confirm
+ * OCR's date with a slash read 4 leave it; a pass with another digit
+ * where the slash stands is no reading and settles nothing. */
+static void date_slash_as_four(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[5] = {"27022022", "274022022", "27022022", "277022022"}}};
+	char *s = reread("Ngày, tháng, năm đăng ký: 22/02/2022", &t, &ch);
+	assert_string_equal(s, "Ngày, tháng, năm đăng ký: --/--/----");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t2 = {.rd = {[5] = {"22022022", "224022022", "22022022", "229022022"}}};
+	s = reread("Ngày, tháng, năm đăng ký: 22/02/2022", &t2, &ch);
+	assert_string_equal(s, "Ngày, tháng, năm đăng ký: 22/02/2022");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	table t3 = {.rd = {[5] = {"27022022", "275022022", "27022022", "276022022"}}};
+	s = reread("Ngày, tháng, năm đăng ký: 22/02/2022", &t3, &ch);
+	assert_string_equal(s, "Ngày, tháng, năm đăng ký: 22/02/2022");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(label_dollar),    cmocka_unit_test(bang_opens_number),
 		cmocka_unit_test(year_slash_glyph), cmocka_unit_test(type_by_heading),
-		cmocka_unit_test(series_letter),
+		cmocka_unit_test(series_letter),   cmocka_unit_test(date_slash_as_four),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
