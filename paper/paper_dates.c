@@ -47,9 +47,11 @@ typedef struct dplace {
 	size_t at[3], len[3]; /* text offsets of day, month, year */
 	char g[3][8];         /* their digits as OCR read them */
 	int numeric;          /* one "DD/MM/YYYY" word (one box for the three) */
-	int merged;           /* "0148/1973": the slash and the month's 0 read
+	int merged;           /* 1: "0148/1973": the slash and the month's 0 read
 				 as one glyph (4, A, d); g[1] is the month as
-				 that split gives it, at[1]/len[1] the glyphs */
+				 that split gives it, at[1]/len[1] the glyphs;
+				 2: "26A92/1984", the slash read as A
+				 (slash_glyph_place) */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -76,6 +78,32 @@ static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi
 	return number_at_any(t, tl, i, lo, hi, dg, 0);
 }
 
+/* "DDAMM/YYYY" from t[s] to tl (tl - s == 10): the first slash read as an
+ * A and a month of two digits as read ("26A92/1984", FreeSerif Italic
+ * 170: its 0 read as 9). No split of OCR's glyphs is a date, so the
+ * passes must give it (slash_glyph_confirmed); merged 2, g[1] the month's
+ * digits as read, at[1]/len[1] the A and the month. */
+static int slash_glyph_place(const dword *w, size_t s, size_t tl, dplace *pl)
+{
+	const char *t = w->t + s;
+	if (tl - s != 10 || t[2] != 'A' || t[5] != '/')
+		return 0;
+	for (size_t k = 0; k < 10; k++)
+		if (k != 2 && k != 5 && (t[k] < '0' || t[k] > '9'))
+			return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", t);
+	snprintf(pl->g[1], sizeof pl->g[1], "%.2s", t + 3);
+	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", t + 6);
+	pl->at[0] = w->off + s;
+	pl->len[0] = 2;
+	pl->at[1] = w->off + s + 2;
+	pl->len[1] = 3;
+	pl->at[2] = w->off + s + 6;
+	pl->len[2] = 4;
+	pl->merged = 2;
+	return 1;
+}
+
 /* "DD?M/YYYY" from t[s] to tl: a day's two digits, one glyph standing for
  * the slash and the month's 0 (FreeSerif Italic at 170 dpi reads "/0" as
  * 4, A or d; a ')' may follow it), one digit, '/' and the year
@@ -88,6 +116,8 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 	size_t i = s;
 	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9')
 		return 0;
+	if (slash_glyph_place(w, s, tl, pl))
+		return 1;
 	/* or the slash lost ("2005/1970"): no digit the face reads for a
 	 * slash (4, 9, 7, 1) where one could stand, the month's 0 kept */
 	int lost = t[i + 2] == '0' && !strchr("4971", t[i + 1]);
@@ -487,6 +517,40 @@ static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 	return yes >= 2 && !no;
 }
 
+/* A slash read as A (slash_glyph_place): the real date c two passes or
+ * more read (eight_digits) with at most one of its eight digits other than
+ * OCR's, when no pass reads another real date; 0 when none. */
+static int slash_glyph_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *c)
+{
+	char ocr[9];
+	snprintf(ocr, sizeof ocr, "%s%s%s", pl->g[0], pl->g[1], pl->g[2]);
+	ymd got = {0, 0, 0};
+	size_t yes = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0;
+		for (int way = 0; way < 3 && !hit; way++) {
+			char d[9];
+			if (!eight_digits(rd[i][0], way, d))
+				continue;
+			ymd t = {atoi(d + 4), (d[2] - '0') * 10 + d[3] - '0', (d[0] - '0') * 10 + d[1] - '0'};
+			if (!is_real(t))
+				continue;
+			size_t off = 0;
+			for (int k = 0; k < 8; k++)
+				off += d[k] != ocr[k];
+			if (off > 1 || (yes && !same(t, got)))
+				return 0; /* another real date */
+			got = t;
+			hit = 1;
+		}
+		yes += hit;
+	}
+	if (yes < 2)
+		return 0;
+	*c = got;
+	return 1;
+}
+
 /* Is date a what OCR read (pl) but for a 1 the passes dropped in a day or
  * month ("23 tháng 11" read again as 23/1: the digit reader loses one of
  * two thin 1s on light faces, tune3)? Such passes are no evidence against
@@ -588,6 +652,8 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	}
 	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
 	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
+	if (pl->merged == 2)
+		return slash_glyph_confirmed(pl, rd, n, take) ? TAKE : KEEP;
 	if (pl->merged) {
 		if (merged_confirmed(pl, rd, n, r)) {
 			*take = r;
