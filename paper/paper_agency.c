@@ -404,9 +404,12 @@ char *paper_find_issuer(doc *d, size_t number_line)
 		for (size_t l = 0; l < d->nl && l < 8; l++) {
 			const char *lf = d->f + d->ls[l];
 			size_t ln = d->le[l] - d->ls[l];
+			/* "hạnh phúc" too: italic faces read "Độc lập" as
+			 * "Đặc lập", "Đệ lập" */
 			for (size_t i = 0; i + 7 <= ln; i++)
 				if (!memcmp(lf + i, "cong hoa", 8 <= ln - i ? 8 : 7) ||
-				    !memcmp(lf + i, "doc lap", 7))
+				    !memcmp(lf + i, "doc lap", 7) ||
+				    (i + 9 <= ln && !memcmp(lf + i, "hanh phuc", 9)))
 					stop = l + 1;
 		}
 	}

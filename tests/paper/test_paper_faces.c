@@ -134,6 +134,16 @@ static void type_by_heading(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* A page with neither a number found nor a catalogue heading: the header
+ * ends at the motto, found by "Hạnh phúc" when "Độc lập" was read "Đặc
+ * lập" (y085 before its number was found): the issuer keeps its
+ * district. */
+static void motto_misread(void **state)
+{
+	(void)state;
+	number_of("Số: 3387ACT-UBND", "GHI CHÚ", NULL, "UBND huyện Sơn Dương");
+}
+
 #define BANG(number)                                                                               \
 	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"                           \
 	"HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC KINH TẾ\ncấp\nBẰNG CỬ NHÂN\nNgành đào tạo: Luật kinh tế\n"        \
@@ -283,7 +293,7 @@ int main(void)
 		cmocka_unit_test(label_dollar),    cmocka_unit_test(bang_opens_number),
 		cmocka_unit_test(year_slash_glyph), cmocka_unit_test(type_by_heading),
 		cmocka_unit_test(series_letter),   cmocka_unit_test(date_slash_as_four),
-		cmocka_unit_test(date_slash_as_a),
+		cmocka_unit_test(date_slash_as_a), cmocka_unit_test(motto_misread),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
