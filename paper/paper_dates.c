@@ -51,7 +51,8 @@ typedef struct dplace {
 				 as one glyph (4, A, d); g[1] is the month as
 				 that split gives it, at[1]/len[1] the glyphs;
 				 2: "26A92/1984", the slash read as A
-				 (slash_glyph_place) */
+				 (slash_glyph_place); 3: "08/1 1/2004", a
+				 space in the month (spaced_month) */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -252,6 +253,41 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	return j - i;
 }
 
+/* "DD/M M/YYYY" as two words w, x of a line ("08/1 1/2004", FreeSerif
+ * Italic 170: a space read between a month's thin 1s): one numeric place
+ * over both, merged 3 (the month's two digits at[1]/len[1] with the space;
+ * written back as "DD/MM/YYYY " by put_merged). 0 when not so. */
+static int spaced_month(const dword *w, const dword *x, dplace *pl)
+{
+	const char *a = w->t, *b = x->t;
+	size_t bl = strlen(b);
+	while (bl && strchr(".,;:", b[bl - 1]))
+		bl--;
+	if (strlen(a) != 4 || bl != 6 || a[2] != '/' || b[1] != '/' || x->line != w->line ||
+	    x->b.page != w->b.page || !x->len || (x->off && x->off != w->off + 5))
+		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
+	for (size_t k = 0; k < 6; k++)
+		if ((k < 4 && k != 2 && (a[k] < '0' || a[k] > '9')) || (k != 1 && (b[k] < '0' || b[k] > '9')))
+			return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", a);
+	snprintf(pl->g[1], sizeof pl->g[1], "%c%c", a[3], b[0]);
+	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", b + 2);
+	pl->at[0] = w->off;
+	pl->len[0] = 2;
+	pl->at[1] = w->off + 3;
+	pl->len[1] = 3;
+	pl->at[2] = w->off + 7;
+	pl->len[2] = 4;
+	pl->numeric = 1;
+	pl->merged = 3;
+	pl->nbox = 1;
+	pl->box[0] = w->b;
+	pl->box[0].x1 = x->b.x1;
+	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	return 1;
+}
+
 /* The next date's place from word *i on; 0 at the end. */
 static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 {
@@ -261,6 +297,10 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 		/* "Số: 1205/2019" is a paper's number, no merged date */
 		if (numeric_place(&v[*i], pl) && !(pl->merged && *i && word_is(&v[*i - 1], "so"))) {
 			(*i)++;
+			return 1;
+		}
+		if (*i + 1 < nv && spaced_month(&v[*i], &v[*i + 1], pl) && !(*i && word_is(&v[*i - 1], "so"))) {
+			*i += 2;
 			return 1;
 		}
 		size_t nw = words_place(v, nv, *i, pl);
@@ -722,11 +762,11 @@ static int put_merged(char *text, const dplace *pl, ymd a)
 	size_t end = pl->at[2] + 4, p = pl->at[0];
 	if (end - p == 9 && p >= 2 && text[p - 1] == ' ' && text[p - 2] == ':')
 		p--;
-	if (end - p != 10)
+	if (end - p != 10 && !(pl->merged == 3 && end - p == 11))
 		return 0;
 	char s[16];
-	snprintf(s, sizeof s, "%02d/%02d/%04d", a.d, a.m, a.y);
-	memcpy(text + p, s, 10);
+	snprintf(s, sizeof s, "%02d/%02d/%04d ", a.d, a.m, a.y);
+	memcpy(text + p, s, end - p);
 	return 1;
 }
 

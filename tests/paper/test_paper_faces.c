@@ -287,6 +287,39 @@ static void date_slash_as_a(void **state)
 	sh_free(s);
 }
 
+/* "08/1 1/2004" (FreeSerif Italic 170, a card's birth date and expiry
+ * 08/11/2004 and 08/11/2064: a space read between the month's 1s): one
+ * place over the two words, taken when two passes or more read that date
+ * and none another, written "08/11/2004 " byte for byte; the expiry by its
+ * pair (60 years). One pass, a pass reading another real date, or a
+ * paper's number after "Số" stay as read. */
+static void date_month_spaced(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"08112004", "087112004", "08112004", ""}}};
+	char *s = reread("sinh: 08/1 1/2004", &t, &ch);
+	assert_string_equal(s, "sinh: 08/11/2004 ");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table p = {.rd = {[1] = {"08112004", "08112004", "08112004", "08112004"}}};
+	s = reread("sinh: 08/1 1/2004 hạn: 08/1 1/2064", &p, &ch);
+	assert_string_equal(s, "sinh: 08/11/2004  hạn: 08/11/2064 ");
+	assert_int_equal(ch, 2);
+	sh_free(s);
+	table u1 = {.rd = {[1] = {"08112004", "", "", ""}}};
+	s = reread("sinh: 08/1 1/2004", &u1, &ch);
+	assert_string_equal(s, "sinh: 08/1 1/2004");
+	sh_free(s);
+	table u2 = {.rd = {[1] = {"08112004", "08112004", "08012004", "08112004"}}};
+	s = reread("sinh: 08/1 1/2004", &u2, &ch);
+	assert_string_equal(s, "sinh: 08/1 1/2004");
+	sh_free(s);
+	s = reread("Số: 08/1 1/2004", &p, &ch);
+	assert_string_equal(s, "Số: 08/1 1/2004");
+	sh_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +327,7 @@ int main(void)
 		cmocka_unit_test(year_slash_glyph), cmocka_unit_test(type_by_heading),
 		cmocka_unit_test(series_letter),   cmocka_unit_test(date_slash_as_four),
 		cmocka_unit_test(date_slash_as_a), cmocka_unit_test(motto_misread),
+		cmocka_unit_test(date_month_spaced),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
