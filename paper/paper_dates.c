@@ -115,9 +115,11 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 {
 	const char *t = w->t;
 	size_t i = s;
-	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9')
+	/* the day's 1 may be a glyph ("l3A)3/2019", "!54)3/2019") */
+	int one = t[i] && strchr("lI!|", t[i]) != NULL;
+	if (tl - s < 9 || (!one && !strchr("0123", t[i])) || t[i + 1] < '0' || t[i + 1] > '9')
 		return 0;
-	if (slash_glyph_place(w, s, tl, pl))
+	if (!one && slash_glyph_place(w, s, tl, pl))
 		return 1;
 	/* or the slash lost ("2005/1970"): no digit the face reads for a
 	 * slash (4, 9, 7, 1) where one could stand, the month's 0 kept */
@@ -132,7 +134,7 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 	for (size_t k = i + 2; k < tl; k++)
 		if (t[k] < '0' || t[k] > '9')
 			return 0;
-	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", t + s);
+	snprintf(pl->g[0], sizeof pl->g[0], "%c%c", one ? '1' : t[s], t[s + 1]);
 	snprintf(pl->g[1], sizeof pl->g[1], "0%c", t[i]);
 	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", t + i + 2);
 	pl->at[0] = w->off + s;
