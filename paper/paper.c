@@ -122,6 +122,23 @@ static int year_slash_glyph(const doc *d, const char *f, size_t q, size_t e)
 	return paper_year_slash_glyph(d->k, f, q, e);
 }
 
+/* "Số:" misread at a line start i (line end le): "S6:", "Sé:", "Š:",
+ * "5S:" (bold and mono faces), "$:", "$ð:", "$7:", "$ð'" (italic faces);
+ * where the label's punctuation stands, or 0 when none. */
+static size_t label_misread(const char *f, size_t i, size_t le)
+{
+	if ((f[i] != 's' && f[i] != '5' && f[i] != '$') || i + 3 >= le)
+		return 0;
+	int dollar = f[i] == '$', mid = paper_is_alnum_ascii((unsigned char)f[i + 1]);
+	if (f[i] != '5' && (f[i + 1] == ':' || (dollar && f[i + 1] == '\'' && isdigit((unsigned char)f[i + 2]))))
+		return i + 1;
+	if (dollar && mid && f[i + 2] == '\'' && isdigit((unsigned char)f[i + 3]))
+		return i + 2;
+	if (f[i + 2] == ':' && !(f[i] == '5' && f[i + 1] != 's') && !(dollar && !mid))
+		return i + 2;
+	return 0;
+}
+
 /* Find "Số: 535/QĐ-UBND" near the top: "so" at a line start or followed by
  * ':' / '.', then the token. */
 static void find_number(const doc *d, number_info *ni)
@@ -134,23 +151,9 @@ static void find_number(const doc *d, number_info *ni)
 			if (!paper_starts_word(f, i))
 				continue;
 			size_t j = i + 2;
-			if (!paper_word_at(f, d->le[l], i, "so")) {
-				/* "Số:" misread at a line start ("S6:", "Sé:", "Š:",
-				 * "5S:": bold and mono faces; "$:", "$ð:", "$7:",
-				 * "$ð'": italic faces) */
-				if (i != d->ls[l] || (f[i] != 's' && f[i] != '5' && f[i] != '$') || i + 3 >= d->le[l])
-					continue;
-				if ((f[i + 1] == ':' || (f[i] == '$' && f[i + 1] == '\'' && isdigit((unsigned char)f[i + 2]))) &&
-				    f[i] != '5')
-					j = i + 1;
-				else if ((f[i] == '$' && f[i + 2] == '\'' && isdigit((unsigned char)f[i + 3]) &&
-					  paper_is_alnum_ascii((unsigned char)f[i + 1])) ||
-					 (f[i + 2] == ':' && !(f[i] == '5' && f[i + 1] != 's') &&
-					  !(f[i] == '$' && !paper_is_alnum_ascii((unsigned char)f[i + 1]))))
-					j = i + 2;
-				else
-					continue;
-			}
+			if (!paper_word_at(f, d->le[l], i, "so") &&
+			    (i != d->ls[l] || !(j = label_misread(f, i, d->le[l]))))
+				continue;
 			int punct = 0;
 			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.' || f[j] == ';' ||
 						(f[j] == '\'' && d->f[i] == '$'))) {
