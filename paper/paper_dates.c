@@ -243,7 +243,11 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 			j++;
 			continue;
 		}
-		if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
+		/* a lone 5 read as its letter ("tháng Š năm": FreeSerif
+		 * Italic 170); the passes must read it 5 */
+		if (k < 2 && ((tl == 1 && w->t[0] == 'S') || (tl == 2 && !memcmp(w->t, "\xc5\xa0", 2))))
+			memcpy(pl->g[k], "5", 2);
+		else if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
 		pl->len[k] = tl;
