@@ -17,6 +17,128 @@
 /* ---- kind recognition --------------------------------------------------- */
 
 
+/* The initials of the paper's heading when it stands right under the
+ * number's line l (a blank line between allowed): a line in capitals of two
+ * to four words of letters ("CHỈ THỊ" -> "ct", "QUYẾT ĐỊNH" -> "qd"), as
+ * Nghị định 30 forms the type symbol of a number. fold gets them folded,
+ * up as printed ("QĐ"). 0 when there is no such line. */
+static int heading_initials(const doc *d, size_t l, char fold[8], char up[16])
+{
+	size_t h = l + 1;
+	while (h < d->nl && h < l + 3 && paper_line_empty(d, h))
+		h++;
+	if (h >= d->nl || h > l + 2 || paper_line_empty(d, h) || paper_upper_share(d, h) < 100)
+		return 0;
+	const char *f = d->f;
+	size_t n = 0, u = 0;
+	for (size_t i = d->ls[h]; i < d->le[h];) {
+		if (f[i] == ' ') {
+			i++;
+			continue;
+		}
+		if (n == 4)
+			return 0;
+		size_t e = i;
+		while (e < d->le[h] && f[e] != ' ') {
+			if (f[e] < 'a' || f[e] > 'z')
+				return 0;
+			e++;
+		}
+		fold[n++] = f[i];
+		/* Đ keeps its bar ("QĐ"); every other initial is a capital */
+		if (f[i] == 'd' && !memcmp(d->text + d->map[i], "\xc4\x90", 2)) {
+			memcpy(up + u, "\xc4\x90", 2);
+			u += 2;
+		} else {
+			up[u++] = (char)(f[i] - 'a' + 'A');
+		}
+		i = e;
+	}
+	fold[n] = 0;
+	up[u] = 0;
+	return n >= 2;
+}
+
+/* A number whose slash OCR read as a glyph or lost, under a heading
+ * (italic faces: "3387ACT-UBND", "640 AT-UBND" for 3387/CT-UBND and
+ * 640/CT-UBND above "CHỈ THỊ"): the digits at [j, r) of line l, then an
+ * "A" or spaces, then a type segment one letter from the heading's
+ * initials, a '-' and the body's letters, and nothing else. The type is
+ * the heading's (the symbol names the paper's type, NĐ 30); a number with
+ * a real slash never comes here, and without such a heading it stays not
+ * found. */
+static int number_type_by_heading(const doc *d, size_t l, size_t j, size_t r, number_info *ni)
+{
+	const char *f = d->f;
+	size_t k = r, le = d->le[l];
+	while (k < le && f[k] == ' ')
+		k++;
+	if (k >= le || (k == r && f[k] != 'a'))
+		return 0;
+	size_t s = k, g = k;
+	while (g < le && f[g] >= 'a' && f[g] <= 'z')
+		g++;
+	if (g >= le || f[g] != '-' || g - s < 2 || g - s > 5)
+		return 0;
+	size_t e = g + 1;
+	while (e < le && paper_is_alnum_ascii((unsigned char)f[e]))
+		e++;
+	if (e == g + 1 || (e < le && f[e] != ' ' && f[e] != '_'))
+		return 0;
+	char ini[8], up[16], seg[8];
+	if (!heading_initials(d, l, ini, up))
+		return 0;
+	memcpy(seg, f + s, g - s);
+	seg[g - s] = 0;
+	if (paper_edit_distance(seg, ini) > 1 || strlen(up) >= sizeof ni->type)
+		return 0;
+	memcpy(ni->sym, ini, strlen(ini) + 1);
+	memcpy(ni->type, up, strlen(up) + 1);
+	ni->a = j;
+	ni->b = e;
+	ni->digits_end = r;
+	ni->type_end = g;
+	ni->found = 1;
+	return 1;
+}
+
+/* The year of "465/2022AQĐ-UBND", "203/20214QĐ-UBND" at q: four digits,
+ * then a glyph italic faces read for the slash (A, 4) and a known type
+ * symbol up to the '-'. A year has four digits, so the fifth glyph is no
+ * part of it. */
+int paper_year_slash_glyph(const sh_kinds *k, const char *f, size_t q, size_t e)
+{
+	if (q + 6 > e || (memcmp(f + q, "19", 2) && memcmp(f + q, "20", 2)) || !isdigit((unsigned char)f[q + 2]) ||
+	    !isdigit((unsigned char)f[q + 3]) || (f[q + 4] != 'a' && f[q + 4] != '4'))
+		return 0;
+	size_t g = q + 5;
+	while (g < e && f[g] >= 'a' && f[g] <= 'z')
+		g++;
+	return g < e && f[g] == '-' && paper_known_symbol(k, f + q + 5, g - q - 5);
+}
+
+static int year_slash_glyph(const doc *d, const char *f, size_t q, size_t e)
+{
+	return paper_year_slash_glyph(d->k, f, q, e);
+}
+
+/* "Số:" misread at a line start i (line end le): "S6:", "Sé:", "Š:",
+ * "5S:" (bold and mono faces), "$:", "$ð:", "$7:", "$ð'" (italic faces);
+ * where the label's punctuation stands, or 0 when none. */
+static size_t label_misread(const char *f, size_t i, size_t le)
+{
+	if ((f[i] != 's' && f[i] != '5' && f[i] != '$') || i + 3 >= le)
+		return 0;
+	int dollar = f[i] == '$', mid = paper_is_alnum_ascii((unsigned char)f[i + 1]);
+	if (f[i] != '5' && (f[i + 1] == ':' || (dollar && f[i + 1] == '\'' && isdigit((unsigned char)f[i + 2]))))
+		return i + 1;
+	if (dollar && mid && f[i + 2] == '\'' && isdigit((unsigned char)f[i + 3]))
+		return i + 2;
+	if (f[i + 2] == ':' && !(f[i] == '5' && f[i + 1] != 's') && !(dollar && !mid))
+		return i + 2;
+	return 0;
+}
+
 /* Find "Số: 535/QĐ-UBND" near the top: "so" at a line start or followed by
  * ':' / '.', then the token. */
 static void find_number(const doc *d, number_info *ni)
@@ -29,18 +151,12 @@ static void find_number(const doc *d, number_info *ni)
 			if (!paper_starts_word(f, i))
 				continue;
 			size_t j = i + 2;
-			if (!paper_word_at(f, d->le[l], i, "so")) {
-				/* "Số:" misread at a line start ("S6:", "Sé:", "Š:",
-				 * "5S:": bold and mono faces) */
-				if (i != d->ls[l] || (f[i] != 's' && f[i] != '5') || i + 3 >= d->le[l])
-					continue;
-				if (f[i + 1] == ':' && f[i] == 's')
-					j = i + 1;
-				else if (f[i + 2] != ':' || (f[i] == '5' && f[i + 1] != 's'))
-					continue;
-			}
+			if (!paper_word_at(f, d->le[l], i, "so") &&
+			    (i != d->ls[l] || !(j = label_misread(f, i, d->le[l]))))
+				continue;
 			int punct = 0;
-			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.' || f[j] == ';')) {
+			while (j < d->le[l] && (f[j] == ' ' || f[j] == ':' || f[j] == '.' || f[j] == ';' ||
+						(f[j] == '\'' && d->f[i] == '$'))) {
 				punct |= f[j] != ' ';
 				j++;
 			}
@@ -63,15 +179,18 @@ static void find_number(const doc *d, number_info *ni)
 				}
 				e++;
 			}
-			while (e > j && strchr(".,;:", f[e - 1]))
+			while (e > j && strchr(".,;:_", f[e - 1]))
 				e--;
-			/* digits (with slips), optional /YYYY, then /SYMBOL */
+			/* digits (with slips; "!904": a 1 in italic faces),
+			 * optional /YYYY, then /SYMBOL */
 			size_t p = j, nd = 0, real = 0;
 			while (p < e && (isdigit((unsigned char)f[p]) || f[p] == 'o' || f[p] == 'l' ||
-					 f[p] == 'i')) {
+					 f[p] == 'i' || (f[p] == '!' && p == j))) {
 				real += isdigit((unsigned char)f[p]) != 0;
 				p++, nd++;
 			}
+			if (real && nd <= 6 && (p >= e || f[p] != '/') && number_type_by_heading(d, l, j, p, ni))
+				return;
 			/* a stray ':' ';' '.' between the digits and the slash
 			 * ("2236:/QĐ-UBND", a small photo) */
 			size_t stray = 0;
@@ -97,7 +216,7 @@ static void find_number(const doc *d, number_info *ni)
 			while (q < e && f[q] == ' ')
 				q++;
 			if (q + 5 <= e && isdigit((unsigned char)f[q]) && isdigit((unsigned char)f[q + 3]) &&
-			    f[q + 4] == '/')
+			    (f[q + 4] == '/' || year_slash_glyph(d, f, q, e)))
 				q += 5;
 			while (q < e && f[q] == ' ')
 				q++;
@@ -115,7 +234,7 @@ static void find_number(const doc *d, number_info *ni)
 			int ok = 1;
 			for (size_t t = j; t < e; t++)
 				if (!(paper_is_alnum_ascii((unsigned char)f[t]) || strchr("/-. ", f[t]) || t == colon ||
-				      (stray && t == stray)))
+				      (stray && t == stray) || (t == j && f[t] == '!')))
 					ok = 0;
 			if (!ok)
 				continue;

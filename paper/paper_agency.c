@@ -76,11 +76,16 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	const char *f = d->f;
 	size_t i = ni->a;
 	int rc = 0;
-	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued)) {
-		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i') ? '1' : f[i];
+	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued) && (!ni->type[0] || i < ni->digits_end)) {
+		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i' || f[i] == '!') ? '1' : f[i];
 		if (c != ' ' && !(ni->stray && i == ni->stray))
 			rc |= sh_buf_put(&b, &c, 1);
 		i++;
+	}
+	if (ni->type[0]) { /* the type the heading names (find_number) */
+		rc |= sh_buf_puts(&b, "/") | sh_buf_puts(&b, ni->type);
+		i = ni->type_end;
+		slot = 0;
 	}
 	while (!rc && i < ni->b) {
 		/* separator (the slash OCR lost before a glued symbol) */
@@ -104,6 +109,11 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 		    paper_known_symbol(d->k, f + s + 4, se - s - 4)) {
 			rc |= sh_buf_put(&b, f + s, 4) | sh_buf_puts(&b, "/");
 			s += 4;
+			slot = 0;
+		} else if (slot && paper_year_slash_glyph(d->k, f, s, ni->b) && se > s + 5) {
+			/* the slash read as a glyph ("2022AQĐ", "20214QĐ") */
+			rc |= sh_buf_put(&b, f + s, 4) | sh_buf_puts(&b, "/");
+			s += 5;
 			slot = 0;
 		}
 		const char *canon = paper_known_symbol(d->k, f + s, se - s);
@@ -394,9 +404,12 @@ char *paper_find_issuer(doc *d, size_t number_line)
 		for (size_t l = 0; l < d->nl && l < 8; l++) {
 			const char *lf = d->f + d->ls[l];
 			size_t ln = d->le[l] - d->ls[l];
+			/* "hạnh phúc" too: italic faces read "Độc lập" as
+			 * "Đặc lập", "Đệ lập" */
 			for (size_t i = 0; i + 7 <= ln; i++)
 				if (!memcmp(lf + i, "cong hoa", 8 <= ln - i ? 8 : 7) ||
-				    !memcmp(lf + i, "doc lap", 7))
+				    !memcmp(lf + i, "doc lap", 7) ||
+				    (i + 9 <= ln && !memcmp(lf + i, "hanh phuc", 9)))
 					stop = l + 1;
 		}
 	}

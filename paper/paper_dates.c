@@ -47,9 +47,12 @@ typedef struct dplace {
 	size_t at[3], len[3]; /* text offsets of day, month, year */
 	char g[3][8];         /* their digits as OCR read them */
 	int numeric;          /* one "DD/MM/YYYY" word (one box for the three) */
-	int merged;           /* "0148/1973": the slash and the month's 0 read
+	int merged;           /* 1: "0148/1973": the slash and the month's 0 read
 				 as one glyph (4, A, d); g[1] is the month as
-				 that split gives it, at[1]/len[1] the glyphs */
+				 that split gives it, at[1]/len[1] the glyphs;
+				 2: "26A92/1984", the slash read as A
+				 (slash_glyph_place); 3: "08/1 1/2004", a
+				 space in the month (spaced_month) */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -76,6 +79,32 @@ static size_t number_at(const char *t, size_t tl, size_t i, size_t lo, size_t hi
 	return number_at_any(t, tl, i, lo, hi, dg, 0);
 }
 
+/* "DDAMM/YYYY" from t[s] to tl (tl - s == 10): the first slash read as an
+ * A and a month of two digits as read ("26A92/1984", FreeSerif Italic
+ * 170: its 0 read as 9). No split of OCR's glyphs is a date, so the
+ * passes must give it (slash_glyph_confirmed); merged 2, g[1] the month's
+ * digits as read, at[1]/len[1] the A and the month. */
+static int slash_glyph_place(const dword *w, size_t s, size_t tl, dplace *pl)
+{
+	const char *t = w->t + s;
+	if (tl - s != 10 || t[2] != 'A' || t[5] != '/')
+		return 0;
+	for (size_t k = 0; k < 10; k++)
+		if (k != 2 && k != 5 && (t[k] < '0' || t[k] > '9'))
+			return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", t);
+	snprintf(pl->g[1], sizeof pl->g[1], "%.2s", t + 3);
+	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", t + 6);
+	pl->at[0] = w->off + s;
+	pl->len[0] = 2;
+	pl->at[1] = w->off + s + 2;
+	pl->len[1] = 3;
+	pl->at[2] = w->off + s + 6;
+	pl->len[2] = 4;
+	pl->merged = 2;
+	return 1;
+}
+
 /* "DD?M/YYYY" from t[s] to tl: a day's two digits, one glyph standing for
  * the slash and the month's 0 (FreeSerif Italic at 170 dpi reads "/0" as
  * 4, A or d; a ')' may follow it), one digit, '/' and the year
@@ -86,8 +115,12 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 {
 	const char *t = w->t;
 	size_t i = s;
-	if (tl - s < 9 || !strchr("0123", t[i]) || t[i + 1] < '0' || t[i + 1] > '9')
+	/* the day's 1 may be a glyph ("l3A)3/2019", "!54)3/2019") */
+	int one = t[i] && strchr("lI!|", t[i]) != NULL;
+	if (tl - s < 9 || (!one && !strchr("0123", t[i])) || t[i + 1] < '0' || t[i + 1] > '9')
 		return 0;
+	if (!one && slash_glyph_place(w, s, tl, pl))
+		return 1;
 	/* or the slash lost ("2005/1970"): no digit the face reads for a
 	 * slash (4, 9, 7, 1) where one could stand, the month's 0 kept */
 	int lost = t[i + 2] == '0' && !strchr("4971", t[i + 1]);
@@ -101,7 +134,7 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 	for (size_t k = i + 2; k < tl; k++)
 		if (t[k] < '0' || t[k] > '9')
 			return 0;
-	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", t + s);
+	snprintf(pl->g[0], sizeof pl->g[0], "%c%c", one ? '1' : t[s], t[s + 1]);
 	snprintf(pl->g[1], sizeof pl->g[1], "0%c", t[i]);
 	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", t + i + 2);
 	pl->at[0] = w->off + s;
@@ -210,7 +243,11 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 			j++;
 			continue;
 		}
-		if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
+		/* a lone 5 read as its letter ("tháng Š năm": FreeSerif
+		 * Italic 170); the passes must read it 5 */
+		if (k < 2 && ((tl == 1 && w->t[0] == 'S') || (tl == 2 && !memcmp(w->t, "\xc5\xa0", 2))))
+			memcpy(pl->g[k], "5", 2);
+		else if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
 		pl->len[k] = tl;
@@ -222,6 +259,41 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	return j - i;
 }
 
+/* "DD/M M/YYYY" as two words w, x of a line ("08/1 1/2004", FreeSerif
+ * Italic 170: a space read between a month's thin 1s): one numeric place
+ * over both, merged 3 (the month's two digits at[1]/len[1] with the space;
+ * written back as "DD/MM/YYYY " by put_merged). 0 when not so. */
+static int spaced_month(const dword *w, const dword *x, dplace *pl)
+{
+	const char *a = w->t, *b = x->t;
+	size_t bl = strlen(b);
+	while (bl && strchr(".,;:", b[bl - 1]))
+		bl--;
+	if (strlen(a) != 4 || bl != 6 || a[2] != '/' || b[1] != '/' || x->line != w->line ||
+	    x->b.page != w->b.page || !x->len || (x->off && x->off != w->off + 5))
+		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
+	for (size_t k = 0; k < 6; k++)
+		if ((k < 4 && k != 2 && (a[k] < '0' || a[k] > '9')) || (k != 1 && (b[k] < '0' || b[k] > '9')))
+			return 0;
+	snprintf(pl->g[0], sizeof pl->g[0], "%.2s", a);
+	snprintf(pl->g[1], sizeof pl->g[1], "%c%c", a[3], b[0]);
+	snprintf(pl->g[2], sizeof pl->g[2], "%.4s", b + 2);
+	pl->at[0] = w->off;
+	pl->len[0] = 2;
+	pl->at[1] = w->off + 3;
+	pl->len[1] = 3;
+	pl->at[2] = w->off + 7;
+	pl->len[2] = 4;
+	pl->numeric = 1;
+	pl->merged = 3;
+	pl->nbox = 1;
+	pl->box[0] = w->b;
+	pl->box[0].x1 = x->b.x1;
+	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	return 1;
+}
+
 /* The next date's place from word *i on; 0 at the end. */
 static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 {
@@ -231,6 +303,10 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 		/* "Số: 1205/2019" is a paper's number, no merged date */
 		if (numeric_place(&v[*i], pl) && !(pl->merged && *i && word_is(&v[*i - 1], "so"))) {
 			(*i)++;
+			return 1;
+		}
+		if (*i + 1 < nv && spaced_month(&v[*i], &v[*i + 1], pl) && !(*i && word_is(&v[*i - 1], "so"))) {
+			*i += 2;
 			return 1;
 		}
 		size_t nw = words_place(v, nv, *i, pl);
@@ -350,15 +426,17 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 		size_t l0 = pl->len[0], l1 = pl->merged ? 2 : pl->len[1], want = l0 + l1 + 4;
 		char d[SH_PAPER_DIGITS_MAX];
 		snprintf(d, sizeof d, "%s", r[0]);
-		/* a slash read as 7 or 1 ("0571072000"): taken out where a
-		 * separator stands */
+		/* a slash read as 7 or 1 ("0571072000"), or as 4 or 9 as
+		 * italic and oblique faces read it ("274022022", eight_digits):
+		 * taken out where a separator stands */
+		static const char slash[] = "7149";
 		size_t n = strlen(d);
-		if (n == want + 2 && strchr("71", d[l0]) && strchr("71", d[l0 + 1 + l1])) {
+		if (n == want + 2 && strchr(slash, d[l0]) && strchr(slash, d[l0 + 1 + l1])) {
 			memmove(d + l0 + 1 + l1, d + l0 + 2 + l1, n - l0 - 1 - l1);
 			memmove(d + l0, d + l0 + 1, n - l0);
-		} else if (n == want + 1 && strchr("71", d[l0 + l1])) {
+		} else if (n == want + 1 && strchr(slash, d[l0 + l1])) {
 			memmove(d + l0 + l1, d + l0 + l1 + 1, n - l0 - l1);
-		} else if (n == want + 1 && strchr("71", d[l0])) {
+		} else if (n == want + 1 && strchr(slash, d[l0])) {
 			memmove(d + l0, d + l0 + 1, n - l0);
 		}
 		n = strlen(d);
@@ -485,6 +563,40 @@ static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 	return yes >= 2 && !no;
 }
 
+/* A slash read as A (slash_glyph_place): the real date c two passes or
+ * more read (eight_digits) with at most one of its eight digits other than
+ * OCR's, when no pass reads another real date; 0 when none. */
+static int slash_glyph_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *c)
+{
+	char ocr[9];
+	snprintf(ocr, sizeof ocr, "%s%s%s", pl->g[0], pl->g[1], pl->g[2]);
+	ymd got = {0, 0, 0};
+	size_t yes = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0;
+		for (int way = 0; way < 3 && !hit; way++) {
+			char d[9];
+			if (!eight_digits(rd[i][0], way, d))
+				continue;
+			ymd t = {atoi(d + 4), (d[2] - '0') * 10 + d[3] - '0', (d[0] - '0') * 10 + d[1] - '0'};
+			if (!is_real(t))
+				continue;
+			size_t off = 0;
+			for (int k = 0; k < 8; k++)
+				off += d[k] != ocr[k];
+			if (off > 1 || (yes && !same(t, got)))
+				return 0; /* another real date */
+			got = t;
+			hit = 1;
+		}
+		yes += hit;
+	}
+	if (yes < 2)
+		return 0;
+	*c = got;
+	return 1;
+}
+
 /* Is date a what OCR read (pl) but for a 1 the passes dropped in a day or
  * month ("23 tháng 11" read again as 23/1: the digit reader loses one of
  * two thin 1s on light faces, tune3)? Such passes are no evidence against
@@ -586,6 +698,8 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	}
 	agree = agree && valid + empty == n && valid >= 2 && is_real(a);
 	int fits = agree && valid >= 3 && distance(pl, a) <= 2;
+	if (pl->merged == 2)
+		return slash_glyph_confirmed(pl, rd, n, take) ? TAKE : KEEP;
 	if (pl->merged) {
 		if (merged_confirmed(pl, rd, n, r)) {
 			*take = r;
@@ -654,11 +768,11 @@ static int put_merged(char *text, const dplace *pl, ymd a)
 	size_t end = pl->at[2] + 4, p = pl->at[0];
 	if (end - p == 9 && p >= 2 && text[p - 1] == ' ' && text[p - 2] == ':')
 		p--;
-	if (end - p != 10)
+	if (end - p != 10 && !(pl->merged == 3 && end - p == 11))
 		return 0;
 	char s[16];
-	snprintf(s, sizeof s, "%02d/%02d/%04d", a.d, a.m, a.y);
-	memcpy(text + p, s, 10);
+	snprintf(s, sizeof s, "%02d/%02d/%04d ", a.d, a.m, a.y);
+	memcpy(text + p, s, end - p);
 	return 1;
 }
 

@@ -243,6 +243,42 @@ static void number_spaces(char *s, const paper_strs *sh)
 	}
 }
 
+/* In place: a number that fits a shape once one of the shape's own
+ * letters, read as a round lookalike, is that letter ("OH-560971" for the
+ * series "QH-999999": mono faces drop the Q's tail) is that number, when
+ * exactly one shape fits so and the number fits none as read. */
+static void number_series_letter(char *s, const paper_strs *sh)
+{
+	static const char *const round[][2] = {{"Q", "O0"}, {"O", "Q0D"}, {"D", "O0"}};
+	size_t n = strlen(s), hits = 0;
+	char hit[32];
+	if (n >= sizeof hit)
+		return;
+	for (size_t k = 0; k < sh->n; k++)
+		if (shape_fits(s, sh->orig[k]))
+			return;
+	for (size_t k = 0; k < sh->n; k++) {
+		const char *shape = sh->orig[k];
+		if (strlen(shape) != n)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t r = 0; r < sizeof round / sizeof *round; r++) {
+				char t[32];
+				if (shape[i] != round[r][0][0] || !strchr(round[r][1], s[i]))
+					continue;
+				memcpy(t, s, n + 1);
+				t[i] = shape[i];
+				if (shape_fits(t, shape) && (!hits || strcmp(hit, t))) {
+					hits++;
+					memcpy(hit, t, n + 1);
+				}
+			}
+		}
+	}
+	if (hits == 1)
+		memcpy(s, hit, n + 1);
+}
+
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 {
 	/* the capitals a digit is read for */
@@ -252,6 +288,7 @@ char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 	if (s && !d->no_restore) {
 		number_spaces(s, sh);
 		number_lookalikes(s, sh);
+		number_series_letter(s, sh);
 	}
 	if (!s || d->no_restore || !sh->n || n >= 32 || strchr(s, ' '))
 		return s;

@@ -153,6 +153,12 @@ typedef struct number_info {
 	size_t glued;  /* where a symbol glued to the digits starts ("1921TB"), or 0 */
 	size_t colon;  /* a ':' read for the '-' after the type symbol ("KH:UBND"), or 0 */
 	size_t stray;  /* a ':' ';' '.' read between the digits and the '/' ("2236:/QĐ"), or 0 */
+	/* the slash lost or read as a glyph before a type named by the
+	 * heading ("640 AT-UBND" above "CHỈ THỊ"): the digits end at
+	 * digits_end, the misread type ends at type_end (the '-'), and type
+	 * is the type as printed ("CT"); type[0] == 0 otherwise */
+	size_t digits_end, type_end;
+	char type[16];
 	int found;
 } number_info;
 
@@ -264,6 +270,9 @@ const char *paper_place_fold_pick(doc *d, const char *f, size_t fn, const char *
 int paper_place_marks_fit(const char *cand, const char *orig, size_t on);
 int paper_put_place(sh_buf *b, const char *canon, const char *orig, size_t on);
 char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, const char *issuer);
+/* Is f[q..e) a year followed by a glyph read for the slash (A, 4) and a
+ * known type symbol up to a '-' ("2022aqd-", "20214qd-")? (paper.c) */
+int paper_year_slash_glyph(const sh_kinds *k, const char *f, size_t q, size_t e);
 /* A number's body segment one letter off the header's body (issuer, its
  * first word the body's short name): that short name, else NULL
  * (paper_photo.c). */
