@@ -36,6 +36,11 @@ typedef struct sh_ocr_worker {
 #define SH_OCR_PAGE_SURE_WORDS 5
 #define SH_OCR_PAGE_POOR_CONF 60.0f
 
+/* 1: PNGs written on this thread (Tesseract's word images) are stored
+ * uncompressed and unfiltered; 0 (every thread's default): as asked.
+ * Implemented in fastpng.c (docs/OCR.md "Session 14: speed"). */
+void sh_ocr_png_fast(int on);
+
 /* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
  * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
  * Implemented in pool.c. */

@@ -86,6 +86,10 @@ static int engine_new(TessBaseAPI **out, const char *datapath, const char *lang,
 		return SH_ENOTFOUND;
 	}
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	/* Every row proportional: Tesseract 5.3 otherwise tries each row as
+	 * fixed pitch (tune_row_pitch, ~3 % of a page's CPU) and Vietnamese
+	 * papers are set in proportional type (docs/OCR.md "Session 14") */
+	TessBaseAPISetVariable(api, "textord_all_prop", "1");
 	*out = api;
 	return SH_OK;
 }
@@ -117,7 +121,10 @@ static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX
 {
 	sh_ocr_digit_read *b = NULL;
 	size_t n = 0;
-	if (pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n) || !n) {
+	sh_ocr_png_fast(0);
+	int rc = pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n);
+	sh_ocr_png_fast(1);
+	if (rc || !n) {
 		sh_free(b);
 		return;
 	}
@@ -314,7 +321,9 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	PIX *src = NULL, *pix = NULL, *rect = NULL;
 	memset(r, 0, sizeof *r);
 	sh_error_clear();
+	sh_ocr_png_fast(0); /* the caller's loader writes what it likes */
 	int rc = pool->load(pool->arg, i, &src);
+	sh_ocr_png_fast(1);
 	if (rc) {
 		r->status = rc;
 		snprintf(r->reason, sizeof r->reason, "%s", sh_error_message());
@@ -431,6 +440,10 @@ static void *worker_run(void *p)
 			(void)setpriority(PRIO_PROCESS, tid, cur + pool->opts.nice > 19 ? 19 : cur + pool->opts.nice);
 	}
 
+	/* from here on this thread writes PNGs only for Tesseract's word
+	 * images (fastpng.c); the loader and digit_boxes callbacks are
+	 * given the default back */
+	sh_ocr_png_fast(1);
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);
 	if (!rc && !(pool->opts.no_clean)) {

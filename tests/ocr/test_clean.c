@@ -2,7 +2,7 @@
  * orientation fixed, skew measured, seal dropped, border whitened, blank
  * flagged and kept, low resolution and bilevel pages handled, and through
  * the pool: upside-down and sideways pages read exactly as the upright one,
- * word confidences and hOCR recorded.
+ * word confidences and hOCR recorded; Tesseract's PNGs stored only where asked.
  *
  * Data: tests/data/clean/page.png, the top 1500 rows of the corpus page
  * kh2024-f0-p01-clean300 (300 dpi, Liberation Serif 13). */
@@ -458,6 +458,41 @@ static void test_clean_pool_workers_niced(void **state)
 	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), before);
 }
 
+static size_t png_size(PIX *pix, PIX **back)
+{
+	l_uint8 *d = NULL;
+	size_t n = 0;
+	assert_int_equal(pixWriteMem(&d, &n, pix, IFF_PNG), 0);
+	*back = pixReadMem(d, n);
+	lept_free(d);
+	assert_non_null(*back);
+	return n;
+}
+
+/* fastpng.c: a thread that asked for it writes PNGs stored (larger, the
+ * same pixels); every other PNG is compressed as before. */
+static void test_clean_png_fast(void **state)
+{
+	fixture *f = *state;
+	PIX *a = NULL, *b = NULL, *c = NULL;
+	size_t plain = png_size(f->page, &a);
+	sh_ocr_png_fast(1);
+	size_t stored = png_size(f->page, &b);
+	sh_ocr_png_fast(0);
+	size_t again = png_size(f->page, &c);
+	assert_true(stored > 4 * plain);
+	assert_true(stored >= (size_t)pixGetWidth(f->page) * (size_t)pixGetHeight(f->page));
+	assert_int_equal(again, plain);
+	l_int32 same = 0;
+	assert_int_equal(pixEqual(b, f->page, &same), 0);
+	assert_true(same);
+	assert_int_equal(pixEqual(a, f->page, &same), 0);
+	assert_true(same);
+	pixDestroy(&a);
+	pixDestroy(&b);
+	pixDestroy(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_clean_bad_input),
 		cmocka_unit_test(test_clean_pool_turned_pages_read_the_same),
 		cmocka_unit_test(test_clean_pool_blank_kept_for_review),
+		cmocka_unit_test(test_clean_png_fast),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
