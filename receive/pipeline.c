@@ -718,8 +718,11 @@ int rv_read(rv_run *r, const sh_recv_options *o, int storing)
 	if (rc)
 		return rc;
 	sh_ocr_pool *pool = NULL;
-	sh_ocr_options oo = {.workers = o->workers, .want_hocr = 1, /* word confidences for the facts */ .no_clean = o->no_clean,
-			     .keep_rectified = storing, .digit_boxes = digit_boxes,
+	/* word boxes and confidences for the facts, and the boxes read again;
+	 * a caller that wants the text alone pays for neither */
+	int boxes = storing || !o->text_only;
+	sh_ocr_options oo = {.workers = o->workers, .want_hocr = boxes, .no_clean = o->no_clean,
+			     .keep_rectified = storing, .digit_boxes = boxes ? digit_boxes : NULL,
 			     .nice = o->ocr_nice};
 	sh_ocr_page *res = sh_calloc(r->npages ? r->npages : 1, sizeof *res);
 	size_t *pre = NULL, npre = 0;

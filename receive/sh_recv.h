@@ -76,6 +76,10 @@ typedef struct sh_recv_options {
 	int no_clean;            /* 1: recognise pages as given (no clean-up) */
 	int ocr_nice;            /* sh_ocr_options.nice: OCR threads this much below
 				  * the caller's priority (a server: 10); 0 none */
+	int text_only;           /* sh_recv_read: only the pages' text is wanted
+				  * (sohoa ocr): no word boxes (hOCR), so no second
+				  * readings of digits, dates or names; the facts
+				  * are read from the text alone */
 	int keep_going;          /* sh_recv_read: an input that cannot be read is
 				  * recorded in its paper (status, error) instead of
 				  * failing the call */

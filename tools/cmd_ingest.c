@@ -138,13 +138,15 @@ static char *out_name(const char *dir, const char *path)
 }
 
 /* Read files, store nothing: the same pipeline as ingest. */
-static int read_files(sh_recv_result **res, const char **files, size_t n, int workers, int no_clean)
+static int read_files(sh_recv_result **res, const char **files, size_t n, int workers, int no_clean,
+		      int text_only)
 {
 	sh_recv_input *in = inputs_of(files, n);
 	if (!in)
 		return SH_ENOMEM;
 	sh_recv_source src = {.inputs = in, .ninputs = n};
-	sh_recv_options o = {.workers = workers, .no_clean = no_clean, .keep_going = 1};
+	sh_recv_options o = {.workers = workers, .no_clean = no_clean, .keep_going = 1,
+			     .text_only = text_only};
 	int rc = sh_recv_read(res, &src, &o);
 	sh_free(in);
 	return rc;
@@ -188,7 +190,7 @@ int cmd_ocr(int argc, char **argv)
 		rc = sh_error_set(SH_EIO, "%s: cannot create the output folder: %s", outdir,
 				  strerror(errno));
 	} else {
-		rc = read_files(&res, a.pos, a.npos, workers, raw);
+		rc = read_files(&res, a.pos, a.npos, workers, raw, 1);
 	}
 	if (rc) {
 		ex = cli_fail("ocr", rc);
@@ -266,7 +268,7 @@ int cmd_extract(int argc, char **argv)
 		return ex;
 	}
 	sh_recv_result *res = NULL;
-	if ((rc = read_files(&res, a.pos, a.npos, workers, 0))) {
+	if ((rc = read_files(&res, a.pos, a.npos, workers, 0, 0))) {
 		ex = cli_fail("extract", rc);
 		goto out;
 	}

@@ -44,6 +44,26 @@ static void on_progress(void *arg, size_t done, size_t total)
 	p->total = total;
 }
 
+/* text_only (sohoa ocr): no word boxes and no second readings, the same
+ * text as a full reading of the same page. */
+static void text_only(void **state)
+{
+	(void)state;
+	sh_recv_input in[1] = {{.path = PAGE}};
+	sh_recv_source src = {.inputs = in, .ninputs = 1};
+	sh_recv_options o = {.workers = 1};
+	sh_recv_result *full = NULL, *text = NULL;
+	OK(sh_recv_read(&full, &src, &o));
+	o.text_only = 1;
+	OK(sh_recv_read(&text, &src, &o));
+	assert_int_equal(text->npapers, 1);
+	assert_int_equal(text->papers[0].status, SH_OK);
+	assert_true(strlen(text->papers[0].text) > 100);
+	assert_string_equal(text->papers[0].text, full->papers[0].text);
+	sh_recv_result_free(&full);
+	sh_recv_result_free(&text);
+}
+
 /* Read-only: files and uploaded bytes go through the same pipeline; an
  * unreadable input is recorded, not fatal, with keep_going; the page's own
  * resolution is reported. Nothing needs a warehouse. */
@@ -270,6 +290,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read_only),
+		cmocka_unit_test(text_only),
 		cmocka_unit_test(store_and_batch),
 		cmocka_unit_test(read_alloc_faults),
 		cmocka_unit_test(split_scan),
