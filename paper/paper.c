@@ -221,14 +221,15 @@ static void find_number(const doc *d, number_info *ni)
 			while (q < e && f[q] == ' ')
 				q++;
 			size_t s = q;
-			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ' && f[q] != ':')
+			while (q < e && f[q] != '-' && f[q] != '/' && f[q] != ' ' && f[q] != ':' && f[q] != '_')
 				q++;
 			if (q == s || q - s >= sizeof ni->sym)
 				continue;
-			/* a ':' read for the '-' between a known type symbol and
-			 * the body's letters ("3177/KH:UBND", a small photo) */
+			/* a ':' or '_' read for the '-' between a known type symbol
+			 * and the body's letters ("3177/KH:UBND", a small photo;
+			 * "1399/TB_PTP", bold italic) */
 			size_t colon = 0;
-			if (q + 1 < e && f[q] == ':' && f[q + 1] >= 'a' && f[q + 1] <= 'z' &&
+			if (q + 1 < e && (f[q] == ':' || f[q] == '_') && f[q + 1] >= 'a' && f[q + 1] <= 'z' &&
 			    paper_known_symbol(d->k, f + s, q - s))
 				colon = q;
 			int ok = 1;
@@ -710,7 +711,9 @@ static void undouble_marks(char *t)
 		utf8proc_category_t cat = utf8proc_category(c);
 		int marked = c >= 0xC0 && c != 0xD7 && c != 0xF7 && (cat == UTF8PROC_CATEGORY_LU ||
 			cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_MN);
-		if (c == '_') /* OCR's filler between columns ("QĐ-UBND_ Thái Nguyên") */
+		/* OCR's filler between columns ("QĐ-UBND_ Thái Nguyên"); kept
+		 * for find_number where it stands for a number's '-' */
+		if (c == '_' && !paper_type_underscore(t, w, r + 1))
 			*r = ' ';
 		if (!(marked && c == prev)) {
 			memmove(w, r, (size_t)k);

@@ -92,7 +92,8 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 		if (ni->glued && i == ni->glued) {
 			rc |= sh_buf_puts(&b, "/");
 		} else {
-			rc |= sh_buf_put(&b, ni->colon && i == ni->colon ? "-" : f + i, 1);
+			/* as read: a '_' for the '-' kept (extract_twice) */
+			rc |= sh_buf_put(&b, ni->colon && i == ni->colon && !(f[i] == '_' && d->no_restore) ? "-" : f + i, 1);
 			i++;
 		}
 		while (i < ni->b && f[i] == ' ')

@@ -419,7 +419,7 @@ static int distance(const dplace *pl, ymd a)
 }
 
 /* a reading of the place: one pass's digits split into day, month, year */
-static int split_reading(const dplace *pl, const char *r[3], ymd *out)
+static int split_reading(const dplace *pl, const char *r[3], ymd *out, const ymd *ocr, const ymd *alt)
 {
 	char g[3][8];
 	if (pl->numeric) {
@@ -434,6 +434,38 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out)
 		if (n == want + 2 && strchr(slash, d[l0]) && strchr(slash, d[l0 + 1 + l1])) {
 			memmove(d + l0 + 1 + l1, d + l0 + 2 + l1, n - l0 - 1 - l1);
 			memmove(d + l0, d + l0 + 1, n - l0);
+		} else if (n == want + 1 && strchr(slash, d[l0 + l1]) && strchr(slash, d[l0])) {
+			/* either glyph may be the slash ("241092015": 24/10 or
+			 * 24/09): the way that gives OCR's date, else the date
+			 * the other passes read (alt), else the one real date;
+			 * else the pass says nothing (and with neither given,
+			 * it is none) */
+			char e[SH_PAPER_DIGITS_MAX];
+			memcpy(e, d, n + 1);
+			memmove(d + l0 + l1, d + l0 + l1 + 1, n - l0 - l1);
+			memmove(e + l0, e + l0 + 1, n - l0);
+			ymd a = {atoi(d + l0 + l1), 0, 0}, b = {atoi(e + l0 + l1), 0, 0};
+			char t[8];
+			snprintf(t, sizeof t, "%.*s", (int)l1, d + l0);
+			a.m = atoi(t);
+			snprintf(t, sizeof t, "%.*s", (int)l1, e + l0);
+			b.m = atoi(t);
+			snprintf(t, sizeof t, "%.*s", (int)l0, d);
+			a.d = b.d = atoi(t);
+			if (same(a, b) || (ocr && same(a, *ocr))) {
+				/* the way the one before took */
+			} else if (ocr && same(b, *ocr)) {
+				memcpy(d, e, n + 1);
+			} else if (alt && same(a, *alt)) {
+			} else if (alt && same(b, *alt)) {
+				memcpy(d, e, n + 1);
+			} else if (!ocr && !alt) {
+				return 0;
+			} else if (is_real(a) == is_real(b)) {
+				return 0;
+			} else if (is_real(b)) {
+				memcpy(d, e, n + 1);
+			}
 		} else if (n == want + 1 && strchr(slash, d[l0 + l1])) {
 			memmove(d + l0 + l1, d + l0 + l1 + 1, n - l0 - l1);
 		} else if (n == want + 1 && strchr(slash, d[l0])) {
@@ -566,7 +598,21 @@ static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 /* A slash read as A (slash_glyph_place): the real date c two passes or
  * more read (eight_digits) with at most one of its eight digits other than
  * OCR's, when no pass reads another real date; 0 when none. */
+static int glyph_confirmed_by(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *c,
+			      size_t need);
+
 static int slash_glyph_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *c)
+{
+	return glyph_confirmed_by(pl, rd, n, c, 2);
+}
+
+/* As slash_glyph_confirmed with need passes or more: a merged place
+ * (merged_place) whose digit after the glyph OCR misread too
+ * ("08A)2/2019" for 08/07/2019, FreeSerif Italic 170: every pass reads
+ * 08/07) is taken when three passes or more read one real date at most one
+ * digit from OCR's split and none another real date. */
+static int glyph_confirmed_by(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *c,
+			      size_t need)
 {
 	char ocr[9];
 	snprintf(ocr, sizeof ocr, "%s%s%s", pl->g[0], pl->g[1], pl->g[2]);
@@ -591,7 +637,7 @@ static int slash_glyph_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_
 		}
 		yes += hit;
 	}
-	if (yes < 2)
+	if (yes < need)
 		return 0;
 	*c = got;
 	return 1;
@@ -680,13 +726,20 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 	int has_x = as_extracted(pl, &x), r_real = has_x && same(r, x) && is_real(r);
 	size_t valid = 0, like_x = 0, empty = 0;
 	int agree = n >= 2;
+	/* the first pass read one way: what an ambiguous pass is held to */
+	ymd alt = {0, 0, 0};
+	for (size_t i = 0; i < n && !alt.y; i++) {
+		const char *p[3] = {rd[i][0], rd[i][1], rd[i][2]};
+		if (*p[0] && (pl->numeric || (*p[1] && *p[2])) && !split_reading(pl, p, &alt, NULL, NULL))
+			alt.y = 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *p[3] = {rd[i][0], rd[i][1], rd[i][2]};
 		if (!*p[0] || (!pl->numeric && (!*p[1] || !*p[2]))) {
 			empty++; /* a pass that read nothing says nothing */
 			continue;
 		}
-		if (!split_reading(pl, p, &t)) {
+		if (!split_reading(pl, p, &t, has_x ? &x : NULL, alt.y ? &alt : NULL)) {
 			agree = 0;
 			continue;
 		}
@@ -705,11 +758,12 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 			*take = r;
 			return TAKE;
 		}
-		return KEEP;
+		return glyph_confirmed_by(pl, rd, n, take, 3) ? TAKE : KEEP;
 	}
 	if (r_real) {
 		if (agree && valid >= 3 && same(a, r))
 			*take = a; /* confirmed: the caller writes glyphs as digits */
+
 		return agree && valid >= 3 && !same(a, r) && !lost_a_one(pl, a, r) ? DROP : KEEP;
 	}
 	if (has_x) {

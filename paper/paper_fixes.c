@@ -317,3 +317,26 @@ char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 		memcpy(s, hit, n + 1);
 	return s;
 }
+
+/* a capital A-Z or Đ ending right before p (t the start): its length, or 0 */
+static size_t capital_before(const char *t, const char *p)
+{
+	if (p > t && p[-1] >= 'A' && p[-1] <= 'Z')
+		return 1;
+	if (p - t >= 2 && (unsigned char)p[-2] == 0xC4 && (unsigned char)p[-1] == 0x90)
+		return 2;
+	return 0;
+}
+
+int paper_type_underscore(const char *t, const char *w, const char *next)
+{
+	if (!((*next >= 'A' && *next <= 'Z') || ((unsigned char)next[0] == 0xC4 && (unsigned char)next[1] == 0x90)))
+		return 0;
+	const char *p = w;
+	size_t k, n = 0;
+	while ((k = capital_before(t, p)) && n < 8) {
+		p -= k;
+		n++;
+	}
+	return n && n < 8 && p - t >= 2 && p[-1] == '/' && p[-2] >= '0' && p[-2] <= '9';
+}

@@ -246,6 +246,12 @@ char *paper_address_marks(doc *d, char *s);
  * when that makes exactly one spelling fit a shape. Else as read. Takes s;
  * NULL with d->oom on out of memory. */
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s);
+/* Is the '_' OCR read right after w[-1] (t .. w the text written so far,
+ * next the text after the '_') a number's '-' between its type symbol and
+ * the body ("Số: 1399/TB_PTP", bold italic faces)? 1 when the bytes before
+ * it are capitals (A-Z, Đ) up to a '/' after a digit and a capital follows
+ * it; then it is kept for find_number, which reads it as the '-'. */
+int paper_type_underscore(const char *t, const char *w, const char *next);
 /* Places an address is checked against (paper_names.c): the lists 0 ..
  * paper_place_lists() - 1 (catalogue, lexicon, gazetteer). A place read as
  * orig (on bytes), folded f (fn bytes): *listed is 1 when a list spells it
