@@ -198,6 +198,26 @@ static int word_bad(const char *w, size_t n, int digits)
 	return !paper_syllable_ok(w + a, e - a);
 }
 
+/* A word of the print's size read as a valid word but for one stray
+ * glyph after it ("Nữ°", bold italic 260: a mark's speck read after the
+ * word): the glyph says nothing of a hand. Names, places and sex only. */
+static int stray_glyph_after(const char *w, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)w;
+	size_t e = n, k;
+	while (e && plain_punct(s[e - 1]))
+		e--;
+	size_t g = e;
+	while (g && (s[g - 1] & 0xc0) == 0x80)
+		g--;
+	if (!g)
+		return 0;
+	g--;
+	if (is_letter_or_digit(s + g, e - g, &k) || plain_punct(s[g]) || g + k != e)
+		return 0;
+	return g && !word_bad(w, g, 0);
+}
+
 /* Handwriting evidence of the words in d->words that make up the value at
  * text offsets [ta, te) of d->text: 1 when the value looks handwritten. */
 static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
@@ -245,7 +265,7 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 			continue;
 		n++;
 		odd += w->hand != 0;
-		bad += (size_t)word_bad(t, w->len, digits);
+		bad += (size_t)(word_bad(t, w->len, digits) && (digits || w->hand || !stray_glyph_after(t, w->len)));
 		low += w->conf < 60;
 		conf += w->conf;
 	}
