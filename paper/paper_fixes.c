@@ -279,6 +279,22 @@ static void number_series_letter(char *s, const paper_strs *sh)
 		memcpy(s, hit, n + 1);
 }
 
+/* The slashes italic faces are read with (FRACTION SLASH, DIVISION
+ * SLASH) are the number's '/' ("19⁄TLKT-BS"), as the folded text has it. */
+static void number_slashes(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (!strncmp(r, "\xE2\x81\x84", 3) || !strncmp(r, "\xE2\x88\x95", 3)) {
+			*w++ = '/';
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = 0;
+}
+
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 {
 	/* the capitals a digit is read for */
@@ -286,6 +302,7 @@ char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 	const paper_strs *sh = &pk->number_shapes;
 	size_t n = s ? strlen(s) : 0;
 	if (s && !d->no_restore) {
+		number_slashes(s);
 		number_spaces(s, sh);
 		number_lookalikes(s, sh);
 		number_series_letter(s, sh);

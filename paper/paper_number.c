@@ -61,6 +61,13 @@ static int is_word(const char *w, const char *want)
  * *lead: the run follows a 1-lookalike that opens the word and the slash
  * follows the run ("J25/TLKT-BS": an agency number's place, digits before
  * the slash); the box then takes the lookalike in. */
+/* A capital glued after the run and before the slash ('/' or the
+ * fraction slash italic faces read): "19X⁄TLKT-BS", FreeSerif Bold's 3. */
+static int letter_before_slash(const char *t)
+{
+	return t[0] >= 'A' && t[0] <= 'Z' && (t[1] == '/' || !strncmp(t + 1, "\xE2\x81\x84", 3));
+}
+
 static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], int *lead, const char *hocr)
 {
 	paper_hword *v = NULL;
@@ -78,13 +85,17 @@ static int number_word(sh_paper_box *out, char dg[SH_PAPER_DIGITS_MAX], int *lea
 		if (w->line != v[i].line || !(n = digit_run(w->t, &at)))
 			continue;
 		*lead = at == 1 && strchr(LOOKALIKES, w->t[0]) && w->t[at + n] == '/';
-		size_t all = glyphs(w->t, strlen(w->t)), before = *lead ? 0 : glyphs(w->t, at);
+		/* 2: a letter for the run's last digit, taken into the box */
+		int trail = !*lead && letter_before_slash(w->t + at + n);
+		if (trail)
+			*lead = 2;
+		size_t all = glyphs(w->t, strlen(w->t)), before = *lead == 1 ? 0 : glyphs(w->t, at);
 		int width = w->b.x1 - w->b.x0;
 		if (!all || width <= 0)
 			continue;
 		*out = w->b;
 		out->x0 = w->b.x0 + (int)((long)width * (long)before / (long)all);
-		out->x1 = w->b.x0 + (int)((long)width * (long)(glyphs(w->t, at) + n) / (long)all);
+		out->x1 = w->b.x0 + (int)((long)width * (long)(glyphs(w->t, at) + n + (size_t)trail) / (long)all);
 		memcpy(dg, w->t + at, n);
 		dg[n] = 0;
 		found = out->x1 > out->x0;
@@ -161,6 +172,47 @@ static int lookalike_read(sh_paper_facts *f, const char *dg, char rd[][SH_PAPER_
 	return SH_OK;
 }
 
+/* "19X/TLKT-BS": the letter glued between the run and the slash is the
+ * digit two readings or more of the box give after the run's digits, when
+ * every reading of that length agrees; else the number is left out (a
+ * letter where a digit stands: no number rather than a wrong one). */
+static int letter_read(sh_paper_facts *f, size_t at, const char *dg, char rd[][SH_PAPER_DIGITS_MAX], size_t nr)
+{
+	size_t n = strlen(dg), yes = 0;
+	char got = 0;
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++) {
+		char r[SH_PAPER_DIGITS_MAX];
+		size_t k = 0;
+		for (const char *s = rd[i]; *s && k + 1 < sizeof r; s++)
+			if (*s >= '0' && *s <= '9')
+				r[k++] = *s;
+		r[k] = 0;
+		if (k != n + 1)
+			continue;
+		if (strncmp(r, dg, n) || (got && r[n] != got)) {
+			got = 0;
+			yes = 0;
+			break;
+		}
+		got = r[n];
+		yes++;
+	}
+	char *was = sh_strdup(f->v[SH_FACT_NUMBER]);
+	if (!was)
+		return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+	sh_free(f->as_read[SH_FACT_NUMBER]);
+	f->as_read[SH_FACT_NUMBER] = was;
+	if (yes < 2) {
+		sh_free(f->v[SH_FACT_NUMBER]);
+		f->v[SH_FACT_NUMBER] = NULL;
+		f->doubted |= 1u << SH_FACT_NUMBER;
+		return SH_OK;
+	}
+	f->v[SH_FACT_NUMBER][at + n] = got;
+	f->reread |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
+
 int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_fn fn, void *arg)
 {
 	if (!f || !hocr || !fn)
@@ -174,11 +226,15 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, &lead, hocr) ||
 	    !(n = digit_run(v, &at)) || n != strlen(dg) || memcmp(v + at, dg, n))
 		return SH_OK;
-	if (lead && (at != 1 || !strchr(LOOKALIKES, v[0])))
+	if (lead == 1 && (at != 1 || !strchr(LOOKALIKES, v[0])))
+		return SH_OK;
+	if (lead == 2 && !letter_before_slash(v + at + n))
 		return SH_OK;
 	size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX), good = 0, page = 0;
-	if (lead)
+	if (lead == 1)
 		return lookalike_read(f, dg, rd, nr);
+	if (lead == 2)
+		return letter_read(f, at, dg, rd, nr);
 	char r[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
 	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++)
 		if (as_run(r[good], rd[i], dg, at > 0, v[at + n] != 0))
