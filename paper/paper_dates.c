@@ -436,8 +436,8 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out, const ymd
 			memmove(d + l0, d + l0 + 1, n - l0);
 		} else if (n == want + 1 && strchr(slash, d[l0 + l1]) && strchr(slash, d[l0])) {
 			/* either glyph may be the slash ("241092015": 24/10 or
-			 * 24/09): the way that gives OCR's date, else the date
-			 * the other passes read (alt), else the one real date;
+			 * 24/09): the way that gives the date a pass read one way
+			 * (alt), else OCR's date, else the one real date;
 			 * else the pass says nothing (and with neither given,
 			 * it is none) */
 			char e[SH_PAPER_DIGITS_MAX];
@@ -452,12 +452,12 @@ static int split_reading(const dplace *pl, const char *r[3], ymd *out, const ymd
 			b.m = atoi(t);
 			snprintf(t, sizeof t, "%.*s", (int)l0, d);
 			a.d = b.d = atoi(t);
-			if (same(a, b) || (ocr && same(a, *ocr))) {
+			if (same(a, b) || (alt && same(a, *alt))) {
 				/* the way the one before took */
-			} else if (ocr && same(b, *ocr)) {
-				memcpy(d, e, n + 1);
-			} else if (alt && same(a, *alt)) {
 			} else if (alt && same(b, *alt)) {
+				memcpy(d, e, n + 1);
+			} else if (ocr && same(a, *ocr)) {
+			} else if (ocr && same(b, *ocr)) {
 				memcpy(d, e, n + 1);
 			} else if (!ocr && !alt) {
 				return 0;
