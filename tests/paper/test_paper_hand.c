@@ -59,6 +59,9 @@ static void hocr_of(char *h, size_t cap, const hw *const *lines, const size_t *n
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
+/* the sex line's value word (gks) */
+static hw sex_word = {"Nam", 310, 60, 30, 95};
+
 /* A birth certificate: heading, name, birth date, sex, id. name and birth
  * are the value words of those two lines. */
 static sh_paper_facts *gks(const hw *name, size_t nn, const hw *birth, size_t nb, char **json)
@@ -68,7 +71,7 @@ static sh_paper_facts *gks(const hw *name, size_t nn, const hw *birth, size_t nb
 		    {"tên:", 370, 60, 30, 95}};
 	hw l2[12] = {{"Ngày,", 160, 80, 32, 96}, {"tháng,", 250, 90, 32, 96}, {"năm", 350, 60, 30, 95},
 		    {"sinh:", 420, 70, 30, 95}};
-	static const hw l3[] = {{"Giới", 160, 60, 30, 96}, {"tính:", 230, 70, 30, 96}, {"Nam", 310, 60, 30, 95}};
+	const hw l3[] = {{"Giới", 160, 60, 30, 96}, {"tính:", 230, 70, 30, 96}, sex_word};
 	static const hw l4[] = {{"Số", 160, 40, 30, 96},     {"định", 210, 60, 30, 96},
 				{"danh", 280, 70, 30, 96},   {"cá", 360, 30, 30, 96},
 				{"nhân:", 400, 80, 30, 95},  {"001201012345", 490, 200, 30, 96}};
@@ -143,6 +146,37 @@ static void garbage_on_the_line(void **state)
  * at 170 dpi, tune3): a digit misread, not a hand. The date is not called
  * handwritten: taken when the rest reads as a date, else left out for the
  * dates' second reading, never flagged "handwritten" for print. */
+/* A sex read "Nữ°" at 37 (FreeSerif Bold Italic 260, t5b y076): a word
+ * of the print's size, a valid word but for one stray glyph after it, is
+ * no hand. MUST still be a hand: the word tall, or a glyph inside it. */
+static void stray_glyph_not_hand(void **state)
+{
+	(void)state;
+	static const hw name[] = {{"QUAN", 450, 90, 30, 96}, {"NGỌC", 550, 90, 30, 96}, {"SƯƠNG", 650, 110, 30, 95}};
+	static const hw birth[] = {{"04/06/2012", 500, 180, 30, 96}};
+	static const struct {
+		hw w;
+		const char *want;
+	} cases[] = {
+		{{"Nữ°", 310, 57, 29, 37}, "Nữ"},
+		{{"Nữ°", 310, 57, 70, 37}, NULL},
+		{{"N°ữ", 310, 57, 29, 37}, NULL},
+	};
+	for (size_t k = 0; k < N(cases); k++) {
+		sex_word = cases[k].w;
+		char *j = NULL;
+		sh_paper_facts *f = gks(name, N(name), birth, N(birth), &j);
+		if (cases[k].want)
+			assert_string_equal(sh_paper_fact(f, SH_FACT_SEX), cases[k].want);
+		else
+			assert_null(sh_paper_fact(f, SH_FACT_SEX));
+		assert_int_equal(sh_paper_fact_handwritten(f, SH_FACT_SEX), !cases[k].want);
+		sh_free(j);
+		sh_paper_facts_free(&f);
+	}
+	sex_word = (hw){"Nam", 310, 60, 30, 95};
+}
+
 static void digit_slip_not_hand(void **state)
 {
 	(void)state;
@@ -261,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(handwritten_values_left_out),
 		cmocka_unit_test(digit_slip_not_hand),
+		cmocka_unit_test(stray_glyph_not_hand),
 		cmocka_unit_test(garbage_on_the_line),
 		cmocka_unit_test(printed_values_taken),
 		cmocka_unit_test(real_pages),
