@@ -129,6 +129,8 @@ static int merged_place(const dword *w, size_t s, size_t tl, dplace *pl)
 	i += 3;
 	if (!lost && t[i] == ')')
 		i++;
+	else if (!lost && t[s + 2] == 'A' && t[i] == '4' && t[i + 1] == ')')
+		i += 2; /* "/0" read as three glyphs ("28A4)8/2022", "26A4)2/2024") */
 	if (t[i] < '1' || t[i] > '9' || t[i + 1] != '/' || tl - (i + 2) != 4)
 		return 0;
 	for (size_t k = i + 2; k < tl; k++)
@@ -822,7 +824,7 @@ static int put_merged(char *text, const dplace *pl, ymd a)
 	size_t end = pl->at[2] + 4, p = pl->at[0];
 	if (end - p == 9 && p >= 2 && text[p - 1] == ' ' && text[p - 2] == ':')
 		p--;
-	if (end - p != 10 && !(pl->merged == 3 && end - p == 11))
+	if (end - p != 10 && !((pl->merged == 3 || pl->merged == 1) && end - p == 11))
 		return 0;
 	char s[16];
 	snprintf(s, sizeof s, "%02d/%02d/%04d ", a.d, a.m, a.y);
