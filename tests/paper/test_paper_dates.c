@@ -375,6 +375,54 @@ static void lost_one_kept(void **state)
 	sh_free(s);
 }
 
+/* A worded day or month no pass reads as OCR did while two passes read
+ * the same other number (a phone photo's small italic "tháng 08" read 09,
+ * issue 23 session 15): left out rather than stored wrong. */
+static void number_contradicted(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* must change: two passes 08, two read nothing, none 09 */
+	table t = {.rd = {[1] = {"06", "", "", "0"}, [3] = {"08", "", "", "08"},
+			  [5] = {"2025", "2025", "2025", "2025"}}};
+	char *s = reread("ngày 06 tháng 09 năm 2025", &t, &ch);
+	assert_string_equal(s, "ngày -- tháng -- năm ----");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* must not: one pass reads OCR's month */
+	table t2 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "09", "", "08"},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t2, &ch);
+	assert_string_equal(s, "ngày 06 tháng 09 năm 2025");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: one other reading only */
+	table t3 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "", "", ""},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t3, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: the other readings disagree among themselves */
+	table t4 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "03", "", ""},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t4, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: passes that lost a thin 1 of "11" ("1") are no evidence */
+	table t5 = {.rd = {[1] = {"1", "1", "", ""}, [3] = {"03", "03", "03", "03"},
+			   [5] = {"2021", "2021", "2021", "2021"}}};
+	s = reread("ngày 11 tháng 03 năm 2021", &t5, &ch);
+	assert_string_equal(s, "ngày 11 tháng 03 năm 2021");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: a numeric date ("DD/MM/YYYY", one box) is left to decide */
+	table t6 = {.rd = {[1] = {"06081990", "06081990", "", ""}}};
+	s = reread("sinh: 06/09/1990", &t6, &ch);
+	assert_string_equal(s, "sinh: 06/09/1990");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 static void slip_checked(void **state)
 {
 	(void)state;
@@ -567,6 +615,7 @@ int main(void)
 		cmocka_unit_test(day_in_two_words),
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
+		cmocka_unit_test(number_contradicted),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),
 	};
