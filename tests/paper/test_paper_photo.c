@@ -647,6 +647,50 @@ static void date_slash_lost_14(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 15: a position whose first word is read with its
+ * first letters garbled (a seal or signature over CHỦ). */
+static void position_first_word_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"*tỦ TỊCH", "CHỦ TỊCH"},
+		{"ttủ TỊCH", "CHỦ TỊCH"},
+		{"CHỦ TỊCH", "CHỦ TỊCH"},
+		{"PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"},
+		/* must not: another last letter or mark, a syllable, too
+		 * long, the rest not a position's */
+		{"*tỦa TỊCH", NULL},
+		{"ttù TỊCH", NULL},
+		{"THỦ TỊCH", NULL},
+		{"xyttủ TỊCH", NULL},
+		{"ttủ TỊC", NULL},
+		{"PHÓ ttủ TỊCH", NULL}, /* PHÓ CHỦ TỊCH: never CHỦ TỊCH */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+			 "HUYỆN NINH GIANG Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 3177/QĐ-UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Công bố danh mục.\n\nTM. ỦY BAN NHÂN DÂN\n%s\n\nNgô Đức Hạnh\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract(t);
+		const char *got = sh_paper_fact(f, SH_FACT_SIGNER_TITLE);
+		if (cases[i].want)
+			want_fact(cases[i].read, f, SH_FACT_SIGNER_TITLE, cases[i].want);
+		else if (got && !strcmp(got, "CHỦ TỊCH")) {
+			print_error("%s: taken as %s\n", cases[i].read, got);
+			misses++;
+		}
+		want_fact(cases[i].read, f, SH_FACT_SIGNER, "Ngô Đức Hạnh");
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +705,7 @@ int main(void)
 		cmocka_unit_test(small_frame_slips_13),
 		cmocka_unit_test(names_from_photos_14),
 		cmocka_unit_test(date_slash_lost_14),
+		cmocka_unit_test(position_first_word_15),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
