@@ -496,7 +496,7 @@ static void number_and_issuer(doc *d, const paper_kind *pk, const number_info *n
 	char *issuer = NULL;
 	if (want & ((1u << SH_FACT_ISSUER) | (1u << SH_FACT_NUMBER)))
 		issuer = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
-	if (want & (1u << SH_FACT_ISSUER))
+	if (want & (1u << SH_FACT_ISSUER) && paper_issuer_whole(d, issuer))
 		set_fact(d, pf, SH_FACT_ISSUER, issuer);
 	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
 		char *v = paper_number_value(d, ni, pk, issuer);

@@ -665,7 +665,13 @@ const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, cons
 	const sh_kinds *k = d->k;
 	for (size_t b = 0; b < k->bodies.n; b++) {
 		const char *bf = k->bodies.fold[b];
-		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in) || strlen(bf) != n)
+		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in))
+			continue;
+		/* or one letter read as two lookalike glyphs ("LIBND": U as
+		 * "LI", small photos, issue 23 session 15) */
+		if (strlen(bf) + 1 == n && paper_lookalike_cost(bf, strlen(bf), seg, n) == 1)
+			return k->body_short[b];
+		if (strlen(bf) != n)
 			continue;
 		size_t diff = 0;
 		for (size_t i = 0; i < n; i++)

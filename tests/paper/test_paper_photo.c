@@ -691,6 +691,39 @@ static void position_first_word_15(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 15: a body segment with one letter read as two
+ * glyphs ("LIBND"); an issuer read as its body alone (the level and place
+ * lost) is not found. */
+static void number_and_issuer_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hdr, *num, *want_num, *want_iss;
+	} cases[] = {
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-LIBND", "2236/QĐ-UBND", "UBND huyện Thanh Hà"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-UBND", "2236/QĐ-UBND", "UBND huyện Thanh Hà"},
+		/* must not: two glyphs off, another body's paper */
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-LIBNI", "2236/QĐ-LIBNI", "UBND huyện Thanh Hà"},
+		{"SỞ TƯ PHÁP\nTỈNH GIA LAI", "2236/QĐ-LIBND", "2236/QĐ-LIBND", "Sở Tư pháp tỉnh Gia Lai"},
+		/* the place lost: the issuer is not found, the number kept */
+		{"ỦY BAN NHÂN DÂN\n%$@ &*", "2236/QĐ-UBND", "2236/QĐ-UBND", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Công bố danh mục.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNgô Đức Hạnh\n",
+			 cases[i].hdr, cases[i].num);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].num, f, SH_FACT_NUMBER, cases[i].want_num);
+		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want_iss);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +739,7 @@ int main(void)
 		cmocka_unit_test(names_from_photos_14),
 		cmocka_unit_test(date_slash_lost_14),
 		cmocka_unit_test(position_first_word_15),
+		cmocka_unit_test(number_and_issuer_15),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
