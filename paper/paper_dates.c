@@ -669,11 +669,23 @@ static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
  * while two passes or more read the same other number ("tháng 09" read
  * again 08, 08 and twice nothing: a phone photo's small italic date,
  * issue 23). A pass that read nothing, or OCR's number with 1s lost,
- * says nothing; one that reads a third number spoils it. Such a number
- * is no sure reading: the date is left out rather than stored wrong. */
+ * says nothing; one that reads a third number spoils it. Only where the
+ * passes read the year as OCR did, thrice or more and never otherwise.
+ * Such a number is no sure reading: the date is left out rather than
+ * stored wrong. */
 static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
 {
 	if (pl->numeric || pl->merged)
+		return 0;
+	/* the passes read this place well: OCR's year thrice, no other
+	 * (a pass that reads 2006 for 2008 may read 18 for 15 too) */
+	size_t years = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (*rd[i][2] && strcmp(rd[i][2], pl->g[2]))
+			return 0;
+		years += *rd[i][2] != 0;
+	}
+	if (years < 3)
 		return 0;
 	for (int k = 0; k < 2; k++) {
 		int g = atoi(pl->g[k]), other = -1;

@@ -415,6 +415,20 @@ static void number_contradicted(void **state)
 	assert_string_equal(s, "ngày 11 tháng 03 năm 2021");
 	assert_int_equal(ch, 0);
 	sh_free(s);
+	/* must not: passes that misread the year (2006) may misread the day
+	 * (18 for 15: a semi-bold face at 150 dpi, tune3) */
+	table t7 = {.rd = {[1] = {"", "", "18", "18"}, [3] = {"", "11", "11", "11"},
+			   [5] = {"", "2008", "2006", "2008"}}};
+	s = reread("ngày 15 tháng 11 năm 2008", &t7, &ch);
+	assert_string_equal(s, "ngày 15 tháng 11 năm 2008");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: the year read by two passes only */
+	table t8 = {.rd = {[1] = {"06", "", "", "0"}, [3] = {"08", "", "", "08"},
+			   [5] = {"2025", "", "", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t8, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
 	/* must not: a numeric date ("DD/MM/YYYY", one box) is left to decide */
 	table t6 = {.rd = {[1] = {"06081990", "06081990", "", ""}}};
 	s = reread("sinh: 06/09/1990", &t6, &ch);
@@ -544,6 +558,23 @@ static void number_read_again(void **state)
 	assert_null(sh_paper_fact_as_read(f, SH_FACT_NUMBER));
 	assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 0);
 	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	/* no pass gives the page's digits, two of three agree on others
+	 * ("3236" read again 2236, 2236, 2246, a photo, session 15): left
+	 * out, doubted */
+	f = decision("1814/QĐ-UBND");
+	table u3 = {.rd = {[1] = {"19144", "1914", "1924", "4"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u3), SH_OK);
+	assert_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	/* ... but not with two readings of the run's length only, nor when
+	 * all three differ */
+	f = decision("1814/QĐ-UBND");
+	table u4 = {.rd = {[1] = {"1924", "1914", "1934", "4"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u4), SH_OK);
+	assert_non_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 0);
 	sh_paper_facts_free(&f);
 	/* MUST NOT change: the page confirmed; one reading alone; readings of
 	 * another length only; most passes giving the page's digits */
