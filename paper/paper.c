@@ -380,6 +380,8 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 		}
 	}
 	size_t lk;
+	if (best && kp->heading == d->nl && ni->found) /* a heading with two slips */
+		kp->heading = paper_heading_near_number(d, &k->v[kp->kind], paper_line_of(d, ni->a));
 	if (!best && cong_van_by_shape(d, kp)) {
 		/* the garbled "V/v" above "Kính gửi" */
 	} else if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {

@@ -223,6 +223,12 @@ char *paper_find_issuer(doc *d, size_t number_line);
  * name alone ("UBND": the level and place lost, a photo) is half an
  * issuer, stored as "not found" (issue 23). */
 int paper_issuer_whole(const doc *d, const char *issuer);
+/* The kind's heading read with up to two slips ("kí HO%CH", "QLÝYET ĐINH"):
+ * of the two lines after the number's line (the kind told by the number's
+ * type symbol, the heading not found), the one in capitals (half of its
+ * letters or more) whose letters are two edits or fewer from a title of
+ * eight letters or more of pk; d->nl when none, or two (paper_photo.c). */
+size_t paper_heading_near_number(const doc *d, const paper_kind *pk, size_t number_line);
 char *paper_find_place_date(doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
 /* Line l (folded) starts with "Kính gửi", or a two-word label before a

@@ -8,8 +8,6 @@
 #include "paper_hocr.h"
 #include "paper_int.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The first run of 2..SH_PAPER_DIGITS_MAX-1 digits in s: start and length,

@@ -682,6 +682,33 @@ const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, cons
 	return NULL;
 }
 
+/* ---- a heading read with two slips (issue 23, session 15) ---------------- */
+
+size_t paper_heading_near_number(const doc *d, const paper_kind *pk, size_t number_line)
+{
+	char nh[512], th[512];
+	size_t seen = 0, hit = d->nl;
+	for (size_t l = number_line + 1; l < d->nl && seen < 2; l++) {
+		if (paper_line_empty(d, l))
+			continue;
+		seen++;
+		paper_norm_heading(nh, sizeof nh, d->f + d->ls[l], d->le[l] - d->ls[l]);
+		size_t hn = strlen(nh);
+		if (paper_upper_share(d, l) < 50)
+			continue;
+		for (size_t t = 0; t < pk->titles.n; t++) {
+			paper_norm_heading(th, sizeof th, pk->titles.fold[t], strlen(pk->titles.fold[t]));
+			size_t tn = strlen(th);
+			if (tn < 8 || hn + 2 < tn || hn > tn + 2 || paper_edit_distance(nh, th) > 2)
+				continue;
+			if (hit < d->nl && hit != l)
+				return d->nl; /* two lines read so: neither */
+			hit = l;
+		}
+	}
+	return hit;
+}
+
 /* ---- edge glyphs by their place on the page (hOCR) ---------------------- */
 
 typedef struct eword {

@@ -724,6 +724,39 @@ static void number_and_issuer_15(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 15: the heading read with two slips, right under the
+ * number whose type symbol told the kind. */
+static void heading_two_slips_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *head, *want;
+	} cases[] = {
+		{"891/KH-UBND", "kí HO%CH", "Kiểm soát thủ tục hành chính năm 2023"},
+		{"891/QĐ-UBND", "QLÝYET ĐINH", "Kiểm soát thủ tục hành chính năm 2023"},
+		{"891/KH-UBND", "KẾ HOẠCH", "Kiểm soát thủ tục hành chính năm 2023"},
+		/* must not: three slips, lower case, another line in capitals */
+		{"891/KH-UBND", "kí HO%C", NULL},
+		{"891/KH-UBND", "ki ho%ch", NULL},
+		{"891/KH-UBND", "KÊ KHAI THUẾ", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+			 "TỈNH HƯNG YÊN Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Hưng Yên, ngày 03 tháng 05 năm 2023\n%s\n"
+			 "Kiểm soát thủ tục hành chính năm 2023\n"
+			 "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nTổ chức thực hiện đầy đủ.\n"
+			 "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐỗ Thanh Phương\n",
+			 cases[i].num, cases[i].head);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].head, f, SH_FACT_TITLE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +773,7 @@ int main(void)
 		cmocka_unit_test(date_slash_lost_14),
 		cmocka_unit_test(position_first_word_15),
 		cmocka_unit_test(number_and_issuer_15),
+		cmocka_unit_test(heading_two_slips_15),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
