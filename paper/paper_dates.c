@@ -669,7 +669,8 @@ static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
  * while two passes or more read the same other number ("tháng 09" read
  * again 08, 08 and twice nothing: a phone photo's small italic date,
  * issue 23). A pass that read nothing, or OCR's number with 1s lost,
- * says nothing; one that reads a third number spoils it. Only where the
+ * says nothing, and so does one whose number makes no real date ("17"
+ * for a month); one that reads a third number spoils it. Only where the
  * passes read the year as OCR did, thrice or more and never otherwise.
  * Such a number is no sure reading: the date is left out rather than
  * stored wrong. */
@@ -699,6 +700,11 @@ static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MA
 				yes++;
 				continue;
 			}
+			/* no day or month of a real date ("17" for a month:
+			 * the passes' 1 read as 7 on oblique faces) says nothing */
+			ymd t = {atoi(pl->g[2]), k == 1 ? v : atoi(pl->g[1]), k == 0 ? v : atoi(pl->g[0])};
+			if (!is_real(t))
+				continue;
 			if (other >= 0 && v != other) {
 				no = 0;
 				break;

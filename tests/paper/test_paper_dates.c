@@ -429,6 +429,14 @@ static void number_contradicted(void **state)
 	s = reread("ngày 06 tháng 09 năm 2025", &t8, &ch);
 	assert_int_equal(ch, 0);
 	sh_free(s);
+	/* must not: passes reading no real month ("17" for 11: a 1 read as 7
+	 * on an oblique face, tune4) */
+	table t9 = {.rd = {[1] = {"17", "17", "17", "17"}, [3] = {"1", "17", "17", "17"},
+			   [5] = {"2024", "2024", "2024", "2024"}}};
+	s = reread("ngày 17 tháng 11 năm 2024", &t9, &ch);
+	assert_string_equal(s, "ngày 17 tháng 11 năm 2024");
+	assert_int_equal(ch, 0);
+	sh_free(s);
 	/* must not: a numeric date ("DD/MM/YYYY", one box) is left to decide */
 	table t6 = {.rd = {[1] = {"06081990", "06081990", "", ""}}};
 	s = reread("sinh: 06/09/1990", &t6, &ch);
