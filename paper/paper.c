@@ -381,6 +381,8 @@ static void pick_kind(doc *d, const number_info *ni, kind_pick *kp)
 		}
 	}
 	size_t lk;
+	if (best && kp->heading == d->nl && ni->found) /* a heading with two slips */
+		kp->heading = paper_heading_near_number(d, &k->v[kp->kind], paper_line_of(d, ni->a));
 	if (!best && cong_van_by_shape(d, kp)) {
 		/* the garbled "V/v" above "Kính gửi" */
 	} else if (!best && paper_kind_by_labels(d, ni->found && *ni->sym, &lk)) {
@@ -497,7 +499,7 @@ static void number_and_issuer(doc *d, const paper_kind *pk, const number_info *n
 	char *issuer = NULL;
 	if (want & ((1u << SH_FACT_ISSUER) | (1u << SH_FACT_NUMBER)))
 		issuer = paper_find_issuer(d, ni->found ? paper_line_of(d, ni->a) : d->nl);
-	if (want & (1u << SH_FACT_ISSUER))
+	if (want & (1u << SH_FACT_ISSUER) && paper_issuer_whole(d, issuer))
 		set_fact(d, pf, SH_FACT_ISSUER, issuer);
 	if (want & (1u << SH_FACT_NUMBER) && ni->found) {
 		char *v = paper_number_value(d, ni, pk, issuer);

@@ -500,6 +500,16 @@ static int level_at(doc *d, const word *w, size_t i)
 	return lv;
 }
 
+int paper_issuer_whole(const doc *d, const char *issuer)
+{
+	if (!issuer)
+		return 0;
+	for (size_t i = 0; i < d->k->bodies.n; i++)
+		if (!strcmp(issuer, d->k->body_short[i]))
+			return 0;
+	return 1;
+}
+
 static char *issuer_words(doc *d, const word *w, size_t nw)
 {
 	const sh_kinds *k = d->k;

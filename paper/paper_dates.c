@@ -713,6 +713,59 @@ static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 	return 1;
 }
 
+/* A worded date's day or month (k 0, 1) that no pass reads as OCR did
+ * while two passes or more read the same other number ("tháng 09" read
+ * again 08, 08 and twice nothing: a phone photo's small italic date,
+ * issue 23). A pass that read nothing, or OCR's number with 1s lost,
+ * says nothing, and so does one whose number makes no real date ("17"
+ * for a month); one that reads a third number spoils it. Only where the
+ * passes read the year as OCR did, thrice or more and never otherwise.
+ * Such a number is no sure reading: the date is left out rather than
+ * stored wrong. */
+static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+{
+	if (pl->numeric || pl->merged)
+		return 0;
+	/* the passes read this place well: OCR's year thrice, no other
+	 * (a pass that reads 2006 for 2008 may read 18 for 15 too) */
+	size_t years = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (*rd[i][2] && strcmp(rd[i][2], pl->g[2]))
+			return 0;
+		years += *rd[i][2] != 0;
+	}
+	if (years < 3)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		int g = atoi(pl->g[k]), other = -1;
+		size_t no = 0, yes = 0;
+		for (size_t i = 0; i < n; i++) {
+			const char *r = rd[i][k];
+			if (!*r || strlen(r) > 2 || ones_lost(r, pl->g[k]))
+				continue;
+			int v = atoi(r);
+			if (v == g) {
+				yes++;
+				continue;
+			}
+			/* no day or month of a real date ("17" for a month:
+			 * the passes' 1 read as 7 on oblique faces) says nothing */
+			ymd t = {atoi(pl->g[2]), k == 1 ? v : atoi(pl->g[1]), k == 0 ? v : atoi(pl->g[0])};
+			if (!is_real(t))
+				continue;
+			if (other >= 0 && v != other) {
+				no = 0;
+				break;
+			}
+			other = v;
+			no++;
+		}
+		if (!yes && no >= 2)
+			return 1;
+	}
+	return 0;
+}
+
 /* The rule (docs/PAPERS.md, "second reading of dates"): rd[i][k] is pass
  * i's reading of box k. A date read as a real date is left out only when
  * three or more passes agree on another real date; a date taken back from
@@ -763,6 +816,8 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 		return glyph_confirmed_by(pl, rd, n, take, 3) ? TAKE : KEEP;
 	}
 	if (r_real) {
+		if (number_contradicted(pl, rd, n))
+			return DROP;
 		if (agree && valid >= 3 && same(a, r))
 			*take = a; /* confirmed: the caller writes glyphs as digits */
 

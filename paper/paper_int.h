@@ -218,6 +218,17 @@ int paper_lookalike_cost(const char *f, size_t fn, const char *r, size_t rn);
 char *paper_company_forms(doc *d, char *s);
 char *paper_dup_n(doc *d, const char *s, size_t n);
 char *paper_find_issuer(doc *d, size_t number_line);
+/* 1 when issuer (paper_find_issuer) names its unit: every catalogue body
+ * is a local one ("UBND huyện X", "Sở Tư pháp tỉnh Y"), so a body's short
+ * name alone ("UBND": the level and place lost, a photo) is half an
+ * issuer, stored as "not found" (issue 23). */
+int paper_issuer_whole(const doc *d, const char *issuer);
+/* The kind's heading read with up to two slips ("kí HO%CH", "QLÝYET ĐINH"):
+ * of the two lines after the number's line (the kind told by the number's
+ * type symbol, the heading not found), the one in capitals (half of its
+ * letters or more) whose letters are two edits or fewer from a title of
+ * eight letters or more of pk; d->nl when none, or two (paper_photo.c). */
+size_t paper_heading_near_number(const doc *d, const paper_kind *pk, size_t number_line);
 char *paper_find_place_date(doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
 /* Line l (folded) starts with "Kính gửi", or a two-word label before a
@@ -280,8 +291,8 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
  * known type symbol up to a '-' ("2022aqd-", "20214qd-")? (paper.c) */
 int paper_year_slash_glyph(const sh_kinds *k, const char *f, size_t q, size_t e);
 /* A number's body segment one letter off the header's body (issuer, its
- * first word the body's short name): that short name, else NULL
- * (paper_photo.c). */
+ * first word the body's short name), or with one letter read as two
+ * lookalike glyphs ("LIBND"): that short name, else NULL (paper_photo.c). */
 const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer);
 char *paper_orig_range(doc *d, size_t a, size_t b, const char *trim_right);
 const char *paper_known_symbol(const sh_kinds *k, const char *fold, size_t n);

@@ -256,6 +256,25 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 		f->reread |= 1u << SH_FACT_NUMBER;
 		return SH_OK;
 	}
+	/* no pass reads the page's digits, two or more read the same other
+	 * ones, three or more of the run's length ("3236" read again 2236,
+	 * 2236, 2246: a phone photo, issue 23): the digits are no sure
+	 * reading; the number is left out (doubted) rather than stored wrong */
+	size_t most = 0;
+	for (size_t i = 0; i < good; i++) {
+		size_t m = 0;
+		for (size_t j = 0; j < good; j++)
+			m += !strcmp(r[i], r[j]);
+		most = m > most ? m : most;
+	}
+	if (!page && good >= 3 && most >= 2) {
+		sh_free(f->v[SH_FACT_NUMBER]);
+		f->v[SH_FACT_NUMBER] = NULL;
+		sh_free(f->as_read[SH_FACT_NUMBER]);
+		f->as_read[SH_FACT_NUMBER] = NULL;
+		f->doubted |= 1u << SH_FACT_NUMBER;
+		return SH_OK;
+	}
 	/* the passes disagree among themselves, most of them not with the
 	 * page's digits: for review */
 	if (same < good && page * 2 <= good)

@@ -523,13 +523,63 @@ static long position_of(const doc *d, const char *s)
 	return -1;
 }
 
+/* The last code point of s[0..n), lower case; 0 when none. */
+static utf8proc_int32_t last_lower(const char *s, size_t n)
+{
+	utf8proc_int32_t c = 0, last = 0;
+	for (size_t o = 0; o < n;) {
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + o, (utf8proc_ssize_t)(n - o), &c);
+		if (k <= 0)
+			return 0;
+		o += (size_t)k;
+		last = c;
+	}
+	return utf8proc_tolower(last);
+}
+
+/* A position whose first word is read with its first letters garbled
+ * ("ttủ TỊCH", "*tỦ TỊCH": a small photo's seal or signature over CHỦ):
+ * the words after the first read exactly (capitals) as the catalogue's,
+ * the first no syllable, of the catalogue word's length give or take one
+ * letter, ending in its very letter and mark (ủ for CHỦ). Taken only when
+ * one position reads so; else -1. */
+static long position_first_word_slip(const doc *d, size_t a, size_t e)
+{
+	size_t w = a;
+	while (w < e && d->f[w] != ' ')
+		w++;
+	if (w >= e || w == a || paper_upper_share_range(d, w + 1, e) != 100)
+		return -1;
+	const char *wt = d->text + d->map[a];
+	size_t wn = d->map[w] - d->map[a], wc = utf8_chars(wt, wn);
+	if (paper_syllable_ok(wt, wn))
+		return -1;
+	const paper_strs *ps = &d->k->positions;
+	long hit = -1;
+	for (size_t p = 0; p < ps->n; p++) {
+		const char *pf = ps->fold[p], *sp = strchr(pf, ' ');
+		if (!sp || strlen(sp + 1) != e - w - 1 || memcmp(sp + 1, d->f + w + 1, e - w - 1))
+			continue;
+		const char *po = ps->orig[p], *os = strchr(po, ' ');
+		size_t fc = os ? utf8_chars(po, (size_t)(os - po)) : 0;
+		if (!os || wc + 1 < fc || wc > fc + 1 || last_lower(wt, wn) != last_lower(po, (size_t)(os - po)))
+			continue;
+		if (hit >= 0)
+			return -1; /* two positions read so: none */
+		hit = (long)p;
+	}
+	return hit;
+}
+
 /* Position of one block line's tail [a, e): "Q. " noted in *q; brackets
  * and bars between its words are read through. */
 static long line_position(const doc *d, size_t a, size_t e, int *q)
 {
 	paper_trim_strays(d, &a, &e);
 	*q = 0;
-	if (e <= a || paper_upper_share_range(d, a, e) != 100)
+	if (e > a && paper_upper_share_range(d, a, e) != 100)
+		return position_first_word_slip(d, a, e);
+	if (e <= a)
 		return -1;
 	if (e - a > 3 && !memcmp(d->f + a, "q.", 2)) {
 		a += 2;
@@ -560,7 +610,8 @@ static long line_position(const doc *d, size_t a, size_t e, int *q)
 	while (n && s[n - 1] == ' ')
 		n--;
 	s[n] = 0;
-	return n < e - a ? position_of(d, s) : -1;
+	long p2 = n < e - a ? position_of(d, s) : -1;
+	return p2 >= 0 ? p2 : position_first_word_slip(d, a, e);
 }
 
 char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n)
@@ -568,6 +619,18 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
 	for (size_t i = 0; i < n; i++) {
 		int q = 0;
 		long p = line_position(d, tail[i], d->le[line[i]], &q);
+		if (p < 0 && tail[i] > d->ls[line[i]] + 1) {
+			/* the upper tail stopped at a garbled first word
+			 * ("*tỦ TỊCH": the tail is "TỊCH") */
+			size_t w = tail[i] - 1, e = d->le[line[i]], a = d->ls[line[i]], e2 = e;
+			while (w > d->ls[line[i]] && d->f[w - 1] != ' ')
+				w--;
+			paper_trim_strays(d, &w, &e);
+			paper_trim_strays(d, &a, &e2);
+			/* the first word of the line: "PHÓ ttủ TỊCH" is no CHỦ TỊCH */
+			if (w == a && w < tail[i] && e > tail[i])
+				p = position_first_word_slip(d, w, e);
+		}
 		if (p < 0 && i + 1 < n) {
 			/* the title over two lines: upper line i+1, then line i */
 			size_t a1 = tail[i + 1], e1 = d->le[line[i + 1]], a0 = tail[i], e0 = d->le[line[i]];
@@ -602,7 +665,13 @@ const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, cons
 	const sh_kinds *k = d->k;
 	for (size_t b = 0; b < k->bodies.n; b++) {
 		const char *bf = k->bodies.fold[b];
-		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in) || strlen(bf) != n)
+		if (strlen(k->body_short[b]) != in || memcmp(k->body_short[b], issuer, in))
+			continue;
+		/* or one letter read as two lookalike glyphs ("LIBND": U as
+		 * "LI", small photos, issue 23 session 15) */
+		if (strlen(bf) + 1 == n && paper_lookalike_cost(bf, strlen(bf), seg, n) == 1)
+			return k->body_short[b];
+		if (strlen(bf) != n)
 			continue;
 		size_t diff = 0;
 		for (size_t i = 0; i < n; i++)
@@ -611,6 +680,33 @@ const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, cons
 			return k->body_short[b];
 	}
 	return NULL;
+}
+
+/* ---- a heading read with two slips (issue 23, session 15) ---------------- */
+
+size_t paper_heading_near_number(const doc *d, const paper_kind *pk, size_t number_line)
+{
+	char nh[512], th[512];
+	size_t seen = 0, hit = d->nl;
+	for (size_t l = number_line + 1; l < d->nl && seen < 2; l++) {
+		if (paper_line_empty(d, l))
+			continue;
+		seen++;
+		paper_norm_heading(nh, sizeof nh, d->f + d->ls[l], d->le[l] - d->ls[l]);
+		size_t hn = strlen(nh);
+		if (paper_upper_share(d, l) < 50)
+			continue;
+		for (size_t t = 0; t < pk->titles.n; t++) {
+			paper_norm_heading(th, sizeof th, pk->titles.fold[t], strlen(pk->titles.fold[t]));
+			size_t tn = strlen(th);
+			if (tn < 8 || hn + 2 < tn || hn > tn + 2 || paper_edit_distance(nh, th) > 2)
+				continue;
+			if (hit < d->nl && hit != l)
+				return d->nl; /* two lines read so: neither */
+			hit = l;
+		}
+	}
+	return hit;
 }
 
 /* ---- edge glyphs by their place on the page (hOCR) ---------------------- */

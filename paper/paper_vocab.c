@@ -91,6 +91,14 @@ static int fold_fits(const char *r, const char *e, int look, int letter)
 	return diff == 1;
 }
 
+/* Folded syllable r (as read) is e but for its first letter, an h read for
+ * e's b ("công hố" for "công bố": the bowl of a small b lost, phone
+ * photos, issue 23 session 15). */
+static int onset_glyph(const char *r, const char *e)
+{
+	return r[0] == 'h' && e[0] == 'b' && r[1] && !strcmp(r + 1, e + 1);
+}
+
 /* Syllables of s: runs of letters (with marks). *n of them, at most cap. */
 static size_t split_syllables(const char *s, syl *v, size_t cap)
 {
@@ -216,12 +224,18 @@ static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, cha
 					 * PAPER_TITLE_LETTER_CONF) inside the word:
 					 * a neighbour read right on each side */
 					fits = j == i ? fold_fits(v[j].fold, ew, !v[j].valid,
-								  v[j].garbled && st < i && i + 1 < st + len)
+								  v[j].garbled && st < i && i + 1 < st + len) ||
+								onset_glyph(v[j].fold, ew)
 						      : !strcmp(v[j].fold, ew);
 					p += w;
 					p += *p == ' ';
 				}
 				if (!fits || entry_syllables(k->words.orig[e], es, VOCAB_WIN_MAX) != len)
+					continue;
+				/* the onset's glyph only: every mark as read */
+				const syl *ei = &es[i - st];
+				if (onset_glyph(v[i].fold, ei->fold) &&
+				    (v[i].tone != ei->tone || strcmp(v[i].key + 1, ei->key + 1)))
 					continue;
 				for (size_t j = st; j < st + len && fits; j++)
 					fits = j == i || same_syl(&v[j], &es[j - st]);
@@ -232,7 +246,8 @@ static int one_spelling(const sh_kinds *k, const syl *v, size_t n, size_t i, cha
 				/* a syllable read surely: marks only, and no
 				 * neighbour owed to another listed word */
 				for (size_t j = st; j < st + len && fits && sure; j++)
-					fits = j == i ? !strcmp(v[j].fold, es[j - st].fold)
+					fits = j == i ? !strcmp(v[j].fold, es[j - st].fold) ||
+								onset_glyph(v[j].fold, es[j - st].fold)
 						      : !held_outside(k, v, n, i, j, st, len);
 				if (!fits)
 					continue;

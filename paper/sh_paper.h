@@ -270,7 +270,10 @@ int sh_paper_hocr_number_box(sh_paper_box *out, const char *hocr);
  * a 1, 4 or 7 at the end, is the slash at the crop's edge), all of them the
  * same other digits (a reading of another length says nothing), they
  * replace the page's digits: the number is "reread" (sh_paper_id_reread),
- * the old value kept as read (sh_paper_fact_as_read). When the readings
+ * the old value kept as read (sh_paper_fact_as_read). When no reading
+ * gives the page's digits, three or more give digits of the run's length
+ * and two of them the same, the number is left out ("doubted",
+ * sh_paper_id_doubted; not found rather than wrong). When the readings
  * of the run disagree with each other and at most half give the page's
  * digits, the number stays as read and is flagged unsure
  * (sh_paper_fact_unsure). Nothing happens

@@ -375,6 +375,76 @@ static void lost_one_kept(void **state)
 	sh_free(s);
 }
 
+/* A worded day or month no pass reads as OCR did while two passes read
+ * the same other number (a phone photo's small italic "tháng 08" read 09,
+ * issue 23 session 15): left out rather than stored wrong. */
+static void number_contradicted(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* must change: two passes 08, two read nothing, none 09 */
+	table t = {.rd = {[1] = {"06", "", "", "0"}, [3] = {"08", "", "", "08"},
+			  [5] = {"2025", "2025", "2025", "2025"}}};
+	char *s = reread("ngày 06 tháng 09 năm 2025", &t, &ch);
+	assert_string_equal(s, "ngày -- tháng -- năm ----");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* must not: one pass reads OCR's month */
+	table t2 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "09", "", "08"},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t2, &ch);
+	assert_string_equal(s, "ngày 06 tháng 09 năm 2025");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: one other reading only */
+	table t3 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "", "", ""},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t3, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: the other readings disagree among themselves */
+	table t4 = {.rd = {[1] = {"06", "06", "06", "06"}, [3] = {"08", "03", "", ""},
+			   [5] = {"2025", "2025", "2025", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t4, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: passes that lost a thin 1 of "11" ("1") are no evidence */
+	table t5 = {.rd = {[1] = {"1", "1", "", ""}, [3] = {"03", "03", "03", "03"},
+			   [5] = {"2021", "2021", "2021", "2021"}}};
+	s = reread("ngày 11 tháng 03 năm 2021", &t5, &ch);
+	assert_string_equal(s, "ngày 11 tháng 03 năm 2021");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: passes that misread the year (2006) may misread the day
+	 * (18 for 15: a semi-bold face at 150 dpi, tune3) */
+	table t7 = {.rd = {[1] = {"", "", "18", "18"}, [3] = {"", "11", "11", "11"},
+			   [5] = {"", "2008", "2006", "2008"}}};
+	s = reread("ngày 15 tháng 11 năm 2008", &t7, &ch);
+	assert_string_equal(s, "ngày 15 tháng 11 năm 2008");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: the year read by two passes only */
+	table t8 = {.rd = {[1] = {"06", "", "", "0"}, [3] = {"08", "", "", "08"},
+			   [5] = {"2025", "", "", "2025"}}};
+	s = reread("ngày 06 tháng 09 năm 2025", &t8, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: passes reading no real month ("17" for 11: a 1 read as 7
+	 * on an oblique face, tune4) */
+	table t9 = {.rd = {[1] = {"17", "17", "17", "17"}, [3] = {"1", "17", "17", "17"},
+			   [5] = {"2024", "2024", "2024", "2024"}}};
+	s = reread("ngày 17 tháng 11 năm 2024", &t9, &ch);
+	assert_string_equal(s, "ngày 17 tháng 11 năm 2024");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: a numeric date ("DD/MM/YYYY", one box) is left to decide */
+	table t6 = {.rd = {[1] = {"06081990", "06081990", "", ""}}};
+	s = reread("sinh: 06/09/1990", &t6, &ch);
+	assert_string_equal(s, "sinh: 06/09/1990");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 static void slip_checked(void **state)
 {
 	(void)state;
@@ -497,6 +567,23 @@ static void number_read_again(void **state)
 	assert_int_equal(sh_paper_id_reread(f, SH_FACT_NUMBER), 0);
 	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 1);
 	sh_paper_facts_free(&f);
+	/* no pass gives the page's digits, two of three agree on others
+	 * ("3236" read again 2236, 2236, 2246, a photo, session 15): left
+	 * out, doubted */
+	f = decision("1814/QĐ-UBND");
+	table u3 = {.rd = {[1] = {"19144", "1914", "1924", "4"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u3), SH_OK);
+	assert_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	/* ... but not with two readings of the run's length only, nor when
+	 * all three differ */
+	f = decision("1814/QĐ-UBND");
+	table u4 = {.rd = {[1] = {"1924", "1914", "1934", "4"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u4), SH_OK);
+	assert_non_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 0);
+	sh_paper_facts_free(&f);
 	/* MUST NOT change: the page confirmed; one reading alone; readings of
 	 * another length only; most passes giving the page's digits */
 	static const char *const keep[][4] = {
@@ -567,6 +654,7 @@ int main(void)
 		cmocka_unit_test(day_in_two_words),
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
+		cmocka_unit_test(number_contradicted),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),
 	};

@@ -647,6 +647,116 @@ static void date_slash_lost_14(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 15: a position whose first word is read with its
+ * first letters garbled (a seal or signature over CHỦ). */
+static void position_first_word_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"*tỦ TỊCH", "CHỦ TỊCH"},
+		{"ttủ TỊCH", "CHỦ TỊCH"},
+		{"CHỦ TỊCH", "CHỦ TỊCH"},
+		{"PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"},
+		/* must not: another last letter or mark, a syllable, too
+		 * long, the rest not a position's */
+		{"*tỦa TỊCH", NULL},
+		{"ttù TỊCH", NULL},
+		{"THỦ TỊCH", NULL},
+		{"xyttủ TỊCH", NULL},
+		{"ttủ TỊC", NULL},
+		{"PHÓ ttủ TỊCH", NULL}, /* PHÓ CHỦ TỊCH: never CHỦ TỊCH */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+			 "HUYỆN NINH GIANG Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 3177/QĐ-UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Công bố danh mục.\n\nTM. ỦY BAN NHÂN DÂN\n%s\n\nNgô Đức Hạnh\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract(t);
+		const char *got = sh_paper_fact(f, SH_FACT_SIGNER_TITLE);
+		if (cases[i].want)
+			want_fact(cases[i].read, f, SH_FACT_SIGNER_TITLE, cases[i].want);
+		else if (got && !strcmp(got, "CHỦ TỊCH")) {
+			print_error("%s: taken as %s\n", cases[i].read, got);
+			misses++;
+		}
+		want_fact(cases[i].read, f, SH_FACT_SIGNER, "Ngô Đức Hạnh");
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Issue 23, session 15: a body segment with one letter read as two
+ * glyphs ("LIBND"); an issuer read as its body alone (the level and place
+ * lost) is not found. */
+static void number_and_issuer_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hdr, *num, *want_num, *want_iss;
+	} cases[] = {
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-LIBND", "2236/QĐ-UBND", "UBND huyện Thanh Hà"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-UBND", "2236/QĐ-UBND", "UBND huyện Thanh Hà"},
+		/* must not: two glyphs off, another body's paper */
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-LIBNI", "2236/QĐ-LIBNI", "UBND huyện Thanh Hà"},
+		{"SỞ TƯ PHÁP\nTỈNH GIA LAI", "2236/QĐ-LIBND", "2236/QĐ-LIBND", "Sở Tư pháp tỉnh Gia Lai"},
+		/* the place lost: the issuer is not found, the number kept */
+		{"ỦY BAN NHÂN DÂN\n%$@ &*", "2236/QĐ-UBND", "2236/QĐ-UBND", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Công bố danh mục.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNgô Đức Hạnh\n",
+			 cases[i].hdr, cases[i].num);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].num, f, SH_FACT_NUMBER, cases[i].want_num);
+		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want_iss);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Issue 23, session 15: the heading read with two slips, right under the
+ * number whose type symbol told the kind. */
+static void heading_two_slips_15(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *head, *want;
+	} cases[] = {
+		{"891/KH-UBND", "kí HO%CH", "Kiểm soát thủ tục hành chính năm 2023"},
+		{"891/QĐ-UBND", "QLÝYET ĐINH", "Kiểm soát thủ tục hành chính năm 2023"},
+		{"891/KH-UBND", "KẾ HOẠCH", "Kiểm soát thủ tục hành chính năm 2023"},
+		/* must not: three slips, lower case, another line in capitals */
+		{"891/KH-UBND", "kí HO%C", NULL},
+		{"891/KH-UBND", "ki ho%ch", NULL},
+		{"891/KH-UBND", "KÊ KHAI THUẾ", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+			 "TỈNH HƯNG YÊN Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Hưng Yên, ngày 03 tháng 05 năm 2023\n%s\n"
+			 "Kiểm soát thủ tục hành chính năm 2023\n"
+			 "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nTổ chức thực hiện đầy đủ.\n"
+			 "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐỗ Thanh Phương\n",
+			 cases[i].num, cases[i].head);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].head, f, SH_FACT_TITLE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +771,9 @@ int main(void)
 		cmocka_unit_test(small_frame_slips_13),
 		cmocka_unit_test(names_from_photos_14),
 		cmocka_unit_test(date_slash_lost_14),
+		cmocka_unit_test(position_first_word_15),
+		cmocka_unit_test(number_and_issuer_15),
+		cmocka_unit_test(heading_two_slips_15),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
