@@ -29,17 +29,46 @@ static int id_checks_pass(const sh_paper_facts *f, const char *r)
 	return paper_person_id_ok(r) && birth && paper_birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
 }
 
+/* Is a the digits v with one digit lost, and zeros of v read as 6, 8 or 9
+ * (at most a third of the digits) aside? */
+static int one_digit_lost(const char *a, const char *v)
+{
+	size_t n = strlen(v);
+	if (strlen(a) + 1 != n)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t diff = 0, i = 0, j = 0;
+		for (; j < n; j++) {
+			if (j == k)
+				continue;
+			if (a[i] != v[j]) {
+				if (v[j] != '0' || !strchr("689", a[i]))
+					break;
+				diff++;
+			}
+			i++;
+		}
+		if (j == n && diff * 3 <= n)
+			return 1;
+	}
+	return 0;
+}
+
 /* A misread id's second reading: every check passed (kind of id, province,
  * century, birth year and sex against the paper), and the first reading
  * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
  * dot or a slash), at most a third of the digits, or but for one digit
- * the first reading has too many. Any other difference leaves the id out: readings of one crop by one
+ * the first reading has too many, or but for one digit it lost (a blurred
+ * photo's "92231026216" for 022310262163). Any other difference leaves the id out: readings of one crop by one
  * model agree too easily to outvote the page's reading on their own (a
  * wrong id was taken so on the held-out split, 2026-12-06). */
 static int misread_confirmed(const sh_paper_facts *f, const char *r)
 {
 	size_t n = strlen(r), diff = 0, m = strlen(f->id_unsure);
-	if (n + 1 == m) {
+	if (m + 1 == n) {
+		if (!one_digit_lost(f->id_unsure, r))
+			return 0;
+	} else if (n + 1 == m) {
 		/* one digit more on the page ("03145274943": a glyph read as
 		 * two), which no id has: the readings are the page's digits but
 		 * that one, nothing else changed */
@@ -80,6 +109,32 @@ static int reading_digits(char *dg, const char *r)
 	return r != NULL && k > 0;
 }
 
+/* For a personal id read one digit short (11 digits): two or more readings
+ * the same 12 digits, and every other one empty or those digits with one
+ * lost (zeros read as 6, 8 or 9 aside): the page's reading and the passes
+ * agree on every digit but the one the page lost, which two passes read
+ * alike (misread_confirmed then holds it to every check). Two 12-digit
+ * readings that disagree, or a reading of anything else, settle nothing. */
+static int short_settle(const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	for (size_t i = 0; i < n; i++) {
+		if (!reading_digits(out, readings[i]) || strlen(out) != 12)
+			continue;
+		size_t same = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (!reading_digits(b, readings[j]))
+				continue;
+			if (!strcmp(b, out))
+				same++;
+			else if (!one_digit_lost(b, out))
+				return 0;
+		}
+		return same >= 2;
+	}
+	return 0;
+}
+
 /* The number the second readings settle on, into out (16 bytes): every
  * reading the same digits (the spaces OCR puts between groups do not
  * count); or, for a misread id one digit too long, three or more readings
@@ -98,6 +153,8 @@ static int readings_settle(const sh_paper_facts *f, const char *const *readings,
 	if (i == n)
 		return 1;
 	size_t want = strlen(f->id_unsure) - 1;
+	if (f->id_misread && f->family != PAPER_COMPANY && strlen(f->id_unsure) == 11)
+		return short_settle(readings, n, out);
 	if (!f->id_misread || n < 4)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -136,6 +193,7 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 	if (!(f->v[fact] = sh_strdup(first)))
 		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
 	f->reread |= 1u << fact;
+	f->handwritten &= ~(1u << fact); /* printed after all: read alike */
 	*f->id_unsure = 0;
 	return 1;
 }
