@@ -173,6 +173,32 @@ static int readings_settle(const sh_paper_facts *f, const char *const *readings,
 	return 0;
 }
 
+static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v);
+
+/* An unsure id (every check passed) read exactly so by two or more passes,
+ * every other pass empty or the id but for zeros read as 6, 8 or 9 where
+ * that reading fails a check the id passes ("933317490435" beside
+ * "033317490435": no province 933): no pass read another id. */
+static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	size_t same = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!*readings[i])
+			continue;
+		if (!reading_digits(b, readings[i]))
+			return 0;
+		if (!strcmp(b, f->id_unsure))
+			same++;
+		else if (!zero_read_as_lookalike(f, b, f->id_unsure))
+			return 0;
+	}
+	if (same < 2)
+		return 0;
+	snprintf(out, 16, "%s", f->id_unsure);
+	return 1;
+}
+
 int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
 {
 	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
@@ -183,7 +209,7 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 	/* the unsure id itself, or for a misread one, one number that passes
 	 * every check */
 	char first[16] = "";
-	if (!readings_settle(f, readings, n, first))
+	if (!readings_settle(f, readings, n, first) && (f->id_misread || !unsure_settles(f, readings, n, first)))
 		return 0;
 	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
 		return 0;

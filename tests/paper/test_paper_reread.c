@@ -89,6 +89,23 @@ static void unsure_id_needs_agreeing_readings(void **state)
 	assert_null(sh_paper_id_unsure(f, NULL));
 	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 0); /* nothing left to confirm */
 	sh_paper_facts_free(&f);
+	/* an empty pass, or a zero read 9 where that fails a check the id
+	 * passes (no province 901), says nothing: two exact readings take it */
+	const char *empty[] = {"001184362297", "", "901184362297", "001184362297"};
+	const char *alone[] = {"001184362297", "", "901184362297", ""};
+	f = card("001184362297", "26/01/1984", "Nữ", "001184362297");
+	assert_int_equal(sh_paper_id_confirm(f, alone, 4), 0); /* one exact reading */
+	assert_int_equal(sh_paper_id_confirm(f, empty, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* a 9 for an inner 0 that still makes a valid id: another id, never */
+	f = card("001184362207", "26/01/1984", "Nữ", "001184362207");
+	const char *valid9[] = {"001184362207", "001184362207", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, valid9, 3), 0);
+	const char *seven[] = {"001184362207", "001184362207", "701184362207"}; /* 7: not a zero's lookalike */
+	assert_int_equal(sh_paper_id_confirm(f, seven, 3), 0);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
 	/* read surely: taken at once, nothing to confirm */
 	f = card("001184362297", "26/01/1984", "Nữ", NULL);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
