@@ -590,6 +590,10 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		if (!birth && pk->family != PAPER_COMPANY && (want & (1u << SH_FACT_BIRTH_DATE)) &&
 		    paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_birth_year_value, pf->birth_year))
 			birth = pf->birth_year;
+		/* a land paper states the year in words ("sinh năm 1968") */
+		if (!birth && pk->family != PAPER_COMPANY && !(want & (1u << SH_FACT_BIRTH_DATE)) &&
+		    paper_birth_year_said(d, pf->birth_year))
+			birth = pf->birth_year;
 		/* an unlabelled personal id is taken only when a birth date can
 		 * vouch for it (a parent's id may be the one that was read) */
 		int anywhere = pk->family == PAPER_COMPANY || birth;

@@ -370,8 +370,10 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	}
 	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
 		return 0;
-	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
+	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON) {
+		misread(d, io, dg); /* 13 digits: a personal id with a glyph read as two */
 		return 0;
+	}
 	if (kind == SH_OWNER_PERSON && !paper_person_id_ok(norm)) {
 		misread(d, io, norm);
 		return 0;
@@ -596,6 +598,34 @@ int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
 			return 0;
 	}
 	return 0;
+}
+
+/* The owner's birth year where a paper states it in words ("Ông: THÁI VĂN
+ * NGỰ, sinh năm 1968, CCCD số: ...": land papers, which have no birth
+ * date): the one year after "sinh năm" in the text; 0 when none or two
+ * different ones (two holders: whose id is it?). */
+int paper_birth_year_said(doc *d, char y[5])
+{
+	char found[5] = "";
+	for (size_t i = 0; i + 13 <= d->flen; i++) {
+		if ((i > 0 && paper_is_wordc((unsigned char)d->f[i - 1])) || memcmp(d->f + i, "sinh nam", 8))
+			continue;
+		size_t p = i + 8;
+		while (p < d->flen && (d->f[p] == ' ' || d->f[p] == ':'))
+			p++;
+		if (p + 4 > d->flen || !(!memcmp(d->f + p, "19", 2) || !memcmp(d->f + p, "20", 2)) ||
+		    !isdigit((unsigned char)d->f[p + 2]) || !isdigit((unsigned char)d->f[p + 3]) ||
+		    (p + 4 < d->flen && paper_is_wordc((unsigned char)d->f[p + 4])))
+			continue;
+		if (*found && memcmp(found, d->f + p, 4))
+			return 0;
+		memcpy(found, d->f + p, 4);
+		found[4] = 0;
+	}
+	if (!*found)
+		return 0;
+	memcpy(y, found, 5);
+	return 1;
 }
 
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)

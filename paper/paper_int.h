@@ -296,6 +296,7 @@ int paper_person_id_ok(const char *id);
 int paper_birth_matches_id(const char *id, const char *birth, const char *sex);
 int paper_id_value(doc *d, size_t a, size_t e, void *out);
 int paper_birth_year_value(doc *d, size_t a, size_t e, void *out);
+int paper_birth_year_said(doc *d, char y[5]);
 int paper_is_alnum_ascii(int c);
 int paper_is_wordc(unsigned char c);
 int paper_line_empty(const doc *d, size_t i);
