@@ -383,6 +383,10 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;
 	}
+	/* the first id under the label was read unsurely: another one after
+	 * it is a second person's (a spouse, a parent), never the owner's */
+	if (*d->unsure_id && strcmp(d->unsure_id, norm))
+		return 0;
 	snprintf(io->id, sizeof io->id, "%s", norm);
 	return 1;
 }

@@ -339,6 +339,22 @@ static void land_paper_birth_year(void **state)
 	assert_null(sh_paper_id_unsure(f, NULL));
 	assert_null(sh_paper_owner_id(f));
 	sh_paper_facts_free(&f);
+	/* the first holder's id read unsurely: the second holder's, read
+	 * surely, is not the owner's (it was taken before) */
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+				   "Bà: LÊ THỊ HOA, CCCD số: 001186362298\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 "001084362297");
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "001084362297");
+	sh_paper_facts_free(&f);
+	/* the same id printed twice, read surely the second time: taken */
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+				   "Người sử dụng đất: BÙI VĂN HÙNG, CCCD số: 001084362297\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 NULL);
+	assert_string_equal(sh_paper_owner_id(f), "001084362297");
+	sh_paper_facts_free(&f);
 }
 
 #define DN_HEAD                                                                                   \
