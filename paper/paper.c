@@ -419,7 +419,7 @@ static void set_fact(doc *d, sh_paper_facts *pf, int fact, const char *s)
 		d->oom = 1;
 }
 
-static int birth_matches_id(const char *id, const char *birth, const char *sex)
+int paper_birth_matches_id(const char *id, const char *birth, const char *sex)
 {
 	int cs = id[3] - '0';
 	if (birth) {
@@ -588,10 +588,14 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	if (want & (1u << SH_FACT_OWNER_ID)) {
 		id_out io = {pk->family, ""};
 		/* a birth date OCR garbled still shows its year ("2005/1970"),
-		 * which is all birth_matches_id compares */
+		 * which is all paper_birth_matches_id compares */
 		const char *birth = pf->v[SH_FACT_BIRTH_DATE];
 		if (!birth && pk->family != PAPER_COMPANY && (want & (1u << SH_FACT_BIRTH_DATE)) &&
 		    paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_birth_year_value, pf->birth_year))
+			birth = pf->birth_year;
+		/* a land paper states the year in words ("sinh năm 1968") */
+		if (!birth && pk->family != PAPER_COMPANY && !(want & (1u << SH_FACT_BIRTH_DATE)) &&
+		    paper_birth_year_said(d, pf->birth_year))
 			birth = pf->birth_year;
 		/* an unlabelled personal id is taken only when a birth date can
 		 * vouch for it (a parent's id may be the one that was read) */
@@ -600,7 +604,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		    (anywhere && paper_id_anywhere(d, &io))) {
 			/* a personal id states the birth century, sex and year:
 			 * when they disagree with the paper, one was misread */
-			if (strlen(io.id) != 12 || birth_matches_id(io.id, birth, pf->v[SH_FACT_SEX]))
+			if (strlen(io.id) != 12 || paper_birth_matches_id(io.id, birth, pf->v[SH_FACT_SEX]))
 				set_fact(d, pf, SH_FACT_OWNER_ID, io.id);
 		}
 		const char *u = d->unsure_id;
@@ -613,7 +617,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		if (!pf->v[SH_FACT_OWNER_ID] && *u && !*pf->id_unsure &&
 		    (pk->family == PAPER_COMPANY
 			     ? strlen(u) != 12 || mis
-			     : birth && (mis || birth_matches_id(u, birth, pf->v[SH_FACT_SEX])))) {
+			     : birth && (mis || paper_birth_matches_id(u, birth, pf->v[SH_FACT_SEX])))) {
 			snprintf(pf->id_unsure, sizeof pf->id_unsure, "%s", u);
 			pf->id_unsure_fact = SH_FACT_OWNER_ID;
 			pf->id_misread = mis;
@@ -842,200 +846,6 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
 	if (fact)
 		*fact = (enum sh_paper_fact)f->id_unsure_fact;
 	return f->id_unsure;
-}
-
-/* Does r pass every check an id of this paper can have: kind of id (tax
- * code's check digit), province, century, birth year and sex against the
- * paper? */
-static int id_checks_pass(const sh_paper_facts *f, const char *r)
-{
-	int kind = 0;
-	char norm[16];
-	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
-		sh_error_clear();
-		return 0;
-	}
-	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
-		return 0;
-	if (kind != SH_OWNER_PERSON)
-		return 1;
-	const char *birth = f->v[SH_FACT_BIRTH_DATE];
-	if (!birth && *f->birth_year)
-		birth = f->birth_year;
-	return paper_person_id_ok(r) && birth && birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
-}
-
-/* A misread id's second reading: every check passed (kind of id, province,
- * century, birth year and sex against the paper), and the first reading
- * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
- * dot or a slash), at most a third of the digits, or but for one digit
- * the first reading has too many. Any other difference leaves the id out: readings of one crop by one
- * model agree too easily to outvote the page's reading on their own (a
- * wrong id was taken so on the held-out split, 2026-12-06). */
-static int misread_confirmed(const sh_paper_facts *f, const char *r)
-{
-	size_t n = strlen(r), diff = 0, m = strlen(f->id_unsure);
-	if (n + 1 == m) {
-		/* one digit more on the page ("03145274943": a glyph read as
-		 * two), which no id has: the readings are the page's digits but
-		 * that one, nothing else changed */
-		size_t i = 0;
-		while (i < n && r[i] == f->id_unsure[i])
-			i++;
-		if (strcmp(r + i, f->id_unsure + i + 1))
-			return 0;
-	} else {
-		if (n != m)
-			return 0;
-		for (size_t i = 0; i < n; i++) {
-			if (r[i] == f->id_unsure[i])
-				continue;
-			if (r[i] != '0' || !strchr("689", f->id_unsure[i]))
-				return 0;
-			diff++;
-		}
-		if (diff * 3 > n)
-			return 0;
-	}
-	return id_checks_pass(f, r);
-}
-
-/* The digits of a reading (spaces between groups dropped) into dg (16
- * bytes); 0 when it holds anything else or is too long. */
-static int reading_digits(char *dg, const char *r)
-{
-	size_t k = 0;
-	for (; r && *r; r++) {
-		if (*r == ' ')
-			continue;
-		if (*r < '0' || *r > '9' || k + 1 >= 16)
-			return 0;
-		dg[k++] = *r;
-	}
-	dg[k] = 0;
-	return r != NULL && k > 0;
-}
-
-/* The number the second readings settle on, into out (16 bytes): every
- * reading the same digits (the spaces OCR puts between groups do not
- * count); or, for a misread id one digit too long, three or more readings
- * the same id-long digits while every other one is of another length (a
- * pass that split a glyph again: "031494574943" beside three
- * "0314574943"), never two id-long readings that disagree. */
-static int readings_settle(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
-{
-	char b[16];
-	size_t i = 1;
-	if (!reading_digits(out, readings[0]))
-		i = 0;
-	else
-		while (i < n && reading_digits(b, readings[i]) && !strcmp(b, out))
-			i++;
-	if (i == n)
-		return 1;
-	size_t want = strlen(f->id_unsure) - 1;
-	if (!f->id_misread || n < 4)
-		return 0;
-	for (i = 0; i < n; i++) {
-		size_t same = 0, apart = 0;
-		if (!reading_digits(out, readings[i]) || strlen(out) != want)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			int ok = reading_digits(b, readings[j]);
-			if (ok && !strcmp(b, out))
-				same++;
-			else if (ok && strlen(b) == want)
-				apart++;
-		}
-		return same >= 3 && !apart;
-	}
-	return 0;
-}
-
-int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
-{
-	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!readings[i])
-			return 0;
-	/* the unsure id itself, or for a misread one, one number that passes
-	 * every check */
-	char first[16] = "";
-	if (!readings_settle(f, readings, n, first))
-		return 0;
-	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
-		return 0;
-	int fact = f->id_unsure_fact;
-	if (f->v[fact])
-		return 0;
-	if (!(f->v[fact] = sh_strdup(first)))
-		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
-	f->reread |= 1u << fact;
-	*f->id_unsure = 0;
-	return 1;
-}
-
-/* Is reading a the id v with one digit more at either end? The crop's
- * edge: the label's last glyph ("No.:") read as a digit, v's own digits
- * all read alike; no contradiction. */
-static int edge_digit_more(const char *a, const char *v)
-{
-	size_t n = strlen(v);
-	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
-}
-
-/* Is reading a the id v but for zeros read as 6, 8 or 9 (a blurred photo's
- * zero: "933317490435" for "033317490435"), where v passes every check of
- * the paper and a fails one? The passes misread the zero; no
- * contradiction. A reading that differs so and passes too still doubts v. */
-static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v)
-{
-	size_t n = strlen(v), diff = 0;
-	if (strlen(a) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (a[i] == v[i])
-			continue;
-		if (v[i] != '0' || !strchr("689", a[i]))
-			return 0;
-		diff++;
-	}
-	return diff && diff * 3 <= n && !id_checks_pass(f, a) && id_checks_pass(f, v);
-}
-
-int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
-{
-	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
-	    (f->reread >> fact & 1u))
-		return 0;
-	/* the reading most passes agree on */
-	for (size_t i = 0; i < n; i++) {
-		char a[16], b[16];
-		size_t same = 0;
-		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]) ||
-		    zero_read_as_lookalike(f, a, f->v[fact]))
-			continue;
-		for (size_t j = 0; j < n; j++)
-			same += reading_digits(b, readings[j]) && !strcmp(a, b);
-		if (same >= 3) {
-			sh_free(f->v[fact]);
-			f->v[fact] = NULL;
-			f->doubted |= 1u << fact;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact)
-{
-	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->doubted >> fact & 1u);
-}
-
-int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact)
-{
-	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->reread >> fact & 1u);
 }
 
 const char *sh_paper_owner_id(const sh_paper_facts *f)

@@ -291,12 +291,14 @@ static const char *const provinces =
 
 /* An id of the family's length under its label that fails its checks
  * (a digit misread), or one digit longer (a glyph read as two digits:
- * "03145274943"): the first one is a candidate for a second reading,
+ * "03145274943"), or a personal id one digit short (a blurred photo lost
+ * one: "92231026216"): the first one is a candidate for a second reading,
  * which must pass every check itself (sh_paper_id_confirm). */
 static void misread(doc *d, const id_out *io, const char *dg)
 {
 	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
-	if (*d->misread_id || strspn(dg, "0123456789") != n || (n != want && n != want + 1))
+	if (*d->misread_id || strspn(dg, "0123456789") != n ||
+	    (n != want && n != want + 1 && (n + 1 != want || io->family == PAPER_COMPANY)))
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }
@@ -385,8 +387,10 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	}
 	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
 		return 0;
-	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON)
+	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON) {
+		misread(d, io, dg); /* 13 digits: a personal id with a glyph read as two */
 		return 0;
+	}
 	if (kind == SH_OWNER_PERSON && !paper_person_id_ok(norm)) {
 		misread(d, io, norm);
 		return 0;
@@ -396,6 +400,10 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;
 	}
+	/* the first id under the label was read unsurely: another one after
+	 * it is a second person's (a spouse, a parent), never the owner's */
+	if (*d->unsure_id && strcmp(d->unsure_id, norm))
+		return 0;
 	snprintf(io->id, sizeof io->id, "%s", norm);
 	return 1;
 }
@@ -628,6 +636,34 @@ static int word_and_glyph(const char *f, size_t e, size_t at, const char *w)
 	if (cat <= UTF8PROC_CATEGORY_NO) /* letters, marks, numbers */
 		return 0;
 	return at + n + (size_t)k == e || f[at + n + (size_t)k] == ' ';
+}
+
+/* The owner's birth year where a paper states it in words ("Ông: THÁI VĂN
+ * NGỰ, sinh năm 1968, CCCD số: ...": land papers, which have no birth
+ * date): the one year after "sinh năm" in the text; 0 when none or two
+ * different ones (two holders: whose id is it?). */
+int paper_birth_year_said(doc *d, char y[5])
+{
+	char found[5] = "";
+	for (size_t i = 0; i + 13 <= d->flen; i++) {
+		if ((i > 0 && paper_is_wordc((unsigned char)d->f[i - 1])) || memcmp(d->f + i, "sinh nam", 8))
+			continue;
+		size_t p = i + 8;
+		while (p < d->flen && (d->f[p] == ' ' || d->f[p] == ':'))
+			p++;
+		if (p + 4 > d->flen || !(!memcmp(d->f + p, "19", 2) || !memcmp(d->f + p, "20", 2)) ||
+		    !isdigit((unsigned char)d->f[p + 2]) || !isdigit((unsigned char)d->f[p + 3]) ||
+		    (p + 4 < d->flen && paper_is_wordc((unsigned char)d->f[p + 4])))
+			continue;
+		if (*found && memcmp(found, d->f + p, 4))
+			return 0;
+		memcpy(found, d->f + p, 4);
+		found[4] = 0;
+	}
+	if (!*found)
+		return 0;
+	memcpy(y, found, 5);
+	return 1;
 }
 
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)

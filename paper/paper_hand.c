@@ -306,8 +306,12 @@ void paper_hand_check(doc *d, const paper_kind *pk, sh_paper_facts *pf)
 		pf->v[f] = NULL;
 		sh_free(pf->as_read[f]);
 		pf->as_read[f] = NULL;
-		if (*pf->id_unsure && pf->id_unsure_fact == f)
-			*pf->id_unsure = 0; /* never read again: nothing printed there */
+		/* never read again: nothing printed there; but an id misread
+		 * in digits only (a blurred photo's print, read below the page's
+		 * size) stays a candidate: taken only on readings that settle on
+		 * an id passing every check (sh_paper_id_confirm) */
+		if (*pf->id_unsure && pf->id_unsure_fact == f && !pf->id_misread)
+			*pf->id_unsure = 0;
 	}
 }
 

@@ -307,8 +307,13 @@ int paper_date_words_at(const char *f, size_t flen, size_t at, char *out, size_t
 int paper_id_anywhere(doc *d, id_out *io);
 /* 12 digits starting with a real province code. */
 int paper_person_id_ok(const char *id);
+/* Do a 12-digit personal id's century, birth year and sex digits agree
+ * with birth (its year is all that is compared; NULL: not checked) and
+ * sex ("Nam" or another; NULL: not checked)? (paper.c) */
+int paper_birth_matches_id(const char *id, const char *birth, const char *sex);
 int paper_id_value(doc *d, size_t a, size_t e, void *out);
 int paper_birth_year_value(doc *d, size_t a, size_t e, void *out);
+int paper_birth_year_said(doc *d, char y[5]);
 int paper_is_alnum_ascii(int c);
 int paper_is_wordc(unsigned char c);
 int paper_line_empty(const doc *d, size_t i);

@@ -207,9 +207,14 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
  * or sh_paper_facts_free. */
 const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact);
 /* Take the unsure id when n >= 2 readings are given and every one is the
- * same digits (spaces between digit groups aside); a misread id one digit
+ * same digits (spaces between digit groups aside), or two or more are and
+ * every other is empty or the id but for zeros read as 6, 8 or 9 that fails
+ * a check; a misread id one digit
  * too long ("03145274943") also when 3 or more of n >= 4 readings give the
- * page's digits but that one and no other reading is of an id's length. Returns 1 when taken
+ * page's digits but that one and no other reading is of an id's length; a
+ * personal id one digit short when 2 or more of n >= 3 readings give the
+ * same 12 digits passing every check, the page's digits and every other
+ * reading those with one lost (or empty). Returns 1 when taken
  * (the fact is set and sh_paper_id_reread says so), 0 when not (nothing
  * changes; the id stays "not found"), SH_ENOMEM. */
 int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n);

@@ -89,6 +89,23 @@ static void unsure_id_needs_agreeing_readings(void **state)
 	assert_null(sh_paper_id_unsure(f, NULL));
 	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 0); /* nothing left to confirm */
 	sh_paper_facts_free(&f);
+	/* an empty pass, or a zero read 9 where that fails a check the id
+	 * passes (no province 901), says nothing: two exact readings take it */
+	const char *empty[] = {"001184362297", "", "901184362297", "001184362297"};
+	const char *alone[] = {"001184362297", "", "901184362297", ""};
+	f = card("001184362297", "26/01/1984", "Nữ", "001184362297");
+	assert_int_equal(sh_paper_id_confirm(f, alone, 4), 0); /* one exact reading */
+	assert_int_equal(sh_paper_id_confirm(f, empty, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+	/* a 9 for an inner 0 that still makes a valid id: another id, never */
+	f = card("001184362207", "26/01/1984", "Nữ", "001184362207");
+	const char *valid9[] = {"001184362207", "001184362207", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, valid9, 3), 0);
+	const char *seven[] = {"001184362207", "001184362207", "701184362207"}; /* 7: not a zero's lookalike */
+	assert_int_equal(sh_paper_id_confirm(f, seven, 3), 0);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
 	/* read surely: taken at once, nothing to confirm */
 	f = card("001184362297", "26/01/1984", "Nữ", NULL);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
@@ -184,6 +201,159 @@ static void misread_id_second_reading(void **state)
 	/* no birth date to vouch for a personal id: no second reading */
 	f = card("601184362297", "", "Nữ", NULL);
 	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
+/* A personal id read one digit short on a blurred photo ("92231026216" for
+ * 022310262163, seed 7006): a candidate, taken only when two or more
+ * readings give the same 12 digits, every other reading is empty or those
+ * digits with one lost, the page's reading is those digits with one lost
+ * (zeros read as 6, 8 or 9 aside), and every check passes. A short id
+ * whose print looked handwritten (read below the page's size) is read
+ * again too, and no longer "handwritten" once taken. */
+static void id_one_digit_short(void **state)
+{
+	(void)state;
+	const char *good[] = {"001184362297", "", "00118436297", "001184362297"};
+	sh_paper_facts *f = card("90118436229", "26/01/1984", "Nữ", NULL); /* 0 read 9, the 7 lost */
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "90118436229");
+	const char *one[] = {"001184362297", "", "", ""};
+	assert_int_equal(sh_paper_id_confirm(f, one, 4), 0); /* one 12-digit reading */
+	const char *differ[] = {"001184362297", "001184362297", "001184362287", ""};
+	assert_int_equal(sh_paper_id_confirm(f, differ, 4), 0); /* two 12-digit readings disagree */
+	const char *longer[] = {"001184362297", "001184362297", "0011843622971"};
+	assert_int_equal(sh_paper_id_confirm(f, longer, 3), 0); /* a reading of something else */
+	const char *odd[] = {"001184362297", "001184362297", "00118436221"};
+	assert_int_equal(sh_paper_id_confirm(f, odd, 3), 0); /* 11 digits, not those with one lost */
+	const char *year[] = {"001185362297", "001185362297", "001185362297"};
+	assert_int_equal(sh_paper_id_confirm(f, year, 3), 0); /* born 1985: the paper says 1984 */
+	const char *two[] = {"001184362297", "001184362297"};
+	assert_int_equal(sh_paper_id_confirm(f, two, 2), 0); /* three passes or more */
+	assert_null(sh_paper_owner_id(f));
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 1);
+	sh_paper_facts_free(&f);
+	/* the page's reading differs in another digit than a zero: never */
+	f = card("00118436228", "26/01/1984", "Nữ", NULL);
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "00118436228");
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 0);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	/* no birth date to vouch for it: no candidate */
+	f = card("00118436229", "", "Nữ", NULL);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	/* two digits short: no candidate */
+	f = card("0011843622", "26/01/1984", "Nữ", NULL);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	/* read as another size than the print, below 80: "handwritten" */
+	static const char text[] = CCCD_HEAD "Số: 90118436229\nHọ và tên: BÙI THỊ HÙNG\n"
+					     "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n";
+	sh_paper_word w[64];
+	size_t n = 0;
+	for (const char *p = text; *p && n < 64;) {
+		size_t sp = strcspn(p, " \n:,");
+		int id = sp == 11 && !strncmp(p, "90118436229", 11);
+		if (sp)
+			w[n++] = (sh_paper_word){(size_t)(p - text), sp, id ? 40 : 95, 0, id};
+		p += sp;
+		p += *p != 0;
+	}
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text, w, n), SH_OK);
+	assert_int_equal(sh_paper_fact_handwritten(f, SH_FACT_OWNER_ID), 1);
+	assert_int_equal(sh_paper_id_confirm(f, differ, 4), 0);
+	assert_int_equal(sh_paper_fact_handwritten(f, SH_FACT_OWNER_ID), 1);
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	assert_int_equal(sh_paper_fact_handwritten(f, SH_FACT_OWNER_ID), 0);
+	sh_paper_facts_free(&f);
+	/* a hand's id that passed its checks but was read unsurely: no
+	 * second reading, it stays "handwritten" */
+	static const char text2[] = CCCD_HEAD "Số: 001184362297\nHọ và tên: BÙI THỊ HÙNG\n"
+					      "Ngày sinh: 26/01/1984\nGiới tính: Nữ\n";
+	n = 0;
+	for (const char *p = text2; *p && n < 64;) {
+		size_t sp = strcspn(p, " \n:,");
+		int id = sp == 12 && !strncmp(p, "001184362297", 12);
+		if (sp)
+			w[n++] = (sh_paper_word){(size_t)(p - text2), sp, id ? 40 : 95, 0, id};
+		p += sp;
+		p += *p != 0;
+	}
+	assert_int_equal(sh_paper_extract_words(&f, kinds, text2, w, n), SH_OK);
+	assert_int_equal(sh_paper_fact_handwritten(f, SH_FACT_OWNER_ID), 1);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
+/* A personal id read with a glyph as two digits where the 13 digits make a
+ * branch tax code's check digit pass ("0279063252071", tune5 seed 5521):
+ * a candidate like any id one digit too long. */
+static void id_read_as_branch_code(void **state)
+{
+	(void)state;
+	const char *good[] = {"001184362297", "001184362297", "001184362297", "001184362297"};
+	const char *far[] = {"001184362287", "001184362287", "001184362287"};
+	sh_paper_facts *f = card("0011843682297", "26/01/1984", "Nữ", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "0011843682297");
+	assert_int_equal(sh_paper_id_confirm(f, far, 3), 0);
+	assert_int_equal(sh_paper_id_confirm(f, good, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
+}
+
+#define QSDD_HEAD                                                                                 \
+	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY CHỨNG NHẬN\n"          \
+	"QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT\n"                    \
+	"1. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất\n"
+
+/* A land paper has no birth date; "sinh năm 1984" on it vouches for an id
+ * read unsurely as a birth date would (a candidate for a second reading);
+ * a year that disagrees, or two holders' years, vouch for nothing. */
+static void land_paper_birth_year(void **state)
+{
+	(void)state;
+	const char *agree[] = {"001084362297", "001084362297", "001084362297"};
+	sh_paper_facts *f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+						   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+					 "001084362297");
+	assert_string_equal(sh_paper_kind(f), "quyen-su-dung-dat");
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "001084362297");
+	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001084362297");
+	sh_paper_facts_free(&f);
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1985, CCCD số: 001084362297\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 "001084362297");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+				   "Bà: LÊ THỊ HOA, sinh năm 1986\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 "001084362297");
+	assert_null(sh_paper_id_unsure(f, NULL));
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	/* the first holder's id read unsurely: the second holder's, read
+	 * surely, is not the owner's (it was taken before) */
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+				   "Bà: LÊ THỊ HOA, CCCD số: 001186362298\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 "001084362297");
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), "001084362297");
+	sh_paper_facts_free(&f);
+	/* the same id printed twice, read surely the second time: taken */
+	f = extract_weak(QSDD_HEAD "Ông: BÙI VĂN HÙNG, sinh năm 1984, CCCD số: 001084362297\n"
+				   "Người sử dụng đất: BÙI VĂN HÙNG, CCCD số: 001084362297\n"
+				   "1. Thửa đất: Thửa đất số: 80, tờ bản đồ số: 3\nDiện tích: 87 m2\n",
+			 NULL);
+	assert_string_equal(sh_paper_owner_id(f), "001084362297");
 	sh_paper_facts_free(&f);
 }
 
@@ -634,6 +804,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unsure_id_needs_agreeing_readings),
 		cmocka_unit_test(misread_id_second_reading),
+		cmocka_unit_test(id_one_digit_short),
+		cmocka_unit_test(id_read_as_branch_code),
+		cmocka_unit_test(land_paper_birth_year),
 		cmocka_unit_test(sure_id_verified),
 		cmocka_unit_test(tax_code_digit_more),
 		cmocka_unit_test(birth_year_vouches),

@@ -1,0 +1,287 @@
+/* Ids read again (issue 18, 23; docs/PAPERS.md "owner ids"): an id read
+ * unsurely or misread is taken on second readings of its place only when
+ * they settle on one number that passes every check; an id read surely is
+ * left out when the readings agree on another. Never a wrong id: "not
+ * found" rather than a guess. */
+#include "paper_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Does r pass every check an id of this paper can have: kind of id (tax
+ * code's check digit), province, century, birth year and sex against the
+ * paper? */
+static int id_checks_pass(const sh_paper_facts *f, const char *r)
+{
+	int kind = 0;
+	char norm[16];
+	if (sh_id_owner_check(&kind, norm, r) != SH_OK) {
+		sh_error_clear();
+		return 0;
+	}
+	if (strcmp(norm, r) || (kind == SH_OWNER_PERSON) != (f->family != PAPER_COMPANY))
+		return 0;
+	if (kind != SH_OWNER_PERSON)
+		return 1;
+	const char *birth = f->v[SH_FACT_BIRTH_DATE];
+	if (!birth && *f->birth_year)
+		birth = f->birth_year;
+	return paper_person_id_ok(r) && birth && paper_birth_matches_id(r, birth, f->v[SH_FACT_SEX]);
+}
+
+/* Is a the digits v with one digit lost, and zeros of v read as 6, 8 or 9
+ * (at most a third of the digits) aside? */
+static int one_digit_lost(const char *a, const char *v)
+{
+	size_t n = strlen(v);
+	if (strlen(a) + 1 != n)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t diff = 0, i = 0, j = 0;
+		for (; j < n; j++) {
+			if (j == k)
+				continue;
+			if (a[i] != v[j]) {
+				if (v[j] != '0' || !strchr("689", a[i]))
+					break;
+				diff++;
+			}
+			i++;
+		}
+		if (j == n && diff * 3 <= n)
+			return 1;
+	}
+	return 0;
+}
+
+/* A misread id's second reading: every check passed (kind of id, province,
+ * century, birth year and sex against the paper), and the first reading
+ * the same but for zeros it read as 6, 8 or 9 (a face whose zero has a
+ * dot or a slash), at most a third of the digits, or but for one digit
+ * the first reading has too many, or but for one digit it lost (a blurred
+ * photo's "92231026216" for 022310262163). Any other difference leaves the id out: readings of one crop by one
+ * model agree too easily to outvote the page's reading on their own (a
+ * wrong id was taken so on the held-out split, 2026-12-06). */
+static int misread_confirmed(const sh_paper_facts *f, const char *r)
+{
+	size_t n = strlen(r), diff = 0, m = strlen(f->id_unsure);
+	if (m + 1 == n) {
+		if (!one_digit_lost(f->id_unsure, r))
+			return 0;
+	} else if (n + 1 == m) {
+		/* one digit more on the page ("03145274943": a glyph read as
+		 * two), which no id has: the readings are the page's digits but
+		 * that one, nothing else changed */
+		size_t i = 0;
+		while (i < n && r[i] == f->id_unsure[i])
+			i++;
+		if (strcmp(r + i, f->id_unsure + i + 1))
+			return 0;
+	} else {
+		if (n != m)
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			if (r[i] == f->id_unsure[i])
+				continue;
+			if (r[i] != '0' || !strchr("689", f->id_unsure[i]))
+				return 0;
+			diff++;
+		}
+		if (diff * 3 > n)
+			return 0;
+	}
+	return id_checks_pass(f, r);
+}
+
+/* The digits of a reading (spaces between groups dropped) into dg (16
+ * bytes); 0 when it holds anything else or is too long. */
+static int reading_digits(char *dg, const char *r)
+{
+	size_t k = 0;
+	for (; r && *r; r++) {
+		if (*r == ' ')
+			continue;
+		if (*r < '0' || *r > '9' || k + 1 >= 16)
+			return 0;
+		dg[k++] = *r;
+	}
+	dg[k] = 0;
+	return r != NULL && k > 0;
+}
+
+/* For a personal id read one digit short (11 digits): two or more readings
+ * the same 12 digits, and every other one empty or those digits with one
+ * lost (zeros read as 6, 8 or 9 aside): the page's reading and the passes
+ * agree on every digit but the one the page lost, which two passes read
+ * alike (misread_confirmed then holds it to every check). Two 12-digit
+ * readings that disagree, or a reading of anything else, settle nothing. */
+static int short_settle(const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	for (size_t i = 0; i < n; i++) {
+		if (!reading_digits(out, readings[i]) || strlen(out) != 12)
+			continue;
+		size_t same = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (!reading_digits(b, readings[j]))
+				continue;
+			if (!strcmp(b, out))
+				same++;
+			else if (!one_digit_lost(b, out))
+				return 0;
+		}
+		return same >= 2;
+	}
+	return 0;
+}
+
+/* The number the second readings settle on, into out (16 bytes): every
+ * reading the same digits (the spaces OCR puts between groups do not
+ * count); or, for a misread id one digit too long, three or more readings
+ * the same id-long digits while every other one is of another length (a
+ * pass that split a glyph again: "031494574943" beside three
+ * "0314574943"), never two id-long readings that disagree. */
+static int readings_settle(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	size_t i = 1;
+	if (!reading_digits(out, readings[0]))
+		i = 0;
+	else
+		while (i < n && reading_digits(b, readings[i]) && !strcmp(b, out))
+			i++;
+	if (i == n)
+		return 1;
+	size_t want = strlen(f->id_unsure) - 1;
+	if (f->id_misread && f->family != PAPER_COMPANY && strlen(f->id_unsure) == 11)
+		return short_settle(readings, n, out);
+	if (!f->id_misread || n < 4)
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t same = 0, apart = 0;
+		if (!reading_digits(out, readings[i]) || strlen(out) != want)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			int ok = reading_digits(b, readings[j]);
+			if (ok && !strcmp(b, out))
+				same++;
+			else if (ok && strlen(b) == want)
+				apart++;
+		}
+		return same >= 3 && !apart;
+	}
+	return 0;
+}
+
+static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v);
+
+/* An unsure id (every check passed) read exactly so by two or more passes,
+ * every other pass empty or the id but for zeros read as 6, 8 or 9 where
+ * that reading fails a check the id passes ("933317490435" beside
+ * "033317490435": no province 933): no pass read another id. */
+static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
+{
+	char b[16];
+	size_t same = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!*readings[i])
+			continue;
+		if (!reading_digits(b, readings[i]))
+			return 0;
+		if (!strcmp(b, f->id_unsure))
+			same++;
+		else if (!zero_read_as_lookalike(f, b, f->id_unsure))
+			return 0;
+	}
+	if (same < 2)
+		return 0;
+	snprintf(out, 16, "%s", f->id_unsure);
+	return 1;
+}
+
+int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n)
+{
+	if (!*f->id_unsure || n < (f->id_misread ? 3u : 2u) || !readings)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!readings[i])
+			return 0;
+	/* the unsure id itself, or for a misread one, one number that passes
+	 * every check */
+	char first[16] = "";
+	if (!readings_settle(f, readings, n, first) && (f->id_misread || !unsure_settles(f, readings, n, first)))
+		return 0;
+	if (f->id_misread ? !misread_confirmed(f, first) : strcmp(first, f->id_unsure) != 0)
+		return 0;
+	int fact = f->id_unsure_fact;
+	if (f->v[fact])
+		return 0;
+	if (!(f->v[fact] = sh_strdup(first)))
+		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
+	f->reread |= 1u << fact;
+	f->handwritten &= ~(1u << fact); /* printed after all: read alike */
+	*f->id_unsure = 0;
+	return 1;
+}
+
+/* Is reading a the id v with one digit more at either end? The crop's
+ * edge: the label's last glyph ("No.:") read as a digit, v's own digits
+ * all read alike; no contradiction. */
+static int edge_digit_more(const char *a, const char *v)
+{
+	size_t n = strlen(v);
+	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
+}
+
+/* Is reading a the id v but for zeros read as 6, 8 or 9 (a blurred photo's
+ * zero: "933317490435" for "033317490435"), where v passes every check of
+ * the paper and a fails one? The passes misread the zero; no
+ * contradiction. A reading that differs so and passes too still doubts v. */
+static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v)
+{
+	size_t n = strlen(v), diff = 0;
+	if (strlen(a) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] == v[i])
+			continue;
+		if (v[i] != '0' || !strchr("689", a[i]))
+			return 0;
+		diff++;
+	}
+	return diff && diff * 3 <= n && !id_checks_pass(f, a) && id_checks_pass(f, v);
+}
+
+int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n)
+{
+	if ((fact != SH_FACT_OWNER_ID && fact != SH_FACT_OLD_ID) || !f->v[fact] || !readings ||
+	    (f->reread >> fact & 1u))
+		return 0;
+	/* the reading most passes agree on */
+	for (size_t i = 0; i < n; i++) {
+		char a[16], b[16];
+		size_t same = 0;
+		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]) ||
+		    zero_read_as_lookalike(f, a, f->v[fact]))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			same += reading_digits(b, readings[j]) && !strcmp(a, b);
+		if (same >= 3) {
+			sh_free(f->v[fact]);
+			f->v[fact] = NULL;
+			f->doubted |= 1u << fact;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sh_paper_id_doubted(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->doubted >> fact & 1u);
+}
+
+int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact)
+{
+	return (int)fact >= 0 && fact < SH_FACT_COUNT && (f->reread >> fact & 1u);
+}
