@@ -794,6 +794,10 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	}
 	extract_twice(&d, pk, &ni, pf);
 	paper_hand_check(&d, pk, pf);
+	if (paper_surname_listed(kinds, pf->v[SH_FACT_SIGNER]))
+		pf->surname_listed |= 1u << SH_FACT_SIGNER;
+	if (pk->family != PAPER_COMPANY && paper_surname_listed(kinds, pf->v[SH_FACT_OWNER_NAME]))
+		pf->surname_listed |= 1u << SH_FACT_OWNER_NAME;
 	if (d.oom) {
 		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 		goto out;

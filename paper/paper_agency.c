@@ -472,9 +472,38 @@ char *paper_find_issuer(doc *d, size_t number_line)
  * Long (~130 lines) on purpose: one left-to-right pass whose states (body,
  * level word, place name) share the word cursor; split, they would pass
  * the same five locals around. */
+/* Folded word t (n bytes) is level word lf with one of its vowels read
+ * twice, each time with a mark ("TỈÌNH" for TỈNH: the mark read twice
+ * gave the letter twice): the original o (on bytes) holds two marked
+ * letters in a row where the fold doubles the vowel. */
+static int level_vowel_twice(const char *lf, const char *t, size_t n, const char *o, size_t on)
+{
+	size_t ln = strlen(lf);
+	if (n != ln + 1 || strchr(lf, ' '))
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if (t[k] != t[k - 1] || !strchr("aeiouy", t[k]) || memcmp(t, lf, k) || memcmp(t + k + 1, lf + k, n - k - 1))
+			continue;
+		/* two marked letters in a row in the original (each >= 0x80) */
+		size_t marked = 0, run = 0;
+		for (size_t j = 0; j < on;) {
+			utf8proc_int32_t c;
+			utf8proc_ssize_t kk = utf8proc_iterate((const utf8proc_uint8_t *)o + j, (utf8proc_ssize_t)(on - j), &c);
+			if (kk <= 0)
+				return 0;
+			run = c >= 0xC0 ? run + 1 : 0;
+			marked = run > marked ? run : marked;
+			j += (size_t)kk;
+		}
+		return marked >= 2;
+	}
+	return 0;
+}
+
 /* The level word (levels[]) at word i: as printed, else a level of four
  * letters or more read with one lookalike glyph ("HLIYỆN" for HUYỆN: U as
- * "LI", small photos) when the word is no syllable and no other level
+ * "LI", small photos), or with a vowel read twice with its mark
+ * (level_vowel_twice), when the word is no syllable and no other level
  * reads so; -1 when none. */
 static int level_at(doc *d, const word *w, size_t i)
 {
@@ -491,7 +520,8 @@ static int level_at(doc *d, const word *w, size_t i)
 	for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
 		const char *lf = levels[t].fold;
 		if (strlen(lf) < 4 || strchr(lf, ' ') ||
-		    paper_lookalike_cost(lf, strlen(lf), d->f + w[i].a, w[i].b - w[i].a) != 1)
+		    (paper_lookalike_cost(lf, strlen(lf), d->f + w[i].a, w[i].b - w[i].a) != 1 &&
+		     !level_vowel_twice(lf, d->f + w[i].a, w[i].b - w[i].a, d->text + oa, ob - oa)))
 			continue;
 		if (lv >= 0)
 			return -1;

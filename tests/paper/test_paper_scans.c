@@ -286,12 +286,43 @@ static void label_space_and_sex_glyph(void **state)
 	}
 }
 
+/* Session 16 (tune5 seed 5540): a level word whose vowel OCR read twice,
+ * each time with a mark ("TỈÌNH") is the level; the same letters without
+ * marks ("TIINH") or another word ("TIỂU") stay no level. */
+static void level_vowel_read_twice(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"UBND TỈÌNH GIA LAI", "Sở Tư pháp tỉnh Gia Lai"},
+		{"UBND TỈNH GIA LAI", "Sở Tư pháp tỉnh Gia Lai"},
+		{"UBND TIINH GIA LAI", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "%s CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 1207/STP-HCTP Gia Lai, ngày 27 tháng 08 năm 2022\n"
+			 "V/v thực hiện chứng thực bản sao điện tử\nKính gửi: Ủy ban nhân dân các xã.\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract(text);
+		const char *got = sh_paper_fact(f, SH_FACT_ISSUER);
+		if (cases[i].want)
+			expect_fact(f, SH_FACT_ISSUER, cases[i].want);
+		else if (got && strstr(got, "tỉnh"))
+			fail_msg("%s: issuer \"%s\"", cases[i].line, got);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(date_pass_either_slash), cmocka_unit_test(date_merged_digit_misread),
 		cmocka_unit_test(number_underscore),      cmocka_unit_test(number_letter_for_digit),
 		cmocka_unit_test(label_space_and_sex_glyph), cmocka_unit_test(date_three_glyph_slash),
+		cmocka_unit_test(level_vowel_read_twice),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
