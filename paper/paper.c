@@ -59,6 +59,42 @@ static int heading_initials(const doc *d, size_t l, char fold[8], char up[16])
 	return n >= 2;
 }
 
+/* Is folded segment seg (n bytes, 2 to 5 letters) the initials of the
+ * first n words of a line above line l, each word of letters printed in
+ * capitals ("SỞ TƯ PHÁP" -> "stp")? The symbol an office forms from its
+ * own name for a công văn (NĐ 30). */
+static int office_initials_above(const doc *d, size_t l, const char *seg, size_t n)
+{
+	const char *f = d->f;
+	if (n < 2 || n > 5)
+		return 0;
+	for (size_t h = 0; h < l; h++) {
+		size_t i = d->ls[h], k = 0;
+		while (k < n && i < d->le[h]) {
+			while (i < d->le[h] && f[i] == ' ')
+				i++;
+			size_t e = i;
+			while (e < d->le[h] && f[e] >= 'a' && f[e] <= 'z')
+				e++;
+			if (e == i || (e < d->le[h] && f[e] != ' ') || f[i] != seg[k])
+				break;
+			int caps = 1; /* a word in capitals */
+			for (size_t q = i; q < e && caps; q++) {
+				utf8proc_int32_t c;
+				caps = utf8proc_iterate((const utf8proc_uint8_t *)d->text + d->map[q], -1, &c) > 0 &&
+				       utf8proc_isupper(c);
+			}
+			if (!caps)
+				break;
+			k++;
+			i = e;
+		}
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
 /* A number whose slash OCR read as a glyph or lost, under a heading
  * (italic faces: "3387ACT-UBND", "640 AT-UBND" for 3387/CT-UBND and
  * 640/CT-UBND above "CHỈ THỊ"): the digits at [j, r) of line l, then an
@@ -191,6 +227,25 @@ static void find_number(const doc *d, number_info *ni)
 			}
 			if (real && nd <= 6 && (p >= e || f[p] != '/') && number_type_by_heading(d, l, j, p, ni))
 				return;
+			/* the slash lost for a space ("Số: 1207 STP-HCTP", italic
+			 * faces at 170 dpi): the digits, one space, a known
+			 * symbol and its '-' are one token, the symbol glued */
+			size_t spaced = 0;
+			if (real && nd <= 6 && p == e && p == j + nd && e + 1 < d->le[l] && f[e] == ' ') {
+				size_t g = e + 1;
+				while (g < d->le[l] && f[g] >= 'a' && f[g] <= 'z')
+					g++;
+				if (g > e + 1 && g + 1 < d->le[l] && f[g] == '-' && paper_is_alnum_ascii((unsigned char)f[g + 1]) &&
+				    (paper_known_symbol(d->k, f + e + 1, g - e - 1) ||
+				     office_initials_above(d, l, f + e + 1, g - e - 1))) {
+					spaced = e + 1;
+					for (e = g; e < d->le[l] && f[e] != ' ';)
+						e++;
+					while (e > j && strchr(".,;:_", f[e - 1]))
+						e--;
+					p = spaced;
+				}
+			}
 			/* a stray ':' ';' '.' between the digits and the slash
 			 * ("2236:/QĐ-UBND", a small photo) */
 			size_t stray = 0;
@@ -202,8 +257,8 @@ static void find_number(const doc *d, number_info *ni)
 				continue;
 			/* the slash lost between the digits and a known type
 			 * symbol glued to them ("1921TB-UBND") */
-			size_t glued = 0;
-			if (f[p] != '/') {
+			size_t glued = spaced;
+			if (!spaced && f[p] != '/') {
 				size_t g = p;
 				while (g < e && f[g] >= 'a' && f[g] <= 'z')
 					g++;
@@ -794,6 +849,10 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	}
 	extract_twice(&d, pk, &ni, pf);
 	paper_hand_check(&d, pk, pf);
+	if (paper_surname_listed(kinds, pf->v[SH_FACT_SIGNER]))
+		pf->surname_listed |= 1u << SH_FACT_SIGNER;
+	if (pk->family != PAPER_COMPANY && paper_surname_listed(kinds, pf->v[SH_FACT_OWNER_NAME]))
+		pf->surname_listed |= 1u << SH_FACT_OWNER_NAME;
 	if (d.oom) {
 		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 		goto out;

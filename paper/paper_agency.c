@@ -331,15 +331,15 @@ static int place_near(const char *pf, size_t pn, const char *t, size_t tn)
 }
 
 /* Can a word of a place be a misreading? Only when it is no Vietnamese
- * syllable and OCR read it unsurely: the names of minority places (Ya
- * Xiêr, Kon Plông) are no syllables either, and read right they are read
+ * syllable and OCR read it unsurely, or a syllable read as a guess (below
+ * PAPER_PLACE_GUESS, session 16: "TIÀ" at 38 for "IA"): the names of minority places (Ya Xiêr,
+ * Kon Plông) are no syllables either, and read right they are read
  * surely; text without confidences is never put right so. */
+#define PAPER_PLACE_GUESS 50
 static int misread_place_word(doc *d, const char *w, size_t n)
 {
-	if (paper_syllable_ok(w, n))
-		return 0;
 	int conf = paper_word_conf(d, w, n);
-	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+	return conf >= 0 && conf < (paper_syllable_ok(w, n) ? PAPER_PLACE_GUESS : SH_PAPER_WEAK_CONF);
 }
 
 /* The one listed place the words w[a..b) are with one letter more or less
@@ -359,8 +359,12 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
 		return NULL;
 	const char *t = d->f + w[a].a, *hit = NULL;
 	size_t tn = w[b - 1].b - w[a].a;
-	const paper_strs *lists[2] = {&k->places, &k->lex_places};
-	for (int l = 0; l < 2; l++)
+	/* and the gazetteer ("TIÀ SAO": Ia Sao), a place in it kept as read */
+	const paper_strs *lists[3] = {&k->places, &k->lex_places, &k->gazetteer};
+	for (size_t p = 0; p < k->gazetteer.n; p++)
+		if (strlen(k->gazetteer.fold[p]) == tn && !memcmp(k->gazetteer.fold[p], t, tn))
+			return NULL;
+	for (int l = 0; l < 3; l++)
 		for (size_t p = 0; p < lists[l]->n; p++) {
 			const char *pf = lists[l]->fold[p];
 			size_t pn = strlen(pf);
@@ -472,9 +476,36 @@ char *paper_find_issuer(doc *d, size_t number_line)
  * Long (~130 lines) on purpose: one left-to-right pass whose states (body,
  * level word, place name) share the word cursor; split, they would pass
  * the same five locals around. */
+/* Folded word t (n bytes) is level word lf with a vowel read twice, each
+ * time with a mark ("TỈÌNH"): the original o (on bytes) holds two marked
+ * letters in a row. */
+static int level_vowel_twice(const char *lf, const char *t, size_t n, const char *o, size_t on)
+{
+	size_t ln = strlen(lf);
+	if (n != ln + 1 || strchr(lf, ' '))
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if (t[k] != t[k - 1] || !strchr("aeiouy", t[k]) || memcmp(t, lf, k) || memcmp(t + k + 1, lf + k, n - k - 1))
+			continue;
+		size_t marked = 0, run = 0; /* marked letters in a row in o */
+		for (size_t j = 0; j < on;) {
+			utf8proc_int32_t c;
+			utf8proc_ssize_t kk = utf8proc_iterate((const utf8proc_uint8_t *)o + j, (utf8proc_ssize_t)(on - j), &c);
+			if (kk <= 0)
+				return 0;
+			run = c >= 0xC0 ? run + 1 : 0;
+			marked = run > marked ? run : marked;
+			j += (size_t)kk;
+		}
+		return marked >= 2;
+	}
+	return 0;
+}
+
 /* The level word (levels[]) at word i: as printed, else a level of four
  * letters or more read with one lookalike glyph ("HLIYỆN" for HUYỆN: U as
- * "LI", small photos) when the word is no syllable and no other level
+ * "LI", small photos), or with a vowel read twice with its mark
+ * (level_vowel_twice), when the word is no syllable and no other level
  * reads so; -1 when none. */
 static int level_at(doc *d, const word *w, size_t i)
 {
@@ -491,7 +522,8 @@ static int level_at(doc *d, const word *w, size_t i)
 	for (size_t t = 0; t < sizeof levels / sizeof *levels; t++) {
 		const char *lf = levels[t].fold;
 		if (strlen(lf) < 4 || strchr(lf, ' ') ||
-		    paper_lookalike_cost(lf, strlen(lf), d->f + w[i].a, w[i].b - w[i].a) != 1)
+		    (paper_lookalike_cost(lf, strlen(lf), d->f + w[i].a, w[i].b - w[i].a) != 1 &&
+		     !level_vowel_twice(lf, d->f + w[i].a, w[i].b - w[i].a, d->text + oa, ob - oa)))
 			continue;
 		if (lv >= 0)
 			return -1;

@@ -113,6 +113,7 @@ struct sh_paper_facts {
 	unsigned doubted; /* bit per fact: left out, a second reading disagreed */
 	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
 	unsigned unsure; /* bit per fact: a name read twice otherwise (paper_lines.c) */
+	unsigned surname_listed; /* bit per name fact: its first word is a listed surname as read */
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -240,6 +241,10 @@ int paper_kinh_gui_line(const doc *d, size_t l);
 size_t paper_vv_garbled(const char *f, size_t n);
 enum { PAPER_NAME_PLACE = 0, PAPER_NAME_PERSON = 1, PAPER_NAME_COMPANY = 2 };
 char *paper_lex_restore(doc *d, char *s, int mode);
+/* Is the first word of name (two words or more) a listed surname as read
+ * (its letters and marks, case aside)? A surname so read is never changed
+ * by a second reading (paper_lines.c), as the lexicon never changes it. */
+int paper_surname_listed(const sh_kinds *k, const char *name);
 /* An address's places and level words put right (paper_agency.c): a level
  * word with a letter dropped ("tnh"), a place one letter off a listed one
  * when a word read unsurely is no syllable; the rest as read. Takes s;

@@ -274,6 +274,10 @@ static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, si
 	for (size_t i = 0; i < k && !rc; i++) {
 		char take[SH_PAPER_WORD_MAX] = "";
 		int how = judge(v[i].t, v[i].conf, ok, use, i, take);
+		/* a surname read as a listed one stays (paper_surname_listed):
+		 * a reading of another is a doubt only */
+		if (how == TAKE_IT && i == 0 && (f->surname_listed >> fact & 1u))
+			how = UNSURE;
 		changed += how == TAKE_IT;
 		unsure += how == UNSURE;
 		rc = sh_buf_printf(&b, "%s%s", i ? " " : "", how == TAKE_IT ? take : v[i].t);

@@ -382,6 +382,20 @@ static const char *surname_confused(doc *d, const char *p, size_t n)
 	return conf >= 0 && conf < PAPER_SURNAME_SURE ? hit : NULL;
 }
 
+int paper_surname_listed(const sh_kinds *k, const char *name)
+{
+	if (!k || !name)
+		return 0;
+	size_t n = strcspn(name, " ");
+	const paper_lextab *x = &k->lex[LEX_SURNAME];
+	for (size_t i = 0; n && name[n] == ' ' && i < x->n; i++) {
+		unsigned tr, tl;
+		if (same_letters(name, n, x->word[i], &tr, &tl) && tr == tl)
+			return 1;
+	}
+	return 0;
+}
+
 /* Vowels carrying a mark, the places a doubled mark shows on. */
 static int marked_vowel(utf8proc_int32_t c)
 {

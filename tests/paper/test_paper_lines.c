@@ -285,6 +285,32 @@ static void card_owner_boxed(void **state)
 	sh_free(b);
 }
 
+/* Session 16 (tune5 seed 5540): a surname read as a listed surname
+ * ("Khổng" at 30) is never changed by the readings, whatever they give
+ * ("Khống" at 93 twice, no surname): kept, flagged unsure. A first word
+ * that is no listed surname ("Ngồ" at 30) is still taken from readings
+ * that agree ("Ngô" at 93 twice). */
+static void listed_surname_kept(void **state)
+{
+	(void)state;
+	static const cw s[] = {{"Khổng", 30}, {"Thanh", 96}, {"Huấn", 96}};
+	static const char *const rd[] = {"Khống:93 Thanh:96 Huấn:96", "Khống:94 Thanh:96 Huấn:95", NULL};
+	given g;
+	sh_paper_facts *f = signed_by(s, N(s), rd, &g);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Khổng Thanh Huấn");
+	assert_null(sh_paper_fact_as_read(f, SH_FACT_SIGNER));
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_SIGNER), 0);
+	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_SIGNER), 1);
+	sh_paper_facts_free(&f);
+	static const cw s2[] = {{"Ngồ", 30}, {"Thanh", 96}, {"Huấn", 96}};
+	static const char *const rd2[] = {"Ngô:93 Thanh:96 Huấn:96", "Ngô:94 Thanh:96 Huấn:95", NULL};
+	f = signed_by(s2, N(s2), rd2, &g);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_SIGNER), "Ngô Thanh Huấn");
+	assert_string_equal(sh_paper_fact_as_read(f, SH_FACT_SIGNER), "Ngồ Thanh Huấn");
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_SIGNER), 1);
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +319,7 @@ int main(void)
 		cmocka_unit_test(unsettled_kept),
 		cmocka_unit_test(arguments),
 		cmocka_unit_test(card_owner_boxed),
+		cmocka_unit_test(listed_surname_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

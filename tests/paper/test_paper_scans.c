@@ -286,12 +286,83 @@ static void label_space_and_sex_glyph(void **state)
 	}
 }
 
+/* Session 16 (tune5 seed 5540): a level word whose vowel OCR read twice,
+ * each time with a mark ("TỈÌNH") is the level; the same letters without
+ * marks ("TIINH") or another word ("TIỂU") stay no level. */
+static void level_vowel_read_twice(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"UBND TỈÌNH GIA LAI", "Sở Tư pháp tỉnh Gia Lai"},
+		{"UBND TỈNH GIA LAI", "Sở Tư pháp tỉnh Gia Lai"},
+		{"UBND TIINH GIA LAI", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "%s CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 1207/STP-HCTP Gia Lai, ngày 27 tháng 08 năm 2022\n"
+			 "V/v thực hiện chứng thực bản sao điện tử\nKính gửi: Ủy ban nhân dân các xã.\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract(text);
+		const char *got = sh_paper_fact(f, SH_FACT_ISSUER);
+		if (cases[i].want)
+			expect_fact(f, SH_FACT_ISSUER, cases[i].want);
+		else if (got && strstr(got, "tỉnh"))
+			fail_msg("%s: issuer \"%s\"", cases[i].line, got);
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* Session 16 (tune5 seeds 5540, 5541): a công văn's number whose slash
+ * OCR read as a space ("Số: 1207 STP-HCTP") is the number when the
+ * symbol's first segment is a known symbol or the initials of the office
+ * printed in capitals above; a segment that is neither ("XYZ-HCTP", or
+ * "STP" under "SỞ NỘI VỤ") or a segment without its '-' stay no number. */
+static void number_slash_as_space(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *want;
+	} cases[] = {
+		{"1207 STP-HCTP", "1207/STP-HCTP"},
+		{"652 STP-HCTP", "652/STP-HCTP"},
+		{"1207/STP-HCTP", "1207/STP-HCTP"},
+		{"1207 XYZ-HCTP", NULL},
+		{"1207 STP HCTP", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "UBND TỈNH GIA LAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Gia Lai, ngày 27 tháng 08 năm 2022\n"
+			 "V/v thực hiện chứng thực bản sao điện tử\nKính gửi: Ủy ban nhân dân các xã.\n",
+			 cases[i].num);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	sh_paper_facts *g = extract("UBND TỈNH GIA LAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NỘI VỤ Độc lập - Tự do\n"
+				    "Số: 1207 STP-HCTP Gia Lai, ngày 27 tháng 08 năm 2022\n"
+				    "V/v thực hiện chứng thực bản sao điện tử\nKính gửi: Ủy ban nhân dân các xã.\n");
+	expect_fact(g, SH_FACT_NUMBER, NULL);
+	sh_paper_facts_free(&g);
+	/* a known type symbol after the space needs no office above */
+	sh_paper_facts *f = extract("ỦY BAN NHÂN DÂN\nHUYỆN KIM SƠN\nSố: 12 KH-UBND Kim Sơn, ngày 05 tháng 08 năm 2023\n"
+				    "KẾ HOẠCH\nTổ chức hội nghị\n");
+	expect_fact(f, SH_FACT_NUMBER, "12/KH-UBND");
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(date_pass_either_slash), cmocka_unit_test(date_merged_digit_misread),
 		cmocka_unit_test(number_underscore),      cmocka_unit_test(number_letter_for_digit),
 		cmocka_unit_test(label_space_and_sex_glyph), cmocka_unit_test(date_three_glyph_slash),
+		cmocka_unit_test(level_vowel_read_twice), cmocka_unit_test(number_slash_as_space),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
