@@ -103,7 +103,7 @@ static int glyph_grid(PIX *grey, const sh_ocr_glyph *g, unsigned char cell[GH][G
 	if (ix1 < ix0 || iy1 - iy0 < 3)
 		return 0;
 	*height = iy1 - iy0 + 1;
-	int bw = ix1 - ix0 + 1, bh = iy1 - iy0 + 1;
+	int bh = iy1 - iy0 + 1;
 	/* the cells over the ink box kept at its aspect: scaled by height, centred */
 	float sc = (float)bh / GH;
 	float cx = (float)(ix0 + ix1 + 1) / 2.0f;
@@ -120,7 +120,6 @@ static int glyph_grid(PIX *grey, const sh_ocr_glyph *g, unsigned char cell[GH][G
 				}
 			cell[r][c] = all ? (unsigned char)(ink * 255 / all) : 0;
 		}
-	(void)bw;
 	return 1;
 }
 
