@@ -14,6 +14,7 @@ typedef struct sh_ocr_worker {
 	const char *osd_datapath; /* borrowed from the pool */
 	const sh_ocr_options *opts;
 	sh_ocr_digits *digits; /* second readings (opts->digit_boxes), made when first needed */
+	int glyphs;            /* 1: the page's digits kept with their choices */
 	int digits_failed;     /* 1: no "eng" data: no second readings */
 	/* Orientation by the page's own reading (issue 18 speed, docs/OCR.md
 	 * session 12). In, set by the caller of sh_ocr_clean_ex: 1 when it
@@ -124,5 +125,12 @@ typedef struct sh_reread_stats {
  * *text and *hocr are left as they were. */
 int sh_ocr_reread_lines(TessBaseAPI *api, PIX *pix, int dpi, char **text, char **hocr,
 			sh_reread_stats *st);
+
+/* The digits of the page api holds, with their boxes and confidences
+ * (glyphs.c). *out: sh_malloc'ed, NULL when none. SH_OK or SH_ENOMEM. */
+int sh_ocr_glyphs_capture(TessBaseAPI *api, sh_ocr_glyph **out, size_t *n);
+/* near[] of each digit read unsurely in a long word of g, on pix (the
+ * image the page's reading was made of). */
+void sh_ocr_glyphs_match(PIX *pix, sh_ocr_glyph *g, size_t n);
 
 #endif

@@ -64,6 +64,7 @@ void sh_ocr_page_clear(sh_ocr_page *p)
 	pixDestroy(&p->original);
 	pixDestroy(&p->rectified);
 	sh_free(p->digits);
+	sh_free(p->glyphs);
 	memset(p, 0, sizeof *p);
 }
 
@@ -170,6 +171,8 @@ static int reread_wanted(const sh_ocr_page *r)
  * sum of its word confidences, its words and those under 60. */
 typedef struct reading {
 	char *raw, *hocr;
+	sh_ocr_glyph *glyphs; /* want_hocr with digit boxes: sh_ocr_glyphs_capture */
+	size_t nglyphs;
 	long sum;
 	int words, weak;
 } reading;
@@ -178,6 +181,7 @@ static void reading_clear(reading *a)
 {
 	sh_free(a->raw);
 	sh_free(a->hocr);
+	sh_free(a->glyphs);
 	memset(a, 0, sizeof *a);
 }
 
@@ -218,6 +222,8 @@ static int page_read(sh_ocr_worker *w, PIX *pix, int dpi, int want_hocr, size_t 
 			if (!a->hocr)
 				return SH_ENOMEM;
 		}
+		if (w->glyphs && sh_ocr_glyphs_capture(w->api, &a->glyphs, &a->nglyphs))
+			sh_error_clear(); /* no choices: the ids need more readings */
 	}
 	int *conf = TessBaseAPIAllWordConfidences(w->api);
 	if (conf) {
@@ -361,6 +367,8 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	char *raw = a.raw;
 	long sum = a.sum;
 	r->hocr = a.hocr;
+	r->glyphs = a.glyphs;
+	r->nglyphs = a.nglyphs;
 	r->words = a.words;
 	r->weak_words = a.weak;
 	if (pool->opts.keep_images) {
@@ -394,8 +402,10 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 		rc = sh_text_nfc(&r->text, raw, strlen(raw));
 	sh_free(raw);
 	TessBaseAPIClear(w->api);
-	if (!rc && r->hocr && pool->opts.digit_boxes)
+	if (!rc && r->hocr && pool->opts.digit_boxes) {
 		read_digits(pool, w, r, pix);
+		sh_ocr_glyphs_match(pix, r->glyphs, r->nglyphs);
+	}
 	pixDestroy(&pix);
 	if (rc) {
 		r->status = rc;
@@ -446,6 +456,9 @@ static void *worker_run(void *p)
 	sh_ocr_png_fast(1);
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);
+	/* the digits of the page kept with their boxes, for the glyphs of
+	 * ids read unsurely (glyphs.c) */
+	w->glyphs = !rc && pool->opts.want_hocr && pool->opts.digit_boxes;
 	if (!rc && !(pool->opts.no_clean)) {
 		w->osd_lazy = 1; /* made when a page first needs it */
 		w->osd_datapath = pool->datapath;

@@ -99,6 +99,25 @@ typedef struct sh_ocr_digit_read {
  * the image OCR read (gone afterwards).
  * Must be thread-safe. Returns SH_OK or an error (the page then has no
  * second readings; not an error of the page). */
+/* A digit of the page as its reading had it (issue 18): its box (as in
+ * the hOCR), the word it is in (counted over the page), the digit and its
+ * confidence (0..100), and, for a digit read unsurely in a word of 9 or
+ * more digits, how far its image is from the page's digits read surely
+ * (near[k]: the least distance, 0..1000, to a digit k of the same height
+ * read at SH_OCR_GLYPH_SURE or more; -1: no such digit on the page), and
+ * how far that nearest digit k is from its own nearest other sure k of
+ * the height (spread[k]; -1: none): how alike the page prints a k. */
+#define SH_OCR_GLYPHS_MAX 256 /* digits kept per page, at most */
+#define SH_OCR_GLYPH_SURE 99
+typedef struct sh_ocr_glyph {
+	int x0, y0, x1, y1;
+	int word;
+	char digit;
+	int conf;
+	int long_word; /* in a word of 9 or more digits */
+	int near[10], spread[10];
+} sh_ocr_glyph;
+
 typedef int (*sh_ocr_digit_boxes_fn)(void *arg, const char *hocr, sh_ocr_digit_read **out,
 				     size_t *n);
 
@@ -152,6 +171,10 @@ typedef struct sh_ocr_page {
 	/* opts.digit_boxes only: the boxes it asked for, read again */
 	sh_ocr_digit_read *digits;
 	size_t ndigits;
+	/* opts.digit_boxes only: the digits of long numbers as the page's
+	 * reading had them, with the model's choices (sh_ocr_glyph) */
+	sh_ocr_glyph *glyphs;
+	size_t nglyphs;
 } sh_ocr_page;
 
 typedef struct sh_ocr_pool sh_ocr_pool;

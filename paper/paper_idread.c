@@ -224,6 +224,54 @@ int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n
 	return 1;
 }
 
+/* The glyph's image against the page's sure digits (sh_paper_glyph): far
+ * from every sure d (the page's reading there), twice as far as that d is
+ * from its own nearest, and (evidence for e, not only against d) a sure
+ * e on the page at most half as far as the nearest sure d. */
+static int glyph_not_read_digit(const sh_paper_glyph *g, int d, int e)
+{
+	if (g->near[d] < SH_PAPER_GLYPH_FAR || g->spread[d] < 0 || g->near[d] < 2 * g->spread[d])
+		return 0;
+	/* evidence for e, not only against d: a sure e on the page, the glyph
+	 * at most half as far from it as from the nearest sure d */
+	return g->near[e] >= 0 && 2 * g->near[e] <= g->near[d];
+}
+
+int sh_paper_id_confirm_glyph(sh_paper_facts *f, const char *const *readings, size_t n, const sh_paper_glyph *g,
+			      size_t ng)
+{
+	size_t m = strlen(f->id_unsure), p = m;
+	if (!m || n < 3 || !readings || !g || ng != m)
+		return 0;
+	/* every reading the same digits, the page's but for one */
+	char r[16], b[16];
+	for (size_t i = 0; i < n; i++)
+		if (!readings[i] || !reading_digits(i ? b : r, readings[i]) || (i && strcmp(b, r)))
+			return 0;
+	if (strlen(r) != m)
+		return 0;
+	for (size_t i = 0; i < m; i++) {
+		if (r[i] == f->id_unsure[i])
+			continue;
+		if (p < m)
+			return 0;
+		p = i;
+	}
+	if (p == m || f->id_unsure[p] < '0' || f->id_unsure[p] > '9')
+		return 0;
+	if (!glyph_not_read_digit(&g[p], f->id_unsure[p] - '0', r[p] - '0') || !id_checks_pass(f, r))
+		return 0;
+	int fact = f->id_unsure_fact;
+	if (f->v[fact])
+		return 0;
+	if (!(f->v[fact] = sh_strdup(r)))
+		return sh_error_set(SH_ENOMEM, "out of memory taking a confirmed id");
+	f->reread |= 1u << fact;
+	f->handwritten &= ~(1u << fact);
+	*f->id_unsure = 0;
+	return 1;
+}
+
 /* Is reading a the id v with one digit more at either end? The crop's
  * edge: the label's last glyph ("No.:") read as a digit, v's own digits
  * all read alike; no contradiction. */

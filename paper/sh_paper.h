@@ -218,6 +218,26 @@ const char *sh_paper_id_unsure(const sh_paper_facts *f, enum sh_paper_fact *fact
  * (the fact is set and sh_paper_id_reread says so), 0 when not (nothing
  * changes; the id stays "not found"), SH_ENOMEM. */
 int sh_paper_id_confirm(sh_paper_facts *f, const char *const *readings, size_t n);
+/* What the page's pixels say of one glyph of the unsure id (the caller
+ * compares its image with the page's digits read surely, of the same
+ * height): near[k] how far it is from the nearest digit k read surely
+ * (0..1000; -1: no such digit), spread[k] how far that digit k is from
+ * its own nearest other sure k (-1: none). */
+typedef struct sh_paper_glyph {
+	int near[10], spread[10];
+} sh_paper_glyph;
+/* Take the unsure id as the second readings give it when they (n >= 3)
+ * all give the same digits, which are the page's but for one and pass
+ * every check, and the glyph there (g[i], one per digit of the unsure id,
+ * ng of them) is clearly unlike the page's digit where it is printed
+ * surely (SH_PAPER_GLYPH_FAR or more from the nearest, twice as far as
+ * that one is from its own nearest) and like the readings' digit: the
+ * page prints it surely somewhere, and the glyph is at most half as far
+ * from that as from the page's digit. Returns 1 when
+ * taken (flagged as sh_paper_id_confirm does), 0 when not, SH_ENOMEM. */
+#define SH_PAPER_GLYPH_FAR 380
+int sh_paper_id_confirm_glyph(sh_paper_facts *f, const char *const *readings, size_t n, const sh_paper_glyph *g,
+			      size_t ng);
 /* 1 when fact was taken on a second reading (sh_paper_id_confirm). */
 int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact);
 /* An id taken at once (read surely) checked by a second reading of its

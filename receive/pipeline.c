@@ -388,6 +388,30 @@ static size_t digit_readings(const sh_ocr_page *pg, const sh_paper_box *b,
 	return hit->n;
 }
 
+/* The page's glyphs of the id v in box b (sh_ocr_page.glyphs): the digits
+ * of one word whose centres lie in b, left to right, when they are v's
+ * digits one for one; their distances into g. 0: none. */
+static size_t id_glyphs(const sh_ocr_page *pg, const sh_paper_box *b, const char *v, sh_paper_glyph *g)
+{
+	size_t m = strlen(v), k = 0;
+	int word = -1;
+	for (size_t i = 0; i < pg->nglyphs; i++) {
+		const sh_ocr_glyph *x = &pg->glyphs[i];
+		int cx = (x->x0 + x->x1) / 2, cy = (x->y0 + x->y1) / 2;
+		if (cx < b->x0 || cx > b->x1 || cy < b->y0 || cy > b->y1)
+			continue;
+		if (word >= 0 && x->word != word)
+			return 0; /* two words: no one-for-one mapping */
+		word = x->word;
+		if (k >= m || x->digit != v[k] || (k && x->x0 < pg->glyphs[i - 1].x0))
+			return 0;
+		memcpy(g[k].near, x->near, sizeof g[k].near);
+		memcpy(g[k].spread, x->spread, sizeof g[k].spread);
+		k++;
+	}
+	return k == m ? m : 0;
+}
+
 /* Ids read again, digits only (issue 18; docs/PAPERS.md): an id taken at
  * once is left out when the second readings agree on other digits; an id
  * read unsurely is taken only when they all give it. Never a wrong id:
@@ -413,6 +437,10 @@ static int comp_reread_ids(rv_run *r, rv_comp *c, const char *hocr)
 	if (sh_paper_hocr_digits_box(&b, hocr, uu) && (size_t)b.page < c->npages &&
 	    (n = digit_readings(&r->pages[c->first + (size_t)b.page].ocr, &b, rd))) {
 		int rc = sh_paper_id_confirm(c->facts, rd, n);
+		sh_paper_glyph g[SH_OCR_DIGITS_MAX];
+		size_t ng;
+		if (!rc && (ng = id_glyphs(&r->pages[c->first + (size_t)b.page].ocr, &b, uu, g)))
+			rc = sh_paper_id_confirm_glyph(c->facts, rd, n, g, ng);
 		if (rc < 0)
 			return rc;
 	}

@@ -799,6 +799,68 @@ static void surname_ong(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Session 16: a digit read unsurely by the page and otherwise by every
+ * second reading is taken only when the glyph's image is clearly unlike
+ * the page's digit where the page prints it surely (sh_paper_glyph). */
+static void glyph_unlike_read_digit_settles(void **state)
+{
+	(void)state;
+	const char *id = "001184362297", *right = "001184367297";
+	sh_paper_glyph g[12];
+	memset(g, -1, sizeof g);
+	for (int i = 0; i < 12; i++) { /* every glyph like the sure digits it was read as */
+		g[i].near[id[i] - '0'] = 150;
+		g[i].spread[id[i] - '0'] = 140;
+	}
+	g[8].near[2] = 401; /* position 8: the page's 2, far from its sure 2s */
+	g[8].spread[2] = 186;
+	g[8].near[7] = 190; /* and near the page's sure 7s */
+	g[8].spread[7] = 150;
+	const char *four[] = {right, right, "001 184 367 297", right};
+	sh_paper_facts *f = card(id, "26/01/1984", "Nữ", id);
+	assert_int_equal(sh_paper_id_confirm(f, four, 4), 0); /* the passes alone: never */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, g, 11), 0); /* glyphs not one a digit */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, g, 12), 1);
+	assert_string_equal(sh_paper_owner_id(f), right);
+	assert_int_equal(sh_paper_id_reread(f, SH_FACT_OWNER_ID), 1);
+	sh_paper_facts_free(&f);
+
+	/* stays not found: */
+	const char *split[] = {right, right, id, right}; /* a pass reads the page's digit */
+	const char *two[] = {"001184367797", "001184367797", "001184367797"}; /* two digits apart */
+	const char *badsex[] = {"000184362297", "000184362297", "000184362297"}; /* fails a check */
+	f = card(id, "26/01/1984", "Nữ", id);
+	assert_int_equal(sh_paper_id_confirm_glyph(f, split, 4, g, 12), 0);
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 2, g, 12), 0); /* two passes: too few */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, two, 3, g, 12), 0);
+	sh_paper_glyph h[12];
+	memcpy(h, g, sizeof h);
+	h[2].near[1] = 600; /* the glyph unlike a 1, but 0 makes a man's id */
+	h[2].spread[1] = 100;
+	assert_int_equal(sh_paper_id_confirm_glyph(f, badsex, 3, h, 12), 0);
+	memcpy(h, g, sizeof h);
+	h[8].near[2] = 300; /* near enough a sure 2: the page may be right */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	memcpy(h, g, sizeof h);
+	h[8].spread[2] = 250; /* the page's 2s themselves far apart: nothing to tell */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	memcpy(h, g, sizeof h);
+	h[8].near[2] = -1; /* no sure 2 on the page */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	memcpy(h, g, sizeof h);
+	h[8].near[7] = -1; /* no sure 7 on the page: the glyph is no 2, but a 7? */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	h[8].near[7] = 450; /* a sure 7 on the page, and the glyph farther from it */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	h[8].near[7] = 300; /* nearer a sure 7, but not by half */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 0);
+	assert_null(sh_paper_owner_id(f));
+	h[8].near[7] = 200; /* nearer a sure 7 by half than any sure 2 */
+	assert_int_equal(sh_paper_id_confirm_glyph(f, four, 4, h, 12), 1);
+	assert_string_equal(sh_paper_owner_id(f), right);
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +882,7 @@ int main(void)
 		cmocka_unit_test(bold_face_headers),
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(surname_ong),
+		cmocka_unit_test(glyph_unlike_read_digit_settles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
