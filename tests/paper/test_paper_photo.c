@@ -757,6 +757,36 @@ static void heading_two_slips_15(void **state)
 	all_as_wanted();
 }
 
+/* Session 16: a label's colon read as a semicolon by a photo ("Họ, chữ
+ * đệm, tên; PHẠM THỊ LONG"): the value after it is the label's. MUST NOT:
+ * a semicolon inside a list or apart from the label, and another label
+ * ("tên người cha;") still another fact. */
+static void label_semicolon_16(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Họ, chữ đệm, tên; PHẠM THỊ LONG", "PHẠM THỊ LONG"},
+		{"Họ, chữ đệm, tên: PHẠM THỊ LONG", "PHẠM THỊ LONG"},
+		{"Họ, chữ đệm, tên;; PHẠM THỊ LONG", NULL},
+		{"Họ, chữ đệm, tên người cha; PHẠM VĂN SƠN", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 MOTTO "GIẤY KHAI SINH\n%s\nNgày, tháng, năm sinh; 03/05/2010\nGiới tính; Nữ\n"
+			 "Dân tộc: Kinh\nQuốc tịch: Việt Nam\nNơi sinh: Trạm y tế xã, huyện Gia Lộc\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].line, f, SH_FACT_OWNER_NAME, cases[i].want);
+		want_fact(cases[i].line, f, SH_FACT_BIRTH_DATE, "2010-05-03");
+		want_fact(cases[i].line, f, SH_FACT_SEX, "Nữ");
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +804,7 @@ int main(void)
 		cmocka_unit_test(position_first_word_15),
 		cmocka_unit_test(number_and_issuer_15),
 		cmocka_unit_test(heading_two_slips_15),
+		cmocka_unit_test(label_semicolon_16),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
