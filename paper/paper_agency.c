@@ -1036,8 +1036,6 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			long p = paper_position_word_cut(d, d->ls[last], d->le[last]);
 			if (p >= 0 && !(*title = sh_strdup(d->k->positions.orig[p])))
 				d->oom = 1;
-			if (!*title)
-				return; /* half a title: no block */
 		}
 		if (!*title && !d->oom)
 			*title = position_value(d, last_a, d->le[last]);

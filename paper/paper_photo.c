@@ -987,7 +987,7 @@ void paper_blank_glyph_lines(char *t)
 
 /* Is folded f[a, e) only the last words of a catalogue position, and no
  * position itself ("PHÓ ch TỊCH": the upper tail is "TỊCH", half a title,
- * a photo)? Such a tail is no title: not found rather than wrong. */
+ * a photo)? Then the whole line is read for a position with a word cut. */
 int paper_position_tail_only(const doc *d, size_t a, size_t e)
 {
 	while (e > a && d->f[e - 1] == ' ')
