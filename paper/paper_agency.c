@@ -1064,6 +1064,11 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		if (!n)
 			return;
 		*title = paper_block_position(d, bl, ba, n);
+		if (!*title && !d->oom && paper_position_tail_only(d, last_a, d->le[last])) {
+			long p = paper_position_word_cut(d, d->ls[last], d->le[last]);
+			if (p >= 0 && !(*title = sh_strdup(d->k->positions.orig[p])))
+				d->oom = 1;
+		}
 		if (!*title && !d->oom)
 			*title = position_value(d, last_a, d->le[last]);
 		*signer = paper_orig_range(d, na, ne, NULL);

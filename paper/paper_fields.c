@@ -230,6 +230,10 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out, in
 				if (!tn || (i + tn < d->le[l] && paper_is_wordc((unsigned char)d->f[i + tn])))
 					continue;
 				size_t a = i + tn;
+				/* a colon read as a semicolon right after the label
+				 * ("Họ, chữ đệm, tên; PHẠM THỊ LONG": a photo) */
+				if (a < d->le[l] && d->f[a] == ';')
+					a++;
 				while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':' || d->f[a] == '.'))
 					a++;
 				/* bilingual cards: "Họ và tên / Full name: ..." (OCR

@@ -218,6 +218,49 @@ static int stray_glyph_after(const char *w, size_t n)
 	return g && !word_bad(w, g, 0);
 }
 
+/* A word of the print's size read as a valid word but for one letter read
+ * twice ("Nừử" for Nữ, a photo's ư read twice with another mark): the
+ * double says nothing of a hand. Two letters side by side folding alike,
+ * with the word valid without either. Names, places and sex only. */
+static int letter_read_twice(const char *w, size_t n)
+{
+	size_t a = 0, e = n, k;
+	while (a < e && plain_punct((unsigned char)w[a]))
+		a++;
+	while (e > a && plain_punct((unsigned char)w[e - 1]))
+		e--;
+	if (e - a > 32)
+		return 0;
+	for (size_t i = a; i < e; i += k) {
+		if (!is_letter_or_digit((const unsigned char *)w + i, e - i, &k))
+			return 0;
+		size_t k2;
+		if (i + k >= e || !is_letter_or_digit((const unsigned char *)w + i + k, e - i - k, &k2))
+			continue;
+		char *f1 = NULL, *f2 = NULL;
+		size_t n1 = 0, n2 = 0;
+		int same = paper_fold(&f1, NULL, &n1, w + i, k) == SH_OK &&
+			   paper_fold(&f2, NULL, &n2, w + i + k, k2) == SH_OK && n1 == 1 && n2 == 1 && f1[0] == f2[0] &&
+			   f1[0] >= 'a' && f1[0] <= 'z';
+		sh_free(f1);
+		sh_free(f2);
+		if (!same)
+			continue;
+		char t[64];
+		/* without the first of the two, then without the second */
+		size_t o = i - a;
+		memcpy(t, w + a, o);
+		memcpy(t + o, w + i + k, e - i - k);
+		if (paper_syllable_ok(t, e - a - k))
+			return 1;
+		memcpy(t + o, w + i, k);
+		memcpy(t + o + k, w + i + k + k2, e - i - k - k2);
+		if (paper_syllable_ok(t, e - a - k2))
+			return 1;
+	}
+	return 0;
+}
+
 /* Handwriting evidence of the words in d->words that make up the value at
  * text offsets [ta, te) of d->text: 1 when the value looks handwritten. */
 static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
@@ -265,7 +308,8 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 			continue;
 		n++;
 		odd += w->hand != 0;
-		bad += (size_t)(word_bad(t, w->len, digits) && (digits || w->hand || !stray_glyph_after(t, w->len)));
+		bad += (size_t)(word_bad(t, w->len, digits) && (digits || w->hand ||
+					   !(stray_glyph_after(t, w->len) || letter_read_twice(t, w->len))));
 		low += w->conf < 60;
 		conf += w->conf;
 	}

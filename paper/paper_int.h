@@ -384,6 +384,13 @@ int paper_english_label_tail(const doc *d, size_t l, size_t a, size_t *va, size_
 /* Folded range [*a, *e) without glyph tokens or lone stroke letters at
  * its ends (a signature block's lines). */
 void paper_trim_strays(const doc *d, size_t *a, size_t *e);
+/* Signer blocks of photos (paper_photo.c, session 16): is folded f[a, e)
+ * only the last words of a catalogue position ("TỊCH")? The one position the
+ * line f[a, e) is but for one word that lost its last letter ("PHÓ ch
+ * TỊCH"), or -1. */
+int paper_position_tail_only(const doc *d, size_t a, size_t e);
+long paper_position_word_cut(const doc *d, size_t a, size_t e);
+
 /* The catalogue position folded f[a, e) is (exactly, or one letter
  * dropped from a position of two words or more), or -1. */
 long paper_position_at(const doc *d, size_t a, size_t e);

@@ -984,3 +984,55 @@ void paper_blank_glyph_lines(char *t)
 	}
 	*w = 0;
 }
+
+/* Is folded f[a, e) only the last words of a catalogue position, and no
+ * position itself ("PHÓ ch TỊCH": the upper tail is "TỊCH", half a title,
+ * a photo)? Then the whole line is read for a position with a word cut. */
+int paper_position_tail_only(const doc *d, size_t a, size_t e)
+{
+	while (e > a && d->f[e - 1] == ' ')
+		e--;
+	if (e <= a || paper_position_at(d, a, e) >= 0)
+		return 0;
+	const paper_strs *ps = &d->k->positions;
+	for (size_t p = 0; p < ps->n; p++) {
+		size_t pn = strlen(ps->fold[p]);
+		if (pn > e - a && ps->fold[p][pn - (e - a) - 1] == ' ' &&
+		    !memcmp(ps->fold[p] + pn - (e - a), d->f + a, e - a))
+			return 1;
+	}
+	return 0;
+}
+
+/* The one catalogue position the line f[a, e) reads as but for one word
+ * that lost its last letter ("PHÓ ch TỊCH" for PHÓ CHỦ TỊCH, a photo): as
+ * many words, the others as printed; -1 when none or two. */
+long paper_position_word_cut(const doc *d, size_t a, size_t e)
+{
+	while (a < e && d->f[a] == ' ')
+		a++;
+	while (e > a && d->f[e - 1] == ' ')
+		e--;
+	const paper_strs *ps = &d->k->positions;
+	long hit = -1;
+	for (size_t p = 0; p < ps->n; p++) {
+		const char *q = ps->fold[p], *r = d->f + a, *re = d->f + e;
+		int cut = 0, ok = 1;
+		while (ok && *q && r < re) {
+			size_t qn = strcspn(q, " "), rn = 0;
+			while (r + rn < re && r[rn] != ' ')
+				rn++;
+			if (rn != qn || memcmp(q, r, qn)) {
+				ok = rn >= 2 && rn + 1 == qn && !memcmp(q, r, rn) && !cut++;
+			}
+			q += qn + (q[qn] == ' ');
+			r += rn + (r + rn < re && r[rn] == ' ');
+		}
+		if (!ok || *q || r < re || !cut)
+			continue;
+		if (hit >= 0)
+			return -1;
+		hit = (long)p;
+	}
+	return hit;
+}

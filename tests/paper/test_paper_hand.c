@@ -161,6 +161,12 @@ static void stray_glyph_not_hand(void **state)
 		{{"Nữ°", 310, 57, 29, 37}, "Nữ"},
 		{{"Nữ°", 310, 57, 70, 37}, NULL},
 		{{"N°ữ", 310, 57, 29, 37}, NULL},
+		/* session 16: ư read twice with another mark ("Nừử" at 40, a
+		 * photo) is no hand; MUST still be one: tall, or no letter
+		 * read twice ("Nzữ") */
+		{{"Nừử", 310, 70, 29, 40}, "Nữ"},
+		{{"Nừử", 310, 70, 70, 40}, NULL},
+		{{"Nzữ", 310, 57, 29, 40}, NULL},
 	};
 	for (size_t k = 0; k < N(cases); k++) {
 		sex_word = cases[k].w;
