@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 /* ---- labelled facts ----------------------------------------------------- */
@@ -475,6 +476,19 @@ static int paper_name_letters_ok(doc *d, size_t a, size_t e, int company)
 	return 1;
 }
 
+/* Is the word "sinh" at folded offset i, as printed, without marks and
+ * followed by "năm", "ngày" or a digit ("sinh năm 1970")? */
+static int born_follows(const doc *d, size_t i)
+{
+	if (strncasecmp(d->text + d->map[i], "sinh", 4))
+		return 0;
+	size_t j = i + 4;
+	while (j < d->flen && d->f[j] == ' ')
+		j++;
+	return j < d->flen && (isdigit((unsigned char)d->f[j]) || paper_word_at(d->f, d->flen, j, "nam") ||
+			       paper_word_at(d->f, d->flen, j, "ngay"));
+}
+
 int paper_name_value(doc *d, size_t a, size_t e, void *out)
 {
 	str_out *so = out;
@@ -499,9 +513,10 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 	while (end < e && !strchr(",;(", d->f[end]))
 		end++;
 	paper_trim_glyphs(d, &a, &end);
-	/* "LÊ VĂN BÌNH sinh năm 1970" */
+	/* "LÊ VĂN BÌNH sinh năm 1970"; not a given name Sính, nor Sinh at
+	 * the name's end ("CẦM KIM SÍNH", "Lê Văn Sinh") */
 	for (size_t i = a; i < end; i++)
-		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh")) {
+		if (paper_starts_word(d->f, i) && paper_word_at(d->f, end, i, "sinh") && born_follows(d, i)) {
 			end = i;
 			break;
 		}

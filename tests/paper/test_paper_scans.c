@@ -286,6 +286,36 @@ static void label_space_and_sex_glyph(void **state)
 	}
 }
 
+#define CARD_NAMED(nameline)                                                                        \
+	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC CÔNG DÂN\n"          \
+	"Số: 036157021901\n" nameline "\nNgày sinh: 15/02/1957\nGiới tính: Nam\n"                         \
+	"Quê quán: Nam Định\nCó giá trị đến: 15/02/1982\n"
+
+/* Session 16 (tune6 seeds 6601, 6602): a given name Sính (or Sinh at the
+ * name's end) is no "sinh năm"; the name ended at any word folding to
+ * "sinh". MUST still cut: "sinh năm 1970", "sinh ngày", "sinh 1970". */
+static void given_name_sinh(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Họ và tên: LƯỜNG SEO SÍNH", "LƯỜNG SEO SÍNH"},
+		{"Họ và tên: CẦM KIM SÍNH sinh năm 1957", "CẦM KIM SÍNH"},
+		{"Họ và tên: LÊ VĂN SINH", "LÊ VĂN SINH"},
+		{"Họ và tên: LÊ VĂN BÌNH sinh năm 1957", "LÊ VĂN BÌNH"},
+		{"Họ và tên: LÊ VĂN BÌNH sinh ngày 15/02/1957", "LÊ VĂN BÌNH"},
+		{"Họ và tên: LÊ VĂN BÌNH sinh 1957", "LÊ VĂN BÌNH"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, CARD_NAMED("%s"), cases[i].line);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_OWNER_NAME, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+}
+
 /* Session 16 (tune5 seed 5540): a level word whose vowel OCR read twice,
  * each time with a mark ("TỈÌNH") is the level; the same letters without
  * marks ("TIINH") or another word ("TIỂU") stay no level. */
@@ -362,7 +392,7 @@ int main(void)
 		cmocka_unit_test(date_pass_either_slash), cmocka_unit_test(date_merged_digit_misread),
 		cmocka_unit_test(number_underscore),      cmocka_unit_test(number_letter_for_digit),
 		cmocka_unit_test(label_space_and_sex_glyph), cmocka_unit_test(date_three_glyph_slash),
-		cmocka_unit_test(level_vowel_read_twice), cmocka_unit_test(number_slash_as_space),
+		cmocka_unit_test(level_vowel_read_twice), cmocka_unit_test(given_name_sinh), cmocka_unit_test(number_slash_as_space),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
