@@ -13,6 +13,11 @@ year, Q./TL./TM.+KT. signature blocks, new-style căn cước, "Không thời
 hạn", labels and values in columns.
 
   python3 bench/papers/make_extra.py [--seed N] [--count-per-kind N] [--no-ocr]
+      [--split tune|tune2|tune3|tune4|tune5|tune6|heldout|extra]
+
+Splits: tune..tune6 to tune on (each with its own names, places and faces,
+documented at their lists below and in docs/PAPERS.md), heldout never to
+tune on (its names, provinces and faces are in no tune split).
 """
 import argparse
 import json
@@ -83,7 +88,7 @@ TUNE3_PLACES = [
 # issuers 100 % there but not on the held-out pages. tune6 widens the variety
 # with other choices: provinces of the mountains, the Central Highlands and the
 # Mekong delta whose districts and communes carry minority names (Thái, Hmông,
-# Ê Đê, Cơ Tu, Khmer: "Mường Tè", "Ea H'leo", "Za Hung", "Ngãi Xuyên"), all in
+# Tày, Ê Đê, Cơ Tu, Khmer: "Mường Tè", "Ea H'leo", "Za Hung", "Ngãi Xuyên"), all in
 # paper/places.json but "Xá Nhè", left out of it on purpose; minority and Kinh
 # names that no held-out list has; faces no other split uses (TUNE6_SCANS).
 TUNE6_FAMILY = ["Lường", "Quàng", "Cầm", "Sầm", "Nông", "Giàng", "Thào", "Sùng", "Vàng", "Lầu",
