@@ -184,6 +184,22 @@ static size_t label_space_lost(const char *t, const char *e, const char *lab, si
 	return 0;
 }
 
+/* A label of three words or more read as printed but for one of its
+ * commas lost ("Ngày tháng, năm sinh:", an italic semi-condensed face),
+ * its colon right after: the bytes it takes, or 0. */
+static size_t label_comma_lost(const char *t, const char *e, const char *lab, size_t n)
+{
+	if (n < 12 || (size_t)(e - t) < n)
+		return 0;
+	for (size_t s = 1; s + 2 < n; s++) {
+		if (lab[s] != ',' || lab[s + 1] != ' ' || !label_eq(t, lab, s) ||
+		    !label_eq(t + s, lab + s + 1, n - s - 1))
+			continue;
+		return t[s] == ' ' && t[n - 1] == ':' ? n - 1 : 0;
+	}
+	return 0;
+}
+
 static size_t label_at(const char *t, const char *e, const char *lab, size_t n, int near)
 {
 	if ((size_t)(e - t) >= n && (near ? label_near(t, lab, n) : label_eq(t, lab, n)))
@@ -194,6 +210,8 @@ static size_t label_at(const char *t, const char *e, const char *lab, size_t n, 
 			k = label_glyph_more(t, e, lab, n);
 		if (!k)
 			k = label_space_lost(t, e, lab, n);
+		if (!k)
+			k = label_comma_lost(t, e, lab, n);
 		return k ? k : label_word_off(t, e, lab);
 	}
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))

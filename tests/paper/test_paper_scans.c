@@ -316,6 +316,35 @@ static void given_name_sinh(void **state)
 	}
 }
 
+/* Session 16 (tune6 seeds 6601, 6602, DejaVu Serif Italic Semi-Condensed
+ * 230): a label read with one of its commas lost ("Ngày tháng, năm
+ * sinh:"), its colon right after, is the label. MUST NOT: two commas lost,
+ * or no colon after it. */
+static void label_comma_lost(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *born, *registered, *want_born, *want_date;
+	} cases[] = {
+		{"Ngày tháng, năm sinh: 26/09/1926", "Ngày tháng, năm đăng ký: 10/07/2024", "1926-09-26", "2024-07-10"},
+		{"Ngày, tháng năm sinh: 26/09/1926", "Ngày, tháng, năm đăng ký: 10/07/2024", "1926-09-26", "2024-07-10"},
+		{"Ngày tháng năm sinh: 26/09/1926", "Ngày tháng năm đăng ký: 10/07/2024", NULL, NULL},
+		{"Ngày tháng, năm sinh 26/09/1926", "Ngày tháng, năm đăng ký 10/07/2024", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nTRÍCH LỤC KHAI TỬ\n"
+			 "Số: 18/TLKT-BS\nHọ, chữ đệm, tên: MAI CÔNG KHỞI\n%s\nGiới tính: Nam\n"
+			 "Đã chết vào lúc: 10 giờ 05 phút, ngày 02/07/2024\nNơi chết: Bệnh viện đa khoa tỉnh\n%s\n",
+			 cases[i].born, cases[i].registered);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_BIRTH_DATE, cases[i].want_born);
+		expect_fact(f, SH_FACT_DATE, cases[i].want_date);
+		sh_paper_facts_free(&f);
+	}
+}
+
 /* Session 16 (tune5 seed 5540): a level word whose vowel OCR read twice,
  * each time with a mark ("TỈÌNH") is the level; the same letters without
  * marks ("TIINH") or another word ("TIỂU") stay no level. */
@@ -392,7 +421,7 @@ int main(void)
 		cmocka_unit_test(date_pass_either_slash), cmocka_unit_test(date_merged_digit_misread),
 		cmocka_unit_test(number_underscore),      cmocka_unit_test(number_letter_for_digit),
 		cmocka_unit_test(label_space_and_sex_glyph), cmocka_unit_test(date_three_glyph_slash),
-		cmocka_unit_test(level_vowel_read_twice), cmocka_unit_test(given_name_sinh), cmocka_unit_test(number_slash_as_space),
+		cmocka_unit_test(level_vowel_read_twice), cmocka_unit_test(given_name_sinh), cmocka_unit_test(label_comma_lost), cmocka_unit_test(number_slash_as_space),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
