@@ -52,7 +52,11 @@ typedef struct dplace {
 				 that split gives it, at[1]/len[1] the glyphs;
 				 2: "26A92/1984", the slash read as A
 				 (slash_glyph_place); 3: "08/1 1/2004", a
-				 space in the month (spaced_month) */
+				 space in the month (spaced_month); 4: a
+				 worded date with a label or its month
+				 garbled (slipped_place) */
+	size_t lat[2], llen[2]; /* merged 4: "ngày", "năm" as read, to write
+				   (llen 0: read as printed) */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -157,6 +161,7 @@ static int numeric_place(const dword *w, dplace *pl)
 	while (tl && strchr(".,;:)", t[tl - 1]))
 		tl--;
 	pl->merged = 0;
+	pl->llen[0] = pl->llen[1] = 0;
 	for (size_t s = 0; s < tl; s++) {
 		if (s && digitish(t[s - 1], 0) >= 0)
 			continue;
@@ -258,6 +263,7 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	pl->numeric = 0;
 	pl->merged = 0;
 	pl->nbox = 3;
+	pl->llen[0] = pl->llen[1] = 0;
 	return j - i;
 }
 
@@ -288,11 +294,86 @@ static int spaced_month(const dword *w, const dword *x, dplace *pl)
 	pl->len[2] = 4;
 	pl->numeric = 1;
 	pl->merged = 3;
+	pl->llen[0] = pl->llen[1] = 0;
 	pl->nbox = 1;
 	pl->box[0] = w->b;
 	pl->box[0].x1 = x->b.x1;
 	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
 	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	return 1;
+}
+
+/* Is word w the folded label want ("ngay", "nam") but for one letter,
+ * not its first ("ngủy", "ng‡y", "nắn", "núm": a phone photo's small date
+ * line, issue 23)? As read exactly counts too (exact set then). */
+static int label_slip(const dword *w, const char *want, int *exact)
+{
+	char *f = NULL;
+	size_t fl = 0, wl = strlen(want), k = 0, off = 0;
+	*exact = 0;
+	if (paper_fold(&f, NULL, &fl, w->t, strlen(w->t)))
+		return 0;
+	while (fl && strchr(",:", f[fl - 1]))
+		fl--;
+	for (size_t b = 0; b < fl; k++) {
+		size_t n = 1;
+		while (b + n < fl && ((unsigned char)f[b + n] & 0xC0) == 0x80)
+			n++;
+		if (k < wl && (n != 1 || f[b] != want[k]))
+			off += k ? 1 : 99; /* the first letter as printed */
+		b += n;
+	}
+	sh_free(f);
+	*exact = k == wl && off == 0;
+	return k == wl && off <= 1;
+}
+
+/* "ngày D tháng M năm YYYY" whose "ngày" or "năm" OCR read with one
+ * letter off, or whose month it read as glyphs ("ngủy 05 tháng (f1 nắn
+ * 2023", "ng‡y 24 tháng TÔ núm 2015"): six words of one line, "tháng" as
+ * printed, the day and year in digits, the month a number or one to three
+ * glyphs. merged 4: the month is the passes' (slipped_confirmed), and
+ * the labels' text offsets are kept to write them as printed. 0 when not
+ * so, or when words_place reads it as printed. */
+static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
+{
+	if (i + 6 > nv)
+		return 0;
+	const dword *w = v + i;
+	int e0, e2;
+	for (int k = 1; k < 6; k++)
+		if (w[k].line != w[0].line || w[k].b.page != w[0].b.page || !w[k].len)
+			return 0;
+	if (!w[0].len || !label_slip(&w[0], "ngay", &e0) || !label_slip(&w[4], "nam", &e2) ||
+	    !(word_is(&w[2], "thang") || word_is(&w[2], "thong")))
+		return 0;
+	size_t dl = strlen(w[1].t), ml = strlen(w[3].t), yl = strlen(w[5].t), chars = 0;
+	while (yl && strchr(".,;:", w[5].t[yl - 1]))
+		yl--;
+	for (size_t b = 0; b < ml; b++)
+		chars += ((unsigned char)w[3].t[b] & 0xC0) != 0x80;
+	if (number_at_any(w[1].t, dl, 0, 1, 2, pl->g[0], 0) != dl || number_at(w[5].t, yl, 0, 4, 4, pl->g[2]) != 4 ||
+	    yl != 4 || chars < 1 || chars > 3)
+		return 0;
+	pl->merged = 4;
+	if (number_at_any(w[3].t, ml, 0, 1, 2, pl->g[1], 0) != ml)
+		pl->g[1][0] = 0; /* glyphs: the passes give it */
+	else if (e0 && e2)
+		return 0; /* as printed: words_place's */
+	else
+		pl->merged = 0; /* OCR's three numbers: decided as printed */
+	const dword *x[3] = {&w[1], &w[3], &w[5]};
+	for (int k = 0; k < 3; k++) {
+		pl->at[k] = x[k]->off;
+		pl->len[k] = k == 2 ? 4 : strlen(x[k]->t);
+		pl->box[k] = x[k]->b;
+	}
+	pl->lat[0] = e0 ? 0 : w[0].off;
+	pl->llen[0] = e0 ? 0 : w[0].len;
+	pl->lat[1] = e2 ? 0 : w[4].off;
+	pl->llen[1] = e2 ? 0 : w[4].len;
+	pl->numeric = 0;
+	pl->nbox = 3;
 	return 1;
 }
 
@@ -314,6 +395,10 @@ static int next_place(const dword *v, size_t nv, size_t *i, dplace *pl)
 		size_t nw = words_place(v, nv, *i, pl);
 		if (nw) {
 			*i += nw;
+			return 1;
+		}
+		if (slipped_place(v, nv, *i, pl)) {
+			*i += 6;
 			return 1;
 		}
 	}
@@ -766,6 +851,86 @@ static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MA
 	return 0;
 }
 
+/* A slipped place (slipped_place, merged 4) the passes settle: the day
+ * and the year read as OCR read them by two passes or more, the month
+ * (OCR's digits, or the passes' where OCR read glyphs) likewise, and no
+ * pass reading another number anywhere (a pass that read nothing says
+ * nothing; the day or month with its 1s lost neither); a real date. */
+static int slipped_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
+{
+	char m[8];
+	snprintf(m, sizeof m, "%s", pl->g[1]);
+	for (size_t i = 0; i < n && !*m; i++)
+		if (*rd[i][1] && strlen(rd[i][1]) <= 2)
+			snprintf(m, sizeof m, "%s", rd[i][1]);
+	const char *want[3] = {pl->g[0], m, pl->g[2]};
+	for (int k = 0; k < 3; k++) {
+		size_t yes = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(rd[i][k], want[k]))
+				yes++;
+			else if (*rd[i][k] && (k == 2 || !ones_lost(rd[i][k], want[k])))
+				return 0;
+		}
+		if (!*want[k] || yes < (k == 1 && !*pl->g[1] ? 3u : 2u))
+			return 0;
+	}
+	ymd a = {atoi(pl->g[2]), atoi(m), atoi(pl->g[0])};
+	if (!is_real(a))
+		return 0;
+	*take = a;
+	return 1;
+}
+
+/* A worded date's year read with five digits ("năm 32023": a glyph
+ * before it read as a digit): the four at either end that two passes or
+ * more read, none reading another year, becomes OCR's year (g[2]); 0
+ * when not so. */
+static int year_glyph_extra(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+{
+	if (pl->numeric || pl->merged || strlen(pl->g[2]) != 5)
+		return 0;
+	char c[2][5];
+	snprintf(c[0], sizeof c[0], "%.4s", pl->g[2]);
+	snprintf(c[1], sizeof c[1], "%s", pl->g[2] + 1);
+	size_t yes[2] = {0, 0};
+	for (size_t i = 0; i < n; i++) {
+		if (!*rd[i][2])
+			continue;
+		int hit = 0;
+		for (int k = 0; k < 2; k++)
+			if (!strcmp(rd[i][2], c[k]))
+				yes[k]++, hit = 1;
+		if (!hit)
+			return 0;
+	}
+	for (int k = 0; k < 2; k++)
+		if (yes[k] >= 2 && yes[1 - k] == 0) {
+			memcpy(pl->g[2], c[k], 5);
+			return 1;
+		}
+	return 0;
+}
+
+/* Write a slipped place's labels as printed over their reading ("ngủy"
+ * → "ngày ", "nắn" → "năm  "; plain "ngay", "nam" where the reading is
+ * shorter); 0 when there is no room. */
+static int put_labels(char *text, const dplace *pl)
+{
+	static const char *const full[2] = {"ng\xc3\xa0y", "n\xc4\x83m"}, *const plain[2] = {"ngay", "nam"};
+	for (int k = 0; k < 2; k++) {
+		if (!pl->llen[k])
+			continue;
+		const char *s = strlen(full[k]) <= pl->llen[k] ? full[k] : plain[k];
+		size_t sl = strlen(s);
+		if (sl > pl->llen[k])
+			return 0;
+		memcpy(text + pl->lat[k], s, sl);
+		memset(text + pl->lat[k] + sl, ' ', pl->llen[k] - sl);
+	}
+	return 1;
+}
+
 /* The rule (docs/PAPERS.md, "second reading of dates"): rd[i][k] is pass
  * i's reading of box k. A date read as a real date is left out only when
  * three or more passes agree on another real date; a date taken back from
@@ -777,6 +942,8 @@ static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MA
 static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
 {
 	take->y = take->m = take->d = 0;
+	if (pl->merged == 4)
+		return slipped_confirmed(pl, rd, n, take) ? TAKE : KEEP;
 	ymd r = {atoi(pl->g[2]), atoi(pl->g[1]), atoi(pl->g[0])}, x, a = {0, 0, 0}, t;
 	int has_x = as_extracted(pl, &x), r_real = has_x && same(r, x) && is_real(r);
 	size_t valid = 0, like_x = 0, empty = 0;
@@ -939,8 +1106,10 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 				snprintf(rd[j][k], SH_PAPER_DIGITS_MAX, "%s", one[j]);
 		}
 		ymd a;
+		int year_fixed = year_glyph_extra(&pl, rd, n);
 		int how = decide(&pl, rd, n, &a);
-		if (how == KEEP && !a.y && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
+		if (getenv("P8DBG")) { fprintf(stderr, "P8 place m%d g=%s/%s/%s how=%d n=%zu:", pl.merged, pl.g[0], pl.g[1], pl.g[2], how, n); for (size_t q = 0; q < n; q++) fprintf(stderr, " [%s %s %s]", rd[q][0], rd[q][1], rd[q][2]); fprintf(stderr, "\n"); } /* P8DBG */
+		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
 			as_read(&pl, &a);
 		/* a date read with glyphs for digits ("tháng !! năm") that every
 		 * reading confirms: its digits are written, as for a correction */
@@ -950,7 +1119,16 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 					if (text[pl.at[k] + b] < '0' || text[pl.at[k] + b] > '9')
 						how = TAKE;
 		}
-		if (how == TAKE && pl.merged) {
+		/* labels one letter off over OCR's own real date: written as
+		 * printed, the date kept as a printed one would be */
+		int fix = year_fixed || pl.llen[0] || pl.llen[1];
+		if (how == KEEP && !pl.merged && fix && !a.y)
+			as_read(&pl, &a);
+		if (how == KEEP && a.y && fix)
+			how = TAKE;
+		if (how == TAKE && (pl.llen[0] || pl.llen[1]) && !put_labels(t, &pl))
+			how = KEEP; /* no room: left out, as before */
+		if (how == TAKE && pl.merged && pl.merged != 4) {
 			if (!put_merged(t, &pl, a))
 				how = KEEP; /* no room: left out, as before */
 		} else if (how == TAKE) {
@@ -969,7 +1147,7 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		*changed += how != KEEP;
 		if (a.y && how != DROP && nsure < sizeof sure / sizeof *sure)
 			sure[nsure++] = a;
-		if (how == KEEP && !a.y && (pl.merged || digit_lost(&pl, rd, n)) &&
+		if (how == KEEP && !a.y && pl.merged != 4 && (pl.merged || digit_lost(&pl, rd, n)) &&
 		    npend < sizeof pend / sizeof *pend)
 			pend[npend++] = pl;
 	}

@@ -445,6 +445,95 @@ static void number_contradicted(void **state)
 	sh_free(s);
 }
 
+/* session 17: "ngày"/"năm" read with one letter off, a month of glyphs */
+static void labels_slipped(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	static const struct {
+		const char *text, *want, *rd[3][4];
+	} c[] = {
+		/* must change: the labels written as printed, the month the passes' */
+		{"ngủy 05 tháng (f1 nắn 2023", "ngày  05 tháng 08  năm  2023",
+		 {{"05", "05", "", "05"}, {"08", "08", "", "08"}, {"2023", "2023", "2023", ""}}},
+		{"ng‡y 24 tháng TÔ núm 2015", "ngày  24 tháng 10  năm 2015",
+		 {{"24", "24", "24", ""}, {"10", "10", "10", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 24 tháng TÔ năm 2015", "ngày 24 tháng 10  năm 2015",
+		 {{"24", "24", "24", ""}, {"10", "10", "", "10"}, {"2015", "2015", "", ""}}},
+		{"ngủy 05 tháng 08 năm 2023", "ngày  05 tháng 08 năm 2023",
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		/* must not: the passes disagree on the month, or one reads it */
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", "05"}, {"08", "03", "", "08"}, {"2023", "2023", "2023", ""}}},
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", "05"}, {"08", "", "", "08"}, {"2023", "2023", "2023", ""}}},
+		/* must not: a pass reads another day, or another year */
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "06", "", "05"}, {"08", "08", "", "08"}, {"2023", "2023", "2023", ""}}},
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", "05"}, {"08", "08", "", "08"}, {"2023", "2028", "2023", ""}}},
+		/* OCR's three numbers under a slipped label: as a printed one,
+		 * kept with no pass, left out when the passes contradict it */
+		{"ngày 05 tháng 08 nỗm 2025", "ngày 05 tháng 08 năm  2025",
+		 {{"", "", "", ""}, {"", "", "", ""}, {"", "", "", ""}}},
+		{"ngủy 05 tháng 09 năm 2023", "ngủy -- tháng -- năm ----",
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "2023", ""}}},
+		/* must not: a month of glyphs read alike by two passes only */
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", "05"}, {"04", "04", "", ""}, {"2023", "2023", "2023", ""}}},
+		/* must not: no real date (a 13th month, 30 February) */
+		{"ngủy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", ""}, {"13", "13", "", ""}, {"2023", "2023", "", ""}}},
+		{"ngủy 30 tháng (f1 nắn 2023", NULL,
+		 {{"30", "30", "", ""}, {"02", "02", "", ""}, {"2023", "2023", "", ""}}},
+		/* must not: two letters off, the first letter off, "tháng" garbled,
+		 * a month of four glyphs */
+		{"noỏy 05 tháng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		{"mgày 05 tháng (f1 năm 2023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		{"ngủy 05 thủng (f1 nắn 2023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		{"ngủy 05 tháng (f1x nắn 2023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		/* a year read with five digits: the four two passes read */
+		{"ngày 05 tháng 08 năm 32023", "ngày 05 tháng 08 năm 2023 ",
+		 {{"05", "05", "09", "03"}, {"08", "08", "08", "08"}, {"2023", "2023", "2023", "2023"}}},
+		{"ngày 05 tháng 08 năm 20239", "ngày 05 tháng 08 năm 2023 ",
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "", "2023", ""}}},
+		/* must not: one pass only, a pass with another year, both ends read */
+		{"ngày 05 tháng 08 năm 32023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "", "", ""}}},
+		{"ngày 05 tháng 08 năm 32023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "2028", ""}}},
+		{"ngày 05 tháng 08 năm 32023", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "3202", ""}}},
+		/* must not: the year in two words */
+		{"ngủy 05 tháng (f1 nắn 202 3", NULL,
+		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		table t = {.rd = {{NULL}}};
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < 4; j++)
+				t.rd[1 + 2 * k][j] = c[i].rd[k][j];
+		char *s = reread(c[i].text, &t, &ch);
+		assert_string_equal(s, c[i].want ? c[i].want : c[i].text);
+		assert_int_equal(ch, c[i].want ? 1 : 0);
+		sh_free(s);
+	}
+	/* the written date is the one extraction finds */
+	table t = {.rd = {[1] = {"05", "05", "", ""}, [3] = {"08", "08", "08", ""}, [5] = {"2023", "2023", "", ""}}};
+	char *s = reread("ngủy 05 tháng (f1 nắn 2023", &t, &ch);
+	sh_paper_facts *f = NULL;
+	char text[128];
+	snprintf(text, sizeof text, "QUYẾT ĐỊNH\nHà Nội, %s\n", s);
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2023-08-05");
+	sh_paper_facts_free(&f);
+	sh_free(s);
+}
+
 static void slip_checked(void **state)
 {
 	(void)state;
@@ -655,6 +744,7 @@ int main(void)
 		cmocka_unit_test(lost_one_kept),
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(number_contradicted),
+		cmocka_unit_test(labels_slipped),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),
 	};
