@@ -607,6 +607,27 @@ static int slash_as_space(const char *f, size_t n, char *out)
 	return 1;
 }
 
+/* A card's date after its label with both slashes lost ("Ngày sinh:
+ * 22042000", "Có giá trị đến: _ 22042060": a phone photo of a card, issue
+ * 23): exactly eight digits, one stray mark of punctuation before them
+ * allowed, nothing but the end of the line or a space after. Only on kinds
+ * that print DD/MM/YYYY padded (padded_dates), where eight digits split
+ * one way. The date with its slashes into out (char[16]): 1; else 0. */
+static int slashes_lost(const char *f, size_t n, char *out)
+{
+	while (n && *f == ' ')
+		f++, n--;
+	if (n >= 2 && strchr("_-.,~'", f[0]) && f[1] == ' ')
+		f += 2, n -= 2;
+	if (n < 8 || (n > 8 && f[8] != ' '))
+		return 0;
+	for (size_t i = 0; i < 8; i++)
+		if (!isdigit((unsigned char)f[i]))
+			return 0;
+	snprintf(out, 16, "%.2s/%.2s/%.4s", f, f + 2, f + 4);
+	return 1;
+}
+
 int paper_date_value(doc *d, size_t a, size_t e, void *out)
 {
 	date_out *dout = out;
@@ -616,7 +637,7 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 		return 1;
 	}
 	char fixed[16];
-	if (slash_as_space(d->f + a, e - a, fixed))
+	if (slash_as_space(d->f + a, e - a, fixed) || (dout->padded && slashes_lost(d->f + a, e - a, fixed)))
 		return paper_date_near_padded(fixed, strlen(fixed), 0, strlen(fixed), dout->date, dout->padded);
 	size_t win = e - a < 48 ? e - a : 48;
 	/* the date may continue on the next line ("năm\n2010") */

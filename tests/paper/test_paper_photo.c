@@ -647,6 +647,42 @@ static void date_slash_lost_14(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 17: a card's date with both slashes lost
+ * ("Ngày sinh: 22042000", "Có giá trị đến: _ 22042060"). */
+static void card_date_slashes_lost_17(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *birth, *until, *want_birth, *want_until;
+	} cases[] = {
+		{"22042000", "_ 22042060", "2000-04-22", "2060-04-22"},
+		{"22/04/2000", "22042060", "2000-04-22", "2060-04-22"},
+		/* must not: seven or nine digits, no real date, a word glued
+		 * after, a word before, a letter for a digit */
+		{"2204200", "220420601", NULL, NULL},
+		{"31022000", "22042060x", NULL, NULL},
+		{"2204200O", "số 22042060", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCĂN CƯỚC CÔNG DÂN\nSố: 030300494147\n"
+			 "Họ và tên: VŨ VĂN LAN\nNgày sinh: %s\nGiới tính: Nữ Quốc tịch: Việt Nam\n"
+			 "Có giá trị đến: %s\n",
+			 cases[i].birth, cases[i].until);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].birth, f, SH_FACT_BIRTH_DATE, cases[i].want_birth);
+		want_fact(cases[i].until, f, SH_FACT_VALID_UNTIL, cases[i].want_until);
+		sh_paper_facts_free(&f);
+	}
+	/* must not: a kind that prints dates unpadded (a birth certificate) */
+	sh_paper_facts *f = extract("GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ LONG\n"
+				    "Ngày, tháng, năm sinh: 02082003\nGiới tính: Nữ\n");
+	want_fact("GKS 02082003", f, SH_FACT_BIRTH_DATE, NULL);
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
 /* Issue 23, session 15: a position whose first word is read with its
  * first letters garbled (a seal or signature over CHỦ). */
 static void position_first_word_15(void **state)
@@ -811,6 +847,7 @@ int main(void)
 		cmocka_unit_test(number_and_issuer_15),
 		cmocka_unit_test(heading_two_slips_15),
 		cmocka_unit_test(label_semicolon_16),
+		cmocka_unit_test(card_date_slashes_lost_17),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
