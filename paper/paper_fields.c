@@ -554,25 +554,33 @@ int paper_name_value(doc *d, size_t a, size_t e, void *out)
 	}
 	if (words < 2 || words > (so->company ? 20 : 7) || !paper_name_letters_ok(d, a, end, so->company))
 		return 0;
-	/* a company name wrapped onto the next line (upper case, no label) */
-	size_t l = paper_line_of(d, a);
+	/* a company name wrapped onto the next line (upper case, no label);
+	 * on a photo its last words may come as a block of their own, after
+	 * an empty line ("… DỊCH VỤ AN", "", "KHANG", "", "2. Địa chỉ …"):
+	 * then at most two words, and nothing but an empty line, the end or
+	 * the next numbered item after them */
+	size_t l = paper_line_of(d, a), n = l + 1;
 	size_t fb = end;
-	if (so->company && end == d->le[l] && paper_upper_share_range(d, a, end) >= 90 && l + 1 < d->nl &&
-	    !paper_line_empty(d, l + 1)) {
-		size_t n = l + 1;
+	if (l + 2 < d->nl && paper_line_empty(d, l + 1) && !paper_line_empty(d, l + 2) &&
+	    (l + 3 >= d->nl || paper_line_empty(d, l + 3) || isdigit((unsigned char)d->f[d->ls[l + 3]])))
+		n = l + 2;
+	if (so->company && end == d->le[l] && paper_upper_share_range(d, a, end) >= 90 && n < d->nl &&
+	    !paper_line_empty(d, n)) {
 		const char *nf = d->f + d->ls[n];
-		size_t nn = d->le[n] - d->ls[n];
+		size_t nn = d->le[n] - d->ls[n], sp = 0;
 		int ok = paper_upper_share(d, n) >= 90 && nn <= 40 && !memchr(nf, ':', nn) &&
 			 !isdigit((unsigned char)nf[0]);
-		for (size_t i = 0; ok && i < nn; i++)
+		for (size_t i = 0; ok && i < nn; i++) {
+			sp += nf[i] == ' ';
 			if (!paper_is_wordc((unsigned char)nf[i]) && nf[i] != ' ')
 				ok = 0;
-		if (ok)
+		}
+		if (ok && (n == l + 1 || sp <= 1))
 			fb = d->le[n];
 	}
 	if (fb != end) {
 		char *p1 = paper_orig_range(d, a, end, NULL);
-		char *p2 = paper_orig_range(d, d->ls[l + 1], fb, NULL);
+		char *p2 = paper_orig_range(d, d->ls[n], fb, NULL);
 		if (p1 && p2)
 			so->s = sh_asprintf("%s %s", p1, p2);
 		if (!so->s)

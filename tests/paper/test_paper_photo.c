@@ -647,6 +647,41 @@ static void date_slash_lost_14(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 17: a company name's last word read as a block of
+ * its own, after an empty line. */
+static void company_tail_block_17(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *after, *want;
+	} cases[] = {
+		{"\n\nKHANG\n\n2. Địa chỉ trụ sở chính\n", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		{"\n\nAN KHANG\n2. Địa chỉ trụ sở chính\n", "CÔNG TY TNHH DỊCH VỤ AN AN KHANG"},
+		{"\n\nKHANG\n", "CÔNG TY TNHH DỊCH VỤ AN KHANG"},
+		/* must not: three words, a line after that is no item, small
+		 * letters, a label */
+		{"\n\nAN KHANG PHÁT\n\n2. Địa chỉ\n", "CÔNG TY TNHH DỊCH VỤ AN"},
+		{"\n\nKHANG\nĐịa chỉ trụ sở chính\n", "CÔNG TY TNHH DỊCH VỤ AN"},
+		{"\n\nkhang\n\n2. Địa chỉ\n", "CÔNG TY TNHH DỊCH VỤ AN"},
+		{"\n\nVỐN: 5\n\n2. Địa chỉ\n", "CÔNG TY TNHH DỊCH VỤ AN"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nMã số doanh nghiệp: 0135381335\n"
+			 "1. Tên công ty\nTên công ty viết bằng tiếng Việt: CÔNG TY TNHH DỊCH VỤ AN%s",
+			 cases[i].after);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].after, f, SH_FACT_OWNER_NAME, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	/* must not: a person's name (the tail rule is a company's) */
+	sh_paper_facts *f = extract("GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ\n\nLONG\n\n2. Giới tính: Nữ\n");
+	want_fact("person", f, SH_FACT_OWNER_NAME, "NGUYỄN THỊ");
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
 /* Issue 23, session 17: a card's date with both slashes lost
  * ("Ngày sinh: 22042000", "Có giá trị đến: _ 22042060"). */
 static void card_date_slashes_lost_17(void **state)
@@ -848,6 +883,7 @@ int main(void)
 		cmocka_unit_test(heading_two_slips_15),
 		cmocka_unit_test(label_semicolon_16),
 		cmocka_unit_test(card_date_slashes_lost_17),
+		cmocka_unit_test(company_tail_block_17),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
