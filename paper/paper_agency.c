@@ -151,33 +151,6 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	return sh_buf_detach(&b);
 }
 
-char *paper_find_place_date(doc *d)
-{
-	char date[11];
-	size_t first_any = (size_t)-1;
-	char any[11] = "";
-	for (size_t i = 1; i + 4 < d->flen; i++) {
-		if (!paper_word_at(d->f, d->flen, i, "ngay") || !paper_starts_word(d->f, i))
-			continue;
-		size_t j = i;
-		while (j > 0 && (d->f[j - 1] == ' ' || d->f[j - 1] == '\n'))
-			j--;
-		/* "Thanh Hà, ngày"; OCR may read the comma as a full stop */
-		if (j < 2 || (d->f[j - 1] != ',' && !(d->f[j - 1] == '.' && paper_is_wordc((unsigned char)d->f[j - 2]))))
-			continue;
-		if (!paper_date_words_at(d->f, d->flen, i, date, NULL))
-			continue;
-		size_t l = paper_line_of(d, i);
-		if (d->heading < d->nl && l <= d->heading)
-			return paper_dup_n(d, date, 10);
-		if (first_any == (size_t)-1) {
-			first_any = i;
-			memcpy(any, date, 11);
-		}
-	}
-	return *any ? paper_dup_n(d, any, 10) : NULL;
-}
-
 static const struct {
 	const char *fold, *print;
 } levels[] = {{"thanh pho", "thành phố"}, {"thi xa", "thị xã"}, {"thi tran", "thị trấn"},
@@ -346,8 +319,8 @@ static int misread_place_word(doc *d, const char *w, size_t n)
  * (OCR put in a stroke, "Ktim Sơn", or dropped a marked letter) or one
  * letter read as a digit (place_near), when a
  * word read may be a misreading (misread_place_word); its spelling, else
- * NULL. */
-static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
+ * NULL (a province's, lv 3: the date line's, paper_dateplace.c). */
+static const char *place_one_off(doc *d, const word *w, size_t a, size_t b, int lv)
 {
 	const sh_kinds *k = d->k;
 	int bad = 0;
@@ -355,7 +328,7 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
 		size_t oa = d->map[w[x].a], ob = d->map[w[x].b];
 		bad |= misread_place_word(d, d->text + oa, ob - oa);
 	}
-	if (!bad)
+	if (!bad && lv != 3) /* a province's name read not listed is misread */
 		return NULL;
 	const char *t = d->f + w[a].a, *hit = NULL;
 	size_t tn = w[b - 1].b - w[a].a;
@@ -375,7 +348,7 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b)
 				hit = lists[l]->orig[p];
 			}
 		}
-	return hit;
+	return hit || lv != 3 ? hit : paper_province_by_date_line(d, t, tn);
 }
 
 /* "Số:" as bold and mono faces misread it ("S:", "Š:", "S5:", "5S:"),
@@ -633,7 +606,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
 			if (!canon)
-				canon = place_one_off(d, w, nstart, place_to);
+				canon = place_one_off(d, w, nstart, place_to, lv);
 			rc |= sh_buf_puts(&b, " ");
 			if (canon) {
 				rc |= sh_buf_puts(&b, canon);

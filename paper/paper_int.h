@@ -231,6 +231,12 @@ int paper_issuer_whole(const doc *d, const char *issuer);
  * eight letters or more of pk; d->nl when none, or two (paper_photo.c). */
 size_t paper_heading_near_number(const doc *d, const paper_kind *pk, size_t number_line);
 char *paper_find_place_date(doc *d);
+/* A province's name the header read past one letter off (t, tn folded:
+ * "mung y kn"): the listed place the header's date line names ("Hưng Yên,
+ * ngày 03 tháng 05 năm 2023") when t is at most a third of its letters
+ * from it; NULL else, or when two date lines name two places
+ * (paper_dateplace.c). */
+const char *paper_province_by_date_line(const doc *d, const char *t, size_t tn);
 char *paper_find_title(doc *d, const paper_kind *pk);
 /* Line l (folded) starts with "Kính gửi", or a two-word label before a
  * colon one or two letters from it ("Kinh gửt:"). */

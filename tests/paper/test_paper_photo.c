@@ -682,6 +682,44 @@ static void company_tail_block_17(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 17: a province's name garbled in the header, read as
+ * printed in the date line beside it. */
+static void province_by_date_line_17(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hdr, *place, *want;
+	} cases[] = {
+		{"ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN", "Hưng Yên", "UBND tỉnh Hưng Yên"},
+		{"ỦY BAN NHÂN DÂN\nTINH BÁC NINA", "Bắc Ninh", "UBND tỉnh Bắc Ninh"},
+		/* must not: a place far from the date line's, a district, a
+		 * province read as listed, a date line naming no listed place */
+		{"ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN", "Hà Nội", "UBND tỉnh Mưng Y Kn"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN MƯNG Y KN", "Hưng Yên", "UBND huyện Mưng Y Kn"},
+		{"ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN", "Hải Dương", "UBND tỉnh Hưng Yên"},
+		{"ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN", "Hưng Yêm", "UBND tỉnh Mưng Y Kn"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 891/KH-UBND %s, ngày 03 tháng 05 năm 2023\n"
+			 "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2023\n"
+			 "I. MỤC ĐÍCH\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐỗ Thanh Phương\n",
+			 cases[i].hdr, cases[i].place);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	/* must not: two date lines in the header naming two places */
+	sh_paper_facts *f = extract("ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN Độc lập - Tự do - Hạnh phúc\n"
+				    "Số: 891/KH-UBND Hưng Yên, ngày 03 tháng 05 năm 2023\n"
+				    "Hà Nội, ngày 04 tháng 05 năm 2023\nKẾ HOẠCH\nKiểm soát thủ tục\n");
+	want_fact("two date lines", f, SH_FACT_ISSUER, "UBND tỉnh Mưng Y Kn");
+	sh_paper_facts_free(&f);
+	all_as_wanted();
+}
+
 /* Issue 23, session 17: a card's date with both slashes lost
  * ("Ngày sinh: 22042000", "Có giá trị đến: _ 22042060"). */
 static void card_date_slashes_lost_17(void **state)
@@ -884,6 +922,7 @@ int main(void)
 		cmocka_unit_test(label_semicolon_16),
 		cmocka_unit_test(card_date_slashes_lost_17),
 		cmocka_unit_test(company_tail_block_17),
+		cmocka_unit_test(province_by_date_line_17),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
