@@ -1108,7 +1108,6 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		ymd a;
 		int year_fixed = year_glyph_extra(&pl, rd, n);
 		int how = decide(&pl, rd, n, &a);
-		if (getenv("P8DBG")) { fprintf(stderr, "P8 place m%d g=%s/%s/%s how=%d n=%zu:", pl.merged, pl.g[0], pl.g[1], pl.g[2], how, n); for (size_t q = 0; q < n; q++) fprintf(stderr, " [%s %s %s]", rd[q][0], rd[q][1], rd[q][2]); fprintf(stderr, "\n"); } /* P8DBG */
 		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
 			as_read(&pl, &a);
 		/* a date read with glyphs for digits ("tháng !! năm") that every
