@@ -70,13 +70,17 @@ static int letters_apart(const char *a, size_t an, const char *b, size_t bn)
 static const char *date_line_place(const doc *d)
 {
 	const char *found = NULL;
-	char date[11];
-	for (size_t i = 1; i + 4 < d->flen; i++) {
+	for (size_t i = 2; i + 4 < d->flen; i++) {
 		if (!paper_starts_word(d->f, i) || !paper_word_at(d->f, d->flen, i, "ngay") ||
-		    d->f[i - 1] != ' ' || i < 2 || d->f[i - 2] != ',' ||
-		    !paper_date_words_at(d->f, d->flen, i, date, NULL))
+		    d->f[i - 1] != ' ' || d->f[i - 2] != ',')
 			continue;
-		size_t l = paper_line_of(d, i), end = i - 2;
+		/* the date itself may be left out (its digits doubted: "ngày --
+		 * tháng -- năm ----"); "tháng" after it on the line will do */
+		size_t l = paper_line_of(d, i), end = i - 2, m = i + 4;
+		while (m < d->le[l] && !(paper_starts_word(d->f, m) && paper_word_at(d->f, d->le[l], m, "thang")))
+			m++;
+		if (m >= d->le[l])
+			continue;
 		if (d->heading < d->nl ? l > d->heading : l > 6)
 			continue;
 		const char *best = NULL;

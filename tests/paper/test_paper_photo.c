@@ -711,6 +711,12 @@ static void province_by_date_line_17(void **state)
 		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want);
 		sh_paper_facts_free(&f);
 	}
+	/* the date left out by its second reading: the place still counts */
+	sh_paper_facts *g = extract("ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN Độc lập - Tự do - Hạnh phúc\n"
+				    "Số: 891/KH-UBND Hưng Yên, ngày -- tháng -- năm ----\n"
+				    "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2023\n");
+	want_fact("date doubted", g, SH_FACT_ISSUER, "UBND tỉnh Hưng Yên");
+	sh_paper_facts_free(&g);
 	/* must not: two date lines in the header naming two places */
 	sh_paper_facts *f = extract("ỦY BAN NHÂN DÂN\nTỈNH MƯNG Y KN Độc lập - Tự do - Hạnh phúc\n"
 				    "Số: 891/KH-UBND Hưng Yên, ngày 03 tháng 05 năm 2023\n"
