@@ -314,14 +314,13 @@ static const char *const provinces =
 
 /* An id of the family's length under its label that fails its checks
  * (a digit misread), or one digit longer (a glyph read as two digits:
- * "03145274943"), or a personal id one digit short (a blurred photo lost
- * one: "92231026216"): the first one is a candidate for a second reading,
+ * "03145274943"), or one digit short (a blurred photo lost one:
+ * "92231026216", a tax code's "082062412"): the first one is a candidate for a second reading,
  * which must pass every check itself (sh_paper_id_confirm). */
 static void misread(doc *d, const id_out *io, const char *dg)
 {
 	size_t n = strlen(dg), want = io->family == PAPER_COMPANY ? 10u : 12u;
-	if (*d->misread_id || strspn(dg, "0123456789") != n ||
-	    (n != want && n != want + 1 && (n + 1 != want || io->family == PAPER_COMPANY)))
+	if (*d->misread_id || strspn(dg, "0123456789") != n || (n != want && n != want + 1 && n + 1 != want))
 		return;
 	snprintf(d->misread_id, sizeof d->misread_id, "%s", dg);
 }
@@ -408,8 +407,11 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 		misread(d, io, dg);
 		return 0;
 	}
-	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON)
+	if (io->family == PAPER_COMPANY && kind == SH_OWNER_PERSON) {
+		if (strlen(norm) == 9)
+			misread(d, io, norm); /* a tax code one digit short (issue 23) */
 		return 0;
+	}
 	if (io->family != PAPER_COMPANY && kind != SH_OWNER_PERSON) {
 		misread(d, io, dg); /* 13 digits: a personal id with a glyph read as two */
 		return 0;

@@ -109,17 +109,18 @@ static int reading_digits(char *dg, const char *r)
 	return r != NULL && k > 0;
 }
 
-/* For a personal id read one digit short (11 digits): two or more readings
- * the same 12 digits, and every other one empty or those digits with one
- * lost (zeros read as 6, 8 or 9 aside): the page's reading and the passes
+/* For an id read one digit short (a personal id's 11 digits, a tax code's
+ * 9): two or more readings the same want digits (12, 10), and every other
+ * one empty or those digits with one lost (zeros read as 6, 8 or 9
+ * aside): the page's reading and the passes
  * agree on every digit but the one the page lost, which two passes read
  * alike (misread_confirmed then holds it to every check). Two 12-digit
  * readings that disagree, or a reading of anything else, settle nothing. */
-static int short_settle(const char *const *readings, size_t n, char *out)
+static int short_settle(const char *const *readings, size_t n, char *out, size_t want)
 {
 	char b[16];
 	for (size_t i = 0; i < n; i++) {
-		if (!reading_digits(out, readings[i]) || strlen(out) != 12)
+		if (!reading_digits(out, readings[i]) || strlen(out) != want)
 			continue;
 		size_t same = 0;
 		for (size_t j = 0; j < n; j++) {
@@ -153,8 +154,10 @@ static int readings_settle(const sh_paper_facts *f, const char *const *readings,
 	if (i == n)
 		return 1;
 	size_t want = strlen(f->id_unsure) - 1;
-	if (f->id_misread && f->family != PAPER_COMPANY && strlen(f->id_unsure) == 11)
-		return short_settle(readings, n, out);
+	/* one digit short: a personal id's 11, a tax code's 9 (whose check
+	 * digit then holds the digit the passes give) */
+	if (f->id_misread && strlen(f->id_unsure) == (f->family == PAPER_COMPANY ? 9u : 11u))
+		return short_settle(readings, n, out, want + 2);
 	if (!f->id_misread || n < 4)
 		return 0;
 	for (i = 0; i < n; i++) {

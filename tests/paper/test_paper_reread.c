@@ -401,6 +401,46 @@ static void tax_code_digit_more(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* A tax code read one digit short on a phone photo ("082062412;" for
+ * 0820624125, seed 7120): a candidate, taken when two readings or more give
+ * the same ten digits, the page's digits with one lost, every other
+ * reading empty or those digits with one lost, and the check digit passes
+ * (session 17). */
+static void tax_code_digit_short(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *page, *rd[4];
+		int taken;
+	} cases[] = {
+		{"031457494", {"0314574943", "0314574943", "", ""}, 1},         /* the last lost */
+		{"031457943", {"0314574943", "", "0314574943", "031457943"}, 1}, /* an inner one */
+		/* must not: one ten-digit reading, two that disagree, a check
+		 * digit that fails, the page's digits otherwise */
+		{"031457494", {"0314574943", "", "", ""}, 0},
+		{"031457494", {"0314574943", "0314574943", "0314574948", ""}, 0},
+		{"031457494", {"0314574944", "0314574944", "0314574944", ""}, 0},
+		{"031457495", {"0314574943", "0314574943", "0314574943", ""}, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text, DN_HEAD "Mã số doanh nghiệp: %s;\n", cases[i].page);
+		sh_paper_facts *f = extract_weak(text, NULL);
+		assert_null(sh_paper_owner_id(f));
+		assert_string_equal(sh_paper_id_unsure(f, NULL), cases[i].page);
+		assert_int_equal(sh_paper_id_confirm(f, cases[i].rd, 4), cases[i].taken);
+		if (cases[i].taken)
+			assert_string_equal(sh_paper_owner_id(f), "0314574943");
+		else
+			assert_null(sh_paper_owner_id(f));
+		sh_paper_facts_free(&f);
+	}
+	/* eight digits (two lost): no candidate */
+	sh_paper_facts *f = extract_weak(DN_HEAD "Mã số doanh nghiệp: 03145749\n", NULL);
+	assert_null(sh_paper_id_unsure(f, NULL));
+	sh_paper_facts_free(&f);
+}
+
 /* A birth date OCR garbled on an italic face ("2341/1934" for 23/01/1934)
  * is not read, but its year vouches for the owner's id as the date would:
  * an id read unsurely becomes a candidate for a second reading, an
@@ -867,6 +907,7 @@ int main(void)
 		cmocka_unit_test(unsure_id_needs_agreeing_readings),
 		cmocka_unit_test(misread_id_second_reading),
 		cmocka_unit_test(id_one_digit_short),
+		cmocka_unit_test(tax_code_digit_short),
 		cmocka_unit_test(id_read_as_branch_code),
 		cmocka_unit_test(land_paper_birth_year),
 		cmocka_unit_test(sure_id_verified),
