@@ -332,9 +332,10 @@ static int label_slip(const dword *w, const char *want, int *exact)
  * letter off, or whose month it read as glyphs ("ngủy 05 tháng (f1 nắn
  * 2023", "ng‡y 24 tháng TÔ núm 2015"): six words of one line, "tháng" as
  * printed, the day and year in digits, the month a number or one to three
- * glyphs. merged 4: the month is the passes' (slipped_confirmed), and
- * the labels' text offsets are kept to write them as printed. 0 when not
- * so, or when words_place reads it as printed. */
+ * glyphs. The labels' text offsets are kept to write them as printed;
+ * merged 4 (a month of glyphs): the month is the passes'
+ * (slipped_confirmed), else (merged 0) the date is decided as a printed
+ * one. 0 when not so, or when words_place reads it as printed. */
 static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
 {
 	if (i + 6 > nv)
@@ -851,11 +852,11 @@ static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MA
 	return 0;
 }
 
-/* A slipped place (slipped_place, merged 4) the passes settle: the day
- * and the year read as OCR read them by two passes or more, the month
- * (OCR's digits, or the passes' where OCR read glyphs) likewise, and no
- * pass reading another number anywhere (a pass that read nothing says
- * nothing; the day or month with its 1s lost neither); a real date. */
+/* A month of glyphs (slipped_place, merged 4) the passes settle: the day
+ * and the year read as OCR read them by two passes or more, the month by
+ * three or more alike (two alike read "04" for a blurred 08, seed 7006),
+ * no pass reading another number anywhere (a pass that read nothing says
+ * nothing; the day with its 1s lost neither); a real date. */
 static int slipped_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
 {
 	char m[8];
