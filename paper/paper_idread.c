@@ -109,10 +109,23 @@ static int reading_digits(char *dg, const char *r)
 	return r != NULL && k > 0;
 }
 
+/* Is b the digits v but for zeros of v read as 6, 8 or 9 (one or more,
+ * at most a third)? */
+static int zeros_read_as(const char *b, const char *v)
+{
+	size_t n = strlen(v), diff = 0;
+	if (strlen(b) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != v[i] && (diff++, v[i] != '0' || !strchr("689", b[i])))
+			return 0;
+	return diff && diff * 3 <= n;
+}
+
 /* For an id read one digit short (a personal id's 11 digits, a tax code's
  * 9): two or more readings the same want digits (12, 10), and every other
- * one empty or those digits with one lost (zeros read as 6, 8 or 9
- * aside): the page's reading and the passes
+ * one empty, those digits with one lost, or those digits with zeros read
+ * as 6, 8 or 9 (zeros_read_as): the page's reading and the passes
  * agree on every digit but the one the page lost, which two passes read
  * alike (misread_confirmed then holds it to every check). Two 12-digit
  * readings that disagree, or a reading of anything else, settle nothing. */
@@ -122,16 +135,19 @@ static int short_settle(const char *const *readings, size_t n, char *out, size_t
 	for (size_t i = 0; i < n; i++) {
 		if (!reading_digits(out, readings[i]) || strlen(out) != want)
 			continue;
-		size_t same = 0;
-		for (size_t j = 0; j < n; j++) {
+		size_t same = 0, ok = 1;
+		for (size_t j = 0; j < n && ok; j++) {
 			if (!reading_digits(b, readings[j]))
 				continue;
 			if (!strcmp(b, out))
 				same++;
-			else if (!one_digit_lost(b, out))
-				return 0;
+			else if (!one_digit_lost(b, out) && !zeros_read_as(b, out))
+				ok = 0;
 		}
-		return same >= 2;
+		/* the first such reading may be one with a zero read 9
+		 * ("9820624125" beside two "0820624125"): the next is tried */
+		if (ok && same >= 2)
+			return 1;
 	}
 	return 0;
 }

@@ -415,6 +415,10 @@ static void tax_code_digit_short(void **state)
 	} cases[] = {
 		{"031457494", {"0314574943", "0314574943", "", ""}, 1},         /* the last lost */
 		{"031457943", {"0314574943", "", "0314574943", "031457943"}, 1}, /* an inner one */
+		/* a pass with a zero read 9 first ("9820624125", seed 7120) */
+		{"031457494", {"9314574943", "0314574943", "0314574943", ""}, 1},
+		/* must not: the zero read 9 by the most passes */
+		{"031457494", {"9314574943", "9314574943", "0314574943", ""}, 0},
 		/* must not: one ten-digit reading, two that disagree, a check
 		 * digit that fails, the page's digits otherwise */
 		{"031457494", {"0314574943", "", "", ""}, 0},
