@@ -472,6 +472,11 @@ static void labels_slipped(void **state)
 		 {{"05", "06", "", "05"}, {"08", "08", "", "08"}, {"2023", "2023", "2023", ""}}},
 		{"ngủy 05 tháng (f1 nắn 2023", NULL,
 		 {{"05", "05", "", "05"}, {"08", "08", "", "08"}, {"2023", "2028", "2023", ""}}},
+		/* a month read with three digits between printed labels */
+		{"ngày 03 tháng 035 năm 2023", "ngày 03 tháng 05  năm 2023",
+		 {{"03", "03", "", ""}, {"05", "05", "05", ""}, {"2023", "2023", "", ""}}},
+		{"ngày 03 tháng 035 năm 2023", NULL,
+		 {{"03", "03", "", ""}, {"05", "05", "", ""}, {"2023", "2023", "", ""}}},
 		/* OCR's three numbers under a slipped label: as a printed one,
 		 * kept with no pass, left out when the passes contradict it */
 		{"ngày 05 tháng 08 nỗm 2025", "ngày 05 tháng 08 năm  2025",
