@@ -96,12 +96,16 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 			rc |= sh_buf_put(&b, ni->colon && i == ni->colon && !(f[i] == '_' && d->no_restore) ? "-" : f + i, 1);
 			i++;
 		}
-		while (i < ni->b && f[i] == ' ')
+		/* a stray '.' beside a separator ("18/TLKT-.BS"): no segment
+		 * starts or ends with one */
+		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore)))
 			i++;
 		size_t s = i;
 		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))
 			i++;
 		size_t se = i;
+		while (se > s && f[se - 1] == '.' && se < ni->b && !d->no_restore)
+			se--;
 		while (se > s && f[se - 1] == ' ')
 			se--;
 		/* a year run into the type code ("2021QĐ"): the slash OCR lost */

@@ -1,6 +1,7 @@
 /* The signer's name with its last word read in capitals and the issuer's
  * place checked against the date line (issue 18 session 17, tune6 seeds
- * 6601-6603: bold oblique and italic faces). Each rule with the cases it
+ * 6601-6603: bold oblique and italic faces), and a number's ':' for '-'
+ * after the heading's initials and a stray '.' beside a separator. Each rule with the cases it
  * must leave alone. Fixtures as `sohoa extract` read the tune pages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,11 +122,43 @@ static void issuer_place_date_line(void **state)
 	}
 }
 
+/* A number's ':' read for the '-' after a type symbol the catalogue does
+ * not have but the heading's initials give ("1088 /CT:UBND" over "CHỈ
+ * THỊ"); a '.' beside a separator ("18/TLKT-.BS") goes. Must stay: "CT:"
+ * under another heading and "XY:" (no number), a '.' inside a segment. */
+static void number_colon_and_dot(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *heading, *want;
+	} cases[] = {
+		{"1088 /CT:UBND", "CHỈ THỊ", "1088/CT-UBND"},
+		{"1088/CT:UBND", "CHỈ THỊ", "1088/CT-UBND"},
+		{"1088/QĐ-.UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+		{"1088/QĐ.-UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+		{"1088/CT:UBND", "QUYẾT ĐỊNH", NULL},
+		{"1088/XY:UBND", "CHỈ THỊ", NULL},
+		{"1088/QĐ-UB.ND", "QUYẾT ĐỊNH", "1088/QĐ-UB.ND"},
+		{"1088/QĐ-UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN NGÂN SƠN Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Ngân Sơn, ngày 04 tháng 06 năm 2019\n%s\nVề việc tăng cường kỷ luật\n",
+			 cases[i].num, cases[i].heading);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want, cases[i].num);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signer_last_word_capitals),
 		cmocka_unit_test(issuer_place_date_line),
+		cmocka_unit_test(number_colon_and_dot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
