@@ -153,12 +153,39 @@ static void number_colon_and_dot(void **state)
 	}
 }
 
+/* The same stray '.' in a number read after its label (a death record's
+ * "Số: 18/TLKT-.BS"); a '.' inside a segment stays. */
+static void labelled_number_dot(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *want;
+	} cases[] = {
+		{"18/TLKT-.BS", "18/TLKT-BS"},
+		{"18/TLKT.-BS", "18/TLKT-BS"},
+		{"18/TLKT-BS", "18/TLKT-BS"},
+		{"18/TL.KT-BS", "18/TL.KT-BS"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nTRÍCH LỤC KHAI TỬ\n"
+			 "Số: %s\nHọ, chữ đệm, tên: SÙNG VĂN TIẾN\nNgày, tháng, năm sinh: 22/08/1929\n"
+			 "Giới tính: Nam\nNơi chết: Bệnh viện\nNguyên nhân chết: Bệnh\n",
+			 cases[i].num);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want, cases[i].num);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signer_last_word_capitals),
 		cmocka_unit_test(issuer_place_date_line),
 		cmocka_unit_test(number_colon_and_dot),
+		cmocka_unit_test(labelled_number_dot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
