@@ -335,11 +335,11 @@ size_t paper_line_of(const doc *d, size_t pos);
 void paper_find_signer(doc *d, char **signer, char **title);
 /* paper_signs.c. Folded range [fa, fb) a person's name as printed under a
  * signature: 2-6 words, each a capital letter followed by small ones; the
- * last word of three or more may be all capitals if it is a syllable (a
- * bold face's "Nguyễn Seo MỶ"). */
+ * last word of three or more may hold capitals after its first letter if
+ * it is a syllable (a bold face's "Nguyễn Seo MỶ", "Quàng Hồng LỀnh"). */
 int paper_name_line(const doc *d, size_t fa, size_t fb);
-/* Such a name (owned, consumed) with its last word in capitals put in
- * small letters after its first ("Nguyễn Seo Mỷ"); NULL on no memory. */
+/* Such a name (owned, consumed) with its last word's capitals after its
+ * first letter put in small letters ("Nguyễn Seo Mỷ"); NULL on no memory. */
 char *paper_name_recase(doc *d, char *s);
 /* The issuer's place read at folded [fa, fb), no gazetteer place as read,
  * is the gazetteer place the page's date line prints, when the two differ

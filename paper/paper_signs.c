@@ -10,22 +10,24 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Is the original word s (n bytes) all capitals after its first letter,
- * with two to seven letters and a Vietnamese syllable ("MỶ", not "VT",
- * "UBND")? */
+/* Is the original word s (n bytes) a name's word read with capitals after
+ * its first letter ("MỶ", "LỀnh": a bold face's small ề read as its
+ * capital): letters only, two to seven of them, a capital after the
+ * first, and a Vietnamese syllable ("MỶ"; not "VT", "UBND")? */
 static int caps_syllable(const char *s, size_t n)
 {
 	size_t i = 0;
-	int letters = 0;
+	int letters = 0, caps = 0;
 	while (i < n) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
-		if (k <= 0 || !utf8proc_isupper(c))
+		if (k <= 0 || !(utf8proc_isupper(c) || utf8proc_islower(c)) || (!letters && !utf8proc_isupper(c)))
 			return 0;
+		caps += letters && utf8proc_isupper(c);
 		letters++;
 		i += (size_t)k;
 	}
-	return letters >= 2 && letters <= 7 && paper_syllable_ok(s, n);
+	return caps && letters >= 2 && letters <= 7 && paper_syllable_ok(s, n);
 }
 
 int paper_name_line(const doc *d, size_t fa, size_t fb)

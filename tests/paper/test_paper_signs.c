@@ -46,8 +46,8 @@ static void expect_fact(const sh_paper_facts *f, enum sh_paper_fact fact, const 
 }
 
 /* A báo cáo whose signer's last word a bold face read in capitals
- * ("Nguyễn Seo MỶ"): the name, its last word in small letters after the
- * first, and the title above it. Must stay: a last word in capitals that
+ * ("Nguyễn Seo MỶ", "Quàng Hồng LỀnh"): the name, its last word in small
+ * letters after the first, and the title above it. Must stay: a last word in capitals that
  * is no syllable ("UBND", "VT"), two words in capitals, a name of two
  * words with its last in capitals, a name read as printed. */
 static void signer_last_word_capitals(void **state)
@@ -59,6 +59,10 @@ static void signer_last_word_capitals(void **state)
 		{"Nguyễn Seo MỶ", "Nguyễn Seo Mỷ"},
 		{"Tường Bích Kim MỞ", "Tường Bích Kim Mở"},
 		{"Lê Văn ĐỨC", "Lê Văn Đức"},
+		{"Quàng Hồng LỀnh", "Quàng Hồng Lềnh"},
+		{"Quàng Hồng LềNH", "Quàng Hồng Lềnh"},
+		{"Quàng Hồng LỀnh2", NULL},
+		{"Quàng Hồng VTv", NULL},
 		{"Nguyễn Seo Mỷ", "Nguyễn Seo Mỷ"},
 		{"Nguyễn Văn UBND", NULL},
 		{"Nguyễn Văn VT", NULL},
