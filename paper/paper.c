@@ -138,6 +138,14 @@ static int number_type_by_heading(const doc *d, size_t l, size_t j, size_t r, nu
 	return 1;
 }
 
+/* Is folded seg (n bytes) the initials of the heading under the number's
+ * line l ("ct" over "CHỈ THỊ": a type the catalogue has no symbol for)? */
+static int heading_symbol(const doc *d, size_t l, const char *seg, size_t n)
+{
+	char ini[8], up[16];
+	return heading_initials(d, l, ini, up) && strlen(ini) == n && !memcmp(ini, seg, n);
+}
+
 /* The year of "465/2022AQĐ-UBND", "203/20214QĐ-UBND" at q: four digits,
  * then a glyph italic faces read for the slash (A, 4) and a known type
  * symbol up to the '-'. A year has four digits, so the fifth glyph is no
@@ -285,7 +293,7 @@ static void find_number(const doc *d, number_info *ni)
 			 * "1399/TB_PTP", bold italic) */
 			size_t colon = 0;
 			if (q + 1 < e && (f[q] == ':' || f[q] == '_') && f[q + 1] >= 'a' && f[q + 1] <= 'z' &&
-			    paper_known_symbol(d->k, f + s, q - s))
+			    (paper_known_symbol(d->k, f + s, q - s) || heading_symbol(d, l, f + s, q - s)))
 				colon = q;
 			int ok = 1;
 			for (size_t t = j; t < e; t++)

@@ -96,12 +96,16 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 			rc |= sh_buf_put(&b, ni->colon && i == ni->colon && !(f[i] == '_' && d->no_restore) ? "-" : f + i, 1);
 			i++;
 		}
-		while (i < ni->b && f[i] == ' ')
+		/* a stray '.' beside a separator ("18/TLKT-.BS"): no segment
+		 * starts or ends with one */
+		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore)))
 			i++;
 		size_t s = i;
 		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))
 			i++;
 		size_t se = i;
+		while (se > s && f[se - 1] == '.' && se < ni->b && !d->no_restore)
+			se--;
 		while (se > s && f[se - 1] == ' ')
 			se--;
 		/* a year run into the type code ("2021QĐ"): the slash OCR lost */
@@ -607,6 +611,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 						canon = lists[l]->orig[p];
 			if (!canon)
 				canon = place_one_off(d, w, nstart, place_to, lv);
+			if (!canon)
+				canon = paper_issuer_place_dated(d, fa, fb);
 			rc |= sh_buf_puts(&b, " ");
 			if (canon) {
 				rc |= sh_buf_puts(&b, canon);
@@ -790,35 +796,6 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 	return r;
 }
 
-/* A person's name as printed under a signature: 2-6 words, each a capital
- * letter followed by small ones. */
-static int name_line(const doc *d, size_t fa, size_t fb)
-{
-	size_t oa = d->map[fa], ob = d->map[fb];
-	int words = 0, at_start = 1, ok = 1;
-	while (oa < ob) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
-						      (utf8proc_ssize_t)(ob - oa), &c);
-		if (k <= 0)
-			return 0;
-		oa += (size_t)k;
-		if (c == ' ') {
-			at_start = 1;
-			continue;
-		}
-		if (at_start) {
-			words++;
-			if (!utf8proc_isupper(c))
-				ok = 0;
-			at_start = 0;
-		} else if (!utf8proc_islower(c)) {
-			ok = 0;
-		}
-	}
-	return ok && words >= 2 && words <= 6;
-}
-
 /* Letters (Unicode category L) in folded range [fa, fb) of the original:
  * OCR noise such as '‹' or '„' is not a letter. */
 static int count_letters(const doc *d, size_t fa, size_t fb)
@@ -959,13 +936,13 @@ static size_t name_tail(const doc *d, size_t l, size_t *end)
 	while (e > s && !paper_is_wordc((unsigned char)d->f[e - 1]))
 		e--;
 	*end = e;
-	if (e > s && name_line(d, s, e))
+	if (e > s && paper_name_line(d, s, e))
 		return s;
 	if (!recipient_item(d, l))
 		return (size_t)-1;
 	size_t best = (size_t)-1;
 	for (size_t i = e; i-- > d->ls[l];)
-		if (d->f[i] == ' ' && name_line(d, i + 1, e))
+		if (d->f[i] == ' ' && paper_name_line(d, i + 1, e))
 			best = i + 1;
 	return best;
 }
@@ -1044,7 +1021,7 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		}
 		if (!*title && !d->oom)
 			*title = position_value(d, last_a, d->le[last]);
-		*signer = paper_orig_range(d, na, ne, NULL);
+		*signer = paper_name_recase(d, paper_orig_range(d, na, ne, NULL));
 		return;
 	}
 }

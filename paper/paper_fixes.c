@@ -295,6 +295,21 @@ static void number_slashes(char *s)
 	*w = 0;
 }
 
+/* A '.' read beside a number's separator ("18/TLKT-.BS", "18/TLKT.-BS",
+ * an italic face's stroke): no segment starts or ends with one. In place. */
+static void number_stray_dots(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		int sep_before = w > s && (w[-1] == '-' || w[-1] == '/');
+		int sep_after = r[1] == '-' || r[1] == '/';
+		if (*r == '.' && w > s && r[1] && (sep_before || sep_after) && !(sep_before && sep_after))
+			continue;
+		*w++ = *r;
+	}
+	*w = 0;
+}
+
 char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 {
 	/* the capitals a digit is read for */
@@ -303,6 +318,7 @@ char *paper_number_shape(doc *d, const paper_kind *pk, char *s)
 	size_t n = s ? strlen(s) : 0;
 	if (s && !d->no_restore) {
 		number_slashes(s);
+		number_stray_dots(s);
 		number_spaces(s, sh);
 		number_lookalikes(s, sh);
 		number_series_letter(s, sh);

@@ -194,14 +194,29 @@ static int readings_settle(const sh_paper_facts *f, const char *const *readings,
 
 static int zero_read_as_lookalike(const sh_paper_facts *f, const char *a, const char *v);
 
+/* Is b the digits a with one digit put in, every digit of a kept in order
+ * ("0352311072123" for 052311072123: a glyph read as two)? Such a pass
+ * reads no digit of a otherwise: it is no other id. */
+static int digit_put_in(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	if (strlen(b) != n + 1)
+		return 0;
+	size_t k = 0;
+	while (k < n && a[k] == b[k])
+		k++;
+	return !strcmp(a + k, b + k + 1);
+}
+
 /* An unsure id (every check passed) read exactly so by two or more passes,
  * every other pass empty or the id but for zeros read as 6, 8 or 9 where
  * that reading fails a check the id passes ("933317490435" beside
- * "033317490435": no province 933): no pass read another id. */
+ * "033317490435": no province 933), or (with three exact passes) the id
+ * with one digit put in (digit_put_in): no pass read another id. */
 static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
 {
 	char b[16];
-	size_t same = 0;
+	size_t same = 0, more = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!*readings[i])
 			continue;
@@ -209,10 +224,13 @@ static int unsure_settles(const sh_paper_facts *f, const char *const *readings, 
 			return 0;
 		if (!strcmp(b, f->id_unsure))
 			same++;
+		else if (digit_put_in(f->id_unsure, b))
+			more++;
 		else if (!zero_read_as_lookalike(f, b, f->id_unsure))
 			return 0;
 	}
-	if (same < 2)
+	/* a pass with a digit more needs three exact ones beside it */
+	if (same < 2 || (more && same < 3))
 		return 0;
 	snprintf(out, 16, "%s", f->id_unsure);
 	return 1;

@@ -339,6 +339,20 @@ int paper_word_at(const char *f, size_t flen, size_t at, const char *w);
 size_t paper_edit_distance(const char *a, const char *b);
 size_t paper_line_of(const doc *d, size_t pos);
 void paper_find_signer(doc *d, char **signer, char **title);
+/* paper_signs.c. Folded range [fa, fb) a person's name as printed under a
+ * signature: 2-6 words, each a capital letter followed by small ones; the
+ * last word of three or more may hold capitals after its first letter if
+ * it is a syllable (a bold face's "Nguyễn Seo MỶ", "Quàng Hồng LỀnh"). */
+int paper_name_line(const doc *d, size_t fa, size_t fb);
+/* Such a name (owned, consumed) with its last word's capitals after its
+ * first letter put in small letters ("Nguyễn Seo Mỷ"); NULL on no memory. */
+char *paper_name_recase(doc *d, char *s);
+/* The issuer's place read at folded [fa, fb), no gazetteer place as read,
+ * is the gazetteer place the page's date line prints, when the two differ
+ * only by spaces and marks ("NAM TRÀMY", "MƯỜNG TẺ") or by one vowel read
+ * twice with its marks and one letter ("MÙ CANG CHẲẢT"): that place
+ * (the gazetteer's string), else NULL. */
+const char *paper_issuer_place_dated(doc *d, size_t fa, size_t fb);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 
 /* 1 when w (n bytes of UTF-8) is a valid Vietnamese syllable (any case). */

@@ -98,6 +98,19 @@ static void unsure_id_needs_agreeing_readings(void **state)
 	assert_int_equal(sh_paper_id_confirm(f, empty, 4), 1);
 	assert_string_equal(sh_paper_owner_id(f), "001184362297");
 	sh_paper_facts_free(&f);
+	/* a pass with one digit put in (a glyph read as two, tune6 6604):
+	 * taken beside three exact passes, not beside two; a pass with a digit
+	 * put in and another changed is another reading, never */
+	const char *more3[] = {"001184362297", "001184362297", "001184362297", "0011843362297"};
+	const char *more2[] = {"001184362297", "001184362297", "", "0011843362297"};
+	const char *more_changed[] = {"001184362297", "001184362297", "001184362297", "0011843362197"};
+	f = card("001184362297", "26/01/1984", "Nữ", "001184362297");
+	assert_int_equal(sh_paper_id_confirm(f, more2, 4), 0);
+	assert_int_equal(sh_paper_id_confirm(f, more_changed, 4), 0);
+	assert_null(sh_paper_owner_id(f));
+	assert_int_equal(sh_paper_id_confirm(f, more3, 4), 1);
+	assert_string_equal(sh_paper_owner_id(f), "001184362297");
+	sh_paper_facts_free(&f);
 	/* a 9 for an inner 0 that still makes a valid id: another id, never */
 	f = card("001184362207", "26/01/1984", "Nữ", "001184362207");
 	const char *valid9[] = {"001184362207", "001184362207", "001184362297"};

@@ -1,0 +1,195 @@
+/* The signer's name with its last word read in capitals and the issuer's
+ * place checked against the date line (issue 18 session 17, tune6 seeds
+ * 6601-6603: bold oblique and italic faces), and a number's ':' for '-'
+ * after the heading's initials and a stray '.' beside a separator. Each rule with the cases it
+ * must leave alone. Fixtures as `sohoa extract` read the tune pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "paper_int.h"
+
+static sh_kinds *kinds;
+
+static int setup(void **state)
+{
+	(void)state;
+	return sh_kinds_load(&kinds, sh_kinds_default_path()) == SH_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh_kinds_free(&kinds);
+	return 0;
+}
+
+static sh_paper_facts *extract(const char *text)
+{
+	sh_paper_facts *f = NULL;
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_non_null(f);
+	return f;
+}
+
+static void expect_fact(const sh_paper_facts *f, enum sh_paper_fact fact, const char *want, const char *what)
+{
+	const char *got = sh_paper_fact(f, fact);
+	if (!want != !got || (got && strcmp(got, want)))
+		fail_msg("%s: %s: want \"%s\", got \"%s\"", what, sh_paper_fact_name(fact), want ? want : "(none)",
+			 got ? got : "(none)");
+}
+
+/* A báo cáo whose signer's last word a bold face read in capitals
+ * ("Nguyễn Seo MỶ", "Quàng Hồng LỀnh"): the name, its last word in small
+ * letters after the first, and the title above it. Must stay: a last word in capitals that
+ * is no syllable ("UBND", "VT"), two words in capitals, a name of two
+ * words with its last in capitals, a name read as printed. */
+static void signer_last_word_capitals(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *want;
+	} cases[] = {
+		{"Nguyễn Seo MỶ", "Nguyễn Seo Mỷ"},
+		{"Tường Bích Kim MỞ", "Tường Bích Kim Mở"},
+		{"Lê Văn ĐỨC", "Lê Văn Đức"},
+		{"Quàng Hồng LỀnh", "Quàng Hồng Lềnh"},
+		{"Quàng Hồng LềNH", "Quàng Hồng Lềnh"},
+		{"Quàng Hồng LỀnh2", NULL},
+		{"Quàng Hồng VTv", NULL},
+		{"Nguyễn Seo Mỷ", "Nguyễn Seo Mỷ"},
+		{"Nguyễn Văn UBND", NULL},
+		{"Nguyễn Văn VT", NULL},
+		{"Nguyễn SEO MỶ", NULL},
+		{"Seo MỶ", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN MÙ CANG CHẢI Độc lập - Tự do - "
+			 "Hạnh phúc\nSố: 1838/BC-UBND Yên Bái, ngày 26 tháng 09 năm 2023\nBÁO CÁO\n"
+			 "Tình hình thực hiện cơ chế một cửa, một cửa liên thông năm 2024\n"
+			 "1. KẾT QUẢ ĐẠT ĐƯỢC\nTổng số hồ sơ tiếp nhận trong kỳ là 1.245 hồ sơ.\n\n"
+			 "TM. ỦY BAN NHÂN DÂN\n\nKT. CHỦ TỊCH\n\nPHÓ CHỦ TỊCH\n\n%s\n",
+			 cases[i].name);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_SIGNER, cases[i].want, cases[i].name);
+		if (cases[i].want)
+			expect_fact(f, SH_FACT_SIGNER_TITLE, "PHÓ CHỦ TỊCH", cases[i].name);
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* The issuer's place in the header against the place the date line prints
+ * (a gazetteer place as printed): the same but for spaces and marks
+ * ("NAM TRÀMY", "MƯỜNG TẺ"), or one vowel read twice with its marks and
+ * one letter ("MÙ CANG CHẲẢT", also under a date line that names the
+ * province: the one gazetteer place so). Must stay: a header place the
+ * gazetteer lists as read (another place than the date line's), a date
+ * line of a place that is no gazetteer spelling, a place two letters off,
+ * "MƯỜNG TẺ" with no date line place to vouch. */
+static void issuer_place_date_line(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *head, *dated, *want;
+	} cases[] = {
+		{"HUYỆN NAM TRÀMY", "Nam Trà My", "UBND huyện Nam Trà My"},
+		{"HUYỆN MƯỜNG TẺ", "Mường Tè", "UBND huyện Mường Tè"},
+		{"HUYỆN MÙ CANG CHẲẢT", "Mù Cang Chải", "UBND huyện Mù Cang Chải"},
+		{"HUYỆN MÙ CANG CHẲẢT", "Yên Bái", "UBND huyện Mù Cang Chải"},
+		{"HUYỆN MƯỜNG TẺ", "Mường Tẻ", "UBND huyện Mường Tẻ"},
+		{"HUYỆN MƯỜNG TẺ", "Lai Châu", "UBND huyện Mường Tẻ"},
+		{"HUYỆN MƯỜNG NHÉ", "Mường Tè", "UBND huyện Mường Nhé"},
+		{"HUYỆN TRẠM TẤU", "Trạm Tấu", "UBND huyện Trạm Tấu"},
+		{"HUYỆN MÙ CANG CHAT", "Mù Cang Chải", "UBND huyện Mù Cang Chat"},
+		{"HUYỆN MÙ CANG CHAAT", "Mù Cang Chải", "UBND huyện Mù Cang Chaat"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 804/QĐ-UBND %s, ngày 18 tháng 6 năm 2021\nQUYẾT ĐỊNH\n"
+			 "Ban hành Quy chế hoạt động của Bộ phận Một cửa\n",
+			 cases[i].head, cases[i].dated);
+		sh_paper_facts *f = extract(text);
+		char what[256];
+		snprintf(what, sizeof what, "%s / %s", cases[i].head, cases[i].dated);
+		expect_fact(f, SH_FACT_ISSUER, cases[i].want, what);
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* A number's ':' read for the '-' after a type symbol the catalogue does
+ * not have but the heading's initials give ("1088 /CT:UBND" over "CHỈ
+ * THỊ"); a '.' beside a separator ("18/TLKT-.BS") goes. Must stay: "CT:"
+ * under another heading and "XY:" (no number), a '.' inside a segment. */
+static void number_colon_and_dot(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *heading, *want;
+	} cases[] = {
+		{"1088 /CT:UBND", "CHỈ THỊ", "1088/CT-UBND"},
+		{"1088/CT:UBND", "CHỈ THỊ", "1088/CT-UBND"},
+		{"1088/QĐ-.UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+		{"1088/QĐ.-UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+		{"1088/CT:UBND", "QUYẾT ĐỊNH", NULL},
+		{"1088/XY:UBND", "CHỈ THỊ", NULL},
+		{"1088/QĐ-UB.ND", "QUYẾT ĐỊNH", "1088/QĐ-UB.ND"},
+		{"1088/QĐ-UBND", "QUYẾT ĐỊNH", "1088/QĐ-UBND"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN NGÂN SƠN Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: %s Ngân Sơn, ngày 04 tháng 06 năm 2019\n%s\nVề việc tăng cường kỷ luật\n",
+			 cases[i].num, cases[i].heading);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want, cases[i].num);
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* The same stray '.' in a number read after its label (a death record's
+ * "Số: 18/TLKT-.BS"); a '.' inside a segment stays. */
+static void labelled_number_dot(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *num, *want;
+	} cases[] = {
+		{"18/TLKT-.BS", "18/TLKT-BS"},
+		{"18/TLKT.-BS", "18/TLKT-BS"},
+		{"18/TLKT-BS", "18/TLKT-BS"},
+		{"18/TL.KT-BS", "18/TL.KT-BS"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nTRÍCH LỤC KHAI TỬ\n"
+			 "Số: %s\nHọ, chữ đệm, tên: SÙNG VĂN TIẾN\nNgày, tháng, năm sinh: 22/08/1929\n"
+			 "Giới tính: Nam\nNơi chết: Bệnh viện\nNguyên nhân chết: Bệnh\n",
+			 cases[i].num);
+		sh_paper_facts *f = extract(text);
+		expect_fact(f, SH_FACT_NUMBER, cases[i].want, cases[i].num);
+		sh_paper_facts_free(&f);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(signer_last_word_capitals),
+		cmocka_unit_test(issuer_place_date_line),
+		cmocka_unit_test(number_colon_and_dot),
+		cmocka_unit_test(labelled_number_dot),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
