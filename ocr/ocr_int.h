@@ -42,6 +42,12 @@ typedef struct sh_ocr_worker {
  * Implemented in fastpng.c (docs/OCR.md "Session 14: speed"). */
 void sh_ocr_png_fast(int on);
 
+/* 1: Tesseract's OpenMP regions (GOMP_parallel, GOMP_parallel_sections)
+ * called on this thread run at once on it, a team of one, with no team
+ * built; 0 (every thread's default): libgomp's. Implemented in fastomp.c
+ * (docs/OCR.md "Session 17: speed on low-resolution scans"). */
+void sh_ocr_omp_inline(int on);
+
 /* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
  * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
  * Implemented in pool.c. */
