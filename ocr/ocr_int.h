@@ -48,6 +48,13 @@ void sh_ocr_png_fast(int on);
  * (docs/OCR.md "Session 17: speed on low-resolution scans"). */
 void sh_ocr_omp_inline(int on);
 
+/* pixs (8 bpp, no colormap) blurred by pixBlockconv(., 1, 1) passes times
+ * (0-2), then scaled by pixScaleGrayLI(., f, f): *out the same bytes,
+ * made faster (new PIX, caller destroys). Errors: SH_EINVAL where
+ * Leptonica takes another path (a side under 3 px, f < 0.7 or 1, 2, 4:
+ * the caller calls Leptonica), SH_ENOMEM. Implemented in upscale.c. */
+int sh_ocr_blur_upscale(PIX *pixs, int passes, float f, PIX **out);
+
 /* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
  * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
  * Implemented in pool.c. */
