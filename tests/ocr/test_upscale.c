@@ -101,6 +101,43 @@ static void test_upscale_not_taken(void **state)
 	pixDestroy(&b);
 }
 
+/* photo.c: the text estimate of a bilevel page taken from its own bits
+ * equals the one through grey, background map and threshold; a page over
+ * 2400 px (reduced first) takes the grey path and still agrees with it. */
+static void test_text_dpi_bilevel(void **state)
+{
+	(void)state;
+	const char *pages[] = {SOHOA_TEST_DATA "/ocr/upside-qd-lserifb180.tif",
+			       SOHOA_TEST_DATA "/ocr/upside-bang-fsemib150.tif",
+			       SOHOA_TEST_DATA "/ocr/names-qsdd-fsans160.tif",
+			       SOHOA_TEST_DATA "/ocr/lowscan-qsdd-lsans200.tif"};
+	int estimated = 0;
+	for (size_t k = 0; k < sizeof pages / sizeof *pages; k++) {
+		PIX *b = pixRead(pages[k]);
+		assert_non_null(b);
+		assert_int_equal(pixGetDepth(b), 1);
+		for (int big = 0; big <= 1; big++) {
+			PIX *p = big ? pixScaleBinary(b, 2.0f, 2.0f) : pixClone(b);
+			if (big) /* must not take the shortcut */
+				assert_true(pixGetHeight(p) > 2400 || pixGetWidth(p) > 2400);
+			pixSetXRes(p, 0); /* no tag: the text decides */
+			pixSetYRes(p, 0);
+			PIX *g = pixConvert1To8(NULL, p, 255, 0);
+			int letters = 0, text = -1, trusted = -1;
+			int want = sh_ocr_text_dpi(g, &letters);
+			(void)sh_ocr_scale_dpi(p, 0, 0, &text, &trusted);
+			assert_int_equal(trusted, 0);
+			assert_true(letters >= 40 || want == 0);
+			assert_int_equal(text, want);
+			estimated += want > 0;
+			pixDestroy(&g);
+			pixDestroy(&p);
+		}
+		pixDestroy(&b);
+	}
+	assert_true(estimated >= 4); /* not only pages too small to tell */
+}
+
 /* fastomp.c: a "parallel sections" region inline hands out every section
  * once, in order, nested regions included; a "parallel for" body runs once
  * as thread 0 of 1. Off again, libgomp's own functions run. */
@@ -162,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_upscale_bilevel_page),
 		cmocka_unit_test(test_upscale_random_grey),
 		cmocka_unit_test(test_upscale_not_taken),
+		cmocka_unit_test(test_text_dpi_bilevel),
 		cmocka_unit_test(test_omp_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
