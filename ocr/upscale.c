@@ -16,6 +16,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rows of bytes to and from Leptonica's 8 bpp lines: 32-bit words whose
+ * first pixel is the most significant byte. */
+static uint32_t word_of(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static void row_to_lept(const uint8_t *b, int n, l_uint32 *line)
+{
+	int k = 0;
+	for (; 4 * k + 3 < n; k++)
+		line[k] = word_of(b + 4 * k);
+	if (4 * k < n) {
+		uint8_t last[4] = {0, 0, 0, 0};
+		memcpy(last, b + 4 * k, (size_t)(n - 4 * k));
+		line[k] = word_of(last);
+	}
+}
+
+static void row_from_lept(const l_uint32 *line, int n, uint8_t *b)
+{
+	int k = 0;
+	for (; 4 * k + 3 < n; k++) {
+		uint32_t v = line[k];
+		b[4 * k] = (uint8_t)(v >> 24);
+		b[4 * k + 1] = (uint8_t)(v >> 16);
+		b[4 * k + 2] = (uint8_t)(v >> 8);
+		b[4 * k + 3] = (uint8_t)v;
+	}
+	for (int j = 4 * k; j < n; j++)
+		b[j] = (uint8_t)GET_DATA_BYTE(line, j);
+}
+
 /* Leptonica's blockconvLow (wc = hc = 1) at (i, j) of src (w x h, w, h >= 3):
  * the sum over rows max(i-2,0)+1 .. min(i+1,h-1) and the same columns, the
  * rounding by its float norm, then its boundary rescaling. */
@@ -98,19 +131,16 @@ int sh_ocr_blur_upscale(PIX *pixs, int passes, float f, PIX **out)
 	size_t n = (size_t)ws * (size_t)hs;
 	uint8_t *a = malloc(n), *b = passes ? malloc(n) : NULL;
 	int32_t *xp = malloc(sizeof *xp * (size_t)wd * 2);
+	uint8_t *drow = malloc((size_t)wd);
 	uint16_t *hrow = malloc(sizeof *hrow * (size_t)wd * 2);
 	PIX *pixd = NULL;
 	int rc = SH_ENOMEM;
-	if (!a || (passes && !b) || !xp || !hrow)
+	if (!a || (passes && !b) || !xp || !hrow || !drow)
 		goto out;
 	const l_uint32 *datas = pixGetData(pixs);
 	int wpls = pixGetWpl(pixs);
-	for (int i = 0; i < hs; i++) {
-		const l_uint32 *line = datas + (size_t)i * (size_t)wpls;
-		uint8_t *o = a + (size_t)i * (size_t)ws;
-		for (int j = 0; j < ws; j++)
-			o[j] = (uint8_t)GET_DATA_BYTE(line, j);
-	}
+	for (int i = 0; i < hs; i++)
+		row_from_lept(datas + (size_t)i * (size_t)wpls, ws, a + (size_t)i * (size_t)ws);
 	for (int p = 0; p < passes; p++) {
 		if (blur3(a, b, ws, hs))
 			goto out;
@@ -157,9 +187,10 @@ int sh_ocr_blur_upscale(PIX *pixs, int passes, float f, PIX **out)
 			}
 			hr[k] = hrow + (size_t)slot * (size_t)wd;
 		}
-		l_uint32 *lined = datad + (size_t)i * (size_t)wpld;
+		const uint16_t *h0 = hr[0], *h1 = hr[1];
 		for (int j = 0; j < wd; j++)
-			SET_DATA_BYTE(lined, j, (uint32_t)((16 - yf) * hr[0][j] + yf * hr[1][j] + 128) >> 8);
+			drow[j] = (uint8_t)((uint32_t)((16 - yf) * h0[j] + yf * h1[j] + 128) >> 8);
+		row_to_lept(drow, wd, datad + (size_t)i * (size_t)wpld);
 	}
 	*out = pixd;
 	pixd = NULL;
@@ -170,5 +201,6 @@ out:
 	free(b);
 	free(xp);
 	free(hrow);
+	free(drow);
 	return rc;
 }
