@@ -597,12 +597,18 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	if (steps & SH_CLEAN_BACKGROUND) {
 		/* Map the paper to 200 (Leptonica's tested range), then stretch
 		 * so paper is white and ink keeps its contrast. */
-		pixt = pixBackgroundNormSimple(pixg, NULL, NULL);
-		if (!pixt) {
+		if (sh_ocr_background_stretch(pixg, black_to, paper_to, &pixt) == SH_ENOMEM) {
 			rc = nomem("background");
 			goto out;
 		}
-		pixGammaTRC(pixt, pixt, 1.0f, black_to, paper_to);
+		if (!pixt) { /* no map made: Leptonica's copy, stretched */
+			pixt = pixBackgroundNormSimple(pixg, NULL, NULL);
+			if (!pixt) {
+				rc = nomem("background");
+				goto out;
+			}
+			pixGammaTRC(pixt, pixt, 1.0f, black_to, paper_to);
+		}
 		pixDestroy(&pixg);
 		pixg = pixt;
 		pixt = NULL;

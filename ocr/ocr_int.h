@@ -55,6 +55,13 @@ void sh_ocr_omp_inline(int on);
  * the caller calls Leptonica), SH_ENOMEM. Implemented in upscale.c. */
 int sh_ocr_blur_upscale(PIX *pixs, int passes, float f, PIX **out);
 
+/* pixs (8 bpp, no colormap) by pixBackgroundNormSimple then pixGammaTRC(.,
+ * 1.0, black_to, paper_to): *out the same bytes in one pass (new PIX,
+ * caller destroys). Errors: SH_EINVAL when Leptonica makes no map (its
+ * copy of pixs is then the caller's to make) or the arguments are not
+ * 0 <= black_to < paper_to <= 255, SH_ENOMEM. Implemented in upscale.c. */
+int sh_ocr_background_stretch(PIX *pixs, int black_to, int paper_to, PIX **out);
+
 /* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
  * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
  * Implemented in pool.c. */

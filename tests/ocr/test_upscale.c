@@ -101,6 +101,63 @@ static void test_upscale_not_taken(void **state)
 	pixDestroy(&b);
 }
 
+/* Leptonica's background step (clean.c step 3) and the fused one give the
+ * same bytes: a blurred, upscaled bilevel page, a grey page with a shadow,
+ * random grey, every stretch the clean-up uses; a page with no paper left
+ * (no map) is the caller's. */
+static void assert_same_bg(PIX *g, int black_to, int paper_to)
+{
+	PIX *want = pixBackgroundNormSimple(g, NULL, NULL), *got = NULL;
+	assert_non_null(want);
+	pixGammaTRC(want, want, 1.0f, black_to, paper_to);
+	assert_int_equal(sh_ocr_background_stretch(g, black_to, paper_to, &got), SH_OK);
+	l_int32 same = 0;
+	pixEqual(want, got, &same);
+	if (!same)
+		print_error("background differs: %dx%d, %d..%d\n", pixGetWidth(g), pixGetHeight(g),
+			    black_to, paper_to);
+	assert_true(same);
+	pixDestroy(&want);
+	pixDestroy(&got);
+}
+
+static void test_background_same(void **state)
+{
+	(void)state;
+	PIX *b = pixRead(SOHOA_TEST_DATA "/ocr/upside-qd-lserifb180.tif");
+	assert_non_null(b);
+	PIX *g8 = pixConvert1To8(NULL, b, 255, 0), *g = NULL;
+	assert_int_equal(sh_ocr_blur_upscale(g8, 2, 250.0f / 180.0f, &g), SH_OK);
+	/* a shadow over the left third */
+	PIX *shade = pixCopy(NULL, g8);
+	for (int y = 0; y < pixGetHeight(shade); y++)
+		for (int x = 0; x < pixGetWidth(shade) / 3; x++) {
+			l_uint32 v = 0;
+			pixGetPixel(shade, x, y, &v);
+			pixSetPixel(shade, x, y, v * (l_uint32)(100 + x % 97) / 255);
+		}
+	srand(18);
+	PIX *rnd = pixCreate(123, 77, 8);
+	for (int y = 0; y < 77; y++)
+		for (int x = 0; x < 123; x++)
+			pixSetPixel(rnd, x, y, (l_uint32)(rand() % 4 ? 180 + rand() % 76 : rand() % 256));
+	PIX *pages[] = {g, shade, rnd};
+	for (size_t k = 0; k < 3; k++) {
+		assert_same_bg(pages[k], 30, 190);
+		assert_same_bg(pages[k], 0, 220);
+		assert_same_bg(pages[k], 0, 255);
+	}
+	PIX *black = pixCreate(60, 60, 8), *none = NULL; /* all ink: no map */
+	assert_int_equal(sh_ocr_background_stretch(black, 30, 190, &none), SH_EINVAL);
+	assert_null(none);
+	pixDestroy(&black);
+	pixDestroy(&rnd);
+	pixDestroy(&shade);
+	pixDestroy(&g);
+	pixDestroy(&g8);
+	pixDestroy(&b);
+}
+
 /* photo.c: the text estimate of a bilevel page taken from its own bits
  * equals the one through grey, background map and threshold; a page over
  * 2400 px (reduced first) takes the grey path and still agrees with it. */
@@ -199,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_upscale_bilevel_page),
 		cmocka_unit_test(test_upscale_random_grey),
 		cmocka_unit_test(test_upscale_not_taken),
+		cmocka_unit_test(test_background_same),
 		cmocka_unit_test(test_text_dpi_bilevel),
 		cmocka_unit_test(test_omp_inline),
 	};
