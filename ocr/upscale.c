@@ -98,14 +98,10 @@ static uint8_t blur_edge(const uint8_t *s, int w, int h, int i, int j)
 /* One pass of pixBlockconv(., 1, 1) from s to d, both w x h bytes. */
 static int blur3(const uint8_t *s, uint8_t *d, int w, int h)
 {
-	static uint8_t lut[9 * 255 + 1];
-	static int lut_made;
-	if (!lut_made) { /* the same value whichever thread makes it first */
-		const float norm = (float)(1.0 / ((float)3 * 3));
-		for (uint32_t v = 0; v <= 9 * 255; v++)
-			lut[v] = (uint8_t)(norm * (float)v + 0.5);
-		__atomic_store_n(&lut_made, 1, __ATOMIC_RELEASE);
-	}
+	uint8_t lut[9 * 255 + 1]; /* per call: 2,296 entries, no shared state */
+	const float norm = (float)(1.0 / ((float)3 * 3));
+	for (uint32_t v = 0; v <= 9 * 255; v++)
+		lut[v] = (uint8_t)(norm * (float)v + 0.5);
 	uint16_t *col = malloc(sizeof *col * (size_t)w);
 	if (!col)
 		return SH_ENOMEM;
