@@ -557,7 +557,15 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 			 * 5x5 box and the full stretch below washed out the
 			 * diacritics of degraded 180-200 dpi scans ("Tỵ" -> "Ty";
 			 * tune3 lsans200 CER 2.01 % -> 0.39 %, docs/OCR.md). */
-			for (int pass = 0; pass < (dpi >= 175 ? 2 : 1); pass++) {
+			int passes = dpi >= 175 ? 2 : 1;
+			/* the same bytes as the passes and pixScaleGrayLI below,
+			 * ~4x faster (upscale.c, docs/OCR.md "Session 17") */
+			PIX *scaled = NULL;
+			if (sh_ocr_blur_upscale(pixg, passes, f, &scaled) == SH_ENOMEM) {
+				rc = nomem("upscale");
+				goto out;
+			}
+			for (int pass = 0; !scaled && pass < passes; pass++) {
 				pixt = pixBlockconv(pixg, 1, 1);
 				if (!pixt) {
 					rc = nomem("upscale");
@@ -565,13 +573,16 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 				}
 				pixDestroy(&pixg);
 				pixg = pixt;
+				pixt = NULL;
 			}
+			pixt = scaled;
 			/* the stretch as for small photos: thin blurred
 			 * strokes and marks must not fade to paper */
 			paper_to = BLUR_PAPER_TO;
 			black_to = 0;
 		}
-		pixt = pixScaleGrayLI(pixg, f, f);
+		if (!pixt) /* not blurred and scaled above */
+			pixt = pixScaleGrayLI(pixg, f, f);
 		if (!pixt) {
 			rc = nomem("upscale");
 			goto out;
@@ -586,12 +597,18 @@ int sh_ocr_clean_ex(sh_ocr_worker *w, PIX *pixs, PIX **out, PIX **rectified,
 	if (steps & SH_CLEAN_BACKGROUND) {
 		/* Map the paper to 200 (Leptonica's tested range), then stretch
 		 * so paper is white and ink keeps its contrast. */
-		pixt = pixBackgroundNormSimple(pixg, NULL, NULL);
-		if (!pixt) {
+		if (sh_ocr_background_stretch(pixg, black_to, paper_to, &pixt) == SH_ENOMEM) {
 			rc = nomem("background");
 			goto out;
 		}
-		pixGammaTRC(pixt, pixt, 1.0f, black_to, paper_to);
+		if (!pixt) { /* no map made: Leptonica's copy, stretched */
+			pixt = pixBackgroundNormSimple(pixg, NULL, NULL);
+			if (!pixt) {
+				rc = nomem("background");
+				goto out;
+			}
+			pixGammaTRC(pixt, pixt, 1.0f, black_to, paper_to);
+		}
 		pixDestroy(&pixg);
 		pixg = pixt;
 		pixt = NULL;

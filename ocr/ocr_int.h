@@ -42,6 +42,26 @@ typedef struct sh_ocr_worker {
  * Implemented in fastpng.c (docs/OCR.md "Session 14: speed"). */
 void sh_ocr_png_fast(int on);
 
+/* 1: Tesseract's OpenMP regions (GOMP_parallel, GOMP_parallel_sections)
+ * called on this thread run at once on it, a team of one, with no team
+ * built; 0 (every thread's default): libgomp's. Implemented in fastomp.c
+ * (docs/OCR.md "Session 17: speed on low-resolution scans"). */
+void sh_ocr_omp_inline(int on);
+
+/* pixs (8 bpp, no colormap) blurred by pixBlockconv(., 1, 1) passes times
+ * (0-2), then scaled by pixScaleGrayLI(., f, f): *out the same bytes,
+ * made faster (new PIX, caller destroys). Errors: SH_EINVAL where
+ * Leptonica takes another path (a side under 3 px, f < 0.7 or 1, 2, 4:
+ * the caller calls Leptonica), SH_ENOMEM. Implemented in upscale.c. */
+int sh_ocr_blur_upscale(PIX *pixs, int passes, float f, PIX **out);
+
+/* pixs (8 bpp, no colormap) by pixBackgroundNormSimple then pixGammaTRC(.,
+ * 1.0, black_to, paper_to): *out the same bytes in one pass (new PIX,
+ * caller destroys). Errors: SH_EINVAL when Leptonica makes no map (its
+ * copy of pixs is then the caller's to make) or the arguments are not
+ * 0 <= black_to < paper_to <= 255, SH_ENOMEM. Implemented in upscale.c. */
+int sh_ocr_background_stretch(PIX *pixs, int black_to, int paper_to, PIX **out);
+
 /* The worker's osd engine: w->osd, made first when w->osd_lazy (most pages
  * never need it: ~0.1 s of CPU per worker saved); NULL when unavailable.
  * Implemented in pool.c. */

@@ -949,25 +949,15 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int sh_ocr_text_dpi(PIX *pixg, int *letters)
+/* The text estimate from bin, the page's ink (1 bpp) at 1/f of its size
+ * (sh lines high). */
+static int text_dpi_of_ink(PIX *bin, int f, int *letters)
 {
-	PIX *small = NULL, *norm = NULL, *bin = NULL;
 	BOXA *boxa = NULL;
 	int *h = NULL, n = 0, result = 0;
-	if (letters)
-		*letters = 0;
-	if (!pixg || pixGetDepth(pixg) != 8)
-		return 0;
-	int W = pixGetWidth(pixg), H = pixGetHeight(pixg), L = W > H ? W : H;
-	int f = (L + TEXT_WORK_SIDE - 1) / TEXT_WORK_SIDE;
-	if (f < 1)
-		f = 1;
-	small = f == 1 ? pixClone(pixg) : pixScaleAreaMap(pixg, 1.0f / (float)f, 1.0f / (float)f);
-	norm = small ? pixBackgroundNormSimple(small, NULL, NULL) : NULL;
-	bin = norm ? pixThresholdToBinary(norm, 140) : NULL;
 	boxa = bin ? pixConnCompBB(bin, 8) : NULL;
 	int cnt = boxa ? boxaGetCount(boxa) : 0;
-	int sh = small ? pixGetHeight(small) : 0;
+	int sh = bin ? pixGetHeight(bin) : 0;
 	h = cnt > 0 ? malloc(sizeof(int) * (size_t)cnt) : NULL;
 	for (int i = 0; h && i < cnt; i++) {
 		l_int32 bx, by, bw, bh;
@@ -986,6 +976,24 @@ int sh_ocr_text_dpi(PIX *pixg, int *letters)
 		*letters = n;
 	free(h);
 	boxaDestroy(&boxa);
+	return result;
+}
+
+int sh_ocr_text_dpi(PIX *pixg, int *letters)
+{
+	PIX *small = NULL, *norm = NULL, *bin = NULL;
+	if (letters)
+		*letters = 0;
+	if (!pixg || pixGetDepth(pixg) != 8)
+		return 0;
+	int W = pixGetWidth(pixg), H = pixGetHeight(pixg), L = W > H ? W : H;
+	int f = (L + TEXT_WORK_SIDE - 1) / TEXT_WORK_SIDE;
+	if (f < 1)
+		f = 1;
+	small = f == 1 ? pixClone(pixg) : pixScaleAreaMap(pixg, 1.0f / (float)f, 1.0f / (float)f);
+	norm = small ? pixBackgroundNormSimple(small, NULL, NULL) : NULL;
+	bin = norm ? pixThresholdToBinary(norm, 140) : NULL;
+	int result = bin ? text_dpi_of_ink(bin, f, letters) : 0;
 	pixDestroy(&bin);
 	pixDestroy(&norm);
 	pixDestroy(&small);
@@ -1026,11 +1034,27 @@ int sh_ocr_scale_dpi(PIX *pixs, int size_dpi, int photo, int *text_dpi, int *tru
 	*trusted = !photo && tag >= 100 && tag <= 1200 && dpi == tag;
 	if (*trusted)
 		return dpi; /* a scanner's tag that agrees with the page: unchanged */
-	PIX *g = text_grey(pixs);
-	if (!g)
-		return dpi; /* out of memory: the next step reports it */
-	int t = sh_ocr_text_dpi(g, NULL);
-	pixDestroy(&g);
+	int t = 0;
+	if (pixGetDepth(pixs) == 1 && !pixGetColormap(pixs) && pixGetWidth(pixs) <= TEXT_WORK_SIDE &&
+	    pixGetHeight(pixs) <= TEXT_WORK_SIDE) {
+		/* A bilevel page at its own size: sh_ocr_text_dpi's grey
+		 * (0/255), background map (paper 255 -> 199, ink 0 -> 0; a
+		 * copy when no map is made) and threshold at 140 give back
+		 * these very bits; ~3 % of the CPU of a low-resolution page
+		 * saved (docs/OCR.md "Session 17"). */
+		PIX *ink = pixCopy(NULL, pixs);
+		if (!ink)
+			return dpi;
+		pixSetPadBits(ink, 0);
+		t = text_dpi_of_ink(ink, 1, NULL);
+		pixDestroy(&ink);
+	} else {
+		PIX *g = text_grey(pixs);
+		if (!g)
+			return dpi; /* out of memory: the next step reports it */
+		t = sh_ocr_text_dpi(g, NULL);
+		pixDestroy(&g);
+	}
 	*text_dpi = t;
 	if (t < 40 || t > 4000)
 		return dpi;

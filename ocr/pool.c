@@ -123,7 +123,9 @@ static void read_digits(sh_ocr_pool *pool, sh_ocr_worker *w, sh_ocr_page *r, PIX
 	sh_ocr_digit_read *b = NULL;
 	size_t n = 0;
 	sh_ocr_png_fast(0);
+	sh_ocr_omp_inline(0);
 	int rc = pool->opts.digit_boxes(pool->opts.digit_boxes_arg, r->hocr, &b, &n);
+	sh_ocr_omp_inline(1);
 	sh_ocr_png_fast(1);
 	if (rc || !n) {
 		sh_free(b);
@@ -328,7 +330,9 @@ static void recognise(sh_ocr_pool *pool, sh_ocr_worker *w, size_t i)
 	memset(r, 0, sizeof *r);
 	sh_error_clear();
 	sh_ocr_png_fast(0); /* the caller's loader writes what it likes */
+	sh_ocr_omp_inline(0);
 	int rc = pool->load(pool->arg, i, &src);
+	sh_ocr_omp_inline(1);
 	sh_ocr_png_fast(1);
 	if (rc) {
 		r->status = rc;
@@ -452,8 +456,10 @@ static void *worker_run(void *p)
 
 	/* from here on this thread writes PNGs only for Tesseract's word
 	 * images (fastpng.c); the loader and digit_boxes callbacks are
-	 * given the default back */
+	 * given the default back; and runs Tesseract's OpenMP regions
+	 * inline, a team of one (fastomp.c) */
 	sh_ocr_png_fast(1);
+	sh_ocr_omp_inline(1);
 	int rc = engine_new(&w->api, pool->datapath, pool->lang, pool->init_msg[idx],
 			    sizeof pool->init_msg[idx]);
 	/* the digits of the page kept with their boxes, for the glyphs of
