@@ -606,12 +606,12 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		char *s = NULL, *t = NULL;
 		paper_find_signer(d, &s, &t);
 		s = paper_lex_restore(d, s, PAPER_NAME_PERSON);
-		if (s && t) {
-			if (want & (1u << SH_FACT_SIGNER))
-				set_fact(d, pf, SH_FACT_SIGNER, s);
-			if (want & (1u << SH_FACT_SIGNER_TITLE))
-				set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
-		}
+		/* a title alone when the name under it was read past
+		 * recognition (paper_find_signer) */
+		if (s && t && (want & (1u << SH_FACT_SIGNER)))
+			set_fact(d, pf, SH_FACT_SIGNER, s);
+		if (t && (want & (1u << SH_FACT_SIGNER_TITLE)))
+			set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
 		sh_free(s);
 		sh_free(t);
 	}
