@@ -636,7 +636,8 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_SEX)) {
 		const char *s = NULL;
-		if (paper_by_label(d, &pk->labels[SH_FACT_SEX], paper_sex_value, &s))
+		if (paper_by_label(d, &pk->labels[SH_FACT_SEX], paper_sex_value, &s) ||
+		    paper_sex_label_off(d, pk, &s))
 			set_fact(d, pf, SH_FACT_SEX, s);
 	}
 	if (want & (1u << SH_FACT_VALID_UNTIL)) {

@@ -202,6 +202,36 @@ static void kind_from_labels_read_off(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Session 17, second pass: the sex after its label read with letters off
+ * ("Ciới tia: Nữ"), nearer "Giới tính" than any other label, the value
+ * alone on its line. Must stay: nearer another label ("Nơi sinh: Nam"),
+ * a value with more after it, a label too far off, two such lines that
+ * disagree. */
+static void sex_label_read_off(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Ciới tia: Nữ\n", "Nữ"},
+		{"C,tỚi tìrnh: Nữ\n", "Nữ"},
+		{"Giới tính: Nam\n", "Nam"},
+		{"Nơi sinh: Nam\n", NULL},
+		{"Ciới tia: Nữ Kinh\n", NULL},
+		{"Cái gì đó: Nữ\n", NULL},
+		{"Ciới tia: Nữ\nGiơi tỉa: Nam\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, MOTTO "GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ MAI\n%s"
+			 "Dân tộc: Kinh\nQuốc tịch: Việt Nam\n", cases[i].line);
+		sh_paper_facts *f = extract(text);
+		want_fact(cases[i].line, f, SH_FACT_SEX, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 /* Glyphs of the desk's edge at the ends of lines never end up in facts. */
 static void edge_glyphs_in_facts(void **state)
 {
@@ -959,6 +989,7 @@ int main(void)
 		cmocka_unit_test(kind_from_labels),
 		cmocka_unit_test(letter_quoting_labels),
 		cmocka_unit_test(kind_from_labels_read_off),
+		cmocka_unit_test(sex_label_read_off),
 		cmocka_unit_test(edge_glyphs_in_facts),
 		cmocka_unit_test(cards_photographed),
 		cmocka_unit_test(signature_blocks),
