@@ -981,7 +981,10 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		/* the last line, a name read past recognition ("'Đồ Thanh
 		 * Phương"): the block above may still give the title alone */
 		int garbled = na == (size_t)-1 && seen == 1 && d->le[l] - d->ls[l] <= 40 &&
-			      upper_tail(d, l) == (size_t)-1;
+			      upper_tail(d, l) == (size_t)-1 && !recipient_item(d, l);
+		size_t above = l;
+		while (above > 0 && paper_line_empty(d, above - 1))
+			above--;
 		if (na == (size_t)-1 && !garbled)
 			continue;
 		/* the title block: upper-case lines (or right-column tails)
@@ -1026,7 +1029,8 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			int listed = 0;
 			for (size_t p = 0; *title && p < d->k->positions.n; p++)
 				listed |= !strcmp(d->k->positions.orig[p], *title);
-			if (!listed || !is_signer_prefix(d->f + ba[n - 1], d->le[bl[n - 1]] - ba[n - 1])) {
+			/* the block right above the line, nothing between */
+			if (!listed || bl[0] + 1 != above || !is_signer_prefix(d->f + ba[n - 1], d->le[bl[n - 1]] - ba[n - 1])) {
 				sh_free(*title);
 				*title = NULL;
 				continue;

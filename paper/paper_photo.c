@@ -345,7 +345,7 @@ static int form_label_found(const doc *d, const char *lab)
 static int form_label_near(const doc *d, const char *lab)
 {
 	size_t n = strlen(lab);
-	if (n < 16 || n > 120)
+	if (n < 16 || n > 100)
 		return 0;
 	size_t k = n / 6;
 	for (size_t l = 0; l < d->nl && l < 400; l++) {

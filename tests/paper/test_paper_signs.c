@@ -199,6 +199,9 @@ static void title_above_garbled_name(void **state)
 		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n'Hoảng 'Fhu Trang\n", NULL, "PHÓ CHỦ TỊCH"},
 		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nĐỗ Thanh Phương\n", "Đỗ Thanh Phương", "CHỦ TỊCH"},
 		{"CHỦ TỊCH\n'Đồ Thanh Phương\n", NULL, NULL},
+		/* a name above the recipients: the name, never a title alone */
+		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Thanh Phương\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+		 "Đỗ Thanh Phương", "PHÓ CHỦ TỊCH"},
 		{"/Z7_KT†:CHỦ TỊCH\n PHÓ GIỦ TỊCH\nHoảng 'Fhu Trang\n", NULL, NULL},
 		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n'Đồ Thanh Phương và các thành viên của ủy ban\n", NULL, NULL},
 	};
