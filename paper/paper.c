@@ -606,12 +606,12 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		char *s = NULL, *t = NULL;
 		paper_find_signer(d, &s, &t);
 		s = paper_lex_restore(d, s, PAPER_NAME_PERSON);
-		if (s && t) {
-			if (want & (1u << SH_FACT_SIGNER))
-				set_fact(d, pf, SH_FACT_SIGNER, s);
-			if (want & (1u << SH_FACT_SIGNER_TITLE))
-				set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
-		}
+		/* a title alone when the name under it was read past
+		 * recognition (paper_find_signer) */
+		if (s && t && (want & (1u << SH_FACT_SIGNER)))
+			set_fact(d, pf, SH_FACT_SIGNER, s);
+		if (t && (want & (1u << SH_FACT_SIGNER_TITLE)))
+			set_fact(d, pf, SH_FACT_SIGNER_TITLE, t);
 		sh_free(s);
 		sh_free(t);
 	}
@@ -636,7 +636,8 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_SEX)) {
 		const char *s = NULL;
-		if (paper_by_label(d, &pk->labels[SH_FACT_SEX], paper_sex_value, &s))
+		if (paper_by_label(d, &pk->labels[SH_FACT_SEX], paper_sex_value, &s) ||
+		    paper_sex_label_off(d, pk, &s))
 			set_fact(d, pf, SH_FACT_SEX, s);
 	}
 	if (want & (1u << SH_FACT_VALID_UNTIL)) {

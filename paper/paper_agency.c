@@ -978,7 +978,14 @@ void paper_find_signer(doc *d, char **signer, char **title)
 		seen++;
 		size_t ne;
 		size_t na = name_tail(d, l, &ne);
-		if (na == (size_t)-1)
+		/* the last line, a name read past recognition ("'Đồ Thanh
+		 * Phương"): the block above may still give the title alone */
+		int garbled = na == (size_t)-1 && seen == 1 && d->le[l] - d->ls[l] <= 40 &&
+			      upper_tail(d, l) == (size_t)-1 && !recipient_item(d, l);
+		size_t above = l;
+		while (above > 0 && paper_line_empty(d, above - 1))
+			above--;
+		if (na == (size_t)-1 && !garbled)
 			continue;
 		/* the title block: upper-case lines (or right-column tails)
 		 * right above; a gap of at most one line (signature, "(Đã
@@ -1011,9 +1018,25 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			if (n || (d->le[t] - d->ls[t] <= 12 ? ++sgap > 3 : ++gap > 1))
 				break;
 		}
+		if (!n && garbled)
+			continue;
 		if (!n)
 			return;
 		*title = paper_block_position(d, bl, ba, n);
+		if (garbled) {
+			/* only under a block opened by "TM.", "KT.", ... and
+			 * only a catalogue position */
+			int listed = 0;
+			for (size_t p = 0; *title && p < d->k->positions.n; p++)
+				listed |= !strcmp(d->k->positions.orig[p], *title);
+			/* the block right above the line, nothing between */
+			if (!listed || bl[0] + 1 != above || !is_signer_prefix(d->f + ba[n - 1], d->le[bl[n - 1]] - ba[n - 1])) {
+				sh_free(*title);
+				*title = NULL;
+				continue;
+			}
+			return;
+		}
 		if (!*title && !d->oom && paper_position_tail_only(d, last_a, d->le[last])) {
 			long p = paper_position_word_cut(d, d->ls[last], d->le[last]);
 			if (p >= 0 && !(*title = sh_strdup(d->k->positions.orig[p])))

@@ -748,6 +748,58 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 	return 1;
 }
 
+/* Folded distance from s to the nearest label of list l that is not in
+ * list not (NULL: none). */
+static size_t nearest_label(const char *s, const paper_strs *l, const paper_strs *not)
+{
+	size_t best = (size_t)-1;
+	for (size_t t = 0; t < l->n; t++) {
+		int skip = 0;
+		for (size_t u = 0; not && u < not->n; u++)
+			skip |= !strcmp(l->fold[t], not->fold[u]);
+		size_t e = skip ? (size_t)-1 : paper_edit_distance(s, l->fold[t]);
+		if (e < best)
+			best = e;
+	}
+	return best;
+}
+
+int paper_sex_label_off(doc *d, const paper_kind *pk, const char **out)
+{
+	const paper_strs *sl = &pk->labels[SH_FACT_SEX];
+	int hits = 0;
+	for (size_t l = 0; l < d->nl && sl->n; l++) {
+		size_t a = paper_line_after_glyphs(d, l), e = d->le[l], c = a;
+		while (c < e && d->f[c] != ':')
+			c++;
+		if (c >= e || c - a < 5 || c - a > 16)
+			continue;
+		char lab[20];
+		memcpy(lab, d->f + a, c - a);
+		lab[c - a] = 0;
+		/* nearer the sex label than any other label of the kind */
+		size_t ds = nearest_label(lab, sl, NULL);
+		if (ds > 4 || nearest_label(lab, &pk->form_labels, sl) <= ds)
+			continue;
+		for (int f = 0; f < SH_FACT_COUNT; f++)
+			if (f != SH_FACT_SEX && nearest_label(lab, &pk->labels[f], sl) <= ds)
+				ds = (size_t)-1;
+		size_t va = c + 1, ve = e;
+		paper_trim_glyphs(d, &va, &ve);
+		while (va < ve && d->f[va] == ' ')
+			va++;
+		const char *v = NULL;
+		/* the value alone to the line's end: "Nam" or "Nữ" */
+		if (ds == (size_t)-1 || ve - va > 3 || !paper_sex_value(d, va, ve, &v) ||
+		    (ve - va != 2 && ve - va != 3))
+			continue;
+		if (hits++ && strcmp(*out, v))
+			return 0;
+		*out = v;
+	}
+	return hits == 1;
+}
+
 /* ---- facts of land, residence, marriage and death papers ---------------- */
 
 /* Free text to the end of the line (an address), trimmed. out: str_out. */

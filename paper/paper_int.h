@@ -330,6 +330,10 @@ int paper_is_wordc(unsigned char c);
 int paper_line_empty(const doc *d, size_t i);
 int paper_name_value(doc *d, size_t a, size_t e, void *out);
 int paper_sex_value(doc *d, size_t a, size_t e, void *out);
+/* The sex after a label read with letters off ("Ciới tia: Nữ"), nearer
+ * the kind's sex label than any other of its labels, the value alone on
+ * its line; one such line only. */
+int paper_sex_label_off(doc *d, const paper_kind *pk, const char **out);
 int paper_split_lines(doc *d);
 int paper_starts_word(const char *f, size_t at);
 int paper_upper_share(const doc *d, size_t line);

@@ -337,6 +337,32 @@ static int form_label_found(const doc *d, const char *lab)
 	return 0;
 }
 
+/* Is long label lab (16 folded bytes or more) read with a few letters off
+ * at a line's start (after stray glyphs): a stretch of the line ending
+ * where a word ends, at most a sixth of the label's bytes from it
+ * ("lo, chu dem, ten p#uoi me" for "ho, chu dem, ten nguoi me")? Short
+ * labels are too near other words to be read so. */
+static int form_label_near(const doc *d, const char *lab)
+{
+	size_t n = strlen(lab);
+	if (n < 16 || n > 100)
+		return 0;
+	size_t k = n / 6;
+	for (size_t l = 0; l < d->nl && l < 400; l++) {
+		size_t i = paper_line_after_glyphs(d, l), e = d->le[l];
+		for (size_t m = n - k; m <= n + k && i + m <= e; m++) {
+			if (i + m < e && paper_is_wordc((unsigned char)d->f[i + m]))
+				continue;
+			char seg[128];
+			memcpy(seg, d->f + i, m);
+			seg[m] = 0;
+			if (paper_edit_distance(seg, lab) <= k)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* How many kinds list a label folding to lab. */
 static size_t label_kinds(const sh_kinds *k, const char *lab)
 {
@@ -375,18 +401,30 @@ int paper_kind_by_labels(const doc *d, int number_symbol, size_t *kind)
 		const paper_kind *pk = &k->v[ki];
 		if (pk->family == PAPER_OTHER || !pk->form_labels.n)
 			continue;
-		double score = 0;
-		size_t found = 0;
+		double score = 0, score_exact = 0;
+		size_t found = 0, exact = 0;
 		for (size_t t = 0; t < pk->form_labels.n; t++) {
 			const char *lab = pk->form_labels.fold[t];
 			int dup = 0;
 			for (size_t u = 0; u < t; u++)
 				dup |= !strcmp(pk->form_labels.fold[u], lab);
-			if (dup || !form_label_found(d, lab))
+			if (dup)
+				continue;
+			int as_printed = form_label_found(d, lab);
+			if (!as_printed && !form_label_near(d, lab))
 				continue;
 			found++;
 			/* a label many kinds print says little */
 			score += 1.0 / (double)label_kinds(k, lab);
+			if (as_printed) {
+				exact++;
+				score_exact += 1.0 / (double)label_kinds(k, lab);
+			}
+		}
+		/* labels read with letters off count beside two read as printed */
+		if (exact < 2) {
+			score = score_exact;
+			found = exact;
 		}
 		if (score > best) {
 			second = best;

@@ -157,6 +157,81 @@ static void letter_quoting_labels(void **state)
 	}
 }
 
+/* Session 17, second pass: long labels read with a few letters off
+ * ("lọ, chự đệm, tên P#ƯỜI mẹ") count beside two labels read as printed;
+ * fewer than two as printed, or labels read too far off, tell no kind. */
+static void kind_from_labels_read_off(void **state)
+{
+	(void)state;
+	static const char read_off[] =
+		"CỘNG HOAXẠ HỘI Chụp NGHĨA TẾT NA\nĐộc lập . TỰ đe ‹ Hạnh phục\n` II VỊ. IS 1]\n"
+		"HO, chữ đệm, seạ, NGUYÊN THỊ LƠNG,\nNgày, tháng hằm sình 02 toa (0603\n"
+		"C,tỚi tìrnh: Nữ\nĐịa tỘc- Kinh\nthuốc tịch, Việt Nam\n"
+		"%sNƠI sinh: Trạm y tá XÃ, huyện Nam Sứ h, tỈnh Chung Ninh\n"
+		"%sSỐ định đanh cá nhận: 01410 196%% ng\n"
+		"ltỌ, chữ đệm, tên PgƯỜi chị. Nguyễn Văn Sơn\n"
+		"lọ, chự đệm, tên P#ƯỜI mẹ Hồ Thụ Hà\n";
+	static const struct {
+		const char *a, *b;
+		int gks;
+	} cases[] = {
+		{"", "", 1},       /* two labels as printed, two read off */
+		{"Bà ở ", "", 0},  /* one as printed: no kind */
+		{"", "Bà ở ", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, read_off, cases[i].a, cases[i].b);
+		sh_paper_facts *f = extract(text);
+		if ((strcmp(sh_paper_kind(f), "giay-khai-sinh") == 0) != cases[i].gks)
+			fail_msg("case %zu: kind %s", i, sh_paper_kind(f));
+		sh_paper_facts_free(&f);
+	}
+	/* the parents' labels read too far off (a sixth of their letters or
+	 * more): no kind */
+	sh_paper_facts *f = extract("Nơi sinh: Hải Dương\nSố định danh cá nhân: 030324001234\n"
+				    "Mẹ ltỌ, cho đạm, tần PgƯỜi chị. Nguyễn Văn Sơn\n"
+				    "lọ, chự đạm, tần P#ƯỜI mỏ Hồ Thụ Hà\n");
+	assert_string_not_equal(sh_paper_kind(f), "giay-khai-sinh");
+	sh_paper_facts_free(&f);
+	/* a heading as printed still wins */
+	f = extract(MOTTO "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nNơi sinh: Hải Dương\n"
+			  "Số định danh cá nhân: 030324001234\nlọ, chự đệm, tên P#ƯỜI mẹ Hồ Thụ Hà\n"
+			  "ltỌ, chữ đệm, tên PgƯỜi chị. Nguyễn Văn Sơn\n");
+	assert_string_equal(sh_paper_kind(f), "dang-ky-doanh-nghiep");
+	sh_paper_facts_free(&f);
+}
+
+/* Session 17, second pass: the sex after its label read with letters off
+ * ("Ciới tia: Nữ"), nearer "Giới tính" than any other label, the value
+ * alone on its line. Must stay: nearer another label ("Nơi sinh: Nam"),
+ * a value with more after it, a label too far off, two such lines that
+ * disagree. */
+static void sex_label_read_off(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Ciới tia: Nữ\n", "Nữ"},
+		{"C,tỚi tìrnh: Nữ\n", "Nữ"},
+		{"Giới tính: Nam\n", "Nam"},
+		{"Nơi sinh: Nam\n", NULL},
+		{"Ciới tia: Nữ Kinh\n", NULL},
+		{"Cái gì đó: Nữ\n", NULL},
+		{"Ciới tia: Nữ\nGiơi tỉa: Nam\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, MOTTO "GIẤY KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN THỊ MAI\n%s"
+			 "Dân tộc: Kinh\nQuốc tịch: Việt Nam\n", cases[i].line);
+		sh_paper_facts *f = extract(text);
+		want_fact(cases[i].line, f, SH_FACT_SEX, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 /* Glyphs of the desk's edge at the ends of lines never end up in facts. */
 static void edge_glyphs_in_facts(void **state)
 {
@@ -913,6 +988,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kind_from_labels),
 		cmocka_unit_test(letter_quoting_labels),
+		cmocka_unit_test(kind_from_labels_read_off),
+		cmocka_unit_test(sex_label_read_off),
 		cmocka_unit_test(edge_glyphs_in_facts),
 		cmocka_unit_test(cards_photographed),
 		cmocka_unit_test(signature_blocks),

@@ -183,6 +183,46 @@ static void labelled_number_dot(void **state)
 	}
 }
 
+/* Session 17, second pass (issue 23): the last line, a name read past
+ * recognition ("'Đồ Thanh Phương", a photo), under a block opened by
+ * "TM." or "KT.": the title alone, when it is a catalogue position; the
+ * name never. Must stay: a name read well (both), a block without such
+ * a prefix, a title read with a letter off ("PHÓ GIỦ TỊCH"), a long last
+ * line. */
+static void title_above_garbled_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *block, *signer, *title;
+	} cases[] = {
+		{"TM. ỦY BẠN NHÂN DÂN\nCHỦ TỊCH\n'Đồ Thanh Phương\n", NULL, "CHỦ TỊCH"},
+		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n'Hoảng 'Fhu Trang\n", NULL, "PHÓ CHỦ TỊCH"},
+		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nĐỗ Thanh Phương\n", "Đỗ Thanh Phương", "CHỦ TỊCH"},
+		{"CHỦ TỊCH\n'Đồ Thanh Phương\n", NULL, NULL},
+		/* a name above the recipients: the name, never a title alone */
+		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Thanh Phương\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+		 "Đỗ Thanh Phương", "PHÓ CHỦ TỊCH"},
+		{"/Z7_KT†:CHỦ TỊCH\n PHÓ GIỦ TỊCH\nHoảng 'Fhu Trang\n", NULL, NULL},
+		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n'Đồ Thanh Phương và các thành viên của ủy ban\n", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN\nSố: 891/KH-UBND\n"
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			 "Hưng Yên, ngày 03 tháng 5 năm 2023\nKẾ HOẠCH\n"
+			 "Kiểm soát thủ tục hành chính năm 2023\n2. Yêu cầu\n"
+			 "Bảo đảm đạt tỷ lệ tối thiểu 50%% dữ liệu được khai thác, tái sử dụng.\n%s",
+			 cases[i].block);
+		sh_paper_facts *f = extract(text);
+		char what[32];
+		snprintf(what, sizeof what, "case %zu", i);
+		expect_fact(f, SH_FACT_SIGNER, cases[i].signer, what);
+		expect_fact(f, SH_FACT_SIGNER_TITLE, cases[i].title, what);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +230,7 @@ int main(void)
 		cmocka_unit_test(issuer_place_date_line),
 		cmocka_unit_test(number_colon_and_dot),
 		cmocka_unit_test(labelled_number_dot),
+		cmocka_unit_test(title_above_garbled_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
