@@ -360,14 +360,17 @@ static int id_read_surely(doc *d, size_t a, size_t e)
 
 /* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
  * o→0, l/i/|/!→1 (at most one; "!", or a "|" or "!" between spaces, only
- * as a candidate for a second reading), one '-' before a branch suffix. */
+ * as a candidate for a second reading), one '-' before a branch suffix.
+ * One point between two digits ("02506.3169366": a speck, or a digit
+ * read as a point, "0520.3108873") is read through, the id only a
+ * candidate for a second reading: no id prints a point. */
 int paper_id_value(doc *d, size_t a, size_t e, void *out)
 {
 	id_out *io = out;
 	char dg[20];
 	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
-	int slips = 0, glyph = 0;
+	int slips = 0, glyph = 0, point = 0;
 	while (i < e && n < 16) {
 		char c = d->f[i];
 		if (c >= '0' && c <= '9')
@@ -390,6 +393,9 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 			/* a 1 read "!" or "|" between spaces */
 		} else if (c == '-' && n == 10) {
 			dg[n++] = '-';
+		} else if (c == '.' && n > 0 && !point && i + 1 < e && isdigit((unsigned char)d->f[i + 1]) &&
+			   isdigit((unsigned char)d->f[i - 1])) {
+			point = 1;
 		} else {
 			break;
 		}
@@ -420,7 +426,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 		misread(d, io, norm);
 		return 0;
 	}
-	if (glyph || !id_read_surely(d, a, i)) {
+	if (glyph || point || !id_read_surely(d, a, i)) {
 		if (!*d->unsure_id)
 			snprintf(d->unsure_id, sizeof d->unsure_id, "%s", norm);
 		return 0;
@@ -659,9 +665,10 @@ int paper_date_value(doc *d, size_t a, size_t e, void *out)
 
 /* The year of a birth date OCR garbled ("2005/1970" for 20/05/1970,
  * "2341/1934"): 1900-2099 after at most 12 bytes of digits and date
- * separators (two other glyphs allowed), or after "nam "; followed by the
- * end or a space. out: char[8]. Only to vouch for a personal id's birth
- * year (paper.c), never a fact. */
+ * separators (two other glyphs allowed; three within a date's day and
+ * month, 8 bytes: "!16A)8/1966" for 16/08/1966, FreeSerif Italic), or
+ * after "nam "; followed by the end or a space. out: char[8]. Only to
+ * vouch for a personal id's birth year (paper.c), never a fact. */
 int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
 {
 	char *y = out;
@@ -673,7 +680,8 @@ int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
 		if (sep && p + 4 <= e && (d->f[p] == '1' || d->f[p] == '2') &&
 		    (d->f[p + 1] == '9' || d->f[p + 1] == '0') && isdigit((unsigned char)d->f[p + 2]) &&
 		    isdigit((unsigned char)d->f[p + 3]) && (p + 4 == e || d->f[p + 4] == ' ' || d->f[p + 4] == ',') &&
-		    !(d->f[p] == '1' && d->f[p + 1] == '0') && !(d->f[p] == '2' && d->f[p + 1] == '9')) {
+		    !(d->f[p] == '1' && d->f[p + 1] == '0') && !(d->f[p] == '2' && d->f[p + 1] == '9') &&
+		    (others <= 2 || p - a <= 8)) {
 			memcpy(y, d->f + p, 4);
 			y[4] = 0;
 			return 1;
@@ -683,7 +691,7 @@ int paper_birth_year_value(doc *d, size_t a, size_t e, void *out)
 			p += 3;
 			continue;
 		}
-		if (!isdigit((unsigned char)c) && !strchr("/-. ", c) && ++others > 2)
+		if (!isdigit((unsigned char)c) && !strchr("/-. ", c) && ++others > 3)
 			return 0;
 	}
 	return 0;

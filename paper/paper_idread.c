@@ -212,11 +212,14 @@ static int digit_put_in(const char *a, const char *b)
  * every other pass empty or the id but for zeros read as 6, 8 or 9 where
  * that reading fails a check the id passes ("933317490435" beside
  * "033317490435": no province 933), or (with three exact passes) the id
- * with one digit put in (digit_put_in): no pass read another id. */
+ * with one digit put in (digit_put_in), or (with three exact passes, one
+ * such pass) a number of the id's length that is no id of the paper at
+ * all ("223093444091" beside three "022303444091", FreeMono: no province
+ * 223): no pass read another id. */
 static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
 {
 	char b[16];
-	size_t same = 0, more = 0;
+	size_t same = 0, more = 0, no_id = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!*readings[i])
 			continue;
@@ -226,11 +229,14 @@ static int unsure_settles(const sh_paper_facts *f, const char *const *readings, 
 			same++;
 		else if (digit_put_in(f->id_unsure, b))
 			more++;
-		else if (!zero_read_as_lookalike(f, b, f->id_unsure))
+		else if (strlen(b) == strlen(f->id_unsure) && !id_checks_pass(f, b) && id_checks_pass(f, f->id_unsure))
+			no_id += !zero_read_as_lookalike(f, b, f->id_unsure);
+		else
 			return 0;
 	}
-	/* a pass with a digit more needs three exact ones beside it */
-	if (same < 2 || (more && same < 3))
+	/* a pass with a digit more, or one that is no id, needs three exact
+	 * ones beside it */
+	if (same < 2 || ((more || no_id) && same < 3) || no_id > 1)
 		return 0;
 	snprintf(out, 16, "%s", f->id_unsure);
 	return 1;

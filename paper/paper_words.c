@@ -165,9 +165,19 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		long s = tl;
 		while (s > 0 && digit_of(t[s - 1]) >= 0)
 			s--;
+		/* one point inside an id's digits ("02506.3169366", as
+		 * paper_id_value reads through it): an id's digits, 9 or more
+		 * (never a date's "12.05.2020") */
+		long s2 = s - 1;
+		while (s > 1 && t[s - 1] == '.' && s < tl && s2 > 0 && t[s2 - 1] >= '0' && t[s2 - 1] <= '9')
+			s2--;
+		/* two real digits before it at least: "No.0400…" is a label */
+		if (s2 + 1 < s - 1 && tl - s + (s - 1 - s2) >= 9)
+			s = s2;
 		size_t n = 0;
 		for (long i = s; i < tl && n + 1 < sizeof w->dg; i++)
-			w->dg[n++] = (char)digit_of(t[i]);
+			if (t[i] != '.')
+				w->dg[n++] = (char)digit_of(t[i]);
 		w->dg[n] = 0;
 		w->lead = (int)s;
 		w->chars = (int)tl;
