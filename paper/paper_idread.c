@@ -315,13 +315,19 @@ int sh_paper_id_confirm_glyph(sh_paper_facts *f, const char *const *readings, si
 	return 1;
 }
 
-/* Is reading a the id v with one digit more at either end? The crop's
- * edge: the label's last glyph ("No.:") read as a digit, v's own digits
+/* Is reading a the id v with one or two digits more at its ends? The
+ * crop's edge: the label's last glyphs ("No.:", "số:" read as "02": tune6
+ * 6606, "02092093658983" for 092093658983) read as digits, v's own digits
  * all read alike; no contradiction. */
 static int edge_digit_more(const char *a, const char *v)
 {
-	size_t n = strlen(v);
-	return strlen(a) == n + 1 && (!strcmp(a + 1, v) || !strncmp(a, v, n));
+	size_t n = strlen(v), m = strlen(a);
+	if (m <= n || m > n + 2)
+		return 0;
+	for (size_t front = 0; front <= m - n; front++)
+		if (!strncmp(a + front, v, n))
+			return 1;
+	return 0;
 }
 
 /* Is reading a the id v but for zeros read as 6, 8 or 9 (a blurred photo's
