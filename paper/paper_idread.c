@@ -208,6 +208,16 @@ static int digit_put_in(const char *a, const char *b)
 	return !strcmp(a + k, b + k + 1);
 }
 
+/* Is reading a the id v with one to four digits cut off at its ends, every
+ * other digit read alike ("201738663" for 008201738663, tune5 5515: a
+ * crop that cut into the id)? Such a pass
+ * reads no digit of v otherwise: it is no other id. */
+static int ends_cut(const char *a, const char *v)
+{
+	size_t m = strlen(a), n = strlen(v);
+	return m >= 8 && m < n && n - m <= 4 && strstr(v, a) != NULL;
+}
+
 /* An unsure id (every check passed) read exactly so by two or more passes,
  * every other pass empty or the id but for zeros read as 6, 8 or 9 where
  * that reading fails a check the id passes ("933317490435" beside
@@ -215,7 +225,8 @@ static int digit_put_in(const char *a, const char *b)
  * with one digit put in (digit_put_in), or (with three exact passes, one
  * such pass) a number of the id's length that is no id of the paper at
  * all ("223093444091" beside three "022303444091", FreeMono: no province
- * 223): no pass read another id. */
+ * 223), or the id with digits cut off at its ends (ends_cut, as an
+ * empty pass): no pass read another id. */
 static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
 {
 	char b[16];
@@ -229,6 +240,8 @@ static int unsure_settles(const sh_paper_facts *f, const char *const *readings, 
 			same++;
 		else if (digit_put_in(f->id_unsure, b))
 			more++;
+		else if (ends_cut(b, f->id_unsure))
+			continue;
 		else if (strlen(b) == strlen(f->id_unsure) && !id_checks_pass(f, b) && id_checks_pass(f, f->id_unsure))
 			no_id += !zero_read_as_lookalike(f, b, f->id_unsure);
 		else
@@ -359,7 +372,7 @@ int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *c
 		char a[16], b[16];
 		size_t same = 0;
 		if (!reading_digits(a, readings[i]) || !strcmp(a, f->v[fact]) || edge_digit_more(a, f->v[fact]) ||
-		    zero_read_as_lookalike(f, a, f->v[fact]))
+		    ends_cut(a, f->v[fact]) || zero_read_as_lookalike(f, a, f->v[fact]))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			same += reading_digits(b, readings[j]) && !strcmp(a, b);

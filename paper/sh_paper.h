@@ -244,8 +244,10 @@ int sh_paper_id_reread(const sh_paper_facts *f, enum sh_paper_fact fact);
  * place: when three or more readings agree on other digits than fact's
  * value, the two readings contradict each other and the id is left out
  * ("not found", never a wrong id; sh_paper_id_doubted says so). A
- * reading that is fact's value with one digit more at an end (the label's
- * last glyph read as a digit at the crop's edge) is no disagreement. fact is
+ * reading that is fact's value with one or two digits more at its ends
+ * (the label's last glyphs read as digits at the crop's edge), or with one
+ * to four digits cut off at its ends (a crop that cut into it), is no
+ * disagreement. fact is
  * SH_FACT_OWNER_ID or SH_FACT_OLD_ID. Returns 1 when left out, 0 when
  * kept (or nothing to check). */
 int sh_paper_id_verify(sh_paper_facts *f, enum sh_paper_fact fact, const char *const *readings, size_t n);
