@@ -359,8 +359,9 @@ static int id_read_surely(doc *d, size_t a, size_t e)
 }
 
 /* Digits of an id at f[a..e): digit groups with single spaces, OCR slips
- * o→0, l/i/|/!→1 (at most one; "!", or a "|" or "!" between spaces, only
- * as a candidate for a second reading), one '-' before a branch suffix.
+ * o→0, l/i/|/!→1 (one; "!", or a "|" or "!" between spaces, or two or
+ * three o's for zeros, only as a candidate for a second reading), one '-'
+ * before a branch suffix.
  * One point between two digits ("02506.3169366": a speck, or a digit
  * read as a point, "0520.3108873") is read through, the id only a
  * candidate for a second reading: no id prints a point. */
@@ -370,7 +371,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	char dg[20];
 	a = paper_skip_glyphs_before_digits(d, a, e);
 	size_t n = 0, i = a;
-	int slips = 0, glyph = 0, point = 0;
+	int slips = 0, oh = 0, glyph = 0, point = 0;
 	while (i < e && n < 16) {
 		char c = d->f[i];
 		if (c >= '0' && c <= '9')
@@ -382,6 +383,7 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 				break;
 			dg[n++] = c == 'o' ? '0' : '1';
 			slips++;
+			oh += c == 'o';
 			/* "!" for 1, or a 1 read as a word of its own ("034086 !
 			 * 12348"): the id is read again before it is taken */
 			glyph |= c == '!' || (i > a && d->f[i - 1] == ' ');
@@ -404,8 +406,11 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 	if (i < e && paper_is_wordc((unsigned char)d->f[i]))
 		return 0;
 	dg[n] = 0;
-	if (slips > 1 || n == 0)
+	/* two or three O's for zeros ("O4OO55374580", a photo), one other
+	 * slip at most: only a candidate */
+	if (slips - oh > 1 || slips > 3 || n == 0)
 		return 0;
+	glyph |= slips > 1;
 	int kind = 0;
 	char norm[16];
 	if (sh_id_owner_check(&kind, norm, dg) != SH_OK) {

@@ -304,6 +304,34 @@ static void passes_that_cut_the_id(void **state)
 	}
 }
 
+/* An id read with two or three O's for its zeros ("O4OO55374580": a round
+ * zero) was no id at all: now a candidate for a second reading, never
+ * taken at once. Four O's, or two slips of another glyph: none. */
+static void zeros_read_as_o(void **state)
+{
+	(void)state;
+	const char *id = "040055374580";
+	sh_paper_facts *f = card("O4OO55374580", "02/03/1955", "Nam", NULL);
+	assert_null(sh_paper_owner_id(f));
+	assert_string_equal(sh_paper_id_unsure(f, NULL), id);
+	const char *agree[] = {id, id, ""};
+	assert_int_equal(sh_paper_id_confirm(f, agree, 3), 1);
+	assert_string_equal(sh_paper_owner_id(f), id);
+	sh_paper_facts_free(&f);
+	f = card("O4OO55374580", "02/03/1955", "Nam", NULL);
+	const char *other[] = {"040055374590", "040055374590", ""};
+	assert_int_equal(sh_paper_id_confirm(f, other, 3), 0);
+	assert_null(sh_paper_owner_id(f));
+	sh_paper_facts_free(&f);
+	static const char *const none[] = {"O4OO5537458O", "O4OO55374!8O", "04005537!58!"};
+	for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+		f = card(none[i], "02/03/1955", "Nam", NULL);
+		if (sh_paper_owner_id(f) || sh_paper_id_unsure(f, NULL))
+			fail_msg("%s: taken or a candidate", none[i]);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +341,7 @@ int main(void)
 		cmocka_unit_test(pass_reading_no_id),
 		cmocka_unit_test(sure_id_two_edge_digits),
 		cmocka_unit_test(passes_that_cut_the_id),
+		cmocka_unit_test(zeros_read_as_o),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
