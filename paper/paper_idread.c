@@ -154,7 +154,8 @@ static int short_settle(const char *const *readings, size_t n, char *out, size_t
 
 /* The number the second readings settle on, into out (16 bytes): every
  * reading the same digits (the spaces OCR puts between groups do not
- * count); or, for a misread id one digit too long, three or more readings
+ * count); for a misread id, three or more readings the same digits and
+ * every other one empty; or, for a misread id one digit too long, three or more readings
  * the same id-long digits while every other one is of another length (a
  * pass that split a glyph again: "031494574943" beside three
  * "0314574943"), never two id-long readings that disagree. */
@@ -169,6 +170,23 @@ static int readings_settle(const sh_paper_facts *f, const char *const *readings,
 			i++;
 	if (i == n)
 		return 1;
+	/* a misread id: passes that read nothing say nothing, three or more
+	 * the same digits and no other reading settle it as well */
+	if (f->id_misread) {
+		size_t same = 0, other = 0;
+		*out = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (!*readings[j])
+				continue;
+			if (!reading_digits(b, readings[j]) || (*out && strcmp(b, out)))
+				other++;
+			else if (!*out)
+				memcpy(out, b, sizeof b);
+			same += !other && !strcmp(b, out);
+		}
+		if (!other && same >= 3)
+			return 1;
+	}
 	size_t want = strlen(f->id_unsure) - 1;
 	/* one digit short: a personal id's 11, a tax code's 9 (whose check
 	 * digit then holds the digit the passes give) */

@@ -332,6 +332,39 @@ static void zeros_read_as_o(void **state)
 	}
 }
 
+/* A misread id (no province 601) settles on three passes the same with a
+ * fourth that read nothing, as four the same would (an empty pass says
+ * nothing, as for an unsure id). Two the same beside empty ones, a fourth
+ * that reads otherwise, or three that fail a check: not taken. */
+static void misread_id_beside_empty_pass(void **state)
+{
+	(void)state;
+	const char *g = "001184362297";
+	const struct {
+		const char *r[4];
+		int taken;
+	} cases[] = {
+		{{g, g, g, ""}, 1},
+		{{"", g, "001 184 362 297", g}, 1},
+		{{g, g, "", ""}, 0},
+		{{g, g, g, "001184362291"}, 0},
+		{{g, g, g, "00118436229"}, 0},
+		{{"001185362297", "001185362297", "001185362297", ""}, 0}, /* born 1985 */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sh_paper_facts *f = card("601184362297", "26/01/1984", "Nữ", NULL);
+		assert_string_equal(sh_paper_id_unsure(f, NULL), "601184362297");
+		int rc = sh_paper_id_confirm(f, cases[i].r, 4);
+		if (rc != cases[i].taken)
+			fail_msg("case %zu: %d", i, rc);
+		if (rc)
+			assert_string_equal(sh_paper_owner_id(f), g);
+		else
+			assert_null(sh_paper_owner_id(f));
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +375,7 @@ int main(void)
 		cmocka_unit_test(sure_id_two_edge_digits),
 		cmocka_unit_test(passes_that_cut_the_id),
 		cmocka_unit_test(zeros_read_as_o),
+		cmocka_unit_test(misread_id_beside_empty_pass),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
