@@ -155,10 +155,10 @@ static int short_settle(const char *const *readings, size_t n, char *out, size_t
 /* The number the second readings settle on, into out (16 bytes): every
  * reading the same digits (the spaces OCR puts between groups do not
  * count); for a misread id, three or more readings the same digits and
- * every other one empty; or, for a misread id one digit too long, three or more readings
- * the same id-long digits while every other one is of another length (a
- * pass that split a glyph again: "031494574943" beside three
- * "0314574943"), never two id-long readings that disagree. */
+ * every other one empty; or, for a misread id one digit too long, three
+ * or more readings the same id-long digits while every other one is of
+ * another length (a pass that split a glyph again: "031494574943" beside
+ * three "0314574943"), never two id-long readings that disagree. */
 static int readings_settle(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
 {
 	char b[16];
@@ -228,8 +228,8 @@ static int digit_put_in(const char *a, const char *b)
 
 /* Is reading a the id v with one to four digits cut off at its ends, every
  * other digit read alike ("201738663" for 008201738663, tune5 5515: a
- * crop that cut into the id)? Such a pass
- * reads no digit of v otherwise: it is no other id. */
+ * crop that cut into the id)? Such a pass reads no digit of v otherwise:
+ * it is no other id. */
 static int ends_cut(const char *a, const char *v)
 {
 	size_t m = strlen(a), n = strlen(v);
