@@ -237,6 +237,10 @@ char *paper_find_place_date(doc *d);
  * from it; NULL else, or when two date lines name two places
  * (paper_dateplace.c). */
 const char *paper_province_by_date_line(const doc *d, const char *t, size_t tn);
+/* The listed place the header's date line names right before ", ngày"
+ * (original spelling), NULL when none or when two date lines name two
+ * places (paper_dateplace.c). */
+const char *paper_date_line_place(const doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
 /* Line l (folded) starts with "Kính gửi", or a two-word label before a
  * colon one or two letters from it ("Kinh gửt:"). */

@@ -983,6 +983,40 @@ static void label_semicolon_16(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 18: a province read one letter off whose name is
+ * folded alike with another listed place ("HÁAI DƯƠNG": Hải Dương and the
+ * gazetteer's Hải Đường, seed 7122 dev12-1): the one the header's date
+ * line spells as printed. */
+static void province_folded_alike_18(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hdr, *place, *want;
+	} cases[] = {
+		{"TĨNH HÁAI DƯƠNG", "Hải Dương", "UBND tỉnh Hải Dương"},
+		{"TỈNH HẢI DƯƠNGG", "Hải Dương", "UBND tỉnh Hải Dương"},
+		/* must not: a date line naming another place, or none */
+		{"TĨNH HÁAI DƯƠNG", "Hà Nội", "UBND tỉnh Háai Dương"},
+		{"TĨNH HÁAI DƯƠNG", "", "UBND tỉnh Háai Dương"},
+		/* a province read as listed stays */
+		{"TỈNH HẢI DƯƠNG", "Hà Nội", "UBND tỉnh Hải Dương"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+			 "%s Độc lập - TựNkM Hạnh phúc\n"
+			 "Số: 3177/KH-UBND %s%sngày 15 tháng 05 năm 2022\n"
+			 "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2022\n"
+			 "I. MỤC ĐÍCH, YÊU CẦU\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nHồ Văn Nam\n",
+			 cases[i].hdr, cases[i].place, *cases[i].place ? ", " : "");
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1006,6 +1040,7 @@ int main(void)
 		cmocka_unit_test(card_date_slashes_lost_17),
 		cmocka_unit_test(company_tail_block_17),
 		cmocka_unit_test(province_by_date_line_17),
+		cmocka_unit_test(province_folded_alike_18),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
