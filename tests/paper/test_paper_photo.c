@@ -1017,6 +1017,43 @@ static void province_folded_alike_18(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 18: a birth date after its long label read a few
+ * bytes off ("Ngày, thán§: năm sinh", seed 7122 dev03-1). */
+static void birth_label_off_18(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Ngày, thán§: năm sinh: 07/02/2017", "2017-02-07"},
+		{"Ngày, tháng. năm sỉnh: 07/02/2017", "2017-02-07"},
+		{"Ngày, thảng, nãm sinh: 07/02/2017", "2017-02-07"},
+		/* as printed: as before */
+		{"Ngày, tháng, năm sinh: 07/02/2017", "2017-02-07"},
+		/* must not: another label of the kind, a label far off, no
+		 * date after it, two lines that disagree */
+		{"Ngày, tháng, năm đăng ký: 07/02/2017", NULL},
+		{"Ngày tiêm chủng lần đầu: 07/02/2017", NULL},
+		{"Ngày, thán§: năm sinh: không rõ", NULL},
+		{"Ngày, thán§: năm sinh: 07/02/2017\nNgày, thán§ năm sinh: 08/02/2017", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY KHAI SINH\n"
+			 "Họ, chữ đệm, tên: NGÔ MINH QUYÊN\n%s\nGiới tính: Nữ\nDân tộc: Kinh\n"
+			 "Quốc tịch: Việt Nam\nNơi sinh: Trạm y tế xã, huyện Kim Thành, tỉnh Bắc Ninh\n"
+			 "Số định danh cá nhân: 033317490435\n"
+			 "Họ, chữ đệm, tên người cha: Phạm Quang Dũng\nHọ, chữ đệm, tên người mẹ: Ngô Xuân Nam\n"
+			 "Bắc Ninh, ngày 13 tháng 07 năm 2017\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Hữu Quyên\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].line, f, SH_FACT_BIRTH_DATE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1041,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(company_tail_block_17),
 		cmocka_unit_test(province_by_date_line_17),
 		cmocka_unit_test(province_folded_alike_18),
+		cmocka_unit_test(birth_label_off_18),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
