@@ -340,9 +340,9 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out);
 int paper_sex_label_off(doc *d, const paper_kind *pk, const char **out);
 /* The birth date after its long label ("Ngày, tháng, năm sinh", 16
  * folded bytes or more) read with a few bytes off ("Ngày, thán§: năm
- * sinh: 07/02/2017"), at most a sixth of the label's bytes from it and
- * nearer it than any other label of the kind; one such date only
- * (paper_photo.c). out as paper_date_value's. */
+ * sinh: 07/02/2017"), at most a sixth of the label's bytes from it, none
+ * lost, and nearer it than any other label of the kind; one such date
+ * only (paper_photo.c). out as paper_date_value's. */
 int paper_birth_label_off(doc *d, const paper_kind *pk, date_out *out);
 int paper_split_lines(doc *d);
 int paper_starts_word(const char *f, size_t at);

@@ -1112,7 +1112,10 @@ int paper_birth_label_off(doc *d, const paper_kind *pk, date_out *out)
 		memcpy(lab, d->f + a, c - a);
 		lab[c - a] = 0;
 		size_t n = 0, db = nearest_of(lab, bl, 16, &n);
-		if (!db || db == (size_t)-1 || db * 6 > n)
+		/* letters read wrong, not lost: a label with bytes lost
+		 * ("Ngày tháng năm sinh", both commas) stays no label (session
+		 * 16, test_paper_scans label_comma_lost) */
+		if (!db || db == (size_t)-1 || db * 6 > n || c - a < n)
 			continue;
 		/* further from every other label of the kind */
 		int other = 0;

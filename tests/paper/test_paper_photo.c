@@ -1030,10 +1030,13 @@ static void birth_label_off_18(void **state)
 		{"Ngày, thảng, nãm sinh: 07/02/2017", "2017-02-07"},
 		/* as printed: as before */
 		{"Ngày, tháng, năm sinh: 07/02/2017", "2017-02-07"},
-		/* must not: another label of the kind, a label far off, no
-		 * date after it, two lines that disagree */
+		/* must not: another label of the kind, a label far off, bytes
+		 * lost (both commas: session 16's rule), no date after it, two
+		 * lines that disagree */
 		{"Ngày, tháng, năm đăng ký: 07/02/2017", NULL},
 		{"Ngày tiêm chủng lần đầu: 07/02/2017", NULL},
+		{"Ngày tháng năm sinh: 07/02/2017", NULL},
+		{"Ngày, thán năm sinh: 07/02/2017", NULL},
 		{"Ngày, thán§: năm sinh: không rõ", NULL},
 		{"Ngày, thán§: năm sinh: 07/02/2017\nNgày, thán§ năm sinh: 08/02/2017", NULL},
 	};
