@@ -278,6 +278,9 @@ enum {
 #define EDGE_MAX_SLOPE 0.6
 #define EDGE_MIN_SUPPORT 0.75 /* share of a quadrilateral's sides that step */
 #define EDGE_FRAME 0.8    /* paper at the frame: this share of the paper level */
+#define REGION_SURE_SUPPORT 0.95 /* a bright region's quadrilateral stepping less: checked by edges */
+#define REGION_LARGER 1.05 /* ... whose quadrilateral must be this much larger */
+#define REGION_SUPPORT_GAIN 0.1 /* ... and step this much more of the way */
 
 /* The paper level: the 90th percentile of the middle half of g. */
 static int paper_level(PIX *g)
@@ -740,6 +743,30 @@ static int find_corners(PIX *grey, int tag, int step, int W, int H, float c[8], 
 	pixDestroy(&one);
 	if (ok < 0)
 		return -1;
+	if (ok > 0 && !(tag >= 100 && tag <= 1200)) {
+		/* A region cut by the light, not by the paper (a white desk
+		 * under a gradient, seed 7006 dev15-0: a diagonal "top" through
+		 * the page's text): a side without a step. The page's edges,
+		 * when they make a larger quadrilateral stepping all along, are
+		 * the page. */
+		PIX *g = pixBlockconv(grey, 1, 1);
+		if (!g)
+			return -1;
+		double sup = quad_support(g, c);
+		float e[8];
+		int es = 4, r = sup < REGION_SURE_SUPPORT ? page_by_edges(grey, e, &es) : 0;
+		int take = r > 0 && quad_area(e) > REGION_LARGER * quad_area(c) &&
+			   quad_support(g, e) >= sup + REGION_SUPPORT_GAIN;
+		pixDestroy(&g);
+		if (r < 0)
+			return -1;
+		if (take) {
+			memcpy(c, e, sizeof e);
+			*sides = es;
+			*by_edges = 1;
+			return 1;
+		}
+	}
 	for (int i = 0; ok && i < 8; i++) { /* the region's corners lie in the photo */
 		float v = c[i] * (float)step + 1.0f;
 		if (v < -2.0f || v > (float)(i % 2 ? H : W) + 2.0f)

@@ -631,7 +631,8 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_BIRTH_DATE)) {
 		date_out dt = {"", 0, 0, pk->padded_dates};
-		if (paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_date_value, &dt))
+		if (paper_by_label(d, &pk->labels[SH_FACT_BIRTH_DATE], paper_date_value, &dt) ||
+		    paper_birth_label_off(d, pk, &dt))
 			set_fact(d, pf, SH_FACT_BIRTH_DATE, dt.date);
 	}
 	if (want & (1u << SH_FACT_SEX)) {

@@ -341,17 +341,26 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b, int 
 	for (size_t p = 0; p < k->gazetteer.n; p++)
 		if (strlen(k->gazetteer.fold[p]) == tn && !memcmp(k->gazetteer.fold[p], t, tn))
 			return NULL;
+	/* two places the reading is as near to (folded alike: "Hải Dương",
+	 * the gazetteer's "Hải Đường"): the one the header's date line names
+	 * as printed, else none (session 18, seed 7122) */
+	const char *dated = NULL;
+	int two = 0, dated_hit = 0;
 	for (int l = 0; l < 3; l++)
 		for (size_t p = 0; p < lists[l]->n; p++) {
 			const char *pf = lists[l]->fold[p];
 			size_t pn = strlen(pf);
 			/* or a letter read as two glyphs ("TILANH HÀ": H as "IL") */
 			if (place_near(pf, pn, t, tn) || paper_lookalike_cost(pf, pn, t, tn) == 1) {
-				if (hit && strcmp(hit, lists[l]->orig[p]))
-					return NULL;
+				if (!two && !dated)
+					dated = paper_date_line_place(d);
+				dated_hit |= dated && !strcmp(dated, lists[l]->orig[p]);
+				two |= hit && strcmp(hit, lists[l]->orig[p]);
 				hit = lists[l]->orig[p];
 			}
 		}
+	if (two)
+		return dated_hit ? dated : NULL;
 	return hit || lv != 3 ? hit : paper_province_by_date_line(d, t, tn);
 }
 

@@ -88,11 +88,20 @@ static const char *date_line_place(const doc *d)
 		for (int words = 0; words < 4 && s > d->ls[l]; words++) {
 			while (s > d->ls[l] && d->f[s - 1] != ' ')
 				s--;
+			/* of places folded alike ("Hải Dương", "Hải Đường"), the
+			 * one spelt as printed */
+			int as_printed = 0;
+			size_t oa = d->map[s], on = d->map[end] - oa;
 			for (int li = 0; li < paper_place_lists(); li++) {
 				const paper_strs *list = paper_place_list(d->k, li);
 				for (size_t p = 0; p < list->n; p++)
-					if (strlen(list->fold[p]) == end - s && !memcmp(list->fold[p], d->f + s, end - s))
-						best = list->orig[p];
+					if (strlen(list->fold[p]) == end - s && !memcmp(list->fold[p], d->f + s, end - s)) {
+						int exact = strlen(list->orig[p]) == on &&
+							    !memcmp(list->orig[p], d->text + oa, on);
+						if (exact || !as_printed)
+							best = list->orig[p];
+						as_printed |= exact;
+					}
 			}
 			while (s > d->ls[l] && d->f[s - 1] == ' ')
 				s--;
@@ -103,6 +112,11 @@ static const char *date_line_place(const doc *d)
 			found = best;
 	}
 	return found;
+}
+
+const char *paper_date_line_place(const doc *d)
+{
+	return date_line_place(d);
 }
 
 const char *paper_province_by_date_line(const doc *d, const char *t, size_t tn)

@@ -353,12 +353,19 @@ static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		yl--;
 	for (size_t b = 0; b < ml; b++)
 		chars += ((unsigned char)w[3].t[b] & 0xC0) != 0x80;
-	if (number_at_any(w[1].t, dl, 0, 1, 2, pl->g[0], 0) != dl || number_at(w[5].t, yl, 0, 4, 4, pl->g[2]) != 4 ||
-	    yl != 4 || chars < 1 || chars > 3)
+	/* a day of three digits ("ngày 244 tháng 10", seed 7122: a glyph
+	 * after 24 read as a digit) is the passes' as a month of glyphs is */
+	int day3 = dl == 3 && number_at(w[1].t, dl, 0, 3, 3, pl->g[0]) == 3 && strspn(w[1].t, "0123456789") == 3;
+	if ((!day3 && number_at_any(w[1].t, dl, 0, 1, 2, pl->g[0], 0) != dl) ||
+	    number_at(w[5].t, yl, 0, 4, 4, pl->g[2]) != 4 || yl != 4 || chars < 1 || chars > 3)
 		return 0;
 	pl->merged = 4;
-	if (number_at_any(w[3].t, ml, 0, 1, 2, pl->g[1], 0) != ml)
+	if (number_at_any(w[3].t, ml, 0, 1, 2, pl->g[1], 0) != ml) {
+		if (day3)
+			return 0; /* one number of glyphs at most */
 		pl->g[1][0] = 0; /* glyphs: the passes give it */
+	} else if (day3)
+		pl->g[0][0] = 0;
 	else if (e0 && e2)
 		return 0; /* as printed: words_place's */
 	else
@@ -854,17 +861,20 @@ static int number_contradicted(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MA
 
 /* A month of glyphs (slipped_place, merged 4) the passes settle: the day
  * and the year read as OCR read them by two passes or more, the month by
- * three or more alike (two alike read "04" for a blurred 08, seed 7006),
+ * three or more alike (two alike read "04" for a blurred 08, seed 7006);
+ * so too a day of three digits, the month then as OCR read it (session 18),
  * no pass reading another number anywhere (a pass that read nothing says
  * nothing; the day with its 1s lost neither); a real date. */
 static int slipped_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
 {
-	char m[8];
-	snprintf(m, sizeof m, "%s", pl->g[1]);
-	for (size_t i = 0; i < n && !*m; i++)
-		if (*rd[i][1] && strlen(rd[i][1]) <= 2)
-			snprintf(m, sizeof m, "%s", rd[i][1]);
-	const char *want[3] = {pl->g[0], m, pl->g[2]};
+	char dm[2][8]; /* the day and month: OCR's, or (glyphs) the first pass's */
+	for (int k = 0; k < 2; k++) {
+		snprintf(dm[k], sizeof dm[k], "%s", pl->g[k]);
+		for (size_t i = 0; i < n && !*dm[k]; i++)
+			if (*rd[i][k] && strlen(rd[i][k]) <= 2)
+				snprintf(dm[k], sizeof dm[k], "%s", rd[i][k]);
+	}
+	const char *want[3] = {dm[0], dm[1], pl->g[2]};
 	for (int k = 0; k < 3; k++) {
 		size_t yes = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -873,10 +883,10 @@ static int slipped_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX]
 			else if (*rd[i][k] && (k == 2 || !ones_lost(rd[i][k], want[k])))
 				return 0;
 		}
-		if (!*want[k] || yes < (k == 1 && !*pl->g[1] ? 3u : 2u))
+		if (!*want[k] || yes < (k < 2 && !*pl->g[k] ? 3u : 2u))
 			return 0;
 	}
-	ymd a = {atoi(pl->g[2]), atoi(m), atoi(pl->g[0])};
+	ymd a = {atoi(pl->g[2]), atoi(dm[1]), atoi(dm[0])};
 	if (!is_real(a))
 		return 0;
 	*take = a;

@@ -237,6 +237,10 @@ char *paper_find_place_date(doc *d);
  * from it; NULL else, or when two date lines name two places
  * (paper_dateplace.c). */
 const char *paper_province_by_date_line(const doc *d, const char *t, size_t tn);
+/* The listed place the header's date line names right before ", ngày"
+ * (original spelling), NULL when none or when two date lines name two
+ * places (paper_dateplace.c). */
+const char *paper_date_line_place(const doc *d);
 char *paper_find_title(doc *d, const paper_kind *pk);
 /* Line l (folded) starts with "Kính gửi", or a two-word label before a
  * colon one or two letters from it ("Kinh gửt:"). */
@@ -334,6 +338,12 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out);
  * the kind's sex label than any other of its labels, the value alone on
  * its line; one such line only. */
 int paper_sex_label_off(doc *d, const paper_kind *pk, const char **out);
+/* The birth date after its long label ("Ngày, tháng, năm sinh", 16
+ * folded bytes or more) read with a few bytes off ("Ngày, thán§: năm
+ * sinh: 07/02/2017"), at most a sixth of the label's bytes from it, none
+ * lost, and nearer it than any other label of the kind; one such date
+ * only (paper_photo.c). out as paper_date_value's. */
+int paper_birth_label_off(doc *d, const paper_kind *pk, date_out *out);
 int paper_split_lines(doc *d);
 int paper_starts_word(const char *f, size_t at);
 int paper_upper_share(const doc *d, size_t line);

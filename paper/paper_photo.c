@@ -1074,3 +1074,67 @@ long paper_position_word_cut(const doc *d, size_t a, size_t e)
 	}
 	return hit;
 }
+
+/* Folded distance from s to the nearest label of l (of min bytes or
+ * more); (size_t)-1 when none. *len: that label's length. */
+static size_t nearest_of(const char *s, const paper_strs *l, size_t min, size_t *len)
+{
+	size_t best = (size_t)-1;
+	for (size_t t = 0; t < l->n; t++) {
+		size_t n = strlen(l->fold[t]), e = n < min ? (size_t)-1 : paper_edit_distance(s, l->fold[t]);
+		if (e < best) {
+			best = e;
+			if (len)
+				*len = n;
+		}
+	}
+	return best;
+}
+
+int paper_birth_label_off(doc *d, const paper_kind *pk, date_out *out)
+{
+	const paper_strs *bl = &pk->labels[SH_FACT_BIRTH_DATE];
+	char got[sizeof out->date] = "";
+	int hits = 0;
+	for (size_t l = 0; l < d->nl && bl->n; l++) {
+		size_t a = paper_line_after_glyphs(d, l), e = d->le[l], c = e;
+		/* the label ends at the last colon a digit follows */
+		for (size_t i = a; i < e; i++) {
+			size_t j = i + 1;
+			while (j < e && d->f[j] == ' ')
+				j++;
+			if (d->f[i] == ':' && j < e && d->f[j] >= '0' && d->f[j] <= '9')
+				c = i;
+		}
+		if (c >= e || c - a < 12 || c - a > 40)
+			continue;
+		char lab[48];
+		memcpy(lab, d->f + a, c - a);
+		lab[c - a] = 0;
+		size_t n = 0, db = nearest_of(lab, bl, 16, &n);
+		/* letters read wrong, not lost: a label with bytes lost
+		 * ("Ngày tháng năm sinh", both commas) stays no label (session
+		 * 16, test_paper_scans label_comma_lost) */
+		if (!db || db == (size_t)-1 || db * 6 > n || c - a < n)
+			continue;
+		/* further from every other label of the kind */
+		int other = 0;
+		for (size_t t = 0; t < pk->form_labels.n && !other; t++) {
+			int birth = 0;
+			for (size_t u = 0; u < bl->n; u++)
+				birth |= !strcmp(pk->form_labels.fold[t], bl->fold[u]);
+			other = !birth && paper_edit_distance(lab, pk->form_labels.fold[t]) <= db;
+		}
+		for (int f = 0; f < SH_FACT_COUNT && !other; f++)
+			other = f != SH_FACT_BIRTH_DATE && nearest_of(lab, &pk->labels[f], 0, NULL) <= db;
+		date_out dt = *out;
+		if (other || !paper_date_value(d, c + 1, e, &dt) || dt.never)
+			continue;
+		if (hits++ && strcmp(got, dt.date))
+			return 0;
+		memcpy(got, dt.date, sizeof got);
+	}
+	if (hits == 1)
+		memcpy(out->date, got, sizeof got);
+	return hits == 1;
+}

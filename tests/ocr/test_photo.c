@@ -97,7 +97,7 @@ static PIX *make_photo(PIX *page, const float c[8], int w, int h)
 }
 
 /* As make_photo; white: a white desk (232, page and desk 20 levels apart)
- * instead of brown wood. */
+ * instead of brown wood; 2: a grey one (195). */
 static PIX *make_photo_on(PIX *page, const float c[8], int w, int h, int white)
 {
 	PTA *pd = ptaCreate(4), *ps = ptaCreate(4);
@@ -129,7 +129,7 @@ static PIX *make_photo_on(PIX *page, const float c[8], int w, int h, int white)
 				b = GET_DATA_BYTE(&val, COLOR_BLUE);
 			} else if (white) {
 				rnd = rnd * 1103515245u + 12345u;
-				r = g = b = 232 + (int)((rnd >> 16) % 7) - 3;
+				r = g = b = (white == 2 ? 195 : 232) + (int)((rnd >> 16) % 7) - 3;
 			} else { /* wood: grain stripes and noise */
 				rnd = rnd * 1103515245u + 12345u;
 				int n = (int)((rnd >> 16) % 21) - 10;
@@ -555,6 +555,40 @@ static void test_photo_white_desk(void **state)
 	pixDestroy(&photo);
 }
 
+/* Issue 23, session 18 (seed 7006 dev15-0): a shadow with a soft edge
+ * across the page's top: the bright region is the lit part only, cut by
+ * the light, and the page was cut there. Its edges, stepping all along,
+ * give the whole page; without the shadow the region is the page, found as
+ * before. */
+static void test_photo_shadow_cuts_region(void **state)
+{
+	fixture *f = *state;
+	for (int shade = 0; shade < 2; shade++) {
+		PIX *photo = make_photo_on(f->a4, PHOTO_CORNERS, 2000, 2700, 2), *page = NULL;
+		if (shade) {
+			l_uint32 *data = pixGetData(photo);
+			int wpl = pixGetWpl(photo);
+			for (int y = 0; y < 2700; y++)
+				for (int x = 0; x < 2000; x++) {
+					double t = (1100.0 + 0.25 * x - y) / 450.0 + 0.5;
+					t = t < 0 ? 0 : t > 1 ? 1 : t;
+					double k = 1.0 - 0.28 * t;
+					l_int32 r, g, b;
+					extractRGBValues(data[(size_t)y * wpl + x], &r, &g, &b);
+					composeRGBPixel((int)(r * k), (int)(g * k), (int)(b * k), data + (size_t)y * wpl + x);
+				}
+		}
+		float c[8];
+		int dpi = 0, found = 0;
+		assert_int_equal(sh_ocr_photo_rectify(photo, &page, c, &dpi, &found, NULL), SH_OK);
+		assert_true(found);
+		for (int i = 0; i < 8; i++)
+			assert_true(fabsf(c[i] - PHOTO_CORNERS[i]) <= 6.0f);
+		pixDestroy(&page);
+		pixDestroy(&photo);
+	}
+}
+
 /* Issue 23: an ID card filling a phone's frame (its text ~2x body text at
  * 300 dpi): scaled DOWN to 300 dpi, not up from its 72 dpi tag. The card:
  * the certificate's top 1560 rows (a card's 1.59 aspect) on a light blue
@@ -641,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_photo_short_page_upside_down),
 		cmocka_unit_test(test_photo_touching_frame),
 		cmocka_unit_test(test_photo_white_desk),
+		cmocka_unit_test(test_photo_shadow_cuts_region),
 		cmocka_unit_test(test_photo_card_scaled_down),
 		cmocka_unit_test(test_photo_lying_tag_scan),
 		cmocka_unit_test(test_photo_bad_input),

@@ -539,6 +539,62 @@ static void labels_slipped(void **state)
 	sh_free(s);
 }
 
+/* Session 18 (issue 23): a worded date's day read with three digits
+ * ("ngày 244 tháng 10 năm 2015", seed 7122 dev15-0: a glyph after 24 read
+ * as a digit) is the passes' as a month of glyphs is: three alike and none
+ * another, the month and year as OCR read them by two or more. */
+static void day_three_digits_18(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	static const struct {
+		const char *text, *want, *rd[3][4];
+	} c[] = {
+		/* must change */
+		{"ngày 244 tháng 10 năm 2015", "ngày 24  tháng 10 năm 2015",
+		 {{"24", "24", "24", ""}, {"10", "10", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 064 tháng 10 năm 2015", "ngày 06  tháng 10 năm 2015",
+		 {{"06", "06", "06", ""}, {"10", "10", "10", ""}, {"2015", "2015", "", ""}}},
+		/* must not: two alike only, a pass reading the three digits or
+		 * another day, another month, no real date, a day of glyphs, the
+		 * month of glyphs too */
+		{"ngày 244 tháng 10 năm 2015", NULL,
+		 {{"24", "24", "", ""}, {"10", "10", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 244 tháng 10 năm 2015", NULL,
+		 {{"24", "24", "24", "244"}, {"10", "10", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 244 tháng 10 năm 2015", NULL,
+		 {{"24", "24", "24", "21"}, {"10", "10", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 244 tháng 10 năm 2015", NULL,
+		 {{"24", "24", "24", ""}, {"10", "11", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 314 tháng 02 năm 2015", NULL,
+		 {{"31", "31", "31", ""}, {"02", "02", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 2A4 tháng 10 năm 2015", NULL,
+		 {{"24", "24", "24", ""}, {"10", "10", "", ""}, {"2015", "2015", "", ""}}},
+		{"ngày 244 tháng TÔ năm 2015", NULL,
+		 {{"24", "24", "24", ""}, {"10", "10", "10", ""}, {"2015", "2015", "", ""}}},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		table t = {.rd = {{NULL}}};
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < 4; j++)
+				t.rd[1 + 2 * k][j] = c[i].rd[k][j];
+		char *s = reread(c[i].text, &t, &ch);
+		assert_string_equal(s, c[i].want ? c[i].want : c[i].text);
+		assert_int_equal(ch, c[i].want ? 1 : 0);
+		sh_free(s);
+	}
+	/* the written date is the one extraction finds */
+	table t = {.rd = {[1] = {"24", "24", "24", ""}, [3] = {"10", "10", "", ""}, [5] = {"2015", "2015", "", ""}}};
+	char *s = reread("ngày 244 tháng 10 năm 2015", &t, &ch);
+	sh_paper_facts *f = NULL;
+	char text[128];
+	snprintf(text, sizeof text, "QUYẾT ĐỊNH\nHà Nội, %s\n", s);
+	assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_DATE), "2015-10-24");
+	sh_paper_facts_free(&f);
+	sh_free(s);
+}
+
 static void slip_checked(void **state)
 {
 	(void)state;
@@ -750,6 +806,7 @@ int main(void)
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(number_contradicted),
 		cmocka_unit_test(labels_slipped),
+		cmocka_unit_test(day_three_digits_18),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),
 	};

@@ -983,6 +983,80 @@ static void label_semicolon_16(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 18: a province read one letter off whose name is
+ * folded alike with another listed place ("HÁAI DƯƠNG": Hải Dương and the
+ * gazetteer's Hải Đường, seed 7122 dev12-1): the one the header's date
+ * line spells as printed. */
+static void province_folded_alike_18(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hdr, *place, *want;
+	} cases[] = {
+		{"TĨNH HÁAI DƯƠNG", "Hải Dương", "UBND tỉnh Hải Dương"},
+		{"TỈNH HẢI DƯƠNGG", "Hải Dương", "UBND tỉnh Hải Dương"},
+		/* must not: a date line naming another place, or none */
+		{"TĨNH HÁAI DƯƠNG", "Hà Nội", "UBND tỉnh Háai Dương"},
+		{"TĨNH HÁAI DƯƠNG", "", "UBND tỉnh Háai Dương"},
+		/* a province read as listed stays */
+		{"TỈNH HẢI DƯƠNG", "Hà Nội", "UBND tỉnh Hải Dương"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+			 "%s Độc lập - TựNkM Hạnh phúc\n"
+			 "Số: 3177/KH-UBND %s%sngày 15 tháng 05 năm 2022\n"
+			 "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2022\n"
+			 "I. MỤC ĐÍCH, YÊU CẦU\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nHồ Văn Nam\n",
+			 cases[i].hdr, cases[i].place, *cases[i].place ? ", " : "");
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].hdr, f, SH_FACT_ISSUER, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Issue 23, session 18: a birth date after its long label read a few
+ * bytes off ("Ngày, thán§: năm sinh", seed 7122 dev03-1). */
+static void birth_label_off_18(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{"Ngày, thán§: năm sinh: 07/02/2017", "2017-02-07"},
+		{"Ngày, tháng. năm sỉnh: 07/02/2017", "2017-02-07"},
+		{"Ngày, thảng, nãm sinh: 07/02/2017", "2017-02-07"},
+		/* as printed: as before */
+		{"Ngày, tháng, năm sinh: 07/02/2017", "2017-02-07"},
+		/* must not: another label of the kind, a label far off, bytes
+		 * lost (both commas: session 16's rule), no date after it, two
+		 * lines that disagree */
+		{"Ngày, tháng, năm đăng ký: 07/02/2017", NULL},
+		{"Ngày tiêm chủng lần đầu: 07/02/2017", NULL},
+		{"Ngày tháng năm sinh: 07/02/2017", NULL},
+		{"Ngày, thán năm sinh: 07/02/2017", NULL},
+		{"Ngày, thán§: năm sinh: không rõ", NULL},
+		{"Ngày, thán§: năm sinh: 07/02/2017\nNgày, thán§ năm sinh: 08/02/2017", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY KHAI SINH\n"
+			 "Họ, chữ đệm, tên: NGÔ MINH QUYÊN\n%s\nGiới tính: Nữ\nDân tộc: Kinh\n"
+			 "Quốc tịch: Việt Nam\nNơi sinh: Trạm y tế xã, huyện Kim Thành, tỉnh Bắc Ninh\n"
+			 "Số định danh cá nhân: 033317490435\n"
+			 "Họ, chữ đệm, tên người cha: Phạm Quang Dũng\nHọ, chữ đệm, tên người mẹ: Ngô Xuân Nam\n"
+			 "Bắc Ninh, ngày 13 tháng 07 năm 2017\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Hữu Quyên\n",
+			 cases[i].line);
+		sh_paper_facts *f = extract(t);
+		want_fact(cases[i].line, f, SH_FACT_BIRTH_DATE, cases[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1006,6 +1080,8 @@ int main(void)
 		cmocka_unit_test(card_date_slashes_lost_17),
 		cmocka_unit_test(company_tail_block_17),
 		cmocka_unit_test(province_by_date_line_17),
+		cmocka_unit_test(province_folded_alike_18),
+		cmocka_unit_test(birth_label_off_18),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
