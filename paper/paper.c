@@ -834,6 +834,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	if (rc)
 		goto out;
 	undouble_marks(d.text);
+	paper_roman_diaeresis(d.text);
 	paper_undouble_vowels(d.text);
 	paper_blank_glyph_lines(d.text);
 	d.tlen = strlen(d.text);

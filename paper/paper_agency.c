@@ -415,7 +415,7 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
 			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
-			    number_misread(f, i, e)) {
+			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
 				e = i;
 				break;
 			}
@@ -609,6 +609,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon)
+				canon = paper_place_apostrophe(d, d->f + fa, fb - fa);
 			if (!canon)
 				canon = place_one_off(d, w, nstart, place_to, lv);
 			if (!canon)

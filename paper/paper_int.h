@@ -470,4 +470,24 @@ int paper_hocr_hand(unsigned char **out, size_t *n, const char *hocr);
  * and flag them in pf->handwritten. Needs d->words; no-op without. */
 void paper_hand_check(doc *d, const paper_kind *pk, sh_paper_facts *pf);
 
+/* ---- slips on scans of any face (paper_slips.c, issue 18, session 18) -- */
+
+/* A word of two or more I's, some read with a diaeresis ("IÏ": no
+ * Vietnamese word has one), gets plain I's: "quý IÏ" is "quý II" (before
+ * paper_undouble_vowels, which would take "IÏ" for a letter read twice).
+ * "VÏ" stays (a name's Ĩ, paper_names.c). In place; NFC text. */
+void paper_roman_diaeresis(char *t);
+/* Is the word at folded f[i] (line end e) the motto's "Độc" read short
+ * ("Đ lập - Tự do"): a d, at most 4 bytes, then "lap", then "tu do"
+ * (after a dash or not)? A header's left column ends before it. */
+int paper_motto_word_at(const char *f, size_t e, size_t i);
+/* The listed place (catalogue's, lexicon's, then gazetteer's) the folded
+ * place t (tn bytes, no apostrophe) is with its apostrophes dropped
+ * ("ea hleo": Ea H'leo); NULL when none or two spellings. */
+const char *paper_place_apostrophe(const doc *d, const char *t, size_t tn);
+/* A name's word read in two ("QU YỀN"): a word of letters that is no
+ * syllable, joined with the next word of letters, is one when the two make
+ * a syllable. In place on s (it only shrinks); returns s. */
+char *paper_name_join_split(char *s);
+
 #endif

@@ -1,0 +1,157 @@
+/* Slips OCR makes on scans of any face (issue 18, session 18, found on
+ * fresh tune5 and tune6 seeds): a glyph read twice or apart, a mark for
+ * an apostrophe lost, the motto's first word cut to one letter. Each rule
+ * undoes one such slip where the text allows no other reading. */
+#include "paper_int.h"
+
+#include <string.h>
+
+/* ---- a roman numeral's I read with a diaeresis ------------------------- */
+
+/* Ï and ï (U+00CF, U+00EF) in UTF-8 */
+static int diaeresis_i(const char *p)
+{
+	return (unsigned char)p[0] == 0xC3 && ((unsigned char)p[1] == 0x8F || (unsigned char)p[1] == 0xAF);
+}
+
+void paper_roman_diaeresis(char *t)
+{
+	for (char *p = t; *p;) {
+		if (p != t && p[-1] != ' ' && p[-1] != '\n') {
+			p++;
+			continue;
+		}
+		size_t n = 0, dia = 0, glyphs = 0;
+		while (p[n] && p[n] != ' ' && p[n] != '\n') {
+			if (p[n] == 'I') {
+				n++;
+			} else if (diaeresis_i(p + n)) {
+				n += 2;
+				dia++;
+			} else {
+				break;
+			}
+			glyphs++;
+		}
+		int end = !p[n] || p[n] == ' ' || p[n] == '\n' || p[n] == ',' || p[n] == '.';
+		if (!end || !dia || glyphs < 2) {
+			p += n ? n : 1;
+			continue;
+		}
+		/* in place: each two-byte Ï becomes the one byte I */
+		char *w = p;
+		for (size_t i = 0; i < n;) {
+			if (diaeresis_i(p + i)) {
+				*w++ = 'I';
+				i += 2;
+			} else {
+				*w++ = p[i++];
+			}
+		}
+		memmove(w, p + n, strlen(p + n) + 1);
+		p = w;
+	}
+}
+
+/* ---- the motto's first word cut to a letter ---------------------------- */
+
+int paper_motto_word_at(const char *f, size_t e, size_t i)
+{
+	size_t j = i;
+	while (j < e && f[j] != ' ')
+		j++;
+	if (f[i] != 'd' || j - i > 4)
+		return 0;
+	while (j < e && f[j] == ' ')
+		j++;
+	if (!paper_word_at(f, e, j, "lap"))
+		return 0;
+	/* "lập - Tự do" right after: "TÂN LẬP Độc lập" is a place, then
+	 * the motto */
+	j += 3;
+	while (j < e && (f[j] == ' ' || f[j] == '-'))
+		j++;
+	return paper_word_at(f, e, j, "tu do");
+}
+
+/* ---- a place's apostrophe lost ----------------------------------------- */
+
+/* folded a (an bytes) is b without its apostrophes, b holding one */
+static int without_apostrophes(const char *a, size_t an, const char *b)
+{
+	size_t i = 0;
+	int dropped = 0;
+	for (; *b; b++) {
+		if (*b == '\'') {
+			dropped = 1;
+			continue;
+		}
+		if (i >= an || a[i] != *b)
+			return 0;
+		i++;
+	}
+	return dropped && i == an;
+}
+
+const char *paper_place_apostrophe(const doc *d, const char *t, size_t tn)
+{
+	if (memchr(t, '\'', tn))
+		return NULL;
+	const paper_strs *lists[3] = {&d->k->places, &d->k->lex_places, &d->k->gazetteer};
+	for (int l = 0; l < 3; l++) {
+		const char *hit = NULL;
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			if (!without_apostrophes(t, tn, lists[l]->fold[p]))
+				continue;
+			if (hit && strcmp(hit, lists[l]->orig[p]))
+				return NULL; /* two places, or two spellings: which? */
+			hit = lists[l]->orig[p];
+		}
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+/* ---- a name's word read in two ----------------------------------------- */
+
+/* the word at p (n bytes) is letters only */
+static int letters_only(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x80 && !((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'))
+			return 0;
+	return n > 0;
+}
+
+char *paper_name_join_split(char *s)
+{
+	if (!s)
+		return s;
+	for (char *p = s; *p;) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, " ");
+		char *q = p + n;
+		if (*q != ' ' || !q[1] || q[1] == ' ') {
+			p = q;
+			continue;
+		}
+		size_t m = strcspn(q + 1, " ");
+		char joined[SH_PAPER_WORD_MAX];
+		if (n + m >= sizeof joined || !letters_only(p, n) || !letters_only(q + 1, m) ||
+		    paper_syllable_ok(p, n)) {
+			p = q;
+			continue;
+		}
+		memcpy(joined, p, n);
+		memcpy(joined + n, q + 1, m);
+		joined[n + m] = 0;
+		if (!paper_syllable_ok(joined, n + m)) {
+			p = q;
+			continue;
+		}
+		memmove(q, q + 1, strlen(q + 1) + 1);
+		p += n + m;
+	}
+	return s;
+}
