@@ -602,7 +602,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 		if (nstart < place_to) {
 			/* the place name: gazetteer first, else title case */
 			size_t fa = w[nstart].a, fb = w[place_to - 1].b;
-			const char *canon = NULL;
+			const char *canon = paper_place_spelt_as_read(d, d->f + fa, fb - fa, d->text + d->map[fa],
+								      d->map[fb] - d->map[fa]);
 			const paper_strs *lists[2] = {&k->places, &k->lex_places};
 			for (int l = 0; l < 2; l++)
 				for (size_t p = 0; p < lists[l]->n && !canon; p++)

@@ -472,10 +472,11 @@ void paper_hand_check(doc *d, const paper_kind *pk, sh_paper_facts *pf);
 
 /* ---- slips on scans of any face (paper_slips.c, issue 18, session 18) -- */
 
-/* A word of two or more I's, some read with a diaeresis ("IÏ": no
- * Vietnamese word has one), gets plain I's: "quý IÏ" is "quý II" (before
- * paper_undouble_vowels, which would take "IÏ" for a letter read twice).
- * "VÏ" stays (a name's Ĩ, paper_names.c). In place; NFC text. */
+/* A word of two or more I's, one read with a diaeresis right after a
+ * plain I ("IÏ": no Vietnamese word has one), gets plain I's: "quý IÏ" is
+ * "quý II" (before paper_undouble_vowels, which would take "IÏ" for a
+ * letter read twice). "VÏ" stays (a name's Ĩ, paper_names.c), "ÏI" too
+ * (the quarter's numeral reads it). In place; NFC text. */
 void paper_roman_diaeresis(char *t);
 /* Is the word at folded f[i] (line end e) the motto's "Độc" read short
  * ("Đ lập - Tự do"): a d, at most 4 bytes, then "lap", then "tu do"
@@ -489,5 +490,19 @@ const char *paper_place_apostrophe(const doc *d, const char *t, size_t tn);
  * syllable, joined with the next word of letters, is one when the two make
  * a syllable. In place on s (it only shrinks); returns s. */
 char *paper_name_join_split(char *s);
+/* Is the place folded f (fn bytes), read orig (on bytes), listed as read
+ * (paper_place_fold_pick)? A title's place so read is the place: none of
+ * its first words is put right into another ("Krông Búk", not "KRong"). */
+int paper_place_listed_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on);
+/* Does s[oa, ob), read where phrase ph (two words or more) fits its
+ * letters, hold a word past the first with a capital where ph has a small
+ * letter? A name then ("địa bàn Hạnh Phúc"), no phrase ("ban hành"). */
+int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph);
+/* The listed spelling (catalogue's, lexicon's, then gazetteer's) of the
+ * place folded f (fn bytes) read orig (on bytes) with the same letters
+ * and marks, case aside, when no word of it was read unsurely (below
+ * SH_PAPER_WEAK_CONF); else NULL. An issuer's place so read is that place,
+ * not the catalogue's of the same letters ("AN PHỤ" is An Phụ, not An Phú). */
+const char *paper_place_spelt_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on);
 
 #endif

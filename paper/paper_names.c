@@ -947,6 +947,11 @@ char *paper_title_places(doc *d, char *s)
 			}
 			for (size_t e = ne; e-- > 0 && !fix;) {
 				size_t oa = map[i + an], ob = map[ends[e]];
+				/* a place listed as read ("Krông Búk") is the
+				 * place: none of its first words is another
+				 * ("KRong", a commune of the gazetteer) */
+				if (paper_place_listed_as_read(d, f + i + an, ends[e] - i - an, s + oa, ob - oa))
+					break;
 				fix = paper_place_fix(d, f + i + an, ends[e] - i - an, s + oa, ob - oa);
 				pa = i + an, pb = ends[e];
 			}

@@ -5,6 +5,7 @@
 #include "paper_int.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 /* ---- a roman numeral's I read with a diaeresis ------------------------- */
 
@@ -26,8 +27,11 @@ void paper_roman_diaeresis(char *t)
 			if (p[n] == 'I') {
 				n++;
 			} else if (diaeresis_i(p + n)) {
+				/* only after a plain I, the order the echo rule
+				 * takes for a letter read twice ("ÏI" is left to
+				 * the quarter's numeral, paper_titles.c) */
+				dia += n && p[n - 1] == 'I';
 				n += 2;
-				dia++;
 			} else {
 				break;
 			}
@@ -154,4 +158,73 @@ char *paper_name_join_split(char *s)
 		p += n + m;
 	}
 	return s;
+}
+
+/* ---- a title's place read right ---------------------------------------- */
+
+int paper_place_listed_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on)
+{
+	int listed = 0, spellings = 0;
+	paper_place_fold_pick(d, f, fn, orig, on, &listed, &spellings);
+	return listed;
+}
+
+/* ---- a phrase over a name ---------------------------------------------- */
+
+int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph)
+{
+	const char *q = ph;
+	for (size_t i = oa; i < ob; i++) {
+		if (s[i] != ' ')
+			continue;
+		q = strchr(q, ' ');
+		if (!q)
+			return 0;
+		q++;
+		/* a word past the first in capitals where the phrase has a
+		 * small letter: a name ("địa bàn Hạnh Phúc" is no "ban hành") */
+		utf8proc_int32_t c, p;
+		if (utf8proc_iterate((const utf8proc_uint8_t *)s + i + 1, (utf8proc_ssize_t)(ob - i - 1), &c) > 0 &&
+		    utf8proc_iterate((const utf8proc_uint8_t *)q, -1, &p) > 0 && utf8proc_isupper(c) &&
+		    !utf8proc_isupper(p))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- an issuer's place read as listed ----------------------------------- */
+
+const char *paper_place_spelt_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on)
+{
+	for (size_t i = 0; i < on;) {
+		size_t n = strcspn(orig + i, " ");
+		if (n > on - i)
+			n = on - i;
+		int conf = n ? paper_word_conf(d, orig + i, n) : -1;
+		if (conf >= 0 && conf < SH_PAPER_WEAK_CONF)
+			return NULL; /* read unsurely: the marks may be wrong */
+		i += n + 1;
+	}
+	char *lw = NULL;
+	if (sh_text_lower(&lw, orig, on)) {
+		d->oom = 1;
+		return NULL;
+	}
+	const paper_strs *lists[3] = {&d->k->places, &d->k->lex_places, &d->k->gazetteer};
+	const char *hit = NULL;
+	for (int l = 0; l < 3 && !hit && !d->oom; l++)
+		for (size_t p = 0; p < lists[l]->n && !hit; p++) {
+			if (strlen(lists[l]->fold[p]) != fn || memcmp(lists[l]->fold[p], f, fn))
+				continue;
+			char *ll = NULL;
+			if (sh_text_lower(&ll, lists[l]->orig[p], strlen(lists[l]->orig[p]))) {
+				d->oom = 1;
+				break;
+			}
+			if (!strcmp(ll, lw))
+				hit = lists[l]->orig[p];
+			sh_free(ll);
+		}
+	sh_free(lw);
+	return hit;
 }
