@@ -114,6 +114,11 @@ struct sh_paper_facts {
 	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
 	unsigned unsure; /* bit per fact: a name read twice otherwise (paper_lines.c) */
 	unsigned surname_listed; /* bit per name fact: its first word is a listed surname as read */
+	/* [0] the owner's name, [1] the signer's: when its first word is no
+	 * listed surname as read, the listed surnames of its letters (marks
+	 * aside), '\n' between ("Cam\nCầm" for "CẮM"); "" otherwise
+	 * (paper_surname_alts, taken from a second reading: paper_lines.c) */
+	char surname_alts[2][64];
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -449,6 +454,11 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
  * at 35, "Thuỳ" at 93 twice (right); one reading gave "Khái" at 96 for
  * "Khải": hence two readings, both very sure, after a guess. */
 #define PAPER_REREAD_FIRST 50
+/* A surname word read at this confidence or more is kept even when it is
+ * no surname: Tesseract's top readings (95-97: 189 of the 355 surnames of
+ * the tune splits, 150-300 dpi; paper_names.c surname_confused, and a
+ * surname read again, paper_lines.c). */
+#define PAPER_SURNAME_SURE 95
 #define PAPER_REREAD_CONF 90
 
 /* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
@@ -494,6 +504,13 @@ char *paper_name_join_split(char *s);
  * (paper_place_fold_pick)? A title's place so read is the place: none of
  * its first words is put right into another ("Krông Búk", not "KRong"). */
 int paper_place_listed_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on);
+/* Into out (cap bytes): the listed surnames with the letters of name's
+ * first word, marks aside, '\n' between, when that word is no listed
+ * surname as read (paper_surname_listed) and name has two words or more;
+ * else "". Those that do not fit are left out. */
+void paper_surname_alts(const sh_kinds *k, const char *name, char *out, size_t cap);
+/* Is word w (any case) one of alts (paper_surname_alts), case aside? */
+int paper_surname_alt_is(const char *alts, const char *w);
 /* Does s[oa, ob), read where phrase ph (two words or more) fits its
  * letters, hold a word past the first with a capital where ph has a small
  * letter? A name then ("địa bàn Hạnh Phúc"), no phrase ("ban hành"). */

@@ -308,13 +308,10 @@ static int may_restore(doc *d, const char *w, size_t n)
 
 #define MK_TONES (MK_GRAVE | MK_HOOK | MK_TILDE | MK_ACUTE | MK_DOT)
 
-/* A surname word read at this confidence or more is kept even when it is
- * no surname: Tesseract's top readings (95-97: 189 of the 355 surnames of
- * the tune splits, 150-300 dpi). The misread "Khống" for "Khổng" came at
- * 84 to 96 (9 of 11 below 95), correct surnames at 28 to 97: confidence
+/* PAPER_SURNAME_SURE (paper_int.h): the misread "Khống" for "Khổng" came
+ * at 84 to 96 (9 of 11 below 95), correct surnames at 28 to 97: confidence
  * alone tells little, the closed set of surnames is the evidence
  * (surname_confused); the bound keeps what OCR read best. */
-#define PAPER_SURNAME_SURE 95
 
 /* Do words a (an bytes) and b spell the same letters with the same shape
  * marks (breve, circumflex, horn, the stroke of đ), case and the place of

@@ -228,3 +228,52 @@ const char *paper_place_spelt_as_read(doc *d, const char *f, size_t fn, const ch
 	sh_free(lw);
 	return hit;
 }
+
+/* ---- a surname read again ---------------------------------------------- */
+
+void paper_surname_alts(const sh_kinds *k, const char *name, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (!k || !name || !cap)
+		return;
+	size_t n = strcspn(name, " ");
+	if (!n || name[n] != ' ' || paper_surname_listed(k, name))
+		return;
+	char *f = NULL;
+	size_t fl = 0;
+	if (paper_fold(&f, NULL, &fl, name, n))
+		return;
+	const paper_lextab *x = &k->lex[LEX_SURNAME];
+	size_t o = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		size_t wl = strlen(x->word[i]);
+		if (strcmp(x->fold[i], f) || o + wl + 2 > cap)
+			continue;
+		if (o)
+			out[o++] = '\n';
+		memcpy(out + o, x->word[i], wl);
+		o += wl;
+		out[o] = 0;
+	}
+	sh_free(f);
+}
+
+int paper_surname_alt_is(const char *alts, const char *w)
+{
+	char *lw = NULL;
+	if (!alts || !*alts || !w || sh_text_lower(&lw, w, strlen(w)))
+		return 0;
+	int hit = 0;
+	for (const char *p = alts; *p && !hit;) {
+		size_t n = strcspn(p, "\n");
+		char *la = NULL;
+		if (!sh_text_lower(&la, p, n)) {
+			hit = !strcmp(la, lw);
+			sh_free(la);
+		}
+		p += n;
+		p += *p == '\n';
+	}
+	sh_free(lw);
+	return hit;
+}
