@@ -513,7 +513,10 @@ void paper_surname_alts(const sh_kinds *k, const char *name, char *out, size_t c
 int paper_surname_alt_is(const char *alts, const char *w);
 /* Does s[oa, ob), read where phrase ph (two words or more) fits its
  * letters, hold a word past the first with a capital where ph has a small
- * letter? A name then ("địa bàn Hạnh Phúc"), no phrase ("ban hành"). */
+ * letter? A name then ("địa bàn Hạnh Phúc"), no phrase ("ban hành"). Not
+ * when s differs from ph in case only, nor for a capital of the shape of
+ * its small letter (C, K, O, S, U, V, W, X, Z and their marked forms: a
+ * case slip, "triển Khai"). */
 int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph);
 /* The listed spelling (catalogue's, lexicon's, then gazetteer's) of the
  * place folded f (fn bytes) read orig (on bytes) with the same letters

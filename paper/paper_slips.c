@@ -4,6 +4,7 @@
  * undoes one such slip where the text allows no other reading. */
 #include "paper_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -171,8 +172,32 @@ int paper_place_listed_as_read(doc *d, const char *f, size_t fn, const char *ori
 
 /* ---- a phrase over a name ---------------------------------------------- */
 
+/* Capitals whose small letter has the same shape, only smaller: OCR
+ * prints them for the small letter on some faces ("triển Khai", "hành
+ * Chính"), so such a capital says nothing of a name. */
+static int case_lookalike(utf8proc_int32_t c)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_uint8_t e[4];
+	utf8proc_ssize_t en = utf8proc_encode_char(c, e);
+	utf8proc_ssize_t n = utf8proc_map(e, en, &d, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	int r = n >= 1 && d[0] < 0x80 && strchr("ckosuvwxz", d[0]);
+	free(d); /* utf8proc's malloc */
+	return r;
+}
+
 int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph)
 {
+	/* the phrase's letters and marks as read, only their case other: a
+	 * case slip the phrase puts right, no name */
+	char *ls = NULL, *lp = NULL;
+	int same = 0;
+	if (!sh_text_lower(&ls, s + oa, ob - oa) && !sh_text_lower(&lp, ph, strlen(ph)))
+		same = !strcmp(ls, lp);
+	sh_free(ls);
+	sh_free(lp);
+	if (same)
+		return 0;
 	const char *q = ph;
 	for (size_t i = oa; i < ob; i++) {
 		if (s[i] != ' ')
@@ -186,7 +211,7 @@ int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph)
 		utf8proc_int32_t c, p;
 		if (utf8proc_iterate((const utf8proc_uint8_t *)s + i + 1, (utf8proc_ssize_t)(ob - i - 1), &c) > 0 &&
 		    utf8proc_iterate((const utf8proc_uint8_t *)q, -1, &p) > 0 && utf8proc_isupper(c) &&
-		    !utf8proc_isupper(p))
+		    !utf8proc_isupper(p) && !case_lookalike(c))
 			return 1;
 	}
 	return 0;

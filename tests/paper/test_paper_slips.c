@@ -309,6 +309,26 @@ static void places_read_right(void **state)
 					 NULL);
 	expect_fact(f, SH_FACT_TITLE, "Về việc ban hành Quy chế hoạt động của Bộ phận Một cửa", "ban hanh");
 	sh_paper_facts_free(&f);
+	/* ... and a phrase's word read with a capital (a case slip, "triển
+	 * Khai", "thủ tục hành Chính": C, K, O, S, V... only bigger) */
+	static const struct {
+		const char *read, *want;
+	} slips[] = {
+		{"Về việc thành lập Tổ công tác triển Khai Đề án 06", "Về việc thành lập Tổ công tác triển khai Đề án 06"},
+		{"Về việc thành lập Tổ công tác triển Khái Đề án 06", "Về việc thành lập Tổ công tác triển khai Đề án 06"},
+		{"Về việc thành lập Tổ công tác, ban Hanh Đề án 06", "Về việc thành lập Tổ công tác, ban Hanh Đề án 06"},
+	};
+	for (size_t i = 0; i < sizeof slips / sizeof *slips; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN BA TRI Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 1234/QĐ-UBND Bến Tre, ngày 16 tháng 07 năm 2022\n\nQUYẾT ĐỊNH\n%s\n\n"
+			 "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLê Văn An\n",
+			 slips[i].read);
+		f = extract_conf(text, NULL);
+		expect_fact(f, SH_FACT_TITLE, slips[i].want, slips[i].read);
+		sh_paper_facts_free(&f);
+	}
 	static const struct {
 		const char *header, *weak, *want;
 	} issuers[] = {
