@@ -835,6 +835,7 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 	if (rc)
 		goto out;
 	undouble_marks(d.text);
+	paper_roman_diaeresis(d.text);
 	paper_undouble_vowels(d.text);
 	paper_blank_glyph_lines(d.text);
 	d.tlen = strlen(d.text);
@@ -863,6 +864,9 @@ int sh_paper_extract_words(sh_paper_facts **out, const sh_kinds *kinds, const ch
 		pf->surname_listed |= 1u << SH_FACT_SIGNER;
 	if (pk->family != PAPER_COMPANY && paper_surname_listed(kinds, pf->v[SH_FACT_OWNER_NAME]))
 		pf->surname_listed |= 1u << SH_FACT_OWNER_NAME;
+	if (pk->family != PAPER_COMPANY)
+		paper_surname_alts(kinds, pf->v[SH_FACT_OWNER_NAME], pf->surname_alts[0], sizeof pf->surname_alts[0]);
+	paper_surname_alts(kinds, pf->v[SH_FACT_SIGNER], pf->surname_alts[1], sizeof pf->surname_alts[1]);
 	if (d.oom) {
 		rc = sh_error_set(SH_ENOMEM, "out of memory while extracting facts");
 		goto out;

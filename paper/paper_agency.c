@@ -424,7 +424,7 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
 			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
-			    number_misread(f, i, e)) {
+			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
 				e = i;
 				break;
 			}
@@ -611,13 +611,16 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 		if (nstart < place_to) {
 			/* the place name: gazetteer first, else title case */
 			size_t fa = w[nstart].a, fb = w[place_to - 1].b;
-			const char *canon = NULL;
+			const char *canon = paper_place_spelt_as_read(d, d->f + fa, fb - fa, d->text + d->map[fa],
+								      d->map[fb] - d->map[fa]);
 			const paper_strs *lists[2] = {&k->places, &k->lex_places};
 			for (int l = 0; l < 2; l++)
 				for (size_t p = 0; p < lists[l]->n && !canon; p++)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon)
+				canon = paper_place_apostrophe(d, d->f + fa, fb - fa);
 			if (!canon)
 				canon = place_one_off(d, w, nstart, place_to, lv);
 			if (!canon)

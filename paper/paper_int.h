@@ -114,6 +114,11 @@ struct sh_paper_facts {
 	unsigned handwritten; /* bit per fact: written by hand, not read (paper_hand.c) */
 	unsigned unsure; /* bit per fact: a name read twice otherwise (paper_lines.c) */
 	unsigned surname_listed; /* bit per name fact: its first word is a listed surname as read */
+	/* [0] the owner's name, [1] the signer's: when its first word is no
+	 * listed surname as read, the listed surnames of its letters (marks
+	 * aside), '\n' between ("Cam\nCầm" for "CẮM"); "" otherwise
+	 * (paper_surname_alts, taken from a second reading: paper_lines.c) */
+	char surname_alts[2][64];
 };
 
 /* An OCR word (NFC, lower case) and its confidence 0..100. */
@@ -459,6 +464,11 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
  * at 35, "Thuỳ" at 93 twice (right); one reading gave "Khái" at 96 for
  * "Khải": hence two readings, both very sure, after a guess. */
 #define PAPER_REREAD_FIRST 50
+/* A surname word read at this confidence or more is kept even when it is
+ * no surname: Tesseract's top readings (95-97: 189 of the 355 surnames of
+ * the tune splits, 150-300 dpi; paper_names.c surname_confused, and a
+ * surname read again, paper_lines.c). */
+#define PAPER_SURNAME_SURE 95
 #define PAPER_REREAD_CONF 90
 
 /* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */
@@ -479,5 +489,50 @@ int paper_hocr_hand(unsigned char **out, size_t *n, const char *hocr);
  * handwritten (their words in d->words: tall, read unsurely or as no word)
  * and flag them in pf->handwritten. Needs d->words; no-op without. */
 void paper_hand_check(doc *d, const paper_kind *pk, sh_paper_facts *pf);
+
+/* ---- slips on scans of any face (paper_slips.c, issue 18, session 18) -- */
+
+/* A word of two or more I's, one read with a diaeresis right after a
+ * plain I ("IÏ": no Vietnamese word has one), gets plain I's: "quý IÏ" is
+ * "quý II" (before paper_undouble_vowels, which would take "IÏ" for a
+ * letter read twice). "VÏ" stays (a name's Ĩ, paper_names.c), "ÏI" too
+ * (the quarter's numeral reads it). In place; NFC text. */
+void paper_roman_diaeresis(char *t);
+/* Is the word at folded f[i] (line end e) the motto's "Độc" read short
+ * ("Đ lập - Tự do"): a d, at most 4 bytes, then "lap", then "tu do"
+ * (after a dash or not)? A header's left column ends before it. */
+int paper_motto_word_at(const char *f, size_t e, size_t i);
+/* The listed place (catalogue's, lexicon's, then gazetteer's) the folded
+ * place t (tn bytes, no apostrophe) is with its apostrophes dropped
+ * ("ea hleo": Ea H'leo); NULL when none or two spellings. */
+const char *paper_place_apostrophe(const doc *d, const char *t, size_t tn);
+/* A name's word read in two ("QU YỀN"): a word of letters that is no
+ * syllable, joined with the next word of letters, is one when the two make
+ * a syllable. In place on s (it only shrinks); returns s. */
+char *paper_name_join_split(char *s);
+/* Is the place folded f (fn bytes), read orig (on bytes), listed as read
+ * (paper_place_fold_pick)? A title's place so read is the place: none of
+ * its first words is put right into another ("Krông Búk", not "KRong"). */
+int paper_place_listed_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on);
+/* Into out (cap bytes): the listed surnames with the letters of name's
+ * first word, marks aside, '\n' between, when that word is no listed
+ * surname as read (paper_surname_listed) and name has two words or more;
+ * else "". Those that do not fit are left out. */
+void paper_surname_alts(const sh_kinds *k, const char *name, char *out, size_t cap);
+/* Is word w (any case) one of alts (paper_surname_alts), case aside? */
+int paper_surname_alt_is(const char *alts, const char *w);
+/* Does s[oa, ob), read where phrase ph (two words or more) fits its
+ * letters, hold a word past the first with a capital where ph has a small
+ * letter? A name then ("địa bàn Hạnh Phúc"), no phrase ("ban hành"). Not
+ * when s differs from ph in case only, nor for a capital of the shape of
+ * its small letter (C, K, O, S, U, V, W, X, Z and their marked forms: a
+ * case slip, "triển Khai"). */
+int paper_phrase_over_name(const char *s, size_t oa, size_t ob, const char *ph);
+/* The listed spelling (catalogue's, lexicon's, then gazetteer's) of the
+ * place folded f (fn bytes) read orig (on bytes) with the same letters
+ * and marks, case aside, when no word of it was read unsurely (below
+ * SH_PAPER_WEAK_CONF); else NULL. An issuer's place so read is that place,
+ * not the catalogue's of the same letters ("AN PHỤ" is An Phụ, not An Phú). */
+const char *paper_place_spelt_as_read(doc *d, const char *f, size_t fn, const char *orig, size_t on);
 
 #endif

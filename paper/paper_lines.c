@@ -235,6 +235,32 @@ static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr,
 	return sure && other == nr ? TAKE_IT : UNSURE;
 }
 
+/* The first word, read at conf as no listed surname (alts: the listed
+ * surnames of its letters, paper_surname_alts), is the surname a reading
+ * gives at PAPER_REREAD_CONF or more, into take: 1. Not when the page read
+ * it well (PAPER_SURNAME_SURE or more) or another reading gives another
+ * listed surname; readings repeating the word as read say nothing: the
+ * closed set of surnames is the evidence against it. */
+static int surname_read_again(const char *alts, int conf, const sh_paper_reading *rd, size_t nr, char *take)
+{
+	if (!alts[0] || conf < 0 || conf >= PAPER_SURNAME_SURE)
+		return 0;
+	char r[SH_PAPER_WORD_MAX], got[SH_PAPER_WORD_MAX] = "";
+	for (size_t p = 0; p < nr; p++) {
+		word_of(r, &rd[p], 0);
+		if (!paper_surname_alt_is(alts, r))
+			continue;
+		if (got[0] && strcmp(got, r))
+			return 0; /* two surnames */
+		if (rd[p].conf[0] >= PAPER_REREAD_CONF)
+			snprintf(got, sizeof got, "%s", r);
+	}
+	if (!got[0])
+		return 0;
+	snprintf(take, SH_PAPER_WORD_MAX, "%s", got);
+	return 1;
+}
+
 /* In the holders' list, the item equal to was becomes now. */
 static int holders_follow(sh_paper_facts *f, const char *was, const char *now)
 {
@@ -278,6 +304,11 @@ static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, si
 		 * a reading of another is a doubt only */
 		if (how == TAKE_IT && i == 0 && (f->surname_listed >> fact & 1u))
 			how = UNSURE;
+		/* a first word that is no listed surname, read again as one
+		 * (session 18: "CẮM" at 31, read again "CẦM" at 90) */
+		if (how != TAKE_IT && i == 0 &&
+		    surname_read_again(f->surname_alts[fact == SH_FACT_SIGNER], v[i].conf, ok, use, take))
+			how = TAKE_IT;
 		changed += how == TAKE_IT;
 		unsure += how == UNSURE;
 		rc = sh_buf_printf(&b, "%s%s", i ? " " : "", how == TAKE_IT ? take : v[i].t);

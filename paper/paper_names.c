@@ -308,13 +308,10 @@ static int may_restore(doc *d, const char *w, size_t n)
 
 #define MK_TONES (MK_GRAVE | MK_HOOK | MK_TILDE | MK_ACUTE | MK_DOT)
 
-/* A surname word read at this confidence or more is kept even when it is
- * no surname: Tesseract's top readings (95-97: 189 of the 355 surnames of
- * the tune splits, 150-300 dpi). The misread "Khống" for "Khổng" came at
- * 84 to 96 (9 of 11 below 95), correct surnames at 28 to 97: confidence
+/* PAPER_SURNAME_SURE (paper_int.h): the misread "Khống" for "Khổng" came
+ * at 84 to 96 (9 of 11 below 95), correct surnames at 28 to 97: confidence
  * alone tells little, the closed set of surnames is the evidence
  * (surname_confused); the bound keeps what OCR read best. */
-#define PAPER_SURNAME_SURE 95
 
 /* Do words a (an bytes) and b spell the same letters with the same shape
  * marks (breve, circumflex, horn, the stroke of đ), case and the place of
@@ -352,6 +349,42 @@ static int tones_confused(unsigned a, unsigned b)
 	return 0;
 }
 
+/* Word p (n bytes) has its one tone mark, a hook or a tilde, on a small
+ * i: at 150-300 dpi OCR takes the i's dot for such a mark ("Đỉnh" for
+ * "Đinh", "Vĩ" for "Vi"). A capital I has no dot. */
+static int i_dot_as_tone(const char *p, size_t n)
+{
+	/* ỉ U+1EC9, ĩ U+0129 */
+	const char *hook = strstr(p, "\xe1\xbb\x89"), *tilde = strstr(p, "\xc4\xa9");
+	const char *at = hook && hook < p + n ? hook : tilde && tilde < p + n ? tilde : NULL;
+	if (!at)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k < 1)
+			return 0;
+		unsigned mk;
+		marks_of(c, &mk);
+		if (p + i != at && (mk & MK_TONES))
+			return 0; /* another tone too */
+		i += (size_t)k;
+	}
+	return 1;
+}
+
+/* The listed surname spelt with word p's letters and shape marks and no
+ * tone, or NULL. */
+static const char *untoned_surname(const paper_lextab *x, const char *p, size_t n)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		unsigned tr, tl;
+		if (same_letters(p, n, x->word[i], &tr, &tl) && !tl)
+			return x->word[i];
+	}
+	return NULL;
+}
+
 /* The surname for the first word p (n bytes) of a person's name read as a
  * valid syllable that is no surname ("Khống"), or NULL to keep it.
  * Surnames are a nearly closed set (names.json lists the real ones, rare
@@ -376,7 +409,12 @@ static const char *surname_confused(doc *d, const char *p, size_t n)
 		if (!same++ && tones_confused(tr, tl))
 			hit = x->word[i];
 	}
-	if (same != 1 || !hit)
+	/* an i's dot read as a hook or a tilde ("Đỉnh", "Vĩ"): the one
+	 * surname of these letters with no tone, whatever others share them */
+	const char *bare = i_dot_as_tone(p, n) ? untoned_surname(x, p, n) : NULL;
+	if (bare)
+		hit = bare;
+	else if (same != 1 || !hit)
 		return NULL;
 	int conf = paper_word_conf(d, p, n);
 	return conf >= 0 && conf < PAPER_SURNAME_SURE ? hit : NULL;
@@ -698,6 +736,8 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		any |= k->lex[t].n > 0;
 	if (!any)
 		return s;
+	if (mode == PAPER_NAME_PERSON)
+		s = paper_name_join_split(s);
 	size_t nw = 0;
 	for (const char *p = s; *p;) {
 		while (*p == ' ')
@@ -904,6 +944,11 @@ char *paper_title_places(doc *d, char *s)
 			}
 			for (size_t e = ne; e-- > 0 && !fix;) {
 				size_t oa = map[i + an], ob = map[ends[e]];
+				/* a place listed as read ("Krông Búk") is the
+				 * place: none of its first words is another
+				 * ("KRong", a commune of the gazetteer) */
+				if (paper_place_listed_as_read(d, f + i + an, ends[e] - i - an, s + oa, ob - oa))
+					break;
 				fix = paper_place_fix(d, f + i + an, ends[e] - i - an, s + oa, ob - oa);
 				pa = i + an, pb = ends[e];
 			}

@@ -300,8 +300,15 @@ static int date_numeric_at(const char *f, size_t flen, size_t at, char *out, int
 		return 0;
 	char sep = f[i++];
 	m0 = i;
-	if (!read_num(f, flen, &i, 2, &mm) || i >= flen || f[i] != sep)
+	/* the month's two digits read apart the same way ("05/1 1/2031") */
+	if (i + 3 < flen && strchr("1il|", f[i]) && f[i + 1] == ' ' && f[i + 2] >= '0' && f[i + 2] <= '9' &&
+	    f[i + 3] == sep) {
+		mm = 10 + f[i + 2] - '0';
+		i += 3;
+		m0 = i - 2; /* two digits: not a short part */
+	} else if (!read_num(f, flen, &i, 2, &mm) || i >= flen || f[i] != sep) {
 		return 0;
+	}
 	short_part |= i - m0 == 1;
 	i++;
 	if (!read_num(f, flen, &i, 4, &yy) || yy < 1000)

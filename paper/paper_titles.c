@@ -135,7 +135,7 @@ static char *apply_phrases(doc *d, char *s)
 			/* a phrase in capitals ("CÔNG TY CỐ PHẦN") gets the
 			 * phrase in capitals; mixed case is no phrase */
 			int caps = upper > 1 && upper == letters && strchr(ph, ' ');
-			if (upper > 1 && !caps)
+			if ((upper > 1 && !caps) || (!caps && paper_phrase_over_name(s, oa, ob, ph)))
 				continue;
 			char *want = caps ? upper_dup(ph) : NULL;
 			if (caps && !want) {

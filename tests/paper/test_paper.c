@@ -837,7 +837,10 @@ static void name_lexicon_restores(void **state)
 		{"ỦY BAN NHÂN DÂN\nHUYỆN NGHỊ LỘC", "UBND huyện Nghi Lộc"},
 		{"ỦY BAN NHÂN DÂN\nXÃ NGHỊ PHONG", "UBND xã Nghi Phong"},
 		{"ỦY BAN NHÂN DÂN\nXÃ HÙNG SƠN", "UBND xã Hùng Sơn"},
-		{"ỦY BAN NHÂN DÂN\nXÃ PHÙ LƯƠNG", "UBND xã Phú Lương"}, /* a listed place wins */
+		/* session 18: Phù Lương is a commune of the gazetteer, read as
+		 * printed it stays (read unsurely, the catalogue's Phú Lương
+		 * wins: test_paper_slips.c places_read_right) */
+		{"ỦY BAN NHÂN DÂN\nXÃ PHÙ LƯƠNG", "UBND xã Phù Lương"},
 	};
 	for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
 		char text[512];
