@@ -202,9 +202,10 @@ import re, sys
 d = open(sys.argv[1], 'rb').read()
 a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
 assert a == 0 and c + e == len(d)
-h = d[b + 1:c - 1].rstrip(b'0')
-h += b'0' * (len(h) % 2)
-open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode()))
+r = bytes.fromhex(d[b + 1:c - 1].decode())  # the DER's own length, not the padding's zeros
+n = r[1] & 0x7f if r[1] & 0x80 else 0
+r = r[:2 + n + (int.from_bytes(r[2:2 + n], 'big') if n else r[1])]
+open(sys.argv[2], 'wb').write(r)
 open(sys.argv[3], 'wb').write(d[:b] + d[c:])
 PY
   openssl cms -inform DER -in "$T/s.der" -cmsout -print > "$T/cms" 2>&1
@@ -226,8 +227,10 @@ d = bytearray(open('$T/s.pdf','rb').read()); d[-100] ^= 1; open('$T/t2.pdf','wb'
 import re, sys
 d = open(sys.argv[1], 'rb').read()
 a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
-h = d[b + 1:c - 1].rstrip(b'0'); h += b'0' * (len(h) % 2)
-open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode())); open(sys.argv[3], 'wb').write(d[:b] + d[c:])
+r = bytes.fromhex(d[b + 1:c - 1].decode())  # the DER's own length, not the padding's zeros
+n = r[1] & 0x7f if r[1] & 0x80 else 0
+r = r[:2 + n + (int.from_bytes(r[2:2 + n], 'big') if n else r[1])]
+open(sys.argv[2], 'wb').write(r); open(sys.argv[3], 'wb').write(d[:b] + d[c:])
 PY
   openssl cms -verify -inform DER -in "$T/pss.der" -content "$T/pss.data" -binary -CAfile "$C/ca.pem" \
     -purpose any -out /dev/null > "$T/v" 2>&1 || fail "RSA-PSS CMS does not verify: $(cat "$T/v")"
@@ -359,8 +362,10 @@ certify)
 import re, sys
 d = open(sys.argv[1], 'rb').read()
 a, b, c, e = map(int, re.search(rb'/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)', d).groups())
-h = d[b + 1:c - 1].rstrip(b'0'); h += b'0' * (len(h) % 2)
-open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode()))
+r = bytes.fromhex(d[b + 1:c - 1].decode())  # the DER's own length, not the padding's zeros
+n = r[1] & 0x7f if r[1] & 0x80 else 0
+r = r[:2 + n + (int.from_bytes(r[2:2 + n], 'big') if n else r[1])]
+open(sys.argv[2], 'wb').write(r)
 PY
   openssl cms -inform DER -in "$T/ts.der" -cmsout -print > "$T/cms" 2>&1
   has "$T/cms" "id-smime-aa-timeStampToken"
