@@ -30,10 +30,32 @@ static int caps_syllable(const char *s, size_t n)
 	return caps && letters >= 2 && letters <= 7 && paper_syllable_ok(s, n);
 }
 
+/* Is the original word s (n bytes) a listed surname printed in capitals
+ * before a name in title case ("VI Ngọc Bình": DejaVu Serif Bold Italic and
+ * Sans Bold read the small i of "Vi" as a capital I)? Every letter a
+ * capital, a syllable, and a surname of the lexicon as read, case aside. */
+static int caps_surname(const doc *d, const char *s, size_t n)
+{
+	char w[64];
+	if (n + 2 > sizeof w || !caps_syllable(s, n) || !d->k)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0 || !utf8proc_isupper(c))
+			return 0;
+		i += (size_t)k;
+	}
+	memcpy(w, s, n);
+	w[n] = ' ';
+	w[n + 1] = '\0';
+	return paper_surname_listed(d->k, w);
+}
+
 int paper_name_line(const doc *d, size_t fa, size_t fb)
 {
-	size_t oa = d->map[fa], ob = d->map[fb], last = oa;
-	int words = 0, at_start = 1, ok = 1, bad_word = 0;
+	size_t oa = d->map[fa], ob = d->map[fb], last = oa, wend = oa;
+	int words = 0, at_start = 1, ok = 1, bad_word = 0, caps_first = 0;
 	while (oa < ob) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->text + oa,
@@ -47,6 +69,11 @@ int paper_name_line(const doc *d, size_t fa, size_t fb)
 		}
 		if (at_start) {
 			words++;
+			/* a surname in capitals before a name in title case */
+			if (words == 2 && bad_word && caps_surname(d, d->text + last, wend - last)) {
+				caps_first = 1;
+				bad_word = 0;
+			}
 			/* a word in other case before this one: that word was
 			 * not the last */
 			ok &= !bad_word;
@@ -59,17 +86,59 @@ int paper_name_line(const doc *d, size_t fa, size_t fb)
 			bad_word = 1;
 		}
 		oa += (size_t)k;
+		wend = oa;
 	}
 	/* only the last word in capitals, after two words or more in
 	 * title case (the others were checked above) */
-	if (bad_word && !(words >= 3 && caps_syllable(d->text + last, ob - last)))
+	if (bad_word && (caps_first || !(words >= 3 && caps_syllable(d->text + last, ob - last))))
+		ok = 0;
+	/* a surname in capitals: two words or more in title case after it */
+	if (caps_first && words < 3)
 		ok = 0;
 	return ok && words >= 2 && words <= 6;
 }
 
+/* s with its first word in title case when that word is a surname in
+ * capitals before words in title case (caps_surname: "VI Ngọc Bình" →
+ * "Vi Ngọc Bình"); s itself otherwise, NULL (s freed) when out of memory. */
+static char *first_recase(doc *d, char *s)
+{
+	size_t n = strcspn(s, " ");
+	int small = 0;
+	for (const char *p = s + n; *p && !small;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &c);
+		if (k <= 0)
+			return s;
+		small = utf8proc_islower(c);
+		p += k;
+	}
+	if (!s[n] || !small || !caps_surname(d, s, n))
+		return s;
+	sh_buf b = SH_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			break;
+		utf8proc_uint8_t e[4];
+		utf8proc_ssize_t en = utf8proc_encode_char(i ? utf8proc_tolower(c) : c, e);
+		rc |= sh_buf_put(&b, e, (size_t)en);
+		i += (size_t)k;
+	}
+	rc |= sh_buf_put(&b, s + n, strlen(s + n));
+	char *r = rc ? NULL : sh_buf_detach(&b);
+	sh_buf_free(&b);
+	sh_free(s);
+	if (!r)
+		d->oom = 1;
+	return r;
+}
+
 char *paper_name_recase(doc *d, char *s)
 {
-	if (!s)
+	if (!s || !(s = first_recase(d, s)))
 		return s;
 	char *sp = strrchr(s, ' ');
 	if (!sp || sp == s)

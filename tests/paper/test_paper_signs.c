@@ -68,6 +68,21 @@ static void signer_last_word_capitals(void **state)
 		{"Nguyễn Văn VT", NULL},
 		{"Nguyễn SEO MỶ", NULL},
 		{"Seo MỶ", NULL},
+		/* session 18 (fresh tune6 seeds 6610, 6611: DejaVu Serif Bold
+		 * Italic, Sans Bold): the small i of the surname "Vi" read as
+		 * a capital I, a listed surname in capitals before a name in
+		 * title case; must stay: two words only, no surname ("VT",
+		 * "CHỦ"), a second word in capitals, the last word too */
+		{"VI Ngọc Bình", "Vi Ngọc Bình"},
+		{"VI Hồng Thị Ngân", "Vi Hồng Thị Ngân"},
+		{"VI A Sáng", "Vi A Sáng"},
+		{"NGUYỄN Văn An", "Nguyễn Văn An"},
+		{"Vi Ngọc Bình", "Vi Ngọc Bình"},
+		{"VI Bình", NULL},
+		{"VT Ngọc Bình", NULL},
+		{"CHỦ Ngọc Bình", NULL},
+		{"VI NGỌC Bình", NULL},
+		{"VI Ngọc BÌNH", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[1024];
