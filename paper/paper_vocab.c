@@ -393,6 +393,19 @@ static int year_next(const char *s, const syl *y)
 	return p[2] >= '0' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && !(p[4] >= '0' && p[4] <= '9');
 }
 
+/* Is y the quarter's word before its roman numeral ("quý II năm 2023",
+ * the numeral put right by paper_apply_corrections)? "chính quy" is a
+ * listed word, but "quy" before a numeral is no word of a title: a "quý"
+ * read unsurely there stays (session 18, FreeMono Oblique "quý Tï"). */
+static int quarter_word(const char *s, const syl *y)
+{
+	const char *p = s + y->b;
+	if (strcmp(y->fold, "quy") || *p != ' ')
+		return 0;
+	size_t n = strspn(++p, "IV");
+	return n >= 1 && n <= 4 && (!p[n] || strchr(" ,.", p[n]));
+}
+
 char *paper_title_words(doc *d, char *s)
 {
 	if (!s || d->no_restore)
@@ -411,7 +424,8 @@ char *paper_title_words(doc *d, char *s)
 		want[i][0] = 0;
 		/* a syllable read surely (not suspect) only under the
 		 * stricter rule of one_spelling's sure */
-		if (!v[i].proper && one_spelling(d->k, v, n, i, want[i], sizeof want[i], !v[i].suspect)) {
+		if (!v[i].proper && !quarter_word(s, &v[i]) &&
+		    one_spelling(d->k, v, n, i, want[i], sizeof want[i], !v[i].suspect)) {
 			any = 1;
 			continue;
 		}
