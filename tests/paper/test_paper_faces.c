@@ -370,6 +370,45 @@ static void date_letter_five(void **state)
 	sh_free(s);
 }
 
+/* "ngày 2ó tháng 0ó năm 2022" (FreeSerif Italic 170 reads 6 as ó) and
+ * "tháng 0% năm" (FreeSerif Bold 160 reads a 5 or 6 as %): a day or month
+ * of a digit and such a glyph is a place to read again; three passes or
+ * more that agree give its digits, written byte for byte. Passes that
+ * disagree or are too few leave it as read (no date); a glyph no digit
+ * is read so ("2é") is no place. */
+static void date_glyph_digit(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	table t = {.rd = {[1] = {"26", "26", "26", "26"}, [3] = {"06", "06", "06", "06"},
+			  [5] = {"2022", "2022", "2022", "2022"}}};
+	char *s = reread("ngày 2ó tháng 0ó năm 2022", &t, &ch);
+	assert_string_equal(s, "ngày 26  tháng 06  năm 2022");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table p = {.rd = {[1] = {"19", "19", "19", "19"}, [3] = {"06", "06", "06", "06"},
+			  [5] = {"2019", "2019", "2019", "2019"}}};
+	s = reread("ngày 19 tháng 0% năm 2019", &p, &ch);
+	assert_string_equal(s, "ngày 19 tháng 06 năm 2019");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table u = {.rd = {[1] = {"26", "26", "26", "26"}, [3] = {"06", "08", "05", "06"},
+			  [5] = {"2022", "2022", "2022", "2022"}}};
+	s = reread("ngày 2ó tháng 0ó năm 2022", &u, &ch);
+	assert_string_equal(s, "ngày 2ó tháng 0ó năm 2022");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	table v = {.rd = {[1] = {"19", "19"}, [3] = {"06", "06"}, [5] = {"2019", "2019"}}};
+	s = reread("ngày 19 tháng 0% năm 2019", &v, &ch);
+	assert_string_equal(s, "ngày 19 tháng 0% năm 2019");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	s = reread("ngày 2é tháng 06 năm 2022", &t, &ch);
+	assert_string_equal(s, "ngày 2é tháng 06 năm 2022");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,7 +417,7 @@ int main(void)
 		cmocka_unit_test(series_letter),   cmocka_unit_test(date_slash_as_four),
 		cmocka_unit_test(date_slash_as_a), cmocka_unit_test(motto_misread),
 		cmocka_unit_test(date_month_spaced), cmocka_unit_test(date_merged_one),
-		cmocka_unit_test(date_letter_five),
+		cmocka_unit_test(date_letter_five), cmocka_unit_test(date_glyph_digit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
