@@ -695,6 +695,18 @@ char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_
  * short name of the body the header names (issuer, "UBND tỉnh ..."): that
  * short name ("URND" under "ỦY BAN NHÂN DÂN" is UBND); else NULL. Only
  * names of four letters or more, only the page's own body. */
+/* Is seg (n bytes, folded) all letters a to z and bf with one letter put in? */
+static int letters_one_more(const char *seg, size_t n, const char *bf)
+{
+	for (size_t i = 0; i < n; i++)
+		if (seg[i] < 'a' || seg[i] > 'z')
+			return 0;
+	size_t k = 0;
+	while (k < n - 1 && seg[k] == bf[k])
+		k++;
+	return !memcmp(seg + k + 1, bf + k, n - 1 - k);
+}
+
 const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, const char *issuer)
 {
 	if (!issuer || n < 4)
@@ -708,6 +720,11 @@ const char *paper_symbol_of_issuer(const doc *d, const char *seg, size_t n, cons
 		/* or one letter read as two lookalike glyphs ("LIBND": U as
 		 * "LI", small photos, issue 23 session 15) */
 		if (strlen(bf) + 1 == n && paper_lookalike_cost(bf, strlen(bf), seg, n) == 1)
+			return k->body_short[b];
+		/* or one letter more ("LUBND": FreeSerif Italic 170 reads the
+		 * dash's end or a stroke as a letter, issue 18 session 19), a
+		 * name of four letters or more, the segment all letters */
+		if (strlen(bf) >= 4 && strlen(bf) + 1 == n && letters_one_more(seg, n, bf))
 			return k->body_short[b];
 		if (strlen(bf) != n)
 			continue;

@@ -901,6 +901,13 @@ static void number_and_issuer_15(void **state)
 		/* must not: two glyphs off, another body's paper */
 		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2236/QĐ-LIBNI", "2236/QĐ-LIBNI", "UBND huyện Thanh Hà"},
 		{"SỞ TƯ PHÁP\nTỈNH GIA LAI", "2236/QĐ-LIBND", "2236/QĐ-LIBND", "Sở Tư pháp tỉnh Gia Lai"},
+		/* session 19: one letter more ("LUBND", "UBNND"); must not: two
+		 * more, a digit more, another body's paper */
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2889/TB-LUBND", "2889/TB-UBND", "UBND huyện Thanh Hà"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2889/TB-UBNND", "2889/TB-UBND", "UBND huyện Thanh Hà"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2889/TB-LLUBND", "2889/TB-LLUBND", "UBND huyện Thanh Hà"},
+		{"ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ", "2889/TB-UBND7", "2889/TB-UBND7", "UBND huyện Thanh Hà"},
+		{"SỞ TƯ PHÁP\nTỈNH GIA LAI", "2889/TB-LUBND", "2889/TB-LUBND", "Sở Tư pháp tỉnh Gia Lai"},
 		/* the place lost: the issuer is not found, the number kept */
 		{"ỦY BAN NHÂN DÂN\n%$@ &*", "2236/QĐ-UBND", "2236/QĐ-UBND", NULL},
 	};
