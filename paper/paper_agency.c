@@ -344,8 +344,8 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b, int 
 	/* two places the reading is as near to (folded alike: "Hải Dương",
 	 * the gazetteer's "Hải Đường"): the one the header's date line names
 	 * as printed, else none (session 18, seed 7122) */
-	const char *dated = NULL;
-	int two = 0, dated_hit = 0;
+	const char *dated = NULL, *first_fold = NULL;
+	int two = 0, dated_hit = 0, other_fold = 0;
 	for (int l = 0; l < 3; l++)
 		for (size_t p = 0; p < lists[l]->n; p++) {
 			const char *pf = lists[l]->fold[p];
@@ -357,10 +357,21 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b, int 
 				dated_hit |= dated && !strcmp(dated, lists[l]->orig[p]);
 				two |= hit && strcmp(hit, lists[l]->orig[p]);
 				hit = lists[l]->orig[p];
+				other_fold |= first_fold && strcmp(first_fold, pf);
+				first_fold = first_fold ? first_fold : pf;
 			}
 		}
+	if (two && dated_hit)
+		return dated;
+	/* two spellings of one place ("Đắk Đoa", the gazetteer's "Đak Đoa",
+	 * "Đăk Đoa": "ĐẮK ĐÓOA"): the one whose words are read as printed
+	 * most, none when two tie (session 19, seed 5517) */
+	if (two && !other_fold) {
+		size_t oa = d->map[w[a].a], on = d->map[w[b - 1].b] - oa;
+		return paper_place_most_as_printed(d, lists, 3, first_fold, d->text + oa, on);
+	}
 	if (two)
-		return dated_hit ? dated : NULL;
+		return NULL;
 	return hit || lv != 3 ? hit : paper_province_by_date_line(d, t, tn);
 }
 

@@ -372,6 +372,12 @@ char *paper_name_recase(doc *d, char *s);
  * twice with its marks and one letter ("MÙ CANG CHẲẢT"): that place
  * (the gazetteer's string), else NULL. */
 const char *paper_issuer_place_dated(doc *d, size_t fa, size_t fb);
+/* Of the places of lists[0..nl) folded as fold, the one with the most
+ * words the same as the reading o (on bytes) but for case ("Đắk Đoa" for
+ * "ĐẮK ĐÓOA", not the gazetteer's "Đak Đoa"); NULL when two tie or none
+ * has a word so (paper_signs.c, session 19). */
+const char *paper_place_most_as_printed(const doc *d, const paper_strs *const *lists, int nl, const char *fold,
+					const char *o, size_t on);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 
 /* 1 when w (n bytes of UTF-8) is a valid Vietnamese syllable (any case). */

@@ -293,6 +293,56 @@ static int vowel_twice_one_off(const doc *d, size_t fa, size_t fb, const char *g
 	return 0;
 }
 
+/* Folded [fa, fb) is folded g but for one letter, a to z for a to z, in a
+ * word OCR read unsurely (below SH_PAPER_WEAK_CONF: "XÃ HA KLY" with "HA"
+ * at 74 under "Ea Kly, ngày"; session 19, seed 6613). A word read surely
+ * is what is printed: a header's place may differ from its date line's. */
+static int letter_unsure(doc *d, size_t fa, size_t fb, const char *g)
+{
+	const char *t = d->f + fa;
+	size_t tn = fb - fa, k = tn;
+	if (strlen(g) != tn)
+		return 0;
+	for (size_t i = 0; i < tn; i++)
+		if (t[i] != g[i]) {
+			if (k < tn || t[i] < 'a' || t[i] > 'z' || g[i] < 'a' || g[i] > 'z')
+				return 0;
+			k = i;
+		}
+	if (k == tn)
+		return 0;
+	size_t ws = k, we = k;
+	while (ws > 0 && t[ws - 1] != ' ')
+		ws--;
+	while (we < tn && t[we] != ' ')
+		we++;
+	size_t oa = d->map[fa + ws], ob = d->map[fa + we];
+	int conf = paper_word_conf(d, d->text + oa, ob - oa);
+	return conf >= 0 && conf < SH_PAPER_WEAK_CONF;
+}
+
+const char *paper_place_most_as_printed(const doc *d, const paper_strs *const *lists, int nl, const char *fold,
+					const char *o, size_t on)
+{
+	(void)d;
+	const char *hit = NULL;
+	int best = -1, tie = 0;
+	for (int l = 0; l < nl; l++)
+		for (size_t p = 0; p < lists[l]->n; p++) {
+			if (strcmp(lists[l]->fold[p], fold) || (hit && !strcmp(hit, lists[l]->orig[p])))
+				continue;
+			int same = words_as_printed(lists[l]->orig[p], o, on);
+			if (same > best) {
+				best = same;
+				hit = lists[l]->orig[p];
+				tie = 0;
+			} else if (same == best) {
+				tie = 1;
+			}
+		}
+	return tie || best <= 0 ? NULL : hit;
+}
+
 const char *paper_issuer_place_dated(doc *d, size_t fa, size_t fb)
 {
 	if (d->no_restore || fb <= fa)
@@ -312,7 +362,8 @@ const char *paper_issuer_place_dated(doc *d, size_t fa, size_t fb)
 			d->oom = 1;
 			return NULL;
 		}
-		int near = same_but_spaces(t, tn, gf) || vowel_twice_one_off(d, fa, fb, gf);
+		int near = same_but_spaces(t, tn, gf) || vowel_twice_one_off(d, fa, fb, gf) ||
+			   letter_unsure(d, fa, fb, gf);
 		sh_free(gf);
 		if (near)
 			return g;
