@@ -365,8 +365,9 @@ static const char *place_one_off(doc *d, const word *w, size_t a, size_t b, int 
 		return dated;
 	/* two spellings of one place ("Đắk Đoa", the gazetteer's "Đak Đoa",
 	 * "Đăk Đoa": "ĐẮK ĐÓOA"): the one whose words are read as printed
-	 * most, none when two tie (session 19, seed 5517) */
-	if (two && !other_fold) {
+	 * most, none when two tie (session 19, seed 5517); only where OCR
+	 * said a word is misread (a province's name is looked up without) */
+	if (two && !other_fold && bad) {
 		size_t oa = d->map[w[a].a], on = d->map[w[b - 1].b] - oa;
 		return paper_place_most_as_printed(d, lists, 3, first_fold, d->text + oa, on);
 	}
