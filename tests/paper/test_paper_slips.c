@@ -389,6 +389,41 @@ static void header_place_slips(void **state)
 	}
 }
 
+/* A title's place with a glyph read in it ("Ea H'1leo": FreeMono Bold 280
+ * reads the l twice, once as 1; tune6 6610 z026, the word at 39): the
+ * listed place it is with one letter more was given up because the
+ * gazetteer also spells it "Ea H'Leo" — a spelling in other case is the
+ * same place, the first list's is taken. Must stay: the word read surely,
+ * a place listed as read, two glyphs more. */
+static void title_place_digit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *place, *weak, *want;
+	} cases[] = {
+		{"Ea H'1leo", "H'1leo", "Ea H'leo"},
+		{"Ea H'leo", NULL, "Ea H'leo"},
+		{"Ea H'1leo", NULL, "Ea H'1leo"},
+		{"Ea H'17leo", "H'17leo", "Ea H'17leo"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024], want[256];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN EA H'LEO Độc lập - Tự do - "
+			 "Hạnh phúc\nSố: 587/QĐ-UBND Đắk Lắk, ngày 24 tháng 05 năm 2025\nQUYẾT ĐỊNH\n\n"
+			 "Về việc thành lập Tổ công tác triển khai Đề án 06 trên địa bàn %s\n"
+			 "CHỦ TỊCH ỦY BAN NHÂN DÂN\nĐiều 1. Thành lập Tổ công tác.\n" TAIL,
+			 cases[i].place);
+		snprintf(want, sizeof want, "Về việc thành lập Tổ công tác triển khai Đề án 06 trên địa bàn %s",
+			 cases[i].want);
+		weak_conf = 39;
+		sh_paper_facts *f = extract_conf(text, cases[i].weak);
+		weak_conf = 40;
+		expect_fact(f, SH_FACT_TITLE, want, cases[i].place);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +431,7 @@ int main(void)
 		cmocka_unit_test(place_apostrophe), cmocka_unit_test(name_read_in_two),
 		cmocka_unit_test(month_read_apart), cmocka_unit_test(surname_i_dot),
 		cmocka_unit_test(places_read_right), cmocka_unit_test(header_place_slips),
+		cmocka_unit_test(title_place_digit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
