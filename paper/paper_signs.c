@@ -52,6 +52,43 @@ static int caps_surname(const doc *d, const char *s, size_t n)
 	return paper_surname_listed(d->k, w);
 }
 
+/* Is the original word s (n bytes) a listed surname in title case with
+ * one stroke glyph read inside it ("V1i": FreeMono Bold 280 reads the
+ * small i's dot and stem apart, tune6 6611 z047)? A capital, small letters,
+ * one '1', '|' or '!' past the first letter; no word has a digit, so the
+ * glyph is a misreading, and the rest must be a surname as listed. The
+ * glyph's place in *at. */
+static int glyph_surname(const doc *d, const char *s, size_t n, size_t *at)
+{
+	char w[64];
+	size_t wn = 0, g = n;
+	if (n + 2 > sizeof w || n < 3 || !d->k)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		if (i && strchr("1|!", s[i])) {
+			if (g < n)
+				return 0;
+			g = i++;
+			continue;
+		}
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0 || (i ? !utf8proc_islower(c) : !utf8proc_isupper(c)))
+			return 0;
+		memcpy(w + wn, s + i, (size_t)k);
+		wn += (size_t)k;
+		i += (size_t)k;
+	}
+	if (g == n || g + 1 == n)
+		return 0;
+	w[wn] = ' ';
+	w[wn + 1] = '\0';
+	if (!paper_syllable_ok(w, wn) || !paper_surname_listed(d->k, w))
+		return 0;
+	*at = g;
+	return 1;
+}
+
 int paper_name_line(const doc *d, size_t fa, size_t fb)
 {
 	size_t oa = d->map[fa], ob = d->map[fb], last = oa, wend = oa;
@@ -70,7 +107,10 @@ int paper_name_line(const doc *d, size_t fa, size_t fb)
 		if (at_start) {
 			words++;
 			/* a surname in capitals before a name in title case */
-			if (words == 2 && bad_word && caps_surname(d, d->text + last, wend - last)) {
+			size_t g;
+			if (words == 2 && bad_word &&
+			    (caps_surname(d, d->text + last, wend - last) ||
+			     glyph_surname(d, d->text + last, wend - last, &g))) {
 				caps_first = 1;
 				bad_word = 0;
 			}
@@ -103,7 +143,12 @@ int paper_name_line(const doc *d, size_t fa, size_t fb)
  * "Vi Ngọc Bình"); s itself otherwise, NULL (s freed) when out of memory. */
 static char *first_recase(doc *d, char *s)
 {
-	size_t n = strcspn(s, " ");
+	size_t n = strcspn(s, " "), g;
+	/* "V1i Minh A Bình": the glyph out (glyph_surname) */
+	if (s[n] && glyph_surname(d, s, n, &g)) {
+		memmove(s + g, s + g + 1, strlen(s + g + 1) + 1);
+		return s;
+	}
 	int small = 0;
 	for (const char *p = s + n; *p && !small;) {
 		utf8proc_int32_t c;

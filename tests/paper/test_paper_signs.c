@@ -83,6 +83,20 @@ static void signer_last_word_capitals(void **state)
 		{"CHỦ Ngọc Bình", NULL},
 		{"VI NGỌC Bình", NULL},
 		{"VI Ngọc BÌNH", NULL},
+		/* session 19 (tune6 6611 z047, FreeMono Bold 280): the
+		 * surname's i read with a stroke glyph ("V1i"): the glyph out
+		 * when the rest is a listed surname; must stay no name: the
+		 * glyph first or last, two glyphs, no surname ("Xy1z"), two
+		 * words only, a digit in a later word */
+		{"V1i Minh A Bình", "Vi Minh A Bình"},
+		{"V|i Ngọc Bình", "Vi Ngọc Bình"},
+		{"Ng1uyễn Văn An", "Nguyễn Văn An"},
+		{"1Vi Minh A Bình", NULL},
+		{"Vi1 Minh A Bình", NULL},
+		{"V11i Minh A Bình", NULL},
+		{"Xy1z Minh A Bình", NULL},
+		{"V1i Bình", NULL},
+		{"Vi M1inh A Bình", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[1024];
