@@ -117,6 +117,30 @@ static int all_caps(const char *s, size_t n)
 	return letters > 0;
 }
 
+/* Is the token s (n bytes, a space after it) a listed surname in title
+ * case ("Vi", "Lê")? Then it is put in capitals, in place, when that keeps
+ * its length; 1 when it is so (and now in capitals). */
+static int caps_surname_first(const sh_kinds *k, char *s, size_t n)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k0 = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+	if (k0 <= 0 || !utf8proc_isupper(c) || (size_t)k0 >= n || !paper_surname_listed(k, s))
+		return 0;
+	char up[64];
+	size_t un = 0;
+	for (size_t o = 0; o < n;) {
+		utf8proc_ssize_t kk = utf8proc_iterate((const utf8proc_uint8_t *)s + o, (utf8proc_ssize_t)(n - o), &c);
+		if (kk <= 0 || (o && !utf8proc_islower(c)) || un + 4 > sizeof up)
+			return 0;
+		un += (size_t)utf8proc_encode_char(utf8proc_toupper(c), (utf8proc_uint8_t *)up + un);
+		o += (size_t)kk;
+	}
+	if (un != n)
+		return 0;
+	memcpy(s, up, n);
+	return 1;
+}
+
 /* Fact s without its stray glyph tokens: glyphs anywhere, and stroke
  * letters — for a person's name also a lone letter that is no given name
  * — at either end (a company name's lone "l"; a title keeps "I", "Quý I").
@@ -157,6 +181,11 @@ static void guard_value(const sh_kinds *k, char *s, int mode)
 			size_t t = side ? nt - 1 : 0;
 			while (drop[t] && (side ? t > 0 : t + 1 < nt))
 				t += side ? (size_t)-1 : 1;
+			/* but a listed surname first, in title case, before the
+			 * capitals: the name's own word, its case misread ("Vĩ
+			 * THỊ PÓ", the i's dot read as a tilde: session 19) */
+			if (!side && !drop[t] && t + 1 < nt && caps_surname_first(k, s + ta[t], tb[t] - ta[t]))
+				continue;
 			if (!drop[t] && kept > 2 && !all_caps(s + ta[t], tb[t] - ta[t]) && utf8_chars(s + ta[t], tb[t] - ta[t]) <= 2) {
 				drop[t] = 1;
 				kept--;
