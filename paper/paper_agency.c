@@ -1101,7 +1101,7 @@ static int case_only(const char *a, const char *b)
 const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
 	const char *hit = NULL;
-	int bad = 0, doubt = 0;
+	int bad = 0, doubt = 0, hit_list = -1;
 	for (size_t i = 0; i < on;) {
 		size_t n = 0;
 		while (i + n < on && orig[i + n] != ' ')
@@ -1127,9 +1127,13 @@ const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, 
 			if (place_near(pf, pn, f, fn) && paper_place_marks_fit(list->orig[p], orig, on)) {
 				/* a later list's spelling of the same place in
 				 * other case ("Ea H'Leo" beside the catalogue's
-				 * "Ea H'leo") is no other place (session 19) */
-				if (hit && strcmp(hit, list->orig[p]) && !case_only(hit, list->orig[p]))
+				 * "Ea H'leo") is no other place (session 19);
+				 * two such in one list ("KBang", "Kbang"):
+				 * which? */
+				if (hit && strcmp(hit, list->orig[p]) && (hit_list == l || !case_only(hit, list->orig[p])))
 					return NULL;
+				if (!hit)
+					hit_list = l;
 				hit = hit ? hit : list->orig[p];
 			}
 		}
