@@ -257,8 +257,11 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out, in
 					a++;
 				/* bilingual cards: "Họ và tên / Full name: ..." (OCR
 				 * may read the '/' as '7', '|', 'l') */
-				if (a < d->le[l] && strchr("/7|l1i", d->f[a])) {
-					size_t c = a + 1, letters = 0;
+				/* or as '¡' (Liberation Sans Bold 150: "Giới tính ¡
+				 * Sex:", tune4 4406, session 19) */
+				int inv = a + 1 < d->le[l] && !memcmp(d->f + a, "\xc2\xa1", 2);
+				if (a < d->le[l] && (strchr("/7|l1i", d->f[a]) || inv)) {
+					size_t c = a + 1 + inv, letters = 0;
 					while (c < d->le[l] && c < a + 40 &&
 					       ((d->f[c] >= 'a' && d->f[c] <= 'z') || d->f[c] == ' ' ||
 						d->f[c] == '.')) {
@@ -266,7 +269,7 @@ static int by_label(doc *d, const paper_strs *labels, value_fn fn, void *out, in
 						c++;
 					}
 					if (c < d->le[l] && d->f[c] == ':' && letters >= 2 &&
-					    (d->f[a] == '/' || d->f[a + 1] == ' ')) {
+					    (d->f[a] == '/' || inv || d->f[a + 1] == ' ')) {
 						a = c;
 						while (a < d->le[l] && (d->f[a] == ' ' || d->f[a] == ':'))
 							a++;
@@ -747,6 +750,34 @@ int paper_birth_year_said(doc *d, char y[5])
 	return 1;
 }
 
+/* Is the word at folded a (before e) "Nữ" as a bold face garbles its ữ
+ * ("Nf" at 15, "NŒœ": FreeSerif Bold 160, Liberation Sans Bold 150, tune4
+ * 4406)? An N and one or two glyphs, no syllable, none of them a letter of
+ * "Nam" (a, m, n in any marks) nor a digit: OCR keeps Nam's plain letters,
+ * it is the marked ữ it cannot read. */
+static int nu_garbled(const doc *d, size_t a, size_t e)
+{
+	size_t w = a;
+	while (w < e && d->f[w] != ' ')
+		w++;
+	if (d->f[a] != 'n' || w - a < 2)
+		return 0;
+	size_t oa = d->map[a], ob = d->map[w], glyphs = 0;
+	if (paper_syllable_ok(d->text + oa, ob - oa))
+		return 0;
+	for (size_t i = a + 1; i < w;) {
+		char c = d->f[i];
+		if (strchr("amn0123456789", c))
+			return 0;
+		size_t k = 1;
+		while (i + k < w && ((unsigned char)d->f[i + k] & 0xC0) == 0x80)
+			k++;
+		i += k;
+		glyphs++;
+	}
+	return glyphs >= 1 && glyphs <= 2;
+}
+
 int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 {
 	const char **s = out;
@@ -756,6 +787,8 @@ int paper_sex_value(doc *d, size_t a, size_t e, void *out)
 	else if (paper_word_at(d->f, e, a, "nu") || paper_word_at(d->f, e, a, "nuu") ||
 		 word_and_glyph(d->f, e, a, "nu"))
 		*s = "Nữ"; /* "Nừữ": a photo's ư read twice */
+	else if (nu_garbled(d, a, e))
+		*s = "Nữ";
 	else
 		return 0;
 	return 1;

@@ -452,6 +452,36 @@ static void caps_name_surname_first(void **state)
 	}
 }
 
+/* "Nữ" garbled by a bold face ("Giới tính: Nf", "¡ Sex:NŒœ": FreeSerif
+ * Bold 160, Liberation Sans Bold 150, tune4 4406): an N and one or two
+ * glyphs, no syllable, none a letter of "Nam" nor a digit. Must stay not
+ * found: "Narn", "Nm", "N4" (Nam's letters or a digit), a syllable
+ * ("Nơi"), three glyphs. */
+static void sex_nu_garbled(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"Nf", "Nữ"}, {"NŒœ", "Nữ"}, {"Nam", "Nam"}, {"Nữ", "Nữ"},
+		{"Narn", NULL}, {"Nm", NULL}, {"N4", NULL}, {"Nơi", NULL}, {"Nfœj", NULL},
+		/* a bilingual label's slash read '¡' (Liberation Sans Bold 150) */
+		{"¡ Sex:NŒœ", "Nữ"}, {"¡ Sex: Nam", "Nam"}, {"/ Sex: Nam", "Nam"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC\n\n"
+			 "Số định danh cá nhân: 042171871473\nHọ, chữ đệm và tên khai sinh: TỪ THỊ QUYỀN\n"
+			 "Ngày, tháng, năm sinh: 05/11/1971\nGiới tính%s%s Quốc tịch: Việt Nam\n"
+			 "Nơi cư trú: xã Thái Sơn, huyện Sơn Dương, tỉnh Tuyên Quang\nCó giá trị đến: 05/11/2031\n",
+			 cases[i].read[0] == '/' || cases[i].read[0] == '\xc2' ? " " : ": ", cases[i].read);
+		sh_paper_facts *f = extract_conf(text, NULL);
+		expect_fact(f, SH_FACT_SEX, cases[i].want, cases[i].read);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +490,7 @@ int main(void)
 		cmocka_unit_test(month_read_apart), cmocka_unit_test(surname_i_dot),
 		cmocka_unit_test(places_read_right), cmocka_unit_test(header_place_slips),
 		cmocka_unit_test(title_place_digit), cmocka_unit_test(caps_name_surname_first),
+		cmocka_unit_test(sex_nu_garbled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
