@@ -1082,22 +1082,6 @@ void paper_find_signer(doc *d, char **signer, char **title)
  * unsurely ("Nghỉ Lộc" at 64 → "Nghi Lộc"; at 81 it stays); else one with
  * a letter more or less or a lookalike digit (place_near) when a word is no
  * syllable read unsurely (misread_place_word: "8ảo Thành"). */
-/* Are a and b the same letters but for their case? */
-static int case_only(const char *a, const char *b)
-{
-	size_t an = strlen(a), bn = strlen(b), i = 0, j = 0;
-	while (i < an && j < bn) {
-		utf8proc_int32_t x, y;
-		utf8proc_ssize_t kx = utf8proc_iterate((const utf8proc_uint8_t *)a + i, (utf8proc_ssize_t)(an - i), &x);
-		utf8proc_ssize_t ky = utf8proc_iterate((const utf8proc_uint8_t *)b + j, (utf8proc_ssize_t)(bn - j), &y);
-		if (kx <= 0 || ky <= 0 || utf8proc_tolower(x) != utf8proc_tolower(y))
-			return 0;
-		i += (size_t)kx;
-		j += (size_t)ky;
-	}
-	return i == an && j == bn;
-}
-
 const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, size_t on)
 {
 	const char *hit = NULL;
@@ -1130,7 +1114,7 @@ const char *paper_place_fix(doc *d, const char *f, size_t fn, const char *orig, 
 				 * "Ea H'leo") is no other place (session 19);
 				 * two such in one list ("KBang", "Kbang"):
 				 * which? */
-				if (hit && strcmp(hit, list->orig[p]) && (hit_list == l || !case_only(hit, list->orig[p])))
+				if (hit && strcmp(hit, list->orig[p]) && (hit_list == l || !paper_case_only(hit, list->orig[p])))
 					return NULL;
 				if (!hit)
 					hit_list = l;

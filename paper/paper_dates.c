@@ -230,33 +230,6 @@ static int split_day(const dword *l, const dword *w, dplace *pl)
 	return 1;
 }
 
-/* A worded date's day or month read as one digit and one glyph no digit
- * reader gives ("ngày 2ó tháng 0ó": FreeSerif Italic 170 reads 6 as ó;
- * "tháng 0%": FreeSerif Bold 160 reads 5 or 6 as %): its digits in g, ó
- * as 6, % as '?' (a digit to learn from the passes); 0 when not so. The
- * glyphs make no number, so no date was read there: only the passes'
- * agreement (decide, glyphs_confirmed) can give one, never the glyph. */
-static int glyph_digit(const char *t, size_t tl, char *g)
-{
-	size_t n = 0, glyphs = 0;
-	for (size_t i = 0; i < tl && n < 2;) {
-		if (t[i] >= '0' && t[i] <= '9') {
-			g[n++] = t[i++];
-		} else if (tl - i >= 2 && !memcmp(t + i, "\xc3\xb3", 2)) {
-			g[n++] = '6', glyphs++, i += 2;
-		} else if (t[i] == '%') {
-			g[n++] = '?', glyphs++, i++;
-		} else {
-			return 0;
-		}
-		if (i == tl) {
-			g[n] = 0;
-			return n == 2 && glyphs == 1;
-		}
-	}
-	return 0;
-}
-
 /* "ngày D tháng M năm YYYY" as six words from v[i] (seven with a day read
  * as two, split_day): the three numbers; the words taken, or 0. */
 static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
@@ -281,7 +254,7 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		 * Italic 170); the passes must read it 5 */
 		if (k < 2 && ((tl == 1 && w->t[0] == 'S') || (tl == 2 && !memcmp(w->t, "\xc5\xa0", 2))))
 			memcpy(pl->g[k], "5", 2);
-		else if (k < 2 && glyph_digit(w->t, tl, pl->g[k]))
+		else if (k < 2 && paper_date_glyph_digit(w->t, tl, pl->g[k]))
 			; /* "2ó", "0%": the passes must read it */
 		else if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;

@@ -378,6 +378,17 @@ const char *paper_issuer_place_dated(doc *d, size_t fa, size_t fb);
  * has a word so (paper_signs.c, session 19). */
 const char *paper_place_most_as_printed(const doc *d, const paper_strs *const *lists, int nl, const char *fold,
 					const char *o, size_t on);
+/* Are a and b the same letters but for their case ("Ea H'leo", "Ea H'Leo";
+ * paper_slips.c, session 19)? */
+int paper_case_only(const char *a, const char *b);
+/* A worded date's day or month read as one digit and one glyph no digit
+ * reader gives ("ngày 2ó tháng 0ó": FreeSerif Italic 170 reads 6 as ó;
+ * "tháng 0%": FreeSerif Bold 160 reads 5 or 6 as %): its digits in g, ó
+ * as 6, % as '?' (a digit to learn from the passes); 0 when not so. The
+ * glyphs make no number, so no date was read there: only the passes'
+ * agreement (decide, glyphs_confirmed) can give one, never the glyph
+ * (paper_slips.c, used by paper_dates.c). */
+int paper_date_glyph_digit(const char *t, size_t tl, char *g);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 
 /* 1 when w (n bytes of UTF-8) is a valid Vietnamese syllable (any case). */

@@ -1,7 +1,9 @@
 /* Slips OCR makes on scans of any face (issue 18, session 18, found on
  * fresh tune5 and tune6 seeds): a glyph read twice or apart, a mark for
  * an apostrophe lost, the motto's first word cut to one letter. Each rule
- * undoes one such slip where the text allows no other reading. */
+ * undoes one such slip where the text allows no other reading. Session 19
+ * adds helpers for a place spelt in other case and a date's glyph for a
+ * digit (paper_agency.c, paper_dates.c). */
 #include "paper_int.h"
 
 #include <stdlib.h>
@@ -301,4 +303,42 @@ int paper_surname_alt_is(const char *alts, const char *w)
 	}
 	sh_free(lw);
 	return hit;
+}
+
+/* ---- session 19: a spelling in other case, a date's glyph for a digit ---- */
+
+int paper_case_only(const char *a, const char *b)
+{
+	size_t an = strlen(a), bn = strlen(b), i = 0, j = 0;
+	while (i < an && j < bn) {
+		utf8proc_int32_t x, y;
+		utf8proc_ssize_t kx = utf8proc_iterate((const utf8proc_uint8_t *)a + i, (utf8proc_ssize_t)(an - i), &x);
+		utf8proc_ssize_t ky = utf8proc_iterate((const utf8proc_uint8_t *)b + j, (utf8proc_ssize_t)(bn - j), &y);
+		if (kx <= 0 || ky <= 0 || utf8proc_tolower(x) != utf8proc_tolower(y))
+			return 0;
+		i += (size_t)kx;
+		j += (size_t)ky;
+	}
+	return i == an && j == bn;
+}
+
+int paper_date_glyph_digit(const char *t, size_t tl, char *g)
+{
+	size_t n = 0, glyphs = 0;
+	for (size_t i = 0; i < tl && n < 2;) {
+		if (t[i] >= '0' && t[i] <= '9') {
+			g[n++] = t[i++];
+		} else if (tl - i >= 2 && !memcmp(t + i, "\xc3\xb3", 2)) {
+			g[n++] = '6', glyphs++, i += 2;
+		} else if (t[i] == '%') {
+			g[n++] = '?', glyphs++, i++;
+		} else {
+			return 0;
+		}
+		if (i == tl) {
+			g[n] = 0;
+			return n == 2 && glyphs == 1;
+		}
+	}
+	return 0;
 }
