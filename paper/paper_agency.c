@@ -1054,7 +1054,11 @@ void paper_find_signer(doc *d, char **signer, char **title)
 			for (size_t p = 0; *title && p < d->k->positions.n; p++)
 				listed |= !strcmp(d->k->positions.orig[p], *title);
 			/* the block right above the line, nothing between */
-			if (!listed || bl[0] + 1 != above || !is_signer_prefix(d->f + ba[n - 1], d->le[bl[n - 1]] - ba[n - 1])) {
+			/* ("/Z7_KT†:CHỦ TỊCH": a "KT." line garbled around
+			 * its position opens it too) */
+			int opened = is_signer_prefix(d->f + ba[n - 1], d->le[bl[n - 1]] - ba[n - 1]) ||
+				     paper_kt_principal(d, bl[n - 1]) >= 0;
+			if (!listed || bl[0] + 1 != above || !opened) {
 				sh_free(*title);
 				*title = NULL;
 				continue;

@@ -457,6 +457,14 @@ long paper_position_at(const doc *d, size_t a, size_t e);
  * the name (a seal's lettering) are passed over. NULL when none is (or
  * out of memory: d->oom). */
 char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n);
+/* A "KT." line (paper_deputy.c, issue 23 session 19): the catalogue
+ * position a "kt" token on line l is followed by, up to the line's end
+ * (the principal; "5 -KT, CHỦ TỊCH"), or -1. */
+long paper_kt_principal(const doc *d, size_t l);
+/* Line l, right under a "KT." line naming principal, read as "PHÓ" and the
+ * principal's position with a few letters off ("PHÔ KHỦ TỊCH"): the
+ * catalogue's "PHÓ ..." position, or -1. */
+long paper_deputy_slip(const doc *d, size_t l, long principal);
 /* For each ocrx_word of hocr in order (*n of them), 1 when it is an edge
  * glyph: a glyph or stroke letter of 1-2 characters at the far left or
  * right of its line, apart from the line's text by a gap much wider than

@@ -683,9 +683,19 @@ static long line_position(const doc *d, size_t a, size_t e, int *q)
 
 char *paper_block_position(doc *d, const size_t *line, const size_t *tail, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	/* a "KT." line (paper_deputy.c): the position it names is the
+	 * principal's, never the signer's; the line right under it may be
+	 * the deputy's read with letters off */
+	size_t kt = n;
+	long principal = -1;
+	for (size_t i = 0; i < n && kt == n; i++)
+		if ((principal = paper_kt_principal(d, line[i])) >= 0)
+			kt = i;
+	for (size_t i = 0; i < n && i < kt; i++) {
 		int q = 0;
 		long p = line_position(d, tail[i], d->le[line[i]], &q);
+		if (p < 0 && kt < n && i + 1 == kt)
+			p = paper_deputy_slip(d, line[i], principal);
 		if (p < 0 && tail[i] > d->ls[line[i]] + 1) {
 			/* the upper tail stopped at a garbled first word
 			 * ("*tỦ TỊCH": the tail is "TỊCH") */

@@ -231,7 +231,9 @@ static void title_above_garbled_name(void **state)
 		/* a name above the recipients: the name, never a title alone */
 		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Thanh Phương\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
 		 "Đỗ Thanh Phương", "PHÓ CHỦ TỊCH"},
-		{"/Z7_KT†:CHỦ TỊCH\n PHÓ GIỦ TỊCH\nHoảng 'Fhu Trang\n", NULL, NULL},
+		/* session 19: the deputy's title under a garbled "KT." line
+		 * (paper_deputy.c) is now PHÓ CHỦ TỊCH; still no name */
+		{"/Z7_KT†:CHỦ TỊCH\n PHÓ GIỦ TỊCH\nHoảng 'Fhu Trang\n", NULL, "PHÓ CHỦ TỊCH"},
 		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n'Đồ Thanh Phương và các thành viên của ủy ban\n", NULL, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -252,6 +254,57 @@ static void title_above_garbled_name(void **state)
 	}
 }
 
+/* Session 19 (issue 23): a block opened by "KT." (ký thay) is signed by
+ * the deputy. The line under it read with letters off ("PHÔ KHỦ TỊCH",
+ * seed 7126; "PHÓ GIỦ TỊCH", seed 7120) is "PHÓ" + the position the KT.
+ * line names, not the KT. line's own position (the principal's: "5 -KT,
+ * CHỦ TỊCH" over it gave CHỦ TỊCH, WRONG). */
+static void deputy_under_kt_19(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *block, *signer, *title;
+	} cases[] = {
+		/* must change */
+		{"5 -KT, CHỦ TỊCH\n“PHÔ KHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ CHỦ TỊCH"},
+		{"KT. CHỦ TỊCH\nPHÓ GIỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ CHỦ TỊCH"},
+		{"KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐE\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ GIÁM ĐỐC"},
+		{"“KT, CHỦ TỊCH\n“/,PHÒKHỦ TỊCH\nb\\ 3® )Z\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ CHỦ TỊCH"},
+		/* unchanged: a KT. line alone still gives its position as
+		 * the block's (the signer is stored only with a title; left
+		 * as before) */
+		{"5 -KT, CHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "CHỦ TỊCH"},
+		/* must not change: read as printed, a TM. block, a line
+		 * not opening with PHÓ, letters too far off, no KT. line
+		 * (a title not in the catalogue is given as printed, as
+		 * before) */
+		{"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ CHỦ TỊCH"},
+		{"TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "CHỦ TỊCH"},
+		{"TM. ỦY BAN NHÂN DÂN\nPHÔ KHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÔ KHỦ TỊCH"},
+		{"KT. CHỦ TỊCH\nPHẢ KHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHẢ KHỦ TỊCH"},
+		{"KT. CHỦ TỊCH\nPHÓ GIÁM ĐỐC\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ GIÁM ĐỐC"},
+		{"KT. CHỦ TỊCH\nPHÓ GIÁ TỐC\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓ GIÁ TỐC"},
+		{"KT. CHỦ TỊCH\nPHÓKHÚC TỊCH XÃ\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÓKHÚC TỊCH XÃ"},
+		{"PHÔ KHỦ TỊCH\nHoàng Thu Trang\n", "Hoàng Thu Trang", "PHÔ KHỦ TỊCH"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN GIA LỘC\nSố: 1914/QĐ-UBND\n"
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			 "Hải Dương, ngày 18 tháng 6 năm 2023\nQUYẾT ĐỊNH\n"
+			 "Về việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Quyết định này có hiệu lực kể từ ngày ký./.\n\n%s",
+			 cases[i].block);
+		sh_paper_facts *f = extract(text);
+		char what[32];
+		snprintf(what, sizeof what, "case %zu", i);
+		expect_fact(f, SH_FACT_SIGNER, cases[i].signer, what);
+		expect_fact(f, SH_FACT_SIGNER_TITLE, cases[i].title, what);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +313,7 @@ int main(void)
 		cmocka_unit_test(number_colon_and_dot),
 		cmocka_unit_test(labelled_number_dot),
 		cmocka_unit_test(title_above_garbled_name),
+		cmocka_unit_test(deputy_under_kt_19),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

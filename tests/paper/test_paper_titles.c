@@ -552,6 +552,50 @@ static void diaeresis(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Session 19 (issue 23): a QĐ whose heading was read with a slip
+ * ("QLUYET ĐỊNH", seed 7125) lost its title to the body's "QUYẾT ĐỊNH:"
+ * line (read as printed, it won as the heading). A line ending in ':' now
+ * goes after a heading near the top read with a slip. Must change: the
+ * slipped heading ("QLUYET ĐỊNH", "QUYẾTT ĐỊNH"); must not: the heading as
+ * printed, the body line alone (still the kind: a QĐ), a heading read too
+ * far off. */
+static void heading_before_colon_19(void **state)
+{
+	(void)state;
+	static const char *const title = "Về việc công bố danh mục thủ tục hành chính";
+	static const struct {
+		const char *heading;
+		int titled;
+	} cases[] = {
+		{"QLUYET ĐỊNH", 1},
+		{"QUYẾTT ĐỊNH", 1},
+		{"QUYẾT ĐỊNH", 1},
+		{"", 0},
+		{"QLUYXT ĐIỊNH", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+			 "HUYỆN THANH HÀ Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 2236/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n%s\n%s\n"
+			 "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN THANH HÀ\n"
+			 "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+			 "Theo đề nghị của Chánh Văn phòng.\nQUYẾT ĐỊNH:\n"
+			 "Điều 1. Công bố danh mục thủ tục hành chính.\n"
+			 "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n",
+			 cases[i].heading, title);
+		sh_paper_facts *f = extract_conf(t, NULL);
+		assert_string_equal(sh_paper_fact(f, SH_FACT_DOC_TYPE), "QĐ");
+		const char *got = sh_paper_fact(f, SH_FACT_TITLE);
+		if (cases[i].titled)
+			expect_fact(f, SH_FACT_TITLE, title, NULL);
+		else if (got && !strcmp(got, title))
+			fail_msg("case %zu: title found under the body's line", i);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +605,7 @@ int main(void)
 		cmocka_unit_test(fraction_slash), cmocka_unit_test(vv_garbled),
 		cmocka_unit_test(title_words), cmocka_unit_test(sure_title_marks), cmocka_unit_test(numerals_and_ends),
 		cmocka_unit_test(words_file), cmocka_unit_test(diaeresis),
+		cmocka_unit_test(heading_before_colon_19),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
