@@ -118,6 +118,15 @@ static int digit_of(char c)
 	return -1;
 }
 
+/* The digit OCR meant at t[i]: digit_of, or a 1 read "]" right after a
+ * digit ("013]", as paper_id_value reads it), or -1. */
+static int digit_at(const char *t, long i)
+{
+	if (t[i] == ']' && i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9')
+		return '1';
+	return digit_of(t[i]);
+}
+
 typedef struct hword {
 	int page, x0, y0, x1, y1;
 	const char *line; /* the ocr_line it is in: words in a row share it */
@@ -163,7 +172,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		while (tl > 0 && strchr(".,;:", t[tl - 1]))
 			t[--tl] = 0;
 		long s = tl;
-		while (s > 0 && digit_of(t[s - 1]) >= 0)
+		while (s > 0 && digit_at(t, s - 1) >= 0)
 			s--;
 		/* one point inside an id's digits ("02506.3169366", as
 		 * paper_id_value reads through it): an id's digits, 9 or more
@@ -177,7 +186,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		size_t n = 0;
 		for (long i = s; i < tl && n + 1 < sizeof w->dg; i++)
 			if (t[i] != '.')
-				w->dg[n++] = (char)digit_of(t[i]);
+				w->dg[n++] = (char)digit_at(t, i);
 		w->dg[n] = 0;
 		w->lead = (int)s;
 		w->chars = (int)tl;
