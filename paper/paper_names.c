@@ -376,8 +376,8 @@ static int i_dot_as_tone(const char *p, size_t n)
 /* Does surname sn carry its one tone, a tilde or a hook, stacked over a
  * circumflex or a breve ("Nguyễn")? Over a capital the stacked mark is the
  * page's tallest glyph part, squeezed against the line above at 150-200
- * dpi: OCR reads "NGUYÊN", the tone lost whole (tune6 6611 and 6612 z013
- * at 96, photos 7116 dev13). */
+ * dpi: OCR reads "NGUYÊN", the tone lost whole (tune6 6602 and 6612 z013
+ * at 96; photos 7116 dev13). */
 static int stacked_tone(const char *sn)
 {
 	int stacked = 0;

@@ -242,7 +242,7 @@ static void title_above_garbled_name(void **state)
  * the surname "Vi" printed in title case read "VI" (tune6 6612 z037,
  * DejaVu Serif Bold Italic 180), as signers' were (session 18); and the
  * common surname Nguyễn in capitals read "NGUYÊN", its tilde stacked over
- * the circumflex lost whole at 96 (6611 and 6612 z013, photos 7116
+ * the circumflex lost whole at 96 (tune6 6602 and 6612 z013, photos 7116
  * dev13). MUST stay: a name in capitals, a word after it in capitals,
  * one word after it, no surname ("VT"), "Nguyên" in small letters, a
  * rare surname ("LÔ": Lỗ, "KHÔNG": Khổng), a listed surname as read. */
