@@ -431,7 +431,7 @@ static const char *surname_confused(doc *d, const char *p, size_t n)
 			return NULL; /* a surname */
 		if (!same++ && (tones_confused(tr, tl) || (!tr && stacked_tone(x->word[i])))) {
 			hit = x->word[i];
-			lost = !tr && x->weight && x->weight[i] >= PAPER_SURNAME_COMMON;
+			lost = !tr && stacked_tone(x->word[i]) && x->weight && x->weight[i] >= PAPER_SURNAME_COMMON;
 		}
 	}
 	/* a stacked tone lost whole in capitals, the one surname of these
