@@ -641,7 +641,7 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 				so.s = paper_lex_restore(d, paper_company_forms(d, paper_apply_corrections(d, so.s)),
 							 PAPER_NAME_COMPANY);
 			else
-				so.s = paper_lex_restore(d, so.s, PAPER_NAME_PERSON);
+				so.s = paper_lex_restore(d, paper_owner_recase(d, so.s), PAPER_NAME_PERSON);
 			set_fact(d, pf, SH_FACT_OWNER_NAME, so.s);
 		}
 		sh_free(so.s);

@@ -396,6 +396,14 @@ int paper_id_value(doc *d, size_t a, size_t e, void *out)
 			   (isdigit((unsigned char)d->f[i + 2]) ||
 			    (d->f[i + 2] == ' ' && i + 3 < e && isdigit((unsigned char)d->f[i + 3])))) {
 			/* a 1 read "!" or "|" between spaces */
+		} else if (c == ']' && i > a && isdigit((unsigned char)d->f[i - 1]) &&
+			   ((i + 1 < e && isdigit((unsigned char)d->f[i + 1])) ||
+			    (i + 2 < e && d->f[i + 1] == ' ' && isdigit((unsigned char)d->f[i + 2])))) {
+			/* a 1 read "]" between digits ("013] 158294", FreeSerif
+			 * Italic 170: the serif of a slanted 1): read again first */
+			dg[n++] = '1';
+			slips++;
+			glyph = 1;
 		} else if (c == '-' && n == 10) {
 			dg[n++] = '-';
 		} else if (c == '.' && n > 0 && !point && i + 1 < e && isdigit((unsigned char)d->f[i + 1]) &&

@@ -279,7 +279,7 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 	char *val = sh_strndup(d->text + ta, te - ta);
 	if (!val)
 		return 0;
-	size_t n = 0, odd = 0, bad = 0, low = 0;
+	size_t n = 0, odd = 0, bad = 0, low = 0, chars = 0, odd_chars = 0;
 	long conf = 0;
 	for (size_t i = 0; i < d->nwords; i++) {
 		const sh_paper_word *w = &d->words[i];
@@ -308,6 +308,8 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 			continue;
 		n++;
 		odd += w->hand != 0;
+		chars += alnum;
+		odd_chars += w->hand ? alnum : 0;
 		bad += (size_t)(word_bad(t, w->len, digits) && (digits || w->hand ||
 					   !(stray_glyph_after(t, w->len) || letter_read_twice(t, w->len))));
 		low += w->conf < 60;
@@ -317,6 +319,14 @@ static int value_handwritten(const doc *d, size_t ta, size_t te, int digits)
 	if (!n)
 		return 0;
 	long mean = conf / (long)n;
+	/* an id or date read as clean digits is weighed by its digits, not
+	 * its words: OCR splits a printed id at a gap ("025189504 327",
+	 * FreeSerif Italic 170) and a speck beside the short part makes its
+	 * box tall; a hand writes every digit so, not three of twelve. Never
+	 * taken at once for that: read below SH_PAPER_WEAK_CONF, such an id
+	 * is left to the second reading (sh_paper_id_confirm). */
+	if (digits && !bad && chars)
+		odd = odd_chars * 2 >= chars ? n : 0;
 	/* letters of another size than the print (a hand's, or the dots of
 	 * the line under it read as letters), read unsurely or as no word */
 	if (odd * 2 >= n && (mean < SH_PAPER_WEAK_CONF || bad * 3 >= n))

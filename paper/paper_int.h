@@ -366,6 +366,11 @@ int paper_name_line(const doc *d, size_t fa, size_t fb);
 /* Such a name (owned, consumed) with its last word's capitals after its
  * first letter put in small letters ("Nguyễn Seo Mỷ"); NULL on no memory. */
 char *paper_name_recase(doc *d, char *s);
+/* A person's (owner's) name whose first word is a listed surname in
+ * capitals before two words or more in title case ("VI Kim Nhiều": the
+ * small i read as a capital I): that word in title case. s itself
+ * otherwise; NULL (s freed) when out of memory. paper/paper_signs.c */
+char *paper_owner_recase(doc *d, char *s);
 /* The issuer's place read at folded [fa, fb), no gazetteer place as read,
  * is the gazetteer place the page's date line prints, when the two differ
  * only by spaces and marks ("NAM TRÀMY", "MƯỜNG TẺ") or by one vowel read
@@ -494,6 +499,10 @@ size_t paper_skip_glyphs_before_digits(const doc *d, size_t a, size_t e);
  * the tune splits, 150-300 dpi; paper_names.c surname_confused, and a
  * surname read again, paper_lines.c). */
 #define PAPER_SURNAME_SURE 95
+/* names.json weight from which a surname is common (Nguyễn 3840, Đỗ 140;
+ * the rare ones of session 13 weigh 1 to 10): read with its stacked tone
+ * lost it is put right whatever OCR's confidence (paper_names.c). */
+#define PAPER_SURNAME_COMMON 100
 #define PAPER_REREAD_CONF 90
 
 /* ---- handwriting (paper_hand.c, issue 18) ------------------------------- */

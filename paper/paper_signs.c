@@ -181,6 +181,41 @@ static char *first_recase(doc *d, char *s)
 	return r;
 }
 
+/* Is s (n bytes) one word in title case: a capital, then small letters
+ * only (a lone capital too: the Hmong "A" of "Vi A Sáng")? */
+static int title_word(const char *s, size_t n)
+{
+	size_t i = 0, letters = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0 || !(letters ? utf8proc_islower(c) : utf8proc_isupper(c)))
+			return 0;
+		letters++;
+		i += (size_t)k;
+	}
+	return letters >= 1;
+}
+
+char *paper_owner_recase(doc *d, char *s)
+{
+	if (!s)
+		return s;
+	/* two words or more after the first, every one in title case (a
+	 * name printed in title case, as diplomas print the holder's); a
+	 * name in capitals is printed so and stays */
+	size_t words = 0;
+	for (const char *p = s + strcspn(s, " "); *p == ' ';) {
+		p++;
+		size_t n = strcspn(p, " ");
+		if (!title_word(p, n))
+			return s;
+		words++;
+		p += n;
+	}
+	return words >= 2 ? first_recase(d, s) : s;
+}
+
 char *paper_name_recase(doc *d, char *s)
 {
 	if (!s || !(s = first_recase(d, s)))

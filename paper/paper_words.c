@@ -118,12 +118,23 @@ static int digit_of(char c)
 	return -1;
 }
 
+/* The digit OCR meant at t[i]: digit_of, or a 1 read "]" right after a
+ * digit ("013]", as paper_id_value reads it), or -1. */
+static int digit_at(const char *t, long i)
+{
+	if (t[i] == ']' && i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9')
+		return '1';
+	return digit_of(t[i]);
+}
+
 typedef struct hword {
 	int page, x0, y0, x1, y1;
 	const char *line; /* the ocr_line it is in: words in a row share it */
 	char dg[32];      /* its digits (the digit tail of the first word) */
 	int lead;         /* chars before the digit tail (a glued label) */
 	int chars;
+	char pt[32];      /* a word of digits with one point between two of
+			   * them ("355.35"), its digits; else empty */
 } hword;
 
 /* The next ocrx_word from *pp: its box, page, line and digits. 0 at the end. */
@@ -163,7 +174,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		while (tl > 0 && strchr(".,;:", t[tl - 1]))
 			t[--tl] = 0;
 		long s = tl;
-		while (s > 0 && digit_of(t[s - 1]) >= 0)
+		while (s > 0 && digit_at(t, s - 1) >= 0)
 			s--;
 		/* one point inside an id's digits ("02506.3169366", as
 		 * paper_id_value reads through it): an id's digits, 9 or more
@@ -177,8 +188,24 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		size_t n = 0;
 		for (long i = s; i < tl && n + 1 < sizeof w->dg; i++)
 			if (t[i] != '.')
-				w->dg[n++] = (char)digit_of(t[i]);
+				w->dg[n++] = (char)digit_at(t, i);
 		w->dg[n] = 0;
+		/* the whole word digits but one point between two: the rest of
+		 * an id OCR split at a gap ("0792166 355.35", as paper_id_value
+		 * reads it), joined after the id's first word only */
+		size_t np = 0, pts = 0;
+		for (long i = 0; i < tl && np + 1 < sizeof w->pt; i++) {
+			if (t[i] == '.' && i > 0 && i + 1 < tl && t[i - 1] >= '0' && t[i - 1] <= '9' &&
+			    t[i + 1] >= '0' && t[i + 1] <= '9')
+				pts++;
+			else if (digit_at(t, i) >= 0)
+				w->pt[np++] = (char)digit_at(t, i);
+			else
+				pts = 2;
+		}
+		if (pts != 1)
+			np = 0;
+		w->pt[np] = 0;
 		w->lead = (int)s;
 		w->chars = (int)tl;
 		w->page = *page;
@@ -208,9 +235,10 @@ int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *di
 		int qp = page;
 		hword v;
 		/* the rest in the next words of the same line, digits only */
-		while (got < dn && next_word(&q, &qp, &ql, &v) && ql == w.line && v.lead == 0) {
-			size_t vn = strlen(v.dg);
-			if (!vn || got + vn > dn || strncmp(digits + got, v.dg, vn))
+		while (got < dn && next_word(&q, &qp, &ql, &v) && ql == w.line && (v.lead == 0 || v.pt[0])) {
+			const char *vd = v.lead == 0 ? v.dg : v.pt;
+			size_t vn = strlen(vd);
+			if (!vn || got + vn > dn || strncmp(digits + got, vd, vn))
 				break;
 			got += vn;
 			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
@@ -249,8 +277,8 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 		const char *q = p, *ql = line;
 		int qp = page;
 		hword v;
-		while (next_word(&q, &qp, &ql, &v) && ql == w.line && v.lead == 0 && v.dg[0]) {
-			got += strlen(v.dg);
+		while (next_word(&q, &qp, &ql, &v) && ql == w.line && ((v.lead == 0 && v.dg[0]) || v.pt[0])) {
+			got += strlen(v.lead == 0 ? v.dg : v.pt);
 			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
 			b.y0 = v.y0 < b.y0 ? v.y0 : b.y0;
 			b.y1 = v.y1 > b.y1 ? v.y1 : b.y1;
