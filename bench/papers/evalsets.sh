@@ -2,7 +2,10 @@
 # The evaluation sets of issues 18 and 23 (docs/PAPERS.md "Session 18 all together"), made
 # again from their seeds on any machine, and `sohoa extract` scored on them. Not a test.
 #
-#   bench/papers/evalsets.sh make [scan|photo]        the sets under $EV (default /work/ev)
+#   bench/papers/evalsets.sh make [scan|photo|fresh]  the sets under $EV (default /work/ev);
+#                                                     fresh: the tune seeds of sessions 18-19
+#   bench/papers/evalsets.sh scan NAME SPLIT SEED N   one more scan set (N papers a kind)
+#   bench/papers/evalsets.sh photo NAME N SEED...     one more photo set (N photos a paper)
 #   B=TREE [BIN=sohoa] bench/papers/evalsets.sh run LABEL SET...
 #                                                     $EV/out/LABEL-SET.cmp, totals printed
 #
@@ -57,7 +60,14 @@ run() { # LABEL SET
 
 case ${1:-} in
 make)
-	if [ "${2:-scan}" = scan ]; then
+	if [ "${2:-scan}" = fresh ]; then
+		scan n5517 tune5 5517 3 & scan n6610 tune6 6610 3 & wait
+		scan n6611 tune6 6611 3 & scan ids10-s6612 tune6 6612 3 & wait
+		scan ids10-s5519 tune5 5519 3 & scan ids10-s3036 tune3 3036 3 & wait
+		scan facts10-s6613 tune6 6613 3 & scan facts10-s6614 tune6 6614 3 & wait
+		scan facts10-s4406 tune4 4406 2 & photo n7124 2 7124 & wait
+		photo photos11-p7125 2 7125 & photo photos11-p7126 2 7126 & wait
+	elif [ "${2:-scan}" = scan ]; then
 		scan t5a tune5 5512 5 & scan t5b tune5 5513 5 & wait
 		scan t5c tune5 5514 2 & scan t3 tune3 3033 4 & wait
 		scan t4 tune4 4404 2 & scan t6a tune6 6601 3 & wait
@@ -69,10 +79,12 @@ make)
 		photo p7116 2 7116 & photo p7120 2 7120 & wait
 		photo p7121 2 7121 & photo p777001 1 777001 & wait
 	fi ;;
+scan|photo)
+	k=$1; shift; "$k" "$@" ;;
 run)
 	: "${B:?B=the source tree whose build/tools/sohoa to run}"
 	label=${2:?usage: evalsets.sh run LABEL SET...}; shift 2
 	for s in "$@"; do run "$label" "$s"; done ;;
 *)
-	echo "usage: evalsets.sh make [scan|photo] | B=TREE evalsets.sh run LABEL SET..." >&2; exit 2 ;;
+	echo "usage: evalsets.sh make [scan|photo|fresh] | scan NAME SPLIT SEED N | photo NAME N SEED... | B=TREE evalsets.sh run LABEL SET..." >&2; exit 2 ;;
 esac
