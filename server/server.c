@@ -751,6 +751,8 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
 	sh_srv *srv = cls;
 	(void)addr;
 	(void)len;
+	if (atomic_load(&srv->draining))
+		return MHD_NO; /* sh_srv_stop: no new connections */
 	return atomic_load(&srv->nconn) >= (int)srv->max_conn ? MHD_NO : MHD_YES;
 }
 
@@ -994,9 +996,15 @@ void sh_srv_stop(sh_srv **p, unsigned grace_s)
 	sh_srv *srv = p ? *p : NULL;
 	if (!srv)
 		return;
-	MHD_socket lfd = MHD_quiesce_daemon(srv->d); /* no new connections */
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
+	/* No new connection from here on: each is turned away as it is
+	 * accepted. Not MHD_quiesce_daemon: with a thread pool on epoll,
+	 * libmicrohttpd 0.9.75 takes the listening socket out of each worker's
+	 * epoll set from this thread while a worker that is awake does the
+	 * same, and the loser of that race aborts the process (MHD_PANIC
+	 * "Failed to remove listen FD from epoll set"; seen as SIGTERM exit -6
+	 * when clients had just closed their connections, server.limits).
+	 * MHD_stop_daemon closes the socket once its threads have ended. */
+	atomic_store(&srv->draining, 1);
 	for (unsigned i = 0; i < grace_s * 20 && atomic_load(&srv->inflight) > 0; i++) {
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);

@@ -48,6 +48,7 @@ struct sh_srv {
 	atomic_int stopping;
 	pthread_mutex_t amu;   /* held answers: orders a suspend before its resume */
 	atomic_int no_hold;    /* stopping: wait for the audit in the thread instead */
+	atomic_int draining;   /* stopping: accept_policy turns every new connection away */
 	pthread_cond_t offcv;  /* under amu: an offloaded request ended */
 	int offloads;          /* offloaded requests running (server.c "slow requests") */
 	pthread_mutex_t jmu;   /* job */

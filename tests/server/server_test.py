@@ -116,7 +116,10 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.wait(timeout=60)
+            code = self.proc.wait(timeout=60)
+            if code != 0:  # what the server said last, for the failure's cause
+                sys.stderr.write("server exit %s; its stderr ends: %s\n" % (code, self.proc.stderr.read()[-2000:]))
+            return code
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
