@@ -1001,8 +1001,8 @@ void sh_srv_stop(sh_srv **p, unsigned grace_s)
 	 * libmicrohttpd 0.9.75 takes the listening socket out of each worker's
 	 * epoll set from this thread while a worker that is awake does the
 	 * same, and the loser of that race aborts the process (MHD_PANIC
-	 * "Failed to remove listen FD from epoll set"; seen as SIGTERM exit -6
-	 * when clients had just closed their connections, server.limits).
+	 * "Failed to remove listen FD from epoll set"): server.limits saw a
+	 * SIGTERM exit -6 once, under load, just after its clients closed.
 	 * MHD_stop_daemon closes the socket once its threads have ended. */
 	atomic_store(&srv->draining, 1);
 	for (unsigned i = 0; i < grace_s * 20 && atomic_load(&srv->inflight) > 0; i++) {
