@@ -13,7 +13,7 @@ year, Q./TL./TM.+KT. signature blocks, new-style căn cước, "Không thời
 hạn", labels and values in columns.
 
   python3 bench/papers/make_extra.py [--seed N] [--count-per-kind N] [--no-ocr]
-      [--split tune|tune2|tune3|tune4|tune5|tune6|heldout|extra]
+      [--split tune|tune2|tune3|tune4|tune5|tune6|tune7|heldout|extra]
 
 Splits: tune..tune6 to tune on (each with its own names, places and faces,
 documented at their lists below and in docs/PAPERS.md), heldout never to
@@ -105,10 +105,35 @@ TUNE6_PLACES = [
     ("Đắk Lắk", ["Ea H'leo", "Krông Pắc", "Buôn Đôn"], ["Ea Sol", "Ea Kly", "Krông Na"]),
     ("Trà Vinh", ["Trà Cú", "Cầu Kè", "Tiểu Cần"], ["Ngãi Xuyên", "Phong Thạnh", "Hiếu Tử"]),
 ]
+# The seventh tuning split (--split tune7, session 20): the faces of the
+# other splits are all DejaVu, Liberation and FreeFont, and rules tuned on them
+# stopped moving the held-out figures. tune7 prints with faces from other
+# Debian font packages (fonts-texgyre, fonts-noto-core, fonts-roboto-unhinted,
+# fonts-open-sans; ./bootstrap bench installs them): TeX Gyre Termes, the
+# Times face most offices print with, TeX Gyre Cursor, a typewriter's Courier,
+# and Noto, Roboto, Open Sans, Pagella, Bonum. Names, provinces and company
+# words that no other list has (Khmer and Hoa surnames among them); the
+# commune "Hóa Tiến" is not in paper/places.json, on purpose.
+TUNE7_FAMILY = ["Thạch", "Danh", "Lâm", "Châu", "Cao", "Tiêu", "Phó", "Khương", "Ôn", "Lạc",
+                "Viên", "Mã", "Uông", "Đậu", "Nhữ", "Hầu", "Trình"]
+TUNE7_MIDDLE = ["Hoàng", "Trung", "Thùy", "Hiền", "Phước", "Sĩ", "Tấn", "Nhật", "Huy", "Ý"]
+TUNE7_GIVEN = ["Khoái", "Nhẫn", "Thuyên", "Soạn", "Hỷ", "Tuất", "Khuyến", "Diệm", "Hoạch",
+               "Nhượng", "Thể", "Ẩn", "Sảng", "Mận", "Rạng", "Xoan", "Gấm", "Quảng", "Thược",
+               "Kiểm", "Dược", "Trưởng", "Nghị", "Chưởng", "Ưởng"]
+TUNE7_PLACES = [
+    ("Thanh Hóa", ["Bá Thước", "Quan Hóa", "Nga Sơn"], ["Lũng Niêm", "Phú Lệ", "Nga Thủy"]),
+    ("Phú Thọ", ["Thanh Sơn", "Yên Lập", "Cẩm Khê"], ["Khả Cửu", "Xuân Viên", "Phú Khê"]),
+    ("Bình Định", ["An Lão", "Hoài Nhơn", "Tây Sơn"], ["An Hưng", "Hoài Hảo", "Bình Tường"]),
+    ("Cà Mau", ["Năm Căn", "Ngọc Hiển", "U Minh"], ["Hàm Rồng", "Đất Mũi", "Khánh Lâm"]),
+    ("Lâm Đồng", ["Lạc Dương", "Đam Rông", "Di Linh"], ["Đạ Chais", "Liêng Srônh", "Gia Hiệp"]),
+    ("Kiên Giang", ["Giồng Riềng", "U Minh Thượng", "Hòn Đất"], ["Ngọc Chúc", "Thạnh Yên", "Sơn Kiên"]),
+    ("Quảng Bình", ["Minh Hóa", "Tuyên Hóa", "Bố Trạch"], ["Dân Hóa", "Phúc Trạch", "Hóa Tiến"]),
+]
 COMPANY_WORDS = [["Hoàng Long", "Phú Thịnh", "Sao Mai", "Tân Phát"],
                  ["Thành Công", "Hồng Phát", "Minh Đức", "Quế Lâm", "Vĩnh Hưng", "Đức Thịnh"],
                  ["Trường Sơn", "Bảo Ngọc", "Việt Hưng", "Đại Dương", "Kim Khánh", "Lộc Phát"],
-                 ["Tây Bắc", "Hoàng Liên", "Mường Thanh", "Nậm Na", "Tây Nguyên", "Cửu Long"]]
+                 ["Tây Bắc", "Hoàng Liên", "Mường Thanh", "Nậm Na", "Tây Nguyên", "Cửu Long"],
+                 ["Phương Nam", "Hưng Thịnh", "Ánh Dương", "Nhật Quang", "Thiên Ân", "Đồng Tiến"]]
 PROVINCE_CODES = ["001", "008", "022", "025", "030", "031", "034", "036", "037", "040", "042",
                   "045", "052", "079", "092"]
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -126,6 +151,7 @@ class Gen:
     tune2 = False
     tune3 = False
     tune6 = False
+    tune7 = False
 
     def name(self, sex=None):
         r = self.r
@@ -143,6 +169,13 @@ class Gen:
             elif sex == "Nam":
                 mid = r.choice(["Văn", "A", "Seo", "Quốc"])
             return "%s %s %s" % (r.choice(TUNE6_FAMILY), mid, r.choice(TUNE6_GIVEN))
+        if self.tune7:
+            mid = r.choice(TUNE7_MIDDLE)
+            if sex == "Nữ":
+                mid = r.choice(["Thị", "Thùy", "Hiền", "Ý"])
+            elif sex == "Nam":
+                mid = r.choice(["Văn", "Trung", "Phước", "Tấn", "Sĩ"])
+            return "%s %s %s" % (r.choice(TUNE7_FAMILY), mid, r.choice(TUNE7_GIVEN))
         if self.tune3:
             fam, mids, giv = TUNE3_FAMILY, TUNE3_MIDDLE, TUNE3_GIVEN
         elif self.tune2:
@@ -182,10 +215,11 @@ class Gen:
 
     def place(self):
         return self.r.choice(HELD_PLACES if self.held else TUNE3_PLACES if self.tune3 else
-                             TUNE6_PLACES if self.tune6 else PLACES)
+                             TUNE6_PLACES if self.tune6 else TUNE7_PLACES if self.tune7 else PLACES)
 
     def company_word(self):
-        return self.r.choice(COMPANY_WORDS[1 if self.held else 2 if self.tune3 else 3 if self.tune6 else 0])
+        return self.r.choice(COMPANY_WORDS[1 if self.held else 2 if self.tune3 else 3 if self.tune6 else
+                                            4 if self.tune7 else 0])
 
     def header(self, left, width=64):
         """Two columns: issuer lines left, motto right, padded with spaces."""
@@ -686,6 +720,18 @@ TUNE6_SCANS = [("dsansbo210", "DejaVu Sans Bold Oblique", 11, 210, True),
                ("fmonobo280", "FreeMono Bold Oblique", 10, 280, False),
                ("lserifbi165", "Liberation Serif Bold Italic", 12, 165, True),
                ("dscondbi300", "DejaVu Serif Bold Italic Semi-Condensed", 9, 300, False)]
+# seventh tuning split (--split tune7, session 20): faces of other Debian
+# font packages, none of them a sibling of a held-out face, 10-13 pt at
+# 160-300 dpi; Termes at 13 pt is the size of most offices' papers
+TUNE7_SCANS = [("termes200", "TeX Gyre Termes", 13, 200, True),
+               ("nserif180", "Noto Serif", 11, 180, True),
+               ("cursor240", "TeX Gyre Cursor", 11, 240, True),
+               ("roboto170", "Roboto", 11, 170, True),
+               ("pagella260", "TeX Gyre Pagella", 12, 260, False),
+               ("osans210", "Open Sans", 10, 210, True),
+               ("bonumb190", "TeX Gyre Bonum Bold", 11, 190, True),
+               ("nsansi300", "Noto Sans Italic", 10, 300, False),
+               ("termesi160", "TeX Gyre Termes Italic", 13, 160, True)]
 # held-out faces and resolutions: none of the above. DejaVu Sans Mono has no
 # precomposed Vietnamese letters (text2image left them out of the page: "CH
 # TỊCH" for "CHỦ TỊCH"), so the mono faces are FreeMono (fonts-freefont-ttf)
@@ -778,7 +824,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--count-per-kind", type=int, default=2)
-    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "tune4", "tune5", "tune6", "heldout", "extra"], default="extra",
+    ap.add_argument("--split", choices=["tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "heldout", "extra"],
+                    default="extra",
                     help="tune / heldout: bench/papers/<split>/ with the split's names, places and "
                          "faces (heldout: never tune on it); extra: the committed test papers")
     ap.add_argument("--out")
@@ -798,13 +845,15 @@ def main():
     g.tune2 = a.split == "tune2"
     g.tune3 = a.split in ("tune3", "tune4", "tune5")
     g.tune6 = a.split == "tune6"
+    g.tune7 = a.split == "tune7"
     scans = HELD_SCANS if g.held else TUNE2_SCANS if g.tune2 else TUNE4_SCANS if a.split == "tune4" else \
-        TUNE5_SCANS if a.split == "tune5" else TUNE3_SCANS if g.tune3 else TUNE6_SCANS if g.tune6 else SCANS
+        TUNE5_SCANS if a.split == "tune5" else TUNE3_SCANS if g.tune3 else TUNE6_SCANS if g.tune6 else \
+        TUNE7_SCANS if g.tune7 else SCANS
     makers = MAKERS if a.split != "extra" else MAKERS[:12]
     face_check(scans, img_dir)
     if a.only:
         makers = [m for m in makers if m[0] in a.only.split(",")]
-    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "tune4": "w", "tune5": "y", "tune6": "z", "heldout": "h", "extra": "x"}[a.split]
+    prefix = {"tune": "t", "tune2": "u", "tune3": "v", "tune4": "w", "tune5": "y", "tune6": "z", "tune7": "s", "heldout": "h", "extra": "x"}[a.split]
     k = 0
     for i in range(a.count_per_kind):
         for tag, fn in makers:
