@@ -2,8 +2,10 @@
 # The evaluation sets of issues 18 and 23 (docs/PAPERS.md "Session 18 all together"), made
 # again from their seeds on any machine, and `sohoa extract` scored on them. Not a test.
 #
-#   bench/papers/evalsets.sh make [scan|photo|fresh]  the sets under $EV (default /work/ev);
-#                                                     fresh: the tune seeds of sessions 18-19
+#   bench/papers/evalsets.sh make [scan|photo|fresh|tune7]  the sets under $EV (default
+#                                                     /work/ev); fresh: the tune seeds of
+#                                                     sessions 18-19; tune7: session 20's split
+#                                                     (its faces: ./bootstrap bench)
 #   bench/papers/evalsets.sh scan NAME SPLIT SEED N   one more scan set (N papers a kind)
 #   bench/papers/evalsets.sh photo NAME N SEED...     one more photo set (N photos a paper)
 #   B=TREE [BIN=sohoa] bench/papers/evalsets.sh run LABEL SET...
@@ -11,7 +13,8 @@
 #
 # Scans: make_extra.py --no-ocr (single-page papers; no -pN pages, no two-page cc24 cards);
 # photos: bench/ocr/mkphoto_indep.py, frames under 3000 px. t5a..t6e, p7001..p7121 are tune
-# sets; h120714, h91313 and p777001 are measuring only: their per-paper lines are left out.
+# sets; h120714, h91313, h7790 and p777001 are measuring only: their per-paper lines are left
+# out (any set named h*).
 # Needs text2image (tesseract-ocr), python3-pil and python3-numpy.
 set -eu
 R=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,6 +70,12 @@ make)
 		scan facts10-s6613 tune6 6613 3 & scan facts10-s6614 tune6 6614 3 & wait
 		scan facts10-s4406 tune4 4406 2 & photo n7124 2 7124 & wait
 		photo photos11-p7125 2 7125 & photo photos11-p7126 2 7126 & wait
+		scan n5522 tune5 5522 3 & scan n6615 tune6 6615 3 & wait
+		photo n7127 2 7127
+	elif [ "${2:-scan}" = tune7 ]; then
+		# t7a, t7b to tune on; h7790 (seed 7790, 4 a kind) measuring only
+		scan t7a tune7 7701 3 & scan t7b tune7 7702 3 & wait
+		scan h7790 tune7 7790 4
 	elif [ "${2:-scan}" = scan ]; then
 		scan t5a tune5 5512 5 & scan t5b tune5 5513 5 & wait
 		scan t5c tune5 5514 2 & scan t3 tune3 3033 4 & wait
@@ -86,5 +95,5 @@ run)
 	label=${2:?usage: evalsets.sh run LABEL SET...}; shift 2
 	for s in "$@"; do run "$label" "$s"; done ;;
 *)
-	echo "usage: evalsets.sh make [scan|photo|fresh] | scan NAME SPLIT SEED N | photo NAME N SEED... | B=TREE evalsets.sh run LABEL SET..." >&2; exit 2 ;;
+	echo "usage: evalsets.sh make [scan|photo|fresh|tune7] | scan NAME SPLIT SEED N | photo NAME N SEED... | B=TREE evalsets.sh run LABEL SET..." >&2; exit 2 ;;
 esac
