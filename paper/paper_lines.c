@@ -211,12 +211,14 @@ enum { SAME, TAKE_IT, UNSURE };
 static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
 {
 	size_t other = 0;
-	int sure = nr >= 2 && conf >= 0 && conf < PAPER_REREAD_FIRST;
+	int guess = conf >= 0 && conf < PAPER_REREAD_FIRST, confirmed = 0;
+	int sure = nr >= 2 && guess;
 	char r[SH_PAPER_WORD_MAX];
 	for (size_t p = 0; p < nr; p++) {
 		word_of(r, &rd[p], i);
 		if (!strcmp(r, o)) {
 			sure = 0;
+			confirmed |= rd[p].conf[i] >= PAPER_REREAD_CONF;
 			continue;
 		}
 		if (!marks_only(o, r) || !paper_syllable_ok(r, strlen(r))) {
@@ -230,8 +232,11 @@ static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr,
 		if (rd[p].conf[i] < PAPER_REREAD_CONF)
 			sure = 0;
 	}
+	/* a guess no reading repeats surely (n5522 "THƯỜNG" at 37, read
+	 * again at 77 and 61; "Thu" at 12, read again "Thuì" twice, for
+	 * "Thuỳ") is no reading either: for review */
 	if (!other)
-		return SAME;
+		return guess && !confirmed ? UNSURE : SAME;
 	return sure && other == nr ? TAKE_IT : UNSURE;
 }
 
@@ -259,6 +264,147 @@ static int surname_read_again(const char *alts, int conf, const sh_paper_reading
 		return 0;
 	snprintf(take, SH_PAPER_WORD_MAX, "%s", got);
 	return 1;
+}
+
+/* Letters (categories L*) and digits in s: *upper, *lower and *other
+ * (digits) counted; 0 when s is no UTF-8. */
+static int letter_counts(const char *s, int *upper, int *lower, int *other)
+{
+	*upper = *lower = *other = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	for (utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(s); n > 0;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(p, n, &c);
+		if (k <= 0)
+			return 0;
+		utf8proc_category_t cat = utf8proc_category(c);
+		*upper += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+		*lower += cat == UTF8PROC_CATEGORY_LL;
+		*other += cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_ND;
+		p += k;
+		n -= k;
+	}
+	return 1;
+}
+
+/* A reading without the words at its ends that hold no letter and no
+ * digit: the label's colon or a speck at the crop's edge ("'" or ":"
+ * before "KHỐNG VĂN ĐIỆP", "Nguyễn Quốc MỦ"; tune5 5522, tune6 6615) made
+ * every reading of such a name one word longer than the name, so it said
+ * nothing. */
+static void trim_noise(sh_paper_reading *r)
+{
+	int u, l, o;
+	size_t a = 0, e = r->n;
+	while (a < e && letter_counts(r->w[a], &u, &l, &o) && !(u + l + o))
+		a++;
+	while (e > a && letter_counts(r->w[e - 1], &u, &l, &o) && !(u + l + o))
+		e--;
+	if (!a && e == r->n)
+		return;
+	for (size_t i = a; i < e; i++) {
+		memmove(r->w[i - a], r->w[i], sizeof r->w[i]);
+		r->conf[i - a] = r->conf[i];
+	}
+	r->n = e - a;
+}
+
+enum { CASE_OTHER, CASE_CAPS, CASE_TITLE };
+
+/* Capitals (two letters or more, none small) or title case (a capital,
+ * then one small letter or more, no other capital). */
+static int word_case(const char *s)
+{
+	int u, l, o;
+	if (!letter_counts(s, &u, &l, &o) || o)
+		return CASE_OTHER;
+	if (u >= 2 && !l)
+		return CASE_CAPS;
+	utf8proc_int32_t c;
+	if (u == 1 && l >= 1 && utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c) > 0 &&
+	    utf8proc_category(c) == UTF8PROC_CATEGORY_LU)
+		return CASE_TITLE;
+	return CASE_OTHER;
+}
+
+/* Word i of the name v[0..k) read in capitals among words all in title
+ * case: no name is printed so, the word is misread (a small letter read
+ * as a capital with its mark, "Nguyễn Quốc MỦ" for "Mỷ": FreeSans-like
+ * condensed bold italic at 300 dpi, tune6 6615). */
+static int case_slip(const lword *v, size_t k, size_t i)
+{
+	if (k < 2 || word_case(v[i].t) != CASE_CAPS)
+		return 0;
+	for (size_t j = 0; j < k; j++)
+		if (j != i && word_case(v[j].t) != CASE_TITLE)
+			return 0;
+	return 1;
+}
+
+/* The tone mark of s (U+0300, 0301, 0303, 0309 or 0323), or 0. */
+static utf8proc_int32_t tone_of(const char *s)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &d, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+	utf8proc_int32_t t = 0;
+	for (utf8proc_ssize_t i = 0; n > 0 && i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(d + i, n - i, &c);
+		if (k <= 0)
+			break;
+		if (c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323)
+			t = c;
+		i += k;
+	}
+	free(d); /* utf8proc's malloc */
+	return t;
+}
+
+/* A word read as a case slip (case_slip) at conf: the word the readings
+ * give, when two readings or more give it in title case, each a valid
+ * syllable read at PAPER_REREAD_CONF or more, all with the same letters,
+ * and their marks agree, or those of the readings with the tone the page
+ * read agree ("MỦ" read again "Mỷ" at 91 and "Mỹ" at 93: "Mỷ", the hook
+ * twice of three). The first reading is surely wrong, but which letters
+ * and marks are right only the image can tell: anything less leaves it
+ * as read, unsure. */
+static int slip_judge(const char *o, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
+{
+	if (nr < 2)
+		return UNSURE;
+	char r[SH_PAPER_WORD_MAX], l0[SH_PAPER_WORD_MAX * 2] = "", l[SH_PAPER_WORD_MAX * 2];
+	char all[SH_PAPER_WORD_MAX] = "", tone[SH_PAPER_WORD_MAX] = "";
+	int all_same = 1, tone_same = 1;
+	utf8proc_int32_t t = tone_of(o);
+	for (size_t p = 0; p < nr; p++) {
+		word_of(r, &rd[p], i);
+		if (word_case(r) != CASE_TITLE || !paper_syllable_ok(r, strlen(r)) || rd[p].conf[i] < PAPER_REREAD_CONF ||
+		    !letters_of(l, sizeof l, r))
+			return UNSURE;
+		if (!p)
+			memcpy(l0, l, sizeof l);
+		else if (strcmp(l0, l))
+			return UNSURE;
+		if (!all[0])
+			snprintf(all, sizeof all, "%s", r);
+		else if (strcmp(all, r))
+			all_same = 0;
+		if (tone_of(r) != t)
+			continue;
+		if (!tone[0])
+			snprintf(tone, sizeof tone, "%s", r);
+		else if (strcmp(tone, r))
+			tone_same = 0;
+	}
+	if (all_same) {
+		snprintf(take, SH_PAPER_WORD_MAX, "%s", all);
+		return TAKE_IT;
+	}
+	if (tone[0] && tone_same) {
+		snprintf(take, SH_PAPER_WORD_MAX, "%s", tone);
+		return TAKE_IT;
+	}
+	return UNSURE;
 }
 
 /* In the holders' list, the item equal to was becomes now. */
@@ -290,16 +436,20 @@ static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, si
 {
 	size_t use = 0;
 	sh_paper_reading ok[SH_PAPER_READS_MAX];
-	for (size_t p = 0; p < nr && use < SH_PAPER_READS_MAX; p++)
-		if (rd[p].n == k) /* a reading of another word count says nothing */
-			ok[use++] = rd[p];
+	for (size_t p = 0; p < nr && use < SH_PAPER_READS_MAX; p++) {
+		ok[use] = rd[p];
+		trim_noise(&ok[use]);
+		if (ok[use].n == k) /* a reading of another word count says nothing */
+			use++;
+	}
 	if (!use)
 		return SH_OK;
 	sh_buf b = SH_BUF_INIT;
 	int rc = SH_OK, changed = 0, unsure = 0;
 	for (size_t i = 0; i < k && !rc; i++) {
 		char take[SH_PAPER_WORD_MAX] = "";
-		int how = judge(v[i].t, v[i].conf, ok, use, i, take);
+		int how = case_slip(v, k, i) ? slip_judge(v[i].t, ok, use, i, take)
+					     : judge(v[i].t, v[i].conf, ok, use, i, take);
 		/* a surname read as a listed one stays (paper_surname_listed):
 		 * a reading of another is a doubt only */
 		if (how == TAKE_IT && i == 0 && (f->surname_listed >> fact & 1u))
