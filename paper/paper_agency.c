@@ -229,33 +229,57 @@ static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size
 	return 0;
 }
 
+/* Is the text word t (n bytes) the body word at bf[p..] but for two
+ * letters at most (edit distance: "HIAN" for BAN, "A)" for ỦY on a small
+ * photo's header)? The body word's length, or 0. */
+static size_t body_word_far(const char *bf, size_t p, size_t bl, const char *t, size_t n)
+{
+	size_t e = p;
+	while (e < bl && bf[e] != ' ' && bf[e] != '-')
+		e++;
+	char x[32], y[32];
+	if (e - p >= sizeof x || n >= sizeof y || !n)
+		return 0;
+	memcpy(x, bf + p, e - p);
+	x[e - p] = 0;
+	memcpy(y, t, n);
+	y[n] = 0;
+	return paper_edit_distance(x, y) <= 2 ? e - p : 0;
+}
+
 /* The longest catalogue body printed as words w[i..]; its index, and the
  * number of words in *len; -1 if none. A body of three words or more also
  * matches with one letter dropped from one word or one letter of one
  * word read as another: bold faces lose a capital with a hook or a dot
  * ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN"), small photos blur a capital
- * ("ÙY HAN NHẮN DÁN").
+ * ("ÙY HAN NHẮN DÁN"). A body of four words or more, failing that, also
+ * matches with one word two letters off when all its other words are read
+ * as printed ("ỦY HIAN NHẮN DẦN", "A) BẠN NHÂN DẪN": phone photos, seed
+ * 7127): three exact words of four tell the body, and no two bodies of the
+ * catalogue are so near.
  * An exact match wins. */
 static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
 {
 	const sh_kinds *k = d->k;
 	long best = -1;
 	*len = 0;
-	for (int drops = 0; drops < 2 && best < 0; drops++)
+	for (int drops = 0; drops < 3 && best < 0; drops++)
 		for (size_t b = 0; b < k->bodies.n; b++) {
 			const char *bf = k->bodies.fold[b];
 			size_t bl = strlen(bf), p = 0, wi = i, words = 1;
-			int left = drops;
+			int left = drops ? 1 : 0;
 			for (size_t q = 0; q < bl; q++)
 				words += bf[q] == ' ';
-			if (drops && words < 3)
+			if ((drops && words < 3) || (drops == 2 && words < 4))
 				continue;
 			while (wi < nw && p < bl) {
 				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
 					p++;
 				size_t wl = w[wi].b - w[wi].a;
 				size_t m = body_word(bf, p, bl, d->f + w[wi].a, wl, 0);
-				if (!m && left && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+				if (!m && left && drops == 1 && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+					left--;
+				if (!m && left && drops == 2 && (m = body_word_far(bf, p, bl, d->f + w[wi].a, wl)))
 					left--;
 				if (!m)
 					break;

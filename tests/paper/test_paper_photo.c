@@ -468,6 +468,38 @@ static void small_frame_slips(void **state)
 	const char *iss = sh_paper_fact(f, SH_FACT_ISSUER);
 	assert_true(!iss || strncmp(iss, "UBND", 4));
 	sh_paper_facts_free(&f);
+	/* session 20: a four-word body with one word two letters off, the
+	 * others as printed (seed 7127): the issuing body all the same */
+	f = extract("ỦY HIAN NHẮN DẦN CÔNG HÓA XÃ HỘI CHỦ NGHĨA VIÉF\n"
+		    "TÍNH HƯNG YÉN Độc lập - Tự do - Hạnh phúc\n"
+		    "Số: 891/KH-UBND Hưng Yên, ngày 03 tháng 05 năm 2023\nKẾ HOẠCH\n"
+		    "Kiểm soát thủ tục hành chính năm 2023\n");
+	want_fact("HIAN", f, SH_FACT_ISSUER, "UBND tỉnh Hưng Yên");
+	sh_paper_facts_free(&f);
+	f = extract("A) BẠN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+		    "TÍNH HAI DƯƠNG Độc lập - Tự do - Hạnh phúc\n"
+		    "Số: 3177/KH-UBND Hải Dương, ngày 15 tháng 05 năm 2022\nKẾ HOẠCH\n"
+		    "Kiểm soát thủ tục hành chính năm 2022\n");
+	want_fact("A)", f, SH_FACT_ISSUER, "UBND tỉnh Hải Dương");
+	sh_paper_facts_free(&f);
+	/* must not: one word three letters off, two words off, a body of
+	 * three words two letters off, another body as printed */
+	static const char *const not_ubnd[] = {"ỦY BANXYZ NHÂN DÂN", "ỦY HIAN NHẮN DẮT", "ỦY HIAN NHÂN DẪT"};
+	for (size_t i = 0; i < sizeof not_ubnd / sizeof *not_ubnd; i++) {
+		char t[256];
+		snprintf(t, sizeof t, "%s\nTỈNH HƯNG YÊN\nSố: 891/KH-UBND\nKẾ HOẠCH\nKiểm soát năm 2023\n", not_ubnd[i]);
+		f = extract(t);
+		iss = sh_paper_fact(f, SH_FACT_ISSUER);
+		assert_true(!iss || strncmp(iss, "UBND", 4));
+		sh_paper_facts_free(&f);
+	}
+	f = extract("SỞ TƯ PHÙPX\nTỈNH HƯNG YÊN\nSố: 891/KH-STP\nKẾ HOẠCH\nKiểm soát năm 2023\n");
+	iss = sh_paper_fact(f, SH_FACT_ISSUER);
+	assert_true(!iss || strncmp(iss, "Sở Tư pháp", 10));
+	sh_paper_facts_free(&f);
+	f = extract("HỘI ĐỒNG NHÂN DÂN\nTỈNH HƯNG YÊN\nSố: 891/KH-HĐND\nKẾ HOẠCH\nKiểm soát năm 2023\n");
+	want_fact("HĐND", f, SH_FACT_ISSUER, "HĐND tỉnh Hưng Yên");
+	sh_paper_facts_free(&f);
 	/* "tháng" read "thông", a 0 read "Ô": the date all the same */
 	f = extract("SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH QUẢNG NINH\n"
 		    "PHÒNG ĐĂNG KÝ KINH DOANH\n"
