@@ -983,6 +983,18 @@ static size_t name_tail(const doc *d, size_t l, size_t *end)
 	paper_trim_strays(d, &s, &e); /* "| Kiều Thị Dịu ]" (a photo) */
 	while (e > s && !paper_is_wordc((unsigned char)d->f[e - 1]))
 		e--;
+	/* an opening quote glued to the name ("“Hoàng Thị Long": a photo's
+	 * speck over the first capital, seed 7127): no name starts with one */
+	for (int guard = 0; guard < 2 && s < e; guard++) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->f + s, (utf8proc_ssize_t)(e - s), &c);
+		utf8proc_category_t cat = k > 0 ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
+		if (k <= 0 || !(c == '"' || c == '\'' || c == '`' || cat == UTF8PROC_CATEGORY_PI ||
+				cat == UTF8PROC_CATEGORY_PF || c == 0x201E) ||
+		    s + (size_t)k >= e || !paper_is_wordc((unsigned char)d->f[s + (size_t)k]))
+			break;
+		s += (size_t)k;
+	}
 	*end = e;
 	if (e > s && paper_name_line(d, s, e))
 		return s;

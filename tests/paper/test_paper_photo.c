@@ -1096,6 +1096,36 @@ static void birth_label_off_18(void **state)
 	all_as_wanted();
 }
 
+/* Session 20: an opening quote glued to the signer's name ("“Hoàng Thị
+ * Long", seed 7127 dev11-1) */
+static void signer_quote_20(void **state)
+{
+	(void)state;
+	static const char *const head = "ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSố: 2236/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+					"QUYẾT ĐỊNH\nVề việc công bố danh mục\nĐiều 1. Nội dung.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n";
+	static const struct {
+		const char *line, *want;
+	} c[] = {
+		/* must change */
+		{"“Hoàng Thị Long", "Hoàng Thị Long"},
+		{"\"Hoàng Thị Long", "Hoàng Thị Long"},
+		{"„‘Hoàng Thị Long", "Hoàng Thị Long"},
+		/* must not: as printed; a quote apart from the line's words, a
+		 * quoted sentence, three quotes */
+		{"Hoàng Thị Long", "Hoàng Thị Long"},
+		{"“quyết định này", NULL},
+		{"“„‘Hoàng Thị Long", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s\n", head, c[i].line);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].line, f, SH_FACT_SIGNER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1121,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(province_by_date_line_17),
 		cmocka_unit_test(province_folded_alike_18),
 		cmocka_unit_test(birth_label_off_18),
+		cmocka_unit_test(signer_quote_20),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
