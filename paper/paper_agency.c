@@ -415,6 +415,42 @@ static int number_misread(const char *f, size_t i, size_t e)
 	return k < e && isdigit((unsigned char)f[k]);
 }
 
+static int count_letters(const doc *d, size_t fa, size_t fb);
+
+/* A digit at f[i] after spaces: "SỐ. 3722KH:UBXD", the number's label
+ * read with a point for its colon, ends the left column too. */
+static int number_after(const char *f, size_t i, size_t e)
+{
+	while (i < e && f[i] == ' ')
+		i++;
+	return i < e && isdigit((unsigned char)f[i]);
+}
+
+/* Is the word [i, we) the first of its line (from a), of one or two
+ * letters, with a word of three capitals or more after it? A small photo's
+ * header reads its first capital word with a small letter ("Ủy BẠN NHÂN
+ * DÂN", "ù\ BAN NHÂN DẪN", seed 7124): the word is no lower-case text
+ * that ends the left column. */
+static int short_lead_word(const doc *d, size_t a, size_t i, size_t we, size_t e)
+{
+	for (size_t k = a; k < i; k++)
+		if (paper_is_wordc((unsigned char)d->f[k]))
+			return 0;
+	if (count_letters(d, i, we) > 2)
+		return 0;
+	size_t ns = we;
+	while (ns < e && d->f[ns] == ' ')
+		ns++;
+	size_t ne = ns;
+	while (ne < e && d->f[ne] != ' ')
+		ne++;
+	for (size_t k = ns; k < ne; k++)
+		if (isdigit((unsigned char)d->f[k]))
+			return 0; /* "Số, 821/2LH-ƯBND": the number's line */
+	return ne > ns && !paper_word_at(d->f, e, i, "so") && count_letters(d, ns, ne) >= 3 &&
+	       paper_upper_share_range(d, ns, ne) == 100;
+}
+
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
 char *paper_find_issuer(doc *d, size_t number_line)
@@ -458,8 +494,10 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			 * is not, and its first is cut by name */
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
-			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
+			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100 &&
+			     !short_lead_word(d, a, i, we, e)) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
+			    (paper_word_at(f, e, i, "so") && j < e && strchr(".,;", f[j]) && number_after(f, j + 1, e)) ||
 			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
 				e = i;
 				break;
@@ -643,6 +681,12 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 	if (place_to > place_from) {
 		int lv = level_at(d, w, place_from);
 		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
+		if (nstart >= place_to) {
+			/* a level word with its name lost ("TÍNH hÁC XIXH": the
+			 * name cut as lower-case text) names no issuer */
+			sh_buf_free(&b);
+			return NULL;
+		}
 		rc |= sh_buf_printf(&b, " %s", levels[lv].print);
 		if (nstart < place_to) {
 			/* the place name: gazetteer first, else title case */
@@ -974,6 +1018,20 @@ static size_t upper_tail(const doc *d, size_t l)
 	return start;
 }
 
+/* Is the first word of the original text of folded [s, e) a listed
+ * surname? */
+static int quote_surname_ok(const doc *d, size_t s, size_t e)
+{
+	char buf[SH_PAPER_WORD_MAX * 4 + 2];
+	size_t oa = d->map[s], ob = d->map[e], n = 0;
+	while (oa + n < ob && d->text[oa + n] != ' ' && n + 2 < sizeof buf)
+		n++;
+	memcpy(buf, d->text + oa, n);
+	buf[n] = ' '; /* paper_surname_listed reads the word before a space */
+	buf[n + 1] = 0;
+	return paper_surname_listed(d->k, buf);
+}
+
 /* Start of a signer's name at the end of line l: the whole line, or the
  * tail after a "Nơi nhận" item ("- Lưu: VT. Nguyễn Văn An"); (size_t)-1. */
 static size_t name_tail(const doc *d, size_t l, size_t *end)
@@ -981,6 +1039,7 @@ static size_t name_tail(const doc *d, size_t l, size_t *end)
 	/* stray marks after the name ("Hoàng Thu Trang .") are not part of it */
 	size_t e = d->le[l], s = d->ls[l];
 	paper_trim_strays(d, &s, &e); /* "| Kiều Thị Dịu ]" (a photo) */
+	size_t s0 = s;
 	while (e > s && !paper_is_wordc((unsigned char)d->f[e - 1]))
 		e--;
 	/* an opening quote glued to the name ("“Hoàng Thị Long": a photo's
@@ -995,7 +1054,11 @@ static size_t name_tail(const doc *d, size_t l, size_t *end)
 			break;
 		s += (size_t)k;
 	}
+	/* the speck may hide a misread too ("'Đồ Thanh Phương"): only a
+	 * listed surname is taken after it */
 	*end = e;
+	if (s > s0 && !quote_surname_ok(d, s, e))
+		return (size_t)-1;
 	if (e > s && paper_name_line(d, s, e))
 		return s;
 	if (!recipient_item(d, l))

@@ -1115,12 +1115,51 @@ static void signer_quote_20(void **state)
 		{"Hoàng Thị Long", "Hoàng Thị Long"},
 		{"“quyết định này", NULL},
 		{"“„‘Hoàng Thị Long", NULL},
+		/* must not: no listed surname after the quote ("'Đồ": a
+		 * misread the speck hid, seed 7120) */
+		{"'Đồ Thanh Phương", NULL},
 	};
 	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
 		char t[512];
 		snprintf(t, sizeof t, "%s%s\n", head, c[i].line);
 		sh_paper_facts *f = extract(t);
 		want_fact(c[i].line, f, SH_FACT_SIGNER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Session 20: a small photo's header whose first capital word came with a
+ * small letter, its number line read "SỐ." or "Số,", a level word whose
+ * name was lost (seeds 7006, 7120, 7124) */
+static void header_lead_word_20(void **state)
+{
+	(void)state;
+	static const char *const tail = "Số: 3177/KH-UBND Hải Dương, ngày 15 tháng 05 năm 2022\nKẾ HOẠCH\n"
+					"Kiểm soát thủ tục hành chính năm 2022\n";
+	static const struct {
+		const char *head, *want;
+	} c[] = {
+		/* must change */
+		{"Ủy BẠN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTÍNH HAI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		{"ù\\ BAN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTỈNH HẢI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		/* must not: as printed; a first word of three letters; the
+		 * number's line with a comma or a point for its colon, no
+		 * header line; a level word whose name is lost */
+		{"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTỈNH HẢI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		{"Ủyx BẠN NHÂN DÂN\nTỈNH HẢI DƯƠNG\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG\nSố, 821/2LH-ƯBND\n", "UBND tỉnh Hải Dương"},
+		{"ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG\nSỐ. 3722KH:UBXD\n", "UBND tỉnh Hải Dương"},
+		{"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI\nTÍNH hÁC XIXH Độc lập - Tự do\nSỐ. 3722KH:UBXD\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s", c[i].head, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].head, f, SH_FACT_ISSUER, c[i].want);
 		sh_paper_facts_free(&f);
 	}
 	all_as_wanted();
@@ -1152,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(province_folded_alike_18),
 		cmocka_unit_test(birth_label_off_18),
 		cmocka_unit_test(signer_quote_20),
+		cmocka_unit_test(header_lead_word_20),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
