@@ -592,6 +592,44 @@ static int level_at(doc *d, const word *w, size_t i)
 	return lv;
 }
 
+/* A level word of five letters or more read two letters off at most
+ * ("KLUYỆN", "MUYỆN" for HUYỆN: small photos, seeds 7116 and 7126) at
+ * word i, when the words after it up to the next body spell exactly a
+ * listed place: the place tells what the word was. The level, or -1. */
+static int level_far(doc *d, const word *w, size_t nw, size_t i)
+{
+	const sh_kinds *k = d->k;
+	size_t n = w[i].b - w[i].a, j = i + 1, bl;
+	char x[16];
+	if (n < 4 || n >= sizeof x || j >= nw)
+		return -1;
+	while (j < nw && body_at(d, w, nw, j, &bl) < 0)
+		j++;
+	if (j == i + 1)
+		return -1;
+	const char *t = d->f + w[i + 1].a;
+	size_t tn = w[j - 1].b - w[i + 1].a;
+	const paper_strs *lists[3] = {&k->places, &k->lex_places, &k->gazetteer};
+	int listed = 0;
+	for (int l = 0; l < 3 && !listed; l++)
+		for (size_t p = 0; p < lists[l]->n && !listed; p++)
+			listed = strlen(lists[l]->fold[p]) == tn && !memcmp(lists[l]->fold[p], t, tn);
+	if (!listed)
+		return -1;
+	memcpy(x, d->f + w[i].a, n);
+	x[n] = 0;
+	int lv = -1;
+	for (size_t v = 0; v < sizeof levels / sizeof *levels; v++) {
+		const char *lf = levels[v].fold;
+		if (strlen(lf) < 5 || strchr(lf, ' ') || paper_edit_distance(x, lf) > 2)
+			continue;
+		if (lv >= 0)
+			return -1;
+		lv = (int)v;
+	}
+	return lv;
+}
+
 int paper_issuer_whole(const doc *d, const char *issuer)
 {
 	if (!issuer)
@@ -609,6 +647,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 		return NULL;
 	long last_body = -1, unknown_a = -1, unknown_b = -1;
 	size_t place_from = 0, place_to = 0, body_place_from = 0, body_place_to = 0;
+	int place_lv = -1, body_place_lv = -1;
 	size_t i = 0;
 	while (i < nw) {
 		size_t best_len;
@@ -621,6 +660,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 			continue;
 		}
 		int lv = level_at(d, w, i);
+		if (lv < 0)
+			lv = level_far(d, w, nw, i);
 		if (lv >= 0) {
 			size_t s = i;
 			i++;
@@ -635,9 +676,11 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 			}
 			place_from = s;
 			place_to = i;
+			place_lv = lv;
 			if (last_body >= 0 || unknown_a >= 0) {
 				body_place_from = s;
 				body_place_to = i;
+				body_place_lv = lv;
 			}
 			continue;
 		}
@@ -677,9 +720,10 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 	if (body_place_to > body_place_from) {
 		place_from = body_place_from;
 		place_to = body_place_to;
+		place_lv = body_place_lv;
 	}
 	if (place_to > place_from) {
-		int lv = level_at(d, w, place_from);
+		int lv = place_lv;
 		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
 		if (nstart >= place_to) {
 			/* a level word with its name lost ("TÍNH hÁC XIXH": the

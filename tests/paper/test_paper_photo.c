@@ -1165,6 +1165,37 @@ static void header_lead_word_20(void **state)
 	all_as_wanted();
 }
 
+/* Session 20: a level word two letters off before a listed place
+ * ("KLUYỆN GIA LỘC", "MUYỆN THANH HÀ": seeds 7116, 7126) */
+static void level_far_20(void **state)
+{
+	(void)state;
+	static const char *const tail = "Số: 1914/QĐ-UBND Hải Dương, ngày 18 tháng 06 năm 2023\nQUYẾT ĐỊNH\n"
+					"Về việc công bố danh mục\nĐiều 1. Nội dung.\n";
+	static const struct {
+		const char *head, *want;
+	} c[] = {
+		/* must change */
+		{"ÙY BAN NHÂN DÁN CỘNG HÓA XÃ HỘI CHỦ NGHĨA VIỆt NAM\nKLUYỆN GIA LỘC Độc lập - Tự do\n",
+		 "UBND huyện Gia Lộc"},
+		{"ỦY BẠN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ1 NAM\nMUYỆN THANH HÀ Độc lập - Tự da\n",
+		 "UBND huyện Thanh Hà"},
+		/* must not: a place not listed, a word three letters off, a
+		 * word off a level of four letters */
+		{"ỦY BAN NHÂN DÂN\nKLUYỆN GIA LỘX\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nKLUYẸM GIA LỘC\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nTÀNG HƯNG YÊN\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s", c[i].head, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].head, f, SH_FACT_ISSUER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1192,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(birth_label_off_18),
 		cmocka_unit_test(signer_quote_20),
 		cmocka_unit_test(header_lead_word_20),
+		cmocka_unit_test(level_far_20),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
