@@ -1196,6 +1196,38 @@ static void level_far_20(void **state)
 	all_as_wanted();
 }
 
+/* Session 20: the owner's name after its label read one letter off with
+ * its colon lost ("Họ, chữ dễm, tẺ0' NGUYÊN THỊ LONG", seed 7127) */
+static void name_label_off_20(void **state)
+{
+	(void)state;
+	static const char *const head = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY KHAI SINH\n";
+	static const char *const tail = "Giới tính: Nữ\nDân tộc: Kinh\nQuốc tịch: Việt Nam\n"
+					"Nơi sinh: Trạm Y tế xã, huyện Nam Sách, tỉnh Quảng Ninh\n"
+					"Họ, chữ đệm, tên người cha: Nguyễn Văn Sơn\n";
+	static const struct {
+		const char *line, *want;
+	} c[] = {
+		/* must change */
+		{"Họ, chữ dễm, tẺ0' NGUYÊN THỊ LONG", "NGUYỄN THỊ LONG"},
+		{"Họ, chữ đệm, tèn NGÔ MINH QUYÊN", "NGÔ MINH QUYÊN"},
+		/* must not: two letters off, the name not in capitals, the
+		 * father's label, one word only */
+		{"HO, chữ đệm, seạ, NGUYÊN THỊ LƠNG,", NULL},
+		{"Họ, chữ dễm, tẺ0' Nguyễn Thị Long", NULL},
+		{"Họ, chữ đệm, tên người chạ NGUYỄN VĂN SƠN", NULL},
+		{"Họ, chữ dễm, tẺ0' LONG", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[768];
+		snprintf(t, sizeof t, "%s%s\n%s", head, c[i].line, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].line, f, SH_FACT_OWNER_NAME, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1224,6 +1256,7 @@ int main(void)
 		cmocka_unit_test(signer_quote_20),
 		cmocka_unit_test(header_lead_word_20),
 		cmocka_unit_test(level_far_20),
+		cmocka_unit_test(name_label_off_20),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
