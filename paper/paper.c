@@ -634,7 +634,8 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 	}
 	if (want & (1u << SH_FACT_OWNER_NAME)) {
 		str_out so = {NULL, pk->family == PAPER_COMPANY};
-		if (paper_by_label(d, &pk->labels[SH_FACT_OWNER_NAME], paper_name_value, &so)) {
+		if (paper_by_label(d, &pk->labels[SH_FACT_OWNER_NAME], paper_name_value, &so) ||
+		    paper_name_label_off(d, pk, &so)) {
 			/* a person's name from the lexicon; a company's fixed
 			 * phrases from the corrections */
 			if (pk->family == PAPER_COMPANY)

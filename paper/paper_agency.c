@@ -229,33 +229,57 @@ static size_t body_word(const char *bf, size_t p, size_t bl, const char *t, size
 	return 0;
 }
 
+/* Is the text word t (n bytes) the body word at bf[p..] but for two
+ * letters at most (edit distance: "HIAN" for BAN, "A)" for ỦY on a small
+ * photo's header)? The body word's length, or 0. */
+static size_t body_word_far(const char *bf, size_t p, size_t bl, const char *t, size_t n)
+{
+	size_t e = p;
+	while (e < bl && bf[e] != ' ' && bf[e] != '-')
+		e++;
+	char x[32], y[32];
+	if (e - p >= sizeof x || n >= sizeof y || !n)
+		return 0;
+	memcpy(x, bf + p, e - p);
+	x[e - p] = 0;
+	memcpy(y, t, n);
+	y[n] = 0;
+	return paper_edit_distance(x, y) <= 2 ? e - p : 0;
+}
+
 /* The longest catalogue body printed as words w[i..]; its index, and the
  * number of words in *len; -1 if none. A body of three words or more also
  * matches with one letter dropped from one word or one letter of one
  * word read as another: bold faces lose a capital with a hook or a dot
  * ("Y BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN"), small photos blur a capital
- * ("ÙY HAN NHẮN DÁN").
+ * ("ÙY HAN NHẮN DÁN"). A body of four words or more, failing that, also
+ * matches with one word two letters off when all its other words are read
+ * as printed ("ỦY HIAN NHẮN DẦN", "A) BẠN NHÂN DẪN": phone photos, seed
+ * 7127): three exact words of four tell the body, and no two bodies of the
+ * catalogue are so near.
  * An exact match wins. */
 static long body_at(const doc *d, const word *w, size_t nw, size_t i, size_t *len)
 {
 	const sh_kinds *k = d->k;
 	long best = -1;
 	*len = 0;
-	for (int drops = 0; drops < 2 && best < 0; drops++)
+	for (int drops = 0; drops < 3 && best < 0; drops++)
 		for (size_t b = 0; b < k->bodies.n; b++) {
 			const char *bf = k->bodies.fold[b];
 			size_t bl = strlen(bf), p = 0, wi = i, words = 1;
-			int left = drops;
+			int left = drops ? 1 : 0;
 			for (size_t q = 0; q < bl; q++)
 				words += bf[q] == ' ';
-			if (drops && words < 3)
+			if ((drops && words < 3) || (drops == 2 && words < 4))
 				continue;
 			while (wi < nw && p < bl) {
 				while (p < bl && (bf[p] == ' ' || bf[p] == '-'))
 					p++;
 				size_t wl = w[wi].b - w[wi].a;
 				size_t m = body_word(bf, p, bl, d->f + w[wi].a, wl, 0);
-				if (!m && left && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+				if (!m && left && drops == 1 && (m = body_word(bf, p, bl, d->f + w[wi].a, wl, 1)))
+					left--;
+				if (!m && left && drops == 2 && (m = body_word_far(bf, p, bl, d->f + w[wi].a, wl)))
 					left--;
 				if (!m)
 					break;
@@ -391,6 +415,42 @@ static int number_misread(const char *f, size_t i, size_t e)
 	return k < e && isdigit((unsigned char)f[k]);
 }
 
+static int count_letters(const doc *d, size_t fa, size_t fb);
+
+/* A digit at f[i] after spaces: "SỐ. 3722KH:UBXD", the number's label
+ * read with a point for its colon, ends the left column too. */
+static int number_after(const char *f, size_t i, size_t e)
+{
+	while (i < e && f[i] == ' ')
+		i++;
+	return i < e && isdigit((unsigned char)f[i]);
+}
+
+/* Is the word [i, we) the first of its line (from a), of one or two
+ * letters, with a word of three capitals or more after it? A small photo's
+ * header reads its first capital word with a small letter ("Ủy BẠN NHÂN
+ * DÂN", "ù\ BAN NHÂN DẪN", seed 7124): the word is no lower-case text
+ * that ends the left column. */
+static int short_lead_word(const doc *d, size_t a, size_t i, size_t we, size_t e)
+{
+	for (size_t k = a; k < i; k++)
+		if (paper_is_wordc((unsigned char)d->f[k]))
+			return 0;
+	if (count_letters(d, i, we) > 2)
+		return 0;
+	size_t ns = we;
+	while (ns < e && d->f[ns] == ' ')
+		ns++;
+	size_t ne = ns;
+	while (ne < e && d->f[ne] != ' ')
+		ne++;
+	for (size_t k = ns; k < ne; k++)
+		if (isdigit((unsigned char)d->f[k]))
+			return 0; /* "Số, 821/2LH-ƯBND": the number's line */
+	return ne > ns && !paper_word_at(d->f, e, i, "so") && count_letters(d, ns, ne) >= 3 &&
+	       paper_upper_share_range(d, ns, ne) == 100;
+}
+
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
 char *paper_find_issuer(doc *d, size_t number_line)
@@ -434,8 +494,10 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			 * is not, and its first is cut by name */
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
-			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
+			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100 &&
+			     !short_lead_word(d, a, i, we, e)) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
+			    (paper_word_at(f, e, i, "so") && j < e && strchr(".,;", f[j]) && number_after(f, j + 1, e)) ||
 			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
 				e = i;
 				break;
@@ -530,6 +592,44 @@ static int level_at(doc *d, const word *w, size_t i)
 	return lv;
 }
 
+/* A level word of five letters or more read two letters off at most
+ * ("KLUYỆN", "MUYỆN" for HUYỆN: small photos, seeds 7116 and 7126) at
+ * word i, when the words after it up to the next body spell exactly a
+ * listed place: the place tells what the word was. The level, or -1. */
+static int level_far(doc *d, const word *w, size_t nw, size_t i)
+{
+	const sh_kinds *k = d->k;
+	size_t n = w[i].b - w[i].a, j = i + 1, bl;
+	char x[16];
+	if (n < 4 || n >= sizeof x || j >= nw)
+		return -1;
+	while (j < nw && body_at(d, w, nw, j, &bl) < 0)
+		j++;
+	if (j == i + 1)
+		return -1;
+	const char *t = d->f + w[i + 1].a;
+	size_t tn = w[j - 1].b - w[i + 1].a;
+	const paper_strs *lists[3] = {&k->places, &k->lex_places, &k->gazetteer};
+	int listed = 0;
+	for (int l = 0; l < 3 && !listed; l++)
+		for (size_t p = 0; p < lists[l]->n && !listed; p++)
+			listed = strlen(lists[l]->fold[p]) == tn && !memcmp(lists[l]->fold[p], t, tn);
+	if (!listed)
+		return -1;
+	memcpy(x, d->f + w[i].a, n);
+	x[n] = 0;
+	int lv = -1;
+	for (size_t v = 0; v < sizeof levels / sizeof *levels; v++) {
+		const char *lf = levels[v].fold;
+		if (strlen(lf) < 5 || strchr(lf, ' ') || paper_edit_distance(x, lf) > 2)
+			continue;
+		if (lv >= 0)
+			return -1;
+		lv = (int)v;
+	}
+	return lv;
+}
+
 int paper_issuer_whole(const doc *d, const char *issuer)
 {
 	if (!issuer)
@@ -547,6 +647,7 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 		return NULL;
 	long last_body = -1, unknown_a = -1, unknown_b = -1;
 	size_t place_from = 0, place_to = 0, body_place_from = 0, body_place_to = 0;
+	int place_lv = -1, body_place_lv = -1;
 	size_t i = 0;
 	while (i < nw) {
 		size_t best_len;
@@ -559,6 +660,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 			continue;
 		}
 		int lv = level_at(d, w, i);
+		if (lv < 0)
+			lv = level_far(d, w, nw, i);
 		if (lv >= 0) {
 			size_t s = i;
 			i++;
@@ -573,9 +676,11 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 			}
 			place_from = s;
 			place_to = i;
+			place_lv = lv;
 			if (last_body >= 0 || unknown_a >= 0) {
 				body_place_from = s;
 				body_place_to = i;
+				body_place_lv = lv;
 			}
 			continue;
 		}
@@ -615,10 +720,17 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 	if (body_place_to > body_place_from) {
 		place_from = body_place_from;
 		place_to = body_place_to;
+		place_lv = body_place_lv;
 	}
 	if (place_to > place_from) {
-		int lv = level_at(d, w, place_from);
+		int lv = place_lv;
 		size_t nstart = place_from + 1 + (lv >= 0 && strchr(levels[lv].fold, ' ') ? 1 : 0);
+		if (nstart >= place_to) {
+			/* a level word with its name lost ("TÍNH hÁC XIXH": the
+			 * name cut as lower-case text) names no issuer */
+			sh_buf_free(&b);
+			return NULL;
+		}
 		rc |= sh_buf_printf(&b, " %s", levels[lv].print);
 		if (nstart < place_to) {
 			/* the place name: gazetteer first, else title case */
@@ -950,6 +1062,20 @@ static size_t upper_tail(const doc *d, size_t l)
 	return start;
 }
 
+/* Is the first word of the original text of folded [s, e) a listed
+ * surname? */
+static int quote_surname_ok(const doc *d, size_t s, size_t e)
+{
+	char buf[SH_PAPER_WORD_MAX * 4 + 2];
+	size_t oa = d->map[s], ob = d->map[e], n = 0;
+	while (oa + n < ob && d->text[oa + n] != ' ' && n + 2 < sizeof buf)
+		n++;
+	memcpy(buf, d->text + oa, n);
+	buf[n] = ' '; /* paper_surname_listed reads the word before a space */
+	buf[n + 1] = 0;
+	return paper_surname_listed(d->k, buf);
+}
+
 /* Start of a signer's name at the end of line l: the whole line, or the
  * tail after a "Nơi nhận" item ("- Lưu: VT. Nguyễn Văn An"); (size_t)-1. */
 static size_t name_tail(const doc *d, size_t l, size_t *end)
@@ -957,9 +1083,26 @@ static size_t name_tail(const doc *d, size_t l, size_t *end)
 	/* stray marks after the name ("Hoàng Thu Trang .") are not part of it */
 	size_t e = d->le[l], s = d->ls[l];
 	paper_trim_strays(d, &s, &e); /* "| Kiều Thị Dịu ]" (a photo) */
+	size_t s0 = s;
 	while (e > s && !paper_is_wordc((unsigned char)d->f[e - 1]))
 		e--;
+	/* an opening quote glued to the name ("“Hoàng Thị Long": a photo's
+	 * speck over the first capital, seed 7127): no name starts with one */
+	for (int guard = 0; guard < 2 && s < e; guard++) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)d->f + s, (utf8proc_ssize_t)(e - s), &c);
+		utf8proc_category_t cat = k > 0 ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
+		if (k <= 0 || !(c == '"' || c == '\'' || c == '`' || cat == UTF8PROC_CATEGORY_PI ||
+				cat == UTF8PROC_CATEGORY_PF || c == 0x201E) ||
+		    s + (size_t)k >= e || !paper_is_wordc((unsigned char)d->f[s + (size_t)k]))
+			break;
+		s += (size_t)k;
+	}
+	/* the speck may hide a misread too ("'Đồ Thanh Phương"): only a
+	 * listed surname is taken after it */
 	*end = e;
+	if (s > s0 && !quote_surname_ok(d, s, e))
+		return (size_t)-1;
 	if (e > s && paper_name_line(d, s, e))
 		return s;
 	if (!recipient_item(d, l))

@@ -55,8 +55,8 @@ typedef struct dplace {
 				 space in the month (spaced_month); 4: a
 				 worded date with a label or its month
 				 garbled (slipped_place) */
-	size_t lat[2], llen[2]; /* merged 4: "ngày", "năm" as read, to write
-				   (llen 0: read as printed) */
+	size_t lat[3], llen[3]; /* merged 4: "ngày", "năm", "tháng" as read,
+				   to write (llen 0: read as printed) */
 } dplace;
 
 /* Digits of a number in t[i..] of lo..hi digit-ish chars ending at a
@@ -161,7 +161,7 @@ static int numeric_place(const dword *w, dplace *pl)
 	while (tl && strchr(".,;:)", t[tl - 1]))
 		tl--;
 	pl->merged = 0;
-	pl->llen[0] = pl->llen[1] = 0;
+	pl->llen[0] = pl->llen[1] = pl->llen[2] = 0;
 	for (size_t s = 0; s < tl; s++) {
 		if (s && digitish(t[s - 1], 0) >= 0)
 			continue;
@@ -265,7 +265,7 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	pl->numeric = 0;
 	pl->merged = 0;
 	pl->nbox = 3;
-	pl->llen[0] = pl->llen[1] = 0;
+	pl->llen[0] = pl->llen[1] = pl->llen[2] = 0;
 	return j - i;
 }
 
@@ -296,7 +296,7 @@ static int spaced_month(const dword *w, const dword *x, dplace *pl)
 	pl->len[2] = 4;
 	pl->numeric = 1;
 	pl->merged = 3;
-	pl->llen[0] = pl->llen[1] = 0;
+	pl->llen[0] = pl->llen[1] = pl->llen[2] = 0;
 	pl->nbox = 1;
 	pl->box[0] = w->b;
 	pl->box[0].x1 = x->b.x1;
@@ -343,12 +343,16 @@ static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	if (i + 6 > nv)
 		return 0;
 	const dword *w = v + i;
-	int e0, e2;
+	int e0, e1 = 1, e2;
 	for (int k = 1; k < 6; k++)
 		if (w[k].line != w[0].line || w[k].b.page != w[0].b.page || !w[k].len)
 			return 0;
+	/* "tháng" with one letter off too ("thủng", seed 7127), but only
+	 * beside an exact "ngày": two labels of three off leave too little
+	 * to tell a date */
 	if (!w[0].len || !label_slip(&w[0], "ngay", &e0) || !label_slip(&w[4], "nam", &e2) ||
-	    !(word_is(&w[2], "thang") || word_is(&w[2], "thong")))
+	    !(word_is(&w[2], "thang") || word_is(&w[2], "thong") ||
+	      (e0 && label_slip(&w[2], "thang", &e1))))
 		return 0;
 	size_t dl = strlen(w[1].t), ml = strlen(w[3].t), yl = strlen(w[5].t), chars = 0;
 	while (yl && strchr(".,;:", w[5].t[yl - 1]))
@@ -368,7 +372,7 @@ static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		pl->g[1][0] = 0; /* glyphs: the passes give it */
 	} else if (day3)
 		pl->g[0][0] = 0;
-	else if (e0 && e2)
+	else if (e0 && e1 && e2)
 		return 0; /* as printed: words_place's */
 	else
 		pl->merged = 0; /* OCR's three numbers: decided as printed */
@@ -382,6 +386,8 @@ static int slipped_place(const dword *v, size_t nv, size_t i, dplace *pl)
 	pl->llen[0] = e0 ? 0 : w[0].len;
 	pl->lat[1] = e2 ? 0 : w[4].off;
 	pl->llen[1] = e2 ? 0 : w[4].len;
+	pl->lat[2] = e1 ? 0 : w[2].off;
+	pl->llen[2] = e1 ? 0 : w[2].len;
 	pl->numeric = 0;
 	pl->nbox = 3;
 	return 1;
@@ -930,8 +936,9 @@ static int year_glyph_extra(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_
  * shorter); 0 when there is no room. */
 static int put_labels(char *text, const dplace *pl)
 {
-	static const char *const full[2] = {"ng\xc3\xa0y", "n\xc4\x83m"}, *const plain[2] = {"ngay", "nam"};
-	for (int k = 0; k < 2; k++) {
+	static const char *const full[3] = {"ng\xc3\xa0y", "n\xc4\x83m", "th\xc3\xa1ng"},
+				 *const plain[3] = {"ngay", "nam", "thang"};
+	for (int k = 0; k < 3; k++) {
 		if (!pl->llen[k])
 			continue;
 		const char *s = strlen(full[k]) <= pl->llen[k] ? full[k] : plain[k];
@@ -1133,12 +1140,12 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		}
 		/* labels one letter off over OCR's own real date: written as
 		 * printed, the date kept as a printed one would be */
-		int fix = year_fixed || pl.llen[0] || pl.llen[1];
+		int fix = year_fixed || pl.llen[0] || pl.llen[1] || pl.llen[2];
 		if (how == KEEP && !pl.merged && fix && !a.y)
 			as_read(&pl, &a);
 		if (how == KEEP && a.y && fix)
 			how = TAKE;
-		if (how == TAKE && (pl.llen[0] || pl.llen[1]) && !put_labels(t, &pl))
+		if (how == TAKE && (pl.llen[0] || pl.llen[1] || pl.llen[2]) && !put_labels(t, &pl))
 			how = KEEP; /* no room: left out, as before */
 		if (how == TAKE && pl.merged && pl.merged != 4) {
 			if (!put_merged(t, &pl, a))

@@ -349,6 +349,12 @@ int paper_sex_label_off(doc *d, const paper_kind *pk, const char **out);
  * lost, and nearer it than any other label of the kind; one such date
  * only (paper_photo.c). out as paper_date_value's. */
 int paper_birth_label_off(doc *d, const paper_kind *pk, date_out *out);
+/* The owner's name after its label read one folded byte off (glyphs
+ * after it aside) with its colon lost ("Họ, chữ dễm, tẺ0' NGUYÊN THỊ
+ * LONG"), nearer that label than any other of the kind, the name in
+ * capitals ending the line; one such name only; persons' kinds
+ * (paper_labeloff.c). out as paper_name_value's; 1 when found. */
+int paper_name_label_off(doc *d, const paper_kind *pk, str_out *out);
 int paper_split_lines(doc *d);
 int paper_starts_word(const char *f, size_t at);
 int paper_upper_share(const doc *d, size_t line);

@@ -501,6 +501,19 @@ static void labels_slipped(void **state)
 		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
 		{"ngủy 05 tháng (f1x nắn 2023", NULL,
 		 {{"05", "05", "", ""}, {"08", "08", "", ""}, {"2023", "2023", "", ""}}},
+		/* session 20: "tháng" one letter off beside an exact "ngày"
+		 * ("ngày 83 thủng 05 nằm 2023", seed 7127): the label written
+		 * as printed, the day the passes' */
+		{"ngày 83 thủng 05 nằm 2023", "ngày 03 tháng  05 nằm 2023",
+		 {{"03", "03", "03", ""}, {"05", "05", "05", ""}, {"2023", "2023", "2023", ""}}},
+		/* must not: the passes read another day, or none; "tháng" two
+		 * letters off */
+		{"ngày 83 thủng 05 nằm 2023", NULL,
+		 {{"03", "08", "03", ""}, {"05", "05", "05", ""}, {"2023", "2023", "2023", ""}}},
+		{"ngày 83 thủng 05 nằm 2023", NULL,
+		 {{"", "", "", ""}, {"", "", "", ""}, {"", "", "", ""}}},
+		{"ngày 03 thủmg 05 năm 2023", NULL,
+		 {{"03", "03", "03", ""}, {"05", "05", "05", ""}, {"2023", "2023", "2023", ""}}},
 		/* a year read with five digits: the four two passes read */
 		{"ngày 05 tháng 08 năm 32023", "ngày 05 tháng 08 năm 2023 ",
 		 {{"05", "05", "09", "03"}, {"08", "08", "08", "08"}, {"2023", "2023", "2023", "2023"}}},

@@ -468,6 +468,38 @@ static void small_frame_slips(void **state)
 	const char *iss = sh_paper_fact(f, SH_FACT_ISSUER);
 	assert_true(!iss || strncmp(iss, "UBND", 4));
 	sh_paper_facts_free(&f);
+	/* session 20: a four-word body with one word two letters off, the
+	 * others as printed (seed 7127): the issuing body all the same */
+	f = extract("ỦY HIAN NHẮN DẦN CÔNG HÓA XÃ HỘI CHỦ NGHĨA VIÉF\n"
+		    "TÍNH HƯNG YÉN Độc lập - Tự do - Hạnh phúc\n"
+		    "Số: 891/KH-UBND Hưng Yên, ngày 03 tháng 05 năm 2023\nKẾ HOẠCH\n"
+		    "Kiểm soát thủ tục hành chính năm 2023\n");
+	want_fact("HIAN", f, SH_FACT_ISSUER, "UBND tỉnh Hưng Yên");
+	sh_paper_facts_free(&f);
+	f = extract("A) BẠN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+		    "TÍNH HAI DƯƠNG Độc lập - Tự do - Hạnh phúc\n"
+		    "Số: 3177/KH-UBND Hải Dương, ngày 15 tháng 05 năm 2022\nKẾ HOẠCH\n"
+		    "Kiểm soát thủ tục hành chính năm 2022\n");
+	want_fact("A)", f, SH_FACT_ISSUER, "UBND tỉnh Hải Dương");
+	sh_paper_facts_free(&f);
+	/* must not: one word three letters off, two words off, a body of
+	 * three words two letters off, another body as printed */
+	static const char *const not_ubnd[] = {"ỦY BANXYZ NHÂN DÂN", "ỦY HIAN NHẮN DẮT", "ỦY HIAN NHÂN DẪT"};
+	for (size_t i = 0; i < sizeof not_ubnd / sizeof *not_ubnd; i++) {
+		char t[256];
+		snprintf(t, sizeof t, "%s\nTỈNH HƯNG YÊN\nSố: 891/KH-UBND\nKẾ HOẠCH\nKiểm soát năm 2023\n", not_ubnd[i]);
+		f = extract(t);
+		iss = sh_paper_fact(f, SH_FACT_ISSUER);
+		assert_true(!iss || strncmp(iss, "UBND", 4));
+		sh_paper_facts_free(&f);
+	}
+	f = extract("SỞ TƯ PHÙPX\nTỈNH HƯNG YÊN\nSố: 891/KH-STP\nKẾ HOẠCH\nKiểm soát năm 2023\n");
+	iss = sh_paper_fact(f, SH_FACT_ISSUER);
+	assert_true(!iss || strncmp(iss, "Sở Tư pháp", 10));
+	sh_paper_facts_free(&f);
+	f = extract("HỘI ĐỒNG NHÂN DÂN\nTỈNH HƯNG YÊN\nSố: 891/KH-HĐND\nKẾ HOẠCH\nKiểm soát năm 2023\n");
+	want_fact("HĐND", f, SH_FACT_ISSUER, "HĐND tỉnh Hưng Yên");
+	sh_paper_facts_free(&f);
 	/* "tháng" read "thông", a 0 read "Ô": the date all the same */
 	f = extract("SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH QUẢNG NINH\n"
 		    "PHÒNG ĐĂNG KÝ KINH DOANH\n"
@@ -1064,6 +1096,138 @@ static void birth_label_off_18(void **state)
 	all_as_wanted();
 }
 
+/* Session 20: an opening quote glued to the signer's name ("“Hoàng Thị
+ * Long", seed 7127 dev11-1) */
+static void signer_quote_20(void **state)
+{
+	(void)state;
+	static const char *const head = "ỦY BAN NHÂN DÂN\nHUYỆN THANH HÀ\nSố: 2236/QĐ-UBND Hải Dương, ngày 05 tháng 08 năm 2023\n"
+					"QUYẾT ĐỊNH\nVề việc công bố danh mục\nĐiều 1. Nội dung.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n";
+	static const struct {
+		const char *line, *want;
+	} c[] = {
+		/* must change */
+		{"“Hoàng Thị Long", "Hoàng Thị Long"},
+		{"\"Hoàng Thị Long", "Hoàng Thị Long"},
+		{"„‘Hoàng Thị Long", "Hoàng Thị Long"},
+		/* must not: as printed; a quote apart from the line's words, a
+		 * quoted sentence, three quotes */
+		{"Hoàng Thị Long", "Hoàng Thị Long"},
+		{"“quyết định này", NULL},
+		{"“„‘Hoàng Thị Long", NULL},
+		/* must not: no listed surname after the quote ("'Đồ": a
+		 * misread the speck hid, seed 7120) */
+		{"'Đồ Thanh Phương", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s\n", head, c[i].line);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].line, f, SH_FACT_SIGNER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Session 20: a small photo's header whose first capital word came with a
+ * small letter, its number line read "SỐ." or "Số,", a level word whose
+ * name was lost (seeds 7006, 7120, 7124) */
+static void header_lead_word_20(void **state)
+{
+	(void)state;
+	static const char *const tail = "Số: 3177/KH-UBND Hải Dương, ngày 15 tháng 05 năm 2022\nKẾ HOẠCH\n"
+					"Kiểm soát thủ tục hành chính năm 2022\n";
+	static const struct {
+		const char *head, *want;
+	} c[] = {
+		/* must change */
+		{"Ủy BẠN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTÍNH HAI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		{"ù\\ BAN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTỈNH HẢI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		/* must not: as printed; a first word of three letters; the
+		 * number's line with a comma or a point for its colon, no
+		 * header line; a level word whose name is lost */
+		{"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTỈNH HẢI DƯƠNG Độc lập - Tự do\n",
+		 "UBND tỉnh Hải Dương"},
+		{"Ủyx BẠN NHÂN DÂN\nTỈNH HẢI DƯƠNG\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG\nSố, 821/2LH-ƯBND\n", "UBND tỉnh Hải Dương"},
+		{"ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG\nSỐ. 3722KH:UBXD\n", "UBND tỉnh Hải Dương"},
+		{"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI\nTÍNH hÁC XIXH Độc lập - Tự do\nSỐ. 3722KH:UBXD\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s", c[i].head, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].head, f, SH_FACT_ISSUER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Session 20: a level word two letters off before a listed place
+ * ("KLUYỆN GIA LỘC", "MUYỆN THANH HÀ": seeds 7116, 7126) */
+static void level_far_20(void **state)
+{
+	(void)state;
+	static const char *const tail = "Số: 1914/QĐ-UBND Hải Dương, ngày 18 tháng 06 năm 2023\nQUYẾT ĐỊNH\n"
+					"Về việc công bố danh mục\nĐiều 1. Nội dung.\n";
+	static const struct {
+		const char *head, *want;
+	} c[] = {
+		/* must change */
+		{"ÙY BAN NHÂN DÁN CỘNG HÓA XÃ HỘI CHỦ NGHĨA VIỆt NAM\nKLUYỆN GIA LỘC Độc lập - Tự do\n",
+		 "UBND huyện Gia Lộc"},
+		{"ỦY BẠN NHÂN DẪN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ1 NAM\nMUYỆN THANH HÀ Độc lập - Tự da\n",
+		 "UBND huyện Thanh Hà"},
+		/* must not: a place not listed, a word three letters off, a
+		 * word off a level of four letters */
+		{"ỦY BAN NHÂN DÂN\nKLUYỆN GIA LỘX\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nKLUYẸM GIA LỘC\n", NULL},
+		{"ỦY BAN NHÂN DÂN\nTÀNG HƯNG YÊN\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[512];
+		snprintf(t, sizeof t, "%s%s", c[i].head, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].head, f, SH_FACT_ISSUER, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
+/* Session 20: the owner's name after its label read one letter off with
+ * its colon lost ("Họ, chữ dễm, tẺ0' NGUYÊN THỊ LONG", seed 7127) */
+static void name_label_off_20(void **state)
+{
+	(void)state;
+	static const char *const head = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY KHAI SINH\n";
+	static const char *const tail = "Giới tính: Nữ\nDân tộc: Kinh\nQuốc tịch: Việt Nam\n"
+					"Nơi sinh: Trạm Y tế xã, huyện Nam Sách, tỉnh Quảng Ninh\n"
+					"Họ, chữ đệm, tên người cha: Nguyễn Văn Sơn\n";
+	static const struct {
+		const char *line, *want;
+	} c[] = {
+		/* must change */
+		{"Họ, chữ dễm, tẺ0' NGUYÊN THỊ LONG", "NGUYỄN THỊ LONG"},
+		{"Họ, chữ đệm, tèn NGÔ MINH QUYÊN", "NGÔ MINH QUYÊN"},
+		/* must not: two letters off, the name not in capitals, the
+		 * father's label, one word only */
+		{"HO, chữ đệm, seạ, NGUYÊN THỊ LƠNG,", NULL},
+		{"Họ, chữ dễm, tẺ0' Nguyễn Thị Long", NULL},
+		{"Họ, chữ đệm, tên người chạ NGUYỄN VĂN SƠN", NULL},
+		{"Họ, chữ dễm, tẺ0' LONG", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char t[768];
+		snprintf(t, sizeof t, "%s%s\n%s", head, c[i].line, tail);
+		sh_paper_facts *f = extract(t);
+		want_fact(c[i].line, f, SH_FACT_OWNER_NAME, c[i].want);
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1089,6 +1253,10 @@ int main(void)
 		cmocka_unit_test(province_by_date_line_17),
 		cmocka_unit_test(province_folded_alike_18),
 		cmocka_unit_test(birth_label_off_18),
+		cmocka_unit_test(signer_quote_20),
+		cmocka_unit_test(header_lead_word_20),
+		cmocka_unit_test(level_far_20),
+		cmocka_unit_test(name_label_off_20),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
