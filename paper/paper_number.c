@@ -124,6 +124,13 @@ static int as_run(char r[SH_PAPER_DIGITS_MAX], const char *s, const char *dg, in
 		if (*s >= '0' && *s <= '9')
 			r[k++] = *s;
 	r[k] = 0;
+	/* the run's leading 1 lost (an italic 1 beside the crop's edge) and
+	 * the slash after it read as a digit ("126/TB" read "267", "261"):
+	 * the page's digits, shifted by one */
+	if (k == n && after && n >= 2 && dg[0] == '1' && strchr("147", r[n - 1]) && !strncmp(r, dg + 1, n - 1)) {
+		memcpy(r, dg, n + 1);
+		return 1;
+	}
 	if (k != n + 1)
 		return k == n;
 	if ((before && !strcmp(r + 1, dg)) || (after && !strncmp(r, dg, n))) {

@@ -791,6 +791,44 @@ static void number_read_again(void **state)
 	sh_paper_facts_free(&f);
 }
 
+/* Session 20 (5522 y001, FreeSerif Italic 170): "126/TB-UBND" read again
+ * "267", "267", "26", "261": the italic 1 lost at the crop's start and the
+ * slash read as a digit. Such a reading is the page's run shifted by one,
+ * no other number: the number stays as read, neither doubted nor unsure. */
+static void number_one_lost_slash_read(void **state)
+{
+	(void)state;
+	const char *w[] = {"Số:", "126/QĐ-UBND"};
+	const char *hocr = hocr_of(w, 2);
+	sh_paper_facts *f = decision("126/QĐ-UBND");
+	table t = {.rd = {[1] = {"267", "267", "26", "261"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &t), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "126/QĐ-UBND");
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 0);
+	assert_int_equal(sh_paper_fact_unsure(f, SH_FACT_NUMBER), 0);
+	sh_paper_facts_free(&f);
+	/* MUST NOT change: a run not opened by a 1 ("226" read "267", "261":
+	 * doubted as before); a last digit no slash is read as ("268" read
+	 * thrice: the passes' other digits, taken as before) */
+	static const struct {
+		const char *num, *rd[4], *want;
+	} keep[] = {{"226/QĐ-UBND", {"267", "267", "261", NULL}, NULL},
+		    {"126/QĐ-UBND", {"268", "268", "268", NULL}, "268/QĐ-UBND"}};
+	for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+		const char *w2[] = {"Số:", keep[k].num};
+		hocr = hocr_of(w2, 2);
+		f = decision(keep[k].num);
+		table x = {0};
+		for (size_t i = 0; i < 4; i++)
+			x.rd[1][i] = keep[k].rd[i];
+		assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &x), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_NUMBER);
+		if (keep[k].want ? !got || strcmp(got, keep[k].want) : got || !sh_paper_id_doubted(f, SH_FACT_NUMBER))
+			fail_msg("%s read %s: %s", keep[k].num, keep[k].rd[0], got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,6 +836,7 @@ int main(void)
 		cmocka_unit_test(misread_date_corrected),
 		cmocka_unit_test(never_guessed),
 		cmocka_unit_test(bang_for_one),
+		cmocka_unit_test(number_one_lost_slash_read),
 		cmocka_unit_test(slash_zero_merged),
 		cmocka_unit_test(expiry_by_birth_date),
 		cmocka_unit_test(ones_lost_by_passes),
