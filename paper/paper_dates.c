@@ -212,21 +212,35 @@ static int word_is(const dword *w, const char *want)
 /* A day read as two words, a lone 1 glyph and a digit ("ngày ! 3 tháng":
  * FreeSerif Italic at 170 dpi): its digits, text span and box; 0 when
  * not so. */
-static int split_day(const dword *l, const dword *w, dplace *pl)
+/* Is t one glyph OCR reads for a thin 1: "!", "l", "I", "|", or a
+ * capital I with a mark ("Ì", "Í": an italic 1's serif read as the
+ * mark, "tháng Ì Ì năm", FreeSerif Italic 170)? */
+static int lone_one(const char *t)
+{
+	return (strlen(t) == 1 && strchr("!lI|", t[0])) || !strcmp(t, "\xc3\x8c") || !strcmp(t, "\xc3\x8d");
+}
+
+/* A day or month (k 0 or 1) read as two words, a lone 1 glyph and a digit
+ * ("ngày ! 3 tháng": FreeSerif Italic at 170 dpi), or two lone 1 glyphs
+ * ("tháng Ì Ì năm"): its digits, text span and box; 0 when not so. The
+ * passes must read it (glyphs for digits). */
+static int split_day(const dword *l, const dword *w, dplace *pl, int k)
 {
 	const dword *x = w + 1;
-	if (strlen(w->t) != 1 || !strchr("!lI|", w->t[0]) || strlen(x->t) != 1 || x->t[0] < '0' ||
-	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || (x->off && x->off != w->off + 2))
+	size_t wl = strlen(w->t);
+	int digit = strlen(x->t) == 1 && x->t[0] >= '0' && x->t[0] <= '9';
+	if (!lone_one(w->t) || (!digit && !lone_one(x->t)) || x->b.page != l->b.page || !x->len ||
+	    (x->off && x->off != w->off + wl + 1))
 		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
-	pl->g[0][0] = '1';
-	pl->g[0][1] = x->t[0];
-	pl->g[0][2] = 0;
-	pl->at[0] = w->off;
-	pl->len[0] = 3;
-	pl->box[0] = w->b;
-	pl->box[0].x1 = x->b.x1;
-	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
-	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	pl->g[k][0] = '1';
+	pl->g[k][1] = digit ? x->t[0] : '1';
+	pl->g[k][2] = 0;
+	pl->at[k] = w->off;
+	pl->len[k] = wl + 1 + strlen(x->t);
+	pl->box[k] = w->b;
+	pl->box[k].x1 = x->b.x1;
+	pl->box[k].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[k].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
 	return 1;
 }
 
@@ -246,7 +260,7 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		if (w->b.page != v[i].b.page || !w->len ||
 		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))))
 			return 0;
-		if (k == 0 && j + 3 < nv && split_day(l, w, pl)) {
+		if (k < 2 && j + 3 < nv && split_day(l, w, pl, k)) {
 			j++;
 			continue;
 		}
