@@ -391,6 +391,30 @@ static int number_misread(const char *f, size_t i, size_t e)
 	return k < e && isdigit((unsigned char)f[k]);
 }
 
+/* Is folded word [a, b) read "lA" in capitals otherwise: a capital I read
+ * as a small l at the start of a word in capitals ("XÃ lA SAO", Liberation
+ * Sans Bold: the header's "Ia" of highland places)? Such a word does not
+ * end the upper-case left column. */
+static int l_for_capital_i(const doc *d, size_t a, size_t b)
+{
+	size_t oa = d->map[a], ob = d->map[b];
+	return ob - oa >= 2 && d->text[oa] == 'l' && paper_upper_share_range(d, a + 1, b) == 100;
+}
+
+/* The listed place (any list) folded name f (n bytes) is with its first
+ * letter an i ("la sao" read for "Ia Sao"), or NULL. */
+static const char *listed_with_i(const doc *d, const char *f, size_t n)
+{
+	for (int l = 0; l < paper_place_lists(); l++) {
+		const paper_strs *list = paper_place_list(d->k, l);
+		for (size_t p = 0; p < list->n; p++)
+			if (strlen(list->fold[p]) == n && list->fold[p][0] == 'i' &&
+			    !memcmp(list->fold[p] + 1, f + 1, n - 1))
+				return list->orig[p];
+	}
+	return NULL;
+}
+
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
 char *paper_find_issuer(doc *d, size_t number_line)
@@ -434,7 +458,8 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			 * is not, and its first is cut by name */
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
-			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100) ||
+			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100 &&
+			     !l_for_capital_i(d, i, we)) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
 			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
 				e = i;
@@ -631,6 +656,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon && l_for_capital_i(d, w[nstart].a, w[nstart].b))
+				canon = listed_with_i(d, d->f + fa, fb - fa);
 			if (!canon)
 				canon = paper_place_apostrophe(d, d->f + fa, fb - fa);
 			if (!canon)
@@ -652,6 +679,9 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 				}
 				char *pl = rc ? NULL : sh_buf_detach(&pb);
 				sh_buf_free(&pb);
+				/* "lA" in capitals: the I of "Ia" (no word opens "lA") */
+				if (pl && pl[0] == 'L' && l_for_capital_i(d, w[nstart].a, w[nstart].b))
+					pl[0] = 'I';
 				pl = paper_lex_restore(d, pl, PAPER_NAME_PLACE);
 				if (pl)
 					rc |= sh_buf_puts(&b, pl);

@@ -332,6 +332,39 @@ static void issuer_place_gazetteer(void **state)
 	}
 }
 
+/* Session 20 (5522 y021, Liberation Sans Bold 300): "XÃ lA SAO", the
+ * capital I of a highland place read as a small l, no longer ends the
+ * header's upper-case column; the place is the listed one with its I. */
+static void issuer_l_for_capital_i(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *place, *want;
+	} cases[] = {
+		{"XÃ lA SAO", "UBND xã Ia Sao"},
+		{"HUYỆN lA GRAI", "UBND huyện Ia Grai"},
+		{"XÃ lA KHƠNGGG", "UBND xã Ia Khơnggg"}, /* unlisted: the I kept */
+		/* MUST NOT change: a capital L ("LA"), a small l in a word in
+		 * small letters, an l before small letters */
+		{"XÃ LA SAO", "UBND xã La Sao"},
+		{"XÃ la SAO", "UBND xã"},
+		{"XÃ lạ SAO", "UBND xã"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 687/BC-UBND Gia Lai, ngày 21 tháng 04 năm 2023\n\nBÁO CÁO\n"
+			 "Tình hình thực hiện cơ chế một cửa năm 2023\n",
+			 cases[i].place);
+		sh_paper_facts *f = extract_conf(t, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_ISSUER);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: want \"%s\", got \"%s\"", cases[i].place, cases[i].want, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +375,7 @@ int main(void)
 		cmocka_unit_test(address_2025),
 		cmocka_unit_test(gazetteer_file),
 		cmocka_unit_test(issuer_place_gazetteer),
+		cmocka_unit_test(issuer_l_for_capital_i),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
