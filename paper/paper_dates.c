@@ -682,13 +682,32 @@ static int digit_lost(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
 /* A merged place (merged_place) is taken as the one split OCR's glyphs
  * allow, r, when two passes or more read r (eight_digits) and no pass
  * reads another real date. */
+/* Is reading s date r (day 10 to 19) with the day's 1 lost at the crop's
+ * start and each slash read as 1, 4 or 7 or not at all ("12/06/1936" read
+ * "24061936", "21061936", "20611936": FreeSerif Italic 170, whose thin
+ * slanted 1 the digit reader drops as it drops a number's, session 20)? */
+static int day_one_lost(const char *s, ymd r)
+{
+	static const char *const slash[] = {"", "1", "4", "7"};
+	if (r.d < 10 || r.d > 19)
+		return 0;
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++) {
+			char t[24];
+			snprintf(t, sizeof t, "%d%s%02d%s%04d", r.d % 10, slash[a], r.m, slash[b], r.y);
+			if (!strcmp(s, t))
+				return 1;
+		}
+	return 0;
+}
+
 static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd r)
 {
 	size_t yes = 0, no = 0;
 	if (!is_real(r))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		int hit = 0, other = 0;
+		int hit = day_one_lost(rd[i][0], r), other = 0;
 		for (int way = 0; way < 3; way++) {
 			char d[9];
 			if (!eight_digits(rd[i][0], way, d))
