@@ -823,7 +823,7 @@ static int ones_lost(const char *r, const char *g)
  * but OCR's number or it with 1s lost, the year is read alike by three
  * passes or more, and a day or month is too, unless it is all 1s (the
  * glyphs the digit reader loses). */
-static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+static int glyphs_confirmed(const char *text, const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
 {
 	size_t yes[3] = {0, 0, 0};
 	if (pl->numeric)
@@ -835,9 +835,16 @@ static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 			else if (k == 2 ? *rd[i][k] != 0 : !ones_lost(rd[i][k], pl->g[k]))
 				return 0; /* another number (a year not read says nothing) */
 		}
-	for (int k = 0; k < 3; k++)
-		if (yes[k] < 3 && (k == 2 || strspn(pl->g[k], "1") != strlen(pl->g[k])))
+	for (int k = 0; k < 3; k++) {
+		/* a day or month OCR read as digits is its own third reading
+		 * ("ngày ! Ì tháng 12": 12, 12, 2, 2, session 20) */
+		int digits = 1;
+		for (size_t b = 0; b < pl->len[k]; b++)
+			digits &= text[pl->at[k] + b] >= '0' && text[pl->at[k] + b] <= '9';
+		size_t need = k < 2 && digits ? 2 : 3;
+		if (yes[k] < need && (k == 2 || strspn(pl->g[k], "1") != strlen(pl->g[k])))
 			return 0;
+	}
 	return 1;
 }
 
@@ -1154,7 +1161,7 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		ymd a;
 		int year_fixed = year_glyph_extra(&pl, rd, n);
 		int how = decide(&pl, rd, n, &a);
-		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
+		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(text, &pl, rd, n))
 			as_read(&pl, &a);
 		/* a date read with glyphs for digits ("tháng !! năm") that every
 		 * reading confirms: its digits are written, as for a correction */

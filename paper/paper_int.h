@@ -392,7 +392,8 @@ int paper_case_only(const char *a, const char *b);
  * as 6, % as '?' (a digit to learn from the passes); 0 when not so. The
  * glyphs make no number, so no date was read there: only the passes'
  * agreement (decide, glyphs_confirmed) can give one, never the glyph
- * (paper_slips.c, used by paper_dates.c). */
+ * (paper_slips.c, used by paper_dates.c). The first digit may be a 1
+ * read "l", "I", "!" or "|" before the glyph ("ngày ló", session 20). */
 int paper_date_glyph_digit(const char *t, size_t tl, char *g);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 
