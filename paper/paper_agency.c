@@ -97,8 +97,10 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 			i++;
 		}
 		/* a stray '.' beside a separator ("18/TLKT-.BS"): no segment
-		 * starts or ends with one */
-		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore)))
+		 * starts or ends with one; a hyphen read twice ("TTr--UBND",
+		 * an italic hyphen) is one */
+		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore) ||
+				     (f[i] == '-' && f[i - 1] == '-' && !d->no_restore)))
 			i++;
 		size_t s = i;
 		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))

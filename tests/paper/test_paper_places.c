@@ -365,6 +365,36 @@ static void issuer_l_for_capital_i(void **state)
 	}
 }
 
+/* Session 20 (5524 y004, Liberation Sans Italic 220): a number's hyphen
+ * read twice ("3416/TTr--UBND") is one; numbers without a doubled
+ * hyphen stay as read. */
+static void number_double_separator(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"3416/TTr--UBND", "3416/TTr-UBND"},
+		/* MUST NOT change */
+		{"3053/2021/QĐ-UBND", "3053/2021/QĐ-UBND"},
+		{"3416/TTr-UBND", "3416/TTr-UBND"},
+		{"3416/TTr -UBND", "3416/TTr-UBND"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN GIO LINH\n" MOTTO "Số: %s\nGio Linh, ngày 3 tháng 4 năm 2021\n\n"
+			 "TỜ TRÌNH\nVề việc thành lập Tổ công tác\n\nCăn cứ Luật.\n",
+			 cases[i].read);
+		sh_paper_facts *f = NULL;
+		assert_int_equal(sh_paper_extract(&f, kinds, t), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_NUMBER);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: want %s, got %s", cases[i].read, cases[i].want, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +406,7 @@ int main(void)
 		cmocka_unit_test(gazetteer_file),
 		cmocka_unit_test(issuer_place_gazetteer),
 		cmocka_unit_test(issuer_l_for_capital_i),
+		cmocka_unit_test(number_double_separator),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
