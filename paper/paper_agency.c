@@ -823,7 +823,7 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
-	if (!(r = paper_title_words(d, paper_title_places(d, paper_apply_corrections(d, r)))))
+	if (!(r = paper_title_small_caps(d, paper_title_words(d, paper_title_places(d, paper_apply_corrections(d, r))))))
 		return NULL;
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;

@@ -206,6 +206,12 @@ char *paper_apply_corrections(doc *d, char *s);
  * right before a year; a lone quote or bar ending the title goes.
  * Titles only. Takes s; on out of memory s as given, d->oom set. */
 char *paper_title_words(doc *d, char *s);
+/* A title in small letters whose lone word in capitals carries a tone
+ * mark and has after its first letter only letters whose small form is the
+ * capital made smaller ("thành lập TỔ công tác": FreeMono Bold 280 reads
+ * ổ as Ổ) is that word in title case; no acronym carries a tone mark.
+ * In place; s (session 20, paper_titles.c). */
+char *paper_title_small_caps(doc *d, char *s);
 /* A title's syllable under this confidence may take other marks from the
  * title words (above). Higher than SH_PAPER_WEAK_CONF (names): here a
  * listed word next to it vouches for the change. Tesseract (vie) gives

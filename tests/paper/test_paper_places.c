@@ -395,6 +395,38 @@ static void number_double_separator(void **state)
 	}
 }
 
+/* Session 20 (6615 z026, FreeMono Bold 280): "thành lập TỔ công tác", a
+ * small ổ read as its capital in a title in small letters, is "Tổ"; no
+ * acronym carries a tone mark. */
+static void title_small_letter_caps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"Về việc thành lập TỔ công tác triển khai Đề án 06", "Về việc thành lập Tổ công tác triển khai Đề án 06"},
+		/* MUST NOT change: an acronym (no tone mark), a name in
+		 * capitals, a word with other letters (I, N), capitals beside */
+		{"Về việc giao chỉ tiêu cho UBND xã năm 2021", "Về việc giao chỉ tiêu cho UBND xã năm 2021"},
+		{"Về việc khen thưởng ông NGUYỄN VĂN TỔ năm 2021", "Về việc khen thưởng ông NGUYỄN VĂN TỔ năm 2021"},
+		{"Về việc thành lập HỘI đồng thi đua khen thưởng", "Về việc thành lập HỘI đồng thi đua khen thưởng"},
+		{"Về việc thành lập TỔ CÔNG TÁC triển khai Đề án 06", "Về việc thành lập TỔ CÔNG TÁC triển khai Đề án 06"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN GIO LINH\n" MOTTO "Số: 35/QĐ-UBND\nGio Linh, ngày 3 tháng 4 năm 2021\n\n"
+			 "QUYẾT ĐỊNH\n%s\n\nCăn cứ Luật.\n",
+			 cases[i].read);
+		sh_paper_facts *f = NULL;
+		assert_int_equal(sh_paper_extract(&f, kinds, t), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_TITLE);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: got %s", cases[i].read, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +439,7 @@ int main(void)
 		cmocka_unit_test(issuer_place_gazetteer),
 		cmocka_unit_test(issuer_l_for_capital_i),
 		cmocka_unit_test(number_double_separator),
+		cmocka_unit_test(title_small_letter_caps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
