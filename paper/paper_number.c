@@ -220,6 +220,35 @@ static int letter_read(sh_paper_facts *f, size_t at, const char *dg, char rd[][S
 	return SH_OK;
 }
 
+/* The number extraction took with a 1 for the lookalike before run dg:
+ * kept when two passes or more give "1" and dg, else left out
+ * (doubted). */
+static int glyph_one_read(sh_paper_facts *f, const char *dg, sh_paper_digits_fn fn, void *arg, const sh_paper_box *b)
+{
+	char rd[SH_PAPER_READS_MAX][SH_PAPER_DIGITS_MAX];
+	size_t nr = fn(arg, b, rd, SH_PAPER_READS_MAX), one = 0;
+	for (size_t i = 0; i < nr && i < SH_PAPER_READS_MAX; i++) {
+		char r[SH_PAPER_DIGITS_MAX];
+		size_t k = 0;
+		for (const char *s = rd[i]; *s && k + 1 < sizeof r; s++)
+			if (*s >= '0' && *s <= '9')
+				r[k++] = *s;
+		r[k] = 0;
+		one += r[0] == '1' && !strcmp(r + 1, dg);
+	}
+	if (one >= 2)
+		return SH_OK;
+	char *was = sh_strdup(f->v[SH_FACT_NUMBER]);
+	if (!was)
+		return sh_error_set(SH_ENOMEM, "out of memory reading a number again");
+	sh_free(f->as_read[SH_FACT_NUMBER]);
+	f->as_read[SH_FACT_NUMBER] = was;
+	sh_free(f->v[SH_FACT_NUMBER]);
+	f->v[SH_FACT_NUMBER] = NULL;
+	f->doubted |= 1u << SH_FACT_NUMBER;
+	return SH_OK;
+}
+
 /* Does reading r change a 9 of the page's run dg into a 5 (and no other
  * digit but such)? */
 static int nine_read_five(const char *dg, const char *r)
@@ -248,7 +277,15 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	int lead = 0;
 	/* the word after "Số" must be the number extraction took */
 	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, &lead, hocr) ||
-	    !(n = digit_run(v, &at)) || n != strlen(dg) || memcmp(v + at, dg, n))
+	    !(n = digit_run(v, &at)))
+		return SH_OK;
+	/* "!1599/2021/QĐ" taken as 11599: the glyph before the run is a 1
+	 * only when two passes or more read it so (a speck read "!" is no
+	 * digit); else the number is left out rather than given a digit
+	 * nobody read (session 20) */
+	if (lead == 1 && n == strlen(dg) + 1 && v[at] == '1' && !memcmp(v + at + 1, dg, n - 1))
+		return glyph_one_read(f, dg, fn, arg, &b);
+	if (n != strlen(dg) || memcmp(v + at, dg, n))
 		return SH_OK;
 	if (lead == 1 && (at != 1 || !strchr(LOOKALIKES, v[0])))
 		return SH_OK;

@@ -942,6 +942,30 @@ static void number_nine_read_five(void **state)
 	}
 }
 
+/* Session 20 (tune7 7702 s045, TeX Gyre Termes Italic 160): "Số:
+ * !1599/2021/QĐ-UBND" was taken as 11599; the "!" before the run is a 1
+ * only when two passes or more read it, else the number is left out. */
+static void number_bang_before_run(void **state)
+{
+	(void)state;
+	const char *w[] = {"Số:", "!1599/2021/QĐ-UBND"};
+	const char *hocr = hocr_of(w, 2);
+	sh_paper_facts *f = decision("!1599/2021/QĐ-UBND");
+	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "11599/2021/QĐ-UBND");
+	table t = {.rd = {[1] = {"1599", "1599", "1599", "1599"}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &t), SH_OK);
+	assert_null(sh_paper_fact(f, SH_FACT_NUMBER));
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 1);
+	sh_paper_facts_free(&f);
+	/* MUST NOT change: two passes read the 1 */
+	f = decision("!1599/2021/QĐ-UBND");
+	table u = {.rd = {[1] = {"11599", "11599", "1599", ""}}};
+	assert_int_equal(sh_paper_number_reread(f, hocr, from_table, &u), SH_OK);
+	assert_string_equal(sh_paper_fact(f, SH_FACT_NUMBER), "11599/2021/QĐ-UBND");
+	assert_int_equal(sh_paper_id_doubted(f, SH_FACT_NUMBER), 0);
+	sh_paper_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -952,6 +976,7 @@ int main(void)
 		cmocka_unit_test(number_one_lost_slash_read),
 		cmocka_unit_test(merged_day_one_lost),
 		cmocka_unit_test(number_nine_read_five),
+		cmocka_unit_test(number_bang_before_run),
 		cmocka_unit_test(slash_zero_merged),
 		cmocka_unit_test(expiry_by_birth_date),
 		cmocka_unit_test(ones_lost_by_passes),
