@@ -77,6 +77,12 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	size_t i = ni->a;
 	int rc = 0;
 	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued) && (!ni->type[0] || i < ni->digits_end)) {
+		/* an o with a mark ("4ó6/CT" for 46, a 6 read ó) is no 0:
+		 * no number rather than one with a digit nobody printed */
+		if (f[i] == 'o' && d->text[d->map[i]] != 'o' && d->text[d->map[i]] != 'O') {
+			sh_buf_free(&b);
+			return NULL;
+		}
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i' || f[i] == '!') ? '1' : f[i];
 		if (c != ' ' && !(ni->stray && i == ni->stray))
 			rc |= sh_buf_put(&b, &c, 1);

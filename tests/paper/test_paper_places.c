@@ -379,6 +379,11 @@ static void number_double_separator(void **state)
 		{"3053/2021/QĐ-UBND", "3053/2021/QĐ-UBND"},
 		{"3416/TTr-UBND", "3416/TTr-UBND"},
 		{"3416/TTr -UBND", "3416/TTr-UBND"},
+		/* an o with a mark among the digits ("4ó6", tune7 7702 s028):
+		 * no number; a plain o or O is a 0 as before */
+		{"4ó6/TTr-UBND", NULL},
+		{"4O6/TTr-UBND", "406/TTr-UBND"},
+		{"1o5/TTr-UBND", "105/TTr-UBND"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char t[512];
@@ -389,8 +394,9 @@ static void number_double_separator(void **state)
 		sh_paper_facts *f = NULL;
 		assert_int_equal(sh_paper_extract(&f, kinds, t), SH_OK);
 		const char *got = sh_paper_fact(f, SH_FACT_NUMBER);
-		if (!got || strcmp(got, cases[i].want))
-			fail_msg("%s: want %s, got %s", cases[i].read, cases[i].want, got ? got : "(none)");
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("%s: want %s, got %s", cases[i].read, cases[i].want ? cases[i].want : "(none)",
+				 got ? got : "(none)");
 		sh_paper_facts_free(&f);
 	}
 }
