@@ -279,11 +279,12 @@ int sh_paper_number_reread(sh_paper_facts *f, const char *hocr, sh_paper_digits_
 	if (!v || (f->reread >> SH_FACT_NUMBER & 1u) || !number_word(&b, dg, &lead, hocr) ||
 	    !(n = digit_run(v, &at)))
 		return SH_OK;
-	/* "!1599/2021/QĐ" taken as 11599: the glyph before the run is a 1
-	 * only when two passes or more read it so (a speck read "!" is no
-	 * digit); else the number is left out rather than given a digit
-	 * nobody read (session 20) */
-	if (lead == 1 && n == strlen(dg) + 1 && v[at] == '1' && !memcmp(v + at + 1, dg, n - 1))
+	/* "!1599/2021/QĐ" taken as 11599: a glyph that makes a run of four
+	 * digits one of five (a number few papers reach) is a 1 only when
+	 * two passes or more read it so; else the number is left out rather
+	 * than given a digit nobody read (session 20). Shorter runs keep it
+	 * as before: "!97/KH" is 197, whose thin 1 the passes lose. */
+	if (lead == 1 && strlen(dg) >= 4 && n == strlen(dg) + 1 && v[at] == '1' && !memcmp(v + at + 1, dg, n - 1))
 		return glyph_one_read(f, dg, fn, arg, &b);
 	if (n != strlen(dg) || memcmp(v + at, dg, n))
 		return SH_OK;
