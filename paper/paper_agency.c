@@ -77,6 +77,12 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 	size_t i = ni->a;
 	int rc = 0;
 	while (i < ni->b && f[i] != '/' && (!ni->glued || i < ni->glued) && (!ni->type[0] || i < ni->digits_end)) {
+		/* an o with a mark ("4ó6/CT" for 46, a 6 read ó) is no 0:
+		 * no number rather than one with a digit nobody printed */
+		if (f[i] == 'o' && d->text[d->map[i]] != 'o' && d->text[d->map[i]] != 'O') {
+			sh_buf_free(&b);
+			return NULL;
+		}
 		char c = f[i] == 'o' ? '0' : (f[i] == 'l' || f[i] == 'i' || f[i] == '!') ? '1' : f[i];
 		if (c != ' ' && !(ni->stray && i == ni->stray))
 			rc |= sh_buf_put(&b, &c, 1);
@@ -97,8 +103,10 @@ char *paper_number_value(doc *d, const number_info *ni, const paper_kind *pk, co
 			i++;
 		}
 		/* a stray '.' beside a separator ("18/TLKT-.BS"): no segment
-		 * starts or ends with one */
-		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore)))
+		 * starts or ends with one; a hyphen read twice ("TTr--UBND",
+		 * an italic hyphen) is one */
+		while (i < ni->b && (f[i] == ' ' || (f[i] == '.' && !d->no_restore) ||
+				     (f[i] == '-' && f[i - 1] == '-' && !d->no_restore)))
 			i++;
 		size_t s = i;
 		while (i < ni->b && f[i] != '/' && f[i] != '-' && !(ni->colon && i == ni->colon))
@@ -451,6 +459,30 @@ static int short_lead_word(const doc *d, size_t a, size_t i, size_t we, size_t e
 	       paper_upper_share_range(d, ns, ne) == 100;
 }
 
+/* Is folded word [a, b) read "lA" in capitals otherwise: a capital I read
+ * as a small l at the start of a word in capitals ("XÃ lA SAO", Liberation
+ * Sans Bold: the header's "Ia" of highland places)? Such a word does not
+ * end the upper-case left column. */
+static int l_for_capital_i(const doc *d, size_t a, size_t b)
+{
+	size_t oa = d->map[a], ob = d->map[b];
+	return ob - oa >= 2 && d->text[oa] == 'l' && paper_upper_share_range(d, a + 1, b) == 100;
+}
+
+/* The listed place (any list) folded name f (n bytes) is with its first
+ * letter an i ("la sao" read for "Ia Sao"), or NULL. */
+static const char *listed_with_i(const doc *d, const char *f, size_t n)
+{
+	for (int l = 0; l < paper_place_lists(); l++) {
+		const paper_strs *list = paper_place_list(d->k, l);
+		for (size_t p = 0; p < list->n; p++)
+			if (strlen(list->fold[p]) == n && list->fold[p][0] == 'i' &&
+			    !memcmp(list->fold[p] + 1, f + 1, n - 1))
+				return list->orig[p];
+	}
+	return NULL;
+}
+
 /* Issuer from the header's left column: the lowest body named there and the
  * place it belongs to, written as the catalogue says ("UBND huyện Gia Lộc"). */
 char *paper_find_issuer(doc *d, size_t number_line)
@@ -495,7 +527,7 @@ char *paper_find_issuer(doc *d, size_t number_line)
 			if (paper_word_at(f, e, i, "cong hoa") || paper_word_at(f, e, i, "xa hoi chu nghia") ||
 			    paper_word_at(f, e, i, "tu do") || paper_word_at(f, e, i, "hanh phuc") ||
 			    (paper_upper_share_range(d, i, we) >= 0 && paper_upper_share_range(d, i, we) < 100 &&
-			     !short_lead_word(d, a, i, we, e)) ||
+			     !short_lead_word(d, a, i, we, e) && !l_for_capital_i(d, i, we)) ||
 			    (paper_word_at(f, e, i, "so") && j < e && (f[j] == ':' || isdigit((unsigned char)f[j]))) ||
 			    (paper_word_at(f, e, i, "so") && j < e && strchr(".,;", f[j]) && number_after(f, j + 1, e)) ||
 			    number_misread(f, i, e) || paper_motto_word_at(f, e, i)) {
@@ -743,6 +775,8 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 					if (strlen(lists[l]->fold[p]) == fb - fa &&
 					    !memcmp(lists[l]->fold[p], d->f + fa, fb - fa))
 						canon = lists[l]->orig[p];
+			if (!canon && l_for_capital_i(d, w[nstart].a, w[nstart].b))
+				canon = listed_with_i(d, d->f + fa, fb - fa);
 			if (!canon)
 				canon = paper_place_apostrophe(d, d->f + fa, fb - fa);
 			if (!canon)
@@ -764,6 +798,9 @@ static char *issuer_words(doc *d, const word *w, size_t nw)
 				}
 				char *pl = rc ? NULL : sh_buf_detach(&pb);
 				sh_buf_free(&pb);
+				/* "lA" in capitals: the I of "Ia" (no word opens "lA") */
+				if (pl && pl[0] == 'L' && l_for_capital_i(d, w[nstart].a, w[nstart].b))
+					pl[0] = 'I';
 				pl = paper_lex_restore(d, pl, PAPER_NAME_PLACE);
 				if (pl)
 					rc |= sh_buf_puts(&b, pl);
@@ -903,7 +940,7 @@ char *paper_find_title(doc *d, const paper_kind *pk)
 		d->oom = 1;
 		return NULL;
 	}
-	if (!(r = paper_title_words(d, paper_title_places(d, paper_apply_corrections(d, r)))))
+	if (!(r = paper_title_small_caps(d, paper_title_words(d, paper_title_places(d, paper_apply_corrections(d, r))))))
 		return NULL;
 	/* "Về việc" and "V/v" are fixed phrases: give back what OCR dropped */
 	char *fr = NULL;

@@ -212,21 +212,35 @@ static int word_is(const dword *w, const char *want)
 /* A day read as two words, a lone 1 glyph and a digit ("ngày ! 3 tháng":
  * FreeSerif Italic at 170 dpi): its digits, text span and box; 0 when
  * not so. */
-static int split_day(const dword *l, const dword *w, dplace *pl)
+/* Is t one glyph OCR reads for a thin 1: "!", "l", "I", "|", or a
+ * capital I with a mark ("Ì", "Í": an italic 1's serif read as the
+ * mark, "tháng Ì Ì năm", FreeSerif Italic 170)? */
+static int lone_one(const char *t)
+{
+	return (strlen(t) == 1 && strchr("!lI|", t[0])) || !strcmp(t, "\xc3\x8c") || !strcmp(t, "\xc3\x8d");
+}
+
+/* A day or month (k 0 or 1) read as two words, a lone 1 glyph and a digit
+ * ("ngày ! 3 tháng": FreeSerif Italic at 170 dpi), or two lone 1 glyphs
+ * ("tháng Ì Ì năm"): its digits, text span and box; 0 when not so. The
+ * passes must read it (glyphs for digits). */
+static int split_day(const dword *l, const dword *w, dplace *pl, int k)
 {
 	const dword *x = w + 1;
-	if (strlen(w->t) != 1 || !strchr("!lI|", w->t[0]) || strlen(x->t) != 1 || x->t[0] < '0' ||
-	    x->t[0] > '9' || x->b.page != l->b.page || !x->len || (x->off && x->off != w->off + 2))
+	size_t wl = strlen(w->t);
+	int digit = strlen(x->t) == 1 && x->t[0] >= '0' && x->t[0] <= '9';
+	if (!lone_one(w->t) || (!digit && !lone_one(x->t)) || x->b.page != l->b.page || !x->len ||
+	    (x->off && x->off != w->off + wl + 1))
 		return 0; /* (offsets 0: hOCR alone, sh_paper_hocr_date_boxes) */
-	pl->g[0][0] = '1';
-	pl->g[0][1] = x->t[0];
-	pl->g[0][2] = 0;
-	pl->at[0] = w->off;
-	pl->len[0] = 3;
-	pl->box[0] = w->b;
-	pl->box[0].x1 = x->b.x1;
-	pl->box[0].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
-	pl->box[0].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
+	pl->g[k][0] = '1';
+	pl->g[k][1] = digit ? x->t[0] : '1';
+	pl->g[k][2] = 0;
+	pl->at[k] = w->off;
+	pl->len[k] = wl + 1 + strlen(x->t);
+	pl->box[k] = w->b;
+	pl->box[k].x1 = x->b.x1;
+	pl->box[k].y0 = w->b.y0 < x->b.y0 ? w->b.y0 : x->b.y0;
+	pl->box[k].y1 = w->b.y1 > x->b.y1 ? w->b.y1 : x->b.y1;
 	return 1;
 }
 
@@ -246,7 +260,7 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 		if (w->b.page != v[i].b.page || !w->len ||
 		    !(word_is(l, lab[k]) || (k == 1 && word_is(l, "thong"))))
 			return 0;
-		if (k == 0 && j + 3 < nv && split_day(l, w, pl)) {
+		if (k < 2 && j + 3 < nv && split_day(l, w, pl, k)) {
 			j++;
 			continue;
 		}
@@ -674,13 +688,32 @@ static int digit_lost(dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
 /* A merged place (merged_place) is taken as the one split OCR's glyphs
  * allow, r, when two passes or more read r (eight_digits) and no pass
  * reads another real date. */
+/* Is reading s date r (day 10 to 19) with the day's 1 lost at the crop's
+ * start and each slash read as 1, 4 or 7 or not at all ("12/06/1936" read
+ * "24061936", "21061936", "20611936": FreeSerif Italic 170, whose thin
+ * slanted 1 the digit reader drops as it drops a number's, session 20)? */
+static int day_one_lost(const char *s, ymd r)
+{
+	static const char *const slash[] = {"", "1", "4", "7"};
+	if (r.d < 10 || r.d > 19)
+		return 0;
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++) {
+			char t[24];
+			snprintf(t, sizeof t, "%d%s%02d%s%04d", r.d % 10, slash[a], r.m, slash[b], r.y);
+			if (!strcmp(s, t))
+				return 1;
+		}
+	return 0;
+}
+
 static int merged_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd r)
 {
 	size_t yes = 0, no = 0;
 	if (!is_real(r))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		int hit = 0, other = 0;
+		int hit = day_one_lost(rd[i][0], r), other = 0;
 		for (int way = 0; way < 3; way++) {
 			char d[9];
 			if (!eight_digits(rd[i][0], way, d))
@@ -796,7 +829,7 @@ static int ones_lost(const char *r, const char *g)
  * but OCR's number or it with 1s lost, the year is read alike by three
  * passes or more, and a day or month is too, unless it is all 1s (the
  * glyphs the digit reader loses). */
-static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
+static int glyphs_confirmed(const char *text, const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n)
 {
 	size_t yes[3] = {0, 0, 0};
 	if (pl->numeric)
@@ -808,9 +841,16 @@ static int glyphs_confirmed(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX],
 			else if (k == 2 ? *rd[i][k] != 0 : !ones_lost(rd[i][k], pl->g[k]))
 				return 0; /* another number (a year not read says nothing) */
 		}
-	for (int k = 0; k < 3; k++)
-		if (yes[k] < 3 && (k == 2 || strspn(pl->g[k], "1") != strlen(pl->g[k])))
+	for (int k = 0; k < 3; k++) {
+		/* a day or month OCR read as digits is its own third reading
+		 * ("ngày ! Ì tháng 12": 12, 12, 2, 2, session 20) */
+		int digits = 1;
+		for (size_t b = 0; b < pl->len[k]; b++)
+			digits &= text[pl->at[k] + b] >= '0' && text[pl->at[k] + b] <= '9';
+		size_t need = k < 2 && digits ? 2 : 3;
+		if (yes[k] < need && (k == 2 || strspn(pl->g[k], "1") != strlen(pl->g[k])))
 			return 0;
+	}
 	return 1;
 }
 
@@ -1128,7 +1168,7 @@ int sh_paper_dates_reread(char **out, size_t *changed, const char *text, const c
 		ymd a;
 		int year_fixed = year_glyph_extra(&pl, rd, n);
 		int how = decide(&pl, rd, n, &a);
-		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(&pl, rd, n))
+		if (how == KEEP && !a.y && pl.merged != 4 && has_glyphs(text, &pl) && glyphs_confirmed(text, &pl, rd, n))
 			as_read(&pl, &a);
 		/* a date read with glyphs for digits ("tháng !! năm") that every
 		 * reading confirms: its digits are written, as for a correction */

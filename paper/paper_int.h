@@ -206,6 +206,12 @@ char *paper_apply_corrections(doc *d, char *s);
  * right before a year; a lone quote or bar ending the title goes.
  * Titles only. Takes s; on out of memory s as given, d->oom set. */
 char *paper_title_words(doc *d, char *s);
+/* A title in small letters whose lone word in capitals carries a tone
+ * mark and has after its first letter only letters whose small form is the
+ * capital made smaller ("thành lập TỔ công tác": FreeMono Bold 280 reads
+ * ổ as Ổ) is that word in title case; no acronym carries a tone mark.
+ * In place; s (session 20, paper_titles.c). */
+char *paper_title_small_caps(doc *d, char *s);
 /* A title's syllable under this confidence may take other marks from the
  * title words (above). Higher than SH_PAPER_WEAK_CONF (names): here a
  * listed word next to it vouches for the change. Tesseract (vie) gives
@@ -398,7 +404,8 @@ int paper_case_only(const char *a, const char *b);
  * as 6, % as '?' (a digit to learn from the passes); 0 when not so. The
  * glyphs make no number, so no date was read there: only the passes'
  * agreement (decide, glyphs_confirmed) can give one, never the glyph
- * (paper_slips.c, used by paper_dates.c). */
+ * (paper_slips.c, used by paper_dates.c). The first digit may be a 1
+ * read "l", "I", "!" or "|" before the glyph ("ngày ló", session 20). */
 int paper_date_glyph_digit(const char *t, size_t tl, char *g);
 void paper_norm_heading(char *dst, size_t cap, const char *s, size_t n);
 

@@ -332,6 +332,10 @@ int paper_date_glyph_digit(const char *t, size_t tl, char *g)
 			g[n++] = '6', glyphs++, i += 2;
 		} else if (t[i] == '%') {
 			g[n++] = '?', glyphs++, i++;
+		} else if (!n && strchr("lI!|", t[i])) {
+			/* a day's 1 read as its lookalike before such a glyph
+			 * ("ngày ló tháng": FreeSerif Bold Italic 260) */
+			g[n++] = '1', i++;
 		} else {
 			return 0;
 		}

@@ -589,3 +589,91 @@ char *paper_company_forms(doc *d, char *s)
 	}
 	return s;
 }
+
+/* ---- a small letter read as its capital in a title (session 20) -------- */
+
+/* Does code point c carry a tone mark (grave, acute, tilde, hook, dot
+ * below)? Its base letter (ASCII, upper case) in *base, 0 when none. */
+static int toned(utf8proc_int32_t c, char *base)
+{
+	utf8proc_int32_t dc[8];
+	int opt = 0;
+	utf8proc_ssize_t n = utf8proc_decompose_char(c, dc, 8, UTF8PROC_DECOMPOSE, &opt);
+	*base = n > 0 && dc[0] < 128 ? (char)utf8proc_toupper(dc[0]) : 0;
+	for (utf8proc_ssize_t i = 1; i < n; i++)
+		if (dc[i] == 0x300 || dc[i] == 0x301 || dc[i] == 0x303 || dc[i] == 0x309 || dc[i] == 0x323)
+			return 1;
+	return 0;
+}
+
+/* Word s[a, b): 2 all capitals with a tone mark, its letters after the
+ * first of shapes whose small form is the capital made smaller (C, O, S,
+ * U, V, W, X, Z with any marks); 1 another word with a small letter; 0
+ * else (all capitals otherwise, no letters). */
+static int caps_kind(const char *s, size_t a, size_t b)
+{
+	int lower = 0, upper = 0, tone = 0, shapes = 1, k = 0;
+	for (size_t i = a; i < b;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(b - i), &c);
+		if (n <= 0)
+			return 0;
+		i += (size_t)n;
+		if (utf8proc_islower(c)) {
+			lower = 1;
+		} else if (utf8proc_isupper(c)) {
+			char base;
+			upper++;
+			tone |= toned(c, &base);
+			if (k++ && (!base || !strchr("COSUVWXZ", base)))
+				shapes = 0;
+		}
+	}
+	if (lower)
+		return 1;
+	return upper >= 2 && tone && shapes ? 2 : 0;
+}
+
+char *paper_title_small_caps(doc *d, char *s)
+{
+	if (!s || d->no_restore)
+		return s;
+	size_t n = strlen(s), ws[32], we[32], nw = 0, small = 0;
+	int kind[32];
+	for (size_t i = 0; i < n && nw < 32;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		ws[nw] = i;
+		while (i < n && s[i] != ' ')
+			i++;
+		we[nw] = i;
+		kind[nw] = caps_kind(s, ws[nw], we[nw]);
+		small += kind[nw] == 1;
+		nw++;
+	}
+	/* a title in small letters: most of its words have one */
+	if (nw < 3 || small * 2 <= nw)
+		return s;
+	for (size_t w = 1; w < nw; w++) {
+		if (kind[w] != 2 || kind[w - 1] != 1 || (w + 1 < nw && kind[w + 1] != 1))
+			continue;
+		char *lw = NULL;
+		size_t fl = 0;
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + ws[w], (utf8proc_ssize_t)(we[w] - ws[w]), &c);
+		if (k <= 0)
+			continue;
+		if (sh_text_lower(&lw, s + ws[w] + k, we[w] - ws[w] - (size_t)k)) {
+			d->oom = 1;
+			return s;
+		}
+		fl = strlen(lw);
+		/* the small letters take as many bytes as the capitals */
+		if (fl == we[w] - ws[w] - (size_t)k)
+			memcpy(s + ws[w] + k, lw, fl);
+		sh_free(lw);
+	}
+	return s;
+}

@@ -215,6 +215,15 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 	}
 }
 
+/* Is w a word all digits but one point between two, whose digits after
+ * the point are fewer than its digits ("036.31", the start of an id OCR
+ * split at a gap after a speck read as a point)? Such a word's digits
+ * before the point belong to the run too (session 20). */
+static int pt_first(const hword *w)
+{
+	return w->pt[0] && strlen(w->pt) > strlen(w->dg);
+}
+
 int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *digits)
 {
 	if (!hocr || !digits || !*digits)
@@ -224,11 +233,15 @@ int sh_paper_hocr_digits_box(sh_paper_box *out, const char *hocr, const char *di
 	int page = -1;
 	hword w;
 	while (next_word(&p, &page, &line, &w)) {
-		size_t wn = strlen(w.dg);
-		if (!wn || wn > dn || strncmp(digits, w.dg, wn))
+		/* a first word all digits but one point ("036.31 3906037"):
+		 * the id starts at the word, not after its point */
+		int whole = pt_first(&w);
+		const char *wd = whole ? w.pt : w.dg;
+		size_t wn = strlen(wd);
+		if (!wn || wn > dn || strncmp(digits, wd, wn))
 			continue;
 		sh_paper_box b = {page < 0 ? 0 : page, w.x0, w.y0, w.x1, w.y1};
-		if (w.lead > 0 && w.chars > 0)
+		if (!whole && w.lead > 0 && w.chars > 0)
 			b.x0 = w.x0 + (w.x1 - w.x0) * w.lead / w.chars;
 		size_t got = wn;
 		const char *q = p, *ql = line;
@@ -265,11 +278,12 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 	hword w;
 	size_t cap = 0;
 	while (next_word(&p, &page, &line, &w)) {
-		size_t got = strlen(w.dg);
+		int whole = pt_first(&w);
+		size_t got = strlen(whole ? w.pt : w.dg);
 		if (!got)
 			continue;
 		sh_paper_box b = {page < 0 ? 0 : page, w.x0, w.y0, w.x1, w.y1};
-		if (w.lead > 0 && w.chars > 0)
+		if (!whole && w.lead > 0 && w.chars > 0)
 			b.x0 = w.x0 + (w.x1 - w.x0) * w.lead / w.chars;
 		/* the rest in the next words of the same line, digits only (as
 		 * sh_paper_hocr_digits_box joins them); the words joined are

@@ -476,6 +476,49 @@ static void hocr_point_in_second_word(void **state)
 	assert_int_equal(sh_paper_hocr_digits_box(&b, date, "07921662020"), 0);
 }
 
+/* Session 20 (5522 y057, FreeSerif Italic 170): "036.31 3906037", an id
+ * split at a gap whose first word has a point between its digits: the box
+ * and the run start at the word, not after its point. */
+static void hocr_point_in_first_word(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *first, *id;
+		int joined;
+	} cases[] = {{"036.31", "036313906037", 1}, {"0363.1", "036313906037", 1},
+		     /* MUST NOT: two points, a letter, a comma; a label before the point */
+		     {"03.6.31", "036313906037", 0}, {"036A.31", "036313906037", 0},
+		     {"036,31", "036313906037", 0}, {"Số.31", "313906037", 1}};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		char hocr[1024];
+		snprintf(hocr, sizeof hocr,
+			 "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+			 "<span class='ocr_line' id='line_1_1' title='bbox 100 820 900 880'>"
+			 "<span class='ocrx_word' id='word_1_1' title='bbox 127 832 247 865; x_wconf 11'>%s</span> "
+			 "<span class='ocrx_word' id='word_1_2' title='bbox 255 828 394 876; x_wconf 11'>3906037</span>"
+			 "</span></div>",
+			 cases[k].first);
+		sh_paper_box b;
+		int got = sh_paper_hocr_digits_box(&b, hocr, cases[k].id);
+		if (got != cases[k].joined || (got && b.x1 != 394))
+			fail_msg("%s: box %d", cases[k].first, got);
+		/* the whole id from the word's start (a label before the point
+		 * is cut off by its share of the glyphs, as before) */
+		if (got && strchr("0123456789", cases[k].first[0]) && b.x0 != 127)
+			fail_msg("%s: box from %d", cases[k].first, b.x0);
+		if (!got && sh_paper_hocr_digits_box(&b, hocr, "036313906037"))
+			fail_msg("%s: joined", cases[k].first);
+		sh_paper_box *runs = NULL;
+		size_t n = 0;
+		assert_int_equal(sh_paper_hocr_digit_runs(&runs, &n, hocr, 12, 13), SH_OK);
+		if (n != (size_t)(cases[k].joined && strlen(cases[k].id) == 12))
+			fail_msg("%s: %zu runs", cases[k].first, n);
+		if (n && runs[0].x0 != 127)
+			fail_msg("%s: run from %d", cases[k].first, runs[0].x0);
+		sh_free(runs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +532,7 @@ int main(void)
 		cmocka_unit_test(misread_id_beside_empty_pass),
 		cmocka_unit_test(bracket_for_one),
 		cmocka_unit_test(hocr_point_in_second_word),
+		cmocka_unit_test(hocr_point_in_first_word),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -332,6 +332,107 @@ static void issuer_place_gazetteer(void **state)
 	}
 }
 
+/* Session 20 (5522 y021, Liberation Sans Bold 300): "XÃ lA SAO", the
+ * capital I of a highland place read as a small l, no longer ends the
+ * header's upper-case column; the place is the listed one with its I. */
+static void issuer_l_for_capital_i(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *place, *want;
+	} cases[] = {
+		{"XÃ lA SAO", "UBND xã Ia Sao"},
+		{"HUYỆN lA GRAI", "UBND huyện Ia Grai"},
+		{"XÃ lA KHƠNGGG", "UBND xã Ia Khơnggg"}, /* unlisted: the I kept */
+		/* MUST NOT change: a capital L ("LA"), a small l in a word in
+		 * small letters, an l before small letters */
+		{"XÃ LA SAO", "UBND xã La Sao"},
+		{"XÃ la SAO", "UBND xã"},
+		{"XÃ lạ SAO", "UBND xã"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n%s Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 687/BC-UBND Gia Lai, ngày 21 tháng 04 năm 2023\n\nBÁO CÁO\n"
+			 "Tình hình thực hiện cơ chế một cửa năm 2023\n",
+			 cases[i].place);
+		sh_paper_facts *f = extract_conf(t, NULL);
+		const char *got = sh_paper_fact(f, SH_FACT_ISSUER);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: want \"%s\", got \"%s\"", cases[i].place, cases[i].want, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* Session 20 (5524 y004, Liberation Sans Italic 220): a number's hyphen
+ * read twice ("3416/TTr--UBND") is one; numbers without a doubled
+ * hyphen stay as read. */
+static void number_double_separator(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"3416/TTr--UBND", "3416/TTr-UBND"},
+		/* MUST NOT change */
+		{"3053/2021/QĐ-UBND", "3053/2021/QĐ-UBND"},
+		{"3416/TTr-UBND", "3416/TTr-UBND"},
+		{"3416/TTr -UBND", "3416/TTr-UBND"},
+		/* an o with a mark among the digits ("4ó6", tune7 7702 s028):
+		 * no number; a plain o or O is a 0 as before */
+		{"4ó6/TTr-UBND", NULL},
+		{"4O6/TTr-UBND", "406/TTr-UBND"},
+		{"1o5/TTr-UBND", "105/TTr-UBND"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN GIO LINH\n" MOTTO "Số: %s\nGio Linh, ngày 3 tháng 4 năm 2021\n\n"
+			 "TỜ TRÌNH\nVề việc thành lập Tổ công tác\n\nCăn cứ Luật.\n",
+			 cases[i].read);
+		sh_paper_facts *f = NULL;
+		assert_int_equal(sh_paper_extract(&f, kinds, t), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_NUMBER);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("%s: want %s, got %s", cases[i].read, cases[i].want ? cases[i].want : "(none)",
+				 got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
+/* Session 20 (6615 z026, FreeMono Bold 280): "thành lập TỔ công tác", a
+ * small ổ read as its capital in a title in small letters, is "Tổ"; no
+ * acronym carries a tone mark. */
+static void title_small_letter_caps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"Về việc thành lập TỔ công tác triển khai Đề án 06", "Về việc thành lập Tổ công tác triển khai Đề án 06"},
+		/* MUST NOT change: an acronym (no tone mark), a name in
+		 * capitals, a word with other letters (I, N), capitals beside */
+		{"Về việc giao chỉ tiêu cho UBND xã năm 2021", "Về việc giao chỉ tiêu cho UBND xã năm 2021"},
+		{"Về việc khen thưởng ông NGUYỄN VĂN TỔ năm 2021", "Về việc khen thưởng ông NGUYỄN VĂN TỔ năm 2021"},
+		{"Về việc thành lập HỘI đồng thi đua khen thưởng", "Về việc thành lập HỘI đồng thi đua khen thưởng"},
+		{"Về việc thành lập TỔ CÔNG TÁC triển khai Đề án 06", "Về việc thành lập TỔ CÔNG TÁC triển khai Đề án 06"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[512];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN\nHUYỆN GIO LINH\n" MOTTO "Số: 35/QĐ-UBND\nGio Linh, ngày 3 tháng 4 năm 2021\n\n"
+			 "QUYẾT ĐỊNH\n%s\n\nCăn cứ Luật.\n",
+			 cases[i].read);
+		sh_paper_facts *f = NULL;
+		assert_int_equal(sh_paper_extract(&f, kinds, t), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_TITLE);
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: got %s", cases[i].read, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +443,9 @@ int main(void)
 		cmocka_unit_test(address_2025),
 		cmocka_unit_test(gazetteer_file),
 		cmocka_unit_test(issuer_place_gazetteer),
+		cmocka_unit_test(issuer_l_for_capital_i),
+		cmocka_unit_test(number_double_separator),
+		cmocka_unit_test(title_small_letter_caps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
