@@ -345,10 +345,11 @@ static void issuer_l_for_capital_i(void **state)
 		{"HUYỆN lA GRAI", "UBND huyện Ia Grai"},
 		{"XÃ lA KHƠNGGG", "UBND xã Ia Khơnggg"}, /* unlisted: the I kept */
 		/* MUST NOT change: a capital L ("LA"), a small l in a word in
-		 * small letters, an l before small letters */
+		 * small letters, an l before small letters: the header ends there,
+		 * and a level word whose name is lost names no issuer (photos12) */
 		{"XÃ LA SAO", "UBND xã La Sao"},
-		{"XÃ la SAO", "UBND xã"},
-		{"XÃ lạ SAO", "UBND xã"},
+		{"XÃ la SAO", "(none)"},
+		{"XÃ lạ SAO", "(none)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char t[1024];
@@ -359,7 +360,7 @@ static void issuer_l_for_capital_i(void **state)
 			 cases[i].place);
 		sh_paper_facts *f = extract_conf(t, NULL);
 		const char *got = sh_paper_fact(f, SH_FACT_ISSUER);
-		if (!got || strcmp(got, cases[i].want))
+		if (strcmp(got ? got : "(none)", cases[i].want))
 			fail_msg("%s: want \"%s\", got \"%s\"", cases[i].place, cases[i].want, got ? got : "(none)");
 		sh_paper_facts_free(&f);
 	}
