@@ -434,10 +434,8 @@ static int comp_reread_ids(rv_run *r, rv_comp *c, const char *hocr)
 		return SH_OK;
 	memcpy(uu, u, strlen(u) + 1);
 	size_t n;
-	if (getenv("F12DBG")) fprintf(stderr, "IDUNSURE %s box=%d\n", uu, sh_paper_hocr_digits_box(&b, hocr, uu));
 	if (sh_paper_hocr_digits_box(&b, hocr, uu) && (size_t)b.page < c->npages &&
 	    (n = digit_readings(&r->pages[c->first + (size_t)b.page].ocr, &b, rd))) {
-		if (getenv("F12DBG")) { for (size_t q = 0; q < n; q++) fprintf(stderr, " IDRD[%s]", rd[q]); fprintf(stderr, "\n"); }
 		int rc = sh_paper_id_confirm(c->facts, rd, n);
 		sh_paper_glyph g[SH_OCR_DIGITS_MAX];
 		size_t ng;
@@ -562,7 +560,6 @@ static int comp_extract(rv_run *r, rv_comp *c, const sh_kinds *kinds)
 	if (!rc)
 		rc = nwords ? sh_paper_extract_words(&c->facts, kinds, c->text, words, nwords)
 			    : sh_paper_extract(&c->facts, kinds, c->text);
-	if (getenv("F12DBG") && c->text) { fprintf(stderr, "TEXT<<%s>>\n", c->text); for (size_t q = 0; q < SH_FACT_COUNT; q++) if (sh_paper_fact(c->facts, q)) fprintf(stderr, "F0 %zu=%s\n", q, sh_paper_fact(c->facts, q)); }
 	if (!rc && h.len)
 		rc = comp_reread_dates(r, c, kinds, (const char *)h.data, words, nwords);
 	sh_free(words);
