@@ -211,13 +211,14 @@ enum { SAME, TAKE_IT, UNSURE };
 static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
 {
 	size_t other = 0;
-	int guess = conf >= 0 && conf < PAPER_REREAD_FIRST, confirmed = 0;
+	int guess = conf >= 0 && conf < PAPER_REREAD_FIRST, confirmed = 0, repeated = 0, other_sure = 0;
 	int sure = nr >= 2 && guess;
 	char r[SH_PAPER_WORD_MAX];
 	for (size_t p = 0; p < nr; p++) {
 		word_of(r, &rd[p], i);
 		if (!strcmp(r, o)) {
 			sure = 0;
+			repeated = 1;
 			confirmed |= rd[p].conf[i] >= PAPER_REREAD_CONF;
 			continue;
 		}
@@ -231,12 +232,20 @@ static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr,
 			sure = 0;
 		if (rd[p].conf[i] < PAPER_REREAD_CONF)
 			sure = 0;
+		else
+			other_sure = 1;
 	}
 	/* a guess no reading repeats surely (n5522 "THƯỜNG" at 37, read
 	 * again at 77 and 61; "Thu" at 12, read again "Thuì" twice, for
 	 * "Thuỳ") is no reading either: for review */
 	if (!other)
 		return guess && !confirmed ? UNSURE : SAME;
+	/* a word the page read surely and a reading repeats, against other
+	 * marks read unsurely, is outvoted by nothing ("CỔ PHẦN" at 92, read
+	 * again "PHÂN" at 81 and "PHẦN" at 86: a company's name on a fax at
+	 * 200 dpi; session 20's merge) */
+	if (conf >= PAPER_REREAD_CONF && repeated && !other_sure)
+		return SAME;
 	return sure && other == nr ? TAKE_IT : UNSURE;
 }
 

@@ -476,6 +476,15 @@ static void guess_unconfirmed_unsure(void **state)
 		{12, "Thu", "Lưu:96 Thuì:86 Giỏi:92", "Lưu:96 Thuì:85 Giỏi:92", 1},
 		{37, "Thường", "Lưu:96 Thường:91 Giỏi:92", "Lưu:96 Thường:61 Giỏi:92", 0},
 		{60, "Thường", "Lưu:96 Thường:77 Giỏi:92", "Lưu:96 Thường:61 Giỏi:92", 0},
+		/* a word read surely and repeated, against another mark read
+		 * unsurely: no doubt (the merge of session 20: "PHẦN" at 92,
+		 * "PHÂN" at 81, "PHẦN" at 86) */
+		{92, "Thường", "Lưu:96 Thưởng:81 Giỏi:92", "Lưu:96 Thường:86 Giỏi:92", 0},
+		/* MUST stay unsure: the other mark read surely, the page's
+		 * word read unsurely, or no reading repeating it */
+		{92, "Thường", "Lưu:96 Thưởng:91 Giỏi:92", "Lưu:96 Thường:86 Giỏi:92", 1},
+		{85, "Thường", "Lưu:96 Thưởng:81 Giỏi:92", "Lưu:96 Thường:86 Giỏi:92", 1},
+		{92, "Thường", "Lưu:96 Thưởng:81 Giỏi:92", "Lưu:96 Thưởng:80 Giỏi:92", 1},
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		const cw s[] = {{"Lưu", 96}, {cases[i].word, cases[i].conf}, {"Giỏi", 92}};
