@@ -127,6 +127,15 @@ static int digit_at(const char *t, long i)
 	return digit_of(t[i]);
 }
 
+/* Does t[0..n) hold a digit 0-9 (no lookalike)? */
+static int has_real_digit(const char *t, long n)
+{
+	for (long i = 0; i < n; i++)
+		if (t[i] >= '0' && t[i] <= '9')
+			return 1;
+	return 0;
+}
+
 typedef struct hword {
 	int page, x0, y0, x1, y1;
 	const char *line; /* the ocr_line it is in: words in a row share it */
@@ -176,6 +185,12 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		long s = tl;
 		while (s > 0 && digit_at(t, s - 1) >= 0)
 			s--;
+		/* a word of letters ending in a lookalike only ("No.:" folded
+		 * to "No": its o is no 0) has no digits: taken as one it
+		 * joined the id after it into a run of 14 that no pass read
+		 * (tune5 5524 y029, "No.: 0010845481635") */
+		if (s > 0 && !has_real_digit(t + s, tl - s))
+			s = tl;
 		/* one point inside an id's digits ("02506.3169366", as
 		 * paper_id_value reads through it): an id's digits, 9 or more
 		 * (never a date's "12.05.2020") */

@@ -519,6 +519,42 @@ static void hocr_point_in_first_word(void **state)
 	}
 }
 
+/* "No.:" before an id (tune5 5524 y029, FreeSerif Italic 170: "$ố/ No.:
+ * 0010845481635"): folded to "No", its o was taken for a 0 and the run
+ * joined the id's 13 digits into 14, which no pass read (the id was
+ * never read again). A word of letters ending in lookalikes only has no
+ * digits. MUST NOT change: a lookalike word with no letter before it
+ * ("l" then 11 digits, a 1 read l), a label glued to real digits. */
+static void hocr_label_o_no_digit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *first, *second;
+		int runs, x0;
+	} cases[] = {{"No.:", "0010845481635", 1, 274}, {"No", "001084548165", 1, 274},
+		     {"SO", "001084548165", 1, 274},
+		     /* MUST NOT change */
+		     {"l", "23456789012", 1, 199}, {"No.0", "01084548165", 1, 199},
+		     {"Số:", "0010845481635", 1, 274}};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		char hocr[1024];
+		snprintf(hocr, sizeof hocr,
+			 "<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"
+			 "<span class='ocr_line' id='line_1_5' title='bbox 127 392 522 430'>"
+			 "<span class='ocrx_word' id='word_1_25' title='bbox 199 399 266 430; x_wconf 33'>%s</span> "
+			 "<span class='ocrx_word' id='word_1_26' title='bbox 274 398 522 430; x_wconf 77'>%s</span>"
+			 "</span></div>",
+			 cases[k].first, cases[k].second);
+		sh_paper_box *runs = NULL;
+		size_t n = 0;
+		assert_int_equal(sh_paper_hocr_digit_runs(&runs, &n, hocr, 9, 13), SH_OK);
+		if (n != (size_t)cases[k].runs || (n && runs[0].x0 < cases[k].x0) ||
+		    (n && cases[k].x0 == 274 && runs[0].x0 != 274))
+			fail_msg("%s %s: %zu runs from %d", cases[k].first, cases[k].second, n, n ? runs[0].x0 : -1);
+		sh_free(runs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +569,7 @@ int main(void)
 		cmocka_unit_test(bracket_for_one),
 		cmocka_unit_test(hocr_point_in_second_word),
 		cmocka_unit_test(hocr_point_in_first_word),
+		cmocka_unit_test(hocr_label_o_no_digit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
