@@ -1024,10 +1024,40 @@ static void registration_date_padded(void **state)
 	}
 }
 
+/* An italic S read as "S$" ("S$ó: 226", TeX Gyre Termes Italic 160, tune7
+ * 7702 s054): the label "Số" and its number. MUST NOT: another glyph after
+ * the S, the label's word going on ("S$óng"). */
+static void label_s_dollar(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *label, *want;
+	} cases[] = {{"S$ó", "226"}, {"Số", "226"}, {"$ố", "226"},
+		     /* MUST NOT */
+		     {"S%ó", NULL}, {"S$óng", NULL}, {"SS$ó", NULL}};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+			 "GIẤY CHỨNG NHẬN KẾT HÔN\n%s: 226\n"
+			 "Thông tin người chồng\nHọ, chữ đệm, tên: PHÓ VĂN THỂ\n"
+			 "Thông tin người vợ\nHọ, chữ đệm, tên: HẦU THỊ DƯỢC\n"
+			 "Ngày, tháng, năm đăng ký: 19/10/2019\n",
+			 cases[k].label);
+		sh_paper_facts *f = NULL;
+		assert_int_equal(sh_paper_extract(&f, kinds, text), SH_OK);
+		const char *got = sh_paper_fact(f, SH_FACT_NUMBER);
+		if (cases[k].want ? !got || strcmp(got, cases[k].want) : got != NULL)
+			fail_msg("%s: %s", cases[k].label, got ? got : "(none)");
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_date_padded),
+		cmocka_unit_test(label_s_dollar),
 		cmocka_unit_test(places_found_in_hocr),
 		cmocka_unit_test(misread_date_corrected),
 		cmocka_unit_test(never_guessed),
