@@ -144,6 +144,7 @@ typedef struct hword {
 	int chars;
 	char pt[32];      /* a word of digits with one point between two of
 			   * them ("355.35"), its digits; else empty */
+	int look;         /* letters, then lookalikes only ("No": its o) */
 } hword;
 
 /* The next ocrx_word from *pp: its box, page, line and digits. 0 at the end. */
@@ -185,12 +186,6 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		long s = tl;
 		while (s > 0 && digit_at(t, s - 1) >= 0)
 			s--;
-		/* a word of letters ending in a lookalike only ("No.:" folded
-		 * to "No": its o is no 0) has no digits: taken as one it
-		 * joined the id after it into a run of 14 that no pass read
-		 * (tune5 5524 y029, "No.: 0010845481635") */
-		if (s > 0 && !has_real_digit(t + s, tl - s))
-			s = tl;
 		/* one point inside an id's digits ("02506.3169366", as
 		 * paper_id_value reads through it): an id's digits, 9 or more
 		 * (never a date's "12.05.2020") */
@@ -223,6 +218,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		w->pt[np] = 0;
 		w->lead = (int)s;
 		w->chars = (int)tl;
+		w->look = s > 0 && !has_real_digit(t + s, tl - s);
 		w->page = *page;
 		w->line = *line;
 		*pp = p;
@@ -306,7 +302,10 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 		const char *q = p, *ql = line;
 		int qp = page;
 		hword v;
+		int next_x0 = -1;
 		while (next_word(&q, &qp, &ql, &v) && ql == w.line && ((v.lead == 0 && v.dg[0]) || v.pt[0])) {
+			if (next_x0 < 0)
+				next_x0 = v.x0;
 			got += strlen(v.lead == 0 ? v.dg : v.pt);
 			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
 			b.y0 = v.y0 < b.y0 ? v.y0 : b.y0;
@@ -314,6 +313,17 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 			p = q;
 			line = ql;
 			page = qp;
+		}
+		/* a label's lookalike ("No.:" folded to "No", its o taken
+		 * for a 0) joined to the id after it makes one digit too
+		 * many (tune5 5524 y029, "No.: 0010845481635": 14, so no pass
+		 * read it): the run is the rest, its box from the next word
+		 * (with the label's tail the passes read it "02…" again) */
+		size_t own = strlen(whole ? w.pt : w.dg);
+		if (got > max_digits && w.look && !whole && next_x0 >= 0 && got - own >= min_digits &&
+		    got - own <= max_digits) {
+			got -= own;
+			b.x0 = next_x0;
 		}
 		if (got < min_digits || got > max_digits)
 			continue;
