@@ -604,7 +604,11 @@ static void extract_facts(doc *d, const paper_kind *pk, const number_info *ni, s
 		}
 	}
 	if (want & (1u << SH_FACT_DATE)) {
-		date_out dt = {"", 0, 0, 0};
+		/* a date under its label on a kind that prints dates padded
+		 * ("9/10/2019" for 19/10/2019 on a marriage certificate, TeX
+		 * Gyre Termes Italic 160: the day's 1 lost) lost a digit: left
+		 * out rather than a wrong day */
+		date_out dt = {"", 0, 0, pk->labels[SH_FACT_DATE].n ? pk->padded_dates : 0};
 		if (pk->labels[SH_FACT_DATE].n) {
 			if (paper_by_label(d, &pk->labels[SH_FACT_DATE], paper_date_value, &dt))
 				set_fact(d, pf, SH_FACT_DATE, dt.date);

@@ -214,6 +214,10 @@ static size_t label_at(const char *t, const char *e, const char *lab, size_t n, 
 			k = label_comma_lost(t, e, lab, n);
 		return k ? k : label_word_off(t, e, lab);
 	}
+	/* an italic S read as "S$", its tail a glyph of its own ("S$ó: 226",
+	 * TeX Gyre Termes Italic 160, tune7 7702 s054) */
+	if (lab[0] == 's' && (size_t)(e - t) >= n + 1 && t[0] == 's' && t[1] == '$' && label_eq(t + 2, lab + 1, n - 1))
+		return n + 1;
 	if (n < 3 + 8 || strncmp(lab, "so ", 3))
 		return 0;
 	static const char *const so[] = {"s ", "s6 ", "s0 ", "sd ", "5o ", "s5 "};

@@ -236,6 +236,22 @@ static int ends_cut(const char *a, const char *v)
 	return m >= 8 && m < n && n - m <= 4 && strstr(v, a) != NULL;
 }
 
+/* Is a the digits v but for one digit, both of the round ones 0, 6, 8, 9
+ * (TeX Gyre Bonum Bold 190, tune7 7702 s034: "006064727787" beside three
+ * passes and the page reading 008064727787)? A bold face's closed loops
+ * blur into each other; one pass reading so is the pass's slip when three
+ * others read the page's digit. */
+static int loop_digit_slip(const char *a, const char *v)
+{
+	size_t n = strlen(v), diff = 0;
+	if (strlen(a) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != v[i] && (diff++, !strchr("0689", a[i]) || !strchr("0689", v[i])))
+			return 0;
+	return diff == 1;
+}
+
 /* An unsure id (every check passed) read exactly so by two or more passes,
  * every other pass empty or the id but for zeros read as 6, 8 or 9 where
  * that reading fails a check the id passes ("933317490435" beside
@@ -244,11 +260,13 @@ static int ends_cut(const char *a, const char *v)
  * such pass) a number of the id's length that is no id of the paper at
  * all ("223093444091" beside three "022303444091", FreeMono: no province
  * 223), or the id with digits cut off at its ends (ends_cut, as an
- * empty pass): no pass read another id. */
+ * empty pass), or (with three exact passes, one such pass) the id with
+ * one round digit read as another (loop_digit_slip): no pass read
+ * another id. */
 static int unsure_settles(const sh_paper_facts *f, const char *const *readings, size_t n, char *out)
 {
 	char b[16];
-	size_t same = 0, more = 0, no_id = 0;
+	size_t same = 0, more = 0, no_id = 0, slip = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!*readings[i])
 			continue;
@@ -262,12 +280,14 @@ static int unsure_settles(const sh_paper_facts *f, const char *const *readings, 
 			continue;
 		else if (strlen(b) == strlen(f->id_unsure) && !id_checks_pass(f, b) && id_checks_pass(f, f->id_unsure))
 			no_id += !zero_read_as_lookalike(f, b, f->id_unsure);
+		else if (loop_digit_slip(b, f->id_unsure))
+			slip++;
 		else
 			return 0;
 	}
-	/* a pass with a digit more, or one that is no id, needs three exact
-	 * ones beside it */
-	if (same < 2 || ((more || no_id) && same < 3) || no_id > 1)
+	/* a pass with a digit more, one that is no id, or one round digit
+	 * read as another, needs three exact ones beside it; one such pass */
+	if (same < 2 || ((more || no_id || slip) && same < 3) || no_id + slip > 1)
 		return 0;
 	snprintf(out, 16, "%s", f->id_unsure);
 	return 1;

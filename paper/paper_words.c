@@ -127,6 +127,15 @@ static int digit_at(const char *t, long i)
 	return digit_of(t[i]);
 }
 
+/* Does t[0..n) hold a digit 0-9 (no lookalike)? */
+static int has_real_digit(const char *t, long n)
+{
+	for (long i = 0; i < n; i++)
+		if (t[i] >= '0' && t[i] <= '9')
+			return 1;
+	return 0;
+}
+
 typedef struct hword {
 	int page, x0, y0, x1, y1;
 	const char *line; /* the ocr_line it is in: words in a row share it */
@@ -135,6 +144,7 @@ typedef struct hword {
 	int chars;
 	char pt[32];      /* a word of digits with one point between two of
 			   * them ("355.35"), its digits; else empty */
+	int look;         /* letters, then lookalikes only ("No": its o) */
 } hword;
 
 /* The next ocrx_word from *pp: its box, page, line and digits. 0 at the end. */
@@ -208,6 +218,7 @@ static int next_word(const char **pp, int *page, const char **line, hword *w)
 		w->pt[np] = 0;
 		w->lead = (int)s;
 		w->chars = (int)tl;
+		w->look = s > 0 && !has_real_digit(t + s, tl - s);
 		w->page = *page;
 		w->line = *line;
 		*pp = p;
@@ -291,7 +302,10 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 		const char *q = p, *ql = line;
 		int qp = page;
 		hword v;
+		int next_x0 = -1;
 		while (next_word(&q, &qp, &ql, &v) && ql == w.line && ((v.lead == 0 && v.dg[0]) || v.pt[0])) {
+			if (next_x0 < 0)
+				next_x0 = v.x0;
 			got += strlen(v.lead == 0 ? v.dg : v.pt);
 			b.x1 = v.x1 > b.x1 ? v.x1 : b.x1;
 			b.y0 = v.y0 < b.y0 ? v.y0 : b.y0;
@@ -299,6 +313,17 @@ int sh_paper_hocr_digit_runs(sh_paper_box **out, size_t *n, const char *hocr, si
 			p = q;
 			line = ql;
 			page = qp;
+		}
+		/* a label's lookalike ("No.:" folded to "No", its o taken
+		 * for a 0) joined to the id after it makes one digit too
+		 * many (tune5 5524 y029, "No.: 0010845481635": 14, so no pass
+		 * read it): the run is the rest, its box from the next word
+		 * (with the label's tail the passes read it "02…" again) */
+		size_t own = strlen(whole ? w.pt : w.dg);
+		if (got > max_digits && w.look && !whole && next_x0 >= 0 && got - own >= min_digits &&
+		    got - own <= max_digits) {
+			got -= own;
+			b.x0 = next_x0;
 		}
 		if (got < min_digits || got > max_digits)
 			continue;
