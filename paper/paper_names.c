@@ -493,12 +493,38 @@ static utf8proc_int32_t untoned(utf8proc_int32_t c)
 	return keep[0];
 }
 
+static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size_t nw, int mode);
+
+/* The lexicon's spelling of person's word cand (n bytes, word wi of nw),
+ * no syllable, with marks added only (adds_marks_only), in cand's case,
+ * into out (cap bytes): 1; else 0. */
+static int lex_fit(doc *d, char *out, size_t cap, const char *cand, size_t n, size_t wi, size_t nw)
+{
+	const char *r = restore_word(d, cand, n, wi, nw, PAPER_NAME_PERSON);
+	if (!r || !adds_marks_only(cand, n, r))
+		return 0;
+	sh_buf b = SH_BUF_INIT;
+	int rc = put_case(&b, r, word_case(cand, n));
+	char *w = rc ? NULL : sh_buf_detach(&b);
+	sh_buf_free(&b);
+	int ok = w && strlen(w) < cap;
+	if (ok)
+		memcpy(out, w, strlen(w) + 1);
+	if (!w)
+		d->oom = 1;
+	sh_free(w);
+	return ok;
+}
+
 /* Word p (n bytes), no valid syllable, with a mark read twice: two marked
  * vowels ("NGỊỰ", "Thuỷỳ", "HUẤĂN") where one marked vowel dropped, or
  * one tone mark dropped, gives a valid syllable. The one such syllable into
  * out (cap bytes, case as read): 1; 0 when none or more than one ("Thuỷỳ":
- * "Thuỷ" and "Thuỳ" both) — then the word stays as read. */
-static int undouble_word(char *out, size_t cap, const char *p, size_t n)
+ * "Thuỷ" and "Thuỳ" both) — then the word stays as read. A drop that gives
+ * no syllable but a name of the lexicon with marks added only is one too
+ * ("PHUỐÓC": PHUỐC, and PHUÓC, the lexicon's PHƯỚC; tune7 7702 — which
+ * mark was read twice only the image tells). */
+static int undouble_word(doc *d, char *out, size_t cap, const char *p, size_t n, size_t wi, size_t nw)
 {
 	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
 	size_t k = 0, marked = 0;
@@ -532,7 +558,14 @@ static int undouble_word(char *out, size_t cap, const char *p, size_t n)
 				o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)cand + o);
 			}
 			cand[o] = 0;
-			if (!paper_syllable_ok(cand, o) || (found && !strcmp(out, cand)))
+			if (!paper_syllable_ok(cand, o)) {
+				char lf[SH_PAPER_WORD_MAX * 2];
+				if (!lex_fit(d, lf, sizeof lf, cand, o, wi, nw))
+					continue;
+				memcpy(cand, lf, strlen(lf) + 1);
+				o = strlen(cand);
+			}
+			if (found && !strcmp(out, cand))
 				continue;
 			if (found || o >= cap)
 				return 0;
@@ -940,7 +973,7 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 			rc |= sh_buf_puts(&b, un);
 		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER && echoed_vowel(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
-		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(un, sizeof un, p, n))
+		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(d, un, sizeof un, p, n, wi, nw))
 			rc |= sh_buf_puts(&b, un);
 		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && shape_restored(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
