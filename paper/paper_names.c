@@ -580,8 +580,11 @@ static int undouble_word(doc *d, char *out, size_t cap, const char *p, size_t n,
  * neighbouring vowels of the same letter and shape mark, one of them with
  * a tone and the other without ("PHÂẦN": a photo's letter read twice, once
  * without its tone). The word with the toneless one dropped into out (cap
- * bytes) when that is a valid syllable: 1; else 0. */
-static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
+ * bytes) when that is a valid syllable: 1; else 0. In a person's name (d
+ * given: word wi of nw) a bare letter beside its marked one is an echo too
+ * ("KHUƠONG", Cursor 240, tune7 7702), and a drop that is no syllable may
+ * be filled by the lexicon with marks added only (lex_fit: KHƯƠNG). */
+static int echoed_vowel(doc *d, char *out, size_t cap, const char *p, size_t n, size_t wi, size_t nw)
 {
 	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
 	size_t k = 0;
@@ -599,12 +602,17 @@ static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
 	for (size_t j = 0; j + 1 < k; j++) {
 		unsigned ma, mb;
 		utf8proc_int32_t ba = marks_of(cp[j], &ma), bb = marks_of(cp[j + 1], &mb);
-		if (ba != bb || ba >= 0x80 || !strchr("aeiouy", (int)ba) || (ma & ~MK_TONES) != (mb & ~MK_TONES) ||
-		    !(ma & MK_TONES) == !(mb & MK_TONES))
+		if (ba != bb || ba >= 0x80 || !strchr("aeiouy", (int)ba))
+			continue;
+		/* the echo is the same letter without its tone, or (a
+		 * person's name) the bare letter beside its marked one */
+		int toneless = (ma & ~MK_TONES) == (mb & ~MK_TONES) && !(ma & MK_TONES) != !(mb & MK_TONES);
+		int bare = d && !ma != !mb;
+		if (!toneless && !bare)
 			continue;
 		if (drop != k)
 			return 0; /* two echoes: leave it */
-		drop = (ma & MK_TONES) ? j + 1 : j;
+		drop = toneless ? ((ma & MK_TONES) ? j + 1 : j) : (ma ? j + 1 : j);
 	}
 	if (drop == k)
 		return 0;
@@ -618,7 +626,12 @@ static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
 		o += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)cand + o);
 	}
 	cand[o] = 0;
-	if (!paper_syllable_ok(cand, o) || o >= cap)
+	/* no syllable yet: a person's name the lexicon fills with marks
+	 * added only ("KHUƠNG": KHƯƠNG) */
+	if (!paper_syllable_ok(cand, o) && (!d || !lex_fit(d, cand, sizeof cand, cand, o, wi, nw)))
+		return 0;
+	o = strlen(cand);
+	if (o >= cap)
 		return 0;
 	memcpy(out, cand, o + 1);
 	return 1;
@@ -971,7 +984,8 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		else if (mode != PAPER_NAME_PLACE && cs == CASE_OTHER && upper_name &&
 			 echoed_letters(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
-		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER && echoed_vowel(un, sizeof un, p, n))
+		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER &&
+			 echoed_vowel(mode == PAPER_NAME_PERSON ? d : NULL, un, sizeof un, p, n, wi, nw))
 			rc |= sh_buf_puts(&b, un);
 		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(d, un, sizeof un, p, n, wi, nw))
 			rc |= sh_buf_puts(&b, un);
