@@ -211,7 +211,10 @@ enum { SAME, TAKE_IT, UNSURE };
 static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr, size_t i, char *take)
 {
 	size_t other = 0;
-	int guess = conf >= 0 && conf < PAPER_REREAD_FIRST, confirmed = 0, repeated = 0, other_sure = 0;
+	/* a word read as no syllable ("Hÿ" at 57) is no reading either,
+	 * whatever OCR's confidence */
+	int guess = (conf >= 0 && conf < PAPER_REREAD_FIRST) || !paper_syllable_ok(o, strlen(o));
+	int confirmed = 0, repeated = 0, other_sure = 0;
 	int sure = nr >= 2 && guess;
 	char r[SH_PAPER_WORD_MAX];
 	for (size_t p = 0; p < nr; p++) {
@@ -244,7 +247,7 @@ static int judge(const char *o, int conf, const sh_paper_reading *rd, size_t nr,
 	 * marks read unsurely, is outvoted by nothing ("CỔ PHẦN" at 92, read
 	 * again "PHÂN" at 81 and "PHẦN" at 86: a company's name on a fax at
 	 * 200 dpi; session 20's merge) */
-	if (conf >= PAPER_REREAD_CONF && repeated && !other_sure)
+	if (!guess && conf >= PAPER_REREAD_CONF && repeated && !other_sure)
 		return SAME;
 	return sure && other == nr ? TAKE_IT : UNSURE;
 }
@@ -439,10 +442,29 @@ static int holders_follow(sh_paper_facts *f, const char *was, const char *now)
 	return SH_OK;
 }
 
-/* One fact: its words on the page (v[at..at+k)), the readings rd. */
+/* One fact: its words on the page (v[at..at+k)), the readings rd. cur:
+ * NULL, or the fact as the lexicon corrected it (k words, as read kept in
+ * as_read): then only a word the readings settle (TAKE_IT) replaces its
+ * word, no doubt is flagged (the correction is for review already). */
 static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, size_t k,
-		  const sh_paper_reading *rd, size_t nr)
+		  const sh_paper_reading *rd, size_t nr, const char *cur)
 {
+	char cw[SH_PAPER_LINE_WORDS][SH_PAPER_WORD_MAX];
+	if (cur) {
+		size_t m = 0;
+		for (const char *p = cur; *p;) {
+			p += strspn(p, " ");
+			size_t l = strcspn(p, " ");
+			if (!l)
+				break;
+			if (m == k || l >= SH_PAPER_WORD_MAX)
+				return SH_OK;
+			snprintf(cw[m++], SH_PAPER_WORD_MAX, "%.*s", (int)l, p);
+			p += l;
+		}
+		if (m != k)
+			return SH_OK;
+	}
 	size_t use = 0;
 	sh_paper_reading ok[SH_PAPER_READS_MAX];
 	for (size_t p = 0; p < nr && use < SH_PAPER_READS_MAX; p++) {
@@ -468,9 +490,14 @@ static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, si
 		if (how != TAKE_IT && i == 0 &&
 		    surname_read_again(f->surname_alts[fact == SH_FACT_SIGNER], v[i].conf, ok, use, take))
 			how = TAKE_IT;
+		const char *base = cur ? cw[i] : v[i].t;
+		if (cur && how == UNSURE)
+			how = SAME;
+		if (how == TAKE_IT && !strcmp(take, base))
+			how = SAME;
 		changed += how == TAKE_IT;
 		unsure += how == UNSURE;
-		rc = sh_buf_printf(&b, "%s%s", i ? " " : "", how == TAKE_IT ? take : v[i].t);
+		rc = sh_buf_printf(&b, "%s%s", i ? " " : "", how == TAKE_IT ? take : base);
 	}
 	if (unsure)
 		f->unsure |= 1u << fact;
@@ -489,7 +516,10 @@ static int settle(sh_paper_facts *f, enum sh_paper_fact fact, const lword *v, si
 		return rc;
 	}
 	f->v[fact] = now;
-	f->as_read[fact] = was;
+	if (f->as_read[fact])
+		sh_free(was);
+	else
+		f->as_read[fact] = was;
 	f->reread |= 1u << fact;
 	return SH_OK;
 }
@@ -505,12 +535,13 @@ int sh_paper_names_reread(sh_paper_facts *f, const char *hocr, sh_paper_line_fn 
 	int rc = SH_OK;
 	for (size_t i = 0; i < sizeof name_facts / sizeof *name_facts && !rc; i++) {
 		enum sh_paper_fact fact = name_facts[i];
-		/* only a name as OCR read it: one the lexicon corrected is
-		 * already for review, beside its reading */
-		if (!f->v[fact] || f->as_read[fact] || (f->handwritten >> fact & 1u))
+		/* a name the lexicon corrected is looked up as read: its
+		 * guess gives way where the readings settle a word (session
+		 * 20, tune7: "Hÿ" at 57 made "Hỹ", read again "Hỷ" at 91, 92) */
+		if (!f->v[fact] || (f->handwritten >> fact & 1u))
 			continue;
 		size_t k = 0;
-		long at = find_value(v, nv, f->v[fact], &k);
+		long at = find_value(v, nv, f->as_read[fact] ? f->as_read[fact] : f->v[fact], &k);
 		if (at < 0)
 			continue;
 		sh_paper_box b = box_of(v + at, k);
@@ -519,7 +550,7 @@ int sh_paper_names_reread(sh_paper_facts *f, const char *hocr, sh_paper_line_fn 
 		size_t nr = fn(arg, &b, rd, SH_PAPER_READS_MAX);
 		if (nr > SH_PAPER_READS_MAX)
 			nr = SH_PAPER_READS_MAX;
-		rc = settle(f, fact, v + at, k, rd, nr);
+		rc = settle(f, fact, v + at, k, rd, nr, f->as_read[fact] ? f->v[fact] : NULL);
 	}
 	sh_free(v);
 	return rc ? sh_error_set(rc, "out of memory reading names again") : SH_OK;

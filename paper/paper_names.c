@@ -493,12 +493,38 @@ static utf8proc_int32_t untoned(utf8proc_int32_t c)
 	return keep[0];
 }
 
+static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size_t nw, int mode);
+
+/* The lexicon's spelling of person's word cand (n bytes, word wi of nw),
+ * no syllable, with marks added only (adds_marks_only), in cand's case,
+ * into out (cap bytes): 1; else 0. */
+static int lex_fit(doc *d, char *out, size_t cap, const char *cand, size_t n, size_t wi, size_t nw)
+{
+	const char *r = restore_word(d, cand, n, wi, nw, PAPER_NAME_PERSON);
+	if (!r || !adds_marks_only(cand, n, r))
+		return 0;
+	sh_buf b = SH_BUF_INIT;
+	int rc = put_case(&b, r, word_case(cand, n));
+	char *w = rc ? NULL : sh_buf_detach(&b);
+	sh_buf_free(&b);
+	int ok = w && strlen(w) < cap;
+	if (ok)
+		memcpy(out, w, strlen(w) + 1);
+	if (!w)
+		d->oom = 1;
+	sh_free(w);
+	return ok;
+}
+
 /* Word p (n bytes), no valid syllable, with a mark read twice: two marked
  * vowels ("NGỊỰ", "Thuỷỳ", "HUẤĂN") where one marked vowel dropped, or
  * one tone mark dropped, gives a valid syllable. The one such syllable into
  * out (cap bytes, case as read): 1; 0 when none or more than one ("Thuỷỳ":
- * "Thuỷ" and "Thuỳ" both) — then the word stays as read. */
-static int undouble_word(char *out, size_t cap, const char *p, size_t n)
+ * "Thuỷ" and "Thuỳ" both) — then the word stays as read. A drop that gives
+ * no syllable but a name of the lexicon with marks added only is one too
+ * ("PHUỐÓC": PHUỐC, and PHUÓC, the lexicon's PHƯỚC; tune7 7702 — which
+ * mark was read twice only the image tells). */
+static int undouble_word(doc *d, char *out, size_t cap, const char *p, size_t n, size_t wi, size_t nw)
 {
 	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
 	size_t k = 0, marked = 0;
@@ -532,7 +558,14 @@ static int undouble_word(char *out, size_t cap, const char *p, size_t n)
 				o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)cand + o);
 			}
 			cand[o] = 0;
-			if (!paper_syllable_ok(cand, o) || (found && !strcmp(out, cand)))
+			if (!paper_syllable_ok(cand, o)) {
+				char lf[SH_PAPER_WORD_MAX * 2];
+				if (!lex_fit(d, lf, sizeof lf, cand, o, wi, nw))
+					continue;
+				memcpy(cand, lf, strlen(lf) + 1);
+				o = strlen(cand);
+			}
+			if (found && !strcmp(out, cand))
 				continue;
 			if (found || o >= cap)
 				return 0;
@@ -547,8 +580,11 @@ static int undouble_word(char *out, size_t cap, const char *p, size_t n)
  * neighbouring vowels of the same letter and shape mark, one of them with
  * a tone and the other without ("PHÂẦN": a photo's letter read twice, once
  * without its tone). The word with the toneless one dropped into out (cap
- * bytes) when that is a valid syllable: 1; else 0. */
-static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
+ * bytes) when that is a valid syllable: 1; else 0. In a person's name (d
+ * given: word wi of nw) a bare letter beside its marked one is an echo too
+ * ("KHUƠONG", Cursor 240, tune7 7702), and a drop that is no syllable may
+ * be filled by the lexicon with marks added only (lex_fit: KHƯƠNG). */
+static int echoed_vowel(doc *d, char *out, size_t cap, const char *p, size_t n, size_t wi, size_t nw)
 {
 	utf8proc_int32_t cp[SH_PAPER_WORD_MAX];
 	size_t k = 0;
@@ -566,12 +602,17 @@ static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
 	for (size_t j = 0; j + 1 < k; j++) {
 		unsigned ma, mb;
 		utf8proc_int32_t ba = marks_of(cp[j], &ma), bb = marks_of(cp[j + 1], &mb);
-		if (ba != bb || ba >= 0x80 || !strchr("aeiouy", (int)ba) || (ma & ~MK_TONES) != (mb & ~MK_TONES) ||
-		    !(ma & MK_TONES) == !(mb & MK_TONES))
+		if (ba != bb || ba >= 0x80 || !strchr("aeiouy", (int)ba))
+			continue;
+		/* the echo is the same letter without its tone, or (a
+		 * person's name) the bare letter beside its marked one */
+		int toneless = (ma & ~MK_TONES) == (mb & ~MK_TONES) && !(ma & MK_TONES) != !(mb & MK_TONES);
+		int bare = d && !ma != !mb;
+		if (!toneless && !bare)
 			continue;
 		if (drop != k)
 			return 0; /* two echoes: leave it */
-		drop = (ma & MK_TONES) ? j + 1 : j;
+		drop = toneless ? ((ma & MK_TONES) ? j + 1 : j) : (ma ? j + 1 : j);
 	}
 	if (drop == k)
 		return 0;
@@ -585,7 +626,12 @@ static int echoed_vowel(char *out, size_t cap, const char *p, size_t n)
 		o += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)cand + o);
 	}
 	cand[o] = 0;
-	if (!paper_syllable_ok(cand, o) || o >= cap)
+	/* no syllable yet: a person's name the lexicon fills with marks
+	 * added only ("KHUƠNG": KHƯƠNG) */
+	if (!paper_syllable_ok(cand, o) && (!d || !lex_fit(d, cand, sizeof cand, cand, o, wi, nw)))
+		return 0;
+	o = strlen(cand);
+	if (o >= cap)
 		return 0;
 	memcpy(out, cand, o + 1);
 	return 1;
@@ -669,6 +715,124 @@ static const char *company_stroke(doc *d, const char *p, size_t n)
 	return hits == 1 ? r : NULL;
 }
 
+/* The tone marks (MK_TONES bits) of word w (n bytes), or ~0u when it is
+ * no UTF-8. */
+static unsigned tones_of(const char *w, size_t n)
+{
+	unsigned t = 0;
+	const utf8proc_uint8_t *a = (const utf8proc_uint8_t *)w;
+	for (utf8proc_ssize_t an = (utf8proc_ssize_t)n; an > 0;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t l = utf8proc_iterate(a, an, &c);
+		if (l < 1)
+			return ~0u;
+		unsigned mk;
+		marks_of(c, &mk);
+		t |= mk & MK_TONES;
+		a += l, an -= l;
+	}
+	return t;
+}
+
+/* Does spelling to keep the tone word w (n bytes) was read with (any
+ * tone when w has none)? */
+static int tone_kept(const char *w, size_t n, const char *to)
+{
+	unsigned tw = tones_of(w, n);
+	return !tw || tw == tones_of(to, strlen(to));
+}
+
+/* Shape marks a letter may be given back (case kept): a → ă, â; e → ê;
+ * o → ô, ơ; u → ư; d → đ. Into alt (at most 2); how many. */
+static int shapes_of(utf8proc_int32_t c, utf8proc_int32_t alt[2])
+{
+	static const utf8proc_int32_t combos[][2] = {{0x306, 0x302}, {0x302, 0}, {0x302, 0x31B}, {0x31B, 0}};
+	utf8proc_int32_t dec[8];
+	utf8proc_ssize_t k = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, NULL);
+	if (k < 1 || k > 6)
+		return 0;
+	if (k == 1 && (c == 'd' || c == 'D')) {
+		alt[0] = c == 'd' ? 0x111 : 0x110;
+		return 1;
+	}
+	for (utf8proc_ssize_t i = 1; i < k; i++)
+		if (dec[i] == 0x306 || dec[i] == 0x302 || dec[i] == 0x31B)
+			return 0; /* a shape mark read stays */
+	const char *vow = "aeou";
+	int b = dec[0] < 0x80 ? tolower((int)dec[0]) : 0;
+	const char *at = b ? strchr(vow, b) : NULL;
+	if (!at)
+		return 0;
+	int m = 0;
+	for (int j = 0; j < 2 && combos[at - vow][j]; j++) {
+		utf8proc_int32_t e[8];
+		e[0] = dec[0];
+		e[1] = combos[at - vow][j];
+		for (utf8proc_ssize_t i = 1; i < k; i++)
+			e[i + 1] = dec[i];
+		if (utf8proc_normalize_utf32(e, k + 1, UTF8PROC_COMPOSE) != 1)
+			continue;
+		alt[m++] = e[0];
+	}
+	return m;
+}
+
+/* Word p (n bytes), read with a tone, no valid syllable, that a shape mark
+ * OCR lost (horn, circumflex, breve, the stroke of đ) would make one: the
+ * one valid syllable so spelt, every letter and mark read kept, into out
+ * (cap bytes): 1. None or two ("Uỏng": Ưởng and Uổng) — 0, the word stays
+ * as read. OCR drops a mark far more often than it invents one, and a
+ * horn is the smallest (Cursor, Termes Italic: "Uởng", "TRUỞNG"); the
+ * tone read says the marks were seen. No lexicon: rare names fit as well
+ * as common ones. */
+static int shape_restored(char *out, size_t cap, const char *p, size_t n)
+{
+	utf8proc_int32_t alt[SH_PAPER_WORD_MAX][3];
+	int na[SH_PAPER_WORD_MAX];
+	size_t k = 0, combos = 1;
+	unsigned t = tones_of(p, n);
+	if (!t || t == ~0u || paper_syllable_ok(p, n))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &c);
+		if (m < 1 || k == SH_PAPER_WORD_MAX)
+			return 0;
+		alt[k][0] = c;
+		na[k] = 1 + shapes_of(c, alt[k] + 1);
+		combos *= (size_t)na[k];
+		if (combos > 1024)
+			return 0; /* no syllable has so many vowels: garbage */
+		k++;
+		i += (size_t)m;
+	}
+	/* every choice of one alternative per letter (at most 3^k, k small) */
+	size_t idx[SH_PAPER_WORD_MAX] = {0};
+	int found = 0;
+	for (;;) {
+		size_t j = 0;
+		while (j < k && ++idx[j] == (size_t)na[j])
+			idx[j++] = 0;
+		if (j == k)
+			break;
+		char cand[SH_PAPER_WORD_MAX * 2];
+		size_t o = 0;
+		for (size_t i = 0; i < k; i++) {
+			if (o + 4 >= sizeof cand)
+				return 0;
+			o += (size_t)utf8proc_encode_char(alt[i][idx[i]], (utf8proc_uint8_t *)cand + o);
+		}
+		cand[o] = 0;
+		if (!paper_syllable_ok(cand, o))
+			continue;
+		if (found || o >= cap)
+			return 0;
+		memcpy(out, cand, o + 1);
+		found = 1;
+	}
+	return found;
+}
+
 /* The lexicon spelling for word p (n bytes) at word index wi of nw, for a
  * person's name (tables by position, then the others), a company name
  * (company words, then given and middle names), or a place. NULL: keep. */
@@ -710,6 +874,11 @@ static const char *restore_word(doc *d, const char *p, size_t n, size_t wi, size
 	/* a valid syllable gets only marks OCR dropped put back; a word that
 	 * is no syllable at all may have a mark changed ("Đạng" → "Đặng") */
 	if (r && paper_syllable_ok(p, n) && !adds_marks_only(p, n, r))
+		r = NULL;
+	/* ... but in a person's name never the tone it was read with: a name
+	 * the lexicon lacks loses its horn, not its tone ("Uởng" is Ưởng, not
+	 * the lexicon's Uông; "TRUỞNG" no TRƯƠNG; tune7 7701/7702, 6611) */
+	if (r && mode == PAPER_NAME_PERSON && !tone_kept(p, n, r))
 		r = NULL;
 	return r;
 }
@@ -815,9 +984,12 @@ char *paper_lex_restore(doc *d, char *s, int mode)
 		else if (mode != PAPER_NAME_PLACE && cs == CASE_OTHER && upper_name &&
 			 echoed_letters(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
-		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER && echoed_vowel(un, sizeof un, p, n))
+		else if (mode != PAPER_NAME_PLACE && cs != CASE_OTHER &&
+			 echoed_vowel(mode == PAPER_NAME_PERSON ? d : NULL, un, sizeof un, p, n, wi, nw))
 			rc |= sh_buf_puts(&b, un);
-		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(un, sizeof un, p, n))
+		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && undouble_word(d, un, sizeof un, p, n, wi, nw))
+			rc |= sh_buf_puts(&b, un);
+		else if (mode == PAPER_NAME_PERSON && cs != CASE_OTHER && shape_restored(un, sizeof un, p, n))
 			rc |= sh_buf_puts(&b, un);
 		else
 			rc |= sh_buf_put(&b, p, n);

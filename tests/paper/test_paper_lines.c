@@ -498,6 +498,47 @@ static void guess_unconfirmed_unsure(void **state)
 	}
 }
 
+/* Session 20 (tune7 7702): a word read as no syllable is no reading,
+ * whatever its confidence, and a guess of ours made of it gives way to
+ * readings that settle it. "Hÿ" at 57 (the lexicon read its two dots as a
+ * tilde: "Hỹ"), read again "Hỷ" at 91 and 92: "Hỷ", as read kept; "Uỏng"
+ * at 60 (Ưởng and Uổng both fit, left as read), read again "Ưởng" twice
+ * at 93: "Ưởng". Must not change: readings that disagree, or read under
+ * 90 (the lexicon's guess, or the word as read, stays); a valid syllable
+ * read at 60. */
+static void no_syllable_read_again(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *word;
+		int conf;
+		const char *rd1, *rd2, *want, *as_read;
+		int reread, unsure;
+	} cases[] = {
+		{"Hÿ", 57, "Phó:97 Huy:93 Hỷ:91", "Phó:97 Huy:93 Hỷ:92", "Phó Huy Hỷ", "Phó Huy Hÿ", 1, 0},
+		{"Hÿ", 57, "Phó:97 Huy:93 Hỷ:91", "Phó:97 Huy:93 Hỹ:92", "Phó Huy Hỹ", "Phó Huy Hÿ", 0, 0},
+		{"Hÿ", 57, "Phó:97 Huy:93 Hỷ:85", "Phó:97 Huy:93 Hỷ:92", "Phó Huy Hỹ", "Phó Huy Hÿ", 0, 0},
+		{"Uỏng", 60, "Phó:97 Huy:93 Ưởng:93", "Phó:97 Huy:93 Ưởng:93", "Phó Huy Ưởng", "Phó Huy Uỏng", 1, 0},
+		{"Uỏng", 60, "Phó:97 Huy:93 Ưởng:93", "Phó:97 Huy:93 Uổng:93", "Phó Huy Uỏng", NULL, 0, 1},
+		{"Uổng", 60, "Phó:97 Huy:93 Ưởng:93", "Phó:97 Huy:93 Ưởng:93", "Phó Huy Uổng", NULL, 0, 1},
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		const cw s[] = {{"Phó", 96}, {"Huy", 93}, {cases[i].word, cases[i].conf}};
+		const char *const rd[] = {cases[i].rd1, cases[i].rd2, NULL};
+		given g;
+		sh_paper_facts *f = signed_by(s, N(s), rd, &g);
+		const char *got = sh_paper_fact(f, SH_FACT_SIGNER), *ar = sh_paper_fact_as_read(f, SH_FACT_SIGNER);
+		if (strcmp(got, cases[i].want) || (ar ? !cases[i].as_read || strcmp(ar, cases[i].as_read)
+						     : !!cases[i].as_read))
+			fail_msg("case %zu: want %s (as read %s), got %s (as read %s)", i, cases[i].want,
+				 cases[i].as_read ? cases[i].as_read : "-", got, ar ? ar : "-");
+		if (sh_paper_id_reread(f, SH_FACT_SIGNER) != cases[i].reread ||
+		    sh_paper_fact_unsure(f, SH_FACT_SIGNER) != cases[i].unsure)
+			fail_msg("case %zu: want reread %d unsure %d", i, cases[i].reread, cases[i].unsure);
+		sh_paper_facts_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +552,7 @@ int main(void)
 		cmocka_unit_test(noise_at_reading_ends),
 		cmocka_unit_test(caps_word_in_title_name),
 		cmocka_unit_test(guess_unconfirmed_unsure),
+		cmocka_unit_test(no_syllable_read_again),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
