@@ -244,6 +244,19 @@ static int split_day(const dword *l, const dword *w, dplace *pl, int k)
 	return 1;
 }
 
+/* A worded date's year whose last digit OCR read as a glyph ("năm 202/":
+ * a phone photo's small 2, issue 23 session 20): three digits and one of
+ * "/)]}>?", its three digits into g. No real date as read: the passes must
+ * read the year (decide: three alike, at most two digits from OCR's). */
+static int year_glyph_last(const char *t, size_t tl, char *g)
+{
+	if (tl != 4 || strspn(t, "0123456789") != 3 || !strchr("/)]}>?", t[3]) || t[3] == 0)
+		return 0;
+	memcpy(g, t, 3);
+	g[3] = 0;
+	return 1;
+}
+
 /* "ngày D tháng M năm YYYY" as six words from v[i] (seven with a day read
  * as two, split_day): the three numbers; the words taken, or 0. */
 static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
@@ -270,6 +283,8 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 			memcpy(pl->g[k], "5", 2);
 		else if (k < 2 && paper_date_glyph_digit(w->t, tl, pl->g[k]))
 			; /* "2ó", "0%": the passes must read it */
+		else if (k == 2 && year_glyph_last(w->t, tl, pl->g[2]))
+			; /* "202/": the passes must read it */
 		else if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;

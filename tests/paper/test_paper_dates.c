@@ -551,6 +551,41 @@ static void cut_passes_agree(void **state)
 	sh_free(s);
 }
 
+/* A year whose last digit OCR read as a glyph ("năm 202/", a phone photo,
+ * issue 23 session 20): the passes read it, three alike. */
+static void year_glyph_last(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* must change: three passes read 2022 */
+	table t = {.rd = {[1] = {"22", "22", "22", ""}, [3] = {"12", "12", "12", ""},
+			  [5] = {"2022", "2022", "2022", ""}}};
+	char *s = reread("ngày 22 tháng 12 năm 202/", &t, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 2022");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* must not: the passes disagree on the year */
+	table t2 = {.rd = {[1] = {"22", "22", "22", "22"}, [3] = {"12", "12", "12", "12"},
+			   [5] = {"2022", "2022", "2023", ""}}};
+	s = reread("ngày 22 tháng 12 năm 202/", &t2, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 202/");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: two passes only; a letter or two glyphs for digits */
+	table t3 = {.rd = {[1] = {"22", "22", "", ""}, [3] = {"12", "12", "", ""},
+			   [5] = {"2022", "2022", "", ""}}};
+	s = reread("ngày 22 tháng 12 năm 202/", &t3, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	s = reread("ngày 22 tháng 12 năm 202a", &t, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 202a");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	s = reread("ngày 22 tháng 12 năm 20//", &t, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 /* session 17: "ngày"/"năm" read with one letter off, a month of glyphs */
 static void labels_slipped(void **state)
 {
@@ -1067,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(number_contradicted),
 		cmocka_unit_test(labels_slipped),
 		cmocka_unit_test(cut_passes_agree),
+		cmocka_unit_test(year_glyph_last),
 		cmocka_unit_test(day_three_digits_18),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),
