@@ -244,6 +244,19 @@ static int split_day(const dword *l, const dword *w, dplace *pl, int k)
 	return 1;
 }
 
+/* A worded date's year whose last digit OCR read as a glyph ("năm 202/":
+ * a phone photo's small 2, issue 23 session 20): three digits and one of
+ * "/)]}>?", its three digits into g. No real date as read: the passes must
+ * read the year (decide: three alike, at most two digits from OCR's). */
+static int year_glyph_last(const char *t, size_t tl, char *g)
+{
+	if (tl != 4 || strspn(t, "0123456789") != 3 || !strchr("/)]}>?", t[3]) || t[3] == 0)
+		return 0;
+	memcpy(g, t, 3);
+	g[3] = 0;
+	return 1;
+}
+
 /* "ngày D tháng M năm YYYY" as six words from v[i] (seven with a day read
  * as two, split_day): the three numbers; the words taken, or 0. */
 static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
@@ -270,6 +283,8 @@ static size_t words_place(const dword *v, size_t nv, size_t i, dplace *pl)
 			memcpy(pl->g[k], "5", 2);
 		else if (k < 2 && paper_date_glyph_digit(w->t, tl, pl->g[k]))
 			; /* "2ó", "0%": the passes must read it */
+		else if (k == 2 && year_glyph_last(w->t, tl, pl->g[2]))
+			; /* "202/": the passes must read it */
 		else if (number_at_any(w->t, tl, 0, k == 2 ? 4 : 1, k == 2 ? 5 : 2, pl->g[k], k < 2) != tl)
 			return 0;
 		pl->at[k] = w->off;
@@ -991,6 +1006,55 @@ static int put_labels(char *text, const dplace *pl)
 	return 1;
 }
 
+/* A worded date OCR read as no real date ("ngày 34 thúng 10 nắm 3015": a
+ * phone photo's 2s read 3) that two passes or more read alike in full
+ * (a four-digit year) while every other pass read each number as nothing,
+ * as the full reading's or as its last digits only ("4" for 24: a pass
+ * whose crop lost the leading digits, issue 23 session 20) or with a thin
+ * 1 lost ("205" for 2015): such a pass reads no other number. A year of
+ * fewer digits that is none of these ("005") is no other year either.
+ * Three passes or more must agree so, none read another day or month; a
+ * real date at most two digits from OCR's (distance). 0 when not so. */
+static int cut_passes_agree(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n, ymd *take)
+{
+	if (pl->numeric || pl->merged)
+		return 0;
+	const char *full[3] = {NULL, NULL, NULL};
+	size_t nfull = 0, ncut = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!*rd[i][0] || !*rd[i][1] || strlen(rd[i][2]) != 4)
+			continue;
+		if (nfull && (strcmp(rd[i][0], full[0]) || strcmp(rd[i][1], full[1]) || strcmp(rd[i][2], full[2])))
+			return 0; /* two full readings that differ */
+		for (int k = 0; k < 3; k++)
+			full[k] = rd[i][k];
+		nfull++;
+	}
+	if (nfull < 2 || strlen(full[0]) > 2 || strlen(full[1]) > 2)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (*rd[i][0] && *rd[i][1] && strlen(rd[i][2]) == 4)
+			continue;
+		int any = 0;
+		for (int k = 0; k < 3; k++) {
+			size_t l = strlen(rd[i][k]), fl = strlen(full[k]);
+			if (!l)
+				continue;
+			if (!strcmp(rd[i][k], full[k]) || (l < fl && !strcmp(rd[i][k], full[k] + fl - l)) ||
+			    ones_lost(rd[i][k], full[k]))
+				any = 1;
+			else if (k < 2 || l >= fl)
+				return 0; /* another day or month, or another year */
+		}
+		ncut += any;
+	}
+	ymd a = {atoi(full[2]), atoi(full[1]), atoi(full[0])};
+	if (nfull + ncut < 3 || !is_real(a) || distance(pl, a) > 2)
+		return 0;
+	*take = a;
+	return 1;
+}
+
 /* The rule (docs/PAPERS.md, "second reading of dates"): rd[i][k] is pass
  * i's reading of box k. A date read as a real date is left out only when
  * three or more passes agree on another real date; a date taken back from
@@ -1063,7 +1127,7 @@ static int decide(const dplace *pl, char rd[][3][SH_PAPER_DIGITS_MAX], size_t n,
 		*take = a;
 		return TAKE;
 	}
-	return KEEP;
+	return cut_passes_agree(pl, rd, n, take) ? TAKE : KEEP;
 }
 
 /* Write v into text[at..at+len) right-aligned digits, padded with spaces

@@ -88,3 +88,42 @@ long paper_deputy_slip(const doc *d, size_t l, long principal)
 			return (long)p;
 	return -1;
 }
+
+/* Does folded word w[0..n) read as no syllable at all (no vowel, or not
+ * pronounceable: "tlch")? */
+static int no_syllable(const char *w, size_t n)
+{
+	return !paper_syllable_ok(w, n);
+}
+
+long paper_position_letter_off(const doc *d, const char *s)
+{
+	const paper_strs *ps = &d->k->positions;
+	size_t sl = strlen(s);
+	long hit = -1;
+	for (size_t p = 0; p < ps->n; p++) {
+		const char *pf = ps->fold[p];
+		if (strlen(pf) != sl || !strchr(pf, ' '))
+			continue;
+		size_t at = sl, diff = 0;
+		for (size_t i = 0; i < sl; i++)
+			if (pf[i] != s[i]) {
+				diff++;
+				at = i;
+			}
+		/* one letter for one letter, never a space */
+		if (diff != 1 || s[at] == ' ' || pf[at] == ' ' || (unsigned char)s[at] >= 0x80)
+			continue;
+		size_t ws = at, we = at;
+		while (ws > 0 && s[ws - 1] != ' ')
+			ws--;
+		while (we < sl && s[we] != ' ')
+			we++;
+		if (!no_syllable(s + ws, we - ws))
+			continue; /* "THỦ TỊCH": a word, maybe another title */
+		if (hit >= 0)
+			return -1; /* two positions so near: none */
+		hit = (long)p;
+	}
+	return hit;
+}

@@ -483,6 +483,11 @@ long paper_kt_principal(const doc *d, size_t l);
  * principal's position with a few letters off ("PHÔ KHỦ TỊCH"): the
  * catalogue's "PHÓ ..." position, or -1. */
 long paper_deputy_slip(const doc *d, size_t l, long principal);
+/* The one catalogue position of two words or more that folded s is with
+ * one letter read as another, where the word so read is no syllable ("chu
+ * tlch" for CHỦ TỊCH, a small photo, issue 23 session 20); -1 if none or
+ * two. */
+long paper_position_letter_off(const doc *d, const char *s);
 /* For each ocrx_word of hocr in order (*n of them), 1 when it is an edge
  * glyph: a glyph or stroke letter of 1-2 characters at the far left or
  * right of its line, apart from the line's text by a gap much wider than

@@ -678,6 +678,8 @@ static long line_position(const doc *d, size_t a, size_t e, int *q)
 		n--;
 	s[n] = 0;
 	long p2 = n < e - a ? position_of(d, s) : -1;
+	if (p2 < 0)
+		p2 = paper_position_letter_off(d, s); /* "CHỦ 'TLCH" */
 	return p2 >= 0 ? p2 : position_first_word_slip(d, a, e);
 }
 

@@ -492,6 +492,100 @@ static void number_contradicted(void **state)
 	sh_free(s);
 }
 
+/* A worded date OCR read as no real date that two passes read alike in
+ * full while the others read only its last digits, or lost a thin 1
+ * (issue 23 session 20: "ngày 34 thúng 10 nắm 3015", a phone photo). */
+static void cut_passes_agree(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* must change: two full readings, two passes that read the ends */
+	table t = {.rd = {[1] = {"24", "24", "4", "4"}, [3] = {"10", "10", "10", "10"},
+			  [5] = {"2015", "2015", "205", "005"}}};
+	char *s = reread("ngày 34 tháng 10 năm 3015", &t, &ch);
+	assert_string_equal(s, "ngày 24 tháng 10 năm 2015");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	table t2 = {.rd = {[1] = {"24", "24", "4", ""}, [3] = {"10", "10", "0", "0"},
+			   [5] = {"2015", "2015", "5", "05"}}};
+	s = reread("ngày 34 tháng 10 năm 3015", &t2, &ch);
+	assert_string_equal(s, "ngày 24 tháng 10 năm 2015");
+	sh_free(s);
+	/* must not: one full reading only */
+	table t3 = {.rd = {[1] = {"24", "", "4", "4"}, [3] = {"10", "", "10", "10"},
+			   [5] = {"2015", "", "205", "5"}}};
+	s = reread("ngày 34 tháng 10 năm 3015", &t3, &ch);
+	assert_string_equal(s, "ngày 34 tháng 10 năm 3015");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: a pass reads another day ("3" is no end of 24), or the
+	 * two full readings differ */
+	table t4 = {.rd = {[1] = {"24", "24", "3", ""}, [3] = {"10", "10", "10", ""},
+			   [5] = {"2015", "2015", "", ""}}};
+	s = reread("ngày 34 tháng 10 năm 3015", &t4, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	table t5 = {.rd = {[1] = {"24", "21", "4", "4"}, [3] = {"10", "10", "10", "10"},
+			   [5] = {"2015", "2015", "", ""}}};
+	s = reread("ngày 34 tháng 10 năm 3015", &t5, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: only two passes read anything */
+	table t6 = {.rd = {[1] = {"24", "24", "", ""}, [3] = {"10", "10", "", ""},
+			   [5] = {"2015", "2015", "", ""}}};
+	s = reread("ngày 34 tháng 10 năm 3015", &t6, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: more than two digits from OCR's reading */
+	table t7 = {.rd = {[1] = {"24", "24", "4", "4"}, [3] = {"10", "10", "10", "10"},
+			   [5] = {"2015", "2015", "5", "5"}}};
+	s = reread("ngày 34 tháng 10 năm 3019", &t7, &ch);
+	assert_string_equal(s, "ngày 34 tháng 10 năm 3019");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: OCR's own real date stays as decided before (kept) */
+	table t8 = {.rd = {[1] = {"24", "24", "4", "4"}, [3] = {"10", "10", "10", "10"},
+			   [5] = {"2015", "2015", "5", "5"}}};
+	s = reread("ngày 24 tháng 10 năm 2015", &t8, &ch);
+	assert_string_equal(s, "ngày 24 tháng 10 năm 2015");
+	sh_free(s);
+}
+
+/* A year whose last digit OCR read as a glyph ("năm 202/", a phone photo,
+ * issue 23 session 20): the passes read it, three alike. */
+static void year_glyph_last(void **state)
+{
+	(void)state;
+	size_t ch = 0;
+	/* must change: three passes read 2022 */
+	table t = {.rd = {[1] = {"22", "22", "22", ""}, [3] = {"12", "12", "12", ""},
+			  [5] = {"2022", "2022", "2022", ""}}};
+	char *s = reread("ngày 22 tháng 12 năm 202/", &t, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 2022");
+	assert_int_equal(ch, 1);
+	sh_free(s);
+	/* must not: the passes disagree on the year */
+	table t2 = {.rd = {[1] = {"22", "22", "22", "22"}, [3] = {"12", "12", "12", "12"},
+			   [5] = {"2022", "2022", "2023", ""}}};
+	s = reread("ngày 22 tháng 12 năm 202/", &t2, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 202/");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	/* must not: two passes only; a letter or two glyphs for digits */
+	table t3 = {.rd = {[1] = {"22", "22", "", ""}, [3] = {"12", "12", "", ""},
+			   [5] = {"2022", "2022", "", ""}}};
+	s = reread("ngày 22 tháng 12 năm 202/", &t3, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	s = reread("ngày 22 tháng 12 năm 202a", &t, &ch);
+	assert_string_equal(s, "ngày 22 tháng 12 năm 202a");
+	assert_int_equal(ch, 0);
+	sh_free(s);
+	s = reread("ngày 22 tháng 12 năm 20//", &t, &ch);
+	assert_int_equal(ch, 0);
+	sh_free(s);
+}
+
 /* session 17: "ngày"/"năm" read with one letter off, a month of glyphs */
 static void labels_slipped(void **state)
 {
@@ -1074,6 +1168,8 @@ int main(void)
 		cmocka_unit_test(slip_checked),
 		cmocka_unit_test(number_contradicted),
 		cmocka_unit_test(labels_slipped),
+		cmocka_unit_test(cut_passes_agree),
+		cmocka_unit_test(year_glyph_last),
 		cmocka_unit_test(day_three_digits_18),
 		cmocka_unit_test(facts_flagged),
 		cmocka_unit_test(number_read_again),

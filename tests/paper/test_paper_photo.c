@@ -919,6 +919,47 @@ static void position_first_word_15(void **state)
 	all_as_wanted();
 }
 
+/* Issue 23, session 20: a position one letter off in a word that is no
+ * syllable ("CHỦ 'TLCH", a small photo): the catalogue's. */
+static void position_letter_off_20(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *read, *want;
+	} cases[] = {
+		{"CHỦ 'TLCH", "CHỦ TỊCH"},
+		{"CHỦ TLCH", "CHỦ TỊCH"},
+		{"PHÓ CHỦ TỊCX", "PHÓ CHỦ TỊCH"},
+		/* must not: the word so read is a syllable, two letters off,
+		 * a space lost */
+		{"CHỦ TỊNH", NULL},
+		{"THỦ TỊCH", NULL},
+		{"CHỦ TLCX", NULL},
+		{"CHỦTLCH", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[1024];
+		snprintf(t, sizeof t,
+			 "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n"
+			 "HUYỆN NINH GIANG Độc lập - Tự do - Hạnh phúc\n"
+			 "Số: 3177/QĐ-UBND Hải Dương, ngày 22 tháng 12 năm 2022\n"
+			 "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n"
+			 "Điều 1. Công bố danh mục.\n\nTM. ỦY BAN NHÂN DÂN\n%s\n\nNgô Đức Hạnh\n",
+			 cases[i].read);
+		sh_paper_facts *f = extract(t);
+		const char *got = sh_paper_fact(f, SH_FACT_SIGNER_TITLE);
+		if (cases[i].want)
+			want_fact(cases[i].read, f, SH_FACT_SIGNER_TITLE, cases[i].want);
+		else if (got && (!strcmp(got, "CHỦ TỊCH") || !strcmp(got, "PHÓ CHỦ TỊCH"))) {
+			print_error("%s: taken as %s\n", cases[i].read, got);
+			misses++;
+		}
+		want_fact(cases[i].read, f, SH_FACT_SIGNER, "Ngô Đức Hạnh");
+		sh_paper_facts_free(&f);
+	}
+	all_as_wanted();
+}
+
 /* Issue 23, session 15: a body segment with one letter read as two
  * glyphs ("LIBND"); an issuer read as its body alone (the level and place
  * lost) is not found. */
@@ -1245,6 +1286,7 @@ int main(void)
 		cmocka_unit_test(names_from_photos_14),
 		cmocka_unit_test(date_slash_lost_14),
 		cmocka_unit_test(position_first_word_15),
+		cmocka_unit_test(position_letter_off_20),
 		cmocka_unit_test(number_and_issuer_15),
 		cmocka_unit_test(heading_two_slips_15),
 		cmocka_unit_test(label_semicolon_16),
